@@ -1,0 +1,386 @@
+//! The command line: clap definitions and the headless commands scripts and tests use.
+
+use crate::article::Prepared;
+use crate::config::{Config, FeedSpec};
+use crate::fetch::{FetchOutcome, Fetcher};
+use crate::model::{FeedId, FeedSummary, ItemId};
+use crate::paths::AppPaths;
+use crate::refresh::{self, FeedResult};
+use crate::store::{ItemQuery, Scope, Store};
+use anyhow::{bail, Context};
+use chrono::{DateTime, SecondsFormat, Utc};
+use clap::{Parser, Subcommand};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+#[derive(Debug, Parser)]
+#[command(name = "bulletin", version, about = "A fast terminal reader for RSS, Atom and JSON Feed bulletins")]
+pub struct Cli {
+    /// Config file [default: $XDG_CONFIG_HOME/bulletin/config.toml]
+    #[arg(long, value_name = "FILE", env = "BULLETIN_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Where the cache lives [default: $XDG_DATA_HOME/bulletin]
+    #[arg(long, value_name = "DIR", env = "BULLETIN_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Refresh every configured feed
+    Refresh {
+        /// Print the summary as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// List feeds with their unread and total counts
+    Feeds {
+        #[arg(long)]
+        json: bool,
+    },
+    /// List items, newest first
+    Items {
+        /// Only this feed (its name or URL)
+        #[arg(long, value_name = "NAME_OR_URL")]
+        feed: Option<String>,
+        /// Only unread items
+        #[arg(long)]
+        unread: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print an article as the reader pane renders it
+    Show {
+        id: i64,
+        /// Wrap to this many columns
+        #[arg(long, default_value_t = 80)]
+        width: usize,
+    },
+    /// Mark items read: by id, a whole feed, or everything
+    MarkRead {
+        #[arg(required_unless_present_any = ["feed", "all"], conflicts_with_all = ["feed", "all"])]
+        ids: Vec<i64>,
+        #[arg(long, value_name = "NAME_OR_URL", conflicts_with = "all")]
+        feed: Option<String>,
+        #[arg(long)]
+        all: bool,
+    },
+    /// Mark items unread
+    MarkUnread {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Fetch and parse one feed without touching the cache
+    Probe {
+        #[arg(value_name = "URL_OR_PATH")]
+        target: String,
+        #[arg(long)]
+        json: bool,
+        /// Wrap text fields to this many columns
+        #[arg(long, default_value_t = 80)]
+        width: usize,
+    },
+    /// Add the feeds of an OPML file to the config
+    ImportOpml { file: PathBuf },
+    /// Print the configured feeds as OPML 2.0
+    ExportOpml,
+}
+
+/// Loads the config: a missing file at the default location means no feeds; a missing
+/// file named with --config is an error.
+pub fn load_config(paths: &AppPaths) -> anyhow::Result<Option<Config>> {
+    if !paths.config_explicit && !paths.config_file.exists() {
+        return Ok(None);
+    }
+    Ok(Some(Config::load(&paths.config_file)?))
+}
+
+pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
+    let config = load_config(paths)?.unwrap_or_default();
+    let mut out = String::new();
+    match command {
+        Command::Refresh { json } => cmd_refresh(&config, paths, json, &mut out)?,
+        Command::Feeds { json } => cmd_feeds(&config, paths, json, &mut out)?,
+        Command::Items { feed, unread, json } => cmd_items(&config, paths, feed.as_deref(), unread, json, &mut out)?,
+        Command::Show { id, width } => cmd_show(&config, paths, id, width, &mut out)?,
+        Command::MarkRead { ids, feed, all } => cmd_mark_read(&config, paths, &ids, feed.as_deref(), all)?,
+        Command::MarkUnread { ids } => {
+            let mut store = open_store(paths)?;
+            let ids: Vec<ItemId> = ids.into_iter().map(ItemId).collect();
+            store.set_read(&ids, false)?;
+        }
+        Command::Probe { target, json, width } => cmd_probe(&config, &target, json, width, &mut out)?,
+        Command::ImportOpml { file } => cmd_import_opml(paths, &file, &mut out)?,
+        Command::ExportOpml => cmd_export_opml(&config, paths, &mut out)?,
+    }
+    print(&out)
+}
+
+/// Writes to stdout; a closed pipe (`bulletin items | head`) is not an error.
+fn print(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+pub fn open_store(paths: &AppPaths) -> anyhow::Result<Store> {
+    Ok(Store::open(&paths.db_file())?)
+}
+
+fn cmd_refresh(config: &Config, paths: &AppPaths, json: bool, out: &mut String) -> anyhow::Result<()> {
+    let mut store = open_store(paths)?;
+    let ids = store.sync_feeds(&config.feeds)?;
+    let targets = store.feed_targets(&ids)?;
+    let fetcher = Fetcher::new(&config.general)?;
+    let opts = refresh::Options {
+        concurrency: config.general.max_concurrent_fetches as usize,
+        keep_days: config.general.keep_days,
+    };
+    let cancel = AtomicBool::new(false);
+    let summary = refresh::refresh(&mut store, &fetcher, targets, &opts, &cancel, |done, _| {
+        if let FeedResult::Failed(e) = &done.result {
+            eprintln!("bulletin: {}: {e}", done.url);
+        }
+    });
+    if json {
+        out.push_str(&serde_json::to_string(&summary)?);
+        out.push('\n');
+    } else {
+        out.push_str(&format!(
+            "Refreshed {} feeds: {} ok ({} not modified), {} failed, {} new items\n",
+            summary.feeds, summary.ok, summary.not_modified, summary.failed, summary.new_items
+        ));
+    }
+    Ok(())
+}
+
+fn summaries(config: &Config, store: &Store) -> anyhow::Result<Vec<FeedSummary>> {
+    Ok(store.feed_summaries(&config.feeds)?)
+}
+
+fn cmd_feeds(config: &Config, paths: &AppPaths, json: bool, out: &mut String) -> anyhow::Result<()> {
+    let mut store = open_store(paths)?;
+    store.sync_feeds(&config.feeds)?;
+    let feeds = summaries(config, &store)?;
+    if json {
+        let list: Vec<Value> = feeds
+            .iter()
+            .map(|f| {
+                json!({"title": f.name, "url": f.url, "tags": f.tags, "unread": f.unread,
+                       "total": f.total, "last_error": f.last_error})
+            })
+            .collect();
+        out.push_str(&serde_json::to_string_pretty(&list)?);
+        out.push('\n');
+        return Ok(());
+    }
+    for f in &feeds {
+        let tags = if f.tags.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", f.tags.join(", "))
+        };
+        out.push_str(&format!("{:>5}/{:<5} {}{} <{}>\n", f.unread, f.total, f.name, tags, f.url));
+        if let Some(e) = &f.last_error {
+            out.push_str(&format!("            error: {e}\n"));
+        }
+    }
+    Ok(())
+}
+
+/// Finds a configured feed by its display name, configured name or URL.
+fn find_feed<'a>(feeds: &'a [FeedSummary], key: &str) -> anyhow::Result<&'a FeedSummary> {
+    feeds
+        .iter()
+        .find(|f| f.url == key || f.name == key)
+        .or_else(|| feeds.iter().find(|f| f.name.eq_ignore_ascii_case(key)))
+        .or_else(|| {
+            let canonical = crate::config::canonical_url(key, std::path::Path::new(".")).ok()?;
+            feeds.iter().find(|f| f.url == canonical)
+        })
+        .with_context(|| format!("no configured feed is named or located at {key:?}"))
+}
+
+fn rfc3339(d: Option<DateTime<Utc>>) -> Value {
+    d.map(|d| Value::String(d.to_rfc3339_opts(SecondsFormat::Secs, true)))
+        .unwrap_or(Value::Null)
+}
+
+fn cmd_items(
+    config: &Config,
+    paths: &AppPaths,
+    feed: Option<&str>,
+    unread: bool,
+    json: bool,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let mut store = open_store(paths)?;
+    store.sync_feeds(&config.feeds)?;
+    let feeds = summaries(config, &store)?;
+    let scope = match feed {
+        Some(key) => Scope::Feed(find_feed(&feeds, key)?.id),
+        None => Scope::Feeds(feeds.iter().map(|f| f.id).collect()),
+    };
+    let query = ItemQuery {
+        scope,
+        unread_only: unread,
+        starred_only: false,
+        text: None,
+    };
+    let rows = store.items(&query, 0, usize::MAX >> 1)?;
+    let name_of = |id: FeedId| feeds.iter().find(|f| f.id == id).map(|f| f.name.as_str()).unwrap_or("");
+    if json {
+        let list: Vec<Value> = rows
+            .iter()
+            .map(|r| {
+                json!({"id": r.id.0, "feed": name_of(r.feed_id), "title": r.title, "link": r.link,
+                       "published": rfc3339(r.published), "read": r.read, "starred": r.starred})
+            })
+            .collect();
+        out.push_str(&serde_json::to_string_pretty(&list)?);
+        out.push('\n');
+        return Ok(());
+    }
+    for r in &rows {
+        let date = r
+            .published
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "----------".into());
+        let flag = match (r.read, r.starred) {
+            (_, true) => '*',
+            (false, _) => 'N',
+            _ => ' ',
+        };
+        out.push_str(&format!("{:>6} {flag} {date}  {}: {}\n", r.id.0, name_of(r.feed_id), r.title));
+    }
+    Ok(())
+}
+
+fn feed_display_name(config: &Config, store: &Store, feed_id: FeedId, fallback: &str) -> String {
+    store
+        .feed_summaries(&config.feeds)
+        .ok()
+        .and_then(|list| list.into_iter().find(|f| f.id == feed_id).map(|f| f.name))
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+fn cmd_show(config: &Config, paths: &AppPaths, id: i64, width: usize, out: &mut String) -> anyhow::Result<()> {
+    let store = open_store(paths)?;
+    let item = store.item(ItemId(id))?.with_context(|| format!("no item with id {id}"))?;
+    let fallback = item.feed_title.clone().unwrap_or_else(|| item.feed_url.clone());
+    let name = feed_display_name(config, &store, item.feed_id, &fallback);
+    let lines = Prepared::new(&item, &name).layout(width.max(10));
+    out.push_str(&crate::render::to_plain(&lines));
+    out.push('\n');
+    Ok(())
+}
+
+fn cmd_mark_read(config: &Config, paths: &AppPaths, ids: &[i64], feed: Option<&str>, all: bool) -> anyhow::Result<()> {
+    let mut store = open_store(paths)?;
+    store.sync_feeds(&config.feeds)?;
+    if let Some(key) = feed {
+        let feeds = summaries(config, &store)?;
+        let id = find_feed(&feeds, key)?.id;
+        store.mark_feeds_read(&[id])?;
+    } else if all {
+        let feeds = summaries(config, &store)?;
+        let ids: Vec<FeedId> = feeds.iter().map(|f| f.id).collect();
+        store.mark_feeds_read(&ids)?;
+    } else {
+        let ids: Vec<ItemId> = ids.iter().copied().map(ItemId).collect();
+        store.set_read(&ids, true)?;
+    }
+    Ok(())
+}
+
+fn cmd_probe(config: &Config, target: &str, json: bool, width: usize, out: &mut String) -> anyhow::Result<()> {
+    let fetcher = Fetcher::new(&config.general)?;
+    let fetched = match fetcher.fetch(target, &Default::default()).map_err(|e| anyhow::anyhow!("{target}: {e}"))? {
+        FetchOutcome::Modified(f) => f,
+        FetchOutcome::NotModified => bail!("{target}: the server answered 304 to an unconditional request"),
+    };
+    let feed = crate::parse::parse_feed(&fetched.body, fetched.content_type.as_deref(), &fetched.final_url)
+        .map_err(|e| anyhow::anyhow!("{target}: {e}"))?;
+    let text = |html: &Option<String>, base: Option<&str>| -> Value {
+        html.as_deref()
+            .map(|h| Value::String(crate::render::html_to_text(h, base, width.max(10))))
+            .unwrap_or(Value::Null)
+    };
+    if json {
+        let items: Vec<Value> = feed
+            .items
+            .iter()
+            .map(|i| {
+                let base = i.link.as_deref().or(Some(fetched.final_url.as_str()));
+                let enclosures: Vec<Value> = i
+                    .enclosures
+                    .iter()
+                    .map(|e| json!({"url": e.url, "type": e.mime, "length": e.length}))
+                    .collect();
+                json!({"id": i.guid, "title": i.title, "link": i.link, "author": i.author,
+                       "published": rfc3339(i.published), "updated": rfc3339(i.updated),
+                       "summary": text(&i.summary_html, base), "content": text(&i.content_html, base),
+                       "enclosures": enclosures})
+            })
+            .collect();
+        let value = json!({"feed": {"title": feed.title, "link": feed.link, "description": feed.description},
+                           "items": items});
+        out.push_str(&serde_json::to_string_pretty(&value)?);
+        out.push('\n');
+        return Ok(());
+    }
+    out.push_str(&format!(
+        "{} ({} items)\n",
+        feed.title.as_deref().unwrap_or("(untitled feed)"),
+        feed.items.len()
+    ));
+    for i in &feed.items {
+        let date = i
+            .published
+            .or(i.updated)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "----------".into());
+        out.push_str(&format!("  {date}  {}\n", i.title));
+    }
+    Ok(())
+}
+
+fn cmd_import_opml(paths: &AppPaths, file: &std::path::Path, out: &mut String) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("{}: cannot read", file.display()))?;
+    let feeds = crate::opml::parse(&text, file)?;
+    let report = crate::opml::append_to_config(&paths.config_file, &feeds)?;
+    for (url, why) in &report.skipped {
+        eprintln!("bulletin: skipped {url}: {why}");
+    }
+    out.push_str(&format!(
+        "Imported {} feeds into {} ({} skipped)\n",
+        report.added.len(),
+        paths.config_file.display(),
+        report.skipped.len()
+    ));
+    Ok(())
+}
+
+fn cmd_export_opml(config: &Config, paths: &AppPaths, out: &mut String) -> anyhow::Result<()> {
+    // Names: the configured one, else the feed's own title from the cache when there is one.
+    let titles: Vec<FeedSummary> = if paths.db_file().exists() {
+        open_store(paths)
+            .and_then(|s| Ok(s.feed_summaries(&config.feeds)?))
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let name = |f: &FeedSpec| {
+        f.name
+            .clone()
+            .or_else(|| titles.iter().find(|t| t.url == f.url).map(|t| t.name.clone()))
+            .unwrap_or_else(|| f.url.clone())
+    };
+    out.push_str(&crate::opml::export(&config.feeds, &name));
+    Ok(())
+}

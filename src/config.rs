@@ -1,0 +1,262 @@
+//! The TOML config: `[general]` settings and the `[[feed]]` subscriptions.
+//!
+//! Every mistake is refused with `file:line:column` and what was expected; no key the user
+//! wrote is ever replaced by a silent default.
+
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+use url::Url;
+
+pub const DEFAULT_USER_AGENT: &str = concat!("bulletin/", env!("CARGO_PKG_VERSION"));
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub general: General,
+    pub feeds: Vec<FeedSpec>,
+    /// Where it was read from; None for the built-in defaults.
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct General {
+    pub refresh_on_startup: bool,
+    pub refresh_interval_minutes: u32,
+    pub max_concurrent_fetches: u32,
+    pub timeout_seconds: u32,
+    pub user_agent: String,
+    pub keep_days: u32,
+    pub browser: Vec<String>,
+    pub max_body_mib: u32,
+}
+
+impl Default for General {
+    fn default() -> Self {
+        General {
+            refresh_on_startup: true,
+            refresh_interval_minutes: 60,
+            max_concurrent_fetches: 16,
+            timeout_seconds: 30,
+            user_agent: DEFAULT_USER_AGENT.to_string(),
+            keep_days: 0,
+            browser: Vec::new(),
+            max_body_mib: 32,
+        }
+    }
+}
+
+/// One subscription, with its URL in canonical form (plain paths become `file://` URLs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedSpec {
+    pub url: String,
+    pub name: Option<String>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    general: General,
+    #[serde(default, rename = "feed")]
+    feeds: Vec<RawFeed>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeed {
+    url: Spanned<String>,
+    name: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            general: General::default(),
+            feeds: Vec::new(),
+            path: None,
+        }
+    }
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Parses config text; `path` names the file in errors and anchors relative feed paths.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let invalid = |offset: usize, message: String| {
+            let (line, column) = line_column(text, offset);
+            ConfigError::Invalid {
+                path: shown.clone(),
+                line,
+                column,
+                message,
+            }
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0);
+            invalid(offset, e.message().trim().to_string())
+        })?;
+        if raw.general.max_concurrent_fetches == 0 {
+            return Err(invalid(
+                find_key(text, "max_concurrent_fetches"),
+                "max_concurrent_fetches must be at least 1".into(),
+            ));
+        }
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut seen = HashSet::new();
+        let mut feeds = Vec::with_capacity(raw.feeds.len());
+        for feed in raw.feeds {
+            let offset = feed.url.span().start;
+            let url = canonical_url(feed.url.get_ref(), dir).map_err(|m| invalid(offset, m))?;
+            if !seen.insert(url.clone()) {
+                return Err(invalid(offset, format!("duplicate feed URL {url}")));
+            }
+            feeds.push(FeedSpec {
+                url,
+                name: feed.name.filter(|n| !n.trim().is_empty()),
+                tags: feed.tags,
+            });
+        }
+        Ok(Config {
+            general: raw.general,
+            feeds,
+            path: Some(path.to_path_buf()),
+        })
+    }
+
+    /// The browser argv: config, else `$BROWSER`, else xdg-open. `%u` marks the URL.
+    pub fn browser_argv(&self) -> Vec<String> {
+        if !self.general.browser.is_empty() {
+            return self.general.browser.clone();
+        }
+        match std::env::var("BROWSER") {
+            Ok(b) if !b.trim().is_empty() => b.split_whitespace().map(str::to_string).collect(),
+            _ => vec!["xdg-open".into()],
+        }
+    }
+}
+
+/// http/https URLs as parsed, `file://` URLs as given, plain paths made absolute.
+pub fn canonical_url(raw: &str, base_dir: &Path) -> Result<String, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err("expected a feed URL, found an empty string".into());
+    }
+    if let Ok(url) = Url::parse(raw) {
+        return match url.scheme() {
+            "http" | "https" if url.host().is_some() => Ok(url.to_string()),
+            "file" => Ok(url.to_string()),
+            "http" | "https" => Err(format!("invalid URL {raw:?}: no host")),
+            other => Err(format!(
+                "unsupported URL scheme {other:?} in {raw:?} (expected http, https, file:// or a path)"
+            )),
+        };
+    }
+    if raw.contains("://") {
+        return Err(format!("invalid URL {raw:?}"));
+    }
+    let expanded = match raw.strip_prefix("~/") {
+        Some(rest) => directories::BaseDirs::new()
+            .map(|b| b.home_dir().join(rest))
+            .unwrap_or_else(|| PathBuf::from(raw)),
+        None => PathBuf::from(raw),
+    };
+    let absolute = if expanded.is_absolute() {
+        expanded
+    } else {
+        base_dir.join(expanded)
+    };
+    let absolute = std::path::absolute(&absolute).unwrap_or(absolute);
+    Url::from_file_path(&absolute)
+        .map(|u| u.to_string())
+        .map_err(|_| format!("invalid path {raw:?}"))
+}
+
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map(|i| offset - i).unwrap_or(offset + 1);
+    (line, column)
+}
+
+fn find_key(text: &str, key: &str) -> usize {
+    text.find(key).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("/cfg/config.toml"))
+    }
+
+    #[test]
+    fn unknown_key_names_line() {
+        let err = parse("[general]\nrefresh_on_startup = true\nbogus = 1\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("/cfg/config.toml:3:1:"), "{msg}");
+        assert!(msg.contains("bogus"), "{msg}");
+    }
+
+    #[test]
+    fn wrong_type_is_refused() {
+        let msg = parse("[general]\ntimeout_seconds = \"ten\"\n").unwrap_err().to_string();
+        assert!(msg.starts_with("/cfg/config.toml:2:"), "{msg}");
+    }
+
+    #[test]
+    fn duplicate_feed_is_refused() {
+        let text = "[[feed]]\nurl = \"https://a.example/x\"\n[[feed]]\nurl = \"https://a.example/x\"\n";
+        let msg = parse(text).unwrap_err().to_string();
+        assert!(msg.contains(":4:") && msg.contains("duplicate"), "{msg}");
+    }
+
+    #[test]
+    fn bad_scheme_is_refused() {
+        let msg = parse("[[feed]]\nurl = \"gopher://x/\"\n").unwrap_err().to_string();
+        assert!(msg.contains(":2:") && msg.contains("gopher"), "{msg}");
+    }
+
+    #[test]
+    fn relative_paths_become_file_urls() {
+        let cfg = parse("[[feed]]\nurl = \"feeds/a.xml\"\ntags = [\"x\"]\n").unwrap();
+        assert_eq!(cfg.feeds[0].url, "file:///cfg/feeds/a.xml");
+        assert_eq!(cfg.feeds[0].tags, vec!["x".to_string()]);
+    }
+
+    #[test]
+    fn defaults_apply_to_missing_keys() {
+        let cfg = parse("").unwrap();
+        assert_eq!(cfg.general, General::default());
+    }
+}

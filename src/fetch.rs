@@ -1,0 +1,240 @@
+//! Conditional GET of one feed over HTTP(S), or a read of a local file.
+//!
+//! Caps apply to what we keep in memory: the decoded body (gzip bombs), the total time
+//! (servers that drip a byte a second), the redirect count.
+
+use crate::config::General;
+use crate::model::Validators;
+use chrono::{DateTime, Utc};
+use reqwest::blocking::Client;
+use reqwest::header::{self, HeaderMap};
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+#[derive(Debug)]
+pub enum FetchOutcome {
+    NotModified,
+    Modified(Fetched),
+}
+
+#[derive(Debug)]
+pub struct Fetched {
+    pub body: Vec<u8>,
+    pub content_type: Option<String>,
+    pub validators: Validators,
+    pub http_status: Option<u16>,
+    /// Where the body came from after redirects: the base for relative links.
+    pub final_url: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("HTTP {status}{}", reason_suffix(*.status))]
+    Status {
+        status: u16,
+        retry_after: Option<DateTime<Utc>>,
+    },
+    #[error("the response is larger than {limit_mib} MiB")]
+    TooLarge { limit_mib: u64 },
+    #[error("timed out after {0} s")]
+    Timeout(u64),
+    #[error("{0}")]
+    Network(String),
+    #[error("cannot read {path}: {reason}")]
+    File { path: String, reason: String },
+}
+
+impl FetchError {
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            FetchError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+    pub fn retry_after(&self) -> Option<DateTime<Utc>> {
+        match self {
+            FetchError::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+fn reason_suffix(status: u16) -> String {
+    reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .map(|r| format!(" {r}"))
+        .unwrap_or_default()
+}
+
+/// One HTTP client shared by every fetch thread: it keeps connections alive.
+#[derive(Clone)]
+pub struct Fetcher {
+    client: Client,
+    max_body: u64,
+    timeout: Duration,
+}
+
+impl Fetcher {
+    pub fn new(general: &General) -> anyhow::Result<Fetcher> {
+        let timeout = Duration::from_secs(u64::from(general.timeout_seconds.max(1)));
+        let client = Client::builder()
+            .user_agent(general.user_agent.clone())
+            .connect_timeout(timeout.min(Duration::from_secs(15)))
+            .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::limited(10))
+            .pool_max_idle_per_host(general.max_concurrent_fetches as usize)
+            .build()?;
+        Ok(Fetcher {
+            client,
+            max_body: u64::from(general.max_body_mib.max(1)) * 1024 * 1024,
+            timeout,
+        })
+    }
+
+    /// Fetches `url` (http, https or file), sending the validators for a conditional GET.
+    pub fn fetch(&self, url: &str, validators: &Validators) -> Result<FetchOutcome, FetchError> {
+        match url::Url::parse(url) {
+            Ok(u) if u.scheme() == "file" => {
+                let path = u.to_file_path().map_err(|_| FetchError::File {
+                    path: url.to_string(),
+                    reason: "not a local path".into(),
+                })?;
+                self.read_file(&path, url)
+            }
+            Ok(_) => self.get(url, validators),
+            // A plain path (probe takes these too).
+            Err(_) => self.read_file(std::path::Path::new(url), url),
+        }
+    }
+
+    fn read_file(&self, path: &std::path::Path, url: &str) -> Result<FetchOutcome, FetchError> {
+        let file_err = |e: std::io::Error| FetchError::File {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        let file = std::fs::File::open(path).map_err(file_err)?;
+        let mut body = Vec::new();
+        file.take(self.max_body + 1).read_to_end(&mut body).map_err(file_err)?;
+        if body.len() as u64 > self.max_body {
+            return Err(self.too_large());
+        }
+        let final_url = url::Url::from_file_path(std::path::absolute(path).unwrap_or(path.to_path_buf()))
+            .map(|u| u.to_string())
+            .unwrap_or_else(|_| url.to_string());
+        Ok(FetchOutcome::Modified(Fetched {
+            body,
+            content_type: None,
+            validators: Validators::default(),
+            http_status: None,
+            final_url,
+        }))
+    }
+
+    fn too_large(&self) -> FetchError {
+        FetchError::TooLarge {
+            limit_mib: self.max_body / (1024 * 1024),
+        }
+    }
+
+    fn get(&self, url: &str, validators: &Validators) -> Result<FetchOutcome, FetchError> {
+        let started = Instant::now();
+        let mut request = self.client.get(url);
+        if let Some(etag) = &validators.etag {
+            request = request.header(header::IF_NONE_MATCH, etag);
+        }
+        if let Some(lm) = &validators.last_modified {
+            request = request.header(header::IF_MODIFIED_SINCE, lm);
+        }
+        let response = request.send().map_err(|e| self.describe(e))?;
+        let status = response.status();
+        if status == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(FetchOutcome::NotModified);
+        }
+        if !status.is_success() {
+            return Err(FetchError::Status {
+                status: status.as_u16(),
+                retry_after: retry_after(response.headers(), Utc::now()),
+            });
+        }
+        if response.content_length().is_some_and(|n| n > self.max_body) {
+            return Err(self.too_large());
+        }
+        let headers = response.headers().clone();
+        let final_url = response.url().to_string();
+        let body = self.read_body(response, started)?;
+        let text = |name| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        Ok(FetchOutcome::Modified(Fetched {
+            body,
+            content_type: text(header::CONTENT_TYPE),
+            validators: Validators {
+                etag: text(header::ETAG),
+                last_modified: text(header::LAST_MODIFIED),
+            },
+            http_status: Some(status.as_u16()),
+            final_url,
+        }))
+    }
+
+    /// Reads the decoded body under the size cap and the total deadline.
+    fn read_body(&self, mut response: reqwest::blocking::Response, started: Instant) -> Result<Vec<u8>, FetchError> {
+        let mut body = Vec::new();
+        let mut chunk = [0u8; 64 * 1024];
+        loop {
+            let n = response.read(&mut chunk).map_err(|e| {
+                if started.elapsed() >= self.timeout || e.kind() == std::io::ErrorKind::TimedOut {
+                    FetchError::Timeout(self.timeout.as_secs())
+                } else {
+                    FetchError::Network(clean_error(&e.to_string()))
+                }
+            })?;
+            if n == 0 {
+                return Ok(body);
+            }
+            body.extend_from_slice(&chunk[..n]);
+            if body.len() as u64 > self.max_body {
+                return Err(self.too_large());
+            }
+            if started.elapsed() >= self.timeout {
+                return Err(FetchError::Timeout(self.timeout.as_secs()));
+            }
+        }
+    }
+
+    fn describe(&self, e: reqwest::Error) -> FetchError {
+        if e.is_timeout() {
+            return FetchError::Timeout(self.timeout.as_secs());
+        }
+        if e.is_redirect() {
+            return FetchError::Network("too many redirects (more than 10) or a redirect loop".into());
+        }
+        // reqwest's top-level message is generic; the innermost cause says what happened
+        // ("Connection refused", "failed to lookup address", "invalid peer certificate").
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message = s.to_string();
+            source = s.source();
+        }
+        let kind = if e.is_connect() { "cannot connect: " } else { "" };
+        FetchError::Network(clean_error(&format!("{kind}{message}")))
+    }
+}
+
+fn clean_error(s: &str) -> String {
+    crate::sanitize::clean_line(s)
+}
+
+/// Retry-After as seconds or an HTTP date.
+pub fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u32>() {
+        return Some(now + chrono::Duration::seconds(i64::from(secs)));
+    }
+    DateTime::parse_from_rfc2822(value).ok().map(|d| d.with_timezone(&Utc))
+}

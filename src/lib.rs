@@ -1,0 +1,20 @@
+//! bulletin: a terminal reader for RSS, Atom and JSON Feed bulletins with an offline cache.
+//!
+//! The core (`config`, `fetch`, `parse`, `store`, `refresh`, `render`) knows nothing of the
+//! terminal; `tui` builds the interactive program on top of it, `cli` the headless one.
+#![forbid(unsafe_code)]
+
+pub mod article;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod fetch;
+pub mod model;
+pub mod opml;
+pub mod parse;
+pub mod paths;
+pub mod refresh;
+pub mod render;
+pub mod sanitize;
+pub mod store;
+pub mod tui;

@@ -1,0 +1,96 @@
+//! The project's own domain types, independent of feed-rs, SQLite and the terminal.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Row id of a feed in the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FeedId(pub i64);
+
+/// Row id of an item in the cache; what `show` and `mark-read` take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ItemId(pub i64);
+
+/// A feed as parsed, before it touches the cache.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedFeed {
+    pub title: Option<String>,
+    pub link: Option<String>,
+    pub description: Option<String>,
+    pub items: Vec<ParsedItem>,
+}
+
+/// One entry of a parsed feed. Text fields are already free of control characters.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedItem {
+    /// Stable across parses: guid/id, else the link, else a hash of title, date and content.
+    pub guid: String,
+    pub title: String,
+    pub link: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    pub summary_html: Option<String>,
+    pub content_html: Option<String>,
+    pub enclosures: Vec<Enclosure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enclosure {
+    pub url: String,
+    #[serde(rename = "type")]
+    pub mime: Option<String>,
+    pub length: Option<u64>,
+}
+
+/// Conditional-GET validators remembered per feed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// A feed as the lists show it: identity, display name and counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedSummary {
+    pub id: FeedId,
+    pub url: String,
+    /// The configured name, else the feed's own title, else the URL.
+    pub name: String,
+    pub tags: Vec<String>,
+    pub unread: u32,
+    pub total: u32,
+    pub last_error: Option<String>,
+    pub last_success: Option<DateTime<Utc>>,
+}
+
+/// What an article list row needs; the body stays in the cache until the article is opened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemRow {
+    pub id: ItemId,
+    pub feed_id: FeedId,
+    pub title: String,
+    pub link: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub read: bool,
+    pub starred: bool,
+}
+
+/// A whole article, as the reader pane and `show` need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub id: ItemId,
+    pub feed_id: FeedId,
+    pub feed_url: String,
+    pub feed_title: Option<String>,
+    pub title: String,
+    pub link: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    pub summary_html: Option<String>,
+    pub content_html: Option<String>,
+    pub enclosures: Vec<Enclosure>,
+    pub read: bool,
+    pub starred: bool,
+}

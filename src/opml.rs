@@ -1,0 +1,170 @@
+//! OPML import (into the config file, keeping its comments) and export.
+
+use crate::config::{canonical_url, Config, FeedSpec};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// A feed found in an OPML file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpmlFeed {
+    pub url: String,
+    pub name: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// Reads the feeds of an OPML document; nested outlines (folders) become tags.
+pub fn parse(text: &str, path: &Path) -> anyhow::Result<Vec<OpmlFeed>> {
+    let doc = roxmltree::Document::parse(text).map_err(|e| {
+        let pos = e.pos();
+        anyhow::anyhow!("{}:{}:{}: not valid OPML: {e}", path.display(), pos.row, pos.col)
+    })?;
+    let body = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("body"))
+        .ok_or_else(|| anyhow::anyhow!("{}: not OPML: no <body>", path.display()))?;
+    let mut feeds = Vec::new();
+    collect(body, &mut Vec::new(), &mut feeds);
+    Ok(feeds)
+}
+
+fn collect(node: roxmltree::Node, folders: &mut Vec<String>, out: &mut Vec<OpmlFeed>) {
+    for outline in node.children().filter(|n| n.has_tag_name("outline")) {
+        let label = outline
+            .attribute("title")
+            .or_else(|| outline.attribute("text"))
+            .map(crate::sanitize::clean_line)
+            .filter(|s| !s.is_empty());
+        if let Some(url) = outline.attribute("xmlUrl").or_else(|| outline.attribute("xmlurl")) {
+            let mut tags = folders.clone();
+            for cat in outline.attribute("category").unwrap_or("").split(',') {
+                let cat = cat.trim().trim_start_matches('/');
+                if !cat.is_empty() && !tags.iter().any(|t| t == cat) {
+                    tags.push(cat.to_string());
+                }
+            }
+            out.push(OpmlFeed {
+                url: url.trim().to_string(),
+                name: label,
+                tags,
+            });
+        } else {
+            let pushed = label.is_some();
+            if let Some(l) = label {
+                folders.push(l);
+            }
+            collect(outline, folders, out);
+            if pushed {
+                folders.pop();
+            }
+        }
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub added: Vec<String>,
+    pub skipped: Vec<(String, String)>,
+}
+
+/// Appends `feeds` to the config file as `[[feed]]` tables, creating the file if needed and
+/// keeping its comments and layout. Feeds already there are skipped and reported.
+pub fn append_to_config(config_path: &Path, feeds: &[OpmlFeed]) -> anyhow::Result<ImportReport> {
+    let text = match std::fs::read_to_string(config_path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => anyhow::bail!("{}: cannot read: {e}", config_path.display()),
+    };
+    // Validate what is there first: never append to a config we would refuse to load.
+    let existing = Config::parse(&text, config_path)?;
+    let mut known: HashSet<String> = existing.feeds.iter().map(|f| f.url.clone()).collect();
+    let mut doc: toml_edit::DocumentMut = text.parse()?;
+    let dir = config_path.parent().unwrap_or(Path::new("."));
+    let mut report = ImportReport::default();
+    for feed in feeds {
+        let url = match canonical_url(&feed.url, dir) {
+            Ok(u) => u,
+            Err(reason) => {
+                report.skipped.push((feed.url.clone(), reason));
+                continue;
+            }
+        };
+        if !known.insert(url.clone()) {
+            report.skipped.push((url, "already subscribed".into()));
+            continue;
+        }
+        let mut table = toml_edit::Table::new();
+        table.insert("url", toml_edit::value(url.clone()));
+        if let Some(name) = &feed.name {
+            table.insert("name", toml_edit::value(name.clone()));
+        }
+        if !feed.tags.is_empty() {
+            let tags: toml_edit::Array = feed.tags.iter().map(String::as_str).collect();
+            table.insert("tags", toml_edit::value(tags));
+        }
+        let entry = doc
+            .entry("feed")
+            .or_insert_with(|| toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()));
+        let Some(array) = entry.as_array_of_tables_mut() else {
+            anyhow::bail!("{}: `feed` is not an array of tables", config_path.display());
+        };
+        array.push(table);
+        report.added.push(url);
+    }
+    if !report.added.is_empty() {
+        if let Some(parent) = config_path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let tmp = config_path.with_extension("toml.tmp");
+        std::fs::write(&tmp, doc.to_string())?;
+        std::fs::rename(&tmp, config_path)?;
+    }
+    Ok(report)
+}
+
+/// OPML 2.0 of the configured feeds. Feeds sit in a folder named after their first tag;
+/// every tag is also in `category`, so an import gives back the same tags.
+pub fn export(feeds: &[FeedSpec], names: &dyn Fn(&FeedSpec) -> String) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n    <title>bulletin subscriptions</title>\n  </head>\n  <body>\n",
+    );
+    let outline = |f: &FeedSpec, indent: &str| {
+        let name = names(f);
+        let mut line = format!(
+            "{indent}<outline type=\"rss\" text=\"{n}\" title=\"{n}\" xmlUrl=\"{u}\"",
+            n = attr(&name),
+            u = attr(&f.url)
+        );
+        if !f.tags.is_empty() {
+            let cats: Vec<String> = f.tags.iter().map(|t| format!("/{t}")).collect();
+            line.push_str(&format!(" category=\"{}\"", attr(&cats.join(","))));
+        }
+        line.push_str("/>\n");
+        line
+    };
+    let mut folders: Vec<&str> = Vec::new();
+    for f in feeds {
+        if let Some(first) = f.tags.first() {
+            if !folders.contains(&first.as_str()) {
+                folders.push(first);
+            }
+        }
+    }
+    for f in feeds.iter().filter(|f| f.tags.is_empty()) {
+        out.push_str(&outline(f, "    "));
+    }
+    for folder in folders {
+        out.push_str(&format!("    <outline text=\"{0}\" title=\"{0}\">\n", attr(folder)));
+        for f in feeds.iter().filter(|f| f.tags.first().map(String::as_str) == Some(folder)) {
+            out.push_str(&outline(f, "      "));
+        }
+        out.push_str("    </outline>\n");
+    }
+    out.push_str("  </body>\n</opml>\n");
+    out
+}
+
+fn attr(s: &str) -> String {
+    html_escape::encode_double_quoted_attribute(&crate::sanitize::clean_line(s)).into_owned()
+}

@@ -1,0 +1,51 @@
+//! Where bulletin keeps things: config file, cache database, log, demo feeds.
+
+use directories::ProjectDirs;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppPaths {
+    pub config_file: PathBuf,
+    /// True when `--config` named the file: then a missing file is an error, not the demo.
+    pub config_explicit: bool,
+    pub data_dir: PathBuf,
+}
+
+impl AppPaths {
+    /// `--config` and `--data-dir` override the XDG locations.
+    pub fn resolve(config: Option<PathBuf>, data_dir: Option<PathBuf>) -> anyhow::Result<AppPaths> {
+        let dirs = ProjectDirs::from("", "", "bulletin");
+        let config_explicit = config.is_some();
+        let config_file = match config {
+            Some(p) => p,
+            None => dirs
+                .as_ref()
+                .map(|d| d.config_dir().join("config.toml"))
+                .ok_or_else(|| anyhow::anyhow!("no home directory: pass --config FILE"))?,
+        };
+        let data_dir = match data_dir {
+            Some(p) => p,
+            None => dirs
+                .as_ref()
+                .map(|d| d.data_dir().to_path_buf())
+                .ok_or_else(|| anyhow::anyhow!("no home directory: pass --data-dir DIR"))?,
+        };
+        Ok(AppPaths {
+            config_file,
+            config_explicit,
+            data_dir,
+        })
+    }
+
+    pub fn db_file(&self) -> PathBuf {
+        self.data_dir.join("cache.db")
+    }
+
+    pub fn demo_dir(&self) -> PathBuf {
+        self.data_dir.join("demo")
+    }
+
+    pub fn log_file(&self) -> PathBuf {
+        self.data_dir.join("bulletin.log")
+    }
+}

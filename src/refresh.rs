@@ -1,0 +1,167 @@
+//! Refreshing feeds: fetch and parse on a pool of threads, write on the calling thread.
+//!
+//! One function serves `bulletin refresh`, the TUI's background worker and the tests.
+//! Fetching and parsing run in parallel (parsing is CPU work and uses every core); the
+//! writes go through the caller's single connection, one transaction per feed, so a
+//! failure or a kill mid-refresh loses nothing already committed.
+
+use crate::fetch::{FetchOutcome, Fetcher};
+use crate::model::{FeedId, ParsedFeed};
+use crate::parse::parse_feed;
+use crate::store::{Failure, FeedTarget, Store};
+use chrono::{DateTime, Utc};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedResult {
+    NotModified,
+    Updated { new_items: usize },
+    Failed(String),
+}
+
+/// One feed finished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedDone {
+    pub id: FeedId,
+    pub url: String,
+    pub result: FeedResult,
+}
+
+/// Totals of a refresh, as `refresh --json` prints them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub feeds: usize,
+    pub ok: usize,
+    pub failed: usize,
+    pub not_modified: usize,
+    pub new_items: usize,
+}
+
+impl Summary {
+    fn add(&mut self, result: &FeedResult) {
+        match result {
+            FeedResult::NotModified => {
+                self.ok += 1;
+                self.not_modified += 1;
+            }
+            FeedResult::Updated { new_items } => {
+                self.ok += 1;
+                self.new_items += new_items;
+            }
+            FeedResult::Failed(_) => self.failed += 1,
+        }
+    }
+}
+
+pub struct Options {
+    pub concurrency: usize,
+    pub keep_days: u32,
+}
+
+/// What a fetch thread hands to the writer.
+enum Work {
+    NotModified,
+    Parsed(ParsedFeed, crate::model::Validators, Option<u16>),
+    Failed(String, Option<u16>, Option<DateTime<Utc>>),
+}
+
+/// Refreshes `targets`, calling `on_done` after each feed is written. Stops handing out
+/// new feeds once `cancel` is set; feeds already written stay written.
+pub fn refresh(
+    store: &mut Store,
+    fetcher: &Fetcher,
+    targets: Vec<FeedTarget>,
+    opts: &Options,
+    cancel: &AtomicBool,
+    mut on_done: impl FnMut(&FeedDone, &Summary),
+) -> Summary {
+    let mut summary = Summary {
+        feeds: targets.len(),
+        ..Summary::default()
+    };
+    let now = Utc::now();
+    let (waiting, due): (Vec<_>, Vec<_>) = targets
+        .into_iter()
+        .partition(|t| t.retry_after.is_some_and(|r| r > now));
+    for t in waiting {
+        let when = t.retry_after.unwrap_or(now).format("%Y-%m-%d %H:%M UTC");
+        let done = FeedDone {
+            id: t.id,
+            url: t.url,
+            result: FeedResult::Failed(format!("not retried before {when}, as the server asked (Retry-After)")),
+        };
+        summary.add(&done.result);
+        on_done(&done, &summary);
+    }
+    let threads = opts.concurrency.clamp(1, 256).min(due.len().max(1));
+    let queue = Mutex::new(due.into_iter().collect::<VecDeque<_>>());
+    // Bounded: parsed feeds wait in memory only while the writer catches up.
+    let (tx, rx) = mpsc::sync_channel::<(FeedTarget, Work)>(threads);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let queue = &queue;
+            scope.spawn(move || loop {
+                if cancel.load(Ordering::Relaxed) {
+                    return;
+                }
+                let next = queue.lock().map(|mut q| q.pop_front()).unwrap_or(None);
+                let Some(target) = next else { return };
+                let work = fetch_and_parse(fetcher, &target);
+                if tx.send((target, work)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(tx);
+        for (target, work) in rx {
+            let result = write(store, &target, work, opts.keep_days);
+            let done = FeedDone {
+                id: target.id,
+                url: target.url,
+                result,
+            };
+            summary.add(&done.result);
+            on_done(&done, &summary);
+        }
+    });
+    summary
+}
+
+fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget) -> Work {
+    let fetched = match fetcher.fetch(&target.url, &target.validators) {
+        Ok(FetchOutcome::NotModified) => return Work::NotModified,
+        Ok(FetchOutcome::Modified(f)) => f,
+        Err(e) => return Work::Failed(e.to_string(), e.http_status(), e.retry_after()),
+    };
+    // A panic in a parser must cost one feed, not the refresh.
+    let parsed = std::panic::catch_unwind(|| parse_feed(&fetched.body, fetched.content_type.as_deref(), &fetched.final_url));
+    match parsed {
+        Ok(Ok(feed)) => Work::Parsed(feed, fetched.validators, fetched.http_status),
+        Ok(Err(e)) => Work::Failed(e.to_string(), fetched.http_status, None),
+        Err(_) => Work::Failed("the parser failed on this feed".into(), fetched.http_status, None),
+    }
+}
+
+fn write(store: &mut Store, target: &FeedTarget, work: Work, keep_days: u32) -> FeedResult {
+    let now = Utc::now();
+    let outcome = match work {
+        Work::NotModified => store.record_not_modified(target.id, now).map(|_| FeedResult::NotModified),
+        Work::Parsed(feed, validators, status) => store
+            .apply(target.id, &feed, &validators, status, now, keep_days)
+            .map(|s| FeedResult::Updated { new_items: s.new_items }),
+        Work::Failed(message, http_status, retry_after) => {
+            let failure = Failure {
+                message: &message,
+                http_status,
+                retry_after,
+            };
+            store
+                .record_failure(target.id, &failure, now)
+                .map(|_| FeedResult::Failed(message.clone()))
+        }
+    };
+    outcome.unwrap_or_else(|e| FeedResult::Failed(e.to_string()))
+}

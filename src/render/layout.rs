@@ -1,0 +1,348 @@
+//! Wraps a block tree to a width: word wrap by display columns (CJK and emoji count two,
+//! combining marks zero), hanging indents for lists, a bar for quotes, aligned tables.
+
+use super::{Line, Span, Style};
+use unicode_width::UnicodeWidthStr;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Para(Vec<Inline>),
+    Heading(u8, Vec<Inline>),
+    List {
+        ordered: bool,
+        start: u32,
+        items: Vec<Vec<Block>>,
+    },
+    Quote(Vec<Block>),
+    /// Preformatted text: kept verbatim, never wrapped.
+    Pre(String),
+    /// Rows of (cell text, is header cell).
+    Table(Vec<Vec<(String, bool)>>),
+    Rule,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String, Style),
+    Break,
+}
+
+impl Block {
+    pub fn word_count(&self) -> usize {
+        match self {
+            Block::Para(runs) | Block::Heading(_, runs) => inline_text(runs).split_whitespace().count(),
+            Block::List { items, .. } => items.iter().flatten().map(Block::word_count).sum(),
+            Block::Quote(inner) => inner.iter().map(Block::word_count).sum(),
+            Block::Pre(text) => text.split_whitespace().count(),
+            Block::Table(rows) => rows
+                .iter()
+                .flatten()
+                .map(|(c, _)| c.split_whitespace().count())
+                .sum(),
+            Block::Rule => 0,
+        }
+    }
+}
+
+/// Runs as one string with whitespace folded: for table cells.
+pub fn inline_text(runs: &[Inline]) -> String {
+    let mut raw = String::new();
+    for run in runs {
+        match run {
+            Inline::Text(t, _) => raw.push_str(t),
+            Inline::Break => raw.push(' '),
+        }
+    }
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Lays the blocks out at `width` columns, a blank line between blocks.
+pub fn layout(blocks: &[Block], width: usize) -> Vec<Line> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::default());
+        }
+        lines.extend(layout_block(block, width));
+    }
+    lines
+}
+
+fn layout_block(block: &Block, width: usize) -> Vec<Line> {
+    match block {
+        Block::Para(runs) => wrap(runs, width, Style::PLAIN),
+        Block::Heading(level, runs) => heading(*level, runs, width),
+        Block::List {
+            ordered,
+            start,
+            items,
+        } => list(*ordered, *start, items, width),
+        Block::Quote(inner) => prefixed(layout(inner, width.saturating_sub(2)), "│ ", "│ ", width, Style::QUOTE)
+            .into_iter()
+            .map(|mut l| {
+                for s in l.spans.iter_mut().skip(1) {
+                    s.style = s.style.with(Style::QUOTE);
+                }
+                l
+            })
+            .collect(),
+        Block::Pre(text) => pre(text),
+        Block::Table(rows) => table(rows, width),
+        Block::Rule => vec![Line::plain("─".repeat(width.min(72)), Style::DIM)],
+    }
+}
+
+fn heading(level: u8, runs: &[Inline], width: usize) -> Vec<Line> {
+    let style = Style::HEADING.with(Style::BOLD);
+    let mut lines = wrap(runs, width, style);
+    if level <= 2 {
+        let w = lines.iter().map(Line::width).max().unwrap_or(0).min(width);
+        let ch = if level == 1 { "═" } else { "─" };
+        lines.push(Line::plain(ch.repeat(w), Style::HEADING));
+    }
+    lines
+}
+
+fn list(ordered: bool, start: u32, items: &[Vec<Block>], width: usize) -> Vec<Line> {
+    let last = start as usize + items.len().saturating_sub(1);
+    let number_width = last.to_string().len();
+    let mut lines = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let marker = if ordered {
+            format!("{:>w$}. ", start as usize + i, w = number_width)
+        } else {
+            "• ".to_string()
+        };
+        let indent = " ".repeat(marker.width());
+        let inner = layout(item, width.saturating_sub(marker.width()));
+        lines.extend(prefixed(inner, &marker, &indent, width, Style::PLAIN));
+    }
+    lines
+}
+
+/// Puts `first` before the first line and `rest` before the others. When the width is too
+/// small for an indent, the lines go unindented so that nothing overflows.
+fn prefixed(inner: Vec<Line>, first: &str, rest: &str, width: usize, style: Style) -> Vec<Line> {
+    let indent = first.width().max(rest.width());
+    if indent + 4 > width {
+        return inner;
+    }
+    let inner = if inner.is_empty() { vec![Line::default()] } else { inner };
+    inner
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let prefix = if i == 0 { first } else { rest };
+            let mut spans = vec![Span {
+                text: prefix.to_string(),
+                style,
+            }];
+            spans.extend(line.spans);
+            Line { spans }
+        })
+        .collect()
+}
+
+fn pre(text: &str) -> Vec<Line> {
+    let text = text.trim_matches('\n');
+    text.lines()
+        .map(|l| Line::plain(l.replace('\t', "    ").trim_end(), Style::CODE))
+        .collect()
+}
+
+fn table(rows: &[Vec<(String, bool)>], width: usize) -> Vec<Line> {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0usize; cols];
+    for row in rows {
+        for (i, (cell, _)) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.width());
+        }
+    }
+    let total: usize = widths.iter().sum::<usize>() + 3 * cols.saturating_sub(1);
+    let has_header = rows.first().is_some_and(|r| r.iter().all(|(_, th)| *th));
+    if total <= width {
+        aligned_table(rows, &widths, has_header, total)
+    } else {
+        stacked_table(rows, has_header, width)
+    }
+}
+
+fn aligned_table(rows: &[Vec<(String, bool)>], widths: &[usize], has_header: bool, total: usize) -> Vec<Line> {
+    let mut lines = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        let mut spans = Vec::new();
+        for (i, w) in widths.iter().enumerate() {
+            let (cell, th) = row.get(i).map(|(c, th)| (c.as_str(), *th)).unwrap_or(("", false));
+            if i > 0 {
+                spans.push(Span {
+                    text: " │ ".into(),
+                    style: Style::DIM,
+                });
+            }
+            let pad = w.saturating_sub(cell.width());
+            spans.push(Span {
+                text: format!("{cell}{}", " ".repeat(pad)),
+                style: if th { Style::BOLD } else { Style::PLAIN },
+            });
+        }
+        lines.push(Line { spans });
+        if r == 0 && has_header {
+            lines.push(Line::plain("─".repeat(total), Style::DIM));
+        }
+    }
+    lines
+}
+
+/// Too wide to align: each row becomes "Header: value" lines, rows apart by a blank line.
+fn stacked_table(rows: &[Vec<(String, bool)>], has_header: bool, width: usize) -> Vec<Line> {
+    let (header, body) = if has_header {
+        (rows[0].iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(), &rows[1..])
+    } else {
+        (Vec::new(), rows)
+    };
+    let mut lines = Vec::new();
+    for (r, row) in body.iter().enumerate() {
+        if r > 0 {
+            lines.push(Line::default());
+        }
+        for (i, (cell, _)) in row.iter().enumerate() {
+            let mut runs = Vec::new();
+            if let Some(h) = header.get(i).filter(|h| !h.is_empty()) {
+                runs.push(Inline::Text(format!("{h}: "), Style::BOLD));
+            }
+            runs.push(Inline::Text(cell.clone(), Style::PLAIN));
+            lines.extend(wrap(&runs, width, Style::PLAIN));
+        }
+    }
+    lines
+}
+
+/// One word: styled pieces with no space between them.
+struct Word {
+    spans: Vec<Span>,
+    width: usize,
+    space_before: bool,
+}
+
+enum Token {
+    Word(Word),
+    Break,
+}
+
+fn tokenize(runs: &[Inline], base: Style) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut word = Word {
+        spans: Vec::new(),
+        width: 0,
+        space_before: false,
+    };
+    let mut pending_space = false;
+    let end_word = |word: &mut Word, tokens: &mut Vec<Token>, pending: &mut bool| {
+        if !word.spans.is_empty() {
+            let w = std::mem::replace(
+                word,
+                Word {
+                    spans: Vec::new(),
+                    width: 0,
+                    space_before: false,
+                },
+            );
+            tokens.push(Token::Word(w));
+            *pending = false;
+        }
+    };
+    for run in runs {
+        match run {
+            Inline::Break => {
+                end_word(&mut word, &mut tokens, &mut pending_space);
+                tokens.push(Token::Break);
+                pending_space = false;
+            }
+            Inline::Text(text, style) => {
+                let style = base.with(*style);
+                for c in text.chars() {
+                    if c.is_whitespace() {
+                        end_word(&mut word, &mut tokens, &mut pending_space);
+                        pending_space = true;
+                        continue;
+                    }
+                    if word.spans.is_empty() {
+                        word.space_before = pending_space;
+                    }
+                    match word.spans.last_mut() {
+                        Some(last) if last.style == style => last.text.push(c),
+                        _ => word.spans.push(Span {
+                            text: c.to_string(),
+                            style,
+                        }),
+                    }
+                    word.width += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                }
+            }
+        }
+    }
+    end_word(&mut word, &mut tokens, &mut pending_space);
+    tokens
+}
+
+/// Greedy word wrap; a word wider than the line is broken by columns.
+pub fn wrap(runs: &[Inline], width: usize, base: Style) -> Vec<Line> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut cur = Line::default();
+    let mut cur_w = 0;
+    for token in tokenize(runs, base) {
+        let word = match token {
+            Token::Break => {
+                lines.push(std::mem::take(&mut cur));
+                cur_w = 0;
+                continue;
+            }
+            Token::Word(w) => w,
+        };
+        let space = usize::from(word.space_before && cur_w > 0);
+        if cur_w > 0 && cur_w + space + word.width > width {
+            lines.push(std::mem::take(&mut cur));
+            cur_w = 0;
+        } else if space == 1 {
+            cur.spans.push(Span {
+                text: " ".into(),
+                style: base,
+            });
+            cur_w += 1;
+        }
+        if word.width <= width - cur_w {
+            cur_w += word.width;
+            cur.spans.extend(word.spans);
+            continue;
+        }
+        // Longer than a whole line: break it by columns.
+        for span in word.spans {
+            split_to_fit(&span, width, &mut cur_w, &mut cur, &mut lines);
+        }
+    }
+    if !cur.spans.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// Puts a piece too long for one line on as many lines as it needs, pushing full lines.
+fn split_to_fit(span: &Span, width: usize, cur_w: &mut usize, cur: &mut Line, lines: &mut Vec<Line>) {
+    for c in span.text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if *cur_w + w > width && *cur_w > 0 {
+            lines.push(std::mem::take(cur));
+            *cur_w = 0;
+        }
+        match cur.spans.last_mut() {
+            Some(last) if last.style == span.style => last.text.push(c),
+            _ => cur.spans.push(Span {
+                text: c.to_string(),
+                style: span.style,
+            }),
+        }
+        *cur_w += w;
+    }
+}

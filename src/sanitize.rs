@@ -1,0 +1,138 @@
+//! Makes untrusted text from feeds safe to put on a terminal or on stdout.
+//!
+//! Feeds are written by strangers. A title carrying `ESC ] 52 ; ...` could write to the
+//! clipboard, an OSC 8 could disguise a link, a bidi override could reorder what the user
+//! reads. Everything a feed gives us passes through here before it is stored or shown.
+
+/// Removes C0/C1 control characters, whole ESC sequences (CSI, OSC, DCS, ...) and bidi
+/// override/isolate characters. Newlines and tabs are kept; use [`clean_line`] for
+/// single-line fields.
+pub fn clean_text(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            // C1 introducers that start a string or control sequence on 8-bit terminals.
+            '\u{9b}' => skip_csi(&mut chars),
+            '\u{90}' | '\u{9d}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            '\n' | '\t' => out.push(c),
+            '\r' => {}
+            c if is_forbidden(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Like [`clean_text`], then folds all whitespace runs (newlines included) to one space and
+/// trims: for titles, authors, feed names and URLs.
+pub fn clean_line(input: &str) -> String {
+    let cleaned = clean_text(input);
+    let mut out = String::with_capacity(cleaned.len());
+    for word in cleaned.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// True for characters that must never reach a terminal.
+pub fn is_forbidden(c: char) -> bool {
+    let u = c as u32;
+    (u < 0x20 && c != '\n' && c != '\t')
+        || (0x7f..=0x9f).contains(&u)
+        || matches!(u, 0x202a..=0x202e | 0x2066..=0x2069 | 0x200e | 0x200f | 0x061c)
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+
+/// Skips the rest of an escape sequence whose ESC was just consumed.
+fn skip_escape(chars: &mut Chars) {
+    match chars.peek().copied() {
+        Some('[') => {
+            chars.next();
+            skip_csi(chars);
+        }
+        // OSC, DCS, SOS, PM, APC: strings terminated by BEL or ST.
+        Some(']') | Some('P') | Some('X') | Some('^') | Some('_') => {
+            chars.next();
+            skip_string(chars);
+        }
+        // nF sequences: intermediates 0x20-0x2f then one final byte.
+        Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => {
+            while matches!(chars.peek(), Some(c) if ('\u{20}'..='\u{2f}').contains(c)) {
+                chars.next();
+            }
+            chars.next();
+        }
+        // Two-character sequences (ESC 7, ESC c, ...).
+        Some(c) if ('\u{30}'..='\u{7e}').contains(&c) => {
+            chars.next();
+        }
+        _ => {}
+    }
+}
+
+/// CSI: parameter and intermediate bytes, then one final byte in 0x40..=0x7e.
+fn skip_csi(chars: &mut Chars) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&c) {
+            return;
+        }
+        if !('\u{20}'..='\u{3f}').contains(&c) {
+            // Not a well-formed CSI: stop here so we do not swallow ordinary text.
+            return;
+        }
+    }
+}
+
+/// OSC-like strings end at BEL, ST (ESC \) or the C1 ST; everything up to there is dropped.
+fn skip_string(chars: &mut Chars) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => return,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_csi_and_osc() {
+        assert_eq!(clean_text("a\u{1b}[31mred\u{1b}[0m b"), "ared b");
+        assert_eq!(clean_text("x\u{1b}]52;c;aGVsbG8=\u{7}y"), "xy");
+        assert_eq!(
+            clean_text("\u{1b}]8;;http://evil\u{1b}\\link\u{1b}]8;;\u{1b}\\"),
+            "link"
+        );
+        assert_eq!(clean_text("a\u{9b}2Jb"), "ab");
+    }
+
+    #[test]
+    fn strips_controls_and_bidi() {
+        assert_eq!(clean_text("a\u{0}b\u{7}c\u{202e}d\u{2066}e\u{85}f"), "abcdef");
+        assert_eq!(clean_text("line1\nline2\tx\r"), "line1\nline2\tx");
+    }
+
+    #[test]
+    fn clean_line_folds_whitespace() {
+        assert_eq!(clean_line("  a\n\n b\t c "), "a b c");
+    }
+
+    #[test]
+    fn keeps_unicode() {
+        assert_eq!(clean_text("日本語 😀 é"), "日本語 😀 é");
+    }
+}

@@ -1,0 +1,86 @@
+//! Numbered schema migrations keyed on `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+/// Each entry brings the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: feeds, items, counts kept by triggers, the UI's remembered state.
+    r#"
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        title TEXT,
+        site_link TEXT,
+        description TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        last_attempt INTEGER,
+        last_success INTEGER,
+        http_status INTEGER,
+        last_error TEXT,
+        retry_after INTEGER,
+        unread INTEGER NOT NULL DEFAULT 0,
+        total INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        guid TEXT NOT NULL,
+        title TEXT NOT NULL,
+        link TEXT,
+        author TEXT,
+        published INTEGER,
+        updated INTEGER,
+        sort_time INTEGER NOT NULL,
+        summary TEXT,
+        content TEXT,
+        enclosures TEXT,
+        hash INTEGER NOT NULL,
+        first_seen INTEGER NOT NULL,
+        is_read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (feed_id, guid)
+    );
+    CREATE INDEX items_by_feed ON items (feed_id, sort_time DESC, id DESC);
+    CREATE INDEX items_by_unread ON items (is_read, sort_time DESC, id DESC);
+    CREATE INDEX items_by_starred ON items (starred, sort_time DESC, id DESC) WHERE starred = 1;
+    -- The feed list shows counts at start-up; keeping them here makes that cost
+    -- independent of the number of cached items.
+    CREATE TRIGGER items_count_insert AFTER INSERT ON items BEGIN
+        UPDATE feeds SET total = total + 1, unread = unread + (NEW.is_read = 0)
+        WHERE id = NEW.feed_id;
+    END;
+    CREATE TRIGGER items_count_delete AFTER DELETE ON items BEGIN
+        UPDATE feeds SET total = total - 1, unread = unread - (OLD.is_read = 0)
+        WHERE id = OLD.feed_id;
+    END;
+    CREATE TRIGGER items_count_read AFTER UPDATE OF is_read ON items
+    WHEN OLD.is_read != NEW.is_read BEGIN
+        UPDATE feeds SET unread = unread + (NEW.is_read = 0) - (OLD.is_read = 0)
+        WHERE id = NEW.feed_id;
+    END;
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    "#,
+];
+
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Applies what is missing, each step in its own transaction with its version bump.
+pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {
+    let current = version(conn)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the write lock.
+        if version(&tx)? > i as i64 {
+            continue;
+        }
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,1 @@
+pub fn run(_p: &crate::paths::AppPaths) -> anyhow::Result<()> { Ok(()) }
