@@ -1,1 +1,250 @@
-pub fn run(_p: &crate::paths::AppPaths) -> anyhow::Result<()> { Ok(()) }
+//! The terminal UI: one UI thread owning the `Model`, an input thread, a store thread and
+//! a refresh worker, all funnelled into one channel of `Msg`s.
+
+pub mod browser;
+pub mod keymap;
+pub mod model;
+pub mod msg;
+pub mod theme;
+pub mod update;
+pub mod view;
+mod worker;
+
+use crate::config::Config;
+use crate::paths::AppPaths;
+use crate::store::Store;
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use crossterm::ExecutableCommand;
+use model::Model;
+use msg::{Cmd, Msg};
+use ratatui::DefaultTerminal;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::time::Duration;
+use theme::Theme;
+
+/// How often the screen updates while a refresh runs.
+const TICK: Duration = Duration::from_millis(200);
+
+/// Where the TUI reads from: the user's config, or the built-in demo.
+struct Setup {
+    config: Config,
+    paths: AppPaths,
+    hint: Option<String>,
+}
+
+fn setup(paths: &AppPaths) -> anyhow::Result<Setup> {
+    if let Some(config) = crate::cli::load_config(paths)? {
+        return Ok(Setup {
+            config,
+            paths: paths.clone(),
+            hint: None,
+        });
+    }
+    // No config: the demo, with a cache of its own so the user's is never touched.
+    let demo_paths = AppPaths {
+        data_dir: paths.demo_dir(),
+        ..paths.clone()
+    };
+    let config = crate::demo::config(&demo_paths.data_dir.join("feeds"))?;
+    let hint = format!(
+        "Demo: put your feeds in {} (see config.example.toml)",
+        paths.config_file.display()
+    );
+    Ok(Setup {
+        config,
+        paths: demo_paths,
+        hint: Some(hint),
+    })
+}
+
+pub fn run(paths: &AppPaths) -> anyhow::Result<()> {
+    let Setup { config, paths, hint } = setup(paths)?;
+    // Opened here so that a broken cache is reported before the screen is taken over.
+    let mut store = Store::open(&paths.db_file())?;
+    store.sync_feeds(&config.feeds)?;
+
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let (store_tx, store_rx) = mpsc::channel::<Cmd>();
+    let (refresh_tx, refresh_rx) = mpsc::channel();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let paused = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+
+    let store_thread = {
+        let (config, tx) = (config.clone(), tx.clone());
+        std::thread::spawn(move || worker::store_thread(store, config, store_rx, tx))
+    };
+    {
+        let (config, tx, cancel, db) = (config.clone(), tx.clone(), cancel.clone(), paths.db_file());
+        std::thread::spawn(move || worker::refresh_thread(db, config, refresh_rx, tx, cancel));
+    }
+    {
+        let (tx, paused, stop) = (tx.clone(), paused.clone(), stop.clone());
+        std::thread::spawn(move || input_thread(tx, paused, stop));
+    }
+    drop(tx);
+
+    let mut model = Model::new(keymap::Keymap::default(), chrono::Utc::now());
+    model.hint = hint;
+    let mut effects = Effects {
+        store: store_tx,
+        refresh: refresh_tx,
+        browser: config.browser_argv(),
+        paused,
+    };
+    if config.general.refresh_on_startup && !config.feeds.is_empty() {
+        model.refresh.running = Some((0, config.feeds.len()));
+        effects.refresh.send(None).ok();
+    }
+
+    let mut terminal = ratatui::init();
+    std::io::stdout().execute(EnableMouseCapture).ok();
+    let size = terminal.size()?;
+    model.size = (size.width, size.height);
+    let theme = Theme::from_env();
+    let result = event_loop(&mut terminal, &mut model, &rx, &mut effects, &theme);
+    std::io::stdout().execute(DisableMouseCapture).ok();
+    ratatui::restore();
+
+    stop.store(true, Ordering::Relaxed);
+    cancel.store(true, Ordering::Relaxed);
+    // Let the store thread finish queued writes (read marks, the saved selection).
+    drop(effects);
+    let _ = store_thread.join();
+    result
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    m: &mut Model,
+    rx: &Receiver<Msg>,
+    fx: &mut Effects,
+    theme: &Theme,
+) -> anyhow::Result<()> {
+    terminal.draw(|f| view::draw(f, m, theme))?;
+    while !m.quit {
+        let first = if m.is_busy() {
+            match rx.recv_timeout(TICK) {
+                Ok(msg) => msg,
+                Err(RecvTimeoutError::Timeout) => Msg::Tick,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match rx.recv() {
+                Ok(msg) => msg,
+                Err(_) => break,
+            }
+        };
+        m.now = chrono::Utc::now();
+        let mut redraw = false;
+        // Drain what is queued, then draw once: one frame per batch of messages.
+        for msg in std::iter::once(first).chain(rx.try_iter().take(256)) {
+            let out = update::update(m, msg);
+            redraw |= out.redraw;
+            for cmd in out.cmds {
+                if fx.run(cmd, terminal, m) {
+                    redraw = true;
+                }
+            }
+            if m.quit {
+                break;
+            }
+        }
+        if redraw && !m.quit {
+            terminal.draw(|f| view::draw(f, m, theme))?;
+        }
+    }
+    Ok(())
+}
+
+/// Carries out `Cmd`s: the one place that talks to the workers and the outside world.
+struct Effects {
+    store: Sender<Cmd>,
+    refresh: Sender<Option<Vec<crate::model::FeedId>>>,
+    browser: Vec<String>,
+    paused: Arc<AtomicBool>,
+}
+
+impl Effects {
+    /// Returns true when the screen must be redrawn in full (after the browser).
+    fn run(&mut self, cmd: Cmd, terminal: &mut DefaultTerminal, m: &mut Model) -> bool {
+        match cmd {
+            Cmd::Refresh(feeds) => {
+                let _ = self.refresh.send(feeds);
+                false
+            }
+            Cmd::OpenUrl(url) => {
+                if let Err(e) = browser::check_url(&url) {
+                    m.message = Some(e);
+                    return true;
+                }
+                self.suspend_for_browser(terminal, &url, m);
+                true
+            }
+            Cmd::CopyToClipboard(url) => {
+                use base64::Engine;
+                // OSC 52: the terminal puts it on the clipboard, even over ssh.
+                let encoded = base64::engine::general_purpose::STANDARD.encode(url.as_bytes());
+                let mut out = std::io::stdout();
+                let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+                let _ = out.flush();
+                false
+            }
+            other => {
+                if self.store.send(other).is_err() {
+                    m.message = Some("The cache thread stopped; see the log".into());
+                }
+                false
+            }
+        }
+    }
+
+    /// Gives the terminal to the browser (w3m, lynx need it) and takes it back after.
+    fn suspend_for_browser(&mut self, terminal: &mut DefaultTerminal, url: &str, m: &mut Model) {
+        self.paused.store(true, Ordering::SeqCst);
+        // Let the input thread finish its current poll so it does not eat the browser's keys.
+        std::thread::sleep(Duration::from_millis(120));
+        std::io::stdout().execute(DisableMouseCapture).ok();
+        ratatui::restore();
+        let result = browser::run(&self.browser, url);
+        *terminal = ratatui::init();
+        std::io::stdout().execute(EnableMouseCapture).ok();
+        let _ = terminal.clear();
+        self.paused.store(false, Ordering::SeqCst);
+        m.message = Some(match result {
+            Ok(status) if status.success() => format!("Opened {url}"),
+            Ok(status) => format!("The browser exited with {status}"),
+            Err(e) => e,
+        });
+    }
+}
+
+fn input_thread(tx: Sender<Msg>, paused: Arc<AtomicBool>, stop: Arc<AtomicBool>) {
+    while !stop.load(Ordering::Relaxed) {
+        if paused.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        }
+        match event::poll(Duration::from_millis(100)) {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(_) => return,
+        }
+        if paused.load(Ordering::SeqCst) {
+            continue;
+        }
+        let msg = match event::read() {
+            Ok(Event::Key(k)) => Msg::Key(k),
+            Ok(Event::Mouse(me)) => Msg::Mouse(me),
+            Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+            Ok(_) => continue,
+            Err(_) => return,
+        };
+        if tx.send(msg).is_err() {
+            return;
+        }
+    }
+}

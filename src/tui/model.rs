@@ -1,0 +1,337 @@
+//! The UI state, owned by the UI thread. Pane structs keep their own selection; nothing
+//! here does I/O.
+
+use super::keymap::Keymap;
+use super::msg::ReqId;
+use crate::article::Prepared;
+use crate::model::{FeedId, FeedSummary, Item, ItemId, ItemRow};
+use crate::render::Line;
+use crate::store::{ItemQuery, Scope};
+use chrono::{DateTime, Utc};
+use ratatui::layout::{Constraint, Layout, Rect};
+use std::collections::{BTreeMap, HashSet};
+
+/// Rows of an article list are fetched in pages of this many.
+pub const PAGE_SIZE: usize = 200;
+/// Below this width one pane shows at a time.
+pub const NARROW_WIDTH: u16 = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Feeds,
+    Articles,
+    Reader,
+}
+
+/// One row of the feed list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedRow {
+    AllUnread,
+    Starred,
+    /// A tag heading: selecting it shows the items of all its feeds.
+    Tag(String),
+    /// Index into `Model::feeds`.
+    Feed(usize),
+}
+
+impl FeedRow {
+    /// A stable key to remember the selection between runs.
+    pub fn key(&self, feeds: &[FeedSummary]) -> String {
+        match self {
+            FeedRow::AllUnread => "all-unread".into(),
+            FeedRow::Starred => "starred".into(),
+            FeedRow::Tag(t) => format!("tag:{t}"),
+            FeedRow::Feed(i) => feeds.get(*i).map(|f| format!("feed:{}", f.url)).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeedsPane {
+    pub rows: Vec<FeedRow>,
+    /// Index into the visible (filtered) rows.
+    pub selected: usize,
+    /// First visible row, kept by `update` so the selection stays on screen.
+    pub offset: usize,
+    pub filter: String,
+}
+
+/// The article list: a window onto a query, paged lazily from the cache.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticlesPane {
+    pub query: Option<ItemQuery>,
+    pub req: ReqId,
+    pub total: usize,
+    pub pages: BTreeMap<usize, Vec<ItemRow>>,
+    pub pending: HashSet<usize>,
+    pub selected: usize,
+    pub offset: usize,
+    pub filter: String,
+    /// Open the first (or last) unread row once the first page arrives (n/N across feeds).
+    pub open_unread: Option<Direction>,
+    /// Select this item once its page arrives (restored selection, reload after refresh).
+    pub want: Option<ItemId>,
+}
+
+impl Default for ArticlesPane {
+    fn default() -> Self {
+        ArticlesPane {
+            query: None,
+            req: 0,
+            total: 0,
+            pages: BTreeMap::new(),
+            pending: HashSet::new(),
+            selected: 0,
+            offset: 0,
+            filter: String::new(),
+            open_unread: None,
+            want: None,
+        }
+    }
+}
+
+impl ArticlesPane {
+    pub fn row(&self, index: usize) -> Option<&ItemRow> {
+        self.pages.get(&(index / PAGE_SIZE))?.get(index % PAGE_SIZE)
+    }
+    pub fn row_mut(&mut self, index: usize) -> Option<&mut ItemRow> {
+        self.pages.get_mut(&(index / PAGE_SIZE))?.get_mut(index % PAGE_SIZE)
+    }
+    pub fn selected_row(&self) -> Option<&ItemRow> {
+        self.row(self.selected)
+    }
+    pub fn position_of(&self, id: ItemId) -> Option<usize> {
+        self.pages.iter().find_map(|(page, rows)| {
+            rows.iter()
+                .position(|r| r.id == id)
+                .map(|i| page * PAGE_SIZE + i)
+        })
+    }
+}
+
+/// The open article, wrapped to the reader's width.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReaderPane {
+    pub item: Item,
+    pub prepared: Prepared,
+    pub lines: Vec<Line>,
+    pub width: usize,
+    pub scroll: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Forward,
+    Backward,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    Errors,
+}
+
+/// A line of text being typed in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    Filter { pane: Pane, text: String },
+    /// `f` was pressed: digits choose a link.
+    LinkNumber(String),
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RefreshStatus {
+    pub running: Option<(usize, usize)>,
+    pub last: Option<DateTime<Utc>>,
+    pub last_failed: usize,
+    /// A refresh was asked for while one ran: start it when this one ends.
+    pub queued: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub feeds: Vec<FeedSummary>,
+    pub feeds_pane: FeedsPane,
+    pub articles: ArticlesPane,
+    pub reader: Option<ReaderPane>,
+    pub reader_req: ReqId,
+    pub focus: Pane,
+    pub fullscreen: bool,
+    pub size: (u16, u16),
+    pub overlay: Option<Overlay>,
+    pub prompt: Option<Prompt>,
+    pub refresh: RefreshStatus,
+    /// Feed counts changed during a refresh; reload them on the next tick.
+    pub feeds_dirty: bool,
+    pub message: Option<String>,
+    /// Shown when no message is: e.g. where to put a config in demo mode.
+    pub hint: Option<String>,
+    pub keymap: Keymap,
+    pub now: DateTime<Utc>,
+    pub restore: Option<(Option<String>, Option<ItemId>)>,
+    pub next_req: ReqId,
+    pub quit: bool,
+}
+
+impl Model {
+    pub fn new(keymap: Keymap, now: DateTime<Utc>) -> Model {
+        Model {
+            feeds: Vec::new(),
+            feeds_pane: FeedsPane::default(),
+            articles: ArticlesPane::default(),
+            reader: None,
+            reader_req: 0,
+            focus: Pane::Feeds,
+            fullscreen: false,
+            size: (80, 24),
+            overlay: None,
+            prompt: None,
+            refresh: RefreshStatus::default(),
+            feeds_dirty: false,
+            message: None,
+            hint: None,
+            keymap,
+            now,
+            restore: None,
+            next_req: 1,
+            quit: false,
+        }
+    }
+
+    pub fn req(&mut self) -> ReqId {
+        self.next_req += 1;
+        self.next_req
+    }
+
+    pub fn is_narrow(&self) -> bool {
+        self.size.0 < NARROW_WIDTH
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.refresh.running.is_some()
+    }
+
+    /// Feed rows that pass the feed filter, with their indices into `feeds_pane.rows`.
+    pub fn visible_feed_rows(&self) -> Vec<usize> {
+        let filter = self.feeds_pane.filter.to_lowercase();
+        (0..self.feeds_pane.rows.len())
+            .filter(|&i| {
+                filter.is_empty()
+                    || match &self.feeds_pane.rows[i] {
+                        FeedRow::Feed(f) => self.feeds[*f].name.to_lowercase().contains(&filter),
+                        FeedRow::Tag(t) => t.to_lowercase().contains(&filter),
+                        _ => true,
+                    }
+            })
+            .collect()
+    }
+
+    pub fn selected_feed_row(&self) -> Option<&FeedRow> {
+        let visible = self.visible_feed_rows();
+        let index = *visible.get(self.feeds_pane.selected)?;
+        self.feeds_pane.rows.get(index)
+    }
+
+    pub fn feed_name(&self, id: FeedId) -> &str {
+        self.feeds.iter().find(|f| f.id == id).map(|f| f.name.as_str()).unwrap_or("")
+    }
+
+    /// Feed ids a feed-list row stands for.
+    pub fn row_feed_ids(&self, row: &FeedRow) -> Vec<FeedId> {
+        match row {
+            FeedRow::AllUnread | FeedRow::Starred => self.feeds.iter().map(|f| f.id).collect(),
+            FeedRow::Tag(t) => self.feeds.iter().filter(|f| f.tags.contains(t)).map(|f| f.id).collect(),
+            FeedRow::Feed(i) => self.feeds.get(*i).map(|f| vec![f.id]).unwrap_or_default(),
+        }
+    }
+
+    /// The query behind a feed-list row.
+    pub fn row_query(&self, row: &FeedRow) -> ItemQuery {
+        let ids = self.row_feed_ids(row);
+        let scope = match row {
+            FeedRow::Feed(_) if ids.len() == 1 => Scope::Feed(ids[0]),
+            _ => Scope::Feeds(ids),
+        };
+        ItemQuery {
+            scope,
+            unread_only: matches!(row, FeedRow::AllUnread),
+            starred_only: matches!(row, FeedRow::Starred),
+            text: None,
+        }
+    }
+
+    /// The number of rows of a row's list, from the counts the feed list already has.
+    pub fn row_total(&self, row: &FeedRow) -> Option<usize> {
+        let ids = self.row_feed_ids(row);
+        let sum = |f: fn(&FeedSummary) -> u32| -> usize {
+            self.feeds.iter().filter(|s| ids.contains(&s.id)).map(|s| f(s) as usize).sum()
+        };
+        match row {
+            FeedRow::AllUnread => Some(sum(|f| f.unread)),
+            FeedRow::Starred => None,
+            _ => Some(sum(|f| f.total)),
+        }
+    }
+
+    pub fn total_unread(&self) -> usize {
+        self.feeds.iter().map(|f| f.unread as usize).sum()
+    }
+
+    pub fn failing_feeds(&self) -> Vec<&FeedSummary> {
+        self.feeds.iter().filter(|f| f.last_error.is_some()).collect()
+    }
+
+    pub fn areas(&self) -> Areas {
+        Areas::compute(self)
+    }
+}
+
+/// Where each pane is drawn. Computed from the model alone, so `update` (mouse hits,
+/// reader width) and `view` agree.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Areas {
+    pub feeds: Option<Rect>,
+    pub articles: Option<Rect>,
+    pub reader: Option<Rect>,
+    pub status: Rect,
+}
+
+impl Areas {
+    pub fn compute(m: &Model) -> Areas {
+        let screen = Rect::new(0, 0, m.size.0, m.size.1);
+        let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(screen);
+        let mut areas = Areas {
+            status,
+            ..Areas::default()
+        };
+        if m.fullscreen && m.reader.is_some() {
+            areas.reader = Some(main);
+        } else if m.is_narrow() {
+            match m.focus {
+                Pane::Feeds => areas.feeds = Some(main),
+                Pane::Articles => areas.articles = Some(main),
+                Pane::Reader => areas.reader = Some(main),
+            }
+        } else {
+            let feeds_width = (m.size.0 / 4).clamp(24, 40);
+            let [left, right] =
+                Layout::horizontal([Constraint::Length(feeds_width), Constraint::Min(1)]).areas(main);
+            let [top, bottom] =
+                Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(right);
+            areas.feeds = Some(left);
+            areas.articles = Some(top);
+            areas.reader = Some(bottom);
+        }
+        areas
+    }
+}
+
+/// Inner width of a bordered pane with one column of padding each side.
+pub fn reader_text_width(area: Rect) -> usize {
+    area.width.saturating_sub(4).max(10) as usize
+}
+
+/// Visible rows inside a bordered pane.
+pub fn inner_height(area: Rect) -> usize {
+    area.height.saturating_sub(2).max(1) as usize
+}

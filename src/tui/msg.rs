@@ -1,0 +1,82 @@
+//! What happened (`Msg`, past-tense facts sent to the UI thread) and what to do (`Cmd`,
+//! imperatives that `update` returns and the effects runner carries out).
+
+use crate::article::Prepared;
+use crate::model::{FeedId, FeedSummary, Item, ItemId, ItemRow};
+use crate::refresh::{FeedDone, Summary};
+use crate::store::ItemQuery;
+use crossterm::event::{KeyEvent, MouseEvent};
+
+/// Numbers each request whose answer may arrive late, so stale answers are dropped.
+pub type ReqId = u64;
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// A timer tick while something is animating (refresh progress).
+    Tick,
+    FeedsLoaded(Vec<FeedSummary>),
+    PageLoaded {
+        req: ReqId,
+        page: usize,
+        total: usize,
+        rows: Vec<ItemRow>,
+    },
+    ArticleLoaded {
+        req: ReqId,
+        item: Box<Item>,
+        prepared: Box<Prepared>,
+    },
+    /// The selection saved by the last run: a feed-list key and an item.
+    Restored {
+        feed_key: Option<String>,
+        item: Option<ItemId>,
+    },
+    StoreFailed(String),
+    RefreshStarted {
+        total: usize,
+    },
+    RefreshProgress {
+        done: FeedDone,
+        summary: Summary,
+    },
+    RefreshFinished {
+        summary: Summary,
+        at: chrono::DateTime<chrono::Utc>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cmd {
+    LoadFeeds,
+    LoadPage {
+        req: ReqId,
+        query: ItemQuery,
+        page: usize,
+        /// Count the rows (a text filter is on); otherwise the model knows the total.
+        count: bool,
+    },
+    LoadArticle {
+        req: ReqId,
+        id: ItemId,
+    },
+    SetRead {
+        ids: Vec<ItemId>,
+        read: bool,
+    },
+    MarkFeedsRead(Vec<FeedId>),
+    SetStarred {
+        id: ItemId,
+        starred: bool,
+    },
+    /// None refreshes every feed.
+    Refresh(Option<Vec<FeedId>>),
+    OpenUrl(String),
+    CopyToClipboard(String),
+    SaveSelection {
+        feed_key: String,
+        item: Option<ItemId>,
+    },
+}

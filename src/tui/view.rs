@@ -1,0 +1,378 @@
+//! Drawing: a pure function of `&Model`. No I/O, no state changes; list offsets come from
+//! the model, where `update` keeps them.
+
+use super::model::{inner_height, FeedRow, Model, Overlay, Pane, Prompt, PAGE_SIZE};
+use super::theme::Theme;
+use crate::model::ItemRow;
+use chrono::{DateTime, Datelike, Local, Utc};
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Padding, Paragraph, Wrap};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+pub fn draw(f: &mut Frame, m: &Model, theme: &Theme) {
+    let areas = m.areas();
+    if let Some(area) = areas.feeds {
+        draw_feeds(f, m, theme, area);
+    }
+    if let Some(area) = areas.articles {
+        draw_articles(f, m, theme, area);
+    }
+    if let Some(area) = areas.reader {
+        draw_reader(f, m, theme, area);
+    }
+    draw_status(f, m, theme, areas.status);
+    match m.overlay {
+        Some(Overlay::Help) => draw_help(f, m, theme),
+        Some(Overlay::Errors) => draw_errors(f, m, theme),
+        None => {}
+    }
+}
+
+fn pane_block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
+    let style = if focused { theme.border_focus } else { theme.border };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(style)
+        .title(Span::styled(format!(" {title} "), style.add_modifier(Modifier::BOLD)))
+}
+
+/// Cuts `s` to `width` columns, with an ellipsis when something was cut.
+fn fit(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw + 1 > width {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+/// `left` then `right` pushed to the right edge of `width` columns.
+fn spread(left: &str, right: &str, width: usize) -> String {
+    let right_w = right.width();
+    let left = fit(left, width.saturating_sub(right_w + 1));
+    let pad = width.saturating_sub(left.width() + right_w);
+    format!("{left}{}{right}", " ".repeat(pad))
+}
+
+fn draw_feeds(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
+    let focused = m.focus == Pane::Feeds;
+    let title = if m.feeds_pane.filter.is_empty() {
+        "Feeds".to_string()
+    } else {
+        format!("Feeds /{}", m.feeds_pane.filter)
+    };
+    let block = pane_block(title, focused, theme);
+    let width = area.width.saturating_sub(2) as usize;
+    let height = inner_height(area);
+    let visible = m.visible_feed_rows();
+    let items: Vec<ListItem> = visible
+        .iter()
+        .skip(m.feeds_pane.offset)
+        .take(height)
+        .map(|&i| feed_item(m, theme, &m.feeds_pane.rows[i], width))
+        .collect();
+    let mut state = ListState::default();
+    if !visible.is_empty() {
+        state.select(Some(m.feeds_pane.selected.saturating_sub(m.feeds_pane.offset)));
+    }
+    let list = List::new(items).block(block).highlight_style(selection(theme, focused));
+    f.render_stateful_widget(list, area, &mut state);
+    if m.feeds.is_empty() {
+        let inner = Rect::new(area.x + 2, area.y + 4, area.width.saturating_sub(4), 3);
+        f.render_widget(
+            Paragraph::new("No feeds yet: add [[feed]] tables to the config.")
+                .style(theme.dim)
+                .wrap(Wrap { trim: true }),
+            inner,
+        );
+    }
+}
+
+fn selection(theme: &Theme, focused: bool) -> Style {
+    if focused {
+        theme.selection
+    } else {
+        theme.selection.add_modifier(Modifier::DIM)
+    }
+}
+
+fn feed_item<'a>(m: &Model, theme: &Theme, row: &FeedRow, width: usize) -> ListItem<'a> {
+    match row {
+        FeedRow::AllUnread => {
+            let n = m.total_unread();
+            let style = if n > 0 { theme.unread } else { theme.read };
+            ListItem::new(Line::styled(spread("All unread", &n.to_string(), width), style))
+        }
+        FeedRow::Starred => ListItem::new(Line::styled(spread("★ Starred", "", width), theme.dim)),
+        FeedRow::Tag(tag) => {
+            let label = if tag.is_empty() { "Untagged" } else { tag };
+            let unread: u32 = m.feeds.iter().filter(|f| f.tags.contains(tag)).map(|f| f.unread).sum();
+            let count = if tag.is_empty() { String::new() } else { unread.to_string() };
+            ListItem::new(Line::styled(spread(&format!("▾ {label}"), &count, width), theme.header))
+        }
+        FeedRow::Feed(i) => {
+            let feed = &m.feeds[*i];
+            let marker = if feed.last_error.is_some() { "! " } else { "  " };
+            let count = if feed.unread > 0 {
+                format!("{}/{}", feed.unread, feed.total)
+            } else {
+                feed.total.to_string()
+            };
+            let text = spread(&format!("  {}", feed.name), &count, width.saturating_sub(2));
+            let style = if feed.unread > 0 { theme.unread } else { theme.read };
+            ListItem::new(Line::from(vec![
+                Span::styled(marker, theme.error),
+                Span::styled(text, style),
+            ]))
+        }
+    }
+}
+
+fn view_title(m: &Model) -> String {
+    match m.selected_feed_row() {
+        Some(FeedRow::AllUnread) => "All unread".into(),
+        Some(FeedRow::Starred) => "Starred".into(),
+        Some(FeedRow::Tag(t)) if t.is_empty() => "Untagged".into(),
+        Some(FeedRow::Tag(t)) => format!("Tag: {t}"),
+        Some(FeedRow::Feed(i)) => m.feeds.get(*i).map(|f| f.name.clone()).unwrap_or_default(),
+        None => "Articles".into(),
+    }
+}
+
+fn draw_articles(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
+    let focused = m.focus == Pane::Articles;
+    let a = &m.articles;
+    let mut title = format!("{} ({})", view_title(m), a.total);
+    if !a.filter.is_empty() {
+        title.push_str(&format!(" /{}", a.filter));
+    }
+    let block = pane_block(title, focused, theme);
+    let width = area.width.saturating_sub(2) as usize;
+    let height = inner_height(area);
+    let aggregated = !matches!(m.selected_feed_row(), Some(FeedRow::Feed(_)));
+    let end = (a.offset + height).min(a.total);
+    let items: Vec<ListItem> = (a.offset..end)
+        .map(|i| match a.row(i) {
+            Some(row) => article_item(m, theme, row, aggregated, width),
+            None => ListItem::new(Line::styled("  …", theme.dim)),
+        })
+        .collect();
+    let mut state = ListState::default();
+    if a.total > 0 {
+        state.select(Some(a.selected.saturating_sub(a.offset)));
+    }
+    f.render_stateful_widget(
+        List::new(items).block(block).highlight_style(selection(theme, focused)),
+        area,
+        &mut state,
+    );
+    if a.total == 0 && !a.pending.contains(&0) {
+        let msg = if a.filter.is_empty() {
+            "Nothing here yet."
+        } else {
+            "No titles match the filter."
+        };
+        let inner = Rect::new(area.x + 2, area.y + 1, area.width.saturating_sub(4), 1);
+        f.render_widget(Paragraph::new(msg).style(theme.dim), inner);
+    }
+    debug_assert!(a.selected < a.total.max(1) || a.pages.len() <= a.total / PAGE_SIZE + 1);
+}
+
+fn short_date(d: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    match d {
+        Some(d) => {
+            let local = d.with_timezone(&Local);
+            if local.year() == now.with_timezone(&Local).year() {
+                local.format("%b %d").to_string()
+            } else {
+                local.format("%Y-%m").to_string()
+            }
+        }
+        None => "      ".into(),
+    }
+}
+
+fn article_item<'a>(m: &Model, theme: &Theme, row: &ItemRow, aggregated: bool, width: usize) -> ListItem<'a> {
+    let marker = if row.starred {
+        "★"
+    } else if row.read {
+        " "
+    } else {
+        "●"
+    };
+    let date = short_date(row.published, m.now);
+    let mut text = format!("{marker} {date:<7} ");
+    if aggregated {
+        text.push_str(&fit(m.feed_name(row.feed_id), 18));
+        text.push_str(": ");
+    }
+    text.push_str(&row.title);
+    let style = if row.read { theme.read } else { theme.unread };
+    ListItem::new(Line::styled(fit(&text, width), style))
+}
+
+fn draw_reader(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
+    let focused = m.focus == Pane::Reader || m.fullscreen;
+    let Some(r) = &m.reader else {
+        let block = pane_block("Article".into(), focused, theme);
+        let hint = format!(
+            "Select an article and press {} to read it here.",
+            m.keymap.key_for(super::keymap::Action::Open)
+        );
+        f.render_widget(
+            Paragraph::new(hint)
+                .style(theme.dim)
+                .block(block.padding(Padding::horizontal(1)))
+                .wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    };
+    let height = inner_height(area);
+    let percent = if r.lines.len() <= height {
+        100
+    } else {
+        ((r.scroll + height) * 100 / r.lines.len()).min(100)
+    };
+    let star = if r.item.starred { " ★" } else { "" };
+    let block = pane_block(format!("Article{star} {percent}%"), focused, theme).padding(Padding::horizontal(1));
+    let lines: Vec<Line> = r
+        .lines
+        .iter()
+        .skip(r.scroll)
+        .take(height)
+        .map(|l| {
+            Line::from(
+                l.spans
+                    .iter()
+                    .map(|s| Span::styled(s.text.clone(), theme.text(s.style)))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn status_text(m: &Model) -> String {
+    if let Some(p) = &m.prompt {
+        return match p {
+            Prompt::Filter { text, .. } => format!("/{text}"),
+            Prompt::LinkNumber(d) => format!("Open link number: {d}"),
+        };
+    }
+    let mut parts = Vec::new();
+    if let Some((done, total)) = m.refresh.running {
+        parts.push(format!("Refreshing {done}/{total}"));
+    } else if let Some(last) = m.refresh.last {
+        parts.push(format!("Refreshed {}", last.with_timezone(&Local).format("%H:%M")));
+    }
+    let failing = m.failing_feeds().len();
+    if failing > 0 {
+        let s = if failing == 1 { "" } else { "s" };
+        parts.push(format!(
+            "{failing} feed{s} failed, press {}",
+            m.keymap.key_for(super::keymap::Action::ShowErrors)
+        ));
+    }
+    if let Some(msg) = &m.message {
+        parts.push(msg.clone());
+    } else if let Some(hint) = &m.hint {
+        parts.push(hint.clone());
+    }
+    parts.join(" │ ")
+}
+
+fn draw_status(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
+    use super::keymap::Action;
+    let k = |a| m.keymap.key_for(a);
+    let hints = format!(
+        "{} help  {} open  {} next unread  {} refresh  {} quit",
+        k(Action::Help),
+        k(Action::Open),
+        k(Action::NextUnread),
+        k(Action::RefreshAll),
+        k(Action::Back)
+    );
+    let width = area.width as usize;
+    let left = status_text(m);
+    let line = if left.width() + hints.width() + 2 <= width {
+        spread(&left, &hints, width)
+    } else {
+        fit(&left, width)
+    };
+    let style = if m.failing_feeds().is_empty() || m.prompt.is_some() {
+        theme.dim.remove_modifier(Modifier::DIM)
+    } else {
+        theme.dim.remove_modifier(Modifier::DIM)
+    };
+    f.render_widget(Paragraph::new(line).style(style.add_modifier(Modifier::REVERSED)), area);
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height.saturating_sub(1));
+    let [_, mid, _] = Layout::vertical([Constraint::Fill(1), Constraint::Length(h), Constraint::Fill(1)]).areas(area);
+    let [_, center, _] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(w), Constraint::Fill(1)]).areas(mid);
+    center
+}
+
+fn draw_help(f: &mut Frame, m: &Model, theme: &Theme) {
+    let rows = m.keymap.help_rows();
+    let key_w = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
+    let mut lines: Vec<Line> = rows
+        .iter()
+        .map(|(keys, desc)| {
+            Line::from(vec![
+                Span::styled(format!("{keys:<key_w$}  "), theme.header),
+                Span::raw(*desc),
+            ])
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("1-9 open link n · mouse: click selects, wheel scrolls", theme.dim));
+    let width = lines.iter().map(|l| l.width()).max().unwrap_or(40) as u16 + 4;
+    let area = centered(f.area(), width, lines.len() as u16 + 2);
+    f.render_widget(Clear, area);
+    let block = pane_block("Keys (? or q closes)".into(), true, theme).padding(Padding::horizontal(1));
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn draw_errors(f: &mut Frame, m: &Model, theme: &Theme) {
+    let failing = m.failing_feeds();
+    let screen = f.area();
+    let width = screen.width.saturating_sub(8).min(100);
+    let mut lines = Vec::new();
+    if failing.is_empty() {
+        lines.push(Line::styled("No feed failed in the last refresh.", theme.dim));
+    }
+    for feed in failing {
+        lines.push(Line::styled(feed.name.clone(), theme.unread));
+        lines.push(Line::styled(format!("  {}", feed.url), theme.dim));
+        lines.push(Line::styled(
+            format!("  {}", feed.last_error.as_deref().unwrap_or("")),
+            theme.error,
+        ));
+    }
+    let area = centered(screen, width, (lines.len() as u16 + 2).min(screen.height.saturating_sub(2)));
+    f.render_widget(Clear, area);
+    let block = pane_block("Feed errors (q closes)".into(), true, theme).padding(Padding::horizontal(1));
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .alignment(Alignment::Left),
+        area,
+    );
+}
