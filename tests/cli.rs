@@ -1,0 +1,238 @@
+//! The headless CLI contract: config errors, listing, marking, show, probe, OPML.
+
+mod support;
+
+use support::{feeds, feeds_config, Env, Server};
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn config_errors_name_file_line_and_column() {
+    let cases = [
+        ("[general]\nbogus = 1\n", ":2:1:", "bogus"),
+        ("[general]\ntimeout_seconds = \"x\"\n", ":2:19:", "expected"),
+        ("[[feed]]\nurl = \"https://a.example/\"\n[[feed]]\nurl = \"https://a.example/\"\n", ":4:", "duplicate"),
+        ("[[feed]]\nurl = \"ftp://a.example/\"\n", ":2:", "scheme"),
+        ("[[feed]]\nname = \"no url\"\n", ":1:", "url"),
+        ("[general\n", ":1:", ""),
+    ];
+    for (text, place, word) in cases {
+        let env = Env::new(text);
+        let out = env.run(&["feeds"]);
+        assert!(!out.status.success(), "{text:?} was accepted");
+        let err = stderr_of(&out);
+        assert_eq!(err.trim_end().lines().count(), 1, "one line for {text:?}: {err}");
+        assert!(err.contains("config.toml") && err.contains(place), "{text:?}: {err}");
+        assert!(err.contains(word), "{text:?}: {err}");
+    }
+}
+
+#[test]
+fn a_named_config_that_is_missing_is_an_error() {
+    let env = Env::new("");
+    std::fs::remove_file(env.config_path()).unwrap();
+    let out = env.run(&["feeds"]);
+    assert!(!out.status.success());
+    assert!(stderr_of(&out).contains("cannot read"));
+}
+
+fn served_env(server: &Server) -> Env {
+    server.fixed("/one", "application/rss+xml", feeds::rss("one", 3, 1));
+    server.fixed("/two", "application/atom+xml", feeds::ATOM);
+    let config = format!(
+        "[general]\nrefresh_on_startup = false\n\n[[feed]]\nurl = \"{}\"\nname = \"First\"\ntags = [\"news\", \"daily\"]\n\n[[feed]]\nurl = \"{}\"\n",
+        server.url("/one"),
+        server.url("/two")
+    );
+    let env = Env::new(&config);
+    env.ok(&["refresh"]);
+    env
+}
+
+#[test]
+fn feeds_and_items_json() {
+    let server = Server::start();
+    let env = served_env(&server);
+    let feeds = env.json(&["feeds", "--json"]);
+    let list = feeds.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let keys: Vec<&String> = list[0].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["title", "url", "tags", "unread", "total", "last_error"]);
+    assert_eq!(list[0]["title"], "First");
+    assert_eq!(list[0]["tags"], serde_json::json!(["news", "daily"]));
+    assert_eq!(list[1]["title"], "Atom & friends", "the feed's own title, entities decoded");
+
+    let items = env.json(&["items", "--json"]);
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 4);
+    let keys: Vec<&String> = items[0].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["id", "feed", "title", "link", "published", "read", "starred"]);
+    // Newest first.
+    let dates: Vec<&str> = items.iter().map(|i| i["published"].as_str().unwrap()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+
+    let only = env.json(&["items", "--feed", "First", "--json"]);
+    assert_eq!(only.as_array().unwrap().len(), 3);
+    let by_url = env.json(&["items", "--feed", &server.url("/two"), "--json"]);
+    assert_eq!(by_url[0]["title"], "First post");
+    assert_eq!(by_url[0]["link"], "https://atom.example/blog/posts/1", "xml:base resolves links");
+    let out = env.run(&["items", "--feed", "nope"]);
+    assert!(!out.status.success());
+    assert!(stderr_of(&out).contains("nope"));
+}
+
+#[test]
+fn mark_read_and_unread() {
+    let server = Server::start();
+    let env = served_env(&server);
+    let items = env.json(&["items", "--json"]);
+    let id = items[0]["id"].to_string();
+    env.ok(&["mark-read", &id]);
+    assert_eq!(env.json(&["items", "--unread", "--json"]).as_array().unwrap().len(), 3);
+    env.ok(&["mark-unread", &id]);
+    assert_eq!(env.json(&["items", "--unread", "--json"]).as_array().unwrap().len(), 4);
+    env.ok(&["mark-read", "--feed", "First"]);
+    let feeds = env.json(&["feeds", "--json"]);
+    assert_eq!(feeds[0]["unread"], 0);
+    assert_eq!(feeds[1]["unread"], 1);
+    env.ok(&["mark-read", "--all"]);
+    assert_eq!(env.json(&["items", "--unread", "--json"]).as_array().unwrap().len(), 0);
+    assert!(!env.run(&["mark-read"]).status.success(), "nothing to mark is a usage error");
+}
+
+#[test]
+fn show_renders_the_article() {
+    let server = Server::start();
+    let env = served_env(&server);
+    let items = env.json(&["items", "--feed", &server.url("/two"), "--json"]);
+    let id = items[0]["id"].to_string();
+    let text = env.ok(&["show", &id, "--width", "60"]);
+    assert!(text.starts_with("First post\n"), "{text}");
+    assert!(text.contains("Author: Ada"));
+    assert!(text.contains("See the other post[1]."), "{text}");
+    assert!(text.contains("[1] https://atom.example/blog/posts/other"), "relative link resolved: {text}");
+    assert!(text.contains("Enclosure: https://atom.example/a.mp3 (audio/mpeg, 1.2 KiB)"), "{text}");
+    assert!(text.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 60));
+    let out = env.run(&["show", "999999"]);
+    assert!(!out.status.success());
+    assert!(stderr_of(&out).contains("999999"));
+}
+
+#[test]
+fn probe_json_has_the_exact_shape() {
+    let server = Server::start();
+    server.fixed("/atom", "application/atom+xml", feeds::ATOM);
+    let env = Env::new("");
+    let v = env.json(&["probe", &server.url("/atom"), "--json"]);
+    let top: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(top, ["feed", "items"]);
+    let feed: Vec<&String> = v["feed"].as_object().unwrap().keys().collect();
+    assert_eq!(feed, ["title", "link", "description"]);
+    let item = &v["items"][0];
+    let keys: Vec<&String> = item.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["id", "title", "link", "author", "published", "updated", "summary", "content", "enclosures"]
+    );
+    assert_eq!(item["id"], "urn:atom:1");
+    assert_eq!(item["title"], "First post");
+    assert_eq!(item["updated"], "2026-11-01T10:00:00Z");
+    assert_eq!(item["published"], serde_json::Value::Null);
+    assert_eq!(item["summary"], serde_json::Value::Null);
+    assert_eq!(
+        item["content"],
+        "See the other post[1].\n\nLinks\n[1] https://atom.example/blog/posts/other"
+    );
+    assert_eq!(
+        item["enclosures"],
+        serde_json::json!([{"url": "https://atom.example/a.mp3", "type": "audio/mpeg", "length": 1234}])
+    );
+    // Probe never touched a cache.
+    assert!(!env.data_dir().exists());
+}
+
+#[test]
+fn probe_reads_paths_and_fails_in_one_line() {
+    let env = Env::new("");
+    let path = env.path().join("feed.json");
+    std::fs::write(&path, feeds::JSON_FEED).unwrap();
+    let v = env.json(&["probe", path.to_str().unwrap(), "--json"]);
+    assert_eq!(v["feed"]["title"], "JSON one");
+    assert_eq!(v["items"][0]["content"], "Hi there");
+    assert_eq!(v["items"][0]["author"], "Jo");
+
+    for garbage in ["<html><body>hello</body></html>", "not a feed at all", "", "<rss><channel><title>x"] {
+        let bad = env.path().join("bad.xml");
+        std::fs::write(&bad, garbage).unwrap();
+        let out = env.run(&["probe", bad.to_str().unwrap()]);
+        assert!(!out.status.success(), "{garbage:?} was accepted");
+        let err = stderr_of(&out);
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains("bad.xml"), "{err}");
+    }
+}
+
+#[test]
+fn opml_import_export_round_trip() {
+    let env = Env::new("# my feeds\n[general]\nrefresh_on_startup = false # keep\n");
+    let opml = env.path().join("subs.opml");
+    std::fs::write(
+        &opml,
+        r#"<?xml version="1.0"?><opml version="2.0"><head/><body>
+        <outline text="Security"><outline text="Weekly" type="rss" xmlUrl="https://sec.example/feed"/>
+          <outline text="Deep"><outline text="Nested" xmlUrl="https://deep.example/rss"/></outline></outline>
+        <outline text="Loose" xmlUrl="https://loose.example/atom"/>
+        <outline text="Again" xmlUrl="https://loose.example/atom"/>
+        </body></opml>"#,
+    )
+    .unwrap();
+    let out = env.run(&["import-opml", opml.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Imported 3 feeds"));
+    assert!(stderr_of(&out).contains("already subscribed"));
+    let text = std::fs::read_to_string(env.config_path()).unwrap();
+    assert!(text.starts_with("# my feeds\n"), "comments kept: {text}");
+    assert!(text.contains("# keep"));
+    let feeds = env.json(&["feeds", "--json"]);
+    assert_eq!(feeds[1]["tags"], serde_json::json!(["Security", "Deep"]));
+
+    let exported = env.ok(&["export-opml"]);
+    assert!(exported.contains("<opml version=\"2.0\">"));
+    let again = Env::new("");
+    let file = again.path().join("out.opml");
+    std::fs::write(&file, &exported).unwrap();
+    again.ok(&["import-opml", file.to_str().unwrap()]);
+    let a = Env::new(&std::fs::read_to_string(env.config_path()).unwrap());
+    let b = std::fs::read_to_string(again.config_path()).unwrap();
+    let b = Env::new(&b);
+    let list = |e: &Env| {
+        let v = e.json(&["feeds", "--json"]);
+        let mut rows: Vec<(String, String, String)> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["url"].to_string(), f["title"].to_string(), f["tags"].to_string()))
+            .collect();
+        rows.sort();
+        rows
+    };
+    assert_eq!(list(&a), list(&b));
+}
+
+#[test]
+fn refresh_with_a_bad_cache_fails_in_one_line_and_keeps_the_file() {
+    let env = Env::new(&feeds_config("", &[]));
+    std::fs::create_dir_all(env.data_dir()).unwrap();
+    let db = env.data_dir().join("cache.db");
+    std::fs::write(&db, b"this is not sqlite, it is someone's notes").unwrap();
+    let out = env.run(&["refresh"]);
+    assert!(!out.status.success());
+    let err = stderr_of(&out);
+    assert_eq!(err.trim_end().lines().count(), 1);
+    assert!(err.contains("cache.db") && err.contains("--data-dir"), "{err}");
+    assert_eq!(std::fs::read(&db).unwrap(), b"this is not sqlite, it is someone's notes");
+}

@@ -1,0 +1,183 @@
+//! The refresh pipeline against a real HTTP server on 127.0.0.1, through the real binary.
+
+mod support;
+
+use std::io::Write;
+use support::{feeds, feeds_config, Env, Reply, Server};
+
+fn refresh_json(env: &Env) -> serde_json::Value {
+    env.json(&["refresh", "--json"])
+}
+
+#[test]
+fn etag_gives_304_and_no_reparse() {
+    let server = Server::start();
+    let body = feeds::rss("etag", 3, 1);
+    server.route("/feed", move |req| {
+        if req.header("if-none-match") == Some("\"v1\"") {
+            Reply::status(304)
+        } else {
+            Reply::ok("application/rss+xml", body.clone()).with_header("ETag", "\"v1\"")
+        }
+    });
+    let env = Env::new(&feeds_config("", &[server.url("/feed")]));
+    let first = refresh_json(&env);
+    assert_eq!(first["ok"], 1);
+    assert_eq!(first["new_items"], 3);
+    assert_eq!(first["not_modified"], 0);
+    let second = refresh_json(&env);
+    assert_eq!(second["not_modified"], 1);
+    assert_eq!(second["new_items"], 0);
+    let reqs = server.requests_to("/feed");
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[1].header("if-none-match"), Some("\"v1\""));
+    assert!(reqs[0].header("user-agent").unwrap().starts_with("bulletin/"));
+}
+
+#[test]
+fn last_modified_gives_304() {
+    let server = Server::start();
+    let body = feeds::rss("lm", 2, 1);
+    let stamp = "Wed, 21 Oct 2026 07:28:00 GMT";
+    server.route("/feed", move |req| {
+        if req.header("if-modified-since") == Some(stamp) {
+            Reply::status(304)
+        } else {
+            Reply::ok("application/rss+xml", body.clone()).with_header("Last-Modified", stamp)
+        }
+    });
+    let env = Env::new(&feeds_config("", &[server.url("/feed")]));
+    assert_eq!(refresh_json(&env)["new_items"], 2);
+    assert_eq!(refresh_json(&env)["not_modified"], 1);
+}
+
+#[test]
+fn failures_are_per_feed_and_reported() {
+    let server = Server::start();
+    server.fixed("/good", "application/rss+xml", feeds::rss("good", 2, 1));
+    server.route("/gone", |_| Reply::status(404));
+    server.route("/broken", |_| Reply::status(500));
+    let urls = [server.url("/good"), server.url("/gone"), server.url("/broken")];
+    let env = Env::new(&feeds_config("", &urls));
+    let out = env.run(&["refresh", "--json"]);
+    assert!(out.status.success(), "a failing feed must not fail the run");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["feeds"], 3);
+    assert_eq!(summary["ok"], 1);
+    assert_eq!(summary["failed"], 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "one line per failed feed: {stderr}");
+    assert!(stderr.contains("/gone: HTTP 404 Not Found"), "{stderr}");
+    assert!(stderr.contains("/broken: HTTP 500"), "{stderr}");
+    let feeds = env.json(&["feeds", "--json"]);
+    let gone = feeds.as_array().unwrap().iter().find(|f| f["url"] == urls[1]).unwrap();
+    assert_eq!(gone["last_error"], "HTTP 404 Not Found");
+    let good = feeds.as_array().unwrap().iter().find(|f| f["url"] == urls[0]).unwrap();
+    assert_eq!(good["last_error"], serde_json::Value::Null);
+    assert_eq!(good["unread"], 2);
+    assert_eq!(good["total"], 2);
+}
+
+#[test]
+fn redirect_chain_is_followed_and_loops_are_not() {
+    let server = Server::start();
+    server.route("/a", |_| Reply::redirect("/b"));
+    server.route("/b", |_| Reply::redirect("/c"));
+    server.fixed("/c", "application/rss+xml", feeds::rss("moved", 1, 1));
+    server.route("/loop", |_| Reply::redirect("/loop"));
+    let env = Env::new(&feeds_config("", &[server.url("/a"), server.url("/loop")]));
+    let out = env.run(&["refresh", "--json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["ok"], 1);
+    assert_eq!(summary["failed"], 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("redirect"));
+    assert!(server.requests_to("/loop").len() <= 11);
+}
+
+#[test]
+fn gzip_bodies_are_decoded() {
+    let server = Server::start();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(feeds::rss("zipped", 4, 1).as_bytes()).unwrap();
+    let gz = enc.finish().unwrap();
+    server.route("/feed", move |req| {
+        assert!(req.header("accept-encoding").unwrap_or("").contains("gzip"));
+        Reply::ok("application/rss+xml", gz.clone()).with_header("Content-Encoding", "gzip")
+    });
+    let env = Env::new(&feeds_config("", &[server.url("/feed")]));
+    assert_eq!(refresh_json(&env)["new_items"], 4);
+}
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    let server = Server::start();
+    server.route("/hang", |_| Reply::Hang);
+    server.fixed("/ok", "application/rss+xml", feeds::rss("fine", 1, 1));
+    let env = Env::new(&feeds_config("timeout_seconds = 1", &[server.url("/hang"), server.url("/ok")]));
+    let out = env.run(&["refresh", "--json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["failed"], 1);
+    assert_eq!(summary["ok"], 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("timed out"));
+}
+
+#[test]
+fn oversized_bodies_are_refused() {
+    let server = Server::start();
+    let mut big = feeds::rss("big", 1, 1).into_bytes();
+    big.extend(vec![b' '; 2 * 1024 * 1024]);
+    server.fixed("/big", "application/rss+xml", big);
+    server.route("/endless", |_| Reply::Endless);
+    let env = Env::new(&feeds_config("max_body_mib = 1", &[server.url("/big"), server.url("/endless")]));
+    let out = env.run(&["refresh"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("larger than 1 MiB").count(), 2, "{stderr}");
+}
+
+#[test]
+fn read_state_survives_refresh_and_edits() {
+    let server = Server::start();
+    let version = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(1));
+    let v = version.clone();
+    server.route("/feed", move |_| {
+        let n = v.load(std::sync::atomic::Ordering::SeqCst);
+        Reply::ok("application/rss+xml", feeds::rss("keep", 2 + n as usize, n))
+    });
+    let env = Env::new(&feeds_config("", &[server.url("/feed")]));
+    assert_eq!(refresh_json(&env)["new_items"], 3);
+    let items = env.json(&["items", "--json"]);
+    let first_id = items[0]["id"].as_i64().unwrap().to_string();
+    env.ok(&["mark-read", &first_id]);
+    version.store(2, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(refresh_json(&env)["new_items"], 1);
+    let items = env.json(&["items", "--json"]);
+    let again = items.as_array().unwrap().iter().find(|i| i["id"].to_string() == first_id).unwrap();
+    assert_eq!(again["read"], true, "an edited item keeps its read mark");
+    let shown = env.ok(&["show", &first_id]);
+    assert!(shown.contains("version 2"), "the edit was stored: {shown}");
+    assert_eq!(items.as_array().unwrap().iter().filter(|i| i["read"] == false).count(), 3);
+}
+
+#[test]
+fn retry_after_is_respected() {
+    let server = Server::start();
+    server.route("/busy", |_| Reply::status(503).with_header("Retry-After", "3600"));
+    let env = Env::new(&feeds_config("", &[server.url("/busy")]));
+    let out = env.run(&["refresh"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("HTTP 503"));
+    let out = env.run(&["refresh"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Retry-After"));
+    assert_eq!(server.requests_to("/busy").len(), 1, "not retried before the time the server gave");
+}
+
+#[test]
+fn connection_refused_is_plain_words() {
+    // Bind then drop: the port is closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let env = Env::new(&feeds_config("", &[format!("http://127.0.0.1:{port}/feed")]));
+    let out = env.run(&["refresh"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.to_lowercase().contains("refused"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1);
+}

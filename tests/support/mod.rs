@@ -1,0 +1,271 @@
+//! Test support: a real HTTP server on 127.0.0.1, temp dirs with a config, and the binary.
+#![allow(dead_code)]
+
+pub mod feeds;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub path: String,
+    pub headers: HashMap<String, String>,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(&name.to_ascii_lowercase()).map(String::as_str)
+    }
+}
+
+/// What a route answers.
+pub enum Reply {
+    Full {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
+    /// Accept the connection and never answer (until the test ends).
+    Hang,
+    /// Headers, then one byte every `interval`, `count` times.
+    Drip { interval: Duration, count: usize },
+    /// A 200 whose body never ends.
+    Endless,
+}
+
+impl Reply {
+    pub fn ok(content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+        Reply::Full {
+            status: 200,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body: body.into(),
+        }
+    }
+    pub fn status(status: u16) -> Reply {
+        Reply::Full {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+    pub fn redirect(to: &str) -> Reply {
+        Reply::Full {
+            status: 302,
+            headers: vec![("Location".into(), to.into())],
+            body: Vec::new(),
+        }
+    }
+    pub fn with_header(mut self, name: &str, value: &str) -> Reply {
+        if let Reply::Full { headers, .. } = &mut self {
+            headers.push((name.into(), value.into()));
+        }
+        self
+    }
+}
+
+type Route = Arc<dyn Fn(&Request) -> Reply + Send + Sync>;
+
+pub struct Server {
+    pub port: u16,
+    routes: Arc<Mutex<HashMap<String, Route>>>,
+    pub requests: Arc<Mutex<Vec<Request>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = listener.local_addr().unwrap().port();
+        let routes: Arc<Mutex<HashMap<String, Route>>> = Arc::default();
+        let requests: Arc<Mutex<Vec<Request>>> = Arc::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        {
+            let (routes, requests, stop) = (routes.clone(), requests.clone(), stop.clone());
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    let (routes, requests, stop) = (routes.clone(), requests.clone(), stop.clone());
+                    std::thread::spawn(move || serve(stream, &routes, &requests, &stop));
+                }
+            });
+        }
+        Server {
+            port,
+            routes,
+            requests,
+            stop,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    pub fn route(&self, path: &str, f: impl Fn(&Request) -> Reply + Send + Sync + 'static) {
+        self.routes.lock().unwrap().insert(path.to_string(), Arc::new(f));
+    }
+
+    /// A route that always answers 200 with this body.
+    pub fn fixed(&self, path: &str, content_type: &'static str, body: impl Into<Vec<u8>>) {
+        let body: Vec<u8> = body.into();
+        self.route(path, move |_| Reply::ok(content_type, body.clone()));
+    }
+
+    pub fn requests_to(&self, path: &str) -> Vec<Request> {
+        self.requests.lock().unwrap().iter().filter(|r| r.path == path).cloned().collect()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+fn serve(mut stream: TcpStream, routes: &Mutex<HashMap<String, Route>>, requests: &Mutex<Vec<Request>>, stop: &AtomicBool) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() || line.is_empty() {
+        return;
+    }
+    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let mut headers = HashMap::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+        }
+    }
+    let request = Request { path: path.clone(), headers };
+    requests.lock().unwrap().push(request.clone());
+    let route = routes.lock().unwrap().get(&path).cloned();
+    let reply = match route {
+        Some(r) => r(&request),
+        None => Reply::status(404),
+    };
+    match reply {
+        Reply::Full { status, headers, body } => {
+            let mut head = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+            for (k, v) in headers {
+                head.push_str(&format!("{k}: {v}\r\n"));
+            }
+            head.push_str("\r\n");
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+        Reply::Hang => {
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(50));
+                let mut buf = [0u8; 1];
+                let _ = stream.set_read_timeout(Some(Duration::from_millis(10)));
+                if let Ok(0) = stream.read(&mut buf) {
+                    return;
+                }
+            }
+        }
+        Reply::Drip { interval, count } => {
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {count}\r\nConnection: close\r\n\r\n");
+            let _ = stream.write_all(head.as_bytes());
+            for _ in 0..count {
+                if stop.load(Ordering::Relaxed) || stream.write_all(b" ").is_err() {
+                    return;
+                }
+                std::thread::sleep(interval);
+            }
+        }
+        Reply::Endless => {
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nConnection: close\r\n\r\n<rss version=\"2.0\"><channel><title>");
+            let chunk = vec![b'a'; 64 * 1024];
+            // Bounded so that a broken client cannot keep this thread forever.
+            for _ in 0..(256 * 1024 / 64) {
+                if stop.load(Ordering::Relaxed) || stream.write_all(&chunk).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+    let _ = stream.flush();
+}
+
+/// A temp dir with a config file and a data dir, and a way to run the binary on them.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new(config: &str) -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), config).unwrap();
+        Env { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn write_config(&self, config: &str) {
+        std::fs::write(self.config_path(), config).unwrap();
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bulletin"));
+        cmd.arg("--config").arg(self.config_path());
+        cmd.arg("--data-dir").arg(self.data_dir());
+        cmd.args(args);
+        cmd.env_remove("BROWSER").env("NO_COLOR", "1");
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run bulletin")
+    }
+
+    /// Runs and expects success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "bulletin {args:?} failed: {}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.ok(args)).expect("valid JSON")
+    }
+}
+
+/// `[[feed]]` tables for these URLs.
+pub fn feeds_config(general: &str, urls: &[String]) -> String {
+    let mut s = format!("[general]\nrefresh_on_startup = false\n{general}\n");
+    for u in urls {
+        s.push_str(&format!("\n[[feed]]\nurl = \"{u}\"\n"));
+    }
+    s
+}
