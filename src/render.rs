@@ -276,14 +276,14 @@ impl Converter<'_> {
             }
             "table" => self.table(el, depth),
             "img" => {
-                let alt = el.value().attr("alt").map(str::trim).unwrap_or("");
-                let label = if alt.is_empty() { "image" } else { alt };
-                self.inline_marker(&format!("[image: {label}]"));
+                let alt = crate::sanitize::clean_line(el.value().attr("alt").unwrap_or(""));
+                let label = if alt.is_empty() { "image" } else { alt.as_str() };
+                self.inline_marker(&format!("[image:\u{a0}{label}]"));
             }
             "iframe" | "video" | "embed" | "object" | "audio" => {
                 let kind = if name == "audio" { "audio" } else { "video" };
                 let src = media_source(el).and_then(|s| crate::parse::absolute(&s, self.base));
-                self.inline_marker(&format!("[{kind}: {}]", src.unwrap_or_default()));
+                self.inline_marker(&format!("[{kind}:\u{a0}{}]", src.unwrap_or_default()));
             }
             "a" => self.anchor(el, depth),
             "p" | "div" | "section" | "article" | "header" | "footer" | "main" | "aside"
@@ -309,8 +309,7 @@ impl Converter<'_> {
     }
 
     fn inline_marker(&mut self, text: &str) {
-        let text = crate::sanitize::clean_line(text);
-        self.inline.push(Inline::Text(format!(" {text} "), Style::DIM));
+        self.inline.push(Inline::Text(format!(" {} ", text.trim()), Style::DIM));
     }
 
     fn anchor(&mut self, el: ElementRef, depth: usize) {

@@ -58,10 +58,21 @@ pub fn inline_text(runs: &[Inline]) -> String {
 
 /// Lays the blocks out at `width` columns, a blank line between blocks.
 pub fn layout(blocks: &[Block], width: usize) -> Vec<Line> {
+    layout_spaced(blocks, width, |_, _| true)
+}
+
+/// Inside list items a nested list follows its text without a blank line, as browsers do.
+fn layout_tight(blocks: &[Block], width: usize) -> Vec<Line> {
+    layout_spaced(blocks, width, |a, b| {
+        !matches!(a, Block::List { .. }) && !matches!(b, Block::List { .. })
+    })
+}
+
+fn layout_spaced(blocks: &[Block], width: usize, blank_between: impl Fn(&Block, &Block) -> bool) -> Vec<Line> {
     let width = width.max(1);
     let mut lines = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
-        if i > 0 {
+        if i > 0 && blank_between(&blocks[i - 1], block) {
             lines.push(Line::default());
         }
         lines.extend(layout_block(block, width));
@@ -115,7 +126,7 @@ fn list(ordered: bool, start: u32, items: &[Vec<Block>], width: usize) -> Vec<Li
             "• ".to_string()
         };
         let indent = " ".repeat(marker.width());
-        let inner = layout(item, width.saturating_sub(marker.width()));
+        let inner = layout_tight(item, width.saturating_sub(marker.width()));
         lines.extend(prefixed(inner, &marker, &indent, width, Style::PLAIN));
     }
     lines
@@ -262,6 +273,14 @@ fn tokenize(runs: &[Inline], base: Style) -> Vec<Token> {
             Inline::Text(text, style) => {
                 let style = base.with(*style);
                 for c in text.chars() {
+                    // A no-break space joins words; it is shown as a plain space.
+                    if c == NBSP {
+                        if word.spans.is_empty() {
+                            word.space_before = pending_space;
+                        }
+                        push_char(&mut word, ' ', style);
+                        continue;
+                    }
                     if c.is_whitespace() {
                         end_word(&mut word, &mut tokens, &mut pending_space);
                         pending_space = true;
@@ -270,20 +289,26 @@ fn tokenize(runs: &[Inline], base: Style) -> Vec<Token> {
                     if word.spans.is_empty() {
                         word.space_before = pending_space;
                     }
-                    match word.spans.last_mut() {
-                        Some(last) if last.style == style => last.text.push(c),
-                        _ => word.spans.push(Span {
-                            text: c.to_string(),
-                            style,
-                        }),
-                    }
-                    word.width += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                    push_char(&mut word, c, style);
                 }
             }
         }
     }
     end_word(&mut word, &mut tokens, &mut pending_space);
     tokens
+}
+
+const NBSP: char = '\u{a0}';
+
+fn push_char(word: &mut Word, c: char, style: Style) {
+    match word.spans.last_mut() {
+        Some(last) if last.style == style => last.text.push(c),
+        _ => word.spans.push(Span {
+            text: c.to_string(),
+            style,
+        }),
+    }
+    word.width += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
 }
 
 /// Greedy word wrap; a word wider than the line is broken by columns.
