@@ -1,0 +1,132 @@
+//! End to end: the real binary in a real pseudo-terminal (tmux) against a loopback server.
+//! Start, navigate, open an article, quit, start again: the read mark is still there.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+use support::{feeds, Env, Server};
+
+struct Tmux {
+    socket: PathBuf,
+}
+
+impl Tmux {
+    fn new(dir: &Path) -> Tmux {
+        let found = Command::new("tmux").arg("-V").output();
+        assert!(
+            found.is_ok_and(|o| o.status.success()),
+            "tmux is required for the end-to-end tests (.ci/run installs it)"
+        );
+        Tmux { socket: dir.join("tmux.sock") }
+    }
+
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux").arg("-S").arg(&self.socket).args(args).output().unwrap()
+    }
+
+    fn start(&self, env: &Env) {
+        let bin = env!("CARGO_BIN_EXE_bulletin");
+        let config = env.config_path();
+        let data = env.data_dir();
+        let out = self.cmd(&[
+            "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "30",
+            "env", "TERM=xterm-256color", "NO_COLOR=1", "LANG=C.UTF-8",
+            bin, "--config", config.to_str().unwrap(), "--data-dir", data.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "tmux: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {text:?}; screen:\n{screen}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.cmd(&["send-keys", "-t", "e2e", k]);
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn wait_exit(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.cmd(&["has-session", "-t", "e2e"]).status.success() {
+            assert!(Instant::now() < deadline, "bulletin did not quit; screen:\n{}", self.screen());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+#[test]
+fn read_marks_survive_a_restart() {
+    let server = Server::start();
+    server.fixed("/feed", "application/rss+xml", feeds::rss("e2e", 3, 1));
+    let env = Env::new(&format!(
+        "[general]\nrefresh_on_startup = true\nrefresh_interval_minutes = 0\nbrowser = [\"true\"]\n\n[[feed]]\nurl = \"{}\"\nname = \"Loopback news\"\n",
+        server.url("/feed")
+    ));
+    let tmux = Tmux::new(env.path());
+    tmux.start(&env);
+    tmux.wait_for("Loopback news");
+    tmux.wait_for("All unread (3)");
+    // The newest item is "e2e item 2" (dated Nov 03).
+    tmux.keys(&["Tab", "Enter"]);
+    let screen = tmux.wait_for("Reading time");
+    assert!(screen.contains("Body 2 version 1"), "{screen}");
+    tmux.keys(&["?"]);
+    tmux.wait_for("Keys (? or q closes)");
+    tmux.keys(&["q", "q", "q"]);
+    tmux.wait_exit();
+
+    let items = env.json(&["items", "--json"]);
+    let read: Vec<_> = items.as_array().unwrap().iter().filter(|i| i["read"] == true).collect();
+    assert_eq!(read.len(), 1, "{items}");
+    assert_eq!(read[0]["title"], "e2e item 2");
+
+    tmux.start(&env);
+    tmux.wait_for("Loopback news");
+    let screen = tmux.wait_for("All unread (2)");
+    assert!(screen.contains("1 2/3") || screen.contains("2/3"), "{screen}");
+    tmux.keys(&["C-c"]);
+    tmux.wait_exit();
+}
+
+#[test]
+fn demo_opens_with_no_config_and_no_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = Tmux::new(dir.path());
+    let bin = env!("CARGO_BIN_EXE_bulletin");
+    let cfg_home = dir.path().join("config-home");
+    let data = dir.path().join("data");
+    let out = tmux.cmd(&[
+        "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "30",
+        "env", &format!("XDG_CONFIG_HOME={}", cfg_home.display()), "TERM=xterm-256color", "LANG=C.UTF-8",
+        bin, "--data-dir", data.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let screen = tmux.wait_for("Safe Harbour Weekly");
+    assert!(screen.contains("config.example.toml"), "{screen}");
+    tmux.wait_for("Lantern 3.2.0");
+    tmux.keys(&["q"]);
+    tmux.wait_exit();
+    assert!(!cfg_home.exists(), "the demo writes no config");
+}

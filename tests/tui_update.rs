@@ -1,0 +1,218 @@
+//! The update logic: navigation, opening, marking, next-unread across feeds, filtering.
+
+mod support;
+
+use bulletin::model::{FeedId, ItemId};
+use bulletin::tui::model::{FeedRow, Pane};
+use bulletin::tui::msg::{Cmd, Msg};
+use bulletin::tui::update::update;
+use crossterm::event::KeyCode;
+use support::tui::{code, fixture, key, send, serve_article};
+
+#[test]
+fn starts_on_all_unread_with_unread_rows() {
+    let m = fixture(120, 30);
+    assert_eq!(m.selected_feed_row(), Some(&FeedRow::AllUnread));
+    assert_eq!(m.articles.total, 3);
+    assert_eq!(m.articles.row(0).unwrap().id, ItemId(11));
+}
+
+#[test]
+fn moving_in_the_feed_list_loads_that_feed() {
+    let mut m = fixture(120, 30);
+    let cmds = send(&mut m, key('j'));
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadPage { .. })));
+    assert_eq!(m.selected_feed_row(), Some(&FeedRow::Starred));
+    send(&mut m, key('j')); // tag heading "security"
+    send(&mut m, key('j')); // Safe Harbour Weekly
+    assert_eq!(m.selected_feed_row(), Some(&FeedRow::Feed(0)));
+    assert_eq!(m.articles.total, 3);
+    send(&mut m, key('G'));
+    assert_eq!(m.selected_feed_row(), Some(&FeedRow::Feed(2)));
+    send(&mut m, key('g'));
+    assert_eq!(m.selected_feed_row(), Some(&FeedRow::AllUnread));
+    send(&mut m, key('k'));
+    assert_eq!(m.feeds_pane.selected, 0, "no wrap past the top");
+}
+
+#[test]
+fn opening_an_article_marks_it_read_at_once() {
+    let mut m = fixture(120, 30);
+    send(&mut m, code(KeyCode::Tab));
+    assert_eq!(m.focus, Pane::Articles);
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    assert!(cmds.contains(&Cmd::SetRead { ids: vec![ItemId(11)], read: true }));
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadArticle { id: ItemId(11), .. })));
+    assert_eq!(m.feeds[0].unread, 1);
+    assert!(m.articles.row(0).unwrap().read);
+    serve_article(&mut m, &cmds);
+    assert!(m.reader.is_some());
+    // Enter again: full screen.
+    send(&mut m, code(KeyCode::Enter));
+    assert!(m.fullscreen);
+    send(&mut m, key('q'));
+    assert!(!m.fullscreen);
+}
+
+#[test]
+fn stale_pages_are_ignored() {
+    let mut m = fixture(120, 30);
+    let old = m.articles.req;
+    send(&mut m, key('j'));
+    let before = m.articles.clone();
+    let out = update(&mut m, Msg::PageLoaded { req: old, page: 0, total: 1, rows: vec![] });
+    assert!(!out.redraw);
+    assert_eq!(m.articles, before);
+}
+
+#[test]
+fn toggle_read_and_star() {
+    let mut m = fixture(120, 30);
+    send(&mut m, code(KeyCode::Tab));
+    let cmds = send(&mut m, key('m'));
+    assert_eq!(cmds, vec![Cmd::SetRead { ids: vec![ItemId(11)], read: true }]);
+    let cmds = send(&mut m, key('m'));
+    assert_eq!(cmds, vec![Cmd::SetRead { ids: vec![ItemId(11)], read: false }]);
+    assert_eq!(m.feeds[0].unread, 2);
+    let cmds = send(&mut m, key('s'));
+    assert_eq!(cmds, vec![Cmd::SetStarred { id: ItemId(11), starred: true }]);
+}
+
+#[test]
+fn next_unread_crosses_feeds() {
+    let mut m = fixture(120, 30);
+    // Go to Safe Harbour Weekly, read its two unread items with n.
+    for _ in 0..3 {
+        send(&mut m, key('j'));
+    }
+    assert_eq!(m.selected_feed_row(), Some(&FeedRow::Feed(0)));
+    let cmds = send(&mut m, key('n'));
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadArticle { id: ItemId(11), .. })));
+    serve_article(&mut m, &cmds);
+    let cmds = send(&mut m, key('n'));
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadArticle { id: ItemId(12), .. })));
+    serve_article(&mut m, &cmds);
+    // No more unread here: n moves on to Lantern releases and opens its unread item.
+    let cmds = send(&mut m, key('n'));
+    assert_eq!(m.selected_feed_row(), Some(&FeedRow::Feed(1)));
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::LoadArticle { id: ItemId(21), .. })),
+        "{cmds:?}"
+    );
+    assert_eq!(m.feeds[1].unread, 0);
+    // Nothing unread anywhere else.
+    send(&mut m, key('n'));
+    assert_eq!(m.message.as_deref(), Some("No more unread articles"));
+}
+
+#[test]
+fn mark_feed_read() {
+    let mut m = fixture(120, 30);
+    for _ in 0..3 {
+        send(&mut m, key('j'));
+    }
+    let cmds = send(&mut m, key('A'));
+    assert_eq!(cmds, vec![Cmd::MarkFeedsRead(vec![FeedId(1)])]);
+    assert_eq!(m.feeds[0].unread, 0);
+}
+
+#[test]
+fn filtering_the_article_list() {
+    let mut m = fixture(120, 30);
+    send(&mut m, code(KeyCode::Tab));
+    send(&mut m, key('/'));
+    let mut last = Vec::new();
+    for c in "lant".chars() {
+        last = send(&mut m, key(c));
+    }
+    assert!(last.iter().any(|c| matches!(c, Cmd::LoadPage { query, .. } if query.text.as_deref() == Some("lant"))));
+    assert_eq!(m.articles.total, 1);
+    send(&mut m, code(KeyCode::Enter));
+    assert!(m.prompt.is_none());
+    assert_eq!(m.articles.filter, "lant");
+    send(&mut m, key('q'));
+    assert_eq!(m.articles.filter, "", "q clears the filter first");
+    assert_eq!(m.articles.total, 3);
+}
+
+#[test]
+fn filtering_the_feed_list() {
+    let mut m = fixture(120, 30);
+    send(&mut m, key('/'));
+    for c in "lantern".chars() {
+        send(&mut m, key(c));
+    }
+    send(&mut m, code(KeyCode::Enter));
+    let visible = m.visible_feed_rows();
+    let names: Vec<_> = visible.iter().map(|&i| m.feeds_pane.rows[i].clone()).collect();
+    assert!(names.contains(&FeedRow::Feed(1)));
+    assert!(!names.contains(&FeedRow::Feed(0)));
+}
+
+#[test]
+fn refresh_is_not_started_twice() {
+    let mut m = fixture(120, 30);
+    let cmds = send(&mut m, key('R'));
+    assert_eq!(cmds, vec![Cmd::Refresh(None)]);
+    assert!(send(&mut m, key('R')).is_empty());
+    assert_eq!(m.message.as_deref(), Some("A refresh is already running"));
+    for _ in 0..3 {
+        send(&mut m, key('j'));
+    }
+    update(&mut m, Msg::RefreshFinished { summary: Default::default(), at: support::tui::now() });
+    let cmds = send(&mut m, key('r'));
+    assert_eq!(cmds, vec![Cmd::Refresh(Some(vec![FeedId(1)]))]);
+}
+
+#[test]
+fn quit_from_the_top_saves_the_selection() {
+    let mut m = fixture(120, 30);
+    let cmds = send(&mut m, key('q'));
+    assert!(m.quit);
+    assert_eq!(
+        cmds,
+        vec![Cmd::SaveSelection { feed_key: "all-unread".into(), item: Some(ItemId(11)) }]
+    );
+}
+
+#[test]
+fn restored_selection_is_applied() {
+    let mut m = bulletin::tui::model::Model::new(Default::default(), support::tui::now());
+    m.size = (120, 30);
+    send(&mut m, Msg::Restored { feed_key: Some("feed:https://feeds.example/2".into()), item: Some(ItemId(22)) });
+    send(&mut m, Msg::FeedsLoaded(support::tui::feeds()));
+    assert_eq!(m.selected_feed_row(), Some(&FeedRow::Feed(1)));
+    assert_eq!(m.articles.selected_row().map(|r| r.id), Some(ItemId(22)));
+}
+
+#[test]
+fn narrow_screens_show_one_pane() {
+    let mut m = fixture(80, 24);
+    let areas = m.areas();
+    assert!(areas.feeds.is_some() && areas.articles.is_none());
+    send(&mut m, code(KeyCode::Tab));
+    let areas = m.areas();
+    assert!(areas.feeds.is_none() && areas.articles.is_some());
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    serve_article(&mut m, &cmds);
+    assert_eq!(m.focus, Pane::Reader);
+    assert!(m.areas().reader.is_some());
+    send(&mut m, Msg::Resize(140, 40));
+    assert!(m.areas().feeds.is_some() && m.areas().reader.is_some());
+    assert_eq!(m.reader.as_ref().unwrap().width, bulletin::tui::model::reader_text_width(m.areas().reader.unwrap()));
+}
+
+#[test]
+fn links_open_by_number_and_refuse_missing_ones() {
+    let mut m = fixture(120, 30);
+    send(&mut m, code(KeyCode::Tab));
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    serve_article(&mut m, &cmds);
+    assert_eq!(send(&mut m, key('1')), vec![Cmd::OpenUrl("https://news.example/guide".into())]);
+    assert!(send(&mut m, key('7')).is_empty());
+    assert!(m.message.as_deref().unwrap().contains("[7]"));
+    send(&mut m, key('f'));
+    send(&mut m, key('1'));
+    assert_eq!(send(&mut m, code(KeyCode::Enter)), vec![Cmd::OpenUrl("https://news.example/guide".into())]);
+    assert_eq!(send(&mut m, key('o')), vec![Cmd::OpenUrl("https://news.example/11".into())]);
+}

@@ -1,0 +1,90 @@
+//! Snapshots of the real views on ratatui's TestBackend.
+
+mod support;
+
+use bulletin::refresh::{FeedDone, FeedResult, Summary};
+use bulletin::tui::model::Model;
+use bulletin::tui::msg::Msg;
+use bulletin::tui::theme::Theme;
+use bulletin::tui::view;
+use crossterm::event::KeyCode;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use support::tui::{code, fixture, key, send, serve_article};
+
+fn render(m: &Model) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(m.size.0, m.size.1)).unwrap();
+    t.draw(|f| view::draw(f, m, &Theme::new(false))).unwrap();
+    t
+}
+
+fn with_article(width: u16, height: u16) -> Model {
+    let mut m = fixture(width, height);
+    send(&mut m, code(KeyCode::Tab));
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    serve_article(&mut m, &cmds);
+    m
+}
+
+#[test]
+fn wide_three_panes() {
+    let m = with_article(120, 32);
+    insta::assert_snapshot!(render(&m).backend());
+}
+
+#[test]
+fn narrow_one_pane() {
+    let mut m = fixture(80, 20);
+    insta::assert_snapshot!("narrow_feeds", render(&m).backend());
+    send(&mut m, code(KeyCode::Tab));
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    serve_article(&mut m, &cmds);
+    insta::assert_snapshot!("narrow_reader", render(&m).backend());
+}
+
+#[test]
+fn help_overlay() {
+    let mut m = fixture(100, 36);
+    send(&mut m, key('?'));
+    insta::assert_snapshot!(render(&m).backend());
+}
+
+#[test]
+fn refresh_in_progress() {
+    let mut m = fixture(110, 16);
+    send(&mut m, Msg::RefreshStarted { total: 40 });
+    let done = FeedDone { id: bulletin::model::FeedId(1), url: "u".into(), result: FeedResult::NotModified };
+    send(&mut m, Msg::RefreshProgress { done, summary: Summary { feeds: 40, ok: 11, failed: 1, ..Summary::default() } });
+    insta::assert_snapshot!(render(&m).backend());
+}
+
+#[test]
+fn failing_feed_and_error_list() {
+    let mut m = fixture(110, 16);
+    let t = render(&m);
+    let screen = format!("{:?}", t.backend());
+    assert!(screen.contains("! "), "error marker in the feed list");
+    assert!(screen.contains("1 feed failed, press e"));
+    send(&mut m, key('e'));
+    insta::assert_snapshot!(render(&m).backend());
+}
+
+#[test]
+fn styles_bold_unread_and_reverse_selection() {
+    use ratatui::style::Modifier;
+    let m = fixture(110, 16);
+    let t = render(&m);
+    let buf = t.backend().buffer();
+    // Row 1 of the article list is unread and selected (articles start at x=28, y=1).
+    let cell = &buf[(30, 1)];
+    assert!(cell.modifier.contains(Modifier::BOLD));
+    let no_color = {
+        let mut t = Terminal::new(TestBackend::new(110, 16)).unwrap();
+        t.draw(|f| view::draw(f, &m, &Theme::new(true))).unwrap();
+        t
+    };
+    let buf = no_color.backend().buffer();
+    for cell in buf.content() {
+        assert_eq!(cell.fg, ratatui::style::Color::Reset, "NO_COLOR: no colours at all");
+    }
+}
