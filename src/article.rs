@@ -93,7 +93,10 @@ impl Prepared {
             field("Author", a);
         }
         if let Some(d) = self.date {
-            field("Date", &d.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string());
+            field(
+                "Date",
+                &d.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string(),
+            );
         }
         field("Reading time", &format!("{} min read", self.minutes()));
         if let Some(l) = &self.link {

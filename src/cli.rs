@@ -16,7 +16,11 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 #[derive(Debug, Parser)]
-#[command(name = "bulletin", version, about = "A fast terminal reader for RSS, Atom and JSON Feed bulletins")]
+#[command(
+    name = "bulletin",
+    version,
+    about = "A fast terminal reader for RSS, Atom and JSON Feed bulletins"
+)]
 pub struct Cli {
     /// Config file [default: $XDG_CONFIG_HOME/bulletin/config.toml]
     #[arg(long, value_name = "FILE", env = "BULLETIN_CONFIG")]
@@ -104,15 +108,23 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
     match command {
         Command::Refresh { json } => cmd_refresh(&config, paths, json, &mut out)?,
         Command::Feeds { json } => cmd_feeds(&config, paths, json, &mut out)?,
-        Command::Items { feed, unread, json } => cmd_items(&config, paths, feed.as_deref(), unread, json, &mut out)?,
+        Command::Items { feed, unread, json } => {
+            cmd_items(&config, paths, feed.as_deref(), unread, json, &mut out)?
+        }
         Command::Show { id, width } => cmd_show(&config, paths, id, width, &mut out)?,
-        Command::MarkRead { ids, feed, all } => cmd_mark_read(&config, paths, &ids, feed.as_deref(), all)?,
+        Command::MarkRead { ids, feed, all } => {
+            cmd_mark_read(&config, paths, &ids, feed.as_deref(), all)?
+        }
         Command::MarkUnread { ids } => {
             let mut store = open_store(paths)?;
             let ids: Vec<ItemId> = ids.into_iter().map(ItemId).collect();
             store.set_read(&ids, false)?;
         }
-        Command::Probe { target, json, width } => cmd_probe(&config, &target, json, width, &mut out)?,
+        Command::Probe {
+            target,
+            json,
+            width,
+        } => cmd_probe(&config, &target, json, width, &mut out)?,
         Command::ImportOpml { file } => cmd_import_opml(paths, &file, &mut out)?,
         Command::ExportOpml => cmd_export_opml(&config, paths, &mut out)?,
     }
@@ -122,7 +134,10 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
 /// Writes to stdout; a closed pipe (`bulletin items | head`) is not an error.
 fn print(text: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
@@ -132,7 +147,12 @@ pub fn open_store(paths: &AppPaths) -> anyhow::Result<Store> {
     Ok(Store::open(&paths.db_file())?)
 }
 
-fn cmd_refresh(config: &Config, paths: &AppPaths, json: bool, out: &mut String) -> anyhow::Result<()> {
+fn cmd_refresh(
+    config: &Config,
+    paths: &AppPaths,
+    json: bool,
+    out: &mut String,
+) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
     let ids = store.sync_feeds(&config.feeds)?;
     let targets = store.feed_targets(&ids)?;
@@ -163,7 +183,12 @@ fn summaries(config: &Config, store: &Store) -> anyhow::Result<Vec<FeedSummary>>
     Ok(store.feed_summaries(&config.feeds)?)
 }
 
-fn cmd_feeds(config: &Config, paths: &AppPaths, json: bool, out: &mut String) -> anyhow::Result<()> {
+fn cmd_feeds(
+    config: &Config,
+    paths: &AppPaths,
+    json: bool,
+    out: &mut String,
+) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
     store.sync_feeds(&config.feeds)?;
     let feeds = summaries(config, &store)?;
@@ -185,7 +210,10 @@ fn cmd_feeds(config: &Config, paths: &AppPaths, json: bool, out: &mut String) ->
         } else {
             format!(" [{}]", f.tags.join(", "))
         };
-        out.push_str(&format!("{:>5}/{:<5} {}{} <{}>\n", f.unread, f.total, f.name, tags, f.url));
+        out.push_str(&format!(
+            "{:>5}/{:<5} {}{} <{}>\n",
+            f.unread, f.total, f.name, tags, f.url
+        ));
         if let Some(e) = &f.last_error {
             out.push_str(&format!("            error: {e}\n"));
         }
@@ -233,7 +261,13 @@ fn cmd_items(
         text: None,
     };
     let rows = store.items(&query, 0, usize::MAX >> 1)?;
-    let name_of = |id: FeedId| feeds.iter().find(|f| f.id == id).map(|f| f.name.as_str()).unwrap_or("");
+    let name_of = |id: FeedId| {
+        feeds
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.name.as_str())
+            .unwrap_or("")
+    };
     if json {
         let list: Vec<Value> = rows
             .iter()
@@ -256,7 +290,12 @@ fn cmd_items(
             (false, _) => 'N',
             _ => ' ',
         };
-        out.push_str(&format!("{:>6} {flag} {date}  {}: {}\n", r.id.0, name_of(r.feed_id), r.title));
+        out.push_str(&format!(
+            "{:>6} {flag} {date}  {}: {}\n",
+            r.id.0,
+            name_of(r.feed_id),
+            r.title
+        ));
     }
     Ok(())
 }
@@ -269,10 +308,21 @@ fn feed_display_name(config: &Config, store: &Store, feed_id: FeedId, fallback: 
         .unwrap_or_else(|| fallback.to_string())
 }
 
-fn cmd_show(config: &Config, paths: &AppPaths, id: i64, width: usize, out: &mut String) -> anyhow::Result<()> {
+fn cmd_show(
+    config: &Config,
+    paths: &AppPaths,
+    id: i64,
+    width: usize,
+    out: &mut String,
+) -> anyhow::Result<()> {
     let store = open_store(paths)?;
-    let item = store.item(ItemId(id))?.with_context(|| format!("no item with id {id}"))?;
-    let fallback = item.feed_title.clone().unwrap_or_else(|| item.feed_url.clone());
+    let item = store
+        .item(ItemId(id))?
+        .with_context(|| format!("no item with id {id}"))?;
+    let fallback = item
+        .feed_title
+        .clone()
+        .unwrap_or_else(|| item.feed_url.clone());
     let name = feed_display_name(config, &store, item.feed_id, &fallback);
     let lines = Prepared::new(&item, &name).layout(width.max(10));
     out.push_str(&crate::render::to_plain(&lines));
@@ -280,7 +330,13 @@ fn cmd_show(config: &Config, paths: &AppPaths, id: i64, width: usize, out: &mut 
     Ok(())
 }
 
-fn cmd_mark_read(config: &Config, paths: &AppPaths, ids: &[i64], feed: Option<&str>, all: bool) -> anyhow::Result<()> {
+fn cmd_mark_read(
+    config: &Config,
+    paths: &AppPaths,
+    ids: &[i64],
+    feed: Option<&str>,
+    all: bool,
+) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
     store.sync_feeds(&config.feeds)?;
     if let Some(key) = feed {
@@ -298,14 +354,29 @@ fn cmd_mark_read(config: &Config, paths: &AppPaths, ids: &[i64], feed: Option<&s
     Ok(())
 }
 
-fn cmd_probe(config: &Config, target: &str, json: bool, width: usize, out: &mut String) -> anyhow::Result<()> {
+fn cmd_probe(
+    config: &Config,
+    target: &str,
+    json: bool,
+    width: usize,
+    out: &mut String,
+) -> anyhow::Result<()> {
     let fetcher = Fetcher::new(&config.general)?;
-    let fetched = match fetcher.fetch(target, &Default::default()).map_err(|e| anyhow::anyhow!("{target}: {e}"))? {
+    let fetched = match fetcher
+        .fetch(target, &Default::default())
+        .map_err(|e| anyhow::anyhow!("{target}: {e}"))?
+    {
         FetchOutcome::Modified(f) => f,
-        FetchOutcome::NotModified => bail!("{target}: the server answered 304 to an unconditional request"),
+        FetchOutcome::NotModified => {
+            bail!("{target}: the server answered 304 to an unconditional request")
+        }
     };
-    let feed = crate::parse::parse_feed(&fetched.body, fetched.content_type.as_deref(), &fetched.final_url)
-        .map_err(|e| anyhow::anyhow!("{target}: {e}"))?;
+    let feed = crate::parse::parse_feed(
+        &fetched.body,
+        fetched.content_type.as_deref(),
+        &fetched.final_url,
+    )
+    .map_err(|e| anyhow::anyhow!("{target}: {e}"))?;
     let text = |html: &Option<String>, base: Option<&str>| -> Value {
         html.as_deref()
             .map(|h| Value::String(crate::render::html_to_text(h, base, width.max(10))))
@@ -350,8 +421,13 @@ fn cmd_probe(config: &Config, target: &str, json: bool, width: usize, out: &mut 
     Ok(())
 }
 
-fn cmd_import_opml(paths: &AppPaths, file: &std::path::Path, out: &mut String) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("{}: cannot read", file.display()))?;
+fn cmd_import_opml(
+    paths: &AppPaths,
+    file: &std::path::Path,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("{}: cannot read", file.display()))?;
     let feeds = crate::opml::parse(&text, file)?;
     let report = crate::opml::append_to_config(&paths.config_file, &feeds)?;
     for (url, why) in &report.skipped {
@@ -378,7 +454,12 @@ fn cmd_export_opml(config: &Config, paths: &AppPaths, out: &mut String) -> anyho
     let name = |f: &FeedSpec| {
         f.name
             .clone()
-            .or_else(|| titles.iter().find(|t| t.url == f.url).map(|t| t.name.clone()))
+            .or_else(|| {
+                titles
+                    .iter()
+                    .find(|t| t.url == f.url)
+                    .map(|t| t.name.clone())
+            })
             .unwrap_or_else(|| f.url.clone())
     };
     out.push_str(&crate::opml::export(&config.feeds, &name));

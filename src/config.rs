@@ -27,7 +27,7 @@ pub enum ConfigError {
     },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
     pub general: General,
     pub feeds: Vec<FeedSpec>,
@@ -87,16 +87,6 @@ struct RawFeed {
     name: Option<String>,
     #[serde(default)]
     tags: Vec<String>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            general: General::default(),
-            feeds: Vec::new(),
-            path: None,
-        }
-    }
 }
 
 impl Config {
@@ -230,20 +220,25 @@ mod tests {
 
     #[test]
     fn wrong_type_is_refused() {
-        let msg = parse("[general]\ntimeout_seconds = \"ten\"\n").unwrap_err().to_string();
+        let msg = parse("[general]\ntimeout_seconds = \"ten\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(msg.starts_with("/cfg/config.toml:2:"), "{msg}");
     }
 
     #[test]
     fn duplicate_feed_is_refused() {
-        let text = "[[feed]]\nurl = \"https://a.example/x\"\n[[feed]]\nurl = \"https://a.example/x\"\n";
+        let text =
+            "[[feed]]\nurl = \"https://a.example/x\"\n[[feed]]\nurl = \"https://a.example/x\"\n";
         let msg = parse(text).unwrap_err().to_string();
         assert!(msg.contains(":4:") && msg.contains("duplicate"), "{msg}");
     }
 
     #[test]
     fn bad_scheme_is_refused() {
-        let msg = parse("[[feed]]\nurl = \"gopher://x/\"\n").unwrap_err().to_string();
+        let msg = parse("[[feed]]\nurl = \"gopher://x/\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains(":2:") && msg.contains("gopher"), "{msg}");
     }
 

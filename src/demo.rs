@@ -5,9 +5,21 @@ use crate::config::{Config, FeedSpec};
 use std::path::Path;
 
 const FEEDS: &[(&str, &str, &[&str])] = &[
-    ("security-weekly.xml", include_str!("demo/security-weekly.xml"), &["security"]),
-    ("release-notes.xml", include_str!("demo/release-notes.xml"), &["software"]),
-    ("harbour-notes.json", include_str!("demo/harbour-notes.json"), &[]),
+    (
+        "security-weekly.xml",
+        include_str!("demo/security-weekly.xml"),
+        &["security"],
+    ),
+    (
+        "release-notes.xml",
+        include_str!("demo/release-notes.xml"),
+        &["software"],
+    ),
+    (
+        "harbour-notes.json",
+        include_str!("demo/harbour-notes.json"),
+        &[],
+    ),
 ];
 
 /// Writes the demo feeds under `dir` and returns a config that reads them. No refresh on
@@ -20,7 +32,8 @@ pub fn config(dir: &Path) -> anyhow::Result<Config> {
         if std::fs::read_to_string(&path).ok().as_deref() != Some(*body) {
             std::fs::write(&path, body)?;
         }
-        let url = crate::config::canonical_url(&path.to_string_lossy(), dir).map_err(anyhow::Error::msg)?;
+        let url = crate::config::canonical_url(&path.to_string_lossy(), dir)
+            .map_err(anyhow::Error::msg)?;
         feeds.push(FeedSpec {
             url,
             name: None,

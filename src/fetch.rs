@@ -115,13 +115,16 @@ impl Fetcher {
         };
         let file = std::fs::File::open(path).map_err(file_err)?;
         let mut body = Vec::new();
-        file.take(self.max_body + 1).read_to_end(&mut body).map_err(file_err)?;
+        file.take(self.max_body + 1)
+            .read_to_end(&mut body)
+            .map_err(file_err)?;
         if body.len() as u64 > self.max_body {
             return Err(self.too_large());
         }
-        let final_url = url::Url::from_file_path(std::path::absolute(path).unwrap_or(path.to_path_buf()))
-            .map(|u| u.to_string())
-            .unwrap_or_else(|_| url.to_string());
+        let final_url =
+            url::Url::from_file_path(std::path::absolute(path).unwrap_or(path.to_path_buf()))
+                .map(|u| u.to_string())
+                .unwrap_or_else(|_| url.to_string());
         Ok(FetchOutcome::Modified(Fetched {
             body,
             content_type: None,
@@ -182,7 +185,11 @@ impl Fetcher {
     }
 
     /// Reads the decoded body under the size cap and the total deadline.
-    fn read_body(&self, mut response: reqwest::blocking::Response, started: Instant) -> Result<Vec<u8>, FetchError> {
+    fn read_body(
+        &self,
+        mut response: reqwest::blocking::Response,
+        started: Instant,
+    ) -> Result<Vec<u8>, FetchError> {
         let mut body = Vec::new();
         let mut chunk = [0u8; 64 * 1024];
         loop {
@@ -211,7 +218,9 @@ impl Fetcher {
             return FetchError::Timeout(self.timeout.as_secs());
         }
         if e.is_redirect() {
-            return FetchError::Network("too many redirects (more than 10) or a redirect loop".into());
+            return FetchError::Network(
+                "too many redirects (more than 10) or a redirect loop".into(),
+            );
         }
         // reqwest's top-level message is generic; the innermost cause says what happened
         // ("Connection refused", "failed to lookup address", "invalid peer certificate").
@@ -221,7 +230,11 @@ impl Fetcher {
             message = s.to_string();
             source = s.source();
         }
-        let kind = if e.is_connect() { "cannot connect: " } else { "" };
+        let kind = if e.is_connect() {
+            "cannot connect: "
+        } else {
+            ""
+        };
         FetchError::Network(clean_error(&format!("{kind}{message}")))
     }
 }
@@ -236,5 +249,7 @@ pub fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<DateTime<U
     if let Ok(secs) = value.parse::<u32>() {
         return Some(now + chrono::Duration::seconds(i64::from(secs)));
     }
-    DateTime::parse_from_rfc2822(value).ok().map(|d| d.with_timezone(&Utc))
+    DateTime::parse_from_rfc2822(value)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
 }

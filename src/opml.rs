@@ -16,7 +16,12 @@ pub struct OpmlFeed {
 pub fn parse(text: &str, path: &Path) -> anyhow::Result<Vec<OpmlFeed>> {
     let doc = roxmltree::Document::parse(text).map_err(|e| {
         let pos = e.pos();
-        anyhow::anyhow!("{}:{}:{}: not valid OPML: {e}", path.display(), pos.row, pos.col)
+        anyhow::anyhow!(
+            "{}:{}:{}: not valid OPML: {e}",
+            path.display(),
+            pos.row,
+            pos.col
+        )
     })?;
     let body = doc
         .root_element()
@@ -35,7 +40,10 @@ fn collect(node: roxmltree::Node, folders: &mut Vec<String>, out: &mut Vec<OpmlF
             .or_else(|| outline.attribute("text"))
             .map(crate::sanitize::clean_line)
             .filter(|s| !s.is_empty());
-        if let Some(url) = outline.attribute("xmlUrl").or_else(|| outline.attribute("xmlurl")) {
+        if let Some(url) = outline
+            .attribute("xmlUrl")
+            .or_else(|| outline.attribute("xmlurl"))
+        {
             let mut tags = folders.clone();
             for cat in outline.attribute("category").unwrap_or("").split(',') {
                 let cat = cat.trim().trim_start_matches('/');
@@ -107,7 +115,10 @@ pub fn append_to_config(config_path: &Path, feeds: &[OpmlFeed]) -> anyhow::Resul
             .entry("feed")
             .or_insert_with(|| toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()));
         let Some(array) = entry.as_array_of_tables_mut() else {
-            anyhow::bail!("{}: `feed` is not an array of tables", config_path.display());
+            anyhow::bail!(
+                "{}: `feed` is not an array of tables",
+                config_path.display()
+            );
         };
         array.push(table);
         report.added.push(url);
@@ -155,8 +166,14 @@ pub fn export(feeds: &[FeedSpec], names: &dyn Fn(&FeedSpec) -> String) -> String
         out.push_str(&outline(f, "    "));
     }
     for folder in folders {
-        out.push_str(&format!("    <outline text=\"{0}\" title=\"{0}\">\n", attr(folder)));
-        for f in feeds.iter().filter(|f| f.tags.first().map(String::as_str) == Some(folder)) {
+        out.push_str(&format!(
+            "    <outline text=\"{0}\" title=\"{0}\">\n",
+            attr(folder)
+        ));
+        for f in feeds
+            .iter()
+            .filter(|f| f.tags.first().map(String::as_str) == Some(folder))
+        {
             out.push_str(&outline(f, "      "));
         }
         out.push_str("    </outline>\n");

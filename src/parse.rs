@@ -68,9 +68,13 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
 fn charset_param(content_type: &str) -> Option<String> {
     content_type.split(';').skip(1).find_map(|param| {
         let (key, value) = param.split_once('=')?;
-        key.trim()
-            .eq_ignore_ascii_case("charset")
-            .then(|| value.trim().trim_matches('"').trim_matches('\'').to_string())
+        key.trim().eq_ignore_ascii_case("charset").then(|| {
+            value
+                .trim()
+                .trim_matches('"')
+                .trim_matches('\'')
+                .to_string()
+        })
     })
 }
 
@@ -116,7 +120,11 @@ fn looks_like_html(body: &str) -> bool {
 
 fn convert(feed: Feed, base_url: &str) -> ParsedFeed {
     let base = Url::parse(base_url).ok();
-    let title = feed.title.as_ref().map(text_to_line).filter(|t| !t.is_empty());
+    let title = feed
+        .title
+        .as_ref()
+        .map(text_to_line)
+        .filter(|t| !t.is_empty());
     let link = feed
         .links
         .iter()
@@ -157,12 +165,12 @@ fn convert_entry(entry: Entry, feed_base: Option<&Url>) -> ParsedItem {
         .find(|n| !n.is_empty());
     let content_html = entry.content.as_ref().and_then(|c| {
         let body = c.body.as_deref()?;
-        Some(as_html(body, &c.content_type.to_string()))
+        Some(as_html(body, c.content_type.as_ref()))
     });
     let summary_html = entry
         .summary
         .as_ref()
-        .map(|t| as_html(&t.content, &t.content_type.to_string()));
+        .map(|t| as_html(&t.content, t.content_type.as_ref()));
     let enclosures = enclosures(&entry, entry_base.as_ref());
     let mut item = ParsedItem {
         guid: clean_line(&entry.id),
@@ -200,13 +208,17 @@ fn stable_id(item: &ParsedItem) -> String {
 }
 
 fn enclosures(entry: &Entry, base: Option<&Url>) -> Vec<Enclosure> {
-    let from_media = entry.media.iter().flat_map(|m| m.content.iter()).filter_map(|c| {
-        Some(Enclosure {
-            url: absolute(c.url.as_ref()?.as_str(), base)?,
-            mime: c.content_type.as_ref().map(|t| clean_line(t.as_ref())),
-            length: c.size,
-        })
-    });
+    let from_media = entry
+        .media
+        .iter()
+        .flat_map(|m| m.content.iter())
+        .filter_map(|c| {
+            Some(Enclosure {
+                url: absolute(c.url.as_ref()?.as_str(), base)?,
+                mime: c.content_type.as_ref().map(|t| clean_line(t.as_ref())),
+                length: c.size,
+            })
+        });
     let from_links = entry
         .links
         .iter()
@@ -231,7 +243,9 @@ fn enclosures(entry: &Entry, base: Option<&Url>) -> Vec<Enclosure> {
 fn author_name(raw: &str) -> String {
     let cleaned = clean_line(raw);
     match (cleaned.find('('), cleaned.ends_with(')')) {
-        (Some(open), true) if open + 1 < cleaned.len() - 1 => cleaned[open + 1..cleaned.len() - 1].trim().to_string(),
+        (Some(open), true) if open + 1 < cleaned.len() - 1 => {
+            cleaned[open + 1..cleaned.len() - 1].trim().to_string()
+        }
         _ => cleaned,
     }
 }
@@ -297,7 +311,10 @@ mod tests {
         assert_eq!(a.items[0].guid, b.items[0].guid);
         assert!(a.items[0].guid.starts_with("sha256:"));
         assert_eq!(a.items[1].guid, "https://example.org/posts/2");
-        assert_eq!(a.items[1].link.as_deref(), Some("https://example.org/posts/2"));
+        assert_eq!(
+            a.items[1].link.as_deref(),
+            Some("https://example.org/posts/2")
+        );
     }
 
     #[test]
@@ -315,7 +332,11 @@ mod tests {
 
     #[test]
     fn html_page_is_not_a_feed() {
-        let err = parse_feed(b"<!DOCTYPE html><html><body>hi</body></html>", None, "http://x/");
+        let err = parse_feed(
+            b"<!DOCTYPE html><html><body>hi</body></html>",
+            None,
+            "http://x/",
+        );
         assert!(matches!(err, Err(ParseError::HtmlPage)));
     }
 }

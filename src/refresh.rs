@@ -90,7 +90,9 @@ pub fn refresh(
         let done = FeedDone {
             id: t.id,
             url: t.url,
-            result: FeedResult::Failed(format!("not retried before {when}, as the server asked (Retry-After)")),
+            result: FeedResult::Failed(format!(
+                "not retried before {when}, as the server asked (Retry-After)"
+            )),
         };
         summary.add(&done.result);
         on_done(&done, &summary);
@@ -137,21 +139,35 @@ fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget) -> Work {
         Err(e) => return Work::Failed(e.to_string(), e.http_status(), e.retry_after()),
     };
     // A panic in a parser must cost one feed, not the refresh.
-    let parsed = std::panic::catch_unwind(|| parse_feed(&fetched.body, fetched.content_type.as_deref(), &fetched.final_url));
+    let parsed = std::panic::catch_unwind(|| {
+        parse_feed(
+            &fetched.body,
+            fetched.content_type.as_deref(),
+            &fetched.final_url,
+        )
+    });
     match parsed {
         Ok(Ok(feed)) => Work::Parsed(feed, fetched.validators, fetched.http_status),
         Ok(Err(e)) => Work::Failed(e.to_string(), fetched.http_status, None),
-        Err(_) => Work::Failed("the parser failed on this feed".into(), fetched.http_status, None),
+        Err(_) => Work::Failed(
+            "the parser failed on this feed".into(),
+            fetched.http_status,
+            None,
+        ),
     }
 }
 
 fn write(store: &mut Store, target: &FeedTarget, work: Work, keep_days: u32) -> FeedResult {
     let now = Utc::now();
     let outcome = match work {
-        Work::NotModified => store.record_not_modified(target.id, now).map(|_| FeedResult::NotModified),
+        Work::NotModified => store
+            .record_not_modified(target.id, now)
+            .map(|_| FeedResult::NotModified),
         Work::Parsed(feed, validators, status) => store
             .apply(target.id, &feed, &validators, status, now, keep_days)
-            .map(|s| FeedResult::Updated { new_items: s.new_items }),
+            .map(|s| FeedResult::Updated {
+                new_items: s.new_items,
+            }),
         Work::Failed(message, http_status, retry_after) => {
             let failure = Failure {
                 message: &message,

@@ -277,7 +277,11 @@ impl Converter<'_> {
             "table" => self.table(el, depth),
             "img" => {
                 let alt = crate::sanitize::clean_line(el.value().attr("alt").unwrap_or(""));
-                let label = if alt.is_empty() { "image" } else { alt.as_str() };
+                let label = if alt.is_empty() {
+                    "image"
+                } else {
+                    alt.as_str()
+                };
                 self.inline_marker(&format!("[image:\u{a0}{label}]"));
             }
             "iframe" | "video" | "embed" | "object" | "audio" => {
@@ -309,7 +313,8 @@ impl Converter<'_> {
     }
 
     fn inline_marker(&mut self, text: &str) {
-        self.inline.push(Inline::Text(format!(" {} ", text.trim()), Style::DIM));
+        self.inline
+            .push(Inline::Text(format!(" {} ", text.trim()), Style::DIM));
     }
 
     fn anchor(&mut self, el: ElementRef, depth: usize) {

@@ -122,7 +122,10 @@ mod tests {
 
     #[test]
     fn strips_controls_and_bidi() {
-        assert_eq!(clean_text("a\u{0}b\u{7}c\u{202e}d\u{2066}e\u{85}f"), "abcdef");
+        assert_eq!(
+            clean_text("a\u{0}b\u{7}c\u{202e}d\u{2066}e\u{85}f"),
+            "abcdef"
+        );
         assert_eq!(clean_text("line1\nline2\tx\r"), "line1\nline2\tx");
     }
 

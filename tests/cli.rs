@@ -13,7 +13,11 @@ fn config_errors_name_file_line_and_column() {
     let cases = [
         ("[general]\nbogus = 1\n", ":2:1:", "bogus"),
         ("[general]\ntimeout_seconds = \"x\"\n", ":2:19:", "expected"),
-        ("[[feed]]\nurl = \"https://a.example/\"\n[[feed]]\nurl = \"https://a.example/\"\n", ":4:", "duplicate"),
+        (
+            "[[feed]]\nurl = \"https://a.example/\"\n[[feed]]\nurl = \"https://a.example/\"\n",
+            ":4:",
+            "duplicate",
+        ),
         ("[[feed]]\nurl = \"ftp://a.example/\"\n", ":2:", "scheme"),
         ("[[feed]]\nname = \"no url\"\n", ":1:", "url"),
         ("[general\n", ":1:", ""),
@@ -23,8 +27,15 @@ fn config_errors_name_file_line_and_column() {
         let out = env.run(&["feeds"]);
         assert!(!out.status.success(), "{text:?} was accepted");
         let err = stderr_of(&out);
-        assert_eq!(err.trim_end().lines().count(), 1, "one line for {text:?}: {err}");
-        assert!(err.contains("config.toml") && err.contains(place), "{text:?}: {err}");
+        assert_eq!(
+            err.trim_end().lines().count(),
+            1,
+            "one line for {text:?}: {err}"
+        );
+        assert!(
+            err.contains("config.toml") && err.contains(place),
+            "{text:?}: {err}"
+        );
         assert!(err.contains(word), "{text:?}: {err}");
     }
 }
@@ -59,18 +70,38 @@ fn feeds_and_items_json() {
     let list = feeds.as_array().unwrap();
     assert_eq!(list.len(), 2);
     let keys: Vec<&String> = list[0].as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["title", "url", "tags", "unread", "total", "last_error"]);
+    assert_eq!(
+        keys,
+        ["title", "url", "tags", "unread", "total", "last_error"]
+    );
     assert_eq!(list[0]["title"], "First");
     assert_eq!(list[0]["tags"], serde_json::json!(["news", "daily"]));
-    assert_eq!(list[1]["title"], "Atom & friends", "the feed's own title, entities decoded");
+    assert_eq!(
+        list[1]["title"], "Atom & friends",
+        "the feed's own title, entities decoded"
+    );
 
     let items = env.json(&["items", "--json"]);
     let items = items.as_array().unwrap();
     assert_eq!(items.len(), 4);
     let keys: Vec<&String> = items[0].as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["id", "feed", "title", "link", "published", "read", "starred"]);
+    assert_eq!(
+        keys,
+        [
+            "id",
+            "feed",
+            "title",
+            "link",
+            "published",
+            "read",
+            "starred"
+        ]
+    );
     // Newest first.
-    let dates: Vec<&str> = items.iter().map(|i| i["published"].as_str().unwrap()).collect();
+    let dates: Vec<&str> = items
+        .iter()
+        .map(|i| i["published"].as_str().unwrap())
+        .collect();
     let mut sorted = dates.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(dates, sorted);
@@ -79,7 +110,10 @@ fn feeds_and_items_json() {
     assert_eq!(only.as_array().unwrap().len(), 3);
     let by_url = env.json(&["items", "--feed", &server.url("/two"), "--json"]);
     assert_eq!(by_url[0]["title"], "First post");
-    assert_eq!(by_url[0]["link"], "https://atom.example/blog/posts/1", "xml:base resolves links");
+    assert_eq!(
+        by_url[0]["link"], "https://atom.example/blog/posts/1",
+        "xml:base resolves links"
+    );
     let out = env.run(&["items", "--feed", "nope"]);
     assert!(!out.status.success());
     assert!(stderr_of(&out).contains("nope"));
@@ -92,16 +126,37 @@ fn mark_read_and_unread() {
     let items = env.json(&["items", "--json"]);
     let id = items[0]["id"].to_string();
     env.ok(&["mark-read", &id]);
-    assert_eq!(env.json(&["items", "--unread", "--json"]).as_array().unwrap().len(), 3);
+    assert_eq!(
+        env.json(&["items", "--unread", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
     env.ok(&["mark-unread", &id]);
-    assert_eq!(env.json(&["items", "--unread", "--json"]).as_array().unwrap().len(), 4);
+    assert_eq!(
+        env.json(&["items", "--unread", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
     env.ok(&["mark-read", "--feed", "First"]);
     let feeds = env.json(&["feeds", "--json"]);
     assert_eq!(feeds[0]["unread"], 0);
     assert_eq!(feeds[1]["unread"], 1);
     env.ok(&["mark-read", "--all"]);
-    assert_eq!(env.json(&["items", "--unread", "--json"]).as_array().unwrap().len(), 0);
-    assert!(!env.run(&["mark-read"]).status.success(), "nothing to mark is a usage error");
+    assert_eq!(
+        env.json(&["items", "--unread", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    assert!(
+        !env.run(&["mark-read"]).status.success(),
+        "nothing to mark is a usage error"
+    );
 }
 
 #[test]
@@ -114,9 +169,17 @@ fn show_renders_the_article() {
     assert!(text.starts_with("First post\n"), "{text}");
     assert!(text.contains("Author: Ada"));
     assert!(text.contains("See the other post[1]."), "{text}");
-    assert!(text.contains("[1] https://atom.example/blog/posts/other"), "relative link resolved: {text}");
-    assert!(text.contains("Enclosure: https://atom.example/a.mp3 (audio/mpeg, 1.2 KiB)"), "{text}");
-    assert!(text.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 60));
+    assert!(
+        text.contains("[1] https://atom.example/blog/posts/other"),
+        "relative link resolved: {text}"
+    );
+    assert!(
+        text.contains("Enclosure: https://atom.example/a.mp3 (audio/mpeg, 1.2 KiB)"),
+        "{text}"
+    );
+    assert!(text
+        .lines()
+        .all(|l| unicode_width::UnicodeWidthStr::width(l) <= 60));
     let out = env.run(&["show", "999999"]);
     assert!(!out.status.success());
     assert!(stderr_of(&out).contains("999999"));
@@ -136,7 +199,17 @@ fn probe_json_has_the_exact_shape() {
     let keys: Vec<&String> = item.as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        ["id", "title", "link", "author", "published", "updated", "summary", "content", "enclosures"]
+        [
+            "id",
+            "title",
+            "link",
+            "author",
+            "published",
+            "updated",
+            "summary",
+            "content",
+            "enclosures"
+        ]
     );
     assert_eq!(item["id"], "urn:atom:1");
     assert_eq!(item["title"], "First post");
@@ -165,7 +238,12 @@ fn probe_reads_paths_and_fails_in_one_line() {
     assert_eq!(v["items"][0]["content"], "Hi there");
     assert_eq!(v["items"][0]["author"], "Jo");
 
-    for garbage in ["<html><body>hello</body></html>", "not a feed at all", "", "<rss><channel><title>x"] {
+    for garbage in [
+        "<html><body>hello</body></html>",
+        "not a feed at all",
+        "",
+        "<rss><channel><title>x",
+    ] {
         let bad = env.path().join("bad.xml");
         std::fs::write(&bad, garbage).unwrap();
         let out = env.run(&["probe", bad.to_str().unwrap()]);
@@ -215,7 +293,13 @@ fn opml_import_export_round_trip() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|f| (f["url"].to_string(), f["title"].to_string(), f["tags"].to_string()))
+            .map(|f| {
+                (
+                    f["url"].to_string(),
+                    f["title"].to_string(),
+                    f["tags"].to_string(),
+                )
+            })
             .collect();
         rows.sort();
         rows
@@ -233,6 +317,12 @@ fn refresh_with_a_bad_cache_fails_in_one_line_and_keeps_the_file() {
     assert!(!out.status.success());
     let err = stderr_of(&out);
     assert_eq!(err.trim_end().lines().count(), 1);
-    assert!(err.contains("cache.db") && err.contains("--data-dir"), "{err}");
-    assert_eq!(std::fs::read(&db).unwrap(), b"this is not sqlite, it is someone's notes");
+    assert!(
+        err.contains("cache.db") && err.contains("--data-dir"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        b"this is not sqlite, it is someone's notes"
+    );
 }

@@ -9,7 +9,8 @@ use support::{feeds, feeds_config, Env, Reply, Server};
 
 fn integrity(env: &Env) -> String {
     let conn = rusqlite::Connection::open(env.data_dir().join("cache.db")).unwrap();
-    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap()
+    conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap()
 }
 
 fn read_ids(env: &Env) -> Vec<i64> {
@@ -36,7 +37,10 @@ fn sigkill_during_refresh_keeps_the_cache_and_the_marks() {
             served.fetch_add(1, Ordering::SeqCst);
             std::thread::sleep(Duration::from_millis(20));
             let v = version.load(Ordering::SeqCst);
-            Reply::ok("application/rss+xml", feeds::rss(&format!("feed{i}"), 30 + v as usize, v))
+            Reply::ok(
+                "application/rss+xml",
+                feeds::rss(&format!("feed{i}"), 30 + v as usize, v),
+            )
         });
         urls.push(server.url(&path));
     }
@@ -65,7 +69,10 @@ fn sigkill_during_refresh_keeps_the_cache_and_the_marks() {
     }
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
-    assert!(served.load(Ordering::SeqCst) < start_count + 60, "the kill came mid-refresh");
+    assert!(
+        served.load(Ordering::SeqCst) < start_count + 60,
+        "the kill came mid-refresh"
+    );
 
     assert_eq!(integrity(&env), "ok");
     let after = read_ids(&env);
@@ -83,7 +90,11 @@ fn sigkill_while_marking_leaves_a_consistent_cache() {
     let mut urls = Vec::new();
     for i in 0..20 {
         let path = format!("/m{i}");
-        server.fixed(&path, "application/rss+xml", feeds::rss(&format!("m{i}"), 50, 1));
+        server.fixed(
+            &path,
+            "application/rss+xml",
+            feeds::rss(&format!("m{i}"), 50, 1),
+        );
         urls.push(server.url(&path));
     }
     let env = Env::new(&feeds_config("", &urls));
@@ -99,7 +110,12 @@ fn sigkill_while_marking_leaves_a_consistent_cache() {
         assert_eq!(feeds[0]["unread"], 0, "the committed marks of feed 0 stay");
         // Counts kept by triggers agree with the rows.
         let items = env.json(&["items", "--unread", "--json"]);
-        let unread_sum: u64 = feeds.as_array().unwrap().iter().map(|f| f["unread"].as_u64().unwrap()).sum();
+        let unread_sum: u64 = feeds
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["unread"].as_u64().unwrap())
+            .sum();
         assert_eq!(items.as_array().unwrap().len() as u64, unread_sum);
         env.ok(&["mark-unread", "1", "2", "3"]);
         env.ok(&["mark-read", "--feed", &urls[0]]);

@@ -19,11 +19,18 @@ impl Tmux {
             found.is_ok_and(|o| o.status.success()),
             "tmux is required for the end-to-end tests (.ci/run installs it)"
         );
-        Tmux { socket: dir.join("tmux.sock") }
+        Tmux {
+            socket: dir.join("tmux.sock"),
+        }
     }
 
     fn cmd(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux").arg("-S").arg(&self.socket).args(args).output().unwrap()
+        Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .unwrap()
     }
 
     fn start(&self, env: &Env) {
@@ -31,11 +38,29 @@ impl Tmux {
         let config = env.config_path();
         let data = env.data_dir();
         let out = self.cmd(&[
-            "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "30",
-            "env", "TERM=xterm-256color", "NO_COLOR=1", "LANG=C.UTF-8",
-            bin, "--config", config.to_str().unwrap(), "--data-dir", data.to_str().unwrap(),
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "120",
+            "-y",
+            "30",
+            "env",
+            "TERM=xterm-256color",
+            "NO_COLOR=1",
+            "LANG=C.UTF-8",
+            bin,
+            "--config",
+            config.to_str().unwrap(),
+            "--data-dir",
+            data.to_str().unwrap(),
         ]);
-        assert!(out.status.success(), "tmux: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "tmux: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     fn screen(&self) -> String {
@@ -49,7 +74,10 @@ impl Tmux {
             if screen.contains(text) {
                 return screen;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {text:?}; screen:\n{screen}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}; screen:\n{screen}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -64,7 +92,11 @@ impl Tmux {
     fn wait_exit(&self) {
         let deadline = Instant::now() + Duration::from_secs(10);
         while self.cmd(&["has-session", "-t", "e2e"]).status.success() {
-            assert!(Instant::now() < deadline, "bulletin did not quit; screen:\n{}", self.screen());
+            assert!(
+                Instant::now() < deadline,
+                "bulletin did not quit; screen:\n{}",
+                self.screen()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -98,14 +130,22 @@ fn read_marks_survive_a_restart() {
     tmux.wait_exit();
 
     let items = env.json(&["items", "--json"]);
-    let read: Vec<_> = items.as_array().unwrap().iter().filter(|i| i["read"] == true).collect();
+    let read: Vec<_> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["read"] == true)
+        .collect();
     assert_eq!(read.len(), 1, "{items}");
     assert_eq!(read[0]["title"], "e2e item 2");
 
     tmux.start(&env);
     tmux.wait_for("Loopback news");
     let screen = tmux.wait_for("All unread (2)");
-    assert!(screen.contains("1 2/3") || screen.contains("2/3"), "{screen}");
+    assert!(
+        screen.contains("1 2/3") || screen.contains("2/3"),
+        "{screen}"
+    );
     tmux.keys(&["C-c"]);
     tmux.wait_exit();
 }
@@ -118,9 +158,21 @@ fn demo_opens_with_no_config_and_no_network() {
     let cfg_home = dir.path().join("config-home");
     let data = dir.path().join("data");
     let out = tmux.cmd(&[
-        "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "30",
-        "env", &format!("XDG_CONFIG_HOME={}", cfg_home.display()), "TERM=xterm-256color", "LANG=C.UTF-8",
-        bin, "--data-dir", data.to_str().unwrap(),
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "30",
+        "env",
+        &format!("XDG_CONFIG_HOME={}", cfg_home.display()),
+        "TERM=xterm-256color",
+        "LANG=C.UTF-8",
+        bin,
+        "--data-dir",
+        data.to_str().unwrap(),
     ]);
     assert!(out.status.success());
     let screen = tmux.wait_for("Safe Harbour Weekly");

@@ -15,10 +15,18 @@ fn rss2_atom_json_rss1_rss091() {
         ("rss091", feeds::RSS091, "Old item"),
     ];
     for (name, body, first_title) in cases {
-        let feed = parse_feed(body.as_bytes(), None, "https://base.example/feed").unwrap_or_else(|e| panic!("{name}: {e}"));
+        let feed = parse_feed(body.as_bytes(), None, "https://base.example/feed")
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(feed.items[0].title, first_title, "{name}");
         assert!(!feed.items[0].guid.is_empty(), "{name}");
-        assert!(feed.items[0].link.as_deref().unwrap().starts_with("https://"), "{name}");
+        assert!(
+            feed.items[0]
+                .link
+                .as_deref()
+                .unwrap()
+                .starts_with("https://"),
+            "{name}"
+        );
     }
 }
 
@@ -27,7 +35,12 @@ fn windows_1252_from_the_http_header() {
     // "Smart quotes" and the euro sign are 0x93, 0x94 and 0x80 in windows-1252.
     let mut body = b"<rss version=\"2.0\"><channel><title>T</title><item><title>\x93Quoted\x94 \x80 5</title><guid>1</guid></item></channel></rss>".to_vec();
     body.extend_from_slice(b"\n");
-    let feed = parse_feed(&body, Some("application/rss+xml; charset=windows-1252"), "http://x/").unwrap();
+    let feed = parse_feed(
+        &body,
+        Some("application/rss+xml; charset=windows-1252"),
+        "http://x/",
+    )
+    .unwrap();
     assert_eq!(feed.items[0].title, "\u{201c}Quoted\u{201d} \u{20ac} 5");
 }
 
@@ -42,7 +55,13 @@ fn iso_8859_1_from_the_declaration() {
 #[test]
 fn iso_8859_15_and_utf16_with_bom() {
     let body = b"<?xml version=\"1.0\" encoding=\"iso-8859-15\"?><rss version=\"2.0\"><channel><title>\xa4 price</title></channel></rss>";
-    assert_eq!(parse_feed(body, None, "http://x/").unwrap().title.as_deref(), Some("€ price"));
+    assert_eq!(
+        parse_feed(body, None, "http://x/")
+            .unwrap()
+            .title
+            .as_deref(),
+        Some("€ price")
+    );
 
     let text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\"><channel><title>日本語</title><item><title>ok</title><guid>1</guid></item></channel></rss>";
     let mut utf16 = vec![0xff, 0xfe];
@@ -65,6 +84,9 @@ fn control_characters_are_removed_on_ingest() {
 fn relative_links_resolve_against_the_feed_url() {
     let body = "<rss version=\"2.0\"><channel><title>T</title><item><title>a</title><link>/posts/a</link></item></channel></rss>";
     let feed = parse_feed(body.as_bytes(), None, "https://blog.example/feed.xml").unwrap();
-    assert_eq!(feed.items[0].link.as_deref(), Some("https://blog.example/posts/a"));
+    assert_eq!(
+        feed.items[0].link.as_deref(),
+        Some("https://blog.example/posts/a")
+    );
     assert_eq!(feed.items[0].guid, "https://blog.example/posts/a");
 }

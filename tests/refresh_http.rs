@@ -31,7 +31,10 @@ fn etag_gives_304_and_no_reparse() {
     let reqs = server.requests_to("/feed");
     assert_eq!(reqs.len(), 2);
     assert_eq!(reqs[1].header("if-none-match"), Some("\"v1\""));
-    assert!(reqs[0].header("user-agent").unwrap().starts_with("bulletin/"));
+    assert!(reqs[0]
+        .header("user-agent")
+        .unwrap()
+        .starts_with("bulletin/"));
 }
 
 #[test]
@@ -57,7 +60,11 @@ fn failures_are_per_feed_and_reported() {
     server.fixed("/good", "application/rss+xml", feeds::rss("good", 2, 1));
     server.route("/gone", |_| Reply::status(404));
     server.route("/broken", |_| Reply::status(500));
-    let urls = [server.url("/good"), server.url("/gone"), server.url("/broken")];
+    let urls = [
+        server.url("/good"),
+        server.url("/gone"),
+        server.url("/broken"),
+    ];
     let env = Env::new(&feeds_config("", &urls));
     let out = env.run(&["refresh", "--json"]);
     assert!(out.status.success(), "a failing feed must not fail the run");
@@ -71,9 +78,19 @@ fn failures_are_per_feed_and_reported() {
     assert!(stderr.contains("/gone: HTTP 404 Not Found"), "{stderr}");
     assert!(stderr.contains("/broken: HTTP 500"), "{stderr}");
     let feeds = env.json(&["feeds", "--json"]);
-    let gone = feeds.as_array().unwrap().iter().find(|f| f["url"] == urls[1]).unwrap();
+    let gone = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["url"] == urls[1])
+        .unwrap();
     assert_eq!(gone["last_error"], "HTTP 404 Not Found");
-    let good = feeds.as_array().unwrap().iter().find(|f| f["url"] == urls[0]).unwrap();
+    let good = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["url"] == urls[0])
+        .unwrap();
     assert_eq!(good["last_error"], serde_json::Value::Null);
     assert_eq!(good["unread"], 2);
     assert_eq!(good["total"], 2);
@@ -99,7 +116,8 @@ fn redirect_chain_is_followed_and_loops_are_not() {
 fn gzip_bodies_are_decoded() {
     let server = Server::start();
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(feeds::rss("zipped", 4, 1).as_bytes()).unwrap();
+    enc.write_all(feeds::rss("zipped", 4, 1).as_bytes())
+        .unwrap();
     let gz = enc.finish().unwrap();
     server.route("/feed", move |req| {
         assert!(req.header("accept-encoding").unwrap_or("").contains("gzip"));
@@ -114,7 +132,10 @@ fn a_server_that_never_answers_times_out() {
     let server = Server::start();
     server.route("/hang", |_| Reply::Hang);
     server.fixed("/ok", "application/rss+xml", feeds::rss("fine", 1, 1));
-    let env = Env::new(&feeds_config("timeout_seconds = 1", &[server.url("/hang"), server.url("/ok")]));
+    let env = Env::new(&feeds_config(
+        "timeout_seconds = 1",
+        &[server.url("/hang"), server.url("/ok")],
+    ));
     let out = env.run(&["refresh", "--json"]);
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["failed"], 1);
@@ -129,7 +150,10 @@ fn oversized_bodies_are_refused() {
     big.extend(vec![b' '; 2 * 1024 * 1024]);
     server.fixed("/big", "application/rss+xml", big);
     server.route("/endless", |_| Reply::Endless);
-    let env = Env::new(&feeds_config("max_body_mib = 1", &[server.url("/big"), server.url("/endless")]));
+    let env = Env::new(&feeds_config(
+        "max_body_mib = 1",
+        &[server.url("/big"), server.url("/endless")],
+    ));
     let out = env.run(&["refresh"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.matches("larger than 1 MiB").count(), 2, "{stderr}");
@@ -152,30 +176,56 @@ fn read_state_survives_refresh_and_edits() {
     version.store(2, std::sync::atomic::Ordering::SeqCst);
     assert_eq!(refresh_json(&env)["new_items"], 1);
     let items = env.json(&["items", "--json"]);
-    let again = items.as_array().unwrap().iter().find(|i| i["id"].to_string() == first_id).unwrap();
+    let again = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"].as_i64().map(|v| v.to_string()).as_deref() == Some(first_id.as_str()))
+        .unwrap();
     assert_eq!(again["read"], true, "an edited item keeps its read mark");
     let shown = env.ok(&["show", &first_id]);
     assert!(shown.contains("version 2"), "the edit was stored: {shown}");
-    assert_eq!(items.as_array().unwrap().iter().filter(|i| i["read"] == false).count(), 3);
+    assert_eq!(
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["read"] == false)
+            .count(),
+        3
+    );
 }
 
 #[test]
 fn retry_after_is_respected() {
     let server = Server::start();
-    server.route("/busy", |_| Reply::status(503).with_header("Retry-After", "3600"));
+    server.route("/busy", |_| {
+        Reply::status(503).with_header("Retry-After", "3600")
+    });
     let env = Env::new(&feeds_config("", &[server.url("/busy")]));
     let out = env.run(&["refresh"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("HTTP 503"));
     let out = env.run(&["refresh"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("Retry-After"));
-    assert_eq!(server.requests_to("/busy").len(), 1, "not retried before the time the server gave");
+    assert_eq!(
+        server.requests_to("/busy").len(),
+        1,
+        "not retried before the time the server gave"
+    );
 }
 
 #[test]
 fn connection_refused_is_plain_words() {
     // Bind then drop: the port is closed.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let env = Env::new(&feeds_config("", &[format!("http://127.0.0.1:{port}/feed")]));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let env = Env::new(&feeds_config(
+        "",
+        &[format!("http://127.0.0.1:{port}/feed")],
+    ));
     let out = env.run(&["refresh"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.to_lowercase().contains("refused"), "{stderr}");

@@ -7,7 +7,11 @@ use unicode_width::UnicodeWidthStr;
 const BASE: &str = "https://news.example/posts/today";
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/fixtures/html/{name}.html", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/html/{name}.html",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 fn golden(name: &str) {
@@ -23,9 +27,16 @@ fn golden(name: &str) {
 fn check_lines(html: &str, width: usize) {
     let doc = blocks(html, Some(BASE));
     for line in layout(&doc.blocks, width) {
-        let is_code = line.spans.iter().any(|s| s.style.has(bulletin::render::Style::CODE));
+        let is_code = line
+            .spans
+            .iter()
+            .any(|s| s.style.has(bulletin::render::Style::CODE));
         let w = line.text().width();
-        assert!(w <= width || is_code, "line of width {w} > {width}: {:?}", line.text());
+        assert!(
+            w <= width || is_code,
+            "line of width {w} > {width}: {:?}",
+            line.text()
+        );
     }
 }
 
@@ -57,7 +68,11 @@ fn cjk_and_emoji() {
 #[test]
 fn deep_nesting_does_not_overflow_the_stack() {
     let depth = 10_000;
-    let html = format!("{}deep text{}", "<div><span>".repeat(depth), "</span></div>".repeat(depth));
+    let html = format!(
+        "{}deep text{}",
+        "<div><span>".repeat(depth),
+        "</span></div>".repeat(depth)
+    );
     let text = html_to_text(&html, None, 60);
     assert!(text.contains("deep text"));
 }
@@ -76,7 +91,8 @@ fn a_large_article_renders() {
 const ESC: char = '\x1b';
 
 fn has_control(s: &str) -> bool {
-    s.chars().any(|c| c != '\n' && bulletin::sanitize::is_forbidden(c))
+    s.chars()
+        .any(|c| c != '\n' && bulletin::sanitize::is_forbidden(c))
 }
 
 proptest! {

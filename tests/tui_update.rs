@@ -41,8 +41,13 @@ fn opening_an_article_marks_it_read_at_once() {
     send(&mut m, code(KeyCode::Tab));
     assert_eq!(m.focus, Pane::Articles);
     let cmds = send(&mut m, code(KeyCode::Enter));
-    assert!(cmds.contains(&Cmd::SetRead { ids: vec![ItemId(11)], read: true }));
-    assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadArticle { id: ItemId(11), .. })));
+    assert!(cmds.contains(&Cmd::SetRead {
+        ids: vec![ItemId(11)],
+        read: true
+    }));
+    assert!(cmds
+        .iter()
+        .any(|c| matches!(c, Cmd::LoadArticle { id: ItemId(11), .. })));
     assert_eq!(m.feeds[0].unread, 1);
     assert!(m.articles.row(0).unwrap().read);
     serve_article(&mut m, &cmds);
@@ -60,7 +65,15 @@ fn stale_pages_are_ignored() {
     let old = m.articles.req;
     send(&mut m, key('j'));
     let before = m.articles.clone();
-    let out = update(&mut m, Msg::PageLoaded { req: old, page: 0, total: 1, rows: vec![] });
+    let out = update(
+        &mut m,
+        Msg::PageLoaded {
+            req: old,
+            page: 0,
+            total: 1,
+            rows: vec![],
+        },
+    );
     assert!(!out.redraw);
     assert_eq!(m.articles, before);
 }
@@ -70,12 +83,30 @@ fn toggle_read_and_star() {
     let mut m = fixture(120, 30);
     send(&mut m, code(KeyCode::Tab));
     let cmds = send(&mut m, key('m'));
-    assert_eq!(cmds, vec![Cmd::SetRead { ids: vec![ItemId(11)], read: true }]);
+    assert_eq!(
+        cmds,
+        vec![Cmd::SetRead {
+            ids: vec![ItemId(11)],
+            read: true
+        }]
+    );
     let cmds = send(&mut m, key('m'));
-    assert_eq!(cmds, vec![Cmd::SetRead { ids: vec![ItemId(11)], read: false }]);
+    assert_eq!(
+        cmds,
+        vec![Cmd::SetRead {
+            ids: vec![ItemId(11)],
+            read: false
+        }]
+    );
     assert_eq!(m.feeds[0].unread, 2);
     let cmds = send(&mut m, key('s'));
-    assert_eq!(cmds, vec![Cmd::SetStarred { id: ItemId(11), starred: true }]);
+    assert_eq!(
+        cmds,
+        vec![Cmd::SetStarred {
+            id: ItemId(11),
+            starred: true
+        }]
+    );
 }
 
 #[test]
@@ -87,16 +118,21 @@ fn next_unread_crosses_feeds() {
     }
     assert_eq!(m.selected_feed_row(), Some(&FeedRow::Feed(0)));
     let cmds = send(&mut m, key('n'));
-    assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadArticle { id: ItemId(11), .. })));
+    assert!(cmds
+        .iter()
+        .any(|c| matches!(c, Cmd::LoadArticle { id: ItemId(11), .. })));
     serve_article(&mut m, &cmds);
     let cmds = send(&mut m, key('n'));
-    assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadArticle { id: ItemId(12), .. })));
+    assert!(cmds
+        .iter()
+        .any(|c| matches!(c, Cmd::LoadArticle { id: ItemId(12), .. })));
     serve_article(&mut m, &cmds);
     // No more unread here: n moves on to Lantern releases and opens its unread item.
     let cmds = send(&mut m, key('n'));
     assert_eq!(m.selected_feed_row(), Some(&FeedRow::Feed(1)));
     assert!(
-        cmds.iter().any(|c| matches!(c, Cmd::LoadArticle { id: ItemId(21), .. })),
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::LoadArticle { id: ItemId(21), .. })),
         "{cmds:?}"
     );
     assert_eq!(m.feeds[1].unread, 0);
@@ -125,7 +161,9 @@ fn filtering_the_article_list() {
     for c in "lant".chars() {
         last = send(&mut m, key(c));
     }
-    assert!(last.iter().any(|c| matches!(c, Cmd::LoadPage { query, .. } if query.text.as_deref() == Some("lant"))));
+    assert!(last.iter().any(
+        |c| matches!(c, Cmd::LoadPage { query, .. } if query.text.as_deref() == Some("lant"))
+    ));
     assert_eq!(m.articles.total, 1);
     send(&mut m, code(KeyCode::Enter));
     assert!(m.prompt.is_none());
@@ -144,7 +182,10 @@ fn filtering_the_feed_list() {
     }
     send(&mut m, code(KeyCode::Enter));
     let visible = m.visible_feed_rows();
-    let names: Vec<_> = visible.iter().map(|&i| m.feeds_pane.rows[i].clone()).collect();
+    let names: Vec<_> = visible
+        .iter()
+        .map(|&i| m.feeds_pane.rows[i].clone())
+        .collect();
     assert!(names.contains(&FeedRow::Feed(1)));
     assert!(!names.contains(&FeedRow::Feed(0)));
 }
@@ -159,7 +200,13 @@ fn refresh_is_not_started_twice() {
     for _ in 0..3 {
         send(&mut m, key('j'));
     }
-    update(&mut m, Msg::RefreshFinished { summary: Default::default(), at: support::tui::now() });
+    update(
+        &mut m,
+        Msg::RefreshFinished {
+            summary: Default::default(),
+            at: support::tui::now(),
+        },
+    );
     let cmds = send(&mut m, key('r'));
     assert_eq!(cmds, vec![Cmd::Refresh(Some(vec![FeedId(1)]))]);
 }
@@ -171,7 +218,10 @@ fn quit_from_the_top_saves_the_selection() {
     assert!(m.quit);
     assert_eq!(
         cmds,
-        vec![Cmd::SaveSelection { feed_key: "all-unread".into(), item: Some(ItemId(11)) }]
+        vec![Cmd::SaveSelection {
+            feed_key: "all-unread".into(),
+            item: Some(ItemId(11))
+        }]
     );
 }
 
@@ -179,7 +229,13 @@ fn quit_from_the_top_saves_the_selection() {
 fn restored_selection_is_applied() {
     let mut m = bulletin::tui::model::Model::new(Default::default(), support::tui::now());
     m.size = (120, 30);
-    send(&mut m, Msg::Restored { feed_key: Some("feed:https://feeds.example/2".into()), item: Some(ItemId(22)) });
+    send(
+        &mut m,
+        Msg::Restored {
+            feed_key: Some("feed:https://feeds.example/2".into()),
+            item: Some(ItemId(22)),
+        },
+    );
     send(&mut m, Msg::FeedsLoaded(support::tui::feeds()));
     assert_eq!(m.selected_feed_row(), Some(&FeedRow::Feed(1)));
     assert_eq!(m.articles.selected_row().map(|r| r.id), Some(ItemId(22)));
@@ -199,7 +255,10 @@ fn narrow_screens_show_one_pane() {
     assert!(m.areas().reader.is_some());
     send(&mut m, Msg::Resize(140, 40));
     assert!(m.areas().feeds.is_some() && m.areas().reader.is_some());
-    assert_eq!(m.reader.as_ref().unwrap().width, bulletin::tui::model::reader_text_width(m.areas().reader.unwrap()));
+    assert_eq!(
+        m.reader.as_ref().unwrap().width,
+        bulletin::tui::model::reader_text_width(m.areas().reader.unwrap())
+    );
 }
 
 #[test]
@@ -208,11 +267,20 @@ fn links_open_by_number_and_refuse_missing_ones() {
     send(&mut m, code(KeyCode::Tab));
     let cmds = send(&mut m, code(KeyCode::Enter));
     serve_article(&mut m, &cmds);
-    assert_eq!(send(&mut m, key('1')), vec![Cmd::OpenUrl("https://news.example/guide".into())]);
+    assert_eq!(
+        send(&mut m, key('1')),
+        vec![Cmd::OpenUrl("https://news.example/guide".into())]
+    );
     assert!(send(&mut m, key('7')).is_empty());
     assert!(m.message.as_deref().unwrap().contains("[7]"));
     send(&mut m, key('f'));
     send(&mut m, key('1'));
-    assert_eq!(send(&mut m, code(KeyCode::Enter)), vec![Cmd::OpenUrl("https://news.example/guide".into())]);
-    assert_eq!(send(&mut m, key('o')), vec![Cmd::OpenUrl("https://news.example/11".into())]);
+    assert_eq!(
+        send(&mut m, code(KeyCode::Enter)),
+        vec![Cmd::OpenUrl("https://news.example/guide".into())]
+    );
+    assert_eq!(
+        send(&mut m, key('o')),
+        vec![Cmd::OpenUrl("https://news.example/11".into())]
+    );
 }

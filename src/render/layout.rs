@@ -30,7 +30,9 @@ pub enum Inline {
 impl Block {
     pub fn word_count(&self) -> usize {
         match self {
-            Block::Para(runs) | Block::Heading(_, runs) => inline_text(runs).split_whitespace().count(),
+            Block::Para(runs) | Block::Heading(_, runs) => {
+                inline_text(runs).split_whitespace().count()
+            }
             Block::List { items, .. } => items.iter().flatten().map(Block::word_count).sum(),
             Block::Quote(inner) => inner.iter().map(Block::word_count).sum(),
             Block::Pre(text) => text.split_whitespace().count(),
@@ -68,7 +70,11 @@ fn layout_tight(blocks: &[Block], width: usize) -> Vec<Line> {
     })
 }
 
-fn layout_spaced(blocks: &[Block], width: usize, blank_between: impl Fn(&Block, &Block) -> bool) -> Vec<Line> {
+fn layout_spaced(
+    blocks: &[Block],
+    width: usize,
+    blank_between: impl Fn(&Block, &Block) -> bool,
+) -> Vec<Line> {
     let width = width.max(1);
     let mut lines = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
@@ -89,15 +95,21 @@ fn layout_block(block: &Block, width: usize) -> Vec<Line> {
             start,
             items,
         } => list(*ordered, *start, items, width),
-        Block::Quote(inner) => prefixed(layout(inner, width.saturating_sub(2)), "│ ", "│ ", width, Style::QUOTE)
-            .into_iter()
-            .map(|mut l| {
-                for s in l.spans.iter_mut().skip(1) {
-                    s.style = s.style.with(Style::QUOTE);
-                }
-                l
-            })
-            .collect(),
+        Block::Quote(inner) => prefixed(
+            layout(inner, width.saturating_sub(2)),
+            "│ ",
+            "│ ",
+            width,
+            Style::QUOTE,
+        )
+        .into_iter()
+        .map(|mut l| {
+            for s in l.spans.iter_mut().skip(1) {
+                s.style = s.style.with(Style::QUOTE);
+            }
+            l
+        })
+        .collect(),
         Block::Pre(text) => pre(text),
         Block::Table(rows) => table(rows, width),
         Block::Rule => vec![Line::plain("─".repeat(width.min(72)), Style::DIM)],
@@ -139,7 +151,11 @@ fn prefixed(inner: Vec<Line>, first: &str, rest: &str, width: usize, style: Styl
     if indent + 4 > width {
         return inner;
     }
-    let inner = if inner.is_empty() { vec![Line::default()] } else { inner };
+    let inner = if inner.is_empty() {
+        vec![Line::default()]
+    } else {
+        inner
+    };
     inner
         .into_iter()
         .enumerate()
@@ -179,12 +195,20 @@ fn table(rows: &[Vec<(String, bool)>], width: usize) -> Vec<Line> {
     }
 }
 
-fn aligned_table(rows: &[Vec<(String, bool)>], widths: &[usize], has_header: bool, total: usize) -> Vec<Line> {
+fn aligned_table(
+    rows: &[Vec<(String, bool)>],
+    widths: &[usize],
+    has_header: bool,
+    total: usize,
+) -> Vec<Line> {
     let mut lines = Vec::new();
     for (r, row) in rows.iter().enumerate() {
         let mut spans = Vec::new();
         for (i, w) in widths.iter().enumerate() {
-            let (cell, th) = row.get(i).map(|(c, th)| (c.as_str(), *th)).unwrap_or(("", false));
+            let (cell, th) = row
+                .get(i)
+                .map(|(c, th)| (c.as_str(), *th))
+                .unwrap_or(("", false));
             if i > 0 {
                 spans.push(Span {
                     text: " │ ".into(),
@@ -208,7 +232,10 @@ fn aligned_table(rows: &[Vec<(String, bool)>], widths: &[usize], has_header: boo
 /// Too wide to align: each row becomes "Header: value" lines, rows apart by a blank line.
 fn stacked_table(rows: &[Vec<(String, bool)>], has_header: bool, width: usize) -> Vec<Line> {
     let (header, body) = if has_header {
-        (rows[0].iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(), &rows[1..])
+        (
+            rows[0].iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(),
+            &rows[1..],
+        )
     } else {
         (Vec::new(), rows)
     };
@@ -354,7 +381,13 @@ pub fn wrap(runs: &[Inline], width: usize, base: Style) -> Vec<Line> {
 }
 
 /// Puts a piece too long for one line on as many lines as it needs, pushing full lines.
-fn split_to_fit(span: &Span, width: usize, cur_w: &mut usize, cur: &mut Line, lines: &mut Vec<Line>) {
+fn split_to_fit(
+    span: &Span,
+    width: usize,
+    cur_w: &mut usize,
+    cur: &mut Line,
+    lines: &mut Vec<Line>,
+) {
     for c in span.text.chars() {
         let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
         if *cur_w + w > width && *cur_w > 0 {

@@ -9,7 +9,9 @@ mod migrate;
 use crate::config::FeedSpec;
 use crate::model::{Enclosure, FeedId, FeedSummary, Item, ItemId, ItemRow, ParsedFeed, Validators};
 use chrono::{DateTime, TimeZone, Utc};
-use rusqlite::{params, params_from_iter, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use rusqlite::{
+    params, params_from_iter, Connection, OpenFlags, OptionalExtension, TransactionBehavior,
+};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -22,9 +24,16 @@ pub enum StoreError {
     #[error("{path}: {reason}; move it aside or choose another place with --data-dir")]
     NotOurs { path: String, reason: String },
     #[error("{path}: the cache was written by a newer bulletin (schema {found}, this one knows {known})")]
-    TooNew { path: String, found: i64, known: i64 },
+    TooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
     #[error("{path}: cannot create the data directory: {source}")]
-    CreateDir { path: String, source: std::io::Error },
+    CreateDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cache: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -105,7 +114,9 @@ impl Store {
         };
         let mut conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(Duration::from_secs(10))?;
         let version = match migrate::version(&conn) {
@@ -146,7 +157,9 @@ impl Store {
 
     /// Makes sure every configured feed has a row; returns their ids in config order.
     pub fn sync_feeds(&mut self, specs: &[FeedSpec]) -> Result<Vec<FeedId>> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut ids = Vec::with_capacity(specs.len());
         {
             let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO feeds (url) VALUES (?1)")?;
@@ -162,10 +175,17 @@ impl Store {
 
     /// Looks up feed ids for configured feeds without writing (read-only callers).
     pub fn feed_ids(&self, specs: &[FeedSpec]) -> Result<Vec<Option<FeedId>>> {
-        let mut select = self.conn.prepare_cached("SELECT id FROM feeds WHERE url = ?1")?;
+        let mut select = self
+            .conn
+            .prepare_cached("SELECT id FROM feeds WHERE url = ?1")?;
         specs
             .iter()
-            .map(|s| Ok(select.query_row([&s.url], |r| r.get(0)).optional()?.map(FeedId)))
+            .map(|s| {
+                Ok(select
+                    .query_row([&s.url], |r| r.get(0))
+                    .optional()?
+                    .map(FeedId))
+            })
             .collect()
     }
 
@@ -202,8 +222,13 @@ impl Store {
         now: DateTime<Utc>,
         keep_days: u32,
     ) -> Result<ApplyStats> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let total_before: i64 = tx.query_row("SELECT total FROM feeds WHERE id = ?1", [id.0], |r| r.get(0))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let total_before: i64 =
+            tx.query_row("SELECT total FROM feeds WHERE id = ?1", [id.0], |r| {
+                r.get(0)
+            })?;
         tx.execute(
             "UPDATE feeds SET title = ?2, site_link = ?3, description = ?4, etag = ?5,
                  last_modified = ?6, last_attempt = ?7, last_success = ?7, http_status = ?8,
@@ -258,7 +283,10 @@ impl Store {
                 ])?;
             }
         }
-        let total_after: i64 = tx.query_row("SELECT total FROM feeds WHERE id = ?1", [id.0], |r| r.get(0))?;
+        let total_after: i64 =
+            tx.query_row("SELECT total FROM feeds WHERE id = ?1", [id.0], |r| {
+                r.get(0)
+            })?;
         let dropped = if keep_days > 0 {
             let cutoff = now - chrono::Duration::days(i64::from(keep_days));
             let current: HashSet<&str> = feed.items.iter().map(|i| i.guid.as_str()).collect();
@@ -282,7 +310,12 @@ impl Store {
         Ok(())
     }
 
-    pub fn record_failure(&mut self, id: FeedId, failure: &Failure, now: DateTime<Utc>) -> Result<()> {
+    pub fn record_failure(
+        &mut self,
+        id: FeedId,
+        failure: &Failure,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         self.conn.execute(
             "UPDATE feeds SET last_attempt = ?2, http_status = ?3, last_error = ?4,
                  retry_after = ?5 WHERE id = ?1",
@@ -362,7 +395,10 @@ impl Store {
         }
         if let Some(text) = q.text.as_deref().filter(|t| !t.is_empty()) {
             clauses.push("title LIKE ? ESCAPE '\\'".into());
-            let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let escaped = text
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
             args.push(Value::Text(format!("%{escaped}%")));
         }
         (clauses.join(" AND "), args)
@@ -398,7 +434,10 @@ impl Store {
     pub fn count_items(&self, q: &ItemQuery) -> Result<usize> {
         let (clause, args) = Store::where_clause(q);
         let sql = format!("SELECT count(*) FROM items WHERE {clause}");
-        let n: i64 = self.conn.prepare_cached(&sql)?.query_row(params_from_iter(args), |r| r.get(0))?;
+        let n: i64 = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(args), |r| r.get(0))?;
         Ok(n.max(0) as usize)
     }
 
@@ -436,10 +475,13 @@ impl Store {
 
     /// Sets the read flag of these items; returns how many changed.
     pub fn set_read(&mut self, ids: &[ItemId], read: bool) -> Result<usize> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut changed = 0;
         {
-            let mut stmt = tx.prepare_cached("UPDATE items SET is_read = ?2 WHERE id = ?1 AND is_read != ?2")?;
+            let mut stmt =
+                tx.prepare_cached("UPDATE items SET is_read = ?2 WHERE id = ?1 AND is_read != ?2")?;
             for id in ids {
                 changed += stmt.execute(params![id.0, read])?;
             }
@@ -450,10 +492,14 @@ impl Store {
 
     /// Marks every item of these feeds read; returns how many changed.
     pub fn mark_feeds_read(&mut self, feeds: &[FeedId]) -> Result<usize> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut changed = 0;
         {
-            let mut stmt = tx.prepare_cached("UPDATE items SET is_read = 1 WHERE feed_id = ?1 AND is_read = 0")?;
+            let mut stmt = tx.prepare_cached(
+                "UPDATE items SET is_read = 1 WHERE feed_id = ?1 AND is_read = 0",
+            )?;
             for id in feeds {
                 changed += stmt.execute([id.0])?;
             }
@@ -463,8 +509,10 @@ impl Store {
     }
 
     pub fn set_starred(&mut self, id: ItemId, starred: bool) -> Result<()> {
-        self.conn
-            .execute("UPDATE items SET starred = ?2 WHERE id = ?1", params![id.0, starred])?;
+        self.conn.execute(
+            "UPDATE items SET starred = ?2 WHERE id = ?1",
+            params![id.0, starred],
+        )?;
         Ok(())
     }
 
@@ -486,12 +534,19 @@ impl Store {
 }
 
 /// Read, unstarred items older than the cutoff that the feed no longer lists.
-fn drop_old(tx: &rusqlite::Transaction, id: FeedId, cutoff: DateTime<Utc>, current: &HashSet<&str>) -> Result<usize> {
+fn drop_old(
+    tx: &rusqlite::Transaction,
+    id: FeedId,
+    cutoff: DateTime<Utc>,
+    current: &HashSet<&str>,
+) -> Result<usize> {
     let candidates: Vec<(i64, String)> = {
         let mut stmt = tx.prepare_cached(
             "SELECT id, guid FROM items WHERE feed_id = ?1 AND is_read = 1 AND starred = 0 AND sort_time < ?2",
         )?;
-        let rows = stmt.query_map(params![id.0, cutoff.timestamp()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map(params![id.0, cutoff.timestamp()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut delete = tx.prepare_cached("DELETE FROM items WHERE id = ?1")?;

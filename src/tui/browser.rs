@@ -7,7 +7,10 @@ use std::process::{Command, ExitStatus};
 pub fn check_url(url: &str) -> Result<(), String> {
     match url::Url::parse(url) {
         Ok(u) if matches!(u.scheme(), "http" | "https" | "mailto") => Ok(()),
-        Ok(u) => Err(format!("Refusing to open a {}: link (only http, https and mailto)", u.scheme())),
+        Ok(u) => Err(format!(
+            "Refusing to open a {}: link (only http, https and mailto)",
+            u.scheme()
+        )),
         Err(_) => Err("Refusing to open a link that is not a valid URL".into()),
     }
 }
@@ -35,8 +38,12 @@ pub fn command(argv: &[String], url: &str) -> Option<Command> {
 pub fn run(argv: &[String], url: &str) -> Result<ExitStatus, String> {
     check_url(url)?;
     let mut cmd = command(argv, url).ok_or("No browser configured")?;
-    cmd.status()
-        .map_err(|e| format!("Cannot run the browser {:?}: {e}", argv.first().cloned().unwrap_or_default()))
+    cmd.status().map_err(|e| {
+        format!(
+            "Cannot run the browser {:?}: {e}",
+            argv.first().cloned().unwrap_or_default()
+        )
+    })
 }
 
 #[cfg(test)]
@@ -55,7 +62,10 @@ mod tests {
     fn url_is_one_argument() {
         let argv = vec!["w3m".to_string(), "-o".into(), "x".into(), "%u".into()];
         let cmd = command(&argv, "https://e.org/$(touch x) a;b").unwrap();
-        let args: Vec<_> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        let args: Vec<_> = cmd
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
         assert_eq!(args, vec!["-o", "x", "https://e.org/$(touch x) a;b"]);
         let cmd = command(&["xdg-open".to_string()], "https://e.org/").unwrap();
         assert_eq!(cmd.get_args().count(), 1);

@@ -40,36 +40,119 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
     (Action::Up, "up", "Move up", &["k", "Up"]),
     (Action::Top, "top", "Go to the top", &["g", "Home"]),
     (Action::Bottom, "bottom", "Go to the bottom", &["G", "End"]),
-    (Action::PageDown, "page_down", "Page down", &["PageDown", "Ctrl-d"]),
+    (
+        Action::PageDown,
+        "page_down",
+        "Page down",
+        &["PageDown", "Ctrl-d"],
+    ),
     (Action::PageUp, "page_up", "Page up", &["PageUp", "Ctrl-u"]),
-    (Action::NextPane, "next_pane", "Next pane", &["Tab", "l", "Right"]),
-    (Action::PrevPane, "prev_pane", "Previous pane", &["Shift-Tab", "h", "Left"]),
-    (Action::Open, "open", "Open (again: full-screen reader)", &["Enter"]),
-    (Action::ToggleFullscreen, "toggle_fullscreen", "Full-screen reader on/off", &["z"]),
-    (Action::PageReader, "page_reader", "Page the article, then next unread", &["Space"]),
-    (Action::NextUnread, "next_unread", "Next unread article", &["n"]),
-    (Action::PrevUnread, "prev_unread", "Previous unread article", &["N"]),
+    (
+        Action::NextPane,
+        "next_pane",
+        "Next pane",
+        &["Tab", "l", "Right"],
+    ),
+    (
+        Action::PrevPane,
+        "prev_pane",
+        "Previous pane",
+        &["Shift-Tab", "h", "Left"],
+    ),
+    (
+        Action::Open,
+        "open",
+        "Open (again: full-screen reader)",
+        &["Enter"],
+    ),
+    (
+        Action::ToggleFullscreen,
+        "toggle_fullscreen",
+        "Full-screen reader on/off",
+        &["z"],
+    ),
+    (
+        Action::PageReader,
+        "page_reader",
+        "Page the article, then next unread",
+        &["Space"],
+    ),
+    (
+        Action::NextUnread,
+        "next_unread",
+        "Next unread article",
+        &["n"],
+    ),
+    (
+        Action::PrevUnread,
+        "prev_unread",
+        "Previous unread article",
+        &["N"],
+    ),
     (Action::ToggleRead, "toggle_read", "Toggle read", &["m"]),
-    (Action::MarkAllRead, "mark_all_read", "Mark feed or view read", &["A"]),
+    (
+        Action::MarkAllRead,
+        "mark_all_read",
+        "Mark feed or view read",
+        &["A"],
+    ),
     (Action::ToggleStar, "toggle_star", "Star or unstar", &["s"]),
-    (Action::Refresh, "refresh", "Refresh the selected feed", &["r"]),
-    (Action::RefreshAll, "refresh_all", "Refresh all feeds", &["R"]),
-    (Action::OpenInBrowser, "open_in_browser", "Open the article in the browser", &["o"]),
-    (Action::FollowLink, "follow_link", "Open link n (then a number; 1-9 directly)", &["f"]),
+    (
+        Action::Refresh,
+        "refresh",
+        "Refresh the selected feed",
+        &["r"],
+    ),
+    (
+        Action::RefreshAll,
+        "refresh_all",
+        "Refresh all feeds",
+        &["R"],
+    ),
+    (
+        Action::OpenInBrowser,
+        "open_in_browser",
+        "Open the article in the browser",
+        &["o"],
+    ),
+    (
+        Action::FollowLink,
+        "follow_link",
+        "Open link n (then a number; 1-9 directly)",
+        &["f"],
+    ),
     (Action::CopyUrl, "copy_url", "Copy the article URL", &["y"]),
     (Action::Filter, "filter", "Filter the list by text", &["/"]),
-    (Action::ShowErrors, "show_errors", "List feed errors", &["e"]),
+    (
+        Action::ShowErrors,
+        "show_errors",
+        "List feed errors",
+        &["e"],
+    ),
     (Action::Help, "help", "This help", &["?"]),
-    (Action::Back, "back", "Back; quit from the top", &["q", "Esc"]),
+    (
+        Action::Back,
+        "back",
+        "Back; quit from the top",
+        &["q", "Esc"],
+    ),
     (Action::Quit, "quit", "Quit", &["Ctrl-c"]),
 ];
 
 impl Action {
     pub fn name(self) -> &'static str {
-        ACTIONS.iter().find(|a| a.0 == self).map(|a| a.1).unwrap_or("")
+        ACTIONS
+            .iter()
+            .find(|a| a.0 == self)
+            .map(|a| a.1)
+            .unwrap_or("")
     }
     pub fn describe(self) -> &'static str {
-        ACTIONS.iter().find(|a| a.0 == self).map(|a| a.2).unwrap_or("")
+        ACTIONS
+            .iter()
+            .find(|a| a.0 == self)
+            .map(|a| a.2)
+            .unwrap_or("")
     }
     pub fn from_name(name: &str) -> Option<Action> {
         ACTIONS.iter().find(|a| a.1 == name).map(|a| a.0)
@@ -187,7 +270,10 @@ impl Default for Keymap {
         let keys = ACTIONS
             .iter()
             .map(|(action, _, _, defaults)| {
-                let combos = defaults.iter().filter_map(|k| KeyCombo::parse(k).ok()).collect();
+                let combos = defaults
+                    .iter()
+                    .filter_map(|k| KeyCombo::parse(k).ok())
+                    .collect();
                 (*action, combos)
             })
             .collect();
@@ -210,7 +296,8 @@ impl Keymap {
     pub fn with_overrides(overrides: &[(String, Vec<String>)]) -> Result<Keymap, String> {
         let mut keys = Keymap::default().keys;
         for (name, key_names) in overrides {
-            let action = Action::from_name(name).ok_or_else(|| format!("unknown action {name:?}"))?;
+            let action =
+                Action::from_name(name).ok_or_else(|| format!("unknown action {name:?}"))?;
             let combos = key_names
                 .iter()
                 .map(|k| KeyCombo::parse(k))
@@ -268,7 +355,9 @@ mod tests {
 
     #[test]
     fn overrides_replace_and_steal_keys() {
-        let km = Keymap::with_overrides(&[("next_unread".into(), vec!["j".into(), "Ctrl-n".into()])]).unwrap();
+        let km =
+            Keymap::with_overrides(&[("next_unread".into(), vec!["j".into(), "Ctrl-n".into()])])
+                .unwrap();
         let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
         assert_eq!(km.resolve(&j), Some(Action::NextUnread));
         let n = KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE);

@@ -61,7 +61,11 @@ fn setup(paths: &AppPaths) -> anyhow::Result<Setup> {
 }
 
 pub fn run(paths: &AppPaths) -> anyhow::Result<()> {
-    let Setup { config, paths, hint } = setup(paths)?;
+    let Setup {
+        config,
+        paths,
+        hint,
+    } = setup(paths)?;
     // Opened here so that a broken cache is reported before the screen is taken over.
     let mut store = Store::open(&paths.db_file())?;
     store.sync_feeds(&config.feeds)?;
@@ -78,7 +82,8 @@ pub fn run(paths: &AppPaths) -> anyhow::Result<()> {
         std::thread::spawn(move || worker::store_thread(store, config, store_rx, tx))
     };
     {
-        let (config, tx, cancel, db) = (config.clone(), tx.clone(), cancel.clone(), paths.db_file());
+        let (config, tx, cancel, db) =
+            (config.clone(), tx.clone(), cancel.clone(), paths.db_file());
         std::thread::spawn(move || worker::refresh_thread(db, config, refresh_rx, tx, cancel));
     }
     {

@@ -41,7 +41,10 @@ impl FeedRow {
             FeedRow::AllUnread => "all-unread".into(),
             FeedRow::Starred => "starred".into(),
             FeedRow::Tag(t) => format!("tag:{t}"),
-            FeedRow::Feed(i) => feeds.get(*i).map(|f| format!("feed:{}", f.url)).unwrap_or_default(),
+            FeedRow::Feed(i) => feeds
+                .get(*i)
+                .map(|f| format!("feed:{}", f.url))
+                .unwrap_or_default(),
         }
     }
 }
@@ -57,7 +60,7 @@ pub struct FeedsPane {
 }
 
 /// The article list: a window onto a query, paged lazily from the cache.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ArticlesPane {
     pub query: Option<ItemQuery>,
     pub req: ReqId,
@@ -73,29 +76,14 @@ pub struct ArticlesPane {
     pub want: Option<ItemId>,
 }
 
-impl Default for ArticlesPane {
-    fn default() -> Self {
-        ArticlesPane {
-            query: None,
-            req: 0,
-            total: 0,
-            pages: BTreeMap::new(),
-            pending: HashSet::new(),
-            selected: 0,
-            offset: 0,
-            filter: String::new(),
-            open_unread: None,
-            want: None,
-        }
-    }
-}
-
 impl ArticlesPane {
     pub fn row(&self, index: usize) -> Option<&ItemRow> {
         self.pages.get(&(index / PAGE_SIZE))?.get(index % PAGE_SIZE)
     }
     pub fn row_mut(&mut self, index: usize) -> Option<&mut ItemRow> {
-        self.pages.get_mut(&(index / PAGE_SIZE))?.get_mut(index % PAGE_SIZE)
+        self.pages
+            .get_mut(&(index / PAGE_SIZE))?
+            .get_mut(index % PAGE_SIZE)
     }
     pub fn selected_row(&self) -> Option<&ItemRow> {
         self.row(self.selected)
@@ -134,7 +122,10 @@ pub enum Overlay {
 /// A line of text being typed in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prompt {
-    Filter { pane: Pane, text: String },
+    Filter {
+        pane: Pane,
+        text: String,
+    },
     /// `f` was pressed: digits choose a link.
     LinkNumber(String),
 }
@@ -233,14 +224,23 @@ impl Model {
     }
 
     pub fn feed_name(&self, id: FeedId) -> &str {
-        self.feeds.iter().find(|f| f.id == id).map(|f| f.name.as_str()).unwrap_or("")
+        self.feeds
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.name.as_str())
+            .unwrap_or("")
     }
 
     /// Feed ids a feed-list row stands for.
     pub fn row_feed_ids(&self, row: &FeedRow) -> Vec<FeedId> {
         match row {
             FeedRow::AllUnread | FeedRow::Starred => self.feeds.iter().map(|f| f.id).collect(),
-            FeedRow::Tag(t) => self.feeds.iter().filter(|f| f.tags.contains(t)).map(|f| f.id).collect(),
+            FeedRow::Tag(t) => self
+                .feeds
+                .iter()
+                .filter(|f| f.tags.contains(t))
+                .map(|f| f.id)
+                .collect(),
             FeedRow::Feed(i) => self.feeds.get(*i).map(|f| vec![f.id]).unwrap_or_default(),
         }
     }
@@ -264,7 +264,11 @@ impl Model {
     pub fn row_total(&self, row: &FeedRow) -> Option<usize> {
         let ids = self.row_feed_ids(row);
         let sum = |f: fn(&FeedSummary) -> u32| -> usize {
-            self.feeds.iter().filter(|s| ids.contains(&s.id)).map(|s| f(s) as usize).sum()
+            self.feeds
+                .iter()
+                .filter(|s| ids.contains(&s.id))
+                .map(|s| f(s) as usize)
+                .sum()
         };
         match row {
             FeedRow::AllUnread => Some(sum(|f| f.unread)),
@@ -278,7 +282,10 @@ impl Model {
     }
 
     pub fn failing_feeds(&self) -> Vec<&FeedSummary> {
-        self.feeds.iter().filter(|f| f.last_error.is_some()).collect()
+        self.feeds
+            .iter()
+            .filter(|f| f.last_error.is_some())
+            .collect()
     }
 
     pub fn areas(&self) -> Areas {
@@ -299,7 +306,8 @@ pub struct Areas {
 impl Areas {
     pub fn compute(m: &Model) -> Areas {
         let screen = Rect::new(0, 0, m.size.0, m.size.1);
-        let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(screen);
+        let [main, status] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(screen);
         let mut areas = Areas {
             status,
             ..Areas::default()
@@ -315,9 +323,11 @@ impl Areas {
         } else {
             let feeds_width = (m.size.0 / 4).clamp(24, 40);
             let [left, right] =
-                Layout::horizontal([Constraint::Length(feeds_width), Constraint::Min(1)]).areas(main);
+                Layout::horizontal([Constraint::Length(feeds_width), Constraint::Min(1)])
+                    .areas(main);
             let [top, bottom] =
-                Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(right);
+                Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)])
+                    .areas(right);
             areas.feeds = Some(left);
             areas.articles = Some(top);
             areas.reader = Some(bottom);

@@ -8,6 +8,7 @@ use ratatui::style::{Color, Modifier, Style};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Theme {
     pub selection: Style,
+    pub selection_unfocused: Style,
     pub unread: Style,
     pub read: Style,
     pub error: Style,
@@ -25,6 +26,7 @@ impl Theme {
         if no_color {
             return Theme {
                 selection: Style::new().add_modifier(Modifier::REVERSED),
+                selection_unfocused: Style::new().add_modifier(Modifier::UNDERLINED),
                 unread: Style::new().add_modifier(Modifier::BOLD),
                 read: Style::new().add_modifier(Modifier::DIM),
                 error: Style::new().add_modifier(Modifier::BOLD),
@@ -39,15 +41,20 @@ impl Theme {
         }
         Theme {
             selection: Style::new().add_modifier(Modifier::REVERSED),
+            selection_unfocused: Style::new().bg(Color::DarkGray).fg(Color::White),
             unread: Style::new().add_modifier(Modifier::BOLD),
             read: Style::new().add_modifier(Modifier::DIM),
             error: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
             border: Style::new().fg(Color::DarkGray),
             border_focus: Style::new().fg(Color::Cyan),
             header: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-            link: Style::new().fg(Color::Blue).add_modifier(Modifier::UNDERLINED),
+            link: Style::new()
+                .fg(Color::Blue)
+                .add_modifier(Modifier::UNDERLINED),
             code: Style::new().fg(Color::Green),
-            quote: Style::new().fg(Color::Magenta).add_modifier(Modifier::ITALIC),
+            quote: Style::new()
+                .fg(Color::Magenta)
+                .add_modifier(Modifier::ITALIC),
             dim: Style::new().add_modifier(Modifier::DIM),
         }
     }

@@ -3,7 +3,8 @@
 
 use super::keymap::Action;
 use super::model::{
-    inner_height, reader_text_width, Direction, FeedRow, Model, Overlay, Pane, Prompt, ReaderPane, PAGE_SIZE,
+    inner_height, reader_text_width, Direction, FeedRow, Model, Overlay, Pane, Prompt, ReaderPane,
+    PAGE_SIZE,
 };
 use super::msg::{Cmd, Msg};
 use crate::model::{FeedSummary, ItemId};
@@ -42,13 +43,22 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             Outcome::redraw(Vec::new())
         }
         Msg::FeedsLoaded(feeds) => Outcome::redraw(on_feeds_loaded(m, feeds)),
-        Msg::PageLoaded { req, page, total, rows } => {
+        Msg::PageLoaded {
+            req,
+            page,
+            total,
+            rows,
+        } => {
             if req != m.articles.req {
                 return Outcome::default();
             }
             Outcome::redraw(on_page_loaded(m, page, total, rows))
         }
-        Msg::ArticleLoaded { req, item, prepared } => {
+        Msg::ArticleLoaded {
+            req,
+            item,
+            prepared,
+        } => {
             if req != m.reader_req {
                 return Outcome::default();
             }
@@ -199,7 +209,11 @@ fn reload_articles(m: &mut Model, cmds: &mut Vec<Cmd>, reset_selection: bool) {
     if !count {
         m.articles.total = m.row_total(&row).unwrap_or(0);
     }
-    let page = if reset_selection { 0 } else { m.articles.selected / PAGE_SIZE };
+    let page = if reset_selection {
+        0
+    } else {
+        m.articles.selected / PAGE_SIZE
+    };
     m.articles.pending.insert(page);
     cmds.push(Cmd::LoadPage {
         req: m.articles.req,
@@ -211,14 +225,23 @@ fn reload_articles(m: &mut Model, cmds: &mut Vec<Cmd>, reset_selection: bool) {
         m.articles.pending.insert(0);
         cmds.push(Cmd::LoadPage {
             req: m.articles.req,
-            query: m.articles.query.clone().unwrap_or_else(|| m.row_query(&row)),
+            query: m
+                .articles
+                .query
+                .clone()
+                .unwrap_or_else(|| m.row_query(&row)),
             page: 0,
             count,
         });
     }
 }
 
-fn on_page_loaded(m: &mut Model, page: usize, total: usize, rows: Vec<crate::model::ItemRow>) -> Vec<Cmd> {
+fn on_page_loaded(
+    m: &mut Model,
+    page: usize,
+    total: usize,
+    rows: Vec<crate::model::ItemRow>,
+) -> Vec<Cmd> {
     let a = &mut m.articles;
     a.pending.remove(&page);
     let page_len = rows.len();
@@ -243,7 +266,9 @@ fn on_page_loaded(m: &mut Model, page: usize, total: usize, rows: Vec<crate::mod
     if let Some(dir) = a.open_unread.take() {
         let found = match dir {
             Direction::Forward => (0..a.total).find(|&i| a.row(i).is_some_and(|r| !r.read)),
-            Direction::Backward => (0..a.total).rev().find(|&i| a.row(i).is_some_and(|r| !r.read)),
+            Direction::Backward => (0..a.total)
+                .rev()
+                .find(|&i| a.row(i).is_some_and(|r| !r.read)),
         };
         if let Some(i) = found {
             a.selected = i;
@@ -355,7 +380,10 @@ fn on_prompt_key(m: &mut Model, prompt: Prompt, key: KeyEvent) -> Vec<Cmd> {
             }
             KeyCode::Enter => {
                 m.prompt = None;
-                digits.parse().map(|n| follow_link(m, n)).unwrap_or_default()
+                digits
+                    .parse()
+                    .map(|n| follow_link(m, n))
+                    .unwrap_or_default()
             }
             _ => {
                 m.prompt = None;
@@ -371,11 +399,17 @@ fn on_prompt_key(m: &mut Model, prompt: Prompt, key: KeyEvent) -> Vec<Cmd> {
                 KeyCode::Enter => m.prompt = None,
                 KeyCode::Backspace => {
                     text.pop();
-                    m.prompt = Some(Prompt::Filter { pane, text: text.clone() });
+                    m.prompt = Some(Prompt::Filter {
+                        pane,
+                        text: text.clone(),
+                    });
                 }
                 KeyCode::Char(c) if !c.is_control() => {
                     text.push(c);
-                    m.prompt = Some(Prompt::Filter { pane, text: text.clone() });
+                    m.prompt = Some(Prompt::Filter {
+                        pane,
+                        text: text.clone(),
+                    });
                 }
                 _ => return Vec::new(),
             }
@@ -423,7 +457,11 @@ fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
         Action::ToggleFullscreen => {
             if m.reader.is_some() {
                 m.fullscreen = !m.fullscreen;
-                m.focus = if m.fullscreen { Pane::Reader } else { Pane::Articles };
+                m.focus = if m.fullscreen {
+                    Pane::Reader
+                } else {
+                    Pane::Articles
+                };
                 rewrap_reader(m);
             }
             Vec::new()
@@ -435,7 +473,10 @@ fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
         Action::MarkAllRead => mark_all_read(m),
         Action::ToggleStar => toggle_star(m),
         Action::Refresh => {
-            let ids = m.selected_feed_row().map(|r| m.row_feed_ids(r)).unwrap_or_default();
+            let ids = m
+                .selected_feed_row()
+                .map(|r| m.row_feed_ids(r))
+                .unwrap_or_default();
             start_refresh(m, Some(ids))
         }
         Action::RefreshAll => start_refresh(m, None),
@@ -462,7 +503,11 @@ fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
             None => Vec::new(),
         },
         Action::Filter => {
-            let pane = if m.focus == Pane::Feeds { Pane::Feeds } else { Pane::Articles };
+            let pane = if m.focus == Pane::Feeds {
+                Pane::Feeds
+            } else {
+                Pane::Articles
+            };
             if pane == Pane::Articles {
                 m.focus = Pane::Articles;
                 m.fullscreen = false;
@@ -493,7 +538,10 @@ fn page_step(m: &Model) -> isize {
         Pane::Articles => m.areas().articles,
         Pane::Reader => m.areas().reader,
     };
-    area.map(inner_height).unwrap_or(10).saturating_sub(1).max(1) as isize
+    area.map(inner_height)
+        .unwrap_or(10)
+        .saturating_sub(1)
+        .max(1) as isize
 }
 
 fn next_pane(m: &Model, step: isize) -> Pane {
@@ -549,7 +597,8 @@ fn scroll_reader(m: &mut Model, delta: isize) {
     let height = reader_height(m);
     if let Some(r) = &mut m.reader {
         let max = r.lines.len().saturating_sub(height);
-        r.scroll = (r.scroll as isize + delta.clamp(-(1 << 30), 1 << 30)).clamp(0, max as isize) as usize;
+        r.scroll =
+            (r.scroll as isize + delta.clamp(-(1 << 30), 1 << 30)).clamp(0, max as isize) as usize;
     }
 }
 
@@ -613,9 +662,17 @@ fn set_row_read(m: &mut Model, index: usize, read: bool) {
     row.read = read;
     let feed_id = row.feed_id;
     if let Some(f) = m.feeds.iter_mut().find(|f| f.id == feed_id) {
-        f.unread = if read { f.unread.saturating_sub(1) } else { f.unread + 1 };
+        f.unread = if read {
+            f.unread.saturating_sub(1)
+        } else {
+            f.unread + 1
+        };
     }
-    if let Some(r) = m.reader.as_mut().filter(|r| r.item.id == m.articles.row(index).map(|r| r.id).unwrap_or(ItemId(-1))) {
+    if let Some(r) = m
+        .reader
+        .as_mut()
+        .filter(|r| r.item.id == m.articles.row(index).map(|r| r.id).unwrap_or(ItemId(-1)))
+    {
         r.item.read = read;
     }
 }
@@ -645,7 +702,9 @@ fn next_unread(m: &mut Model, dir: Direction) -> Vec<Cmd> {
             a.row(i)
                 .is_some_and(|r| !r.read && (i != start || Some(r.id) != current_open))
         }),
-        Direction::Backward => (0..start).rev().find(|&i| a.row(i).is_some_and(|r| !r.read)),
+        Direction::Backward => (0..start)
+            .rev()
+            .find(|&i| a.row(i).is_some_and(|r| !r.read)),
     };
     if let Some(i) = found {
         m.articles.selected = i;
@@ -786,7 +845,10 @@ fn back(m: &mut Model) -> Vec<Cmd> {
 
 fn quit(m: &mut Model) -> Vec<Cmd> {
     m.quit = true;
-    let feed_key = m.selected_feed_row().map(|r| r.key(&m.feeds)).unwrap_or_default();
+    let feed_key = m
+        .selected_feed_row()
+        .map(|r| r.key(&m.feeds))
+        .unwrap_or_default();
     let item = m.articles.selected_row().map(|r| r.id);
     vec![Cmd::SaveSelection { feed_key, item }]
 }
@@ -794,7 +856,12 @@ fn quit(m: &mut Model) -> Vec<Cmd> {
 fn on_mouse(m: &mut Model, ev: crossterm::event::MouseEvent) -> Vec<Cmd> {
     let areas = m.areas();
     let hit = |r: Option<ratatui::layout::Rect>| {
-        r.is_some_and(|r| ev.column >= r.x && ev.column < r.x + r.width && ev.row >= r.y && ev.row < r.y + r.height)
+        r.is_some_and(|r| {
+            ev.column >= r.x
+                && ev.column < r.x + r.width
+                && ev.row >= r.y
+                && ev.row < r.y + r.height
+        })
     };
     let pane = if hit(areas.feeds) {
         Pane::Feeds
@@ -807,7 +874,11 @@ fn on_mouse(m: &mut Model, ev: crossterm::event::MouseEvent) -> Vec<Cmd> {
     };
     match ev.kind {
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-            let delta = if ev.kind == MouseEventKind::ScrollDown { 3 } else { -3 };
+            let delta = if ev.kind == MouseEventKind::ScrollDown {
+                3
+            } else {
+                -3
+            };
             let saved = m.focus;
             m.focus = pane;
             let cmds = move_by(m, delta);
@@ -827,9 +898,17 @@ fn on_mouse(m: &mut Model, ev: crossterm::event::MouseEvent) -> Vec<Cmd> {
             if ev.row <= area.y || ev.row >= area.y + area.height - 1 {
                 return Vec::new();
             }
-            let offset = if pane == Pane::Feeds { m.feeds_pane.offset } else { m.articles.offset };
+            let offset = if pane == Pane::Feeds {
+                m.feeds_pane.offset
+            } else {
+                m.articles.offset
+            };
             let target = offset + (ev.row - area.y - 1) as usize;
-            let current = if pane == Pane::Feeds { m.feeds_pane.selected } else { m.articles.selected };
+            let current = if pane == Pane::Feeds {
+                m.feeds_pane.selected
+            } else {
+                m.articles.selected
+            };
             move_by(m, target as isize - current as isize)
         }
         _ => Vec::new(),

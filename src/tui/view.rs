@@ -8,7 +8,9 @@ use chrono::{DateTime, Datelike, Local, Utc};
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Padding, Paragraph, Wrap};
+use ratatui::widgets::{
+    Block, Borders, Clear, List, ListItem, ListState, Padding, Paragraph, Wrap,
+};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -23,7 +25,7 @@ pub fn draw(f: &mut Frame, m: &Model, theme: &Theme) {
     if let Some(area) = areas.reader {
         draw_reader(f, m, theme, area);
     }
-    draw_status(f, m, theme, areas.status);
+    draw_status(f, m, areas.status);
     match m.overlay {
         Some(Overlay::Help) => draw_help(f, m, theme),
         Some(Overlay::Errors) => draw_errors(f, m, theme),
@@ -32,11 +34,18 @@ pub fn draw(f: &mut Frame, m: &Model, theme: &Theme) {
 }
 
 fn pane_block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
-    let style = if focused { theme.border_focus } else { theme.border };
+    let style = if focused {
+        theme.border_focus
+    } else {
+        theme.border
+    };
     Block::default()
         .borders(Borders::ALL)
         .border_style(style)
-        .title(Span::styled(format!(" {title} "), style.add_modifier(Modifier::BOLD)))
+        .title(Span::styled(
+            format!(" {title} "),
+            style.add_modifier(Modifier::BOLD),
+        ))
 }
 
 /// Cuts `s` to `width` columns, with an ellipsis when something was cut.
@@ -85,9 +94,13 @@ fn draw_feeds(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
         .collect();
     let mut state = ListState::default();
     if !visible.is_empty() {
-        state.select(Some(m.feeds_pane.selected.saturating_sub(m.feeds_pane.offset)));
+        state.select(Some(
+            m.feeds_pane.selected.saturating_sub(m.feeds_pane.offset),
+        ));
     }
-    let list = List::new(items).block(block).highlight_style(selection(theme, focused));
+    let list = List::new(items)
+        .block(block)
+        .highlight_style(selection(theme, focused));
     f.render_stateful_widget(list, area, &mut state);
     if m.feeds.is_empty() {
         let inner = Rect::new(area.x + 2, area.y + 4, area.width.saturating_sub(4), 3);
@@ -100,11 +113,13 @@ fn draw_feeds(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
     }
 }
 
+/// The focused pane's selection is reverse video; the others' is the quieter variant.
+/// (Never DIM on top of a BOLD row: terminals share one SGR code to clear both.)
 fn selection(theme: &Theme, focused: bool) -> Style {
     if focused {
         theme.selection
     } else {
-        theme.selection.add_modifier(Modifier::DIM)
+        theme.selection_unfocused
     }
 }
 
@@ -113,27 +128,55 @@ fn feed_item<'a>(m: &Model, theme: &Theme, row: &FeedRow, width: usize) -> ListI
         FeedRow::AllUnread => {
             let n = m.total_unread();
             let style = if n > 0 { theme.unread } else { theme.read };
-            ListItem::new(Line::styled(spread("All unread", &n.to_string(), width), style))
+            ListItem::new(Line::styled(
+                spread("All unread", &n.to_string(), width),
+                style,
+            ))
         }
         FeedRow::Starred => ListItem::new(Line::styled(spread("★ Starred", "", width), theme.dim)),
         FeedRow::Tag(tag) => {
             let label = if tag.is_empty() { "Untagged" } else { tag };
-            let unread: u32 = m.feeds.iter().filter(|f| f.tags.contains(tag)).map(|f| f.unread).sum();
-            let count = if tag.is_empty() { String::new() } else { unread.to_string() };
-            ListItem::new(Line::styled(spread(&format!("▾ {label}"), &count, width), theme.header))
+            let unread: u32 = m
+                .feeds
+                .iter()
+                .filter(|f| f.tags.contains(tag))
+                .map(|f| f.unread)
+                .sum();
+            let count = if tag.is_empty() {
+                String::new()
+            } else {
+                unread.to_string()
+            };
+            ListItem::new(Line::styled(
+                spread(&format!("▾ {label}"), &count, width),
+                theme.header,
+            ))
         }
         FeedRow::Feed(i) => {
             let feed = &m.feeds[*i];
-            let marker = if feed.last_error.is_some() { "! " } else { "  " };
+            let marker = if feed.last_error.is_some() {
+                "! "
+            } else {
+                "  "
+            };
             let count = if feed.unread > 0 {
                 format!("{}/{}", feed.unread, feed.total)
             } else {
                 feed.total.to_string()
             };
             let text = spread(&format!("  {}", feed.name), &count, width.saturating_sub(2));
-            let style = if feed.unread > 0 { theme.unread } else { theme.read };
+            let style = if feed.unread > 0 {
+                theme.unread
+            } else {
+                theme.read
+            };
+            let marker_style = if feed.last_error.is_some() {
+                theme.error
+            } else {
+                style
+            };
             ListItem::new(Line::from(vec![
-                Span::styled(marker, theme.error),
+                Span::styled(marker, marker_style),
                 Span::styled(text, style),
             ]))
         }
@@ -174,7 +217,9 @@ fn draw_articles(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
         state.select(Some(a.selected.saturating_sub(a.offset)));
     }
     f.render_stateful_widget(
-        List::new(items).block(block).highlight_style(selection(theme, focused)),
+        List::new(items)
+            .block(block)
+            .highlight_style(selection(theme, focused)),
         area,
         &mut state,
     );
@@ -204,7 +249,13 @@ fn short_date(d: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
     }
 }
 
-fn article_item<'a>(m: &Model, theme: &Theme, row: &ItemRow, aggregated: bool, width: usize) -> ListItem<'a> {
+fn article_item<'a>(
+    m: &Model,
+    theme: &Theme,
+    row: &ItemRow,
+    aggregated: bool,
+    width: usize,
+) -> ListItem<'a> {
     let marker = if row.starred {
         "★"
     } else if row.read {
@@ -232,8 +283,7 @@ fn draw_reader(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
             m.keymap.key_for(super::keymap::Action::Open)
         );
         f.render_widget(
-            Paragraph::new(hint)
-                .style(theme.dim)
+            Paragraph::new(Line::styled(hint, theme.dim))
                 .block(block.padding(Padding::horizontal(1)))
                 .wrap(Wrap { trim: true }),
             area,
@@ -247,7 +297,8 @@ fn draw_reader(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
         ((r.scroll + height) * 100 / r.lines.len()).min(100)
     };
     let star = if r.item.starred { " ★" } else { "" };
-    let block = pane_block(format!("Article{star} {percent}%"), focused, theme).padding(Padding::horizontal(1));
+    let block = pane_block(format!("Article{star} {percent}%"), focused, theme)
+        .padding(Padding::horizontal(1));
     let lines: Vec<Line> = r
         .lines
         .iter()
@@ -276,7 +327,10 @@ fn status_text(m: &Model) -> String {
     if let Some((done, total)) = m.refresh.running {
         parts.push(format!("Refreshing {done}/{total}"));
     } else if let Some(last) = m.refresh.last {
-        parts.push(format!("Refreshed {}", last.with_timezone(&Local).format("%H:%M")));
+        parts.push(format!(
+            "Refreshed {}",
+            last.with_timezone(&Local).format("%H:%M")
+        ));
     }
     let failing = m.failing_feeds().len();
     if failing > 0 {
@@ -294,7 +348,7 @@ fn status_text(m: &Model) -> String {
     parts.join(" │ ")
 }
 
-fn draw_status(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
+fn draw_status(f: &mut Frame, m: &Model, area: Rect) {
     use super::keymap::Action;
     let k = |a| m.keymap.key_for(a);
     let hints = format!(
@@ -312,19 +366,28 @@ fn draw_status(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
     } else {
         fit(&left, width)
     };
-    let style = if m.failing_feeds().is_empty() || m.prompt.is_some() {
-        theme.dim.remove_modifier(Modifier::DIM)
-    } else {
-        theme.dim.remove_modifier(Modifier::DIM)
-    };
-    f.render_widget(Paragraph::new(line).style(style.add_modifier(Modifier::REVERSED)), area);
+    // Reverse video reads as a bar on dark and light terminals alike.
+    f.render_widget(
+        Paragraph::new(line).style(Style::new().add_modifier(Modifier::REVERSED)),
+        area,
+    );
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height.saturating_sub(1));
-    let [_, mid, _] = Layout::vertical([Constraint::Fill(1), Constraint::Length(h), Constraint::Fill(1)]).areas(area);
-    let [_, center, _] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(w), Constraint::Fill(1)]).areas(mid);
+    let [_, mid, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(h),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let [_, center, _] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(w),
+        Constraint::Fill(1),
+    ])
+    .areas(mid);
     center
 }
 
@@ -341,11 +404,15 @@ fn draw_help(f: &mut Frame, m: &Model, theme: &Theme) {
         })
         .collect();
     lines.push(Line::raw(""));
-    lines.push(Line::styled("1-9 open link n · mouse: click selects, wheel scrolls", theme.dim));
+    lines.push(Line::styled(
+        "1-9 open link n · mouse: click selects, wheel scrolls",
+        theme.dim,
+    ));
     let width = lines.iter().map(|l| l.width()).max().unwrap_or(40) as u16 + 4;
     let area = centered(f.area(), width, lines.len() as u16 + 2);
     f.render_widget(Clear, area);
-    let block = pane_block("Keys (? or q closes)".into(), true, theme).padding(Padding::horizontal(1));
+    let block =
+        pane_block("Keys (? or q closes)".into(), true, theme).padding(Padding::horizontal(1));
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -355,7 +422,10 @@ fn draw_errors(f: &mut Frame, m: &Model, theme: &Theme) {
     let width = screen.width.saturating_sub(8).min(100);
     let mut lines = Vec::new();
     if failing.is_empty() {
-        lines.push(Line::styled("No feed failed in the last refresh.", theme.dim));
+        lines.push(Line::styled(
+            "No feed failed in the last refresh.",
+            theme.dim,
+        ));
     }
     for feed in failing {
         lines.push(Line::styled(feed.name.clone(), theme.unread));
@@ -365,9 +435,14 @@ fn draw_errors(f: &mut Frame, m: &Model, theme: &Theme) {
             theme.error,
         ));
     }
-    let area = centered(screen, width, (lines.len() as u16 + 2).min(screen.height.saturating_sub(2)));
+    let area = centered(
+        screen,
+        width,
+        (lines.len() as u16 + 2).min(screen.height.saturating_sub(2)),
+    );
     f.render_widget(Clear, area);
-    let block = pane_block("Feed errors (q closes)".into(), true, theme).padding(Padding::horizontal(1));
+    let block =
+        pane_block("Feed errors (q closes)".into(), true, theme).padding(Padding::horizontal(1));
     f.render_widget(
         Paragraph::new(lines)
             .block(block)

@@ -72,9 +72,18 @@ fn handle(
             page,
             count,
         } => {
-            let rows = store.items(&query, page * super::model::PAGE_SIZE, super::model::PAGE_SIZE)?;
+            let rows = store.items(
+                &query,
+                page * super::model::PAGE_SIZE,
+                super::model::PAGE_SIZE,
+            )?;
             let total = if count { store.count_items(&query)? } else { 0 };
-            let _ = tx.send(Msg::PageLoaded { req, page, total, rows });
+            let _ = tx.send(Msg::PageLoaded {
+                req,
+                page,
+                total,
+                rows,
+            });
         }
         Cmd::LoadArticle { req, id } => {
             if let Some(item) = store.item(id)? {
@@ -103,7 +112,10 @@ fn handle(
         Cmd::SetStarred { id, starred } => store.set_starred(id, starred)?,
         Cmd::SaveSelection { feed_key, item } => {
             store.set_meta(META_FEED, &feed_key)?;
-            store.set_meta(META_ITEM, &item.map(|i| i.0.to_string()).unwrap_or_default())?;
+            store.set_meta(
+                META_ITEM,
+                &item.map(|i| i.0.to_string()).unwrap_or_default(),
+            )?;
         }
         Cmd::Refresh(_) | Cmd::OpenUrl(_) | Cmd::CopyToClipboard(_) => {}
     }
@@ -181,7 +193,12 @@ fn run_refresh(
         Ok(t) => t,
         Err(e) => return tx.send(Msg::StoreFailed(format!("Refresh: {e}"))).is_ok(),
     };
-    if tx.send(Msg::RefreshStarted { total: targets.len() }).is_err() {
+    if tx
+        .send(Msg::RefreshStarted {
+            total: targets.len(),
+        })
+        .is_err()
+    {
         return false;
     }
     let opts = refresh::Options {

@@ -22,7 +22,9 @@ pub struct Request {
 
 impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(&name.to_ascii_lowercase()).map(String::as_str)
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
     }
 }
 
@@ -113,7 +115,10 @@ impl Server {
     }
 
     pub fn route(&self, path: &str, f: impl Fn(&Request) -> Reply + Send + Sync + 'static) {
-        self.routes.lock().unwrap().insert(path.to_string(), Arc::new(f));
+        self.routes
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), Arc::new(f));
     }
 
     /// A route that always answers 200 with this body.
@@ -123,7 +128,13 @@ impl Server {
     }
 
     pub fn requests_to(&self, path: &str) -> Vec<Request> {
-        self.requests.lock().unwrap().iter().filter(|r| r.path == path).cloned().collect()
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.path == path)
+            .cloned()
+            .collect()
     }
 }
 
@@ -135,7 +146,12 @@ impl Drop for Server {
     }
 }
 
-fn serve(mut stream: TcpStream, routes: &Mutex<HashMap<String, Route>>, requests: &Mutex<Vec<Request>>, stop: &AtomicBool) {
+fn serve(
+    mut stream: TcpStream,
+    routes: &Mutex<HashMap<String, Route>>,
+    requests: &Mutex<Vec<Request>>,
+    stop: &AtomicBool,
+) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut line = String::new();
@@ -153,7 +169,10 @@ fn serve(mut stream: TcpStream, routes: &Mutex<HashMap<String, Route>>, requests
             headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
         }
     }
-    let request = Request { path: path.clone(), headers };
+    let request = Request {
+        path: path.clone(),
+        headers,
+    };
     requests.lock().unwrap().push(request.clone());
     let route = routes.lock().unwrap().get(&path).cloned();
     let reply = match route {
@@ -161,8 +180,15 @@ fn serve(mut stream: TcpStream, routes: &Mutex<HashMap<String, Route>>, requests
         None => Reply::status(404),
     };
     match reply {
-        Reply::Full { status, headers, body } => {
-            let mut head = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+        Reply::Full {
+            status,
+            headers,
+            body,
+        } => {
+            let mut head = format!(
+                "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+                body.len()
+            );
             for (k, v) in headers {
                 head.push_str(&format!("{k}: {v}\r\n"));
             }

@@ -13,7 +13,14 @@ pub fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap()
 }
 
-pub fn feed(id: i64, name: &str, tags: &[&str], unread: u32, total: u32, error: Option<&str>) -> FeedSummary {
+pub fn feed(
+    id: i64,
+    name: &str,
+    tags: &[&str],
+    unread: u32,
+    total: u32,
+    error: Option<&str>,
+) -> FeedSummary {
     FeedSummary {
         id: FeedId(id),
         url: format!("https://feeds.example/{id}"),
@@ -29,7 +36,14 @@ pub fn feed(id: i64, name: &str, tags: &[&str], unread: u32, total: u32, error: 
 pub fn feeds() -> Vec<FeedSummary> {
     vec![
         feed(1, "Safe Harbour Weekly", &["security"], 2, 3, None),
-        feed(2, "Lantern releases", &["software"], 1, 2, Some("HTTP 503 Service Unavailable")),
+        feed(
+            2,
+            "Lantern releases",
+            &["software"],
+            1,
+            2,
+            Some("HTTP 503 Service Unavailable"),
+        ),
         feed(3, "Harbour Notes", &[], 0, 1, None),
     ]
 }
@@ -54,7 +68,10 @@ pub fn rows_of(feed: i64) -> Vec<ItemRow> {
             row(12, 1, "Issue 47: Backups you have restored", 16, false),
             row(13, 1, "Issue 46: Passkeys", 9, true),
         ],
-        2 => vec![row(21, 2, "Lantern 3.2.0", 20, false), row(22, 2, "Lantern 3.1.1", 2, true)],
+        2 => vec![
+            row(21, 2, "Lantern 3.2.0", 20, false),
+            row(22, 2, "Lantern 3.1.1", 2, true),
+        ],
         _ => vec![row(31, 3, "Winter ferry timetable", 25, true)],
     }
 }
@@ -71,12 +88,17 @@ pub fn code(k: KeyCode) -> Msg {
 pub fn serve_pages(m: &mut Model, out: &Outcome) -> Vec<Cmd> {
     let mut more = Vec::new();
     for cmd in &out.cmds {
-        if let Cmd::LoadPage { req, query, page, .. } = cmd {
+        if let Cmd::LoadPage {
+            req, query, page, ..
+        } = cmd
+        {
             let mut rows: Vec<ItemRow> = match &query.scope {
                 bulletin::store::Scope::Feed(id) => rows_of(id.0),
-                bulletin::store::Scope::Feeds(ids) => ids.iter().flat_map(|id| rows_of(id.0)).collect(),
+                bulletin::store::Scope::Feeds(ids) => {
+                    ids.iter().flat_map(|id| rows_of(id.0)).collect()
+                }
             };
-            rows.sort_by(|a, b| b.published.cmp(&a.published));
+            rows.sort_by_key(|r| std::cmp::Reverse(r.published));
             if query.unread_only {
                 rows.retain(|r| !r.read);
             }
@@ -84,7 +106,15 @@ pub fn serve_pages(m: &mut Model, out: &Outcome) -> Vec<Cmd> {
                 rows.retain(|r| r.title.to_lowercase().contains(&t.to_lowercase()));
             }
             let total = rows.len();
-            let o = update(m, Msg::PageLoaded { req: *req, page: *page, total, rows: if *page == 0 { rows } else { vec![] } });
+            let o = update(
+                m,
+                Msg::PageLoaded {
+                    req: *req,
+                    page: *page,
+                    total,
+                    rows: if *page == 0 { rows } else { vec![] },
+                },
+            );
             more.extend(o.cmds.clone());
             more.extend(serve_pages(m, &o));
         }
@@ -137,7 +167,14 @@ pub fn serve_article(m: &mut Model, cmds: &[Cmd]) {
         if let Cmd::LoadArticle { req, id } = cmd {
             let it = item(id.0);
             let prepared = Prepared::new(&it, "Safe Harbour Weekly");
-            update(m, Msg::ArticleLoaded { req: *req, item: Box::new(it), prepared: Box::new(prepared) });
+            update(
+                m,
+                Msg::ArticleLoaded {
+                    req: *req,
+                    item: Box::new(it),
+                    prepared: Box::new(prepared),
+                },
+            );
         }
     }
 }
