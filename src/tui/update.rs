@@ -10,6 +10,9 @@ use super::msg::{Cmd, Msg};
 use crate::model::{FeedSummary, ItemId};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEventKind};
 
+/// Pages kept on each side of the selected one.
+const KEEP_PAGES: usize = 3;
+
 #[derive(Debug, Default, PartialEq)]
 pub struct Outcome {
     pub cmds: Vec<Cmd>,
@@ -253,6 +256,10 @@ fn on_page_loaded(
     if page_len < PAGE_SIZE {
         a.total = page * PAGE_SIZE + page_len;
     }
+    // Keep memory flat however far the user scrolls: only pages near the selection stay.
+    let near = a.selected / PAGE_SIZE;
+    a.pages
+        .retain(|p, _| p.abs_diff(near) <= KEEP_PAGES || *p == 0);
     let mut cmds = Vec::new();
     if let Some(want) = a.want {
         if let Some(pos) = a.position_of(want) {

@@ -1,0 +1,121 @@
+//! Throughput of the engine: parse+normalise against feed-rs alone on the same bytes,
+//! cache upserts, and rendering a 1 MB article.
+
+use bulletin::model::Validators;
+use bulletin::store::Store;
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+
+fn feed(items: usize) -> String {
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Bench</title><link>https://bench.example/</link>");
+    for i in 0..items {
+        s.push_str(&format!(
+            "<item><title>Item {i} &amp; more</title><link>https://bench.example/{i}</link><guid>g{i}</guid>\
+             <pubDate>Mon, 02 Nov 2026 10:00:00 +0000</pubDate><description><![CDATA[<p>Paragraph {i} with <a href=\"/x\">a link</a> and text that goes on for a while, as bulletins do.</p><ul><li>one</li><li>two</li></ul>]]></description></item>"
+        ));
+    }
+    s.push_str("</channel></rss>");
+    s
+}
+
+fn parse(c: &mut Criterion) {
+    let body = feed(200);
+    let mut g = c.benchmark_group("parse_200_items");
+    g.throughput(Throughput::Bytes(body.len() as u64));
+    g.bench_function("feed-rs alone", |b| {
+        b.iter(|| feed_rs::parser::parse(body.as_bytes()).unwrap())
+    });
+    g.bench_function("bulletin parse+normalise", |b| {
+        b.iter(|| {
+            bulletin::parse::parse_feed(
+                body.as_bytes(),
+                Some("application/rss+xml"),
+                "https://bench.example/feed",
+            )
+            .unwrap()
+        })
+    });
+    g.finish();
+}
+
+fn upsert(c: &mut Criterion) {
+    let body = feed(200);
+    let parsed =
+        bulletin::parse::parse_feed(body.as_bytes(), None, "https://bench.example/feed").unwrap();
+    let spec = bulletin::config::FeedSpec {
+        url: "https://bench.example/feed".into(),
+        name: None,
+        tags: vec![],
+    };
+    let mut g = c.benchmark_group("cache_upsert_200_items");
+    g.throughput(Throughput::Elements(200));
+    g.bench_function("new items", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().unwrap();
+                let mut store = Store::open(&dir.path().join("c.db")).unwrap();
+                let id = store.sync_feeds(std::slice::from_ref(&spec)).unwrap()[0];
+                (dir, store, id)
+            },
+            |(_dir, mut store, id)| {
+                store
+                    .apply(
+                        id,
+                        &parsed,
+                        &Validators::default(),
+                        Some(200),
+                        chrono::Utc::now(),
+                        0,
+                    )
+                    .unwrap()
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("c.db")).unwrap();
+    let id = store.sync_feeds(std::slice::from_ref(&spec)).unwrap()[0];
+    store
+        .apply(
+            id,
+            &parsed,
+            &Validators::default(),
+            Some(200),
+            chrono::Utc::now(),
+            0,
+        )
+        .unwrap();
+    g.bench_function("unchanged items", |b| {
+        b.iter(|| {
+            store
+                .apply(
+                    id,
+                    &parsed,
+                    &Validators::default(),
+                    Some(200),
+                    chrono::Utc::now(),
+                    0,
+                )
+                .unwrap()
+        })
+    });
+    g.finish();
+}
+
+fn render(c: &mut Criterion) {
+    let para = "<p>Lorem ipsum dolor sit amet, <b>consectetur</b> adipiscing elit, sed do <a href=\"/x\">eiusmod</a> tempor 日本語 😀.</p>\n<ul><li>item</li></ul>\n";
+    let html = para.repeat(1_000_000 / para.len());
+    let mut g = c.benchmark_group("render_1mb_article");
+    g.throughput(Throughput::Bytes(html.len() as u64));
+    g.sample_size(10);
+    g.bench_function("parse html to blocks", |b| {
+        b.iter(|| bulletin::render::blocks(&html, Some("https://x.example/")))
+    });
+    let doc = bulletin::render::blocks(&html, Some("https://x.example/"));
+    g.bench_function("wrap to 80 columns", |b| {
+        b.iter(|| bulletin::render::layout(&doc.blocks, 80))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, parse, upsert, render);
+criterion_main!(benches);

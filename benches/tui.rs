@@ -1,0 +1,105 @@
+//! Key press to redrawn frame on a model over a 200k-item list: update + draw on a
+//! TestBackend, with pages answered as the store thread would.
+
+use bulletin::model::{FeedId, FeedSummary, ItemId, ItemRow};
+use bulletin::tui::model::{Model, PAGE_SIZE};
+use bulletin::tui::msg::{Cmd, Msg};
+use bulletin::tui::theme::Theme;
+use bulletin::tui::update::update;
+use criterion::{criterion_group, criterion_main, Criterion};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+const FEEDS: usize = 1000;
+const ITEMS: usize = 200_000;
+
+fn feeds() -> Vec<FeedSummary> {
+    (0..FEEDS)
+        .map(|i| FeedSummary {
+            id: FeedId(i as i64 + 1),
+            url: format!("http://127.0.0.1:8766/feeds/{i}.xml"),
+            name: format!("Feed number {i}"),
+            tags: vec![],
+            unread: (ITEMS / FEEDS) as u32,
+            total: (ITEMS / FEEDS) as u32,
+            last_error: None,
+            last_success: None,
+        })
+        .collect()
+}
+
+fn page(p: usize) -> Vec<ItemRow> {
+    (p * PAGE_SIZE..((p + 1) * PAGE_SIZE).min(ITEMS))
+        .map(|i| ItemRow {
+            id: ItemId(i as i64),
+            feed_id: FeedId((i % FEEDS) as i64 + 1),
+            title: format!("A headline of moderate length for item {i}"),
+            link: None,
+            published: None,
+            read: false,
+            starred: false,
+        })
+        .collect()
+}
+
+fn answer(m: &mut Model, cmds: Vec<Cmd>) {
+    for cmd in cmds {
+        if let Cmd::LoadPage { req, page: p, .. } = cmd {
+            let more = update(
+                m,
+                Msg::PageLoaded {
+                    req,
+                    page: p,
+                    total: ITEMS,
+                    rows: page(p),
+                },
+            )
+            .cmds;
+            answer(m, more);
+        }
+    }
+}
+
+fn key_to_frame(c: &mut Criterion) {
+    let mut m = Model::new(Default::default(), chrono::Utc::now());
+    m.size = (160, 48);
+    let cmds = update(&mut m, Msg::FeedsLoaded(feeds())).cmds;
+    answer(&mut m, cmds);
+    let cmds = update(
+        &mut m,
+        Msg::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)),
+    )
+    .cmds;
+    answer(&mut m, cmds);
+    assert_eq!(m.articles.total, ITEMS);
+    let theme = Theme::new(false);
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let down = Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
+    let up = Msg::Key(KeyEvent::new(KeyCode::Char('k'), KeyModifiers::NONE));
+    let mut flip = false;
+    c.bench_function("key press to frame (200k items, 1000 feeds)", |b| {
+        b.iter(|| {
+            flip = !flip;
+            let out = update(&mut m, if flip { down.clone() } else { up.clone() });
+            answer(&mut m, out.cmds);
+            term.draw(|f| bulletin::tui::view::draw(f, &m, &theme))
+                .unwrap();
+        })
+    });
+    let bottom = Msg::Key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::NONE));
+    let top = Msg::Key(KeyEvent::new(KeyCode::Char('g'), KeyModifiers::NONE));
+    c.bench_function("jump to bottom and back (200k items)", |b| {
+        b.iter(|| {
+            for k in [&bottom, &top] {
+                let out = update(&mut m, k.clone());
+                answer(&mut m, out.cmds);
+                term.draw(|f| bulletin::tui::view::draw(f, &m, &theme))
+                    .unwrap();
+            }
+        })
+    });
+}
+
+criterion_group!(benches, key_to_frame);
+criterion_main!(benches);
