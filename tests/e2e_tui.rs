@@ -182,3 +182,59 @@ fn demo_opens_with_no_config_and_no_network() {
     tmux.wait_exit();
     assert!(!cfg_home.exists(), "the demo writes no config");
 }
+
+#[test]
+fn a_second_tui_on_the_same_data_dir_says_so() {
+    let server = Server::start();
+    server.fixed("/feed", "application/rss+xml", feeds::rss("lock", 2, 1));
+    let env = Env::new(&format!(
+        "[general]\nrefresh_on_startup = false\n\n[[feed]]\nurl = \"{}\"\n",
+        server.url("/feed")
+    ));
+    env.ok(&["refresh"]);
+    let tmux = Tmux::new(env.path());
+    tmux.start(&env);
+    tmux.wait_for("All unread (2)");
+    let out = env.run(&[]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("already running"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1);
+    // A cron refresh meanwhile is fine.
+    env.ok(&["refresh"]);
+    tmux.keys(&["q"]);
+    tmux.wait_exit();
+}
+
+#[test]
+fn a_broken_cache_is_moved_aside_only_when_the_user_says_so() {
+    let server = Server::start();
+    server.fixed("/feed", "application/rss+xml", feeds::rss("aside", 2, 1));
+    let env = Env::new(&format!(
+        "[general]\nrefresh_on_startup = true\n\n[[feed]]\nurl = \"{}\"\n",
+        server.url("/feed")
+    ));
+    std::fs::create_dir_all(env.data_dir()).unwrap();
+    std::fs::write(env.data_dir().join("cache.db"), "my precious notes").unwrap();
+    let tmux = Tmux::new(env.path());
+    tmux.start(&env);
+    tmux.wait_for("[y/N]");
+    tmux.keys(&["y", "Enter"]);
+    tmux.wait_for("All unread (2)");
+    tmux.keys(&["q"]);
+    tmux.wait_exit();
+    let moved: Vec<_> = std::fs::read_dir(env.data_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("cache.db.broken-")
+        })
+        .collect();
+    assert_eq!(moved.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(moved[0].path()).unwrap(),
+        "my precious notes"
+    );
+}

@@ -66,8 +66,9 @@ pub fn run(paths: &AppPaths) -> anyhow::Result<()> {
         paths,
         hint,
     } = setup(paths)?;
+    let _lock = lock_data_dir(&paths.data_dir)?;
     // Opened here so that a broken cache is reported before the screen is taken over.
-    let mut store = Store::open(&paths.db_file())?;
+    let mut store = open_store(&paths.db_file())?;
     store.sync_feeds(&config.feeds)?;
 
     let (tx, rx) = mpsc::channel::<Msg>();
@@ -120,6 +121,69 @@ pub fn run(paths: &AppPaths) -> anyhow::Result<()> {
     drop(effects);
     let _ = store_thread.join();
     result
+}
+
+/// One TUI per data dir: a second one would fight the first over the saved selection and
+/// confuse its user. (A cron `bulletin refresh` needs no lock: SQLite serialises writers.)
+fn lock_data_dir(dir: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", dir.display()))?;
+    let path = dir.join("tui.lock");
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {
+            let _ = file.set_len(0);
+            let _ = writeln!(file, "{}", std::process::id());
+            Ok(file)
+        }
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let pid = std::fs::read_to_string(&path).unwrap_or_default();
+            anyhow::bail!(
+                "another bulletin (pid {}) is already running on {}; quit it, or use --data-dir",
+                pid.trim(),
+                dir.display()
+            )
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            anyhow::bail!("{}: cannot lock: {e}", path.display())
+        }
+    }
+}
+
+/// Opens the cache; when the file there is not ours and someone is at the terminal, offers
+/// to move it aside. Never deletes it.
+fn open_store(path: &std::path::Path) -> anyhow::Result<Store> {
+    use std::io::IsTerminal;
+    match Store::open(path) {
+        Err(e @ crate::store::StoreError::NotOurs { .. }) if std::io::stdin().is_terminal() => {
+            let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+            let aside = path.with_extension(format!("db.broken-{stamp}"));
+            eprint!(
+                "bulletin: {e}\nMove it aside to {} and start an empty cache? [y/N] ",
+                aside.display()
+            );
+            let _ = std::io::stderr().flush();
+            let mut answer = String::new();
+            std::io::stdin().read_line(&mut answer)?;
+            if !answer.trim().eq_ignore_ascii_case("y") {
+                anyhow::bail!("{e}");
+            }
+            std::fs::rename(path, &aside)
+                .map_err(|err| anyhow::anyhow!("cannot move {} aside: {err}", path.display()))?;
+            for suffix in ["-wal", "-shm"] {
+                let side = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+                let _ = std::fs::rename(&side, format!("{}{suffix}", aside.display()));
+            }
+            Ok(Store::open(path)?)
+        }
+        other => Ok(other?),
+    }
 }
 
 fn event_loop(

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod feeds;
+pub mod hostile;
 pub mod tui;
 
 use std::collections::HashMap;

@@ -1,0 +1,224 @@
+//! Hostile and broken feeds, and broken networks: each gives a clean result or one line of
+//! error for that feed; nothing panics or hangs, and the rest of the refresh goes on.
+
+mod support;
+
+use std::io::Write;
+use std::time::Duration;
+use support::{feeds, feeds_config, hostile, Env, Reply, Server};
+
+#[test]
+fn hostile_feeds_fail_alone_and_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "TOP-SECRET-MARKER").unwrap();
+    let server = Server::start();
+    let mut urls = Vec::new();
+    let cases = hostile::all(&secret);
+    for (name, body, ctype) in &cases {
+        let path = format!("/{name}");
+        let (body, ctype) = (body.clone(), *ctype);
+        server.route(&path, move |_| Reply::ok(ctype, body.clone()));
+        urls.push(server.url(&path));
+    }
+    server.fixed("/good", "application/rss+xml", feeds::rss("good", 2, 1));
+    urls.push(server.url("/good"));
+    let env = Env::new(&feeds_config("", &urls));
+    let out = env.run(&["refresh", "--json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "refresh failed: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["feeds"], cases.len() + 1);
+    assert_eq!(
+        summary["failed"].as_u64().unwrap() as usize,
+        stderr.lines().count(),
+        "one line per failure: {stderr}"
+    );
+    for line in stderr.lines() {
+        assert!(line.len() < 400, "a short line: {line}");
+    }
+    for must_fail in ["truncated", "html_page", "empty", "binary"] {
+        assert!(
+            stderr.contains(&format!("/{must_fail}: ")),
+            "{must_fail} should fail: {stderr}"
+        );
+    }
+    assert!(stderr.contains("/html_page: not a feed"), "{stderr}");
+
+    let feeds = env.json(&["feeds", "--json"]);
+    let feed = |name: &str| {
+        feeds
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["url"].as_str().unwrap().ends_with(&format!("/{name}")))
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(feed("good")["total"], 2, "the rest of the refresh went on");
+    assert_eq!(feed("many_items")["total"], 100_000);
+    assert_eq!(feed("duplicate_ids")["total"], 1, "one item per id");
+    assert_eq!(
+        feed("description_only")["total"],
+        2,
+        "items without title, guid or link are kept apart"
+    );
+
+    let items = env.ok(&["items"]);
+    assert!(
+        !items.contains("TOP-SECRET-MARKER"),
+        "XXE read a local file"
+    );
+    assert!(!items.contains("lollollol"), "entities were expanded");
+    assert!(!items.contains('\u{0}'));
+    for line in items.lines() {
+        assert!(line.len() < 2 * 1024 * 1024);
+    }
+    // A second refresh of the same data changes nothing and still does not panic.
+    let again = env.run(&["refresh", "--json"]);
+    assert!(again.status.success());
+    let again: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(again["new_items"], 0);
+}
+
+#[test]
+fn probe_never_panics_on_hostile_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "TOP-SECRET-MARKER").unwrap();
+    let env = Env::new("");
+    for (name, body, _) in hostile::all(&secret) {
+        if name == "many_items" {
+            continue; // covered by the refresh test; slow to print
+        }
+        let path = dir.path().join(format!("{name}.xml"));
+        std::fs::write(&path, &body).unwrap();
+        let out = env.run(&["probe", path.to_str().unwrap(), "--json"]);
+        let code = out.status.code();
+        assert!(code == Some(0) || code == Some(1), "{name}: exit {code:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(!stdout.contains("TOP-SECRET-MARKER"), "{name}");
+        if code == Some(1) {
+            assert_eq!(
+                String::from_utf8_lossy(&out.stderr)
+                    .trim_end()
+                    .lines()
+                    .count(),
+                1,
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn tls_errors_are_reported_per_feed() {
+    let server = Server::start();
+    server.fixed("/feed", "application/rss+xml", feeds::rss("plain", 1, 1));
+    // An https URL to a server that only speaks plain HTTP: the handshake fails.
+    let url = format!("https://127.0.0.1:{}/feed", server.port);
+    let env = Env::new(&feeds_config("timeout_seconds = 5", &[url]));
+    let out = env.run(&["refresh"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("https://127.0.0.1"), "{stderr}");
+}
+
+#[test]
+fn a_dripping_server_hits_the_total_timeout() {
+    let server = Server::start();
+    server.route("/drip", |_| Reply::Drip {
+        interval: Duration::from_millis(300),
+        count: 100,
+    });
+    let env = Env::new(&feeds_config("timeout_seconds = 2", &[server.url("/drip")]));
+    let out = env.run(&["refresh"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("timed out"), "{stderr}");
+}
+
+#[test]
+fn a_gzip_bomb_is_capped_on_the_decoded_size() {
+    let server = Server::start();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(b"<rss version=\"2.0\"><channel><title>")
+        .unwrap();
+    let zeros = vec![b'a'; 1024 * 1024];
+    for _ in 0..64 {
+        enc.write_all(&zeros).unwrap();
+    }
+    let bomb = enc.finish().unwrap();
+    assert!(bomb.len() < 1024 * 1024, "the bomb is small on the wire");
+    server.route("/bomb", move |_| {
+        Reply::ok("application/rss+xml", bomb.clone()).with_header("Content-Encoding", "gzip")
+    });
+    let env = Env::new(&feeds_config("max_body_mib = 8", &[server.url("/bomb")]));
+    let out = env.run(&["refresh"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("larger than 8 MiB"), "{stderr}");
+}
+
+#[test]
+fn too_many_requests_with_an_http_date() {
+    let server = Server::start();
+    let later = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc2822();
+    server.route("/limited", move |_| {
+        Reply::status(429).with_header("Retry-After", &later)
+    });
+    let env = Env::new(&feeds_config("", &[server.url("/limited")]));
+    let first = String::from_utf8_lossy(&env.run(&["refresh"]).stderr).into_owned();
+    assert!(first.contains("HTTP 429 Too Many Requests"), "{first}");
+    let second = String::from_utf8_lossy(&env.run(&["refresh"]).stderr).into_owned();
+    assert!(second.contains("not retried before"), "{second}");
+    assert_eq!(server.requests_to("/limited").len(), 1);
+}
+
+#[test]
+fn concurrent_processes_share_the_cache() {
+    let server = Server::start();
+    let mut urls = Vec::new();
+    for i in 0..10 {
+        let path = format!("/c{i}");
+        server.fixed(
+            &path,
+            "application/rss+xml",
+            feeds::rss(&format!("c{i}"), 40, 1),
+        );
+        urls.push(server.url(&path));
+    }
+    let env = Env::new(&feeds_config("", &urls));
+    env.ok(&["refresh"]);
+    let ids: Vec<String> = env
+        .json(&["items", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .step_by(3)
+        .map(|i| i["id"].to_string())
+        .collect();
+    // Three refreshes (a cron job) and a stream of marks (the TUI) at the same time.
+    let refreshers: Vec<_> = (0..3)
+        .map(|_| {
+            env.command(&["refresh"])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for id in &ids {
+        env.ok(&["mark-read", id]);
+    }
+    for mut r in refreshers {
+        assert!(r.wait().unwrap().success());
+    }
+    let read = env
+        .json(&["items", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["read"] == true)
+        .count();
+    assert_eq!(read, ids.len(), "no mark lost");
+}
