@@ -28,6 +28,9 @@ pub struct Cli {
     /// Where the cache lives [default: $XDG_DATA_HOME/bulletin]
     #[arg(long, value_name = "DIR", env = "BULLETIN_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// How much goes to the log file: error, warn, info, debug or trace
+    #[arg(long, value_name = "LEVEL", default_value = "info")]
+    pub log_level: tracing::Level,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -91,6 +94,13 @@ pub enum Command {
     ImportOpml { file: PathBuf },
     /// Print the configured feeds as OPML 2.0
     ExportOpml,
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
 }
 
 /// Loads the config: a missing file at the default location means no feeds; a missing
@@ -102,7 +112,28 @@ pub fn load_config(paths: &AppPaths) -> anyhow::Result<Option<Config>> {
     Ok(Some(Config::load(&paths.config_file)?))
 }
 
+/// Commands that need neither config nor cache: completions and the man page.
+pub fn run_static(command: &Command) -> Option<anyhow::Result<()>> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    match command {
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "bulletin", &mut out);
+        }
+        Command::Man => {
+            if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                return Some(Err(e.into()));
+            }
+        }
+        _ => return None,
+    }
+    Some(print(&String::from_utf8_lossy(&out)))
+}
+
 pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
+    if let Some(result) = run_static(&command) {
+        return result;
+    }
     let config = load_config(paths)?.unwrap_or_default();
     let mut out = String::new();
     match command {
@@ -127,6 +158,7 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
         } => cmd_probe(&config, &target, json, width, &mut out)?,
         Command::ImportOpml { file } => cmd_import_opml(paths, &file, &mut out)?,
         Command::ExportOpml => cmd_export_opml(&config, paths, &mut out)?,
+        Command::Completions { .. } | Command::Man => unreachable!("handled before the config is read"),
     }
     print(&out)
 }

@@ -31,6 +31,9 @@ pub enum ConfigError {
 pub struct Config {
     pub general: General,
     pub feeds: Vec<FeedSpec>,
+    /// `[keys]`: action name to key names, validated.
+    pub keys: Vec<(String, Vec<String>)>,
+    pub theme: ThemeConfig,
     /// Where it was read from; None for the built-in defaults.
     pub path: Option<PathBuf>,
 }
@@ -78,6 +81,92 @@ struct RawConfig {
     general: General,
     #[serde(default, rename = "feed")]
     feeds: Vec<RawFeed>,
+    #[serde(default)]
+    keys: std::collections::BTreeMap<String, Spanned<KeyList>>,
+    #[serde(default)]
+    theme: RawTheme,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// Colours by role: a name (`red`, `lightblue`, `darkgray`, `reset`) or `#rrggbb`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ThemeConfig {
+    /// `dark` (the default) or `light`.
+    pub preset: Preset,
+    pub colors: Vec<(Role, Color)>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    #[default]
+    Dark,
+    Light,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Selection,
+    Unread,
+    Read,
+    Error,
+    Border,
+    Header,
+    Link,
+}
+
+/// A terminal colour: one of the 16 palette names, an RGB value, or the terminal default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Color {
+    Reset,
+    /// Palette index 0-15.
+    Indexed(u8),
+    Rgb(u8, u8, u8),
+}
+
+const COLOR_NAMES: [&str; 16] = [
+    "black", "red", "green", "yellow", "blue", "magenta", "cyan", "gray", "darkgray", "lightred",
+    "lightgreen", "lightyellow", "lightblue", "lightmagenta", "lightcyan", "white",
+];
+
+impl Color {
+    pub fn parse(s: &str) -> Result<Color, String> {
+        let lower = s.trim().to_ascii_lowercase().replace(['_', '-', ' '], "");
+        if lower == "reset" || lower == "default" {
+            return Ok(Color::Reset);
+        }
+        if let Some(hex) = lower.strip_prefix('#') {
+            if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+                return Ok(Color::Rgb(byte(0), byte(2), byte(4)));
+            }
+        }
+        let lower = if lower == "grey" { "gray".to_string() } else { lower.replace("grey", "gray") };
+        COLOR_NAMES
+            .iter()
+            .position(|n| *n == lower)
+            .map(|i| Color::Indexed(i as u8))
+            .ok_or_else(|| format!("unknown colour {s:?}: use a name such as red, lightblue, darkgray, or #rrggbb"))
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTheme {
+    preset: Option<Preset>,
+    selection: Option<Spanned<String>>,
+    unread: Option<Spanned<String>>,
+    read: Option<Spanned<String>>,
+    error: Option<Spanned<String>>,
+    border: Option<Spanned<String>>,
+    header: Option<Spanned<String>>,
+    link: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -135,9 +224,40 @@ impl Config {
                 tags: feed.tags,
             });
         }
+        let mut keys = Vec::new();
+        for (action, list) in raw.keys {
+            let offset = list.span().start;
+            let names = match list.into_inner() {
+                KeyList::One(k) => vec![k],
+                KeyList::Many(ks) => ks,
+            };
+            crate::keys::validate_binding(&action, &names).map_err(|m| invalid(offset, m))?;
+            keys.push((action, names));
+        }
+        let t = raw.theme;
+        let mut colors = Vec::new();
+        for (role, value) in [
+            (Role::Selection, t.selection),
+            (Role::Unread, t.unread),
+            (Role::Read, t.read),
+            (Role::Error, t.error),
+            (Role::Border, t.border),
+            (Role::Header, t.header),
+            (Role::Link, t.link),
+        ] {
+            if let Some(v) = value {
+                let color = Color::parse(v.get_ref()).map_err(|m| invalid(v.span().start, m))?;
+                colors.push((role, color));
+            }
+        }
         Ok(Config {
             general: raw.general,
             feeds,
+            keys,
+            theme: ThemeConfig {
+                preset: t.preset.unwrap_or_default(),
+                colors,
+            },
             path: Some(path.to_path_buf()),
         })
     }
@@ -247,6 +367,22 @@ mod tests {
         let cfg = parse("[[feed]]\nurl = \"feeds/a.xml\"\ntags = [\"x\"]\n").unwrap();
         assert_eq!(cfg.feeds[0].url, "file:///cfg/feeds/a.xml");
         assert_eq!(cfg.feeds[0].tags, vec!["x".to_string()]);
+    }
+
+    #[test]
+    fn keys_and_theme() {
+        let cfg = parse("[keys]\nnext_unread = [\"n\", \"Ctrl-n\"]\nquit = \"Q\"\n[theme]\npreset = \"light\"\nlink = \"#0000ff\"\n").unwrap();
+        assert_eq!(cfg.keys.len(), 2);
+        assert_eq!(cfg.theme.preset, Preset::Light);
+        assert_eq!(cfg.theme.colors, vec![(Role::Link, Color::Rgb(0, 0, 255))]);
+        let msg = parse("[keys]\nfly = \"x\"\n").unwrap_err().to_string();
+        assert!(msg.contains(":2:") && msg.contains("unknown action"), "{msg}");
+        let msg = parse("[keys]\nquit = [\"q\", \"Hyper-q\"]\n").unwrap_err().to_string();
+        assert!(msg.contains(":2:") && msg.contains("unknown key"), "{msg}");
+        let msg = parse("[theme]\n\nborder = \"chartreuse\"\n").unwrap_err().to_string();
+        assert!(msg.contains(":3:") && msg.contains("unknown colour"), "{msg}");
+        let msg = parse("[theme]\npreset = \"neon\"\n").unwrap_err().to_string();
+        assert!(msg.contains(":2:"), "{msg}");
     }
 
     #[test]

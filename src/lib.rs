@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod fetch;
+pub mod keys;
 pub mod model;
 pub mod opml;
 pub mod parse;

@@ -1,14 +1,30 @@
-//! The `bulletin` binary: parse the command line, then run a headless command or the TUI.
+//! The `bulletin` binary: parse the command line, set up the log, then run a headless
+//! command or the TUI.
 
 use bulletin::cli::Cli;
 use bulletin::paths::AppPaths;
 use clap::Parser;
+use std::sync::Mutex;
 
 fn main() {
     let cli = Cli::parse();
-    let result = AppPaths::resolve(cli.config, cli.data_dir).and_then(|paths| match cli.command {
-        Some(command) => bulletin::cli::run(command, &paths),
-        None => bulletin::tui::run(&paths),
+    let log_level = cli.log_level;
+    let result = AppPaths::resolve(cli.config, cli.data_dir).and_then(|paths| {
+        let log = init_log(&paths, log_level);
+        let is_tui = cli.command.is_none();
+        let result = match cli.command {
+            Some(command) => bulletin::cli::run(command, &paths),
+            None => bulletin::tui::run(&paths, log.as_deref()),
+        };
+        if let Err(e) = &result {
+            tracing::error!("{e:#}");
+            if is_tui {
+                if let Some(log) = log {
+                    return result.map_err(|e| e.context(format!("details in {}", log.display())));
+                }
+            }
+        }
+        result
     });
     if let Err(e) = result {
         // One line: the chain of causes joined, as scripts read stderr line by line.
@@ -16,4 +32,19 @@ fn main() {
         eprintln!("bulletin: {message}");
         std::process::exit(1);
     }
+}
+
+/// Logs go to a file, never to the terminal (the TUI owns it). No log is no reason to fail.
+fn init_log(paths: &AppPaths, level: tracing::Level) -> Option<std::path::PathBuf> {
+    let path = paths.log_file();
+    std::fs::create_dir_all(path.parent()?).ok()?;
+    let file = std::fs::OpenOptions::new().create(true).append(true).open(&path).ok()?;
+    tracing_subscriber::fmt()
+        .with_writer(Mutex::new(file))
+        .with_ansi(false)
+        .with_max_level(level)
+        .with_target(false)
+        .try_init()
+        .ok()?;
+    Some(path)
 }

@@ -9,6 +9,8 @@ pub struct AppPaths {
     /// True when `--config` named the file: then a missing file is an error, not the demo.
     pub config_explicit: bool,
     pub data_dir: PathBuf,
+    /// Where the log goes: the state dir, or the data dir when `--data-dir` is given.
+    pub log_dir: PathBuf,
 }
 
 impl AppPaths {
@@ -23,6 +25,11 @@ impl AppPaths {
                 .map(|d| d.config_dir().join("config.toml"))
                 .ok_or_else(|| anyhow::anyhow!("no home directory: pass --config FILE"))?,
         };
+        let log_dir = match (&data_dir, &dirs) {
+            (None, Some(d)) => d.state_dir().unwrap_or(d.data_dir()).to_path_buf(),
+            (Some(p), _) => p.clone(),
+            (None, None) => PathBuf::from("."),
+        };
         let data_dir = match data_dir {
             Some(p) => p,
             None => dirs
@@ -34,6 +41,7 @@ impl AppPaths {
             config_file,
             config_explicit,
             data_dir,
+            log_dir,
         })
     }
 
@@ -46,6 +54,6 @@ impl AppPaths {
     }
 
     pub fn log_file(&self) -> PathBuf {
-        self.data_dir.join("bulletin.log")
+        self.log_dir.join("bulletin.log")
     }
 }

@@ -60,7 +60,7 @@ fn setup(paths: &AppPaths) -> anyhow::Result<Setup> {
     })
 }
 
-pub fn run(paths: &AppPaths) -> anyhow::Result<()> {
+pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> anyhow::Result<()> {
     let Setup {
         config,
         paths,
@@ -80,7 +80,8 @@ pub fn run(paths: &AppPaths) -> anyhow::Result<()> {
 
     let store_thread = {
         let (config, tx) = (config.clone(), tx.clone());
-        std::thread::spawn(move || worker::store_thread(store, config, store_rx, tx))
+        let config_path = config.path.clone();
+        std::thread::spawn(move || worker::store_thread(store, config, config_path, store_rx, tx))
     };
     {
         let (config, tx, cancel, db) =
@@ -91,10 +92,15 @@ pub fn run(paths: &AppPaths) -> anyhow::Result<()> {
         let (tx, paused, stop) = (tx.clone(), paused.clone(), stop.clone());
         std::thread::spawn(move || input_thread(tx, paused, stop));
     }
+    watch_sighup(tx.clone());
     drop(tx);
 
-    let mut model = Model::new(keymap::Keymap::default(), chrono::Utc::now());
+    let keymap = keymap::Keymap::with_overrides(&config.keys).map_err(anyhow::Error::msg)?;
+    let mut model = Model::new(keymap, chrono::Utc::now());
+    model.no_color = Theme::no_color_env();
+    model.theme = Theme::from_config(&config.theme, model.no_color);
     model.hint = hint;
+    model.log_path = log.map(|p| p.display().to_string());
     let mut effects = Effects {
         store: store_tx,
         refresh: refresh_tx,
@@ -103,15 +109,14 @@ pub fn run(paths: &AppPaths) -> anyhow::Result<()> {
     };
     if config.general.refresh_on_startup && !config.feeds.is_empty() {
         model.refresh.running = Some((0, config.feeds.len()));
-        effects.refresh.send(None).ok();
+        effects.refresh.send(worker::RefreshReq::Run(None)).ok();
     }
 
     let mut terminal = ratatui::init();
     std::io::stdout().execute(EnableMouseCapture).ok();
     let size = terminal.size()?;
     model.size = (size.width, size.height);
-    let theme = Theme::from_env();
-    let result = event_loop(&mut terminal, &mut model, &rx, &mut effects, &theme);
+    let result = event_loop(&mut terminal, &mut model, &rx, &mut effects);
     std::io::stdout().execute(DisableMouseCapture).ok();
     ratatui::restore();
 
@@ -191,9 +196,8 @@ fn event_loop(
     m: &mut Model,
     rx: &Receiver<Msg>,
     fx: &mut Effects,
-    theme: &Theme,
 ) -> anyhow::Result<()> {
-    terminal.draw(|f| view::draw(f, m, theme))?;
+    terminal.draw(|f| view::draw(f, m, &m.theme))?;
     while !m.quit {
         let first = if m.is_busy() {
             match rx.recv_timeout(TICK) {
@@ -223,7 +227,7 @@ fn event_loop(
             }
         }
         if redraw && !m.quit {
-            terminal.draw(|f| view::draw(f, m, theme))?;
+            terminal.draw(|f| view::draw(f, m, &m.theme))?;
         }
     }
     Ok(())
@@ -232,7 +236,7 @@ fn event_loop(
 /// Carries out `Cmd`s: the one place that talks to the workers and the outside world.
 struct Effects {
     store: Sender<Cmd>,
-    refresh: Sender<Option<Vec<crate::model::FeedId>>>,
+    refresh: Sender<worker::RefreshReq>,
     browser: Vec<String>,
     paused: Arc<AtomicBool>,
 }
@@ -242,8 +246,13 @@ impl Effects {
     fn run(&mut self, cmd: Cmd, terminal: &mut DefaultTerminal, m: &mut Model) -> bool {
         match cmd {
             Cmd::Refresh(feeds) => {
-                let _ = self.refresh.send(feeds);
+                let _ = self.refresh.send(worker::RefreshReq::Run(feeds));
                 false
+            }
+            Cmd::UseConfig(config) => {
+                self.browser = config.browser_argv();
+                let _ = self.refresh.send(worker::RefreshReq::Config(config));
+                true
             }
             Cmd::OpenUrl(url) => {
                 if let Err(e) = browser::check_url(&url) {
@@ -300,7 +309,11 @@ fn input_thread(tx: Sender<Msg>, paused: Arc<AtomicBool>, stop: Arc<AtomicBool>)
         match event::poll(Duration::from_millis(100)) {
             Ok(true) => {}
             Ok(false) => continue,
-            Err(_) => return,
+            Err(_) => {
+                // The terminal is gone (hang-up): quit, saving what we have.
+                let _ = tx.send(Msg::InputClosed);
+                return;
+            }
         }
         if paused.load(Ordering::SeqCst) {
             continue;
@@ -310,10 +323,28 @@ fn input_thread(tx: Sender<Msg>, paused: Arc<AtomicBool>, stop: Arc<AtomicBool>)
             Ok(Event::Mouse(me)) => Msg::Mouse(me),
             Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
             Ok(_) => continue,
-            Err(_) => return,
+            Err(_) => {
+                let _ = tx.send(Msg::InputClosed);
+                return;
+            }
         };
         if tx.send(msg).is_err() {
             return;
         }
     }
+}
+
+/// SIGHUP reloads the config, as daemons and newsboat users expect. (A real hang-up also
+/// closes the terminal, which the input thread sees and turns into a quit.)
+fn watch_sighup(tx: Sender<Msg>) {
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([signal_hook::consts::SIGHUP]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        for _ in signals.forever() {
+            if tx.send(Msg::ReloadRequested).is_err() {
+                return;
+            }
+        }
+    });
 }

@@ -158,6 +158,10 @@ pub struct Model {
     /// Shown when no message is: e.g. where to put a config in demo mode.
     pub hint: Option<String>,
     pub keymap: Keymap,
+    pub theme: super::theme::Theme,
+    pub no_color: bool,
+    /// Where the log file is, for the error list.
+    pub log_path: Option<String>,
     pub now: DateTime<Utc>,
     pub restore: Option<(Option<String>, Option<ItemId>)>,
     pub next_req: ReqId,
@@ -182,6 +186,9 @@ impl Model {
             message: None,
             hint: None,
             keymap,
+            theme: super::theme::Theme::new(false),
+            no_color: false,
+            log_path: None,
             now,
             restore: None,
             next_req: 1,

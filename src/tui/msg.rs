@@ -35,6 +35,12 @@ pub enum Msg {
         item: Option<ItemId>,
     },
     StoreFailed(String),
+    /// The terminal went away.
+    InputClosed,
+    /// SIGHUP: read the config again.
+    ReloadRequested,
+    /// The config was read again (by the store thread), or why it could not be.
+    ConfigReloaded(Result<Box<crate::config::Config>, String>),
     RefreshStarted {
         total: usize,
     },
@@ -75,6 +81,9 @@ pub enum Cmd {
     Refresh(Option<Vec<FeedId>>),
     OpenUrl(String),
     CopyToClipboard(String),
+    ReloadConfig,
+    /// Hand a reloaded config to the refresh worker and the effects runner.
+    UseConfig(Box<crate::config::Config>),
     SaveSelection {
         feed_key: String,
         item: Option<ItemId>,

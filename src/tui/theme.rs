@@ -2,6 +2,7 @@
 //! accents are the terminal's own palette colours, and with `NO_COLOR` only bold, dim,
 //! italic and reverse remain.
 
+use crate::config::{Color as ColorSpec, Preset, Role, ThemeConfig};
 use crate::render::Style as TextStyle;
 use ratatui::style::{Color, Modifier, Style};
 
@@ -59,9 +60,52 @@ impl Theme {
         }
     }
 
-    /// Honours NO_COLOR (any non-empty value), as https://no-color.org asks.
-    pub fn from_env() -> Theme {
-        Theme::new(std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()))
+    /// The light preset: darker accents that read on a white background.
+    pub fn light() -> Theme {
+        Theme {
+            selection_unfocused: Style::new().bg(Color::Gray).fg(Color::Black),
+            border: Style::new().fg(Color::Gray),
+            border_focus: Style::new().fg(Color::Blue),
+            header: Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD),
+            link: Style::new().fg(Color::Blue).add_modifier(Modifier::UNDERLINED),
+            code: Style::new().fg(Color::Green),
+            ..Theme::new(false)
+        }
+    }
+
+    /// The theme the config asks for; NO_COLOR wins over everything.
+    pub fn from_config(config: &ThemeConfig, no_color: bool) -> Theme {
+        if no_color {
+            return Theme::new(true);
+        }
+        let mut theme = match config.preset {
+            Preset::Dark => Theme::new(false),
+            Preset::Light => Theme::light(),
+        };
+        for (role, color) in &config.colors {
+            let c = to_color(*color);
+            match role {
+                Role::Selection => {
+                    theme.selection = Style::new().bg(c).add_modifier(Modifier::BOLD);
+                    theme.selection_unfocused = Style::new().bg(c);
+                }
+                Role::Unread => theme.unread = theme.unread.fg(c),
+                Role::Read => theme.read = theme.read.fg(c),
+                Role::Error => theme.error = theme.error.fg(c),
+                Role::Border => theme.border = theme.border.fg(c),
+                Role::Header => {
+                    theme.header = theme.header.fg(c);
+                    theme.border_focus = theme.border_focus.fg(c);
+                }
+                Role::Link => theme.link = theme.link.fg(c),
+            }
+        }
+        theme
+    }
+
+    /// NO_COLOR (any non-empty value) turns colours off, as https://no-color.org asks.
+    pub fn no_color_env() -> bool {
+        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
     }
 
     /// The terminal style of a run of article text.
@@ -89,5 +133,49 @@ impl Theme {
             style = style.patch(self.dim);
         }
         style
+    }
+}
+
+fn to_color(c: ColorSpec) -> Color {
+    const PALETTE: [Color; 16] = [
+        Color::Black,
+        Color::Red,
+        Color::Green,
+        Color::Yellow,
+        Color::Blue,
+        Color::Magenta,
+        Color::Cyan,
+        Color::Gray,
+        Color::DarkGray,
+        Color::LightRed,
+        Color::LightGreen,
+        Color::LightYellow,
+        Color::LightBlue,
+        Color::LightMagenta,
+        Color::LightCyan,
+        Color::White,
+    ];
+    match c {
+        ColorSpec::Reset => Color::Reset,
+        ColorSpec::Indexed(i) => PALETTE[usize::from(i) % 16],
+        ColorSpec::Rgb(r, g, b) => Color::Rgb(r, g, b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_colours_apply_and_no_color_wins() {
+        let config = ThemeConfig {
+            preset: Preset::Light,
+            colors: vec![(Role::Link, ColorSpec::Rgb(1, 2, 3)), (Role::Error, ColorSpec::Indexed(1))],
+        };
+        let t = Theme::from_config(&config, false);
+        assert_eq!(t.link.fg, Some(Color::Rgb(1, 2, 3)));
+        assert_eq!(t.error.fg, Some(Color::Red));
+        assert_eq!(t.header.fg, Some(Color::Blue), "light preset");
+        assert_eq!(Theme::from_config(&config, true), Theme::new(true));
     }
 }

@@ -84,6 +84,19 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             let feeds = m.feeds.clone();
             Outcome::redraw(on_feeds_loaded(m, feeds))
         }
+        Msg::InputClosed => Outcome::redraw(quit(m)),
+        Msg::ReloadRequested => Outcome::redraw(vec![Cmd::ReloadConfig]),
+        Msg::ConfigReloaded(Ok(config)) => {
+            // The config was validated when read, so the keymap builds.
+            m.keymap = super::keymap::Keymap::with_overrides(&config.keys).unwrap_or_default();
+            m.theme = super::theme::Theme::from_config(&config.theme, m.no_color);
+            m.message = Some(format!("Config reloaded: {} feeds", config.feeds.len()));
+            Outcome::redraw(vec![Cmd::UseConfig(config)])
+        }
+        Msg::ConfigReloaded(Err(e)) => {
+            m.message = Some(format!("Config not reloaded: {e}"));
+            Outcome::redraw(Vec::new())
+        }
         Msg::StoreFailed(e) => {
             m.message = Some(e);
             Outcome::redraw(Vec::new())
@@ -530,6 +543,7 @@ fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
             m.overlay = Some(Overlay::Errors);
             Vec::new()
         }
+        Action::ReloadConfig => vec![Cmd::ReloadConfig],
         Action::Help => {
             m.overlay = Some(Overlay::Help);
             Vec::new()

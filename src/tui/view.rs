@@ -435,6 +435,10 @@ fn draw_errors(f: &mut Frame, m: &Model, theme: &Theme) {
             theme.error,
         ));
     }
+    if let Some(log) = &m.log_path {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(format!("Details are in the log: {log}"), theme.dim));
+    }
     let area = centered(
         screen,
         width,

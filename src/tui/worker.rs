@@ -19,8 +19,22 @@ use std::time::Duration;
 const META_FEED: &str = "tui.feed";
 const META_ITEM: &str = "tui.item";
 
-/// Runs the store thread until the UI drops its sender.
-pub fn store_thread(mut store: Store, config: Config, rx: Receiver<Cmd>, tx: Sender<Msg>) {
+/// What the refresh worker is asked to do.
+pub enum RefreshReq {
+    /// Refresh these feeds, or all of them.
+    Run(Option<Vec<FeedId>>),
+    /// Use this config from now on (after a reload).
+    Config(Box<Config>),
+}
+
+/// Runs the store thread until the UI drops its sender. `config_path` is None in the demo.
+pub fn store_thread(
+    mut store: Store,
+    mut config: Config,
+    config_path: Option<PathBuf>,
+    rx: Receiver<Cmd>,
+    tx: Sender<Msg>,
+) {
     let mut names: HashMap<FeedId, String> = HashMap::new();
     let restored = Msg::Restored {
         feed_key: store.meta(META_FEED).ok().flatten(),
@@ -36,13 +50,42 @@ pub fn store_thread(mut store: Store, config: Config, rx: Receiver<Cmd>, tx: Sen
         return;
     }
     for cmd in rx {
+        if cmd == Cmd::ReloadConfig {
+            reload(&mut store, &mut config, config_path.as_deref(), &tx, &mut names);
+            continue;
+        }
         let result = handle(&mut store, &config, &tx, &mut names, cmd);
         if let Err(e) = result {
+            tracing::error!("cache: {e}");
             if tx.send(Msg::StoreFailed(format!("Cache: {e}"))).is_err() {
                 return;
             }
         }
     }
+}
+
+/// Reads the config again; on success the feed list follows it, read state untouched.
+fn reload(
+    store: &mut Store,
+    config: &mut Config,
+    path: Option<&std::path::Path>,
+    tx: &Sender<Msg>,
+    names: &mut HashMap<FeedId, String>,
+) {
+    let loaded = match path {
+        None => Err("the demo has no config file: create one and restart".to_string()),
+        Some(p) => Config::load(p).map_err(|e| e.to_string()),
+    };
+    let loaded = loaded.and_then(|c| {
+        store.sync_feeds(&c.feeds).map_err(|e| e.to_string())?;
+        Ok(c)
+    });
+    if let Ok(new) = &loaded {
+        *config = new.clone();
+        tracing::info!(feeds = new.feeds.len(), "config reloaded");
+        let _ = load_feeds(store, config, tx, names);
+    }
+    let _ = tx.send(Msg::ConfigReloaded(loaded.map(Box::new)));
 }
 
 fn load_feeds(
@@ -117,7 +160,7 @@ fn handle(
                 &item.map(|i| i.0.to_string()).unwrap_or_default(),
             )?;
         }
-        Cmd::Refresh(_) | Cmd::OpenUrl(_) | Cmd::CopyToClipboard(_) => {}
+        Cmd::Refresh(_) | Cmd::OpenUrl(_) | Cmd::CopyToClipboard(_) | Cmd::ReloadConfig | Cmd::UseConfig(_) => {}
     }
     Ok(())
 }
@@ -125,8 +168,8 @@ fn handle(
 /// Runs refreshes on request, and every `refresh_interval_minutes` when set.
 pub fn refresh_thread(
     db: PathBuf,
-    config: Config,
-    rx: Receiver<Option<Vec<FeedId>>>,
+    mut config: Config,
+    rx: Receiver<RefreshReq>,
     tx: Sender<Msg>,
     cancel: Arc<AtomicBool>,
 ) {
@@ -137,31 +180,42 @@ pub fn refresh_thread(
             return;
         }
     };
-    let fetcher = match Fetcher::new(&config.general) {
+    let mut fetcher = match Fetcher::new(&config.general) {
         Ok(f) => f,
         Err(e) => {
             let _ = tx.send(Msg::StoreFailed(format!("Refresh: {e}")));
             return;
         }
     };
-    let interval = Duration::from_secs(u64::from(config.general.refresh_interval_minutes) * 60);
     loop {
+        let interval = Duration::from_secs(u64::from(config.general.refresh_interval_minutes) * 60);
         let request = if interval.is_zero() {
             rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
         } else {
             rx.recv_timeout(interval)
         };
         let mut feeds = match request {
-            Ok(feeds) => feeds,
+            Ok(RefreshReq::Run(feeds)) => feeds,
+            Ok(RefreshReq::Config(new)) => {
+                if let Ok(f) = Fetcher::new(&new.general) {
+                    fetcher = f;
+                }
+                config = *new;
+                continue;
+            }
             Err(RecvTimeoutError::Timeout) => None,
             Err(RecvTimeoutError::Disconnected) => return,
         };
         // Requests that piled up meanwhile merge into this one: five R presses, one refresh.
         while let Ok(more) = rx.try_recv() {
             feeds = match (feeds, more) {
-                (Some(mut a), Some(b)) => {
+                (Some(mut a), RefreshReq::Run(Some(b))) => {
                     a.extend(b);
                     Some(a)
+                }
+                (feeds, RefreshReq::Config(new)) => {
+                    config = *new;
+                    feeds
                 }
                 _ => None,
             };
@@ -191,8 +245,12 @@ fn run_refresh(
     };
     let targets = match ids.and_then(|ids| store.feed_targets(&ids)) {
         Ok(t) => t,
-        Err(e) => return tx.send(Msg::StoreFailed(format!("Refresh: {e}"))).is_ok(),
+        Err(e) => {
+            tracing::error!("refresh: {e}");
+            return tx.send(Msg::StoreFailed(format!("Refresh: {e}"))).is_ok();
+        }
     };
+    tracing::info!(feeds = targets.len(), "refresh started");
     if tx
         .send(Msg::RefreshStarted {
             total: targets.len(),
@@ -206,6 +264,9 @@ fn run_refresh(
         keep_days: config.general.keep_days,
     };
     let summary = refresh::refresh(store, fetcher, targets, &opts, cancel, |done, summary| {
+        if let refresh::FeedResult::Failed(e) = &done.result {
+            tracing::warn!(url = %done.url, "feed failed: {e}");
+        }
         let _ = tx.send(Msg::RefreshProgress {
             done: done.clone(),
             summary: *summary,
@@ -214,6 +275,7 @@ fn run_refresh(
     if cancel.load(Ordering::Relaxed) {
         return false;
     }
+    tracing::info!(ok = summary.ok, failed = summary.failed, new = summary.new_items, "refresh finished");
     tx.send(Msg::RefreshFinished {
         summary,
         at: chrono::Utc::now(),

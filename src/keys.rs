@@ -1,0 +1,221 @@
+//! Actions and key names, as the config and the help overlay speak of them. Terminal-free:
+//! the TUI maps these to its input events.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Down,
+    Up,
+    Top,
+    Bottom,
+    PageDown,
+    PageUp,
+    NextPane,
+    PrevPane,
+    Open,
+    ToggleFullscreen,
+    PageReader,
+    NextUnread,
+    PrevUnread,
+    ToggleRead,
+    MarkAllRead,
+    ToggleStar,
+    Refresh,
+    RefreshAll,
+    OpenInBrowser,
+    FollowLink,
+    CopyUrl,
+    Filter,
+    ShowErrors,
+    ReloadConfig,
+    Help,
+    Back,
+    Quit,
+}
+
+/// Every action with its config name, help text and default keys, in help order.
+pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
+    (Action::Down, "down", "Move down", &["j", "Down"]),
+    (Action::Up, "up", "Move up", &["k", "Up"]),
+    (Action::Top, "top", "Go to the top", &["g", "Home"]),
+    (Action::Bottom, "bottom", "Go to the bottom", &["G", "End"]),
+    (Action::PageDown, "page_down", "Page down", &["PageDown", "Ctrl-d"]),
+    (Action::PageUp, "page_up", "Page up", &["PageUp", "Ctrl-u"]),
+    (Action::NextPane, "next_pane", "Next pane", &["Tab", "l", "Right"]),
+    (Action::PrevPane, "prev_pane", "Previous pane", &["Shift-Tab", "h", "Left"]),
+    (Action::Open, "open", "Open (again: full-screen reader)", &["Enter"]),
+    (Action::ToggleFullscreen, "toggle_fullscreen", "Full-screen reader on/off", &["z"]),
+    (Action::PageReader, "page_reader", "Page the article, then next unread", &["Space"]),
+    (Action::NextUnread, "next_unread", "Next unread article", &["n"]),
+    (Action::PrevUnread, "prev_unread", "Previous unread article", &["N"]),
+    (Action::ToggleRead, "toggle_read", "Toggle read", &["m"]),
+    (Action::MarkAllRead, "mark_all_read", "Mark feed or view read", &["A"]),
+    (Action::ToggleStar, "toggle_star", "Star or unstar", &["s"]),
+    (Action::Refresh, "refresh", "Refresh the selected feed", &["r"]),
+    (Action::RefreshAll, "refresh_all", "Refresh all feeds", &["R"]),
+    (Action::OpenInBrowser, "open_in_browser", "Open the article in the browser", &["o"]),
+    (Action::FollowLink, "follow_link", "Open link n (then a number; 1-9 directly)", &["f"]),
+    (Action::CopyUrl, "copy_url", "Copy the article URL", &["y"]),
+    (Action::Filter, "filter", "Filter the list by text", &["/"]),
+    (Action::ShowErrors, "show_errors", "List feed errors", &["e"]),
+    (Action::ReloadConfig, "reload_config", "Reload the config file", &["Ctrl-r"]),
+    (Action::Help, "help", "This help", &["?"]),
+    (Action::Back, "back", "Back; quit from the top", &["q", "Esc"]),
+    (Action::Quit, "quit", "Quit", &["Ctrl-c"]),
+];
+
+impl Action {
+    pub fn name(self) -> &'static str {
+        ACTIONS.iter().find(|a| a.0 == self).map(|a| a.1).unwrap_or("")
+    }
+    pub fn describe(self) -> &'static str {
+        ACTIONS.iter().find(|a| a.0 == self).map(|a| a.2).unwrap_or("")
+    }
+    pub fn from_name(name: &str) -> Option<Action> {
+        ACTIONS.iter().find(|a| a.1 == name).map(|a| a.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyName {
+    Char(char),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Up,
+    Down,
+    Left,
+    Right,
+    Home,
+    End,
+    PageUp,
+    PageDown,
+    Backspace,
+    Delete,
+    Insert,
+    F(u8),
+}
+
+/// A key with the modifiers that matter (Shift is part of the character itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeySpec {
+    pub key: KeyName,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+impl KeySpec {
+    /// Parses names like `j`, `G`, `Ctrl-d`, `Alt-x`, `Enter`, `Shift-Tab`, `F5`, `Space`.
+    pub fn parse(name: &str) -> Result<KeySpec, String> {
+        let (mut ctrl, mut alt, mut shift) = (false, false, false);
+        let mut rest = name;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if lower.starts_with("ctrl-") && rest.len() > 5 {
+                ctrl = true;
+                rest = &rest[5..];
+            } else if lower.starts_with("alt-") && rest.len() > 4 {
+                alt = true;
+                rest = &rest[4..];
+            } else if lower.starts_with("shift-") && rest.len() > 6 {
+                shift = true;
+                rest = &rest[6..];
+            } else {
+                break;
+            }
+        }
+        let unknown = || format!("unknown key {name:?} (try j, G, Ctrl-d, Enter, Shift-Tab, PageDown, F5)");
+        let key = match rest.to_ascii_lowercase().as_str() {
+            "enter" | "return" => KeyName::Enter,
+            "esc" | "escape" => KeyName::Esc,
+            "tab" if shift => KeyName::BackTab,
+            "tab" => KeyName::Tab,
+            "backtab" => KeyName::BackTab,
+            "space" => KeyName::Char(' '),
+            "up" => KeyName::Up,
+            "down" => KeyName::Down,
+            "left" => KeyName::Left,
+            "right" => KeyName::Right,
+            "home" => KeyName::Home,
+            "end" => KeyName::End,
+            "pageup" | "pgup" => KeyName::PageUp,
+            "pagedown" | "pgdn" => KeyName::PageDown,
+            "backspace" => KeyName::Backspace,
+            "delete" | "del" => KeyName::Delete,
+            "insert" => KeyName::Insert,
+            f if f.len() > 1 && f.starts_with('f') && f[1..].chars().all(|c| c.is_ascii_digit()) => {
+                match f[1..].parse::<u8>() {
+                    Ok(n @ 1..=12) => KeyName::F(n),
+                    _ => return Err(unknown()),
+                }
+            }
+            _ => {
+                let mut chars = rest.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) if !c.is_control() => {
+                        let c = if shift { c.to_ascii_uppercase() } else { c };
+                        // Ctrl-D and Ctrl-d are the same key to a terminal.
+                        KeyName::Char(if ctrl { c.to_ascii_lowercase() } else { c })
+                    }
+                    _ => return Err(unknown()),
+                }
+            }
+        };
+        Ok(KeySpec { key, ctrl, alt })
+    }
+
+    pub fn display(&self) -> String {
+        let base = match self.key {
+            KeyName::Char(' ') => "Space".to_string(),
+            KeyName::Char(c) => c.to_string(),
+            KeyName::BackTab => "Shift-Tab".into(),
+            KeyName::PageDown => "PgDn".into(),
+            KeyName::PageUp => "PgUp".into(),
+            KeyName::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        };
+        let mut s = String::new();
+        if self.ctrl {
+            s.push_str("Ctrl-");
+        }
+        if self.alt {
+            s.push_str("Alt-");
+        }
+        s + &base
+    }
+}
+
+/// Checks a `[keys]` entry: the action exists and every key name parses.
+pub fn validate_binding(action: &str, keys: &[String]) -> Result<(), String> {
+    if Action::from_name(action).is_none() {
+        let known: Vec<&str> = ACTIONS.iter().map(|a| a.1).collect();
+        return Err(format!("unknown action {action:?}; actions are: {}", known.join(", ")));
+    }
+    if keys.is_empty() {
+        return Err(format!("no keys given for {action}"));
+    }
+    keys.iter().try_for_each(|k| KeySpec::parse(k).map(|_| ()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_key_names() {
+        assert_eq!(KeySpec::parse("Ctrl-d").unwrap(), KeySpec { key: KeyName::Char('d'), ctrl: true, alt: false });
+        assert_eq!(KeySpec::parse("Shift-Tab").unwrap().key, KeyName::BackTab);
+        assert_eq!(KeySpec::parse("G").unwrap().key, KeyName::Char('G'));
+        assert_eq!(KeySpec::parse("F5").unwrap().key, KeyName::F(5));
+        assert!(KeySpec::parse("Hyper-x").is_err());
+        assert!(KeySpec::parse("F13").is_err());
+        assert!(KeySpec::parse("").is_err());
+    }
+
+    #[test]
+    fn validates_bindings() {
+        assert!(validate_binding("next_unread", &["n".into(), "Ctrl-n".into()]).is_ok());
+        assert!(validate_binding("fly", &["x".into()]).unwrap_err().contains("unknown action"));
+        assert!(validate_binding("quit", &["Meta-q".into()]).unwrap_err().contains("unknown key"));
+    }
+}
