@@ -94,6 +94,14 @@ pub enum Command {
     ImportOpml { file: PathBuf },
     /// Print the configured feeds as OPML 2.0
     ExportOpml,
+    /// Import newsboat's urls file, and the read marks of its cache
+    ImportNewsboat {
+        /// newsboat's urls file [default: ~/.newsboat/urls, else ~/.config/newsboat/urls]
+        urls: Option<PathBuf>,
+        /// newsboat's cache.db, whose read articles become read here too
+        #[arg(long, value_name = "CACHE_DB")]
+        cache: Option<PathBuf>,
+    },
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -134,8 +142,20 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
     if let Some(result) = run_static(&command) {
         return result;
     }
-    let config = load_config(paths)?.unwrap_or_default();
     let mut out = String::new();
+    // Imports create the config file; they read it themselves.
+    match command {
+        Command::ImportOpml { file } => {
+            cmd_import_opml(paths, &file, &mut out)?;
+            return print(&out);
+        }
+        Command::ImportNewsboat { urls, cache } => {
+            cmd_import_newsboat(paths, urls, cache.as_deref(), &mut out)?;
+            return print(&out);
+        }
+        _ => {}
+    }
+    let config = load_config(paths)?.unwrap_or_default();
     match command {
         Command::Refresh { json } => cmd_refresh(&config, paths, json, &mut out)?,
         Command::Feeds { json } => cmd_feeds(&config, paths, json, &mut out)?,
@@ -156,9 +176,15 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
             json,
             width,
         } => cmd_probe(&config, &target, json, width, &mut out)?,
-        Command::ImportOpml { file } => cmd_import_opml(paths, &file, &mut out)?,
+
         Command::ExportOpml => cmd_export_opml(&config, paths, &mut out)?,
-        Command::Completions { .. } | Command::Man => unreachable!("handled before the config is read"),
+
+        Command::Completions { .. }
+        | Command::Man
+        | Command::ImportOpml { .. }
+        | Command::ImportNewsboat { .. } => {
+            unreachable!("handled before the config is read")
+        }
     }
     print(&out)
 }
@@ -194,11 +220,19 @@ fn cmd_refresh(
         keep_days: config.general.keep_days,
     };
     let cancel = AtomicBool::new(false);
+    tracing::info!(feeds = targets.len(), "refresh started");
     let summary = refresh::refresh(&mut store, &fetcher, targets, &opts, &cancel, |done, _| {
         if let FeedResult::Failed(e) = &done.result {
+            tracing::warn!(url = %done.url, "feed failed: {e}");
             eprintln!("bulletin: {}: {e}", done.url);
         }
     });
+    tracing::info!(
+        ok = summary.ok,
+        failed = summary.failed,
+        new = summary.new_items,
+        "refresh finished"
+    );
     if json {
         out.push_str(&serde_json::to_string(&summary)?);
         out.push('\n');
@@ -471,6 +505,62 @@ fn cmd_import_opml(
         paths.config_file.display(),
         report.skipped.len()
     ));
+    Ok(())
+}
+
+fn newsboat_urls_default() -> Option<PathBuf> {
+    let home = directories::BaseDirs::new()?.home_dir().to_path_buf();
+    [
+        home.join(".newsboat/urls"),
+        home.join(".config/newsboat/urls"),
+    ]
+    .into_iter()
+    .find(|p| p.exists())
+}
+
+fn cmd_import_newsboat(
+    paths: &AppPaths,
+    urls: Option<PathBuf>,
+    cache: Option<&std::path::Path>,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let urls = urls
+        .or_else(newsboat_urls_default)
+        .context("no newsboat urls file found: give its path")?;
+    let text = std::fs::read_to_string(&urls)
+        .with_context(|| format!("{}: cannot read", urls.display()))?;
+    let (feeds, skipped) = crate::newsboat::parse_urls(&text);
+    for s in &skipped {
+        eprintln!(
+            "bulletin: {}:{}: skipped {}: {}",
+            urls.display(),
+            s.line,
+            s.text,
+            s.why
+        );
+    }
+    let report = crate::opml::append_to_config(&paths.config_file, &feeds)?;
+    for (url, why) in &report.skipped {
+        eprintln!("bulletin: skipped {url}: {why}");
+    }
+    out.push_str(&format!(
+        "Imported {} feeds into {} ({} skipped)\n",
+        report.added.len(),
+        paths.config_file.display(),
+        report.skipped.len() + skipped.len()
+    ));
+    if let Some(cache) = cache {
+        let marks = crate::newsboat::read_marks(cache)?;
+        let mut store = open_store(paths)?;
+        let config = Config::load(&paths.config_file)?;
+        store.sync_feeds(&config.feeds)?;
+        let now = store.import_read_marks(&marks)?;
+        out.push_str(&format!(
+            "Read marks: {} from newsboat ({} on cached articles now, the rest as they arrive)\n",
+            marks.len(),
+            now
+        ));
+    }
     Ok(())
 }
 

@@ -13,11 +13,8 @@ pub const DEFAULT_USER_AGENT: &str = concat!("bulletin/", env!("CARGO_PKG_VERSIO
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{path}: cannot read: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("{path}: cannot read: {reason}")]
+    Read { path: String, reason: String },
     #[error("{path}:{line}:{column}: {message}")]
     Invalid {
         path: String,
@@ -131,8 +128,22 @@ pub enum Color {
 }
 
 const COLOR_NAMES: [&str; 16] = [
-    "black", "red", "green", "yellow", "blue", "magenta", "cyan", "gray", "darkgray", "lightred",
-    "lightgreen", "lightyellow", "lightblue", "lightmagenta", "lightcyan", "white",
+    "black",
+    "red",
+    "green",
+    "yellow",
+    "blue",
+    "magenta",
+    "cyan",
+    "gray",
+    "darkgray",
+    "lightred",
+    "lightgreen",
+    "lightyellow",
+    "lightblue",
+    "lightmagenta",
+    "lightcyan",
+    "white",
 ];
 
 impl Color {
@@ -147,12 +158,20 @@ impl Color {
                 return Ok(Color::Rgb(byte(0), byte(2), byte(4)));
             }
         }
-        let lower = if lower == "grey" { "gray".to_string() } else { lower.replace("grey", "gray") };
+        let lower = if lower == "grey" {
+            "gray".to_string()
+        } else {
+            lower.replace("grey", "gray")
+        };
         COLOR_NAMES
             .iter()
             .position(|n| *n == lower)
             .map(|i| Color::Indexed(i as u8))
-            .ok_or_else(|| format!("unknown colour {s:?}: use a name such as red, lightblue, darkgray, or #rrggbb"))
+            .ok_or_else(|| {
+                format!(
+                    "unknown colour {s:?}: use a name such as red, lightblue, darkgray, or #rrggbb"
+                )
+            })
     }
 }
 
@@ -180,9 +199,9 @@ struct RawFeed {
 
 impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
             path: path.display().to_string(),
-            source,
+            reason: e.to_string(),
         })?;
         Config::parse(&text, path)
     }
@@ -376,12 +395,24 @@ mod tests {
         assert_eq!(cfg.theme.preset, Preset::Light);
         assert_eq!(cfg.theme.colors, vec![(Role::Link, Color::Rgb(0, 0, 255))]);
         let msg = parse("[keys]\nfly = \"x\"\n").unwrap_err().to_string();
-        assert!(msg.contains(":2:") && msg.contains("unknown action"), "{msg}");
-        let msg = parse("[keys]\nquit = [\"q\", \"Hyper-q\"]\n").unwrap_err().to_string();
+        assert!(
+            msg.contains(":2:") && msg.contains("unknown action"),
+            "{msg}"
+        );
+        let msg = parse("[keys]\nquit = [\"q\", \"Hyper-q\"]\n")
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains(":2:") && msg.contains("unknown key"), "{msg}");
-        let msg = parse("[theme]\n\nborder = \"chartreuse\"\n").unwrap_err().to_string();
-        assert!(msg.contains(":3:") && msg.contains("unknown colour"), "{msg}");
-        let msg = parse("[theme]\npreset = \"neon\"\n").unwrap_err().to_string();
+        let msg = parse("[theme]\n\nborder = \"chartreuse\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains(":3:") && msg.contains("unknown colour"),
+            "{msg}"
+        );
+        let msg = parse("[theme]\npreset = \"neon\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains(":2:"), "{msg}");
     }
 

@@ -38,37 +38,125 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
     (Action::Up, "up", "Move up", &["k", "Up"]),
     (Action::Top, "top", "Go to the top", &["g", "Home"]),
     (Action::Bottom, "bottom", "Go to the bottom", &["G", "End"]),
-    (Action::PageDown, "page_down", "Page down", &["PageDown", "Ctrl-d"]),
+    (
+        Action::PageDown,
+        "page_down",
+        "Page down",
+        &["PageDown", "Ctrl-d"],
+    ),
     (Action::PageUp, "page_up", "Page up", &["PageUp", "Ctrl-u"]),
-    (Action::NextPane, "next_pane", "Next pane", &["Tab", "l", "Right"]),
-    (Action::PrevPane, "prev_pane", "Previous pane", &["Shift-Tab", "h", "Left"]),
-    (Action::Open, "open", "Open (again: full-screen reader)", &["Enter"]),
-    (Action::ToggleFullscreen, "toggle_fullscreen", "Full-screen reader on/off", &["z"]),
-    (Action::PageReader, "page_reader", "Page the article, then next unread", &["Space"]),
-    (Action::NextUnread, "next_unread", "Next unread article", &["n"]),
-    (Action::PrevUnread, "prev_unread", "Previous unread article", &["N"]),
+    (
+        Action::NextPane,
+        "next_pane",
+        "Next pane",
+        &["Tab", "l", "Right"],
+    ),
+    (
+        Action::PrevPane,
+        "prev_pane",
+        "Previous pane",
+        &["Shift-Tab", "h", "Left"],
+    ),
+    (
+        Action::Open,
+        "open",
+        "Open (again: full-screen reader)",
+        &["Enter"],
+    ),
+    (
+        Action::ToggleFullscreen,
+        "toggle_fullscreen",
+        "Full-screen reader on/off",
+        &["z"],
+    ),
+    (
+        Action::PageReader,
+        "page_reader",
+        "Page the article, then next unread",
+        &["Space"],
+    ),
+    (
+        Action::NextUnread,
+        "next_unread",
+        "Next unread article",
+        &["n"],
+    ),
+    (
+        Action::PrevUnread,
+        "prev_unread",
+        "Previous unread article",
+        &["N"],
+    ),
     (Action::ToggleRead, "toggle_read", "Toggle read", &["m"]),
-    (Action::MarkAllRead, "mark_all_read", "Mark feed or view read", &["A"]),
+    (
+        Action::MarkAllRead,
+        "mark_all_read",
+        "Mark feed or view read",
+        &["A"],
+    ),
     (Action::ToggleStar, "toggle_star", "Star or unstar", &["s"]),
-    (Action::Refresh, "refresh", "Refresh the selected feed", &["r"]),
-    (Action::RefreshAll, "refresh_all", "Refresh all feeds", &["R"]),
-    (Action::OpenInBrowser, "open_in_browser", "Open the article in the browser", &["o"]),
-    (Action::FollowLink, "follow_link", "Open link n (then a number; 1-9 directly)", &["f"]),
+    (
+        Action::Refresh,
+        "refresh",
+        "Refresh the selected feed",
+        &["r"],
+    ),
+    (
+        Action::RefreshAll,
+        "refresh_all",
+        "Refresh all feeds",
+        &["R"],
+    ),
+    (
+        Action::OpenInBrowser,
+        "open_in_browser",
+        "Open the article in the browser",
+        &["o"],
+    ),
+    (
+        Action::FollowLink,
+        "follow_link",
+        "Open link n (then a number; 1-9 directly)",
+        &["f"],
+    ),
     (Action::CopyUrl, "copy_url", "Copy the article URL", &["y"]),
     (Action::Filter, "filter", "Filter the list by text", &["/"]),
-    (Action::ShowErrors, "show_errors", "List feed errors", &["e"]),
-    (Action::ReloadConfig, "reload_config", "Reload the config file", &["Ctrl-r"]),
+    (
+        Action::ShowErrors,
+        "show_errors",
+        "List feed errors",
+        &["e"],
+    ),
+    (
+        Action::ReloadConfig,
+        "reload_config",
+        "Reload the config file",
+        &["Ctrl-r"],
+    ),
     (Action::Help, "help", "This help", &["?"]),
-    (Action::Back, "back", "Back; quit from the top", &["q", "Esc"]),
+    (
+        Action::Back,
+        "back",
+        "Back; quit from the top",
+        &["q", "Esc"],
+    ),
     (Action::Quit, "quit", "Quit", &["Ctrl-c"]),
 ];
 
 impl Action {
     pub fn name(self) -> &'static str {
-        ACTIONS.iter().find(|a| a.0 == self).map(|a| a.1).unwrap_or("")
+        ACTIONS
+            .iter()
+            .find(|a| a.0 == self)
+            .map(|a| a.1)
+            .unwrap_or("")
     }
     pub fn describe(self) -> &'static str {
-        ACTIONS.iter().find(|a| a.0 == self).map(|a| a.2).unwrap_or("")
+        ACTIONS
+            .iter()
+            .find(|a| a.0 == self)
+            .map(|a| a.2)
+            .unwrap_or("")
     }
     pub fn from_name(name: &str) -> Option<Action> {
         ACTIONS.iter().find(|a| a.1 == name).map(|a| a.0)
@@ -124,7 +212,8 @@ impl KeySpec {
                 break;
             }
         }
-        let unknown = || format!("unknown key {name:?} (try j, G, Ctrl-d, Enter, Shift-Tab, PageDown, F5)");
+        let unknown =
+            || format!("unknown key {name:?} (try j, G, Ctrl-d, Enter, Shift-Tab, PageDown, F5)");
         let key = match rest.to_ascii_lowercase().as_str() {
             "enter" | "return" => KeyName::Enter,
             "esc" | "escape" => KeyName::Esc,
@@ -143,7 +232,10 @@ impl KeySpec {
             "backspace" => KeyName::Backspace,
             "delete" | "del" => KeyName::Delete,
             "insert" => KeyName::Insert,
-            f if f.len() > 1 && f.starts_with('f') && f[1..].chars().all(|c| c.is_ascii_digit()) => {
+            f if f.len() > 1
+                && f.starts_with('f')
+                && f[1..].chars().all(|c| c.is_ascii_digit()) =>
+            {
                 match f[1..].parse::<u8>() {
                     Ok(n @ 1..=12) => KeyName::F(n),
                     _ => return Err(unknown()),
@@ -189,7 +281,10 @@ impl KeySpec {
 pub fn validate_binding(action: &str, keys: &[String]) -> Result<(), String> {
     if Action::from_name(action).is_none() {
         let known: Vec<&str> = ACTIONS.iter().map(|a| a.1).collect();
-        return Err(format!("unknown action {action:?}; actions are: {}", known.join(", ")));
+        return Err(format!(
+            "unknown action {action:?}; actions are: {}",
+            known.join(", ")
+        ));
     }
     if keys.is_empty() {
         return Err(format!("no keys given for {action}"));
@@ -203,7 +298,14 @@ mod tests {
 
     #[test]
     fn parses_key_names() {
-        assert_eq!(KeySpec::parse("Ctrl-d").unwrap(), KeySpec { key: KeyName::Char('d'), ctrl: true, alt: false });
+        assert_eq!(
+            KeySpec::parse("Ctrl-d").unwrap(),
+            KeySpec {
+                key: KeyName::Char('d'),
+                ctrl: true,
+                alt: false
+            }
+        );
         assert_eq!(KeySpec::parse("Shift-Tab").unwrap().key, KeyName::BackTab);
         assert_eq!(KeySpec::parse("G").unwrap().key, KeyName::Char('G'));
         assert_eq!(KeySpec::parse("F5").unwrap().key, KeyName::F(5));
@@ -215,7 +317,11 @@ mod tests {
     #[test]
     fn validates_bindings() {
         assert!(validate_binding("next_unread", &["n".into(), "Ctrl-n".into()]).is_ok());
-        assert!(validate_binding("fly", &["x".into()]).unwrap_err().contains("unknown action"));
-        assert!(validate_binding("quit", &["Meta-q".into()]).unwrap_err().contains("unknown key"));
+        assert!(validate_binding("fly", &["x".into()])
+            .unwrap_err()
+            .contains("unknown action"));
+        assert!(validate_binding("quit", &["Meta-q".into()])
+            .unwrap_err()
+            .contains("unknown key"));
     }
 }

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod fetch;
 pub mod keys;
 pub mod model;
+pub mod newsboat;
 pub mod opml;
 pub mod parse;
 pub mod paths;

@@ -38,7 +38,11 @@ fn main() {
 fn init_log(paths: &AppPaths, level: tracing::Level) -> Option<std::path::PathBuf> {
     let path = paths.log_file();
     std::fs::create_dir_all(path.parent()?).ok()?;
-    let file = std::fs::OpenOptions::new().create(true).append(true).open(&path).ok()?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .ok()?;
     tracing_subscriber::fmt()
         .with_writer(Mutex::new(file))
         .with_ansi(false)

@@ -4,16 +4,16 @@ use crate::config::{canonical_url, Config, FeedSpec};
 use std::collections::HashSet;
 use std::path::Path;
 
-/// A feed found in an OPML file.
+/// A feed found in an OPML or newsboat urls file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpmlFeed {
+pub struct ImportedFeed {
     pub url: String,
     pub name: Option<String>,
     pub tags: Vec<String>,
 }
 
 /// Reads the feeds of an OPML document; nested outlines (folders) become tags.
-pub fn parse(text: &str, path: &Path) -> anyhow::Result<Vec<OpmlFeed>> {
+pub fn parse(text: &str, path: &Path) -> anyhow::Result<Vec<ImportedFeed>> {
     let doc = roxmltree::Document::parse(text).map_err(|e| {
         let pos = e.pos();
         anyhow::anyhow!(
@@ -33,7 +33,7 @@ pub fn parse(text: &str, path: &Path) -> anyhow::Result<Vec<OpmlFeed>> {
     Ok(feeds)
 }
 
-fn collect(node: roxmltree::Node, folders: &mut Vec<String>, out: &mut Vec<OpmlFeed>) {
+fn collect(node: roxmltree::Node, folders: &mut Vec<String>, out: &mut Vec<ImportedFeed>) {
     for outline in node.children().filter(|n| n.has_tag_name("outline")) {
         let label = outline
             .attribute("title")
@@ -51,7 +51,7 @@ fn collect(node: roxmltree::Node, folders: &mut Vec<String>, out: &mut Vec<OpmlF
                     tags.push(cat.to_string());
                 }
             }
-            out.push(OpmlFeed {
+            out.push(ImportedFeed {
                 url: url.trim().to_string(),
                 name: label,
                 tags,
@@ -78,7 +78,10 @@ pub struct ImportReport {
 
 /// Appends `feeds` to the config file as `[[feed]]` tables, creating the file if needed and
 /// keeping its comments and layout. Feeds already there are skipped and reported.
-pub fn append_to_config(config_path: &Path, feeds: &[OpmlFeed]) -> anyhow::Result<ImportReport> {
+pub fn append_to_config(
+    config_path: &Path,
+    feeds: &[ImportedFeed],
+) -> anyhow::Result<ImportReport> {
     let text = match std::fs::read_to_string(config_path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),

@@ -225,7 +225,7 @@ fn probe_json_has_the_exact_shape() {
         serde_json::json!([{"url": "https://atom.example/a.mp3", "type": "audio/mpeg", "length": 1234}])
     );
     // Probe never touched a cache.
-    assert!(!env.data_dir().exists());
+    assert!(!env.data_dir().join("cache.db").exists());
 }
 
 #[test]
@@ -325,4 +325,20 @@ fn refresh_with_a_bad_cache_fails_in_one_line_and_keeps_the_file() {
         std::fs::read(&db).unwrap(),
         b"this is not sqlite, it is someone's notes"
     );
+}
+
+#[test]
+fn completions_and_man_page() {
+    let env = Env::new("");
+    for shell in ["bash", "zsh", "fish"] {
+        let script = env.ok(&["completions", shell]);
+        assert!(
+            script.contains("refresh") && script.contains("import-opml"),
+            "{shell}"
+        );
+    }
+    let man = env.ok(&["man"]);
+    assert!(man.contains(".TH bulletin 1"));
+    assert!(man.contains("export\\-opml") || man.contains("export-opml"));
+    assert!(!env.run(&["completions", "tcsh"]).status.success());
 }

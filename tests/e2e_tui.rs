@@ -238,3 +238,73 @@ fn a_broken_cache_is_moved_aside_only_when_the_user_says_so() {
         "my precious notes"
     );
 }
+
+#[test]
+fn keymap_from_config_reload_on_key_and_sighup_and_a_log() {
+    let server = Server::start();
+    for name in ["one", "two", "three"] {
+        server.fixed(
+            &format!("/{name}"),
+            "application/rss+xml",
+            feeds::rss(name, 1, 1),
+        );
+    }
+    let feed = |name: &str, title: &str| {
+        format!(
+            "\n[[feed]]\nurl = \"{}\"\nname = \"{title}\"\n",
+            server.url(&format!("/{name}"))
+        )
+    };
+    let head =
+        "[general]\nrefresh_on_startup = true\n\n[keys]\nnext_unread = [\"x\", \"Ctrl-n\"]\n";
+    let env = Env::new(&format!("{head}{}", feed("one", "First feed")));
+    let tmux = Tmux::new(env.path());
+    tmux.start(&env);
+    tmux.wait_for("First feed");
+    tmux.keys(&["?"]);
+    let help = tmux.wait_for("Keys (? or q closes)");
+    assert!(
+        help.contains("x, Ctrl-n") && help.contains("Next unread article"),
+        "{help}"
+    );
+    tmux.keys(&["q"]);
+
+    env.write_config(&format!(
+        "{head}{}{}",
+        feed("one", "First feed"),
+        feed("two", "Second feed")
+    ));
+    tmux.keys(&["C-r"]);
+    tmux.wait_for("Config reloaded: 2 feeds");
+    tmux.wait_for("Second feed");
+
+    env.write_config(&format!(
+        "{head}{}{}{}",
+        feed("one", "First feed"),
+        feed("two", "Second feed"),
+        feed("three", "Third feed")
+    ));
+    let pid = String::from_utf8_lossy(
+        &tmux
+            .cmd(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"])
+            .stdout,
+    )
+    .trim()
+    .to_string();
+    let killed = Command::new("kill").args(["-HUP", &pid]).status().unwrap();
+    assert!(killed.success());
+    tmux.wait_for("Third feed");
+
+    env.write_config("[general]\nbogus = 1\n");
+    tmux.keys(&["C-r"]);
+    let screen = tmux.wait_for("Config not reloaded");
+    assert!(
+        screen.contains("Third feed"),
+        "the old config stays in force: {screen}"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_exit();
+    let log = std::fs::read_to_string(env.data_dir().join("bulletin.log")).unwrap();
+    assert!(log.contains("config reloaded"), "{log}");
+    assert!(log.contains("refresh finished"), "{log}");
+}

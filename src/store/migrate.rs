@@ -61,6 +61,16 @@ const MIGRATIONS: &[&str] = &[
     END;
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     "#,
+    // 2: read marks brought over from newsboat, applied to items as they arrive.
+    r#"
+    CREATE TABLE imported_read (
+        feed_url TEXT NOT NULL,
+        guid TEXT,
+        link TEXT
+    );
+    CREATE INDEX imported_read_by_guid ON imported_read (feed_url, guid);
+    CREATE INDEX imported_read_by_link ON imported_read (feed_url, link);
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -84,6 +84,9 @@ pub struct ApplyStats {
     pub dropped: usize,
 }
 
+/// A read mark from another reader: feed URL, item guid, item link.
+pub type ReadMark = (String, Option<String>, Option<String>);
+
 /// A failed fetch, as recorded on the feed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure<'a> {
@@ -229,6 +232,9 @@ impl Store {
             tx.query_row("SELECT total FROM feeds WHERE id = ?1", [id.0], |r| {
                 r.get(0)
             })?;
+        // New rows get ids above this one: how the newsboat marks below find them.
+        let max_id_before: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))?;
         tx.execute(
             "UPDATE feeds SET title = ?2, site_link = ?3, description = ?4, etag = ?5,
                  last_modified = ?6, last_attempt = ?7, last_success = ?7, http_status = ?8,
@@ -283,6 +289,14 @@ impl Store {
                 ])?;
             }
         }
+        // Items new to us that were read in newsboat arrive read.
+        tx.execute(
+            "UPDATE items SET is_read = 1
+             WHERE feed_id = ?1 AND id > ?2 AND is_read = 0 AND (
+                 guid IN (SELECT guid FROM imported_read WHERE feed_url = ?3)
+                 OR link IN (SELECT link FROM imported_read WHERE feed_url = ?3))",
+            params![id.0, max_id_before, feed_url(&tx, id)?],
+        )?;
         let total_after: i64 =
             tx.query_row("SELECT total FROM feeds WHERE id = ?1", [id.0], |r| {
                 r.get(0)
@@ -516,6 +530,32 @@ impl Store {
         Ok(())
     }
 
+    /// Remembers read marks from another reader (feed URL, guid, link) and applies them to
+    /// the items already cached; later refreshes apply them to items as they arrive.
+    /// Returns how many cached items were marked read now.
+    pub fn import_read_marks(&mut self, marks: &[ReadMark]) -> Result<usize> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut marked = 0;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO imported_read (feed_url, guid, link) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut mark = tx.prepare_cached(
+                "UPDATE items SET is_read = 1
+                 WHERE is_read = 0 AND feed_id = (SELECT id FROM feeds WHERE url = ?1)
+                   AND (guid = ?2 OR link = ?3)",
+            )?;
+            for (feed, guid, link) in marks {
+                insert.execute(params![feed, guid, link])?;
+                marked += mark.execute(params![feed, guid, link])?;
+            }
+        }
+        tx.commit()?;
+        Ok(marked)
+    }
+
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
@@ -531,6 +571,10 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+fn feed_url(tx: &rusqlite::Transaction, id: FeedId) -> Result<String> {
+    Ok(tx.query_row("SELECT url FROM feeds WHERE id = ?1", [id.0], |r| r.get(0))?)
 }
 
 /// Read, unstarred items older than the cutoff that the feed no longer lists.

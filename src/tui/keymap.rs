@@ -50,7 +50,10 @@ impl Default for Keymap {
         let keys = ACTIONS
             .iter()
             .map(|(action, _, _, defaults)| {
-                let specs = defaults.iter().filter_map(|k| KeySpec::parse(k).ok()).collect();
+                let specs = defaults
+                    .iter()
+                    .filter_map(|k| KeySpec::parse(k).ok())
+                    .collect();
                 (*action, specs)
             })
             .collect();
@@ -74,7 +77,8 @@ impl Keymap {
         let mut keys = Keymap::default().keys;
         for (name, key_names) in overrides {
             crate::keys::validate_binding(name, key_names)?;
-            let action = Action::from_name(name).ok_or_else(|| format!("unknown action {name:?}"))?;
+            let action =
+                Action::from_name(name).ok_or_else(|| format!("unknown action {name:?}"))?;
             let specs = key_names
                 .iter()
                 .map(|k| KeySpec::parse(k))
@@ -100,7 +104,11 @@ impl Keymap {
             .iter()
             .map(|(action, specs)| {
                 let keys: Vec<String> = specs.iter().map(KeySpec::display).collect();
-                let keys = if keys.is_empty() { "(unbound)".to_string() } else { keys.join(", ") };
+                let keys = if keys.is_empty() {
+                    "(unbound)".to_string()
+                } else {
+                    keys.join(", ")
+                };
                 (keys, action.describe())
             })
             .collect()
@@ -123,7 +131,9 @@ mod tests {
 
     #[test]
     fn overrides_replace_and_steal_keys() {
-        let km = Keymap::with_overrides(&[("next_unread".into(), vec!["j".into(), "Ctrl-n".into()])]).unwrap();
+        let km =
+            Keymap::with_overrides(&[("next_unread".into(), vec!["j".into(), "Ctrl-n".into()])])
+                .unwrap();
         let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
         assert_eq!(km.resolve(&j), Some(Action::NextUnread));
         let ctrl_n = KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL);
@@ -131,7 +141,11 @@ mod tests {
         let n = KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE);
         assert_eq!(km.resolve(&n), None);
         let down = KeyEvent::new(KeyCode::Down, KeyModifiers::NONE);
-        assert_eq!(km.resolve(&down), Some(Action::Down), "the other default key stays");
+        assert_eq!(
+            km.resolve(&down),
+            Some(Action::Down),
+            "the other default key stays"
+        );
         assert!(Keymap::with_overrides(&[("fly".into(), vec!["x".into()])]).is_err());
     }
 

@@ -67,7 +67,9 @@ impl Theme {
             border: Style::new().fg(Color::Gray),
             border_focus: Style::new().fg(Color::Blue),
             header: Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD),
-            link: Style::new().fg(Color::Blue).add_modifier(Modifier::UNDERLINED),
+            link: Style::new()
+                .fg(Color::Blue)
+                .add_modifier(Modifier::UNDERLINED),
             code: Style::new().fg(Color::Green),
             ..Theme::new(false)
         }
@@ -170,7 +172,10 @@ mod tests {
     fn config_colours_apply_and_no_color_wins() {
         let config = ThemeConfig {
             preset: Preset::Light,
-            colors: vec![(Role::Link, ColorSpec::Rgb(1, 2, 3)), (Role::Error, ColorSpec::Indexed(1))],
+            colors: vec![
+                (Role::Link, ColorSpec::Rgb(1, 2, 3)),
+                (Role::Error, ColorSpec::Indexed(1)),
+            ],
         };
         let t = Theme::from_config(&config, false);
         assert_eq!(t.link.fg, Some(Color::Rgb(1, 2, 3)));

@@ -437,7 +437,10 @@ fn draw_errors(f: &mut Frame, m: &Model, theme: &Theme) {
     }
     if let Some(log) = &m.log_path {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(format!("Details are in the log: {log}"), theme.dim));
+        lines.push(Line::styled(
+            format!("Details are in the log: {log}"),
+            theme.dim,
+        ));
     }
     let area = centered(
         screen,

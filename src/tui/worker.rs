@@ -51,7 +51,13 @@ pub fn store_thread(
     }
     for cmd in rx {
         if cmd == Cmd::ReloadConfig {
-            reload(&mut store, &mut config, config_path.as_deref(), &tx, &mut names);
+            reload(
+                &mut store,
+                &mut config,
+                config_path.as_deref(),
+                &tx,
+                &mut names,
+            );
             continue;
         }
         let result = handle(&mut store, &config, &tx, &mut names, cmd);
@@ -160,7 +166,11 @@ fn handle(
                 &item.map(|i| i.0.to_string()).unwrap_or_default(),
             )?;
         }
-        Cmd::Refresh(_) | Cmd::OpenUrl(_) | Cmd::CopyToClipboard(_) | Cmd::ReloadConfig | Cmd::UseConfig(_) => {}
+        Cmd::Refresh(_)
+        | Cmd::OpenUrl(_)
+        | Cmd::CopyToClipboard(_)
+        | Cmd::ReloadConfig
+        | Cmd::UseConfig(_) => {}
     }
     Ok(())
 }
@@ -275,7 +285,12 @@ fn run_refresh(
     if cancel.load(Ordering::Relaxed) {
         return false;
     }
-    tracing::info!(ok = summary.ok, failed = summary.failed, new = summary.new_items, "refresh finished");
+    tracing::info!(
+        ok = summary.ok,
+        failed = summary.failed,
+        new = summary.new_items,
+        "refresh finished"
+    );
     tx.send(Msg::RefreshFinished {
         summary,
         at: chrono::Utc::now(),
