@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# compare.sh - bulletin against newsboat, side by side in one run, on 127.0.0.1 only.
+#
+#   bench/compare.sh                 # builds the release binary, runs everything
+#   N=200 BIG_M=50 RUNS=2 bench/compare.sh   # a quick look
+#
+# It generates the corpora (N feeds x M items, and N x BIG_M for the big cache), serves
+# them with a private nginx on 127.0.0.1, and times, alternating the two readers:
+#   cold   refresh of N feeds into an empty cache
+#   warm   refresh when every feed answers 304
+#   load   `bulletin feeds --json` vs `newsboat -x print-unread` on the big cache
+#   ff     TUI first frame (feed list visible) on the big cache, and its peak RSS
+# then prints medians [min-max] and ratios. Without newsboat it measures bulletin alone.
+# Needs: python3, nginx, tmux (newsboat optional). Scratch goes to $BENCH_WORK.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+WORK=${BENCH_WORK:-${TMPDIR:-/tmp}/bulletin-bench}
+N=${N:-1000}; M=${M:-50}; BIG_M=${BIG_M:-200}
+RUNS=${RUNS:-3}; RUNS_SLOW=${RUNS_SLOW:-1}
+PORT=${PORT:-8781}; PORT_BIG=${PORT_BIG:-8782}
+NB_THREADS=${NB_THREADS:-16}
+SEED=${SEED:-42}
+
+for tool in python3 nginx tmux; do
+    command -v "$tool" >/dev/null || { echo "compare.sh: $tool is needed (apt-get install $tool)" >&2; exit 3; }
+done
+HAVE_NB=0; command -v newsboat >/dev/null && HAVE_NB=1
+BIN=${BULLETIN:-$ROOT/target/release/bulletin}
+if [[ -z ${BULLETIN:-} ]]; then (cd "$ROOT" && cargo build --release --quiet); fi
+
+mkdir -p "$WORK"
+OUT=$WORK/run-$(date +%Y%m%d-%H%M%S); mkdir -p "$OUT"
+RES=$OUT/results.jsonl
+log() { printf '== %s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+corpus() { # DIR FEEDS ITEMS PORT
+    if [[ -f $1/manifest.json ]] && grep -q "\"feeds\": $2, \"items\": $3, \"port\": $4" "$1/manifest.json"; then return; fi
+    log "generating $2 feeds x $3 items in $1"
+    rm -rf "$1"; python3 "$HERE/gen_corpus.py" -n "$2" -m "$3" -p "$4" -s "$SEED" -o "$1"
+}
+C=$WORK/corpus-$N-$M; CB=$WORK/corpus-$N-$BIG_M
+corpus "$C" "$N" "$M" "$PORT"
+corpus "$CB" "$N" "$BIG_M" "$PORT_BIG"
+"$HERE/serve.sh" start "$C" "$PORT"; "$HERE/serve.sh" start "$CB" "$PORT_BIG"
+trap '"$HERE/serve.sh" stop "$PORT"; "$HERE/serve.sh" stop "$PORT_BIG"' EXIT
+
+{
+    echo "machine: $(uname -srm), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); load $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "bulletin: $("$BIN" --version)"
+    [[ $HAVE_NB == 1 ]] && echo "newsboat: $(newsboat -v | head -1), reload-threads $NB_THREADS"
+    echo "corpus: $N feeds x $M items; big cache $N x $BIG_M; runs $RUNS (slow newsboat steps $RUNS_SLOW)"
+} | tee "$OUT/env.txt" >&2
+
+NBCONF=$OUT/newsboat.conf; printf 'reload-threads %s\n' "$NB_THREADS" >"$NBCONF"
+D=$OUT/bulletin; NB=$OUT/newsboat.db
+contenders=()
+bu() { contenders+=(--name bulletin); [[ -n $1 ]] && contenders+=(--prep "$1"); contenders+=(--cmd "$2"); }
+nb() { [[ $HAVE_NB == 1 ]] || return 0; contenders+=(--name newsboat); [[ -n $1 ]] && contenders+=(--prep "$1"); contenders+=(--cmd "$2"); }
+measure() { python3 "$HERE/measure.py" --out "$RES" "$@" "${contenders[@]}"; contenders=(); }
+
+log "cold refresh"
+bu "rm -rf '$D'" "'$BIN' --config '$C/bulletin.toml' --data-dir '$D' refresh"
+nb "rm -f '$NB' '$NB.lock'" "newsboat -u '$C/urls' -c '$NB' -C '$NBCONF' -x reload"
+measure --tag cold --runs "$RUNS"
+
+log "warm refresh (all 304)"
+# newsboat keeps validators only from its second reload on: prime both readers twice.
+"$BIN" --config "$C/bulletin.toml" --data-dir "$D" refresh >/dev/null
+if [[ $HAVE_NB == 1 ]]; then for _ in 1 2; do newsboat -u "$C/urls" -c "$NB" -C "$NBCONF" -x reload >/dev/null; done; fi
+bu "" "'$BIN' --config '$C/bulletin.toml' --data-dir '$D' refresh"
+nb "rm -f '$NB.lock'" "newsboat -u '$C/urls' -c '$NB' -C '$NBCONF' -x reload"
+measure --tag warm --runs "$RUNS"
+
+log "big cache"
+DB=$WORK/bulletin-big-$N-$BIG_M
+if [[ ! -s $DB/cache.db ]]; then
+    rm -rf "$DB"; "$BIN" --config "$CB/bulletin.toml" --data-dir "$DB" refresh >/dev/null
+fi
+NBB=$WORK/newsboat-big-$N-$BIG_M.db
+if [[ $HAVE_NB == 1 && ! -s $NBB ]]; then
+    head -n 2 "$CB/urls" >"$OUT/urls.template"
+    newsboat -u "$OUT/urls.template" -c "$OUT/template.db" -C /dev/null -x reload >/dev/null
+    python3 "$HERE/build_newsboat_cache.py" --corpus "$CB" --template "$OUT/template.db" --out "$NBB" >&2
+fi
+echo "big cache: bulletin $(du -sh "$DB/cache.db" | cut -f1), $("$BIN" --config "$CB/bulletin.toml" --data-dir "$DB" items | wc -l) items" | tee -a "$OUT/env.txt" >&2
+
+log "cache load"
+bu "" "'$BIN' --config '$CB/bulletin.toml' --data-dir '$DB' feeds --json"
+nb "rm -f '$NBB.lock'" "newsboat -u '$CB/urls' -c '$NBB' -C /dev/null -x print-unread"
+measure --tag load --runs "$RUNS_SLOW"
+
+log "first frame"
+MARK=$(head -n1 "$CB/titles.txt" | cut -f2)
+bu "" "'$BIN' --config '$CB/bulletin.toml' --data-dir '$DB'"
+nb "rm -f '$NBB.lock'" "newsboat -u '$CB/urls' -c '$NBB' -C /dev/null"
+measure --tag ff --runs "$RUNS_SLOW" --first-frame "$MARK"
+
+python3 "$HERE/report.py" "$RES" | tee "$OUT/report.md"
+echo "results in $OUT" >&2

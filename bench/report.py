@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Markdown table of medians [min-max] from measure.py's JSON lines, with the
+bulletin/newsboat ratio (below 1 means bulletin is faster or smaller)."""
+import json, statistics, sys
+
+TITLES = {
+    "cold": "cold refresh, {n} feeds x {m} items",
+    "warm": "warm refresh, all 304",
+    "load": "`feeds --json` vs `-x print-unread`, big cache",
+    "ff": "TUI first frame, big cache",
+}
+
+
+def fmt(xs, unit):
+    xs = [x for x in xs if x is not None]
+    if not xs:
+        return "-", None
+    med = statistics.median(xs)
+    if unit == "s":
+        return f"{med:.3f} s [{min(xs):.3f}-{max(xs):.3f}]", med
+    return f"{med / 1024:.0f} MiB", med
+
+
+def main():
+    rows = [json.loads(l) for l in open(sys.argv[1])]
+    tags = list(dict.fromkeys(r["tag"] for r in rows))
+    print("| measure | newsboat | bulletin | bulletin / newsboat |")
+    print("|---|---|---|---|")
+    for tag in tags:
+        for key, unit, label in (("wall", "s", ""), ("rss_kib", "KiB", " peak RSS")):
+            if key == "rss_kib" and not tag.startswith(("ff", "cold")):
+                continue
+            cells, meds = [], {}
+            for name in ("newsboat", "bulletin"):
+                xs = [r[key] for r in rows if r["tag"] == tag and r["name"] == name and r["ok"]]
+                cell, med = fmt(xs, unit)
+                cells.append(cell)
+                meds[name] = med
+            ratio = "-"
+            if meds["newsboat"] and meds["bulletin"]:
+                ratio = f"{meds['bulletin'] / meds['newsboat']:.4f} (1/{meds['newsboat'] / meds['bulletin']:.0f})"
+            print(f"| {tag}{label} | {cells[0]} | {cells[1]} | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()
