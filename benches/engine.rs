@@ -41,6 +41,7 @@ fn upsert(c: &mut Criterion) {
     let body = feed(200);
     let parsed =
         bulletin::parse::parse_feed(body.as_bytes(), None, "https://bench.example/feed").unwrap();
+    let parsed = bulletin::store::PreparedFeed::new(parsed);
     let spec = bulletin::config::FeedSpec {
         url: "https://bench.example/feed".into(),
         name: None,

@@ -51,7 +51,7 @@ fn answer(m: &mut Model, cmds: Vec<Cmd>) {
                 Msg::PageLoaded {
                     req,
                     page: p,
-                    total: ITEMS,
+                    total: None,
                     rows: page(p),
                 },
             )

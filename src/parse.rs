@@ -6,7 +6,7 @@
 //! and control characters in every text field.
 
 use crate::model::{Enclosure, ParsedFeed, ParsedItem};
-use crate::sanitize::{clean_line, clean_text};
+use crate::sanitize::clean_line;
 use chrono::{DateTime, Utc};
 use encoding_rs::Encoding;
 use feed_rs::model::{Entry, Feed, Text};
@@ -144,7 +144,7 @@ fn convert(feed: Feed, base_url: &str) -> ParsedFeed {
     }
 }
 
-fn convert_entry(entry: Entry, feed_base: Option<&Url>) -> ParsedItem {
+fn convert_entry(mut entry: Entry, feed_base: Option<&Url>) -> ParsedItem {
     // xml:base on the entry wins over the feed URL for its relative links.
     let entry_base = entry
         .base
@@ -163,14 +163,14 @@ fn convert_entry(entry: Entry, feed_base: Option<&Url>) -> ParsedItem {
         .iter()
         .filter_map(|p| p.name.as_deref().map(author_name))
         .find(|n| !n.is_empty());
-    let content_html = entry.content.as_ref().and_then(|c| {
-        let body = c.body.as_deref()?;
-        Some(as_html(body, c.content_type.as_ref()))
+    let content_html = entry.content.take().and_then(|c| {
+        let html = c.content_type.as_ref().contains("html") || c.content_type.as_ref().is_empty();
+        Some(as_html(c.body?, html))
     });
-    let summary_html = entry
-        .summary
-        .as_ref()
-        .map(|t| as_html(&t.content, t.content_type.as_ref()));
+    let summary_html = entry.summary.take().map(|t| {
+        let html = t.content_type.as_ref().contains("html");
+        as_html(t.content, html)
+    });
     let enclosures = enclosures(&entry, entry_base.as_ref());
     let mut item = ParsedItem {
         guid: clean_line(&entry.id),
@@ -263,10 +263,11 @@ fn text_to_line(text: &Text) -> String {
     clean_line(&decoded.replace('\u{a0}', " "))
 }
 
-/// Content as HTML: text/plain bodies are escaped and split into paragraphs.
-fn as_html(body: &str, mime: &str) -> String {
-    let body = clean_text(body);
-    if mime.contains("html") || mime.is_empty() {
+/// Content as HTML: text/plain bodies are escaped and split into paragraphs. Takes the
+/// body by value: clean HTML, the common case, is passed on without a copy.
+fn as_html(body: String, is_html: bool) -> String {
+    let body = crate::sanitize::clean_owned(body);
+    if is_html {
         return body;
     }
     body.split("\n\n")

@@ -6,9 +6,9 @@
 //! failure or a kill mid-refresh loses nothing already committed.
 
 use crate::fetch::{FetchOutcome, Fetcher};
-use crate::model::{FeedId, ParsedFeed};
+use crate::model::FeedId;
 use crate::parse::parse_feed;
-use crate::store::{Failure, FeedTarget, Store};
+use crate::store::{Failure, FeedTarget, PreparedFeed, Store};
 use chrono::{DateTime, Utc};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -63,7 +63,7 @@ pub struct Options {
 /// What a fetch thread hands to the writer.
 enum Work {
     NotModified,
-    Parsed(ParsedFeed, crate::model::Validators, Option<u16>),
+    Parsed(PreparedFeed, crate::model::Validators, Option<u16>),
     Failed(String, Option<u16>, Option<DateTime<Utc>>),
 }
 
@@ -147,7 +147,12 @@ fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget) -> Work {
         )
     });
     match parsed {
-        Ok(Ok(feed)) => Work::Parsed(feed, fetched.validators, fetched.http_status),
+        // Compression and fingerprints here, in parallel, not on the single writer.
+        Ok(Ok(feed)) => Work::Parsed(
+            PreparedFeed::new(feed),
+            fetched.validators,
+            fetched.http_status,
+        ),
         Ok(Err(e)) => Work::Failed(e.to_string(), fetched.http_status, None),
         Err(_) => Work::Failed(
             "the parser failed on this feed".into(),
@@ -157,6 +162,7 @@ fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget) -> Work {
     }
 }
 
+/// Writes one feed's outcome in its own transaction.
 fn write(store: &mut Store, target: &FeedTarget, work: Work, keep_days: u32) -> FeedResult {
     let now = Utc::now();
     let outcome = match work {

@@ -8,6 +8,10 @@
 /// override/isolate characters. Newlines and tabs are kept; use [`clean_line`] for
 /// single-line fields.
 pub fn clean_text(input: &str) -> String {
+    // Almost all text is clean: a byte scan finds that without decoding characters.
+    if !needs_cleaning(input.as_bytes()) {
+        return input.to_string();
+    }
     let mut out = String::with_capacity(input.len());
     let mut chars = input.chars().peekable();
     while let Some(c) = chars.next() {
@@ -23,6 +27,55 @@ pub fn clean_text(input: &str) -> String {
         }
     }
     out
+}
+
+/// Bytes that may start something to remove: C0 controls but `\n` and `\t`, DEL, and the
+/// lead bytes of the multi-byte characters [`is_forbidden`] rejects (C1 controls C2 80-9F,
+/// D8 9C, and the marks and bidi controls E2 80 8E/8F/AA-AE and E2 81 A6-A9).
+const SUSPECT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = i != b'\n' as usize && i != b'\t' as usize;
+        i += 1;
+    }
+    t[0x7f] = true;
+    t[0xc2] = true;
+    t[0xd8] = true;
+    t[0xe2] = true;
+    t
+};
+
+/// True when `b` holds a character [`is_forbidden`] rejects (other than `\n` and `\t`), or
+/// an escape. A table lookup a byte, then a closer look at the rare suspects.
+fn needs_cleaning(b: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&c| SUSPECT[usize::from(c)]) {
+        let at = i + off;
+        let bad = match b[at] {
+            0xc2 => matches!(b.get(at + 1), Some(0x80..=0x9f)),
+            0xd8 => b.get(at + 1) == Some(&0x9c),
+            0xe2 => matches!(
+                (b.get(at + 1), b.get(at + 2)),
+                (Some(0x80), Some(0x8e | 0x8f | 0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
+            ),
+            _ => true,
+        };
+        if bad {
+            return true;
+        }
+        i = at + 1;
+    }
+    false
+}
+
+/// [`clean_text`] for an owned string: returned as it is when there is nothing to remove.
+pub fn clean_owned(input: String) -> String {
+    if needs_cleaning(input.as_bytes()) {
+        clean_text(&input)
+    } else {
+        input
+    }
 }
 
 /// Like [`clean_text`], then folds all whitespace runs (newlines included) to one space and
@@ -132,6 +185,19 @@ mod tests {
     #[test]
     fn clean_line_folds_whitespace() {
         assert_eq!(clean_line("  a\n\n b\t c "), "a b c");
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_slow_one() {
+        for c in (0u32..0x3000).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            let slow: String = s
+                .chars()
+                .filter(|c| *c == '\n' || *c == '\t' || !is_forbidden(*c))
+                .collect();
+            let fast_says_clean = !needs_cleaning(s.as_bytes());
+            assert_eq!(fast_says_clean, slow == s, "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

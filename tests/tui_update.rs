@@ -70,7 +70,7 @@ fn stale_pages_are_ignored() {
         Msg::PageLoaded {
             req: old,
             page: 0,
-            total: 1,
+            total: Some(1),
             rows: vec![],
         },
     );
@@ -283,4 +283,45 @@ fn links_open_by_number_and_refuse_missing_ones() {
         send(&mut m, key('o')),
         vec![Cmd::OpenUrl("https://news.example/11".into())]
     );
+}
+
+#[test]
+fn a_long_list_keeps_its_length_from_the_feed_counts() {
+    use bulletin::tui::model::PAGE_SIZE;
+    let mut m = bulletin::tui::model::Model::new(Default::default(), support::tui::now());
+    m.size = (120, 30);
+    let feeds = vec![support::tui::feed(1, "Big", &[], 5000, 5000, None)];
+    let out = update(&mut m, Msg::FeedsLoaded(feeds));
+    let Some(Cmd::LoadPage { req, count, .. }) = out.cmds.first().cloned() else {
+        panic!("no page asked for: {:?}", out.cmds);
+    };
+    assert!(!count, "the feed list already knows how many");
+    let rows: Vec<_> = (0..PAGE_SIZE as i64)
+        .map(|i| support::tui::row(i + 1, 1, &format!("item {i}"), 1, false))
+        .collect();
+    update(
+        &mut m,
+        Msg::PageLoaded {
+            req,
+            page: 0,
+            total: None,
+            rows,
+        },
+    );
+    assert_eq!(m.articles.total, 5000);
+    // Going to the bottom asks for the last page, not every page in between.
+    send_raw(&mut m, code(KeyCode::Tab));
+    let cmds = send_raw(&mut m, key('G'));
+    let pages: Vec<usize> = cmds
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::LoadPage { page, .. } => Some(*page),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(pages, vec![(5000 - 1) / PAGE_SIZE]);
+}
+
+fn send_raw(m: &mut bulletin::tui::model::Model, msg: Msg) -> Vec<Cmd> {
+    update(m, msg).cmds
 }

@@ -71,6 +71,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX imported_read_by_guid ON imported_read (feed_url, guid);
     CREATE INDEX imported_read_by_link ON imported_read (feed_url, link);
     "#,
+    // 3: lists over many feeds (a tag, everything) page in time order without sorting.
+    r#"
+    CREATE INDEX items_by_time ON items (sort_time DESC, id DESC);
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -12,7 +12,6 @@ use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{
     params, params_from_iter, Connection, OpenFlags, OptionalExtension, TransactionBehavior,
 };
-use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -39,6 +38,9 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Above this many feeds, a list is paged along the time index rather than per feed.
+const MANY_FEEDS: usize = 16;
 
 /// What a refresh needs to know about one feed.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,6 +77,128 @@ impl ItemQuery {
             text: None,
         }
     }
+}
+
+/// A parsed feed made ready for the cache: bodies compressed, fingerprints taken. Built
+/// on the fetch threads, so the single writer only writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedFeed {
+    pub title: Option<String>,
+    pub link: Option<String>,
+    pub description: Option<String>,
+    pub items: Vec<PreparedItem>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedItem {
+    pub guid: String,
+    pub title: String,
+    pub link: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<i64>,
+    pub updated: Option<i64>,
+    pub summary: Option<Stored>,
+    pub content: Option<Stored>,
+    pub enclosures: Option<String>,
+    /// Changes when anything stored changes, so unchanged items skip the write.
+    pub hash: i64,
+}
+
+/// An article body as stored: short ones as text, longer ones LZ4-compressed. HTML
+/// compresses about threefold, which keeps the cache small and its writes few.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stored {
+    Text(String),
+    Lz4(Vec<u8>),
+}
+
+const COMPRESS_ABOVE: usize = 256;
+
+impl Stored {
+    fn new(text: String) -> Stored {
+        if text.len() > COMPRESS_ABOVE {
+            Stored::Lz4(lz4_flex::compress_prepend_size(text.as_bytes()))
+        } else {
+            Stored::Text(text)
+        }
+    }
+}
+
+impl rusqlite::ToSql for Stored {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(match self {
+            Stored::Text(t) => t.as_str().into(),
+            Stored::Lz4(b) => b.as_slice().into(),
+        })
+    }
+}
+
+/// Reads a body written as text or as LZ4 bytes.
+fn stored_text(value: rusqlite::types::ValueRef) -> Option<String> {
+    use rusqlite::types::ValueRef;
+    match value {
+        ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => lz4_flex::decompress_size_prepended(b).ok().map(|v| {
+            String::from_utf8(v)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        }),
+        _ => None,
+    }
+}
+
+impl PreparedFeed {
+    pub fn new(feed: ParsedFeed) -> PreparedFeed {
+        let items = feed
+            .items
+            .into_iter()
+            .map(|item| {
+                let hash = item_hash(&item);
+                PreparedItem {
+                    hash,
+                    published: item.published.map(|d| d.timestamp()),
+                    updated: item.updated.map(|d| d.timestamp()),
+                    enclosures: (!item.enclosures.is_empty())
+                        .then(|| serde_json::to_string(&item.enclosures).ok())
+                        .flatten(),
+                    summary: item.summary_html.map(Stored::new),
+                    content: item.content_html.map(Stored::new),
+                    guid: item.guid,
+                    title: item.title,
+                    link: item.link,
+                    author: item.author,
+                }
+            })
+            .collect();
+        PreparedFeed {
+            title: feed.title,
+            link: feed.link,
+            description: feed.description,
+            items,
+        }
+    }
+}
+
+/// A fingerprint of everything stored for an item (xxh3: fast, and stable across builds).
+fn item_hash(item: &crate::model::ParsedItem) -> i64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for part in [
+        item.title.as_str(),
+        item.link.as_deref().unwrap_or(""),
+        item.author.as_deref().unwrap_or(""),
+        item.summary_html.as_deref().unwrap_or(""),
+        item.content_html.as_deref().unwrap_or(""),
+    ] {
+        h.update(part.as_bytes());
+        h.update(&[0]);
+    }
+    for d in [item.published, item.updated] {
+        h.update(&d.map(|d| d.timestamp()).unwrap_or(i64::MIN).to_le_bytes());
+    }
+    for e in &item.enclosures {
+        h.update(e.url.as_bytes());
+        h.update(&[0]);
+    }
+    h.digest() as i64
 }
 
 /// The outcome of writing one parsed feed.
@@ -146,6 +270,10 @@ impl Store {
         // NORMAL in WAL mode is durable against a crash of the process, which is the
         // failure we must survive; it only risks the last commit on power loss.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Checkpoint less often than the default 1000 pages: a refresh rewrites the same
+        // index pages feed after feed, and each checkpoint copies them again.
+        conn.pragma_update(None, "wal_autocheckpoint", 10000)?;
+        conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate::run(&mut conn)?;
         Ok(Store {
@@ -219,7 +347,7 @@ impl Store {
     pub fn apply(
         &mut self,
         id: FeedId,
-        feed: &ParsedFeed,
+        feed: &PreparedFeed,
         validators: &Validators,
         http_status: Option<u16>,
         now: DateTime<Utc>,
@@ -228,100 +356,13 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let total_before: i64 =
-            tx.query_row("SELECT total FROM feeds WHERE id = ?1", [id.0], |r| {
-                r.get(0)
-            })?;
-        // New rows get ids above this one: how the newsboat marks below find them.
-        let max_id_before: i64 =
-            tx.query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))?;
-        tx.execute(
-            "UPDATE feeds SET title = ?2, site_link = ?3, description = ?4, etag = ?5,
-                 last_modified = ?6, last_attempt = ?7, last_success = ?7, http_status = ?8,
-                 last_error = NULL, retry_after = NULL
-             WHERE id = ?1",
-            params![
-                id.0,
-                feed.title,
-                feed.link,
-                feed.description,
-                validators.etag,
-                validators.last_modified,
-                now.timestamp(),
-                http_status
-            ],
-        )?;
-        {
-            let mut upsert = tx.prepare_cached(
-                "INSERT INTO items (feed_id, guid, title, link, author, published, updated,
-                     sort_time, summary, content, enclosures, hash, first_seen)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                 ON CONFLICT (feed_id, guid) DO UPDATE SET
-                     title = excluded.title, link = excluded.link, author = excluded.author,
-                     published = excluded.published, updated = excluded.updated,
-                     sort_time = coalesce(excluded.published, excluded.updated, items.first_seen),
-                     summary = excluded.summary, content = excluded.content,
-                     enclosures = excluded.enclosures, hash = excluded.hash
-                 WHERE items.hash != excluded.hash",
-            )?;
-            for item in &feed.items {
-                let published = item.published.map(|d| d.timestamp());
-                let updated = item.updated.map(|d| d.timestamp());
-                let enclosures = if item.enclosures.is_empty() {
-                    None
-                } else {
-                    serde_json::to_string(&item.enclosures).ok()
-                };
-                upsert.execute(params![
-                    id.0,
-                    item.guid,
-                    item.title,
-                    item.link,
-                    item.author,
-                    published,
-                    updated,
-                    published.or(updated).unwrap_or(now.timestamp()),
-                    item.summary_html,
-                    item.content_html,
-                    enclosures,
-                    item_hash(item),
-                    now.timestamp(),
-                ])?;
-            }
-        }
-        // Items new to us that were read in newsboat arrive read.
-        tx.execute(
-            "UPDATE items SET is_read = 1
-             WHERE feed_id = ?1 AND id > ?2 AND is_read = 0 AND (
-                 guid IN (SELECT guid FROM imported_read WHERE feed_url = ?3)
-                 OR link IN (SELECT link FROM imported_read WHERE feed_url = ?3))",
-            params![id.0, max_id_before, feed_url(&tx, id)?],
-        )?;
-        let total_after: i64 =
-            tx.query_row("SELECT total FROM feeds WHERE id = ?1", [id.0], |r| {
-                r.get(0)
-            })?;
-        let dropped = if keep_days > 0 {
-            let cutoff = now - chrono::Duration::days(i64::from(keep_days));
-            let current: HashSet<&str> = feed.items.iter().map(|i| i.guid.as_str()).collect();
-            drop_old(&tx, id, cutoff, &current)?
-        } else {
-            0
-        };
+        let stats = write_feed(&tx, id, feed, validators, http_status, now, keep_days)?;
         tx.commit()?;
-        Ok(ApplyStats {
-            new_items: (total_after - total_before).max(0) as usize,
-            dropped,
-        })
+        Ok(stats)
     }
 
     pub fn record_not_modified(&mut self, id: FeedId, now: DateTime<Utc>) -> Result<()> {
-        self.conn.execute(
-            "UPDATE feeds SET last_attempt = ?2, last_success = ?2, http_status = 304,
-                 last_error = NULL, retry_after = NULL WHERE id = ?1",
-            params![id.0, now.timestamp()],
-        )?;
-        Ok(())
+        write_not_modified(&self.conn, id, now)
     }
 
     pub fn record_failure(
@@ -330,18 +371,7 @@ impl Store {
         failure: &Failure,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.conn.execute(
-            "UPDATE feeds SET last_attempt = ?2, http_status = ?3, last_error = ?4,
-                 retry_after = ?5 WHERE id = ?1",
-            params![
-                id.0,
-                now.timestamp(),
-                failure.http_status,
-                failure.message,
-                failure.retry_after.map(|d| d.timestamp())
-            ],
-        )?;
-        Ok(())
+        write_failure(&self.conn, id, failure, now)
     }
 
     /// The configured feeds with their counts, in config order. Feeds never refreshed
@@ -397,7 +427,15 @@ impl Store {
             }
             Scope::Feeds(ids) => {
                 let marks = vec!["?"; ids.len()].join(",");
-                clauses.push(format!("feed_id IN ({marks})"));
+                // Over many feeds, walking a time-ordered index and filtering beats
+                // gathering every row of every feed and sorting: the unary + keeps
+                // SQLite from using the per-feed index for this test.
+                let column = if ids.len() > MANY_FEEDS {
+                    "+feed_id"
+                } else {
+                    "feed_id"
+                };
+                clauses.push(format!("{column} IN ({marks})"));
                 args.extend(ids.iter().map(|i| Value::Integer(i.0)));
             }
         }
@@ -474,8 +512,8 @@ impl Store {
                     author: r.get(6)?,
                     published: r.get::<_, Option<i64>>(7)?.and_then(from_ts),
                     updated: r.get::<_, Option<i64>>(8)?.and_then(from_ts),
-                    summary_html: r.get(9)?,
-                    content_html: r.get(10)?,
+                    summary_html: stored_text(r.get_ref(9)?),
+                    content_html: stored_text(r.get_ref(10)?),
                     enclosures: enclosures
                         .and_then(|e| serde_json::from_str::<Vec<Enclosure>>(&e).ok())
                         .unwrap_or_default(),
@@ -573,13 +611,136 @@ impl Store {
     }
 }
 
-fn feed_url(tx: &rusqlite::Transaction, id: FeedId) -> Result<String> {
+fn write_not_modified(conn: &Connection, id: FeedId, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE feeds SET last_attempt = ?2, last_success = ?2, http_status = 304,
+             last_error = NULL, retry_after = NULL WHERE id = ?1",
+    )?
+    .execute(params![id.0, now.timestamp()])?;
+    Ok(())
+}
+
+fn write_failure(
+    conn: &Connection,
+    id: FeedId,
+    failure: &Failure,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE feeds SET last_attempt = ?2, http_status = ?3, last_error = ?4,
+             retry_after = ?5 WHERE id = ?1",
+    )?
+    .execute(params![
+        id.0,
+        now.timestamp(),
+        failure.http_status,
+        failure.message,
+        failure.retry_after.map(|d| d.timestamp())
+    ])?;
+    Ok(())
+}
+
+/// One feed's items upserted, its metadata and validators updated; the caller commits.
+fn write_feed(
+    tx: &Connection,
+    id: FeedId,
+    feed: &PreparedFeed,
+    validators: &Validators,
+    http_status: Option<u16>,
+    now: DateTime<Utc>,
+    keep_days: u32,
+) -> Result<ApplyStats> {
+    let total_before: i64 = tx.query_row("SELECT total FROM feeds WHERE id = ?1", [id.0], |r| {
+        r.get(0)
+    })?;
+    // New rows get ids above this one: how the newsboat marks below find them.
+    let max_id_before: i64 =
+        tx.query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))?;
+    tx.execute(
+        "UPDATE feeds SET title = ?2, site_link = ?3, description = ?4, etag = ?5,
+             last_modified = ?6, last_attempt = ?7, last_success = ?7, http_status = ?8,
+             last_error = NULL, retry_after = NULL
+         WHERE id = ?1",
+        params![
+            id.0,
+            feed.title,
+            feed.link,
+            feed.description,
+            validators.etag,
+            validators.last_modified,
+            now.timestamp(),
+            http_status
+        ],
+    )?;
+    {
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO items (feed_id, guid, title, link, author, published, updated,
+                 sort_time, summary, content, enclosures, hash, first_seen)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+             ON CONFLICT (feed_id, guid) DO UPDATE SET
+                 title = excluded.title, link = excluded.link, author = excluded.author,
+                 published = excluded.published, updated = excluded.updated,
+                 sort_time = coalesce(excluded.published, excluded.updated, items.first_seen),
+                 summary = excluded.summary, content = excluded.content,
+                 enclosures = excluded.enclosures, hash = excluded.hash
+             WHERE items.hash != excluded.hash",
+        )?;
+        for item in &feed.items {
+            upsert.execute(params![
+                id.0,
+                item.guid,
+                item.title,
+                item.link,
+                item.author,
+                item.published,
+                item.updated,
+                item.published.or(item.updated).unwrap_or(now.timestamp()),
+                item.summary,
+                item.content,
+                item.enclosures,
+                item.hash,
+                now.timestamp(),
+            ])?;
+        }
+    }
+    // Items new to us that were read in newsboat arrive read. (Asked first, so that a
+    // feed with no imported marks costs one index probe, not a scan.)
+    let url = feed_url(tx, id)?;
+    let has_marks: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM imported_read WHERE feed_url = ?1)")?
+        .query_row([&url], |r| r.get(0))?;
+    if has_marks {
+        tx.execute(
+            "UPDATE items SET is_read = 1
+             WHERE feed_id = ?1 AND id > ?2 AND +is_read = 0 AND (
+                 guid IN (SELECT guid FROM imported_read WHERE feed_url = ?3)
+                 OR link IN (SELECT link FROM imported_read WHERE feed_url = ?3))",
+            params![id.0, max_id_before, url],
+        )?;
+    }
+    let total_after: i64 = tx.query_row("SELECT total FROM feeds WHERE id = ?1", [id.0], |r| {
+        r.get(0)
+    })?;
+    let dropped = if keep_days > 0 {
+        let cutoff = now - chrono::Duration::days(i64::from(keep_days));
+        let current: HashSet<&str> = feed.items.iter().map(|i| i.guid.as_str()).collect();
+        drop_old(tx, id, cutoff, &current)?
+    } else {
+        0
+    };
+    Ok(ApplyStats {
+        new_items: (total_after - total_before).max(0) as usize,
+        dropped,
+    })
+}
+
+fn feed_url(tx: &Connection, id: FeedId) -> Result<String> {
     Ok(tx.query_row("SELECT url FROM feeds WHERE id = ?1", [id.0], |r| r.get(0))?)
 }
 
 /// Read, unstarred items older than the cutoff that the feed no longer lists.
 fn drop_old(
-    tx: &rusqlite::Transaction,
+    tx: &Connection,
     id: FeedId,
     cutoff: DateTime<Utc>,
     current: &HashSet<&str>,
@@ -602,30 +763,6 @@ fn drop_old(
         }
     }
     Ok(dropped)
-}
-
-/// A fingerprint of everything stored for an item, so unchanged items skip the write.
-fn item_hash(item: &crate::model::ParsedItem) -> i64 {
-    let mut h = Sha256::new();
-    for part in [
-        item.title.as_str(),
-        item.link.as_deref().unwrap_or(""),
-        item.author.as_deref().unwrap_or(""),
-        item.summary_html.as_deref().unwrap_or(""),
-        item.content_html.as_deref().unwrap_or(""),
-    ] {
-        h.update(part.as_bytes());
-        h.update([0]);
-    }
-    for d in [item.published, item.updated] {
-        h.update(d.map(|d| d.timestamp()).unwrap_or(i64::MIN).to_le_bytes());
-    }
-    for e in &item.enclosures {
-        h.update(e.url.as_bytes());
-        h.update([0]);
-    }
-    let digest = h.finalize();
-    i64::from_le_bytes(digest[..8].try_into().unwrap_or([0; 8]))
 }
 
 fn from_ts(ts: i64) -> Option<DateTime<Utc>> {

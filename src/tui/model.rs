@@ -142,6 +142,8 @@ pub struct RefreshStatus {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub feeds: Vec<FeedSummary>,
+    /// The widest feed name, so the feed list can be wide enough for it.
+    pub feed_name_width: usize,
     pub feeds_pane: FeedsPane,
     pub articles: ArticlesPane,
     pub reader: Option<ReaderPane>,
@@ -172,6 +174,7 @@ impl Model {
     pub fn new(keymap: Keymap, now: DateTime<Utc>) -> Model {
         Model {
             feeds: Vec::new(),
+            feed_name_width: 0,
             feeds_pane: FeedsPane::default(),
             articles: ArticlesPane::default(),
             reader: None,
@@ -328,7 +331,9 @@ impl Areas {
                 Pane::Reader => areas.reader = Some(main),
             }
         } else {
-            let feeds_width = (m.size.0 / 4).clamp(24, 40);
+            // Wide enough for the longest name with its counts, up to a third of the screen.
+            let wanted = (m.feed_name_width + 16).min(usize::from(u16::MAX)) as u16;
+            let feeds_width = wanted.clamp(24, (m.size.0 / 3).max(24));
             let [left, right] =
                 Layout::horizontal([Constraint::Length(feeds_width), Constraint::Min(1)])
                     .areas(main);

@@ -21,7 +21,8 @@ pub enum Msg {
     PageLoaded {
         req: ReqId,
         page: usize,
-        total: usize,
+        /// The row count, when the store was asked to count.
+        total: Option<usize>,
         rows: Vec<ItemRow>,
     },
     ArticleLoaded {

@@ -165,6 +165,12 @@ fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd> {
     let old_key = m.selected_feed_row().map(|r| r.key(&m.feeds));
     let old_query = m.selected_feed_row().map(|r| m.row_query(r));
     m.feeds = feeds;
+    m.feed_name_width = m
+        .feeds
+        .iter()
+        .map(|f| unicode_width::UnicodeWidthStr::width(f.name.as_str()))
+        .max()
+        .unwrap_or(0);
     m.feeds_pane.rows = feed_rows(&m.feeds);
     let restore = m.restore.take();
     let wanted_key = restore.as_ref().and_then(|(k, _)| k.clone()).or(old_key);
@@ -255,19 +261,22 @@ fn reload_articles(m: &mut Model, cmds: &mut Vec<Cmd>, reset_selection: bool) {
 fn on_page_loaded(
     m: &mut Model,
     page: usize,
-    total: usize,
+    total: Option<usize>,
     rows: Vec<crate::model::ItemRow>,
 ) -> Vec<Cmd> {
     let a = &mut m.articles;
     a.pending.remove(&page);
     let page_len = rows.len();
     a.pages.insert(page, rows);
-    // Counts from the feed list may lag behind the cache; the pages are the truth.
-    if total > 0 || page == 0 {
-        a.total = total.max(page * PAGE_SIZE + page_len);
-    }
-    if page_len < PAGE_SIZE {
-        a.total = page * PAGE_SIZE + page_len;
+    let seen = page * PAGE_SIZE + page_len;
+    // A count from the store wins; a short page marks the end; otherwise the counts from
+    // the feed list stand, grown if the cache holds more than they say.
+    if let Some(t) = total {
+        a.total = t;
+    } else if page_len < PAGE_SIZE {
+        a.total = seen;
+    } else {
+        a.total = a.total.max(seen);
     }
     // Keep memory flat however far the user scrolls: only pages near the selection stay.
     let near = a.selected / PAGE_SIZE;

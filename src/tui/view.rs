@@ -361,8 +361,12 @@ fn draw_status(f: &mut Frame, m: &Model, area: Rect) {
     );
     let width = area.width as usize;
     let left = status_text(m);
+    // The status comes first; the key hints take what room is left, in short if need be.
+    let short = format!("{} help", k(Action::Help));
     let line = if left.width() + hints.width() + 2 <= width {
         spread(&left, &hints, width)
+    } else if left.width() + short.width() + 2 <= width {
+        spread(&left, &short, width)
     } else {
         fit(&left, width)
     };

@@ -126,7 +126,11 @@ fn handle(
                 page * super::model::PAGE_SIZE,
                 super::model::PAGE_SIZE,
             )?;
-            let total = if count { store.count_items(&query)? } else { 0 };
+            let total = if count {
+                Some(store.count_items(&query)?)
+            } else {
+                None
+            };
             let _ = tx.send(Msg::PageLoaded {
                 req,
                 page,

@@ -89,7 +89,10 @@ pub fn serve_pages(m: &mut Model, out: &Outcome) -> Vec<Cmd> {
     let mut more = Vec::new();
     for cmd in &out.cmds {
         if let Cmd::LoadPage {
-            req, query, page, ..
+            req,
+            query,
+            page,
+            count,
         } = cmd
         {
             let mut rows: Vec<ItemRow> = match &query.scope {
@@ -111,7 +114,7 @@ pub fn serve_pages(m: &mut Model, out: &Outcome) -> Vec<Cmd> {
                 Msg::PageLoaded {
                     req: *req,
                     page: *page,
-                    total,
+                    total: count.then_some(total),
                     rows: if *page == 0 { rows } else { vec![] },
                 },
             );
