@@ -121,3 +121,57 @@ fn sigkill_while_marking_leaves_a_consistent_cache() {
         env.ok(&["mark-read", "--feed", &urls[0]]);
     }
 }
+
+/// `chattr +i` makes a file or dir unwritable even for root (CI runs as root).
+fn immutable(path: &std::path::Path, on: bool) {
+    let flag = if on { "+i" } else { "-i" };
+    let status = std::process::Command::new("chattr")
+        .arg(flag)
+        .arg(path)
+        .status()
+        .expect("chattr (e2fsprogs)");
+    assert!(status.success(), "chattr {flag} {}", path.display());
+}
+
+#[test]
+fn a_read_only_cache_gives_a_clear_error_and_keeps_its_marks() {
+    let server = Server::start();
+    server.fixed("/ro", "application/rss+xml", feeds::rss("ro", 5, 1));
+    let env = Env::new(&feeds_config("", &[server.url("/ro")]));
+    env.ok(&["refresh"]);
+    let id = env.json(&["items", "--json"])[0]["id"].to_string();
+    env.ok(&["mark-read", &id]);
+    let data = env.data_dir();
+    // Checkpoint and close cleanly first, so the files are settled.
+    env.ok(&["feeds"]);
+    let files: Vec<_> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    for f in &files {
+        immutable(f, true);
+    }
+    immutable(&data, true);
+    let out = env.run(&["mark-read", "--all"]);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    immutable(&data, false);
+    for f in &files {
+        immutable(f, false);
+    }
+    assert!(
+        !out.status.success(),
+        "writing to a read-only cache succeeded"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("read-only") || err.contains("writable") || err.contains("permission"),
+        "{err}"
+    );
+    assert_eq!(integrity(&env), "ok");
+    let read = read_ids(&env);
+    assert_eq!(
+        read.len(),
+        1,
+        "the earlier mark is there and nothing else changed"
+    );
+}

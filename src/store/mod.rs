@@ -33,11 +33,32 @@ pub enum StoreError {
         path: String,
         source: std::io::Error,
     },
-    #[error("cache: {0}")]
-    Sql(#[from] rusqlite::Error),
+    /// Not a `#[source]`: the message already says it, and one line is the rule.
+    #[error("cache: {}", explain(.0))]
+    Sql(rusqlite::Error),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sql(e)
+    }
+}
+
+/// SQLite's words for the failures users can act on, in theirs.
+fn explain(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::ReadOnly) => format!("the cache is read-only, nothing was written ({e})"),
+        Some(ErrorCode::DiskFull) => format!("the disk is full, nothing was written ({e})"),
+        Some(ErrorCode::CannotOpen) => {
+            format!("cannot open or create the cache files; is the data dir writable? ({e})")
+        }
+        Some(ErrorCode::PermissionDenied) => format!("permission denied ({e})"),
+        _ => e.to_string(),
+    }
+}
 
 /// Above this many feeds, a list is paged along the time index rather than per feed.
 const MANY_FEEDS: usize = 16;
@@ -246,14 +267,19 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(Duration::from_secs(10))?;
-        let version = match migrate::version(&conn) {
-            Ok(v) => v,
-            Err(e) => return Err(not_ours(format!("not a bulletin cache ({e})"))),
+        // Only "this is not a database" means the file is someone else's; any other
+        // failure (read-only, disk full) is reported as what it is.
+        let foreign = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => {
+                not_ours(format!("not a bulletin cache ({e})"))
+            }
+            _ => StoreError::Sql(e),
         };
+        let version = migrate::version(&conn).map_err(foreign)?;
         if version == 0 {
             let tables: i64 = conn
                 .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-                .map_err(|e| not_ours(format!("not a bulletin cache ({e})")))?;
+                .map_err(foreign)?;
             if tables > 0 {
                 return Err(not_ours("a SQLite database of another program".into()));
             }
