@@ -495,7 +495,17 @@ fn cmd_import_opml(
     let text = std::fs::read_to_string(file)
         .with_context(|| format!("{}: cannot read", file.display()))?;
     let feeds = crate::opml::parse(&text, file)?;
-    let report = crate::opml::append_to_config(&paths.config_file, &feeds)?;
+    add_feeds(paths, &feeds, 0, out)
+}
+
+/// Appends imported feeds to the config and reports what was added and skipped.
+fn add_feeds(
+    paths: &AppPaths,
+    feeds: &[crate::opml::ImportedFeed],
+    skipped_before: usize,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let report = crate::opml::append_to_config(&paths.config_file, feeds)?;
     for (url, why) in &report.skipped {
         eprintln!("bulletin: skipped {url}: {why}");
     }
@@ -503,7 +513,7 @@ fn cmd_import_opml(
         "Imported {} feeds into {} ({} skipped)\n",
         report.added.len(),
         paths.config_file.display(),
-        report.skipped.len()
+        report.skipped.len() + skipped_before
     ));
     Ok(())
 }
@@ -539,16 +549,7 @@ fn cmd_import_newsboat(
             s.why
         );
     }
-    let report = crate::opml::append_to_config(&paths.config_file, &feeds)?;
-    for (url, why) in &report.skipped {
-        eprintln!("bulletin: skipped {url}: {why}");
-    }
-    out.push_str(&format!(
-        "Imported {} feeds into {} ({} skipped)\n",
-        report.added.len(),
-        paths.config_file.display(),
-        report.skipped.len() + skipped.len()
-    ));
+    add_feeds(paths, &feeds, skipped.len(), out)?;
     if let Some(cache) = cache {
         let marks = crate::newsboat::read_marks(cache)?;
         let mut store = open_store(paths)?;

@@ -33,11 +33,24 @@ impl Tmux {
             .unwrap()
     }
 
+    /// Runs bulletin with the config and data dir of `env`.
     fn start(&self, env: &Env) {
-        let bin = env!("CARGO_BIN_EXE_bulletin");
         let config = env.config_path();
         let data = env.data_dir();
-        let out = self.cmd(&[
+        self.run(
+            &["NO_COLOR=1"],
+            &[
+                "--config",
+                config.to_str().unwrap(),
+                "--data-dir",
+                data.to_str().unwrap(),
+            ],
+        );
+    }
+
+    /// Runs bulletin in a 120x30 terminal with these environment settings and arguments.
+    fn run(&self, vars: &[&str], args: &[&str]) {
+        let mut cmd = vec![
             "new-session",
             "-d",
             "-s",
@@ -47,15 +60,12 @@ impl Tmux {
             "-y",
             "30",
             "env",
-            "TERM=xterm-256color",
-            "NO_COLOR=1",
-            "LANG=C.UTF-8",
-            bin,
-            "--config",
-            config.to_str().unwrap(),
-            "--data-dir",
-            data.to_str().unwrap(),
-        ]);
+        ];
+        cmd.extend(["TERM=xterm-256color", "LANG=C.UTF-8"]);
+        cmd.extend(vars);
+        cmd.push(env!("CARGO_BIN_EXE_bulletin"));
+        cmd.extend(args);
+        let out = self.cmd(&cmd);
         assert!(
             out.status.success(),
             "tmux: {}",
@@ -154,27 +164,10 @@ fn read_marks_survive_a_restart() {
 fn demo_opens_with_no_config_and_no_network() {
     let dir = tempfile::tempdir().unwrap();
     let tmux = Tmux::new(dir.path());
-    let bin = env!("CARGO_BIN_EXE_bulletin");
     let cfg_home = dir.path().join("config-home");
     let data = dir.path().join("data");
-    let out = tmux.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "120",
-        "-y",
-        "30",
-        "env",
-        &format!("XDG_CONFIG_HOME={}", cfg_home.display()),
-        "TERM=xterm-256color",
-        "LANG=C.UTF-8",
-        bin,
-        "--data-dir",
-        data.to_str().unwrap(),
-    ]);
-    assert!(out.status.success());
+    let home_var = format!("XDG_CONFIG_HOME={}", cfg_home.display());
+    tmux.run(&[&home_var], &["--data-dir", data.to_str().unwrap()]);
     let screen = tmux.wait_for("Safe Harbour Weekly");
     assert!(screen.contains("config.example.toml"), "{screen}");
     tmux.wait_for("Lantern 3.2.0");

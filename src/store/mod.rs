@@ -553,33 +553,35 @@ impl Store {
 
     /// Sets the read flag of these items; returns how many changed.
     pub fn set_read(&mut self, ids: &[ItemId], read: bool) -> Result<usize> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut changed = 0;
-        {
-            let mut stmt =
-                tx.prepare_cached("UPDATE items SET is_read = ?2 WHERE id = ?1 AND is_read != ?2")?;
-            for id in ids {
-                changed += stmt.execute(params![id.0, read])?;
-            }
-        }
-        tx.commit()?;
-        Ok(changed)
+        self.execute_each(
+            "UPDATE items SET is_read = ?2 WHERE id = ?1 AND is_read != ?2",
+            ids.iter().map(|id| (id.0, read)),
+        )
     }
 
     /// Marks every item of these feeds read; returns how many changed.
     pub fn mark_feeds_read(&mut self, feeds: &[FeedId]) -> Result<usize> {
+        self.execute_each(
+            "UPDATE items SET is_read = 1 WHERE feed_id = ?1 AND is_read = 0",
+            feeds.iter().map(|id| [id.0]),
+        )
+    }
+
+    /// Runs one statement for each set of parameters, all in one transaction: a mark is
+    /// committed whole or not at all. Returns the rows changed.
+    fn execute_each<P: rusqlite::Params>(
+        &mut self,
+        sql: &str,
+        each: impl IntoIterator<Item = P>,
+    ) -> Result<usize> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut changed = 0;
         {
-            let mut stmt = tx.prepare_cached(
-                "UPDATE items SET is_read = 1 WHERE feed_id = ?1 AND is_read = 0",
-            )?;
-            for id in feeds {
-                changed += stmt.execute([id.0])?;
+            let mut stmt = tx.prepare_cached(sql)?;
+            for p in each {
+                changed += stmt.execute(p)?;
             }
         }
         tx.commit()?;
