@@ -301,3 +301,62 @@ fn keymap_from_config_reload_on_key_and_sighup_and_a_log() {
     assert!(log.contains("config reloaded"), "{log}");
     assert!(log.contains("refresh finished"), "{log}");
 }
+
+#[test]
+fn opening_in_the_browser_and_copying_the_link() {
+    let server = Server::start();
+    server.fixed("/feed", "application/rss+xml", feeds::rss("web", 2, 1));
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("browser.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/opened.txt\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let env = Env::new(&format!(
+        "[general]\nrefresh_on_startup = true\nbrowser = [\"{}\", \"%u\"]\n\n[[feed]]\nurl = \"{}\"\n",
+        script.display(),
+        server.url("/feed")
+    ));
+    let tmux = Tmux::new(env.path());
+    tmux.start(&env);
+    tmux.cmd(&["set", "-g", "set-clipboard", "on"]);
+    tmux.wait_for("All unread (2)");
+    tmux.keys(&["Tab", "Enter"]);
+    tmux.wait_for("Reading time");
+    tmux.keys(&["o"]);
+    let opened = dir.path().join("opened.txt");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !opened.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the browser was not run; screen:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&opened).unwrap(),
+        "https://example.org/web/1\n"
+    );
+    // The TUI took the terminal back.
+    tmux.wait_for("Opened https://example.org/web/1");
+    tmux.keys(&["y"]);
+    tmux.wait_for("Copied https://example.org/web/1");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let buffer = tmux.cmd(&["show-buffer"]);
+        if String::from_utf8_lossy(&buffer.stdout).contains("https://example.org/web/1") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "OSC 52 did not reach the terminal's clipboard"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    tmux.keys(&["C-c"]);
+    tmux.wait_exit();
+}

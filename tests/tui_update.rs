@@ -325,3 +325,27 @@ fn a_long_list_keeps_its_length_from_the_feed_counts() {
 fn send_raw(m: &mut bulletin::tui::model::Model, msg: Msg) -> Vec<Cmd> {
     update(m, msg).cmds
 }
+
+#[test]
+fn space_pages_then_moves_to_the_next_unread() {
+    let mut m = fixture(120, 60);
+    send(&mut m, code(KeyCode::Tab));
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    serve_article(&mut m, &cmds);
+    // The fixture article fits the pane: Space goes straight on to the next unread.
+    let cmds = send(&mut m, key(' '));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::LoadArticle { id: ItemId(21), .. })),
+        "{cmds:?}"
+    );
+    serve_article(&mut m, &cmds);
+    // In a short pane the same article needs paging first.
+    let mut m = fixture(120, 14);
+    send(&mut m, code(KeyCode::Tab));
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    serve_article(&mut m, &cmds);
+    let cmds = send(&mut m, key(' '));
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert!(m.reader.as_ref().unwrap().scroll > 0);
+}
