@@ -10,6 +10,8 @@
 #   warm   refresh when every feed answers 304
 #   load   `bulletin feeds --json` vs `newsboat -x print-unread` on the big cache
 #   ff     TUI first frame (feed list visible) on the big cache, and its peak RSS
+# STEPS="cold warm" runs a subset; NB_THREADS sets newsboat's reload-threads (default 16,
+# its fastest; newsboat's own default is 1).
 # then prints medians [min-max] and ratios. Without newsboat it measures bulletin alone.
 # Needs: python3, nginx, tmux (newsboat optional). Scratch goes to $BENCH_WORK.
 set -euo pipefail
@@ -20,6 +22,8 @@ N=${N:-1000}; M=${M:-50}; BIG_M=${BIG_M:-200}
 RUNS=${RUNS:-3}; RUNS_SLOW=${RUNS_SLOW:-1}
 PORT=${PORT:-8781}; PORT_BIG=${PORT_BIG:-8782}
 NB_THREADS=${NB_THREADS:-16}
+STEPS=${STEPS:-"cold warm load ff"}   # a subset, e.g. STEPS=cold
+step() { [[ " $STEPS " == *" $1 "* ]]; }
 SEED=${SEED:-42}
 
 for tool in python3 nginx tmux; do
@@ -59,11 +63,14 @@ bu() { contenders+=(--name bulletin); [[ -n $1 ]] && contenders+=(--prep "$1"); 
 nb() { [[ $HAVE_NB == 1 ]] || return 0; contenders+=(--name newsboat); [[ -n $1 ]] && contenders+=(--prep "$1"); contenders+=(--cmd "$2"); }
 measure() { python3 "$HERE/measure.py" --out "$RES" "$@" "${contenders[@]}"; contenders=(); }
 
-log "cold refresh"
-bu "rm -rf '$D'" "'$BIN' --config '$C/bulletin.toml' --data-dir '$D' refresh"
-nb "rm -f '$NB' '$NB.lock'" "newsboat -u '$C/urls' -c '$NB' -C '$NBCONF' -x reload"
-measure --tag cold --runs "$RUNS"
+if step cold; then
+    log "cold refresh"
+    bu "rm -rf '$D'" "'$BIN' --config '$C/bulletin.toml' --data-dir '$D' refresh"
+    nb "rm -f '$NB' '$NB.lock'" "newsboat -u '$C/urls' -c '$NB' -C '$NBCONF' -x reload"
+    measure --tag cold --runs "$RUNS"
+fi
 
+if step warm; then
 log "warm refresh (all 304)"
 # newsboat keeps validators only from its second reload on: prime both readers twice.
 "$BIN" --config "$C/bulletin.toml" --data-dir "$D" refresh >/dev/null
@@ -71,7 +78,9 @@ if [[ $HAVE_NB == 1 ]]; then for _ in 1 2; do newsboat -u "$C/urls" -c "$NB" -C 
 bu "" "'$BIN' --config '$C/bulletin.toml' --data-dir '$D' refresh"
 nb "rm -f '$NB.lock'" "newsboat -u '$C/urls' -c '$NB' -C '$NBCONF' -x reload"
 measure --tag warm --runs "$RUNS"
+fi
 
+if step load || step ff; then
 log "big cache"
 DB=$WORK/bulletin-big-$N-$BIG_M
 if [[ ! -s $DB/cache.db ]]; then
@@ -85,16 +94,22 @@ if [[ $HAVE_NB == 1 && ! -s $NBB ]]; then
 fi
 echo "big cache: bulletin $(du -sh "$DB/cache.db" | cut -f1), $("$BIN" --config "$CB/bulletin.toml" --data-dir "$DB" items | wc -l) items" | tee -a "$OUT/env.txt" >&2
 
+fi
+
+if step load; then
 log "cache load"
 bu "" "'$BIN' --config '$CB/bulletin.toml' --data-dir '$DB' feeds --json"
 nb "rm -f '$NBB.lock'" "newsboat -u '$CB/urls' -c '$NBB' -C /dev/null -x print-unread"
 measure --tag load --runs "$RUNS_SLOW"
+fi
 
+if step ff; then
 log "first frame"
 MARK=$(head -n1 "$CB/titles.txt" | cut -f2)
 bu "" "'$BIN' --config '$CB/bulletin.toml' --data-dir '$DB'"
 nb "rm -f '$NBB.lock'" "newsboat -u '$CB/urls' -c '$NBB' -C /dev/null"
 measure --tag ff --runs "$RUNS_SLOW" --first-frame "$MARK"
+fi
 
 python3 "$HERE/report.py" "$RES" | tee "$OUT/report.md"
 echo "results in $OUT" >&2

@@ -222,3 +222,16 @@ fn concurrent_processes_share_the_cache() {
         .count();
     assert_eq!(read, ids.len(), "no mark lost");
 }
+
+#[test]
+fn dns_failure_is_plain_words() {
+    // A 70-character label is refused by the resolver library itself, so the lookup fails
+    // without any query leaving the machine.
+    let host = format!("{}.invalid", "a".repeat(70));
+    let env = Env::new(&feeds_config("", &[format!("http://{host}/feed")]));
+    let out = env.run(&["refresh"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("lookup"), "{stderr}");
+}
