@@ -1,0 +1,223 @@
+//! What is done to articles: opening, marking, starring, next unread, links, refreshing.
+
+use super::super::model::{Direction, FeedRow, Model, Pane};
+use super::super::msg::Cmd;
+use super::lists::{keep_visible, reader_height, reload_articles, rewrap_reader, scroll_reader};
+use crate::model::ItemId;
+
+pub(super) fn open(m: &mut Model) -> Vec<Cmd> {
+    match m.focus {
+        Pane::Feeds => {
+            m.focus = Pane::Articles;
+            Vec::new()
+        }
+        Pane::Articles => {
+            let selected = m.articles.selected_row().map(|r| r.id);
+            let open_id = m.reader.as_ref().map(|r| r.item.id);
+            if selected.is_some() && selected == open_id {
+                m.fullscreen = true;
+                m.focus = Pane::Reader;
+                rewrap_reader(m);
+                Vec::new()
+            } else {
+                open_selected(m)
+            }
+        }
+        Pane::Reader => {
+            m.fullscreen = !m.fullscreen;
+            rewrap_reader(m);
+            Vec::new()
+        }
+    }
+}
+
+/// Loads the selected article into the reader and marks it read at once.
+pub(super) fn open_selected(m: &mut Model) -> Vec<Cmd> {
+    let Some(row) = m.articles.selected_row().cloned() else {
+        return Vec::new();
+    };
+    m.reader_req = m.req();
+    let mut cmds = vec![Cmd::LoadArticle {
+        req: m.reader_req,
+        id: row.id,
+    }];
+    if !row.read {
+        set_row_read(m, m.articles.selected, true);
+        cmds.push(Cmd::SetRead {
+            ids: vec![row.id],
+            read: true,
+        });
+    }
+    if m.is_narrow() {
+        m.focus = Pane::Reader;
+    }
+    cmds
+}
+
+/// Flips a row's read flag and the feed's unread count, as the store will.
+pub(super) fn set_row_read(m: &mut Model, index: usize, read: bool) {
+    let Some(row) = m.articles.row_mut(index) else {
+        return;
+    };
+    if row.read == read {
+        return;
+    }
+    row.read = read;
+    let feed_id = row.feed_id;
+    if let Some(f) = m.feeds.iter_mut().find(|f| f.id == feed_id) {
+        f.unread = if read {
+            f.unread.saturating_sub(1)
+        } else {
+            f.unread + 1
+        };
+    }
+    if let Some(r) = m
+        .reader
+        .as_mut()
+        .filter(|r| r.item.id == m.articles.row(index).map(|r| r.id).unwrap_or(ItemId(-1)))
+    {
+        r.item.read = read;
+    }
+}
+
+pub(super) fn page_reader(m: &mut Model) -> Vec<Cmd> {
+    let height = reader_height(m);
+    let at_end = m
+        .reader
+        .as_ref()
+        .map(|r| r.scroll + height >= r.lines.len())
+        .unwrap_or(true);
+    if at_end {
+        next_unread(m, Direction::Forward)
+    } else {
+        scroll_reader(m, height.saturating_sub(1).max(1) as isize);
+        Vec::new()
+    }
+}
+
+/// n/N: the next unread article in this list, else in the next feed that has one.
+pub(super) fn next_unread(m: &mut Model, dir: Direction) -> Vec<Cmd> {
+    let a = &m.articles;
+    let current_open = m.reader.as_ref().map(|r| r.item.id);
+    let start = a.selected;
+    let found = match dir {
+        Direction::Forward => (start..a.total).find(|&i| {
+            a.row(i)
+                .is_some_and(|r| !r.read && (i != start || Some(r.id) != current_open))
+        }),
+        Direction::Backward => (0..start)
+            .rev()
+            .find(|&i| a.row(i).is_some_and(|r| !r.read)),
+    };
+    if let Some(i) = found {
+        m.articles.selected = i;
+        keep_visible(m);
+        return open_selected(m);
+    }
+    // Cross into the next (or previous) feed with unread items.
+    let visible = m.visible_feed_rows();
+    let sel = m.feeds_pane.selected;
+    let has_unread = |pos: &usize| match &m.feeds_pane.rows[visible[*pos]] {
+        FeedRow::Feed(f) => m.feeds[*f].unread > 0,
+        _ => false,
+    };
+    let target = match dir {
+        Direction::Forward => (sel + 1..visible.len()).find(has_unread),
+        Direction::Backward => (0..sel).rev().find(has_unread),
+    };
+    match target {
+        Some(pos) => {
+            m.feeds_pane.selected = pos;
+            m.articles.filter.clear();
+            let mut cmds = Vec::new();
+            reload_articles(m, &mut cmds, true);
+            m.articles.open_unread = Some(dir);
+            if m.focus == Pane::Feeds {
+                m.focus = Pane::Articles;
+            }
+            keep_visible(m);
+            cmds
+        }
+        None => {
+            m.message = Some("No more unread articles".into());
+            Vec::new()
+        }
+    }
+}
+
+pub(super) fn toggle_read(m: &mut Model) -> Vec<Cmd> {
+    let index = m.articles.selected;
+    let Some(row) = m.articles.row(index).cloned() else {
+        return Vec::new();
+    };
+    set_row_read(m, index, !row.read);
+    vec![Cmd::SetRead {
+        ids: vec![row.id],
+        read: !row.read,
+    }]
+}
+
+pub(super) fn mark_all_read(m: &mut Model) -> Vec<Cmd> {
+    let Some(row) = m.selected_feed_row().cloned() else {
+        return Vec::new();
+    };
+    let ids = m.row_feed_ids(&row);
+    for page in m.articles.pages.values_mut() {
+        for r in page.iter_mut() {
+            r.read = true;
+        }
+    }
+    for f in m.feeds.iter_mut().filter(|f| ids.contains(&f.id)) {
+        f.unread = 0;
+    }
+    m.message = Some("Marked read".into());
+    vec![Cmd::MarkFeedsRead(ids)]
+}
+
+pub(super) fn toggle_star(m: &mut Model) -> Vec<Cmd> {
+    let index = m.articles.selected;
+    let Some(row) = m.articles.row_mut(index) else {
+        return Vec::new();
+    };
+    row.starred = !row.starred;
+    let (id, starred) = (row.id, row.starred);
+    if let Some(r) = m.reader.as_mut().filter(|r| r.item.id == id) {
+        r.item.starred = starred;
+    }
+    vec![Cmd::SetStarred { id, starred }]
+}
+
+pub(super) fn start_refresh(m: &mut Model, feeds: Option<Vec<crate::model::FeedId>>) -> Vec<Cmd> {
+    if m.refresh.running.is_some() {
+        m.message = Some("A refresh is already running".into());
+        return Vec::new();
+    }
+    if feeds.as_ref().is_some_and(|f| f.is_empty()) {
+        return Vec::new();
+    }
+    m.refresh.running = Some((0, feeds.as_ref().map(Vec::len).unwrap_or(m.feeds.len())));
+    vec![Cmd::Refresh(feeds)]
+}
+
+pub(super) fn current_link(m: &Model) -> Option<String> {
+    let reader_link = m.reader.as_ref().and_then(|r| r.item.link.clone());
+    let row_link = m.articles.selected_row().and_then(|r| r.link.clone());
+    match m.focus {
+        Pane::Reader => reader_link.or(row_link),
+        _ => row_link.or(reader_link),
+    }
+}
+
+pub(super) fn follow_link(m: &mut Model, n: usize) -> Vec<Cmd> {
+    let link = m
+        .reader
+        .as_ref()
+        .and_then(|r| r.prepared.links().get(n.wrapping_sub(1)).cloned());
+    match link {
+        Some(url) => vec![Cmd::OpenUrl(url)],
+        None => {
+            m.message = Some(format!("No link [{n}] in this article"));
+            Vec::new()
+        }
+    }
+}

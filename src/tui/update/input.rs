@@ -1,0 +1,302 @@
+//! Keys, the prompt line and the mouse, turned into actions on the model.
+
+use super::super::keymap::Action;
+use super::super::model::{Direction, Model, Overlay, Pane, Prompt};
+use super::super::msg::Cmd;
+use super::articles::{
+    current_link, follow_link, mark_all_read, next_unread, open, page_reader, start_refresh,
+    toggle_read, toggle_star,
+};
+use super::lists::{move_by, next_pane, page_step, reload_articles, rewrap_reader};
+use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEventKind};
+
+pub(super) fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+    m.message = None;
+    if let Some(prompt) = m.prompt.clone() {
+        return on_prompt_key(m, prompt, key);
+    }
+    if m.overlay.is_some() {
+        if matches!(
+            m.keymap.resolve(&key),
+            Some(Action::Back | Action::Help | Action::ShowErrors | Action::Open)
+        ) {
+            m.overlay = None;
+        } else if m.keymap.resolve(&key) == Some(Action::Quit) {
+            return quit(m);
+        }
+        return Vec::new();
+    }
+    if let KeyCode::Char(c @ '1'..='9') = key.code {
+        if key.modifiers.is_empty() {
+            return follow_link(m, c as usize - '0' as usize);
+        }
+    }
+    match m.keymap.resolve(&key) {
+        Some(action) => on_action(m, action),
+        None => Vec::new(),
+    }
+}
+
+pub(super) fn on_prompt_key(m: &mut Model, prompt: Prompt, key: KeyEvent) -> Vec<Cmd> {
+    match prompt {
+        Prompt::LinkNumber(mut digits) => match key.code {
+            KeyCode::Char(c) if c.is_ascii_digit() && digits.len() < 4 => {
+                digits.push(c);
+                m.prompt = Some(Prompt::LinkNumber(digits));
+                Vec::new()
+            }
+            KeyCode::Backspace => {
+                digits.pop();
+                m.prompt = Some(Prompt::LinkNumber(digits));
+                Vec::new()
+            }
+            KeyCode::Enter => {
+                m.prompt = None;
+                digits
+                    .parse()
+                    .map(|n| follow_link(m, n))
+                    .unwrap_or_default()
+            }
+            _ => {
+                m.prompt = None;
+                Vec::new()
+            }
+        },
+        Prompt::Filter { pane, mut text } => {
+            match key.code {
+                KeyCode::Esc => {
+                    m.prompt = None;
+                    text.clear();
+                }
+                KeyCode::Enter => m.prompt = None,
+                KeyCode::Backspace => {
+                    text.pop();
+                    m.prompt = Some(Prompt::Filter {
+                        pane,
+                        text: text.clone(),
+                    });
+                }
+                KeyCode::Char(c) if !c.is_control() => {
+                    text.push(c);
+                    m.prompt = Some(Prompt::Filter {
+                        pane,
+                        text: text.clone(),
+                    });
+                }
+                _ => return Vec::new(),
+            }
+            apply_filter(m, pane, text)
+        }
+    }
+}
+
+pub(super) fn apply_filter(m: &mut Model, pane: Pane, text: String) -> Vec<Cmd> {
+    let mut cmds = Vec::new();
+    if pane == Pane::Feeds {
+        if m.feeds_pane.filter != text {
+            let before = m.selected_feed_row().cloned();
+            m.feeds_pane.filter = text;
+            m.feeds_pane.selected = 0;
+            m.feeds_pane.offset = 0;
+            if m.selected_feed_row().cloned() != before {
+                reload_articles(m, &mut cmds, true);
+            }
+        }
+    } else if m.articles.filter != text {
+        m.articles.filter = text;
+        reload_articles(m, &mut cmds, true);
+    }
+    cmds
+}
+
+pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
+    match action {
+        Action::Down => move_by(m, 1),
+        Action::Up => move_by(m, -1),
+        Action::Top => move_by(m, isize::MIN / 2),
+        Action::Bottom => move_by(m, isize::MAX / 2),
+        Action::PageDown => move_by(m, page_step(m)),
+        Action::PageUp => move_by(m, -page_step(m)),
+        Action::NextPane => {
+            m.focus = next_pane(m, 1);
+            Vec::new()
+        }
+        Action::PrevPane => {
+            m.focus = next_pane(m, -1);
+            Vec::new()
+        }
+        Action::Open => open(m),
+        Action::ToggleFullscreen => {
+            if m.reader.is_some() {
+                m.fullscreen = !m.fullscreen;
+                m.focus = if m.fullscreen {
+                    Pane::Reader
+                } else {
+                    Pane::Articles
+                };
+                rewrap_reader(m);
+            }
+            Vec::new()
+        }
+        Action::PageReader => page_reader(m),
+        Action::NextUnread => next_unread(m, Direction::Forward),
+        Action::PrevUnread => next_unread(m, Direction::Backward),
+        Action::ToggleRead => toggle_read(m),
+        Action::MarkAllRead => mark_all_read(m),
+        Action::ToggleStar => toggle_star(m),
+        Action::Refresh => {
+            let ids = m
+                .selected_feed_row()
+                .map(|r| m.row_feed_ids(r))
+                .unwrap_or_default();
+            start_refresh(m, Some(ids))
+        }
+        Action::RefreshAll => start_refresh(m, None),
+        Action::OpenInBrowser => match current_link(m) {
+            Some(url) => vec![Cmd::OpenUrl(url)],
+            None => {
+                m.message = Some("This article has no link".into());
+                Vec::new()
+            }
+        },
+        Action::FollowLink => {
+            if m.reader.is_some() {
+                m.prompt = Some(Prompt::LinkNumber(String::new()));
+            } else {
+                m.message = Some("Open an article first".into());
+            }
+            Vec::new()
+        }
+        Action::CopyUrl => match current_link(m) {
+            Some(url) => {
+                m.message = Some(format!("Copied {url}"));
+                vec![Cmd::CopyToClipboard(url)]
+            }
+            None => Vec::new(),
+        },
+        Action::Filter => {
+            let pane = if m.focus == Pane::Feeds {
+                Pane::Feeds
+            } else {
+                Pane::Articles
+            };
+            if pane == Pane::Articles {
+                m.focus = Pane::Articles;
+                m.fullscreen = false;
+            }
+            let text = match pane {
+                Pane::Feeds => m.feeds_pane.filter.clone(),
+                _ => m.articles.filter.clone(),
+            };
+            m.prompt = Some(Prompt::Filter { pane, text });
+            Vec::new()
+        }
+        Action::ShowErrors => {
+            m.overlay = Some(Overlay::Errors);
+            Vec::new()
+        }
+        Action::ReloadConfig => vec![Cmd::ReloadConfig],
+        Action::Help => {
+            m.overlay = Some(Overlay::Help);
+            Vec::new()
+        }
+        Action::Back => back(m),
+        Action::Quit => quit(m),
+    }
+}
+
+pub(super) fn back(m: &mut Model) -> Vec<Cmd> {
+    if m.fullscreen {
+        m.fullscreen = false;
+        m.focus = Pane::Articles;
+        rewrap_reader(m);
+        return Vec::new();
+    }
+    match m.focus {
+        Pane::Reader => m.focus = Pane::Articles,
+        Pane::Articles if !m.articles.filter.is_empty() => {
+            m.articles.filter.clear();
+            let mut cmds = Vec::new();
+            reload_articles(m, &mut cmds, true);
+            return cmds;
+        }
+        Pane::Articles => m.focus = Pane::Feeds,
+        Pane::Feeds if !m.feeds_pane.filter.is_empty() => {
+            return apply_filter(m, Pane::Feeds, String::new());
+        }
+        Pane::Feeds => return quit(m),
+    }
+    Vec::new()
+}
+
+pub(super) fn quit(m: &mut Model) -> Vec<Cmd> {
+    m.quit = true;
+    let feed_key = m
+        .selected_feed_row()
+        .map(|r| r.key(&m.feeds))
+        .unwrap_or_default();
+    let item = m.articles.selected_row().map(|r| r.id);
+    vec![Cmd::SaveSelection { feed_key, item }]
+}
+
+pub(super) fn on_mouse(m: &mut Model, ev: crossterm::event::MouseEvent) -> Vec<Cmd> {
+    let areas = m.areas();
+    let hit = |r: Option<ratatui::layout::Rect>| {
+        r.is_some_and(|r| {
+            ev.column >= r.x
+                && ev.column < r.x + r.width
+                && ev.row >= r.y
+                && ev.row < r.y + r.height
+        })
+    };
+    let pane = if hit(areas.feeds) {
+        Pane::Feeds
+    } else if hit(areas.articles) {
+        Pane::Articles
+    } else if hit(areas.reader) {
+        Pane::Reader
+    } else {
+        return Vec::new();
+    };
+    match ev.kind {
+        MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+            let delta = if ev.kind == MouseEventKind::ScrollDown {
+                3
+            } else {
+                -3
+            };
+            let saved = m.focus;
+            m.focus = pane;
+            let cmds = move_by(m, delta);
+            if pane != Pane::Feeds {
+                m.focus = saved;
+            }
+            cmds
+        }
+        MouseEventKind::Down(MouseButton::Left) => {
+            m.focus = pane;
+            let area = match pane {
+                Pane::Feeds => areas.feeds,
+                Pane::Articles => areas.articles,
+                Pane::Reader => return Vec::new(),
+            };
+            let Some(area) = area else { return Vec::new() };
+            if ev.row <= area.y || ev.row >= area.y + area.height - 1 {
+                return Vec::new();
+            }
+            let offset = if pane == Pane::Feeds {
+                m.feeds_pane.offset
+            } else {
+                m.articles.offset
+            };
+            let target = offset + (ev.row - area.y - 1) as usize;
+            let current = if pane == Pane::Feeds {
+                m.feeds_pane.selected
+            } else {
+                m.articles.selected
+            };
+            move_by(m, target as isize - current as isize)
+        }
+        _ => Vec::new(),
+    }
+}

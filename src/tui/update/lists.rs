@@ -1,0 +1,179 @@
+//! Moving through the lists and the reader, and paging article lists in from the cache.
+
+use super::super::model::{inner_height, reader_text_width, Model, Pane, PAGE_SIZE};
+use super::super::msg::Cmd;
+
+/// Starts loading the list for the selected feed row from its first page.
+pub(super) fn reload_articles(m: &mut Model, cmds: &mut Vec<Cmd>, reset_selection: bool) {
+    let Some(row) = m.selected_feed_row().cloned() else {
+        m.articles = Default::default();
+        return;
+    };
+    let mut query = m.row_query(&row);
+    let filter = m.articles.filter.trim().to_string();
+    query.text = (!filter.is_empty()).then_some(filter);
+    let count = query.text.is_some() || m.row_total(&row).is_none();
+    m.articles.req = m.req();
+    m.articles.query = Some(query.clone());
+    m.articles.pages.clear();
+    m.articles.pending.clear();
+    if reset_selection {
+        m.articles.selected = 0;
+        m.articles.offset = 0;
+    }
+    if !count {
+        m.articles.total = m.row_total(&row).unwrap_or(0);
+    }
+    let page = if reset_selection {
+        0
+    } else {
+        m.articles.selected / PAGE_SIZE
+    };
+    m.articles.pending.insert(page);
+    cmds.push(Cmd::LoadPage {
+        req: m.articles.req,
+        query,
+        page,
+        count,
+    });
+    if page != 0 {
+        m.articles.pending.insert(0);
+        cmds.push(Cmd::LoadPage {
+            req: m.articles.req,
+            query: m
+                .articles
+                .query
+                .clone()
+                .unwrap_or_else(|| m.row_query(&row)),
+            page: 0,
+            count,
+        });
+    }
+}
+
+/// Asks for the pages around the selection that are neither loaded nor on their way.
+pub(super) fn ensure_pages(m: &mut Model, cmds: &mut Vec<Cmd>) {
+    let Some(query) = m.articles.query.clone() else {
+        return;
+    };
+    let height = m.areas().articles.map(inner_height).unwrap_or(20);
+    let first = m.articles.offset.min(m.articles.selected);
+    let last = (m.articles.offset + height).max(m.articles.selected);
+    for page in first / PAGE_SIZE..=last / PAGE_SIZE {
+        if page * PAGE_SIZE >= m.articles.total.max(1) && page > 0 {
+            break;
+        }
+        if !m.articles.pages.contains_key(&page) && m.articles.pending.insert(page) {
+            cmds.push(Cmd::LoadPage {
+                req: m.articles.req,
+                query: query.clone(),
+                page,
+                count: false,
+            });
+        }
+    }
+}
+
+pub(super) fn reader_width(m: &Model) -> usize {
+    m.areas().reader.map(reader_text_width).unwrap_or(60)
+}
+
+pub(super) fn rewrap_reader(m: &mut Model) {
+    let width = reader_width(m);
+    if let Some(r) = &mut m.reader {
+        if r.width != width {
+            r.lines = r.prepared.layout(width);
+            r.width = width;
+            r.scroll = r.scroll.min(r.lines.len().saturating_sub(1));
+        }
+    }
+}
+
+/// Moves list offsets so that the selections stay on screen.
+pub(super) fn keep_visible(m: &mut Model) {
+    let areas = m.areas();
+    let fh = areas.feeds.map(inner_height).unwrap_or(20);
+    m.feeds_pane.offset = follow(m.feeds_pane.offset, m.feeds_pane.selected, fh);
+    let ah = areas.articles.map(inner_height).unwrap_or(20);
+    m.articles.offset = follow(m.articles.offset, m.articles.selected, ah);
+}
+
+pub(super) fn follow(offset: usize, selected: usize, height: usize) -> usize {
+    if selected < offset {
+        selected
+    } else if selected >= offset + height {
+        selected + 1 - height
+    } else {
+        offset
+    }
+}
+
+pub(super) fn page_step(m: &Model) -> isize {
+    let area = match m.focus {
+        Pane::Feeds => m.areas().feeds,
+        Pane::Articles => m.areas().articles,
+        Pane::Reader => m.areas().reader,
+    };
+    area.map(inner_height)
+        .unwrap_or(10)
+        .saturating_sub(1)
+        .max(1) as isize
+}
+
+pub(super) fn next_pane(m: &Model, step: isize) -> Pane {
+    let panes: Vec<Pane> = if m.reader.is_some() {
+        vec![Pane::Feeds, Pane::Articles, Pane::Reader]
+    } else {
+        vec![Pane::Feeds, Pane::Articles]
+    };
+    let i = panes.iter().position(|p| *p == m.focus).unwrap_or(0) as isize;
+    panes[(i + step).rem_euclid(panes.len() as isize) as usize]
+}
+
+pub(super) fn clamp_add(value: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    let v = value as isize + delta.clamp(-(len as isize), len as isize);
+    v.clamp(0, len as isize - 1) as usize
+}
+
+pub(super) fn move_by(m: &mut Model, delta: isize) -> Vec<Cmd> {
+    let mut cmds = Vec::new();
+    match m.focus {
+        Pane::Feeds => {
+            let n = m.visible_feed_rows().len();
+            let new = clamp_add(m.feeds_pane.selected, delta, n);
+            if new != m.feeds_pane.selected {
+                m.feeds_pane.selected = new;
+                m.articles.filter.clear();
+                reload_articles(m, &mut cmds, true);
+            }
+        }
+        Pane::Articles => {
+            m.articles.selected = clamp_add(m.articles.selected, delta, m.articles.total);
+            ensure_pages_after_move(m, &mut cmds);
+        }
+        Pane::Reader => scroll_reader(m, delta),
+    }
+    keep_visible(m);
+    cmds
+}
+
+pub(super) fn ensure_pages_after_move(m: &mut Model, cmds: &mut Vec<Cmd>) {
+    keep_visible(m);
+    ensure_pages(m, cmds);
+}
+
+pub(super) fn reader_height(m: &Model) -> usize {
+    m.areas().reader.map(inner_height).unwrap_or(10)
+}
+
+pub(super) fn scroll_reader(m: &mut Model, delta: isize) {
+    let height = reader_height(m);
+    if let Some(r) = &mut m.reader {
+        let max = r.lines.len().saturating_sub(height);
+        r.scroll =
+            (r.scroll as isize + delta.clamp(-(1 << 30), 1 << 30)).clamp(0, max as isize) as usize;
+    }
+}

@@ -1,0 +1,268 @@
+//! `update(model, msg)`: the only place the UI state changes. No I/O, no channels, no clock:
+//! effects come back as `Cmd`s for the runner, so everything here is unit-testable.
+//! This file takes the messages; `input` the keys and the mouse, `lists` selection and
+//! paging, `articles` what is done to articles.
+
+mod articles;
+mod input;
+mod lists;
+
+use super::model::{Direction, FeedRow, Model, Pane, ReaderPane, PAGE_SIZE};
+use super::msg::{Cmd, Msg};
+use crate::model::FeedSummary;
+use articles::open_selected;
+use crossterm::event::KeyEventKind;
+use input::{on_key, on_mouse, quit};
+use lists::{ensure_pages, keep_visible, reader_width, reload_articles, rewrap_reader};
+
+/// Pages kept on each side of the selected one.
+const KEEP_PAGES: usize = 3;
+
+#[derive(Debug, Default, PartialEq)]
+pub struct Outcome {
+    pub cmds: Vec<Cmd>,
+    pub redraw: bool,
+}
+
+impl Outcome {
+    fn redraw(cmds: Vec<Cmd>) -> Outcome {
+        Outcome { cmds, redraw: true }
+    }
+}
+
+pub fn update(m: &mut Model, msg: Msg) -> Outcome {
+    match msg {
+        Msg::Key(key) if key.kind != KeyEventKind::Release => Outcome::redraw(on_key(m, key)),
+        Msg::Key(_) => Outcome::default(),
+        Msg::Mouse(ev) => Outcome::redraw(on_mouse(m, ev)),
+        Msg::Resize(w, h) => {
+            m.size = (w, h);
+            rewrap_reader(m);
+            let mut cmds = Vec::new();
+            keep_visible(m);
+            ensure_pages(m, &mut cmds);
+            Outcome::redraw(cmds)
+        }
+        Msg::Tick => {
+            if m.feeds_dirty {
+                m.feeds_dirty = false;
+                return Outcome::redraw(vec![Cmd::LoadFeeds]);
+            }
+            Outcome::redraw(Vec::new())
+        }
+        Msg::FeedsLoaded(feeds) => Outcome::redraw(on_feeds_loaded(m, feeds)),
+        Msg::PageLoaded {
+            req,
+            page,
+            total,
+            rows,
+        } => {
+            if req != m.articles.req {
+                return Outcome::default();
+            }
+            Outcome::redraw(on_page_loaded(m, page, total, rows))
+        }
+        Msg::ArticleLoaded {
+            req,
+            item,
+            prepared,
+        } => {
+            if req != m.reader_req {
+                return Outcome::default();
+            }
+            let width = reader_width(m);
+            let lines = prepared.layout(width);
+            m.reader = Some(ReaderPane {
+                item: *item,
+                prepared: *prepared,
+                lines,
+                width,
+                scroll: 0,
+            });
+            Outcome::redraw(Vec::new())
+        }
+        Msg::Restored { feed_key, item } => {
+            m.restore = Some((feed_key, item));
+            if m.feeds.is_empty() {
+                return Outcome::default();
+            }
+            let feeds = m.feeds.clone();
+            Outcome::redraw(on_feeds_loaded(m, feeds))
+        }
+        Msg::InputClosed => Outcome::redraw(quit(m)),
+        Msg::ReloadRequested => Outcome::redraw(vec![Cmd::ReloadConfig]),
+        Msg::ConfigReloaded(Ok(config)) => {
+            // The config was validated when read, so the keymap builds.
+            m.keymap = super::keymap::Keymap::with_overrides(&config.keys).unwrap_or_default();
+            m.theme = super::theme::Theme::from_config(&config.theme, m.no_color);
+            m.message = Some(format!("Config reloaded: {} feeds", config.feeds.len()));
+            Outcome::redraw(vec![Cmd::UseConfig(config)])
+        }
+        Msg::ConfigReloaded(Err(e)) => {
+            m.message = Some(format!("Config not reloaded: {e}"));
+            Outcome::redraw(Vec::new())
+        }
+        Msg::StoreFailed(e) => {
+            m.message = Some(e);
+            Outcome::redraw(Vec::new())
+        }
+        Msg::RefreshStarted { total } => {
+            m.refresh.running = Some((0, total));
+            Outcome::redraw(Vec::new())
+        }
+        Msg::RefreshProgress { summary, .. } => {
+            let total = m.refresh.running.map(|r| r.1).unwrap_or(summary.feeds);
+            m.refresh.running = Some((summary.ok + summary.failed, total));
+            m.feeds_dirty = true;
+            Outcome::redraw(Vec::new())
+        }
+        Msg::RefreshFinished { summary, at } => {
+            m.refresh.running = None;
+            m.refresh.last = Some(at);
+            m.refresh.last_failed = summary.failed;
+            m.feeds_dirty = false;
+            m.message = None;
+            let mut cmds = vec![Cmd::LoadFeeds];
+            // New items may have arrived in the list on screen: reload it, keeping the row.
+            m.articles.want = m.articles.selected_row().map(|r| r.id);
+            reload_articles(m, &mut cmds, false);
+            Outcome::redraw(cmds)
+        }
+    }
+}
+
+/// Builds the feed-list rows: "All unread", "Starred", then feeds, grouped under their
+/// tags when tags are set (a feed with two tags shows under both).
+pub fn feed_rows(feeds: &[FeedSummary]) -> Vec<FeedRow> {
+    let mut rows = vec![FeedRow::AllUnread, FeedRow::Starred];
+    let mut tags: Vec<&str> = Vec::new();
+    for f in feeds {
+        for t in &f.tags {
+            if !tags.contains(&t.as_str()) {
+                tags.push(t);
+            }
+        }
+    }
+    for tag in &tags {
+        rows.push(FeedRow::Tag(tag.to_string()));
+        rows.extend(
+            feeds
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.tags.iter().any(|t| t == tag))
+                .map(|(i, _)| FeedRow::Feed(i)),
+        );
+    }
+    if !tags.is_empty() && feeds.iter().any(|f| f.tags.is_empty()) {
+        rows.push(FeedRow::Tag(String::new()));
+    }
+    rows.extend(
+        feeds
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.tags.is_empty())
+            .map(|(i, _)| FeedRow::Feed(i)),
+    );
+    rows
+}
+
+fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd> {
+    let old_key = m.selected_feed_row().map(|r| r.key(&m.feeds));
+    let old_query = m.selected_feed_row().map(|r| m.row_query(r));
+    m.feeds = feeds;
+    m.feed_name_width = m
+        .feeds
+        .iter()
+        .map(|f| unicode_width::UnicodeWidthStr::width(f.name.as_str()))
+        .max()
+        .unwrap_or(0);
+    m.feeds_pane.rows = feed_rows(&m.feeds);
+    let restore = m.restore.take();
+    let wanted_key = restore.as_ref().and_then(|(k, _)| k.clone()).or(old_key);
+    if let Some(key) = wanted_key {
+        let visible = m.visible_feed_rows();
+        if let Some(pos) = visible
+            .iter()
+            .position(|&i| m.feeds_pane.rows[i].key(&m.feeds) == key)
+        {
+            m.feeds_pane.selected = pos;
+        }
+    }
+    clamp_feed_selection(m);
+    let mut cmds = Vec::new();
+    if let Some((_, item)) = restore {
+        m.articles.want = item;
+        if item.is_some() {
+            m.focus = Pane::Articles;
+        }
+    }
+    let new_query = m.selected_feed_row().map(|r| m.row_query(r));
+    if new_query != old_query || m.articles.query.is_none() || m.articles.want.is_some() {
+        reload_articles(m, &mut cmds, old_query != new_query);
+    } else if m.articles.filter.is_empty() {
+        if let Some(total) = m.selected_feed_row().and_then(|r| m.row_total(r)) {
+            if total > m.articles.total {
+                reload_articles(m, &mut cmds, false);
+            }
+        }
+    }
+    keep_visible(m);
+    cmds
+}
+
+fn clamp_feed_selection(m: &mut Model) {
+    let n = m.visible_feed_rows().len();
+    m.feeds_pane.selected = m.feeds_pane.selected.min(n.saturating_sub(1));
+}
+
+fn on_page_loaded(
+    m: &mut Model,
+    page: usize,
+    total: Option<usize>,
+    rows: Vec<crate::model::ItemRow>,
+) -> Vec<Cmd> {
+    let a = &mut m.articles;
+    a.pending.remove(&page);
+    let page_len = rows.len();
+    a.pages.insert(page, rows);
+    let seen = page * PAGE_SIZE + page_len;
+    // A count from the store wins; a short page marks the end; otherwise the counts from
+    // the feed list stand, grown if the cache holds more than they say.
+    if let Some(t) = total {
+        a.total = t;
+    } else if page_len < PAGE_SIZE {
+        a.total = seen;
+    } else {
+        a.total = a.total.max(seen);
+    }
+    // Keep memory flat however far the user scrolls: only pages near the selection stay.
+    let near = a.selected / PAGE_SIZE;
+    a.pages
+        .retain(|p, _| p.abs_diff(near) <= KEEP_PAGES || *p == 0);
+    let mut cmds = Vec::new();
+    if let Some(want) = a.want {
+        if let Some(pos) = a.position_of(want) {
+            a.selected = pos;
+            a.want = None;
+        } else if page == 0 {
+            a.want = None;
+        }
+    }
+    a.selected = a.selected.min(a.total.saturating_sub(1));
+    if let Some(dir) = a.open_unread.take() {
+        let found = match dir {
+            Direction::Forward => (0..a.total).find(|&i| a.row(i).is_some_and(|r| !r.read)),
+            Direction::Backward => (0..a.total)
+                .rev()
+                .find(|&i| a.row(i).is_some_and(|r| !r.read)),
+        };
+        if let Some(i) = found {
+            a.selected = i;
+            keep_visible(m);
+            cmds.extend(open_selected(m));
+        }
+    }
+    keep_visible(m);
+    ensure_pages(m, &mut cmds);
+    cmds
+}
