@@ -1,0 +1,375 @@
+//! Writing the cache: feeds as they are refreshed, read marks, stars, imported marks.
+
+use super::{ApplyStats, Failure, ReadMark, Result, Store};
+use crate::model::{FeedId, ItemId, ParsedFeed, Validators};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, TransactionBehavior};
+use std::collections::HashSet;
+
+/// A parsed feed made ready for the cache: bodies compressed, fingerprints taken. Built
+/// on the fetch threads, so the single writer only writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedFeed {
+    pub title: Option<String>,
+    pub link: Option<String>,
+    pub description: Option<String>,
+    pub items: Vec<PreparedItem>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedItem {
+    pub guid: String,
+    pub title: String,
+    pub link: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<i64>,
+    pub updated: Option<i64>,
+    pub summary: Option<Stored>,
+    pub content: Option<Stored>,
+    pub enclosures: Option<String>,
+    /// Changes when anything stored changes, so unchanged items skip the write.
+    pub hash: i64,
+}
+
+/// An article body as stored: short ones as text, longer ones LZ4-compressed. HTML
+/// compresses about threefold, which keeps the cache small and its writes few.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stored {
+    Text(String),
+    Lz4(Vec<u8>),
+}
+
+const COMPRESS_ABOVE: usize = 256;
+
+impl Stored {
+    fn new(text: String) -> Stored {
+        if text.len() > COMPRESS_ABOVE {
+            Stored::Lz4(lz4_flex::compress_prepend_size(text.as_bytes()))
+        } else {
+            Stored::Text(text)
+        }
+    }
+}
+
+impl rusqlite::ToSql for Stored {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(match self {
+            Stored::Text(t) => t.as_str().into(),
+            Stored::Lz4(b) => b.as_slice().into(),
+        })
+    }
+}
+
+impl PreparedFeed {
+    pub fn new(feed: ParsedFeed) -> PreparedFeed {
+        let items = feed
+            .items
+            .into_iter()
+            .map(|item| {
+                let hash = item_hash(&item);
+                PreparedItem {
+                    hash,
+                    published: item.published.map(|d| d.timestamp()),
+                    updated: item.updated.map(|d| d.timestamp()),
+                    enclosures: (!item.enclosures.is_empty())
+                        .then(|| serde_json::to_string(&item.enclosures).ok())
+                        .flatten(),
+                    summary: item.summary_html.map(Stored::new),
+                    content: item.content_html.map(Stored::new),
+                    guid: item.guid,
+                    title: item.title,
+                    link: item.link,
+                    author: item.author,
+                }
+            })
+            .collect();
+        PreparedFeed {
+            title: feed.title,
+            link: feed.link,
+            description: feed.description,
+            items,
+        }
+    }
+}
+
+/// A fingerprint of everything stored for an item (xxh3: fast, and stable across builds).
+fn item_hash(item: &crate::model::ParsedItem) -> i64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for part in [
+        item.title.as_str(),
+        item.link.as_deref().unwrap_or(""),
+        item.author.as_deref().unwrap_or(""),
+        item.summary_html.as_deref().unwrap_or(""),
+        item.content_html.as_deref().unwrap_or(""),
+    ] {
+        h.update(part.as_bytes());
+        h.update(&[0]);
+    }
+    for d in [item.published, item.updated] {
+        h.update(&d.map(|d| d.timestamp()).unwrap_or(i64::MIN).to_le_bytes());
+    }
+    for e in &item.enclosures {
+        h.update(e.url.as_bytes());
+        h.update(&[0]);
+    }
+    h.digest() as i64
+}
+
+impl Store {
+    /// Writes a freshly parsed feed in one transaction. Items seen before keep their read
+    /// and starred state; unchanged items cost an index probe and no write.
+    pub fn apply(
+        &mut self,
+        id: FeedId,
+        feed: &PreparedFeed,
+        validators: &Validators,
+        http_status: Option<u16>,
+        now: DateTime<Utc>,
+        keep_days: u32,
+    ) -> Result<ApplyStats> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let stats = write_feed(&tx, id, feed, validators, http_status, now, keep_days)?;
+        tx.commit()?;
+        Ok(stats)
+    }
+
+    pub fn record_not_modified(&mut self, id: FeedId, now: DateTime<Utc>) -> Result<()> {
+        write_not_modified(&self.conn, id, now)
+    }
+
+    pub fn record_failure(
+        &mut self,
+        id: FeedId,
+        failure: &Failure,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        write_failure(&self.conn, id, failure, now)
+    }
+
+    /// Sets the read flag of these items; returns how many changed.
+    pub fn set_read(&mut self, ids: &[ItemId], read: bool) -> Result<usize> {
+        self.execute_each(
+            "UPDATE items SET is_read = ?2 WHERE id = ?1 AND is_read != ?2",
+            ids.iter().map(|id| (id.0, read)),
+        )
+    }
+
+    /// Marks every item of these feeds read; returns how many changed.
+    pub fn mark_feeds_read(&mut self, feeds: &[FeedId]) -> Result<usize> {
+        self.execute_each(
+            "UPDATE items SET is_read = 1 WHERE feed_id = ?1 AND is_read = 0",
+            feeds.iter().map(|id| [id.0]),
+        )
+    }
+
+    /// Runs one statement for each set of parameters, all in one transaction: a mark is
+    /// committed whole or not at all. Returns the rows changed.
+    fn execute_each<P: rusqlite::Params>(
+        &mut self,
+        sql: &str,
+        each: impl IntoIterator<Item = P>,
+    ) -> Result<usize> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut changed = 0;
+        {
+            let mut stmt = tx.prepare_cached(sql)?;
+            for p in each {
+                changed += stmt.execute(p)?;
+            }
+        }
+        tx.commit()?;
+        Ok(changed)
+    }
+
+    pub fn set_starred(&mut self, id: ItemId, starred: bool) -> Result<()> {
+        self.conn.execute(
+            "UPDATE items SET starred = ?2 WHERE id = ?1",
+            params![id.0, starred],
+        )?;
+        Ok(())
+    }
+
+    /// Remembers read marks from another reader (feed URL, guid, link) and applies them to
+    /// the items already cached; later refreshes apply them to items as they arrive.
+    /// Returns how many cached items were marked read now.
+    pub fn import_read_marks(&mut self, marks: &[ReadMark]) -> Result<usize> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut marked = 0;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO imported_read (feed_url, guid, link) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut mark = tx.prepare_cached(
+                "UPDATE items SET is_read = 1
+                 WHERE is_read = 0 AND feed_id = (SELECT id FROM feeds WHERE url = ?1)
+                   AND (guid = ?2 OR link = ?3)",
+            )?;
+            for (feed, guid, link) in marks {
+                insert.execute(params![feed, guid, link])?;
+                marked += mark.execute(params![feed, guid, link])?;
+            }
+        }
+        tx.commit()?;
+        Ok(marked)
+    }
+}
+
+fn write_not_modified(conn: &Connection, id: FeedId, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE feeds SET last_attempt = ?2, last_success = ?2, http_status = 304,
+             last_error = NULL, retry_after = NULL WHERE id = ?1",
+    )?
+    .execute(params![id.0, now.timestamp()])?;
+    Ok(())
+}
+
+fn write_failure(
+    conn: &Connection,
+    id: FeedId,
+    failure: &Failure,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE feeds SET last_attempt = ?2, http_status = ?3, last_error = ?4,
+             retry_after = ?5 WHERE id = ?1",
+    )?
+    .execute(params![
+        id.0,
+        now.timestamp(),
+        failure.http_status,
+        failure.message,
+        failure.retry_after.map(|d| d.timestamp())
+    ])?;
+    Ok(())
+}
+
+/// One feed's items upserted, its metadata and validators updated; the caller commits.
+fn write_feed(
+    tx: &Connection,
+    id: FeedId,
+    feed: &PreparedFeed,
+    validators: &Validators,
+    http_status: Option<u16>,
+    now: DateTime<Utc>,
+    keep_days: u32,
+) -> Result<ApplyStats> {
+    let total_before: i64 = tx.query_row("SELECT total FROM feeds WHERE id = ?1", [id.0], |r| {
+        r.get(0)
+    })?;
+    // New rows get ids above this one: how the newsboat marks below find them.
+    let max_id_before: i64 =
+        tx.query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))?;
+    tx.execute(
+        "UPDATE feeds SET title = ?2, site_link = ?3, description = ?4, etag = ?5,
+             last_modified = ?6, last_attempt = ?7, last_success = ?7, http_status = ?8,
+             last_error = NULL, retry_after = NULL
+         WHERE id = ?1",
+        params![
+            id.0,
+            feed.title,
+            feed.link,
+            feed.description,
+            validators.etag,
+            validators.last_modified,
+            now.timestamp(),
+            http_status
+        ],
+    )?;
+    {
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO items (feed_id, guid, title, link, author, published, updated,
+                 sort_time, summary, content, enclosures, hash, first_seen)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+             ON CONFLICT (feed_id, guid) DO UPDATE SET
+                 title = excluded.title, link = excluded.link, author = excluded.author,
+                 published = excluded.published, updated = excluded.updated,
+                 sort_time = coalesce(excluded.published, excluded.updated, items.first_seen),
+                 summary = excluded.summary, content = excluded.content,
+                 enclosures = excluded.enclosures, hash = excluded.hash
+             WHERE items.hash != excluded.hash",
+        )?;
+        for item in &feed.items {
+            upsert.execute(params![
+                id.0,
+                item.guid,
+                item.title,
+                item.link,
+                item.author,
+                item.published,
+                item.updated,
+                item.published.or(item.updated).unwrap_or(now.timestamp()),
+                item.summary,
+                item.content,
+                item.enclosures,
+                item.hash,
+                now.timestamp(),
+            ])?;
+        }
+    }
+    // Items new to us that were read in newsboat arrive read. (Asked first, so that a
+    // feed with no imported marks costs one index probe, not a scan.)
+    let url = feed_url(tx, id)?;
+    let has_marks: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM imported_read WHERE feed_url = ?1)")?
+        .query_row([&url], |r| r.get(0))?;
+    if has_marks {
+        tx.execute(
+            "UPDATE items SET is_read = 1
+             WHERE feed_id = ?1 AND id > ?2 AND +is_read = 0 AND (
+                 guid IN (SELECT guid FROM imported_read WHERE feed_url = ?3)
+                 OR link IN (SELECT link FROM imported_read WHERE feed_url = ?3))",
+            params![id.0, max_id_before, url],
+        )?;
+    }
+    let total_after: i64 = tx.query_row("SELECT total FROM feeds WHERE id = ?1", [id.0], |r| {
+        r.get(0)
+    })?;
+    let dropped = if keep_days > 0 {
+        let cutoff = now - chrono::Duration::days(i64::from(keep_days));
+        let current: HashSet<&str> = feed.items.iter().map(|i| i.guid.as_str()).collect();
+        drop_old(tx, id, cutoff, &current)?
+    } else {
+        0
+    };
+    Ok(ApplyStats {
+        new_items: (total_after - total_before).max(0) as usize,
+        dropped,
+    })
+}
+
+fn feed_url(tx: &Connection, id: FeedId) -> Result<String> {
+    Ok(tx.query_row("SELECT url FROM feeds WHERE id = ?1", [id.0], |r| r.get(0))?)
+}
+
+/// Read, unstarred items older than the cutoff that the feed no longer lists.
+fn drop_old(
+    tx: &Connection,
+    id: FeedId,
+    cutoff: DateTime<Utc>,
+    current: &HashSet<&str>,
+) -> Result<usize> {
+    let candidates: Vec<(i64, String)> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT id, guid FROM items WHERE feed_id = ?1 AND is_read = 1 AND starred = 0 AND sort_time < ?2",
+        )?;
+        let rows = stmt.query_map(params![id.0, cutoff.timestamp()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut delete = tx.prepare_cached("DELETE FROM items WHERE id = ?1")?;
+    let mut dropped = 0;
+    for (item_id, guid) in candidates {
+        // Still in the feed: dropping it would bring it back as unread next refresh.
+        if !current.contains(guid.as_str()) {
+            dropped += delete.execute([item_id])?;
+        }
+    }
+    Ok(dropped)
+}
