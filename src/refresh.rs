@@ -105,15 +105,23 @@ pub fn refresh(
         for _ in 0..threads {
             let tx = tx.clone();
             let queue = &queue;
-            scope.spawn(move || loop {
-                if cancel.load(Ordering::Relaxed) {
-                    return;
-                }
-                let next = queue.lock().map(|mut q| q.pop_front()).unwrap_or(None);
-                let Some(target) = next else { return };
-                let work = fetch_and_parse(fetcher, &target);
-                if tx.send((target, work)).is_err() {
-                    return;
+            scope.spawn(move || {
+                // Fetch-and-parse threads outnumber the cores; at the lowest priority they
+                // leave the single writer (and in the TUI, the UI thread) a core when it
+                // needs one, instead of sharing it out among sixteen.
+                let _ = thread_priority::set_current_thread_priority(
+                    thread_priority::ThreadPriority::Min,
+                );
+                loop {
+                    if cancel.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let next = queue.lock().map(|mut q| q.pop_front()).unwrap_or(None);
+                    let Some(target) = next else { return };
+                    let work = fetch_and_parse(fetcher, &target);
+                    if tx.send((target, work)).is_err() {
+                        return;
+                    }
                 }
             });
         }
