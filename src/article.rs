@@ -2,9 +2,8 @@
 //! time, enclosures), the body, and the numbered links. `bulletin show` prints the same.
 
 use crate::model::Item;
-use crate::render::{self, append_links, Document, Line, Span, Style};
+use crate::render::{self, append_links, Document, Line, Style};
 use chrono::{DateTime, Local, Utc};
-use unicode_width::UnicodeWidthStr;
 
 /// Words a minute for the reading-time estimate.
 const WORDS_PER_MINUTE: usize = 230;
@@ -121,13 +120,8 @@ impl Prepared {
             ));
         }
         append_links(&mut lines, &self.doc.links, width);
-        debug_assert!(lines.iter().all(|l| l.width() <= width || is_pre(l)));
         lines
     }
-}
-
-fn is_pre(line: &Line) -> bool {
-    line.spans.iter().any(|s: &Span| s.style.has(Style::CODE)) || line.text().width() == 0
 }
 
 /// 1536 -> "1.5 KiB".

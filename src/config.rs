@@ -224,7 +224,7 @@ impl Config {
         })?;
         if raw.general.max_concurrent_fetches == 0 {
             return Err(invalid(
-                find_key(text, "max_concurrent_fetches"),
+                key_offset(text, "general", "max_concurrent_fetches"),
                 "max_concurrent_fetches must be at least 1".into(),
             ));
         }
@@ -337,8 +337,13 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn find_key(text: &str, key: &str) -> usize {
-    text.find(key).unwrap_or(0)
+/// Where `[table] key = value` has its value, for errors found after deserializing.
+fn key_offset(text: &str, table: &str, key: &str) -> usize {
+    toml_edit::ImDocument::parse(text)
+        .ok()
+        .and_then(|doc| doc.get(table)?.get(key)?.span())
+        .map(|span| span.start)
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -386,6 +391,23 @@ mod tests {
         let cfg = parse("[[feed]]\nurl = \"feeds/a.xml\"\ntags = [\"x\"]\n").unwrap();
         assert_eq!(cfg.feeds[0].url, "file:///cfg/feeds/a.xml");
         assert_eq!(cfg.feeds[0].tags, vec!["x".to_string()]);
+    }
+
+    #[test]
+    fn zero_fetches_points_at_the_value() {
+        let text =
+            "# max_concurrent_fetches is how many at once\n[general]\nmax_concurrent_fetches = 0\n";
+        let msg = parse(text).unwrap_err().to_string();
+        assert!(msg.starts_with("/cfg/config.toml:3:26:"), "{msg}");
+    }
+
+    #[test]
+    fn the_example_config_is_valid_and_documents_the_defaults() {
+        let text = include_str!("../config.example.toml");
+        let cfg = Config::parse(text, Path::new("/cfg/config.example.toml")).unwrap();
+        assert_eq!(cfg.general, General::default());
+        assert_eq!(cfg.feeds.len(), 3);
+        assert!(!cfg.keys.is_empty() && !cfg.theme.colors.is_empty());
     }
 
     #[test]

@@ -144,13 +144,6 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
 ];
 
 impl Action {
-    pub fn name(self) -> &'static str {
-        ACTIONS
-            .iter()
-            .find(|a| a.0 == self)
-            .map(|a| a.1)
-            .unwrap_or("")
-    }
     pub fn describe(self) -> &'static str {
         ACTIONS
             .iter()

@@ -12,10 +12,9 @@ use crate::config::FeedSpec;
 use crate::model::{FeedId, Validators};
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-pub use migrate::LATEST as SCHEMA_VERSION;
 pub use write::{PreparedFeed, PreparedItem, Stored};
 
 #[derive(Debug, thiserror::Error)]
@@ -117,7 +116,6 @@ pub struct Failure<'a> {
 
 pub struct Store {
     conn: Connection,
-    path: PathBuf,
 }
 
 impl Store {
@@ -177,14 +175,7 @@ impl Store {
         conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate::run(&mut conn)?;
-        Ok(Store {
-            conn,
-            path: path.to_path_buf(),
-        })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(Store { conn })
     }
 
     /// Makes sure every configured feed has a row; returns their ids in config order.
@@ -203,22 +194,6 @@ impl Store {
         }
         tx.commit()?;
         Ok(ids)
-    }
-
-    /// Looks up feed ids for configured feeds without writing (read-only callers).
-    pub fn feed_ids(&self, specs: &[FeedSpec]) -> Result<Vec<Option<FeedId>>> {
-        let mut select = self
-            .conn
-            .prepare_cached("SELECT id FROM feeds WHERE url = ?1")?;
-        specs
-            .iter()
-            .map(|s| {
-                Ok(select
-                    .query_row([&s.url], |r| r.get(0))
-                    .optional()?
-                    .map(FeedId))
-            })
-            .collect()
     }
 
     pub fn feed_targets(&self, ids: &[FeedId]) -> Result<Vec<FeedTarget>> {

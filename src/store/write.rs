@@ -136,7 +136,13 @@ impl Store {
     }
 
     pub fn record_not_modified(&mut self, id: FeedId, now: DateTime<Utc>) -> Result<()> {
-        write_not_modified(&self.conn, id, now)
+        self.conn
+            .prepare_cached(
+                "UPDATE feeds SET last_attempt = ?2, last_success = ?2, http_status = 304,
+                     last_error = NULL, retry_after = NULL WHERE id = ?1",
+            )?
+            .execute(params![id.0, now.timestamp()])?;
+        Ok(())
     }
 
     pub fn record_failure(
@@ -145,7 +151,19 @@ impl Store {
         failure: &Failure,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        write_failure(&self.conn, id, failure, now)
+        self.conn
+            .prepare_cached(
+                "UPDATE feeds SET last_attempt = ?2, http_status = ?3, last_error = ?4,
+                     retry_after = ?5 WHERE id = ?1",
+            )?
+            .execute(params![
+                id.0,
+                now.timestamp(),
+                failure.http_status,
+                failure.message,
+                failure.retry_after.map(|d| d.timestamp())
+            ])?;
+        Ok(())
     }
 
     /// Sets the read flag of these items; returns how many changed.
@@ -218,35 +236,6 @@ impl Store {
         tx.commit()?;
         Ok(marked)
     }
-}
-
-fn write_not_modified(conn: &Connection, id: FeedId, now: DateTime<Utc>) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE feeds SET last_attempt = ?2, last_success = ?2, http_status = 304,
-             last_error = NULL, retry_after = NULL WHERE id = ?1",
-    )?
-    .execute(params![id.0, now.timestamp()])?;
-    Ok(())
-}
-
-fn write_failure(
-    conn: &Connection,
-    id: FeedId,
-    failure: &Failure,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE feeds SET last_attempt = ?2, http_status = ?3, last_error = ?4,
-             retry_after = ?5 WHERE id = ?1",
-    )?
-    .execute(params![
-        id.0,
-        now.timestamp(),
-        failure.http_status,
-        failure.message,
-        failure.retry_after.map(|d| d.timestamp())
-    ])?;
-    Ok(())
 }
 
 /// One feed's items upserted, its metadata and validators updated; the caller commits.

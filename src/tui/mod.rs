@@ -50,7 +50,7 @@ fn setup(paths: &AppPaths) -> anyhow::Result<Setup> {
     };
     let config = crate::demo::config(&demo_paths.data_dir.join("feeds"))?;
     let hint = format!(
-        "Demo: put your feeds in {} (see config.example.toml)",
+        "Demo: feeds go in {}; see config.example.toml",
         paths.config_file.display()
     );
     Ok(Setup {

@@ -134,9 +134,8 @@ pub enum Prompt {
 pub struct RefreshStatus {
     pub running: Option<(usize, usize)>,
     pub last: Option<DateTime<Utc>>,
-    pub last_failed: usize,
-    /// A refresh was asked for while one ran: start it when this one ends.
-    pub queued: bool,
+    /// Articles the last refresh brought.
+    pub last_new: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,7 +1,7 @@
 //! Drawing: a pure function of `&Model`. No I/O, no state changes; list offsets come from
 //! the model, where `update` keeps them.
 
-use super::model::{inner_height, FeedRow, Model, Overlay, Pane, Prompt, PAGE_SIZE};
+use super::model::{inner_height, FeedRow, Model, Overlay, Pane, Prompt};
 use super::theme::Theme;
 use crate::model::ItemRow;
 use chrono::{DateTime, Datelike, Local, Utc};
@@ -232,7 +232,6 @@ fn draw_articles(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
         let inner = Rect::new(area.x + 2, area.y + 1, area.width.saturating_sub(4), 1);
         f.render_widget(Paragraph::new(msg).style(theme.dim), inner);
     }
-    debug_assert!(a.selected < a.total.max(1) || a.pages.len() <= a.total / PAGE_SIZE + 1);
 }
 
 fn short_date(d: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
@@ -328,8 +327,9 @@ fn status_text(m: &Model) -> String {
         parts.push(format!("Refreshing {done}/{total}"));
     } else if let Some(last) = m.refresh.last {
         parts.push(format!(
-            "Refreshed {}",
-            last.with_timezone(&Local).format("%H:%M")
+            "Refreshed {}, {} new",
+            last.with_timezone(&Local).format("%H:%M"),
+            m.refresh.last_new
         ));
     }
     let failing = m.failing_feeds().len();
@@ -437,6 +437,14 @@ fn draw_errors(f: &mut Frame, m: &Model, theme: &Theme) {
         lines.push(Line::styled(
             format!("  {}", feed.last_error.as_deref().unwrap_or("")),
             theme.error,
+        ));
+        let last_ok = feed
+            .last_success
+            .map(|d| d.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| "never".into());
+        lines.push(Line::styled(
+            format!("  last fetched: {last_ok}"),
+            theme.dim,
         ));
     }
     if let Some(log) = &m.log_path {

@@ -152,17 +152,12 @@ pub(super) fn move_by(m: &mut Model, delta: isize) -> Vec<Cmd> {
         }
         Pane::Articles => {
             m.articles.selected = clamp_add(m.articles.selected, delta, m.articles.total);
-            ensure_pages_after_move(m, &mut cmds);
         }
         Pane::Reader => scroll_reader(m, delta),
     }
     keep_visible(m);
+    ensure_pages(m, &mut cmds);
     cmds
-}
-
-pub(super) fn ensure_pages_after_move(m: &mut Model, cmds: &mut Vec<Cmd>) {
-    keep_visible(m);
-    ensure_pages(m, cmds);
 }
 
 pub(super) fn reader_height(m: &Model) -> usize {

@@ -119,7 +119,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
         Msg::RefreshFinished { summary, at } => {
             m.refresh.running = None;
             m.refresh.last = Some(at);
-            m.refresh.last_failed = summary.failed;
+            m.refresh.last_new = summary.new_items;
             m.feeds_dirty = false;
             m.message = None;
             let mut cmds = vec![Cmd::LoadFeeds];
