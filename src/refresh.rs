@@ -97,6 +97,12 @@ pub fn refresh(
         summary.add(&done.result);
         on_done(&done, &summary);
     }
+    // Without this the writer would stop for the disk at every checkpoint. Failing to
+    // start it costs speed only.
+    let checkpointer = store.start_background_checkpoints().unwrap_or_else(|e| {
+        tracing::warn!("background checkpoints: {e}");
+        None
+    });
     let threads = opts.concurrency.clamp(1, 256).min(due.len().max(1));
     let queue = Mutex::new(due.into_iter().collect::<VecDeque<_>>());
     // Bounded: parsed feeds wait in memory only while the writer catches up.
@@ -137,6 +143,11 @@ pub fn refresh(
             on_done(&done, &summary);
         }
     });
+    if let Some(checkpointer) = checkpointer {
+        if let Err(e) = store.stop_background_checkpoints(checkpointer) {
+            tracing::warn!("background checkpoints: {e}");
+        }
+    }
     summary
 }
 

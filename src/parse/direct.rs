@@ -17,7 +17,7 @@
 
 use super::{Source, SourceEntry, SourceLink, SourceText};
 use chrono::{DateTime, Utc};
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
 use url::Url;
 
@@ -77,6 +77,7 @@ enum LinkKind {
 }
 
 struct Doc<'a> {
+    body: &'a str,
     reader: Reader<&'a [u8]>,
     base: Url,
     default_ns: Option<String>,
@@ -94,6 +95,7 @@ impl<'a> Doc<'a> {
         config.trim_markup_names_in_closing_tags = true;
         config.check_end_names = true;
         Doc {
+            body,
             reader,
             base,
             default_ns: None,
@@ -188,6 +190,27 @@ impl<'a> Doc<'a> {
     /// written, comments skipped. `None` inside when the element is empty; gives up on
     /// an element inside.
     fn text(&mut self) -> Step<Option<String>> {
+        // The common case, text and references straight up to the end tag, is read here
+        // in one pass over the input: as quick-xml events, every `&lt;` of an escaped
+        // HTML body would be an event of its own.
+        let rest: &'a [u8] = self.reader.get_ref();
+        let offset = self.body.len() - rest.len();
+        let tail = &self.body[offset..];
+        let end = memchr::memchr(b'<', tail.as_bytes()).unwrap_or(tail.len());
+        if !tail[end..].starts_with("</") {
+            return self.text_events();
+        }
+        let text = unescape_text(&tail[..end])?;
+        // The reader goes on from the end tag, which it checks against the start tag.
+        *self.reader.get_mut() = &rest[end..];
+        match self.next()? {
+            Event::End(_) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// [`Doc::text`] from quick-xml's events, for text with CDATA or comments in it.
+    fn text_events(&mut self) -> Step<Option<String>> {
         let mut out: Option<String> = None;
         loop {
             match self.next()? {
@@ -202,20 +225,7 @@ impl<'a> Doc<'a> {
                     }
                 }
                 Event::GeneralRef(r) => {
-                    let buf = out.get_or_insert_with(String::new);
-                    if let Some(ch) = r.resolve_char_ref().ok()? {
-                        buf.push(ch);
-                    } else {
-                        let name: &str = &r;
-                        match quick_xml::escape::resolve_predefined_entity(name) {
-                            Some(resolved) => buf.push_str(resolved),
-                            None => {
-                                buf.push('&');
-                                buf.push_str(name);
-                                buf.push(';');
-                            }
-                        }
-                    }
+                    push_reference(out.get_or_insert_with(String::new), &r)?;
                 }
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::End(_) => return Some(out),
@@ -503,6 +513,52 @@ impl<'a> Doc<'a> {
             }
         }
     }
+}
+
+/// Character data with references, as quick-xml tokenises it and feed-rs joins it: a
+/// reference runs from `&` to the next `;`; a `&` with another `&` (or the end) before
+/// any `;` is an error, which leaves the document to feed-rs. `None` inside for no text.
+fn unescape_text(raw: &str) -> Step<Option<String>> {
+    if raw.is_empty() {
+        return Some(None);
+    }
+    let Some(first) = memchr::memchr(b'&', raw.as_bytes()) else {
+        return Some(Some(raw.to_string()));
+    };
+    let mut out = String::with_capacity(raw.len());
+    out.push_str(&raw[..first]);
+    let mut rest = &raw[first..];
+    while let Some(after_amp) = rest.strip_prefix('&') {
+        let stop = memchr::memchr2(b';', b'&', after_amp.as_bytes())?;
+        if after_amp.as_bytes()[stop] != b';' {
+            return None;
+        }
+        push_reference(&mut out, &BytesRef::new(&after_amp[..stop]))?;
+        let tail = &after_amp[stop + 1..];
+        let next = memchr::memchr(b'&', tail.as_bytes()).unwrap_or(tail.len());
+        out.push_str(&tail[..next]);
+        rest = &tail[next..];
+    }
+    Some(Some(out))
+}
+
+/// A character or entity reference as feed-rs resolves it: characters and the five XML
+/// entities; any other entity is kept as written. A bad character reference gives up.
+fn push_reference(out: &mut String, r: &BytesRef) -> Step<()> {
+    if let Some(ch) = r.resolve_char_ref().ok()? {
+        out.push(ch);
+        return Some(());
+    }
+    let name: &str = r;
+    match quick_xml::escape::resolve_predefined_entity(name) {
+        Some(resolved) => out.push_str(resolved),
+        None => {
+            out.push('&');
+            out.push_str(name);
+            out.push(';');
+        }
+    }
+    Some(())
 }
 
 /// feed-rs's resolution: unlike [`super::resolve`], no trimming first.

@@ -4,6 +4,7 @@
 //! with every committed read mark. Two processes (the TUI and a cron `refresh`) share the
 //! file through WAL and a busy timeout.
 
+mod checkpoint;
 mod migrate;
 mod read;
 mod write;
@@ -15,6 +16,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 use std::path::Path;
 use std::time::Duration;
 
+pub use checkpoint::Checkpointer;
 pub use write::{PreparedFeed, PreparedItem, Stored};
 
 #[derive(Debug, thiserror::Error)]
@@ -171,7 +173,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // Checkpoint less often than the default 1000 pages: a refresh rewrites the same
         // index pages feed after feed, and each checkpoint copies them again.
-        conn.pragma_update(None, "wal_autocheckpoint", 10000)?;
+        conn.pragma_update(None, "wal_autocheckpoint", checkpoint::AUTOCHECKPOINT_PAGES)?;
         conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate::run(&mut conn)?;
