@@ -5,7 +5,8 @@ use crate::config::FeedSpec;
 use crate::model::{Enclosure, FeedId, FeedSummary, Item, ItemId, ItemRow};
 use rusqlite::{params_from_iter, OptionalExtension};
 
-/// Above this many feeds, a list is paged along the time index rather than per feed.
+/// Above this many feeds, a list is paged along the time-ordered index (items_by_unread)
+/// rather than gathered per feed and sorted.
 const MANY_FEEDS: usize = 16;
 
 /// Reads a body written as text or as LZ4 bytes.
@@ -106,11 +107,29 @@ impl Store {
 
     /// A page of a list, newest first.
     pub fn items(&self, q: &ItemQuery, offset: usize, limit: usize) -> Result<Vec<ItemRow>> {
+        const COLUMNS: &str = "id, feed_id, title, link, published, updated, is_read, starred";
+        const ORDER: &str = "ORDER BY sort_time DESC, id DESC";
         let (clause, mut args) = Store::where_clause(q);
-        let sql = format!(
-            "SELECT id, feed_id, title, link, published, updated, is_read, starred FROM items
-             WHERE {clause} ORDER BY sort_time DESC, id DESC LIMIT ? OFFSET ?"
-        );
+        let many_feeds = matches!(&q.scope, Scope::Feeds(ids) if ids.len() > MANY_FEEDS);
+        let sql = if many_feeds && !q.unread_only && !q.starred_only {
+            // The only time-ordered index is by read state: the newest `offset + limit`
+            // unread and the newest `offset + limit` read, merged, give the page.
+            let upto = (offset + limit) as i64;
+            let both = args.clone();
+            args.push(upto.into());
+            args.extend(both);
+            args.push(upto.into());
+            format!(
+                "SELECT {COLUMNS}, sort_time FROM (SELECT {COLUMNS}, sort_time FROM items
+                     WHERE is_read = 0 AND {clause} {ORDER} LIMIT ?)
+                 UNION ALL
+                 SELECT {COLUMNS}, sort_time FROM (SELECT {COLUMNS}, sort_time FROM items
+                     WHERE is_read = 1 AND {clause} {ORDER} LIMIT ?)
+                 {ORDER} LIMIT ? OFFSET ?"
+            )
+        } else {
+            format!("SELECT {COLUMNS} FROM items WHERE {clause} {ORDER} LIMIT ? OFFSET ?")
+        };
         args.push((limit as i64).into());
         args.push((offset as i64).into());
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -171,5 +190,122 @@ impl Store {
             })
             .optional()?;
         Ok(item)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ParsedFeed, ParsedItem, Validators};
+    use crate::store::PreparedFeed;
+    use chrono::{TimeZone, Utc};
+
+    /// A cache of `feeds` feeds whose items' times interleave, every third item read.
+    fn cache(dir: &std::path::Path, feeds: usize) -> (Store, Vec<FeedId>) {
+        let mut store = Store::open(&dir.join("cache.db")).unwrap();
+        let specs: Vec<FeedSpec> = (0..feeds)
+            .map(|f| FeedSpec {
+                url: format!("http://127.0.0.1:1/{f}"),
+                name: None,
+                tags: vec![],
+            })
+            .collect();
+        let ids = store.sync_feeds(&specs).unwrap();
+        let now = Utc::now();
+        for (f, id) in ids.iter().enumerate() {
+            let items = (0..12)
+                .map(|i| ParsedItem {
+                    guid: format!("{f}-{i}"),
+                    title: format!("item {f}-{i}"),
+                    // Equal times across feeds too, so the id breaks ties.
+                    published: Some(
+                        Utc.timestamp_opt(1_700_000_000 + ((i * 7 + f) % 20) as i64 * 60, 0)
+                            .unwrap(),
+                    ),
+                    ..ParsedItem::default()
+                })
+                .collect();
+            let feed = PreparedFeed::new(ParsedFeed {
+                items,
+                ..ParsedFeed::default()
+            });
+            store
+                .apply(*id, &feed, &Validators::default(), Some(200), now, 0)
+                .unwrap();
+        }
+        let all: Vec<ItemId> = store
+            .items(&ItemQuery::feed(ids[0]), 0, 1000)
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(all.len(), 12);
+        let every_third: Vec<ItemId> = (1..=(feeds * 12) as i64)
+            .filter(|i| i % 3 == 0)
+            .map(ItemId)
+            .collect();
+        store.set_read(&every_third, true).unwrap();
+        (store, ids)
+    }
+
+    #[test]
+    fn lists_over_many_feeds_page_in_time_order_across_read_states() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, ids) = cache(dir.path(), MANY_FEEDS + 4);
+        let query = ItemQuery {
+            scope: Scope::Feeds(ids.clone()),
+            unread_only: false,
+            starred_only: false,
+            text: None,
+        };
+        let expected: Vec<(i64, i64)> = {
+            let mut stmt = store
+                .conn
+                .prepare("SELECT sort_time, id FROM items ORDER BY sort_time DESC, id DESC")
+                .unwrap();
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+            rows.collect::<rusqlite::Result<_>>().unwrap()
+        };
+        assert_eq!(expected.len(), ids.len() * 12);
+        for (offset, limit) in [(0, 10), (7, 25), (100, 50), (230, 50), (0, 1000)] {
+            let got: Vec<i64> = store
+                .items(&query, offset, limit)
+                .unwrap()
+                .iter()
+                .map(|r| r.id.0)
+                .collect();
+            let want: Vec<i64> = expected
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(|(_, id)| *id)
+                .collect();
+            assert_eq!(got, want, "offset {offset} limit {limit}");
+        }
+        assert_eq!(store.count_items(&query).unwrap(), ids.len() * 12);
+    }
+
+    #[test]
+    fn each_read_state_is_read_in_index_order_without_a_sort() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, ids) = cache(dir.path(), 2);
+        let marks = vec!["?"; MANY_FEEDS + 1].join(",");
+        let plan: Vec<String> = {
+            let mut stmt = store
+                .conn
+                .prepare(&format!(
+                    "EXPLAIN QUERY PLAN SELECT id FROM items WHERE is_read = 1 AND +feed_id IN ({marks})
+                     ORDER BY sort_time DESC, id DESC LIMIT 10"
+                ))
+                .unwrap();
+            let args = (0..=MANY_FEEDS).map(|i| ids[i % 2].0);
+            let rows = stmt
+                .query_map(params_from_iter(args), |r| r.get::<_, String>(3))
+                .unwrap();
+            rows.collect::<rusqlite::Result<_>>().unwrap()
+        };
+        let plan = plan.join("\n");
+        assert!(plan.contains("items_by_unread"), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
     }
 }
