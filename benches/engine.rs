@@ -17,9 +17,32 @@ fn feed(items: usize) -> String {
     s
 }
 
+/// Atom with escaped HTML content, the other shape the direct reader takes.
+fn atom(entries: usize) -> String {
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Bench</title><id>urn:b</id><link href=\"https://bench.example/\"/>");
+    for i in 0..entries {
+        s.push_str(&format!(
+            "<entry><title>Entry {i} &amp; more</title><id>urn:b:{i}</id><link href=\"/{i}\"/>\
+             <updated>2026-11-02T10:00:00Z</updated><content type=\"html\">&lt;p&gt;Paragraph {i} with \
+             &lt;a href=\"/x\"&gt;a link&lt;/a&gt; and text that goes on for a while, as bulletins do.\
+             &lt;/p&gt;&lt;ul&gt;&lt;li&gt;one&lt;/li&gt;&lt;li&gt;two&lt;/li&gt;&lt;/ul&gt;</content></entry>"
+        ));
+    }
+    s.push_str("</feed>");
+    s
+}
+
 fn parse(c: &mut Criterion) {
-    let body = feed(200);
-    let mut g = c.benchmark_group("parse_200_items");
+    for (name, body) in [
+        ("parse_200_items", feed(200)),
+        ("parse_200_atom_entries", atom(200)),
+    ] {
+        parse_group(c, name, &body);
+    }
+}
+
+fn parse_group(c: &mut Criterion, name: &str, body: &str) {
+    let mut g = c.benchmark_group(name);
     g.throughput(Throughput::Bytes(body.len() as u64));
     g.bench_function("feed-rs alone", |b| {
         b.iter(|| feed_rs::parser::parse(body.as_bytes()).unwrap())
