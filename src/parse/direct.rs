@@ -489,7 +489,7 @@ impl<'a> Doc<'a> {
             Some("html" | "text/html") => true,
             _ => return None,
         };
-        let body = self.text()?.unwrap_or_default().trim().to_string();
+        let body = trim_owned(self.text()?.unwrap_or_default());
         Some(SourceText { body, html })
     }
 
@@ -576,16 +576,24 @@ fn resolve(raw: &str, base: &Url) -> Option<Url> {
 
 fn plain(body: String) -> SourceText {
     SourceText {
-        body: body.trim().to_string(),
+        body: trim_owned(body),
         html: false,
     }
 }
 
 fn html(body: String) -> SourceText {
     SourceText {
-        body: body.trim().to_string(),
+        body: trim_owned(body),
         html: true,
     }
+}
+
+/// `s.trim()` without copying what stays: bodies run to megabytes.
+fn trim_owned(mut s: String) -> String {
+    s.truncate(s.trim_end().len());
+    let start = s.len() - s.trim_start().len();
+    s.drain(..start);
+    s
 }
 
 /// An RSS author (`<author>`, `<dc:creator>`) as feed-rs splits it into a name: with an
