@@ -168,6 +168,19 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// The next child element of the element being read, `None` inside at its end.
+    /// Text, comments and the like between children mean nothing to either reader.
+    fn child(&mut self) -> Step<Option<BytesStart<'a>>> {
+        loop {
+            match self.next()? {
+                Event::Start(e) => return Some(Some(e)),
+                Event::End(_) => return Some(None),
+                Event::Eof => return None,
+                _ => {}
+            }
+        }
+    }
+
     /// Skips the rest of an element whose start was just read.
     fn skip(&mut self) -> Step<()> {
         let mut depth = 1usize;
@@ -256,30 +269,18 @@ impl<'a> Doc<'a> {
 
     fn rss(&mut self) -> Step<Source> {
         // The first <channel> under the root; feed-rs reads nothing after it.
-        loop {
-            match self.next()? {
-                Event::Start(e) => {
-                    let (_, local) = self.name(&e)?;
-                    if local == "channel" {
-                        return self.channel();
-                    }
-                    self.skip()?;
-                }
-                Event::End(_) | Event::Eof => return None,
-                _ => {}
+        while let Some(e) = self.child()? {
+            if self.name(&e)?.1 == "channel" {
+                return self.channel();
             }
+            self.skip()?;
         }
+        None
     }
 
     fn channel(&mut self) -> Step<Source> {
         let mut feed = Source::default();
-        loop {
-            let e = match self.next()? {
-                Event::Start(e) => e,
-                Event::End(_) => return Some(feed),
-                Event::Eof => return None,
-                _ => continue,
-            };
+        while let Some(e) = self.child()? {
             match self.name(&e)? {
                 (Ns::Plain, "title") => feed.title = self.text()?.map(plain),
                 (Ns::Plain, "link") => {
@@ -298,21 +299,16 @@ impl<'a> Doc<'a> {
                 _ => self.skip()?,
             }
         }
+        Some(feed)
     }
 
     fn item(&mut self) -> Step<SourceEntry> {
         let mut entry = SourceEntry::default();
         let mut links: Vec<(SourceLink, LinkKind)> = Vec::new();
-        loop {
-            let e = match self.next()? {
-                Event::Start(e) => e,
-                Event::End(_) => break,
-                Event::Eof => return None,
-                _ => continue,
-            };
+        while let Some(e) = self.child()? {
             match self.name(&e)? {
                 (Ns::Plain, "title") => entry.title = self.text()?.map(plain),
-                (Ns::Plain, "link") => {
+                (Ns::Plain, "link") | (Ns::WellFormedWeb, "commentRss" | "commentRSS") => {
                     if let Some(s) = self.text()? {
                         links.push((self.link(&s, None), LinkKind::Plain));
                     }
@@ -320,11 +316,6 @@ impl<'a> Doc<'a> {
                 (Ns::Plain, "comments") => {
                     if let Some(s) = self.text()? {
                         links.push((self.link(&s, None), LinkKind::Comments));
-                    }
-                }
-                (Ns::WellFormedWeb, "commentRss" | "commentRSS") => {
-                    if let Some(s) = self.text()? {
-                        links.push((self.link(&s, None), LinkKind::Plain));
                     }
                 }
                 (Ns::Plain, "description") => entry.summary = self.text()?.map(html),
@@ -382,13 +373,7 @@ impl<'a> Doc<'a> {
 
     fn atom(&mut self) -> Step<Source> {
         let mut feed = Source::default();
-        loop {
-            let e = match self.next()? {
-                Event::Start(e) => e,
-                Event::End(_) => return Some(feed),
-                Event::Eof => return None,
-                _ => continue,
-            };
+        while let Some(e) = self.child()? {
             match self.atom_name(&e)? {
                 (Ns::Atom, "title") => feed.title = Some(self.text_construct(&e)?),
                 (Ns::Atom, "subtitle") => feed.description = Some(self.text_construct(&e)?),
@@ -405,6 +390,7 @@ impl<'a> Doc<'a> {
                 _ => self.skip()?,
             }
         }
+        Some(feed)
     }
 
     /// In an Atom document, unprefixed elements are Atom's.
@@ -415,13 +401,7 @@ impl<'a> Doc<'a> {
 
     fn entry(&mut self) -> Step<SourceEntry> {
         let mut entry = SourceEntry::default();
-        loop {
-            let e = match self.next()? {
-                Event::Start(e) => e,
-                Event::End(_) => return Some(entry),
-                Event::Eof => return None,
-                _ => continue,
-            };
+        while let Some(e) = self.child()? {
             match self.atom_name(&e)? {
                 (Ns::Atom, "id") => {
                     if let Some(id) = self.text()? {
@@ -468,6 +448,7 @@ impl<'a> Doc<'a> {
                 _ => self.skip()?,
             }
         }
+        Some(entry)
     }
 
     /// `<link href=.. rel=.. type=.. length=..>`; no href, no link. rel defaults to alternate.
@@ -496,13 +477,7 @@ impl<'a> Doc<'a> {
     /// An Atom person's name; `None` inside when it has none.
     fn atom_person(&mut self) -> Step<Option<String>> {
         let mut name = None;
-        loop {
-            let e = match self.next()? {
-                Event::Start(e) => e,
-                Event::End(_) => return Some(name),
-                Event::Eof => return None,
-                _ => continue,
-            };
+        while let Some(e) = self.child()? {
             let (_, local) = self.name(&e)?;
             match local {
                 "name" => {
@@ -516,6 +491,7 @@ impl<'a> Doc<'a> {
                 _ => self.skip()?,
             }
         }
+        Some(name)
     }
 }
 

@@ -65,7 +65,6 @@ fn checkpoint_until(conn: &Connection, stopped: &mpsc::Receiver<()>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::FeedSpec;
     use crate::model::{ParsedFeed, ParsedItem, Validators};
     use crate::store::{ItemQuery, PreparedFeed, Scope};
 
@@ -107,14 +106,7 @@ mod tests {
             .conn
             .pragma_update(None, "wal_autocheckpoint", 100)
             .unwrap();
-        let specs: Vec<FeedSpec> = (0..60)
-            .map(|f| FeedSpec {
-                url: format!("http://127.0.0.1:1/{f}"),
-                name: None,
-                tags: vec![],
-            })
-            .collect();
-        let ids = store.sync_feeds(&specs).unwrap();
+        let ids = store.sync_feeds(&crate::store::test_specs(60)).unwrap();
         let checkpointer = store.start_background_checkpoints().unwrap().unwrap();
         let mut largest_log = 0;
         for (f, id) in ids.iter().enumerate() {

@@ -237,6 +237,18 @@ impl Store {
     }
 }
 
+/// Feeds for the store's tests, at addresses nothing is fetched from.
+#[cfg(test)]
+fn test_specs(n: usize) -> Vec<FeedSpec> {
+    (0..n)
+        .map(|f| FeedSpec {
+            url: format!("http://127.0.0.1:1/{f}"),
+            name: None,
+            tags: vec![],
+        })
+        .collect()
+}
+
 fn from_ts(ts: i64) -> Option<DateTime<Utc>> {
     Utc.timestamp_opt(ts, 0).single()
 }

@@ -203,14 +203,7 @@ mod tests {
     /// A cache of `feeds` feeds whose items' times interleave, every third item read.
     fn cache(dir: &std::path::Path, feeds: usize) -> (Store, Vec<FeedId>) {
         let mut store = Store::open(&dir.join("cache.db")).unwrap();
-        let specs: Vec<FeedSpec> = (0..feeds)
-            .map(|f| FeedSpec {
-                url: format!("http://127.0.0.1:1/{f}"),
-                name: None,
-                tags: vec![],
-            })
-            .collect();
-        let ids = store.sync_feeds(&specs).unwrap();
+        let ids = store.sync_feeds(&crate::store::test_specs(feeds)).unwrap();
         let now = Utc::now();
         for (f, id) in ids.iter().enumerate() {
             let items = (0..12)
