@@ -97,9 +97,9 @@ pub fn refresh(
         summary.add(&done.result);
         on_done(&done, &summary);
     }
-    // Without this the writer would stop for the disk at every checkpoint. Failing to
-    // start it costs speed only.
-    let checkpointer = store.start_background_checkpoints().unwrap_or_else(|e| {
+    // The writer would otherwise wait for the disk at each checkpoint. Failing to start
+    // them costs speed only; they stop when this goes out of scope.
+    let _checkpoints = store.background_checkpoints().unwrap_or_else(|e| {
         tracing::warn!("background checkpoints: {e}");
         None
     });
@@ -143,11 +143,6 @@ pub fn refresh(
             on_done(&done, &summary);
         }
     });
-    if let Some(checkpointer) = checkpointer {
-        if let Err(e) = store.stop_background_checkpoints(checkpointer) {
-            tracing::warn!("background checkpoints: {e}");
-        }
-    }
     summary
 }
 

@@ -171,8 +171,6 @@ impl Store {
         // NORMAL in WAL mode is durable against a crash of the process, which is the
         // failure we must survive; it only risks the last commit on power loss.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        // Checkpoint less often than the default 1000 pages: a refresh rewrites the same
-        // index pages feed after feed, and each checkpoint copies them again.
         conn.pragma_update(None, "wal_autocheckpoint", checkpoint::AUTOCHECKPOINT_PAGES)?;
         conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
