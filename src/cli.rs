@@ -42,6 +42,9 @@ pub enum Command {
         /// Print the summary as JSON
         #[arg(long)]
         json: bool,
+        /// Fetch every feed now, even those whose server asked to wait (Retry-After)
+        #[arg(long)]
+        force: bool,
     },
     /// List feeds with their unread and total counts
     Feeds {
@@ -157,7 +160,7 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
     }
     let config = load_config(paths)?.unwrap_or_default();
     match command {
-        Command::Refresh { json } => cmd_refresh(&config, paths, json, &mut out)?,
+        Command::Refresh { json, force } => cmd_refresh(&config, paths, json, force, &mut out)?,
         Command::Feeds { json } => cmd_feeds(&config, paths, json, &mut out)?,
         Command::Items { feed, unread, json } => {
             cmd_items(&config, paths, feed.as_deref(), unread, json, &mut out)?
@@ -209,16 +212,14 @@ fn cmd_refresh(
     config: &Config,
     paths: &AppPaths,
     json: bool,
+    force: bool,
     out: &mut String,
 ) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
     let ids = store.sync_feeds(&config.feeds)?;
     let targets = store.feed_targets(&ids)?;
     let fetcher = Fetcher::new(&config.general)?;
-    let opts = refresh::Options {
-        concurrency: config.general.max_concurrent_fetches as usize,
-        keep_days: config.general.keep_days,
-    };
+    let opts = refresh::Options::new(&config.general, force);
     let cancel = AtomicBool::new(false);
     tracing::info!(feeds = targets.len(), "refresh started");
     let summary = refresh::refresh(&mut store, &fetcher, targets, &opts, &cancel, |done, _| {
@@ -287,16 +288,29 @@ fn cmd_feeds(
     Ok(())
 }
 
-/// Finds a configured feed by its display name, configured name or URL.
-fn find_feed<'a>(feeds: &'a [FeedSummary], key: &str) -> anyhow::Result<&'a FeedSummary> {
+/// Finds a configured feed by its display name, configured name or URL. A path is read
+/// as the config reads it (relative to the config's folder), then relative to the
+/// working directory.
+fn find_feed<'a>(
+    config: &Config,
+    feeds: &'a [FeedSummary],
+    key: &str,
+) -> anyhow::Result<&'a FeedSummary> {
+    let config_dir = config
+        .path
+        .as_deref()
+        .and_then(std::path::Path::parent)
+        .unwrap_or(std::path::Path::new("."));
+    let by_path = |dir: &std::path::Path| {
+        let canonical = crate::config::canonical_url(key, dir).ok()?;
+        feeds.iter().find(|f| f.url == canonical)
+    };
     feeds
         .iter()
         .find(|f| f.url == key || f.name == key)
         .or_else(|| feeds.iter().find(|f| f.name.eq_ignore_ascii_case(key)))
-        .or_else(|| {
-            let canonical = crate::config::canonical_url(key, std::path::Path::new(".")).ok()?;
-            feeds.iter().find(|f| f.url == canonical)
-        })
+        .or_else(|| by_path(config_dir))
+        .or_else(|| by_path(std::path::Path::new(".")))
         .with_context(|| format!("no configured feed is named or located at {key:?}"))
 }
 
@@ -317,7 +331,7 @@ fn cmd_items(
     store.sync_feeds(&config.feeds)?;
     let feeds = summaries(config, &store)?;
     let scope = match feed {
-        Some(key) => Scope::Feed(find_feed(&feeds, key)?.id),
+        Some(key) => Scope::Feed(find_feed(config, &feeds, key)?.id),
         None => Scope::Feeds(feeds.iter().map(|f| f.id).collect()),
     };
     let query = ItemQuery {
@@ -407,7 +421,7 @@ fn cmd_mark_read(
     store.sync_feeds(&config.feeds)?;
     if let Some(key) = feed {
         let feeds = summaries(config, &store)?;
-        let id = find_feed(&feeds, key)?.id;
+        let id = find_feed(config, &feeds, key)?.id;
         store.mark_feeds_read(&[id])?;
     } else if all {
         let feeds = summaries(config, &store)?;

@@ -45,8 +45,17 @@ pub struct General {
     pub user_agent: String,
     pub keep_days: u32,
     pub browser: Vec<String>,
+    /// Whether the browser runs in this terminal (w3m, lynx: the TUI steps aside and
+    /// waits for it) or opens a window (not waited for). Unset: guessed from its name.
+    pub browser_in_terminal: Option<bool>,
     pub max_body_mib: u32,
+    /// The longest a server's Retry-After keeps a feed from being fetched.
+    pub max_retry_after_minutes: u32,
 }
+
+/// Retry-After is capped at a day whatever the config says: a server's mistake must
+/// not silence a feed for longer.
+pub const RETRY_AFTER_LIMIT_MINUTES: u32 = 24 * 60;
 
 impl Default for General {
     fn default() -> Self {
@@ -58,7 +67,9 @@ impl Default for General {
             user_agent: DEFAULT_USER_AGENT.to_string(),
             keep_days: 0,
             browser: Vec::new(),
+            browser_in_terminal: None,
             max_body_mib: 32,
+            max_retry_after_minutes: 60,
         }
     }
 }
@@ -226,6 +237,34 @@ impl Config {
             return Err(invalid(
                 key_offset(text, "general", "max_concurrent_fetches"),
                 "max_concurrent_fetches must be at least 1".into(),
+            ));
+        }
+        if raw.general.max_retry_after_minutes > RETRY_AFTER_LIMIT_MINUTES {
+            return Err(invalid(
+                key_offset(text, "general", "max_retry_after_minutes"),
+                format!(
+                    "max_retry_after_minutes must be at most {RETRY_AFTER_LIMIT_MINUTES} (a day)"
+                ),
+            ));
+        }
+        if let Some(bad) = raw
+            .general
+            .user_agent
+            .chars()
+            .find(|c| c.is_control() || !c.is_ascii())
+        {
+            return Err(invalid(
+                key_offset(text, "general", "user_agent"),
+                format!(
+                    "user_agent must be printable ASCII on one line (found {:?})",
+                    bad
+                ),
+            ));
+        }
+        if raw.general.user_agent.trim().is_empty() {
+            return Err(invalid(
+                key_offset(text, "general", "user_agent"),
+                "user_agent must not be empty".into(),
             ));
         }
         let dir = path.parent().unwrap_or(Path::new("."));

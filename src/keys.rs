@@ -19,6 +19,7 @@ pub enum Action {
     ToggleRead,
     MarkAllRead,
     ToggleStar,
+    Undo,
     Refresh,
     RefreshAll,
     OpenInBrowser,
@@ -91,10 +92,16 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
     (
         Action::MarkAllRead,
         "mark_all_read",
-        "Mark feed or view read",
+        "Mark what the list shows read",
         &["A"],
     ),
     (Action::ToggleStar, "toggle_star", "Star or unstar", &["s"]),
+    (
+        Action::Undo,
+        "undo",
+        "Undo the last mark (read, unread, star, all)",
+        &["u"],
+    ),
     (
         Action::Refresh,
         "refresh",

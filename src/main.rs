@@ -1,5 +1,6 @@
 //! The `bulletin` binary: parse the command line, set up the log, then run a headless
 //! command or the TUI.
+#![deny(clippy::unwrap_used, clippy::expect_used)]
 
 use bulletin::cli::Cli;
 use bulletin::paths::AppPaths;
@@ -20,7 +21,9 @@ fn main() {
             tracing::error!("{e:#}");
             if is_tui {
                 if let Some(log) = log {
-                    return result.map_err(|e| e.context(format!("details in {}", log.display())));
+                    // The cause first, then where to read more.
+                    return result
+                        .map_err(|e| anyhow::anyhow!("{e:#} (details in {})", log.display()));
                 }
             }
         }

@@ -26,6 +26,11 @@ pub struct ParsedItem {
     /// Stable across parses: guid/id, else the link, else a hash of title, date and content.
     pub guid: String,
     pub title: String,
+    /// The title as the feed wrote it (XML decoded, white space collapsed), before any
+    /// rendering: ids and change detection hash this, so a change in how titles are
+    /// rendered gives no item a new id and rewrites no row. None for items not read
+    /// from a feed.
+    pub title_source: Option<String>,
     pub link: Option<String>,
     pub author: Option<String>,
     pub published: Option<DateTime<Utc>>,

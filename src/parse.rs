@@ -305,6 +305,11 @@ fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>) -> ParsedItem {
         .or_else(|| entry.links.first())
         .and_then(|l| absolute(&l.href, entry_base.as_ref()));
     let title = entry.title.as_ref().map(text_to_line).unwrap_or_default();
+    let title_source = entry
+        .title
+        .as_ref()
+        .map(|t| t.body.split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_default();
     let author = entry
         .author_names
         .iter()
@@ -314,6 +319,7 @@ fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>) -> ParsedItem {
     let mut item = ParsedItem {
         guid: clean_line(&entry.id),
         title,
+        title_source: Some(title_source),
         link,
         author,
         published: entry.published,
@@ -328,13 +334,19 @@ fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>) -> ParsedItem {
     item
 }
 
-/// The id of an entry that has none of its own: its link, else a hash of what it says.
+/// The id of an entry that has none of its own: its link, else a hash of what it says,
+/// as the feed says it (the title before rendering), so ids outlive renderer changes.
 fn stable_id(item: &ParsedItem) -> String {
     if let Some(link) = &item.link {
         return link.clone();
     }
     let mut hasher = Sha256::new();
-    hasher.update(item.title.as_bytes());
+    hasher.update(
+        item.title_source
+            .as_deref()
+            .unwrap_or(&item.title)
+            .as_bytes(),
+    );
     hasher.update([0]);
     let date: Option<DateTime<Utc>> = item.published.or(item.updated);
     hasher.update(date.map(|d| d.to_rfc3339()).unwrap_or_default().as_bytes());

@@ -58,6 +58,32 @@ impl Summary {
 pub struct Options {
     pub concurrency: usize,
     pub keep_days: u32,
+    /// Fetch even feeds whose server asked to wait (a refresh the user asked for).
+    pub force: bool,
+    /// The longest a Retry-After is honoured.
+    pub max_retry_after: chrono::Duration,
+}
+
+impl Options {
+    pub fn new(general: &crate::config::General, force: bool) -> Options {
+        let minutes = general
+            .max_retry_after_minutes
+            .min(crate::config::RETRY_AFTER_LIMIT_MINUTES);
+        Options {
+            concurrency: general.max_concurrent_fetches as usize,
+            keep_days: general.keep_days,
+            force,
+            max_retry_after: chrono::Duration::minutes(i64::from(minutes)),
+        }
+    }
+
+    /// Until when a feed is left alone: what its server asked, capped counting from the
+    /// last attempt (so a wait stored by an older build, or under a larger cap, ends too).
+    fn wait_until(&self, target: &FeedTarget) -> Option<DateTime<Utc>> {
+        let asked = target.retry_after?;
+        let cap = target.last_attempt.map(|t| t + self.max_retry_after);
+        Some(cap.map_or(asked, |cap| asked.min(cap)))
+    }
 }
 
 /// What a fetch thread hands to the writer.
@@ -84,9 +110,12 @@ pub fn refresh(
     let now = Utc::now();
     let (waiting, due): (Vec<_>, Vec<_>) = targets
         .into_iter()
-        .partition(|t| t.retry_after.is_some_and(|r| r > now));
+        .partition(|t| !opts.force && opts.wait_until(t).is_some_and(|r| r > now));
     for t in waiting {
-        let when = t.retry_after.unwrap_or(now).format("%Y-%m-%d %H:%M UTC");
+        let when = opts
+            .wait_until(&t)
+            .unwrap_or(now)
+            .format("%Y-%m-%d %H:%M UTC");
         let done = FeedDone {
             id: t.id,
             url: t.url,
@@ -124,7 +153,7 @@ pub fn refresh(
                     }
                     let next = queue.lock().map(|mut q| q.pop_front()).unwrap_or(None);
                     let Some(target) = next else { return };
-                    let work = fetch_and_parse(fetcher, &target);
+                    let work = fetch_and_parse(fetcher, &target, opts.max_retry_after);
                     if tx.send((target, work)).is_err() {
                         return;
                     }
@@ -146,11 +175,15 @@ pub fn refresh(
     summary
 }
 
-fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget) -> Work {
+fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, max_wait: chrono::Duration) -> Work {
     let fetched = match fetcher.fetch(&target.url, &target.validators) {
         Ok(FetchOutcome::NotModified) => return Work::NotModified,
         Ok(FetchOutcome::Modified(f)) => f,
-        Err(e) => return Work::Failed(e.to_string(), e.http_status(), e.retry_after()),
+        Err(e) => {
+            let latest = Utc::now() + max_wait;
+            let wait = e.retry_after().map(|r| r.min(latest));
+            return Work::Failed(e.to_string(), e.http_status(), wait);
+        }
     };
     // A panic in a parser must cost one feed, not the refresh.
     let parsed = std::panic::catch_unwind(|| {

@@ -148,8 +148,11 @@ fn mark_feed_read() {
         send(&mut m, key('j'));
     }
     let cmds = send(&mut m, key('A'));
-    assert_eq!(cmds, vec![Cmd::MarkFeedsRead(vec![FeedId(1)])]);
-    assert_eq!(m.feeds[0].unread, 0);
+    assert_eq!(
+        cmds,
+        vec![Cmd::MarkRead(bulletin::store::ItemQuery::feed(FeedId(1)))]
+    );
+    assert!((0..3).all(|i| m.articles.row(i).unwrap().read));
 }
 
 #[test]
@@ -194,7 +197,13 @@ fn filtering_the_feed_list() {
 fn refresh_is_not_started_twice() {
     let mut m = fixture(120, 30);
     let cmds = send(&mut m, key('R'));
-    assert_eq!(cmds, vec![Cmd::Refresh(None)]);
+    assert_eq!(
+        cmds,
+        vec![Cmd::Refresh {
+            feeds: None,
+            force: true
+        }]
+    );
     assert!(send(&mut m, key('R')).is_empty());
     assert_eq!(m.message.as_deref(), Some("A refresh is already running"));
     for _ in 0..3 {
@@ -208,7 +217,13 @@ fn refresh_is_not_started_twice() {
         },
     );
     let cmds = send(&mut m, key('r'));
-    assert_eq!(cmds, vec![Cmd::Refresh(Some(vec![FeedId(1)]))]);
+    assert_eq!(
+        cmds,
+        vec![Cmd::Refresh {
+            feeds: Some(vec![FeedId(1)]),
+            force: true
+        }]
+    );
 }
 
 #[test]

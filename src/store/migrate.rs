@@ -86,6 +86,15 @@ const MIGRATIONS: &[&str] = &[
     r#"
     DROP INDEX items_by_time;
     "#,
+    // 6: importing newsboat's marks twice must not keep two copies of each: the
+    // duplicates go, and a unique index makes the import's INSERT OR IGNORE skip them.
+    r#"
+    DELETE FROM imported_read WHERE rowid NOT IN (
+        SELECT min(rowid) FROM imported_read
+        GROUP BY feed_url, coalesce(guid, ''), coalesce(link, ''));
+    CREATE UNIQUE INDEX imported_read_unique
+        ON imported_read (feed_url, coalesce(guid, ''), coalesce(link, ''));
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -12,6 +12,7 @@ mod write;
 use crate::config::FeedSpec;
 use crate::model::{FeedId, Validators};
 use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 use std::time::Duration;
@@ -68,6 +69,8 @@ pub struct FeedTarget {
     pub url: String,
     pub validators: Validators,
     pub retry_after: Option<DateTime<Utc>>,
+    /// When it was last fetched (or tried), which a Retry-After counts from.
+    pub last_attempt: Option<DateTime<Utc>>,
 }
 
 /// Which items a list shows.
@@ -174,12 +177,23 @@ impl Store {
         conn.pragma_update(None, "wal_autocheckpoint", checkpoint::AUTOCHECKPOINT_PAGES)?;
         conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.create_scalar_function(
+            "fold",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|t| fold(&t))),
+        )?;
         migrate::run(&mut conn)?;
         Ok(Store { conn })
     }
 
     /// Makes sure every configured feed has a row; returns their ids in config order.
+    /// When every feed has one already, nothing is written (read-only commands then
+    /// take no write lock).
     pub fn sync_feeds(&mut self, specs: &[FeedSpec]) -> Result<Vec<FeedId>> {
+        if let Some(ids) = self.feed_ids(specs)? {
+            return Ok(ids);
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -196,9 +210,24 @@ impl Store {
         Ok(ids)
     }
 
+    /// The ids of these feeds, or None when one has no row yet.
+    fn feed_ids(&self, specs: &[FeedSpec]) -> Result<Option<Vec<FeedId>>> {
+        let mut select = self
+            .conn
+            .prepare_cached("SELECT id FROM feeds WHERE url = ?1")?;
+        let mut ids = Vec::with_capacity(specs.len());
+        for spec in specs {
+            match select.query_row([&spec.url], |r| r.get(0)).optional()? {
+                Some(id) => ids.push(FeedId(id)),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(ids))
+    }
+
     pub fn feed_targets(&self, ids: &[FeedId]) -> Result<Vec<FeedTarget>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT url, etag, last_modified, retry_after FROM feeds WHERE id = ?1",
+            "SELECT url, etag, last_modified, retry_after, last_attempt FROM feeds WHERE id = ?1",
         )?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
@@ -211,6 +240,7 @@ impl Store {
                         last_modified: r.get(2)?,
                     },
                     retry_after: r.get::<_, Option<i64>>(3)?.and_then(from_ts),
+                    last_attempt: r.get::<_, Option<i64>>(4)?.and_then(from_ts),
                 })
             })?;
             out.push(target);
@@ -233,6 +263,11 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// Text folded for case-insensitive matching across Unicode.
+pub fn fold(text: &str) -> String {
+    text.to_lowercase()
 }
 
 /// Feeds for the store's tests, at addresses nothing is fetched from.

@@ -65,7 +65,7 @@ impl Store {
         Ok(out)
     }
 
-    fn where_clause(q: &ItemQuery) -> (String, Vec<rusqlite::types::Value>) {
+    pub(super) fn where_clause(q: &ItemQuery) -> (String, Vec<rusqlite::types::Value>) {
         use rusqlite::types::Value;
         let mut clauses = Vec::new();
         let mut args: Vec<Value> = Vec::new();
@@ -95,12 +95,10 @@ impl Store {
             clauses.push("starred = 1".into());
         }
         if let Some(text) = q.text.as_deref().filter(|t| !t.is_empty()) {
-            clauses.push("title LIKE ? ESCAPE '\\'".into());
-            let escaped = text
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            args.push(Value::Text(format!("%{escaped}%")));
+            // `fold` lowercases all of Unicode (SQLite's LIKE only folds ASCII), so
+            // "ä" finds "Ä"; instr needs no escaping of % and _.
+            clauses.push("instr(fold(title), ?) > 0".into());
+            args.push(Value::Text(super::fold(text)));
         }
         (clauses.join(" AND "), args)
     }

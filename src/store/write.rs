@@ -93,10 +93,11 @@ impl PreparedFeed {
 }
 
 /// A fingerprint of everything stored for an item (xxh3: fast, and stable across builds).
+/// The title counts as the feed wrote it, not as rendered.
 fn item_hash(item: &crate::model::ParsedItem) -> i64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     for part in [
-        item.title.as_str(),
+        item.title_source.as_deref().unwrap_or(&item.title),
         item.link.as_deref().unwrap_or(""),
         item.author.as_deref().unwrap_or(""),
         item.summary_html.as_deref().unwrap_or(""),
@@ -182,6 +183,31 @@ impl Store {
         )
     }
 
+    /// Marks read every unread item of a list (its feeds, starred or text filter);
+    /// returns the ids it changed, so that exactly this can be undone.
+    pub fn mark_query_read(&mut self, q: &super::ItemQuery) -> Result<Vec<ItemId>> {
+        let (clause, args) = Store::where_clause(q);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let ids = {
+            let mut select = tx.prepare(&format!(
+                "SELECT id FROM items WHERE is_read = 0 AND {clause}"
+            ))?;
+            let rows = select.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?;
+            rows.map(|r| r.map(ItemId))
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        {
+            let mut mark = tx.prepare_cached("UPDATE items SET is_read = 1 WHERE id = ?1")?;
+            for id in &ids {
+                mark.execute([id.0])?;
+            }
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
     /// Runs one statement for each set of parameters, all in one transaction: a mark is
     /// committed whole or not at all. Returns the rows changed.
     fn execute_each<P: rusqlite::Params>(
@@ -221,7 +247,7 @@ impl Store {
         let mut marked = 0;
         {
             let mut insert = tx.prepare_cached(
-                "INSERT INTO imported_read (feed_url, guid, link) VALUES (?1, ?2, ?3)",
+                "INSERT OR IGNORE INTO imported_read (feed_url, guid, link) VALUES (?1, ?2, ?3)",
             )?;
             let mut mark = tx.prepare_cached(
                 "UPDATE items SET is_read = 1

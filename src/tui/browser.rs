@@ -1,7 +1,34 @@
 //! Opening links: the configured browser runs with the URL as one argv element, never
 //! through a shell, and only for http, https and mailto.
 
-use std::process::{Command, ExitStatus};
+use std::process::{Command, ExitStatus, Stdio};
+
+/// Browsers that draw in the terminal they are started from, by program name.
+const TERMINAL_BROWSERS: &[&str] = &[
+    "w3m",
+    "lynx",
+    "links",
+    "links2",
+    "elinks",
+    "browsh",
+    "carbonyl",
+    "cha",
+    "chawan",
+    "www-browser",
+    "amfora",
+    "bombadillo",
+    "offpunk",
+];
+
+/// Whether `argv` runs a terminal browser (w3m, lynx, ...), which needs the terminal and
+/// is waited for; anything else is taken to open a window. Looks at every word, so that
+/// `sh -c "w3m %u"` counts too.
+pub fn is_terminal_browser(argv: &[String]) -> bool {
+    argv.iter()
+        .flat_map(|arg| arg.split_whitespace())
+        .filter_map(|word| std::path::Path::new(word).file_name()?.to_str())
+        .any(|name| TERMINAL_BROWSERS.contains(&name))
+}
 
 /// Checks that a URL is one we agree to hand to a browser.
 pub fn check_url(url: &str) -> Result<(), String> {
@@ -38,12 +65,35 @@ pub fn command(argv: &[String], url: &str) -> Option<Command> {
 pub fn run(argv: &[String], url: &str) -> Result<ExitStatus, String> {
     check_url(url)?;
     let mut cmd = command(argv, url).ok_or("No browser configured")?;
-    cmd.status().map_err(|e| {
-        format!(
-            "Cannot run the browser {:?}: {e}",
-            argv.first().cloned().unwrap_or_default()
-        )
-    })
+    cmd.status().map_err(|e| cannot_run(argv, &e))
+}
+
+/// Starts a browser that opens a window, detached from the terminal: it must not read
+/// our keys or draw on our screen. The caller waits for it off the UI thread.
+pub fn spawn(argv: &[String], url: &str) -> Result<std::process::Child, String> {
+    check_url(url)?;
+    let mut cmd = command(argv, url).ok_or("No browser configured")?;
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| cannot_run(argv, &e))
+}
+
+fn cannot_run(argv: &[String], e: &std::io::Error) -> String {
+    format!(
+        "Cannot run the browser {:?}: {e}",
+        argv.first().cloned().unwrap_or_default()
+    )
+}
+
+/// The status line after the browser exited.
+pub fn outcome(url: &str, result: Result<ExitStatus, String>) -> String {
+    match result {
+        Ok(status) if status.success() => format!("Opened {url}"),
+        Ok(status) => format!("The browser exited with {status}"),
+        Err(e) => e,
+    }
 }
 
 #[cfg(test)]
@@ -56,6 +106,16 @@ mod tests {
         assert!(check_url("mailto:a@example.org").is_ok());
         assert!(check_url("file:///etc/passwd").is_err());
         assert!(check_url("javascript:alert(1)").is_err());
+    }
+
+    #[test]
+    fn terminal_browsers_are_known_by_name() {
+        let argv = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(is_terminal_browser(&argv(&["w3m", "%u"])));
+        assert!(is_terminal_browser(&argv(&["/usr/bin/lynx"])));
+        assert!(is_terminal_browser(&argv(&["sh", "-c", "elinks %u"])));
+        assert!(!is_terminal_browser(&argv(&["xdg-open"])));
+        assert!(!is_terminal_browser(&argv(&["firefox", "--new-tab", "%u"])));
     }
 
     #[test]

@@ -2,9 +2,13 @@
 //! a refresh worker, all funnelled into one channel of `Msg`s.
 
 pub mod browser;
+mod effects;
+mod input;
 pub mod keymap;
 pub mod model;
 pub mod msg;
+mod refresher;
+mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;
@@ -13,17 +17,18 @@ mod worker;
 use crate::config::Config;
 use crate::paths::AppPaths;
 use crate::store::Store;
-use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
-use crossterm::ExecutableCommand;
+use effects::Effects;
 use model::Model;
-use msg::{Cmd, Msg};
+use msg::Msg;
 use ratatui::DefaultTerminal;
+use refresher::{RefreshReq, RefreshWorker};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::Duration;
 use theme::Theme;
+use worker::StoreReq;
 
 /// How often the screen updates while a refresh runs.
 const TICK: Duration = Duration::from_millis(200);
@@ -70,55 +75,43 @@ pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> anyhow::Result<()
     // Opened here so that a broken cache is reported before the screen is taken over.
     let mut store = open_store(&paths.db_file())?;
     store.sync_feeds(&config.feeds)?;
+    let keymap = keymap::Keymap::with_overrides(&config.keys).map_err(anyhow::Error::msg)?;
+    let mut terminal = terminal::enter()?;
 
     let (tx, rx) = mpsc::channel::<Msg>();
-    let (store_tx, store_rx) = mpsc::channel::<Cmd>();
-    let (refresh_tx, refresh_rx) = mpsc::channel();
+    let (store_tx, store_rx) = mpsc::channel::<StoreReq>();
     let cancel = Arc::new(AtomicBool::new(false));
-    let paused = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
 
     let store_thread = {
         let (config, tx) = (config.clone(), tx.clone());
         let config_path = config.path.clone();
-        std::thread::spawn(move || worker::store_thread(store, config, config_path, store_rx, tx))
+        std::thread::Builder::new()
+            .name("store".into())
+            .spawn(move || worker::store_thread(store, config, config_path, store_rx, tx))?
     };
-    {
-        let (config, tx, cancel, db) =
-            (config.clone(), tx.clone(), cancel.clone(), paths.db_file());
-        std::thread::spawn(move || worker::refresh_thread(db, config, refresh_rx, tx, cancel));
-    }
-    {
-        let (tx, paused, stop) = (tx.clone(), paused.clone(), stop.clone());
-        std::thread::spawn(move || input_thread(tx, paused, stop));
-    }
+    let refresh = RefreshWorker::spawn(paths.db_file(), config.clone(), tx.clone(), cancel.clone());
+    let input = input::spawn(tx.clone(), stop.clone());
     watch_sighup(tx.clone());
-    drop(tx);
 
-    let keymap = keymap::Keymap::with_overrides(&config.keys).map_err(anyhow::Error::msg)?;
     let mut model = Model::new(keymap, chrono::Utc::now());
     model.no_color = Theme::no_color_env();
     model.theme = Theme::from_config(&config.theme, model.no_color);
     model.hint = hint;
     model.log_path = log.map(|p| p.display().to_string());
-    let mut effects = Effects {
-        store: store_tx,
-        refresh: refresh_tx,
-        browser: config.browser_argv(),
-        paused,
-    };
+    let mut effects = Effects::new(&config, store_tx, refresh, tx, input);
     if config.general.refresh_on_startup && !config.feeds.is_empty() {
-        model.refresh.running = Some((0, config.feeds.len()));
-        effects.refresh.send(worker::RefreshReq::Run(None)).ok();
+        model.refresh.requested = true;
+        effects.refresh.send(RefreshReq::Run {
+            feeds: None,
+            force: false,
+        });
     }
 
-    let mut terminal = ratatui::init();
-    std::io::stdout().execute(EnableMouseCapture).ok();
     let size = terminal.size()?;
     model.size = (size.width, size.height);
     let result = event_loop(&mut terminal, &mut model, &rx, &mut effects);
-    std::io::stdout().execute(DisableMouseCapture).ok();
-    ratatui::restore();
+    terminal::leave();
 
     stop.store(true, Ordering::Relaxed);
     cancel.store(true, Ordering::Relaxed);
@@ -218,9 +211,7 @@ fn event_loop(
             let out = update::update(m, msg);
             redraw |= out.redraw;
             for cmd in out.cmds {
-                if fx.run(cmd, terminal, m) {
-                    redraw = true;
-                }
+                redraw |= fx.run(cmd, terminal)?;
             }
             if m.quit {
                 break;
@@ -231,107 +222,6 @@ fn event_loop(
         }
     }
     Ok(())
-}
-
-/// Carries out `Cmd`s: the one place that talks to the workers and the outside world.
-struct Effects {
-    store: Sender<Cmd>,
-    refresh: Sender<worker::RefreshReq>,
-    browser: Vec<String>,
-    paused: Arc<AtomicBool>,
-}
-
-impl Effects {
-    /// Returns true when the screen must be redrawn in full (after the browser).
-    fn run(&mut self, cmd: Cmd, terminal: &mut DefaultTerminal, m: &mut Model) -> bool {
-        match cmd {
-            Cmd::Refresh(feeds) => {
-                let _ = self.refresh.send(worker::RefreshReq::Run(feeds));
-                false
-            }
-            Cmd::UseConfig(config) => {
-                self.browser = config.browser_argv();
-                let _ = self.refresh.send(worker::RefreshReq::Config(config));
-                true
-            }
-            Cmd::OpenUrl(url) => {
-                if let Err(e) = browser::check_url(&url) {
-                    m.message = Some(e);
-                    return true;
-                }
-                self.suspend_for_browser(terminal, &url, m);
-                true
-            }
-            Cmd::CopyToClipboard(url) => {
-                use base64::Engine;
-                // OSC 52: the terminal puts it on the clipboard, even over ssh.
-                let encoded = base64::engine::general_purpose::STANDARD.encode(url.as_bytes());
-                let mut out = std::io::stdout();
-                let _ = write!(out, "\x1b]52;c;{encoded}\x07");
-                let _ = out.flush();
-                false
-            }
-            other => {
-                if self.store.send(other).is_err() {
-                    m.message = Some("The cache thread stopped; see the log".into());
-                }
-                false
-            }
-        }
-    }
-
-    /// Gives the terminal to the browser (w3m, lynx need it) and takes it back after.
-    fn suspend_for_browser(&mut self, terminal: &mut DefaultTerminal, url: &str, m: &mut Model) {
-        self.paused.store(true, Ordering::SeqCst);
-        // Let the input thread finish its current poll so it does not eat the browser's keys.
-        std::thread::sleep(Duration::from_millis(120));
-        std::io::stdout().execute(DisableMouseCapture).ok();
-        ratatui::restore();
-        let result = browser::run(&self.browser, url);
-        *terminal = ratatui::init();
-        std::io::stdout().execute(EnableMouseCapture).ok();
-        let _ = terminal.clear();
-        self.paused.store(false, Ordering::SeqCst);
-        m.message = Some(match result {
-            Ok(status) if status.success() => format!("Opened {url}"),
-            Ok(status) => format!("The browser exited with {status}"),
-            Err(e) => e,
-        });
-    }
-}
-
-fn input_thread(tx: Sender<Msg>, paused: Arc<AtomicBool>, stop: Arc<AtomicBool>) {
-    while !stop.load(Ordering::Relaxed) {
-        if paused.load(Ordering::SeqCst) {
-            std::thread::sleep(Duration::from_millis(20));
-            continue;
-        }
-        match event::poll(Duration::from_millis(100)) {
-            Ok(true) => {}
-            Ok(false) => continue,
-            Err(_) => {
-                // The terminal is gone (hang-up): quit, saving what we have.
-                let _ = tx.send(Msg::InputClosed);
-                return;
-            }
-        }
-        if paused.load(Ordering::SeqCst) {
-            continue;
-        }
-        let msg = match event::read() {
-            Ok(Event::Key(k)) => Msg::Key(k),
-            Ok(Event::Mouse(me)) => Msg::Mouse(me),
-            Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
-            Ok(_) => continue,
-            Err(_) => {
-                let _ = tx.send(Msg::InputClosed);
-                return;
-            }
-        };
-        if tx.send(msg).is_err() {
-            return;
-        }
-    }
 }
 
 /// SIGHUP reloads the config, as daemons and newsboat users expect. (A real hang-up also

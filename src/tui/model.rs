@@ -130,8 +130,41 @@ pub enum Prompt {
     LinkNumber(String),
 }
 
+/// How many marking actions `u` can undo.
+pub const UNDO_LEVELS: usize = 100;
+
+/// A marking action as it was done, so that `u` can do the opposite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undo {
+    /// These items were set to `read` (they were the opposite before).
+    Read { ids: Vec<ItemId>, read: bool },
+    /// This item was starred (or unstarred).
+    Star { id: ItemId, starred: bool },
+}
+
+impl Undo {
+    /// What was done, for the status line.
+    pub fn describe(&self) -> String {
+        let plural = |n: usize| if n == 1 { "article" } else { "articles" };
+        match self {
+            Undo::Read { ids, read } => format!(
+                "marked {} {} {}",
+                ids.len(),
+                plural(ids.len()),
+                if *read { "read" } else { "unread" }
+            ),
+            Undo::Star { starred: true, .. } => "starred an article".into(),
+            Undo::Star { starred: false, .. } => "unstarred an article".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RefreshStatus {
+    /// Asked for and not yet started: the worker answers every request with a start,
+    /// a finish or a failure, which clear this.
+    pub requested: bool,
+    /// Feeds done and in all, once the worker has started.
     pub running: Option<(usize, usize)>,
     pub last: Option<DateTime<Utc>>,
     /// Articles the last refresh brought.
@@ -165,6 +198,8 @@ pub struct Model {
     pub log_path: Option<String>,
     pub now: DateTime<Utc>,
     pub restore: Option<(Option<String>, Option<ItemId>)>,
+    /// Marking actions of this session, newest last, for `u`.
+    pub undo: Vec<Undo>,
     pub next_req: ReqId,
     pub quit: bool,
 }
@@ -193,6 +228,7 @@ impl Model {
             log_path: None,
             now,
             restore: None,
+            undo: Vec::new(),
             next_req: 1,
             quit: false,
         }
@@ -208,7 +244,7 @@ impl Model {
     }
 
     pub fn is_busy(&self) -> bool {
-        self.refresh.running.is_some()
+        self.refresh.running.is_some() || self.refresh.requested
     }
 
     /// Feed rows that pass the feed filter, with their indices into `feeds_pane.rows`.
@@ -244,6 +280,13 @@ impl Model {
     pub fn row_feed_ids(&self, row: &FeedRow) -> Vec<FeedId> {
         match row {
             FeedRow::AllUnread | FeedRow::Starred => self.feeds.iter().map(|f| f.id).collect(),
+            // The empty tag is the "Untagged" group: feeds with no tag.
+            FeedRow::Tag(t) if t.is_empty() => self
+                .feeds
+                .iter()
+                .filter(|f| f.tags.is_empty())
+                .map(|f| f.id)
+                .collect(),
             FeedRow::Tag(t) => self
                 .feeds
                 .iter()
@@ -252,6 +295,23 @@ impl Model {
                 .collect(),
             FeedRow::Feed(i) => self.feeds.get(*i).map(|f| vec![f.id]).unwrap_or_default(),
         }
+    }
+
+    /// Unread and total articles of a feed-list row, from the feed counts; None for
+    /// "Starred", whose counts the feed list does not keep.
+    pub fn row_counts(&self, row: &FeedRow) -> Option<(usize, usize)> {
+        if matches!(row, FeedRow::Starred) {
+            return None;
+        }
+        let ids = self.row_feed_ids(row);
+        Some(
+            self.feeds
+                .iter()
+                .filter(|f| ids.contains(&f.id))
+                .fold((0, 0), |(u, t), f| {
+                    (u + f.unread as usize, t + f.total as usize)
+                }),
+        )
     }
 
     /// The query behind a feed-list row.

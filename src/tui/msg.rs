@@ -53,6 +53,14 @@ pub enum Msg {
         summary: Summary,
         at: chrono::DateTime<chrono::Utc>,
     },
+    /// A refresh could not run or stopped (no cache, no HTTP client, a panic).
+    RefreshFailed(String),
+    /// A mark-all went through: these items were unread and are read now.
+    MarkedRead {
+        ids: Vec<ItemId>,
+    },
+    /// The browser exited (or could not start): what to say about it.
+    BrowserDone(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -73,13 +81,17 @@ pub enum Cmd {
         ids: Vec<ItemId>,
         read: bool,
     },
-    MarkFeedsRead(Vec<FeedId>),
+    /// Mark read every item of this list (as filtered); answered with `MarkedRead`.
+    MarkRead(ItemQuery),
     SetStarred {
         id: ItemId,
         starred: bool,
     },
-    /// None refreshes every feed.
-    Refresh(Option<Vec<FeedId>>),
+    /// None refreshes every feed; `force` ignores a server's Retry-After (the user asked).
+    Refresh {
+        feeds: Option<Vec<FeedId>>,
+        force: bool,
+    },
     OpenUrl(String),
     CopyToClipboard(String),
     ReloadConfig,

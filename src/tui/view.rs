@@ -103,7 +103,8 @@ fn draw_feeds(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
         .highlight_style(selection(theme, focused));
     f.render_stateful_widget(list, area, &mut state);
     if m.feeds.is_empty() {
-        let inner = Rect::new(area.x + 2, area.y + 4, area.width.saturating_sub(4), 3);
+        // Below the two fixed rows, and only as much of it as fits the pane.
+        let inner = inside(area, 2, 4, 3);
         f.render_widget(
             Paragraph::new("No feeds yet: add [[feed]] tables to the config.")
                 .style(theme.dim)
@@ -111,6 +112,24 @@ fn draw_feeds(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
             inner,
         );
     }
+}
+
+/// A box `dx` columns in from each side and `dy` rows down from the top of `area`,
+/// `height` rows high, cut to what lies inside the pane's border (maybe nothing).
+fn inside(area: Rect, dx: u16, dy: u16, height: u16) -> Rect {
+    let inner = Rect::new(
+        area.x.saturating_add(1),
+        area.y.saturating_add(1),
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(2),
+    );
+    Rect::new(
+        area.x.saturating_add(dx),
+        area.y.saturating_add(dy),
+        area.width.saturating_sub(dx * 2),
+        height,
+    )
+    .intersection(inner)
 }
 
 /// The focused pane's selection is reverse video; the others' is the quieter variant.
@@ -136,19 +155,9 @@ fn feed_item<'a>(m: &Model, theme: &Theme, row: &FeedRow, width: usize) -> ListI
         FeedRow::Starred => ListItem::new(Line::styled(spread("★ Starred", "", width), theme.dim)),
         FeedRow::Tag(tag) => {
             let label = if tag.is_empty() { "Untagged" } else { tag };
-            let unread: u32 = m
-                .feeds
-                .iter()
-                .filter(|f| f.tags.contains(tag))
-                .map(|f| f.unread)
-                .sum();
-            let count = if tag.is_empty() {
-                String::new()
-            } else {
-                unread.to_string()
-            };
+            let (unread, _) = m.row_counts(row).unwrap_or_default();
             ListItem::new(Line::styled(
-                spread(&format!("▾ {label}"), &count, width),
+                spread(&format!("▾ {label}"), &unread.to_string(), width),
                 theme.header,
             ))
         }
@@ -197,7 +206,19 @@ fn view_title(m: &Model) -> String {
 fn draw_articles(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
     let focused = m.focus == Pane::Articles;
     let a = &m.articles;
-    let mut title = format!("{} ({})", view_title(m), a.total);
+    // The same counts as the feed list shows for this row; a filter or the starred
+    // view count what is listed.
+    let counts = match m.selected_feed_row() {
+        Some(row) if a.filter.is_empty() => m.row_counts(row),
+        _ => None,
+    };
+    let mut title = match counts {
+        Some((unread, _)) if matches!(m.selected_feed_row(), Some(FeedRow::AllUnread)) => {
+            format!("{} ({unread})", view_title(m))
+        }
+        Some((unread, total)) => format!("{} ({unread}/{total})", view_title(m)),
+        None => format!("{} ({})", view_title(m), a.total),
+    };
     if !a.filter.is_empty() {
         title.push_str(&format!(" /{}", a.filter));
     }
@@ -229,8 +250,7 @@ fn draw_articles(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
         } else {
             "No titles match the filter."
         };
-        let inner = Rect::new(area.x + 2, area.y + 1, area.width.saturating_sub(4), 1);
-        f.render_widget(Paragraph::new(msg).style(theme.dim), inner);
+        f.render_widget(Paragraph::new(msg).style(theme.dim), inside(area, 2, 1, 1));
     }
 }
 
@@ -325,6 +345,8 @@ fn status_text(m: &Model) -> String {
     let mut parts = Vec::new();
     if let Some((done, total)) = m.refresh.running {
         parts.push(format!("Refreshing {done}/{total}"));
+    } else if m.refresh.requested {
+        parts.push("Refreshing…".into());
     } else if let Some(last) = m.refresh.last {
         parts.push(format!(
             "Refreshed {}, {} new",

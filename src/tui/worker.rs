@@ -1,30 +1,59 @@
-//! The threads behind the UI: the store thread (reads for the lists and reader, read-mark
-//! writes, in order) and the refresh worker (fetch, parse, write). They talk to the UI
-//! only through `Msg`s.
+//! The store thread: reads for the lists and the reader, and read-mark writes, in the
+//! order they were asked for. It takes `StoreReq`s and answers only through `Msg`s; a
+//! panic while handling one request is reported and the thread goes on.
 
-use super::msg::{Cmd, Msg};
+use super::msg::{Msg, ReqId};
 use crate::article::Prepared;
 use crate::config::Config;
-use crate::fetch::Fetcher;
-use crate::model::FeedId;
-use crate::refresh;
-use crate::store::Store;
+use crate::model::{FeedId, ItemId};
+use crate::store::{ItemQuery, Store};
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, Sender};
 
 const META_FEED: &str = "tui.feed";
 const META_ITEM: &str = "tui.item";
 
-/// What the refresh worker is asked to do.
-pub enum RefreshReq {
-    /// Refresh these feeds, or all of them.
-    Run(Option<Vec<FeedId>>),
-    /// Use this config from now on (after a reload).
-    Config(Box<Config>),
+/// What the store thread is asked to do. Every request is handled: there is no arm that
+/// quietly drops one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreReq {
+    LoadFeeds,
+    LoadPage {
+        req: ReqId,
+        query: ItemQuery,
+        page: usize,
+        count: bool,
+    },
+    LoadArticle {
+        req: ReqId,
+        id: ItemId,
+    },
+    SetRead {
+        ids: Vec<ItemId>,
+        read: bool,
+    },
+    /// Mark read what a list shows; answered with `Msg::MarkedRead`.
+    MarkRead(ItemQuery),
+    SetStarred {
+        id: ItemId,
+        starred: bool,
+    },
+    SaveSelection {
+        feed_key: String,
+        item: Option<ItemId>,
+    },
+    ReloadConfig,
+}
+
+/// The text of a caught panic.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown cause".into())
 }
 
 /// Runs the store thread until the UI drops its sender. `config_path` is None in the demo.
@@ -32,7 +61,7 @@ pub fn store_thread(
     mut store: Store,
     mut config: Config,
     config_path: Option<PathBuf>,
-    rx: Receiver<Cmd>,
+    rx: Receiver<StoreReq>,
     tx: Sender<Msg>,
 ) {
     let mut names: HashMap<FeedId, String> = HashMap::new();
@@ -49,23 +78,28 @@ pub fn store_thread(
     if tx.send(restored).is_err() {
         return;
     }
-    for cmd in rx {
-        if cmd == Cmd::ReloadConfig {
-            reload(
-                &mut store,
-                &mut config,
-                config_path.as_deref(),
-                &tx,
-                &mut names,
-            );
-            continue;
-        }
-        let result = handle(&mut store, &config, &tx, &mut names, cmd);
-        if let Err(e) = result {
-            tracing::error!("cache: {e}");
-            if tx.send(Msg::StoreFailed(format!("Cache: {e}"))).is_err() {
-                return;
+    for req in rx {
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            if req == StoreReq::ReloadConfig {
+                reload(
+                    &mut store,
+                    &mut config,
+                    config_path.as_deref(),
+                    &tx,
+                    &mut names,
+                );
+                return Ok(());
             }
+            handle(&mut store, &config, &tx, &mut names, req)
+        }));
+        let error = match result {
+            Ok(Ok(())) => continue,
+            Ok(Err(e)) => format!("Cache: {e}"),
+            Err(panic) => format!("Cache: internal error: {}", panic_message(&*panic)),
+        };
+        tracing::error!("{error}");
+        if tx.send(Msg::StoreFailed(error)).is_err() {
+            return;
         }
     }
 }
@@ -111,11 +145,11 @@ fn handle(
     config: &Config,
     tx: &Sender<Msg>,
     names: &mut HashMap<FeedId, String>,
-    cmd: Cmd,
+    req: StoreReq,
 ) -> anyhow::Result<()> {
-    match cmd {
-        Cmd::LoadFeeds => load_feeds(store, config, tx, names)?,
-        Cmd::LoadPage {
+    match req {
+        StoreReq::LoadFeeds => load_feeds(store, config, tx, names)?,
+        StoreReq::LoadPage {
             req,
             query,
             page,
@@ -138,7 +172,7 @@ fn handle(
                 rows,
             });
         }
-        Cmd::LoadArticle { req, id } => {
+        StoreReq::LoadArticle { req, id } => {
             if let Some(item) = store.item(id)? {
                 let name = names
                     .get(&item.feed_id)
@@ -154,150 +188,28 @@ fn handle(
                 });
             }
         }
-        Cmd::SetRead { ids, read } => {
+        StoreReq::SetRead { ids, read } => {
             store.set_read(&ids, read)?;
             load_feeds(store, config, tx, names)?;
         }
-        Cmd::MarkFeedsRead(ids) => {
-            store.mark_feeds_read(&ids)?;
+        StoreReq::MarkRead(query) => {
+            let ids = store.mark_query_read(&query)?;
+            let _ = tx.send(Msg::MarkedRead { ids });
             load_feeds(store, config, tx, names)?;
         }
-        Cmd::SetStarred { id, starred } => store.set_starred(id, starred)?,
-        Cmd::SaveSelection { feed_key, item } => {
+        StoreReq::SetStarred { id, starred } => {
+            store.set_starred(id, starred)?;
+            load_feeds(store, config, tx, names)?;
+        }
+        StoreReq::SaveSelection { feed_key, item } => {
             store.set_meta(META_FEED, &feed_key)?;
             store.set_meta(
                 META_ITEM,
                 &item.map(|i| i.0.to_string()).unwrap_or_default(),
             )?;
         }
-        Cmd::Refresh(_)
-        | Cmd::OpenUrl(_)
-        | Cmd::CopyToClipboard(_)
-        | Cmd::ReloadConfig
-        | Cmd::UseConfig(_) => {}
+        // Handled by the loop above, with the config it may replace.
+        StoreReq::ReloadConfig => {}
     }
     Ok(())
-}
-
-/// Runs refreshes on request, and every `refresh_interval_minutes` when set.
-pub fn refresh_thread(
-    db: PathBuf,
-    mut config: Config,
-    rx: Receiver<RefreshReq>,
-    tx: Sender<Msg>,
-    cancel: Arc<AtomicBool>,
-) {
-    let mut store = match Store::open(&db) {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = tx.send(Msg::StoreFailed(format!("Refresh: {e}")));
-            return;
-        }
-    };
-    let mut fetcher = match Fetcher::new(&config.general) {
-        Ok(f) => f,
-        Err(e) => {
-            let _ = tx.send(Msg::StoreFailed(format!("Refresh: {e}")));
-            return;
-        }
-    };
-    loop {
-        let interval = Duration::from_secs(u64::from(config.general.refresh_interval_minutes) * 60);
-        let request = if interval.is_zero() {
-            rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
-        } else {
-            rx.recv_timeout(interval)
-        };
-        let mut feeds = match request {
-            Ok(RefreshReq::Run(feeds)) => feeds,
-            Ok(RefreshReq::Config(new)) => {
-                if let Ok(f) = Fetcher::new(&new.general) {
-                    fetcher = f;
-                }
-                config = *new;
-                continue;
-            }
-            Err(RecvTimeoutError::Timeout) => None,
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        // Requests that piled up meanwhile merge into this one: five R presses, one refresh.
-        while let Ok(more) = rx.try_recv() {
-            feeds = match (feeds, more) {
-                (Some(mut a), RefreshReq::Run(Some(b))) => {
-                    a.extend(b);
-                    Some(a)
-                }
-                (feeds, RefreshReq::Config(new)) => {
-                    config = *new;
-                    feeds
-                }
-                _ => None,
-            };
-        }
-        if !run_refresh(&mut store, &fetcher, &config, feeds, &tx, &cancel) {
-            return;
-        }
-    }
-}
-
-/// One refresh; false when the UI is gone.
-fn run_refresh(
-    store: &mut Store,
-    fetcher: &Fetcher,
-    config: &Config,
-    feeds: Option<Vec<FeedId>>,
-    tx: &Sender<Msg>,
-    cancel: &AtomicBool,
-) -> bool {
-    let ids = match feeds {
-        Some(mut ids) => {
-            ids.sort();
-            ids.dedup();
-            Ok(ids)
-        }
-        None => store.sync_feeds(&config.feeds),
-    };
-    let targets = match ids.and_then(|ids| store.feed_targets(&ids)) {
-        Ok(t) => t,
-        Err(e) => {
-            tracing::error!("refresh: {e}");
-            return tx.send(Msg::StoreFailed(format!("Refresh: {e}"))).is_ok();
-        }
-    };
-    tracing::info!(feeds = targets.len(), "refresh started");
-    if tx
-        .send(Msg::RefreshStarted {
-            total: targets.len(),
-        })
-        .is_err()
-    {
-        return false;
-    }
-    let opts = refresh::Options {
-        concurrency: config.general.max_concurrent_fetches as usize,
-        keep_days: config.general.keep_days,
-    };
-    let summary = refresh::refresh(store, fetcher, targets, &opts, cancel, |done, summary| {
-        if let refresh::FeedResult::Failed(e) = &done.result {
-            tracing::warn!(url = %done.url, "feed failed: {e}");
-        }
-        let _ = tx.send(Msg::RefreshProgress {
-            done: done.clone(),
-            summary: *summary,
-        });
-    });
-    if cancel.load(Ordering::Relaxed) {
-        return false;
-    }
-    tracing::info!(
-        ok = summary.ok,
-        failed = summary.failed,
-        new = summary.new_items,
-        "refresh finished"
-    );
-    tx.send(Msg::RefreshFinished {
-        summary,
-        at: chrono::Utc::now(),
-    })
-    .is_ok()
 }

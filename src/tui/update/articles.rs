@@ -1,9 +1,10 @@
 //! What is done to articles: opening, marking, starring, next unread, links, refreshing.
 
-use super::super::model::{Direction, FeedRow, Model, Pane};
+use super::super::model::{inner_height, Direction, FeedRow, Model, Pane, Undo, UNDO_LEVELS};
 use super::super::msg::Cmd;
 use super::lists::{keep_visible, reader_height, reload_articles, rewrap_reader, scroll_reader};
 use crate::model::ItemId;
+use std::collections::HashSet;
 
 pub(super) fn open(m: &mut Model) -> Vec<Cmd> {
     match m.focus {
@@ -151,52 +152,128 @@ pub(super) fn toggle_read(m: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     };
     set_row_read(m, index, !row.read);
+    remember(
+        m,
+        Undo::Read {
+            ids: vec![row.id],
+            read: !row.read,
+        },
+    );
     vec![Cmd::SetRead {
         ids: vec![row.id],
         read: !row.read,
     }]
 }
 
+/// `A`: marks read exactly what the list shows (its feeds, starred or not, its filter).
+/// The store answers with the ids it changed, which become one undo step.
 pub(super) fn mark_all_read(m: &mut Model) -> Vec<Cmd> {
-    let Some(row) = m.selected_feed_row().cloned() else {
+    let Some(query) = m.articles.query.clone() else {
+        m.message = Some("Nothing to mark read".into());
         return Vec::new();
     };
-    let ids = m.row_feed_ids(&row);
     for page in m.articles.pages.values_mut() {
         for r in page.iter_mut() {
             r.read = true;
         }
     }
-    for f in m.feeds.iter_mut().filter(|f| ids.contains(&f.id)) {
-        f.unread = 0;
+    if let Some(r) = m.reader.as_mut() {
+        if m.articles.position_of(r.item.id).is_some() {
+            r.item.read = true;
+        }
     }
-    m.message = Some("Marked read".into());
-    vec![Cmd::MarkFeedsRead(ids)]
+    m.message = Some("Marking read…".into());
+    vec![Cmd::MarkRead(query)]
 }
 
-pub(super) fn toggle_star(m: &mut Model) -> Vec<Cmd> {
-    let index = m.articles.selected;
-    let Some(row) = m.articles.row_mut(index) else {
+/// The store marked these read after an `A`.
+pub(super) fn marked_read(m: &mut Model, ids: Vec<crate::model::ItemId>) {
+    if ids.is_empty() {
+        m.message = Some("No unread articles here".into());
+        return;
+    }
+    let n = ids.len();
+    let screenful = m.areas().articles.map(inner_height).unwrap_or(20);
+    let plural = if n == 1 { "article" } else { "articles" };
+    m.message = Some(if n > screenful {
+        format!("Marked {n} {plural} read; u undoes it")
+    } else {
+        format!("Marked {n} {plural} read")
+    });
+    remember(m, Undo::Read { ids, read: true });
+}
+
+/// `u`: undoes the newest marking action of this session.
+pub(super) fn undo(m: &mut Model) -> Vec<Cmd> {
+    let Some(last) = m.undo.pop() else {
+        m.message = Some("Nothing to undo".into());
         return Vec::new();
     };
-    row.starred = !row.starred;
-    let (id, starred) = (row.id, row.starred);
+    m.message = Some(format!("Undone: {}", last.describe()));
+    match last {
+        Undo::Read { ids, read } => {
+            let wanted: HashSet<ItemId> = ids.iter().copied().collect();
+            for page in m.articles.pages.values_mut() {
+                for r in page.iter_mut().filter(|r| wanted.contains(&r.id)) {
+                    r.read = !read;
+                }
+            }
+            if let Some(r) = m.reader.as_mut().filter(|r| wanted.contains(&r.item.id)) {
+                r.item.read = !read;
+            }
+            // The store answers with fresh feed counts.
+            vec![Cmd::SetRead { ids, read: !read }]
+        }
+        Undo::Star { id, starred } => {
+            set_starred(m, id, !starred);
+            vec![Cmd::SetStarred {
+                id,
+                starred: !starred,
+            }]
+        }
+    }
+}
+
+fn remember(m: &mut Model, undo: Undo) {
+    if m.undo.len() >= UNDO_LEVELS {
+        m.undo.remove(0);
+    }
+    m.undo.push(undo);
+}
+
+fn set_starred(m: &mut Model, id: ItemId, starred: bool) {
+    for page in m.articles.pages.values_mut() {
+        for r in page.iter_mut().filter(|r| r.id == id) {
+            r.starred = starred;
+        }
+    }
     if let Some(r) = m.reader.as_mut().filter(|r| r.item.id == id) {
         r.item.starred = starred;
     }
+}
+
+pub(super) fn toggle_star(m: &mut Model) -> Vec<Cmd> {
+    let Some(row) = m.articles.selected_row() else {
+        return Vec::new();
+    };
+    let (id, starred) = (row.id, !row.starred);
+    set_starred(m, id, starred);
+    remember(m, Undo::Star { id, starred });
     vec![Cmd::SetStarred { id, starred }]
 }
 
+/// `r`/`R`: the user asked, so the feeds are fetched even if a server asked to wait.
 pub(super) fn start_refresh(m: &mut Model, feeds: Option<Vec<crate::model::FeedId>>) -> Vec<Cmd> {
-    if m.refresh.running.is_some() {
+    if m.is_busy() {
         m.message = Some("A refresh is already running".into());
         return Vec::new();
     }
     if feeds.as_ref().is_some_and(|f| f.is_empty()) {
         return Vec::new();
     }
-    m.refresh.running = Some((0, feeds.as_ref().map(Vec::len).unwrap_or(m.feeds.len())));
-    vec![Cmd::Refresh(feeds)]
+    // Only requested: the worker's RefreshStarted says it is running.
+    m.refresh.requested = true;
+    vec![Cmd::Refresh { feeds, force: true }]
 }
 
 pub(super) fn current_link(m: &Model) -> Option<String> {

@@ -5,7 +5,7 @@ use super::super::model::{Direction, Model, Overlay, Pane, Prompt};
 use super::super::msg::Cmd;
 use super::articles::{
     current_link, follow_link, mark_all_read, next_unread, open, page_reader, start_refresh,
-    toggle_read, toggle_star,
+    toggle_read, toggle_star, undo,
 };
 use super::lists::{move_by, next_pane, page_step, reload_articles, rewrap_reader};
 use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEventKind};
@@ -144,6 +144,7 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
         Action::ToggleRead => toggle_read(m),
         Action::MarkAllRead => mark_all_read(m),
         Action::ToggleStar => toggle_star(m),
+        Action::Undo => undo(m),
         Action::Refresh => {
             let ids = m
                 .selected_feed_row()

@@ -107,7 +107,23 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             Outcome::redraw(Vec::new())
         }
         Msg::RefreshStarted { total } => {
+            m.refresh.requested = false;
             m.refresh.running = Some((0, total));
+            Outcome::redraw(Vec::new())
+        }
+        Msg::RefreshFailed(e) => {
+            m.refresh.requested = false;
+            m.refresh.running = None;
+            m.message = Some(format!("Refresh failed: {e}"));
+            // Feeds written before the failure show their new counts.
+            Outcome::redraw(vec![Cmd::LoadFeeds])
+        }
+        Msg::MarkedRead { ids } => {
+            articles::marked_read(m, ids);
+            Outcome::redraw(Vec::new())
+        }
+        Msg::BrowserDone(message) => {
+            m.message = Some(message);
             Outcome::redraw(Vec::new())
         }
         Msg::RefreshProgress { summary, .. } => {
@@ -117,6 +133,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             Outcome::redraw(Vec::new())
         }
         Msg::RefreshFinished { summary, at } => {
+            m.refresh.requested = false;
             m.refresh.running = None;
             m.refresh.last = Some(at);
             m.refresh.last_new = summary.new_items;

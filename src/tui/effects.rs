@@ -1,0 +1,135 @@
+//! Carrying out `Cmd`s: the one place that talks to the workers and the outside world.
+//! Results come back to `update` as `Msg`s; nothing here writes the model.
+
+use super::input::InputControl;
+use super::msg::{Cmd, Msg};
+use super::refresher::{RefreshReq, RefreshWorker};
+use super::worker::StoreReq;
+use super::{browser, terminal};
+use crate::config::Config;
+use ratatui::DefaultTerminal;
+use std::io::Write;
+use std::sync::mpsc::Sender;
+
+pub struct Effects {
+    pub store: Sender<StoreReq>,
+    pub refresh: RefreshWorker,
+    pub events: Sender<Msg>,
+    pub input: InputControl,
+    browser: Vec<String>,
+    browser_in_terminal: bool,
+}
+
+impl Effects {
+    pub fn new(
+        config: &Config,
+        store: Sender<StoreReq>,
+        refresh: RefreshWorker,
+        events: Sender<Msg>,
+        input: InputControl,
+    ) -> Effects {
+        let mut fx = Effects {
+            store,
+            refresh,
+            events,
+            input,
+            browser: Vec::new(),
+            browser_in_terminal: false,
+        };
+        fx.use_config(config);
+        fx
+    }
+
+    fn use_config(&mut self, config: &Config) {
+        self.browser = config.browser_argv();
+        self.browser_in_terminal = config
+            .general
+            .browser_in_terminal
+            .unwrap_or_else(|| browser::is_terminal_browser(&self.browser));
+    }
+
+    /// Returns true when the screen must be redrawn in full (after a terminal browser).
+    pub fn run(&mut self, cmd: Cmd, terminal: &mut DefaultTerminal) -> anyhow::Result<bool> {
+        let to_store = match cmd {
+            Cmd::Refresh { feeds, force } => {
+                self.refresh.send(RefreshReq::Run { feeds, force });
+                return Ok(false);
+            }
+            Cmd::UseConfig(config) => {
+                self.use_config(&config);
+                self.refresh.send(RefreshReq::Config(config));
+                return Ok(true);
+            }
+            Cmd::OpenUrl(url) => return self.open_url(&url, terminal),
+            Cmd::CopyToClipboard(url) => {
+                use base64::Engine;
+                // OSC 52: the terminal puts it on the clipboard, even over ssh.
+                let encoded = base64::engine::general_purpose::STANDARD.encode(url.as_bytes());
+                let mut out = std::io::stdout();
+                let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+                let _ = out.flush();
+                return Ok(false);
+            }
+            Cmd::LoadFeeds => StoreReq::LoadFeeds,
+            Cmd::LoadPage {
+                req,
+                query,
+                page,
+                count,
+            } => StoreReq::LoadPage {
+                req,
+                query,
+                page,
+                count,
+            },
+            Cmd::LoadArticle { req, id } => StoreReq::LoadArticle { req, id },
+            Cmd::SetRead { ids, read } => StoreReq::SetRead { ids, read },
+            Cmd::MarkRead(query) => StoreReq::MarkRead(query),
+            Cmd::SetStarred { id, starred } => StoreReq::SetStarred { id, starred },
+            Cmd::SaveSelection { feed_key, item } => StoreReq::SaveSelection { feed_key, item },
+            Cmd::ReloadConfig => StoreReq::ReloadConfig,
+        };
+        if self.store.send(to_store).is_err() {
+            let _ = self.events.send(Msg::StoreFailed(
+                "The cache thread stopped; see the log".into(),
+            ));
+        }
+        Ok(false)
+    }
+
+    fn open_url(&mut self, url: &str, terminal: &mut DefaultTerminal) -> anyhow::Result<bool> {
+        if let Err(e) = browser::check_url(url) {
+            let _ = self.events.send(Msg::BrowserDone(e));
+            return Ok(false);
+        }
+        if !self.browser_in_terminal {
+            // A window of its own: started, and waited for on a thread of its own, so a
+            // browser that never detaches cannot freeze the UI.
+            let message = match browser::spawn(&self.browser, url) {
+                Ok(mut child) => {
+                    let (events, url) = (self.events.clone(), url.to_string());
+                    std::thread::spawn(move || {
+                        let status = child.wait().map_err(|e| e.to_string());
+                        let _ = events.send(Msg::BrowserDone(browser::outcome(&url, status)));
+                    });
+                    return Ok(false);
+                }
+                Err(e) => e,
+            };
+            let _ = self.events.send(Msg::BrowserDone(message));
+            return Ok(false);
+        }
+        // A terminal browser needs the terminal: the input thread lets go of it (and says
+        // so) before the browser starts, and the TUI waits, suspended.
+        let paused = self.input.pause();
+        terminal::leave();
+        let result = browser::run(&self.browser, url);
+        *terminal = terminal::enter()?;
+        let _ = terminal.clear();
+        paused.resume();
+        let _ = self
+            .events
+            .send(Msg::BrowserDone(browser::outcome(url, result)));
+        Ok(true)
+    }
+}

@@ -1,0 +1,273 @@
+//! The refresh worker: fetches, parses and writes feeds on its own thread, on request and
+//! every `refresh_interval_minutes`. Every request it takes ends in a message the UI
+//! shows (`RefreshFinished` or `RefreshFailed`), whatever goes wrong: a cache that will
+//! not open, an HTTP client that cannot be built, a panic. A worker that died anyway is
+//! started again by its handle.
+
+use super::msg::Msg;
+use super::worker::panic_message;
+use crate::config::Config;
+use crate::fetch::Fetcher;
+use crate::model::FeedId;
+use crate::refresh;
+use crate::store::Store;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// What the refresh worker is asked to do.
+#[derive(Debug)]
+pub enum RefreshReq {
+    /// Refresh these feeds, or all of them; `force` fetches even feeds whose server
+    /// asked to wait (a refresh the user asked for).
+    Run {
+        feeds: Option<Vec<FeedId>>,
+        force: bool,
+    },
+    /// Use this config from now on (after a reload).
+    Config(Box<Config>),
+}
+
+/// The UI's end of the worker: sends requests, and starts the thread again if it died.
+pub struct RefreshWorker {
+    db: PathBuf,
+    config: Config,
+    events: Sender<Msg>,
+    cancel: Arc<AtomicBool>,
+    requests: Sender<RefreshReq>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl RefreshWorker {
+    pub fn spawn(
+        db: PathBuf,
+        config: Config,
+        events: Sender<Msg>,
+        cancel: Arc<AtomicBool>,
+    ) -> RefreshWorker {
+        let (requests, rx) = mpsc::channel();
+        let mut worker = RefreshWorker {
+            db,
+            config,
+            events,
+            cancel,
+            requests,
+            thread: None,
+        };
+        worker.start(rx);
+        worker
+    }
+
+    fn start(&mut self, rx: Receiver<RefreshReq>) {
+        let (db, config, tx, cancel) = (
+            self.db.clone(),
+            self.config.clone(),
+            self.events.clone(),
+            self.cancel.clone(),
+        );
+        self.thread = std::thread::Builder::new()
+            .name("refresh".into())
+            .spawn(move || refresh_thread(db, config, rx, tx, cancel))
+            .ok();
+    }
+
+    fn alive(&self) -> bool {
+        self.thread.as_ref().is_some_and(|t| !t.is_finished())
+    }
+
+    /// Hands a request to the worker, starting a new one if the old one is gone. When
+    /// even that fails, a refresh request is answered with `RefreshFailed` so the UI
+    /// never waits for it.
+    pub fn send(&mut self, req: RefreshReq) {
+        if let RefreshReq::Config(config) = &req {
+            self.config = (**config).clone();
+        }
+        if !self.alive() {
+            tracing::error!("the refresh worker had stopped; starting it again");
+            let (requests, rx) = mpsc::channel();
+            self.requests = requests;
+            self.start(rx);
+        }
+        let is_run = matches!(req, RefreshReq::Run { .. });
+        if self.requests.send(req).is_err() && is_run {
+            let _ = self.events.send(Msg::RefreshFailed(
+                "the refresh worker cannot be started; see the log".into(),
+            ));
+        }
+    }
+}
+
+/// Runs refreshes on request, and every `refresh_interval_minutes` when set.
+pub fn refresh_thread(
+    db: PathBuf,
+    mut config: Config,
+    rx: Receiver<RefreshReq>,
+    tx: Sender<Msg>,
+    cancel: Arc<AtomicBool>,
+) {
+    // Opened when first needed, and again after a failure: a cache or a config that is
+    // fixed later makes the next refresh work.
+    let mut store: Option<Store> = None;
+    let mut fetcher: Option<Fetcher> = None;
+    loop {
+        let interval = Duration::from_secs(u64::from(config.general.refresh_interval_minutes) * 60);
+        let request = if interval.is_zero() {
+            rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
+        } else {
+            rx.recv_timeout(interval)
+        };
+        let (mut feeds, mut force) = match request {
+            Ok(RefreshReq::Run { feeds, force }) => (feeds, force),
+            Ok(RefreshReq::Config(new)) => {
+                config = *new;
+                fetcher = None;
+                continue;
+            }
+            Err(RecvTimeoutError::Timeout) => (None, false),
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        // Requests that piled up meanwhile merge into this one: five R presses, one refresh.
+        while let Ok(more) = rx.try_recv() {
+            match more {
+                RefreshReq::Run {
+                    feeds: more_feeds,
+                    force: more_force,
+                } => {
+                    force |= more_force;
+                    feeds = match (feeds, more_feeds) {
+                        (Some(mut a), Some(b)) => {
+                            a.extend(b);
+                            Some(a)
+                        }
+                        _ => None,
+                    };
+                }
+                RefreshReq::Config(new) => {
+                    config = *new;
+                    fetcher = None;
+                }
+            }
+        }
+        let parts = open_parts(&db, &config, &mut store, &mut fetcher);
+        let (Some(store_ref), Some(fetcher_ref)) = (store.as_mut(), fetcher.as_ref()) else {
+            let error = parts.err().unwrap_or_else(|| "cannot start".into());
+            tracing::error!("refresh: {error}");
+            if tx.send(Msg::RefreshFailed(error)).is_err() {
+                return;
+            }
+            continue;
+        };
+        let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            run_refresh(
+                store_ref,
+                fetcher_ref,
+                &config,
+                Request { feeds, force },
+                &tx,
+                &cancel,
+            )
+        }));
+        match run {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(panic) => {
+                let error = format!("internal error: {}", panic_message(&*panic));
+                tracing::error!("refresh: {error}");
+                // Whatever state they were in, start them afresh next time.
+                store = None;
+                fetcher = None;
+                if tx.send(Msg::RefreshFailed(error)).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Opens the cache and builds the HTTP client where they are missing.
+fn open_parts(
+    db: &std::path::Path,
+    config: &Config,
+    store: &mut Option<Store>,
+    fetcher: &mut Option<Fetcher>,
+) -> Result<(), String> {
+    if store.is_none() {
+        *store = Some(Store::open(db).map_err(|e| format!("cannot open the cache: {e}"))?);
+    }
+    if fetcher.is_none() {
+        *fetcher = Some(
+            Fetcher::new(&config.general)
+                .map_err(|e| format!("cannot set up HTTP (check [general] in the config): {e}"))?,
+        );
+    }
+    Ok(())
+}
+
+struct Request {
+    feeds: Option<Vec<FeedId>>,
+    force: bool,
+}
+
+/// One refresh; false when the UI is gone. Every way out sends `RefreshFinished` or
+/// `RefreshFailed`.
+fn run_refresh(
+    store: &mut Store,
+    fetcher: &Fetcher,
+    config: &Config,
+    request: Request,
+    tx: &Sender<Msg>,
+    cancel: &AtomicBool,
+) -> bool {
+    let ids = match request.feeds {
+        Some(mut ids) => {
+            ids.sort();
+            ids.dedup();
+            Ok(ids)
+        }
+        None => store.sync_feeds(&config.feeds),
+    };
+    let targets = match ids.and_then(|ids| store.feed_targets(&ids)) {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!("refresh: {e}");
+            return tx.send(Msg::RefreshFailed(format!("cache: {e}"))).is_ok();
+        }
+    };
+    tracing::info!(feeds = targets.len(), "refresh started");
+    if tx
+        .send(Msg::RefreshStarted {
+            total: targets.len(),
+        })
+        .is_err()
+    {
+        return false;
+    }
+    let opts = refresh::Options::new(&config.general, request.force);
+    let summary = refresh::refresh(store, fetcher, targets, &opts, cancel, |done, summary| {
+        if let refresh::FeedResult::Failed(e) = &done.result {
+            tracing::warn!(url = %done.url, "feed failed: {e}");
+        }
+        let _ = tx.send(Msg::RefreshProgress {
+            done: done.clone(),
+            summary: *summary,
+        });
+    });
+    if cancel.load(Ordering::Relaxed) {
+        return false;
+    }
+    tracing::info!(
+        ok = summary.ok,
+        failed = summary.failed,
+        new = summary.new_items,
+        "refresh finished"
+    );
+    tx.send(Msg::RefreshFinished {
+        summary,
+        at: chrono::Utc::now(),
+    })
+    .is_ok()
+}
