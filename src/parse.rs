@@ -464,6 +464,27 @@ mod tests {
         );
     }
 
+    /// Ids of items with neither guid nor link hash the title as the feed wrote it. If
+    /// one of these changes, every such item in every cache comes back unread, as a
+    /// duplicate: change them only together with a migration of the stored ids.
+    #[test]
+    fn ids_without_guid_or_link_are_pinned() {
+        const FEED: &str = r#"<rss version="2.0"><channel><title>T</title>
+<item><title>&lt;b&gt;Patch&lt;/b&gt; now &amp;amp; &amp;nbsp;then</title><description>Body</description></item>
+<item><title>  Plain   title </title><pubDate>Mon, 02 Nov 2026 08:00:00 GMT</pubDate></item>
+<item><description>No title at all</description></item>
+</channel></rss>"#;
+        let feed = parse_feed(FEED.as_bytes(), None, "https://example.org/feed").unwrap();
+        let ids: Vec<&str> = feed.items.iter().map(|i| i.guid.as_str()).collect();
+        assert_eq!(ids, PINNED_IDS);
+    }
+
+    const PINNED_IDS: [&str; 3] = [
+        "sha256:5e167e6a5fb3f99c898dab9c456e70a6",
+        "sha256:909b0178367514aa058b4a6e02c890cf",
+        "sha256:f048df9004aba6668aaf4a9eba09166c",
+    ];
+
     #[test]
     fn entities_in_titles_are_decoded() {
         let feed = parse_feed(RSS_NO_GUID.as_bytes(), None, "https://example.org/feed").unwrap();

@@ -342,3 +342,51 @@ fn completions_and_man_page() {
     assert!(man.contains("export\\-opml") || man.contains("export-opml"));
     assert!(!env.run(&["completions", "tcsh"]).status.success());
 }
+
+#[test]
+fn the_tui_without_a_terminal_is_a_one_line_error() {
+    let env = Env::new("[general]\nrefresh_on_startup = false\n");
+    let out = env.run(&[]);
+    assert!(!out.status.success());
+    let err = stderr_of(&out);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn read_only_commands_write_nothing() {
+    let server = Server::start();
+    server.fixed("/feed", "application/rss+xml", feeds::rss("ro", 3, 1));
+    let env = Env::new(&feeds_config("", &[server.url("/feed")]));
+    env.ok(&["refresh"]);
+    // Another process holds the write lock (a refresh writing, say): listing does not
+    // wait for it, because listing writes nothing.
+    let db = env.data_dir().join("cache.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let feeds = env.json(&["feeds", "--json"]);
+    assert_eq!(feeds[0]["total"], 3);
+    let items = env.json(&["items", "--json"]);
+    assert_eq!(items.as_array().unwrap().len(), 3);
+    conn.execute_batch("ROLLBACK").unwrap();
+}
+
+#[test]
+fn feed_paths_resolve_as_the_config_does() {
+    let env = Env::new("");
+    let feed = env.path().join("local.xml");
+    std::fs::write(&feed, feeds::rss("local", 2, 1)).unwrap();
+    env.write_config("[[feed]]\nurl = \"local.xml\"\nname = \"Local\"\n");
+    env.ok(&["refresh"]);
+    // From another working directory, the path as written in the config finds it.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = env
+        .command(&["items", "--feed", "local.xml", "--json"])
+        .current_dir(elsewhere.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(items.as_array().unwrap().len(), 2);
+}

@@ -316,7 +316,7 @@ fn opening_in_the_browser_and_copying_the_link() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     let env = Env::new(&format!(
-        "[general]\nrefresh_on_startup = true\nbrowser = [\"{}\", \"%u\"]\n\n[[feed]]\nurl = \"{}\"\n",
+        "[general]\nrefresh_on_startup = true\nbrowser = [\"{}\", \"%u\"]\nbrowser_in_terminal = true\n\n[[feed]]\nurl = \"{}\"\n",
         script.display(),
         server.url("/feed")
     ));
@@ -357,6 +357,105 @@ fn opening_in_the_browser_and_copying_the_link() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    tmux.keys(&["C-c"]);
+    tmux.wait_exit();
+}
+
+/// A browser that opens a window and never exits must not freeze the UI.
+#[test]
+fn a_window_browser_that_never_exits_does_not_freeze_the_ui() {
+    let server = Server::start();
+    server.fixed("/feed", "application/rss+xml", feeds::rss("web", 2, 1));
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("window-browser.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/opened.txt\"\nsleep 30\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let env = Env::new(&format!(
+        "[general]\nrefresh_on_startup = true\nbrowser = [\"{}\", \"%u\"]\n\n[[feed]]\nurl = \"{}\"\n",
+        script.display(),
+        server.url("/feed")
+    ));
+    let tmux = Tmux::new(env.path());
+    tmux.start(&env);
+    tmux.wait_for("All unread (2)");
+    tmux.keys(&["Tab", "o"]);
+    let opened = dir.path().join("opened.txt");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !opened.exists() {
+        assert!(Instant::now() < deadline, "the browser was not run");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The browser still runs; the UI answers keys all the same.
+    tmux.keys(&["?"]);
+    tmux.wait_for("Keys (? or q closes)");
+    tmux.keys(&["q", "C-c"]);
+    tmux.wait_exit();
+}
+
+/// `A` on Starred marks only the starred article, `u` undoes it, and with a filter on
+/// `A` marks only the rows the filter leaves: checked in the cache by the CLI.
+#[test]
+fn mark_all_marks_the_view_and_undo_brings_it_back() {
+    let server = Server::start();
+    server.fixed("/feed", "application/rss+xml", feeds::rss("e2e", 4, 1));
+    let env = Env::new(&format!(
+        "[general]\nrefresh_on_startup = true\nrefresh_interval_minutes = 0\n\n[[feed]]\nurl = \"{}\"\nname = \"Loopback news\"\n",
+        server.url("/feed")
+    ));
+    let read_titles = || -> Vec<String> {
+        let items = env.json(&["items", "--json"]);
+        let mut read: Vec<String> = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["read"] == true)
+            .map(|i| i["title"].as_str().unwrap().to_string())
+            .collect();
+        read.sort();
+        read
+    };
+    // The store thread writes after the key: wait for the cache to say so.
+    let wait_read = |want: &[&str]| {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let read = read_titles();
+            if read == want {
+                return;
+            }
+            assert!(Instant::now() < deadline, "read {read:?}, wanted {want:?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let tmux = Tmux::new(env.path());
+    tmux.start(&env);
+    tmux.wait_for("All unread (4)");
+    // Star the newest article (e2e item 3), then A on Starred.
+    tmux.keys(&["Tab", "s", "BTab", "j"]);
+    tmux.wait_for("Starred (");
+    tmux.keys(&["A"]);
+    tmux.wait_for("Marked 1 article read");
+    wait_read(&["e2e item 3"]);
+    tmux.keys(&["u"]);
+    tmux.wait_for("Undone: marked 1 article read");
+    wait_read(&[]);
+
+    // The feed, filtered to one title: A marks that one only.
+    tmux.keys(&["j", "Tab", "/"]);
+    for c in ["i", "t", "e", "m", "Space", "1"] {
+        tmux.keys(&[c]);
+    }
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("/item 1");
+    tmux.keys(&["A"]);
+    tmux.wait_for("Marked 1 article read");
+    wait_read(&["e2e item 1"]);
+    tmux.keys(&["u"]);
+    wait_read(&[]);
     tmux.keys(&["C-c"]);
     tmux.wait_exit();
 }

@@ -111,6 +111,17 @@ fn urls_and_read_marks_come_over_from_newsboat() {
     assert_eq!(unread.as_array().unwrap().len(), 5);
 
     // Importing again skips what is there.
-    let again = env.run(&["import-newsboat", urls.to_str().unwrap()]);
+    let again = env.run(&[
+        "import-newsboat",
+        urls.to_str().unwrap(),
+        "--cache",
+        cache.to_str().unwrap(),
+    ]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("Imported 0 feeds"));
+    // The marks remembered for later refreshes are kept once, however often imported.
+    let db = rusqlite::Connection::open(env.data_dir().join("cache.db")).unwrap();
+    let remembered: i64 = db
+        .query_row("SELECT count(*) FROM imported_read", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(remembered, 2);
 }

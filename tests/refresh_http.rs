@@ -231,3 +231,57 @@ fn connection_refused_is_plain_words() {
     assert!(stderr.to_lowercase().contains("refused"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1);
 }
+
+#[test]
+fn retry_after_is_capped_and_force_fetches_anyway() {
+    let server = Server::start();
+    // 136 years, as a broken or hostile server may say.
+    server.route("/forever", |_| {
+        Reply::status(503).with_header("Retry-After", "4294967295")
+    });
+    let env = Env::new(&feeds_config("", &[server.url("/forever")]));
+    env.run(&["refresh"]);
+    let out = env.run(&["refresh"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let when = stderr
+        .split("not retried before ")
+        .nth(1)
+        .and_then(|rest| rest.get(..16))
+        .unwrap_or_else(|| panic!("no wait reported: {stderr}"));
+    let until = chrono::NaiveDateTime::parse_from_str(when, "%Y-%m-%d %H:%M")
+        .unwrap()
+        .and_utc();
+    let cap = chrono::Utc::now() + chrono::Duration::minutes(61);
+    assert!(until <= cap, "the wait is capped at an hour: {stderr}");
+    assert_eq!(server.requests_to("/forever").len(), 1);
+
+    // The user asked: fetched whatever the server said.
+    env.run(&["refresh", "--force"]);
+    assert_eq!(server.requests_to("/forever").len(), 2);
+
+    // A cap of zero minutes: never wait.
+    env.write_config(&feeds_config(
+        "max_retry_after_minutes = 0",
+        &[server.url("/forever")],
+    ));
+    env.run(&["refresh"]);
+    assert_eq!(server.requests_to("/forever").len(), 3);
+}
+
+#[test]
+fn a_cap_over_a_day_and_a_bad_user_agent_are_refused_at_their_line() {
+    let env = Env::new("[general]\nmax_retry_after_minutes = 2000\n");
+    let out = env.run(&["feeds"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success());
+    assert!(stderr.contains("config.toml:2:"), "{stderr}");
+    assert!(stderr.contains("at most 1440"), "{stderr}");
+
+    env.write_config("[general]\nuser_agent = \"bulletin\\r\\nX-Evil: 1\"\n");
+    let out = env.run(&["feeds"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success());
+    assert!(stderr.contains("config.toml:2:"), "{stderr}");
+    assert!(stderr.contains("user_agent"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}

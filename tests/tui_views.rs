@@ -115,3 +115,54 @@ fn styles_bold_unread_and_reverse_selection() {
         );
     }
 }
+
+/// Every view draws at every size down to 1x1: no panic, nothing outside the buffer.
+/// Sizes change through `Msg::Resize`, as in the running app.
+#[test]
+fn every_view_draws_at_every_size() {
+    use bulletin::tui::keymap::Keymap;
+    let states: Vec<(&str, Model)> = vec![
+        (
+            "no feeds",
+            Model::new(Keymap::default(), support::tui::now()),
+        ),
+        ("lists", fixture(120, 30)),
+        ("article", with_article(120, 30)),
+        ("help", {
+            let mut m = fixture(120, 30);
+            send(&mut m, key('?'));
+            m
+        }),
+        ("errors", {
+            let mut m = fixture(120, 30);
+            send(&mut m, key('e'));
+            m
+        }),
+        ("prompt", {
+            let mut m = fixture(120, 30);
+            send(&mut m, key('/'));
+            send(&mut m, key('x'));
+            m
+        }),
+        ("full screen", {
+            let mut m = with_article(120, 30);
+            send(&mut m, key('z'));
+            m
+        }),
+        ("refreshing", {
+            let mut m = fixture(120, 30);
+            send(&mut m, key('R'));
+            m
+        }),
+    ];
+    for (name, state) in states {
+        for width in (1..=60).chain([99, 100, 101, 140]) {
+            for height in 1..=14 {
+                let mut m = state.clone();
+                send(&mut m, Msg::Resize(width, height));
+                let drawn = std::panic::catch_unwind(|| render(&m));
+                assert!(drawn.is_ok(), "{name} at {width}x{height} panicked");
+            }
+        }
+    }
+}

@@ -299,4 +299,55 @@ mod tests {
         assert!(plan.contains("items_by_unread"), "{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "{plan}");
     }
+
+    #[test]
+    fn marking_a_list_read_marks_only_what_it_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, ids) = cache(dir.path(), 3);
+        let everything = ItemQuery {
+            scope: Scope::Feeds(ids.clone()),
+            unread_only: false,
+            starred_only: false,
+            text: None,
+        };
+        let rows = store.items(&everything, 0, 1000).unwrap();
+        let unread_before = rows.iter().filter(|r| !r.read).count();
+        // Star one unread item and one read item.
+        let unread_one = rows.iter().find(|r| !r.read).unwrap().id;
+        let read_one = rows.iter().find(|r| r.read).unwrap().id;
+        store.set_starred(unread_one, true).unwrap();
+        store.set_starred(read_one, true).unwrap();
+
+        let starred = ItemQuery {
+            starred_only: true,
+            ..everything.clone()
+        };
+        let marked = store.mark_query_read(&starred).unwrap();
+        assert_eq!(marked, vec![unread_one], "only the unread starred item");
+        let unread_after = store
+            .items(&everything, 0, 1000)
+            .unwrap()
+            .iter()
+            .filter(|r| !r.read)
+            .count();
+        assert_eq!(unread_after, unread_before - 1);
+
+        // A text filter, matched without regard to case across Unicode.
+        let first = rows.iter().find(|r| !r.read && r.id != unread_one).unwrap();
+        store
+            .conn
+            .execute(
+                "UPDATE items SET title = 'ÄPFEL und Birnen' WHERE id = ?1",
+                [first.id.0],
+            )
+            .unwrap();
+        let filtered = ItemQuery {
+            text: Some("äpfel".into()),
+            ..everything.clone()
+        };
+        assert_eq!(store.count_items(&filtered).unwrap(), 1);
+        assert_eq!(store.mark_query_read(&filtered).unwrap(), vec![first.id]);
+        // Undo is a plain set_read of what was marked.
+        assert_eq!(store.set_read(&[first.id], false).unwrap(), 1);
+    }
 }
