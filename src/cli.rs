@@ -48,41 +48,40 @@ pub enum Command {
     },
     /// List feeds with their unread and total counts
     Feeds {
+        /// Print a JSON array: title, url, tags, unread, total, last_error
         #[arg(long)]
         json: bool,
     },
     /// List items, newest first
     Items {
-        /// Only this feed (its name or URL)
+        /// Only this feed: its name, a unique prefix of it (any case), its URL or path
         #[arg(long, value_name = "NAME_OR_URL")]
         feed: Option<String>,
         /// Only unread items
         #[arg(long)]
         unread: bool,
+        /// Only starred items
+        #[arg(long)]
+        starred: bool,
+        /// At most this many items (the newest)
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Print a JSON array: id, feed, title, link, published, read, starred
         #[arg(long)]
         json: bool,
     },
     /// Print an article as the reader pane renders it
     Show {
+        /// The item's id, as `items` prints it
         id: i64,
         /// Wrap to this many columns
         #[arg(long, default_value_t = 80)]
         width: usize,
     },
     /// Mark items read: by id, a whole feed, or everything
-    MarkRead {
-        #[arg(required_unless_present_any = ["feed", "all"], conflicts_with_all = ["feed", "all"])]
-        ids: Vec<i64>,
-        #[arg(long, value_name = "NAME_OR_URL", conflicts_with = "all")]
-        feed: Option<String>,
-        #[arg(long)]
-        all: bool,
-    },
-    /// Mark items unread
-    MarkUnread {
-        #[arg(required = true)]
-        ids: Vec<i64>,
-    },
+    MarkRead(MarkArgs),
+    /// Mark items unread: by id, a whole feed, or everything
+    MarkUnread(MarkArgs),
     /// Fetch and parse one feed without touching the cache
     Probe {
         #[arg(value_name = "URL_OR_PATH")]
@@ -105,6 +104,8 @@ pub enum Command {
         #[arg(long, value_name = "CACHE_DB")]
         cache: Option<PathBuf>,
     },
+    /// Write a commented config (every key, with its default) to the config path
+    Init,
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -112,6 +113,20 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+}
+
+/// Which items `mark-read` and `mark-unread` act on.
+#[derive(Debug, clap::Args)]
+pub struct MarkArgs {
+    /// Item ids, as `items` prints them; unknown ones are an error, the others are marked
+    #[arg(required_unless_present_any = ["feed", "all"], conflicts_with_all = ["feed", "all"])]
+    pub ids: Vec<i64>,
+    /// Every item of this feed: its name, a unique prefix of it (any case), its URL or path
+    #[arg(long, value_name = "NAME_OR_URL", conflicts_with = "all")]
+    pub feed: Option<String>,
+    /// Every item of every configured feed
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// Loads the config: a missing file at the default location means no feeds; a missing
@@ -148,6 +163,10 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
     let mut out = String::new();
     // Imports create the config file; they read it themselves.
     match command {
+        Command::Init => {
+            cmd_init(paths, &mut out)?;
+            return print(&out);
+        }
         Command::ImportOpml { file } => {
             cmd_import_opml(paths, &file, &mut out)?;
             return print(&out);
@@ -158,22 +177,35 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
         }
         _ => {}
     }
-    let config = load_config(paths)?.unwrap_or_default();
+    let loaded = load_config(paths)?;
+    if loaded.is_none() && matches!(command, Command::Feeds { .. } | Command::Items { .. }) {
+        eprintln!(
+            "bulletin: no config at {}; `bulletin init` writes a commented one",
+            paths.config_file.display()
+        );
+    }
+    let config = loaded.unwrap_or_default();
     match command {
         Command::Refresh { json, force } => cmd_refresh(&config, paths, json, force, &mut out)?,
         Command::Feeds { json } => cmd_feeds(&config, paths, json, &mut out)?,
-        Command::Items { feed, unread, json } => {
-            cmd_items(&config, paths, feed.as_deref(), unread, json, &mut out)?
+        Command::Items {
+            feed,
+            unread,
+            starred,
+            limit,
+            json,
+        } => {
+            let filter = ItemFilter {
+                feed: feed.as_deref(),
+                unread,
+                starred,
+                limit,
+            };
+            cmd_items(&config, paths, &filter, json, &mut out)?
         }
         Command::Show { id, width } => cmd_show(&config, paths, id, width, &mut out)?,
-        Command::MarkRead { ids, feed, all } => {
-            cmd_mark_read(&config, paths, &ids, feed.as_deref(), all)?
-        }
-        Command::MarkUnread { ids } => {
-            let mut store = open_store(paths)?;
-            let ids: Vec<ItemId> = ids.into_iter().map(ItemId).collect();
-            store.set_read(&ids, false)?;
-        }
+        Command::MarkRead(args) => cmd_mark(&config, paths, &args, true)?,
+        Command::MarkUnread(args) => cmd_mark(&config, paths, &args, false)?,
         Command::Probe {
             target,
             json,
@@ -184,12 +216,41 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
 
         Command::Completions { .. }
         | Command::Man
+        | Command::Init
         | Command::ImportOpml { .. }
         | Command::ImportNewsboat { .. } => {
             unreachable!("handled before the config is read")
         }
     }
     print(&out)
+}
+
+/// The example config, embedded so that an installed binary can write it.
+pub const EXAMPLE_CONFIG: &str = include_str!("../config.example.toml");
+
+fn cmd_init(paths: &AppPaths, out: &mut String) -> anyhow::Result<()> {
+    let path = &paths.config_file;
+    if path.exists() {
+        bail!(
+            "{} exists already; bulletin init never overwrites a config",
+            path.display()
+        );
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    // create_new: a config written meanwhile by someone else is not overwritten either.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(EXAMPLE_CONFIG.as_bytes()))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    out.push_str(&format!(
+        "Wrote {}: add your feeds as [[feed]] tables there\n",
+        path.display()
+    ));
+    Ok(())
 }
 
 /// Writes to stdout; a closed pipe (`bulletin items | head`) is not an error.
@@ -305,13 +366,33 @@ fn find_feed<'a>(
         let canonical = crate::config::canonical_url(key, dir).ok()?;
         feeds.iter().find(|f| f.url == canonical)
     };
-    feeds
+    let exact = feeds
         .iter()
         .find(|f| f.url == key || f.name == key)
-        .or_else(|| feeds.iter().find(|f| f.name.eq_ignore_ascii_case(key)))
+        .or_else(|| {
+            feeds
+                .iter()
+                .find(|f| f.name.to_lowercase() == key.to_lowercase())
+        })
         .or_else(|| by_path(config_dir))
-        .or_else(|| by_path(std::path::Path::new(".")))
-        .with_context(|| format!("no configured feed is named or located at {key:?}"))
+        .or_else(|| by_path(std::path::Path::new(".")));
+    if let Some(feed) = exact {
+        return Ok(feed);
+    }
+    // A prefix of a name, in any case, when it names one feed only.
+    let wanted = key.to_lowercase();
+    let matches: Vec<&FeedSummary> = feeds
+        .iter()
+        .filter(|f| !wanted.is_empty() && f.name.to_lowercase().starts_with(&wanted))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => bail!("no configured feed is named or located at {key:?}"),
+        many => {
+            let names: Vec<String> = many.iter().map(|f| format!("{:?}", f.name)).collect();
+            bail!("{key:?} matches {} feeds: {}", many.len(), names.join(", "))
+        }
+    }
 }
 
 fn rfc3339(d: Option<DateTime<Utc>>) -> Value {
@@ -319,28 +400,36 @@ fn rfc3339(d: Option<DateTime<Utc>>) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// Which items `items` lists.
+struct ItemFilter<'a> {
+    feed: Option<&'a str>,
+    unread: bool,
+    starred: bool,
+    limit: Option<usize>,
+}
+
 fn cmd_items(
     config: &Config,
     paths: &AppPaths,
-    feed: Option<&str>,
-    unread: bool,
+    filter: &ItemFilter,
     json: bool,
     out: &mut String,
 ) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
     store.sync_feeds(&config.feeds)?;
     let feeds = summaries(config, &store)?;
-    let scope = match feed {
+    let scope = match filter.feed {
         Some(key) => Scope::Feed(find_feed(config, &feeds, key)?.id),
         None => Scope::Feeds(feeds.iter().map(|f| f.id).collect()),
     };
     let query = ItemQuery {
         scope,
-        unread_only: unread,
-        starred_only: false,
+        unread_only: filter.unread,
+        starred_only: filter.starred,
         text: None,
     };
-    let rows = store.items(&query, 0, usize::MAX >> 1)?;
+    let limit = filter.limit.unwrap_or(usize::MAX >> 1).min(usize::MAX >> 1);
+    let rows = store.items(&query, 0, limit)?;
     let name_of = |id: FeedId| {
         feeds
             .iter()
@@ -410,26 +499,27 @@ fn cmd_show(
     Ok(())
 }
 
-fn cmd_mark_read(
-    config: &Config,
-    paths: &AppPaths,
-    ids: &[i64],
-    feed: Option<&str>,
-    all: bool,
-) -> anyhow::Result<()> {
+fn cmd_mark(config: &Config, paths: &AppPaths, args: &MarkArgs, read: bool) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
     store.sync_feeds(&config.feeds)?;
-    if let Some(key) = feed {
+    if let Some(key) = &args.feed {
         let feeds = summaries(config, &store)?;
         let id = find_feed(config, &feeds, key)?.id;
-        store.mark_feeds_read(&[id])?;
-    } else if all {
+        store.set_feeds_read(&[id], read)?;
+    } else if args.all {
         let feeds = summaries(config, &store)?;
         let ids: Vec<FeedId> = feeds.iter().map(|f| f.id).collect();
-        store.mark_feeds_read(&ids)?;
+        store.set_feeds_read(&ids, read)?;
     } else {
-        let ids: Vec<ItemId> = ids.iter().copied().map(ItemId).collect();
-        store.set_read(&ids, true)?;
+        let ids: Vec<ItemId> = args.ids.iter().copied().map(ItemId).collect();
+        // The ids that exist are marked; the others are named in the error.
+        let missing = store.missing_items(&ids)?;
+        store.set_read(&ids, read)?;
+        if !missing.is_empty() {
+            let list: Vec<String> = missing.iter().map(|id| id.0.to_string()).collect();
+            let s = if missing.len() == 1 { "" } else { "s" };
+            bail!("no item with id{s} {}", list.join(", "));
+        }
     }
     Ok(())
 }

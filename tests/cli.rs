@@ -390,3 +390,129 @@ fn feed_paths_resolve_as_the_config_does() {
     let items: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(items.as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn marking_unknown_ids_is_an_error_and_the_known_ones_are_marked() {
+    let server = Server::start();
+    server.fixed("/feed", "application/rss+xml", feeds::rss("mk", 3, 1));
+    let env = Env::new(&feeds_config("", &[server.url("/feed")]));
+    env.ok(&["refresh"]);
+    let items = env.json(&["items", "--json"]);
+    let id = items[0]["id"].to_string();
+    let out = env.run(&["mark-read", &id, "999999"]);
+    assert!(!out.status.success());
+    let err = stderr_of(&out);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("999999"), "{err}");
+    assert_eq!(
+        env.json(&["items", "--unread", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let out = env.run(&["mark-unread", "999999"]);
+    assert!(!out.status.success());
+    assert!(stderr_of(&out).contains("no item with id 999999"));
+}
+
+#[test]
+fn mark_unread_by_feed_or_all_and_items_filters() {
+    let server = Server::start();
+    server.fixed("/a", "application/rss+xml", feeds::rss("alpha", 3, 1));
+    server.fixed("/b", "application/rss+xml", feeds::rss("beta", 2, 1));
+    let env = Env::new(&format!(
+        "[[feed]]\nurl = \"{}\"\nname = \"Alpha Weekly\"\n[[feed]]\nurl = \"{}\"\nname = \"Alpine notes\"\n",
+        server.url("/a"),
+        server.url("/b")
+    ));
+    env.ok(&["refresh"]);
+    env.ok(&["mark-read", "--all"]);
+    assert!(env
+        .json(&["items", "--unread", "--json"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // A unique prefix, in any case.
+    env.ok(&["mark-unread", "--feed", "alpha"]);
+    assert_eq!(
+        env.json(&["items", "--unread", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    // An ambiguous one names the candidates.
+    let out = env.run(&["items", "--feed", "alp"]);
+    assert!(!out.status.success());
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("Alpha Weekly") && err.contains("Alpine notes"),
+        "{err}"
+    );
+    env.ok(&["mark-unread", "--all"]);
+    assert_eq!(
+        env.json(&["items", "--unread", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    // --limit and --starred.
+    assert_eq!(
+        env.json(&["items", "--limit", "2", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(env
+        .json(&["items", "--starred", "--json"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn init_writes_the_commented_config_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("sub").join("config.toml");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .arg("--config")
+            .arg(&config)
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["init"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("[general]") && text.contains("# "), "{text}");
+    // The config it wrote is valid.
+    assert!(run(&["feeds"]).status.success());
+    let again = run(&["init"]);
+    assert!(!again.status.success());
+    assert!(stderr_of(&again).contains("exists already"));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+}
+
+#[test]
+fn listing_with_no_config_says_how_to_make_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .env("XDG_CONFIG_HOME", dir.path().join("cfg"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .arg("feeds")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("no config") && err.contains("bulletin init"),
+        "{err}"
+    );
+}

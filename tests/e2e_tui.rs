@@ -169,7 +169,7 @@ fn demo_opens_with_no_config_and_no_network() {
     let home_var = format!("XDG_CONFIG_HOME={}", cfg_home.display());
     tmux.run(&[&home_var], &["--data-dir", data.to_str().unwrap()]);
     let screen = tmux.wait_for("Safe Harbour Weekly");
-    assert!(screen.contains("config.example.toml"), "{screen}");
+    assert!(screen.contains("bulletin init"), "{screen}");
     tmux.wait_for("Lantern 3.2.0");
     tmux.keys(&["q"]);
     tmux.wait_exit();

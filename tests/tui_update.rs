@@ -138,7 +138,7 @@ fn next_unread_crosses_feeds() {
     assert_eq!(m.feeds[1].unread, 0);
     // Nothing unread anywhere else.
     send(&mut m, key('n'));
-    assert_eq!(m.message.as_deref(), Some("No more unread articles"));
+    assert_eq!(m.message.as_deref(), Some("No unread articles"));
 }
 
 #[test]
@@ -363,4 +363,77 @@ fn space_pages_then_moves_to_the_next_unread() {
     let cmds = send(&mut m, key(' '));
     assert!(cmds.is_empty(), "{cmds:?}");
     assert!(m.reader.as_ref().unwrap().scroll > 0);
+}
+
+fn opened(cmds: &[Cmd]) -> Option<ItemId> {
+    cmds.iter().find_map(|c| match c {
+        Cmd::LoadArticle { id, .. } => Some(*id),
+        _ => None,
+    })
+}
+
+#[test]
+fn next_unread_wraps_round_the_feeds_and_the_list() {
+    let mut m = fixture(120, 30);
+    // The last feed (Harbour Notes) has nothing unread: n wraps to the first feed.
+    send(&mut m, key('G'));
+    assert_eq!(m.selected_feed_row(), Some(&FeedRow::Feed(2)));
+    let cmds = send(&mut m, key('n'));
+    assert_eq!(m.selected_feed_row(), Some(&FeedRow::Feed(0)));
+    assert_eq!(opened(&cmds), Some(ItemId(11)));
+
+    // Only this feed has unread articles, all above the cursor: n goes round to them.
+    let mut m = fixture(120, 30);
+    m.feeds[1].unread = 0;
+    for _ in 0..3 {
+        send(&mut m, key('j'));
+    }
+    send(&mut m, code(KeyCode::Tab));
+    send(&mut m, key('G'));
+    assert_eq!(m.articles.selected, 2);
+    let cmds = send(&mut m, key('n'));
+    assert_eq!(opened(&cmds), Some(ItemId(11)), "{:?}", m.message);
+
+    // N the same backwards: nothing before the top row, so round from the bottom.
+    let mut m = fixture(120, 30);
+    m.feeds[1].unread = 0;
+    for _ in 0..3 {
+        send(&mut m, key('j'));
+    }
+    send(&mut m, code(KeyCode::Tab));
+    let cmds = send(&mut m, key('N'));
+    assert_eq!(opened(&cmds), Some(ItemId(12)), "{:?}", m.message);
+
+    // Nothing unread anywhere: said once, nothing opened.
+    let mut m = fixture(120, 30);
+    for f in &mut m.feeds {
+        f.unread = 0;
+    }
+    for page in m.articles.pages.values_mut() {
+        for r in page.iter_mut() {
+            r.read = true;
+        }
+    }
+    let cmds = send(&mut m, key('n'));
+    assert_eq!(opened(&cmds), None);
+    assert_eq!(m.message.as_deref(), Some("No unread articles"));
+}
+
+#[test]
+fn small_things_a_newsboat_user_trips_over() {
+    let mut m = fixture(120, 30);
+    // A link number with no article open.
+    send(&mut m, key('1'));
+    assert_eq!(m.message.as_deref(), Some("Open an article first"));
+    // A key bound to nothing says so.
+    send(&mut m, key('X'));
+    assert_eq!(m.message.as_deref(), Some("X: not bound (? for help)"));
+    // h stops at the first pane, l at the last; Tab goes round.
+    send(&mut m, key('h'));
+    assert_eq!(m.focus, bulletin::tui::model::Pane::Feeds);
+    send(&mut m, key('l'));
+    send(&mut m, key('l'));
+    assert_eq!(m.focus, bulletin::tui::model::Pane::Articles, "no reader open");
+    send(&mut m, code(KeyCode::Tab));
+    assert_eq!(m.focus, bulletin::tui::model::Pane::Feeds);
 }

@@ -166,3 +166,61 @@ fn every_view_draws_at_every_size() {
         }
     }
 }
+
+fn screen_text(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn overlays_scroll_and_say_what_is_hidden() {
+    // Help at 40x10: the keymap does not fit; j moves it, G to its end, g back.
+    let mut m = fixture(40, 10);
+    send(&mut m, key('?'));
+    let first = screen_text(&render(&m));
+    assert!(first.contains("Move down"), "{first}");
+    assert!(first.contains("1-7/"), "a position shows: {first}");
+    send(&mut m, key('j'));
+    send(&mut m, key('j'));
+    let moved = screen_text(&render(&m));
+    assert!(moved.contains("3-9/"), "{moved}");
+    assert!(!moved.contains("Move down"), "{moved}");
+    send(&mut m, key('G'));
+    let end = screen_text(&render(&m));
+    assert!(end.contains("1-9 open link"), "the last line shows: {end}");
+    send(&mut m, key('g'));
+    assert_eq!(m.overlay_scroll, 0);
+    send(&mut m, key('q'));
+    assert!(m.overlay.is_none());
+
+    // Forty failing feeds in the error list at 70x20.
+    let mut m = fixture(70, 20);
+    let mut feeds = support::tui::feeds();
+    for i in 0..40 {
+        feeds.push(support::tui::feed(
+            100 + i,
+            &format!("Broken feed {i}"),
+            &[],
+            0,
+            0,
+            Some("HTTP 404 Not Found"),
+        ));
+    }
+    send(&mut m, Msg::FeedsLoaded(feeds));
+    send(&mut m, key('e'));
+    let first = screen_text(&render(&m));
+    assert!(first.contains("Lantern releases"), "{first}");
+    assert!(!first.contains("Broken feed 39"), "{first}");
+    send(&mut m, code(KeyCode::End));
+    let end = screen_text(&render(&m));
+    assert!(end.contains("Broken feed 39"), "{end}");
+    send(&mut m, code(KeyCode::PageUp));
+    assert!(m.overlay_scroll > 0);
+}

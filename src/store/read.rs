@@ -148,6 +148,20 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// The ids of these that no item has.
+    pub fn missing_items(&self, ids: &[ItemId]) -> Result<Vec<ItemId>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)")?;
+        let mut missing = Vec::new();
+        for id in ids {
+            if !stmt.query_row([id.0], |r| r.get::<_, bool>(0))? {
+                missing.push(*id);
+            }
+        }
+        Ok(missing)
+    }
+
     pub fn count_items(&self, q: &ItemQuery) -> Result<usize> {
         let (clause, args) = Store::where_clause(q);
         let sql = format!("SELECT count(*) FROM items WHERE {clause}");

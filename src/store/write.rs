@@ -175,11 +175,11 @@ impl Store {
         )
     }
 
-    /// Marks every item of these feeds read; returns how many changed.
-    pub fn mark_feeds_read(&mut self, feeds: &[FeedId]) -> Result<usize> {
+    /// Sets the read flag of every item of these feeds; returns how many changed.
+    pub fn set_feeds_read(&mut self, feeds: &[FeedId], read: bool) -> Result<usize> {
         self.execute_each(
-            "UPDATE items SET is_read = 1 WHERE feed_id = ?1 AND is_read = 0",
-            feeds.iter().map(|id| [id.0]),
+            "UPDATE items SET is_read = ?2 WHERE feed_id = ?1 AND is_read != ?2",
+            feeds.iter().map(|id| (id.0, read)),
         )
     }
 

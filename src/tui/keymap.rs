@@ -38,6 +38,12 @@ fn spec_of(ev: &KeyEvent) -> Option<KeySpec> {
     })
 }
 
+/// A key as the help and the config name it (`x`, `Ctrl-x`, `F5`); None for keys that
+/// have no name there (media keys, a lone modifier).
+pub fn key_name(ev: &KeyEvent) -> Option<String> {
+    spec_of(ev).map(|s| s.display())
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Keymap {
     map: HashMap<KeySpec, Action>,

@@ -7,6 +7,7 @@ mod input;
 pub mod keymap;
 pub mod model;
 pub mod msg;
+pub mod overlay;
 mod refresher;
 mod terminal;
 pub mod theme;
@@ -55,7 +56,7 @@ fn setup(paths: &AppPaths) -> anyhow::Result<Setup> {
     };
     let config = crate::demo::config(&demo_paths.data_dir.join("feeds"))?;
     let hint = format!(
-        "Demo: feeds go in {}; see config.example.toml",
+        "Demo: `bulletin init` writes a config to {}",
         paths.config_file.display()
     );
     Ok(Setup {

@@ -184,6 +184,8 @@ pub struct Model {
     pub fullscreen: bool,
     pub size: (u16, u16),
     pub overlay: Option<Overlay>,
+    /// First line of the overlay shown; `update` keeps it within the overlay.
+    pub overlay_scroll: usize,
     pub prompt: Option<Prompt>,
     pub refresh: RefreshStatus,
     /// Feed counts changed during a refresh; reload them on the next tick.
@@ -217,6 +219,7 @@ impl Model {
             fullscreen: false,
             size: (80, 24),
             overlay: None,
+            overlay_scroll: 0,
             prompt: None,
             refresh: RefreshStatus::default(),
             feeds_dirty: false,

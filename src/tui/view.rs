@@ -1,15 +1,16 @@
 //! Drawing: a pure function of `&Model`. No I/O, no state changes; list offsets come from
 //! the model, where `update` keeps them.
 
-use super::model::{inner_height, FeedRow, Model, Overlay, Pane, Prompt};
+use super::model::{inner_height, FeedRow, Model, Pane, Prompt};
 use super::theme::Theme;
 use crate::model::ItemRow;
 use chrono::{DateTime, Datelike, Local, Utc};
-use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Block, Borders, Clear, List, ListItem, ListState, Padding, Paragraph, Wrap,
+    Block, Borders, Clear, List, ListItem, ListState, Padding, Paragraph, Scrollbar,
+    ScrollbarOrientation, ScrollbarState, Wrap,
 };
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
@@ -26,10 +27,8 @@ pub fn draw(f: &mut Frame, m: &Model, theme: &Theme) {
         draw_reader(f, m, theme, area);
     }
     draw_status(f, m, areas.status);
-    match m.overlay {
-        Some(Overlay::Help) => draw_help(f, m, theme),
-        Some(Overlay::Errors) => draw_errors(f, m, theme),
-        None => {}
+    if m.overlay.is_some() {
+        draw_overlay(f, m, theme);
     }
 }
 
@@ -399,96 +398,49 @@ fn draw_status(f: &mut Frame, m: &Model, area: Rect) {
     );
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height.saturating_sub(1));
-    let [_, mid, _] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Length(h),
-        Constraint::Fill(1),
-    ])
-    .areas(area);
-    let [_, center, _] = Layout::horizontal([
-        Constraint::Fill(1),
-        Constraint::Length(w),
-        Constraint::Fill(1),
-    ])
-    .areas(mid);
-    center
-}
-
-fn draw_help(f: &mut Frame, m: &Model, theme: &Theme) {
-    let rows = m.keymap.help_rows();
-    let key_w = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
-    let mut lines: Vec<Line> = rows
+fn draw_overlay(f: &mut Frame, m: &Model, theme: &Theme) {
+    use super::overlay::{place, Tone};
+    let placed = place(m);
+    let scroll = m.overlay_scroll.min(placed.max_scroll());
+    let mut title = placed.title.clone();
+    if placed.max_scroll() > 0 {
+        // Where the window is, as "lines 1-9 of 40".
+        let last = (scroll + placed.visible).min(placed.lines.len());
+        title = format!("{} {}-{last}/{}", title, scroll + 1, placed.lines.len());
+    }
+    let lines: Vec<Line> = placed
+        .lines
         .iter()
-        .map(|(keys, desc)| {
-            Line::from(vec![
-                Span::styled(format!("{keys:<key_w$}  "), theme.header),
-                Span::raw(*desc),
-            ])
+        .skip(scroll)
+        .take(placed.visible)
+        .map(|row| {
+            Line::from(
+                row.iter()
+                    .map(|(text, tone)| {
+                        let style = match tone {
+                            Tone::Plain => Style::default(),
+                            Tone::Key => theme.header,
+                            Tone::Title => theme.unread,
+                            Tone::Dim => theme.dim,
+                            Tone::Error => theme.error,
+                        };
+                        Span::styled(text.clone(), style)
+                    })
+                    .collect::<Vec<_>>(),
+            )
         })
         .collect();
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "1-9 open link n · mouse: click selects, wheel scrolls",
-        theme.dim,
-    ));
-    let width = lines.iter().map(|l| l.width()).max().unwrap_or(40) as u16 + 4;
-    let area = centered(f.area(), width, lines.len() as u16 + 2);
-    f.render_widget(Clear, area);
-    let block =
-        pane_block("Keys (? or q closes)".into(), true, theme).padding(Padding::horizontal(1));
-    f.render_widget(Paragraph::new(lines).block(block), area);
-}
-
-fn draw_errors(f: &mut Frame, m: &Model, theme: &Theme) {
-    let failing = m.failing_feeds();
-    let screen = f.area();
-    let width = screen.width.saturating_sub(8).min(100);
-    let mut lines = Vec::new();
-    if failing.is_empty() {
-        lines.push(Line::styled(
-            "No feed failed in the last refresh.",
-            theme.dim,
-        ));
+    f.render_widget(Clear, placed.area);
+    let block = pane_block(title, true, theme).padding(Padding::horizontal(1));
+    f.render_widget(Paragraph::new(lines).block(block), placed.area);
+    if placed.max_scroll() > 0 && placed.area.height > 2 {
+        let mut state = ScrollbarState::new(placed.max_scroll() + 1).position(scroll);
+        f.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                .begin_symbol(None)
+                .end_symbol(None),
+            placed.area.inner(ratatui::layout::Margin::new(0, 1)),
+            &mut state,
+        );
     }
-    for feed in failing {
-        lines.push(Line::styled(feed.name.clone(), theme.unread));
-        lines.push(Line::styled(format!("  {}", feed.url), theme.dim));
-        lines.push(Line::styled(
-            format!("  {}", feed.last_error.as_deref().unwrap_or("")),
-            theme.error,
-        ));
-        let last_ok = feed
-            .last_success
-            .map(|d| d.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_else(|| "never".into());
-        lines.push(Line::styled(
-            format!("  last fetched: {last_ok}"),
-            theme.dim,
-        ));
-    }
-    if let Some(log) = &m.log_path {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            format!("Details are in the log: {log}"),
-            theme.dim,
-        ));
-    }
-    let area = centered(
-        screen,
-        width,
-        (lines.len() as u16 + 2).min(screen.height.saturating_sub(2)),
-    );
-    f.render_widget(Clear, area);
-    let block =
-        pane_block("Feed errors (q closes)".into(), true, theme).padding(Padding::horizontal(1));
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .alignment(Alignment::Left),
-        area,
-    );
 }

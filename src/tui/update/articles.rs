@@ -96,38 +96,37 @@ pub(super) fn page_reader(m: &mut Model) -> Vec<Cmd> {
     }
 }
 
-/// n/N: the next unread article in this list, else in the next feed that has one.
+/// n/N, as newsboat does it: the next unread article after the cursor in this list, then
+/// in the following feeds, then from the start (the end, for N) around to the cursor.
+/// Only when nothing is unread anywhere does it say so.
 pub(super) fn next_unread(m: &mut Model, dir: Direction) -> Vec<Cmd> {
-    let a = &m.articles;
-    let current_open = m.reader.as_ref().map(|r| r.item.id);
-    let start = a.selected;
-    let found = match dir {
-        Direction::Forward => (start..a.total).find(|&i| {
-            a.row(i)
-                .is_some_and(|r| !r.read && (i != start || Some(r.id) != current_open))
-        }),
-        Direction::Backward => (0..start)
-            .rev()
-            .find(|&i| a.row(i).is_some_and(|r| !r.read)),
-    };
-    if let Some(i) = found {
-        m.articles.selected = i;
-        keep_visible(m);
-        return open_selected(m);
+    if let Some(i) = unread_in_list(m, dir, false) {
+        return open_row(m, i);
     }
-    // Cross into the next (or previous) feed with unread items.
+    if m.total_unread() == 0 {
+        m.message = Some("No unread articles".into());
+        return Vec::new();
+    }
+    // "All unread" holds every unread article: go round it rather than leave it.
+    if matches!(m.selected_feed_row(), Some(FeedRow::AllUnread)) {
+        return wrap_in_list(m, dir);
+    }
     let visible = m.visible_feed_rows();
+    let n = visible.len();
     let sel = m.feeds_pane.selected;
-    let has_unread = |pos: &usize| match &m.feeds_pane.rows[visible[*pos]] {
-        FeedRow::Feed(f) => m.feeds[*f].unread > 0,
-        _ => false,
-    };
-    let target = match dir {
-        Direction::Forward => (sel + 1..visible.len()).find(has_unread),
-        Direction::Backward => (0..sel).rev().find(has_unread),
-    };
-    match target {
-        Some(pos) => {
+    for k in 1..=n {
+        let pos = match dir {
+            Direction::Forward => (sel + k) % n,
+            Direction::Backward => (sel + n - k % n) % n,
+        };
+        if pos == sel {
+            return wrap_in_list(m, dir);
+        }
+        let has_unread = match &m.feeds_pane.rows[visible[pos]] {
+            FeedRow::Feed(f) => m.feeds.get(*f).is_some_and(|f| f.unread > 0),
+            _ => false,
+        };
+        if has_unread {
             m.feeds_pane.selected = pos;
             m.articles.filter.clear();
             let mut cmds = Vec::new();
@@ -137,13 +136,52 @@ pub(super) fn next_unread(m: &mut Model, dir: Direction) -> Vec<Cmd> {
                 m.focus = Pane::Articles;
             }
             keep_visible(m);
-            cmds
-        }
-        None => {
-            m.message = Some("No more unread articles".into());
-            Vec::new()
+            return cmds;
         }
     }
+    wrap_in_list(m, dir)
+}
+
+/// Back round to the other side of the cursor in this list: the rows loaded, else the
+/// list again from its first page.
+fn wrap_in_list(m: &mut Model, dir: Direction) -> Vec<Cmd> {
+    if let Some(i) = unread_in_list(m, dir, true) {
+        return open_row(m, i);
+    }
+    let unread_here = m
+        .selected_feed_row()
+        .and_then(|r| m.row_counts(r))
+        .is_some_and(|(unread, _)| unread > 0);
+    if unread_here && m.articles.filter.is_empty() {
+        let mut cmds = Vec::new();
+        reload_articles(m, &mut cmds, true);
+        m.articles.open_unread = Some(dir);
+        return cmds;
+    }
+    m.message = Some("No unread articles in the feeds shown".into());
+    Vec::new()
+}
+
+/// An unread row of the loaded list: after the cursor (before it, for N), or with
+/// `wrapped` on the other side. The open article at the cursor does not count.
+fn unread_in_list(m: &Model, dir: Direction, wrapped: bool) -> Option<usize> {
+    let a = &m.articles;
+    let open = m.reader.as_ref().map(|r| r.item.id);
+    let cursor = a.selected.min(a.total);
+    let is_open = |i: usize, id| i == cursor && Some(id) == open;
+    let is_unread = |i: &usize| a.row(*i).is_some_and(|r| !r.read && !is_open(*i, r.id));
+    match (dir, wrapped) {
+        (Direction::Forward, false) => (cursor..a.total).find(is_unread),
+        (Direction::Forward, true) => (0..=cursor.min(a.total.saturating_sub(1))).find(is_unread),
+        (Direction::Backward, false) => (0..cursor).rev().find(is_unread),
+        (Direction::Backward, true) => (cursor..a.total).rev().find(is_unread),
+    }
+}
+
+fn open_row(m: &mut Model, index: usize) -> Vec<Cmd> {
+    m.articles.selected = index;
+    keep_visible(m);
+    open_selected(m)
 }
 
 pub(super) fn toggle_read(m: &mut Model) -> Vec<Cmd> {
@@ -286,6 +324,10 @@ pub(super) fn current_link(m: &Model) -> Option<String> {
 }
 
 pub(super) fn follow_link(m: &mut Model, n: usize) -> Vec<Cmd> {
+    if m.reader.is_none() {
+        m.message = Some("Open an article first".into());
+        return Vec::new();
+    }
     let link = m
         .reader
         .as_ref()

@@ -16,15 +16,7 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         return on_prompt_key(m, prompt, key);
     }
     if m.overlay.is_some() {
-        if matches!(
-            m.keymap.resolve(&key),
-            Some(Action::Back | Action::Help | Action::ShowErrors | Action::Open)
-        ) {
-            m.overlay = None;
-        } else if m.keymap.resolve(&key) == Some(Action::Quit) {
-            return quit(m);
-        }
-        return Vec::new();
+        return on_overlay_key(m, key);
     }
     if let KeyCode::Char(c @ '1'..='9') = key.code {
         if key.modifiers.is_empty() {
@@ -33,8 +25,40 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     }
     match m.keymap.resolve(&key) {
         Some(action) => on_action(m, action),
-        None => Vec::new(),
+        None => {
+            // Say so, so that a habit from another reader does not fail in silence.
+            if let Some(name) = super::super::keymap::key_name(&key) {
+                m.message = Some(format!(
+                    "{name}: not bound ({} for help)",
+                    m.keymap.key_for(Action::Help)
+                ));
+            }
+            Vec::new()
+        }
     }
+}
+
+/// An overlay takes the keys while it is open: the movement keys scroll it.
+fn on_overlay_key(m: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+    let placed = super::super::overlay::place(m);
+    let max = placed.max_scroll();
+    let page = placed.visible.saturating_sub(1).max(1);
+    let scroll = m.overlay_scroll.min(max);
+    m.overlay_scroll = match m.keymap.resolve(&key) {
+        Some(Action::Back | Action::Help | Action::ShowErrors | Action::Open) => {
+            m.overlay = None;
+            0
+        }
+        Some(Action::Quit) => return quit(m),
+        Some(Action::Down) => (scroll + 1).min(max),
+        Some(Action::Up) => scroll.saturating_sub(1),
+        Some(Action::PageDown | Action::PageReader) => (scroll + page).min(max),
+        Some(Action::PageUp) => scroll.saturating_sub(page),
+        Some(Action::Top) => 0,
+        Some(Action::Bottom) => max,
+        _ => scroll,
+    };
+    Vec::new()
 }
 
 pub(super) fn on_prompt_key(m: &mut Model, prompt: Prompt, key: KeyEvent) -> Vec<Cmd> {
@@ -118,11 +142,19 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
         Action::PageDown => move_by(m, page_step(m)),
         Action::PageUp => move_by(m, -page_step(m)),
         Action::NextPane => {
-            m.focus = next_pane(m, 1);
+            m.focus = next_pane(m, 1, true);
             Vec::new()
         }
         Action::PrevPane => {
-            m.focus = next_pane(m, -1);
+            m.focus = next_pane(m, -1, true);
+            Vec::new()
+        }
+        Action::PaneRight => {
+            m.focus = next_pane(m, 1, false);
+            Vec::new()
+        }
+        Action::PaneLeft => {
+            m.focus = next_pane(m, -1, false);
             Vec::new()
         }
         Action::Open => open(m),
@@ -194,11 +226,13 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
         }
         Action::ShowErrors => {
             m.overlay = Some(Overlay::Errors);
+            m.overlay_scroll = 0;
             Vec::new()
         }
         Action::ReloadConfig => vec![Cmd::ReloadConfig],
         Action::Help => {
             m.overlay = Some(Overlay::Help);
+            m.overlay_scroll = 0;
             Vec::new()
         }
         Action::Back => back(m),

@@ -120,14 +120,22 @@ pub(super) fn page_step(m: &Model) -> isize {
         .max(1) as isize
 }
 
-pub(super) fn next_pane(m: &Model, step: isize) -> Pane {
+/// The pane `step` away from the focused one: Tab and Shift-Tab go round, `h` and `l`
+/// (`wrap` false) stop at the first and last pane.
+pub(super) fn next_pane(m: &Model, step: isize, wrap: bool) -> Pane {
     let panes: Vec<Pane> = if m.reader.is_some() {
         vec![Pane::Feeds, Pane::Articles, Pane::Reader]
     } else {
         vec![Pane::Feeds, Pane::Articles]
     };
+    let n = panes.len() as isize;
     let i = panes.iter().position(|p| *p == m.focus).unwrap_or(0) as isize;
-    panes[(i + step).rem_euclid(panes.len() as isize) as usize]
+    let j = if wrap {
+        (i + step).rem_euclid(n)
+    } else {
+        (i + step).clamp(0, n - 1)
+    };
+    panes[j as usize]
 }
 
 pub(super) fn clamp_add(value: usize, delta: isize, len: usize) -> usize {

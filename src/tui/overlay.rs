@@ -1,0 +1,160 @@
+//! The overlays (help, feed errors) as text, and where they sit on screen. One source for
+//! `view`, which draws them, and `update`, which scrolls them and must know how far.
+
+use super::model::{Model, Overlay};
+use chrono::Local;
+use ratatui::layout::{Constraint, Layout, Rect};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// How a line of an overlay is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    Key,
+    Title,
+    Dim,
+    Error,
+}
+
+/// One line: spans of text with their tone.
+pub type Row = Vec<(String, Tone)>;
+
+/// The lines of the open overlay, wrapped to `width` columns, and its title.
+pub fn content(m: &Model, width: usize) -> (String, Vec<Row>) {
+    match m.overlay {
+        Some(Overlay::Help) => ("Keys (? or q closes)".into(), help(m)),
+        Some(Overlay::Errors) => ("Feed errors (q closes)".into(), errors(m, width)),
+        None => (String::new(), Vec::new()),
+    }
+}
+
+fn help(m: &Model) -> Vec<Row> {
+    let rows = m.keymap.help_rows();
+    let key_w = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
+    let mut lines: Vec<Row> = rows
+        .into_iter()
+        .map(|(keys, desc)| {
+            vec![
+                (format!("{keys:<key_w$}  "), Tone::Key),
+                (desc.to_string(), Tone::Plain),
+            ]
+        })
+        .collect();
+    lines.push(Vec::new());
+    lines.push(vec![(
+        "1-9 open link n · mouse: click selects, wheel scrolls".into(),
+        Tone::Dim,
+    )]);
+    lines
+}
+
+fn errors(m: &Model, width: usize) -> Vec<Row> {
+    let failing = m.failing_feeds();
+    let mut lines: Vec<Row> = Vec::new();
+    let mut add = |text: String, tone: Tone| {
+        for piece in wrap(&text, width) {
+            lines.push(vec![(piece, tone)]);
+        }
+    };
+    if failing.is_empty() {
+        add("No feed failed in the last refresh.".into(), Tone::Dim);
+    }
+    for feed in failing {
+        add(feed.name.clone(), Tone::Title);
+        add(format!("  {}", feed.url), Tone::Dim);
+        add(
+            format!("  {}", feed.last_error.as_deref().unwrap_or("")),
+            Tone::Error,
+        );
+        let last_ok = feed
+            .last_success
+            .map(|d| d.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| "never".into());
+        add(format!("  last fetched: {last_ok}"), Tone::Dim);
+    }
+    if let Some(log) = &m.log_path {
+        add(String::new(), Tone::Plain);
+        add(format!("Details are in the log: {log}"), Tone::Dim);
+    }
+    lines
+}
+
+/// Cuts text into pieces of at most `width` columns (by character: error texts and URLs
+/// have few spaces to break at).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    let mut w = 0;
+    for c in text.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > width && !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+            w = 0;
+        }
+        line.push(c);
+        w += cw;
+    }
+    out.push(line);
+    out
+}
+
+/// The overlay's box on a screen of `size`, its lines, and how far it can scroll.
+pub struct Placed {
+    pub area: Rect,
+    pub title: String,
+    pub lines: Vec<Row>,
+    /// Lines that fit inside the border.
+    pub visible: usize,
+}
+
+impl Placed {
+    pub fn max_scroll(&self) -> usize {
+        self.lines.len().saturating_sub(self.visible)
+    }
+}
+
+pub fn place(m: &Model) -> Placed {
+    let screen = Rect::new(0, 0, m.size.0, m.size.1);
+    let width = match m.overlay {
+        // As wide as the longest help line, with the border and padding.
+        Some(Overlay::Help) => {
+            help(m)
+                .iter()
+                .map(|l| l.iter().map(|(t, _)| t.width()).sum::<usize>())
+                .max()
+                .unwrap_or(40) as u16
+                + 4
+        }
+        _ => screen.width.saturating_sub(8).clamp(20, 100),
+    };
+    let width = width.min(screen.width);
+    let (title, lines) = content(m, width.saturating_sub(4) as usize);
+    let height = (lines.len() as u16).saturating_add(2);
+    let area = centered(screen, width, height);
+    Placed {
+        area,
+        title,
+        lines,
+        visible: area.height.saturating_sub(2) as usize,
+    }
+}
+
+/// A box of at most `width` x `height` in the middle of `area`, leaving the status line.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height.saturating_sub(1));
+    let [_, mid, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(h),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let [_, center, _] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(w),
+        Constraint::Fill(1),
+    ])
+    .areas(mid);
+    center
+}
