@@ -31,6 +31,7 @@ pub struct Config {
     /// `[keys]`: action name to key names, validated.
     pub keys: Vec<(String, Vec<String>)>,
     pub theme: ThemeConfig,
+    pub reader: ReaderConfig,
     /// Where it was read from; None for the built-in defaults.
     pub path: Option<PathBuf>,
 }
@@ -74,6 +75,20 @@ impl Default for General {
     }
 }
 
+/// `[reader]`: how articles are laid out.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReaderConfig {
+    /// The widest a line of text gets; on wider terminals the text is centred.
+    pub max_width: u16,
+}
+
+impl Default for ReaderConfig {
+    fn default() -> Self {
+        ReaderConfig { max_width: 100 }
+    }
+}
+
 /// One subscription, with its URL in canonical form (plain paths become `file://` URLs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedSpec {
@@ -93,6 +108,8 @@ struct RawConfig {
     keys: std::collections::BTreeMap<String, Spanned<KeyList>>,
     #[serde(default)]
     theme: RawTheme,
+    #[serde(default)]
+    reader: ReaderConfig,
 }
 
 #[derive(Deserialize)]
@@ -239,6 +256,12 @@ impl Config {
                 "max_concurrent_fetches must be at least 1".into(),
             ));
         }
+        if raw.reader.max_width < 20 {
+            return Err(invalid(
+                key_offset(text, "reader", "max_width"),
+                "max_width must be at least 20 columns".into(),
+            ));
+        }
         if raw.general.max_retry_after_minutes > RETRY_AFTER_LIMIT_MINUTES {
             return Err(invalid(
                 key_offset(text, "general", "max_retry_after_minutes"),
@@ -316,6 +339,7 @@ impl Config {
                 preset: t.preset.unwrap_or_default(),
                 colors,
             },
+            reader: raw.reader,
             path: Some(path.to_path_buf()),
         })
     }

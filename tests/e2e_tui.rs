@@ -459,3 +459,37 @@ fn mark_all_marks_the_view_and_undo_brings_it_back() {
     tmux.keys(&["C-c"]);
     tmux.wait_exit();
 }
+
+/// A change made by another process shows in the open TUI without a key press, and a feed
+/// added to the config is fetched as soon as the config is reloaded.
+#[test]
+fn other_processes_changes_and_added_feeds_show_up_by_themselves() {
+    let server = Server::start();
+    server.fixed("/one", "application/rss+xml", feeds::rss("one", 3, 1));
+    server.fixed("/two", "application/rss+xml", feeds::rss("two", 2, 1));
+    let config = |urls: &[&str]| {
+        let mut s =
+            "[general]\nrefresh_on_startup = true\nrefresh_interval_minutes = 0\n".to_string();
+        for u in urls {
+            s.push_str(&format!("\n[[feed]]\nurl = \"{}\"\n", server.url(u)));
+        }
+        s
+    };
+    let env = Env::new(&config(&["/one"]));
+    let tmux = Tmux::new(env.path());
+    tmux.start(&env);
+    tmux.wait_for("All unread (3)");
+    let items = env.json(&["items", "--json"]);
+    let id = items[0]["id"].to_string();
+    env.ok(&["mark-read", &id]);
+    tmux.wait_for("All unread (2)");
+
+    env.write_config(&config(&["/one", "/two"]));
+    tmux.keys(&["C-r"]);
+    // The new feed's two articles arrive with no refresh key.
+    tmux.wait_for("All unread (4)");
+    let screen = tmux.wait_for("two item 1");
+    assert!(screen.contains("2/2"), "{screen}");
+    tmux.keys(&["C-c"]);
+    tmux.wait_exit();
+}

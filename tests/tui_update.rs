@@ -272,7 +272,7 @@ fn narrow_screens_show_one_pane() {
     assert!(m.areas().feeds.is_some() && m.areas().reader.is_some());
     assert_eq!(
         m.reader.as_ref().unwrap().width,
-        bulletin::tui::model::reader_text_width(m.areas().reader.unwrap())
+        bulletin::tui::model::reader_text_width(m.areas().reader.unwrap()).min(m.reader_max_width)
     );
 }
 
@@ -433,7 +433,11 @@ fn small_things_a_newsboat_user_trips_over() {
     assert_eq!(m.focus, bulletin::tui::model::Pane::Feeds);
     send(&mut m, key('l'));
     send(&mut m, key('l'));
-    assert_eq!(m.focus, bulletin::tui::model::Pane::Articles, "no reader open");
+    assert_eq!(
+        m.focus,
+        bulletin::tui::model::Pane::Articles,
+        "no reader open"
+    );
     send(&mut m, code(KeyCode::Tab));
     assert_eq!(m.focus, bulletin::tui::model::Pane::Feeds);
 }

@@ -248,6 +248,14 @@ impl Store {
         Ok(out)
     }
 
+    /// Changes whenever another connection commits to the cache (SQLite's
+    /// `data_version`); this connection's own writes leave it as it is.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn

@@ -174,12 +174,16 @@ pub struct RefreshStatus {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub feeds: Vec<FeedSummary>,
+    /// Starred articles: unread and in all, as the store last counted them.
+    pub starred: (usize, usize),
     /// The widest feed name, so the feed list can be wide enough for it.
     pub feed_name_width: usize,
     pub feeds_pane: FeedsPane,
     pub articles: ArticlesPane,
     pub reader: Option<ReaderPane>,
     pub reader_req: ReqId,
+    /// `[reader] max_width`: the widest the article text gets.
+    pub reader_max_width: usize,
     pub focus: Pane,
     pub fullscreen: bool,
     pub size: (u16, u16),
@@ -210,11 +214,13 @@ impl Model {
     pub fn new(keymap: Keymap, now: DateTime<Utc>) -> Model {
         Model {
             feeds: Vec::new(),
+            starred: (0, 0),
             feed_name_width: 0,
             feeds_pane: FeedsPane::default(),
             articles: ArticlesPane::default(),
             reader: None,
             reader_req: 0,
+            reader_max_width: 100,
             focus: Pane::Feeds,
             fullscreen: false,
             size: (80, 24),
@@ -300,11 +306,11 @@ impl Model {
         }
     }
 
-    /// Unread and total articles of a feed-list row, from the feed counts; None for
-    /// "Starred", whose counts the feed list does not keep.
+    /// Unread and total articles of a feed-list row, from the feed counts (for
+    /// "Starred", as the store counted them).
     pub fn row_counts(&self, row: &FeedRow) -> Option<(usize, usize)> {
         if matches!(row, FeedRow::Starred) {
-            return None;
+            return Some(self.starred);
         }
         let ids = self.row_feed_ids(row);
         Some(

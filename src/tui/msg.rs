@@ -18,6 +18,11 @@ pub enum Msg {
     /// A timer tick while something is animating (refresh progress).
     Tick,
     FeedsLoaded(Vec<FeedSummary>),
+    /// Starred articles over the listed feeds: unread and in all.
+    StarredCounted {
+        unread: usize,
+        total: usize,
+    },
     PageLoaded {
         req: ReqId,
         page: usize,
@@ -36,12 +41,16 @@ pub enum Msg {
         item: Option<ItemId>,
     },
     StoreFailed(String),
+    /// Another connection wrote to the cache (another process, or the refresh worker).
+    CacheChanged,
     /// The terminal went away.
     InputClosed,
     /// SIGHUP: read the config again.
     ReloadRequested,
     /// The config was read again (by the store thread), or why it could not be.
     ConfigReloaded(Result<Box<crate::config::Config>, String>),
+    /// The reloaded config has these feeds the old one had not.
+    FeedsAdded(Vec<FeedId>),
     RefreshStarted {
         total: usize,
     },

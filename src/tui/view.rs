@@ -47,6 +47,14 @@ fn pane_block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
         ))
 }
 
+/// "12/1163" on the bottom border: where the selection is in the list.
+fn with_position(block: Block<'_>, selected: usize, total: usize) -> Block<'_> {
+    if total == 0 {
+        return block;
+    }
+    block.title_bottom(Line::from(format!(" {}/{total} ", selected + 1)).right_aligned())
+}
+
 /// Cuts `s` to `width` columns, with an ellipsis when something was cut.
 fn fit(s: &str, width: usize) -> String {
     if s.width() <= width {
@@ -81,7 +89,11 @@ fn draw_feeds(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
     } else {
         format!("Feeds /{}", m.feeds_pane.filter)
     };
-    let block = pane_block(title, focused, theme);
+    let block = with_position(
+        pane_block(title, focused, theme),
+        m.feeds_pane.selected,
+        m.visible_feed_rows().len(),
+    );
     let width = area.width.saturating_sub(2) as usize;
     let height = inner_height(area);
     let visible = m.visible_feed_rows();
@@ -151,7 +163,13 @@ fn feed_item<'a>(m: &Model, theme: &Theme, row: &FeedRow, width: usize) -> ListI
                 style,
             ))
         }
-        FeedRow::Starred => ListItem::new(Line::styled(spread("★ Starred", "", width), theme.dim)),
+        FeedRow::Starred => {
+            let (unread, total) = m.starred;
+            ListItem::new(Line::styled(
+                spread("★ Starred", &format!("{unread}/{total}"), width),
+                if total > 0 { theme.header } else { theme.dim },
+            ))
+        }
         FeedRow::Tag(tag) => {
             let label = if tag.is_empty() { "Untagged" } else { tag };
             let (unread, _) = m.row_counts(row).unwrap_or_default();
@@ -167,11 +185,8 @@ fn feed_item<'a>(m: &Model, theme: &Theme, row: &FeedRow, width: usize) -> ListI
             } else {
                 "  "
             };
-            let count = if feed.unread > 0 {
-                format!("{}/{}", feed.unread, feed.total)
-            } else {
-                feed.total.to_string()
-            };
+            // Always unread/total, so a read feed's total never reads as unread.
+            let count = format!("{}/{}", feed.unread, feed.total);
             let text = spread(&format!("  {}", feed.name), &count, width.saturating_sub(2));
             let style = if feed.unread > 0 {
                 theme.unread
@@ -221,14 +236,31 @@ fn draw_articles(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
     if !a.filter.is_empty() {
         title.push_str(&format!(" /{}", a.filter));
     }
-    let block = pane_block(title, focused, theme);
+    let block = with_position(pane_block(title, focused, theme), a.selected, a.total);
     let width = area.width.saturating_sub(2) as usize;
     let height = inner_height(area);
     let aggregated = !matches!(m.selected_feed_row(), Some(FeedRow::Feed(_)));
     let end = (a.offset + height).min(a.total);
-    let items: Vec<ListItem> = (a.offset..end)
-        .map(|i| match a.row(i) {
-            Some(row) => article_item(m, theme, row, aggregated, width),
+    let rows: Vec<Option<&ItemRow>> = (a.offset..end).map(|i| a.row(i)).collect();
+    let this_year = m.now.with_timezone(&Local).year();
+    let older = rows.iter().flatten().any(|r| {
+        r.published
+            .is_some_and(|d| d.with_timezone(&Local).year() != this_year)
+    });
+    let cols = Columns {
+        date: if older { 10 } else { 6 },
+        // The feed names get a quarter of the width, as much as the longest needs.
+        feed: if aggregated {
+            (width / 4).clamp(8, 40).min(m.feed_name_width.max(8))
+        } else {
+            0
+        },
+        width,
+    };
+    let items: Vec<ListItem> = rows
+        .iter()
+        .map(|row| match row {
+            Some(row) => article_item(m, theme, row, &cols),
             None => ListItem::new(Line::styled("  …", theme.dim)),
         })
         .collect();
@@ -253,6 +285,7 @@ fn draw_articles(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
     }
 }
 
+/// This year's dates as "Nov 23", older ones with the day: "2024-05-14".
 fn short_date(d: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
     match d {
         Some(d) => {
@@ -260,36 +293,34 @@ fn short_date(d: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
             if local.year() == now.with_timezone(&Local).year() {
                 local.format("%b %d").to_string()
             } else {
-                local.format("%Y-%m").to_string()
+                local.format("%Y-%m-%d").to_string()
             }
         }
-        None => "      ".into(),
+        None => String::new(),
     }
 }
 
-fn article_item<'a>(
-    m: &Model,
-    theme: &Theme,
-    row: &ItemRow,
-    aggregated: bool,
+/// How a list draws its rows: the widths of its columns.
+struct Columns {
+    date: usize,
+    /// The feed-name column of lists over several feeds; 0 for one feed's list.
+    feed: usize,
     width: usize,
-) -> ListItem<'a> {
-    let marker = if row.starred {
-        "★"
-    } else if row.read {
-        " "
-    } else {
-        "●"
-    };
+}
+
+fn article_item<'a>(m: &Model, theme: &Theme, row: &ItemRow, cols: &Columns) -> ListItem<'a> {
+    // Two markers, so that a starred unread article shows both.
+    let unread = if row.read { ' ' } else { '●' };
+    let star = if row.starred { '★' } else { ' ' };
     let date = short_date(row.published, m.now);
-    let mut text = format!("{marker} {date:<7} ");
-    if aggregated {
-        text.push_str(&fit(m.feed_name(row.feed_id), 18));
-        text.push_str(": ");
+    let mut text = format!("{unread}{star}{date:<w$} ", w = cols.date);
+    if cols.feed > 0 {
+        let name = fit(m.feed_name(row.feed_id), cols.feed);
+        text.push_str(&format!("{name:<w$}  ", w = cols.feed));
     }
     text.push_str(&row.title);
     let style = if row.read { theme.read } else { theme.unread };
-    ListItem::new(Line::styled(fit(&text, width), style))
+    ListItem::new(Line::styled(fit(&text, cols.width), style))
 }
 
 fn draw_reader(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
@@ -315,8 +346,11 @@ fn draw_reader(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
         ((r.scroll + height) * 100 / r.lines.len()).min(100)
     };
     let star = if r.item.starred { " ★" } else { "" };
+    // The text keeps its measure; what is left of the pane goes either side.
+    let spare = (area.width.saturating_sub(2) as usize).saturating_sub(r.width + 2) / 2;
+    let pad = 1 + spare.min(usize::from(u16::MAX)) as u16;
     let block = pane_block(format!("Article{star} {percent}%"), focused, theme)
-        .padding(Padding::horizontal(1));
+        .padding(Padding::horizontal(pad));
     let lines: Vec<Line> = r
         .lines
         .iter()

@@ -10,7 +10,12 @@ use crate::store::{ItemQuery, Store};
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+/// How often the store thread, when idle, looks whether another connection wrote.
+/// `PRAGMA data_version` is one cheap read.
+const WATCH_EVERY: Duration = Duration::from_millis(700);
 
 const META_FEED: &str = "tui.feed";
 const META_ITEM: &str = "tui.item";
@@ -78,7 +83,24 @@ pub fn store_thread(
     if tx.send(restored).is_err() {
         return;
     }
-    for req in rx {
+    let mut seen_version = store.data_version().ok();
+    loop {
+        let req = match rx.recv_timeout(WATCH_EVERY) {
+            Ok(req) => req,
+            Err(RecvTimeoutError::Timeout) => {
+                // Another process (a cron refresh, `bulletin mark-read`, the refresh
+                // worker) committed: say so, so the lists catch up without a key press.
+                let version = store.data_version().ok();
+                if version != seen_version {
+                    seen_version = version;
+                    if tx.send(Msg::CacheChanged).is_err() {
+                        return;
+                    }
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             if req == StoreReq::ReloadConfig {
                 reload(
@@ -116,8 +138,17 @@ fn reload(
         None => Err("the demo has no config file: create one and restart".to_string()),
         Some(p) => Config::load(p).map_err(|e| e.to_string()),
     };
+    let mut added = Vec::new();
     let loaded = loaded.and_then(|c| {
-        store.sync_feeds(&c.feeds).map_err(|e| e.to_string())?;
+        let ids = store.sync_feeds(&c.feeds).map_err(|e| e.to_string())?;
+        // Feeds the old config did not have are fetched at once.
+        added = c
+            .feeds
+            .iter()
+            .zip(ids)
+            .filter(|(spec, _)| !config.feeds.iter().any(|old| old.url == spec.url))
+            .map(|(_, id)| id)
+            .collect();
         Ok(c)
     });
     if let Ok(new) = &loaded {
@@ -126,6 +157,9 @@ fn reload(
         let _ = load_feeds(store, config, tx, names);
     }
     let _ = tx.send(Msg::ConfigReloaded(loaded.map(Box::new)));
+    if !added.is_empty() {
+        let _ = tx.send(Msg::FeedsAdded(added));
+    }
 }
 
 fn load_feeds(
@@ -136,7 +170,20 @@ fn load_feeds(
 ) -> anyhow::Result<()> {
     let feeds = store.feed_summaries(&config.feeds)?;
     *names = feeds.iter().map(|f| (f.id, f.name.clone())).collect();
+    // The Starred row's counts, over the feeds listed (the partial index makes it cheap).
+    let starred = ItemQuery {
+        scope: crate::store::Scope::Feeds(feeds.iter().map(|f| f.id).collect()),
+        unread_only: false,
+        starred_only: true,
+        text: None,
+    };
+    let total = store.count_items(&starred)?;
+    let unread = store.count_items(&ItemQuery {
+        unread_only: true,
+        ..starred
+    })?;
     let _ = tx.send(Msg::FeedsLoaded(feeds));
+    let _ = tx.send(Msg::StarredCounted { unread, total });
     Ok(())
 }
 

@@ -75,7 +75,11 @@ pub(super) fn ensure_pages(m: &mut Model, cmds: &mut Vec<Cmd>) {
 }
 
 pub(super) fn reader_width(m: &Model) -> usize {
-    m.areas().reader.map(reader_text_width).unwrap_or(60)
+    m.areas()
+        .reader
+        .map(reader_text_width)
+        .unwrap_or(60)
+        .min(m.reader_max_width.max(10))
 }
 
 pub(super) fn rewrap_reader(m: &mut Model) {

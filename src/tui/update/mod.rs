@@ -51,6 +51,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             Outcome::redraw(Vec::new())
         }
         Msg::FeedsLoaded(feeds) => Outcome::redraw(on_feeds_loaded(m, feeds)),
+        Msg::StarredCounted { unread, total } => {
+            m.starred = (unread, total);
+            Outcome::redraw(Vec::new())
+        }
         Msg::PageLoaded {
             req,
             page,
@@ -95,12 +99,36 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             // The config was validated when read, so the keymap builds.
             m.keymap = super::keymap::Keymap::with_overrides(&config.keys).unwrap_or_default();
             m.theme = super::theme::Theme::from_config(&config.theme, m.no_color);
+            m.reader_max_width = usize::from(config.reader.max_width);
+            rewrap_reader(m);
             m.message = Some(format!("Config reloaded: {} feeds", config.feeds.len()));
             Outcome::redraw(vec![Cmd::UseConfig(config)])
+        }
+        Msg::FeedsAdded(ids) => {
+            // Fetched now rather than left empty until the next refresh. A refresh that
+            // is running already takes this one up when it is done.
+            m.refresh.requested |= m.refresh.running.is_none();
+            Outcome::redraw(vec![Cmd::Refresh {
+                feeds: Some(ids),
+                force: false,
+            }])
         }
         Msg::ConfigReloaded(Err(e)) => {
             m.message = Some(format!("Config not reloaded: {e}"));
             Outcome::redraw(Vec::new())
+        }
+        Msg::CacheChanged => {
+            if m.is_busy() {
+                // The refresh's own progress reloads the counts on the next tick.
+                m.feeds_dirty = true;
+                return Outcome::default();
+            }
+            // Counts and read marks may have changed under the list: reload both,
+            // keeping the selected row.
+            let mut cmds = vec![Cmd::LoadFeeds];
+            m.articles.want = m.articles.selected_row().map(|r| r.id);
+            reload_articles(m, &mut cmds, false);
+            Outcome::redraw(cmds)
         }
         Msg::StoreFailed(e) => {
             m.message = Some(e);
@@ -138,7 +166,6 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             m.refresh.last = Some(at);
             m.refresh.last_new = summary.new_items;
             m.feeds_dirty = false;
-            m.message = None;
             let mut cmds = vec![Cmd::LoadFeeds];
             // New items may have arrived in the list on screen: reload it, keeping the row.
             m.articles.want = m.articles.selected_row().map(|r| r.id);
