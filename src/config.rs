@@ -81,11 +81,16 @@ impl Default for General {
 pub struct ReaderConfig {
     /// The widest a line of text gets; on wider terminals the text is centred.
     pub max_width: u16,
+    /// Where `w` saves articles; None: the download folder, else home.
+    pub save_dir: Option<PathBuf>,
 }
 
 impl Default for ReaderConfig {
     fn default() -> Self {
-        ReaderConfig { max_width: 100 }
+        ReaderConfig {
+            max_width: 100,
+            save_dir: None,
+        }
     }
 }
 

@@ -22,6 +22,10 @@ pub enum Action {
     MarkAllRead,
     ToggleStar,
     Undo,
+    MarkAboveRead,
+    ToggleShowRead,
+    SaveArticle,
+    PipeArticle,
     Refresh,
     RefreshAll,
     OpenInBrowser,
@@ -33,6 +37,40 @@ pub enum Action {
     Help,
     Back,
     Quit,
+}
+
+/// Splits a command line typed at a prompt into argv: words separated by spaces, with
+/// '...' or "..." keeping spaces inside one word. No shell: `sh -c '...'` is the user's
+/// to write.
+pub fn split_command(line: &str) -> Vec<String> {
+    let mut argv = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    argv.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        argv.push(word);
+    }
+    argv
 }
 
 /// Every action with its config name, help text and default keys, in help order.
@@ -110,6 +148,30 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
         "undo",
         "Undo the last mark (read, unread, star, all)",
         &["u"],
+    ),
+    (
+        Action::MarkAboveRead,
+        "mark_above_read",
+        "Mark the articles above the cursor read",
+        &["M"],
+    ),
+    (
+        Action::ToggleShowRead,
+        "toggle_show_read",
+        "Hide or show read articles",
+        &["H"],
+    ),
+    (
+        Action::SaveArticle,
+        "save_article",
+        "Save the article to a file (as shown)",
+        &["w"],
+    ),
+    (
+        Action::PipeArticle,
+        "pipe_article",
+        "Pipe the article to a command",
+        &["|"],
     ),
     (
         Action::Refresh,
@@ -332,5 +394,31 @@ mod tests {
         assert!(validate_binding("quit", &["Meta-q".into()])
             .unwrap_err()
             .contains("unknown key"));
+    }
+
+    #[test]
+    fn command_lines_split_without_a_shell() {
+        assert_eq!(split_command("wc -l"), vec!["wc", "-l"]);
+        assert_eq!(
+            split_command("sh -c 'less -R'  "),
+            vec!["sh", "-c", "less -R"]
+        );
+        assert_eq!(split_command("a \"b c\" ''"), vec!["a", "b c", ""]);
+        assert_eq!(
+            split_command("echo $(rm -rf x);"),
+            vec!["echo", "$(rm", "-rf", "x);"]
+        );
+        assert!(split_command("   ").is_empty());
+    }
+
+    /// The example config and README list every action by its config name.
+    #[test]
+    fn every_action_is_documented() {
+        let example = include_str!("../config.example.toml");
+        let readme = include_str!("../README.md");
+        for (_, name, _, _) in ACTIONS {
+            assert!(example.contains(name), "config.example.toml lacks {name}");
+            assert!(readme.contains(name), "README.md lacks {name}");
+        }
     }
 }

@@ -493,3 +493,50 @@ fn other_processes_changes_and_added_feeds_show_up_by_themselves() {
     tmux.keys(&["C-c"]);
     tmux.wait_exit();
 }
+
+/// `w` saves the open article as shown, `|` pipes it to a command (argv, no shell unless
+/// written), and `H` hides read articles, remembered across a restart.
+#[test]
+fn save_pipe_and_hide_read() {
+    let server = Server::start();
+    server.fixed("/feed", "application/rss+xml", feeds::rss("sv", 3, 1));
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("saved");
+    let piped = dir.path().join("piped.txt");
+    let env = Env::new(&format!(
+        "[general]\nrefresh_on_startup = true\nrefresh_interval_minutes = 0\n\n[reader]\nsave_dir = \"{}\"\n\n[[feed]]\nurl = \"{}\"\nname = \"Saved news\"\n",
+        saved.display(),
+        server.url("/feed")
+    ));
+    let tmux = Tmux::new(env.path());
+    tmux.start(&env);
+    tmux.wait_for("All unread (3)");
+    tmux.keys(&["Tab", "Enter"]);
+    tmux.wait_for("Body 2 version 1");
+    tmux.keys(&["w"]);
+    tmux.wait_for("Saved to");
+    let file = saved.join("sv-item-2.txt");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("Body 2 version 1"), "{text}");
+
+    tmux.keys(&["|"]);
+    tmux.wait_for("Pipe the article to:");
+    let command = format!("sh -c 'cat > {}'", piped.display());
+    tmux.cmd(&["send-keys", "-t", "e2e", "-l", &command]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Piped the article to sh");
+    let text = std::fs::read_to_string(&piped).unwrap();
+    assert!(text.contains("Body 2 version 1"), "{text}");
+
+    // Hide read articles in the feed's list, quit, and come back to the same.
+    tmux.keys(&["BTab", "j", "j", "H"]);
+    tmux.wait_for("Read articles hidden");
+    tmux.wait_for("Saved news (2/3)");
+    tmux.keys(&["C-c"]);
+    tmux.wait_exit();
+    tmux.start(&env);
+    let screen = tmux.wait_for("Saved news (2/3)");
+    assert!(!screen.contains("sv item 2"), "{screen}");
+    tmux.keys(&["C-c"]);
+    tmux.wait_exit();
+}

@@ -200,9 +200,6 @@ fn a_failed_refresh_leaves_the_ui_ready_for_the_next() {
 #[test]
 fn the_browser_result_comes_back_as_a_message() {
     let mut m = fixture(120, 30);
-    update(
-        &mut m,
-        Msg::BrowserDone("Opened https://news.example/48".into()),
-    );
+    update(&mut m, Msg::Notice("Opened https://news.example/48".into()));
     assert_eq!(m.message.as_deref(), Some("Opened https://news.example/48"));
 }

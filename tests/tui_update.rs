@@ -247,6 +247,7 @@ fn restored_selection_is_applied() {
     send(
         &mut m,
         Msg::Restored {
+            hide_read: false,
             feed_key: Some("feed:https://feeds.example/2".into()),
             item: Some(ItemId(22)),
         },
@@ -440,4 +441,63 @@ fn small_things_a_newsboat_user_trips_over() {
     );
     send(&mut m, code(KeyCode::Tab));
     assert_eq!(m.focus, bulletin::tui::model::Pane::Feeds);
+}
+
+#[test]
+fn hide_read_mark_above_save_and_pipe() {
+    use bulletin::tui::model::Prompt;
+    let mut m = fixture(120, 30);
+    for _ in 0..3 {
+        send(&mut m, key('j'));
+    }
+    assert_eq!(m.articles.total, 3);
+    // H hides read articles in every list, and is remembered.
+    let cmds = send(&mut m, key('H'));
+    assert!(cmds.contains(&Cmd::SaveHideRead(true)));
+    assert!(cmds
+        .iter()
+        .any(|c| matches!(c, Cmd::LoadPage { query, .. } if query.unread_only)));
+    assert_eq!(m.articles.total, 2);
+    send(&mut m, key('H'));
+    assert_eq!(m.articles.total, 3);
+
+    // M marks what is above the cursor.
+    send(&mut m, code(KeyCode::Tab));
+    send(&mut m, key('G'));
+    let cmds = send(&mut m, key('M'));
+    match cmds.as_slice() {
+        [Cmd::MarkAboveRead { below, .. }] => assert_eq!(*below, ItemId(13)),
+        other => panic!("{other:?}"),
+    }
+    assert!(m.articles.row(0).unwrap().read && m.articles.row(1).unwrap().read);
+
+    // w and | need an open article.
+    assert!(send(&mut m, key('w')).is_empty());
+    assert_eq!(m.message.as_deref(), Some("Open an article first"));
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    serve_article(&mut m, &cmds);
+    let cmds = send(&mut m, key('w'));
+    match cmds.as_slice() {
+        [Cmd::SaveArticle { title, text }] => {
+            assert_eq!(title, "Issue 48: The invoice that wasn't");
+            assert!(text.contains("fake invoice"), "{text}");
+        }
+        other => panic!("{other:?}"),
+    }
+    send(&mut m, key('|'));
+    assert_eq!(m.prompt, Some(Prompt::Pipe(String::new())));
+    for c in "wc -l".chars() {
+        send(&mut m, key(c));
+    }
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    match cmds.as_slice() {
+        [Cmd::PipeArticle { argv, text }] => {
+            assert_eq!(argv, &["wc", "-l"]);
+            assert!(text.contains("fake invoice"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // The next | offers the same command again.
+    send(&mut m, key('|'));
+    assert_eq!(m.prompt, Some(Prompt::Pipe("wc -l".into())));
 }

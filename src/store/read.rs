@@ -336,7 +336,7 @@ mod tests {
             starred_only: true,
             ..everything.clone()
         };
-        let marked = store.mark_query_read(&starred).unwrap();
+        let marked = store.mark_query_read(&starred, None).unwrap();
         assert_eq!(marked, vec![unread_one], "only the unread starred item");
         let unread_after = store
             .items(&everything, 0, 1000)
@@ -360,7 +360,21 @@ mod tests {
             ..everything.clone()
         };
         assert_eq!(store.count_items(&filtered).unwrap(), 1);
-        assert_eq!(store.mark_query_read(&filtered).unwrap(), vec![first.id]);
+        assert_eq!(
+            store.mark_query_read(&filtered, None).unwrap(),
+            vec![first.id]
+        );
+        // Above an item: only the newer ones of the list.
+        let list = store.items(&everything, 0, 1000).unwrap();
+        let third = list[2].id;
+        let above = store.mark_query_read(&everything, Some(third)).unwrap();
+        let expected: Vec<ItemId> = list[..2].iter().filter(|r| !r.read).map(|r| r.id).collect();
+        let mut above_sorted = above.clone();
+        above_sorted.sort();
+        let mut expected_sorted = expected.clone();
+        expected_sorted.retain(|id| *id != first.id);
+        expected_sorted.sort();
+        assert_eq!(above_sorted, expected_sorted);
         // Undo is a plain set_read of what was marked.
         assert_eq!(store.set_read(&[first.id], false).unwrap(), 1);
     }

@@ -185,8 +185,18 @@ impl Store {
 
     /// Marks read every unread item of a list (its feeds, starred or text filter);
     /// returns the ids it changed, so that exactly this can be undone.
-    pub fn mark_query_read(&mut self, q: &super::ItemQuery) -> Result<Vec<ItemId>> {
-        let (clause, args) = Store::where_clause(q);
+    /// With `above`, only the items listed above that one (newer, as lists are sorted).
+    pub fn mark_query_read(
+        &mut self,
+        q: &super::ItemQuery,
+        above: Option<ItemId>,
+    ) -> Result<Vec<ItemId>> {
+        let (mut clause, mut args) = Store::where_clause(q);
+        if let Some(id) = above {
+            clause
+                .push_str(" AND (sort_time, id) > (SELECT sort_time, id FROM items WHERE id = ?)");
+            args.push(rusqlite::types::Value::Integer(id.0));
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -84,7 +84,14 @@ impl Effects {
             },
             Cmd::LoadArticle { req, id } => StoreReq::LoadArticle { req, id },
             Cmd::SetRead { ids, read } => StoreReq::SetRead { ids, read },
-            Cmd::MarkRead(query) => StoreReq::MarkRead(query),
+            Cmd::MarkRead(query) => StoreReq::MarkRead { query, above: None },
+            Cmd::MarkAboveRead { query, below } => StoreReq::MarkRead {
+                query,
+                above: Some(below),
+            },
+            Cmd::SaveHideRead(hide) => StoreReq::SaveHideRead(hide),
+            Cmd::SaveArticle { title, text } => StoreReq::SaveArticle { title, text },
+            Cmd::PipeArticle { argv, text } => return self.pipe(&argv, &text, terminal),
             Cmd::SetStarred { id, starred } => StoreReq::SetStarred { id, starred },
             Cmd::SaveSelection { feed_key, item } => StoreReq::SaveSelection { feed_key, item },
             Cmd::ReloadConfig => StoreReq::ReloadConfig,
@@ -97,9 +104,27 @@ impl Effects {
         Ok(false)
     }
 
+    /// Runs `argv` with the article on its standard input. It gets the terminal (a pager,
+    /// say) and the TUI waits, as for a terminal browser; never through a shell.
+    fn pipe(
+        &mut self,
+        argv: &[String],
+        text: &str,
+        terminal: &mut DefaultTerminal,
+    ) -> anyhow::Result<bool> {
+        let paused = self.input.pause();
+        terminal::leave();
+        let result = pipe_to(argv, text);
+        *terminal = terminal::enter()?;
+        let _ = terminal.clear();
+        paused.resume();
+        let _ = self.events.send(Msg::Notice(result));
+        Ok(true)
+    }
+
     fn open_url(&mut self, url: &str, terminal: &mut DefaultTerminal) -> anyhow::Result<bool> {
         if let Err(e) = browser::check_url(url) {
-            let _ = self.events.send(Msg::BrowserDone(e));
+            let _ = self.events.send(Msg::Notice(e));
             return Ok(false);
         }
         if !self.browser_in_terminal {
@@ -110,13 +135,13 @@ impl Effects {
                     let (events, url) = (self.events.clone(), url.to_string());
                     std::thread::spawn(move || {
                         let status = child.wait().map_err(|e| e.to_string());
-                        let _ = events.send(Msg::BrowserDone(browser::outcome(&url, status)));
+                        let _ = events.send(Msg::Notice(browser::outcome(&url, status)));
                     });
                     return Ok(false);
                 }
                 Err(e) => e,
             };
-            let _ = self.events.send(Msg::BrowserDone(message));
+            let _ = self.events.send(Msg::Notice(message));
             return Ok(false);
         }
         // A terminal browser needs the terminal: the input thread lets go of it (and says
@@ -127,9 +152,36 @@ impl Effects {
         *terminal = terminal::enter()?;
         let _ = terminal.clear();
         paused.resume();
-        let _ = self
-            .events
-            .send(Msg::BrowserDone(browser::outcome(url, result)));
+        let _ = self.events.send(Msg::Notice(browser::outcome(url, result)));
         Ok(true)
+    }
+}
+
+/// Runs the command with `text` on its standard input and waits; says how it went.
+fn pipe_to(argv: &[String], text: &str) -> String {
+    use std::process::{Command, Stdio};
+    let Some((program, args)) = argv.split_first() else {
+        return "No command".into();
+    };
+    let child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => return format!("Cannot run {program:?}: {e}"),
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        // On a thread of its own: a command that reads nothing must not block the write
+        // and the wait both; one that stops reading early (head) is no error.
+        let text = text.to_string();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(text.as_bytes());
+        });
+    }
+    match child.wait() {
+        Ok(status) if status.success() => format!("Piped the article to {program}"),
+        Ok(status) => format!("{program} exited with {status}"),
+        Err(e) => format!("{program}: {e}"),
     }
 }

@@ -128,6 +128,8 @@ pub enum Prompt {
     },
     /// `f` was pressed: digits choose a link.
     LinkNumber(String),
+    /// `|` was pressed: the command to pipe the article to.
+    Pipe(String),
 }
 
 /// How many marking actions `u` can undo.
@@ -206,6 +208,10 @@ pub struct Model {
     pub restore: Option<(Option<String>, Option<ItemId>)>,
     /// Marking actions of this session, newest last, for `u`.
     pub undo: Vec<Undo>,
+    /// Lists show unread articles only (`H`), remembered between runs.
+    pub hide_read: bool,
+    /// The last command an article was piped to, offered again at the next `|`.
+    pub last_pipe: String,
     pub next_req: ReqId,
     pub quit: bool,
 }
@@ -238,6 +244,8 @@ impl Model {
             now,
             restore: None,
             undo: Vec::new(),
+            hide_read: false,
+            last_pipe: String::new(),
             next_req: 1,
             quit: false,
         }
@@ -332,7 +340,7 @@ impl Model {
         };
         ItemQuery {
             scope,
-            unread_only: matches!(row, FeedRow::AllUnread),
+            unread_only: self.hide_read || matches!(row, FeedRow::AllUnread),
             starred_only: matches!(row, FeedRow::Starred),
             text: None,
         }
@@ -349,8 +357,9 @@ impl Model {
                 .sum()
         };
         match row {
-            FeedRow::AllUnread => Some(sum(|f| f.unread)),
             FeedRow::Starred => None,
+            FeedRow::AllUnread => Some(sum(|f| f.unread)),
+            _ if self.hide_read => Some(sum(|f| f.unread)),
             _ => Some(sum(|f| f.total)),
         }
     }

@@ -35,10 +35,12 @@ pub enum Msg {
         item: Box<Item>,
         prepared: Box<Prepared>,
     },
-    /// The selection saved by the last run: a feed-list key and an item.
+    /// The selection saved by the last run: a feed-list key and an item, and whether
+    /// read articles were hidden.
     Restored {
         feed_key: Option<String>,
         item: Option<ItemId>,
+        hide_read: bool,
     },
     StoreFailed(String),
     /// Another connection wrote to the cache (another process, or the refresh worker).
@@ -68,8 +70,9 @@ pub enum Msg {
     MarkedRead {
         ids: Vec<ItemId>,
     },
-    /// The browser exited (or could not start): what to say about it.
-    BrowserDone(String),
+    /// Something done in the background finished (the browser, a save, a pipe): what to
+    /// say about it.
+    Notice(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +95,23 @@ pub enum Cmd {
     },
     /// Mark read every item of this list (as filtered); answered with `MarkedRead`.
     MarkRead(ItemQuery),
+    /// Mark read the items of this list above this one; answered with `MarkedRead`.
+    MarkAboveRead {
+        query: ItemQuery,
+        below: ItemId,
+    },
+    /// Remember whether read articles are hidden, for the next run.
+    SaveHideRead(bool),
+    /// Save this text (the article as shown) to a file named after the title.
+    SaveArticle {
+        title: String,
+        text: String,
+    },
+    /// Run `argv` with the text on its standard input, the terminal handed over to it.
+    PipeArticle {
+        argv: Vec<String>,
+        text: String,
+    },
     SetStarred {
         id: ItemId,
         starred: bool,

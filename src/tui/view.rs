@@ -373,6 +373,7 @@ fn status_text(m: &Model) -> String {
         return match p {
             Prompt::Filter { text, .. } => format!("/{text}"),
             Prompt::LinkNumber(d) => format!("Open link number: {d}"),
+            Prompt::Pipe(line) => format!("Pipe the article to: {line}"),
         };
     }
     let mut parts = Vec::new();

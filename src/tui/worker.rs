@@ -19,6 +19,7 @@ const WATCH_EVERY: Duration = Duration::from_millis(700);
 
 const META_FEED: &str = "tui.feed";
 const META_ITEM: &str = "tui.item";
+const META_HIDE_READ: &str = "tui.hide_read";
 
 /// What the store thread is asked to do. Every request is handled: there is no arm that
 /// quietly drops one.
@@ -39,8 +40,18 @@ pub enum StoreReq {
         ids: Vec<ItemId>,
         read: bool,
     },
-    /// Mark read what a list shows; answered with `Msg::MarkedRead`.
-    MarkRead(ItemQuery),
+    /// Mark read what a list shows (above an item only, when given); answered with
+    /// `Msg::MarkedRead`.
+    MarkRead {
+        query: ItemQuery,
+        above: Option<ItemId>,
+    },
+    SaveHideRead(bool),
+    /// Write the article text to a new file in the save folder.
+    SaveArticle {
+        title: String,
+        text: String,
+    },
     SetStarred {
         id: ItemId,
         starred: bool,
@@ -78,6 +89,7 @@ pub fn store_thread(
             .flatten()
             .and_then(|v| v.parse().ok())
             .map(crate::model::ItemId),
+        hide_read: store.meta(META_HIDE_READ).ok().flatten().as_deref() == Some("1"),
     };
     let _ = load_feeds(&store, &config, &tx, &mut names);
     if tx.send(restored).is_err() {
@@ -239,8 +251,8 @@ fn handle(
             store.set_read(&ids, read)?;
             load_feeds(store, config, tx, names)?;
         }
-        StoreReq::MarkRead(query) => {
-            let ids = store.mark_query_read(&query)?;
+        StoreReq::MarkRead { query, above } => {
+            let ids = store.mark_query_read(&query, above)?;
             let _ = tx.send(Msg::MarkedRead { ids });
             load_feeds(store, config, tx, names)?;
         }
@@ -254,6 +266,18 @@ fn handle(
                 META_ITEM,
                 &item.map(|i| i.0.to_string()).unwrap_or_default(),
             )?;
+        }
+        StoreReq::SaveHideRead(hide) => {
+            store.set_meta(META_HIDE_READ, if hide { "1" } else { "0" })?;
+        }
+        StoreReq::SaveArticle { title, text } => {
+            let dir = crate::export::save_dir(config.reader.save_dir.as_deref());
+            let notice = match dir.map(|d| crate::export::save_text(&d, &title, &text)) {
+                Some(Ok(path)) => format!("Saved to {}", path.display()),
+                Some(Err(e)) => format!("Not saved: {e}"),
+                None => "Not saved: no folder to save to; set [reader] save_dir".into(),
+            };
+            let _ = tx.send(Msg::Notice(notice));
         }
         // Handled by the loop above, with the config it may replace.
         StoreReq::ReloadConfig => {}

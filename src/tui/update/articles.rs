@@ -224,6 +224,34 @@ pub(super) fn mark_all_read(m: &mut Model) -> Vec<Cmd> {
     vec![Cmd::MarkRead(query)]
 }
 
+/// `M`: marks read the articles above the cursor in this list (newsboat's "mark all
+/// above as read"), one undo step like `A`.
+pub(super) fn mark_above_read(m: &mut Model) -> Vec<Cmd> {
+    let (Some(query), Some(row)) = (m.articles.query.clone(), m.articles.selected_row()) else {
+        m.message = Some("Nothing to mark read".into());
+        return Vec::new();
+    };
+    let below = row.id;
+    for i in 0..m.articles.selected {
+        if let Some(r) = m.articles.row_mut(i) {
+            r.read = true;
+        }
+    }
+    m.message = Some("Marking read…".into());
+    vec![Cmd::MarkAboveRead { query, below }]
+}
+
+/// The open article as the reader shows it, with its title; None (and a message) when
+/// no article is open.
+pub(super) fn article_text(m: &mut Model) -> Option<(String, String)> {
+    let Some(r) = &m.reader else {
+        m.message = Some("Open an article first".into());
+        return None;
+    };
+    let text = crate::render::to_plain(&r.lines);
+    Some((r.item.title.clone(), text))
+}
+
 /// The store marked these read after an `A`.
 pub(super) fn marked_read(m: &mut Model, ids: Vec<crate::model::ItemId>) {
     if ids.is_empty() {

@@ -4,8 +4,8 @@ use super::super::keymap::Action;
 use super::super::model::{Direction, Model, Overlay, Pane, Prompt};
 use super::super::msg::Cmd;
 use super::articles::{
-    current_link, follow_link, mark_all_read, next_unread, open, page_reader, start_refresh,
-    toggle_read, toggle_star, undo,
+    article_text, current_link, follow_link, mark_above_read, mark_all_read, next_unread, open,
+    page_reader, start_refresh, toggle_read, toggle_star, undo,
 };
 use super::lists::{move_by, next_pane, page_step, reload_articles, rewrap_reader};
 use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEventKind};
@@ -63,6 +63,35 @@ fn on_overlay_key(m: &mut Model, key: KeyEvent) -> Vec<Cmd> {
 
 pub(super) fn on_prompt_key(m: &mut Model, prompt: Prompt, key: KeyEvent) -> Vec<Cmd> {
     match prompt {
+        Prompt::Pipe(mut line) => match key.code {
+            KeyCode::Enter => {
+                m.prompt = None;
+                let argv = crate::keys::split_command(&line);
+                if argv.is_empty() {
+                    return Vec::new();
+                }
+                m.last_pipe = line;
+                match article_text(m) {
+                    Some((_, text)) => vec![Cmd::PipeArticle { argv, text }],
+                    None => Vec::new(),
+                }
+            }
+            KeyCode::Esc => {
+                m.prompt = None;
+                Vec::new()
+            }
+            KeyCode::Backspace => {
+                line.pop();
+                m.prompt = Some(Prompt::Pipe(line));
+                Vec::new()
+            }
+            KeyCode::Char(c) if !c.is_control() => {
+                line.push(c);
+                m.prompt = Some(Prompt::Pipe(line));
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
         Prompt::LinkNumber(mut digits) => match key.code {
             KeyCode::Char(c) if c.is_ascii_digit() && digits.len() < 4 => {
                 digits.push(c);
@@ -177,6 +206,34 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
         Action::MarkAllRead => mark_all_read(m),
         Action::ToggleStar => toggle_star(m),
         Action::Undo => undo(m),
+        Action::MarkAboveRead => mark_above_read(m),
+        Action::ToggleShowRead => {
+            m.hide_read = !m.hide_read;
+            m.message = Some(
+                if m.hide_read {
+                    "Read articles hidden"
+                } else {
+                    "Read articles shown"
+                }
+                .into(),
+            );
+            let mut cmds = vec![Cmd::SaveHideRead(m.hide_read)];
+            m.articles.want = m.articles.selected_row().map(|r| r.id);
+            reload_articles(m, &mut cmds, false);
+            cmds
+        }
+        Action::SaveArticle => match article_text(m) {
+            Some((title, text)) => vec![Cmd::SaveArticle { title, text }],
+            None => Vec::new(),
+        },
+        Action::PipeArticle => {
+            if m.reader.is_some() {
+                m.prompt = Some(Prompt::Pipe(m.last_pipe.clone()));
+            } else {
+                m.message = Some("Open an article first".into());
+            }
+            Vec::new()
+        }
         Action::Refresh => {
             let ids = m
                 .selected_feed_row()

@@ -85,8 +85,13 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             });
             Outcome::redraw(Vec::new())
         }
-        Msg::Restored { feed_key, item } => {
+        Msg::Restored {
+            feed_key,
+            item,
+            hide_read,
+        } => {
             m.restore = Some((feed_key, item));
+            m.hide_read = hide_read;
             if m.feeds.is_empty() {
                 return Outcome::default();
             }
@@ -150,7 +155,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             articles::marked_read(m, ids);
             Outcome::redraw(Vec::new())
         }
-        Msg::BrowserDone(message) => {
+        Msg::Notice(message) => {
             m.message = Some(message);
             Outcome::redraw(Vec::new())
         }
