@@ -23,7 +23,8 @@ pub struct Fetched {
     pub content_type: Option<String>,
     pub validators: Validators,
     pub http_status: Option<u16>,
-    /// Where the body came from after redirects: the base for relative links.
+    /// The base for relative links: where the body came from after redirects, or its
+    /// Content-Location.
     pub final_url: String,
 }
 
@@ -164,7 +165,15 @@ impl Fetcher {
             return Err(self.too_large());
         }
         let headers = response.headers().clone();
-        let final_url = response.url().to_string();
+        // Content-Location names where this body lives, which relative links are
+        // relative to; else the URL after redirects.
+        let final_url = headers
+            .get(header::CONTENT_LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|loc| response.url().join(loc.trim()).ok())
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .unwrap_or_else(|| response.url().clone())
+            .to_string();
         let body = self.read_body(response, started)?;
         let text = |name| {
             headers

@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use url::Url;
 
 mod direct;
+mod repair;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ParseError {
@@ -34,6 +35,22 @@ pub fn parse_feed(
     content_type: Option<&str>,
     base_url: &str,
 ) -> Result<ParsedFeed, ParseError> {
+    // The causes are fixed (the encoding is ours to sniff, the XML is repaired first);
+    // this is the last line of defence: nothing from a feed takes the process down.
+    std::panic::catch_unwind(|| parse_unguarded(bytes, content_type, base_url)).unwrap_or_else(
+        |_| {
+            Err(ParseError::NotAFeed(
+                "the parser failed on this document".into(),
+            ))
+        },
+    )
+}
+
+fn parse_unguarded(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    base_url: &str,
+) -> Result<ParsedFeed, ParseError> {
     let text = decode(bytes, content_type);
     let body = strip_xml_declaration(&text);
     if body.trim().is_empty() {
@@ -42,10 +59,42 @@ pub fn parse_feed(
     if looks_like_html(body) {
         return Err(ParseError::HtmlPage);
     }
+    if body.trim_start().starts_with('{') {
+        return read(body, base_url);
+    }
+    // Documents the readers would misread go through the repair first; well-formed
+    // feeds are read as they are, and repaired only when that fails or misses.
+    if repair::needed_first(body) {
+        return read(&repair::repair(body), base_url);
+    }
+    match read(body, base_url) {
+        Ok(feed) if !misread(&feed, body) => Ok(feed),
+        Ok(feed) => Ok(read(&repair::repair(body), base_url).unwrap_or(feed)),
+        Err(e) => read(&repair::repair(body), base_url).map_err(|_| e),
+    }
+}
+
+fn read(body: &str, base_url: &str) -> Result<ParsedFeed, ParseError> {
     match direct::read(body, base_url) {
         Some(source) => Ok(finish(source, base_url)),
         None => read_with_feed_rs(body, base_url),
     }
+}
+
+/// A feed read without error that still lost something a repair brings back: items in
+/// the wrong case, Dublin Core titles and descriptions standing in for RSS's own.
+fn misread(feed: &ParsedFeed, body: &str) -> bool {
+    let has = |needle: &str| memchr::memmem::find(body.as_bytes(), needle.as_bytes()).is_some();
+    if feed.items.is_empty() {
+        let lower = body.to_ascii_lowercase();
+        return lower.contains("<item") || lower.contains("<entry");
+    }
+    (feed.items.iter().any(|i| i.title.is_empty()) && has("dc:title"))
+        || (feed
+            .items
+            .iter()
+            .any(|i| i.summary_html.is_none() && i.content_html.is_none())
+            && has("dc:description"))
 }
 
 /// Both readers on one decoded document, for the differential fuzz target: the direct
@@ -76,6 +125,11 @@ fn read_with_feed_rs(body: &str, base_url: &str) -> Result<ParsedFeed, ParseErro
 /// Decodes to UTF-8: the HTTP charset wins, then a BOM, then the XML declaration, then UTF-8.
 /// Invalid sequences become U+FFFD rather than failing the whole feed.
 pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
+    // UTF-32, and UTF-16 without a byte-order mark, are known by their first bytes;
+    // no charset label can be right about such bytes if they say otherwise.
+    if let Some(text) = decode_wide(bytes) {
+        return Cow::Owned(text);
+    }
     let from_header = content_type
         .and_then(charset_param)
         .and_then(|label| Encoding::for_label(label.as_bytes()));
@@ -83,8 +137,62 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
         .or_else(|| Encoding::for_bom(bytes).map(|(enc, _)| enc))
         .or_else(|| declared_encoding(bytes))
         .unwrap_or(encoding_rs::UTF_8);
+    let wide = encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE;
+    // A label of UTF-16 on bytes with no BOM and no zero bytes (sniffed above) lies;
+    // so does UTF-8 on bytes that are not UTF-8, which browsers and feedparser then
+    // read as Windows-1252.
+    let encoding = if wide && Encoding::for_bom(bytes).is_none() {
+        encoding_rs::UTF_8
+    } else {
+        encoding
+    };
+    if encoding == encoding_rs::UTF_8 {
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if std::str::from_utf8(body).is_err() {
+            return encoding_rs::WINDOWS_1252.decode(body).0;
+        }
+    }
     let (text, _, _) = encoding.decode(bytes);
     text
+}
+
+/// UTF-32 (with or without BOM) and UTF-16 without BOM, recognised by the zero bytes
+/// around the first `<` (the XML specification's appendix F).
+fn decode_wide(bytes: &[u8]) -> Option<String> {
+    let head: [u8; 4] = bytes.get(..4)?.try_into().ok()?;
+    let utf32 = |be: bool, skip: usize| -> String {
+        bytes[skip..]
+            .chunks_exact(4)
+            .map(|c| {
+                let word = [c[0], c[1], c[2], c[3]];
+                let n = if be {
+                    u32::from_be_bytes(word)
+                } else {
+                    u32::from_le_bytes(word)
+                };
+                char::from_u32(n).unwrap_or('\u{FFFD}')
+            })
+            .collect()
+    };
+    match head {
+        [0, 0, 0xFE, 0xFF] => Some(utf32(true, 4)),
+        [0xFF, 0xFE, 0, 0] => Some(utf32(false, 4)),
+        [0, 0, 0, b] if b != 0 => Some(utf32(true, 0)),
+        [b, 0, 0, 0] if b != 0 => Some(utf32(false, 0)),
+        [0, a, 0, b] if a != 0 && b != 0 => Some(
+            encoding_rs::UTF_16BE
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned(),
+        ),
+        [a, 0, b, 0] if a != 0 && b != 0 => Some(
+            encoding_rs::UTF_16LE
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned(),
+        ),
+        _ => None,
+    }
 }
 
 fn charset_param(content_type: &str) -> Option<String> {
@@ -273,7 +381,7 @@ fn finish(source: Source, base_url: &str) -> ParsedFeed {
         .filter(|t| !t.is_empty());
     let link = alternate(&source.links)
         .next()
-        .and_then(|l| absolute(&l.href, base.as_ref()));
+        .and_then(|l| web_link(&l.href, base.as_ref()));
     let description = source.description.as_ref().map(text_to_line);
     let items = source
         .entries
@@ -303,7 +411,7 @@ fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>) -> ParsedItem {
     let link = alternate(&entry.links)
         .next()
         .or_else(|| entry.links.first())
-        .and_then(|l| absolute(&l.href, entry_base.as_ref()));
+        .and_then(|l| web_link(&l.href, entry_base.as_ref()));
     let title = entry.title.as_ref().map(text_to_line).unwrap_or_default();
     let title_source = entry
         .title
@@ -322,8 +430,8 @@ fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>) -> ParsedItem {
         title_source: Some(title_source),
         link,
         author,
-        published: entry.published,
-        updated: entry.updated,
+        published: entry.published.filter(in_range),
+        updated: entry.updated.filter(in_range),
         summary_html: entry.summary.map(|t| as_html(t.body, t.html)),
         content_html: entry.content.map(|t| as_html(t.body, t.html)),
         enclosures,
@@ -332,6 +440,12 @@ fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>) -> ParsedItem {
         item.guid = stable_id(&item);
     }
     item
+}
+
+/// Dates a calendar can print: years 1 to 9999 (RFC 3339 has no others).
+fn in_range(d: &DateTime<Utc>) -> bool {
+    use chrono::Datelike;
+    (1..=9999).contains(&d.year())
 }
 
 /// The id of an entry that has none of its own: its link, else a hash of what it says,
@@ -361,7 +475,7 @@ fn stable_id(item: &ParsedItem) -> String {
 fn enclosures(entry: &SourceEntry, base: Option<&Url>) -> Vec<Enclosure> {
     let from_media = entry.media.iter().filter_map(|(url, mime, size)| {
         Some(Enclosure {
-            url: absolute(url.as_deref()?, base)?,
+            url: web_link(url.as_deref()?, base)?,
             mime: mime.as_deref().map(clean_line),
             length: *size,
         })
@@ -372,7 +486,7 @@ fn enclosures(entry: &SourceEntry, base: Option<&Url>) -> Vec<Enclosure> {
         .filter(|l| l.rel.as_deref() == Some("enclosure"))
         .filter_map(|l| {
             Some(Enclosure {
-                url: absolute(&l.href, base)?,
+                url: web_link(&l.href, base)?,
                 mime: l.media_type.as_deref().map(clean_line),
                 length: l.length,
             })
@@ -433,6 +547,18 @@ fn resolve(href: &str, base: Option<&Url>) -> Option<Url> {
 }
 
 /// An absolute, clean URL string for a link from the feed, or None when it cannot be made one.
+/// A link of a feed, an item or an enclosure: absolute, and only where a reader may go
+/// (http, https, mailto). `javascript:`, `data:`, `file:` and the like are dropped.
+fn web_link(href: &str, base: Option<&Url>) -> Option<String> {
+    let cleaned = clean_line(href);
+    if cleaned.is_empty() {
+        return None;
+    }
+    resolve(&cleaned, base)
+        .filter(|u| matches!(u.scheme(), "http" | "https" | "mailto"))
+        .map(|u| u.to_string())
+}
+
 pub fn absolute(href: &str, base: Option<&Url>) -> Option<String> {
     let cleaned = clean_line(href);
     if cleaned.is_empty() {

@@ -242,7 +242,8 @@ fn probe_reads_paths_and_fails_in_one_line() {
         "<html><body>hello</body></html>",
         "not a feed at all",
         "",
-        "<rss><channel><title>x",
+        "<opml version=\"2.0\"><body/></opml>",
+        "<?xml version=\"1.0\"?><note><to>you</to></note>",
     ] {
         let bad = env.path().join("bad.xml");
         std::fs::write(&bad, garbage).unwrap();

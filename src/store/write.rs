@@ -314,7 +314,8 @@ fn write_feed(
              ON CONFLICT (feed_id, guid) DO UPDATE SET
                  title = excluded.title, link = excluded.link, author = excluded.author,
                  published = excluded.published, updated = excluded.updated,
-                 sort_time = coalesce(excluded.published, excluded.updated, items.first_seen),
+                 sort_time = min(coalesce(excluded.published, excluded.updated, items.first_seen),
+                                 items.first_seen),
                  summary = excluded.summary, content = excluded.content,
                  enclosures = excluded.enclosures, hash = excluded.hash
              WHERE items.hash != excluded.hash",
@@ -328,7 +329,12 @@ fn write_feed(
                 item.author,
                 item.published,
                 item.updated,
-                item.published.or(item.updated).unwrap_or(now.timestamp()),
+                // A date in the future sorts as the time it arrived: it keeps its place
+                // among the news of that day instead of topping every list for years.
+                item.published
+                    .or(item.updated)
+                    .unwrap_or(now.timestamp())
+                    .min(now.timestamp()),
                 item.summary,
                 item.content,
                 item.enclosures,
