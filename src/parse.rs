@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use url::Url;
 
+mod dates;
 mod direct;
 mod repair;
 
@@ -115,11 +116,50 @@ fn read_with_feed_rs(body: &str, base_url: &str) -> Result<ParsedFeed, ParseErro
     let parser = feed_rs::parser::Builder::new()
         .base_uri(Some(base_url))
         .id_generator(|_, _, _| String::new())
+        .timestamp_parser(dates::parse)
         .build();
     let feed = parser
         .parse(body.as_bytes())
         .map_err(|e| ParseError::NotAFeed(clean_line(&e.to_string())))?;
-    Ok(finish(Source::from_feed_rs(feed), base_url))
+    let mut source = Source::from_feed_rs(feed);
+    // RSS 1.0 names each item by its rdf:about, which feed-rs does not keep: that is the
+    // item's id (feedparser's too), where the item has no other.
+    if memchr::memmem::find(body.as_bytes(), b"rdf:about").is_some() {
+        let abouts = rdf_item_abouts(body);
+        if abouts.len() == source.entries.len() {
+            for (entry, about) in source.entries.iter_mut().zip(abouts) {
+                if entry.id.is_empty() {
+                    entry.id = about.unwrap_or_default();
+                }
+            }
+        }
+    }
+    Ok(finish(source, base_url))
+}
+
+/// The rdf:about of each `<item>` of an RSS 1.0 document, in order.
+fn rdf_item_abouts(body: &str) -> Vec<Option<String>> {
+    let mut out = Vec::new();
+    let mut rest = body;
+    while let Some(at) = rest.find("<item") {
+        rest = &rest[at + 5..];
+        if !rest.starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/') {
+            continue;
+        }
+        let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+        let about = tag.find("rdf:about").and_then(|a| {
+            let value = tag[a + "rdf:about".len()..]
+                .trim_start()
+                .strip_prefix('=')?
+                .trim_start();
+            let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            let value = &value[1..];
+            let end = value.find(quote)?;
+            Some(html_escape::decode_html_entities(&value[..end]).into_owned())
+        });
+        out.push(about);
+    }
+    out
 }
 
 /// Decodes to UTF-8: the HTTP charset wins, then a BOM, then the XML declaration, then UTF-8.
@@ -147,10 +187,12 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
         encoding
     };
     if encoding == encoding_rs::UTF_8 {
+        // One validation pass, and no copy when the bytes are UTF-8.
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        if std::str::from_utf8(body).is_err() {
-            return encoding_rs::WINDOWS_1252.decode(body).0;
-        }
+        return match std::str::from_utf8(body) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => encoding_rs::WINDOWS_1252.decode(body).0,
+        };
     }
     let (text, _, _) = encoding.decode(bytes);
     text
@@ -257,6 +299,8 @@ struct Source {
     links: Vec<SourceLink>,
     description: Option<SourceText>,
     entries: Vec<SourceEntry>,
+    /// RSS (any version), where an item's guid is also its permalink when it has no link.
+    is_rss: bool,
 }
 
 #[derive(Debug)]
@@ -304,6 +348,12 @@ impl Source {
                 .into_iter()
                 .map(SourceEntry::from_feed_rs)
                 .collect(),
+            is_rss: matches!(
+                feed.feed_type,
+                feed_rs::model::FeedType::RSS0
+                    | feed_rs::model::FeedType::RSS1
+                    | feed_rs::model::FeedType::RSS2
+            ),
         }
     }
 }
@@ -353,17 +403,55 @@ impl SourceEntry {
                 .into_iter()
                 .map(SourceLink::from_feed_rs)
                 .collect(),
-            author_names: entry.authors.into_iter().filter_map(|p| p.name).collect(),
-            // A content type feed-rs left empty is taken for HTML.
-            content: entry.content.and_then(|c| {
-                let ct = c.content_type.as_ref();
-                let html = ct.contains("html") || ct.is_empty();
-                Some(SourceText {
-                    body: c.body?,
-                    html,
+            // A person written as an e-mail address alone is named by it (as feedparser
+            // does).
+            author_names: {
+                let mut names: Vec<String> = entry
+                    .authors
+                    .into_iter()
+                    .filter_map(|p| p.name.filter(|n| !n.trim().is_empty()).or(p.email))
+                    .collect();
+                // A podcast episode's itunes:author, where the item names no one else.
+                if names.is_empty() {
+                    names.extend(
+                        entry
+                            .media
+                            .iter()
+                            .flat_map(|m| m.credits.iter())
+                            .map(|c| c.entity.clone()),
+                    );
+                }
+                names
+            },
+            // A content type feed-rs left empty is taken for HTML. An episode with both a
+            // description and an itunes:summary has the second as its content, as
+            // feedparser reads it.
+            content: entry
+                .content
+                .and_then(|c| {
+                    let ct = c.content_type.as_ref();
+                    let html = ct.contains("html") || ct.is_empty();
+                    Some(SourceText {
+                        body: c.body?,
+                        html,
+                    })
                 })
+                .or_else(|| {
+                    entry.summary.as_ref()?;
+                    entry
+                        .media
+                        .iter()
+                        .find_map(|m| m.description.clone())
+                        .map(SourceText::from_feed_rs)
+                }),
+            // An episode's itunes:summary stands in for a missing description.
+            summary: entry.summary.map(SourceText::from_feed_rs).or_else(|| {
+                entry
+                    .media
+                    .iter()
+                    .find_map(|m| m.description.clone())
+                    .map(SourceText::from_feed_rs)
             }),
-            summary: entry.summary.map(SourceText::from_feed_rs),
             media,
             published: entry.published,
             updated: entry.updated,
@@ -377,7 +465,7 @@ fn finish(source: Source, base_url: &str) -> ParsedFeed {
     let title = source
         .title
         .as_ref()
-        .map(text_to_line)
+        .map(|t| title_line(t, source.is_rss))
         .filter(|t| !t.is_empty());
     let link = alternate(&source.links)
         .next()
@@ -386,7 +474,7 @@ fn finish(source: Source, base_url: &str) -> ParsedFeed {
     let items = source
         .entries
         .into_iter()
-        .map(|entry| finish_entry(entry, base.as_ref()))
+        .map(|entry| finish_entry(entry, base.as_ref(), source.is_rss))
         .collect();
     ParsedFeed {
         title,
@@ -402,7 +490,7 @@ fn alternate(links: &[SourceLink]) -> impl Iterator<Item = &SourceLink> {
         .filter(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
 }
 
-fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>) -> ParsedItem {
+fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>, is_rss: bool) -> ParsedItem {
     let entry_base = entry
         .base
         .as_deref()
@@ -411,8 +499,20 @@ fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>) -> ParsedItem {
     let link = alternate(&entry.links)
         .next()
         .or_else(|| entry.links.first())
-        .and_then(|l| web_link(&l.href, entry_base.as_ref()));
-    let title = entry.title.as_ref().map(text_to_line).unwrap_or_default();
+        .and_then(|l| web_link(&l.href, entry_base.as_ref()))
+        // An item with no link but a web address for an id: the id is its permalink
+        // (RSS 2.0's isPermaLink default; feedparser reads Atom ids so too).
+        .or_else(|| {
+            let guid = entry.id.trim();
+            (guid.starts_with("http://") || guid.starts_with("https://"))
+                .then(|| web_link(guid, entry_base.as_ref()))
+                .flatten()
+        });
+    let title = entry
+        .title
+        .as_ref()
+        .map(|t| title_line(t, is_rss))
+        .unwrap_or_default();
     let title_source = entry
         .title
         .as_ref()
@@ -509,6 +609,29 @@ fn author_name(raw: &str) -> String {
         }
         _ => cleaned,
     }
+}
+
+/// A title as one clean line. RSS says nothing of a title's type, and feeds put escaped
+/// HTML in them (`&lt;b&gt;New&lt;/b&gt;`): read as HTML when it has a tag, as feedparser
+/// and browsers do.
+fn title_line(text: &SourceText, is_rss: bool) -> String {
+    if is_rss && !text.html && has_tag(&text.body) {
+        return text_to_line(&SourceText {
+            body: text.body.clone(),
+            html: true,
+        });
+    }
+    text_to_line(text)
+}
+
+/// Whether text holds something that looks like an HTML tag: `<` then a letter, `/` or
+/// `!`, and a `>` after it.
+fn has_tag(text: &str) -> bool {
+    text.match_indices('<').any(|(at, _)| {
+        let rest = &text[at + 1..];
+        rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!')
+            && rest.contains('>')
+    })
 }
 
 /// A title-like text as one clean line: tags dropped, entities (`&nbsp;`, `&amp;`) decoded.

@@ -280,7 +280,10 @@ impl<'a> Doc<'a> {
     }
 
     fn channel(&mut self) -> Step<Source> {
-        let mut feed = Source::default();
+        let mut feed = Source {
+            is_rss: true,
+            ..Source::default()
+        };
         while let Some(e) = self.child()? {
             match self.name(&e)? {
                 (Ns::Plain, "title") => feed.title = self.text()?.map(plain),
@@ -468,6 +471,7 @@ impl<'a> Doc<'a> {
     /// An Atom person's name; `None` inside when it has none.
     fn atom_person(&mut self) -> Step<Option<String>> {
         let mut name = None;
+        let mut email = None;
         while let Some(e) = self.child()? {
             let (_, local) = self.name(&e)?;
             match local {
@@ -476,13 +480,19 @@ impl<'a> Doc<'a> {
                         name = Some(n);
                     }
                 }
-                "uri" | "email" => {
+                "email" => {
+                    if let Some(m) = self.text()? {
+                        email = Some(m);
+                    }
+                }
+                "uri" => {
                     self.text()?;
                 }
                 _ => self.skip()?,
             }
         }
-        Some(name)
+        // No name: the address stands for the person, as it does in the feed-rs reader.
+        Some(name.filter(|n| !n.trim().is_empty()).or(email))
     }
 }
 
@@ -606,7 +616,12 @@ fn person_name(raw: &str) -> Step<Option<String>> {
         ""
     };
     let name = name.trim();
-    Some((!name.is_empty()).then(|| name.to_string()))
+    // An address alone names the person by itself, as feed-rs's e-mail (and feedparser).
+    Some(Some(if name.is_empty() {
+        raw[start..end].to_string()
+    } else {
+        name.to_string()
+    }))
 }
 
 /// RFC 3339, then RFC 2822, both strict. What feed-rs reads only after its repairs
@@ -740,7 +755,8 @@ Line two</content><wfw:commentRss>/c.rss</wfw:commentRss></entry>
         assert_eq!(feed.items.len(), 3);
         assert_eq!(feed.link.as_deref(), Some("https://example.org/"));
         assert_eq!(feed.items[0].enclosures.len(), 1);
-        assert_eq!(feed.items[2].author.as_deref(), Some("Second"));
+        // An address alone names the person, as feedparser has it.
+        assert_eq!(feed.items[2].author.as_deref(), Some("only@x.org"));
     }
 
     #[test]

@@ -20,8 +20,13 @@
 use base64::Engine;
 use std::collections::HashMap;
 
+/// The RSS versions the readers take as they are.
+const KNOWN_RSS: [&str; 3] = ["0.91", "0.92", "2.0"];
 const ATOM03_NS: &str = "http://purl.org/atom/ns#";
 const ATOM10_NS: &str = "http://www.w3.org/2005/Atom";
+/// RSS 0.90's namespace: RSS 1.0 is its compatible successor.
+const RSS090_NS: &str = "http://my.netscape.com/rdf/simple/0.9/";
+const RSS10_NS: &str = "http://purl.org/rss/1.0/";
 /// The longest text an internal DTD entity may stand for.
 const ENTITY_VALUE_MAX: usize = 16 * 1024;
 /// How much text entity expansion may add in all: an entity used a million times stops
@@ -32,7 +37,7 @@ const EXPANSION_MAX: usize = 4 * 1024 * 1024;
 /// take it but misread it (Atom 0.3, a root in the wrong case, RSS without a version).
 pub fn needed_first(body: &str) -> bool {
     let head = &body[..floor_char_boundary(body, 4096)];
-    if head.contains(ATOM03_NS) || head.contains("<!ENTITY") {
+    if head.contains(ATOM03_NS) || head.contains(RSS090_NS) || head.contains("<!ENTITY") {
         return true;
     }
     let Some(start) = first_element(head) else {
@@ -44,7 +49,11 @@ pub fn needed_first(body: &str) -> bool {
     let name = &start[..name_end];
     match name.to_ascii_lowercase().as_str() {
         "rss" => {
-            name != "rss" || !start[..start.find('>').unwrap_or(start.len())].contains("version")
+            let tag = &start[..start.find('>').unwrap_or(start.len())];
+            let known = KNOWN_RSS.iter().any(|v| {
+                tag.contains(&format!("version=\"{v}\"")) || tag.contains(&format!("version='{v}'"))
+            });
+            name != "rss" || !known
         }
         "feed" | "rdf:rdf" => name != "feed" && name != "rdf:RDF",
         _ => false,
@@ -125,6 +134,7 @@ pub fn repair(body: &str) -> String {
         expanded: 0,
         atom03: body[..floor_char_boundary(body, 4096)].contains(ATOM03_NS),
         item_fields: Vec::new(),
+        after_tag: 0,
     };
     r.run();
     r.out
@@ -141,6 +151,8 @@ struct Repairer<'a> {
     atom03: bool,
     /// For each open RSS item: the fields it has so far (for the Dublin Core stand-ins).
     item_fields: Vec<Vec<&'static str>>,
+    /// Where the output stood after the last tag written.
+    after_tag: usize,
 }
 
 impl<'a> Repairer<'a> {
@@ -206,6 +218,11 @@ impl<'a> Repairer<'a> {
                     i = end;
                 }
             }
+        }
+        if !self.stack.is_empty() {
+            // Cut off: the text of the element the cut fell in is incomplete, and goes
+            // (as feedparser drops it); the elements before it stay.
+            self.out.truncate(self.after_tag);
         }
         while let Some((name, _)) = self.stack.pop() {
             self.out.push_str(&format!("</{name}>"));
@@ -359,8 +376,10 @@ impl<'a> Repairer<'a> {
         }
         if self_closing {
             self.out.push_str("/>");
+            self.after_tag = self.out.len();
         } else {
             self.out.push('>');
+            self.after_tag = self.out.len();
             if name == "item" {
                 self.item_fields.push(Vec::new());
             }
@@ -418,8 +437,18 @@ impl<'a> Repairer<'a> {
     }
 
     fn fix_attrs(&mut self, name: &str, attrs: &mut Vec<(String, String)>) {
-        if name == "rss" && !attrs.iter().any(|(n, _)| n == "version") {
-            attrs.push(("version".into(), "2.0".into()));
+        if name == "rss" {
+            // No version, or one the readers do not know (0.90, 0.93, 0.94 are all read
+            // as the 2.0 they grew into).
+            attrs.retain(|(n, v)| n != "version" || KNOWN_RSS.contains(&v.trim()));
+            if !attrs.iter().any(|(n, _)| n == "version") {
+                attrs.push(("version".into(), "2.0".into()));
+            }
+        }
+        for (n, v) in attrs.iter_mut() {
+            if (n == "xmlns" || n.starts_with("xmlns:")) && v == RSS090_NS {
+                *v = RSS10_NS.into();
+            }
         }
         if self.atom03 {
             for (n, v) in attrs.iter_mut() {
@@ -458,7 +487,10 @@ impl<'a> Repairer<'a> {
             return Some(0);
         }
         let close = format!("</{raw_name}");
-        let end = after.find(&close).unwrap_or(after.len());
+        let Some(end) = after.find(&close) else {
+            // Cut off inside it: the partial text goes, as at any other cut.
+            return Some(after.len());
+        };
         let inner = &after[..end];
         let used = after[end..].find('>').map_or(after.len(), |g| end + g + 1);
         let text = match mode.as_str() {
@@ -481,10 +513,12 @@ impl<'a> Repairer<'a> {
                     expanded: self.expanded,
                     atom03: false,
                     item_fields: Vec::new(),
+                    after_tag: 0,
                 };
                 sub.run_text();
                 self.out.push_str(&sub.out);
                 self.out.push_str(&format!("</{name}>"));
+                self.after_tag = self.out.len();
                 return Some(used);
             }
             // Inline markup: its source is the HTML.
@@ -498,6 +532,7 @@ impl<'a> Repairer<'a> {
         self.out.push_str(&format!("<{name} type=\"{kind}\">"));
         self.out.push_str(&xml_escape(&text));
         self.out.push_str(&format!("</{name}>"));
+        self.after_tag = self.out.len();
         Some(used)
     }
 
@@ -565,6 +600,7 @@ impl<'a> Repairer<'a> {
                     self.item_fields.pop();
                 }
                 self.out.push_str(&format!("</{open}>"));
+                self.after_tag = self.out.len();
             }
         }
     }
@@ -615,6 +651,7 @@ impl<'a> Repairer<'a> {
                     expanded: 0,
                     atom03: false,
                     item_fields: Vec::new(),
+                    after_tag: 0,
                 };
                 sub.run_text();
                 self.out.push_str(&sub.out);
@@ -706,7 +743,7 @@ mod tests {
         let out = repair("<rss version=\"2.0\"><channel><item><title>One</title><description>x <b>y</description></item><item><title>Tw");
         assert_eq!(
             out,
-            "<rss version=\"2.0\"><channel><item><title>One</title><description>x <b>y</b></description></item><item><title>Tw</title></item></channel></rss>"
+            "<rss version=\"2.0\"><channel><item><title>One</title><description>x <b>y</b></description></item><item><title></title></item></channel></rss>"
         );
         let out = repair("<feed></entry><title>t</title></feed>junk<more/>");
         assert_eq!(out, "<feed><title>t</title></feed>");

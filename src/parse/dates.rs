@@ -1,0 +1,212 @@
+//! Dates as feeds write them, which is often not as their formats say: RFC 3339 and
+//! RFC 2822 first (strict), then the liberal readings feedparser and browsers allow —
+//! ISO 8601 with a space or no zone, dates alone, a missing or wrong weekday, two-digit
+//! years, long month names, North American and military zone names, `UTC`. A date that
+//! fits none of them is no date (None), never an error for the feed.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+
+/// Parses one date; the feed-rs reader calls this for every date it meets.
+pub fn parse(text: &str) -> Option<DateTime<Utc>> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    DateTime::parse_from_rfc3339(t)
+        .or_else(|_| DateTime::parse_from_rfc2822(t))
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+        .or_else(|| iso8601(t))
+        .or_else(|| rfc822(t))
+}
+
+/// `2026-11-02`, `2026-11-02 08:00`, `2026-11-02T08:00:00.5+0200`, `20261102`, `2026-11`.
+fn iso8601(t: &str) -> Option<DateTime<Utc>> {
+    let (date_part, rest) = match t.find(['T', 't', ' ']) {
+        Some(at) => (&t[..at], t[at + 1..].trim()),
+        None => (t, ""),
+    };
+    let date = match date_part.len() {
+        10 => NaiveDate::parse_from_str(date_part, "%Y-%m-%d").ok()?,
+        8 => NaiveDate::parse_from_str(date_part, "%Y%m%d").ok()?,
+        7 => NaiveDate::parse_from_str(&format!("{date_part}-01"), "%Y-%m-%d").ok()?,
+        4 if date_part.bytes().all(|b| b.is_ascii_digit()) => {
+            NaiveDate::from_ymd_opt(date_part.parse().ok()?, 1, 1)?
+        }
+        _ => return None,
+    };
+    if rest.is_empty() {
+        return Some(Utc.from_utc_datetime(&date.and_time(NaiveTime::MIN)));
+    }
+    // The time runs to the zone: Z, +hh:mm, +hhmm, +hh, or a zone name after a space.
+    let zone_at = rest
+        .char_indices()
+        .skip(1)
+        .find(|(_, c)| matches!(c, 'Z' | 'z' | '+' | '-' | ' '))
+        .map_or(rest.len(), |(at, _)| at);
+    let (time_part, zone) = (&rest[..zone_at], rest[zone_at..].trim());
+    let time = ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M"]
+        .iter()
+        .find_map(|f| NaiveTime::parse_from_str(time_part, f).ok())?;
+    let offset = if zone.is_empty() {
+        0
+    } else {
+        zone_offset(zone)?
+    };
+    local(date.and_time(time), offset)
+}
+
+/// RFC 822 as written in the wild: `Mon, 2 Nov 2026 08:00 EST`, `02 November 26`,
+/// `Monday, 02-Nov-2026 08:00:00 UTC`, `Nov 2 2026 08:00:00 GMT`.
+fn rfc822(t: &str) -> Option<DateTime<Utc>> {
+    let cleaned = t.replace([',', '-'], " ");
+    let mut tokens: Vec<&str> = cleaned.split_whitespace().collect();
+    // A weekday, right or wrong, says nothing the date does not.
+    if tokens.first().is_some_and(|w| weekday(w)) {
+        tokens.remove(0);
+    }
+    if tokens.len() < 3 {
+        return None;
+    }
+    let (day, month, year_at) = match (tokens[0].parse::<u32>(), month(tokens[0])) {
+        (Ok(day), _) => (day, month(tokens[1])?, 2),
+        (_, Some(m)) => (tokens[1].parse().ok()?, m, 2),
+        _ => return None,
+    };
+    let year_text = tokens[year_at];
+    let mut year: i32 = year_text.parse().ok()?;
+    if year_text.len() <= 2 {
+        // feedparser's rule: the nineties are 199x, anything lower 20xx.
+        year += if year < 90 { 2000 } else { 1900 };
+    }
+    let date = NaiveDate::from_ymd_opt(year, month, day)?;
+    let mut time = NaiveTime::MIN;
+    let mut offset = 0;
+    for token in &tokens[year_at + 1..] {
+        if token.contains(':') {
+            time = ["%H:%M:%S", "%H:%M"]
+                .iter()
+                .find_map(|f| NaiveTime::parse_from_str(token, f).ok())?;
+        } else if let Some(o) = zone_offset(token) {
+            offset = o;
+        }
+    }
+    local(date.and_time(time), offset)
+}
+
+fn local(dt: NaiveDateTime, offset_seconds: i32) -> Option<DateTime<Utc>> {
+    FixedOffset::east_opt(offset_seconds)?
+        .from_local_datetime(&dt)
+        .single()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+fn weekday(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    w.len() >= 3
+        && ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            .iter()
+            .any(|d| w.starts_with(d))
+}
+
+fn month(word: &str) -> Option<u32> {
+    let w = word.to_ascii_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .iter()
+    .position(|m| w.starts_with(m))
+    .map(|i| i as u32 + 1)
+}
+
+/// A zone as seconds east of UTC: numeric (`+0200`, `-03:00`, `+05`) or a name.
+fn zone_offset(zone: &str) -> Option<i32> {
+    let z = zone.trim();
+    if let Some(sign) = z.chars().next().filter(|c| *c == '+' || *c == '-') {
+        let digits: String = z[1..].chars().filter(|c| c.is_ascii_digit()).collect();
+        let (h, m) = match digits.len() {
+            1 | 2 => (digits.parse::<i32>().ok()?, 0),
+            3 | 4 => {
+                let (h, m) = digits.split_at(digits.len() - 2);
+                (h.parse::<i32>().ok()?, m.parse::<i32>().ok()?)
+            }
+            _ => return None,
+        };
+        let seconds = h * 3600 + m * 60;
+        return Some(if sign == '-' { -seconds } else { seconds });
+    }
+    let hours = match z.to_ascii_uppercase().as_str() {
+        "Z" | "UT" | "UTC" | "GMT" | "WET" => 0,
+        "BST" | "CET" | "MET" | "WEST" => 1,
+        "CEST" | "MEST" | "EET" => 2,
+        "EEST" => 3,
+        "AST" => -4,
+        "ADT" | "EDT" => -4,
+        "EST" | "CDT" => -5,
+        "CST" | "MDT" => -6,
+        "MST" | "PDT" => -7,
+        "PST" => -8,
+        "JST" | "KST" => 9,
+        "IST" => 5,
+        _ => return None,
+    };
+    Some(hours * 3600)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> Option<String> {
+        parse(text).map(|d| d.to_rfc3339())
+    }
+
+    #[test]
+    fn the_forms_feeds_use() {
+        let cases = [
+            ("Mon, 02 Nov 2026 08:00:00 GMT", "2026-11-02T08:00:00+00:00"),
+            ("Mon, 02 Nov 2026 08:00:00 EST", "2026-11-02T13:00:00+00:00"),
+            (
+                "Fri, 02 Nov 2026 08:00:00 +0000",
+                "2026-11-02T08:00:00+00:00",
+            ),
+            ("02 Nov 2026 08:00 PDT", "2026-11-02T15:00:00+00:00"),
+            (
+                "Monday, 2 November 26 08:00:00 UTC",
+                "2026-11-02T08:00:00+00:00",
+            ),
+            ("2 Nov 1999", "1999-11-02T00:00:00+00:00"),
+            ("Nov 2 2026 08:00:00 GMT", "2026-11-02T08:00:00+00:00"),
+            ("2026-11-02", "2026-11-02T00:00:00+00:00"),
+            ("2026-11-02 08:00:00", "2026-11-02T08:00:00+00:00"),
+            (
+                "2026-11-02T08:00:00.250+02:00",
+                "2026-11-02T06:00:00.250+00:00",
+            ),
+            ("2026-11-02T08:00+0200", "2026-11-02T06:00:00+00:00"),
+            ("2026-11-02T08:00:00 UTC", "2026-11-02T08:00:00+00:00"),
+            ("20261102", "2026-11-02T00:00:00+00:00"),
+            ("2026-11", "2026-11-01T00:00:00+00:00"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(at(text).as_deref(), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn nonsense_is_no_date() {
+        for text in [
+            "",
+            "soon",
+            "32 Nov 2026",
+            "2026-13-01",
+            "Mon, 02 Foo 2026",
+            "12:00",
+        ] {
+            assert_eq!(at(text), None, "{text}");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! The differential test against Python's feedparser, the reference for liberal parsing:
+//! `tests/liberal/feedparser_diff.py` generates feeds in every shape and breakage the
+//! issue names, reads each with `bulletin probe --json` and with feedparser, and compares
+//! the fields both report. feedparser is installed by `.ci/run` (pip); without it this
+//! test fails, it never skips.
+
+use std::process::Command;
+
+#[test]
+fn bulletin_agrees_with_feedparser() {
+    let work = tempfile::tempdir().unwrap();
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/liberal/feedparser_diff.py"
+    );
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_bulletin"))
+        .arg(work.path())
+        .arg("400")
+        .output()
+        .expect("python3 is needed (.ci/run installs feedparser with pip)");
+    assert!(
+        out.status.success(),
+        "the differential script failed (is feedparser installed? .ci/run does it): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let agreement = report["agreement"].as_f64().unwrap();
+    println!(
+        "agreement with feedparser: {:.2}% over {} fields of {} feeds; by field: {}",
+        agreement * 100.0,
+        report["fields"],
+        report["files"],
+        report["by_field"]
+    );
+    assert_eq!(report["crashes"], serde_json::json!([]), "{report:#}");
+    assert_eq!(report["hangs"], serde_json::json!([]), "{report:#}");
+    assert!(report["fields"].as_u64().unwrap() > 5000, "{report:#}");
+    assert!(
+        report.get("json_failed").is_none(),
+        "JSON Feeds bulletin did not read: {report:#}"
+    );
+    assert!(
+        agreement >= 0.97,
+        "agreement {agreement:.4} below 97%; disagreements: {:#}",
+        report["disagreements"]
+    );
+}
