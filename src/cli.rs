@@ -84,8 +84,10 @@ pub enum Command {
     MarkUnread(MarkArgs),
     /// Fetch and parse one feed without touching the cache
     Probe {
+        /// An http(s) URL, a file:// URL or a path
         #[arg(value_name = "URL_OR_PATH")]
         target: String,
+        /// Print the feed and its items as JSON
         #[arg(long)]
         json: bool,
         /// Wrap text fields to this many columns
@@ -93,7 +95,10 @@ pub enum Command {
         width: usize,
     },
     /// Add the feeds of an OPML file to the config
-    ImportOpml { file: PathBuf },
+    ImportOpml {
+        /// The OPML file (folders become tags)
+        file: PathBuf,
+    },
     /// Print the configured feeds as OPML 2.0
     ExportOpml,
     /// Import newsboat's urls file, and the read marks of its cache
@@ -108,6 +113,7 @@ pub enum Command {
     Init,
     /// Print a shell completion script
     Completions {
+        /// The shell to complete for
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },

@@ -76,6 +76,8 @@ fn parse_unguarded(
 }
 
 fn read(body: &str, base_url: &str) -> Result<ParsedFeed, ParseError> {
+    let body = without_declarations(body);
+    let body = body.as_ref();
     match direct::read(body, base_url) {
         Some(source) => Ok(finish(source, base_url)),
         None => read_with_feed_rs(body, base_url),
@@ -278,6 +280,35 @@ fn strip_xml_declaration(text: &str) -> &str {
         }
     }
     trimmed
+}
+
+/// The body without any XML declaration left in it (after junk, or twice): the text is
+/// UTF-8 by now, and a declaration of another encoding would make the XML reader switch
+/// encodings mid-stream, which it cannot (it panics).
+fn without_declarations(body: &str) -> Cow<'_, str> {
+    let is_decl = |at: usize| {
+        body[at + 5..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_whitespace() || c == '?')
+    };
+    let found: Vec<usize> = memchr::memmem::find_iter(body.as_bytes(), b"<?xml")
+        .filter(|&at| is_decl(at))
+        .collect();
+    if found.is_empty() {
+        return Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut from = 0;
+    for at in found {
+        if at < from {
+            continue;
+        }
+        out.push_str(&body[from..at]);
+        from = body[at..].find("?>").map_or(body.len(), |end| at + end + 2);
+    }
+    out.push_str(&body[from..]);
+    Cow::Owned(out)
 }
 
 fn looks_like_html(body: &str) -> bool {

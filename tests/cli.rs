@@ -517,3 +517,42 @@ fn listing_with_no_config_says_how_to_make_one() {
         "{err}"
     );
 }
+
+#[test]
+fn every_flag_and_argument_has_help() {
+    let env = Env::new("");
+    let top = String::from_utf8(env.run(&["--help"]).stdout).unwrap();
+    let commands: Vec<String> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() > 10, "{top}");
+    for command in commands {
+        let help = String::from_utf8(env.run(&[&command, "--help"]).stdout).unwrap();
+        for line in help.lines().filter(|l| {
+            l.trim_start().starts_with('-')
+                || l.trim_start().starts_with('<')
+                || l.trim_start().starts_with('[')
+        }) {
+            // "  --json  Print ..." : after the flag (or argument) and its value name,
+            // words that say what it is.
+            let described = line
+                .split_whitespace()
+                .find(|w| {
+                    !(w.starts_with('-')
+                        || w.starts_with('<')
+                        || w.starts_with('[')
+                        || w.ends_with(','))
+                })
+                .is_some();
+            assert!(
+                described,
+                "bulletin {command}: no help for {line:?}\n{help}"
+            );
+        }
+    }
+}

@@ -307,14 +307,7 @@ fn opening_in_the_browser_and_copying_the_link() {
     let server = Server::start();
     server.fixed("/feed", "application/rss+xml", feeds::rss("web", 2, 1));
     let dir = tempfile::tempdir().unwrap();
-    let script = dir.path().join("browser.sh");
-    std::fs::write(
-        &script,
-        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/opened.txt\"\n",
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let script = browser_script(dir.path(), "");
     let env = Env::new(&format!(
         "[general]\nrefresh_on_startup = true\nbrowser = [\"{}\", \"%u\"]\nbrowser_in_terminal = true\n\n[[feed]]\nurl = \"{}\"\n",
         script.display(),
@@ -327,18 +320,8 @@ fn opening_in_the_browser_and_copying_the_link() {
     tmux.keys(&["Tab", "Enter"]);
     tmux.wait_for("Reading time");
     tmux.keys(&["o"]);
-    let opened = dir.path().join("opened.txt");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !opened.exists() {
-        assert!(
-            Instant::now() < deadline,
-            "the browser was not run; screen:\n{}",
-            tmux.screen()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
     assert_eq!(
-        std::fs::read_to_string(&opened).unwrap(),
+        wait_opened(dir.path(), &tmux),
         "https://example.org/web/1\n"
     );
     // The TUI took the terminal back.
@@ -367,14 +350,7 @@ fn a_window_browser_that_never_exits_does_not_freeze_the_ui() {
     let server = Server::start();
     server.fixed("/feed", "application/rss+xml", feeds::rss("web", 2, 1));
     let dir = tempfile::tempdir().unwrap();
-    let script = dir.path().join("window-browser.sh");
-    std::fs::write(
-        &script,
-        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/opened.txt\"\nsleep 30\n",
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let script = browser_script(dir.path(), "sleep 30\n");
     let env = Env::new(&format!(
         "[general]\nrefresh_on_startup = true\nbrowser = [\"{}\", \"%u\"]\n\n[[feed]]\nurl = \"{}\"\n",
         script.display(),
@@ -384,12 +360,7 @@ fn a_window_browser_that_never_exits_does_not_freeze_the_ui() {
     tmux.start(&env);
     tmux.wait_for("All unread (2)");
     tmux.keys(&["Tab", "o"]);
-    let opened = dir.path().join("opened.txt");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !opened.exists() {
-        assert!(Instant::now() < deadline, "the browser was not run");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_opened(dir.path(), &tmux);
     // The browser still runs; the UI answers keys all the same.
     tmux.keys(&["?"]);
     tmux.wait_for("Keys (? or q closes)");
@@ -539,4 +510,32 @@ fn save_pipe_and_hide_read() {
     assert!(!screen.contains("sv item 2"), "{screen}");
     tmux.keys(&["C-c"]);
     tmux.wait_exit();
+}
+
+/// A stand-in browser: writes its arguments to opened.txt beside it, then runs `then`.
+fn browser_script(dir: &Path, then: &str) -> PathBuf {
+    let script = dir.join("browser.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/opened.txt\"\n{then}"),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+/// Waits until the stand-in browser has run; returns what it was given.
+fn wait_opened(dir: &Path, tmux: &Tmux) -> String {
+    let opened = dir.join("opened.txt");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !opened.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the browser was not run; screen:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::fs::read_to_string(&opened).unwrap()
 }

@@ -321,9 +321,20 @@ fn nothing_from_a_feed_panics() {
         b"<rss><channel><title>\xF0\x9F".to_vec(),
         "<a ￿=\u{a0}>".as_bytes().to_vec(),
         b"<feed xmlns=\"http://purl.org/atom/ns#\"><entry><content mode=\"base64\">!!!".to_vec(),
+        // Found by the fuzzer: a declaration of UTF-16 after junk.
+        b"A!\x00\x01\x01\x00\x00\x9b\x8b\xa0\xa0\xa0\xa0\n-<\xa0<?xml version=\"1.0\" encoding=\"utf-16\"?>\xa0</\x8b\x9b".to_vec(),
+        b"<rss version=\"2.0\"><?xml version=\"1.0\" encoding=\"utf-16\"?><channel/></rss>".to_vec(),
     ];
+    // parse_feed catches a panic as its last line of defence; the hook sees it all the
+    // same, and there must be none.
+    static PANICS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    std::panic::set_hook(Box::new(|_| {
+        PANICS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }));
     for input in inputs {
         let _ = parse_feed(&input, Some("text/xml; charset=utf-16"), BASE);
         let _ = parse_feed(&input, None, BASE);
     }
+    let _ = std::panic::take_hook();
+    assert_eq!(PANICS.load(std::sync::atomic::Ordering::SeqCst), 0);
 }

@@ -4,7 +4,7 @@
 use super::model::{Model, Overlay};
 use chrono::Local;
 use ratatui::layout::{Constraint, Layout, Rect};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 /// How a line of an overlay is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +52,8 @@ fn errors(m: &Model, width: usize) -> Vec<Row> {
     let failing = m.failing_feeds();
     let mut lines: Vec<Row> = Vec::new();
     let mut add = |text: String, tone: Tone| {
-        for piece in wrap(&text, width) {
+        // By character: error texts and URLs have few spaces to break at.
+        for piece in crate::render::chunk_by_width(&text, width.max(1)) {
             lines.push(vec![(piece, tone)]);
         }
     };
@@ -77,26 +78,6 @@ fn errors(m: &Model, width: usize) -> Vec<Row> {
         add(format!("Details are in the log: {log}"), Tone::Dim);
     }
     lines
-}
-
-/// Cuts text into pieces of at most `width` columns (by character: error texts and URLs
-/// have few spaces to break at).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut out = Vec::new();
-    let mut line = String::new();
-    let mut w = 0;
-    for c in text.chars() {
-        let cw = c.width().unwrap_or(0);
-        if w + cw > width && !line.is_empty() {
-            out.push(std::mem::take(&mut line));
-            w = 0;
-        }
-        line.push(c);
-        w += cw;
-    }
-    out.push(line);
-    out
 }
 
 /// The overlay's box on a screen of `size`, its lines, and how far it can scroll.
