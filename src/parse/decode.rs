@@ -1,0 +1,163 @@
+//! Bytes to text: the charset from the HTTP header, a BOM or the XML declaration, UTF-16
+//! and UTF-32 sniffed by their zero bytes, labels that lie survived; and the text made
+//! safe for the XML readers (no declaration left to switch encodings on them).
+
+use encoding_rs::Encoding;
+use std::borrow::Cow;
+
+/// Decodes to UTF-8: the HTTP charset wins, then a BOM, then the XML declaration, then UTF-8.
+/// Invalid sequences become U+FFFD rather than failing the whole feed.
+pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
+    // UTF-32, and UTF-16 without a byte-order mark, are known by their first bytes;
+    // no charset label can be right about such bytes if they say otherwise.
+    if let Some(text) = decode_wide(bytes) {
+        return Cow::Owned(text);
+    }
+    let from_header = content_type
+        .and_then(charset_param)
+        .and_then(|label| Encoding::for_label(label.as_bytes()));
+    let encoding = from_header
+        .or_else(|| Encoding::for_bom(bytes).map(|(enc, _)| enc))
+        .or_else(|| declared_encoding(bytes))
+        .unwrap_or(encoding_rs::UTF_8);
+    let wide = encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE;
+    // A label of UTF-16 on bytes with no BOM and no zero bytes (sniffed above) lies;
+    // so does UTF-8 on bytes that are not UTF-8, which browsers and feedparser then
+    // read as Windows-1252.
+    let encoding = if wide && Encoding::for_bom(bytes).is_none() {
+        encoding_rs::UTF_8
+    } else {
+        encoding
+    };
+    if encoding == encoding_rs::UTF_8 {
+        // One validation pass, and no copy when the bytes are UTF-8.
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        return match std::str::from_utf8(body) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => encoding_rs::WINDOWS_1252.decode(body).0,
+        };
+    }
+    let (text, _, _) = encoding.decode(bytes);
+    text
+}
+
+/// UTF-32 (with or without BOM) and UTF-16 without BOM, recognised by the zero bytes
+/// around the first `<` (the XML specification's appendix F).
+pub(super) fn decode_wide(bytes: &[u8]) -> Option<String> {
+    let head: [u8; 4] = bytes.get(..4)?.try_into().ok()?;
+    let utf32 = |be: bool, skip: usize| -> String {
+        bytes[skip..]
+            .chunks_exact(4)
+            .map(|c| {
+                let word = [c[0], c[1], c[2], c[3]];
+                let n = if be {
+                    u32::from_be_bytes(word)
+                } else {
+                    u32::from_le_bytes(word)
+                };
+                char::from_u32(n).unwrap_or('\u{FFFD}')
+            })
+            .collect()
+    };
+    match head {
+        [0, 0, 0xFE, 0xFF] => Some(utf32(true, 4)),
+        [0xFF, 0xFE, 0, 0] => Some(utf32(false, 4)),
+        [0, 0, 0, b] if b != 0 => Some(utf32(true, 0)),
+        [b, 0, 0, 0] if b != 0 => Some(utf32(false, 0)),
+        [0, a, 0, b] if a != 0 && b != 0 => Some(
+            encoding_rs::UTF_16BE
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned(),
+        ),
+        [a, 0, b, 0] if a != 0 && b != 0 => Some(
+            encoding_rs::UTF_16LE
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned(),
+        ),
+        _ => None,
+    }
+}
+
+pub(super) fn charset_param(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (key, value) = param.split_once('=')?;
+        key.trim().eq_ignore_ascii_case("charset").then(|| {
+            value
+                .trim()
+                .trim_matches('"')
+                .trim_matches('\'')
+                .to_string()
+        })
+    })
+}
+
+/// The `encoding` of an ASCII-compatible XML declaration, if there is one.
+pub(super) fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(200)];
+    let head = std::str::from_utf8(head)
+        .ok()
+        .map(Cow::Borrowed)
+        .unwrap_or_else(|| String::from_utf8_lossy(head))
+        .into_owned();
+    let decl = head.trim_start().strip_prefix("<?xml")?;
+    let decl = &decl[..decl.find("?>")?];
+    let rest = &decl[decl.find("encoding")? + "encoding".len()..];
+    let rest = rest.trim_start().strip_prefix('=')?.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &rest[1..];
+    let label = &value[..value.find(quote)?];
+    Encoding::for_label(label.as_bytes())
+}
+
+/// After decoding, the declaration's `encoding` no longer tells the truth; drop it so that
+/// feed-rs reads the UTF-8 we hand it.
+pub(super) fn strip_xml_declaration(text: &str) -> &str {
+    let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if let Some(rest) = trimmed.strip_prefix("<?xml") {
+        if let Some(end) = rest.find("?>") {
+            return &rest[end + 2..];
+        }
+    }
+    trimmed
+}
+
+/// The body without any XML declaration left in it (after junk, or twice): the text is
+/// UTF-8 by now, and a declaration of another encoding would make the XML reader switch
+/// encodings mid-stream, which it cannot (it panics).
+pub(super) fn without_declarations(body: &str) -> Cow<'_, str> {
+    let is_decl = |at: usize| {
+        body[at + 5..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_whitespace() || c == '?')
+    };
+    let found: Vec<usize> = memchr::memmem::find_iter(body.as_bytes(), b"<?xml")
+        .filter(|&at| is_decl(at))
+        .collect();
+    if found.is_empty() {
+        return Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut from = 0;
+    for at in found {
+        if at < from {
+            continue;
+        }
+        out.push_str(&body[from..at]);
+        from = body[at..].find("?>").map_or(body.len(), |end| at + end + 2);
+    }
+    out.push_str(&body[from..]);
+    Cow::Owned(out)
+}
+
+pub(super) fn looks_like_html(body: &str) -> bool {
+    let head: String = body
+        .trim_start()
+        .chars()
+        .take(300)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype html") || head.starts_with("<html")
+}

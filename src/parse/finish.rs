@@ -1,0 +1,241 @@
+//! The cleaning step after either reader: one-line titles, absolute web-only links,
+//! sanitised HTML bodies, dates a calendar can print, and ids that stay the same from one
+//! parse to the next.
+
+use super::source::{Source, SourceEntry, SourceLink, SourceText};
+use crate::model::{Enclosure, ParsedFeed, ParsedItem};
+use crate::sanitize::clean_line;
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use url::Url;
+
+/// The cleaning step: lines for titles, absolute links, sanitised HTML, stable ids.
+pub(super) fn finish(source: Source, base_url: &str) -> ParsedFeed {
+    let base = Url::parse(base_url).ok();
+    let title = source
+        .title
+        .as_ref()
+        .map(|t| title_line(t, source.is_rss))
+        .filter(|t| !t.is_empty());
+    let link = alternate(&source.links)
+        .next()
+        .and_then(|l| web_link(&l.href, base.as_ref()));
+    let description = source.description.as_ref().map(text_to_line);
+    let items = source
+        .entries
+        .into_iter()
+        .map(|entry| finish_entry(entry, base.as_ref(), source.is_rss))
+        .collect();
+    ParsedFeed {
+        title,
+        link,
+        description,
+        items,
+    }
+}
+
+fn alternate(links: &[SourceLink]) -> impl Iterator<Item = &SourceLink> {
+    links
+        .iter()
+        .filter(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+}
+
+fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>, is_rss: bool) -> ParsedItem {
+    let entry_base = entry
+        .base
+        .as_deref()
+        .and_then(|b| resolve(b, feed_base))
+        .or_else(|| feed_base.cloned());
+    let link = alternate(&entry.links)
+        .next()
+        .or_else(|| entry.links.first())
+        .and_then(|l| web_link(&l.href, entry_base.as_ref()))
+        // An item with no link but a web address for an id: the id is its permalink
+        // (RSS 2.0's isPermaLink default; feedparser reads Atom ids so too).
+        .or_else(|| {
+            let guid = entry.id.trim();
+            (guid.starts_with("http://") || guid.starts_with("https://"))
+                .then(|| web_link(guid, entry_base.as_ref()))
+                .flatten()
+        });
+    let title = entry
+        .title
+        .as_ref()
+        .map(|t| title_line(t, is_rss))
+        .unwrap_or_default();
+    let title_source = entry
+        .title
+        .as_ref()
+        .map(|t| t.body.split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_default();
+    let author = entry
+        .author_names
+        .iter()
+        .map(|n| author_name(n))
+        .find(|n| !n.is_empty());
+    let enclosures = enclosures(&entry, entry_base.as_ref());
+    let mut item = ParsedItem {
+        guid: clean_line(&entry.id),
+        title,
+        title_source: Some(title_source),
+        link,
+        author,
+        published: entry.published.filter(in_range),
+        updated: entry.updated.filter(in_range),
+        summary_html: entry.summary.map(|t| as_html(t.body, t.html)),
+        content_html: entry.content.map(|t| as_html(t.body, t.html)),
+        enclosures,
+    };
+    if item.guid.is_empty() {
+        item.guid = stable_id(&item);
+    }
+    item
+}
+
+/// Dates a calendar can print: years 1 to 9999 (RFC 3339 has no others).
+fn in_range(d: &DateTime<Utc>) -> bool {
+    use chrono::Datelike;
+    (1..=9999).contains(&d.year())
+}
+
+/// The id of an entry that has none of its own: its link, else a hash of what it says,
+/// as the feed says it (the title before rendering), so ids outlive renderer changes.
+fn stable_id(item: &ParsedItem) -> String {
+    if let Some(link) = &item.link {
+        return link.clone();
+    }
+    let mut hasher = Sha256::new();
+    hasher.update(
+        item.title_source
+            .as_deref()
+            .unwrap_or(&item.title)
+            .as_bytes(),
+    );
+    hasher.update([0]);
+    let date: Option<DateTime<Utc>> = item.published.or(item.updated);
+    hasher.update(date.map(|d| d.to_rfc3339()).unwrap_or_default().as_bytes());
+    hasher.update([0]);
+    hasher.update(item.content_html.as_deref().unwrap_or_default().as_bytes());
+    hasher.update(item.summary_html.as_deref().unwrap_or_default().as_bytes());
+    let digest = hasher.finalize();
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+fn enclosures(entry: &SourceEntry, base: Option<&Url>) -> Vec<Enclosure> {
+    let from_media = entry.media.iter().filter_map(|(url, mime, size)| {
+        Some(Enclosure {
+            url: web_link(url.as_deref()?, base)?,
+            mime: mime.as_deref().map(clean_line),
+            length: *size,
+        })
+    });
+    let from_links = entry
+        .links
+        .iter()
+        .filter(|l| l.rel.as_deref() == Some("enclosure"))
+        .filter_map(|l| {
+            Some(Enclosure {
+                url: web_link(&l.href, base)?,
+                mime: l.media_type.as_deref().map(clean_line),
+                length: l.length,
+            })
+        });
+    let mut out: Vec<Enclosure> = Vec::new();
+    for enc in from_media.chain(from_links) {
+        if !out.iter().any(|e| e.url == enc.url) {
+            out.push(enc);
+        }
+    }
+    out
+}
+
+/// RSS writes authors as `mail@example.org (Name)`: keep the name.
+fn author_name(raw: &str) -> String {
+    let cleaned = clean_line(raw);
+    match (cleaned.find('('), cleaned.ends_with(')')) {
+        (Some(open), true) if open + 1 < cleaned.len() - 1 => {
+            cleaned[open + 1..cleaned.len() - 1].trim().to_string()
+        }
+        _ => cleaned,
+    }
+}
+
+/// A title as one clean line. RSS says nothing of a title's type, and feeds put escaped
+/// HTML in them (`&lt;b&gt;New&lt;/b&gt;`): read as HTML when it has a tag, as feedparser
+/// and browsers do.
+fn title_line(text: &SourceText, is_rss: bool) -> String {
+    if is_rss && !text.html && has_tag(&text.body) {
+        return text_to_line(&SourceText {
+            body: text.body.clone(),
+            html: true,
+        });
+    }
+    text_to_line(text)
+}
+
+/// Whether text holds something that looks like an HTML tag: `<` then a letter, `/` or
+/// `!`, and a `>` after it.
+fn has_tag(text: &str) -> bool {
+    text.match_indices('<').any(|(at, _)| {
+        let rest = &text[at + 1..];
+        rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!')
+            && rest.contains('>')
+    })
+}
+
+/// A title-like text as one clean line: tags dropped, entities (`&nbsp;`, `&amp;`) decoded.
+fn text_to_line(text: &SourceText) -> String {
+    let raw = &text.body;
+    let decoded = if text.html && raw.contains('<') {
+        crate::render::html_to_line(raw)
+    } else {
+        // Feeds often escape twice, so entities survive the XML layer: decode them here.
+        html_escape::decode_html_entities(raw).into_owned()
+    };
+    clean_line(&decoded.replace('\u{a0}', " "))
+}
+
+/// Content as HTML: text/plain bodies are escaped and split into paragraphs. Takes the
+/// body by value: clean HTML, the common case, is passed on without a copy.
+fn as_html(body: String, is_html: bool) -> String {
+    let body = crate::sanitize::clean_owned(body);
+    if is_html {
+        return body;
+    }
+    body.split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| format!("<p>{}</p>", html_escape::encode_text(p.trim())))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn resolve(href: &str, base: Option<&Url>) -> Option<Url> {
+    let href = href.trim();
+    match Url::parse(href) {
+        Ok(url) => Some(url),
+        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(href).ok(),
+        Err(_) => None,
+    }
+}
+
+/// A link of a feed, an item or an enclosure: absolute, and only where a reader may go
+/// (http, https, mailto). `javascript:`, `data:`, `file:` and the like are dropped.
+fn web_link(href: &str, base: Option<&Url>) -> Option<String> {
+    let cleaned = clean_line(href);
+    if cleaned.is_empty() {
+        return None;
+    }
+    resolve(&cleaned, base)
+        .filter(|u| matches!(u.scheme(), "http" | "https" | "mailto"))
+        .map(|u| u.to_string())
+}
+
+/// An absolute, clean URL string for a link from the feed, or None when it cannot be made one.
+pub fn absolute(href: &str, base: Option<&Url>) -> Option<String> {
+    let cleaned = clean_line(href);
+    if cleaned.is_empty() {
+        return None;
+    }
+    resolve(&cleaned, base).map(|u| u.to_string())
+}

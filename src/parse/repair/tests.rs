@@ -1,0 +1,69 @@
+//! The repair on small documents, one kind of breakage each.
+
+use super::*;
+
+#[test]
+fn entities_and_stray_markup() {
+    let out = repair("<rss><channel><title>Caf&eacute; &amp; AT&T &#150; &#0; &bogus; a < b</title></channel></rss>");
+    assert_eq!(
+        out,
+        "<rss version=\"2.0\"><channel><title>Café &amp; AT&amp;T – \u{FFFD} &amp;bogus; a &lt; b</title></channel></rss>"
+    );
+}
+
+#[test]
+fn truncated_and_unbalanced() {
+    let out = repair("<rss version=\"2.0\"><channel><item><title>One</title><description>x <b>y</description></item><item><title>Tw");
+    assert_eq!(
+        out,
+        "<rss version=\"2.0\"><channel><item><title>One</title><description>x <b>y</b></description></item><item><title></title></item></channel></rss>"
+    );
+    let out = repair("<feed></entry><title>t</title></feed>junk<more/>");
+    assert_eq!(out, "<feed><title>t</title></feed>");
+}
+
+#[test]
+fn dtd_entities_one_level_and_external_ones_never() {
+    let out = repair(
+        "<!DOCTYPE rss [<!ENTITY brand \"Acme &amp; Co\"><!ENTITY a \"&brand;&brand;\"><!ENTITY x SYSTEM \"file:///etc/passwd\">]><rss version=\"2.0\"><title>&brand; &a; &x;</title></rss>",
+    );
+    assert_eq!(
+        out,
+        "<rss version=\"2.0\"><title>Acme &amp; Co &amp;brand;&amp;brand; &amp;x;</title></rss>"
+    );
+}
+
+#[test]
+fn atom_03_becomes_atom_10() {
+    let out = repair(
+        "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><tagline>T</tagline><entry><issued>2004</issued><content type=\"text/html\" mode=\"base64\">PGI+eDwvYj4=</content><summary type=\"text/html\" mode=\"escaped\">&lt;i&gt;y&lt;/i&gt;</summary></entry></feed>",
+    );
+    assert_eq!(
+        out,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><subtitle type=\"html\">T</subtitle><entry><published>2004</published><content type=\"html\">&lt;b&gt;x&lt;/b&gt;</content><summary type=\"html\">&lt;i&gt;y&lt;/i&gt;</summary></entry></feed>"
+    );
+}
+
+#[test]
+fn case_and_dublin_core_stand_ins() {
+    let out = repair(
+        "<RSS><Channel><Item><dc:title>D</dc:title><PubDate>x</PubDate></Item></Channel></RSS>",
+    );
+    assert_eq!(
+        out,
+        "<rss version=\"2.0\"><channel><item><title>D</title><pubDate>x</pubDate></item></channel></rss>"
+    );
+}
+
+#[test]
+fn needed_first_spots_what_readers_misread() {
+    assert!(needed_first("<rss xmlns:itunes=\"x\"><channel/></rss>"));
+    assert!(needed_first("<RSS version=\"2.0\"></RSS>"));
+    assert!(needed_first(
+        "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\">"
+    ));
+    assert!(!needed_first("<rss version=\"2.0\"><channel/></rss>"));
+    assert!(!needed_first(
+        "<!-- c --><feed xmlns=\"http://www.w3.org/2005/Atom\">"
+    ));
+}

@@ -1,0 +1,174 @@
+//! What a feed says, in the few fields bulletin keeps, before any cleaning, and how
+//! feed-rs's model maps onto it (the direct reader fills it itself).
+
+use chrono::{DateTime, Utc};
+use feed_rs::model::{Entry, Feed, Text};
+
+/// What a feed says, in the few fields bulletin keeps, before any cleaning. Both readers
+/// fill it: [`direct`] for plain RSS 2.0 and Atom, feed-rs for everything else; one
+/// cleaning step ([`finish`]) then makes the [`ParsedFeed`], so the two cannot drift.
+#[derive(Debug, Default)]
+pub(super) struct Source {
+    pub(super) title: Option<SourceText>,
+    pub(super) links: Vec<SourceLink>,
+    pub(super) description: Option<SourceText>,
+    pub(super) entries: Vec<SourceEntry>,
+    /// RSS (any version), where an item's guid is also its permalink when it has no link.
+    pub(super) is_rss: bool,
+}
+
+#[derive(Debug)]
+pub(super) struct SourceText {
+    pub(super) body: String,
+    pub(super) html: bool,
+}
+
+#[derive(Debug)]
+pub(super) struct SourceLink {
+    pub(super) href: String,
+    pub(super) rel: Option<String>,
+    pub(super) media_type: Option<String>,
+    pub(super) length: Option<u64>,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct SourceEntry {
+    pub(super) id: String,
+    /// xml:base of the entry, which wins over the feed URL for its relative links.
+    pub(super) base: Option<String>,
+    pub(super) title: Option<SourceText>,
+    pub(super) links: Vec<SourceLink>,
+    pub(super) author_names: Vec<String>,
+    pub(super) content: Option<SourceText>,
+    pub(super) summary: Option<SourceText>,
+    /// Media objects (url, type, size), as feed-rs reads enclosures and Media RSS.
+    pub(super) media: Vec<(Option<String>, Option<String>, Option<u64>)>,
+    pub(super) published: Option<DateTime<Utc>>,
+    pub(super) updated: Option<DateTime<Utc>>,
+}
+
+impl Source {
+    pub(super) fn from_feed_rs(feed: Feed) -> Source {
+        Source {
+            title: feed.title.map(SourceText::from_feed_rs),
+            links: feed
+                .links
+                .into_iter()
+                .map(SourceLink::from_feed_rs)
+                .collect(),
+            description: feed.description.map(SourceText::from_feed_rs),
+            entries: feed
+                .entries
+                .into_iter()
+                .map(SourceEntry::from_feed_rs)
+                .collect(),
+            is_rss: matches!(
+                feed.feed_type,
+                feed_rs::model::FeedType::RSS0
+                    | feed_rs::model::FeedType::RSS1
+                    | feed_rs::model::FeedType::RSS2
+            ),
+        }
+    }
+}
+
+impl SourceText {
+    pub(super) fn from_feed_rs(text: Text) -> SourceText {
+        SourceText {
+            html: text.content_type.as_ref().contains("html"),
+            body: text.content,
+        }
+    }
+}
+
+impl SourceLink {
+    pub(super) fn from_feed_rs(link: feed_rs::model::Link) -> SourceLink {
+        SourceLink {
+            href: link.href,
+            rel: link.rel,
+            media_type: link.media_type,
+            length: link.length,
+        }
+    }
+}
+
+impl SourceEntry {
+    pub(super) fn from_feed_rs(entry: Entry) -> SourceEntry {
+        let media = entry
+            .media
+            .iter()
+            .flat_map(|m| m.content.iter())
+            .map(|c| {
+                (
+                    c.url.as_ref().map(|u| u.to_string()),
+                    c.content_type
+                        .as_ref()
+                        .map(|t| AsRef::<str>::as_ref(t).to_owned()),
+                    c.size,
+                )
+            })
+            .collect();
+        SourceEntry {
+            id: entry.id,
+            base: entry.base,
+            title: entry.title.map(SourceText::from_feed_rs),
+            links: entry
+                .links
+                .into_iter()
+                .map(SourceLink::from_feed_rs)
+                .collect(),
+            // A person written as an e-mail address alone is named by it (as feedparser
+            // does).
+            author_names: {
+                let mut names: Vec<String> = entry
+                    .authors
+                    .into_iter()
+                    .filter_map(|p| p.name.filter(|n| !n.trim().is_empty()).or(p.email))
+                    .collect();
+                // A podcast episode's itunes:author, where the item names no one else.
+                if names.is_empty() {
+                    names.extend(
+                        entry
+                            .media
+                            .iter()
+                            .flat_map(|m| m.credits.iter())
+                            .map(|c| c.entity.clone()),
+                    );
+                }
+                names
+            },
+            // A content type feed-rs left empty is taken for HTML. An episode with both a
+            // description and an itunes:summary has the second as its content, as
+            // feedparser reads it.
+            content: entry
+                .content
+                .and_then(|c| {
+                    let ct = c.content_type.as_ref();
+                    let html = ct.contains("html") || ct.is_empty();
+                    Some(SourceText {
+                        body: c.body?,
+                        html,
+                    })
+                })
+                .or_else(|| {
+                    entry.summary.as_ref()?;
+                    entry
+                        .media
+                        .iter()
+                        .find_map(|m| m.description.clone())
+                        .map(SourceText::from_feed_rs)
+                }),
+            // An episode's itunes:summary stands in for a missing description.
+            summary: entry.summary.map(SourceText::from_feed_rs).or_else(|| {
+                entry
+                    .media
+                    .iter()
+                    .find_map(|m| m.description.clone())
+                    .map(SourceText::from_feed_rs)
+            }),
+            media,
+            published: entry.published,
+            updated: entry.updated,
+        }
+    }
+}
