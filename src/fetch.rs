@@ -80,6 +80,7 @@ impl Fetcher {
     pub fn new(general: &General) -> anyhow::Result<Fetcher> {
         let timeout = Duration::from_secs(u64::from(general.timeout_seconds.max(1)));
         let client = Client::builder()
+            .tls_backend_preconfigured(tls_config()?)
             .user_agent(general.user_agent.clone())
             .connect_timeout(timeout.min(Duration::from_secs(15)))
             .timeout(timeout)
@@ -250,6 +251,26 @@ impl Fetcher {
 
 fn clean_error(s: &str) -> String {
     crate::sanitize::clean_line(s)
+}
+
+/// TLS on rustls with ring, verifying against the platform's certificate store (so the
+/// CAs a distribution or a company installs are trusted), or against Mozilla's roots
+/// where the platform has no store at all (a bare container).
+fn tls_config() -> anyhow::Result<rustls::ClientConfig> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?;
+    let platform_has_roots = !rustls_native_certs::load_native_certs().certs.is_empty();
+    let config = if platform_has_roots {
+        builder.with_platform_verifier()?.with_no_client_auth()
+    } else {
+        let roots = rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        };
+        builder.with_root_certificates(roots).with_no_client_auth()
+    };
+    Ok(config)
 }
 
 /// Retry-After as seconds or an HTTP date.
