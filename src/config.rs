@@ -407,7 +407,7 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 /// Where `[table] key = value` has its value, for errors found after deserializing.
 fn key_offset(text: &str, table: &str, key: &str) -> usize {
-    toml_edit::ImDocument::parse(text)
+    toml_edit::Document::parse(text)
         .ok()
         .and_then(|doc| doc.get(table)?.get(key)?.span())
         .map(|span| span.start)
