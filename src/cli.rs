@@ -135,15 +135,6 @@ pub struct MarkArgs {
     pub all: bool,
 }
 
-/// Loads the config: a missing file at the default location means no feeds; a missing
-/// file named with --config is an error.
-pub fn load_config(paths: &AppPaths) -> anyhow::Result<Option<Config>> {
-    if !paths.config_explicit && !paths.config_file.exists() {
-        return Ok(None);
-    }
-    Ok(Some(Config::load(&paths.config_file)?))
-}
-
 /// Commands that need neither config nor cache: completions and the man page.
 pub fn run_static(command: &Command) -> Option<anyhow::Result<()>> {
     use clap::CommandFactory;
@@ -183,7 +174,7 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
         }
         _ => {}
     }
-    let loaded = load_config(paths)?;
+    let loaded = Config::load_for(paths)?;
     if loaded.is_none() && matches!(command, Command::Feeds { .. } | Command::Items { .. }) {
         eprintln!(
             "bulletin: no config at {}; `bulletin init` writes a commented one",

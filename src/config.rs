@@ -239,6 +239,16 @@ impl Config {
         Config::parse(&text, path)
     }
 
+    /// The config for these paths: a missing file at the default location means no
+    /// config (None: the TUI shows its demo); a missing file named with --config is an
+    /// error.
+    pub fn load_for(paths: &crate::paths::AppPaths) -> Result<Option<Config>, ConfigError> {
+        if !paths.config_explicit && !paths.config_file.exists() {
+            return Ok(None);
+        }
+        Config::load(&paths.config_file).map(Some)
+    }
+
     /// Parses config text; `path` names the file in errors and anchors relative feed paths.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let shown = path.display().to_string();

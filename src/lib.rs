@@ -13,6 +13,7 @@ pub mod demo;
 pub mod export;
 pub mod fetch;
 pub mod keys;
+pub mod links;
 pub mod model;
 pub mod newsboat;
 pub mod opml;

@@ -18,7 +18,6 @@ mod source;
 
 pub use decode::decode;
 use decode::{looks_like_html, strip_xml_declaration, without_declarations};
-pub use finish::absolute;
 use finish::finish;
 use source::{Source, SourceEntry, SourceLink, SourceText};
 

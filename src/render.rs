@@ -286,7 +286,7 @@ impl Converter<'_> {
             }
             "iframe" | "video" | "embed" | "object" | "audio" => {
                 let kind = if name == "audio" { "audio" } else { "video" };
-                let src = media_source(el).and_then(|s| crate::parse::absolute(&s, self.base));
+                let src = media_source(el).and_then(|s| crate::links::absolute(&s, self.base));
                 self.inline_marker(&format!("[{kind}:\u{a0}{}]", src.unwrap_or_default()));
             }
             "a" => self.anchor(el, depth),
@@ -326,7 +326,7 @@ impl Converter<'_> {
         if href.is_empty() || href.starts_with('#') || href.starts_with("javascript:") {
             return;
         }
-        if let Some(url) = crate::parse::absolute(href, self.base) {
+        if let Some(url) = crate::links::absolute(href, self.base) {
             let n = match self.links.iter().position(|l| *l == url) {
                 Some(i) => i + 1,
                 None => {

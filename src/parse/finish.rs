@@ -3,6 +3,7 @@
 //! parse to the next.
 
 use super::source::{Source, SourceEntry, SourceLink, SourceText};
+use crate::links::{resolve, web_link};
 use crate::model::{Enclosure, ParsedFeed, ParsedItem};
 use crate::sanitize::clean_line;
 use chrono::{DateTime, Utc};
@@ -208,34 +209,4 @@ fn as_html(body: String, is_html: bool) -> String {
         .map(|p| format!("<p>{}</p>", html_escape::encode_text(p.trim())))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn resolve(href: &str, base: Option<&Url>) -> Option<Url> {
-    let href = href.trim();
-    match Url::parse(href) {
-        Ok(url) => Some(url),
-        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(href).ok(),
-        Err(_) => None,
-    }
-}
-
-/// A link of a feed, an item or an enclosure: absolute, and only where a reader may go
-/// (http, https, mailto). `javascript:`, `data:`, `file:` and the like are dropped.
-fn web_link(href: &str, base: Option<&Url>) -> Option<String> {
-    let cleaned = clean_line(href);
-    if cleaned.is_empty() {
-        return None;
-    }
-    resolve(&cleaned, base)
-        .filter(|u| matches!(u.scheme(), "http" | "https" | "mailto"))
-        .map(|u| u.to_string())
-}
-
-/// An absolute, clean URL string for a link from the feed, or None when it cannot be made one.
-pub fn absolute(href: &str, base: Option<&Url>) -> Option<String> {
-    let cleaned = clean_line(href);
-    if cleaned.is_empty() {
-        return None;
-    }
-    resolve(&cleaned, base).map(|u| u.to_string())
 }

@@ -42,7 +42,7 @@ struct Setup {
 }
 
 fn setup(paths: &AppPaths) -> anyhow::Result<Setup> {
-    if let Some(config) = crate::cli::load_config(paths)? {
+    if let Some(config) = Config::load_for(paths)? {
         return Ok(Setup {
             config,
             paths: paths.clone(),
