@@ -274,24 +274,23 @@ fn cmd_refresh(
     out: &mut String,
 ) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
-    let ids = store.sync_feeds(&config.feeds)?;
-    let targets = store.feed_targets(&ids)?;
     let fetcher = Fetcher::new(&config.general)?;
-    let opts = refresh::Options::new(&config.general, force);
     let cancel = AtomicBool::new(false);
-    tracing::info!(feeds = targets.len(), "refresh started");
-    let summary = refresh::refresh(&mut store, &fetcher, targets, &opts, &cancel, |done, _| {
+    let on_done = |done: &refresh::FeedDone, _: &refresh::Summary| {
         if let FeedResult::Failed(e) = &done.result {
-            tracing::warn!(url = %done.url, "feed failed: {e}");
             eprintln!("bulletin: {}: {e}", done.url);
         }
-    });
-    tracing::info!(
-        ok = summary.ok,
-        failed = summary.failed,
-        new = summary.new_items,
-        "refresh finished"
-    );
+    };
+    let request = refresh::Request { feeds: None, force };
+    let summary = refresh::run(
+        &mut store,
+        &fetcher,
+        config,
+        request,
+        &cancel,
+        |_| {},
+        on_done,
+    )?;
     if json {
         out.push_str(&serde_json::to_string(&summary)?);
         out.push('\n');
@@ -466,14 +465,6 @@ fn cmd_items(
     Ok(())
 }
 
-fn feed_display_name(config: &Config, store: &Store, feed_id: FeedId, fallback: &str) -> String {
-    store
-        .feed_summaries(&config.feeds)
-        .ok()
-        .and_then(|list| list.into_iter().find(|f| f.id == feed_id).map(|f| f.name))
-        .unwrap_or_else(|| fallback.to_string())
-}
-
 fn cmd_show(
     config: &Config,
     paths: &AppPaths,
@@ -485,11 +476,12 @@ fn cmd_show(
     let item = store
         .item(ItemId(id))?
         .with_context(|| format!("no item with id {id}"))?;
-    let fallback = item
-        .feed_title
-        .clone()
-        .unwrap_or_else(|| item.feed_url.clone());
-    let name = feed_display_name(config, &store, item.feed_id, &fallback);
+    // The configured name when the feed is in the config; else the feed's own.
+    let name = summaries(config, &store)?
+        .into_iter()
+        .find(|f| f.id == item.feed_id)
+        .map(|f| f.name)
+        .unwrap_or_else(|| item.feed_name());
     let lines = Prepared::new(&item, &name).layout(width.max(10));
     out.push_str(&crate::render::to_plain(&lines));
     out.push('\n');
@@ -676,15 +668,11 @@ fn cmd_export_opml(config: &Config, paths: &AppPaths, out: &mut String) -> anyho
         Vec::new()
     };
     let name = |f: &FeedSpec| {
-        f.name
-            .clone()
-            .or_else(|| {
-                titles
-                    .iter()
-                    .find(|t| t.url == f.url)
-                    .map(|t| t.name.clone())
-            })
-            .unwrap_or_else(|| f.url.clone())
+        titles
+            .iter()
+            .find(|t| t.url == f.url)
+            .map(|t| t.name.clone())
+            .unwrap_or_else(|| crate::model::feed_display_name(f.name.as_deref(), None, &f.url))
     };
     out.push_str(&crate::opml::export(&config.feeds, &name));
     Ok(())

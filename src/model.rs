@@ -99,3 +99,21 @@ pub struct Item {
     pub read: bool,
     pub starred: bool,
 }
+
+/// A feed's name, by the one rule every list, header and export follows: the name the
+/// config gives it, else the feed's own title, else its URL; as one clean line.
+pub fn feed_display_name(configured: Option<&str>, title: Option<&str>, url: &str) -> String {
+    let name = [configured, title]
+        .into_iter()
+        .flatten()
+        .find(|n| !n.trim().is_empty())
+        .unwrap_or(url);
+    crate::sanitize::clean_line(name)
+}
+
+impl Item {
+    /// The name of the feed this item came from, when no configured name is at hand.
+    pub fn feed_name(&self) -> String {
+        feed_display_name(None, self.feed_title.as_deref(), &self.feed_url)
+    }
+}

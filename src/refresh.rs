@@ -55,6 +55,14 @@ impl Summary {
     }
 }
 
+/// What to refresh: these feeds or every configured one; `force` fetches even feeds whose
+/// server asked to wait (a refresh the user asked for).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Request {
+    pub feeds: Option<Vec<FeedId>>,
+    pub force: bool,
+}
+
 pub struct Options {
     pub concurrency: usize,
     pub keep_days: u32,
@@ -91,6 +99,46 @@ enum Work {
     NotModified,
     Parsed(PreparedFeed, crate::model::Validators, Option<u16>),
     Failed(String, Option<u16>, Option<DateTime<Utc>>),
+}
+
+/// A refresh from start to end, the one entry point of `bulletin refresh` and the TUI's
+/// worker: these feeds (or every configured one), the cache's validators and waits, the
+/// config's options, a log line at each end and one for each failed feed. `on_start`
+/// hears how many feeds there are, `on_done` each one as it is written.
+pub fn run(
+    store: &mut Store,
+    fetcher: &Fetcher,
+    config: &crate::config::Config,
+    request: Request,
+    cancel: &AtomicBool,
+    on_start: impl FnOnce(usize),
+    mut on_done: impl FnMut(&FeedDone, &Summary),
+) -> Result<Summary, crate::store::StoreError> {
+    let ids = match request.feeds {
+        Some(mut ids) => {
+            ids.sort();
+            ids.dedup();
+            ids
+        }
+        None => store.sync_feeds(&config.feeds)?,
+    };
+    let targets = store.feed_targets(&ids)?;
+    tracing::info!(feeds = targets.len(), "refresh started");
+    on_start(targets.len());
+    let opts = Options::new(&config.general, request.force);
+    let summary = refresh(store, fetcher, targets, &opts, cancel, |done, summary| {
+        if let FeedResult::Failed(e) = &done.result {
+            tracing::warn!(url = %done.url, "feed failed: {e}");
+        }
+        on_done(done, summary);
+    });
+    tracing::info!(
+        ok = summary.ok,
+        failed = summary.failed,
+        new = summary.new_items,
+        "refresh finished"
+    );
+    Ok(summary)
 }
 
 /// Refreshes `targets`, calling `on_done` after each feed is written. Stops handing out

@@ -46,15 +46,14 @@ impl Store {
             let Some((id, title, unread, total, last_error, last_success)) = row else {
                 continue;
             };
-            let name = spec
-                .name
-                .clone()
-                .or(title.filter(|t| !t.is_empty()))
-                .unwrap_or_else(|| spec.url.clone());
             out.push(FeedSummary {
                 id: FeedId(id),
                 url: spec.url.clone(),
-                name: crate::sanitize::clean_line(&name),
+                name: crate::model::feed_display_name(
+                    spec.name.as_deref(),
+                    title.as_deref(),
+                    &spec.url,
+                ),
                 tags: spec.tags.clone(),
                 unread: unread.max(0) as u32,
                 total: total.max(0) as u32,

@@ -166,7 +166,7 @@ pub fn refresh_thread(
                 store_ref,
                 fetcher_ref,
                 &config,
-                Request { feeds, force },
+                refresh::Request { feeds, force },
                 &tx,
                 &cancel,
             )
@@ -207,64 +207,36 @@ fn open_parts(
     Ok(())
 }
 
-struct Request {
-    feeds: Option<Vec<FeedId>>,
-    force: bool,
-}
-
 /// One refresh; false when the UI is gone. Every way out sends `RefreshFinished` or
 /// `RefreshFailed`.
 fn run_refresh(
     store: &mut Store,
     fetcher: &Fetcher,
     config: &Config,
-    request: Request,
+    request: refresh::Request,
     tx: &Sender<Msg>,
     cancel: &AtomicBool,
 ) -> bool {
-    let ids = match request.feeds {
-        Some(mut ids) => {
-            ids.sort();
-            ids.dedup();
-            Ok(ids)
-        }
-        None => store.sync_feeds(&config.feeds),
+    let started = |total| {
+        let _ = tx.send(Msg::RefreshStarted { total });
     };
-    let targets = match ids.and_then(|ids| store.feed_targets(&ids)) {
-        Ok(t) => t,
+    let progress = |done: &refresh::FeedDone, summary: &refresh::Summary| {
+        let _ = tx.send(Msg::RefreshProgress {
+            done: done.clone(),
+            summary: *summary,
+        });
+    };
+    let run = refresh::run(store, fetcher, config, request, cancel, started, progress);
+    let summary = match run {
+        Ok(summary) => summary,
         Err(e) => {
             tracing::error!("refresh: {e}");
             return tx.send(Msg::RefreshFailed(format!("cache: {e}"))).is_ok();
         }
     };
-    tracing::info!(feeds = targets.len(), "refresh started");
-    if tx
-        .send(Msg::RefreshStarted {
-            total: targets.len(),
-        })
-        .is_err()
-    {
-        return false;
-    }
-    let opts = refresh::Options::new(&config.general, request.force);
-    let summary = refresh::refresh(store, fetcher, targets, &opts, cancel, |done, summary| {
-        if let refresh::FeedResult::Failed(e) = &done.result {
-            tracing::warn!(url = %done.url, "feed failed: {e}");
-        }
-        let _ = tx.send(Msg::RefreshProgress {
-            done: done.clone(),
-            summary: *summary,
-        });
-    });
     if cancel.load(Ordering::Relaxed) {
         return false;
     }
-    tracing::info!(
-        ok = summary.ok,
-        failed = summary.failed,
-        new = summary.new_items,
-        "refresh finished"
-    );
     tx.send(Msg::RefreshFinished {
         summary,
         at: chrono::Utc::now(),

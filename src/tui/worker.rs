@@ -236,8 +236,7 @@ fn handle(
                 let name = names
                     .get(&item.feed_id)
                     .cloned()
-                    .or_else(|| item.feed_title.clone())
-                    .unwrap_or_else(|| item.feed_url.clone());
+                    .unwrap_or_else(|| item.feed_name());
                 // Parsing the HTML happens here, off the UI thread; the UI only wraps.
                 let prepared = Prepared::new(&item, &name);
                 let _ = tx.send(Msg::ArticleLoaded {
