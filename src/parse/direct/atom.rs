@@ -1,0 +1,133 @@
+//! The Atom 1.0 half of the direct reader: `<feed>`, its entries, links, text constructs
+//! and people.
+
+use super::text::{attr, trim_owned};
+use super::{Doc, Ns, Step};
+use crate::parse::{Source, SourceEntry, SourceLink, SourceText};
+use quick_xml::events::BytesStart;
+
+impl Doc<'_> {
+    pub(super) fn atom(&mut self) -> Step<Source> {
+        let mut feed = Source::default();
+        while let Some(e) = self.child()? {
+            match self.atom_name(&e)? {
+                (Ns::Atom, "title") => feed.title = Some(self.text_construct(&e)?),
+                (Ns::Atom, "subtitle") => feed.description = Some(self.text_construct(&e)?),
+                (Ns::Atom, "link") => feed.links.extend(self.atom_link(&e)?),
+                (Ns::Atom, "rights") => {
+                    self.text_construct(&e)?;
+                }
+                (Ns::Atom, "entry") => feed.entries.push(self.entry()?),
+                (Ns::Unsupported, _) => return None,
+                _ => self.skip()?,
+            }
+        }
+        Some(feed)
+    }
+
+    /// In an Atom document, unprefixed elements are Atom's.
+    pub(super) fn atom_name<'e>(&self, e: &'e BytesStart) -> Step<(Ns, &'e str)> {
+        let (ns, local) = self.name(e)?;
+        Some((if ns == Ns::Plain { Ns::Atom } else { ns }, local))
+    }
+
+    pub(super) fn entry(&mut self) -> Step<SourceEntry> {
+        let mut entry = SourceEntry::default();
+        while let Some(e) = self.child()? {
+            match self.atom_name(&e)? {
+                (Ns::Atom, "id") => {
+                    if let Some(id) = self.text()? {
+                        entry.id = id;
+                    }
+                }
+                (Ns::Atom, "title") => entry.title = Some(self.text_construct(&e)?),
+                (Ns::Atom, "updated") => {
+                    if let Some(date) = self.date()? {
+                        entry.updated = Some(date);
+                    }
+                }
+                (Ns::Atom, "published" | "pubDate") => {
+                    if let Some(date) = self.date()? {
+                        entry.published = Some(date);
+                    }
+                }
+                (Ns::Atom, "author") => {
+                    if let Some(name) = self.atom_person()? {
+                        entry.author_names.push(name);
+                    }
+                }
+                (Ns::Atom, "content") => {
+                    if attr(&e, "src")?.is_some() {
+                        return None;
+                    }
+                    entry.content = Some(self.text_construct(&e)?);
+                }
+                (Ns::Atom, "summary") => entry.summary = Some(self.text_construct(&e)?),
+                (Ns::Atom, "link") => entry.links.extend(self.atom_link(&e)?),
+                (Ns::Atom, "rights") => {
+                    self.text_construct(&e)?;
+                }
+                (Ns::WellFormedWeb, "commentRss" | "commentRSS") => {
+                    if let Some(s) = self.text()? {
+                        entry.links.push(self.link(&s, None));
+                    }
+                }
+                (Ns::Unsupported, _) => return None,
+                _ => self.skip()?,
+            }
+        }
+        Some(entry)
+    }
+
+    /// `<link href=.. rel=.. type=.. length=..>`, read to its end; no href, no link. rel
+    /// defaults to alternate.
+    pub(super) fn atom_link(&mut self, e: &BytesStart) -> Step<Option<SourceLink>> {
+        self.skip()?;
+        let Some(href) = attr(e, "href")? else {
+            return Some(None);
+        };
+        let mut link = self.link(&href, None);
+        link.rel = Some(attr(e, "rel")?.unwrap_or_else(|| "alternate".to_string()));
+        link.media_type = attr(e, "type")?;
+        link.length = attr(e, "length")?.and_then(|l| l.parse().ok());
+        Some(Some(link))
+    }
+
+    /// An Atom text construct: plain or HTML text; XHTML and markup inside give up.
+    pub(super) fn text_construct(&mut self, e: &BytesStart) -> Step<SourceText> {
+        let html = match attr(e, "type")?.as_deref() {
+            None | Some("text") => false,
+            Some("html" | "text/html") => true,
+            _ => return None,
+        };
+        let body = trim_owned(self.text()?.unwrap_or_default());
+        Some(SourceText { body, html })
+    }
+
+    /// An Atom person's name; `None` inside when it has none.
+    pub(super) fn atom_person(&mut self) -> Step<Option<String>> {
+        let mut name = None;
+        let mut email = None;
+        while let Some(e) = self.child()? {
+            let (_, local) = self.name(&e)?;
+            match local {
+                "name" => {
+                    if let Some(n) = self.text()? {
+                        name = Some(n);
+                    }
+                }
+                "email" => {
+                    if let Some(m) = self.text()? {
+                        email = Some(m);
+                    }
+                }
+                "uri" => {
+                    self.text()?;
+                }
+                _ => self.skip()?,
+            }
+        }
+        // No name: the address stands for the person, as it does in the feed-rs reader.
+        Some(name.filter(|n| !n.trim().is_empty()).or(email))
+    }
+}

@@ -1,0 +1,111 @@
+//! The RSS 2.0 half of the direct reader: `<rss>`, its first `<channel>` and its items.
+
+use super::text::{html, parse_date, person_name, plain};
+use super::{Doc, LinkKind, Ns, Step};
+use crate::parse::{Source, SourceEntry, SourceLink, SourceText};
+use chrono::{DateTime, Utc};
+
+impl Doc<'_> {
+    pub(super) fn rss(&mut self) -> Step<Source> {
+        // The first <channel> under the root; feed-rs reads nothing after it.
+        while let Some(e) = self.child()? {
+            if self.name(&e)?.1 == "channel" {
+                return self.channel();
+            }
+            self.skip()?;
+        }
+        None
+    }
+
+    pub(super) fn channel(&mut self) -> Step<Source> {
+        let mut feed = Source {
+            is_rss: true,
+            ..Source::default()
+        };
+        while let Some(e) = self.child()? {
+            match self.name(&e)? {
+                (Ns::Plain, "title") => feed.title = self.text()?.map(plain),
+                (Ns::Plain, "link") => {
+                    if let Some(s) = self.text()? {
+                        feed.links.push(self.link(&s, None));
+                    }
+                }
+                (Ns::Atom, "link") => feed.links.extend(self.atom_link(&e)?),
+                (Ns::Plain, "description") => feed.description = self.text()?.map(plain),
+                (Ns::Plain, "item") => feed.entries.push(self.item()?),
+                (Ns::Unsupported, _) => return None,
+                _ => self.skip()?,
+            }
+        }
+        Some(feed)
+    }
+
+    pub(super) fn item(&mut self) -> Step<SourceEntry> {
+        let mut entry = SourceEntry::default();
+        let mut links: Vec<(SourceLink, LinkKind)> = Vec::new();
+        while let Some(e) = self.child()? {
+            match self.name(&e)? {
+                (Ns::Plain, "title") => entry.title = self.text()?.map(plain),
+                (Ns::Plain, "link") | (Ns::WellFormedWeb, "commentRss" | "commentRSS") => {
+                    if let Some(s) = self.text()? {
+                        links.push((self.link(&s, None), LinkKind::Plain));
+                    }
+                }
+                (Ns::Plain, "comments") => {
+                    if let Some(s) = self.text()? {
+                        links.push((self.link(&s, None), LinkKind::Comments));
+                    }
+                }
+                (Ns::Plain, "description") => entry.summary = self.text()?.map(html),
+                (Ns::Plain, "author") | (Ns::DublinCore, "creator") => {
+                    if let Some(raw) = self.text()? {
+                        entry.author_names.extend(person_name(&raw)?);
+                    }
+                }
+                (Ns::Plain, "guid") => {
+                    if let Some(guid) = self.text()? {
+                        entry.id = guid.trim().to_string();
+                    }
+                }
+                (Ns::Plain, "pubDate") | (Ns::DublinCore, "date") => {
+                    entry.published = self.date()?;
+                }
+                (Ns::Plain, "updated") | (Ns::Atom, "updated") => entry.updated = self.date()?,
+                (Ns::Content, "encoded") => {
+                    // Unlike the other fields, an empty body here means no content.
+                    entry.content = self
+                        .text()?
+                        .filter(|s| !s.is_empty())
+                        .map(|body| SourceText { body, html: true });
+                }
+                (Ns::Plain, "enclosure") | (Ns::Unsupported, _) => return None,
+                _ => self.skip()?,
+            }
+        }
+        if entry.updated.is_none() {
+            entry.updated = entry.published;
+        }
+        // A comments link to where another link already points adds nothing.
+        let targets: Vec<String> = links
+            .iter()
+            .filter(|(_, kind)| *kind != LinkKind::Comments)
+            .map(|(l, _)| l.href.clone())
+            .collect();
+        entry.links = links
+            .into_iter()
+            .filter(|(l, kind)| *kind != LinkKind::Comments || !targets.contains(&l.href))
+            .map(|(l, _)| l)
+            .collect();
+        Some(entry)
+    }
+
+    /// A date element: `None` inside when empty; gives up on what strict parsing refuses.
+    pub(super) fn date(&mut self) -> Step<Option<DateTime<Utc>>> {
+        match self.text()? {
+            None => Some(None),
+            Some(text) => Some(Some(parse_date(&text)?)),
+        }
+    }
+
+    // ---- Atom ----
+}

@@ -1,0 +1,172 @@
+//! Text as the direct reader reads it, exactly as feed-rs would: character data and
+//! references, trimmed bodies, people's names, strict dates, names and attributes.
+
+use super::Step;
+use crate::parse::SourceText;
+use chrono::{DateTime, Utc};
+use quick_xml::events::{BytesRef, BytesStart};
+use url::Url;
+
+/// Character data with references, as quick-xml tokenises it and feed-rs joins it: a
+/// reference runs from `&` to the next `;`; a `&` with another `&` (or the end) before
+/// any `;` is an error, which leaves the document to feed-rs. `None` inside for no text.
+pub(super) fn unescape_text(raw: &str) -> Step<Option<String>> {
+    if raw.is_empty() {
+        return Some(None);
+    }
+    let Some(first) = memchr::memchr(b'&', raw.as_bytes()) else {
+        return Some(Some(raw.to_string()));
+    };
+    let mut out = String::with_capacity(raw.len());
+    out.push_str(&raw[..first]);
+    let mut rest = &raw[first..];
+    while let Some(after_amp) = rest.strip_prefix('&') {
+        let stop = memchr::memchr2(b';', b'&', after_amp.as_bytes())?;
+        if after_amp.as_bytes()[stop] != b';' {
+            return None;
+        }
+        push_reference(&mut out, &BytesRef::new(&after_amp[..stop]))?;
+        let tail = &after_amp[stop + 1..];
+        let next = memchr::memchr(b'&', tail.as_bytes()).unwrap_or(tail.len());
+        out.push_str(&tail[..next]);
+        rest = &tail[next..];
+    }
+    Some(Some(out))
+}
+
+/// A character or entity reference as feed-rs resolves it: characters and the five XML
+/// entities; any other entity is kept as written. A bad character reference gives up.
+pub(super) fn push_reference(out: &mut String, r: &BytesRef) -> Step<()> {
+    if let Some(ch) = r.resolve_char_ref().ok()? {
+        out.push(ch);
+        return Some(());
+    }
+    let name: &str = r;
+    match quick_xml::escape::resolve_predefined_entity(name) {
+        Some(resolved) => out.push_str(resolved),
+        None => {
+            out.push('&');
+            out.push_str(name);
+            out.push(';');
+        }
+    }
+    Some(())
+}
+
+/// feed-rs's resolution: unlike [`super::resolve`], no trimming first.
+pub(super) fn resolve(raw: &str, base: &Url) -> Option<Url> {
+    match Url::parse(raw) {
+        Ok(url) => Some(url),
+        Err(url::ParseError::RelativeUrlWithoutBase) => base.join(raw).ok(),
+        Err(_) => None,
+    }
+}
+
+pub(super) fn plain(body: String) -> SourceText {
+    SourceText {
+        body: trim_owned(body),
+        html: false,
+    }
+}
+
+pub(super) fn html(body: String) -> SourceText {
+    SourceText {
+        body: trim_owned(body),
+        html: true,
+    }
+}
+
+/// `s.trim()` without copying what stays: bodies run to megabytes.
+pub(super) fn trim_owned(mut s: String) -> String {
+    s.truncate(s.trim_end().len());
+    let start = s.len() - s.trim_start().len();
+    s.drain(..start);
+    s
+}
+
+/// An RSS author (`<author>`, `<dc:creator>`) as feed-rs splits it into a name: with an
+/// e-mail address in it, the longer of the text before and after the address (so
+/// `desk@example.org (Ingrid Sol)` gives `(Ingrid Sol)`, which the cleaning step
+/// unwraps). Only one plainly delimited address is read here; `mailto:`, several `@`
+/// and the like are left to feed-rs. `None` inside when there is no name.
+pub(super) fn person_name(raw: &str) -> Step<Option<String>> {
+    let Some(at) = raw.find('@') else {
+        return Some(Some(raw.trim().to_string()));
+    };
+    if raw[at + 1..].contains('@') || raw.contains("<[(") || raw.contains(">])") {
+        return None;
+    }
+    let local_ok = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
+    let domain_ok = |c: char| c.is_ascii_alphanumeric() || ".-".contains(c);
+    // Local and domain characters are ASCII, so scanning bytes finds char boundaries.
+    let start = raw.as_bytes()[..at]
+        .iter()
+        .rposition(|&b| !local_ok(b as char))
+        .map_or(0, |i| i + 1);
+    let end = raw[at + 1..]
+        .find(|c: char| !domain_ok(c))
+        .map_or(raw.len(), |i| at + 1 + i);
+    let local = &raw[start..at];
+    let (host, tld) = raw[at + 1..end].rsplit_once('.')?;
+    let before = raw[..start].chars().next_back();
+    let after = raw[end..].chars().next();
+    let plain_start = local.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && before.is_none_or(|c| c.is_ascii_whitespace() || c == '<' || c == '(');
+    let plain_end = tld.len() >= 2
+        && tld.chars().all(|c| c.is_ascii_alphabetic())
+        && !host.is_empty()
+        && after.is_none_or(|c| c.is_ascii_whitespace() || c == '>' || c == ')');
+    if !plain_start || !plain_end {
+        return None;
+    }
+    let name = if start > raw.len() - end {
+        &raw[..start - 1]
+    } else if end < raw.len() {
+        &raw[end + 1..]
+    } else {
+        ""
+    };
+    let name = name.trim();
+    // An address alone names the person by itself, as feed-rs's e-mail (and feedparser).
+    Some(Some(if name.is_empty() {
+        raw[start..end].to_string()
+    } else {
+        name.to_string()
+    }))
+}
+
+/// RFC 3339, then RFC 2822, both strict. What feed-rs reads only after its repairs
+/// (a wrong weekday, "UTC", long month names) is left to feed-rs.
+pub(super) fn parse_date(text: &str) -> Step<DateTime<Utc>> {
+    let text = text.trim();
+    DateTime::parse_from_rfc3339(text)
+        .or_else(|_| DateTime::parse_from_rfc2822(text))
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+pub(super) fn qname<'e>(e: &'e BytesStart) -> Step<&'e str> {
+    Some(e.name().into_inner())
+}
+
+pub(super) fn local_name<'e>(e: &'e BytesStart) -> Step<&'e str> {
+    let full = qname(e)?;
+    Some(full.rsplit(':').next().unwrap_or(full))
+}
+
+/// An attribute's value, unescaped as feed-rs does (kept as written when that fails).
+pub(super) fn attr(e: &BytesStart, name: &str) -> Step<Option<String>> {
+    for a in e.attributes() {
+        let a = a.ok()?;
+        if a.key.as_ref() == name {
+            return Some(Some(unescape(&a.value)));
+        }
+    }
+    Some(None)
+}
+
+pub(super) fn unescape(raw: &str) -> String {
+    quick_xml::escape::unescape(raw)
+        .map(|c| c.into_owned())
+        .unwrap_or_else(|_| raw.to_string())
+}
