@@ -1,0 +1,125 @@
+//! The command line as clap reads it: the global options, the subcommands and their
+//! arguments, each with its help text (a test checks that none lacks one).
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bulletin",
+    version,
+    about = "A fast terminal reader for RSS, Atom and JSON Feed bulletins"
+)]
+pub struct Cli {
+    /// Config file [default: $XDG_CONFIG_HOME/bulletin/config.toml]
+    #[arg(long, value_name = "FILE", env = "BULLETIN_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Where the cache lives [default: $XDG_DATA_HOME/bulletin]
+    #[arg(long, value_name = "DIR", env = "BULLETIN_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// How much goes to the log file: error, warn, info, debug or trace
+    #[arg(long, value_name = "LEVEL", default_value = "info")]
+    pub log_level: tracing::Level,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Refresh every configured feed
+    Refresh {
+        /// Print the summary as JSON
+        #[arg(long)]
+        json: bool,
+        /// Fetch every feed now, even those whose server asked to wait (Retry-After)
+        #[arg(long)]
+        force: bool,
+    },
+    /// List feeds with their unread and total counts
+    Feeds {
+        /// Print a JSON array: title, url, tags, unread, total, last_error
+        #[arg(long)]
+        json: bool,
+    },
+    /// List items, newest first
+    Items {
+        /// Only this feed: its name, a unique prefix of it (any case), its URL or path
+        #[arg(long, value_name = "NAME_OR_URL")]
+        feed: Option<String>,
+        /// Only unread items
+        #[arg(long)]
+        unread: bool,
+        /// Only starred items
+        #[arg(long)]
+        starred: bool,
+        /// At most this many items (the newest)
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Print a JSON array: id, feed, title, link, published, read, starred
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print an article as the reader pane renders it
+    Show {
+        /// The item's id, as `items` prints it
+        id: i64,
+        /// Wrap to this many columns
+        #[arg(long, default_value_t = 80)]
+        width: usize,
+    },
+    /// Mark items read: by id, a whole feed, or everything
+    MarkRead(MarkArgs),
+    /// Mark items unread: by id, a whole feed, or everything
+    MarkUnread(MarkArgs),
+    /// Fetch and parse one feed without touching the cache
+    Probe {
+        /// An http(s) URL, a file:// URL or a path
+        #[arg(value_name = "URL_OR_PATH")]
+        target: String,
+        /// Print the feed and its items as JSON
+        #[arg(long)]
+        json: bool,
+        /// Wrap text fields to this many columns
+        #[arg(long, default_value_t = 80)]
+        width: usize,
+    },
+    /// Add the feeds of an OPML file to the config
+    ImportOpml {
+        /// The OPML file (folders become tags)
+        file: PathBuf,
+    },
+    /// Print the configured feeds as OPML 2.0
+    ExportOpml,
+    /// Import newsboat's urls file, and the read marks of its cache
+    ImportNewsboat {
+        /// newsboat's urls file [default: ~/.newsboat/urls, else ~/.config/newsboat/urls]
+        urls: Option<PathBuf>,
+        /// newsboat's cache.db, whose read articles become read here too
+        #[arg(long, value_name = "CACHE_DB")]
+        cache: Option<PathBuf>,
+    },
+    /// Write a commented config (every key, with its default) to the config path
+    Init,
+    /// Print a shell completion script
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
+}
+
+/// Which items `mark-read` and `mark-unread` act on.
+#[derive(Debug, clap::Args)]
+pub struct MarkArgs {
+    /// Item ids, as `items` prints them; unknown ones are an error, the others are marked
+    #[arg(required_unless_present_any = ["feed", "all"], conflicts_with_all = ["feed", "all"])]
+    pub ids: Vec<i64>,
+    /// Every item of this feed: its name, a unique prefix of it (any case), its URL or path
+    #[arg(long, value_name = "NAME_OR_URL", conflicts_with = "all")]
+    pub feed: Option<String>,
+    /// Every item of every configured feed
+    #[arg(long)]
+    pub all: bool,
+}

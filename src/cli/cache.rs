@@ -1,0 +1,206 @@
+//! The commands that read and mark the cache: `feeds`, `items`, `show`, `mark-read` and
+//! `mark-unread`.
+
+use super::output::{to_json, FeedJson, ItemJson};
+use super::{open_store, summaries, MarkArgs};
+use crate::article::Prepared;
+use crate::config::Config;
+use crate::model::{FeedId, FeedSummary, ItemId};
+use crate::paths::AppPaths;
+use crate::store::{ItemQuery, Scope};
+use anyhow::{bail, Context};
+
+pub(super) fn cmd_feeds(
+    config: &Config,
+    paths: &AppPaths,
+    json: bool,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let mut store = open_store(paths)?;
+    store.sync_feeds(&config.feeds)?;
+    let feeds = summaries(config, &store)?;
+    if json {
+        let list: Vec<FeedJson> = feeds.iter().map(FeedJson::new).collect();
+        out.push_str(&to_json(&list)?);
+        return Ok(());
+    }
+    for f in &feeds {
+        let tags = if f.tags.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", f.tags.join(", "))
+        };
+        out.push_str(&format!(
+            "{:>5}/{:<5} {}{} <{}>\n",
+            f.unread, f.total, f.name, tags, f.url
+        ));
+        if let Some(e) = &f.last_error {
+            out.push_str(&format!("            error: {e}\n"));
+        }
+    }
+    Ok(())
+}
+
+/// Finds a configured feed by its display name, configured name or URL. A path is read
+/// as the config reads it (relative to the config's folder), then relative to the
+/// working directory.
+fn find_feed<'a>(
+    config: &Config,
+    feeds: &'a [FeedSummary],
+    key: &str,
+) -> anyhow::Result<&'a FeedSummary> {
+    let config_dir = config
+        .path
+        .as_deref()
+        .and_then(std::path::Path::parent)
+        .unwrap_or(std::path::Path::new("."));
+    let by_path = |dir: &std::path::Path| {
+        let canonical = crate::config::canonical_url(key, dir).ok()?;
+        feeds.iter().find(|f| f.url == canonical)
+    };
+    let exact = feeds
+        .iter()
+        .find(|f| f.url == key || f.name == key)
+        .or_else(|| {
+            feeds
+                .iter()
+                .find(|f| f.name.to_lowercase() == key.to_lowercase())
+        })
+        .or_else(|| by_path(config_dir))
+        .or_else(|| by_path(std::path::Path::new(".")));
+    if let Some(feed) = exact {
+        return Ok(feed);
+    }
+    // A prefix of a name, in any case, when it names one feed only.
+    let wanted = key.to_lowercase();
+    let matches: Vec<&FeedSummary> = feeds
+        .iter()
+        .filter(|f| !wanted.is_empty() && f.name.to_lowercase().starts_with(&wanted))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => bail!("no configured feed is named or located at {key:?}"),
+        many => {
+            let names: Vec<String> = many.iter().map(|f| format!("{:?}", f.name)).collect();
+            bail!("{key:?} matches {} feeds: {}", many.len(), names.join(", "))
+        }
+    }
+}
+
+/// Which items `items` lists.
+pub(super) struct ItemFilter<'a> {
+    pub feed: Option<&'a str>,
+    pub unread: bool,
+    pub starred: bool,
+    pub limit: Option<usize>,
+}
+
+pub(super) fn cmd_items(
+    config: &Config,
+    paths: &AppPaths,
+    filter: &ItemFilter,
+    json: bool,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let mut store = open_store(paths)?;
+    store.sync_feeds(&config.feeds)?;
+    let feeds = summaries(config, &store)?;
+    let scope = match filter.feed {
+        Some(key) => Scope::Feed(find_feed(config, &feeds, key)?.id),
+        None => Scope::Feeds(feeds.iter().map(|f| f.id).collect()),
+    };
+    let query = ItemQuery {
+        scope,
+        unread_only: filter.unread,
+        starred_only: filter.starred,
+        text: None,
+    };
+    let limit = filter.limit.unwrap_or(usize::MAX >> 1).min(usize::MAX >> 1);
+    let rows = store.items(&query, 0, limit)?;
+    let name_of = |id: FeedId| {
+        feeds
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.name.as_str())
+            .unwrap_or("")
+    };
+    if json {
+        let list: Vec<ItemJson> = rows
+            .iter()
+            .map(|r| ItemJson::new(r, name_of(r.feed_id)))
+            .collect();
+        out.push_str(&to_json(&list)?);
+        return Ok(());
+    }
+    for r in &rows {
+        let date = r
+            .published
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "----------".into());
+        let flag = match (r.read, r.starred) {
+            (_, true) => '*',
+            (false, _) => 'N',
+            _ => ' ',
+        };
+        out.push_str(&format!(
+            "{:>6} {flag} {date}  {}: {}\n",
+            r.id.0,
+            name_of(r.feed_id),
+            r.title
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn cmd_show(
+    config: &Config,
+    paths: &AppPaths,
+    id: i64,
+    width: usize,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let store = open_store(paths)?;
+    let item = store
+        .item(ItemId(id))?
+        .with_context(|| format!("no item with id {id}"))?;
+    // The configured name when the feed is in the config; else the feed's own.
+    let name = summaries(config, &store)?
+        .into_iter()
+        .find(|f| f.id == item.feed_id)
+        .map(|f| f.name)
+        .unwrap_or_else(|| item.feed_name());
+    let lines = Prepared::new(&item, &name).layout(width.max(10));
+    out.push_str(&crate::render::to_plain(&lines));
+    out.push('\n');
+    Ok(())
+}
+
+pub(super) fn cmd_mark(
+    config: &Config,
+    paths: &AppPaths,
+    args: &MarkArgs,
+    read: bool,
+) -> anyhow::Result<()> {
+    let mut store = open_store(paths)?;
+    store.sync_feeds(&config.feeds)?;
+    if let Some(key) = &args.feed {
+        let feeds = summaries(config, &store)?;
+        let id = find_feed(config, &feeds, key)?.id;
+        store.set_feeds_read(&[id], read)?;
+    } else if args.all {
+        let feeds = summaries(config, &store)?;
+        let ids: Vec<FeedId> = feeds.iter().map(|f| f.id).collect();
+        store.set_feeds_read(&ids, read)?;
+    } else {
+        let ids: Vec<ItemId> = args.ids.iter().copied().map(ItemId).collect();
+        // The ids that exist are marked; the others are named in the error.
+        let missing = store.missing_items(&ids)?;
+        store.set_read(&ids, read)?;
+        if !missing.is_empty() {
+            let list: Vec<String> = missing.iter().map(|id| id.0.to_string()).collect();
+            let s = if missing.len() == 1 { "" } else { "s" };
+            bail!("no item with id{s} {}", list.join(", "));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! The commands that write the config: `init`, the imports, and the OPML export that
+//! reads it back.
+
+use super::open_store;
+use crate::config::{Config, FeedSpec};
+use crate::model::FeedSummary;
+use crate::paths::AppPaths;
+use anyhow::{bail, Context};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// The example config, embedded so that an installed binary can write it.
+pub const EXAMPLE_CONFIG: &str = include_str!("../../config.example.toml");
+
+pub(super) fn cmd_init(paths: &AppPaths, out: &mut String) -> anyhow::Result<()> {
+    let path = &paths.config_file;
+    if path.exists() {
+        bail!(
+            "{} exists already; bulletin init never overwrites a config",
+            path.display()
+        );
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    // create_new: a config written meanwhile by someone else is not overwritten either.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(EXAMPLE_CONFIG.as_bytes()))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    out.push_str(&format!(
+        "Wrote {}: add your feeds as [[feed]] tables there\n",
+        path.display()
+    ));
+    Ok(())
+}
+
+pub(super) fn cmd_import_opml(
+    paths: &AppPaths,
+    file: &std::path::Path,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("{}: cannot read", file.display()))?;
+    let feeds = crate::opml::parse(&text, file)?;
+    add_feeds(paths, &feeds, 0, out)
+}
+
+/// Appends imported feeds to the config and reports what was added and skipped.
+fn add_feeds(
+    paths: &AppPaths,
+    feeds: &[crate::opml::ImportedFeed],
+    skipped_before: usize,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let report = crate::opml::append_to_config(&paths.config_file, feeds)?;
+    for (url, why) in &report.skipped {
+        eprintln!("bulletin: skipped {url}: {why}");
+    }
+    out.push_str(&format!(
+        "Imported {} feeds into {} ({} skipped)\n",
+        report.added.len(),
+        paths.config_file.display(),
+        report.skipped.len() + skipped_before
+    ));
+    Ok(())
+}
+
+fn newsboat_urls_default() -> Option<PathBuf> {
+    let home = directories::BaseDirs::new()?.home_dir().to_path_buf();
+    [
+        home.join(".newsboat/urls"),
+        home.join(".config/newsboat/urls"),
+    ]
+    .into_iter()
+    .find(|p| p.exists())
+}
+
+pub(super) fn cmd_import_newsboat(
+    paths: &AppPaths,
+    urls: Option<PathBuf>,
+    cache: Option<&std::path::Path>,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let urls = urls
+        .or_else(newsboat_urls_default)
+        .context("no newsboat urls file found: give its path")?;
+    let text = std::fs::read_to_string(&urls)
+        .with_context(|| format!("{}: cannot read", urls.display()))?;
+    let (feeds, skipped) = crate::newsboat::parse_urls(&text);
+    for s in &skipped {
+        eprintln!(
+            "bulletin: {}:{}: skipped {}: {}",
+            urls.display(),
+            s.line,
+            s.text,
+            s.why
+        );
+    }
+    add_feeds(paths, &feeds, skipped.len(), out)?;
+    if let Some(cache) = cache {
+        let marks = crate::newsboat::read_marks(cache)?;
+        let mut store = open_store(paths)?;
+        let config = Config::load(&paths.config_file)?;
+        store.sync_feeds(&config.feeds)?;
+        let now = store.import_read_marks(&marks)?;
+        out.push_str(&format!(
+            "Read marks: {} from newsboat ({} on cached articles now, the rest as they arrive)\n",
+            marks.len(),
+            now
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn cmd_export_opml(
+    config: &Config,
+    paths: &AppPaths,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    // Names: the configured one, else the feed's own title from the cache when there is one.
+    let titles: Vec<FeedSummary> = if paths.db_file().exists() {
+        open_store(paths)
+            .and_then(|s| Ok(s.feed_summaries(&config.feeds)?))
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let name = |f: &FeedSpec| {
+        titles
+            .iter()
+            .find(|t| t.url == f.url)
+            .map(|t| t.name.clone())
+            .unwrap_or_else(|| crate::model::feed_display_name(f.name.as_deref(), None, &f.url))
+    };
+    out.push_str(&crate::opml::export(&config.feeds, &name));
+    Ok(())
+}
