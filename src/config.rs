@@ -29,7 +29,7 @@ pub struct Config {
     pub general: General,
     pub feeds: Vec<FeedSpec>,
     /// `[keys]`: action name to key names, validated.
-    pub keys: Vec<(String, Vec<String>)>,
+    pub keys: Vec<crate::keys::Binding>,
     pub theme: ThemeConfig,
     pub reader: ReaderConfig,
     /// Where it was read from; None for the built-in defaults.
@@ -327,8 +327,7 @@ impl Config {
                 KeyList::One(k) => vec![k],
                 KeyList::Many(ks) => ks,
             };
-            crate::keys::validate_binding(&action, &names).map_err(|m| invalid(offset, m))?;
-            keys.push((action, names));
+            keys.push(crate::keys::parse_binding(&action, &names).map_err(|m| invalid(offset, m))?);
         }
         let t = raw.theme;
         let mut colors = Vec::new();

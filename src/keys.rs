@@ -30,6 +30,7 @@ pub enum Action {
     RefreshAll,
     OpenInBrowser,
     FollowLink,
+    OpenLink,
     CopyUrl,
     Filter,
     ShowErrors,
@@ -194,8 +195,14 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
     (
         Action::FollowLink,
         "follow_link",
-        "Open link n (then a number; 1-9 directly)",
+        "Open link n (then its number)",
         &["f"],
+    ),
+    (
+        Action::OpenLink,
+        "open_link",
+        "Open the link of that number",
+        &["1", "2", "3", "4", "5", "6", "7", "8", "9"],
     ),
     (Action::CopyUrl, "copy_url", "Copy the article URL", &["y"]),
     (Action::Filter, "filter", "Filter the list by text", &["/"]),
@@ -349,19 +356,27 @@ impl KeySpec {
 }
 
 /// Checks a `[keys]` entry: the action exists and every key name parses.
-pub fn validate_binding(action: &str, keys: &[String]) -> Result<(), String> {
-    if Action::from_name(action).is_none() {
+/// A `[keys]` entry read into its action and key specs, or why it cannot be.
+pub fn parse_binding(action: &str, keys: &[String]) -> Result<Binding, String> {
+    let Some(parsed) = Action::from_name(action) else {
         let known: Vec<&str> = ACTIONS.iter().map(|a| a.1).collect();
         return Err(format!(
             "unknown action {action:?}; actions are: {}",
             known.join(", ")
         ));
-    }
+    };
     if keys.is_empty() {
         return Err(format!("no keys given for {action}"));
     }
-    keys.iter().try_for_each(|k| KeySpec::parse(k).map(|_| ()))
+    let specs = keys
+        .iter()
+        .map(|k| KeySpec::parse(k))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((parsed, specs))
 }
+
+/// An action with the keys the config gives it.
+pub type Binding = (Action, Vec<KeySpec>);
 
 #[cfg(test)]
 mod tests {
@@ -387,11 +402,11 @@ mod tests {
 
     #[test]
     fn validates_bindings() {
-        assert!(validate_binding("next_unread", &["n".into(), "Ctrl-n".into()]).is_ok());
-        assert!(validate_binding("fly", &["x".into()])
+        assert!(parse_binding("next_unread", &["n".into(), "Ctrl-n".into()]).is_ok());
+        assert!(parse_binding("fly", &["x".into()])
             .unwrap_err()
             .contains("unknown action"));
-        assert!(validate_binding("quit", &["Meta-q".into()])
+        assert!(parse_binding("quit", &["Meta-q".into()])
             .unwrap_err()
             .contains("unknown key"));
     }

@@ -76,7 +76,7 @@ pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> anyhow::Result<()
     // Opened here so that a broken cache is reported before the screen is taken over.
     let mut store = open_store(&paths.db_file())?;
     store.sync_feeds(&config.feeds)?;
-    let keymap = keymap::Keymap::with_overrides(&config.keys).map_err(anyhow::Error::msg)?;
+    let keymap = keymap::Keymap::with_overrides(&config.keys);
     let mut terminal = terminal::enter()?;
 
     let (tx, rx) = mpsc::channel::<Msg>();

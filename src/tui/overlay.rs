@@ -42,7 +42,7 @@ fn help(m: &Model) -> Vec<Row> {
         .collect();
     lines.push(Vec::new());
     lines.push(vec![(
-        "1-9 open link n · mouse: click selects, wheel scrolls".into(),
+        "Mouse: click selects, the wheel scrolls".into(),
         Tone::Dim,
     )]);
     lines

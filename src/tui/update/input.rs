@@ -18,12 +18,12 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     if m.overlay.is_some() {
         return on_overlay_key(m, key);
     }
-    if let KeyCode::Char(c @ '1'..='9') = key.code {
-        if key.modifiers.is_empty() {
-            return follow_link(m, c as usize - '0' as usize);
-        }
-    }
     match m.keymap.resolve(&key) {
+        // The number is the key's own; on a key that is no digit, ask for one.
+        Some(Action::OpenLink) => match key.code {
+            KeyCode::Char(c @ '1'..='9') => follow_link(m, c as usize - '0' as usize),
+            _ => on_action(m, Action::FollowLink),
+        },
         Some(action) => on_action(m, action),
         None => {
             // Say so, so that a habit from another reader does not fail in silence.
@@ -249,7 +249,7 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
                 Vec::new()
             }
         },
-        Action::FollowLink => {
+        Action::FollowLink | Action::OpenLink => {
             if m.reader.is_some() {
                 m.prompt = Some(Prompt::LinkNumber(String::new()));
             } else {

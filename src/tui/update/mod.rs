@@ -101,8 +101,8 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
         Msg::InputClosed => Outcome::redraw(quit(m)),
         Msg::ReloadRequested => Outcome::redraw(vec![Cmd::ReloadConfig]),
         Msg::ConfigReloaded(Ok(config)) => {
-            // The config was validated when read, so the keymap builds.
-            m.keymap = super::keymap::Keymap::with_overrides(&config.keys).unwrap_or_default();
+            // The config reads [keys] into actions and keys, so the keymap just applies it.
+            m.keymap = super::keymap::Keymap::with_overrides(&config.keys);
             m.theme = super::theme::Theme::from_config(&config.theme, m.no_color);
             m.reader_max_width = usize::from(config.reader.max_width);
             rewrap_reader(m);
