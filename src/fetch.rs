@@ -30,6 +30,9 @@ pub struct Fetched {
 
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
+    /// The HTTP client could not be set up (a bad user agent, no TLS).
+    #[error("cannot set up HTTP: {0}")]
+    Setup(String),
     #[error("HTTP {status}{}", reason_suffix(*.status))]
     Status {
         status: u16,
@@ -77,7 +80,7 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
-    pub fn new(general: &General) -> anyhow::Result<Fetcher> {
+    pub fn new(general: &General) -> Result<Fetcher, FetchError> {
         let timeout = Duration::from_secs(u64::from(general.timeout_seconds.max(1)));
         let client = Client::builder()
             .tls_backend_preconfigured(tls_config()?)
@@ -86,7 +89,8 @@ impl Fetcher {
             .timeout(timeout)
             .redirect(reqwest::redirect::Policy::limited(10))
             .pool_max_idle_per_host(general.max_concurrent_fetches as usize)
-            .build()?;
+            .build()
+            .map_err(|e| FetchError::Setup(clean_error(&e.to_string())))?;
         Ok(Fetcher {
             client,
             max_body: u64::from(general.max_body_mib.max(1)) * 1024 * 1024,
@@ -256,14 +260,19 @@ fn clean_error(s: &str) -> String {
 /// TLS on rustls with ring, verifying against the platform's certificate store (so the
 /// CAs a distribution or a company installs are trusted), or against Mozilla's roots
 /// where the platform has no store at all (a bare container).
-fn tls_config() -> anyhow::Result<rustls::ClientConfig> {
+fn tls_config() -> Result<rustls::ClientConfig, FetchError> {
     use rustls_platform_verifier::BuilderVerifierExt;
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let setup = |e: rustls::Error| FetchError::Setup(format!("TLS: {e}"));
     let builder = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?;
+        .with_safe_default_protocol_versions()
+        .map_err(setup)?;
     let platform_has_roots = !rustls_native_certs::load_native_certs().certs.is_empty();
     let config = if platform_has_roots {
-        builder.with_platform_verifier()?.with_no_client_auth()
+        builder
+            .with_platform_verifier()
+            .map_err(setup)?
+            .with_no_client_auth()
     } else {
         let roots = rustls::RootCertStore {
             roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),

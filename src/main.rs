@@ -10,7 +10,8 @@ use std::sync::Mutex;
 fn main() {
     let cli = Cli::parse();
     let log_level = cli.log_level;
-    let result = AppPaths::resolve(cli.config, cli.data_dir).and_then(|paths| {
+    let resolved = AppPaths::resolve(cli.config, cli.data_dir).map_err(anyhow::Error::from);
+    let result = resolved.and_then(|paths| {
         let log = init_log(&paths, log_level);
         let is_tui = cli.command.is_none();
         let result = match cli.command {

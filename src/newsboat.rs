@@ -87,25 +87,44 @@ fn split_words(line: &str) -> Vec<String> {
     words
 }
 
+/// A newsboat cache that cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum NewsboatError {
+    #[error("{path}: cannot open: {reason}")]
+    Open { path: String, reason: String },
+    #[error("{path}: not a newsboat cache ({reason})")]
+    NotNewsboat { path: String, reason: String },
+}
+
 /// The read items of a newsboat cache: (feed URL, guid, link), URLs made canonical as in
 /// our config.
-pub fn read_marks(cache: &Path) -> anyhow::Result<Vec<ReadMark>> {
+pub fn read_marks(cache: &Path) -> Result<Vec<ReadMark>, NewsboatError> {
+    let path = cache.display().to_string();
+    let not_newsboat = |e: rusqlite::Error| NewsboatError::NotNewsboat {
+        path: path.clone(),
+        reason: e.to_string(),
+    };
     let conn =
         rusqlite::Connection::open_with_flags(cache, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|e| anyhow::anyhow!("{}: cannot open: {e}", cache.display()))?;
+            .map_err(|e| NewsboatError::Open {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
     let mut stmt = conn
         .prepare("SELECT feedurl, guid, url FROM rss_item WHERE unread = 0")
-        .map_err(|e| anyhow::anyhow!("{}: not a newsboat cache ({e})", cache.display()))?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, Option<String>>(1)?,
-            r.get::<_, Option<String>>(2)?,
-        ))
-    })?;
+        .map_err(not_newsboat)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })
+        .map_err(not_newsboat)?;
     let mut out = Vec::new();
     for row in rows {
-        let (feed, guid, link) = row?;
+        let (feed, guid, link) = row.map_err(not_newsboat)?;
         let feed = crate::config::canonical_url(&feed, Path::new("/")).unwrap_or(feed);
         let guid = guid.filter(|g| !g.is_empty());
         let link = link.filter(|l| !l.is_empty());

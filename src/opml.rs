@@ -12,22 +12,40 @@ pub struct ImportedFeed {
     pub tags: Vec<String>,
 }
 
+/// An OPML file that cannot be read, or a config it cannot be added to.
+#[derive(Debug, thiserror::Error)]
+pub enum OpmlError {
+    #[error("{path}:{line}:{column}: not valid OPML: {reason}")]
+    Invalid {
+        path: String,
+        line: u32,
+        column: u32,
+        reason: String,
+    },
+    #[error("{0}: not OPML: no <body>")]
+    NoBody(String),
+    #[error("{path}: {reason}")]
+    File { path: String, reason: String },
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+}
+
 /// Reads the feeds of an OPML document; nested outlines (folders) become tags.
-pub fn parse(text: &str, path: &Path) -> anyhow::Result<Vec<ImportedFeed>> {
+pub fn parse(text: &str, path: &Path) -> Result<Vec<ImportedFeed>, OpmlError> {
     let doc = roxmltree::Document::parse(text).map_err(|e| {
         let pos = e.pos();
-        anyhow::anyhow!(
-            "{}:{}:{}: not valid OPML: {e}",
-            path.display(),
-            pos.row,
-            pos.col
-        )
+        OpmlError::Invalid {
+            path: path.display().to_string(),
+            line: pos.row,
+            column: pos.col,
+            reason: e.to_string(),
+        }
     })?;
     let body = doc
         .root_element()
         .children()
         .find(|n| n.has_tag_name("body"))
-        .ok_or_else(|| anyhow::anyhow!("{}: not OPML: no <body>", path.display()))?;
+        .ok_or_else(|| OpmlError::NoBody(path.display().to_string()))?;
     let mut feeds = Vec::new();
     collect(body, &mut Vec::new(), &mut feeds);
     Ok(feeds)
@@ -81,16 +99,22 @@ pub struct ImportReport {
 pub fn append_to_config(
     config_path: &Path,
     feeds: &[ImportedFeed],
-) -> anyhow::Result<ImportReport> {
+) -> Result<ImportReport, OpmlError> {
+    let file_error = |reason: String| OpmlError::File {
+        path: config_path.display().to_string(),
+        reason,
+    };
     let text = match std::fs::read_to_string(config_path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => anyhow::bail!("{}: cannot read: {e}", config_path.display()),
+        Err(e) => return Err(file_error(format!("cannot read: {e}"))),
     };
     // Validate what is there first: never append to a config we would refuse to load.
     let existing = Config::parse(&text, config_path)?;
     let mut known: HashSet<String> = existing.feeds.iter().map(|f| f.url.clone()).collect();
-    let mut doc: toml_edit::DocumentMut = text.parse()?;
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| file_error(e.to_string()))?;
     let dir = config_path.parent().unwrap_or(Path::new("."));
     let mut report = ImportReport::default();
     for feed in feeds {
@@ -118,21 +142,22 @@ pub fn append_to_config(
             .entry("feed")
             .or_insert_with(|| toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()));
         let Some(array) = entry.as_array_of_tables_mut() else {
-            anyhow::bail!(
-                "{}: `feed` is not an array of tables",
-                config_path.display()
-            );
+            return Err(file_error("`feed` is not an array of tables".into()));
         };
         array.push(table);
         report.added.push(url);
     }
     if !report.added.is_empty() {
-        if let Some(parent) = config_path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let tmp = config_path.with_extension("toml.tmp");
-        std::fs::write(&tmp, doc.to_string())?;
-        std::fs::rename(&tmp, config_path)?;
+        let written = (|| {
+            if let Some(parent) = config_path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            // Written aside, then moved over: a crash never leaves half a config.
+            let tmp = config_path.with_extension("toml.tmp");
+            std::fs::write(&tmp, doc.to_string())?;
+            std::fs::rename(&tmp, config_path)
+        })();
+        written.map_err(|e| file_error(format!("cannot write: {e}")))?;
     }
     Ok(report)
 }

@@ -13,9 +13,14 @@ pub struct AppPaths {
     pub log_dir: PathBuf,
 }
 
+/// No home directory to put the config or the cache under: the option names what to pass.
+#[derive(Debug, thiserror::Error)]
+#[error("no home directory: pass {0}")]
+pub struct NoHome(&'static str);
+
 impl AppPaths {
     /// `--config` and `--data-dir` override the XDG locations.
-    pub fn resolve(config: Option<PathBuf>, data_dir: Option<PathBuf>) -> anyhow::Result<AppPaths> {
+    pub fn resolve(config: Option<PathBuf>, data_dir: Option<PathBuf>) -> Result<AppPaths, NoHome> {
         let dirs = ProjectDirs::from("", "", "bulletin");
         let config_explicit = config.is_some();
         let config_file = match config {
@@ -23,7 +28,7 @@ impl AppPaths {
             None => dirs
                 .as_ref()
                 .map(|d| d.config_dir().join("config.toml"))
-                .ok_or_else(|| anyhow::anyhow!("no home directory: pass --config FILE"))?,
+                .ok_or(NoHome("--config FILE"))?,
         };
         let log_dir = match (&data_dir, &dirs) {
             (None, Some(d)) => d.state_dir().unwrap_or(d.data_dir()).to_path_buf(),
@@ -35,7 +40,7 @@ impl AppPaths {
             None => dirs
                 .as_ref()
                 .map(|d| d.data_dir().to_path_buf())
-                .ok_or_else(|| anyhow::anyhow!("no home directory: pass --data-dir DIR"))?,
+                .ok_or(NoHome("--data-dir DIR"))?,
         };
         Ok(AppPaths {
             config_file,

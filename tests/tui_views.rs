@@ -194,7 +194,10 @@ fn overlays_scroll_and_say_what_is_hidden() {
     assert!(!moved.contains("Move down"), "{moved}");
     send(&mut m, key('G'));
     let end = screen_text(&render(&m));
-    assert!(end.contains("Mouse: click selects"), "the last line shows: {end}");
+    assert!(
+        end.contains("Mouse: click selects"),
+        "the last line shows: {end}"
+    );
     send(&mut m, key('g'));
     assert_eq!(m.overlay_scroll, 0);
     send(&mut m, key('q'));
