@@ -16,7 +16,7 @@ fn main() {
         let is_tui = cli.command.is_none();
         let result = match cli.command {
             Some(command) => bulletin::cli::run(command, &paths),
-            None => bulletin::tui::run(&paths, log.as_deref()),
+            None => bulletin::tui::run(&paths, log.as_deref()).map_err(anyhow::Error::from),
         };
         if let Err(e) = &result {
             tracing::error!("{e:#}");

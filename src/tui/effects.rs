@@ -49,7 +49,11 @@ impl Effects {
     }
 
     /// Returns true when the screen must be redrawn in full (after a terminal browser).
-    pub fn run(&mut self, cmd: Cmd, terminal: &mut DefaultTerminal) -> anyhow::Result<bool> {
+    pub fn run(
+        &mut self,
+        cmd: Cmd,
+        terminal: &mut DefaultTerminal,
+    ) -> Result<bool, super::TuiError> {
         let to_store = match cmd {
             Cmd::Refresh { feeds, force } => {
                 self.refresh.send(RefreshReq::Run { feeds, force });
@@ -111,7 +115,7 @@ impl Effects {
         argv: &[String],
         text: &str,
         terminal: &mut DefaultTerminal,
-    ) -> anyhow::Result<bool> {
+    ) -> Result<bool, super::TuiError> {
         let paused = self.input.pause();
         terminal::leave();
         let result = pipe_to(argv, text);
@@ -122,7 +126,11 @@ impl Effects {
         Ok(true)
     }
 
-    fn open_url(&mut self, url: &str, terminal: &mut DefaultTerminal) -> anyhow::Result<bool> {
+    fn open_url(
+        &mut self,
+        url: &str,
+        terminal: &mut DefaultTerminal,
+    ) -> Result<bool, super::TuiError> {
         if let Err(e) = browser::check_url(url) {
             let _ = self.events.send(Msg::Notice(e));
             return Ok(false);

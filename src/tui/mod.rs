@@ -31,6 +31,24 @@ use std::time::Duration;
 use theme::Theme;
 use worker::StoreReq;
 
+/// Why the TUI could not start or had to stop: one line for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Demo(#[from] crate::demo::DemoError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// The data dir cannot be used (created, locked, or is locked by another bulletin).
+    #[error("{0}")]
+    DataDir(String),
+    #[error("{0}")]
+    Terminal(String),
+    #[error("the terminal: {0}")]
+    Io(#[from] std::io::Error),
+}
+
 /// How often the screen updates while a refresh runs.
 const TICK: Duration = Duration::from_millis(200);
 
@@ -41,7 +59,7 @@ struct Setup {
     hint: Option<String>,
 }
 
-fn setup(paths: &AppPaths) -> anyhow::Result<Setup> {
+fn setup(paths: &AppPaths) -> Result<Setup, TuiError> {
     if let Some(config) = Config::load_for(paths)? {
         return Ok(Setup {
             config,
@@ -66,7 +84,7 @@ fn setup(paths: &AppPaths) -> anyhow::Result<Setup> {
     })
 }
 
-pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> anyhow::Result<()> {
+pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> Result<(), TuiError> {
     let Setup {
         config,
         paths,
@@ -125,9 +143,9 @@ pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> anyhow::Result<()
 
 /// One TUI per data dir: a second one would fight the first over the saved selection and
 /// confuse its user. (A cron `bulletin refresh` needs no lock: SQLite serialises writers.)
-fn lock_data_dir(dir: &std::path::Path) -> anyhow::Result<std::fs::File> {
+fn lock_data_dir(dir: &std::path::Path) -> Result<std::fs::File, TuiError> {
     std::fs::create_dir_all(dir)
-        .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", dir.display()))?;
+        .map_err(|e| TuiError::DataDir(format!("{}: cannot create: {e}", dir.display())))?;
     let path = dir.join("tui.lock");
     let mut file = std::fs::OpenOptions::new()
         .create(true)
@@ -135,7 +153,7 @@ fn lock_data_dir(dir: &std::path::Path) -> anyhow::Result<std::fs::File> {
         .read(true)
         .write(true)
         .open(&path)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        .map_err(|e| TuiError::DataDir(format!("{}: {e}", path.display())))?;
     match file.try_lock() {
         Ok(()) => {
             let _ = file.set_len(0);
@@ -144,21 +162,22 @@ fn lock_data_dir(dir: &std::path::Path) -> anyhow::Result<std::fs::File> {
         }
         Err(std::fs::TryLockError::WouldBlock) => {
             let pid = std::fs::read_to_string(&path).unwrap_or_default();
-            anyhow::bail!(
+            Err(TuiError::DataDir(format!(
                 "another bulletin (pid {}) is already running on {}; quit it, or use --data-dir",
                 pid.trim(),
                 dir.display()
-            )
+            )))
         }
-        Err(std::fs::TryLockError::Error(e)) => {
-            anyhow::bail!("{}: cannot lock: {e}", path.display())
-        }
+        Err(std::fs::TryLockError::Error(e)) => Err(TuiError::DataDir(format!(
+            "{}: cannot lock: {e}",
+            path.display()
+        ))),
     }
 }
 
 /// Opens the cache; when the file there is not ours and someone is at the terminal, offers
 /// to move it aside. Never deletes it.
-fn open_store(path: &std::path::Path) -> anyhow::Result<Store> {
+fn open_store(path: &std::path::Path) -> Result<Store, TuiError> {
     use std::io::IsTerminal;
     match Store::open(path) {
         Err(e @ crate::store::StoreError::NotOurs { .. }) if std::io::stdin().is_terminal() => {
@@ -172,10 +191,11 @@ fn open_store(path: &std::path::Path) -> anyhow::Result<Store> {
             let mut answer = String::new();
             std::io::stdin().read_line(&mut answer)?;
             if !answer.trim().eq_ignore_ascii_case("y") {
-                anyhow::bail!("{e}");
+                return Err(e.into());
             }
-            std::fs::rename(path, &aside)
-                .map_err(|err| anyhow::anyhow!("cannot move {} aside: {err}", path.display()))?;
+            std::fs::rename(path, &aside).map_err(|err| {
+                TuiError::DataDir(format!("cannot move {} aside: {err}", path.display()))
+            })?;
             for suffix in ["-wal", "-shm"] {
                 let side = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
                 let _ = std::fs::rename(&side, format!("{}{suffix}", aside.display()));
@@ -191,7 +211,7 @@ fn event_loop(
     m: &mut Model,
     rx: &Receiver<Msg>,
     fx: &mut Effects,
-) -> anyhow::Result<()> {
+) -> Result<(), TuiError> {
     terminal.draw(|f| view::draw(f, m, &m.theme))?;
     while !m.quit {
         let first = if m.is_busy() {

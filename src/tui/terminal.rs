@@ -6,6 +6,7 @@
 //! the terminal only when the UI thread itself dies, and sends a worker's panic to the
 //! log (the worker turns it into an error message and the app goes on).
 
+use super::TuiError;
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
@@ -21,23 +22,25 @@ static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
 
 /// Takes the terminal over. With no terminal (a pipe, cron, CI) this is a one-line
 /// error, not a panic.
-pub fn enter() -> anyhow::Result<DefaultTerminal> {
+pub fn enter() -> Result<DefaultTerminal, TuiError> {
     if !std::io::stdout().is_terminal() {
-        anyhow::bail!(
+        return Err(TuiError::Terminal(
             "the TUI needs a terminal, and this is not one; the commands work without \
              (bulletin --help)"
-        );
+                .into(),
+        ));
     }
     install_panic_hook();
-    enable_raw_mode().map_err(|e| anyhow::anyhow!("cannot set up the terminal: {e}"))?;
+    let failed = |e: std::io::Error| TuiError::Terminal(format!("cannot set up the terminal: {e}"));
+    enable_raw_mode().map_err(failed)?;
     let mut stdout = std::io::stdout();
     if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableMouseCapture) {
         leave();
-        anyhow::bail!("cannot set up the terminal: {e}");
+        return Err(failed(e));
     }
     Terminal::new(CrosstermBackend::new(stdout)).map_err(|e| {
         leave();
-        anyhow::anyhow!("cannot set up the terminal: {e}")
+        failed(e)
     })
 }
 

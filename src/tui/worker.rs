@@ -179,7 +179,7 @@ fn load_feeds(
     config: &Config,
     tx: &Sender<Msg>,
     names: &mut HashMap<FeedId, String>,
-) -> anyhow::Result<()> {
+) -> Result<(), crate::store::StoreError> {
     let feeds = store.feed_summaries(&config.feeds)?;
     *names = feeds.iter().map(|f| (f.id, f.name.clone())).collect();
     // The Starred row's counts, over the feeds listed (the partial index makes it cheap).
@@ -205,7 +205,7 @@ fn handle(
     tx: &Sender<Msg>,
     names: &mut HashMap<FeedId, String>,
     req: StoreReq,
-) -> anyhow::Result<()> {
+) -> Result<(), crate::store::StoreError> {
     match req {
         StoreReq::LoadFeeds => load_feeds(store, config, tx, names)?,
         StoreReq::LoadPage {
