@@ -9,6 +9,13 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use url::Url;
 
+#[cfg(test)]
+mod tests;
+mod theme;
+
+use theme::RawTheme;
+pub use theme::{Color, Preset, Role, ThemeConfig};
+
 pub const DEFAULT_USER_AGENT: &str = concat!("bulletin/", env!("CARGO_PKG_VERSION"));
 
 #[derive(Debug, thiserror::Error)]
@@ -124,103 +131,6 @@ enum KeyList {
     Many(Vec<String>),
 }
 
-/// Colours by role: a name (`red`, `lightblue`, `darkgray`, `reset`) or `#rrggbb`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ThemeConfig {
-    /// `dark` (the default) or `light`.
-    pub preset: Preset,
-    pub colors: Vec<(Role, Color)>,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Preset {
-    #[default]
-    Dark,
-    Light,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Role {
-    Selection,
-    Unread,
-    Read,
-    Error,
-    Border,
-    Header,
-    Link,
-}
-
-/// A terminal colour: one of the 16 palette names, an RGB value, or the terminal default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Color {
-    Reset,
-    /// Palette index 0-15.
-    Indexed(u8),
-    Rgb(u8, u8, u8),
-}
-
-const COLOR_NAMES: [&str; 16] = [
-    "black",
-    "red",
-    "green",
-    "yellow",
-    "blue",
-    "magenta",
-    "cyan",
-    "gray",
-    "darkgray",
-    "lightred",
-    "lightgreen",
-    "lightyellow",
-    "lightblue",
-    "lightmagenta",
-    "lightcyan",
-    "white",
-];
-
-impl Color {
-    pub fn parse(s: &str) -> Result<Color, String> {
-        let lower = s.trim().to_ascii_lowercase().replace(['_', '-', ' '], "");
-        if lower == "reset" || lower == "default" {
-            return Ok(Color::Reset);
-        }
-        if let Some(hex) = lower.strip_prefix('#') {
-            if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-                let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
-                return Ok(Color::Rgb(byte(0), byte(2), byte(4)));
-            }
-        }
-        let lower = if lower == "grey" {
-            "gray".to_string()
-        } else {
-            lower.replace("grey", "gray")
-        };
-        COLOR_NAMES
-            .iter()
-            .position(|n| *n == lower)
-            .map(|i| Color::Indexed(i as u8))
-            .ok_or_else(|| {
-                format!(
-                    "unknown colour {s:?}: use a name such as red, lightblue, darkgray, or #rrggbb"
-                )
-            })
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawTheme {
-    preset: Option<Preset>,
-    selection: Option<Spanned<String>>,
-    unread: Option<Spanned<String>>,
-    read: Option<Spanned<String>>,
-    error: Option<Spanned<String>>,
-    border: Option<Spanned<String>>,
-    header: Option<Spanned<String>>,
-    link: Option<Spanned<String>>,
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFeed {
@@ -329,30 +239,12 @@ impl Config {
             };
             keys.push(crate::keys::parse_binding(&action, &names).map_err(|m| invalid(offset, m))?);
         }
-        let t = raw.theme;
-        let mut colors = Vec::new();
-        for (role, value) in [
-            (Role::Selection, t.selection),
-            (Role::Unread, t.unread),
-            (Role::Read, t.read),
-            (Role::Error, t.error),
-            (Role::Border, t.border),
-            (Role::Header, t.header),
-            (Role::Link, t.link),
-        ] {
-            if let Some(v) = value {
-                let color = Color::parse(v.get_ref()).map_err(|m| invalid(v.span().start, m))?;
-                colors.push((role, color));
-            }
-        }
+        let theme = raw.theme.read(invalid)?;
         Ok(Config {
             general: raw.general,
             feeds,
             keys,
-            theme: ThemeConfig {
-                preset: t.preset.unwrap_or_default(),
-                colors,
-            },
+            theme,
             reader: raw.reader,
             path: Some(path.to_path_buf()),
         })
@@ -421,103 +313,4 @@ fn key_offset(text: &str, table: &str, key: &str) -> usize {
         .and_then(|doc| doc.get(table)?.get(key)?.span())
         .map(|span| span.start)
         .unwrap_or(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(text: &str) -> Result<Config, ConfigError> {
-        Config::parse(text, Path::new("/cfg/config.toml"))
-    }
-
-    #[test]
-    fn unknown_key_names_line() {
-        let err = parse("[general]\nrefresh_on_startup = true\nbogus = 1\n").unwrap_err();
-        let msg = err.to_string();
-        assert!(msg.starts_with("/cfg/config.toml:3:1:"), "{msg}");
-        assert!(msg.contains("bogus"), "{msg}");
-    }
-
-    #[test]
-    fn wrong_type_is_refused() {
-        let msg = parse("[general]\ntimeout_seconds = \"ten\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(msg.starts_with("/cfg/config.toml:2:"), "{msg}");
-    }
-
-    #[test]
-    fn duplicate_feed_is_refused() {
-        let text =
-            "[[feed]]\nurl = \"https://a.example/x\"\n[[feed]]\nurl = \"https://a.example/x\"\n";
-        let msg = parse(text).unwrap_err().to_string();
-        assert!(msg.contains(":4:") && msg.contains("duplicate"), "{msg}");
-    }
-
-    #[test]
-    fn bad_scheme_is_refused() {
-        let msg = parse("[[feed]]\nurl = \"gopher://x/\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(msg.contains(":2:") && msg.contains("gopher"), "{msg}");
-    }
-
-    #[test]
-    fn relative_paths_become_file_urls() {
-        let cfg = parse("[[feed]]\nurl = \"feeds/a.xml\"\ntags = [\"x\"]\n").unwrap();
-        assert_eq!(cfg.feeds[0].url, "file:///cfg/feeds/a.xml");
-        assert_eq!(cfg.feeds[0].tags, vec!["x".to_string()]);
-    }
-
-    #[test]
-    fn zero_fetches_points_at_the_value() {
-        let text =
-            "# max_concurrent_fetches is how many at once\n[general]\nmax_concurrent_fetches = 0\n";
-        let msg = parse(text).unwrap_err().to_string();
-        assert!(msg.starts_with("/cfg/config.toml:3:26:"), "{msg}");
-    }
-
-    #[test]
-    fn the_example_config_is_valid_and_documents_the_defaults() {
-        let text = include_str!("../config.example.toml");
-        let cfg = Config::parse(text, Path::new("/cfg/config.example.toml")).unwrap();
-        assert_eq!(cfg.general, General::default());
-        assert_eq!(cfg.feeds.len(), 3);
-        assert!(!cfg.keys.is_empty() && !cfg.theme.colors.is_empty());
-    }
-
-    #[test]
-    fn keys_and_theme() {
-        let cfg = parse("[keys]\nnext_unread = [\"n\", \"Ctrl-n\"]\nquit = \"Q\"\n[theme]\npreset = \"light\"\nlink = \"#0000ff\"\n").unwrap();
-        assert_eq!(cfg.keys.len(), 2);
-        assert_eq!(cfg.theme.preset, Preset::Light);
-        assert_eq!(cfg.theme.colors, vec![(Role::Link, Color::Rgb(0, 0, 255))]);
-        let msg = parse("[keys]\nfly = \"x\"\n").unwrap_err().to_string();
-        assert!(
-            msg.contains(":2:") && msg.contains("unknown action"),
-            "{msg}"
-        );
-        let msg = parse("[keys]\nquit = [\"q\", \"Hyper-q\"]\n")
-            .unwrap_err()
-            .to_string();
-        assert!(msg.contains(":2:") && msg.contains("unknown key"), "{msg}");
-        let msg = parse("[theme]\n\nborder = \"chartreuse\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            msg.contains(":3:") && msg.contains("unknown colour"),
-            "{msg}"
-        );
-        let msg = parse("[theme]\npreset = \"neon\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(msg.contains(":2:"), "{msg}");
-    }
-
-    #[test]
-    fn defaults_apply_to_missing_keys() {
-        let cfg = parse("").unwrap();
-        assert_eq!(cfg.general, General::default());
-    }
 }

@@ -1,0 +1,96 @@
+//! The config: errors at their line and column, the example file, keys and theme.
+
+use super::*;
+
+fn parse(text: &str) -> Result<Config, ConfigError> {
+    Config::parse(text, Path::new("/cfg/config.toml"))
+}
+
+#[test]
+fn unknown_key_names_line() {
+    let err = parse("[general]\nrefresh_on_startup = true\nbogus = 1\n").unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.starts_with("/cfg/config.toml:3:1:"), "{msg}");
+    assert!(msg.contains("bogus"), "{msg}");
+}
+
+#[test]
+fn wrong_type_is_refused() {
+    let msg = parse("[general]\ntimeout_seconds = \"ten\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(msg.starts_with("/cfg/config.toml:2:"), "{msg}");
+}
+
+#[test]
+fn duplicate_feed_is_refused() {
+    let text = "[[feed]]\nurl = \"https://a.example/x\"\n[[feed]]\nurl = \"https://a.example/x\"\n";
+    let msg = parse(text).unwrap_err().to_string();
+    assert!(msg.contains(":4:") && msg.contains("duplicate"), "{msg}");
+}
+
+#[test]
+fn bad_scheme_is_refused() {
+    let msg = parse("[[feed]]\nurl = \"gopher://x/\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains(":2:") && msg.contains("gopher"), "{msg}");
+}
+
+#[test]
+fn relative_paths_become_file_urls() {
+    let cfg = parse("[[feed]]\nurl = \"feeds/a.xml\"\ntags = [\"x\"]\n").unwrap();
+    assert_eq!(cfg.feeds[0].url, "file:///cfg/feeds/a.xml");
+    assert_eq!(cfg.feeds[0].tags, vec!["x".to_string()]);
+}
+
+#[test]
+fn zero_fetches_points_at_the_value() {
+    let text =
+        "# max_concurrent_fetches is how many at once\n[general]\nmax_concurrent_fetches = 0\n";
+    let msg = parse(text).unwrap_err().to_string();
+    assert!(msg.starts_with("/cfg/config.toml:3:26:"), "{msg}");
+}
+
+#[test]
+fn the_example_config_is_valid_and_documents_the_defaults() {
+    let text = include_str!("../../config.example.toml");
+    let cfg = Config::parse(text, Path::new("/cfg/config.example.toml")).unwrap();
+    assert_eq!(cfg.general, General::default());
+    assert_eq!(cfg.feeds.len(), 3);
+    assert!(!cfg.keys.is_empty() && !cfg.theme.colors.is_empty());
+}
+
+#[test]
+fn keys_and_theme() {
+    let cfg = parse("[keys]\nnext_unread = [\"n\", \"Ctrl-n\"]\nquit = \"Q\"\n[theme]\npreset = \"light\"\nlink = \"#0000ff\"\n").unwrap();
+    assert_eq!(cfg.keys.len(), 2);
+    assert_eq!(cfg.theme.preset, Preset::Light);
+    assert_eq!(cfg.theme.colors, vec![(Role::Link, Color::Rgb(0, 0, 255))]);
+    let msg = parse("[keys]\nfly = \"x\"\n").unwrap_err().to_string();
+    assert!(
+        msg.contains(":2:") && msg.contains("unknown action"),
+        "{msg}"
+    );
+    let msg = parse("[keys]\nquit = [\"q\", \"Hyper-q\"]\n")
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains(":2:") && msg.contains("unknown key"), "{msg}");
+    let msg = parse("[theme]\n\nborder = \"chartreuse\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains(":3:") && msg.contains("unknown colour"),
+        "{msg}"
+    );
+    let msg = parse("[theme]\npreset = \"neon\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains(":2:"), "{msg}");
+}
+
+#[test]
+fn defaults_apply_to_missing_keys() {
+    let cfg = parse("").unwrap();
+    assert_eq!(cfg.general, General::default());
+}
