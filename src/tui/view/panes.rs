@@ -1,0 +1,171 @@
+//! The reader pane, the status line and the overlays.
+
+use super::{fit, pane_block, spread};
+use crate::tui::model::{inner_height, Model, Pane, Prompt};
+use crate::tui::theme::Theme;
+use chrono::Local;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Clear, Padding, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, Wrap,
+};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+pub(super) fn draw_reader(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
+    let focused = m.focus == Pane::Reader || m.fullscreen;
+    let Some(r) = &m.reader else {
+        let block = pane_block("Article".into(), focused, theme);
+        let hint = format!(
+            "Select an article and press {} to read it here.",
+            m.keymap.key_for(crate::tui::keymap::Action::Open)
+        );
+        f.render_widget(
+            Paragraph::new(Line::styled(hint, theme.dim))
+                .block(block.padding(Padding::horizontal(1)))
+                .wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    };
+    let height = inner_height(area);
+    let percent = if r.lines.len() <= height {
+        100
+    } else {
+        ((r.scroll + height) * 100 / r.lines.len()).min(100)
+    };
+    let star = if r.item.starred { " ★" } else { "" };
+    // The text keeps its measure; what is left of the pane goes either side.
+    let spare = (area.width.saturating_sub(2) as usize).saturating_sub(r.width + 2) / 2;
+    let pad = 1 + spare.min(usize::from(u16::MAX)) as u16;
+    let block = pane_block(format!("Article{star} {percent}%"), focused, theme)
+        .padding(Padding::horizontal(pad));
+    let lines: Vec<Line> = r
+        .lines
+        .iter()
+        .skip(r.scroll)
+        .take(height)
+        .map(|l| {
+            Line::from(
+                l.spans
+                    .iter()
+                    .map(|s| Span::styled(s.text.clone(), theme.text(s.style)))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn status_text(m: &Model) -> String {
+    if let Some(p) = &m.prompt {
+        return match p {
+            Prompt::Filter { text, .. } => format!("/{text}"),
+            Prompt::LinkNumber(d) => format!("Open link number: {d}"),
+            Prompt::Pipe(line) => format!("Pipe the article to: {line}"),
+        };
+    }
+    let mut parts = Vec::new();
+    if let Some((done, total)) = m.refresh.running {
+        parts.push(format!("Refreshing {done}/{total}"));
+    } else if m.refresh.requested {
+        parts.push("Refreshing…".into());
+    } else if let Some(last) = m.refresh.last {
+        parts.push(format!(
+            "Refreshed {}, {} new",
+            last.with_timezone(&Local).format("%H:%M"),
+            m.refresh.last_new
+        ));
+    }
+    let failing = m.failing_feeds().len();
+    if failing > 0 {
+        let s = if failing == 1 { "" } else { "s" };
+        parts.push(format!(
+            "{failing} feed{s} failed, press {}",
+            m.keymap.key_for(crate::tui::keymap::Action::ShowErrors)
+        ));
+    }
+    if let Some(msg) = &m.message {
+        parts.push(msg.clone());
+    } else if let Some(hint) = &m.hint {
+        parts.push(hint.clone());
+    }
+    parts.join(" │ ")
+}
+
+pub(super) fn draw_status(f: &mut Frame, m: &Model, area: Rect) {
+    use crate::tui::keymap::Action;
+    let k = |a| m.keymap.key_for(a);
+    let hints = format!(
+        "{} help  {} open  {} next unread  {} refresh  {} quit",
+        k(Action::Help),
+        k(Action::Open),
+        k(Action::NextUnread),
+        k(Action::RefreshAll),
+        k(Action::Back)
+    );
+    let width = area.width as usize;
+    let left = status_text(m);
+    // The status comes first; the key hints take what room is left, in short if need be.
+    let short = format!("{} help", k(Action::Help));
+    let line = if left.width() + hints.width() + 2 <= width {
+        spread(&left, &hints, width)
+    } else if left.width() + short.width() + 2 <= width {
+        spread(&left, &short, width)
+    } else {
+        fit(&left, width)
+    };
+    // Reverse video reads as a bar on dark and light terminals alike.
+    f.render_widget(
+        Paragraph::new(line).style(Style::new().add_modifier(Modifier::REVERSED)),
+        area,
+    );
+}
+
+pub(super) fn draw_overlay(f: &mut Frame, m: &Model, theme: &Theme) {
+    use crate::tui::overlay::{place, Tone};
+    let placed = place(m);
+    let scroll = m.overlay_scroll.min(placed.max_scroll());
+    let mut title = placed.title.clone();
+    if placed.max_scroll() > 0 {
+        // Where the window is, as "lines 1-9 of 40".
+        let last = (scroll + placed.visible).min(placed.lines.len());
+        title = format!("{} {}-{last}/{}", title, scroll + 1, placed.lines.len());
+    }
+    let lines: Vec<Line> = placed
+        .lines
+        .iter()
+        .skip(scroll)
+        .take(placed.visible)
+        .map(|row| {
+            Line::from(
+                row.iter()
+                    .map(|(text, tone)| {
+                        let style = match tone {
+                            Tone::Plain => Style::default(),
+                            Tone::Key => theme.header,
+                            Tone::Title => theme.unread,
+                            Tone::Dim => theme.dim,
+                            Tone::Error => theme.error,
+                        };
+                        Span::styled(text.clone(), style)
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    f.render_widget(Clear, placed.area);
+    let block = pane_block(title, true, theme).padding(Padding::horizontal(1));
+    f.render_widget(Paragraph::new(lines).block(block), placed.area);
+    if placed.max_scroll() > 0 && placed.area.height > 2 {
+        let mut state = ScrollbarState::new(placed.max_scroll() + 1).position(scroll);
+        f.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                .begin_symbol(None)
+                .end_symbol(None),
+            placed.area.inner(ratatui::layout::Margin::new(0, 1)),
+            &mut state,
+        );
+    }
+}
