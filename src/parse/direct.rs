@@ -5,7 +5,7 @@
 //! into its general event machinery (namespace resolution, an owned copy of every
 //! name, attribute and text on the way). This reader walks quick-xml's borrowed events
 //! once and keeps only the fields bulletin stores. It must give what feed-rs gives, so it
-//! reads a narrow subset and gives up (returns `None`) on anything outside it: feed-rs
+//! reads a narrow subset and gives up (`Err(GiveUp)`) on anything outside it: feed-rs
 //! then reads the document from the start, so a give-up costs time, never correctness.
 //! Outside the subset: DOCTYPEs, xml:base, namespace declarations below the root, a
 //! default namespace other than Atom's, undeclared prefixes, iTunes, Podcast and Media
@@ -30,7 +30,11 @@ use text::{attr, local_name, push_reference, qname, resolve, unescape, unescape_
 
 /// Reads `body` (UTF-8, without its XML declaration), or `None` to leave it to feed-rs.
 pub(super) fn read(body: &str, base_url: &str) -> Option<Source> {
-    let base = Url::parse(base_url).ok()?;
+    read_subset(body, base_url).ok()
+}
+
+fn read_subset(body: &str, base_url: &str) -> Step<Source> {
+    let base = Url::parse(base_url).map_err(|_| GiveUp)?;
     let mut doc = Doc::new(body, base);
     let root = doc.root()?;
     let local = local_name(&root)?;
@@ -40,7 +44,7 @@ pub(super) fn read(body: &str, base_url: &str) -> Option<Source> {
             doc.rss()
         }
         "feed" if doc.default_ns.as_deref().is_none_or(|ns| ns == ATOM_NS) => doc.atom(),
-        _ => None,
+        _ => Err(GiveUp),
     }
 }
 
@@ -91,8 +95,24 @@ struct Doc<'a> {
     prefixes: Vec<(String, Ns)>,
 }
 
-/// `None` everywhere below means "give up": the `?` operator carries it out.
-type Step<T> = Option<T>;
+/// The document is outside the direct reader's subset: feed-rs reads it instead. Kept
+/// apart from "absent" (`Option` inside a `Step`), which is no reason to give up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct GiveUp;
+
+/// A reading step: its value, or the reason the reader gives the document up.
+type Step<T> = Result<T, GiveUp>;
+
+/// Where something missing means the document is outside the subset.
+trait OrGiveUp<T> {
+    fn or_give_up(self) -> Step<T>;
+}
+
+impl<T> OrGiveUp<T> for Option<T> {
+    fn or_give_up(self) -> Step<T> {
+        self.ok_or(GiveUp)
+    }
+}
 
 impl<'a> Doc<'a> {
     fn new(body: &'a str, base: Url) -> Doc<'a> {
@@ -111,10 +131,10 @@ impl<'a> Doc<'a> {
     }
 
     fn next(&mut self) -> Step<Event<'a>> {
-        match self.reader.read_event().ok()? {
+        match self.reader.read_event().ok().or_give_up()? {
             // A second declaration (it can switch the encoding) or a DTD (entities): feed-rs.
-            Event::Decl(_) | Event::DocType(_) => None,
-            event => Some(event),
+            Event::Decl(_) | Event::DocType(_) => Err(GiveUp),
+            event => Ok(event),
         }
     }
 
@@ -122,10 +142,10 @@ impl<'a> Doc<'a> {
     fn root(&mut self) -> Step<BytesStart<'a>> {
         loop {
             match self.next()? {
-                Event::Start(e) => return Some(e),
+                Event::Start(e) => return Ok(e),
                 Event::Text(t) if t.trim().is_empty() => {}
                 Event::Comment(_) | Event::PI(_) => {}
-                _ => return None,
+                _ => return Err(GiveUp),
             }
         }
     }
@@ -133,7 +153,7 @@ impl<'a> Doc<'a> {
     /// Namespace declarations: on the root only; below it they are left to feed-rs.
     fn declare(&mut self, root: &BytesStart) -> Step<()> {
         for a in root.attributes() {
-            let a = a.ok()?;
+            let a = a.ok().or_give_up()?;
             let key = a.key.as_ref();
             if key == "xmlns" {
                 self.default_ns = Some(unescape(&a.value));
@@ -141,36 +161,37 @@ impl<'a> Doc<'a> {
                 let uri = unescape(&a.value);
                 // An undeclaration is not allowed on a prefix in XML 1.0.
                 if uri.is_empty() {
-                    return None;
+                    return Err(GiveUp);
                 }
                 self.prefixes.push((prefix.to_string(), namespace(&uri)));
             } else if key == "xml:base" {
-                return None;
+                return Err(GiveUp);
             }
         }
-        Some(())
+        Ok(())
     }
 
     /// The namespace and local name of an element below the root.
     fn name<'e>(&self, e: &'e BytesStart) -> Step<(Ns, &'e str)> {
         for a in e.attributes() {
-            let a = a.ok()?;
+            let a = a.ok().or_give_up()?;
             let key = a.key.as_ref();
             if key == "xml:base" || key == "xmlns" || key.starts_with("xmlns:") {
-                return None;
+                return Err(GiveUp);
             }
         }
         let full = qname(e)?;
         match full.split_once(':') {
-            None => Some((Ns::Plain, full)),
+            None => Ok((Ns::Plain, full)),
             Some((prefix, local)) => {
                 let ns = self
                     .prefixes
                     .iter()
                     .rev()
                     .find(|(p, _)| p == prefix)
-                    .map(|(_, ns)| *ns)?;
-                Some((ns, local))
+                    .map(|(_, ns)| *ns)
+                    .or_give_up()?;
+                Ok((ns, local))
             }
         }
     }
@@ -180,9 +201,9 @@ impl<'a> Doc<'a> {
     fn child(&mut self) -> Step<Option<BytesStart<'a>>> {
         loop {
             match self.next()? {
-                Event::Start(e) => return Some(Some(e)),
-                Event::End(_) => return Some(None),
-                Event::Eof => return None,
+                Event::Start(e) => return Ok(Some(e)),
+                Event::End(_) => return Ok(None),
+                Event::Eof => return Err(GiveUp),
                 _ => {}
             }
         }
@@ -199,11 +220,11 @@ impl<'a> Doc<'a> {
                     depth += 1;
                 }
                 Event::End(_) => depth -= 1,
-                Event::Eof => return None,
+                Event::Eof => return Err(GiveUp),
                 _ => {}
             }
         }
-        Some(())
+        Ok(())
     }
 
     /// The text of an element whose start was just read, up to its end, as feed-rs
@@ -229,8 +250,8 @@ impl<'a> Doc<'a> {
         // The reader goes on from the end tag, which it checks against the start tag.
         *self.reader.get_mut() = &rest[end..];
         match self.next()? {
-            Event::End(_) => Some(text),
-            _ => None,
+            Event::End(_) => Ok(text),
+            _ => Err(GiveUp),
         }
     }
 
@@ -253,8 +274,8 @@ impl<'a> Doc<'a> {
                     push_reference(out.get_or_insert_with(String::new), &r)?;
                 }
                 Event::Comment(_) | Event::PI(_) => {}
-                Event::End(_) => return Some(out),
-                _ => return None,
+                Event::End(_) => return Ok(out),
+                _ => return Err(GiveUp),
             }
         }
     }

@@ -2,6 +2,7 @@
 //! and people.
 
 use super::text::{attr, trim_owned};
+use super::GiveUp;
 use super::{Doc, Ns, Step};
 use crate::parse::{Source, SourceEntry, SourceLink, SourceText};
 use quick_xml::events::BytesStart;
@@ -18,17 +19,17 @@ impl Doc<'_> {
                     self.text_construct(&e)?;
                 }
                 (Ns::Atom, "entry") => feed.entries.push(self.entry()?),
-                (Ns::Unsupported, _) => return None,
+                (Ns::Unsupported, _) => return Err(GiveUp),
                 _ => self.skip()?,
             }
         }
-        Some(feed)
+        Ok(feed)
     }
 
     /// In an Atom document, unprefixed elements are Atom's.
     pub(super) fn atom_name<'e>(&self, e: &'e BytesStart) -> Step<(Ns, &'e str)> {
         let (ns, local) = self.name(e)?;
-        Some((if ns == Ns::Plain { Ns::Atom } else { ns }, local))
+        Ok((if ns == Ns::Plain { Ns::Atom } else { ns }, local))
     }
 
     pub(super) fn entry(&mut self) -> Step<SourceEntry> {
@@ -58,7 +59,7 @@ impl Doc<'_> {
                 }
                 (Ns::Atom, "content") => {
                     if attr(&e, "src")?.is_some() {
-                        return None;
+                        return Err(GiveUp);
                     }
                     entry.content = Some(self.text_construct(&e)?);
                 }
@@ -72,11 +73,11 @@ impl Doc<'_> {
                         entry.links.push(self.link(&s, None));
                     }
                 }
-                (Ns::Unsupported, _) => return None,
+                (Ns::Unsupported, _) => return Err(GiveUp),
                 _ => self.skip()?,
             }
         }
-        Some(entry)
+        Ok(entry)
     }
 
     /// `<link href=.. rel=.. type=.. length=..>`, read to its end; no href, no link. rel
@@ -84,13 +85,13 @@ impl Doc<'_> {
     pub(super) fn atom_link(&mut self, e: &BytesStart) -> Step<Option<SourceLink>> {
         self.skip()?;
         let Some(href) = attr(e, "href")? else {
-            return Some(None);
+            return Ok(None);
         };
         let mut link = self.link(&href, None);
         link.rel = Some(attr(e, "rel")?.unwrap_or_else(|| "alternate".to_string()));
         link.media_type = attr(e, "type")?;
         link.length = attr(e, "length")?.and_then(|l| l.parse().ok());
-        Some(Some(link))
+        Ok(Some(link))
     }
 
     /// An Atom text construct: plain or HTML text; XHTML and markup inside give up.
@@ -98,10 +99,10 @@ impl Doc<'_> {
         let html = match attr(e, "type")?.as_deref() {
             None | Some("text") => false,
             Some("html" | "text/html") => true,
-            _ => return None,
+            _ => return Err(GiveUp),
         };
         let body = trim_owned(self.text()?.unwrap_or_default());
-        Some(SourceText { body, html })
+        Ok(SourceText { body, html })
     }
 
     /// An Atom person's name; `None` inside when it has none.
@@ -128,6 +129,6 @@ impl Doc<'_> {
             }
         }
         // No name: the address stands for the person, as it does in the feed-rs reader.
-        Some(name.filter(|n| !n.trim().is_empty()).or(email))
+        Ok(name.filter(|n| !n.trim().is_empty()).or(email))
     }
 }

@@ -1,6 +1,7 @@
 //! The RSS 2.0 half of the direct reader: `<rss>`, its first `<channel>` and its items.
 
 use super::text::{html, parse_date, person_name, plain};
+use super::GiveUp;
 use super::{Doc, LinkKind, Ns, Step};
 use crate::parse::{Source, SourceEntry, SourceLink, SourceText};
 use chrono::{DateTime, Utc};
@@ -14,7 +15,7 @@ impl Doc<'_> {
             }
             self.skip()?;
         }
-        None
+        Err(GiveUp)
     }
 
     pub(super) fn channel(&mut self) -> Step<Source> {
@@ -33,11 +34,11 @@ impl Doc<'_> {
                 (Ns::Atom, "link") => feed.links.extend(self.atom_link(&e)?),
                 (Ns::Plain, "description") => feed.description = self.text()?.map(plain),
                 (Ns::Plain, "item") => feed.entries.push(self.item()?),
-                (Ns::Unsupported, _) => return None,
+                (Ns::Unsupported, _) => return Err(GiveUp),
                 _ => self.skip()?,
             }
         }
-        Some(feed)
+        Ok(feed)
     }
 
     pub(super) fn item(&mut self) -> Step<SourceEntry> {
@@ -78,7 +79,7 @@ impl Doc<'_> {
                         .filter(|s| !s.is_empty())
                         .map(|body| SourceText { body, html: true });
                 }
-                (Ns::Plain, "enclosure") | (Ns::Unsupported, _) => return None,
+                (Ns::Plain, "enclosure") | (Ns::Unsupported, _) => return Err(GiveUp),
                 _ => self.skip()?,
             }
         }
@@ -96,14 +97,14 @@ impl Doc<'_> {
             .filter(|(l, kind)| *kind != LinkKind::Comments || !targets.contains(&l.href))
             .map(|(l, _)| l)
             .collect();
-        Some(entry)
+        Ok(entry)
     }
 
     /// A date element: `None` inside when empty; gives up on what strict parsing refuses.
     pub(super) fn date(&mut self) -> Step<Option<DateTime<Utc>>> {
         match self.text()? {
-            None => Some(None),
-            Some(text) => Some(Some(parse_date(&text)?)),
+            None => Ok(None),
+            Some(text) => Ok(Some(parse_date(&text)?)),
         }
     }
 

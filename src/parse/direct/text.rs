@@ -2,6 +2,7 @@
 //! references, trimmed bodies, people's names, strict dates, names and attributes.
 
 use super::Step;
+use super::{GiveUp, OrGiveUp};
 use crate::parse::SourceText;
 use chrono::{DateTime, Utc};
 use quick_xml::events::{BytesRef, BytesStart};
@@ -12,18 +13,18 @@ use url::Url;
 /// any `;` is an error, which leaves the document to feed-rs. `None` inside for no text.
 pub(super) fn unescape_text(raw: &str) -> Step<Option<String>> {
     if raw.is_empty() {
-        return Some(None);
+        return Ok(None);
     }
     let Some(first) = memchr::memchr(b'&', raw.as_bytes()) else {
-        return Some(Some(raw.to_string()));
+        return Ok(Some(raw.to_string()));
     };
     let mut out = String::with_capacity(raw.len());
     out.push_str(&raw[..first]);
     let mut rest = &raw[first..];
     while let Some(after_amp) = rest.strip_prefix('&') {
-        let stop = memchr::memchr2(b';', b'&', after_amp.as_bytes())?;
+        let stop = memchr::memchr2(b';', b'&', after_amp.as_bytes()).or_give_up()?;
         if after_amp.as_bytes()[stop] != b';' {
-            return None;
+            return Err(GiveUp);
         }
         push_reference(&mut out, &BytesRef::new(&after_amp[..stop]))?;
         let tail = &after_amp[stop + 1..];
@@ -31,15 +32,15 @@ pub(super) fn unescape_text(raw: &str) -> Step<Option<String>> {
         out.push_str(&tail[..next]);
         rest = &tail[next..];
     }
-    Some(Some(out))
+    Ok(Some(out))
 }
 
 /// A character or entity reference as feed-rs resolves it: characters and the five XML
 /// entities; any other entity is kept as written. A bad character reference gives up.
 pub(super) fn push_reference(out: &mut String, r: &BytesRef) -> Step<()> {
-    if let Some(ch) = r.resolve_char_ref().ok()? {
+    if let Some(ch) = r.resolve_char_ref().ok().or_give_up()? {
         out.push(ch);
-        return Some(());
+        return Ok(());
     }
     let name: &str = r;
     match quick_xml::escape::resolve_predefined_entity(name) {
@@ -50,7 +51,7 @@ pub(super) fn push_reference(out: &mut String, r: &BytesRef) -> Step<()> {
             out.push(';');
         }
     }
-    Some(())
+    Ok(())
 }
 
 /// feed-rs's resolution: unlike [`super::resolve`], no trimming first.
@@ -91,10 +92,10 @@ pub(super) fn trim_owned(mut s: String) -> String {
 /// and the like are left to feed-rs. `None` inside when there is no name.
 pub(super) fn person_name(raw: &str) -> Step<Option<String>> {
     let Some(at) = raw.find('@') else {
-        return Some(Some(raw.trim().to_string()));
+        return Ok(Some(raw.trim().to_string()));
     };
     if raw[at + 1..].contains('@') || raw.contains("<[(") || raw.contains(">])") {
-        return None;
+        return Err(GiveUp);
     }
     let local_ok = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
     let domain_ok = |c: char| c.is_ascii_alphanumeric() || ".-".contains(c);
@@ -107,7 +108,7 @@ pub(super) fn person_name(raw: &str) -> Step<Option<String>> {
         .find(|c: char| !domain_ok(c))
         .map_or(raw.len(), |i| at + 1 + i);
     let local = &raw[start..at];
-    let (host, tld) = raw[at + 1..end].rsplit_once('.')?;
+    let (host, tld) = raw[at + 1..end].rsplit_once('.').or_give_up()?;
     let before = raw[..start].chars().next_back();
     let after = raw[end..].chars().next();
     let plain_start = local.starts_with(|c: char| c.is_ascii_alphanumeric())
@@ -117,7 +118,7 @@ pub(super) fn person_name(raw: &str) -> Step<Option<String>> {
         && !host.is_empty()
         && after.is_none_or(|c| c.is_ascii_whitespace() || c == '>' || c == ')');
     if !plain_start || !plain_end {
-        return None;
+        return Err(GiveUp);
     }
     let name = if start > raw.len() - end {
         &raw[..start - 1]
@@ -128,7 +129,7 @@ pub(super) fn person_name(raw: &str) -> Step<Option<String>> {
     };
     let name = name.trim();
     // An address alone names the person by itself, as feed-rs's e-mail (and feedparser).
-    Some(Some(if name.is_empty() {
+    Ok(Some(if name.is_empty() {
         raw[start..end].to_string()
     } else {
         name.to_string()
@@ -141,28 +142,28 @@ pub(super) fn parse_date(text: &str) -> Step<DateTime<Utc>> {
     let text = text.trim();
     DateTime::parse_from_rfc3339(text)
         .or_else(|_| DateTime::parse_from_rfc2822(text))
-        .ok()
         .map(|d| d.with_timezone(&Utc))
+        .map_err(|_| GiveUp)
 }
 
 pub(super) fn qname<'e>(e: &'e BytesStart) -> Step<&'e str> {
-    Some(e.name().into_inner())
+    Ok(e.name().into_inner())
 }
 
 pub(super) fn local_name<'e>(e: &'e BytesStart) -> Step<&'e str> {
     let full = qname(e)?;
-    Some(full.rsplit(':').next().unwrap_or(full))
+    Ok(full.rsplit(':').next().unwrap_or(full))
 }
 
 /// An attribute's value, unescaped as feed-rs does (kept as written when that fails).
 pub(super) fn attr(e: &BytesStart, name: &str) -> Step<Option<String>> {
     for a in e.attributes() {
-        let a = a.ok()?;
+        let a = a.ok().or_give_up()?;
         if a.key.as_ref() == name {
-            return Some(Some(unescape(&a.value)));
+            return Ok(Some(unescape(&a.value)));
         }
     }
-    Some(None)
+    Ok(None)
 }
 
 pub(super) fn unescape(raw: &str) -> String {
