@@ -14,7 +14,7 @@ mod tests;
 mod theme;
 
 use theme::RawTheme;
-pub use theme::{Color, Preset, Role, ThemeConfig};
+pub use theme::{Color, Preset, Role, ThemeConfig, COLOR_NAMES};
 
 pub const DEFAULT_USER_AGENT: &str = concat!("bulletin/", env!("CARGO_PKG_VERSION"));
 

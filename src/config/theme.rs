@@ -40,7 +40,9 @@ pub enum Color {
     Rgb(u8, u8, u8),
 }
 
-const COLOR_NAMES: [&str; 16] = [
+/// The 16 palette colours by name, in palette order: the one table of them (the TUI
+/// maps a name to its terminal colour).
+pub const COLOR_NAMES: [&str; 16] = [
     "black",
     "red",
     "green",

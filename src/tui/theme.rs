@@ -139,27 +139,14 @@ impl Theme {
 }
 
 fn to_color(c: ColorSpec) -> Color {
-    const PALETTE: [Color; 16] = [
-        Color::Black,
-        Color::Red,
-        Color::Green,
-        Color::Yellow,
-        Color::Blue,
-        Color::Magenta,
-        Color::Cyan,
-        Color::Gray,
-        Color::DarkGray,
-        Color::LightRed,
-        Color::LightGreen,
-        Color::LightYellow,
-        Color::LightBlue,
-        Color::LightMagenta,
-        Color::LightCyan,
-        Color::White,
-    ];
+    use std::str::FromStr;
     match c {
         ColorSpec::Reset => Color::Reset,
-        ColorSpec::Indexed(i) => PALETTE[usize::from(i) % 16],
+        // The config's palette names are ratatui's names for the same colours.
+        ColorSpec::Indexed(i) => crate::config::COLOR_NAMES
+            .get(usize::from(i))
+            .and_then(|name| Color::from_str(name).ok())
+            .unwrap_or(Color::Reset),
         ColorSpec::Rgb(r, g, b) => Color::Rgb(r, g, b),
     }
 }
@@ -182,5 +169,36 @@ mod tests {
         assert_eq!(t.error.fg, Some(Color::Red));
         assert_eq!(t.header.fg, Some(Color::Blue), "light preset");
         assert_eq!(Theme::from_config(&config, true), Theme::new(true));
+    }
+}
+
+#[cfg(test)]
+mod palette_tests {
+    use super::*;
+
+    /// Every palette name the config accepts is a terminal colour, the one of its index.
+    #[test]
+    fn every_palette_name_maps_to_its_colour() {
+        let expected = [
+            Color::Black,
+            Color::Red,
+            Color::Green,
+            Color::Yellow,
+            Color::Blue,
+            Color::Magenta,
+            Color::Cyan,
+            Color::Gray,
+            Color::DarkGray,
+            Color::LightRed,
+            Color::LightGreen,
+            Color::LightYellow,
+            Color::LightBlue,
+            Color::LightMagenta,
+            Color::LightCyan,
+            Color::White,
+        ];
+        for (i, want) in expected.iter().enumerate() {
+            assert_eq!(to_color(ColorSpec::Indexed(i as u8)), *want, "{i}");
+        }
     }
 }
