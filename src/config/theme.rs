@@ -2,6 +2,7 @@
 //! TUI maps these onto its own colours.
 
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use toml::Spanned;
 
 /// Colours by role: a name (`red`, `lightblue`, `darkgray`, `reset`) or `#rrggbb`.
@@ -90,40 +91,55 @@ impl Color {
     }
 }
 
+/// The roles by their names in `[theme]`: the one table of them.
+pub const ROLES: [(Role, &str); 7] = [
+    (Role::Selection, "selection"),
+    (Role::Unread, "unread"),
+    (Role::Read, "read"),
+    (Role::Error, "error"),
+    (Role::Border, "border"),
+    (Role::Header, "header"),
+    (Role::Link, "link"),
+];
+
+/// `[theme]` as written: `preset` and colours by role name, each with its place in the file.
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawTheme {
-    preset: Option<Preset>,
-    selection: Option<Spanned<String>>,
-    unread: Option<Spanned<String>>,
-    read: Option<Spanned<String>>,
-    error: Option<Spanned<String>>,
-    border: Option<Spanned<String>>,
-    header: Option<Spanned<String>>,
-    link: Option<Spanned<String>>,
-}
+#[serde(transparent)]
+pub(super) struct RawTheme(BTreeMap<String, Spanned<String>>);
 
 impl RawTheme {
-    /// The colours by role, each checked; `invalid` words an error at an offset.
+    /// The preset and the colours by role, each checked; `invalid` words an error at an
+    /// offset.
     pub(super) fn read<E>(self, invalid: impl Fn(usize, String) -> E) -> Result<ThemeConfig, E> {
-        let mut colors = Vec::new();
-        for (role, value) in [
-            (Role::Selection, self.selection),
-            (Role::Unread, self.unread),
-            (Role::Read, self.read),
-            (Role::Error, self.error),
-            (Role::Border, self.border),
-            (Role::Header, self.header),
-            (Role::Link, self.link),
-        ] {
-            if let Some(v) = value {
-                let color = Color::parse(v.get_ref()).map_err(|m| invalid(v.span().start, m))?;
-                colors.push((role, color));
+        let mut theme = ThemeConfig::default();
+        for (key, value) in self.0 {
+            let at = value.span().start;
+            if key == "preset" {
+                theme.preset = match value.get_ref().as_str() {
+                    "dark" => Preset::Dark,
+                    "light" => Preset::Light,
+                    other => {
+                        return Err(invalid(
+                            at,
+                            format!("unknown preset {other:?}: use \"dark\" or \"light\""),
+                        ))
+                    }
+                };
+                continue;
             }
+            let Some((role, _)) = ROLES.iter().find(|(_, name)| *name == key) else {
+                let names: Vec<&str> = ROLES.iter().map(|(_, n)| *n).collect();
+                return Err(invalid(
+                    at,
+                    format!(
+                        "unknown theme role {key:?}; roles are: preset, {}",
+                        names.join(", ")
+                    ),
+                ));
+            };
+            let color = Color::parse(value.get_ref()).map_err(|m| invalid(at, m))?;
+            theme.colors.push((*role, color));
         }
-        Ok(ThemeConfig {
-            preset: self.preset.unwrap_or_default(),
-            colors,
-        })
+        Ok(theme)
     }
 }
