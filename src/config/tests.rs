@@ -97,10 +97,17 @@ fn defaults_apply_to_missing_keys() {
 
 #[test]
 fn theme_roles_and_presets_come_from_one_table() {
-    let err = parse("[theme]\nprest = \"dark\"\n").unwrap_err().to_string();
+    let err = parse("[theme]\nprest = \"dark\"\n")
+        .unwrap_err()
+        .to_string();
     assert!(err.starts_with("/cfg/config.toml:2:"), "{err}");
-    assert!(err.contains("unknown theme role") && err.contains("link"), "{err}");
-    let err = parse("[theme]\npreset = \"dim\"\n").unwrap_err().to_string();
+    assert!(
+        err.contains("unknown theme role") && err.contains("link"),
+        "{err}"
+    );
+    let err = parse("[theme]\npreset = \"dim\"\n")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("unknown preset"), "{err}");
     for (_, name) in super::theme::ROLES {
         let cfg = parse(&format!("[theme]\n{name} = \"red\"\n")).unwrap();
