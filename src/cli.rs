@@ -105,3 +105,11 @@ pub fn open_store(paths: &AppPaths) -> anyhow::Result<Store> {
 fn summaries(config: &Config, store: &Store) -> anyhow::Result<Vec<FeedSummary>> {
     Ok(store.feed_summaries(&config.feeds)?)
 }
+
+/// The cache with every configured feed in it, and the feeds' summaries.
+fn listed(config: &Config, paths: &AppPaths) -> anyhow::Result<(Store, Vec<FeedSummary>)> {
+    let mut store = open_store(paths)?;
+    store.sync_feeds(&config.feeds)?;
+    let feeds = summaries(config, &store)?;
+    Ok((store, feeds))
+}

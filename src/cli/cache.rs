@@ -2,7 +2,7 @@
 //! `mark-unread`.
 
 use super::output::{to_json, FeedJson, ItemJson};
-use super::{open_store, summaries, MarkArgs};
+use super::{listed, open_store, summaries, MarkArgs};
 use crate::article::Prepared;
 use crate::config::Config;
 use crate::model::{FeedId, FeedSummary, ItemId};
@@ -16,9 +16,7 @@ pub(super) fn cmd_feeds(
     json: bool,
     out: &mut String,
 ) -> anyhow::Result<()> {
-    let mut store = open_store(paths)?;
-    store.sync_feeds(&config.feeds)?;
-    let feeds = summaries(config, &store)?;
+    let (_, feeds) = listed(config, paths)?;
     if json {
         let list: Vec<FeedJson> = feeds.iter().map(FeedJson::new).collect();
         out.push_str(&to_json(&list)?);
@@ -102,9 +100,7 @@ pub(super) fn cmd_items(
     json: bool,
     out: &mut String,
 ) -> anyhow::Result<()> {
-    let mut store = open_store(paths)?;
-    store.sync_feeds(&config.feeds)?;
-    let feeds = summaries(config, &store)?;
+    let (store, feeds) = listed(config, paths)?;
     let scope = match filter.feed {
         Some(key) => Scope::Feed(find_feed(config, &feeds, key)?.id),
         None => Scope::Feeds(feeds.iter().map(|f| f.id).collect()),
