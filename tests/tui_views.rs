@@ -226,4 +226,12 @@ fn overlays_scroll_and_say_what_is_hidden() {
     assert!(end.contains("Broken feed 39"), "{end}");
     send(&mut m, code(KeyCode::PageUp));
     assert!(m.overlay_scroll > 0);
+
+    // The same list at 40x10 still fits, says where it is and scrolls to its end.
+    send(&mut m, Msg::Resize(40, 10));
+    let small = screen_text(&render(&m));
+    assert!(small.contains("/1"), "a position shows: {small}");
+    send(&mut m, code(KeyCode::End));
+    let end = screen_text(&render(&m));
+    assert!(end.contains("Broken"), "{end}");
 }
