@@ -267,7 +267,10 @@ fn tls_config() -> Result<rustls::ClientConfig, FetchError> {
     let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(setup)?;
-    let platform_has_roots = !rustls_native_certs::load_native_certs().certs.is_empty();
+    // Read once a process: the platform verifier reads the store again itself.
+    static PLATFORM_HAS_ROOTS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let platform_has_roots = *PLATFORM_HAS_ROOTS
+        .get_or_init(|| !rustls_native_certs::load_native_certs().certs.is_empty());
     let config = if platform_has_roots {
         builder
             .with_platform_verifier()

@@ -269,6 +269,25 @@ fn retry_after_is_capped_and_force_fetches_anyway() {
 }
 
 #[test]
+fn a_far_retry_after_date_is_capped_too() {
+    let server = Server::start();
+    server.route("/later", |_| {
+        Reply::status(429).with_header("Retry-After", "Fri, 31 Dec 2099 23:59:59 GMT")
+    });
+    let env = Env::new(&feeds_config(
+        "max_retry_after_minutes = 0",
+        &[server.url("/later")],
+    ));
+    env.run(&["refresh"]);
+    env.run(&["refresh"]);
+    assert_eq!(
+        server.requests_to("/later").len(),
+        2,
+        "a cap of zero: the date is not waited for"
+    );
+}
+
+#[test]
 fn a_cap_over_a_day_and_a_bad_user_agent_are_refused_at_their_line() {
     let env = Env::new("[general]\nmax_retry_after_minutes = 2000\n");
     let out = env.run(&["feeds"]);

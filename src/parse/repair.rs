@@ -174,12 +174,7 @@ impl<'a> Repairer<'a> {
                     }
                 }
                 b'&' => i += self.reference(&src[i..], true),
-                _ => {
-                    let end =
-                        memchr::memchr2(b'<', b'&', &bytes[i..]).map_or(bytes.len(), |e| i + e);
-                    self.text(&src[i..end]);
-                    i = end;
-                }
+                _ => i = self.copy_text(i),
             }
         }
         if !self.stack.is_empty() {
@@ -192,9 +187,13 @@ impl<'a> Repairer<'a> {
         }
     }
 
-    fn text(&mut self, text: &str) {
-        // A `>` in text is legal XML; only `<` and `&` need care, done by the caller.
-        self.out.push_str(text);
+    /// Copies the text at `i` up to the next `<` or `&` (which the caller deals with; a
+    /// `>` in text is legal XML); returns where it stopped.
+    fn copy_text(&mut self, i: usize) -> usize {
+        let bytes = self.src.as_bytes();
+        let end = memchr::memchr2(b'<', b'&', &bytes[i..]).map_or(bytes.len(), |e| i + e);
+        self.out.push_str(&self.src[i..end]);
+        end
     }
 
     /// A start tag at the beginning of `rest`; None when the document ends inside it.

@@ -45,7 +45,7 @@ pub enum TuiError {
     DataDir(String),
     #[error("{0}")]
     Terminal(String),
-    #[error("the terminal: {0}")]
+    #[error("{0}")]
     Io(#[from] std::io::Error),
 }
 

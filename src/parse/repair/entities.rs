@@ -86,12 +86,7 @@ impl Repairer<'_> {
                     i += 1;
                 }
                 b'&' => i += self.reference(&src[i..], true),
-                _ => {
-                    let end =
-                        memchr::memchr2(b'<', b'&', &bytes[i..]).map_or(bytes.len(), |e| i + e);
-                    self.out.push_str(&src[i..end]);
-                    i = end;
-                }
+                _ => i = self.copy_text(i),
             }
         }
     }
