@@ -6,6 +6,7 @@ mod args;
 mod cache;
 mod fetching;
 mod output;
+mod searching;
 mod setup;
 
 pub use args::{Cli, Command, MarkArgs};
@@ -66,6 +67,14 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
             };
             cache::cmd_items(&listing_config(paths)?, paths, &filter, json, &mut out)?
         }
+        Command::Search { query, limit, json } => searching::cmd_search(
+            &listing_config(paths)?,
+            paths,
+            &query.join(" "),
+            limit,
+            json,
+            &mut out,
+        )?,
         Command::Show { id, width } => cache::cmd_show(&config()?, paths, id, width, &mut out)?,
         Command::MarkRead(args) => cache::cmd_mark(&config()?, paths, &args, true)?,
         Command::MarkUnread(args) => cache::cmd_mark(&config()?, paths, &args, false)?,

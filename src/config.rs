@@ -9,9 +9,12 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use url::Url;
 
+mod searches;
 #[cfg(test)]
 mod tests;
 mod theme;
+
+pub use searches::{FilterAction, FilterRule, SavedQuery};
 
 use theme::RawTheme;
 pub use theme::{Color, Preset, Role, ThemeConfig, COLOR_NAMES};
@@ -39,6 +42,10 @@ pub struct Config {
     pub keys: Vec<crate::keys::Binding>,
     pub theme: ThemeConfig,
     pub reader: ReaderConfig,
+    /// `[[query]]`: saved searches listed as feeds.
+    pub queries: Vec<SavedQuery>,
+    /// `[[filter]]`: rules run on each new article.
+    pub filters: Vec<FilterRule>,
     /// Where it was read from; None for the built-in defaults.
     pub path: Option<PathBuf>,
 }
@@ -122,6 +129,10 @@ struct RawConfig {
     theme: RawTheme,
     #[serde(default)]
     reader: ReaderConfig,
+    #[serde(default, rename = "query")]
+    queries: Vec<searches::RawQuery>,
+    #[serde(default, rename = "filter")]
+    filters: Vec<searches::RawFilter>,
 }
 
 #[derive(Deserialize)]
@@ -240,7 +251,12 @@ impl Config {
             keys.push(crate::keys::parse_binding(&action, &names).map_err(|m| invalid(offset, m))?);
         }
         let theme = raw.theme.read(invalid)?;
+        let feed_names: Vec<String> = feeds.iter().filter_map(|f| f.name.clone()).collect();
+        let queries = searches::read_queries(text, raw.queries, &feed_names, &invalid)?;
+        let filters = searches::read_filters(text, raw.filters, &invalid)?;
         Ok(Config {
+            queries,
+            filters,
             general: raw.general,
             feeds,
             keys,

@@ -205,7 +205,12 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
         &["1", "2", "3", "4", "5", "6", "7", "8", "9"],
     ),
     (Action::CopyUrl, "copy_url", "Copy the article URL", &["y"]),
-    (Action::Filter, "filter", "Filter the list by text", &["/"]),
+    (
+        Action::Filter,
+        "filter",
+        "Search: all articles (feed list) or this list",
+        &["/"],
+    ),
     (
         Action::ShowErrors,
         "show_errors",

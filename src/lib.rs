@@ -22,5 +22,6 @@ pub mod paths;
 pub mod refresh;
 pub mod render;
 pub mod sanitize;
+pub mod search;
 pub mod store;
 pub mod tui;

@@ -10,7 +10,7 @@ use crate::model::FeedId;
 use crate::parse::parse_feed;
 use crate::store::{Failure, FeedTarget, PreparedFeed, Store};
 use chrono::{DateTime, Utc};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex};
 
@@ -70,6 +70,16 @@ pub struct Options {
     pub force: bool,
     /// The longest a Retry-After is honoured.
     pub max_retry_after: chrono::Duration,
+    /// `[[filter]]` rules for new articles, and what they need to know of each feed.
+    pub rules: crate::search::rules::Rules,
+    pub feeds: HashMap<FeedId, FeedContext>,
+}
+
+/// A feed as rules see it: its configured name and tags.
+#[derive(Debug, Clone, Default)]
+pub struct FeedContext {
+    pub name: Option<String>,
+    pub tags: Vec<String>,
 }
 
 impl Options {
@@ -82,7 +92,31 @@ impl Options {
             keep_days: general.keep_days,
             force,
             max_retry_after: chrono::Duration::minutes(i64::from(minutes)),
+            rules: Default::default(),
+            feeds: HashMap::new(),
         }
+    }
+
+    /// The config's filters, for the feeds it lists (ids in config order).
+    pub fn with_filters(mut self, config: &crate::config::Config, ids: &[FeedId]) -> Options {
+        self.rules = crate::search::rules::Rules::new(
+            config.filters.iter().map(|f| (f.query.as_str(), f.action)),
+            Utc::now(),
+        );
+        if !self.rules.is_empty() {
+            self.feeds = ids
+                .iter()
+                .zip(&config.feeds)
+                .map(|(id, spec)| {
+                    let context = FeedContext {
+                        name: spec.name.clone(),
+                        tags: spec.tags.clone(),
+                    };
+                    (*id, context)
+                })
+                .collect();
+        }
+        self
     }
 
     /// Until when a feed is left alone: what its server asked, capped counting from the
@@ -114,18 +148,19 @@ pub fn run(
     on_start: impl FnOnce(usize),
     mut on_done: impl FnMut(&FeedDone, &Summary),
 ) -> Result<Summary, crate::store::StoreError> {
+    let configured = store.sync_feeds(&config.feeds)?;
     let ids = match request.feeds {
         Some(mut ids) => {
             ids.sort();
             ids.dedup();
             ids
         }
-        None => store.sync_feeds(&config.feeds)?,
+        None => configured.clone(),
     };
     let targets = store.feed_targets(&ids)?;
     tracing::info!(feeds = targets.len(), "refresh started");
     on_start(targets.len());
-    let opts = Options::new(&config.general, request.force);
+    let opts = Options::new(&config.general, request.force).with_filters(config, &configured);
     let summary = refresh(store, fetcher, targets, &opts, cancel, |done, summary| {
         if let FeedResult::Failed(e) = &done.result {
             tracing::warn!(url = %done.url, "feed failed: {e}");
@@ -201,7 +236,7 @@ pub fn refresh(
                     }
                     let next = queue.lock().map(|mut q| q.pop_front()).unwrap_or(None);
                     let Some(target) = next else { return };
-                    let work = fetch_and_parse(fetcher, &target, opts.max_retry_after);
+                    let work = fetch_and_parse(fetcher, &target, opts);
                     if tx.send((target, work)).is_err() {
                         return;
                     }
@@ -223,7 +258,8 @@ pub fn refresh(
     summary
 }
 
-fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, max_wait: chrono::Duration) -> Work {
+fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, opts: &Options) -> Work {
+    let max_wait = opts.max_retry_after;
     let fetched = match fetcher.fetch(&target.url, &target.validators) {
         Ok(FetchOutcome::NotModified) => return Work::NotModified,
         Ok(FetchOutcome::Modified(f)) => f,
@@ -243,11 +279,14 @@ fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, max_wait: chrono::Dur
     });
     match parsed {
         // Compression and fingerprints here, in parallel, not on the single writer.
-        Ok(Ok(feed)) => Work::Parsed(
-            PreparedFeed::new(feed),
-            fetched.validators,
-            fetched.http_status,
-        ),
+        Ok(Ok(feed)) => {
+            let arrivals = arrivals(opts, target, &feed);
+            let mut prepared = PreparedFeed::new(feed);
+            for (item, arrival) in prepared.items.iter_mut().zip(arrivals) {
+                item.arrival = arrival;
+            }
+            Work::Parsed(prepared, fetched.validators, fetched.http_status)
+        }
         Ok(Err(e)) => Work::Failed(e.to_string(), fetched.http_status, None),
         Err(_) => Work::Failed(
             "the parser failed on this feed".into(),
@@ -255,6 +294,49 @@ fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, max_wait: chrono::Dur
             None,
         ),
     }
+}
+
+/// The state each item would arrive in by the filters (only new items take it).
+fn arrivals(
+    opts: &Options,
+    target: &FeedTarget,
+    feed: &crate::model::ParsedFeed,
+) -> Vec<crate::search::rules::Arrival> {
+    if opts.rules.is_empty() {
+        return Vec::new();
+    }
+    let context = opts.feeds.get(&target.id).cloned().unwrap_or_default();
+    let name = crate::model::feed_display_name(
+        context.name.as_deref(),
+        feed.title.as_deref(),
+        &target.url,
+    );
+    let now = Utc::now().timestamp();
+    feed.items
+        .iter()
+        .map(|item| {
+            let html = item
+                .content_html
+                .as_deref()
+                .filter(|c| !c.trim().is_empty())
+                .or(item.summary_html.as_deref())
+                .unwrap_or("");
+            let body = crate::search::text::index_text(html);
+            let article = crate::search::matcher::Article {
+                title: &item.title,
+                author: item.author.as_deref().unwrap_or(""),
+                feed_name: &name,
+                feed_url: &target.url,
+                tags: &context.tags,
+                body: &body,
+                time: item
+                    .published
+                    .or(item.updated)
+                    .map_or(now, |t| t.timestamp().min(now)),
+            };
+            opts.rules.arrival(&article)
+        })
+        .collect()
 }
 
 /// Writes one feed's outcome in its own transaction.

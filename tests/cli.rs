@@ -533,7 +533,8 @@ fn every_flag_and_argument_has_help() {
     assert!(commands.len() > 10, "{top}");
     for command in commands {
         let help = String::from_utf8(env.run(&[&command, "--help"]).stdout).unwrap();
-        for line in help.lines().filter(|l| {
+        let lines: Vec<&str> = help.lines().collect();
+        for (i, line) in lines.iter().enumerate().filter(|(_, l)| {
             l.trim_start().starts_with('-')
                 || l.trim_start().starts_with('<')
                 || l.trim_start().starts_with('[')
@@ -548,7 +549,11 @@ fn every_flag_and_argument_has_help() {
                         || w.starts_with('[')
                         || w.ends_with(','))
                 })
-                .is_some();
+                .is_some()
+                // Long help puts the words on the next line, further in.
+                || lines.get(i + 1).is_some_and(|next| {
+                    next.starts_with("          ") && !next.trim().is_empty()
+                });
             assert!(
                 described,
                 "bulletin {command}: no help for {line:?}\n{help}"

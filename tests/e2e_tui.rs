@@ -415,13 +415,13 @@ fn mark_all_marks_the_view_and_undo_brings_it_back() {
     tmux.wait_for("Undone: marked 1 article read");
     wait_read(&[]);
 
-    // The feed, filtered to one title: A marks that one only.
+    // The feed, searched down to one title: A marks that one only.
     tmux.keys(&["j", "Tab", "/"]);
-    for c in ["i", "t", "e", "m", "Space", "1"] {
+    for c in ["t", "i", "t", "l", "e", ":", "1"] {
         tmux.keys(&[c]);
     }
     tmux.keys(&["Enter"]);
-    tmux.wait_for("/item 1");
+    tmux.wait_for("(1) /title:1");
     tmux.keys(&["A"]);
     tmux.wait_for("Marked 1 article read");
     wait_read(&["e2e item 1"]);

@@ -71,7 +71,11 @@ fn a_with_a_filter_marks_only_the_filtered_rows() {
     send(&mut m, code(KeyCode::Enter));
     assert_eq!(m.articles.total, 1);
     let q = mark_query(&send(&mut m, key('A')));
-    assert_eq!(q.text.as_deref(), Some("invoice"));
+    let search = q.search.expect("the search goes with the mark");
+    assert_eq!(
+        search.matching.as_deref(),
+        Some("({title author feed body} : \"invoice\" *)")
+    );
     assert!(q.unread_only, "All unread lists only unread articles");
     // The one row listed shows read; the other unread row is not in the list.
     assert!(m.articles.row(0).unwrap().read);

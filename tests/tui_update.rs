@@ -164,9 +164,10 @@ fn filtering_the_article_list() {
     for c in "lant".chars() {
         last = send(&mut m, key(c));
     }
-    assert!(last.iter().any(
-        |c| matches!(c, Cmd::LoadPage { query, .. } if query.text.as_deref() == Some("lant"))
-    ));
+    // While typing, the last word is the start of a word.
+    assert!(last.iter().any(|c| matches!(c, Cmd::LoadPage { query, .. }
+        if query.search.as_ref().and_then(|s| s.matching.as_deref())
+            == Some("({title author feed body} : \"lant\" *)"))));
     assert_eq!(m.articles.total, 1);
     send(&mut m, code(KeyCode::Enter));
     assert!(m.prompt.is_none());
@@ -177,20 +178,43 @@ fn filtering_the_article_list() {
 }
 
 #[test]
-fn filtering_the_feed_list() {
+fn slash_in_the_feed_list_searches_everything() {
     let mut m = fixture(120, 30);
-    send(&mut m, key('/'));
+    send(&mut m, key('j'));
+    let cmds = send(&mut m, key('/'));
+    assert_eq!(m.feeds_pane.rows[0], FeedRow::Search);
+    assert_eq!(m.selected_feed_row(), Some(&FeedRow::Search));
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadPage { query, .. }
+        if !query.unread_only && query.search.is_none())));
+    let mut last = Vec::new();
     for c in "lantern".chars() {
+        last = send(&mut m, key(c));
+    }
+    assert!(last.iter().any(|c| matches!(c, Cmd::LoadPage { query, .. }
+        if matches!(&query.scope, bulletin::store::Scope::Feeds(ids) if ids.len() == m.feeds.len())
+            && query.search.is_some())));
+    send(&mut m, code(KeyCode::Enter));
+    assert!(m.prompt.is_none());
+    assert_eq!(m.focus, Pane::Articles, "Enter goes to the results");
+    // Back in the feed list, q ends the search and its row goes.
+    send(&mut m, key('q'));
+    assert_eq!(m.focus, Pane::Feeds);
+    assert_ne!(m.feeds_pane.rows[0], FeedRow::Search);
+    assert!(m.articles.filter.is_empty());
+    // A query that does not parse says why and keeps the list.
+    send(&mut m, key('/'));
+    for c in "auther:x".chars() {
         send(&mut m, key(c));
     }
-    send(&mut m, code(KeyCode::Enter));
-    let visible = m.visible_feed_rows();
-    let names: Vec<_> = visible
-        .iter()
-        .map(|&i| m.feeds_pane.rows[i].clone())
-        .collect();
-    assert!(names.contains(&FeedRow::Feed(1)));
-    assert!(!names.contains(&FeedRow::Feed(0)));
+    assert!(m
+        .articles
+        .search_error
+        .as_deref()
+        .unwrap_or("")
+        .contains("not a field"));
+    send(&mut m, code(KeyCode::Esc));
+    assert_ne!(m.feeds_pane.rows[0], FeedRow::Search);
+    assert!(m.articles.search_error.is_none());
 }
 
 #[test]

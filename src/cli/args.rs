@@ -43,7 +43,8 @@ pub enum Command {
     },
     /// List items, newest first
     Items {
-        /// Only this feed: its name, a unique prefix of it (any case), its URL or path
+        /// Only this feed (its name, a unique prefix of it in any case, its URL or path),
+        /// or the articles of this saved search ([[query]] name)
         #[arg(long, value_name = "NAME_OR_URL")]
         feed: Option<String>,
         /// Only unread items
@@ -53,6 +54,24 @@ pub enum Command {
         #[arg(long)]
         starred: bool,
         /// At most this many items (the newest)
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Print a JSON array: id, feed, title, link, published, read, starred
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search every cached article; best matches first (see "Search" in README)
+    ///
+    /// Words must all match (any case, any accents); "a phrase"; -excluded; OR;
+    /// word* (prefix); ( ) groups; title:WORD, author:WORD, feed:NAME, tag:NAME,
+    /// is:unread, is:read, is:starred, is:hidden, after:DATE, before:DATE, where DATE is
+    /// 2026-01-31, 2026-01, 2026, today, yesterday or -7d (h, d, w, m, y ago).
+    #[command(verbatim_doc_comment)]
+    Search {
+        /// The query, e.g. 'passkeys after:2026-03-01 -sponsored'
+        #[arg(required = true, num_args = 1.., value_name = "QUERY", allow_hyphen_values = true)]
+        query: Vec<String>,
+        /// At most this many results
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
         /// Print a JSON array: id, feed, title, link, published, read, starred
@@ -116,7 +135,8 @@ pub struct MarkArgs {
     /// Item ids, as `items` prints them; unknown ones are an error, the others are marked
     #[arg(required_unless_present_any = ["feed", "all"], conflicts_with_all = ["feed", "all"])]
     pub ids: Vec<i64>,
-    /// Every item of this feed: its name, a unique prefix of it (any case), its URL or path
+    /// Every item of this feed (its name, a unique prefix of it in any case, its URL or
+    /// path), or of this saved search ([[query]] name)
     #[arg(long, value_name = "NAME_OR_URL", conflicts_with = "all")]
     pub feed: Option<String>,
     /// Every item of every configured feed

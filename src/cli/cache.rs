@@ -100,19 +100,42 @@ pub(super) fn cmd_items(
     json: bool,
     out: &mut String,
 ) -> anyhow::Result<()> {
-    let (store, feeds) = listed(config, paths)?;
-    let scope = match filter.feed {
-        Some(key) => Scope::Feed(find_feed(config, &feeds, key)?.id),
-        None => Scope::Feeds(feeds.iter().map(|f| f.id).collect()),
+    let (mut store, feeds) = listed(config, paths)?;
+    let saved = match filter.feed {
+        Some(key) => super::searching::saved(config, &feeds, key)?,
+        None => None,
     };
-    let query = ItemQuery {
-        scope,
-        unread_only: filter.unread,
-        starred_only: filter.starred,
-        text: None,
+    let query = match saved {
+        Some(q) => {
+            super::searching::catch_up(&mut store, &feeds)?;
+            ItemQuery {
+                unread_only: filter.unread,
+                starred_only: filter.starred,
+                ..q
+            }
+        }
+        None => ItemQuery {
+            scope: match filter.feed {
+                Some(key) => Scope::Feed(find_feed(config, &feeds, key)?.id),
+                None => Scope::Feeds(feeds.iter().map(|f| f.id).collect()),
+            },
+            unread_only: filter.unread,
+            starred_only: filter.starred,
+            search: None,
+        },
     };
     let limit = filter.limit.unwrap_or(usize::MAX >> 1).min(usize::MAX >> 1);
     let rows = store.items(&query, 0, limit)?;
+    print_rows(&rows, &feeds, json, out)
+}
+
+/// Prints a list of items as `items` does, as text or JSON.
+pub(super) fn print_rows(
+    rows: &[crate::model::ItemRow],
+    feeds: &[FeedSummary],
+    json: bool,
+    out: &mut String,
+) -> anyhow::Result<()> {
     let name_of = |id: FeedId| {
         feeds
             .iter()
@@ -128,7 +151,7 @@ pub(super) fn cmd_items(
         out.push_str(&to_json(&list)?);
         return Ok(());
     }
-    for r in &rows {
+    for r in rows {
         let date = r
             .published
             .map(|d| d.format("%Y-%m-%d").to_string())
@@ -181,8 +204,13 @@ pub(super) fn cmd_mark(
     store.sync_feeds(&config.feeds)?;
     if let Some(key) = &args.feed {
         let feeds = summaries(config, &store)?;
-        let id = find_feed(config, &feeds, key)?.id;
-        store.set_feeds_read(&[id], read)?;
+        if let Some(query) = super::searching::saved(config, &feeds, key)? {
+            super::searching::catch_up(&mut store, &feeds)?;
+            store.set_query_read(&query, read)?;
+        } else {
+            let id = find_feed(config, &feeds, key)?.id;
+            store.set_feeds_read(&[id], read)?;
+        }
     } else if args.all {
         let feeds = summaries(config, &store)?;
         let ids: Vec<FeedId> = feeds.iter().map(|f| f.id).collect();

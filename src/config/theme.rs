@@ -30,6 +30,8 @@ pub enum Role {
     Border,
     Header,
     Link,
+    /// Words a search found, in lists and the reader.
+    Match,
 }
 
 /// A terminal colour: one of the 16 palette names, an RGB value, or the terminal default.
@@ -92,7 +94,7 @@ impl Color {
 }
 
 /// The roles by their names in `[theme]`: the one table of them.
-pub const ROLES: [(Role, &str); 7] = [
+pub const ROLES: [(Role, &str); 8] = [
     (Role::Selection, "selection"),
     (Role::Unread, "unread"),
     (Role::Read, "read"),
@@ -100,6 +102,7 @@ pub const ROLES: [(Role, &str); 7] = [
     (Role::Border, "border"),
     (Role::Header, "header"),
     (Role::Link, "link"),
+    (Role::Match, "match"),
 ];
 
 /// `[theme]` as written: `preset` and colours by role name, each with its place in the file.

@@ -140,7 +140,7 @@ mod tests {
             scope: Scope::Feeds(ids),
             unread_only: false,
             starred_only: false,
-            text: None,
+            search: None,
         };
         assert_eq!(store.count_items(&all).unwrap(), 60 * 20);
     }

@@ -95,6 +95,37 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX imported_read_unique
         ON imported_read (feed_url, coalesce(guid, ''), coalesce(link, ''));
     "#,
+    // 7: full-text search. The index keeps only its own structures (contentless), keyed
+    // by sort time and item id so that it lists matches newest first without a sort (see
+    // store::search::key). New and changed items wait in search_pending until indexed.
+    // Filters may hide articles as they arrive. (The triggers test before inserting: an
+    // upsert's conflict handling would override an INSERT OR IGNORE inside a trigger.)
+    r#"
+    ALTER TABLE items ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    CREATE VIRTUAL TABLE search USING fts5(
+        title, author, feed, body, fid,
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2');
+    CREATE INDEX items_hidden ON items (sort_time) WHERE hidden = 1;
+    CREATE TABLE search_pending (item_id INTEGER PRIMARY KEY);
+    INSERT INTO search_pending SELECT id FROM items;
+    CREATE TRIGGER items_search_insert AFTER INSERT ON items BEGIN
+        INSERT INTO search_pending (item_id) SELECT NEW.id
+        WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE item_id = NEW.id);
+    END;
+    CREATE TRIGGER items_search_update AFTER UPDATE OF title, author, summary, content, sort_time
+    ON items BEGIN
+        DELETE FROM search
+        WHERE rowid = max(min(OLD.sort_time, 2147483647), -2147483648) * 2147483648 + OLD.id;
+        INSERT INTO search_pending (item_id) SELECT NEW.id
+        WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE item_id = NEW.id);
+    END;
+    CREATE TRIGGER items_search_delete AFTER DELETE ON items BEGIN
+        DELETE FROM search
+        WHERE rowid = max(min(OLD.sort_time, 2147483647), -2147483648) * 2147483648 + OLD.id;
+        DELETE FROM search_pending WHERE item_id = OLD.id;
+    END;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

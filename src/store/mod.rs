@@ -7,6 +7,7 @@
 mod checkpoint;
 mod migrate;
 mod read;
+pub mod search;
 mod write;
 
 use crate::config::FeedSpec;
@@ -86,8 +87,8 @@ pub struct ItemQuery {
     pub scope: Scope,
     pub unread_only: bool,
     pub starred_only: bool,
-    /// Case-insensitive substring of the title.
-    pub text: Option<String>,
+    /// A search within the list (words, fields, filters); None lists it all.
+    pub search: Option<crate::search::Compiled>,
 }
 
 impl ItemQuery {
@@ -96,7 +97,7 @@ impl ItemQuery {
             scope: Scope::Feed(id),
             unread_only: false,
             starred_only: false,
-            text: None,
+            search: None,
         }
     }
 }

@@ -10,7 +10,7 @@ use rusqlite::{params_from_iter, OptionalExtension};
 const MANY_FEEDS: usize = 16;
 
 /// Reads a body written as text or as LZ4 bytes.
-fn stored_text(value: rusqlite::types::ValueRef) -> Option<String> {
+pub(super) fn stored_text(value: rusqlite::types::ValueRef) -> Option<String> {
     use rusqlite::types::ValueRef;
     match value {
         ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
@@ -68,65 +68,102 @@ impl Store {
         use rusqlite::types::Value;
         let mut clauses = Vec::new();
         let mut args: Vec<Value> = Vec::new();
+        let ids_in = |column: &str, ids: &[FeedId], args: &mut Vec<Value>| {
+            args.extend(ids.iter().map(|i| Value::Integer(i.0)));
+            format!("{column} IN ({})", vec!["?"; ids.len()].join(","))
+        };
         match &q.scope {
             Scope::Feed(id) => {
-                clauses.push("feed_id = ?".to_string());
+                clauses.push("items.feed_id = ?".to_string());
                 args.push(Value::Integer(id.0));
             }
             Scope::Feeds(ids) => {
-                let marks = vec!["?"; ids.len()].join(",");
                 // Over many feeds, walking a time-ordered index and filtering beats
                 // gathering every row of every feed and sorting: the unary + keeps
                 // SQLite from using the per-feed index for this test.
                 let column = if ids.len() > MANY_FEEDS {
-                    "+feed_id"
+                    "+items.feed_id"
                 } else {
-                    "feed_id"
+                    "items.feed_id"
                 };
-                clauses.push(format!("{column} IN ({marks})"));
-                args.extend(ids.iter().map(|i| Value::Integer(i.0)));
+                clauses.push(ids_in(column, ids, &mut args));
             }
         }
         if q.unread_only {
-            clauses.push("is_read = 0".into());
+            clauses.push("items.is_read = 0".into());
         }
         if q.starred_only {
-            clauses.push("starred = 1".into());
+            clauses.push("items.starred = 1".into());
         }
-        if let Some(text) = q.text.as_deref().filter(|t| !t.is_empty()) {
-            // `fold` lowercases all of Unicode (SQLite's LIKE only folds ASCII), so
-            // "ä" finds "Ä"; instr needs no escaping of % and _.
-            clauses.push("instr(fold(title), ?) > 0".into());
-            args.push(Value::Text(super::fold(text)));
+        let search = q.search.clone().unwrap_or_default();
+        // Articles a filter hid show only where asked for (the Hidden view, is:hidden).
+        clauses.push(format!("items.hidden = {}", i64::from(search.hidden)));
+        if search.never {
+            clauses.push("0".into());
+        }
+        if let Some(feeds) = &search.feeds {
+            clauses.push(ids_in("+items.feed_id", feeds, &mut args));
+        }
+        if !search.not_feeds.is_empty() {
+            let mut c = ids_in("+items.feed_id", &search.not_feeds, &mut args);
+            c = c.replacen(" IN ", " NOT IN ", 1);
+            clauses.push(c);
+        }
+        if let Some(read) = search.read {
+            clauses.push(format!("items.is_read = {}", i64::from(read)));
+        }
+        if let Some(starred) = search.starred {
+            clauses.push(format!("items.starred = {}", i64::from(starred)));
+        }
+        if let Some(after) = search.after {
+            clauses.push("items.sort_time >= ?".into());
+            args.push(Value::Integer(after));
+        }
+        if let Some(before) = search.before {
+            clauses.push("items.sort_time < ?".into());
+            args.push(Value::Integer(before));
+        }
+        if let Some(excluding) = &search.excluding {
+            clauses.push(
+                "items.id NOT IN (SELECT rowid & 2147483647 FROM search WHERE search MATCH ?)"
+                    .into(),
+            );
+            args.push(Value::Text(excluding.clone()));
         }
         (clauses.join(" AND "), args)
     }
 
-    /// A page of a list, newest first.
+    /// A page of a list: newest first, or for a search with few matches, most relevant
+    /// first.
     pub fn items(&self, q: &ItemQuery, offset: usize, limit: usize) -> Result<Vec<ItemRow>> {
-        const COLUMNS: &str = "id, feed_id, title, link, published, updated, is_read, starred";
+        const COLUMNS: &str = "items.id, items.feed_id, items.title, items.link, items.published, items.updated, items.is_read, items.starred";
         const ORDER: &str = "ORDER BY sort_time DESC, id DESC";
-        let (clause, mut args) = Store::where_clause(q);
+        let source = self.source(q)?;
+        let mut args = source.args.clone();
         let many_feeds = matches!(&q.scope, Scope::Feeds(ids) if ids.len() > MANY_FEEDS);
-        let sql = if many_feeds && !q.unread_only && !q.starred_only {
-            // The only time-ordered index is by read state: the newest `offset + limit`
-            // unread and the newest `offset + limit` read, merged, give the page.
-            let upto = (offset + limit) as i64;
-            let both = args.clone();
-            args.push(upto.into());
-            args.extend(both);
-            args.push(upto.into());
-            format!(
-                "SELECT {COLUMNS}, sort_time FROM (SELECT {COLUMNS}, sort_time FROM items
-                     WHERE is_read = 0 AND {clause} {ORDER} LIMIT ?)
+        let read_filter = q.search.as_ref().is_some_and(|s| s.read.is_some());
+        let sql =
+            if !source.indexed && many_feeds && !q.unread_only && !q.starred_only && !read_filter {
+                // The only time-ordered index is by read state: the newest `offset + limit`
+                // unread and the newest `offset + limit` read, merged, give the page.
+                let from = &source.sql;
+                let upto = (offset + limit) as i64;
+                let both = args.clone();
+                args.push(upto.into());
+                args.extend(both);
+                args.push(upto.into());
+                format!(
+                    "SELECT * FROM (SELECT {COLUMNS}, items.sort_time AS sort_time {from}
+                     AND items.is_read = 0 {ORDER} LIMIT ?)
                  UNION ALL
-                 SELECT {COLUMNS}, sort_time FROM (SELECT {COLUMNS}, sort_time FROM items
-                     WHERE is_read = 1 AND {clause} {ORDER} LIMIT ?)
+                 SELECT * FROM (SELECT {COLUMNS}, items.sort_time AS sort_time {from}
+                     AND items.is_read = 1 {ORDER} LIMIT ?)
                  {ORDER} LIMIT ? OFFSET ?"
-            )
-        } else {
-            format!("SELECT {COLUMNS} FROM items WHERE {clause} {ORDER} LIMIT ? OFFSET ?")
-        };
+                )
+            } else {
+                let order = self.order(&source)?;
+                format!("SELECT {COLUMNS} {} {order} LIMIT ? OFFSET ?", source.sql)
+            };
         args.push((limit as i64).into());
         args.push((offset as i64).into());
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -162,12 +199,12 @@ impl Store {
     }
 
     pub fn count_items(&self, q: &ItemQuery) -> Result<usize> {
-        let (clause, args) = Store::where_clause(q);
-        let sql = format!("SELECT count(*) FROM items WHERE {clause}");
+        let source = self.source(q)?;
+        let sql = format!("SELECT count(*) {}", source.sql);
         let n: i64 = self
             .conn
             .prepare_cached(&sql)?
-            .query_row(params_from_iter(args), |r| r.get(0))?;
+            .query_row(params_from_iter(source.args), |r| r.get(0))?;
         Ok(n.max(0) as usize)
     }
 
@@ -260,7 +297,7 @@ mod tests {
             scope: Scope::Feeds(ids.clone()),
             unread_only: false,
             starred_only: false,
-            text: None,
+            search: None,
         };
         let expected: Vec<(i64, i64)> = {
             let mut stmt = store
@@ -321,7 +358,7 @@ mod tests {
             scope: Scope::Feeds(ids.clone()),
             unread_only: false,
             starred_only: false,
-            text: None,
+            search: None,
         };
         let rows = store.items(&everything, 0, 1000).unwrap();
         let unread_before = rows.iter().filter(|r| !r.read).count();
@@ -345,7 +382,7 @@ mod tests {
             .count();
         assert_eq!(unread_after, unread_before - 1);
 
-        // A text filter, matched without regard to case across Unicode.
+        // A search, matched without regard to case or accents.
         let first = rows.iter().find(|r| !r.read && r.id != unread_one).unwrap();
         store
             .conn
@@ -354,8 +391,10 @@ mod tests {
                 [first.id.0],
             )
             .unwrap();
+        store.index_all(&Default::default(), |_, _| {}).unwrap();
+        let query = crate::search::parse("apfel", chrono::Utc::now()).unwrap();
         let filtered = ItemQuery {
-            text: Some("äpfel".into()),
+            search: Some(crate::search::compile(&query, &[]).unwrap()),
             ..everything.clone()
         };
         assert_eq!(store.count_items(&filtered).unwrap(), 1);

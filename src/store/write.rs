@@ -29,6 +29,8 @@ pub struct PreparedItem {
     pub enclosures: Option<String>,
     /// Changes when anything stored changes, so unchanged items skip the write.
     pub hash: i64,
+    /// The state the item takes if it is new (the `[[filter]]` rules' verdict).
+    pub arrival: crate::search::rules::Arrival,
 }
 
 /// An article body as stored: short ones as text, longer ones LZ4-compressed. HTML
@@ -69,6 +71,7 @@ impl PreparedFeed {
                 let hash = item_hash(&item);
                 PreparedItem {
                     hash,
+                    arrival: Default::default(),
                     published: item.published.map(|d| d.timestamp()),
                     updated: item.updated.map(|d| d.timestamp()),
                     enclosures: (!item.enclosures.is_empty())
@@ -191,19 +194,20 @@ impl Store {
         q: &super::ItemQuery,
         above: Option<ItemId>,
     ) -> Result<Vec<ItemId>> {
-        let (mut clause, mut args) = Store::where_clause(q);
+        let source = self.source(q)?;
+        let mut sql = format!("SELECT items.id {} AND items.is_read = 0", source.sql);
+        let mut args = source.args;
         if let Some(id) = above {
-            clause
-                .push_str(" AND (sort_time, id) > (SELECT sort_time, id FROM items WHERE id = ?)");
+            sql.push_str(
+                " AND (items.sort_time, items.id) > (SELECT a.sort_time, a.id FROM items a WHERE a.id = ?)",
+            );
             args.push(rusqlite::types::Value::Integer(id.0));
         }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let ids = {
-            let mut select = tx.prepare(&format!(
-                "SELECT id FROM items WHERE is_read = 0 AND {clause}"
-            ))?;
+            let mut select = tx.prepare(&sql)?;
             let rows = select.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?;
             rows.map(|r| r.map(ItemId))
                 .collect::<rusqlite::Result<Vec<_>>>()?
@@ -216,6 +220,21 @@ impl Store {
         }
         tx.commit()?;
         Ok(ids)
+    }
+
+    /// Sets the read flag of every item a list holds (a saved search, say); returns how
+    /// many changed.
+    pub fn set_query_read(&mut self, q: &super::ItemQuery, read: bool) -> Result<usize> {
+        let source = self.source(q)?;
+        let sql = format!(
+            "UPDATE items SET is_read = {} WHERE is_read = {} AND id IN (SELECT items.id {})",
+            i64::from(read),
+            i64::from(!read),
+            source.sql
+        );
+        Ok(self
+            .conn
+            .execute(&sql, rusqlite::params_from_iter(source.args))?)
     }
 
     /// Runs one statement for each set of parameters, all in one transaction: a mark is
@@ -309,8 +328,9 @@ fn write_feed(
     {
         let mut upsert = tx.prepare_cached(
             "INSERT INTO items (feed_id, guid, title, link, author, published, updated,
-                 sort_time, summary, content, enclosures, hash, first_seen)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                 sort_time, summary, content, enclosures, hash, first_seen,
+                 is_read, starred, hidden)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
              ON CONFLICT (feed_id, guid) DO UPDATE SET
                  title = excluded.title, link = excluded.link, author = excluded.author,
                  published = excluded.published, updated = excluded.updated,
@@ -340,6 +360,9 @@ fn write_feed(
                 item.enclosures,
                 item.hash,
                 now.timestamp(),
+                item.arrival.read,
+                item.arrival.starred,
+                item.arrival.hidden,
             ])?;
         }
     }

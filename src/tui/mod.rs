@@ -3,6 +3,7 @@
 
 pub mod browser;
 mod effects;
+mod indexer;
 mod input;
 pub mod keymap;
 pub mod model;

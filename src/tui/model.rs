@@ -32,6 +32,12 @@ pub enum FeedRow {
     Tag(String),
     /// Index into `Model::feeds`.
     Feed(usize),
+    /// What `/` typed in the feed list found, over every feed.
+    Search,
+    /// A `[[query]]`: index into `Model::searches`.
+    Query(usize),
+    /// Articles a `[[filter]]` hid.
+    Hidden,
 }
 
 impl FeedRow {
@@ -45,6 +51,9 @@ impl FeedRow {
                 .get(*i)
                 .map(|f| format!("feed:{}", f.url))
                 .unwrap_or_default(),
+            FeedRow::Search => "search".into(),
+            FeedRow::Query(i) => format!("query:{i}"),
+            FeedRow::Hidden => "hidden".into(),
         }
     }
 }
@@ -56,7 +65,6 @@ pub struct FeedsPane {
     pub selected: usize,
     /// First visible row, kept by `update` so the selection stays on screen.
     pub offset: usize,
-    pub filter: String,
 }
 
 /// The article list: a window onto a query, paged lazily from the cache.
@@ -69,7 +77,9 @@ pub struct ArticlesPane {
     pub pending: HashSet<usize>,
     pub selected: usize,
     pub offset: usize,
+    /// The search typed with `/` (the query language), and why it does not parse.
     pub filter: String,
+    pub search_error: Option<String>,
     /// Open the first (or last) unread row once the first page arrives (n/N across feeds).
     pub open_unread: Option<Direction>,
     /// Select this item once its page arrives (restored selection, reload after refresh).
@@ -181,6 +191,12 @@ pub struct Model {
     /// The widest feed name, so the feed list can be wide enough for it.
     pub feed_name_width: usize,
     pub feeds_pane: FeedsPane,
+    /// The `[[query]]` searches with their counts, as the store last counted them.
+    pub searches: Vec<super::msg::SavedCount>,
+    /// How many articles filters hid (the Hidden row shows when there are any).
+    pub hidden: usize,
+    /// Articles still waiting for the search index.
+    pub indexing: usize,
     pub articles: ArticlesPane,
     pub reader: Option<ReaderPane>,
     pub reader_req: ReqId,
@@ -223,6 +239,9 @@ impl Model {
             starred: (0, 0),
             feed_name_width: 0,
             feeds_pane: FeedsPane::default(),
+            searches: Vec::new(),
+            hidden: 0,
+            indexing: 0,
             articles: ArticlesPane::default(),
             reader: None,
             reader_req: 0,
@@ -264,19 +283,10 @@ impl Model {
         self.refresh.running.is_some() || self.refresh.requested
     }
 
-    /// Feed rows that pass the feed filter, with their indices into `feeds_pane.rows`.
+    /// The feed rows shown, as indices into `feeds_pane.rows` (all of them: `/` in the
+    /// feed list searches articles instead of filtering feeds).
     pub fn visible_feed_rows(&self) -> Vec<usize> {
-        let filter = self.feeds_pane.filter.to_lowercase();
-        (0..self.feeds_pane.rows.len())
-            .filter(|&i| {
-                filter.is_empty()
-                    || match &self.feeds_pane.rows[i] {
-                        FeedRow::Feed(f) => self.feeds[*f].name.to_lowercase().contains(&filter),
-                        FeedRow::Tag(t) => t.to_lowercase().contains(&filter),
-                        _ => true,
-                    }
-            })
-            .collect()
+        (0..self.feeds_pane.rows.len()).collect()
     }
 
     pub fn selected_feed_row(&self) -> Option<&FeedRow> {
@@ -296,7 +306,11 @@ impl Model {
     /// Feed ids a feed-list row stands for.
     pub fn row_feed_ids(&self, row: &FeedRow) -> Vec<FeedId> {
         match row {
-            FeedRow::AllUnread | FeedRow::Starred => self.feeds.iter().map(|f| f.id).collect(),
+            FeedRow::AllUnread
+            | FeedRow::Starred
+            | FeedRow::Search
+            | FeedRow::Query(_)
+            | FeedRow::Hidden => self.feeds.iter().map(|f| f.id).collect(),
             // The empty tag is the "Untagged" group: feeds with no tag.
             FeedRow::Tag(t) if t.is_empty() => self
                 .feeds
@@ -317,8 +331,12 @@ impl Model {
     /// Unread and total articles of a feed-list row, from the feed counts (for
     /// "Starred", as the store counted them).
     pub fn row_counts(&self, row: &FeedRow) -> Option<(usize, usize)> {
-        if matches!(row, FeedRow::Starred) {
-            return Some(self.starred);
+        match row {
+            FeedRow::Starred => return Some(self.starred),
+            FeedRow::Search => return None,
+            FeedRow::Query(i) => return self.searches.get(*i).and_then(|s| s.counts),
+            FeedRow::Hidden => return Some((0, self.hidden)),
+            _ => {}
         }
         let ids = self.row_feed_ids(row);
         Some(
@@ -340,9 +358,11 @@ impl Model {
         };
         ItemQuery {
             scope,
-            unread_only: self.hide_read || matches!(row, FeedRow::AllUnread),
+            // A search and the hidden articles list what they find, read or not.
+            unread_only: (self.hide_read && !matches!(row, FeedRow::Search | FeedRow::Hidden))
+                || matches!(row, FeedRow::AllUnread),
             starred_only: matches!(row, FeedRow::Starred),
-            text: None,
+            search: None,
         }
     }
 
@@ -357,7 +377,7 @@ impl Model {
                 .sum()
         };
         match row {
-            FeedRow::Starred => None,
+            FeedRow::Starred | FeedRow::Search | FeedRow::Query(_) | FeedRow::Hidden => None,
             FeedRow::AllUnread => Some(sum(|f| f.unread)),
             _ if self.hide_read => Some(sum(|f| f.unread)),
             _ => Some(sum(|f| f.total)),

@@ -10,6 +10,15 @@ use crossterm::event::{KeyEvent, MouseEvent};
 /// Numbers each request whose answer may arrive late, so stale answers are dropped.
 pub type ReqId = u64;
 
+/// A `[[query]]` as the feed list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedCount {
+    pub name: String,
+    pub query: String,
+    /// Unread and in all; None while not counted yet, or when the query names no feed.
+    pub counts: Option<(usize, usize)>,
+}
+
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
@@ -22,6 +31,16 @@ pub enum Msg {
     StarredCounted {
         unread: usize,
         total: usize,
+    },
+    /// The saved searches with their counts (None until counted), and how many
+    /// articles filters hid.
+    SearchesCounted {
+        searches: Vec<SavedCount>,
+        hidden: usize,
+    },
+    /// The search index took in a batch; this many articles still wait.
+    Indexing {
+        left: usize,
     },
     PageLoaded {
         req: ReqId,

@@ -20,6 +20,8 @@ pub struct Theme {
     pub code: Style,
     pub quote: Style,
     pub dim: Style,
+    /// Words a search found.
+    pub matched: Style,
 }
 
 impl Theme {
@@ -38,6 +40,7 @@ impl Theme {
                 code: Style::new(),
                 quote: Style::new().add_modifier(Modifier::ITALIC),
                 dim: Style::new().add_modifier(Modifier::DIM),
+                matched: Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             };
         }
         Theme {
@@ -57,6 +60,7 @@ impl Theme {
                 .fg(Color::Magenta)
                 .add_modifier(Modifier::ITALIC),
             dim: Style::new().add_modifier(Modifier::DIM),
+            matched: Style::new().bg(Color::Yellow).fg(Color::Black),
         }
     }
 
@@ -71,6 +75,7 @@ impl Theme {
                 .fg(Color::Blue)
                 .add_modifier(Modifier::UNDERLINED),
             code: Style::new().fg(Color::Green),
+            matched: Style::new().bg(Color::LightYellow).fg(Color::Black),
             ..Theme::new(false)
         }
     }
@@ -100,6 +105,7 @@ impl Theme {
                     theme.border_focus = theme.border_focus.fg(c);
                 }
                 Role::Link => theme.link = theme.link.fg(c),
+                Role::Match => theme.matched = Style::new().bg(c).fg(Color::Black),
             }
         }
         theme

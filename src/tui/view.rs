@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
 
 mod lists;
+mod marks;
 mod panes;
 
 use lists::{draw_articles, draw_feeds};

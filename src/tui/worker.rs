@@ -96,15 +96,46 @@ pub fn store_thread(
         return;
     }
     let mut seen_version = store.data_version().ok();
+    let mut backlog = super::indexer::Backlog::default();
+    backlog.recount(&store);
+    let mut queue = std::collections::VecDeque::new();
     loop {
-        let req = match rx.recv_timeout(WATCH_EVERY) {
+        // Waiting work (the index's backlog) makes the wait for a request zero.
+        let wait = if backlog.left > 0 {
+            Duration::ZERO
+        } else {
+            WATCH_EVERY
+        };
+        let next = match queue.pop_front() {
+            Some(req) => Ok(req),
+            None => rx.recv_timeout(wait),
+        };
+        let req = match next {
             Ok(req) => req,
             Err(RecvTimeoutError::Timeout) => {
+                if backlog.left > 0 {
+                    match backlog.step(&mut store, &names, &tx) {
+                        // The index caught up: lists and counts are asked again.
+                        Ok(true) => {
+                            let _ = load_feeds(&store, &config, &tx, &mut names);
+                            if tx.send(Msg::CacheChanged).is_err() {
+                                return;
+                            }
+                        }
+                        Ok(false) => {}
+                        Err(e) => {
+                            backlog.left = 0;
+                            let _ = tx.send(Msg::StoreFailed(format!("Search index: {e}")));
+                        }
+                    }
+                    continue;
+                }
                 // Another process (a cron refresh, `bulletin mark-read`, the refresh
                 // worker) committed: say so, so the lists catch up without a key press.
                 let version = store.data_version().ok();
                 if version != seen_version {
                     seen_version = version;
+                    backlog.recount(&store);
                     if tx.send(Msg::CacheChanged).is_err() {
                         return;
                     }
@@ -112,6 +143,17 @@ pub fn store_thread(
                 continue;
             }
             Err(RecvTimeoutError::Disconnected) => return,
+        };
+        let req = if matches!(req, StoreReq::LoadPage { .. }) {
+            // When a newer list was asked for while this page waited, it is stale.
+            queue.push_front(req);
+            super::indexer::drain(&rx, &mut queue);
+            match queue.pop_front() {
+                Some(req) => req,
+                None => continue,
+            }
+        } else {
+            req
         };
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             if req == StoreReq::ReloadConfig {
@@ -187,15 +229,21 @@ fn load_feeds(
         scope: crate::store::Scope::Feeds(feeds.iter().map(|f| f.id).collect()),
         unread_only: false,
         starred_only: true,
-        text: None,
+        search: None,
     };
     let total = store.count_items(&starred)?;
     let unread = store.count_items(&ItemQuery {
         unread_only: true,
         ..starred
     })?;
-    let _ = tx.send(Msg::FeedsLoaded(feeds));
+    // The saved searches' rows first, so a restored selection finds them; their counts
+    // (which search the index) after the feeds are on screen.
+    if !config.queries.is_empty() {
+        let _ = tx.send(super::indexer::searches(store, config, &feeds, false)?);
+    }
+    let _ = tx.send(Msg::FeedsLoaded(feeds.clone()));
     let _ = tx.send(Msg::StarredCounted { unread, total });
+    let _ = tx.send(super::indexer::searches(store, config, &feeds, true)?);
     Ok(())
 }
 

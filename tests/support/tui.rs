@@ -105,8 +105,15 @@ pub fn serve_pages(m: &mut Model, out: &Outcome) -> Vec<Cmd> {
             if query.unread_only {
                 rows.retain(|r| !r.read);
             }
-            if let Some(t) = &query.text {
-                rows.retain(|r| r.title.to_lowercase().contains(&t.to_lowercase()));
+            // A stand-in for the index: every word in the title.
+            if let Some(search) = &query.search {
+                let fold = bulletin::search::fold;
+                rows.retain(|r| {
+                    search
+                        .terms
+                        .iter()
+                        .all(|t| fold(&r.title).contains(&fold(&t.text)))
+                });
             }
             let total = rows.len();
             let o = update(

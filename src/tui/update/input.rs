@@ -1,7 +1,7 @@
 //! Keys, the prompt line and the mouse, turned into actions on the model.
 
 use super::super::keymap::Action;
-use super::super::model::{Direction, Model, Overlay, Pane, Prompt};
+use super::super::model::{Direction, FeedRow, Model, Overlay, Pane, Prompt};
 use super::super::msg::Cmd;
 use super::articles::{
     article_text, current_link, follow_link, mark_above_read, mark_all_read, next_unread, open,
@@ -115,51 +115,28 @@ pub(super) fn on_prompt_key(m: &mut Model, prompt: Prompt, key: KeyEvent) -> Vec
                 Vec::new()
             }
         },
-        Prompt::Filter { pane, mut text } => {
-            match key.code {
-                KeyCode::Esc => {
-                    m.prompt = None;
-                    text.clear();
-                }
-                KeyCode::Enter => m.prompt = None,
-                KeyCode::Backspace => {
-                    text.pop();
-                    m.prompt = Some(Prompt::Filter {
-                        pane,
-                        text: text.clone(),
-                    });
-                }
-                KeyCode::Char(c) if !c.is_control() => {
-                    text.push(c);
-                    m.prompt = Some(Prompt::Filter {
-                        pane,
-                        text: text.clone(),
-                    });
-                }
-                _ => return Vec::new(),
+        Prompt::Filter { pane, mut text } => match key.code {
+            KeyCode::Esc => super::search::end(m),
+            KeyCode::Enter => super::search::confirm(m, pane),
+            KeyCode::Backspace => {
+                text.pop();
+                m.prompt = Some(Prompt::Filter {
+                    pane,
+                    text: text.clone(),
+                });
+                super::search::apply(m, text)
             }
-            apply_filter(m, pane, text)
-        }
-    }
-}
-
-pub(super) fn apply_filter(m: &mut Model, pane: Pane, text: String) -> Vec<Cmd> {
-    let mut cmds = Vec::new();
-    if pane == Pane::Feeds {
-        if m.feeds_pane.filter != text {
-            let before = m.selected_feed_row().cloned();
-            m.feeds_pane.filter = text;
-            m.feeds_pane.selected = 0;
-            m.feeds_pane.offset = 0;
-            if m.selected_feed_row().cloned() != before {
-                reload_articles(m, &mut cmds, true);
+            KeyCode::Char(c) if !c.is_control() => {
+                text.push(c);
+                m.prompt = Some(Prompt::Filter {
+                    pane,
+                    text: text.clone(),
+                });
+                super::search::apply(m, text)
             }
-        }
-    } else if m.articles.filter != text {
-        m.articles.filter = text;
-        reload_articles(m, &mut cmds, true);
+            _ => Vec::new(),
+        },
     }
-    cmds
 }
 
 pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
@@ -264,23 +241,7 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
             }
             None => Vec::new(),
         },
-        Action::Filter => {
-            let pane = if m.focus == Pane::Feeds {
-                Pane::Feeds
-            } else {
-                Pane::Articles
-            };
-            if pane == Pane::Articles {
-                m.focus = Pane::Articles;
-                m.fullscreen = false;
-            }
-            let text = match pane {
-                Pane::Feeds => m.feeds_pane.filter.clone(),
-                _ => m.articles.filter.clone(),
-            };
-            m.prompt = Some(Prompt::Filter { pane, text });
-            Vec::new()
-        }
+        Action::Filter => super::search::start(m),
         Action::ShowErrors => {
             m.overlay = Some(Overlay::Errors);
             m.overlay_scroll = 0;
@@ -306,15 +267,10 @@ pub(super) fn back(m: &mut Model) -> Vec<Cmd> {
     }
     match m.focus {
         Pane::Reader => m.focus = Pane::Articles,
-        Pane::Articles if !m.articles.filter.is_empty() => {
-            m.articles.filter.clear();
-            let mut cmds = Vec::new();
-            reload_articles(m, &mut cmds, true);
-            return cmds;
-        }
+        Pane::Articles if !m.articles.filter.is_empty() => return super::search::end(m),
         Pane::Articles => m.focus = Pane::Feeds,
-        Pane::Feeds if !m.feeds_pane.filter.is_empty() => {
-            return apply_filter(m, Pane::Feeds, String::new());
+        Pane::Feeds if m.feeds_pane.rows.first() == Some(&FeedRow::Search) => {
+            return super::search::end(m)
         }
         Pane::Feeds => return quit(m),
     }

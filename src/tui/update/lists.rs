@@ -1,6 +1,6 @@
 //! Moving through the lists and the reader, and paging article lists in from the cache.
 
-use super::super::model::{inner_height, reader_text_width, Model, Pane, PAGE_SIZE};
+use super::super::model::{inner_height, reader_text_width, FeedRow, Model, Pane, PAGE_SIZE};
 use super::super::msg::Cmd;
 
 /// Starts loading the list for the selected feed row from its first page.
@@ -10,9 +10,25 @@ pub(super) fn reload_articles(m: &mut Model, cmds: &mut Vec<Cmd>, reset_selectio
         return;
     };
     let mut query = m.row_query(&row);
-    let filter = m.articles.filter.trim().to_string();
-    query.text = (!filter.is_empty()).then_some(filter);
-    let count = query.text.is_some() || m.row_total(&row).is_none();
+    match super::search::row_search(m, &row) {
+        Ok(search) => {
+            m.articles.search_error = None;
+            query.search = search;
+        }
+        // A query being typed is often incomplete: the list stays as it was, unless
+        // there is none yet (a saved search that names no feed lists nothing).
+        Err(e) => {
+            m.articles.search_error = Some(e);
+            if m.articles.query.is_some() && !m.articles.filter.is_empty() {
+                return;
+            }
+            query.search = Some(crate::search::Compiled {
+                never: true,
+                ..Default::default()
+            });
+        }
+    }
+    let count = query.search.is_some() || m.row_total(&row).is_none();
     m.articles.req = m.req();
     m.articles.query = Some(query.clone());
     m.articles.pages.clear();
@@ -157,7 +173,11 @@ pub(super) fn move_by(m: &mut Model, delta: isize) -> Vec<Cmd> {
             let n = m.visible_feed_rows().len();
             let new = clamp_add(m.feeds_pane.selected, delta, n);
             if new != m.feeds_pane.selected {
+                let leaving_search = m.selected_feed_row() == Some(&FeedRow::Search);
                 m.feeds_pane.selected = new;
+                if leaving_search {
+                    super::search::remove_search_row(m);
+                }
                 m.articles.filter.clear();
                 reload_articles(m, &mut cmds, true);
             }

@@ -6,6 +6,7 @@
 mod articles;
 mod input;
 mod lists;
+mod search;
 
 use super::model::{Direction, FeedRow, Model, Pane, ReaderPane, PAGE_SIZE};
 use super::msg::{Cmd, Msg};
@@ -53,6 +54,25 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
         Msg::FeedsLoaded(feeds) => Outcome::redraw(on_feeds_loaded(m, feeds)),
         Msg::StarredCounted { unread, total } => {
             m.starred = (unread, total);
+            Outcome::redraw(Vec::new())
+        }
+        Msg::SearchesCounted { searches, hidden } => {
+            let shape_changed = searches.len() != m.searches.len()
+                || (hidden > 0) != (m.hidden > 0)
+                || searches
+                    .iter()
+                    .zip(&m.searches)
+                    .any(|(a, b)| a.name != b.name || a.query != b.query);
+            m.searches = searches;
+            m.hidden = hidden;
+            if shape_changed {
+                let feeds = m.feeds.clone();
+                return Outcome::redraw(on_feeds_loaded(m, feeds));
+            }
+            Outcome::redraw(Vec::new())
+        }
+        Msg::Indexing { left } => {
+            m.indexing = left;
             Outcome::redraw(Vec::new())
         }
         Msg::PageLoaded {
@@ -180,10 +200,12 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
     }
 }
 
-/// Builds the feed-list rows: "All unread", "Starred", then feeds, grouped under their
-/// tags when tags are set (a feed with two tags shows under both).
-pub fn feed_rows(feeds: &[FeedSummary]) -> Vec<FeedRow> {
+/// Builds the feed-list rows: "All unread", "Starred", the saved searches, then feeds,
+/// grouped under their tags when tags are set (a feed with two tags shows under both),
+/// and "Hidden" last when filters hid anything.
+pub fn feed_rows(feeds: &[FeedSummary], searches: usize, hidden: bool) -> Vec<FeedRow> {
     let mut rows = vec![FeedRow::AllUnread, FeedRow::Starred];
+    rows.extend((0..searches).map(FeedRow::Query));
     let mut tags: Vec<&str> = Vec::new();
     for f in feeds {
         for t in &f.tags {
@@ -212,6 +234,9 @@ pub fn feed_rows(feeds: &[FeedSummary]) -> Vec<FeedRow> {
             .filter(|(_, f)| f.tags.is_empty())
             .map(|(i, _)| FeedRow::Feed(i)),
     );
+    if hidden {
+        rows.push(FeedRow::Hidden);
+    }
     rows
 }
 
@@ -225,7 +250,11 @@ fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd> {
         .map(|f| unicode_width::UnicodeWidthStr::width(f.name.as_str()))
         .max()
         .unwrap_or(0);
-    m.feeds_pane.rows = feed_rows(&m.feeds);
+    let searching = m.feeds_pane.rows.first() == Some(&FeedRow::Search);
+    m.feeds_pane.rows = feed_rows(&m.feeds, m.searches.len(), m.hidden > 0);
+    if searching {
+        m.feeds_pane.rows.insert(0, FeedRow::Search);
+    }
     let restore = m.restore.take();
     let wanted_key = restore.as_ref().and_then(|(k, _)| k.clone()).or(old_key);
     if let Some(key) = wanted_key {

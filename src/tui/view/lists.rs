@@ -12,13 +12,8 @@ use ratatui::Frame;
 
 pub(super) fn draw_feeds(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
     let focused = m.focus == Pane::Feeds;
-    let title = if m.feeds_pane.filter.is_empty() {
-        "Feeds".to_string()
-    } else {
-        format!("Feeds /{}", m.feeds_pane.filter)
-    };
     let block = with_position(
-        pane_block(title, focused, theme),
+        pane_block("Feeds".to_string(), focused, theme),
         m.feeds_pane.selected,
         m.visible_feed_rows().len(),
     );
@@ -70,6 +65,32 @@ fn feed_item<'a>(m: &Model, theme: &Theme, row: &FeedRow, width: usize) -> ListI
                 if total > 0 { theme.header } else { theme.dim },
             ))
         }
+        FeedRow::Search => {
+            let label = format!("⌕ /{}", m.articles.filter);
+            ListItem::new(Line::styled(
+                spread(&label, &m.articles.total.to_string(), width),
+                theme.header,
+            ))
+        }
+        FeedRow::Query(i) => {
+            let saved = m.searches.get(*i);
+            let name = saved.map(|s| s.name.as_str()).unwrap_or("");
+            let (count, style) = match saved.and_then(|s| s.counts) {
+                Some((unread, total)) => (
+                    format!("{unread}/{total}"),
+                    if unread > 0 { theme.unread } else { theme.read },
+                ),
+                None => ("…".to_string(), theme.dim),
+            };
+            ListItem::new(Line::styled(
+                spread(&format!("⌕ {name}"), &count, width),
+                style,
+            ))
+        }
+        FeedRow::Hidden => ListItem::new(Line::styled(
+            spread("Hidden", &m.hidden.to_string(), width),
+            theme.dim,
+        )),
         FeedRow::Tag(tag) => {
             let label = if tag.is_empty() { "Untagged" } else { tag };
             let (unread, _) = m.row_counts(row).unwrap_or_default();
@@ -113,6 +134,13 @@ fn view_title(m: &Model) -> String {
         Some(FeedRow::Tag(t)) if t.is_empty() => "Untagged".into(),
         Some(FeedRow::Tag(t)) => format!("Tag: {t}"),
         Some(FeedRow::Feed(i)) => m.feeds.get(*i).map(|f| f.name.clone()).unwrap_or_default(),
+        Some(FeedRow::Search) => "Search".into(),
+        Some(FeedRow::Query(i)) => m
+            .searches
+            .get(*i)
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
+        Some(FeedRow::Hidden) => "Hidden (by filters)".into(),
         None => "Articles".into(),
     }
 }
@@ -157,10 +185,11 @@ pub(super) fn draw_articles(f: &mut Frame, m: &Model, theme: &Theme, area: Rect)
         },
         width,
     };
+    let marks = super::marks::highlighter(m);
     let items: Vec<ListItem> = rows
         .iter()
         .map(|row| match row {
-            Some(row) => article_item(m, theme, row, &cols),
+            Some(row) => article_item(m, theme, row, &cols, &marks),
             None => ListItem::new(Line::styled("  …", theme.dim)),
         })
         .collect();
@@ -179,7 +208,7 @@ pub(super) fn draw_articles(f: &mut Frame, m: &Model, theme: &Theme, area: Rect)
         let msg = if a.filter.is_empty() {
             "Nothing here yet."
         } else {
-            "No titles match the filter."
+            "No article matches the search."
         };
         f.render_widget(Paragraph::new(msg).style(theme.dim), inside(area, 2, 1, 1));
     }
@@ -208,7 +237,13 @@ struct Columns {
     width: usize,
 }
 
-fn article_item<'a>(m: &Model, theme: &Theme, row: &ItemRow, cols: &Columns) -> ListItem<'a> {
+fn article_item<'a>(
+    m: &Model,
+    theme: &Theme,
+    row: &ItemRow,
+    cols: &Columns,
+    marks: &crate::search::Highlighter,
+) -> ListItem<'a> {
     // Two markers, so that a starred unread article shows both.
     let unread = if row.read { ' ' } else { '●' };
     let star = if row.starred { '★' } else { ' ' };
@@ -218,7 +253,15 @@ fn article_item<'a>(m: &Model, theme: &Theme, row: &ItemRow, cols: &Columns) -> 
         let name = fit(m.feed_name(row.feed_id), cols.feed);
         text.push_str(&format!("{name:<w$}  ", w = cols.feed));
     }
+    let title_at = text.len();
     text.push_str(&row.title);
     let style = if row.read { theme.read } else { theme.unread };
-    ListItem::new(Line::styled(fit(&text, cols.width), style))
+    let shown = fit(&text, cols.width);
+    if marks.is_empty() || shown.len() <= title_at {
+        return ListItem::new(Line::styled(shown, style));
+    }
+    // The found words of the title stand out; the date and feed columns never match.
+    let mut spans = vec![Span::styled(shown[..title_at].to_string(), style)];
+    spans.extend(super::marks::spans(&shown[title_at..], style, marks, theme));
+    ListItem::new(Line::from(spans))
 }

@@ -41,6 +41,7 @@ pub(super) fn draw_reader(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
     let pad = 1 + spare.min(usize::from(u16::MAX)) as u16;
     let block = pane_block(format!("Article{star} {percent}%"), focused, theme)
         .padding(Padding::horizontal(pad));
+    let marks = super::marks::highlighter(m);
     let lines: Vec<Line> = r
         .lines
         .iter()
@@ -50,7 +51,7 @@ pub(super) fn draw_reader(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
             Line::from(
                 l.spans
                     .iter()
-                    .map(|s| Span::styled(s.text.clone(), theme.text(s.style)))
+                    .flat_map(|s| super::marks::spans(&s.text, theme.text(s.style), &marks, theme))
                     .collect::<Vec<_>>(),
             )
         })
@@ -61,7 +62,10 @@ pub(super) fn draw_reader(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
 fn status_text(m: &Model) -> String {
     if let Some(p) = &m.prompt {
         return match p {
-            Prompt::Filter { text, .. } => format!("/{text}"),
+            Prompt::Filter { text, .. } => match &m.articles.search_error {
+                Some(e) if !text.is_empty() => format!("/{text}   ({e})"),
+                _ => format!("/{text}"),
+            },
             Prompt::LinkNumber(d) => format!("Open link number: {d}"),
             Prompt::Pipe(line) => format!("Pipe the article to: {line}"),
         };
@@ -77,6 +81,12 @@ fn status_text(m: &Model) -> String {
             last.with_timezone(&Local).format("%H:%M"),
             m.refresh.last_new
         ));
+    }
+    if m.indexing > 0 {
+        parts.push(format!("Indexing for search: {} left", m.indexing));
+    }
+    if let Some(e) = &m.articles.search_error {
+        parts.push(format!("Search: {e}"));
     }
     let failing = m.failing_feeds().len();
     if failing > 0 {

@@ -1,0 +1,104 @@
+//! `bulletin search`, and saved searches (`[[query]]`) wherever a feed's name is taken.
+//! Each takes the index's backlog in first, so results include the last refresh.
+
+use super::cache::print_rows;
+use crate::config::Config;
+use crate::model::{FeedId, FeedSummary};
+use crate::search::{Compiled, FeedInfo};
+use crate::store::{ItemQuery, Scope, Store};
+use anyhow::bail;
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+
+/// Above this many waiting articles, indexing says what it is doing on stderr.
+const SAY_PROGRESS_ABOVE: usize = 2000;
+
+/// Indexes what the refreshes queued, with a progress line when it takes a while.
+pub(super) fn catch_up(store: &mut Store, feeds: &[FeedSummary]) -> anyhow::Result<()> {
+    let backlog = store.index_backlog()?;
+    let names: HashMap<FeedId, String> = feeds.iter().map(|f| (f.id, f.name.clone())).collect();
+    let verbose = backlog > SAY_PROGRESS_ABOVE;
+    let tty = std::io::stderr().is_terminal();
+    if verbose && !tty {
+        eprintln!("bulletin: indexing {backlog} articles for search");
+    }
+    store.index_all(&names, |done, total| {
+        if verbose && tty {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(
+                err,
+                "\rbulletin: indexing articles for search: {}%",
+                done * 100 / total.max(1)
+            );
+            let _ = err.flush();
+        }
+    })?;
+    if verbose && tty {
+        eprintln!();
+    }
+    Ok(())
+}
+
+/// A query resolved against the configured feeds.
+pub(super) fn compile(text: &str, feeds: &[FeedSummary]) -> anyhow::Result<Compiled> {
+    let query = match crate::search::parse(text, chrono::Utc::now()) {
+        Ok(q) => q,
+        Err(e) => bail!("search {text:?}: {e}"),
+    };
+    let infos: Vec<FeedInfo> = feeds
+        .iter()
+        .map(|f| FeedInfo {
+            id: f.id,
+            name: &f.name,
+            url: &f.url,
+            tags: &f.tags,
+        })
+        .collect();
+    match crate::search::compile(&query, &infos) {
+        Ok(c) => Ok(c),
+        Err(e) => bail!("search {text:?}: {}", e.message),
+    }
+}
+
+/// The list of a saved search named `key` (any case), if there is one.
+pub(super) fn saved(
+    config: &Config,
+    feeds: &[FeedSummary],
+    key: &str,
+) -> anyhow::Result<Option<ItemQuery>> {
+    let Some(q) = config
+        .queries
+        .iter()
+        .find(|q| q.name == key || q.name.to_lowercase() == key.to_lowercase())
+    else {
+        return Ok(None);
+    };
+    Ok(Some(ItemQuery {
+        scope: Scope::Feeds(feeds.iter().map(|f| f.id).collect()),
+        unread_only: false,
+        starred_only: false,
+        search: Some(compile(&q.query, feeds)?),
+    }))
+}
+
+pub(super) fn cmd_search(
+    config: &Config,
+    paths: &crate::paths::AppPaths,
+    text: &str,
+    limit: Option<usize>,
+    json: bool,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let (mut store, feeds) = super::listed(config, paths)?;
+    let search = compile(text, &feeds)?;
+    catch_up(&mut store, &feeds)?;
+    let query = ItemQuery {
+        scope: Scope::Feeds(feeds.iter().map(|f| f.id).collect()),
+        unread_only: false,
+        starred_only: false,
+        search: Some(search),
+    };
+    let limit = limit.unwrap_or(usize::MAX >> 1).min(usize::MAX >> 1);
+    let rows = store.items(&query, 0, limit)?;
+    print_rows(&rows, &feeds, json, out)
+}

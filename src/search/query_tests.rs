@@ -1,0 +1,178 @@
+//! The query language: what parses to what, and one-line errors for what does not.
+
+use super::*;
+use crate::model::FeedId;
+use crate::search::compile::{compile, FeedInfo};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 6, 15, 12, 0, 0).unwrap()
+}
+
+fn word(text: &str) -> Text {
+    Text::Term(Term {
+        field: Field::Any,
+        text: text.into(),
+        prefix: false,
+    })
+}
+
+#[test]
+fn words_phrases_exclusions_and_or() {
+    let q = parse(
+        r#"passkeys "rotate your tokens" -sponsored pass* title:CVE OR author:jane"#,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(q.filters, vec![]);
+    assert_eq!(q.text[0], word("passkeys"));
+    assert_eq!(q.text[1], word("rotate your tokens"));
+    assert_eq!(q.text[2], Text::Not(Box::new(word("sponsored"))));
+    assert_eq!(
+        q.text[3],
+        Text::Term(Term {
+            field: Field::Any,
+            text: "pass".into(),
+            prefix: true
+        })
+    );
+    // OR binds tighter than the space.
+    assert_eq!(
+        q.text[4],
+        Text::Or(vec![
+            Text::Term(Term {
+                field: Field::Title,
+                text: "CVE".into(),
+                prefix: false
+            }),
+            Text::Term(Term {
+                field: Field::Author,
+                text: "jane".into(),
+                prefix: false
+            }),
+        ])
+    );
+    // Lower-case "or" is a word; "OR" in quotes too.
+    assert_eq!(parse("this or that", now()).unwrap().text.len(), 3);
+    assert_eq!(parse("\"OR\"", now()).unwrap().text, vec![word("OR")]);
+    // Groups.
+    let g = parse("(cve OR advisory) -(sponsored post)", now()).unwrap();
+    assert_eq!(g.text.len(), 2);
+    assert!(matches!(g.text[1], Text::Not(_)));
+    // Punctuation alone is no word; an empty query is everything.
+    assert!(parse(" & — ", now()).unwrap().is_empty());
+    assert!(parse("", now()).unwrap().is_empty());
+}
+
+#[test]
+fn filters_and_dates() {
+    let q = parse(
+        "feed:\"Security Weekly\" tag:news is:unread -is:starred after:2026-01-01 before:2026-02",
+        now(),
+    )
+    .unwrap();
+    let midnight = |y, m, d| {
+        Local
+            .from_local_datetime(
+                &NaiveDate::from_ymd_opt(y, m, d)
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap(),
+            )
+            .earliest()
+            .unwrap()
+            .timestamp()
+    };
+    assert_eq!(
+        q.filters,
+        vec![
+            (Filter::Feed("Security Weekly".into()), true),
+            (Filter::Tag("news".into()), true),
+            (Filter::Read(false), true),
+            (Filter::Starred(true), false),
+            (Filter::After(midnight(2026, 1, 1)), true),
+            (Filter::Before(midnight(2026, 2, 1)), true),
+        ]
+    );
+    let rel = parse("after:-7d before:2w", now()).unwrap();
+    assert_eq!(
+        rel.filters[0].0,
+        Filter::After(now().timestamp() - 7 * 86400)
+    );
+    assert_eq!(
+        rel.filters[1].0,
+        Filter::Before(now().timestamp() - 14 * 86400)
+    );
+    assert_eq!(
+        parse("after:2026", now()).unwrap().filters[0].0,
+        Filter::After(midnight(2026, 1, 1))
+    );
+    assert!(parse("after:today", now()).is_ok());
+}
+
+#[test]
+fn mistakes_are_one_line_with_a_column() {
+    for (q, col, needle) in [
+        ("cve \"open", 5, "not closed"),
+        ("(cve", 1, "not closed"),
+        ("cve)", 4, "unmatched"),
+        ("OR cve", 1, "OR needs"),
+        ("cve OR", 5, "OR needs"),
+        ("is:new", 1, "is:new is unknown"),
+        ("auther:jane", 1, "not a field"),
+        ("x after:2026-13-01", 3, "not a date"),
+        ("after:soon", 1, "not a date"),
+        ("cve OR is:unread", 8, "cannot be joined"),
+        ("()", 1, "nothing inside"),
+    ] {
+        let e = parse(q, now()).unwrap_err();
+        assert_eq!(e.column, col, "{q}: {e}");
+        assert!(e.message.contains(needle), "{q}: {e}");
+        assert!(!e.to_string().contains('\n'));
+    }
+}
+
+#[test]
+fn compiled_words_are_quoted_strings_only() {
+    let tags = vec!["security".to_string()];
+    let feeds = [
+        FeedInfo {
+            id: FeedId(1),
+            name: "Security Weekly",
+            url: "https://sec.example/feed",
+            tags: &tags,
+        },
+        FeedInfo {
+            id: FeedId(2),
+            name: "Harbour Notes",
+            url: "https://harbour.example/rss",
+            tags: &[],
+        },
+    ];
+    let c = |q: &str| compile(&parse(q, now()).unwrap(), &feeds);
+    let got = c(r#"pass* it"s -NEAR title:cve"#).unwrap();
+    assert_eq!(
+        got.matching.as_deref(),
+        Some(
+            r#"({title author feed body} : "pass" *) AND ({title author feed body} : "it""s") AND (title : "cve") NOT ({title author feed body} : "NEAR")"#
+        )
+    );
+    assert_eq!(got.excluding, None);
+    let only_not = c("-sponsored tag:security").unwrap();
+    assert_eq!(only_not.matching, None);
+    assert!(only_not.excluding.is_some());
+    assert_eq!(only_not.feeds, Some(vec![FeedId(1)]));
+    assert_eq!(c("feed:harbour").unwrap().feeds, Some(vec![FeedId(2)]));
+    assert_eq!(c("-feed:harbour").unwrap().not_feeds, vec![FeedId(2)]);
+    assert!(c("is:read is:unread").unwrap().never);
+    assert!(c("feed:weekly feed:harbour").unwrap().never);
+    assert!(c("after:2026-02 before:2026-01").unwrap().never);
+    assert!(c("feed:nothing")
+        .unwrap_err()
+        .message
+        .contains("names no feed"));
+    assert!(c("tag:nothing")
+        .unwrap_err()
+        .message
+        .contains("names no tag"));
+    assert!(c("a OR -b").is_err());
+}

@@ -1,0 +1,313 @@
+//! The index against a real SQLite file: queued on write, taken in before a search,
+//! left by deletes, ranked by relevance when few match and by time when many do.
+
+use super::*;
+use crate::model::{ItemId, ParsedFeed, ParsedItem, Validators};
+use crate::search::{compile, parse, FeedInfo};
+use crate::store::{PreparedFeed, Store};
+use chrono::{TimeZone, Utc};
+
+fn item(guid: &str, title: &str, body: &str, day: i64) -> ParsedItem {
+    ParsedItem {
+        guid: guid.into(),
+        title: title.into(),
+        content_html: Some(body.into()),
+        published: Utc.timestamp_opt(1_780_000_000 + day * 86_400, 0).single(),
+        ..ParsedItem::default()
+    }
+}
+
+fn query(store: &Store, ids: &[FeedId], text: &str) -> ItemQuery {
+    let names = ["Security Weekly", "Harbour Notes"];
+    let tags = [vec!["security".to_string()], vec![]];
+    let feeds: Vec<FeedInfo> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| FeedInfo {
+            id: *id,
+            name: names[i],
+            url: "",
+            tags: &tags[i],
+        })
+        .collect();
+    let _ = store;
+    ItemQuery {
+        scope: Scope::Feeds(ids.to_vec()),
+        unread_only: false,
+        starred_only: false,
+        search: Some(compile(&parse(text, Utc::now()).unwrap(), &feeds).unwrap()),
+    }
+}
+
+/// The titles found, sorted (ranking has its own test).
+fn titles(store: &Store, q: &ItemQuery) -> Vec<String> {
+    let mut t: Vec<String> = store
+        .items(q, 0, 100)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.title)
+        .collect();
+    t.sort();
+    t
+}
+
+#[test]
+fn searches_words_phrases_fields_and_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let ids = store.sync_feeds(&crate::store::test_specs(2)).unwrap();
+    let sec = PreparedFeed::new(ParsedFeed {
+        items: vec![
+            item(
+                "1",
+                "Passkeys are here",
+                "<p>Rotate your tokens. Caf&eacute; wifi is risky.</p>",
+                1,
+            ),
+            item(
+                "2",
+                "Weekly digest",
+                "<p>Nothing about keys. <script>passkeys</script></p>",
+                2,
+            ),
+            item(
+                "3",
+                "Sponsored: buy passkeys",
+                "<p>An advert for passkeys.</p>",
+                3,
+            ),
+        ],
+        ..ParsedFeed::default()
+    });
+    let harbour = PreparedFeed::new(ParsedFeed {
+        items: vec![item(
+            "4",
+            "Ferry times",
+            "<p>The ferry to the café runs on Passkey day.</p>",
+            4,
+        )],
+        ..ParsedFeed::default()
+    });
+    let now = Utc::now();
+    store
+        .apply(ids[0], &sec, &Validators::default(), Some(200), now, 0)
+        .unwrap();
+    store
+        .apply(ids[1], &harbour, &Validators::default(), Some(200), now, 0)
+        .unwrap();
+    assert_eq!(store.index_backlog().unwrap(), 4);
+    let mut progress = Vec::new();
+    let names: HashMap<FeedId, String> = [(ids[1], "Harbour Notes".to_string())].into();
+    assert_eq!(
+        store
+            .index_all(&names, |d, t| progress.push((d, t)))
+            .unwrap(),
+        4
+    );
+    assert_eq!(progress, vec![(4, 4)]);
+    assert_eq!(store.index_backlog().unwrap(), 0);
+
+    // Words ignore case and accents; a script's text is not the article's.
+    assert_eq!(
+        titles(&store, &query(&store, &ids, "PASSKEYS")),
+        ["Passkeys are here", "Sponsored: buy passkeys"]
+    );
+    assert_eq!(
+        titles(&store, &query(&store, &ids, "cafe")),
+        ["Ferry times", "Passkeys are here"]
+    );
+    assert_eq!(titles(&store, &query(&store, &ids, "passkey*")).len(), 3);
+    assert_eq!(
+        titles(&store, &query(&store, &ids, "\"rotate your tokens\"")),
+        ["Passkeys are here"]
+    );
+    assert!(titles(&store, &query(&store, &ids, "\"tokens your\"")).is_empty());
+    assert_eq!(
+        titles(&store, &query(&store, &ids, "passkeys -sponsored")),
+        ["Passkeys are here"]
+    );
+    assert_eq!(
+        titles(&store, &query(&store, &ids, "title:ferry OR title:digest")),
+        ["Ferry times", "Weekly digest"]
+    );
+    assert_eq!(
+        titles(&store, &query(&store, &ids, "tag:security cafe")),
+        ["Passkeys are here"]
+    );
+    assert_eq!(
+        titles(&store, &query(&store, &ids, "feed:harbour")),
+        ["Ferry times"]
+    );
+    assert_eq!(
+        titles(&store, &query(&store, &ids, "-passkey* -ferry")),
+        ["Weekly digest"]
+    );
+    // The feed's name is searched too.
+    let ferry = titles(&store, &query(&store, &ids, "harbour"));
+    assert_eq!(ferry, ["Ferry times"], "the configured name is indexed");
+    // Filters on state and date.
+    let first = store
+        .items(&query(&store, &ids, "title:\"passkeys are\""), 0, 10)
+        .unwrap()[0]
+        .id;
+    store.set_read(&[first], true).unwrap();
+    assert_eq!(
+        titles(&store, &query(&store, &ids, "passkeys is:unread")),
+        ["Sponsored: buy passkeys"]
+    );
+    assert_eq!(
+        store
+            .count_items(&query(&store, &ids, "passkeys is:read"))
+            .unwrap(),
+        1
+    );
+    let day3 = Utc
+        .timestamp_opt(1_780_000_000 + 3 * 86_400, 0)
+        .unwrap()
+        .format("%Y-%m-%d")
+        .to_string();
+    assert_eq!(
+        titles(
+            &store,
+            &query(&store, &ids, &format!("passkey* after:{day3}"))
+        ),
+        ["Ferry times", "Sponsored: buy passkeys"]
+    );
+    assert_eq!(
+        store
+            .count_items(&query(&store, &ids, &format!("passkey* before:{day3}")))
+            .unwrap(),
+        1
+    );
+    // Marking a search read marks exactly its matches.
+    let marked = store
+        .mark_query_read(&query(&store, &ids, "ferry"), None)
+        .unwrap();
+    assert_eq!(marked.len(), 1);
+}
+
+#[test]
+fn changes_and_deletes_reach_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let ids = store.sync_feeds(&crate::store::test_specs(1)).unwrap();
+    let write = |store: &mut Store, body: &str| {
+        let feed = PreparedFeed::new(ParsedFeed {
+            items: vec![item("1", "Advisory", body, 1)],
+            ..ParsedFeed::default()
+        });
+        store
+            .apply(
+                ids[0],
+                &feed,
+                &Validators::default(),
+                Some(200),
+                Utc::now(),
+                0,
+            )
+            .unwrap();
+        store.index_all(&HashMap::new(), |_, _| {}).unwrap();
+    };
+    write(&mut store, "<p>old words</p>");
+    assert_eq!(titles(&store, &query(&store, &ids, "old")).len(), 1);
+    write(&mut store, "<p>new words</p>");
+    assert!(
+        titles(&store, &query(&store, &ids, "old")).is_empty(),
+        "the old text left the index"
+    );
+    assert_eq!(titles(&store, &query(&store, &ids, "new")).len(), 1);
+    store.conn.execute("DELETE FROM items", []).unwrap();
+    let left: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM search WHERE search MATCH 'words'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
+    assert_eq!(store.index_backlog().unwrap(), 0);
+}
+
+#[test]
+fn many_matches_list_newest_first_few_by_relevance() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let ids = store.sync_feeds(&crate::store::test_specs(1)).unwrap();
+    let n = RANK_AT_MOST + 50;
+    let items = (0..n)
+        .map(|i| {
+            // Day order differs from insertion order; item 7 says "kernel" most.
+            let day = ((i * 37) % n) as i64;
+            let body = if i == 7 {
+                "kernel kernel kernel patch"
+            } else {
+                "kernel patch notes for the week"
+            };
+            item(&i.to_string(), &format!("Item {i}"), body, day)
+        })
+        .collect();
+    let feed = PreparedFeed::new(ParsedFeed {
+        items,
+        ..ParsedFeed::default()
+    });
+    store
+        .apply(
+            ids[0],
+            &feed,
+            &Validators::default(),
+            Some(200),
+            Utc::now(),
+            0,
+        )
+        .unwrap();
+    store.index_all(&HashMap::new(), |_, _| {}).unwrap();
+    // Every item matches: newest first, as the list is sorted.
+    let rows = store.items(&query(&store, &ids, "kernel"), 0, 20).unwrap();
+    assert_eq!(
+        store.count_items(&query(&store, &ids, "kernel")).unwrap(),
+        n
+    );
+    let plain = store.items(&ItemQuery::feed(ids[0]), 0, 20).unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        plain.iter().map(|r| r.id).collect::<Vec<_>>()
+    );
+    // Few match: the most relevant first.
+    let ranked = store
+        .items(
+            &query(&store, &ids, "kernel title:\"item 7\" OR title:\"item 8\""),
+            0,
+            5,
+        )
+        .unwrap();
+    assert_eq!(ranked[0].title, "Item 7");
+    assert_eq!(key(-5_000_000_000, 3) & ID_MASK, 3);
+    assert_eq!(key(1_780_000_000, ItemId(9).0) & ID_MASK, 9);
+}
+
+#[test]
+fn items_changed_before_they_were_indexed_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let ids = store.sync_feeds(&crate::store::test_specs(1)).unwrap();
+    for body in ["<p>one</p>", "<p>two</p>", "<p>three</p>"] {
+        let feed = PreparedFeed::new(ParsedFeed {
+            items: vec![item("1", "Advisory", body, 1)],
+            ..ParsedFeed::default()
+        });
+        store
+            .apply(
+                ids[0],
+                &feed,
+                &Validators::default(),
+                Some(200),
+                Utc::now(),
+                0,
+            )
+            .unwrap();
+    }
+    store.index_all(&HashMap::new(), |_, _| {}).unwrap();
+    assert_eq!(titles(&store, &query(&store, &ids, "three")).len(), 1);
+    assert!(titles(&store, &query(&store, &ids, "two")).is_empty());
+}
