@@ -10,7 +10,12 @@
 #   warm   refresh when every feed answers 304
 #   load   `bulletin feeds --json` vs `newsboat -x print-unread` on the big cache
 #   ff     TUI first frame (feed list visible) on the big cache, and its peak RSS
-# STEPS="cold warm" runs a subset; NB_THREADS sets newsboat's reload-threads (default 16,
+#   search `bulletin search` on the big cache; and in each TUI, `/` and a two-word phrase
+#          over every article, from the keys to the results on screen
+#   huge   bulletin alone on N_HUGE x BIG_M (5,000 x 200 = 1,000,000 articles): feeds --json,
+#          first frame and peak RSS, search (newsboat is left out: on the 200,000-article
+#          cache it already needs minutes to start, and it holds every article in memory)
+# STEPS="cold warm" runs a subset (the default is every step but huge); NB_THREADS sets newsboat's reload-threads (default 16,
 # its fastest; newsboat's own default is 1).
 # then prints medians [min-max] and ratios. Without newsboat it measures bulletin alone.
 # Needs: python3, nginx, tmux (newsboat optional). Scratch goes to $BENCH_WORK.
@@ -22,7 +27,10 @@ N=${N:-1000}; M=${M:-50}; BIG_M=${BIG_M:-200}
 RUNS=${RUNS:-3}; RUNS_SLOW=${RUNS_SLOW:-1}
 PORT=${PORT:-8781}; PORT_BIG=${PORT_BIG:-8782}
 NB_THREADS=${NB_THREADS:-16}
-STEPS=${STEPS:-"cold warm load ff"}   # a subset, e.g. STEPS=cold
+STEPS=${STEPS:-"cold warm load ff search"}   # a subset, e.g. STEPS=cold; or add huge
+N_HUGE=${N_HUGE:-5000}; PORT_HUGE=${PORT_HUGE:-8783}
+# The query of the search steps: two words found together in many articles of the corpus.
+QUERY=${QUERY:-kernel phishing}
 step() { [[ " $STEPS " == *" $1 "* ]]; }
 SEED=${SEED:-42}
 
@@ -80,7 +88,7 @@ nb "rm -f '$NB.lock'" "newsboat -u '$C/urls' -c '$NB' -C '$NBCONF' -x reload"
 measure --tag warm --runs "$RUNS"
 fi
 
-if step load || step ff; then
+if step load || step ff || step search; then
 log "big cache"
 DB=$WORK/bulletin-big-$N-$BIG_M
 if [[ ! -s $DB/cache.db ]]; then
@@ -92,6 +100,7 @@ if [[ $HAVE_NB == 1 && ! -s $NBB ]]; then
     newsboat -u "$OUT/urls.template" -c "$OUT/template.db" -C /dev/null -x reload >/dev/null
     python3 "$HERE/build_newsboat_cache.py" --corpus "$CB" --template "$OUT/template.db" --out "$NBB" >&2
 fi
+MARK=$(head -n1 "$CB/titles.txt" | cut -f2)
 echo "big cache: bulletin $(du -sh "$DB/cache.db" | cut -f1), $("$BIN" --config "$CB/bulletin.toml" --data-dir "$DB" items | wc -l) items" | tee -a "$OUT/env.txt" >&2
 
 fi
@@ -105,10 +114,56 @@ fi
 
 if step ff; then
 log "first frame"
-MARK=$(head -n1 "$CB/titles.txt" | cut -f2)
 bu "" "'$BIN' --config '$CB/bulletin.toml' --data-dir '$DB'"
 nb "rm -f '$NBB.lock'" "newsboat -u '$CB/urls' -c '$NBB' -C /dev/null"
 measure --tag ff --runs "$RUNS_SLOW" --first-frame "$MARK"
+fi
+
+if step search; then
+log "search"
+# The index takes in what the refresh queued at the first search: once, untimed.
+"$BIN" --config "$CB/bulletin.toml" --data-dir "$DB" search --limit 1 x >/dev/null 2>&1 || true
+python3 - "$DB/cache.db" <<'PY' | tee -a "$OUT/env.txt" >&2
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+n = c.execute("select count(*) from items").fetchone()[0]
+try:
+    size = c.execute("select sum(pgsize) from dbstat where name like 'search%'").fetchone()[0]
+    print(f"search index: {size / 1e6:.0f} MB for {n} articles, {size / n:.0f} bytes per article")
+except sqlite3.Error as e:
+    print(f"search index: size unknown ({e})")
+PY
+bu "" "'$BIN' --config '$CB/bulletin.toml' --data-dir '$DB' search --limit 50 $QUERY"
+measure --tag search-cli --runs "$RUNS"
+# In the TUIs: / then the words as one phrase (newsboat matches its query as one
+# substring of title or text), timed from the keys until the results are on screen.
+HITS=$("$BIN" --config "$CB/bulletin.toml" --data-dir "$DB" search "\"$QUERY\"" | wc -l)
+bu "" "'$BIN' --config '$CB/bulletin.toml' --data-dir '$DB'"
+contenders+=(--c-type "/\"$QUERY\"" --c-marker "Search ($HITS)")
+nb "rm -f '$NBB.lock'" "newsboat -u '$CB/urls' -c '$NBB' -C /dev/null"
+[[ $HAVE_NB == 1 ]] && contenders+=(--c-type "/$QUERY" --c-marker "Search results")
+measure --tag search-tui --runs "$RUNS_SLOW" --first-frame unused --ready "$MARK"
+fi
+
+if step huge; then
+log "huge cache: $N_HUGE x $BIG_M, bulletin only"
+CH=$WORK/corpus-$N_HUGE-$BIG_M
+corpus "$CH" "$N_HUGE" "$BIG_M" "$PORT_HUGE"
+"$HERE/serve.sh" start "$CH" "$PORT_HUGE"
+trap '"$HERE/serve.sh" stop "$PORT"; "$HERE/serve.sh" stop "$PORT_BIG"; "$HERE/serve.sh" stop "$PORT_HUGE"' EXIT
+DH=$WORK/bulletin-huge-$N_HUGE-$BIG_M
+if [[ ! -s $DH/cache.db ]]; then
+    rm -rf "$DH"; "$BIN" --config "$CH/bulletin.toml" --data-dir "$DH" refresh >/dev/null
+fi
+"$BIN" --config "$CH/bulletin.toml" --data-dir "$DH" search --limit 1 x >/dev/null 2>&1 || true
+echo "huge cache: bulletin $(du -sh "$DH/cache.db" | cut -f1)" | tee -a "$OUT/env.txt" >&2
+bu "" "'$BIN' --config '$CH/bulletin.toml' --data-dir '$DH' feeds --json"
+measure --tag huge-load --runs "$RUNS"
+bu "" "'$BIN' --config '$CH/bulletin.toml' --data-dir '$DH' search --limit 50 $QUERY"
+measure --tag huge-search-cli --runs "$RUNS"
+MARKH=$(head -n1 "$CH/titles.txt" | cut -f2)
+bu "" "'$BIN' --config '$CH/bulletin.toml' --data-dir '$DH'"
+measure --tag huge-ff --runs "$RUNS" --first-frame "$MARKH"
 fi
 
 python3 "$HERE/report.py" "$RES" | tee "$OUT/report.md"

@@ -8,6 +8,8 @@ TITLES = {
     "warm": "warm refresh, all 304",
     "load": "`feeds --json` vs `-x print-unread`, big cache",
     "ff": "TUI first frame, big cache",
+    "search-cli": "`bulletin search`, big cache",
+    "search-tui": "`/` and a phrase in the TUI, keys to results, big cache",
 }
 
 
@@ -28,7 +30,7 @@ def main():
     print("|---|---|---|---|")
     for tag in tags:
         for key, unit, label in (("wall", "s", ""), ("rss_kib", "KiB", " peak RSS")):
-            if key == "rss_kib" and not tag.startswith(("ff", "cold")):
+            if key == "rss_kib" and not tag.startswith(("ff", "cold", "huge-ff")):
                 continue
             cells, meds = [], {}
             for name in ("newsboat", "bulletin"):

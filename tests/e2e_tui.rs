@@ -539,3 +539,44 @@ fn wait_opened(dir: &Path, tmux: &Tmux) -> String {
     }
     std::fs::read_to_string(&opened).unwrap()
 }
+
+/// `/` in the feed list searches every feed's articles as you type (the index built in the
+/// background after the refresh), Enter goes to the results, which open like any list;
+/// a saved search shows as a row with its count.
+#[test]
+fn search_from_the_feed_list_and_saved_searches() {
+    let server = Server::start();
+    server.fixed("/one", "application/rss+xml", feeds::rss("alpha", 3, 3));
+    server.fixed("/two", "application/rss+xml", feeds::rss("beta", 3, 7));
+    let env = Env::new(&format!(
+        "[general]\nrefresh_on_startup = true\nrefresh_interval_minutes = 0\n\n[[query]]\nname = \"Version seven\"\nquery = \"version 7\"\n\n[[feed]]\nurl = \"{}\"\n\n[[feed]]\nurl = \"{}\"\n",
+        server.url("/one"),
+        server.url("/two")
+    ));
+    let tmux = Tmux::new(env.path());
+    tmux.start(&env);
+    tmux.wait_for("All unread (6)");
+    // The saved search counts once the index has the articles.
+    tmux.wait_for("⌕ Version seven");
+    tmux.wait_for("3/3");
+    // "item 1" is in one title of each feed.
+    tmux.keys(&["/"]);
+    for c in ["i", "t", "e", "m", "Space", "1"] {
+        tmux.keys(&[c]);
+    }
+    let screen = tmux.wait_for("Search (2)");
+    assert!(
+        screen.contains("alpha item 1") && screen.contains("beta item 1"),
+        "{screen}"
+    );
+    assert!(!screen.contains("alpha item 2"), "{screen}");
+    // Enter: to the results; Enter again opens one, as any list.
+    tmux.keys(&["Enter", "Enter"]);
+    tmux.wait_for("Body 1 version");
+    // q in the results ends the search: back in the feed list, the Search row gone.
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("All unread (5)");
+    assert!(!screen.contains("⌕ /"), "{screen}");
+    tmux.keys(&["C-c"]);
+    tmux.wait_exit();
+}

@@ -149,3 +149,58 @@ pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A cache written before search (schema 6) gets the index's queue filled with every
+    /// article it holds, so the next search indexes them all.
+    #[test]
+    fn a_cache_from_before_search_queues_every_article() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            for (i, sql) in MIGRATIONS[..6].iter().enumerate() {
+                let tx = conn.transaction().unwrap();
+                tx.execute_batch(sql).unwrap();
+                tx.pragma_update(None, "user_version", i as i64 + 1)
+                    .unwrap();
+                tx.commit().unwrap();
+            }
+            conn.execute(
+                "INSERT INTO feeds (url) VALUES ('http://127.0.0.1:1/f')",
+                [],
+            )
+            .unwrap();
+            for i in 0..5 {
+                conn.execute(
+                    "INSERT INTO items (feed_id, guid, title, sort_time, hash, first_seen, content)
+                     VALUES (1, ?1, ?2, 0, 0, 0, '<p>old words</p>')",
+                    rusqlite::params![i.to_string(), format!("Old {i}")],
+                )
+                .unwrap();
+            }
+        }
+        let mut store = crate::store::Store::open(&path).unwrap();
+        assert_eq!(store.index_backlog().unwrap(), 5);
+        let mut seen = Vec::new();
+        store
+            .index_all(&Default::default(), |d, t| seen.push((d, t)))
+            .unwrap();
+        assert_eq!(seen.last(), Some(&(5, 5)));
+        let q = crate::search::compile(
+            &crate::search::parse("old words", chrono::Utc::now()).unwrap(),
+            &[],
+        )
+        .unwrap();
+        let query = crate::store::ItemQuery {
+            scope: crate::store::Scope::Feeds(vec![crate::model::FeedId(1)]),
+            unread_only: false,
+            starred_only: false,
+            search: Some(q),
+        };
+        assert_eq!(store.count_items(&query).unwrap(), 5);
+    }
+}

@@ -114,3 +114,33 @@ pub fn drain(rx: &Receiver<StoreReq>, queue: &mut VecDeque<StoreReq>) {
         queue.retain(|r| !matches!(r, StoreReq::LoadPage { req, .. } if *req < newest));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::ItemQuery;
+
+    fn page(req: u64) -> StoreReq {
+        StoreReq::LoadPage {
+            req,
+            query: ItemQuery::feed(FeedId(1)),
+            page: 0,
+            count: true,
+        }
+    }
+
+    #[test]
+    fn pages_of_lists_replaced_by_a_newer_one_are_dropped_in_order() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut queue = VecDeque::from([page(1)]);
+        tx.send(StoreReq::SaveHideRead(true)).unwrap();
+        tx.send(page(2)).unwrap();
+        tx.send(page(3)).unwrap();
+        tx.send(StoreReq::LoadFeeds).unwrap();
+        drain(&rx, &mut queue);
+        assert_eq!(
+            queue,
+            VecDeque::from([StoreReq::SaveHideRead(true), page(3), StoreReq::LoadFeeds])
+        );
+    }
+}
