@@ -7,10 +7,12 @@
 
 pub mod compile;
 pub mod fold;
+mod lex;
 pub mod matcher;
 pub mod query;
 pub mod rules;
 pub mod text;
+mod when;
 
 pub use compile::{compile, Compiled, FeedInfo};
 pub use fold::{fold, Highlighter};

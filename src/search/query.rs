@@ -5,7 +5,9 @@
 //! an index query and `matcher` evaluates against one article. Every mistake is one line
 //! naming the column where it is.
 
-use chrono::{DateTime, Datelike, Duration, Local, NaiveDate, TimeZone, Utc};
+use super::lex::{lex, Tok, Token};
+use super::when::date;
+use chrono::{DateTime, Utc};
 
 /// A mistake in a query: what is wrong and where (a 1-based column in characters).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -104,115 +106,11 @@ pub fn parse(input: &str, now: DateTime<Utc>) -> Result<Query, QueryError> {
     Ok(query)
 }
 
-fn err(column: usize, message: impl Into<String>) -> QueryError {
+pub(super) fn err(column: usize, message: impl Into<String>) -> QueryError {
     QueryError {
         column,
         message: message.into(),
     }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Open,
-    Close,
-    Or,
-    /// A word, phrase or field, with its `-`.
-    Atom {
-        negated: bool,
-        field: Option<String>,
-        value: String,
-        quoted: bool,
-    },
-    /// `-(`: an excluded group.
-    NotOpen,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-struct Token {
-    tok: Tok,
-    column: usize,
-}
-
-fn lex(input: &str) -> Result<Vec<Token>, QueryError> {
-    let chars: Vec<char> = input.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let column = i + 1;
-        if c.is_whitespace() {
-            i += 1;
-            continue;
-        }
-        if c == '(' {
-            out.push(Token {
-                tok: Tok::Open,
-                column,
-            });
-            i += 1;
-            continue;
-        }
-        if c == ')' {
-            out.push(Token {
-                tok: Tok::Close,
-                column,
-            });
-            i += 1;
-            continue;
-        }
-        let negated = c == '-' && chars.get(i + 1).is_some_and(|n| !n.is_whitespace());
-        if negated {
-            i += 1;
-            if chars[i] == '(' {
-                out.push(Token {
-                    tok: Tok::NotOpen,
-                    column,
-                });
-                i += 1;
-                continue;
-            }
-        }
-        // A field name is letters before a colon that is followed by something.
-        let mut field = None;
-        let mut j = i;
-        while j < chars.len() && chars[j].is_ascii_alphabetic() {
-            j += 1;
-        }
-        if j > i
-            && chars.get(j) == Some(&':')
-            && chars.get(j + 1).is_some_and(|n| !n.is_whitespace())
-        {
-            field = Some(chars[i..j].iter().collect::<String>().to_ascii_lowercase());
-            i = j + 1;
-        }
-        let (value, quoted) = if chars.get(i) == Some(&'"') {
-            let start = i + 1;
-            let Some(len) = chars[start..].iter().position(|&c| c == '"') else {
-                return Err(err(i + 1, "a \" is not closed"));
-            };
-            i = start + len + 1;
-            (chars[start..start + len].iter().collect::<String>(), true)
-        } else {
-            let start = i;
-            while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '(' && chars[i] != ')'
-            {
-                i += 1;
-            }
-            (chars[start..i].iter().collect::<String>(), false)
-        };
-        let tok = if !negated && field.is_none() && !quoted && value == "OR" {
-            Tok::Or
-        } else {
-            Tok::Atom {
-                negated,
-                field,
-                value,
-                quoted,
-            }
-        };
-        out.push(Token { tok, column });
-    }
-    Ok(out)
 }
 
 /// The tree before it is sorted into text and filters.
@@ -390,75 +288,6 @@ impl Parser {
             )),
         }
     }
-}
-
-/// A date as a Unix time at the start of that day (local time): `2026-01-31`, `2026-01`,
-/// `2026`, `today`, `yesterday`, or `-7d` / `7d` (hours, days, weeks, months, years ago).
-fn date(value: &str, now: DateTime<Utc>) -> Result<i64, String> {
-    let bad = || {
-        format!(
-            "{value:?} is not a date; use 2026-01-31, 2026-01, 2026, today, yesterday or -7d \
-             (h, d, w, m, y)"
-        )
-    };
-    let local_now = now.with_timezone(&Local);
-    let midnight = |d: NaiveDate| -> Result<i64, String> {
-        let naive = d.and_hms_opt(0, 0, 0).ok_or_else(bad)?;
-        Local
-            .from_local_datetime(&naive)
-            .earliest()
-            .map(|t| t.timestamp())
-            .ok_or_else(bad)
-    };
-    match value.to_ascii_lowercase().as_str() {
-        "today" => return midnight(local_now.date_naive()),
-        "yesterday" => return midnight(local_now.date_naive() - Duration::days(1)),
-        _ => {}
-    }
-    let relative = value.strip_prefix('-').unwrap_or(value);
-    if let Some(unit) = relative.chars().last().filter(|c| c.is_ascii_alphabetic()) {
-        let digits = &relative[..relative.len() - 1];
-        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
-            let n: i64 = digits.parse().map_err(|_| bad())?;
-            let hours = match unit.to_ascii_lowercase() {
-                'h' => 1,
-                'd' => 24,
-                'w' => 24 * 7,
-                'm' => 24 * 30,
-                'y' => 24 * 365,
-                _ => return Err(bad()),
-            };
-            let ago = n
-                .checked_mul(hours)
-                .and_then(Duration::try_hours)
-                .ok_or_else(bad)?;
-            return now
-                .checked_sub_signed(ago)
-                .map(|t| t.timestamp())
-                .ok_or_else(bad);
-        }
-    }
-    let parts: Vec<&str> = value.split('-').collect();
-    let num = |s: &str| {
-        s.parse::<u32>()
-            .ok()
-            .filter(|_| s.chars().all(|c| c.is_ascii_digit()))
-    };
-    let (year, month, day) = match parts.as_slice() {
-        [y] if y.len() == 4 => (num(y), Some(1), Some(1)),
-        [y, m] if y.len() == 4 => (num(y), num(m), Some(1)),
-        [y, m, d] if y.len() == 4 => (num(y), num(m), num(d)),
-        _ => return Err(bad()),
-    };
-    let (Some(y), Some(m), Some(d)) = (year, month, day) else {
-        return Err(bad());
-    };
-    let d = NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(bad)?;
-    // Sanity: a year the cache can hold.
-    if !(1900..=9999).contains(&d.year()) {
-        return Err(bad());
-    }
-    midnight(d)
 }
 
 /// Sorts the tree into text and filters; filters may not sit under OR or an excluded group.

@@ -3,6 +3,7 @@
 use super::*;
 use crate::model::FeedId;
 use crate::search::compile::{compile, FeedInfo};
+use chrono::{Local, NaiveDate, TimeZone};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 6, 15, 12, 0, 0).unwrap()
