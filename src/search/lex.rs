@@ -26,7 +26,11 @@ pub(super) struct Token {
 }
 
 pub(super) fn lex(input: &str) -> Result<Vec<Token>, QueryError> {
-    let chars: Vec<char> = input.chars().collect();
+    // Control characters (a NUL would end the string FTS5 reads) count as spaces.
+    let chars: Vec<char> = input
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {

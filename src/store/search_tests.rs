@@ -311,3 +311,28 @@ fn items_changed_before_they_were_indexed_are_written() {
     assert_eq!(titles(&store, &query(&store, &ids, "three")).len(), 1);
     assert!(titles(&store, &query(&store, &ids, "two")).is_empty());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+    /// Whatever is typed, a query that parses runs: FTS5 never sees its own syntax.
+    #[test]
+    fn any_query_that_parses_runs(text in "[a-zé\"()*:^{}+.,;'-]{0,6}( ?(OR|NEAR|AND|NOT|title:|author:|-|\\*|\"|\\(|\\)|[a-z0-9é]{1,5}|[^ ]{1,3})){0,8}") {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+        let ids = store.sync_feeds(&crate::store::test_specs(1)).unwrap();
+        let feed = PreparedFeed::new(ParsedFeed {
+            items: vec![item("1", "Title words", "<p>body words</p>", 1)],
+            ..ParsedFeed::default()
+        });
+        store.apply(ids[0], &feed, &Validators::default(), Some(200), Utc::now(), 0).unwrap();
+        store.index_all(&HashMap::new(), |_, _| {}).unwrap();
+        if let Ok(parsed) = parse(&text, Utc::now()) {
+            if let Ok(search) = compile(&parsed, &[]) {
+                let q = ItemQuery { scope: Scope::Feeds(ids.clone()), unread_only: false, starred_only: false, search: Some(search) };
+                let rows = store.items(&q, 0, 10);
+                proptest::prop_assert!(rows.is_ok(), "{text:?}: {rows:?}");
+                proptest::prop_assert!(store.count_items(&q).is_ok(), "{text:?}");
+            }
+        }
+    }
+}
