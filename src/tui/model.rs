@@ -303,29 +303,29 @@ impl Model {
             .unwrap_or("")
     }
 
+    /// The feeds a feed-list row stands for. (Iterated, not collected and searched: with
+    /// thousands of feeds, "is this id in the list" for each feed cost a frame.)
+    pub fn row_feeds<'a>(&'a self, row: &'a FeedRow) -> impl Iterator<Item = &'a FeedSummary> + 'a {
+        self.feeds
+            .iter()
+            .enumerate()
+            .filter(move |(i, f)| match row {
+                FeedRow::AllUnread
+                | FeedRow::Starred
+                | FeedRow::Search
+                | FeedRow::Query(_)
+                | FeedRow::Hidden => true,
+                // The empty tag is the "Untagged" group: feeds with no tag.
+                FeedRow::Tag(t) if t.is_empty() => f.tags.is_empty(),
+                FeedRow::Tag(t) => f.tags.contains(t),
+                FeedRow::Feed(j) => i == j,
+            })
+            .map(|(_, f)| f)
+    }
+
     /// Feed ids a feed-list row stands for.
     pub fn row_feed_ids(&self, row: &FeedRow) -> Vec<FeedId> {
-        match row {
-            FeedRow::AllUnread
-            | FeedRow::Starred
-            | FeedRow::Search
-            | FeedRow::Query(_)
-            | FeedRow::Hidden => self.feeds.iter().map(|f| f.id).collect(),
-            // The empty tag is the "Untagged" group: feeds with no tag.
-            FeedRow::Tag(t) if t.is_empty() => self
-                .feeds
-                .iter()
-                .filter(|f| f.tags.is_empty())
-                .map(|f| f.id)
-                .collect(),
-            FeedRow::Tag(t) => self
-                .feeds
-                .iter()
-                .filter(|f| f.tags.contains(t))
-                .map(|f| f.id)
-                .collect(),
-            FeedRow::Feed(i) => self.feeds.get(*i).map(|f| vec![f.id]).unwrap_or_default(),
-        }
+        self.row_feeds(row).map(|f| f.id).collect()
     }
 
     /// Unread and total articles of a feed-list row, from the feed counts (for
@@ -338,15 +338,9 @@ impl Model {
             FeedRow::Hidden => return Some((0, self.hidden)),
             _ => {}
         }
-        let ids = self.row_feed_ids(row);
-        Some(
-            self.feeds
-                .iter()
-                .filter(|f| ids.contains(&f.id))
-                .fold((0, 0), |(u, t), f| {
-                    (u + f.unread as usize, t + f.total as usize)
-                }),
-        )
+        Some(self.row_feeds(row).fold((0, 0), |(u, t), f| {
+            (u + f.unread as usize, t + f.total as usize)
+        }))
     }
 
     /// The query behind a feed-list row.
@@ -368,13 +362,8 @@ impl Model {
 
     /// The number of rows of a row's list, from the counts the feed list already has.
     pub fn row_total(&self, row: &FeedRow) -> Option<usize> {
-        let ids = self.row_feed_ids(row);
         let sum = |f: fn(&FeedSummary) -> u32| -> usize {
-            self.feeds
-                .iter()
-                .filter(|s| ids.contains(&s.id))
-                .map(|s| f(s) as usize)
-                .sum()
+            self.row_feeds(row).map(|s| f(s) as usize).sum()
         };
         match row {
             FeedRow::Starred | FeedRow::Search | FeedRow::Query(_) | FeedRow::Hidden => None,
