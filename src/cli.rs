@@ -5,6 +5,7 @@
 mod args;
 mod cache;
 mod fetching;
+mod manage;
 mod output;
 mod searching;
 mod setup;
@@ -75,6 +76,37 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
             json,
             &mut out,
         )?,
+        Command::Add {
+            url,
+            name,
+            tags,
+            first,
+            json,
+        } => {
+            let args = manage::AddArgs {
+                url: &url,
+                name: name.as_deref(),
+                tags: &tags,
+                first,
+                json,
+            };
+            manage::cmd_add(paths, &args, &mut out)?
+        }
+        Command::Remove { feed } => manage::cmd_remove(paths, &feed, &mut out)?,
+        Command::Rename { feed, name } => manage::cmd_rename(paths, &feed, &name, &mut out)?,
+        Command::Tag {
+            feed,
+            tags,
+            add,
+            remove,
+        } => {
+            let edit = match (add, remove) {
+                (true, _) => manage::TagEdit::Add,
+                (_, true) => manage::TagEdit::Remove,
+                _ => manage::TagEdit::Replace,
+            };
+            manage::cmd_tag(paths, &feed, &tags, edit, &mut out)?
+        }
         Command::Show { id, width } => cache::cmd_show(&config()?, paths, id, width, &mut out)?,
         Command::MarkRead(args) => cache::cmd_mark(&config()?, paths, &args, true)?,
         Command::MarkUnread(args) => cache::cmd_mark(&config()?, paths, &args, false)?,

@@ -9,11 +9,13 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use url::Url;
 
+mod edit;
 mod searches;
 #[cfg(test)]
 mod tests;
 mod theme;
 
+pub use edit::{ConfigFile, EditError};
 pub use searches::{FilterAction, FilterRule, SavedQuery};
 
 use theme::RawTheme;

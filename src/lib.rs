@@ -10,6 +10,7 @@ pub mod article;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod discover;
 pub mod export;
 pub mod fetch;
 pub mod keys;

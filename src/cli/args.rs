@@ -78,6 +78,58 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Subscribe: to a feed by its address, or to the feed a web page links to
+    ///
+    /// URL may be a feed or a page (example.org is https://example.org/). For a page, its
+    /// <link rel="alternate"> feeds are taken, else /feed, /rss, /rss.xml, /atom.xml,
+    /// /index.xml, /feed.json, else links on the page that look like feeds. With several,
+    /// they are listed and nothing is added (choose one, or use --first). The feed is
+    /// fetched and parsed before the config is written, and its articles cached at once.
+    #[command(verbatim_doc_comment)]
+    Add {
+        /// A feed's or a web page's address
+        url: String,
+        /// The name to list the feed under (default: the feed's own title)
+        #[arg(long)]
+        name: Option<String>,
+        /// A tag for the feed (repeat for several)
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        /// With several feeds on the page, take the first
+        #[arg(long)]
+        first: bool,
+        /// Print {"url": FEED_URL, "title": ..., "items": N}
+        #[arg(long)]
+        json: bool,
+    },
+    /// Unsubscribe: the feed leaves the config, its articles the cache (starred ones stay)
+    Remove {
+        /// The feed: its name, a unique prefix of it (any case), its URL or path
+        #[arg(value_name = "NAME_OR_URL")]
+        feed: String,
+    },
+    /// List a feed under a name of your choosing (an empty name: the feed's own title)
+    Rename {
+        /// The feed: its name, a unique prefix of it (any case), its URL or path
+        #[arg(value_name = "NAME_OR_URL")]
+        feed: String,
+        /// The new name
+        name: String,
+    },
+    /// Set a feed's tags (replacing them), or add or remove some
+    Tag {
+        /// The feed: its name, a unique prefix of it (any case), its URL or path
+        #[arg(value_name = "NAME_OR_URL")]
+        feed: String,
+        /// The tags (none: the feed has no tags)
+        tags: Vec<String>,
+        /// Add these tags to the feed's
+        #[arg(long, conflicts_with = "remove")]
+        add: bool,
+        /// Remove these tags from the feed's
+        #[arg(long)]
+        remove: bool,
+    },
     /// Print an article as the reader pane renders it
     Show {
         /// The item's id, as `items` prints it

@@ -42,7 +42,7 @@ pub(super) fn cmd_feeds(
 /// Finds a configured feed by its display name, configured name or URL. A path is read
 /// as the config reads it (relative to the config's folder), then relative to the
 /// working directory.
-fn find_feed<'a>(
+pub(super) fn find_feed<'a>(
     config: &Config,
     feeds: &'a [FeedSummary],
     key: &str,

@@ -77,6 +77,9 @@ impl Store {
                 clauses.push("items.feed_id = ?".to_string());
                 args.push(Value::Integer(id.0));
             }
+            // "Starred" lists every starred article, those of feeds since removed too
+            // (removing a feed keeps its starred articles until they are unstarred).
+            Scope::Feeds(_) if q.starred_only => {}
             Scope::Feeds(ids) => {
                 // Over many feeds, walking a time-ordered index and filtering beats
                 // gathering every row of every feed and sorting: the unary + keeps

@@ -237,6 +237,28 @@ impl Store {
             .execute(&sql, rusqlite::params_from_iter(source.args))?)
     }
 
+    /// Drops an unsubscribed feed's articles, all but the starred ones, and the feed itself
+    /// once nothing of it is left. Returns (dropped, kept).
+    pub fn remove_feed(&mut self, id: FeedId) -> Result<(usize, usize)> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let dropped = tx.execute(
+            "DELETE FROM items WHERE feed_id = ?1 AND starred = 0",
+            [id.0],
+        )?;
+        let kept: i64 = tx.query_row(
+            "SELECT count(*) FROM items WHERE feed_id = ?1",
+            [id.0],
+            |r| r.get(0),
+        )?;
+        if kept == 0 {
+            tx.execute("DELETE FROM feeds WHERE id = ?1", [id.0])?;
+        }
+        tx.commit()?;
+        Ok((dropped, kept.max(0) as usize))
+    }
+
     /// Runs one statement for each set of parameters, all in one transaction: a mark is
     /// committed whole or not at all. Returns the rows changed.
     fn execute_each<P: rusqlite::Params>(

@@ -1,0 +1,220 @@
+//! Managing subscriptions from the command line: `add` (a feed or a page that links to
+//! one), `remove`, `rename` and `tag`. Each edits config.toml in place (comments kept)
+//! and checks the result loads before writing it.
+
+use super::cache::find_feed;
+use super::output::to_json;
+use crate::config::{Config, ConfigFile};
+use crate::discover::{discover, fetch_feed, Discovery, Found};
+use crate::paths::AppPaths;
+use crate::store::{PreparedFeed, Store};
+use anyhow::{bail, Context};
+
+/// What `add` was asked.
+pub(super) struct AddArgs<'a> {
+    pub url: &'a str,
+    pub name: Option<&'a str>,
+    pub tags: &'a [String],
+    pub first: bool,
+    pub json: bool,
+}
+
+#[derive(serde::Serialize)]
+struct Added<'a> {
+    url: &'a str,
+    title: Option<&'a str>,
+    items: usize,
+}
+
+#[derive(serde::Serialize)]
+struct CandidateJson<'a> {
+    url: &'a str,
+    title: Option<&'a str>,
+}
+
+/// The name a feed is listed under in messages: its configured name, else its URL.
+fn already(config: &Config, url: &str) -> Option<String> {
+    config
+        .feeds
+        .iter()
+        .find(|f| f.url == url)
+        .map(|f| f.name.clone().unwrap_or_else(|| f.url.clone()))
+}
+
+pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> anyhow::Result<()> {
+    let mut file = ConfigFile::open(&paths.config_file)?;
+    let config = file.config()?;
+    let dir = paths
+        .config_file
+        .parent()
+        .unwrap_or(std::path::Path::new("."));
+    let typed = crate::discover::normalise(args.url)?;
+    let canonical = crate::config::canonical_url(&typed, dir).unwrap_or(typed.clone());
+    if let Some(name) = already(&config, &canonical) {
+        bail!("{canonical} is already subscribed, as {name:?}");
+    }
+    let fetcher = crate::fetch::Fetcher::new(&config.general)?;
+    let found: Found = match discover(&fetcher, &canonical)? {
+        Discovery::Feed(found) => found,
+        Discovery::Page(candidates) => match candidates.as_slice() {
+            [] => bail!(
+                "no feed found for {canonical}: the page links none, and none of {} answers with one",
+                crate::discover::COMMON_PATHS.join(" ")
+            ),
+            [one] => fetch_feed(&fetcher, &one.url)?,
+            [first, ..] if args.first => fetch_feed(&fetcher, &first.url)?,
+            many => {
+                if args.json {
+                    let list: Vec<CandidateJson> = many
+                        .iter()
+                        .map(|c| CandidateJson {
+                            url: &c.url,
+                            title: c.title.as_deref(),
+                        })
+                        .collect();
+                    println!("{}", to_json(&list)?);
+                } else {
+                    for c in many {
+                        println!("{}\t{}", c.url, c.title.as_deref().unwrap_or(""));
+                    }
+                }
+                bail!(
+                    "{canonical} offers {} feeds (listed above): add one of them, or use --first",
+                    many.len()
+                );
+            }
+        },
+    };
+    // The feed may live elsewhere than asked (a redirect, the page's link).
+    if let Some(name) = already(&config, &found.url) {
+        bail!("{} is already subscribed, as {name:?}", found.url);
+    }
+    file.add_feed(&found.url, args.name, args.tags)?;
+    let config = file.save()?;
+    // The articles are in hand: into the cache at once, so they show without a refresh.
+    let items = found.feed.items.len();
+    let title = found.feed.title.clone();
+    let mut store = Store::open(&paths.db_file())?;
+    let ids = store.sync_feeds(&config.feeds)?;
+    if let Some((id, _)) = ids
+        .iter()
+        .zip(&config.feeds)
+        .find(|(_, s)| s.url == found.url)
+    {
+        store.apply(
+            *id,
+            &PreparedFeed::new(found.feed),
+            &Default::default(),
+            Some(200),
+            chrono::Utc::now(),
+            config.general.keep_days,
+        )?;
+    }
+    if args.json {
+        out.push_str(&to_json(&Added {
+            url: &found.url,
+            title: title.as_deref(),
+            items,
+        })?);
+    } else {
+        out.push_str(&format!(
+            "Subscribed to {} <{}>: {items} articles\n",
+            args.name.or(title.as_deref()).unwrap_or(&found.url),
+            found.url
+        ));
+    }
+    Ok(())
+}
+
+/// The configured feed `key` names, and the config file open for editing.
+fn open_feed(
+    paths: &AppPaths,
+    key: &str,
+) -> anyhow::Result<(ConfigFile, Store, String, crate::model::FeedId)> {
+    let file = ConfigFile::open(&paths.config_file)?;
+    let config = file.config()?;
+    let mut store = Store::open(&paths.db_file())?;
+    store.sync_feeds(&config.feeds)?;
+    let feeds = store.feed_summaries(&config.feeds)?;
+    let feed = find_feed(&config, &feeds, key)?;
+    Ok((file, store, feed.url.clone(), feed.id))
+}
+
+pub(super) fn cmd_remove(paths: &AppPaths, key: &str, out: &mut String) -> anyhow::Result<()> {
+    let (mut file, mut store, url, id) = open_feed(paths, key)?;
+    file.remove_feed(&url)?;
+    file.save()?;
+    let (dropped, kept) = store
+        .remove_feed(id)
+        .with_context(|| format!("{url} left the config, but its articles are still cached"))?;
+    out.push_str(&format!("Removed {url}: {dropped} cached articles dropped"));
+    if kept > 0 {
+        out.push_str(&format!(", {kept} starred kept until unstarred"));
+    }
+    out.push('\n');
+    Ok(())
+}
+
+pub(super) fn cmd_rename(
+    paths: &AppPaths,
+    key: &str,
+    name: &str,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let (mut file, _, url, _) = open_feed(paths, key)?;
+    let name = name.trim();
+    file.set_name(&url, (!name.is_empty()).then_some(name))?;
+    file.save()?;
+    out.push_str(&format!("Renamed {url} to {name:?}\n"));
+    Ok(())
+}
+
+/// How `tag` changes the tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TagEdit {
+    Replace,
+    Add,
+    Remove,
+}
+
+pub(super) fn cmd_tag(
+    paths: &AppPaths,
+    key: &str,
+    tags: &[String],
+    edit: TagEdit,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let (mut file, _, url, _) = open_feed(paths, key)?;
+    let config = file.config()?;
+    let current = config
+        .feeds
+        .iter()
+        .find(|f| f.url == url)
+        .map(|f| f.tags.clone())
+        .unwrap_or_default();
+    let wanted: Vec<String> = tags
+        .iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let new: Vec<String> = match edit {
+        TagEdit::Replace => wanted,
+        TagEdit::Add => {
+            let mut all = current;
+            for t in wanted {
+                if !all.contains(&t) {
+                    all.push(t);
+                }
+            }
+            all
+        }
+        TagEdit::Remove => current
+            .into_iter()
+            .filter(|t| !wanted.contains(t))
+            .collect(),
+    };
+    file.set_tags(&url, &new)?;
+    file.save()?;
+    out.push_str(&format!("Tags of {url}: {}\n", new.join(", ")));
+    Ok(())
+}

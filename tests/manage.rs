@@ -1,0 +1,195 @@
+//! Managing feeds from the command line against pages and feeds on a loopback server:
+//! discovery (alternate links, <base>, the usual places, links that look like feeds,
+//! several, none), refusals that write nothing, and config edits that keep comments.
+
+mod support;
+
+use support::{feeds, Env, Server};
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const CONFIG: &str = "# my bulletins\n[general]\nrefresh_on_startup = false # quiet please\n";
+
+fn page(head: &str, body: &str) -> String {
+    format!("<!doctype html><html><head><title>Site</title>{head}</head><body>{body}</body></html>")
+}
+
+#[test]
+fn add_a_feed_by_its_address_or_by_its_page() {
+    let server = Server::start();
+    server.fixed(
+        "/news/feed.xml",
+        "application/rss+xml",
+        feeds::rss("news", 4, 1),
+    );
+    server.fixed(
+        "/blog/post.html",
+        "text/html",
+        page(
+            r#"<base href="/news/"><link rel="alternate" type="application/rss+xml" title="News" href="feed.xml">"#,
+            "",
+        ),
+    );
+    let env = Env::new(CONFIG);
+    // By the page: the alternate link, relative to <base>.
+    let added = env.json(&[
+        "add",
+        &server.url("/blog/post.html"),
+        "--json",
+        "--tag",
+        "daily",
+        "--name",
+        "The news",
+    ]);
+    let keys: Vec<&String> = added.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["url", "title", "items"]);
+    assert_eq!(added["url"], server.url("/news/feed.xml"));
+    assert_eq!(added["title"], "news");
+    assert_eq!(added["items"], 4);
+    let text = std::fs::read_to_string(env.config_path()).unwrap();
+    assert!(
+        text.contains("# my bulletins") && text.contains("# quiet please"),
+        "{text}"
+    );
+    assert!(
+        text.contains("name = \"The news\"") && text.contains("tags = [\"daily\"]"),
+        "{text}"
+    );
+    // The articles are cached at once.
+    assert_eq!(env.json(&["items", "--json"]).as_array().unwrap().len(), 4);
+    // Again, by page or by the feed itself: refused, with the name it has.
+    for again in [server.url("/blog/post.html"), server.url("/news/feed.xml")] {
+        let out = env.run(&["add", &again]);
+        assert!(!out.status.success());
+        assert!(
+            stderr_of(&out).contains("already subscribed, as \"The news\""),
+            "{}",
+            stderr_of(&out)
+        );
+    }
+}
+
+#[test]
+fn pages_without_links_are_searched_in_the_usual_places_then_their_links() {
+    let server = Server::start();
+    server.fixed("/", "text/html", page("", "<p>No feed links here.</p>"));
+    server.fixed("/rss.xml", "application/rss+xml", feeds::rss("usual", 2, 1));
+    let env = Env::new(CONFIG);
+    let added = env.json(&["add", &server.url("/"), "--json"]);
+    assert_eq!(added["url"], server.url("/rss.xml"));
+
+    let other = Server::start();
+    other.fixed(
+        "/",
+        "text/html",
+        page(
+            "",
+            r#"<a href="/about">About</a> <a href="/subscribe/atom">Subscribe</a>"#,
+        ),
+    );
+    other.fixed("/subscribe/atom", "application/atom+xml", feeds::ATOM);
+    let added = env.json(&["add", &other.url("/"), "--json"]);
+    assert_eq!(added["url"], other.url("/subscribe/atom"));
+}
+
+#[test]
+fn several_feeds_are_listed_none_is_an_error_and_nothing_is_written() {
+    let server = Server::start();
+    server.fixed("/a.xml", "application/rss+xml", feeds::rss("a", 1, 1));
+    server.fixed("/b.xml", "application/atom+xml", feeds::ATOM);
+    server.fixed(
+        "/two",
+        "text/html",
+        page(
+            r#"<link rel="alternate" type="application/rss+xml" title="A" href="/a.xml"><link rel="alternate" type="application/atom+xml" title="B" href="/b.xml">"#,
+            "",
+        ),
+    );
+    server.fixed("/none", "text/html", page("", "<p>nothing</p>"));
+    let env = Env::new(CONFIG);
+    let out = env.run(&["add", &server.url("/two")]);
+    assert!(!out.status.success());
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains(&server.url("/a.xml")) && listed.contains(&server.url("/b.xml")),
+        "{listed}"
+    );
+    assert!(stderr_of(&out).contains("--first"), "{}", stderr_of(&out));
+    assert_eq!(
+        std::fs::read_to_string(env.config_path()).unwrap(),
+        CONFIG,
+        "nothing written"
+    );
+    for bad in [server.url("/none"), server.url("/missing.xml")] {
+        let out = env.run(&["add", &bad]);
+        assert!(!out.status.success(), "{bad}");
+        assert_eq!(
+            stderr_of(&out).trim().lines().count(),
+            1,
+            "{}",
+            stderr_of(&out)
+        );
+        assert_eq!(
+            std::fs::read_to_string(env.config_path()).unwrap(),
+            CONFIG,
+            "a typo never lands"
+        );
+    }
+    let first = env.json(&["add", &server.url("/two"), "--first", "--json"]);
+    assert_eq!(first["url"], server.url("/a.xml"));
+}
+
+#[test]
+fn remove_rename_and_tag_edit_the_config_in_place() {
+    let server = Server::start();
+    server.fixed("/one", "application/rss+xml", feeds::rss("one", 3, 1));
+    server.fixed("/two", "application/rss+xml", feeds::rss("two", 2, 1));
+    let config = format!(
+        "{CONFIG}\n# first feed\n[[feed]]\nurl = \"{}\" # the good one\ntags = [\"a\"]\n\n# second feed\n[[feed]]\nurl = \"{}\"\n",
+        server.url("/one"),
+        server.url("/two")
+    );
+    let env = Env::new(&config);
+    env.ok(&["refresh"]);
+    env.ok(&["rename", &server.url("/one"), "Number one"]);
+    env.ok(&["tag", "number", "b", "c"]);
+    env.ok(&["tag", "--add", "Number one", "d", "b"]);
+    env.ok(&["tag", "--remove", "Number one", "c"]);
+    let feeds = env.json(&["feeds", "--json"]);
+    assert_eq!(feeds[0]["title"], "Number one");
+    assert_eq!(feeds[0]["tags"], serde_json::json!(["b", "d"]));
+    // Star one article of the second feed, then remove it: the starred one stays cached.
+    let id = env.json(&["items", "--feed", "two", "--json"])[0]["id"]
+        .as_i64()
+        .unwrap();
+    let db = rusqlite::Connection::open(env.data_dir().join("cache.db")).unwrap();
+    db.execute("UPDATE items SET starred = 1 WHERE id = ?1", [id])
+        .unwrap();
+    let said = env.ok(&["remove", "two"]);
+    assert!(
+        said.contains("1 cached articles dropped") && said.contains("1 starred kept"),
+        "{said}"
+    );
+    let left: i64 = db
+        .query_row("SELECT count(*) FROM items", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 4, "3 of one, the starred one of two");
+    let text = std::fs::read_to_string(env.config_path()).unwrap();
+    for kept in [
+        "# my bulletins",
+        "# quiet please",
+        "# first feed",
+        "# the good one",
+    ] {
+        assert!(text.contains(kept), "{kept} lost:\n{text}");
+    }
+    assert!(!text.contains("/two"), "{text}");
+    assert_eq!(env.json(&["feeds", "--json"]).as_array().unwrap().len(), 1);
+    // The starred article of the removed feed is still listed among the starred.
+    let starred = env.json(&["items", "--starred", "--json"]);
+    assert_eq!(starred.as_array().unwrap().len(), 1, "{starred}");
+    let out = env.run(&["remove", "nothing-like-this"]);
+    assert!(!out.status.success());
+}
