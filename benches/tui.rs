@@ -17,6 +17,7 @@ const ITEMS: usize = 200_000;
 fn feeds() -> Vec<FeedSummary> {
     (0..FEEDS)
         .map(|i| FeedSummary {
+            health: Default::default(),
             id: FeedId(i as i64 + 1),
             url: format!("http://127.0.0.1:8766/feeds/{i}.xml"),
             name: format!("Feed number {i}"),

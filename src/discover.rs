@@ -151,7 +151,7 @@ type Raw = (Vec<u8>, Option<String>, String);
 fn fetch_raw(fetcher: &Fetcher, url: &str) -> Result<Raw, DiscoverError> {
     match fetcher.fetch(url, &Validators::default()) {
         Ok(FetchOutcome::Modified(f)) => Ok((f.body, f.content_type, f.final_url)),
-        Ok(FetchOutcome::NotModified) => Err(DiscoverError::Fetch {
+        Ok(FetchOutcome::NotModified { .. }) => Err(DiscoverError::Fetch {
             url: url.to_string(),
             reason: "the server answered 304 to a plain GET".into(),
         }),

@@ -1,7 +1,8 @@
 //! Conditional GET of one feed over HTTP(S), or a read of a local file.
 //!
 //! Caps apply to what we keep in memory: the decoded body (gzip bombs), the total time
-//! (servers that drip a byte a second), the redirect count.
+//! (servers that drip a byte a second), the redirect count. Redirects are followed here,
+//! not by the client, so that a feed's permanent move (301, 308 all the way) is known.
 
 use crate::config::General;
 use crate::model::Validators;
@@ -13,9 +14,15 @@ use std::time::{Duration, Instant};
 
 #[derive(Debug)]
 pub enum FetchOutcome {
-    NotModified,
+    /// 304; with where the feed lives now if it was reached by permanent redirects only.
+    NotModified {
+        moved_to: Option<String>,
+    },
     Modified(Fetched),
 }
+
+/// At most this many redirects are followed.
+const MAX_REDIRECTS: usize = 10;
 
 #[derive(Debug)]
 pub struct Fetched {
@@ -26,6 +33,8 @@ pub struct Fetched {
     /// The base for relative links: where the body came from after redirects, or its
     /// Content-Location.
     pub final_url: String,
+    /// Where the feed lives now, when every redirect on the way was permanent (301, 308).
+    pub moved_to: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,7 +96,7 @@ impl Fetcher {
             .user_agent(general.user_agent.clone())
             .connect_timeout(timeout.min(Duration::from_secs(15)))
             .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::limited(10))
+            .redirect(reqwest::redirect::Policy::none())
             .pool_max_idle_per_host(general.max_concurrent_fetches as usize)
             .build()
             .map_err(|e| FetchError::Setup(clean_error(&e.to_string())))?;
@@ -137,6 +146,7 @@ impl Fetcher {
             validators: Validators::default(),
             http_status: None,
             final_url,
+            moved_to: None,
         }))
     }
 
@@ -148,17 +158,48 @@ impl Fetcher {
 
     fn get(&self, url: &str, validators: &Validators) -> Result<FetchOutcome, FetchError> {
         let started = Instant::now();
-        let mut request = self.client.get(url);
-        if let Some(etag) = &validators.etag {
-            request = request.header(header::IF_NONE_MATCH, etag);
-        }
-        if let Some(lm) = &validators.last_modified {
-            request = request.header(header::IF_MODIFIED_SINCE, lm);
-        }
-        let response = request.send().map_err(|e| self.describe(e))?;
+        let mut at =
+            url::Url::parse(url).map_err(|e| FetchError::Network(format!("{url}: {e}")))?;
+        let mut permanent = true;
+        let mut hops = 0;
+        let response = loop {
+            let mut request = self.client.get(at.clone());
+            if let Some(etag) = &validators.etag {
+                request = request.header(header::IF_NONE_MATCH, etag);
+            }
+            if let Some(lm) = &validators.last_modified {
+                request = request.header(header::IF_MODIFIED_SINCE, lm);
+            }
+            let response = request.send().map_err(|e| self.describe(e))?;
+            let status = response.status();
+            if !status.is_redirection() || status == reqwest::StatusCode::NOT_MODIFIED {
+                break response;
+            }
+            let next = response
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|loc| at.join(loc.trim()).ok())
+                .filter(|u| matches!(u.scheme(), "http" | "https"));
+            let Some(next) = next else {
+                return Err(FetchError::Status {
+                    status: status.as_u16(),
+                    retry_after: None,
+                });
+            };
+            hops += 1;
+            if hops > MAX_REDIRECTS {
+                return Err(FetchError::Network(
+                    "too many redirects (more than 10) or a redirect loop".into(),
+                ));
+            }
+            permanent &= matches!(status.as_u16(), 301 | 308);
+            at = next;
+        };
+        let moved_to = (hops > 0 && permanent).then(|| at.to_string());
         let status = response.status();
         if status == reqwest::StatusCode::NOT_MODIFIED {
-            return Ok(FetchOutcome::NotModified);
+            return Ok(FetchOutcome::NotModified { moved_to });
         }
         if !status.is_success() {
             return Err(FetchError::Status {
@@ -195,6 +236,7 @@ impl Fetcher {
             },
             http_status: Some(status.as_u16()),
             final_url,
+            moved_to,
         }))
     }
 

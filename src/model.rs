@@ -67,6 +67,66 @@ pub struct FeedSummary {
     pub total: u32,
     pub last_error: Option<String>,
     pub last_success: Option<DateTime<Utc>>,
+    pub health: Health,
+}
+
+/// How a feed has been doing, for `feeds --json` and the health view.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Health {
+    /// Failed refreshes in a row (0 after a success or a 304).
+    pub consecutive_failures: u32,
+    /// When the current run of failures began.
+    pub failing_since: Option<DateTime<Utc>>,
+    /// The server answered 410 Gone: not fetched again until asked.
+    pub gone: bool,
+    /// The URL the feed had before a permanent redirect moved it.
+    pub moved_from: Option<String>,
+    /// The time of its newest article.
+    pub newest_item: Option<DateTime<Utc>>,
+}
+
+/// A feed failing this long is reported dead.
+pub const DEAD_AFTER_DAYS: i64 = 30;
+
+/// What a feed's health comes to, in one word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Moved,
+    Failing,
+    Dead,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Moved => "moved",
+            Status::Failing => "failing",
+            Status::Dead => "dead",
+        }
+    }
+}
+
+impl FeedSummary {
+    /// Dead: gone (410), or failing for DEAD_AFTER_DAYS; failing: its last refresh
+    /// failed; moved: a permanent redirect moved it; else ok.
+    pub fn status(&self, now: DateTime<Utc>) -> Status {
+        let h = &self.health;
+        let long_failing = h
+            .failing_since
+            .is_some_and(|since| now - since >= chrono::Duration::days(DEAD_AFTER_DAYS));
+        if h.gone || (h.consecutive_failures > 0 && long_failing) {
+            Status::Dead
+        } else if h.consecutive_failures > 0 {
+            Status::Failing
+        } else if h.moved_from.is_some() {
+            Status::Moved
+        } else {
+            Status::Ok
+        }
+    }
 }
 
 /// What an article list row needs; the body stays in the cache until the article is opened.

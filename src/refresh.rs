@@ -5,6 +5,8 @@
 //! writes go through the caller's single connection, one transaction per feed, so a
 //! failure or a kill mid-refresh loses nothing already committed.
 
+mod moves;
+
 use crate::fetch::{FetchOutcome, Fetcher};
 use crate::model::FeedId;
 use crate::parse::parse_feed;
@@ -37,6 +39,9 @@ pub struct Summary {
     pub failed: usize,
     pub not_modified: usize,
     pub new_items: usize,
+    /// Feeds that moved (a permanent redirect followed); not in `refresh --json`.
+    #[serde(skip)]
+    pub moved: usize,
 }
 
 impl Summary {
@@ -73,6 +78,8 @@ pub struct Options {
     /// `[[filter]]` rules for new articles, and what they need to know of each feed.
     pub rules: crate::search::rules::Rules,
     pub feeds: HashMap<FeedId, FeedContext>,
+    /// The config file a feed that moved is rewritten in (None: moves are not followed).
+    pub config_path: Option<std::path::PathBuf>,
 }
 
 /// A feed as rules see it: its configured name and tags.
@@ -94,11 +101,13 @@ impl Options {
             max_retry_after: chrono::Duration::minutes(i64::from(minutes)),
             rules: Default::default(),
             feeds: HashMap::new(),
+            config_path: None,
         }
     }
 
     /// The config's filters, for the feeds it lists (ids in config order).
     pub fn with_filters(mut self, config: &crate::config::Config, ids: &[FeedId]) -> Options {
+        self.config_path = config.path.clone();
         self.rules = crate::search::rules::Rules::new(
             config.filters.iter().map(|f| (f.query.as_str(), f.action)),
             Utc::now(),
@@ -130,8 +139,14 @@ impl Options {
 
 /// What a fetch thread hands to the writer.
 enum Work {
-    NotModified,
-    Parsed(PreparedFeed, crate::model::Validators, Option<u16>),
+    /// 304, and where the feed lives now if permanent redirects led there.
+    NotModified(Option<String>),
+    Parsed(
+        PreparedFeed,
+        crate::model::Validators,
+        Option<u16>,
+        Option<String>,
+    ),
     Failed(String, Option<u16>, Option<DateTime<Utc>>),
 }
 
@@ -193,18 +208,21 @@ pub fn refresh(
     let now = Utc::now();
     let (waiting, due): (Vec<_>, Vec<_>) = targets
         .into_iter()
-        .partition(|t| !opts.force && opts.wait_until(t).is_some_and(|r| r > now));
+        .partition(|t| !opts.force && (t.gone || opts.wait_until(t).is_some_and(|r| r > now)));
     for t in waiting {
         let when = opts
             .wait_until(&t)
             .unwrap_or(now)
             .format("%Y-%m-%d %H:%M UTC");
+        let why = if t.gone {
+            "gone (HTTP 410): not fetched again until asked (r, or refresh --force)".to_string()
+        } else {
+            format!("not retried before {when}, as the server asked (Retry-After)")
+        };
         let done = FeedDone {
             id: t.id,
             url: t.url,
-            result: FeedResult::Failed(format!(
-                "not retried before {when}, as the server asked (Retry-After)"
-            )),
+            result: FeedResult::Failed(why),
         };
         summary.add(&done.result);
         on_done(&done, &summary);
@@ -245,7 +263,7 @@ pub fn refresh(
         }
         drop(tx);
         for (target, work) in rx {
-            let result = write(store, &target, work, opts.keep_days);
+            let result = write(store, &target, work, opts, &mut summary);
             let done = FeedDone {
                 id: target.id,
                 url: target.url,
@@ -261,7 +279,7 @@ pub fn refresh(
 fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, opts: &Options) -> Work {
     let max_wait = opts.max_retry_after;
     let fetched = match fetcher.fetch(&target.url, &target.validators) {
-        Ok(FetchOutcome::NotModified) => return Work::NotModified,
+        Ok(FetchOutcome::NotModified { moved_to }) => return Work::NotModified(moved_to),
         Ok(FetchOutcome::Modified(f)) => f,
         Err(e) => {
             let latest = Utc::now() + max_wait;
@@ -285,7 +303,12 @@ fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, opts: &Options) -> Wo
             for (item, arrival) in prepared.items.iter_mut().zip(arrivals) {
                 item.arrival = arrival;
             }
-            Work::Parsed(prepared, fetched.validators, fetched.http_status)
+            Work::Parsed(
+                prepared,
+                fetched.validators,
+                fetched.http_status,
+                fetched.moved_to,
+            )
         }
         Ok(Err(e)) => Work::Failed(e.to_string(), fetched.http_status, None),
         Err(_) => Work::Failed(
@@ -340,14 +363,32 @@ fn arrivals(
 }
 
 /// Writes one feed's outcome in its own transaction.
-fn write(store: &mut Store, target: &FeedTarget, work: Work, keep_days: u32) -> FeedResult {
+fn write(
+    store: &mut Store,
+    target: &FeedTarget,
+    work: Work,
+    opts: &Options,
+    summary: &mut Summary,
+) -> FeedResult {
     let now = Utc::now();
+    // Asked before the write, which would make every article one we have.
+    let (moved_to, same_feed) = match &work {
+        Work::NotModified(to) => (to.clone(), true),
+        Work::Parsed(feed, _, _, to) if to.is_some() => {
+            let guids = feed.items.iter().map(|i| i.guid.as_str());
+            (
+                to.clone(),
+                store.has_any_guid(target.id, guids).unwrap_or(false),
+            )
+        }
+        _ => (None, false),
+    };
     let outcome = match work {
-        Work::NotModified => store
+        Work::NotModified(_) => store
             .record_not_modified(target.id, now)
             .map(|_| FeedResult::NotModified),
-        Work::Parsed(feed, validators, status) => store
-            .apply(target.id, &feed, &validators, status, now, keep_days)
+        Work::Parsed(feed, validators, status, _) => store
+            .apply(target.id, &feed, &validators, status, now, opts.keep_days)
             .map(|s| FeedResult::Updated {
                 new_items: s.new_items,
             }),
@@ -362,5 +403,12 @@ fn write(store: &mut Store, target: &FeedTarget, work: Work, keep_days: u32) -> 
                 .map(|_| FeedResult::Failed(message.clone()))
         }
     };
-    outcome.unwrap_or_else(|e| FeedResult::Failed(e.to_string()))
+    let result = outcome.unwrap_or_else(|e| FeedResult::Failed(e.to_string()));
+    if !matches!(result, FeedResult::Failed(_)) {
+        let config_path = opts.config_path.as_deref();
+        if moves::follow(store, target, moved_to.as_deref(), same_feed, config_path).is_some() {
+            summary.moved += 1;
+        }
+    }
+    result
 }

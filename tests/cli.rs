@@ -72,7 +72,19 @@ fn feeds_and_items_json() {
     let keys: Vec<&String> = list[0].as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        ["title", "url", "tags", "unread", "total", "last_error"]
+        [
+            "title",
+            "url",
+            "tags",
+            "unread",
+            "total",
+            "last_error",
+            "last_success",
+            "consecutive_failures",
+            "newest_item",
+            "moved_from",
+            "status"
+        ]
     );
     assert_eq!(list[0]["title"], "First");
     assert_eq!(list[0]["tags"], serde_json::json!(["news", "daily"]));

@@ -18,7 +18,8 @@ pub(super) fn cmd_feeds(
 ) -> anyhow::Result<()> {
     let (_, feeds) = listed(config, paths)?;
     if json {
-        let list: Vec<FeedJson> = feeds.iter().map(FeedJson::new).collect();
+        let now = chrono::Utc::now();
+        let list: Vec<FeedJson> = feeds.iter().map(|f| FeedJson::new(f, now)).collect();
         out.push_str(&to_json(&list)?);
         return Ok(());
     }

@@ -59,7 +59,7 @@ pub(super) fn cmd_probe(
         .map_err(|e| anyhow::anyhow!("{target}: {e}"))?
     {
         FetchOutcome::Modified(f) => f,
-        FetchOutcome::NotModified => {
+        FetchOutcome::NotModified { .. } => {
             bail!("{target}: the server answered 304 to an unconditional request")
         }
     };

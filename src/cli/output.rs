@@ -19,10 +19,15 @@ pub struct FeedJson<'a> {
     unread: u32,
     total: u32,
     last_error: Option<&'a str>,
+    last_success: Option<String>,
+    consecutive_failures: u32,
+    newest_item: Option<String>,
+    moved_from: Option<&'a str>,
+    status: crate::model::Status,
 }
 
 impl<'a> FeedJson<'a> {
-    pub fn new(f: &'a FeedSummary) -> FeedJson<'a> {
+    pub fn new(f: &'a FeedSummary, now: DateTime<Utc>) -> FeedJson<'a> {
         FeedJson {
             title: &f.name,
             url: &f.url,
@@ -30,6 +35,11 @@ impl<'a> FeedJson<'a> {
             unread: f.unread,
             total: f.total,
             last_error: f.last_error.as_deref(),
+            last_success: rfc3339(f.last_success),
+            consecutive_failures: f.health.consecutive_failures,
+            newest_item: rfc3339(f.health.newest_item),
+            moved_from: f.health.moved_from.as_deref(),
+            status: f.status(now),
         }
     }
 }

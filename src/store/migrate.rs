@@ -126,6 +126,27 @@ const MIGRATIONS: &[&str] = &[
         DELETE FROM search_pending WHERE item_id = OLD.id;
     END;
     "#,
+    // 8: feed health (failures in a row and since when, 410 Gone, a move by permanent
+    // redirect and the redirect seen so far) and the newest article's time, kept by the
+    // count trigger so that `feeds --json` reads it without touching the items.
+    r#"
+    ALTER TABLE feeds ADD COLUMN consecutive_failures INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE feeds ADD COLUMN failing_since INTEGER;
+    ALTER TABLE feeds ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE feeds ADD COLUMN moved_from TEXT;
+    ALTER TABLE feeds ADD COLUMN redirect_to TEXT;
+    ALTER TABLE feeds ADD COLUMN redirect_count INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE feeds ADD COLUMN newest INTEGER;
+    UPDATE feeds SET newest = (SELECT max(sort_time) FROM items WHERE items.feed_id = feeds.id);
+    UPDATE feeds SET consecutive_failures = 1, failing_since = last_attempt
+        WHERE last_error IS NOT NULL;
+    DROP TRIGGER items_count_insert;
+    CREATE TRIGGER items_count_insert AFTER INSERT ON items BEGIN
+        UPDATE feeds SET total = total + 1, unread = unread + (NEW.is_read = 0),
+            newest = max(coalesce(newest, NEW.sort_time), NEW.sort_time)
+        WHERE id = NEW.feed_id;
+    END;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

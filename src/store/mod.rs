@@ -72,6 +72,8 @@ pub struct FeedTarget {
     pub retry_after: Option<DateTime<Utc>>,
     /// When it was last fetched (or tried), which a Retry-After counts from.
     pub last_attempt: Option<DateTime<Utc>>,
+    /// It answered 410 Gone: left alone until a refresh is forced.
+    pub gone: bool,
 }
 
 /// Which items a list shows.
@@ -228,7 +230,8 @@ impl Store {
 
     pub fn feed_targets(&self, ids: &[FeedId]) -> Result<Vec<FeedTarget>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT url, etag, last_modified, retry_after, last_attempt FROM feeds WHERE id = ?1",
+            "SELECT url, etag, last_modified, retry_after, last_attempt, gone FROM feeds
+             WHERE id = ?1",
         )?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
@@ -242,6 +245,7 @@ impl Store {
                     },
                     retry_after: r.get::<_, Option<i64>>(3)?.and_then(from_ts),
                     last_attempt: r.get::<_, Option<i64>>(4)?.and_then(from_ts),
+                    gone: r.get(5)?,
                 })
             })?;
             out.push(target);

@@ -27,7 +27,9 @@ impl Store {
     /// show with zero counts.
     pub fn feed_summaries(&self, specs: &[FeedSpec]) -> Result<Vec<FeedSummary>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, title, unread, total, last_error, last_success FROM feeds WHERE url = ?1",
+            "SELECT id, title, unread, total, last_error, last_success, consecutive_failures,
+                    failing_since, gone, moved_from, newest
+             FROM feeds WHERE url = ?1",
         )?;
         let mut out = Vec::with_capacity(specs.len());
         for spec in specs {
@@ -40,10 +42,18 @@ impl Store {
                         r.get::<_, i64>(3)?,
                         r.get::<_, Option<String>>(4)?,
                         r.get::<_, Option<i64>>(5)?,
+                        crate::model::Health {
+                            consecutive_failures: r.get::<_, i64>(6)?.clamp(0, u32::MAX.into())
+                                as u32,
+                            failing_since: r.get::<_, Option<i64>>(7)?.and_then(from_ts),
+                            gone: r.get(8)?,
+                            moved_from: r.get(9)?,
+                            newest_item: r.get::<_, Option<i64>>(10)?.and_then(from_ts),
+                        },
                     ))
                 })
                 .optional()?;
-            let Some((id, title, unread, total, last_error, last_success)) = row else {
+            let Some((id, title, unread, total, last_error, last_success, health)) = row else {
                 continue;
             };
             out.push(FeedSummary {
@@ -59,6 +69,7 @@ impl Store {
                 total: total.max(0) as u32,
                 last_error,
                 last_success: last_success.and_then(from_ts),
+                health,
             });
         }
         Ok(out)

@@ -143,7 +143,8 @@ impl Store {
         self.conn
             .prepare_cached(
                 "UPDATE feeds SET last_attempt = ?2, last_success = ?2, http_status = 304,
-                     last_error = NULL, retry_after = NULL WHERE id = ?1",
+                     last_error = NULL, retry_after = NULL, consecutive_failures = 0,
+                     failing_since = NULL, gone = 0 WHERE id = ?1",
             )?
             .execute(params![id.0, now.timestamp()])?;
         Ok(())
@@ -158,7 +159,9 @@ impl Store {
         self.conn
             .prepare_cached(
                 "UPDATE feeds SET last_attempt = ?2, http_status = ?3, last_error = ?4,
-                     retry_after = ?5 WHERE id = ?1",
+                     retry_after = ?5, consecutive_failures = consecutive_failures + 1,
+                     failing_since = coalesce(failing_since, ?2), gone = (?3 IS 410)
+                 WHERE id = ?1",
             )?
             .execute(params![
                 id.0,
@@ -168,6 +171,54 @@ impl Store {
                 failure.retry_after.map(|d| d.timestamp())
             ])?;
         Ok(())
+    }
+
+    /// Remembers a permanent redirect to `to` (None: this refresh saw none); returns how
+    /// many refreshes in a row have seen it.
+    pub fn note_redirect(&mut self, id: FeedId, to: Option<&str>) -> Result<u32> {
+        let Some(to) = to else {
+            self.conn.execute(
+                "UPDATE feeds SET redirect_to = NULL, redirect_count = 0
+                 WHERE id = ?1 AND redirect_to IS NOT NULL",
+                [id.0],
+            )?;
+            return Ok(0);
+        };
+        let n: i64 = self.conn.query_row(
+            "UPDATE feeds SET redirect_count = CASE WHEN redirect_to IS ?2
+                     THEN redirect_count + 1 ELSE 1 END, redirect_to = ?2
+             WHERE id = ?1 RETURNING redirect_count",
+            params![id.0, to],
+            |r| r.get(0),
+        )?;
+        Ok(n.clamp(0, u32::MAX.into()) as u32)
+    }
+
+    /// Gives a feed its new URL; its id, articles and read marks stay.
+    pub fn move_feed(&mut self, id: FeedId, to: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE feeds SET moved_from = url, url = ?2, redirect_to = NULL, redirect_count = 0
+             WHERE id = ?1",
+            params![id.0, to],
+        )?;
+        Ok(())
+    }
+
+    /// Whether the feed has any of these articles cached.
+    pub fn has_any_guid<'a>(
+        &self,
+        id: FeedId,
+        guids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<bool> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM items WHERE feed_id = ?1 AND guid = ?2)",
+        )?;
+        for g in guids {
+            if stmt.query_row(params![id.0, g], |r| r.get::<_, bool>(0))? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Sets the read flag of these items; returns how many changed.
@@ -334,7 +385,8 @@ fn write_feed(
     tx.execute(
         "UPDATE feeds SET title = ?2, site_link = ?3, description = ?4, etag = ?5,
              last_modified = ?6, last_attempt = ?7, last_success = ?7, http_status = ?8,
-             last_error = NULL, retry_after = NULL
+             last_error = NULL, retry_after = NULL, consecutive_failures = 0,
+             failing_since = NULL, gone = 0
          WHERE id = ?1",
         params![
             id.0,

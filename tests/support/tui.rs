@@ -22,6 +22,7 @@ pub fn feed(
     error: Option<&str>,
 ) -> FeedSummary {
     FeedSummary {
+        health: Default::default(),
         id: FeedId(id),
         url: format!("https://feeds.example/{id}"),
         name: name.into(),

@@ -192,6 +192,16 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             m.refresh.last_new = summary.new_items;
             m.feeds_dirty = false;
             let mut cmds = vec![Cmd::LoadFeeds];
+            // A feed followed its permanent redirect: config.toml has its new URL, which
+            // this session's config must learn before anything refreshes it again.
+            if summary.moved > 0 {
+                let s = if summary.moved == 1 { "" } else { "s" };
+                m.message = Some(format!(
+                    "{} feed{s} moved (permanent redirect): the config has the new address",
+                    summary.moved
+                ));
+                cmds.push(Cmd::ReloadConfig);
+            }
             // New items may have arrived in the list on screen: reload it, keeping the row.
             m.articles.want = m.articles.selected_row().map(|r| r.id);
             reload_articles(m, &mut cmds, false);
