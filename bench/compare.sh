@@ -137,9 +137,12 @@ bu "" "'$BIN' --config '$CB/bulletin.toml' --data-dir '$DB' search --limit 50 $Q
 measure --tag search-cli --runs "$RUNS"
 # In the TUIs: / then the words as one phrase (newsboat matches its query as one
 # substring of title or text), timed from the keys until the results are on screen.
+# bulletin's results pane is titled "Search (N) /QUERY" once the first page of results is
+# on screen, "(200+)" while a longer list is still being counted.
 HITS=$("$BIN" --config "$CB/bulletin.toml" --data-dir "$DB" search "\"$QUERY\"" | wc -l)
+SHOWN=$HITS; (( HITS >= 200 )) && SHOWN="200+"
 bu "" "'$BIN' --config '$CB/bulletin.toml' --data-dir '$DB'"
-contenders+=(--c-type "/\"$QUERY\"" --c-marker "Search ($HITS)")
+contenders+=(--c-type "/\"$QUERY\"" --c-marker "Search ($SHOWN) /\"$QUERY\"")
 nb "rm -f '$NBB.lock'" "newsboat -u '$CB/urls' -c '$NBB' -C /dev/null"
 [[ $HAVE_NB == 1 ]] && contenders+=(--c-type "/$QUERY" --c-marker "Search results")
 measure --tag search-tui --runs "$RUNS_SLOW" --first-frame unused --ready "$MARK"

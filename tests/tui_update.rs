@@ -525,3 +525,50 @@ fn hide_read_mark_above_save_and_pipe() {
     send(&mut m, key('|'));
     assert_eq!(m.prompt, Some(Prompt::Pipe("wc -l".into())));
 }
+
+#[test]
+fn a_long_search_shows_its_first_page_before_it_is_counted() {
+    let mut m = fixture(120, 30);
+    send(&mut m, code(KeyCode::Tab));
+    send(&mut m, key('/'));
+    let cmds = update(&mut m, key('x')).cmds;
+    let Some(Cmd::LoadPage { req, count, .. }) = cmds
+        .iter()
+        .find(|c| matches!(c, Cmd::LoadPage { .. }))
+        .cloned()
+    else {
+        panic!("no page asked for: {cmds:?}");
+    };
+    assert!(count);
+    assert!(m.articles.counting);
+    let rows: Vec<_> = (0..bulletin::tui::model::PAGE_SIZE as i64)
+        .map(|i| support::tui::row(1000 + i, 1, &format!("x {i}"), 1, false))
+        .collect();
+    update(
+        &mut m,
+        Msg::PageLoaded {
+            req,
+            page: 0,
+            total: None,
+            rows,
+        },
+    );
+    assert_eq!(
+        m.articles.total,
+        bulletin::tui::model::PAGE_SIZE,
+        "as long as what came"
+    );
+    assert!(m.articles.counting);
+    // A count for an older list is ignored; this list's is taken.
+    update(
+        &mut m,
+        Msg::Counted {
+            req: req - 1,
+            total: 5,
+        },
+    );
+    assert_eq!(m.articles.total, bulletin::tui::model::PAGE_SIZE);
+    update(&mut m, Msg::Counted { req, total: 4321 });
+    assert_eq!(m.articles.total, 4321);
+    assert!(!m.articles.counting);
+}

@@ -111,7 +111,9 @@ pub fn drain(rx: &Receiver<StoreReq>, queue: &mut VecDeque<StoreReq>) {
         })
         .max();
     if let Some(newest) = newest {
-        queue.retain(|r| !matches!(r, StoreReq::LoadPage { req, .. } if *req < newest));
+        queue.retain(|r| {
+            !matches!(r, StoreReq::LoadPage { req, .. } | StoreReq::Count { req, .. } if *req < newest)
+        });
     }
 }
 

@@ -80,6 +80,8 @@ pub struct ArticlesPane {
     /// The search typed with `/` (the query language), and why it does not parse.
     pub filter: String,
     pub search_error: Option<String>,
+    /// The list's length is being counted; `total` is what the pages so far show.
+    pub counting: bool,
     /// Open the first (or last) unread row once the first page arrives (n/N across feeds).
     pub open_unread: Option<Direction>,
     /// Select this item once its page arrives (restored selection, reload after refresh).

@@ -49,6 +49,11 @@ pub enum Msg {
         total: Option<usize>,
         rows: Vec<ItemRow>,
     },
+    /// The number of rows of a list whose first page came without it.
+    Counted {
+        req: ReqId,
+        total: usize,
+    },
     ArticleLoaded {
         req: ReqId,
         item: Box<Item>,

@@ -32,6 +32,12 @@ pub enum StoreReq {
         page: usize,
         count: bool,
     },
+    /// Count a list's rows (asked after its first page was sent); answered with
+    /// `Msg::Counted`.
+    Count {
+        req: ReqId,
+        query: ItemQuery,
+    },
     LoadArticle {
         req: ReqId,
         id: ItemId,
@@ -166,7 +172,7 @@ pub fn store_thread(
                 );
                 return Ok(());
             }
-            handle(&mut store, &config, &tx, &mut names, req)
+            handle(&mut store, &config, &tx, &mut names, req, &mut queue)
         }));
         let error = match result {
             Ok(Ok(())) => continue,
@@ -253,6 +259,7 @@ fn handle(
     tx: &Sender<Msg>,
     names: &mut HashMap<FeedId, String>,
     req: StoreReq,
+    later: &mut std::collections::VecDeque<StoreReq>,
 ) -> Result<(), crate::store::StoreError> {
     match req {
         StoreReq::LoadFeeds => load_feeds(store, config, tx, names)?,
@@ -267,17 +274,23 @@ fn handle(
                 page * super::model::PAGE_SIZE,
                 super::model::PAGE_SIZE,
             )?;
-            let total = if count {
-                Some(store.count_items(&query)?)
-            } else {
-                None
-            };
+            // A short first page is the whole list. Otherwise the page goes out now and the
+            // count (slow over many matches) comes after, unless a newer list replaces it.
+            let exact = page == 0 && rows.len() < super::model::PAGE_SIZE;
+            let total = (count && exact).then_some(rows.len());
             let _ = tx.send(Msg::PageLoaded {
                 req,
                 page,
                 total,
                 rows,
             });
+            if count && !exact {
+                later.push_front(StoreReq::Count { req, query });
+            }
+        }
+        StoreReq::Count { req, query } => {
+            let total = store.count_items(&query)?;
+            let _ = tx.send(Msg::Counted { req, total });
         }
         StoreReq::LoadArticle { req, id } => {
             if let Some(item) = store.item(id)? {

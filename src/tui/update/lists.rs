@@ -31,6 +31,11 @@ pub(super) fn reload_articles(m: &mut Model, cmds: &mut Vec<Cmd>, reset_selectio
     let count = query.search.is_some() || m.row_total(&row).is_none();
     m.articles.req = m.req();
     m.articles.query = Some(query.clone());
+    if count {
+        // Until the store counts, the list is as long as the pages that came.
+        m.articles.total = 0;
+        m.articles.counting = true;
+    }
     m.articles.pages.clear();
     m.articles.pending.clear();
     if reset_selection {

@@ -86,6 +86,18 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             }
             Outcome::redraw(on_page_loaded(m, page, total, rows))
         }
+        Msg::Counted { req, total } => {
+            if req != m.articles.req {
+                return Outcome::default();
+            }
+            m.articles.counting = false;
+            m.articles.total = total;
+            m.articles.selected = m.articles.selected.min(total.saturating_sub(1));
+            let mut cmds = Vec::new();
+            keep_visible(m);
+            ensure_pages(m, &mut cmds);
+            Outcome::redraw(cmds)
+        }
         Msg::ArticleLoaded {
             req,
             item,
@@ -318,7 +330,8 @@ fn on_page_loaded(
     // the feed list stand, grown if the cache holds more than they say.
     if let Some(t) = total {
         a.total = t;
-    } else if page_len < PAGE_SIZE {
+        a.counting = false;
+    } else if page_len < PAGE_SIZE && !a.counting {
         a.total = seen;
     } else {
         a.total = a.total.max(seen);

@@ -159,6 +159,7 @@ pub(super) fn draw_articles(f: &mut Frame, m: &Model, theme: &Theme, area: Rect)
             format!("{} ({unread})", view_title(m))
         }
         Some((unread, total)) => format!("{} ({unread}/{total})", view_title(m)),
+        None if a.counting => format!("{} ({}+)", view_title(m), a.total),
         None => format!("{} ({})", view_title(m), a.total),
     };
     if !a.filter.is_empty() {
