@@ -32,14 +32,14 @@ pub struct Candidate {
 }
 
 /// A feed fetched and parsed: where it ended up (after redirects) and what it holds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Found {
     pub url: String,
     pub feed: ParsedFeed,
 }
 
 /// What an address turned out to be.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Discovery {
     /// A feed itself.
     Feed(Found),

@@ -580,3 +580,85 @@ fn search_from_the_feed_list_and_saved_searches() {
     tmux.keys(&["C-c"]);
     tmux.wait_exit();
 }
+
+/// `a` with a site's address: the picker lists its two feeds, Enter on the second shows
+/// its newest titles, Enter subscribes and its articles show; `E` renames it, `T` tags
+/// it, `d` then `y` removes it. The config keeps its comments through all of it.
+#[test]
+fn add_from_a_site_pick_preview_subscribe_rename_tag_and_remove() {
+    let server = Server::start();
+    server.fixed("/one.xml", "application/rss+xml", feeds::rss("first", 2, 1));
+    server.fixed(
+        "/two.xml",
+        "application/rss+xml",
+        feeds::rss("second", 3, 1),
+    );
+    server.fixed(
+        "/",
+        "text/html",
+        r#"<html><head><link rel="alternate" type="application/rss+xml" title="First feed" href="/one.xml"><link rel="alternate" type="application/rss+xml" title="Second feed" href="/two.xml"></head></html>"#,
+    );
+    let env = Env::new(
+        "# my config\n[general]\nrefresh_on_startup = false\nrefresh_interval_minutes = 0\n",
+    );
+    let tmux = Tmux::new(env.path());
+    tmux.start(&env);
+    tmux.wait_for("All unread");
+    tmux.keys(&["a"]);
+    tmux.wait_for("Add a feed");
+    tmux.cmd(&["send-keys", "-t", "e2e", "-l", &server.url("/")]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Feeds found");
+    let screen = tmux.wait_for("Second feed");
+    assert!(screen.contains("First feed"), "{screen}");
+    tmux.keys(&["j", "Enter"]);
+    let screen = tmux.wait_for("Subscribe?");
+    assert!(
+        screen.contains("second item 2"),
+        "the newest titles: {screen}"
+    );
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Subscribed to second: 3 articles");
+    tmux.wait_for("All unread (3)");
+    let text = std::fs::read_to_string(env.config_path()).unwrap();
+    assert!(
+        text.contains("# my config") && text.contains(&server.url("/two.xml")),
+        "{text}"
+    );
+    // Select the feed row (the last one) and rename it, then tag it.
+    tmux.keys(&["G", "E"]);
+    tmux.wait_for("Rename to");
+    for _ in 0..10 {
+        tmux.keys(&["BSpace"]);
+    }
+    tmux.cmd(&["send-keys", "-t", "e2e", "-l", "Chosen"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Chosen");
+    tmux.keys(&["G", "T"]);
+    tmux.wait_for("Tags, separated");
+    tmux.cmd(&["send-keys", "-t", "e2e", "-l", "weekly, news"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("weekly");
+    let text = std::fs::read_to_string(env.config_path()).unwrap();
+    assert!(
+        text.contains("name = \"Chosen\"") && text.contains("tags = [\"weekly\", \"news\"]"),
+        "{text}"
+    );
+    // d on the feed: asked first; n keeps it, y removes it.
+    tmux.keys(&["G", "d"]);
+    tmux.wait_for("Remove Chosen");
+    tmux.keys(&["n"]);
+    tmux.wait_for("Not removed");
+    tmux.keys(&["G", "d"]);
+    tmux.wait_for("Remove Chosen");
+    tmux.keys(&["y"]);
+    tmux.wait_for("Removed");
+    tmux.wait_for("No feeds yet");
+    let text = std::fs::read_to_string(env.config_path()).unwrap();
+    assert!(
+        text.contains("# my config") && !text.contains("two.xml"),
+        "{text}"
+    );
+    tmux.keys(&["C-c"]);
+    tmux.wait_exit();
+}

@@ -213,6 +213,16 @@ impl Store {
         Ok(ids)
     }
 
+    /// The id of the feed with this URL, if the cache has it.
+    pub fn feed_id(&self, url: &str) -> Result<Option<FeedId>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM feeds WHERE url = ?1")?
+            .query_row([url], |r| r.get(0))
+            .optional()?
+            .map(FeedId))
+    }
+
     /// The ids of these feeds, or None when one has no row yet.
     fn feed_ids(&self, specs: &[FeedSpec]) -> Result<Option<Vec<FeedId>>> {
         let mut select = self

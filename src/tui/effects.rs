@@ -18,6 +18,8 @@ pub struct Effects {
     pub input: InputControl,
     browser: Vec<String>,
     browser_in_terminal: bool,
+    /// For the HTTP client of a discovery.
+    general: crate::config::General,
 }
 
 impl Effects {
@@ -35,12 +37,14 @@ impl Effects {
             input,
             browser: Vec::new(),
             browser_in_terminal: false,
+            general: config.general.clone(),
         };
         fx.use_config(config);
         fx
     }
 
     fn use_config(&mut self, config: &Config) {
+        self.general = config.general.clone();
         self.browser = config.browser_argv();
         self.browser_in_terminal = config
             .general
@@ -99,6 +103,11 @@ impl Effects {
             Cmd::SetStarred { id, starred } => StoreReq::SetStarred { id, starred },
             Cmd::SaveSelection { feed_key, item } => StoreReq::SaveSelection { feed_key, item },
             Cmd::ReloadConfig => StoreReq::ReloadConfig,
+            Cmd::Discover(url) => {
+                super::manage::discover(&self.general, url, self.events.clone());
+                return Ok(false);
+            }
+            Cmd::EditFeeds(edit) => StoreReq::EditFeeds(edit),
         };
         if self.store.send(to_store).is_err() {
             let _ = self.events.send(Msg::StoreFailed(

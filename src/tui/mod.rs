@@ -6,6 +6,7 @@ mod effects;
 mod indexer;
 mod input;
 pub mod keymap;
+mod manage;
 pub mod model;
 pub mod msg;
 pub mod overlay;

@@ -125,10 +125,17 @@ pub enum Direction {
     Backward,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     Help,
     Errors,
+    /// Several feeds found for an address: pick one.
+    Picker {
+        candidates: Vec<crate::discover::Candidate>,
+        selected: usize,
+    },
+    /// A feed found, before subscribing: its title and newest articles.
+    Preview(Box<crate::discover::Found>),
 }
 
 /// A line of text being typed in the status bar.
@@ -142,6 +149,23 @@ pub enum Prompt {
     LinkNumber(String),
     /// `|` was pressed: the command to pipe the article to.
     Pipe(String),
+    /// `a`: the address of a feed or a site.
+    AddFeed(String),
+    /// `E`: the feed's new name.
+    RenameFeed {
+        url: String,
+        text: String,
+    },
+    /// `T`: the feed's tags, separated by commas.
+    EditTags {
+        url: String,
+        text: String,
+    },
+    /// `d`: y removes the feed.
+    ConfirmRemove {
+        url: String,
+        name: String,
+    },
 }
 
 /// How many marking actions `u` can undo.

@@ -49,6 +49,8 @@ pub enum Msg {
         total: Option<usize>,
         rows: Vec<ItemRow>,
     },
+    /// What an address given to `a` turned out to be, or why it failed.
+    Discovered(Result<crate::discover::Discovery, String>),
     /// The number of rows of a list whose first page came without it.
     Counted {
         req: ReqId,
@@ -154,4 +156,31 @@ pub enum Cmd {
         feed_key: String,
         item: Option<ItemId>,
     },
+    /// Find the feed(s) at an address, off the UI thread; answered with `Discovered`.
+    Discover(String),
+    /// Change the subscriptions in the config (and the cache); answered with `Notice`.
+    EditFeeds(FeedEdit),
+}
+
+/// A change to the subscriptions.
+#[derive(Debug, Clone)]
+pub enum FeedEdit {
+    Subscribe(Box<crate::discover::Found>),
+    Remove { url: String },
+    Rename { url: String, name: String },
+    Tags { url: String, tags: Vec<String> },
+}
+
+impl PartialEq for FeedEdit {
+    /// By what they change (a subscription by its URL).
+    fn eq(&self, other: &FeedEdit) -> bool {
+        use FeedEdit::*;
+        match (self, other) {
+            (Subscribe(a), Subscribe(b)) => a.url == b.url,
+            (Remove { url: a }, Remove { url: b }) => a == b,
+            (Rename { url: a, name: x }, Rename { url: b, name: y }) => a == b && x == y,
+            (Tags { url: a, tags: x }, Tags { url: b, tags: y }) => a == b && x == y,
+            _ => false,
+        }
+    }
 }

@@ -21,9 +21,20 @@ pub type Row = Vec<(String, Tone)>;
 
 /// The lines of the open overlay, wrapped to `width` columns, and its title.
 pub fn content(m: &Model, width: usize) -> (String, Vec<Row>) {
-    match m.overlay {
+    match &m.overlay {
         Some(Overlay::Help) => ("Keys (? or q closes)".into(), help(m)),
         Some(Overlay::Errors) => ("Feed errors (q closes)".into(), errors(m, width)),
+        Some(Overlay::Picker {
+            candidates,
+            selected,
+        }) => (
+            "Feeds found (Enter picks, q cancels)".into(),
+            picker(candidates, *selected, width),
+        ),
+        Some(Overlay::Preview(found)) => (
+            "Subscribe? (Enter subscribes, q cancels)".into(),
+            preview(found, width),
+        ),
         None => (String::new(), Vec::new()),
     }
 }
@@ -76,6 +87,51 @@ fn errors(m: &Model, width: usize) -> Vec<Row> {
     if let Some(log) = &m.log_path {
         add(String::new(), Tone::Plain);
         add(format!("Details are in the log: {log}"), Tone::Dim);
+    }
+    lines
+}
+
+fn picker(candidates: &[crate::discover::Candidate], selected: usize, width: usize) -> Vec<Row> {
+    candidates
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| {
+            let (mark, tone) = if i == selected {
+                ("▸ ", Tone::Title)
+            } else {
+                ("  ", Tone::Plain)
+            };
+            let title = c.title.clone().unwrap_or_else(|| "(no title)".into());
+            let url = crate::render::chunk_by_width(&format!("    {}", c.url), width.max(1));
+            std::iter::once(vec![(format!("{mark}{title}"), tone)])
+                .chain(url.into_iter().map(|u| vec![(u, Tone::Dim)]))
+        })
+        .collect()
+}
+
+/// A feed before subscribing: its title, address, and newest titles.
+fn preview(found: &crate::discover::Found, width: usize) -> Vec<Row> {
+    let mut lines: Vec<Row> = Vec::new();
+    let title = found
+        .feed
+        .title
+        .clone()
+        .unwrap_or_else(|| "(no title)".into());
+    lines.push(vec![(crate::sanitize::clean_line(&title), Tone::Title)]);
+    for piece in crate::render::chunk_by_width(&found.url, width.max(1)) {
+        lines.push(vec![(piece, Tone::Dim)]);
+    }
+    lines.push(vec![(
+        format!("{} articles; the newest:", found.feed.items.len()),
+        Tone::Plain,
+    )]);
+    for item in found.feed.items.iter().take(8) {
+        let date = item
+            .published
+            .or(item.updated)
+            .map(|d| d.with_timezone(&Local).format("%Y-%m-%d ").to_string())
+            .unwrap_or_default();
+        lines.push(vec![(format!("  {date}{}", item.title), Tone::Plain)]);
     }
     lines
 }

@@ -67,6 +67,8 @@ pub enum StoreReq {
         item: Option<ItemId>,
     },
     ReloadConfig,
+    /// Change the subscriptions, then reload the config.
+    EditFeeds(super::msg::FeedEdit),
 }
 
 /// The text of a caught panic.
@@ -162,6 +164,20 @@ pub fn store_thread(
             req
         };
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            if let StoreReq::EditFeeds(edit) = &req {
+                let said = super::manage::apply(&mut store, config_path.as_deref(), edit);
+                if said.is_ok() {
+                    reload(
+                        &mut store,
+                        &mut config,
+                        config_path.as_deref(),
+                        &tx,
+                        &mut names,
+                    );
+                }
+                let _ = tx.send(Msg::Notice(said.unwrap_or_else(|e| e)));
+                return Ok(());
+            }
             if req == StoreReq::ReloadConfig {
                 reload(
                     &mut store,
@@ -340,7 +356,8 @@ fn handle(
             let _ = tx.send(Msg::Notice(notice));
         }
         // Handled by the loop above, with the config it may replace.
-        StoreReq::ReloadConfig => {}
+        // Handled by the loop above, with the config it may replace.
+        StoreReq::ReloadConfig | StoreReq::EditFeeds(_) => {}
     }
     Ok(())
 }

@@ -16,6 +16,9 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         return on_prompt_key(m, prompt, key);
     }
     if m.overlay.is_some() {
+        if let Some(cmds) = super::manage::on_overlay_key(m, key) {
+            return cmds;
+        }
         return on_overlay_key(m, key);
     }
     match m.keymap.resolve(&key) {
@@ -63,6 +66,10 @@ fn on_overlay_key(m: &mut Model, key: KeyEvent) -> Vec<Cmd> {
 
 pub(super) fn on_prompt_key(m: &mut Model, prompt: Prompt, key: KeyEvent) -> Vec<Cmd> {
     match prompt {
+        p @ (Prompt::AddFeed(_)
+        | Prompt::RenameFeed { .. }
+        | Prompt::EditTags { .. }
+        | Prompt::ConfirmRemove { .. }) => super::manage::on_prompt_key(m, p, key),
         Prompt::Pipe(mut line) => match key.code {
             KeyCode::Enter => {
                 m.prompt = None;
@@ -242,6 +249,10 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
             None => Vec::new(),
         },
         Action::Filter => super::search::start(m),
+        Action::AddFeed => super::manage::add(m),
+        Action::RemoveFeed => super::manage::remove(m),
+        Action::RenameFeed => super::manage::rename(m),
+        Action::EditTags => super::manage::edit_tags(m),
         Action::ShowErrors => {
             m.overlay = Some(Overlay::Errors);
             m.overlay_scroll = 0;

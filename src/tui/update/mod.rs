@@ -6,6 +6,7 @@
 mod articles;
 mod input;
 mod lists;
+mod manage;
 mod search;
 
 use super::model::{Direction, FeedRow, Model, Pane, ReaderPane, PAGE_SIZE};
@@ -86,6 +87,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             }
             Outcome::redraw(on_page_loaded(m, page, total, rows))
         }
+        Msg::Discovered(found) => Outcome::redraw(manage::on_discovered(m, found)),
         Msg::Counted { req, total } => {
             if req != m.articles.req {
                 return Outcome::default();

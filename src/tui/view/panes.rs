@@ -68,6 +68,12 @@ fn status_text(m: &Model) -> String {
             },
             Prompt::LinkNumber(d) => format!("Open link number: {d}"),
             Prompt::Pipe(line) => format!("Pipe the article to: {line}"),
+            Prompt::AddFeed(text) => format!("Add a feed (its address or its site's): {text}"),
+            Prompt::RenameFeed { text, .. } => format!("Rename to (empty: its own title): {text}"),
+            Prompt::EditTags { text, .. } => format!("Tags, separated by commas: {text}"),
+            Prompt::ConfirmRemove { name, .. } => {
+                format!("Remove {name} and its cached articles (starred ones stay)? y/n")
+            }
         };
     }
     let mut parts = Vec::new();
