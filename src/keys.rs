@@ -242,7 +242,7 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
     (
         Action::ShowErrors,
         "show_errors",
-        "List feed errors",
+        "Feed health: status, failures, newest; sortable",
         &["e"],
     ),
     (

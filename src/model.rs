@@ -119,7 +119,7 @@ impl FeedSummary {
             .is_some_and(|since| now - since >= chrono::Duration::days(DEAD_AFTER_DAYS));
         if h.gone || (h.consecutive_failures > 0 && long_failing) {
             Status::Dead
-        } else if h.consecutive_failures > 0 {
+        } else if h.consecutive_failures > 0 || self.last_error.is_some() {
             Status::Failing
         } else if h.moved_from.is_some() {
             Status::Moved

@@ -572,3 +572,27 @@ fn a_long_search_shows_its_first_page_before_it_is_counted() {
     assert_eq!(m.articles.total, 4321);
     assert!(!m.articles.counting);
 }
+
+#[test]
+fn the_health_view_sorts_and_enter_goes_to_the_feed() {
+    let mut m = fixture(120, 30);
+    let cmds = send(&mut m, key('e'));
+    assert!(cmds.contains(&Cmd::CountRecent), "{cmds:?}");
+    // Sorted by status first: the failing feed leads.
+    let order = bulletin::tui::health::order(&m, bulletin::tui::health::HealthSort::Status);
+    assert!(m.feeds[order[0]].last_error.is_some());
+    // s: by name; j: the second name; Enter: that feed's row, its articles asked for.
+    send(&mut m, key('s'));
+    send(&mut m, key('j'));
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    assert!(m.overlay.is_none());
+    let mut names: Vec<(String, usize)> = m
+        .feeds
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.to_lowercase(), i))
+        .collect();
+    names.sort();
+    assert_eq!(m.selected_feed_row(), Some(&FeedRow::Feed(names[1].1)));
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadPage { .. })) || m.articles.total > 0);
+}

@@ -198,6 +198,20 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// Each feed's articles since `since` (a Unix time).
+    pub fn recent_counts(&self, since: i64) -> Result<std::collections::HashMap<FeedId, u32>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT feed_id, count(*) FROM items WHERE sort_time >= ?1 GROUP BY feed_id",
+        )?;
+        let rows = stmt.query_map([since], |r| {
+            Ok((
+                FeedId(r.get(0)?),
+                r.get::<_, i64>(1)?.clamp(0, u32::MAX.into()) as u32,
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The ids of these that no item has.
     pub fn missing_items(&self, ids: &[ItemId]) -> Result<Vec<ItemId>> {
         let mut stmt = self

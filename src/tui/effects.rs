@@ -108,6 +108,7 @@ impl Effects {
                 return Ok(false);
             }
             Cmd::EditFeeds(edit) => StoreReq::EditFeeds(edit),
+            Cmd::CountRecent => StoreReq::CountRecent,
         };
         if self.store.send(to_store).is_err() {
             let _ = self.events.send(Msg::StoreFailed(

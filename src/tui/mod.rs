@@ -3,6 +3,7 @@
 
 pub mod browser;
 mod effects;
+pub mod health;
 mod indexer;
 mod input;
 pub mod keymap;

@@ -128,7 +128,11 @@ pub enum Direction {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     Help,
-    Errors,
+    /// `e`: every feed's health, sorted, one selected.
+    Health {
+        sort: super::health::HealthSort,
+        selected: usize,
+    },
     /// Several feeds found for an address: pick one.
     Picker {
         candidates: Vec<crate::discover::Candidate>,
@@ -223,6 +227,8 @@ pub struct Model {
     pub hidden: usize,
     /// Articles still waiting for the search index.
     pub indexing: usize,
+    /// Articles of the last four weeks per feed, for the health view.
+    pub recent: std::collections::HashMap<FeedId, u32>,
     pub articles: ArticlesPane,
     pub reader: Option<ReaderPane>,
     pub reader_req: ReqId,
@@ -268,6 +274,7 @@ impl Model {
             searches: Vec::new(),
             hidden: 0,
             indexing: 0,
+            recent: Default::default(),
             articles: ArticlesPane::default(),
             reader: None,
             reader_req: 0,

@@ -49,6 +49,8 @@ pub enum Msg {
         total: Option<usize>,
         rows: Vec<ItemRow>,
     },
+    /// Each feed's articles of the last four weeks.
+    RecentCounted(std::collections::HashMap<FeedId, u32>),
     /// What an address given to `a` turned out to be, or why it failed.
     Discovered(Result<crate::discover::Discovery, String>),
     /// The number of rows of a list whose first page came without it.
@@ -156,6 +158,8 @@ pub enum Cmd {
         feed_key: String,
         item: Option<ItemId>,
     },
+    /// Count each feed's articles of the last four weeks; answered with `RecentCounted`.
+    CountRecent,
     /// Find the feed(s) at an address, off the UI thread; answered with `Discovered`.
     Discover(String),
     /// Change the subscriptions in the config (and the cache); answered with `Notice`.

@@ -1,4 +1,4 @@
-//! The overlays (help, feed errors) as text, and where they sit on screen. One source for
+//! The overlays (help, feed health, the feed picker and preview) as text, and where they sit on screen. One source for
 //! `view`, which draws them, and `update`, which scrolls them and must know how far.
 
 use super::model::{Model, Overlay};
@@ -23,7 +23,10 @@ pub type Row = Vec<(String, Tone)>;
 pub fn content(m: &Model, width: usize) -> (String, Vec<Row>) {
     match &m.overlay {
         Some(Overlay::Help) => ("Keys (? or q closes)".into(), help(m)),
-        Some(Overlay::Errors) => ("Feed errors (q closes)".into(), errors(m, width)),
+        Some(Overlay::Health { sort, selected }) => (
+            format!("Feed health by {}", sort.label()),
+            super::health::content(m, *sort, *selected, width).0,
+        ),
         Some(Overlay::Picker {
             candidates,
             selected,
@@ -56,38 +59,6 @@ fn help(m: &Model) -> Vec<Row> {
         "Mouse: click selects, the wheel scrolls".into(),
         Tone::Dim,
     )]);
-    lines
-}
-
-fn errors(m: &Model, width: usize) -> Vec<Row> {
-    let failing = m.failing_feeds();
-    let mut lines: Vec<Row> = Vec::new();
-    let mut add = |text: String, tone: Tone| {
-        // By character: error texts and URLs have few spaces to break at.
-        for piece in crate::render::chunk_by_width(&text, width.max(1)) {
-            lines.push(vec![(piece, tone)]);
-        }
-    };
-    if failing.is_empty() {
-        add("No feed failed in the last refresh.".into(), Tone::Dim);
-    }
-    for feed in failing {
-        add(feed.name.clone(), Tone::Title);
-        add(format!("  {}", feed.url), Tone::Dim);
-        add(
-            format!("  {}", feed.last_error.as_deref().unwrap_or("")),
-            Tone::Error,
-        );
-        let last_ok = feed
-            .last_success
-            .map(|d| d.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_else(|| "never".into());
-        add(format!("  last fetched: {last_ok}"), Tone::Dim);
-    }
-    if let Some(log) = &m.log_path {
-        add(String::new(), Tone::Plain);
-        add(format!("Details are in the log: {log}"), Tone::Dim);
-    }
     lines
 }
 
@@ -163,6 +134,7 @@ pub fn place(m: &Model) -> Placed {
                 .unwrap_or(40) as u16
                 + 4
         }
+        Some(Overlay::Health { .. }) => screen.width.saturating_sub(4).clamp(20, 120),
         _ => screen.width.saturating_sub(8).clamp(20, 100),
     };
     let width = width.min(screen.width);

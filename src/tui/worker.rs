@@ -67,6 +67,8 @@ pub enum StoreReq {
         item: Option<ItemId>,
     },
     ReloadConfig,
+    /// Count each feed's articles of the last four weeks.
+    CountRecent,
     /// Change the subscriptions, then reload the config.
     EditFeeds(super::msg::FeedEdit),
 }
@@ -303,6 +305,11 @@ fn handle(
             if count && !exact {
                 later.push_front(StoreReq::Count { req, query });
             }
+        }
+        StoreReq::CountRecent => {
+            let since = chrono::Utc::now() - chrono::Duration::days(28);
+            let counts = store.recent_counts(since.timestamp())?;
+            let _ = tx.send(Msg::RecentCounted(counts));
         }
         StoreReq::Count { req, query } => {
             let total = store.count_items(&query)?;

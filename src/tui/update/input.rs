@@ -254,9 +254,12 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
         Action::RenameFeed => super::manage::rename(m),
         Action::EditTags => super::manage::edit_tags(m),
         Action::ShowErrors => {
-            m.overlay = Some(Overlay::Errors);
+            m.overlay = Some(Overlay::Health {
+                sort: Default::default(),
+                selected: 0,
+            });
             m.overlay_scroll = 0;
-            Vec::new()
+            vec![Cmd::CountRecent]
         }
         Action::ReloadConfig => vec![Cmd::ReloadConfig],
         Action::Help => {

@@ -196,9 +196,73 @@ pub(super) fn on_overlay_key(m: &mut Model, key: KeyEvent) -> Option<Vec<Cmd>> {
                 Some(Vec::new())
             }
         },
+        Overlay::Health { sort, selected } => Some(on_health_key(m, sort, selected, key)),
         other => {
             m.overlay = Some(other);
             None
         }
     }
+}
+
+/// The health view: the movement keys select a feed, s sorts by the next column, Enter
+/// goes to the feed in the feed list.
+fn on_health_key(
+    m: &mut Model,
+    sort: super::super::health::HealthSort,
+    selected: usize,
+    key: KeyEvent,
+) -> Vec<Cmd> {
+    use super::super::keymap::Action;
+    let last = m.feeds.len().saturating_sub(1);
+    let page = super::super::overlay::place(m).visible.max(2) - 1;
+    let (sort, selected) = match (key.code, m.keymap.resolve(&key)) {
+        (KeyCode::Char('s'), _) => (sort.next(), 0),
+        (_, Some(Action::Down)) => (sort, (selected + 1).min(last)),
+        (_, Some(Action::Up)) => (sort, selected.saturating_sub(1)),
+        (_, Some(Action::PageDown | Action::PageReader)) => (sort, (selected + page).min(last)),
+        (_, Some(Action::PageUp)) => (sort, selected.saturating_sub(page)),
+        (_, Some(Action::Top)) => (sort, 0),
+        (_, Some(Action::Bottom)) => (sort, last),
+        (_, Some(Action::Open)) => {
+            let order = super::super::health::order(m, sort);
+            if let Some(&i) = order.get(selected) {
+                return go_to_feed(m, i);
+            }
+            return Vec::new();
+        }
+        (_, Some(Action::Back | Action::ShowErrors | Action::Help)) => return Vec::new(),
+        (_, Some(Action::Quit)) => return super::input::quit(m),
+        _ => (sort, selected),
+    };
+    m.overlay = Some(Overlay::Health { sort, selected });
+    // Keep the selected line in sight.
+    let placed = super::super::overlay::place(m);
+    let width = placed.area.width.saturating_sub(4) as usize;
+    let (_, at) = super::super::health::content(m, sort, selected, width);
+    if at < m.overlay_scroll + 1 {
+        m.overlay_scroll = at.saturating_sub(1);
+    } else if at + 3 > m.overlay_scroll + placed.visible {
+        m.overlay_scroll = (at + 3).saturating_sub(placed.visible);
+    }
+    m.overlay_scroll = m.overlay_scroll.min(placed.max_scroll());
+    Vec::new()
+}
+
+/// Selects the feed's row in the feed list and shows its articles.
+fn go_to_feed(m: &mut Model, feed: usize) -> Vec<Cmd> {
+    super::search::remove_search_row(m);
+    let Some(pos) = m
+        .visible_feed_rows()
+        .iter()
+        .position(|&r| m.feeds_pane.rows[r] == FeedRow::Feed(feed))
+    else {
+        return Vec::new();
+    };
+    m.feeds_pane.selected = pos;
+    m.focus = super::super::model::Pane::Feeds;
+    m.articles.filter.clear();
+    let mut cmds = Vec::new();
+    super::lists::reload_articles(m, &mut cmds, true);
+    super::lists::keep_visible(m);
+    cmds
 }

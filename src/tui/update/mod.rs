@@ -87,6 +87,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             }
             Outcome::redraw(on_page_loaded(m, page, total, rows))
         }
+        Msg::RecentCounted(counts) => {
+            m.recent = counts;
+            Outcome::redraw(Vec::new())
+        }
         Msg::Discovered(found) => Outcome::redraw(manage::on_discovered(m, found)),
         Msg::Counted { req, total } => {
             if req != m.articles.req {
