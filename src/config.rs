@@ -68,6 +68,18 @@ pub struct General {
     pub max_body_mib: u32,
     /// The longest a server's Retry-After keeps a feed from being fetched.
     pub max_retry_after_minutes: u32,
+    /// The order of the feeds in the feed list (within each tag).
+    pub feed_list_order: FeedListOrder,
+}
+
+/// `feed_list_order`: as in the config, by name, or the most unread first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedListOrder {
+    #[default]
+    Config,
+    Name,
+    Unread,
 }
 
 /// Retry-After is capped at a day whatever the config says: a server's mistake must
@@ -87,6 +99,7 @@ impl Default for General {
             browser_in_terminal: None,
             max_body_mib: 32,
             max_retry_after_minutes: 60,
+            feed_list_order: FeedListOrder::Config,
         }
     }
 }

@@ -596,3 +596,48 @@ fn the_health_view_sorts_and_enter_goes_to_the_feed() {
     assert_eq!(m.selected_feed_row(), Some(&FeedRow::Feed(names[1].1)));
     assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadPage { .. })) || m.articles.total > 0);
 }
+
+#[test]
+fn the_feed_list_follows_feed_list_order() {
+    use bulletin::config::FeedListOrder;
+    let mut m = fixture(120, 30);
+    let names = |m: &bulletin::tui::model::Model| -> Vec<String> {
+        m.feeds_pane
+            .rows
+            .iter()
+            .filter_map(|r| match r {
+                FeedRow::Feed(i) => Some(m.feeds[*i].name.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut feeds = support::tui::feeds();
+    feeds.truncate(3);
+    for f in &mut feeds {
+        f.tags.clear();
+    }
+    feeds[0].unread = 1;
+    feeds[1].unread = 9;
+    feeds[2].unread = 5;
+    m.feed_order = FeedListOrder::Name;
+    send(&mut m, Msg::FeedsLoaded(feeds.clone()));
+    let mut sorted: Vec<String> = feeds.iter().map(|f| f.name.clone()).collect();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names(&m), sorted);
+    m.feed_order = FeedListOrder::Unread;
+    send(&mut m, Msg::FeedsLoaded(feeds.clone()));
+    assert_eq!(
+        names(&m),
+        [
+            feeds[1].name.clone(),
+            feeds[2].name.clone(),
+            feeds[0].name.clone()
+        ]
+    );
+    m.feed_order = FeedListOrder::Config;
+    send(&mut m, Msg::FeedsLoaded(feeds.clone()));
+    assert_eq!(
+        names(&m),
+        feeds.iter().map(|f| f.name.clone()).collect::<Vec<_>>()
+    );
+}

@@ -234,6 +234,8 @@ pub struct Model {
     pub reader_req: ReqId,
     /// `[reader] max_width`: the widest the article text gets.
     pub reader_max_width: usize,
+    /// `[general] feed_list_order`.
+    pub feed_order: crate::config::FeedListOrder,
     pub focus: Pane,
     pub fullscreen: bool,
     pub size: (u16, u16),
@@ -279,6 +281,7 @@ impl Model {
             reader: None,
             reader_req: 0,
             reader_max_width: 100,
+            feed_order: Default::default(),
             focus: Pane::Feeds,
             fullscreen: false,
             size: (80, 24),

@@ -143,6 +143,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             m.keymap = super::keymap::Keymap::with_overrides(&config.keys);
             m.theme = super::theme::Theme::from_config(&config.theme, m.no_color);
             m.reader_max_width = usize::from(config.reader.max_width);
+            m.feed_order = config.general.feed_list_order;
             rewrap_reader(m);
             m.message = Some(format!("Config reloaded: {} feeds", config.feeds.len()));
             Outcome::redraw(vec![Cmd::UseConfig(config)])
@@ -231,7 +232,20 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
 /// Builds the feed-list rows: "All unread", "Starred", the saved searches, then feeds,
 /// grouped under their tags when tags are set (a feed with two tags shows under both),
 /// and "Hidden" last when filters hid anything.
-pub fn feed_rows(feeds: &[FeedSummary], searches: usize, hidden: bool) -> Vec<FeedRow> {
+pub fn feed_rows(
+    feeds: &[FeedSummary],
+    order: crate::config::FeedListOrder,
+    searches: usize,
+    hidden: bool,
+) -> Vec<FeedRow> {
+    use crate::config::FeedListOrder;
+    // The feeds in the order asked for; each group below keeps it.
+    let mut sorted: Vec<(usize, &FeedSummary)> = feeds.iter().enumerate().collect();
+    match order {
+        FeedListOrder::Config => {}
+        FeedListOrder::Name => sorted.sort_by_key(|(_, f)| f.name.to_lowercase()),
+        FeedListOrder::Unread => sorted.sort_by_key(|(_, f)| std::cmp::Reverse(f.unread)),
+    }
     let mut rows = vec![FeedRow::AllUnread, FeedRow::Starred];
     rows.extend((0..searches).map(FeedRow::Query));
     let mut tags: Vec<&str> = Vec::new();
@@ -245,22 +259,20 @@ pub fn feed_rows(feeds: &[FeedSummary], searches: usize, hidden: bool) -> Vec<Fe
     for tag in &tags {
         rows.push(FeedRow::Tag(tag.to_string()));
         rows.extend(
-            feeds
+            sorted
                 .iter()
-                .enumerate()
                 .filter(|(_, f)| f.tags.iter().any(|t| t == tag))
-                .map(|(i, _)| FeedRow::Feed(i)),
+                .map(|(i, _)| FeedRow::Feed(*i)),
         );
     }
     if !tags.is_empty() && feeds.iter().any(|f| f.tags.is_empty()) {
         rows.push(FeedRow::Tag(String::new()));
     }
     rows.extend(
-        feeds
+        sorted
             .iter()
-            .enumerate()
             .filter(|(_, f)| f.tags.is_empty())
-            .map(|(i, _)| FeedRow::Feed(i)),
+            .map(|(i, _)| FeedRow::Feed(*i)),
     );
     if hidden {
         rows.push(FeedRow::Hidden);
@@ -279,7 +291,7 @@ fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd> {
         .max()
         .unwrap_or(0);
     let searching = m.feeds_pane.rows.first() == Some(&FeedRow::Search);
-    m.feeds_pane.rows = feed_rows(&m.feeds, m.searches.len(), m.hidden > 0);
+    m.feeds_pane.rows = feed_rows(&m.feeds, m.feed_order, m.searches.len(), m.hidden > 0);
     if searching {
         m.feeds_pane.rows.insert(0, FeedRow::Search);
     }
