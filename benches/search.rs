@@ -125,6 +125,7 @@ fn query(store: &Store, config: &Config, text: &str) -> ItemQuery {
         unread_only: false,
         starred_only: false,
         search: Some(compile(&parsed, &infos).unwrap()),
+        order: Default::default(),
     }
 }
 

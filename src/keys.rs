@@ -33,6 +33,7 @@ pub enum Action {
     OpenLink,
     CopyUrl,
     Filter,
+    SortArticles,
     AddFeed,
     RemoveFeed,
     RenameFeed,
@@ -214,6 +215,12 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
         "filter",
         "Search: all articles (feed list) or this list",
         &["/"],
+    ),
+    (
+        Action::SortArticles,
+        "sort_articles",
+        "Sort the list: newest, oldest, unread, feed, title",
+        &["S"],
     ),
     (
         Action::AddFeed,

@@ -274,11 +274,58 @@ fn restored_selection_is_applied() {
             hide_read: false,
             feed_key: Some("feed:https://feeds.example/2".into()),
             item: Some(ItemId(22)),
+            sorts: [(
+                "feed:https://feeds.example/2".to_string(),
+                bulletin::store::Order::Title,
+            )]
+            .into(),
         },
     );
     send(&mut m, Msg::FeedsLoaded(support::tui::feeds()));
     assert_eq!(m.selected_feed_row(), Some(&FeedRow::Feed(1)));
     assert_eq!(m.articles.selected_row().map(|r| r.id), Some(ItemId(22)));
+    assert_eq!(
+        m.articles.query.as_ref().map(|q| q.order),
+        Some(bulletin::store::Order::Title),
+        "the list's remembered order"
+    );
+}
+
+#[test]
+fn s_cycles_the_list_order_and_remembers_it_per_list() {
+    use bulletin::store::Order;
+    let mut m = fixture(120, 30);
+    send(&mut m, code(KeyCode::Tab));
+    let mut seen = Vec::new();
+    for _ in 0..Order::ALL.len() {
+        let cmds = send(&mut m, key('S'));
+        let order = cmds
+            .iter()
+            .find_map(|c| match c {
+                Cmd::LoadPage { query, .. } => Some(query.order),
+                _ => None,
+            })
+            .expect("the list is asked for again");
+        assert!(cmds.iter().any(|c| matches!(c, Cmd::SaveSorts(_))));
+        seen.push(order);
+    }
+    assert_eq!(
+        seen,
+        [
+            Order::Oldest,
+            Order::UnreadFirst,
+            Order::Feed,
+            Order::Title,
+            Order::Newest
+        ]
+    );
+    // Another list keeps its own order.
+    send(&mut m, key('S'));
+    send(&mut m, code(KeyCode::BackTab));
+    send(&mut m, key('j'));
+    assert_eq!(m.articles.query.as_ref().unwrap().order, Order::Newest);
+    send(&mut m, key('k'));
+    assert_eq!(m.articles.query.as_ref().unwrap().order, Order::Oldest);
 }
 
 #[test]

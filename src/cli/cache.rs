@@ -123,6 +123,7 @@ pub(super) fn cmd_items(
             unread_only: filter.unread,
             starred_only: filter.starred,
             search: None,
+            order: Default::default(),
         },
     };
     let limit = filter.limit.unwrap_or(usize::MAX >> 1).min(usize::MAX >> 1);

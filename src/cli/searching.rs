@@ -78,6 +78,7 @@ pub(super) fn saved(
         unread_only: false,
         starred_only: false,
         search: Some(compile(&q.query, feeds)?),
+        order: Default::default(),
     }))
 }
 
@@ -97,6 +98,7 @@ pub(super) fn cmd_search(
         unread_only: false,
         starred_only: false,
         search: Some(search),
+        order: Default::default(),
     };
     let limit = limit.unwrap_or(usize::MAX >> 1).min(usize::MAX >> 1);
     let rows = store.items(&query, 0, limit)?;

@@ -141,6 +141,7 @@ mod tests {
             unread_only: false,
             starred_only: false,
             search: None,
+            order: Default::default(),
         };
         assert_eq!(store.count_items(&all).unwrap(), 60 * 20);
     }

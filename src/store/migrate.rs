@@ -221,6 +221,7 @@ mod tests {
             unread_only: false,
             starred_only: false,
             search: Some(q),
+            order: Default::default(),
         };
         assert_eq!(store.count_items(&query).unwrap(), 5);
     }

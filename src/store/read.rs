@@ -156,28 +156,35 @@ impl Store {
         let mut args = source.args.clone();
         let many_feeds = matches!(&q.scope, Scope::Feeds(ids) if ids.len() > MANY_FEEDS);
         let read_filter = q.search.as_ref().is_some_and(|s| s.read.is_some());
-        let sql =
-            if !source.indexed && many_feeds && !q.unread_only && !q.starred_only && !read_filter {
-                // The only time-ordered index is by read state: the newest `offset + limit`
-                // unread and the newest `offset + limit` read, merged, give the page.
-                let from = &source.sql;
-                let upto = (offset + limit) as i64;
-                let both = args.clone();
-                args.push(upto.into());
-                args.extend(both);
-                args.push(upto.into());
-                format!(
-                    "SELECT * FROM (SELECT {COLUMNS}, items.sort_time AS sort_time {from}
+        let newest = q.order == super::Order::Newest;
+        let sql = if !newest {
+            format!(
+                "SELECT {COLUMNS} {} ORDER BY {} LIMIT ? OFFSET ?",
+                source.sql,
+                q.order.sql()
+            )
+        } else if !source.indexed && many_feeds && !q.unread_only && !q.starred_only && !read_filter
+        {
+            // The only time-ordered index is by read state: the newest `offset + limit`
+            // unread and the newest `offset + limit` read, merged, give the page.
+            let from = &source.sql;
+            let upto = (offset + limit) as i64;
+            let both = args.clone();
+            args.push(upto.into());
+            args.extend(both);
+            args.push(upto.into());
+            format!(
+                "SELECT * FROM (SELECT {COLUMNS}, items.sort_time AS sort_time {from}
                      AND items.is_read = 0 {ORDER} LIMIT ?)
                  UNION ALL
                  SELECT * FROM (SELECT {COLUMNS}, items.sort_time AS sort_time {from}
                      AND items.is_read = 1 {ORDER} LIMIT ?)
                  {ORDER} LIMIT ? OFFSET ?"
-                )
-            } else {
-                let order = self.order(&source)?;
-                format!("SELECT {COLUMNS} {} {order} LIMIT ? OFFSET ?", source.sql)
-            };
+            )
+        } else {
+            let order = self.order(&source)?;
+            format!("SELECT {COLUMNS} {} {order} LIMIT ? OFFSET ?", source.sql)
+        };
         args.push((limit as i64).into());
         args.push((offset as i64).into());
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -326,6 +333,7 @@ mod tests {
             unread_only: false,
             starred_only: false,
             search: None,
+            order: Default::default(),
         };
         let expected: Vec<(i64, i64)> = {
             let mut stmt = store
@@ -387,6 +395,7 @@ mod tests {
             unread_only: false,
             starred_only: false,
             search: None,
+            order: Default::default(),
         };
         let rows = store.items(&everything, 0, 1000).unwrap();
         let unread_before = rows.iter().filter(|r| !r.read).count();

@@ -36,6 +36,7 @@ fn query(store: &Store, ids: &[FeedId], text: &str) -> ItemQuery {
         unread_only: false,
         starred_only: false,
         search: Some(compile(&parse(text, Utc::now()).unwrap(), &feeds).unwrap()),
+        order: Default::default(),
     }
 }
 
@@ -328,11 +329,86 @@ proptest::proptest! {
         store.index_all(&HashMap::new(), |_, _| {}).unwrap();
         if let Ok(parsed) = parse(&text, Utc::now()) {
             if let Ok(search) = compile(&parsed, &[]) {
-                let q = ItemQuery { scope: Scope::Feeds(ids.clone()), unread_only: false, starred_only: false, search: Some(search) };
+                let q = ItemQuery { scope: Scope::Feeds(ids.clone()), unread_only: false, starred_only: false, search: Some(search), order: Default::default()  };
                 let rows = store.items(&q, 0, 10);
                 proptest::prop_assert!(rows.is_ok(), "{text:?}: {rows:?}");
                 proptest::prop_assert!(store.count_items(&q).is_ok(), "{text:?}");
             }
         }
+    }
+}
+
+#[test]
+fn every_order_lists_and_marks_above_consistently() {
+    use crate::store::Order;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let ids = store.sync_feeds(&crate::store::test_specs(3)).unwrap();
+    for (f, id) in ids.iter().enumerate() {
+        let items = (0..6)
+            .map(|i| {
+                item(
+                    &format!("{f}-{i}"),
+                    &format!("{} title {f}{i}", ["b", "A", "c"][i % 3]),
+                    "<p>x</p>",
+                    (i * 3 + f) as i64 % 7,
+                )
+            })
+            .collect();
+        let feed = PreparedFeed::new(ParsedFeed {
+            items,
+            ..ParsedFeed::default()
+        });
+        store
+            .apply(*id, &feed, &Validators::default(), Some(200), Utc::now(), 0)
+            .unwrap();
+    }
+    let all: Vec<ItemId> = (1..=18).filter(|i| i % 4 == 0).map(ItemId).collect();
+    store.set_read(&all, true).unwrap();
+    for order in Order::ALL {
+        let q = ItemQuery {
+            order,
+            ..ItemQuery {
+                scope: Scope::Feeds(ids.clone()),
+                unread_only: false,
+                starred_only: false,
+                search: None,
+                order,
+            }
+        };
+        let rows = store.items(&q, 0, 100).unwrap();
+        assert_eq!(rows.len(), 18, "{order:?}");
+        // Each order's own rule holds between neighbours.
+        for w in rows.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            let ok = match order {
+                Order::Newest => a.published >= b.published,
+                Order::Oldest => a.published <= b.published,
+                Order::UnreadFirst => (a.read as u8) <= (b.read as u8),
+                Order::Feed => a.feed_id <= b.feed_id,
+                Order::Title => a.title.to_lowercase() <= b.title.to_lowercase(),
+            };
+            assert!(ok, "{order:?}: {a:?} before {b:?}");
+        }
+        // Paging agrees with the whole list.
+        let page: Vec<ItemId> = store
+            .items(&q, 5, 4)
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(
+            page,
+            rows[5..9].iter().map(|r| r.id).collect::<Vec<_>>(),
+            "{order:?}"
+        );
+        // Above the 7th row: exactly the unread among the first six.
+        let marked = store.mark_query_read(&q, Some(rows[6].id)).unwrap();
+        let mut want: Vec<ItemId> = rows[..6].iter().filter(|r| !r.read).map(|r| r.id).collect();
+        let mut got = marked.clone();
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "{order:?}");
+        store.set_read(&marked, false).unwrap();
     }
 }

@@ -249,9 +249,7 @@ impl Store {
         let mut sql = format!("SELECT items.id {} AND items.is_read = 0", source.sql);
         let mut args = source.args;
         if let Some(id) = above {
-            sql.push_str(
-                " AND (items.sort_time, items.id) > (SELECT a.sort_time, a.id FROM items a WHERE a.id = ?)",
-            );
+            sql.push_str(&format!(" AND {}", q.order.before_sql()));
             args.push(rusqlite::types::Value::Integer(id.0));
         }
         let tx = self

@@ -98,6 +98,7 @@ impl Effects {
                 above: Some(below),
             },
             Cmd::SaveHideRead(hide) => StoreReq::SaveHideRead(hide),
+            Cmd::SaveSorts(sorts) => StoreReq::SaveSorts(sorts),
             Cmd::SaveArticle { title, text } => StoreReq::SaveArticle { title, text },
             Cmd::PipeArticle { argv, text } => return self.pipe(&argv, &text, terminal),
             Cmd::SetStarred { id, starred } => StoreReq::SetStarred { id, starred },

@@ -74,6 +74,7 @@ pub fn searches(
                     unread_only: false,
                     starred_only: false,
                     search: Some(search),
+                    order: Default::default(),
                 };
                 let total = store.count_items(&list)?;
                 let unread = store.count_items(&ItemQuery {

@@ -260,6 +260,8 @@ pub struct Model {
     pub undo: Vec<Undo>,
     /// Lists show unread articles only (`H`), remembered between runs.
     pub hide_read: bool,
+    /// Each list's order (`S`), by feed-list key, remembered between runs.
+    pub sorts: std::collections::HashMap<String, crate::store::Order>,
     /// The last command an article was piped to, offered again at the next `|`.
     pub last_pipe: String,
     pub next_req: ReqId,
@@ -300,6 +302,7 @@ impl Model {
             restore: None,
             undo: Vec::new(),
             hide_read: false,
+            sorts: Default::default(),
             last_pipe: String::new(),
             next_req: 1,
             quit: false,
@@ -393,6 +396,11 @@ impl Model {
                 || matches!(row, FeedRow::AllUnread),
             starred_only: matches!(row, FeedRow::Starred),
             search: None,
+            order: self
+                .sorts
+                .get(&row.key(&self.feeds))
+                .copied()
+                .unwrap_or_default(),
         }
     }
 

@@ -69,6 +69,8 @@ pub enum Msg {
         feed_key: Option<String>,
         item: Option<ItemId>,
         hide_read: bool,
+        /// Each list's order, by feed-list key.
+        sorts: std::collections::HashMap<String, crate::store::Order>,
     },
     StoreFailed(String),
     /// Another connection wrote to the cache (another process, or the refresh worker).
@@ -128,6 +130,8 @@ pub enum Cmd {
         query: ItemQuery,
         below: ItemId,
     },
+    /// Remember every list's order (by feed-list key), for the next run.
+    SaveSorts(std::collections::HashMap<String, crate::store::Order>),
     /// Remember whether read articles are hidden, for the next run.
     SaveHideRead(bool),
     /// Save this text (the article as shown) to a file named after the title.

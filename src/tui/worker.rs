@@ -20,6 +20,7 @@ const WATCH_EVERY: Duration = Duration::from_millis(700);
 const META_FEED: &str = "tui.feed";
 const META_ITEM: &str = "tui.item";
 const META_HIDE_READ: &str = "tui.hide_read";
+const META_SORTS: &str = "tui.sorts";
 
 /// What the store thread is asked to do. Every request is handled: there is no arm that
 /// quietly drops one.
@@ -53,6 +54,7 @@ pub enum StoreReq {
         above: Option<ItemId>,
     },
     SaveHideRead(bool),
+    SaveSorts(std::collections::HashMap<String, crate::store::Order>),
     /// Write the article text to a new file in the save folder.
     SaveArticle {
         title: String,
@@ -100,6 +102,18 @@ pub fn store_thread(
             .and_then(|v| v.parse().ok())
             .map(crate::model::ItemId),
         hide_read: store.meta(META_HIDE_READ).ok().flatten().as_deref() == Some("1"),
+        sorts: store
+            .meta(META_SORTS)
+            .ok()
+            .flatten()
+            .map(|text| {
+                // One "order<TAB>key" a line: a key may hold any character but a newline.
+                text.lines()
+                    .filter_map(|l| l.split_once('\t'))
+                    .filter_map(|(o, k)| Some((k.to_string(), crate::store::Order::from_name(o)?)))
+                    .collect()
+            })
+            .unwrap_or_default(),
     };
     let _ = load_feeds(&store, &config, &tx, &mut names);
     if tx.send(restored).is_err() {
@@ -254,6 +268,7 @@ fn load_feeds(
         unread_only: false,
         starred_only: true,
         search: None,
+        order: Default::default(),
     };
     let total = store.count_items(&starred)?;
     let unread = store.count_items(&ItemQuery {
@@ -349,6 +364,15 @@ fn handle(
                 META_ITEM,
                 &item.map(|i| i.0.to_string()).unwrap_or_default(),
             )?;
+        }
+        StoreReq::SaveSorts(sorts) => {
+            let mut lines: Vec<String> = sorts
+                .iter()
+                .filter(|(k, _)| !k.contains('\n'))
+                .map(|(k, o)| format!("{}\t{k}", o.name()))
+                .collect();
+            lines.sort();
+            store.set_meta(META_SORTS, &lines.join("\n"))?;
         }
         StoreReq::SaveHideRead(hide) => {
             store.set_meta(META_HIDE_READ, if hide { "1" } else { "0" })?;

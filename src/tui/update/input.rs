@@ -191,6 +191,23 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
         Action::ToggleStar => toggle_star(m),
         Action::Undo => undo(m),
         Action::MarkAboveRead => mark_above_read(m),
+        Action::SortArticles => {
+            let Some(row) = m.selected_feed_row().cloned() else {
+                return Vec::new();
+            };
+            let key = row.key(&m.feeds);
+            let order = m.sorts.get(&key).copied().unwrap_or_default().next();
+            if order == crate::store::Order::default() {
+                m.sorts.remove(&key);
+            } else {
+                m.sorts.insert(key, order);
+            }
+            m.message = Some(format!("Sorted {}", order.name()));
+            let mut cmds = vec![Cmd::SaveSorts(m.sorts.clone())];
+            m.articles.want = m.articles.selected_row().map(|r| r.id);
+            reload_articles(m, &mut cmds, false);
+            cmds
+        }
         Action::ToggleShowRead => {
             m.hide_read = !m.hide_read;
             m.message = Some(

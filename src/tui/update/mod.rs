@@ -127,9 +127,11 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             feed_key,
             item,
             hide_read,
+            sorts,
         } => {
             m.restore = Some((feed_key, item));
             m.hide_read = hide_read;
+            m.sorts = sorts;
             if m.feeds.is_empty() {
                 return Outcome::default();
             }

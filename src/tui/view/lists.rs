@@ -162,6 +162,13 @@ pub(super) fn draw_articles(f: &mut Frame, m: &Model, theme: &Theme, area: Rect)
         None if a.counting => format!("{} ({}+)", view_title(m), a.total),
         None => format!("{} ({})", view_title(m), a.total),
     };
+    if let Some(q) = a
+        .query
+        .as_ref()
+        .filter(|q| q.order != crate::store::Order::Newest)
+    {
+        title.push_str(&format!(" · {}", q.order.name()));
+    }
     if !a.filter.is_empty() {
         title.push_str(&format!(" /{}", a.filter));
     }
