@@ -80,6 +80,7 @@ fn upsert(c: &mut Criterion) {
         bulletin::parse::parse_feed(body.as_bytes(), None, "https://bench.example/feed").unwrap();
     let parsed = bulletin::store::PreparedFeed::new(parsed);
     let spec = bulletin::config::FeedSpec {
+        options: Default::default(),
         url: "https://bench.example/feed".into(),
         name: None,
         tags: vec![],

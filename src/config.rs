@@ -10,12 +10,14 @@ use toml::Spanned;
 use url::Url;
 
 mod edit;
+mod feed_options;
 mod searches;
 #[cfg(test)]
 mod tests;
 mod theme;
 
 pub use edit::{ConfigFile, EditError};
+pub use feed_options::{run_password_command, FeedOptions};
 pub use searches::{FilterAction, FilterRule, SavedQuery};
 
 use theme::RawTheme;
@@ -129,6 +131,9 @@ pub struct FeedSpec {
     pub url: String,
     pub name: Option<String>,
     pub tags: Vec<String>,
+    /// What the feed sets for itself (interval, keep_days, user agent, timeout, headers,
+    /// basic auth).
+    pub options: FeedOptions,
 }
 
 #[derive(Deserialize)]
@@ -164,6 +169,15 @@ struct RawFeed {
     name: Option<String>,
     #[serde(default)]
     tags: Vec<String>,
+    refresh_interval_minutes: Option<u32>,
+    keep_days: Option<u32>,
+    user_agent: Option<Spanned<String>>,
+    timeout_seconds: Option<Spanned<u32>>,
+    #[serde(default)]
+    headers: std::collections::BTreeMap<String, Spanned<String>>,
+    username: Option<Spanned<String>>,
+    #[serde(default)]
+    password_command: Vec<String>,
 }
 
 impl Config {
@@ -250,10 +264,21 @@ impl Config {
             if !seen.insert(url.clone()) {
                 return Err(invalid(offset, format!("duplicate feed URL {url}")));
             }
+            let options = feed_options::RawFeedOptions {
+                refresh_interval_minutes: feed.refresh_interval_minutes,
+                keep_days: feed.keep_days,
+                user_agent: feed.user_agent,
+                timeout_seconds: feed.timeout_seconds,
+                headers: feed.headers,
+                username: feed.username,
+                password_command: feed.password_command,
+            }
+            .read(offset, &invalid)?;
             feeds.push(FeedSpec {
                 url,
                 name: feed.name.filter(|n| !n.trim().is_empty()),
                 tags: feed.tags,
+                options,
             });
         }
         let mut keys = Vec::new();

@@ -47,6 +47,7 @@ pub fn config(dir: &Path) -> Result<Config, DemoError> {
         let url = crate::config::canonical_url(&path.to_string_lossy(), dir)
             .map_err(|reason| failed(&path, reason))?;
         feeds.push(FeedSpec {
+            options: Default::default(),
             url,
             name: None,
             tags: tags.iter().map(|t| t.to_string()).collect(),

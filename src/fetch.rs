@@ -80,6 +80,16 @@ fn reason_suffix(status: u16) -> String {
         .unwrap_or_default()
 }
 
+/// What one feed asks of its requests beyond the defaults (its `[[feed]]` settings).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestOptions {
+    pub timeout: Option<Duration>,
+    pub user_agent: Option<String>,
+    pub headers: Vec<(String, String)>,
+    /// HTTP basic auth, sent only to the feed's own host (not after a redirect away).
+    pub auth: Option<(String, String)>,
+}
+
 /// One HTTP client shared by every fetch thread: it keeps connections alive.
 #[derive(Clone)]
 pub struct Fetcher {
@@ -109,6 +119,16 @@ impl Fetcher {
 
     /// Fetches `url` (http, https or file), sending the validators for a conditional GET.
     pub fn fetch(&self, url: &str, validators: &Validators) -> Result<FetchOutcome, FetchError> {
+        self.fetch_with(url, validators, &RequestOptions::default())
+    }
+
+    /// `fetch`, with a feed's own settings.
+    pub fn fetch_with(
+        &self,
+        url: &str,
+        validators: &Validators,
+        options: &RequestOptions,
+    ) -> Result<FetchOutcome, FetchError> {
         match url::Url::parse(url) {
             Ok(u) if u.scheme() == "file" => {
                 let path = u.to_file_path().map_err(|_| FetchError::File {
@@ -117,7 +137,7 @@ impl Fetcher {
                 })?;
                 self.read_file(&path, url)
             }
-            Ok(_) => self.get(url, validators),
+            Ok(_) => self.get(url, validators, options),
             // A plain path (probe takes these too).
             Err(_) => self.read_file(std::path::Path::new(url), url),
         }
@@ -156,21 +176,40 @@ impl Fetcher {
         }
     }
 
-    fn get(&self, url: &str, validators: &Validators) -> Result<FetchOutcome, FetchError> {
+    fn get(
+        &self,
+        url: &str,
+        validators: &Validators,
+        options: &RequestOptions,
+    ) -> Result<FetchOutcome, FetchError> {
         let started = Instant::now();
+        let timeout = options.timeout.unwrap_or(self.timeout);
         let mut at =
             url::Url::parse(url).map_err(|e| FetchError::Network(format!("{url}: {e}")))?;
+        let home = at.host_str().map(str::to_string);
         let mut permanent = true;
         let mut hops = 0;
         let response = loop {
-            let mut request = self.client.get(at.clone());
+            let mut request = self.client.get(at.clone()).timeout(timeout);
+            if let Some(ua) = &options.user_agent {
+                request = request.header(header::USER_AGENT, ua);
+            }
+            for (name, value) in &options.headers {
+                request = request.header(name.as_str(), value.as_str());
+            }
+            // The password goes to the feed's own host only, never along a redirect.
+            if let Some((user, password)) = &options.auth {
+                if at.host_str().map(str::to_string) == home {
+                    request = request.basic_auth(user, Some(password));
+                }
+            }
             if let Some(etag) = &validators.etag {
                 request = request.header(header::IF_NONE_MATCH, etag);
             }
             if let Some(lm) = &validators.last_modified {
                 request = request.header(header::IF_MODIFIED_SINCE, lm);
             }
-            let response = request.send().map_err(|e| self.describe(e))?;
+            let response = request.send().map_err(|e| self.describe(e, timeout))?;
             let status = response.status();
             if !status.is_redirection() || status == reqwest::StatusCode::NOT_MODIFIED {
                 break response;
@@ -220,7 +259,7 @@ impl Fetcher {
             .filter(|u| matches!(u.scheme(), "http" | "https"))
             .unwrap_or_else(|| response.url().clone())
             .to_string();
-        let body = self.read_body(response, started)?;
+        let body = self.read_body(response, started, timeout)?;
         let text = |name| {
             headers
                 .get(name)
@@ -245,13 +284,14 @@ impl Fetcher {
         &self,
         mut response: reqwest::blocking::Response,
         started: Instant,
+        timeout: Duration,
     ) -> Result<Vec<u8>, FetchError> {
         let mut body = Vec::new();
         let mut chunk = [0u8; 64 * 1024];
         loop {
             let n = response.read(&mut chunk).map_err(|e| {
-                if started.elapsed() >= self.timeout || e.kind() == std::io::ErrorKind::TimedOut {
-                    FetchError::Timeout(self.timeout.as_secs())
+                if started.elapsed() >= timeout || e.kind() == std::io::ErrorKind::TimedOut {
+                    FetchError::Timeout(timeout.as_secs())
                 } else {
                     FetchError::Network(clean_error(&e.to_string()))
                 }
@@ -263,15 +303,15 @@ impl Fetcher {
             if body.len() as u64 > self.max_body {
                 return Err(self.too_large());
             }
-            if started.elapsed() >= self.timeout {
-                return Err(FetchError::Timeout(self.timeout.as_secs()));
+            if started.elapsed() >= timeout {
+                return Err(FetchError::Timeout(timeout.as_secs()));
             }
         }
     }
 
-    fn describe(&self, e: reqwest::Error) -> FetchError {
+    fn describe(&self, e: reqwest::Error, timeout: Duration) -> FetchError {
         if e.is_timeout() {
-            return FetchError::Timeout(self.timeout.as_secs());
+            return FetchError::Timeout(timeout.as_secs());
         }
         if e.is_redirect() {
             return FetchError::Network(

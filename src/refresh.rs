@@ -18,8 +18,12 @@ use std::sync::{mpsc, Mutex};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeedResult {
+    /// Not due: the feed's own refresh_interval_minutes has not passed.
+    Skipped,
     NotModified,
-    Updated { new_items: usize },
+    Updated {
+        new_items: usize,
+    },
     Failed(String),
 }
 
@@ -56,6 +60,7 @@ impl Summary {
                 self.new_items += new_items;
             }
             FeedResult::Failed(_) => self.failed += 1,
+            FeedResult::Skipped => {}
         }
     }
 }
@@ -82,11 +87,39 @@ pub struct Options {
     pub config_path: Option<std::path::PathBuf>,
 }
 
-/// A feed as rules see it: its configured name and tags.
-#[derive(Debug, Clone, Default)]
+/// A feed as its refresh sees it: its configured name and tags (for the rules), its own
+/// settings, and its basic-auth password when it has one (or why there is none).
+#[derive(Clone, Default)]
 pub struct FeedContext {
     pub name: Option<String>,
     pub tags: Vec<String>,
+    pub options: crate::config::FeedOptions,
+    pub auth: Option<Result<(String, String), String>>,
+}
+
+/// Never the password: a context printed for debugging says only whether there is one.
+impl std::fmt::Debug for FeedContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FeedContext")
+            .field("name", &self.name)
+            .field("tags", &self.tags)
+            .field("auth", &self.auth.as_ref().map(|a| a.is_ok()))
+            .finish_non_exhaustive()
+    }
+}
+
+impl FeedContext {
+    fn request(&self) -> crate::fetch::RequestOptions {
+        crate::fetch::RequestOptions {
+            timeout: self
+                .options
+                .timeout_seconds
+                .map(|s| std::time::Duration::from_secs(u64::from(s))),
+            user_agent: self.options.user_agent.clone(),
+            headers: self.options.headers.clone(),
+            auth: self.auth.clone().and_then(Result::ok),
+        }
+    }
 }
 
 impl Options {
@@ -112,19 +145,24 @@ impl Options {
             config.filters.iter().map(|f| (f.query.as_str(), f.action)),
             Utc::now(),
         );
-        if !self.rules.is_empty() {
-            self.feeds = ids
-                .iter()
-                .zip(&config.feeds)
-                .map(|(id, spec)| {
-                    let context = FeedContext {
-                        name: spec.name.clone(),
-                        tags: spec.tags.clone(),
-                    };
-                    (*id, context)
-                })
-                .collect();
-        }
+        self.feeds = ids
+            .iter()
+            .zip(&config.feeds)
+            .map(|(id, spec)| {
+                // The password is asked for once a refresh; it lives only in memory.
+                let auth = spec.options.username.as_ref().map(|user| {
+                    crate::config::run_password_command(&spec.options.password_command)
+                        .map(|password| (user.clone(), password))
+                });
+                let context = FeedContext {
+                    name: spec.name.clone(),
+                    tags: spec.tags.clone(),
+                    options: spec.options.clone(),
+                    auth,
+                };
+                (*id, context)
+            })
+            .collect();
         self
     }
 
@@ -206,6 +244,27 @@ pub fn refresh(
         ..Summary::default()
     };
     let now = Utc::now();
+    // Feeds with an interval of their own wait for it, unless the refresh is forced.
+    let (not_due, targets): (Vec<_>, Vec<_>) = targets.into_iter().partition(|t| {
+        let interval = opts
+            .feeds
+            .get(&t.id)
+            .and_then(|c| c.options.refresh_interval_minutes);
+        !opts.force
+            && interval.is_some_and(|m| {
+                t.last_attempt
+                    .is_some_and(|last| now - last < chrono::Duration::minutes(i64::from(m)))
+            })
+    });
+    for t in not_due {
+        let done = FeedDone {
+            id: t.id,
+            url: t.url,
+            result: FeedResult::Skipped,
+        };
+        summary.add(&done.result);
+        on_done(&done, &summary);
+    }
     let (waiting, due): (Vec<_>, Vec<_>) = targets
         .into_iter()
         .partition(|t| !opts.force && (t.gone || opts.wait_until(t).is_some_and(|r| r > now)));
@@ -278,7 +337,12 @@ pub fn refresh(
 
 fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, opts: &Options) -> Work {
     let max_wait = opts.max_retry_after;
-    let fetched = match fetcher.fetch(&target.url, &target.validators) {
+    let context = opts.feeds.get(&target.id);
+    if let Some(Some(Err(why))) = context.map(|c| &c.auth) {
+        return Work::Failed(why.clone(), None, None);
+    }
+    let request = context.map(FeedContext::request).unwrap_or_default();
+    let fetched = match fetcher.fetch_with(&target.url, &target.validators, &request) {
         Ok(FetchOutcome::NotModified { moved_to }) => return Work::NotModified(moved_to),
         Ok(FetchOutcome::Modified(f)) => f,
         Err(e) => {
@@ -362,6 +426,14 @@ fn arrivals(
         .collect()
 }
 
+/// The feed's own keep_days, else the general one.
+fn keep_days(opts: &Options, target: &FeedTarget) -> u32 {
+    opts.feeds
+        .get(&target.id)
+        .and_then(|c| c.options.keep_days)
+        .unwrap_or(opts.keep_days)
+}
+
 /// Writes one feed's outcome in its own transaction.
 fn write(
     store: &mut Store,
@@ -388,7 +460,14 @@ fn write(
             .record_not_modified(target.id, now)
             .map(|_| FeedResult::NotModified),
         Work::Parsed(feed, validators, status, _) => store
-            .apply(target.id, &feed, &validators, status, now, opts.keep_days)
+            .apply(
+                target.id,
+                &feed,
+                &validators,
+                status,
+                now,
+                keep_days(opts, target),
+            )
             .map(|s| FeedResult::Updated {
                 new_items: s.new_items,
             }),

@@ -374,6 +374,7 @@ pub fn fold(text: &str) -> String {
 fn test_specs(n: usize) -> Vec<FeedSpec> {
     (0..n)
         .map(|f| FeedSpec {
+            options: Default::default(),
             url: format!("http://127.0.0.1:1/{f}"),
             name: None,
             tags: vec![],

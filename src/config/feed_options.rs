@@ -1,0 +1,150 @@
+//! Per-feed settings in `[[feed]]`: its own refresh interval, keep_days, user agent and
+//! timeout, request headers, and HTTP basic auth (`username` and a `password_command`
+//! run without a shell; the password is never written anywhere).
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// What a `[[feed]]` sets for itself; None: the `[general]` value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedOptions {
+    pub refresh_interval_minutes: Option<u32>,
+    pub keep_days: Option<u32>,
+    pub user_agent: Option<String>,
+    pub timeout_seconds: Option<u32>,
+    /// Extra request headers, in name order.
+    pub headers: Vec<(String, String)>,
+    pub username: Option<String>,
+    /// argv whose first line of output is the password.
+    pub password_command: Vec<String>,
+}
+
+impl FeedOptions {
+    pub fn is_default(&self) -> bool {
+        *self == FeedOptions::default()
+    }
+}
+
+/// The per-feed keys as written, each with its place for errors. (Fields of `RawFeed`
+/// itself: serde's flatten would lose `deny_unknown_fields`.)
+#[derive(Deserialize, Default)]
+pub(super) struct RawFeedOptions {
+    pub refresh_interval_minutes: Option<u32>,
+    pub keep_days: Option<u32>,
+    pub user_agent: Option<Spanned<String>>,
+    pub timeout_seconds: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, Spanned<String>>,
+    pub username: Option<Spanned<String>>,
+    #[serde(default)]
+    pub password_command: Vec<String>,
+}
+
+/// Headers the client sets itself, or that would change what a fetch means.
+const RESERVED: [&str; 6] = [
+    "host",
+    "content-length",
+    "if-none-match",
+    "if-modified-since",
+    "authorization",
+    "connection",
+];
+
+fn printable(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii() && !c.is_ascii_control())
+}
+
+impl RawFeedOptions {
+    /// Checks the values; `invalid` words an error at an offset of the file, `at` is the
+    /// feed's own place (for keys that carry none).
+    pub(super) fn read<E>(
+        self,
+        at: usize,
+        invalid: &impl Fn(usize, String) -> E,
+    ) -> Result<FeedOptions, E> {
+        if let Some(ua) = &self.user_agent {
+            if !printable(ua.get_ref()) {
+                return Err(invalid(
+                    ua.span().start,
+                    "user_agent must be printable ASCII on one line, not empty".into(),
+                ));
+            }
+        }
+        if let Some(t) = &self.timeout_seconds {
+            if *t.get_ref() == 0 {
+                return Err(invalid(
+                    t.span().start,
+                    "timeout_seconds must be at least 1".into(),
+                ));
+            }
+        }
+        let mut headers = Vec::new();
+        for (name, value) in self.headers {
+            let token = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c));
+            if !token {
+                return Err(invalid(
+                    value.span().start,
+                    format!("{name:?} is not a header name"),
+                ));
+            }
+            if RESERVED.contains(&name.to_ascii_lowercase().as_str()) {
+                return Err(invalid(
+                    value.span().start,
+                    format!("the {name} header is bulletin's to set (use username and password_command for authorization)"),
+                ));
+            }
+            if !printable(value.get_ref()) && !value.get_ref().is_empty() {
+                return Err(invalid(
+                    value.span().start,
+                    format!("the {name} header must be printable ASCII on one line"),
+                ));
+            }
+            headers.push((name, value.into_inner()));
+        }
+        if let Some(user) = &self.username {
+            if self.password_command.is_empty() {
+                return Err(invalid(
+                    user.span().start,
+                    "username needs password_command, the command that prints the password".into(),
+                ));
+            }
+        } else if !self.password_command.is_empty() {
+            return Err(invalid(at, "password_command needs username".into()));
+        }
+        Ok(FeedOptions {
+            refresh_interval_minutes: self.refresh_interval_minutes,
+            keep_days: self.keep_days,
+            user_agent: self.user_agent.map(Spanned::into_inner),
+            timeout_seconds: self.timeout_seconds.map(Spanned::into_inner),
+            headers,
+            username: self.username.map(Spanned::into_inner),
+            password_command: self.password_command,
+        })
+    }
+}
+
+/// Runs a password command (argv, no shell) and returns the first line it prints. The
+/// error names the command, never its output.
+pub fn run_password_command(argv: &[String]) -> Result<String, String> {
+    let Some((program, args)) = argv.split_first() else {
+        return Err("password_command is empty".into());
+    };
+    let out = std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("password_command {program:?} cannot run: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "password_command {program:?} failed ({})",
+            out.status
+        ));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    Ok(text.lines().next().unwrap_or("").to_string())
+}
