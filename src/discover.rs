@@ -89,8 +89,16 @@ pub fn discover(fetcher: &Fetcher, url: &str) -> Result<Discovery, DiscoverError
     // Nothing declared: the usual places, then links that look like feeds, each tried.
     let mut found = Vec::new();
     for path in COMMON_PATHS {
-        if let Ok(u) = page.join(path) {
-            try_candidate(fetcher, u.as_str(), &mut found);
+        // From the site's root, then from the page's folder (a blog under /blog/).
+        let mut tried: Vec<Url> = Vec::new();
+        for u in [page.join(path), page.join(path.trim_start_matches('/'))]
+            .into_iter()
+            .flatten()
+        {
+            if !tried.contains(&u) {
+                try_candidate(fetcher, u.as_str(), &mut found);
+                tried.push(u);
+            }
         }
         // One is enough: sites answer several of these with the same feed.
         if !found.is_empty() {
@@ -257,7 +265,8 @@ pub fn feed_like_links(html: &str, page: &Url) -> Vec<String> {
         if !matches!(url.scheme(), "http" | "https") {
             continue;
         }
-        let path = url.path().to_ascii_lowercase();
+        // The path and the query: WordPress's feeds are "/?feed=rss2".
+        let path = format!("{}?{}", url.path(), url.query().unwrap_or("")).to_ascii_lowercase();
         let looks = ["rss", "atom", "feed", ".xml", "json"]
             .iter()
             .any(|w| path.contains(w));
@@ -317,11 +326,13 @@ mod tests {
     fn feed_like_links_same_site_first() {
         let page = Url::parse("https://site.example/").unwrap();
         let html = r#"<a href="https://elsewhere.example/feed">x</a> <a href="/about">a</a>
-            <a href="/subscribe/rss">r</a> <a href="mailto:x@y">m</a> <a href="/subscribe/rss">again</a>"#;
+            <a href="/subscribe/rss">r</a> <a href="mailto:x@y">m</a> <a href="/subscribe/rss">again</a>
+            <a href="/?feed=rss2">wp</a>"#;
         assert_eq!(
             feed_like_links(html, &page),
             [
                 "https://site.example/subscribe/rss",
+                "https://site.example/?feed=rss2",
                 "https://elsewhere.example/feed"
             ]
         );

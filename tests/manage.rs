@@ -193,3 +193,17 @@ fn remove_rename_and_tag_edit_the_config_in_place() {
     let out = env.run(&["remove", "nothing-like-this"]);
     assert!(!out.status.success());
 }
+
+#[test]
+fn a_blog_under_a_folder_is_found_at_its_own_feed_address() {
+    let server = Server::start();
+    server.fixed(
+        "/blog/",
+        "text/html",
+        page("", "<p>A blog without links.</p>"),
+    );
+    server.fixed("/blog/feed", "application/atom+xml", feeds::ATOM);
+    let env = Env::new(CONFIG);
+    let added = env.json(&["add", &server.url("/blog/"), "--json"]);
+    assert_eq!(added["url"], server.url("/blog/feed"));
+}
