@@ -110,15 +110,7 @@ fn cache() -> (Config, PathBuf) {
 
 fn query(store: &Store, config: &Config, text: &str) -> ItemQuery {
     let feeds = store.feed_summaries(&config.feeds).unwrap();
-    let infos: Vec<FeedInfo> = feeds
-        .iter()
-        .map(|f| FeedInfo {
-            id: f.id,
-            name: &f.name,
-            url: &f.url,
-            tags: &f.tags,
-        })
-        .collect();
+    let infos = FeedInfo::of(&feeds);
     let parsed = parse(text, chrono::Utc::now()).unwrap();
     ItemQuery {
         scope: Scope::Feeds(feeds.iter().map(|f| f.id).collect()),

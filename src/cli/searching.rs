@@ -4,7 +4,7 @@
 use super::cache::print_rows;
 use crate::config::Config;
 use crate::model::{FeedId, FeedSummary};
-use crate::search::{Compiled, FeedInfo};
+use crate::search::Compiled;
 use crate::store::{ItemQuery, Scope, Store};
 use anyhow::bail;
 use std::collections::HashMap;
@@ -45,15 +45,7 @@ pub(super) fn compile(text: &str, feeds: &[FeedSummary]) -> anyhow::Result<Compi
         Ok(q) => q,
         Err(e) => bail!("search {text:?}: {e}"),
     };
-    let infos: Vec<FeedInfo> = feeds
-        .iter()
-        .map(|f| FeedInfo {
-            id: f.id,
-            name: &f.name,
-            url: &f.url,
-            tags: &f.tags,
-        })
-        .collect();
+    let infos = crate::search::FeedInfo::of(feeds);
     match crate::search::compile(&query, &infos) {
         Ok(c) => Ok(c),
         Err(e) => bail!("search {text:?}: {}", e.message),

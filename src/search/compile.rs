@@ -14,6 +14,21 @@ pub struct FeedInfo<'a> {
     pub tags: &'a [String],
 }
 
+impl<'a> FeedInfo<'a> {
+    /// The feeds a query may name, from the feed list's summaries.
+    pub fn of(feeds: &'a [crate::model::FeedSummary]) -> Vec<FeedInfo<'a>> {
+        feeds
+            .iter()
+            .map(|f| FeedInfo {
+                id: f.id,
+                name: &f.name,
+                url: &f.url,
+                tags: &f.tags,
+            })
+            .collect()
+    }
+}
+
 /// A query as the cache runs it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Compiled {

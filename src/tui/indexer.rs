@@ -52,15 +52,7 @@ pub fn searches(
     feeds: &[FeedSummary],
     count: bool,
 ) -> Result<Msg, crate::store::StoreError> {
-    let infos: Vec<crate::search::FeedInfo> = feeds
-        .iter()
-        .map(|f| crate::search::FeedInfo {
-            id: f.id,
-            name: &f.name,
-            url: &f.url,
-            tags: &f.tags,
-        })
-        .collect();
+    let infos = crate::search::FeedInfo::of(feeds);
     let all = Scope::Feeds(feeds.iter().map(|f| f.id).collect());
     let mut out = Vec::with_capacity(config.queries.len());
     for q in &config.queries {

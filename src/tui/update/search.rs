@@ -107,17 +107,7 @@ pub(super) fn row_search(m: &Model, row: &FeedRow) -> Result<Option<Compiled>, S
     if query.is_empty() {
         return Ok(None);
     }
-    let feeds: Vec<crate::search::FeedInfo> = m
-        .feeds
-        .iter()
-        .map(|f| crate::search::FeedInfo {
-            id: f.id,
-            name: &f.name,
-            url: &f.url,
-            tags: &f.tags,
-        })
-        .collect();
-    crate::search::compile(&query, &feeds)
+    crate::search::compile(&query, &crate::search::FeedInfo::of(&m.feeds))
         .map(Some)
         .map_err(|e| e.message)
 }
