@@ -126,9 +126,23 @@ fn try_candidate(fetcher: &Fetcher, url: &str, found: &mut Vec<Candidate>) {
     }
 }
 
+/// `feed://host/path` and `feed:https://host/path`, the old feed-reader schemes, as the
+/// http(s) URL they stand for.
+fn unfeed(url: &str) -> String {
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("feed:http") {
+        url[5..].to_string()
+    } else if lower.starts_with("feed://") {
+        format!("http://{}", &url[7..])
+    } else {
+        url.to_string()
+    }
+}
+
 /// A URL as typed: `example.org` is `https://example.org/`.
 pub fn normalise(url: &str) -> Result<String, DiscoverError> {
-    let url = url.trim();
+    let url = unfeed(url.trim());
+    let url = url.as_str();
     if url.is_empty() {
         return Err(DiscoverError::BadUrl(url.to_string()));
     }
@@ -209,24 +223,31 @@ pub fn alternates(html: &str, page: &Url) -> Vec<Candidate> {
             continue;
         }
         let kind = v.attr("type").unwrap_or("").trim().to_ascii_lowercase();
-        let feed_type = matches!(
-            kind.split(';').next().unwrap_or("").trim(),
+        let href = v.attr("href").unwrap_or("");
+        let title_attr = v.attr("title").unwrap_or("");
+        let feed_type = match kind.split(';').next().unwrap_or("").trim() {
             "application/rss+xml"
-                | "application/atom+xml"
-                | "application/feed+json"
-                | "application/json"
-                | "application/rdf+xml"
-                | "application/x.atom+xml"
-                | "application/x-atom+xml"
-                | "text/xml"
-                | "application/xml"
-        );
+            | "application/atom+xml"
+            | "application/feed+json"
+            | "application/rdf+xml"
+            | "application/x.atom+xml"
+            | "application/x-atom+xml"
+            | "text/xml"
+            | "application/xml" => true,
+            // JSON Feed's old type, which WordPress also gives its REST API links: only
+            // when the link says it is a feed.
+            "application/json" => {
+                let said = format!("{href} {title_attr}").to_ascii_lowercase();
+                said.contains("feed")
+            }
+            _ => false,
+        };
         // rel="feed" with no type is a feed too (the HTML spec's own keyword).
         let bare_feed = kind.is_empty() && rel.split_ascii_whitespace().any(|r| r == "feed");
         if !(feed_type || bare_feed) {
             continue;
         }
-        let Some(url) = v.attr("href").and_then(|h| base.join(h.trim()).ok()) else {
+        let Some(url) = base.join(&unfeed(href.trim())).ok() else {
             continue;
         };
         if !matches!(url.scheme(), "http" | "https" | "file") {
@@ -302,6 +323,9 @@ mod tests {
             <link rel="alternate" type="application/feed+json" href="feed.json">
             <link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">
             <link rel="alternate" type="application/rss+xml" href="rss.xml">
+            <link rel="alternate" type="application/json" href="https://site.example/wp-json/wp/v2/pages/12">
+            <link rel="alternate" type="application/json+oembed" href="/oembed?url=x">
+            <link rel="alternate" type="application/rss+xml" href="feed://podcasts.example/show">
             </head></html>"#;
         let got = alternates(html, &page);
         let urls: Vec<&str> = got.iter().map(|c| c.url.as_str()).collect();
@@ -310,7 +334,8 @@ mod tests {
             [
                 "https://site.example/news/rss.xml",
                 "https://other.example/atom",
-                "https://site.example/news/feed.json"
+                "https://site.example/news/feed.json",
+                "http://podcasts.example/show"
             ]
         );
         assert_eq!(got[0].title.as_deref(), Some("All posts"));
@@ -350,6 +375,14 @@ mod tests {
             "http://127.0.0.1:8080/x"
         );
         assert_eq!(normalise("./feeds/a.xml").unwrap(), "./feeds/a.xml");
+        assert_eq!(
+            normalise("feed://site.example/rss").unwrap(),
+            "http://site.example/rss"
+        );
+        assert_eq!(
+            normalise("feed:https://site.example/rss").unwrap(),
+            "https://site.example/rss"
+        );
         assert!(normalise("javascript:alert(1)").is_err());
         assert!(normalise("  ").is_err());
     }
