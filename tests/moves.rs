@@ -77,7 +77,8 @@ fn a_permanent_move_to_the_same_feed_is_followed_at_once_keeping_read_marks() {
     );
 
     mode.store(301, Ordering::SeqCst);
-    env.ok(&["refresh"]);
+    let out = env.run(&["refresh"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("moved by a permanent redirect"));
     let after = feed_json(&env);
     assert_eq!(after["url"], server.url("/new"), "{after}");
     assert_eq!(after["moved_from"], server.url("/old"));

@@ -43,6 +43,13 @@ pub(super) fn cmd_refresh(
             summary.feeds, summary.ok, summary.not_modified, summary.failed, summary.new_items
         ));
     }
+    if summary.moved > 0 {
+        // On stderr, so that --json stays one object.
+        eprintln!(
+            "bulletin: {} feed(s) moved by a permanent redirect; the config has the new address",
+            summary.moved
+        );
+    }
     Ok(())
 }
 
