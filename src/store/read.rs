@@ -453,4 +453,32 @@ mod tests {
         // Undo is a plain set_read of what was marked.
         assert_eq!(store.set_read(&[first.id], false).unwrap(), 1);
     }
+
+    #[test]
+    fn a_removed_feeds_starred_article_goes_when_unstarred() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, ids) = cache(dir.path(), 2);
+        let kept = store.items(&ItemQuery::feed(ids[1]), 0, 1).unwrap()[0].id;
+        let other = store.items(&ItemQuery::feed(ids[0]), 0, 1).unwrap()[0].id;
+        store.set_starred(kept, true).unwrap();
+        assert_eq!(store.remove_feed(ids[1]).unwrap(), (11, 1));
+        let subscribed = ["http://127.0.0.1:1/0"];
+        store.set_starred(other, false).unwrap();
+        assert!(
+            !store.drop_if_unsubscribed(other, &subscribed).unwrap(),
+            "subscribed"
+        );
+        assert!(
+            !store.drop_if_unsubscribed(kept, &subscribed).unwrap(),
+            "still starred"
+        );
+        store.set_starred(kept, false).unwrap();
+        assert!(store.drop_if_unsubscribed(kept, &subscribed).unwrap());
+        assert!(store.item(kept).unwrap().is_none());
+        assert_eq!(
+            store.feed_id("http://127.0.0.1:1/1").unwrap(),
+            None,
+            "the feed went with it"
+        );
+    }
 }

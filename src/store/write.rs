@@ -3,7 +3,7 @@
 use super::{ApplyStats, Failure, ReadMark, Result, Store};
 use crate::model::{FeedId, ItemId, ParsedFeed, Validators};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::collections::HashSet;
 
 /// A parsed feed made ready for the cache: bodies compressed, fingerprints taken. Built
@@ -306,6 +306,36 @@ impl Store {
         }
         tx.commit()?;
         Ok((dropped, kept.max(0) as usize))
+    }
+
+    /// Drops an unstarred article whose feed is no longer subscribed (one of `subscribed`
+    /// URLs), and the feed once nothing of it is left; says whether it did.
+    pub fn drop_if_unsubscribed(&mut self, id: ItemId, subscribed: &[&str]) -> Result<bool> {
+        let feed: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT f.id, f.url FROM items i JOIN feeds f ON f.id = i.feed_id
+                 WHERE i.id = ?1 AND i.starred = 0",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((feed_id, url)) = feed else {
+            return Ok(false);
+        };
+        if subscribed.contains(&url.as_str()) {
+            return Ok(false);
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM items WHERE id = ?1", [id.0])?;
+        tx.execute(
+            "DELETE FROM feeds WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM items WHERE feed_id = ?1)",
+            [feed_id],
+        )?;
+        tx.commit()?;
+        Ok(true)
     }
 
     /// Runs one statement for each set of parameters, all in one transaction: a mark is

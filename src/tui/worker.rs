@@ -356,6 +356,11 @@ fn handle(
         }
         StoreReq::SetStarred { id, starred } => {
             store.set_starred(id, starred)?;
+            if !starred {
+                // A removed feed's article was kept only while starred.
+                let urls: Vec<&str> = config.feeds.iter().map(|f| f.url.as_str()).collect();
+                store.drop_if_unsubscribed(id, &urls)?;
+            }
             load_feeds(store, config, tx, names)?;
         }
         StoreReq::SaveSelection { feed_key, item } => {
