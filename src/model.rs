@@ -177,3 +177,56 @@ impl Item {
         feed_display_name(None, self.feed_title.as_deref(), &self.feed_url)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn status_says_dead_failing_moved_or_ok() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap();
+        let feed = |health: Health, error: Option<&str>| FeedSummary {
+            id: FeedId(1),
+            url: "https://a.example/".into(),
+            name: "A".into(),
+            tags: vec![],
+            unread: 0,
+            total: 0,
+            last_error: error.map(str::to_string),
+            last_success: None,
+            health,
+        };
+        let failing_since = |days| Health {
+            consecutive_failures: 3,
+            failing_since: Some(now - chrono::Duration::days(days)),
+            ..Health::default()
+        };
+        assert_eq!(feed(Health::default(), None).status(now), Status::Ok);
+        assert_eq!(
+            feed(failing_since(29), Some("HTTP 500")).status(now),
+            Status::Failing
+        );
+        assert_eq!(
+            feed(failing_since(30), Some("HTTP 500")).status(now),
+            Status::Dead
+        );
+        let gone = Health {
+            gone: true,
+            consecutive_failures: 1,
+            ..Health::default()
+        };
+        assert_eq!(feed(gone, Some("HTTP 410 Gone")).status(now), Status::Dead);
+        let moved = Health {
+            moved_from: Some("http://old.example/".into()),
+            ..Health::default()
+        };
+        assert_eq!(feed(moved.clone(), None).status(now), Status::Moved);
+        // Failing wins over moved: the new address fails.
+        let moved_failing = Health {
+            consecutive_failures: 1,
+            ..moved
+        };
+        assert_eq!(feed(moved_failing, Some("x")).status(now), Status::Failing);
+    }
+}

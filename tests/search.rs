@@ -299,3 +299,37 @@ fn bad_queries_and_filters_in_the_config_name_file_line_and_column() {
         assert_eq!(err.trim().lines().count(), 1, "{err}");
     }
 }
+
+#[test]
+fn a_big_backlog_is_indexed_with_a_progress_line_before_the_answer() {
+    let server = Server::start();
+    let items: Vec<(String, String, String)> = (0..2100)
+        .map(|i| {
+            (
+                format!("Bulletin {i}"),
+                format!("<p>word{i} and the common one</p>"),
+                "Mon, 02 Mar 2026 10:00:00 GMT".to_string(),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str, &str)> = items
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    server.fixed("/big", "application/rss+xml", rss("Big", &refs));
+    let env = Env::new(&format!(
+        "[general]\nrefresh_on_startup = false\n[[feed]]\nurl = \"{}\"\n",
+        server.url("/big")
+    ));
+    env.ok(&["refresh"]);
+    let out = env.run(&["search", "--json", "word2099"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("indexing 2100 articles for search"), "{err}");
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(found[0]["title"], "Bulletin 2099");
+    // The next search has nothing left to index: no progress line.
+    let again = env.run(&["search", "common"]);
+    assert!(String::from_utf8_lossy(&again.stderr).is_empty());
+    assert_eq!(String::from_utf8_lossy(&again.stdout).lines().count(), 2100);
+}
