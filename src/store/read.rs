@@ -26,33 +26,38 @@ impl Store {
     /// The configured feeds with their counts, in config order. Feeds never refreshed
     /// show with zero counts.
     pub fn feed_summaries(&self, specs: &[FeedSpec]) -> Result<Vec<FeedSummary>> {
+        // One pass over the feeds table, matched to the config by URL: with thousands of
+        // feeds that is a few milliseconds less before the first frame than a lookup each.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, title, unread, total, last_error, last_success, consecutive_failures,
-                    failing_since, gone, moved_from, newest
-             FROM feeds WHERE url = ?1",
+            "SELECT url, id, title, unread, total, last_error, last_success,
+                    consecutive_failures, failing_since, gone, moved_from, newest
+             FROM feeds",
         )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                (
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<i64>>(6)?,
+                    crate::model::Health {
+                        consecutive_failures: r.get::<_, i64>(7)?.clamp(0, u32::MAX.into()) as u32,
+                        failing_since: r.get::<_, Option<i64>>(8)?.and_then(from_ts),
+                        gone: r.get(9)?,
+                        moved_from: r.get(10)?,
+                        newest_item: r.get::<_, Option<i64>>(11)?.and_then(from_ts),
+                    },
+                ),
+            ))
+        })?;
+        let mut by_url: std::collections::HashMap<String, _> =
+            rows.collect::<rusqlite::Result<_>>()?;
         let mut out = Vec::with_capacity(specs.len());
         for spec in specs {
-            let row = stmt
-                .query_row([&spec.url], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        r.get::<_, i64>(2)?,
-                        r.get::<_, i64>(3)?,
-                        r.get::<_, Option<String>>(4)?,
-                        r.get::<_, Option<i64>>(5)?,
-                        crate::model::Health {
-                            consecutive_failures: r.get::<_, i64>(6)?.clamp(0, u32::MAX.into())
-                                as u32,
-                            failing_since: r.get::<_, Option<i64>>(7)?.and_then(from_ts),
-                            gone: r.get(8)?,
-                            moved_from: r.get(9)?,
-                            newest_item: r.get::<_, Option<i64>>(10)?.and_then(from_ts),
-                        },
-                    ))
-                })
-                .optional()?;
+            let row = by_url.remove(&spec.url);
             let Some((id, title, unread, total, last_error, last_success, health)) = row else {
                 continue;
             };
