@@ -140,7 +140,13 @@ fn print(text: &str) -> anyhow::Result<()> {
 }
 
 pub fn open_store(paths: &AppPaths) -> anyhow::Result<Store> {
-    Ok(Store::open(&paths.db_file())?)
+    let path = paths.db_file();
+    if Store::needs_migration(&path) {
+        eprintln!(
+            "bulletin: updating the cache for this version (once; a big cache takes a while)"
+        );
+    }
+    Ok(Store::open(&path)?)
 }
 
 fn summaries(config: &Config, store: &Store) -> anyhow::Result<Vec<FeedSummary>> {

@@ -226,3 +226,20 @@ mod tests {
         assert_eq!(store.count_items(&query).unwrap(), 5);
     }
 }
+
+#[cfg(test)]
+mod outdated {
+    #[test]
+    fn an_older_cache_says_it_needs_migrating_and_a_current_one_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.db");
+        assert!(!crate::store::Store::needs_migration(&path), "no cache yet");
+        drop(crate::store::Store::open(&path).unwrap());
+        assert!(!crate::store::Store::needs_migration(&path), "current");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", super::LATEST - 1)
+            .unwrap();
+        drop(conn);
+        assert!(crate::store::Store::needs_migration(&path));
+    }
+}

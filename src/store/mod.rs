@@ -266,6 +266,17 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// Whether the cache at `path` exists and predates this version's schema (opening it
+    /// will migrate it, which takes a while on a big cache). Read without writing.
+    pub fn needs_migration(path: &Path) -> bool {
+        if !path.exists() {
+            return false;
+        }
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .and_then(|c| migrate::version(&c))
+            .is_ok_and(|v| v > 0 && v < migrate::LATEST)
+    }
+
     /// Makes sure every configured feed has a row; returns their ids in config order.
     /// When every feed has one already, nothing is written (read-only commands then
     /// take no write lock).

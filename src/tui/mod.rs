@@ -95,6 +95,11 @@ pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> Result<(), TuiErr
     } = setup(paths)?;
     let _lock = lock_data_dir(&paths.data_dir)?;
     // Opened here so that a broken cache is reported before the screen is taken over.
+    if crate::store::Store::needs_migration(&paths.db_file()) {
+        eprintln!(
+            "bulletin: updating the cache for this version (once; a big cache takes a while)"
+        );
+    }
     let mut store = open_store(&paths.db_file())?;
     store.sync_feeds(&config.feeds)?;
     let keymap = keymap::Keymap::with_overrides(&config.keys);
