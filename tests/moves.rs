@@ -83,6 +83,11 @@ fn a_permanent_move_to_the_same_feed_is_followed_at_once_keeping_read_marks() {
     assert_eq!(after["url"], server.url("/new"), "{after}");
     assert_eq!(after["moved_from"], server.url("/old"));
     assert_eq!(after["status"], "moved");
+    let listed = env.ok(&["feeds"]);
+    assert!(
+        listed.contains("Mover (moved)") && listed.contains("moved from"),
+        "{listed}"
+    );
     assert_eq!(after["total"], 3, "no article was duplicated");
     assert_eq!(after["unread"], 2, "the read mark stayed");
     let text = std::fs::read_to_string(env.config_path()).unwrap();
@@ -136,6 +141,8 @@ fn a_410_marks_the_feed_dead_and_it_is_not_fetched_until_forced() {
     assert_eq!(dead["status"], "dead", "{dead}");
     assert_eq!(dead["consecutive_failures"], 1);
     assert_eq!(dead["total"], 3, "its articles stay");
+    let listed = env.ok(&["feeds"]);
+    assert!(listed.contains("Mover (dead)"), "{listed}");
     let hits = server.requests_to("/old").len();
     let out = env.run(&["refresh"]);
     assert_eq!(server.requests_to("/old").len(), hits, "not fetched again");

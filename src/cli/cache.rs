@@ -23,16 +23,24 @@ pub(super) fn cmd_feeds(
         out.push_str(&to_json(&list)?);
         return Ok(());
     }
+    let now = chrono::Utc::now();
     for f in &feeds {
         let tags = if f.tags.is_empty() {
             String::new()
         } else {
             format!(" [{}]", f.tags.join(", "))
         };
+        let status = match f.status(now) {
+            crate::model::Status::Ok => String::new(),
+            other => format!(" ({})", other.as_str()),
+        };
         out.push_str(&format!(
-            "{:>5}/{:<5} {}{} <{}>\n",
-            f.unread, f.total, f.name, tags, f.url
+            "{:>5}/{:<5} {}{}{} <{}>\n",
+            f.unread, f.total, f.name, tags, status, f.url
         ));
+        if let Some(from) = &f.health.moved_from {
+            out.push_str(&format!("            moved from {from}\n"));
+        }
         if let Some(e) = &f.last_error {
             out.push_str(&format!("            error: {e}\n"));
         }
