@@ -133,7 +133,7 @@ fn every_view_draws_at_every_size() {
             send(&mut m, key('?'));
             m
         }),
-        ("errors", {
+        ("health", {
             let mut m = fixture(120, 30);
             send(&mut m, key('e'));
             m
@@ -142,6 +142,53 @@ fn every_view_draws_at_every_size() {
             let mut m = fixture(120, 30);
             send(&mut m, key('/'));
             send(&mut m, key('x'));
+            m
+        }),
+        ("feed picker", {
+            let mut m = fixture(120, 30);
+            let candidates = (0..5)
+                .map(|i| bulletin::discover::Candidate {
+                    url: format!("https://site.example/a-rather-long-path/{i}/feed.xml"),
+                    title: Some(format!("Candidate feed number {i} with a long title")),
+                })
+                .collect();
+            send(
+                &mut m,
+                Msg::Discovered(Ok(bulletin::discover::Discovery::Page(candidates))),
+            );
+            assert!(m.overlay.is_some());
+            m
+        }),
+        ("feed preview", {
+            let mut m = fixture(120, 30);
+            let feed = bulletin::model::ParsedFeed {
+                title: Some("A feed with a title longer than a narrow screen".into()),
+                items: (0..12)
+                    .map(|i| bulletin::model::ParsedItem {
+                        guid: i.to_string(),
+                        title: format!("Article {i}: a title that goes on and on"),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            };
+            let found = bulletin::discover::Found {
+                url: "https://site.example/feed".into(),
+                feed,
+            };
+            send(
+                &mut m,
+                Msg::Discovered(Ok(bulletin::discover::Discovery::Feed(found))),
+            );
+            assert!(m.overlay.is_some());
+            m
+        }),
+        ("sorted search results", {
+            let mut m = fixture(120, 30);
+            send(&mut m, code(KeyCode::Tab));
+            send(&mut m, key('S'));
+            send(&mut m, key('/'));
+            send(&mut m, key('a'));
             m
         }),
         ("full screen", {

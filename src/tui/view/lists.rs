@@ -265,7 +265,9 @@ fn article_item<'a>(
     text.push_str(&row.title);
     let style = if row.read { theme.read } else { theme.unread };
     let shown = fit(&text, cols.width);
-    if marks.is_empty() || shown.len() <= title_at {
+    // Only when the columns before the title were kept whole (a narrow list cuts them).
+    if marks.is_empty() || shown.len() <= title_at || shown.get(..title_at) != text.get(..title_at)
+    {
         return ListItem::new(Line::styled(shown, style));
     }
     // The found words of the title stand out; the date and feed columns never match.
