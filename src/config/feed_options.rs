@@ -20,12 +20,6 @@ pub struct FeedOptions {
     pub password_command: Vec<String>,
 }
 
-impl FeedOptions {
-    pub fn is_default(&self) -> bool {
-        *self == FeedOptions::default()
-    }
-}
-
 /// The per-feed keys as written, each with its place for errors. (Fields of `RawFeed`
 /// itself: serde's flatten would lose `deny_unknown_fields`.)
 #[derive(Deserialize, Default)]

@@ -52,13 +52,6 @@ pub struct Compiled {
     pub terms: Vec<Term>,
 }
 
-impl Compiled {
-    /// The query of every article, hidden ones left out.
-    pub fn everything() -> Compiled {
-        Compiled::default()
-    }
-}
-
 /// Resolves a parsed query against the feeds it may name.
 pub fn compile(query: &Query, feeds: &[FeedInfo]) -> Result<Compiled, QueryError> {
     let mut out = Compiled {

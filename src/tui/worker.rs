@@ -180,31 +180,24 @@ pub fn store_thread(
             req
         };
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            if let StoreReq::EditFeeds(edit) = &req {
-                let said = super::manage::apply(&mut store, config_path.as_deref(), edit);
-                if said.is_ok() {
-                    reload(
-                        &mut store,
-                        &mut config,
-                        config_path.as_deref(),
-                        &tx,
-                        &mut names,
-                    );
-                }
-                let _ = tx.send(Msg::Notice(said.unwrap_or_else(|e| e)));
-                return Ok(());
-            }
-            if req == StoreReq::ReloadConfig {
-                reload(
+            // These two change the config, which only this loop holds.
+            let said = match &req {
+                StoreReq::EditFeeds(edit) => Some(super::manage::apply(
                     &mut store,
-                    &mut config,
                     config_path.as_deref(),
-                    &tx,
-                    &mut names,
-                );
-                return Ok(());
+                    edit,
+                )),
+                StoreReq::ReloadConfig => None,
+                _ => return handle(&mut store, &config, &tx, &mut names, req, &mut queue),
+            };
+            if said.as_ref().is_none_or(Result::is_ok) {
+                let path = config_path.as_deref();
+                reload(&mut store, &mut config, path, &tx, &mut names);
             }
-            handle(&mut store, &config, &tx, &mut names, req, &mut queue)
+            if let Some(said) = said {
+                let _ = tx.send(Msg::Notice(said.unwrap_or_else(|e| e)));
+            }
+            Ok(())
         }));
         let error = match result {
             Ok(Ok(())) => continue,
