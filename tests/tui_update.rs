@@ -688,3 +688,40 @@ fn the_feed_list_follows_feed_list_order() {
         feeds.iter().map(|f| f.name.clone()).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn saved_search_counts_stay_while_they_are_counted_again() {
+    use bulletin::tui::msg::SavedCount;
+    let mut m = fixture(120, 30);
+    let saved = |counts| SavedCount {
+        name: "CVEs".into(),
+        query: "cve".into(),
+        counts,
+    };
+    send(
+        &mut m,
+        Msg::SearchesCounted {
+            searches: vec![saved(Some((2, 5)))],
+            hidden: 1,
+        },
+    );
+    assert_eq!(m.feeds_pane.rows[2], FeedRow::Query(0));
+    assert_eq!(*m.feeds_pane.rows.last().unwrap(), FeedRow::Hidden);
+    // The names-only list sent with each feed reload keeps the known counts.
+    send(
+        &mut m,
+        Msg::SearchesCounted {
+            searches: vec![saved(None)],
+            hidden: 1,
+        },
+    );
+    assert_eq!(m.searches[0].counts, Some((2, 5)));
+    send(
+        &mut m,
+        Msg::SearchesCounted {
+            searches: vec![saved(Some((0, 5)))],
+            hidden: 1,
+        },
+    );
+    assert_eq!(m.searches[0].counts, Some((0, 5)));
+}

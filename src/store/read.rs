@@ -238,6 +238,22 @@ impl Store {
         Ok(missing)
     }
 
+    /// A list's rows and how many of them are unread, in one pass.
+    pub fn count_with_unread(&self, q: &ItemQuery) -> Result<(usize, usize)> {
+        let source = self.source(q)?;
+        let sql = format!(
+            "SELECT count(*), coalesce(sum(items.is_read = 0), 0) {}",
+            source.sql
+        );
+        let (total, unread): (i64, i64) = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(source.args), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        Ok((total.max(0) as usize, unread.max(0) as usize))
+    }
+
     pub fn count_items(&self, q: &ItemQuery) -> Result<usize> {
         let source = self.source(q)?;
         let sql = format!("SELECT count(*) {}", source.sql);

@@ -68,11 +68,7 @@ pub fn searches(
                     search: Some(search),
                     order: Default::default(),
                 };
-                let total = store.count_items(&list)?;
-                let unread = store.count_items(&ItemQuery {
-                    unread_only: true,
-                    ..list
-                })?;
+                let (total, unread) = store.count_with_unread(&list)?;
                 Some((unread, total))
             }
             _ => None,
@@ -83,7 +79,8 @@ pub fn searches(
             counts,
         });
     }
-    let hidden = if count { store.hidden_count()? } else { 0 };
+    // Cheap (a partial index), so always: the Hidden row must not come and go.
+    let hidden = store.hidden_count()?;
     Ok(Msg::SearchesCounted {
         searches: out,
         hidden,

@@ -123,9 +123,12 @@ pub fn store_thread(
     let mut backlog = super::indexer::Backlog::default();
     backlog.recount(&store);
     let mut queue = std::collections::VecDeque::new();
+    // The saved searches and hidden articles want counting again.
+    let mut counts_due = true;
     loop {
-        // Waiting work (the index's backlog) makes the wait for a request zero.
-        let wait = if backlog.left > 0 {
+        // Waiting work (the index's backlog, counts) makes the wait for a request zero:
+        // it is done only while no request waits.
+        let wait = if backlog.left > 0 || counts_due {
             Duration::ZERO
         } else {
             WATCH_EVERY
@@ -141,6 +144,7 @@ pub fn store_thread(
                     match backlog.step(&mut store, &names, &tx) {
                         // The index caught up: lists and counts are asked again.
                         Ok(true) => {
+                            counts_due = true;
                             let _ = load_feeds(&store, &config, &tx, &mut names);
                             if tx.send(Msg::CacheChanged).is_err() {
                                 return;
@@ -154,11 +158,27 @@ pub fn store_thread(
                     }
                     continue;
                 }
+                if counts_due {
+                    counts_due = false;
+                    let counted = store
+                        .feed_summaries(&config.feeds)
+                        .and_then(|feeds| super::indexer::searches(&store, &config, &feeds, true));
+                    match counted {
+                        Ok(msg) => {
+                            let _ = tx.send(msg);
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Msg::StoreFailed(format!("Saved searches: {e}")));
+                        }
+                    }
+                    continue;
+                }
                 // Another process (a cron refresh, `bulletin mark-read`, the refresh
                 // worker) committed: say so, so the lists catch up without a key press.
                 let version = store.data_version().ok();
                 if version != seen_version {
                     seen_version = version;
+                    counts_due = true;
                     backlog.recount(&store);
                     if tx.send(Msg::CacheChanged).is_err() {
                         return;
@@ -179,6 +199,16 @@ pub fn store_thread(
         } else {
             req
         };
+        // What changes read state, stars or the feeds changes the saved searches' counts.
+        counts_due |= matches!(
+            req,
+            StoreReq::SetRead { .. }
+                | StoreReq::MarkRead { .. }
+                | StoreReq::SetStarred { .. }
+                | StoreReq::LoadFeeds
+                | StoreReq::ReloadConfig
+                | StoreReq::EditFeeds(_)
+        );
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             // These two change the config, which only this loop holds.
             let said = match &req {
@@ -269,13 +299,13 @@ fn load_feeds(
         ..starred
     })?;
     // The saved searches' rows first, so a restored selection finds them; their counts
-    // (which search the index) after the feeds are on screen.
+    // (which search the index, up to a second for words in every article) come when the
+    // store thread has nothing else to do (`counts_due` in the loop).
     if !config.queries.is_empty() {
         let _ = tx.send(super::indexer::searches(store, config, &feeds, false)?);
     }
-    let _ = tx.send(Msg::FeedsLoaded(feeds.clone()));
+    let _ = tx.send(Msg::FeedsLoaded(feeds));
     let _ = tx.send(Msg::StarredCounted { unread, total });
-    let _ = tx.send(super::indexer::searches(store, config, &feeds, true)?);
     Ok(())
 }
 

@@ -57,7 +57,18 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             m.starred = (unread, total);
             Outcome::redraw(Vec::new())
         }
-        Msg::SearchesCounted { searches, hidden } => {
+        Msg::SearchesCounted {
+            mut searches,
+            hidden,
+        } => {
+            // A list of names only keeps the counts already known until new ones come.
+            for s in searches.iter_mut().filter(|s| s.counts.is_none()) {
+                s.counts = m
+                    .searches
+                    .iter()
+                    .find(|o| o.name == s.name && o.query == s.query)
+                    .and_then(|o| o.counts);
+            }
             let shape_changed = searches.len() != m.searches.len()
                 || (hidden > 0) != (m.hidden > 0)
                 || searches
