@@ -143,6 +143,24 @@ impl Fetcher {
         }
     }
 
+    /// A form POST (an API call): the status and the body, under the same caps as a fetch.
+    pub fn post_form(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+    ) -> Result<(u16, Vec<u8>), FetchError> {
+        let started = Instant::now();
+        let response = self
+            .client
+            .post(url)
+            .form(form)
+            .send()
+            .map_err(|e| self.describe(e, self.timeout))?;
+        let status = response.status().as_u16();
+        let body = self.read_body(response, started, self.timeout)?;
+        Ok((status, body))
+    }
+
     fn read_file(&self, path: &std::path::Path, url: &str) -> Result<FetchOutcome, FetchError> {
         let file_err = |e: std::io::Error| FetchError::File {
             path: path.display().to_string(),

@@ -25,4 +25,5 @@ pub mod render;
 pub mod sanitize;
 pub mod search;
 pub mod store;
+pub mod sync;
 pub mod tui;

@@ -19,6 +19,8 @@ use std::time::Duration;
 pub struct Request {
     pub path: String,
     pub headers: HashMap<String, String>,
+    /// The request's body (a POST's form), as text.
+    pub body: String,
 }
 
 impl Request {
@@ -170,12 +172,28 @@ fn serve(
             headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
         }
     }
+    let length: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length.min(1 << 20)];
+    if !body.is_empty() && std::io::Read::read_exact(&mut reader, &mut body).is_err() {
+        body.clear();
+    }
     let request = Request {
         path: path.clone(),
         headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
     };
     requests.lock().unwrap().push(request.clone());
-    let route = routes.lock().unwrap().get(&path).cloned();
+    // An exact route, else the one for the path without its query (an API endpoint).
+    let route = {
+        let routes = routes.lock().unwrap();
+        routes
+            .get(&path)
+            .or_else(|| routes.get(path.split('?').next().unwrap_or("")))
+            .cloned()
+    };
     let reply = match route {
         Some(r) => r(&request),
         None => Reply::status(404),

@@ -1,0 +1,195 @@
+//! The Fever API (FreshRSS, Miniflux, coldsweat, Tiny Tiny RSS's plugin): every call is a
+//! form POST to `URL?api&WHAT` with `api_key = md5("user:password")`; answers are JSON
+//! objects that carry `auth` (1 when the key was taken) beside what was asked. Servers
+//! differ on numbers as numbers or strings, so ids are read as either.
+
+use super::{Mark, RemoteFeed, RemoteItem, SyncError, SyncProvider};
+use crate::fetch::Fetcher;
+use md5::{Digest, Md5};
+use serde_json::Value;
+use std::collections::HashMap;
+
+pub struct Fever {
+    fetcher: Fetcher,
+    url: String,
+    api_key: String,
+}
+
+impl Fever {
+    pub fn new(fetcher: Fetcher, url: &str, user: &str, password: &str) -> Fever {
+        let digest = Md5::digest(format!("{user}:{password}").as_bytes());
+        let api_key = digest.iter().map(|b| format!("{b:02x}")).collect();
+        Fever {
+            fetcher,
+            url: url.to_string(),
+            api_key,
+        }
+    }
+
+    /// One call: `what` is the query after `api` (`feeds`, `items&since_id=5`, ...).
+    fn call(&self, what: &str, extra: &[(&str, &str)]) -> Result<Value, SyncError> {
+        let sep = if self.url.contains('?') { '&' } else { '?' };
+        let url = if what.is_empty() {
+            format!("{}{sep}api", self.url)
+        } else {
+            format!("{}{sep}api&{what}", self.url)
+        };
+        let mut form = vec![("api_key", self.api_key.as_str())];
+        form.extend_from_slice(extra);
+        let (status, body) = self.fetcher.post_form(&url, &form)?;
+        if status == 401 || status == 403 {
+            return Err(SyncError::Auth);
+        }
+        if !(200..300).contains(&status) {
+            return Err(SyncError::Status(status));
+        }
+        let value: Value = serde_json::from_slice(&body)
+            .map_err(|e| SyncError::Protocol(format!("not JSON ({e})")))?;
+        if number(&value["auth"]) != Some(1) {
+            return Err(SyncError::Auth);
+        }
+        Ok(value)
+    }
+}
+
+/// A number written as a number or a string.
+fn number(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        Value::Bool(b) => Some(i64::from(*b)),
+        _ => None,
+    }
+}
+
+/// An id written as a number or a string, as text.
+fn id(v: &Value) -> Option<String> {
+    match v {
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    }
+}
+
+fn text(v: &Value) -> Option<String> {
+    v.as_str().map(str::to_string).filter(|s| !s.is_empty())
+}
+
+/// "1,2,3" (how Fever sends id lists), or a JSON array of ids.
+fn id_list(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        Value::Array(a) => a.iter().filter_map(id).collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl SyncProvider for Fever {
+    fn name(&self) -> &'static str {
+        "fever"
+    }
+
+    fn login(&mut self) -> Result<(), SyncError> {
+        self.call("", &[]).map(|_| ())
+    }
+
+    fn feeds(&mut self) -> Result<Vec<RemoteFeed>, SyncError> {
+        let answer = self.call("feeds&groups", &[])?;
+        let names: HashMap<String, String> = answer["groups"]
+            .as_array()
+            .map(|gs| {
+                gs.iter()
+                    .filter_map(|g| Some((id(&g["id"])?, text(&g["title"])?)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // feeds_groups: which feeds each group holds.
+        let mut groups_of: HashMap<String, Vec<String>> = HashMap::new();
+        for fg in answer["feeds_groups"].as_array().into_iter().flatten() {
+            let Some(group) = id(&fg["group_id"]).and_then(|g| names.get(&g).cloned()) else {
+                continue;
+            };
+            for feed in id_list(&fg["feed_ids"]) {
+                groups_of.entry(feed).or_default().push(group.clone());
+            }
+        }
+        let feeds = answer["feeds"]
+            .as_array()
+            .ok_or_else(|| SyncError::Protocol("no \"feeds\" in the answer".into()))?;
+        Ok(feeds
+            .iter()
+            .filter_map(|f| {
+                let feed_id = id(&f["id"])?;
+                let url = text(&f["url"])?;
+                Some(RemoteFeed {
+                    title: text(&f["title"]).unwrap_or_else(|| url.clone()),
+                    site_url: text(&f["site_url"]),
+                    groups: groups_of.remove(&feed_id).unwrap_or_default(),
+                    id: feed_id,
+                    url,
+                })
+            })
+            .collect())
+    }
+
+    fn items_after(&mut self, after: Option<&str>) -> Result<Vec<RemoteItem>, SyncError> {
+        let since = after.unwrap_or("0");
+        let answer = self.call(&format!("items&since_id={since}"), &[])?;
+        let items = answer["items"]
+            .as_array()
+            .ok_or_else(|| SyncError::Protocol("no \"items\" in the answer".into()))?;
+        let mut out: Vec<RemoteItem> = items
+            .iter()
+            .filter_map(|i| {
+                Some(RemoteItem {
+                    id: id(&i["id"])?,
+                    feed_id: id(&i["feed_id"])?,
+                    title: text(&i["title"]).unwrap_or_default(),
+                    author: text(&i["author"]),
+                    html: text(&i["html"]).unwrap_or_default(),
+                    url: text(&i["url"]),
+                    published: number(&i["created_on_time"]),
+                    read: number(&i["is_read"]) == Some(1),
+                    starred: number(&i["is_saved"]) == Some(1),
+                })
+            })
+            .collect();
+        // In id order, whatever order the server used: the last one is the next `after`.
+        out.sort_by_key(|i| i.id.parse::<u64>().unwrap_or(u64::MAX));
+        Ok(out)
+    }
+
+    fn unread_ids(&mut self) -> Result<Vec<String>, SyncError> {
+        Ok(id_list(
+            &self.call("unread_item_ids", &[])?["unread_item_ids"],
+        ))
+    }
+
+    fn starred_ids(&mut self) -> Result<Vec<String>, SyncError> {
+        Ok(id_list(
+            &self.call("saved_item_ids", &[])?["saved_item_ids"],
+        ))
+    }
+
+    fn mark(&mut self, ids: &[String], mark: Mark) -> Result<(), SyncError> {
+        let state = match mark {
+            Mark::Read => "read",
+            Mark::Unread => "unread",
+            Mark::Star => "saved",
+            Mark::Unstar => "unsaved",
+        };
+        // Fever marks one item per call.
+        for item in ids {
+            self.call(
+                "",
+                &[("mark", "item"), ("as", state), ("id", item.as_str())],
+            )?;
+        }
+        Ok(())
+    }
+}
