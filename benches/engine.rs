@@ -83,6 +83,7 @@ fn upsert(c: &mut Criterion) {
         options: Default::default(),
         url: "https://bench.example/feed".into(),
         name: None,
+        remote: None,
         tags: vec![],
     };
     let mut g = c.benchmark_group("cache_upsert_200_items");

@@ -24,7 +24,9 @@ use std::io::Write;
 pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
     use clap::CommandFactory;
     let mut out = String::new();
-    let config = || -> anyhow::Result<Config> { Ok(Config::load_for(paths)?.unwrap_or_default()) };
+    let own_config =
+        || -> anyhow::Result<Config> { Ok(Config::load_for(paths)?.unwrap_or_default()) };
+    let config = || -> anyhow::Result<Config> { with_synced(own_config()?, paths) };
     match command {
         Command::Completions { shell } => {
             let mut bytes = Vec::new();
@@ -43,8 +45,9 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
         }
         Command::ExportOpml => setup::cmd_export_opml(&config()?, paths, &mut out)?,
         Command::Refresh { json, force } => {
-            fetching::cmd_refresh(&config()?, paths, json, force, &mut out)?
+            fetching::cmd_refresh(&own_config()?, paths, json, force, &mut out)?
         }
+        Command::Sync { json } => fetching::cmd_sync(&own_config()?, paths, json, &mut out)?,
         Command::Probe {
             target,
             json,
@@ -110,6 +113,8 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
         Command::Show { id, width } => cache::cmd_show(&config()?, paths, id, width, &mut out)?,
         Command::MarkRead(args) => cache::cmd_mark(&config()?, paths, &args, true)?,
         Command::MarkUnread(args) => cache::cmd_mark(&config()?, paths, &args, false)?,
+        Command::Star { ids } => cache::cmd_star(paths, &ids, true)?,
+        Command::Unstar { ids } => cache::cmd_star(paths, &ids, false)?,
     }
     print(&out)
 }
@@ -124,7 +129,17 @@ fn listing_config(paths: &AppPaths) -> anyhow::Result<Config> {
             paths.config_file.display()
         );
     }
-    Ok(loaded.unwrap_or_default())
+    with_synced(loaded.unwrap_or_default(), paths)
+}
+
+/// The config with the sync server's feeds added (as the last sync left them), so that
+/// every command sees them as feeds. Without `[sync]`, or before any cache, as it is.
+fn with_synced(mut config: Config, paths: &AppPaths) -> anyhow::Result<Config> {
+    if config.sync.is_some() && paths.db_file().exists() {
+        let store = open_store(paths)?;
+        crate::sync::add_synced_feeds(&mut config, store.synced_feeds()?);
+    }
+    Ok(config)
 }
 
 /// Writes to stdout; a closed pipe (`bulletin items | head`) is not an error.

@@ -12,6 +12,7 @@ use url::Url;
 mod edit;
 mod feed_options;
 mod searches;
+mod sync;
 #[cfg(test)]
 mod tests;
 mod theme;
@@ -19,6 +20,7 @@ mod theme;
 pub use edit::{ConfigFile, EditError};
 pub use feed_options::{run_password_command, FeedOptions};
 pub use searches::{FilterAction, FilterRule, SavedQuery};
+pub use sync::{is_loopback, Password, Provider, SyncConfig};
 
 use theme::RawTheme;
 pub use theme::{Color, Preset, Role, ThemeConfig, COLOR_NAMES};
@@ -50,6 +52,8 @@ pub struct Config {
     pub queries: Vec<SavedQuery>,
     /// `[[filter]]`: rules run on each new article.
     pub filters: Vec<FilterRule>,
+    /// `[sync]`: the aggregator server to sync with, if any.
+    pub sync: Option<SyncConfig>,
     /// Where it was read from; None for the built-in defaults.
     pub path: Option<PathBuf>,
 }
@@ -134,6 +138,9 @@ pub struct FeedSpec {
     /// What the feed sets for itself (interval, keep_days, user agent, timeout, headers,
     /// basic auth).
     pub options: FeedOptions,
+    /// The sync server's id for this feed when the server brings it (`[sync]`): then the
+    /// server fetches it, not bulletin.
+    pub remote: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -153,6 +160,7 @@ struct RawConfig {
     queries: Vec<searches::RawQuery>,
     #[serde(default, rename = "filter")]
     filters: Vec<searches::RawFilter>,
+    sync: Option<sync::RawSync>,
 }
 
 #[derive(Deserialize)]
@@ -279,6 +287,7 @@ impl Config {
                 name: feed.name.filter(|n| !n.trim().is_empty()),
                 tags: feed.tags,
                 options,
+                remote: None,
             });
         }
         let mut keys = Vec::new();
@@ -294,7 +303,12 @@ impl Config {
         let feed_names: Vec<String> = feeds.iter().filter_map(|f| f.name.clone()).collect();
         let queries = searches::read_queries(text, raw.queries, &feed_names, &invalid)?;
         let filters = searches::read_filters(text, raw.filters, &invalid)?;
+        let sync = match raw.sync {
+            Some(s) => Some(s.read(table_offset(text, "sync"), &invalid)?),
+            None => None,
+        };
         Ok(Config {
+            sync,
             queries,
             filters,
             general: raw.general,
@@ -363,6 +377,11 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Where `[table] key = value` has its value, for errors found after deserializing.
+/// Where a table starts, for errors about the table as a whole.
+fn table_offset(text: &str, table: &str) -> usize {
+    text.find(&format!("[{table}]")).unwrap_or(0)
+}
+
 fn key_offset(text: &str, table: &str, key: &str) -> usize {
     toml_edit::Document::parse(text)
         .ok()

@@ -149,13 +149,27 @@ impl Fetcher {
         url: &str,
         form: &[(&str, &str)],
     ) -> Result<(u16, Vec<u8>), FetchError> {
+        self.api_call(url, &[], Some(form))
+    }
+
+    /// One call to a sync server's API: a GET, or a form POST when there is a form, with
+    /// these headers (an authorization token, say); the status and the body, capped like
+    /// a feed's. Redirects are not followed: an API that redirects says so by its status.
+    pub fn api_call(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+        form: Option<&[(&str, &str)]>,
+    ) -> Result<(u16, Vec<u8>), FetchError> {
         let started = Instant::now();
-        let response = self
-            .client
-            .post(url)
-            .form(form)
-            .send()
-            .map_err(|e| self.describe(e, self.timeout))?;
+        let mut request = match form {
+            Some(form) => self.client.post(url).form(form),
+            None => self.client.get(url),
+        };
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().map_err(|e| self.describe(e, self.timeout))?;
         let status = response.status().as_u16();
         let body = self.read_body(response, started, self.timeout)?;
         Ok((status, body))

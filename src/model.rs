@@ -178,6 +178,64 @@ impl Item {
     }
 }
 
+/// A feed as a sync server lists it (see the sync module).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteFeed {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub site_url: Option<String>,
+    /// The server's groups or categories: tags here.
+    pub groups: Vec<String>,
+}
+
+/// An article as the server has it. Text fields are clean (see the sync module's clean_title).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteItem {
+    pub id: String,
+    pub feed_id: String,
+    pub title: String,
+    pub author: Option<String>,
+    pub html: String,
+    pub url: Option<String>,
+    /// A Unix time.
+    pub published: Option<i64>,
+    pub read: bool,
+    pub starred: bool,
+}
+
+/// A change of state sent to the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mark {
+    Read,
+    Unread,
+    Star,
+    Unstar,
+}
+
+impl Mark {
+    /// As the cache's queue writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mark::Read => "read",
+            Mark::Unread => "unread",
+            Mark::Star => "star",
+            Mark::Unstar => "unstar",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Mark> {
+        [Mark::Read, Mark::Unread, Mark::Star, Mark::Unstar]
+            .into_iter()
+            .find(|m| m.name() == name)
+    }
+
+    /// Read/unread and star/unstar are two separate states of an article.
+    pub fn is_star(self) -> bool {
+        matches!(self, Mark::Star | Mark::Unstar)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -202,7 +202,14 @@ pub fn run(
     mut on_done: impl FnMut(&FeedDone, &Summary),
 ) -> Result<Summary, crate::store::StoreError> {
     let configured = store.sync_feeds(&config.feeds)?;
-    let ids = match request.feeds {
+    // The sync server fetches the feeds it brings (see the sync module).
+    let synced: std::collections::HashSet<FeedId> = configured
+        .iter()
+        .zip(&config.feeds)
+        .filter(|(_, spec)| spec.remote.is_some())
+        .map(|(id, _)| *id)
+        .collect();
+    let mut ids = match request.feeds {
         Some(mut ids) => {
             ids.sort();
             ids.dedup();
@@ -210,6 +217,7 @@ pub fn run(
         }
         None => configured.clone(),
     };
+    ids.retain(|id| !synced.contains(id));
     let targets = store.feed_targets(&ids)?;
     tracing::info!(feeds = targets.len(), "refresh started");
     on_start(targets.len());

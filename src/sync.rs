@@ -1,42 +1,15 @@
-//! Syncing with an aggregator server (work in progress for #15, not wired to the program
-//! yet): one `SyncProvider` trait the core talks to, one file per protocol.
+//! Syncing with an aggregator server (FreshRSS, Miniflux, coldsweat, Inoreader, ...): one
+//! `SyncProvider` trait the core talks to, one file per protocol, and the one sync run
+//! (`run`) that `bulletin sync`, `refresh` and the TUI share. No terminal code here.
 
+mod engine;
 pub mod fever;
+pub mod greader;
+mod json;
 
-/// A feed as the server lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoteFeed {
-    pub id: String,
-    pub title: String,
-    pub url: String,
-    pub site_url: Option<String>,
-    /// The server's groups or categories: tags here.
-    pub groups: Vec<String>,
-}
+pub use engine::{add_synced_feeds, connect, run, Summary};
 
-/// An article as the server has it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoteItem {
-    pub id: String,
-    pub feed_id: String,
-    pub title: String,
-    pub author: Option<String>,
-    pub html: String,
-    pub url: Option<String>,
-    /// A Unix time.
-    pub published: Option<i64>,
-    pub read: bool,
-    pub starred: bool,
-}
-
-/// A change of state sent to the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mark {
-    Read,
-    Unread,
-    Star,
-    Unstar,
-}
+pub use crate::model::{Mark, RemoteFeed, RemoteItem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -48,18 +21,64 @@ pub enum SyncError {
     Status(u16),
     #[error("the server's answer is not what the protocol says: {0}")]
     Protocol(String),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("{0}")]
+    Cache(#[from] crate::store::StoreError),
 }
 
 /// What every sync protocol offers the core.
 pub trait SyncProvider {
     fn name(&self) -> &'static str;
-    /// Checks the credentials.
+    /// Checks the credentials (and takes whatever token the protocol hands out).
     fn login(&mut self) -> Result<(), SyncError>;
     fn feeds(&mut self) -> Result<Vec<RemoteFeed>, SyncError>;
-    /// Articles newer than `after` (a server id; None: from the start), in id order, a
-    /// page at a time: an empty page is the end.
-    fn items_after(&mut self, after: Option<&str>) -> Result<Vec<RemoteItem>, SyncError>;
+    /// Articles that arrived since `cursor` (None: the newest `limit` or so), a page at a
+    /// time to `page`; returns the cursor for the next sync.
+    fn new_items(
+        &mut self,
+        cursor: Option<&str>,
+        limit: usize,
+        page: &mut dyn FnMut(&[RemoteItem]) -> Result<(), SyncError>,
+    ) -> Result<Option<String>, SyncError>;
+    /// These articles (ids as `unread_ids` gives them).
+    fn items_by_id(&mut self, ids: &[String]) -> Result<Vec<RemoteItem>, SyncError>;
     fn unread_ids(&mut self) -> Result<Vec<String>, SyncError>;
     fn starred_ids(&mut self) -> Result<Vec<String>, SyncError>;
+    /// Sets a state on these articles. An article the server no longer has is skipped.
     fn mark(&mut self, ids: &[String], mark: Mark) -> Result<(), SyncError>;
+    /// Subscribes the account to a feed, in a group when given.
+    fn subscribe(&mut self, url: &str, group: Option<&str>) -> Result<(), SyncError> {
+        let _ = (url, group);
+        Err(SyncError::Unsupported(format!(
+            "the {} API cannot add feeds; add it on the server",
+            self.name()
+        )))
+    }
+    /// Unsubscribes the account from a feed (the server's feed id).
+    fn unsubscribe(&mut self, feed_id: &str) -> Result<(), SyncError> {
+        let _ = feed_id;
+        Err(SyncError::Unsupported(format!(
+            "the {} API cannot remove feeds; remove it on the server",
+            self.name()
+        )))
+    }
+}
+
+/// A title or name from the server as one clean line: servers send titles as text
+/// with entities, some with tags left in.
+pub fn clean_title(raw: &str) -> String {
+    let decoded = if raw.contains('<') {
+        crate::render::html_to_line(raw)
+    } else {
+        html_escape::decode_html_entities(raw).into_owned()
+    };
+    crate::sanitize::clean_line(&decoded.replace('\u{a0}', " "))
+}
+
+/// A link from the server, kept only when it is a web link.
+pub fn clean_link(raw: &str) -> Option<String> {
+    let line = crate::sanitize::clean_line(raw);
+    let url = url::Url::parse(&line).ok()?;
+    matches!(url.scheme(), "http" | "https").then(|| url.to_string())
 }

@@ -71,12 +71,21 @@ fn fever_server(state: Arc<Mutex<State>>, key: String) -> Server {
                     let ids: Vec<String> = s.items.iter().filter(|(_, v)| v.2).map(|(k, _)| k.to_string()).collect();
                     answer["saved_item_ids"] = ids.join(",").into();
                 }
-                p if p.starts_with("since_id=") => {
-                    let since: u64 = p["since_id=".len()..].parse().unwrap();
-                    let items: Vec<serde_json::Value> = s
-                        .items
-                        .range(since + 1..)
-                        .take(50)
+                p if p.starts_with("since_id=") || p.starts_with("with_ids=") => {
+                    let wanted: Vec<u64> = match p.strip_prefix("since_id=") {
+                        Some(since) => {
+                            let since: u64 = since.parse().unwrap();
+                            s.items.range(since + 1..).take(50).map(|(k, _)| *k).collect()
+                        }
+                        None => p["with_ids=".len()..]
+                            .split([',', '%'])
+                            .filter_map(|i| i.trim_start_matches("2C").parse().ok())
+                            .take(50)
+                            .collect(),
+                    };
+                    let items: Vec<serde_json::Value> = wanted
+                        .iter()
+                        .filter_map(|id| Some((id, s.items.get(id)?)))
                         .map(|(id, (feed, read, saved))| serde_json::json!({
                             "id": id, "feed_id": feed, "title": format!("Item {id}"), "author": "",
                             "html": format!("<p>Body {id}</p>"), "url": format!("https://sec.example/{id}"),
@@ -117,18 +126,27 @@ fn feeds_groups_items_ids_and_marks() {
     assert_eq!(feeds[0].groups, ["security", "weekly"]);
     assert_eq!(feeds[1].id, "2");
     assert_eq!(feeds[1].groups, ["weekly"]);
-    // Paging by since_id, fifty at a time, until an empty page.
+    // Paging by since_id, fifty at a time, until an empty page; the cursor is the last id.
     let mut all = Vec::new();
-    let mut after: Option<String> = None;
-    loop {
-        let page = fever.items_after(after.as_deref()).unwrap();
-        if page.is_empty() {
-            break;
-        }
-        assert!(page.len() <= 50);
-        after = page.last().map(|i| i.id.clone());
-        all.extend(page);
-    }
+    let cursor = fever
+        .new_items(None, 10_000, &mut |page| {
+            assert!(page.len() <= 50);
+            all.extend_from_slice(page);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(cursor.as_deref(), Some("120"));
+    // A limit stops the paging at a page's end; the next sync goes on from the cursor.
+    let mut some = 0;
+    let part = fever
+        .new_items(Some("20"), 60, &mut |page| {
+            some += page.len();
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!((some, part.as_deref()), (100, Some("120")));
+    let by_id = fever.items_by_id(&["7".into(), "99".into()]).unwrap();
+    assert_eq!(by_id.len(), 2);
     assert_eq!(all.len(), 120);
     assert!(all
         .windows(2)

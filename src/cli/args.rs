@@ -26,7 +26,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Refresh every configured feed
+    /// Refresh every configured feed (and sync first when [sync] is set)
     Refresh {
         /// Print the summary as JSON
         #[arg(long)]
@@ -34,6 +34,14 @@ pub enum Command {
         /// Fetch every feed now, even those whose server asked to wait (Retry-After)
         #[arg(long)]
         force: bool,
+    },
+    /// Sync with the [sync] server once: send the marks made here, take its feeds, new
+    /// articles and read/starred state. The password comes from password_command or
+    /// password_env ([sync] password in the config works but is discouraged)
+    Sync {
+        /// Print {"provider","feeds","new_items","pushed","pulled"} as JSON
+        #[arg(long)]
+        json: bool,
     },
     /// List feeds with their unread and total counts
     Feeds {
@@ -142,6 +150,18 @@ pub enum Command {
     MarkRead(MarkArgs),
     /// Mark items unread: by id, a whole feed, or everything
     MarkUnread(MarkArgs),
+    /// Star items (by id, as `items` prints them)
+    Star {
+        /// Item ids; unknown ones are an error, the others are starred
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Unstar items (by id, as `items` prints them)
+    Unstar {
+        /// Item ids; unknown ones are an error, the others are unstarred
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
     /// Fetch and parse one feed without touching the cache
     Probe {
         /// An http(s) URL, a file:// URL or a path

@@ -204,6 +204,21 @@ pub(super) fn cmd_show(
     Ok(())
 }
 
+pub(super) fn cmd_star(paths: &AppPaths, ids: &[i64], starred: bool) -> anyhow::Result<()> {
+    let mut store = open_store(paths)?;
+    let ids: Vec<ItemId> = ids.iter().copied().map(ItemId).collect();
+    let missing = store.missing_items(&ids)?;
+    for id in &ids {
+        store.set_starred(*id, starred)?;
+    }
+    if !missing.is_empty() {
+        let list: Vec<String> = missing.iter().map(|id| id.0.to_string()).collect();
+        let s = if missing.len() == 1 { "" } else { "s" };
+        bail!("no item with id{s} {}", list.join(", "));
+    }
+    Ok(())
+}
+
 pub(super) fn cmd_mark(
     config: &Config,
     paths: &AppPaths,

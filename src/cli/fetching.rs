@@ -18,6 +18,22 @@ pub(super) fn cmd_refresh(
 ) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
     let fetcher = Fetcher::new(&config.general)?;
+    // With [sync], the server's feeds come first; a failed sync still lets the local
+    // feeds refresh, and the command fails at the end. `config` is the file's own.
+    let mut sync_failed = None;
+    let mut synced = None;
+    let mut merged = config.clone();
+    if let Some(sync) = &config.sync {
+        match sync_once(config, sync, &mut store, &fetcher) {
+            Ok(s) => synced = Some(s),
+            Err(e) => {
+                eprintln!("bulletin: {e}");
+                sync_failed = Some(e);
+            }
+        }
+        crate::sync::add_synced_feeds(&mut merged, store.synced_feeds()?);
+    }
+    let config = &merged;
     let cancel = AtomicBool::new(false);
     let on_done = |done: &refresh::FeedDone, _: &refresh::Summary| {
         if let FeedResult::Failed(e) = &done.result {
@@ -35,9 +51,16 @@ pub(super) fn cmd_refresh(
         on_done,
     )?;
     if json {
-        out.push_str(&serde_json::to_string(&summary)?);
+        let mut value = serde_json::to_value(summary)?;
+        if let Some(s) = &synced {
+            value["sync"] = serde_json::to_value(s)?;
+        }
+        out.push_str(&serde_json::to_string(&value)?);
         out.push('\n');
     } else {
+        if let Some(s) = &synced {
+            out.push_str(&sync_line(s));
+        }
         out.push_str(&format!(
             "Refreshed {} feeds: {} ok ({} not modified), {} failed, {} new items\n",
             summary.feeds, summary.ok, summary.not_modified, summary.failed, summary.new_items
@@ -49,6 +72,58 @@ pub(super) fn cmd_refresh(
             "bulletin: {} feed(s) moved by a permanent redirect; the config has the new address",
             summary.moved
         );
+    }
+    if let Some(e) = sync_failed {
+        // The local feeds are written; the exit code still says the sync failed.
+        super::print(out)?;
+        out.clear();
+        bail!("{e}");
+    }
+    Ok(())
+}
+
+/// One sync with the configured server (`config` as the file has it, without the
+/// server's feeds); the error is one line naming the server.
+fn sync_once(
+    config: &Config,
+    sync: &crate::config::SyncConfig,
+    store: &mut crate::store::Store,
+    fetcher: &Fetcher,
+) -> anyhow::Result<crate::sync::Summary> {
+    let mut provider =
+        crate::sync::connect(sync, fetcher.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let own: Vec<&str> = config.feeds.iter().map(|f| f.url.as_str()).collect();
+    crate::sync::run(store, provider.as_mut(), &sync.account(), &own)
+        .map_err(|e| anyhow::anyhow!("sync with {}: {e}; marks made here stay queued", sync.url))
+}
+
+fn sync_line(s: &crate::sync::Summary) -> String {
+    format!(
+        "Synced with {}: {} feeds, {} new items, {} marks sent, {} changes received\n",
+        s.provider, s.feeds, s.new_items, s.pushed, s.pulled
+    )
+}
+
+pub(super) fn cmd_sync(
+    config: &Config,
+    paths: &AppPaths,
+    json: bool,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let Some(sync) = &config.sync else {
+        bail!("no [sync] in the config: add provider, url, username and password_command (see config.example.toml)");
+    };
+    if sync.plain_password() {
+        eprintln!("bulletin: [sync] password is in the config file; password_command or password_env keeps it out of it");
+    }
+    let mut store = open_store(paths)?;
+    let fetcher = Fetcher::new(&config.general)?;
+    let summary = sync_once(config, sync, &mut store, &fetcher)?;
+    if json {
+        out.push_str(&serde_json::to_string(&summary)?);
+        out.push('\n');
+    } else {
+        out.push_str(&sync_line(&summary));
     }
     Ok(())
 }

@@ -147,6 +147,34 @@ const MIGRATIONS: &[&str] = &[
         WHERE id = NEW.feed_id;
     END;
     "#,
+    // 9: syncing with an aggregator server. Feeds and items it sends carry its ids; a
+    // user's mark on a synced item queues the change for the server in the same
+    // transaction (the sync, when it applies the server's state, drops what its own
+    // writes queued: see store::sync).
+    r#"
+    ALTER TABLE feeds ADD COLUMN remote_id TEXT;
+    ALTER TABLE feeds ADD COLUMN remote_groups TEXT;
+    ALTER TABLE items ADD COLUMN remote_id TEXT;
+    CREATE UNIQUE INDEX items_by_remote_id ON items (remote_id) WHERE remote_id IS NOT NULL;
+    CREATE TABLE sync_queue (
+        seq INTEGER PRIMARY KEY,
+        remote_id TEXT NOT NULL,
+        mark TEXT NOT NULL,
+        at INTEGER NOT NULL
+    );
+    CREATE TRIGGER items_sync_read AFTER UPDATE OF is_read ON items
+    WHEN NEW.remote_id IS NOT NULL AND OLD.is_read != NEW.is_read BEGIN
+        INSERT INTO sync_queue (remote_id, mark, at)
+        VALUES (NEW.remote_id, CASE NEW.is_read WHEN 0 THEN 'unread' ELSE 'read' END,
+                unixepoch());
+    END;
+    CREATE TRIGGER items_sync_star AFTER UPDATE OF starred ON items
+    WHEN NEW.remote_id IS NOT NULL AND OLD.starred != NEW.starred BEGIN
+        INSERT INTO sync_queue (remote_id, mark, at)
+        VALUES (NEW.remote_id, CASE NEW.starred WHEN 0 THEN 'unstar' ELSE 'star' END,
+                unixepoch());
+    END;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -8,6 +8,7 @@ mod checkpoint;
 mod migrate;
 mod read;
 pub mod search;
+mod sync;
 mod write;
 
 use crate::config::FeedSpec;
@@ -19,6 +20,7 @@ use std::path::Path;
 use std::time::Duration;
 
 pub use checkpoint::Checkpointer;
+pub use sync::{QueuedMark, SyncedFeed};
 pub use write::{PreparedFeed, PreparedItem, Stored};
 
 #[derive(Debug, thiserror::Error)]
@@ -386,6 +388,7 @@ fn test_specs(n: usize) -> Vec<FeedSpec> {
             options: Default::default(),
             url: format!("http://127.0.0.1:1/{f}"),
             name: None,
+            remote: None,
             tags: vec![],
         })
         .collect()

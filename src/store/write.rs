@@ -44,7 +44,7 @@ pub enum Stored {
 const COMPRESS_ABOVE: usize = 256;
 
 impl Stored {
-    fn new(text: String) -> Stored {
+    pub(super) fn new(text: String) -> Stored {
         if text.len() > COMPRESS_ABOVE {
             Stored::Lz4(lz4_flex::compress_prepend_size(text.as_bytes()))
         } else {

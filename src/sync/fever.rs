@@ -3,7 +3,8 @@
 //! objects that carry `auth` (1 when the key was taken) beside what was asked. Servers
 //! differ on numbers as numbers or strings, so ids are read as either.
 
-use super::{Mark, RemoteFeed, RemoteItem, SyncError, SyncProvider};
+use super::json::{id, number, text};
+use super::{clean_link, clean_title, Mark, RemoteFeed, RemoteItem, SyncError, SyncProvider};
 use crate::fetch::Fetcher;
 use md5::{Digest, Md5};
 use serde_json::Value;
@@ -37,6 +38,10 @@ impl Fever {
         let mut form = vec![("api_key", self.api_key.as_str())];
         form.extend_from_slice(extra);
         let (status, body) = self.fetcher.post_form(&url, &form)?;
+        if status == 404 && extra.iter().any(|(k, _)| *k == "mark") {
+            // The article is no longer on the server: nothing left to mark.
+            return Ok(Value::Null);
+        }
         if status == 401 || status == 403 {
             return Err(SyncError::Auth);
         }
@@ -50,29 +55,36 @@ impl Fever {
         }
         Ok(value)
     }
-}
 
-/// A number written as a number or a string.
-fn number(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        Value::Bool(b) => Some(i64::from(*b)),
-        _ => None,
+    /// One `items` call, in id order whatever order the server used.
+    fn items(&self, what: &str) -> Result<Vec<RemoteItem>, SyncError> {
+        let answer = self.call(what, &[])?;
+        let items = answer["items"]
+            .as_array()
+            .ok_or_else(|| SyncError::Protocol("no \"items\" in the answer".into()))?;
+        let mut out: Vec<RemoteItem> = items
+            .iter()
+            .filter_map(|i| {
+                Some(RemoteItem {
+                    id: id(&i["id"])?,
+                    feed_id: id(&i["feed_id"])?,
+                    title: text(&i["title"])
+                        .map(|t| clean_title(&t))
+                        .unwrap_or_default(),
+                    author: text(&i["author"])
+                        .map(|a| clean_title(&a))
+                        .filter(|a| !a.is_empty()),
+                    html: text(&i["html"]).unwrap_or_default(),
+                    url: text(&i["url"]).and_then(|u| clean_link(&u)),
+                    published: number(&i["created_on_time"]).filter(|t| *t > 0),
+                    read: number(&i["is_read"]) == Some(1),
+                    starred: number(&i["is_saved"]) == Some(1),
+                })
+            })
+            .collect();
+        out.sort_by_key(|i| i.id.parse::<u64>().unwrap_or(u64::MAX));
+        Ok(out)
     }
-}
-
-/// An id written as a number or a string, as text.
-fn id(v: &Value) -> Option<String> {
-    match v {
-        Value::Number(n) => Some(n.to_string()),
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        _ => None,
-    }
-}
-
-fn text(v: &Value) -> Option<String> {
-    v.as_str().map(str::to_string).filter(|s| !s.is_empty())
 }
 
 /// "1,2,3" (how Fever sends id lists), or a JSON array of ids.
@@ -104,7 +116,7 @@ impl SyncProvider for Fever {
             .as_array()
             .map(|gs| {
                 gs.iter()
-                    .filter_map(|g| Some((id(&g["id"])?, text(&g["title"])?)))
+                    .filter_map(|g| Some((id(&g["id"])?, clean_title(&text(&g["title"])?))))
                     .collect()
             })
             .unwrap_or_default();
@@ -125,10 +137,12 @@ impl SyncProvider for Fever {
             .iter()
             .filter_map(|f| {
                 let feed_id = id(&f["id"])?;
-                let url = text(&f["url"])?;
+                let url = text(&f["url"]).and_then(|u| clean_link(&u))?;
                 Some(RemoteFeed {
-                    title: text(&f["title"]).unwrap_or_else(|| url.clone()),
-                    site_url: text(&f["site_url"]),
+                    title: text(&f["title"])
+                        .map(|t| clean_title(&t))
+                        .unwrap_or_else(|| url.clone()),
+                    site_url: text(&f["site_url"]).and_then(|u| clean_link(&u)),
                     groups: groups_of.remove(&feed_id).unwrap_or_default(),
                     id: feed_id,
                     url,
@@ -137,30 +151,36 @@ impl SyncProvider for Fever {
             .collect())
     }
 
-    fn items_after(&mut self, after: Option<&str>) -> Result<Vec<RemoteItem>, SyncError> {
-        let since = after.unwrap_or("0");
-        let answer = self.call(&format!("items&since_id={since}"), &[])?;
-        let items = answer["items"]
-            .as_array()
-            .ok_or_else(|| SyncError::Protocol("no \"items\" in the answer".into()))?;
-        let mut out: Vec<RemoteItem> = items
-            .iter()
-            .filter_map(|i| {
-                Some(RemoteItem {
-                    id: id(&i["id"])?,
-                    feed_id: id(&i["feed_id"])?,
-                    title: text(&i["title"]).unwrap_or_default(),
-                    author: text(&i["author"]),
-                    html: text(&i["html"]).unwrap_or_default(),
-                    url: text(&i["url"]),
-                    published: number(&i["created_on_time"]),
-                    read: number(&i["is_read"]) == Some(1),
-                    starred: number(&i["is_saved"]) == Some(1),
-                })
-            })
-            .collect();
-        // In id order, whatever order the server used: the last one is the next `after`.
-        out.sort_by_key(|i| i.id.parse::<u64>().unwrap_or(u64::MAX));
+    fn new_items(
+        &mut self,
+        cursor: Option<&str>,
+        limit: usize,
+        page: &mut dyn FnMut(&[RemoteItem]) -> Result<(), SyncError>,
+    ) -> Result<Option<String>, SyncError> {
+        // Fever pages forward from an id, 50 at a time; the highest id is the cursor.
+        // A first sync of a big account takes `limit` now and the rest at the next ones
+        // (unread and starred articles come by id in any case).
+        let mut since = cursor.unwrap_or("0").to_string();
+        let mut taken = 0;
+        while taken < limit {
+            let items = self.items(&format!("items&since_id={since}"))?;
+            let Some(last) = items.last() else { break };
+            if last.id.parse::<u64>().ok() <= since.parse::<u64>().ok() {
+                // A server that ignores since_id would send the same page for ever.
+                break;
+            }
+            since = last.id.clone();
+            taken += items.len();
+            page(&items)?;
+        }
+        Ok(Some(since))
+    }
+
+    fn items_by_id(&mut self, ids: &[String]) -> Result<Vec<RemoteItem>, SyncError> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(50) {
+            out.extend(self.items(&format!("items&with_ids={}", chunk.join(",")))?);
+        }
         Ok(out)
     }
 

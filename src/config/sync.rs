@@ -1,0 +1,186 @@
+//! `[sync]`: the aggregator server bulletin syncs with. The password comes from a
+//! command (argv, no shell) or an environment variable; a plain `password` key works
+//! but is discouraged. Plain `http://` is refused except to this machine unless
+//! `allow_insecure_http` says otherwise: the password would cross the network readable.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// The protocols bulletin speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    Fever,
+    Greader,
+}
+
+impl Provider {
+    pub fn name(self) -> &'static str {
+        match self {
+            Provider::Fever => "fever",
+            Provider::Greader => "greader",
+        }
+    }
+}
+
+/// Where the password comes from.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Password {
+    Command(Vec<String>),
+    Env(String),
+    /// Written in the config: allowed, discouraged.
+    Plain(String),
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct SyncConfig {
+    pub provider: Provider,
+    pub url: String,
+    pub username: String,
+    pub password: Password,
+}
+
+/// Never the password: a config printed for debugging says only where it comes from.
+impl std::fmt::Debug for SyncConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let source = match &self.password {
+            Password::Command(argv) => format!("command {:?}", argv.first()),
+            Password::Env(name) => format!("env {name}"),
+            Password::Plain(_) => "plain".to_string(),
+        };
+        f.debug_struct("SyncConfig")
+            .field("provider", &self.provider)
+            .field("url", &self.url)
+            .field("username", &self.username)
+            .field("password", &source)
+            .finish()
+    }
+}
+
+impl SyncConfig {
+    /// The password, from wherever the config says; the error never holds it.
+    pub fn password(&self) -> Result<String, String> {
+        match &self.password {
+            Password::Command(argv) => super::run_password_command(argv),
+            Password::Env(name) => match std::env::var(name) {
+                Ok(p) if !p.is_empty() => Ok(p),
+                _ => Err(format!(
+                    "[sync] password_env: the environment variable {name} is not set"
+                )),
+            },
+            Password::Plain(p) => Ok(p.clone()),
+        }
+    }
+
+    /// Which server and account: a cache synced with another starts afresh.
+    pub fn account(&self) -> String {
+        format!("{} {} {}", self.provider.name(), self.url, self.username)
+    }
+
+    pub fn plain_password(&self) -> bool {
+        matches!(self.password, Password::Plain(_))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSync {
+    provider: Provider,
+    url: Spanned<String>,
+    username: Spanned<String>,
+    #[serde(default)]
+    password_command: Option<Spanned<Vec<String>>>,
+    password_env: Option<Spanned<String>>,
+    password: Option<Spanned<String>>,
+    #[serde(default)]
+    allow_insecure_http: bool,
+}
+
+/// 127.0.0.0/8, ::1 and localhost: traffic that never leaves the machine.
+pub fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+impl RawSync {
+    /// Checks the values; `invalid` words an error at an offset of the file, `at` is
+    /// the table's own place.
+    pub(super) fn read<E>(
+        self,
+        at: usize,
+        invalid: &impl Fn(usize, String) -> E,
+    ) -> Result<SyncConfig, E> {
+        let url_at = self.url.span().start;
+        let raw_url = self.url.into_inner();
+        let url = url::Url::parse(raw_url.trim())
+            .map_err(|e| invalid(url_at, format!("[sync] url {raw_url:?} is not a URL: {e}")))?;
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&url) || self.allow_insecure_http => {}
+            "http" => {
+                return Err(invalid(
+                    url_at,
+                    "[sync] url: plain http:// would send the password readable over the network; use https://, or set allow_insecure_http = true".into(),
+                ))
+            }
+            other => {
+                return Err(invalid(
+                    url_at,
+                    format!("[sync] url: {other}:// is not http:// or https://"),
+                ))
+            }
+        }
+        let username = self.username.get_ref().trim().to_string();
+        if username.is_empty() {
+            return Err(invalid(
+                self.username.span().start,
+                "[sync] username must not be empty".into(),
+            ));
+        }
+        let mut sources = Vec::new();
+        if let Some(argv) = self.password_command {
+            if argv.get_ref().is_empty() {
+                return Err(invalid(
+                    argv.span().start,
+                    "[sync] password_command is empty".into(),
+                ));
+            }
+            sources.push((argv.span().start, Password::Command(argv.into_inner())));
+        }
+        if let Some(name) = self.password_env {
+            if name.get_ref().trim().is_empty() {
+                return Err(invalid(
+                    name.span().start,
+                    "[sync] password_env names no variable".into(),
+                ));
+            }
+            sources.push((name.span().start, Password::Env(name.into_inner())));
+        }
+        if let Some(p) = self.password {
+            sources.push((p.span().start, Password::Plain(p.into_inner())));
+        }
+        let password = match sources.len() {
+            0 => return Err(invalid(
+                at,
+                "[sync] needs password_command (argv, run without a shell) or password_env (an environment variable)".into(),
+            )),
+            1 => sources.pop().map(|(_, p)| p).unwrap_or(Password::Plain(String::new())),
+            _ => {
+                return Err(invalid(
+                    sources[1].0,
+                    "[sync] takes one of password_command, password_env and password".into(),
+                ))
+            }
+        };
+        Ok(SyncConfig {
+            provider: self.provider,
+            url: raw_url.trim().to_string(),
+            username,
+            password,
+        })
+    }
+}

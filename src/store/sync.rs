@@ -1,0 +1,311 @@
+//! The cache's side of syncing with an aggregator server: the server's feeds and items
+//! with their ids, the queue of marks waiting to be sent, and the server's read and
+//! starred state applied without undoing a mark made here since.
+//!
+//! Marks are queued by triggers (migration 9) in the same transaction as the mark, so a
+//! mark is never committed without its queue entry, and a kill at any moment loses
+//! neither. Applying the server's state writes through the same triggers; that
+//! transaction holds the write lock, so every queue entry it adds is its own, and it
+//! drops them before committing.
+
+use super::{write::Stored, Result, Store};
+use crate::model::FeedId;
+use crate::model::{Mark, RemoteFeed, RemoteItem};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use std::collections::{HashMap, HashSet};
+
+/// A feed the server sends, as the cache keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncedFeed {
+    pub id: FeedId,
+    pub remote_id: String,
+    pub url: String,
+    pub title: Option<String>,
+    pub groups: Vec<String>,
+}
+
+/// A mark waiting to be sent, in the order it was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedMark {
+    pub seq: i64,
+    pub remote_id: String,
+    pub mark: Mark,
+}
+
+/// Group names are kept one per line: a name has no newline (they are clean lines).
+fn join_groups(groups: &[String]) -> String {
+    groups.join("\n")
+}
+
+fn split_groups(text: Option<String>) -> Vec<String> {
+    text.map(|t| {
+        t.lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+impl Store {
+    /// The feeds the server sent at the last sync, in the order they were first seen.
+    pub fn synced_feeds(&self) -> Result<Vec<SyncedFeed>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, remote_id, url, title, remote_groups FROM feeds
+             WHERE remote_id IS NOT NULL ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(SyncedFeed {
+                id: FeedId(r.get(0)?),
+                remote_id: r.get(1)?,
+                url: r.get(2)?,
+                title: r.get(3)?,
+                groups: split_groups(r.get(4)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Makes the synced feeds those the server lists: new ones get a row (or take over
+    /// the row of a configured feed with that URL), and those the server dropped lose
+    /// their unstarred articles unless `configured` (URLs) still lists them. Returns the
+    /// server's feed ids with the cache's.
+    pub fn apply_remote_feeds(
+        &mut self,
+        feeds: &[RemoteFeed],
+        configured: &[&str],
+    ) -> Result<HashMap<String, FeedId>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut ids = HashMap::with_capacity(feeds.len());
+        {
+            let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO feeds (url) VALUES (?1)")?;
+            let mut update = tx.prepare_cached(
+                "UPDATE feeds SET remote_id = ?2, title = coalesce(?3, title),
+                     site_link = coalesce(?4, site_link), remote_groups = ?5
+                 WHERE url = ?1 RETURNING id",
+            )?;
+            for f in feeds {
+                insert.execute([&f.url])?;
+                let id: i64 = update.query_row(
+                    params![
+                        f.url,
+                        f.id,
+                        Some(f.title.as_str()).filter(|t| !t.is_empty()),
+                        f.site_url,
+                        join_groups(&f.groups)
+                    ],
+                    |r| r.get(0),
+                )?;
+                ids.insert(f.id.clone(), FeedId(id));
+            }
+        }
+        let listed: HashSet<i64> = ids.values().map(|id| id.0).collect();
+        let dropped: Vec<(i64, String)> = {
+            let mut stmt = tx.prepare("SELECT id, url FROM feeds WHERE remote_id IS NOT NULL")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+                .into_iter()
+                .filter(|(id, _)| !listed.contains(id))
+                .collect()
+        };
+        for (id, url) in dropped {
+            tx.execute(
+                "UPDATE feeds SET remote_id = NULL, remote_groups = NULL WHERE id = ?1",
+                [id],
+            )?;
+            if !configured.contains(&url.as_str()) {
+                tx.execute("DELETE FROM items WHERE feed_id = ?1 AND starred = 0", [id])?;
+                tx.execute(
+                    "DELETE FROM feeds WHERE id = ?1
+                     AND NOT EXISTS (SELECT 1 FROM items WHERE feed_id = ?1)",
+                    [id],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// Which of these server item ids the cache does not hold.
+    pub fn missing_remote_items(&self, ids: &[String]) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM items WHERE remote_id = ?1")?;
+        let mut missing = Vec::new();
+        for id in ids {
+            if !stmt.exists([id])? {
+                missing.push(id.clone());
+            }
+        }
+        Ok(missing)
+    }
+
+    /// Stores the server's articles (those of feeds in `feeds`, the server's feed ids
+    /// with the cache's), in one transaction; returns how many were new. An article
+    /// already cached keeps its state here: the id sets decide it.
+    pub fn insert_remote_items(
+        &mut self,
+        items: &[RemoteItem],
+        feeds: &HashMap<String, FeedId>,
+        now: i64,
+    ) -> Result<usize> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut added = 0;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO items (feed_id, guid, remote_id, title, link, author, published,
+                     sort_time, content, hash, first_seen, is_read, starred)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?11, ?12
+                 WHERE NOT EXISTS (SELECT 1 FROM items WHERE remote_id = ?3)
+                 ON CONFLICT (feed_id, guid) DO NOTHING",
+            )?;
+            for item in items {
+                let Some(feed) = feeds.get(&item.feed_id) else {
+                    continue;
+                };
+                // A date in the future sorts as the time it arrived, as for local feeds.
+                let sort_time = item.published.map_or(now, |p| p.min(now));
+                added += insert.execute(params![
+                    feed.0,
+                    format!("sync:{}", item.id),
+                    item.id,
+                    item.title,
+                    item.url,
+                    item.author,
+                    item.published,
+                    sort_time,
+                    (!item.html.is_empty()).then(|| Stored::new(item.html.clone())),
+                    now,
+                    item.read,
+                    item.starred,
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    /// The marks waiting to be sent, oldest first.
+    pub fn queued_marks(&self) -> Result<Vec<QueuedMark>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT seq, remote_id, mark FROM sync_queue ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut marks = Vec::new();
+        for row in rows {
+            let (seq, remote_id, mark) = row?;
+            if let Some(mark) = Mark::from_name(&mark) {
+                marks.push(QueuedMark {
+                    seq,
+                    remote_id,
+                    mark,
+                });
+            }
+        }
+        Ok(marks)
+    }
+
+    /// Forgets the queued marks up to `seq`, once the server has them.
+    pub fn unqueue_marks(&mut self, seq: i64) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM sync_queue WHERE seq <= ?1", [seq])?;
+        Ok(())
+    }
+
+    /// Gives every synced article the server's state (unread unless its id is in
+    /// `unread`, starred when in `starred`), except articles with a mark still queued:
+    /// a mark made here since the last push wins. Returns how many articles changed.
+    pub fn apply_remote_state(
+        &mut self,
+        unread: &HashSet<String>,
+        starred: &HashSet<String>,
+    ) -> Result<usize> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let before: i64 =
+            tx.query_row("SELECT coalesce(max(seq), 0) FROM sync_queue", [], |r| {
+                r.get(0)
+            })?;
+        let rows: Vec<(i64, String, bool, bool)> = {
+            let mut stmt = tx.prepare(
+                "SELECT id, remote_id, is_read, starred FROM items
+                 WHERE remote_id IS NOT NULL
+                 AND remote_id NOT IN (SELECT remote_id FROM sync_queue)",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut changed = 0;
+        {
+            let mut set_read = tx.prepare_cached("UPDATE items SET is_read = ?2 WHERE id = ?1")?;
+            let mut set_star = tx.prepare_cached("UPDATE items SET starred = ?2 WHERE id = ?1")?;
+            for (id, remote, read, star) in rows {
+                let want_read = !unread.contains(&remote);
+                let want_star = starred.contains(&remote);
+                if read != want_read {
+                    set_read.execute(params![id, want_read])?;
+                }
+                if star != want_star {
+                    set_star.execute(params![id, want_star])?;
+                }
+                changed += usize::from(read != want_read || star != want_star);
+            }
+        }
+        // What these writes queued is the server's own state: not to be sent back.
+        tx.execute("DELETE FROM sync_queue WHERE seq > ?1", [before])?;
+        tx.commit()?;
+        Ok(changed)
+    }
+
+    /// The server this cache syncs with ("provider url user"), so that a change of
+    /// server starts afresh instead of mixing two servers' ids.
+    pub fn sync_account(&self) -> Result<Option<String>> {
+        self.meta("sync.account")
+    }
+
+    /// Forgets everything synced with the previous server (its feeds, unstarred
+    /// articles, queued marks and cursor) and records the new one.
+    pub fn start_sync_account(&mut self, account: &str, configured: &[&str]) -> Result<()> {
+        self.apply_remote_feeds(&[], configured)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM sync_queue", [])?;
+        // Starred articles of the old server stay, as plain local articles.
+        tx.execute(
+            "UPDATE items SET remote_id = NULL WHERE remote_id IS NOT NULL",
+            [],
+        )?;
+        tx.execute("DELETE FROM meta WHERE key LIKE 'sync.%'", [])?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('sync.account', ?1)",
+            [account],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// How many marks wait to be sent.
+    pub fn queued_mark_count(&self) -> Result<usize> {
+        let n: Option<i64> = self
+            .conn
+            .query_row("SELECT count(*) FROM sync_queue", [], |r| r.get(0))
+            .optional()?;
+        Ok(n.unwrap_or(0).max(0) as usize)
+    }
+}
+
+#[cfg(test)]
+#[path = "sync_tests.rs"]
+mod tests;

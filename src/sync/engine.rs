@@ -1,0 +1,161 @@
+//! One sync with the server, in the order that loses nothing: the marks made here go
+//! first (the queue is emptied only once the server has taken them), then the server's
+//! feeds and new articles, then its unread and starred sets, which decide the state of
+//! every synced article except those marked here in the meantime.
+
+use super::fever::Fever;
+use super::greader::GReader;
+use super::{Mark, SyncError, SyncProvider};
+use crate::config::{Config, FeedSpec, Provider, SyncConfig};
+use crate::fetch::Fetcher;
+use crate::store::{Store, SyncedFeed};
+use std::collections::{HashMap, HashSet};
+
+/// What one sync did, as `bulletin sync --json` prints it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub provider: &'static str,
+    /// Feeds on the server.
+    pub feeds: usize,
+    /// Articles new to the cache.
+    pub new_items: usize,
+    /// Marks made here and sent.
+    pub pushed: usize,
+    /// Articles whose read or starred state changed to the server's.
+    pub pulled: usize,
+}
+
+/// The most articles one sync takes in by paging (unread and starred ones come by id
+/// beyond it); a first sync of a big account goes on at the next one.
+const ITEMS_PER_SYNC: usize = 10_000;
+
+const CURSOR: &str = "sync.cursor";
+
+/// The provider the config names, logged in with its password.
+pub fn connect(
+    config: &SyncConfig,
+    fetcher: Fetcher,
+) -> Result<Box<dyn SyncProvider + Send>, String> {
+    let password = config.password()?;
+    let mut provider: Box<dyn SyncProvider + Send> = match config.provider {
+        Provider::Fever => Box::new(Fever::new(
+            fetcher,
+            &config.url,
+            &config.username,
+            &password,
+        )),
+        Provider::Greader => Box::new(GReader::new(
+            fetcher,
+            &config.url,
+            &config.username,
+            &password,
+        )),
+    };
+    provider
+        .login()
+        .map_err(|e| format!("sync with {}: {e}", config.url))?;
+    Ok(provider)
+}
+
+/// Syncs once. `configured` are the config's own feed URLs (a feed the server drops
+/// stays when the config lists it too).
+pub fn run(
+    store: &mut Store,
+    provider: &mut dyn SyncProvider,
+    account: &str,
+    configured: &[&str],
+) -> Result<Summary, SyncError> {
+    if store.sync_account()?.as_deref() != Some(account) {
+        store.start_sync_account(account, configured)?;
+    }
+    let mut summary = Summary {
+        provider: provider.name(),
+        ..Summary::default()
+    };
+    summary.pushed = push(store, provider)?;
+
+    let feeds = provider.feeds()?;
+    summary.feeds = feeds.len();
+    let ids = store.apply_remote_feeds(&feeds, configured)?;
+
+    let now = chrono::Utc::now().timestamp();
+    let cursor = store.meta(CURSOR)?;
+    let mut new_items = 0;
+    let next = provider.new_items(cursor.as_deref(), ITEMS_PER_SYNC, &mut |page| {
+        new_items += store.insert_remote_items(page, &ids, now)?;
+        Ok(())
+    })?;
+    if let Some(next) = next {
+        store.set_meta(CURSOR, &next)?;
+    }
+
+    let unread: HashSet<String> = provider.unread_ids()?.into_iter().collect();
+    let starred: HashSet<String> = provider.starred_ids()?.into_iter().collect();
+    // Unread and starred articles the paging did not bring (older than the cursor, or
+    // beyond this sync's share): by id, so that nothing unread is missing here.
+    let wanted: Vec<String> = unread.union(&starred).cloned().collect();
+    let missing = store.missing_remote_items(&wanted)?;
+    if !missing.is_empty() {
+        let items = provider.items_by_id(&missing)?;
+        new_items += store.insert_remote_items(&items, &ids, now)?;
+    }
+    summary.new_items = new_items;
+    summary.pulled = store.apply_remote_state(&unread, &starred)?;
+    store.set_meta("sync.last", &now.to_string())?;
+    tracing::info!(
+        provider = summary.provider,
+        feeds = summary.feeds,
+        new = summary.new_items,
+        pushed = summary.pushed,
+        pulled = summary.pulled,
+        "sync finished"
+    );
+    Ok(summary)
+}
+
+/// Sends the queued marks, each article's last state of each kind, and unqueues them
+/// once the server has them all. Returns how many were sent.
+fn push(store: &mut Store, provider: &mut dyn SyncProvider) -> Result<usize, SyncError> {
+    let queued = store.queued_marks()?;
+    let Some(last) = queued.last().map(|m| m.seq) else {
+        return Ok(0);
+    };
+    // The last mark of each kind wins: read then unread is unread.
+    let mut latest: HashMap<(String, bool), Mark> = HashMap::new();
+    for m in &queued {
+        latest.insert((m.remote_id.clone(), m.mark.is_star()), m.mark);
+    }
+    let mut by_mark: HashMap<Mark, Vec<String>> = HashMap::new();
+    for ((id, _), mark) in latest {
+        by_mark.entry(mark).or_default().push(id);
+    }
+    let mut sent = 0;
+    for mark in [Mark::Read, Mark::Unread, Mark::Star, Mark::Unstar] {
+        if let Some(mut ids) = by_mark.remove(&mark) {
+            ids.sort();
+            provider.mark(&ids, mark)?;
+            sent += ids.len();
+        }
+    }
+    store.unqueue_marks(last)?;
+    Ok(sent)
+}
+
+/// The config's feeds and the server's together: the feed list, `items`, search and
+/// the refresh see one list. A feed both in the config and on the server keeps the
+/// config's name and tags, and is fetched by the server only.
+pub fn add_synced_feeds(config: &mut Config, synced: Vec<SyncedFeed>) {
+    for feed in synced {
+        if let Some(spec) = config.feeds.iter_mut().find(|f| f.url == feed.url) {
+            spec.remote = Some(feed.remote_id);
+            continue;
+        }
+        config.feeds.push(FeedSpec {
+            url: feed.url,
+            name: None,
+            tags: feed.groups,
+            options: Default::default(),
+            remote: Some(feed.remote_id),
+        });
+    }
+}
