@@ -43,7 +43,13 @@ fn already(config: &Config, url: &str) -> Option<String> {
 
 pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> anyhow::Result<()> {
     let mut file = ConfigFile::open(&paths.config_file)?;
-    let config = file.config()?;
+    let own = file.config()?;
+    // A feed the sync server already brings is subscribed already.
+    let mut config = own.clone();
+    if config.sync.is_some() && paths.db_file().exists() {
+        let store = Store::open(&paths.db_file())?;
+        crate::sync::add_synced_feeds(&mut config, store.synced_feeds()?);
+    }
     let dir = paths
         .config_file
         .parent()
@@ -89,6 +95,11 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
     if let Some(name) = already(&config, &found.url) {
         bail!("{} is already subscribed, as {name:?}", found.url);
     }
+    if let Some(sync) = &config.sync {
+        if subscribe_on_server(paths, &own, sync, &fetcher, &found, args, out)? {
+            return Ok(());
+        }
+    }
     file.add_feed(&found.url, args.name, args.tags)?;
     let config = file.save()?;
     // The articles are in hand: into the cache at once, so they show without a refresh.
@@ -126,24 +137,125 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
     Ok(())
 }
 
-/// The configured feed `key` names, and the config file open for editing.
-fn open_feed(
+/// With `[sync]`, a new feed is subscribed on the server, which fetches it from then on,
+/// and a sync brings it here. Says false when the server's API cannot add feeds (Fever):
+/// the feed then goes in the config, fetched by bulletin.
+fn subscribe_on_server(
     paths: &AppPaths,
-    key: &str,
-) -> anyhow::Result<(ConfigFile, Store, String, crate::model::FeedId)> {
-    let file = ConfigFile::open(&paths.config_file)?;
-    let config = file.config()?;
+    config: &Config,
+    sync: &crate::config::SyncConfig,
+    fetcher: &crate::fetch::Fetcher,
+    found: &Found,
+    args: &AddArgs,
+    out: &mut String,
+) -> anyhow::Result<bool> {
+    let mut provider =
+        crate::sync::connect(sync, fetcher.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    match provider.subscribe(&found.url, args.tags.first().map(String::as_str)) {
+        Ok(()) => {}
+        Err(crate::sync::SyncError::Unsupported(why)) => {
+            eprintln!("bulletin: {why}: added to the config here instead");
+            return Ok(false);
+        }
+        Err(e) => bail!("sync with {}: {e}", sync.url),
+    }
     let mut store = Store::open(&paths.db_file())?;
+    let own: Vec<&str> = config.feeds.iter().map(|f| f.url.as_str()).collect();
+    let summary =
+        crate::sync::run(&mut store, provider.as_mut(), &sync.account(), &own).map_err(|e| {
+            anyhow::anyhow!("subscribed on {}, but the sync after failed: {e}", sync.url)
+        })?;
+    let title = found.feed.title.as_deref();
+    if args.json {
+        out.push_str(&to_json(&Added {
+            url: &found.url,
+            title,
+            items: summary.new_items,
+        })?);
+    } else {
+        out.push_str(&format!(
+            "Subscribed on {} to {} <{}>: {} articles\n",
+            sync.url,
+            args.name.or(title).unwrap_or(&found.url),
+            found.url,
+            summary.new_items
+        ));
+    }
+    Ok(true)
+}
+
+/// The feed `key` names (configured, or brought by the sync server), and the config file
+/// open for editing.
+struct Target {
+    file: ConfigFile,
+    store: Store,
+    url: String,
+    id: crate::model::FeedId,
+    /// The server's id, when the sync server brings the feed.
+    remote: Option<String>,
+    config: Config,
+}
+
+fn open_feed(paths: &AppPaths, key: &str) -> anyhow::Result<Target> {
+    let file = ConfigFile::open(&paths.config_file)?;
+    let mut config = file.config()?;
+    let mut store = Store::open(&paths.db_file())?;
+    if config.sync.is_some() {
+        crate::sync::add_synced_feeds(&mut config, store.synced_feeds()?);
+    }
     store.sync_feeds(&config.feeds)?;
     let feeds = store.feed_summaries(&config.feeds)?;
     let feed = find_feed(&config, &feeds, key)?;
-    Ok((file, store, feed.url.clone(), feed.id))
+    let (url, id) = (feed.url.clone(), feed.id);
+    let remote = config
+        .feeds
+        .iter()
+        .find(|f| f.url == url)
+        .and_then(|f| f.remote.clone());
+    Ok(Target {
+        file,
+        store,
+        url,
+        id,
+        remote,
+        config,
+    })
+}
+
+/// Renaming and tagging edit the config: a feed only the server has is named there.
+fn configured(t: Target) -> anyhow::Result<(ConfigFile, String)> {
+    let in_file = t.file.config()?.feeds.iter().any(|f| f.url == t.url);
+    if !in_file {
+        bail!(
+            "{} comes from the sync server: rename or tag it there (its groups are its tags here)",
+            t.url
+        );
+    }
+    Ok((t.file, t.url))
 }
 
 pub(super) fn cmd_remove(paths: &AppPaths, key: &str, out: &mut String) -> anyhow::Result<()> {
-    let (mut file, mut store, url, id) = open_feed(paths, key)?;
-    file.remove_feed(&url)?;
-    file.save()?;
+    let Target {
+        mut file,
+        mut store,
+        url,
+        id,
+        remote,
+        config,
+    } = open_feed(paths, key)?;
+    if let (Some(remote), Some(sync)) = (&remote, &config.sync) {
+        // The server first: if it refuses, nothing here changes.
+        let fetcher = crate::fetch::Fetcher::new(&config.general)?;
+        let mut provider =
+            crate::sync::connect(sync, fetcher).map_err(|e| anyhow::anyhow!("{e}"))?;
+        provider
+            .unsubscribe(remote)
+            .map_err(|e| anyhow::anyhow!("sync with {}: {e}", sync.url))?;
+    }
+    if file.config()?.feeds.iter().any(|f| f.url == url) {
+        file.remove_feed(&url)?;
+        file.save()?;
+    }
     let (dropped, kept) = store
         .remove_feed(id)
         .with_context(|| format!("{url} left the config, but its articles are still cached"))?;
@@ -161,7 +273,7 @@ pub(super) fn cmd_rename(
     name: &str,
     out: &mut String,
 ) -> anyhow::Result<()> {
-    let (mut file, _, url, _) = open_feed(paths, key)?;
+    let (mut file, url) = configured(open_feed(paths, key)?)?;
     let name = name.trim();
     file.set_name(&url, (!name.is_empty()).then_some(name))?;
     file.save()?;
@@ -184,7 +296,7 @@ pub(super) fn cmd_tag(
     edit: TagEdit,
     out: &mut String,
 ) -> anyhow::Result<()> {
-    let (mut file, _, url, _) = open_feed(paths, key)?;
+    let (mut file, url) = configured(open_feed(paths, key)?)?;
     let config = file.config()?;
     let current = config
         .feeds

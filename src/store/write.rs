@@ -301,6 +301,11 @@ impl Store {
             [id.0],
             |r| r.get(0),
         )?;
+        // No longer one of the sync server's feeds either.
+        tx.execute(
+            "UPDATE feeds SET remote_id = NULL, remote_groups = NULL WHERE id = ?1",
+            [id.0],
+        )?;
         if kept == 0 {
             tx.execute("DELETE FROM feeds WHERE id = ?1", [id.0])?;
         }
