@@ -22,6 +22,7 @@ pub use feed_options::{run_password_command, FeedOptions};
 pub use searches::{FilterAction, FilterRule, SavedQuery};
 pub use sync::{is_loopback, Password, Provider, SyncConfig};
 
+
 use theme::RawTheme;
 pub use theme::{Color, Preset, Role, ThemeConfig, COLOR_NAMES};
 
@@ -138,9 +139,18 @@ pub struct FeedSpec {
     /// What the feed sets for itself (interval, keep_days, user agent, timeout, headers,
     /// basic auth).
     pub options: FeedOptions,
-    /// The sync server's id for this feed when the server brings it (`[sync]`): then the
-    /// server fetches it, not bulletin.
-    pub remote: Option<String>,
+    /// Set when the sync server brings this feed (`[sync]`): then the server fetches
+    /// it, not bulletin.
+    pub remote: Option<Remote>,
+}
+
+/// A feed as the sync server knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remote {
+    /// The server's id for the feed.
+    pub id: String,
+    /// The config lists it too (it keeps the config's name and tags).
+    pub configured: bool,
 }
 
 #[derive(Deserialize)]
@@ -318,6 +328,16 @@ impl Config {
             reader: raw.reader,
             path: Some(path.to_path_buf()),
         })
+    }
+
+    /// The URLs of the feeds the config file lists (not those only the sync server
+    /// brings).
+    pub fn own_feed_urls(&self) -> Vec<&str> {
+        self.feeds
+            .iter()
+            .filter(|f| f.remote.as_ref().is_none_or(|r| r.configured))
+            .map(|f| f.url.as_str())
+            .collect()
     }
 
     /// The browser argv: config, else `$BROWSER`, else xdg-open. `%u` marks the URL.

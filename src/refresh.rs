@@ -202,13 +202,17 @@ pub fn run(
     mut on_done: impl FnMut(&FeedDone, &Summary),
 ) -> Result<Summary, crate::store::StoreError> {
     let configured = store.sync_feeds(&config.feeds)?;
-    // The sync server fetches the feeds it brings (see the sync module).
-    let synced: std::collections::HashSet<FeedId> = configured
+    // The sync server fetches the feeds it brings (see the sync module), whether or not
+    // the caller's config has them merged in yet.
+    let mut synced: std::collections::HashSet<FeedId> = configured
         .iter()
         .zip(&config.feeds)
         .filter(|(_, spec)| spec.remote.is_some())
         .map(|(id, _)| *id)
         .collect();
+    if config.sync.is_some() {
+        synced.extend(store.synced_feeds()?.iter().map(|f| f.id));
+    }
     let mut ids = match request.feeds {
         Some(mut ids) => {
             ids.sort();

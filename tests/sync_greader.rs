@@ -612,3 +612,48 @@ fn a_wrong_password_fails_in_one_line_without_the_password() {
         "{err}"
     );
 }
+
+/// The real binary in tmux: it syncs on start and on `R`, a mark made in the reader
+/// reaches the server, a mark made there arrives here, and a failed sync says so on
+/// the status line.
+#[test]
+fn the_tui_syncs_in_the_background() {
+    let state = state_with(6);
+    let server = greader_server(state.clone());
+    let config = config(&server, "BULLETIN_TEST_GREADER_TUI").replace(
+        "refresh_on_startup = false",
+        "refresh_on_startup = true\nrefresh_interval_minutes = 0",
+    );
+    let env = Env::new(&config);
+    let tmux = support::tmux::Tmux::new(env.path());
+    let data = env.data_dir();
+    tmux.run(
+        &["NO_COLOR=1", "BULLETIN_TEST_GREADER_TUI=secret"],
+        &[
+            "--config",
+            env.config_path().to_str().unwrap(),
+            "--data-dir",
+            data.to_str().unwrap(),
+        ],
+    );
+    tmux.wait_for("Security Weekly");
+    tmux.wait_for("Harbour & Town");
+    // The newest article is Article 5 (unread there); opening it marks it read here,
+    // and R sends the mark.
+    tmux.keys(&["Tab", "Enter"]);
+    tmux.wait_for("The words of Article 5.");
+    tmux.keys(&["R"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !server_item(&state, "Article 5").read {
+        assert!(Instant::now() < deadline, "{}", tmux.screen());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Down: the status line says the sync failed, in one line, and the UI goes on.
+    state.lock().unwrap().down = true;
+    tmux.keys(&["R"]);
+    let screen = tmux.wait_for("Sync failed");
+    assert!(screen.contains("503"), "{screen}");
+    assert!(!screen.contains("secret"), "{screen}");
+    tmux.keys(&["q", "q", "q"]);
+    tmux.wait_exit();
+}

@@ -10,12 +10,18 @@ use crate::paths::AppPaths;
 use crate::store::{ItemQuery, Scope};
 use anyhow::{bail, Context};
 
+/// Said wherever the config's sync password shows: `feeds` and `sync`.
+pub(super) const PLAIN_PASSWORD: &str = "[sync] password is written in the config file; password_command or password_env keeps it out of it (discouraged)";
+
 pub(super) fn cmd_feeds(
     config: &Config,
     paths: &AppPaths,
     json: bool,
     out: &mut String,
 ) -> anyhow::Result<()> {
+    if config.sync.as_ref().is_some_and(|s| s.plain_password()) {
+        eprintln!("bulletin: {PLAIN_PASSWORD}");
+    }
     let (_, feeds) = listed(config, paths)?;
     if json {
         let now = chrono::Utc::now();

@@ -23,8 +23,8 @@ pub(super) fn cmd_refresh(
     let mut sync_failed = None;
     let mut synced = None;
     let mut merged = config.clone();
-    if let Some(sync) = &config.sync {
-        match sync_once(config, sync, &mut store, &fetcher) {
+    if config.sync.is_some() {
+        match sync_once(config, &mut store, &fetcher) {
             Ok(s) => synced = Some(s),
             Err(e) => {
                 eprintln!("bulletin: {e}");
@@ -82,19 +82,16 @@ pub(super) fn cmd_refresh(
     Ok(())
 }
 
-/// One sync with the configured server (`config` as the file has it, without the
-/// server's feeds); the error is one line naming the server.
+/// One sync with the configured server; the error is one line naming the server.
 fn sync_once(
     config: &Config,
-    sync: &crate::config::SyncConfig,
     store: &mut crate::store::Store,
     fetcher: &Fetcher,
 ) -> anyhow::Result<crate::sync::Summary> {
-    let mut provider =
-        crate::sync::connect(sync, fetcher.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let own: Vec<&str> = config.feeds.iter().map(|f| f.url.as_str()).collect();
-    crate::sync::run(store, provider.as_mut(), &sync.account(), &own)
-        .map_err(|e| anyhow::anyhow!("sync with {}: {e}; marks made here stay queued", sync.url))
+    match crate::sync::sync_configured(config, store, fetcher) {
+        Some(result) => result.map_err(|e| anyhow::anyhow!("{e}")),
+        None => bail!("no [sync] in the config: add provider, url, username and password_command (see config.example.toml)"),
+    }
 }
 
 fn sync_line(s: &crate::sync::Summary) -> String {
@@ -114,11 +111,11 @@ pub(super) fn cmd_sync(
         bail!("no [sync] in the config: add provider, url, username and password_command (see config.example.toml)");
     };
     if sync.plain_password() {
-        eprintln!("bulletin: [sync] password is in the config file; password_command or password_env keeps it out of it");
+        eprintln!("bulletin: {}", super::cache::PLAIN_PASSWORD);
     }
     let mut store = open_store(paths)?;
     let fetcher = Fetcher::new(&config.general)?;
-    let summary = sync_once(config, sync, &mut store, &fetcher)?;
+    let summary = sync_once(config, &mut store, &fetcher)?;
     if json {
         out.push_str(&serde_json::to_string(&summary)?);
         out.push('\n');

@@ -160,7 +160,7 @@ fn subscribe_on_server(
         Err(e) => bail!("sync with {}: {e}", sync.url),
     }
     let mut store = Store::open(&paths.db_file())?;
-    let own: Vec<&str> = config.feeds.iter().map(|f| f.url.as_str()).collect();
+    let own = config.own_feed_urls();
     let summary =
         crate::sync::run(&mut store, provider.as_mut(), &sync.account(), &own).map_err(|e| {
             anyhow::anyhow!("subscribed on {}, but the sync after failed: {e}", sync.url)
@@ -211,7 +211,7 @@ fn open_feed(paths: &AppPaths, key: &str) -> anyhow::Result<Target> {
         .feeds
         .iter()
         .find(|f| f.url == url)
-        .and_then(|f| f.remote.clone());
+        .and_then(|f| f.remote.as_ref().map(|r| r.id.clone()));
     Ok(Target {
         file,
         store,

@@ -184,3 +184,42 @@ impl RawSync {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use std::path::Path;
+
+    fn parse(sync: &str) -> Result<Config, String> {
+        let text = format!("[general]\nrefresh_on_startup = false\n\n[sync]\n{sync}");
+        Config::parse(&text, Path::new("config.toml")).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_sync_table_is_read_and_checked_with_its_line() {
+        let c = parse("provider = \"greader\"\nurl = \"https://rss.example/api/greader.php\"\nusername = \"alice\"\npassword_command = [\"pass\", \"show\", \"rss\"]\n").unwrap();
+        let sync = c.sync.unwrap();
+        assert_eq!(sync.account(), "greader https://rss.example/api/greader.php alice");
+        assert!(!sync.plain_password());
+
+        let err = parse("provider = \"newsblur\"\nurl = \"https://a.example/\"\nusername = \"a\"\npassword_env = \"P\"\n").unwrap_err();
+        assert!(err.starts_with("config.toml:5:"), "{err}");
+        let err = parse("provider = \"fever\"\nurl = \"http://rss.example/fever/\"\nusername = \"a\"\npassword_env = \"P\"\n").unwrap_err();
+        assert!(err.starts_with("config.toml:6:") && err.contains("allow_insecure_http"), "{err}");
+        // Loopback, or said out loud, is fine over http.
+        parse("provider = \"fever\"\nurl = \"http://127.0.0.1:8080/fever/\"\nusername = \"a\"\npassword_env = \"P\"\n").unwrap();
+        parse("provider = \"fever\"\nurl = \"http://rss.lan/fever/\"\nusername = \"a\"\npassword_env = \"P\"\nallow_insecure_http = true\n").unwrap();
+        let err = parse("provider = \"fever\"\nurl = \"https://a.example/\"\nusername = \"a\"\n").unwrap_err();
+        assert!(err.contains("password_command") && err.starts_with("config.toml:4:"), "{err}");
+        let err = parse("provider = \"fever\"\nurl = \"https://a.example/\"\nusername = \"a\"\npassword_env = \"P\"\npassword = \"x\"\n").unwrap_err();
+        assert!(err.contains("one of"), "{err}");
+    }
+
+    #[test]
+    fn the_password_is_never_in_debug_output() {
+        let c = parse("provider = \"fever\"\nurl = \"https://a.example/\"\nusername = \"a\"\npassword = \"hunter2-secret\"\n").unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2-secret"), "{shown}");
+        assert!(c.sync.unwrap().plain_password());
+    }
+}

@@ -6,7 +6,7 @@
 use super::fever::Fever;
 use super::greader::GReader;
 use super::{Mark, SyncError, SyncProvider};
-use crate::config::{Config, FeedSpec, Provider, SyncConfig};
+use crate::config::{Config, FeedSpec, Provider, Remote, SyncConfig};
 use crate::fetch::Fetcher;
 use crate::store::{Store, SyncedFeed};
 use std::collections::{HashMap, HashSet};
@@ -55,6 +55,29 @@ pub fn connect(
         .login()
         .map_err(|e| format!("sync with {}: {e}", config.url))?;
     Ok(provider)
+}
+
+/// Syncs once with the server `config` names (when it names one): connects, logs in
+/// and runs. The error is one line naming the server, never holding the password.
+pub fn sync_configured(
+    config: &Config,
+    store: &mut Store,
+    fetcher: &Fetcher,
+) -> Option<Result<Summary, String>> {
+    let sync = config.sync.as_ref()?;
+    let result = connect(sync, fetcher.clone()).and_then(|mut provider| {
+        run(
+            store,
+            provider.as_mut(),
+            &sync.account(),
+            &config.own_feed_urls(),
+        )
+        .map_err(|e| format!("sync with {}: {e}; marks made here stay queued", sync.url))
+    });
+    if let Err(e) = &result {
+        tracing::warn!("{e}");
+    }
+    Some(result)
 }
 
 /// Syncs once. `configured` are the config's own feed URLs (a feed the server drops
@@ -143,11 +166,21 @@ fn push(store: &mut Store, provider: &mut dyn SyncProvider) -> Result<usize, Syn
 
 /// The config's feeds and the server's together: the feed list, `items`, search and
 /// the refresh see one list. A feed both in the config and on the server keeps the
-/// config's name and tags, and is fetched by the server only.
+/// config's name and tags, and is fetched by the server only. Called again after a
+/// sync, it makes the list the server's new one.
 pub fn add_synced_feeds(config: &mut Config, synced: Vec<SyncedFeed>) {
+    config
+        .feeds
+        .retain(|f| f.remote.as_ref().is_none_or(|r| r.configured));
+    for spec in &mut config.feeds {
+        spec.remote = None;
+    }
     for feed in synced {
         if let Some(spec) = config.feeds.iter_mut().find(|f| f.url == feed.url) {
-            spec.remote = Some(feed.remote_id);
+            spec.remote = Some(Remote {
+                id: feed.remote_id,
+                configured: true,
+            });
             continue;
         }
         config.feeds.push(FeedSpec {
@@ -155,7 +188,10 @@ pub fn add_synced_feeds(config: &mut Config, synced: Vec<SyncedFeed>) {
             name: None,
             tags: feed.groups,
             options: Default::default(),
-            remote: Some(feed.remote_id),
+            remote: Some(Remote {
+                id: feed.remote_id,
+                configured: false,
+            }),
         });
     }
 }

@@ -79,6 +79,7 @@ impl Effects {
                 return Ok(false);
             }
             Cmd::LoadFeeds => StoreReq::LoadFeeds,
+            Cmd::ReloadSynced => StoreReq::ReloadSynced,
             Cmd::LoadPage {
                 req,
                 query,

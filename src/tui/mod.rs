@@ -89,7 +89,7 @@ fn setup(paths: &AppPaths) -> Result<Setup, TuiError> {
 
 pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> Result<(), TuiError> {
     let Setup {
-        config,
+        mut config,
         paths,
         hint,
     } = setup(paths)?;
@@ -101,6 +101,10 @@ pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> Result<(), TuiErr
         );
     }
     let mut store = open_store(&paths.db_file())?;
+    if config.sync.is_some() {
+        // The server's feeds as the last sync left them: listed at once, offline too.
+        crate::sync::add_synced_feeds(&mut config, store.synced_feeds()?);
+    }
     store.sync_feeds(&config.feeds)?;
     let keymap = keymap::Keymap::with_overrides(&config.keys);
     let mut terminal = terminal::enter()?;
@@ -129,7 +133,7 @@ pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> Result<(), TuiErr
     model.feed_order = config.general.feed_list_order;
     model.log_path = log.map(|p| p.display().to_string());
     let mut effects = Effects::new(&config, store_tx, refresh, tx, input);
-    if config.general.refresh_on_startup && !config.feeds.is_empty() {
+    if config.general.refresh_on_startup && (!config.feeds.is_empty() || config.sync.is_some()) {
         model.refresh.requested = true;
         effects.refresh.send(RefreshReq::Run {
             feeds: None,

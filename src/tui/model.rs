@@ -211,6 +211,12 @@ pub struct RefreshStatus {
     pub last: Option<DateTime<Utc>>,
     /// Articles the last refresh brought.
     pub last_new: usize,
+    /// A sync with the server is running.
+    pub syncing: bool,
+    /// Articles the sync ahead of the running refresh brought.
+    pub synced_new: usize,
+    /// Why the last sync failed (one line), until one succeeds.
+    pub sync_error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -96,6 +96,10 @@ pub enum Msg {
     },
     /// A refresh could not run or stopped (no cache, no HTTP client, a panic).
     RefreshFailed(String),
+    /// A sync with the `[sync]` server began (ahead of the refresh of local feeds).
+    SyncStarted,
+    /// It ended: what it did, or why it failed (one line; marks stay queued).
+    SyncFinished(Result<crate::sync::Summary, String>),
     /// A mark-all went through: these items were unread and are read now.
     MarkedRead {
         ids: Vec<ItemId>,
@@ -108,6 +112,8 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     LoadFeeds,
+    /// The sync server's feeds changed: list them as the cache now has them.
+    ReloadSynced,
     LoadPage {
         req: ReqId,
         query: ItemQuery,

@@ -226,6 +226,22 @@ fn run_refresh(
             summary: *summary,
         });
     };
+    // The server's feeds first, when the refresh is of everything or of one of them.
+    let wants_sync = config.sync.is_some()
+        && match &request.feeds {
+            None => true,
+            Some(ids) => store
+                .synced_feeds()
+                .is_ok_and(|synced| synced.iter().any(|f| ids.contains(&f.id))),
+        };
+    if wants_sync {
+        let _ = tx.send(Msg::SyncStarted);
+        if let Some(result) = crate::sync::sync_configured(config, store, fetcher) {
+            if tx.send(Msg::SyncFinished(result)).is_err() {
+                return false;
+            }
+        }
+    }
     let run = refresh::run(store, fetcher, config, request, cancel, started, progress);
     let summary = match run {
         Ok(summary) => summary,

@@ -69,6 +69,8 @@ pub enum StoreReq {
         item: Option<ItemId>,
     },
     ReloadConfig,
+    /// A sync changed the server's feeds: merge them in again and list them.
+    ReloadSynced,
     /// Count each feed's articles of the last four weeks.
     CountRecent,
     /// Change the subscriptions, then reload the config.
@@ -207,6 +209,7 @@ pub fn store_thread(
                 | StoreReq::SetStarred { .. }
                 | StoreReq::LoadFeeds
                 | StoreReq::ReloadConfig
+                | StoreReq::ReloadSynced
                 | StoreReq::EditFeeds(_)
         );
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
@@ -218,6 +221,11 @@ pub fn store_thread(
                     edit,
                 )),
                 StoreReq::ReloadConfig => None,
+                StoreReq::ReloadSynced => {
+                    crate::sync::add_synced_feeds(&mut config, store.synced_feeds()?);
+                    store.sync_feeds(&config.feeds)?;
+                    return load_feeds(&store, &config, &tx, &mut names);
+                }
                 _ => return handle(&mut store, &config, &tx, &mut names, req, &mut queue),
             };
             if said.as_ref().is_none_or(Result::is_ok) {
@@ -254,7 +262,11 @@ fn reload(
         Some(p) => Config::load(p).map_err(|e| e.to_string()),
     };
     let mut added = Vec::new();
-    let loaded = loaded.and_then(|c| {
+    let loaded = loaded.and_then(|mut c| {
+        if c.sync.is_some() {
+            let synced = store.synced_feeds().map_err(|e| e.to_string())?;
+            crate::sync::add_synced_feeds(&mut c, synced);
+        }
         let ids = store.sync_feeds(&c.feeds).map_err(|e| e.to_string())?;
         // Feeds the old config did not have are fetched at once.
         added = c
@@ -415,8 +427,7 @@ fn handle(
             let _ = tx.send(Msg::Notice(notice));
         }
         // Handled by the loop above, with the config it may replace.
-        // Handled by the loop above, with the config it may replace.
-        StoreReq::ReloadConfig | StoreReq::EditFeeds(_) => {}
+        StoreReq::ReloadConfig | StoreReq::ReloadSynced | StoreReq::EditFeeds(_) => {}
     }
     Ok(())
 }

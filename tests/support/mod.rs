@@ -3,6 +3,7 @@
 
 pub mod feeds;
 pub mod hostile;
+pub mod tmux;
 pub mod tui;
 
 use std::collections::HashMap;

@@ -191,6 +191,26 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             m.message = Some(e);
             Outcome::redraw(Vec::new())
         }
+        Msg::SyncStarted => {
+            m.refresh.syncing = true;
+            m.refresh.synced_new = 0;
+            Outcome::redraw(Vec::new())
+        }
+        Msg::SyncFinished(result) => {
+            m.refresh.syncing = false;
+            match result {
+                Ok(summary) => {
+                    m.refresh.sync_error = None;
+                    m.refresh.synced_new = summary.new_items;
+                    // Its feeds may have changed, and its articles and marks arrived.
+                    Outcome::redraw(vec![Cmd::ReloadSynced])
+                }
+                Err(e) => {
+                    m.refresh.sync_error = Some(e);
+                    Outcome::redraw(Vec::new())
+                }
+            }
+        }
         Msg::RefreshStarted { total } => {
             m.refresh.requested = false;
             m.refresh.running = Some((0, total));
@@ -221,7 +241,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             m.refresh.requested = false;
             m.refresh.running = None;
             m.refresh.last = Some(at);
-            m.refresh.last_new = summary.new_items;
+            m.refresh.last_new = summary.new_items + std::mem::take(&mut m.refresh.synced_new);
             m.feeds_dirty = false;
             let mut cmds = vec![Cmd::LoadFeeds];
             // A feed followed its permanent redirect: config.toml has its new URL, which

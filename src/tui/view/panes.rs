@@ -77,7 +77,9 @@ fn status_text(m: &Model) -> String {
         };
     }
     let mut parts = Vec::new();
-    if let Some((done, total)) = m.refresh.running {
+    if m.refresh.syncing {
+        parts.push("Syncing with the server…".into());
+    } else if let Some((done, total)) = m.refresh.running {
         parts.push(format!("Refreshing {done}/{total}"));
     } else if m.refresh.requested {
         parts.push("Refreshing…".into());
@@ -87,6 +89,9 @@ fn status_text(m: &Model) -> String {
             last.with_timezone(&Local).format("%H:%M"),
             m.refresh.last_new
         ));
+    }
+    if let Some(e) = m.refresh.sync_error.as_ref().filter(|_| !m.refresh.syncing) {
+        parts.push(format!("Sync failed: {e}"));
     }
     if m.indexing > 0 {
         parts.push(format!("Indexing for search: {} left", m.indexing));
