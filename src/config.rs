@@ -22,7 +22,6 @@ pub use feed_options::{run_password_command, FeedOptions};
 pub use searches::{FilterAction, FilterRule, SavedQuery};
 pub use sync::{is_loopback, Password, Provider, SyncConfig};
 
-
 use theme::RawTheme;
 pub use theme::{Color, Preset, Role, ThemeConfig, COLOR_NAMES};
 

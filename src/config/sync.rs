@@ -199,18 +199,28 @@ mod tests {
     fn a_sync_table_is_read_and_checked_with_its_line() {
         let c = parse("provider = \"greader\"\nurl = \"https://rss.example/api/greader.php\"\nusername = \"alice\"\npassword_command = [\"pass\", \"show\", \"rss\"]\n").unwrap();
         let sync = c.sync.unwrap();
-        assert_eq!(sync.account(), "greader https://rss.example/api/greader.php alice");
+        assert_eq!(
+            sync.account(),
+            "greader https://rss.example/api/greader.php alice"
+        );
         assert!(!sync.plain_password());
 
         let err = parse("provider = \"newsblur\"\nurl = \"https://a.example/\"\nusername = \"a\"\npassword_env = \"P\"\n").unwrap_err();
         assert!(err.starts_with("config.toml:5:"), "{err}");
         let err = parse("provider = \"fever\"\nurl = \"http://rss.example/fever/\"\nusername = \"a\"\npassword_env = \"P\"\n").unwrap_err();
-        assert!(err.starts_with("config.toml:6:") && err.contains("allow_insecure_http"), "{err}");
+        assert!(
+            err.starts_with("config.toml:6:") && err.contains("allow_insecure_http"),
+            "{err}"
+        );
         // Loopback, or said out loud, is fine over http.
         parse("provider = \"fever\"\nurl = \"http://127.0.0.1:8080/fever/\"\nusername = \"a\"\npassword_env = \"P\"\n").unwrap();
         parse("provider = \"fever\"\nurl = \"http://rss.lan/fever/\"\nusername = \"a\"\npassword_env = \"P\"\nallow_insecure_http = true\n").unwrap();
-        let err = parse("provider = \"fever\"\nurl = \"https://a.example/\"\nusername = \"a\"\n").unwrap_err();
-        assert!(err.contains("password_command") && err.starts_with("config.toml:4:"), "{err}");
+        let err = parse("provider = \"fever\"\nurl = \"https://a.example/\"\nusername = \"a\"\n")
+            .unwrap_err();
+        assert!(
+            err.contains("password_command") && err.starts_with("config.toml:4:"),
+            "{err}"
+        );
         let err = parse("provider = \"fever\"\nurl = \"https://a.example/\"\nusername = \"a\"\npassword_env = \"P\"\npassword = \"x\"\n").unwrap_err();
         assert!(err.contains("one of"), "{err}");
     }
