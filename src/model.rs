@@ -202,6 +202,8 @@ pub struct RemoteItem {
     pub published: Option<i64>,
     pub read: bool,
     pub starred: bool,
+    /// Podcasts and attachments, when the protocol sends them (the Google Reader API).
+    pub enclosures: Vec<Enclosure>,
 }
 
 /// A change of state sent to the server.

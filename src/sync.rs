@@ -7,7 +7,7 @@ pub mod fever;
 pub mod greader;
 mod json;
 
-pub use engine::{add_synced_feeds, connect, run, sync_configured, Summary};
+pub use engine::{add_synced_feeds, connect, push_configured, run, sync_configured, Summary};
 
 pub use crate::model::{Mark, RemoteFeed, RemoteItem};
 

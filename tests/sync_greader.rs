@@ -106,6 +106,7 @@ fn item_json(s: &State, id: i64, item: &Item) -> Value {
         "categories": categories,
         "origin": {"streamId": item.feed, "title": sub.map(|f| f.title.clone()), "htmlUrl": "https://news.example/"},
         "summary": {"content": format!("<p>The words of {}.</p>", item.title)},
+        "enclosure": [{"href": format!("https://news.example/{id}.mp3"), "type": "audio/mpeg", "length": 1234567}],
         "author": "Desk"
     })
 }
@@ -278,8 +279,12 @@ fn greader_server(state: Arc<Mutex<State>>) -> Server {
     server.route(
         &format!("{BASE}/reader/api/0/subscription/quickadd"),
         guard(state.clone(), true, |s, r| {
-            let f = form(&r.body);
-            let url = get(&f, "quickadd").unwrap_or("").to_string();
+            // FreshRSS reads it from the query, others from the form.
+            let (f, q) = (form(&r.body), query(r));
+            let url = get(&q, "quickadd")
+                .or(get(&f, "quickadd"))
+                .unwrap_or("")
+                .to_string();
             let id = format!("feed/{}", s.subs.len() + 100);
             s.subs.push(Sub {
                 id: id.clone(),
@@ -435,6 +440,11 @@ fn read_and_starred_go_both_ways_and_only_new_articles_travel() {
     assert_eq!(list[1]["title"], "Harbour & Town");
     let unread: u64 = list.iter().map(|f| f["unread"].as_u64().unwrap()).sum();
     assert_eq!(unread, 400, "every third of 600 was read there");
+    // An article's text and its enclosure came too, for offline reading.
+    let one = local(&env, "Article 10");
+    let shown = env.ok(&["show", &one["id"].to_string()]);
+    assert!(shown.contains("The words of Article 10."), "{shown}");
+    assert!(shown.contains(".mp3"), "{shown}");
 
     // Only what is new travels at the next sync.
     state.lock().unwrap().sent = 0;
@@ -639,14 +649,22 @@ fn the_tui_syncs_in_the_background() {
     tmux.wait_for("Security Weekly");
     tmux.wait_for("Harbour & Town");
     // The newest article is Article 5 (unread there); opening it marks it read here,
-    // and R sends the mark.
+    // and the mark goes to the server a few seconds later, without a key.
     tmux.keys(&["Tab", "Enter"]);
     tmux.wait_for("The words of Article 5.");
-    tmux.keys(&["R"]);
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + Duration::from_secs(30);
     while !server_item(&state, "Article 5").read {
         assert!(Instant::now() < deadline, "{}", tmux.screen());
         std::thread::sleep(Duration::from_millis(50));
+    }
+    // Read there, R here: it arrives.
+    let a4 = sid(&state, "Article 4");
+    state.lock().unwrap().items.get_mut(&a4).unwrap().read = true;
+    tmux.keys(&["R"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while local(&env, "Article 4")["read"] != true {
+        assert!(Instant::now() < deadline, "{}", tmux.screen());
+        std::thread::sleep(Duration::from_millis(100));
     }
     // Down: the status line says the sync failed, in one line, and the UI goes on.
     state.lock().unwrap().down = true;

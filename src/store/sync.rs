@@ -158,8 +158,8 @@ impl Store {
         {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO items (feed_id, guid, remote_id, title, link, author, published,
-                     sort_time, content, hash, first_seen, is_read, starred)
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?11, ?12
+                     sort_time, content, hash, first_seen, is_read, starred, enclosures)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?11, ?12, ?13
                  WHERE NOT EXISTS (SELECT 1 FROM items WHERE remote_id = ?3)
                  ON CONFLICT (feed_id, guid) DO NOTHING",
             )?;
@@ -182,6 +182,9 @@ impl Store {
                     now,
                     item.read,
                     item.starred,
+                    (!item.enclosures.is_empty())
+                        .then(|| serde_json::to_string(&item.enclosures).ok())
+                        .flatten(),
                 ])?;
             }
         }

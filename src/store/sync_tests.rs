@@ -25,6 +25,7 @@ fn item(id: &str, feed: &str, read: bool) -> RemoteItem {
         published: Some(1_764_000_000),
         read,
         starred: false,
+        enclosures: Vec::new(),
     }
 }
 

@@ -80,6 +80,32 @@ pub fn sync_configured(
     Some(result)
 }
 
+/// Sends the queued marks to the server `config` names, and nothing else: what a
+/// reader does a few seconds after marking, so that another device sees the marks soon.
+/// Returns how many were sent.
+pub fn push_configured(
+    config: &Config,
+    store: &mut Store,
+    fetcher: &Fetcher,
+) -> Option<Result<usize, String>> {
+    let sync = config.sync.as_ref()?;
+    if store.queued_mark_count().ok()? == 0 {
+        return Some(Ok(0));
+    }
+    // Marks queued under another account are not this server's to take.
+    if store.sync_account().ok()?.as_deref() != Some(sync.account().as_str()) {
+        return Some(Ok(0));
+    }
+    let result = connect(sync, fetcher.clone()).and_then(|mut provider| {
+        push(store, provider.as_mut())
+            .map_err(|e| format!("sync with {}: {e}; marks made here stay queued", sync.url))
+    });
+    if let Err(e) = &result {
+        tracing::warn!("{e}");
+    }
+    Some(result)
+}
+
 /// Syncs once. `configured` are the config's own feed URLs (a feed the server drops
 /// stays when the config lists it too).
 pub fn run(

@@ -79,6 +79,7 @@ impl Fever {
                     published: number(&i["created_on_time"]).filter(|t| *t > 0),
                     read: number(&i["is_read"]) == Some(1),
                     starred: number(&i["is_saved"]) == Some(1),
+                    enclosures: Vec::new(),
                 })
             })
             .collect();

@@ -61,16 +61,26 @@ impl GReader {
         serde_json::from_slice(&body).map_err(|e| SyncError::Protocol(format!("not JSON ({e})")))
     }
 
-    /// A write: the edit token goes with the form, fetched once a sync.
+    /// A write: the edit token goes with the form, fetched once a sync, and once more
+    /// when the server says it has expired (a 401 to a write).
     fn write(&mut self, path: &str, form: &[(&str, &str)]) -> Result<Vec<u8>, SyncError> {
-        if self.edit_token.is_none() {
-            let body = self.call(&self.api("token"), None)?;
-            self.edit_token = Some(String::from_utf8_lossy(&body).trim().to_string());
+        let mut retried = false;
+        loop {
+            if self.edit_token.is_none() {
+                let body = self.call(&self.api("token"), None)?;
+                self.edit_token = Some(String::from_utf8_lossy(&body).trim().to_string());
+            }
+            let token = self.edit_token.clone().unwrap_or_default();
+            let mut full: Vec<(&str, &str)> = form.to_vec();
+            full.push(("T", token.as_str()));
+            match self.call(&self.api(path), Some(&full)) {
+                Err(SyncError::Auth) if !retried => {
+                    retried = true;
+                    self.edit_token = None;
+                }
+                other => return other,
+            }
         }
-        let token = self.edit_token.clone().unwrap_or_default();
-        let mut full: Vec<(&str, &str)> = form.to_vec();
-        full.push(("T", token.as_str()));
-        self.call(&self.api(path), Some(&full))
     }
 
     /// Every id of a stream (`s`), less those with the state `xt`, page by page.
@@ -180,6 +190,18 @@ fn item(v: &Value) -> Option<RemoteItem> {
             .filter(|t| *t > 0),
         read: has_state(v, "/state/com.google/read"),
         starred: has_state(v, "/state/com.google/starred"),
+        enclosures: v["enclosure"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| {
+                Some(crate::model::Enclosure {
+                    url: text(&e["href"]).and_then(|h| clean_link(&h))?,
+                    mime: text(&e["type"]).map(|t| crate::sanitize::clean_line(&t)),
+                    length: number(&e["length"]).and_then(|n| u64::try_from(n).ok()),
+                })
+            })
+            .collect(),
     })
 }
 
@@ -333,7 +355,9 @@ impl SyncProvider for GReader {
     }
 
     fn subscribe(&mut self, url: &str, group: Option<&str>) -> Result<(), SyncError> {
-        let body = self.write("subscription/quickadd", &[("quickadd", url)])?;
+        // In the query and the form: FreshRSS reads the one, other servers the other.
+        let path = format!("subscription/quickadd?quickadd={}", enc(url));
+        let body = self.write(&path, &[("quickadd", url)])?;
         let answer: Value = serde_json::from_slice(&body)
             .map_err(|e| SyncError::Protocol(format!("not JSON ({e})")))?;
         if number(&answer["numResults"]) == Some(0) {
@@ -343,7 +367,15 @@ impl SyncProvider for GReader {
                 crate::sanitize::clean_line(&why)
             )));
         }
-        if let (Some(group), Some(stream)) = (group, text(&answer["streamId"])) {
+        // The new feed's stream: "feed/12", or (FreshRSS) just its number.
+        let stream = id(&answer["streamId"]).map(|s| {
+            if s.contains('/') {
+                s
+            } else {
+                format!("feed/{s}")
+            }
+        });
+        if let (Some(group), Some(stream)) = (group, stream) {
             let label = format!("user/-/label/{group}");
             self.write(
                 "subscription/edit",

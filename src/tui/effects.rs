@@ -20,6 +20,8 @@ pub struct Effects {
     browser_in_terminal: bool,
     /// For the HTTP client of a discovery.
     general: crate::config::General,
+    /// A sync server is configured: marks are pushed to it soon after they are made.
+    syncing: bool,
 }
 
 impl Effects {
@@ -38,6 +40,7 @@ impl Effects {
             browser: Vec::new(),
             browser_in_terminal: false,
             general: config.general.clone(),
+            syncing: false,
         };
         fx.use_config(config);
         fx
@@ -45,6 +48,7 @@ impl Effects {
 
     fn use_config(&mut self, config: &Config) {
         self.general = config.general.clone();
+        self.syncing = config.sync.is_some();
         self.browser = config.browser_argv();
         self.browser_in_terminal = config
             .general
@@ -58,6 +62,16 @@ impl Effects {
         cmd: Cmd,
         terminal: &mut DefaultTerminal,
     ) -> Result<bool, super::TuiError> {
+        let marks = matches!(
+            cmd,
+            Cmd::SetRead { .. }
+                | Cmd::MarkRead(_)
+                | Cmd::MarkAboveRead { .. }
+                | Cmd::SetStarred { .. }
+        );
+        if marks && self.syncing {
+            self.refresh.send(RefreshReq::PushMarks);
+        }
         let to_store = match cmd {
             Cmd::Refresh { feeds, force } => {
                 self.refresh.send(RefreshReq::Run { feeds, force });

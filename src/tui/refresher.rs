@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What the refresh worker is asked to do.
 #[derive(Debug)]
@@ -30,7 +30,13 @@ pub enum RefreshReq {
     },
     /// Use this config from now on (after a reload).
     Config(Box<Config>),
+    /// Marks were made: send them to the sync server soon (a few seconds on, so that a
+    /// run of key presses goes in one push).
+    PushMarks,
 }
+
+/// How long marks wait before they are pushed.
+const PUSH_DELAY: Duration = Duration::from_secs(3);
 
 /// The UI's end of the worker: sends requests, and starts the thread again if it died.
 pub struct RefreshWorker {
@@ -113,23 +119,44 @@ pub fn refresh_thread(
     // fixed later makes the next refresh work.
     let mut store: Option<Store> = None;
     let mut fetcher: Option<Fetcher> = None;
+    let mut push_at: Option<Instant> = None;
+    let mut next_refresh = None;
     loop {
         let interval = Duration::from_secs(u64::from(config.general.refresh_interval_minutes) * 60);
-        let request = if interval.is_zero() {
-            rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
-        } else {
-            rx.recv_timeout(interval)
+        let now = Instant::now();
+        let refresh_at = (!interval.is_zero()).then(|| *next_refresh.get_or_insert(now + interval));
+        let wake = [refresh_at, push_at].into_iter().flatten().min();
+        let request = match wake {
+            None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            Some(at) => rx.recv_timeout(at.saturating_duration_since(now)),
         };
         let (mut feeds, mut force) = match request {
             Ok(RefreshReq::Run { feeds, force }) => (feeds, force),
             Ok(RefreshReq::Config(new)) => {
                 config = *new;
                 fetcher = None;
+                next_refresh = None;
+                continue;
+            }
+            Ok(RefreshReq::PushMarks) => {
+                push_at.get_or_insert(Instant::now() + PUSH_DELAY);
+                continue;
+            }
+            Err(RecvTimeoutError::Timeout) if push_at.is_some_and(|at| at <= Instant::now()) => {
+                push_at = None;
+                if open_parts(&db, &config, &mut store, &mut fetcher).is_ok() {
+                    if let (Some(s), Some(f)) = (store.as_mut(), fetcher.as_ref()) {
+                        push_marks(s, f, &config, &tx);
+                    }
+                }
                 continue;
             }
             Err(RecvTimeoutError::Timeout) => (None, false),
             Err(RecvTimeoutError::Disconnected) => return,
         };
+        // A refresh syncs, which pushes the marks too.
+        push_at = None;
+        next_refresh = None;
         // Requests that piled up meanwhile merge into this one: five R presses, one refresh.
         while let Ok(more) = rx.try_recv() {
             match more {
@@ -150,6 +177,7 @@ pub fn refresh_thread(
                     config = *new;
                     fetcher = None;
                 }
+                RefreshReq::PushMarks => {}
             }
         }
         let parts = open_parts(&db, &config, &mut store, &mut fetcher);
@@ -185,6 +213,21 @@ pub fn refresh_thread(
                 }
             }
         }
+    }
+}
+
+/// Sends the queued marks to the sync server (no more: the full sync waits for the next
+/// refresh). A failure is said on the status line like a sync's; the marks stay queued.
+fn push_marks(store: &mut Store, fetcher: &Fetcher, config: &Config, tx: &Sender<Msg>) {
+    let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        crate::sync::push_configured(config, store, fetcher)
+    }));
+    match run {
+        Ok(Some(Err(e))) => {
+            let _ = tx.send(Msg::SyncFinished(Err(e)));
+        }
+        Ok(Some(Ok(_)) | None) => {}
+        Err(panic) => tracing::error!("push: internal error: {}", panic_message(&*panic)),
     }
 }
 
