@@ -666,6 +666,22 @@ fn the_tui_syncs_in_the_background() {
         assert!(Instant::now() < deadline, "{}", tmux.screen());
         std::thread::sleep(Duration::from_millis(100));
     }
+    // d on one of the server's feeds unsubscribes there (on a thread of its own).
+    tmux.keys(&["q", "G", "d"]);
+    tmux.wait_for("Remove Harbour & Town");
+    tmux.keys(&["y"]);
+    tmux.wait_for("Unsubscribed on the server from https://harbour.example/rss");
+    assert!(state.lock().unwrap().subs.iter().all(|f| f.id != "feed/2"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let in_feed_list = |screen: String| {
+        screen
+            .lines()
+            .any(|l| l.chars().take(31).collect::<String>().contains("Harbour"))
+    };
+    while in_feed_list(tmux.screen()) {
+        assert!(Instant::now() < deadline, "{}", tmux.screen());
+        std::thread::sleep(Duration::from_millis(50));
+    }
     // Down: the status line says the sync failed, in one line, and the UI goes on.
     state.lock().unwrap().down = true;
     tmux.keys(&["R"]);

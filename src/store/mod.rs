@@ -279,6 +279,11 @@ impl Store {
             .is_ok_and(|v| v > 0 && v < migrate::LATEST)
     }
 
+    /// The file the cache is in (for another connection to it).
+    pub fn path(&self) -> Option<std::path::PathBuf> {
+        self.conn.path().map(std::path::PathBuf::from)
+    }
+
     /// Makes sure every configured feed has a row; returns their ids in config order.
     /// When every feed has one already, nothing is written (read-only commands then
     /// take no write lock).

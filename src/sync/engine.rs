@@ -125,7 +125,16 @@ pub fn run(
 
     let feeds = provider.feeds()?;
     summary.feeds = feeds.len();
-    let ids = store.apply_remote_feeds(&feeds, configured)?;
+    let known = store.synced_feeds()?;
+    let ids = if feeds.is_empty() && !known.is_empty() {
+        // An empty list where there were feeds is more likely a server's hiccup than
+        // every subscription gone: the cached articles stay until a list says otherwise.
+        tracing::warn!("the server listed no feeds; the synced feeds are kept as they were");
+        summary.feeds = known.len();
+        known.into_iter().map(|f| (f.remote_id, f.id)).collect()
+    } else {
+        store.apply_remote_feeds(&feeds, configured)?
+    };
 
     let now = chrono::Utc::now().timestamp();
     let cursor = store.meta(CURSOR)?;

@@ -3,7 +3,8 @@
 //! Ctrl-r does. The same core as `bulletin add`, `remove`, `rename` and `tag`.
 
 use super::msg::{FeedEdit, Msg};
-use crate::config::{ConfigFile, General};
+use crate::config::{Config, ConfigFile, General, Provider};
+use crate::fetch::Fetcher;
 use crate::store::{PreparedFeed, Store};
 use std::path::Path;
 use std::sync::mpsc::Sender;
@@ -25,15 +26,22 @@ pub fn discover(general: &General, url: String, events: Sender<Msg>) {
 }
 
 /// Writes the change to the config file; returns what to tell the user. The caller
-/// reloads the config afterwards.
+/// reloads the config afterwards. With `[sync]`, a subscription over the Google Reader
+/// API and the removal of a server's feed go to the server, on a thread of their own
+/// (they wait on the network), which answers with `Msg::ServerEdited`.
 pub fn apply(
     store: &mut Store,
+    config: &Config,
     config_path: Option<&Path>,
     edit: &FeedEdit,
+    events: &Sender<Msg>,
 ) -> Result<String, String> {
     let Some(path) = config_path else {
         return Err("the demo has no config file: `bulletin init` writes one".into());
     };
+    if let Some(said) = on_server(store, config, edit, events)? {
+        return Ok(said);
+    }
     let mut file = ConfigFile::open(path).map_err(|e| e.to_string())?;
     let said = match edit {
         FeedEdit::Subscribe(found) => {
@@ -101,6 +109,89 @@ pub fn apply(
         }
     };
     Ok(said)
+}
+
+/// The part of an edit that is the sync server's: Some(what to say now) when it went to
+/// the server, None when the config file takes the edit.
+fn on_server(
+    store: &Store,
+    config: &Config,
+    edit: &FeedEdit,
+    events: &Sender<Msg>,
+) -> Result<Option<String>, String> {
+    let Some(sync) = config.sync.clone() else {
+        return Ok(None);
+    };
+    let remote_of = |url: &str| {
+        config
+            .feeds
+            .iter()
+            .find(|f| f.url == url)
+            .and_then(|f| f.remote.clone())
+    };
+    let db = store.path().ok_or("the cache has no file")?;
+    let general = config.general.clone();
+    let own = config
+        .own_feed_urls()
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    let job: Box<dyn FnOnce() -> Result<String, String> + Send> = match edit {
+        FeedEdit::Subscribe(found) if sync.provider == Provider::Greader => {
+            if remote_of(&found.url).is_some() {
+                return Err(format!("{} is already subscribed on the server", found.url));
+            }
+            let url = found.url.clone();
+            Box::new(move || {
+                let fetcher = Fetcher::new(&general).map_err(|e| e.to_string())?;
+                let mut provider = crate::sync::connect(&sync, fetcher)?;
+                let server = |e: crate::sync::SyncError| format!("sync with {}: {e}", sync.url);
+                provider.subscribe(&url, None).map_err(server)?;
+                let mut store = Store::open(&db).map_err(|e| e.to_string())?;
+                let own: Vec<&str> = own.iter().map(String::as_str).collect();
+                let s = crate::sync::run(&mut store, provider.as_mut(), &sync.account(), &own)
+                    .map_err(server)?;
+                Ok(format!(
+                    "Subscribed on the server to {url}: {} new articles",
+                    s.new_items
+                ))
+            })
+        }
+        FeedEdit::Remove { url } => match remote_of(url) {
+            Some(remote) if !remote.configured => {
+                let url = url.clone();
+                Box::new(move || {
+                    let fetcher = Fetcher::new(&general).map_err(|e| e.to_string())?;
+                    let mut provider = crate::sync::connect(&sync, fetcher)?;
+                    provider
+                        .unsubscribe(&remote.id)
+                        .map_err(|e| format!("sync with {}: {e}", sync.url))?;
+                    let mut store = Store::open(&db).map_err(|e| e.to_string())?;
+                    if let Some(id) = store.feed_id(&url).map_err(|e| e.to_string())? {
+                        store.remove_feed(id).map_err(|e| e.to_string())?;
+                    }
+                    Ok(format!("Unsubscribed on the server from {url}"))
+                })
+            }
+            _ => return Ok(None),
+        },
+        FeedEdit::Rename { url, .. } | FeedEdit::Tags { url, .. }
+            if remote_of(url).is_some_and(|r| !r.configured) =>
+        {
+            return Err(format!(
+                "{url} comes from the sync server: rename or tag it there (its groups are its tags here)"
+            ));
+        }
+        _ => return Ok(None),
+    };
+    let events = events.clone();
+    std::thread::Builder::new()
+        .name("sync-edit".into())
+        .spawn(move || {
+            let _ = events.send(Msg::ServerEdited(job()));
+        })
+        .map_err(|e| format!("cannot start: {e}"))?;
+    Ok(Some("Asking the sync server…".into()))
 }
 
 /// Tags as typed at the prompt: separated by commas (or spaces when there is no comma).

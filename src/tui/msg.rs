@@ -96,6 +96,8 @@ pub enum Msg {
     },
     /// A refresh could not run or stopped (no cache, no HTTP client, a panic).
     RefreshFailed(String),
+    /// A subscription or removal that went to the sync server ended: what to say.
+    ServerEdited(Result<String, String>),
     /// A sync with the `[sync]` server began (ahead of the refresh of local feeds).
     SyncStarted,
     /// It ended: what it did, or why it failed (one line; marks stay queued).

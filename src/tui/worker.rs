@@ -217,8 +217,10 @@ pub fn store_thread(
             let said = match &req {
                 StoreReq::EditFeeds(edit) => Some(super::manage::apply(
                     &mut store,
+                    &config,
                     config_path.as_deref(),
                     edit,
+                    &tx,
                 )),
                 StoreReq::ReloadConfig => None,
                 StoreReq::ReloadSynced => {

@@ -191,6 +191,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             m.message = Some(e);
             Outcome::redraw(Vec::new())
         }
+        Msg::ServerEdited(result) => {
+            m.message = Some(result.unwrap_or_else(|e| e));
+            Outcome::redraw(vec![Cmd::ReloadSynced])
+        }
         Msg::SyncStarted => {
             m.refresh.syncing = true;
             m.refresh.synced_new = 0;
