@@ -19,15 +19,51 @@ pub struct Prepared {
     pub enclosures: Vec<String>,
     pub doc: Document,
     pub summary_only: bool,
+    /// Where the text shown comes from, for the header.
+    pub source: Source,
+}
+
+/// The text the reader shows: the feed's, or the full text from the article's page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Source {
+    #[default]
+    Feed,
+    /// The full text, from this site.
+    FullText(String),
+    /// The feed's text, because the page gave none (why, in one line).
+    FullTextFailed(String),
+    /// The feed's text, with a full text at hand (`t` shows it).
+    FeedWithFullText,
 }
 
 impl Prepared {
+    /// The article as the reader first shows it: its full text when there is one.
     pub fn new(item: &Item, feed_name: &str) -> Prepared {
+        Prepared::with_text(item, feed_name, true)
+    }
+
+    /// The article with its full text (`full`, when the cache has one) or the feed's.
+    pub fn with_text(item: &Item, feed_name: &str, full: bool) -> Prepared {
+        let ft = &item.full_text;
         let base = item.link.as_deref().unwrap_or(&item.feed_url);
-        let (html, summary_only) = match (&item.content_html, &item.summary_html) {
-            (Some(c), _) if !c.trim().is_empty() => (c.as_str(), false),
-            (_, Some(s)) => (s.as_str(), true),
-            _ => ("", true),
+        let (html, summary_only, base, source) = match (&ft.html, full) {
+            (Some(h), true) => {
+                let page = ft.url.as_deref().unwrap_or(base);
+                let host = crate::fulltext::host_of(page);
+                (h.as_str(), false, page, Source::FullText(host))
+            }
+            _ => {
+                let source = match (&ft.html, &ft.error) {
+                    (Some(_), _) => Source::FeedWithFullText,
+                    (None, Some(e)) => Source::FullTextFailed(e.clone()),
+                    (None, None) => Source::Feed,
+                };
+                match (&item.content_html, &item.summary_html) {
+                    (Some(c), _) if !c.trim().is_empty() => (c.as_str(), false, base, source),
+                    (_, Some(s)) => (s.as_str(), true, base, source),
+                    _ => ("", true, base, source),
+                }
+            }
         };
         let doc = render::blocks(html, Some(base));
         let enclosures = item
@@ -61,6 +97,30 @@ impl Prepared {
             enclosures,
             doc,
             summary_only,
+            source,
+        }
+    }
+
+    /// A page's article as `bulletin extract` prints it: its site where the feed's name
+    /// goes.
+    pub fn extracted(article: &crate::fulltext::Extracted) -> Prepared {
+        Prepared {
+            title: if article.title.is_empty() {
+                "(untitled)".into()
+            } else {
+                article.title.clone()
+            },
+            feed: article
+                .site_name
+                .clone()
+                .unwrap_or_else(|| crate::fulltext::host_of(&article.url)),
+            author: article.byline.clone(),
+            date: None,
+            link: Some(article.url.clone()),
+            enclosures: Vec::new(),
+            doc: render::blocks(&article.html, Some(&article.url)),
+            summary_only: false,
+            source: Source::Feed,
         }
     }
 
@@ -104,13 +164,23 @@ impl Prepared {
         for e in &self.enclosures {
             field("Enclosure", e);
         }
+        match &self.source {
+            Source::Feed => {}
+            Source::FullText(host) => {
+                field("Full text", &format!("from {host} (t: the feed's text)"))
+            }
+            Source::FeedWithFullText => field("Full text", "at hand (t shows it)"),
+            Source::FullTextFailed(why) => field("Full text", &format!("none: {why}")),
+        }
         lines.push(Line::plain("─".repeat(width.min(72)), Style::DIM));
         lines.push(Line::default());
         lines.extend(render::layout(&self.doc.blocks, width));
         if self.summary_only {
             lines.push(Line::default());
             let note = match &self.link {
-                Some(_) => "This is a summary; the full article is at the link (press o).",
+                Some(_) => {
+                    "This is a summary: t fetches the full article, o opens it in the browser."
+                }
                 None => "This is a summary; the feed gives no full article.",
             };
             lines.extend(render::layout::wrap(

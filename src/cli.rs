@@ -48,6 +48,11 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
             fetching::cmd_refresh(&own_config()?, paths, json, force, &mut out)?
         }
         Command::Sync { json } => fetching::cmd_sync(&own_config()?, paths, json, &mut out)?,
+        Command::Extract {
+            target,
+            json,
+            width,
+        } => fetching::cmd_extract(&config()?, &target, json, width, &mut out)?,
         Command::Probe {
             target,
             json,

@@ -195,6 +195,8 @@ struct RawFeed {
     username: Option<Spanned<String>>,
     #[serde(default)]
     password_command: Vec<String>,
+    #[serde(default)]
+    full_text: bool,
 }
 
 impl Config {
@@ -289,6 +291,7 @@ impl Config {
                 headers: feed.headers,
                 username: feed.username,
                 password_command: feed.password_command,
+                full_text: feed.full_text,
             }
             .read(offset, &invalid)?;
             feeds.push(FeedSpec {

@@ -38,6 +38,7 @@ pub enum Action {
     RemoveFeed,
     RenameFeed,
     EditTags,
+    ToggleFullText,
     ShowErrors,
     ReloadConfig,
     Help,
@@ -245,6 +246,12 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
         "edit_tags",
         "Edit the selected feed's tags",
         &["T"],
+    ),
+    (
+        Action::ToggleFullText,
+        "toggle_full_text",
+        "Full text (fetched from the page) or the feed's",
+        &["t"],
     ),
     (
         Action::ShowErrors,

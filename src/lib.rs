@@ -13,6 +13,7 @@ pub mod demo;
 pub mod discover;
 pub mod export;
 pub mod fetch;
+pub mod fulltext;
 pub mod keys;
 pub mod links;
 pub mod model;

@@ -158,6 +158,18 @@ pub struct Item {
     pub enclosures: Vec<Enclosure>,
     pub read: bool,
     pub starred: bool,
+    /// The article's page, extracted, when it was fetched (or why it could not be).
+    pub full_text: FullText,
+}
+
+/// An article's full text as the cache keeps it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FullText {
+    pub html: Option<String>,
+    /// The page it was extracted from.
+    pub url: Option<String>,
+    /// Why the page gave no article (a 404, a paywall, not an article): one line.
+    pub error: Option<String>,
 }
 
 /// A feed's name, by the one rule every list, header and export follows: the name the

@@ -10,7 +10,7 @@ use crate::model::ParsedFeed;
 use crate::sanitize::clean_line;
 
 mod dates;
-mod decode;
+pub(crate) mod decode;
 mod direct;
 mod finish;
 mod repair;

@@ -5,6 +5,7 @@
 //! writes go through the caller's single connection, one transaction per feed, so a
 //! failure or a kill mid-refresh loses nothing already committed.
 
+mod fulltext;
 mod moves;
 
 use crate::fetch::{FetchOutcome, Fetcher};
@@ -46,6 +47,9 @@ pub struct Summary {
     /// Feeds that moved (a permanent redirect followed); not in `refresh --json`.
     #[serde(skip)]
     pub moved: usize,
+    /// Articles of `full_text` feeds whose page was fetched and extracted.
+    #[serde(skip)]
+    pub full_texts: usize,
 }
 
 impl Summary {
@@ -213,6 +217,7 @@ pub fn run(
     if config.sync.is_some() {
         synced.extend(store.synced_feeds()?.iter().map(|f| f.id));
     }
+    let request_all = request.feeds.clone();
     let mut ids = match request.feeds {
         Some(mut ids) => {
             ids.sort();
@@ -232,10 +237,26 @@ pub fn run(
         }
         on_done(done, summary);
     });
+    // Full text for the new articles of the feeds that ask for it (the server's feeds
+    // included: their articles came by sync).
+    let full_text: Vec<FeedId> = configured
+        .iter()
+        .zip(&config.feeds)
+        .filter(|(id, spec)| {
+            spec.options.full_text && request_all.as_ref().is_none_or(|r| r.contains(id))
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    let mut summary = summary;
+    if !full_text.is_empty() && !cancel.load(Ordering::Relaxed) {
+        summary.full_texts =
+            fulltext::fetch_new(store, fetcher, &full_text, opts.concurrency, cancel)?;
+    }
     tracing::info!(
         ok = summary.ok,
         failed = summary.failed,
         new = summary.new_items,
+        full_texts = summary.full_texts,
         "refresh finished"
     );
     Ok(summary)

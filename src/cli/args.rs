@@ -162,6 +162,19 @@ pub enum Command {
         #[arg(required = true)]
         ids: Vec<i64>,
     },
+    /// Fetch a web page and print its article as the reader shows it (full text, the way
+    /// Firefox's Reader View extracts it); exit 1 when the page holds no article
+    Extract {
+        /// An http(s) URL, a file:// URL or a path
+        #[arg(value_name = "URL_OR_PATH")]
+        target: String,
+        /// Print {"title","byline","site_name","excerpt","content","html"} as JSON
+        #[arg(long)]
+        json: bool,
+        /// Wrap the text to this many columns
+        #[arg(long, default_value_t = 80)]
+        width: usize,
+    },
     /// Fetch and parse one feed without touching the cache
     Probe {
         /// An http(s) URL, a file:// URL or a path

@@ -125,6 +125,54 @@ pub(super) fn cmd_sync(
     Ok(())
 }
 
+/// `extract --json`: the article's metadata, its text as the reader renders it, and the
+/// cleaned HTML.
+#[derive(serde::Serialize)]
+struct ExtractJson<'a> {
+    title: &'a str,
+    byline: Option<&'a str>,
+    site_name: Option<&'a str>,
+    excerpt: Option<&'a str>,
+    content: String,
+    html: &'a str,
+}
+
+pub(super) fn cmd_extract(
+    config: &Config,
+    target: &str,
+    json: bool,
+    width: usize,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let url =
+        crate::config::canonical_url(target, &cwd).map_err(|e| anyhow::anyhow!("{target}: {e}"))?;
+    let fetcher = Fetcher::new(&config.general)?;
+    let article = crate::fulltext::fetch(&fetcher, &url, crate::fulltext::MAX_PAGES).map_err(
+        |e| match e {
+            crate::fulltext::ExtractError::Fetch(f) => anyhow::anyhow!("{url}: {f}"),
+            other => anyhow::anyhow!("{other}"),
+        },
+    )?;
+    let width = width.max(10);
+    if json {
+        let content = crate::render::html_to_text(&article.html, Some(&article.url), width);
+        out.push_str(&to_json(&ExtractJson {
+            title: &article.title,
+            byline: article.byline.as_deref(),
+            site_name: article.site_name.as_deref(),
+            excerpt: article.excerpt.as_deref(),
+            content,
+            html: &article.html,
+        })?);
+        return Ok(());
+    }
+    let prepared = crate::article::Prepared::extracted(&article);
+    out.push_str(&crate::render::to_plain(&prepared.layout(width)));
+    out.push('\n');
+    Ok(())
+}
+
 pub(super) fn cmd_probe(
     config: &Config,
     target: &str,

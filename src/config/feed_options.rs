@@ -18,6 +18,8 @@ pub struct FeedOptions {
     pub username: Option<String>,
     /// argv whose first line of output is the password.
     pub password_command: Vec<String>,
+    /// Fetch each new article's page during refresh and keep its full text.
+    pub full_text: bool,
 }
 
 /// The per-feed keys as written, each with its place for errors. (Fields of `RawFeed`
@@ -33,6 +35,8 @@ pub(super) struct RawFeedOptions {
     pub username: Option<Spanned<String>>,
     #[serde(default)]
     pub password_command: Vec<String>,
+    #[serde(default)]
+    pub full_text: bool,
 }
 
 /// Headers the client sets itself, or that would change what a fetch means.
@@ -117,6 +121,7 @@ impl RawFeedOptions {
             headers,
             username: self.username.map(Spanned::into_inner),
             password_command: self.password_command,
+            full_text: self.full_text,
         })
     }
 }

@@ -80,7 +80,7 @@ pub(super) fn decode_wide(bytes: &[u8]) -> Option<String> {
     }
 }
 
-pub(super) fn charset_param(content_type: &str) -> Option<String> {
+pub(crate) fn charset_param(content_type: &str) -> Option<String> {
     content_type.split(';').skip(1).find_map(|param| {
         let (key, value) = param.split_once('=')?;
         key.trim().eq_ignore_ascii_case("charset").then(|| {

@@ -175,6 +175,22 @@ const MIGRATIONS: &[&str] = &[
                 unixepoch());
     END;
     "#,
+    // 10: full text fetched from the article's page (compressed like bodies), where it
+    // came from, or why it could not be had (then it is not tried again on its own); the
+    // search index takes the full text in when it arrives.
+    r#"
+    ALTER TABLE items ADD COLUMN full_text BLOB;
+    ALTER TABLE items ADD COLUMN full_text_url TEXT;
+    ALTER TABLE items ADD COLUMN full_text_error TEXT;
+    DROP TRIGGER items_search_update;
+    CREATE TRIGGER items_search_update
+    AFTER UPDATE OF title, author, summary, content, sort_time, full_text ON items BEGIN
+        DELETE FROM search
+        WHERE rowid = max(min(OLD.sort_time, 2147483647), -2147483648) * 2147483648 + OLD.id;
+        INSERT INTO search_pending (item_id) SELECT NEW.id
+        WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE item_id = NEW.id);
+    END;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -5,6 +5,7 @@
 //! file through WAL and a busy timeout.
 
 mod checkpoint;
+mod fulltext;
 mod migrate;
 mod read;
 pub mod search;

@@ -267,7 +267,8 @@ impl Store {
     pub fn item(&self, id: ItemId) -> Result<Option<Item>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT i.id, i.feed_id, f.url, f.title, i.title, i.link, i.author, i.published,
-                    i.updated, i.summary, i.content, i.enclosures, i.is_read, i.starred
+                    i.updated, i.summary, i.content, i.enclosures, i.is_read, i.starred,
+                    i.full_text, i.full_text_url, i.full_text_error
              FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1",
         )?;
         let item = stmt
@@ -290,6 +291,11 @@ impl Store {
                         .unwrap_or_default(),
                     read: r.get(12)?,
                     starred: r.get(13)?,
+                    full_text: crate::model::FullText {
+                        html: stored_text(r.get_ref(14)?),
+                        url: r.get(15)?,
+                        error: r.get(16)?,
+                    },
                 })
             })
             .optional()?;

@@ -73,7 +73,7 @@ impl Store {
         {
             let mut select = tx.prepare_cached(
                 "SELECT p.item_id, i.feed_id, i.sort_time, i.title, i.author, f.title, f.url,
-                        i.summary, i.content
+                        i.summary, i.content, i.full_text
                  FROM search_pending p
                  JOIN items i ON i.id = p.item_id JOIN feeds f ON f.id = i.feed_id
                  LIMIT ?1",
@@ -96,8 +96,11 @@ impl Store {
                 });
                 let summary = super::read::stored_text(r.get_ref(7)?);
                 let content = super::read::stored_text(r.get_ref(8)?);
-                // The text the reader shows: the content, else the summary.
-                let html = content
+                let full = super::read::stored_text(r.get_ref(9)?);
+                // The text the reader shows: the full text, else the content, else the
+                // summary.
+                let html = full
+                    .or(content)
                     .filter(|c| !c.trim().is_empty())
                     .or(summary)
                     .unwrap_or_default();

@@ -18,8 +18,10 @@ pub struct Effects {
     pub input: InputControl,
     browser: Vec<String>,
     browser_in_terminal: bool,
-    /// For the HTTP client of a discovery.
+    /// For the HTTP client of a discovery or a full text.
     general: crate::config::General,
+    /// The cache, which a full text is written to from its own thread.
+    db: std::path::PathBuf,
     /// A sync server is configured: marks are pushed to it soon after they are made.
     syncing: bool,
 }
@@ -31,6 +33,7 @@ impl Effects {
         refresh: RefreshWorker,
         events: Sender<Msg>,
         input: InputControl,
+        db: std::path::PathBuf,
     ) -> Effects {
         let mut fx = Effects {
             store,
@@ -40,10 +43,41 @@ impl Effects {
             browser: Vec::new(),
             browser_in_terminal: false,
             general: config.general.clone(),
+            db,
             syncing: false,
         };
         fx.use_config(config);
         fx
+    }
+
+    /// Fetches an article's page on a thread of its own (it waits on the network),
+    /// keeps the full text in the cache, and says so with `Msg::FullTextFetched`.
+    fn fetch_full_text(&self, id: crate::model::ItemId, url: String) {
+        let (general, db, events) = (self.general.clone(), self.db.clone(), self.events.clone());
+        let spawned = std::thread::Builder::new()
+            .name("full-text".into())
+            .spawn(move || {
+                let result = (|| {
+                    let fetcher =
+                        crate::fetch::Fetcher::new(&general).map_err(|e| e.to_string())?;
+                    let found = crate::fulltext::fetch(&fetcher, &url, crate::fulltext::MAX_PAGES)
+                        .map_err(|e| match e {
+                            crate::fulltext::ExtractError::Fetch(f) => format!("{url}: {f}"),
+                            other => other.to_string(),
+                        });
+                    let mut store = crate::store::Store::open(&db).map_err(|e| e.to_string())?;
+                    match &found {
+                        Ok(a) => store.set_full_text(id, Ok((&a.html, &a.url))),
+                        Err(e) => store.set_full_text(id, Err(e)),
+                    }
+                    .map_err(|e| e.to_string())?;
+                    found.map(|_| ())
+                })();
+                let _ = events.send(Msg::FullTextFetched { id, result });
+            });
+        if let Err(e) = spawned {
+            tracing::error!("cannot start the full-text fetch: {e}");
+        }
     }
 
     fn use_config(&mut self, config: &Config) {
@@ -105,7 +139,11 @@ impl Effects {
                 page,
                 count,
             },
-            Cmd::LoadArticle { req, id } => StoreReq::LoadArticle { req, id },
+            Cmd::LoadArticle { req, id, full } => StoreReq::LoadArticle { req, id, full },
+            Cmd::FetchFullText { id, url } => {
+                self.fetch_full_text(id, url);
+                return Ok(false);
+            }
             Cmd::SetRead { ids, read } => StoreReq::SetRead { ids, read },
             Cmd::MarkRead(query) => StoreReq::MarkRead { query, above: None },
             Cmd::MarkAboveRead { query, below } => StoreReq::MarkRead {

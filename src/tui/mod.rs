@@ -132,7 +132,7 @@ pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> Result<(), TuiErr
     model.reader_max_width = usize::from(config.reader.max_width);
     model.feed_order = config.general.feed_list_order;
     model.log_path = log.map(|p| p.display().to_string());
-    let mut effects = Effects::new(&config, store_tx, refresh, tx, input);
+    let mut effects = Effects::new(&config, store_tx, refresh, tx, input, paths.db_file());
     if config.general.refresh_on_startup && (!config.feeds.is_empty() || config.sync.is_some()) {
         model.refresh.requested = true;
         effects.refresh.send(RefreshReq::Run {

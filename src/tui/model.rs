@@ -253,6 +253,8 @@ pub struct Model {
     /// Feed counts changed during a refresh; reload them on the next tick.
     pub feeds_dirty: bool,
     pub message: Option<String>,
+    /// The article whose page is being fetched for its full text (`t`).
+    pub full_text_fetching: Option<crate::model::ItemId>,
     /// Shown when no message is: e.g. where to put a config in demo mode.
     pub hint: Option<String>,
     pub keymap: Keymap,
@@ -299,6 +301,7 @@ impl Model {
             refresh: RefreshStatus::default(),
             feeds_dirty: false,
             message: None,
+            full_text_fetching: None,
             hint: None,
             keymap,
             theme: super::theme::Theme::new(false),

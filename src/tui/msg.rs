@@ -63,6 +63,11 @@ pub enum Msg {
         item: Box<Item>,
         prepared: Box<Prepared>,
     },
+    /// An article's page was fetched and its full text kept, or why not (one line).
+    FullTextFetched {
+        id: ItemId,
+        result: Result<(), String>,
+    },
     /// The selection saved by the last run: a feed-list key and an item, and whether
     /// read articles were hidden.
     Restored {
@@ -126,6 +131,13 @@ pub enum Cmd {
     LoadArticle {
         req: ReqId,
         id: ItemId,
+        /// Show its full text when the cache has one (else the feed's text).
+        full: bool,
+    },
+    /// `t`: fetch the article's page and keep its full text (off the UI thread).
+    FetchFullText {
+        id: ItemId,
+        url: String,
     },
     SetRead {
         ids: Vec<ItemId>,

@@ -42,6 +42,7 @@ pub enum StoreReq {
     LoadArticle {
         req: ReqId,
         id: ItemId,
+        full: bool,
     },
     SetRead {
         ids: Vec<ItemId>,
@@ -367,14 +368,14 @@ fn handle(
             let total = store.count_items(&query)?;
             let _ = tx.send(Msg::Counted { req, total });
         }
-        StoreReq::LoadArticle { req, id } => {
+        StoreReq::LoadArticle { req, id, full } => {
             if let Some(item) = store.item(id)? {
                 let name = names
                     .get(&item.feed_id)
                     .cloned()
                     .unwrap_or_else(|| item.feed_name());
                 // Parsing the HTML happens here, off the UI thread; the UI only wraps.
-                let prepared = Prepared::new(&item, &name);
+                let prepared = Prepared::with_text(&item, &name, full);
                 let _ = tx.send(Msg::ArticleLoaded {
                     req,
                     item: Box::new(item),

@@ -151,6 +151,7 @@ pub fn fixture(width: u16, height: u16) -> Model {
 
 pub fn item(id: i64) -> Item {
     Item {
+        full_text: Default::default(),
         id: ItemId(id),
         feed_id: FeedId(1),
         feed_url: "https://feeds.example/1".into(),
@@ -175,7 +176,7 @@ pub fn item(id: i64) -> Item {
 /// Answers a LoadArticle like the store thread would.
 pub fn serve_article(m: &mut Model, cmds: &[Cmd]) {
     for cmd in cmds {
-        if let Cmd::LoadArticle { req, id } = cmd {
+        if let Cmd::LoadArticle { req, id, .. } = cmd {
             let it = item(id.0);
             let prepared = Prepared::new(&it, "Safe Harbour Weekly");
             update(

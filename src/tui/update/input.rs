@@ -189,6 +189,7 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
         Action::ToggleRead => toggle_read(m),
         Action::MarkAllRead => mark_all_read(m),
         Action::ToggleStar => toggle_star(m),
+        Action::ToggleFullText => super::articles::toggle_full_text(m),
         Action::Undo => undo(m),
         Action::MarkAboveRead => mark_above_read(m),
         Action::SortArticles => {

@@ -195,6 +195,9 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             m.message = Some(result.unwrap_or_else(|e| e));
             Outcome::redraw(vec![Cmd::ReloadSynced])
         }
+        Msg::FullTextFetched { id, result } => {
+            Outcome::redraw(articles::full_text_fetched(m, id, result))
+        }
         Msg::SyncStarted => {
             m.refresh.syncing = true;
             m.refresh.synced_new = 0;

@@ -93,6 +93,9 @@ fn status_text(m: &Model) -> String {
     if let Some(e) = m.refresh.sync_error.as_ref().filter(|_| !m.refresh.syncing) {
         parts.push(format!("Sync failed: {e}"));
     }
+    if m.full_text_fetching.is_some() {
+        parts.push("Fetching the full text…".into());
+    }
     if m.indexing > 0 {
         parts.push(format!("Indexing for search: {} left", m.indexing));
     }

@@ -1,0 +1,157 @@
+//! Full text for summary-only bulletins: the article's page fetched and its readable part
+//! extracted the way Firefox's Reader View does, to be cached and shown like feed content.
+//!
+//! Extraction is `dom_smoothie`, a close port of Mozilla's Readability.js that runs its
+//! test pages; of the Rust candidates it is the one kept up (monthly releases in 2025-26)
+//! and the one that follows Readability's scoring, cleaning and metadata rules, where
+//! `readability` (unmaintained since 2023) and `readable-readability` follow the old
+//! arc90 heuristics. Around it, what Readability leaves to the browser: the page's
+//! charset, lazy-loaded images, and pages split in several (a `rel="next"` link).
+
+mod charset;
+mod lazy;
+
+use crate::fetch::{FetchOutcome, Fetcher};
+
+/// An article as extracted: metadata as clean lines, and the cleaned HTML (links and
+/// images absolute), which goes through the same renderer and sanitiser as feed content.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Extracted {
+    pub title: String,
+    pub byline: Option<String>,
+    pub site_name: Option<String>,
+    pub excerpt: Option<String>,
+    pub html: String,
+    /// The page it came from, after redirects.
+    pub url: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    #[error("{0}: no article found on the page")]
+    NotAnArticle(String),
+    #[error("{url}: not a web page ({content_type})")]
+    NotHtml { url: String, content_type: String },
+    #[error("{0}")]
+    Fetch(#[from] crate::fetch::FetchError),
+    #[error("{0}: the server answered 304 to a request without validators")]
+    NotModified(String),
+}
+
+/// Less text than this, on a page Readability does not find readable, is no article: a
+/// login wall, an index of links, a paywall's teaser.
+const MIN_TEXT: usize = 400;
+
+/// Pages of one article followed by `rel="next"`, at most.
+pub const MAX_PAGES: usize = 5;
+
+/// Extracts the article from a page's bytes. `url` is the page's address (relative links
+/// and images resolve against it, or against the page's `<base>`).
+pub fn extract(
+    body: &[u8],
+    content_type: Option<&str>,
+    url: &str,
+) -> Result<Extracted, ExtractError> {
+    let html = charset::decode(body, content_type);
+    let doc = dom_query::Document::from(html.as_str());
+    lazy::fix_images(&doc);
+    let not_article = || ExtractError::NotAnArticle(url.to_string());
+    let mut reader = dom_smoothie::Readability::with_document(doc, Some(url), None)
+        .map_err(|_| not_article())?;
+    let readable = reader.is_probably_readable();
+    let article = reader.parse().map_err(|_| not_article())?;
+    let text_len = article.text_content.trim().chars().count();
+    if text_len == 0 || (!readable && text_len < MIN_TEXT) {
+        return Err(not_article());
+    }
+    let line = |s: &str| Some(crate::sanitize::clean_line(s)).filter(|s| !s.is_empty());
+    Ok(Extracted {
+        title: line(&article.title).unwrap_or_default(),
+        byline: article.byline.as_deref().and_then(line),
+        site_name: article.site_name.as_deref().and_then(line),
+        excerpt: article.excerpt.as_deref().and_then(line),
+        html: article.content.to_string(),
+        url: url.to_string(),
+    })
+}
+
+/// The page of the article that comes after this one, if the page links one on the
+/// same site.
+fn next_page(body: &[u8], content_type: Option<&str>, url: &str) -> Option<String> {
+    let html = charset::decode(body, content_type);
+    let doc = dom_query::Document::from(html.as_str());
+    let base = url::Url::parse(url).ok()?;
+    let href = doc
+        .select(r#"link[rel~="next"], a[rel~="next"]"#)
+        .iter()
+        .find_map(|s| s.attr("href"))?;
+    let next = base.join(href.trim()).ok()?;
+    (next.host_str() == base.host_str() && next.as_str() != url).then(|| next.to_string())
+}
+
+/// Fetches a page and extracts its article; with `max_pages` above 1, the pages after it
+/// too (`rel="next"`, same site), their text appended. One request a page.
+pub fn fetch(fetcher: &Fetcher, url: &str, max_pages: usize) -> Result<Extracted, ExtractError> {
+    let mut seen = vec![url.to_string()];
+    let (mut article, mut next) = fetch_one(fetcher, url)?;
+    while let Some(page) = next.take() {
+        if seen.len() >= max_pages || seen.contains(&page) {
+            break;
+        }
+        seen.push(page.clone());
+        // A later page that fails ends the article where it is.
+        match fetch_one(fetcher, &page) {
+            Ok((more, after)) => {
+                article.html.push_str(&more.html);
+                next = after;
+            }
+            Err(e) => tracing::info!("full text: {page}: {e}"),
+        }
+    }
+    Ok(article)
+}
+
+fn fetch_one(fetcher: &Fetcher, url: &str) -> Result<(Extracted, Option<String>), ExtractError> {
+    let fetched = match fetcher.fetch(url, &Default::default())? {
+        FetchOutcome::Modified(f) => f,
+        FetchOutcome::NotModified { .. } => return Err(ExtractError::NotModified(url.into())),
+    };
+    let content_type = fetched.content_type.as_deref();
+    if let Some(ct) = content_type {
+        let mime = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let html_like = mime.is_empty()
+            || mime.contains("html")
+            || mime.starts_with("text/")
+            || mime == "application/octet-stream";
+        if !html_like {
+            return Err(ExtractError::NotHtml {
+                url: url.to_string(),
+                content_type: crate::sanitize::clean_line(ct),
+            });
+        }
+    }
+    let page_url = fetched.final_url.clone();
+    let article = extract(&fetched.body, content_type, &page_url)?;
+    let next = next_page(&fetched.body, content_type, &page_url);
+    Ok((article, next))
+}
+
+/// The site an article's full text came from, for the reader's header.
+pub fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| h.trim_start_matches("www.").to_string())
+        })
+        .unwrap_or_else(|| crate::sanitize::clean_line(url))
+}
+
+#[cfg(test)]
+#[path = "fulltext/tests.rs"]
+mod tests;

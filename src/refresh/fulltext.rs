@@ -1,0 +1,90 @@
+//! After a refresh, the full text of the new articles of `full_text = true` feeds, so that
+//! they are there offline. Politely: one request per article and never again on its own
+//! (a page that fails is recorded as failed), one request at a time per site, the
+//! refresh's own client and user agent, at most a week back.
+
+use crate::fetch::Fetcher;
+use crate::model::{FeedId, ItemId};
+use crate::store::Store;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex};
+
+/// New articles are those that arrived in the last week (a refresh cut short leaves
+/// some for the next one).
+const WINDOW_DAYS: i64 = 7;
+/// The most articles of one feed fetched in one refresh.
+const PER_FEED: usize = 100;
+
+/// Fetches and stores the full text of the new articles of `feeds`; returns how many
+/// articles got it.
+pub fn fetch_new(
+    store: &mut Store,
+    fetcher: &Fetcher,
+    feeds: &[FeedId],
+    concurrency: usize,
+    cancel: &AtomicBool,
+) -> Result<usize, crate::store::StoreError> {
+    let since = chrono::Utc::now().timestamp() - WINDOW_DAYS * 86_400;
+    let wanted = store.full_text_wanted(feeds, since, PER_FEED)?;
+    if wanted.is_empty() {
+        return Ok(0);
+    }
+    // One queue per site: a thread takes a whole site, so no site sees two requests at
+    // once.
+    let mut by_host: BTreeMap<String, Vec<(ItemId, String)>> = BTreeMap::new();
+    for (id, link) in wanted {
+        let host = url::Url::parse(&link)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
+        by_host.entry(host).or_default().push((id, link));
+    }
+    let threads = concurrency.clamp(1, 8).min(by_host.len());
+    let sites = Mutex::new(by_host.into_values().collect::<VecDeque<_>>());
+    let (tx, rx) =
+        mpsc::sync_channel::<(ItemId, Result<crate::fulltext::Extracted, String>)>(threads);
+    let mut got = 0;
+    let mut failure = None;
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let (tx, sites) = (tx.clone(), &sites);
+            scope.spawn(move || loop {
+                let Some(site) = sites.lock().ok().and_then(|mut s| s.pop_front()) else {
+                    return;
+                };
+                for (id, link) in site {
+                    if cancel.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let result =
+                        crate::fulltext::fetch(fetcher, &link, 1).map_err(|e| e.to_string());
+                    if tx.send((id, result)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for (id, result) in rx {
+            let written = match &result {
+                Ok(a) => store.set_full_text(id, Ok((&a.html, &a.url))),
+                Err(e) => {
+                    tracing::info!("full text of item {}: {e}", id.0);
+                    store.set_full_text(id, Err(e))
+                }
+            };
+            match written {
+                Ok(()) => got += usize::from(result.is_ok()),
+                Err(e) => {
+                    failure = Some(e);
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            }
+        }
+    });
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(got),
+    }
+}
