@@ -12,6 +12,9 @@
 #   ff     TUI first frame (feed list visible) on the big cache, and its peak RSS
 #   search `bulletin search` on the big cache; and in each TUI, `/` and a two-word phrase
 #          over every article, from the keys to the results on screen
+#   fulltext  bulletin alone: cold refresh of FT_N summary feeds x FT_M items (50 x 10) with
+#          and without full_text = true (each article's page, about 60 KB, fetched and
+#          extracted); newsboat has no full text to compare with
 #   huge   bulletin alone on N_HUGE x BIG_M (5,000 x 200 = 1,000,000 articles): feeds --json,
 #          first frame and peak RSS, search (newsboat is left out: on the 200,000-article
 #          cache it already needs minutes to start, and it holds every article in memory)
@@ -32,6 +35,7 @@ N_HUGE=${N_HUGE:-5000}; PORT_HUGE=${PORT_HUGE:-8783}
 # The query of the search steps: two words found together in many articles of the corpus.
 QUERY=${QUERY:-kernel phishing}
 step() { [[ " $STEPS " == *" $1 "* ]]; }
+FT_N=${FT_N:-50}; FT_M=${FT_M:-10}; PORT_FT=${PORT_FT:-8784}
 SEED=${SEED:-42}
 
 for tool in python3 nginx tmux; do
@@ -86,6 +90,18 @@ if [[ $HAVE_NB == 1 ]]; then for _ in 1 2; do newsboat -u "$C/urls" -c "$NB" -C 
 bu "" "'$BIN' --config '$C/bulletin.toml' --data-dir '$D' refresh"
 nb "rm -f '$NB.lock'" "newsboat -u '$C/urls' -c '$NB' -C '$NBCONF' -x reload"
 measure --tag warm --runs "$RUNS"
+fi
+
+if step fulltext; then
+    log "full text: $FT_N feeds x $FT_M items, with and without full_text"
+    FT=$WORK/pages-$FT_N-$FT_M
+    [[ -f $FT/fulltext.toml ]] || python3 "$HERE/gen_pages.py" -n "$FT_N" -m "$FT_M" -p "$PORT_FT" -o "$FT"
+    "$HERE/serve.sh" start "$FT" "$PORT_FT"
+    contenders+=(--name bulletin --prep "rm -rf '$OUT/ft-plain'" --cmd "'$BIN' --config '$FT/plain.toml' --data-dir '$OUT/ft-plain' refresh")
+    contenders+=(--name bulletin-full-text --prep "rm -rf '$OUT/ft-full'" --cmd "'$BIN' --config '$FT/fulltext.toml' --data-dir '$OUT/ft-full' refresh")
+    measure --tag fulltext --runs "$RUNS"
+    "$BIN" --config "$FT/fulltext.toml" --data-dir "$OUT/ft-full" items --json | python3 -c 'import json,sys; print("full text articles:", len(json.load(sys.stdin)))' >&2
+    "$HERE/serve.sh" stop "$PORT_FT"
 fi
 
 if step load || step ff || step search; then
