@@ -86,7 +86,37 @@ fn next_page(body: &[u8], content_type: Option<&str>, url: &str) -> Option<Strin
         .iter()
         .find_map(|s| s.attr("href"))?;
     let next = base.join(href.trim()).ok()?;
-    (next.host_str() == base.host_str() && next.as_str() != url).then(|| next.to_string())
+    (next.host_str() == base.host_str() && is_continuation(&base, &next)).then(|| next.to_string())
+}
+
+/// Whether `next` reads as the next page of the same article rather than the next
+/// article (blogs put `rel="next"` on both): the same path with a page number in the
+/// query (`?page=2`, `?p=2`), or the path with a page number after it (`/2`, `/page/2`,
+/// `-2`, `.../2.html`).
+fn is_continuation(current: &url::Url, next: &url::Url) -> bool {
+    if next == current {
+        return false;
+    }
+    let number = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if next.path() == current.path() {
+        return next.query_pairs().any(|(k, v)| {
+            matches!(k.as_ref(), "page" | "p" | "pg" | "pagina" | "seite") && number(&v)
+        });
+    }
+    let stem = current.path().trim_end_matches('/');
+    let stem = stem.strip_suffix(".html").unwrap_or(stem);
+    let Some(rest) = next.path().strip_prefix(stem) else {
+        return false;
+    };
+    let rest = rest.trim_end_matches('/');
+    let rest = rest.strip_suffix(".html").unwrap_or(rest);
+    let rest = rest
+        .strip_prefix("/page/")
+        .or_else(|| rest.strip_prefix('/'))
+        .or_else(|| rest.strip_prefix('-'))
+        .or_else(|| rest.strip_prefix('_'))
+        .unwrap_or(rest);
+    number(rest)
 }
 
 /// Fetches a page and extracts its article; with `max_pages` above 1, the pages after it

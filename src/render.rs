@@ -117,6 +117,12 @@ pub fn html_to_text(html: &str, base: Option<&str>, width: usize) -> String {
     to_plain(&lines)
 }
 
+/// HTML to plain text at `width`, without the Links list: the article's own words, as
+/// `extract --json` gives them (the reader shows the list after them).
+pub fn html_to_body_text(html: &str, base: Option<&str>, width: usize) -> String {
+    to_plain(&layout(&blocks(html, base).blocks, width))
+}
+
 /// Joins lines as plain text with trailing spaces trimmed.
 pub fn to_plain(lines: &[Line]) -> String {
     let mut out = String::new();

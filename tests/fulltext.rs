@@ -26,7 +26,7 @@ fn site() -> Server {
         ("/story/patch-window", "article.html"),
         ("/story/lazy", "lazy.html"),
         ("/story/split", "multi-1.html"),
-        ("/story/patch-window?page=2", "multi-2.html"),
+        ("/story/split?page=2", "multi-2.html"),
         ("/login", "not-article.html"),
     ] {
         server.fixed(path, "text/html; charset=utf-8", page(name));

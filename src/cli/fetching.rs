@@ -156,7 +156,7 @@ pub(super) fn cmd_extract(
     )?;
     let width = width.max(10);
     if json {
-        let content = crate::render::html_to_text(&article.html, Some(&article.url), width);
+        let content = crate::render::html_to_body_text(&article.html, Some(&article.url), width);
         out.push_str(&to_json(&ExtractJson {
             title: &article.title,
             byline: article.byline.as_deref(),

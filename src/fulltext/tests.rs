@@ -114,12 +114,36 @@ fn a_page_that_is_no_article_is_an_error() {
 fn the_next_page_is_found_on_the_same_site_only() {
     let body = page("multi-1.html");
     assert_eq!(
-        next_page(&body, None, "https://harbour.example/story/patch-window").as_deref(),
-        Some("https://harbour.example/story/patch-window?page=2")
+        next_page(&body, None, "https://harbour.example/story/split").as_deref(),
+        Some("https://harbour.example/story/split?page=2")
     );
     let elsewhere = br#"<link rel="next" href="https://other.example/p2"><p>x</p>"#;
     assert_eq!(
         next_page(elsewhere, None, "https://harbour.example/a"),
         None
     );
+    // The next article of a blog is not the next page of this one.
+    let next_post = br#"<link rel="next" href="/2026/11/another-post/"><p>x</p>"#;
+    assert_eq!(
+        next_page(next_post, None, "https://harbour.example/2026/11/a-post/"),
+        None
+    );
+    for (from, to) in [
+        ("https://h.example/story/x", "https://h.example/story/x/2"),
+        (
+            "https://h.example/story/x/",
+            "https://h.example/story/x/page/2/",
+        ),
+        (
+            "https://h.example/story/x.html",
+            "https://h.example/story/x-2.html",
+        ),
+    ] {
+        let body = format!("<link rel=\"next\" href=\"{to}\"><p>x</p>");
+        assert_eq!(
+            next_page(body.as_bytes(), None, from).as_deref(),
+            Some(to),
+            "{from}"
+        );
+    }
 }
