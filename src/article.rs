@@ -140,13 +140,25 @@ impl Prepared {
             width,
             Style::HEADING.with(Style::BOLD),
         );
-        let mut field = |name: &str, value: &str| {
+        // A header field; with `link`, its value is a hyperlink to it.
+        let mut linked = |name: &str, value: &str, link: Option<String>| {
             let runs = [
                 render::Inline::Text(format!("{name}: "), Style::DIM),
                 render::Inline::Text(value.to_string(), Style::PLAIN),
             ];
+            let start = lines.len();
             lines.extend(render::layout::wrap(&runs, width, Style::PLAIN));
+            for line in &mut lines[start..] {
+                for span in line
+                    .spans
+                    .iter_mut()
+                    .filter(|s| s.style != Style::DIM && !s.text.trim().is_empty())
+                {
+                    span.link = link.clone();
+                }
+            }
         };
+        let mut field = |name: &str, value: &str| linked(name, value, None);
         field("Feed", &self.feed);
         if let Some(a) = &self.author {
             field("Author", a);
@@ -159,11 +171,12 @@ impl Prepared {
         }
         field("Reading time", &format!("{} min read", self.minutes()));
         if let Some(l) = &self.link {
-            field("Link", l);
+            linked("Link", l, crate::links::hyperlink_target(l));
         }
         for e in &self.enclosures {
-            field("Enclosure", e);
+            linked("Enclosure", e, None);
         }
+        let mut field = |name: &str, value: &str| linked(name, value, None);
         match &self.source {
             Source::Feed => {}
             Source::FullText(host) => {

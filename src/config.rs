@@ -118,6 +118,8 @@ pub struct ReaderConfig {
     pub max_width: u16,
     /// Where `w` saves articles; None: the download folder, else home.
     pub save_dir: Option<PathBuf>,
+    /// Links in the reader and the header's URL are terminal hyperlinks (OSC 8).
+    pub hyperlinks: bool,
 }
 
 impl Default for ReaderConfig {
@@ -125,6 +127,7 @@ impl Default for ReaderConfig {
         ReaderConfig {
             max_width: 100,
             save_dir: None,
+            hyperlinks: true,
         }
     }
 }

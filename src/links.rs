@@ -34,3 +34,44 @@ pub fn absolute(href: &str, base: Option<&Url>) -> Option<String> {
     }
     resolve(&cleaned, base).map(|u| u.to_string())
 }
+
+/// The target of a terminal hyperlink (OSC 8) for this URL, or None when it may not be
+/// one: only http, https and mailto, as the URL crate writes them (percent-encoded),
+/// and then only printable ASCII, so that nothing in it can end the escape sequence
+/// (no ESC, BEL or other control, no space) whatever the feed wrote.
+pub fn hyperlink_target(url: &str) -> Option<String> {
+    let parsed = Url::parse(url.trim()).ok()?;
+    if !matches!(parsed.scheme(), "http" | "https" | "mailto") {
+        return None;
+    }
+    let text = parsed.to_string();
+    text.bytes()
+        .all(|b| (0x21..=0x7e).contains(&b))
+        .then_some(text)
+}
+
+#[cfg(test)]
+mod hyperlink_tests {
+    use super::hyperlink_target;
+
+    #[test]
+    fn only_web_links_in_printable_ascii_become_hyperlinks() {
+        assert_eq!(
+            hyperlink_target("https://a.example/x y?q=é").as_deref(),
+            Some("https://a.example/x%20y?q=%C3%A9")
+        );
+        assert_eq!(hyperlink_target("javascript:alert(1)"), None);
+        assert_eq!(hyperlink_target("file:///etc/passwd"), None);
+        // Escapes and BEL inside are encoded or refused: none survives as itself.
+        for hostile in [
+            "https://a.example/\u{1b}]8;;https://evil.example\u{7}x",
+            "https://a.example/\u{7}\u{1b}\\",
+            "https://a.example/\u{9c}",
+        ] {
+            if let Some(t) = hyperlink_target(hostile) {
+                assert!(!t.contains('\u{1b}') && !t.contains('\u{7}'), "{t:?}");
+                assert!(t.bytes().all(|b| (0x21..=0x7e).contains(&b)), "{t:?}");
+            }
+        }
+    }
+}

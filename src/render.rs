@@ -40,6 +40,9 @@ impl Style {
 pub struct Span {
     pub text: String,
     pub style: Style,
+    /// Where the text links to (the Links list, the header's link): the reader makes it
+    /// a clickable hyperlink. Set only to a URL that passed the scheme allow-list.
+    pub link: Option<String>,
 }
 
 /// One terminal line.
@@ -54,6 +57,7 @@ impl Line {
             spans: vec![Span {
                 text: text.into(),
                 style,
+                link: None,
             }],
         }
     }
@@ -158,10 +162,12 @@ pub fn append_links(lines: &mut Vec<Line>, links: &[String], width: usize) {
                     Span {
                         text: prefix,
                         style: Style::DIM,
+                        link: None,
                     },
                     Span {
                         text: chunk,
                         style: Style::LINK,
+                        link: crate::links::hyperlink_target(url),
                     },
                 ],
             });

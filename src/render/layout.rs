@@ -164,6 +164,7 @@ fn prefixed(inner: Vec<Line>, first: &str, rest: &str, width: usize, style: Styl
             let mut spans = vec![Span {
                 text: prefix.to_string(),
                 style,
+                link: None,
             }];
             spans.extend(line.spans);
             Line { spans }
@@ -213,12 +214,14 @@ fn aligned_table(
                 spans.push(Span {
                     text: " │ ".into(),
                     style: Style::DIM,
+                    link: None,
                 });
             }
             let pad = w.saturating_sub(cell.width());
             spans.push(Span {
                 text: format!("{cell}{}", " ".repeat(pad)),
                 style: if th { Style::BOLD } else { Style::PLAIN },
+                link: None,
             });
         }
         lines.push(Line { spans });
@@ -333,6 +336,7 @@ fn push_char(word: &mut Word, c: char, style: Style) {
         _ => word.spans.push(Span {
             text: c.to_string(),
             style,
+            link: None,
         }),
     }
     word.width += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
@@ -361,6 +365,7 @@ pub fn wrap(runs: &[Inline], width: usize, base: Style) -> Vec<Line> {
             cur.spans.push(Span {
                 text: " ".into(),
                 style: base,
+                link: None,
             });
             cur_w += 1;
         }
@@ -399,6 +404,7 @@ fn split_to_fit(
             _ => cur.spans.push(Span {
                 text: c.to_string(),
                 style: span.style,
+                link: None,
             }),
         }
         *cur_w += w;

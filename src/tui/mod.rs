@@ -130,6 +130,7 @@ pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> Result<(), TuiErr
     model.theme = Theme::from_config(&config.theme, model.no_color);
     model.hint = hint;
     model.reader_max_width = usize::from(config.reader.max_width);
+    model.hyperlinks = config.reader.hyperlinks;
     model.feed_order = config.general.feed_list_order;
     model.log_path = log.map(|p| p.display().to_string());
     let mut effects = Effects::new(&config, store_tx, refresh, tx, input, paths.db_file());

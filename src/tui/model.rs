@@ -240,6 +240,8 @@ pub struct Model {
     pub reader_req: ReqId,
     /// `[reader] max_width`: the widest the article text gets.
     pub reader_max_width: usize,
+    /// `[reader] hyperlinks`: links are drawn as terminal hyperlinks (OSC 8).
+    pub hyperlinks: bool,
     /// `[general] feed_list_order`.
     pub feed_order: crate::config::FeedListOrder,
     pub focus: Pane,
@@ -291,6 +293,7 @@ impl Model {
             reader: None,
             reader_req: 0,
             reader_max_width: 100,
+            hyperlinks: true,
             feed_order: Default::default(),
             focus: Pane::Feeds,
             fullscreen: false,

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 use ratatui::Frame;
 
+pub mod links;
 mod lists;
 mod marks;
 mod panes;

@@ -156,6 +156,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             m.keymap = super::keymap::Keymap::with_overrides(&config.keys);
             m.theme = super::theme::Theme::from_config(&config.theme, m.no_color);
             m.reader_max_width = usize::from(config.reader.max_width);
+            m.hyperlinks = config.reader.hyperlinks;
             m.feed_order = config.general.feed_list_order;
             rewrap_reader(m);
             m.message = Some(format!("Config reloaded: {} feeds", config.feeds.len()));

@@ -57,6 +57,16 @@ pub(super) fn draw_reader(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
         })
         .collect();
     f.render_widget(Paragraph::new(lines).block(block), area);
+    if m.hyperlinks {
+        let inner = Rect {
+            x: area.x.saturating_add(1 + pad),
+            y: area.y.saturating_add(1),
+            width: area.width.saturating_sub(2 + 2 * pad),
+            height: area.height.saturating_sub(2),
+        };
+        let shown = r.lines.iter().skip(r.scroll).take(height);
+        super::links::hyperlink(f.buffer_mut(), inner, shown);
+    }
 }
 
 fn status_text(m: &Model) -> String {
