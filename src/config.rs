@@ -76,6 +76,20 @@ pub struct General {
     pub max_retry_after_minutes: u32,
     /// The order of the feeds in the feed list (within each tag).
     pub feed_list_order: FeedListOrder,
+    /// Run after a refresh or sync brings new unread articles (argv, no shell; `%n`,
+    /// `%f`, `%t`). Empty: none.
+    pub notify_command: Vec<String>,
+    /// `"terminal"`: ask the terminal for a desktop notification too; `"off"` (default).
+    pub notify: NotifyMode,
+}
+
+/// `notify`: off, or a desktop notification through the terminal (OSC 9 / OSC 777).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NotifyMode {
+    #[default]
+    Off,
+    Terminal,
 }
 
 /// `feed_list_order`: as in the config, by name, or the most unread first.
@@ -106,6 +120,8 @@ impl Default for General {
             max_body_mib: 32,
             max_retry_after_minutes: 60,
             feed_list_order: FeedListOrder::Config,
+            notify_command: Vec::new(),
+            notify: NotifyMode::Off,
         }
     }
 }
@@ -200,6 +216,7 @@ struct RawFeed {
     password_command: Vec<String>,
     #[serde(default)]
     full_text: bool,
+    notify: Option<bool>,
 }
 
 impl Config {
@@ -295,6 +312,7 @@ impl Config {
                 username: feed.username,
                 password_command: feed.password_command,
                 full_text: feed.full_text,
+                notify: feed.notify,
             }
             .read(offset, &invalid)?;
             feeds.push(FeedSpec {

@@ -18,6 +18,7 @@ pub mod keys;
 pub mod links;
 pub mod model;
 pub mod newsboat;
+pub mod notify;
 pub mod opml;
 pub mod parse;
 pub mod paths;

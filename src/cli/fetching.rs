@@ -18,6 +18,7 @@ pub(super) fn cmd_refresh(
 ) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
     let fetcher = Fetcher::new(&config.general)?;
+    let since = crate::notify::mark(&store);
     // With [sync], the server's feeds come first; a failed sync still lets the local
     // feeds refresh, and the command fails at the end. `config` is the file's own.
     let mut sync_failed = None;
@@ -65,6 +66,14 @@ pub(super) fn cmd_refresh(
             "Refreshed {} feeds: {} ok ({} not modified), {} failed, {} new items\n",
             summary.feeds, summary.ok, summary.not_modified, summary.failed, summary.new_items
         ));
+    }
+    // A cron refresh can tell the desktop too (the command only: no terminal here).
+    if !config.general.notify_command.is_empty() {
+        if let Some(a) = crate::notify::arrivals(&store, config, since) {
+            if let Err(e) = crate::notify::run_command(&config.general.notify_command, &a) {
+                eprintln!("bulletin: {e}");
+            }
+        }
     }
     if summary.moved > 0 {
         // On stderr, so that --json stays one object.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 
 /// What a `[[feed]]` sets for itself; None: the `[general]` value.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedOptions {
     pub refresh_interval_minutes: Option<u32>,
     pub keep_days: Option<u32>,
@@ -20,6 +20,25 @@ pub struct FeedOptions {
     pub password_command: Vec<String>,
     /// Fetch each new article's page during refresh and keep its full text.
     pub full_text: bool,
+    /// New articles of this feed are announced (`notify_command`, `notify`).
+    pub notify: bool,
+}
+
+impl Default for FeedOptions {
+    fn default() -> Self {
+        FeedOptions {
+            refresh_interval_minutes: None,
+            keep_days: None,
+            user_agent: None,
+            timeout_seconds: None,
+            headers: Vec::new(),
+            username: None,
+            password_command: Vec::new(),
+            full_text: false,
+            // A feed is announced unless it says otherwise.
+            notify: true,
+        }
+    }
 }
 
 /// The per-feed keys as written, each with its place for errors. (Fields of `RawFeed`
@@ -37,6 +56,7 @@ pub(super) struct RawFeedOptions {
     pub password_command: Vec<String>,
     #[serde(default)]
     pub full_text: bool,
+    pub notify: Option<bool>,
 }
 
 /// Headers the client sets itself, or that would change what a fetch means.
@@ -122,6 +142,7 @@ impl RawFeedOptions {
             username: self.username.map(Spanned::into_inner),
             password_command: self.password_command,
             full_text: self.full_text,
+            notify: self.notify.unwrap_or(true),
         })
     }
 }

@@ -4,6 +4,7 @@
 //! with every committed read mark. Two processes (the TUI and a cron `refresh`) share the
 //! file through WAL and a busy timeout.
 
+mod arrivals;
 mod checkpoint;
 mod fulltext;
 mod migrate;

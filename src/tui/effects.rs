@@ -128,6 +128,12 @@ impl Effects {
             }
             Cmd::LoadFeeds => StoreReq::LoadFeeds,
             Cmd::ReloadSynced => StoreReq::ReloadSynced,
+            Cmd::TerminalNotify(line) => {
+                let seq = crate::notify::terminal_sequence(&line);
+                let out = terminal.backend_mut();
+                let _ = out.write_all(seq.as_bytes()).and_then(|_| out.flush());
+                return Ok(false);
+            }
             Cmd::LoadPage {
                 req,
                 query,

@@ -103,6 +103,8 @@ pub enum Msg {
     RefreshFailed(String),
     /// A subscription or removal that went to the sync server ended: what to say.
     ServerEdited(Result<String, String>),
+    /// New articles arrived: ask the terminal for a desktop notification with this line.
+    Notify(String),
     /// A sync with the `[sync]` server began (ahead of the refresh of local feeds).
     SyncStarted,
     /// It ended: what it did, or why it failed (one line; marks stay queued).
@@ -119,6 +121,8 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     LoadFeeds,
+    /// Write a desktop-notification request (OSC 777 and OSC 9) to the terminal.
+    TerminalNotify(String),
     /// The sync server's feeds changed: list them as the cache now has them.
     ReloadSynced,
     LoadPage {

@@ -269,6 +269,7 @@ fn run_refresh(
             summary: *summary,
         });
     };
+    let since = crate::notify::mark(store);
     // The server's feeds first, when the refresh is of everything or of one of them.
     let wants_sync = config.sync.is_some()
         && match &request.feeds {
@@ -295,6 +296,9 @@ fn run_refresh(
     };
     if cancel.load(Ordering::Relaxed) {
         return false;
+    }
+    if let Some(line) = crate::notify::after_refresh(store, config, since) {
+        let _ = tx.send(Msg::Notify(line));
     }
     tx.send(Msg::RefreshFinished {
         summary,

@@ -199,6 +199,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
         Msg::FullTextFetched { id, result } => {
             Outcome::redraw(articles::full_text_fetched(m, id, result))
         }
+        Msg::Notify(line) => Outcome {
+            redraw: false,
+            cmds: vec![Cmd::TerminalNotify(line)],
+        },
         Msg::SyncStarted => {
             m.refresh.syncing = true;
             m.refresh.synced_new = 0;
