@@ -118,6 +118,11 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
         Command::Show { id, width } => cache::cmd_show(&config()?, paths, id, width, &mut out)?,
         Command::MarkRead(args) => cache::cmd_mark(&config()?, paths, &args, true)?,
         Command::MarkUnread(args) => cache::cmd_mark(&config()?, paths, &args, false)?,
+        // Without an id, --pending (clap requires one or the other): every queued one.
+        Command::Download { id, enclosure, .. } => {
+            cache::cmd_download(&config()?, paths, id, enclosure, &mut out)?
+        }
+        Command::Downloads { json } => cache::cmd_downloads(paths, json, &mut out)?,
         Command::Star { ids } => cache::cmd_star(paths, &ids, true)?,
         Command::Unstar { ids } => cache::cmd_star(paths, &ids, false)?,
     }

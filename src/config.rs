@@ -81,6 +81,12 @@ pub struct General {
     pub notify_command: Vec<String>,
     /// `"terminal"`: ask the terminal for a desktop notification too; `"off"` (default).
     pub notify: NotifyMode,
+    /// Opens an enclosure (argv, `%u` its URL; no shell). Empty: Enter downloads it.
+    pub enclosure_command: Vec<String>,
+    /// Where downloads go; None: the download folder's `bulletin` folder.
+    pub download_dir: Option<PathBuf>,
+    /// The largest download, in MiB.
+    pub max_download_mib: u32,
 }
 
 /// `notify`: off, or a desktop notification through the terminal (OSC 9 / OSC 777).
@@ -122,6 +128,9 @@ impl Default for General {
             feed_list_order: FeedListOrder::Config,
             notify_command: Vec::new(),
             notify: NotifyMode::Off,
+            enclosure_command: Vec::new(),
+            download_dir: None,
+            max_download_mib: 2048,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod discover;
+pub mod download;
 pub mod export;
 pub mod fetch;
 pub mod fulltext;

@@ -150,6 +150,25 @@ pub enum Command {
     MarkRead(MarkArgs),
     /// Mark items unread: by id, a whole feed, or everything
     MarkUnread(MarkArgs),
+    /// Download an article's enclosure (podcast episode, attachment) into [general]
+    /// download_dir now, resuming a partial file; with --pending, every queued download
+    Download {
+        /// The article's id, as `items` prints it
+        #[arg(required_unless_present = "pending", conflicts_with = "pending")]
+        id: Option<i64>,
+        /// Which of its enclosures, from 1
+        #[arg(long, short = 'e', default_value_t = 1)]
+        enclosure: usize,
+        /// Run every download queued (in the TUI with D, or cut short)
+        #[arg(long)]
+        pending: bool,
+    },
+    /// List downloads: id, state (queued, downloading, done, failed), bytes, total, path
+    Downloads {
+        /// Print a JSON array: id, title, url, path, state, bytes, total, error
+        #[arg(long)]
+        json: bool,
+    },
     /// Star items (by id, as `items` prints them)
     Star {
         /// Item ids; unknown ones are an error, the others are starred

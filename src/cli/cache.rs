@@ -259,3 +259,91 @@ pub(super) fn cmd_mark(
     }
     Ok(())
 }
+
+pub(super) fn cmd_download(
+    config: &Config,
+    paths: &AppPaths,
+    id: Option<i64>,
+    enclosure: usize,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let mut store = open_store(paths)?;
+    let dir = crate::download::dir(config.general.download_dir.as_deref());
+    let mut asked = None;
+    if let Some(id) = id {
+        let item = store
+            .item(ItemId(id))?
+            .ok_or_else(|| anyhow::anyhow!("no item with id {id}"))?;
+        let (queued, _) =
+            crate::download::queue(&mut store, &item, enclosure.saturating_sub(1), &dir)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        asked = Some(queued);
+    }
+    let mut wanted = store.pending_downloads()?;
+    // Without --pending, only the one just asked for.
+    if let Some(queued) = asked {
+        wanted.retain(|d| d.id == queued);
+    }
+    let fetcher = crate::fetch::Fetcher::new(&config.general)?;
+    let cap = u64::from(config.general.max_download_mib.max(1)) * 1024 * 1024;
+    let mut failed = None;
+    for d in wanted {
+        let mut shown = 0u64;
+        let result = crate::download::perform(&mut store, &fetcher, &d, cap, |bytes, total| {
+            // One line of progress on stderr, redrawn every MiB.
+            if bytes >= shown + 1024 * 1024 {
+                shown = bytes;
+                let of = total.map(|t| format!(" of {}", crate::article::human_size(t)));
+                eprint!(
+                    "\r{}: {}{}   ",
+                    d.title,
+                    crate::article::human_size(bytes),
+                    of.unwrap_or_default()
+                );
+            }
+        });
+        if shown > 0 {
+            eprintln!();
+        }
+        match result {
+            Ok(n) => out.push_str(&format!("{} ({})\n", d.path, crate::article::human_size(n))),
+            Err(e) => {
+                eprintln!("bulletin: {}: {e}", d.url);
+                failed = Some(e);
+            }
+        }
+    }
+    if let Some(e) = failed {
+        super::print(out)?;
+        out.clear();
+        anyhow::bail!("a download failed: {e}");
+    }
+    Ok(())
+}
+
+pub(super) fn cmd_downloads(paths: &AppPaths, json: bool, out: &mut String) -> anyhow::Result<()> {
+    let store = open_store(paths)?;
+    let list = store.downloads()?;
+    if json {
+        out.push_str(&super::output::to_json(&list)?);
+        return Ok(());
+    }
+    for d in list {
+        let size = match d.total {
+            Some(t) => format!(
+                "{}/{}",
+                crate::article::human_size(d.bytes),
+                crate::article::human_size(t)
+            ),
+            None => crate::article::human_size(d.bytes),
+        };
+        out.push_str(&format!(
+            "{:>4} {:<11} {:>20}  {}\n",
+            d.id, d.state, size, d.path
+        ));
+        if let Some(e) = d.error {
+            out.push_str(&format!("     {e}\n"));
+        }
+    }
+    Ok(())
+}

@@ -191,6 +191,21 @@ const MIGRATIONS: &[&str] = &[
         WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE item_id = NEW.id);
     END;
     "#,
+    // 11: the download queue: enclosures asked for, where they go, how far they got.
+    r#"
+    CREATE TABLE downloads (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER,
+        title TEXT NOT NULL,
+        url TEXT NOT NULL,
+        path TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'queued',
+        bytes INTEGER NOT NULL DEFAULT 0,
+        total INTEGER,
+        error TEXT,
+        added INTEGER NOT NULL
+    );
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -6,6 +6,7 @@
 
 mod arrivals;
 mod checkpoint;
+mod downloads;
 mod fulltext;
 mod migrate;
 mod read;
@@ -22,6 +23,7 @@ use std::path::Path;
 use std::time::Duration;
 
 pub use checkpoint::Checkpointer;
+pub use downloads::Download;
 pub use sync::{QueuedMark, SyncedFeed};
 pub use write::{PreparedFeed, PreparedItem, Stored};
 

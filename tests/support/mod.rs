@@ -45,6 +45,9 @@ pub enum Reply {
     Drip { interval: Duration, count: usize },
     /// A 200 whose body never ends.
     Endless,
+    /// A 200 that announces `total` bytes and sends only `body` before closing (a
+    /// connection cut mid-download).
+    Truncated { total: usize, body: Vec<u8> },
 }
 
 impl Reply {
@@ -235,6 +238,11 @@ fn serve(
                 }
                 std::thread::sleep(interval);
             }
+        }
+        Reply::Truncated { total, body } => {
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {total}\r\nConnection: close\r\n\r\n");
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
         }
         Reply::Endless => {
             let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nConnection: close\r\n\r\n<rss version=\"2.0\"><channel><title>");

@@ -1,0 +1,347 @@
+//! Downloading enclosures (podcast episodes, attachments) to the download folder: safe
+//! file names whatever the URL or the title says, resumable with `Range` from the partial
+//! file, and capped in size. The queue lives in the cache (`store::downloads`); this is
+//! the part that writes files, for the TUI's download thread and `bulletin download`.
+
+use crate::fetch::Fetcher;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DownloadError {
+    #[error("{0}")]
+    Fetch(#[from] crate::fetch::FetchError),
+    #[error("the server answered HTTP {0}")]
+    Status(u16),
+    #[error("larger than the {0} MiB limit ([general] max_download_mib)")]
+    TooLarge(u64),
+    #[error("{path}: {reason}")]
+    File { path: String, reason: String },
+}
+
+/// The longest file name written (bytes), extension included.
+const MAX_NAME: usize = 120;
+
+/// A file name for an enclosure: the last part of its URL's path (decoded), else the
+/// article's title, with an extension from the URL or the type. Nothing in it can leave
+/// the folder or surprise a shell: no separators, no `..`, no leading dot or dash, no
+/// control characters, and a length limit.
+pub fn file_name(url: &str, title: &str, mime: Option<&str>) -> String {
+    let from_url = url::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            u.path_segments()?
+                .rev()
+                .find(|s| !s.is_empty())
+                .map(str::to_string)
+        })
+        .map(|s| percent_encoding_decode(&s))
+        .unwrap_or_default();
+    let (stem, ext) = match from_url.rsplit_once('.') {
+        Some((stem, ext))
+            if !stem.is_empty()
+                && (1..=5).contains(&ext.len())
+                && ext.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            (stem.to_string(), Some(ext.to_ascii_lowercase()))
+        }
+        _ => (from_url.clone(), None),
+    };
+    let ext = ext.or_else(|| mime.and_then(extension_for).map(str::to_string));
+    // A URL's name like "download" or "file.php" says less than the title.
+    let generic = stem.is_empty()
+        || ["download", "file", "media", "index", "stream", "audio"]
+            .contains(&stem.to_ascii_lowercase().as_str());
+    let stem = if generic && !title.trim().is_empty() {
+        title.to_string()
+    } else {
+        stem
+    };
+    let mut clean: String = crate::sanitize::clean_line(&stem)
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | '\0' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    clean = clean
+        .trim_start_matches(['.', '-', ' '])
+        .trim_end_matches(['.', ' '])
+        .replace("..", "_");
+    if clean.is_empty() {
+        clean = "enclosure".into();
+    }
+    let ext = ext.map(|e| format!(".{e}")).unwrap_or_default();
+    let room = MAX_NAME.saturating_sub(ext.len());
+    while clean.len() > room {
+        clean.pop();
+    }
+    format!("{clean}{ext}")
+}
+
+fn percent_encoding_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| s.to_string())
+}
+
+fn extension_for(mime: &str) -> Option<&'static str> {
+    let mime = mime.split(';').next()?.trim().to_ascii_lowercase();
+    Some(match mime.as_str() {
+        "audio/mpeg" | "audio/mp3" => "mp3",
+        "audio/mp4" | "audio/x-m4a" | "audio/m4a" => "m4a",
+        "audio/ogg" => "ogg",
+        "audio/opus" => "opus",
+        "video/mp4" => "mp4",
+        "video/webm" => "webm",
+        "application/pdf" => "pdf",
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        _ => return None,
+    })
+}
+
+/// Where a new download of `name` goes in `dir`: the name, or "name (2)" and on when a
+/// file of that name is there already (a download is never written over another file).
+pub fn target_path(dir: &Path, name: &str) -> PathBuf {
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) => (s.to_string(), format!(".{e}")),
+        None => (name.to_string(), String::new()),
+    };
+    let mut path = dir.join(name);
+    let mut n = 2;
+    while path.exists() || part_of(&path).exists() {
+        path = dir.join(format!("{stem} ({n}){ext}"));
+        n += 1;
+    }
+    path
+}
+
+/// The partial file a download writes until it is complete.
+pub fn part_of(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".part");
+    path.with_file_name(name)
+}
+
+/// Downloads `url` to `path`, resuming from the partial file when there is one (a
+/// `Range` request; a server that ignores it sends everything again, and the partial
+/// file starts over). `progress` hears (bytes so far, total if known). Stops with an
+/// error beyond `cap` bytes, leaving the partial file for nothing else to take.
+pub fn run(
+    fetcher: &Fetcher,
+    url: &str,
+    path: &Path,
+    cap: u64,
+    mut progress: impl FnMut(u64, Option<u64>),
+) -> Result<u64, DownloadError> {
+    let part = part_of(path);
+    let file_err = |p: &Path, e: std::io::Error| DownloadError::File {
+        path: p.display().to_string(),
+        reason: e.to_string(),
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| file_err(dir, e))?;
+    }
+    let have = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
+    let (mut response, _) = fetcher.open_download(url, have)?;
+    let status = response.status().as_u16();
+    let (mut file, mut done) = match status {
+        206 if have > 0 => {
+            let f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&part)
+                .map_err(|e| file_err(&part, e))?;
+            (f, have)
+        }
+        200..=299 => (
+            std::fs::File::create(&part).map_err(|e| file_err(&part, e))?,
+            0,
+        ),
+        // Asked for the rest of a file that is whole already.
+        416 if have > 0 => {
+            std::fs::rename(&part, path).map_err(|e| file_err(path, e))?;
+            return Ok(have);
+        }
+        s => return Err(DownloadError::Status(s)),
+    };
+    let total = response.content_length().map(|len| len + done);
+    let cap_mib = cap / (1024 * 1024);
+    if total.is_some_and(|t| t > cap) {
+        return Err(DownloadError::TooLarge(cap_mib));
+    }
+    progress(done, total);
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = response
+            .read(&mut chunk)
+            .map_err(|e| DownloadError::Fetch(crate::fetch::FetchError::Network(e.to_string())))?;
+        if n == 0 {
+            break;
+        }
+        done += n as u64;
+        if done > cap {
+            return Err(DownloadError::TooLarge(cap_mib));
+        }
+        file.write_all(&chunk[..n])
+            .map_err(|e| file_err(&part, e))?;
+        progress(done, total);
+    }
+    file.flush().map_err(|e| file_err(&part, e))?;
+    drop(file);
+    std::fs::rename(&part, path).map_err(|e| file_err(path, e))?;
+    Ok(done)
+}
+
+/// Queues enclosure `index` (from 0) of `item` for download into `dir`; returns the
+/// queue's id and where the file will be.
+pub fn queue(
+    store: &mut crate::store::Store,
+    item: &crate::model::Item,
+    index: usize,
+    dir: &Path,
+) -> Result<(i64, PathBuf), String> {
+    let enclosure = item.enclosures.get(index).ok_or_else(|| {
+        format!(
+            "item {} has {} enclosure(s), not {}",
+            item.id.0,
+            item.enclosures.len(),
+            index + 1
+        )
+    })?;
+    let url = crate::links::web_link(&enclosure.url, None).ok_or_else(|| {
+        format!(
+            "{}: not a web link",
+            crate::sanitize::clean_line(&enclosure.url)
+        )
+    })?;
+    // The same URL asked for before and not done keeps its place and its partial file,
+    // so that asking again resumes it.
+    if let Some(d) = store
+        .downloads()
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|d| d.url == url && d.state != "done")
+    {
+        store
+            .set_download(d.id, "queued", d.bytes, d.total, None)
+            .map_err(|e| e.to_string())?;
+        return Ok((d.id, PathBuf::from(d.path)));
+    }
+    let name = file_name(&url, &item.title, enclosure.mime.as_deref());
+    let path = target_path(dir, &name);
+    let id = store
+        .queue_download(Some(item.id.0), &item.title, &url, &path.to_string_lossy())
+        .map_err(|e| e.to_string())?;
+    Ok((id, path))
+}
+
+/// Runs one queued download to its end, recording how it stands in the cache as it
+/// goes (every few hundred KiB, not every chunk). `progress` hears (bytes, total).
+pub fn perform(
+    store: &mut crate::store::Store,
+    fetcher: &Fetcher,
+    d: &crate::store::Download,
+    cap: u64,
+    mut progress: impl FnMut(u64, Option<u64>),
+) -> Result<u64, String> {
+    let _ = store.set_download(d.id, "downloading", d.bytes, d.total, None);
+    let mut last = (0u64, None);
+    let result = run(fetcher, &d.url, Path::new(&d.path), cap, |bytes, total| {
+        last = (bytes, total);
+        progress(bytes, total);
+    });
+    let (bytes, total) = last;
+    match &result {
+        Ok(n) => store.set_download(d.id, "done", *n, Some(*n), None),
+        Err(e) => store.set_download(d.id, "failed", bytes, total, Some(&e.to_string())),
+    }
+    .map_err(|e| e.to_string())?;
+    result.map_err(|e| e.to_string())
+}
+
+/// The folder downloads go to: `[general] download_dir` (`~` is home), else
+/// `default_dir`.
+pub fn dir(configured: Option<&Path>) -> PathBuf {
+    let user = directories::UserDirs::new();
+    match (configured, &user) {
+        (Some(d), Some(user)) if d.starts_with("~") => {
+            user.home_dir().join(d.strip_prefix("~").unwrap_or(d))
+        }
+        (Some(d), _) => d.to_path_buf(),
+        (None, _) => default_dir(),
+    }
+}
+
+/// The desktop's download folder (`$XDG_DOWNLOAD_DIR`), else ~/Downloads, with a
+/// `bulletin` folder in it.
+pub fn default_dir() -> PathBuf {
+    directories::UserDirs::new()
+        .map(|d| {
+            d.download_dir()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| d.home_dir().join("Downloads"))
+        })
+        .unwrap_or_else(|| PathBuf::from("Downloads"))
+        .join("bulletin")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_cannot_leave_the_folder_or_surprise_a_shell() {
+        assert_eq!(
+            file_name("https://cdn.example/ep/42-the-patch.mp3?x=1", "T", None),
+            "42-the-patch.mp3"
+        );
+        assert_eq!(
+            file_name(
+                "https://cdn.example/a/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+                "T",
+                None
+            ),
+            "___etc_passwd"
+        );
+        assert_eq!(
+            file_name(
+                "https://cdn.example/download",
+                "Episode 7: \"Keys\" / rotation",
+                Some("audio/mpeg")
+            ),
+            "Episode 7_ _Keys_ _ rotation.mp3"
+        );
+        assert_eq!(
+            file_name(
+                "https://cdn.example/",
+                "-rf ..\u{1b}[31m",
+                Some("application/pdf")
+            ),
+            "rf.pdf"
+        );
+        assert_eq!(file_name("https://cdn.example/.bashrc", "", None), "bashrc");
+        let long = file_name(
+            &format!("https://cdn.example/{}.mp3", "a".repeat(500)),
+            "",
+            None,
+        );
+        assert!(long.len() <= MAX_NAME && long.ends_with(".mp3"), "{long}");
+    }
+
+    #[test]
+    fn a_name_taken_gets_a_number() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("ep.mp3"), b"x").unwrap();
+        assert_eq!(
+            target_path(dir.path(), "ep.mp3"),
+            dir.path().join("ep (2).mp3")
+        );
+        assert_eq!(
+            target_path(dir.path(), "new.mp3"),
+            dir.path().join("new.mp3")
+        );
+    }
+}

@@ -1,0 +1,133 @@
+//! Enclosure downloads against a loopback server: a download cut short resumes with a
+//! `Range` request from its partial file, the size cap stops one that is too big, a
+//! hostile URL cannot name a file outside the download folder, and `downloads --json`
+//! lists them all with their state.
+
+mod support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use support::{Env, Reply, Server};
+
+fn episode() -> Vec<u8> {
+    (0..300_000u32).map(|i| (i % 251) as u8).collect()
+}
+
+fn feed(server: &Server) -> String {
+    let item = |i: usize, url: &str, len: usize| {
+        format!(
+            "<item><title>Episode {i}</title><guid>ep{i}</guid><link>https://pod.example/{i}</link>\
+             <pubDate>Mon, 0{} Nov 2026 10:00:00 +0000</pubDate><description>Show notes {i}</description>\
+             <enclosure url=\"{url}\" type=\"audio/mpeg\" length=\"{len}\"/></item>",
+            i + 1
+        )
+    };
+    format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pod</title><link>https://pod.example/</link>{}{}{}</channel></rss>",
+        item(1, &server.url("/media/episode-1.mp3"), 300_000),
+        item(2, &server.url("/media/big.mp3"), 3 << 20),
+        item(3, &server.url("/media/..%2F..%2F.bashrc"), 10),
+    )
+}
+
+fn id_of(env: &Env, title: &str) -> String {
+    let items = env.json(&["items", "--json"]);
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == title)
+        .map(|i| i["id"].to_string())
+        .unwrap()
+}
+
+#[test]
+fn downloads_resume_are_capped_and_stay_in_their_folder() {
+    let server = Server::start();
+    server.fixed("/feed", "application/rss+xml", feed(&server));
+    let body = episode();
+    let calls = Arc::new(AtomicUsize::new(0));
+    {
+        let (body, calls) = (body.clone(), calls.clone());
+        server.route("/media/episode-1.mp3", move |r| {
+            // The first try is cut after 100,000 bytes; later ones honour Range.
+            if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                return Reply::Truncated {
+                    total: body.len(),
+                    body: body[..100_000].to_vec(),
+                };
+            }
+            match r
+                .header("range")
+                .and_then(|v| v.strip_prefix("bytes="))
+                .and_then(|v| v.trim_end_matches('-').parse::<usize>().ok())
+            {
+                Some(from) => Reply::Full {
+                    status: 206,
+                    headers: vec![
+                        ("Content-Type".into(), "audio/mpeg".into()),
+                        (
+                            "Content-Range".into(),
+                            format!("bytes {from}-{}/{}", body.len() - 1, body.len()),
+                        ),
+                    ],
+                    body: body[from..].to_vec(),
+                },
+                None => Reply::ok("audio/mpeg", body.clone()),
+            }
+        });
+    }
+    server.fixed("/media/big.mp3", "audio/mpeg", vec![7u8; 3 << 20]);
+    server.fixed("/media/..%2F..%2F.bashrc", "audio/mpeg", b"echo pwned".to_vec());
+    let env = Env::new("");
+    let dir = env.path().join("downloads");
+    env.write_config(&format!(
+        "[general]\nrefresh_on_startup = false\ndownload_dir = \"{}\"\nmax_download_mib = 1\n\n[[feed]]\nurl = \"{}\"\n",
+        dir.display(),
+        server.url("/feed")
+    ));
+    env.ok(&["refresh"]);
+
+    // Cut short: it fails, and the partial file stays.
+    let ep1 = id_of(&env, "Episode 1");
+    let out = env.run(&["download", &ep1]);
+    assert!(!out.status.success());
+    let part = dir.join("episode-1.mp3.part");
+    assert_eq!(std::fs::metadata(&part).unwrap().len(), 100_000);
+    // Again: the rest only, asked for with Range from where it stopped.
+    let printed = env.ok(&["download", &ep1]);
+    assert!(printed.contains("episode-1.mp3"), "{printed}");
+    assert_eq!(std::fs::read(dir.join("episode-1.mp3")).unwrap(), body);
+    assert!(!part.exists());
+    let ranged: Vec<String> = server
+        .requests_to("/media/episode-1.mp3")
+        .iter()
+        .filter_map(|r| r.header("range").map(str::to_string))
+        .collect();
+    assert_eq!(ranged, ["bytes=100000-"]);
+
+    // Over the cap: refused, nothing complete written.
+    let out = env.run(&["download", &id_of(&env, "Episode 2")]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 MiB limit"), "{err}");
+    assert!(!dir.join("big.mp3").exists());
+
+    // A name made to climb out of the folder lands inside it, harmless.
+    env.ok(&["download", &id_of(&env, "Episode 3")]);
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().any(|n| n.contains("bashrc") && !n.starts_with('.')), "{names:?}");
+    assert!(!env.path().join(".bashrc").exists());
+
+    let list = env.json(&["downloads", "--json"]);
+    let states: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["done", "failed", "done"], "{list}");
+}
