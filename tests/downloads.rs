@@ -78,7 +78,11 @@ fn downloads_resume_are_capped_and_stay_in_their_folder() {
         });
     }
     server.fixed("/media/big.mp3", "audio/mpeg", vec![7u8; 3 << 20]);
-    server.fixed("/media/..%2F..%2F.bashrc", "audio/mpeg", b"echo pwned".to_vec());
+    server.fixed(
+        "/media/..%2F..%2F.bashrc",
+        "audio/mpeg",
+        b"echo pwned".to_vec(),
+    );
     let env = Env::new("");
     let dir = env.path().join("downloads");
     env.write_config(&format!(
@@ -119,7 +123,12 @@ fn downloads_resume_are_capped_and_stay_in_their_folder() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(names.iter().any(|n| n.contains("bashrc") && !n.starts_with('.')), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains("bashrc") && !n.starts_with('.')),
+        "{names:?}"
+    );
     assert!(!env.path().join(".bashrc").exists());
 
     let list = env.json(&["downloads", "--json"]);
@@ -130,4 +139,65 @@ fn downloads_resume_are_capped_and_stay_in_their_folder() {
         .map(|d| d["state"].as_str().unwrap())
         .collect();
     assert_eq!(states, ["done", "failed", "done"], "{list}");
+}
+
+/// In the TUI: v lists the article's enclosures with type and size, Enter opens one with
+/// the enclosure command (the URL one argument, no shell), D downloads it in the
+/// background, L shows it done.
+#[test]
+fn the_tui_lists_opens_and_downloads_enclosures() {
+    let server = Server::start();
+    server.fixed("/feed", "application/rss+xml", feed(&server));
+    server.fixed("/media/episode-1.mp3", "audio/mpeg", episode());
+    let env = Env::new("");
+    let dir = env.path().join("downloads");
+    let opened = env.path().join("opened.txt");
+    let script = env.path().join("player.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n",
+            opened.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    env.write_config(&format!(
+        "[general]\nrefresh_on_startup = true\nrefresh_interval_minutes = 0\ndownload_dir = \"{}\"\nenclosure_command = [\"{}\", \"--play\", \"%u\"]\n\n[[feed]]\nurl = \"{}\"\n",
+        dir.display(),
+        script.display(),
+        server.url("/feed")
+    ));
+    let tmux = support::tmux::Tmux::new(env.path());
+    tmux.start(&env);
+    tmux.wait_for("All unread (3)");
+    // Newest first: Episode 3, 2, 1.
+    tmux.keys(&["Tab", "G", "Enter"]);
+    tmux.wait_for("Show notes 1");
+    tmux.keys(&["v"]);
+    let screen = tmux.wait_for("Enclosures (Enter opens");
+    assert!(screen.contains("audio/mpeg, 293.0 KiB"), "{screen}");
+    tmux.keys(&["Enter"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !opened.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the player did not run"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert_eq!(
+        std::fs::read_to_string(&opened).unwrap(),
+        format!("--play\n{}\n", server.url("/media/episode-1.mp3"))
+    );
+    tmux.keys(&["D"]);
+    tmux.wait_for("Downloaded");
+    assert_eq!(std::fs::read(dir.join("episode-1.mp3")).unwrap(), episode());
+    tmux.keys(&["L"]);
+    let screen = tmux.wait_for("Downloads (q closes)");
+    assert!(screen.contains("done"), "{screen}");
+    tmux.keys(&["q", "q", "q", "q"]);
+    tmux.wait_exit();
 }

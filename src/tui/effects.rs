@@ -24,6 +24,9 @@ pub struct Effects {
     db: std::path::PathBuf,
     /// A sync server is configured: marks are pushed to it soon after they are made.
     syncing: bool,
+    /// Runs the download queue on its own thread.
+    pub downloader: super::enclosures::Downloader,
+    enclosure_command: Vec<String>,
 }
 
 impl Effects {
@@ -35,6 +38,8 @@ impl Effects {
         input: InputControl,
         db: std::path::PathBuf,
     ) -> Effects {
+        let downloader =
+            super::enclosures::Downloader::new(db.clone(), config.general.clone(), events.clone());
         let mut fx = Effects {
             store,
             refresh,
@@ -43,8 +48,10 @@ impl Effects {
             browser: Vec::new(),
             browser_in_terminal: false,
             general: config.general.clone(),
+            downloader,
             db,
             syncing: false,
+            enclosure_command: Vec::new(),
         };
         fx.use_config(config);
         fx
@@ -83,6 +90,8 @@ impl Effects {
     fn use_config(&mut self, config: &Config) {
         self.general = config.general.clone();
         self.syncing = config.sync.is_some();
+        self.enclosure_command = config.general.enclosure_command.clone();
+        self.downloader.use_config(&config.general);
         self.browser = config.browser_argv();
         self.browser_in_terminal = config
             .general
@@ -128,6 +137,24 @@ impl Effects {
             }
             Cmd::LoadFeeds => StoreReq::LoadFeeds,
             Cmd::ReloadSynced => StoreReq::ReloadSynced,
+            Cmd::QueueDownload { item, index } => {
+                self.downloader.queue(item, index);
+                return Ok(false);
+            }
+            Cmd::OpenEnclosure(url) => {
+                // A player opens a window or plays in the background: not waited for.
+                match browser::spawn(&self.enclosure_command, &url) {
+                    Ok(mut child) => {
+                        std::thread::spawn(move || child.wait());
+                    }
+                    Err(e) => {
+                        let _ = self
+                            .events
+                            .send(Msg::Notice(e.replace("the browser", "enclosure_command")));
+                    }
+                }
+                return Ok(false);
+            }
             Cmd::TerminalNotify(line) => {
                 let seq = crate::notify::terminal_sequence(&line);
                 let out = terminal.backend_mut();

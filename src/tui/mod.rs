@@ -3,6 +3,7 @@
 
 pub mod browser;
 mod effects;
+pub mod enclosures;
 pub mod health;
 mod indexer;
 mod input;
@@ -131,9 +132,12 @@ pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> Result<(), TuiErr
     model.hint = hint;
     model.reader_max_width = usize::from(config.reader.max_width);
     model.hyperlinks = config.reader.hyperlinks;
+    model.enclosure_command = !config.general.enclosure_command.is_empty();
     model.feed_order = config.general.feed_list_order;
     model.log_path = log.map(|p| p.display().to_string());
     let mut effects = Effects::new(&config, store_tx, refresh, tx, input, paths.db_file());
+    // Downloads a quit cut short go on.
+    effects.downloader.resume();
     if config.general.refresh_on_startup && (!config.feeds.is_empty() || config.sync.is_some()) {
         model.refresh.requested = true;
         effects.refresh.send(RefreshReq::Run {

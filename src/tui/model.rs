@@ -140,6 +140,12 @@ pub enum Overlay {
     },
     /// A feed found, before subscribing: its title and newest articles.
     Preview(Box<crate::discover::Found>),
+    /// `v`: the open article's enclosures, one selected.
+    Enclosures {
+        selected: usize,
+    },
+    /// `L`: the downloads and how far they got.
+    Downloads,
 }
 
 /// A line of text being typed in the status bar.
@@ -255,6 +261,10 @@ pub struct Model {
     /// Feed counts changed during a refresh; reload them on the next tick.
     pub feeds_dirty: bool,
     pub message: Option<String>,
+    /// `[general] enclosure_command` is set: Enter on an enclosure opens it with that.
+    pub enclosure_command: bool,
+    /// The downloads as the download thread last told them.
+    pub downloads: Vec<crate::store::Download>,
     /// The article whose page is being fetched for its full text (`t`).
     pub full_text_fetching: Option<crate::model::ItemId>,
     /// Shown when no message is: e.g. where to put a config in demo mode.
@@ -305,6 +315,8 @@ impl Model {
             feeds_dirty: false,
             message: None,
             full_text_fetching: None,
+            downloads: Vec::new(),
+            enclosure_command: false,
             hint: None,
             keymap,
             theme: super::theme::Theme::new(false),

@@ -103,6 +103,8 @@ pub enum Msg {
     RefreshFailed(String),
     /// A subscription or removal that went to the sync server ended: what to say.
     ServerEdited(Result<String, String>),
+    /// The downloads, after one was queued, went on or ended.
+    Downloads(Vec<crate::store::Download>),
     /// New articles arrived: ask the terminal for a desktop notification with this line.
     Notify(String),
     /// A sync with the `[sync]` server began (ahead of the refresh of local feeds).
@@ -121,6 +123,13 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     LoadFeeds,
+    /// Open an enclosure with `[general] enclosure_command`.
+    OpenEnclosure(String),
+    /// Queue an article's enclosure (its index) for download, and run the queue.
+    QueueDownload {
+        item: ItemId,
+        index: usize,
+    },
     /// Write a desktop-notification request (OSC 777 and OSC 9) to the terminal.
     TerminalNotify(String),
     /// The sync server's feeds changed: list them as the cache now has them.

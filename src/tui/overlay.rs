@@ -38,6 +38,14 @@ pub fn content(m: &Model, width: usize) -> (String, Vec<Row>) {
             "Subscribe? (Enter subscribes, q cancels)".into(),
             preview(found, width),
         ),
+        Some(Overlay::Enclosures { selected }) => (
+            "Enclosures (Enter opens, D downloads, q closes)".into(),
+            super::enclosures::content(m, *selected),
+        ),
+        Some(Overlay::Downloads) => (
+            "Downloads (q closes)".into(),
+            super::enclosures::downloads(&m.downloads),
+        ),
         None => (String::new(), Vec::new()),
     }
 }

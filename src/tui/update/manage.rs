@@ -197,6 +197,39 @@ pub(super) fn on_overlay_key(m: &mut Model, key: KeyEvent) -> Option<Vec<Cmd>> {
             }
         },
         Overlay::Health { sort, selected } => Some(on_health_key(m, sort, selected, key)),
+        Overlay::Enclosures { selected } => {
+            let last = m
+                .reader
+                .as_ref()
+                .map_or(0, |r| r.item.enclosures.len().saturating_sub(1));
+            let selected = match action {
+                Some(Action::Down) => (selected + 1).min(last),
+                Some(Action::Up) => selected.saturating_sub(1),
+                Some(Action::Open) => {
+                    return Some(super::super::enclosures::enter(
+                        m,
+                        selected,
+                        m.enclosure_command,
+                    ));
+                }
+                Some(Action::QueueDownload) => {
+                    m.message = Some("Downloading in the background (L shows downloads)".into());
+                    let item = m.reader.as_ref().map(|r| r.item.id);
+                    return Some(item.map_or_else(Vec::new, |item| {
+                        vec![Cmd::QueueDownload {
+                            item,
+                            index: selected,
+                        }]
+                    }));
+                }
+                Some(Action::Back) | Some(Action::Quit) | Some(Action::Enclosures) => {
+                    return Some(Vec::new())
+                }
+                _ => selected,
+            };
+            m.overlay = Some(Overlay::Enclosures { selected });
+            Some(Vec::new())
+        }
         other => {
             m.overlay = Some(other);
             None

@@ -157,6 +157,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             m.theme = super::theme::Theme::from_config(&config.theme, m.no_color);
             m.reader_max_width = usize::from(config.reader.max_width);
             m.hyperlinks = config.reader.hyperlinks;
+            m.enclosure_command = !config.general.enclosure_command.is_empty();
             m.feed_order = config.general.feed_list_order;
             rewrap_reader(m);
             m.message = Some(format!("Config reloaded: {} feeds", config.feeds.len()));
@@ -198,6 +199,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
         }
         Msg::FullTextFetched { id, result } => {
             Outcome::redraw(articles::full_text_fetched(m, id, result))
+        }
+        Msg::Downloads(list) => {
+            m.downloads = list;
+            Outcome::redraw(Vec::new())
         }
         Msg::Notify(line) => Outcome {
             redraw: false,

@@ -103,6 +103,14 @@ fn status_text(m: &Model) -> String {
     if let Some(e) = m.refresh.sync_error.as_ref().filter(|_| !m.refresh.syncing) {
         parts.push(format!("Sync failed: {e}"));
     }
+    if let Some(d) = m.downloads.iter().find(|d| d.state == "downloading") {
+        let of = d
+            .total
+            .filter(|t| *t > 0)
+            .map(|t| format!(" {}%", d.bytes * 100 / t))
+            .unwrap_or_default();
+        parts.push(format!("Downloading {}{of}", d.title));
+    }
     if m.full_text_fetching.is_some() {
         parts.push("Fetching the full text…".into());
     }
