@@ -145,6 +145,21 @@ pub struct ReaderConfig {
     pub save_dir: Option<PathBuf>,
     /// Links in the reader and the header's URL are terminal hyperlinks (OSC 8).
     pub hyperlinks: bool,
+    /// Pictures in the reader: which terminal protocol, or off.
+    pub images: ImagesSetting,
+}
+
+/// `[reader] images`: auto picks from the terminal (text placeholders in tmux/screen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImagesSetting {
+    #[default]
+    Auto,
+    Kitty,
+    Sixel,
+    Iterm2,
+    Halfblocks,
+    Off,
 }
 
 impl Default for ReaderConfig {
@@ -153,6 +168,7 @@ impl Default for ReaderConfig {
             max_width: 100,
             save_dir: None,
             hyperlinks: true,
+            images: ImagesSetting::Auto,
         }
     }
 }

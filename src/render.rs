@@ -74,6 +74,9 @@ impl Line {
 pub struct Document {
     pub blocks: Vec<Block>,
     pub links: Vec<String>,
+    /// Each `[image: ...]` marker's picture, in the order the markers come: its absolute
+    /// address (the real one of a lazy image), or None when it has none.
+    pub images: Vec<Option<String>>,
 }
 
 impl Document {
@@ -94,6 +97,7 @@ pub fn blocks(html: &str, base: Option<&str>) -> Document {
     let mut conv = Converter {
         base: base.as_ref(),
         links: Vec::new(),
+        images: Vec::new(),
         out: Vec::new(),
         inline: Vec::new(),
         style: Style::PLAIN,
@@ -101,6 +105,7 @@ pub fn blocks(html: &str, base: Option<&str>) -> Document {
     conv.children(fragment.root_element(), 0);
     conv.flush();
     Document {
+        images: conv.images,
         blocks: conv.out,
         links: conv.links,
     }
@@ -198,6 +203,7 @@ pub fn chunk_by_width(s: &str, width: usize) -> Vec<String> {
 struct Converter<'a> {
     base: Option<&'a Url>,
     links: Vec<String>,
+    images: Vec<Option<String>>,
     out: Vec<Block>,
     inline: Vec<Inline>,
     style: Style,
@@ -294,6 +300,12 @@ impl Converter<'_> {
                 } else {
                     alt.as_str()
                 };
+                let src = ["src", "data-src", "data-original"]
+                    .iter()
+                    .filter_map(|a| el.value().attr(a))
+                    .find(|s| !s.trim().is_empty() && !s.trim_start().starts_with("data:"))
+                    .and_then(|s| crate::links::absolute(s, self.base));
+                self.images.push(src);
                 self.inline_marker(&format!("[image:\u{a0}{label}]"));
             }
             "iframe" | "video" | "embed" | "object" | "audio" => {

@@ -26,6 +26,8 @@ pub struct Effects {
     syncing: bool,
     /// Runs the download queue on its own thread.
     pub downloader: super::enclosures::Downloader,
+    /// Fetches and encodes pictures for the reader; None: they stay placeholders.
+    pub images: Option<super::images::Loader>,
     enclosure_command: Vec<String>,
 }
 
@@ -49,6 +51,7 @@ impl Effects {
             browser_in_terminal: false,
             general: config.general.clone(),
             downloader,
+            images: None,
             db,
             syncing: false,
             enclosure_command: Vec::new(),
@@ -92,6 +95,17 @@ impl Effects {
         self.syncing = config.sync.is_some();
         self.enclosure_command = config.general.enclosure_command.clone();
         self.downloader.use_config(&config.general);
+        let protocol = super::images::pick(config.reader.images, &|v| std::env::var(v).ok());
+        self.images = protocol.map(|p| super::images::Loader {
+            picker: super::images::picker(p),
+            cache: self
+                .db
+                .parent()
+                .map(|d| d.join("images"))
+                .unwrap_or_else(|| "images".into()),
+            general: config.general.clone(),
+            events: self.events.clone(),
+        });
         self.browser = config.browser_argv();
         self.browser_in_terminal = config
             .general
@@ -137,6 +151,17 @@ impl Effects {
             }
             Cmd::LoadFeeds => StoreReq::LoadFeeds,
             Cmd::ReloadSynced => StoreReq::ReloadSynced,
+            Cmd::LoadImages {
+                req,
+                width,
+                images,
+                allow_file,
+            } => {
+                if let Some(loader) = &self.images {
+                    loader.load(req, width, images, allow_file);
+                }
+                return Ok(false);
+            }
             Cmd::QueueDownload { item, index } => {
                 self.downloader.queue(item, index);
                 return Ok(false);

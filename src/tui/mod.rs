@@ -5,6 +5,7 @@ pub mod browser;
 mod effects;
 pub mod enclosures;
 pub mod health;
+pub mod images;
 mod indexer;
 mod input;
 pub mod keymap;
@@ -133,6 +134,7 @@ pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> Result<(), TuiErr
     model.reader_max_width = usize::from(config.reader.max_width);
     model.hyperlinks = config.reader.hyperlinks;
     model.enclosure_command = !config.general.enclosure_command.is_empty();
+    model.images_on = images::pick(config.reader.images, &|v| std::env::var(v).ok()).is_some();
     model.feed_order = config.general.feed_list_order;
     model.log_path = log.map(|p| p.display().to_string());
     let mut effects = Effects::new(&config, store_tx, refresh, tx, input, paths.db_file());

@@ -117,6 +117,8 @@ pub struct ReaderPane {
     pub lines: Vec<Line>,
     pub width: usize,
     pub scroll: usize,
+    /// Where the article's pictures go (rows kept under their placeholders).
+    pub slots: Vec<super::images::Slot>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,6 +265,12 @@ pub struct Model {
     pub message: Option<String>,
     /// `[general] enclosure_command` is set: Enter on an enclosure opens it with that.
     pub enclosure_command: bool,
+    /// Pictures are shown in the reader (a protocol was found for this terminal).
+    pub images_on: bool,
+    /// The open article's pictures that arrived, by their index in the article.
+    pub pictures: std::collections::HashMap<usize, super::images::Picture>,
+    /// Which load the pictures belong to (a new article or width starts another).
+    pub picture_req: u64,
     /// The downloads as the download thread last told them.
     pub downloads: Vec<crate::store::Download>,
     /// The article whose page is being fetched for its full text (`t`).
@@ -316,6 +324,9 @@ impl Model {
             message: None,
             full_text_fetching: None,
             downloads: Vec::new(),
+            images_on: false,
+            pictures: Default::default(),
+            picture_req: 0,
             enclosure_command: false,
             hint: None,
             keymap,

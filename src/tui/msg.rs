@@ -103,6 +103,12 @@ pub enum Msg {
     RefreshFailed(String),
     /// A subscription or removal that went to the sync server ended: what to say.
     ServerEdited(Result<String, String>),
+    /// A picture of the article `req` is ready for the reader (None: it could not be had).
+    ImageReady {
+        req: u64,
+        index: usize,
+        picture: Option<super::images::Picture>,
+    },
     /// The downloads, after one was queued, went on or ended.
     Downloads(Vec<crate::store::Download>),
     /// New articles arrived: ask the terminal for a desktop notification with this line.
@@ -123,6 +129,13 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     LoadFeeds,
+    /// Load the open article's pictures (index, address) for a reader this wide.
+    LoadImages {
+        req: u64,
+        width: usize,
+        images: Vec<(usize, String)>,
+        allow_file: bool,
+    },
     /// Open an enclosure with `[general] enclosure_command`.
     OpenEnclosure(String),
     /// Queue an article's enclosure (its index) for download, and run the queue.

@@ -18,16 +18,14 @@ pub(super) fn open(m: &mut Model) -> Vec<Cmd> {
             if selected.is_some() && selected == open_id {
                 m.fullscreen = true;
                 m.focus = Pane::Reader;
-                rewrap_reader(m);
-                Vec::new()
+                rewrap_reader(m)
             } else {
                 open_selected(m)
             }
         }
         Pane::Reader => {
             m.fullscreen = !m.fullscreen;
-            rewrap_reader(m);
-            Vec::new()
+            rewrap_reader(m)
         }
     }
 }

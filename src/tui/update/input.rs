@@ -179,7 +179,7 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
                 } else {
                     Pane::Articles
                 };
-                rewrap_reader(m);
+                return rewrap_reader(m);
             }
             Vec::new()
         }
@@ -321,8 +321,7 @@ pub(super) fn back(m: &mut Model) -> Vec<Cmd> {
     if m.fullscreen {
         m.fullscreen = false;
         m.focus = Pane::Articles;
-        rewrap_reader(m);
-        return Vec::new();
+        return rewrap_reader(m);
     }
     match m.focus {
         Pane::Reader => m.focus = Pane::Articles,

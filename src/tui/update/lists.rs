@@ -103,15 +103,48 @@ pub(super) fn reader_width(m: &Model) -> usize {
         .min(m.reader_max_width.max(10))
 }
 
-pub(super) fn rewrap_reader(m: &mut Model) {
+pub(super) fn rewrap_reader(m: &mut Model) -> Vec<Cmd> {
     let width = reader_width(m);
-    if let Some(r) = &mut m.reader {
-        if r.width != width {
-            r.lines = r.prepared.layout(width);
-            r.width = width;
-            r.scroll = r.scroll.min(r.lines.len().saturating_sub(1));
-        }
+    match &m.reader {
+        Some(r) if r.width != width || r.lines.is_empty() => lay_out_reader(m),
+        _ => Vec::new(),
     }
+}
+
+/// Lays the open article out at the reader's width, rows kept for its pictures, and asks
+/// for the pictures drawn at that width.
+pub(super) fn lay_out_reader(m: &mut Model) -> Vec<Cmd> {
+    let width = reader_width(m);
+    let images_on = m.images_on;
+    let Some(r) = &mut m.reader else {
+        return Vec::new();
+    };
+    let lines = r.prepared.layout(width);
+    let (lines, slots) = if images_on {
+        crate::tui::images::reserve(lines, &r.prepared.doc.images)
+    } else {
+        (lines, Vec::new())
+    };
+    r.lines = lines;
+    r.slots = slots;
+    r.width = width;
+    r.scroll = r.scroll.min(r.lines.len().saturating_sub(1));
+    m.pictures.clear();
+    m.picture_req += 1;
+    let images: Vec<(usize, String)> = r
+        .slots
+        .iter()
+        .filter_map(|s| Some((s.image, r.prepared.doc.images.get(s.image)?.clone()?)))
+        .collect();
+    if images.is_empty() {
+        return Vec::new();
+    }
+    vec![Cmd::LoadImages {
+        req: m.picture_req,
+        width,
+        images,
+        allow_file: r.item.feed_url.starts_with("file:"),
+    }]
 }
 
 /// Moves list offsets so that the selections stay on screen.

@@ -39,8 +39,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
         Msg::Mouse(ev) => Outcome::redraw(on_mouse(m, ev)),
         Msg::Resize(w, h) => {
             m.size = (w, h);
-            rewrap_reader(m);
-            let mut cmds = Vec::new();
+            let mut cmds = rewrap_reader(m);
             keep_visible(m);
             ensure_pages(m, &mut cmds);
             Outcome::redraw(cmds)
@@ -124,15 +123,15 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
                 return Outcome::default();
             }
             let width = reader_width(m);
-            let lines = prepared.layout(width);
             m.reader = Some(ReaderPane {
                 item: *item,
                 prepared: *prepared,
-                lines,
+                lines: Vec::new(),
                 width,
                 scroll: 0,
+                slots: Vec::new(),
             });
-            Outcome::redraw(Vec::new())
+            Outcome::redraw(lists::lay_out_reader(m))
         }
         Msg::Restored {
             feed_key,
@@ -158,10 +157,14 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             m.reader_max_width = usize::from(config.reader.max_width);
             m.hyperlinks = config.reader.hyperlinks;
             m.enclosure_command = !config.general.enclosure_command.is_empty();
+            m.images_on =
+                crate::tui::images::pick(config.reader.images, &|v| std::env::var(v).ok())
+                    .is_some();
             m.feed_order = config.general.feed_list_order;
-            rewrap_reader(m);
+            let mut cmds = rewrap_reader(m);
             m.message = Some(format!("Config reloaded: {} feeds", config.feeds.len()));
-            Outcome::redraw(vec![Cmd::UseConfig(config)])
+            cmds.push(Cmd::UseConfig(config));
+            Outcome::redraw(cmds)
         }
         Msg::FeedsAdded(ids) => {
             // Fetched now rather than left empty until the next refresh. A refresh that
@@ -199,6 +202,19 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
         }
         Msg::FullTextFetched { id, result } => {
             Outcome::redraw(articles::full_text_fetched(m, id, result))
+        }
+        Msg::ImageReady {
+            req,
+            index,
+            picture,
+        } => {
+            if req != m.picture_req {
+                return Outcome::default();
+            }
+            if let Some(p) = picture {
+                m.pictures.insert(index, p);
+            }
+            Outcome::redraw(Vec::new())
         }
         Msg::Downloads(list) => {
             m.downloads = list;

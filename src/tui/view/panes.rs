@@ -57,15 +57,35 @@ pub(super) fn draw_reader(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
         })
         .collect();
     f.render_widget(Paragraph::new(lines).block(block), area);
+    let inner = Rect {
+        x: area.x.saturating_add(1 + pad),
+        y: area.y.saturating_add(1),
+        width: area.width.saturating_sub(2 + 2 * pad),
+        height: area.height.saturating_sub(2),
+    };
     if m.hyperlinks {
-        let inner = Rect {
-            x: area.x.saturating_add(1 + pad),
-            y: area.y.saturating_add(1),
-            width: area.width.saturating_sub(2 + 2 * pad),
-            height: area.height.saturating_sub(2),
-        };
         let shown = r.lines.iter().skip(r.scroll).take(height);
         super::links::hyperlink(f.buffer_mut(), inner, shown);
+    }
+    // Pictures in the rows kept for them, when all of those rows are in sight (a
+    // picture cannot be cut at its top).
+    let rows = usize::from(crate::tui::images::ROWS);
+    for slot in &r.slots {
+        let Some(picture) = m.pictures.get(&slot.image) else {
+            continue;
+        };
+        if slot.line < r.scroll || slot.line + rows > r.scroll + height {
+            continue;
+        }
+        let Ok(offset) = u16::try_from(slot.line - r.scroll) else {
+            continue;
+        };
+        let at = Rect {
+            y: inner.y.saturating_add(offset),
+            height: crate::tui::images::ROWS,
+            ..inner
+        };
+        f.render_widget(ratatui_image::Image::new(&picture.protocol), at);
     }
 }
 

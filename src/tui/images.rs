@@ -1,0 +1,266 @@
+//! Pictures in the reader, where the article has them. The protocol (kitty, sixel,
+//! iTerm2, or half-blocks of coloured cells) is chosen from the environment at start,
+//! with no question asked of the terminal, so the first frame never waits for an answer
+//! that may not come (inside tmux it does not). Each `[image: ...]` placeholder gets rows
+//! reserved under it from the start, so the text does not move when a picture arrives.
+//! Pictures are fetched, cached on disk (a size-limited cache, least recently used out
+//! first), decoded and encoded for the terminal on a thread of their own.
+
+use super::msg::Msg;
+use crate::config::ImagesSetting;
+use crate::render::Line;
+use ratatui_image::picker::{Picker, ProtocolType};
+use ratatui_image::protocol::Protocol;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
+use std::sync::Arc;
+
+/// Rows a picture takes in the reader.
+pub const ROWS: u16 = 12;
+/// The largest picture fetched, and the most pixels decoded.
+const MAX_BYTES: u64 = 8 * 1024 * 1024;
+const MAX_SIDE: u32 = 10_000;
+/// The disk cache's size; the least recently used pictures go beyond it.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+/// The most pictures of one article loaded.
+const MAX_PER_ARTICLE: usize = 16;
+
+/// The protocol for `[reader] images`, from the environment (`env` reads a variable).
+/// None: pictures stay text placeholders (off, no colour, or tmux/screen, which do not
+/// pass the protocols through unless told to).
+pub fn pick(setting: ImagesSetting, env: &dyn Fn(&str) -> Option<String>) -> Option<ProtocolType> {
+    let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
+    let term = env("TERM").unwrap_or_default();
+    let program = env("TERM_PROGRAM").unwrap_or_default();
+    match setting {
+        ImagesSetting::Off => None,
+        ImagesSetting::Kitty => Some(ProtocolType::Kitty),
+        ImagesSetting::Sixel => Some(ProtocolType::Sixel),
+        ImagesSetting::Iterm2 => Some(ProtocolType::Iterm2),
+        ImagesSetting::Halfblocks => Some(ProtocolType::Halfblocks),
+        ImagesSetting::Auto => {
+            if set("NO_COLOR")
+                || set("TMUX")
+                || term.starts_with("screen")
+                || term.starts_with("tmux")
+            {
+                None
+            } else if set("KITTY_WINDOW_ID")
+                || term == "xterm-kitty"
+                || term == "xterm-ghostty"
+                || program == "ghostty"
+            {
+                Some(ProtocolType::Kitty)
+            } else if program == "iTerm.app"
+                || program == "WezTerm"
+                || set("WEZTERM_EXECUTABLE")
+                || set("KONSOLE_VERSION")
+            {
+                Some(ProtocolType::Iterm2)
+            } else if term.starts_with("foot") || term.contains("mlterm") || set("WT_SESSION") {
+                Some(ProtocolType::Sixel)
+            } else {
+                Some(ProtocolType::Halfblocks)
+            }
+        }
+    }
+}
+
+/// A picker for that protocol. The cell size is a common one: asking the terminal would
+/// mean waiting for its answer.
+pub fn picker(protocol: ProtocolType) -> Picker {
+    let mut picker = Picker::halfblocks();
+    picker.set_protocol_type(protocol);
+    picker
+}
+
+/// A picture ready for the terminal, for a reader this many columns wide.
+#[derive(Clone)]
+pub struct Picture {
+    pub protocol: Arc<Protocol>,
+    pub width: usize,
+}
+
+impl std::fmt::Debug for Picture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Picture({} columns)", self.width)
+    }
+}
+
+impl PartialEq for Picture {
+    fn eq(&self, other: &Picture) -> bool {
+        Arc::ptr_eq(&self.protocol, &other.protocol)
+    }
+}
+
+/// Where a picture goes: the first of its reserved rows, and which of the article's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    pub line: usize,
+    pub image: usize,
+}
+
+/// The article's lines with `ROWS` empty rows under each line that holds a placeholder
+/// of a picture with an address, and where each picture goes.
+pub fn reserve(lines: Vec<Line>, images: &[Option<String>]) -> (Vec<Line>, Vec<Slot>) {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut slots = Vec::new();
+    let mut seen = 0;
+    for line in lines {
+        let markers = line.text().matches("[image:\u{a0}").count();
+        out.push(line);
+        for k in seen..seen + markers {
+            if images.get(k).is_some_and(Option::is_some) && slots.len() < MAX_PER_ARTICLE {
+                slots.push(Slot {
+                    line: out.len(),
+                    image: k,
+                });
+                out.extend((0..ROWS).map(|_| Line::default()));
+            }
+        }
+        seen += markers;
+    }
+    (out, slots)
+}
+
+/// What the loader needs besides the pictures.
+#[derive(Clone)]
+pub struct Loader {
+    pub picker: Picker,
+    pub cache: PathBuf,
+    pub general: crate::config::General,
+    pub events: Sender<Msg>,
+}
+
+impl Loader {
+    /// Loads these pictures (index, address) of article `req`, in order, for a reader
+    /// `width` columns wide; each ends in `Msg::ImageReady`. `file://` is followed only
+    /// for an article from a file.
+    pub fn load(&self, req: u64, width: usize, images: Vec<(usize, String)>, allow_file: bool) {
+        let this = self.clone();
+        let _ = std::thread::Builder::new()
+            .name("images".into())
+            .spawn(move || {
+                let Ok(fetcher) = crate::fetch::Fetcher::new(&this.general) else {
+                    return;
+                };
+                for (index, url) in images {
+                    let result = this.one(&fetcher, &url, width, allow_file);
+                    if let Err(e) = &result {
+                        tracing::info!("image {url}: {e}");
+                    }
+                    let picture = result.ok();
+                    if this
+                        .events
+                        .send(Msg::ImageReady {
+                            req,
+                            index,
+                            picture,
+                        })
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+    }
+
+    fn one(
+        &self,
+        fetcher: &crate::fetch::Fetcher,
+        url: &str,
+        width: usize,
+        allow_file: bool,
+    ) -> Result<Picture, String> {
+        let bytes = self.bytes(fetcher, url, allow_file)?;
+        let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| e.to_string())?;
+        let mut limits = image::Limits::default();
+        limits.max_image_width = Some(MAX_SIDE);
+        limits.max_image_height = Some(MAX_SIDE);
+        limits.max_alloc = Some(512 * 1024 * 1024);
+        reader.limits(limits);
+        let picture = reader.decode().map_err(|e| e.to_string())?;
+        let cols = u16::try_from(width).unwrap_or(u16::MAX).max(1);
+        let size = ratatui::layout::Size::new(cols, ROWS);
+        let protocol = self
+            .picker
+            .new_protocol(picture, size, ratatui_image::Resize::Fit(None))
+            .map_err(|e| e.to_string())?;
+        Ok(Picture {
+            protocol: Arc::new(protocol),
+            width,
+        })
+    }
+
+    /// The picture's bytes, from the disk cache or fetched (and then cached).
+    fn bytes(
+        &self,
+        fetcher: &crate::fetch::Fetcher,
+        url: &str,
+        allow_file: bool,
+    ) -> Result<Vec<u8>, String> {
+        let parsed = url::Url::parse(url).map_err(|e| e.to_string())?;
+        match parsed.scheme() {
+            "http" | "https" => {}
+            "file" if allow_file => {}
+            other => return Err(format!("{other}: links are not fetched for pictures")),
+        }
+        let key = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(url.as_bytes()));
+        let path = self.cache.join(&key);
+        if let Ok(mut file) = std::fs::File::open(&path) {
+            let mut bytes = Vec::new();
+            if file.read_to_end(&mut bytes).is_ok() {
+                // Used now: last to go.
+                let _ = file.set_modified(std::time::SystemTime::now());
+                return Ok(bytes);
+            }
+        }
+        let fetched = match fetcher
+            .fetch(url, &Default::default())
+            .map_err(|e| e.to_string())?
+        {
+            crate::fetch::FetchOutcome::Modified(f) => f.body,
+            crate::fetch::FetchOutcome::NotModified { .. } => {
+                return Err("304 to a plain request".into())
+            }
+        };
+        if fetched.len() as u64 > MAX_BYTES {
+            return Err(format!("larger than {} MiB", MAX_BYTES >> 20));
+        }
+        if std::fs::create_dir_all(&self.cache).is_ok() && std::fs::write(&path, &fetched).is_ok() {
+            evict(&self.cache, CACHE_BYTES);
+        }
+        Ok(fetched)
+    }
+}
+
+/// Keeps the cache under `limit` bytes, the least recently used files out first.
+pub fn evict(dir: &Path, limit: u64) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<(std::time::SystemTime, u64, PathBuf)> = entries
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let meta = e.metadata().ok()?;
+            Some((meta.modified().ok()?, meta.len(), e.path()))
+        })
+        .collect();
+    let mut total: u64 = files.iter().map(|f| f.1).sum();
+    files.sort();
+    for (_, len, path) in files {
+        if total <= limit {
+            break;
+        }
+        if std::fs::remove_file(&path).is_ok() {
+            total = total.saturating_sub(len);
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "images_tests.rs"]
+mod tests;

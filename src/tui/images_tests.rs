@@ -1,0 +1,119 @@
+use super::*;
+
+fn env(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+    move |name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
+}
+
+/// Environment variables, and the protocol they should give.
+type Case = (
+    &'static [(&'static str, &'static str)],
+    Option<ProtocolType>,
+);
+
+#[test]
+fn the_protocol_comes_from_the_terminal_without_asking_it() {
+    use ImagesSetting::*;
+    let cases: [Case; 8] = [
+        (
+            &[("TERM", "xterm-kitty"), ("KITTY_WINDOW_ID", "1")],
+            Some(ProtocolType::Kitty),
+        ),
+        (&[("TERM", "xterm-ghostty")], Some(ProtocolType::Kitty)),
+        (&[("TERM_PROGRAM", "WezTerm")], Some(ProtocolType::Iterm2)),
+        (&[("TERM_PROGRAM", "iTerm.app")], Some(ProtocolType::Iterm2)),
+        (&[("TERM", "foot")], Some(ProtocolType::Sixel)),
+        (
+            &[("TERM", "xterm-256color")],
+            Some(ProtocolType::Halfblocks),
+        ),
+        // tmux and screen pass none of them through: placeholders.
+        (
+            &[
+                ("TERM", "tmux-256color"),
+                ("TMUX", "/tmp/t,1,0"),
+                ("KITTY_WINDOW_ID", "1"),
+            ],
+            None,
+        ),
+        (&[("TERM", "xterm-kitty"), ("NO_COLOR", "1")], None),
+    ];
+    for (vars, want) in cases {
+        let leaked: &'static [(&'static str, &'static str)] =
+            Box::leak(vars.to_vec().into_boxed_slice());
+        assert_eq!(pick(Auto, &env(leaked)), want, "{vars:?}");
+    }
+    // Said in the config, it is used as said; off is off.
+    assert_eq!(
+        pick(Sixel, &env(&[("TMUX", "x")])),
+        Some(ProtocolType::Sixel)
+    );
+    assert_eq!(pick(Off, &env(&[("TERM", "xterm-kitty")])), None);
+}
+
+#[test]
+fn rows_are_kept_under_each_picture_so_the_text_does_not_move() {
+    let lines = vec![
+        Line::plain("Intro", crate::render::Style::PLAIN),
+        Line::plain(
+            " [image:\u{a0}Chart] [image:\u{a0}none] ",
+            crate::render::Style::DIM,
+        ),
+        Line::plain("After", crate::render::Style::PLAIN),
+    ];
+    let images = vec![Some("https://a.example/c.png".to_string()), None];
+    let (out, slots) = reserve(lines, &images);
+    assert_eq!(slots, [Slot { line: 2, image: 0 }]);
+    assert_eq!(out.len(), 3 + ROWS as usize);
+    assert_eq!(out.last().unwrap().text(), "After");
+}
+
+#[test]
+fn a_picture_in_half_blocks_draws_coloured_cells() {
+    let img = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(40, 40, |x, _| {
+        if x < 20 {
+            image::Rgb([255, 0, 0])
+        } else {
+            image::Rgb([0, 0, 255])
+        }
+    }));
+    let picker = picker(ProtocolType::Halfblocks);
+    let protocol = picker
+        .new_protocol(
+            img,
+            ratatui::layout::Size::new(4, 2),
+            ratatui_image::Resize::Fit(None),
+        )
+        .unwrap();
+    let area = ratatui::layout::Rect::new(0, 0, 4, 2);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    ratatui::widgets::Widget::render(ratatui_image::Image::new(&protocol), area, &mut buf);
+    insta::assert_debug_snapshot!(buf);
+}
+
+#[test]
+fn the_cache_keeps_to_its_size_the_oldest_out_first() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, name) in ["old", "mid", "new"].iter().enumerate() {
+        let path = dir.path().join(name);
+        std::fs::write(&path, vec![0u8; 100]).unwrap();
+        let when =
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000 + i as u64);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(when)
+            .unwrap();
+    }
+    evict(dir.path(), 250);
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["mid", "new"]);
+}
