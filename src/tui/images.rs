@@ -108,7 +108,13 @@ pub fn reserve(lines: Vec<Line>, images: &[Option<String>]) -> (Vec<Line>, Vec<S
     let mut slots = Vec::new();
     let mut seen = 0;
     for line in lines {
-        let markers = line.text().matches("[image:\u{a0}").count();
+        // The renderer's markers are dim, and show their no-break space as a space.
+        let markers: usize = line
+            .spans
+            .iter()
+            .filter(|s| s.style.has(crate::render::Style::DIM))
+            .map(|s| s.text.matches("[image: ").count())
+            .sum();
         out.push(line);
         for k in seen..seen + markers {
             if images.get(k).is_some_and(Option::is_some) && slots.len() < MAX_PER_ARTICLE {

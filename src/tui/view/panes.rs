@@ -67,25 +67,31 @@ pub(super) fn draw_reader(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
         let shown = r.lines.iter().skip(r.scroll).take(height);
         super::links::hyperlink(f.buffer_mut(), inner, shown);
     }
-    // Pictures in the rows kept for them, when all of those rows are in sight (a
-    // picture cannot be cut at its top).
+    // Pictures in the rows kept for them, once their top row is in sight; cut at the
+    // bottom of the pane where the protocol can be (kitty, half-blocks), else drawn when
+    // whole (a picture cannot be cut at its top).
     let rows = usize::from(crate::tui::images::ROWS);
     for slot in &r.slots {
         let Some(picture) = m.pictures.get(&slot.image) else {
             continue;
         };
-        if slot.line < r.scroll || slot.line + rows > r.scroll + height {
+        if slot.line < r.scroll || slot.line >= r.scroll + height {
             continue;
         }
-        let Ok(offset) = u16::try_from(slot.line - r.scroll) else {
+        let offset = slot.line - r.scroll;
+        let shown = rows.min(height - offset);
+        let (Ok(offset), Ok(shown)) = (u16::try_from(offset), u16::try_from(shown)) else {
             continue;
         };
         let at = Rect {
             y: inner.y.saturating_add(offset),
-            height: crate::tui::images::ROWS,
+            height: shown,
             ..inner
         };
-        f.render_widget(ratatui_image::Image::new(&picture.protocol), at);
+        f.render_widget(
+            ratatui_image::Image::new(&picture.protocol).allow_clipping(true),
+            at,
+        );
     }
 }
 
