@@ -102,5 +102,108 @@ fn key_to_frame(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, key_to_frame);
+/// Scrolling the reader, full screen, with three pictures on screen (half-blocks: every
+/// cell of a picture is drawn from the buffer at each frame). Target: under 16 ms.
+fn scroll_with_pictures(c: &mut Criterion) {
+    use bulletin::tui::images::{picker, Picture};
+    use std::sync::Arc;
+    let mut m = Model::new(Default::default(), chrono::Utc::now());
+    m.size = (160, 48);
+    m.images_on = true;
+    // Full screen on the reader, so that the three pictures fit.
+    m.fullscreen = true;
+    m.focus = bulletin::tui::model::Pane::Reader;
+    let html: String = (0..3)
+        .map(|i| format!("<p>Paragraph {i} before the chart.</p><img src=\"https://pics.example/{i}.png\" alt=\"chart {i}\">"))
+        .collect::<Vec<_>>()
+        .join("")
+        + &"<p>More text after the charts, to scroll through.</p>".repeat(40);
+    let item = bulletin::model::Item {
+        id: ItemId(1),
+        feed_id: FeedId(1),
+        feed_url: "https://pics.example/feed".into(),
+        feed_title: Some("Pics".into()),
+        title: "Three charts".into(),
+        link: Some("https://pics.example/1".into()),
+        author: None,
+        published: None,
+        updated: None,
+        summary_html: None,
+        content_html: Some(html),
+        enclosures: vec![],
+        read: false,
+        starred: false,
+        full_text: Default::default(),
+    };
+    let prepared = bulletin::article::Prepared::new(&item, "Pics");
+    m.reader_req = 7;
+    let cmds = update(
+        &mut m,
+        Msg::ArticleLoaded {
+            req: 7,
+            item: Box::new(item),
+            prepared: Box::new(prepared),
+        },
+    )
+    .cmds;
+    let (req, width) = match cmds.first() {
+        Some(Cmd::LoadImages { req, width, .. }) => (*req, *width),
+        other => panic!("no pictures asked for: {other:?}"),
+    };
+    let picker = picker(ratatui_image::picker::ProtocolType::Halfblocks);
+    for index in 0..3 {
+        let img = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(600, 300, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+        }));
+        let protocol = picker
+            .new_protocol(
+                img,
+                ratatui::layout::Size::new(width as u16, bulletin::tui::images::ROWS),
+                ratatui_image::Resize::Fit(None),
+            )
+            .unwrap();
+        let picture = Some(Picture {
+            protocol: Arc::new(protocol),
+            width,
+        });
+        update(
+            &mut m,
+            Msg::ImageReady {
+                req,
+                index,
+                picture,
+            },
+        );
+    }
+    assert_eq!(m.pictures.len(), 3);
+    let theme = Theme::new(false);
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    term.draw(|f| bulletin::tui::view::draw(f, &m, &theme))
+        .unwrap();
+    let coloured = term
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .filter(|c| matches!(c.bg, ratatui::style::Color::Rgb(..)))
+        .count();
+    // Two whole pictures and the top of the third.
+    assert!(
+        coloured > 2 * 12 * 40,
+        "the pictures are on screen: {coloured} cells"
+    );
+    let down = Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
+    let up = Msg::Key(KeyEvent::new(KeyCode::Char('k'), KeyModifiers::NONE));
+    let mut flip = false;
+    c.bench_function("reader scroll with three pictures on screen", |b| {
+        b.iter(|| {
+            flip = !flip;
+            update(&mut m, if flip { down.clone() } else { up.clone() });
+            term.draw(|f| bulletin::tui::view::draw(f, &m, &theme))
+                .unwrap();
+        })
+    });
+}
+
+criterion_group!(benches, key_to_frame, scroll_with_pictures);
 criterion_main!(benches);
