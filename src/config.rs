@@ -147,6 +147,9 @@ pub struct ReaderConfig {
     pub hyperlinks: bool,
     /// Pictures in the reader: which terminal protocol, or off.
     pub images: ImagesSetting,
+    /// A refresh fetches the pictures of `full_text` articles into the picture cache, for
+    /// reading offline.
+    pub cache_images: bool,
 }
 
 /// `[reader] images`: auto picks from the terminal (text placeholders in tmux/screen).
@@ -169,6 +172,7 @@ impl Default for ReaderConfig {
             save_dir: None,
             hyperlinks: true,
             images: ImagesSetting::Auto,
+            cache_images: false,
         }
     }
 }

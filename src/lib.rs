@@ -15,6 +15,7 @@ pub mod download;
 pub mod export;
 pub mod fetch;
 pub mod fulltext;
+pub mod imagecache;
 pub mod keys;
 pub mod links;
 pub mod model;

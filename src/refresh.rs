@@ -249,8 +249,20 @@ pub fn run(
         .collect();
     let mut summary = summary;
     if !full_text.is_empty() && !cancel.load(Ordering::Relaxed) {
-        summary.full_texts =
-            fulltext::fetch_new(store, fetcher, &full_text, opts.concurrency, cancel)?;
+        let pictures = config
+            .reader
+            .cache_images
+            .then(|| store.path())
+            .flatten()
+            .and_then(|db| Some(db.parent()?.join("images")));
+        summary.full_texts = fulltext::fetch_new(
+            store,
+            fetcher,
+            &full_text,
+            opts.concurrency,
+            cancel,
+            pictures.as_deref(),
+        )?;
     }
     tracing::info!(
         ok = summary.ok,

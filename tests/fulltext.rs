@@ -125,11 +125,19 @@ fn id_of(env: &Env, title: &str) -> String {
 fn full_text_feeds_get_their_articles_during_refresh_once() {
     let server = site();
     server.fixed("/feed", "application/rss+xml", summary_feed(&server));
+    server.fixed(
+        "/img/gateway-diagram.png",
+        "image/png",
+        b"\x89PNG not really".to_vec(),
+    );
     let env = Env::new(&format!(
-        "[general]\nrefresh_on_startup = false\n\n[[feed]]\nurl = \"{}\"\nfull_text = true\n",
+        "[general]\nrefresh_on_startup = false\n\n[reader]\ncache_images = true\n\n[[feed]]\nurl = \"{}\"\nfull_text = true\n",
         server.url("/feed")
     ));
     env.ok(&["refresh"]);
+    // With cache_images, the article's picture is in the picture cache for offline reading.
+    assert_eq!(server.requests_to("/img/gateway-diagram.png").len(), 1);
+    assert_eq!(env.data_dir().join("images").read_dir().unwrap().count(), 1);
     let shown = env.ok(&["show", &id_of(&env, "Brief 0")]);
     assert!(shown.contains("Full text: from 127.0.0.1"), "{shown}");
     assert!(shown.contains("debugging port"), "{shown}");

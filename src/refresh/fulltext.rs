@@ -15,6 +15,8 @@ use std::sync::{mpsc, Mutex};
 const WINDOW_DAYS: i64 = 7;
 /// The most articles of one feed fetched in one refresh.
 const PER_FEED: usize = 100;
+/// The most pictures of one article cached ahead of reading.
+const PICTURES_PER_ARTICLE: usize = 16;
 
 /// Fetches and stores the full text of the new articles of `feeds`; returns how many
 /// articles got it.
@@ -24,6 +26,7 @@ pub fn fetch_new(
     feeds: &[FeedId],
     concurrency: usize,
     cancel: &AtomicBool,
+    pictures: Option<&std::path::Path>,
 ) -> Result<usize, crate::store::StoreError> {
     let since = chrono::Utc::now().timestamp() - WINDOW_DAYS * 86_400;
     let wanted = store.full_text_wanted(feeds, since, PER_FEED)?;
@@ -59,6 +62,15 @@ pub fn fetch_new(
                     }
                     let result =
                         crate::fulltext::fetch(fetcher, &link, 1).map_err(|e| e.to_string());
+                    // The article's pictures too, into the picture cache, when asked.
+                    if let (Ok(a), Some(dir)) = (&result, pictures) {
+                        let doc = crate::render::blocks(&a.html, Some(&a.url));
+                        for url in doc.images.iter().flatten().take(PICTURES_PER_ARTICLE) {
+                            if let Err(e) = crate::imagecache::bytes(fetcher, dir, url, false) {
+                                tracing::info!("picture {url}: {e}");
+                            }
+                        }
+                    }
                     if tx.send((id, result)).is_err() {
                         return;
                     }

@@ -11,18 +11,14 @@ use crate::config::ImagesSetting;
 use crate::render::Line;
 use ratatui_image::picker::{Picker, ProtocolType};
 use ratatui_image::protocol::Protocol;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc::Sender;
 use std::sync::Arc;
 
 /// Rows a picture takes in the reader.
 pub const ROWS: u16 = 12;
-/// The largest picture fetched, and the most pixels decoded.
-const MAX_BYTES: u64 = 8 * 1024 * 1024;
+/// The most pixels a side decoded.
 const MAX_SIDE: u32 = 10_000;
-/// The disk cache's size; the least recently used pictures go beyond it.
-const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// The most pictures of one article loaded.
 const MAX_PER_ARTICLE: usize = 16;
 
@@ -179,7 +175,7 @@ impl Loader {
         width: usize,
         allow_file: bool,
     ) -> Result<Picture, String> {
-        let bytes = self.bytes(fetcher, url, allow_file)?;
+        let bytes = crate::imagecache::bytes(fetcher, &self.cache, url, allow_file)?;
         let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
             .with_guessed_format()
             .map_err(|e| e.to_string())?;
@@ -199,71 +195,6 @@ impl Loader {
             protocol: Arc::new(protocol),
             width,
         })
-    }
-
-    /// The picture's bytes, from the disk cache or fetched (and then cached).
-    fn bytes(
-        &self,
-        fetcher: &crate::fetch::Fetcher,
-        url: &str,
-        allow_file: bool,
-    ) -> Result<Vec<u8>, String> {
-        let parsed = url::Url::parse(url).map_err(|e| e.to_string())?;
-        match parsed.scheme() {
-            "http" | "https" => {}
-            "file" if allow_file => {}
-            other => return Err(format!("{other}: links are not fetched for pictures")),
-        }
-        let key = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(url.as_bytes()));
-        let path = self.cache.join(&key);
-        if let Ok(mut file) = std::fs::File::open(&path) {
-            let mut bytes = Vec::new();
-            if file.read_to_end(&mut bytes).is_ok() {
-                // Used now: last to go.
-                let _ = file.set_modified(std::time::SystemTime::now());
-                return Ok(bytes);
-            }
-        }
-        let fetched = match fetcher
-            .fetch(url, &Default::default())
-            .map_err(|e| e.to_string())?
-        {
-            crate::fetch::FetchOutcome::Modified(f) => f.body,
-            crate::fetch::FetchOutcome::NotModified { .. } => {
-                return Err("304 to a plain request".into())
-            }
-        };
-        if fetched.len() as u64 > MAX_BYTES {
-            return Err(format!("larger than {} MiB", MAX_BYTES >> 20));
-        }
-        if std::fs::create_dir_all(&self.cache).is_ok() && std::fs::write(&path, &fetched).is_ok() {
-            evict(&self.cache, CACHE_BYTES);
-        }
-        Ok(fetched)
-    }
-}
-
-/// Keeps the cache under `limit` bytes, the least recently used files out first.
-pub fn evict(dir: &Path, limit: u64) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut files: Vec<(std::time::SystemTime, u64, PathBuf)> = entries
-        .filter_map(|e| {
-            let e = e.ok()?;
-            let meta = e.metadata().ok()?;
-            Some((meta.modified().ok()?, meta.len(), e.path()))
-        })
-        .collect();
-    let mut total: u64 = files.iter().map(|f| f.1).sum();
-    files.sort();
-    for (_, len, path) in files {
-        if total <= limit {
-            break;
-        }
-        if std::fs::remove_file(&path).is_ok() {
-            total = total.saturating_sub(len);
-        }
     }
 }
 

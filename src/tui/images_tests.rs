@@ -108,7 +108,7 @@ fn the_cache_keeps_to_its_size_the_oldest_out_first() {
             .set_modified(when)
             .unwrap();
     }
-    evict(dir.path(), 250);
+    crate::imagecache::evict(dir.path(), 250);
     let mut left: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
