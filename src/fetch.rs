@@ -12,6 +12,8 @@ use reqwest::header::{self, HeaderMap};
 use std::io::Read;
 use std::time::{Duration, Instant};
 
+mod calls;
+
 #[derive(Debug)]
 pub enum FetchOutcome {
     /// 304; with where the feed lives now if it was reached by permanent redirects only.
@@ -144,76 +146,6 @@ impl Fetcher {
     }
 
     /// A form POST (an API call): the status and the body, under the same caps as a fetch.
-    pub fn post_form(
-        &self,
-        url: &str,
-        form: &[(&str, &str)],
-    ) -> Result<(u16, Vec<u8>), FetchError> {
-        self.api_call(url, &[], Some(form))
-    }
-
-    /// One call to a sync server's API: a GET, or a form POST when there is a form, with
-    /// these headers (an authorization token, say); the status and the body, capped like
-    /// a feed's. Redirects are not followed: an API that redirects says so by its status.
-    pub fn api_call(
-        &self,
-        url: &str,
-        headers: &[(&str, &str)],
-        form: Option<&[(&str, &str)]>,
-    ) -> Result<(u16, Vec<u8>), FetchError> {
-        let started = Instant::now();
-        let mut request = match form {
-            Some(form) => self.client.post(url).form(form),
-            None => self.client.get(url),
-        };
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let response = request.send().map_err(|e| self.describe(e, self.timeout))?;
-        let status = response.status().as_u16();
-        let body = self.read_body(response, started, self.timeout)?;
-        Ok((status, body))
-    }
-
-    /// Opens a download: GET `url` from byte `from` (a `Range` request when above 0),
-    /// following redirects (podcast hosts chain several), with no overall time limit (a
-    /// big file takes the time it takes; connecting still times out). Returns the
-    /// response, body unread, and where it came from.
-    pub fn open_download(
-        &self,
-        url: &str,
-        from: u64,
-    ) -> Result<(reqwest::blocking::Response, String), FetchError> {
-        let mut current = url.to_string();
-        for _ in 0..=MAX_REDIRECTS {
-            let mut request = self
-                .client
-                .get(&current)
-                .timeout(Duration::from_secs(6 * 3600));
-            if from > 0 {
-                request = request.header(reqwest::header::RANGE, format!("bytes={from}-"));
-            }
-            let response = request.send().map_err(|e| self.describe(e, self.timeout))?;
-            if response.status().is_redirection() {
-                let next = response
-                    .headers()
-                    .get(reqwest::header::LOCATION)
-                    .and_then(|l| l.to_str().ok())
-                    .and_then(|l| url::Url::parse(&current).ok()?.join(l).ok())
-                    .filter(|u| matches!(u.scheme(), "http" | "https"))
-                    .ok_or_else(|| {
-                        FetchError::Network("a redirect with no usable Location".into())
-                    })?;
-                current = next.to_string();
-                continue;
-            }
-            return Ok((response, current));
-        }
-        Err(FetchError::Network(format!(
-            "more than {MAX_REDIRECTS} redirects"
-        )))
-    }
-
     fn read_file(&self, path: &std::path::Path, url: &str) -> Result<FetchOutcome, FetchError> {
         let file_err = |e: std::io::Error| FetchError::File {
             path: path.display().to_string(),

@@ -189,7 +189,7 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
         Action::ToggleRead => toggle_read(m),
         Action::MarkAllRead => mark_all_read(m),
         Action::ToggleStar => toggle_star(m),
-        Action::ToggleFullText => super::articles::toggle_full_text(m),
+        Action::ToggleFullText => super::fulltext::toggle_full_text(m),
         Action::Undo => undo(m),
         Action::MarkAboveRead => mark_above_read(m),
         Action::SortArticles => {
@@ -271,32 +271,8 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
         Action::RemoveFeed => super::manage::remove(m),
         Action::RenameFeed => super::manage::rename(m),
         Action::EditTags => super::manage::edit_tags(m),
-        Action::Enclosures => {
-            if m.reader.is_none() {
-                m.message = Some("Open an article first (Enter), then v".into());
-                return Vec::new();
-            }
-            m.overlay = Some(Overlay::Enclosures { selected: 0 });
-            m.overlay_scroll = 0;
-            Vec::new()
-        }
-        Action::QueueDownload => match &m.reader {
-            Some(r) if !r.item.enclosures.is_empty() => {
-                m.message = Some("Downloading in the background (L shows downloads)".into());
-                vec![Cmd::QueueDownload {
-                    item: r.item.id,
-                    index: 0,
-                }]
-            }
-            _ => {
-                m.message = Some("The open article has no enclosure to download".into());
-                Vec::new()
-            }
-        },
-        Action::Downloads => {
-            m.overlay = Some(Overlay::Downloads);
-            m.overlay_scroll = 0;
-            Vec::new()
+        Action::Enclosures | Action::QueueDownload | Action::Downloads => {
+            super::background::on_media_key(m, action)
         }
         Action::ShowErrors => {
             m.overlay = Some(Overlay::Health {

@@ -4,6 +4,8 @@
 //! paging, `articles` what is done to articles.
 
 mod articles;
+mod background;
+mod fulltext;
 mod input;
 mod lists;
 mod manage;
@@ -196,54 +198,13 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             m.message = Some(e);
             Outcome::redraw(Vec::new())
         }
-        Msg::ServerEdited(result) => {
-            m.message = Some(result.unwrap_or_else(|e| e));
-            Outcome::redraw(vec![Cmd::ReloadSynced])
-        }
-        Msg::FullTextFetched { id, result } => {
-            Outcome::redraw(articles::full_text_fetched(m, id, result))
-        }
-        Msg::ImageReady {
-            req,
-            index,
-            picture,
-        } => {
-            if req != m.picture_req {
-                return Outcome::default();
-            }
-            if let Some(p) = picture {
-                m.pictures.insert(index, p);
-            }
-            Outcome::redraw(Vec::new())
-        }
-        Msg::Downloads(list) => {
-            m.downloads = list;
-            Outcome::redraw(Vec::new())
-        }
-        Msg::Notify(line) => Outcome {
-            redraw: false,
-            cmds: vec![Cmd::TerminalNotify(line)],
-        },
-        Msg::SyncStarted => {
-            m.refresh.syncing = true;
-            m.refresh.synced_new = 0;
-            Outcome::redraw(Vec::new())
-        }
-        Msg::SyncFinished(result) => {
-            m.refresh.syncing = false;
-            match result {
-                Ok(summary) => {
-                    m.refresh.sync_error = None;
-                    m.refresh.synced_new = summary.new_items;
-                    // Its feeds may have changed, and its articles and marks arrived.
-                    Outcome::redraw(vec![Cmd::ReloadSynced])
-                }
-                Err(e) => {
-                    m.refresh.sync_error = Some(e);
-                    Outcome::redraw(Vec::new())
-                }
-            }
-        }
+        msg @ (Msg::ServerEdited(_)
+        | Msg::FullTextFetched { .. }
+        | Msg::ImageReady { .. }
+        | Msg::Downloads(_)
+        | Msg::Notify(_)
+        | Msg::SyncStarted
+        | Msg::SyncFinished(_)) => background::on_message(m, msg),
         Msg::RefreshStarted { total } => {
             m.refresh.requested = false;
             m.refresh.running = Some((0, total));

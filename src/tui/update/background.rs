@@ -1,0 +1,97 @@
+//! What the background threads report that is not a refresh: the sync and the edits
+//! sent to its server, a full text, pictures, downloads, a notification to pass on; and
+//! the keys that start a download or show the enclosures and downloads.
+
+use super::super::model::Model;
+use super::super::msg::{Cmd, Msg};
+use super::Outcome;
+
+pub(super) fn on_message(m: &mut Model, msg: Msg) -> Outcome {
+    match msg {
+        Msg::ServerEdited(result) => {
+            m.message = Some(result.unwrap_or_else(|e| e));
+            Outcome::redraw(vec![Cmd::ReloadSynced])
+        }
+        Msg::FullTextFetched { id, result } => {
+            Outcome::redraw(super::fulltext::full_text_fetched(m, id, result))
+        }
+        Msg::ImageReady {
+            req,
+            index,
+            picture,
+        } => {
+            if req != m.picture_req {
+                return Outcome::default();
+            }
+            if let Some(p) = picture {
+                m.pictures.insert(index, p);
+            }
+            Outcome::redraw(Vec::new())
+        }
+        Msg::Downloads(list) => {
+            m.downloads = list;
+            Outcome::redraw(Vec::new())
+        }
+        Msg::Notify(line) => Outcome {
+            redraw: false,
+            cmds: vec![Cmd::TerminalNotify(line)],
+        },
+        Msg::SyncStarted => {
+            m.refresh.syncing = true;
+            m.refresh.synced_new = 0;
+            Outcome::redraw(Vec::new())
+        }
+        Msg::SyncFinished(result) => {
+            m.refresh.syncing = false;
+            match result {
+                Ok(summary) => {
+                    m.refresh.sync_error = None;
+                    m.refresh.synced_new = summary.new_items;
+                    // Its feeds may have changed, and its articles and marks arrived.
+                    Outcome::redraw(vec![Cmd::ReloadSynced])
+                }
+                Err(e) => {
+                    m.refresh.sync_error = Some(e);
+                    Outcome::redraw(Vec::new())
+                }
+            }
+        }
+        _ => Outcome::default(),
+    }
+}
+
+/// `v`, `D` and `L`: the enclosures, a download, the downloads.
+pub(super) fn on_media_key(m: &mut Model, action: crate::tui::keymap::Action) -> Vec<Cmd> {
+    use super::super::model::Overlay;
+    use crate::tui::keymap::Action;
+    match action {
+        Action::Enclosures => {
+            if m.reader.is_none() {
+                m.message = Some("Open an article first (Enter), then v".into());
+                return Vec::new();
+            }
+            m.overlay = Some(Overlay::Enclosures { selected: 0 });
+            m.overlay_scroll = 0;
+            Vec::new()
+        }
+        Action::QueueDownload => match &m.reader {
+            Some(r) if !r.item.enclosures.is_empty() => {
+                m.message = Some("Downloading in the background (L shows downloads)".into());
+                vec![Cmd::QueueDownload {
+                    item: r.item.id,
+                    index: 0,
+                }]
+            }
+            _ => {
+                m.message = Some("The open article has no enclosure to download".into());
+                Vec::new()
+            }
+        },
+        Action::Downloads => {
+            m.overlay = Some(Overlay::Downloads);
+            m.overlay_scroll = 0;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
