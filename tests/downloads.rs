@@ -30,17 +30,6 @@ fn feed(server: &Server) -> String {
     )
 }
 
-fn id_of(env: &Env, title: &str) -> String {
-    let items = env.json(&["items", "--json"]);
-    items
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["title"] == title)
-        .map(|i| i["id"].to_string())
-        .unwrap()
-}
-
 #[test]
 fn downloads_resume_are_capped_and_stay_in_their_folder() {
     let server = Server::start();
@@ -93,7 +82,7 @@ fn downloads_resume_are_capped_and_stay_in_their_folder() {
     env.ok(&["refresh"]);
 
     // Cut short: it fails, and the partial file stays.
-    let ep1 = id_of(&env, "Episode 1");
+    let ep1 = env.item_id("Episode 1");
     let out = env.run(&["download", &ep1]);
     assert!(!out.status.success());
     let part = dir.join("episode-1.mp3.part");
@@ -111,14 +100,14 @@ fn downloads_resume_are_capped_and_stay_in_their_folder() {
     assert_eq!(ranged, ["bytes=100000-"]);
 
     // Over the cap: refused, nothing complete written.
-    let out = env.run(&["download", &id_of(&env, "Episode 2")]);
+    let out = env.run(&["download", &env.item_id("Episode 2")]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("1 MiB limit"), "{err}");
     assert!(!dir.join("big.mp3").exists());
 
     // A name made to climb out of the folder lands inside it, harmless.
-    env.ok(&["download", &id_of(&env, "Episode 3")]);
+    env.ok(&["download", &env.item_id("Episode 3")]);
     let names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

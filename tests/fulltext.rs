@@ -110,17 +110,6 @@ fn summary_feed(server: &Server) -> String {
     s
 }
 
-fn id_of(env: &Env, title: &str) -> String {
-    let items = env.json(&["items", "--json"]);
-    items
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["title"] == title)
-        .map(|i| i["id"].to_string())
-        .unwrap_or_else(|| panic!("{title}: {items}"))
-}
-
 #[test]
 fn full_text_feeds_get_their_articles_during_refresh_once() {
     let server = site();
@@ -138,17 +127,17 @@ fn full_text_feeds_get_their_articles_during_refresh_once() {
     // With cache_images, the article's picture is in the picture cache for offline reading.
     assert_eq!(server.requests_to("/img/gateway-diagram.png").len(), 1);
     assert_eq!(env.data_dir().join("images").read_dir().unwrap().count(), 1);
-    let shown = env.ok(&["show", &id_of(&env, "Brief 0")]);
+    let shown = env.ok(&["show", &env.item_id("Brief 0")]);
     assert!(shown.contains("Full text: from 127.0.0.1"), "{shown}");
     assert!(shown.contains("debugging port"), "{shown}");
     // A page that fails keeps the feed's text, with why, and is not fetched again.
-    let gone = env.ok(&["show", &id_of(&env, "Brief 1")]);
+    let gone = env.ok(&["show", &env.item_id("Brief 1")]);
     assert!(
         gone.contains("Full text: none:") && gone.contains("404"),
         "{gone}"
     );
     assert!(gone.contains("Two lines of teaser 1"), "{gone}");
-    let login = env.ok(&["show", &id_of(&env, "Brief 2")]);
+    let login = env.ok(&["show", &env.item_id("Brief 2")]);
     assert!(login.contains("no article found"), "{login}");
     let pages = |s: &Server| {
         ["/story/patch-window", "/gone", "/login"]

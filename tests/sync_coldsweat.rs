@@ -201,18 +201,6 @@ fn id_of(all: &[(String, String)], title: &str) -> String {
         .unwrap_or_else(|| panic!("{title} is not on the server"))
 }
 
-/// The local article with this title, from `items --json`.
-fn local(env: &Env, title: &str) -> Value {
-    let items = env.json(&["items", "--json"]);
-    items
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["title"] == title)
-        .cloned()
-        .unwrap_or_else(|| panic!("{title} is not here: {items}"))
-}
-
 fn sync(env: &Env) -> Value {
     env.json(&["sync", "--json"])
 }
@@ -282,7 +270,7 @@ fn read_and_starred_go_both_ways_with_a_real_fever_server() {
         .unwrap_or_else(|| panic!("alpha is listed: {listed}"));
     assert_eq!(alpha_feed["tags"], serde_json::json!(["security"]));
     assert_eq!(alpha_feed["unread"], 3);
-    let shown = env.ok(&["show", &local(&env, "Alpha two")["id"].to_string()]);
+    let shown = env.ok(&["show", &env.item("Alpha two")["id"].to_string()]);
     assert!(shown.contains("The words of Alpha two."), "{shown}");
     // Search finds synced articles like any other.
     let found = env.json(&["search", "--json", "words", "Beta", "one"]);
@@ -292,7 +280,7 @@ fn read_and_starred_go_both_ways_with_a_real_fever_server() {
     let ids = server_ids(&mut fever);
 
     // Read here → there.
-    env.ok(&["mark-read", &local(&env, "Alpha one")["id"].to_string()]);
+    env.ok(&["mark-read", &env.item("Alpha one")["id"].to_string()]);
     let s = sync(&env);
     assert_eq!(s["pushed"], 1, "{s}");
     let unread = fever.unread_ids().unwrap();
@@ -313,23 +301,23 @@ fn read_and_starred_go_both_ways_with_a_real_fever_server() {
         (Some(0), Some(3)),
         "{s}"
     );
-    assert_eq!(local(&env, "Beta two")["read"], true);
-    assert_eq!(local(&env, "Alpha one")["read"], false);
-    assert_eq!(local(&env, "Alpha three")["starred"], true);
+    assert_eq!(env.item("Beta two")["read"], true);
+    assert_eq!(env.item("Alpha one")["read"], false);
+    assert_eq!(env.item("Alpha three")["starred"], true);
     let starred = env.json(&["items", "--starred", "--json"]);
     assert_eq!(starred.as_array().unwrap().len(), 1);
 
     // Offline: the server is down, a mark made here waits in the queue, the sync says
     // what failed in one line and fails, and nothing here is lost.
     cs.stop();
-    env.ok(&["mark-read", &local(&env, "Alpha two")["id"].to_string()]);
+    env.ok(&["mark-read", &env.item("Alpha two")["id"].to_string()]);
     let out = env.run(&["sync"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains(&cs.url()), "{err}");
     assert!(!err.contains(PASSWORD));
-    assert_eq!(local(&env, "Alpha two")["read"], true);
+    assert_eq!(env.item("Alpha two")["read"], true);
     cs.start();
     let s = sync(&env);
     assert_eq!(s["pushed"], 1, "{s}");
@@ -344,11 +332,11 @@ fn read_and_starred_go_both_ways_with_a_real_fever_server() {
     cs.fetch_now();
     let s = sync(&env);
     assert_eq!(s["new_items"], 1, "{s}");
-    assert_eq!(local(&env, "Alpha four")["read"], false);
+    assert_eq!(env.item("Alpha four")["read"], false);
 
     // Starred and unstarred here → there.
-    env.ok(&["star", &local(&env, "Beta one")["id"].to_string()]);
-    env.ok(&["unstar", &local(&env, "Alpha three")["id"].to_string()]);
+    env.ok(&["star", &env.item("Beta one")["id"].to_string()]);
+    env.ok(&["unstar", &env.item("Alpha three")["id"].to_string()]);
     let s = sync(&env);
     assert_eq!(s["pushed"], 2, "{s}");
     assert_eq!(fever.starred_ids().unwrap(), [id_of(&ids, "Beta one")]);

@@ -314,6 +314,23 @@ impl Env {
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         serde_json::from_str(&self.ok(args)).expect("valid JSON")
     }
+
+    /// The cached article with this title, as `items --json` gives it.
+    pub fn item(&self, title: &str) -> serde_json::Value {
+        let items = self.json(&["items", "--json"]);
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["title"] == title)
+            .cloned()
+            .unwrap_or_else(|| panic!("{title} is not in the cache: {items}"))
+    }
+
+    /// That article's id, as the commands take it.
+    pub fn item_id(&self, title: &str) -> String {
+        self.item(title)["id"].to_string()
+    }
 }
 
 /// `[[feed]]` tables for these URLs.
