@@ -201,6 +201,37 @@ fn every_view_draws_at_every_size() {
             send(&mut m, key('R'));
             m
         }),
+        ("enclosures", {
+            let mut m = with_article(120, 30);
+            send(&mut m, key('v'));
+            assert!(m.overlay.is_some());
+            m
+        }),
+        ("downloads", {
+            let mut m = fixture(120, 30);
+            let list = (0..4)
+                .map(|i| bulletin::store::Download {
+                    id: i,
+                    title: format!("Episode {i} with a title longer than a narrow screen"),
+                    url: format!("https://pod.example/{i}.mp3"),
+                    path: format!("/home/reader/Downloads/bulletin/episode-{i}.mp3"),
+                    state: ["downloading", "done", "failed", "queued"][i as usize].into(),
+                    bytes: 1_000_000 * i as u64,
+                    total: Some(5_000_000),
+                    error: (i == 2).then(|| "the server answered HTTP 404".to_string()),
+                })
+                .collect();
+            send(&mut m, Msg::Downloads(list));
+            send(&mut m, key('L'));
+            assert!(m.overlay.is_some());
+            m
+        }),
+        ("syncing, a sync failed, fetching a full text", {
+            let mut m = with_article(120, 30);
+            send(&mut m, Msg::SyncFinished(Err("sync with https://rss.example/api/greader.php: the server answered HTTP 503; marks made here stay queued".into())));
+            send(&mut m, key('t'));
+            m
+        }),
     ];
     for (name, state) in states {
         for width in (1..=60).chain([99, 100, 101, 140]) {
