@@ -217,7 +217,8 @@ pub fn run(
     if config.sync.is_some() {
         synced.extend(store.synced_feeds()?.iter().map(|f| f.id));
     }
-    let request_all = request.feeds.clone();
+    // The feeds asked for (None: all), for the full-text phase below.
+    let requested = request.feeds.clone();
     let mut ids = match request.feeds {
         Some(mut ids) => {
             ids.sort();
@@ -243,7 +244,7 @@ pub fn run(
         .iter()
         .zip(&config.feeds)
         .filter(|(id, spec)| {
-            spec.options.full_text && request_all.as_ref().is_none_or(|r| r.contains(id))
+            spec.options.full_text && requested.as_ref().is_none_or(|r| r.contains(id))
         })
         .map(|(id, _)| *id)
         .collect();

@@ -2,7 +2,7 @@
 //! cut short resumes from its partial file), and `bulletin downloads` lists it.
 
 use super::{Result, Store};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 
 /// A download as the queue keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -34,8 +34,8 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Download> {
 const COLUMNS: &str = "id, title, url, path, state, bytes, total, error";
 
 impl Store {
-    /// Queues a download of `url` to `path`; the same URL queued and not done is not
-    /// queued twice (its id comes back).
+    /// Queues a download of `url` to `path` (`download::queue` first looks for the same
+    /// URL not done, to resume it instead).
     pub fn queue_download(
         &mut self,
         item: Option<i64>,
@@ -43,17 +43,6 @@ impl Store {
         url: &str,
         path: &str,
     ) -> Result<i64> {
-        if let Some(id) = self
-            .conn
-            .query_row(
-                "SELECT id FROM downloads WHERE url = ?1 AND state != 'done' AND state != 'failed'",
-                [url],
-                |r| r.get(0),
-            )
-            .optional()?
-        {
-            return Ok(id);
-        }
         self.conn.execute(
             "INSERT INTO downloads (item_id, title, url, path, added) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![

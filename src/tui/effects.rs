@@ -105,6 +105,7 @@ impl Effects {
                 .unwrap_or_else(|| "images".into()),
             general: config.general.clone(),
             events: self.events.clone(),
+            latest: Default::default(),
         });
         self.browser = config.browser_argv();
         self.browser_in_terminal = config

@@ -133,6 +133,9 @@ pub struct Loader {
     pub cache: PathBuf,
     pub general: crate::config::General,
     pub events: Sender<Msg>,
+    /// The newest load asked for: an older one stops at its next picture (a reader
+    /// paging through articles leaves no fetches behind for the ones it left).
+    pub latest: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Loader {
@@ -140,6 +143,7 @@ impl Loader {
     /// `width` columns wide; each ends in `Msg::ImageReady`. `file://` is followed only
     /// for an article from a file.
     pub fn load(&self, req: u64, width: usize, images: Vec<(usize, String)>, allow_file: bool) {
+        self.latest.store(req, std::sync::atomic::Ordering::Relaxed);
         let this = self.clone();
         let _ = std::thread::Builder::new()
             .name("images".into())
@@ -148,6 +152,9 @@ impl Loader {
                     return;
                 };
                 for (index, url) in images {
+                    if this.latest.load(std::sync::atomic::Ordering::Relaxed) != req {
+                        return;
+                    }
                     let result = this.one(&fetcher, &url, width, allow_file);
                     if let Err(e) = &result {
                         tracing::info!("image {url}: {e}");
