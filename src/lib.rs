@@ -18,6 +18,7 @@ pub mod fulltext;
 pub mod imagecache;
 pub mod keys;
 pub mod links;
+pub mod mail;
 pub mod model;
 pub mod newsboat;
 pub mod notify;

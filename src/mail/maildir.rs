@@ -1,0 +1,116 @@
+//! Maildir as the Maildir specification has it: messages in `new/` (not yet seen by a
+//! mail reader) and `cur/`, flags after `:2,` in the file name (`S` seen). Reading a
+//! message here sets `S` the way mutt, neomutt and aerc do, so that they agree.
+
+use std::path::{Path, PathBuf};
+
+/// A message file and whether it is seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub path: PathBuf,
+    /// The unique part of the name (before `:2,`): the message's key in the mailbox.
+    pub key: String,
+    pub seen: bool,
+}
+
+fn split_name(name: &str) -> (&str, &str) {
+    match name.rsplit_once(":2,") {
+        Some((key, flags)) => (key, flags),
+        None => (name, ""),
+    }
+}
+
+/// Every message of the Maildir at `dir` (new/ and cur/), in name order. A missing
+/// folder is an error naming it.
+pub fn list(dir: &Path) -> Result<Vec<Entry>, String> {
+    let mut out = Vec::new();
+    for sub in ["new", "cur"] {
+        let folder = dir.join(sub);
+        let entries = std::fs::read_dir(&folder)
+            .map_err(|e| format!("{}: not a Maildir ({e})", folder.display()))?;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let (key, flags) = split_name(&name);
+            out.push(Entry {
+                key: key.to_string(),
+                seen: sub == "cur" && flags.contains('S'),
+                path: entry.path(),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(out)
+}
+
+/// Marks a message seen (or not): the `S` flag in its name, in `cur/`, the other flags
+/// kept in order. Returns where the file is now.
+pub fn set_seen(path: &Path, seen: bool) -> Result<PathBuf, String> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| format!("{}: no file name", path.display()))?;
+    let (key, flags) = split_name(&name);
+    let mut flags: Vec<char> = flags.chars().filter(|c| *c != 'S').collect();
+    if seen {
+        flags.push('S');
+    }
+    // The specification wants the flags in ASCII order.
+    flags.sort_unstable();
+    let dir = path
+        .parent()
+        .and_then(Path::parent)
+        .ok_or_else(|| format!("{}: not in a Maildir", path.display()))?;
+    let target = dir
+        .join("cur")
+        .join(format!("{key}:2,{}", flags.into_iter().collect::<String>()));
+    if target != path {
+        std::fs::rename(path, &target).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seen_is_the_s_flag_in_cur_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["new", "cur", "tmp"] {
+            std::fs::create_dir(dir.path().join(sub)).unwrap();
+        }
+        std::fs::write(
+            dir.path().join("new/1700000000.a.host"),
+            "Subject: a\r\n\r\nx",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("cur/1700000001.b.host:2,FS"),
+            "Subject: b\r\n\r\ny",
+        )
+        .unwrap();
+        let found = super::list(dir.path()).unwrap();
+        assert_eq!(
+            found
+                .iter()
+                .map(|e| (e.key.as_str(), e.seen))
+                .collect::<Vec<_>>(),
+            [("1700000000.a.host", false), ("1700000001.b.host", true)]
+        );
+        // Read here: into cur/ with S; unread again: S gone, F kept.
+        let moved = set_seen(&found[0].path, true).unwrap();
+        assert_eq!(moved, dir.path().join("cur/1700000000.a.host:2,S"));
+        let back = set_seen(&found[1].path, false).unwrap();
+        assert_eq!(back, dir.path().join("cur/1700000001.b.host:2,F"));
+        assert!(super::list(dir.path())
+            .unwrap()
+            .iter()
+            .all(|e| e.seen == (e.key == "1700000000.a.host")));
+        assert!(super::list(&dir.path().join("nope"))
+            .unwrap_err()
+            .contains("not a Maildir"));
+    }
+}
