@@ -84,6 +84,7 @@ fn upsert(c: &mut Criterion) {
         url: "https://bench.example/feed".into(),
         name: None,
         remote: None,
+        mailbox: None,
         tags: vec![],
     };
     let mut g = c.benchmark_group("cache_upsert_200_items");

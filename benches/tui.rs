@@ -134,6 +134,8 @@ fn scroll_with_pictures(c: &mut Criterion) {
         read: false,
         starred: false,
         full_text: Default::default(),
+        mailbox: None,
+        unsubscribe: None,
     };
     let prepared = bulletin::article::Prepared::new(&item, "Pics");
     m.reader_req = 7;

@@ -21,6 +21,8 @@ pub struct Prepared {
     pub summary_only: bool,
     /// Where the text shown comes from, for the header.
     pub source: Source,
+    /// A newsletter's List-Unsubscribe link.
+    pub unsubscribe: Option<String>,
 }
 
 /// The text the reader shows: the feed's, or the full text from the article's page.
@@ -98,7 +100,25 @@ impl Prepared {
             doc,
             summary_only,
             source,
+            unsubscribe: item.unsubscribe.clone(),
         }
+    }
+
+    /// The pictures a message may show: its own inline parts (saved beside the cache by
+    /// the mailbox's read), and web pictures only with `remote` (`[[mailbox]]
+    /// remote_images`; in newsletters they are tracking pixels as often as not). No
+    /// other `file:` picture, whatever the message says.
+    pub fn mail_images(mut self, remote: bool) -> Prepared {
+        for image in &mut self.doc.images {
+            let keep = image.as_deref().is_some_and(|u| {
+                crate::mail::is_inline_part(u)
+                    || (remote && (u.starts_with("http://") || u.starts_with("https://")))
+            });
+            if !keep {
+                *image = None;
+            }
+        }
+        self
     }
 
     /// A page's article as `bulletin extract` prints it: its site where the feed's name
@@ -121,6 +141,7 @@ impl Prepared {
             doc: render::blocks(&article.html, Some(&article.url)),
             summary_only: false,
             source: Source::Feed,
+            unsubscribe: None,
         }
     }
 
@@ -175,6 +196,9 @@ impl Prepared {
         }
         for e in &self.enclosures {
             linked("Enclosure", e, None);
+        }
+        if let Some(u) = &self.unsubscribe {
+            linked("Unsubscribe", u, crate::links::hyperlink_target(u));
         }
         let mut field = |name: &str, value: &str| linked(name, value, None);
         match &self.source {

@@ -142,12 +142,13 @@ fn listing_config(paths: &AppPaths) -> anyhow::Result<Config> {
     with_synced(loaded.unwrap_or_default(), paths)
 }
 
-/// The config with the sync server's feeds added (as the last sync left them), so that
-/// every command sees them as feeds. Without `[sync]`, or before any cache, as it is.
+/// The config with the sync server's feeds and the mailboxes' newsletters added (as the
+/// last sync and read left them), so that
+/// every command sees them as feeds. Without either, or before any cache, as it is.
 fn with_synced(mut config: Config, paths: &AppPaths) -> anyhow::Result<Config> {
-    if config.sync.is_some() && paths.db_file().exists() {
+    if (config.sync.is_some() || !config.mailboxes.is_empty()) && paths.db_file().exists() {
         let store = open_store(paths)?;
-        crate::sync::add_synced_feeds(&mut config, store.synced_feeds()?);
+        crate::feedlist::merge(&mut config, &store)?;
     }
     Ok(config)
 }

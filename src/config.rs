@@ -11,6 +11,7 @@ use url::Url;
 
 mod edit;
 mod feed_options;
+mod mailbox;
 mod searches;
 mod sections;
 mod sync;
@@ -20,6 +21,7 @@ mod theme;
 
 pub use edit::{ConfigFile, EditError};
 pub use feed_options::{run_password_command, FeedOptions};
+pub use mailbox::{ImapAccount, MailSource, MailboxConfig};
 pub use searches::{FilterAction, FilterRule, SavedQuery};
 pub use sections::{
     FeedListOrder, General, ImagesSetting, NotifyMode, ReaderConfig, RETRY_AFTER_LIMIT_MINUTES,
@@ -58,6 +60,8 @@ pub struct Config {
     pub filters: Vec<FilterRule>,
     /// `[sync]`: the aggregator server to sync with, if any.
     pub sync: Option<SyncConfig>,
+    /// `[[mailbox]]`: where email newsletters come from.
+    pub mailboxes: Vec<MailboxConfig>,
     /// Where it was read from; None for the built-in defaults.
     pub path: Option<PathBuf>,
 }
@@ -74,6 +78,9 @@ pub struct FeedSpec {
     /// Set when the sync server brings this feed (`[sync]`): then the server fetches
     /// it, not bulletin.
     pub remote: Option<Remote>,
+    /// Set for a newsletter read from this `[[mailbox]]` (by name): its messages come
+    /// from the mailbox, never over HTTP.
+    pub mailbox: Option<String>,
 }
 
 /// A feed as the sync server knows it.
@@ -103,6 +110,8 @@ struct RawConfig {
     #[serde(default, rename = "filter")]
     filters: Vec<searches::RawFilter>,
     sync: Option<sync::RawSync>,
+    #[serde(default, rename = "mailbox")]
+    mailboxes: Vec<mailbox::RawMailbox>,
 }
 
 #[derive(Deserialize)]
@@ -235,6 +244,7 @@ impl Config {
                 tags: feed.tags,
                 options,
                 remote: None,
+                mailbox: None,
             });
         }
         let mut keys = Vec::new();
@@ -254,8 +264,21 @@ impl Config {
             Some(s) => Some(s.read(table_offset(text, "sync"), &invalid)?),
             None => None,
         };
+        let mut mailboxes: Vec<MailboxConfig> = Vec::with_capacity(raw.mailboxes.len());
+        for raw_box in raw.mailboxes {
+            let at = raw_box.name_at();
+            let mailbox = raw_box.read(dir, &invalid)?;
+            if mailboxes.iter().any(|m| m.name == mailbox.name) {
+                return Err(invalid(
+                    at,
+                    format!("duplicate mailbox name {:?}", mailbox.name),
+                ));
+            }
+            mailboxes.push(mailbox);
+        }
         Ok(Config {
             sync,
+            mailboxes,
             queries,
             filters,
             general: raw.general,
@@ -275,6 +298,14 @@ impl Config {
             .filter(|f| f.remote.as_ref().is_none_or(|r| r.configured))
             .map(|f| f.url.as_str())
             .collect()
+    }
+
+    /// Whether a mailbox's mail may load pictures from the web; a mailbox no longer in
+    /// the config may not.
+    pub fn remote_images_allowed(&self, mailbox: &str) -> bool {
+        self.mailboxes
+            .iter()
+            .any(|m| m.name == mailbox && m.remote_images)
     }
 
     /// The browser argv: config, else `$BROWSER`, else xdg-open. `%u` marks the URL.

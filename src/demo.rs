@@ -51,6 +51,7 @@ pub fn config(dir: &Path) -> Result<Config, DemoError> {
             url,
             name: None,
             remote: None,
+            mailbox: None,
             tags: tags.iter().map(|t| t.to_string()).collect(),
         });
     }

@@ -345,7 +345,7 @@ fn clean_error(s: &str) -> String {
 /// TLS on rustls with ring, verifying against the platform's certificate store (so the
 /// CAs a distribution or a company installs are trusted), or against Mozilla's roots
 /// where the platform has no store at all (a bare container).
-fn tls_config() -> Result<rustls::ClientConfig, FetchError> {
+pub(crate) fn tls_config() -> Result<rustls::ClientConfig, FetchError> {
     use rustls_platform_verifier::BuilderVerifierExt;
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     let setup = |e: rustls::Error| FetchError::Setup(format!("TLS: {e}"));

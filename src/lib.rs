@@ -13,6 +13,7 @@ pub mod demo;
 pub mod discover;
 pub mod download;
 pub mod export;
+pub mod feedlist;
 pub mod fetch;
 pub mod fulltext;
 pub mod imagecache;

@@ -1,30 +1,68 @@
-//! Email newsletters (work in progress for #19, on a branch): one message as an article.
-//! MIME, encoded words and charsets are `mail-parser`'s; the rest is what makes a
-//! newsletter read like a bulletin: the list it came from as its feed (List-Id, else
-//! the sender's address), the HTML part (else the text turned into paragraphs), the
-//! unsubscribe and "view online" links, attachments as enclosures. Mail is hostile input
-//! like feeds: every text goes through the same sanitiser.
+//! Email newsletters: one message as an article. MIME, encoded words and charsets are
+//! `mail-parser`'s; the rest is what makes a newsletter read like a bulletin: the list it
+//! came from as its feed (List-Id, else the sender's address), the HTML part (else the
+//! text turned into paragraphs), the unsubscribe and "view online" links, inline
+//! pictures (`cid:`) saved beside the cache, attachments as enclosures. Mail is hostile
+//! input like feeds: every text goes through the same sanitiser, and the reader shows
+//! no picture from the web unless the mailbox allows it.
+//!
+//! Where messages come from: `maildir`, `mbox` and `imap`; `read` brings a mailbox's
+//! new messages and flags into the cache and sends the read marks made here back.
 
+pub mod imap;
 pub mod maildir;
+pub mod mbox;
+pub mod read;
 
-use crate::model::{Enclosure, ParsedItem};
+use crate::model::{Enclosure, MailArticle, ParsedItem};
 use mail_parser::{MessageParser, MimeHeaders};
 
-/// A message made an article, with the newsletter it belongs to.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MailArticle {
-    /// The newsletter: its List-Id, else the sender's address (lower case).
-    pub list: String,
-    /// The newsletter's name: the List-Id's phrase, else the sender's name or address.
-    pub list_name: String,
-    pub item: ParsedItem,
-    /// `List-Unsubscribe`'s web or mailto link.
-    pub unsubscribe: Option<String>,
+/// The folder (beside the cache) that keeps messages' inline pictures.
+pub const PARTS_DIR: &str = "mail-parts";
+
+/// Whether a picture's address is a message's inline part as `parse` saved it: a file
+/// straight inside a `mail-parts` folder, named by its hash.
+pub fn is_inline_part(url: &str) -> bool {
+    let Ok(path) = url::Url::parse(url).and_then(|u| {
+        u.to_file_path()
+            .map_err(|_| url::ParseError::RelativeUrlWithoutBase)
+    }) else {
+        return false;
+    };
+    let named = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.len() == 16 && n.bytes().all(|b| b.is_ascii_hexdigit()));
+    named
+        && path.parent().and_then(|p| p.file_name()) == Some(std::ffi::OsStr::new(PARTS_DIR))
+        && path
+            .components()
+            .all(|c| !matches!(c, std::path::Component::ParentDir))
+}
+
+/// The key of a message in a mailbox without keys of its own (mbox): its Message-ID,
+/// read from the header alone.
+pub fn message_key(raw: &[u8]) -> Option<String> {
+    let headers = MessageParser::default().parse_headers(raw)?;
+    headers
+        .message_id()
+        .map(|id| format!("mid:{}", crate::sanitize::clean_line(id)))
 }
 
 /// Reads one message (RFC 5322 bytes). None only for bytes with no headers at all.
-pub fn parse(raw: &[u8]) -> Option<MailArticle> {
+/// With `parts` (a `mail-parts` folder), inline pictures are saved there and the HTML
+/// points at them.
+pub fn parse(raw: &[u8], parts: Option<&std::path::Path>) -> Option<MailArticle> {
     let msg = MessageParser::default().parse(raw)?;
+    // Bytes with none of a message's headers are not a message (mail-parser reads
+    // anything as one).
+    if msg.from().is_none()
+        && msg.subject().is_none()
+        && msg.date().is_none()
+        && msg.message_id().is_none()
+    {
+        return None;
+    }
     let clean = crate::sanitize::clean_line;
     let from = msg.from().and_then(|a| a.first());
     let address = from
@@ -127,6 +165,10 @@ pub fn parse(raw: &[u8]) -> Option<MailArticle> {
         .and_then(|a| a.address())
         .or_else(|| msg.list_unsubscribe().as_text())
         .and_then(|u| crate::links::web_link(u.trim_matches(['<', '>']), None));
+    let content = match parts {
+        Some(dir) => inline_parts(&msg, &guid, content, dir),
+        None => content,
+    };
     let link = view_online(&content);
     Some(MailArticle {
         list,
@@ -145,6 +187,48 @@ pub fn parse(raw: &[u8]) -> Option<MailArticle> {
             enclosures,
         },
     })
+}
+
+/// Saves the message's `cid:` pictures in `dir` (named by a hash of the message and the
+/// part, so a message read twice writes nothing new) and points the HTML at them.
+fn inline_parts(
+    msg: &mail_parser::Message<'_>,
+    guid: &str,
+    mut html: String,
+    dir: &std::path::Path,
+) -> String {
+    if !html.contains("cid:") {
+        return html;
+    }
+    for part in msg.parts.iter() {
+        let (Some(cid), Some(ct)) = (part.content_id(), part.content_type()) else {
+            continue;
+        };
+        if !ct.ctype().eq_ignore_ascii_case("image") {
+            continue;
+        }
+        let cid = cid.trim_matches(['<', '>']);
+        let reference = format!("cid:{cid}");
+        if cid.is_empty() || !html.contains(&reference) {
+            continue;
+        }
+        let name = format!(
+            "{:016x}",
+            xxhash_rust::xxh3::xxh3_64(format!("{guid}\u{0}{cid}").as_bytes())
+        );
+        let path = dir.join(&name);
+        if !path.exists() {
+            if std::fs::create_dir_all(dir).is_err()
+                || std::fs::write(&path, part.contents()).is_err()
+            {
+                continue;
+            }
+        }
+        if let Ok(url) = url::Url::from_file_path(&path) {
+            html = html.replace(&reference, url.as_str());
+        }
+    }
+    html
 }
 
 /// Plain text as HTML paragraphs (blank lines split them), escaped.

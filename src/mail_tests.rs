@@ -24,7 +24,7 @@ Content-Transfer-Encoding: quoted-printable\r
 
 #[test]
 fn a_newsletter_reads_like_an_article() {
-    let a = parse(NEWSLETTER.as_bytes()).unwrap();
+    let a = parse(NEWSLETTER.as_bytes(), None).unwrap();
     assert_eq!(a.list, "brief.harbour.example");
     assert_eq!(a.list_name, "Harbour Brief");
     assert_eq!(a.item.title, "Your weekly 2-minute brief — patch week");
@@ -47,7 +47,7 @@ fn a_newsletter_reads_like_an_article() {
 #[test]
 fn plain_text_becomes_paragraphs_and_hostile_headers_are_clean() {
     let raw = "From: Sender <s@x.example>\r\nSubject: Hi \u{1b}]0;pwned\u{7} there\r\n\r\nFirst <b>line</b>\r\n\r\nSecond.\r\n";
-    let a = parse(raw.as_bytes()).unwrap();
+    let a = parse(raw.as_bytes(), None).unwrap();
     assert_eq!(a.list, "s@x.example");
     assert!(!a.item.title.contains('\u{1b}'), "{:?}", a.item.title);
     assert_eq!(

@@ -160,6 +160,10 @@ pub struct Item {
     pub starred: bool,
     /// The article's page, extracted, when it was fetched (or why it could not be).
     pub full_text: FullText,
+    /// For a newsletter from email: the `[[mailbox]]` it came from, and its
+    /// List-Unsubscribe link.
+    pub mailbox: Option<String>,
+    pub unsubscribe: Option<String>,
 }
 
 /// An article's full text as the cache keeps it.
@@ -188,6 +192,19 @@ impl Item {
     pub fn feed_name(&self) -> String {
         feed_display_name(None, self.feed_title.as_deref(), &self.feed_url)
     }
+}
+
+/// An email message made an article, with the newsletter it belongs to (see the mail
+/// module).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MailArticle {
+    /// The newsletter: its List-Id, else the sender's address (lower case).
+    pub list: String,
+    /// The newsletter's name: the List-Id's phrase, else the sender's name or address.
+    pub list_name: String,
+    pub item: ParsedItem,
+    /// `List-Unsubscribe`'s web or mailto link.
+    pub unsubscribe: Option<String>,
 }
 
 /// A feed as a sync server lists it (see the sync module).

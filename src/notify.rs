@@ -25,11 +25,11 @@ pub fn mark(store: &Store) -> i64 {
 
 /// The unread articles stored after `since` (from `mark`) in feeds that notify.
 pub fn arrivals(store: &Store, config: &Config, since: i64) -> Option<Arrivals> {
-    // The sync server's feeds count too.
+    // The sync server's feeds and the newsletters count too.
     let mut merged;
-    let config = if config.sync.is_some() {
+    let config = if config.sync.is_some() || !config.mailboxes.is_empty() {
         merged = config.clone();
-        crate::sync::add_synced_feeds(&mut merged, store.synced_feeds().ok()?);
+        crate::feedlist::merge(&mut merged, store).ok()?;
         &merged
     } else {
         config

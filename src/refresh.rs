@@ -206,17 +206,19 @@ pub fn run(
     mut on_done: impl FnMut(&FeedDone, &Summary),
 ) -> Result<Summary, crate::store::StoreError> {
     let configured = store.sync_feeds(&config.feeds)?;
-    // The sync server fetches the feeds it brings (see the sync module), whether or not
-    // the caller's config has them merged in yet.
+    // The sync server fetches the feeds it brings (see the sync module), and newsletters
+    // come from their mailboxes (see the mail module), whether or not the caller's
+    // config has them merged in yet: none of them is fetched here.
     let mut synced: std::collections::HashSet<FeedId> = configured
         .iter()
         .zip(&config.feeds)
-        .filter(|(_, spec)| spec.remote.is_some())
+        .filter(|(_, spec)| spec.remote.is_some() || spec.mailbox.is_some())
         .map(|(id, _)| *id)
         .collect();
     if config.sync.is_some() {
         synced.extend(store.synced_feeds()?.iter().map(|f| f.id));
     }
+    synced.extend(store.mail_feeds()?.iter().map(|f| f.id));
     // The feeds asked for (None: all), for the full-text phase below.
     let requested = request.feeds.clone();
     let mut ids = match request.feeds {

@@ -194,9 +194,10 @@ pub enum Command {
         #[arg(long, default_value_t = 80)]
         width: usize,
     },
-    /// Fetch and parse one feed without touching the cache
+    /// Fetch and parse one feed (or read one .eml message) without touching the cache
     Probe {
-        /// An http(s) URL, a file:// URL or a path
+        /// An http(s) URL, a file:// URL or a path; a .eml file reads as a newsletter with
+        /// one item
         #[arg(value_name = "URL_OR_PATH")]
         target: String,
         /// Print the feed and its items as JSON

@@ -32,8 +32,15 @@ pub(super) fn cmd_refresh(
                 sync_failed = Some(e);
             }
         }
-        crate::sync::add_synced_feeds(&mut merged, store.synced_feeds()?);
     }
+    // Then the mailboxes: their marks sent, their new messages read. A mailbox that
+    // fails is said like a feed that fails.
+    let mail = (!config.mailboxes.is_empty())
+        .then(|| crate::mail::read::read_all(&mut store, config, None));
+    for e in mail.iter().flat_map(|m| &m.errors) {
+        eprintln!("bulletin: {e}");
+    }
+    crate::feedlist::merge(&mut merged, &store)?;
     let config = &merged;
     let cancel = AtomicBool::new(false);
     let on_done = |done: &refresh::FeedDone, _: &refresh::Summary| {
@@ -56,11 +63,23 @@ pub(super) fn cmd_refresh(
         if let Some(s) = &synced {
             value["sync"] = serde_json::to_value(s)?;
         }
+        if let Some(m) = &mail {
+            value["mail"] = serde_json::to_value(m)?;
+        }
         out.push_str(&serde_json::to_string(&value)?);
         out.push('\n');
     } else {
         if let Some(s) = &synced {
             out.push_str(&sync_line(s));
+        }
+        if let Some(m) = &mail {
+            out.push_str(&format!(
+                "Read {} mailboxes: {} new messages, {} marks sent, {} failed\n",
+                m.mailboxes,
+                m.new_items,
+                m.pushed,
+                m.errors.len()
+            ));
         }
         out.push_str(&format!(
             "Refreshed {} feeds: {} ok ({} not modified), {} failed, {} new items\n",
@@ -189,6 +208,13 @@ pub(super) fn cmd_probe(
     width: usize,
     out: &mut String,
 ) -> anyhow::Result<()> {
+    if let Some(path) = eml_path(target) {
+        let feed = read_eml(&path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let base = url::Url::from_file_path(std::path::absolute(&path).unwrap_or(path))
+            .map(String::from)
+            .unwrap_or_default();
+        return print_probe(&feed, &base, json, width, out);
+    }
     let fetcher = Fetcher::new(&config.general)?;
     let fetched = match fetcher
         .fetch(target, &Default::default())
@@ -205,14 +231,54 @@ pub(super) fn cmd_probe(
         &fetched.final_url,
     )
     .map_err(|e| anyhow::anyhow!("{target}: {e}"))?;
+    print_probe(&feed, &fetched.final_url, json, width, out)
+}
+
+/// A local `.eml` file (a path or a file:// URL) names one message.
+fn eml_path(target: &str) -> Option<std::path::PathBuf> {
+    let path = match url::Url::parse(target) {
+        Ok(u) if u.scheme() == "file" => u.to_file_path().ok()?,
+        Ok(u) if u.scheme().len() > 1 => return None,
+        _ => std::path::PathBuf::from(target),
+    };
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("eml"))
+        .then_some(path)
+}
+
+/// One message as a feed of one item: its newsletter's name as the title.
+fn read_eml(path: &std::path::Path) -> Result<crate::model::ParsedFeed, String> {
+    use std::io::Read;
+    let mut raw = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(64 * 1024 * 1024).read_to_end(&mut raw))
+        .map_err(|e| e.to_string())?;
+    let article = crate::mail::parse(&raw, None).ok_or("not an email message (no header)")?;
+    Ok(crate::model::ParsedFeed {
+        title: Some(article.list_name),
+        link: None,
+        description: None,
+        items: vec![article.item],
+    })
+}
+
+/// What `probe` prints of a feed: its items as JSON (text as the reader renders it), or
+/// a line each.
+fn print_probe(
+    feed: &crate::model::ParsedFeed,
+    base_url: &str,
+    json: bool,
+    width: usize,
+    out: &mut String,
+) -> anyhow::Result<()> {
     if json {
         // Text as the reader renders it, relative links against the item's own link.
         let text = |item: &crate::model::ParsedItem, html: &Option<String>| {
-            let base = item.link.as_deref().or(Some(fetched.final_url.as_str()));
+            let base = item.link.as_deref().or(Some(base_url));
             html.as_deref()
                 .map(|h| crate::render::html_to_text(h, base, width.max(10)))
         };
-        out.push_str(&to_json(&ProbeJson::new(&feed, text))?);
+        out.push_str(&to_json(&ProbeJson::new(feed, text))?);
         return Ok(());
     }
     out.push_str(&format!(

@@ -200,9 +200,7 @@ fn open_feed(paths: &AppPaths, key: &str) -> anyhow::Result<Target> {
     let file = ConfigFile::open(&paths.config_file)?;
     let mut config = file.config()?;
     let mut store = Store::open(&paths.db_file())?;
-    if config.sync.is_some() {
-        crate::sync::add_synced_feeds(&mut config, store.synced_feeds()?);
-    }
+    crate::feedlist::merge(&mut config, &store)?;
     store.sync_feeds(&config.feeds)?;
     let feeds = store.feed_summaries(&config.feeds)?;
     let feed = find_feed(&config, &feeds, key)?;

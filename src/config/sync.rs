@@ -32,6 +32,68 @@ pub enum Password {
     Plain(String),
 }
 
+impl Password {
+    /// The password, from wherever the config says; the error names `table`, never the
+    /// password.
+    pub fn read(&self, table: &str) -> Result<String, String> {
+        match self {
+            Password::Command(argv) => super::run_password_command(argv),
+            Password::Env(name) => match std::env::var(name) {
+                Ok(p) if !p.is_empty() => Ok(p),
+                _ => Err(format!(
+                    "{table} password_env: the environment variable {name} is not set"
+                )),
+            },
+            Password::Plain(p) => Ok(p.clone()),
+        }
+    }
+
+    /// The one password source a table names (`at` is the table's place, for the error
+    /// that it names none).
+    pub(super) fn from_keys<E>(
+        table: &str,
+        at: usize,
+        command: Option<Spanned<Vec<String>>>,
+        env: Option<Spanned<String>>,
+        plain: Option<Spanned<String>>,
+        invalid: &impl Fn(usize, String) -> E,
+    ) -> Result<Password, E> {
+        let mut sources = Vec::new();
+        if let Some(argv) = command {
+            if argv.get_ref().is_empty() {
+                return Err(invalid(
+                    argv.span().start,
+                    format!("{table} password_command is empty"),
+                ));
+            }
+            sources.push((argv.span().start, Password::Command(argv.into_inner())));
+        }
+        if let Some(name) = env {
+            if name.get_ref().trim().is_empty() {
+                return Err(invalid(
+                    name.span().start,
+                    format!("{table} password_env names no variable"),
+                ));
+            }
+            sources.push((name.span().start, Password::Env(name.into_inner())));
+        }
+        if let Some(p) = plain {
+            sources.push((p.span().start, Password::Plain(p.into_inner())));
+        }
+        match sources.len() {
+            0 => Err(invalid(
+                at,
+                format!("{table} needs password_command (argv, run without a shell) or password_env (an environment variable)"),
+            )),
+            1 => Ok(sources.pop().map(|(_, p)| p).unwrap_or(Password::Plain(String::new()))),
+            _ => Err(invalid(
+                sources[1].0,
+                format!("{table} takes one password source: password_command, password_env or password"),
+            )),
+        }
+    }
+}
+
 #[derive(Clone, PartialEq, Eq)]
 pub struct SyncConfig {
     pub provider: Provider,
@@ -60,16 +122,7 @@ impl std::fmt::Debug for SyncConfig {
 impl SyncConfig {
     /// The password, from wherever the config says; the error never holds it.
     pub fn password(&self) -> Result<String, String> {
-        match &self.password {
-            Password::Command(argv) => super::run_password_command(argv),
-            Password::Env(name) => match std::env::var(name) {
-                Ok(p) if !p.is_empty() => Ok(p),
-                _ => Err(format!(
-                    "[sync] password_env: the environment variable {name} is not set"
-                )),
-            },
-            Password::Plain(p) => Ok(p.clone()),
-        }
+        self.password.read("[sync]")
     }
 
     /// Which server and account: a cache synced with another starts afresh.
@@ -141,41 +194,14 @@ impl RawSync {
                 "[sync] username must not be empty".into(),
             ));
         }
-        let mut sources = Vec::new();
-        if let Some(argv) = self.password_command {
-            if argv.get_ref().is_empty() {
-                return Err(invalid(
-                    argv.span().start,
-                    "[sync] password_command is empty".into(),
-                ));
-            }
-            sources.push((argv.span().start, Password::Command(argv.into_inner())));
-        }
-        if let Some(name) = self.password_env {
-            if name.get_ref().trim().is_empty() {
-                return Err(invalid(
-                    name.span().start,
-                    "[sync] password_env names no variable".into(),
-                ));
-            }
-            sources.push((name.span().start, Password::Env(name.into_inner())));
-        }
-        if let Some(p) = self.password {
-            sources.push((p.span().start, Password::Plain(p.into_inner())));
-        }
-        let password = match sources.len() {
-            0 => return Err(invalid(
-                at,
-                "[sync] needs password_command (argv, run without a shell) or password_env (an environment variable)".into(),
-            )),
-            1 => sources.pop().map(|(_, p)| p).unwrap_or(Password::Plain(String::new())),
-            _ => {
-                return Err(invalid(
-                    sources[1].0,
-                    "[sync] takes one of password_command, password_env and password".into(),
-                ))
-            }
-        };
+        let password = Password::from_keys(
+            "[sync]",
+            at,
+            self.password_command,
+            self.password_env,
+            self.password,
+            invalid,
+        )?;
         Ok(SyncConfig {
             provider: self.provider,
             url: raw_url.trim().to_string(),

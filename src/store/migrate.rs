@@ -206,6 +206,36 @@ const MIGRATIONS: &[&str] = &[
         added INTEGER NOT NULL
     );
     "#,
+    // 12: email newsletters. Every message a mailbox holds is remembered by its key there
+    // (Maildir: the file's unique name; IMAP: its UID; mbox: its id), even once its
+    // article is purged, so that a refresh reads only what is new. A read mark on a
+    // message's article is queued, in the mark's transaction, for the mailbox's flag.
+    r#"
+    ALTER TABLE feeds ADD COLUMN mailbox TEXT;
+    CREATE TABLE mail_messages (
+        mailbox TEXT NOT NULL,
+        key TEXT NOT NULL,
+        item_id INTEGER REFERENCES items(id) ON DELETE SET NULL,
+        location TEXT,
+        seen INTEGER NOT NULL,
+        unsubscribe TEXT,
+        PRIMARY KEY (mailbox, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX mail_messages_by_item ON mail_messages (item_id) WHERE item_id IS NOT NULL;
+    CREATE TABLE mail_state (
+        mailbox TEXT PRIMARY KEY,
+        uidvalidity INTEGER,
+        uidnext INTEGER,
+        modseq INTEGER,
+        stamp TEXT
+    );
+    CREATE TABLE mail_queue (item_id INTEGER PRIMARY KEY, seen INTEGER NOT NULL);
+    CREATE TRIGGER items_mail_read AFTER UPDATE OF is_read ON items
+    WHEN OLD.is_read != NEW.is_read
+        AND EXISTS (SELECT 1 FROM mail_messages WHERE item_id = NEW.id) BEGIN
+        INSERT OR REPLACE INTO mail_queue (item_id, seen) VALUES (NEW.id, NEW.is_read);
+    END;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -8,6 +8,7 @@ mod arrivals;
 mod checkpoint;
 mod downloads;
 mod fulltext;
+mod mail;
 mod migrate;
 mod read;
 pub mod search;
@@ -24,6 +25,10 @@ use std::time::Duration;
 
 pub use checkpoint::Checkpointer;
 pub use downloads::Download;
+pub use mail::{
+    mail_feed_url, FlagChange, KnownMessage, MailApplied, MailFeed, MailboxState, NewMessage,
+    QueuedSeen,
+};
 pub use sync::{QueuedMark, SyncedFeed};
 pub use write::{PreparedFeed, PreparedItem, Stored};
 
@@ -398,6 +403,7 @@ fn test_specs(n: usize) -> Vec<FeedSpec> {
             url: format!("http://127.0.0.1:1/{f}"),
             name: None,
             remote: None,
+            mailbox: None,
             tags: vec![],
         })
         .collect()

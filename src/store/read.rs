@@ -268,7 +268,9 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT i.id, i.feed_id, f.url, f.title, i.title, i.link, i.author, i.published,
                     i.updated, i.summary, i.content, i.enclosures, i.is_read, i.starred,
-                    i.full_text, i.full_text_url, i.full_text_error
+                    i.full_text, i.full_text_url, i.full_text_error, f.mailbox,
+                    (SELECT unsubscribe FROM mail_messages m WHERE m.item_id = i.id
+                     AND unsubscribe IS NOT NULL LIMIT 1)
              FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1",
         )?;
         let item = stmt
@@ -296,6 +298,8 @@ impl Store {
                         url: r.get(15)?,
                         error: r.get(16)?,
                     },
+                    mailbox: r.get(17)?,
+                    unsubscribe: r.get(18)?,
                 })
             })
             .optional()?;

@@ -227,6 +227,7 @@ pub fn add_synced_feeds(config: &mut Config, synced: Vec<SyncedFeed>) {
                 id: feed.remote_id,
                 configured: false,
             }),
+            mailbox: None,
         });
     }
 }

@@ -92,7 +92,8 @@ impl Effects {
 
     fn use_config(&mut self, config: &Config) {
         self.general = config.general.clone();
-        self.syncing = config.sync.is_some();
+        // Marks go back to the sync server and to the mailboxes.
+        self.syncing = config.sync.is_some() || !config.mailboxes.is_empty();
         self.enclosure_command = config.general.enclosure_command.clone();
         self.downloader.use_config(&config.general);
         let protocol = super::images::pick(config.reader.images, &|v| std::env::var(v).ok());

@@ -103,10 +103,9 @@ pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> Result<(), TuiErr
         );
     }
     let mut store = open_store(&paths.db_file())?;
-    if config.sync.is_some() {
-        // The server's feeds as the last sync left them: listed at once, offline too.
-        crate::sync::add_synced_feeds(&mut config, store.synced_feeds()?);
-    }
+    // The server's feeds as the last sync left them, and the mailboxes' newsletters as
+    // the last read left them: listed at once, offline too.
+    crate::feedlist::merge(&mut config, &store)?;
     store.sync_feeds(&config.feeds)?;
     let keymap = keymap::Keymap::with_overrides(&config.keys);
     let mut terminal = terminal::enter()?;

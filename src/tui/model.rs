@@ -225,6 +225,8 @@ pub struct RefreshStatus {
     pub synced_new: usize,
     /// Why the last sync failed (one line), until one succeeds.
     pub sync_error: Option<String>,
+    /// Why a mailbox failed at the last read or push (one line), until one succeeds.
+    pub mail_error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

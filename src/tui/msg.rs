@@ -117,6 +117,8 @@ pub enum Msg {
     SyncStarted,
     /// It ended: what it did, or why it failed (one line; marks stay queued).
     SyncFinished(Result<crate::sync::Summary, String>),
+    /// The mailboxes were read, or sent the marks made here: what came, what failed.
+    MailRead(crate::mail::read::MailSummary),
     /// A mark-all went through: these items were unread and are read now.
     MarkedRead {
         ids: Vec<ItemId>,

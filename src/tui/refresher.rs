@@ -219,6 +219,16 @@ pub fn refresh_thread(
 /// Sends the queued marks to the sync server (no more: the full sync waits for the next
 /// refresh). A failure is said on the status line like a sync's; the marks stay queued.
 fn push_marks(store: &mut Store, fetcher: &Fetcher, config: &Config, tx: &Sender<Msg>) {
+    let mail = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        crate::mail::read::push_all(store, config)
+    }));
+    match mail {
+        Ok(summary) if summary.pushed > 0 || !summary.errors.is_empty() => {
+            let _ = tx.send(Msg::MailRead(summary));
+        }
+        Ok(_) => {}
+        Err(panic) => tracing::error!("mail push: internal error: {}", panic_message(&*panic)),
+    }
     let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
         crate::sync::push_configured(config, store, fetcher)
     }));
@@ -284,6 +294,20 @@ fn run_refresh(
             if tx.send(Msg::SyncFinished(result)).is_err() {
                 return false;
             }
+        }
+    }
+    // Then the mailboxes, when the refresh is of everything or of a newsletter.
+    let wants_mail = !config.mailboxes.is_empty()
+        && match &request.feeds {
+            None => true,
+            Some(ids) => store
+                .mail_feeds()
+                .is_ok_and(|mail| mail.iter().any(|f| ids.contains(&f.id))),
+        };
+    if wants_mail {
+        let read = crate::mail::read::read_all(store, config, request.feeds.as_deref());
+        if tx.send(Msg::MailRead(read)).is_err() {
+            return false;
         }
     }
     let run = refresh::run(store, fetcher, config, request, cancel, started, progress);

@@ -225,7 +225,7 @@ pub fn store_thread(
                 )),
                 StoreReq::ReloadConfig => None,
                 StoreReq::ReloadSynced => {
-                    crate::sync::add_synced_feeds(&mut config, store.synced_feeds()?);
+                    crate::feedlist::merge(&mut config, &store)?;
                     store.sync_feeds(&config.feeds)?;
                     return load_feeds(&store, &config, &tx, &mut names);
                 }
@@ -266,10 +266,7 @@ fn reload(
     };
     let mut added = Vec::new();
     let loaded = loaded.and_then(|mut c| {
-        if c.sync.is_some() {
-            let synced = store.synced_feeds().map_err(|e| e.to_string())?;
-            crate::sync::add_synced_feeds(&mut c, synced);
-        }
+        crate::feedlist::merge(&mut c, store).map_err(|e| e.to_string())?;
         let ids = store.sync_feeds(&c.feeds).map_err(|e| e.to_string())?;
         // Feeds the old config did not have are fetched at once.
         added = c
@@ -375,7 +372,10 @@ fn handle(
                     .cloned()
                     .unwrap_or_else(|| item.feed_name());
                 // Parsing the HTML happens here, off the UI thread; the UI only wraps.
-                let prepared = Prepared::with_text(&item, &name, full);
+                let mut prepared = Prepared::with_text(&item, &name, full);
+                if let Some(mailbox) = &item.mailbox {
+                    prepared = prepared.mail_images(config.remote_images_allowed(mailbox));
+                }
                 let _ = tx.send(Msg::ArticleLoaded {
                     req,
                     item: Box::new(item),

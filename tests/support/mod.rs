@@ -3,6 +3,7 @@
 
 pub mod feeds;
 pub mod hostile;
+pub mod mail;
 pub mod tmux;
 pub mod tui;
 

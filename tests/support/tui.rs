@@ -152,6 +152,8 @@ pub fn fixture(width: u16, height: u16) -> Model {
 pub fn item(id: i64) -> Item {
     Item {
         full_text: Default::default(),
+        mailbox: None,
+        unsubscribe: None,
         id: ItemId(id),
         feed_id: FeedId(1),
         feed_url: "https://feeds.example/1".into(),

@@ -36,6 +36,16 @@ pub(super) fn on_message(m: &mut Model, msg: Msg) -> Outcome {
             redraw: false,
             cmds: vec![Cmd::TerminalNotify(line)],
         },
+        Msg::MailRead(summary) => {
+            m.refresh.mail_error = summary.errors.first().cloned();
+            if summary.new_items > 0 || summary.new_feeds > 0 {
+                m.refresh.synced_new += summary.new_items;
+                // New newsletters join the feed list; new messages change counts.
+                Outcome::redraw(vec![Cmd::ReloadSynced])
+            } else {
+                Outcome::redraw(Vec::new())
+            }
+        }
         Msg::SyncStarted => {
             m.refresh.syncing = true;
             m.refresh.synced_new = 0;

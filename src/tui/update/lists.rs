@@ -143,7 +143,9 @@ pub(super) fn lay_out_reader(m: &mut Model) -> Vec<Cmd> {
         req: m.picture_req,
         width,
         images,
-        allow_file: r.item.feed_url.starts_with("file:"),
+        // A feed read from a file may show its own files; mail shows its inline parts
+        // (the only file: pictures a message keeps, see Prepared::mail_images).
+        allow_file: r.item.feed_url.starts_with("file:") || r.item.mailbox.is_some(),
     }]
 }
 

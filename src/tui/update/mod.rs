@@ -204,6 +204,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
         | Msg::Downloads(_)
         | Msg::Notify(_)
         | Msg::SyncStarted
+        | Msg::MailRead(_)
         | Msg::SyncFinished(_)) => background::on_message(m, msg),
         Msg::RefreshStarted { total } => {
             m.refresh.requested = false;

@@ -129,6 +129,9 @@ fn status_text(m: &Model) -> String {
     if let Some(e) = m.refresh.sync_error.as_ref().filter(|_| !m.refresh.syncing) {
         parts.push(format!("Sync failed: {e}"));
     }
+    if let Some(e) = &m.refresh.mail_error {
+        parts.push(format!("Mail failed: {e}"));
+    }
     if let Some(d) = m.downloads.iter().find(|d| d.state == "downloading") {
         let of = d
             .total

@@ -1,0 +1,235 @@
+//! An IMAP folder, as a mailbox of newsletters: log in (TLS by rustls, as for HTTP; plain
+//! only to this machine, which the config checks), select the folder, and read it by
+//! UID: the messages from the last UIDNEXT on, the `\Seen` flags (only those changed
+//! since the last MODSEQ where the server has CONDSTORE), and `\Seen` set or cleared
+//! for the marks made here. The protocol is the `imap` crate's; messages are read with
+//! `BODY.PEEK[]`, which leaves their flags alone.
+
+use crate::config::ImapAccount;
+use std::collections::HashSet;
+use std::io::{Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The largest message read whole; a larger one is read as its header only.
+pub const MAX_MESSAGE_BYTES: u32 = 64 * 1024 * 1024;
+/// Messages fetched per command: enough to keep the connection busy, few enough that a
+/// failure costs little.
+const BATCH: usize = 200;
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Stream::Plain(s) => s.flush(),
+            Stream::Tls(s) => s.flush(),
+        }
+    }
+}
+
+/// A selected folder.
+pub struct Folder {
+    session: imap::Session<Stream>,
+    pub uidvalidity: u32,
+    pub uidnext: u32,
+    pub exists: u32,
+    /// The folder's HIGHESTMODSEQ, when the server has CONDSTORE.
+    pub modseq: Option<u64>,
+}
+
+/// A message as fetched: its UID, whether it is seen, its bytes.
+pub struct Fetched {
+    pub uid: u32,
+    pub seen: bool,
+    pub raw: Vec<u8>,
+}
+
+fn seen(flags: &[imap::types::Flag<'_>]) -> bool {
+    flags.iter().any(|f| *f == imap::types::Flag::Seen)
+}
+
+/// UIDs as an IMAP set: "1,3,7".
+fn uid_set(uids: &[u32]) -> String {
+    uids.iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Connects, logs in and selects the account's folder. Errors are one line naming the
+/// server, never the password.
+pub fn open(account: &ImapAccount) -> Result<Folder, String> {
+    let server = format!("{}:{}", account.host, account.port);
+    let password = account.password()?;
+    let addrs: Vec<_> = (account.host.as_str(), account.port)
+        .to_socket_addrs()
+        .map_err(|e| format!("{server}: {e}"))?
+        .collect();
+    let tcp = addrs
+        .iter()
+        .find_map(|a| TcpStream::connect_timeout(a, Duration::from_secs(15)).ok())
+        .ok_or_else(|| format!("{server}: cannot connect"))?;
+    let _ = tcp.set_read_timeout(Some(TIMEOUT));
+    let _ = tcp.set_write_timeout(Some(TIMEOUT));
+    let stream = if account.tls {
+        let config = crate::fetch::tls_config().map_err(|e| format!("{server}: {e}"))?;
+        let name = rustls::pki_types::ServerName::try_from(account.host.clone())
+            .map_err(|e| format!("{server}: {e}"))?;
+        let conn = rustls::ClientConnection::new(Arc::new(config), name)
+            .map_err(|e| format!("{server}: TLS: {e}"))?;
+        Stream::Tls(Box::new(rustls::StreamOwned::new(conn, tcp)))
+    } else {
+        Stream::Plain(tcp)
+    };
+    let failed =
+        |e: imap::Error| format!("{server}: {}", crate::sanitize::clean_line(&e.to_string()));
+    let mut client = imap::Client::new(stream);
+    client.read_greeting().map_err(failed)?;
+    let mut session = client.login(&account.user, &password).map_err(|(e, _)| {
+        format!(
+            "{server}: login as {} refused: {}",
+            account.user,
+            crate::sanitize::clean_line(&e.to_string())
+        )
+    })?;
+    drop(password);
+    let condstore = session
+        .capabilities()
+        .map(|c| c.has_str("CONDSTORE"))
+        .unwrap_or(false);
+    // ENABLE CONDSTORE makes SELECT report HIGHESTMODSEQ and FETCH take CHANGEDSINCE.
+    let condstore = condstore && session.run_command_and_check_ok("ENABLE CONDSTORE").is_ok();
+    let mailbox = session.select(&account.folder).map_err(|e| {
+        format!(
+            "{server}: folder {:?}: {}",
+            account.folder,
+            crate::sanitize::clean_line(&e.to_string())
+        )
+    })?;
+    Ok(Folder {
+        session,
+        uidvalidity: mailbox.uid_validity.unwrap_or(0),
+        uidnext: mailbox.uid_next.unwrap_or(0),
+        exists: mailbox.exists,
+        modseq: mailbox.highest_mod_seq.filter(|_| condstore),
+    })
+}
+
+impl Folder {
+    fn failed(e: imap::Error) -> String {
+        crate::sanitize::clean_line(&e.to_string())
+    }
+
+    /// Sets (or clears) `\Seen` on these messages.
+    pub fn set_seen(&mut self, uids: &[u32], seen: bool) -> Result<(), String> {
+        let query = if seen {
+            "+FLAGS.SILENT (\\Seen)"
+        } else {
+            "-FLAGS.SILENT (\\Seen)"
+        };
+        for chunk in uids.chunks(BATCH) {
+            self.session
+                .uid_store(uid_set(chunk), query)
+                .map_err(Self::failed)?;
+        }
+        Ok(())
+    }
+
+    /// The messages with a UID from `from` on that are not in `known`, in UID order.
+    pub fn new_messages(
+        &mut self,
+        from: u32,
+        known: &HashSet<u32>,
+    ) -> Result<Vec<Fetched>, String> {
+        if self.exists == 0 {
+            return Ok(Vec::new());
+        }
+        // "N:*" names the last message even when its UID is below N: filter.
+        let listed = self
+            .session
+            .uid_fetch(format!("{}:*", from.max(1)), "(UID FLAGS RFC822.SIZE)")
+            .map_err(Self::failed)?;
+        let mut whole = Vec::new();
+        let mut headers = Vec::new();
+        for f in listed.iter() {
+            let Some(uid) = f.uid.filter(|u| *u >= from && !known.contains(u)) else {
+                continue;
+            };
+            if f.size.unwrap_or(0) > MAX_MESSAGE_BYTES {
+                headers.push(uid);
+            } else {
+                whole.push(uid);
+            }
+        }
+        let mut out = Vec::with_capacity(whole.len() + headers.len());
+        for (uids, query) in [
+            (&whole, "(UID FLAGS BODY.PEEK[])"),
+            (&headers, "(UID FLAGS BODY.PEEK[HEADER])"),
+        ] {
+            for chunk in uids.chunks(BATCH) {
+                let fetched = self
+                    .session
+                    .uid_fetch(uid_set(chunk), query)
+                    .map_err(Self::failed)?;
+                for f in fetched.iter() {
+                    let Some(uid) = f.uid else { continue };
+                    let raw = f.body().or_else(|| f.header()).unwrap_or_default();
+                    out.push(Fetched {
+                        uid,
+                        seen: seen(f.flags()),
+                        raw: raw.to_vec(),
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|f| f.uid);
+        Ok(out)
+    }
+
+    /// `\Seen` of the folder's messages: with `since` (a MODSEQ, on a CONDSTORE server),
+    /// only those changed after it.
+    pub fn flags(&mut self, since: Option<u64>) -> Result<Vec<(u32, bool)>, String> {
+        if self.exists == 0 {
+            return Ok(Vec::new());
+        }
+        let query = match since.filter(|_| self.modseq.is_some()) {
+            Some(m) => format!("(UID FLAGS) (CHANGEDSINCE {m})"),
+            None => "(UID FLAGS)".to_string(),
+        };
+        let fetched = self.session.uid_fetch("1:*", query).map_err(Self::failed)?;
+        Ok(fetched
+            .iter()
+            .filter_map(|f| Some((f.uid?, seen(f.flags()))))
+            .collect())
+    }
+
+    /// Every UID in the folder (to find what was deleted there).
+    pub fn uids(&mut self) -> Result<HashSet<u32>, String> {
+        self.session.uid_search("ALL").map_err(Self::failed)
+    }
+
+    pub fn close(mut self) {
+        let _ = self.session.logout();
+    }
+}

@@ -1,0 +1,87 @@
+//! mbox files (one file, messages after `From ` lines, as mutt and Thunderbird keep
+//! them), split by `mail-parser`. bulletin only reads them: rewriting a file another
+//! program appends to risks the mail in it, so read marks made here stay here. A
+//! message's `Status: R` (or `X-Status`) says it was read there.
+
+use std::io::BufReader;
+use std::path::Path;
+
+/// One message of the file, with whether it was read there.
+#[derive(Debug)]
+pub struct Message {
+    pub raw: Vec<u8>,
+    pub seen: bool,
+}
+
+/// What tells whether the file changed since the last look: its size and time.
+pub fn stamp(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    Ok(format!("{}:{modified}", meta.len()))
+}
+
+/// Every message of the file, in order. A message that cannot be read ends the list
+/// with an error naming the file.
+pub fn read(path: &Path) -> Result<Vec<Message>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for message in mail_parser::mailbox::mbox::MessageIterator::new(BufReader::new(file)) {
+        let message = message.map_err(|e| format!("{}: {e}", path.display()))?;
+        let raw = message.unwrap_contents();
+        let seen = status_says_read(&raw);
+        out.push(Message { raw, seen });
+    }
+    Ok(out)
+}
+
+/// `Status: RO` / `X-Status: ...` in the header block: R is read.
+fn status_says_read(raw: &[u8]) -> bool {
+    let header_end = memchr::memmem::find(raw, b"\n\n")
+        .or_else(|| memchr::memmem::find(raw, b"\r\n\r\n"))
+        .unwrap_or(raw.len());
+    raw[..header_end].split(|b| *b == b'\n').any(|line| {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let Some(colon) = line.iter().position(|b| *b == b':') else {
+            return false;
+        };
+        let name = &line[..colon];
+        name.eq_ignore_ascii_case(b"status") && line[colon + 1..].contains(&b'R')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_mbox_splits_into_messages_with_their_status() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("news.mbox");
+        std::fs::write(
+            &path,
+            "From a@x Mon Nov 30 08:00:00 2026\nSubject: one\nStatus: RO\n\nbody\n>From the quoted line\n\nFrom b@x Mon Nov 30 09:00:00 2026\nSubject: two\n\nStatus: R is in the body only\n",
+        )
+        .unwrap();
+        let messages = super::read(&path).unwrap();
+        assert_eq!(messages.len(), 2);
+        assert!(messages[0].seen);
+        assert!(
+            !messages[1].seen,
+            "a Status line in the body does not count"
+        );
+        let text = String::from_utf8_lossy(&messages[0].raw);
+        assert!(text.contains("From the quoted line"), "{text}");
+        let before = super::stamp(&path).unwrap();
+        std::fs::write(
+            &path,
+            "From a@x Mon Nov 30 08:00:00 2026\nSubject: one\n\nx\n",
+        )
+        .unwrap();
+        assert_ne!(super::stamp(&path).unwrap(), before);
+        assert!(super::read(&dir.path().join("nope"))
+            .unwrap_err()
+            .contains("nope"));
+    }
+}

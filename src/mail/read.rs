@@ -1,0 +1,429 @@
+//! A mailbox read into the cache: the read marks made here sent first (Maildir: the `S`
+//! flag in the file's name; IMAP: `\Seen`), then the new messages as articles of their
+//! newsletters, the flags changed there, and the messages deleted there. Incremental:
+//! a Maildir by its file names, an mbox by its size and time, an IMAP folder by
+//! UIDVALIDITY and UIDNEXT (and MODSEQ with CONDSTORE). A message that cannot be read is
+//! said in the log and remembered, so that it never stops the mailbox nor is read again.
+
+use super::{imap, maildir, mbox};
+use crate::config::{Config, MailSource, MailboxConfig};
+use crate::model::FeedId;
+use crate::store::{FlagChange, KnownMessage, NewMessage, QueuedSeen, Store};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// The largest message file read whole (a 20 MB attachment is fine); a larger one is
+/// read up to this size, which keeps its header and text.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What reading the mailboxes did, as `refresh --json` prints it under "mail".
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct MailSummary {
+    pub mailboxes: usize,
+    pub new_items: usize,
+    /// Read marks made here that the mailboxes took.
+    pub pushed: usize,
+    /// One line per mailbox that failed, naming it.
+    pub errors: Vec<String>,
+    /// Newsletters seen for the first time (the feed list grows).
+    #[serde(skip)]
+    pub new_feeds: usize,
+}
+
+/// Reads the configured mailboxes (those with a feed among `only`, or all), each on its
+/// own: one that fails is said in `errors` and the others go on.
+pub fn read_all(store: &mut Store, config: &Config, only: Option<&[FeedId]>) -> MailSummary {
+    let mut summary = MailSummary::default();
+    let wanted: Option<HashSet<String>> = only.map(|ids| {
+        store
+            .mail_feeds()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|f| ids.contains(&f.id))
+            .map(|f| f.mailbox)
+            .collect()
+    });
+    let parts = parts_dir(store);
+    for mailbox in &config.mailboxes {
+        if wanted.as_ref().is_some_and(|w| !w.contains(&mailbox.name)) {
+            continue;
+        }
+        summary.mailboxes += 1;
+        match read_one(store, mailbox, parts.as_deref()) {
+            Ok(done) => {
+                summary.new_items += done.new_items;
+                summary.new_feeds += done.new_feeds;
+                summary.pushed += done.pushed;
+            }
+            Err(e) => {
+                tracing::warn!(mailbox = %mailbox.name, "mailbox failed: {e}");
+                summary
+                    .errors
+                    .push(format!("mailbox {:?}: {e}", mailbox.name));
+            }
+        }
+    }
+    if summary.mailboxes > 0 {
+        tracing::info!(
+            mailboxes = summary.mailboxes,
+            new = summary.new_items,
+            failed = summary.errors.len(),
+            "mailboxes read"
+        );
+    }
+    summary
+}
+
+/// Sends the read marks made here to every mailbox that has some waiting, and reads
+/// nothing (the TUI's push a few seconds after a mark).
+pub fn push_all(store: &mut Store, config: &Config) -> MailSummary {
+    let mut summary = MailSummary::default();
+    if store.mail_queue_len().unwrap_or(0) == 0 {
+        return summary;
+    }
+    for mailbox in &config.mailboxes {
+        let pushed = match &mailbox.source {
+            MailSource::Maildir(dir) => push_maildir(store, &mailbox.name, dir),
+            MailSource::Mbox(_) => drop_marks(store, &mailbox.name),
+            MailSource::Imap(account) => imap::open(account).and_then(|mut folder| {
+                let n = push_imap(store, &mailbox.name, &mut folder);
+                folder.close();
+                n
+            }),
+        };
+        match pushed {
+            Ok(n) => summary.pushed += n,
+            Err(e) => summary
+                .errors
+                .push(format!("mailbox {:?}: {e}", mailbox.name)),
+        }
+    }
+    summary
+}
+
+/// Where inline pictures go: beside the cache.
+fn parts_dir(store: &Store) -> Option<std::path::PathBuf> {
+    Some(store.path()?.parent()?.join(super::PARTS_DIR))
+}
+
+#[derive(Default)]
+struct Done {
+    new_items: usize,
+    new_feeds: usize,
+    pushed: usize,
+}
+
+fn read_one(
+    store: &mut Store,
+    mailbox: &MailboxConfig,
+    parts: Option<&Path>,
+) -> Result<Done, String> {
+    match &mailbox.source {
+        MailSource::Maildir(dir) => read_maildir(store, &mailbox.name, dir, parts),
+        MailSource::Mbox(path) => read_mbox(store, &mailbox.name, path, parts),
+        MailSource::Imap(account) => {
+            let mut folder = imap::open(account)?;
+            let done = read_imap(store, &mailbox.name, &mut folder, parts);
+            folder.close();
+            done
+        }
+    }
+}
+
+fn cache_error(e: crate::store::StoreError) -> String {
+    format!("cache: {e}")
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Parses messages on every core: importing a big mailbox is parsing bound.
+fn parse_all<T: Send>(
+    sources: Vec<T>,
+    parts: Option<&Path>,
+    read: impl Fn(T) -> (String, Option<String>, bool, Option<Vec<u8>>) + Sync,
+) -> Vec<NewMessage> {
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(8);
+    let chunk = sources.len().div_ceil(threads).max(1);
+    let mut chunks: Vec<Vec<T>> = Vec::new();
+    let mut sources = sources.into_iter().peekable();
+    while sources.peek().is_some() {
+        chunks.push(sources.by_ref().take(chunk).collect());
+    }
+    let read = &read;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .into_iter()
+                        .map(|source| {
+                            let (key, location, seen, raw) = read(source);
+                            let article = raw.as_deref().and_then(|r| super::parse(r, parts));
+                            if article.is_none() {
+                                tracing::warn!(key = %key, "message could not be read");
+                            }
+                            NewMessage {
+                                key,
+                                location,
+                                seen,
+                                article,
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// The file's bytes, at most `MAX_FILE_BYTES`.
+fn read_capped(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(MAX_FILE_BYTES)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(bytes)
+}
+
+fn relative(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn push_maildir(store: &mut Store, name: &str, dir: &Path) -> Result<usize, String> {
+    let queue = store.mail_queue(name).map_err(cache_error)?;
+    if queue.is_empty() {
+        return Ok(0);
+    }
+    let entries = maildir::list(dir)?;
+    let by_key: HashMap<&str, &maildir::Entry> =
+        entries.iter().map(|e| (e.key.as_str(), e)).collect();
+    let mut done = Vec::with_capacity(queue.len());
+    let mut first_error = None;
+    for mark in queue {
+        // A message deleted there takes its mark with it.
+        let Some(entry) = by_key.get(mark.key.as_str()) else {
+            done.push(mark);
+            continue;
+        };
+        match maildir::set_seen(&entry.path, mark.seen) {
+            Ok(path) => done.push(QueuedSeen {
+                location: Some(relative(dir, &path)),
+                ..mark
+            }),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    store.mail_pushed(name, &done).map_err(cache_error)?;
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(done.len()),
+    }
+}
+
+fn read_maildir(
+    store: &mut Store,
+    name: &str,
+    dir: &Path,
+    parts: Option<&Path>,
+) -> Result<Done, String> {
+    let pushed = push_maildir(store, name, dir)?;
+    let entries = maildir::list(dir)?;
+    let known = store.mail_known(name).map_err(cache_error)?;
+    let mut fresh = Vec::new();
+    let mut changed = Vec::new();
+    let mut present = HashSet::with_capacity(entries.len());
+    for entry in entries {
+        present.insert(entry.key.clone());
+        let location = relative(dir, &entry.path);
+        match known.get(&entry.key) {
+            None => fresh.push((entry, location)),
+            Some(k) if k.seen != entry.seen || k.location.as_deref() != Some(&location) => changed
+                .push(FlagChange {
+                    key: entry.key,
+                    location: Some(location),
+                    seen: entry.seen,
+                }),
+            Some(_) => {}
+        }
+    }
+    let gone = gone_keys(&known, &present);
+    let new = parse_all(fresh, parts, |(entry, location)| {
+        let raw = read_capped(&entry.path);
+        (entry.key, Some(location), entry.seen, raw)
+    });
+    apply(store, name, new, &changed, &gone, pushed)
+}
+
+fn gone_keys(known: &HashMap<String, KnownMessage>, present: &HashSet<String>) -> Vec<String> {
+    known
+        .keys()
+        .filter(|k| !present.contains(*k))
+        .cloned()
+        .collect()
+}
+
+fn apply(
+    store: &mut Store,
+    name: &str,
+    new: Vec<NewMessage>,
+    changed: &[FlagChange],
+    gone: &[String],
+    pushed: usize,
+) -> Result<Done, String> {
+    if new.is_empty() && changed.is_empty() && gone.is_empty() {
+        return Ok(Done {
+            pushed,
+            ..Done::default()
+        });
+    }
+    let applied = store
+        .apply_mail(name, new, changed, gone, now())
+        .map_err(cache_error)?;
+    Ok(Done {
+        new_items: applied.new_items,
+        new_feeds: applied.new_feeds,
+        pushed,
+    })
+}
+
+/// An mbox is only read: marks made here stay here, and leave the queue.
+fn drop_marks(store: &mut Store, name: &str) -> Result<usize, String> {
+    store.mail_drop_queue(name).map_err(cache_error)?;
+    Ok(0)
+}
+
+fn read_mbox(
+    store: &mut Store,
+    name: &str,
+    path: &Path,
+    parts: Option<&Path>,
+) -> Result<Done, String> {
+    drop_marks(store, name)?;
+    let stamp = mbox::stamp(path)?;
+    let mut state = store.mailbox_state(name).map_err(cache_error)?;
+    if state.stamp.as_deref() == Some(stamp.as_str()) {
+        return Ok(Done::default());
+    }
+    let messages = mbox::read(path)?;
+    let known = store.mail_known(name).map_err(cache_error)?;
+    let mut present = HashSet::with_capacity(messages.len());
+    let mut fresh = Vec::new();
+    let mut changed = Vec::new();
+    for (i, message) in messages.into_iter().enumerate() {
+        // The key is the message's own id (its place in the file changes as mail is
+        // deleted), else a hash of its bytes.
+        let key = super::message_key(&message.raw)
+            .unwrap_or_else(|| format!("#{i}:{:016x}", xxhash_rust::xxh3::xxh3_64(&message.raw)));
+        if !present.insert(key.clone()) {
+            continue;
+        }
+        match known.get(&key) {
+            None => fresh.push((key, message)),
+            Some(k) if k.seen != message.seen => changed.push(FlagChange {
+                key,
+                location: None,
+                seen: message.seen,
+            }),
+            Some(_) => {}
+        }
+    }
+    let gone = gone_keys(&known, &present);
+    let new = parse_all(fresh, parts, |(key, message)| {
+        (key, None, message.seen, Some(message.raw))
+    });
+    let done = apply(store, name, new, &changed, &gone, 0)?;
+    state.stamp = Some(stamp);
+    store.set_mailbox_state(name, &state).map_err(cache_error)?;
+    Ok(done)
+}
+
+fn push_imap(store: &mut Store, name: &str, folder: &mut imap::Folder) -> Result<usize, String> {
+    let queue = store.mail_queue(name).map_err(cache_error)?;
+    if queue.is_empty() {
+        return Ok(0);
+    }
+    let uids = |seen: bool| -> Vec<u32> {
+        queue
+            .iter()
+            .filter(|q| q.seen == seen)
+            .filter_map(|q| q.key.parse().ok())
+            .collect()
+    };
+    folder.set_seen(&uids(true), true)?;
+    folder.set_seen(&uids(false), false)?;
+    store.mail_pushed(name, &queue).map_err(cache_error)?;
+    Ok(queue.len())
+}
+
+fn read_imap(
+    store: &mut Store,
+    name: &str,
+    folder: &mut imap::Folder,
+    parts: Option<&Path>,
+) -> Result<Done, String> {
+    let mut state = store.mailbox_state(name).map_err(cache_error)?;
+    if state.uidvalidity.is_some_and(|v| v != folder.uidvalidity) {
+        // The folder was made anew: its UIDs name other messages now.
+        store.forget_mailbox_keys(name).map_err(cache_error)?;
+        state = Default::default();
+    }
+    let pushed = push_imap(store, name, folder)?;
+    let known = store.mail_known(name).map_err(cache_error)?;
+    let known_uids: HashSet<u32> = known.keys().filter_map(|k| k.parse().ok()).collect();
+    let fetched = folder.new_messages(state.uidnext.unwrap_or(1), &known_uids)?;
+    let new_count = fetched.len();
+    let new = parse_all(fetched, parts, |f| {
+        (f.uid.to_string(), None, f.seen, Some(f.raw))
+    });
+    let since = state.modseq.filter(|_| !known.is_empty());
+    let changed: Vec<FlagChange> = folder
+        .flags(since)?
+        .into_iter()
+        .filter_map(|(uid, seen)| {
+            let key = uid.to_string();
+            let k = known.get(&key)?;
+            (k.seen != seen).then_some(FlagChange {
+                key,
+                location: None,
+                seen,
+            })
+        })
+        .collect();
+    // Only when the count says some message went: a search for every UID.
+    let gone = if (folder.exists as usize) < known.len() + new_count {
+        let present: HashSet<String> = folder.uids()?.iter().map(u32::to_string).collect();
+        gone_keys(&known, &present)
+    } else {
+        Vec::new()
+    };
+    let done = apply(store, name, new, &changed, &gone, pushed)?;
+    store
+        .set_mailbox_state(
+            name,
+            &crate::store::MailboxState {
+                uidvalidity: Some(folder.uidvalidity),
+                uidnext: Some(folder.uidnext),
+                modseq: folder.modseq,
+                stamp: None,
+            },
+        )
+        .map_err(cache_error)?;
+    Ok(done)
+}

@@ -1,0 +1,144 @@
+use super::*;
+use crate::model::ParsedItem;
+
+fn message(key: &str, list: &str, seen: bool) -> NewMessage {
+    NewMessage {
+        key: key.into(),
+        location: Some(format!("cur/{key}")),
+        seen,
+        article: Some(MailArticle {
+            list: list.into(),
+            list_name: format!("List {list}"),
+            unsubscribe: Some("https://list.example/unsub".into()),
+            item: ParsedItem {
+                guid: format!("mid:{key}"),
+                title: format!("Issue {key}"),
+                content_html: Some("<p>Body</p>".into()),
+                ..Default::default()
+            },
+        }),
+    }
+}
+
+fn open() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("cache.db")).unwrap();
+    (dir, store)
+}
+
+fn id_of(store: &Store, key: &str) -> ItemId {
+    store.mail_known("box").unwrap()[key].item.unwrap()
+}
+
+fn read(store: &Store, id: ItemId) -> bool {
+    store.item(id).unwrap().unwrap().read
+}
+
+#[test]
+fn messages_become_articles_of_their_lists_and_marks_queue_for_the_mailbox() {
+    let (_dir, mut store) = open();
+    let applied = store
+        .apply_mail(
+            "box",
+            vec![
+                message("a", "one.example", false),
+                message("b", "one.example", true),
+                message("c", "two.example", false),
+                NewMessage {
+                    key: "junk".into(),
+                    location: None,
+                    seen: false,
+                    article: None,
+                },
+            ],
+            &[],
+            &[],
+            1_764_000_000,
+        )
+        .unwrap();
+    assert_eq!((applied.new_items, applied.new_feeds), (3, 2));
+    let feeds = store.mail_feeds().unwrap();
+    assert_eq!(
+        feeds.iter().map(|f| f.url.as_str()).collect::<Vec<_>>(),
+        ["mail:box/one.example", "mail:box/two.example"]
+    );
+    assert!(read(&store, id_of(&store, "b")), "seen there: read here");
+    let item = store.item(id_of(&store, "a")).unwrap().unwrap();
+    assert_eq!(item.mailbox.as_deref(), Some("box"));
+    assert_eq!(
+        item.unsubscribe.as_deref(),
+        Some("https://list.example/unsub")
+    );
+    assert_eq!(store.mail_known("box").unwrap()["junk"].item, None);
+
+    // A mark here queues; the mailbox's older state does not undo it.
+    let a = id_of(&store, "a");
+    store.set_read(&[a], true).unwrap();
+    assert_eq!(store.mail_queue("box").unwrap().len(), 1);
+    let stale = FlagChange {
+        key: "a".into(),
+        location: Some("cur/a".into()),
+        seen: false,
+    };
+    store
+        .apply_mail("box", Vec::new(), &[stale], &[], 0)
+        .unwrap();
+    assert!(read(&store, a), "the queued mark wins");
+    // Once the mailbox has it, the queue is empty and its flags count again.
+    let queue = store.mail_queue("box").unwrap();
+    store.mail_pushed("box", &queue).unwrap();
+    assert_eq!(store.mail_queue_len().unwrap(), 0);
+    let there = FlagChange {
+        key: "c".into(),
+        location: Some("cur/c:2,S".into()),
+        seen: true,
+    };
+    store
+        .apply_mail("box", Vec::new(), &[there], &[], 0)
+        .unwrap();
+    assert!(read(&store, id_of(&store, "c")));
+    assert_eq!(
+        store.mail_queue_len().unwrap(),
+        0,
+        "the mailbox's own flag is not sent back to it"
+    );
+    assert_eq!(
+        store.mail_known("box").unwrap()["c"].location.as_deref(),
+        Some("cur/c:2,S")
+    );
+
+    // Gone there: gone here, but a starred article stays.
+    store.set_starred(id_of(&store, "b"), true).unwrap();
+    let b = id_of(&store, "b");
+    store
+        .apply_mail("box", Vec::new(), &[], &["a".into(), "b".into()], 0)
+        .unwrap();
+    assert!(store.item(a).unwrap().is_none());
+    assert!(store.item(b).unwrap().is_some());
+    assert!(!store.mail_known("box").unwrap().contains_key("a"));
+
+    // A purged article leaves its message remembered, so it is not read again.
+    let c = id_of(&store, "c");
+    store
+        .conn
+        .execute("DELETE FROM items WHERE id = ?1", [c.0])
+        .unwrap();
+    assert_eq!(store.mail_known("box").unwrap()["c"].item, None);
+}
+
+#[test]
+fn a_folder_remembers_where_it_was_left() {
+    let (_dir, mut store) = open();
+    assert_eq!(
+        store.mailbox_state("imap").unwrap(),
+        MailboxState::default()
+    );
+    let state = MailboxState {
+        uidvalidity: Some(7),
+        uidnext: Some(42),
+        modseq: Some(1 << 40),
+        stamp: None,
+    };
+    store.set_mailbox_state("imap", &state).unwrap();
+    assert_eq!(store.mailbox_state("imap").unwrap(), state);
+}

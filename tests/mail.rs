@@ -1,0 +1,292 @@
+//! Email newsletters from a Maildir and an mbox, end to end with the real binary:
+//! every MIME shape a newsletter comes in (see support/mail.rs) read as articles of their
+//! lists' feeds, tagged with the mailbox; the `S` flag both ways as the Maildir
+//! specification has it; an unchanged mailbox reads nothing; a message deleted there
+//! leaves; a broken or binary file never stops the mailbox; `probe` reads a `.eml`.
+
+mod support;
+
+use support::mail::{self as fixtures, deliver, maildir, names};
+use support::Env;
+
+fn config(mailbox: &str) -> String {
+    format!("[general]\nrefresh_on_startup = false\n\n{mailbox}")
+}
+
+fn titles(env: &Env) -> Vec<String> {
+    let items = env.json(&["items", "--json"]);
+    let mut t: Vec<String> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap().to_string())
+        .collect();
+    t.sort();
+    t
+}
+
+#[test]
+fn a_maildir_of_newsletters_reads_like_feeds_with_the_s_flag_both_ways() {
+    let env = Env::new("");
+    let dir = env.path().join("Mail/news");
+    maildir(&dir);
+    deliver(
+        &dir,
+        "1001.a.host",
+        None,
+        &fixtures::weekly(47, "https://tracker.example/p.gif"),
+    );
+    deliver(
+        &dir,
+        "1002.b.host",
+        Some("S"),
+        &fixtures::weekly(48, "https://tracker.example/p.gif"),
+    );
+    deliver(&dir, "1003.c.host", None, &fixtures::with_inline_picture());
+    deliver(&dir, "1004.d.host", None, &fixtures::shift_jis());
+    deliver(&dir, "1005.e.host", None, &fixtures::eight_bit());
+    deliver(&dir, "1006.f.host", None, &fixtures::broken());
+    deliver(&dir, "1007.g.host", None, &fixtures::with_attachment(20));
+    // Not mail at all: remembered, said in the log, and the rest goes on.
+    deliver(&dir, "1008.h.host", None, &[0u8, 159, 146, 150, 255, 0, 1]);
+    env.write_config(&config(&format!(
+        "[[mailbox]]\nname = \"Newsletters\"\nmaildir = \"{}\"\n",
+        dir.display()
+    )));
+    let refreshed = env.json(&["refresh", "--json"]);
+    assert_eq!(refreshed["mail"]["mailboxes"], 1, "{refreshed}");
+    assert_eq!(refreshed["mail"]["new_items"], 7, "{refreshed}");
+    assert_eq!(refreshed["mail"]["errors"].as_array().unwrap().len(), 0);
+
+    let got = titles(&env);
+    assert!(
+        got.contains(&"Harbour Brief #47 — your weekly 2-minute read".to_string()),
+        "{got:?}"
+    );
+    assert!(got.contains(&"週刊セキュリティ便り".to_string()), "{got:?}");
+    assert!(got.contains(&"Café notes — 8-bit".to_string()), "{got:?}");
+    assert!(got.contains(&"The quarterly report".to_string()), "{got:?}");
+    // No escape sequence or control character reaches a title.
+    let broken = got
+        .iter()
+        .find(|t| t.starts_with("Broken"))
+        .expect("broken headers read");
+    assert!(!broken.chars().any(|c| c.is_control()), "{broken:?}");
+
+    // Each list (List-Id, else the sender) is a feed, tagged with the mailbox's name.
+    let feeds = env.json(&["feeds", "--json"]);
+    let brief = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["title"] == "Harbour Brief")
+        .unwrap_or_else(|| panic!("no Harbour Brief feed: {feeds}"));
+    assert_eq!(brief["tags"][0], "Newsletters", "{brief}");
+    assert_eq!(brief["total"], 2, "{brief}");
+    assert_eq!(
+        brief["unread"], 1,
+        "the one seen in mutt arrives read: {brief}"
+    );
+
+    // The reader: the HTML part (Latin-1 QP decoded), the view-online link, the
+    // unsubscribe link; the text part of the Shift_JIS one as paragraphs.
+    let id = env.item_id("Harbour Brief #47 — your weekly 2-minute read");
+    let shown = env.ok(&["show", &id]);
+    assert!(shown.contains("Café security, issue 47"), "{shown}");
+    assert!(shown.contains("Patch the résumé parser"), "{shown}");
+    assert!(
+        shown.contains("Unsubscribe: https://harbour.example/unsub?u=7"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Link: https://harbour.example/issues/47"),
+        "{shown}"
+    );
+    assert!(shown.contains("Author: Harbour Brief"), "{shown}");
+    let sjis = env.ok(&["show", &env.item_id("週刊セキュリティ便り")]);
+    assert!(sjis.contains("今週の更新です。"), "{sjis}");
+    assert!(sjis.contains("二段落目。"), "{sjis}");
+    let latin = env.ok(&["show", &env.item_id("Café notes — 8-bit")]);
+    assert!(latin.contains("Crème brûlée for the team."), "{latin}");
+    // The attachment is listed like an enclosure, with its size.
+    let report = env.ok(&["show", &env.item_id("The quarterly report")]);
+    assert!(
+        report.contains("report.pdf (application/pdf, 20.0 MiB)"),
+        "{report}"
+    );
+    // The inline picture was saved beside the cache, and the HTML points at it.
+    let chart = env.item("Patch notes with a chart");
+    let chart_text = env.ok(&["show", &chart["id"].to_string()]);
+    assert!(chart_text.contains("[image: Incidents]"), "{chart_text}");
+    let parts: Vec<_> = std::fs::read_dir(env.data_dir().join("mail-parts"))
+        .expect("mail-parts folder")
+        .collect();
+    assert_eq!(parts.len(), 1);
+
+    // Read here: S in the file name, in cur/, as mutt would write it.
+    env.ok(&["mark-read", &id]);
+    let again = env.json(&["refresh", "--json"]);
+    assert_eq!(
+        again["mail"]["new_items"], 0,
+        "an unchanged mailbox reads nothing new"
+    );
+    assert_eq!(again["mail"]["pushed"], 1, "{again}");
+    assert!(
+        names(&dir).contains(&"cur/1001.a.host:2,S".to_string()),
+        "{:?}",
+        names(&dir)
+    );
+
+    // Read there (mutt sets S, and moves a file to cur/): read here.
+    std::fs::rename(dir.join("new/1003.c.host"), dir.join("cur/1003.c.host:2,S")).unwrap();
+    // Unread there: unread here.
+    std::fs::rename(
+        dir.join("cur/1002.b.host:2,S"),
+        dir.join("cur/1002.b.host:2,"),
+    )
+    .unwrap();
+    env.ok(&["refresh"]);
+    assert_eq!(env.item("Patch notes with a chart")["read"], true);
+    assert_eq!(
+        env.item("Harbour Brief #48 — your weekly 2-minute read")["read"],
+        false
+    );
+
+    // A mark here wins over the mailbox's older state until the mailbox has it.
+    let id48 = env.item_id("Harbour Brief #48 — your weekly 2-minute read");
+    env.ok(&["mark-read", &id48]);
+    env.ok(&["refresh"]);
+    assert!(
+        names(&dir).contains(&"cur/1002.b.host:2,S".to_string()),
+        "{:?}",
+        names(&dir)
+    );
+    assert_eq!(
+        env.item("Harbour Brief #48 — your weekly 2-minute read")["read"],
+        true
+    );
+
+    // Deleted there: gone here. Starred ones stay.
+    env.ok(&["star", &env.item_id("The quarterly report")]);
+    std::fs::remove_file(dir.join("new/1007.g.host")).unwrap();
+    std::fs::remove_file(dir.join("new/1005.e.host")).unwrap();
+    env.ok(&["refresh"]);
+    let got = titles(&env);
+    assert!(!got.contains(&"Café notes — 8-bit".to_string()), "{got:?}");
+    assert!(got.contains(&"The quarterly report".to_string()), "{got:?}");
+}
+
+#[test]
+fn a_missing_maildir_fails_in_one_line_and_the_feeds_still_refresh() {
+    let env = Env::new("");
+    env.write_config(&config(&format!(
+        "[[mailbox]]\nname = \"Gone\"\nmaildir = \"{}\"\n",
+        env.path().join("nope").display()
+    )));
+    let out = env.run(&["refresh", "--json"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("mailbox"))
+        .expect("a line");
+    assert!(
+        line.contains("\"Gone\"") && line.contains("not a Maildir"),
+        "{stderr}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["mail"]["errors"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn an_mbox_is_read_with_its_status_and_only_again_when_it_changed() {
+    let env = Env::new("");
+    let path = env.path().join("bulletins.mbox");
+    let mut mbox = Vec::new();
+    for (i, raw) in [
+        fixtures::weekly(50, "https://t.example/p"),
+        fixtures::shift_jis(),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        mbox.extend_from_slice(
+            format!("From sender@example Mon Nov 30 0{i}:00:00 2026\n").as_bytes(),
+        );
+        let text = String::from_utf8(raw).unwrap().replace("\r\n", "\n");
+        let text = if i == 0 {
+            text.replacen("MIME-Version", "Status: RO\nMIME-Version", 1)
+        } else {
+            text
+        };
+        mbox.extend_from_slice(text.as_bytes());
+        mbox.push(b'\n');
+    }
+    std::fs::write(&path, &mbox).unwrap();
+    env.write_config(&config(&format!(
+        "[[mailbox]]\nname = \"Archive\"\nmbox = \"{}\"\n",
+        path.display()
+    )));
+    let first = env.json(&["refresh", "--json"]);
+    assert_eq!(first["mail"]["new_items"], 2, "{first}");
+    assert_eq!(
+        env.item("Harbour Brief #50 — your weekly 2-minute read")["read"],
+        true,
+        "Status: RO is read"
+    );
+    assert_eq!(env.item("週刊セキュリティ便り")["read"], false);
+    let second = env.json(&["refresh", "--json"]);
+    assert_eq!(second["mail"]["new_items"], 0);
+    // A message appended: only it is new; a read mark here stays (the file is not
+    // rewritten).
+    env.ok(&["mark-read", &env.item_id("週刊セキュリティ便り")]);
+    let mut more = mbox.clone();
+    more.extend_from_slice(b"From x@example Mon Nov 30 09:00:00 2026\n");
+    more.extend_from_slice(
+        String::from_utf8(fixtures::with_inline_picture())
+            .unwrap()
+            .replace("\r\n", "\n")
+            .as_bytes(),
+    );
+    std::fs::write(&path, &more).unwrap();
+    let third = env.json(&["refresh", "--json"]);
+    assert_eq!(third["mail"]["new_items"], 1, "{third}");
+    assert_eq!(env.item("週刊セキュリティ便り")["read"], true);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        more,
+        "the mbox is never written"
+    );
+}
+
+#[test]
+fn probe_reads_an_eml_file_as_a_feed_of_one_item() {
+    let env = Env::new(&config(""));
+    let path = env.path().join("issue.eml");
+    std::fs::write(&path, fixtures::weekly(51, "https://t.example/p")).unwrap();
+    let json = env.json(&["probe", path.to_str().unwrap(), "--json"]);
+    assert_eq!(json["feed"]["title"], "Harbour Brief", "{json}");
+    let items = json["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(
+        items[0]["title"],
+        "Harbour Brief #51 — your weekly 2-minute read"
+    );
+    assert_eq!(items[0]["link"], "https://harbour.example/issues/51");
+    assert!(
+        items[0]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Café security"),
+        "{json}"
+    );
+    let text = env.ok(&["probe", path.to_str().unwrap()]);
+    assert!(text.starts_with("Harbour Brief (1 items)"), "{text}");
+    let bad = env.path().join("empty.eml");
+    std::fs::write(&bad, b"").unwrap();
+    let out = env.run(&["probe", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("empty.eml"), "{stderr}");
+}
