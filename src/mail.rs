@@ -137,9 +137,15 @@ pub fn parse(raw: &[u8], parts: Option<&std::path::Path>) -> Option<MailArticle>
                 )
             )
         });
+    // Parts the HTML shows (cid:) are pictures of the message, not attachments.
+    let shown = |p: &mail_parser::MessagePart<'_>| {
+        p.content_id()
+            .map(|id| id.trim_matches(['<', '>']))
+            .is_some_and(|id| !id.is_empty() && content.contains(&format!("cid:{id}")))
+    };
     let enclosures = msg
         .attachments()
-        .filter(|p| p.content_id().is_none() || p.attachment_name().is_some())
+        .filter(|p| !shown(p))
         .map(|p| {
             let name = p
                 .attachment_name()
@@ -217,12 +223,11 @@ fn inline_parts(
             xxhash_rust::xxh3::xxh3_64(format!("{guid}\u{0}{cid}").as_bytes())
         );
         let path = dir.join(&name);
-        if !path.exists() {
-            if std::fs::create_dir_all(dir).is_err()
-                || std::fs::write(&path, part.contents()).is_err()
-            {
-                continue;
-            }
+        let saved = path.exists()
+            || (std::fs::create_dir_all(dir).is_ok()
+                && std::fs::write(&path, part.contents()).is_ok());
+        if !saved {
+            continue;
         }
         if let Ok(url) = url::Url::from_file_path(&path) {
             html = html.replace(&reference, url.as_str());

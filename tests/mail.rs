@@ -290,3 +290,61 @@ fn probe_reads_an_eml_file_as_a_feed_of_one_item() {
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("empty.eml"), "{stderr}");
 }
+
+/// The reader in tmux with pictures on: a newsletter's web picture (a tracking pixel as
+/// often as not) is not requested unless the mailbox says `remote_images = true`, and
+/// then it is (which shows the count would see a request).
+#[test]
+fn web_pictures_in_mail_load_only_when_the_mailbox_allows_them() {
+    use support::tmux::Tmux;
+    let pixel = support::Server::start();
+    pixel.fixed("/pixel.png", "image/png", fixtures::png());
+    for allowed in [false, true] {
+        let env = Env::new("");
+        let dir = env.path().join("Mail/news");
+        maildir(&dir);
+        deliver(
+            &dir,
+            "2001.a.host",
+            None,
+            &fixtures::weekly(80, &pixel.url("/pixel.png")),
+        );
+        env.write_config(&format!(
+            "[general]\nrefresh_on_startup = true\nrefresh_interval_minutes = 0\n\n[reader]\nimages = \"halfblocks\"\n\n[[mailbox]]\nname = \"News\"\nmaildir = \"{}\"\nremote_images = {allowed}\n",
+            dir.display()
+        ));
+        let tmux = Tmux::new(env.path());
+        tmux.run(
+            &[],
+            &[
+                "--config",
+                env.config_path().to_str().unwrap(),
+                "--data-dir",
+                env.data_dir().to_str().unwrap(),
+            ],
+        );
+        tmux.wait_for("All unread (1)");
+        tmux.keys(&["Tab", "Enter"]);
+        tmux.wait_for("Unsubscribe:");
+        if allowed {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            while pixel.requests_to("/pixel.png").is_empty() {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "allowed, never requested"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        } else {
+            // Long enough for a load to have happened (the allowed run draws within it).
+            std::thread::sleep(std::time::Duration::from_secs(2));
+            assert!(pixel.requests_to("/pixel.png").is_empty());
+            // Reading it set S on the file, without a key, a few seconds on.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            while !names(&dir).contains(&"cur/2001.a.host:2,S".to_string()) {
+                assert!(std::time::Instant::now() < deadline, "{:?}", names(&dir));
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        }
+    }
+}

@@ -66,7 +66,7 @@ pub struct Fetched {
 }
 
 fn seen(flags: &[imap::types::Flag<'_>]) -> bool {
-    flags.iter().any(|f| *f == imap::types::Flag::Seen)
+    flags.contains(&imap::types::Flag::Seen)
 }
 
 /// UIDs as an IMAP set: "1,3,7".

@@ -12,6 +12,9 @@ use crate::store::{FlagChange, KnownMessage, NewMessage, QueuedSeen, Store};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+mod folder;
+use folder::{push_imap, read_imap};
+
 /// The largest message file read whole (a 20 MB attachment is fine); a larger one is
 /// read up to this size, which keeps its header and text.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -107,7 +110,7 @@ fn parts_dir(store: &Store) -> Option<std::path::PathBuf> {
 }
 
 #[derive(Default)]
-struct Done {
+pub(super) struct Done {
     new_items: usize,
     new_feeds: usize,
     pushed: usize,
@@ -130,7 +133,7 @@ fn read_one(
     }
 }
 
-fn cache_error(e: crate::store::StoreError) -> String {
+pub(super) fn cache_error(e: crate::store::StoreError) -> String {
     format!("cache: {e}")
 }
 
@@ -139,7 +142,7 @@ fn now() -> i64 {
 }
 
 /// Parses messages on every core: importing a big mailbox is parsing bound.
-fn parse_all<T: Send>(
+pub(super) fn parse_all<T: Send>(
     sources: Vec<T>,
     parts: Option<&Path>,
     read: impl Fn(T) -> (String, Option<String>, bool, Option<Vec<u8>>) + Sync,
@@ -271,7 +274,10 @@ fn read_maildir(
     apply(store, name, new, &changed, &gone, pushed)
 }
 
-fn gone_keys(known: &HashMap<String, KnownMessage>, present: &HashSet<String>) -> Vec<String> {
+pub(super) fn gone_keys(
+    known: &HashMap<String, KnownMessage>,
+    present: &HashSet<String>,
+) -> Vec<String> {
     known
         .keys()
         .filter(|k| !present.contains(*k))
@@ -279,7 +285,7 @@ fn gone_keys(known: &HashMap<String, KnownMessage>, present: &HashSet<String>) -
         .collect()
 }
 
-fn apply(
+pub(super) fn apply(
     store: &mut Store,
     name: &str,
     new: Vec<NewMessage>,
@@ -351,79 +357,5 @@ fn read_mbox(
     let done = apply(store, name, new, &changed, &gone, 0)?;
     state.stamp = Some(stamp);
     store.set_mailbox_state(name, &state).map_err(cache_error)?;
-    Ok(done)
-}
-
-fn push_imap(store: &mut Store, name: &str, folder: &mut imap::Folder) -> Result<usize, String> {
-    let queue = store.mail_queue(name).map_err(cache_error)?;
-    if queue.is_empty() {
-        return Ok(0);
-    }
-    let uids = |seen: bool| -> Vec<u32> {
-        queue
-            .iter()
-            .filter(|q| q.seen == seen)
-            .filter_map(|q| q.key.parse().ok())
-            .collect()
-    };
-    folder.set_seen(&uids(true), true)?;
-    folder.set_seen(&uids(false), false)?;
-    store.mail_pushed(name, &queue).map_err(cache_error)?;
-    Ok(queue.len())
-}
-
-fn read_imap(
-    store: &mut Store,
-    name: &str,
-    folder: &mut imap::Folder,
-    parts: Option<&Path>,
-) -> Result<Done, String> {
-    let mut state = store.mailbox_state(name).map_err(cache_error)?;
-    if state.uidvalidity.is_some_and(|v| v != folder.uidvalidity) {
-        // The folder was made anew: its UIDs name other messages now.
-        store.forget_mailbox_keys(name).map_err(cache_error)?;
-        state = Default::default();
-    }
-    let pushed = push_imap(store, name, folder)?;
-    let known = store.mail_known(name).map_err(cache_error)?;
-    let known_uids: HashSet<u32> = known.keys().filter_map(|k| k.parse().ok()).collect();
-    let fetched = folder.new_messages(state.uidnext.unwrap_or(1), &known_uids)?;
-    let new_count = fetched.len();
-    let new = parse_all(fetched, parts, |f| {
-        (f.uid.to_string(), None, f.seen, Some(f.raw))
-    });
-    let since = state.modseq.filter(|_| !known.is_empty());
-    let changed: Vec<FlagChange> = folder
-        .flags(since)?
-        .into_iter()
-        .filter_map(|(uid, seen)| {
-            let key = uid.to_string();
-            let k = known.get(&key)?;
-            (k.seen != seen).then_some(FlagChange {
-                key,
-                location: None,
-                seen,
-            })
-        })
-        .collect();
-    // Only when the count says some message went: a search for every UID.
-    let gone = if (folder.exists as usize) < known.len() + new_count {
-        let present: HashSet<String> = folder.uids()?.iter().map(u32::to_string).collect();
-        gone_keys(&known, &present)
-    } else {
-        Vec::new()
-    };
-    let done = apply(store, name, new, &changed, &gone, pushed)?;
-    store
-        .set_mailbox_state(
-            name,
-            &crate::store::MailboxState {
-                uidvalidity: Some(folder.uidvalidity),
-                uidnext: Some(folder.uidnext),
-                modseq: folder.modseq,
-                stamp: None,
-            },
-        )
-        .map_err(cache_error)?;
     Ok(done)
 }

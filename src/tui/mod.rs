@@ -139,7 +139,9 @@ pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> Result<(), TuiErr
     let mut effects = Effects::new(&config, store_tx, refresh, tx, input, paths.db_file());
     // Downloads a quit cut short go on.
     effects.downloader.resume();
-    if config.general.refresh_on_startup && (!config.feeds.is_empty() || config.sync.is_some()) {
+    if config.general.refresh_on_startup
+        && (!config.feeds.is_empty() || config.sync.is_some() || !config.mailboxes.is_empty())
+    {
         model.refresh.requested = true;
         effects.refresh.send(RefreshReq::Run {
             feeds: None,

@@ -1,0 +1,88 @@
+//! An IMAP folder read into the cache: marks sent as `\Seen`, then new messages from
+//! the last UIDNEXT, flags changed (since the last MODSEQ where the server has
+//! CONDSTORE), and, when the count says some went, the UIDs deleted there. A folder made
+//! anew (a new UIDVALIDITY) is read again; its articles are found by their Message-ID.
+
+use super::{apply, cache_error, gone_keys, parse_all, Done};
+use crate::mail::imap;
+use crate::store::{FlagChange, Store};
+use std::collections::HashSet;
+use std::path::Path;
+
+pub(super) fn push_imap(
+    store: &mut Store,
+    name: &str,
+    folder: &mut imap::Folder,
+) -> Result<usize, String> {
+    let queue = store.mail_queue(name).map_err(cache_error)?;
+    if queue.is_empty() {
+        return Ok(0);
+    }
+    let uids = |seen: bool| -> Vec<u32> {
+        queue
+            .iter()
+            .filter(|q| q.seen == seen)
+            .filter_map(|q| q.key.parse().ok())
+            .collect()
+    };
+    folder.set_seen(&uids(true), true)?;
+    folder.set_seen(&uids(false), false)?;
+    store.mail_pushed(name, &queue).map_err(cache_error)?;
+    Ok(queue.len())
+}
+
+pub(super) fn read_imap(
+    store: &mut Store,
+    name: &str,
+    folder: &mut imap::Folder,
+    parts: Option<&Path>,
+) -> Result<Done, String> {
+    let mut state = store.mailbox_state(name).map_err(cache_error)?;
+    if state.uidvalidity.is_some_and(|v| v != folder.uidvalidity) {
+        // The folder was made anew: its UIDs name other messages now.
+        store.forget_mailbox_keys(name).map_err(cache_error)?;
+        state = Default::default();
+    }
+    let pushed = push_imap(store, name, folder)?;
+    let known = store.mail_known(name).map_err(cache_error)?;
+    let known_uids: HashSet<u32> = known.keys().filter_map(|k| k.parse().ok()).collect();
+    let fetched = folder.new_messages(state.uidnext.unwrap_or(1), &known_uids)?;
+    let new_count = fetched.len();
+    let new = parse_all(fetched, parts, |f| {
+        (f.uid.to_string(), None, f.seen, Some(f.raw))
+    });
+    let since = state.modseq.filter(|_| !known.is_empty());
+    let changed: Vec<FlagChange> = folder
+        .flags(since)?
+        .into_iter()
+        .filter_map(|(uid, seen)| {
+            let key = uid.to_string();
+            let k = known.get(&key)?;
+            (k.seen != seen).then_some(FlagChange {
+                key,
+                location: None,
+                seen,
+            })
+        })
+        .collect();
+    // Only when the count says some message went: a search for every UID.
+    let gone = if (folder.exists as usize) < known.len() + new_count {
+        let present: HashSet<String> = folder.uids()?.iter().map(u32::to_string).collect();
+        gone_keys(&known, &present)
+    } else {
+        Vec::new()
+    };
+    let done = apply(store, name, new, &changed, &gone, pushed)?;
+    store
+        .set_mailbox_state(
+            name,
+            &crate::store::MailboxState {
+                uidvalidity: Some(folder.uidvalidity),
+                uidnext: Some(folder.uidnext),
+                modseq: folder.modseq,
+                stamp: None,
+            },
+        )
+        .map_err(cache_error)?;
+    Ok(done)
+}
