@@ -39,6 +39,20 @@ pub fn apply(
     let Some(path) = config_path else {
         return Err("the demo has no config file: `bulletin init` writes one".into());
     };
+    let url = match edit {
+        FeedEdit::Remove { url } | FeedEdit::Rename { url, .. } | FeedEdit::Tags { url, .. } => {
+            Some(url)
+        }
+        FeedEdit::Subscribe(_) => None,
+    };
+    if let Some(mailbox) = url
+        .and_then(|u| config.feeds.iter().find(|f| &f.url == u))
+        .and_then(|f| f.mailbox.as_deref())
+    {
+        return Err(format!(
+            "a newsletter from the mailbox {mailbox:?}: use its Unsubscribe link, or file it elsewhere in your mail"
+        ));
+    }
     if let Some(said) = on_server(store, config, edit, events)? {
         return Ok(said);
     }
