@@ -135,6 +135,13 @@ pub(super) fn cmd_export_opml(
             .map(|t| t.name.clone())
             .unwrap_or_else(|| crate::model::feed_display_name(f.name.as_deref(), None, &f.url))
     };
-    out.push_str(&crate::opml::export(&config.feeds, &name));
+    // Newsletters have no feed address another reader could take.
+    let feeds: Vec<FeedSpec> = config
+        .feeds
+        .iter()
+        .filter(|f| f.mailbox.is_none())
+        .cloned()
+        .collect();
+    out.push_str(&crate::opml::export(&feeds, &name));
     Ok(())
 }

@@ -88,7 +88,7 @@ impl Password {
             1 => Ok(sources.pop().map(|(_, p)| p).unwrap_or(Password::Plain(String::new()))),
             _ => Err(invalid(
                 sources[1].0,
-                format!("{table} takes one password source: password_command, password_env or password"),
+                format!("{table} takes one of password_command, password_env and password"),
             )),
         }
     }

@@ -85,6 +85,14 @@ pub fn push_all(store: &mut Store, config: &Config) -> MailSummary {
         return summary;
     }
     for mailbox in &config.mailboxes {
+        // A server is not asked when nothing waits for it.
+        if store
+            .mail_queue(&mailbox.name)
+            .map(|q| q.is_empty())
+            .unwrap_or(true)
+        {
+            continue;
+        }
         let pushed = match &mailbox.source {
             MailSource::Maildir(dir) => push_maildir(store, &mailbox.name, dir),
             MailSource::Mbox(_) => drop_marks(store, &mailbox.name),
