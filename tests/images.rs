@@ -45,15 +45,7 @@ fn a_picture_is_drawn_where_the_article_has_it() {
     ));
     let tmux = Tmux::new(env.path());
     // With colours: half-blocks need them.
-    tmux.run(
-        &[],
-        &[
-            "--config",
-            env.config_path().to_str().unwrap(),
-            "--data-dir",
-            env.data_dir().to_str().unwrap(),
-        ],
-    );
+    tmux.start_with(&env, &[]);
     tmux.wait_for("All unread (1)");
     tmux.keys(&["Tab", "Enter"]);
     let screen = tmux.wait_for("▀");

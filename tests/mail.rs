@@ -314,15 +314,7 @@ fn web_pictures_in_mail_load_only_when_the_mailbox_allows_them() {
             dir.display()
         ));
         let tmux = Tmux::new(env.path());
-        tmux.run(
-            &[],
-            &[
-                "--config",
-                env.config_path().to_str().unwrap(),
-                "--data-dir",
-                env.data_dir().to_str().unwrap(),
-            ],
-        );
+        tmux.start_with(&env, &[]);
         tmux.wait_for("All unread (1)");
         tmux.keys(&["Tab", "Enter"]);
         tmux.wait_for("Unsubscribe:");

@@ -196,15 +196,7 @@ fn the_tui_reads_a_newsletter_sets_seen_on_the_server_and_loads_no_web_picture()
     text.push_str("\n[reader]\nimages = \"halfblocks\"\n");
     env.write_config(&text);
     let tmux = Tmux::new(env.path());
-    tmux.run(
-        &[&format!("BULLETIN_IMAP_PASSWORD={PASSWORD}")],
-        &[
-            "--config",
-            env.config_path().to_str().unwrap(),
-            "--data-dir",
-            env.data_dir().to_str().unwrap(),
-        ],
-    );
+    tmux.start_with(&env, &[&format!("BULLETIN_IMAP_PASSWORD={PASSWORD}")]);
     tmux.wait_for("All unread (2)");
     // Newest first: the newsletter (15 Nov) with a web picture shows its placeholder
     // only; then (n, next unread) the inline picture of the other is drawn: pictures are

@@ -33,10 +33,16 @@ impl Tmux {
 
     /// Runs bulletin with the config and data dir of `env`.
     pub fn start(&self, env: &Env) {
+        self.start_with(env, &["NO_COLOR=1"]);
+    }
+
+    /// Runs bulletin with the config and data dir of `env` and these environment
+    /// settings (none: with colours).
+    pub fn start_with(&self, env: &Env, vars: &[&str]) {
         let config = env.config_path();
         let data = env.data_dir();
         self.run(
-            &["NO_COLOR=1"],
+            vars,
             &[
                 "--config",
                 config.to_str().unwrap(),
