@@ -55,3 +55,51 @@ fn plain_text_becomes_paragraphs_and_hostile_headers_are_clean() {
         Some("<p>First &lt;b&gt;line&lt;/b&gt;</p><p>Second.</p>")
     );
 }
+
+#[test]
+fn web_addresses_in_plain_text_become_links_and_nothing_else_does() {
+    assert_eq!(
+        linkify("See https://a.example/x?y=1&z=2. Or (http://b.example/), <not html>"),
+        "See <a href=\"https://a.example/x?y=1&amp;z=2\">https://a.example/x?y=1&amp;z=2</a>. \
+         Or (<a href=\"http://b.example/\">http://b.example/</a>), &lt;not html&gt;"
+    );
+    assert_eq!(
+        linkify("a javascript:alert(1) b"),
+        "a javascript:alert(1) b"
+    );
+    assert_eq!(linkify("https://"), "<a href=\"https://\">https://</a>");
+}
+
+#[test]
+fn the_web_unsubscribe_link_wins_and_archived_at_is_the_link() {
+    let raw = "From: List <l@x.example>\r\nSubject: s\r\nList-Unsubscribe: <mailto:leave@x.example?subject=unsubscribe>,\r\n <https://x.example/leave?id=9>\r\nArchived-At: <https://x.example/archive/42>\r\nContent-Type: text/html\r\n\r\n<p><a href=\"https://x.example/other\">View this email in your browser</a></p>\r\n";
+    let a = parse(raw.as_bytes(), None).unwrap();
+    assert_eq!(
+        a.unsubscribe.as_deref(),
+        Some("https://x.example/leave?id=9")
+    );
+    assert_eq!(a.item.link.as_deref(), Some("https://x.example/archive/42"));
+    let mailto_only = raw.replace(",\r\n <https://x.example/leave?id=9>", "");
+    let a = parse(mailto_only.as_bytes(), None).unwrap();
+    assert_eq!(
+        a.unsubscribe.as_deref(),
+        Some("mailto:leave@x.example?subject=unsubscribe")
+    );
+    let no_archive = raw.replace("Archived-At: <https://x.example/archive/42>\r\n", "");
+    let a = parse(no_archive.as_bytes(), None).unwrap();
+    assert_eq!(a.item.link.as_deref(), Some("https://x.example/other"));
+}
+
+#[test]
+fn bytes_with_no_message_header_are_not_a_message() {
+    assert!(parse(&[0, 159, 146, 150, 255], None).is_none());
+    assert!(parse(b"just some words\n\nand more", None).is_none());
+}
+
+#[test]
+fn a_newsletters_hidden_preview_text_is_not_shown() {
+    let html = "<div style=\"DISPLAY: None; max-height:0\">Inbox preview \u{200c} \u{200c}</div>\
+                <span hidden>also hidden</span><p style=\"color: red\">The body.</p>";
+    let text = crate::render::html_to_text(html, None, 60);
+    assert_eq!(text.trim(), "The body.");
+}

@@ -268,6 +268,9 @@ impl Converter<'_> {
             self.text(&text);
             return;
         }
+        if hidden(el) {
+            return;
+        }
         match name {
             "script" | "style" | "head" | "template" | "noscript" | "title" | "meta" | "link" => {}
             "br" => self.inline.push(Inline::Break),
@@ -438,4 +441,19 @@ fn media_source(el: ElementRef) -> Option<String> {
         .find(|e| e.value().name() == "source")
         .and_then(|e| e.value().attr("src"))
         .map(str::to_string)
+}
+
+/// What a browser would not show: `hidden`, or an inline `display: none` (newsletters
+/// carry their inbox preview text that way, padded with invisible characters).
+fn hidden(el: ElementRef) -> bool {
+    let v = el.value();
+    v.attr("hidden").is_some()
+        || v.attr("style").is_some_and(|style| {
+            let compact: String = style
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            compact.contains("display:none")
+        })
 }

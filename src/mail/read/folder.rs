@@ -51,9 +51,13 @@ pub(super) fn read_imap(
     let new = parse_all(fetched, parts, |f| {
         (f.uid.to_string(), None, f.seen, Some(f.raw))
     });
-    let since = state.modseq.filter(|_| !known.is_empty());
-    let changed: Vec<FlagChange> = folder
-        .flags(since)?
+    // The flags of the messages known before this read (a first read has none).
+    let flags = if known.is_empty() {
+        Vec::new()
+    } else {
+        folder.flags(state.modseq)?
+    };
+    let changed: Vec<FlagChange> = flags
         .into_iter()
         .filter_map(|(uid, seen)| {
             let key = uid.to_string();
