@@ -225,11 +225,23 @@ pub(super) fn cmd_probe(
             bail!("{target}: the server answered 304 to an unconditional request")
         }
     };
-    let feed = crate::parse::parse_feed(
-        &fetched.body,
-        fetched.content_type.as_deref(),
-        &fetched.final_url,
-    )
+    // A message served on the web (message/rfc822, or a .eml address) reads as mail.
+    let is_mail = fetched
+        .content_type
+        .as_deref()
+        .is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("message/rfc822"))
+        || url::Url::parse(&fetched.final_url)
+            .is_ok_and(|u| u.path().to_ascii_lowercase().ends_with(".eml"));
+    let feed = if is_mail {
+        eml_feed(&fetched.body)
+    } else {
+        crate::parse::parse_feed(
+            &fetched.body,
+            fetched.content_type.as_deref(),
+            &fetched.final_url,
+        )
+        .map_err(|e| e.to_string())
+    }
     .map_err(|e| anyhow::anyhow!("{target}: {e}"))?;
     print_probe(&feed, &fetched.final_url, json, width, out)
 }
@@ -253,7 +265,12 @@ fn read_eml(path: &std::path::Path) -> Result<crate::model::ParsedFeed, String> 
     std::fs::File::open(path)
         .and_then(|f| f.take(64 * 1024 * 1024).read_to_end(&mut raw))
         .map_err(|e| e.to_string())?;
-    let article = crate::mail::parse(&raw, None).ok_or("not an email message (no header)")?;
+    eml_feed(&raw)
+}
+
+fn eml_feed(raw: &[u8]) -> Result<crate::model::ParsedFeed, String> {
+    let article = crate::mail::parse(raw, None)
+        .ok_or("not an email message (no From, Subject, Date or Message-ID)")?;
     Ok(crate::model::ParsedFeed {
         title: Some(article.list_name),
         link: None,
