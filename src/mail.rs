@@ -94,7 +94,9 @@ pub fn parse(raw: &[u8], parts: Option<&std::path::Path>) -> Option<MailArticle>
     });
     let (list, list_name) = match from_text.or(from_address) {
         Some((key, phrase)) if !key.is_empty() => {
-            let name = if phrase.is_empty() {
+            // Mailing services name lists by an id ("0a1b2c3d4e5f6a7b8c9dmc list"): the
+            // sender's name reads better.
+            let name = if phrase.is_empty() || machine_made(&phrase) {
                 sender.clone()
             } else {
                 phrase
@@ -192,6 +194,15 @@ pub fn parse(raw: &[u8], parts: Option<&std::path::Path>) -> Option<MailArticle>
             content_html: Some(content),
             enclosures,
         },
+    })
+}
+
+/// A phrase with an id in it: a word of 16 or more letters and digits, digits among them.
+fn machine_made(phrase: &str) -> bool {
+    phrase.split_whitespace().any(|w| {
+        w.len() >= 16
+            && w.chars().all(|c| c.is_ascii_alphanumeric())
+            && w.chars().any(|c| c.is_ascii_digit())
     })
 }
 

@@ -103,3 +103,11 @@ fn a_newsletters_hidden_preview_text_is_not_shown() {
     let text = crate::render::html_to_text(html, None, 60);
     assert_eq!(text.trim(), "The body.");
 }
+
+#[test]
+fn a_list_named_by_an_id_takes_the_senders_name() {
+    let raw = "From: Weekly Security Roundup <roundup@secnews.example>\r\nSubject: s\r\nList-ID: 0a1b2c3d4e5f6a7b8c9d0e1f2mc list <0a1b2c3d4e5f6a7b8c9d0e1f2.123456.list-id.mcsv.net>\r\n\r\nx\r\n";
+    let a = parse(raw.as_bytes(), None).unwrap();
+    assert_eq!(a.list, "0a1b2c3d4e5f6a7b8c9d0e1f2.123456.list-id.mcsv.net");
+    assert_eq!(a.list_name, "Weekly Security Roundup");
+}

@@ -284,7 +284,11 @@ fn probe_reads_an_eml_file_as_a_feed_of_one_item() {
     assert!(text.starts_with("Harbour Brief (1 items)"), "{text}");
     // Served on the web as message/rfc822: the same.
     let server = support::Server::start();
-    server.fixed("/issue/51", "message/rfc822", fixtures::weekly(51, "https://t.example/p"));
+    server.fixed(
+        "/issue/51",
+        "message/rfc822",
+        fixtures::weekly(51, "https://t.example/p"),
+    );
     let served = env.json(&["probe", &server.url("/issue/51"), "--json"]);
     assert_eq!(served["items"][0]["title"], items[0]["title"], "{served}");
     let bad = env.path().join("empty.eml");

@@ -50,6 +50,23 @@ fn tables() {
     golden("table");
 }
 
+/// An email newsletter's template: layout tables nested four deep, a data table inside
+/// one, preview text hidden by style, a tracking pixel. The layout tables read as the
+/// flow of their cells (each once), the data table stays a grid, the hidden text and
+/// the pixel are not shown.
+#[test]
+fn newsletter_layout_tables() {
+    golden("newsletter_layout");
+    let text = html_to_text(&fixture("newsletter_layout"), Some(BASE), 80);
+    assert_eq!(
+        text.matches("Three fixes before Friday").count(),
+        1,
+        "{text}"
+    );
+    assert!(!text.contains("Preview:"), "{text}");
+    assert!(!text.contains("open.gif"), "{text}");
+}
+
 #[test]
 fn pre_and_quotes() {
     golden("pre_and_quotes");

@@ -51,7 +51,7 @@ Content-Transfer-Encoding: quoted-printable\r\n\
 \r\n\
 <p><a href=3D\"https://harbour.example/issues/{issue}\">View in your browser</a></p>\r\n\
 <h2>Caf=E9 security, issue {issue}</h2><p>Patch the r=E9sum=E9 parser this week.</p>\r\n\
-<img src=3D\"{image_url}\" width=3D\"1\" height=3D\"1\" alt=3D\"\">\r\n\
+<img src=3D\"{image_url}\" alt=3D\"Harbour Brief banner\">\r\n\
 --alt--\r\n",
         day = issue % 28 + 1
     )

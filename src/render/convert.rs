@@ -1,0 +1,342 @@
+//! HTML to blocks: the walk over the parsed document that makes blocks and styled inline
+//! runs, numbers links and collects pictures; and what it asks of an element (hidden, a
+//! tracking pixel, a table laid out for the eye rather than holding data).
+
+use super::*;
+
+pub(super) struct Converter<'a> {
+    base: Option<&'a Url>,
+    pub(super) links: Vec<String>,
+    pub(super) images: Vec<Option<String>>,
+    pub(super) out: Vec<Block>,
+    inline: Vec<Inline>,
+    style: Style,
+}
+
+impl<'a> Converter<'a> {
+    pub(super) fn new(base: Option<&'a Url>) -> Converter<'a> {
+        Converter {
+            base,
+            links: Vec::new(),
+            images: Vec::new(),
+            out: Vec::new(),
+            inline: Vec::new(),
+            style: Style::PLAIN,
+        }
+    }
+
+    pub(super) fn flush(&mut self) {
+        let has_text = self.inline.iter().any(|i| match i {
+            Inline::Text(t, _) => !t.trim().is_empty(),
+            Inline::Break => false,
+        });
+        if has_text {
+            self.out.push(Block::Para(std::mem::take(&mut self.inline)));
+        } else {
+            self.inline.clear();
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        let cleaned = clean_text(text);
+        if !cleaned.is_empty() {
+            self.inline.push(Inline::Text(cleaned, self.style));
+        }
+    }
+
+    pub(super) fn children(&mut self, el: ElementRef, depth: usize) {
+        for child in el.children() {
+            match child.value() {
+                Node::Text(t) => self.text(t),
+                Node::Element(_) => {
+                    if let Some(child_el) = ElementRef::wrap(child) {
+                        self.element(child_el, depth + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Runs `f` on a fresh converter that shares the link numbering, returning its blocks.
+    fn nested(&mut self, f: impl FnOnce(&mut Self)) -> Vec<Block> {
+        let saved_out = std::mem::take(&mut self.out);
+        let saved_inline = std::mem::take(&mut self.inline);
+        f(self);
+        self.flush();
+        let inner = std::mem::replace(&mut self.out, saved_out);
+        self.inline = saved_inline;
+        inner
+    }
+
+    /// Inline content of `el` as a list of runs (for headings and table cells).
+    fn inline_of(&mut self, el: ElementRef, depth: usize) -> Vec<Inline> {
+        let saved = std::mem::take(&mut self.inline);
+        self.children(el, depth);
+        std::mem::replace(&mut self.inline, saved)
+    }
+
+    fn element(&mut self, el: ElementRef, depth: usize) {
+        let name = el.value().name();
+        if depth > MAX_DEPTH {
+            let text: String = el.text().collect();
+            self.text(&text);
+            return;
+        }
+        if hidden(el) {
+            return;
+        }
+        match name {
+            "script" | "style" | "head" | "template" | "noscript" | "title" | "meta" | "link" => {}
+            "br" => self.inline.push(Inline::Break),
+            "hr" => {
+                self.flush();
+                self.out.push(Block::Rule);
+            }
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                self.flush();
+                let level = name.as_bytes()[1] - b'0';
+                let runs = self.inline_of(el, depth);
+                self.out.push(Block::Heading(level, runs));
+            }
+            "ul" | "ol" | "menu" => self.list(el, name == "ol", depth),
+            "blockquote" => {
+                self.flush();
+                let inner = self.nested(|c| c.children(el, depth));
+                self.out.push(Block::Quote(inner));
+            }
+            "pre" => {
+                self.flush();
+                let text: String = el.text().collect();
+                self.out.push(Block::Pre(clean_text(&text)));
+            }
+            "table" => self.table(el, depth),
+            // A 1x1 picture is a tracking pixel, which a browser shows as nothing.
+            "img" if is_pixel(el) => {}
+            "img" => {
+                let alt = crate::sanitize::clean_line(el.value().attr("alt").unwrap_or(""));
+                let label = if alt.is_empty() {
+                    "image"
+                } else {
+                    alt.as_str()
+                };
+                let src = ["src", "data-src", "data-original"]
+                    .iter()
+                    .filter_map(|a| el.value().attr(a))
+                    .find(|s| !s.trim().is_empty() && !s.trim_start().starts_with("data:"))
+                    .and_then(|s| crate::links::absolute(s, self.base));
+                self.images.push(src);
+                self.inline_marker(&format!("[image:\u{a0}{label}]"));
+            }
+            "iframe" | "video" | "embed" | "object" | "audio" => {
+                let kind = if name == "audio" { "audio" } else { "video" };
+                let src = media_source(el).and_then(|s| crate::links::absolute(&s, self.base));
+                self.inline_marker(&format!("[{kind}:\u{a0}{}]", src.unwrap_or_default()));
+            }
+            "a" => self.anchor(el, depth),
+            "p" | "div" | "section" | "article" | "header" | "footer" | "main" | "aside"
+            | "nav" | "figure" | "figcaption" | "center" | "dl" | "dt" | "dd" | "form"
+            | "details" | "summary" | "address" | "li" | "body" | "html" | "tr" => {
+                self.flush();
+                self.children(el, depth);
+                self.flush();
+            }
+            _ => {
+                let style = match name {
+                    "strong" | "b" => Style::BOLD,
+                    "em" | "i" | "cite" | "dfn" => Style::ITALIC,
+                    "code" | "kbd" | "tt" | "samp" | "var" => Style::CODE,
+                    _ => Style::PLAIN,
+                };
+                let saved = self.style;
+                self.style = self.style.with(style);
+                self.children(el, depth);
+                self.style = saved;
+            }
+        }
+    }
+
+    fn inline_marker(&mut self, text: &str) {
+        self.inline
+            .push(Inline::Text(format!(" {} ", text.trim()), Style::DIM));
+    }
+
+    fn anchor(&mut self, el: ElementRef, depth: usize) {
+        let saved = self.style;
+        self.style = self.style.with(Style::LINK);
+        self.children(el, depth);
+        self.style = saved;
+        let href = el.value().attr("href").unwrap_or("").trim();
+        if href.is_empty() || href.starts_with('#') || href.starts_with("javascript:") {
+            return;
+        }
+        if let Some(url) = crate::links::absolute(href, self.base) {
+            let n = match self.links.iter().position(|l| *l == url) {
+                Some(i) => i + 1,
+                None => {
+                    self.links.push(url);
+                    self.links.len()
+                }
+            };
+            self.inline.push(Inline::Text(format!("[{n}]"), Style::DIM));
+        }
+    }
+
+    fn list(&mut self, el: ElementRef, ordered: bool, depth: usize) {
+        self.flush();
+        let start = el
+            .value()
+            .attr("start")
+            .and_then(|s| s.trim().parse::<u32>().ok())
+            .unwrap_or(1);
+        let mut items = Vec::new();
+        for child in el.children() {
+            match child.value() {
+                Node::Element(_) => {
+                    if let Some(child_el) = ElementRef::wrap(child) {
+                        let inner = self.nested(|c| {
+                            if child_el.value().name() == "li" {
+                                c.children(child_el, depth + 1)
+                            } else {
+                                c.element(child_el, depth + 1)
+                            }
+                        });
+                        items.push(inner);
+                    }
+                }
+                Node::Text(t) if !t.trim().is_empty() => {
+                    let text = t.to_string();
+                    items.push(self.nested(|c| c.text(&text)));
+                }
+                _ => {}
+            }
+        }
+        if !items.is_empty() {
+            self.out.push(Block::List {
+                ordered,
+                start,
+                items,
+            });
+        }
+    }
+
+    /// A data table as a grid; a table used for layout (email templates nest them, cells
+    /// hold paragraphs, headings and pictures) as the flow of its cells, in order.
+    fn table(&mut self, el: ElementRef, depth: usize) {
+        self.flush();
+        let cells = own_cells(el);
+        if is_layout_table(el, &cells) {
+            for cell in cells.iter().flatten() {
+                self.flush();
+                self.children(*cell, depth + 1);
+                self.flush();
+            }
+            return;
+        }
+        let mut rows: Vec<Vec<(String, bool)>> = Vec::new();
+        for row in cells {
+            let mut out = Vec::new();
+            for cell in row {
+                let runs = self.inline_of(cell, depth + 1);
+                out.push((layout::inline_text(&runs), cell.value().name() == "th"));
+            }
+            if !out.is_empty() {
+                rows.push(out);
+            }
+        }
+        if !rows.is_empty() {
+            self.out.push(Block::Table(rows));
+        }
+    }
+}
+
+fn is_pixel(img: ElementRef) -> bool {
+    let side = |name: &str| {
+        img.value()
+            .attr(name)
+            .and_then(|v| v.trim().trim_end_matches("px").parse::<u32>().ok())
+    };
+    matches!((side("width"), side("height")), (Some(w), Some(h)) if w <= 1 && h <= 1)
+}
+
+/// The cells of a table's own rows (not those of tables inside it), row by row.
+fn own_cells(table: ElementRef<'_>) -> Vec<Vec<ElementRef<'_>>> {
+    let own = |e: &ElementRef| {
+        e.ancestors()
+            .filter_map(ElementRef::wrap)
+            .find(|a| a.value().name() == "table")
+            .is_some_and(|t| t.id() == table.id())
+    };
+    table
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|tr| tr.value().name() == "tr" && own(tr))
+        .map(|tr| {
+            tr.children()
+                .filter_map(ElementRef::wrap)
+                .filter(|c| matches!(c.value().name(), "td" | "th"))
+                .collect::<Vec<_>>()
+        })
+        .filter(|row| !row.is_empty())
+        .collect()
+}
+
+/// A table that lays a page out rather than holding data: it says so
+/// (role="presentation"), has one column, or its cells hold blocks or pictures.
+fn is_layout_table(table: ElementRef, cells: &[Vec<ElementRef>]) -> bool {
+    const BLOCKS: [&str; 16] = [
+        "table",
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "blockquote",
+        "img",
+        "center",
+        "section",
+        "pre",
+    ];
+    table
+        .value()
+        .attr("role")
+        .is_some_and(|r| r.eq_ignore_ascii_case("presentation"))
+        || cells.iter().all(|row| row.len() <= 1)
+        || cells.iter().flatten().any(|cell| {
+            cell.descendants()
+                .filter_map(ElementRef::wrap)
+                .skip(1)
+                .any(|e| BLOCKS.contains(&e.value().name()))
+        })
+}
+
+fn media_source(el: ElementRef) -> Option<String> {
+    if let Some(src) = el.value().attr("src").or_else(|| el.value().attr("data")) {
+        return Some(src.to_string());
+    }
+    el.descendants()
+        .filter_map(ElementRef::wrap)
+        .find(|e| e.value().name() == "source")
+        .and_then(|e| e.value().attr("src"))
+        .map(str::to_string)
+}
+
+/// What a browser would not show: `hidden`, or an inline `display: none` (newsletters
+/// carry their inbox preview text that way, padded with invisible characters).
+fn hidden(el: ElementRef) -> bool {
+    let v = el.value();
+    v.attr("hidden").is_some()
+        || v.attr("style").is_some_and(|style| {
+            let compact: String = style
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            compact.contains("display:none")
+        })
+}
