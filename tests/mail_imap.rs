@@ -220,3 +220,25 @@ fn the_tui_reads_a_newsletter_sets_seen_on_the_server_and_loads_no_web_picture()
         "the TUI requested a web picture in mail"
     );
 }
+
+/// A folder whose name is not ASCII goes to the server in modified UTF-7 (the URL in the
+/// config is percent-encoded UTF-8, as URLs are).
+#[test]
+fn a_folder_with_a_non_ascii_name_is_read() {
+    let env = Env::new("");
+    let server = Dovecot::start(env.path());
+    let folder = "Lettres d'actualité";
+    server.create_folder(folder);
+    server.save(folder, &fixtures::weekly(90, "https://t.example/p"));
+    env.write_config(&format!(
+        "[general]\nrefresh_on_startup = false\n\n[[mailbox]]\nname = \"Lettres\"\nimap = \"imap://{USER}@127.0.0.1:{}/Lettres%20d'actualit%C3%A9\"\npassword_env = \"BULLETIN_IMAP_PASSWORD\"\n",
+        server.port
+    ));
+    let (read, _) = refresh(&env, PASSWORD);
+    assert_eq!(read["mail"]["new_items"], 1, "{read}");
+    assert_eq!(
+        read["mail"]["errors"].as_array().unwrap().len(),
+        0,
+        "{read}"
+    );
+}

@@ -77,6 +77,40 @@ fn uid_set(uids: &[u32]) -> String {
         .join(",")
 }
 
+/// A folder's name as IMAP writes it: modified UTF-7 (RFC 3501, 5.1.3). Printable ASCII
+/// stays, `&` is `&-`, and any other run is `&`, its UTF-16 in base64 with `,` for `/`
+/// and no padding, and `-`.
+pub fn mailbox_name(folder: &str) -> String {
+    use base64::Engine;
+    let mut out = String::with_capacity(folder.len());
+    let mut run: Vec<u16> = Vec::new();
+    let flush = |run: &mut Vec<u16>, out: &mut String| {
+        if run.is_empty() {
+            return;
+        }
+        let bytes: Vec<u8> = run.iter().flat_map(|u| u.to_be_bytes()).collect();
+        let encoded = base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes);
+        out.push('&');
+        out.push_str(&encoded.replace('/', ","));
+        out.push('-');
+        run.clear();
+    };
+    for c in folder.chars() {
+        if (' '..='~').contains(&c) {
+            flush(&mut run, &mut out);
+            if c == '&' {
+                out.push_str("&-");
+            } else {
+                out.push(c);
+            }
+        } else {
+            run.extend(c.encode_utf16(&mut [0; 2]).iter());
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 /// Connects, logs in and selects the account's folder. Errors are one line naming the
 /// server, never the password.
 pub fn open(account: &ImapAccount) -> Result<Folder, String> {
@@ -120,7 +154,7 @@ pub fn open(account: &ImapAccount) -> Result<Folder, String> {
         .unwrap_or(false);
     // ENABLE CONDSTORE makes SELECT report HIGHESTMODSEQ and FETCH take CHANGEDSINCE.
     let condstore = condstore && session.run_command_and_check_ok("ENABLE CONDSTORE").is_ok();
-    let mailbox = session.select(&account.folder).map_err(|e| {
+    let mailbox = session.select(mailbox_name(&account.folder)).map_err(|e| {
         format!(
             "{server}: folder {:?}: {}",
             account.folder,
@@ -231,5 +265,20 @@ impl Folder {
 
     pub fn close(mut self) {
         let _ = self.session.logout();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn folder_names_are_modified_utf7() {
+        // RFC 3501's own example.
+        assert_eq!(
+            super::mailbox_name("~peter/mail/台北/日本語"),
+            "~peter/mail/&U,BTFw-/&ZeVnLIqe-"
+        );
+        assert_eq!(super::mailbox_name("Entwürfe"), "Entw&APw-rfe");
+        assert_eq!(super::mailbox_name("News & Letters"), "News &- Letters");
+        assert_eq!(super::mailbox_name("INBOX"), "INBOX");
     }
 }

@@ -24,17 +24,23 @@ pub fn stamp(path: &Path) -> Result<String, String> {
     Ok(format!("{}:{modified}", meta.len()))
 }
 
-/// Every message of the file, in order. A message that cannot be read ends the list
-/// with an error naming the file.
-pub fn read(path: &Path) -> Result<Vec<Message>, String> {
+/// Hands every message of the file to `each`, in order, one at a time (an mbox can be
+/// larger than memory wants). A read error ends it with an error naming the file.
+pub fn read_each(path: &Path, mut each: impl FnMut(Message)) -> Result<(), String> {
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut out = Vec::new();
     for message in mail_parser::mailbox::mbox::MessageIterator::new(BufReader::new(file)) {
         let message = message.map_err(|e| format!("{}: {e}", path.display()))?;
         let raw = message.unwrap_contents();
         let seen = status_says_read(&raw);
-        out.push(Message { raw, seen });
+        each(Message { raw, seen });
     }
+    Ok(())
+}
+
+#[cfg(test)]
+fn read(path: &Path) -> Result<Vec<Message>, String> {
+    let mut out = Vec::new();
+    read_each(path, |m| out.push(m))?;
     Ok(out)
 }
 

@@ -335,18 +335,18 @@ fn read_mbox(
     if state.stamp.as_deref() == Some(stamp.as_str()) {
         return Ok(Done::default());
     }
-    let messages = mbox::read(path)?;
     let known = store.mail_known(name).map_err(cache_error)?;
-    let mut present = HashSet::with_capacity(messages.len());
+    let mut present = HashSet::new();
     let mut fresh = Vec::new();
     let mut changed = Vec::new();
-    for (i, message) in messages.into_iter().enumerate() {
+    // Only the new messages are kept in memory.
+    mbox::read_each(path, |message| {
         // The key is the message's own id (its place in the file changes as mail is
-        // deleted), else a hash of its bytes.
+        // deleted), else a hash of its bytes (the same bytes twice are one message).
         let key = super::message_key(&message.raw)
-            .unwrap_or_else(|| format!("#{i}:{:016x}", xxhash_rust::xxh3::xxh3_64(&message.raw)));
+            .unwrap_or_else(|| format!("h:{:016x}", xxhash_rust::xxh3::xxh3_64(&message.raw)));
         if !present.insert(key.clone()) {
-            continue;
+            return;
         }
         match known.get(&key) {
             None => fresh.push((key, message)),
@@ -357,7 +357,7 @@ fn read_mbox(
             }),
             Some(_) => {}
         }
-    }
+    })?;
     let gone = gone_keys(&known, &present);
     let new = parse_all(fresh, parts, |(key, message)| {
         (key, None, message.seen, Some(message.raw))
