@@ -65,10 +65,18 @@ pub fn parse(raw: &[u8], parts: Option<&std::path::Path>) -> Option<MailArticle>
     }
     let clean = crate::sanitize::clean_line;
     let from = msg.from().and_then(|a| a.first());
+    // A From that is no address ("alice at example.org (Alice)", as list archives write
+    // it) still names a sender: its text.
     let address = from
         .and_then(|a| a.address())
-        .map(|a| a.trim().to_ascii_lowercase())
-        .unwrap_or_default();
+        .map(|a| clean(a.trim()).to_lowercase())
+        .filter(|a| !a.is_empty())
+        .or_else(|| {
+            msg.header_raw("From")
+                .map(|raw| clean(raw.trim()).to_lowercase())
+                .filter(|a| !a.is_empty())
+        })
+        .unwrap_or_else(|| "(no sender)".into());
     let sender = from
         .and_then(|a| a.name())
         .map(clean)

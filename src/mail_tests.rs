@@ -111,3 +111,13 @@ fn a_list_named_by_an_id_takes_the_senders_name() {
     assert_eq!(a.list, "0a1b2c3d4e5f6a7b8c9d0e1f2.123456.list-id.mcsv.net");
     assert_eq!(a.list_name, "Weekly Security Roundup");
 }
+
+#[test]
+fn a_sender_that_is_no_address_still_names_the_feed() {
+    let raw = "From: alice at lists.example (Alice)\r\nSubject: archived post\r\n\r\nx\r\n";
+    let a = parse(raw.as_bytes(), None).unwrap();
+    assert!(!a.list.is_empty());
+    assert!(a.list.contains("alice"), "{}", a.list);
+    let raw = "Subject: nobody sent this\r\n\r\nx\r\n";
+    assert_eq!(parse(raw.as_bytes(), None).unwrap().list, "(no sender)");
+}
