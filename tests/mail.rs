@@ -166,6 +166,19 @@ fn a_maildir_of_newsletters_reads_like_feeds_with_the_s_flag_both_ways() {
         true
     );
 
+    // Starred here: F in the name; flagged there (mutt's F): starred here, still unread.
+    env.ok(&["star", &id48]);
+    env.ok(&["refresh"]);
+    assert!(
+        names(&dir).contains(&"cur/1002.b.host:2,FS".to_string()),
+        "{:?}",
+        names(&dir)
+    );
+    std::fs::rename(dir.join("new/1004.d.host"), dir.join("cur/1004.d.host:2,F")).unwrap();
+    env.ok(&["refresh"]);
+    assert_eq!(env.item("週刊セキュリティ便り")["starred"], true);
+    assert_eq!(env.item("週刊セキュリティ便り")["read"], false);
+
     // Deleted there: gone here. Starred ones stay.
     env.ok(&["star", &env.item_id("The quarterly report")]);
     std::fs::remove_file(dir.join("new/1007.g.host")).unwrap();

@@ -1,5 +1,5 @@
 //! Newsletters from an IMAP folder on a real Dovecot (support/dovecot.rs), end to end
-//! with the real binary: new messages by UID, `\Seen` both ways, a mark made offline
+//! with the real binary: new messages by UID, `\Seen` and `\Flagged` both ways, a mark made offline
 //! sent once the server is back, a mark made here winning over the server's older
 //! state, only new messages fetched at the next refresh, a message expunged there gone
 //! here, a folder made anew (new UIDVALIDITY) read again without duplicates, a wrong
@@ -136,6 +136,19 @@ fn an_imap_folder_syncs_seen_both_ways_and_reads_only_what_is_new() {
     refresh(&env, PASSWORD);
     assert!(!server.seen(FOLDER, sjis));
     assert_eq!(env.item("週刊セキュリティ便り")["read"], false);
+
+    // Starred here: \Flagged there; flagged there: starred here.
+    env.ok(&["star", &env.item_id("Patch notes with a chart")]);
+    refresh(&env, PASSWORD);
+    assert!(server.has(FOLDER, chart, "\\Flagged"));
+    server.set(FOLDER, sjis, "\\Flagged", true);
+    refresh(&env, PASSWORD);
+    assert_eq!(env.item("週刊セキュリティ便り")["starred"], true);
+    assert_eq!(
+        env.item("週刊セキュリティ便り")["read"],
+        false,
+        "only the flag changed"
+    );
 
     // Only what is new is fetched; expunged there, gone here.
     server.save(FOLDER, &fixtures::weekly(61, &pixel.url("/pixel.gif")));

@@ -1,11 +1,12 @@
 //! An IMAP folder, as a mailbox of newsletters: log in (TLS by rustls, as for HTTP; plain
 //! only to this machine, which the config checks), select the folder, and read it by
-//! UID: the messages from the last UIDNEXT on, the `\Seen` flags (only those changed
-//! since the last MODSEQ where the server has CONDSTORE), and `\Seen` set or cleared
+//! UID: the messages from the last UIDNEXT on, the `\Seen` and `\Flagged` flags (only those
+//! changed since the last MODSEQ where the server has CONDSTORE), and both set or cleared
 //! for the marks made here. The protocol is the `imap` crate's; messages are read with
 //! `BODY.PEEK[]`, which leaves their flags alone.
 
 use crate::config::ImapAccount;
+use crate::store::{MailFlag, MailFlags};
 use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -58,15 +59,18 @@ pub struct Folder {
     pub modseq: Option<u64>,
 }
 
-/// A message as fetched: its UID, whether it is seen, its bytes.
+/// A message as fetched: its UID, its flags, its bytes.
 pub struct Fetched {
     pub uid: u32,
-    pub seen: bool,
+    pub flags: MailFlags,
     pub raw: Vec<u8>,
 }
 
-fn seen(flags: &[imap::types::Flag<'_>]) -> bool {
-    flags.contains(&imap::types::Flag::Seen)
+fn flags_of(flags: &[imap::types::Flag<'_>]) -> MailFlags {
+    MailFlags {
+        seen: flags.contains(&imap::types::Flag::Seen),
+        flagged: flags.contains(&imap::types::Flag::Flagged),
+    }
 }
 
 /// UIDs as an IMAP set: "1,3,7".
@@ -175,16 +179,16 @@ impl Folder {
         crate::sanitize::clean_line(&e.to_string())
     }
 
-    /// Sets (or clears) `\Seen` on these messages.
-    pub fn set_seen(&mut self, uids: &[u32], seen: bool) -> Result<(), String> {
-        let query = if seen {
-            "+FLAGS.SILENT (\\Seen)"
-        } else {
-            "-FLAGS.SILENT (\\Seen)"
+    /// Sets (or clears) `\Seen` or `\Flagged` on these messages.
+    pub fn set_flag(&mut self, uids: &[u32], flag: MailFlag, on: bool) -> Result<(), String> {
+        let name = match flag {
+            MailFlag::Seen => "\\Seen",
+            MailFlag::Flagged => "\\Flagged",
         };
+        let query = format!("{}FLAGS.SILENT ({name})", if on { '+' } else { '-' });
         for chunk in uids.chunks(BATCH) {
             self.session
-                .uid_store(uid_set(chunk), query)
+                .uid_store(uid_set(chunk), &query)
                 .map_err(Self::failed)?;
         }
         Ok(())
@@ -231,7 +235,7 @@ impl Folder {
                     let raw = f.body().or_else(|| f.header()).unwrap_or_default();
                     out.push(Fetched {
                         uid,
-                        seen: seen(f.flags()),
+                        flags: flags_of(f.flags()),
                         raw: raw.to_vec(),
                     });
                 }
@@ -241,9 +245,9 @@ impl Folder {
         Ok(out)
     }
 
-    /// `\Seen` of the folder's messages: with `since` (a MODSEQ, on a CONDSTORE server),
-    /// only those changed after it.
-    pub fn flags(&mut self, since: Option<u64>) -> Result<Vec<(u32, bool)>, String> {
+    /// The flags of the folder's messages: with `since` (a MODSEQ, on a CONDSTORE
+    /// server), only those changed after it.
+    pub fn flags(&mut self, since: Option<u64>) -> Result<Vec<(u32, MailFlags)>, String> {
         if self.exists == 0 {
             return Ok(Vec::new());
         }
@@ -254,7 +258,7 @@ impl Folder {
         let fetched = self.session.uid_fetch("1:*", query).map_err(Self::failed)?;
         Ok(fetched
             .iter()
-            .filter_map(|f| Some((f.uid?, seen(f.flags()))))
+            .filter_map(|f| Some((f.uid?, flags_of(f.flags()))))
             .collect())
     }
 

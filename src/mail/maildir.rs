@@ -1,16 +1,18 @@
 //! Maildir as the Maildir specification has it: messages in `new/` (not yet seen by a
-//! mail reader) and `cur/`, flags after `:2,` in the file name (`S` seen). Reading a
-//! message here sets `S` the way mutt, neomutt and aerc do, so that they agree.
+//! mail reader) and `cur/`, flags after `:2,` in the file name (`S` seen, `F` flagged).
+//! Reading or starring a message here sets `S` or `F` the way mutt, neomutt and aerc
+//! do, so that they agree.
 
+use crate::store::MailFlags;
 use std::path::{Path, PathBuf};
 
-/// A message file and whether it is seen.
+/// A message file and its flags.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub path: PathBuf,
     /// The unique part of the name (before `:2,`): the message's key in the mailbox.
     pub key: String,
-    pub seen: bool,
+    pub flags: MailFlags,
 }
 
 fn split_name(name: &str) -> (&str, &str) {
@@ -36,7 +38,10 @@ pub fn list(dir: &Path) -> Result<Vec<Entry>, String> {
             let (key, flags) = split_name(&name);
             out.push(Entry {
                 key: key.to_string(),
-                seen: sub == "cur" && flags.contains('S'),
+                flags: MailFlags {
+                    seen: sub == "cur" && flags.contains('S'),
+                    flagged: sub == "cur" && flags.contains('F'),
+                },
                 path: entry.path(),
             });
         }
@@ -48,14 +53,20 @@ pub fn list(dir: &Path) -> Result<Vec<Entry>, String> {
 /// Marks a message seen (or not): the `S` flag in its name, in `cur/`, the other flags
 /// kept in order. Returns where the file is now.
 pub fn set_seen(path: &Path, seen: bool) -> Result<PathBuf, String> {
+    set_flag(path, 'S', seen)
+}
+
+/// Sets or clears one flag letter (`S`, `F`) in a message's name, in `cur/`, the other
+/// flags kept in order. Returns where the file is now.
+pub fn set_flag(path: &Path, letter: char, on: bool) -> Result<PathBuf, String> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .ok_or_else(|| format!("{}: no file name", path.display()))?;
     let (key, flags) = split_name(&name);
-    let mut flags: Vec<char> = flags.chars().filter(|c| *c != 'S').collect();
-    if seen {
-        flags.push('S');
+    let mut flags: Vec<char> = flags.chars().filter(|c| *c != letter).collect();
+    if on {
+        flags.push(letter);
     }
     // The specification wants the flags in ASCII order.
     flags.sort_unstable();
@@ -96,7 +107,7 @@ mod tests {
         assert_eq!(
             found
                 .iter()
-                .map(|e| (e.key.as_str(), e.seen))
+                .map(|e| (e.key.as_str(), e.flags.seen))
                 .collect::<Vec<_>>(),
             [("1700000000.a.host", false), ("1700000001.b.host", true)]
         );
@@ -108,7 +119,11 @@ mod tests {
         assert!(super::list(dir.path())
             .unwrap()
             .iter()
-            .all(|e| e.seen == (e.key == "1700000000.a.host")));
+            .all(|e| e.flags.seen == (e.key == "1700000000.a.host")));
+        // F is flagged, the other letters stay.
+        let flagged = set_flag(&dir.path().join("cur/1700000000.a.host:2,S"), 'F', true).unwrap();
+        assert_eq!(flagged, dir.path().join("cur/1700000000.a.host:2,FS"));
+        assert!(super::list(dir.path()).unwrap()[0].flags.flagged);
         assert!(super::list(&dir.path().join("nope"))
             .unwrap_err()
             .contains("not a Maildir"));

@@ -3,14 +3,15 @@
 //! program appends to risks the mail in it, so read marks made here stay here. A
 //! message's `Status: R` (or `X-Status`) says it was read there.
 
+use crate::store::MailFlags;
 use std::io::BufReader;
 use std::path::Path;
 
-/// One message of the file, with whether it was read there.
+/// One message of the file, with whether it was read (and flagged) there.
 #[derive(Debug)]
 pub struct Message {
     pub raw: Vec<u8>,
-    pub seen: bool,
+    pub flags: MailFlags,
 }
 
 /// What tells whether the file changed since the last look: its size and time.
@@ -31,8 +32,8 @@ pub fn read_each(path: &Path, mut each: impl FnMut(Message)) -> Result<(), Strin
     for message in mail_parser::mailbox::mbox::MessageIterator::new(BufReader::new(file)) {
         let message = message.map_err(|e| format!("{}: {e}", path.display()))?;
         let raw = message.unwrap_contents();
-        let seen = status_says_read(&raw);
-        each(Message { raw, seen });
+        let flags = status_flags(&raw);
+        each(Message { raw, flags });
     }
     Ok(())
 }
@@ -44,19 +45,26 @@ fn read(path: &Path) -> Result<Vec<Message>, String> {
     Ok(out)
 }
 
-/// `Status: RO` / `X-Status: ...` in the header block: R is read.
-fn status_says_read(raw: &[u8]) -> bool {
+/// `Status: RO` and `X-Status: F` in the header block, as mutt writes them: R is read,
+/// F flagged.
+fn status_flags(raw: &[u8]) -> MailFlags {
     let header_end = memchr::memmem::find(raw, b"\n\n")
         .or_else(|| memchr::memmem::find(raw, b"\r\n\r\n"))
         .unwrap_or(raw.len());
-    raw[..header_end].split(|b| *b == b'\n').any(|line| {
+    let mut flags = MailFlags::default();
+    for line in raw[..header_end].split(|b| *b == b'\n') {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let Some(colon) = line.iter().position(|b| *b == b':') else {
-            return false;
+            continue;
         };
-        let name = &line[..colon];
-        name.eq_ignore_ascii_case(b"status") && line[colon + 1..].contains(&b'R')
-    })
+        let (name, value) = (&line[..colon], &line[colon + 1..]);
+        if name.eq_ignore_ascii_case(b"status") {
+            flags.seen |= value.contains(&b'R');
+        } else if name.eq_ignore_ascii_case(b"x-status") {
+            flags.flagged |= value.contains(&b'F');
+        }
+    }
+    flags
 }
 
 #[cfg(test)]
@@ -72,9 +80,9 @@ mod tests {
         .unwrap();
         let messages = super::read(&path).unwrap();
         assert_eq!(messages.len(), 2);
-        assert!(messages[0].seen);
+        assert!(messages[0].flags.seen);
         assert!(
-            !messages[1].seen,
+            !messages[1].flags.seen,
             "a Status line in the body does not count"
         );
         let text = String::from_utf8_lossy(&messages[0].raw);

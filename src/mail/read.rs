@@ -1,5 +1,5 @@
-//! A mailbox read into the cache: the read marks made here sent first (Maildir: the `S`
-//! flag in the file's name; IMAP: `\Seen`), then the new messages as articles of their
+//! A mailbox read into the cache: the read marks and stars made here sent first
+//! (Maildir: the `S` and `F` flags in the file's name; IMAP: `\Seen`, `\Flagged`), then the new messages as articles of their
 //! newsletters, the flags changed there, and the messages deleted there. Incremental:
 //! a Maildir by its file names, an mbox by its size and time, an IMAP folder by
 //! UIDVALIDITY and UIDNEXT (and MODSEQ with CONDSTORE). A message that cannot be read is
@@ -8,7 +8,7 @@
 use super::{imap, maildir, mbox};
 use crate::config::{Config, MailSource, MailboxConfig};
 use crate::model::FeedId;
-use crate::store::{FlagChange, KnownMessage, NewMessage, QueuedSeen, Store};
+use crate::store::{FlagChange, KnownMessage, MailFlag, MailFlags, NewMessage, QueuedFlag, Store};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -153,7 +153,7 @@ fn now() -> i64 {
 pub(super) fn parse_all<T: Send>(
     sources: Vec<T>,
     parts: Option<&Path>,
-    read: impl Fn(T) -> (String, Option<String>, bool, Option<Vec<u8>>) + Sync,
+    read: impl Fn(T) -> (String, Option<String>, MailFlags, Option<Vec<u8>>) + Sync,
 ) -> Vec<NewMessage> {
     let threads = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
@@ -173,7 +173,7 @@ pub(super) fn parse_all<T: Send>(
                     chunk
                         .into_iter()
                         .map(|source| {
-                            let (key, location, seen, raw) = read(source);
+                            let (key, location, flags, raw) = read(source);
                             let article = raw.as_deref().and_then(|r| super::parse(r, parts));
                             if article.is_none() {
                                 tracing::warn!(key = %key, "message could not be read");
@@ -181,7 +181,7 @@ pub(super) fn parse_all<T: Send>(
                             NewMessage {
                                 key,
                                 location,
-                                seen,
+                                flags,
                                 article,
                             }
                         })
@@ -220,22 +220,31 @@ fn push_maildir(store: &mut Store, name: &str, dir: &Path) -> Result<usize, Stri
     if queue.is_empty() {
         return Ok(0);
     }
-    let entries = maildir::list(dir)?;
-    let by_key: HashMap<&str, &maildir::Entry> =
-        entries.iter().map(|e| (e.key.as_str(), e)).collect();
+    // Where each message is now: a read mark and a star on one message rename it twice.
+    let mut paths: HashMap<String, std::path::PathBuf> = maildir::list(dir)?
+        .into_iter()
+        .map(|e| (e.key, e.path))
+        .collect();
     let mut done = Vec::with_capacity(queue.len());
     let mut first_error = None;
     for mark in queue {
         // A message deleted there takes its mark with it.
-        let Some(entry) = by_key.get(mark.key.as_str()) else {
+        let Some(path) = paths.get_mut(&mark.key) else {
             done.push(mark);
             continue;
         };
-        match maildir::set_seen(&entry.path, mark.seen) {
-            Ok(path) => done.push(QueuedSeen {
-                location: Some(relative(dir, &path)),
-                ..mark
-            }),
+        let letter = match mark.flag {
+            MailFlag::Seen => 'S',
+            MailFlag::Flagged => 'F',
+        };
+        match maildir::set_flag(path, letter, mark.on) {
+            Ok(moved) => {
+                *path = moved;
+                done.push(QueuedFlag {
+                    location: Some(relative(dir, path)),
+                    ..mark
+                })
+            }
             Err(e) => {
                 first_error.get_or_insert(e);
             }
@@ -265,19 +274,20 @@ fn read_maildir(
         let location = relative(dir, &entry.path);
         match known.get(&entry.key) {
             None => fresh.push((entry, location)),
-            Some(k) if k.seen != entry.seen || k.location.as_deref() != Some(&location) => changed
-                .push(FlagChange {
+            Some(k) if k.flags != entry.flags || k.location.as_deref() != Some(&location) => {
+                changed.push(FlagChange {
                     key: entry.key,
                     location: Some(location),
-                    seen: entry.seen,
-                }),
+                    flags: entry.flags,
+                })
+            }
             Some(_) => {}
         }
     }
     let gone = gone_keys(&known, &present);
     let new = parse_all(fresh, parts, |(entry, location)| {
         let raw = read_capped(&entry.path);
-        (entry.key, Some(location), entry.seen, raw)
+        (entry.key, Some(location), entry.flags, raw)
     });
     apply(store, name, new, &changed, &gone, pushed)
 }
@@ -350,17 +360,17 @@ fn read_mbox(
         }
         match known.get(&key) {
             None => fresh.push((key, message)),
-            Some(k) if k.seen != message.seen => changed.push(FlagChange {
+            Some(k) if k.flags != message.flags => changed.push(FlagChange {
                 key,
                 location: None,
-                seen: message.seen,
+                flags: message.flags,
             }),
             Some(_) => {}
         }
     })?;
     let gone = gone_keys(&known, &present);
     let new = parse_all(fresh, parts, |(key, message)| {
-        (key, None, message.seen, Some(message.raw))
+        (key, None, message.flags, Some(message.raw))
     });
     let done = apply(store, name, new, &changed, &gone, 0)?;
     state.stamp = Some(stamp);

@@ -1,17 +1,42 @@
 //! The cache's side of email newsletters: which messages each mailbox holds (by their
-//! key there), the newsletters as feeds, the read marks waiting for the mailbox's
-//! "seen" flag, and where an IMAP folder was left (UIDVALIDITY, UIDNEXT, MODSEQ).
+//! key there, with their seen and flagged flags as last seen there), the newsletters as
+//! feeds, the read marks and stars waiting for the mailbox, and where an IMAP folder was
+//! left (UIDVALIDITY, UIDNEXT, MODSEQ).
 //!
-//! A mark on a message's article is queued by a trigger (migration 12) in the mark's own
-//! transaction, like a sync mark, so neither a kill nor a failed push loses it. Applying
-//! the mailbox's own flags writes through that trigger too; the transaction drops what it
-//! queued itself, and leaves alone every article with a mark of the user's still queued:
-//! a mark made here wins until the mailbox has it.
+//! A read mark or a star on a message's article is queued by a trigger (migration 12) in
+//! the mark's own transaction, like a sync mark, so neither a kill nor a failed push
+//! loses it. Applying the mailbox's own flags writes through those triggers too; the
+//! transaction drops what it queued itself, changes only what changed there, and leaves
+//! alone every article with a mark of the user's still queued: a mark made here wins
+//! until the mailbox has it.
 
 use super::{write::PreparedFeed, Result, Store};
 use crate::model::{FeedId, ItemId, MailArticle, ParsedFeed};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use std::collections::HashMap;
+
+/// The flags bulletin follows: seen (read here) and flagged (starred here).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MailFlags {
+    pub seen: bool,
+    pub flagged: bool,
+}
+
+/// One of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailFlag {
+    Seen,
+    Flagged,
+}
+
+impl MailFlag {
+    fn name(self) -> &'static str {
+        match self {
+            MailFlag::Seen => "seen",
+            MailFlag::Flagged => "flagged",
+        }
+    }
+}
 
 /// What the cache remembers of a message in a mailbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,8 +45,8 @@ pub struct KnownMessage {
     pub item: Option<ItemId>,
     /// Maildir: the file's path inside the Maildir (it moves as flags change).
     pub location: Option<String>,
-    /// The flag as the mailbox had it at the last look.
-    pub seen: bool,
+    /// The flags as the mailbox had them at the last look.
+    pub flags: MailFlags,
 }
 
 /// A message the cache has not seen yet.
@@ -29,7 +54,7 @@ pub struct KnownMessage {
 pub struct NewMessage {
     pub key: String,
     pub location: Option<String>,
-    pub seen: bool,
+    pub flags: MailFlags,
     /// None for a message that could not be read: it is remembered, so that it is not
     /// read again at every refresh.
     pub article: Option<MailArticle>,
@@ -40,16 +65,17 @@ pub struct NewMessage {
 pub struct FlagChange {
     pub key: String,
     pub location: Option<String>,
-    pub seen: bool,
+    pub flags: MailFlags,
 }
 
-/// A read mark made here, waiting for the mailbox.
+/// A read mark or a star made here, waiting for the mailbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueuedSeen {
+pub struct QueuedFlag {
     pub item: ItemId,
     pub key: String,
     pub location: Option<String>,
-    pub seen: bool,
+    pub flag: MailFlag,
+    pub on: bool,
 }
 
 /// A newsletter as the feed list shows it.
@@ -87,7 +113,7 @@ impl Store {
     /// Every message the cache knows in `mailbox`, by key.
     pub fn mail_known(&self, mailbox: &str) -> Result<HashMap<String, KnownMessage>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT key, item_id, location, seen FROM mail_messages WHERE mailbox = ?1",
+            "SELECT key, item_id, location, seen, flagged FROM mail_messages WHERE mailbox = ?1",
         )?;
         let rows = stmt.query_map([mailbox], |r| {
             Ok((
@@ -95,7 +121,10 @@ impl Store {
                 KnownMessage {
                     item: r.get::<_, Option<i64>>(1)?.map(ItemId),
                     location: r.get(2)?,
-                    seen: r.get(3)?,
+                    flags: MailFlags {
+                        seen: r.get(3)?,
+                        flagged: r.get(4)?,
+                    },
                 },
             ))
         })?;
@@ -103,9 +132,9 @@ impl Store {
     }
 
     /// Writes one read of a mailbox in one transaction: new messages as articles of
-    /// their newsletters' feeds (an article read there arrives read), flags changed
-    /// there applied (unless a mark made here waits), and messages gone from the
-    /// mailbox dropped with their article unless it is starred.
+    /// their newsletters' feeds (read there: read; flagged there: starred), flags
+    /// changed there applied (unless a mark made here waits), and messages gone from
+    /// the mailbox dropped with their article unless it is starred.
     pub fn apply_mail(
         &mut self,
         mailbox: &str,
@@ -125,16 +154,16 @@ impl Store {
             )?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO items (feed_id, guid, title, link, author, published, sort_time,
-                     content, enclosures, hash, first_seen, is_read)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                     content, enclosures, hash, first_seen, is_read, starred)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
                  ON CONFLICT (feed_id, guid) DO NOTHING",
             )?;
             let mut item_of =
                 tx.prepare_cached("SELECT id FROM items WHERE feed_id = ?1 AND guid = ?2")?;
             let mut remember = tx.prepare_cached(
                 "INSERT OR REPLACE INTO mail_messages
-                     (mailbox, key, item_id, location, seen, unsubscribe)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                     (mailbox, key, item_id, location, seen, flagged, unsubscribe)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             let mut feeds: HashMap<String, i64> = HashMap::new();
             for message in new {
@@ -144,7 +173,8 @@ impl Store {
                         message.key,
                         None::<i64>,
                         message.location,
-                        message.seen,
+                        message.flags.seen,
+                        message.flags.flagged,
                         None::<String>
                     ])?;
                     continue;
@@ -188,7 +218,8 @@ impl Store {
                     item.enclosures,
                     item.hash,
                     now,
-                    message.seen,
+                    message.flags.seen,
+                    message.flags.flagged,
                 ])?;
                 let id: i64 = item_of.query_row(params![feed, item.guid], |r| r.get(0))?;
                 remember.execute(params![
@@ -196,36 +227,54 @@ impl Store {
                     message.key,
                     id,
                     message.location,
-                    message.seen,
+                    message.flags.seen,
+                    message.flags.flagged,
                     article.unsubscribe
                 ])?;
             }
         }
         {
             let mut known = tx.prepare_cached(
-                "SELECT item_id FROM mail_messages WHERE mailbox = ?1 AND key = ?2",
+                "SELECT item_id, seen, flagged FROM mail_messages WHERE mailbox = ?1 AND key = ?2",
             )?;
             let mut update = tx.prepare_cached(
-                "UPDATE mail_messages SET location = ?3, seen = ?4 WHERE mailbox = ?1 AND key = ?2",
+                "UPDATE mail_messages SET location = ?3, seen = ?4, flagged = ?5
+                 WHERE mailbox = ?1 AND key = ?2",
             )?;
-            let mut waiting = tx.prepare_cached("SELECT 1 FROM mail_queue WHERE item_id = ?1")?;
-            let mut mark = tx.prepare_cached("UPDATE items SET is_read = ?2 WHERE id = ?1")?;
-            let mut unqueue = tx.prepare_cached("DELETE FROM mail_queue WHERE item_id = ?1")?;
+            let mut waiting =
+                tx.prepare_cached("SELECT 1 FROM mail_queue WHERE item_id = ?1 AND flag = ?2")?;
+            let mut read = tx.prepare_cached("UPDATE items SET is_read = ?2 WHERE id = ?1")?;
+            let mut star = tx.prepare_cached("UPDATE items SET starred = ?2 WHERE id = ?1")?;
+            let mut unqueue =
+                tx.prepare_cached("DELETE FROM mail_queue WHERE item_id = ?1 AND flag = ?2")?;
             for change in changed {
-                let Some(item) = known
-                    .query_row(params![mailbox, change.key], |r| r.get::<_, Option<i64>>(0))
+                let Some((item, seen, flagged)) = known
+                    .query_row(params![mailbox, change.key], |r| {
+                        Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, bool>(1)?, r.get(2)?))
+                    })
                     .optional()?
                 else {
                     continue;
                 };
-                update.execute(params![mailbox, change.key, change.location, change.seen])?;
+                update.execute(params![
+                    mailbox,
+                    change.key,
+                    change.location,
+                    change.flags.seen,
+                    change.flags.flagged
+                ])?;
                 applied.changed += 1;
                 let Some(item) = item else { continue };
-                if waiting.exists([item])? {
-                    continue;
-                }
-                if mark.execute(params![item, change.seen])? > 0 {
-                    unqueue.execute([item])?;
+                // Only what changed there, and not over a mark made here and not sent.
+                for (flag, was, now, write) in [
+                    (MailFlag::Seen, seen, change.flags.seen, &mut read),
+                    (MailFlag::Flagged, flagged, change.flags.flagged, &mut star),
+                ] {
+                    if was == now || waiting.exists(params![item, flag.name()])? {
+                        continue;
+                    }
+                    write.execute(params![item, now])?;
+                    unqueue.execute(params![item, flag.name()])?;
                 }
             }
         }
@@ -251,19 +300,26 @@ impl Store {
         Ok(applied)
     }
 
-    /// The read marks made here on `mailbox`'s messages, waiting for the mailbox.
-    pub fn mail_queue(&self, mailbox: &str) -> Result<Vec<QueuedSeen>> {
+    /// The read marks and stars made here on `mailbox`'s messages, waiting for the
+    /// mailbox.
+    pub fn mail_queue(&self, mailbox: &str) -> Result<Vec<QueuedFlag>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT q.item_id, m.key, m.location, q.seen FROM mail_queue q
+            "SELECT q.item_id, m.key, m.location, q.flag, q.value FROM mail_queue q
              JOIN mail_messages m ON m.item_id = q.item_id WHERE m.mailbox = ?1
-             ORDER BY m.key",
+             ORDER BY m.key, q.flag",
         )?;
         let rows = stmt.query_map([mailbox], |r| {
-            Ok(QueuedSeen {
+            let flag: String = r.get(3)?;
+            Ok(QueuedFlag {
                 item: ItemId(r.get(0)?),
                 key: r.get(1)?,
                 location: r.get(2)?,
-                seen: r.get(3)?,
+                flag: if flag == "flagged" {
+                    MailFlag::Flagged
+                } else {
+                    MailFlag::Seen
+                },
+                on: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -271,19 +327,28 @@ impl Store {
 
     /// The mailbox took these marks: they leave the queue (unless marked again since),
     /// and the cache remembers the flag and where the message is now.
-    pub fn mail_pushed(&mut self, mailbox: &str, done: &[QueuedSeen]) -> Result<()> {
+    pub fn mail_pushed(&mut self, mailbox: &str, done: &[QueuedFlag]) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
-            let mut unqueue =
-                tx.prepare_cached("DELETE FROM mail_queue WHERE item_id = ?1 AND seen = ?2")?;
-            let mut update = tx.prepare_cached(
+            let mut unqueue = tx.prepare_cached(
+                "DELETE FROM mail_queue WHERE item_id = ?1 AND flag = ?2 AND value = ?3",
+            )?;
+            let mut seen = tx.prepare_cached(
                 "UPDATE mail_messages SET location = ?3, seen = ?4 WHERE mailbox = ?1 AND key = ?2",
             )?;
+            let mut flagged = tx.prepare_cached(
+                "UPDATE mail_messages SET location = ?3, flagged = ?4
+                 WHERE mailbox = ?1 AND key = ?2",
+            )?;
             for d in done {
-                unqueue.execute(params![d.item.0, d.seen])?;
-                update.execute(params![mailbox, d.key, d.location, d.seen])?;
+                unqueue.execute(params![d.item.0, d.flag.name(), d.on])?;
+                let update = match d.flag {
+                    MailFlag::Seen => &mut seen,
+                    MailFlag::Flagged => &mut flagged,
+                };
+                update.execute(params![mailbox, d.key, d.location, d.on])?;
             }
             // Marks on articles whose message is gone have nowhere to go.
             tx.execute(
@@ -307,7 +372,7 @@ impl Store {
         Ok(())
     }
 
-    /// How many read marks wait for a mailbox.
+    /// How many read marks and stars wait for a mailbox.
     pub fn mail_queue_len(&self) -> Result<usize> {
         let n: i64 = self
             .conn

@@ -5,7 +5,10 @@ fn message(key: &str, list: &str, seen: bool) -> NewMessage {
     NewMessage {
         key: key.into(),
         location: Some(format!("cur/{key}")),
-        seen,
+        flags: MailFlags {
+            seen,
+            flagged: false,
+        },
         article: Some(MailArticle {
             list: list.into(),
             list_name: format!("List {list}"),
@@ -47,7 +50,7 @@ fn messages_become_articles_of_their_lists_and_marks_queue_for_the_mailbox() {
                 NewMessage {
                     key: "junk".into(),
                     location: None,
-                    seen: false,
+                    flags: MailFlags::default(),
                     article: None,
                 },
             ],
@@ -71,19 +74,33 @@ fn messages_become_articles_of_their_lists_and_marks_queue_for_the_mailbox() {
     );
     assert_eq!(store.mail_known("box").unwrap()["junk"].item, None);
 
-    // A mark here queues; the mailbox's older state does not undo it.
+    // A mark here queues; the mailbox's flags, unchanged for it there, do not undo it,
+    // and what did change there (flagged) arrives (starred).
     let a = id_of(&store, "a");
     store.set_read(&[a], true).unwrap();
     assert_eq!(store.mail_queue("box").unwrap().len(), 1);
-    let stale = FlagChange {
+    let flagged_there = FlagChange {
         key: "a".into(),
-        location: Some("cur/a".into()),
-        seen: false,
+        location: Some("cur/a:2,F".into()),
+        flags: MailFlags {
+            seen: false,
+            flagged: true,
+        },
     };
     store
-        .apply_mail("box", Vec::new(), &[stale], &[], 0)
+        .apply_mail("box", Vec::new(), &[flagged_there], &[], 0)
         .unwrap();
     assert!(read(&store, a), "the queued mark wins");
+    assert!(
+        store.item(a).unwrap().unwrap().starred,
+        "flagged there: starred"
+    );
+    let queue = store.mail_queue("box").unwrap();
+    assert_eq!(
+        queue.iter().map(|q| (q.flag, q.on)).collect::<Vec<_>>(),
+        [(MailFlag::Seen, true)],
+        "the star came from there: it is not sent back"
+    );
     // Once the mailbox has it, the queue is empty and its flags count again.
     let queue = store.mail_queue("box").unwrap();
     store.mail_pushed("box", &queue).unwrap();
@@ -91,7 +108,10 @@ fn messages_become_articles_of_their_lists_and_marks_queue_for_the_mailbox() {
     let there = FlagChange {
         key: "c".into(),
         location: Some("cur/c:2,S".into()),
-        seen: true,
+        flags: MailFlags {
+            seen: true,
+            flagged: false,
+        },
     };
     store
         .apply_mail("box", Vec::new(), &[there], &[], 0)
@@ -107,15 +127,29 @@ fn messages_become_articles_of_their_lists_and_marks_queue_for_the_mailbox() {
         Some("cur/c:2,S")
     );
 
-    // Gone there: gone here, but a starred article stays.
+    // A star here queues for the flagged flag.
     store.set_starred(id_of(&store, "b"), true).unwrap();
-    let b = id_of(&store, "b");
+    let queue = store.mail_queue("box").unwrap();
+    assert_eq!(
+        queue
+            .iter()
+            .map(|q| (q.key.as_str(), q.flag, q.on))
+            .collect::<Vec<_>>(),
+        [("b", MailFlag::Flagged, true)]
+    );
+    store.mail_pushed("box", &queue).unwrap();
+    assert!(store.mail_known("box").unwrap()["b"].flags.flagged);
+    // Gone there: gone here, but a starred article stays.
     store
-        .apply_mail("box", Vec::new(), &[], &["a".into(), "b".into()], 0)
+        .apply_mail("box", vec![message("d", "two.example", false)], &[], &[], 0)
         .unwrap();
-    assert!(store.item(a).unwrap().is_none());
+    let (b, d) = (id_of(&store, "b"), id_of(&store, "d"));
+    store
+        .apply_mail("box", Vec::new(), &[], &["b".into(), "d".into()], 0)
+        .unwrap();
+    assert!(store.item(d).unwrap().is_none());
     assert!(store.item(b).unwrap().is_some());
-    assert!(!store.mail_known("box").unwrap().contains_key("a"));
+    assert!(!store.mail_known("box").unwrap().contains_key("d"));
 
     // A purged article leaves its message remembered, so it is not read again.
     let c = id_of(&store, "c");

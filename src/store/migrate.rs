@@ -208,8 +208,9 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 12: email newsletters. Every message a mailbox holds is remembered by its key there
     // (Maildir: the file's unique name; IMAP: its UID; mbox: its id), even once its
-    // article is purged, so that a refresh reads only what is new. A read mark on a
-    // message's article is queued, in the mark's transaction, for the mailbox's flag.
+    // article is purged, so that a refresh reads only what is new. A read mark or a star
+    // on a message's article is queued, in the mark's transaction, for the mailbox's
+    // seen or flagged flag.
     r#"
     ALTER TABLE feeds ADD COLUMN mailbox TEXT;
     CREATE TABLE mail_messages (
@@ -218,6 +219,7 @@ const MIGRATIONS: &[&str] = &[
         item_id INTEGER REFERENCES items(id) ON DELETE SET NULL,
         location TEXT,
         seen INTEGER NOT NULL,
+        flagged INTEGER NOT NULL DEFAULT 0,
         unsubscribe TEXT,
         PRIMARY KEY (mailbox, key)
     ) WITHOUT ROWID;
@@ -229,11 +231,23 @@ const MIGRATIONS: &[&str] = &[
         modseq INTEGER,
         stamp TEXT
     );
-    CREATE TABLE mail_queue (item_id INTEGER PRIMARY KEY, seen INTEGER NOT NULL);
+    CREATE TABLE mail_queue (
+        item_id INTEGER NOT NULL,
+        flag TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        PRIMARY KEY (item_id, flag)
+    ) WITHOUT ROWID;
     CREATE TRIGGER items_mail_read AFTER UPDATE OF is_read ON items
     WHEN OLD.is_read != NEW.is_read
         AND EXISTS (SELECT 1 FROM mail_messages WHERE item_id = NEW.id) BEGIN
-        INSERT OR REPLACE INTO mail_queue (item_id, seen) VALUES (NEW.id, NEW.is_read);
+        INSERT OR REPLACE INTO mail_queue (item_id, flag, value)
+        VALUES (NEW.id, 'seen', NEW.is_read);
+    END;
+    CREATE TRIGGER items_mail_star AFTER UPDATE OF starred ON items
+    WHEN OLD.starred != NEW.starred
+        AND EXISTS (SELECT 1 FROM mail_messages WHERE item_id = NEW.id) BEGIN
+        INSERT OR REPLACE INTO mail_queue (item_id, flag, value)
+        VALUES (NEW.id, 'flagged', NEW.starred);
     END;
     "#,
 ];

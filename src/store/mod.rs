@@ -26,8 +26,8 @@ use std::time::Duration;
 pub use checkpoint::Checkpointer;
 pub use downloads::Download;
 pub use mail::{
-    mail_feed_url, FlagChange, KnownMessage, MailApplied, MailFeed, MailboxState, NewMessage,
-    QueuedSeen,
+    mail_feed_url, FlagChange, KnownMessage, MailApplied, MailFeed, MailFlag, MailFlags,
+    MailboxState, NewMessage, QueuedFlag,
 };
 pub use sync::{QueuedMark, SyncedFeed};
 pub use write::{PreparedFeed, PreparedItem, Stored};

@@ -173,8 +173,8 @@ impl Dovecot {
         self.doveadm(&["save", "-u", USER, "-m", folder], Some(raw));
     }
 
-    /// Each message's UID, whether it is `\Seen`, and its subject, in UID order.
-    pub fn messages(&self, folder: &str) -> Vec<(u32, bool, String)> {
+    /// Each message's UID, its flags, and its subject, in UID order.
+    pub fn messages(&self, folder: &str) -> Vec<(u32, Vec<String>, String)> {
         let text = self.doveadm(
             &[
                 "fetch",
@@ -188,16 +188,16 @@ impl Dovecot {
             None,
         );
         let mut out = Vec::new();
-        let mut current: Option<(u32, bool, String)> = None;
+        let mut current: Option<(u32, Vec<String>, String)> = None;
         for line in text.lines() {
             if let Some(uid) = line.strip_prefix("uid: ") {
                 if let Some(done) = current.take() {
                     out.push(done);
                 }
-                current = Some((uid.trim().parse().unwrap(), false, String::new()));
+                current = Some((uid.trim().parse().unwrap(), Vec::new(), String::new()));
             } else if let Some(flags) = line.strip_prefix("flags: ") {
                 if let Some(c) = current.as_mut() {
-                    c.1 = flags.split_whitespace().any(|f| f == "\\Seen");
+                    c.1 = flags.split_whitespace().map(str::to_string).collect();
                 }
             } else if let Some(subject) = line.strip_prefix("hdr.subject: ") {
                 if let Some(c) = current.as_mut() {
@@ -209,31 +209,35 @@ impl Dovecot {
         out
     }
 
-    pub fn seen(&self, folder: &str, uid: u32) -> bool {
+    /// Whether the message has this flag (`\Seen`, `\Flagged`).
+    pub fn has(&self, folder: &str, uid: u32, flag: &str) -> bool {
         self.messages(folder)
             .iter()
             .find(|m| m.0 == uid)
             .unwrap_or_else(|| panic!("no message {uid}"))
             .1
+            .iter()
+            .any(|f| f == flag)
     }
 
-    /// Sets or clears `\Seen` as another mail client would.
-    pub fn set_seen(&self, folder: &str, uid: u32, seen: bool) {
-        let verb = if seen { "add" } else { "remove" };
+    pub fn seen(&self, folder: &str, uid: u32) -> bool {
+        self.has(folder, uid, "\\Seen")
+    }
+
+    /// Sets or clears a flag (`\Seen`, `\Flagged`) as another mail client would.
+    pub fn set(&self, folder: &str, uid: u32, flag: &str, on: bool) {
+        let verb = if on { "add" } else { "remove" };
+        let uid = uid.to_string();
         self.doveadm(
             &[
-                "flags",
-                verb,
-                "-u",
-                USER,
-                "\\Seen",
-                "mailbox",
-                folder,
-                "uid",
-                &uid.to_string(),
+                "flags", verb, "-u", USER, flag, "mailbox", folder, "uid", &uid,
             ],
             None,
         );
+    }
+
+    pub fn set_seen(&self, folder: &str, uid: u32, seen: bool) {
+        self.set(folder, uid, "\\Seen", seen);
     }
 
     pub fn expunge(&self, folder: &str, uid: u32) {

@@ -1,11 +1,11 @@
-//! An IMAP folder read into the cache: marks sent as `\Seen`, then new messages from
+//! An IMAP folder read into the cache: marks sent as `\Seen` and stars as `\Flagged`, then new messages from
 //! the last UIDNEXT, flags changed (since the last MODSEQ where the server has
 //! CONDSTORE), and, when the count says some went, the UIDs deleted there. A folder made
 //! anew (a new UIDVALIDITY) is read again; its articles are found by their Message-ID.
 
 use super::{apply, cache_error, gone_keys, parse_all, Done};
 use crate::mail::imap;
-use crate::store::{FlagChange, Store};
+use crate::store::{FlagChange, MailFlag, Store};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -18,15 +18,18 @@ pub(super) fn push_imap(
     if queue.is_empty() {
         return Ok(0);
     }
-    let uids = |seen: bool| -> Vec<u32> {
-        queue
-            .iter()
-            .filter(|q| q.seen == seen)
-            .filter_map(|q| q.key.parse().ok())
-            .collect()
-    };
-    folder.set_seen(&uids(true), true)?;
-    folder.set_seen(&uids(false), false)?;
+    for flag in [MailFlag::Seen, MailFlag::Flagged] {
+        for on in [true, false] {
+            let uids: Vec<u32> = queue
+                .iter()
+                .filter(|q| q.flag == flag && q.on == on)
+                .filter_map(|q| q.key.parse().ok())
+                .collect();
+            if !uids.is_empty() {
+                folder.set_flag(&uids, flag, on)?;
+            }
+        }
+    }
     store.mail_pushed(name, &queue).map_err(cache_error)?;
     Ok(queue.len())
 }
@@ -49,7 +52,7 @@ pub(super) fn read_imap(
     let fetched = folder.new_messages(state.uidnext.unwrap_or(1), &known_uids)?;
     let new_count = fetched.len();
     let new = parse_all(fetched, parts, |f| {
-        (f.uid.to_string(), None, f.seen, Some(f.raw))
+        (f.uid.to_string(), None, f.flags, Some(f.raw))
     });
     // The flags of the messages known before this read (a first read has none).
     let flags = if known.is_empty() {
@@ -59,13 +62,13 @@ pub(super) fn read_imap(
     };
     let changed: Vec<FlagChange> = flags
         .into_iter()
-        .filter_map(|(uid, seen)| {
+        .filter_map(|(uid, flags)| {
             let key = uid.to_string();
             let k = known.get(&key)?;
-            (k.seen != seen).then_some(FlagChange {
+            (k.flags != flags).then_some(FlagChange {
                 key,
                 location: None,
-                seen,
+                flags,
             })
         })
         .collect();
