@@ -1,7 +1,8 @@
-//! An IMAP folder read into the cache: marks sent as `\Seen` and stars as `\Flagged`, then new messages from
-//! the last UIDNEXT, flags changed (since the last MODSEQ where the server has
-//! CONDSTORE), and, when the count says some went, the UIDs deleted there. A folder made
-//! anew (a new UIDVALIDITY) is read again; its articles are found by their Message-ID.
+//! An IMAP folder read into the cache: read marks sent as `\Seen` and stars as
+//! `\Flagged`, then new messages from the last UIDNEXT, flags changed (since the last
+//! MODSEQ where the server has CONDSTORE), and, when the count says some went, the UIDs
+//! deleted there. A folder made anew (a new UIDVALIDITY) is read again; its articles are
+//! found by their Message-ID.
 
 use super::{apply, cache_error, gone_keys, parse_all, Done};
 use crate::mail::imap;
