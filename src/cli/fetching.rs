@@ -74,8 +74,9 @@ pub(super) fn cmd_refresh(
         }
         if let Some(m) = &mail {
             out.push_str(&format!(
-                "Read {} mailboxes: {} new messages, {} marks sent, {} failed\n",
+                "Read {} {}: {} new messages, {} marks sent, {} failed\n",
                 m.mailboxes,
+                if m.mailboxes == 1 { "mailbox" } else { "mailboxes" },
                 m.new_items,
                 m.pushed,
                 m.errors.len()
