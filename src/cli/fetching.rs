@@ -76,7 +76,11 @@ pub(super) fn cmd_refresh(
             out.push_str(&format!(
                 "Read {} {}: {} new messages, {} marks sent, {} failed\n",
                 m.mailboxes,
-                if m.mailboxes == 1 { "mailbox" } else { "mailboxes" },
+                if m.mailboxes == 1 {
+                    "mailbox"
+                } else {
+                    "mailboxes"
+                },
                 m.new_items,
                 m.pushed,
                 m.errors.len()
