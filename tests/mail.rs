@@ -14,15 +14,7 @@ fn config(mailbox: &str) -> String {
 }
 
 fn titles(env: &Env) -> Vec<String> {
-    let items = env.json(&["items", "--json"]);
-    let mut t: Vec<String> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["title"].as_str().unwrap().to_string())
-        .collect();
-    t.sort();
-    t
+    env.titles(&["items", "--json"])
 }
 
 #[test]

@@ -66,15 +66,7 @@ fn env(server: &Server, extra: &str) -> Env {
 fn titles(env: &Env, args: &[&str]) -> Vec<String> {
     let mut all = vec!["search", "--json"];
     all.extend_from_slice(args);
-    let v = env.json(&all);
-    let mut t: Vec<String> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["title"].as_str().unwrap().to_string())
-        .collect();
-    t.sort();
-    t
+    env.titles(&all)
 }
 
 #[test]

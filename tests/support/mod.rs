@@ -329,6 +329,19 @@ impl Env {
             .unwrap_or_else(|| panic!("{title} is not in the cache: {items}"))
     }
 
+    /// The titles a listing command (`items --json`, `search --json ...`) prints, sorted.
+    pub fn titles(&self, args: &[&str]) -> Vec<String> {
+        let mut t: Vec<String> = self
+            .json(args)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["title"].as_str().unwrap().to_string())
+            .collect();
+        t.sort();
+        t
+    }
+
     /// That article's id, as the commands take it.
     pub fn item_id(&self, title: &str) -> String {
         self.item(title)["id"].to_string()
