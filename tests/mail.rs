@@ -354,3 +354,40 @@ fn web_pictures_in_mail_load_only_when_the_mailbox_allows_them() {
         }
     }
 }
+
+/// More messages than one import batch (1,000), in a Maildir and in an mbox: every one
+/// arrives once, each list a feed, and the next read brings nothing.
+#[test]
+fn a_big_mailbox_is_imported_whole_in_batches() {
+    let env = Env::new("");
+    let dir = env.path().join("Mail/big");
+    maildir(&dir);
+    let mut mbox = Vec::new();
+    for i in 0..2_500 {
+        let raw = format!(
+            "From: List {l} <l{l}@big.example>\nSubject: Issue {i}\nDate: Mon, 02 Nov 2026 08:00:00 +0000\nMessage-ID: <i{i}@big.example>\nList-Id: <l{l}.big.example>\n\nBody {i}.\n",
+            l = i % 7
+        );
+        deliver(&dir, &format!("17{i:08}.x.host"), None, raw.as_bytes());
+        mbox.extend_from_slice(
+            format!("From l@big.example Mon Nov  2 08:00:00 2026\n{raw}\n").as_bytes(),
+        );
+    }
+    let path = env.path().join("big.mbox");
+    std::fs::write(&path, mbox).unwrap();
+    env.write_config(&config(&format!(
+        "[[mailbox]]\nname = \"Big\"\nmaildir = \"{}\"\n\n[[mailbox]]\nname = \"Archive\"\nmbox = \"{}\"\n",
+        dir.display(),
+        path.display()
+    )));
+    let first = env.json(&["refresh", "--json"]);
+    assert_eq!(first["mail"]["new_items"], 5_000, "{first}");
+    let feeds = env.json(&["feeds", "--json"]);
+    assert_eq!(
+        feeds.as_array().unwrap().len(),
+        14,
+        "7 lists in each mailbox"
+    );
+    let second = env.json(&["refresh", "--json"]);
+    assert_eq!(second["mail"]["new_items"], 0, "{second}");
+}

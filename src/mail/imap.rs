@@ -194,14 +194,16 @@ impl Folder {
         Ok(())
     }
 
-    /// The messages with a UID from `from` on that are not in `known`, in UID order.
+    /// The messages with a UID from `from` on that are not in `known`, handed to `each`
+    /// a batch at a time (the whole lot may not fit in memory). Returns how many.
     pub fn new_messages(
         &mut self,
         from: u32,
         known: &HashSet<u32>,
-    ) -> Result<Vec<Fetched>, String> {
+        mut each: impl FnMut(Vec<Fetched>) -> Result<(), String>,
+    ) -> Result<usize, String> {
         if self.exists == 0 {
-            return Ok(Vec::new());
+            return Ok(0);
         }
         // "N:*" names the last message even when its UID is below N: filter.
         let listed = self
@@ -220,7 +222,7 @@ impl Folder {
                 whole.push(uid);
             }
         }
-        let mut out = Vec::with_capacity(whole.len() + headers.len());
+        let count = whole.len() + headers.len();
         for (uids, query) in [
             (&whole, "(UID FLAGS BODY.PEEK[])"),
             (&headers, "(UID FLAGS BODY.PEEK[HEADER])"),
@@ -230,19 +232,21 @@ impl Folder {
                     .session
                     .uid_fetch(uid_set(chunk), query)
                     .map_err(Self::failed)?;
-                for f in fetched.iter() {
-                    let Some(uid) = f.uid else { continue };
-                    let raw = f.body().or_else(|| f.header()).unwrap_or_default();
-                    out.push(Fetched {
-                        uid,
-                        flags: flags_of(f.flags()),
-                        raw: raw.to_vec(),
-                    });
-                }
+                let mut batch: Vec<Fetched> = fetched
+                    .iter()
+                    .filter_map(|f| {
+                        Some(Fetched {
+                            uid: f.uid?,
+                            flags: flags_of(f.flags()),
+                            raw: f.body().or_else(|| f.header()).unwrap_or_default().to_vec(),
+                        })
+                    })
+                    .collect();
+                batch.sort_by_key(|f| f.uid);
+                each(batch)?;
             }
         }
-        out.sort_by_key(|f| f.uid);
-        Ok(out)
+        Ok(count)
     }
 
     /// The flags of the folder's messages: with `since` (a MODSEQ, on a CONDSTORE

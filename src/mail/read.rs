@@ -15,6 +15,11 @@ use std::path::Path;
 mod folder;
 use folder::{push_imap, read_imap};
 
+/// New messages are parsed and written this many at a time: a first import of a big
+/// mailbox holds one batch in memory, not the mailbox, and each batch is its own
+/// transaction.
+pub(super) const IMPORT_BATCH: usize = 1000;
+
 /// The largest message file read whole (a 20 MB attachment is fine); a larger one is
 /// read up to this size, which keeps its header and text.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -122,6 +127,14 @@ pub(super) struct Done {
     new_items: usize,
     new_feeds: usize,
     pushed: usize,
+}
+
+impl Done {
+    pub(super) fn add(&mut self, more: Done) {
+        self.new_items += more.new_items;
+        self.new_feeds += more.new_feeds;
+        self.pushed += more.pushed;
+    }
 }
 
 fn read_one(
@@ -285,11 +298,17 @@ fn read_maildir(
         }
     }
     let gone = gone_keys(&known, &present);
-    let new = parse_all(fresh, parts, |(entry, location)| {
-        let raw = read_capped(&entry.path);
-        (entry.key, Some(location), entry.flags, raw)
-    });
-    apply(store, name, new, &changed, &gone, pushed)
+    let mut done = apply(store, name, Vec::new(), &changed, &gone, pushed)?;
+    let mut fresh = fresh.into_iter().peekable();
+    while fresh.peek().is_some() {
+        let batch: Vec<_> = fresh.by_ref().take(IMPORT_BATCH).collect();
+        let new = parse_all(batch, parts, |(entry, location)| {
+            let raw = read_capped(&entry.path);
+            (entry.key, Some(location), entry.flags, raw)
+        });
+        done.add(apply(store, name, new, &[], &[], 0)?);
+    }
+    Ok(done)
 }
 
 pub(super) fn gone_keys(
@@ -349,8 +368,15 @@ fn read_mbox(
     let mut present = HashSet::new();
     let mut fresh = Vec::new();
     let mut changed = Vec::new();
-    // Only the new messages are kept in memory.
+    let mut done = Done::default();
+    let mut failed = None;
+    let read =
+        |(key, message): (String, mbox::Message)| (key, None, message.flags, Some(message.raw));
+    // Only a batch of new messages is kept in memory.
     mbox::read_each(path, |message| {
+        if failed.is_some() {
+            return;
+        }
         // The key is the message's own id (its place in the file changes as mail is
         // deleted), else a hash of its bytes (the same bytes twice are one message).
         let key = super::message_key(&message.raw)
@@ -367,12 +393,20 @@ fn read_mbox(
             }),
             Some(_) => {}
         }
+        if fresh.len() >= IMPORT_BATCH {
+            let new = parse_all(std::mem::take(&mut fresh), parts, read);
+            match apply(store, name, new, &[], &[], 0) {
+                Ok(more) => done.add(more),
+                Err(e) => failed = Some(e),
+            }
+        }
     })?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
     let gone = gone_keys(&known, &present);
-    let new = parse_all(fresh, parts, |(key, message)| {
-        (key, None, message.flags, Some(message.raw))
-    });
-    let done = apply(store, name, new, &changed, &gone, 0)?;
+    let new = parse_all(fresh, parts, read);
+    done.add(apply(store, name, new, &changed, &gone, 0)?);
     state.stamp = Some(stamp);
     store.set_mailbox_state(name, &state).map_err(cache_error)?;
     Ok(done)

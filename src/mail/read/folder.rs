@@ -50,11 +50,14 @@ pub(super) fn read_imap(
     let pushed = push_imap(store, name, folder)?;
     let known = store.mail_known(name).map_err(cache_error)?;
     let known_uids: HashSet<u32> = known.keys().filter_map(|k| k.parse().ok()).collect();
-    let fetched = folder.new_messages(state.uidnext.unwrap_or(1), &known_uids)?;
-    let new_count = fetched.len();
-    let new = parse_all(fetched, parts, |f| {
-        (f.uid.to_string(), None, f.flags, Some(f.raw))
-    });
+    let mut done = Done::default();
+    let new_count = folder.new_messages(state.uidnext.unwrap_or(1), &known_uids, |batch| {
+        let new = parse_all(batch, parts, |f| {
+            (f.uid.to_string(), None, f.flags, Some(f.raw))
+        });
+        done.add(apply(store, name, new, &[], &[], 0)?);
+        Ok(())
+    })?;
     // The flags of the messages known before this read (a first read has none).
     let flags = if known.is_empty() {
         Vec::new()
@@ -80,7 +83,7 @@ pub(super) fn read_imap(
     } else {
         Vec::new()
     };
-    let done = apply(store, name, new, &changed, &gone, pushed)?;
+    done.add(apply(store, name, Vec::new(), &changed, &gone, pushed)?);
     store
         .set_mailbox_state(
             name,
