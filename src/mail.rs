@@ -234,7 +234,9 @@ fn inline_parts(
         }
         let cid = cid.trim_matches(['<', '>']);
         let reference = format!("cid:{cid}");
-        if cid.is_empty() || !html.contains(&reference) {
+        // The same cap as a picture from the web.
+        let too_large = part.contents().len() as u64 > crate::imagecache::MAX_BYTES;
+        if cid.is_empty() || too_large || !html.contains(&reference) {
             continue;
         }
         let name = format!(
