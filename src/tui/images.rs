@@ -63,6 +63,16 @@ pub fn pick(setting: ImagesSetting, env: &dyn Fn(&str) -> Option<String>) -> Opt
     }
 }
 
+/// Whether the reader shows pictures with this setting, `auto` being what `pick` found
+/// in the environment (the same rule as `pick`, without reading it again).
+pub fn shown(setting: ImagesSetting, auto: bool) -> bool {
+    match setting {
+        ImagesSetting::Off => false,
+        ImagesSetting::Auto => auto,
+        _ => true,
+    }
+}
+
 /// A picker for that protocol. The cell size is a common one: asking the terminal would
 /// mean waiting for its answer.
 pub fn picker(protocol: ProtocolType) -> Picker {

@@ -116,3 +116,25 @@ fn the_cache_keeps_to_its_size_the_oldest_out_first() {
     left.sort();
     assert_eq!(left, ["mid", "new"]);
 }
+
+/// A config reload decides from what `auto` found at start; it must agree with `pick`
+/// for every setting, in a terminal with pictures and in one without.
+#[test]
+fn shown_agrees_with_pick_for_every_setting() {
+    use ImagesSetting::*;
+    for vars in [
+        &[("TERM", "xterm-kitty")][..],
+        &[("TERM", "screen-256color"), ("TMUX", "/tmp/t")][..],
+        &[("NO_COLOR", "1")][..],
+    ] {
+        let e = env(vars);
+        let auto = pick(Auto, &e).is_some();
+        for setting in [Auto, Off, Kitty, Sixel, Iterm2, Halfblocks] {
+            assert_eq!(
+                shown(setting, auto),
+                pick(setting, &e).is_some(),
+                "{setting:?} in {vars:?}"
+            );
+        }
+    }
+}

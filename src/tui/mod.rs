@@ -133,7 +133,11 @@ pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> Result<(), TuiErr
     model.reader_max_width = usize::from(config.reader.max_width);
     model.hyperlinks = config.reader.hyperlinks;
     model.enclosure_command = !config.general.enclosure_command.is_empty();
-    model.images_on = images::pick(config.reader.images, &|v| std::env::var(v).ok()).is_some();
+    model.auto_images = images::pick(crate::config::ImagesSetting::Auto, &|v| {
+        std::env::var(v).ok()
+    })
+    .is_some();
+    model.images_on = images::shown(config.reader.images, model.auto_images);
     model.feed_order = config.general.feed_list_order;
     model.log_path = log.map(|p| p.display().to_string());
     let mut effects = Effects::new(&config, store_tx, refresh, tx, input, paths.db_file());

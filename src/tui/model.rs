@@ -269,6 +269,9 @@ pub struct Model {
     pub enclosure_command: bool,
     /// Pictures are shown in the reader (a protocol was found for this terminal).
     pub images_on: bool,
+    /// What `images = "auto"` finds in this terminal's environment, read once at start:
+    /// a config reload decides from it without reading the environment again.
+    pub auto_images: bool,
     /// The open article's pictures that arrived, by their index in the article.
     pub pictures: std::collections::HashMap<usize, super::images::Picture>,
     /// Which load the pictures belong to (a new article or width starts another).
@@ -327,6 +330,7 @@ impl Model {
             full_text_fetching: None,
             downloads: Vec::new(),
             images_on: false,
+            auto_images: false,
             pictures: Default::default(),
             picture_req: 0,
             enclosure_command: false,

@@ -159,9 +159,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             m.reader_max_width = usize::from(config.reader.max_width);
             m.hyperlinks = config.reader.hyperlinks;
             m.enclosure_command = !config.general.enclosure_command.is_empty();
-            m.images_on =
-                crate::tui::images::pick(config.reader.images, &|v| std::env::var(v).ok())
-                    .is_some();
+            m.images_on = crate::tui::images::shown(config.reader.images, m.auto_images);
             m.feed_order = config.general.feed_list_order;
             let mut cmds = rewrap_reader(m);
             m.message = Some(format!("Config reloaded: {} feeds", config.feeds.len()));
