@@ -40,7 +40,7 @@ pub(super) fn draw_feeds(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
         // Below the two fixed rows, and only as much of it as fits the pane.
         let inner = inside(area, 2, 4, 3);
         f.render_widget(
-            Paragraph::new("No feeds yet: add [[feed]] tables to the config.")
+            Paragraph::new("No feeds yet: add [[feed]] (or [[mailbox]]) tables to the config.")
                 .style(theme.dim)
                 .wrap(Wrap { trim: true }),
             inner,
