@@ -30,7 +30,7 @@ pub enum MailFlag {
 }
 
 impl MailFlag {
-    fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             MailFlag::Seen => "seen",
             MailFlag::Flagged => "flagged",
@@ -298,86 +298,6 @@ impl Store {
         }
         tx.commit()?;
         Ok(applied)
-    }
-
-    /// The read marks and stars made here on `mailbox`'s messages, waiting for the
-    /// mailbox.
-    pub fn mail_queue(&self, mailbox: &str) -> Result<Vec<QueuedFlag>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT q.item_id, m.key, m.location, q.flag, q.value FROM mail_queue q
-             JOIN mail_messages m ON m.item_id = q.item_id WHERE m.mailbox = ?1
-             ORDER BY m.key, q.flag",
-        )?;
-        let rows = stmt.query_map([mailbox], |r| {
-            let flag: String = r.get(3)?;
-            Ok(QueuedFlag {
-                item: ItemId(r.get(0)?),
-                key: r.get(1)?,
-                location: r.get(2)?,
-                flag: if flag == "flagged" {
-                    MailFlag::Flagged
-                } else {
-                    MailFlag::Seen
-                },
-                on: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The mailbox took these marks: they leave the queue (unless marked again since),
-    /// and the cache remembers the flag and where the message is now.
-    pub fn mail_pushed(&mut self, mailbox: &str, done: &[QueuedFlag]) -> Result<()> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        {
-            let mut unqueue = tx.prepare_cached(
-                "DELETE FROM mail_queue WHERE item_id = ?1 AND flag = ?2 AND value = ?3",
-            )?;
-            let mut seen = tx.prepare_cached(
-                "UPDATE mail_messages SET location = ?3, seen = ?4 WHERE mailbox = ?1 AND key = ?2",
-            )?;
-            let mut flagged = tx.prepare_cached(
-                "UPDATE mail_messages SET location = ?3, flagged = ?4
-                 WHERE mailbox = ?1 AND key = ?2",
-            )?;
-            for d in done {
-                unqueue.execute(params![d.item.0, d.flag.name(), d.on])?;
-                let update = match d.flag {
-                    MailFlag::Seen => &mut seen,
-                    MailFlag::Flagged => &mut flagged,
-                };
-                update.execute(params![mailbox, d.key, d.location, d.on])?;
-            }
-            // Marks on articles whose message is gone have nowhere to go.
-            tx.execute(
-                "DELETE FROM mail_queue WHERE item_id NOT IN
-                     (SELECT item_id FROM mail_messages WHERE item_id IS NOT NULL)",
-                [],
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Drops the marks waiting for a mailbox that takes none (an mbox): they stay marks
-    /// here, and the mailbox's own state is left as it was seen.
-    pub fn mail_drop_queue(&mut self, mailbox: &str) -> Result<()> {
-        self.conn.execute(
-            "DELETE FROM mail_queue WHERE item_id IN
-                 (SELECT item_id FROM mail_messages WHERE mailbox = ?1)",
-            [mailbox],
-        )?;
-        Ok(())
-    }
-
-    /// How many read marks and stars wait for a mailbox.
-    pub fn mail_queue_len(&self) -> Result<usize> {
-        let n: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM mail_queue", [], |r| r.get(0))?;
-        Ok(n as usize)
     }
 
     /// The newsletters of every mailbox, in the order they were first seen.

@@ -9,6 +9,7 @@ mod checkpoint;
 mod downloads;
 mod fulltext;
 mod mail;
+mod mail_queue;
 mod migrate;
 mod read;
 pub mod search;

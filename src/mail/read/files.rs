@@ -1,0 +1,181 @@
+//! Mailboxes that are files on this machine: a Maildir (marks sent as the `S` and `F`
+//! letters of a file's name, new messages found by file name) and an mbox (read only,
+//! read again when its size or time changed, one message at a time).
+
+use super::{apply, cache_error, gone_keys, parse_all, Done, IMPORT_BATCH};
+use crate::mail::{maildir, mbox};
+use crate::store::{FlagChange, MailFlag, QueuedFlag, Store};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// The largest message file read whole (a 20 MB attachment is fine); a larger one is
+/// read up to this size, which keeps its header and text.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The file's bytes, at most `MAX_FILE_BYTES`.
+fn read_capped(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(MAX_FILE_BYTES)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(bytes)
+}
+
+fn relative(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+pub(super) fn push_maildir(store: &mut Store, name: &str, dir: &Path) -> Result<usize, String> {
+    let queue = store.mail_queue(name).map_err(cache_error)?;
+    if queue.is_empty() {
+        return Ok(0);
+    }
+    // Where each message is now: a read mark and a star on one message rename it twice.
+    let mut paths: HashMap<String, std::path::PathBuf> = maildir::list(dir)?
+        .into_iter()
+        .map(|e| (e.key, e.path))
+        .collect();
+    let mut done = Vec::with_capacity(queue.len());
+    let mut first_error = None;
+    for mark in queue {
+        // A message deleted there takes its mark with it.
+        let Some(path) = paths.get_mut(&mark.key) else {
+            done.push(mark);
+            continue;
+        };
+        let letter = match mark.flag {
+            MailFlag::Seen => 'S',
+            MailFlag::Flagged => 'F',
+        };
+        match maildir::set_flag(path, letter, mark.on) {
+            Ok(moved) => {
+                *path = moved;
+                done.push(QueuedFlag {
+                    location: Some(relative(dir, path)),
+                    ..mark
+                })
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    store.mail_pushed(name, &done).map_err(cache_error)?;
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(done.len()),
+    }
+}
+
+pub(super) fn read_maildir(
+    store: &mut Store,
+    name: &str,
+    dir: &Path,
+    parts: Option<&Path>,
+) -> Result<Done, String> {
+    let pushed = push_maildir(store, name, dir)?;
+    let entries = maildir::list(dir)?;
+    let known = store.mail_known(name).map_err(cache_error)?;
+    let mut fresh = Vec::new();
+    let mut changed = Vec::new();
+    let mut present = HashSet::with_capacity(entries.len());
+    for entry in entries {
+        present.insert(entry.key.clone());
+        let location = relative(dir, &entry.path);
+        match known.get(&entry.key) {
+            None => fresh.push((entry, location)),
+            Some(k) if k.flags != entry.flags || k.location.as_deref() != Some(&location) => {
+                changed.push(FlagChange {
+                    key: entry.key,
+                    location: Some(location),
+                    flags: entry.flags,
+                })
+            }
+            Some(_) => {}
+        }
+    }
+    let gone = gone_keys(&known, &present);
+    let mut done = apply(store, name, Vec::new(), &changed, &gone, pushed)?;
+    let mut fresh = fresh.into_iter().peekable();
+    while fresh.peek().is_some() {
+        let batch: Vec<_> = fresh.by_ref().take(IMPORT_BATCH).collect();
+        let new = parse_all(batch, parts, |(entry, location)| {
+            let raw = read_capped(&entry.path);
+            (entry.key, Some(location), entry.flags, raw)
+        });
+        done.add(apply(store, name, new, &[], &[], 0)?);
+    }
+    Ok(done)
+}
+
+/// An mbox is only read: marks made here stay here, and leave the queue.
+pub(super) fn drop_marks(store: &mut Store, name: &str) -> Result<usize, String> {
+    store.mail_drop_queue(name).map_err(cache_error)?;
+    Ok(0)
+}
+
+pub(super) fn read_mbox(
+    store: &mut Store,
+    name: &str,
+    path: &Path,
+    parts: Option<&Path>,
+) -> Result<Done, String> {
+    drop_marks(store, name)?;
+    let stamp = mbox::stamp(path)?;
+    let mut state = store.mailbox_state(name).map_err(cache_error)?;
+    if state.stamp.as_deref() == Some(stamp.as_str()) {
+        return Ok(Done::default());
+    }
+    let known = store.mail_known(name).map_err(cache_error)?;
+    let mut present = HashSet::new();
+    let mut fresh = Vec::new();
+    let mut changed = Vec::new();
+    let mut done = Done::default();
+    let mut failed = None;
+    let read =
+        |(key, message): (String, mbox::Message)| (key, None, message.flags, Some(message.raw));
+    // Only a batch of new messages is kept in memory.
+    mbox::read_each(path, |message| {
+        if failed.is_some() {
+            return;
+        }
+        // The key is the message's own id (its place in the file changes as mail is
+        // deleted), else a hash of its bytes (the same bytes twice are one message).
+        let key = crate::mail::message_key(&message.raw)
+            .unwrap_or_else(|| format!("h:{:016x}", xxhash_rust::xxh3::xxh3_64(&message.raw)));
+        if !present.insert(key.clone()) {
+            return;
+        }
+        match known.get(&key) {
+            None => fresh.push((key, message)),
+            Some(k) if k.flags != message.flags => changed.push(FlagChange {
+                key,
+                location: None,
+                flags: message.flags,
+            }),
+            Some(_) => {}
+        }
+        if fresh.len() >= IMPORT_BATCH {
+            let new = parse_all(std::mem::take(&mut fresh), parts, read);
+            match apply(store, name, new, &[], &[], 0) {
+                Ok(more) => done.add(more),
+                Err(e) => failed = Some(e),
+            }
+        }
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let gone = gone_keys(&known, &present);
+    let new = parse_all(fresh, parts, read);
+    done.add(apply(store, name, new, &changed, &gone, 0)?);
+    state.stamp = Some(stamp);
+    store.set_mailbox_state(name, &state).map_err(cache_error)?;
+    Ok(done)
+}
