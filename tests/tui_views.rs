@@ -232,6 +232,26 @@ fn every_view_draws_at_every_size() {
             send(&mut m, key('t'));
             m
         }),
+        ("a mailbox failed beside a failed sync", {
+            let mut m = with_article(120, 30);
+            send(
+                &mut m,
+                Msg::SyncFinished(Err(
+                    "sync with https://rss.example/api/greader.php: the server answered HTTP 503"
+                        .into(),
+                )),
+            );
+            send(
+                &mut m,
+                Msg::MailRead(bulletin::mail::read::MailSummary {
+                    mailboxes: 2,
+                    errors: vec!["mailbox \"Work bulletins\": mail.example.org:993: login as alice refused: [AUTHENTICATIONFAILED] Authentication failed.".into()],
+                    ..Default::default()
+                }),
+            );
+            assert!(m.refresh.mail_error.is_some());
+            m
+        }),
     ];
     for (name, state) in states {
         for width in (1..=60).chain([99, 100, 101, 140]) {
