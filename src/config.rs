@@ -339,12 +339,7 @@ pub fn canonical_url(raw: &str, base_dir: &Path) -> Result<String, String> {
     if raw.contains("://") {
         return Err(format!("invalid URL {raw:?}"));
     }
-    let expanded = match raw.strip_prefix("~/") {
-        Some(rest) => directories::BaseDirs::new()
-            .map(|b| b.home_dir().join(rest))
-            .unwrap_or_else(|| PathBuf::from(raw)),
-        None => PathBuf::from(raw),
-    };
+    let expanded = crate::paths::expand_home(Path::new(raw));
     let absolute = if expanded.is_absolute() {
         expanded
     } else {

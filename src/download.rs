@@ -265,13 +265,9 @@ pub fn perform(
 /// The folder downloads go to: `[general] download_dir` (`~` is home), else
 /// `default_dir`.
 pub fn dir(configured: Option<&Path>) -> PathBuf {
-    let user = directories::UserDirs::new();
-    match (configured, &user) {
-        (Some(d), Some(user)) if d.starts_with("~") => {
-            user.home_dir().join(d.strip_prefix("~").unwrap_or(d))
-        }
-        (Some(d), _) => d.to_path_buf(),
-        (None, _) => default_dir(),
+    match configured {
+        Some(d) => crate::paths::expand_home(d),
+        None => default_dir(),
     }
 }
 

@@ -10,14 +10,10 @@ const NAME_MAX: usize = 80;
 /// The folder articles are saved to: `[reader] save_dir`, else the user's download
 /// folder, else the home folder.
 pub fn save_dir(configured: Option<&Path>) -> Option<PathBuf> {
-    let user = directories::UserDirs::new();
     if let Some(dir) = configured {
-        return Some(match (dir.strip_prefix("~"), &user) {
-            (Ok(rest), Some(user)) => user.home_dir().join(rest),
-            _ => dir.to_path_buf(),
-        });
+        return Some(crate::paths::expand_home(dir));
     }
-    let user = user?;
+    let user = directories::UserDirs::new()?;
     Some(
         user.download_dir()
             .map(Path::to_path_buf)

@@ -49,10 +49,30 @@ pub fn message_key(raw: &[u8]) -> Option<String> {
         .map(|id| format!("mid:{}", crate::sanitize::clean_line(id)))
 }
 
-/// Reads one message (RFC 5322 bytes). None only for bytes with no headers at all.
-/// With `parts` (a `mail-parts` folder), inline pictures are saved there and the HTML
-/// points at them.
+/// Reads one message (RFC 5322 bytes). None for bytes that are not a message (no From,
+/// Subject, Date or Message-ID), and for one the MIME parser fails on. With `parts` (a
+/// `mail-parts` folder), inline pictures are saved there and the HTML points at them.
 pub fn parse(raw: &[u8], parts: Option<&std::path::Path>) -> Option<MailArticle> {
+    // As for feeds (parse::parse_feed), the last line of defence: nothing in a message
+    // takes the process down, or a whole batch of messages with it.
+    std::panic::catch_unwind(|| parse_unguarded(raw, parts)).unwrap_or(None)
+}
+
+/// The bytes of a message file, at most 64 MiB (a larger one keeps its header and
+/// text); `bulletin probe` and the Maildir reader both read messages this way.
+pub fn read_message_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_MESSAGE_BYTES)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The largest message read whole (a 20 MB attachment is fine).
+pub const MAX_MESSAGE_BYTES: u64 = 64 * 1024 * 1024;
+
+fn parse_unguarded(raw: &[u8], parts: Option<&std::path::Path>) -> Option<MailArticle> {
     let msg = MessageParser::default().parse(raw)?;
     // Bytes with none of a message's headers are not a message (mail-parser reads
     // anything as one).
@@ -143,7 +163,11 @@ pub fn parse(raw: &[u8], parts: Option<&std::path::Path>) -> Option<MailArticle>
             format!(
                 "mail:{:016x}",
                 xxhash_rust::xxh3::xxh3_64(
-                    format!("{title}\u{0}{published:?}\u{0}{address}").as_bytes()
+                    format!(
+                        "{title}\u{0}{}\u{0}{address}",
+                        published.map_or(0, |d| d.timestamp())
+                    )
+                    .as_bytes()
                 )
             )
         });
@@ -353,6 +377,7 @@ fn view_online(html: &str) -> Option<String> {
             .then(|| a.value().attr("href"))
             .flatten()
             .and_then(|h| crate::links::web_link(h, None))
+            .filter(|u| u.starts_with("http"))
     })
 }
 

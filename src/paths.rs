@@ -1,7 +1,16 @@
 //! Where bulletin keeps things: config file, cache database, log, demo feeds.
 
 use directories::ProjectDirs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// `~` and `~/...` from the home folder (as a shell would); any other path as it is,
+/// and as it is when there is no home folder.
+pub fn expand_home(path: &Path) -> PathBuf {
+    match (path.strip_prefix("~"), directories::BaseDirs::new()) {
+        (Ok(rest), Some(dirs)) => dirs.home_dir().join(rest),
+        _ => path.to_path_buf(),
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppPaths {
@@ -60,5 +69,27 @@ impl AppPaths {
 
     pub fn log_file(&self) -> PathBuf {
         self.log_dir.join("bulletin.log")
+    }
+}
+
+#[cfg(test)]
+mod expand_tests {
+    use super::expand_home;
+    use std::path::Path;
+
+    #[test]
+    fn a_tilde_is_the_home_folder_and_nothing_else_changes() {
+        let home = directories::BaseDirs::new()
+            .unwrap()
+            .home_dir()
+            .to_path_buf();
+        assert_eq!(
+            expand_home(Path::new("~/Mail/news")),
+            home.join("Mail/news")
+        );
+        assert_eq!(expand_home(Path::new("~")), home);
+        assert_eq!(expand_home(Path::new("/srv/mail")), Path::new("/srv/mail"));
+        assert_eq!(expand_home(Path::new("rel/~x")), Path::new("rel/~x"));
+        assert_eq!(expand_home(Path::new("~bob/x")), Path::new("~bob/x"));
     }
 }

@@ -217,11 +217,7 @@ fn retry_after_is_respected() {
 #[test]
 fn connection_refused_is_plain_words() {
     // Bind then drop: the port is closed.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = support::free_port();
     let env = Env::new(&feeds_config(
         "",
         &[format!("http://127.0.0.1:{port}/feed")],

@@ -14,7 +14,7 @@ mod support;
 use bulletin::sync::fever::Fever;
 use bulletin::sync::{Mark, SyncProvider};
 use serde_json::Value;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -34,15 +34,6 @@ fn coldsweat_program() -> PathBuf {
         "coldsweat is needed for the Fever sync test: .ci/run installs it in target/coldsweat-venv"
     );
     p
-}
-
-/// A port nothing listens on: where the proxies point.
-fn closed_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 struct Coldsweat {
@@ -93,11 +84,11 @@ impl Coldsweat {
     fn set_up(opml: &str) -> Coldsweat {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("subscriptions.opml"), opml).unwrap();
-        let port = closed_port();
+        let port = support::free_port();
         let cs = Coldsweat {
             dir,
             port,
-            proxy: format!("http://127.0.0.1:{}", closed_port()),
+            proxy: format!("http://127.0.0.1:{}", support::free_port()),
             child: None,
         };
         cs.must(&["setup", EMAIL, "-p", PASSWORD]);

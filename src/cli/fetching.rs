@@ -265,11 +265,7 @@ fn eml_path(target: &str) -> Option<std::path::PathBuf> {
 
 /// One message as a feed of one item: its newsletter's name as the title.
 fn read_eml(path: &std::path::Path) -> Result<crate::model::ParsedFeed, String> {
-    use std::io::Read;
-    let mut raw = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(64 * 1024 * 1024).read_to_end(&mut raw))
-        .map_err(|e| e.to_string())?;
+    let raw = crate::mail::read_message_file(path).map_err(|e| e.to_string())?;
     eml_feed(&raw)
 }
 

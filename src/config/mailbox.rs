@@ -3,7 +3,7 @@
 //! machine, since the password would cross the network readable). The password comes
 //! from a command (argv, no shell) or an environment variable, as for `[sync]`.
 
-use super::sync::Password;
+use super::sync::{is_loopback, Password};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -73,12 +73,7 @@ pub(super) struct RawMailbox {
 
 /// `~/x` from the home folder, relative paths from the config's folder.
 fn local_path(raw: &str, base_dir: &Path) -> PathBuf {
-    let expanded = match raw.strip_prefix("~/") {
-        Some(rest) => directories::BaseDirs::new()
-            .map(|b| b.home_dir().join(rest))
-            .unwrap_or_else(|| PathBuf::from(raw)),
-        None => PathBuf::from(raw),
-    };
+    let expanded = crate::paths::expand_home(Path::new(raw));
     if expanded.is_absolute() {
         expanded
     } else {
@@ -144,16 +139,9 @@ impl RawMailbox {
 /// `imaps://alice@mail.example.org/Newsletters` (port 993, INBOX when no folder).
 fn imap_account(raw: &str, password: Password) -> Result<ImapAccount, String> {
     let url = url::Url::parse(raw).map_err(|e| format!("{raw:?} is not a URL: {e}"))?;
-    // imap:// is not a scheme the URL standard knows, so its host comes as text.
-    let loopback = url.host_str().is_some_and(|h| {
-        let h = h.trim_matches(['[', ']']);
-        h.eq_ignore_ascii_case("localhost")
-            || h.parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback())
-    });
     let tls = match url.scheme() {
         "imaps" => true,
-        "imap" if loopback => false,
+        "imap" if is_loopback(&url) => false,
         "imap" => {
             return Err(
                 "plain imap:// would send the password readable over the network; use imaps://"

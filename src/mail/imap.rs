@@ -13,8 +13,6 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The largest message read whole; a larger one is read as its header only.
-pub const MAX_MESSAGE_BYTES: u32 = 64 * 1024 * 1024;
 /// Messages fetched per command: enough to keep the connection busy, few enough that a
 /// failure costs little.
 const BATCH: usize = 200;
@@ -216,7 +214,8 @@ impl Folder {
             let Some(uid) = f.uid.filter(|u| *u >= from && !known.contains(u)) else {
                 continue;
             };
-            if f.size.unwrap_or(0) > MAX_MESSAGE_BYTES {
+            // Over the cap: its header only (as a file over it keeps its start).
+            if u64::from(f.size.unwrap_or(0)) > crate::mail::MAX_MESSAGE_BYTES {
                 headers.push(uid);
             } else {
                 whole.push(uid);

@@ -20,14 +20,6 @@ pub struct Dovecot {
     child: Option<Child>,
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn program(name: &str) -> PathBuf {
     for dir in ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"] {
         let path = Path::new(dir).join(name);
@@ -58,7 +50,7 @@ impl Dovecot {
             chown.success(),
             "chown dovecot (the test runs as root, as CI does)"
         );
-        let port = free_port();
+        let port = super::free_port();
         let d = dir.display();
         std::fs::write(dir.join("users"), format!("{USER}:{{PLAIN}}{PASSWORD}\n")).unwrap();
         std::fs::write(

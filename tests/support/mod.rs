@@ -260,6 +260,16 @@ fn serve(
     let _ = stream.flush();
 }
 
+/// A loopback port nothing listens on (bound, then let go): for a server a test starts
+/// itself, or for proxy variables that must lead nowhere.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind 127.0.0.1")
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// A temp dir with a config file and a data dir, and a way to run the binary on them.
 pub struct Env {
     pub dir: tempfile::TempDir,

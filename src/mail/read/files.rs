@@ -8,22 +8,6 @@ use crate::store::{FlagChange, MailFlag, QueuedFlag, Store};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-/// The largest message file read whole (a 20 MB attachment is fine); a larger one is
-/// read up to this size, which keeps its header and text.
-const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
-/// The file's bytes, at most `MAX_FILE_BYTES`.
-fn read_capped(path: &Path) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(MAX_FILE_BYTES)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    Some(bytes)
-}
-
 fn relative(dir: &Path, path: &Path) -> String {
     path.strip_prefix(dir)
         .unwrap_or(path)
@@ -106,7 +90,7 @@ pub(super) fn read_maildir(
     while fresh.peek().is_some() {
         let batch: Vec<_> = fresh.by_ref().take(IMPORT_BATCH).collect();
         let new = parse_all(batch, parts, |(entry, location)| {
-            let raw = read_capped(&entry.path);
+            let raw = crate::mail::read_message_file(&entry.path).ok();
             (entry.key, Some(location), entry.flags, raw)
         });
         done.add(apply(store, name, new, &[], &[], 0)?);
