@@ -122,10 +122,18 @@ pub fn open(account: &ImapAccount) -> Result<Folder, String> {
         .to_socket_addrs()
         .map_err(|e| format!("{server}: {e}"))?
         .collect();
+    let mut last_error = None;
     let tcp = addrs
         .iter()
-        .find_map(|a| TcpStream::connect_timeout(a, Duration::from_secs(15)).ok())
-        .ok_or_else(|| format!("{server}: cannot connect"))?;
+        .find_map(|a| {
+            TcpStream::connect_timeout(a, Duration::from_secs(15))
+                .map_err(|e| last_error = Some(e))
+                .ok()
+        })
+        .ok_or_else(|| match last_error {
+            Some(e) => format!("{server}: cannot connect: {e}"),
+            None => format!("{server}: no address"),
+        })?;
     let _ = tcp.set_read_timeout(Some(TIMEOUT));
     let _ = tcp.set_write_timeout(Some(TIMEOUT));
     let stream = if account.tls {

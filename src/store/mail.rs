@@ -348,6 +348,17 @@ impl Store {
         Ok(())
     }
 
+    /// The articles of `mailbox` that no message there names any more (after a folder
+    /// was made anew and read again), unless starred: they are gone there.
+    pub fn drop_unlisted_mail_items(&mut self, mailbox: &str) -> Result<usize> {
+        Ok(self.conn.execute(
+            "DELETE FROM items WHERE starred = 0
+                 AND feed_id IN (SELECT id FROM feeds WHERE mailbox = ?1)
+                 AND NOT EXISTS (SELECT 1 FROM mail_messages WHERE item_id = items.id)",
+            [mailbox],
+        )?)
+    }
+
     /// An IMAP folder whose UIDVALIDITY changed: its UIDs mean nothing any more. The
     /// articles stay; the next read finds them again by their Message-ID.
     pub fn forget_mailbox_keys(&mut self, mailbox: &str) -> Result<()> {

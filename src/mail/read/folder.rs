@@ -42,7 +42,8 @@ pub(super) fn read_imap(
     parts: Option<&Path>,
 ) -> Result<Done, String> {
     let mut state = store.mailbox_state(name).map_err(cache_error)?;
-    if state.uidvalidity.is_some_and(|v| v != folder.uidvalidity) {
+    let made_anew = state.uidvalidity.is_some_and(|v| v != folder.uidvalidity);
+    if made_anew {
         // The folder was made anew: its UIDs name other messages now.
         store.forget_mailbox_keys(name).map_err(cache_error)?;
         state = Default::default();
@@ -84,6 +85,10 @@ pub(super) fn read_imap(
         Vec::new()
     };
     done.add(apply(store, name, Vec::new(), &changed, &gone, pushed)?);
+    if made_anew {
+        // Read whole again: an article no message names is gone there.
+        store.drop_unlisted_mail_items(name).map_err(cache_error)?;
+    }
     store
         .set_mailbox_state(
             name,
