@@ -121,3 +121,63 @@ fn a_sender_that_is_no_address_still_names_the_feed() {
     let raw = "Subject: nobody sent this\r\n\r\nx\r\n";
     assert_eq!(parse(raw.as_bytes(), None).unwrap().list, "(no sender)");
 }
+
+/// Quoted-printable for a test: every byte outside printable ASCII, and `=`, as `=XX`.
+fn qp(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| {
+            if (b' '..=b'~').contains(&b) && b != b'=' {
+                (b as char).to_string()
+            } else {
+                format!("={b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Newsletters come in every charset their senders use: each here as the body (8bit,
+/// quoted-printable or base64) and as the subject's encoded word, read back as the text.
+#[test]
+fn every_charset_a_newsletter_comes_in_reads_back() {
+    use base64::Engine;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    for (label, text, transfer) in [
+        ("ISO-8859-1", "Café crème, déjà vu", "quoted-printable"),
+        ("windows-1252", "“Smart” quotes — €5", "8bit"),
+        ("ISO-8859-15", "Œuvre à 5 €", "base64"),
+        ("ISO-8859-2", "Zażółć gęślą jaźń", "quoted-printable"),
+        ("KOI8-R", "Привет, мир", "8bit"),
+        ("windows-1251", "Новости недели", "base64"),
+        ("ISO-2022-JP", "今週のお知らせ", "7bit"),
+        ("Shift_JIS", "週刊セキュリティ便り", "base64"),
+        ("EUC-JP", "安全情報", "base64"),
+        ("GBK", "本周安全简报", "base64"),
+        ("Big5", "本週安全通報", "base64"),
+        ("EUC-KR", "이번 주 보안 소식", "base64"),
+        ("UTF-8", "Ünïcödé ✓ 🔐", "quoted-printable"),
+    ] {
+        let encoding = encoding_rs::Encoding::for_label(label.as_bytes()).unwrap();
+        let (bytes, _, bad) = encoding.encode(text);
+        assert!(!bad, "{label} cannot write {text}");
+        let body: Vec<u8> = match transfer {
+            "quoted-printable" => qp(&bytes).into_bytes(),
+            "base64" => b64(&bytes).into_bytes(),
+            _ => bytes.to_vec(),
+        };
+        let mut raw = format!(
+            "From: News <news@x.example>\r\nSubject: =?{label}?B?{}?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset={label}\r\nContent-Transfer-Encoding: {transfer}\r\n\r\n",
+            b64(&bytes)
+        )
+        .into_bytes();
+        raw.extend_from_slice(&body);
+        raw.extend_from_slice(b"\r\n");
+        let a = parse(&raw, None).unwrap_or_else(|| panic!("{label}: not read"));
+        assert_eq!(a.item.title, text, "{label} subject");
+        let content = a.item.content_html.unwrap_or_default();
+        assert!(
+            content.contains(&*html_escape::encode_text(text)),
+            "{label} body: {content}"
+        );
+    }
+}
