@@ -59,7 +59,11 @@ Content-Transfer-Encoding: quoted-printable\r\n\
 }
 
 /// multipart/related: HTML with a `cid:` picture and the picture as a base64 part.
-pub fn with_inline_picture() -> Vec<u8> {
+/// With `web_picture`, a picture on the web comes before the inline one.
+pub fn with_inline_picture(web_picture: Option<&str>) -> Vec<u8> {
+    let web = web_picture
+        .map(|u| format!("<img src=\"{u}\" alt=\"From the web\">"))
+        .unwrap_or_default();
     format!(
         "From: Patch Notes <notes@patches.example>\r\n\
 Subject: Patch notes with a chart\r\n\
@@ -71,7 +75,7 @@ Content-Type: multipart/related; boundary=\"rel\"\r\n\
 --rel\r\n\
 Content-Type: text/html; charset=utf-8\r\n\
 \r\n\
-<p>Before the chart.</p><img src=\"cid:chart1@patches.example\" alt=\"Incidents\"><p>After the chart.</p>\r\n\
+<p>Before the chart.</p>{web}<img src=\"cid:chart1@patches.example\" alt=\"Incidents\"><p>After the chart.</p>\r\n\
 --rel\r\n\
 Content-Type: image/png\r\n\
 Content-ID: <chart1@patches.example>\r\n\
@@ -80,7 +84,7 @@ Content-Disposition: inline; filename=\"chart.png\"\r\n\
 \r\n\
 {}\r\n\
 --rel--\r\n",
-        b64(&png())
+        b64(&png()),
     )
     .into_bytes()
 }
