@@ -1,9 +1,10 @@
 //! A mailbox read into the cache: the read marks and stars made here sent first
-//! (Maildir: the `S` and `F` flags in the file's name; IMAP: `\Seen`, `\Flagged`), then the new messages as articles of their
-//! newsletters, the flags changed there, and the messages deleted there. Incremental:
-//! a Maildir by its file names, an mbox by its size and time, an IMAP folder by
-//! UIDVALIDITY and UIDNEXT (and MODSEQ with CONDSTORE). A message that cannot be read is
-//! said in the log and remembered, so that it never stops the mailbox nor is read again.
+//! (Maildir: the `S` and `F` flags in the file's name; IMAP: `\Seen`, `\Flagged`),
+//! then the new messages as articles of their newsletters, the flags changed there, and
+//! the messages deleted there. Incremental: a Maildir by its file names, an mbox by its
+//! size and time, an IMAP folder by UIDVALIDITY and UIDNEXT (and MODSEQ with
+//! CONDSTORE). A message that cannot be read is said in the log and remembered, so that
+//! it never stops the mailbox nor is read again.
 
 use super::imap;
 use crate::config::{Config, MailSource, MailboxConfig};
@@ -27,7 +28,7 @@ pub(super) const IMPORT_BATCH: usize = 1000;
 pub struct MailSummary {
     pub mailboxes: usize,
     pub new_items: usize,
-    /// Read marks made here that the mailboxes took.
+    /// Read marks and stars made here that the mailboxes took.
     pub pushed: usize,
     /// One line per mailbox that failed, naming it.
     pub errors: Vec<String>,
@@ -80,8 +81,8 @@ pub fn read_all(store: &mut Store, config: &Config, only: Option<&[FeedId]>) -> 
     summary
 }
 
-/// Sends the read marks made here to every mailbox that has some waiting, and reads
-/// nothing (the TUI's push a few seconds after a mark).
+/// Sends the read marks and stars made here to every mailbox that has some waiting, and
+/// reads nothing (the TUI's push a few seconds after a mark).
 pub fn push_all(store: &mut Store, config: &Config) -> MailSummary {
     let mut summary = MailSummary::default();
     if store.mail_queue_len().unwrap_or(0) == 0 {

@@ -22,8 +22,9 @@ pub struct Effects {
     general: crate::config::General,
     /// The cache, which a full text is written to from its own thread.
     db: std::path::PathBuf,
-    /// A sync server is configured: marks are pushed to it soon after they are made.
-    syncing: bool,
+    /// A sync server or a mailbox is configured: marks are pushed to them soon after
+    /// they are made.
+    marks_travel: bool,
     /// Runs the download queue on its own thread.
     pub downloader: super::enclosures::Downloader,
     /// Fetches and encodes pictures for the reader; None: they stay placeholders.
@@ -53,7 +54,7 @@ impl Effects {
             downloader,
             images: None,
             db,
-            syncing: false,
+            marks_travel: false,
             enclosure_command: Vec::new(),
         };
         fx.use_config(config);
@@ -92,8 +93,7 @@ impl Effects {
 
     fn use_config(&mut self, config: &Config) {
         self.general = config.general.clone();
-        // Marks go back to the sync server and to the mailboxes.
-        self.syncing = config.sync.is_some() || !config.mailboxes.is_empty();
+        self.marks_travel = config.sync.is_some() || !config.mailboxes.is_empty();
         self.enclosure_command = config.general.enclosure_command.clone();
         self.downloader.use_config(&config.general);
         let protocol = super::images::pick(config.reader.images, &|v| std::env::var(v).ok());
@@ -128,7 +128,7 @@ impl Effects {
                 | Cmd::MarkAboveRead { .. }
                 | Cmd::SetStarred { .. }
         );
-        if marks && self.syncing {
+        if marks && self.marks_travel {
             self.refresh.send(RefreshReq::PushMarks);
         }
         let to_store = match cmd {
