@@ -212,10 +212,13 @@ pub fn queue(
         )
     })?;
     let url = crate::links::web_link(&enclosure.url, None).ok_or_else(|| {
-        format!(
-            "{}: not a web link",
-            crate::sanitize::clean_line(&enclosure.url)
-        )
+        let url = crate::sanitize::clean_line(&enclosure.url);
+        match url.strip_prefix(crate::model::ATTACHMENT_SCHEME) {
+            Some(name) => {
+                format!("{name} is attached to the email: save it from your mail client")
+            }
+            None => format!("{url}: not a web link"),
+        }
     })?;
     // The same URL asked for before and not done keeps its place and its partial file,
     // so that asking again resumes it.

@@ -190,9 +190,9 @@ fn parse_unguarded(raw: &[u8], parts: Option<&std::path::Path>) -> Option<MailAr
                 None => ct.ctype().to_string(),
             });
             Enclosure {
-                // An attachment has no address; its name stands in until mailboxes
-                // keep attachments on disk.
-                url: format!("attachment:{name}"),
+                // An attachment has no address; its name stands in (the reader lists
+                // it, the download queue says to save it from the mail client).
+                url: format!("{}{name}", crate::model::ATTACHMENT_SCHEME),
                 mime,
                 length: Some(p.contents().len() as u64),
             }

@@ -194,6 +194,10 @@ impl Item {
     }
 }
 
+/// How an email's attachment is named among an article's enclosures: it has no web
+/// address, only its file name after this.
+pub const ATTACHMENT_SCHEME: &str = "attachment:";
+
 /// An email message made an article, with the newsletter it belongs to (see the mail
 /// module).
 #[derive(Debug, Clone, PartialEq)]

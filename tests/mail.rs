@@ -111,6 +111,15 @@ fn a_maildir_of_newsletters_reads_like_feeds_with_the_s_flag_both_ways() {
         report.contains("report.pdf (application/pdf, 20.0 MiB)"),
         "{report}"
     );
+    // It has no web address: `download` says where to get it, in one line.
+    let out = env.run(&["download", &env.item_id("The quarterly report")]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("report.pdf is attached to the email")
+            && stderr.trim().lines().count() == 1,
+        "{stderr}"
+    );
     // The inline picture was saved beside the cache, and the HTML points at it.
     let chart = env.item("Patch notes with a chart");
     let chart_text = env.ok(&["show", &chart["id"].to_string()]);

@@ -94,7 +94,9 @@ pub fn enter(m: &super::model::Model, selected: usize, has_command: bool) -> Vec
     let Some(e) = r.item.enclosures.get(selected) else {
         return Vec::new();
     };
-    if has_command {
+    // Only a web address goes to the player; anything else (an email's attachment) goes
+    // to the download queue, which says why it cannot be had.
+    if has_command && crate::links::web_link(&e.url, None).is_some() {
         vec![Cmd::OpenEnclosure(e.url.clone())]
     } else {
         vec![Cmd::QueueDownload {
