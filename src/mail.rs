@@ -10,11 +10,13 @@
 //! new messages and flags into the cache and sends the read marks made here back.
 
 pub mod imap;
+mod links;
 pub mod maildir;
 pub mod mbox;
 pub mod read;
 
 use crate::model::{Enclosure, MailArticle, ParsedItem};
+use links::{angle_links, paragraphs, unsubscribe_link, view_online};
 use mail_parser::{MessageParser, MimeHeaders};
 
 /// The folder (beside the cache) that keeps messages' inline pictures.
@@ -84,6 +86,127 @@ fn parse_unguarded(raw: &[u8], parts: Option<&std::path::Path>) -> Option<MailAr
         return None;
     }
     let clean = crate::sanitize::clean_line;
+    let Sender {
+        address,
+        name: sender,
+        list,
+        list_name,
+    } = sender_of(&msg);
+    let title = msg
+        .subject()
+        .map(clean)
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "(no subject)".into());
+    let html = msg.body_html(0).map(|h| h.into_owned());
+    let text = msg.body_text(0).map(|t| t.into_owned());
+    let content = match (html, text) {
+        (Some(h), _)
+            if msg
+                .html_body
+                .iter()
+                .any(|id| msg.part(*id).is_some_and(|p| p.is_text_html())) =>
+        {
+            h
+        }
+        (_, Some(t)) => paragraphs(&t),
+        (Some(h), None) => h,
+        (None, None) => String::new(),
+    };
+    let published = msg
+        .date()
+        .and_then(|d| chrono::DateTime::from_timestamp(d.to_timestamp(), 0));
+    let guid = msg
+        .message_id()
+        .map(|id| format!("mid:{}", clean(id)))
+        .unwrap_or_else(|| {
+            format!(
+                "mail:{:016x}",
+                xxhash_rust::xxh3::xxh3_64(
+                    format!(
+                        "{title}\u{0}{}\u{0}{address}",
+                        published.map_or(0, |d| d.timestamp())
+                    )
+                    .as_bytes()
+                )
+            )
+        });
+    let enclosures = attachments_of(&msg, &content);
+    let unsubscribe = unsubscribe_link(&msg);
+    let content = match parts {
+        Some(dir) => inline_parts(&msg, &guid, content, dir),
+        None => content,
+    };
+    // The message's own web page: Archived-At (RFC 5064) where the list gives one, else
+    // the "view in your browser" link of its HTML.
+    let link = msg
+        .header_raw("Archived-At")
+        .and_then(|raw| angle_links(raw).find_map(|u| crate::links::web_link(&u, None)))
+        .filter(|u| u.starts_with("http"))
+        .or_else(|| view_online(&content));
+    Some(MailArticle {
+        list,
+        list_name,
+        unsubscribe,
+        item: ParsedItem {
+            guid,
+            title,
+            title_source: None,
+            link,
+            author: Some(sender).filter(|s| !s.is_empty()),
+            published,
+            updated: None,
+            summary_html: None,
+            content_html: Some(content),
+            enclosures,
+        },
+    })
+}
+
+/// The message's attachments, as enclosures; parts its HTML shows (cid:) are pictures
+/// of the message, not attachments.
+fn attachments_of(msg: &mail_parser::Message<'_>, content: &str) -> Vec<Enclosure> {
+    let clean = crate::sanitize::clean_line;
+    let shown = |p: &mail_parser::MessagePart<'_>| {
+        p.content_id()
+            .map(|id| id.trim_matches(['<', '>']))
+            .is_some_and(|id| !id.is_empty() && content.contains(&format!("cid:{id}")))
+    };
+    msg.attachments()
+        .filter(|p| !shown(p))
+        .map(|p| {
+            let name = p
+                .attachment_name()
+                .map(clean)
+                .unwrap_or_else(|| "attachment".into());
+            let mime = p.content_type().map(|ct| match ct.subtype() {
+                Some(sub) => format!("{}/{sub}", ct.ctype()),
+                None => ct.ctype().to_string(),
+            });
+            Enclosure {
+                // An attachment has no address; its name stands in (the reader lists
+                // it, the download queue says to save it from the mail client).
+                url: format!("{}{name}", crate::model::ATTACHMENT_SCHEME),
+                mime,
+                length: Some(p.contents().len() as u64),
+            }
+        })
+        .collect()
+}
+
+/// Who sent a message, and the newsletter it belongs to.
+struct Sender {
+    /// The sender's address (lower case), else the From header's text.
+    address: String,
+    /// The sender's name, else the address.
+    name: String,
+    /// The newsletter: its List-Id, else the sender's address.
+    list: String,
+    /// The newsletter's name: the List-Id's phrase, else the sender's name.
+    list_name: String,
+}
+
+fn sender_of(msg: &mail_parser::Message<'_>) -> Sender {
+    let clean = crate::sanitize::clean_line;
     let from = msg.from().and_then(|a| a.first());
     // A From that is no address ("alice at example.org (Alice)", as list archives write
     // it) still names a sender: its text.
@@ -133,100 +256,12 @@ fn parse_unguarded(raw: &[u8], parts: Option<&std::path::Path>) -> Option<MailAr
         }
         _ => (address.clone(), sender.clone()),
     };
-    let title = msg
-        .subject()
-        .map(clean)
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "(no subject)".into());
-    let html = msg.body_html(0).map(|h| h.into_owned());
-    let text = msg.body_text(0).map(|t| t.into_owned());
-    let content = match (html, text) {
-        (Some(h), _)
-            if msg
-                .html_body
-                .iter()
-                .any(|id| msg.part(*id).is_some_and(|p| p.is_text_html())) =>
-        {
-            h
-        }
-        (_, Some(t)) => paragraphs(&t),
-        (Some(h), None) => h,
-        (None, None) => String::new(),
-    };
-    let published = msg
-        .date()
-        .and_then(|d| chrono::DateTime::from_timestamp(d.to_timestamp(), 0));
-    let guid = msg
-        .message_id()
-        .map(|id| format!("mid:{}", clean(id)))
-        .unwrap_or_else(|| {
-            format!(
-                "mail:{:016x}",
-                xxhash_rust::xxh3::xxh3_64(
-                    format!(
-                        "{title}\u{0}{}\u{0}{address}",
-                        published.map_or(0, |d| d.timestamp())
-                    )
-                    .as_bytes()
-                )
-            )
-        });
-    // Parts the HTML shows (cid:) are pictures of the message, not attachments.
-    let shown = |p: &mail_parser::MessagePart<'_>| {
-        p.content_id()
-            .map(|id| id.trim_matches(['<', '>']))
-            .is_some_and(|id| !id.is_empty() && content.contains(&format!("cid:{id}")))
-    };
-    let enclosures = msg
-        .attachments()
-        .filter(|p| !shown(p))
-        .map(|p| {
-            let name = p
-                .attachment_name()
-                .map(clean)
-                .unwrap_or_else(|| "attachment".into());
-            let mime = p.content_type().map(|ct| match ct.subtype() {
-                Some(sub) => format!("{}/{sub}", ct.ctype()),
-                None => ct.ctype().to_string(),
-            });
-            Enclosure {
-                // An attachment has no address; its name stands in (the reader lists
-                // it, the download queue says to save it from the mail client).
-                url: format!("{}{name}", crate::model::ATTACHMENT_SCHEME),
-                mime,
-                length: Some(p.contents().len() as u64),
-            }
-        })
-        .collect();
-    let unsubscribe = unsubscribe_link(&msg);
-    let content = match parts {
-        Some(dir) => inline_parts(&msg, &guid, content, dir),
-        None => content,
-    };
-    // The message's own web page: Archived-At (RFC 5064) where the list gives one, else
-    // the "view in your browser" link of its HTML.
-    let link = msg
-        .header_raw("Archived-At")
-        .and_then(|raw| angle_links(raw).find_map(|u| crate::links::web_link(&u, None)))
-        .filter(|u| u.starts_with("http"))
-        .or_else(|| view_online(&content));
-    Some(MailArticle {
+    Sender {
+        address,
+        name: sender,
         list,
         list_name,
-        unsubscribe,
-        item: ParsedItem {
-            guid,
-            title,
-            title_source: None,
-            link,
-            author: Some(sender).filter(|s| !s.is_empty()),
-            published,
-            updated: None,
-            summary_html: None,
-            content_html: Some(content),
-            enclosures,
-        },
-    })
+    }
 }
 
 /// A phrase with an id in it: a word of 16 or more letters and digits, digits among them.
@@ -279,106 +314,6 @@ fn inline_parts(
         }
     }
     html
-}
-
-/// The `<...>` parts of a header like List-Unsubscribe or Archived-At (RFC 2369), or
-/// the whole value when it has none.
-fn angle_links(raw: &str) -> impl Iterator<Item = String> + '_ {
-    let bracketed: Vec<String> = raw
-        .split('<')
-        .skip(1)
-        .filter_map(|part| {
-            part.split_once('>')
-                .map(|(u, _)| u.split_whitespace().collect())
-        })
-        .collect();
-    let whole = bracketed
-        .is_empty()
-        .then(|| raw.split_whitespace().collect::<String>());
-    bracketed.into_iter().chain(whole)
-}
-
-/// List-Unsubscribe's web link, else its mailto link (RFC 2369 lists them in the list's
-/// order of preference; a web page is what a reader can follow).
-fn unsubscribe_link(msg: &mail_parser::Message<'_>) -> Option<String> {
-    let links: Vec<String> = msg
-        .header_raw("List-Unsubscribe")
-        .map(|raw| {
-            angle_links(raw)
-                .filter_map(|u| crate::links::web_link(&u, None))
-                .collect()
-        })
-        .unwrap_or_default();
-    links
-        .iter()
-        .find(|u| u.starts_with("http"))
-        .or_else(|| links.first())
-        .cloned()
-}
-
-/// Plain text as HTML paragraphs (blank lines split them), escaped, with its web
-/// addresses made links (so that the reader numbers them, as in an HTML newsletter).
-fn paragraphs(text: &str) -> String {
-    text.replace("\r\n", "\n")
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| format!("<p>{}</p>", linkify(p).replace('\n', "<br>")))
-        .collect()
-}
-
-/// Escapes plain text for HTML and wraps its http(s) addresses in links. An address
-/// ends at white space or `<`, `>`, `"`, and loses the punctuation that ends a sentence.
-fn linkify(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut rest = text;
-    while let Some(at) = ["https://", "http://"]
-        .iter()
-        .filter_map(|scheme| rest.find(scheme))
-        .min()
-    {
-        out.push_str(&html_escape::encode_text(&rest[..at]));
-        let tail = &rest[at..];
-        let end = tail
-            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
-            .unwrap_or(tail.len());
-        let url = tail[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '\'']);
-        let url = if url.len() <= "https://".len() {
-            &tail[..end]
-        } else {
-            url
-        };
-        out.push_str(&format!(
-            "<a href=\"{}\">{}</a>",
-            html_escape::encode_double_quoted_attribute(url),
-            html_escape::encode_text(url)
-        ));
-        rest = &tail[url.len()..];
-    }
-    out.push_str(&html_escape::encode_text(rest));
-    out
-}
-
-/// The newsletter's "view in your browser" link, when its HTML has one.
-fn view_online(html: &str) -> Option<String> {
-    let doc = scraper::Html::parse_fragment(html);
-    let anchors = scraper::Selector::parse("a[href]").ok()?;
-    doc.select(&anchors).find_map(|a| {
-        let text: String = a.text().collect::<String>().to_lowercase();
-        // "View this email in your browser", "Read online", "Open in browser", "Web
-        // version", "View as a web page"...
-        let online = !text.contains("unsubscribe")
-            && (text.contains("browser")
-                || text.contains("online")
-                || text.contains("web version")
-                || text.contains("webversion")
-                || (text.contains("view") && text.contains("web")));
-        online
-            .then(|| a.value().attr("href"))
-            .flatten()
-            .and_then(|h| crate::links::web_link(h, None))
-            .filter(|u| u.starts_with("http"))
-    })
 }
 
 #[cfg(test)]

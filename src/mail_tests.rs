@@ -1,3 +1,4 @@
+use super::links::linkify;
 use super::*;
 
 const NEWSLETTER: &str = "From: \"Harbour Brief\" <brief@harbour.example>\r
