@@ -124,6 +124,16 @@ fn render(c: &mut Criterion) {
     g.bench_function("wrap to 80 columns", |b| {
         b.iter(|| bulletin::render::layout(&doc.blocks, 80))
     });
+    // An email newsletter's template: layout tables four deep around each section, a
+    // data table in some, as mailing services write them (read as flow, not grids).
+    let section = "<table role=\"presentation\" width=\"100%\"><tr><td><table width=\"600\"><tr><td>\
+        <table><tr><td><h2>Section</h2><p>Patch the <b>gateway</b> before <a href=\"/f\">Friday</a>.</p>\
+        <table><tr><th>Product</th><th>Fix</th></tr><tr><td>VPN</td><td>22.1</td></tr></table>\
+        </td></tr></table></td></tr></table></td></tr></table>\n";
+    let template = section.repeat(1_000_000 / section.len());
+    g.bench_function("parse a newsletter template to blocks", |b| {
+        b.iter(|| bulletin::render::blocks(&template, Some("https://x.example/")))
+    });
     g.finish();
 }
 
