@@ -2,7 +2,7 @@
 //! here; the commands by what they touch: the cache (`cache`), the network (`fetching`),
 //! the config (`setup`); `--json` output as types (`output`).
 
-mod args;
+pub mod args;
 mod cache;
 mod fetching;
 mod manage;
@@ -12,6 +12,12 @@ mod setup;
 
 pub use args::{Cli, Command, MarkArgs};
 pub use setup::EXAMPLE_CONFIG;
+
+/// A failure already said on standard error (once, in one line): the command exits 1
+/// without saying it again.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Reported(pub String);
 
 use crate::config::Config;
 use crate::model::FeedSummary;
@@ -76,14 +82,18 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
             };
             cache::cmd_items(&listing_config(paths)?, paths, &filter, json, &mut out)?
         }
-        Command::Search { query, limit, json } => searching::cmd_search(
-            &listing_config(paths)?,
-            paths,
-            &query.join(" "),
-            limit,
-            json,
-            &mut out,
-        )?,
+        Command::Search { query, limit, json } => {
+            // `search passkeys --json --limit 5`: options after the query are options.
+            let (query, more) = args::search_options(query)?;
+            searching::cmd_search(
+                &listing_config(paths)?,
+                paths,
+                &query,
+                more.limit.or(limit),
+                json || more.json,
+                &mut out,
+            )?
+        }
         Command::Add {
             url,
             name,

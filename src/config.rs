@@ -12,7 +12,9 @@ use url::Url;
 mod edit;
 mod feed_options;
 mod mailbox;
+mod replace;
 mod searches;
+mod secret;
 mod sections;
 mod sync;
 #[cfg(test)]
@@ -20,9 +22,11 @@ mod tests;
 mod theme;
 
 pub use edit::{ConfigFile, EditError};
-pub use feed_options::{run_password_command, FeedOptions};
+pub use feed_options::FeedOptions;
 pub use mailbox::{ImapAccount, MailSource, MailboxConfig};
+pub use replace::write as replace_file;
 pub use searches::{FilterAction, FilterRule, SavedQuery};
+pub use secret::{forget_password, run_password_command};
 pub use sections::{
     FeedListOrder, General, ImagesSetting, NotifyMode, ReaderConfig, RETRY_AFTER_LIMIT_MINUTES,
 };

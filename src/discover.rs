@@ -81,6 +81,9 @@ pub fn discover(fetcher: &Fetcher, url: &str) -> Result<Discovery, DiscoverError
         }));
     }
     let page = Url::parse(&final_url).map_err(|_| DiscoverError::BadUrl(final_url.clone()))?;
+    // What the page links to is fetched as the page's content: public addresses only,
+    // unless the page itself is on a private one.
+    let fetcher = &fetcher.for_content_of(&final_url);
     let html = String::from_utf8_lossy(&body);
     let alternates = alternates(&html, &page);
     if !alternates.is_empty() {
@@ -250,7 +253,12 @@ pub fn alternates(html: &str, page: &Url) -> Vec<Candidate> {
         let Some(url) = base.join(&unfeed(href.trim())).ok() else {
             continue;
         };
-        if !matches!(url.scheme(), "http" | "https" | "file") {
+        // A web page's links lead to the web only: a `file:` link on it would have us
+        // read this machine's files (or hang on a FIFO). A local page may name its
+        // neighbours.
+        let local_page = page.scheme() == "file";
+        let web = matches!(url.scheme(), "http" | "https");
+        if !(web || local_page && url.scheme() == "file") {
             continue;
         }
         let url = url.to_string();

@@ -106,13 +106,22 @@ fn extension_for(mime: &str) -> Option<&'static str> {
 /// Where a new download of `name` goes in `dir`: the name, or "name (2)" and on when a
 /// file of that name is there already (a download is never written over another file).
 pub fn target_path(dir: &Path, name: &str) -> PathBuf {
+    target_path_except(dir, name, &[])
+}
+
+/// `target_path`, also passing over the files of downloads queued and not done
+/// (`reserved`): two `episode.mp3` queued together become two files, and a `.part`
+/// belongs to one download only.
+pub fn target_path_except(dir: &Path, name: &str, reserved: &[String]) -> PathBuf {
     let (stem, ext) = match name.rsplit_once('.') {
         Some((s, e)) => (s.to_string(), format!(".{e}")),
         None => (name.to_string(), String::new()),
     };
+    let taken =
+        |p: &Path| p.exists() || part_of(p).exists() || reserved.iter().any(|r| Path::new(r) == p);
     let mut path = dir.join(name);
     let mut n = 2;
-    while path.exists() || part_of(&path).exists() {
+    while taken(&path) {
         path = dir.join(format!("{stem} ({n}){ext}"));
         n += 1;
     }
@@ -234,7 +243,8 @@ pub fn queue(
         return Ok((d.id, PathBuf::from(d.path)));
     }
     let name = file_name(&url, &item.title, enclosure.mime.as_deref());
-    let path = target_path(dir, &name);
+    let reserved = store.reserved_download_paths().map_err(|e| e.to_string())?;
+    let path = target_path_except(dir, &name, &reserved);
     let id = store
         .queue_download(Some(item.id.0), &item.title, &url, &path.to_string_lossy())
         .map_err(|e| e.to_string())?;
@@ -252,6 +262,12 @@ pub fn perform(
 ) -> Result<u64, String> {
     let _ = store.set_download(d.id, "downloading", d.bytes, d.total, None);
     let mut last = (0u64, None);
+    // An enclosure goes where its feed's content may go: a public feed's, to public
+    // addresses only.
+    let fetcher = &match &d.origin {
+        Some(origin) => fetcher.for_content_of(origin),
+        None => fetcher.public_only(),
+    };
     let result = run(fetcher, &d.url, Path::new(&d.path), cap, |bytes, total| {
         last = (bytes, total);
         progress(bytes, total);

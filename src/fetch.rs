@@ -13,6 +13,9 @@ use std::io::Read;
 use std::time::{Duration, Instant};
 
 mod calls;
+mod guard;
+
+pub use guard::{is_private, on_private_network};
 
 #[derive(Debug)]
 pub enum FetchOutcome {
@@ -96,6 +99,10 @@ pub struct RequestOptions {
 #[derive(Clone)]
 pub struct Fetcher {
     client: Client,
+    /// The same client with a resolver that refuses private addresses (see `guard`).
+    public: Client,
+    /// Fetches for a public feed's content: public addresses only.
+    public_only: bool,
     max_body: u64,
     timeout: Duration,
 }
@@ -103,20 +110,58 @@ pub struct Fetcher {
 impl Fetcher {
     pub fn new(general: &General) -> Result<Fetcher, FetchError> {
         let timeout = Duration::from_secs(u64::from(general.timeout_seconds.max(1)));
-        let client = Client::builder()
-            .tls_backend_preconfigured(tls_config()?)
-            .user_agent(general.user_agent.clone())
-            .connect_timeout(timeout.min(Duration::from_secs(15)))
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_max_idle_per_host(general.max_concurrent_fetches as usize)
-            .build()
-            .map_err(|e| FetchError::Setup(clean_error(&e.to_string())))?;
+        let build = |public: bool| {
+            let builder = Client::builder()
+                .tls_backend_preconfigured(tls_config()?)
+                .user_agent(general.user_agent.clone())
+                .connect_timeout(timeout.min(Duration::from_secs(15)))
+                .timeout(timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .pool_max_idle_per_host(general.max_concurrent_fetches as usize);
+            let builder = if public {
+                builder.dns_resolver(std::sync::Arc::new(guard::PublicOnly))
+            } else {
+                builder
+            };
+            builder
+                .build()
+                .map_err(|e| FetchError::Setup(clean_error(&e.to_string())))
+        };
         Ok(Fetcher {
-            client,
+            client: build(false)?,
+            public: build(true)?,
+            public_only: false,
             max_body: u64::from(general.max_body_mib.max(1)) * 1024 * 1024,
             timeout,
         })
+    }
+
+    /// This fetcher for what the feed at `origin` points at (its articles' pages, their
+    /// pictures, enclosures, links on its pages): public web addresses only, unless the
+    /// feed itself is on a private address or a local file.
+    pub fn for_content_of(&self, origin: &str) -> Fetcher {
+        Fetcher {
+            public_only: !guard::on_private_network(origin),
+            ..self.clone()
+        }
+    }
+
+    /// This fetcher for content of unknown origin: public web addresses only.
+    pub fn public_only(&self) -> Fetcher {
+        Fetcher {
+            public_only: true,
+            ..self.clone()
+        }
+    }
+
+    /// The client for this fetcher's requests, and the check each URL on the way gets.
+    fn client_for(&self, url: &url::Url) -> Result<&Client, FetchError> {
+        if self.public_only {
+            guard::check_public(url)?;
+            Ok(&self.public)
+        } else {
+            Ok(&self.client)
+        }
     }
 
     /// Fetches `url` (http, https or file), sending the validators for a conditional GET.
@@ -132,6 +177,13 @@ impl Fetcher {
         options: &RequestOptions,
     ) -> Result<FetchOutcome, FetchError> {
         match url::Url::parse(url) {
+            Ok(u) if self.public_only && u.scheme() != "http" && u.scheme() != "https" => {
+                Err(guard::not_web(&u))
+            }
+            Err(_) if self.public_only => Err(FetchError::Network(format!(
+                "{}: not a web address",
+                clean_error(url)
+            ))),
             Ok(u) if u.scheme() == "file" => {
                 let path = u.to_file_path().map_err(|_| FetchError::File {
                     path: url.to_string(),
@@ -189,20 +241,23 @@ impl Fetcher {
         let timeout = options.timeout.unwrap_or(self.timeout);
         let mut at =
             url::Url::parse(url).map_err(|e| FetchError::Network(format!("{url}: {e}")))?;
-        let home = at.host_str().map(str::to_string);
+        let home = at.clone();
         let mut permanent = true;
         let mut hops = 0;
         let response = loop {
-            let mut request = self.client.get(at.clone()).timeout(timeout);
+            let mut request = self.client_for(&at)?.get(at.clone()).timeout(timeout);
             if let Some(ua) = &options.user_agent {
                 request = request.header(header::USER_AGENT, ua);
             }
             for (name, value) in &options.headers {
                 request = request.header(name.as_str(), value.as_str());
             }
-            // The password goes to the feed's own host only, never along a redirect.
+            // The password goes to the feed's own host and port only, never along a
+            // redirect elsewhere, and never from https down to plain http.
             if let Some((user, password)) = &options.auth {
-                if at.host_str().map(str::to_string) == home {
+                let same_server = at.host_str() == home.host_str()
+                    && at.port_or_known_default() == home.port_or_known_default();
+                if same_server && (at.scheme() == home.scheme() || at.scheme() == "https") {
                     request = request.basic_auth(user, Some(password));
                 }
             }

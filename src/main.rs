@@ -31,6 +31,9 @@ fn main() {
         result
     });
     if let Err(e) = result {
+        if e.downcast_ref::<bulletin::cli::Reported>().is_some() {
+            std::process::exit(1);
+        }
         // One line: the chain of causes joined, as scripts read stderr line by line.
         let message = format!("{e:#}").replace('\n', " ");
         eprintln!("bulletin: {message}");

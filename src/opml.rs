@@ -104,11 +104,12 @@ pub fn append_to_config(
         path: config_path.display().to_string(),
         reason,
     };
-    let text = match std::fs::read_to_string(config_path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+    let read = match std::fs::read_to_string(config_path) {
+        Ok(t) => Some(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(file_error(format!("cannot read: {e}"))),
     };
+    let text = read.clone().unwrap_or_default();
     // Validate what is there first: never append to a config we would refuse to load.
     let existing = Config::parse(&text, config_path)?;
     let mut known: HashSet<String> = existing.feeds.iter().map(|f| f.url.clone()).collect();
@@ -148,16 +149,10 @@ pub fn append_to_config(
         report.added.push(url);
     }
     if !report.added.is_empty() {
-        let written = (|| {
-            if let Some(parent) = config_path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            // Written aside, then moved over: a crash never leaves half a config.
-            let tmp = config_path.with_extension("toml.tmp");
-            std::fs::write(&tmp, doc.to_string())?;
-            std::fs::rename(&tmp, config_path)
-        })();
-        written.map_err(|e| file_error(format!("cannot write: {e}")))?;
+        // As every config edit is written: mode, owner and symlink kept, never over a
+        // change made meanwhile.
+        crate::config::replace_file(config_path, read.as_deref(), &doc.to_string())
+            .map_err(file_error)?;
     }
     Ok(report)
 }

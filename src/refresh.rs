@@ -242,26 +242,34 @@ pub fn run(
     });
     // Full text for the new articles of the feeds that ask for it (the server's feeds
     // included: their articles came by sync).
-    let full_text: Vec<FeedId> = configured
+    // A public feed's pages and pictures come from public addresses only; a feed on
+    // this machine or the LAN may point there (see Fetcher::for_content_of).
+    let (private, public): (Vec<_>, Vec<_>) = configured
         .iter()
         .zip(&config.feeds)
         .filter(|(id, spec)| {
             spec.options.full_text && requested.as_ref().is_none_or(|r| r.contains(id))
         })
-        .map(|(id, _)| *id)
-        .collect();
+        .partition(|(_, spec)| crate::fetch::on_private_network(&spec.url));
+    let ids = |feeds: Vec<(&FeedId, _)>| feeds.into_iter().map(|(id, _)| *id).collect::<Vec<_>>();
     let mut summary = summary;
-    if !full_text.is_empty() && !cancel.load(Ordering::Relaxed) {
-        let pictures = config
-            .reader
-            .cache_images
-            .then(|| store.path())
-            .flatten()
-            .and_then(|db| Some(db.parent()?.join("images")));
-        summary.full_texts = fulltext::fetch_new(
+    let pictures = config
+        .reader
+        .cache_images
+        .then(|| store.path())
+        .flatten()
+        .and_then(|db| Some(db.parent()?.join("images")));
+    for (feeds, fetcher) in [
+        (ids(private), fetcher.clone()),
+        (ids(public), fetcher.public_only()),
+    ] {
+        if feeds.is_empty() || cancel.load(Ordering::Relaxed) {
+            continue;
+        }
+        summary.full_texts += fulltext::fetch_new(
             store,
-            fetcher,
-            &full_text,
+            &fetcher,
+            &feeds,
             opts.concurrency,
             cancel,
             pictures.as_deref(),

@@ -6,8 +6,10 @@ mod engine;
 pub mod fever;
 pub mod greader;
 mod json;
+mod lock;
 
 pub use engine::{add_synced_feeds, connect, push_configured, run, sync_configured, Summary};
+pub use lock::SyncLock;
 
 pub use crate::model::{Mark, RemoteFeed, RemoteItem};
 

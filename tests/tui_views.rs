@@ -219,6 +219,7 @@ fn every_view_draws_at_every_size() {
                     bytes: 1_000_000 * i as u64,
                     total: Some(5_000_000),
                     error: (i == 2).then(|| "the server answered HTTP 404".to_string()),
+                    origin: None,
                 })
                 .collect();
             send(&mut m, Msg::Downloads(list));

@@ -248,3 +248,72 @@ pub struct MarkArgs {
     #[arg(long)]
     pub all: bool,
 }
+
+/// Options found among a search's words (the query takes words starting with `-`,
+/// `-sponsored` for one, so clap hands everything after the first word over).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SearchOptions {
+    pub limit: Option<usize>,
+    pub json: bool,
+}
+
+/// Splits a search's words into the query and the options written after it:
+/// `--json`, `--limit N`, `--limit=N`. After `--`, every word is the query's.
+pub fn search_options(words: Vec<String>) -> anyhow::Result<(String, SearchOptions)> {
+    let mut options = SearchOptions::default();
+    let mut query = Vec::new();
+    let mut words = words.into_iter();
+    while let Some(word) = words.next() {
+        let limit = |value: Option<String>| -> anyhow::Result<usize> {
+            let value = value.ok_or_else(|| anyhow::anyhow!("--limit needs a number"))?;
+            value
+                .parse()
+                .map_err(|_| anyhow::anyhow!("--limit {value:?}: not a number"))
+        };
+        match word.as_str() {
+            "--" => query.extend(words.by_ref()),
+            "--json" => options.json = true,
+            "--limit" => options.limit = Some(limit(words.next())?),
+            w if w.starts_with("--limit=") => {
+                options.limit = Some(limit(Some(w["--limit=".len()..].to_string()))?)
+            }
+            w if w.starts_with("--") && w.len() > 2 => {
+                anyhow::bail!("search: unknown option {w} (the options are --json and --limit N; write -- before words that start with --)")
+            }
+            _ => query.push(word),
+        }
+    }
+    if query.is_empty() {
+        anyhow::bail!("search: no query");
+    }
+    Ok((query.join(" "), options))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split(' ').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn options_after_the_query_are_options() {
+        let (q, o) = search_options(words("passkeys --json --limit 5")).unwrap();
+        assert_eq!(q, "passkeys");
+        assert_eq!(
+            o,
+            SearchOptions {
+                limit: Some(5),
+                json: true
+            }
+        );
+        let (q, o) = search_options(words("a -sponsored --limit=1 b")).unwrap();
+        assert_eq!(q, "a -sponsored b");
+        assert_eq!(o.limit, Some(1));
+        let (q, _) = search_options(words("x -- --json")).unwrap();
+        assert_eq!(q, "x --json");
+        assert!(search_options(words("x --limit")).is_err());
+        assert!(search_options(words("x --limt 3")).is_err());
+    }
+}

@@ -63,6 +63,9 @@ pub(super) fn cmd_refresh(
         if let Some(s) = &synced {
             value["sync"] = serde_json::to_value(s)?;
         }
+        if let Some(e) = &sync_failed {
+            value["sync"] = serde_json::json!({ "error": e.to_string() });
+        }
         if let Some(m) = &mail {
             value["mail"] = serde_json::to_value(m)?;
         }
@@ -107,10 +110,11 @@ pub(super) fn cmd_refresh(
         );
     }
     if let Some(e) = sync_failed {
-        // The local feeds are written; the exit code still says the sync failed.
+        // The local feeds are written; the exit code still says the sync failed (the
+        // error was said when it happened, and is not said twice).
         super::print(out)?;
         out.clear();
-        bail!("{e}");
+        return Err(super::Reported(e.to_string()).into());
     }
     Ok(())
 }

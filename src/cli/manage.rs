@@ -67,8 +67,10 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
                 "no feed found for {canonical}: the page links none, and none of {} answers with one",
                 crate::discover::COMMON_PATHS.join(" ")
             ),
-            [one] => fetch_feed(&fetcher, &one.url)?,
-            [first, ..] if args.first => fetch_feed(&fetcher, &first.url)?,
+            [one] => fetch_feed(&fetcher.for_content_of(&canonical), &one.url)?,
+            [first, ..] if args.first => {
+                fetch_feed(&fetcher.for_content_of(&canonical), &first.url)?
+            }
             many => {
                 if args.json {
                     let list: Vec<CandidateJson> = many

@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 pub struct ConfigFile {
     path: PathBuf,
     doc: toml_edit::DocumentMut,
+    /// The file as it was read (None: there was none), to refuse overwriting a change
+    /// made meanwhile (another editor, another bulletin).
+    read: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -25,11 +28,12 @@ pub enum EditError {
 impl ConfigFile {
     /// Opens the config (a missing file is an empty one); refuses one that does not load.
     pub fn open(path: &Path) -> Result<ConfigFile, EditError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        let read = match std::fs::read_to_string(path) {
+            Ok(t) => Some(t),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(file_error(path, format!("cannot read: {e}"))),
         };
+        let text = read.clone().unwrap_or_default();
         Config::parse(&text, path)?;
         let doc = text
             .parse()
@@ -37,6 +41,7 @@ impl ConfigFile {
         Ok(ConfigFile {
             path: path.to_path_buf(),
             doc,
+            read,
         })
     }
 
@@ -118,19 +123,14 @@ impl ConfigFile {
         Ok(())
     }
 
-    /// Writes the file if the result loads; otherwise nothing is written.
+    /// Writes the file if the result loads; otherwise nothing is written. See
+    /// `super::replace` for how: through a symlink, mode and owner kept, never over a
+    /// change made since the file was read.
     pub fn save(&self) -> Result<Config, EditError> {
         let text = self.doc.to_string();
         let config = Config::parse(&text, &self.path)?;
-        let written = (|| {
-            if let Some(parent) = self.path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            let tmp = self.path.with_extension("toml.tmp");
-            std::fs::write(&tmp, &text)?;
-            std::fs::rename(&tmp, &self.path)
-        })();
-        written.map_err(|e| file_error(&self.path, format!("cannot write: {e}")))?;
+        super::replace::write(&self.path, self.read.as_deref(), &text)
+            .map_err(|reason| file_error(&self.path, reason))?;
         Ok(config)
     }
 

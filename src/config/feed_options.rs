@@ -146,25 +146,3 @@ impl RawFeedOptions {
         })
     }
 }
-
-/// Runs a password command (argv, no shell) and returns the first line it prints. The
-/// error names the command, never its output.
-pub fn run_password_command(argv: &[String]) -> Result<String, String> {
-    let Some((program, args)) = argv.split_first() else {
-        return Err("password_command is empty".into());
-    };
-    let out = std::process::Command::new(program)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .map_err(|e| format!("password_command {program:?} cannot run: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "password_command {program:?} failed ({})",
-            out.status
-        ));
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    Ok(text.lines().next().unwrap_or("").to_string())
-}

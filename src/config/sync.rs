@@ -48,6 +48,13 @@ impl Password {
         }
     }
 
+    /// The server refused it: a command is asked again next time.
+    pub fn forget(&self) {
+        if let Password::Command(argv) = self {
+            super::forget_password(argv);
+        }
+    }
+
     /// The one password source a table names (`at` is the table's place, for the error
     /// that it names none).
     pub(super) fn from_keys<E>(

@@ -47,9 +47,11 @@ impl Fetcher {
     ) -> Result<(reqwest::blocking::Response, String), FetchError> {
         let mut current = url.to_string();
         for _ in 0..=MAX_REDIRECTS {
+            let at = url::Url::parse(&current)
+                .map_err(|e| FetchError::Network(format!("{current}: {e}")))?;
             let mut request = self
-                .client
-                .get(&current)
+                .client_for(&at)?
+                .get(at)
                 .timeout(Duration::from_secs(6 * 3600));
             if from > 0 {
                 request = request.header(reqwest::header::RANGE, format!("bytes={from}-"));

@@ -55,6 +55,16 @@ pub struct Folder {
     pub exists: u32,
     /// The folder's HIGHESTMODSEQ, when the server has CONDSTORE.
     pub modseq: Option<u64>,
+    /// SELECT said `[READ-ONLY]`: no flag can be stored.
+    pub read_only: bool,
+}
+
+/// Why flags were not stored: the server said no (kept here only), or the connection
+/// failed (tried again at the next read).
+#[derive(Debug)]
+pub enum FlagError {
+    Refused(String),
+    Failed(String),
 }
 
 /// A message as fetched: its UID, its flags, its bytes.
@@ -151,6 +161,7 @@ pub fn open(account: &ImapAccount) -> Result<Folder, String> {
     let mut client = imap::Client::new(stream);
     client.read_greeting().map_err(failed)?;
     let mut session = client.login(&account.user, &password).map_err(|(e, _)| {
+        account.password.forget();
         format!(
             "{server}: login as {} refused: {}",
             account.user,
@@ -177,6 +188,7 @@ pub fn open(account: &ImapAccount) -> Result<Folder, String> {
         uidnext: mailbox.uid_next.unwrap_or(0),
         exists: mailbox.exists,
         modseq: mailbox.highest_mod_seq.filter(|_| condstore),
+        read_only: mailbox.is_read_only,
     })
 }
 
@@ -186,7 +198,10 @@ impl Folder {
     }
 
     /// Sets (or clears) `\Seen` or `\Flagged` on these messages.
-    pub fn set_flag(&mut self, uids: &[u32], flag: MailFlag, on: bool) -> Result<(), String> {
+    pub fn set_flag(&mut self, uids: &[u32], flag: MailFlag, on: bool) -> Result<(), FlagError> {
+        if self.read_only {
+            return Err(FlagError::Refused("the folder is read-only".into()));
+        }
         let name = match flag {
             MailFlag::Seen => "\\Seen",
             MailFlag::Flagged => "\\Flagged",
@@ -195,7 +210,10 @@ impl Folder {
         for chunk in uids.chunks(BATCH) {
             self.session
                 .uid_store(uid_set(chunk), &query)
-                .map_err(Self::failed)?;
+                .map_err(|e| match e {
+                    imap::Error::No(_) | imap::Error::Bad(_) => FlagError::Refused(Self::failed(e)),
+                    e => FlagError::Failed(Self::failed(e)),
+                })?;
         }
         Ok(())
     }

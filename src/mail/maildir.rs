@@ -78,9 +78,28 @@ pub fn set_flag(path: &Path, letter: char, on: bool) -> Result<PathBuf, String> 
         .join("cur")
         .join(format!("{key}:2,{}", flags.into_iter().collect::<String>()));
     if target != path {
-        std::fs::rename(path, &target).map_err(|e| format!("{}: {e}", path.display()))?;
+        move_without_replacing(path, &target)?;
     }
     Ok(target)
+}
+
+/// Renames `from` to `to` unless `to` exists: a link then an unlink, so that a file
+/// already there (`X:2,` beside `X:2,S`, as some mail tools leave them) is never
+/// replaced; the clash is reported and both files stay as they are.
+fn move_without_replacing(from: &Path, to: &Path) -> Result<(), String> {
+    match std::fs::hard_link(from, to) {
+        Ok(()) => std::fs::remove_file(from).map_err(|e| format!("{}: {e}", from.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(format!(
+            "{}: not renamed: {} is already there (two copies of one message?)",
+            from.display(),
+            to.display()
+        )),
+        // No hard links there (some network or FAT file systems): check, then rename.
+        Err(_) if !to.exists() => {
+            std::fs::rename(from, to).map_err(|e| format!("{}: {e}", from.display()))
+        }
+        Err(e) => Err(format!("{}: {e}", from.display())),
+    }
 }
 
 #[cfg(test)]

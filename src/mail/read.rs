@@ -61,6 +61,12 @@ pub fn read_all(store: &mut Store, config: &Config, only: Option<&[FeedId]>) -> 
                 summary.new_items += done.new_items;
                 summary.new_feeds += done.new_feeds;
                 summary.pushed += done.pushed;
+                if let Some(refused) = done.refused {
+                    tracing::warn!(mailbox = %mailbox.name, "{refused}");
+                    summary
+                        .errors
+                        .push(format!("mailbox {:?}: {refused}", mailbox.name));
+                }
             }
             Err(e) => {
                 tracing::warn!(mailbox = %mailbox.name, "mailbox failed: {e}");
@@ -71,6 +77,13 @@ pub fn read_all(store: &mut Store, config: &Config, only: Option<&[FeedId]>) -> 
         }
     }
     if summary.mailboxes > 0 {
+        // keep_days for newsletters, as for a feed's articles (never the starred).
+        let now = now();
+        let kept =
+            store.drop_old_brought(crate::store::Brought::Mail, config.general.keep_days, now);
+        if let Err(e) = kept {
+            tracing::warn!("dropping old newsletters: {e}");
+        }
         tracing::info!(
             mailboxes = summary.mailboxes,
             new = summary.new_items,
@@ -99,15 +112,25 @@ pub fn push_all(store: &mut Store, config: &Config) -> MailSummary {
         }
         let pushed = match &mailbox.source {
             MailSource::Maildir(dir) => push_maildir(store, &mailbox.name, dir),
-            MailSource::Mbox(_) => drop_marks(store, &mailbox.name),
+            MailSource::Mbox(_) => drop_marks(store, &mailbox.name).map(|sent| Pushed {
+                sent,
+                ..Pushed::default()
+            }),
             MailSource::Imap(account) => imap::open(account).and_then(|mut folder| {
                 let n = push_imap(store, &mailbox.name, &mut folder);
                 folder.close();
                 n
             }),
         };
-        match pushed {
-            Ok(n) => summary.pushed += n,
+        match pushed.and_then(|p| p.settle(store)) {
+            Ok((n, refused)) => {
+                summary.pushed += n;
+                if let Some(refused) = refused {
+                    summary
+                        .errors
+                        .push(format!("mailbox {:?}: {refused}", mailbox.name));
+                }
+            }
             Err(e) => summary
                 .errors
                 .push(format!("mailbox {:?}: {e}", mailbox.name)),
@@ -126,6 +149,35 @@ pub(super) struct Done {
     new_items: usize,
     new_feeds: usize,
     pushed: usize,
+    /// Marks the mailbox refused (read only), said once and dropped from the queue.
+    refused: Option<String>,
+}
+
+/// What a push of marks did: how many the mailbox took, and those it refused.
+#[derive(Default)]
+pub(super) struct Pushed {
+    pub(super) sent: usize,
+    pub(super) refused: Vec<crate::store::QueuedFlag>,
+    pub(super) reason: Option<String>,
+}
+
+impl Pushed {
+    /// Unqueues the refused marks (they stay marks here) and says why, in one line.
+    pub(super) fn settle(self, store: &mut Store) -> Result<(usize, Option<String>), String> {
+        if self.refused.is_empty() {
+            return Ok((self.sent, None));
+        }
+        store.mail_refused(&self.refused).map_err(cache_error)?;
+        let n = self.refused.len();
+        let s = if n == 1 { "" } else { "s" };
+        Ok((
+            self.sent,
+            Some(format!(
+                "{n} mark{s} refused ({}); kept here only",
+                self.reason.unwrap_or_default()
+            )),
+        ))
+    }
 }
 
 impl Done {
@@ -133,6 +185,7 @@ impl Done {
         self.new_items += more.new_items;
         self.new_feeds += more.new_feeds;
         self.pushed += more.pushed;
+        self.refused = self.refused.take().or(more.refused);
     }
 }
 
@@ -225,11 +278,13 @@ pub(super) fn apply(
     new: Vec<NewMessage>,
     changed: &[FlagChange],
     gone: &[String],
-    pushed: usize,
+    pushed: (usize, Option<String>),
 ) -> Result<Done, String> {
+    let (pushed, refused) = pushed;
     if new.is_empty() && changed.is_empty() && gone.is_empty() {
         return Ok(Done {
             pushed,
+            refused,
             ..Done::default()
         });
     }
@@ -240,5 +295,6 @@ pub(super) fn apply(
         new_items: applied.new_items,
         new_feeds: applied.new_feeds,
         pushed,
+        refused,
     })
 }

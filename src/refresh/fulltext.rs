@@ -49,6 +49,10 @@ pub fn fetch_new(
         mpsc::sync_channel::<(ItemId, Result<crate::fulltext::Extracted, String>)>(threads);
     let mut got = 0;
     let mut failure = None;
+    // Ends this phase only: `cancel` is the UI quitting, which a store error is not (it
+    // set `cancel` once, and every later refresh of the session stopped at its start).
+    let stop = AtomicBool::new(false);
+    let stop = &stop;
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let (tx, sites) = (tx.clone(), &sites);
@@ -57,7 +61,7 @@ pub fn fetch_new(
                     return;
                 };
                 for (id, link) in site {
-                    if cancel.load(Ordering::Relaxed) {
+                    if cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
                         return;
                     }
                     let result =
@@ -90,7 +94,7 @@ pub fn fetch_new(
                 Ok(()) => got += usize::from(result.is_ok()),
                 Err(e) => {
                     failure = Some(e);
-                    cancel.store(true, Ordering::Relaxed);
+                    stop.store(true, Ordering::Relaxed);
                 }
             }
         }

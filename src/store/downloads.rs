@@ -16,6 +16,9 @@ pub struct Download {
     pub bytes: u64,
     pub total: Option<u64>,
     pub error: Option<String>,
+    /// The URL of the feed whose article named it (None: the article is gone): what it
+    /// may reach depends on where that feed lives (see `Fetcher::for_content_of`).
+    pub origin: Option<String>,
 }
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<Download> {
@@ -28,10 +31,12 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Download> {
         bytes: r.get::<_, i64>(5)?.max(0) as u64,
         total: r.get::<_, Option<i64>>(6)?.map(|t| t.max(0) as u64),
         error: r.get(7)?,
+        origin: r.get(8)?,
     })
 }
 
-const COLUMNS: &str = "id, title, url, path, state, bytes, total, error";
+const COLUMNS: &str = "d.id, d.title, d.url, d.path, d.state, d.bytes, d.total, d.error,
+    (SELECT f.url FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = d.item_id)";
 
 impl Store {
     /// Queues a download of `url` to `path` (`download::queue` first looks for the same
@@ -58,9 +63,9 @@ impl Store {
 
     /// Every download, newest first.
     pub fn downloads(&self) -> Result<Vec<Download>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM downloads ORDER BY id DESC"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM downloads d ORDER BY d.id DESC"
+        ))?;
         let rows = stmt.query_map([], row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -68,9 +73,18 @@ impl Store {
     /// The downloads still to do (queued, or cut short while downloading), oldest first.
     pub fn pending_downloads(&self) -> Result<Vec<Download>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM downloads WHERE state IN ('queued', 'downloading') ORDER BY id"
+            "SELECT {COLUMNS} FROM downloads d WHERE d.state IN ('queued', 'downloading') ORDER BY d.id"
         ))?;
         let rows = stmt.query_map([], row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The files downloads not yet done will write: taken, though not on disk yet.
+    pub fn reserved_download_paths(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT path FROM downloads WHERE state != 'done'")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -70,6 +70,24 @@ impl Store {
         Ok(())
     }
 
+    /// Drops marks the mailbox refused (a read-only folder): they stay marks here, and
+    /// the mailbox's state is left as it was seen, so reading it undoes nothing.
+    pub fn mail_refused(&mut self, refused: &[QueuedFlag]) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut unqueue = tx.prepare_cached(
+                "DELETE FROM mail_queue WHERE item_id = ?1 AND flag = ?2 AND value = ?3",
+            )?;
+            for d in refused {
+                unqueue.execute(params![d.item.0, d.flag.name(), d.on])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Drops the marks waiting for a mailbox that takes none (an mbox): they stay marks
     /// here, and the mailbox's own state is left as it was seen.
     pub fn mail_drop_queue(&mut self, mailbox: &str) -> Result<()> {

@@ -250,6 +250,36 @@ const MIGRATIONS: &[&str] = &[
         VALUES (NEW.id, 'flagged', NEW.starred);
     END;
     "#,
+    // 13: the sync queue's numbers are never reused (AUTOINCREMENT): a push unqueues the
+    // marks it sent by number, and a number given again to a newer mark after the queue
+    // emptied let another push's delete take that mark before it was sent.
+    r#"
+    CREATE TEMP TABLE sync_queue_keep AS SELECT seq, remote_id, mark, at FROM sync_queue;
+    DROP TRIGGER items_sync_read;
+    DROP TRIGGER items_sync_star;
+    DROP TABLE sync_queue;
+    CREATE TABLE sync_queue (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        remote_id TEXT NOT NULL,
+        mark TEXT NOT NULL,
+        at INTEGER NOT NULL
+    );
+    INSERT INTO sync_queue (seq, remote_id, mark, at)
+        SELECT seq, remote_id, mark, at FROM sync_queue_keep ORDER BY seq;
+    DROP TABLE sync_queue_keep;
+    CREATE TRIGGER items_sync_read AFTER UPDATE OF is_read ON items
+    WHEN NEW.remote_id IS NOT NULL AND OLD.is_read != NEW.is_read BEGIN
+        INSERT INTO sync_queue (remote_id, mark, at)
+        VALUES (NEW.remote_id, CASE NEW.is_read WHEN 0 THEN 'unread' ELSE 'read' END,
+                unixepoch());
+    END;
+    CREATE TRIGGER items_sync_star AFTER UPDATE OF starred ON items
+    WHEN NEW.remote_id IS NOT NULL AND OLD.starred != NEW.starred BEGIN
+        INSERT INTO sync_queue (remote_id, mark, at)
+        VALUES (NEW.remote_id, CASE NEW.starred WHEN 0 THEN 'unstar' ELSE 'star' END,
+                unixepoch());
+    END;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

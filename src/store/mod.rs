@@ -11,7 +11,9 @@ mod fulltext;
 mod mail;
 mod mail_queue;
 mod migrate;
+mod position;
 mod read;
+mod retention;
 pub mod search;
 mod sync;
 mod write;
@@ -30,6 +32,7 @@ pub use mail::{
     mail_feed_url, FlagChange, KnownMessage, MailApplied, MailFeed, MailFlag, MailFlags,
     MailboxState, NewMessage, QueuedFlag,
 };
+pub use retention::Brought;
 pub use sync::{QueuedMark, SyncedFeed};
 pub use write::{PreparedFeed, PreparedItem, Stored};
 
@@ -157,26 +160,6 @@ impl Order {
             Order::Feed => "items.feed_id ASC, items.sort_time DESC, items.id DESC",
             Order::Title => "items.title COLLATE NOCASE ASC, items.sort_time DESC, items.id DESC",
         }
-    }
-
-    /// The order as ascending keys of the row named `t`.
-    fn keys(self, t: &str) -> String {
-        match self {
-            Order::Newest => format!("-{t}.sort_time, -{t}.id"),
-            Order::Oldest => format!("{t}.sort_time, {t}.id"),
-            Order::UnreadFirst => format!("{t}.is_read, -{t}.sort_time, -{t}.id"),
-            Order::Feed => format!("{t}.feed_id, -{t}.sort_time, -{t}.id"),
-            Order::Title => format!("{t}.title COLLATE NOCASE, -{t}.sort_time, -{t}.id"),
-        }
-    }
-
-    /// Rows listed before the item `?` in this order.
-    pub(crate) fn before_sql(self) -> String {
-        format!(
-            "({}) < (SELECT {} FROM items a WHERE a.id = ?)",
-            self.keys("items"),
-            self.keys("a")
-        )
     }
 }
 

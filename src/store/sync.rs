@@ -52,7 +52,7 @@ impl Store {
     pub fn synced_feeds(&self) -> Result<Vec<SyncedFeed>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, remote_id, url, title, remote_groups FROM feeds
-             WHERE remote_id IS NOT NULL ORDER BY id",
+             WHERE remote_id IS NOT NULL AND remote_id NOT LIKE 'carried:%' ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(SyncedFeed {
@@ -163,10 +163,36 @@ impl Store {
                  WHERE NOT EXISTS (SELECT 1 FROM items WHERE remote_id = ?3)
                  ON CONFLICT (feed_id, guid) DO NOTHING",
             )?;
+            // An article carried from the account before (same feed, same link, or
+            // same title and date without one) takes the new id instead of coming
+            // again as new; a mark queued on it follows.
+            let mut relink = tx.prepare_cached(
+                "UPDATE items SET remote_id = ?2 WHERE remote_id = ?1
+                 AND NOT EXISTS (SELECT 1 FROM items WHERE remote_id = ?2)",
+            )?;
+            let mut carry_marks =
+                tx.prepare_cached("UPDATE sync_queue SET remote_id = ?2 WHERE remote_id = ?1")?;
+            let mut carried_id = tx.prepare_cached(
+                "SELECT remote_id FROM items WHERE feed_id = ?1 AND remote_id LIKE 'carried:%'
+                 AND (link = ?2 OR (?2 IS NULL AND link IS NULL AND title = ?3
+                                    AND published IS ?4))
+                 LIMIT 1",
+            )?;
             for item in items {
                 let Some(feed) = feeds.get(&item.feed_id) else {
                     continue;
                 };
+                let old: Option<String> = carried_id
+                    .query_row(params![feed.0, item.url, item.title, item.published], |r| {
+                        r.get(0)
+                    })
+                    .optional()?;
+                if let Some(old) = old {
+                    if relink.execute(params![old, item.id])? > 0 {
+                        carry_marks.execute(params![old, item.id])?;
+                        continue;
+                    }
+                }
                 // A date in the future sorts as the time it arrived, as for local feeds.
                 let sort_time = item.published.map_or(now, |p| p.min(now));
                 added += insert.execute(params![
@@ -194,9 +220,10 @@ impl Store {
 
     /// The marks waiting to be sent, oldest first.
     pub fn queued_marks(&self) -> Result<Vec<QueuedMark>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT seq, remote_id, mark FROM sync_queue ORDER BY seq")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, remote_id, mark FROM sync_queue
+                 WHERE remote_id NOT LIKE 'carried:%' ORDER BY seq",
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -218,10 +245,19 @@ impl Store {
         Ok(marks)
     }
 
-    /// Forgets the queued marks up to `seq`, once the server has them.
-    pub fn unqueue_marks(&mut self, seq: i64) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM sync_queue WHERE seq <= ?1", [seq])?;
+    /// Forgets exactly these queued marks (by their numbers, never reused), once the
+    /// server has them: a mark queued while they were on their way stays.
+    pub fn unqueue_marks(&mut self, seqs: &[i64]) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut delete = tx.prepare_cached("DELETE FROM sync_queue WHERE seq = ?1")?;
+            for seq in seqs {
+                delete.execute([seq])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -243,7 +279,7 @@ impl Store {
         let rows: Vec<(i64, String, bool, bool)> = {
             let mut stmt = tx.prepare(
                 "SELECT id, remote_id, is_read, starred FROM items
-                 WHERE remote_id IS NOT NULL
+                 WHERE remote_id IS NOT NULL AND remote_id NOT LIKE 'carried:%'
                  AND remote_id NOT IN (SELECT remote_id FROM sync_queue)",
             )?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
@@ -277,19 +313,25 @@ impl Store {
         self.meta("sync.account")
     }
 
-    /// Forgets everything synced with the previous server (its feeds, unstarred
-    /// articles, queued marks and cursor) and records the new one.
-    pub fn start_sync_account(&mut self, account: &str, configured: &[&str]) -> Result<()> {
-        self.apply_remote_feeds(&[], configured)?;
+    /// Moves the cache to another account (a new server, user or provider): what the
+    /// old one synced is carried, not dropped. Its feeds and articles keep their rows
+    /// and state with their old ids marked `carried:`, so the new account's feeds take
+    /// them over by URL, its articles by link (see `insert_remote_items`), and nothing
+    /// comes back as new. Marks queued for the old account stay queued on the carried
+    /// ids: they go to the new server once their article is linked, and are reported
+    /// meanwhile, never dropped.
+    pub fn start_sync_account(&mut self, account: &str) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute("DELETE FROM sync_queue", [])?;
-        // Starred articles of the old server stay, as plain local articles.
-        tx.execute(
-            "UPDATE items SET remote_id = NULL WHERE remote_id IS NOT NULL",
-            [],
-        )?;
+        const CARRY: &str = "CASE WHEN remote_id LIKE 'carried:%' THEN remote_id
+                             ELSE 'carried:' || remote_id END";
+        for table in ["feeds", "items", "sync_queue"] {
+            tx.execute(
+                &format!("UPDATE {table} SET remote_id = {CARRY} WHERE remote_id IS NOT NULL"),
+                [],
+            )?;
+        }
         tx.execute("DELETE FROM meta WHERE key LIKE 'sync.%'", [])?;
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('sync.account', ?1)",
@@ -297,6 +339,17 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Marks queued for an account this cache no longer syncs with, whose articles the
+    /// new one has not (yet) sent.
+    pub fn carried_mark_count(&self) -> Result<usize> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM sync_queue WHERE remote_id LIKE 'carried:%'",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as usize)
     }
 
     /// How many marks wait to be sent.

@@ -133,7 +133,8 @@ fn marks_here_are_queued_and_win_over_the_servers_older_state() {
     assert!(store.item(local_id(&store, "12")).unwrap().unwrap().read);
     assert_eq!(store.queued_marks().unwrap(), queued);
     // Once pushed, the queue empties and the server's state applies to all.
-    store.unqueue_marks(queued[1].seq).unwrap();
+    let seqs: Vec<i64> = queued.iter().map(|m| m.seq).collect();
+    store.unqueue_marks(&seqs).unwrap();
     store
         .apply_remote_state(&set(&["10", "11", "12"]), &set(&[]))
         .unwrap();
@@ -183,28 +184,121 @@ fn a_feed_the_server_drops_goes_with_its_unstarred_articles() {
     assert!(store.feed_id("https://a.example/feed").unwrap().is_some());
 }
 
+/// Issue 26, item 3: greader then fever on one server. The starred article, the read
+/// one and the mark queued under the old account are carried over by feed URL and
+/// article link: nothing new, nothing orphaned, the queued unstar reaches the new ids.
 #[test]
-fn another_server_starts_afresh() {
+fn another_account_takes_over_the_articles_by_feed_url_and_link() {
     let (_dir, mut store) = open();
     store
-        .start_sync_account("fever https://one.example/ alice", &[])
+        .start_sync_account("greader https://one.example alice")
         .unwrap();
+    let ids = store
+        .apply_remote_feeds(&[feed("feed/1", "https://a.example/feed", &[])], &[])
+        .unwrap();
+    let linked = |id: &str, link: &str, starred: bool| RemoteItem {
+        url: Some(link.into()),
+        starred,
+        ..item(id, "feed/1", false)
+    };
+    store
+        .insert_remote_items(
+            &[
+                linked("tag:1", "https://a.example/1", true),
+                linked("tag:2", "https://a.example/2", false),
+            ],
+            &ids,
+            0,
+        )
+        .unwrap();
+    let one = local_id(&store, "tag:1");
+    store.set_starred(one, false).unwrap();
+    store.set_meta("sync.cursor", "10").unwrap();
+    assert_eq!(store.queued_marks().unwrap().len(), 1);
+
+    store
+        .start_sync_account("fever https://one.example alice")
+        .unwrap();
+    assert_eq!(store.meta("sync.cursor").unwrap(), None);
+    assert!(store.synced_feeds().unwrap().is_empty());
+    assert!(
+        store.queued_marks().unwrap().is_empty(),
+        "not pushed to the new ids yet"
+    );
+    assert_eq!(store.carried_mark_count().unwrap(), 1, "kept, not dropped");
+
+    let ids = store
+        .apply_remote_feeds(&[feed("7", "https://a.example/feed", &[])], &[])
+        .unwrap();
+    let feed_id = store.feed_id("https://a.example/feed").unwrap().unwrap();
+    assert_eq!(ids["7"], feed_id, "the feed row is taken over by URL");
+    let fever = |id: &str, link: &str| RemoteItem {
+        url: Some(link.into()),
+        ..item(id, "7", false)
+    };
+    let added = store
+        .insert_remote_items(
+            &[
+                fever("501", "https://a.example/1"),
+                fever("502", "https://a.example/2"),
+            ],
+            &ids,
+            0,
+        )
+        .unwrap();
+    assert_eq!(added, 0, "no article is new");
+    assert_eq!(local_id(&store, "501"), one, "same row, new id");
+    let marks: Vec<(String, Mark)> = store
+        .queued_marks()
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.remote_id, m.mark))
+        .collect();
+    assert_eq!(marks, [("501".to_string(), Mark::Unstar)]);
+    assert_eq!(store.carried_mark_count().unwrap(), 0);
+}
+
+/// Issue 26, item 2: a push read marks 1 and 2 while another push emptied the queue and
+/// the user marked again. The new mark must get a new number and survive the first
+/// push's unqueue (before: seq reused as 1, and `DELETE seq <= 2` took it unsent).
+#[test]
+fn a_push_unqueues_only_the_marks_it_sent_and_numbers_are_never_reused() {
+    let (_dir, mut store) = open();
     let ids = store
         .apply_remote_feeds(&[feed("1", "https://a.example/feed", &[])], &[])
         .unwrap();
     store
-        .insert_remote_items(&[item("10", "1", false)], &ids, 0)
+        .insert_remote_items(
+            &[
+                item("10", "1", false),
+                item("11", "1", false),
+                item("12", "1", false),
+            ],
+            &ids,
+            0,
+        )
         .unwrap();
     store.set_read(&[local_id(&store, "10")], true).unwrap();
-    store.set_meta("sync.cursor", "10").unwrap();
-    store
-        .start_sync_account("greader https://two.example/ alice", &[])
-        .unwrap();
-    assert_eq!(
-        store.sync_account().unwrap().as_deref(),
-        Some("greader https://two.example/ alice")
-    );
-    assert!(store.synced_feeds().unwrap().is_empty());
+    store.set_read(&[local_id(&store, "11")], true).unwrap();
+    // The first pusher reads the queue...
+    let first: Vec<i64> = store
+        .queued_marks()
+        .unwrap()
+        .iter()
+        .map(|m| m.seq)
+        .collect();
+    assert_eq!(first.len(), 2);
+    // ...a second pusher sends and unqueues the same marks, emptying the table...
+    store.unqueue_marks(&first).unwrap();
     assert_eq!(store.queued_mark_count().unwrap(), 0);
-    assert_eq!(store.meta("sync.cursor").unwrap(), None);
+    // ...the user marks again...
+    store.set_starred(local_id(&store, "12"), true).unwrap();
+    let newer = store.queued_marks().unwrap();
+    assert!(
+        newer[0].seq > *first.iter().max().unwrap(),
+        "a number was reused: {newer:?} after {first:?}"
+    );
+    // ...and the first pusher's unqueue leaves it alone.
+    store.unqueue_marks(&first).unwrap();
+    assert_eq!(store.queued_marks().unwrap(), newer);
 }

@@ -239,36 +239,40 @@ impl Store {
 
     /// Marks read every unread item of a list (its feeds, starred or text filter);
     /// returns the ids it changed, so that exactly this can be undone.
-    /// With `above`, only the items listed above that one (newer, as lists are sorted).
+    /// With `above`, only the items listed above that one, in the list's own order.
     pub fn mark_query_read(
         &mut self,
         q: &super::ItemQuery,
         above: Option<ItemId>,
     ) -> Result<Vec<ItemId>> {
-        let source = self.source(q)?;
-        let mut sql = format!("SELECT items.id {} AND items.is_read = 0", source.sql);
-        let mut args = source.args;
-        if let Some(id) = above {
-            sql.push_str(&format!(" AND {}", q.order.before_sql()));
-            args.push(rusqlite::types::Value::Integer(id.0));
-        }
+        let ids = match above {
+            Some(id) => self.unread_above(q, id)?.unwrap_or_default(),
+            None => {
+                let source = self.source(q)?;
+                let sql = format!("SELECT items.id {} AND items.is_read = 0", source.sql);
+                let mut select = self.conn.prepare(&sql)?;
+                let rows =
+                    select.query_map(rusqlite::params_from_iter(source.args), |r| r.get(0))?;
+                rows.map(|r| r.map(ItemId))
+                    .collect::<rusqlite::Result<Vec<_>>>()?
+            }
+        };
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let ids = {
-            let mut select = tx.prepare(&sql)?;
-            let rows = select.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?;
-            rows.map(|r| r.map(ItemId))
-                .collect::<rusqlite::Result<Vec<_>>>()?
-        };
+        let mut changed = Vec::with_capacity(ids.len());
         {
-            let mut mark = tx.prepare_cached("UPDATE items SET is_read = 1 WHERE id = ?1")?;
-            for id in &ids {
-                mark.execute([id.0])?;
+            // Only what is still unread: the list was read before this transaction.
+            let mut mark =
+                tx.prepare_cached("UPDATE items SET is_read = 1 WHERE id = ?1 AND is_read = 0")?;
+            for id in ids {
+                if mark.execute([id.0])? > 0 {
+                    changed.push(id);
+                }
             }
         }
         tx.commit()?;
-        Ok(ids)
+        Ok(changed)
     }
 
     /// Sets the read flag of every item a list holds (a saved search, say); returns how

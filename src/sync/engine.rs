@@ -8,7 +8,7 @@ use super::greader::GReader;
 use super::{Mark, SyncError, SyncProvider};
 use crate::config::{Config, FeedSpec, Provider, Remote, SyncConfig};
 use crate::fetch::Fetcher;
-use crate::store::{Store, SyncedFeed};
+use crate::store::{Brought, Store, SyncedFeed};
 use std::collections::{HashMap, HashSet};
 
 /// What one sync did, as `bulletin sync --json` prints it.
@@ -51,9 +51,12 @@ pub fn connect(
             &password,
         )),
     };
-    provider
-        .login()
-        .map_err(|e| format!("sync with {}: {e}", config.url))?;
+    provider.login().map_err(|e| {
+        if matches!(e, SyncError::Auth) {
+            config.password.forget();
+        }
+        format!("sync with {}: {e}", config.url)
+    })?;
     Ok(provider)
 }
 
@@ -65,7 +68,9 @@ pub fn sync_configured(
     fetcher: &Fetcher,
 ) -> Option<Result<Summary, String>> {
     let sync = config.sync.as_ref()?;
-    let result = connect(sync, fetcher.clone()).and_then(|mut provider| {
+    let lock = super::SyncLock::acquire(store.path().as_deref(), super::lock::WAIT);
+    let result = lock.and_then(|_lock| {
+        let mut provider = connect(sync, fetcher.clone())?;
         run(
             store,
             provider.as_mut(),
@@ -76,6 +81,13 @@ pub fn sync_configured(
     });
     if let Err(e) = &result {
         tracing::warn!("{e}");
+    }
+    if result.is_ok() {
+        // keep_days for the server's articles, as for a feed's (never the starred).
+        let now = chrono::Utc::now().timestamp();
+        if let Err(e) = store.drop_old_brought(Brought::Synced, config.general.keep_days, now) {
+            tracing::warn!("dropping old synced articles: {e}");
+        }
     }
     Some(result)
 }
@@ -93,10 +105,13 @@ pub fn push_configured(
         return Some(Ok(0));
     }
     // Marks queued under another account are not this server's to take.
-    if store.sync_account().ok()?.as_deref() != Some(sync.account().as_str()) {
+    let stored = store.sync_account().ok()?;
+    if !stored.is_some_and(|s| same_account(&s, &sync.account())) {
         return Some(Ok(0));
     }
-    let result = connect(sync, fetcher.clone()).and_then(|mut provider| {
+    let lock = super::SyncLock::acquire(store.path().as_deref(), super::lock::WAIT);
+    let result = lock.and_then(|_lock| {
+        let mut provider = connect(sync, fetcher.clone())?;
         push(store, provider.as_mut())
             .map_err(|e| format!("sync with {}: {e}; marks made here stay queued", sync.url))
     });
@@ -114,8 +129,9 @@ pub fn run(
     account: &str,
     configured: &[&str],
 ) -> Result<Summary, SyncError> {
-    if store.sync_account()?.as_deref() != Some(account) {
-        store.start_sync_account(account, configured)?;
+    let stored = store.sync_account()?;
+    if !stored.as_deref().is_some_and(|s| same_account(s, account)) {
+        store.start_sync_account(account)?;
     }
     let mut summary = Summary {
         provider: provider.name(),
@@ -159,6 +175,14 @@ pub fn run(
     }
     summary.new_items = new_items;
     summary.pulled = store.apply_remote_state(&unread, &starred)?;
+    // Marks carried from an account before, whose articles this sync linked, go now.
+    summary.pushed += push(store, provider)?;
+    let carried = store.carried_mark_count()?;
+    if carried > 0 {
+        tracing::warn!(
+            "{carried} marks made under the account before wait for their articles on this server"
+        );
+    }
     store.set_meta("sync.last", &now.to_string())?;
     tracing::info!(
         provider = summary.provider,
@@ -175,9 +199,9 @@ pub fn run(
 /// once the server has them all. Returns how many were sent.
 fn push(store: &mut Store, provider: &mut dyn SyncProvider) -> Result<usize, SyncError> {
     let queued = store.queued_marks()?;
-    let Some(last) = queued.last().map(|m| m.seq) else {
+    if queued.is_empty() {
         return Ok(0);
-    };
+    }
     // The last mark of each kind wins: read then unread is unread.
     let mut latest: HashMap<(String, bool), Mark> = HashMap::new();
     for m in &queued {
@@ -195,7 +219,10 @@ fn push(store: &mut Store, provider: &mut dyn SyncProvider) -> Result<usize, Syn
             sent += ids.len();
         }
     }
-    store.unqueue_marks(last)?;
+    // Exactly what was sent: a mark queued meanwhile (another key, another process)
+    // has a newer number and waits for the next push.
+    let seqs: Vec<i64> = queued.iter().map(|m| m.seq).collect();
+    store.unqueue_marks(&seqs)?;
     Ok(sent)
 }
 
@@ -229,5 +256,45 @@ pub fn add_synced_feeds(config: &mut Config, synced: Vec<SyncedFeed>) {
             }),
             mailbox: None,
         });
+    }
+}
+
+/// Whether two accounts ("provider url user") are the same: a URL written another way
+/// (host case, default port, trailing slash) is the same server.
+pub fn same_account(a: &str, b: &str) -> bool {
+    fn key(account: &str) -> (String, String, String) {
+        let mut parts = account.splitn(3, ' ');
+        let provider = parts.next().unwrap_or_default().to_string();
+        let url = parts.next().unwrap_or_default();
+        let user = parts.next().unwrap_or_default().to_string();
+        let url = match url::Url::parse(url) {
+            Ok(u) => u.as_str().trim_end_matches('/').to_string(),
+            Err(_) => url.trim_end_matches('/').to_string(),
+        };
+        (provider, url, user)
+    }
+    key(a) == key(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_account;
+
+    #[test]
+    fn a_url_written_another_way_is_the_same_account() {
+        let a = "greader https://rss.example/api/greader.php alice";
+        for b in [
+            "greader https://RSS.example/api/greader.php/ alice",
+            "greader https://rss.example:443/api/greader.php alice",
+        ] {
+            assert!(same_account(a, b), "{b}");
+        }
+        for b in [
+            "fever https://rss.example/api/greader.php alice",
+            "greader https://rss.example/api/greader.php bob",
+            "greader https://other.example/api/greader.php alice",
+        ] {
+            assert!(!same_account(a, b), "{b}");
+        }
     }
 }

@@ -14,6 +14,9 @@ const LONG_PREFIX: &str = "tag:google.com,2005:reader/item/";
 const READING_LIST: &str = "user/-/state/com.google/reading-list";
 const READ: &str = "user/-/state/com.google/read";
 const STARRED: &str = "user/-/state/com.google/starred";
+/// Pages of 10,000 ids read for one list at most: five million unread or starred
+/// articles, beyond any account, and a bound on a server that never stops paging.
+const MAX_ID_PAGES: usize = 500;
 /// Articles per page of a stream, and ids per write.
 const PAGE: usize = 250;
 
@@ -83,11 +86,15 @@ impl GReader {
         }
     }
 
-    /// Every id of a stream (`s`), less those with the state `xt`, page by page.
+    /// Every id of a stream (`s`), less those with the state `xt`, page by page. A
+    /// continuation given twice ends the paging (a server that loops); more than
+    /// `MAX_ID_PAGES` pages is an error, so that a list cut short never reads as "all
+    /// the rest are read".
     fn ids(&self, stream: &str, exclude: Option<&str>) -> Result<Vec<String>, SyncError> {
         let mut out = Vec::new();
         let mut continuation: Option<String> = None;
-        loop {
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..MAX_ID_PAGES {
             let mut url = format!(
                 "{}?output=json&n=10000&s={}",
                 self.api("stream/items/ids"),
@@ -111,7 +118,16 @@ impl GReader {
             if continuation.is_none() || refs.is_none_or(|r| r.is_empty()) {
                 return Ok(out);
             }
+            if let Some(c) = &continuation {
+                if !seen.insert(c.clone()) {
+                    tracing::warn!("the server repeated a continuation in {stream}; paging ends");
+                    return Ok(out);
+                }
+            }
         }
+        Err(SyncError::Protocol(format!(
+            "{stream} goes on past {MAX_ID_PAGES} pages of ids; the sync stops there"
+        )))
     }
 }
 
@@ -286,6 +302,7 @@ impl SyncProvider for GReader {
         let since: Option<i64> = cursor.and_then(|c| c.parse().ok());
         let mut newest = since;
         let mut continuation: Option<String> = None;
+        let mut seen = std::collections::HashSet::new();
         let mut taken = 0;
         while taken < limit {
             let mut url = format!(
@@ -306,6 +323,14 @@ impl SyncProvider for GReader {
             page(&items)?;
             continuation = text(&answer["continuation"]);
             if continuation.is_none() || raw.is_empty() {
+                break;
+            }
+            // A server that hands back a continuation it gave before would loop.
+            if continuation
+                .as_ref()
+                .is_some_and(|c| !seen.insert(c.clone()))
+            {
+                tracing::warn!("the server repeated a continuation; paging ends");
                 break;
             }
         }

@@ -42,10 +42,33 @@ pub fn check_url(url: &str) -> Result<(), String> {
     }
 }
 
+/// Shells a `browser` or `enclosure_command` may be written as (`["sh", "-c", "..."]`).
+const SHELLS: &[&str] = &["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish"];
+
 /// The command for `argv` with `%u` replaced by the URL (appended when there is no `%u`).
+/// The URL is always one argument of its own. For a shell (`sh -c "firefox %u"`), it is
+/// never put into the script, where `$(...)` or `;` in a feed's link would run: the
+/// script reads it as `"$1"`, and the URL comes after as the script's first argument.
 pub fn command(argv: &[String], url: &str) -> Option<Command> {
     let (program, args) = argv.split_first()?;
     let mut cmd = Command::new(program);
+    let shell = std::path::Path::new(program)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| SHELLS.contains(&n));
+    if shell {
+        if let Some(c) = args.iter().position(|a| a == "-c") {
+            let script = args.get(c + 1).cloned().unwrap_or_default();
+            cmd.args(&args[..c]);
+            cmd.arg("-c");
+            cmd.arg(shell_script(&script));
+            // $0 names the script in messages; $1 is the URL. What the user put after
+            // the script ($0, $1, ...) is not kept: %u is the only argument.
+            cmd.arg("bulletin");
+            cmd.arg(url);
+            return Some(cmd);
+        }
+    }
     let mut placed = false;
     for arg in args {
         if arg.contains("%u") {
@@ -59,6 +82,18 @@ pub fn command(argv: &[String], url: &str) -> Option<Command> {
         cmd.arg(url);
     }
     Some(cmd)
+}
+
+/// A `-c` script with `%u` (quoted or not) made `"$1"`; without `%u`, `"$1"` is
+/// appended as the last word, as the URL is for any other command.
+fn shell_script(script: &str) -> String {
+    if !script.contains("%u") {
+        return format!("{script} \"$1\"");
+    }
+    script
+        .replace("\"%u\"", "%u")
+        .replace("'%u'", "%u")
+        .replace("%u", "\"$1\"")
 }
 
 /// Runs the browser and waits for it, with the terminal handed over to it.
@@ -129,5 +164,28 @@ mod tests {
         assert_eq!(args, vec!["-o", "x", "https://e.org/$(touch x) a;b"]);
         let cmd = command(&["xdg-open".to_string()], "https://e.org/").unwrap();
         assert_eq!(cmd.get_args().count(), 1);
+    }
+
+    /// Issue 26, item 10: `["sh", "-c", "firefox %u"]` put the feed's URL into the
+    /// script, where `$(...)` ran.
+    #[cfg(unix)]
+    #[test]
+    fn a_shell_browser_gets_the_url_as_an_argument_never_in_its_script() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let pwned = dir.path().join("pwned");
+        let url = format!("https://e.org/$(touch {})'\";x", pwned.display());
+        for script in [
+            format!("printf %s %u > {}", out.display()),
+            format!("printf %s \"%u\" > {}", out.display()),
+            format!("printf %s '%u' > {}", out.display()),
+            format!("printf %s > {}", out.display()),
+        ] {
+            let argv = vec!["sh".to_string(), "-c".into(), script.clone()];
+            let status = command(&argv, &url).unwrap().status().unwrap();
+            assert!(status.success(), "{script}");
+            assert!(!pwned.exists(), "the URL ran in the shell: {script}");
+            assert_eq!(std::fs::read_to_string(&out).unwrap(), url, "{script}");
+        }
     }
 }

@@ -63,14 +63,15 @@ impl Effects {
 
     /// Fetches an article's page on a thread of its own (it waits on the network),
     /// keeps the full text in the cache, and says so with `Msg::FullTextFetched`.
-    fn fetch_full_text(&self, id: crate::model::ItemId, url: String) {
+    fn fetch_full_text(&self, id: crate::model::ItemId, url: String, origin: String) {
         let (general, db, events) = (self.general.clone(), self.db.clone(), self.events.clone());
         let spawned = std::thread::Builder::new()
             .name("full-text".into())
             .spawn(move || {
                 let result = (|| {
-                    let fetcher =
-                        crate::fetch::Fetcher::new(&general).map_err(|e| e.to_string())?;
+                    let fetcher = crate::fetch::Fetcher::new(&general)
+                        .map_err(|e| e.to_string())?
+                        .for_content_of(&origin);
                     let found = crate::fulltext::fetch(&fetcher, &url, crate::fulltext::MAX_PAGES)
                         .map_err(|e| match e {
                             crate::fulltext::ExtractError::Fetch(f) => format!("{url}: {f}"),
@@ -158,9 +159,10 @@ impl Effects {
                 width,
                 images,
                 allow_file,
+                origin,
             } => {
                 if let Some(loader) = &self.images {
-                    loader.load(req, width, images, allow_file);
+                    loader.load(req, width, images, allow_file, origin);
                 }
                 return Ok(false);
             }
@@ -200,8 +202,8 @@ impl Effects {
                 count,
             },
             Cmd::LoadArticle { req, id, full } => StoreReq::LoadArticle { req, id, full },
-            Cmd::FetchFullText { id, url } => {
-                self.fetch_full_text(id, url);
+            Cmd::FetchFullText { id, url, origin } => {
+                self.fetch_full_text(id, url, origin);
                 return Ok(false);
             }
             Cmd::SetRead { ids, read } => StoreReq::SetRead { ids, read },
@@ -210,6 +212,7 @@ impl Effects {
                 query,
                 above: Some(below),
             },
+            Cmd::Locate { req, query, id } => StoreReq::Locate { req, query, id },
             Cmd::SaveHideRead(hide) => StoreReq::SaveHideRead(hide),
             Cmd::SaveSorts(sorts) => StoreReq::SaveSorts(sorts),
             Cmd::SaveArticle { title, text } => StoreReq::SaveArticle { title, text },

@@ -152,7 +152,14 @@ impl Loader {
     /// Loads these pictures (index, address) of article `req`, in order, for a reader
     /// `width` columns wide; each ends in `Msg::ImageReady`. `file://` is followed only
     /// for an article from a file.
-    pub fn load(&self, req: u64, width: usize, images: Vec<(usize, String)>, allow_file: bool) {
+    pub fn load(
+        &self,
+        req: u64,
+        width: usize,
+        images: Vec<(usize, String)>,
+        allow_file: bool,
+        origin: String,
+    ) {
         self.latest.store(req, std::sync::atomic::Ordering::Relaxed);
         let this = self.clone();
         let _ = std::thread::Builder::new()
@@ -161,6 +168,7 @@ impl Loader {
                 let Ok(fetcher) = crate::fetch::Fetcher::new(&this.general) else {
                     return;
                 };
+                let fetcher = fetcher.for_content_of(&origin);
                 for (index, url) in images {
                     if this.latest.load(std::sync::atomic::Ordering::Relaxed) != req {
                         return;

@@ -85,7 +85,14 @@ pub struct ArticlesPane {
     /// Open the first (or last) unread row once the first page arrives (n/N across feeds).
     pub open_unread: Option<Direction>,
     /// Select this item once its page arrives (restored selection, reload after refresh).
+    /// While it is looked for, `held` is the row the cursor is on.
     pub want: Option<ItemId>,
+    /// The cursor's row, by id, while a reload moves the rows under it, or after its
+    /// article left the list (a read row hidden): keys act on this one, never on whatever
+    /// row took its place. Moving the cursor lets it go.
+    pub held: Option<ItemRow>,
+    /// The store was asked where `want` is (it was on none of the pages loaded).
+    pub locating: bool,
 }
 
 impl ArticlesPane {
@@ -97,8 +104,29 @@ impl ArticlesPane {
             .get_mut(&(index / PAGE_SIZE))?
             .get_mut(index % PAGE_SIZE)
     }
+    /// The row the cursor is on: the held one while the list reloads under it or after it
+    /// left the list, else the row at `selected`.
     pub fn selected_row(&self) -> Option<&ItemRow> {
-        self.row(self.selected)
+        self.held.as_ref().or_else(|| self.row(self.selected))
+    }
+    /// The cursor's article is no longer in the list: no row is highlighted.
+    pub fn detached(&self) -> bool {
+        self.held.is_some() && self.want.is_none()
+    }
+    /// Keeps the cursor on its article through a reload: the row is held by id until the
+    /// new pages say where it went.
+    pub fn hold_selection(&mut self) {
+        if let Some(row) = self.selected_row().cloned() {
+            self.want = Some(row.id);
+            self.held = Some(row);
+        }
+        self.locating = false;
+    }
+    /// The user moved the cursor: what it was held on is let go.
+    pub fn release(&mut self) {
+        self.held = None;
+        self.want = None;
+        self.locating = false;
     }
     pub fn position_of(&self, id: ItemId) -> Option<usize> {
         self.pages.iter().find_map(|(page, rows)| {

@@ -51,6 +51,12 @@ pub enum Msg {
     },
     /// Each feed's articles of the last four weeks.
     RecentCounted(std::collections::HashMap<FeedId, u32>),
+    /// Where the held article is in the list asked for (None: the list no longer holds it).
+    Located {
+        req: ReqId,
+        id: ItemId,
+        position: Option<usize>,
+    },
     /// What an address given to `a` turned out to be, or why it failed.
     Discovered(Result<crate::discover::Discovery, String>),
     /// The number of rows of a list whose first page came without it.
@@ -78,6 +84,12 @@ pub enum Msg {
         sorts: std::collections::HashMap<String, crate::store::Order>,
     },
     StoreFailed(String),
+    /// A mark the UI showed at once could not be written: it is taken back (and its
+    /// undo step dropped). `mark` is what was asked (None: `A` or `M`, a whole list).
+    MarkFailed {
+        error: String,
+        mark: Option<super::model::Undo>,
+    },
     /// Another connection wrote to the cache (another process, or the refresh worker).
     CacheChanged,
     /// The terminal went away.
@@ -137,6 +149,8 @@ pub enum Cmd {
         width: usize,
         images: Vec<(usize, String)>,
         allow_file: bool,
+        /// The article's feed: a public feed's pictures come from public addresses only.
+        origin: String,
     },
     /// Open an enclosure with `[general] enclosure_command`.
     OpenEnclosure(String),
@@ -166,6 +180,8 @@ pub enum Cmd {
     FetchFullText {
         id: ItemId,
         url: String,
+        /// The article's feed: what its page may reach depends on where the feed is.
+        origin: String,
     },
     SetRead {
         ids: Vec<ItemId>,
@@ -177,6 +193,12 @@ pub enum Cmd {
     MarkAboveRead {
         query: ItemQuery,
         below: ItemId,
+    },
+    /// Find the row an article is on in this list; answered with `Msg::Located`.
+    Locate {
+        req: ReqId,
+        query: ItemQuery,
+        id: ItemId,
     },
     /// Remember every list's order (by feed-list key), for the next run.
     SaveSorts(std::collections::HashMap<String, crate::store::Order>),

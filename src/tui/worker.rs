@@ -2,6 +2,7 @@
 //! order they were asked for. It takes `StoreReq`s and answers only through `Msg`s; a
 //! panic while handling one request is reported and the thread goes on.
 
+use super::model::Undo;
 use super::msg::{Msg, ReqId};
 use crate::article::Prepared;
 use crate::config::Config;
@@ -53,6 +54,12 @@ pub enum StoreReq {
     MarkRead {
         query: ItemQuery,
         above: Option<ItemId>,
+    },
+    /// Where an article is in a list; answered with `Msg::Located`.
+    Locate {
+        req: ReqId,
+        query: ItemQuery,
+        id: ItemId,
     },
     SaveHideRead(bool),
     SaveSorts(std::collections::HashMap<String, crate::store::Order>),
@@ -213,6 +220,19 @@ pub fn store_thread(
                 | StoreReq::ReloadSynced
                 | StoreReq::EditFeeds(_)
         );
+        // A mark shown before it was written, to take back should the write fail.
+        let mark = match &req {
+            StoreReq::SetRead { ids, read } => Some(Some(Undo::Read {
+                ids: ids.clone(),
+                read: *read,
+            })),
+            StoreReq::SetStarred { id, starred } => Some(Some(Undo::Star {
+                id: *id,
+                starred: *starred,
+            })),
+            StoreReq::MarkRead { .. } => Some(None),
+            _ => None,
+        };
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             // These two change the config, which only this loop holds.
             let said = match &req {
@@ -246,7 +266,11 @@ pub fn store_thread(
             Err(panic) => format!("Cache: internal error: {}", panic_message(&*panic)),
         };
         tracing::error!("{error}");
-        if tx.send(Msg::StoreFailed(error)).is_err() {
+        let msg = match mark {
+            Some(mark) => Msg::MarkFailed { error, mark },
+            None => Msg::StoreFailed(error),
+        };
+        if tx.send(msg).is_err() {
             return;
         }
     }
@@ -386,6 +410,10 @@ fn handle(
         StoreReq::SetRead { ids, read } => {
             store.set_read(&ids, read)?;
             load_feeds(store, config, tx, names)?;
+        }
+        StoreReq::Locate { req, query, id } => {
+            let position = store.list_position(&query, id)?;
+            let _ = tx.send(Msg::Located { req, id, position });
         }
         StoreReq::MarkRead { query, above } => {
             let ids = store.mark_query_read(&query, above)?;

@@ -2,7 +2,7 @@
 //! letters of a file's name, new messages found by file name) and an mbox (read only,
 //! read again when its size or time changed, one message at a time).
 
-use super::{apply, cache_error, gone_keys, parse_all, Done, IMPORT_BATCH};
+use super::{apply, cache_error, gone_keys, parse_all, Done, Pushed, IMPORT_BATCH};
 use crate::mail::{maildir, mbox};
 use crate::store::{FlagChange, MailFlag, QueuedFlag, Store};
 use std::collections::{HashMap, HashSet};
@@ -15,10 +15,10 @@ fn relative(dir: &Path, path: &Path) -> String {
         .into_owned()
 }
 
-pub(super) fn push_maildir(store: &mut Store, name: &str, dir: &Path) -> Result<usize, String> {
+pub(super) fn push_maildir(store: &mut Store, name: &str, dir: &Path) -> Result<Pushed, String> {
     let queue = store.mail_queue(name).map_err(cache_error)?;
     if queue.is_empty() {
-        return Ok(0);
+        return Ok(Pushed::default());
     }
     // Where each message is now: a read mark and a star on one message rename it twice.
     let mut paths: HashMap<String, std::path::PathBuf> = maildir::list(dir)?
@@ -26,7 +26,7 @@ pub(super) fn push_maildir(store: &mut Store, name: &str, dir: &Path) -> Result<
         .map(|e| (e.key, e.path))
         .collect();
     let mut done = Vec::with_capacity(queue.len());
-    let mut first_error = None;
+    let mut pushed = Pushed::default();
     for mark in queue {
         // A message deleted there takes its mark with it.
         let Some(path) = paths.get_mut(&mark.key) else {
@@ -45,16 +45,18 @@ pub(super) fn push_maildir(store: &mut Store, name: &str, dir: &Path) -> Result<
                     ..mark
                 })
             }
+            // Moved by another mail client meanwhile: the next read finds it.
+            Err(_) if !path.exists() => {}
+            // Refused (a read-only folder, a name taken): said once, kept here only.
             Err(e) => {
-                first_error.get_or_insert(e);
+                pushed.reason.get_or_insert(e);
+                pushed.refused.push(mark);
             }
         }
     }
     store.mail_pushed(name, &done).map_err(cache_error)?;
-    match first_error {
-        Some(e) => Err(e),
-        None => Ok(done.len()),
-    }
+    pushed.sent = done.len();
+    Ok(pushed)
 }
 
 pub(super) fn read_maildir(
@@ -63,7 +65,8 @@ pub(super) fn read_maildir(
     dir: &Path,
     parts: Option<&Path>,
 ) -> Result<Done, String> {
-    let pushed = push_maildir(store, name, dir)?;
+    // A refused mark never stops the read: new mail comes all the same.
+    let pushed = push_maildir(store, name, dir)?.settle(store)?;
     let entries = maildir::list(dir)?;
     let known = store.mail_known(name).map_err(cache_error)?;
     let mut fresh = Vec::new();
@@ -93,7 +96,7 @@ pub(super) fn read_maildir(
             let raw = crate::mail::read_message_file(&entry.path).ok();
             (entry.key, Some(location), entry.flags, raw)
         });
-        done.add(apply(store, name, new, &[], &[], 0)?);
+        done.add(apply(store, name, new, &[], &[], (0, None))?);
     }
     Ok(done)
 }
@@ -147,7 +150,7 @@ pub(super) fn read_mbox(
         }
         if fresh.len() >= IMPORT_BATCH {
             let new = parse_all(std::mem::take(&mut fresh), parts, read);
-            match apply(store, name, new, &[], &[], 0) {
+            match apply(store, name, new, &[], &[], (0, None)) {
                 Ok(more) => done.add(more),
                 Err(e) => failed = Some(e),
             }
@@ -158,7 +161,7 @@ pub(super) fn read_mbox(
     }
     let gone = gone_keys(&known, &present);
     let new = parse_all(fresh, parts, read);
-    done.add(apply(store, name, new, &changed, &gone, 0)?);
+    done.add(apply(store, name, new, &changed, &gone, (0, None))?);
     state.stamp = Some(stamp);
     store.set_mailbox_state(name, &state).map_err(cache_error)?;
     Ok(done)

@@ -4,7 +4,7 @@
 //! deleted there. A folder made anew (a new UIDVALIDITY) is read again; its articles are
 //! found by their Message-ID.
 
-use super::{apply, cache_error, gone_keys, parse_all, Done};
+use super::{apply, cache_error, gone_keys, parse_all, Done, Pushed};
 use crate::mail::imap;
 use crate::store::{FlagChange, MailFlag, Store};
 use std::collections::HashSet;
@@ -14,25 +14,40 @@ pub(super) fn push_imap(
     store: &mut Store,
     name: &str,
     folder: &mut imap::Folder,
-) -> Result<usize, String> {
+) -> Result<Pushed, String> {
     let queue = store.mail_queue(name).map_err(cache_error)?;
-    if queue.is_empty() {
-        return Ok(0);
-    }
+    let mut pushed = Pushed::default();
+    let mut done = Vec::with_capacity(queue.len());
     for flag in [MailFlag::Seen, MailFlag::Flagged] {
         for on in [true, false] {
-            let uids: Vec<u32> = queue
+            let marks: Vec<_> = queue
                 .iter()
                 .filter(|q| q.flag == flag && q.on == on)
-                .filter_map(|q| q.key.parse().ok())
+                .cloned()
                 .collect();
-            if !uids.is_empty() {
-                folder.set_flag(&uids, flag, on)?;
+            let uids: Vec<u32> = marks.iter().filter_map(|q| q.key.parse().ok()).collect();
+            if uids.is_empty() {
+                done.extend(marks);
+                continue;
+            }
+            match folder.set_flag(&uids, flag, on) {
+                Ok(()) => done.extend(marks),
+                // A read-only folder (or a NO to the STORE): these marks stay here.
+                Err(imap::FlagError::Refused(e)) => {
+                    pushed.reason.get_or_insert(e);
+                    pushed.refused.extend(marks);
+                }
+                // The connection failed: everything stays queued for the next read.
+                Err(imap::FlagError::Failed(e)) => {
+                    store.mail_pushed(name, &done).map_err(cache_error)?;
+                    return Err(e);
+                }
             }
         }
     }
-    store.mail_pushed(name, &queue).map_err(cache_error)?;
-    Ok(queue.len())
+    store.mail_pushed(name, &done).map_err(cache_error)?;
+    pushed.sent = done.len();
+    Ok(pushed)
 }
 
 pub(super) fn read_imap(
@@ -48,7 +63,8 @@ pub(super) fn read_imap(
         store.forget_mailbox_keys(name).map_err(cache_error)?;
         state = Default::default();
     }
-    let pushed = push_imap(store, name, folder)?;
+    // A refused mark never stops the read: new mail comes all the same.
+    let pushed = push_imap(store, name, folder)?.settle(store)?;
     let known = store.mail_known(name).map_err(cache_error)?;
     let known_uids: HashSet<u32> = known.keys().filter_map(|k| k.parse().ok()).collect();
     let mut done = Done::default();
@@ -56,7 +72,7 @@ pub(super) fn read_imap(
         let new = parse_all(batch, parts, |f| {
             (f.uid.to_string(), None, f.flags, Some(f.raw))
         });
-        done.add(apply(store, name, new, &[], &[], 0)?);
+        done.add(apply(store, name, new, &[], &[], (0, None))?);
         Ok(())
     })?;
     // The flags of the messages known before this read (a first read has none).

@@ -42,7 +42,7 @@ pub(super) fn open_selected(m: &mut Model) -> Vec<Cmd> {
         full: true,
     }];
     if !row.read {
-        set_row_read(m, m.articles.selected, true);
+        set_read(m, row.id, true);
         cmds.push(Cmd::SetRead {
             ids: vec![row.id],
             read: true,
@@ -54,29 +54,39 @@ pub(super) fn open_selected(m: &mut Model) -> Vec<Cmd> {
     cmds
 }
 
-/// Flips a row's read flag and the feed's unread count, as the store will.
-pub(super) fn set_row_read(m: &mut Model, index: usize, read: bool) {
-    let Some(row) = m.articles.row_mut(index) else {
-        return;
-    };
-    if row.read == read {
-        return;
+/// Flips an article's read flag wherever the UI shows it (its row, the held row, the
+/// reader) and its feed's unread count, as the store will. By id: a reload may have moved
+/// the rows since the key was pressed.
+pub(super) fn set_read(m: &mut Model, id: ItemId, read: bool) {
+    let mut feed = None;
+    let rows = m.articles.pages.values_mut().flatten();
+    for row in rows.chain(m.articles.held.as_mut()).filter(|r| r.id == id) {
+        if row.read != read {
+            feed = Some(row.feed_id);
+        }
+        row.read = read;
     }
-    row.read = read;
-    let feed_id = row.feed_id;
-    if let Some(f) = m.feeds.iter_mut().find(|f| f.id == feed_id) {
+    if let Some(r) = m.reader.as_mut().filter(|r| r.item.id == id) {
+        if r.item.read != read {
+            feed = Some(r.item.feed_id);
+        }
+        r.item.read = read;
+    }
+    if let Some(f) = feed.and_then(|id| m.feeds.iter_mut().find(|f| f.id == id)) {
         f.unread = if read {
             f.unread.saturating_sub(1)
         } else {
             f.unread + 1
         };
     }
-    if let Some(r) = m
-        .reader
-        .as_mut()
-        .filter(|r| r.item.id == m.articles.row(index).map(|r| r.id).unwrap_or(ItemId(-1)))
-    {
-        r.item.read = read;
+}
+
+/// The article a marking key acts on: the open one when the reader has the focus, else
+/// the cursor's (held by id through reloads). Its id, read and starred flags.
+pub(super) fn target(m: &Model) -> Option<(ItemId, bool, bool)> {
+    match (&m.reader, m.focus) {
+        (Some(r), Pane::Reader) => Some((r.item.id, r.item.read, r.item.starred)),
+        _ => m.articles.selected_row().map(|r| (r.id, r.read, r.starred)),
     }
 }
 
@@ -178,27 +188,27 @@ fn unread_in_list(m: &Model, dir: Direction, wrapped: bool) -> Option<usize> {
 }
 
 fn open_row(m: &mut Model, index: usize) -> Vec<Cmd> {
+    m.articles.release();
     m.articles.selected = index;
     keep_visible(m);
     open_selected(m)
 }
 
 pub(super) fn toggle_read(m: &mut Model) -> Vec<Cmd> {
-    let index = m.articles.selected;
-    let Some(row) = m.articles.row(index).cloned() else {
+    let Some((id, read, _)) = target(m) else {
         return Vec::new();
     };
-    set_row_read(m, index, !row.read);
+    set_read(m, id, !read);
     remember(
         m,
         Undo::Read {
-            ids: vec![row.id],
-            read: !row.read,
+            ids: vec![id],
+            read: !read,
         },
     );
     vec![Cmd::SetRead {
-        ids: vec![row.id],
-        read: !row.read,
+        ids: vec![id],
+        read: !read,
     }]
 }
 
@@ -231,6 +241,11 @@ pub(super) fn mark_above_read(m: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     };
     let below = row.id;
+    if m.articles.held.is_some() {
+        // Which rows are above it is known once the reload places it (or it left).
+        m.message = Some("The list is changing under the cursor: move it, then M".into());
+        return Vec::new();
+    }
     for i in 0..m.articles.selected {
         if let Some(r) = m.articles.row_mut(i) {
             r.read = true;
@@ -278,8 +293,9 @@ pub(super) fn undo(m: &mut Model) -> Vec<Cmd> {
     match last {
         Undo::Read { ids, read } => {
             let wanted: HashSet<ItemId> = ids.iter().copied().collect();
-            for page in m.articles.pages.values_mut() {
-                for r in page.iter_mut().filter(|r| wanted.contains(&r.id)) {
+            let rows = m.articles.pages.values_mut().flatten();
+            for r in rows.chain(m.articles.held.as_mut()) {
+                if wanted.contains(&r.id) {
                     r.read = !read;
                 }
             }
@@ -306,11 +322,33 @@ fn remember(m: &mut Model, undo: Undo) {
     m.undo.push(undo);
 }
 
-fn set_starred(m: &mut Model, id: ItemId, starred: bool) {
-    for page in m.articles.pages.values_mut() {
-        for r in page.iter_mut().filter(|r| r.id == id) {
-            r.starred = starred;
+/// A mark shown at once could not be written: it is taken back, its undo step goes, and
+/// the lists are read again from the cache, which holds the truth.
+pub(super) fn mark_failed(m: &mut Model, error: String, mark: Option<Undo>) -> Vec<Cmd> {
+    m.message = Some(format!("{error}; the mark was not kept"));
+    if let Some(done) = mark {
+        if let Some(pos) = m.undo.iter().rposition(|u| *u == done) {
+            m.undo.remove(pos);
         }
+        match done {
+            Undo::Read { ids, read } => {
+                for id in ids {
+                    set_read(m, id, !read);
+                }
+            }
+            Undo::Star { id, starred } => set_starred(m, id, !starred),
+        }
+    }
+    let mut cmds = vec![Cmd::LoadFeeds];
+    m.articles.hold_selection();
+    reload_articles(m, &mut cmds, false);
+    cmds
+}
+
+fn set_starred(m: &mut Model, id: ItemId, starred: bool) {
+    let rows = m.articles.pages.values_mut().flatten();
+    for r in rows.chain(m.articles.held.as_mut()).filter(|r| r.id == id) {
+        r.starred = starred;
     }
     if let Some(r) = m.reader.as_mut().filter(|r| r.item.id == id) {
         r.item.starred = starred;
@@ -318,10 +356,10 @@ fn set_starred(m: &mut Model, id: ItemId, starred: bool) {
 }
 
 pub(super) fn toggle_star(m: &mut Model) -> Vec<Cmd> {
-    let Some(row) = m.articles.selected_row() else {
+    let Some((id, _, starred)) = target(m) else {
         return Vec::new();
     };
-    let (id, starred) = (row.id, !row.starred);
+    let starred = !starred;
     set_starred(m, id, starred);
     remember(m, Undo::Star { id, starred });
     vec![Cmd::SetStarred { id, starred }]

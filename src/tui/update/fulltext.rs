@@ -30,7 +30,11 @@ pub(super) fn toggle_full_text(m: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     }
     m.full_text_fetching = Some(item.id);
-    vec![Cmd::FetchFullText { id: item.id, url }]
+    vec![Cmd::FetchFullText {
+        id: item.id,
+        url,
+        origin: item.feed_url.clone(),
+    }]
 }
 
 /// A full text arrived (or did not): the reader shows it, or the feed's text with why.

@@ -205,7 +205,7 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
             }
             m.message = Some(format!("Sorted {}", order.name()));
             let mut cmds = vec![Cmd::SaveSorts(m.sorts.clone())];
-            m.articles.want = m.articles.selected_row().map(|r| r.id);
+            m.articles.hold_selection();
             reload_articles(m, &mut cmds, false);
             cmds
         }
@@ -220,7 +220,7 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
                 .into(),
             );
             let mut cmds = vec![Cmd::SaveHideRead(m.hide_read)];
-            m.articles.want = m.articles.selected_row().map(|r| r.id);
+            m.articles.hold_selection();
             reload_articles(m, &mut cmds, false);
             cmds
         }

@@ -39,6 +39,7 @@ pub(super) fn reload_articles(m: &mut Model, cmds: &mut Vec<Cmd>, reset_selectio
     m.articles.pages.clear();
     m.articles.pending.clear();
     if reset_selection {
+        m.articles.release();
         m.articles.selected = 0;
         m.articles.offset = 0;
     }
@@ -146,6 +147,7 @@ pub(super) fn lay_out_reader(m: &mut Model) -> Vec<Cmd> {
         // A feed read from a file may show its own files; mail shows its inline parts
         // (the only file: pictures a message keeps, see Prepared::mail_images).
         allow_file: r.item.feed_url.starts_with("file:") || r.item.mailbox.is_some(),
+        origin: r.item.feed_url.clone(),
     }]
 }
 
@@ -223,6 +225,14 @@ pub(super) fn move_by(m: &mut Model, delta: isize) -> Vec<Cmd> {
             }
         }
         Pane::Articles => {
+            // A cursor held on an article that left the list lets go: down lands on the
+            // row that took its place, up on the one before.
+            let delta = if m.articles.detached() && delta > 0 {
+                delta - 1
+            } else {
+                delta
+            };
+            m.articles.release();
             m.articles.selected = clamp_add(m.articles.selected, delta, m.articles.total);
         }
         Pane::Reader => scroll_reader(m, delta),

@@ -99,6 +99,12 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             }
             Outcome::redraw(on_page_loaded(m, page, total, rows))
         }
+        Msg::Located { req, id, position } => {
+            if req != m.articles.req || m.articles.want != Some(id) {
+                return Outcome::default();
+            }
+            Outcome::redraw(on_located(m, position))
+        }
         Msg::RecentCounted(counts) => {
             m.recent = counts;
             Outcome::redraw(Vec::new())
@@ -188,10 +194,11 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             // Counts and read marks may have changed under the list: reload both,
             // keeping the selected row.
             let mut cmds = vec![Cmd::LoadFeeds];
-            m.articles.want = m.articles.selected_row().map(|r| r.id);
+            m.articles.hold_selection();
             reload_articles(m, &mut cmds, false);
             Outcome::redraw(cmds)
         }
+        Msg::MarkFailed { error, mark } => Outcome::redraw(articles::mark_failed(m, error, mark)),
         Msg::StoreFailed(e) => {
             m.message = Some(e);
             Outcome::redraw(Vec::new())
@@ -248,7 +255,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
                 cmds.push(Cmd::ReloadConfig);
             }
             // New items may have arrived in the list on screen: reload it, keeping the row.
-            m.articles.want = m.articles.selected_row().map(|r| r.id);
+            m.articles.hold_selection();
             reload_articles(m, &mut cmds, false);
             Outcome::redraw(cmds)
         }
@@ -334,15 +341,17 @@ fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd> {
     }
     clamp_feed_selection(m);
     let mut cmds = Vec::new();
-    if let Some((_, item)) = restore {
-        m.articles.want = item;
-        if item.is_some() {
-            m.focus = Pane::Articles;
-        }
+    let restored = restore.and_then(|(_, item)| item);
+    if restored.is_some() {
+        m.focus = Pane::Articles;
     }
     let new_query = m.selected_feed_row().map(|r| m.row_query(r));
-    if new_query != old_query || m.articles.query.is_none() || m.articles.want.is_some() {
+    if new_query != old_query || m.articles.query.is_none() || restored.is_some() {
         reload_articles(m, &mut cmds, old_query != new_query);
+        // Last session's article, found by id once its page (or the store) says where.
+        if restored.is_some() {
+            m.articles.want = restored;
+        }
     } else if m.articles.filter.is_empty() {
         if let Some(total) = m.selected_feed_row().and_then(|r| m.row_total(r)) {
             if total > m.articles.total {
@@ -351,6 +360,25 @@ fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd> {
         }
     }
     keep_visible(m);
+    cmds
+}
+
+/// The store said where the held article went: its page is loaded and the cursor lands
+/// on it; or it left the list, and the cursor stays held on it (keys act on it, the
+/// reader keeps it) until the user moves.
+fn on_located(m: &mut Model, position: Option<usize>) -> Vec<Cmd> {
+    let a = &mut m.articles;
+    a.locating = false;
+    let mut cmds = Vec::new();
+    match position {
+        Some(pos) => {
+            a.selected = pos;
+            a.total = a.total.max(pos + 1);
+            keep_visible(m);
+            ensure_pages(m, &mut cmds);
+        }
+        None => a.want = None,
+    }
     cmds
 }
 
@@ -388,9 +416,17 @@ fn on_page_loaded(
     if let Some(want) = a.want {
         if let Some(pos) = a.position_of(want) {
             a.selected = pos;
-            a.want = None;
-        } else if page == 0 {
-            a.want = None;
+            a.release();
+        } else if a.pending.is_empty() && !a.locating {
+            // Not on the pages around where it was: the store walks the list for it.
+            if let Some(query) = a.query.clone() {
+                a.locating = true;
+                cmds.push(Cmd::Locate {
+                    req: a.req,
+                    query,
+                    id: want,
+                });
+            }
         }
     }
     a.selected = a.selected.min(a.total.saturating_sub(1));

@@ -202,7 +202,8 @@ pub(super) fn draw_articles(f: &mut Frame, m: &Model, theme: &Theme, area: Rect)
         })
         .collect();
     let mut state = ListState::default();
-    if a.total > 0 {
+    // A cursor held on an article that left the list highlights no other row.
+    if a.total > 0 && !a.detached() {
         state.select(Some(a.selected.saturating_sub(a.offset)));
     }
     f.render_stateful_widget(
