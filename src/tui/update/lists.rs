@@ -147,7 +147,13 @@ pub(super) fn lay_out_reader(m: &mut Model) -> Vec<Cmd> {
         // A feed read from a file may show its own files; mail shows its inline parts
         // (the only file: pictures a message keeps, see Prepared::mail_images).
         allow_file: r.item.feed_url.starts_with("file:") || r.item.mailbox.is_some(),
-        origin: r.item.feed_url.clone(),
+        // Web pictures in mail come only with the mailbox's `remote_images`, the
+        // user's own choice for their own mail: as trusted as a feed read from a file.
+        origin: if r.item.mailbox.is_some() {
+            "file:".into()
+        } else {
+            r.item.feed_url.clone()
+        },
     }]
 }
 

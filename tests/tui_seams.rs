@@ -1,0 +1,191 @@
+//! The cursor through list reloads (issue 26, item 1): a sync, a push, a refresh or a
+//! mark from another process reloads the list while the user reads. Rows move under the
+//! cursor; keys must act on the article the user had, by id, never on the row that took
+//! its place. Each test fails on the code before the fix, where the selection stayed at
+//! its row number.
+
+mod support;
+
+use bulletin::model::ItemId;
+use bulletin::tui::model::{Model, Pane};
+use bulletin::tui::msg::{Cmd, Msg};
+use bulletin::tui::update::update;
+use crossterm::event::KeyCode;
+use support::tui::{code, fixture, key, row, send, serve_article};
+
+/// The list reload a CacheChanged starts: its request and the page it asked for.
+fn reload(m: &mut Model) -> (bulletin::tui::msg::ReqId, Vec<usize>) {
+    let out = update(m, Msg::CacheChanged);
+    let pages: Vec<usize> = out
+        .cmds
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::LoadPage { page, .. } => Some(*page),
+            _ => None,
+        })
+        .collect();
+    assert!(!pages.is_empty(), "a reload asks for pages: {:?}", out.cmds);
+    (m.articles.req, pages)
+}
+
+fn page(m: &mut Model, req: bulletin::tui::msg::ReqId, ids: &[i64]) -> Vec<Cmd> {
+    let rows = ids
+        .iter()
+        .map(|&id| row(id, 1, &format!("Article {id}"), 20, false))
+        .collect();
+    update(
+        m,
+        Msg::PageLoaded {
+            req,
+            page: 0,
+            total: Some(ids.len()),
+            rows,
+        },
+    )
+    .cmds
+}
+
+fn starred(cmds: &[Cmd]) -> Option<ItemId> {
+    cmds.iter().find_map(|c| match c {
+        Cmd::SetStarred { id, .. } => Some(*id),
+        _ => None,
+    })
+}
+
+/// All unread (newest first: 11, 21, 12), cursor on the second row (Lantern 3.2.0, 21).
+fn on_second_row() -> Model {
+    let mut m = fixture(120, 30);
+    send(&mut m, code(KeyCode::Tab));
+    send(&mut m, key('j'));
+    assert_eq!(m.articles.selected_row().unwrap().id, ItemId(21));
+    m
+}
+
+#[test]
+fn new_articles_above_do_not_move_the_cursor_off_its_article() {
+    let mut m = on_second_row();
+    let (req, _) = reload(&mut m);
+    // A key while the reload is on its way acts on the article under the cursor.
+    assert_eq!(starred(&send(&mut m, key('s'))), Some(ItemId(21)));
+    // Three new articles arrive above it.
+    page(&mut m, req, &[90, 91, 92, 11, 21, 12]);
+    assert_eq!(m.articles.selected, 4);
+    assert_eq!(m.articles.selected_row().unwrap().id, ItemId(21));
+    assert_eq!(starred(&send(&mut m, key('s'))), Some(ItemId(21)));
+    // Moving goes on from there.
+    send(&mut m, key('j'));
+    assert_eq!(m.articles.selected_row().unwrap().id, ItemId(12));
+}
+
+#[test]
+fn an_article_that_left_the_list_stays_under_the_keys_until_the_cursor_moves() {
+    let mut m = on_second_row();
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    serve_article(&mut m, &cmds);
+    assert_eq!(m.reader.as_ref().unwrap().item.id, ItemId(21));
+    assert_eq!(m.focus, Pane::Articles);
+    // Another device read it: the unread list no longer holds it.
+    let (req, _) = reload(&mut m);
+    let cmds = page(&mut m, req, &[11, 12]);
+    // Not on the page: the store is asked where it went.
+    let located = cmds.iter().find_map(|c| match c {
+        Cmd::Locate { req, id, .. } => Some((*req, *id)),
+        _ => None,
+    });
+    let (lreq, id) = located.expect("the store is asked where the article went");
+    assert_eq!(id, ItemId(21));
+    update(
+        &mut m,
+        Msg::Located {
+            req: lreq,
+            id,
+            position: None,
+        },
+    );
+    assert!(m.articles.detached());
+    // Star, read and unread act on the article the reader shows, not on Issue 47
+    // which now sits at its row number.
+    assert_eq!(starred(&send(&mut m, key('s'))), Some(ItemId(21)));
+    let cmds = send(&mut m, key('m'));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::SetRead { ids, .. } if ids == &vec![ItemId(21)])),
+        "{cmds:?}"
+    );
+    assert_eq!(m.reader.as_ref().unwrap().item.id, ItemId(21));
+    // M would mark rows above an article that is not in the list: it says so instead.
+    assert!(send(&mut m, key('M')).is_empty());
+    // j lets go: the cursor lands on the row that took its place.
+    send(&mut m, key('j'));
+    assert!(!m.articles.detached());
+    assert_eq!(m.articles.selected_row().unwrap().id, ItemId(12));
+}
+
+#[test]
+fn an_article_moved_past_the_loaded_pages_is_found_by_the_store() {
+    let mut m = on_second_row();
+    let (req, _) = reload(&mut m);
+    // 300 new articles above it: page 0 does not hold it.
+    let newer: Vec<i64> = (1000..1200).collect();
+    let cmds = page(&mut m, req, &newer);
+    let (lreq, id) = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::Locate { req, id, .. } => Some((*req, *id)),
+            _ => None,
+        })
+        .expect("located by the store");
+    let out = update(
+        &mut m,
+        Msg::Located {
+            req: lreq,
+            id,
+            position: Some(301),
+        },
+    );
+    assert_eq!(m.articles.selected, 301);
+    assert!(
+        out.cmds
+            .iter()
+            .any(|c| matches!(c, Cmd::LoadPage { page: 1, .. })),
+        "its page is loaded: {:?}",
+        out.cmds
+    );
+    // Until that page arrives, keys act on the held article.
+    assert_eq!(starred(&send(&mut m, key('s'))), Some(ItemId(21)));
+}
+
+#[test]
+fn in_the_reader_keys_act_on_the_open_article() {
+    let mut m = on_second_row();
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    serve_article(&mut m, &cmds);
+    send(&mut m, key('l'));
+    assert_eq!(m.focus, Pane::Reader);
+    // The list moved on under the reader (a reload put another row at the cursor).
+    let (req, _) = reload(&mut m);
+    page(&mut m, req, &[90, 11, 12]);
+    assert_eq!(starred(&send(&mut m, key('s'))), Some(ItemId(21)));
+}
+
+/// `StoreFailed` for a mark: the optimistic mark is taken back and its undo step goes.
+#[test]
+fn a_mark_the_cache_refused_is_taken_back() {
+    let mut m = on_second_row();
+    send(&mut m, key('s'));
+    assert!(m.articles.selected_row().unwrap().starred);
+    assert_eq!(m.undo.len(), 1);
+    update(
+        &mut m,
+        Msg::MarkFailed {
+            error: "Cache: disk full".into(),
+            mark: Some(bulletin::tui::model::Undo::Star {
+                id: ItemId(21),
+                starred: true,
+            }),
+        },
+    );
+    assert!(m.undo.is_empty(), "no undo step for a mark never made");
+    assert!(m.message.as_deref().unwrap().contains("not kept"));
+    assert!(!m.articles.selected_row().unwrap().starred);
+}
