@@ -359,4 +359,54 @@ mod tests {
             dir.path().join("new.mp3")
         );
     }
+
+    /// Issue 26, item 9: two enclosures named `episode.mp3` queued together (neither on
+    /// disk yet) each get a file of their own; before, both were given the same name and
+    /// shared one `.part`.
+    #[test]
+    fn two_queued_downloads_of_one_name_get_two_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = crate::store::Store::open(&dir.path().join("cache.db")).unwrap();
+        let item = |id: i64, url: &str| crate::model::Item {
+            id: crate::model::ItemId(id),
+            feed_id: crate::model::FeedId(1),
+            feed_url: "https://pod.example/feed".into(),
+            feed_title: None,
+            title: format!("Episode {id}"),
+            link: None,
+            author: None,
+            published: None,
+            updated: None,
+            summary_html: None,
+            content_html: None,
+            enclosures: vec![crate::model::Enclosure {
+                url: url.into(),
+                mime: Some("audio/mpeg".into()),
+                length: None,
+            }],
+            read: false,
+            starred: false,
+            full_text: Default::default(),
+            mailbox: None,
+            unsubscribe: None,
+        };
+        let to = dir.path().join("dl");
+        let (_, a) = queue(
+            &mut store,
+            &item(1, "https://a.example/episode.mp3"),
+            0,
+            &to,
+        )
+        .unwrap();
+        let (_, b) = queue(
+            &mut store,
+            &item(2, "https://b.example/episode.mp3"),
+            0,
+            &to,
+        )
+        .unwrap();
+        assert_eq!(a, to.join("episode.mp3"));
+        assert_eq!(b, to.join("episode (2).mp3"));
+        assert_ne!(part_of(&a), part_of(&b));
+    }
 }

@@ -406,3 +406,66 @@ fn a_big_mailbox_is_imported_whole_in_batches() {
     let second = env.json(&["refresh", "--json"]);
     assert_eq!(second["mail"]["new_items"], 0, "{second}");
 }
+
+/// Issue 26, item 4 (and 27's Maildir clash): a mark the mailbox refuses, here because
+/// the file it would be renamed to is there already (`X:2,` beside `X:2,S`, as some
+/// mail tools leave them), is said once and dropped; neither file is replaced, and the
+/// next reads fetch new mail as ever. Before, the push ran first and failed the read, at
+/// every refresh, for good; and the rename replaced the other file.
+#[test]
+fn a_refused_mark_is_said_once_and_new_mail_still_comes() {
+    let env = Env::new("");
+    let dir = env.path().join("Mail/news");
+    maildir(&dir);
+    deliver(&dir, "1001.a.host", Some(""), &fixtures::weekly(47, "x"));
+    env.write_config(&config(&format!(
+        "[[mailbox]]\nname = \"News\"\nmaildir = \"{}\"\n",
+        dir.display()
+    )));
+    env.ok(&["refresh"]);
+    let id = env.json(&["items", "--json"])[0]["id"].to_string();
+    // Another copy of the message, with the seen flag, beside it.
+    let other = b"From: a@b.example\r\nSubject: the other copy\r\nMessage-ID: <o@b>\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\n\r\nother\r\n";
+    std::fs::write(dir.join("cur/1001.a.host:2,S"), other).unwrap();
+    // Which of the two the mailbox reader takes as the message: the one read_dir lists
+    // last (the listing keeps the directory's order within cur/).
+    let last = std::fs::read_dir(dir.join("cur"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("1001.a.host"))
+        .last()
+        .unwrap();
+    env.ok(&["refresh"]);
+    // A mark whose rename lands on the other file.
+    if last.ends_with(",S") {
+        env.ok(&["mark-unread", &id]);
+    } else {
+        env.ok(&["mark-read", &id]);
+    }
+    let before: Vec<(String, Vec<u8>)> = names(&dir)
+        .into_iter()
+        .map(|n| (n.clone(), std::fs::read(dir.join(&n)).unwrap()))
+        .collect();
+    deliver(&dir, "1002.b.host", None, &fixtures::weekly(48, "x"));
+    let out = env.run(&["refresh", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["mail"]["new_items"], 1, "new mail still comes: {json}");
+    let errors = json["mail"]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{json}");
+    let error = errors[0].as_str().unwrap();
+    assert!(
+        error.contains("refused") && error.contains("already there"),
+        "{error}"
+    );
+    // Both files as they were.
+    for (name, bytes) in &before {
+        assert_eq!(&std::fs::read(dir.join(name)).unwrap(), bytes, "{name}");
+    }
+    // Said once: the next read is clean.
+    let json = env.json(&["refresh", "--json"]);
+    assert_eq!(
+        json["mail"]["errors"].as_array().unwrap().len(),
+        0,
+        "{json}"
+    );
+}

@@ -207,3 +207,34 @@ fn a_blog_under_a_folder_is_found_at_its_own_feed_address() {
     let added = env.json(&["add", &server.url("/blog/"), "--json"]);
     assert_eq!(added["url"], server.url("/blog/feed"));
 }
+
+/// Issue 26, item 6: a config kept in a dotfiles folder behind a symlink (stow,
+/// home-manager) and made 0600 because it names a password stays a symlink to a 0600
+/// file through `add`, `rename` and `tag`. Before, the rename of a new file over the
+/// link replaced it with a plain file, readable by everyone.
+#[cfg(unix)]
+#[test]
+fn config_edits_keep_the_symlink_and_the_files_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = Server::start();
+    server.fixed("/feed.xml", "application/rss+xml", feeds::rss("news", 2, 1));
+    let env = Env::new("");
+    let real = env.path().join("dotfiles/bulletin/config.toml");
+    std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+    std::fs::write(&real, CONFIG).unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::remove_file(env.config_path()).unwrap();
+    std::os::unix::fs::symlink(&real, env.config_path()).unwrap();
+    env.ok(&["add", &server.url("/feed.xml")]);
+    env.ok(&["rename", &server.url("/feed.xml"), "News"]);
+    env.ok(&["tag", "News", "daily"]);
+    let link = std::fs::symlink_metadata(env.config_path()).unwrap();
+    assert!(link.file_type().is_symlink(), "still a symlink");
+    let text = std::fs::read_to_string(&real).unwrap();
+    assert!(
+        text.starts_with("# my bulletins") && text.contains("name = \"News\""),
+        "{text}"
+    );
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}

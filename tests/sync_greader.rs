@@ -18,10 +18,9 @@ mod support;
 
 use serde_json::{json, Value};
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use support::greader::*;
-use support::{Env, Server};
+use support::Env;
 
 fn local(env: &Env, title: &str) -> Value {
     let items = env.json(&[
@@ -317,4 +316,44 @@ fn the_tui_syncs_in_the_background() {
     assert!(!screen.contains("secret"), "{screen}");
     tmux.keys(&["q", "q", "q"]);
     tmux.wait_exit();
+}
+
+/// Issue 26/27: a server whose `continuation` comes back the same for ever ends the
+/// paging (before: `sync` never ended, gigabytes later); and `refresh --json` with the
+/// server down says the sync's error in its JSON and once on standard error.
+#[test]
+fn a_looping_server_ends_the_paging_and_a_server_down_is_said_once() {
+    std::env::set_var("BULLETIN_TEST_GREADER_PW", "secret");
+    let state = state_with(30);
+    let server = greader_server(state.clone());
+    let env = Env::new(&config(&server, "BULLETIN_TEST_GREADER_PW"));
+    state.lock().unwrap().repeat_continuation = true;
+    let s = sync(&env);
+    assert_eq!(s["new_items"], 30, "{s}");
+    // Two lists (unread, starred), each a page and the page it repeats.
+    assert!(state.lock().unwrap().id_pages <= 4, "paging ended");
+
+    state.lock().unwrap().down = true;
+    let out = env.run(&["refresh", "--json"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "said once: {stderr}");
+    assert!(stderr.contains("503"), "{stderr}");
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let error = json["sync"]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("503"), "{json}");
+}
+
+/// Options after the query are options: `search WORD --json --limit N`.
+#[test]
+fn search_takes_its_options_after_the_query() {
+    std::env::set_var("BULLETIN_TEST_GREADER_PW", "secret");
+    let state = state_with(12);
+    let server = greader_server(state);
+    let env = Env::new(&config(&server, "BULLETIN_TEST_GREADER_PW"));
+    sync(&env);
+    let found = env.json(&["search", "Article", "--json", "--limit", "2"]);
+    assert_eq!(found.as_array().unwrap().len(), 2, "{found}");
+    let found = env.json(&["search", "--limit=1", "Article", "--json"]);
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
 }

@@ -41,12 +41,15 @@ struct Marks {
     starred: bool,
 }
 
+/// A device's marks not yet sent for one article: the last read state, the last star.
+type Pending = (Option<bool>, Option<bool>);
+
 /// What each article's state should be: on the server, and as each device shows it
 /// (its own marks win there until they are sent).
 struct Model {
     server: HashMap<String, Marks>,
     local: Vec<HashMap<String, Marks>>,
-    pending: Vec<HashMap<String, (Option<bool>, Option<bool>)>>,
+    pending: Vec<HashMap<String, Pending>>,
 }
 
 impl Model {

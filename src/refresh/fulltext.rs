@@ -104,3 +104,57 @@ pub fn fetch_new(
         None => Ok(got),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ParsedFeed, ParsedItem, Validators};
+    use crate::store::PreparedFeed;
+
+    /// Issue 26, item 5: a store error in this phase used to set the UI's quit flag, so
+    /// that every later refresh of the session stopped at its start (the spinner turned
+    /// for ever). The phase ends with the error; the flag is the UI's alone.
+    #[test]
+    fn a_store_error_ends_the_phase_and_leaves_the_quit_flag_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.db");
+        let mut store = Store::open(&path).unwrap();
+        let ids = store.sync_feeds(&crate::store::test_specs(1)).unwrap();
+        let items = (0..3)
+            .map(|i| ParsedItem {
+                guid: format!("a{i}"),
+                title: format!("a{i}"),
+                // A closed port: each fetch fails at once, and its failure is written.
+                link: Some(format!("http://127.0.0.1:1/a{i}")),
+                ..ParsedItem::default()
+            })
+            .collect();
+        let feed = PreparedFeed::new(ParsedFeed {
+            items,
+            ..ParsedFeed::default()
+        });
+        store
+            .apply(
+                ids[0],
+                &feed,
+                &Validators::default(),
+                Some(200),
+                chrono::Utc::now(),
+                0,
+            )
+            .unwrap();
+        // The disk is full, as far as full text goes.
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                "CREATE TRIGGER full BEFORE UPDATE OF full_text_error ON items
+                 BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
+            )
+            .unwrap();
+        let fetcher = Fetcher::new(&crate::config::General::default()).unwrap();
+        let cancel = AtomicBool::new(false);
+        let result = fetch_new(&mut store, &fetcher, &ids, 2, &cancel, None);
+        assert!(result.is_err());
+        assert!(!cancel.load(Ordering::Relaxed), "the UI is not quitting");
+    }
+}

@@ -380,7 +380,7 @@ pub fn fold(text: &str) -> String {
 
 /// Feeds for the store's tests, at addresses nothing is fetched from.
 #[cfg(test)]
-fn test_specs(n: usize) -> Vec<FeedSpec> {
+pub(crate) fn test_specs(n: usize) -> Vec<FeedSpec> {
     (0..n)
         .map(|f| FeedSpec {
             options: Default::default(),

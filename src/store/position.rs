@@ -52,3 +52,61 @@ impl Store {
         Ok(found.map(|_| above))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{ParsedFeed, ParsedItem, Validators};
+    use crate::store::{ItemQuery, Order, PreparedFeed, Store};
+    use chrono::{TimeZone, Utc};
+
+    /// Issue 26: `M` marks exactly the rows shown above the cursor, whatever the list's
+    /// order. Before, "above" was worked out by time, so in a list sorted by title (or a
+    /// search in relevance order) it marked rows below the cursor and left some above.
+    #[test]
+    fn m_marks_the_rows_above_in_the_lists_own_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+        let ids = store.sync_feeds(&crate::store::test_specs(1)).unwrap();
+        // Titles in the opposite order to their dates.
+        let items = ["Alpha", "Bravo", "Charlie", "Delta", "Echo"]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| ParsedItem {
+                guid: t.to_string(),
+                title: t.to_string(),
+                published: Some(
+                    Utc.timestamp_opt(1_700_000_000 - i as i64 * 3600, 0)
+                        .unwrap(),
+                ),
+                ..ParsedItem::default()
+            })
+            .collect();
+        let feed = PreparedFeed::new(ParsedFeed {
+            items,
+            ..ParsedFeed::default()
+        });
+        store
+            .apply(
+                ids[0],
+                &feed,
+                &Validators::default(),
+                Some(200),
+                Utc::now(),
+                0,
+            )
+            .unwrap();
+        let q = ItemQuery {
+            order: Order::Title,
+            ..ItemQuery::feed(ids[0])
+        };
+        let rows = store.items(&q, 0, 10).unwrap();
+        let shown: Vec<&str> = rows.iter().map(|r| r.title.as_str()).collect();
+        assert_eq!(shown, ["Alpha", "Bravo", "Charlie", "Delta", "Echo"]);
+        assert_eq!(store.list_position(&q, rows[3].id).unwrap(), Some(3));
+        let marked = store.mark_query_read(&q, Some(rows[3].id)).unwrap();
+        assert_eq!(marked, vec![rows[0].id, rows[1].id, rows[2].id]);
+        let after = store.items(&q, 0, 10).unwrap();
+        let read: Vec<bool> = after.iter().map(|r| r.read).collect();
+        assert_eq!(read, [true, true, true, false, false]);
+    }
+}

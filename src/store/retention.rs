@@ -54,3 +54,65 @@ impl Store {
         Ok(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{RemoteFeed, RemoteItem};
+
+    /// Issue 26: keep_days applies to synced articles as to a feed's, never to starred
+    /// or unread ones.
+    #[test]
+    fn old_read_synced_articles_go_and_starred_or_unread_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+        let feeds = store
+            .apply_remote_feeds(
+                &[RemoteFeed {
+                    id: "1".into(),
+                    title: "F".into(),
+                    url: "https://f.example/feed".into(),
+                    site_url: None,
+                    groups: vec![],
+                }],
+                &[],
+            )
+            .unwrap();
+        let now = 1_800_000_000;
+        let item = |id: &str, age_days: i64, read: bool, starred: bool| RemoteItem {
+            id: id.into(),
+            feed_id: "1".into(),
+            title: id.into(),
+            author: None,
+            html: String::new(),
+            url: None,
+            published: Some(now - age_days * 86_400),
+            read,
+            starred,
+            enclosures: vec![],
+        };
+        store
+            .insert_remote_items(
+                &[
+                    item("old-read", 100, true, false),
+                    item("old-unread", 100, false, false),
+                    item("old-starred", 100, true, true),
+                    item("new-read", 1, true, false),
+                ],
+                &feeds,
+                now,
+            )
+            .unwrap();
+        assert_eq!(store.drop_old_brought(Brought::Synced, 0, now).unwrap(), 0);
+        assert_eq!(store.drop_old_brought(Brought::Synced, 30, now).unwrap(), 1);
+        let left = store
+            .missing_remote_items(&[
+                "old-read".into(),
+                "old-unread".into(),
+                "old-starred".into(),
+                "new-read".into(),
+            ])
+            .unwrap();
+        assert_eq!(left, ["old-read"]);
+    }
+}
