@@ -210,7 +210,7 @@ fn base_of(doc: &Html, page: &Url) -> Url {
 
 /// The feeds a page declares with `<link rel="alternate">`, in page order, once each.
 pub fn alternates(html: &str, page: &Url) -> Vec<Candidate> {
-    let doc = Html::parse_document(html);
+    let doc = Html::parse_document(&crate::html_depth::limited(html));
     let base = base_of(&doc, page);
     let Ok(links) = Selector::parse("link[href]") else {
         return Vec::new();
@@ -276,7 +276,7 @@ pub fn alternates(html: &str, page: &Url) -> Vec<Candidate> {
 
 /// `<a>` links whose address looks like a feed's, same site first.
 pub fn feed_like_links(html: &str, page: &Url) -> Vec<String> {
-    let doc = Html::parse_document(html);
+    let doc = Html::parse_document(&crate::html_depth::limited(html));
     let base = base_of(&doc, page);
     let Ok(anchors) = Selector::parse("a[href]") else {
         return Vec::new();

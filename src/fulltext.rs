@@ -53,7 +53,8 @@ pub fn extract(
     url: &str,
 ) -> Result<Extracted, ExtractError> {
     let html = charset::decode(body, content_type);
-    let doc = dom_query::Document::from(html.as_str());
+    // Bounded depth before the readability crate, which recurses over the tree.
+    let doc = dom_query::Document::from(crate::html_depth::limited(&html).as_ref());
     lazy::fix_images(&doc);
     let not_article = || ExtractError::NotAnArticle(url.to_string());
     let mut reader = dom_smoothie::Readability::with_document(doc, Some(url), None)
@@ -79,7 +80,7 @@ pub fn extract(
 /// same site.
 fn next_page(body: &[u8], content_type: Option<&str>, url: &str) -> Option<String> {
     let html = charset::decode(body, content_type);
-    let doc = dom_query::Document::from(html.as_str());
+    let doc = dom_query::Document::from(crate::html_depth::limited(&html).as_ref());
     let base = url::Url::parse(url).ok()?;
     let href = doc
         .select(r#"link[rel~="next"], a[rel~="next"]"#)

@@ -16,6 +16,7 @@ pub mod export;
 pub mod feedlist;
 pub mod fetch;
 pub mod fulltext;
+pub mod html_depth;
 pub mod imagecache;
 pub mod keys;
 pub mod links;

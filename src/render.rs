@@ -94,7 +94,8 @@ const MAX_DEPTH: usize = 64;
 
 /// Parses article HTML. `base` resolves relative links and image/video sources.
 pub fn blocks(html: &str, base: Option<&str>) -> Document {
-    let fragment = Html::parse_fragment(html);
+    // Bounded depth before parsing: html5ever's time grows with the square of it.
+    let fragment = Html::parse_fragment(&crate::html_depth::limited(html));
     let base = base.and_then(|b| Url::parse(b).ok());
     let mut conv = Converter::new(base.as_ref());
     conv.children(fragment.root_element(), 0);
@@ -108,7 +109,7 @@ pub fn blocks(html: &str, base: Option<&str>) -> Document {
 
 /// An HTML snippet (a title) as one line of text.
 pub fn html_to_line(html: &str) -> String {
-    let fragment = Html::parse_fragment(html);
+    let fragment = Html::parse_fragment(&crate::html_depth::limited(html));
     let text: String = fragment.root_element().text().collect();
     crate::sanitize::clean_line(&text)
 }

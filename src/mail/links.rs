@@ -82,7 +82,7 @@ pub(super) fn linkify(text: &str) -> String {
 
 /// The newsletter's "view in your browser" link, when its HTML has one.
 pub(super) fn view_online(html: &str) -> Option<String> {
-    let doc = scraper::Html::parse_fragment(html);
+    let doc = scraper::Html::parse_fragment(&crate::html_depth::limited(html));
     let anchors = scraper::Selector::parse("a[href]").ok()?;
     doc.select(&anchors).find_map(|a| {
         let text: String = a.text().collect::<String>().to_lowercase();

@@ -94,6 +94,7 @@ pub fn parse(input: &str, now: DateTime<Utc>) -> Result<Query, QueryError> {
         tokens,
         pos: 0,
         now,
+        depth: 0,
     };
     let node = p.and()?;
     if let Some(t) = p.tokens.get(p.pos) {
@@ -123,10 +124,16 @@ enum Node {
     Not(Box<Node>, usize),
 }
 
+/// Groups nest at most this deep: the parser, and every walk over the query after it,
+/// recurse once per level, and a query is typed (or pasted) by anyone.
+pub const MAX_GROUP_DEPTH: usize = 32;
+
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
     now: DateTime<Utc>,
+    /// Groups open at this point.
+    depth: usize,
 }
 
 impl Parser {
@@ -193,8 +200,17 @@ impl Parser {
         match self.peek().cloned() {
             Some(Tok::Open) | Some(Tok::NotOpen) => {
                 let negated = self.peek() == Some(&Tok::NotOpen);
+                if self.depth >= MAX_GROUP_DEPTH {
+                    return Err(err(
+                        column,
+                        format!("( nests deeper than {MAX_GROUP_DEPTH} groups"),
+                    ));
+                }
                 self.pos += 1;
-                let inner = self.and()?;
+                self.depth += 1;
+                let inner = self.and();
+                self.depth -= 1;
+                let inner = inner?;
                 if self.peek() != Some(&Tok::Close) {
                     return Err(err(column, "( is not closed"));
                 }

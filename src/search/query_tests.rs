@@ -177,3 +177,37 @@ fn compiled_words_are_quoted_strings_only() {
         .contains("names no tag"));
     assert!(c("a OR -b").is_err());
 }
+
+/// Issue 27: a query nested 12,000 brackets deep (also `-(` repeated) overflowed the
+/// stack and aborted `search`, the TUI's `/` and, from a `[[query]]`, every command.
+/// Past `MAX_GROUP_DEPTH` it is an error in one line with its column.
+#[test]
+fn deep_groups_are_an_error_not_an_abort() {
+    for open in ["(", "-(", "(-("] {
+        let q = format!(
+            "{}x{}",
+            open.repeat(12_000),
+            ")".repeat(12_000 * open.matches('(').count())
+        );
+        let e = parse(&q, now()).unwrap_err();
+        assert!(e.message.contains("nests deeper"), "{e}");
+        assert!(!e.to_string().contains('\n'));
+    }
+    let ok = format!(
+        "{}x{}",
+        "(".repeat(MAX_GROUP_DEPTH),
+        ")".repeat(MAX_GROUP_DEPTH)
+    );
+    assert!(parse(&ok, now()).is_ok());
+}
+
+proptest::proptest! {
+    /// Any query parses or is one line of error with a column inside it.
+    #[test]
+    fn any_query_parses_or_errs_in_one_line(q in "[a-z()\\-\" :*OR]{0,80}") {
+        if let Err(e) = parse(&q, now()) {
+            proptest::prop_assert!(!e.to_string().contains('\n'));
+            proptest::prop_assert!(e.column >= 1 && e.column <= q.chars().count() + 1, "{}: {}", q, e);
+        }
+    }
+}
