@@ -4,8 +4,10 @@
 //! the part that writes files, for the TUI's download thread and `bulletin download`.
 
 use crate::fetch::Fetcher;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
+
+mod stream;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DownloadError {
@@ -17,6 +19,8 @@ pub enum DownloadError {
     TooLarge(u64),
     #[error("{path}: {reason}")]
     File { path: String, reason: String },
+    #[error("no data for {0} s ([general] timeout_seconds); the part downloaded stays, to resume")]
+    Stalled(u64),
 }
 
 /// The longest file name written (bytes), extension included.
@@ -155,8 +159,12 @@ pub fn run(
         std::fs::create_dir_all(dir).map_err(|e| file_err(dir, e))?;
     }
     let have = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
-    let (mut response, _) = fetcher.open_download(url, have)?;
-    let status = response.status().as_u16();
+    let body = stream::Body::open(fetcher, url, have, fetcher.timeout());
+    let stream::Event::Opened { status, length } = body.next()? else {
+        return Err(DownloadError::Fetch(crate::fetch::FetchError::Network(
+            "no answer".into(),
+        )));
+    };
     let (mut file, mut done) = match status {
         206 if have > 0 => {
             let f = std::fs::OpenOptions::new()
@@ -176,26 +184,18 @@ pub fn run(
         }
         s => return Err(DownloadError::Status(s)),
     };
-    let total = response.content_length().map(|len| len + done);
+    let total = length.map(|len| len + done);
     let cap_mib = cap / (1024 * 1024);
     if total.is_some_and(|t| t > cap) {
         return Err(DownloadError::TooLarge(cap_mib));
     }
     progress(done, total);
-    let mut chunk = vec![0u8; 64 * 1024];
-    loop {
-        let n = response
-            .read(&mut chunk)
-            .map_err(|e| DownloadError::Fetch(crate::fetch::FetchError::Network(e.to_string())))?;
-        if n == 0 {
-            break;
-        }
-        done += n as u64;
+    while let stream::Event::Chunk(chunk) = body.next()? {
+        done += chunk.len() as u64;
         if done > cap {
             return Err(DownloadError::TooLarge(cap_mib));
         }
-        file.write_all(&chunk[..n])
-            .map_err(|e| file_err(&part, e))?;
+        file.write_all(&chunk).map_err(|e| file_err(&part, e))?;
         progress(done, total);
     }
     file.flush().map_err(|e| file_err(&part, e))?;

@@ -60,6 +60,9 @@ pub enum FetchError {
     Network(String),
     #[error("cannot read {path}: {reason}")]
     File { path: String, reason: String },
+    /// The whole run (a sync, say) has a limit of its own, and it ran out.
+    #[error("stopped at the run's limit of {0} s")]
+    Deadline(u64),
 }
 
 impl FetchError {
@@ -103,6 +106,8 @@ pub struct Fetcher {
     public: Client,
     /// Fetches for a public feed's content: public addresses only.
     public_only: bool,
+    /// When the whole run this fetcher serves must end, and its length in seconds.
+    deadline: Option<(Instant, u64)>,
     max_body: u64,
     timeout: Duration,
 }
@@ -131,6 +136,7 @@ impl Fetcher {
             client: build(false)?,
             public: build(true)?,
             public_only: false,
+            deadline: None,
             max_body: u64::from(general.max_body_mib.max(1)) * 1024 * 1024,
             timeout,
         })
@@ -144,6 +150,34 @@ impl Fetcher {
             public_only: !guard::on_private_network(origin),
             ..self.clone()
         }
+    }
+
+    /// This fetcher for a run that must end within `limit` (a sync): each request waits
+    /// at most what is left, and none starts once it is gone.
+    pub fn with_deadline(&self, limit: Duration) -> Fetcher {
+        Fetcher {
+            deadline: Some((Instant::now() + limit, limit.as_secs())),
+            ..self.clone()
+        }
+    }
+
+    /// The time a request may take: its own limit, or what is left of the run's.
+    fn budget(&self, timeout: Duration) -> Result<Duration, FetchError> {
+        match self.deadline {
+            None => Ok(timeout),
+            Some((at, secs)) => {
+                let left = at.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(FetchError::Deadline(secs));
+                }
+                Ok(timeout.min(left))
+            }
+        }
+    }
+
+    /// How long a request may wait for its server ([general] timeout_seconds).
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// This fetcher for content of unknown origin: public web addresses only.
@@ -238,7 +272,7 @@ impl Fetcher {
         options: &RequestOptions,
     ) -> Result<FetchOutcome, FetchError> {
         let started = Instant::now();
-        let timeout = options.timeout.unwrap_or(self.timeout);
+        let timeout = self.budget(options.timeout.unwrap_or(self.timeout))?;
         let mut at =
             url::Url::parse(url).map_err(|e| FetchError::Network(format!("{url}: {e}")))?;
         let home = at.clone();

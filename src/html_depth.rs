@@ -120,11 +120,7 @@ pub fn limit(html: &str, max: usize) -> Cow<'_, str> {
                 // half of what was left out.
                 keep = false;
             }
-        } else if !name.is_empty()
-            && !VOID.contains(&name.as_str())
-            // `<div/>` opens a div in HTML; `/>` closes only in SVG and MathML.
-            && !(self_closed && stack.iter().any(|n| n == "svg" || n == "math"))
-        {
+        } else if opens(&name, self_closed, &stack) {
             if dropped == 0 {
                 if let Some(pos) = implied_close(&stack, &name) {
                     stack.truncate(pos);
@@ -156,6 +152,14 @@ pub fn limit(html: &str, max: usize) -> Cow<'_, str> {
             Cow::Owned(s)
         }
     }
+}
+
+/// Whether a start tag opens an element that later tags nest in: not a comment, not a
+/// void element, and not `<x/>` in SVG or MathML (`<div/>` opens a div in HTML).
+fn opens(name: &str, self_closed: bool, stack: &[String]) -> bool {
+    let foreign = || stack.iter().any(|n| n == "svg" || n == "math");
+    let closes_itself = VOID.contains(&name) || self_closed && foreign();
+    !name.is_empty() && !closes_itself
 }
 
 /// Copies `html[copied..from]` as it is, then `html[from..to]` if `keep`; only once

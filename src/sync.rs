@@ -7,9 +7,11 @@ pub mod fever;
 pub mod greader;
 mod json;
 mod lock;
+mod session;
 
-pub use engine::{add_synced_feeds, connect, push_configured, run, sync_configured, Summary};
-pub use lock::SyncLock;
+pub use engine::{add_synced_feeds, connect, run, sync_configured, Summary};
+pub use lock::{SyncLock, WAIT as LOCK_WAIT};
+pub use session::{Session, SYNC_LIMIT};
 
 pub use crate::model::{Mark, RemoteFeed, RemoteItem};
 
@@ -32,6 +34,8 @@ pub enum SyncError {
 /// What every sync protocol offers the core.
 pub trait SyncProvider {
     fn name(&self) -> &'static str;
+    /// Every request from now on ends by `limit` from now (one sync's, or one push's).
+    fn set_deadline(&mut self, limit: std::time::Duration);
     /// Checks the credentials (and takes whatever token the protocol hands out).
     fn login(&mut self) -> Result<(), SyncError>;
     fn feeds(&mut self) -> Result<Vec<RemoteFeed>, SyncError>;

@@ -107,3 +107,29 @@ fn a_query_nested_12000_deep_is_one_line_of_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.trim().lines().count() <= 1, "{err}");
 }
+
+/// A sync's requests share one limit (`bulletin::sync::SYNC_LIMIT` for a real sync):
+/// a server that never answers holds a request no longer than what is left of it, and
+/// no request starts once it is gone. Each says the limit in one line.
+#[test]
+fn a_runs_limit_ends_a_request_that_never_answers() {
+    use bulletin::fetch::{FetchError, Fetcher};
+    let server = Server::start();
+    server.route("/api", |_| support::Reply::Hang);
+    let general = bulletin::config::General {
+        timeout_seconds: 600,
+        ..Default::default()
+    };
+    let fetcher = Fetcher::new(&general)
+        .unwrap()
+        .with_deadline(Duration::from_secs(1));
+    let err = fetcher
+        .api_call(&server.url("/api"), &[], None)
+        .unwrap_err();
+    assert!(matches!(err, FetchError::Deadline(1)), "{err}");
+    let again = fetcher
+        .api_call(&server.url("/api"), &[], None)
+        .unwrap_err();
+    assert!(matches!(again, FetchError::Deadline(1)), "{again}");
+    assert!(!again.to_string().contains('\n'));
+}

@@ -190,3 +190,53 @@ fn the_tui_lists_opens_and_downloads_enclosures() {
     tmux.keys(&["q", "q", "q", "q"]);
     tmux.wait_exit();
 }
+
+/// Issue 27: a server that sends a byte and stops, or never answers, fails the download
+/// after `timeout_seconds` of silence (before: "downloading" for up to six hours), with
+/// the reason, and the download can be tried again.
+#[test]
+fn a_stalled_download_fails_with_why_and_can_be_resumed() {
+    let server = Server::start();
+    let item = |i: usize, path: &str| {
+        format!(
+            "<item><title>Stall {i}</title><guid>s{i}</guid><enclosure url=\"{}\" type=\"audio/mpeg\" length=\"4\"/></item>",
+            server.url(path)
+        )
+    };
+    server.fixed(
+        "/feed",
+        "application/rss+xml",
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pod</title>{}{}</channel></rss>",
+            item(1, "/media/drip.mp3"),
+            item(2, "/media/hang.mp3")
+        ),
+    );
+    server.route("/media/drip.mp3", |_| Reply::Drip {
+        interval: std::time::Duration::from_secs(120),
+        count: 4,
+    });
+    server.route("/media/hang.mp3", |_| Reply::Hang);
+    let env = Env::new("");
+    let dir = env.path().join("downloads");
+    env.write_config(&format!(
+        "[general]\nrefresh_on_startup = false\ntimeout_seconds = 2\ndownload_dir = \"{}\"\n\n[[feed]]\nurl = \"{}\"\n",
+        dir.display(),
+        server.url("/feed")
+    ));
+    env.ok(&["refresh"]);
+    for title in ["Stall 1", "Stall 2"] {
+        let started = std::time::Instant::now();
+        let out = env.run(&["download", &env.item_id(title)]);
+        assert!(!out.status.success(), "{title}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("no data for 2 s"), "{title}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        // Bounded by the stall time, not by the request's six hours (a generous cap).
+        assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    }
+    let list = env.json(&["downloads", "--json"]);
+    for d in list.as_array().unwrap() {
+        assert_eq!(d["state"], "failed", "{list}");
+    }
+}

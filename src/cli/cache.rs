@@ -316,7 +316,8 @@ pub(super) fn cmd_download(
     if let Some(e) = failed {
         super::print(out)?;
         out.clear();
-        anyhow::bail!("a download failed: {e}");
+        // Each failure was said on its own line, naming its URL: not said again.
+        return Err(super::Reported(format!("a download failed: {e}")).into());
     }
     Ok(())
 }

@@ -23,17 +23,29 @@ impl Fetcher {
         form: Option<&[(&str, &str)]>,
     ) -> Result<(u16, Vec<u8>), FetchError> {
         let started = Instant::now();
+        let timeout = self.budget(self.timeout)?;
         let mut request = match form {
             Some(form) => self.client.post(url).form(form),
             None => self.client.get(url),
-        };
+        }
+        .timeout(timeout);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let response = request.send().map_err(|e| self.describe(e, self.timeout))?;
-        let status = response.status().as_u16();
-        let body = self.read_body(response, started, self.timeout)?;
-        Ok((status, body))
+        let answer = request
+            .send()
+            .map_err(|e| self.describe(e, timeout))
+            .and_then(|response| {
+                let status = response.status().as_u16();
+                Ok((status, self.read_body(response, started, timeout)?))
+            });
+        // A request cut by the run's limit says so, not that the server was slow.
+        answer.map_err(|e| match (e, self.deadline) {
+            (FetchError::Timeout(_), Some((at, secs))) if Instant::now() >= at => {
+                FetchError::Deadline(secs)
+            }
+            (e, _) => e,
+        })
     }
 
     /// Opens a download: GET `url` from byte `from` (a `Range` request when above 0),

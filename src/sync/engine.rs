@@ -8,7 +8,7 @@ use super::greader::GReader;
 use super::{Mark, SyncError, SyncProvider};
 use crate::config::{Config, FeedSpec, Provider, Remote, SyncConfig};
 use crate::fetch::Fetcher;
-use crate::store::{Brought, Store, SyncedFeed};
+use crate::store::{Store, SyncedFeed};
 use std::collections::{HashMap, HashSet};
 
 /// What one sync did, as `bulletin sync --json` prints it.
@@ -30,6 +30,14 @@ pub struct Summary {
 const ITEMS_PER_SYNC: usize = 10_000;
 
 const CURSOR: &str = "sync.cursor";
+
+/// The most unread (or starred) ids one sync takes: a list past it is a server's
+/// fault, refused before its state is applied to anything.
+const MAX_IDS: usize = 2_000_000;
+
+/// The most articles fetched by id in one sync (unread or starred ones the paging did
+/// not bring); the rest come at the next syncs.
+const MAX_BY_ID: usize = 10_000;
 
 /// The provider the config names, logged in with its password.
 pub fn connect(
@@ -60,65 +68,14 @@ pub fn connect(
     Ok(provider)
 }
 
-/// Syncs once with the server `config` names (when it names one): connects, logs in
-/// and runs. The error is one line naming the server, never holding the password.
+/// Syncs once with the server `config` names (when it names one), in a session of its
+/// own (`bulletin sync`, `refresh`).
 pub fn sync_configured(
     config: &Config,
     store: &mut Store,
     fetcher: &Fetcher,
 ) -> Option<Result<Summary, String>> {
-    let sync = config.sync.as_ref()?;
-    let lock = super::SyncLock::acquire(store.path().as_deref(), super::lock::WAIT);
-    let result = lock.and_then(|_lock| {
-        let mut provider = connect(sync, fetcher.clone())?;
-        run(
-            store,
-            provider.as_mut(),
-            &sync.account(),
-            &config.own_feed_urls(),
-        )
-        .map_err(|e| format!("sync with {}: {e}; marks made here stay queued", sync.url))
-    });
-    if let Err(e) = &result {
-        tracing::warn!("{e}");
-    }
-    if result.is_ok() {
-        // keep_days for the server's articles, as for a feed's (never the starred).
-        let now = chrono::Utc::now().timestamp();
-        if let Err(e) = store.drop_old_brought(Brought::Synced, config.general.keep_days, now) {
-            tracing::warn!("dropping old synced articles: {e}");
-        }
-    }
-    Some(result)
-}
-
-/// Sends the queued marks to the server `config` names, and nothing else: what a
-/// reader does a few seconds after marking, so that another device sees the marks soon.
-/// Returns how many were sent.
-pub fn push_configured(
-    config: &Config,
-    store: &mut Store,
-    fetcher: &Fetcher,
-) -> Option<Result<usize, String>> {
-    let sync = config.sync.as_ref()?;
-    if store.queued_mark_count().ok()? == 0 {
-        return Some(Ok(0));
-    }
-    // Marks queued under another account are not this server's to take.
-    let stored = store.sync_account().ok()?;
-    if !stored.is_some_and(|s| same_account(&s, &sync.account())) {
-        return Some(Ok(0));
-    }
-    let lock = super::SyncLock::acquire(store.path().as_deref(), super::lock::WAIT);
-    let result = lock.and_then(|_lock| {
-        let mut provider = connect(sync, fetcher.clone())?;
-        push(store, provider.as_mut())
-            .map_err(|e| format!("sync with {}: {e}; marks made here stay queued", sync.url))
-    });
-    if let Err(e) = &result {
-        tracing::warn!("{e}");
-    }
-    Some(result)
+    Some(super::Session::of(config, fetcher)?.sync(config, store))
 }
 
 /// Syncs once. `configured` are the config's own feed URLs (a feed the server drops
@@ -165,10 +122,27 @@ pub fn run(
 
     let unread: HashSet<String> = provider.unread_ids()?.into_iter().collect();
     let starred: HashSet<String> = provider.starred_ids()?.into_iter().collect();
+    for (list, ids) in [("unread", &unread), ("starred", &starred)] {
+        if ids.len() > MAX_IDS {
+            return Err(SyncError::Protocol(format!(
+                "the server lists {} {list} articles, more than the {MAX_IDS} a sync takes",
+                ids.len()
+            )));
+        }
+    }
     // Unread and starred articles the paging did not bring (older than the cursor, or
-    // beyond this sync's share): by id, so that nothing unread is missing here.
+    // beyond this sync's share): by id, so that nothing unread is missing here. At most
+    // MAX_BY_ID a sync (a request per 50 ids with Fever): the rest at the next one.
     let wanted: Vec<String> = unread.union(&starred).cloned().collect();
-    let missing = store.missing_remote_items(&wanted)?;
+    let mut missing = store.missing_remote_items(&wanted)?;
+    if missing.len() > MAX_BY_ID {
+        tracing::warn!(
+            "{} unread or starred articles are not here yet; {MAX_BY_ID} come now, the rest at the next syncs",
+            missing.len()
+        );
+        missing.sort_unstable_by(|a, b| b.cmp(a));
+        missing.truncate(MAX_BY_ID);
+    }
     if !missing.is_empty() {
         let items = provider.items_by_id(&missing)?;
         new_items += store.insert_remote_items(&items, &ids, now)?;
@@ -197,7 +171,7 @@ pub fn run(
 
 /// Sends the queued marks, each article's last state of each kind, and unqueues them
 /// once the server has them all. Returns how many were sent.
-fn push(store: &mut Store, provider: &mut dyn SyncProvider) -> Result<usize, SyncError> {
+pub(super) fn push(store: &mut Store, provider: &mut dyn SyncProvider) -> Result<usize, SyncError> {
     let queued = store.queued_marks()?;
     if queued.is_empty() {
         return Ok(0);

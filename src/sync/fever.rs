@@ -107,6 +107,10 @@ impl SyncProvider for Fever {
         "fever"
     }
 
+    fn set_deadline(&mut self, limit: std::time::Duration) {
+        self.fetcher = self.fetcher.with_deadline(limit);
+    }
+
     fn login(&mut self) -> Result<(), SyncError> {
         self.call("", &[]).map(|_| ())
     }

@@ -14,9 +14,9 @@ const LONG_PREFIX: &str = "tag:google.com,2005:reader/item/";
 const READING_LIST: &str = "user/-/state/com.google/reading-list";
 const READ: &str = "user/-/state/com.google/read";
 const STARRED: &str = "user/-/state/com.google/starred";
-/// Pages of 10,000 ids read for one list at most: five million unread or starred
+/// Pages of 10,000 ids read for one list at most: two million unread or starred
 /// articles, beyond any account, and a bound on a server that never stops paging.
-const MAX_ID_PAGES: usize = 500;
+const MAX_ID_PAGES: usize = 200;
 /// Articles per page of a stream, and ids per write.
 const PAGE: usize = 250;
 
@@ -232,6 +232,10 @@ fn crawled(v: &Value) -> Option<i64> {
 impl SyncProvider for GReader {
     fn name(&self) -> &'static str {
         "greader"
+    }
+
+    fn set_deadline(&mut self, limit: std::time::Duration) {
+        self.fetcher = self.fetcher.with_deadline(limit);
     }
 
     fn login(&mut self) -> Result<(), SyncError> {

@@ -162,6 +162,9 @@ fn on_server(
                 let server = |e: crate::sync::SyncError| format!("sync with {}: {e}", sync.url);
                 provider.subscribe(&url, None).map_err(server)?;
                 let mut store = Store::open(&db).map_err(|e| e.to_string())?;
+                // The sync that brings its articles takes the lock every sync takes.
+                let _lock = crate::sync::SyncLock::acquire(Some(&db), crate::sync::LOCK_WAIT)?;
+                provider.set_deadline(crate::sync::SYNC_LIMIT);
                 let own: Vec<&str> = own.iter().map(String::as_str).collect();
                 let s = crate::sync::run(&mut store, provider.as_mut(), &sync.account(), &own)
                     .map_err(server)?;

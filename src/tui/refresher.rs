@@ -119,6 +119,9 @@ pub fn refresh_thread(
     // fixed later makes the next refresh work.
     let mut store: Option<Store> = None;
     let mut fetcher: Option<Fetcher> = None;
+    // The sync server's session (its login kept between syncs and pushes); made anew
+    // with the HTTP client.
+    let mut session: Option<crate::sync::Session> = None;
     let mut push_at: Option<Instant> = None;
     let mut next_refresh = None;
     loop {
@@ -135,6 +138,7 @@ pub fn refresh_thread(
             Ok(RefreshReq::Config(new)) => {
                 config = *new;
                 fetcher = None;
+                session = None;
                 next_refresh = None;
                 continue;
             }
@@ -146,7 +150,8 @@ pub fn refresh_thread(
                 push_at = None;
                 if open_parts(&db, &config, &mut store, &mut fetcher).is_ok() {
                     if let (Some(s), Some(f)) = (store.as_mut(), fetcher.as_ref()) {
-                        push_marks(s, f, &config, &tx);
+                        let session = session_of(&mut session, &config, f);
+                        push_marks(s, session, &config, &tx);
                     }
                 }
                 continue;
@@ -176,6 +181,7 @@ pub fn refresh_thread(
                 RefreshReq::Config(new) => {
                     config = *new;
                     fetcher = None;
+                    session = None;
                 }
                 RefreshReq::PushMarks => {}
             }
@@ -189,10 +195,12 @@ pub fn refresh_thread(
             }
             continue;
         };
+        let session_ref = session_of(&mut session, &config, fetcher_ref);
         let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
             run_refresh(
                 store_ref,
                 fetcher_ref,
+                session_ref,
                 &config,
                 refresh::Request { feeds, force },
                 &tx,
@@ -208,6 +216,7 @@ pub fn refresh_thread(
                 // Whatever state they were in, start them afresh next time.
                 store = None;
                 fetcher = None;
+                session = None;
                 if tx.send(Msg::RefreshFailed(error)).is_err() {
                     return;
                 }
@@ -218,7 +227,12 @@ pub fn refresh_thread(
 
 /// Sends the queued marks to the sync server (no more: the full sync waits for the next
 /// refresh). A failure is said on the status line like a sync's; the marks stay queued.
-fn push_marks(store: &mut Store, fetcher: &Fetcher, config: &Config, tx: &Sender<Msg>) {
+fn push_marks(
+    store: &mut Store,
+    session: Option<&mut crate::sync::Session>,
+    config: &Config,
+    tx: &Sender<Msg>,
+) {
     let mail = std::panic::catch_unwind(AssertUnwindSafe(|| {
         crate::mail::read::push_all(store, config)
     }));
@@ -229,9 +243,7 @@ fn push_marks(store: &mut Store, fetcher: &Fetcher, config: &Config, tx: &Sender
         Ok(_) => {}
         Err(panic) => tracing::error!("mail push: internal error: {}", panic_message(&*panic)),
     }
-    let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        crate::sync::push_configured(config, store, fetcher)
-    }));
+    let run = std::panic::catch_unwind(AssertUnwindSafe(|| session.map(|s| s.push(store))));
     match run {
         Ok(Some(Err(e))) => {
             let _ = tx.send(Msg::SyncFinished(Err(e)));
@@ -239,6 +251,18 @@ fn push_marks(store: &mut Store, fetcher: &Fetcher, config: &Config, tx: &Sender
         Ok(Some(Ok(_)) | None) => {}
         Err(panic) => tracing::error!("push: internal error: {}", panic_message(&*panic)),
     }
+}
+
+/// The sync session, made when there is a server and none yet.
+fn session_of<'a>(
+    slot: &'a mut Option<crate::sync::Session>,
+    config: &Config,
+    fetcher: &Fetcher,
+) -> Option<&'a mut crate::sync::Session> {
+    if slot.is_none() {
+        *slot = crate::sync::Session::of(config, fetcher);
+    }
+    slot.as_mut()
 }
 
 /// Opens the cache and builds the HTTP client where they are missing.
@@ -265,6 +289,7 @@ fn open_parts(
 fn run_refresh(
     store: &mut Store,
     fetcher: &Fetcher,
+    session: Option<&mut crate::sync::Session>,
     config: &Config,
     request: refresh::Request,
     tx: &Sender<Msg>,
@@ -281,19 +306,20 @@ fn run_refresh(
     };
     let since = crate::notify::mark(store);
     // The server's feeds first, when the refresh is of everything or of one of them.
-    let wants_sync = config.sync.is_some()
+    let wants_sync = session.is_some()
         && match &request.feeds {
             None => true,
             Some(ids) => store
                 .synced_feeds()
                 .is_ok_and(|synced| synced.iter().any(|f| ids.contains(&f.id))),
         };
-    if wants_sync {
+    if let Some(session) = session.filter(|_| wants_sync) {
         let _ = tx.send(Msg::SyncStarted);
-        if let Some(result) = crate::sync::sync_configured(config, store, fetcher) {
-            if tx.send(Msg::SyncFinished(result)).is_err() {
-                return false;
-            }
+        if tx
+            .send(Msg::SyncFinished(session.sync(config, store)))
+            .is_err()
+        {
+            return false;
         }
     }
     // Then the mailboxes, when the refresh is of everything or of a newsletter.

@@ -1,0 +1,120 @@
+//! One sync session for a configured server: the one owner of the provider (its login
+//! and token, reused from one sync or push to the next, a new login only after the
+//! server refused the old one), the lock that keeps two processes from syncing one cache
+//! at once, and the time limit of each run. `bulletin sync`, `refresh`, and the TUI's
+//! syncs and pushes all go through it.
+
+use super::{Summary, SyncError, SyncLock, SyncProvider};
+use crate::config::{Config, SyncConfig};
+use crate::fetch::Fetcher;
+use crate::store::{Brought, Store};
+use std::time::Duration;
+
+/// The most one sync may take, start to end: a server that pages for ever, or answers
+/// each page slowly, ends here. What came is kept; the rest comes at the next sync.
+pub const SYNC_LIMIT: Duration = Duration::from_secs(55);
+
+pub struct Session {
+    sync: SyncConfig,
+    fetcher: Fetcher,
+    provider: Option<Box<dyn SyncProvider + Send>>,
+}
+
+impl Session {
+    /// A session with the server `config` names (None without `[sync]`). Nothing is sent
+    /// until the first sync or push.
+    pub fn of(config: &Config, fetcher: &Fetcher) -> Option<Session> {
+        Some(Session {
+            sync: config.sync.clone()?,
+            fetcher: fetcher.clone(),
+            provider: None,
+        })
+    }
+
+    /// Syncs once: marks out, the server's feeds, articles and state in. One line of
+    /// error naming the server, never holding the password.
+    pub fn sync(&mut self, config: &Config, store: &mut Store) -> Result<Summary, String> {
+        let account = self.sync.account();
+        let configured = config.own_feed_urls();
+        let result = self.with_provider(store, |provider, store| {
+            super::run(store, provider, &account, &configured)
+        });
+        if result.is_ok() {
+            // keep_days for the server's articles, as for a feed's (never the starred).
+            let now = chrono::Utc::now().timestamp();
+            if let Err(e) = store.drop_old_brought(Brought::Synced, config.general.keep_days, now) {
+                tracing::warn!("dropping old synced articles: {e}");
+            }
+        }
+        result
+    }
+
+    /// Sends the queued marks and nothing else (a few seconds after a mark, so that
+    /// other devices see it soon). Returns how many were sent.
+    pub fn push(&mut self, store: &mut Store) -> Result<usize, String> {
+        if store.queued_mark_count().unwrap_or(0) == 0 {
+            return Ok(0);
+        }
+        // Marks queued under another account are not this server's to take.
+        let stored = store.sync_account().ok().flatten();
+        if !stored.is_some_and(|s| super::engine::same_account(&s, &self.sync.account())) {
+            return Ok(0);
+        }
+        self.with_provider(store, |provider, store| {
+            super::engine::push(store, provider)
+        })
+    }
+
+    /// Runs `f` under the lock with the logged-in provider, its requests bounded by
+    /// `SYNC_LIMIT`; once more with a new login when the server no longer takes the old.
+    fn with_provider<T>(
+        &mut self,
+        store: &mut Store,
+        mut f: impl FnMut(&mut dyn SyncProvider, &mut Store) -> Result<T, SyncError>,
+    ) -> Result<T, String> {
+        let _lock = SyncLock::acquire(store.path().as_deref(), super::lock::WAIT)?;
+        let mut retried = false;
+        loop {
+            let fresh = self.provider.is_none();
+            if fresh {
+                self.provider = Some(super::connect(&self.sync, self.fetcher.clone())?);
+            }
+            let Some(provider) = self.provider.as_mut() else {
+                continue;
+            };
+            provider.set_deadline(SYNC_LIMIT);
+            match f(provider.as_mut(), store) {
+                Ok(v) => return Ok(v),
+                // The token expired: log in again, once.
+                Err(SyncError::Auth) if !fresh && !retried => {
+                    retried = true;
+                    self.provider = None;
+                }
+                Err(e) => {
+                    if matches!(e, SyncError::Auth) {
+                        self.sync.password.forget();
+                        self.provider = None;
+                    }
+                    let said = failed(&self.sync.url, &e, store);
+                    tracing::warn!("{said}");
+                    return Err(said);
+                }
+            }
+        }
+    }
+}
+
+/// A failed sync in one line: the server, what went wrong, what was kept, and whether
+/// marks wait (only when some do).
+fn failed(url: &str, e: &SyncError, store: &Store) -> String {
+    let mut said = format!("sync with {url}: {e}");
+    if matches!(e, SyncError::Http(crate::fetch::FetchError::Deadline(_))) {
+        said.push_str("; what came is kept, the rest comes at the next sync");
+    }
+    match store.queued_mark_count() {
+        Ok(0) | Err(_) => {}
+        Ok(1) => said.push_str("; 1 mark made here stays queued"),
+        Ok(n) => said.push_str(&format!("; {n} marks made here stay queued")),
+    }
+    said
+}
