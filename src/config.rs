@@ -244,8 +244,18 @@ impl Config {
             .read(offset, &invalid)?;
             feeds.push(FeedSpec {
                 url,
-                name: feed.name.filter(|n| !n.trim().is_empty()),
-                tags: feed.tags,
+                // Text from the config reaches the terminal as feed text does: through
+                // the sanitiser (a tag or a name with ESC or OSC bytes is shown clean).
+                name: feed
+                    .name
+                    .map(|n| crate::sanitize::clean_line(&n))
+                    .filter(|n| !n.trim().is_empty()),
+                tags: feed
+                    .tags
+                    .iter()
+                    .map(|t| crate::sanitize::clean_line(t))
+                    .filter(|t| !t.is_empty())
+                    .collect(),
                 options,
                 remote: None,
                 mailbox: None,

@@ -34,8 +34,9 @@ fn main() {
         if e.downcast_ref::<bulletin::cli::Reported>().is_some() {
             std::process::exit(1);
         }
-        // One line: the chain of causes joined, as scripts read stderr line by line.
-        let message = format!("{e:#}").replace('\n', " ");
+        // One line: the chain of causes joined, as scripts read stderr line by line; and
+        // clean, as an error may quote a config's or a feed's text (a key with ESC in it).
+        let message = bulletin::sanitize::clean_line(&format!("{e:#}").replace('\n', " "));
         eprintln!("bulletin: {message}");
         std::process::exit(1);
     }

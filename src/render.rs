@@ -92,19 +92,52 @@ impl Document {
 /// and recursion must not run out of stack.
 const MAX_DEPTH: usize = 64;
 
+/// The most of an article's HTML the reader and `show` lay out. Past it the article is
+/// cut, with a line that says so: a 30 MB article took 1.25 GB to show, all of it for
+/// text nobody scrolls to. What is kept is a long read still (a novel's chapters).
+pub const MAX_RENDERED: usize = 4 * 1024 * 1024;
+
 /// Parses article HTML. `base` resolves relative links and image/video sources.
 pub fn blocks(html: &str, base: Option<&str>) -> Document {
+    let (html, cut) = cut_long(html);
     // Bounded depth before parsing: html5ever's time grows with the square of it.
     let fragment = Html::parse_fragment(&crate::html_depth::limited(html));
     let base = base.and_then(|b| Url::parse(b).ok());
     let mut conv = Converter::new(base.as_ref());
     conv.children(fragment.root_element(), 0);
     conv.flush();
+    if let Some(rest) = cut {
+        conv.out.push(Block::Rule);
+        conv.out.push(Block::Para(vec![Inline::Text(
+            format!(
+                "The rest of this article ({}) is not shown here: o opens it in the browser.",
+                crate::article::human_size(rest as u64)
+            ),
+            Style::ITALIC,
+        )]));
+    }
     Document {
         images: conv.images,
         blocks: conv.out,
         links: conv.links,
     }
+}
+
+/// `html` cut to `MAX_RENDERED` bytes at a tag's start (or a character's), and how many
+/// bytes were left out.
+fn cut_long(html: &str) -> (&str, Option<usize>) {
+    if html.len() <= MAX_RENDERED {
+        return (html, None);
+    }
+    let mut end = MAX_RENDERED;
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    // At a tag's start when one is near, so that no tag is cut in half.
+    if let Some(lt) = html[..end].rfind('<').filter(|lt| end - lt < 64 * 1024) {
+        end = lt;
+    }
+    (&html[..end], Some(html.len() - end))
 }
 
 /// An HTML snippet (a title) as one line of text.

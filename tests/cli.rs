@@ -573,3 +573,21 @@ fn every_flag_and_argument_has_help() {
         }
     }
 }
+
+/// Issue 27: text from the config reaches the terminal as feed text does, cleaned: a tag
+/// with an OSC sequence in `feeds`, a quoted key with ESC in the config's error.
+#[test]
+fn config_text_is_cleaned_before_it_reaches_the_terminal() {
+    let env = support::Env::new(
+        "[general]\nrefresh_on_startup = false\n\n[[feed]]\nurl = \"https://a.example/feed\"\nname = \"Name\\u001b[2J\"\ntags = [\"news\\u001b]0;pwned\\u0007\"]\n",
+    );
+    let out = env.ok(&["feeds"]);
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    assert!(out.contains("news"), "{out}");
+    env.write_config("[general]\n\"bad\\u001b]0;x\\u0007key\" = 1\n");
+    let run = env.run(&["feeds"]);
+    assert!(!run.status.success());
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

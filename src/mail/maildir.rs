@@ -15,10 +15,40 @@ pub struct Entry {
     pub flags: MailFlags,
 }
 
-fn split_name(name: &str) -> (&str, &str) {
-    match name.rsplit_once(":2,") {
-        Some((key, flags)) => (key, flags),
-        None => (name, ""),
+/// A file name's unique part and its flags, as bytes: a name need not be UTF-8.
+fn split_name(name: &[u8]) -> (&[u8], &[u8]) {
+    match memchr::memmem::rfind(name, b":2,") {
+        Some(at) => (&name[..at], &name[at + 3..]),
+        None => (name, b""),
+    }
+}
+
+/// The unique part as the cache keys it: itself when it is UTF-8, else with each byte
+/// that is not written `\xNN`, so that two names never share a key (a lossy conversion
+/// made two names one, and the rename of one overwrote the other).
+fn key_of(unique: &[u8]) -> String {
+    let mut key = String::with_capacity(unique.len());
+    for chunk in unique.utf8_chunks() {
+        key.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            key.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    key
+}
+
+/// A file name from bytes, as the platform takes them.
+fn os_name(bytes: Vec<u8>) -> Result<std::ffi::OsString, String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        Ok(std::ffi::OsString::from_vec(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        String::from_utf8(bytes)
+            .map(Into::into)
+            .map_err(|_| "a file name that is not Unicode".to_string())
     }
 }
 
@@ -31,16 +61,17 @@ pub fn list(dir: &Path) -> Result<Vec<Entry>, String> {
         let entries = std::fs::read_dir(&folder)
             .map_err(|e| format!("{}: not a Maildir ({e})", folder.display()))?;
         for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') {
+            let name = entry.file_name();
+            let name = name.as_encoded_bytes();
+            if name.starts_with(b".") {
                 continue;
             }
-            let (key, flags) = split_name(&name);
+            let (unique, flags) = split_name(name);
             out.push(Entry {
-                key: key.to_string(),
+                key: key_of(unique),
                 flags: MailFlags {
-                    seen: sub == "cur" && flags.contains('S'),
-                    flagged: sub == "cur" && flags.contains('F'),
+                    seen: sub == "cur" && flags.contains(&b'S'),
+                    flagged: sub == "cur" && flags.contains(&b'F'),
                 },
                 path: entry.path(),
             });
@@ -61,22 +92,25 @@ pub fn set_seen(path: &Path, seen: bool) -> Result<PathBuf, String> {
 pub fn set_flag(path: &Path, letter: char, on: bool) -> Result<PathBuf, String> {
     let name = path
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
         .ok_or_else(|| format!("{}: no file name", path.display()))?;
-    let (key, flags) = split_name(&name);
-    let mut flags: Vec<char> = flags.chars().filter(|c| *c != letter).collect();
+    let (unique, flags) = split_name(name.as_encoded_bytes());
+    let letter = letter as u8;
+    let mut flags: Vec<u8> = flags.iter().copied().filter(|c| *c != letter).collect();
     if on {
         flags.push(letter);
     }
     // The specification wants the flags in ASCII order.
     flags.sort_unstable();
+    // The unique part byte for byte, whatever its encoding.
+    let mut new_name = unique.to_vec();
+    new_name.extend_from_slice(b":2,");
+    new_name.extend_from_slice(&flags);
+    let new_name = os_name(new_name).map_err(|e| format!("{}: {e}", path.display()))?;
     let dir = path
         .parent()
         .and_then(Path::parent)
         .ok_or_else(|| format!("{}: not in a Maildir", path.display()))?;
-    let target = dir
-        .join("cur")
-        .join(format!("{key}:2,{}", flags.into_iter().collect::<String>()));
+    let target = dir.join("cur").join(new_name);
     if target != path {
         move_without_replacing(path, &target)?;
     }
@@ -146,5 +180,49 @@ mod tests {
         assert!(super::list(&dir.path().join("nope"))
             .unwrap_err()
             .contains("not a Maildir"));
+    }
+
+    /// Issue 27: a flag rename never replaces a file. `X:2,` beside `X:2,S` (what some
+    /// mail tools leave): marking the first read would have overwritten the second.
+    #[test]
+    fn a_rename_onto_a_file_there_is_refused_and_both_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["new", "cur", "tmp"] {
+            std::fs::create_dir(dir.path().join(sub)).unwrap();
+        }
+        let plain = dir.path().join("cur/1700000000.x.host:2,");
+        let seen = dir.path().join("cur/1700000000.x.host:2,S");
+        std::fs::write(&plain, "one").unwrap();
+        std::fs::write(&seen, "two").unwrap();
+        let err = set_flag(&plain, 'S', true).unwrap_err();
+        assert!(err.contains("already there"), "{err}");
+        assert_eq!(std::fs::read_to_string(&plain).unwrap(), "one");
+        assert_eq!(std::fs::read_to_string(&seen).unwrap(), "two");
+        let err = set_flag(&seen, 'S', false).unwrap_err();
+        assert!(err.contains("already there"), "{err}");
+    }
+
+    /// Issue 27: names that are not UTF-8 keep their bytes through a rename, and two
+    /// that a lossy conversion would make one stay two.
+    #[cfg(unix)]
+    #[test]
+    fn names_are_bytes_never_a_lossy_conversion() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["new", "cur", "tmp"] {
+            std::fs::create_dir(dir.path().join(sub)).unwrap();
+        }
+        let name = |b: &[u8]| std::ffi::OsStr::from_bytes(b).to_os_string();
+        let a = dir.path().join("cur").join(name(b"17.a\xff.host:2,"));
+        let b = dir.path().join("cur").join(name(b"17.a\xfe.host:2,"));
+        std::fs::write(&a, "a").unwrap();
+        std::fs::write(&b, "b").unwrap();
+        let listed = list(dir.path()).unwrap();
+        assert_eq!(listed.len(), 2);
+        assert_ne!(listed[0].key, listed[1].key);
+        let moved = set_flag(&a, 'S', true).unwrap();
+        assert_eq!(moved.file_name().unwrap().as_bytes(), b"17.a\xff.host:2,S");
+        assert_eq!(std::fs::read_to_string(&moved).unwrap(), "a");
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "b");
     }
 }

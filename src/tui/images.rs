@@ -19,6 +19,14 @@ use std::sync::Arc;
 pub const ROWS: u16 = 12;
 /// The most pixels a side decoded.
 const MAX_SIDE: u32 = 10_000;
+/// The most memory one decoded picture may take, from what its header declares (width x
+/// height x 8 bytes, a 16-bit RGBA pixel at most), checked before it is decoded: a small
+/// file can declare 10,000 x 8,000 deep pixels.
+const MAX_DECODED: u64 = 96 * 1024 * 1024;
+
+/// One picture is decoded at a time, whichever article asked: paging quickly through
+/// articles never stacks decodes up.
+static DECODING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// The most pictures of one article loaded.
 const MAX_PER_ARTICLE: usize = 16;
 
@@ -173,7 +181,7 @@ impl Loader {
                     if this.latest.load(std::sync::atomic::Ordering::Relaxed) != req {
                         return;
                     }
-                    let result = this.one(&fetcher, &url, width, allow_file);
+                    let result = this.one(&fetcher, &url, width, allow_file, req);
                     if let Err(e) = &result {
                         tracing::info!("image {url}: {e}");
                     }
@@ -199,15 +207,32 @@ impl Loader {
         url: &str,
         width: usize,
         allow_file: bool,
+        req: u64,
     ) -> Result<Picture, String> {
         let bytes = crate::imagecache::bytes(fetcher, &self.cache, url, allow_file)?;
-        let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
-            .with_guessed_format()
+        let reader = |bytes: &[u8]| {
+            image::ImageReader::new(std::io::Cursor::new(bytes.to_vec()))
+                .with_guessed_format()
+                .map_err(|e| e.to_string())
+        };
+        let (w, h) = reader(&bytes)?
+            .into_dimensions()
             .map_err(|e| e.to_string())?;
+        if u64::from(w) * u64::from(h) * 8 > MAX_DECODED {
+            return Err(format!(
+                "the picture declares {w} x {h} pixels, more than a picture may take here"
+            ));
+        }
+        let _one = DECODING.lock().unwrap_or_else(|e| e.into_inner());
+        // The reader has moved on while this waited: not decoded for nothing.
+        if self.latest.load(std::sync::atomic::Ordering::Relaxed) != req {
+            return Err("no longer shown".into());
+        }
+        let mut reader = reader(&bytes)?;
         let mut limits = image::Limits::default();
         limits.max_image_width = Some(MAX_SIDE);
         limits.max_image_height = Some(MAX_SIDE);
-        limits.max_alloc = Some(512 * 1024 * 1024);
+        limits.max_alloc = Some(MAX_DECODED);
         reader.limits(limits);
         let picture = reader.decode().map_err(|e| e.to_string())?;
         let cols = u16::try_from(width).unwrap_or(u16::MAX).max(1);
