@@ -189,3 +189,77 @@ fn a_mark_the_cache_refused_is_taken_back() {
     assert!(m.message.as_deref().unwrap().contains("not kept"));
     assert!(!m.articles.selected_row().unwrap().starred);
 }
+
+fn feed_xml(items: &[(&str, u32)]) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Seams</title><link>https://example.org/</link>",
+    );
+    for (title, day) in items {
+        s.push_str(&format!(
+            "<item><title>{title}</title><guid>{title}</guid><link>https://example.org/{day}</link>\
+             <pubDate>{day:02} Nov 2026 10:00:00 +0000</pubDate><description>Body of {title}.</description></item>"
+        ));
+    }
+    s + "</channel></rss>"
+}
+
+/// The real binary in tmux: an article is open, a cron `bulletin refresh` in another
+/// process brings three newer articles (the list reloads, every row moves down three),
+/// then another device reads an article (the open one, read when opened, leaves All
+/// unread too), and `s` stars the article the user had, as the cache says afterwards.
+/// Before, the cursor stayed at its row number and `s` starred whatever sat there.
+#[test]
+fn a_refresh_from_another_process_under_the_open_article_moves_no_key() {
+    use std::sync::{Arc, Mutex};
+    let server = support::Server::start();
+    let items = Arc::new(Mutex::new(feed_xml(&[("Alpha", 3), ("Bravo", 2), ("Charlie", 1)])));
+    {
+        let items = items.clone();
+        server.route("/feed.xml", move |_| {
+            support::Reply::ok("application/rss+xml", items.lock().unwrap().clone())
+        });
+    }
+    let env = support::Env::new(&format!(
+        "[general]\nrefresh_on_startup = false\n\n[[feed]]\nurl = \"{}\"\nname = \"Seams\"\n",
+        server.url("/feed.xml")
+    ));
+    env.ok(&["refresh"]);
+    let tmux = support::tmux::Tmux::new(env.path());
+    tmux.start(&env);
+    tmux.wait_for("Charlie");
+    // All unread: Alpha, Bravo, Charlie. Open Bravo.
+    tmux.keys(&["Tab", "j", "Enter"]);
+    tmux.wait_for("Body of Bravo.");
+    *items.lock().unwrap() = feed_xml(&[
+        ("Xray", 9),
+        ("Yankee", 8),
+        ("Zulu", 7),
+        ("Alpha", 3),
+        ("Bravo", 2),
+        ("Charlie", 1),
+    ]);
+    env.ok(&["refresh"]);
+    tmux.wait_for("Zulu");
+    // Another device reads Charlie: All unread reloads without Bravo (read when opened)
+    // and without Charlie; the row Bravo had is someone else's now.
+    let charlie = env.item_id("Charlie");
+    env.ok(&["mark-read", &charlie]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while tmux.screen().lines().any(|l| l.contains("Charlie")) {
+        assert!(std::time::Instant::now() < deadline, "{}", tmux.screen());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    tmux.keys(&["s"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let starred = env.titles(&["items", "--starred", "--json"]);
+        if !starred.is_empty() {
+            assert_eq!(starred, ["Bravo"], "{}", tmux.screen());
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{}", tmux.screen());
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    tmux.keys(&["q", "q", "q"]);
+    tmux.wait_exit();
+}
