@@ -3,7 +3,53 @@
 //! tagged with its mailbox's name. `items`, search, the TUI and the refresh all see it.
 
 use crate::config::{Config, FeedSpec};
+use crate::model::FeedId;
 use crate::store::{MailFeed, Result, Store};
+
+/// One feed of the list with its id in the cache.
+#[derive(Debug, Clone, Copy)]
+pub struct Listed<'a> {
+    pub id: FeedId,
+    pub spec: &'a FeedSpec,
+}
+
+/// A config's feeds with their ids in the cache, paired in one place: everything after
+/// looks a feed up by id (or URL), never by its position in some other list.
+#[derive(Debug)]
+pub struct FeedList<'a> {
+    entries: Vec<Listed<'a>>,
+}
+
+impl<'a> FeedList<'a> {
+    /// Gives every feed of `config` its row in the cache (made where missing).
+    pub fn of(config: &'a Config, store: &mut Store) -> Result<FeedList<'a>> {
+        let ids = store.sync_feeds(&config.feeds)?;
+        debug_assert_eq!(ids.len(), config.feeds.len());
+        Ok(FeedList {
+            entries: ids
+                .into_iter()
+                .zip(&config.feeds)
+                .map(|(id, spec)| Listed { id, spec })
+                .collect(),
+        })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Listed<'a>> + '_ {
+        self.entries.iter().copied()
+    }
+
+    pub fn ids(&self) -> Vec<FeedId> {
+        self.entries.iter().map(|e| e.id).collect()
+    }
+
+    pub fn get(&self, id: FeedId) -> Option<Listed<'a>> {
+        self.iter().find(|e| e.id == id)
+    }
+
+    pub fn by_url(&self, url: &str) -> Option<Listed<'a>> {
+        self.iter().find(|e| e.spec.url == url)
+    }
+}
 
 /// The config's feeds with those the cache knows from the sync server and the
 /// mailboxes. Called again after a sync or a mailbox read, it makes the list theirs.

@@ -8,12 +8,17 @@ use crate::config::General;
 use crate::model::Validators;
 use chrono::{DateTime, Utc};
 use reqwest::blocking::Client;
-use reqwest::header::{self, HeaderMap};
+use reqwest::header;
 use std::io::Read;
 use std::time::{Duration, Instant};
 
 mod calls;
+mod get;
 mod guard;
+mod tls;
+
+pub use tls::retry_after;
+pub(crate) use tls::tls_config;
 
 pub use guard::{is_private, on_private_network};
 
@@ -264,208 +269,8 @@ impl Fetcher {
             limit_mib: self.max_body / (1024 * 1024),
         }
     }
-
-    fn get(
-        &self,
-        url: &str,
-        validators: &Validators,
-        options: &RequestOptions,
-    ) -> Result<FetchOutcome, FetchError> {
-        let started = Instant::now();
-        let timeout = self.budget(options.timeout.unwrap_or(self.timeout))?;
-        let mut at =
-            url::Url::parse(url).map_err(|e| FetchError::Network(format!("{url}: {e}")))?;
-        let home = at.clone();
-        let mut permanent = true;
-        let mut hops = 0;
-        let response = loop {
-            let mut request = self.client_for(&at)?.get(at.clone()).timeout(timeout);
-            if let Some(ua) = &options.user_agent {
-                request = request.header(header::USER_AGENT, ua);
-            }
-            for (name, value) in &options.headers {
-                request = request.header(name.as_str(), value.as_str());
-            }
-            // The password goes to the feed's own host and port only, never along a
-            // redirect elsewhere, and never from https down to plain http.
-            if let Some((user, password)) = &options.auth {
-                let same_server = at.host_str() == home.host_str()
-                    && at.port_or_known_default() == home.port_or_known_default();
-                if same_server && (at.scheme() == home.scheme() || at.scheme() == "https") {
-                    request = request.basic_auth(user, Some(password));
-                }
-            }
-            if let Some(etag) = &validators.etag {
-                request = request.header(header::IF_NONE_MATCH, etag);
-            }
-            if let Some(lm) = &validators.last_modified {
-                request = request.header(header::IF_MODIFIED_SINCE, lm);
-            }
-            let response = request.send().map_err(|e| self.describe(e, timeout))?;
-            let status = response.status();
-            if !status.is_redirection() || status == reqwest::StatusCode::NOT_MODIFIED {
-                break response;
-            }
-            let next = response
-                .headers()
-                .get(header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|loc| at.join(loc.trim()).ok())
-                .filter(|u| matches!(u.scheme(), "http" | "https"));
-            let Some(next) = next else {
-                return Err(FetchError::Status {
-                    status: status.as_u16(),
-                    retry_after: None,
-                });
-            };
-            hops += 1;
-            if hops > MAX_REDIRECTS {
-                return Err(FetchError::Network(
-                    "too many redirects (more than 10) or a redirect loop".into(),
-                ));
-            }
-            permanent &= matches!(status.as_u16(), 301 | 308);
-            at = next;
-        };
-        let moved_to = (hops > 0 && permanent).then(|| at.to_string());
-        let status = response.status();
-        if status == reqwest::StatusCode::NOT_MODIFIED {
-            return Ok(FetchOutcome::NotModified { moved_to });
-        }
-        if !status.is_success() {
-            return Err(FetchError::Status {
-                status: status.as_u16(),
-                retry_after: retry_after(response.headers(), Utc::now()),
-            });
-        }
-        if response.content_length().is_some_and(|n| n > self.max_body) {
-            return Err(self.too_large());
-        }
-        let headers = response.headers().clone();
-        // Content-Location names where this body lives, which relative links are
-        // relative to; else the URL after redirects.
-        let final_url = headers
-            .get(header::CONTENT_LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|loc| response.url().join(loc.trim()).ok())
-            .filter(|u| matches!(u.scheme(), "http" | "https"))
-            .unwrap_or_else(|| response.url().clone())
-            .to_string();
-        let body = self.read_body(response, started, timeout)?;
-        let text = |name| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        Ok(FetchOutcome::Modified(Fetched {
-            body,
-            content_type: text(header::CONTENT_TYPE),
-            validators: Validators {
-                etag: text(header::ETAG),
-                last_modified: text(header::LAST_MODIFIED),
-            },
-            http_status: Some(status.as_u16()),
-            final_url,
-            moved_to,
-        }))
-    }
-
-    /// Reads the decoded body under the size cap and the total deadline.
-    fn read_body(
-        &self,
-        mut response: reqwest::blocking::Response,
-        started: Instant,
-        timeout: Duration,
-    ) -> Result<Vec<u8>, FetchError> {
-        let mut body = Vec::new();
-        let mut chunk = [0u8; 64 * 1024];
-        loop {
-            let n = response.read(&mut chunk).map_err(|e| {
-                if started.elapsed() >= timeout || e.kind() == std::io::ErrorKind::TimedOut {
-                    FetchError::Timeout(timeout.as_secs())
-                } else {
-                    FetchError::Network(clean_error(&e.to_string()))
-                }
-            })?;
-            if n == 0 {
-                return Ok(body);
-            }
-            body.extend_from_slice(&chunk[..n]);
-            if body.len() as u64 > self.max_body {
-                return Err(self.too_large());
-            }
-            if started.elapsed() >= timeout {
-                return Err(FetchError::Timeout(timeout.as_secs()));
-            }
-        }
-    }
-
-    fn describe(&self, e: reqwest::Error, timeout: Duration) -> FetchError {
-        if e.is_timeout() {
-            return FetchError::Timeout(timeout.as_secs());
-        }
-        if e.is_redirect() {
-            return FetchError::Network(
-                "too many redirects (more than 10) or a redirect loop".into(),
-            );
-        }
-        // reqwest's top-level message is generic; the innermost cause says what happened
-        // ("Connection refused", "failed to lookup address", "invalid peer certificate").
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            message = s.to_string();
-            source = s.source();
-        }
-        let kind = if e.is_connect() {
-            "cannot connect: "
-        } else {
-            ""
-        };
-        FetchError::Network(clean_error(&format!("{kind}{message}")))
-    }
 }
 
 fn clean_error(s: &str) -> String {
     crate::sanitize::clean_line(s)
-}
-
-/// TLS on rustls with ring, verifying against the platform's certificate store (so the
-/// CAs a distribution or a company installs are trusted), or against Mozilla's roots
-/// where the platform has no store at all (a bare container).
-pub(crate) fn tls_config() -> Result<rustls::ClientConfig, FetchError> {
-    use rustls_platform_verifier::BuilderVerifierExt;
-    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-    let setup = |e: rustls::Error| FetchError::Setup(format!("TLS: {e}"));
-    let builder = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(setup)?;
-    // Read once a process: the platform verifier reads the store again itself.
-    static PLATFORM_HAS_ROOTS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    let platform_has_roots = *PLATFORM_HAS_ROOTS
-        .get_or_init(|| !rustls_native_certs::load_native_certs().certs.is_empty());
-    let config = if platform_has_roots {
-        builder
-            .with_platform_verifier()
-            .map_err(setup)?
-            .with_no_client_auth()
-    } else {
-        let roots = rustls::RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        };
-        builder.with_root_certificates(roots).with_no_client_auth()
-    };
-    Ok(config)
-}
-
-/// Retry-After as seconds or an HTTP date.
-pub fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = value.parse::<u32>() {
-        return Some(now + chrono::Duration::seconds(i64::from(secs)));
-    }
-    DateTime::parse_from_rfc2822(value)
-        .ok()
-        .map(|d| d.with_timezone(&Utc))
 }

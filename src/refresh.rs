@@ -7,6 +7,9 @@
 
 mod fulltext;
 mod moves;
+mod work;
+
+use work::{fetch_and_parse, write};
 
 use crate::fetch::{FetchOutcome, Fetcher};
 use crate::model::FeedId;
@@ -142,17 +145,20 @@ impl Options {
         }
     }
 
-    /// The config's filters, for the feeds it lists (ids in config order).
-    pub fn with_filters(mut self, config: &crate::config::Config, ids: &[FeedId]) -> Options {
+    /// The config's filters, for the feeds it lists.
+    pub fn with_filters(
+        mut self,
+        config: &crate::config::Config,
+        list: &crate::feedlist::FeedList,
+    ) -> Options {
         self.config_path = config.path.clone();
         self.rules = crate::search::rules::Rules::new(
             config.filters.iter().map(|f| (f.query.as_str(), f.action)),
             Utc::now(),
         );
-        self.feeds = ids
+        self.feeds = list
             .iter()
-            .zip(&config.feeds)
-            .map(|(id, spec)| {
+            .map(|crate::feedlist::Listed { id, spec }| {
                 // The password is asked for once a refresh; it lives only in memory.
                 let auth = spec.options.username.as_ref().map(|user| {
                     crate::config::run_password_command(&spec.options.password_command)
@@ -164,7 +170,7 @@ impl Options {
                     options: spec.options.clone(),
                     auth,
                 };
-                (*id, context)
+                (id, context)
             })
             .collect();
         self
@@ -205,15 +211,14 @@ pub fn run(
     on_start: impl FnOnce(usize),
     mut on_done: impl FnMut(&FeedDone, &Summary),
 ) -> Result<Summary, crate::store::StoreError> {
-    let configured = store.sync_feeds(&config.feeds)?;
+    let list = crate::feedlist::FeedList::of(config, store)?;
     // The sync server fetches the feeds it brings (see the sync module), and newsletters
     // come from their mailboxes (see the mail module), whether or not the caller's
     // config has them merged in yet: none of them is fetched here.
-    let mut synced: std::collections::HashSet<FeedId> = configured
+    let mut synced: std::collections::HashSet<FeedId> = list
         .iter()
-        .zip(&config.feeds)
-        .filter(|(_, spec)| spec.remote.is_some() || spec.mailbox.is_some())
-        .map(|(id, _)| *id)
+        .filter(|f| f.spec.remote.is_some() || f.spec.mailbox.is_some())
+        .map(|f| f.id)
         .collect();
     if config.sync.is_some() {
         synced.extend(store.synced_feeds()?.iter().map(|f| f.id));
@@ -227,13 +232,13 @@ pub fn run(
             ids.dedup();
             ids
         }
-        None => configured.clone(),
+        None => list.ids(),
     };
     ids.retain(|id| !synced.contains(id));
     let targets = store.feed_targets(&ids)?;
     tracing::info!(feeds = targets.len(), "refresh started");
     on_start(targets.len());
-    let opts = Options::new(&config.general, request.force).with_filters(config, &configured);
+    let opts = Options::new(&config.general, request.force).with_filters(config, &list);
     let summary = refresh(store, fetcher, targets, &opts, cancel, |done, summary| {
         if let FeedResult::Failed(e) = &done.result {
             tracing::warn!(url = %done.url, "feed failed: {e}");
@@ -242,37 +247,16 @@ pub fn run(
     });
     // Full text for the new articles of the feeds that ask for it (the server's feeds
     // included: their articles came by sync).
-    // A public feed's pages and pictures come from public addresses only; a feed on
-    // this machine or the LAN may point there (see Fetcher::for_content_of).
-    let (private, public): (Vec<_>, Vec<_>) = configured
-        .iter()
-        .zip(&config.feeds)
-        .filter(|(id, spec)| {
-            spec.options.full_text && requested.as_ref().is_none_or(|r| r.contains(id))
-        })
-        .partition(|(_, spec)| crate::fetch::on_private_network(&spec.url));
-    let ids = |feeds: Vec<(&FeedId, _)>| feeds.into_iter().map(|(id, _)| *id).collect::<Vec<_>>();
     let mut summary = summary;
-    let pictures = config
-        .reader
-        .cache_images
-        .then(|| store.path())
-        .flatten()
-        .and_then(|db| Some(db.parent()?.join("images")));
-    for (feeds, fetcher) in [
-        (ids(private), fetcher.clone()),
-        (ids(public), fetcher.public_only()),
-    ] {
-        if feeds.is_empty() || cancel.load(Ordering::Relaxed) {
-            continue;
-        }
-        summary.full_texts += fulltext::fetch_new(
+    if !cancel.load(Ordering::Relaxed) {
+        summary.full_texts = fulltext::fetch_for(
             store,
-            &fetcher,
-            &feeds,
-            opts.concurrency,
+            fetcher,
+            config,
+            &list,
+            requested.as_deref(),
+            &opts,
             cancel,
-            pictures.as_deref(),
         )?;
     }
     tracing::info!(
@@ -389,161 +373,4 @@ pub fn refresh(
         }
     });
     summary
-}
-
-fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, opts: &Options) -> Work {
-    let max_wait = opts.max_retry_after;
-    let context = opts.feeds.get(&target.id);
-    if let Some(Some(Err(why))) = context.map(|c| &c.auth) {
-        return Work::Failed(why.clone(), None, None);
-    }
-    let request = context.map(FeedContext::request).unwrap_or_default();
-    let fetched = match fetcher.fetch_with(&target.url, &target.validators, &request) {
-        Ok(FetchOutcome::NotModified { moved_to }) => return Work::NotModified(moved_to),
-        Ok(FetchOutcome::Modified(f)) => f,
-        Err(e) => {
-            let latest = Utc::now() + max_wait;
-            let wait = e.retry_after().map(|r| r.min(latest));
-            return Work::Failed(e.to_string(), e.http_status(), wait);
-        }
-    };
-    // A panic in a parser must cost one feed, not the refresh.
-    let parsed = std::panic::catch_unwind(|| {
-        parse_feed(
-            &fetched.body,
-            fetched.content_type.as_deref(),
-            &fetched.final_url,
-        )
-    });
-    match parsed {
-        // Compression and fingerprints here, in parallel, not on the single writer.
-        Ok(Ok(feed)) => {
-            let arrivals = arrivals(opts, target, &feed);
-            let mut prepared = PreparedFeed::new(feed);
-            for (item, arrival) in prepared.items.iter_mut().zip(arrivals) {
-                item.arrival = arrival;
-            }
-            Work::Parsed(
-                prepared,
-                fetched.validators,
-                fetched.http_status,
-                fetched.moved_to,
-            )
-        }
-        Ok(Err(e)) => Work::Failed(e.to_string(), fetched.http_status, None),
-        Err(_) => Work::Failed(
-            "the parser failed on this feed".into(),
-            fetched.http_status,
-            None,
-        ),
-    }
-}
-
-/// The state each item would arrive in by the filters (only new items take it).
-fn arrivals(
-    opts: &Options,
-    target: &FeedTarget,
-    feed: &crate::model::ParsedFeed,
-) -> Vec<crate::search::rules::Arrival> {
-    if opts.rules.is_empty() {
-        return Vec::new();
-    }
-    let context = opts.feeds.get(&target.id).cloned().unwrap_or_default();
-    let name = crate::model::feed_display_name(
-        context.name.as_deref(),
-        feed.title.as_deref(),
-        &target.url,
-    );
-    let now = Utc::now().timestamp();
-    feed.items
-        .iter()
-        .map(|item| {
-            let html = item
-                .content_html
-                .as_deref()
-                .filter(|c| !c.trim().is_empty())
-                .or(item.summary_html.as_deref())
-                .unwrap_or("");
-            let body = crate::search::text::index_text(html);
-            let article = crate::search::matcher::Article {
-                title: &item.title,
-                author: item.author.as_deref().unwrap_or(""),
-                feed_name: &name,
-                feed_url: &target.url,
-                tags: &context.tags,
-                body: &body,
-                time: item
-                    .published
-                    .or(item.updated)
-                    .map_or(now, |t| t.timestamp().min(now)),
-            };
-            opts.rules.arrival(&article)
-        })
-        .collect()
-}
-
-/// The feed's own keep_days, else the general one.
-fn keep_days(opts: &Options, target: &FeedTarget) -> u32 {
-    opts.feeds
-        .get(&target.id)
-        .and_then(|c| c.options.keep_days)
-        .unwrap_or(opts.keep_days)
-}
-
-/// Writes one feed's outcome in its own transaction.
-fn write(
-    store: &mut Store,
-    target: &FeedTarget,
-    work: Work,
-    opts: &Options,
-    summary: &mut Summary,
-) -> FeedResult {
-    let now = Utc::now();
-    // Asked before the write, which would make every article one we have.
-    let (moved_to, same_feed) = match &work {
-        Work::NotModified(to) => (to.clone(), true),
-        Work::Parsed(feed, _, _, to) if to.is_some() => {
-            let guids = feed.items.iter().map(|i| i.guid.as_str());
-            (
-                to.clone(),
-                store.has_any_guid(target.id, guids).unwrap_or(false),
-            )
-        }
-        _ => (None, false),
-    };
-    let outcome = match work {
-        Work::NotModified(_) => store
-            .record_not_modified(target.id, now)
-            .map(|_| FeedResult::NotModified),
-        Work::Parsed(feed, validators, status, _) => store
-            .apply(
-                target.id,
-                &feed,
-                &validators,
-                status,
-                now,
-                keep_days(opts, target),
-            )
-            .map(|s| FeedResult::Updated {
-                new_items: s.new_items,
-            }),
-        Work::Failed(message, http_status, retry_after) => {
-            let failure = Failure {
-                message: &message,
-                http_status,
-                retry_after,
-            };
-            store
-                .record_failure(target.id, &failure, now)
-                .map(|_| FeedResult::Failed(message.clone()))
-        }
-    };
-    let result = outcome.unwrap_or_else(|e| FeedResult::Failed(e.to_string()));
-    if !matches!(result, FeedResult::Failed(_)) {
-        let config_path = opts.config_path.as_deref();
-        if moves::follow(store, target, moved_to.as_deref(), same_feed, config_path).is_some() {
-            summary.moved += 1;
-        }
-    }
-    result
 }

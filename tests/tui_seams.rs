@@ -212,7 +212,11 @@ fn feed_xml(items: &[(&str, u32)]) -> String {
 fn a_refresh_from_another_process_under_the_open_article_moves_no_key() {
     use std::sync::{Arc, Mutex};
     let server = support::Server::start();
-    let items = Arc::new(Mutex::new(feed_xml(&[("Alpha", 3), ("Bravo", 2), ("Charlie", 1)])));
+    let items = Arc::new(Mutex::new(feed_xml(&[
+        ("Alpha", 3),
+        ("Bravo", 2),
+        ("Charlie", 1),
+    ])));
     {
         let items = items.clone();
         server.route("/feed.xml", move |_| {

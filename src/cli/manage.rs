@@ -108,14 +108,12 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
     let items = found.feed.items.len();
     let title = found.feed.title.clone();
     let mut store = Store::open(&paths.db_file())?;
-    let ids = store.sync_feeds(&config.feeds)?;
-    if let Some((id, _)) = ids
-        .iter()
-        .zip(&config.feeds)
-        .find(|(_, s)| s.url == found.url)
-    {
+    let added = crate::feedlist::FeedList::of(&config, &mut store)?
+        .by_url(&found.url)
+        .map(|f| f.id);
+    if let Some(id) = added {
         store.apply(
-            *id,
+            id,
             &PreparedFeed::new(found.feed),
             &Default::default(),
             Some(200),

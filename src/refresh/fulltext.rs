@@ -18,6 +18,50 @@ const PER_FEED: usize = 100;
 /// The most pictures of one article cached ahead of reading.
 const PICTURES_PER_ARTICLE: usize = 16;
 
+/// The full-text phase of a refresh: the new articles of the feeds in `list` that ask
+/// for it (those `requested`, or all). A public feed's pages and pictures come from
+/// public addresses only; a feed on this machine or the LAN may point there (see
+/// `Fetcher::for_content_of`). Returns how many articles got their full text.
+pub fn fetch_for(
+    store: &mut Store,
+    fetcher: &Fetcher,
+    config: &crate::config::Config,
+    list: &crate::feedlist::FeedList,
+    requested: Option<&[FeedId]>,
+    opts: &super::Options,
+    cancel: &AtomicBool,
+) -> Result<usize, crate::store::StoreError> {
+    let (private, public): (Vec<_>, Vec<_>) = list
+        .iter()
+        .filter(|f| f.spec.options.full_text && requested.is_none_or(|r| r.contains(&f.id)))
+        .partition(|f| crate::fetch::on_private_network(&f.spec.url));
+    let ids = |feeds: Vec<crate::feedlist::Listed>| feeds.iter().map(|f| f.id).collect::<Vec<_>>();
+    let pictures = config
+        .reader
+        .cache_images
+        .then(|| store.path())
+        .flatten()
+        .and_then(|db| Some(db.parent()?.join("images")));
+    let mut got = 0;
+    for (feeds, fetcher) in [
+        (ids(private), fetcher.clone()),
+        (ids(public), fetcher.public_only()),
+    ] {
+        if feeds.is_empty() || cancel.load(Ordering::Relaxed) {
+            continue;
+        }
+        got += fetch_new(
+            store,
+            &fetcher,
+            &feeds,
+            opts.concurrency,
+            cancel,
+            pictures.as_deref(),
+        )?;
+    }
+    Ok(got)
+}
+
 /// Fetches and stores the full text of the new articles of `feeds`; returns how many
 /// articles got it.
 pub fn fetch_new(

@@ -71,15 +71,14 @@ pub fn apply(
                 .map_err(|e| e.to_string())?;
             let config = file.save().map_err(|e| e.to_string())?;
             // The articles are in hand: into the cache now.
-            let ids = store.sync_feeds(&config.feeds).map_err(|e| e.to_string())?;
-            if let Some((id, _)) = ids
-                .iter()
-                .zip(&config.feeds)
-                .find(|(_, s)| s.url == found.url)
-            {
+            let added = crate::feedlist::FeedList::of(&config, store)
+                .map_err(|e| e.to_string())?
+                .by_url(&found.url)
+                .map(|f| f.id);
+            if let Some(id) = added {
                 store
                     .apply(
-                        *id,
+                        id,
                         &PreparedFeed::new(found.feed.clone()),
                         &Default::default(),
                         Some(200),

@@ -11,6 +11,11 @@ use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Layout, Rect};
 use std::collections::{BTreeMap, HashSet};
 
+mod areas;
+mod modes;
+pub use areas::{inner_height, reader_text_width, Areas};
+pub use modes::{Overlay, Prompt, Undo, UNDO_LEVELS};
+
 /// Rows of an article list are fetched in pages of this many.
 pub const PAGE_SIZE: usize = 200;
 /// Below this width one pane shows at a time.
@@ -153,88 +158,6 @@ pub struct ReaderPane {
 pub enum Direction {
     Forward,
     Backward,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Overlay {
-    Help,
-    /// `e`: every feed's health, sorted, one selected.
-    Health {
-        sort: super::health::HealthSort,
-        selected: usize,
-    },
-    /// Several feeds found for an address: pick one.
-    Picker {
-        candidates: Vec<crate::discover::Candidate>,
-        selected: usize,
-    },
-    /// A feed found, before subscribing: its title and newest articles.
-    Preview(Box<crate::discover::Found>),
-    /// `v`: the open article's enclosures, one selected.
-    Enclosures {
-        selected: usize,
-    },
-    /// `L`: the downloads and how far they got.
-    Downloads,
-}
-
-/// A line of text being typed in the status bar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Prompt {
-    Filter {
-        pane: Pane,
-        text: String,
-    },
-    /// `f` was pressed: digits choose a link.
-    LinkNumber(String),
-    /// `|` was pressed: the command to pipe the article to.
-    Pipe(String),
-    /// `a`: the address of a feed or a site.
-    AddFeed(String),
-    /// `E`: the feed's new name.
-    RenameFeed {
-        url: String,
-        text: String,
-    },
-    /// `T`: the feed's tags, separated by commas.
-    EditTags {
-        url: String,
-        text: String,
-    },
-    /// `d`: y removes the feed.
-    ConfirmRemove {
-        url: String,
-        name: String,
-    },
-}
-
-/// How many marking actions `u` can undo.
-pub const UNDO_LEVELS: usize = 100;
-
-/// A marking action as it was done, so that `u` can do the opposite.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Undo {
-    /// These items were set to `read` (they were the opposite before).
-    Read { ids: Vec<ItemId>, read: bool },
-    /// This item was starred (or unstarred).
-    Star { id: ItemId, starred: bool },
-}
-
-impl Undo {
-    /// What was done, for the status line.
-    pub fn describe(&self) -> String {
-        let plural = |n: usize| if n == 1 { "article" } else { "articles" };
-        match self {
-            Undo::Read { ids, read } => format!(
-                "marked {} {} {}",
-                ids.len(),
-                plural(ids.len()),
-                if *read { "read" } else { "unread" }
-            ),
-            Undo::Star { starred: true, .. } => "starred an article".into(),
-            Undo::Star { starred: false, .. } => "unstarred an article".into(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -500,59 +423,4 @@ impl Model {
     pub fn areas(&self) -> Areas {
         Areas::compute(self)
     }
-}
-
-/// Where each pane is drawn. Computed from the model alone, so `update` (mouse hits,
-/// reader width) and `view` agree.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Areas {
-    pub feeds: Option<Rect>,
-    pub articles: Option<Rect>,
-    pub reader: Option<Rect>,
-    pub status: Rect,
-}
-
-impl Areas {
-    pub fn compute(m: &Model) -> Areas {
-        let screen = Rect::new(0, 0, m.size.0, m.size.1);
-        let [main, status] =
-            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(screen);
-        let mut areas = Areas {
-            status,
-            ..Areas::default()
-        };
-        if m.fullscreen && m.reader.is_some() {
-            areas.reader = Some(main);
-        } else if m.is_narrow() {
-            match m.focus {
-                Pane::Feeds => areas.feeds = Some(main),
-                Pane::Articles => areas.articles = Some(main),
-                Pane::Reader => areas.reader = Some(main),
-            }
-        } else {
-            // Wide enough for the longest name with its counts, up to a third of the screen.
-            let wanted = (m.feed_name_width + 16).min(usize::from(u16::MAX)) as u16;
-            let feeds_width = wanted.clamp(24, (m.size.0 / 3).max(24));
-            let [left, right] =
-                Layout::horizontal([Constraint::Length(feeds_width), Constraint::Min(1)])
-                    .areas(main);
-            let [top, bottom] =
-                Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)])
-                    .areas(right);
-            areas.feeds = Some(left);
-            areas.articles = Some(top);
-            areas.reader = Some(bottom);
-        }
-        areas
-    }
-}
-
-/// Inner width of a bordered pane with one column of padding each side.
-pub fn reader_text_width(area: Rect) -> usize {
-    area.width.saturating_sub(4).max(10) as usize
-}
-
-/// Visible rows inside a bordered pane.
-pub fn inner_height(area: Rect) -> usize {
-    area.height.saturating_sub(2).max(1) as usize
 }

@@ -291,14 +291,12 @@ fn reload(
     let mut added = Vec::new();
     let loaded = loaded.and_then(|mut c| {
         crate::feedlist::merge(&mut c, store).map_err(|e| e.to_string())?;
-        let ids = store.sync_feeds(&c.feeds).map_err(|e| e.to_string())?;
+        let list = crate::feedlist::FeedList::of(&c, store).map_err(|e| e.to_string())?;
         // Feeds the old config did not have are fetched at once.
-        added = c
-            .feeds
+        added = list
             .iter()
-            .zip(ids)
-            .filter(|(spec, _)| !config.feeds.iter().any(|old| old.url == spec.url))
-            .map(|(_, id)| id)
+            .filter(|f| !config.feeds.iter().any(|old| old.url == f.spec.url))
+            .map(|f| f.id)
             .collect();
         Ok(c)
     });

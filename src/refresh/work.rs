@@ -1,0 +1,161 @@
+//! One feed's work in a refresh: fetched and parsed on a worker thread, then written on
+//! the refresh's own thread with its arrivals (filters, notifications) and `keep_days`.
+
+use super::*;
+
+pub(super) fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, opts: &Options) -> Work {
+    let max_wait = opts.max_retry_after;
+    let context = opts.feeds.get(&target.id);
+    if let Some(Some(Err(why))) = context.map(|c| &c.auth) {
+        return Work::Failed(why.clone(), None, None);
+    }
+    let request = context.map(FeedContext::request).unwrap_or_default();
+    let fetched = match fetcher.fetch_with(&target.url, &target.validators, &request) {
+        Ok(FetchOutcome::NotModified { moved_to }) => return Work::NotModified(moved_to),
+        Ok(FetchOutcome::Modified(f)) => f,
+        Err(e) => {
+            let latest = Utc::now() + max_wait;
+            let wait = e.retry_after().map(|r| r.min(latest));
+            return Work::Failed(e.to_string(), e.http_status(), wait);
+        }
+    };
+    // A panic in a parser must cost one feed, not the refresh.
+    let parsed = std::panic::catch_unwind(|| {
+        parse_feed(
+            &fetched.body,
+            fetched.content_type.as_deref(),
+            &fetched.final_url,
+        )
+    });
+    match parsed {
+        // Compression and fingerprints here, in parallel, not on the single writer.
+        Ok(Ok(feed)) => {
+            let arrivals = arrivals(opts, target, &feed);
+            let mut prepared = PreparedFeed::new(feed);
+            for (item, arrival) in prepared.items.iter_mut().zip(arrivals) {
+                item.arrival = arrival;
+            }
+            Work::Parsed(
+                prepared,
+                fetched.validators,
+                fetched.http_status,
+                fetched.moved_to,
+            )
+        }
+        Ok(Err(e)) => Work::Failed(e.to_string(), fetched.http_status, None),
+        Err(_) => Work::Failed(
+            "the parser failed on this feed".into(),
+            fetched.http_status,
+            None,
+        ),
+    }
+}
+
+/// The state each item would arrive in by the filters (only new items take it).
+pub(super) fn arrivals(
+    opts: &Options,
+    target: &FeedTarget,
+    feed: &crate::model::ParsedFeed,
+) -> Vec<crate::search::rules::Arrival> {
+    if opts.rules.is_empty() {
+        return Vec::new();
+    }
+    let context = opts.feeds.get(&target.id).cloned().unwrap_or_default();
+    let name = crate::model::feed_display_name(
+        context.name.as_deref(),
+        feed.title.as_deref(),
+        &target.url,
+    );
+    let now = Utc::now().timestamp();
+    feed.items
+        .iter()
+        .map(|item| {
+            let html = item
+                .content_html
+                .as_deref()
+                .filter(|c| !c.trim().is_empty())
+                .or(item.summary_html.as_deref())
+                .unwrap_or("");
+            let body = crate::search::text::index_text(html);
+            let article = crate::search::matcher::Article {
+                title: &item.title,
+                author: item.author.as_deref().unwrap_or(""),
+                feed_name: &name,
+                feed_url: &target.url,
+                tags: &context.tags,
+                body: &body,
+                time: item
+                    .published
+                    .or(item.updated)
+                    .map_or(now, |t| t.timestamp().min(now)),
+            };
+            opts.rules.arrival(&article)
+        })
+        .collect()
+}
+
+/// The feed's own keep_days, else the general one.
+pub(super) fn keep_days(opts: &Options, target: &FeedTarget) -> u32 {
+    opts.feeds
+        .get(&target.id)
+        .and_then(|c| c.options.keep_days)
+        .unwrap_or(opts.keep_days)
+}
+
+/// Writes one feed's outcome in its own transaction.
+pub(super) fn write(
+    store: &mut Store,
+    target: &FeedTarget,
+    work: Work,
+    opts: &Options,
+    summary: &mut Summary,
+) -> FeedResult {
+    let now = Utc::now();
+    // Asked before the write, which would make every article one we have.
+    let (moved_to, same_feed) = match &work {
+        Work::NotModified(to) => (to.clone(), true),
+        Work::Parsed(feed, _, _, to) if to.is_some() => {
+            let guids = feed.items.iter().map(|i| i.guid.as_str());
+            (
+                to.clone(),
+                store.has_any_guid(target.id, guids).unwrap_or(false),
+            )
+        }
+        _ => (None, false),
+    };
+    let outcome = match work {
+        Work::NotModified(_) => store
+            .record_not_modified(target.id, now)
+            .map(|_| FeedResult::NotModified),
+        Work::Parsed(feed, validators, status, _) => store
+            .apply(
+                target.id,
+                &feed,
+                &validators,
+                status,
+                now,
+                keep_days(opts, target),
+            )
+            .map(|s| FeedResult::Updated {
+                new_items: s.new_items,
+            }),
+        Work::Failed(message, http_status, retry_after) => {
+            let failure = Failure {
+                message: &message,
+                http_status,
+                retry_after,
+            };
+            store
+                .record_failure(target.id, &failure, now)
+                .map(|_| FeedResult::Failed(message.clone()))
+        }
+    };
+    let result = outcome.unwrap_or_else(|e| FeedResult::Failed(e.to_string()));
+    if !matches!(result, FeedResult::Failed(_)) {
+        let config_path = opts.config_path.as_deref();
+        if moves::follow(store, target, moved_to.as_deref(), same_feed, config_path).is_some() {
+            summary.moved += 1;
+        }
+    }
+    result
+}

@@ -1,0 +1,203 @@
+use super::*;
+use crate::model::{ParsedFeed, ParsedItem, Validators};
+use crate::store::PreparedFeed;
+use chrono::{TimeZone, Utc};
+
+/// A cache of `feeds` feeds whose items' times interleave, every third item read.
+fn cache(dir: &std::path::Path, feeds: usize) -> (Store, Vec<FeedId>) {
+    let mut store = Store::open(&dir.join("cache.db")).unwrap();
+    let ids = store.sync_feeds(&crate::store::test_specs(feeds)).unwrap();
+    let now = Utc::now();
+    for (f, id) in ids.iter().enumerate() {
+        let items = (0..12)
+            .map(|i| ParsedItem {
+                guid: format!("{f}-{i}"),
+                title: format!("item {f}-{i}"),
+                // Equal times across feeds too, so the id breaks ties.
+                published: Some(
+                    Utc.timestamp_opt(1_700_000_000 + ((i * 7 + f) % 20) as i64 * 60, 0)
+                        .unwrap(),
+                ),
+                ..ParsedItem::default()
+            })
+            .collect();
+        let feed = PreparedFeed::new(ParsedFeed {
+            items,
+            ..ParsedFeed::default()
+        });
+        store
+            .apply(*id, &feed, &Validators::default(), Some(200), now, 0)
+            .unwrap();
+    }
+    let all: Vec<ItemId> = store
+        .items(&ItemQuery::feed(ids[0]), 0, 1000)
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(all.len(), 12);
+    let every_third: Vec<ItemId> = (1..=(feeds * 12) as i64)
+        .filter(|i| i % 3 == 0)
+        .map(ItemId)
+        .collect();
+    store.set_read(&every_third, true).unwrap();
+    (store, ids)
+}
+
+#[test]
+fn lists_over_many_feeds_page_in_time_order_across_read_states() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, ids) = cache(dir.path(), MANY_FEEDS + 4);
+    let query = ItemQuery {
+        scope: Scope::Feeds(ids.clone()),
+        unread_only: false,
+        starred_only: false,
+        search: None,
+        order: Default::default(),
+    };
+    let expected: Vec<(i64, i64)> = {
+        let mut stmt = store
+            .conn
+            .prepare("SELECT sort_time, id FROM items ORDER BY sort_time DESC, id DESC")
+            .unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    };
+    assert_eq!(expected.len(), ids.len() * 12);
+    for (offset, limit) in [(0, 10), (7, 25), (100, 50), (230, 50), (0, 1000)] {
+        let got: Vec<i64> = store
+            .items(&query, offset, limit)
+            .unwrap()
+            .iter()
+            .map(|r| r.id.0)
+            .collect();
+        let want: Vec<i64> = expected
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|(_, id)| *id)
+            .collect();
+        assert_eq!(got, want, "offset {offset} limit {limit}");
+    }
+    assert_eq!(store.count_items(&query).unwrap(), ids.len() * 12);
+}
+
+#[test]
+fn each_read_state_is_read_in_index_order_without_a_sort() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, ids) = cache(dir.path(), 2);
+    let marks = vec!["?"; MANY_FEEDS + 1].join(",");
+    let plan: Vec<String> = {
+        let mut stmt = store
+            .conn
+            .prepare(&format!(
+                "EXPLAIN QUERY PLAN SELECT id FROM items WHERE is_read = 1 AND +feed_id IN ({marks})
+                 ORDER BY sort_time DESC, id DESC LIMIT 10"
+            ))
+            .unwrap();
+        let args = (0..=MANY_FEEDS).map(|i| ids[i % 2].0);
+        let rows = stmt
+            .query_map(params_from_iter(args), |r| r.get::<_, String>(3))
+            .unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    };
+    let plan = plan.join("\n");
+    assert!(plan.contains("items_by_unread"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+}
+
+#[test]
+fn marking_a_list_read_marks_only_what_it_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, ids) = cache(dir.path(), 3);
+    let everything = ItemQuery {
+        scope: Scope::Feeds(ids.clone()),
+        unread_only: false,
+        starred_only: false,
+        search: None,
+        order: Default::default(),
+    };
+    let rows = store.items(&everything, 0, 1000).unwrap();
+    let unread_before = rows.iter().filter(|r| !r.read).count();
+    // Star one unread item and one read item.
+    let unread_one = rows.iter().find(|r| !r.read).unwrap().id;
+    let read_one = rows.iter().find(|r| r.read).unwrap().id;
+    store.set_starred(unread_one, true).unwrap();
+    store.set_starred(read_one, true).unwrap();
+
+    let starred = ItemQuery {
+        starred_only: true,
+        ..everything.clone()
+    };
+    let marked = store.mark_query_read(&starred, None).unwrap();
+    assert_eq!(marked, vec![unread_one], "only the unread starred item");
+    let unread_after = store
+        .items(&everything, 0, 1000)
+        .unwrap()
+        .iter()
+        .filter(|r| !r.read)
+        .count();
+    assert_eq!(unread_after, unread_before - 1);
+
+    // A search, matched without regard to case or accents.
+    let first = rows.iter().find(|r| !r.read && r.id != unread_one).unwrap();
+    store
+        .conn
+        .execute(
+            "UPDATE items SET title = 'ÄPFEL und Birnen' WHERE id = ?1",
+            [first.id.0],
+        )
+        .unwrap();
+    store.index_all(&Default::default(), |_, _| {}).unwrap();
+    let query = crate::search::parse("apfel", chrono::Utc::now()).unwrap();
+    let filtered = ItemQuery {
+        search: Some(crate::search::compile(&query, &[]).unwrap()),
+        ..everything.clone()
+    };
+    assert_eq!(store.count_items(&filtered).unwrap(), 1);
+    assert_eq!(
+        store.mark_query_read(&filtered, None).unwrap(),
+        vec![first.id]
+    );
+    // Above an item: only the newer ones of the list.
+    let list = store.items(&everything, 0, 1000).unwrap();
+    let third = list[2].id;
+    let above = store.mark_query_read(&everything, Some(third)).unwrap();
+    let expected: Vec<ItemId> = list[..2].iter().filter(|r| !r.read).map(|r| r.id).collect();
+    let mut above_sorted = above.clone();
+    above_sorted.sort();
+    let mut expected_sorted = expected.clone();
+    expected_sorted.retain(|id| *id != first.id);
+    expected_sorted.sort();
+    assert_eq!(above_sorted, expected_sorted);
+    // Undo is a plain set_read of what was marked.
+    assert_eq!(store.set_read(&[first.id], false).unwrap(), 1);
+}
+
+#[test]
+fn a_removed_feeds_starred_article_goes_when_unstarred() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, ids) = cache(dir.path(), 2);
+    let kept = store.items(&ItemQuery::feed(ids[1]), 0, 1).unwrap()[0].id;
+    let other = store.items(&ItemQuery::feed(ids[0]), 0, 1).unwrap()[0].id;
+    store.set_starred(kept, true).unwrap();
+    assert_eq!(store.remove_feed(ids[1]).unwrap(), (11, 1));
+    let subscribed = ["http://127.0.0.1:1/0"];
+    store.set_starred(other, false).unwrap();
+    assert!(
+        !store.drop_if_unsubscribed(other, &subscribed).unwrap(),
+        "subscribed"
+    );
+    assert!(
+        !store.drop_if_unsubscribed(kept, &subscribed).unwrap(),
+        "still starred"
+    );
+    store.set_starred(kept, false).unwrap();
+    assert!(store.drop_if_unsubscribed(kept, &subscribed).unwrap());
+    assert!(store.item(kept).unwrap().is_none());
+    assert_eq!(
+        store.feed_id("http://127.0.0.1:1/1").unwrap(),
+        None,
+        "the feed went with it"
+    );
+}

@@ -1,0 +1,140 @@
+//! One parsed feed written in its transaction: new and changed items, read marks
+//! carried over from an import, and the old read items `keep_days` lets go.
+
+use super::*;
+
+/// One feed's items upserted, its metadata and validators updated; the caller commits.
+pub(super) fn write_feed(
+    tx: &Connection,
+    id: FeedId,
+    feed: &PreparedFeed,
+    validators: &Validators,
+    http_status: Option<u16>,
+    now: DateTime<Utc>,
+    keep_days: u32,
+) -> Result<ApplyStats> {
+    let total_before: i64 = tx.query_row("SELECT total FROM feeds WHERE id = ?1", [id.0], |r| {
+        r.get(0)
+    })?;
+    // New rows get ids above this one: how the newsboat marks below find them.
+    let max_id_before: i64 =
+        tx.query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))?;
+    tx.execute(
+        "UPDATE feeds SET title = ?2, site_link = ?3, description = ?4, etag = ?5,
+             last_modified = ?6, last_attempt = ?7, last_success = ?7, http_status = ?8,
+             last_error = NULL, retry_after = NULL, consecutive_failures = 0,
+             failing_since = NULL, gone = 0
+         WHERE id = ?1",
+        params![
+            id.0,
+            feed.title,
+            feed.link,
+            feed.description,
+            validators.etag,
+            validators.last_modified,
+            now.timestamp(),
+            http_status
+        ],
+    )?;
+    {
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO items (feed_id, guid, title, link, author, published, updated,
+                 sort_time, summary, content, enclosures, hash, first_seen,
+                 is_read, starred, hidden)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+             ON CONFLICT (feed_id, guid) DO UPDATE SET
+                 title = excluded.title, link = excluded.link, author = excluded.author,
+                 published = excluded.published, updated = excluded.updated,
+                 sort_time = min(coalesce(excluded.published, excluded.updated, items.first_seen),
+                                 items.first_seen),
+                 summary = excluded.summary, content = excluded.content,
+                 enclosures = excluded.enclosures, hash = excluded.hash
+             WHERE items.hash != excluded.hash",
+        )?;
+        for item in &feed.items {
+            upsert.execute(params![
+                id.0,
+                item.guid,
+                item.title,
+                item.link,
+                item.author,
+                item.published,
+                item.updated,
+                // A date in the future sorts as the time it arrived: it keeps its place
+                // among the news of that day instead of topping every list for years.
+                item.published
+                    .or(item.updated)
+                    .unwrap_or(now.timestamp())
+                    .min(now.timestamp()),
+                item.summary,
+                item.content,
+                item.enclosures,
+                item.hash,
+                now.timestamp(),
+                item.arrival.read,
+                item.arrival.starred,
+                item.arrival.hidden,
+            ])?;
+        }
+    }
+    // Items new to us that were read in newsboat arrive read. (Asked first, so that a
+    // feed with no imported marks costs one index probe, not a scan.)
+    let url = feed_url(tx, id)?;
+    let has_marks: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM imported_read WHERE feed_url = ?1)")?
+        .query_row([&url], |r| r.get(0))?;
+    if has_marks {
+        tx.execute(
+            "UPDATE items SET is_read = 1
+             WHERE feed_id = ?1 AND id > ?2 AND +is_read = 0 AND (
+                 guid IN (SELECT guid FROM imported_read WHERE feed_url = ?3)
+                 OR link IN (SELECT link FROM imported_read WHERE feed_url = ?3))",
+            params![id.0, max_id_before, url],
+        )?;
+    }
+    let total_after: i64 = tx.query_row("SELECT total FROM feeds WHERE id = ?1", [id.0], |r| {
+        r.get(0)
+    })?;
+    let dropped = if keep_days > 0 {
+        let cutoff = now - chrono::Duration::days(i64::from(keep_days));
+        let current: HashSet<&str> = feed.items.iter().map(|i| i.guid.as_str()).collect();
+        drop_old(tx, id, cutoff, &current)?
+    } else {
+        0
+    };
+    Ok(ApplyStats {
+        new_items: (total_after - total_before).max(0) as usize,
+        dropped,
+    })
+}
+
+pub(super) fn feed_url(tx: &Connection, id: FeedId) -> Result<String> {
+    Ok(tx.query_row("SELECT url FROM feeds WHERE id = ?1", [id.0], |r| r.get(0))?)
+}
+
+/// Read, unstarred items older than the cutoff that the feed no longer lists.
+pub(super) fn drop_old(
+    tx: &Connection,
+    id: FeedId,
+    cutoff: DateTime<Utc>,
+    current: &HashSet<&str>,
+) -> Result<usize> {
+    let candidates: Vec<(i64, String)> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT id, guid FROM items WHERE feed_id = ?1 AND is_read = 1 AND starred = 0 AND sort_time < ?2",
+        )?;
+        let rows = stmt.query_map(params![id.0, cutoff.timestamp()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut delete = tx.prepare_cached("DELETE FROM items WHERE id = ?1")?;
+    let mut dropped = 0;
+    for (item_id, guid) in candidates {
+        // Still in the feed: dropping it would bring it back as unread next refresh.
+        if !current.contains(guid.as_str()) {
+            dropped += delete.execute([item_id])?;
+        }
+    }
+    Ok(dropped)
+}
