@@ -110,8 +110,8 @@ pub fn blocks(html: &str, base: Option<&str>) -> Document {
         conv.out.push(Block::Rule);
         conv.out.push(Block::Para(vec![Inline::Text(
             format!(
-                "The rest of this article ({}) is not shown here: o opens it in the browser.",
-                crate::article::human_size(rest as u64)
+                "The rest of this article ({:.1} MiB) is not shown here: o opens it in the browser.",
+                rest as f64 / (1024.0 * 1024.0)
             ),
             Style::ITALIC,
         )]));

@@ -61,35 +61,28 @@ impl Effects {
         fx
     }
 
-    /// Fetches an article's page on a thread of its own (it waits on the network),
-    /// keeps the full text in the cache, and says so with `Msg::FullTextFetched`.
+    /// Fetches an article's page as a job (it waits on the network); the page, or why
+    /// there is none, comes back as `Msg::FullTextFetched` for the store thread to keep.
     fn fetch_full_text(&self, id: crate::model::ItemId, url: String, origin: String) {
-        let (general, db, events) = (self.general.clone(), self.db.clone(), self.events.clone());
-        let spawned = std::thread::Builder::new()
-            .name("full-text".into())
-            .spawn(move || {
-                let result = (|| {
-                    let fetcher = crate::fetch::Fetcher::new(&general)
-                        .map_err(|e| e.to_string())?
-                        .for_content_of(&origin);
-                    let found = crate::fulltext::fetch(&fetcher, &url, crate::fulltext::MAX_PAGES)
-                        .map_err(|e| match e {
+        let general = self.general.clone();
+        let job = move || {
+            let result = crate::fetch::Fetcher::new(&general)
+                .map_err(|e| e.to_string())
+                .and_then(|fetcher| {
+                    let fetcher = fetcher.for_content_of(&origin);
+                    crate::fulltext::fetch(&fetcher, &url, crate::fulltext::MAX_PAGES).map_err(
+                        |e| match e {
                             crate::fulltext::ExtractError::Fetch(f) => format!("{url}: {f}"),
                             other => other.to_string(),
-                        });
-                    let mut store = crate::store::Store::open(&db).map_err(|e| e.to_string())?;
-                    match &found {
-                        Ok(a) => store.set_full_text(id, Ok((&a.html, &a.url))),
-                        Err(e) => store.set_full_text(id, Err(e)),
-                    }
-                    .map_err(|e| e.to_string())?;
-                    found.map(|_| ())
-                })();
-                let _ = events.send(Msg::FullTextFetched { id, result });
-            });
-        if let Err(e) = spawned {
-            tracing::error!("cannot start the full-text fetch: {e}");
-        }
+                        },
+                    )
+                })
+                .map(|a| (a.html, a.url));
+            Msg::FullTextFetched { id, result }
+        };
+        super::jobs::run(&self.events, "full-text", job, move |e| {
+            Msg::FullTextFetched { id, result: Err(e) }
+        });
     }
 
     fn use_config(&mut self, config: &Config) {
@@ -213,6 +206,7 @@ impl Effects {
                 above: Some(below),
             },
             Cmd::Locate { req, query, id } => StoreReq::Locate { req, query, id },
+            Cmd::StoreFullText { id, result } => StoreReq::SetFullText { id, result },
             Cmd::SaveHideRead(hide) => StoreReq::SaveHideRead(hide),
             Cmd::SaveSorts(sorts) => StoreReq::SaveSorts(sorts),
             Cmd::SaveArticle { title, text } => StoreReq::SaveArticle { title, text },

@@ -12,17 +12,13 @@ use std::sync::mpsc::Sender;
 /// Looks for the feed(s) at `url` on a new thread; the answer comes as `Msg::Discovered`.
 pub fn discover(general: &General, url: String, events: Sender<Msg>) {
     let general = general.clone();
-    let spawned = std::thread::Builder::new()
-        .name("discover".into())
-        .spawn(move || {
-            let found = crate::fetch::Fetcher::new(&general)
-                .map_err(|e| e.to_string())
-                .and_then(|f| crate::discover::discover(&f, &url).map_err(|e| e.to_string()));
-            let _ = events.send(Msg::Discovered(found));
-        });
-    if let Err(e) = spawned {
-        tracing::error!("cannot start discovery: {e}");
-    }
+    let job = move || {
+        let found = crate::fetch::Fetcher::new(&general)
+            .map_err(|e| e.to_string())
+            .and_then(|f| crate::discover::discover(&f, &url).map_err(|e| e.to_string()));
+        Msg::Discovered(found)
+    };
+    super::jobs::run(&events, "discover", job, |e| Msg::Discovered(Err(e)));
 }
 
 /// Writes the change to the config file; returns what to tell the user. The caller
@@ -200,13 +196,12 @@ fn on_server(
         }
         _ => return Ok(None),
     };
-    let events = events.clone();
-    std::thread::Builder::new()
-        .name("sync-edit".into())
-        .spawn(move || {
-            let _ = events.send(Msg::ServerEdited(job()));
-        })
-        .map_err(|e| format!("cannot start: {e}"))?;
+    super::jobs::run(
+        events,
+        "sync-edit",
+        move || Msg::ServerEdited(job()),
+        |e| Msg::ServerEdited(Err(e)),
+    );
     Ok(Some("Asking the sync server…".into()))
 }
 

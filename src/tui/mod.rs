@@ -8,6 +8,7 @@ pub mod health;
 pub mod images;
 mod indexer;
 mod input;
+mod jobs;
 pub mod keymap;
 mod manage;
 pub mod model;

@@ -72,7 +72,9 @@ pub enum Msg {
     /// An article's page was fetched and its full text kept, or why not (one line).
     FullTextFetched {
         id: ItemId,
-        result: Result<(), String>,
+        /// The article's page (its HTML, where it came from), or why there is none; the
+        /// store thread keeps either.
+        result: Result<(String, String), String>,
     },
     /// The selection saved by the last run: a feed-list key and an item, and whether
     /// read articles were hidden.
@@ -193,6 +195,11 @@ pub enum Cmd {
     MarkAboveRead {
         query: ItemQuery,
         below: ItemId,
+    },
+    /// Keep an article's full text (HTML and where it came from), or why it has none.
+    StoreFullText {
+        id: ItemId,
+        result: Result<(String, String), String>,
     },
     /// Find the row an article is on in this list; answered with `Msg::Located`.
     Locate {

@@ -61,6 +61,11 @@ pub enum StoreReq {
         query: ItemQuery,
         id: ItemId,
     },
+    /// Keep a full text fetched by a job (only this thread writes the cache).
+    SetFullText {
+        id: ItemId,
+        result: Result<(String, String), String>,
+    },
     SaveHideRead(bool),
     SaveSorts(std::collections::HashMap<String, crate::store::Order>),
     /// Write the article text to a new file in the save folder.
@@ -408,6 +413,10 @@ fn handle(
         StoreReq::SetRead { ids, read } => {
             store.set_read(&ids, read)?;
             load_feeds(store, config, tx, names)?;
+        }
+        StoreReq::SetFullText { id, result } => {
+            let page = result.as_ref().map(|(h, u)| (h.as_str(), u.as_str()));
+            store.set_full_text(id, page.map_err(String::as_str))?;
         }
         StoreReq::Locate { req, query, id } => {
             let position = store.list_position(&query, id)?;

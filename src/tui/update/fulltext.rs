@@ -41,19 +41,21 @@ pub(super) fn toggle_full_text(m: &mut Model) -> Vec<Cmd> {
 pub(super) fn full_text_fetched(
     m: &mut Model,
     id: crate::model::ItemId,
-    result: Result<(), String>,
+    result: Result<(String, String), String>,
 ) -> Vec<Cmd> {
     m.full_text_fetching = None;
-    if let Err(e) = result {
+    if let Err(e) = &result {
         m.message = Some(format!("No full text: {e}"));
     }
-    if m.reader.as_ref().is_none_or(|r| r.item.id != id) {
-        return Vec::new();
+    // Kept by the store thread first; the reload after it reads it back.
+    let mut cmds = vec![Cmd::StoreFullText { id, result }];
+    if m.reader.as_ref().is_some_and(|r| r.item.id == id) {
+        m.reader_req = m.req();
+        cmds.push(Cmd::LoadArticle {
+            req: m.reader_req,
+            id,
+            full: true,
+        });
     }
-    m.reader_req = m.req();
-    vec![Cmd::LoadArticle {
-        req: m.reader_req,
-        id,
-        full: true,
-    }]
+    cmds
 }
