@@ -333,6 +333,22 @@ fn a_looping_server_ends_the_paging_and_a_server_down_is_said_once() {
     // Two lists (unread, starred), each a page and the page it repeats.
     assert!(state.lock().unwrap().id_pages <= 4, "paging ended");
 
+    // A server whose paging never ends: the sync stops at the page limit, in one line,
+    // and applies nothing it did not get whole.
+    {
+        let mut s = state.lock().unwrap();
+        s.repeat_continuation = false;
+        s.endless = true;
+        s.id_pages = 0;
+    }
+    let out = env.run(&["sync"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("past 200 pages"), "{err}");
+    assert!(state.lock().unwrap().id_pages <= 201);
+    state.lock().unwrap().endless = false;
+
     state.lock().unwrap().down = true;
     let out = env.run(&["refresh", "--json"]);
     assert!(!out.status.success());

@@ -215,14 +215,7 @@ impl Loader {
                 .with_guessed_format()
                 .map_err(|e| e.to_string())
         };
-        let (w, h) = reader(&bytes)?
-            .into_dimensions()
-            .map_err(|e| e.to_string())?;
-        if u64::from(w) * u64::from(h) * 8 > MAX_DECODED {
-            return Err(format!(
-                "the picture declares {w} x {h} pixels, more than a picture may take here"
-            ));
-        }
+        check_declared(&bytes)?;
         let _one = DECODING.lock().unwrap_or_else(|e| e.into_inner());
         // The reader has moved on while this waited: not decoded for nothing.
         if self.latest.load(std::sync::atomic::Ordering::Relaxed) != req {
@@ -246,6 +239,22 @@ impl Loader {
             width,
         })
     }
+}
+
+/// Refuses a picture whose header declares more pixels than one may take decoded, before
+/// a byte of it is decoded.
+pub fn check_declared(bytes: &[u8]) -> Result<(), String> {
+    let (w, h) = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?
+        .into_dimensions()
+        .map_err(|e| e.to_string())?;
+    if u64::from(w) * u64::from(h) * 8 > MAX_DECODED {
+        return Err(format!(
+            "the picture declares {w} x {h} pixels, more than a picture may take here"
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -138,3 +138,32 @@ fn shown_agrees_with_pick_for_every_setting() {
         }
     }
 }
+
+/// Issue 27: a PNG of a few hundred bytes that declares 10,000 x 8,000 16-bit pixels (524
+/// MB decoded) is refused from its header alone; a small one passes.
+#[test]
+fn a_picture_declaring_too_many_pixels_is_refused_before_decoding() {
+    fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        out.extend_from_slice(&crc.sum().to_be_bytes());
+        out
+    }
+    let png = |w: u32, h: u32| {
+        let mut ihdr = w.to_be_bytes().to_vec();
+        ihdr.extend_from_slice(&h.to_be_bytes());
+        ihdr.extend_from_slice(&[16, 6, 0, 0, 0]); // 16-bit RGBA
+        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+        out.extend(chunk(b"IHDR", &ihdr));
+        out.extend(chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]));
+        out.extend(chunk(b"IEND", &[]));
+        out
+    };
+    let err = super::check_declared(&png(10_000, 8_000)).unwrap_err();
+    assert!(err.contains("10000 x 8000"), "{err}");
+    assert!(super::check_declared(&png(640, 480)).is_ok());
+}

@@ -42,6 +42,8 @@ pub struct State {
     pub sent: usize,
     /// `stream/items/ids` hands back the same continuation for ever (a broken server).
     pub repeat_continuation: bool,
+    /// `stream/items/ids` never ends: a new continuation each page, and ids on each.
+    pub endless: bool,
     /// How many `stream/items/ids` pages were asked for.
     pub id_pages: usize,
 }
@@ -211,6 +213,7 @@ pub fn greader_server(state: Arc<Mutex<State>>) -> Server {
                 })
                 .map(|(id, _)| *id)
                 .collect();
+            let offset = if s.endless { 0 } else { offset };
             let refs: Vec<Value> = ids
                 .iter()
                 .skip(offset)
@@ -221,6 +224,8 @@ pub fn greader_server(state: Arc<Mutex<State>>) -> Server {
             s.id_pages += 1;
             if s.repeat_continuation {
                 answer["continuation"] = "again".into();
+            } else if s.endless {
+                answer["continuation"] = s.id_pages.to_string().into();
             } else if offset + n < ids.len() {
                 answer["continuation"] = (offset + n).to_string().into();
             }
