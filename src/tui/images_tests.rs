@@ -159,7 +159,10 @@ fn a_picture_declaring_too_many_pixels_is_refused_before_decoding() {
         ihdr.extend_from_slice(&[16, 6, 0, 0, 0]); // 16-bit RGBA
         let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
         out.extend(chunk(b"IHDR", &ihdr));
-        out.extend(chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]));
+        out.extend(chunk(
+            b"IDAT",
+            &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+        ));
         out.extend(chunk(b"IEND", &[]));
         out
     };

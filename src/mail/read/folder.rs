@@ -50,6 +50,9 @@ pub(super) fn push_imap(
     Ok(pushed)
 }
 
+/// The most one IMAP read may take.
+const READ_LIMIT: std::time::Duration = std::time::Duration::from_secs(55);
+
 pub(super) fn read_imap(
     store: &mut Store,
     name: &str,
@@ -68,11 +71,20 @@ pub(super) fn read_imap(
     let known = store.mail_known(name).map_err(cache_error)?;
     let known_uids: HashSet<u32> = known.keys().filter_map(|k| k.parse().ok()).collect();
     let mut done = Done::default();
+    // One read takes at most READ_LIMIT: a slow server's big folder is read over several
+    // refreshes, each batch kept as it comes (the next read skips the UIDs it has).
+    let deadline = std::time::Instant::now() + READ_LIMIT;
     let new_count = folder.new_messages(state.uidnext.unwrap_or(1), &known_uids, |batch| {
         let new = parse_all(batch, parts, |f| {
             (f.uid.to_string(), None, f.flags, Some(f.raw))
         });
         done.add(apply(store, name, new, &[], &[], (0, None))?);
+        if std::time::Instant::now() > deadline {
+            return Err(format!(
+                "stopped at the read's limit of {} s; what came is kept, the rest comes at the next read",
+                READ_LIMIT.as_secs()
+            ));
+        }
         Ok(())
     })?;
     // The flags of the messages known before this read (a first read has none).
