@@ -82,8 +82,9 @@ pub fn discover(fetcher: &Fetcher, url: &str) -> Result<Discovery, DiscoverError
     }
     let page = Url::parse(&final_url).map_err(|_| DiscoverError::BadUrl(final_url.clone()))?;
     // What the page links to is fetched as the page's content: public addresses only,
-    // unless the page itself is on a private one.
-    let fetcher = &fetcher.for_content_of(&final_url);
+    // unless the address typed is a private one (not where a redirect went: a public
+    // address that redirects to this machine gains nothing).
+    let fetcher = &fetcher.for_content_of(&url);
     let html = String::from_utf8_lossy(&body);
     let alternates = alternates(&html, &page);
     if !alternates.is_empty() {

@@ -29,6 +29,10 @@ pub enum SyncError {
     Unsupported(String),
     #[error("{0}")]
     Cache(#[from] crate::store::StoreError),
+    /// Said by a page's receiver to end the paging early (this sync's share of time is
+    /// spent); the provider returns the cursor so far, so the next sync goes on from it.
+    #[error("this sync's time for new articles is spent")]
+    Enough,
 }
 
 /// What every sync protocol offers the core.

@@ -38,8 +38,10 @@ pub fn is_private(ip: IpAddr) -> bool {
     }
 }
 
-/// Whether a URL is on a private address: its host is one, or resolves to one (a name
-/// on the LAN), or is a local file. What such a feed points at may be private too.
+/// Whether a URL is on a private address: its host is one, or `localhost`, or a name
+/// every address of which is private (a name on the LAN), or it is a local file. What
+/// such a feed points at may be private too. A name with any public address is public:
+/// a hostile name that also answers 127.0.0.1 gains nothing.
 pub fn on_private_network(url: &str) -> bool {
     let Ok(url) = url::Url::parse(url) else {
         return false;
@@ -51,10 +53,17 @@ pub fn on_private_network(url: &str) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => is_private(IpAddr::V4(ip)),
         Some(url::Host::Ipv6(ip)) => is_private(IpAddr::V6(ip)),
-        Some(url::Host::Domain(name)) => (name, port)
-            .to_socket_addrs()
-            .map(|mut addrs| addrs.any(|a| is_private(a.ip())))
-            .unwrap_or(false),
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.');
+            if name.eq_ignore_ascii_case("localhost") || name.ends_with(".localhost") {
+                return true;
+            }
+            let addrs: Vec<SocketAddr> = (name, port)
+                .to_socket_addrs()
+                .map(Iterator::collect)
+                .unwrap_or_default();
+            !addrs.is_empty() && addrs.iter().all(|a| is_private(a.ip()))
+        }
         None => false,
     }
 }

@@ -81,6 +81,29 @@ fn flags_of(flags: &[imap::types::Flag<'_>]) -> MailFlags {
     }
 }
 
+/// Whether a NO to a STORE is for good (the folder is read-only, or flags may not be
+/// written here) rather than for now.
+fn permanent(no: &imap::error::No) -> bool {
+    // The code's type is the protocol crate's, not re-exported: its name says enough.
+    if no
+        .code
+        .as_ref()
+        .is_some_and(|c| format!("{c:?}") == "ReadOnly")
+    {
+        return true;
+    }
+    let text = no.information.to_ascii_uppercase();
+    [
+        "READ-ONLY",
+        "READONLY",
+        "NOPERM",
+        "PERMISSION",
+        "NOT ALLOWED",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
+}
+
 /// UIDs as an IMAP set: "1,3,7".
 fn uid_set(uids: &[u32]) -> String {
     uids.iter()
@@ -210,9 +233,13 @@ impl Folder {
         for chunk in uids.chunks(BATCH) {
             self.session
                 .uid_store(uid_set(chunk), &query)
-                .map_err(|e| match e {
-                    imap::Error::No(_) | imap::Error::Bad(_) => FlagError::Refused(Self::failed(e)),
-                    e => FlagError::Failed(Self::failed(e)),
+                .map_err(|e| match &e {
+                    // Refused for good: the folder is read-only, or we may not write
+                    // flags, or the server cannot parse the command. A NO for a passing
+                    // cause ([INUSE], [UNAVAILABLE], a limit) keeps the marks queued.
+                    imap::Error::No(no) if permanent(no) => FlagError::Refused(Self::failed(e)),
+                    imap::Error::Bad(_) => FlagError::Refused(Self::failed(e)),
+                    _ => FlagError::Failed(Self::failed(e)),
                 })?;
         }
         Ok(())

@@ -40,6 +40,7 @@ pub fn read_each(path: &Path, mut each: impl FnMut(Message)) -> Result<(), Strin
     let mut chunk = Vec::new();
     let mut current: Option<Vec<u8>> = None;
     let mut at_line_start = true;
+    let mut full = false;
     let mut finish = |message: Option<Vec<u8>>| {
         if let Some(raw) = message {
             let flags = status_flags(&raw);
@@ -60,6 +61,7 @@ pub fn read_each(path: &Path, mut each: impl FnMut(Message)) -> Result<(), Strin
         at_line_start = chunk.ends_with(b"\n");
         if line_start && chunk.starts_with(b"From ") {
             finish(current.replace(Vec::new()));
+            full = false;
             // The rest of a From line longer than a read is the same line.
             while !at_line_start {
                 chunk.clear();
@@ -82,8 +84,11 @@ pub fn read_each(path: &Path, mut each: impl FnMut(Message)) -> Result<(), Strin
                 text = &text[1..];
             }
         }
-        if message.len() + text.len() <= cap {
+        // Past the cap, nothing more of this message: what is kept is its beginning.
+        if !full && message.len() + text.len() <= cap {
             message.extend_from_slice(text);
+        } else {
+            full = true;
         }
     }
     finish(current);

@@ -172,11 +172,13 @@ impl Store {
             )?;
             let mut carry_marks =
                 tx.prepare_cached("UPDATE sync_queue SET remote_id = ?2 WHERE remote_id = ?1")?;
+            // Only a match that is the one article of its feed with that link (or that
+            // title and date): a link many items share relinks none of them.
             let mut carried_id = tx.prepare_cached(
                 "SELECT remote_id FROM items WHERE feed_id = ?1 AND remote_id LIKE 'carried:%'
                  AND (link = ?2 OR (?2 IS NULL AND link IS NULL AND title = ?3
                                     AND published IS ?4))
-                 LIMIT 1",
+                 LIMIT 2",
             )?;
             for item in items {
                 let Some(feed) = feeds.get(&item.feed_id) else {
@@ -342,8 +344,14 @@ impl Store {
     }
 
     /// Marks queued for an account this cache no longer syncs with, whose articles the
-    /// new one has not (yet) sent.
-    pub fn carried_mark_count(&self) -> Result<usize> {
+    /// new one has not (yet) sent. Marks of carried articles that are gone (their feed
+    /// left, or keep_days) go with them first.
+    pub fn carried_mark_count(&mut self) -> Result<usize> {
+        self.conn.execute(
+            "DELETE FROM sync_queue WHERE remote_id LIKE 'carried:%'
+             AND remote_id NOT IN (SELECT remote_id FROM items WHERE remote_id LIKE 'carried:%')",
+            [],
+        )?;
         let n: i64 = self.conn.query_row(
             "SELECT count(*) FROM sync_queue WHERE remote_id LIKE 'carried:%'",
             [],

@@ -176,7 +176,10 @@ impl SyncProvider for Fever {
             }
             since = last.id.clone();
             taken += items.len();
-            page(&items)?;
+            match page(&items) {
+                Err(SyncError::Enough) => break,
+                other => other?,
+            }
         }
         Ok(Some(since))
     }

@@ -118,10 +118,13 @@ impl GReader {
             if continuation.is_none() || refs.is_none_or(|r| r.is_empty()) {
                 return Ok(out);
             }
+            // A continuation given twice would loop for ever; and a list cut there is not
+            // the whole list, which must never be applied as "the rest are read".
             if let Some(c) = &continuation {
                 if !seen.insert(c.clone()) {
-                    tracing::warn!("the server repeated a continuation in {stream}; paging ends");
-                    return Ok(out);
+                    return Err(SyncError::Protocol(format!(
+                        "the server repeated a continuation while listing {stream}; the paging ends there and no state is applied"
+                    )));
                 }
             }
         }
@@ -324,7 +327,10 @@ impl SyncProvider for GReader {
             newest = raw.iter().filter_map(crawled).chain(newest).max();
             let items: Vec<RemoteItem> = raw.iter().filter_map(item).collect();
             taken += raw.len();
-            page(&items)?;
+            match page(&items) {
+                Err(SyncError::Enough) => break,
+                other => other?,
+            }
             continuation = text(&answer["continuation"]);
             if continuation.is_none() || raw.is_empty() {
                 break;

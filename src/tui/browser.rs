@@ -42,31 +42,53 @@ pub fn check_url(url: &str) -> Result<(), String> {
     }
 }
 
-/// Shells a `browser` or `enclosure_command` may be written as (`["sh", "-c", "..."]`).
-const SHELLS: &[&str] = &["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish"];
+/// Shells a `browser` or `enclosure_command` may be written as (`["sh", "-c", "..."]`),
+/// which take the script's arguments as `$1`, `$2`...
+const SHELLS: &[&str] = &[
+    "sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "yash", "busybox",
+];
+
+/// Shells whose scripts read their arguments otherwise, or that bulletin does not know
+/// how to hand an argument to: refused as a browser with `-c`, with a line saying how.
+const OTHER_SHELLS: &[&str] = &["csh", "tcsh", "nu", "elvish", "xonsh", "pwsh", "powershell"];
 
 /// The command for `argv` with `%u` replaced by the URL (appended when there is no `%u`).
-/// The URL is always one argument of its own. For a shell (`sh -c "firefox %u"`), it is
-/// never put into the script, where `$(...)` or `;` in a feed's link would run: the
-/// script reads it as `"$1"`, and the URL comes after as the script's first argument.
-pub fn command(argv: &[String], url: &str) -> Option<Command> {
-    let (program, args) = argv.split_first()?;
+/// The URL is always one argument of its own. For a shell (`sh -c "firefox %u"`, also
+/// `bash -lc`), it is never put into the script, where `$(...)` or `;` in a feed's link
+/// would run: the script reads it as `"$1"` (fish: `$argv[1]`), and the URL comes after
+/// as the script's first argument. Err: a shell this cannot be done for.
+pub fn command(argv: &[String], url: &str) -> Result<Command, String> {
+    let (program, args) = argv.split_first().ok_or("No browser configured")?;
     let mut cmd = Command::new(program);
     let shell = std::path::Path::new(program)
         .file_name()
         .and_then(|n| n.to_str())
-        .is_some_and(|n| SHELLS.contains(&n));
-    if shell {
-        if let Some(c) = args.iter().position(|a| a == "-c") {
+        .unwrap_or_default();
+    // `-c`, or `-c` among other one-letter options (`-lc`, `-ec`).
+    let script_flag = args
+        .iter()
+        .position(|a| a.starts_with('-') && !a.starts_with("--") && a[1..].contains('c'));
+    if let Some(c) = script_flag {
+        let fish = shell == "fish";
+        if OTHER_SHELLS.contains(&shell) {
+            return Err(format!(
+                "{shell} -c cannot be given a link safely: write the browser as [\"sh\", \"-c\", \"... \\\"$1\\\"\"]"
+            ));
+        }
+        if SHELLS.contains(&shell) || fish {
             let script = args.get(c + 1).cloned().unwrap_or_default();
-            cmd.args(&args[..c]);
-            cmd.arg("-c");
-            cmd.arg(shell_script(&script));
-            // $0 names the script in messages; $1 is the URL. What the user put after
-            // the script ($0, $1, ...) is not kept: %u is the only argument.
-            cmd.arg("bulletin");
+            cmd.args(&args[..=c]);
+            cmd.arg(shell_script(
+                &script,
+                if fish { "$argv[1]" } else { "\"$1\"" },
+            ));
+            // For sh and its kin, $0 names the script in messages and $1 is the URL;
+            // fish's arguments after the script are $argv. %u is the only argument.
+            if !fish {
+                cmd.arg("bulletin");
+            }
             cmd.arg(url);
-            return Some(cmd);
+            return Ok(cmd);
         }
     }
     let mut placed = false;
@@ -81,25 +103,25 @@ pub fn command(argv: &[String], url: &str) -> Option<Command> {
     if !placed {
         cmd.arg(url);
     }
-    Some(cmd)
+    Ok(cmd)
 }
 
-/// A `-c` script with `%u` (quoted or not) made `"$1"`; without `%u`, `"$1"` is
-/// appended as the last word, as the URL is for any other command.
-fn shell_script(script: &str) -> String {
+/// A `-c` script with `%u` (quoted or not) made `arg`; without `%u`, `arg` is appended as
+/// the last word, as the URL is for any other command.
+fn shell_script(script: &str, arg: &str) -> String {
     if !script.contains("%u") {
-        return format!("{script} \"$1\"");
+        return format!("{script} {arg}");
     }
     script
         .replace("\"%u\"", "%u")
         .replace("'%u'", "%u")
-        .replace("%u", "\"$1\"")
+        .replace("%u", arg)
 }
 
 /// Runs the browser and waits for it, with the terminal handed over to it.
 pub fn run(argv: &[String], url: &str) -> Result<ExitStatus, String> {
     check_url(url)?;
-    let mut cmd = command(argv, url).ok_or("No browser configured")?;
+    let mut cmd = command(argv, url)?;
     cmd.status().map_err(|e| cannot_run(argv, &e))
 }
 
@@ -107,7 +129,7 @@ pub fn run(argv: &[String], url: &str) -> Result<ExitStatus, String> {
 /// our keys or draw on our screen. The caller waits for it off the UI thread.
 pub fn spawn(argv: &[String], url: &str) -> Result<std::process::Child, String> {
     check_url(url)?;
-    let mut cmd = command(argv, url).ok_or("No browser configured")?;
+    let mut cmd = command(argv, url)?;
     cmd.stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -175,17 +197,28 @@ mod tests {
         let out = dir.path().join("out");
         let pwned = dir.path().join("pwned");
         let url = format!("https://e.org/$(touch {})'\";x", pwned.display());
-        for script in [
-            format!("printf %s %u > {}", out.display()),
-            format!("printf %s \"%u\" > {}", out.display()),
-            format!("printf %s '%u' > {}", out.display()),
-            format!("printf %s > {}", out.display()),
-        ] {
-            let argv = vec!["sh".to_string(), "-c".into(), script.clone()];
+        let o = out.display();
+        let mut cases = vec![
+            ("sh", "-c", format!("printf %s %u > {o}")),
+            ("sh", "-c", format!("printf %s \"%u\" > {o}")),
+            ("sh", "-c", format!("printf %s '%u' > {o}")),
+            ("sh", "-c", format!("printf %s > {o}")),
+            ("sh", "-ec", format!("printf %s %u > {o}")),
+        ];
+        if std::path::Path::new("/bin/bash").exists() {
+            cases.push(("bash", "-lc", format!("printf %s %u > {o}")));
+        }
+        for (shell, flag, script) in cases {
+            let _ = std::fs::remove_file(&out);
+            let argv = vec![shell.to_string(), flag.into(), script.clone()];
             let status = command(&argv, &url).unwrap().status().unwrap();
             assert!(status.success(), "{script}");
             assert!(!pwned.exists(), "the URL ran in the shell: {script}");
             assert_eq!(std::fs::read_to_string(&out).unwrap(), url, "{script}");
         }
+        // A shell whose scripts take arguments otherwise is refused, in one line.
+        let csh = vec!["tcsh".to_string(), "-c".into(), "firefox %u".into()];
+        let err = command(&csh, &url).unwrap_err();
+        assert!(err.contains("sh") && !err.contains('\n'), "{err}");
     }
 }

@@ -214,8 +214,8 @@ impl Effects {
             Cmd::SetStarred { id, starred } => StoreReq::SetStarred { id, starred },
             Cmd::SaveSelection { feed_key, item } => StoreReq::SaveSelection { feed_key, item },
             Cmd::ReloadConfig => StoreReq::ReloadConfig,
-            Cmd::Discover(url) => {
-                super::manage::discover(&self.general, url, self.events.clone());
+            Cmd::Discover { url, origin } => {
+                super::manage::discover(&self.general, url, origin, self.events.clone());
                 return Ok(false);
             }
             Cmd::EditFeeds(edit) => StoreReq::EditFeeds(edit),

@@ -10,11 +10,15 @@ use std::path::Path;
 use std::sync::mpsc::Sender;
 
 /// Looks for the feed(s) at `url` on a new thread; the answer comes as `Msg::Discovered`.
-pub fn discover(general: &General, url: String, events: Sender<Msg>) {
+pub fn discover(general: &General, url: String, origin: Option<String>, events: Sender<Msg>) {
     let general = general.clone();
     let job = move || {
         let found = crate::fetch::Fetcher::new(&general)
             .map_err(|e| e.to_string())
+            .map(|f| match &origin {
+                Some(page) => f.for_content_of(page),
+                None => f,
+            })
             .and_then(|f| crate::discover::discover(&f, &url).map_err(|e| e.to_string()));
         Msg::Discovered(found)
     };

@@ -231,6 +231,8 @@ pub struct Model {
     pub downloads: Vec<crate::store::Download>,
     /// The article whose page is being fetched for its full text (`t`).
     pub full_text_fetching: Option<crate::model::ItemId>,
+    /// The address typed at `a`: the page the candidates it finds come from.
+    pub discovering: Option<String>,
     /// Shown when no message is: e.g. where to put a config in demo mode.
     pub hint: Option<String>,
     pub keymap: Keymap,
@@ -279,6 +281,7 @@ impl Model {
             feeds_dirty: false,
             message: None,
             full_text_fetching: None,
+            discovering: None,
             downloads: Vec::new(),
             images_on: false,
             auto_images: false,

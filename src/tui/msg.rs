@@ -242,7 +242,12 @@ pub enum Cmd {
     /// Count each feed's articles of the last four weeks; answered with `RecentCounted`.
     CountRecent,
     /// Find the feed(s) at an address, off the UI thread; answered with `Discovered`.
-    Discover(String),
+    /// `origin` is the page a candidate was found on (None: the user typed it): what a
+    /// public page links to is fetched from public addresses only.
+    Discover {
+        url: String,
+        origin: Option<String>,
+    },
     /// Change the subscriptions in the config (and the cache); answered with `Notice`.
     EditFeeds(FeedEdit),
 }

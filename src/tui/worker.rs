@@ -90,6 +90,20 @@ pub enum StoreReq {
     EditFeeds(super::msg::FeedEdit),
 }
 
+/// The feed counts after a mark that is written: a failure here is said as a cache
+/// error, never as the mark failing (the mark is kept, and `u` can still undo it).
+fn counts_after_mark(
+    store: &Store,
+    config: &Config,
+    tx: &Sender<Msg>,
+    names: &mut HashMap<FeedId, String>,
+) {
+    if let Err(e) = load_feeds(store, config, tx, names) {
+        tracing::error!("feed counts: {e}");
+        let _ = tx.send(Msg::StoreFailed(format!("Cache: {e}")));
+    }
+}
+
 /// The text of a caught panic.
 pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     panic
@@ -412,29 +426,35 @@ fn handle(
         }
         StoreReq::SetRead { ids, read } => {
             store.set_read(&ids, read)?;
-            load_feeds(store, config, tx, names)?;
+            counts_after_mark(store, config, tx, names);
         }
         StoreReq::SetFullText { id, result } => {
             let page = result.as_ref().map(|(h, u)| (h.as_str(), u.as_str()));
             store.set_full_text(id, page.map_err(String::as_str))?;
         }
         StoreReq::Locate { req, query, id } => {
-            let position = store.list_position(&query, id)?;
+            // Not found and could not look are the same to the cursor: it stays held.
+            let position = store.list_position(&query, id).unwrap_or_else(|e| {
+                tracing::warn!("locating an article: {e}");
+                None
+            });
             let _ = tx.send(Msg::Located { req, id, position });
         }
         StoreReq::MarkRead { query, above } => {
             let ids = store.mark_query_read(&query, above)?;
             let _ = tx.send(Msg::MarkedRead { ids });
-            load_feeds(store, config, tx, names)?;
+            counts_after_mark(store, config, tx, names);
         }
         StoreReq::SetStarred { id, starred } => {
             store.set_starred(id, starred)?;
             if !starred {
                 // A removed feed's article was kept only while starred.
                 let urls: Vec<&str> = config.feeds.iter().map(|f| f.url.as_str()).collect();
-                store.drop_if_unsubscribed(id, &urls)?;
+                if let Err(e) = store.drop_if_unsubscribed(id, &urls) {
+                    tracing::warn!("after an unstar: {e}");
+                }
             }
-            load_feeds(store, config, tx, names)?;
+            counts_after_mark(store, config, tx, names);
         }
         StoreReq::SaveSelection { feed_key, item } => {
             store.set_meta(META_FEED, &feed_key)?;

@@ -375,6 +375,8 @@ pub(super) fn on_mouse(m: &mut Model, ev: crossterm::event::MouseEvent) -> Vec<C
             let current = if pane == Pane::Feeds {
                 m.feeds_pane.selected
             } else {
+                // A click picks the row clicked, whatever the cursor was held on.
+                m.articles.release();
                 m.articles.selected
             };
             move_by(m, target as isize - current as isize)

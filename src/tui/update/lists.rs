@@ -38,6 +38,8 @@ pub(super) fn reload_articles(m: &mut Model, cmds: &mut Vec<Cmd>, reset_selectio
     }
     m.articles.pages.clear();
     m.articles.pending.clear();
+    // A Locate in flight answers the old request: the new pages ask again if need be.
+    m.articles.locating = false;
     if reset_selection {
         m.articles.release();
         m.articles.selected = 0;

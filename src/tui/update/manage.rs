@@ -84,7 +84,11 @@ pub(super) fn on_prompt_key(m: &mut Model, prompt: Prompt, key: KeyEvent) -> Vec
         Prompt::AddFeed(text) => match typed(m, text, key, Prompt::AddFeed) {
             Some(url) if !url.trim().is_empty() => {
                 m.message = Some(format!("Looking for feeds at {}…", url.trim()));
-                vec![Cmd::Discover(url.trim().to_string())]
+                m.discovering = Some(url.trim().to_string());
+                vec![Cmd::Discover {
+                    url: url.trim().to_string(),
+                    origin: None,
+                }]
             }
             _ => Vec::new(),
         },
@@ -141,7 +145,10 @@ pub(super) fn on_discovered(m: &mut Model, found: Result<Discovery, String>) -> 
             1 => {
                 let url = candidates[0].url.clone();
                 m.message = Some(format!("Fetching {url}…"));
-                return vec![Cmd::Discover(url)];
+                return vec![Cmd::Discover {
+                    url,
+                    origin: m.discovering.clone(),
+                }];
             }
             _ => {
                 m.overlay = Some(Overlay::Picker {
@@ -171,7 +178,10 @@ pub(super) fn on_overlay_key(m: &mut Model, key: KeyEvent) -> Option<Vec<Cmd>> {
                 Some(Action::Open) => {
                     let url = candidates[selected.min(last)].url.clone();
                     m.message = Some(format!("Fetching {url}…"));
-                    return Some(vec![Cmd::Discover(url)]);
+                    return Some(vec![Cmd::Discover {
+                        url,
+                        origin: m.discovering.clone(),
+                    }]);
                 }
                 Some(Action::Back) | Some(Action::Quit) => return Some(Vec::new()),
                 _ => selected,

@@ -202,8 +202,9 @@ pub(super) fn draw_articles(f: &mut Frame, m: &Model, theme: &Theme, area: Rect)
         })
         .collect();
     let mut state = ListState::default();
-    // A cursor held on an article that left the list highlights no other row.
-    if a.total > 0 && !a.detached() {
+    // A cursor held on its article (being placed, or gone from the list) highlights no
+    // other row: keys act on the held one.
+    if a.total > 0 && a.held.is_none() {
         state.select(Some(a.selected.saturating_sub(a.offset)));
     }
     f.render_stateful_widget(
