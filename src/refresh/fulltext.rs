@@ -152,8 +152,7 @@ pub fn fetch_new(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ParsedFeed, ParsedItem, Validators};
-    use crate::store::PreparedFeed;
+    use crate::model::ParsedItem;
 
     /// Issue 26, item 5: a store error in this phase used to set the UI's quit flag, so
     /// that every later refresh of the session stopped at its start (the spinner turned
@@ -173,20 +172,7 @@ mod tests {
                 ..ParsedItem::default()
             })
             .collect();
-        let feed = PreparedFeed::new(ParsedFeed {
-            items,
-            ..ParsedFeed::default()
-        });
-        store
-            .apply(
-                ids[0],
-                &feed,
-                &Validators::default(),
-                Some(200),
-                chrono::Utc::now(),
-                0,
-            )
-            .unwrap();
+        crate::store::test_write(&mut store, ids[0], items);
         // The disk is full, as far as full text goes.
         rusqlite::Connection::open(&path)
             .unwrap()

@@ -378,6 +378,25 @@ pub fn fold(text: &str) -> String {
     text.to_lowercase()
 }
 
+/// Writes `items` as one fetch of `feed` would (tests).
+#[cfg(test)]
+pub(crate) fn test_write(store: &mut Store, feed: FeedId, items: Vec<crate::model::ParsedItem>) {
+    let feed_data = PreparedFeed::new(crate::model::ParsedFeed {
+        items,
+        ..Default::default()
+    });
+    store
+        .apply(
+            feed,
+            &feed_data,
+            &Validators::default(),
+            Some(200),
+            Utc::now(),
+            0,
+        )
+        .expect("write the feed");
+}
+
 /// Feeds for the store's tests, at addresses nothing is fetched from.
 #[cfg(test)]
 pub(crate) fn test_specs(n: usize) -> Vec<FeedSpec> {

@@ -55,8 +55,8 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{ParsedFeed, ParsedItem, Validators};
-    use crate::store::{ItemQuery, Order, PreparedFeed, Store};
+    use crate::model::ParsedItem;
+    use crate::store::{ItemQuery, Order, Store};
     use chrono::{TimeZone, Utc};
 
     /// Issue 26: `M` marks exactly the rows shown above the cursor, whatever the list's
@@ -81,20 +81,7 @@ mod tests {
                 ..ParsedItem::default()
             })
             .collect();
-        let feed = PreparedFeed::new(ParsedFeed {
-            items,
-            ..ParsedFeed::default()
-        });
-        store
-            .apply(
-                ids[0],
-                &feed,
-                &Validators::default(),
-                Some(200),
-                Utc::now(),
-                0,
-            )
-            .unwrap();
+        crate::store::test_write(&mut store, ids[0], items);
         let q = ItemQuery {
             order: Order::Title,
             ..ItemQuery::feed(ids[0])

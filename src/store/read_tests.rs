@@ -1,13 +1,11 @@
 use super::*;
-use crate::model::{ParsedFeed, ParsedItem, Validators};
-use crate::store::PreparedFeed;
+use crate::model::ParsedItem;
 use chrono::{TimeZone, Utc};
 
 /// A cache of `feeds` feeds whose items' times interleave, every third item read.
 fn cache(dir: &std::path::Path, feeds: usize) -> (Store, Vec<FeedId>) {
     let mut store = Store::open(&dir.join("cache.db")).unwrap();
     let ids = store.sync_feeds(&crate::store::test_specs(feeds)).unwrap();
-    let now = Utc::now();
     for (f, id) in ids.iter().enumerate() {
         let items = (0..12)
             .map(|i| ParsedItem {
@@ -21,13 +19,7 @@ fn cache(dir: &std::path::Path, feeds: usize) -> (Store, Vec<FeedId>) {
                 ..ParsedItem::default()
             })
             .collect();
-        let feed = PreparedFeed::new(ParsedFeed {
-            items,
-            ..ParsedFeed::default()
-        });
-        store
-            .apply(*id, &feed, &Validators::default(), Some(200), now, 0)
-            .unwrap();
+        crate::store::test_write(&mut store, *id, items);
     }
     let all: Vec<ItemId> = store
         .items(&ItemQuery::feed(ids[0]), 0, 1000)

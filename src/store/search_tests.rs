@@ -248,20 +248,7 @@ fn many_matches_list_newest_first_few_by_relevance() {
             item(&i.to_string(), &format!("Item {i}"), body, day)
         })
         .collect();
-    let feed = PreparedFeed::new(ParsedFeed {
-        items,
-        ..ParsedFeed::default()
-    });
-    store
-        .apply(
-            ids[0],
-            &feed,
-            &Validators::default(),
-            Some(200),
-            Utc::now(),
-            0,
-        )
-        .unwrap();
+    crate::store::test_write(&mut store, ids[0], items);
     store.index_all(&HashMap::new(), |_, _| {}).unwrap();
     // Every item matches: newest first, as the list is sorted.
     let rows = store.items(&query(&store, &ids, "kernel"), 0, 20).unwrap();
@@ -355,13 +342,7 @@ fn every_order_lists_and_marks_above_consistently() {
                 )
             })
             .collect();
-        let feed = PreparedFeed::new(ParsedFeed {
-            items,
-            ..ParsedFeed::default()
-        });
-        store
-            .apply(*id, &feed, &Validators::default(), Some(200), Utc::now(), 0)
-            .unwrap();
+        crate::store::test_write(&mut store, *id, items);
     }
     let all: Vec<ItemId> = (1..=18).filter(|i| i % 4 == 0).map(ItemId).collect();
     store.set_read(&all, true).unwrap();
