@@ -6,15 +6,16 @@
 //! server when they are pushed (the protocol has no time on a mark), so "last" is in
 //! the order they reach it; a mark that changes nothing on its device is no mark.
 //!
-//! The server is the loopback Google Reader API of `support::greader`. The seed is in
-//! the log (`BULLETIN_MODEL_SEED=N` runs one again); each run is bounded in steps.
+//! The servers are the loopback Google Reader API of `support::greader` and the Fever
+//! API of `support::fever`, each written from its protocol's documentation. The seed is
+//! in the log (`BULLETIN_MODEL_SEED=N` runs one again); each run is bounded in steps.
 
 mod support;
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::greader::*;
-use support::Env;
+use support::{fever, greader, Env, Server};
 
 const ARTICLES: i64 = 10;
 const DEVICES: usize = 2;
@@ -69,26 +70,89 @@ impl Model {
     }
 }
 
-fn titles() -> Vec<String> {
-    (0..ARTICLES).map(|k| format!("Article {k}")).collect()
+/// The server under test: its config, and its articles' marks read and set directly
+/// (as another client would).
+enum Backend {
+    GReader(Arc<Mutex<greader::State>>, Server),
+    Fever(Arc<Mutex<fever::State>>, Server),
 }
 
-fn server_marks(state: &std::sync::Arc<std::sync::Mutex<State>>) -> HashMap<String, Marks> {
-    state
-        .lock()
-        .unwrap()
-        .items
-        .values()
-        .map(|i| {
-            (
-                i.title.clone(),
-                Marks {
-                    read: i.read,
-                    starred: i.starred,
-                },
-            )
-        })
-        .collect()
+impl Backend {
+    fn greader() -> Backend {
+        let state = greader::state_with(ARTICLES);
+        let server = greader::greader_server(state.clone());
+        Backend::GReader(state, server)
+    }
+
+    fn fever() -> Backend {
+        let mut s = fever::State::default();
+        for id in 1..=ARTICLES as u64 {
+            s.items.insert(id, (1 + id % 2, id % 3 == 0, false));
+        }
+        let state = Arc::new(Mutex::new(s));
+        let server = fever::fever_server(state.clone(), fever::KEY.into());
+        Backend::Fever(state, server)
+    }
+
+    fn config(&self) -> String {
+        match self {
+            Backend::GReader(_, server) => greader::config(server, "BULLETIN_TEST_MODEL_PW"),
+            Backend::Fever(_, server) => format!(
+                "[general]\nrefresh_on_startup = false\n\n[sync]\nprovider = \"fever\"\nurl = \"{}\"\nusername = \"alice\"\npassword_env = \"BULLETIN_TEST_MODEL_PW\"\n",
+                server.url("/fever/")
+            ),
+        }
+    }
+
+    fn marks(&self) -> HashMap<String, Marks> {
+        match self {
+            Backend::GReader(state, _) => state
+                .lock()
+                .unwrap()
+                .items
+                .values()
+                .map(|i| {
+                    let m = Marks {
+                        read: i.read,
+                        starred: i.starred,
+                    };
+                    (i.title.clone(), m)
+                })
+                .collect(),
+            Backend::Fever(state, _) => state
+                .lock()
+                .unwrap()
+                .items
+                .iter()
+                .map(|(id, (_, read, saved))| {
+                    let m = Marks {
+                        read: *read,
+                        starred: *saved,
+                    };
+                    (format!("Item {id}"), m)
+                })
+                .collect(),
+        }
+    }
+
+    fn set(&self, title: &str, marks: Marks) {
+        match self {
+            Backend::GReader(state, _) => {
+                let id = greader::sid(state, title);
+                let mut s = state.lock().unwrap();
+                let item = s.items.get_mut(&id).unwrap();
+                item.read = marks.read;
+                item.starred = marks.starred;
+            }
+            Backend::Fever(state, _) => {
+                let id: u64 = title.trim_start_matches("Item ").parse().unwrap();
+                let mut s = state.lock().unwrap();
+                let item = s.items.get_mut(&id).unwrap();
+                item.1 = marks.read;
+                item.2 = marks.starred;
+            }
+        }
+    }
 }
 
 fn device_marks(env: &Env) -> HashMap<String, Marks> {
@@ -118,7 +182,16 @@ fn sync(env: &Env, why: &str) {
 }
 
 #[test]
-fn every_device_ends_with_the_last_mark_of_each_article() {
+fn every_device_ends_with_the_last_mark_of_each_article_google_reader() {
+    run_model(Backend::greader());
+}
+
+#[test]
+fn every_device_ends_with_the_last_mark_of_each_article_fever() {
+    run_model(Backend::fever());
+}
+
+fn run_model(backend: Backend) {
     std::env::set_var("BULLETIN_TEST_MODEL_PW", "secret");
     let seed: u64 = std::env::var("BULLETIN_MODEL_SEED")
         .ok()
@@ -132,30 +205,22 @@ fn every_device_ends_with_the_last_mark_of_each_article() {
         });
     println!("model seed: {seed} (BULLETIN_MODEL_SEED={seed} runs it again)");
     let mut rng = Rng(seed);
-    let state = state_with(ARTICLES);
-    let server = greader_server(state.clone());
-    let devices: Vec<Env> = (0..DEVICES)
-        .map(|_| Env::new(&config(&server, "BULLETIN_TEST_MODEL_PW")))
-        .collect();
+    let devices: Vec<Env> = (0..DEVICES).map(|_| Env::new(&backend.config())).collect();
     for d in &devices {
         sync(d, "first sync");
     }
     let mut model = Model {
-        server: server_marks(&state),
-        local: vec![server_marks(&state); DEVICES],
+        server: backend.marks(),
+        local: vec![backend.marks(); DEVICES],
         pending: vec![HashMap::new(); DEVICES],
     };
+    let mut titles: Vec<String> = backend.marks().into_keys().collect();
+    titles.sort();
     // Each device's id for each article (ids are the cache's own).
     let ids: Vec<HashMap<String, String>> = devices
         .iter()
-        .map(|d| {
-            titles()
-                .into_iter()
-                .map(|t| (t.clone(), d.item_id(&t)))
-                .collect()
-        })
+        .map(|d| titles.iter().map(|t| (t.clone(), d.item_id(t))).collect())
         .collect();
-    let titles = titles();
     let mut log = Vec::new();
     for step in 0..STEPS {
         let d = rng.below(DEVICES as u64) as usize;
@@ -194,13 +259,13 @@ fn every_device_ends_with_the_last_mark_of_each_article() {
             // A mark made on the server (another client, a phone).
             6 => {
                 let (read, star) = (rng.below(2) == 0, rng.below(2) == 0);
-                let id = sid(&state, &title);
-                {
-                    let mut s = state.lock().unwrap();
-                    let item = s.items.get_mut(&id).unwrap();
-                    item.read = read;
-                    item.starred = star;
-                }
+                backend.set(
+                    &title,
+                    Marks {
+                        read,
+                        starred: star,
+                    },
+                );
                 model.server.insert(
                     title.clone(),
                     Marks {
@@ -248,7 +313,7 @@ fn every_device_ends_with_the_last_mark_of_each_article() {
             model.sync(d);
         }
     }
-    let on_server = server_marks(&state);
+    let on_server = backend.marks();
     for t in &titles {
         assert_eq!(
             on_server[t],

@@ -3,6 +3,7 @@
 
 pub mod dovecot;
 pub mod feeds;
+pub mod fever;
 pub mod greader;
 pub mod hostile;
 pub mod mail;

@@ -1,0 +1,100 @@
+//! A Fever API server on loopback, written from the protocol's documentation (no Fever
+//! server installs from a package registry alone): every call a form POST to
+//! `?api&...` with `api_key = md5("user:password")`, answers with `auth`,
+//! `feeds`/`groups`/`feeds_groups`, `items` after `since_id` fifty at a time, id lists as
+//! comma-separated strings, and `mark=item&as=read|unread|saved|unsaved&id=N`.
+
+use super::{Reply, Server};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// md5("alice:secret"), as the protocol's clients compute it.
+pub const KEY: &str = "6f622058968bb90757e6c6ed79e5df81";
+
+#[derive(Default)]
+pub struct State {
+    /// id -> (feed id, read, saved)
+    pub items: BTreeMap<u64, (u64, bool, bool)>,
+}
+
+fn form(body: &str) -> BTreeMap<String, String> {
+    body.split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.replace("%2C", ",")))
+        .collect()
+}
+
+pub fn fever_server(state: Arc<Mutex<State>>, key: String) -> Server {
+    let server = Server::start();
+    server.route("/fever/", move |r| {
+        let f = form(&r.body);
+        let query = r.path.split_once('?').map(|(_, q)| q).unwrap_or("");
+        if f.get("api_key").map(String::as_str) != Some(key.as_str()) {
+            return Reply::ok("application/json", r#"{"api_version":3,"auth":0}"#);
+        }
+        let mut s = state.lock().unwrap();
+        let mut answer = serde_json::json!({"api_version": 3, "auth": 1, "last_refreshed_on_time": 1780000000});
+        if f.get("mark").map(String::as_str) == Some("item") {
+            let id: u64 = f["id"].parse().unwrap();
+            if let Some(item) = s.items.get_mut(&id) {
+                match f["as"].as_str() {
+                    "read" => item.1 = true,
+                    "unread" => item.1 = false,
+                    "saved" => item.2 = true,
+                    "unsaved" => item.2 = false,
+                    _ => {}
+                }
+            }
+        }
+        for part in query.split('&') {
+            match part {
+                "feeds" => {
+                    answer["feeds"] = serde_json::json!([
+                        {"id": 1, "favicon_id": 1, "title": "Security Weekly", "url": "https://sec.example/feed", "site_url": "https://sec.example/", "is_spark": 0, "last_updated_on_time": 1780000000},
+                        // Some servers send numbers as strings.
+                        {"id": "2", "favicon_id": 1, "title": "Harbour Notes", "url": "https://harbour.example/rss", "site_url": "https://harbour.example/", "is_spark": 0, "last_updated_on_time": 1780000000}
+                    ]);
+                    answer["feeds_groups"] = serde_json::json!([{"group_id": 10, "feed_ids": "1"}, {"group_id": 11, "feed_ids": "1,2"}]);
+                }
+                "groups" => {
+                    answer["groups"] = serde_json::json!([{"id": 10, "title": "security"}, {"id": 11, "title": "weekly"}]);
+                }
+                "unread_item_ids" => {
+                    let ids: Vec<String> = s.items.iter().filter(|(_, v)| !v.1).map(|(k, _)| k.to_string()).collect();
+                    answer["unread_item_ids"] = ids.join(",").into();
+                }
+                "saved_item_ids" => {
+                    let ids: Vec<String> = s.items.iter().filter(|(_, v)| v.2).map(|(k, _)| k.to_string()).collect();
+                    answer["saved_item_ids"] = ids.join(",").into();
+                }
+                p if p.starts_with("since_id=") || p.starts_with("with_ids=") => {
+                    let wanted: Vec<u64> = match p.strip_prefix("since_id=") {
+                        Some(since) => {
+                            let since: u64 = since.parse().unwrap();
+                            s.items.range(since + 1..).take(50).map(|(k, _)| *k).collect()
+                        }
+                        None => p["with_ids=".len()..]
+                            .split([',', '%'])
+                            .filter_map(|i| i.trim_start_matches("2C").parse().ok())
+                            .take(50)
+                            .collect(),
+                    };
+                    let items: Vec<serde_json::Value> = wanted
+                        .iter()
+                        .filter_map(|id| Some((id, s.items.get(id)?)))
+                        .map(|(id, (feed, read, saved))| serde_json::json!({
+                            "id": id, "feed_id": feed, "title": format!("Item {id}"), "author": "",
+                            "html": format!("<p>Body {id}</p>"), "url": format!("https://sec.example/{id}"),
+                            "is_saved": *saved as u8, "is_read": *read as u8, "created_on_time": 1780000000 + id
+                        }))
+                        .collect();
+                    answer["items"] = items.into();
+                    answer["total_items"] = s.items.len().into();
+                }
+                _ => {}
+            }
+        }
+        Reply::ok("application/json", answer.to_string())
+    });
+    server
+}
