@@ -10,6 +10,7 @@ mod lock;
 mod session;
 
 pub use engine::{add_synced_feeds, connect, run, sync_configured, Summary};
+
 pub use lock::{SyncLock, WAIT as LOCK_WAIT};
 pub use session::{Session, SYNC_LIMIT};
 
@@ -33,6 +34,35 @@ pub enum SyncError {
     /// spent); the provider returns the cursor so far, so the next sync goes on from it.
     #[error("this sync's time for new articles is spent")]
     Enough,
+    /// The password could not be had (its command failed, its variable is not set).
+    #[error("{0}")]
+    Password(String),
+    /// Another process holds the cache's sync lock.
+    #[error("another bulletin has been syncing this cache for {secs} s ({path}); try again later")]
+    Busy { secs: u64, path: String },
+    #[error("{path}: cannot lock: {reason}")]
+    Lock { path: String, reason: String },
+}
+
+/// A sync or push that failed, as one line: the server, what went wrong, and what is
+/// kept (what came, the marks still queued).
+#[derive(Debug, thiserror::Error)]
+#[error("sync with {server}: {error}{kept}")]
+pub struct SyncFailure {
+    pub server: String,
+    pub error: SyncError,
+    /// "; 3 marks made here stay queued" and the like, or nothing.
+    pub kept: String,
+}
+
+impl SyncFailure {
+    pub fn new(server: &str, error: SyncError) -> SyncFailure {
+        SyncFailure {
+            server: server.to_string(),
+            error,
+            kept: String::new(),
+        }
+    }
 }
 
 /// What every sync protocol offers the core.

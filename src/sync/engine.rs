@@ -5,7 +5,7 @@
 
 use super::fever::Fever;
 use super::greader::GReader;
-use super::{Mark, SyncError, SyncProvider};
+use super::{Mark, SyncError, SyncFailure, SyncProvider};
 use crate::config::{Config, FeedSpec, Provider, Remote, SyncConfig};
 use crate::fetch::Fetcher;
 use crate::store::{Store, SyncedFeed};
@@ -43,8 +43,10 @@ const MAX_BY_ID: usize = 10_000;
 pub fn connect(
     config: &SyncConfig,
     fetcher: Fetcher,
-) -> Result<Box<dyn SyncProvider + Send>, String> {
-    let password = config.password()?;
+) -> Result<Box<dyn SyncProvider + Send>, SyncFailure> {
+    let password = config
+        .password()
+        .map_err(|e| SyncFailure::new(&config.url, SyncError::Password(e)))?;
     let mut provider: Box<dyn SyncProvider + Send> = match config.provider {
         Provider::Fever => Box::new(Fever::new(
             fetcher,
@@ -63,7 +65,7 @@ pub fn connect(
         if matches!(e, SyncError::Auth) {
             config.password.forget();
         }
-        format!("sync with {}: {e}", config.url)
+        SyncFailure::new(&config.url, e)
     })?;
     Ok(provider)
 }
@@ -74,7 +76,7 @@ pub fn sync_configured(
     config: &Config,
     store: &mut Store,
     fetcher: &Fetcher,
-) -> Option<Result<Summary, String>> {
+) -> Option<Result<Summary, SyncFailure>> {
     Some(super::Session::of(config, fetcher)?.sync(config, store))
 }
 

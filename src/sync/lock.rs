@@ -2,6 +2,7 @@
 //! a cron `bulletin refresh` and a `bulletin sync` from another shell take the same lock
 //! (a file beside the cache), so two pushers never read the same queue at once.
 
+use super::SyncError;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -19,7 +20,7 @@ pub struct SyncLock {
 impl SyncLock {
     /// Takes the lock beside the cache at `cache`, waiting at most `wait` for another
     /// process to finish. An in-memory cache (tests) has nothing to share: no lock.
-    pub fn acquire(cache: Option<&Path>, wait: Duration) -> Result<SyncLock, String> {
+    pub fn acquire(cache: Option<&Path>, wait: Duration) -> Result<SyncLock, SyncError> {
         let Some(dir) = cache.and_then(Path::parent) else {
             return Ok(SyncLock { _file: None });
         };
@@ -29,7 +30,10 @@ impl SyncLock {
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|e| SyncError::Lock {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
         let start = Instant::now();
         loop {
             match file.try_lock() {
@@ -38,14 +42,16 @@ impl SyncLock {
                     std::thread::sleep(Duration::from_millis(50));
                 }
                 Err(TryLockError::WouldBlock) => {
-                    return Err(format!(
-                    "another bulletin has been syncing this cache for {} s ({}); try again later",
-                    wait.as_secs(),
-                    path.display()
-                ))
+                    return Err(SyncError::Busy {
+                        secs: wait.as_secs(),
+                        path: path.display().to_string(),
+                    })
                 }
                 Err(TryLockError::Error(e)) => {
-                    return Err(format!("{}: cannot lock: {e}", path.display()))
+                    return Err(SyncError::Lock {
+                        path: path.display().to_string(),
+                        reason: e.to_string(),
+                    })
                 }
             }
         }
@@ -62,7 +68,7 @@ mod tests {
         let cache = dir.path().join("cache.db");
         let first = SyncLock::acquire(Some(&cache), WAIT).unwrap();
         let err = SyncLock::acquire(Some(&cache), Duration::from_millis(200)).unwrap_err();
-        assert!(err.contains("another bulletin"), "{err}");
+        assert!(err.to_string().contains("another bulletin"), "{err}");
         drop(first);
         SyncLock::acquire(Some(&cache), Duration::from_millis(200)).unwrap();
     }

@@ -4,7 +4,7 @@
 //! at once, and the time limit of each run. `bulletin sync`, `refresh`, and the TUI's
 //! syncs and pushes all go through it.
 
-use super::{Summary, SyncError, SyncLock, SyncProvider};
+use super::{Summary, SyncError, SyncFailure, SyncLock, SyncProvider};
 use crate::config::{Config, SyncConfig};
 use crate::fetch::Fetcher;
 use crate::store::{Brought, Store};
@@ -33,7 +33,7 @@ impl Session {
 
     /// Syncs once: marks out, the server's feeds, articles and state in. One line of
     /// error naming the server, never holding the password.
-    pub fn sync(&mut self, config: &Config, store: &mut Store) -> Result<Summary, String> {
+    pub fn sync(&mut self, config: &Config, store: &mut Store) -> Result<Summary, SyncFailure> {
         let account = self.sync.account();
         let configured = config.own_feed_urls();
         let result = self.with_provider(store, |provider, store| {
@@ -51,7 +51,7 @@ impl Session {
 
     /// Sends the queued marks and nothing else (a few seconds after a mark, so that
     /// other devices see it soon). Returns how many were sent.
-    pub fn push(&mut self, store: &mut Store) -> Result<usize, String> {
+    pub fn push(&mut self, store: &mut Store) -> Result<usize, SyncFailure> {
         if store.queued_mark_count().unwrap_or(0) == 0 {
             return Ok(0);
         }
@@ -71,13 +71,16 @@ impl Session {
         &mut self,
         store: &mut Store,
         mut f: impl FnMut(&mut dyn SyncProvider, &mut Store) -> Result<T, SyncError>,
-    ) -> Result<T, String> {
-        let _lock = SyncLock::acquire(store.path().as_deref(), super::lock::WAIT)?;
+    ) -> Result<T, SyncFailure> {
+        let _lock = SyncLock::acquire(store.path().as_deref(), super::lock::WAIT)
+            .map_err(|e| failed(&self.sync.url, e, store))?;
         let mut retried = false;
         loop {
             let fresh = self.provider.is_none();
             if fresh {
-                self.provider = Some(super::connect(&self.sync, self.fetcher.clone())?);
+                // A failure to log in says what waits here too.
+                let connected = super::connect(&self.sync, self.fetcher.clone());
+                self.provider = Some(connected.map_err(|f| failed(&f.server, f.error, store))?);
             }
             let Some(provider) = self.provider.as_mut() else {
                 continue;
@@ -95,26 +98,33 @@ impl Session {
                         self.sync.password.forget();
                         self.provider = None;
                     }
-                    let said = failed(&self.sync.url, &e, store);
-                    tracing::warn!("{said}");
-                    return Err(said);
+                    let failure = failed(&self.sync.url, e, store);
+                    tracing::warn!("{failure}");
+                    return Err(failure);
                 }
             }
         }
     }
 }
 
-/// A failed sync in one line: the server, what went wrong, what was kept, and whether
-/// marks wait (only when some do).
-fn failed(url: &str, e: &SyncError, store: &Store) -> String {
-    let mut said = format!("sync with {url}: {e}");
-    if matches!(e, SyncError::Http(crate::fetch::FetchError::Deadline(_))) {
-        said.push_str("; what came is kept, the rest comes at the next sync");
+/// A failed sync: the server, what went wrong, what was kept, and whether marks wait
+/// (only when some do).
+fn failed(url: &str, error: SyncError, store: &Store) -> SyncFailure {
+    let mut kept = String::new();
+    if matches!(
+        error,
+        SyncError::Http(crate::fetch::FetchError::Deadline(_))
+    ) {
+        kept.push_str("; what came is kept, the rest comes at the next sync");
     }
     match store.queued_mark_count() {
         Ok(0) | Err(_) => {}
-        Ok(1) => said.push_str("; 1 mark made here stays queued"),
-        Ok(n) => said.push_str(&format!("; {n} marks made here stay queued")),
+        Ok(1) => kept.push_str("; 1 mark made here stays queued"),
+        Ok(n) => kept.push_str(&format!("; {n} marks made here stay queued")),
     }
-    said
+    SyncFailure {
+        server: url.to_string(),
+        error,
+        kept,
+    }
 }

@@ -157,12 +157,16 @@ fn on_server(
             let url = found.url.clone();
             Box::new(move || {
                 let fetcher = Fetcher::new(&general).map_err(|e| e.to_string())?;
-                let mut provider = crate::sync::connect(&sync, fetcher)?;
-                let server = |e: crate::sync::SyncError| format!("sync with {}: {e}", sync.url);
+                let mut provider =
+                    crate::sync::connect(&sync, fetcher).map_err(|e| e.to_string())?;
+                let server = |e: crate::sync::SyncError| {
+                    crate::sync::SyncFailure::new(&sync.url, e).to_string()
+                };
                 provider.subscribe(&url, None).map_err(server)?;
                 let mut store = Store::open(&db).map_err(|e| e.to_string())?;
                 // The sync that brings its articles takes the lock every sync takes.
-                let _lock = crate::sync::SyncLock::acquire(Some(&db), crate::sync::LOCK_WAIT)?;
+                let _lock = crate::sync::SyncLock::acquire(Some(&db), crate::sync::LOCK_WAIT)
+                    .map_err(server)?;
                 provider.set_deadline(crate::sync::SYNC_LIMIT);
                 let own: Vec<&str> = own.iter().map(String::as_str).collect();
                 let s = crate::sync::run(&mut store, provider.as_mut(), &sync.account(), &own)
@@ -178,10 +182,11 @@ fn on_server(
                 let url = url.clone();
                 Box::new(move || {
                     let fetcher = Fetcher::new(&general).map_err(|e| e.to_string())?;
-                    let mut provider = crate::sync::connect(&sync, fetcher)?;
+                    let mut provider =
+                        crate::sync::connect(&sync, fetcher).map_err(|e| e.to_string())?;
                     provider
                         .unsubscribe(&remote.id)
-                        .map_err(|e| format!("sync with {}: {e}", sync.url))?;
+                        .map_err(|e| crate::sync::SyncFailure::new(&sync.url, e).to_string())?;
                     let mut store = Store::open(&db).map_err(|e| e.to_string())?;
                     if let Some(id) = store.feed_id(&url).map_err(|e| e.to_string())? {
                         store.remove_feed(id).map_err(|e| e.to_string())?;

@@ -243,7 +243,9 @@ fn push_marks(
         Ok(_) => {}
         Err(panic) => tracing::error!("mail push: internal error: {}", panic_message(&*panic)),
     }
-    let run = std::panic::catch_unwind(AssertUnwindSafe(|| session.map(|s| s.push(store))));
+    let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        session.map(|s| s.push(store).map_err(|e| e.to_string()))
+    }));
     match run {
         Ok(Some(Err(e))) => {
             let _ = tx.send(Msg::SyncFinished(Err(e)));
@@ -316,7 +318,9 @@ fn run_refresh(
     if let Some(session) = session.filter(|_| wants_sync) {
         let _ = tx.send(Msg::SyncStarted);
         if tx
-            .send(Msg::SyncFinished(session.sync(config, store)))
+            .send(Msg::SyncFinished(
+                session.sync(config, store).map_err(|e| e.to_string()),
+            ))
             .is_err()
         {
             return false;
