@@ -41,14 +41,19 @@ pub(super) fn catch_up(store: &mut Store, feeds: &[FeedSummary]) -> anyhow::Resu
 
 /// A query resolved against the configured feeds.
 pub(super) fn compile(text: &str, feeds: &[FeedSummary]) -> anyhow::Result<Compiled> {
+    // The query as the error quotes it: its start, when it is long (a line, not 24 KB).
+    let shown = match text.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    };
     let query = match crate::search::parse(text, chrono::Utc::now()) {
         Ok(q) => q,
-        Err(e) => bail!("search {text:?}: {e}"),
+        Err(e) => bail!("search {shown:?}: {e}"),
     };
     let infos = crate::search::FeedInfo::of(feeds);
     match crate::search::compile(&query, &infos) {
         Ok(c) => Ok(c),
-        Err(e) => bail!("search {text:?}: {}", e.message),
+        Err(e) => bail!("search {shown:?}: {}", e.message),
     }
 }
 

@@ -58,6 +58,9 @@ pub fn inline_text(runs: &[Inline]) -> String {
     raw.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The narrowest text nesting may leave: past it, lists and quotes stop indenting.
+const MIN_TEXT: usize = 24;
+
 /// Lays the blocks out at `width` columns, a blank line between blocks.
 pub fn layout(blocks: &[Block], width: usize) -> Vec<Line> {
     layout_spaced(blocks, width, |_, _| true)
@@ -95,6 +98,9 @@ fn layout_block(block: &Block, width: usize) -> Vec<Line> {
             start,
             items,
         } => list(*ordered, *start, items, width),
+        // Too deep to indent further: the text keeps its width (else a hostile nesting
+        // shrinks it to a column, and each word becomes a line per letter).
+        Block::Quote(inner) if width < 2 + MIN_TEXT => layout(inner, width),
         Block::Quote(inner) => prefixed(
             layout(inner, width.saturating_sub(2)),
             "│ ",
@@ -137,8 +143,13 @@ fn list(ordered: bool, start: u32, items: &[Vec<Block>], width: usize) -> Vec<Li
         } else {
             "• ".to_string()
         };
+        if width < marker.width() + MIN_TEXT {
+            // Too deep to indent further: the items keep the width there is.
+            lines.extend(layout_tight(item, width));
+            continue;
+        }
         let indent = " ".repeat(marker.width());
-        let inner = layout_tight(item, width.saturating_sub(marker.width()));
+        let inner = layout_tight(item, width - marker.width());
         lines.extend(prefixed(inner, &marker, &indent, width, Style::PLAIN));
     }
     lines
@@ -408,5 +419,48 @@ fn split_to_fit(
             }),
         }
         *cur_w += w;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 27 (the attack): `<ol><li>` or `<blockquote>` nested deep indented the text
+    /// down to a column, one letter a line: 100,000 of them took 1.5 GB. Past a depth the
+    /// text keeps its width.
+    #[test]
+    fn deep_nesting_stops_indenting_before_the_text_gets_narrow() {
+        let text = || {
+            vec![Inline::Text(
+                "words of an item in a deep list".into(),
+                Style::PLAIN,
+            )]
+        };
+        let mut list = Block::Para(text());
+        let mut quote = Block::Para(text());
+        for _ in 0..60 {
+            list = Block::List {
+                ordered: true,
+                start: 1,
+                items: vec![vec![Block::Para(text()), list]],
+            };
+            quote = Block::Quote(vec![Block::Para(text()), quote]);
+        }
+        for block in [list, quote] {
+            let lines = layout(std::slice::from_ref(&block), 80);
+            assert!(lines.len() < 200, "{} lines", lines.len());
+            // Every word whole: text squeezed to a column breaks words apart.
+            let known = ["words", "of", "an", "item", "in", "a", "deep", "list"];
+            for line in &lines {
+                let text: String = line.spans.iter().map(|s| s.text.as_str()).collect();
+                for word in text
+                    .split(|c: char| !c.is_alphabetic())
+                    .filter(|w| !w.is_empty())
+                {
+                    assert!(known.contains(&word), "a broken word {word:?} in {text:?}");
+                }
+            }
+        }
     }
 }

@@ -90,6 +90,18 @@ impl Query {
 /// Parses a query as of `now` (for relative dates such as `after:-7d`).
 pub fn parse(input: &str, now: DateTime<Utc>) -> Result<Query, QueryError> {
     let tokens = lex(input)?;
+    // Each word is a term the index matches (a prefix one, `a*`, many): a query of
+    // thousands took minutes. Nobody types this many.
+    if let Some(t) = tokens
+        .iter()
+        .filter(|t| matches!(t.tok, Tok::Atom { .. }))
+        .nth(MAX_WORDS)
+    {
+        return Err(err(
+            t.column,
+            format!("more than {MAX_WORDS} words; search for fewer"),
+        ));
+    }
     let mut p = Parser {
         tokens,
         pos: 0,
@@ -127,6 +139,9 @@ enum Node {
 /// Groups nest at most this deep: the parser, and every walk over the query after it,
 /// recurse once per level, and a query is typed (or pasted) by anyone.
 pub const MAX_GROUP_DEPTH: usize = 32;
+
+/// Words (terms, filters) in one query at most.
+pub const MAX_WORDS: usize = 64;
 
 struct Parser {
     tokens: Vec<Token>,

@@ -211,3 +211,14 @@ proptest::proptest! {
         }
     }
 }
+
+/// Issue 27 (the attack): 12,000 prefix words took 75 s to search. A query holds at most
+/// `MAX_WORDS` words.
+#[test]
+fn a_query_of_thousands_of_words_is_refused() {
+    let many = vec!["a*"; MAX_WORDS + 1].join(" ");
+    let e = parse(&many, now()).unwrap_err();
+    assert!(e.message.contains("more than"), "{e}");
+    let enough = vec!["word"; MAX_WORDS].join(" ");
+    assert!(parse(&enough, now()).is_ok());
+}

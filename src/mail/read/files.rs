@@ -21,13 +21,30 @@ pub(super) fn push_maildir(store: &mut Store, name: &str, dir: &Path) -> Result<
         return Ok(Pushed::default());
     }
     // Where each message is now: a read mark and a star on one message rename it twice.
-    let mut paths: HashMap<String, std::path::PathBuf> = maildir::list(dir)?
-        .into_iter()
-        .map(|e| (e.key, e.path))
-        .collect();
+    // A message in two files (`X:2,` beside `X:2,S`) takes no mark: which one would it be?
+    let mut paths: HashMap<String, std::path::PathBuf> = HashMap::new();
+    let mut twice: HashMap<String, String> = HashMap::new();
+    for e in maildir::list(dir)? {
+        if let Some(other) = paths.get(&e.key) {
+            twice.insert(
+                e.key.clone(),
+                format!(
+                    "{} and {} are one message; not renamed",
+                    relative(dir, other),
+                    relative(dir, &e.path)
+                ),
+            );
+        }
+        paths.insert(e.key, e.path);
+    }
     let mut done = Vec::with_capacity(queue.len());
     let mut pushed = Pushed::default();
     for mark in queue {
+        if let Some(why) = twice.get(&mark.key) {
+            pushed.reason.get_or_insert_with(|| why.clone());
+            pushed.refused.push(mark);
+            continue;
+        }
         // A message deleted there takes its mark with it.
         let Some(path) = paths.get_mut(&mark.key) else {
             done.push(mark);
