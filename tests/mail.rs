@@ -454,7 +454,7 @@ fn a_refused_mark_is_said_once_and_new_mail_still_comes() {
     assert_eq!(errors.len(), 1, "{json}");
     let error = errors[0].as_str().unwrap();
     assert!(
-        error.contains("refused") && error.contains("already there"),
+        error.contains("refused") && error.contains("one message"),
         "{error}"
     );
     // Both files as they were.
