@@ -74,6 +74,18 @@ pub fn read_message_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 /// The largest message read whole (a 20 MB attachment is fine).
 pub const MAX_MESSAGE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// `text` cut to at most `max` bytes, at a character's start.
+fn at_most(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 fn parse_unguarded(raw: &[u8], parts: Option<&std::path::Path>) -> Option<MailArticle> {
     let msg = MessageParser::default().parse(raw)?;
     // Bytes with none of a message's headers are not a message (mail-parser reads
@@ -97,20 +109,20 @@ fn parse_unguarded(raw: &[u8], parts: Option<&std::path::Path>) -> Option<MailAr
         .map(clean)
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "(no subject)".into());
-    let html = msg.body_html(0).map(|h| h.into_owned());
-    let text = msg.body_text(0).map(|t| t.into_owned());
-    let content = match (html, text) {
-        (Some(h), _)
-            if msg
-                .html_body
-                .iter()
-                .any(|id| msg.part(*id).is_some_and(|p| p.is_text_html())) =>
-        {
-            h
+    // The HTML part when there is one, else the text made paragraphs: one of them is
+    // decoded, not both (the crate makes HTML of a text body, a copy of a big message),
+    // and no more of it than the reader lays out, twice over.
+    let has_html = msg
+        .html_body
+        .iter()
+        .any(|id| msg.part(*id).is_some_and(|p| p.is_text_html()));
+    let content = if has_html {
+        msg.body_html(0).map(|h| h.into_owned()).unwrap_or_default()
+    } else {
+        match msg.body_text(0) {
+            Some(t) => paragraphs(at_most(&t, 2 * crate::render::MAX_RENDERED)),
+            None => msg.body_html(0).map(|h| h.into_owned()).unwrap_or_default(),
         }
-        (_, Some(t)) => paragraphs(&t),
-        (Some(h), None) => h,
-        (None, None) => String::new(),
     };
     let published = msg
         .date()
