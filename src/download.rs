@@ -21,6 +21,14 @@ pub enum DownloadError {
     File { path: String, reason: String },
     #[error("no data for {0} s ([general] timeout_seconds); the part downloaded stays, to resume")]
     Stalled(u64),
+    #[error("item {item} has {count} enclosure(s), not {asked}")]
+    NoSuchEnclosure { item: i64, count: usize, asked: usize },
+    #[error("{0} is attached to the email: save it from your mail client")]
+    Attached(String),
+    #[error("{0}: not a web link")]
+    NotWeb(String),
+    #[error("{0}")]
+    Cache(#[from] crate::store::StoreError),
 }
 
 /// The longest file name written (bytes), extension included.
@@ -211,43 +219,36 @@ pub fn queue(
     item: &crate::model::Item,
     index: usize,
     dir: &Path,
-) -> Result<(i64, PathBuf), String> {
-    let enclosure = item.enclosures.get(index).ok_or_else(|| {
-        format!(
-            "item {} has {} enclosure(s), not {}",
-            item.id.0,
-            item.enclosures.len(),
-            index + 1
-        )
-    })?;
+) -> Result<(i64, PathBuf), DownloadError> {
+    let enclosure = item
+        .enclosures
+        .get(index)
+        .ok_or(DownloadError::NoSuchEnclosure {
+            item: item.id.0,
+            count: item.enclosures.len(),
+            asked: index + 1,
+        })?;
     let url = crate::links::web_link(&enclosure.url, None).ok_or_else(|| {
         let url = crate::sanitize::clean_line(&enclosure.url);
         match url.strip_prefix(crate::model::ATTACHMENT_SCHEME) {
-            Some(name) => {
-                format!("{name} is attached to the email: save it from your mail client")
-            }
-            None => format!("{url}: not a web link"),
+            Some(name) => DownloadError::Attached(name.to_string()),
+            None => DownloadError::NotWeb(url),
         }
     })?;
     // The same URL asked for before and not done keeps its place and its partial file,
     // so that asking again resumes it.
     if let Some(d) = store
-        .downloads()
-        .map_err(|e| e.to_string())?
+        .downloads()?
         .into_iter()
         .find(|d| d.url == url && d.state != "done")
     {
-        store
-            .set_download(d.id, "queued", d.bytes, d.total, None)
-            .map_err(|e| e.to_string())?;
+        store.set_download(d.id, "queued", d.bytes, d.total, None)?;
         return Ok((d.id, PathBuf::from(d.path)));
     }
     let name = file_name(&url, &item.title, enclosure.mime.as_deref());
-    let reserved = store.reserved_download_paths().map_err(|e| e.to_string())?;
+    let reserved = store.reserved_download_paths()?;
     let path = target_path_except(dir, &name, &reserved);
-    let id = store
-        .queue_download(Some(item.id.0), &item.title, &url, &path.to_string_lossy())
-        .map_err(|e| e.to_string())?;
+    let id = store.queue_download(Some(item.id.0), &item.title, &url, &path.to_string_lossy())?;
     Ok((id, path))
 }
 
@@ -259,7 +260,7 @@ pub fn perform(
     d: &crate::store::Download,
     cap: u64,
     mut progress: impl FnMut(u64, Option<u64>),
-) -> Result<u64, String> {
+) -> Result<u64, DownloadError> {
     let _ = store.set_download(d.id, "downloading", d.bytes, d.total, None);
     let mut last = (0u64, None);
     // An enclosure goes where its feed's content may go: a public feed's, to public
@@ -276,9 +277,8 @@ pub fn perform(
     match &result {
         Ok(n) => store.set_download(d.id, "done", *n, Some(*n), None),
         Err(e) => store.set_download(d.id, "failed", bytes, total, Some(&e.to_string())),
-    }
-    .map_err(|e| e.to_string())?;
-    result.map_err(|e| e.to_string())
+    }?;
+    result
 }
 
 /// The folder downloads go to: `[general] download_dir` (`~` is home), else

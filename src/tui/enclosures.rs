@@ -144,6 +144,7 @@ impl Downloader {
                             .ok_or("the article is gone")?;
                         let dir = crate::download::dir(this.general.download_dir.as_deref());
                         crate::download::queue(&mut s, &item, index, &dir)
+                            .map_err(|e| e.to_string())
                     });
                 if let Err(e) = queued {
                     let _ = this
