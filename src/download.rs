@@ -22,7 +22,11 @@ pub enum DownloadError {
     #[error("no data for {0} s ([general] timeout_seconds); the part downloaded stays, to resume")]
     Stalled(u64),
     #[error("item {item} has {count} enclosure(s), not {asked}")]
-    NoSuchEnclosure { item: i64, count: usize, asked: usize },
+    NoSuchEnclosure {
+        item: i64,
+        count: usize,
+        asked: usize,
+    },
     #[error("{0} is attached to the email: save it from your mail client")]
     Attached(String),
     #[error("{0}: not a web link")]

@@ -51,6 +51,46 @@ pub fn message_key(raw: &[u8]) -> Option<String> {
         .map(|id| format!("mid:{}", crate::sanitize::clean_line(id)))
 }
 
+/// What went wrong reading a mailbox or sending it marks, in one line naming where.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    /// A file or folder of a Maildir or an mbox, and what the system said.
+    #[error("{path}: {reason}")]
+    File { path: String, reason: String },
+    /// The IMAP server (host:port), or the way to it, and what it said.
+    #[error("{server}: {reason}")]
+    Server { server: String, reason: String },
+    /// A Maildir file would be renamed onto one that is there.
+    #[error("{path}: not renamed: {other} is already there (two copies of one message?)")]
+    Clash { path: String, other: String },
+    /// The password could not be had.
+    #[error("{0}")]
+    Password(String),
+    /// The read ran out of its time.
+    #[error(
+        "stopped at the read's limit of {0} s; what came is kept, the rest comes at the next read"
+    )]
+    Limit(u64),
+    #[error("cache: {0}")]
+    Cache(#[from] crate::store::StoreError),
+}
+
+impl MailError {
+    pub fn file(path: &std::path::Path, reason: impl std::fmt::Display) -> MailError {
+        MailError::File {
+            path: path.display().to_string(),
+            reason: crate::sanitize::clean_line(&reason.to_string()),
+        }
+    }
+
+    pub fn server(server: &str, reason: impl std::fmt::Display) -> MailError {
+        MailError::Server {
+            server: server.to_string(),
+            reason: crate::sanitize::clean_line(&reason.to_string()),
+        }
+    }
+}
+
 /// Reads one message (RFC 5322 bytes). None for bytes that are not a message (no From,
 /// Subject, Date or Message-ID), and for one the MIME parser fails on. With `parts` (a
 /// `mail-parts` folder), inline pictures are saved there and the HTML points at them.

@@ -5,6 +5,7 @@
 //! for the marks made here. The protocol is the `imap` crate's; messages are read with
 //! `BODY.PEEK[]`, which leaves their flags alone.
 
+use super::MailError;
 use crate::config::ImapAccount;
 use crate::store::{MailFlag, MailFlags};
 use std::collections::HashSet;
@@ -49,6 +50,8 @@ impl Write for Stream {
 
 /// A selected folder.
 pub struct Folder {
+    /// host:port, for errors.
+    server: String,
     session: imap::Session<Stream>,
     pub uidvalidity: u32,
     pub uidnext: u32,
@@ -64,7 +67,7 @@ pub struct Folder {
 #[derive(Debug)]
 pub enum FlagError {
     Refused(String),
-    Failed(String),
+    Failed(MailError),
 }
 
 /// A message as fetched: its UID, its flags, its bytes.
@@ -148,12 +151,12 @@ pub fn mailbox_name(folder: &str) -> String {
 
 /// Connects, logs in and selects the account's folder. Errors are one line naming the
 /// server, never the password.
-pub fn open(account: &ImapAccount) -> Result<Folder, String> {
+pub fn open(account: &ImapAccount) -> Result<Folder, MailError> {
     let server = format!("{}:{}", account.host, account.port);
-    let password = account.password()?;
+    let password = account.password().map_err(MailError::Password)?;
     let addrs: Vec<_> = (account.host.as_str(), account.port)
         .to_socket_addrs()
-        .map_err(|e| format!("{server}: {e}"))?
+        .map_err(|e| MailError::server(&server, e))?
         .collect();
     let mut last_error = None;
     let tcp = addrs
@@ -164,32 +167,27 @@ pub fn open(account: &ImapAccount) -> Result<Folder, String> {
                 .ok()
         })
         .ok_or_else(|| match last_error {
-            Some(e) => format!("{server}: cannot connect: {e}"),
-            None => format!("{server}: no address"),
+            Some(e) => MailError::server(&server, format!("cannot connect: {e}")),
+            None => MailError::server(&server, "no address"),
         })?;
     let _ = tcp.set_read_timeout(Some(TIMEOUT));
     let _ = tcp.set_write_timeout(Some(TIMEOUT));
     let stream = if account.tls {
-        let config = crate::fetch::tls_config().map_err(|e| format!("{server}: {e}"))?;
+        let config = crate::fetch::tls_config().map_err(|e| MailError::server(&server, e))?;
         let name = rustls::pki_types::ServerName::try_from(account.host.clone())
-            .map_err(|e| format!("{server}: {e}"))?;
+            .map_err(|e| MailError::server(&server, e))?;
         let conn = rustls::ClientConnection::new(Arc::new(config), name)
-            .map_err(|e| format!("{server}: TLS: {e}"))?;
+            .map_err(|e| MailError::server(&server, format!("TLS: {e}")))?;
         Stream::Tls(Box::new(rustls::StreamOwned::new(conn, tcp)))
     } else {
         Stream::Plain(tcp)
     };
-    let failed =
-        |e: imap::Error| format!("{server}: {}", crate::sanitize::clean_line(&e.to_string()));
+    let failed = |e: imap::Error| MailError::server(&server, e);
     let mut client = imap::Client::new(stream);
     client.read_greeting().map_err(failed)?;
     let mut session = client.login(&account.user, &password).map_err(|(e, _)| {
         account.password.forget();
-        format!(
-            "{server}: login as {} refused: {}",
-            account.user,
-            crate::sanitize::clean_line(&e.to_string())
-        )
+        MailError::server(&server, format!("login as {} refused: {e}", account.user))
     })?;
     drop(password);
     let condstore = session
@@ -198,14 +196,11 @@ pub fn open(account: &ImapAccount) -> Result<Folder, String> {
         .unwrap_or(false);
     // ENABLE CONDSTORE makes SELECT report HIGHESTMODSEQ and FETCH take CHANGEDSINCE.
     let condstore = condstore && session.run_command_and_check_ok("ENABLE CONDSTORE").is_ok();
-    let mailbox = session.select(mailbox_name(&account.folder)).map_err(|e| {
-        format!(
-            "{server}: folder {:?}: {}",
-            account.folder,
-            crate::sanitize::clean_line(&e.to_string())
-        )
-    })?;
+    let mailbox = session
+        .select(mailbox_name(&account.folder))
+        .map_err(|e| MailError::server(&server, format!("folder {:?}: {e}", account.folder)))?;
     Ok(Folder {
+        server,
         session,
         uidvalidity: mailbox.uid_validity.unwrap_or(0),
         uidnext: mailbox.uid_next.unwrap_or(0),
@@ -216,8 +211,8 @@ pub fn open(account: &ImapAccount) -> Result<Folder, String> {
 }
 
 impl Folder {
-    fn failed(e: imap::Error) -> String {
-        crate::sanitize::clean_line(&e.to_string())
+    fn failed(&self, e: imap::Error) -> MailError {
+        MailError::server(&self.server, e)
     }
 
     /// Sets (or clears) `\Seen` or `\Flagged` on these messages.
@@ -237,9 +232,13 @@ impl Folder {
                     // Refused for good: the folder is read-only, or we may not write
                     // flags, or the server cannot parse the command. A NO for a passing
                     // cause ([INUSE], [UNAVAILABLE], a limit) keeps the marks queued.
-                    imap::Error::No(no) if permanent(no) => FlagError::Refused(Self::failed(e)),
-                    imap::Error::Bad(_) => FlagError::Refused(Self::failed(e)),
-                    _ => FlagError::Failed(Self::failed(e)),
+                    imap::Error::No(no) if permanent(no) => {
+                        FlagError::Refused(crate::sanitize::clean_line(&e.to_string()))
+                    }
+                    imap::Error::Bad(_) => {
+                        FlagError::Refused(crate::sanitize::clean_line(&e.to_string()))
+                    }
+                    _ => FlagError::Failed(MailError::server(&self.server, &e)),
                 })?;
         }
         Ok(())
@@ -251,8 +250,8 @@ impl Folder {
         &mut self,
         from: u32,
         known: &HashSet<u32>,
-        mut each: impl FnMut(Vec<Fetched>) -> Result<(), String>,
-    ) -> Result<usize, String> {
+        mut each: impl FnMut(Vec<Fetched>) -> Result<(), MailError>,
+    ) -> Result<usize, MailError> {
         if self.exists == 0 {
             return Ok(0);
         }
@@ -260,7 +259,7 @@ impl Folder {
         let listed = self
             .session
             .uid_fetch(format!("{}:*", from.max(1)), "(UID FLAGS RFC822.SIZE)")
-            .map_err(Self::failed)?;
+            .map_err(|e| self.failed(e))?;
         let mut whole = Vec::new();
         let mut headers = Vec::new();
         for f in listed.iter() {
@@ -283,7 +282,7 @@ impl Folder {
                 let fetched = self
                     .session
                     .uid_fetch(uid_set(chunk), query)
-                    .map_err(Self::failed)?;
+                    .map_err(|e| self.failed(e))?;
                 let mut batch: Vec<Fetched> = fetched
                     .iter()
                     .filter_map(|f| {
@@ -303,7 +302,7 @@ impl Folder {
 
     /// The flags of the folder's messages: with `since` (a MODSEQ, on a CONDSTORE
     /// server), only those changed after it.
-    pub fn flags(&mut self, since: Option<u64>) -> Result<Vec<(u32, MailFlags)>, String> {
+    pub fn flags(&mut self, since: Option<u64>) -> Result<Vec<(u32, MailFlags)>, MailError> {
         if self.exists == 0 {
             return Ok(Vec::new());
         }
@@ -311,7 +310,10 @@ impl Folder {
             Some(m) => format!("(UID FLAGS) (CHANGEDSINCE {m})"),
             None => "(UID FLAGS)".to_string(),
         };
-        let fetched = self.session.uid_fetch("1:*", query).map_err(Self::failed)?;
+        let fetched = self
+            .session
+            .uid_fetch("1:*", query)
+            .map_err(|e| self.failed(e))?;
         Ok(fetched
             .iter()
             .filter_map(|f| Some((f.uid?, flags_of(f.flags()))))
@@ -319,8 +321,8 @@ impl Folder {
     }
 
     /// Every UID in the folder (to find what was deleted there).
-    pub fn uids(&mut self) -> Result<HashSet<u32>, String> {
-        self.session.uid_search("ALL").map_err(Self::failed)
+    pub fn uids(&mut self) -> Result<HashSet<u32>, MailError> {
+        self.session.uid_search("ALL").map_err(|e| self.failed(e))
     }
 
     pub fn close(mut self) {

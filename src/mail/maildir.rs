@@ -3,6 +3,7 @@
 //! Reading or starring a message here sets `S` or `F` the way mutt, neomutt and aerc
 //! do, so that they agree.
 
+use super::MailError;
 use crate::store::MailFlags;
 use std::path::{Path, PathBuf};
 
@@ -38,7 +39,7 @@ fn key_of(unique: &[u8]) -> String {
 }
 
 /// A file name from bytes, as the platform takes them.
-fn os_name(bytes: Vec<u8>) -> Result<std::ffi::OsString, String> {
+fn os_name(bytes: Vec<u8>) -> Result<std::ffi::OsString, &'static str> {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStringExt;
@@ -48,18 +49,18 @@ fn os_name(bytes: Vec<u8>) -> Result<std::ffi::OsString, String> {
     {
         String::from_utf8(bytes)
             .map(Into::into)
-            .map_err(|_| "a file name that is not Unicode".to_string())
+            .map_err(|_| "a file name that is not Unicode")
     }
 }
 
 /// Every message of the Maildir at `dir` (new/ and cur/), in name order. A missing
 /// folder is an error naming it.
-pub fn list(dir: &Path) -> Result<Vec<Entry>, String> {
+pub fn list(dir: &Path) -> Result<Vec<Entry>, MailError> {
     let mut out = Vec::new();
     for sub in ["new", "cur"] {
         let folder = dir.join(sub);
         let entries = std::fs::read_dir(&folder)
-            .map_err(|e| format!("{}: not a Maildir ({e})", folder.display()))?;
+            .map_err(|e| MailError::file(&folder, format!("not a Maildir ({e})")))?;
         for entry in entries.flatten() {
             let name = entry.file_name();
             let name = name.as_encoded_bytes();
@@ -83,16 +84,16 @@ pub fn list(dir: &Path) -> Result<Vec<Entry>, String> {
 
 /// Marks a message seen (or not): the `S` flag in its name, in `cur/`, the other flags
 /// kept in order. Returns where the file is now.
-pub fn set_seen(path: &Path, seen: bool) -> Result<PathBuf, String> {
+pub fn set_seen(path: &Path, seen: bool) -> Result<PathBuf, MailError> {
     set_flag(path, 'S', seen)
 }
 
 /// Sets or clears one flag letter (`S`, `F`) in a message's name, in `cur/`, the other
 /// flags kept in order. Returns where the file is now.
-pub fn set_flag(path: &Path, letter: char, on: bool) -> Result<PathBuf, String> {
+pub fn set_flag(path: &Path, letter: char, on: bool) -> Result<PathBuf, MailError> {
     let name = path
         .file_name()
-        .ok_or_else(|| format!("{}: no file name", path.display()))?;
+        .ok_or_else(|| MailError::file(path, "no file name"))?;
     let (unique, flags) = split_name(name.as_encoded_bytes());
     let letter = letter as u8;
     let mut flags: Vec<u8> = flags.iter().copied().filter(|c| *c != letter).collect();
@@ -105,11 +106,11 @@ pub fn set_flag(path: &Path, letter: char, on: bool) -> Result<PathBuf, String> 
     let mut new_name = unique.to_vec();
     new_name.extend_from_slice(b":2,");
     new_name.extend_from_slice(&flags);
-    let new_name = os_name(new_name).map_err(|e| format!("{}: {e}", path.display()))?;
+    let new_name = os_name(new_name).map_err(|e| MailError::file(path, e))?;
     let dir = path
         .parent()
         .and_then(Path::parent)
-        .ok_or_else(|| format!("{}: not in a Maildir", path.display()))?;
+        .ok_or_else(|| MailError::file(path, "not in a Maildir"))?;
     let target = dir.join("cur").join(new_name);
     if target != path {
         move_without_replacing(path, &target)?;
@@ -120,19 +121,16 @@ pub fn set_flag(path: &Path, letter: char, on: bool) -> Result<PathBuf, String> 
 /// Renames `from` to `to` unless `to` exists: a link then an unlink, so that a file
 /// already there (`X:2,` beside `X:2,S`, as some mail tools leave them) is never
 /// replaced; the clash is reported and both files stay as they are.
-fn move_without_replacing(from: &Path, to: &Path) -> Result<(), String> {
+fn move_without_replacing(from: &Path, to: &Path) -> Result<(), MailError> {
     match std::fs::hard_link(from, to) {
-        Ok(()) => std::fs::remove_file(from).map_err(|e| format!("{}: {e}", from.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(format!(
-            "{}: not renamed: {} is already there (two copies of one message?)",
-            from.display(),
-            to.display()
-        )),
+        Ok(()) => std::fs::remove_file(from).map_err(|e| MailError::file(from, e)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(MailError::Clash {
+            path: from.display().to_string(),
+            other: to.display().to_string(),
+        }),
         // No hard links there (some network or FAT file systems): check, then rename.
-        Err(_) if !to.exists() => {
-            std::fs::rename(from, to).map_err(|e| format!("{}: {e}", from.display()))
-        }
-        Err(e) => Err(format!("{}: {e}", from.display())),
+        Err(_) if !to.exists() => std::fs::rename(from, to).map_err(|e| MailError::file(from, e)),
+        Err(e) => Err(MailError::file(from, e)),
     }
 }
 
@@ -179,6 +177,7 @@ mod tests {
         assert!(super::list(dir.path()).unwrap()[0].flags.flagged);
         assert!(super::list(&dir.path().join("nope"))
             .unwrap_err()
+            .to_string()
             .contains("not a Maildir"));
     }
 
@@ -194,11 +193,11 @@ mod tests {
         let seen = dir.path().join("cur/1700000000.x.host:2,S");
         std::fs::write(&plain, "one").unwrap();
         std::fs::write(&seen, "two").unwrap();
-        let err = set_flag(&plain, 'S', true).unwrap_err();
+        let err = set_flag(&plain, 'S', true).unwrap_err().to_string();
         assert!(err.contains("already there"), "{err}");
         assert_eq!(std::fs::read_to_string(&plain).unwrap(), "one");
         assert_eq!(std::fs::read_to_string(&seen).unwrap(), "two");
-        let err = set_flag(&seen, 'S', false).unwrap_err();
+        let err = set_flag(&seen, 'S', false).unwrap_err().to_string();
         assert!(err.contains("already there"), "{err}");
     }
 

@@ -3,6 +3,7 @@
 //! program appends to risks the mail in it, so read marks made here stay here. A
 //! message's `Status: R` (or `X-Status`) says it was read there.
 
+use super::MailError;
 use crate::store::MailFlags;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -15,8 +16,8 @@ pub struct Message {
 }
 
 /// What tells whether the file changed since the last look: its size and time.
-pub fn stamp(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn stamp(path: &Path) -> Result<String, MailError> {
+    let meta = std::fs::metadata(path).map_err(|e| MailError::file(path, e))?;
     let modified = meta
         .modified()
         .ok()
@@ -33,8 +34,8 @@ pub fn stamp(path: &Path) -> Result<String, String> {
 /// The file is split here, not by the MIME crate, whose splitter holds each message
 /// whole, but as it splits (so a message's bytes, and the key hashed from them, are the
 /// same): a line starting `From ` starts a message, and `>From `, `>>From ` lose one `>`.
-pub fn read_each(path: &Path, mut each: impl FnMut(Message)) -> Result<(), String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn read_each(path: &Path, mut each: impl FnMut(Message)) -> Result<(), MailError> {
+    let file = std::fs::File::open(path).map_err(|e| MailError::file(path, e))?;
     let cap = crate::mail::MAX_MESSAGE_BYTES as usize;
     let mut reader = BufReader::new(file);
     let mut chunk = Vec::new();
@@ -53,7 +54,7 @@ pub fn read_each(path: &Path, mut each: impl FnMut(Message)) -> Result<(), Strin
         let n = (&mut reader)
             .take(64 * 1024)
             .read_until(b'\n', &mut chunk)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|e| MailError::file(path, e))?;
         if n == 0 {
             break;
         }
@@ -68,7 +69,7 @@ pub fn read_each(path: &Path, mut each: impl FnMut(Message)) -> Result<(), Strin
                 let n = (&mut reader)
                     .take(64 * 1024)
                     .read_until(b'\n', &mut chunk)
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                    .map_err(|e| MailError::file(path, e))?;
                 at_line_start = n == 0 || chunk.ends_with(b"\n");
             }
             continue;
@@ -96,7 +97,7 @@ pub fn read_each(path: &Path, mut each: impl FnMut(Message)) -> Result<(), Strin
 }
 
 #[cfg(test)]
-fn read(path: &Path) -> Result<Vec<Message>, String> {
+fn read(path: &Path) -> Result<Vec<Message>, MailError> {
     let mut out = Vec::new();
     read_each(path, |m| out.push(m))?;
     Ok(out)
@@ -153,6 +154,7 @@ mod tests {
         assert_ne!(super::stamp(&path).unwrap(), before);
         assert!(super::read(&dir.path().join("nope"))
             .unwrap_err()
+            .to_string()
             .contains("nope"));
     }
 }

@@ -7,6 +7,7 @@
 //! it never stops the mailbox nor is read again.
 
 use super::imap;
+use super::MailError;
 use crate::config::{Config, MailSource, MailboxConfig};
 use crate::model::FeedId;
 use crate::store::{FlagChange, KnownMessage, MailFlags, NewMessage, Store};
@@ -163,11 +164,11 @@ pub(super) struct Pushed {
 
 impl Pushed {
     /// Unqueues the refused marks (they stay marks here) and says why, in one line.
-    pub(super) fn settle(self, store: &mut Store) -> Result<(usize, Option<String>), String> {
+    pub(super) fn settle(self, store: &mut Store) -> Result<(usize, Option<String>), MailError> {
         if self.refused.is_empty() {
             return Ok((self.sent, None));
         }
-        store.mail_refused(&self.refused).map_err(cache_error)?;
+        store.mail_refused(&self.refused)?;
         let n = self.refused.len();
         let s = if n == 1 { "" } else { "s" };
         Ok((
@@ -193,7 +194,7 @@ fn read_one(
     store: &mut Store,
     mailbox: &MailboxConfig,
     parts: Option<&Path>,
-) -> Result<Done, String> {
+) -> Result<Done, MailError> {
     match &mailbox.source {
         MailSource::Maildir(dir) => read_maildir(store, &mailbox.name, dir, parts),
         MailSource::Mbox(path) => read_mbox(store, &mailbox.name, path, parts),
@@ -204,10 +205,6 @@ fn read_one(
             done
         }
     }
-}
-
-pub(super) fn cache_error(e: crate::store::StoreError) -> String {
-    format!("cache: {e}")
 }
 
 fn now() -> i64 {
@@ -279,7 +276,7 @@ pub(super) fn apply(
     changed: &[FlagChange],
     gone: &[String],
     pushed: (usize, Option<String>),
-) -> Result<Done, String> {
+) -> Result<Done, MailError> {
     let (pushed, refused) = pushed;
     if new.is_empty() && changed.is_empty() && gone.is_empty() {
         return Ok(Done {
@@ -288,9 +285,7 @@ pub(super) fn apply(
             ..Done::default()
         });
     }
-    let applied = store
-        .apply_mail(name, new, changed, gone, now())
-        .map_err(cache_error)?;
+    let applied = store.apply_mail(name, new, changed, gone, now())?;
     Ok(Done {
         new_items: applied.new_items,
         new_feeds: applied.new_feeds,

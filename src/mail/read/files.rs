@@ -2,7 +2,7 @@
 //! letters of a file's name, new messages found by file name) and an mbox (read only,
 //! read again when its size or time changed, one message at a time).
 
-use super::{apply, cache_error, gone_keys, parse_all, Done, Pushed, IMPORT_BATCH};
+use super::{apply, gone_keys, parse_all, Done, MailError, Pushed, IMPORT_BATCH};
 use crate::mail::{maildir, mbox};
 use crate::store::{FlagChange, MailFlag, QueuedFlag, Store};
 use std::collections::{HashMap, HashSet};
@@ -15,8 +15,8 @@ fn relative(dir: &Path, path: &Path) -> String {
         .into_owned()
 }
 
-pub(super) fn push_maildir(store: &mut Store, name: &str, dir: &Path) -> Result<Pushed, String> {
-    let queue = store.mail_queue(name).map_err(cache_error)?;
+pub(super) fn push_maildir(store: &mut Store, name: &str, dir: &Path) -> Result<Pushed, MailError> {
+    let queue = store.mail_queue(name)?;
     if queue.is_empty() {
         return Ok(Pushed::default());
     }
@@ -66,12 +66,12 @@ pub(super) fn push_maildir(store: &mut Store, name: &str, dir: &Path) -> Result<
             Err(_) if !path.exists() => {}
             // Refused (a read-only folder, a name taken): said once, kept here only.
             Err(e) => {
-                pushed.reason.get_or_insert(e);
+                pushed.reason.get_or_insert(e.to_string());
                 pushed.refused.push(mark);
             }
         }
     }
-    store.mail_pushed(name, &done).map_err(cache_error)?;
+    store.mail_pushed(name, &done)?;
     pushed.sent = done.len();
     Ok(pushed)
 }
@@ -81,11 +81,11 @@ pub(super) fn read_maildir(
     name: &str,
     dir: &Path,
     parts: Option<&Path>,
-) -> Result<Done, String> {
+) -> Result<Done, MailError> {
     // A refused mark never stops the read: new mail comes all the same.
     let pushed = push_maildir(store, name, dir)?.settle(store)?;
     let entries = maildir::list(dir)?;
-    let known = store.mail_known(name).map_err(cache_error)?;
+    let known = store.mail_known(name)?;
     let mut fresh = Vec::new();
     let mut changed = Vec::new();
     let mut present = HashSet::with_capacity(entries.len());
@@ -119,8 +119,8 @@ pub(super) fn read_maildir(
 }
 
 /// An mbox is only read: marks made here stay here, and leave the queue.
-pub(super) fn drop_marks(store: &mut Store, name: &str) -> Result<usize, String> {
-    store.mail_drop_queue(name).map_err(cache_error)?;
+pub(super) fn drop_marks(store: &mut Store, name: &str) -> Result<usize, MailError> {
+    store.mail_drop_queue(name)?;
     Ok(0)
 }
 
@@ -129,14 +129,14 @@ pub(super) fn read_mbox(
     name: &str,
     path: &Path,
     parts: Option<&Path>,
-) -> Result<Done, String> {
+) -> Result<Done, MailError> {
     drop_marks(store, name)?;
     let stamp = mbox::stamp(path)?;
-    let mut state = store.mailbox_state(name).map_err(cache_error)?;
+    let mut state = store.mailbox_state(name)?;
     if state.stamp.as_deref() == Some(stamp.as_str()) {
         return Ok(Done::default());
     }
-    let known = store.mail_known(name).map_err(cache_error)?;
+    let known = store.mail_known(name)?;
     let mut present = HashSet::new();
     let mut fresh = Vec::new();
     let mut changed = Vec::new();
@@ -180,6 +180,6 @@ pub(super) fn read_mbox(
     let new = parse_all(fresh, parts, read);
     done.add(apply(store, name, new, &changed, &gone, (0, None))?);
     state.stamp = Some(stamp);
-    store.set_mailbox_state(name, &state).map_err(cache_error)?;
+    store.set_mailbox_state(name, &state)?;
     Ok(done)
 }

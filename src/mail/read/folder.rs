@@ -4,7 +4,7 @@
 //! deleted there. A folder made anew (a new UIDVALIDITY) is read again; its articles are
 //! found by their Message-ID.
 
-use super::{apply, cache_error, gone_keys, parse_all, Done, Pushed};
+use super::{apply, gone_keys, parse_all, Done, MailError, Pushed};
 use crate::mail::imap;
 use crate::store::{FlagChange, MailFlag, Store};
 use std::collections::HashSet;
@@ -14,8 +14,8 @@ pub(super) fn push_imap(
     store: &mut Store,
     name: &str,
     folder: &mut imap::Folder,
-) -> Result<Pushed, String> {
-    let queue = store.mail_queue(name).map_err(cache_error)?;
+) -> Result<Pushed, MailError> {
+    let queue = store.mail_queue(name)?;
     let mut pushed = Pushed::default();
     let mut done = Vec::with_capacity(queue.len());
     for flag in [MailFlag::Seen, MailFlag::Flagged] {
@@ -39,13 +39,13 @@ pub(super) fn push_imap(
                 }
                 // The connection failed: everything stays queued for the next read.
                 Err(imap::FlagError::Failed(e)) => {
-                    store.mail_pushed(name, &done).map_err(cache_error)?;
+                    store.mail_pushed(name, &done)?;
                     return Err(e);
                 }
             }
         }
     }
-    store.mail_pushed(name, &done).map_err(cache_error)?;
+    store.mail_pushed(name, &done)?;
     pushed.sent = done.len();
     Ok(pushed)
 }
@@ -58,17 +58,17 @@ pub(super) fn read_imap(
     name: &str,
     folder: &mut imap::Folder,
     parts: Option<&Path>,
-) -> Result<Done, String> {
-    let mut state = store.mailbox_state(name).map_err(cache_error)?;
+) -> Result<Done, MailError> {
+    let mut state = store.mailbox_state(name)?;
     let made_anew = state.uidvalidity.is_some_and(|v| v != folder.uidvalidity);
     if made_anew {
         // The folder was made anew: its UIDs name other messages now.
-        store.forget_mailbox_keys(name).map_err(cache_error)?;
+        store.forget_mailbox_keys(name)?;
         state = Default::default();
     }
     // A refused mark never stops the read: new mail comes all the same.
     let pushed = push_imap(store, name, folder)?.settle(store)?;
-    let known = store.mail_known(name).map_err(cache_error)?;
+    let known = store.mail_known(name)?;
     let known_uids: HashSet<u32> = known.keys().filter_map(|k| k.parse().ok()).collect();
     let mut done = Done::default();
     // One read takes at most READ_LIMIT: a slow server's big folder is read over several
@@ -80,10 +80,7 @@ pub(super) fn read_imap(
         });
         done.add(apply(store, name, new, &[], &[], (0, None))?);
         if std::time::Instant::now() > deadline {
-            return Err(format!(
-                "stopped at the read's limit of {} s; what came is kept, the rest comes at the next read",
-                READ_LIMIT.as_secs()
-            ));
+            return Err(MailError::Limit(READ_LIMIT.as_secs()));
         }
         Ok(())
     })?;
@@ -115,18 +112,16 @@ pub(super) fn read_imap(
     done.add(apply(store, name, Vec::new(), &changed, &gone, pushed)?);
     if made_anew {
         // Read whole again: an article no message names is gone there.
-        store.drop_unlisted_mail_items(name).map_err(cache_error)?;
+        store.drop_unlisted_mail_items(name)?;
     }
-    store
-        .set_mailbox_state(
-            name,
-            &crate::store::MailboxState {
-                uidvalidity: Some(folder.uidvalidity),
-                uidnext: Some(folder.uidnext),
-                modseq: folder.modseq,
-                stamp: None,
-            },
-        )
-        .map_err(cache_error)?;
+    store.set_mailbox_state(
+        name,
+        &crate::store::MailboxState {
+            uidvalidity: Some(folder.uidvalidity),
+            uidnext: Some(folder.uidnext),
+            modseq: folder.modseq,
+            stamp: None,
+        },
+    )?;
     Ok(done)
 }
