@@ -165,7 +165,20 @@ impl Downloader {
         let this = self.clone();
         let _ = std::thread::Builder::new()
             .name("download".into())
-            .spawn(move || this.run_queue());
+            .spawn(move || {
+                // A panic ends this run with a word, and the queue runs again next time
+                // (it was held as running for good).
+                let run =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| this.run_queue()));
+                if let Err(panic) = run {
+                    let why = super::worker::panic_message(&*panic);
+                    tracing::error!("downloads: internal error: {why}");
+                    this.running.store(false, Ordering::SeqCst);
+                    let _ = this.events.send(Msg::Notice(format!(
+                        "Downloads stopped: internal error: {why}"
+                    )));
+                }
+            });
     }
 
     fn run_queue(&self) {
