@@ -15,7 +15,7 @@ mod support;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::{fever, greader, Env, Server};
+use support::{coldsweat, fever, greader, Env, Reply, Server};
 
 const ARTICLES: i64 = 10;
 const DEVICES: usize = 2;
@@ -75,6 +75,9 @@ impl Model {
 enum Backend {
     GReader(Arc<Mutex<greader::State>>, Server),
     Fever(Arc<Mutex<fever::State>>, Server),
+    /// A real Fever server (coldsweat, from PyPI), fetching two feeds served here.
+    // The feed server is kept alive for coldsweat's fetches, and not read.
+    Coldsweat(Box<coldsweat::Coldsweat>, #[allow(dead_code)] Server),
 }
 
 impl Backend {
@@ -94,8 +97,54 @@ impl Backend {
         Backend::Fever(state, server)
     }
 
+    fn coldsweat() -> Backend {
+        let feeds = Server::start();
+        feeds.fixed("/icon.png", "image/png", b"\x89PNG\r\n\x1a\n".to_vec());
+        let base = feeds.url("");
+        let alpha = coldsweat::atom(
+            &base,
+            "alpha",
+            &[
+                ("1", "Alpha one"),
+                ("2", "Alpha two"),
+                ("3", "Alpha three"),
+                ("4", "Alpha four"),
+            ],
+        );
+        let beta = coldsweat::atom(
+            &base,
+            "beta",
+            &[("1", "Beta one"), ("2", "Beta two"), ("3", "Beta three")],
+        );
+        feeds.route("/alpha.xml", move |_| {
+            Reply::ok("application/atom+xml", alpha.clone())
+        });
+        feeds.route("/beta.xml", move |_| {
+            Reply::ok("application/atom+xml", beta.clone())
+        });
+        let opml = format!(
+            r#"<?xml version="1.0"?><opml version="1.0"><head><title>subs</title></head><body>
+<outline type="rss" text="Alpha" xmlUrl="{}" htmlUrl="{}"/>
+<outline type="rss" text="Beta" xmlUrl="{}" htmlUrl="{}"/>
+</body></opml>"#,
+            feeds.url("/alpha.xml"),
+            feeds.url("/alpha/"),
+            feeds.url("/beta.xml"),
+            feeds.url("/beta/")
+        );
+        let mut cs = coldsweat::Coldsweat::set_up(&opml);
+        cs.start();
+        cs.fetch_now();
+        Backend::Coldsweat(Box::new(cs), feeds)
+    }
+
     fn config(&self) -> String {
         match self {
+            Backend::Coldsweat(cs, _) => format!(
+                "[general]\nrefresh_on_startup = false\n\n[sync]\nprovider = \"fever\"\nurl = \"{}\"\nusername = \"{}\"\npassword_env = \"BULLETIN_TEST_MODEL_CS_PW\"\n",
+                cs.url(),
+                coldsweat::EMAIL
+            ),
             Backend::GReader(_, server) => greader::config(server, "BULLETIN_TEST_MODEL_PW"),
             Backend::Fever(_, server) => format!(
                 "[general]\nrefresh_on_startup = false\n\n[sync]\nprovider = \"fever\"\nurl = \"{}\"\nusername = \"alice\"\npassword_env = \"BULLETIN_TEST_MODEL_PW\"\n",
@@ -106,6 +155,22 @@ impl Backend {
 
     fn marks(&self) -> HashMap<String, Marks> {
         match self {
+            Backend::Coldsweat(cs, _) => {
+                use bulletin::sync::SyncProvider;
+                let mut fever = cs.fever();
+                let all = coldsweat::server_ids(&mut fever);
+                let unread = fever.unread_ids().unwrap();
+                let starred = fever.starred_ids().unwrap();
+                all.into_iter()
+                    .map(|(title, id)| {
+                        let m = Marks {
+                            read: !unread.contains(&id),
+                            starred: starred.contains(&id),
+                        };
+                        (title, m)
+                    })
+                    .collect()
+            }
             Backend::GReader(state, _) => state
                 .lock()
                 .unwrap()
@@ -137,6 +202,19 @@ impl Backend {
 
     fn set(&self, title: &str, marks: Marks) {
         match self {
+            Backend::Coldsweat(cs, _) => {
+                use bulletin::sync::{Mark, SyncProvider};
+                let mut fever = cs.fever();
+                let id = coldsweat::id_of(&coldsweat::server_ids(&mut fever), title);
+                let read = if marks.read { Mark::Read } else { Mark::Unread };
+                let star = if marks.starred {
+                    Mark::Star
+                } else {
+                    Mark::Unstar
+                };
+                fever.mark(std::slice::from_ref(&id), read).unwrap();
+                fever.mark(&[id], star).unwrap();
+            }
             Backend::GReader(state, _) => {
                 let id = greader::sid(state, title);
                 let mut s = state.lock().unwrap();
@@ -191,6 +269,12 @@ fn every_device_ends_with_the_last_mark_of_each_article_fever() {
     run_model(Backend::fever());
 }
 
+#[test]
+fn every_device_ends_with_the_last_mark_of_each_article_coldsweat() {
+    std::env::set_var("BULLETIN_TEST_MODEL_CS_PW", coldsweat::PASSWORD);
+    run_model(Backend::coldsweat());
+}
+
 fn run_model(backend: Backend) {
     std::env::set_var("BULLETIN_TEST_MODEL_PW", "secret");
     let seed: u64 = std::env::var("BULLETIN_MODEL_SEED")
@@ -224,7 +308,7 @@ fn run_model(backend: Backend) {
     let mut log = Vec::new();
     for step in 0..STEPS {
         let d = rng.below(DEVICES as u64) as usize;
-        let title = titles[rng.below(ARTICLES as u64) as usize].clone();
+        let title = titles[rng.below(titles.len() as u64) as usize].clone();
         let op = rng.below(10);
         let what = match op {
             // A mark made on a device.

@@ -1,6 +1,7 @@
 //! Test support: a real HTTP server on 127.0.0.1, temp dirs with a config, and the binary.
 #![allow(dead_code)]
 
+pub mod coldsweat;
 pub mod dovecot;
 pub mod feeds;
 pub mod fever;
