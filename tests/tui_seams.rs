@@ -267,3 +267,24 @@ fn a_refresh_from_another_process_under_the_open_article_moves_no_key() {
     tmux.keys(&["q", "q", "q"]);
     tmux.wait_exit();
 }
+
+/// Any reload that keeps the selection keeps it on its article, whoever asks for it:
+/// here the feed counts grew (new articles arrived) and the list reloads on its own.
+#[test]
+fn a_reload_for_new_counts_keeps_the_cursor_on_its_article() {
+    let mut m = on_second_row();
+    let mut feeds = support::tui::feeds();
+    feeds[0].unread += 3;
+    feeds[0].total += 3;
+    let out = update(&mut m, Msg::FeedsLoaded(feeds));
+    let req = m.articles.req;
+    assert!(
+        out.cmds.iter().any(|c| matches!(c, Cmd::LoadPage { .. })),
+        "{:?}",
+        out.cmds
+    );
+    assert_eq!(starred(&send(&mut m, key('s'))), Some(ItemId(21)));
+    page(&mut m, req, &[90, 91, 92, 11, 21, 12]);
+    assert_eq!(m.articles.selected_row().unwrap().id, ItemId(21));
+    assert_eq!(m.articles.selected, 4);
+}

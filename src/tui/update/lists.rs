@@ -28,6 +28,11 @@ pub(super) fn reload_articles(m: &mut Model, cmds: &mut Vec<Cmd>, reset_selectio
             });
         }
     }
+    // A reload that keeps the selection keeps it on its article, by id, whoever asked:
+    // the rows may move under the cursor (new ones above, read ones gone).
+    if !reset_selection && m.articles.want.is_none() {
+        m.articles.hold_selection();
+    }
     let count = query.search.is_some() || m.row_total(&row).is_none();
     m.articles.req = m.req();
     m.articles.query = Some(query.clone());

@@ -355,6 +355,8 @@ fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd> {
     } else if m.articles.filter.is_empty() {
         if let Some(total) = m.selected_feed_row().and_then(|r| m.row_total(r)) {
             if total > m.articles.total {
+                // New rows may land above the cursor: it stays on its article.
+                m.articles.hold_selection();
                 reload_articles(m, &mut cmds, false);
             }
         }
