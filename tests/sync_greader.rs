@@ -379,3 +379,21 @@ fn search_takes_its_options_after_the_query() {
     let found = env.json(&["search", "--limit=1", "Article", "--json"]);
     assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
 }
+
+/// Issue 26, item 8: a `password_command` that waits for ever hung `bulletin sync` for
+/// good. It is stopped, and the sync fails in one line naming it.
+#[test]
+fn a_password_command_that_hangs_ends_the_sync_in_one_line() {
+    let state = state_with(3);
+    let server = greader_server(state);
+    let config = config(&server, "UNUSED").replace(
+        "password_env = \"UNUSED\"",
+        "password_command = [\"sh\", \"-c\", \"exec sleep 600\"]",
+    );
+    let env = Env::new(&config);
+    let out = env.run(&["sync"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("did not answer"), "{err}");
+}
