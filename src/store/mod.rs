@@ -161,6 +161,26 @@ impl Order {
             Order::Title => "items.title COLLATE NOCASE ASC, items.sort_time DESC, items.id DESC",
         }
     }
+
+    /// The order as ascending keys of the row named `t`.
+    fn keys(self, t: &str) -> String {
+        match self {
+            Order::Newest => format!("-{t}.sort_time, -{t}.id"),
+            Order::Oldest => format!("{t}.sort_time, {t}.id"),
+            Order::UnreadFirst => format!("{t}.is_read, -{t}.sort_time, -{t}.id"),
+            Order::Feed => format!("{t}.feed_id, -{t}.sort_time, -{t}.id"),
+            Order::Title => format!("{t}.title COLLATE NOCASE, -{t}.sort_time, -{t}.id"),
+        }
+    }
+
+    /// Rows listed before the item `?` in this order.
+    pub(crate) fn before_sql(self) -> String {
+        format!(
+            "({}) < (SELECT {} FROM items a WHERE a.id = ?)",
+            self.keys("items"),
+            self.keys("a")
+        )
+    }
 }
 
 impl ItemQuery {

@@ -1,6 +1,8 @@
 //! Where an article stands in a list, by id: the TUI keeps its cursor on an article
 //! through reloads, and `M` marks the rows shown above it, in whatever order the list
-//! has (newest first, oldest, by title, or a search's relevance).
+//! has. A list in one of the orders (newest, oldest, by title...) answers with one
+//! query on the order's keys; only a search in relevance order, which no key gives, is
+//! walked a chunk at a time.
 
 use super::{ItemQuery, Result, Store};
 use crate::model::ItemId;
@@ -31,14 +33,68 @@ impl Store {
         }
     }
 
+    /// Whether the list's order is its `Order`'s keys (not a search's relevance).
+    fn keyed(&self, q: &ItemQuery) -> Result<bool> {
+        Ok(q.order != super::Order::Newest || !self.source(q)?.indexed)
+    }
+
+    /// Whether the list holds `id`.
+    fn holds(&self, q: &ItemQuery, id: ItemId) -> Result<bool> {
+        let source = self.source(q)?;
+        let mut args = source.args;
+        args.push(rusqlite::types::Value::Integer(id.0));
+        let sql = format!("SELECT EXISTS (SELECT 1 {} AND items.id = ?)", source.sql);
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(args), |r| r.get(0))?)
+    }
+
     /// The row `id` is on in this list, or None when the list does not hold it.
     pub fn list_position(&self, q: &ItemQuery, id: ItemId) -> Result<Option<usize>> {
-        self.walk_list(q, |r| r.id == id)
+        if !self.keyed(q)? {
+            return self.walk_list(q, |r| r.id == id);
+        }
+        if !self.holds(q, id)? {
+            return Ok(None);
+        }
+        let source = self.source(q)?;
+        let mut args = source.args;
+        args.push(rusqlite::types::Value::Integer(id.0));
+        let sql = format!(
+            "SELECT count(*) {} AND {}",
+            source.sql,
+            q.order.before_sql()
+        );
+        let n: i64 = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(args), |r| r.get(0))?;
+        Ok(Some(n.max(0) as usize))
     }
 
     /// The unread articles listed above `id`, in the list's own order; None when the list
     /// does not hold `id` (nothing is then above it).
     pub fn unread_above(&self, q: &ItemQuery, id: ItemId) -> Result<Option<Vec<ItemId>>> {
+        if self.keyed(q)? {
+            if !self.holds(q, id)? {
+                return Ok(None);
+            }
+            let source = self.source(q)?;
+            let mut args = source.args;
+            args.push(rusqlite::types::Value::Integer(id.0));
+            let sql = format!(
+                "SELECT items.id {} AND items.is_read = 0 AND {}",
+                source.sql,
+                q.order.before_sql()
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?;
+            let ids = rows
+                .map(|r| r.map(ItemId))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            return Ok(Some(ids));
+        }
         let mut above = Vec::new();
         let found = self.walk_list(q, |r| {
             if r.id == id {
@@ -95,5 +151,53 @@ mod tests {
         let after = store.items(&q, 0, 10).unwrap();
         let read: Vec<bool> = after.iter().map(|r| r.read).collect();
         assert_eq!(read, [true, true, true, false, false]);
+    }
+
+    /// The position the order's keys give is the row the list shows it on, in every
+    /// order; and an article the list does not hold has none.
+    #[test]
+    fn positions_agree_with_the_rows_in_every_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+        let ids = store.sync_feeds(&crate::store::test_specs(2)).unwrap();
+        for (f, id) in ids.iter().enumerate() {
+            let items = (0..15)
+                .map(|i| ParsedItem {
+                    guid: format!("{f}-{i}"),
+                    title: format!("{} {i}", ["Zeta", "alpha", "Mid"][i % 3]),
+                    // Ties in time across feeds, so the id breaks them.
+                    published: Some(
+                        Utc.timestamp_opt(1_700_000_000 + (i % 5) as i64, 0)
+                            .unwrap(),
+                    ),
+                    ..ParsedItem::default()
+                })
+                .collect();
+            crate::store::test_write(&mut store, *id, items);
+        }
+        for order in Order::ALL {
+            let q = ItemQuery {
+                order,
+                ..ItemQuery {
+                    scope: crate::store::Scope::Feeds(vec![ids[0], ids[1]]),
+                    ..ItemQuery::feed(ids[0])
+                }
+            };
+            let rows = store.items(&q, 0, 100).unwrap();
+            assert_eq!(rows.len(), 30);
+            for (i, row) in rows.iter().enumerate() {
+                assert_eq!(
+                    store.list_position(&q, row.id).unwrap(),
+                    Some(i),
+                    "{order:?}"
+                );
+            }
+            let one = ItemQuery {
+                order,
+                ..ItemQuery::feed(ids[0])
+            };
+            let other = store.items(&ItemQuery::feed(ids[1]), 0, 1).unwrap()[0].id;
+            assert_eq!(store.list_position(&one, other).unwrap(), None);
+        }
     }
 }
