@@ -107,8 +107,13 @@ pub struct RequestOptions {
 #[derive(Clone)]
 pub struct Fetcher {
     client: Client,
-    /// The same client with a resolver that refuses private addresses (see `guard`).
-    public: Client,
+    /// The same client with a resolver that refuses private addresses (see `guard`),
+    /// made the first time one of this fetcher's clones needs it (most never do, and a
+    /// client costs milliseconds to make).
+    public: std::sync::Arc<std::sync::OnceLock<Result<Client, String>>>,
+    /// What the clients are made of.
+    user_agent: String,
+    pool: usize,
     /// Fetches for a public feed's content: public addresses only.
     public_only: bool,
     /// When the whole run this fetcher serves must end, and its length in seconds.
@@ -120,26 +125,13 @@ pub struct Fetcher {
 impl Fetcher {
     pub fn new(general: &General) -> Result<Fetcher, FetchError> {
         let timeout = Duration::from_secs(u64::from(general.timeout_seconds.max(1)));
-        let build = |public: bool| {
-            let builder = Client::builder()
-                .tls_backend_preconfigured(tls_config()?)
-                .user_agent(general.user_agent.clone())
-                .connect_timeout(timeout.min(Duration::from_secs(15)))
-                .timeout(timeout)
-                .redirect(reqwest::redirect::Policy::none())
-                .pool_max_idle_per_host(general.max_concurrent_fetches as usize);
-            let builder = if public {
-                builder.dns_resolver(std::sync::Arc::new(guard::PublicOnly))
-            } else {
-                builder
-            };
-            builder
-                .build()
-                .map_err(|e| FetchError::Setup(clean_error(&e.to_string())))
-        };
+        let user_agent = general.user_agent.clone();
+        let pool = general.max_concurrent_fetches as usize;
         Ok(Fetcher {
-            client: build(false)?,
-            public: build(true)?,
+            client: build_client(&user_agent, timeout, pool, false)?,
+            public: Default::default(),
+            user_agent,
+            pool,
             public_only: false,
             deadline: None,
             max_body: u64::from(general.max_body_mib.max(1)) * 1024 * 1024,
@@ -197,7 +189,13 @@ impl Fetcher {
     fn client_for(&self, url: &url::Url) -> Result<&Client, FetchError> {
         if self.public_only {
             guard::check_public(url)?;
-            Ok(&self.public)
+            self.public
+                .get_or_init(|| {
+                    build_client(&self.user_agent, self.timeout, self.pool, true)
+                        .map_err(|e| e.to_string())
+                })
+                .as_ref()
+                .map_err(|e| FetchError::Setup(e.clone()))
         } else {
             Ok(&self.client)
         }
@@ -269,6 +267,31 @@ impl Fetcher {
             limit_mib: self.max_body / (1024 * 1024),
         }
     }
+}
+
+/// The HTTP client: redirects left to the caller, time limits, the user agent; with
+/// `public`, a resolver that refuses private addresses.
+fn build_client(
+    user_agent: &str,
+    timeout: Duration,
+    pool: usize,
+    public: bool,
+) -> Result<Client, FetchError> {
+    let builder = Client::builder()
+        .tls_backend_preconfigured(tls_config()?)
+        .user_agent(user_agent)
+        .connect_timeout(timeout.min(Duration::from_secs(15)))
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(pool);
+    let builder = if public {
+        builder.dns_resolver(std::sync::Arc::new(guard::PublicOnly))
+    } else {
+        builder
+    };
+    builder
+        .build()
+        .map_err(|e| FetchError::Setup(clean_error(&e.to_string())))
 }
 
 fn clean_error(s: &str) -> String {
