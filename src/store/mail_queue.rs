@@ -40,10 +40,8 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        unqueue(&tx, done)?;
         {
-            let mut unqueue = tx.prepare_cached(
-                "DELETE FROM mail_queue WHERE item_id = ?1 AND flag = ?2 AND value = ?3",
-            )?;
             let mut seen = tx.prepare_cached(
                 "UPDATE mail_messages SET location = ?3, seen = ?4 WHERE mailbox = ?1 AND key = ?2",
             )?;
@@ -52,7 +50,6 @@ impl Store {
                  WHERE mailbox = ?1 AND key = ?2",
             )?;
             for d in done {
-                unqueue.execute(params![d.item.0, d.flag.name(), d.on])?;
                 let update = match d.flag {
                     MailFlag::Seen => &mut seen,
                     MailFlag::Flagged => &mut flagged,
@@ -76,14 +73,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        {
-            let mut unqueue = tx.prepare_cached(
-                "DELETE FROM mail_queue WHERE item_id = ?1 AND flag = ?2 AND value = ?3",
-            )?;
-            for d in refused {
-                unqueue.execute(params![d.item.0, d.flag.name(), d.on])?;
-            }
-        }
+        unqueue(&tx, refused)?;
         tx.commit()?;
         Ok(())
     }
@@ -106,4 +96,15 @@ impl Store {
             .query_row("SELECT count(*) FROM mail_queue", [], |r| r.get(0))?;
         Ok(n as usize)
     }
+}
+
+/// Takes these marks out of the queue (a mark made again since, with another value,
+/// stays).
+fn unqueue(tx: &rusqlite::Transaction, marks: &[QueuedFlag]) -> Result<()> {
+    let mut delete = tx
+        .prepare_cached("DELETE FROM mail_queue WHERE item_id = ?1 AND flag = ?2 AND value = ?3")?;
+    for d in marks {
+        delete.execute(params![d.item.0, d.flag.name(), d.on])?;
+    }
+    Ok(())
 }
