@@ -226,14 +226,11 @@ fn a_stalled_download_fails_with_why_and_can_be_resumed() {
     ));
     env.ok(&["refresh"]);
     for title in ["Stall 1", "Stall 2"] {
-        let started = std::time::Instant::now();
         let out = env.run(&["download", &env.item_id(title)]);
         assert!(!out.status.success(), "{title}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("no data for 2 s"), "{title}: {err}");
         assert_eq!(err.trim().lines().count(), 1, "{err}");
-        // Bounded by the stall time, not by the request's six hours (a generous cap).
-        assert!(started.elapsed() < std::time::Duration::from_secs(60));
     }
     let list = env.json(&["downloads", "--json"]);
     for d in list.as_array().unwrap() {

