@@ -9,8 +9,10 @@ mod manage;
 mod output;
 mod searching;
 mod setup;
+mod travel;
 
 pub use args::{Cli, Command, MarkArgs};
+pub use setup::init_text as setup_init_text;
 pub use setup::EXAMPLE_CONFIG;
 
 /// A failure already said on standard error (once, in one line): the command exits 1
@@ -18,6 +20,12 @@ pub use setup::EXAMPLE_CONFIG;
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct Reported(pub String);
+
+/// A command given what it cannot take (a search with nothing to search): exit status
+/// 2, as for a mistake on the command line.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Usage(pub String);
 
 use crate::config::Config;
 use crate::model::FeedSummary;
@@ -126,15 +134,15 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
             manage::cmd_tag(paths, &feed, &tags, edit, &mut out)?
         }
         Command::Show { id, width } => cache::cmd_show(&config()?, paths, id, width, &mut out)?,
-        Command::MarkRead(args) => cache::cmd_mark(&config()?, paths, &args, true)?,
-        Command::MarkUnread(args) => cache::cmd_mark(&config()?, paths, &args, false)?,
+        Command::MarkRead(args) => cache::cmd_mark(&config()?, paths, &args, true, &mut out)?,
+        Command::MarkUnread(args) => cache::cmd_mark(&config()?, paths, &args, false, &mut out)?,
         // Without an id, --pending (clap requires one or the other): every queued one.
         Command::Download { id, enclosure, .. } => {
             cache::cmd_download(&config()?, paths, id, enclosure, &mut out)?
         }
         Command::Downloads { json } => cache::cmd_downloads(paths, json, &mut out)?,
-        Command::Star { ids } => cache::cmd_star(paths, &ids, true)?,
-        Command::Unstar { ids } => cache::cmd_star(paths, &ids, false)?,
+        Command::Star { ids } => cache::cmd_star(&config()?, paths, &ids, true)?,
+        Command::Unstar { ids } => cache::cmd_star(&config()?, paths, &ids, false)?,
     }
     print(&out)
 }
@@ -177,6 +185,7 @@ fn print(text: &str) -> anyhow::Result<()> {
 
 pub fn open_store(paths: &AppPaths) -> anyhow::Result<Store> {
     let path = paths.db_file();
+    crate::paths::say_if_new(&path);
     if Store::needs_migration(&path) {
         eprintln!(
             "bulletin: updating the cache for this version (once; a big cache takes a while)"

@@ -28,7 +28,8 @@ pub use replace::write as replace_file;
 pub use searches::{FilterAction, FilterRule, SavedQuery};
 pub use secret::{forget_password, run_password_command};
 pub use sections::{
-    FeedListOrder, General, ImagesSetting, NotifyMode, ReaderConfig, RETRY_AFTER_LIMIT_MINUTES,
+    FeedListLayout, FeedListOrder, General, ImagesSetting, NotifyMode, ReaderConfig,
+    RETRY_AFTER_LIMIT_MINUTES,
 };
 pub use sync::{is_loopback, Password, Provider, SyncConfig};
 
@@ -162,6 +163,16 @@ impl Config {
         if !paths.config_explicit && !paths.config_file.exists() {
             return Ok(None);
         }
+        if !paths.config_file.exists() && paths.config_file.parent().is_some() {
+            let path = paths.config_file.display().to_string();
+            return Err(ConfigError::Read {
+                reason: format!(
+                    "no such file; `bulletin init --config {}` writes one",
+                    crate::paths::shell_word(&path)
+                ),
+                path,
+            });
+        }
         Config::load(&paths.config_file).map(Some)
     }
 
@@ -261,15 +272,26 @@ impl Config {
                 mailbox: None,
             });
         }
-        let mut keys = Vec::new();
+        // The preset first, the config's own bindings over it.
+        let mut preset = crate::keys::Preset::default();
+        let mut own = Vec::new();
         for (action, list) in raw.keys {
             let offset = list.span().start;
             let names = match list.into_inner() {
                 KeyList::One(k) => vec![k],
                 KeyList::Many(ks) => ks,
             };
-            keys.push(crate::keys::parse_binding(&action, &names).map_err(|m| invalid(offset, m))?);
+            if action == "preset" {
+                let [name] = names.as_slice() else {
+                    return Err(invalid(offset, "preset is one name: \"newsboat\"".into()));
+                };
+                preset = crate::keys::Preset::parse(name).map_err(|m| invalid(offset, m))?;
+                continue;
+            }
+            own.push(crate::keys::parse_binding(&action, &names).map_err(|m| invalid(offset, m))?);
         }
+        let mut keys = crate::keys::preset_bindings(preset);
+        keys.extend(own);
         let theme = raw.theme.read(invalid)?;
         let feed_names: Vec<String> = feeds.iter().filter_map(|f| f.name.clone()).collect();
         let queries = searches::read_queries(text, raw.queries, &feed_names, &invalid)?;

@@ -143,6 +143,32 @@ fn unfeed(url: &str) -> String {
     }
 }
 
+/// Discovery of an address as the user typed it: one typed with no scheme
+/// (`example.org/feed.xml`) is tried with https, then, when https cannot be had from
+/// that server, with http. The second value says so ("https://… failed: …; http://
+/// answered"), for the user to know which was subscribed.
+pub fn discover_typed(
+    fetcher: &Fetcher,
+    typed: &str,
+) -> Result<(Discovery, Option<String>), DiscoverError> {
+    let url = normalise(typed)?;
+    let unschemed = !unfeed(typed.trim()).contains("://") && url.starts_with("https://");
+    match discover(fetcher, &url) {
+        Err(DiscoverError::Fetch { reason, .. }) if unschemed => {
+            let plain = format!("http://{}", &url["https://".len()..]);
+            match discover(fetcher, &plain) {
+                Ok(found) => Ok((
+                    found,
+                    Some(format!("{url} failed ({reason}); {plain} answered")),
+                )),
+                // Both failed: the https error is the one to read.
+                Err(_) => Err(DiscoverError::Fetch { url, reason }),
+            }
+        }
+        other => Ok((other?, None)),
+    }
+}
+
 /// A URL as typed: `example.org` is `https://example.org/`.
 pub fn normalise(url: &str) -> Result<String, DiscoverError> {
     let url = unfeed(url.trim());

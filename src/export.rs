@@ -1,5 +1,5 @@
-//! Saving an article to a file: a safe name made from its title, in the configured folder,
-//! never over an existing file. The text is the article as the reader renders it.
+//! Saving an article to a file: where the user says, by default a safe name made from its
+//! title in the configured folder; never over an existing file. The text is the article as the reader renders it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -50,13 +50,42 @@ pub fn file_stem(title: &str) -> String {
 /// Writes `text` to a new file in `dir` named after `title`, adding `-2`, `-3`, ... when
 /// the name is taken. Returns the path written.
 pub fn save_text(dir: &Path, title: &str, text: &str) -> std::io::Result<PathBuf> {
+    write_new(dir, &file_stem(title), "txt", text)
+}
+
+/// Writes `text` to `path` as the user typed it: into a folder (named after `title`)
+/// when it is one, else to that file, or beside it with `-2`, `-3`, ... added when the
+/// name is taken (nothing is overwritten). Returns the path written.
+pub fn save_to(path: &Path, title: &str, text: &str) -> std::io::Result<PathBuf> {
+    let folder = path.is_dir() || path.as_os_str().to_string_lossy().ends_with('/');
+    if folder {
+        return save_text(path, title, text);
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file_stem(title));
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    write_new(dir, &stem, &ext, text)
+}
+
+/// `dir/stem.ext`, or the first of `stem-2.ext`, `stem-3.ext`, ... that does not exist,
+/// created and written.
+fn write_new(dir: &Path, stem: &str, ext: &str, text: &str) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
-    let stem = file_stem(title);
+    let dot = if ext.is_empty() { "" } else { "." };
     for n in 1..1000 {
         let name = if n == 1 {
-            format!("{stem}.txt")
+            format!("{stem}{dot}{ext}")
         } else {
-            format!("{stem}-{n}.txt")
+            format!("{stem}-{n}{dot}{ext}")
         };
         let path = dir.join(name);
         match std::fs::OpenOptions::new()
@@ -73,6 +102,11 @@ pub fn save_text(dir: &Path, title: &str, text: &str) -> std::io::Result<PathBuf
         }
     }
     Err(std::io::Error::other("too many files of that name"))
+}
+
+/// Where `w` offers to save an article: the save folder and a name from its title.
+pub fn default_path(dir: Option<&Path>, title: &str) -> Option<PathBuf> {
+    Some(dir?.join(format!("{}.txt", file_stem(title))))
 }
 
 #[cfg(test)]
@@ -103,5 +137,17 @@ mod tests {
         assert_eq!(std::fs::read_to_string(a).unwrap(), "one");
         assert_eq!(std::fs::read_to_string(&b).unwrap(), "two");
         assert!(b.ends_with("Same-title-2.txt"));
+    }
+
+    #[test]
+    fn saves_where_the_user_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sub").join("mine.md");
+        assert_eq!(save_to(&file, "T", "one").unwrap(), file);
+        let again = save_to(&file, "T", "two").unwrap();
+        assert!(again.ends_with("sub/mine-2.md"), "{again:?}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "one");
+        let into = save_to(dir.path(), "A title", "three").unwrap();
+        assert!(into.ends_with("A-title.txt"));
     }
 }

@@ -46,7 +46,12 @@ pub enum Action {
     ReloadConfig,
     Help,
     Back,
+    BackOrQuit,
     Quit,
+    MarkEverythingRead,
+    ShowLinks,
+    SelectTag,
+    EditConfig,
 }
 
 /// Splits a command line typed at a prompt into argv: words separated by spaces, with
@@ -152,11 +157,17 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
         "Mark what the list shows read",
         &["A"],
     ),
+    (
+        Action::MarkEverythingRead,
+        "mark_everything_read",
+        "Mark every feed read",
+        &["C"],
+    ),
     (Action::ToggleStar, "toggle_star", "Star or unstar", &["s"]),
     (
         Action::Undo,
         "undo",
-        "Undo the last mark (read, unread, star, all)",
+        "Undo the last mark (marks only: read, unread, star)",
         &["u"],
     ),
     (
@@ -210,8 +221,14 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
     (
         Action::OpenLink,
         "open_link",
-        "Open the link of that number",
+        "Reader: open link n; a list: go to row n (Enter)",
         &["1", "2", "3", "4", "5", "6", "7", "8", "9"],
+    ),
+    (
+        Action::ShowLinks,
+        "show_links",
+        "The article's links: open or copy one",
+        &["U"],
     ),
     (Action::CopyUrl, "copy_url", "Copy the article URL", &["y"]),
     (
@@ -251,6 +268,12 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
         &["T"],
     ),
     (
+        Action::SelectTag,
+        "select_tag",
+        "Go to a tag's group in the feed list",
+        &["Ctrl-t"],
+    ),
+    (
         Action::ToggleFullText,
         "toggle_full_text",
         "Full text (fetched from the page) or the feed's",
@@ -281,6 +304,12 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
         &["e"],
     ),
     (
+        Action::EditConfig,
+        "edit_config",
+        "Edit the config in $EDITOR, then reload it",
+        &["Ctrl-e"],
+    ),
+    (
         Action::ReloadConfig,
         "reload_config",
         "Reload the config file",
@@ -290,10 +319,16 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
     (
         Action::Back,
         "back",
-        "Back; quit from the top",
-        &["q", "Esc"],
+        "Close, cancel, go back (never quits)",
+        &["Esc"],
     ),
-    (Action::Quit, "quit", "Quit", &["Ctrl-c"]),
+    (
+        Action::BackOrQuit,
+        "back_or_quit",
+        "Back; quit from the feed list (newsboat's q)",
+        &[],
+    ),
+    (Action::Quit, "quit", "Quit", &["q", "Ctrl-c"]),
 ];
 
 impl Action {
@@ -311,6 +346,8 @@ impl Action {
 
 mod names;
 pub use names::*;
+mod presets;
+pub use presets::*;
 
 #[cfg(test)]
 #[path = "keys_tests.rs"]

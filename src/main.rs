@@ -38,7 +38,8 @@ fn main() {
         // clean, as an error may quote a config's or a feed's text (a key with ESC in it).
         let message = bulletin::sanitize::clean_line(&format!("{e:#}").replace('\n', " "));
         eprintln!("bulletin: {message}");
-        std::process::exit(1);
+        let usage = e.downcast_ref::<bulletin::cli::Usage>().is_some();
+        std::process::exit(if usage { 2 } else { 1 });
     }
 }
 

@@ -72,6 +72,29 @@ impl AppPaths {
     }
 }
 
+/// `text` as one word for a POSIX shell: as it is when it has nothing the shell reads
+/// specially, else in single quotes (for commands suggested in messages).
+pub fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || "/._-+,:=@%".contains(c));
+    if plain {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// Says once, on standard error, that a cache is being made where there was none, so a
+/// mistyped `--data-dir` is noticed before it fills.
+pub fn say_if_new(db: &Path) {
+    if !db.exists() {
+        let dir = db.parent().unwrap_or(db);
+        eprintln!("bulletin: new cache at {}", dir.display());
+    }
+}
+
 #[cfg(test)]
 mod expand_tests {
     use super::expand_home;

@@ -20,7 +20,7 @@ pub use crate::model::{Mark, RemoteFeed, RemoteItem};
 pub enum SyncError {
     #[error("{0}")]
     Http(#[from] crate::fetch::FetchError),
-    #[error("the server refused the user name or password")]
+    #[error("the server refused the user name or password (FreshRSS and Miniflux want the API password set in the profile, not the web login's)")]
     Auth,
     #[error("the server answered HTTP {0}")]
     Status(u16),

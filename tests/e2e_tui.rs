@@ -181,7 +181,14 @@ fn keymap_from_config_reload_on_key_and_sighup_and_a_log() {
 
     env.write_config("[general]\nbogus = 1\n");
     tmux.keys(&["C-r"]);
-    let screen = tmux.wait_for("Config not reloaded");
+    // The error in full, file:line:column and all, over the panes; q closes it.
+    let screen = tmux.wait_for("The config has an error");
+    assert!(
+        screen.contains("config.toml:2:1") && screen.contains("bogus"),
+        "{screen}"
+    );
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_gone("The config has an error");
     assert!(
         screen.contains("Third feed"),
         "the old config stays in force: {screen}"
@@ -375,24 +382,46 @@ fn save_pipe_and_hide_read() {
     tmux.wait_for("All unread (3)");
     tmux.keys(&["Tab", "Enter"]);
     tmux.wait_for("Body 2 version 1");
+    // w asks where, offering the save folder and a name from the title.
     tmux.keys(&["w"]);
-    tmux.wait_for("Saved to");
+    let screen = tmux.wait_for("Save the article to:");
+    assert!(screen.contains("sv-item-2.txt"), "{screen}");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("Saved to");
     let file = saved.join("sv-item-2.txt");
+    assert!(screen.contains("sv-item-2.txt"), "it says where: {screen}");
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("Body 2 version 1"), "{text}");
+    // Again, with a name typed over the offered one (Ctrl-u kills the line).
+    tmux.keys(&["w", "C-u"]);
+    let mine = dir.path().join("mine.txt");
+    tmux.cmd(&["send-keys", "-t", "e2e", "-l", &mine.display().to_string()]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("mine.txt");
+    assert!(std::fs::read_to_string(&mine)
+        .unwrap()
+        .contains("Body 2 version 1"));
 
+    // | runs the line with the shell, the article on its standard input; what it
+    // prints and its exit status come up in an overlay.
     tmux.keys(&["|"]);
-    tmux.wait_for("Pipe the article to:");
-    let command = format!("sh -c 'cat > {}'", piped.display());
+    tmux.wait_for("Pipe the article to (sh -c):");
+    let command = format!(
+        "tee {} | grep -c Body; echo done >&2; exit 3",
+        piped.display()
+    );
     tmux.cmd(&["send-keys", "-t", "e2e", "-l", &command]);
     tmux.keys(&["Enter"]);
-    tmux.wait_for("Piped the article to sh");
+    let screen = tmux.wait_for("exit status 3");
+    assert!(screen.contains("done") && screen.contains("│1"), "{screen}");
     let text = std::fs::read_to_string(&piped).unwrap();
     assert!(text.contains("Body 2 version 1"), "{text}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_gone("exit status 3 (q closes)");
 
     // Hide read articles in the feed's list, quit, and come back to the same.
     tmux.keys(&["BTab", "j", "j", "H"]);
-    tmux.wait_for("Read articles hidden");
+    tmux.wait_for("Read articles and fully read feeds hidden");
     tmux.wait_for("Saved news (2/3)");
     tmux.keys(&["C-c"]);
     tmux.wait_exit();
@@ -464,8 +493,8 @@ fn search_from_the_feed_list_and_saved_searches() {
     // Enter: to the results; Enter again opens one, as any list.
     tmux.keys(&["Enter", "Enter"]);
     tmux.wait_for("Body 1 version");
-    // q in the results ends the search: back in the feed list, the Search row gone.
-    tmux.keys(&["q"]);
+    // Esc in the results ends the search: back in the feed list, the Search row gone.
+    tmux.keys(&["Escape"]);
     let screen = tmux.wait_for("All unread (5)");
     assert!(!screen.contains("⌕ /"), "{screen}");
     tmux.keys(&["C-c"]);

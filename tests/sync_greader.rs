@@ -293,8 +293,9 @@ fn the_tui_syncs_in_the_background() {
         std::thread::sleep(Duration::from_millis(100));
     }
     // d on one of the server's feeds unsubscribes there (on a thread of its own).
-    tmux.keys(&["q", "G", "d"]);
-    tmux.wait_for("Remove Harbour & Town");
+    // It asks as what it is: the server's, for every device.
+    tmux.keys(&["Escape", "G", "d"]);
+    tmux.wait_for("Unsubscribe from Harbour & Town on the server (every device)? y/n");
     tmux.keys(&["y"]);
     tmux.wait_for("Unsubscribed on the server from https://harbour.example/rss");
     assert!(state.lock().unwrap().subs.iter().all(|f| f.id != "feed/2"));

@@ -98,7 +98,42 @@ fn a_big_mark_all_says_how_many_and_u_undoes_it() {
         Some("Undone: marked 300 articles read")
     );
     send(&mut m, key('u'));
-    assert_eq!(m.message.as_deref(), Some("Nothing to undo"));
+    assert_eq!(
+        m.message.as_deref(),
+        Some("Nothing to undo (undo takes back marks: read, unread, star)")
+    );
+}
+
+#[test]
+fn undo_is_about_marks_and_stops_at_what_cannot_be_undone() {
+    // Undo rebound: the message names the key the user has.
+    let binding = bulletin::keys::parse_binding("undo", &["U".into()]).unwrap();
+    let mut m = fixture(120, 30);
+    m.keymap = bulletin::tui::keymap::Keymap::with_overrides(&[binding]);
+    send(&mut m, key('A'));
+    let ids: Vec<ItemId> = (1..=300).map(ItemId).collect();
+    update(&mut m, Msg::MarkedRead { ids });
+    let message = m.message.clone().unwrap_or_default();
+    assert!(message.contains("U undoes"), "{message}");
+    // A star, then a feed removed: U does not reach past the removal to the star.
+    send(&mut m, code(KeyCode::Tab));
+    send(&mut m, key('s'));
+    m.focus = bulletin::tui::model::Pane::Feeds;
+    m.feeds_pane.selected = m
+        .feeds_pane
+        .rows
+        .iter()
+        .position(|r| matches!(r, FeedRow::Feed(_)))
+        .unwrap();
+    send(&mut m, key('d'));
+    let cmds = send(&mut m, key('y'));
+    assert!(matches!(cmds.as_slice(), [Cmd::EditFeeds(_)]), "{cmds:?}");
+    assert!(send(&mut m, key('U')).is_empty());
+    assert!(m
+        .message
+        .as_deref()
+        .unwrap_or("")
+        .starts_with("Nothing to undo"));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use bulletin::tui::model::{FeedRow, Pane};
 use bulletin::tui::msg::{Cmd, Msg};
 use bulletin::tui::update::update;
 use crossterm::event::KeyCode;
-use support::tui::{code, fixture, key, send, serve_article};
+use support::tui::{code, ctrl, fixture, key, send, serve_article};
 
 #[test]
 fn starts_on_all_unread_with_unread_rows() {
@@ -55,8 +55,17 @@ fn opening_an_article_marks_it_read_at_once() {
     // Enter again: full screen.
     send(&mut m, code(KeyCode::Enter));
     assert!(m.fullscreen);
-    send(&mut m, key('q'));
+    send(&mut m, code(KeyCode::Esc));
     assert!(!m.fullscreen);
+    // Esc goes back a pane at a time and, at the top, does nothing: it never quits.
+    for _ in 0..5 {
+        send(&mut m, code(KeyCode::Esc));
+    }
+    assert_eq!(m.focus, Pane::Feeds);
+    assert!(!m.quit);
+    // q quits, with no question.
+    send(&mut m, key('q'));
+    assert!(m.quit);
 }
 
 #[test]
@@ -172,8 +181,8 @@ fn filtering_the_article_list() {
     send(&mut m, code(KeyCode::Enter));
     assert!(m.prompt.is_none());
     assert_eq!(m.articles.filter, "lant");
-    send(&mut m, key('q'));
-    assert_eq!(m.articles.filter, "", "q clears the filter first");
+    send(&mut m, code(KeyCode::Esc));
+    assert_eq!(m.articles.filter, "", "Esc clears the filter first");
     assert_eq!(m.articles.total, 3);
 }
 
@@ -196,8 +205,8 @@ fn slash_in_the_feed_list_searches_everything() {
     send(&mut m, code(KeyCode::Enter));
     assert!(m.prompt.is_none());
     assert_eq!(m.focus, Pane::Articles, "Enter goes to the results");
-    // Back in the feed list, q ends the search and its row goes.
-    send(&mut m, key('q'));
+    // Back in the feed list, Esc ends the search and its row goes.
+    send(&mut m, code(KeyCode::Esc));
     assert_eq!(m.focus, Pane::Feeds);
     assert_ne!(m.feeds_pane.rows[0], FeedRow::Search);
     assert!(m.articles.filter.is_empty());
@@ -272,6 +281,7 @@ fn restored_selection_is_applied() {
         &mut m,
         Msg::Restored {
             hide_read: false,
+            collapsed: Default::default(),
             feed_key: Some("feed:https://feeds.example/2".into()),
             item: Some(ItemId(22)),
             sorts: [(
@@ -354,6 +364,23 @@ fn links_open_by_number_and_refuse_missing_ones() {
     send(&mut m, code(KeyCode::Tab));
     let cmds = send(&mut m, code(KeyCode::Enter));
     serve_article(&mut m, &cmds);
+    // In the list a digit is a row number, never a link opened by accident.
+    assert!(send(&mut m, key('1')).is_empty());
+    assert!(matches!(
+        m.prompt,
+        Some(bulletin::tui::model::Prompt::Line { .. })
+    ));
+    send(&mut m, code(KeyCode::Esc));
+    // f and a number, from anywhere the article is open.
+    send(&mut m, key('f'));
+    send(&mut m, key('1'));
+    assert_eq!(
+        send(&mut m, code(KeyCode::Enter)),
+        vec![Cmd::OpenUrl("https://news.example/guide".into())]
+    );
+    // In the reader, the digit itself.
+    send(&mut m, key('l'));
+    assert_eq!(m.focus, Pane::Reader);
     assert_eq!(
         send(&mut m, key('1')),
         vec![Cmd::OpenUrl("https://news.example/guide".into())]
@@ -366,6 +393,7 @@ fn links_open_by_number_and_refuse_missing_ones() {
         send(&mut m, code(KeyCode::Enter)),
         vec![Cmd::OpenUrl("https://news.example/guide".into())]
     );
+    send(&mut m, key('h'));
     assert_eq!(
         send(&mut m, key('o')),
         vec![Cmd::OpenUrl("https://news.example/11".into())]
@@ -494,9 +522,16 @@ fn next_unread_wraps_round_the_feeds_and_the_list() {
 #[test]
 fn small_things_a_newsboat_user_trips_over() {
     let mut m = fixture(120, 30);
-    // A link number with no article open.
-    send(&mut m, key('1'));
+    // A link with no article open.
+    send(&mut m, key('f'));
     assert_eq!(m.message.as_deref(), Some("Open an article first"));
+    // A number and Enter in a list: that row (counted from 1).
+    send(&mut m, key('3'));
+    send(&mut m, code(KeyCode::Enter));
+    assert_eq!(m.feeds_pane.selected, 2);
+    send(&mut m, key('1'));
+    send(&mut m, code(KeyCode::Enter));
+    assert_eq!(m.feeds_pane.selected, 0);
     // A key bound to nothing says so.
     send(&mut m, key('X'));
     assert_eq!(m.message.as_deref(), Some("X: not bound (? for help)"));
@@ -516,7 +551,7 @@ fn small_things_a_newsboat_user_trips_over() {
 
 #[test]
 fn hide_read_mark_above_save_and_pipe() {
-    use bulletin::tui::model::Prompt;
+    use bulletin::tui::model::{Ask, Overlay, Prompt};
     let mut m = fixture(120, 30);
     for _ in 0..3 {
         send(&mut m, key('j'));
@@ -547,30 +582,67 @@ fn hide_read_mark_above_save_and_pipe() {
     assert_eq!(m.message.as_deref(), Some("Open an article first"));
     let cmds = send(&mut m, code(KeyCode::Enter));
     serve_article(&mut m, &cmds);
-    let cmds = send(&mut m, key('w'));
+    // w asks where, offering a name made from the title in the save folder.
+    m.save_dir = Some("/saved".into());
+    assert!(send(&mut m, key('w')).is_empty());
+    let offered = std::path::Path::new("/saved").join("Issue-48-The-invoice-that-wasn-t.txt");
+    match &m.prompt {
+        Some(Prompt::Line { line, .. }) => assert_eq!(line.value(), offered.to_str().unwrap()),
+        other => panic!("{other:?}"),
+    }
+    // Ctrl-u kills the line; a new name is typed.
+    send(&mut m, ctrl('u'));
+    for c in "/saved/mine.txt".chars() {
+        send(&mut m, key(c));
+    }
+    let cmds = send(&mut m, code(KeyCode::Enter));
     match cmds.as_slice() {
-        [Cmd::SaveArticle { title, text }] => {
+        [Cmd::SaveArticle { path, title, text }] => {
+            assert!(path.ends_with("mine.txt"), "{path:?}");
             assert_eq!(title, "Issue 48: The invoice that wasn't");
             assert!(text.contains("fake invoice"), "{text}");
         }
         other => panic!("{other:?}"),
     }
+    // | starts empty; the line goes to the shell whole.
     send(&mut m, key('|'));
-    assert_eq!(m.prompt, Some(Prompt::Pipe(String::new())));
-    for c in "wc -l".chars() {
+    assert_eq!(m.prompt, Some(Prompt::line(Ask::Pipe, "")));
+    for c in "wc -l | tr -d ' '".chars() {
         send(&mut m, key(c));
     }
     let cmds = send(&mut m, code(KeyCode::Enter));
     match cmds.as_slice() {
-        [Cmd::PipeArticle { argv, text }] => {
-            assert_eq!(argv, &["wc", "-l"]);
+        [Cmd::PipeArticle { command, text }] => {
+            assert_eq!(command, "wc -l | tr -d ' '");
             assert!(text.contains("fake invoice"));
         }
         other => panic!("{other:?}"),
     }
-    // The next | offers the same command again.
+    // The next | is empty again, the last command one Up away.
     send(&mut m, key('|'));
-    assert_eq!(m.prompt, Some(Prompt::Pipe("wc -l".into())));
+    send(&mut m, code(KeyCode::Up));
+    assert_eq!(m.prompt, Some(Prompt::line(Ask::Pipe, "wc -l | tr -d ' '")));
+    send(&mut m, code(KeyCode::Esc));
+    // What it printed comes back in an overlay, exit status and all.
+    update(
+        &mut m,
+        Msg::Piped {
+            command: "wc -l".into(),
+            status: "exit status 1".into(),
+            output: "12\n\u{1b}]52;c;x\u{7}oops".into(),
+        },
+    );
+    match &m.overlay {
+        Some(Overlay::Text {
+            title,
+            lines,
+            error,
+        }) => {
+            assert!(title.contains("exit status 1") && *error);
+            assert_eq!(lines, &["12", "oops"], "no escape reaches the screen");
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

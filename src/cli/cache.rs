@@ -210,13 +210,19 @@ pub(super) fn cmd_show(
     Ok(())
 }
 
-pub(super) fn cmd_star(paths: &AppPaths, ids: &[i64], starred: bool) -> anyhow::Result<()> {
+pub(super) fn cmd_star(
+    config: &Config,
+    paths: &AppPaths,
+    ids: &[i64],
+    starred: bool,
+) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
     let ids: Vec<ItemId> = ids.iter().copied().map(ItemId).collect();
     let missing = store.missing_items(&ids)?;
     for id in &ids {
         store.set_starred(*id, starred)?;
     }
+    super::travel::send_marks(config, paths, &mut store);
     if !missing.is_empty() {
         let list: Vec<String> = missing.iter().map(|id| id.0.to_string()).collect();
         let s = if missing.len() == 1 { "" } else { "s" };
@@ -230,32 +236,41 @@ pub(super) fn cmd_mark(
     paths: &AppPaths,
     args: &MarkArgs,
     read: bool,
+    out: &mut String,
 ) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
     store.sync_feeds(&config.feeds)?;
-    if let Some(key) = &args.feed {
+    let mut missing = Vec::new();
+    let marked = if let Some(key) = &args.feed {
         let feeds = summaries(config, &store)?;
         if let Some(query) = super::searching::saved(config, &feeds, key)? {
             super::searching::catch_up(&mut store, &feeds)?;
-            store.set_query_read(&query, read)?;
+            store.set_query_read(&query, read)?
         } else {
             let id = find_feed(config, &feeds, key)?.id;
-            store.set_feeds_read(&[id], read)?;
+            store.set_feeds_read(&[id], read)?
         }
     } else if args.all {
         let feeds = summaries(config, &store)?;
         let ids: Vec<FeedId> = feeds.iter().map(|f| f.id).collect();
-        store.set_feeds_read(&ids, read)?;
+        store.set_feeds_read(&ids, read)?
     } else {
         let ids: Vec<ItemId> = args.ids.iter().copied().map(ItemId).collect();
         // The ids that exist are marked; the others are named in the error.
-        let missing = store.missing_items(&ids)?;
-        store.set_read(&ids, read)?;
-        if !missing.is_empty() {
-            let list: Vec<String> = missing.iter().map(|id| id.0.to_string()).collect();
-            let s = if missing.len() == 1 { "" } else { "s" };
-            bail!("no item with id{s} {}", list.join(", "));
-        }
+        missing = store.missing_items(&ids)?;
+        store.set_read(&ids, read)?
+    };
+    // By feed or all: how many, since the user did not list them.
+    if args.feed.is_some() || args.all {
+        let s = if marked == 1 { "" } else { "s" };
+        let state = if read { "read" } else { "unread" };
+        out.push_str(&format!("Marked {marked} article{s} {state}\n"));
+    }
+    super::travel::send_marks(config, paths, &mut store);
+    if !missing.is_empty() {
+        let list: Vec<String> = missing.iter().map(|id| id.0.to_string()).collect();
+        let s = if missing.len() == 1 { "" } else { "s" };
+        bail!("no item with id{s} {}", list.join(", "));
     }
     Ok(())
 }

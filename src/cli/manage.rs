@@ -60,7 +60,17 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
         bail!("{canonical} is already subscribed, as {name:?}");
     }
     let fetcher = crate::fetch::Fetcher::new(&config.general)?;
-    let found: Found = match discover(&fetcher, &canonical)? {
+    // Typed without a scheme: https, else http, said on stderr.
+    let typed_bare = !args.url.contains("://") && canonical.starts_with("https://");
+    let (discovered, note) = if typed_bare {
+        crate::discover::discover_typed(&fetcher, args.url)?
+    } else {
+        (discover(&fetcher, &canonical)?, None)
+    };
+    if let Some(note) = note {
+        eprintln!("bulletin: {note}");
+    }
+    let found: Found = match discovered {
         Discovery::Feed(found) => found,
         Discovery::Page(candidates) => match candidates.as_slice() {
             [] => bail!(

@@ -6,7 +6,6 @@ use crate::config::Config;
 use crate::model::{FeedId, FeedSummary};
 use crate::search::Compiled;
 use crate::store::{ItemQuery, Scope, Store};
-use anyhow::bail;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 
@@ -46,15 +45,18 @@ pub(super) fn compile(text: &str, feeds: &[FeedSummary]) -> anyhow::Result<Compi
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_string(),
     };
-    let query = match crate::search::parse(text, chrono::Utc::now()) {
-        Ok(q) => q,
-        Err(e) => bail!("search {shown:?}: {e}"),
-    };
-    let infos = crate::search::FeedInfo::of(feeds);
-    match crate::search::compile(&query, &infos) {
-        Ok(c) => Ok(c),
-        Err(e) => bail!("search {shown:?}: {}", e.message),
+    let usage = |e: crate::search::QueryError| super::Usage(format!("search {shown:?}: {e}"));
+    let query = crate::search::parse(text, chrono::Utc::now()).map_err(usage)?;
+    if query.is_empty() {
+        // parse() takes "" as no search (an emptied filter); a command asked for one.
+        return Err(usage(crate::search::QueryError {
+            column: 1,
+            message: "nothing to search for".into(),
+        })
+        .into());
     }
+    let infos = crate::search::FeedInfo::of(feeds);
+    Ok(crate::search::compile(&query, &infos).map_err(usage)?)
 }
 
 /// The list of a saved search named `key` (any case), if there is one.

@@ -24,6 +24,8 @@ pub struct General {
     pub max_retry_after_minutes: u32,
     /// The order of the feeds in the feed list (within each tag).
     pub feed_list_order: FeedListOrder,
+    /// `"tags"`: feeds under their tags' groups (which collapse); `"flat"`: one list.
+    pub feed_list: FeedListLayout,
     /// Run after a refresh or sync brings new unread articles (argv, no shell; `%n`,
     /// `%f`, `%t`). Empty: none.
     pub notify_command: Vec<String>,
@@ -56,6 +58,15 @@ pub enum FeedListOrder {
     Unread,
 }
 
+/// `feed_list`: feeds grouped under their tags, or one flat list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedListLayout {
+    #[default]
+    Tags,
+    Flat,
+}
+
 /// Retry-After is capped at a day whatever the config says: a server's mistake must
 /// not silence a feed for longer.
 pub const RETRY_AFTER_LIMIT_MINUTES: u32 = 24 * 60;
@@ -74,6 +85,7 @@ impl Default for General {
             max_body_mib: 32,
             max_retry_after_minutes: 60,
             feed_list_order: FeedListOrder::Config,
+            feed_list: FeedListLayout::Tags,
             notify_command: Vec::new(),
             notify: NotifyMode::Off,
             enclosure_command: Vec::new(),

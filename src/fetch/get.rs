@@ -158,6 +158,17 @@ impl Fetcher {
             message = s.to_string();
             source = s.source();
         }
+        // A plain-HTTP server answering a TLS hello: rustls says "corrupt message of
+        // type InvalidContentType", which tells a person nothing.
+        if let Some(url) = e.url().filter(|u| u.scheme() == "https") {
+            if message.contains("InvalidContentType") || message.contains("corrupt message") {
+                let host = url.host_str().unwrap_or("?");
+                let port = url.port_or_known_default().unwrap_or(443);
+                return FetchError::Network(clean_error(&format!(
+                    "the server at {host} does not speak TLS on port {port} (http:// may work)"
+                )));
+            }
+        }
         let kind = if e.is_connect() {
             "cannot connect: "
         } else {

@@ -25,6 +25,9 @@ pub(super) struct Token {
     pub column: usize,
 }
 
+/// The field names of the search language.
+const FIELDS: &[&str] = &["title", "author", "feed", "tag", "is", "after", "before"];
+
 pub(super) fn lex(input: &str) -> Result<Vec<Token>, QueryError> {
     // Control characters (a NUL would end the string FTS5 reads) count as spaces.
     let chars: Vec<char> = input
@@ -74,11 +77,15 @@ pub(super) fn lex(input: &str) -> Result<Vec<Token>, QueryError> {
         while j < chars.len() && chars[j].is_ascii_alphabetic() {
             j += 1;
         }
+        // `word:` then a space is a word ("Update: ..."); a field's name alone is a
+        // field with no value, which the parser names as a mistake.
+        let name: String = chars[i..j].iter().collect::<String>().to_ascii_lowercase();
+        let bare_field = FIELDS.contains(&name.as_str());
         if j > i
             && chars.get(j) == Some(&':')
-            && chars.get(j + 1).is_some_and(|n| !n.is_whitespace())
+            && (bare_field || chars.get(j + 1).is_some_and(|n| !n.is_whitespace()))
         {
-            field = Some(chars[i..j].iter().collect::<String>().to_ascii_lowercase());
+            field = Some(name);
             i = j + 1;
         }
         let (value, quoted) = if chars.get(i) == Some(&'"') {

@@ -116,6 +116,16 @@ pub fn parse(input: &str, now: DateTime<Utc>) -> Result<Query, QueryError> {
     if let Some(node) = node {
         flatten(node, &mut query)?;
     }
+    // Something typed that searches nothing (`""`, `-`, `&`): say so rather than list
+    // nothing, or everything.
+    if query.is_empty() {
+        if let Some(first) = p.tokens.first() {
+            return Err(err(
+                first.column,
+                "nothing to search for: a word, a \"phrase\" or a field (title:word)",
+            ));
+        }
+    }
     Ok(query)
 }
 

@@ -59,8 +59,20 @@ fn words_phrases_exclusions_and_or() {
     let g = parse("(cve OR advisory) -(sponsored post)", now()).unwrap();
     assert_eq!(g.text.len(), 2);
     assert!(matches!(g.text[1], Text::Not(_)));
-    // Punctuation alone is no word; an empty query is everything.
-    assert!(parse(" & — ", now()).unwrap().is_empty());
+    // Punctuation alone is no word: a query of nothing else says so, at its column; an
+    // empty query is no search at all (an emptied filter).
+    let e = parse(" & — ", now()).unwrap_err();
+    assert_eq!(e.column, 2);
+    assert!(e.message.starts_with("nothing to search for"), "{e}");
+    for nothing in ["\"\"", "-", "*", "title:", "TAG:", "is: unread"] {
+        assert!(parse(nothing, now()).is_err(), "{nothing}");
+    }
+    assert!(parse("title:", now())
+        .unwrap_err()
+        .message
+        .contains("title: needs a value"));
+    // A word and a colon then a space is still a word ("Update: ...").
+    assert_eq!(parse("Update: new", now()).unwrap().text.len(), 2);
     assert!(parse("", now()).unwrap().is_empty());
 }
 

@@ -30,6 +30,8 @@ pub struct Effects {
     /// Fetches and encodes pictures for the reader; None: they stay placeholders.
     pub images: Option<super::images::Loader>,
     enclosure_command: Vec<String>,
+    /// The config file `Ctrl-e` edits; None in the demo.
+    config_path: Option<std::path::PathBuf>,
 }
 
 impl Effects {
@@ -56,6 +58,7 @@ impl Effects {
             db,
             marks_travel: false,
             enclosure_command: Vec::new(),
+            config_path: None,
         };
         fx.use_config(config);
         fx
@@ -89,6 +92,7 @@ impl Effects {
         self.general = config.general.clone();
         self.marks_travel = config.sync.is_some() || !config.mailboxes.is_empty();
         self.enclosure_command = config.general.enclosure_command.clone();
+        self.config_path = config.path.clone();
         self.downloader.use_config(&config.general);
         let protocol = super::images::pick(config.reader.images, &|v| std::env::var(v).ok());
         self.images = protocol.map(|p| super::images::Loader {
@@ -208,9 +212,20 @@ impl Effects {
             Cmd::Locate { req, query, id } => StoreReq::Locate { req, query, id },
             Cmd::StoreFullText { id, result } => StoreReq::SetFullText { id, result },
             Cmd::SaveHideRead(hide) => StoreReq::SaveHideRead(hide),
+            Cmd::SaveCollapsed(tags) => StoreReq::SaveCollapsed(tags),
             Cmd::SaveSorts(sorts) => StoreReq::SaveSorts(sorts),
-            Cmd::SaveArticle { title, text } => StoreReq::SaveArticle { title, text },
-            Cmd::PipeArticle { argv, text } => return self.pipe(&argv, &text, terminal),
+            Cmd::SaveArticle { path, title, text } => StoreReq::SaveArticle { path, title, text },
+            Cmd::PipeArticle { command, text } => {
+                super::commands::pipe(command, text, self.events.clone());
+                return Ok(false);
+            }
+            Cmd::EditConfig => return self.edit_config(terminal),
+            Cmd::PushMarks => {
+                if self.marks_travel {
+                    self.refresh.send(RefreshReq::PushMarks);
+                }
+                return Ok(false);
+            }
             Cmd::SetStarred { id, starred } => StoreReq::SetStarred { id, starred },
             Cmd::SaveSelection { feed_key, item } => StoreReq::SaveSelection { feed_key, item },
             Cmd::ReloadConfig => StoreReq::ReloadConfig,
@@ -229,21 +244,29 @@ impl Effects {
         Ok(false)
     }
 
-    /// Runs `argv` with the article on its standard input. It gets the terminal (a pager,
-    /// say) and the TUI waits, as for a terminal browser; never through a shell.
-    fn pipe(
-        &mut self,
-        argv: &[String],
-        text: &str,
-        terminal: &mut DefaultTerminal,
-    ) -> Result<bool, super::TuiError> {
+    /// Hands the terminal to the user's editor on the config, then reloads it (an error
+    /// in it is shown in full, as for any reload).
+    fn edit_config(&mut self, terminal: &mut DefaultTerminal) -> Result<bool, super::TuiError> {
+        let Some(path) = self.config_path.clone() else {
+            let _ = self.events.send(Msg::Notice(
+                "The demo has no config file: `bulletin init` writes one".into(),
+            ));
+            return Ok(false);
+        };
         let paused = self.input.pause();
         terminal::leave();
-        let result = pipe_to(argv, text);
+        let result = super::commands::edit(&path);
         *terminal = terminal::enter()?;
         let _ = terminal.clear();
         paused.resume();
-        let _ = self.events.send(Msg::Notice(result));
+        match result {
+            Ok(()) => {
+                let _ = self.store.send(StoreReq::ReloadConfig);
+            }
+            Err(e) => {
+                let _ = self.events.send(Msg::Notice(e));
+            }
+        }
         Ok(true)
     }
 
@@ -283,34 +306,5 @@ impl Effects {
         paused.resume();
         let _ = self.events.send(Msg::Notice(browser::outcome(url, result)));
         Ok(true)
-    }
-}
-
-/// Runs the command with `text` on its standard input and waits; says how it went.
-fn pipe_to(argv: &[String], text: &str) -> String {
-    use std::process::{Command, Stdio};
-    let Some((program, args)) = argv.split_first() else {
-        return "No command".into();
-    };
-    let child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(c) => c,
-        Err(e) => return format!("Cannot run {program:?}: {e}"),
-    };
-    if let Some(mut stdin) = child.stdin.take() {
-        // On a thread of its own: a command that reads nothing must not block the write
-        // and the wait both; one that stops reading early (head) is no error.
-        let text = text.to_string();
-        std::thread::spawn(move || {
-            let _ = stdin.write_all(text.as_bytes());
-        });
-    }
-    match child.wait() {
-        Ok(status) if status.success() => format!("Piped the article to {program}"),
-        Ok(status) => format!("{program} exited with {status}"),
-        Err(e) => format!("{program}: {e}"),
     }
 }

@@ -48,8 +48,14 @@ impl HealthSort {
 }
 
 /// Articles a week over the last four weeks, as the store counted them.
+/// None until counted; a feed with none in four weeks has 0.
 pub fn per_week(m: &Model, f: &FeedSummary) -> Option<f64> {
-    m.recent.get(&f.id).map(|n| f64::from(*n) / 4.0)
+    let counted = m.recent_counted.then_some(0);
+    m.recent
+        .get(&f.id)
+        .copied()
+        .or(counted)
+        .map(|n| f64::from(n) / 4.0)
 }
 
 /// Indices into `m.feeds` in the order the view lists them.

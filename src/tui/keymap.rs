@@ -127,12 +127,16 @@ impl Keymap {
 
     /// The first key of an action, for hints in the status bar.
     pub fn key_for(&self, action: Action) -> String {
+        self.keys_of(action).unwrap_or_else(|| "?".into())
+    }
+
+    /// The first key of an action, None when it has none.
+    pub fn keys_of(&self, action: Action) -> Option<String> {
         self.keys
             .iter()
             .find(|(a, _)| *a == action)
             .and_then(|(_, c)| c.first())
             .map(KeySpec::display)
-            .unwrap_or_else(|| "?".into())
     }
 }
 

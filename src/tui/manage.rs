@@ -19,7 +19,13 @@ pub fn discover(general: &General, url: String, origin: Option<String>, events: 
                 Some(page) => f.for_content_of(page),
                 None => f,
             })
-            .and_then(|f| crate::discover::discover(&f, &url).map_err(|e| e.to_string()));
+            .and_then(|f| match origin {
+                // Picked from a page: as it is. Typed: https, else http when bare.
+                Some(_) => crate::discover::discover(&f, &url).map_err(|e| e.to_string()),
+                None => crate::discover::discover_typed(&f, &url)
+                    .map(|(found, _)| found)
+                    .map_err(|e| e.to_string()),
+            });
         Msg::Discovered(found)
     };
     super::jobs::run(&events, "discover", job, |e| Msg::Discovered(Err(e)));

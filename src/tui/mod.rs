@@ -2,6 +2,7 @@
 //! a refresh worker, all funnelled into one channel of `Msg`s.
 
 pub mod browser;
+mod commands;
 mod effects;
 pub mod enclosures;
 pub mod health;
@@ -10,6 +11,7 @@ mod indexer;
 mod input;
 mod jobs;
 pub mod keymap;
+pub mod line;
 mod manage;
 pub mod model;
 pub mod msg;
@@ -98,6 +100,7 @@ pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> Result<(), TuiErr
     } = setup(paths)?;
     let _lock = lock_data_dir(&paths.data_dir)?;
     // Opened here so that a broken cache is reported before the screen is taken over.
+    crate::paths::say_if_new(&paths.db_file());
     if crate::store::Store::needs_migration(&paths.db_file()) {
         eprintln!(
             "bulletin: updating the cache for this version (once; a big cache takes a while)"
@@ -108,7 +111,6 @@ pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> Result<(), TuiErr
     // the last read left them: listed at once, offline too.
     crate::feedlist::merge(&mut config, &store)?;
     store.sync_feeds(&config.feeds)?;
-    let keymap = keymap::Keymap::with_overrides(&config.keys);
     let mut terminal = terminal::enter()?;
 
     let (tx, rx) = mpsc::channel::<Msg>();
@@ -127,19 +129,14 @@ pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> Result<(), TuiErr
     let input = input::spawn(tx.clone(), stop.clone());
     watch_sighup(tx.clone());
 
-    let mut model = Model::new(keymap, chrono::Utc::now());
+    let mut model = Model::new(keymap::Keymap::default(), chrono::Utc::now());
     model.no_color = Theme::no_color_env();
-    model.theme = Theme::from_config(&config.theme, model.no_color);
     model.hint = hint;
-    model.reader_max_width = usize::from(config.reader.max_width);
-    model.hyperlinks = config.reader.hyperlinks;
-    model.enclosure_command = !config.general.enclosure_command.is_empty();
     model.auto_images = images::pick(crate::config::ImagesSetting::Auto, &|v| {
         std::env::var(v).ok()
     })
     .is_some();
-    model.images_on = images::shown(config.reader.images, model.auto_images);
-    model.feed_order = config.general.feed_list_order;
+    model.apply_config(&config);
     model.log_path = log.map(|p| p.display().to_string());
     let mut effects = Effects::new(&config, store_tx, refresh, tx, input, paths.db_file());
     // Downloads a quit cut short go on.

@@ -13,8 +13,10 @@ use std::collections::{BTreeMap, HashSet};
 
 mod areas;
 mod modes;
+mod settings;
 pub use areas::{inner_height, reader_text_width, Areas};
-pub use modes::{Overlay, Prompt, Undo, UNDO_LEVELS};
+pub use modes::{Ask, Overlay, Prompt, Undo, UNDO_LEVELS};
+pub use settings::Server;
 
 /// Rows of an article list are fetched in pages of this many.
 pub const PAGE_SIZE: usize = 200;
@@ -196,6 +198,8 @@ pub struct Model {
     pub indexing: usize,
     /// Articles of the last four weeks per feed, for the health view.
     pub recent: std::collections::HashMap<FeedId, u32>,
+    /// `recent` has been counted (a feed missing from it had none).
+    pub recent_counted: bool,
     pub articles: ArticlesPane,
     pub reader: Option<ReaderPane>,
     pub reader_req: ReqId,
@@ -248,8 +252,20 @@ pub struct Model {
     pub hide_read: bool,
     /// Each list's order (`S`), by feed-list key, remembered between runs.
     pub sorts: std::collections::HashMap<String, crate::store::Order>,
-    /// The last command an article was piped to, offered again at the next `|`.
-    pub last_pipe: String,
+    /// `[general] feed_list`: tag groups or one flat list.
+    pub feed_layout: crate::config::FeedListLayout,
+    /// Tag groups folded shut (by tag; "" is Untagged), remembered between runs.
+    pub collapsed: std::collections::BTreeSet<String>,
+    /// Each prompt's lines of this session, newest last (by `Ask::history`).
+    pub histories: std::collections::HashMap<&'static str, Vec<String>>,
+    /// The sync server, when the config has one.
+    pub server: Option<Server>,
+    /// The URLs of the feeds the sync server lists: `d` unsubscribes them there.
+    pub server_feeds: HashSet<String>,
+    /// Where `w` offers to save (`[reader] save_dir`, else the download folder).
+    pub save_dir: Option<std::path::PathBuf>,
+    /// Marks made here and not yet sent to the server or the mailbox.
+    pub marks_to_send: usize,
     pub next_req: ReqId,
     pub quit: bool,
 }
@@ -265,6 +281,7 @@ impl Model {
             hidden: 0,
             indexing: 0,
             recent: Default::default(),
+            recent_counted: false,
             articles: ArticlesPane::default(),
             reader: None,
             reader_req: 0,
@@ -298,7 +315,13 @@ impl Model {
             undo: Vec::new(),
             hide_read: false,
             sorts: Default::default(),
-            last_pipe: String::new(),
+            feed_layout: Default::default(),
+            collapsed: Default::default(),
+            histories: Default::default(),
+            server: None,
+            server_feeds: HashSet::new(),
+            marks_to_send: 0,
+            save_dir: None,
             next_req: 1,
             quit: false,
         }

@@ -82,6 +82,7 @@ pub enum Msg {
         feed_key: Option<String>,
         item: Option<ItemId>,
         hide_read: bool,
+        collapsed: std::collections::BTreeSet<String>,
         /// Each list's order, by feed-list key.
         sorts: std::collections::HashMap<String, crate::store::Order>,
     },
@@ -140,6 +141,16 @@ pub enum Msg {
     /// Something done in the background finished (the browser, a save, a pipe): what to
     /// say about it.
     Notice(String),
+    /// The queued marks went to the server: how many.
+    Pushed(usize),
+    /// How many marks wait to be sent to the sync server or the mailbox.
+    MarksWaiting(usize),
+    /// A command the article was piped to ended: what it printed and how it exited.
+    Piped {
+        command: String,
+        status: String,
+        output: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -211,16 +222,23 @@ pub enum Cmd {
     SaveSorts(std::collections::HashMap<String, crate::store::Order>),
     /// Remember whether read articles are hidden, for the next run.
     SaveHideRead(bool),
+    SaveCollapsed(std::collections::BTreeSet<String>),
     /// Save this text (the article as shown) to a file named after the title.
+    /// Write the article to this file (or beside it, when it is taken).
     SaveArticle {
+        path: std::path::PathBuf,
         title: String,
         text: String,
     },
-    /// Run `argv` with the text on its standard input, the terminal handed over to it.
+    /// Run `command` with the shell, the text on its standard input, its output kept.
     PipeArticle {
-        argv: Vec<String>,
+        command: String,
         text: String,
     },
+    /// Open the config in the user's editor, then reload it.
+    EditConfig,
+    /// Send the queued marks to the server and the mailbox soon.
+    PushMarks,
     SetStarred {
         id: ItemId,
         starred: bool,

@@ -1,4 +1,4 @@
-//! The overlays (help, feed health, the feed picker and preview) as text, and where they sit on screen. One source for
+//! The overlays (help, feed health, the feed picker and preview, links, tags, text) as text, and where they sit on screen. One source for
 //! `view`, which draws them, and `update`, which scrolls them and must know how far.
 
 use super::model::{Model, Overlay};
@@ -46,8 +46,65 @@ pub fn content(m: &Model, width: usize) -> (String, Vec<Row>) {
             "Downloads (q closes)".into(),
             super::enclosures::downloads(&m.downloads),
         ),
+        Some(Overlay::Text {
+            title,
+            lines,
+            error,
+        }) => {
+            let tone = if *error { Tone::Error } else { Tone::Plain };
+            let rows = lines
+                .iter()
+                .flat_map(|l| crate::render::chunk_by_width(l, width.max(1)))
+                .map(|l| vec![(l, tone)])
+                .collect();
+            (format!("{title} (q closes)"), rows)
+        }
+        Some(Overlay::Links { selected }) => (
+            "Links (Enter opens, y copies, q closes)".into(),
+            links(m, *selected, width),
+        ),
+        Some(Overlay::Tags { selected }) => (
+            "Tags (Enter goes to the group, q closes)".into(),
+            m.tags()
+                .iter()
+                .enumerate()
+                .map(|(i, tag)| choice(i == *selected, tag))
+                .collect(),
+        ),
         None => (String::new(), Vec::new()),
     }
+}
+
+/// A line of a list to choose from, marked when it is the one selected.
+fn choice(selected: bool, text: &str) -> Row {
+    if selected {
+        vec![(format!("▸ {text}"), Tone::Title)]
+    } else {
+        vec![(format!("  {text}"), Tone::Plain)]
+    }
+}
+
+/// The open article's links, numbered as the reader numbers them.
+fn links(m: &Model, selected: usize, width: usize) -> Vec<Row> {
+    let Some(r) = &m.reader else {
+        return Vec::new();
+    };
+    if r.prepared.links().is_empty() {
+        return vec![vec![("This article has no links".into(), Tone::Dim)]];
+    }
+    r.prepared
+        .links()
+        .iter()
+        .enumerate()
+        .map(|(i, url)| {
+            let text = format!("[{}] {url}", i + 1);
+            let text = crate::render::chunk_by_width(&text, width.saturating_sub(2).max(1))
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            choice(i == selected, &text)
+        })
+        .collect()
 }
 
 fn help(m: &Model) -> Vec<Row> {

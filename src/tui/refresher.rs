@@ -38,6 +38,43 @@ pub enum RefreshReq {
 /// How long marks wait before they are pushed.
 const PUSH_DELAY: Duration = Duration::from_secs(3);
 
+/// After a sync or a mailbox failed, the first retry waits this long; each failure
+/// after doubles the wait, up to `RETRY_MAX`. Coming back online is noticed that soon.
+const RETRY_FIRST: Duration = Duration::from_secs(5);
+const RETRY_MAX: Duration = Duration::from_secs(5 * 60);
+
+/// When to try the server and the mailboxes again after they failed.
+#[derive(Debug, Default)]
+struct Backoff {
+    at: Option<Instant>,
+    wait: Duration,
+}
+
+impl Backoff {
+    /// One more failure: the next try waits twice as long as the last (5 s to 5 min).
+    fn failed(&mut self) {
+        self.wait = if self.wait.is_zero() {
+            RETRY_FIRST
+        } else {
+            (self.wait * 2).min(RETRY_MAX)
+        };
+        self.at = Some(Instant::now() + self.wait);
+    }
+
+    fn succeeded(&mut self) {
+        *self = Backoff::default();
+    }
+
+    /// Records how the server and the mailboxes answered.
+    fn after(&mut self, failed: bool) {
+        if failed {
+            self.failed()
+        } else {
+            self.succeeded()
+        }
+    }
+}
+
 /// The UI's end of the worker: sends requests, and starts the thread again if it died.
 pub struct RefreshWorker {
     db: PathBuf,
@@ -123,12 +160,13 @@ pub fn refresh_thread(
     // with the HTTP client.
     let mut session: Option<crate::sync::Session> = None;
     let mut push_at: Option<Instant> = None;
+    let mut retry = Backoff::default();
     let mut next_refresh = None;
     loop {
         let interval = Duration::from_secs(u64::from(config.general.refresh_interval_minutes) * 60);
         let now = Instant::now();
         let refresh_at = (!interval.is_zero()).then(|| *next_refresh.get_or_insert(now + interval));
-        let wake = [refresh_at, push_at].into_iter().flatten().min();
+        let wake = [refresh_at, push_at, retry.at].into_iter().flatten().min();
         let request = match wake {
             None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
             Some(at) => rx.recv_timeout(at.saturating_duration_since(now)),
@@ -143,7 +181,10 @@ pub fn refresh_thread(
                 continue;
             }
             Ok(RefreshReq::PushMarks) => {
-                push_at.get_or_insert(Instant::now() + PUSH_DELAY);
+                // While the server is being retried, the retry sends them.
+                if retry.at.is_none() {
+                    push_at.get_or_insert(Instant::now() + PUSH_DELAY);
+                }
                 continue;
             }
             Err(RecvTimeoutError::Timeout) if push_at.is_some_and(|at| at <= Instant::now()) => {
@@ -151,7 +192,22 @@ pub fn refresh_thread(
                 if open_parts(&db, &config, &mut store, &mut fetcher).is_ok() {
                     if let (Some(s), Some(f)) = (store.as_mut(), fetcher.as_ref()) {
                         let session = session_of(&mut session, &config, f);
-                        push_marks(s, session, &config, &tx);
+                        retry.after(push_marks(s, session, &config, &tx));
+                    }
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Timeout) if retry.at.is_some_and(|at| at <= Instant::now()) => {
+                // The server or a mailbox failed: try them again (a sync sends the
+                // marks first), not the feeds.
+                retry.at = None;
+                if open_parts(&db, &config, &mut store, &mut fetcher).is_ok() {
+                    if let (Some(s), Some(f)) = (store.as_mut(), fetcher.as_ref()) {
+                        let session = session_of(&mut session, &config, f);
+                        match remote(s, session, &config, None, &tx) {
+                            Some(failed) => retry.after(failed),
+                            None => return,
+                        }
                     }
                 }
                 continue;
@@ -208,8 +264,8 @@ pub fn refresh_thread(
             )
         }));
         match run {
-            Ok(true) => {}
-            Ok(false) => return,
+            Ok(Some(failed)) => retry.after(failed),
+            Ok(None) => return,
             Err(panic) => {
                 let error = format!("internal error: {}", panic_message(&*panic));
                 tracing::error!("refresh: {error}");
@@ -227,17 +283,20 @@ pub fn refresh_thread(
 
 /// Sends the queued marks to the sync server (no more: the full sync waits for the next
 /// refresh). A failure is said on the status line like a sync's; the marks stay queued.
+/// True when the server or a mailbox failed.
 fn push_marks(
     store: &mut Store,
     session: Option<&mut crate::sync::Session>,
     config: &Config,
     tx: &Sender<Msg>,
-) {
+) -> bool {
+    let mut failed = false;
     let mail = std::panic::catch_unwind(AssertUnwindSafe(|| {
         crate::mail::read::push_all(store, config)
     }));
     match mail {
         Ok(summary) if summary.pushed > 0 || !summary.errors.is_empty() => {
+            failed |= !summary.errors.is_empty();
             let _ = tx.send(Msg::MailRead(summary));
         }
         Ok(_) => {}
@@ -248,11 +307,55 @@ fn push_marks(
     }));
     match run {
         Ok(Some(Err(e))) => {
+            failed = true;
             let _ = tx.send(Msg::SyncFinished(Err(e)));
         }
-        Ok(Some(Ok(_)) | None) => {}
+        Ok(Some(Ok(sent))) => {
+            let _ = tx.send(Msg::Pushed(sent));
+        }
+        Ok(None) => {}
         Err(panic) => tracing::error!("push: internal error: {}", panic_message(&*panic)),
     }
+    failed
+}
+
+/// Syncs with the server and reads the mailboxes, when the refresh is of everything
+/// (`feeds` None) or of one of theirs. Some(true) when one of them failed; None when
+/// the UI is gone.
+fn remote(
+    store: &mut Store,
+    session: Option<&mut crate::sync::Session>,
+    config: &Config,
+    feeds: Option<&[crate::model::FeedId]>,
+    tx: &Sender<Msg>,
+) -> Option<bool> {
+    let mut failed = false;
+    let wants_sync = session.is_some()
+        && match feeds {
+            None => true,
+            Some(ids) => store
+                .synced_feeds()
+                .is_ok_and(|synced| synced.iter().any(|f| ids.contains(&f.id))),
+        };
+    if let Some(session) = session.filter(|_| wants_sync) {
+        let _ = tx.send(Msg::SyncStarted);
+        let result = session.sync(config, store).map_err(|e| e.to_string());
+        failed |= result.is_err();
+        tx.send(Msg::SyncFinished(result)).ok()?;
+    }
+    let wants_mail = !config.mailboxes.is_empty()
+        && match feeds {
+            None => true,
+            Some(ids) => store
+                .mail_feeds()
+                .is_ok_and(|mail| mail.iter().any(|f| ids.contains(&f.id))),
+        };
+    if wants_mail {
+        let read = crate::mail::read::read_all(store, config, feeds);
+        failed |= !read.errors.is_empty();
+        tx.send(Msg::MailRead(read)).ok()?;
+    }
+    Some(failed)
 }
 
 /// The sync session, made when there is a server and none yet.
@@ -286,8 +389,8 @@ fn open_parts(
     Ok(())
 }
 
-/// One refresh; false when the UI is gone. Every way out sends `RefreshFinished` or
-/// `RefreshFailed`.
+/// One refresh: Some(whether the server or a mailbox failed), None when the UI is gone.
+/// Every way out sends `RefreshFinished` or `RefreshFailed`.
 fn run_refresh(
     store: &mut Store,
     fetcher: &Fetcher,
@@ -296,7 +399,7 @@ fn run_refresh(
     request: refresh::Request,
     tx: &Sender<Msg>,
     cancel: &AtomicBool,
-) -> bool {
+) -> Option<bool> {
     let started = |total| {
         let _ = tx.send(Msg::RefreshStarted { total });
     };
@@ -307,49 +410,19 @@ fn run_refresh(
         });
     };
     let since = crate::notify::mark(store);
-    // The server's feeds first, when the refresh is of everything or of one of them.
-    let wants_sync = session.is_some()
-        && match &request.feeds {
-            None => true,
-            Some(ids) => store
-                .synced_feeds()
-                .is_ok_and(|synced| synced.iter().any(|f| ids.contains(&f.id))),
-        };
-    if let Some(session) = session.filter(|_| wants_sync) {
-        let _ = tx.send(Msg::SyncStarted);
-        if tx
-            .send(Msg::SyncFinished(
-                session.sync(config, store).map_err(|e| e.to_string()),
-            ))
-            .is_err()
-        {
-            return false;
-        }
-    }
-    // Then the mailboxes, when the refresh is of everything or of a newsletter.
-    let wants_mail = !config.mailboxes.is_empty()
-        && match &request.feeds {
-            None => true,
-            Some(ids) => store
-                .mail_feeds()
-                .is_ok_and(|mail| mail.iter().any(|f| ids.contains(&f.id))),
-        };
-    if wants_mail {
-        let read = crate::mail::read::read_all(store, config, request.feeds.as_deref());
-        if tx.send(Msg::MailRead(read)).is_err() {
-            return false;
-        }
-    }
+    // The server's feeds first, then the mailboxes, when the refresh is theirs too.
+    let failed = remote(store, session, config, request.feeds.as_deref(), tx)?;
     let run = refresh::run(store, fetcher, config, request, cancel, started, progress);
     let summary = match run {
         Ok(summary) => summary,
         Err(e) => {
             tracing::error!("refresh: {e}");
-            return tx.send(Msg::RefreshFailed(format!("cache: {e}"))).is_ok();
+            tx.send(Msg::RefreshFailed(format!("cache: {e}"))).ok()?;
+            return Some(failed);
         }
     };
     if cancel.load(Ordering::Relaxed) {
-        return false;
+        return None;
     }
     if let Some(line) = crate::notify::after_refresh(store, config, since) {
         let _ = tx.send(Msg::Notify(line));
@@ -358,7 +431,8 @@ fn run_refresh(
         summary,
         at: chrono::Utc::now(),
     })
-    .is_ok()
+    .ok()?;
+    Some(failed)
 }
 
 #[cfg(test)]

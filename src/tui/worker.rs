@@ -16,11 +16,13 @@ use std::time::Duration;
 
 /// How often the store thread, when idle, looks whether another connection wrote.
 /// `PRAGMA data_version` is one cheap read.
-const WATCH_EVERY: Duration = Duration::from_millis(700);
+const WATCH_EVERY: Duration = Duration::from_secs(1);
 
 const META_FEED: &str = "tui.feed";
 const META_ITEM: &str = "tui.item";
 const META_HIDE_READ: &str = "tui.hide_read";
+/// The folded tag groups, one `+tag` a line (`+` alone is Untagged).
+const META_COLLAPSED: &str = "tui.collapsed";
 const META_SORTS: &str = "tui.sorts";
 
 /// What the store thread is asked to do. Every request is handled: there is no arm that
@@ -67,9 +69,11 @@ pub enum StoreReq {
         result: Result<(String, String), String>,
     },
     SaveHideRead(bool),
+    SaveCollapsed(std::collections::BTreeSet<String>),
     SaveSorts(std::collections::HashMap<String, crate::store::Order>),
     /// Write the article text to a new file in the save folder.
     SaveArticle {
+        path: std::path::PathBuf,
         title: String,
         text: String,
     },
@@ -131,6 +135,17 @@ pub fn store_thread(
             .and_then(|v| v.parse().ok())
             .map(crate::model::ItemId),
         hide_read: store.meta(META_HIDE_READ).ok().flatten().as_deref() == Some("1"),
+        collapsed: store
+            .meta(META_COLLAPSED)
+            .ok()
+            .flatten()
+            .map(|text| {
+                text.lines()
+                    .filter_map(|l| l.strip_prefix('+'))
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
         sorts: store
             .meta(META_SORTS)
             .ok()
@@ -324,6 +339,9 @@ fn reload(
         tracing::info!(feeds = new.feeds.len(), "config reloaded");
         let _ = load_feeds(store, config, tx, names);
     }
+    if let Err(e) = &loaded {
+        tracing::warn!("config not reloaded: {e}");
+    }
     let _ = tx.send(Msg::ConfigReloaded(loaded.map(Box::new)));
     if !added.is_empty() {
         let _ = tx.send(Msg::FeedsAdded(added));
@@ -359,6 +377,12 @@ fn load_feeds(
     }
     let _ = tx.send(Msg::FeedsLoaded(feeds));
     let _ = tx.send(Msg::StarredCounted { unread, total });
+    // Marks waiting for the server or the mailbox: ours, or a `bulletin mark-read`'s
+    // from another shell (which the UI then sends).
+    if config.sync.is_some() || !config.mailboxes.is_empty() {
+        let waiting = store.queued_mark_count()? + store.mail_queue_len()?;
+        let _ = tx.send(Msg::MarksWaiting(waiting));
+    }
     Ok(())
 }
 
@@ -472,15 +496,18 @@ fn handle(
             lines.sort();
             store.set_meta(META_SORTS, &lines.join("\n"))?;
         }
+        StoreReq::SaveCollapsed(tags) => {
+            // A tag is one line (the config cleans it of control characters).
+            let text: Vec<String> = tags.iter().map(|t| format!("+{t}")).collect();
+            store.set_meta(META_COLLAPSED, &text.join("\n"))?;
+        }
         StoreReq::SaveHideRead(hide) => {
             store.set_meta(META_HIDE_READ, if hide { "1" } else { "0" })?;
         }
-        StoreReq::SaveArticle { title, text } => {
-            let dir = crate::export::save_dir(config.reader.save_dir.as_deref());
-            let notice = match dir.map(|d| crate::export::save_text(&d, &title, &text)) {
-                Some(Ok(path)) => format!("Saved to {}", path.display()),
-                Some(Err(e)) => format!("Not saved: {e}"),
-                None => "Not saved: no folder to save to; set [reader] save_dir".into(),
+        StoreReq::SaveArticle { path, title, text } => {
+            let notice = match crate::export::save_to(&path, &title, &text) {
+                Ok(saved) => format!("Saved to {}", saved.display()),
+                Err(e) => format!("Not saved to {}: {e}", path.display()),
             };
             let _ = tx.send(Msg::Notice(notice));
         }

@@ -81,6 +81,10 @@ pub fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
 pub fn code(k: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(k, KeyModifiers::NONE))
 }

@@ -24,36 +24,118 @@ pub enum Overlay {
     },
     /// `L`: the downloads and how far they got.
     Downloads,
+    /// A text to read: a config that did not load, what a piped command printed.
+    Text {
+        title: String,
+        /// Sanitized lines (no control characters), wrapped when drawn.
+        lines: Vec<String>,
+        error: bool,
+    },
+    /// `U`: the open article's links, one selected.
+    Links {
+        selected: usize,
+    },
+    /// `Ctrl-t`: the tags, one selected; Enter goes to its group.
+    Tags {
+        selected: usize,
+    },
 }
 
-/// A line of text being typed in the status bar.
-#[derive(Debug, Clone, PartialEq, Eq)]
+impl Overlay {
+    /// A text overlay from untrusted text (a command's output, an error message).
+    pub fn text(title: &str, text: &str, error: bool) -> Overlay {
+        Overlay::Text {
+            title: crate::sanitize::clean_line(title),
+            lines: crate::sanitize::clean_text(text)
+                .lines()
+                .map(|l| l.replace('\t', "    ").trim_end().to_string())
+                .collect(),
+            error,
+        }
+    }
+}
+
+/// What the status bar asks for: a line to type, or a yes or no.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Prompt {
-    Filter {
-        pane: Pane,
-        text: String,
+    Line {
+        ask: Ask,
+        line: super::super::line::LineEdit,
     },
-    /// `f` was pressed: digits choose a link.
-    LinkNumber(String),
-    /// `|` was pressed: the command to pipe the article to.
-    Pipe(String),
-    /// `a`: the address of a feed or a site.
-    AddFeed(String),
-    /// `E`: the feed's new name.
-    RenameFeed {
-        url: String,
-        text: String,
-    },
-    /// `T`: the feed's tags, separated by commas.
-    EditTags {
-        url: String,
-        text: String,
-    },
-    /// `d`: y removes the feed.
+    /// `d`: y removes the feed; `server` says it is unsubscribed on the sync server.
     ConfirmRemove {
         url: String,
         name: String,
+        server: Option<String>,
     },
+}
+
+/// What a typed line is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ask {
+    /// `/`: a search, applied as it is typed.
+    Filter { pane: Pane },
+    /// `f` was pressed: digits choose a link.
+    LinkNumber,
+    /// A digit in a list: the row number to go to (Enter).
+    Jump,
+    /// `|`: the command (run by the shell) the article is piped to.
+    Pipe,
+    /// `w`: the file the article is saved to.
+    SaveTo { title: String, text: String },
+    /// `a`: the address of a feed or a site.
+    AddFeed,
+    /// `E`: the feed's new name.
+    RenameFeed { url: String },
+    /// `T`: the feed's tags, separated by commas.
+    EditTags { url: String },
+}
+
+impl Ask {
+    /// Which history the prompt's Up and Down walk: one per kind of question.
+    pub fn history(&self) -> &'static str {
+        match self {
+            Ask::Filter { .. } => "search",
+            Ask::LinkNumber | Ask::Jump => "number",
+            Ask::Pipe => "pipe",
+            Ask::SaveTo { .. } => "save",
+            Ask::AddFeed => "add",
+            Ask::RenameFeed { .. } => "rename",
+            Ask::EditTags { .. } => "tags",
+        }
+    }
+
+    /// The text before the line, in the status bar.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Ask::Filter { .. } => "/",
+            Ask::LinkNumber => "Open link number: ",
+            Ask::Jump => "Go to number: ",
+            Ask::Pipe => "Pipe the article to (sh -c): ",
+            Ask::SaveTo { .. } => "Save the article to: ",
+            Ask::AddFeed => "Add a feed (its address or its site's): ",
+            Ask::RenameFeed { .. } => "Rename to (empty: its own title): ",
+            Ask::EditTags { .. } => "Tags, separated by commas: ",
+        }
+    }
+
+    /// The characters the line takes.
+    pub fn accepts(&self) -> fn(char) -> bool {
+        match self {
+            Ask::LinkNumber | Ask::Jump => super::super::line::digits,
+            _ => super::super::line::any,
+        }
+    }
+}
+
+impl Prompt {
+    /// A line prompt holding `text`, the cursor at its end.
+    pub fn line(ask: Ask, text: &str) -> Prompt {
+        Prompt::Line {
+            ask,
+            line: super::super::line::LineEdit::new(text),
+        }
+    }
 }
 
 /// How many marking actions `u` can undo.

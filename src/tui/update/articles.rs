@@ -1,5 +1,6 @@
 //! What is done to articles: opening, marking, starring, next unread, links, refreshing.
 
+use super::super::keymap::Action;
 use super::super::model::{inner_height, Direction, FeedRow, Model, Pane, Undo, UNDO_LEVELS};
 use super::super::msg::Cmd;
 use super::lists::{keep_visible, reader_height, reload_articles, rewrap_reader, scroll_reader};
@@ -8,10 +9,14 @@ use std::collections::HashSet;
 
 pub(super) fn open(m: &mut Model) -> Vec<Cmd> {
     match m.focus {
-        Pane::Feeds => {
-            m.focus = Pane::Articles;
-            Vec::new()
-        }
+        // On a tag's group Enter folds it shut or open (l or Tab go to its articles).
+        Pane::Feeds => match m.selected_feed_row() {
+            Some(FeedRow::Tag(tag)) => super::feedrows::toggle_group(m, tag.clone()),
+            _ => {
+                m.focus = Pane::Articles;
+                Vec::new()
+            }
+        },
         Pane::Articles => {
             let selected = m.articles.selected_row().map(|r| r.id);
             let open_id = m.reader.as_ref().map(|r| r.item.id);
@@ -91,6 +96,9 @@ pub(super) fn target(m: &Model) -> Option<(ItemId, bool, bool)> {
 }
 
 pub(super) fn page_reader(m: &mut Model) -> Vec<Cmd> {
+    if let (Pane::Feeds, Some(FeedRow::Tag(tag))) = (m.focus, m.selected_feed_row()) {
+        return super::feedrows::toggle_group(m, tag.clone());
+    }
     let height = reader_height(m);
     let at_end = m
         .reader
@@ -233,6 +241,22 @@ pub(super) fn mark_all_read(m: &mut Model) -> Vec<Cmd> {
     vec![Cmd::MarkRead(query)]
 }
 
+/// `C`: marks every feed read (newsboat's mark-all-feeds-read), whatever list is open;
+/// one undo step like `A`.
+pub(super) fn mark_everything_read(m: &mut Model) -> Vec<Cmd> {
+    let all = m.row_query(&FeedRow::AllUnread);
+    for page in m.articles.pages.values_mut() {
+        for r in page.iter_mut() {
+            r.read = true;
+        }
+    }
+    if let Some(r) = m.reader.as_mut() {
+        r.item.read = true;
+    }
+    m.message = Some("Marking every feed read…".into());
+    vec![Cmd::MarkRead(all)]
+}
+
 /// `M`: marks read the articles above the cursor in this list (newsboat's "mark all
 /// above as read"), one undo step like `A`.
 pub(super) fn mark_above_read(m: &mut Model) -> Vec<Cmd> {
@@ -276,7 +300,10 @@ pub(super) fn marked_read(m: &mut Model, ids: Vec<crate::model::ItemId>) {
     let screenful = m.areas().articles.map(inner_height).unwrap_or(20);
     let plural = if n == 1 { "article" } else { "articles" };
     m.message = Some(if n > screenful {
-        format!("Marked {n} {plural} read; u undoes it")
+        match m.keymap.keys_of(Action::Undo) {
+            Some(key) => format!("Marked {n} {plural} read; {key} undoes it"),
+            None => format!("Marked {n} {plural} read"),
+        }
     } else {
         format!("Marked {n} {plural} read")
     });
@@ -286,7 +313,7 @@ pub(super) fn marked_read(m: &mut Model, ids: Vec<crate::model::ItemId>) {
 /// `u`: undoes the newest marking action of this session.
 pub(super) fn undo(m: &mut Model) -> Vec<Cmd> {
     let Some(last) = m.undo.pop() else {
-        m.message = Some("Nothing to undo".into());
+        m.message = Some("Nothing to undo (undo takes back marks: read, unread, star)".into());
         return Vec::new();
     };
     m.message = Some(format!("Undone: {}", last.describe()));

@@ -46,6 +46,15 @@ pub(super) fn on_message(m: &mut Model, msg: Msg) -> Outcome {
                 Outcome::redraw(Vec::new())
             }
         }
+        Msg::Pushed(sent) => {
+            m.refresh.sync_error = None;
+            if sent > 0 {
+                let s = if sent == 1 { "" } else { "s" };
+                m.message = Some(format!("Sent {sent} mark{s} to the server"));
+            }
+            // The count of marks to send follows.
+            Outcome::redraw(vec![Cmd::LoadFeeds])
+        }
         Msg::SyncStarted => {
             m.refresh.syncing = true;
             m.refresh.synced_new = 0;
@@ -57,6 +66,11 @@ pub(super) fn on_message(m: &mut Model, msg: Msg) -> Outcome {
                 Ok(summary) => {
                     m.refresh.sync_error = None;
                     m.refresh.synced_new = summary.new_items;
+                    // What other devices did, said: it is why the lists moved.
+                    if summary.pulled > 0 {
+                        let s = if summary.pulled == 1 { "" } else { "s" };
+                        m.message = Some(format!("Synced: {} change{s}", summary.pulled));
+                    }
                     // Its feeds may have changed, and its articles and marks arrived.
                     Outcome::redraw(vec![Cmd::ReloadSynced])
                 }

@@ -1,14 +1,15 @@
 //! Keys, the prompt line and the mouse, turned into actions on the model.
 
 use super::super::keymap::Action;
-use super::super::model::{Direction, FeedRow, Model, Overlay, Pane, Prompt};
+use super::super::line::{remember, Edited};
+use super::super::model::{Ask, Direction, FeedRow, Model, Overlay, Pane, Prompt};
 use super::super::msg::Cmd;
 use super::articles::{
     article_text, current_link, follow_link, mark_above_read, mark_all_read, next_unread, open,
     page_reader, start_refresh, toggle_read, toggle_star, undo,
 };
 use super::lists::{move_by, next_pane, page_step, reload_articles, rewrap_reader};
-use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEventKind};
 
 pub(super) fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     m.message = None;
@@ -16,19 +17,42 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         return on_prompt_key(m, prompt, key);
     }
     if m.overlay.is_some() {
+        // Ctrl-c quits from anywhere.
+        if m.keymap.resolve(&key) == Some(Action::Quit)
+            && key.modifiers.contains(KeyModifiers::CONTROL)
+        {
+            return quit(m);
+        }
         if let Some(cmds) = super::manage::on_overlay_key(m, key) {
+            return cmds;
+        }
+        if let Some(cmds) = super::links::on_overlay_key(m, key) {
             return cmds;
         }
         return on_overlay_key(m, key);
     }
-    match m.keymap.resolve(&key) {
-        // The number is the key's own; on a key that is no digit, ask for one.
-        Some(Action::OpenLink) => match key.code {
-            KeyCode::Char(c @ '1'..='9') => follow_link(m, c as usize - '0' as usize),
-            _ => on_action(m, Action::FollowLink),
-        },
-        Some(action) => on_action(m, action),
-        None => {
+    let digit = match key.code {
+        KeyCode::Char(c @ '0'..='9')
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(c)
+        }
+        _ => None,
+    };
+    let reading = m.fullscreen || m.focus == Pane::Reader;
+    match (m.keymap.resolve(&key), digit) {
+        // In a list a number is a row to go to (newsboat's habit); in the reader, the
+        // link of that number. A link never opens from a list by accident.
+        (Some(Action::OpenLink) | None, Some(c)) if !reading => {
+            m.prompt = Some(Prompt::line(Ask::Jump, &c.to_string()));
+            Vec::new()
+        }
+        (Some(Action::OpenLink), Some(c)) => follow_link(m, c as usize - '0' as usize),
+        (Some(Action::OpenLink), None) => on_action(m, Action::FollowLink),
+        (Some(action), _) => on_action(m, action),
+        (None, _) => {
             // Say so, so that a habit from another reader does not fail in silence.
             if let Some(name) = super::super::keymap::key_name(&key) {
                 m.message = Some(format!(
@@ -41,18 +65,26 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     }
 }
 
+/// A key's action on an overlay: q (whichever quit it is bound to) closes an overlay,
+/// as in less and newsboat's help; Ctrl-c was taken before.
+pub(super) fn overlay_action(m: &Model, key: &KeyEvent) -> Option<Action> {
+    match m.keymap.resolve(key) {
+        Some(Action::Quit | Action::BackOrQuit) => Some(Action::Back),
+        other => other,
+    }
+}
+
 /// An overlay takes the keys while it is open: the movement keys scroll it.
 fn on_overlay_key(m: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     let placed = super::super::overlay::place(m);
     let max = placed.max_scroll();
     let page = placed.visible.saturating_sub(1).max(1);
     let scroll = m.overlay_scroll.min(max);
-    m.overlay_scroll = match m.keymap.resolve(&key) {
+    m.overlay_scroll = match overlay_action(m, &key) {
         Some(Action::Back | Action::Help | Action::ShowErrors | Action::Open) => {
             m.overlay = None;
             0
         }
-        Some(Action::Quit) => return quit(m),
         Some(Action::Down) => (scroll + 1).min(max),
         Some(Action::Up) => scroll.saturating_sub(1),
         Some(Action::PageDown | Action::PageReader) => (scroll + page).min(max),
@@ -65,85 +97,91 @@ fn on_overlay_key(m: &mut Model, key: KeyEvent) -> Vec<Cmd> {
 }
 
 pub(super) fn on_prompt_key(m: &mut Model, prompt: Prompt, key: KeyEvent) -> Vec<Cmd> {
-    match prompt {
-        p @ (Prompt::AddFeed(_)
-        | Prompt::RenameFeed { .. }
-        | Prompt::EditTags { .. }
-        | Prompt::ConfirmRemove { .. }) => super::manage::on_prompt_key(m, p, key),
-        Prompt::Pipe(mut line) => match key.code {
-            KeyCode::Enter => {
-                m.prompt = None;
-                let argv = crate::keys::split_command(&line);
-                if argv.is_empty() {
-                    return Vec::new();
-                }
-                m.last_pipe = line;
-                match article_text(m) {
-                    Some((_, text)) => vec![Cmd::PipeArticle { argv, text }],
-                    None => Vec::new(),
-                }
+    let (ask, mut line) = match prompt {
+        Prompt::Line { ask, line } => (ask, line),
+        confirm => return super::manage::on_confirm_key(m, confirm, key),
+    };
+    let history = m.histories.get(ask.history()).map(Vec::as_slice);
+    match line.key(&key, history.unwrap_or_default(), ask.accepts()) {
+        Edited::Cancel => {
+            m.prompt = None;
+            match ask {
+                Ask::Filter { .. } => super::search::end(m),
+                _ => Vec::new(),
             }
-            KeyCode::Esc => {
-                m.prompt = None;
-                Vec::new()
+        }
+        Edited::Submit => {
+            m.prompt = None;
+            let text = line.value().to_string();
+            remember(m.histories.entry(ask.history()).or_default(), &text);
+            submit(m, ask, text)
+        }
+        Edited::Changed => {
+            let text = line.value().to_string();
+            let filter = matches!(ask, Ask::Filter { .. });
+            m.prompt = Some(Prompt::Line { ask, line });
+            if filter {
+                return super::search::apply(m, text);
             }
-            KeyCode::Backspace => {
-                line.pop();
-                m.prompt = Some(Prompt::Pipe(line));
-                Vec::new()
-            }
-            KeyCode::Char(c) if !c.is_control() => {
-                line.push(c);
-                m.prompt = Some(Prompt::Pipe(line));
-                Vec::new()
-            }
-            _ => Vec::new(),
-        },
-        Prompt::LinkNumber(mut digits) => match key.code {
-            KeyCode::Char(c) if c.is_ascii_digit() && digits.len() < 4 => {
-                digits.push(c);
-                m.prompt = Some(Prompt::LinkNumber(digits));
-                Vec::new()
-            }
-            KeyCode::Backspace => {
-                digits.pop();
-                m.prompt = Some(Prompt::LinkNumber(digits));
-                Vec::new()
-            }
-            KeyCode::Enter => {
-                m.prompt = None;
-                digits
-                    .parse()
-                    .map(|n| follow_link(m, n))
-                    .unwrap_or_default()
-            }
-            _ => {
-                m.prompt = None;
-                Vec::new()
-            }
-        },
-        Prompt::Filter { pane, mut text } => match key.code {
-            KeyCode::Esc => super::search::end(m),
-            KeyCode::Enter => super::search::confirm(m, pane),
-            KeyCode::Backspace => {
-                text.pop();
-                m.prompt = Some(Prompt::Filter {
-                    pane,
-                    text: text.clone(),
-                });
-                super::search::apply(m, text)
-            }
-            KeyCode::Char(c) if !c.is_control() => {
-                text.push(c);
-                m.prompt = Some(Prompt::Filter {
-                    pane,
-                    text: text.clone(),
-                });
-                super::search::apply(m, text)
-            }
-            _ => Vec::new(),
-        },
+            Vec::new()
+        }
+        Edited::Moved => {
+            m.prompt = Some(Prompt::Line { ask, line });
+            Vec::new()
+        }
     }
+}
+
+/// Enter on a typed line.
+fn submit(m: &mut Model, ask: Ask, text: String) -> Vec<Cmd> {
+    match ask {
+        Ask::Filter { pane } => super::search::confirm(m, pane),
+        Ask::LinkNumber => text.parse().map(|n| follow_link(m, n)).unwrap_or_default(),
+        Ask::Jump => match text.parse::<usize>() {
+            Ok(n) if n > 0 => jump_to(m, n - 1),
+            _ => Vec::new(),
+        },
+        Ask::Pipe if text.trim().is_empty() => Vec::new(),
+        Ask::Pipe => match article_text(m) {
+            Some((_, article)) => {
+                m.message = Some(format!("Running {}…", text.trim()));
+                vec![Cmd::PipeArticle {
+                    command: text,
+                    text: article,
+                }]
+            }
+            None => Vec::new(),
+        },
+        Ask::SaveTo { .. } if text.trim().is_empty() => {
+            m.message = Some("Not saved".into());
+            Vec::new()
+        }
+        Ask::SaveTo {
+            title,
+            text: article,
+        } => vec![Cmd::SaveArticle {
+            path: crate::paths::expand_home(std::path::Path::new(text.trim())),
+            title,
+            text: article,
+        }],
+        ask @ (Ask::AddFeed | Ask::RenameFeed { .. } | Ask::EditTags { .. }) => {
+            super::manage::submit(m, ask, text)
+        }
+    }
+}
+
+/// A number typed in a list and Enter: the cursor goes to that row (counted from 1, as
+/// the list shows them; past the end, the last).
+fn jump_to(m: &mut Model, row: usize) -> Vec<Cmd> {
+    let current = match m.focus {
+        Pane::Feeds => m.feeds_pane.selected,
+        Pane::Articles => {
+            m.articles.release();
+            m.articles.selected
+        }
+        Pane::Reader => return Vec::new(),
+    };
+    move_by(m, row as isize - current as isize)
 }
 
 pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
@@ -213,24 +251,32 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
             m.hide_read = !m.hide_read;
             m.message = Some(
                 if m.hide_read {
-                    "Read articles hidden"
+                    "Read articles and fully read feeds hidden"
                 } else {
-                    "Read articles shown"
+                    "Read articles and feeds shown"
                 }
                 .into(),
             );
             let mut cmds = vec![Cmd::SaveHideRead(m.hide_read)];
+            cmds.extend(super::feedrows::rebuild(m));
             m.articles.hold_selection();
             reload_articles(m, &mut cmds, false);
             cmds
         }
         Action::SaveArticle => match article_text(m) {
-            Some((title, text)) => vec![Cmd::SaveArticle { title, text }],
+            Some((title, text)) => {
+                let path = crate::export::default_path(m.save_dir.as_deref(), &title)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                m.prompt = Some(Prompt::line(Ask::SaveTo { title, text }, &path));
+                Vec::new()
+            }
             None => Vec::new(),
         },
         Action::PipeArticle => {
             if m.reader.is_some() {
-                m.prompt = Some(Prompt::Pipe(m.last_pipe.clone()));
+                // Empty: the last command is one Up away.
+                m.prompt = Some(Prompt::line(Ask::Pipe, ""));
             } else {
                 m.message = Some("Open an article first".into());
             }
@@ -253,7 +299,7 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
         },
         Action::FollowLink | Action::OpenLink => {
             if m.reader.is_some() {
-                m.prompt = Some(Prompt::LinkNumber(String::new()));
+                m.prompt = Some(Prompt::line(Ask::LinkNumber, ""));
             } else {
                 m.message = Some("Open an article first".into());
             }
@@ -288,12 +334,19 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
             m.overlay_scroll = 0;
             Vec::new()
         }
-        Action::Back => back(m),
+        Action::Back => back(m, false),
+        Action::BackOrQuit => back(m, true),
         Action::Quit => quit(m),
+        Action::MarkEverythingRead => super::articles::mark_everything_read(m),
+        Action::ShowLinks => super::links::show(m),
+        Action::SelectTag => super::links::select_tag(m),
+        Action::EditConfig => vec![Cmd::EditConfig],
     }
 }
 
-pub(super) fn back(m: &mut Model) -> Vec<Cmd> {
+/// Esc (and newsboat's q): leaves full screen, the reader, a search, an article list.
+/// At the top Esc does nothing (it is pressed to cancel, never to quit); `or_quit` quits.
+pub(super) fn back(m: &mut Model, or_quit: bool) -> Vec<Cmd> {
     if m.fullscreen {
         m.fullscreen = false;
         m.focus = Pane::Articles;
@@ -306,7 +359,8 @@ pub(super) fn back(m: &mut Model) -> Vec<Cmd> {
         Pane::Feeds if m.feeds_pane.rows.first() == Some(&FeedRow::Search) => {
             return super::search::end(m)
         }
-        Pane::Feeds => return quit(m),
+        Pane::Feeds if or_quit => return quit(m),
+        Pane::Feeds => {}
     }
     Vec::new()
 }

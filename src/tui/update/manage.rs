@@ -1,8 +1,9 @@
 //! Managing feeds from the TUI: `a` asks for an address, finds its feeds (a picker when
 //! there are several), previews the feed and subscribes on Enter; `d` removes the
-//! selected feed after a y; `E` renames it; `T` edits its tags.
+//! selected feed after a y (a server's feed: on the server, which it says); `E` renames
+//! it; `T` edits its tags.
 
-use super::super::model::{FeedRow, Model, Overlay, Prompt};
+use super::super::model::{Ask, FeedRow, Model, Overlay, Prompt};
 use super::super::msg::{Cmd, FeedEdit};
 use crate::discover::Discovery;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -19,21 +20,42 @@ fn selected_feed(m: &Model) -> Option<(String, String, Vec<String>)> {
 }
 
 pub(super) fn add(m: &mut Model) -> Vec<Cmd> {
-    m.prompt = Some(Prompt::AddFeed(String::new()));
+    // Said before the address is typed: where the feed will go.
+    if let Some(server) = m.server.as_ref().filter(|s| !s.edits_feeds) {
+        m.message = Some(format!(
+            "The {} server cannot subscribe: the feed is added to this config only",
+            server.name
+        ));
+    }
+    m.prompt = Some(Prompt::line(Ask::AddFeed, ""));
     Vec::new()
 }
 
 pub(super) fn remove(m: &mut Model) -> Vec<Cmd> {
-    match selected_feed(m) {
-        Some((url, name, _)) => m.prompt = Some(Prompt::ConfirmRemove { url, name }),
-        None => m.message = Some("Select a feed in the feed list to remove it".into()),
+    let Some((url, name, _)) = selected_feed(m) else {
+        m.message = Some("Select a feed in the feed list to remove it".into());
+        return Vec::new();
+    };
+    let server = m
+        .server
+        .as_ref()
+        .filter(|_| m.server_feeds.contains(&url))
+        .map(|s| s.name.to_string());
+    if let (Some(name), Some(s)) = (&server, &m.server) {
+        if !s.edits_feeds {
+            m.message = Some(format!(
+                "The {name} server cannot unsubscribe: remove the feed on the server itself"
+            ));
+            return Vec::new();
+        }
     }
+    m.prompt = Some(Prompt::ConfirmRemove { url, name, server });
     Vec::new()
 }
 
 pub(super) fn rename(m: &mut Model) -> Vec<Cmd> {
     match selected_feed(m) {
-        Some((url, name, _)) => m.prompt = Some(Prompt::RenameFeed { url, text: name }),
+        Some((url, name, _)) => m.prompt = Some(Prompt::line(Ask::RenameFeed { url }, &name)),
         None => m.message = Some("Select a feed in the feed list to rename it".into()),
     }
     Vec::new()
@@ -42,92 +64,47 @@ pub(super) fn rename(m: &mut Model) -> Vec<Cmd> {
 pub(super) fn edit_tags(m: &mut Model) -> Vec<Cmd> {
     match selected_feed(m) {
         Some((url, _, tags)) => {
-            m.prompt = Some(Prompt::EditTags {
-                url,
-                text: tags.join(", "),
-            })
+            m.prompt = Some(Prompt::line(Ask::EditTags { url }, &tags.join(", ")))
         }
         None => m.message = Some("Select a feed in the feed list to edit its tags".into()),
     }
     Vec::new()
 }
 
-/// A line being typed: Some(text) when Enter ends it, None while typing or after Esc.
-fn typed(
-    m: &mut Model,
-    mut text: String,
-    key: KeyEvent,
-    again: impl Fn(String) -> Prompt,
-) -> Option<String> {
-    match key.code {
-        KeyCode::Enter => {
-            m.prompt = None;
-            return Some(text);
+/// Enter at one of this module's prompts.
+pub(super) fn submit(m: &mut Model, ask: Ask, text: String) -> Vec<Cmd> {
+    match ask {
+        Ask::AddFeed if text.trim().is_empty() => Vec::new(),
+        Ask::AddFeed => {
+            let url = text.trim().to_string();
+            m.message = Some(format!("Looking for feeds at {url}…"));
+            m.discovering = Some(url.clone());
+            vec![Cmd::Discover { url, origin: None }]
         }
-        KeyCode::Esc => m.prompt = None,
-        KeyCode::Backspace => {
-            text.pop();
-            m.prompt = Some(again(text));
+        Ask::RenameFeed { url } => vec![Cmd::EditFeeds(FeedEdit::Rename { url, name: text })],
+        Ask::EditTags { url } => {
+            let tags = super::super::manage::split_tags(&text);
+            vec![Cmd::EditFeeds(FeedEdit::Tags { url, tags })]
         }
-        KeyCode::Char(c) if !c.is_control() => {
-            text.push(c);
-            m.prompt = Some(again(text));
-        }
-        _ => m.prompt = Some(again(text)),
+        _ => Vec::new(),
     }
-    None
 }
 
-/// Keys while one of this module's prompts is open.
-pub(super) fn on_prompt_key(m: &mut Model, prompt: Prompt, key: KeyEvent) -> Vec<Cmd> {
+/// A key at a yes-or-no question: y does it, anything else does not.
+pub(super) fn on_confirm_key(m: &mut Model, prompt: Prompt, key: KeyEvent) -> Vec<Cmd> {
+    m.prompt = None;
+    let yes = matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y'));
     match prompt {
-        Prompt::AddFeed(text) => match typed(m, text, key, Prompt::AddFeed) {
-            Some(url) if !url.trim().is_empty() => {
-                m.message = Some(format!("Looking for feeds at {}…", url.trim()));
-                m.discovering = Some(url.trim().to_string());
-                vec![Cmd::Discover {
-                    url: url.trim().to_string(),
-                    origin: None,
-                }]
-            }
-            _ => Vec::new(),
-        },
-        Prompt::RenameFeed { url, text } => {
-            let again = |t| Prompt::RenameFeed {
-                url: url.clone(),
-                text: t,
-            };
-            match typed(m, text, key, again) {
-                Some(name) => vec![Cmd::EditFeeds(FeedEdit::Rename { url, name })],
-                None => Vec::new(),
-            }
+        Prompt::ConfirmRemove { url, .. } if yes => {
+            // Marks on a removed feed's articles cannot be taken back: `u` stops here.
+            m.undo.clear();
+            vec![Cmd::EditFeeds(FeedEdit::Remove { url })]
         }
-        Prompt::EditTags { url, text } => {
-            let again = |t| Prompt::EditTags {
-                url: url.clone(),
-                text: t,
-            };
-            match typed(m, text, key, again) {
-                Some(text) => {
-                    let tags = super::super::manage::split_tags(&text);
-                    vec![Cmd::EditFeeds(FeedEdit::Tags { url, tags })]
-                }
-                None => Vec::new(),
-            }
-        }
-        Prompt::ConfirmRemove { url, .. } => {
-            m.prompt = None;
-            if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-                vec![Cmd::EditFeeds(FeedEdit::Remove { url })]
-            } else {
-                m.message = Some("Not removed".into());
-                Vec::new()
-            }
-        }
-        other => {
-            m.prompt = Some(other);
+        Prompt::ConfirmRemove { .. } => {
+            m.message = Some("Not removed".into());
             Vec::new()
         }
+        Prompt::Line { .. } => Vec::new(),
     }
 }
 
@@ -164,7 +141,7 @@ pub(super) fn on_discovered(m: &mut Model, found: Result<Discovery, String>) -> 
 
 /// Keys on the picker and the preview; None when the overlay is not one of them.
 pub(super) fn on_overlay_key(m: &mut Model, key: KeyEvent) -> Option<Vec<Cmd>> {
-    let action = m.keymap.resolve(&key);
+    let action = super::input::overlay_action(m, &key);
     use super::super::keymap::Action;
     match m.overlay.take()? {
         Overlay::Picker {
@@ -183,7 +160,7 @@ pub(super) fn on_overlay_key(m: &mut Model, key: KeyEvent) -> Option<Vec<Cmd>> {
                         origin: m.discovering.clone(),
                     }]);
                 }
-                Some(Action::Back) | Some(Action::Quit) => return Some(Vec::new()),
+                Some(Action::Back) => return Some(Vec::new()),
                 _ => selected,
             };
             m.overlay = Some(Overlay::Picker {
@@ -197,7 +174,7 @@ pub(super) fn on_overlay_key(m: &mut Model, key: KeyEvent) -> Option<Vec<Cmd>> {
                 m.message = Some(format!("Subscribing to {}…", found.url));
                 Some(vec![Cmd::EditFeeds(FeedEdit::Subscribe(found))])
             }
-            Some(Action::Back) | Some(Action::Quit) => {
+            Some(Action::Back) => {
                 m.message = Some("Not added".into());
                 Some(Vec::new())
             }
@@ -232,9 +209,7 @@ pub(super) fn on_overlay_key(m: &mut Model, key: KeyEvent) -> Option<Vec<Cmd>> {
                         }]
                     }));
                 }
-                Some(Action::Back) | Some(Action::Quit) | Some(Action::Enclosures) => {
-                    return Some(Vec::new())
-                }
+                Some(Action::Back) | Some(Action::Enclosures) => return Some(Vec::new()),
                 _ => selected,
             };
             m.overlay = Some(Overlay::Enclosures { selected });
@@ -258,7 +233,7 @@ fn on_health_key(
     use super::super::keymap::Action;
     let last = m.feeds.len().saturating_sub(1);
     let page = super::super::overlay::place(m).visible.max(2) - 1;
-    let (sort, selected) = match (key.code, m.keymap.resolve(&key)) {
+    let (sort, selected) = match (key.code, super::input::overlay_action(m, &key)) {
         (KeyCode::Char('s'), _) => (sort.next(), 0),
         (_, Some(Action::Down)) => (sort, (selected + 1).min(last)),
         (_, Some(Action::Up)) => (sort, selected.saturating_sub(1)),
@@ -274,7 +249,6 @@ fn on_health_key(
             return Vec::new();
         }
         (_, Some(Action::Back | Action::ShowErrors | Action::Help)) => return Vec::new(),
-        (_, Some(Action::Quit)) => return super::input::quit(m),
         _ => (sort, selected),
     };
     m.overlay = Some(Overlay::Health { sort, selected });

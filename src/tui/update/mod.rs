@@ -5,13 +5,15 @@
 
 mod articles;
 mod background;
+mod feedrows;
 mod fulltext;
 mod input;
+mod links;
 mod lists;
 mod manage;
 mod search;
 
-use super::model::{Direction, FeedRow, Model, Pane, ReaderPane, PAGE_SIZE};
+use super::model::{Direction, FeedRow, Model, Overlay, Pane, ReaderPane, PAGE_SIZE};
 use super::msg::{Cmd, Msg};
 use crate::model::FeedSummary;
 use articles::open_selected;
@@ -107,6 +109,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
         }
         Msg::RecentCounted(counts) => {
             m.recent = counts;
+            m.recent_counted = true;
             Outcome::redraw(Vec::new())
         }
         Msg::Discovered(found) => Outcome::redraw(manage::on_discovered(m, found)),
@@ -145,10 +148,12 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             feed_key,
             item,
             hide_read,
+            collapsed,
             sorts,
         } => {
             m.restore = Some((feed_key, item));
             m.hide_read = hide_read;
+            m.collapsed = collapsed;
             m.sorts = sorts;
             if m.feeds.is_empty() {
                 return Outcome::default();
@@ -159,14 +164,11 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
         Msg::InputClosed => Outcome::redraw(quit(m)),
         Msg::ReloadRequested => Outcome::redraw(vec![Cmd::ReloadConfig]),
         Msg::ConfigReloaded(Ok(config)) => {
-            // The config reads [keys] into actions and keys, so the keymap just applies it.
-            m.keymap = super::keymap::Keymap::with_overrides(&config.keys);
-            m.theme = super::theme::Theme::from_config(&config.theme, m.no_color);
-            m.reader_max_width = usize::from(config.reader.max_width);
-            m.hyperlinks = config.reader.hyperlinks;
-            m.enclosure_command = !config.general.enclosure_command.is_empty();
-            m.images_on = crate::tui::images::shown(config.reader.images, m.auto_images);
-            m.feed_order = config.general.feed_list_order;
+            m.apply_config(&config);
+            // An overlay showing why the last reload failed is answered.
+            if matches!(m.overlay, Some(Overlay::Text { error: true, .. })) {
+                m.overlay = None;
+            }
             let mut cmds = rewrap_reader(m);
             m.message = Some(format!("Config reloaded: {} feeds", config.feeds.len()));
             cmds.push(Cmd::UseConfig(config));
@@ -182,7 +184,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             }])
         }
         Msg::ConfigReloaded(Err(e)) => {
-            m.message = Some(format!("Config not reloaded: {e}"));
+            // In full, file:line:column and all: the status line would cut it.
+            m.message = Some("Config not reloaded: the config has an error".into());
+            m.overlay = Some(Overlay::text("The config has an error", &e, true));
+            m.overlay_scroll = 0;
             Outcome::redraw(Vec::new())
         }
         Msg::CacheChanged => {
@@ -209,6 +214,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
         | Msg::Downloads(_)
         | Msg::Notify(_)
         | Msg::SyncStarted
+        | Msg::Pushed(_)
         | Msg::MailRead(_)
         | Msg::SyncFinished(_)) => background::on_message(m, msg),
         Msg::RefreshStarted { total } => {
@@ -229,6 +235,37 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
         }
         Msg::Notice(message) => {
             m.message = Some(message);
+            Outcome::redraw(Vec::new())
+        }
+        Msg::MarksWaiting(n) => {
+            let more = n > m.marks_to_send;
+            m.marks_to_send = n;
+            // More than before, and not by a key here (those are sent already): another
+            // process marked (`bulletin mark-read` from a shell). This TUI sends them.
+            Outcome::redraw(if more {
+                vec![Cmd::PushMarks]
+            } else {
+                Vec::new()
+            })
+        }
+        Msg::Piped {
+            command,
+            status,
+            output,
+        } => {
+            let failed = status != "exit status 0";
+            let output = if output.trim().is_empty() {
+                "(no output)".to_string()
+            } else {
+                output
+            };
+            m.message = Some(format!("{command}: {status}"));
+            m.overlay = Some(Overlay::text(
+                &format!("{command}: {status}"),
+                &output,
+                failed,
+            ));
+            m.overlay_scroll = 0;
             Outcome::redraw(Vec::new())
         }
         Msg::RefreshProgress { summary, .. } => {
@@ -262,58 +299,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
     }
 }
 
-/// Builds the feed-list rows: "All unread", "Starred", the saved searches, then feeds,
-/// grouped under their tags when tags are set (a feed with two tags shows under both),
-/// and "Hidden" last when filters hid anything.
-pub fn feed_rows(
-    feeds: &[FeedSummary],
-    order: crate::config::FeedListOrder,
-    searches: usize,
-    hidden: bool,
-) -> Vec<FeedRow> {
-    use crate::config::FeedListOrder;
-    // The feeds in the order asked for; each group below keeps it.
-    let mut sorted: Vec<(usize, &FeedSummary)> = feeds.iter().enumerate().collect();
-    match order {
-        FeedListOrder::Config => {}
-        FeedListOrder::Name => sorted.sort_by_key(|(_, f)| f.name.to_lowercase()),
-        FeedListOrder::Unread => sorted.sort_by_key(|(_, f)| std::cmp::Reverse(f.unread)),
-    }
-    let mut rows = vec![FeedRow::AllUnread, FeedRow::Starred];
-    rows.extend((0..searches).map(FeedRow::Query));
-    let mut tags: Vec<&str> = Vec::new();
-    for f in feeds {
-        for t in &f.tags {
-            if !tags.contains(&t.as_str()) {
-                tags.push(t);
-            }
-        }
-    }
-    for tag in &tags {
-        rows.push(FeedRow::Tag(tag.to_string()));
-        rows.extend(
-            sorted
-                .iter()
-                .filter(|(_, f)| f.tags.iter().any(|t| t == tag))
-                .map(|(i, _)| FeedRow::Feed(*i)),
-        );
-    }
-    if !tags.is_empty() && feeds.iter().any(|f| f.tags.is_empty()) {
-        rows.push(FeedRow::Tag(String::new()));
-    }
-    rows.extend(
-        sorted
-            .iter()
-            .filter(|(_, f)| f.tags.is_empty())
-            .map(|(i, _)| FeedRow::Feed(*i)),
-    );
-    if hidden {
-        rows.push(FeedRow::Hidden);
-    }
-    rows
-}
-
-fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd> {
+pub(super) fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd> {
     let old_key = m.selected_feed_row().map(|r| r.key(&m.feeds));
     let old_query = m.selected_feed_row().map(|r| m.row_query(r));
     m.feeds = feeds;
@@ -324,7 +310,8 @@ fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd> {
         .max()
         .unwrap_or(0);
     let searching = m.feeds_pane.rows.first() == Some(&FeedRow::Search);
-    m.feeds_pane.rows = feed_rows(&m.feeds, m.feed_order, m.searches.len(), m.hidden > 0);
+    let keep = old_key.as_deref().and_then(|k| k.strip_prefix("feed:"));
+    m.feeds_pane.rows = feedrows::feed_rows(m, keep);
     if searching {
         m.feeds_pane.rows.insert(0, FeedRow::Search);
     }

@@ -2,7 +2,7 @@
 //! the top of the feed list); from an article list, it searches that list. Also the
 //! query behind the saved-search and Hidden rows.
 
-use super::super::model::{FeedRow, Model, Pane, Prompt};
+use super::super::model::{Ask, FeedRow, Model, Pane, Prompt};
 use super::super::msg::Cmd;
 use super::lists::reload_articles;
 use crate::search::Compiled;
@@ -20,18 +20,20 @@ pub(super) fn start(m: &mut Model) -> Vec<Cmd> {
             m.articles.filter.clear();
             reload_articles(m, &mut cmds, true);
         }
-        m.prompt = Some(Prompt::Filter {
-            pane: Pane::Feeds,
-            text: m.articles.filter.clone(),
-        });
+        m.prompt = Some(Prompt::line(
+            Ask::Filter { pane: Pane::Feeds },
+            &m.articles.filter,
+        ));
         return cmds;
     }
     m.focus = Pane::Articles;
     m.fullscreen = false;
-    m.prompt = Some(Prompt::Filter {
-        pane: Pane::Articles,
-        text: m.articles.filter.clone(),
-    });
+    m.prompt = Some(Prompt::line(
+        Ask::Filter {
+            pane: Pane::Articles,
+        },
+        &m.articles.filter,
+    ));
     cmds
 }
 

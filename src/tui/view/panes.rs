@@ -1,7 +1,8 @@
 //! The reader pane, the status line and the overlays.
 
 use super::{fit, pane_block, spread};
-use crate::tui::model::{inner_height, Model, Pane, Prompt};
+use crate::tui::line::LineEdit;
+use crate::tui::model::{inner_height, Ask, Model, Pane, Prompt};
 use crate::tui::theme::Theme;
 use chrono::Local;
 use ratatui::layout::Rect;
@@ -96,20 +97,10 @@ pub(super) fn draw_reader(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
 }
 
 fn status_text(m: &Model) -> String {
-    if let Some(p) = &m.prompt {
-        return match p {
-            Prompt::Filter { text, .. } => match &m.articles.search_error {
-                Some(e) if !text.is_empty() => format!("/{text}   ({e})"),
-                _ => format!("/{text}"),
-            },
-            Prompt::LinkNumber(d) => format!("Open link number: {d}"),
-            Prompt::Pipe(line) => format!("Pipe the article to: {line}"),
-            Prompt::AddFeed(text) => format!("Add a feed (its address or its site's): {text}"),
-            Prompt::RenameFeed { text, .. } => format!("Rename to (empty: its own title): {text}"),
-            Prompt::EditTags { text, .. } => format!("Tags, separated by commas: {text}"),
-            Prompt::ConfirmRemove { name, .. } => {
-                format!("Remove {name} and its cached articles (starred ones stay)? y/n")
-            }
+    if let Some(Prompt::ConfirmRemove { name, server, .. }) = &m.prompt {
+        return match server {
+            Some(_) => format!("Unsubscribe from {name} on the server (every device)? y/n"),
+            None => format!("Remove {name} and its cached articles (starred ones stay)? y/n"),
         };
     }
     let mut parts = Vec::new();
@@ -131,6 +122,10 @@ fn status_text(m: &Model) -> String {
     }
     if let Some(e) = &m.refresh.mail_error {
         parts.push(format!("Mail failed: {e}"));
+    }
+    if m.marks_to_send > 0 {
+        let s = if m.marks_to_send == 1 { "" } else { "s" };
+        parts.push(format!("{} mark{s} to send", m.marks_to_send));
     }
     if let Some(d) = m.downloads.iter().find(|d| d.state == "downloading") {
         let of = d
@@ -165,8 +160,45 @@ fn status_text(m: &Model) -> String {
     parts.join(" │ ")
 }
 
+/// A line prompt in the status bar: its label, the part of the line around the cursor,
+/// and the terminal's cursor where the next character goes.
+fn draw_prompt(f: &mut Frame, m: &Model, ask: &Ask, line: &LineEdit, area: Rect) {
+    let label = match (ask, &m.articles.search_error) {
+        (Ask::Filter { .. }, Some(e)) if !line.value().is_empty() => format!("({e}) /"),
+        _ => ask.label().to_string(),
+    };
+    let width = area.width as usize;
+    // The label gives way to the line on a narrow terminal.
+    let label = fit(&label, (width / 2).max(1));
+    let room = width.saturating_sub(label.width());
+    let (scroll, cursor) = line.window(room);
+    let shown = skip_columns(line.value(), scroll);
+    let text = fit(&format!("{label}{shown}"), width);
+    f.render_widget(
+        Paragraph::new(text).style(Style::new().add_modifier(Modifier::REVERSED)),
+        area,
+    );
+    let x = (label.width() + cursor).min(width.saturating_sub(1));
+    f.set_cursor_position((area.x.saturating_add(x as u16), area.y));
+}
+
+/// `text` without its first `columns` display columns.
+fn skip_columns(text: &str, columns: usize) -> &str {
+    let mut seen = 0;
+    for (at, c) in text.char_indices() {
+        if seen >= columns {
+            return &text[at..];
+        }
+        seen += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    }
+    ""
+}
+
 pub(super) fn draw_status(f: &mut Frame, m: &Model, area: Rect) {
     use crate::tui::keymap::Action;
+    if let Some(Prompt::Line { ask, line }) = &m.prompt {
+        return draw_prompt(f, m, ask, line, area);
+    }
     let k = |a| m.keymap.key_for(a);
     let hints = format!(
         "{} help  {} open  {} next unread  {} refresh  {} quit",
@@ -174,7 +206,10 @@ pub(super) fn draw_status(f: &mut Frame, m: &Model, area: Rect) {
         k(Action::Open),
         k(Action::NextUnread),
         k(Action::RefreshAll),
-        k(Action::Back)
+        m.keymap
+            .keys_of(Action::BackOrQuit)
+            .or_else(|| m.keymap.keys_of(Action::Quit))
+            .unwrap_or_else(|| "Ctrl-c".into())
     );
     let width = area.width as usize;
     let left = status_text(m);
