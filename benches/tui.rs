@@ -164,9 +164,11 @@ fn scroll_with_pictures(c: &mut Criterion) {
                 ratatui_image::Resize::Fit(None),
             )
             .unwrap();
+        let rows = protocol.size().height;
         let picture = Some(Picture {
             protocol: Arc::new(protocol),
             width,
+            rows,
         });
         update(
             &mut m,

@@ -30,7 +30,7 @@ pub struct Prepared {
 pub enum Source {
     #[default]
     Feed,
-    /// The full text, from this site.
+    /// The full text, from this site (its name, else its host).
     FullText(String),
     /// The feed's text, because the page gave none (why, in one line).
     FullTextFailed(String),
@@ -51,8 +51,11 @@ impl Prepared {
         let (html, summary_only, base, source) = match (&ft.html, full) {
             (Some(h), true) => {
                 let page = ft.url.as_deref().unwrap_or(base);
-                let host = crate::fulltext::host_of(page);
-                (h.as_str(), false, page, Source::FullText(host))
+                let site = match &ft.site_name {
+                    Some(name) => format!("{name} ({})", crate::fulltext::host_of(page)),
+                    None => crate::fulltext::host_of(page),
+                };
+                (h.as_str(), false, page, Source::FullText(site))
             }
             _ => {
                 let source = match (&ft.html, &ft.error) {
@@ -67,6 +70,7 @@ impl Prepared {
                 }
             }
         };
+        let source_is_full = matches!(source, Source::FullText(_));
         let doc = render::blocks(html, Some(base));
         let enclosures = item
             .enclosures
@@ -93,7 +97,12 @@ impl Prepared {
                 item.title.clone()
             },
             feed: feed_name.to_string(),
-            author: item.author.clone(),
+            // The page's byline with its full text: the feed's author field is often a
+            // site's name or empty.
+            author: match &ft.byline {
+                Some(byline) if source_is_full => Some(byline.clone()),
+                _ => item.author.clone(),
+            },
             date: item.published.or(item.updated),
             link: item.link.clone(),
             enclosures,

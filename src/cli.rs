@@ -12,7 +12,6 @@ mod setup;
 mod travel;
 
 pub use args::{Cli, Command, MarkArgs};
-pub use setup::init_text as setup_init_text;
 pub use setup::EXAMPLE_CONFIG;
 
 /// A failure already said on standard error (once, in one line): the command exits 1
@@ -141,8 +140,10 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
             cache::cmd_download(&config()?, paths, id, enclosure, &mut out)?
         }
         Command::Downloads { json } => cache::cmd_downloads(paths, json, &mut out)?,
-        Command::Star { ids } => cache::cmd_star(&config()?, paths, &ids, true)?,
-        Command::Unstar { ids } => cache::cmd_star(&config()?, paths, &ids, false)?,
+        Command::Star { ids, no_push } => cache::cmd_star(&config()?, paths, &ids, true, !no_push)?,
+        Command::Unstar { ids, no_push } => {
+            cache::cmd_star(&config()?, paths, &ids, false, !no_push)?
+        }
     }
     print(&out)
 }

@@ -78,7 +78,12 @@ pub fn save_to(path: &Path, title: &str, text: &str) -> std::io::Result<PathBuf>
 
 /// `dir/stem.ext`, or the first of `stem-2.ext`, `stem-3.ext`, ... that does not exist,
 /// created and written.
-fn write_new(dir: &Path, stem: &str, ext: &str, text: &str) -> std::io::Result<PathBuf> {
+fn write_new(
+    dir: &Path,
+    stem: &str,
+    ext: &str,
+    text: impl AsRef<[u8]>,
+) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
     let dot = if ext.is_empty() { "" } else { "." };
     for n in 1..1000 {
@@ -94,7 +99,7 @@ fn write_new(dir: &Path, stem: &str, ext: &str, text: &str) -> std::io::Result<P
             .open(&path)
         {
             Ok(mut file) => {
-                file.write_all(text.as_bytes())?;
+                file.write_all(text.as_ref())?;
                 return Ok(path);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
@@ -102,6 +107,18 @@ fn write_new(dir: &Path, stem: &str, ext: &str, text: &str) -> std::io::Result<P
         }
     }
     Err(std::io::Error::other("too many files of that name"))
+}
+
+/// Writes `bytes` into `dir` under a safe form of `name` (an attachment's own name: its
+/// stem and extension made letters, digits, `-` and `_`), adding `-2`, `-3`, ... when
+/// taken. Returns the path written.
+pub fn save_bytes(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() && !e.is_empty() && e.len() <= 10 => (s, e),
+        _ => (name, ""),
+    };
+    let ext: String = ext.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    write_new(dir, &file_stem(stem), &ext, bytes)
 }
 
 /// Where `w` offers to save an article: the save folder and a name from its title.

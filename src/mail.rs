@@ -9,6 +9,7 @@
 //! Where messages come from: `maildir`, `mbox` and `imap`; `read` brings a mailbox's
 //! new messages and flags into the cache and sends the read marks made here back.
 
+pub mod attachment;
 pub mod imap;
 mod links;
 pub mod maildir;

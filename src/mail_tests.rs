@@ -58,6 +58,23 @@ fn plain_text_becomes_paragraphs_and_hostile_headers_are_clean() {
 }
 
 #[test]
+fn plain_text_keeps_its_lines_and_indentation() {
+    let body = "Hi all,\r\n\r\n> quoted line one\r\n> quoted line two\r\n\r\nThe list:\r\n  - first\r\n      nested\r\n\tafter a tab\r\n\r\n-- \r\nJo Sender\r\nhttps://jo.example/\r\n";
+    let raw = format!("From: Jo <jo@x.example>\r\nSubject: s\r\n\r\n{body}");
+    let a = parse(raw.as_bytes(), None).unwrap();
+    let html = a.item.content_html.clone().unwrap();
+    let doc = crate::render::blocks(&html, None);
+    let text = crate::render::to_plain(&crate::render::layout(&doc.blocks, 60));
+    for want in [
+        "\n> quoted line one\n> quoted line two\n",
+        "\nThe list:\n  - first\n      nested\n    after a tab\n",
+        "\n--\nJo Sender\n",
+    ] {
+        assert!(text.contains(want), "{want:?} not in:\n{text}");
+    }
+}
+
+#[test]
 fn web_addresses_in_plain_text_become_links_and_nothing_else_does() {
     assert_eq!(
         linkify("See https://a.example/x?y=1&z=2. Or (http://b.example/), <not html>"),

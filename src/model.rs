@@ -174,6 +174,9 @@ pub struct FullText {
     pub url: Option<String>,
     /// Why the page gave no article (a 404, a paywall, not an article): one line.
     pub error: Option<String>,
+    /// The page's byline and site name (Reader View's), for the reader's header.
+    pub byline: Option<String>,
+    pub site_name: Option<String>,
 }
 
 /// A feed's name, by the one rule every list, header and export follows: the name the

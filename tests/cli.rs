@@ -201,7 +201,7 @@ fn show_renders_the_article() {
 fn probe_json_has_the_exact_shape() {
     let server = Server::start();
     server.fixed("/atom", "application/atom+xml", feeds::ATOM);
-    let env = Env::new("");
+    let env = Env::bare("");
     let v = env.json(&["probe", &server.url("/atom"), "--json"]);
     let top: Vec<&String> = v.as_object().unwrap().keys().collect();
     assert_eq!(top, ["feed", "items"]);
@@ -590,4 +590,51 @@ fn config_text_is_cleaned_before_it_reaches_the_terminal() {
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn a_new_cache_is_said_once_and_a_missing_config_names_init() {
+    let env = Env::bare("");
+    let out = env.run(&["feeds"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("bulletin: new cache at ").count(), 1, "{err}");
+    assert!(err.contains(&env.data_dir().display().to_string()), "{err}");
+    let again = env.run(&["feeds"]);
+    assert!(
+        again.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    // --config naming a file that is not there: the error says how to make one.
+    let missing = env.path().join("other.toml");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("--config")
+        .arg(&missing)
+        .arg("--data-dir")
+        .arg(env.data_dir())
+        .arg("feeds")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!("bulletin init --config {}", missing.display())),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_search_with_nothing_to_search_is_a_usage_error_with_a_column() {
+    let env = Env::new("");
+    for query in ["title:", "\"\"", "-", "  ", "is:"] {
+        let out = env.run(&["search", query]);
+        assert_eq!(out.status.code(), Some(2), "{query:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("column "), "{query:?}: {err}");
+    }
+    let out = env.run(&["search", "nothing-matches-this"]);
+    assert_eq!(out.status.code(), Some(0));
 }

@@ -413,7 +413,10 @@ fn save_pipe_and_hide_read() {
     tmux.cmd(&["send-keys", "-t", "e2e", "-l", &command]);
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("exit status 3");
-    assert!(screen.contains("done") && screen.contains("│1"), "{screen}");
+    assert!(
+        screen.contains("│ 1 ") && screen.contains("│ done "),
+        "{screen}"
+    );
     let text = std::fs::read_to_string(&piped).unwrap();
     assert!(text.contains("Body 2 version 1"), "{text}");
     tmux.keys(&["Escape"]);

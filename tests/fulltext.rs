@@ -128,7 +128,12 @@ fn full_text_feeds_get_their_articles_during_refresh_once() {
     assert_eq!(server.requests_to("/img/gateway-diagram.png").len(), 1);
     assert_eq!(env.data_dir().join("images").read_dir().unwrap().count(), 1);
     let shown = env.ok(&["show", &env.item_id("Brief 0")]);
-    assert!(shown.contains("Full text: from 127.0.0.1"), "{shown}");
+    // The page's site name and byline are the header's (the feed gives no author).
+    assert!(
+        shown.contains("Full text: from Harbour Security Weekly (127.0.0.1)"),
+        "{shown}"
+    );
+    assert!(shown.contains("Author: Dana Okafor"), "{shown}");
     assert!(shown.contains("debugging port"), "{shown}");
     // A page that fails keeps the feed's text, with why, and is not fetched again.
     let gone = env.ok(&["show", &env.item_id("Brief 1")]);
@@ -169,7 +174,8 @@ fn t_in_the_reader_fetches_the_full_text_and_toggles_back() {
     tmux.wait_for("Two lines of teaser 0");
     assert!(server.requests_to("/story/patch-window").is_empty());
     tmux.keys(&["t"]);
-    let screen = tmux.wait_for("Full text: from 127.0.0.1");
+    let screen = tmux.wait_for("Full text: from Harbour Security Weekly (127.0.0.1)");
+    assert!(screen.contains("Author: Dana Okafor"), "{screen}");
     assert!(screen.contains("forty-one fixes"), "{screen}");
     tmux.keys(&["t"]);
     tmux.wait_for("Full text: at hand");

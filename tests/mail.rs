@@ -111,14 +111,30 @@ fn a_maildir_of_newsletters_reads_like_feeds_with_the_s_flag_both_ways() {
         report.contains("report.pdf (application/pdf, 20.0 MiB)"),
         "{report}"
     );
-    // It has no web address: `download` says where to get it, in one line.
-    let out = env.run(&["download", &env.item_id("The quarterly report")]);
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    // It has no web address: `download` saves it from the message, in the mailbox, to
+    // the download folder (never over a file).
+    let downloads = env.path().join("downloads");
+    let with_dir = std::fs::read_to_string(env.config_path()).unwrap().replace(
+        "refresh_on_startup = false\n",
+        &format!(
+            "refresh_on_startup = false\ndownload_dir = \"{}\"\n",
+            downloads.display()
+        ),
+    );
+    env.write_config(&with_dir);
+    let report = env.item_id("The quarterly report");
+    let saved = env.ok(&["download", &report]);
+    assert!(saved.contains("report.pdf"), "{saved}");
+    let bytes = std::fs::read(downloads.join("report.pdf")).unwrap();
+    assert_eq!(bytes.len(), 20 * 1024 * 1024);
+    assert!(bytes
+        .iter()
+        .enumerate()
+        .all(|(i, b)| *b == (i * 7 % 251) as u8));
+    env.ok(&["download", &report]);
     assert!(
-        stderr.contains("report.pdf is attached to the email")
-            && stderr.trim().lines().count() == 1,
-        "{stderr}"
+        downloads.join("report-2.pdf").exists(),
+        "a second copy beside it"
     );
     // The inline picture was saved beside the cache, and the HTML points at it.
     let chart = env.item("Patch notes with a chart");
@@ -129,14 +145,18 @@ fn a_maildir_of_newsletters_reads_like_feeds_with_the_s_flag_both_ways() {
         .collect();
     assert_eq!(parts.len(), 1);
 
-    // Read here: S in the file name, in cur/, as mutt would write it.
-    env.ok(&["mark-read", &id]);
+    // Read here: S in the file name, in cur/, as mutt would write it; mark-read sends
+    // it at once (the refresh after has nothing to send).
+    let out = env.run(&["mark-read", &id]);
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("sent 1 mark to the mailbox"), "{said}");
     let again = env.json(&["refresh", "--json"]);
     assert_eq!(
         again["mail"]["new_items"], 0,
         "an unchanged mailbox reads nothing new"
     );
-    assert_eq!(again["mail"]["pushed"], 1, "{again}");
+    assert_eq!(again["mail"]["pushed"], 0, "{again}");
     assert!(
         names(&dir).contains(&"cur/1001.a.host:2,S".to_string()),
         "{:?}",
@@ -186,7 +206,7 @@ fn a_maildir_of_newsletters_reads_like_feeds_with_the_s_flag_both_ways() {
     assert_eq!(env.item("週刊セキュリティ便り")["read"], false);
 
     // Deleted there: gone here. Starred ones stay.
-    env.ok(&["star", &env.item_id("The quarterly report")]);
+    env.ok(&["star", "--no-push", &env.item_id("The quarterly report")]);
     std::fs::remove_file(dir.join("new/1007.g.host")).unwrap();
     std::fs::remove_file(dir.join("new/1005.e.host")).unwrap();
     env.ok(&["refresh"]);
@@ -384,8 +404,11 @@ fn a_big_mailbox_is_imported_whole_in_batches() {
             l = i % 7
         );
         deliver(&dir, &format!("17{i:08}.x.host"), None, raw.as_bytes());
+        // Other messages there (their own Message-IDs: the same one in both would be
+        // one article, as the next test has it).
+        let other = raw.replace("Message-ID: <i", "Message-ID: <a");
         mbox.extend_from_slice(
-            format!("From l@big.example Mon Nov  2 08:00:00 2026\n{raw}\n").as_bytes(),
+            format!("From l@big.example Mon Nov  2 08:00:00 2026\n{other}\n").as_bytes(),
         );
     }
     let path = env.path().join("big.mbox");
@@ -438,9 +461,9 @@ fn a_refused_mark_is_said_once_and_new_mail_still_comes() {
     env.ok(&["refresh"]);
     // A mark whose rename lands on the other file.
     if last.ends_with(",S") {
-        env.ok(&["mark-unread", &id]);
+        env.ok(&["mark-unread", "--no-push", &id]);
     } else {
-        env.ok(&["mark-read", &id]);
+        env.ok(&["mark-read", "--no-push", &id]);
     }
     let before: Vec<(String, Vec<u8>)> = names(&dir)
         .into_iter()
@@ -467,5 +490,40 @@ fn a_refused_mark_is_said_once_and_new_mail_still_comes() {
         json["mail"]["errors"].as_array().unwrap().len(),
         0,
         "{json}"
+    );
+}
+
+/// Issue 28: the same newsletter in two mailboxes (one Message-ID) is one article, and
+/// reading it here marks it read in both.
+#[test]
+fn the_same_message_in_two_mailboxes_is_one_article() {
+    let env = Env::new("");
+    let dir = env.path().join("Mail/news");
+    maildir(&dir);
+    let raw = fixtures::weekly(47, "x");
+    deliver(&dir, "1001.a.host", None, &raw);
+    let other = env.path().join("Mail/copy");
+    maildir(&other);
+    deliver(&other, "2002.b.host", None, &raw);
+    env.write_config(&config(&format!(
+        "[[mailbox]]\nname = \"News\"\nmaildir = \"{}\"\n\n[[mailbox]]\nname = \"Copy\"\nmaildir = \"{}\"\n",
+        dir.display(),
+        other.display()
+    )));
+    let first = env.json(&["refresh", "--json"]);
+    assert_eq!(first["mail"]["new_items"], 1, "{first}");
+    let items = env.json(&["items", "--json"]);
+    assert_eq!(items.as_array().unwrap().len(), 1, "{items}");
+    let id = items[0]["id"].to_string();
+    env.ok(&["mark-read", &id]);
+    assert!(
+        names(&dir).iter().any(|n| n.ends_with(":2,S")),
+        "{:?}",
+        names(&dir)
+    );
+    assert!(
+        names(&other).iter().any(|n| n.ends_with(":2,S")),
+        "{:?}",
+        names(&other)
     );
 }

@@ -84,7 +84,11 @@ fn read_and_starred_go_both_ways_with_a_real_fever_server() {
     let ids = server_ids(&mut fever);
 
     // Read here → there.
-    env.ok(&["mark-read", &env.item("Alpha one")["id"].to_string()]);
+    env.ok(&[
+        "mark-read",
+        "--no-push",
+        &env.item("Alpha one")["id"].to_string(),
+    ]);
     let s = sync(&env);
     assert_eq!(s["pushed"], 1, "{s}");
     let unread = fever.unread_ids().unwrap();
@@ -114,7 +118,11 @@ fn read_and_starred_go_both_ways_with_a_real_fever_server() {
     // Offline: the server is down, a mark made here waits in the queue, the sync says
     // what failed in one line and fails, and nothing here is lost.
     cs.stop();
-    env.ok(&["mark-read", &env.item("Alpha two")["id"].to_string()]);
+    // mark-read tries to send it at once, and says the next refresh will.
+    let out = env.run(&["mark-read", &env.item("Alpha two")["id"].to_string()]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the next refresh"), "{err}");
     let out = env.run(&["sync"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
@@ -139,8 +147,12 @@ fn read_and_starred_go_both_ways_with_a_real_fever_server() {
     assert_eq!(env.item("Alpha four")["read"], false);
 
     // Starred and unstarred here → there.
-    env.ok(&["star", &env.item("Beta one")["id"].to_string()]);
-    env.ok(&["unstar", &env.item("Alpha three")["id"].to_string()]);
+    env.ok(&["star", "--no-push", &env.item("Beta one")["id"].to_string()]);
+    env.ok(&[
+        "unstar",
+        "--no-push",
+        &env.item("Alpha three")["id"].to_string(),
+    ]);
     let s = sync(&env);
     assert_eq!(s["pushed"], 2, "{s}");
     assert_eq!(fever.starred_ids().unwrap(), [id_of(&ids, "Beta one")]);

@@ -98,13 +98,26 @@ fn read_and_starred_go_both_ways_and_only_new_articles_travel() {
     assert_eq!(s["new_items"], 1, "{s}");
     assert_eq!(state.lock().unwrap().sent, 1);
 
-    // Read and starred here → there.
-    env.ok(&["mark-read", &local(&env, "Article 1")["id"].to_string()]);
-    env.ok(&["star", &local(&env, "Article 2")["id"].to_string()]);
-    let s = sync(&env);
-    assert_eq!(s["pushed"], 2, "{s}");
+    // Read and starred here → there: the commands send them at once (no TUI runs).
+    let out = env.run(&["mark-read", &local(&env, "Article 1")["id"].to_string()]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sent 1 mark to the server"), "{err}");
     assert!(server_item(&state, "Article 1").read);
+    env.ok(&["star", &local(&env, "Article 2")["id"].to_string()]);
     assert!(server_item(&state, "Article 2").starred);
+    let s = sync(&env);
+    assert_eq!(s["pushed"], 0, "sent already: {s}");
+    // With --no-push, the sync sends them.
+    env.ok(&[
+        "star",
+        "--no-push",
+        &local(&env, "Article 6")["id"].to_string(),
+    ]);
+    assert!(!server_item(&state, "Article 6").starred);
+    let s = sync(&env);
+    assert_eq!(s["pushed"], 1, "{s}");
+    assert!(server_item(&state, "Article 6").starred);
 
     // Read, unread and starred there → here.
     {
@@ -126,7 +139,11 @@ fn read_and_starred_go_both_ways_and_only_new_articles_travel() {
 
     // A mark made here after the last sync wins over the server's older state: the
     // server still says unread, the queued mark stands until it is sent.
-    env.ok(&["mark-read", &local(&env, "Article 7")["id"].to_string()]);
+    env.ok(&[
+        "mark-read",
+        "--no-push",
+        &local(&env, "Article 7")["id"].to_string(),
+    ]);
     state.lock().unwrap().down = true;
     let out = env.run(&["sync"]);
     assert!(!out.status.success());
@@ -148,7 +165,11 @@ fn a_kill_during_a_sync_loses_no_queued_mark() {
     let server = greader_server(state.clone());
     let env = Env::new(&config(&server, "BULLETIN_TEST_GREADER_PW"));
     sync(&env);
-    env.ok(&["mark-read", &local(&env, "Article 1")["id"].to_string()]);
+    env.ok(&[
+        "mark-read",
+        "--no-push",
+        &local(&env, "Article 1")["id"].to_string(),
+    ]);
     state.lock().unwrap().stall_edits = true;
     let mut child = env
         .command(&["sync"])

@@ -303,7 +303,9 @@ fn run_model(backend: Backend) {
                     2 => ("star", None, Some(true)),
                     _ => ("unstar", None, Some(false)),
                 };
-                devices[d].ok(&[cmd, &ids[d][&title]]);
+                // Sent at the next sync, as the model has it (`--no-push`): the
+                // commands' own sending is tested in sync_greader and sync_coldsweat.
+                devices[d].ok(&[cmd, "--no-push", &ids[d][&title]]);
                 // A mark that changes nothing here is no mark: nothing is queued, and
                 // the server's state (maybe changed since) stands.
                 let local = model.local[d].get_mut(&title).unwrap();

@@ -253,6 +253,61 @@ fn every_view_draws_at_every_size() {
             assert!(m.refresh.mail_error.is_some());
             m
         }),
+        ("a command's output", {
+            let mut m = with_article(120, 30);
+            send(
+                &mut m,
+                Msg::Piped {
+                    command: "grep -c something | a long pipeline of commands".into(),
+                    status: "exit status 1".into(),
+                    output: "col1    col2\n".repeat(40) + &"x".repeat(300),
+                },
+            );
+            m
+        }),
+        ("a config error", {
+            let mut m = fixture(120, 30);
+            send(&mut m, Msg::ConfigReloaded(Err("/home/someone/.config/bulletin/config.toml:12:7: unknown field `bogus`, expected one of `refresh_on_startup`".into())));
+            m
+        }),
+        ("links", {
+            let mut m = with_article(120, 30);
+            send(&mut m, key('U'));
+            assert!(m.overlay.is_some());
+            m
+        }),
+        ("tags", {
+            let mut m = fixture(120, 30);
+            send(&mut m, support::tui::ctrl('t'));
+            assert!(m.overlay.is_some());
+            m
+        }),
+        ("save prompt, long path, cursor moved", {
+            let mut m = with_article(120, 30);
+            m.save_dir = Some("/home/someone/a/very/long/folder/name/for/saved/articles".into());
+            send(&mut m, key('w'));
+            send(&mut m, code(KeyCode::Home));
+            send(&mut m, code(KeyCode::Right));
+            m
+        }),
+        ("number prompt", {
+            let mut m = fixture(120, 30);
+            send(&mut m, key('4'));
+            m
+        }),
+        ("unsubscribe question", {
+            let mut m = fixture(120, 30);
+            m.server = Some(bulletin::tui::model::Server {
+                name: "Google Reader",
+                edits_feeds: true,
+            });
+            m.server_feeds.insert("https://feeds.example/1".into());
+            send(&mut m, key('j'));
+            send(&mut m, key('j'));
+            send(&mut m, key('j'));
+            send(&mut m, key('d'));
+            m
+        }),
     ];
     for (name, state) in states {
         for width in (1..=60).chain([99, 100, 101, 140]) {

@@ -174,12 +174,18 @@ pub enum Command {
         /// Item ids; unknown ones are an error, the others are starred
         #[arg(required = true)]
         ids: Vec<i64>,
+        /// Mark here only: the next refresh or sync sends it to the server or mailbox
+        #[arg(long)]
+        no_push: bool,
     },
     /// Unstar items (by id, as `items` prints them)
     Unstar {
         /// Item ids; unknown ones are an error, the others are unstarred
         #[arg(required = true)]
         ids: Vec<i64>,
+        /// Mark here only: the next refresh or sync sends it to the server or mailbox
+        #[arg(long)]
+        no_push: bool,
     },
     /// Fetch a web page and print its article as the reader shows it (full text, the way
     /// Firefox's Reader View extracts it); exit 1 when the page holds no article
@@ -247,6 +253,10 @@ pub struct MarkArgs {
     /// Every item of every configured feed
     #[arg(long)]
     pub all: bool,
+    /// Mark here only: the next refresh or sync sends it to the server or mailbox (by
+    /// default it is sent now, or by the running TUI)
+    #[arg(long)]
+    pub no_push: bool,
 }
 
 /// Options found among a search's words (the query takes words starting with `-`,

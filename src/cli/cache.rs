@@ -215,6 +215,7 @@ pub(super) fn cmd_star(
     paths: &AppPaths,
     ids: &[i64],
     starred: bool,
+    push: bool,
 ) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
     let ids: Vec<ItemId> = ids.iter().copied().map(ItemId).collect();
@@ -222,7 +223,9 @@ pub(super) fn cmd_star(
     for id in &ids {
         store.set_starred(*id, starred)?;
     }
-    super::travel::send_marks(config, paths, &mut store);
+    if push {
+        super::travel::send_marks(config, paths, &mut store);
+    }
     if !missing.is_empty() {
         let list: Vec<String> = missing.iter().map(|id| id.0.to_string()).collect();
         let s = if missing.len() == 1 { "" } else { "s" };
@@ -266,7 +269,9 @@ pub(super) fn cmd_mark(
         let state = if read { "read" } else { "unread" };
         out.push_str(&format!("Marked {marked} article{s} {state}\n"));
     }
-    super::travel::send_marks(config, paths, &mut store);
+    if !args.no_push {
+        super::travel::send_marks(config, paths, &mut store);
+    }
     if !missing.is_empty() {
         let list: Vec<String> = missing.iter().map(|id| id.0.to_string()).collect();
         let s = if missing.len() == 1 { "" } else { "s" };
@@ -289,6 +294,15 @@ pub(super) fn cmd_download(
         let item = store
             .item(ItemId(id))?
             .ok_or_else(|| anyhow::anyhow!("no item with id {id}"))?;
+        // An email's attachment: saved from its message, in the mailbox.
+        let index = enclosure.saturating_sub(1);
+        if let Some(saved) =
+            crate::mail::attachment::save_enclosure(&store, &config.mailboxes, &item, index, &dir)
+        {
+            let path = saved?;
+            out.push_str(&format!("Saved {}\n", path.display()));
+            return Ok(());
+        }
         let (queued, _) =
             crate::download::queue(&mut store, &item, enclosure.saturating_sub(1), &dir)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -53,6 +53,10 @@ pub fn send_marks(config: &Config, paths: &AppPaths, store: &mut Store) {
     for e in &mail.errors {
         eprintln!("bulletin: mail: {e}; {later}");
     }
+    if mail.pushed > 0 {
+        let s = if mail.pushed == 1 { "" } else { "s" };
+        eprintln!("bulletin: sent {} mark{s} to the mailbox", mail.pushed);
+    }
     if let Some(mut session) = crate::sync::Session::of(config, &fetcher) {
         match session.push(store) {
             Ok(0) => {}

@@ -60,7 +60,7 @@ fn the_example_config_is_valid_and_documents_the_defaults() {
     assert_eq!(cfg.feeds.len(), 3);
     assert!(!cfg.keys.is_empty() && !cfg.theme.colors.is_empty());
     // What `init` writes has the settings and none of the example feeds or searches.
-    let init = crate::cli::setup_init_text();
+    let init = crate::config::init_text();
     let written = Config::parse(&init, Path::new("/cfg/config.toml")).unwrap();
     assert!(written.feeds.is_empty() && written.queries.is_empty());
     assert_eq!(written.general, cfg.general);

@@ -300,6 +300,19 @@ impl Folder {
         Ok(count)
     }
 
+    /// The whole message of `uid` (None when the folder no longer has it).
+    pub fn message(&mut self, uid: u32) -> Result<Option<Vec<u8>>, MailError> {
+        let fetched = self
+            .session
+            .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
+            .map_err(|e| self.failed(e))?;
+        Ok(fetched
+            .iter()
+            .find(|f| f.uid == Some(uid))
+            .and_then(|f| f.body())
+            .map(<[u8]>::to_vec))
+    }
+
     /// The flags of the folder's messages: with `since` (a MODSEQ, on a CONDSTORE
     /// server), only those changed after it.
     pub fn flags(&mut self, since: Option<u64>) -> Result<Vec<(u32, MailFlags)>, MailError> {

@@ -39,13 +39,35 @@ pub(super) fn unsubscribe_link(msg: &mail_parser::Message<'_>) -> Option<String>
 
 /// Plain text as HTML paragraphs (blank lines split them), escaped, with its web
 /// addresses made links (so that the reader numbers them, as in an HTML newsletter).
+/// Each line stays a line and keeps its indentation (no-break spaces, which the reader
+/// shows as spaces): quoted text, lists, tables of figures and signatures keep their
+/// shape.
 pub(super) fn paragraphs(text: &str) -> String {
-    text.replace("\r\n", "\n")
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| format!("<p>{}</p>", linkify(p).replace('\n', "<br>")))
-        .collect()
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut lines: Vec<String> = Vec::new();
+    let flush = |lines: &mut Vec<String>, out: &mut String| {
+        if !lines.is_empty() {
+            out.push_str("<p>");
+            out.push_str(&lines.join("<br>"));
+            out.push_str("</p>");
+            lines.clear();
+        }
+    };
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            flush(&mut lines, &mut out);
+            continue;
+        }
+        let body = line.trim_start();
+        let indent: usize = line[..line.len() - body.len()]
+            .chars()
+            .map(|c| if c == '\t' { 4 } else { 1 })
+            .sum();
+        lines.push(format!("{}{}", "\u{a0}".repeat(indent), linkify(body)));
+    }
+    flush(&mut lines, &mut out);
+    out
 }
 
 /// Escapes plain text for HTML and wraps its http(s) addresses in links. An address

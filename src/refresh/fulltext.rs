@@ -128,7 +128,7 @@ pub fn fetch_new(
         drop(tx);
         for (id, result) in rx {
             let written = match &result {
-                Ok(a) => store.set_full_text(id, Ok((&a.html, &a.url))),
+                Ok(a) => store.set_full_text(id, Ok(a)),
                 Err(e) => {
                     tracing::info!("full text of item {}: {e}", id.0);
                     store.set_full_text(id, Err(e))

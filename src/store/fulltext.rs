@@ -11,13 +11,20 @@ impl Store {
     pub fn set_full_text(
         &mut self,
         id: ItemId,
-        result: std::result::Result<(&str, &str), &str>,
+        result: std::result::Result<&crate::fulltext::Extracted, &str>,
     ) -> Result<()> {
         match result {
-            Ok((html, url)) => self.conn.execute(
-                "UPDATE items SET full_text = ?2, full_text_url = ?3, full_text_error = NULL
+            Ok(page) => self.conn.execute(
+                "UPDATE items SET full_text = ?2, full_text_url = ?3, full_text_error = NULL,
+                     full_text_byline = ?4, full_text_site = ?5
                  WHERE id = ?1",
-                params![id.0, Stored::new(html.to_string()), url],
+                params![
+                    id.0,
+                    Stored::new(page.html.clone()),
+                    page.url,
+                    page.byline,
+                    page.site_name
+                ],
             )?,
             Err(error) => self.conn.execute(
                 "UPDATE items SET full_text_error = ?2 WHERE id = ?1",

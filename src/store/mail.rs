@@ -160,6 +160,12 @@ impl Store {
             )?;
             let mut item_of =
                 tx.prepare_cached("SELECT id FROM items WHERE feed_id = ?1 AND guid = ?2")?;
+            // The same message (by its Message-ID) in another mailbox, or in another
+            // folder of this one: one article, which both mailboxes' flags follow.
+            let mut same_message = tx.prepare_cached(
+                "SELECT items.id FROM items JOIN feeds ON feeds.id = items.feed_id
+                 WHERE items.guid = ?1 AND feeds.mailbox IS NOT NULL LIMIT 1",
+            )?;
             let mut remember = tx.prepare_cached(
                 "INSERT OR REPLACE INTO mail_messages
                      (mailbox, key, item_id, location, seen, flagged, unsubscribe)
@@ -179,6 +185,23 @@ impl Store {
                     ])?;
                     continue;
                 };
+                if article.item.guid.starts_with("mid:") {
+                    let known: Option<i64> = same_message
+                        .query_row([&article.item.guid], |r| r.get(0))
+                        .optional()?;
+                    if let Some(id) = known {
+                        remember.execute(params![
+                            mailbox,
+                            message.key,
+                            id,
+                            message.location,
+                            message.flags.seen,
+                            message.flags.flagged,
+                            article.unsubscribe
+                        ])?;
+                        continue;
+                    }
+                }
                 let url = mail_feed_url(mailbox, &article.list);
                 let feed = match feeds.get(&url) {
                     Some(id) => *id,
@@ -301,6 +324,15 @@ impl Store {
     }
 
     /// The newsletters of every mailbox, in the order they were first seen.
+    /// The mailboxes holding the message behind an article, with its key in each.
+    pub fn mail_keys_of(&self, item: ItemId) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT mailbox, key FROM mail_messages WHERE item_id = ?1")?;
+        let rows = stmt.query_map([item.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn mail_feeds(&self) -> Result<Vec<MailFeed>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, url, mailbox FROM feeds WHERE mailbox IS NOT NULL ORDER BY id",

@@ -40,7 +40,6 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        unqueue(&tx, done)?;
         {
             let mut seen = tx.prepare_cached(
                 "UPDATE mail_messages SET location = ?3, seen = ?4 WHERE mailbox = ?1 AND key = ?2",
@@ -55,6 +54,24 @@ impl Store {
                     MailFlag::Flagged => &mut flagged,
                 };
                 update.execute(params![mailbox, d.key, d.location, d.on])?;
+            }
+            // A mark leaves the queue once every mailbox holding the message has it
+            // (the same newsletter in two mailboxes is one article).
+            let mut unqueue_seen = tx.prepare_cached(
+                "DELETE FROM mail_queue WHERE item_id = ?1 AND flag = 'seen' AND value = ?2
+                 AND NOT EXISTS (SELECT 1 FROM mail_messages WHERE item_id = ?1 AND seen != ?2)",
+            )?;
+            let mut unqueue_flagged = tx.prepare_cached(
+                "DELETE FROM mail_queue WHERE item_id = ?1 AND flag = 'flagged' AND value = ?2
+                 AND NOT EXISTS
+                     (SELECT 1 FROM mail_messages WHERE item_id = ?1 AND flagged != ?2)",
+            )?;
+            for d in done {
+                let unqueue = match d.flag {
+                    MailFlag::Seen => &mut unqueue_seen,
+                    MailFlag::Flagged => &mut unqueue_flagged,
+                };
+                unqueue.execute(params![d.item.0, d.on])?;
             }
             // Marks on articles whose message is gone have nowhere to go.
             tx.execute(

@@ -176,3 +176,42 @@ fn a_folder_remembers_where_it_was_left() {
     store.set_mailbox_state("imap", &state).unwrap();
     assert_eq!(store.mailbox_state("imap").unwrap(), state);
 }
+
+#[test]
+fn the_same_message_in_two_mailboxes_is_one_article_and_both_get_its_marks() {
+    let (_dir, mut store) = open();
+    store
+        .apply_mail(
+            "box",
+            vec![message("m1", "one.example", false)],
+            &[],
+            &[],
+            0,
+        )
+        .unwrap();
+    // The same Message-ID in another mailbox (its own key and list there).
+    let mut copy = message("m1", "one.example", false);
+    copy.key = "uid-7".into();
+    let applied = store.apply_mail("work", vec![copy], &[], &[], 0).unwrap();
+    assert_eq!(applied.new_items, 0, "no second article");
+    let id = id_of(&store, "m1");
+    assert_eq!(store.mail_known("work").unwrap()["uid-7"].item, Some(id));
+    let count: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM items", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(count, 1);
+    // Read here: both mailboxes are told; the mark waits until both have it.
+    store.set_read(&[id], true).unwrap();
+    let first = store.mail_queue("box").unwrap();
+    store.mail_pushed("box", &first).unwrap();
+    assert_eq!(
+        store.mail_queue_len().unwrap(),
+        1,
+        "work has not got it yet"
+    );
+    let second = store.mail_queue("work").unwrap();
+    assert_eq!(second.len(), 1);
+    store.mail_pushed("work", &second).unwrap();
+    assert_eq!(store.mail_queue_len().unwrap(), 0);
+}

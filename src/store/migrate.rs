@@ -280,6 +280,11 @@ const MIGRATIONS: &[&str] = &[
                 unixepoch());
     END;
     "#,
+    // 14: a full text keeps its page's byline and site name, for the reader's header.
+    r#"
+    ALTER TABLE items ADD COLUMN full_text_byline TEXT;
+    ALTER TABLE items ADD COLUMN full_text_site TEXT;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -270,7 +270,8 @@ impl Store {
                     i.updated, i.summary, i.content, i.enclosures, i.is_read, i.starred,
                     i.full_text, i.full_text_url, i.full_text_error, f.mailbox,
                     (SELECT unsubscribe FROM mail_messages m WHERE m.item_id = i.id
-                     AND unsubscribe IS NOT NULL LIMIT 1)
+                     AND unsubscribe IS NOT NULL LIMIT 1),
+                    i.full_text_byline, i.full_text_site
              FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1",
         )?;
         let item = stmt
@@ -297,6 +298,8 @@ impl Store {
                         html: stored_text(r.get_ref(14)?),
                         url: r.get(15)?,
                         error: r.get(16)?,
+                        byline: r.get(19)?,
+                        site_name: r.get(20)?,
                     },
                     mailbox: r.get(17)?,
                     unsubscribe: r.get(18)?,

@@ -79,8 +79,7 @@ impl Effects {
                             other => other.to_string(),
                         },
                     )
-                })
-                .map(|a| (a.html, a.url));
+                });
             Msg::FullTextFetched { id, result }
         };
         super::jobs::run(&self.events, "full-text", job, move |e| {
@@ -93,7 +92,7 @@ impl Effects {
         self.marks_travel = config.sync.is_some() || !config.mailboxes.is_empty();
         self.enclosure_command = config.general.enclosure_command.clone();
         self.config_path = config.path.clone();
-        self.downloader.use_config(&config.general);
+        self.downloader.use_config(config);
         let protocol = super::images::pick(config.reader.images, &|v| std::env::var(v).ok());
         self.images = protocol.map(|p| super::images::Loader {
             picker: super::images::picker(p),

@@ -94,8 +94,8 @@ pub fn enter(m: &super::model::Model, selected: usize, has_command: bool) -> Vec
     let Some(e) = r.item.enclosures.get(selected) else {
         return Vec::new();
     };
-    // Only a web address goes to the player; anything else (an email's attachment) goes
-    // to the download queue, which says why it cannot be had.
+    // Only a web address goes to the player; anything else (an email's attachment, saved
+    // from its message) goes to the downloader.
     if has_command && crate::links::web_link(&e.url, None).is_some() {
         vec![Cmd::OpenEnclosure(e.url.clone())]
     } else {
@@ -111,6 +111,8 @@ pub fn enter(m: &super::model::Model, selected: usize, has_command: bool) -> Vec
 pub struct Downloader {
     db: PathBuf,
     general: crate::config::General,
+    /// Where a newsletter's attachment is read from again to be saved.
+    mailboxes: Vec<crate::config::MailboxConfig>,
     running: Arc<AtomicBool>,
     events: Sender<Msg>,
 }
@@ -120,13 +122,15 @@ impl Downloader {
         Downloader {
             db,
             general,
+            mailboxes: Vec::new(),
             running: Arc::default(),
             events,
         }
     }
 
-    pub fn use_config(&mut self, general: &crate::config::General) {
-        self.general = general.clone();
+    pub fn use_config(&mut self, config: &crate::config::Config) {
+        self.general = config.general.clone();
+        self.mailboxes = config.mailboxes.clone();
     }
 
     /// Queues an enclosure (off the UI thread: it writes the cache) and runs the queue.
@@ -143,13 +147,29 @@ impl Downloader {
                             .map_err(|e| e.to_string())?
                             .ok_or("the article is gone")?;
                         let dir = crate::download::dir(this.general.download_dir.as_deref());
-                        crate::download::queue(&mut s, &item, index, &dir)
-                            .map_err(|e| e.to_string())
+                        // An email's attachment is saved from the message, now.
+                        let attached = crate::mail::attachment::save_enclosure(
+                            &s,
+                            &this.mailboxes,
+                            &item,
+                            index,
+                            &dir,
+                        );
+                        match attached {
+                            Some(saved) => Ok(Some(saved)),
+                            None => crate::download::queue(&mut s, &item, index, &dir)
+                                .map(|_| None)
+                                .map_err(|e| e.to_string()),
+                        }
                     });
-                if let Err(e) = queued {
-                    let _ = this
-                        .events
-                        .send(Msg::Notice(format!("Not downloaded: {e}")));
+                let notice = match queued {
+                    Ok(Some(Ok(path))) => Some(format!("Saved to {}", path.display())),
+                    Ok(Some(Err(e))) => Some(format!("Not saved: {e}")),
+                    Ok(None) => None,
+                    Err(e) => Some(format!("Not downloaded: {e}")),
+                };
+                if let Some(notice) = notice {
+                    let _ = this.events.send(Msg::Notice(notice));
                     return;
                 }
                 this.run_queue();

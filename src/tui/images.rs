@@ -94,6 +94,8 @@ pub fn picker(protocol: ProtocolType) -> Picker {
 pub struct Picture {
     pub protocol: Arc<Protocol>,
     pub width: usize,
+    /// The rows it takes, at most `ROWS` (a small picture fewer).
+    pub rows: u16,
 }
 
 impl std::fmt::Debug for Picture {
@@ -113,11 +115,18 @@ impl PartialEq for Picture {
 pub struct Slot {
     pub line: usize,
     pub image: usize,
+    /// Rows kept: `ROWS` until the picture's own height is known.
+    pub rows: u16,
 }
 
-/// The article's lines with `ROWS` empty rows under each line that holds a placeholder
-/// of a picture with an address, and where each picture goes.
-pub fn reserve(lines: Vec<Line>, images: &[Option<String>]) -> (Vec<Line>, Vec<Slot>) {
+/// The article's lines with empty rows under each line that holds a placeholder of a
+/// picture with an address (`ROWS`, or the picture's own height once `known` says it:
+/// none for one that could not be shown), and where each picture goes.
+pub fn reserve(
+    lines: Vec<Line>,
+    images: &[Option<String>],
+    known: &dyn Fn(usize) -> Option<u16>,
+) -> (Vec<Line>, Vec<Slot>) {
     let mut out = Vec::with_capacity(lines.len());
     let mut slots = Vec::new();
     let mut seen = 0;
@@ -132,11 +141,13 @@ pub fn reserve(lines: Vec<Line>, images: &[Option<String>]) -> (Vec<Line>, Vec<S
         out.push(line);
         for k in seen..seen + markers {
             if images.get(k).is_some_and(Option::is_some) && slots.len() < MAX_PER_ARTICLE {
+                let rows = known(k).unwrap_or(ROWS).min(ROWS);
                 slots.push(Slot {
                     line: out.len(),
                     image: k,
+                    rows,
                 });
-                out.extend((0..ROWS).map(|_| Line::default()));
+                out.extend((0..rows).map(|_| Line::default()));
             }
         }
         seen += markers;
@@ -234,9 +245,11 @@ impl Loader {
             .picker
             .new_protocol(picture, size, ratatui_image::Resize::Fit(None))
             .map_err(|e| e.to_string())?;
+        let rows = protocol.size().height.clamp(1, ROWS);
         Ok(Picture {
             protocol: Arc::new(protocol),
             width,
+            rows,
         })
     }
 }

@@ -64,10 +64,22 @@ fn rows_are_kept_under_each_picture_so_the_text_does_not_move() {
         Line::plain("After", crate::render::Style::PLAIN),
     ];
     let images = vec![Some("https://a.example/c.png".to_string()), None];
-    let (out, slots) = reserve(lines, &images);
-    assert_eq!(slots, [Slot { line: 2, image: 0 }]);
+    let (out, slots) = reserve(lines.clone(), &images, &|_| None);
+    assert_eq!(
+        slots,
+        [Slot {
+            line: 2,
+            image: 0,
+            rows: ROWS
+        }]
+    );
     assert_eq!(out.len(), 4 + ROWS as usize);
     assert_eq!(out.last().unwrap().text(), "After");
+    // Its size known: a small picture keeps its rows only, a failed one none.
+    let (out, slots) = reserve(lines.clone(), &images, &|_| Some(3));
+    assert_eq!((out.len(), slots[0].rows), (4 + 3, 3));
+    let (out, _) = reserve(lines, &images, &|_| Some(0));
+    assert_eq!(out.len(), 4);
 }
 
 #[test]

@@ -16,7 +16,7 @@ mod modes;
 mod settings;
 pub use areas::{inner_height, reader_text_width, Areas};
 pub use modes::{Ask, Overlay, Prompt, Undo, UNDO_LEVELS};
-pub use settings::Server;
+pub use settings::{server_feeds, Server};
 
 /// Rows of an article list are fetched in pages of this many.
 pub const PAGE_SIZE: usize = 200;
@@ -231,6 +231,8 @@ pub struct Model {
     pub pictures: std::collections::HashMap<usize, super::images::Picture>,
     /// Which load the pictures belong to (a new article or width starts another).
     pub picture_req: u64,
+    /// The rows each of the open article's pictures takes, as they arrive (0: failed).
+    pub picture_rows: std::collections::HashMap<usize, u16>,
     /// The downloads as the download thread last told them.
     pub downloads: Vec<crate::store::Download>,
     /// The article whose page is being fetched for its full text (`t`).
@@ -304,6 +306,7 @@ impl Model {
             auto_images: false,
             pictures: Default::default(),
             picture_req: 0,
+            picture_rows: Default::default(),
             enclosure_command: false,
             hint: None,
             keymap,

@@ -74,7 +74,7 @@ pub enum Msg {
         id: ItemId,
         /// The article's page (its HTML, where it came from), or why there is none; the
         /// store thread keeps either.
-        result: Result<(String, String), String>,
+        result: Result<crate::fulltext::Extracted, String>,
     },
     /// The selection saved by the last run: a feed-list key and an item, and whether
     /// read articles were hidden.
@@ -143,6 +143,8 @@ pub enum Msg {
     Notice(String),
     /// The queued marks went to the server: how many.
     Pushed(usize),
+    /// The URLs of the feeds the sync server lists.
+    ServerFeeds(std::collections::HashSet<String>),
     /// How many marks wait to be sent to the sync server or the mailbox.
     MarksWaiting(usize),
     /// A command the article was piped to ended: what it printed and how it exited.
@@ -210,7 +212,7 @@ pub enum Cmd {
     /// Keep an article's full text (HTML and where it came from), or why it has none.
     StoreFullText {
         id: ItemId,
-        result: Result<(String, String), String>,
+        result: Result<crate::fulltext::Extracted, String>,
     },
     /// Find the row an article is on in this list; answered with `Msg::Located`.
     Locate {

@@ -54,7 +54,7 @@ pub fn content(m: &Model, width: usize) -> (String, Vec<Row>) {
             let tone = if *error { Tone::Error } else { Tone::Plain };
             let rows = lines
                 .iter()
-                .flat_map(|l| crate::render::chunk_by_width(l, width.max(1)))
+                .flat_map(|l| wrap_keeping_spaces(l, width.max(1)))
                 .map(|l| vec![(l, tone)])
                 .collect();
             (format!("{title} (q closes)"), rows)
@@ -73,6 +73,35 @@ pub fn content(m: &Model, width: usize) -> (String, Vec<Row>) {
         ),
         None => (String::new(), Vec::new()),
     }
+}
+
+/// A line cut into rows of at most `width` columns, at a space where there is one (a
+/// path or a word longer than a row is cut where it must be). Spaces are kept as they
+/// are: a command's output may be columns.
+fn wrap_keeping_spaces(line: &str, width: usize) -> Vec<String> {
+    let mut rows = Vec::new();
+    let mut rest = line;
+    while rest.width() > width {
+        // The most characters that fit, then back to the last space among them.
+        let mut fit = 0;
+        let mut used = 0;
+        for (at, c) in rest.char_indices() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + w > width {
+                break;
+            }
+            used += w;
+            fit = at + c.len_utf8();
+        }
+        let cut = match rest[..fit].rfind(' ') {
+            Some(space) if space > 0 => space + 1,
+            _ => fit.max(rest.chars().next().map_or(1, char::len_utf8)),
+        };
+        rows.push(rest[..cut].trim_end().to_string());
+        rest = &rest[cut..];
+    }
+    rows.push(rest.to_string());
+    rows
 }
 
 /// A line of a list to choose from, marked when it is the one selected.
@@ -231,4 +260,21 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     ])
     .areas(mid);
     center
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    #[test]
+    fn long_lines_break_at_spaces_and_keep_their_columns() {
+        assert_eq!(
+            super::wrap_keeping_spaces("alpha beta gamma", 11),
+            ["alpha beta", "gamma"]
+        );
+        assert_eq!(super::wrap_keeping_spaces("  12  34", 20), ["  12  34"]);
+        assert_eq!(
+            super::wrap_keeping_spaces("abcdefgh", 3),
+            ["abc", "def", "gh"]
+        );
+        assert_eq!(super::wrap_keeping_spaces("", 3), [""]);
+    }
 }

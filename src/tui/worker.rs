@@ -66,7 +66,7 @@ pub enum StoreReq {
     /// Keep a full text fetched by a job (only this thread writes the cache).
     SetFullText {
         id: ItemId,
-        result: Result<(String, String), String>,
+        result: Result<crate::fulltext::Extracted, String>,
     },
     SaveHideRead(bool),
     SaveCollapsed(std::collections::BTreeSet<String>),
@@ -383,6 +383,10 @@ fn load_feeds(
         let waiting = store.queued_mark_count()? + store.mail_queue_len()?;
         let _ = tx.send(Msg::MarksWaiting(waiting));
     }
+    // Which feeds are the server's, as the last sync left them (`d` asks accordingly).
+    if config.sync.is_some() {
+        let _ = tx.send(Msg::ServerFeeds(crate::tui::model::server_feeds(config)));
+    }
     Ok(())
 }
 
@@ -453,8 +457,7 @@ fn handle(
             counts_after_mark(store, config, tx, names);
         }
         StoreReq::SetFullText { id, result } => {
-            let page = result.as_ref().map(|(h, u)| (h.as_str(), u.as_str()));
-            store.set_full_text(id, page.map_err(String::as_str))?;
+            store.set_full_text(id, result.as_ref().map_err(String::as_str))?;
         }
         StoreReq::Locate { req, query, id } => {
             // Not found and could not look are the same to the cursor: it stays held.

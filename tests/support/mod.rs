@@ -279,7 +279,17 @@ pub struct Env {
 }
 
 impl Env {
+    /// A config and a cache made already (as after a first run), so that stderr holds
+    /// only what the command under test says.
     pub fn new(config: &str) -> Env {
+        let env = Env::bare(config);
+        std::fs::create_dir_all(env.data_dir()).unwrap();
+        bulletin::store::Store::open(&env.data_dir().join("cache.db")).unwrap();
+        env
+    }
+
+    /// A config and no cache yet.
+    pub fn bare(config: &str) -> Env {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("config.toml"), config).unwrap();
         Env { dir }

@@ -196,3 +196,20 @@ pub fn serve_article(m: &mut Model, cmds: &[Cmd]) {
         }
     }
 }
+
+/// The screen the model draws, as text (one line per row).
+pub fn screen(m: &Model) -> String {
+    let backend = ratatui::backend::TestBackend::new(m.size.0, m.size.1);
+    let mut t = ratatui::Terminal::new(backend).unwrap();
+    t.draw(|f| bulletin::tui::view::draw(f, m, &bulletin::tui::theme::Theme::new(false)))
+        .unwrap();
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}

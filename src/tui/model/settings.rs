@@ -4,6 +4,16 @@
 use super::*;
 use crate::config::Config;
 
+/// The URLs of the feeds that are the sync server's (not also in the config's own list).
+pub fn server_feeds(config: &Config) -> HashSet<String> {
+    config
+        .feeds
+        .iter()
+        .filter(|f| f.remote.as_ref().is_some_and(|r| !r.configured))
+        .map(|f| f.url.clone())
+        .collect()
+}
+
 /// The sync server as the keys that act on it need to know it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Server {
@@ -33,12 +43,7 @@ impl Model {
                 edits_feeds: !fever,
             }
         });
-        self.server_feeds = config
-            .feeds
-            .iter()
-            .filter(|f| f.remote.as_ref().is_some_and(|r| !r.configured))
-            .map(|f| f.url.clone())
-            .collect();
+        self.server_feeds = server_feeds(config);
     }
 
     /// The tags of the feeds, in the order the feed list shows their groups.

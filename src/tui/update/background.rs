@@ -23,8 +23,14 @@ pub(super) fn on_message(m: &mut Model, msg: Msg) -> Outcome {
             if req != m.picture_req {
                 return Outcome::default();
             }
+            let rows = picture.as_ref().map_or(0, |p| p.rows);
             if let Some(p) = picture {
                 m.pictures.insert(index, p);
+            }
+            // Fewer rows than kept (a small picture, or none): the text closes up.
+            m.picture_rows.insert(index, rows);
+            if rows < crate::tui::images::ROWS {
+                super::lists::refit_pictures(m);
             }
             Outcome::redraw(Vec::new())
         }

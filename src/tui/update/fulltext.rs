@@ -41,7 +41,7 @@ pub(super) fn toggle_full_text(m: &mut Model) -> Vec<Cmd> {
 pub(super) fn full_text_fetched(
     m: &mut Model,
     id: crate::model::ItemId,
-    result: Result<(String, String), String>,
+    result: Result<crate::fulltext::Extracted, String>,
 ) -> Vec<Cmd> {
     m.full_text_fetching = None;
     if let Err(e) = &result {

@@ -129,7 +129,7 @@ pub(super) fn lay_out_reader(m: &mut Model) -> Vec<Cmd> {
     };
     let lines = r.prepared.layout(width);
     let (lines, slots) = if images_on {
-        crate::tui::images::reserve(lines, &r.prepared.doc.images)
+        crate::tui::images::reserve(lines, &r.prepared.doc.images, &|_| None)
     } else {
         (lines, Vec::new())
     };
@@ -138,6 +138,7 @@ pub(super) fn lay_out_reader(m: &mut Model) -> Vec<Cmd> {
     r.width = width;
     r.scroll = r.scroll.min(r.lines.len().saturating_sub(1));
     m.pictures.clear();
+    m.picture_rows.clear();
     m.picture_req += 1;
     let images: Vec<(usize, String)> = r
         .slots
@@ -162,6 +163,33 @@ pub(super) fn lay_out_reader(m: &mut Model) -> Vec<Cmd> {
             r.item.feed_url.clone()
         },
     }]
+}
+
+/// The pictures' sizes came: the rows kept under each become its own height (none for
+/// one that could not be shown), the pictures loaded stay, and the text at the top of
+/// the pane stays there.
+pub(super) fn refit_pictures(m: &mut Model) {
+    let known = m.picture_rows.clone();
+    let Some(r) = &mut m.reader else {
+        return;
+    };
+    let lines = r.prepared.layout(r.width);
+    let (lines, slots) =
+        crate::tui::images::reserve(lines, &r.prepared.doc.images, &|k| known.get(&k).copied());
+    // Rows taken away above the top line move it up by as many.
+    let gone: usize = r
+        .slots
+        .iter()
+        .zip(&slots)
+        .filter(|(old, _)| old.line + usize::from(old.rows) <= r.scroll)
+        .map(|(old, new)| usize::from(old.rows.saturating_sub(new.rows)))
+        .sum();
+    r.scroll = r
+        .scroll
+        .saturating_sub(gone)
+        .min(lines.len().saturating_sub(1));
+    r.lines = lines;
+    r.slots = slots;
 }
 
 /// Moves list offsets so that the selections stay on screen.

@@ -237,6 +237,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             m.message = Some(message);
             Outcome::redraw(Vec::new())
         }
+        Msg::ServerFeeds(urls) => {
+            m.server_feeds = urls;
+            Outcome::default()
+        }
         Msg::MarksWaiting(n) => {
             let more = n > m.marks_to_send;
             m.marks_to_send = n;

@@ -71,7 +71,6 @@ pub(super) fn draw_reader(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
     // Pictures in the rows kept for them, once their top row is in sight; cut at the
     // bottom of the pane where the protocol can be (kitty, half-blocks), else drawn when
     // whole (a picture cannot be cut at its top).
-    let rows = usize::from(crate::tui::images::ROWS);
     for slot in &r.slots {
         let Some(picture) = m.pictures.get(&slot.image) else {
             continue;
@@ -80,7 +79,7 @@ pub(super) fn draw_reader(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
             continue;
         }
         let offset = slot.line - r.scroll;
-        let shown = rows.min(height - offset);
+        let shown = usize::from(slot.rows).min(height - offset);
         let (Ok(offset), Ok(shown)) = (u16::try_from(offset), u16::try_from(shown)) else {
             continue;
         };
