@@ -638,3 +638,42 @@ fn a_search_with_nothing_to_search_is_a_usage_error_with_a_column() {
     let out = env.run(&["search", "nothing-matches-this"]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn add_without_a_scheme_tries_https_then_http_and_says_which() {
+    let server = Server::start();
+    server.fixed(
+        "/feed.xml",
+        "application/rss+xml",
+        feeds::rss("plain", 2, 1),
+    );
+    let env = Env::new("");
+    let bare = server.url("/feed.xml").replace("http://", "");
+    let out = env.run(&["add", &bare]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    let port = bare.split(':').nth(1).unwrap().split('/').next().unwrap();
+    assert!(
+        err.contains(&format!("does not speak TLS on port {port}"))
+            && err.contains(&format!("http://{bare} answered")),
+        "{err}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(&format!("<http://{bare}>")), "{stdout}");
+    // Asked for https by name: the error is worded for people, in one line.
+    let out = env.run(&["probe", &format!("https://{bare}")]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("does not speak TLS"), "{err}");
+    assert!(!err.contains("InvalidContentType"), "{err}");
+    // mark-read --feed says how many it marked.
+    let marked = env.ok(&["mark-read", "--feed", "plain"]);
+    assert_eq!(marked.trim(), "Marked 2 articles read");
+    let again = env.ok(&["mark-read", "--feed", "plain"]);
+    assert_eq!(again.trim(), "Marked 0 articles read");
+}

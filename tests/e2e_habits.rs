@@ -82,8 +82,8 @@ fn a_prompt_edits_its_line_and_tag_groups_stay_folded() {
     // A typo fixed in the middle of the line, with the arrows and Backspace.
     tmux.keys(&["Tab", "/"]);
     tmux.cmd(&["send-keys", "-t", "e2e", "-l", "tvo item"]);
-    tmux.keys(&["Home", "Right", "BSpace"]);
-    tmux.cmd(&["send-keys", "-t", "e2e", "-l", "tw"]);
+    tmux.keys(&["Home", "Right", "Right", "BSpace"]);
+    tmux.cmd(&["send-keys", "-t", "e2e", "-l", "w"]);
     let screen = tmux.wait_for("/two item");
     assert!(screen.contains("(2)"), "two matches: {screen}");
     // Ctrl-u kills what is before the cursor (all of it, from the end): no search.
@@ -115,13 +115,7 @@ fn an_idle_tui_sleeps() {
     tmux.start(&env);
     tmux.wait_for("All unread (6)");
     tmux.wait_for("Refreshed");
-    let pid = String::from_utf8_lossy(
-        &tmux
-            .cmd(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"])
-            .stdout,
-    )
-    .trim()
-    .to_string();
+    let pid = tmux.pid();
     // Settle: the first second after a refresh counts and indexes.
     std::thread::sleep(Duration::from_secs(3));
     let switches = || -> u64 {

@@ -168,13 +168,7 @@ fn keymap_from_config_reload_on_key_and_sighup_and_a_log() {
         feed("two", "Second feed"),
         feed("three", "Third feed")
     ));
-    let pid = String::from_utf8_lossy(
-        &tmux
-            .cmd(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"])
-            .stdout,
-    )
-    .trim()
-    .to_string();
+    let pid = tmux.pid();
     let killed = Command::new("kill").args(["-HUP", &pid]).status().unwrap();
     assert!(killed.success());
     tmux.wait_for("Third feed");

@@ -336,7 +336,31 @@ fn the_tui_syncs_in_the_background() {
     let screen = tmux.wait_for("Sync failed");
     assert!(screen.contains("503"), "{screen}");
     assert!(!screen.contains("secret"), "{screen}");
-    tmux.keys(&["q", "q", "q"]);
+    // Marks made while it is down wait, counted on the status line: one here (m on the
+    // list's first row), one from another shell, which the running TUI sends too.
+    tmux.keys(&["Tab", "g", "m"]);
+    tmux.wait_for("1 mark to send");
+    let other = local(&env, "Article 2");
+    let read_there = |title: &str| server_item(&state, title).read;
+    assert!(
+        !read_there("Article 2") && other["read"] == false,
+        "{other}"
+    );
+    let out = env.run(&["mark-read", &other["id"].to_string()]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("the running bulletin sends"), "{said}");
+    tmux.wait_for("2 marks to send");
+    // Back online: the TUI notices by itself (it retries, 5 s then twice as long each
+    // time), sends both, and the error and the count go.
+    state.lock().unwrap().down = false;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !(read_there("Article 2") && !tmux.screen().contains("to send")) {
+        assert!(Instant::now() < deadline, "{}", tmux.screen());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let screen = tmux.wait_gone("Sync failed");
+    assert!(!screen.contains("marks to send"), "{screen}");
+    tmux.keys(&["q"]);
     tmux.wait_exit();
 }
 

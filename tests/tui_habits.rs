@@ -350,3 +350,16 @@ fn a_config_that_does_not_load_is_shown_whole() {
     assert!(screen.contains("config.toml:12:7"), "{screen}");
     assert!(screen.contains("refresh_interval_minutes"), "{screen}");
 }
+
+#[test]
+fn the_health_view_counts_a_week_as_a_number() {
+    let mut m = fixture(140, 30);
+    send(&mut m, key('e'));
+    // Counted: a feed with nothing in four weeks has 0.0, never an ellipsis.
+    let mut counts = std::collections::HashMap::new();
+    counts.insert(FeedId(1), 8);
+    update(&mut m, Msg::RecentCounted(counts));
+    let screen = support::tui::screen(&m);
+    assert!(!screen.contains('…'), "{screen}");
+    assert!(screen.contains("2.0") && screen.contains("0.0"), "{screen}");
+}

@@ -321,33 +321,21 @@ fn every_view_draws_at_every_size() {
     }
 }
 
-fn screen_text(t: &Terminal<TestBackend>) -> String {
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
 #[test]
 fn overlays_scroll_and_say_what_is_hidden() {
     // Help at 40x10: the keymap does not fit; j moves it, G to its end, g back.
     let mut m = fixture(40, 10);
     send(&mut m, key('?'));
-    let first = screen_text(&render(&m));
+    let first = support::tui::screen(&m);
     assert!(first.contains("Move down"), "{first}");
     assert!(first.contains("1-7/"), "a position shows: {first}");
     send(&mut m, key('j'));
     send(&mut m, key('j'));
-    let moved = screen_text(&render(&m));
+    let moved = support::tui::screen(&m);
     assert!(moved.contains("3-9/"), "{moved}");
     assert!(!moved.contains("Move down"), "{moved}");
     send(&mut m, key('G'));
-    let end = screen_text(&render(&m));
+    let end = support::tui::screen(&m);
     assert!(
         end.contains("Mouse: click selects"),
         "the last line shows: {end}"
@@ -372,25 +360,25 @@ fn overlays_scroll_and_say_what_is_hidden() {
     }
     send(&mut m, Msg::FeedsLoaded(feeds));
     send(&mut m, key('e'));
-    let first = screen_text(&render(&m));
+    let first = support::tui::screen(&m);
     assert!(first.contains("Lantern releases"), "{first}");
     assert!(!first.contains("Broken feed 39"), "{first}");
     send(&mut m, code(KeyCode::End));
-    let end = screen_text(&render(&m));
+    let end = support::tui::screen(&m);
     assert!(end.contains("Broken feed 39"), "{end}");
     send(&mut m, code(KeyCode::PageUp));
     assert!(m.overlay_scroll > 0);
 
     // The same list at 40x10 still fits, says where it is and scrolls to its end.
     send(&mut m, Msg::Resize(40, 10));
-    let small = screen_text(&render(&m));
+    let small = support::tui::screen(&m);
     let position = small
         .split('/')
         .skip(1)
         .any(|after| after.starts_with(|c: char| c.is_ascii_digit()));
     assert!(position, "a position shows: {small}");
     send(&mut m, code(KeyCode::End));
-    let end = screen_text(&render(&m));
+    let end = support::tui::screen(&m);
     // Sorted by status, the healthy feeds come last; the selected one's name shows whole.
     assert!(end.contains("Harbour Notes"), "{end}");
 }

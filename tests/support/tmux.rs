@@ -96,6 +96,12 @@ impl Tmux {
         }
     }
 
+    /// The process id of what runs in the window (bulletin).
+    pub fn pid(&self) -> String {
+        let out = self.cmd(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     /// Waits until `text` is no longer on the screen; returns the screen then.
     pub fn wait_gone(&self, text: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);

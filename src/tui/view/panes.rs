@@ -162,8 +162,14 @@ fn status_text(m: &Model) -> String {
 /// A line prompt in the status bar: its label, the part of the line around the cursor,
 /// and the terminal's cursor where the next character goes.
 fn draw_prompt(f: &mut Frame, m: &Model, ask: &Ask, line: &LineEdit, area: Rect) {
-    let label = match (ask, &m.articles.search_error) {
-        (Ask::Filter { .. }, Some(e)) if !line.value().is_empty() => format!("({e}) /"),
+    let fever = m.server.as_ref().filter(|s| !s.edits_feeds);
+    let label = match (ask, &m.articles.search_error, fever) {
+        (Ask::Filter { .. }, Some(e), _) if !line.value().is_empty() => format!("({e}) /"),
+        // Said where the feed goes, since the server cannot take it.
+        (Ask::AddFeed, _, Some(s)) => format!(
+            "Add a feed to this config only (the {} server cannot subscribe): ",
+            s.name
+        ),
         _ => ask.label().to_string(),
     };
     let width = area.width as usize;
