@@ -354,7 +354,7 @@ fn the_tui_syncs_in_the_background() {
     // time), sends both, and the error and the count go.
     state.lock().unwrap().down = false;
     let deadline = Instant::now() + Duration::from_secs(60);
-    while !(read_there("Article 2") && !tmux.screen().contains("to send")) {
+    while !read_there("Article 2") || tmux.screen().contains("to send") {
         assert!(Instant::now() < deadline, "{}", tmux.screen());
         std::thread::sleep(Duration::from_millis(200));
     }
