@@ -9,11 +9,13 @@
 use crate::model::ParsedFeed;
 use crate::sanitize::clean_line;
 
+mod codepages;
 mod dates;
 pub(crate) mod decode;
 mod direct;
 mod finish;
 mod repair;
+mod shapes;
 mod source;
 
 pub use decode::decode;
@@ -65,6 +67,10 @@ fn parse_unguarded(
     if body.trim_start().starts_with('{') {
         return read(body, base_url);
     }
+    // Shapes both readers miss, made plain first (a look at the root for feeds that
+    // have neither: they pay nothing more).
+    let reshaped = shapes::reshape(body);
+    let body = reshaped.as_deref().unwrap_or(body);
     // Documents the readers would misread go through the repair first; well-formed
     // feeds are read as they are, and repaired only when that fails or misses.
     if repair::needed_first(body) {

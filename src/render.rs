@@ -141,9 +141,24 @@ fn cut_long(html: &str) -> (&str, Option<usize>) {
 }
 
 /// An HTML snippet (a title) as one line of text.
+/// A script's, a style sheet's or a template's text (and a noscript's, which the reader
+/// drops too) is never text: titles hold `<script>` in escaped HTML in the wild.
 pub fn html_to_line(html: &str) -> String {
     let fragment = Html::parse_fragment(&crate::html_depth::limited(html));
-    let text: String = fragment.root_element().text().collect();
+    let mut text = String::new();
+    for node in fragment.root_element().descendants() {
+        let Some(t) = node.value().as_text() else {
+            continue;
+        };
+        let hidden = node.ancestors().any(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|e| matches!(e.name(), "script" | "style" | "template" | "noscript"))
+        });
+        if !hidden {
+            text.push_str(t);
+        }
+    }
     crate::sanitize::clean_line(&text)
 }
 

@@ -2,8 +2,46 @@
 //! and UTF-32 sniffed by their zero bytes, labels that lie survived; and the text made
 //! safe for the XML readers (no declaration left to switch encodings on them).
 
+use super::codepages::{CodePage, LABELS, PAGES};
 use encoding_rs::Encoding;
 use std::borrow::Cow;
+
+/// A charset a label names: one of the WHATWG Encoding Standard's (encoding_rs), else a
+/// single-byte code page Python's codecs know (IBM/DOS, EBCDIC, Mac...).
+#[derive(Clone, Copy)]
+enum Charset {
+    Whatwg(&'static Encoding),
+    Page(&'static CodePage),
+}
+
+impl Charset {
+    fn for_label(label: &str) -> Option<Charset> {
+        if let Some(e) = Encoding::for_label(label.trim().as_bytes()) {
+            return Some(Charset::Whatwg(e));
+        }
+        let key: String = label
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        LABELS
+            .iter()
+            .find(|(l, _)| *l == key)
+            .map(|(_, i)| Charset::Page(&PAGES[*i]))
+    }
+}
+
+/// Bytes in a code page, to text.
+fn decode_page(page: &CodePage, bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| char::from_u32(u32::from(page.chars[usize::from(*b)])).unwrap_or('\u{FFFD}'))
+        .collect()
+}
+
+/// `<?xm` in EBCDIC (cp037 and its kin): such a document names its code page in a
+/// declaration that only reads once decoded.
+const EBCDIC_DECLARATION: [u8; 4] = [0x4C, 0x6F, 0xA7, 0x94];
 
 /// Decodes to UTF-8: the HTTP charset wins, then a BOM, then the XML declaration, then UTF-8.
 /// Invalid sequences become U+FFFD rather than failing the whole feed.
@@ -15,11 +53,20 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
     }
     let from_header = content_type
         .and_then(charset_param)
-        .and_then(|label| Encoding::for_label(label.as_bytes()));
-    let encoding = from_header
-        .or_else(|| Encoding::for_bom(bytes).map(|(enc, _)| enc))
-        .or_else(|| declared_encoding(bytes))
-        .unwrap_or(encoding_rs::UTF_8);
+        .and_then(|label| Charset::for_label(&label));
+    let from_document = || {
+        Encoding::for_bom(bytes)
+            .map(|(enc, _)| Charset::Whatwg(enc))
+            .or_else(|| declared_charset(bytes))
+    };
+    let encoding = match from_header.or_else(from_document) {
+        Some(Charset::Page(page)) => {
+            tracing::debug!("decoding a feed as {}", page.name);
+            return Cow::Owned(decode_page(page, bytes));
+        }
+        Some(Charset::Whatwg(e)) => e,
+        None => encoding_rs::UTF_8,
+    };
     let wide = encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE;
     // A label of UTF-16 on bytes with no BOM and no zero bytes (sniffed above) lies;
     // so does UTF-8 on bytes that are not UTF-8, which browsers and feedparser then
@@ -93,22 +140,34 @@ pub(crate) fn charset_param(content_type: &str) -> Option<String> {
     })
 }
 
-/// The `encoding` of an ASCII-compatible XML declaration, if there is one.
-pub(super) fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
+/// The charset the XML declaration names: read as ASCII, or, when the document starts
+/// with `<?xm` in EBCDIC, as cp037 (an EBCDIC document without one is cp037 itself).
+fn declared_charset(bytes: &[u8]) -> Option<Charset> {
     let head = &bytes[..bytes.len().min(200)];
+    if head.starts_with(&EBCDIC_DECLARATION) {
+        let cp037 = &PAGES[LABELS.iter().find(|(l, _)| *l == "cp037")?.1];
+        let text = decode_page(cp037, head);
+        return declared_label(&text)
+            .and_then(Charset::for_label)
+            .or(Some(Charset::Page(cp037)));
+    }
     let head = std::str::from_utf8(head)
         .ok()
         .map(Cow::Borrowed)
         .unwrap_or_else(|| String::from_utf8_lossy(head))
         .into_owned();
+    declared_label(&head).and_then(Charset::for_label)
+}
+
+/// The label in `encoding="..."` of a declaration at the start of `head`.
+fn declared_label(head: &str) -> Option<&str> {
     let decl = head.trim_start().strip_prefix("<?xml")?;
     let decl = &decl[..decl.find("?>")?];
     let rest = &decl[decl.find("encoding")? + "encoding".len()..];
     let rest = rest.trim_start().strip_prefix('=')?.trim_start();
     let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let value = &rest[1..];
-    let label = &value[..value.find(quote)?];
-    Encoding::for_label(label.as_bytes())
+    Some(&value[..value.find(quote)?])
 }
 
 /// After decoding, the declaration's `encoding` no longer tells the truth; drop it so that
@@ -160,4 +219,35 @@ pub(super) fn looks_like_html(body: &str) -> bool {
         .collect::<String>()
         .to_ascii_lowercase();
     head.starts_with("<!doctype html") || head.starts_with("<html")
+}
+
+#[cfg(test)]
+mod codepage_tests {
+    #[test]
+    fn code_pages_beyond_whatwg_by_header_or_declaration_ebcdic_too() {
+        // cp437: box drawing and accents, named by the HTTP header, in any spelling.
+        let bytes = b"<rss>\x82\xb3\xb0</rss>";
+        for label in ["cp437", "IBM437", "ibm-437", "437"] {
+            let ct = format!("application/rss+xml; charset={label}");
+            assert_eq!(super::decode(bytes, Some(&ct)), "<rss>é│░</rss>", "{label}");
+        }
+        // Named by the declaration.
+        let doc = b"<?xml version=\"1.0\" encoding=\"cp850\"?><a>\x82t\x82</a>";
+        assert!(super::decode(doc, None).ends_with("<a>\u{e9}t\u{e9}</a>"));
+        // EBCDIC: `<?xml ... encoding="cp500"?>` read in EBCDIC; '[' is 0x4A in cp500.
+        let text = "<?xml version=\"1.0\" encoding=\"cp500\"?><a>[x]</a>";
+        let ebcdic: Vec<u8> = text
+            .chars()
+            .map(|c| {
+                let page = super::PAGES.iter().find(|p| p.name == "cp500").unwrap();
+                page.chars.iter().position(|&u| u == c as u16).unwrap() as u8
+            })
+            .collect();
+        assert_eq!(super::decode(&ebcdic, None), text);
+        // A label nobody knows: as before (UTF-8, else Windows-1252).
+        assert_eq!(
+            super::decode(b"caf\xe9", Some("text/xml; charset=x-nothing")),
+            "café"
+        );
+    }
 }

@@ -55,6 +55,9 @@ fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>, is_rss: bool) -> Pa
         // (RSS 2.0's isPermaLink default; feedparser reads Atom ids so too).
         .or_else(|| {
             let guid = entry.id.trim();
+            if entry.id_not_link {
+                return None;
+            }
             (guid.starts_with("http://") || guid.starts_with("https://"))
                 .then(|| web_link(guid, entry_base.as_ref()))
                 .flatten()

@@ -34,6 +34,8 @@ pub(super) struct SourceLink {
 #[derive(Debug, Default)]
 pub(super) struct SourceEntry {
     pub(super) id: String,
+    /// The id is no address (RSS's `isPermaLink="false"`): never taken as the link.
+    pub(super) id_not_link: bool,
     /// xml:base of the entry, which wins over the feed URL for its relative links.
     pub(super) base: Option<String>,
     pub(super) title: Option<SourceText>,
@@ -109,6 +111,7 @@ impl SourceEntry {
             })
             .collect();
         SourceEntry {
+            id_not_link: false,
             id: entry.id,
             base: entry.base,
             title: entry.title.map(SourceText::from_feed_rs),

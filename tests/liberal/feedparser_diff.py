@@ -10,7 +10,10 @@ junk after the root, UTF-16 without BOM, Latin-1, far-off dates). Each file is r
 same normalisation (HTML to text, white space collapsed, dates to UTC seconds).
 
 Usage: feedparser_diff.py BULLETIN_BINARY WORK_DIR [COUNT]
+       feedparser_diff.py BULLETIN_BINARY --cases DIR
 Prints one JSON object: counts, agreement, crashes, hangs and a sample of disagreements.
+With --cases, the hand-written files of DIR are compared instead (each named
+CATEGORY-....xml), with the agreement of each category.
 """
 import html
 import json
@@ -424,8 +427,30 @@ def compare(binary, files):
     return stats
 
 
+def cases(binary, folder):
+    """The hand-written edge cases, by category (the file name up to its first '-')."""
+    files = sorted(os.path.join(folder, f) for f in os.listdir(folder)
+                   if not f.startswith("."))
+    report = compare(binary, files)
+    categories = {}
+    for path in files:
+        name = os.path.basename(path).split("-")[0]
+        one = compare(binary, [path])
+        c = categories.setdefault(name, {"files": 0, "fields": 0, "agree": 0})
+        c["files"] += 1
+        c["fields"] += one["fields"]
+        c["agree"] += one["agree"]
+    for c in categories.values():
+        c["agreement"] = c["agree"] / max(1, c["fields"])
+    report["categories"] = categories
+    return report
+
+
 def main():
     binary, work = sys.argv[1], sys.argv[2]
+    if work == "--cases":
+        print(json.dumps(cases(binary, sys.argv[3]), ensure_ascii=False, indent=1))
+        return
     count = int(sys.argv[3]) if len(sys.argv) > 3 else 400
     os.makedirs(work, exist_ok=True)
     files = generate(work, count)

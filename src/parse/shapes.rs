@@ -1,0 +1,111 @@
+//! Feeds in shapes the readers would read as empty or short, made plain before reading:
+//! RSS under a default namespace (`<rss xmlns="http://backend.userland.com/rss">`, the
+//! RSS 0.9x/2.0 namespaces some generators add), and RSS 1.0 items without a `<link>`,
+//! whose `rdf:about` is their address as well as their id.
+
+/// The document reshaped, or None when it needs nothing (the common case: a look at its
+/// first kilobyte).
+pub(super) fn reshape(body: &str) -> Option<String> {
+    let head = &body[..floor_char(body, 1024)];
+    if let Some(out) = rss_default_namespace(body, head) {
+        return Some(out);
+    }
+    if head.contains("rdf:RDF") {
+        return rdf_links(body);
+    }
+    None
+}
+
+fn floor_char(s: &str, at: usize) -> usize {
+    let mut at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// `<rss ... xmlns="...">`: the default namespace declaration goes, so that RSS's
+/// elements are in no namespace, where both readers look for them.
+fn rss_default_namespace(body: &str, head: &str) -> Option<String> {
+    let start = head.match_indices("<rss").find_map(|(at, _)| {
+        let next = head[at + 4..].chars().next()?;
+        (next.is_whitespace()).then_some(at)
+    })?;
+    let end = start + head[start..].find('>')?;
+    let tag = &head[start..end];
+    let attr = tag
+        .find(" xmlns=")
+        .or_else(|| tag.find("\txmlns="))
+        .or_else(|| tag.find("\nxmlns="))?;
+    let value = &tag[attr + 7..];
+    let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let close = value[1..].find(quote)? + 2;
+    let mut out = String::with_capacity(body.len());
+    out.push_str(&body[..start + attr]);
+    out.push_str(&body[start + attr + 7 + close..]);
+    Some(out)
+}
+
+/// RSS 1.0 items with an `rdf:about` and no `<link>` get one (feed-rs drops such items).
+fn rdf_links(body: &str) -> Option<String> {
+    let mut out = String::with_capacity(body.len() + 256);
+    let mut from = 0;
+    let mut changed = false;
+    while let Some(found) = body[from..].find("<item") {
+        let at = from + found;
+        let Some(tag_len) = body[at..].find('>') else {
+            break;
+        };
+        let tag_end = at + tag_len + 1;
+        let tag = &body[at..tag_end];
+        let item_end = body[tag_end..]
+            .find("</item>")
+            .map_or(body.len(), |e| tag_end + e);
+        let inner = &body[tag_end..item_end];
+        out.push_str(&body[from..tag_end]);
+        from = tag_end;
+        let boundary = tag[5..].starts_with(|c: char| c.is_whitespace());
+        if !boundary || tag.ends_with("/>") || inner.contains("<link") {
+            continue;
+        }
+        if let Some(about) = about_of(tag) {
+            out.push_str("<link>");
+            out.push_str(about);
+            out.push_str("</link>");
+            changed = true;
+        }
+    }
+    out.push_str(&body[from..]);
+    changed.then_some(out)
+}
+
+/// The value of `rdf:about="..."` in a start tag (already escaped as XML text needs).
+fn about_of(tag: &str) -> Option<&str> {
+    let at = tag.find("rdf:about=")? + "rdf:about=".len();
+    let rest = &tag[at..];
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &rest[1..];
+    Some(&value[..value.find(quote)?])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rss_loses_its_default_namespace() {
+        let body = r#"<rss version="2.0" xmlns="http://backend.userland.com/rss" xmlns:dc="x"><channel/></rss>"#;
+        assert_eq!(
+            super::reshape(body).unwrap(),
+            r#"<rss version="2.0" xmlns:dc="x"><channel/></rss>"#
+        );
+        assert!(super::reshape(r#"<rss version="2.0"><channel/></rss>"#).is_none());
+        assert!(super::reshape(r#"<rss xmlns:content="x"><channel/></rss>"#).is_none());
+    }
+
+    #[test]
+    fn rdf_items_without_a_link_get_their_about() {
+        let body = r#"<rdf:RDF><item rdf:about="http://a/1"><title>t</title></item><item rdf:about="http://a/2"><link>http://a/two</link></item><items/></rdf:RDF>"#;
+        let out = super::reshape(body).unwrap();
+        assert!(out.contains(r#"<item rdf:about="http://a/1"><link>http://a/1</link><title>"#));
+        assert_eq!(out.matches("<link>").count(), 2);
+    }
+}
