@@ -225,7 +225,8 @@ impl Prepared {
             lines.push(Line::default());
             let note = match &self.link {
                 Some(_) => {
-                    "This is a summary: t fetches the full article, o opens it in the browser."
+                    // No key named: keymaps differ (t is the tag picker under newsboat's).
+                    "This is a summary: the full article is on its page (full text fetches it here)."
                 }
                 None => "This is a summary; the feed gives no full article.",
             };

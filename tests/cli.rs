@@ -673,7 +673,66 @@ fn add_without_a_scheme_tries_https_then_http_and_says_which() {
     assert!(!err.contains("InvalidContentType"), "{err}");
     // mark-read --feed says how many it marked.
     let marked = env.ok(&["mark-read", "--feed", "plain"]);
-    assert_eq!(marked.trim(), "Marked 2 articles read");
+    assert_eq!(marked.trim(), "Marked 2 articles of plain read");
     let again = env.ok(&["mark-read", "--feed", "plain"]);
-    assert_eq!(again.trim(), "Marked 0 articles read");
+    assert_eq!(again.trim(), "Marked 0 articles of plain read");
+}
+
+/// Found in a trial: two feeds of one name were told apart by nobody, and `remove`
+/// dropped the first; the suggested `bulletin init --config FILE` did not parse.
+#[test]
+fn two_feeds_of_one_name_are_asked_about_and_options_go_anywhere() {
+    let server = Server::start();
+    server.fixed(
+        "/a.xml",
+        "application/rss+xml",
+        feeds::rss("Alpha News", 2, 1),
+    );
+    server.fixed(
+        "/b.xml",
+        "application/rss+xml",
+        feeds::rss("Alpha News", 2, 1),
+    );
+    let env = Env::new(&feeds_config(
+        "",
+        &[server.url("/a.xml"), server.url("/b.xml")],
+    ));
+    env.ok(&["refresh"]);
+    for args in [
+        vec!["remove", "Alpha News"],
+        vec!["mark-read", "--feed", "alpha news"],
+        vec!["items", "--feed", "Alpha"],
+    ] {
+        let out = env.run(&args);
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains("matches 2 feeds") && err.contains(&server.url("/b.xml")),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(env.json(&["feeds", "--json"]).as_array().unwrap().len(), 2);
+    // Global options after the subcommand, as the missing-config error suggests.
+    let other = env.path().join("other.toml");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["init", "--config"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(other.exists());
+    let listed = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("feeds")
+        .arg("--config")
+        .arg(env.config_path())
+        .arg("--data-dir")
+        .arg(env.data_dir())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("Alpha News"));
 }

@@ -363,3 +363,52 @@ fn the_health_view_counts_a_week_as_a_number() {
     assert!(!screen.contains('…'), "{screen}");
     assert!(screen.contains("2.0") && screen.contains("0.0"), "{screen}");
 }
+
+#[test]
+fn leaving_a_search_goes_back_to_the_row_it_started_from() {
+    let mut m = fixture(120, 30);
+    select(&mut m, &tag("software"));
+    send(&mut m, key('/'));
+    send(&mut m, key('x'));
+    send(&mut m, code(KeyCode::Esc));
+    assert_eq!(m.selected_feed_row(), Some(&tag("software")));
+    assert_eq!(m.focus, Pane::Feeds);
+}
+
+#[test]
+fn a_reload_applies_the_feed_list_layout_and_ctrl_c_quits_from_a_prompt() {
+    let mut m = fixture(120, 30);
+    let mut config = bulletin::config::Config::parse(
+        "[general]\nfeed_list = \"flat\"\n",
+        std::path::Path::new("/c/config.toml"),
+    )
+    .unwrap();
+    config.feeds.clear();
+    update(&mut m, Msg::ConfigReloaded(Ok(Box::new(config))));
+    assert!(!m
+        .feeds_pane
+        .rows
+        .iter()
+        .any(|r| matches!(r, FeedRow::Tag(_))));
+    // The tag picker says why it has nothing to go to.
+    send(&mut m, ctrl('t'));
+    assert!(m.overlay.is_none());
+    assert!(m.message.as_deref().unwrap().contains("flat"));
+    send(&mut m, key('/'));
+    send(&mut m, key('a'));
+    send(&mut m, ctrl('c'));
+    assert!(m.quit);
+}
+
+#[test]
+fn a_number_prompt_gives_way_to_other_keys() {
+    let mut m = fixture(120, 30);
+    send(&mut m, key('3'));
+    assert!(m.prompt.is_some());
+    send(&mut m, key('j'));
+    assert!(m.prompt.is_none(), "j ends the number and moves");
+    assert_eq!(m.feeds_pane.selected, 1);
+    send(&mut m, key('5'));
+    send(&mut m, code(KeyCode::Backspace));
+    assert!(m.prompt.is_none(), "emptied: closed");
+}

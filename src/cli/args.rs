@@ -12,13 +12,14 @@ use std::path::PathBuf;
 )]
 pub struct Cli {
     /// Config file [default: $XDG_CONFIG_HOME/bulletin/config.toml]
-    #[arg(long, value_name = "FILE", env = "BULLETIN_CONFIG")]
+    // Global: before or after the subcommand (`bulletin init --config FILE` too).
+    #[arg(long, global = true, value_name = "FILE", env = "BULLETIN_CONFIG")]
     pub config: Option<PathBuf>,
     /// Where the cache lives [default: $XDG_DATA_HOME/bulletin]
-    #[arg(long, value_name = "DIR", env = "BULLETIN_DATA_DIR")]
+    #[arg(long, global = true, value_name = "DIR", env = "BULLETIN_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// How much goes to the log file: error, warn, info, debug or trace
-    #[arg(long, value_name = "LEVEL", default_value = "info")]
+    #[arg(long, global = true, value_name = "LEVEL", default_value = "info")]
     pub log_level: tracing::Level,
     #[command(subcommand)]
     pub command: Option<Command>,

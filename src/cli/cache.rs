@@ -71,17 +71,34 @@ pub(super) fn find_feed<'a>(
         let canonical = crate::config::canonical_url(key, dir).ok()?;
         feeds.iter().find(|f| f.url == canonical)
     };
-    let exact = feeds
-        .iter()
-        .find(|f| f.url == key || f.name == key)
-        .or_else(|| {
-            feeds
-                .iter()
-                .find(|f| f.name.to_lowercase() == key.to_lowercase())
-        })
-        .or_else(|| by_path(config_dir))
-        .or_else(|| by_path(std::path::Path::new(".")));
-    if let Some(feed) = exact {
+    // Two feeds of one name (two addresses of one site): which is meant is asked, never
+    // guessed, since `remove` acts on what is found.
+    let ambiguous = |many: &[&FeedSummary]| {
+        let names: Vec<String> = many
+            .iter()
+            .map(|f| format!("{:?} <{}>", f.name, f.url))
+            .collect();
+        anyhow::anyhow!(
+            "{key:?} matches {} feeds: {}; give the address",
+            many.len(),
+            names.join(", ")
+        )
+    };
+    if let Some(feed) = feeds.iter().find(|f| f.url == key) {
+        return Ok(feed);
+    }
+    for same in [
+        |f: &FeedSummary, key: &str| f.name == key,
+        |f: &FeedSummary, key: &str| f.name.to_lowercase() == key.to_lowercase(),
+    ] {
+        let named: Vec<&FeedSummary> = feeds.iter().filter(|f| same(f, key)).collect();
+        match named.as_slice() {
+            [] => {}
+            [one] => return Ok(one),
+            many => return Err(ambiguous(many)),
+        }
+    }
+    if let Some(feed) = by_path(config_dir).or_else(|| by_path(std::path::Path::new("."))) {
         return Ok(feed);
     }
     // A prefix of a name, in any case, when it names one feed only.
@@ -93,10 +110,7 @@ pub(super) fn find_feed<'a>(
     match matches.as_slice() {
         [one] => Ok(one),
         [] => bail!("no configured feed is named or located at {key:?}"),
-        many => {
-            let names: Vec<String> = many.iter().map(|f| format!("{:?}", f.name)).collect();
-            bail!("{key:?} matches {} feeds: {}", many.len(), names.join(", "))
-        }
+        many => Err(ambiguous(many)),
     }
 }
 
@@ -244,14 +258,16 @@ pub(super) fn cmd_mark(
     let mut store = open_store(paths)?;
     store.sync_feeds(&config.feeds)?;
     let mut missing = Vec::new();
+    let mut marked_feed = None;
     let marked = if let Some(key) = &args.feed {
         let feeds = summaries(config, &store)?;
         if let Some(query) = super::searching::saved(config, &feeds, key)? {
             super::searching::catch_up(&mut store, &feeds)?;
             store.set_query_read(&query, read)?
         } else {
-            let id = find_feed(config, &feeds, key)?.id;
-            store.set_feeds_read(&[id], read)?
+            let feed = find_feed(config, &feeds, key)?;
+            marked_feed = Some(feed.name.clone());
+            store.set_feeds_read(&[feed.id], read)?
         }
     } else if args.all {
         let feeds = summaries(config, &store)?;
@@ -267,7 +283,9 @@ pub(super) fn cmd_mark(
     if args.feed.is_some() || args.all {
         let s = if marked == 1 { "" } else { "s" };
         let state = if read { "read" } else { "unread" };
-        out.push_str(&format!("Marked {marked} article{s} {state}\n"));
+        // Named, since a prefix of one letter is enough to find a feed.
+        let of = marked_feed.map(|n| format!(" of {n}")).unwrap_or_default();
+        out.push_str(&format!("Marked {marked} article{s}{of} {state}\n"));
     }
     if !args.no_push {
         super::travel::send_marks(config, paths, &mut store);

@@ -127,7 +127,7 @@ fn sync_once(
 ) -> anyhow::Result<crate::sync::Summary> {
     match crate::sync::sync_configured(config, store, fetcher) {
         Some(result) => result.map_err(|e| anyhow::anyhow!("{e}")),
-        None => bail!("no [sync] in the config: add provider, url, username and password_command (see config.example.toml)"),
+        None => bail!("no [sync] in the config: add provider, url, username and password_command (see the comments in the config `bulletin init` writes)"),
     }
 }
 
@@ -145,7 +145,7 @@ pub(super) fn cmd_sync(
     out: &mut String,
 ) -> anyhow::Result<()> {
     let Some(sync) = &config.sync else {
-        bail!("no [sync] in the config: add provider, url, username and password_command (see config.example.toml)");
+        bail!("no [sync] in the config: add provider, url, username and password_command (see the comments in the config `bulletin init` writes)");
     };
     if sync.plain_password() {
         eprintln!("bulletin: {}", super::cache::PLAIN_PASSWORD);

@@ -89,6 +89,9 @@ pub(super) fn cmd_import_newsboat(
     let text = std::fs::read_to_string(&urls)
         .with_context(|| format!("{}: cannot read", urls.display()))?;
     let (feeds, skipped) = crate::newsboat::parse_urls(&text);
+    // The cache's marks are read before the config is touched: a wrong --cache path is
+    // an error with nothing written.
+    let marks = cache.map(crate::newsboat::read_marks).transpose()?;
     for s in &skipped {
         eprintln!(
             "bulletin: {}:{}: skipped {}: {}",
@@ -99,8 +102,7 @@ pub(super) fn cmd_import_newsboat(
         );
     }
     add_feeds(paths, &feeds, skipped.len(), out)?;
-    if let Some(cache) = cache {
-        let marks = crate::newsboat::read_marks(cache)?;
+    if let Some(marks) = marks {
         let mut store = open_store(paths)?;
         let config = Config::load(&paths.config_file)?;
         store.sync_feeds(&config.feeds)?;

@@ -58,7 +58,16 @@ fn the_example_config_is_valid_and_documents_the_defaults() {
     let cfg = Config::parse(text, Path::new("/cfg/config.example.toml")).unwrap();
     assert_eq!(cfg.general, General::default());
     assert_eq!(cfg.feeds.len(), 3);
-    assert!(!cfg.keys.is_empty() && !cfg.theme.colors.is_empty());
+    assert!(
+        cfg.keys.is_empty(),
+        "the keys are commented out: the defaults or a preset"
+    );
+    assert!(!cfg.theme.colors.is_empty());
+    // Uncommenting the preset alone gives newsboat's keys (nothing under it overrides).
+    let newsboat = text.replace("# preset = \"newsboat\"", "preset = \"newsboat\"");
+    let cfg = Config::parse(&newsboat, Path::new("/cfg/config.example.toml")).unwrap();
+    let km = crate::keys::preset_bindings(crate::keys::Preset::Newsboat);
+    assert_eq!(cfg.keys, km);
     // What `init` writes has the settings and none of the example feeds or searches.
     let init = crate::config::init_text();
     let written = Config::parse(&init, Path::new("/cfg/config.toml")).unwrap();

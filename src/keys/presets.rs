@@ -18,7 +18,7 @@ impl Preset {
             "bulletin" | "default" => Ok(Preset::Bulletin),
             "newsboat" => Ok(Preset::Newsboat),
             other => Err(format!(
-                "unknown key preset {other:?} (known: \"bulletin\", \"newsboat\")"
+                "unknown preset {other:?} for [keys] (known: \"bulletin\", \"newsboat\")"
             )),
         }
     }

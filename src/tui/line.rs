@@ -93,7 +93,7 @@ impl LineEdit {
                 'f' => GoToNextChar,
                 'h' => DeletePrevChar,
                 'd' => DeleteNextChar,
-                'w' => DeletePrevWord,
+                'w' => return self.rub_out_word(),
                 'u' => DeleteFromStart,
                 'k' => DeleteTillEnd,
                 'y' => Yank,
@@ -114,6 +114,40 @@ impl LineEdit {
                 Edited::Changed
             }
             _ => Edited::Moved,
+        }
+    }
+
+    /// Ctrl-w: back to the white space before the cursor's word, as readline's
+    /// unix-word-rubout (a path or an address goes whole, not to its last `/`). The
+    /// pieces cut one after another are one kill, which Ctrl-y yanks back.
+    fn rub_out_word(&mut self) -> Edited {
+        let before =
+            |input: &Input| -> Vec<char> { input.value().chars().take(input.cursor()).collect() };
+        let start = {
+            let chars = before(&self.input);
+            let mut at = chars.len();
+            while at > 0 && chars[at - 1].is_whitespace() {
+                at -= 1;
+            }
+            while at > 0 && !chars[at - 1].is_whitespace() {
+                at -= 1;
+            }
+            at
+        };
+        let mut changed = false;
+        while self.input.cursor() > start {
+            let was = self.input.cursor();
+            self.input.handle(InputRequest::DeletePrevWord);
+            changed = true;
+            if self.input.cursor() >= was {
+                break;
+            }
+        }
+        if changed {
+            self.recall = None;
+            Edited::Changed
+        } else {
+            Edited::Moved
         }
     }
 
@@ -200,6 +234,12 @@ mod tests {
         press(&mut line, KeyCode::Char('b'), KeyModifiers::ALT);
         press(&mut line, KeyCode::Char('d'), KeyModifiers::ALT);
         assert_eq!(line.value(), "one ");
+        // Ctrl-w takes a whole address or path back to the space, and Ctrl-y returns it.
+        let mut line = typed("add 127.0.0.1:19100/gamma.xml");
+        press(&mut line, KeyCode::Char('w'), ctrl);
+        assert_eq!(line.value(), "add ");
+        press(&mut line, KeyCode::Char('y'), ctrl);
+        assert_eq!(line.value(), "add 127.0.0.1:19100/gamma.xml");
     }
 
     #[test]

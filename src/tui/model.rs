@@ -72,6 +72,9 @@ pub struct FeedsPane {
     pub selected: usize,
     /// First visible row, kept by `update` so the selection stays on screen.
     pub offset: usize,
+    /// The row the cursor was on when `/` put the Search row on top (by its key): leaving
+    /// the search puts the cursor back there.
+    pub before_search: Option<String>,
 }
 
 /// The article list: a window onto a query, paged lazily from the cache.

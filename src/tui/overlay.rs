@@ -190,7 +190,10 @@ fn preview(found: &crate::discover::Found, width: usize) -> Vec<Row> {
         format!("{} articles; the newest:", found.feed.items.len()),
         Tone::Plain,
     )]);
-    for item in found.feed.items.iter().take(8) {
+    // Newest first, whatever order the feed lists them in (undated ones last).
+    let mut items: Vec<&crate::model::ParsedItem> = found.feed.items.iter().collect();
+    items.sort_by_key(|i| std::cmp::Reverse(i.published.or(i.updated)));
+    for item in items.into_iter().take(8) {
         let date = item
             .published
             .or(item.updated)

@@ -508,7 +508,19 @@ fn handle(
             store.set_meta(META_HIDE_READ, if hide { "1" } else { "0" })?;
         }
         StoreReq::SaveArticle { path, title, text } => {
-            let notice = match crate::export::save_to(&path, &title, &text) {
+            // Only the save folder is made when missing: a folder typed wrong is said,
+            // not made.
+            let home = crate::export::save_dir(config.reader.save_dir.as_deref());
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+            let missing = parent.filter(|p| !p.exists() && Some(*p) != home.as_deref());
+            let saved = match missing {
+                Some(dir) => Err(std::io::Error::other(format!(
+                    "there is no folder {}",
+                    dir.display()
+                ))),
+                None => crate::export::save_to(&path, &title, &text),
+            };
+            let notice = match saved {
                 Ok(saved) => format!("Saved to {}", saved.display()),
                 Err(e) => format!("Not saved to {}: {e}", path.display()),
             };

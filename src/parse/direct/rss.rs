@@ -66,10 +66,10 @@ impl Doc<'_> {
                 (Ns::Plain, "guid") => {
                     // isPermaLink="false": an id only, never the item's address.
                     let permalink = super::text::attr(&e, "isPermaLink")?;
-                    entry.id_not_link =
-                        permalink.is_some_and(|p| p.trim().eq_ignore_ascii_case("false"));
                     if let Some(guid) = self.text()? {
                         entry.id = guid.trim().to_string();
+                        entry.id_not_link =
+                            permalink.is_some_and(|p| p.trim().eq_ignore_ascii_case("false"));
                     }
                 }
                 (Ns::Plain, "pubDate") | (Ns::DublinCore, "date") => {

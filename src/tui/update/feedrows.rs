@@ -31,6 +31,10 @@ pub fn feed_rows(m: &Model, keep: Option<&str>) -> Vec<FeedRow> {
         FeedListLayout::Flat => Vec::new(),
     };
     let group = |rows: &mut Vec<FeedRow>, tag: &str, of: &dyn Fn(&FeedSummary) -> bool| {
+        // With read feeds hidden, a group with none left goes too.
+        if m.hide_read && !sorted.iter().any(|(_, f)| of(f)) {
+            return;
+        }
         rows.push(FeedRow::Tag(tag.to_string()));
         if !m.collapsed.contains(tag) {
             rows.extend(

@@ -13,16 +13,16 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEventK
 
 pub(super) fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     m.message = None;
+    // Ctrl-c (or whatever Ctrl key quits) quits from anywhere: a prompt, an overlay.
+    if m.keymap.resolve(&key) == Some(Action::Quit) && key.modifiers.contains(KeyModifiers::CONTROL)
+    {
+        m.prompt = None;
+        return quit(m);
+    }
     if let Some(prompt) = m.prompt.clone() {
         return on_prompt_key(m, prompt, key);
     }
     if m.overlay.is_some() {
-        // Ctrl-c quits from anywhere.
-        if m.keymap.resolve(&key) == Some(Action::Quit)
-            && key.modifiers.contains(KeyModifiers::CONTROL)
-        {
-            return quit(m);
-        }
         if let Some(cmds) = super::manage::on_overlay_key(m, key) {
             return cmds;
         }
@@ -101,6 +101,20 @@ pub(super) fn on_prompt_key(m: &mut Model, prompt: Prompt, key: KeyEvent) -> Vec
         Prompt::Line { ask, line } => (ask, line),
         confirm => return super::manage::on_confirm_key(m, confirm, key),
     };
+    // A number typed in a list: a key that is no digit (j, k, a letter) ends it and does
+    // what it does; Backspace past the first digit closes it.
+    if ask == Ask::Jump {
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let other = matches!(key.code, KeyCode::Char(c) if plain && !c.is_ascii_digit())
+            || matches!(key.code, KeyCode::Up | KeyCode::Down);
+        let emptied = key.code == KeyCode::Backspace && line.value().chars().count() <= 1;
+        if other || emptied {
+            m.prompt = None;
+            return if other { on_key(m, key) } else { Vec::new() };
+        }
+    }
     let history = m.histories.get(ask.history()).map(Vec::as_slice);
     match line.key(&key, history.unwrap_or_default(), ask.accepts()) {
         Edited::Cancel => {

@@ -22,7 +22,10 @@ pub(super) fn show(m: &mut Model) -> Vec<Cmd> {
 }
 
 pub(super) fn select_tag(m: &mut Model) -> Vec<Cmd> {
-    if m.tags().is_empty() {
+    if m.feed_layout == crate::config::FeedListLayout::Flat {
+        m.message =
+            Some("The feed list is flat ([general] feed_list = \"flat\"): no groups".into());
+    } else if m.tags().is_empty() {
         m.message = Some("No feed has a tag (T gives the selected feed some)".into());
     } else {
         m.overlay = Some(Overlay::Tags { selected: 0 });

@@ -165,11 +165,14 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
         Msg::ReloadRequested => Outcome::redraw(vec![Cmd::ReloadConfig]),
         Msg::ConfigReloaded(Ok(config)) => {
             m.apply_config(&config);
+            // The rows as the config now has them (flat or grouped, the order).
+            let rows_cmds = feedrows::rebuild(m);
             // An overlay showing why the last reload failed is answered.
             if matches!(m.overlay, Some(Overlay::Text { error: true, .. })) {
                 m.overlay = None;
             }
             let mut cmds = rewrap_reader(m);
+            cmds.extend(rows_cmds);
             m.message = Some(format!("Config reloaded: {} feeds", config.feeds.len()));
             cmds.push(Cmd::UseConfig(config));
             Outcome::redraw(cmds)

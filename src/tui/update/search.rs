@@ -13,6 +13,7 @@ pub(super) fn start(m: &mut Model) -> Vec<Cmd> {
     if m.focus == Pane::Feeds {
         if m.selected_feed_row() != Some(&FeedRow::Search) {
             if m.feeds_pane.rows.first() != Some(&FeedRow::Search) {
+                m.feeds_pane.before_search = m.selected_feed_row().map(|r| r.key(&m.feeds));
                 m.feeds_pane.rows.insert(0, FeedRow::Search);
             }
             m.feeds_pane.selected = 0;
@@ -66,9 +67,17 @@ pub(super) fn end(m: &mut Model) -> Vec<Cmd> {
     m.articles.filter.clear();
     m.articles.search_error = None;
     if remove_search_row(m) {
-        m.feeds_pane.selected = 0;
+        // Back where the cursor was before the search.
+        let before = m.feeds_pane.before_search.take();
+        m.feeds_pane.selected = before
+            .and_then(|key| {
+                let feeds = &m.feeds;
+                m.feeds_pane.rows.iter().position(|r| r.key(feeds) == key)
+            })
+            .unwrap_or(0);
         m.feeds_pane.offset = 0;
         m.focus = Pane::Feeds;
+        super::lists::keep_visible(m);
     }
     reload_articles(m, &mut cmds, true);
     cmds

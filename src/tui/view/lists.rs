@@ -95,7 +95,18 @@ fn feed_item<'a>(m: &Model, theme: &Theme, row: &FeedRow, width: usize) -> ListI
             let label = if tag.is_empty() { "Untagged" } else { tag };
             let (unread, _) = m.row_counts(row).unwrap_or_default();
             ListItem::new(Line::styled(
-                spread(&format!("▾ {label}"), &unread.to_string(), width),
+                spread(
+                    &format!(
+                        "{} {label}",
+                        if m.collapsed.contains(tag) {
+                            "▸"
+                        } else {
+                            "▾"
+                        }
+                    ),
+                    &unread.to_string(),
+                    width,
+                ),
                 theme.header,
             ))
         }

@@ -116,16 +116,18 @@ fn status_text(m: &Model) -> String {
             m.refresh.last_new
         ));
     }
+    // Before the errors, which can be long: the count is what tells the marks are safe.
+    if m.marks_to_send > 0 {
+        let s = if m.marks_to_send == 1 { "" } else { "s" };
+        parts.push(format!("{} mark{s} to send", m.marks_to_send));
+    }
     if let Some(e) = m.refresh.sync_error.as_ref().filter(|_| !m.refresh.syncing) {
         parts.push(format!("Sync failed: {e}"));
     }
     if let Some(e) = &m.refresh.mail_error {
         parts.push(format!("Mail failed: {e}"));
     }
-    if m.marks_to_send > 0 {
-        let s = if m.marks_to_send == 1 { "" } else { "s" };
-        parts.push(format!("{} mark{s} to send", m.marks_to_send));
-    }
+
     if let Some(d) = m.downloads.iter().find(|d| d.state == "downloading") {
         let of = d
             .total
@@ -212,8 +214,7 @@ pub(super) fn draw_status(f: &mut Frame, m: &Model, area: Rect) {
         k(Action::NextUnread),
         k(Action::RefreshAll),
         m.keymap
-            .keys_of(Action::BackOrQuit)
-            .or_else(|| m.keymap.keys_of(Action::Quit))
+            .keys_of(Action::Quit)
             .unwrap_or_else(|| "Ctrl-c".into())
     );
     let width = area.width as usize;
