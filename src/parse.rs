@@ -13,6 +13,7 @@ mod codepages;
 mod dates;
 pub(crate) mod decode;
 mod direct;
+mod fallbacks;
 mod finish;
 mod repair;
 mod shapes;
@@ -87,7 +88,10 @@ fn read(body: &str, base_url: &str) -> Result<ParsedFeed, ParseError> {
     let body = without_declarations(body);
     let body = body.as_ref();
     match direct::read(body, base_url) {
-        Some(source) => Ok(finish(source, base_url)),
+        Some(mut source) => {
+            fallbacks::fill(&mut source, body);
+            Ok(finish(source, base_url))
+        }
         None => read_with_feed_rs(body, base_url),
     }
 }
@@ -132,6 +136,7 @@ fn read_with_feed_rs(body: &str, base_url: &str) -> Result<ParsedFeed, ParseErro
         .parse(body.as_bytes())
         .map_err(|e| ParseError::NotAFeed(clean_line(&e.to_string())))?;
     let mut source = Source::from_feed_rs(feed);
+    source.base = root_base(body);
     // RSS 1.0 names each item by its rdf:about, which feed-rs does not keep: that is the
     // item's id (feedparser's too), where the item has no other.
     if memchr::memmem::find(body.as_bytes(), b"rdf:about").is_some() {
@@ -144,7 +149,24 @@ fn read_with_feed_rs(body: &str, base_url: &str) -> Result<ParsedFeed, ParseErro
             }
         }
     }
+    fallbacks::fill(&mut source, body);
     Ok(finish(source, base_url))
+}
+
+/// The root element's `xml:base`, which feed-rs applies to links but does not keep.
+fn root_base(body: &str) -> Option<String> {
+    let start = body.find('<')?;
+    let mut at = start;
+    // Past comments and processing instructions to the first element.
+    while body[at..].starts_with("<?") || body[at..].starts_with("<!") {
+        at += body[at..].find('>')? + 1;
+        at += body[at..].find('<')?;
+    }
+    let tag = &body[at..at + body[at..].find('>')?];
+    let value = &tag[tag.find("xml:base=")? + "xml:base=".len()..];
+    let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &value[1..];
+    Some(html_escape::decode_html_entities(&value[..value.find(quote)?]).into_owned())
 }
 
 /// The rdf:about of each `<item>` of an RSS 1.0 document, in order.

@@ -12,7 +12,12 @@ use url::Url;
 
 /// The cleaning step: lines for titles, absolute links, sanitised HTML, stable ids.
 pub(super) fn finish(source: Source, base_url: &str) -> ParsedFeed {
-    let base = Url::parse(base_url).ok();
+    let url = Url::parse(base_url).ok();
+    let base = source
+        .base
+        .as_deref()
+        .and_then(|b| resolve(b, url.as_ref()))
+        .or(url);
     let title = source
         .title
         .as_ref()
@@ -58,7 +63,11 @@ fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>, is_rss: bool) -> Pa
             if entry.id_not_link {
                 return None;
             }
-            (guid.starts_with("http://") || guid.starts_with("https://"))
+            // A web address, or a path on the feed's site ("/items/7").
+            let address = guid.starts_with("http://")
+                || guid.starts_with("https://")
+                || (is_rss && guid.starts_with('/') && !guid.starts_with("//"));
+            address
                 .then(|| web_link(guid, entry_base.as_ref()))
                 .flatten()
         });
@@ -78,8 +87,23 @@ fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>, is_rss: bool) -> Pa
         .map(|n| author_name(n))
         .find(|n| !n.is_empty());
     let enclosures = enclosures(&entry, entry_base.as_ref());
+    // A relative Atom id resolves against the entry's base (its xml:base, the HTTP
+    // Content-Location, the document's address), as feedparser reads Atom ids; an RSS
+    // guid stays as written (feedparser's too).
+    let id = match (&entry_base, url::Url::parse(entry.id.trim())) {
+        (Some(base), Err(url::ParseError::RelativeUrlWithoutBase))
+            if !is_rss
+                && !entry.id.trim().is_empty()
+                && !entry.id.contains(char::is_whitespace) =>
+        {
+            base.join(entry.id.trim())
+                .map(|u| u.to_string())
+                .unwrap_or_else(|_| entry.id.clone())
+        }
+        _ => entry.id.clone(),
+    };
     let mut item = ParsedItem {
-        guid: clean_line(&entry.id),
+        guid: clean_line(&id),
         title,
         title_source: Some(title_source),
         link,

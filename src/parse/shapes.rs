@@ -10,6 +10,9 @@ pub(super) fn reshape(body: &str) -> Option<String> {
     if let Some(out) = rss_default_namespace(body, head) {
         return Some(out);
     }
+    if let Some(out) = atom_namespace(body, head) {
+        return Some(out);
+    }
     if head.contains("rdf:RDF") {
         return rdf_links(body);
     }
@@ -44,6 +47,28 @@ fn rss_default_namespace(body: &str, head: &str) -> Option<String> {
     out.push_str(&body[..start + attr]);
     out.push_str(&body[start + attr + 7 + close..]);
     Some(out)
+}
+
+/// An Atom document whose namespace is misspelt (`http://www.w3.org/2005/Atom/`, another
+/// case): read as Atom 1.0, as its shape says. Atom 0.3's own namespace is left alone.
+fn atom_namespace(body: &str, head: &str) -> Option<String> {
+    const ATOM: &str = "http://www.w3.org/2005/Atom";
+    let start = head.match_indices("<feed").find_map(|(at, _)| {
+        let next = head[at + 5..].chars().next()?;
+        next.is_whitespace().then_some(at)
+    })?;
+    let end = start + head[start..].find('>')?;
+    let tag = &head[start..end];
+    let attr = tag.find(" xmlns=")? + 7;
+    let value = &tag[attr..];
+    let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let uri = &value[1..1 + value[1..].find(quote)?];
+    let lower = uri.to_ascii_lowercase();
+    if uri == ATOM || !lower.contains("2005/atom") {
+        return None;
+    }
+    let at = start + attr + 1;
+    Some(format!("{}{ATOM}{}", &body[..at], &body[at + uri.len()..]))
 }
 
 /// RSS 1.0 items with an `rdf:about` and no `<link>` get one (feed-rs drops such items).
@@ -99,6 +124,16 @@ mod tests {
         );
         assert!(super::reshape(r#"<rss version="2.0"><channel/></rss>"#).is_none());
         assert!(super::reshape(r#"<rss xmlns:content="x"><channel/></rss>"#).is_none());
+    }
+
+    #[test]
+    fn a_misspelt_atom_namespace_is_atoms() {
+        let body = r#"<feed xmlns="http://www.w3.org/2005/Atom/"><title>t</title></feed>"#;
+        assert_eq!(
+            super::reshape(body).unwrap(),
+            r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title></feed>"#
+        );
+        assert!(super::reshape(r#"<feed xmlns="http://purl.org/atom/ns#"/>"#).is_none());
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub(super) struct Source {
     pub(super) entries: Vec<SourceEntry>,
     /// RSS (any version), where an item's guid is also its permalink when it has no link.
     pub(super) is_rss: bool,
+    /// The root's xml:base: the base of what the document says, before the feed's URL.
+    pub(super) base: Option<String>,
 }
 
 #[derive(Debug)]
@@ -70,6 +72,7 @@ impl Source {
                     | feed_rs::model::FeedType::RSS1
                     | feed_rs::model::FeedType::RSS2
             ),
+            base: None,
         }
     }
 }

@@ -1,0 +1,201 @@
+//! What other namespaces say where a feed leaves its own fields empty, as feedparser
+//! reads them: Dublin Core (`dc:title`, `dc:creator`, `dc:author`, `dc:description`),
+//! DCMI terms (`dcterms:issued`, `modified`), iTunes (the feed's
+//! `itunes:subtitle`, an item's `itunes:summary` and `itunes:author`), Media RSS (`media:title`, `media:description`,
+//! also inside `media:group`) and an XHTML `body` in an RSS item.
+//!
+//! Either reader fills the feed's own fields; this pass only fills the gaps, on a tree of
+//! the document (roxmltree) made only when the document has one of these namespaces and
+//! a gap to fill: well-formed feeds with their own fields pay a substring search.
+
+use super::source::{Source, SourceEntry, SourceText};
+
+const DC: &str = "http://purl.org/dc/elements/1.1/";
+const DCTERMS: &str = "http://purl.org/dc/terms/";
+const ITUNES: &str = "http://www.itunes.com/dtds/podcast-1.0.dtd";
+const MEDIA: &str = "http://search.yahoo.com/mrss/";
+const XHTML: &str = "http://www.w3.org/1999/xhtml";
+
+type Node<'a, 'i> = roxmltree::Node<'a, 'i>;
+
+/// Fills what `source` lacks from the other namespaces of `body`.
+pub(super) fn fill(source: &mut Source, body: &str) {
+    let mentions = [DC, DCTERMS, ITUNES, MEDIA, XHTML, "<body"]
+        .iter()
+        .any(|ns| memchr::memmem::find(body.as_bytes(), ns.as_bytes()).is_some());
+    if !mentions || !has_gap(source) {
+        return;
+    }
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let Ok(doc) = roxmltree::Document::parse_with_options(body, options) else {
+        return;
+    };
+    let root = doc.root_element();
+    let channel = root
+        .children()
+        .find(|n| n.has_tag_name("channel"))
+        .filter(|_| root.tag_name().name() == "rss")
+        .unwrap_or(root);
+    if empty(&source.title) {
+        source.title = first_text(channel, &[(DC, "title")]).map(plain);
+    }
+    if empty(&source.description) {
+        // feedparser's reading: the feed's subtitle, not its summary.
+        let said = [(DC, "description"), (ITUNES, "subtitle")];
+        source.description = first_text(channel, &said).map(plain);
+    }
+    // Items are the channel's (RSS 2.0, Atom) or the root's (RSS 1.0) children.
+    let items: Vec<Node> = [channel, root]
+        .iter()
+        .flat_map(|parent| parent.children())
+        .filter(|n| n.is_element() && matches!(n.tag_name().name(), "item" | "entry"))
+        .collect();
+    if items.len() != source.entries.len() {
+        return;
+    }
+    for (entry, item) in source.entries.iter_mut().zip(items) {
+        fill_entry(entry, item, doc.input_text());
+    }
+}
+
+fn fill_entry(entry: &mut SourceEntry, item: Node, input: &str) {
+    let group = item
+        .children()
+        .find(|n| n.tag_name().namespace() == Some(MEDIA) && n.tag_name().name() == "group");
+    let in_item_or_group = |names: &[(&str, &str)]| {
+        first_text(item, names).or_else(|| group.and_then(|g| first_text(g, names)))
+    };
+    if empty(&entry.title) {
+        entry.title = in_item_or_group(&[(DC, "title"), (MEDIA, "title")]).map(plain);
+    }
+    if entry.author_names.is_empty() {
+        let names = [(DC, "creator"), (DC, "author"), (ITUNES, "author")];
+        entry.author_names.extend(first_text(item, &names));
+    }
+    if entry.published.is_none() {
+        // Issued (feedparser's `published`; it takes no date from `created`).
+        entry.published =
+            first_text(item, &[(DCTERMS, "issued")]).and_then(|d| super::dates::parse(&d));
+    }
+    if entry.updated.is_none() {
+        entry.updated =
+            first_text(item, &[(DCTERMS, "modified")]).and_then(|d| super::dates::parse(&d));
+    }
+    if entry.content.is_none() {
+        // An XHTML body (namespaced, or a plain `body` in RSS) is the item's content.
+        let body = item.children().find(|n| {
+            n.tag_name().name() == "body" && matches!(n.tag_name().namespace(), Some(XHTML) | None)
+        });
+        if let Some(html) = body.map(|b| inner_markup(b, input)) {
+            if !html.trim().is_empty() {
+                entry.content = Some(SourceText {
+                    body: html,
+                    html: true,
+                });
+            }
+        }
+    }
+    if entry.summary.is_none() && entry.content.is_none() {
+        // feedparser's reading: an item's summary, not its subtitle.
+        let said = [
+            (ITUNES, "summary"),
+            (MEDIA, "description"),
+            (DC, "description"),
+        ];
+        entry.summary = in_item_or_group(&said).map(plain);
+    }
+}
+
+fn empty(text: &Option<SourceText>) -> bool {
+    text.as_ref().is_none_or(|t| t.body.trim().is_empty())
+}
+
+fn plain(body: String) -> SourceText {
+    SourceText { body, html: false }
+}
+
+/// Whether anything is left for the other namespaces to fill.
+fn has_gap(source: &Source) -> bool {
+    empty(&source.title)
+        || empty(&source.description)
+        || source.entries.iter().any(|e| {
+            empty(&e.title)
+                || e.author_names.is_empty()
+                || e.published.is_none()
+                || (e.summary.is_none() && e.content.is_none())
+        })
+}
+
+/// The text of the first child of `node` with one of these (namespace, name), not blank.
+fn first_text(node: Node, names: &[(&str, &str)]) -> Option<String> {
+    names.iter().find_map(|(ns, name)| {
+        node.children()
+            .filter(|n| n.tag_name().namespace() == Some(*ns) && n.tag_name().name() == *name)
+            .map(|n| {
+                n.descendants()
+                    .filter(|d| d.is_text())
+                    .filter_map(|d| d.text())
+                    .collect::<String>()
+            })
+            .map(|t| t.trim().to_string())
+            .find(|t| !t.is_empty())
+    })
+}
+
+/// An element's inner markup as it is written, its `xhtml:` prefixes dropped (HTML).
+fn inner_markup(node: Node, input: &str) -> String {
+    let (Some(first), Some(last)) = (node.first_child(), node.last_child()) else {
+        return String::new();
+    };
+    let inner = &input[first.range().start..last.range().end];
+    let prefix = node
+        .tag_name()
+        .namespace()
+        .and_then(|ns| node.lookup_prefix(ns));
+    match prefix {
+        Some(p) if !p.is_empty() => inner
+            .replace(&format!("<{p}:"), "<")
+            .replace(&format!("</{p}:"), "</"),
+        _ => inner.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gaps_are_filled_from_the_other_namespaces_and_nothing_else_is_touched() {
+        let body = r#"<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:media="http://search.yahoo.com/mrss/" xmlns:xhtml="http://www.w3.org/1999/xhtml"><channel><dc:title>Channel</dc:title>
+<item><title>Own</title><dc:title>Not this</dc:title><dc:author>A. Uthor</dc:author><dcterms:issued>2026-03-01T10:00:00Z</dcterms:issued><media:group><media:description>Group words</media:description></media:group></item>
+<item><media:title>From media</media:title><xhtml:body><xhtml:p>Body <xhtml:b>text</xhtml:b></xhtml:p></xhtml:body></item>
+</channel></rss>"#;
+        let mut source = Source {
+            entries: vec![
+                SourceEntry {
+                    title: Some(plain("Own".into())),
+                    ..Default::default()
+                },
+                SourceEntry::default(),
+            ],
+            ..Default::default()
+        };
+        fill(&mut source, body);
+        assert_eq!(source.title.unwrap().body, "Channel");
+        let [a, b] = &source.entries[..] else {
+            panic!()
+        };
+        assert_eq!(a.title.as_ref().unwrap().body, "Own");
+        assert_eq!(a.author_names, ["A. Uthor"]);
+        assert_eq!(
+            a.published.unwrap().to_rfc3339(),
+            "2026-03-01T10:00:00+00:00"
+        );
+        assert_eq!(a.summary.as_ref().unwrap().body, "Group words");
+        assert_eq!(b.title.as_ref().unwrap().body, "From media");
+        assert_eq!(b.content.as_ref().unwrap().body, "<p>Body <b>text</b></p>");
+    }
+}
