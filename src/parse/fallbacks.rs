@@ -5,8 +5,8 @@
 //! also inside `media:group`) and an XHTML `body` in an RSS item.
 //!
 //! Either reader fills the feed's own fields; this pass only fills the gaps, on a tree of
-//! the document (roxmltree) made only when the document has one of these namespaces and
-//! a gap to fill: well-formed feeds with their own fields pay a substring search.
+//! the document (roxmltree) made only when a field is empty and the document has an
+//! element that could fill it: other feeds pay a few substring searches.
 
 use super::source::{Source, SourceEntry, SourceText};
 
@@ -20,10 +20,7 @@ type Node<'a, 'i> = roxmltree::Node<'a, 'i>;
 
 /// Fills what `source` lacks from the other namespaces of `body`.
 pub(super) fn fill(source: &mut Source, body: &str) {
-    let mentions = [DC, DCTERMS, ITUNES, MEDIA, XHTML, "<body"]
-        .iter()
-        .any(|ns| memchr::memmem::find(body.as_bytes(), ns.as_bytes()).is_some());
-    if !mentions || !has_gap(source) {
+    if !has_gap(source, body) {
         return;
     }
     let options = roxmltree::ParsingOptions {
@@ -117,16 +114,40 @@ fn plain(body: String) -> SourceText {
     SourceText { body, html: false }
 }
 
-/// Whether anything is left for the other namespaces to fill.
-fn has_gap(source: &Source) -> bool {
-    empty(&source.title)
-        || empty(&source.description)
-        || source.entries.iter().any(|e| {
-            empty(&e.title)
-                || e.author_names.is_empty()
-                || e.published.is_none()
-                || (e.summary.is_none() && e.content.is_none())
+/// Whether a field is empty that an element the document has could fill: a podcast
+/// whose items have no author but no `itunes:author` either makes no tree. (By the
+/// prefixes these namespaces are written with everywhere.)
+fn has_gap(source: &Source, body: &str) -> bool {
+    // Their namespaces are declared on the root in practice: a document whose start
+    // declares none of them is looked at no further (bar a plain `<body>` in RSS).
+    let head = &body.as_bytes()[..body.len().min(4096)];
+    let declared = [DC, DCTERMS, ITUNES, MEDIA, XHTML]
+        .iter()
+        .any(|ns| memchr::memmem::find(head, ns.as_bytes()).is_some());
+    let has = |names: &[&str]| {
+        names.iter().any(|n| {
+            (declared || *n == "body>")
+                && memchr::memmem::find(body.as_bytes(), n.as_bytes()).is_some()
         })
+    };
+    // The gaps first (no search at all for a feed that has every field), then whether
+    // the document holds anything for them.
+    let entries = &source.entries;
+    let gap = |f: fn(&SourceEntry) -> bool| entries.iter().any(f);
+    (empty(&source.title) && has(&["dc:title"]))
+        || (empty(&source.description) && has(&["dc:description", "itunes:subtitle"]))
+        || (gap(|e| empty(&e.title)) && has(&["dc:title", "media:title"]))
+        || (gap(|e| e.author_names.is_empty())
+            && has(&["dc:creator", "dc:author", "itunes:author"]))
+        || (gap(|e| e.published.is_none()) && has(&["dcterms:issued"]))
+        || (gap(|e| e.updated.is_none()) && has(&["dcterms:modified"]))
+        || (gap(|e| e.summary.is_none() && e.content.is_none())
+            && has(&[
+                "itunes:summary",
+                "media:description",
+                "dc:description",
+                "body>",
+            ]))
 }
 
 /// The text of the first child of `node` with one of these (namespace, name), not blank.
