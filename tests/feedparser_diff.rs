@@ -86,12 +86,9 @@ fn hand_written_cases_agree_with_feedparser_by_category() {
         // address, which a local file (this test's) does not give a web one.
         ("relative-guid.xml", "item.link"),
     ];
-    // Not done yet (issue 29's note says so): base64 text in Atom 1.0, RSS items in an
-    // Atom feed, escaped markup in an xhtml div kept escaped, an SVG title's text.
+    // Not done yet (issue 29's note says so): escaped markup in an xhtml div kept
+    // escaped, an SVG title's text.
     let open = [
-        ("atom-base64.xml", "item.summary"),
-        ("atom-base64.xml", "item.content"),
-        ("atom-with-rss-items.xml", "items"),
         ("atom-xhtml-escaped.xml", "item.summary"),
         ("atom-xhtml-escaped.xml", "item.content"),
         ("fallback-svg-title.xml", "item.summary"),
@@ -109,5 +106,5 @@ fn hand_written_cases_agree_with_feedparser_by_category() {
             "{category}: {report:#}"
         );
     }
-    assert!(report["agreement"].as_f64().unwrap() >= 0.97, "{report:#}");
+    assert!(report["agreement"].as_f64().unwrap() >= 0.98, "{report:#}");
 }

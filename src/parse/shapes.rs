@@ -1,7 +1,8 @@
 //! Feeds in shapes the readers would read as empty or short, made plain before reading:
 //! RSS under a default namespace (`<rss xmlns="http://backend.userland.com/rss">`, the
-//! RSS 0.9x/2.0 namespaces some generators add), and RSS 1.0 items without a `<link>`,
-//! whose `rdf:about` is their address as well as their id.
+//! RSS 0.9x/2.0 namespaces some generators add), Atom under a misspelt namespace, an
+//! Atom feed of RSS `<item>`s, and RSS 1.0 items without a `<link>`, whose `rdf:about`
+//! is their address as well as their id.
 
 /// The document reshaped, or None when it needs nothing (the common case: a look at its
 /// first kilobyte).
@@ -11,6 +12,9 @@ pub(super) fn reshape(body: &str) -> Option<String> {
         return Some(out);
     }
     if let Some(out) = atom_namespace(body, head) {
+        return Some(out);
+    }
+    if let Some(out) = rss_items_in_atom(body, head) {
         return Some(out);
     }
     if head.contains("rdf:RDF") {
@@ -69,6 +73,48 @@ fn atom_namespace(body: &str, head: &str) -> Option<String> {
     }
     let at = start + attr + 1;
     Some(format!("{}{ATOM}{}", &body[..at], &body[at + uri.len()..]))
+}
+
+/// An Atom feed that carries RSS `<item>`s (and no `<entry>`): each item becomes an
+/// entry, its `description` a summary, its `<link>` an Atom link, its guid the id.
+fn rss_items_in_atom(body: &str, head: &str) -> Option<String> {
+    // The root is `<feed` (past comments); then the cheap test first: an Atom feed's
+    // first entry is near its start.
+    let mut root = head;
+    while let Some(at) = root.find('<') {
+        root = &root[at..];
+        if root.starts_with("<!") || root.starts_with("<?") {
+            root = &root[1..];
+            continue;
+        }
+        break;
+    }
+    let is_feed = root.starts_with("<feed")
+        && memchr::memmem::find(body.as_bytes(), b"<entry").is_none()
+        && memchr::memmem::find(body.as_bytes(), b"<item>").is_some();
+    if !is_feed {
+        return None;
+    }
+    let mut out = body
+        .replace("<item>", "<entry>")
+        .replace("</item>", "</entry>")
+        .replace("<description>", "<summary type=\"html\">")
+        .replace("</description>", "</summary>")
+        .replace("<guid>", "<id>")
+        .replace("</guid>", "</id>");
+    // <link>URL</link> inside entries: Atom's <link href="URL"/>.
+    let mut from = 0;
+    while let Some(at) = out[from..].find("<link>") {
+        let start = from + at;
+        let Some(len) = out[start..].find("</link>") else {
+            break;
+        };
+        let url = out[start + 6..start + len].trim().to_string();
+        let link = format!("<link href=\"{url}\"/>");
+        out.replace_range(start..start + len + 7, &link);
+        from = start + link.len();
+    }
+    Some(out)
 }
 
 /// RSS 1.0 items with an `rdf:about` and no `<link>` get one (feed-rs drops such items).
@@ -134,6 +180,16 @@ mod tests {
             r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title></feed>"#
         );
         assert!(super::reshape(r#"<feed xmlns="http://purl.org/atom/ns#"/>"#).is_none());
+    }
+
+    #[test]
+    fn rss_items_in_an_atom_feed_are_its_entries() {
+        let body = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>m</title><item><title>i</title><link>http://a/1</link><description>d</description></item></feed>"#;
+        let out = super::reshape(body).unwrap();
+        assert!(
+            out.contains(r#"<entry><title>i</title><link href="http://a/1"/><summary type="html">d</summary></entry>"#),
+            "{out}"
+        );
     }
 
     #[test]

@@ -101,7 +101,17 @@ impl Doc<'_> {
             Some("html" | "text/html") => true,
             _ => return Err(GiveUp),
         };
-        let body = trim_owned(self.text()?.unwrap_or_default());
+        // `mode="base64"` (Atom 0.3's, seen in 1.0 documents): the text is encoded; its
+        // escaping is the author's, kept as it decodes.
+        let base64 = attr(e, "mode")?.is_some_and(|m| m.eq_ignore_ascii_case("base64"));
+        let mut body = trim_owned(self.text()?.unwrap_or_default());
+        if base64 {
+            use base64::Engine;
+            let packed: String = body.split_whitespace().collect();
+            if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(packed) {
+                body = String::from_utf8_lossy(&bytes).into_owned();
+            }
+        }
         Ok(SourceText { body, html })
     }
 
