@@ -18,6 +18,7 @@ mod finish;
 mod repair;
 mod shapes;
 mod source;
+mod xhtml;
 
 pub use decode::decode;
 use decode::{looks_like_html, strip_xml_declaration, without_declarations};
@@ -137,6 +138,16 @@ fn read_with_feed_rs(body: &str, base_url: &str) -> Result<ParsedFeed, ParseErro
         .map_err(|e| ParseError::NotAFeed(clean_line(&e.to_string())))?;
     let mut source = Source::from_feed_rs(feed);
     source.base = root_base(body);
+    xhtml::keep_as_written(&mut source, body);
+    // `isPermaLink="false"`, which feed-rs does not keep: such a guid is no link.
+    if memchr::memmem::find(body.as_bytes(), b"isPermaLink").is_some() {
+        let marks = shapes::guids_not_links(body);
+        if marks.len() == source.entries.len() {
+            for (entry, not_link) in source.entries.iter_mut().zip(marks) {
+                entry.id_not_link |= not_link;
+            }
+        }
+    }
     // RSS 1.0 names each item by its rdf:about, which feed-rs does not keep: that is the
     // item's id (feedparser's too), where the item has no other.
     if memchr::memmem::find(body.as_bytes(), b"rdf:about").is_some() {

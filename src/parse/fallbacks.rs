@@ -167,7 +167,7 @@ fn first_text(node: Node, names: &[(&str, &str)]) -> Option<String> {
 }
 
 /// An element's inner markup as it is written, its `xhtml:` prefixes dropped (HTML).
-fn inner_markup(node: Node, input: &str) -> String {
+pub(super) fn inner_markup(node: Node, input: &str) -> String {
     let (Some(first), Some(last)) = (node.first_child(), node.last_child()) else {
         return String::new();
     };

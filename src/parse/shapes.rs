@@ -117,6 +117,26 @@ fn rss_items_in_atom(body: &str, head: &str) -> Option<String> {
     Some(out)
 }
 
+/// For each `<item>` of an RSS document, whether its guid says `isPermaLink="false"`.
+pub(super) fn guids_not_links(body: &str) -> Vec<bool> {
+    let mut out = Vec::new();
+    let mut rest = body;
+    while let Some(at) = rest.find("<item") {
+        rest = &rest[at + 5..];
+        if !rest.starts_with(|c: char| c.is_whitespace() || c == '>') {
+            continue;
+        }
+        let item = &rest[..rest.find("</item>").unwrap_or(rest.len())];
+        let not_link = item.find("<guid").is_some_and(|g| {
+            let tag = &item[g..g + item[g..].find('>').unwrap_or(item.len() - g)];
+            let tag = tag.to_ascii_lowercase().replace(' ', "");
+            tag.contains("ispermalink=\"false\"") || tag.contains("ispermalink='false'")
+        });
+        out.push(not_link);
+    }
+    out
+}
+
 /// RSS 1.0 items with an `rdf:about` and no `<link>` get one (feed-rs drops such items).
 fn rdf_links(body: &str) -> Option<String> {
     let mut out = String::with_capacity(body.len() + 256);
