@@ -319,6 +319,69 @@ def generate(work, count, seed=20261130):
     return files
 
 
+LEGACY = ["cp437", "cp850", "cp852", "cp866", "cp1125", "koi8_u", "mac_greek", "cp037", "cp500"]
+NS_RSS = ["http://backend.userland.com/rss", "http://purl.org/rss/2.0/",
+          "http://backend.userland.com/rss2"]
+
+
+def issue29(rng, items, base, kind):
+    """A feed in one of issue 29's shapes (its text, and the encoding to write it in)."""
+    ns = ('xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+          'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
+          'xmlns:media="http://search.yahoo.com/mrss/"')
+    head = (f"<title>{xml_text(words(rng, 3).title())}</title><link>{base}</link>"
+            f"<description>{xml_text(words(rng, 6))}</description>")
+    out = []
+    for it in items:
+        if kind == "fallbacks":
+            # The feed's own fields left out; other namespaces say them.
+            parts = [f"<link>{it.link}</link>"]
+            parts.append(rng.choice([f"<dc:title>{xml_text(it.title)}</dc:title>",
+                                     f"<media:title>{xml_text(it.title)}</media:title>",
+                                     f"<title>{xml_text(it.title)}</title>"]))
+            if it.author:
+                parts.append(rng.choice([f"<dc:creator>{it.author}</dc:creator>",
+                                         f"<dc:author>{it.author}</dc:author>",
+                                         f"<itunes:author>{it.author}</itunes:author>"]))
+            parts.append(rng.choice([f"<dcterms:issued>{iso(it.ts)}</dcterms:issued>",
+                                     f"<pubDate>{rfc822(it.ts)}</pubDate>"]))
+            summary = xml_text(text_of(it.summary))
+            parts.append(rng.choice([f"<itunes:summary>{summary}</itunes:summary>",
+                                     f"<media:description>{summary}</media:description>",
+                                     f"<media:group><media:description>{summary}</media:description></media:group>"]))
+        else:
+            parts = [f"<title>{xml_text(it.title)}</title>", f"<link>{it.link}</link>",
+                     f"<pubDate>{rfc822(it.ts)}</pubDate>",
+                     f"<description>{xml_text(it.summary)}</description>"]
+            if it.guid:
+                parts.append(f'<guid isPermaLink="false">{it.guid}</guid>')
+        out.append("<item>" + "".join(parts) + "</item>")
+    body = "".join(out)
+    if kind == "fallbacks":
+        return f'<rss version="2.0" {ns}><channel>{head}{body}</channel></rss>', "utf-8"
+    if kind == "namespace":
+        return (f'<rss version="2.0" xmlns="{rng.choice(NS_RSS)}"><channel>{head}{body}'
+                "</channel></rss>"), "utf-8"
+    return f'<rss version="2.0"><channel>{head}{body}</channel></rss>', rng.choice(LEGACY)
+
+
+def generate_issue29(work, count, seed=20261203):
+    """Feeds in issue 29's shapes, beside (not instead of) the first corpus."""
+    rng = random.Random(seed)
+    files = []
+    for n in range(count):
+        kind = ["codepage", "namespace", "fallbacks"][n % 3]
+        base = f"https://shape{n}.example/"
+        items = [Item(rng, i, base) for i in range(rng.randint(1, 5))]
+        text, encoding = issue29(rng, items, base, kind)
+        path = os.path.join(work, f"i29-{n:04d}-{kind}-{encoding}.xml")
+        decl = f'<?xml version="1.0" encoding="{encoding.replace("_", "-")}"?>\n'
+        with open(path, "wb") as f:
+            f.write((decl + text).encode(encoding, errors="xmlcharrefreplace"))
+        files.append(path)
+    return files
+
+
 TAG = re.compile(r"<[^>]*>")
 # feedparser's loose parser turns a bare ampersand before letters ("AT&T and") into an
 # entity reference it cannot resolve ("AT&T; and"); the feed says "AT&T", as browsers
@@ -467,7 +530,7 @@ def main():
         return
     count = int(sys.argv[3]) if len(sys.argv) > 3 else 400
     os.makedirs(work, exist_ok=True)
-    files = generate(work, count)
+    files = generate(work, count) + generate_issue29(work, max(30, count // 4))
     print(json.dumps(compare(binary, files), ensure_ascii=False, indent=1))
 
 
