@@ -127,11 +127,21 @@ pub(super) fn guids_not_links(body: &str) -> Vec<bool> {
             continue;
         }
         let item = &rest[..rest.find("</item>").unwrap_or(rest.len())];
-        let not_link = item.find("<guid").is_some_and(|g| {
-            let tag = &item[g..g + item[g..].find('>').unwrap_or(item.len() - g)];
+        // The guid that is the id: the last with text (an empty one says nothing).
+        let mut not_link = false;
+        for (at, _) in item.match_indices("<guid") {
+            let Some(end) = item[at..].find('>') else {
+                break;
+            };
+            let tag = &item[at..at + end];
+            let text = &item[at + end + 1..];
+            let text = &text[..text.find("</guid>").unwrap_or(0)];
+            if tag.ends_with('/') || text.trim().is_empty() {
+                continue;
+            }
             let tag = tag.to_ascii_lowercase().replace(' ', "");
-            tag.contains("ispermalink=\"false\"") || tag.contains("ispermalink='false'")
-        });
+            not_link = tag.contains("ispermalink=\"false\"") || tag.contains("ispermalink='false'");
+        }
         out.push(not_link);
     }
     out
