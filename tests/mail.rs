@@ -206,7 +206,7 @@ fn a_maildir_of_newsletters_reads_like_feeds_with_the_s_flag_both_ways() {
     assert_eq!(env.item("週刊セキュリティ便り")["read"], false);
 
     // Deleted there: gone here. Starred ones stay.
-    env.ok(&["star", "--no-push", &env.item_id("The quarterly report")]);
+    env.ok(&["star", &env.item_id("The quarterly report"), "--no-push"]);
     std::fs::remove_file(dir.join("new/1007.g.host")).unwrap();
     std::fs::remove_file(dir.join("new/1005.e.host")).unwrap();
     env.ok(&["refresh"]);

@@ -108,11 +108,11 @@ fn read_and_starred_go_both_ways_and_only_new_articles_travel() {
     assert!(server_item(&state, "Article 2").starred);
     let s = sync(&env);
     assert_eq!(s["pushed"], 0, "sent already: {s}");
-    // With --no-push, the sync sends them.
+    // With --no-push (after the id, as people type it), the sync sends them.
     env.ok(&[
         "star",
-        "--no-push",
         &local(&env, "Article 6")["id"].to_string(),
+        "--no-push",
     ]);
     assert!(!server_item(&state, "Article 6").starred);
     let s = sync(&env);

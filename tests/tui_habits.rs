@@ -329,7 +329,6 @@ fn a_server_feed_is_unsubscribed_there_after_a_question_that_says_so() {
     send(&mut m, key('a'));
     assert!(m.message.as_deref().unwrap().contains("this config only"));
     assert!(matches!(m.prompt, Some(Prompt::Line { .. })));
-    let _ = FeedId(0);
 }
 
 #[test]

@@ -23,11 +23,7 @@ pub(super) fn fill(source: &mut Source, body: &str) {
     if !has_gap(source, body) {
         return;
     }
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: true,
-        ..Default::default()
-    };
-    let Ok(doc) = roxmltree::Document::parse_with_options(body, options) else {
+    let Some(doc) = tree(body) else {
         return;
     };
     let root = doc.root_element();
@@ -56,6 +52,16 @@ pub(super) fn fill(source: &mut Source, body: &str) {
     for (entry, item) in source.entries.iter_mut().zip(items) {
         fill_entry(entry, item, doc.input_text());
     }
+}
+
+/// The document as a tree for the passes that read it after a reader (this one and
+/// `xhtml`): None when it is not well-formed XML, and then the pass does nothing.
+pub(super) fn tree(body: &str) -> Option<roxmltree::Document<'_>> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    roxmltree::Document::parse_with_options(body, options).ok()
 }
 
 fn fill_entry(entry: &mut SourceEntry, item: Node, input: &str) {

@@ -13,11 +13,7 @@ pub(super) fn keep_as_written(source: &mut Source, body: &str) {
     if !(xhtml(b"type=\"xhtml\"") || xhtml(b"type='xhtml'")) {
         return;
     }
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: true,
-        ..Default::default()
-    };
-    let Ok(doc) = roxmltree::Document::parse_with_options(body, options) else {
+    let Some(doc) = super::fallbacks::tree(body) else {
         return;
     };
     let entries: Vec<roxmltree::Node> = doc

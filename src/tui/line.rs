@@ -121,10 +121,13 @@ impl LineEdit {
     /// unix-word-rubout (a path or an address goes whole, not to its last `/`). The
     /// pieces cut one after another are one kill, which Ctrl-y yanks back.
     fn rub_out_word(&mut self) -> Edited {
-        let before =
-            |input: &Input| -> Vec<char> { input.value().chars().take(input.cursor()).collect() };
         let start = {
-            let chars = before(&self.input);
+            let chars: Vec<char> = self
+                .input
+                .value()
+                .chars()
+                .take(self.input.cursor())
+                .collect();
             let mut at = chars.len();
             while at > 0 && chars[at - 1].is_whitespace() {
                 at -= 1;

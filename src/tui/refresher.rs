@@ -4,6 +4,7 @@
 //! not open, an HTTP client that cannot be built, a panic. A worker that died anyway is
 //! started again by its handle.
 
+use super::backoff::Backoff;
 use super::msg::Msg;
 use super::worker::panic_message;
 use crate::config::Config;
@@ -37,43 +38,6 @@ pub enum RefreshReq {
 
 /// How long marks wait before they are pushed.
 const PUSH_DELAY: Duration = Duration::from_secs(3);
-
-/// After a sync or a mailbox failed, the first retry waits this long; each failure
-/// after doubles the wait, up to `RETRY_MAX`. Coming back online is noticed that soon.
-const RETRY_FIRST: Duration = Duration::from_secs(5);
-const RETRY_MAX: Duration = Duration::from_secs(5 * 60);
-
-/// When to try the server and the mailboxes again after they failed.
-#[derive(Debug, Default)]
-struct Backoff {
-    at: Option<Instant>,
-    wait: Duration,
-}
-
-impl Backoff {
-    /// One more failure: the next try waits twice as long as the last (5 s to 5 min).
-    fn failed(&mut self) {
-        self.wait = if self.wait.is_zero() {
-            RETRY_FIRST
-        } else {
-            (self.wait * 2).min(RETRY_MAX)
-        };
-        self.at = Some(Instant::now() + self.wait);
-    }
-
-    fn succeeded(&mut self) {
-        *self = Backoff::default();
-    }
-
-    /// Records how the server and the mailboxes answered.
-    fn after(&mut self, failed: bool) {
-        if failed {
-            self.failed()
-        } else {
-            self.succeeded()
-        }
-    }
-}
 
 /// The UI's end of the worker: sends requests, and starts the thread again if it died.
 pub struct RefreshWorker {
