@@ -10,12 +10,15 @@ use crate::model::ParsedFeed;
 use crate::sanitize::clean_line;
 
 mod codepages;
+mod constructs;
 mod dates;
 pub(crate) mod decode;
 mod direct;
 mod fallbacks;
 mod finish;
-mod repair;
+mod namespaces;
+#[doc(hidden)]
+pub mod repair;
 mod shapes;
 mod source;
 mod xhtml;
@@ -71,6 +74,8 @@ fn parse_unguarded(
     }
     // Shapes both readers miss, made plain first (a look at the root for feeds that
     // have neither: they pay nothing more).
+    let canonical = namespaces::canonical_declarations(body);
+    let body = canonical.as_deref().unwrap_or(body);
     let reshaped = shapes::reshape(body);
     let body = reshaped.as_deref().unwrap_or(body);
     // Documents the readers would misread go through the repair first; well-formed
@@ -93,7 +98,15 @@ fn read(body: &str, base_url: &str) -> Result<ParsedFeed, ParseError> {
             fallbacks::fill(&mut source, body);
             Ok(finish(source, base_url))
         }
-        None => read_with_feed_rs(body, base_url),
+        None => {
+            // What the direct reader gives up on and feed-rs misreads, made plain.
+            let declared = namespaces::declare_used_prefixes(body);
+            let body = declared.as_deref().unwrap_or(body);
+            match constructs::plain_text_elements(body) {
+                Some(plain) => read_with_feed_rs(&plain, base_url),
+                None => read_with_feed_rs(body, base_url),
+            }
+        }
     }
 }
 

@@ -101,7 +101,8 @@ pub const MAX_RENDERED: usize = 4 * 1024 * 1024;
 pub fn blocks(html: &str, base: Option<&str>) -> Document {
     let (html, cut) = cut_long(html);
     // Bounded depth before parsing: html5ever's time grows with the square of it.
-    let fragment = Html::parse_fragment(&crate::html_depth::limited(html));
+    let html = cdata_as_text(html);
+    let fragment = Html::parse_fragment(&crate::html_depth::limited(&html));
     let base = base.and_then(|b| Url::parse(b).ok());
     let mut conv = Converter::new(base.as_ref());
     conv.children(fragment.root_element(), 0);
@@ -144,7 +145,8 @@ fn cut_long(html: &str) -> (&str, Option<usize>) {
 /// A script's, a style sheet's or a template's text (and a noscript's, which the reader
 /// drops too) is never text: titles hold `<script>` in escaped HTML in the wild.
 pub fn html_to_line(html: &str) -> String {
-    let fragment = Html::parse_fragment(&crate::html_depth::limited(html));
+    let html = cdata_as_text(html);
+    let fragment = Html::parse_fragment(&crate::html_depth::limited(&html));
     let mut text = String::new();
     for node in fragment.root_element().descendants() {
         let Some(t) = node.value().as_text() else {
@@ -160,6 +162,26 @@ pub fn html_to_line(html: &str) -> String {
         }
     }
     crate::sanitize::clean_line(&text)
+}
+
+/// A CDATA section written inside escaped HTML (`&lt;![CDATA[...]]&gt;` in the feed) is
+/// its text, as in XML. An HTML parser reads it as a bogus comment that ends at the
+/// first `>`, which dropped the words and left a `]]>` behind.
+fn cdata_as_text(html: &str) -> std::borrow::Cow<'_, str> {
+    if memchr::memmem::find(html.as_bytes(), b"<![CDATA[").is_none() {
+        return html.into();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<![CDATA[") {
+        out.push_str(&rest[..at]);
+        let inner = &rest[at + 9..];
+        let end = inner.find("]]>").unwrap_or(inner.len());
+        out.push_str(&html_escape::encode_text(&inner[..end]));
+        rest = inner.get(end + 3..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 /// HTML to plain text at `width`, with a Links list: the text fields of `probe --json`.

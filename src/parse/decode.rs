@@ -218,7 +218,23 @@ pub(super) fn looks_like_html(body: &str) -> bool {
         .take(300)
         .collect::<String>()
         .to_ascii_lowercase();
-    head.starts_with("<!doctype html") || head.starts_with("<html")
+    // An XHTML doctype on top of an RSS document (it happens): the root decides.
+    let mut rest = head.as_str();
+    if rest.starts_with("<!doctype html") {
+        match rest.find('>') {
+            Some(end) => rest = rest[end + 1..].trim_start(),
+            None => return true,
+        }
+        while rest.starts_with("<!--") {
+            match rest.find("-->") {
+                Some(end) => rest = rest[end + 3..].trim_start(),
+                None => return true,
+            }
+        }
+        let feed = ["<rss", "<feed", "<rdf:rdf", "<channel"];
+        return !feed.iter().any(|root| rest.starts_with(root));
+    }
+    rest.starts_with("<html")
 }
 
 #[cfg(test)]

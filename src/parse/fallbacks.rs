@@ -8,13 +8,14 @@
 //! the document (roxmltree) made only when a field is empty and the document has an
 //! element that could fill it: other feeds pay a few substring searches.
 
-use super::source::{Source, SourceEntry, SourceText};
+use super::source::{Source, SourceEntry, SourceLink, SourceText};
 
 const DC: &str = "http://purl.org/dc/elements/1.1/";
 const DCTERMS: &str = "http://purl.org/dc/terms/";
 const ITUNES: &str = "http://www.itunes.com/dtds/podcast-1.0.dtd";
 const MEDIA: &str = "http://search.yahoo.com/mrss/";
 const XHTML: &str = "http://www.w3.org/1999/xhtml";
+const ATOM: &str = "http://www.w3.org/2005/Atom";
 
 type Node<'a, 'i> = roxmltree::Node<'a, 'i>;
 
@@ -41,7 +42,12 @@ pub(super) fn fill(source: &mut Source, body: &str) {
         source.description = first_text(channel, &said).map(plain);
     }
     // Items are the channel's (RSS 2.0, Atom) or the root's (RSS 1.0) children.
-    let items: Vec<Node> = [channel, root]
+    let parents = if channel == root {
+        vec![root]
+    } else {
+        vec![channel, root]
+    };
+    let items: Vec<Node> = parents
         .iter()
         .flat_map(|parent| parent.children())
         .filter(|n| n.is_element() && matches!(n.tag_name().name(), "item" | "entry"))
@@ -78,21 +84,62 @@ fn fill_entry(entry: &mut SourceEntry, item: Node, input: &str) {
         let names = [(DC, "creator"), (DC, "author"), (ITUNES, "author")];
         entry.author_names.extend(first_text(item, &names));
     }
+    // Both an RSS pubDate and a dc:date: the first is when it was published, the
+    // second when it was updated (feedparser's reading); the readers keep the last.
+    let pub_date = first_text(item, &[("", "pubDate")]).and_then(|d| super::dates::parse(&d));
+    if let Some(published) = pub_date {
+        if let Some(updated) =
+            first_text(item, &[(DC, "date")]).and_then(|d| super::dates::parse(&d))
+        {
+            entry.published = Some(published);
+            entry.updated = Some(updated);
+        }
+    }
     if entry.published.is_none() {
         // Issued (feedparser's `published`; it takes no date from `created`).
         entry.published =
             first_text(item, &[(DCTERMS, "issued")]).and_then(|d| super::dates::parse(&d));
     }
     if entry.updated.is_none() {
-        entry.updated =
-            first_text(item, &[(DCTERMS, "modified")]).and_then(|d| super::dates::parse(&d));
+        // dc:date is feedparser's `updated` (RSS readers take it as the date already).
+        entry.updated = first_text(item, &[(DCTERMS, "modified"), (DC, "date")])
+            .and_then(|d| super::dates::parse(&d));
+    }
+    if !has_page_link(entry) {
+        // An Atom link in an RSS item: the item's address when it says alternate.
+        let alternate = item.children().find(|n| {
+            n.tag_name().namespace() == Some(ATOM)
+                && n.tag_name().name() == "link"
+                && n.attribute("rel").is_none_or(|r| r.trim() == "alternate")
+        });
+        if let Some(href) = alternate.and_then(|l| l.attribute("href")) {
+            entry.links.push(SourceLink {
+                href: href.trim().to_string(),
+                rel: None,
+                media_type: None,
+                length: None,
+            });
+        }
     }
     if entry.content.is_none() {
-        // An XHTML body (namespaced, or a plain `body` in RSS) is the item's content.
+        // An XHTML body (namespaced, or a plain `body` in RSS) is the item's content, as
+        // is RSS 0.9x's `fullitem`.
         let body = item.children().find(|n| {
-            n.tag_name().name() == "body" && matches!(n.tag_name().namespace(), Some(XHTML) | None)
+            let name = n.tag_name();
+            let ns = name.namespace();
+            (name.name() == "body" && matches!(ns, Some(XHTML) | None))
+                || (name.name() == "fullitem" && ns.is_none())
         });
-        if let Some(html) = body.map(|b| inner_markup(b, input)) {
+        // (`fullitem` holds escaped HTML, as `description` does; a body is markup.)
+        let markup = |b: Node| match b.tag_name().name() {
+            "fullitem" => b
+                .descendants()
+                .filter(|d| d.is_text())
+                .filter_map(|d| d.text())
+                .collect(),
+            _ => inner_markup(b, input),
+        };
+        if let Some(html) = body.map(markup) {
             if !html.trim().is_empty() {
                 entry.content = Some(SourceText {
                     body: html,
@@ -104,12 +151,22 @@ fn fill_entry(entry: &mut SourceEntry, item: Node, input: &str) {
     if entry.summary.is_none() && entry.content.is_none() {
         // feedparser's reading: an item's summary, not its subtitle.
         let said = [
+            ("", "summary"),
             (ITUNES, "summary"),
             (MEDIA, "description"),
             (DC, "description"),
         ];
         entry.summary = in_item_or_group(&said).map(plain);
     }
+}
+
+/// Whether an entry has a link that can be its address (no relation, or alternate).
+fn has_page_link(entry: &SourceEntry) -> bool {
+    entry.links.iter().any(|l| {
+        l.rel
+            .as_deref()
+            .is_none_or(|r| r.trim().eq_ignore_ascii_case("alternate"))
+    })
 }
 
 fn empty(text: &Option<SourceText>) -> bool {
@@ -132,7 +189,7 @@ fn has_gap(source: &Source, body: &str) -> bool {
         .any(|ns| memchr::memmem::find(head, ns.as_bytes()).is_some());
     let has = |names: &[&str]| {
         names.iter().any(|n| {
-            (declared || *n == "body>")
+            (declared || matches!(*n, "body>" | "fullitem>" | "<summary") || n.starts_with("atom:"))
                 && memchr::memmem::find(body.as_bytes(), n.as_bytes()).is_some()
         })
     };
@@ -146,21 +203,27 @@ fn has_gap(source: &Source, body: &str) -> bool {
         || (gap(|e| e.author_names.is_empty())
             && has(&["dc:creator", "dc:author", "itunes:author"]))
         || (gap(|e| e.published.is_none()) && has(&["dcterms:issued"]))
-        || (gap(|e| e.updated.is_none()) && has(&["dcterms:modified"]))
+        || (gap(|e| e.updated.is_none()) && has(&["dcterms:modified", "dc:date"]))
+        || (has(&["dc:date>"]) && has(&["<pubDate"]))
         || (gap(|e| e.summary.is_none() && e.content.is_none())
             && has(&[
                 "itunes:summary",
                 "media:description",
                 "dc:description",
-                "body>",
+                "<summary",
             ]))
+        || (gap(|e| e.content.is_none()) && has(&["body>", "fullitem>"]))
+        || (gap(|e| !has_page_link(e)) && has(&["atom:link"]))
 }
 
 /// The text of the first child of `node` with one of these (namespace, name), not blank.
 fn first_text(node: Node, names: &[(&str, &str)]) -> Option<String> {
     names.iter().find_map(|(ns, name)| {
         node.children()
-            .filter(|n| n.tag_name().namespace() == Some(*ns) && n.tag_name().name() == *name)
+            .filter(|n| {
+                // An empty namespace here is none: an RSS element.
+                n.tag_name().namespace().unwrap_or("") == *ns && n.tag_name().name() == *name
+            })
             .map(|n| {
                 n.descendants()
                     .filter(|d| d.is_text())

@@ -23,9 +23,7 @@ pub(super) fn finish(source: Source, base_url: &str) -> ParsedFeed {
         .as_ref()
         .map(|t| title_line(t, source.is_rss))
         .filter(|t| !t.is_empty());
-    let link = alternate(&source.links)
-        .next()
-        .and_then(|l| web_link(&l.href, base.as_ref()));
+    let link = page_link(&source.links).and_then(|l| web_link(&l.href, base.as_ref()));
     let description = source.description.as_ref().map(text_to_line);
     let items = source
         .entries
@@ -40,10 +38,24 @@ pub(super) fn finish(source: Source, base_url: &str) -> ParsedFeed {
     }
 }
 
-fn alternate(links: &[SourceLink]) -> impl Iterator<Item = &SourceLink> {
-    links
-        .iter()
-        .filter(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+/// The page a feed or item links to, as feedparser picks it: the last alternate link
+/// (no `rel`, or `alternate` in any case) of an HTML type (none given, `text/html`,
+/// `application/xhtml+xml`). Links with another relation (self, related, enclosure,
+/// comments) are never the item's address.
+fn page_link(links: &[SourceLink]) -> Option<&SourceLink> {
+    links.iter().rfind(|l| {
+        let alternate = l
+            .rel
+            .as_deref()
+            .is_none_or(|r| r.trim().eq_ignore_ascii_case("alternate"));
+        let html = l.media_type.as_deref().is_none_or(|t| {
+            let t = t.split(';').next().unwrap_or("").trim();
+            t.is_empty()
+                || t.eq_ignore_ascii_case("text/html")
+                || t.eq_ignore_ascii_case("application/xhtml+xml")
+        });
+        alternate && html
+    })
 }
 
 fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>, is_rss: bool) -> ParsedItem {
@@ -52,9 +64,7 @@ fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>, is_rss: bool) -> Pa
         .as_deref()
         .and_then(|b| resolve(b, feed_base))
         .or_else(|| feed_base.cloned());
-    let link = alternate(&entry.links)
-        .next()
-        .or_else(|| entry.links.first())
+    let link = page_link(&entry.links)
         .and_then(|l| web_link(&l.href, entry_base.as_ref()))
         // An item with no link but a web address for an id: the id is its permalink
         // (RSS 2.0's isPermaLink default; feedparser reads Atom ids so too).
@@ -180,7 +190,7 @@ fn enclosures(entry: &SourceEntry, base: Option<&Url>) -> Vec<Enclosure> {
 
 /// RSS writes authors as `mail@example.org (Name)`: keep the name.
 fn author_name(raw: &str) -> String {
-    let cleaned = clean_line(raw);
+    let cleaned = clean_line(&windows_1252_controls(raw));
     match (cleaned.find('('), cleaned.ends_with(')')) {
         (Some(open), true) if open + 1 < cleaned.len() - 1 => {
             cleaned[open + 1..cleaned.len() - 1].trim().to_string()
@@ -212,9 +222,28 @@ fn has_tag(text: &str) -> bool {
     })
 }
 
+/// C1 control characters (U+0080-U+009F) in a feed's text are Windows-1252 written as
+/// numeric references (`&#150;` for a dash) or decoded as Latin-1: shown as the
+/// characters that code page has there, as browsers and feedparser show them, rather
+/// than removed as controls.
+fn windows_1252_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let has = memchr::memchr_iter(0xc2, b).any(|at| matches!(b.get(at + 1), Some(0x80..=0x9f)));
+    if !has {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\u{80}'..='\u{9f}' => super::repair::browser_char(c as u32),
+            c => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// A title-like text as one clean line: tags dropped, entities (`&nbsp;`, `&amp;`) decoded.
 fn text_to_line(text: &SourceText) -> String {
-    let raw = &text.body;
+    let raw = &windows_1252_controls(&text.body);
     let decoded = if text.html && raw.contains('<') {
         crate::render::html_to_line(raw)
     } else {
@@ -227,10 +256,17 @@ fn text_to_line(text: &SourceText) -> String {
 /// Content as HTML: text/plain bodies are escaped and split into paragraphs. Takes the
 /// body by value: clean HTML, the common case, is passed on without a copy.
 fn as_html(body: String, is_html: bool) -> String {
+    let body = match windows_1252_controls(&body) {
+        std::borrow::Cow::Owned(mapped) => mapped,
+        std::borrow::Cow::Borrowed(_) => body,
+    };
     let body = crate::sanitize::clean_owned(body);
     if is_html {
         return body;
     }
+    // HTML entities the XML layer did not know (`&copy;` undeclared) stay in the text as
+    // written: they mean their characters, as in titles.
+    let body = html_escape::decode_html_entities(&body);
     body.split("\n\n")
         .filter(|p| !p.trim().is_empty())
         .map(|p| format!("<p>{}</p>", html_escape::encode_text(p.trim())))

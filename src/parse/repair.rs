@@ -20,6 +20,7 @@
 use std::collections::HashMap;
 
 mod entities;
+pub(super) use entities::browser_char;
 mod formats;
 #[cfg(test)]
 mod tests;
@@ -206,6 +207,7 @@ impl<'a> Repairer<'a> {
         let mut attrs: Vec<(String, String)> = Vec::new();
         let bytes = rest.as_bytes();
         let self_closing;
+        let mut slash_before_end = false;
         loop {
             while i < bytes.len() && bytes[i].is_ascii_whitespace() {
                 i += 1;
@@ -219,10 +221,11 @@ impl<'a> Repairer<'a> {
                 break;
             }
             if bytes[i] == b'>' {
-                self_closing = false;
+                self_closing = slash_before_end;
                 i += 1;
                 break;
             }
+            slash_before_end = false;
             if bytes[i] == b'<' {
                 // A tag that never closed: end it here.
                 self_closing = false;
@@ -253,7 +256,10 @@ impl<'a> Repairer<'a> {
                         let end = rest[i..]
                             .find(|c: char| c.is_whitespace() || c == '>')
                             .map_or(rest.len(), |e| i + e);
-                        value = rest[i..end].trim_end_matches('/').to_string();
+                        // `href=http://x/a/>`: the slash is the value's (HTML's
+                        // reading), and the element is empty, as it was meant.
+                        value = rest[i..end].to_string();
+                        slash_before_end = value.ends_with('/') && bytes.get(end) == Some(&b'>');
                         i = end;
                     }
                     None => return None,
@@ -278,6 +284,32 @@ impl<'a> Repairer<'a> {
             if let Some(used) = self.atom03_text(&name, raw_name, &attrs, &rest[i..], self_closing)
             {
                 return Some(i + used);
+            }
+        }
+        // A field left open (`<title>News` and no end tag) ends where the next field
+        // starts, not at the end of its item: the link and guid after it stay theirs.
+        const FIELDS: [&str; 10] = [
+            "title",
+            "link",
+            "description",
+            "guid",
+            "pubDate",
+            "author",
+            "category",
+            "comments",
+            "enclosure",
+            "source",
+        ];
+        const TEXT_ONLY: [&str; 7] = [
+            "title", "link", "guid", "pubDate", "author", "category", "comments",
+        ];
+        if FIELDS.contains(&name.as_str()) {
+            if let Some((open, _)) = self.stack.last() {
+                if TEXT_ONLY.contains(&open.as_str()) {
+                    let open = open.clone();
+                    self.stack.pop();
+                    self.out.push_str(&format!("</{open}>"));
+                }
             }
         }
         self.note_item_field(&name);

@@ -1,12 +1,18 @@
 //! Feeds in shapes the readers would read as empty or short, made plain before reading:
 //! RSS under a default namespace (`<rss xmlns="http://backend.userland.com/rss">`, the
 //! RSS 0.9x/2.0 namespaces some generators add), Atom under a misspelt namespace, an
-//! Atom feed of RSS `<item>`s, and RSS 1.0 items without a `<link>`, whose `rdf:about`
-//! is their address as well as their id.
+//! Atom feed of RSS `<item>`s, RSS 1.0 items without a `<link>`, whose `rdf:about`
+//! is their address as well as their id, and RSS items after the channel's end.
 
 /// The document reshaped, or None when it needs nothing (the common case: a look at its
 /// first kilobyte).
 pub(super) fn reshape(body: &str) -> Option<String> {
+    let out = reshape_root(body);
+    let last = out.as_deref().unwrap_or(body);
+    items_after_channel(last).or(out)
+}
+
+fn reshape_root(body: &str) -> Option<String> {
     let head = &body[..floor_char(body, 1024)];
     if let Some(out) = rss_default_namespace(body, head) {
         return Some(out);
@@ -21,6 +27,23 @@ pub(super) fn reshape(body: &str) -> Option<String> {
         return rdf_links(body);
     }
     None
+}
+
+/// RSS 2.0 items written after `</channel>` (feedparser takes an item anywhere): the
+/// channel is closed after them instead. One search back from the end of the document.
+fn items_after_channel(body: &str) -> Option<String> {
+    let close = memchr::memmem::rfind(body.as_bytes(), b"</channel>")?;
+    let after = &body[close + "</channel>".len()..];
+    let end = after.rfind("</rss>")?;
+    if !after[..end].contains("<item") {
+        return None;
+    }
+    let mut out = String::with_capacity(body.len());
+    out.push_str(&body[..close]);
+    out.push_str(&after[..end]);
+    out.push_str("</channel>");
+    out.push_str(&after[end..]);
+    Some(out)
 }
 
 fn floor_char(s: &str, at: usize) -> usize {
@@ -54,7 +77,7 @@ fn rss_default_namespace(body: &str, head: &str) -> Option<String> {
 }
 
 /// An Atom document whose namespace is misspelt (`http://www.w3.org/2005/Atom/`, another
-/// case): read as Atom 1.0, as its shape says. Atom 0.3's own namespace is left alone.
+/// case) or another one: read as Atom 1.0, as its shape says.
 fn atom_namespace(body: &str, head: &str) -> Option<String> {
     const ATOM: &str = "http://www.w3.org/2005/Atom";
     let start = head.match_indices("<feed").find_map(|(at, _)| {
@@ -68,11 +91,18 @@ fn atom_namespace(body: &str, head: &str) -> Option<String> {
     let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let uri = &value[1..1 + value[1..].find(quote)?];
     let lower = uri.to_ascii_lowercase();
-    if uri == ATOM || !lower.contains("2005/atom") {
+    // Atom 0.3's own namespace is the repair's to read; its forerunner's (`pie`) is
+    // read as 0.3, and any other namespace on a `<feed>` as Atom 1.0 (feedparser goes
+    // by the element names).
+    let atom = if uri == ATOM || lower.starts_with("http://purl.org/atom/ns#") {
         return None;
-    }
+    } else if lower.contains("purl.org/pie") {
+        "http://purl.org/atom/ns#"
+    } else {
+        ATOM
+    };
     let at = start + attr + 1;
-    Some(format!("{}{ATOM}{}", &body[..at], &body[at + uri.len()..]))
+    Some(format!("{}{atom}{}", &body[..at], &body[at + uri.len()..]))
 }
 
 /// An Atom feed that carries RSS `<item>`s (and no `<entry>`): each item becomes an

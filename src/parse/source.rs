@@ -53,7 +53,13 @@ pub(super) struct SourceEntry {
 
 impl Source {
     pub(super) fn from_feed_rs(feed: Feed) -> Source {
-        Source {
+        // RSS 0.9x and 1.0 say nothing of a description's type, and feed-rs takes it for
+        // text; feeds put HTML there as they do in RSS 2.0 (feedparser reads it so).
+        let old_rss = matches!(
+            feed.feed_type,
+            feed_rs::model::FeedType::RSS0 | feed_rs::model::FeedType::RSS1
+        );
+        let mut source = Source {
             title: feed.title.map(SourceText::from_feed_rs),
             links: feed
                 .links
@@ -73,7 +79,13 @@ impl Source {
                     | feed_rs::model::FeedType::RSS2
             ),
             base: None,
+        };
+        if old_rss {
+            for summary in source.entries.iter_mut().filter_map(|e| e.summary.as_mut()) {
+                summary.html = true;
+            }
         }
+        source
     }
 }
 
@@ -88,9 +100,16 @@ impl SourceText {
 
 impl SourceLink {
     pub(super) fn from_feed_rs(link: feed_rs::model::Link) -> SourceLink {
+        // An RSS `<comments>` is where people talk about the item, never the item's
+        // address (feedparser's reading too): marked so, as the direct reader marks it.
+        let rel = match link.target {
+            Some(feed_rs::model::LinkTarget::Comments) => Some("comments".into()),
+            Some(feed_rs::model::LinkTarget::CommentsFeed) => Some("comments-feed".into()),
+            _ => link.rel,
+        };
         SourceLink {
             href: link.href,
-            rel: link.rel,
+            rel,
             media_type: link.media_type,
             length: link.length,
         }

@@ -7,7 +7,7 @@ use super::source::{Source, SourceText};
 
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 
-/// Replaces each entry's XHTML content and summary with the markup as written.
+/// Replaces each entry's XHTML title, content and summary with the markup as written.
 pub(super) fn keep_as_written(source: &mut Source, body: &str) {
     let xhtml = |q: &[u8]| memchr::memmem::find(body.as_bytes(), q).is_some();
     if !(xhtml(b"type=\"xhtml\"") || xhtml(b"type='xhtml'")) {
@@ -26,6 +26,7 @@ pub(super) fn keep_as_written(source: &mut Source, body: &str) {
     }
     for (entry, node) in source.entries.iter_mut().zip(entries) {
         for (name, slot) in [
+            ("title", &mut entry.title),
             ("content", &mut entry.content),
             ("summary", &mut entry.summary),
         ] {

@@ -70,7 +70,10 @@ impl Doc<'_> {
                 }
                 (Ns::WellFormedWeb, "commentRss" | "commentRSS") => {
                     if let Some(s) = self.text()? {
-                        entry.links.push(self.link(&s, None));
+                        // The comments' feed, never the entry's address.
+                        entry
+                            .links
+                            .push(self.link(&s, Some("comments-feed".into())));
                     }
                 }
                 (Ns::Unsupported, _) => return Err(GiveUp),

@@ -47,14 +47,21 @@ impl Doc<'_> {
         while let Some(e) = self.child()? {
             match self.name(&e)? {
                 (Ns::Plain, "title") => entry.title = self.text()?.map(plain),
-                (Ns::Plain, "link") | (Ns::WellFormedWeb, "commentRss" | "commentRSS") => {
+                (Ns::Plain, "link") => {
                     if let Some(s) = self.text()? {
                         links.push((self.link(&s, None), LinkKind::Plain));
                     }
                 }
+                (Ns::WellFormedWeb, "commentRss" | "commentRSS") => {
+                    if let Some(s) = self.text()? {
+                        let rel = Some("comments-feed".to_string());
+                        links.push((self.link(&s, rel), LinkKind::Plain));
+                    }
+                }
                 (Ns::Plain, "comments") => {
                     if let Some(s) = self.text()? {
-                        links.push((self.link(&s, None), LinkKind::Comments));
+                        let rel = Some("comments".to_string());
+                        links.push((self.link(&s, rel), LinkKind::Comments));
                     }
                 }
                 (Ns::Plain, "description") => entry.summary = self.text()?.map(html),

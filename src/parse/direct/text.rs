@@ -142,7 +142,7 @@ pub(super) fn parse_date(text: &str) -> Step<DateTime<Utc>> {
     let text = text.trim();
     DateTime::parse_from_rfc3339(text)
         .or_else(|_| DateTime::parse_from_rfc2822(text))
-        .map(|d| d.with_timezone(&Utc))
+        .map(|d| crate::parse::dates::past_leap_second(d.with_timezone(&Utc)))
         .map_err(|_| GiveUp)
 }
 

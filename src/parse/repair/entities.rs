@@ -187,7 +187,7 @@ impl Repairer<'_> {
 
 /// The character a browser shows for a numeric reference: Windows-1252 for 128-159, the
 /// replacement character for what names no character XML allows.
-pub(super) fn browser_char(code: u32) -> char {
+pub(in crate::parse) fn browser_char(code: u32) -> char {
     const CP1252: [u32; 32] = [
         0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
         0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,

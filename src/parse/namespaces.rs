@@ -1,0 +1,161 @@
+//! The extension namespaces as feeds declare them, which is not always as their specs
+//! spell them: Dublin Core 1.0's address for 1.1's elements, iTunes's in capitals, Media
+//! RSS without its last slash, or a well-known prefix (`dc:`, `itunes:`) used and never
+//! declared. Both readers match namespaces by their exact address, so such elements were
+//! dropped; feedparser compares addresses in lower case against a list of known
+//! variants, and goes by the prefix when it is undeclared. Both are read that way here.
+
+/// Known namespaces: the address the readers know, the usual prefix, and the variants
+/// feeds write (compared in lower case, without a trailing slash).
+const KNOWN: &[(&str, &str, &[&str])] = &[
+    (
+        "http://purl.org/dc/elements/1.1/",
+        "dc",
+        &["http://purl.org/dc/elements/1.0"],
+    ),
+    ("http://purl.org/dc/terms/", "dcterms", &[]),
+    ("http://purl.org/rss/1.0/modules/content/", "content", &[]),
+    (
+        "http://www.itunes.com/dtds/podcast-1.0.dtd",
+        "itunes",
+        &["https://www.itunes.com/dtds/podcast-1.0.dtd"],
+    ),
+    (
+        "http://search.yahoo.com/mrss/",
+        "media",
+        &["https://search.yahoo.com/mrss"],
+    ),
+    ("http://www.w3.org/2005/Atom", "atom", &[]),
+    ("http://www.w3.org/1999/xhtml", "xhtml", &[]),
+    ("http://wellformedweb.org/CommentAPI/", "wfw", &[]),
+    ("http://purl.org/rss/1.0/modules/slash/", "slash", &[]),
+];
+
+fn key(uri: &str) -> String {
+    uri.trim().trim_end_matches('/').to_ascii_lowercase()
+}
+
+/// The known address `uri` is a variant of, when it is one but not spelt so.
+fn canonical(uri: &str) -> Option<&'static str> {
+    let k = key(uri);
+    KNOWN
+        .iter()
+        .find(|(known, _, variants)| key(known) == k || variants.iter().any(|v| key(v) == k))
+        .map(|(known, _, _)| *known)
+        .filter(|known| *known != uri)
+}
+
+/// The root element's start tag: where feeds declare their namespaces.
+fn root_tag(body: &str) -> Option<std::ops::Range<usize>> {
+    let mut at = 0;
+    loop {
+        at += body[at..].find('<')?;
+        let rest = &body[at..];
+        if rest.starts_with("<?") || rest.starts_with("<!") {
+            at += rest.find('>')? + 1;
+            continue;
+        }
+        return Some(at..at + rest.find('>')?);
+    }
+}
+
+/// The document with the root's namespace declarations spelt as the readers know them,
+/// or None when they are (nearly every feed: one look at the root's start tag).
+pub(super) fn canonical_declarations(body: &str) -> Option<String> {
+    let tag = root_tag(body)?;
+    let start = &body[tag.clone()];
+    let mut edits = Vec::new();
+    for (at, _) in start.match_indices("xmlns:") {
+        let value = &start[at..];
+        let Some(eq) = value.find('=') else { continue };
+        let quoted = value[eq + 1..].trim_start();
+        let Some(quote) = quoted.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let Some(len) = quoted[1..].find(quote) else {
+            continue;
+        };
+        let uri = &quoted[1..1 + len];
+        if let Some(known) = canonical(uri) {
+            let from = tag.start + at + (value.len() - quoted.len()) + 1;
+            edits.push((from..from + len, known));
+        }
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(body.len() + 16);
+    let mut done = 0;
+    for (range, known) in edits {
+        out.push_str(&body[done..range.start]);
+        out.push_str(known);
+        done = range.end;
+    }
+    out.push_str(&body[done..]);
+    Some(out)
+}
+
+/// The document with a declaration on its root for each well-known prefix it uses and
+/// never declares, or None when there is none. For documents the direct reader leaves
+/// to feed-rs (it gives up on an undeclared prefix): a few substring searches.
+pub(super) fn declare_used_prefixes(body: &str) -> Option<String> {
+    let tag = root_tag(body)?;
+    let mut added = String::new();
+    for (known, prefix, _) in KNOWN {
+        let declared = format!("xmlns:{prefix}=");
+        let used = format!("<{prefix}:");
+        if !body.contains(&declared) && body.contains(&used) {
+            added.push_str(&format!(" {declared}\"{known}\""));
+        }
+    }
+    if added.is_empty() {
+        return None;
+    }
+    // Before the `>` (or `/>`) that ends the root's start tag.
+    let end = if body[..tag.end].ends_with('/') {
+        tag.end - 1
+    } else {
+        tag.end
+    };
+    Some(format!("{}{added}{}", &body[..end], &body[end..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_are_spelt_as_known() {
+        let body =
+            "<?xml version=\"1.0\"?><!-- c --><rss xmlns:dc='http://purl.org/dc/elements/1.0/' \
+                    xmlns:itunes=\"http://www.itunes.com/DTDs/Podcast-1.0.dtd\" xmlns:x=\"urn:x\" \
+                    xmlns:media=\"http://search.yahoo.com/mrss\"><channel/></rss>";
+        let out = canonical_declarations(body).unwrap();
+        assert!(
+            out.contains("xmlns:dc='http://purl.org/dc/elements/1.1/'"),
+            "{out}"
+        );
+        assert!(
+            out.contains("xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\""),
+            "{out}"
+        );
+        assert!(
+            out.contains("xmlns:media=\"http://search.yahoo.com/mrss/\""),
+            "{out}"
+        );
+        assert!(out.contains("xmlns:x=\"urn:x\""), "{out}");
+        let plain = "<rss xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel/></rss>";
+        assert_eq!(canonical_declarations(plain), None);
+    }
+
+    #[test]
+    fn undeclared_prefixes_are_declared_on_the_root() {
+        let body =
+            "<rss version=\"2.0\"><channel><item><dc:creator>A</dc:creator></item></channel></rss>";
+        let out = declare_used_prefixes(body).unwrap();
+        assert!(out.starts_with(
+            "<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel>"
+        ));
+        assert_eq!(declare_used_prefixes("<rss><channel/></rss>"), None);
+    }
+}
