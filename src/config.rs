@@ -31,7 +31,7 @@ pub use sections::{
     FeedListLayout, FeedListOrder, General, ImagesSetting, NotifyMode, ReaderConfig,
     RETRY_AFTER_LIMIT_MINUTES,
 };
-pub use sync::{is_loopback, Password, Provider, SyncConfig};
+pub use sync::{is_loopback, FolderConfig, Password, Provider, SyncConfig};
 
 use theme::RawTheme;
 pub use theme::{Color, Preset, Role, ThemeConfig, COLOR_NAMES};
@@ -65,6 +65,8 @@ pub struct Config {
     pub filters: Vec<FilterRule>,
     /// `[sync]`: the aggregator server to sync with, if any.
     pub sync: Option<SyncConfig>,
+    /// `[sync] provider = "folder"`: the folder read state travels through, if any.
+    pub folder: Option<FolderConfig>,
     /// `[[mailbox]]`: where email newsletters come from.
     pub mailboxes: Vec<MailboxConfig>,
     /// Where it was read from; None for the built-in defaults.
@@ -296,9 +298,12 @@ impl Config {
         let feed_names: Vec<String> = feeds.iter().filter_map(|f| f.name.clone()).collect();
         let queries = searches::read_queries(text, raw.queries, &feed_names, &invalid)?;
         let filters = searches::read_filters(text, raw.filters, &invalid)?;
-        let sync = match raw.sync {
-            Some(s) => Some(s.read(table_offset(text, "sync"), &invalid)?),
-            None => None,
+        let (sync, folder) = match raw.sync {
+            Some(s) => match s.read(table_offset(text, "sync"), dir, &invalid)? {
+                sync::SyncTarget::Server(server) => (Some(server), None),
+                sync::SyncTarget::Folder(folder) => (None, Some(folder)),
+            },
+            None => (None, None),
         };
         let mut mailboxes: Vec<MailboxConfig> = Vec::with_capacity(raw.mailboxes.len());
         for raw_box in raw.mailboxes {
@@ -314,6 +319,7 @@ impl Config {
         }
         Ok(Config {
             sync,
+            folder,
             mailboxes,
             queries,
             filters,

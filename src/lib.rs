@@ -15,6 +15,7 @@ pub mod download;
 pub mod export;
 pub mod feedlist;
 pub mod fetch;
+pub mod folder;
 pub mod fulltext;
 pub mod html_depth;
 pub mod imagecache;

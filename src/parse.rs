@@ -21,6 +21,7 @@ mod namespaces;
 pub mod repair;
 mod shapes;
 mod source;
+mod tags;
 mod xhtml;
 
 pub use decode::decode;
@@ -99,13 +100,15 @@ fn read(body: &str, base_url: &str) -> Result<ParsedFeed, ParseError> {
             Ok(finish(source, base_url))
         }
         None => {
-            // What the direct reader gives up on and feed-rs misreads, made plain.
-            let declared = namespaces::declare_used_prefixes(body);
+            // What the direct reader gives up on and feed-rs misreads, made plain (a
+            // look at the tags first: most such documents need neither pass).
+            let look = tags::look(body);
+            let declared = namespaces::declare_used_prefixes(body, &look.prefixes);
             let body = declared.as_deref().unwrap_or(body);
-            match constructs::plain_text_elements(body) {
-                Some(plain) => read_with_feed_rs(&plain, base_url),
-                None => read_with_feed_rs(body, base_url),
-            }
+            let plain = (look.markup_in_text || look.odd_type)
+                .then(|| constructs::plain_text_elements(body))
+                .flatten();
+            read_with_feed_rs(plain.as_deref().unwrap_or(body), base_url)
         }
     }
 }

@@ -42,6 +42,9 @@ pub enum SyncError {
     Busy { secs: u64, path: String },
     #[error("{path}: cannot lock: {reason}")]
     Lock { path: String, reason: String },
+    /// Syncing through a folder failed (`provider = "folder"`).
+    #[error("{0}")]
+    Folder(#[from] crate::folder::FolderError),
 }
 
 /// A sync or push that failed, as one line: the server, what went wrong, and what is

@@ -232,6 +232,7 @@ pub(super) fn cmd_star(
     push: bool,
 ) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
+    crate::folder::join(config, &mut store)?;
     let ids: Vec<ItemId> = ids.iter().copied().map(ItemId).collect();
     let missing = store.missing_items(&ids)?;
     for id in &ids {
@@ -256,6 +257,7 @@ pub(super) fn cmd_mark(
     out: &mut String,
 ) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
+    crate::folder::join(config, &mut store)?;
     store.sync_feeds(&config.feeds)?;
     let mut missing = Vec::new();
     let mut marked_feed = None;

@@ -24,9 +24,18 @@ pub(super) fn cmd_refresh(
     let mut sync_failed = None;
     let mut synced = None;
     let mut merged = config.clone();
-    if config.sync.is_some() {
+    if config.sync.is_some() || config.folder.is_some() {
         match sync_once(config, &mut store, &fetcher) {
-            Ok(s) => synced = Some(s),
+            Ok(s) => {
+                // Another device's subscriptions came in: the feeds to fetch are the
+                // config's as it is now.
+                if s.config_changed {
+                    if let Some(path) = &config.path {
+                        merged = Config::load(path)?;
+                    }
+                }
+                synced = Some(s)
+            }
             Err(e) => {
                 eprintln!("bulletin: {e}");
                 sync_failed = Some(e);
@@ -58,6 +67,10 @@ pub(super) fn cmd_refresh(
         |_| {},
         on_done,
     )?;
+    // Marks other devices made on articles that only arrived now.
+    if config.folder.is_some() {
+        crate::folder::apply_arrived(&mut store)?;
+    }
     if json {
         let mut value = serde_json::to_value(summary)?;
         if let Some(s) = &synced {
@@ -127,11 +140,17 @@ fn sync_once(
 ) -> anyhow::Result<crate::sync::Summary> {
     match crate::sync::sync_configured(config, store, fetcher) {
         Some(result) => result.map_err(|e| anyhow::anyhow!("{e}")),
-        None => bail!("no [sync] in the config: add provider, url, username and password_command (see the comments in the config `bulletin init` writes)"),
+        None => bail!("no [sync] in the config: add provider, url, username and password_command, or provider = \"folder\" and path (see the comments in the config `bulletin init` writes)"),
     }
 }
 
 fn sync_line(s: &crate::sync::Summary) -> String {
+    if s.provider == "folder" {
+        return format!(
+            "Synced through the folder: {} feeds, {} marks sent, {} changes received\n",
+            s.feeds, s.pushed, s.pulled
+        );
+    }
     format!(
         "Synced with {}: {} feeds, {} new items, {} marks sent, {} changes received\n",
         s.provider, s.feeds, s.new_items, s.pushed, s.pulled
@@ -144,15 +163,18 @@ pub(super) fn cmd_sync(
     json: bool,
     out: &mut String,
 ) -> anyhow::Result<()> {
-    let Some(sync) = &config.sync else {
-        bail!("no [sync] in the config: add provider, url, username and password_command (see the comments in the config `bulletin init` writes)");
-    };
-    if sync.plain_password() {
+    if config.sync.is_none() && config.folder.is_none() {
+        bail!("no [sync] in the config: add provider, url, username and password_command, or provider = \"folder\" and path (see the comments in the config `bulletin init` writes)");
+    }
+    if config.sync.as_ref().is_some_and(|s| s.plain_password()) {
         eprintln!("bulletin: {}", super::cache::PLAIN_PASSWORD);
     }
     let mut store = open_store(paths)?;
     let fetcher = Fetcher::new(&config.general)?;
     let summary = sync_once(config, &mut store, &fetcher)?;
+    if summary.config_changed {
+        eprintln!("bulletin: subscriptions from another device are in the config now; the next refresh fetches them");
+    }
     if json {
         out.push_str(&serde_json::to_string(&summary)?);
         out.push('\n');

@@ -30,10 +30,12 @@ pub fn tui_running(paths: &AppPaths) -> bool {
 /// After marks were made in `store`: sends them where they go, saying what happened on
 /// standard error (the marks themselves are made and kept whatever the network does).
 pub fn send_marks(config: &Config, paths: &AppPaths, store: &mut Store) {
-    if config.sync.is_none() && config.mailboxes.is_empty() {
+    if config.sync.is_none() && config.folder.is_none() && config.mailboxes.is_empty() {
         return;
     }
-    let waiting = store.queued_mark_count().unwrap_or(0) + store.mail_queue_len().unwrap_or(0);
+    let waiting = store.queued_mark_count().unwrap_or(0)
+        + store.mail_queue_len().unwrap_or(0)
+        + store.folder_queue_len().unwrap_or(0);
     if waiting == 0 {
         return;
     }
@@ -62,7 +64,12 @@ pub fn send_marks(config: &Config, paths: &AppPaths, store: &mut Store) {
             Ok(0) => {}
             Ok(n) => {
                 let s = if n == 1 { "" } else { "s" };
-                eprintln!("bulletin: sent {n} mark{s} to the server");
+                let to = if config.folder.is_some() {
+                    "the sync folder"
+                } else {
+                    "the server"
+                };
+                eprintln!("bulletin: sent {n} mark{s} to {to}");
             }
             Err(e) => eprintln!("bulletin: marks not sent: {e}; {later}"),
         }

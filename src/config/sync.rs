@@ -1,7 +1,9 @@
-//! `[sync]`: the aggregator server bulletin syncs with. The password comes from a
-//! command (argv, no shell) or an environment variable; a plain `password` key works
-//! but is discouraged. Plain `http://` is refused except to this machine unless
-//! `allow_insecure_http` says otherwise: the password would cross the network readable.
+//! `[sync]`: the aggregator server bulletin syncs with, or the folder it syncs through
+//! (`provider = "folder"`, `path`: any folder a file-sync tool carries). A server's
+//! password comes from a command (argv, no shell) or an environment variable; a plain
+//! `password` key works but is discouraged. Plain `http://` is refused except to this
+//! machine unless `allow_insecure_http` says otherwise: the password would cross the
+//! network readable.
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -12,6 +14,7 @@ use toml::Spanned;
 pub enum Provider {
     Fever,
     Greader,
+    Folder,
 }
 
 impl Provider {
@@ -19,8 +22,24 @@ impl Provider {
         match self {
             Provider::Fever => "fever",
             Provider::Greader => "greader",
+            Provider::Folder => "folder",
         }
     }
+}
+
+/// `[sync] provider = "folder"`: read state and subscriptions through a folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolderConfig {
+    /// The folder (`~` expanded, relative to the config's folder otherwise).
+    pub path: std::path::PathBuf,
+    /// This device's readable name in the folder (`device`), else the host's name.
+    pub device: Option<String>,
+}
+
+/// What `[sync]` names: a server, or a folder.
+pub(super) enum SyncTarget {
+    Server(SyncConfig),
+    Folder(FolderConfig),
 }
 
 /// Where the password comes from.
@@ -145,9 +164,11 @@ impl SyncConfig {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawSync {
-    provider: Provider,
-    url: Spanned<String>,
-    username: Spanned<String>,
+    provider: Spanned<Provider>,
+    url: Option<Spanned<String>>,
+    username: Option<Spanned<String>>,
+    path: Option<Spanned<String>>,
+    device: Option<Spanned<String>>,
     #[serde(default)]
     password_command: Option<Spanned<Vec<String>>>,
     password_env: Option<Spanned<String>>,
@@ -178,10 +199,74 @@ impl RawSync {
     pub(super) fn read<E>(
         self,
         at: usize,
+        dir: &std::path::Path,
         invalid: &impl Fn(usize, String) -> E,
-    ) -> Result<SyncConfig, E> {
-        let url_at = self.url.span().start;
-        let raw_url = self.url.into_inner();
+    ) -> Result<SyncTarget, E> {
+        let provider = *self.provider.get_ref();
+        if provider == Provider::Folder {
+            for (key, given) in [
+                ("url", self.url.as_ref().map(|v| v.span().start)),
+                ("username", self.username.as_ref().map(|v| v.span().start)),
+                (
+                    "password_command",
+                    self.password_command.as_ref().map(|v| v.span().start),
+                ),
+                (
+                    "password_env",
+                    self.password_env.as_ref().map(|v| v.span().start),
+                ),
+                ("password", self.password.as_ref().map(|v| v.span().start)),
+            ] {
+                if let Some(at) = given {
+                    return Err(invalid(
+                        at,
+                        format!("[sync] {key} is for a server; a folder takes path (and device)"),
+                    ));
+                }
+            }
+            let Some(path) = self.path else {
+                return Err(invalid(
+                    at,
+                    "[sync] provider = \"folder\" needs path, the folder to sync through (say \"~/Sync/bulletin\")".into(),
+                ));
+            };
+            if path.get_ref().trim().is_empty() {
+                return Err(invalid(path.span().start, "[sync] path is empty".into()));
+            }
+            let expanded = crate::paths::expand_home(std::path::Path::new(path.get_ref().trim()));
+            let path = if expanded.is_absolute() {
+                expanded
+            } else {
+                dir.join(expanded)
+            };
+            let device = self
+                .device
+                .map(|d| d.into_inner().trim().to_string())
+                .filter(|d| !d.is_empty());
+            return Ok(SyncTarget::Folder(FolderConfig { path, device }));
+        }
+        for (key, given) in [
+            ("path", self.path.as_ref().map(|v| v.span().start)),
+            ("device", self.device.as_ref().map(|v| v.span().start)),
+        ] {
+            if let Some(at) = given {
+                return Err(invalid(
+                    at,
+                    format!("[sync] {key} is for provider = \"folder\""),
+                ));
+            }
+        }
+        let Some(url) = self.url else {
+            return Err(invalid(
+                at,
+                "[sync] needs url, the server's API address".into(),
+            ));
+        };
+        let Some(username) = self.username else {
+            return Err(invalid(at, "[sync] needs username".into()));
+        };
+        let url_at = url.span().start;
+        let raw_url = url.into_inner();
         let url = url::Url::parse(raw_url.trim())
             .map_err(|e| invalid(url_at, format!("[sync] url {raw_url:?} is not a URL: {e}")))?;
         match url.scheme() {
@@ -200,10 +285,11 @@ impl RawSync {
                 ))
             }
         }
-        let username = self.username.get_ref().trim().to_string();
+        let username_at = username.span().start;
+        let username = username.get_ref().trim().to_string();
         if username.is_empty() {
             return Err(invalid(
-                self.username.span().start,
+                username_at,
                 "[sync] username must not be empty".into(),
             ));
         }
@@ -215,12 +301,12 @@ impl RawSync {
             self.password,
             invalid,
         )?;
-        Ok(SyncConfig {
-            provider: self.provider,
+        Ok(SyncTarget::Server(SyncConfig {
+            provider,
             url: raw_url.trim().to_string(),
             username,
             password,
-        })
+        }))
     }
 }
 

@@ -95,16 +95,18 @@ pub(super) fn canonical_declarations(body: &str) -> Option<String> {
     Some(out)
 }
 
-/// The document with a declaration on its root for each well-known prefix it uses and
-/// never declares, or None when there is none. For documents the direct reader leaves
-/// to feed-rs (it gives up on an undeclared prefix): a few substring searches.
-pub(super) fn declare_used_prefixes(body: &str) -> Option<String> {
+/// The document with a declaration on its root for each well-known prefix its elements
+/// use (`used`, from `tags::look`) and that it never declares, or None when there is
+/// none. For documents the direct reader leaves to feed-rs (it gives up on an
+/// undeclared prefix).
+pub(super) fn declare_used_prefixes(body: &str, used: &[&str]) -> Option<String> {
     let tag = root_tag(body)?;
     let mut added = String::new();
-    for (known, prefix, _) in KNOWN {
+    for (known, prefix, _) in KNOWN.iter().filter(|(_, p, _)| used.contains(p)) {
+        // Declared on the root, as feeds do (a declaration further down still wins
+        // there over this one).
         let declared = format!("xmlns:{prefix}=");
-        let used = format!("<{prefix}:");
-        if !body.contains(&declared) && body.contains(&used) {
+        if !body[tag.clone()].contains(&declared) {
             added.push_str(&format!(" {declared}\"{known}\""));
         }
     }
@@ -152,10 +154,12 @@ mod tests {
     fn undeclared_prefixes_are_declared_on_the_root() {
         let body =
             "<rss version=\"2.0\"><channel><item><dc:creator>A</dc:creator></item></channel></rss>";
-        let out = declare_used_prefixes(body).unwrap();
+        let out = declare_used_prefixes(body, &["dc"]).unwrap();
         assert!(out.starts_with(
             "<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel>"
         ));
-        assert_eq!(declare_used_prefixes("<rss><channel/></rss>"), None);
+        assert_eq!(declare_used_prefixes("<rss><channel/></rss>", &[]), None);
+        let declared = "<rss xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:x/></rss>";
+        assert_eq!(declare_used_prefixes(declared, &["dc"]), None);
     }
 }

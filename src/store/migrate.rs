@@ -285,6 +285,70 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE items ADD COLUMN full_text_byline TEXT;
     ALTER TABLE items ADD COLUMN full_text_site TEXT;
     "#,
+    // 15: sync through a folder. Marks made here wait in `folder_queue` (triggers, so a
+    // mark from any process is caught) once this cache takes part (`sync.folder.device`
+    // is set); marks being applied from the folder set `folder_applying` in their own
+    // transaction and are not queued again. `folder_marks` holds the winning mark of
+    // every article and kind seen in the folder, `pending` until its article is here;
+    // `folder_feeds` the same for subscriptions; `folder_files` how far each journal has
+    // been read.
+    r#"
+    CREATE TABLE folder_queue (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        item_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        at_ms INTEGER NOT NULL
+    );
+    CREATE TABLE folder_applying (flag INTEGER);
+    CREATE TRIGGER items_folder_read AFTER UPDATE OF is_read ON items
+    WHEN OLD.is_read != NEW.is_read AND NEW.remote_id IS NULL
+        AND EXISTS (SELECT 1 FROM meta WHERE key = 'sync.folder.device')
+        AND NOT EXISTS (SELECT 1 FROM folder_applying) BEGIN
+        INSERT INTO folder_queue (item_id, kind, value, at_ms)
+        VALUES (NEW.id, 'read', NEW.is_read,
+                CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+    END;
+    CREATE TRIGGER items_folder_star AFTER UPDATE OF starred ON items
+    WHEN OLD.starred != NEW.starred AND NEW.remote_id IS NULL
+        AND EXISTS (SELECT 1 FROM meta WHERE key = 'sync.folder.device')
+        AND NOT EXISTS (SELECT 1 FROM folder_applying) BEGIN
+        INSERT INTO folder_queue (item_id, kind, value, at_ms)
+        VALUES (NEW.id, 'star', NEW.starred,
+                CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+    END;
+    CREATE TABLE folder_marks (
+        feed TEXT NOT NULL,
+        item TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        ms INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        device TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        pending INTEGER NOT NULL,
+        PRIMARY KEY (feed, item, kind)
+    ) WITHOUT ROWID;
+    CREATE INDEX folder_marks_pending ON folder_marks (pending) WHERE pending = 1;
+    CREATE TABLE folder_feeds (
+        url TEXT PRIMARY KEY,
+        ms INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        device TEXT NOT NULL,
+        present INTEGER NOT NULL,
+        name TEXT,
+        tags TEXT NOT NULL,
+        pending INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE folder_feed_queue (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        url TEXT NOT NULL,
+        present INTEGER NOT NULL,
+        name TEXT,
+        tags TEXT NOT NULL,
+        at_ms INTEGER NOT NULL
+    );
+    CREATE TABLE folder_files (name TEXT PRIMARY KEY, offset INTEGER NOT NULL) WITHOUT ROWID;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -7,6 +7,7 @@
 mod arrivals;
 mod checkpoint;
 mod downloads;
+mod folder;
 mod fulltext;
 mod mail;
 mod mail_queue;
@@ -28,6 +29,7 @@ use std::time::Duration;
 
 pub use checkpoint::Checkpointer;
 pub use downloads::Download;
+pub use folder::{FolderFeed, FolderMark, LocalMark, MAIL_FEED};
 pub use mail::{
     mail_feed_url, FlagChange, KnownMessage, MailApplied, MailFeed, MailFlag, MailFlags,
     MailboxState, NewMessage, QueuedFlag,

@@ -21,8 +21,12 @@ pub struct Summary {
     pub new_items: usize,
     /// Marks made here and sent.
     pub pushed: usize,
-    /// Articles whose read or starred state changed to the server's.
+    /// Articles whose read or starred state changed to the server's (or the folder's).
     pub pulled: usize,
+    /// The sync changed the config file (subscriptions from another device): whoever
+    /// holds the config reads it again.
+    #[serde(skip)]
+    pub config_changed: bool,
 }
 
 /// The most articles one sync takes in by paging (unread and starred ones come by id
@@ -60,6 +64,12 @@ pub fn connect(
             &config.username,
             &password,
         )),
+        Provider::Folder => {
+            return Err(SyncFailure::new(
+                &config.url,
+                SyncError::Unsupported("a folder is no server".into()),
+            ))
+        }
     };
     provider.login().map_err(|e| {
         if matches!(e, SyncError::Auth) {

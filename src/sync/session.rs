@@ -5,7 +5,7 @@
 //! syncs and pushes all go through it.
 
 use super::{Summary, SyncError, SyncFailure, SyncLock, SyncProvider};
-use crate::config::{Config, SyncConfig};
+use crate::config::{Config, FolderConfig, SyncConfig};
 use crate::fetch::Fetcher;
 use crate::store::{Brought, Store};
 use std::time::Duration;
@@ -18,22 +18,47 @@ pub struct Session {
     sync: SyncConfig,
     fetcher: Fetcher,
     provider: Option<Box<dyn SyncProvider + Send>>,
+    /// `provider = "folder"`: the folder, and no server at all.
+    folder: Option<FolderConfig>,
 }
 
 impl Session {
-    /// A session with the server `config` names (None without `[sync]`). Nothing is sent
-    /// until the first sync or push.
+    /// A session with the server or the folder `config` names (None without `[sync]`).
+    /// Nothing is sent until the first sync or push.
     pub fn of(config: &Config, fetcher: &Fetcher) -> Option<Session> {
+        if let Some(folder) = &config.folder {
+            return Some(Session {
+                sync: SyncConfig {
+                    provider: crate::config::Provider::Folder,
+                    url: folder.path.display().to_string(),
+                    username: String::new(),
+                    password: crate::config::Password::Plain(String::new()),
+                },
+                fetcher: fetcher.clone(),
+                provider: None,
+                folder: Some(folder.clone()),
+            });
+        }
         Some(Session {
             sync: config.sync.clone()?,
             fetcher: fetcher.clone(),
             provider: None,
+            folder: None,
         })
     }
 
     /// Syncs once: marks out, the server's feeds, articles and state in. One line of
     /// error naming the server, never holding the password.
     pub fn sync(&mut self, config: &Config, store: &mut Store) -> Result<Summary, SyncFailure> {
+        if let Some(folder) = &self.folder {
+            return self.with_folder(store, |store| {
+                let outcome = crate::folder::sync(folder, config, store)?;
+                Ok(Summary {
+                    config_changed: outcome.config_changed,
+                    ..outcome.summary
+                })
+            });
+        }
         let account = self.sync.account();
         let configured = config.own_feed_urls();
         let result = self.with_provider(store, |provider, store| {
@@ -52,6 +77,12 @@ impl Session {
     /// Sends the queued marks and nothing else (a few seconds after a mark, so that
     /// other devices see it soon). Returns how many were sent.
     pub fn push(&mut self, store: &mut Store) -> Result<usize, SyncFailure> {
+        if let Some(folder) = &self.folder {
+            if store.folder_queue_len().unwrap_or(0) == 0 {
+                return Ok(0);
+            }
+            return self.with_folder(store, |store| Ok(crate::folder::push_marks(folder, store)?));
+        }
         if store.queued_mark_count().unwrap_or(0) == 0 {
             return Ok(0);
         }
@@ -62,6 +93,21 @@ impl Session {
         }
         self.with_provider(store, |provider, store| {
             super::engine::push(store, provider)
+        })
+    }
+
+    /// Runs `f` on the folder under the cache's sync lock.
+    fn with_folder<T>(
+        &self,
+        store: &mut Store,
+        f: impl FnOnce(&mut Store) -> Result<T, SyncError>,
+    ) -> Result<T, SyncFailure> {
+        let _lock = SyncLock::acquire(store.path().as_deref(), super::lock::WAIT)
+            .map_err(|e| failed(&self.sync.url, e, store))?;
+        f(store).map_err(|e| {
+            let failure = failed(&self.sync.url, e, store);
+            tracing::warn!("{failure}");
+            failure
         })
     }
 
@@ -117,7 +163,10 @@ fn failed(url: &str, error: SyncError, store: &Store) -> SyncFailure {
     ) {
         kept.push_str("; what came is kept, the rest comes at the next sync");
     }
-    match store.queued_mark_count() {
+    let waiting = store
+        .queued_mark_count()
+        .and_then(|n| Ok(n + store.folder_queue_len()?));
+    match waiting {
         Ok(0) | Err(_) => {}
         Ok(1) => kept.push_str("; 1 mark made here stays queued"),
         Ok(n) => kept.push_str(&format!("; {n} marks made here stay queued")),

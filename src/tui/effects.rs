@@ -89,7 +89,8 @@ impl Effects {
 
     fn use_config(&mut self, config: &Config) {
         self.general = config.general.clone();
-        self.marks_travel = config.sync.is_some() || !config.mailboxes.is_empty();
+        self.marks_travel =
+            config.sync.is_some() || config.folder.is_some() || !config.mailboxes.is_empty();
         self.enclosure_command = config.general.enclosure_command.clone();
         self.config_path = config.path.clone();
         self.downloader.use_config(config);

@@ -126,11 +126,22 @@ pub fn refresh_thread(
     let mut push_at: Option<Instant> = None;
     let mut retry = Backoff::default();
     let mut next_refresh = None;
+    // Syncing through a folder: other devices' marks are looked for every few seconds
+    // (a `stat` per file when nothing is new), so they arrive without a key.
+    let mut poll_at: Option<Instant> = None;
     loop {
         let interval = Duration::from_secs(u64::from(config.general.refresh_interval_minutes) * 60);
         let now = Instant::now();
         let refresh_at = (!interval.is_zero()).then(|| *next_refresh.get_or_insert(now + interval));
-        let wake = [refresh_at, push_at, retry.at].into_iter().flatten().min();
+        if config.folder.is_some() && retry.at.is_none() {
+            poll_at.get_or_insert(now + FOLDER_POLL);
+        } else {
+            poll_at = None;
+        }
+        let wake = [refresh_at, push_at, retry.at, poll_at]
+            .into_iter()
+            .flatten()
+            .min();
         let request = match wake {
             None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
             Some(at) => rx.recv_timeout(at.saturating_duration_since(now)),
@@ -157,6 +168,17 @@ pub fn refresh_thread(
                     if let (Some(s), Some(f)) = (store.as_mut(), fetcher.as_ref()) {
                         let session = session_of(&mut session, &config, f);
                         retry.after(push_marks(s, session, &config, &tx));
+                    }
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Timeout) if poll_at.is_some_and(|at| at <= Instant::now()) => {
+                poll_at = None;
+                if open_parts(&db, &config, &mut store, &mut fetcher).is_ok() {
+                    if let (Some(s), Some(f)) = (store.as_mut(), fetcher.as_ref()) {
+                        if let Some(session) = session_of(&mut session, &config, f) {
+                            poll_folder(s, session, &config, &tx);
+                        }
                     }
                 }
                 continue;
@@ -242,6 +264,31 @@ pub fn refresh_thread(
                 }
             }
         }
+    }
+}
+
+/// How often the sync folder is looked at for other devices' marks.
+const FOLDER_POLL: Duration = Duration::from_secs(5);
+
+/// A quiet sync through the folder: said only when it brought something (the lists and
+/// counts follow), and not at all when it failed (`R` and the refreshes say why).
+fn poll_folder(
+    store: &mut Store,
+    session: &mut crate::sync::Session,
+    config: &Config,
+    tx: &Sender<Msg>,
+) {
+    let run = std::panic::catch_unwind(AssertUnwindSafe(|| session.sync(config, store)));
+    match run {
+        Ok(Ok(summary)) if summary.pulled > 0 || summary.config_changed => {
+            let _ = tx.send(Msg::SyncFinished(Ok(summary)));
+        }
+        Ok(Ok(summary)) if summary.pushed > 0 => {
+            let _ = tx.send(Msg::Pushed(summary.pushed));
+        }
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::debug!("folder poll: {e}"),
+        Err(panic) => tracing::error!("folder poll: internal error: {}", panic_message(&*panic)),
     }
 }
 
@@ -377,6 +424,12 @@ fn run_refresh(
     // The server's feeds first, then the mailboxes, when the refresh is theirs too.
     let failed = remote(store, session, config, request.feeds.as_deref(), tx)?;
     let run = refresh::run(store, fetcher, config, request, cancel, started, progress);
+    // Marks other devices made on articles that only arrived now.
+    if config.folder.is_some() {
+        if let Err(e) = crate::folder::apply_arrived(store) {
+            tracing::warn!("sync folder: {e}");
+        }
+    }
     let summary = match run {
         Ok(summary) => summary,
         Err(e) => {

@@ -159,6 +159,10 @@ pub fn store_thread(
             })
             .unwrap_or_default(),
     };
+    // Syncing through a folder: marks made from now on travel.
+    if let Err(e) = crate::folder::join(&config, &mut store) {
+        tracing::warn!("sync folder: {e}");
+    }
     let _ = load_feeds(&store, &config, &tx, &mut names);
     if tx.send(restored).is_err() {
         return;
@@ -379,8 +383,9 @@ fn load_feeds(
     let _ = tx.send(Msg::StarredCounted { unread, total });
     // Marks waiting for the server or the mailbox: ours, or a `bulletin mark-read`'s
     // from another shell (which the UI then sends).
-    if config.sync.is_some() || !config.mailboxes.is_empty() {
-        let waiting = store.queued_mark_count()? + store.mail_queue_len()?;
+    if config.sync.is_some() || config.folder.is_some() || !config.mailboxes.is_empty() {
+        let waiting =
+            store.queued_mark_count()? + store.mail_queue_len()? + store.folder_queue_len()?;
         let _ = tx.send(Msg::MarksWaiting(waiting));
     }
     // Which feeds are the server's, as the last sync left them (`d` asks accordingly).

@@ -77,8 +77,13 @@ pub(super) fn on_message(m: &mut Model, msg: Msg) -> Outcome {
                         let s = if summary.pulled == 1 { "" } else { "s" };
                         m.message = Some(format!("Synced: {} change{s}", summary.pulled));
                     }
-                    // Its feeds may have changed, and its articles and marks arrived.
-                    Outcome::redraw(vec![Cmd::ReloadSynced])
+                    // Its feeds may have changed, and its articles and marks arrived;
+                    // another device's subscriptions changed the config file.
+                    let mut cmds = vec![Cmd::ReloadSynced];
+                    if summary.config_changed {
+                        cmds.push(Cmd::ReloadConfig);
+                    }
+                    Outcome::redraw(cmds)
                 }
                 Err(e) => {
                     m.refresh.sync_error = Some(e);

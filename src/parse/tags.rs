@@ -1,0 +1,150 @@
+//! A quick look at a document's tags, for the documents the direct reader leaves to
+//! feed-rs: whether a text element holds markup, whether an Atom text construct has a
+//! `type` feed-rs refuses, and which namespace prefixes the elements use. One pass over
+//! the `<`s (CDATA sections and comments skipped whole), no allocation but the list of
+//! prefixes, so that feeds needing none of the passes after it pay little for asking.
+
+/// What the look found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct Look<'a> {
+    /// An element starts inside a text element (`<description><p>`).
+    pub markup_in_text: bool,
+    /// An Atom text construct says a `type` other than `text`, `html` or `xhtml`.
+    pub odd_type: bool,
+    /// The prefixes element names use, each once.
+    pub prefixes: Vec<&'a str>,
+}
+
+pub(super) fn look(body: &str) -> Look<'_> {
+    let mut found = Look::default();
+    let b = body.as_bytes();
+    let mut atom: Option<bool> = None;
+    let mut in_text = false;
+    let mut at = 0;
+    while let Some(lt) = memchr::memchr(b'<', &b[at..]) {
+        at += lt + 1;
+        let rest = &body[at..];
+        match rest.as_bytes().first() {
+            Some(b'/') => {
+                in_text = false;
+                continue;
+            }
+            Some(b'!') => {
+                // A CDATA section or a comment is skipped whole: its `<`s are text.
+                let end = if rest.starts_with("![CDATA[") {
+                    memchr::memmem::find(rest.as_bytes(), b"]]>")
+                } else if rest.starts_with("!--") {
+                    memchr::memmem::find(rest.as_bytes(), b"-->")
+                } else {
+                    None
+                };
+                if let Some(end) = end {
+                    at += end;
+                }
+                continue;
+            }
+            Some(b'?') | None => continue,
+            _ => {}
+        }
+        let name_end = rest
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .unwrap_or(rest.len());
+        let name = &rest[..name_end];
+        if name.is_empty() {
+            continue;
+        }
+        if in_text {
+            found.markup_in_text = true;
+        }
+        let (prefix, local) = match name.split_once(':') {
+            Some((p, l)) => (Some(p), l),
+            None => (None, name),
+        };
+        if let Some(p) = prefix {
+            if !found.prefixes.contains(&p) {
+                found.prefixes.push(p);
+            }
+        }
+        let is_atom = *atom.get_or_insert(local == "feed");
+        let text = match (is_atom, prefix) {
+            (true, None) => matches!(
+                local,
+                "title" | "subtitle" | "summary" | "content" | "rights" | "tagline" | "info"
+            ),
+            (false, None) => matches!(local, "title" | "description"),
+            (_, Some(_)) => matches!(
+                local,
+                "encoded" | "description" | "title" | "summary" | "subtitle"
+            ),
+        };
+        if !text {
+            in_text = false;
+            continue;
+        }
+        let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+        let mut markup_expected = false;
+        if is_atom && prefix.is_none() {
+            if let Some(kind) = attribute(tag, "type") {
+                match kind {
+                    "text" | "html" => {}
+                    "xhtml" => markup_expected = true,
+                    _ => found.odd_type = true,
+                }
+            }
+        }
+        in_text = !tag.ends_with('/') && !markup_expected;
+    }
+    found
+}
+
+/// An attribute's value in a start tag, as written (quotes off).
+fn attribute<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
+    let mut rest = tag;
+    while let Some(at) = rest.find(name) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + name.len()..].trim_start();
+        rest = &rest[at + name.len()..];
+        if !before.is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let Some(value) = after.strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim_start();
+        let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let value = &value[1..];
+        return Some(&value[..value.find(quote)?]);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::look;
+
+    #[test]
+    fn markup_in_text_odd_types_and_prefixes_are_seen_and_cdata_is_text() {
+        let plain = look(
+            "<rss><channel><title>T</title><item><description><![CDATA[<p>x</p>]]></description>\
+             <!-- <b>no</b> --><itunes:author>A</itunes:author><enclosure url='x'/></item></channel></rss>",
+        );
+        assert!(!plain.markup_in_text && !plain.odd_type);
+        assert_eq!(plain.prefixes, ["itunes"]);
+        assert!(
+            look("<rss><channel><item><description><p>x</p></description></item></channel></rss>")
+                .markup_in_text
+        );
+        assert!(
+            look("<rss><item><content:encoded>a<br/>b</content:encoded></item></rss>")
+                .markup_in_text
+        );
+        let atom =
+            "<feed><title type=\"xhtml\"><div>x</div></title><link type=\"text/html\" href=\"/\"/>\
+                    <entry><content type='html'>&lt;p&gt;</content></entry></feed>";
+        assert_eq!(look(atom), Default::default());
+        assert!(
+            look("<feed><entry><content type=\"text/plain\">x</content></entry></feed>").odd_type
+        );
+        assert!(look("<feed><title>A <b>b</b></title></feed>").markup_in_text);
+    }
+}

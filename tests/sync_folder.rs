@@ -1,0 +1,221 @@
+//! Sync without a server: three devices (a data dir and a config each) on this machine
+//! share one folder, through the real binary: marks and stars both ways, the later
+//! mark winning, marks made apart surviving, a device that joins late, subscriptions,
+//! conflict copies and a cut file, a missing folder, clocks a day off, and `kill -9`
+//! in the middle of a sync. The feeds come from a real HTTP server on 127.0.0.1.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use support::{feeds::rss, Env, Server};
+
+fn config(folder: &Path, device: &str, feeds: &[String]) -> String {
+    let mut text = format!(
+        "[general]\nrefresh_on_startup = false\n\n[sync]\nprovider = \"folder\"\npath = \"{}\"\ndevice = \"{device}\"\n",
+        folder.display()
+    );
+    for url in feeds {
+        text.push_str(&format!("\n[[feed]]\nurl = \"{url}\"\n"));
+    }
+    text
+}
+
+fn device(folder: &Path, name: &str, feeds: &[String]) -> Env {
+    Env::new(&config(folder, name, feeds))
+}
+
+fn state(env: &Env, title: &str) -> (bool, bool) {
+    let item = env.item(title);
+    (
+        item["read"].as_bool().unwrap(),
+        item["starred"].as_bool().unwrap(),
+    )
+}
+
+fn server() -> Server {
+    let server = Server::start();
+    server.fixed("/a.xml", "application/rss+xml", rss("alpha", 4, 1));
+    server.fixed("/b.xml", "application/rss+xml", rss("beta", 2, 1));
+    server
+}
+
+#[test]
+fn three_devices_share_marks_stars_and_subscriptions_through_one_folder() {
+    let server = server();
+    let folder = tempfile::tempdir().unwrap();
+    let a_url = server.url("/a.xml");
+    let a = device(folder.path(), "laptop", std::slice::from_ref(&a_url));
+    let b = device(folder.path(), "desktop", std::slice::from_ref(&a_url));
+    a.ok(&["refresh"]);
+    a.ok(&["mark-read", &a.item_id("alpha item 0")]);
+    a.ok(&["star", &a.item_id("alpha item 1")]);
+    // B has none of the articles yet: the marks wait for them and land as they arrive.
+    let out = b.json(&["refresh", "--json"]);
+    assert_eq!(out["sync"]["provider"], "folder", "{out}");
+    assert_eq!(state(&b, "alpha item 0"), (true, false));
+    assert_eq!(state(&b, "alpha item 1"), (false, true));
+    // Back the other way; the later mark wins.
+    b.ok(&["mark-unread", &b.item_id("alpha item 0")]);
+    let synced = a.json(&["sync", "--json"]);
+    for key in ["provider", "feeds", "new_items", "pushed", "pulled"] {
+        assert!(synced.get(key).is_some(), "{key} in {synced}");
+    }
+    assert_eq!(synced["pulled"], 1, "{synced}");
+    assert_eq!(state(&a, "alpha item 0"), (false, false));
+    // Made apart on both sides before either syncs: both survive.
+    a.ok(&["mark-read", "--no-push", &a.item_id("alpha item 2")]);
+    b.ok(&["star", "--no-push", &b.item_id("alpha item 3")]);
+    a.ok(&["sync"]);
+    b.ok(&["sync"]);
+    a.ok(&["sync"]);
+    for env in [&a, &b] {
+        assert_eq!(state(env, "alpha item 2"), (true, false));
+        assert_eq!(state(env, "alpha item 3"), (false, true));
+    }
+    // A subscription made on A travels: C, which joins late with no feeds at all, gets
+    // both feeds in its config and every mark.
+    a.ok(&["add", &server.url("/b.xml"), "--name", "Beta news"]);
+    a.ok(&["sync"]);
+    // What file-sync tools leave: a conflict copy and a copy cut mid-line.
+    let journal = std::fs::read_dir(folder.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.to_string_lossy().contains("laptop-") && p.to_string_lossy().ends_with(".journal")
+        })
+        .unwrap();
+    let text = std::fs::read_to_string(&journal).unwrap();
+    std::fs::write(
+        folder
+            .path()
+            .join("laptop.sync-conflict-20261203-101010-ABCDEFG.journal"),
+        &text,
+    )
+    .unwrap();
+    std::fs::write(
+        folder
+            .path()
+            .join("laptop (desktop's conflicted copy 2026-12-03).journal"),
+        &text[..text.len() - 7],
+    )
+    .unwrap();
+    let c = device(folder.path(), "tablet", &[]);
+    let out = c.run(&["refresh"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let config = std::fs::read_to_string(c.config_path()).unwrap();
+    assert!(
+        config.contains(&a_url) && config.contains("Beta news"),
+        "{config}"
+    );
+    // The config's comments and layout are kept: it is edited, not rewritten.
+    assert!(config.contains("provider = \"folder\""), "{config}");
+    c.ok(&["refresh"]);
+    assert_eq!(state(&c, "alpha item 0"), (false, false));
+    assert_eq!(state(&c, "alpha item 1"), (false, true));
+    assert_eq!(state(&c, "alpha item 2"), (true, false));
+    assert_eq!(state(&c, "alpha item 3"), (false, true));
+    assert_eq!(state(&c, "beta item 0"), (false, false));
+    // And a removal travels too.
+    b.ok(&["sync"]);
+    c.ok(&["remove", &server.url("/b.xml")]);
+    c.ok(&["sync"]);
+    a.ok(&["sync"]);
+    let config = std::fs::read_to_string(a.config_path()).unwrap();
+    assert!(!config.contains("/b.xml"), "{config}");
+}
+
+#[test]
+fn a_missing_folder_fails_in_one_line_and_keeps_the_marks() {
+    let server = server();
+    let root = tempfile::tempdir().unwrap();
+    let folder = root.path().join("Sync");
+    let a = device(&folder, "laptop", &[server.url("/a.xml")]);
+    // The feeds still refresh; the sync fails, and the command says so.
+    let out = a.run(&["refresh"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("Sync") && err.contains("not there"), "{err}");
+    let out = a.run(&["mark-read", &a.item_id("alpha item 0")]);
+    assert!(out.status.success());
+    let out = a.run(&["sync"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 mark made here stays queued"), "{err}");
+    // Mounted again: the mark goes, and another device gets it.
+    std::fs::create_dir(&folder).unwrap();
+    let sent = a.json(&["sync", "--json"]);
+    assert_eq!(sent["pushed"], 1, "{sent}");
+    let b = device(&folder, "desktop", &[server.url("/a.xml")]);
+    b.ok(&["refresh"]);
+    assert_eq!(state(&b, "alpha item 0"), (true, false));
+}
+
+#[test]
+fn clocks_a_day_off_either_way_still_order_marks() {
+    let server = server();
+    let folder = tempfile::tempdir().unwrap();
+    let url = server.url("/a.xml");
+    let ahead = device(folder.path(), "ahead", std::slice::from_ref(&url));
+    let behind = device(folder.path(), "behind", std::slice::from_ref(&url));
+    let run = |env: &Env, skew: &str, args: &[&str]| {
+        let out = env
+            .command(args)
+            .env("BULLETIN_CLOCK_SKEW_SECS", skew)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&ahead, "86400", &["refresh"]);
+    run(&behind, "-86400", &["refresh"]);
+    let id_ahead = ahead.item_id("alpha item 0");
+    let id_behind = behind.item_id("alpha item 0");
+    // The device a day ahead marks, the one a day behind marks after it: the later wins.
+    run(&ahead, "86400", &["mark-read", &id_ahead]);
+    run(&behind, "-86400", &["sync"]);
+    assert_eq!(state(&behind, "alpha item 0"), (true, false));
+    run(&behind, "-86400", &["mark-unread", &id_behind]);
+    run(&ahead, "86400", &["sync"]);
+    assert_eq!(state(&ahead, "alpha item 0"), (false, false));
+    // And the other way round.
+    run(&ahead, "86400", &["mark-read", &id_ahead]);
+    run(&behind, "-86400", &["sync"]);
+    assert_eq!(state(&behind, "alpha item 0"), (true, false));
+}
+
+#[test]
+fn kill_9_during_a_sync_loses_no_mark() {
+    let server = server();
+    let folder = tempfile::tempdir().unwrap();
+    let url = server.url("/a.xml");
+    let a = device(folder.path(), "laptop", std::slice::from_ref(&url));
+    a.ok(&["refresh"]);
+    let titles: Vec<String> = (0..4).map(|i| format!("alpha item {i}")).collect();
+    for (round, title) in titles.iter().enumerate() {
+        a.ok(&["mark-read", "--no-push", &a.item_id(title)]);
+        let mut child = a.command(&["sync"]).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(round as u64 * 7));
+        // SIGKILL: no handler runs.
+        let _ = Command::new("kill")
+            .arg("-9")
+            .arg(child.id().to_string())
+            .status();
+        let _ = child.wait();
+    }
+    a.ok(&["sync"]);
+    let b = device(folder.path(), "desktop", &[url]);
+    b.ok(&["refresh"]);
+    for title in &titles {
+        assert_eq!(state(&b, title), (true, false), "{title}");
+    }
+}
