@@ -490,7 +490,23 @@ fn merge_text(
             None => {}
         }
     }
-    let won = store.folder_merge_marks(&marks, false)?;
+    // The last of each article's marks in this part only, in key order: fewer and
+    // ordered writes to the cache's tree.
+    let mut last: HashMap<(&str, &str, journal::Kind), &FolderMark> = HashMap::new();
+    for m in &marks {
+        let key = (m.feed.as_str(), m.item.as_str(), m.kind);
+        if last
+            .get(&key)
+            .is_none_or(|old| (m.at, &m.device) > (old.at, &old.device))
+        {
+            last.insert(key, m);
+        }
+    }
+    let mut winners: Vec<FolderMark> = last.into_values().cloned().collect();
+    winners.sort_unstable_by(|a, b| {
+        (&a.feed, &a.item, a.kind.as_str()).cmp(&(&b.feed, &b.item, b.kind.as_str()))
+    });
+    let won = store.folder_merge_marks(&winners, false)?;
     store.folder_merge_feeds(&feeds, &device.id)?;
     Ok(won)
 }

@@ -51,7 +51,7 @@ pub enum Line {
     Other,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Read,
@@ -102,13 +102,55 @@ pub fn read_from(path: &Path, offset: u64) -> std::io::Result<(String, u64)> {
     Ok((text, offset + complete as u64))
 }
 
+/// A line's fields, all optional: read flat, without the buffering an internally
+/// tagged enum costs (a million lines are read at a device's first sync).
+#[derive(Deserialize)]
+struct Flat {
+    t: String,
+    format: Option<u32>,
+    at: Option<Stamp>,
+    device: Option<String>,
+    name: Option<String>,
+    feed: Option<String>,
+    item: Option<String>,
+    kind: Option<String>,
+    value: Option<bool>,
+    url: Option<String>,
+    present: Option<bool>,
+    tags: Option<Vec<String>>,
+}
+
 /// Parses one line; None for a blank, cut or foreign one (skipped, never fatal).
 pub fn parse(line: &str) -> Option<Line> {
     let line = line.trim();
     if line.is_empty() {
         return None;
     }
-    serde_json::from_str(line).ok()
+    let flat: Flat = serde_json::from_str(line).ok()?;
+    Some(match flat.t.as_str() {
+        "journal" => Line::Journal {
+            format: flat.format?,
+            device: flat.device?,
+            name: flat.name.unwrap_or_default(),
+        },
+        "mark" => Line::Mark {
+            at: flat.at?,
+            device: flat.device?,
+            feed: flat.feed?,
+            item: flat.item?,
+            kind: Kind::parse(&flat.kind?)?,
+            value: flat.value?,
+        },
+        "feed" => Line::Feed {
+            at: flat.at?,
+            device: flat.device?,
+            url: flat.url?,
+            present: flat.present?,
+            name: flat.name,
+            tags: flat.tags.unwrap_or_default(),
+        },
+        _ => Line::Other,
+    })
 }
 
 /// Appends `lines` to the journal at `path` (made with its header when new), and waits
