@@ -13,15 +13,17 @@
 //! editing that keeps its comments. The articles themselves are fetched by each device.
 
 pub mod clock;
+mod compact;
+mod feeds;
 pub mod journal;
+mod pull;
 
 use crate::config::{Config, FolderConfig};
-use crate::store::{FolderFeed, FolderMark, Store, StoreError};
+use crate::store::{FolderMark, Store, StoreError};
 use crate::sync::Summary;
 use clock::{Clock, Stamp};
 use journal::{Line, FORMAT};
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Own journal lines past which it is compacted into a snapshot.
 #[cfg(not(test))]
@@ -198,11 +200,8 @@ pub fn sync(
         ..Summary::default()
     };
     summary.pushed = write_out(folder, Some(config), store, &mut device)?;
-    let won = read_in(folder, store, &mut device)?;
-    if won > 0 {
-        summary.pulled = store.folder_apply()?;
-    }
-    let (changed, feeds_applied) = apply_feeds(config, store)?;
+    summary.pulled = pull::read_in(folder, store, &mut device)?;
+    let (changed, feeds_applied) = feeds::apply(config, store)?;
     summary.pulled += feeds_applied;
     if store
         .meta(LINES)?
@@ -210,7 +209,7 @@ pub fn sync(
         .unwrap_or(0)
         > COMPACT_AT
     {
-        compact(folder, store, &mut device)?;
+        compact::compact(folder, store, &mut device)?;
     }
     store.set_meta(CLOCK, &device.clock.last().to_meta())?;
     summary.feeds = store.folder_feed_count()?;
@@ -247,12 +246,13 @@ pub fn join(config: &Config, store: &mut Store) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// After articles arrived: the folder's marks waiting for them are applied.
-pub fn apply_arrived(store: &mut Store) -> Result<usize, StoreError> {
+/// After articles arrived (since `since`, in seconds): the folder's marks made before
+/// they were here are applied to them.
+pub fn apply_arrived(store: &mut Store, since: i64) -> Result<usize, StoreError> {
     if store.folder_device()?.is_none() {
         return Ok(0);
     }
-    store.folder_apply()
+    store.folder_apply_arrived(since)
 }
 
 /// The queued marks and the config's changed subscriptions, stamped and appended to
@@ -282,7 +282,7 @@ fn write_out(
         });
     }
     let (feeds, published) = match config {
-        Some(config) => feed_changes(config, store, device)?,
+        Some(config) => feeds::changes(config, store, device)?,
         None => (Vec::new(), None),
     };
     if marks.is_empty() && feeds.is_empty() {
@@ -325,298 +325,6 @@ fn write_out(
         .unwrap_or(0);
     store.set_meta(LINES, &(count + lines.len() as u64).to_string())?;
     Ok(marks.len())
-}
-
-/// The config's own feeds as last written to the folder: URL to name and tags.
-type Published = BTreeMap<String, (Option<String>, Vec<String>)>;
-
-fn own_feeds(config: &Config) -> Published {
-    config
-        .feeds
-        .iter()
-        .filter(|f| f.remote.is_none() && f.mailbox.is_none())
-        .map(|f| (f.url.clone(), (f.name.clone(), f.tags.clone())))
-        .collect()
-}
-
-/// What changed in the config's feed list since it was last written: a line per
-/// feed added, removed, renamed or retagged, and the list to remember once written.
-fn feed_changes(
-    config: &Config,
-    store: &Store,
-    device: &mut Device,
-) -> Result<(Vec<FolderFeed>, Option<String>), FolderError> {
-    if config.path.is_none() {
-        return Ok((Vec::new(), None));
-    }
-    let before: Published = store
-        .meta(PUBLISHED)?
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default();
-    let now = own_feeds(config);
-    if before == now {
-        return Ok((Vec::new(), None));
-    }
-    let ms = clock::wall_ms();
-    let mut out = Vec::new();
-    for (url, (name, tags)) in &now {
-        if before.get(url) != Some(&(name.clone(), tags.clone())) {
-            out.push(FolderFeed {
-                url: url.clone(),
-                at: device.clock.tick(ms),
-                device: device.id.clone(),
-                present: true,
-                name: name.clone(),
-                tags: tags.clone(),
-            });
-        }
-    }
-    for url in before.keys().filter(|u| !now.contains_key(*u)) {
-        out.push(FolderFeed {
-            url: url.clone(),
-            at: device.clock.tick(ms),
-            device: device.id.clone(),
-            present: false,
-            name: None,
-            tags: Vec::new(),
-        });
-    }
-    Ok((out, serde_json::to_string(&now).ok()))
-}
-
-/// Reads what is new in every other file of the folder and merges it. Returns how many
-/// marks won (0: nothing to apply).
-fn read_in(
-    folder: &FolderConfig,
-    store: &mut Store,
-    device: &mut Device,
-) -> Result<usize, FolderError> {
-    let mut offsets = store.folder_offsets()?;
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    let entries = std::fs::read_dir(&folder.path).map_err(|e| io_error(&folder.path, e))?;
-    let mut won = 0;
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !journal::is_ours(&name) || device.owns(&name) {
-            continue;
-        }
-        let Ok(meta) = entry.metadata() else {
-            continue;
-        };
-        let len = meta.len();
-        let mut from = offsets.remove(&name).unwrap_or(0);
-        if len < from {
-            // Replaced by a shorter file (a snapshot again, a checkout): read it afresh.
-            from = 0;
-        }
-        if len == from {
-            seen.insert(name, from);
-            continue;
-        }
-        let path = entry.path();
-        let (text, to) = match journal::read_from(&path, from) {
-            Ok(read) => read,
-            // Gone between the listing and the read, or not readable yet: next time.
-            Err(e) => {
-                tracing::warn!("{}: {e}", path.display());
-                seen.insert(name, from);
-                continue;
-            }
-        };
-        won += merge_text(&name, &text, from == 0, store, device)?;
-        seen.insert(name, to);
-    }
-    store.folder_set_offsets(&seen)?;
-    Ok(won)
-}
-
-/// Merges the lines of one file's new part. `whole` when it starts at the file's
-/// beginning, whose header says the format.
-fn merge_text(
-    name: &str,
-    text: &str,
-    whole: bool,
-    store: &mut Store,
-    device: &mut Device,
-) -> Result<usize, FolderError> {
-    let mut marks = Vec::new();
-    let mut feeds = Vec::new();
-    for (at, raw) in text.lines().enumerate() {
-        match journal::parse(raw) {
-            Some(Line::Journal { format, .. }) if format > FORMAT => {
-                return Err(FolderError::TooNew {
-                    file: name.to_string(),
-                    found: format,
-                });
-            }
-            Some(Line::Mark {
-                at,
-                device: from,
-                feed,
-                item,
-                kind,
-                value,
-            }) => {
-                device.clock.see(at);
-                marks.push(FolderMark {
-                    feed,
-                    item,
-                    kind,
-                    at,
-                    device: from,
-                    value,
-                });
-            }
-            Some(Line::Feed {
-                at,
-                device: from,
-                url,
-                present,
-                name,
-                tags,
-            }) => {
-                device.clock.see(at);
-                feeds.push(FolderFeed {
-                    url,
-                    at,
-                    device: from,
-                    present,
-                    name,
-                    tags,
-                });
-            }
-            Some(_) => {}
-            None if whole && at == 0 => tracing::warn!("{name}: no journal header"),
-            None => {}
-        }
-    }
-    // The last of each article's marks in this part only, in key order: fewer and
-    // ordered writes to the cache's tree.
-    let mut last: HashMap<(&str, &str, journal::Kind), &FolderMark> = HashMap::new();
-    for m in &marks {
-        let key = (m.feed.as_str(), m.item.as_str(), m.kind);
-        if last
-            .get(&key)
-            .is_none_or(|old| (m.at, &m.device) > (old.at, &old.device))
-        {
-            last.insert(key, m);
-        }
-    }
-    let mut winners: Vec<FolderMark> = last.into_values().cloned().collect();
-    winners.sort_unstable_by(|a, b| {
-        (&a.feed, &a.item, a.kind.as_str()).cmp(&(&b.feed, &b.item, b.kind.as_str()))
-    });
-    let won = store.folder_merge_marks(&winners, false)?;
-    store.folder_merge_feeds(&feeds, &device.id)?;
-    Ok(won)
-}
-
-/// Makes another device's subscription changes to the config file here. Returns
-/// whether the file changed, and how many feeds did.
-fn apply_feeds(config: &Config, store: &mut Store) -> Result<(bool, usize), FolderError> {
-    let pending = store.folder_pending_feeds()?;
-    let Some(path) = config.path.as_deref().filter(|_| !pending.is_empty()) else {
-        return Ok((false, 0));
-    };
-    let config_error = |e: crate::config::EditError| FolderError::Config(e.to_string());
-    let mut file = crate::config::ConfigFile::open(path).map_err(config_error)?;
-    let current = file
-        .config()
-        .map_err(|e| FolderError::Config(e.to_string()))?;
-    let mut applied = 0;
-    let mut removed = Vec::new();
-    for feed in &pending {
-        let here = current.feeds.iter().find(|f| f.url == feed.url);
-        match (feed.present, here) {
-            (true, None) => {
-                file.add_feed(&feed.url, feed.name.as_deref(), &feed.tags)
-                    .map_err(config_error)?;
-                applied += 1;
-            }
-            (true, Some(spec)) => {
-                if spec.name != feed.name {
-                    file.set_name(&feed.url, feed.name.as_deref())
-                        .map_err(config_error)?;
-                }
-                if spec.tags != feed.tags {
-                    file.set_tags(&feed.url, &feed.tags).map_err(config_error)?;
-                }
-                applied += usize::from(spec.name != feed.name || spec.tags != feed.tags);
-            }
-            (false, Some(_)) => {
-                file.remove_feed(&feed.url).map_err(config_error)?;
-                removed.push(feed.url.clone());
-                applied += 1;
-            }
-            (false, None) => {}
-        }
-    }
-    let changed = applied > 0;
-    let saved = if changed {
-        file.save().map_err(config_error)?
-    } else {
-        current
-    };
-    for url in &removed {
-        if let Some(id) = store.feed_id(url)? {
-            store.remove_feed(id)?;
-        }
-    }
-    // The config as it is now is what this device has written: the changes just made
-    // are another device's, not to be written back as this one's.
-    if let Ok(text) = serde_json::to_string(&own_feeds(&saved)) {
-        store.set_meta(PUBLISHED, &text)?;
-    }
-    for feed in &pending {
-        store.folder_feed_applied(&feed.url)?;
-    }
-    Ok((changed, applied))
-}
-
-/// Rewrites this device's journal as a snapshot of what it still decides (its marks and
-/// subscriptions that win), in new files of the next generation; the old ones go.
-fn compact(
-    folder: &FolderConfig,
-    store: &mut Store,
-    device: &mut Device,
-) -> Result<(), FolderError> {
-    let (marks, feeds) = store.folder_own_state(&device.id)?;
-    let next = device.generation + 1;
-    let mut lines: Vec<Line> = marks
-        .into_iter()
-        .map(|m| Line::Mark {
-            at: m.at,
-            device: m.device,
-            feed: m.feed,
-            item: m.item,
-            kind: m.kind,
-            value: m.value,
-        })
-        .collect();
-    lines.extend(feeds.into_iter().map(|f| Line::Feed {
-        at: f.at,
-        device: f.device,
-        url: f.url,
-        present: f.present,
-        name: f.name,
-        tags: f.tags,
-    }));
-    let snapshot = folder.path.join(device.file(next, "snapshot"));
-    journal::write_whole(&snapshot, &device.header(), &lines)
-        .map_err(|e| io_error(&snapshot, e))?;
-    store.set_meta(GENERATION, &next.to_string())?;
-    store.set_meta(LINES, "0")?;
-    let old = device.generation;
-    device.generation = next;
-    for ext in ["journal", "snapshot"] {
-        let path: PathBuf = folder.path.join(device.file(old, ext));
-        if let Err(e) = std::fs::remove_file(&path) {
-            if e.kind() != std::io::ErrorKind::NotFound {
-                tracing::warn!("{}: {e}", path.display());
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

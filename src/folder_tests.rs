@@ -6,6 +6,7 @@ use super::*;
 use crate::model::ParsedItem;
 use crate::store::{test_specs, test_write};
 use proptest::prelude::*;
+use std::collections::HashMap;
 
 const GUIDS: [&str; 4] = ["a", "b", "c", "d"];
 

@@ -219,3 +219,50 @@ fn kill_9_during_a_sync_loses_no_mark() {
         assert_eq!(state(&b, title), (true, false), "{title}");
     }
 }
+
+#[test]
+fn the_tui_sends_its_marks_and_gets_others_without_a_key() {
+    use std::time::{Duration, Instant};
+    let server = server();
+    let folder = tempfile::tempdir().unwrap();
+    let url = server.url("/a.xml");
+    let tui = device(folder.path(), "laptop", std::slice::from_ref(&url));
+    tui.write_config(
+        &config(folder.path(), "laptop", std::slice::from_ref(&url))
+            .replace("refresh_on_startup = false", "refresh_on_startup = true"),
+    );
+    let other = device(folder.path(), "desktop", std::slice::from_ref(&url));
+    other.ok(&["refresh"]);
+    let tmux = support::tmux::Tmux::new(tui.path());
+    let data = tui.data_dir();
+    tmux.run(
+        &["NO_COLOR=1"],
+        &[
+            "--config",
+            tui.config_path().to_str().unwrap(),
+            "--data-dir",
+            data.to_str().unwrap(),
+        ],
+    );
+    tmux.wait_for("alpha item 3");
+    // Opening the newest article marks it read; the mark reaches the folder by itself.
+    tmux.keys(&["Tab", "Enter"]);
+    tmux.wait_for("Body 3 version 1");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        other.ok(&["sync"]);
+        if state(&other, "alpha item 3").0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{}", tmux.screen());
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    // Another device's mark arrives in the running TUI without a key.
+    other.ok(&["star", &other.item_id("alpha item 0")]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !state(&tui, "alpha item 0").1 {
+        assert!(Instant::now() < deadline, "{}", tmux.screen());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    tmux.keys(&["q"]);
+}

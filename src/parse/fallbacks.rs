@@ -189,9 +189,23 @@ fn has_gap(source: &Source, body: &str) -> bool {
         .any(|ns| memchr::memmem::find(head, ns.as_bytes()).is_some());
     let has = |names: &[&str]| {
         names.iter().any(|n| {
-            (declared || matches!(*n, "body>" | "fullitem>" | "<summary") || n.starts_with("atom:"))
+            (declared || *n == "<summary" || n.starts_with("atom:"))
                 && memchr::memmem::find(body.as_bytes(), n.as_bytes()).is_some()
         })
+    };
+    // Shapes a generator writes into every item or none: looked for in the first items
+    // only, so that the many feeds without them pay no search of the whole document.
+    let first_items = {
+        let bytes = body.as_bytes();
+        let at = memchr::memmem::find(bytes, b"<item")
+            .or_else(|| memchr::memmem::find(bytes, b"<entry"))
+            .unwrap_or(0);
+        &bytes[at..bytes.len().min(at + 16 * 1024)]
+    };
+    let early = |names: &[&str]| {
+        names
+            .iter()
+            .any(|n| memchr::memmem::find(first_items, n.as_bytes()).is_some())
     };
     // The gaps first (no search at all for a feed that has every field), then whether
     // the document holds anything for them.
@@ -204,7 +218,7 @@ fn has_gap(source: &Source, body: &str) -> bool {
             && has(&["dc:creator", "dc:author", "itunes:author"]))
         || (gap(|e| e.published.is_none()) && has(&["dcterms:issued"]))
         || (gap(|e| e.updated.is_none()) && has(&["dcterms:modified", "dc:date"]))
-        || (has(&["dc:date>"]) && has(&["<pubDate"]))
+        || (declared && early(&["dc:date>"]) && early(&["<pubDate"]))
         || (gap(|e| e.summary.is_none() && e.content.is_none())
             && has(&[
                 "itunes:summary",
@@ -212,7 +226,7 @@ fn has_gap(source: &Source, body: &str) -> bool {
                 "dc:description",
                 "<summary",
             ]))
-        || (gap(|e| e.content.is_none()) && has(&["body>", "fullitem>"]))
+        || (gap(|e| e.content.is_none()) && early(&["body>", "fullitem>"]))
         || (gap(|e| !has_page_link(e)) && has(&["atom:link"]))
 }
 

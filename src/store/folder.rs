@@ -39,15 +39,94 @@ pub struct FolderMark {
     pub value: bool,
 }
 
-/// A subscription as the folder has it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FolderFeed {
-    pub url: String,
-    pub at: Stamp,
-    pub device: String,
-    pub present: bool,
-    pub name: Option<String>,
-    pub tags: Vec<String>,
+/// A stored mark of one kind: the check hash, its stamp and its device (None: none yet).
+type WinnerRow = (i64, Option<i64>, Option<i64>, Option<String>);
+
+/// What a merge did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Merged {
+    /// Marks that were later than the one kept.
+    pub won: usize,
+    /// Articles here whose state changed.
+    pub changed: usize,
+}
+
+/// An article's place in `folder_marks`: a hash of its feed and id, and a second one
+/// that tells two articles apart should the first ever collide.
+pub fn folder_key(feed: &str, item: &str) -> (i64, i64) {
+    let hash = |seed| {
+        let mut h = xxhash_rust::xxh3::Xxh3::with_seed(seed);
+        h.update(feed.as_bytes());
+        h.update(&[0]);
+        h.update(item.as_bytes());
+        h.digest() as i64
+    };
+    (hash(0), hash(1))
+}
+
+/// Finds the articles here that the folder's marks name, within one transaction.
+struct Locate<'t> {
+    tx: &'t rusqlite::Transaction<'t>,
+    /// Feed URL to id: the feeds here (a mark for another feed needs no query).
+    feeds: HashMap<String, i64>,
+    /// Whether marks made here wait for the journal (none, nearly always).
+    queue: bool,
+}
+
+impl<'t> Locate<'t> {
+    fn new(tx: &'t rusqlite::Transaction<'t>) -> Result<Locate<'t>> {
+        let feeds = tx
+            .prepare_cached("SELECT url, id FROM feeds WHERE mailbox IS NULL")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let queue = tx
+            .query_row("SELECT 1 FROM folder_queue LIMIT 1", [], |_| Ok(()))
+            .optional()?
+            .is_some();
+        Ok(Locate { tx, feeds, queue })
+    }
+
+    fn item(&self, feed: &str, guid: &str) -> Result<Option<i64>> {
+        if feed == MAIL_FEED {
+            return Ok(self
+                .tx
+                .prepare_cached(
+                    "SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id
+                     WHERE f.mailbox IS NOT NULL AND i.guid = ?1 LIMIT 1",
+                )?
+                .query_row([guid], |r| r.get(0))
+                .optional()?);
+        }
+        let Some(feed_id) = self.feeds.get(feed) else {
+            return Ok(None);
+        };
+        Ok(self
+            .tx
+            .prepare_cached("SELECT id FROM items WHERE feed_id = ?1 AND guid = ?2")?
+            .query_row(params![feed_id, guid], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn queued(&self, id: i64, kind: Kind) -> Result<bool> {
+        if !self.queue {
+            return Ok(false);
+        }
+        Ok(self
+            .tx
+            .prepare_cached("SELECT 1 FROM folder_queue WHERE item_id = ?1 AND kind = ?2 LIMIT 1")?
+            .query_row(params![id, kind.as_str()], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Sets the article's state; 1 when it changed.
+    fn set(&self, id: i64, kind: Kind, value: bool) -> Result<usize> {
+        let sql = match kind {
+            Kind::Read => "UPDATE items SET is_read = ?2 WHERE id = ?1 AND is_read != ?2",
+            Kind::Star => "UPDATE items SET starred = ?2 WHERE id = ?1 AND starred != ?2",
+        };
+        Ok(self.tx.prepare_cached(sql)?.execute(params![id, value])?)
+    }
 }
 
 impl Store {
@@ -160,109 +239,190 @@ impl Store {
     }
 
     /// Merges marks into the folder's state: each wins where it is later than the one
-    /// kept (by stamp, then device id). `own` marks were made here, so their articles
-    /// already show them: a winning own mark needs no applying, a losing one has its
-    /// article set back to the winner. Returns how many marks won.
-    pub fn folder_merge_marks(&mut self, marks: &[FolderMark], own: bool) -> Result<usize> {
-        let tx = self.conn.transaction()?;
-        let mut won = 0;
-        {
-            let mut upsert = tx.prepare_cached(
-                "INSERT INTO folder_marks (feed, item, kind, ms, n, device, value, pending)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (feed, item, kind) DO UPDATE SET
-                     ms = excluded.ms, n = excluded.n, device = excluded.device,
-                     value = excluded.value, pending = excluded.pending
-                 WHERE (excluded.ms, excluded.n, excluded.device)
-                     > (folder_marks.ms, folder_marks.n, folder_marks.device)",
+    /// kept for its article and kind (by stamp, then device id). Another device's
+    /// winning mark is applied to the article here when it is here (unless a mark made
+    /// here since waits for the journal: that one goes out at the next push and is
+    /// merged then); an own mark that lost sets its article back to the winner. Marks
+    /// come in key order for the fastest writes (`folder::key`).
+    pub fn folder_merge_marks(&mut self, marks: &[FolderMark], own: bool) -> Result<Merged> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("INSERT INTO folder_applying (flag) VALUES (1)", [])?;
+        let mut merged = Merged::default();
+        let empty = !own
+            && tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM folder_marks)", [], |r| {
+                r.get::<_, bool>(0)
+            })?;
+        if empty {
+            // A first read (a device joining): nothing to compare with, one row per
+            // article with both its marks, in key order.
+            let locate = Locate::new(&tx)?;
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO folder_marks (key, check_hash,
+                     read_ms, read_n, read_device, read_value,
+                     star_ms, star_n, star_device, star_value)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
-            let mut set_back = tx.prepare_cached(
-                "UPDATE folder_marks SET pending = 1
-                 WHERE feed = ?1 AND item = ?2 AND kind = ?3",
-            )?;
-            for m in marks {
-                let changed = upsert.execute(params![
-                    m.feed,
-                    m.item,
-                    m.kind.as_str(),
-                    m.at.0,
-                    m.at.1,
-                    m.device,
-                    m.value,
-                    !own
+            let mut at = 0;
+            while at < marks.len() {
+                let (key, check) = folder_key(&marks[at].feed, &marks[at].item);
+                let mut end = at + 1;
+                while end < marks.len()
+                    && marks[end].feed == marks[at].feed
+                    && marks[end].item == marks[at].item
+                {
+                    end += 1;
+                }
+                let read = marks[at..end].iter().find(|m| m.kind == Kind::Read);
+                let star = marks[at..end].iter().find(|m| m.kind == Kind::Star);
+                insert.execute(params![
+                    key,
+                    check,
+                    read.map(|m| m.at.0),
+                    read.map(|m| m.at.1),
+                    read.map(|m| m.device.as_str()),
+                    read.map(|m| m.value),
+                    star.map(|m| m.at.0),
+                    star.map(|m| m.at.1),
+                    star.map(|m| m.device.as_str()),
+                    star.map(|m| m.value),
                 ])?;
-                if changed > 0 {
-                    won += 1;
-                } else if own {
-                    set_back.execute(params![m.feed, m.item, m.kind.as_str()])?;
+                for m in &marks[at..end] {
+                    merged.won += 1;
+                    if let Some(id) = locate.item(&m.feed, &m.item)? {
+                        if !locate.queued(id, m.kind)? {
+                            merged.changed += locate.set(id, m.kind, m.value)?;
+                        }
+                    }
+                }
+                at = end;
+            }
+        }
+        if !empty {
+            let locate = Locate::new(&tx)?;
+            let upsert_sql = |k: &str| {
+                format!(
+                    "INSERT INTO folder_marks (key, check_hash, {k}_ms, {k}_n, {k}_device, {k}_value)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (key) DO UPDATE SET
+                         {k}_ms = excluded.{k}_ms, {k}_n = excluded.{k}_n,
+                         {k}_device = excluded.{k}_device, {k}_value = excluded.{k}_value
+                     WHERE folder_marks.{k}_ms IS NULL
+                         OR (excluded.{k}_ms, excluded.{k}_n, excluded.{k}_device)
+                            > (folder_marks.{k}_ms, folder_marks.{k}_n, folder_marks.{k}_device)"
+                )
+            };
+            let mut upsert_read = tx.prepare_cached(&upsert_sql("read"))?;
+            let mut upsert_star = tx.prepare_cached(&upsert_sql("star"))?;
+            for m in marks {
+                let (key, check) = folder_key(&m.feed, &m.item);
+                let upsert = match m.kind {
+                    Kind::Read => &mut upsert_read,
+                    Kind::Star => &mut upsert_star,
+                };
+                let won =
+                    upsert.execute(params![key, check, m.at.0, m.at.1, m.device, m.value])? > 0;
+                merged.won += usize::from(won);
+                let value = match (won, own) {
+                    (true, true) => continue,
+                    (true, false) => m.value,
+                    // Another device's mark that lost changes nothing.
+                    (false, false) => continue,
+                    (false, true) => {
+                        let k = m.kind.as_str();
+                        let select = format!("SELECT {k}_value FROM folder_marks WHERE key = ?1");
+                        match tx
+                            .prepare_cached(&select)?
+                            .query_row([key], |r| r.get::<_, Option<bool>>(0))
+                            .optional()?
+                            .flatten()
+                        {
+                            Some(v) => v,
+                            None => continue,
+                        }
+                    }
+                };
+                if let Some(id) = locate.item(&m.feed, &m.item)? {
+                    if own || !locate.queued(id, m.kind)? {
+                        merged.changed += locate.set(id, m.kind, value)?;
+                    }
                 }
             }
         }
+        tx.execute("DELETE FROM folder_applying", [])?;
         tx.commit()?;
-        Ok(won)
+        Ok(merged)
     }
 
-    /// Applies the folder's winning marks that wait for it to the articles here (those
-    /// whose articles have arrived), except where a mark made here since waits for the
-    /// journal: that one goes out at the next push and is merged then. Returns how many
-    /// articles changed.
-    pub fn folder_apply(&mut self) -> Result<usize> {
+    /// Applies the folder's marks to the articles that arrived since `since` (seconds):
+    /// marks made elsewhere before this device had the article. Returns how many changed.
+    pub fn folder_apply_arrived(&mut self, since: i64) -> Result<usize> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("INSERT INTO folder_applying (flag) VALUES (1)", [])?;
         let mut changed = 0;
         {
-            let mut pending = tx.prepare_cached(
-                "SELECT feed, item, kind, value FROM folder_marks WHERE pending = 1",
-            )?;
-            let rows: Vec<(String, String, String, bool)> = pending
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            let arrived: Vec<(i64, String, bool, String)> = tx
+                .prepare_cached(
+                    "SELECT i.id, f.url, f.mailbox IS NOT NULL, i.guid FROM items i
+                     JOIN feeds f ON f.id = i.feed_id
+                     WHERE i.first_seen >= ?1 AND i.remote_id IS NULL",
+                )?
+                .query_map([since], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
                 .collect::<rusqlite::Result<_>>()?;
-            let mut find = tx.prepare_cached(
-                "SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id
-                 WHERE f.url = ?1 AND i.guid = ?2",
+            let locate = Locate::new(&tx)?;
+            let mut marks = tx.prepare_cached(
+                "SELECT check_hash, read_value, star_value FROM folder_marks WHERE key = ?1",
             )?;
-            let mut find_mail = tx.prepare_cached(
-                "SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id
-                 WHERE f.mailbox IS NOT NULL AND i.guid = ?1 LIMIT 1",
-            )?;
-            let mut queued = tx.prepare_cached(
-                "SELECT 1 FROM folder_queue WHERE item_id = ?1 AND kind = ?2 LIMIT 1",
-            )?;
-            let mut read =
-                tx.prepare_cached("UPDATE items SET is_read = ?2 WHERE id = ?1 AND is_read != ?2")?;
-            let mut star =
-                tx.prepare_cached("UPDATE items SET starred = ?2 WHERE id = ?1 AND starred != ?2")?;
-            let mut done = tx.prepare_cached(
-                "UPDATE folder_marks SET pending = 0 WHERE feed = ?1 AND item = ?2 AND kind = ?3",
-            )?;
-            for (feed, item, kind, value) in rows {
-                let id: Option<i64> = if feed == MAIL_FEED {
-                    find_mail.query_row([&item], |r| r.get(0)).optional()?
-                } else {
-                    find.query_row([&feed, &item], |r| r.get(0)).optional()?
-                };
-                let Some(id) = id else {
+            for (id, url, mail, guid) in arrived {
+                let feed = if mail { MAIL_FEED } else { url.as_str() };
+                let (key, check) = folder_key(feed, &guid);
+                let found: Option<(i64, Option<bool>, Option<bool>)> = marks
+                    .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()?;
+                let Some((_, read, star)) = found.filter(|f| f.0 == check) else {
                     continue;
                 };
-                if queued
-                    .query_row(params![id, kind], |_| Ok(()))
-                    .optional()?
-                    .is_some()
-                {
-                    continue;
+                for (kind, value) in [(Kind::Read, read), (Kind::Star, star)] {
+                    if let Some(value) = value {
+                        if !locate.queued(id, kind)? {
+                            changed += locate.set(id, kind, value)?;
+                        }
+                    }
                 }
-                changed += match kind.as_str() {
-                    "read" => read.execute(params![id, value])?,
-                    _ => star.execute(params![id, value])?,
-                };
-                done.execute(params![feed, item, kind])?;
             }
         }
         tx.execute("DELETE FROM folder_applying", [])?;
         tx.commit()?;
         Ok(changed)
+    }
+
+    /// The winning mark of an article and kind: its stamp and device.
+    pub fn folder_winner(
+        &self,
+        feed: &str,
+        item: &str,
+        kind: Kind,
+    ) -> Result<Option<(Stamp, String)>> {
+        let (key, check) = folder_key(feed, item);
+        let k = kind.as_str();
+        let row: Option<WinnerRow> = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT check_hash, {k}_ms, {k}_n, {k}_device FROM folder_marks WHERE key = ?1"
+            ))?
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .optional()?;
+        Ok(match row {
+            Some((c, Some(ms), Some(n), Some(device))) if c == check => {
+                Some((Stamp(ms, n as u32), device))
+            }
+            _ => None,
+        })
     }
 
     /// How far each file of the folder has been read, by file name.
@@ -292,128 +452,6 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
-    }
-
-    /// Merges subscription states (the later wins, as for marks); returns those that
-    /// won and came from another device, to be applied to the config.
-    pub fn folder_merge_feeds(&mut self, feeds: &[FolderFeed], own: &str) -> Result<usize> {
-        let tx = self.conn.transaction()?;
-        let mut won = 0;
-        {
-            let mut upsert = tx.prepare_cached(
-                "INSERT INTO folder_feeds (url, ms, n, device, present, name, tags, pending)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (url) DO UPDATE SET
-                     ms = excluded.ms, n = excluded.n, device = excluded.device,
-                     present = excluded.present, name = excluded.name, tags = excluded.tags,
-                     pending = excluded.pending
-                 WHERE (excluded.ms, excluded.n, excluded.device)
-                     > (folder_feeds.ms, folder_feeds.n, folder_feeds.device)",
-            )?;
-            for f in feeds {
-                won += upsert.execute(params![
-                    f.url,
-                    f.at.0,
-                    f.at.1,
-                    f.device,
-                    f.present,
-                    f.name,
-                    f.tags.join("\n"),
-                    f.device != own
-                ])?;
-            }
-        }
-        tx.commit()?;
-        Ok(won)
-    }
-
-    /// The subscription states another device set that are not applied here yet.
-    pub fn folder_pending_feeds(&self) -> Result<Vec<FolderFeed>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT url, ms, n, device, present, name, tags FROM folder_feeds
-             WHERE pending = 1 ORDER BY ms, n",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let tags: String = r.get(6)?;
-            Ok(FolderFeed {
-                url: r.get(0)?,
-                at: Stamp(r.get(1)?, r.get::<_, i64>(2)? as u32),
-                device: r.get(3)?,
-                present: r.get(4)?,
-                name: r.get(5)?,
-                tags: tags
-                    .lines()
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    pub fn folder_feed_applied(&mut self, url: &str) -> Result<()> {
-        self.conn
-            .execute("UPDATE folder_feeds SET pending = 0 WHERE url = ?1", [url])?;
-        Ok(())
-    }
-
-    /// Subscriptions present in the folder's state.
-    pub fn folder_feed_count(&self) -> Result<usize> {
-        let n: i64 = self.conn.query_row(
-            "SELECT count(*) FROM folder_feeds WHERE present = 1",
-            [],
-            |r| r.get(0),
-        )?;
-        Ok(n as usize)
-    }
-
-    /// The marks and subscriptions this device wrote that still win: what a snapshot
-    /// of its journal keeps.
-    pub fn folder_own_state(&self, device: &str) -> Result<(Vec<FolderMark>, Vec<FolderFeed>)> {
-        let mut marks = Vec::new();
-        {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT feed, item, kind, ms, n, value FROM folder_marks WHERE device = ?1",
-            )?;
-            let rows = stmt.query_map([device], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    Stamp(r.get(3)?, r.get::<_, i64>(4)? as u32),
-                    r.get::<_, bool>(5)?,
-                ))
-            })?;
-            for row in rows {
-                let (feed, item, kind, at, value) = row?;
-                if let Some(kind) = Kind::parse(&kind) {
-                    marks.push(FolderMark {
-                        feed,
-                        item,
-                        kind,
-                        at,
-                        device: device.to_string(),
-                        value,
-                    });
-                }
-            }
-        }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT url, ms, n, present, name, tags FROM folder_feeds WHERE device = ?1",
-        )?;
-        let rows = stmt.query_map([device], |r| {
-            let tags: String = r.get(5)?;
-            Ok(FolderFeed {
-                url: r.get(0)?,
-                at: Stamp(r.get(1)?, r.get::<_, i64>(2)? as u32),
-                device: device.to_string(),
-                present: r.get(3)?,
-                name: r.get(4)?,
-                tags: tags.lines().map(str::to_string).collect(),
-            })
-        })?;
-        let feeds = rows.collect::<rusqlite::Result<_>>()?;
-        Ok((marks, feeds))
     }
 }
 

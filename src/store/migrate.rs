@@ -289,9 +289,10 @@ const MIGRATIONS: &[&str] = &[
     // mark from any process is caught) once this cache takes part (`sync.folder.device`
     // is set); marks being applied from the folder set `folder_applying` in their own
     // transaction and are not queued again. `folder_marks` holds the winning mark of
-    // every article and kind seen in the folder, `pending` until its article is here;
-    // `folder_feeds` the same for subscriptions; `folder_files` how far each journal has
-    // been read.
+    // every article seen in the folder, read state and star, by a hash of the article's
+    // feed URL and id (a million marks fit in a few dozen megabytes, written in key
+    // order); `folder_feeds` the same for subscriptions, `pending` until applied;
+    // `folder_files` how far each journal has been read.
     r#"
     CREATE TABLE folder_queue (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -318,17 +319,17 @@ const MIGRATIONS: &[&str] = &[
                 CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
     END;
     CREATE TABLE folder_marks (
-        feed TEXT NOT NULL,
-        item TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        ms INTEGER NOT NULL,
-        n INTEGER NOT NULL,
-        device TEXT NOT NULL,
-        value INTEGER NOT NULL,
-        pending INTEGER NOT NULL,
-        PRIMARY KEY (feed, item, kind)
-    ) WITHOUT ROWID;
-    CREATE INDEX folder_marks_pending ON folder_marks (pending) WHERE pending = 1;
+        key INTEGER PRIMARY KEY,
+        check_hash INTEGER NOT NULL,
+        read_ms INTEGER,
+        read_n INTEGER,
+        read_device TEXT,
+        read_value INTEGER,
+        star_ms INTEGER,
+        star_n INTEGER,
+        star_device TEXT,
+        star_value INTEGER
+    );
     CREATE TABLE folder_feeds (
         url TEXT PRIMARY KEY,
         ms INTEGER NOT NULL,

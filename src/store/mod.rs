@@ -8,6 +8,7 @@ mod arrivals;
 mod checkpoint;
 mod downloads;
 mod folder;
+mod folder_feeds;
 mod fulltext;
 mod mail;
 mod mail_queue;
@@ -29,7 +30,8 @@ use std::time::Duration;
 
 pub use checkpoint::Checkpointer;
 pub use downloads::Download;
-pub use folder::{FolderFeed, FolderMark, LocalMark, MAIL_FEED};
+pub use folder::{folder_key, FolderMark, LocalMark, Merged, MAIL_FEED};
+pub use folder_feeds::FolderFeed;
 pub use mail::{
     mail_feed_url, FlagChange, KnownMessage, MailApplied, MailFeed, MailFlag, MailFlags,
     MailboxState, NewMessage, QueuedFlag,

@@ -1,0 +1,79 @@
+//! A journal past its length becomes a snapshot: what this device's marks and
+//! subscriptions still decide, written to a new file of the next generation and moved
+//! into place; the old generation's files go. Never another device's files.
+
+use super::{io_error, journal, Device, FolderError, GENERATION, LINES};
+use crate::config::FolderConfig;
+use crate::store::Store;
+use journal::Line;
+use std::path::PathBuf;
+
+/// Rewrites this device's journal as a snapshot of what it still decides (its marks and
+/// subscriptions that win), in new files of the next generation; the old ones go.
+pub(super) fn compact(
+    folder: &FolderConfig,
+    store: &mut Store,
+    device: &mut Device,
+) -> Result<(), FolderError> {
+    // This device's own lines, the snapshot's and the journal's, that still win.
+    let mut lines: Vec<Line> = Vec::new();
+    let mut kept = std::collections::HashSet::new();
+    for ext in ["snapshot", "journal"] {
+        let path = folder.path.join(device.file(device.generation, ext));
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(io_error(&path, e)),
+        };
+        for line in text.lines().filter_map(journal::parse) {
+            if let Line::Mark {
+                at,
+                device: from,
+                feed,
+                item,
+                kind,
+                value,
+            } = line
+            {
+                let winner = store.folder_winner(&feed, &item, kind)?;
+                let wins = winner.is_some_and(|(stamp, d)| stamp == at && d == from);
+                if wins && kept.insert((feed.clone(), item.clone(), kind)) {
+                    lines.push(Line::Mark {
+                        at,
+                        device: from,
+                        feed,
+                        item,
+                        kind,
+                        value,
+                    });
+                }
+            }
+        }
+    }
+    let feeds = store.folder_own_feeds(&device.id)?;
+    let next = device.generation + 1;
+    lines.extend(feeds.into_iter().map(|f| Line::Feed {
+        at: f.at,
+        device: f.device,
+        url: f.url,
+        present: f.present,
+        name: f.name,
+        tags: f.tags,
+    }));
+    let snapshot = folder.path.join(device.file(next, "snapshot"));
+    journal::write_whole(&snapshot, &device.header(), &lines)
+        .map_err(|e| io_error(&snapshot, e))?;
+    store.set_meta(GENERATION, &next.to_string())?;
+    store.set_meta(LINES, "0")?;
+    let old = device.generation;
+    device.generation = next;
+    for ext in ["journal", "snapshot"] {
+        let path: PathBuf = folder.path.join(device.file(old, ext));
+        if let Err(e) = std::fs::remove_file(&path) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!("{}: {e}", path.display());
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! Reading the folder: every file but this device's own, from where the last read
+//! stopped (a `stat` when nothing is new), its complete lines merged into the cache's
+//! state. A file shorter than where reading stopped was replaced, and is read afresh;
+//! a newer format is refused in one line.
+
+use super::{io_error, journal, Device, FolderError};
+use crate::config::FolderConfig;
+use crate::store::{FolderFeed, FolderMark, Store};
+use journal::{Line, FORMAT};
+use std::collections::HashMap;
+
+/// Reads what is new in every other file of the folder and merges it. Returns how many
+/// articles here changed.
+pub(super) fn read_in(
+    folder: &FolderConfig,
+    store: &mut Store,
+    device: &mut Device,
+) -> Result<usize, FolderError> {
+    let mut offsets = store.folder_offsets()?;
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let entries = std::fs::read_dir(&folder.path).map_err(|e| io_error(&folder.path, e))?;
+    let mut won = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !journal::is_ours(&name) || device.owns(&name) {
+            continue;
+        }
+        let Ok(meta) = entry.metadata() else {
+            continue;
+        };
+        let len = meta.len();
+        let mut from = offsets.remove(&name).unwrap_or(0);
+        if len < from {
+            // Replaced by a shorter file (a snapshot again, a checkout): read it afresh.
+            from = 0;
+        }
+        if len == from {
+            seen.insert(name, from);
+            continue;
+        }
+        let path = entry.path();
+        let (text, to) = match journal::read_from(&path, from) {
+            Ok(read) => read,
+            // Gone between the listing and the read, or not readable yet: next time.
+            Err(e) => {
+                tracing::warn!("{}: {e}", path.display());
+                seen.insert(name, from);
+                continue;
+            }
+        };
+        won += merge_text(&name, &text, from == 0, store, device)?;
+        seen.insert(name, to);
+    }
+    store.folder_set_offsets(&seen)?;
+    Ok(won)
+}
+
+/// Merges the lines of one file's new part. `whole` when it starts at the file's
+/// beginning, whose header says the format.
+fn merge_text(
+    name: &str,
+    text: &str,
+    whole: bool,
+    store: &mut Store,
+    device: &mut Device,
+) -> Result<usize, FolderError> {
+    // A long part (a device's first read of a big journal) is parsed on two threads.
+    let parts: Vec<&str> = match text.len() > 1 << 20 {
+        true => {
+            let middle = text[text.len() / 2..]
+                .find('\n')
+                .map_or(text.len(), |at| text.len() / 2 + at + 1);
+            vec![&text[..middle], &text[middle..]]
+        }
+        false => vec![text],
+    };
+    let parsed: Vec<Parsed> = std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .iter()
+            .map(|part| scope.spawn(move || parse_part(part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    if whole && text.lines().next().and_then(journal::parse).is_none() {
+        tracing::warn!("{name}: no journal header");
+    }
+    let mut marks = Vec::new();
+    let mut feeds = Vec::new();
+    for part in parsed {
+        if let Some(found) = part.newer {
+            return Err(FolderError::TooNew {
+                file: name.to_string(),
+                found,
+            });
+        }
+        device.clock.see(part.latest);
+        marks.extend(part.marks);
+        feeds.extend(part.feeds);
+    }
+    // The last of each article's marks in this part only, in key order: fewer and
+    // ordered writes to the cache's tree.
+    let mut best: HashMap<(i64, journal::Kind), usize> = HashMap::with_capacity(marks.len());
+    for (i, m) in marks.iter().enumerate() {
+        let key = (crate::store::folder_key(&m.feed, &m.item).0, m.kind);
+        match best.get(&key) {
+            Some(&old) if (m.at, &m.device) <= (marks[old].at, &marks[old].device) => {}
+            _ => {
+                best.insert(key, i);
+            }
+        }
+    }
+    let mut order: Vec<(i64, usize)> = best.into_iter().map(|((key, _), i)| (key, i)).collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<FolderMark>> = marks.into_iter().map(Some).collect();
+    let winners: Vec<FolderMark> = order
+        .into_iter()
+        .filter_map(|(_, i)| slots[i].take())
+        .collect();
+    let merged = store.folder_merge_marks(&winners, false)?;
+    store.folder_merge_feeds(&feeds, &device.id)?;
+    Ok(merged.changed)
+}
+
+/// What one stretch of a file holds.
+#[derive(Default)]
+struct Parsed {
+    marks: Vec<FolderMark>,
+    feeds: Vec<FolderFeed>,
+    /// The latest stamp seen (the clock moves past it).
+    latest: crate::folder::clock::Stamp,
+    /// A header of a format newer than this bulletin reads.
+    newer: Option<u32>,
+}
+
+fn parse_part(text: &str) -> Parsed {
+    let mut out = Parsed::default();
+    for raw in text.lines() {
+        match journal::parse(raw) {
+            Some(Line::Journal { format, .. }) if format > FORMAT => out.newer = Some(format),
+            Some(Line::Mark {
+                at,
+                device,
+                feed,
+                item,
+                kind,
+                value,
+            }) => {
+                out.latest = out.latest.max(at);
+                out.marks.push(FolderMark {
+                    feed,
+                    item,
+                    kind,
+                    at,
+                    device,
+                    value,
+                });
+            }
+            Some(Line::Feed {
+                at,
+                device,
+                url,
+                present,
+                name,
+                tags,
+            }) => {
+                out.latest = out.latest.max(at);
+                out.feeds.push(FolderFeed {
+                    url,
+                    at,
+                    device,
+                    present,
+                    name,
+                    tags,
+                });
+            }
+            _ => {}
+        }
+    }
+    out
+}
