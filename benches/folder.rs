@@ -1,5 +1,6 @@
 //! Sync through a folder at scale: a device's first sync reading another's journal of a
-//! million marks (10,000 feeds of 50 articles, read and starred), into a fresh cache.
+//! million marks (10,000 feeds of 50 articles, read and starred), into a fresh cache,
+//! for a device that has none of those feeds and for one that has them all.
 
 use bulletin::config::{Config, FolderConfig};
 use bulletin::store::Store;
@@ -44,7 +45,40 @@ fn first_sync(c: &mut Criterion) {
     };
     let mut g = c.benchmark_group("folder");
     g.sample_size(10);
-    g.bench_function("first sync, a journal of 1,000,000 marks", |b| {
+    // A device that has none of the journal's feeds: their marks are skipped.
+    g.bench_function(
+        "first sync, 1,000,000 marks on feeds it does not have",
+        |b| {
+            b.iter_batched(
+                || {
+                    let dir = tempfile::tempdir().unwrap();
+                    let store = Store::open(&dir.path().join("cache.db")).unwrap();
+                    (dir, store)
+                },
+                |(dir, mut store)| {
+                    let folder = config.folder.as_ref().unwrap();
+                    let outcome = bulletin::folder::sync(folder, &config, &mut store).unwrap();
+                    assert_eq!(outcome.summary.pulled, 0);
+                    drop(store);
+                    dir
+                },
+                BatchSize::PerIteration,
+            )
+        },
+    );
+    // A device that has all 10,000 feeds: every mark is kept.
+    let mut all = config.clone();
+    all.feeds = (0..MARKS / 100)
+        .map(|f| bulletin::config::FeedSpec {
+            url: format!("https://feeds{f}.example/rss"),
+            name: None,
+            tags: Vec::new(),
+            options: Default::default(),
+            remote: None,
+            mailbox: None,
+        })
+        .collect();
+    g.bench_function("first sync, 1,000,000 marks on its 10,000 feeds", |b| {
         b.iter_batched(
             || {
                 let dir = tempfile::tempdir().unwrap();
@@ -52,9 +86,8 @@ fn first_sync(c: &mut Criterion) {
                 (dir, store)
             },
             |(dir, mut store)| {
-                let folder = config.folder.as_ref().unwrap();
-                let outcome = bulletin::folder::sync(folder, &config, &mut store).unwrap();
-                assert_eq!(outcome.summary.pulled, 0);
+                let folder = all.folder.as_ref().unwrap();
+                bulletin::folder::sync(folder, &all, &mut store).unwrap();
                 drop(store);
                 dir
             },

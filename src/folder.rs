@@ -35,6 +35,8 @@ const CLOCK: &str = "sync.folder.clock";
 const GENERATION: &str = "sync.folder.generation";
 const LINES: &str = "sync.folder.lines";
 const PUBLISHED: &str = "sync.folder.feeds";
+/// The feeds whose marks the folder's state holds (those of others were skipped).
+const READ_FOR: &str = "sync.folder.read_for";
 
 #[derive(Debug, thiserror::Error)]
 pub enum FolderError {
@@ -200,9 +202,14 @@ pub fn sync(
         ..Summary::default()
     };
     summary.pushed = write_out(folder, Some(config), store, &mut device)?;
-    summary.pulled = pull::read_in(folder, store, &mut device)?;
+    summary.pulled = read_for(folder, config, store, &mut device)?;
     let (changed, feeds_applied) = feeds::apply(config, store)?;
     summary.pulled += feeds_applied;
+    // Feeds from another device are in the config now: their marks are read too.
+    if let Some(now) = changed.as_ref() {
+        summary.pulled += read_for(folder, now, store, &mut device)?;
+    }
+    let changed = changed.is_some();
     if store
         .meta(LINES)?
         .and_then(|n| n.parse::<u64>().ok())
@@ -222,6 +229,40 @@ pub fn sync(
         summary,
         config_changed: changed,
     })
+}
+
+/// Reads the folder for the feeds `config` has. Marks of other feeds are skipped (a
+/// device following a few feeds pays nothing for the rest of a big folder); when feeds
+/// come that the marks read so far did not cover, the folder is read again from the
+/// start, once.
+fn read_for(
+    folder: &FolderConfig,
+    config: &Config,
+    store: &mut Store,
+    device: &mut Device,
+) -> Result<usize, FolderError> {
+    let mut relevant: std::collections::BTreeSet<&str> =
+        config.feeds.iter().map(|f| f.url.as_str()).collect();
+    if !config.mailboxes.is_empty() {
+        relevant.insert(crate::store::MAIL_FEED);
+    }
+    let covered: std::collections::BTreeSet<String> = store
+        .meta(READ_FOR)?
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    if relevant.iter().any(|u| !covered.contains(*u)) {
+        store.folder_set_offsets(&Default::default())?;
+        let all: std::collections::BTreeSet<&str> = relevant
+            .iter()
+            .copied()
+            .chain(covered.iter().map(String::as_str))
+            .collect();
+        if let Ok(text) = serde_json::to_string(&all) {
+            store.set_meta(READ_FOR, &text)?;
+        }
+    }
+    let relevant: std::collections::HashSet<&str> = relevant.into_iter().collect();
+    pull::read_in(folder, store, device, &relevant)
 }
 
 /// Writes the marks made here to the journal, no more (a few seconds after a mark).

@@ -266,3 +266,25 @@ fn the_tui_sends_its_marks_and_gets_others_without_a_key() {
     }
     tmux.keys(&["q"]);
 }
+
+#[test]
+fn a_feed_subscribed_later_brings_the_marks_made_on_it_before() {
+    let server = server();
+    let folder = tempfile::tempdir().unwrap();
+    let url = server.url("/a.xml");
+    let a = device(folder.path(), "laptop", std::slice::from_ref(&url));
+    a.ok(&["refresh"]);
+    a.ok(&["mark-read", &a.item_id("alpha item 2")]);
+    // A leaves alpha; D, which follows another feed only, skips alpha's marks.
+    a.ok(&["remove", &url]);
+    a.ok(&["sync"]);
+    let d = device(folder.path(), "phone", &[server.url("/b.xml")]);
+    d.ok(&["refresh"]);
+    let config = std::fs::read_to_string(d.config_path()).unwrap();
+    assert!(!config.contains("/a.xml"), "{config}");
+    // D subscribes to alpha itself later: the marks made on it before come with it.
+    d.ok(&["add", &url]);
+    d.ok(&["refresh"]);
+    assert_eq!(state(&d, "alpha item 2"), (true, false));
+    assert_eq!(state(&d, "alpha item 1"), (false, false));
+}

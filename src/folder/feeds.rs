@@ -66,12 +66,15 @@ pub(super) fn changes(
     Ok((out, serde_json::to_string(&now).ok()))
 }
 
-/// Makes another device's subscription changes to the config file here. Returns
-/// whether the file changed, and how many feeds did.
-pub(super) fn apply(config: &Config, store: &mut Store) -> Result<(bool, usize), FolderError> {
+/// Makes another device's subscription changes to the config file here. Returns the
+/// config as it is now when the file changed, and how many feeds did.
+pub(super) fn apply(
+    config: &Config,
+    store: &mut Store,
+) -> Result<(Option<Config>, usize), FolderError> {
     let pending = store.folder_pending_feeds()?;
     let Some(path) = config.path.as_deref().filter(|_| !pending.is_empty()) else {
-        return Ok((false, 0));
+        return Ok((None, 0));
     };
     let config_error = |e: crate::config::EditError| FolderError::Config(e.to_string());
     let mut file = crate::config::ConfigFile::open(path).map_err(config_error)?;
@@ -125,5 +128,5 @@ pub(super) fn apply(config: &Config, store: &mut Store) -> Result<(bool, usize),
     for feed in &pending {
         store.folder_feed_applied(&feed.url)?;
     }
-    Ok((changed, applied))
+    Ok((changed.then_some(saved), applied))
 }

@@ -120,6 +120,47 @@ struct Flat {
     tags: Option<Vec<String>>,
 }
 
+/// A mark line as read, borrowing from the file's text where it can (no allocation for
+/// the marks a device skips: those of feeds it does not have).
+pub struct MarkRef<'a> {
+    pub at: Stamp,
+    pub device: std::borrow::Cow<'a, str>,
+    pub feed: std::borrow::Cow<'a, str>,
+    pub item: std::borrow::Cow<'a, str>,
+    pub kind: Kind,
+    pub value: bool,
+}
+
+#[derive(Deserialize)]
+struct FlatMark<'a> {
+    t: &'a str,
+    at: Stamp,
+    #[serde(borrow)]
+    device: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    feed: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    item: std::borrow::Cow<'a, str>,
+    kind: &'a str,
+    value: bool,
+}
+
+/// A mark line, read fast; None for any other line (then [`parse`] reads it).
+pub fn parse_mark(line: &str) -> Option<MarkRef<'_>> {
+    let flat: FlatMark = serde_json::from_str(line.trim()).ok()?;
+    if flat.t != "mark" {
+        return None;
+    }
+    Some(MarkRef {
+        at: flat.at,
+        device: flat.device,
+        feed: flat.feed,
+        item: flat.item,
+        kind: Kind::parse(flat.kind)?,
+        value: flat.value,
+    })
+}
+
 /// Parses one line; None for a blank, cut or foreign one (skipped, never fatal).
 pub fn parse(line: &str) -> Option<Line> {
     let line = line.trim();

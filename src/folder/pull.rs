@@ -7,7 +7,7 @@ use super::{io_error, journal, Device, FolderError};
 use crate::config::FolderConfig;
 use crate::store::{FolderFeed, FolderMark, Store};
 use journal::{Line, FORMAT};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Reads what is new in every other file of the folder and merges it. Returns how many
 /// articles here changed.
@@ -15,6 +15,7 @@ pub(super) fn read_in(
     folder: &FolderConfig,
     store: &mut Store,
     device: &mut Device,
+    relevant: &HashSet<&str>,
 ) -> Result<usize, FolderError> {
     let mut offsets = store.folder_offsets()?;
     let mut seen: HashMap<String, u64> = HashMap::new();
@@ -48,7 +49,7 @@ pub(super) fn read_in(
                 continue;
             }
         };
-        won += merge_text(&name, &text, from == 0, store, device)?;
+        won += merge_text(&name, &text, from == 0, relevant, store, device)?;
         seen.insert(name, to);
     }
     store.folder_set_offsets(&seen)?;
@@ -61,6 +62,7 @@ fn merge_text(
     name: &str,
     text: &str,
     whole: bool,
+    relevant: &HashSet<&str>,
     store: &mut Store,
     device: &mut Device,
 ) -> Result<usize, FolderError> {
@@ -77,7 +79,7 @@ fn merge_text(
     let parsed: Vec<Parsed> = std::thread::scope(|scope| {
         let handles: Vec<_> = parts
             .iter()
-            .map(|part| scope.spawn(move || parse_part(part)))
+            .map(|part| scope.spawn(move || parse_part(part, relevant)))
             .collect();
         handles
             .into_iter()
@@ -135,9 +137,24 @@ struct Parsed {
     newer: Option<u32>,
 }
 
-fn parse_part(text: &str) -> Parsed {
+fn parse_part(text: &str, relevant: &HashSet<&str>) -> Parsed {
     let mut out = Parsed::default();
     for raw in text.lines() {
+        if let Some(m) = journal::parse_mark(raw) {
+            out.latest = out.latest.max(m.at);
+            // A feed this device does not have: its marks are read again if it comes.
+            if relevant.contains(m.feed.as_ref()) {
+                out.marks.push(FolderMark {
+                    feed: m.feed.into_owned(),
+                    item: m.item.into_owned(),
+                    kind: m.kind,
+                    at: m.at,
+                    device: m.device.into_owned(),
+                    value: m.value,
+                });
+            }
+            continue;
+        }
         match journal::parse(raw) {
             Some(Line::Journal { format, .. }) if format > FORMAT => out.newer = Some(format),
             Some(Line::Mark {
