@@ -115,10 +115,17 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
                 first,
                 json,
             };
-            manage::cmd_add(paths, &args, &mut out)?
+            manage::cmd_add(paths, &args, &mut out)?;
+            travel::send_subscriptions(paths);
         }
-        Command::Remove { feed } => manage::cmd_remove(paths, &feed, &mut out)?,
-        Command::Rename { feed, name } => manage::cmd_rename(paths, &feed, &name, &mut out)?,
+        Command::Remove { feed } => {
+            manage::cmd_remove(paths, &feed, &mut out)?;
+            travel::send_subscriptions(paths);
+        }
+        Command::Rename { feed, name } => {
+            manage::cmd_rename(paths, &feed, &name, &mut out)?;
+            travel::send_subscriptions(paths);
+        }
         Command::Tag {
             feed,
             tags,
@@ -130,7 +137,8 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
                 (_, true) => manage::TagEdit::Remove,
                 _ => manage::TagEdit::Replace,
             };
-            manage::cmd_tag(paths, &feed, &tags, edit, &mut out)?
+            manage::cmd_tag(paths, &feed, &tags, edit, &mut out)?;
+            travel::send_subscriptions(paths);
         }
         Command::Show { id, width } => cache::cmd_show(&config()?, paths, id, width, &mut out)?,
         Command::MarkRead(args) => cache::cmd_mark(&config()?, paths, &args, true, &mut out)?,

@@ -16,6 +16,7 @@ pub mod clock;
 mod compact;
 mod feeds;
 pub mod journal;
+mod own;
 mod pull;
 
 use crate::config::{Config, FolderConfig};
@@ -35,15 +36,18 @@ const CLOCK: &str = "sync.folder.clock";
 const GENERATION: &str = "sync.folder.generation";
 const LINES: &str = "sync.folder.lines";
 const PUBLISHED: &str = "sync.folder.feeds";
+/// Where the cache was when it took this device id.
+const HOME: &str = "sync.folder.home";
 /// The feeds whose marks the folder's state holds (those of others were skipped).
 const READ_FOR: &str = "sync.folder.read_for";
 
 #[derive(Debug, thiserror::Error)]
 pub enum FolderError {
-    #[error(
-        "the folder {0} is not there (not mounted, or not made yet: make it, or fix [sync] path)"
-    )]
+    /// Named by the caller's line ("sync with PATH: ..."), so not again here.
+    #[error("the folder is not there (not mounted, or not made yet: make it, or fix [sync] path)")]
     Missing(String),
+    #[error("[sync] path {0} is a file, not a folder")]
+    NotAFolder(String),
     #[error("{path}: {reason}")]
     Io { path: String, reason: String },
     #[error("{file} is journal format {found}, newer than this bulletin reads ({FORMAT}); update bulletin here")]
@@ -78,7 +82,7 @@ struct Device {
 
 impl Device {
     fn of(folder: &FolderConfig, store: &mut Store) -> Result<Device, FolderError> {
-        let id = match store.folder_device()? {
+        let mut id = match store.folder_device()? {
             Some(id) => id,
             None => {
                 let id = new_device_id(store);
@@ -87,6 +91,26 @@ impl Device {
                 store.folder_device()?.unwrap_or(id)
             }
         };
+        // A cache copied to another place (a backup restored on a second machine) is
+        // another device: two machines never write one file.
+        let home = store
+            .path()
+            .and_then(|p| std::fs::canonicalize(p).ok())
+            .map(|p| p.display().to_string());
+        if let Some(home) = home {
+            match store.meta(HOME)? {
+                Some(known) if known != home => {
+                    id = new_device_id(store);
+                    tracing::warn!("the cache moved ({known} -> {home}): this is device {id} now");
+                    store.set_meta("sync.folder.device", &id)?;
+                    store.set_meta(GENERATION, "1")?;
+                    store.set_meta(LINES, "0")?;
+                    store.set_meta(HOME, &home)?;
+                }
+                Some(_) => {}
+                None => store.set_meta(HOME, &home)?,
+            }
+        }
         let clock = Clock::at(
             store
                 .meta(CLOCK)?
@@ -184,7 +208,8 @@ fn file_word(name: &str) -> String {
 fn check(folder: &FolderConfig) -> Result<(), FolderError> {
     match std::fs::metadata(&folder.path) {
         Ok(m) if m.is_dir() => Ok(()),
-        _ => Err(FolderError::Missing(folder.path.display().to_string())),
+        Ok(_) => Err(FolderError::NotAFolder(folder.path.display().to_string())),
+        Err(_) => Err(FolderError::Missing(folder.path.display().to_string())),
     }
 }
 
@@ -201,13 +226,21 @@ pub fn sync(
         provider: "folder",
         ..Summary::default()
     };
-    summary.pushed = write_out(folder, Some(config), store, &mut device)?;
+    // This device's own files first, put back if the folder lost them.
+    own::restore(folder, store, &device)?;
+    let joining = store.meta(PUBLISHED)?.is_none();
+    summary.pushed = write_out(folder, Some(config), store, &mut device, false)?;
     summary.pulled = read_for(folder, config, store, &mut device)?;
     let (changed, feeds_applied) = feeds::apply(config, store)?;
     summary.pulled += feeds_applied;
     // Feeds from another device are in the config now: their marks are read too.
     if let Some(now) = changed.as_ref() {
         summary.pulled += read_for(folder, now, store, &mut device)?;
+    }
+    if joining {
+        // The folder's subscriptions are in the config: this device's own go out now.
+        let now = changed.as_ref().unwrap_or(config);
+        write_out(folder, Some(now), store, &mut device, true)?;
     }
     let changed = changed.is_some();
     if store
@@ -272,7 +305,8 @@ pub fn push_marks(folder: &FolderConfig, store: &mut Store) -> Result<usize, Fol
     }
     check(folder)?;
     let mut device = Device::of(folder, store)?;
-    let sent = write_out(folder, None, store, &mut device)?;
+    own::restore(folder, store, &device)?;
+    let sent = write_out(folder, None, store, &mut device, false)?;
     store.set_meta(CLOCK, &device.clock.last().to_meta())?;
     Ok(sent)
 }
@@ -303,6 +337,7 @@ fn write_out(
     config: Option<&Config>,
     store: &mut Store,
     device: &mut Device,
+    first_join: bool,
 ) -> Result<usize, FolderError> {
     let queued = store.folder_queued()?;
     let skew = clock::skew_ms();
@@ -323,12 +358,16 @@ fn write_out(
         });
     }
     let (feeds, published) = match config {
+        Some(config) if first_join => feeds::first_join(config, store, device)?,
         Some(config) => feeds::changes(config, store, device)?,
         None => (Vec::new(), None),
     };
     if marks.is_empty() && feeds.is_empty() {
         if !queued.is_empty() {
             store.folder_unqueue(&queued.iter().map(|m| m.seq).collect::<Vec<_>>())?;
+        }
+        if let Some(published) = published {
+            store.set_meta(PUBLISHED, &published)?;
         }
         return Ok(0);
     }
@@ -351,8 +390,7 @@ fn write_out(
         name: f.name.clone(),
         tags: f.tags.clone(),
     }));
-    let path = folder.path.join(device.file(device.generation, "journal"));
-    journal::append(&path, &device.header(), &lines).map_err(|e| io_error(&path, e))?;
+    own::append(folder, store, device, &lines)?;
     // On disk: now the queue may let them go, and the state knows them.
     store.folder_merge_marks(&marks, true)?;
     store.folder_merge_feeds(&feeds, &device.id)?;

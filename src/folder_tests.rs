@@ -331,3 +331,41 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_process_holding_an_older_config_writes_what_the_file_says() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut a = dev("laptop", folder.path());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let url = "http://127.0.0.1:1/0";
+    std::fs::write(
+        &path,
+        format!(
+            "[general]\nrefresh_on_startup = false\n\n[sync]\nprovider = \"folder\"\npath = \"{}\"\n\n[[feed]]\nurl = \"{url}\"\nname = \"Old\"\n",
+            folder.path().display()
+        ),
+    )
+    .unwrap();
+    let stale = Config::load(&path).unwrap();
+    a.config = stale.clone();
+    a.sync();
+    // A command renames the feed in the file, and syncs with the file's config.
+    let mut file = crate::config::ConfigFile::open(&path).unwrap();
+    file.set_name(url, Some("New")).unwrap();
+    a.config = file.save().unwrap();
+    a.sync();
+    // The TUI, still holding the config it read at start, syncs: "Old" is not written back.
+    a.config = stale;
+    a.sync();
+    let mut last = None;
+    for entry in std::fs::read_dir(folder.path()).unwrap().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        for line in text.lines().filter_map(journal::parse) {
+            if let Line::Feed { name, .. } = line {
+                last = Some(name);
+            }
+        }
+    }
+    assert_eq!(last, Some(Some("New".to_string())));
+}

@@ -288,3 +288,122 @@ fn a_feed_subscribed_later_brings_the_marks_made_on_it_before() {
     assert_eq!(state(&d, "alpha item 2"), (true, false));
     assert_eq!(state(&d, "alpha item 1"), (false, false));
 }
+
+#[test]
+fn a_device_that_joins_with_feeds_takes_the_folders_names_and_removals() {
+    let server = server();
+    let folder = tempfile::tempdir().unwrap();
+    let (a_url, b_url) = (server.url("/a.xml"), server.url("/b.xml"));
+    let both = [a_url.clone(), b_url.clone()];
+    let a = device(folder.path(), "laptop", &both);
+    a.ok(&["refresh"]);
+    a.ok(&["rename", &a_url, "Alpha desk"]);
+    a.ok(&["tag", &a_url, "security"]);
+    a.ok(&["remove", &b_url]);
+    a.ok(&["sync"]);
+    // A new machine whose config lists both feeds, plainly.
+    let z = device(folder.path(), "new", &both);
+    z.ok(&["sync"]);
+    z.ok(&["sync"]);
+    a.ok(&["sync"]);
+    let on_a = std::fs::read_to_string(a.config_path()).unwrap();
+    assert!(
+        on_a.contains("Alpha desk") && on_a.contains("security"),
+        "{on_a}"
+    );
+    assert!(!on_a.contains("/b.xml"), "{on_a}");
+    let on_z = std::fs::read_to_string(z.config_path()).unwrap();
+    assert!(
+        on_z.contains("Alpha desk") && !on_z.contains("/b.xml"),
+        "{on_z}"
+    );
+}
+
+#[test]
+fn a_lost_or_replaced_journal_is_put_back_and_a_replaced_file_is_read_again() {
+    let server = server();
+    let root = tempfile::tempdir().unwrap();
+    let folder = root.path().join("Sync");
+    std::fs::create_dir(&folder).unwrap();
+    let url = server.url("/a.xml");
+    let a = device(&folder, "laptop", std::slice::from_ref(&url));
+    let b = device(&folder, "desktop", std::slice::from_ref(&url));
+    a.ok(&["refresh"]);
+    b.ok(&["refresh"]);
+    a.ok(&["mark-read", &a.item_id("alpha item 0")]);
+    // The share goes away and an empty mount point takes its place: a mark is made there.
+    std::fs::rename(&folder, root.path().join("away")).unwrap();
+    std::fs::create_dir(&folder).unwrap();
+    a.ok(&["star", &a.item_id("alpha item 1")]);
+    // The share comes back, without that mark; then A's journal is deleted outright.
+    std::fs::remove_dir_all(&folder).unwrap();
+    std::fs::rename(root.path().join("away"), &folder).unwrap();
+    a.ok(&["sync"]);
+    b.ok(&["sync"]);
+    assert_eq!(state(&b, "alpha item 0"), (true, false));
+    assert_eq!(state(&b, "alpha item 1"), (false, true));
+    for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+        if entry.file_name().to_string_lossy().starts_with("laptop-") {
+            std::fs::remove_file(entry.path()).unwrap();
+        }
+    }
+    a.ok(&["sync"]);
+    let c = device(&folder, "tablet", std::slice::from_ref(&url));
+    c.ok(&["refresh"]);
+    assert_eq!(state(&c, "alpha item 0"), (true, false));
+    assert_eq!(state(&c, "alpha item 1"), (false, true));
+    // A file replaced by a longer one with other lines (a rewritten history) is read
+    // again from its start.
+    let fake = folder.join("other-0a0b0c0d0e0f.1.journal");
+    let header = "{\"t\":\"journal\",\"format\":1,\"device\":\"0a0b0c0d0e0f\"}\n";
+    let mark = |item: &str, ms: u64| {
+        format!("{{\"t\":\"mark\",\"at\":[{ms},0],\"device\":\"0a0b0c0d0e0f\",\"feed\":\"{url}\",\"item\":\"{item}\",\"kind\":\"star\",\"value\":true}}\n")
+    };
+    std::fs::write(
+        &fake,
+        format!("{header}{}", mark("alpha-3", 9_000_000_000_000)),
+    )
+    .unwrap();
+    b.ok(&["sync"]);
+    assert_eq!(state(&b, "alpha item 3"), (false, true));
+    std::fs::write(
+        &fake,
+        format!(
+            "{header}{}{}",
+            mark("alpha-2", 9_000_000_000_001),
+            mark("alpha-3", 9_000_000_000_000)
+        ),
+    )
+    .unwrap();
+    b.ok(&["sync"]);
+    assert_eq!(state(&b, "alpha item 2"), (false, true));
+}
+
+#[test]
+fn a_copied_cache_is_another_device() {
+    let server = server();
+    let folder = tempfile::tempdir().unwrap();
+    let url = server.url("/a.xml");
+    let a = device(folder.path(), "laptop", std::slice::from_ref(&url));
+    a.ok(&["refresh"]);
+    a.ok(&["sync"]);
+    // A backup of A's data dir restored as a second machine.
+    let copy = device(folder.path(), "laptop", std::slice::from_ref(&url));
+    std::fs::remove_dir_all(copy.data_dir()).unwrap();
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(a.data_dir())
+        .arg(copy.data_dir())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    copy.ok(&["mark-read", &copy.item_id("alpha item 1")]);
+    a.ok(&["sync"]);
+    assert_eq!(state(&a, "alpha item 1"), (true, false));
+    let files: Vec<String> = std::fs::read_dir(folder.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+}

@@ -37,8 +37,9 @@ pub enum Command {
         force: bool,
     },
     /// Sync with the [sync] server once: send the marks made here, take its feeds, new
-    /// articles and read/starred state. The password comes from password_command or
-    /// password_env ([sync] password in the config works but is discouraged)
+    /// articles and read/starred state (the password comes from password_command or
+    /// password_env). With provider = "folder": write the marks and subscription changes
+    /// made here to the sync folder, and take the other devices'
     Sync {
         /// Print {"provider","feeds","new_items","pushed","pulled"} as JSON
         #[arg(long)]

@@ -146,15 +146,19 @@ fn sync_once(
 }
 
 fn sync_line(s: &crate::sync::Summary) -> String {
+    let n = |count: usize, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
+    let feeds = n(s.feeds, "feed", "feeds");
+    let sent = n(s.pushed, "mark sent", "marks sent");
+    let received = n(s.pulled, "change received", "changes received");
     if s.provider == "folder" {
-        return format!(
-            "Synced through the folder: {} feeds, {} marks sent, {} changes received\n",
-            s.feeds, s.pushed, s.pulled
-        );
+        return format!("Synced through the folder: {feeds}, {sent}, {received}\n");
     }
+    let new = n(s.new_items, "new item", "new items");
     format!(
-        "Synced with {}: {} feeds, {} new items, {} marks sent, {} changes received\n",
-        s.provider, s.feeds, s.new_items, s.pushed, s.pulled
+        "Synced with {}: {feeds}, {new}, {sent}, {received}\n",
+        s.provider
     )
 }
 

@@ -75,3 +75,26 @@ pub fn send_marks(config: &Config, paths: &AppPaths, store: &mut Store) {
         }
     }
 }
+
+/// After a subscription changed on the command line (`add`, `remove`, `rename`, `tag`):
+/// with a sync folder, the change is written there at once, stamped now (a running TUI
+/// writes it within seconds itself). What fails is said on stderr; the next sync sends it.
+pub fn send_subscriptions(paths: &AppPaths) {
+    let Ok(Some(config)) = Config::load_for(paths) else {
+        return;
+    };
+    if config.folder.is_none() || tui_running(paths) || !paths.db_file().exists() {
+        return;
+    }
+    let Ok(mut store) = Store::open(&paths.db_file()) else {
+        return;
+    };
+    let Ok(fetcher) = crate::fetch::Fetcher::new(&config.general) else {
+        return;
+    };
+    if let Some(mut session) = crate::sync::Session::of(&config, &fetcher) {
+        if let Err(e) = session.sync(&config, &mut store) {
+            eprintln!("bulletin: {e}; the next sync sends the change");
+        }
+    }
+}

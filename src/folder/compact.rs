@@ -2,7 +2,7 @@
 //! subscriptions still decide, written to a new file of the next generation and moved
 //! into place; the old generation's files go. Never another device's files.
 
-use super::{io_error, journal, Device, FolderError, GENERATION, LINES};
+use super::{journal, Device, FolderError, GENERATION, LINES};
 use crate::config::FolderConfig;
 use crate::store::Store;
 use journal::Line;
@@ -18,12 +18,18 @@ pub(super) fn compact(
     // This device's own lines, the snapshot's and the journal's, that still win.
     let mut lines: Vec<Line> = Vec::new();
     let mut kept = std::collections::HashSet::new();
+    // From the copies kept here (the folder's may be gone), else the folder's.
+    let dirs: Vec<PathBuf> = super::own::mirror_dir(store)
+        .into_iter()
+        .chain(std::iter::once(folder.path.clone()))
+        .collect();
     for ext in ["snapshot", "journal"] {
-        let path = folder.path.join(device.file(device.generation, ext));
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(io_error(&path, e)),
+        let name = device.file(device.generation, ext);
+        let Some(text) = dirs
+            .iter()
+            .find_map(|d| std::fs::read_to_string(d.join(&name)).ok())
+        else {
+            continue;
         };
         for line in text.lines().filter_map(journal::parse) {
             if let Line::Mark {
@@ -60,20 +66,14 @@ pub(super) fn compact(
         name: f.name,
         tags: f.tags,
     }));
-    let snapshot = folder.path.join(device.file(next, "snapshot"));
-    journal::write_whole(&snapshot, &device.header(), &lines)
-        .map_err(|e| io_error(&snapshot, e))?;
+    let snapshot = device.file(next, "snapshot");
+    super::own::write_whole(folder, store, device, &snapshot, &lines)?;
     store.set_meta(GENERATION, &next.to_string())?;
     store.set_meta(LINES, "0")?;
     let old = device.generation;
     device.generation = next;
     for ext in ["journal", "snapshot"] {
-        let path: PathBuf = folder.path.join(device.file(old, ext));
-        if let Err(e) = std::fs::remove_file(&path) {
-            if e.kind() != std::io::ErrorKind::NotFound {
-                tracing::warn!("{}: {e}", path.display());
-            }
-        }
+        super::own::remove(folder, store, &device.file(old, ext));
     }
     Ok(())
 }

@@ -21,21 +21,30 @@ fn own_feeds(config: &Config) -> Published {
         .collect()
 }
 
+/// The config file's own feeds as they are on disk now: the file is what this device
+/// says, whatever config a long-running process holds (a TUI's may be older than an
+/// edit a command made since). None when there is no file, or it does not load now.
+fn on_disk(config: &Config) -> Option<Published> {
+    let path = config.path.as_deref()?;
+    Config::load(path).ok().map(|c| own_feeds(&c))
+}
+
 /// What changed in the config's feed list since it was last written: a line per
 /// feed added, removed, renamed or retagged, and the list to remember once written.
+/// Nothing before the first sync: a device that joins takes the folder's state first
+/// (`first_join`).
 pub(super) fn changes(
     config: &Config,
     store: &Store,
     device: &mut Device,
 ) -> Result<(Vec<FolderFeed>, Option<String>), FolderError> {
-    if config.path.is_none() {
+    let Some(before) = store.meta(PUBLISHED)? else {
         return Ok((Vec::new(), None));
-    }
-    let before: Published = store
-        .meta(PUBLISHED)?
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default();
-    let now = own_feeds(config);
+    };
+    let before: Published = serde_json::from_str(&before).unwrap_or_default();
+    let Some(now) = on_disk(config) else {
+        return Ok((Vec::new(), None));
+    };
     if before == now {
         return Ok((Vec::new(), None));
     }
@@ -43,14 +52,7 @@ pub(super) fn changes(
     let mut out = Vec::new();
     for (url, (name, tags)) in &now {
         if before.get(url) != Some(&(name.clone(), tags.clone())) {
-            out.push(FolderFeed {
-                url: url.clone(),
-                at: device.clock.tick(ms),
-                device: device.id.clone(),
-                present: true,
-                name: name.clone(),
-                tags: tags.clone(),
-            });
+            out.push(present(device, ms, url, name, tags));
         }
     }
     for url in before.keys().filter(|u| !now.contains_key(*u)) {
@@ -63,6 +65,48 @@ pub(super) fn changes(
             tags: Vec::new(),
         });
     }
+    Ok((out, serde_json::to_string(&now).ok()))
+}
+
+fn present(
+    device: &mut Device,
+    ms: i64,
+    url: &str,
+    name: &Option<String>,
+    tags: &[String],
+) -> FolderFeed {
+    FolderFeed {
+        url: url.to_string(),
+        at: device.clock.tick(ms),
+        device: device.id.clone(),
+        present: true,
+        name: name.clone(),
+        tags: tags.to_vec(),
+    }
+}
+
+/// A device's first sync, after the folder's subscriptions were made to its config:
+/// only the feeds the folder has never heard of are written (a device that joins with
+/// feeds in its config neither renames, retags nor brings back what the others did).
+/// Returns the lines to write and the list to remember.
+pub(super) fn first_join(
+    config: &Config,
+    store: &Store,
+    device: &mut Device,
+) -> Result<(Vec<FolderFeed>, Option<String>), FolderError> {
+    if store.meta(PUBLISHED)?.is_some() {
+        return Ok((Vec::new(), None));
+    }
+    let Some(now) = on_disk(config) else {
+        return Ok((Vec::new(), None));
+    };
+    let known = store.folder_feed_urls()?;
+    let ms = clock::wall_ms();
+    let out = now
+        .iter()
+        .filter(|(url, _)| !known.contains(*url))
+        .map(|(url, (name, tags))| present(device, ms, url, name, tags))
+        .collect();
     Ok((out, serde_json::to_string(&now).ok()))
 }
 
@@ -121,9 +165,12 @@ pub(super) fn apply(
         }
     }
     // The config as it is now is what this device has written: the changes just made
-    // are another device's, not to be written back as this one's.
-    if let Ok(text) = serde_json::to_string(&own_feeds(&saved)) {
-        store.set_meta(PUBLISHED, &text)?;
+    // are another device's, not to be written back as this one's. (Before a first
+    // join, `first_join` writes it, with the feeds the folder does not know.)
+    if store.meta(PUBLISHED)?.is_some() {
+        if let Ok(text) = serde_json::to_string(&own_feeds(&saved)) {
+            store.set_meta(PUBLISHED, &text)?;
+        }
     }
     for feed in &pending {
         store.folder_feed_applied(&feed.url)?;

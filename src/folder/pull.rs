@@ -5,7 +5,7 @@
 
 use super::{io_error, journal, Device, FolderError};
 use crate::config::FolderConfig;
-use crate::store::{FolderFeed, FolderMark, Store};
+use crate::store::{FileMark, FolderFeed, FolderMark, Store};
 use journal::{Line, FORMAT};
 use std::collections::{HashMap, HashSet};
 
@@ -18,7 +18,7 @@ pub(super) fn read_in(
     relevant: &HashSet<&str>,
 ) -> Result<usize, FolderError> {
     let mut offsets = store.folder_offsets()?;
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut seen: HashMap<String, FileMark> = HashMap::new();
     let entries = std::fs::read_dir(&folder.path).map_err(|e| io_error(&folder.path, e))?;
     let mut won = 0;
     for entry in entries.flatten() {
@@ -30,30 +30,53 @@ pub(super) fn read_in(
             continue;
         };
         let len = meta.len();
-        let mut from = offsets.remove(&name).unwrap_or(0);
-        if len < from {
-            // Replaced by a shorter file (a snapshot again, a checkout): read it afresh.
-            from = 0;
-        }
-        if len == from {
-            seen.insert(name, from);
-            continue;
-        }
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i64);
         let path = entry.path();
+        let from = match offsets.remove(&name) {
+            // Nothing new: one `stat`.
+            Some(m) if m.offset == len && m.mtime == mtime => {
+                seen.insert(name, m);
+                continue;
+            }
+            // Grown, and what was read is still there: the rest.
+            Some(m) if m.offset <= len && tail(&path, m.offset) == Some(m.tail) => m.offset,
+            // Shorter, or replaced by another file (a rewritten history, a restored
+            // version): read afresh; what was read before changes nothing.
+            _ => 0,
+        };
         let (text, to) = match journal::read_from(&path, from) {
             Ok(read) => read,
             // Gone between the listing and the read, or not readable yet: next time.
             Err(e) => {
                 tracing::warn!("{}: {e}", path.display());
-                seen.insert(name, from);
                 continue;
             }
         };
         won += merge_text(&name, &text, from == 0, relevant, store, device)?;
-        seen.insert(name, to);
+        let mark = FileMark {
+            offset: to,
+            mtime,
+            tail: tail(&path, to).unwrap_or_default(),
+        };
+        seen.insert(name, mark);
     }
     store.folder_set_offsets(&seen)?;
     Ok(won)
+}
+
+/// A hash of the (at most 256) bytes of a file before `end`.
+fn tail(path: &std::path::Path, end: u64) -> Option<i64> {
+    use std::io::{Read, Seek, SeekFrom};
+    let start = end.saturating_sub(256);
+    let mut file = std::fs::File::open(path).ok()?;
+    file.seek(SeekFrom::Start(start)).ok()?;
+    let mut bytes = vec![0u8; (end - start) as usize];
+    file.read_exact(&mut bytes).ok()?;
+    Some(xxhash_rust::xxh3::xxh3_64(&bytes) as i64)
 }
 
 /// Merges the lines of one file's new part. `whole` when it starts at the file's

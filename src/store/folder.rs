@@ -42,6 +42,16 @@ pub struct FolderMark {
 /// A stored mark of one kind: the check hash, its stamp and its device (None: none yet).
 type WinnerRow = (i64, Option<i64>, Option<i64>, Option<String>);
 
+/// How far a file of the folder was read: the offset, the file's modification time
+/// then, and a hash of the bytes just before the offset (a file replaced by another of
+/// the same length or longer is told apart by it, and read again from the start).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileMark {
+    pub offset: u64,
+    pub mtime: i64,
+    pub tail: i64,
+}
+
 /// What a merge did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Merged {
@@ -426,28 +436,33 @@ impl Store {
     }
 
     /// How far each file of the folder has been read, by file name.
-    pub fn folder_offsets(&self) -> Result<HashMap<String, u64>> {
+    pub fn folder_offsets(&self) -> Result<HashMap<String, FileMark>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT name, offset FROM folder_files")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-        let mut out = HashMap::new();
-        for row in rows {
-            let (name, offset) = row?;
-            out.insert(name, offset.max(0) as u64);
-        }
-        Ok(out)
+            .prepare_cached("SELECT name, offset, mtime, tail FROM folder_files")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                FileMark {
+                    offset: r.get::<_, i64>(1)?.max(0) as u64,
+                    mtime: r.get(2)?,
+                    tail: r.get(3)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Remembers how far each file has been read (files gone are forgotten).
-    pub fn folder_set_offsets(&mut self, offsets: &HashMap<String, u64>) -> Result<()> {
+    pub fn folder_set_offsets(&mut self, offsets: &HashMap<String, FileMark>) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM folder_files", [])?;
         {
-            let mut insert =
-                tx.prepare_cached("INSERT INTO folder_files (name, offset) VALUES (?1, ?2)")?;
-            for (name, offset) in offsets {
-                insert.execute(params![name, *offset as i64])?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO folder_files (name, offset, mtime, tail) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (name, m) in offsets {
+                insert.execute(params![name, m.offset as i64, m.mtime, m.tail])?;
             }
         }
         tx.commit()?;

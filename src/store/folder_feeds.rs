@@ -109,4 +109,11 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    /// Every feed URL the folder has a state for, present or not.
+    pub fn folder_feed_urls(&self) -> Result<std::collections::HashSet<String>> {
+        let mut stmt = self.conn.prepare_cached("SELECT url FROM folder_feeds")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
 }

@@ -292,7 +292,8 @@ const MIGRATIONS: &[&str] = &[
     // every article seen in the folder, read state and star, by a hash of the article's
     // feed URL and id (a million marks fit in a few dozen megabytes, written in key
     // order); `folder_feeds` the same for subscriptions, `pending` until applied;
-    // `folder_files` how far each journal has been read.
+    // `folder_files` how far each journal has been read (with its time and a hash of
+    // the bytes before that point, to tell a file replaced by another).
     r#"
     CREATE TABLE folder_queue (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -348,7 +349,12 @@ const MIGRATIONS: &[&str] = &[
         tags TEXT NOT NULL,
         at_ms INTEGER NOT NULL
     );
-    CREATE TABLE folder_files (name TEXT PRIMARY KEY, offset INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE folder_files (
+        name TEXT PRIMARY KEY,
+        offset INTEGER NOT NULL,
+        mtime INTEGER NOT NULL,
+        tail INTEGER NOT NULL
+    ) WITHOUT ROWID;
     "#,
 ];
 

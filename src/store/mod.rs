@@ -30,7 +30,7 @@ use std::time::Duration;
 
 pub use checkpoint::Checkpointer;
 pub use downloads::Download;
-pub use folder::{folder_key, FolderMark, LocalMark, Merged, MAIL_FEED};
+pub use folder::{folder_key, FileMark, FolderMark, LocalMark, Merged, MAIL_FEED};
 pub use folder_feeds::FolderFeed;
 pub use mail::{
     mail_feed_url, FlagChange, KnownMessage, MailApplied, MailFeed, MailFlag, MailFlags,

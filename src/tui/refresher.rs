@@ -129,6 +129,7 @@ pub fn refresh_thread(
     // Syncing through a folder: other devices' marks are looked for every few seconds
     // (a `stat` per file when nothing is new), so they arrive without a key.
     let mut poll_at: Option<Instant> = None;
+    let mut poll_failing: Option<String> = None;
     loop {
         let interval = Duration::from_secs(u64::from(config.general.refresh_interval_minutes) * 60);
         let now = Instant::now();
@@ -177,7 +178,7 @@ pub fn refresh_thread(
                 if open_parts(&db, &config, &mut store, &mut fetcher).is_ok() {
                     if let (Some(s), Some(f)) = (store.as_mut(), fetcher.as_ref()) {
                         if let Some(session) = session_of(&mut session, &config, f) {
-                            poll_folder(s, session, &config, &tx);
+                            poll_folder(s, session, &config, &tx, &mut poll_failing);
                         }
                     }
                 }
@@ -277,17 +278,27 @@ fn poll_folder(
     session: &mut crate::sync::Session,
     config: &Config,
     tx: &Sender<Msg>,
+    failing: &mut Option<String>,
 ) {
     let run = std::panic::catch_unwind(AssertUnwindSafe(|| session.sync(config, store)));
     match run {
-        Ok(Ok(summary)) if summary.pulled > 0 || summary.config_changed => {
+        // Something came, or a failure said before is over: the status line follows.
+        Ok(Ok(summary)) if summary.pulled > 0 || summary.config_changed || failing.is_some() => {
+            *failing = None;
             let _ = tx.send(Msg::SyncFinished(Ok(summary)));
         }
         Ok(Ok(summary)) if summary.pushed > 0 => {
             let _ = tx.send(Msg::Pushed(summary.pushed));
         }
         Ok(Ok(_)) => {}
-        Ok(Err(e)) => tracing::debug!("folder poll: {e}"),
+        // A failure is said once (the folder unmounted), not every 5 s.
+        Ok(Err(e)) => {
+            let e = e.to_string();
+            if failing.as_ref() != Some(&e) {
+                *failing = Some(e.clone());
+                let _ = tx.send(Msg::SyncFinished(Err(e)));
+            }
+        }
         Err(panic) => tracing::error!("folder poll: internal error: {}", panic_message(&*panic)),
     }
 }

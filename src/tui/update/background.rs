@@ -56,7 +56,12 @@ pub(super) fn on_message(m: &mut Model, msg: Msg) -> Outcome {
             m.refresh.sync_error = None;
             if sent > 0 {
                 let s = if sent == 1 { "" } else { "s" };
-                m.message = Some(format!("Sent {sent} mark{s} to the server"));
+                let to = if m.server.is_some() {
+                    "the server"
+                } else {
+                    "the other devices"
+                };
+                m.message = Some(format!("Sent {sent} mark{s} to {to}"));
             }
             // The count of marks to send follows.
             Outcome::redraw(vec![Cmd::LoadFeeds])
