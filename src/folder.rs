@@ -21,7 +21,6 @@ mod pull;
 
 use crate::config::{Config, FolderConfig};
 use crate::store::{FolderMark, Store, StoreError};
-use crate::sync::Summary;
 use clock::{Clock, Stamp};
 use journal::{Line, FORMAT};
 use std::path::Path;
@@ -65,10 +64,19 @@ fn io_error(path: &Path, e: std::io::Error) -> FolderError {
     }
 }
 
+/// What a sync counted: subscriptions in the folder, marks written, articles and feeds
+/// changed here by other devices.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub feeds: usize,
+    pub pushed: usize,
+    pub pulled: usize,
+}
+
 /// What a sync did, and whether it changed the config file (the caller reloads it).
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
-    pub summary: Summary,
+    pub summary: Counts,
     pub config_changed: bool,
 }
 
@@ -222,10 +230,7 @@ pub fn sync(
 ) -> Result<Outcome, FolderError> {
     check(folder)?;
     let mut device = Device::of(folder, store)?;
-    let mut summary = Summary {
-        provider: "folder",
-        ..Summary::default()
-    };
+    let mut summary = Counts::default();
     // This device's own files first, put back if the folder lost them.
     own::restore(folder, store, &device)?;
     let joining = store.meta(PUBLISHED)?.is_none();

@@ -47,7 +47,7 @@ fn dev(name: &str, folder: &Path) -> Dev {
 }
 
 impl Dev {
-    fn sync(&mut self) -> Summary {
+    fn sync(&mut self) -> Counts {
         let folder = self.config.folder.clone().unwrap();
         sync(&folder, &self.config, &mut self.store)
             .unwrap()

@@ -274,6 +274,51 @@ impl Mark {
     }
 }
 
+/// A stamp of the hybrid clock that orders marks through a sync folder (see
+/// `folder::clock`): milliseconds since the epoch (as the device's clock had it, or
+/// later) and a counter for stamps within one millisecond.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub struct Stamp(pub i64, pub u32);
+
+impl Stamp {
+    /// As kept in the cache's meta table: `ms.n`.
+    pub fn to_meta(self) -> String {
+        format!("{}.{}", self.0, self.1)
+    }
+
+    pub fn from_meta(text: &str) -> Option<Stamp> {
+        let (ms, n) = text.split_once('.')?;
+        Some(Stamp(ms.parse().ok()?, n.parse().ok()?))
+    }
+}
+
+/// The kind of mark that travels through a sync folder: read state, or star.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MarkKind {
+    Read,
+    Star,
+}
+
+impl MarkKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MarkKind::Read => "read",
+            MarkKind::Star => "star",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<MarkKind> {
+        match text {
+            "read" => Some(MarkKind::Read),
+            "star" => Some(MarkKind::Star),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

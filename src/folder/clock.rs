@@ -4,26 +4,7 @@
 //! device whose clock is a day behind still orders its marks after the ones it has
 //! seen. Ties between devices go to the larger device id.
 
-use serde::{Deserialize, Serialize};
-
-/// One stamp: milliseconds since the epoch (as the device's clock had it, or later) and
-/// a counter for stamps within one millisecond.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
-pub struct Stamp(pub i64, pub u32);
-
-impl Stamp {
-    /// As kept in the cache's meta table: `ms.n`.
-    pub fn to_meta(self) -> String {
-        format!("{}.{}", self.0, self.1)
-    }
-
-    pub fn from_meta(text: &str) -> Option<Stamp> {
-        let (ms, n) = text.split_once('.')?;
-        Some(Stamp(ms.parse().ok()?, n.parse().ok()?))
-    }
-}
+pub use crate::model::Stamp;
 
 /// The clock: the latest stamp made or seen.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -51,29 +51,7 @@ pub enum Line {
     Other,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Read,
-    Star,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Read => "read",
-            Kind::Star => "star",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Kind> {
-        match text {
-            "read" => Some(Kind::Read),
-            "star" => Some(Kind::Star),
-            _ => None,
-        }
-    }
-}
+pub use crate::model::MarkKind as Kind;
 
 /// Whether a file in the folder is one of ours to read: a journal or a snapshot, or a
 /// sync tool's conflict copy of one (`x.sync-conflict-20261203-101010-ABC.journal`,

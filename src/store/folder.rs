@@ -8,8 +8,8 @@
 //! transaction, so those marks are not queued back as if they had been made here.
 
 use super::{Result, Store};
-use crate::folder::clock::Stamp;
-use crate::folder::journal::Kind;
+use crate::model::MarkKind as Kind;
+use crate::model::Stamp;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use std::collections::HashMap;
 

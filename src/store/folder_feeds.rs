@@ -3,7 +3,7 @@
 //! `pending` until another device's is made to the config here.
 
 use super::{Result, Store};
-use crate::folder::clock::Stamp;
+use crate::model::Stamp;
 use rusqlite::params;
 
 /// A subscription as the folder has it.

@@ -54,8 +54,12 @@ impl Session {
             return self.with_folder(store, |store| {
                 let outcome = crate::folder::sync(folder, config, store)?;
                 Ok(Summary {
+                    provider: "folder",
+                    feeds: outcome.summary.feeds,
+                    new_items: 0,
+                    pushed: outcome.summary.pushed,
+                    pulled: outcome.summary.pulled,
                     config_changed: outcome.config_changed,
-                    ..outcome.summary
                 })
             });
         }

@@ -265,6 +265,8 @@ pub struct Model {
     pub histories: std::collections::HashMap<&'static str, Vec<String>>,
     /// The sync server, when the config has one.
     pub server: Option<Server>,
+    /// Read state travels through a sync folder (`[sync] provider = "folder"`).
+    pub sync_folder: bool,
     /// The URLs of the feeds the sync server lists: `d` unsubscribes them there.
     pub server_feeds: HashSet<String>,
     /// Where `w` offers to save (`[reader] save_dir`, else the download folder).
@@ -325,6 +327,7 @@ impl Model {
             collapsed: Default::default(),
             histories: Default::default(),
             server: None,
+            sync_folder: false,
             server_feeds: HashSet::new(),
             marks_to_send: 0,
             save_dir: None,

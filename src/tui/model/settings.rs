@@ -36,6 +36,7 @@ impl Model {
         self.feed_order = config.general.feed_list_order;
         self.feed_layout = config.general.feed_list;
         self.save_dir = crate::export::save_dir(config.reader.save_dir.as_deref());
+        self.sync_folder = config.folder.is_some();
         self.server = config.sync.as_ref().map(|s| {
             let fever = s.provider == crate::config::Provider::Fever;
             Server {

@@ -56,10 +56,10 @@ pub(super) fn on_message(m: &mut Model, msg: Msg) -> Outcome {
             m.refresh.sync_error = None;
             if sent > 0 {
                 let s = if sent == 1 { "" } else { "s" };
-                let to = if m.server.is_some() {
-                    "the server"
+                let to = if m.sync_folder {
+                    "the sync folder"
                 } else {
-                    "the other devices"
+                    "the server"
                 };
                 m.message = Some(format!("Sent {sent} mark{s} to {to}"));
             }
