@@ -99,12 +99,19 @@ impl Device {
                 store.folder_device()?.unwrap_or(id)
             }
         };
-        // A cache copied to another place (a backup restored on a second machine) is
-        // another device: two machines never write one file.
+        // A cache copied to another place or machine (a backup restored on a second
+        // one, even at the same path) is another device: the machine's identity
+        // (`/etc/machine-id`, else its name) and the cache's path are the device's home.
+        let machine = ["/etc/machine-id", "/var/lib/dbus/machine-id"]
+            .iter()
+            .find_map(|p| std::fs::read_to_string(p).ok())
+            .map(|id| id.trim().to_string())
+            .filter(|id| !id.is_empty())
+            .unwrap_or_else(host_name);
         let home = store
             .path()
             .and_then(|p| std::fs::canonicalize(p).ok())
-            .map(|p| p.display().to_string());
+            .map(|p| format!("{machine} {}", p.display()));
         if let Some(home) = home {
             match store.meta(HOME)? {
                 Some(known) if known != home => {
@@ -236,6 +243,7 @@ pub fn sync(
     let joining = store.meta(PUBLISHED)?.is_none();
     summary.pushed = write_out(folder, Some(config), store, &mut device, false)?;
     summary.pulled = read_for(folder, config, store, &mut device)?;
+    summary.pulled += store.folder_apply_arrived()?;
     let (changed, feeds_applied) = feeds::apply(config, store)?;
     summary.pulled += feeds_applied;
     // Feeds from another device are in the config now: their marks are read too.
@@ -279,9 +287,12 @@ fn read_for(
     store: &mut Store,
     device: &mut Device,
 ) -> Result<usize, FolderError> {
+    // The config file as it is now (a long-running process may hold an older one).
+    let disk = config.path.as_deref().and_then(|p| Config::load(p).ok());
+    let source = disk.as_ref().unwrap_or(config);
     let mut relevant: std::collections::BTreeSet<&str> =
-        config.feeds.iter().map(|f| f.url.as_str()).collect();
-    if !config.mailboxes.is_empty() {
+        source.feeds.iter().map(|f| f.url.as_str()).collect();
+    if !source.mailboxes.is_empty() {
         relevant.insert(crate::store::MAIL_FEED);
     }
     let covered: std::collections::BTreeSet<String> = store
@@ -289,15 +300,12 @@ fn read_for(
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default();
     if relevant.iter().any(|u| !covered.contains(*u)) {
+        // A feed whose marks were skipped so far: everything is read again.
         store.folder_set_offsets(&Default::default())?;
-        let all: std::collections::BTreeSet<&str> = relevant
-            .iter()
-            .copied()
-            .chain(covered.iter().map(String::as_str))
-            .collect();
-        if let Ok(text) = serde_json::to_string(&all) {
-            store.set_meta(READ_FOR, &text)?;
-        }
+    }
+    // Exactly the feeds read for now: one that goes and comes back is read again.
+    if let Ok(text) = serde_json::to_string(&relevant) {
+        store.set_meta(READ_FOR, &text)?;
     }
     let relevant: std::collections::HashSet<&str> = relevant.into_iter().collect();
     pull::read_in(folder, store, device, &relevant)
@@ -326,13 +334,13 @@ pub fn join(config: &Config, store: &mut Store) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// After articles arrived (since `since`, in seconds): the folder's marks made before
-/// they were here are applied to them.
-pub fn apply_arrived(store: &mut Store, since: i64) -> Result<usize, StoreError> {
+/// After articles arrived: the folder's marks made before they were here are applied
+/// to them (every article since the last time, so a refresh cut short is caught up).
+pub fn apply_arrived(store: &mut Store) -> Result<usize, StoreError> {
     if store.folder_device()?.is_none() {
         return Ok(0);
     }
-    store.folder_apply_arrived(since)
+    store.folder_apply_arrived()
 }
 
 /// The queued marks and the config's changed subscriptions, stamped and appended to
@@ -396,8 +404,11 @@ fn write_out(
         tags: f.tags.clone(),
     }));
     own::append(folder, store, device, &lines)?;
+    // The stamps are out: the clock is kept at once, whatever happens after.
+    store.set_meta(CLOCK, &device.clock.last().to_meta())?;
     // On disk: now the queue may let them go, and the state knows them.
-    store.folder_merge_marks(&marks, true)?;
+    let up_to = queued.iter().map(|m| m.seq).max().unwrap_or(0);
+    store.folder_merge_marks(&marks, Some(up_to))?;
     store.folder_merge_feeds(&feeds, &device.id)?;
     if let Some(published) = published {
         store.set_meta(PUBLISHED, &published)?;

@@ -369,3 +369,27 @@ fn a_process_holding_an_older_config_writes_what_the_file_says() {
     }
     assert_eq!(last, Some(Some("New".to_string())));
 }
+
+#[test]
+fn a_big_journal_of_non_ascii_ids_is_read_whole() {
+    // Over a MiB (read on two threads, split near the middle), every byte a character
+    // of two, so that the middle falls inside one.
+    let folder = tempfile::tempdir().unwrap();
+    let mut text = String::from("{\"t\":\"journal\",\"format\":1,\"device\":\"ffffffffffff\"}\n");
+    let feed = "http://127.0.0.1:1/0";
+    let mut n = 0u64;
+    while text.len() < (3 << 19) {
+        n += 1;
+        text.push_str(&format!(
+            "{{\"t\":\"mark\",\"at\":[{n},0],\"device\":\"ffffffffffff\",\"feed\":\"{feed}\",\"item\":\"ééééééé-{n}\",\"kind\":\"read\",\"value\":true}}\n"
+        ));
+    }
+    text.push_str(&format!(
+        "{{\"t\":\"mark\",\"at\":[{},0],\"device\":\"ffffffffffff\",\"feed\":\"{feed}\",\"item\":\"c\",\"kind\":\"star\",\"value\":true}}\n",
+        n + 1
+    ));
+    std::fs::write(folder.path().join("big-ffffffffffff.1.journal"), text).unwrap();
+    let mut a = dev("laptop", folder.path());
+    a.sync();
+    assert!(a.state().iter().any(|(g, _, s)| g == "c" && *s));
+}

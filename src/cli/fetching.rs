@@ -58,7 +58,6 @@ pub(super) fn cmd_refresh(
         }
     };
     let request = refresh::Request { feeds: None, force };
-    let started = chrono::Utc::now().timestamp();
     let summary = refresh::run(
         &mut store,
         &fetcher,
@@ -70,7 +69,7 @@ pub(super) fn cmd_refresh(
     )?;
     // Marks other devices made on articles that only arrived now.
     if config.folder.is_some() {
-        crate::folder::apply_arrived(&mut store, started - 1)?;
+        crate::folder::apply_arrived(&mut store)?;
     }
     if json {
         let mut value = serde_json::to_value(summary)?;

@@ -6,6 +6,9 @@
 
 pub use crate::model::Stamp;
 
+/// How far ahead of this machine's clock another device's stamp is still followed.
+const FOLLOW_AHEAD_MS: i64 = 7 * 24 * 3600 * 1000;
+
 /// The clock: the latest stamp made or seen.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Clock {
@@ -32,9 +35,13 @@ impl Clock {
         self.last
     }
 
-    /// Another device's stamp, seen: what happens here next comes after it.
+    /// Another device's stamp, seen: what happens here next comes after it. A stamp
+    /// further ahead of this machine's clock than any real skew (a week) is merged but
+    /// not followed: one broken clock must not pin every device's stamps to its future.
     pub fn see(&mut self, other: Stamp) {
-        self.last = self.last.max(other);
+        if other.0 <= wall_ms() + FOLLOW_AHEAD_MS {
+            self.last = self.last.max(other);
+        }
     }
 }
 
@@ -63,9 +70,12 @@ mod tests {
         // The wall clock went back: the counter moves on.
         assert_eq!(c.tick(900), Stamp(1000, 1));
         // Another device a day ahead: ours come after it from now on.
-        c.see(Stamp(86_401_000, 4));
-        assert_eq!(c.tick(1100), Stamp(86_401_000, 5));
-        assert_eq!(c.tick(86_402_000), Stamp(86_402_000, 0));
+        let now = wall_ms();
+        c.see(Stamp(now + 86_400_000, 4));
+        assert_eq!(c.tick(1100), Stamp(now + 86_400_000, 5));
+        // A stamp years ahead is not followed.
+        c.see(Stamp(now + 10 * 365 * 86_400_000, 0));
+        assert_eq!(c.tick(1200), Stamp(now + 86_400_000, 6));
         assert_eq!(Stamp::from_meta(&Stamp(5, 7).to_meta()), Some(Stamp(5, 7)));
     }
 }

@@ -25,10 +25,20 @@ pub(super) fn compact(
         .collect();
     for ext in ["snapshot", "journal"] {
         let name = device.file(device.generation, ext);
-        let Some(text) = dirs
-            .iter()
-            .find_map(|d| std::fs::read_to_string(d.join(&name)).ok())
-        else {
+        // The first copy that is there; one that is there and cannot be read stops the
+        // compaction (nothing is deleted), it is never left out.
+        let mut text = None;
+        for dir in &dirs {
+            match std::fs::read(dir.join(&name)) {
+                Ok(bytes) => {
+                    text = Some(String::from_utf8_lossy(&bytes).into_owned());
+                    break;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(super::io_error(&dir.join(&name), e)),
+            }
+        }
+        let Some(text) = text else {
             continue;
         };
         for line in text.lines().filter_map(journal::parse) {

@@ -127,30 +127,40 @@ pub(super) fn apply(
         .map_err(|e| FolderError::Config(e.to_string()))?;
     let mut applied = 0;
     let mut removed = Vec::new();
+    let mut done = Vec::new();
     for feed in &pending {
         let here = current.feeds.iter().find(|f| f.url == feed.url);
-        match (feed.present, here) {
-            (true, None) => {
-                file.add_feed(&feed.url, feed.name.as_deref(), &feed.tags)
-                    .map_err(config_error)?;
-                applied += 1;
-            }
-            (true, Some(spec)) => {
-                if spec.name != feed.name {
-                    file.set_name(&feed.url, feed.name.as_deref())
-                        .map_err(config_error)?;
+        // One feed this config cannot take (a URL or tag this version refuses) is said
+        // and left waiting; the others are made.
+        let made: Result<usize, crate::config::EditError> = (|| {
+            Ok(match (feed.present, here) {
+                (true, None) => {
+                    file.add_feed(&feed.url, feed.name.as_deref(), &feed.tags)?;
+                    1
                 }
-                if spec.tags != feed.tags {
-                    file.set_tags(&feed.url, &feed.tags).map_err(config_error)?;
+                (true, Some(spec)) => {
+                    if spec.name != feed.name {
+                        file.set_name(&feed.url, feed.name.as_deref())?;
+                    }
+                    if spec.tags != feed.tags {
+                        file.set_tags(&feed.url, &feed.tags)?;
+                    }
+                    usize::from(spec.name != feed.name || spec.tags != feed.tags)
                 }
-                applied += usize::from(spec.name != feed.name || spec.tags != feed.tags);
+                (false, Some(_)) => {
+                    file.remove_feed(&feed.url)?;
+                    removed.push(feed.url.clone());
+                    1
+                }
+                (false, None) => 0,
+            })
+        })();
+        match made {
+            Ok(n) => {
+                applied += n;
+                done.push(feed);
             }
-            (false, Some(_)) => {
-                file.remove_feed(&feed.url).map_err(config_error)?;
-                removed.push(feed.url.clone());
-                applied += 1;
-            }
-            (false, None) => {}
+            Err(e) => tracing::warn!("sync folder: {}: {e}", feed.url),
         }
     }
     let changed = applied > 0;
@@ -164,15 +174,23 @@ pub(super) fn apply(
             store.remove_feed(id)?;
         }
     }
-    // The config as it is now is what this device has written: the changes just made
-    // are another device's, not to be written back as this one's. (Before a first
-    // join, `first_join` writes it, with the feeds the folder does not know.)
-    if store.meta(PUBLISHED)?.is_some() {
-        if let Ok(text) = serde_json::to_string(&own_feeds(&saved)) {
+    // What was just made is another device's, not to be written back as this one's:
+    // those feeds (only those) are remembered as the config now has them. (Before a
+    // first join, `first_join` remembers the whole list.)
+    if let Some(text) = store.meta(PUBLISHED)? {
+        let mut published: Published = serde_json::from_str(&text).unwrap_or_default();
+        let now = own_feeds(&saved);
+        for feed in &done {
+            match now.get(&feed.url) {
+                Some(state) => published.insert(feed.url.clone(), state.clone()),
+                None => published.remove(&feed.url),
+            };
+        }
+        if let Ok(text) = serde_json::to_string(&published) {
             store.set_meta(PUBLISHED, &text)?;
         }
     }
-    for feed in &pending {
+    for feed in &done {
         store.folder_feed_applied(&feed.url)?;
     }
     Ok((changed.then_some(saved), applied))

@@ -64,8 +64,10 @@ pub(super) fn remove(folder: &FolderConfig, store: &Store, name: &str) {
     }
 }
 
-/// Puts this device's current files back in the folder where the folder's copy is
-/// missing or differs from the one kept here. Returns how many were put back.
+/// Puts this device's current files back in the folder where the folder lost lines of
+/// them (missing, or shorter than the copy kept here), and takes the folder's where the
+/// copy here is the one behind (missing, or shorter: a crash between the two appends).
+/// Returns how many files were put back in the folder.
 pub(super) fn restore(
     folder: &FolderConfig,
     store: &Store,
@@ -78,15 +80,25 @@ pub(super) fn restore(
     for ext in ["snapshot", "journal"] {
         let name = device.file(device.generation, ext);
         let kept = dir.join(&name);
-        let Ok(ours) = std::fs::metadata(&kept) else {
-            continue;
-        };
         let there = folder.path.join(&name);
-        let same = std::fs::metadata(&there).is_ok_and(|m| m.len() == ours.len())
-            && same_bytes(&kept, &there);
-        if !same {
-            copy(&kept, &there)?;
-            restored += 1;
+        let len = |p: &Path| std::fs::metadata(p).ok().map(|m| m.len());
+        match (len(&kept), len(&there)) {
+            (None, None) => {}
+            (None, Some(_)) => {
+                std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+                copy(&there, &kept)?;
+            }
+            (Some(_), None) => {
+                copy(&kept, &there)?;
+                restored += 1;
+            }
+            (Some(k), Some(t)) if k < t => copy(&there, &kept)?,
+            (Some(k), Some(t)) => {
+                if k > t || !same_bytes(&kept, &there) {
+                    copy(&kept, &there)?;
+                    restored += 1;
+                }
+            }
         }
     }
     Ok(restored)

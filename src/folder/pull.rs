@@ -57,6 +57,8 @@ pub(super) fn read_in(
             }
         };
         won += merge_text(&name, &text, from == 0, relevant, store, device)?;
+        // The clock has seen these stamps: kept with what they brought.
+        store.set_meta(super::CLOCK, &device.clock.last().to_meta())?;
         let mark = FileMark {
             offset: to,
             mtime,
@@ -90,11 +92,13 @@ fn merge_text(
     device: &mut Device,
 ) -> Result<usize, FolderError> {
     // A long part (a device's first read of a big journal) is parsed on two threads.
+    // (Split after a newline, found in the bytes: a newline is always a character's
+    // boundary, the middle byte may not be.)
     let parts: Vec<&str> = match text.len() > 1 << 20 {
         true => {
-            let middle = text[text.len() / 2..]
-                .find('\n')
-                .map_or(text.len(), |at| text.len() / 2 + at + 1);
+            let half = text.len() / 2;
+            let middle = memchr::memchr(b'\n', &text.as_bytes()[half..])
+                .map_or(text.len(), |at| half + at + 1);
             vec![&text[..middle], &text[middle..]]
         }
         false => vec![text],
@@ -144,7 +148,7 @@ fn merge_text(
         .into_iter()
         .filter_map(|(_, i)| slots[i].take())
         .collect();
-    let merged = store.folder_merge_marks(&winners, false)?;
+    let merged = store.folder_merge_marks(&winners, None)?;
     store.folder_merge_feeds(&feeds, &device.id)?;
     Ok(merged.changed)
 }
@@ -187,7 +191,7 @@ fn parse_part(text: &str, relevant: &HashSet<&str>) -> Parsed {
                 item,
                 kind,
                 value,
-            }) => {
+            }) if relevant.contains(feed.as_str()) => {
                 out.latest = out.latest.max(at);
                 out.marks.push(FolderMark {
                     feed,

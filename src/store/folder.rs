@@ -7,11 +7,11 @@
 //! Applying the folder's marks happens with `folder_applying` set in the same
 //! transaction, so those marks are not queued back as if they had been made here.
 
+use super::folder_locate::Locate;
 use super::{Result, Store};
 use crate::model::MarkKind as Kind;
 use crate::model::Stamp;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
-use std::collections::HashMap;
 
 /// Newsletters are named by their Message-ID (`mid:` ids), whatever mailbox brings them.
 pub const MAIL_FEED: &str = "mail:";
@@ -42,16 +42,6 @@ pub struct FolderMark {
 /// A stored mark of one kind: the check hash, its stamp and its device (None: none yet).
 type WinnerRow = (i64, Option<i64>, Option<i64>, Option<String>);
 
-/// How far a file of the folder was read: the offset, the file's modification time
-/// then, and a hash of the bytes just before the offset (a file replaced by another of
-/// the same length or longer is told apart by it, and read again from the start).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FileMark {
-    pub offset: u64,
-    pub mtime: i64,
-    pub tail: i64,
-}
-
 /// What a merge did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Merged {
@@ -72,71 +62,6 @@ pub fn folder_key(feed: &str, item: &str) -> (i64, i64) {
         h.digest() as i64
     };
     (hash(0), hash(1))
-}
-
-/// Finds the articles here that the folder's marks name, within one transaction.
-struct Locate<'t> {
-    tx: &'t rusqlite::Transaction<'t>,
-    /// Feed URL to id: the feeds here (a mark for another feed needs no query).
-    feeds: HashMap<String, i64>,
-    /// Whether marks made here wait for the journal (none, nearly always).
-    queue: bool,
-}
-
-impl<'t> Locate<'t> {
-    fn new(tx: &'t rusqlite::Transaction<'t>) -> Result<Locate<'t>> {
-        let feeds = tx
-            .prepare_cached("SELECT url, id FROM feeds WHERE mailbox IS NULL")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let queue = tx
-            .query_row("SELECT 1 FROM folder_queue LIMIT 1", [], |_| Ok(()))
-            .optional()?
-            .is_some();
-        Ok(Locate { tx, feeds, queue })
-    }
-
-    fn item(&self, feed: &str, guid: &str) -> Result<Option<i64>> {
-        if feed == MAIL_FEED {
-            return Ok(self
-                .tx
-                .prepare_cached(
-                    "SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id
-                     WHERE f.mailbox IS NOT NULL AND i.guid = ?1 LIMIT 1",
-                )?
-                .query_row([guid], |r| r.get(0))
-                .optional()?);
-        }
-        let Some(feed_id) = self.feeds.get(feed) else {
-            return Ok(None);
-        };
-        Ok(self
-            .tx
-            .prepare_cached("SELECT id FROM items WHERE feed_id = ?1 AND guid = ?2")?
-            .query_row(params![feed_id, guid], |r| r.get(0))
-            .optional()?)
-    }
-
-    fn queued(&self, id: i64, kind: Kind) -> Result<bool> {
-        if !self.queue {
-            return Ok(false);
-        }
-        Ok(self
-            .tx
-            .prepare_cached("SELECT 1 FROM folder_queue WHERE item_id = ?1 AND kind = ?2 LIMIT 1")?
-            .query_row(params![id, kind.as_str()], |_| Ok(()))
-            .optional()?
-            .is_some())
-    }
-
-    /// Sets the article's state; 1 when it changed.
-    fn set(&self, id: i64, kind: Kind, value: bool) -> Result<usize> {
-        let sql = match kind {
-            Kind::Read => "UPDATE items SET is_read = ?2 WHERE id = ?1 AND is_read != ?2",
-            Kind::Star => "UPDATE items SET starred = ?2 WHERE id = ?1 AND starred != ?2",
-        };
-        Ok(self.tx.prepare_cached(sql)?.execute(params![id, value])?)
-    }
 }
 
 impl Store {
@@ -191,8 +116,12 @@ impl Store {
     /// The marks made here and not yet in the journal, oldest first, with the names
     /// every device knows their articles by.
     pub fn folder_queued(&self) -> Result<Vec<LocalMark>> {
+        // The article's name was taken with the mark (it may be gone since); the join
+        // is for marks queued before the name was.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT q.seq, q.kind, q.value, q.at_ms, f.url, f.mailbox, i.guid
+            "SELECT q.seq, q.kind, q.value, q.at_ms,
+                    coalesce(q.feed, CASE WHEN f.mailbox IS NOT NULL THEN 'mail:' ELSE f.url END),
+                    coalesce(q.item, i.guid)
              FROM folder_queue q
              LEFT JOIN items i ON i.id = q.item_id
              LEFT JOIN feeds f ON f.id = i.feed_id
@@ -200,14 +129,14 @@ impl Store {
         )?;
         let rows = stmt.query_map([], |r| {
             let kind: String = r.get(1)?;
-            let url: Option<String> = r.get(4)?;
-            let mailbox: Option<String> = r.get(5)?;
-            let guid: Option<String> = r.get(6)?;
-            let key = match (url, guid) {
-                (Some(_), Some(guid)) if mailbox.is_some() => guid
-                    .starts_with("mid:")
-                    .then(|| (MAIL_FEED.to_string(), guid)),
-                (Some(url), Some(guid)) => Some((url, guid)),
+            let feed: Option<String> = r.get(4)?;
+            let guid: Option<String> = r.get(5)?;
+            // A newsletter is named by its Message-ID only.
+            let key = match (feed, guid) {
+                (Some(feed), Some(guid)) if feed == MAIL_FEED => {
+                    guid.starts_with("mid:").then_some((feed, guid))
+                }
+                (Some(feed), Some(guid)) => Some((feed, guid)),
                 _ => None,
             };
             Ok((
@@ -254,7 +183,11 @@ impl Store {
     /// here since waits for the journal: that one goes out at the next push and is
     /// merged then); an own mark that lost sets its article back to the winner. Marks
     /// come in key order for the fastest writes (`folder::key`).
-    pub fn folder_merge_marks(&mut self, marks: &[FolderMark], own: bool) -> Result<Merged> {
+    /// `own`: the marks are this device's, queued up to that number (a mark made here
+    /// since, later in the queue, is not undone by one of them losing).
+    pub fn folder_merge_marks(&mut self, marks: &[FolderMark], own: Option<i64>) -> Result<Merged> {
+        let up_to = own;
+        let own = own.is_some();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -318,9 +251,10 @@ impl Store {
                      ON CONFLICT (key) DO UPDATE SET
                          {k}_ms = excluded.{k}_ms, {k}_n = excluded.{k}_n,
                          {k}_device = excluded.{k}_device, {k}_value = excluded.{k}_value
-                     WHERE folder_marks.{k}_ms IS NULL
+                     WHERE folder_marks.check_hash = excluded.check_hash
+                         AND (folder_marks.{k}_ms IS NULL
                          OR (excluded.{k}_ms, excluded.{k}_n, excluded.{k}_device)
-                            > (folder_marks.{k}_ms, folder_marks.{k}_n, folder_marks.{k}_device)"
+                            > (folder_marks.{k}_ms, folder_marks.{k}_n, folder_marks.{k}_device))"
                 )
             };
             let mut upsert_read = tx.prepare_cached(&upsert_sql("read"))?;
@@ -354,7 +288,11 @@ impl Store {
                     }
                 };
                 if let Some(id) = locate.item(&m.feed, &m.item)? {
-                    if own || !locate.queued(id, m.kind)? {
+                    let waits = match up_to {
+                        Some(seq) => locate.queued_after(id, m.kind, seq)?,
+                        None => locate.queued(id, m.kind)?,
+                    };
+                    if !waits {
                         merged.changed += locate.set(id, m.kind, value)?;
                     }
                 }
@@ -365,25 +303,42 @@ impl Store {
         Ok(merged)
     }
 
-    /// Applies the folder's marks to the articles that arrived since `since` (seconds):
+    /// Applies the folder's marks to the articles that arrived since this was last done
+    /// (by article id, kept in the cache: a refresh cut short is caught up next time):
     /// marks made elsewhere before this device had the article. Returns how many changed.
-    pub fn folder_apply_arrived(&mut self, since: i64) -> Result<usize> {
+    pub fn folder_apply_arrived(&mut self) -> Result<usize> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("INSERT INTO folder_applying (flag) VALUES (1)", [])?;
         let mut changed = 0;
         {
+            let after: i64 = tx
+                .query_row(
+                    "SELECT value FROM meta WHERE key = 'sync.folder.applied_id'",
+                    [],
+                    |r| r.get::<_, String>(0),
+                )
+                .optional()?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
             let arrived: Vec<(i64, String, bool, String)> = tx
                 .prepare_cached(
                     "SELECT i.id, f.url, f.mailbox IS NOT NULL, i.guid FROM items i
                      JOIN feeds f ON f.id = i.feed_id
-                     WHERE i.first_seen >= ?1 AND i.remote_id IS NULL",
+                     WHERE i.id > ?1 AND i.remote_id IS NULL ORDER BY i.id",
                 )?
-                .query_map([since], |r| {
+                .query_map([after], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
                 })?
                 .collect::<rusqlite::Result<_>>()?;
+            if let Some((last, ..)) = arrived.last() {
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES ('sync.folder.applied_id', ?1)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [last.to_string()],
+                )?;
+            }
             let locate = Locate::new(&tx)?;
             let mut marks = tx.prepare_cached(
                 "SELECT check_hash, read_value, star_value FROM folder_marks WHERE key = ?1",
@@ -433,40 +388,6 @@ impl Store {
             }
             _ => None,
         })
-    }
-
-    /// How far each file of the folder has been read, by file name.
-    pub fn folder_offsets(&self) -> Result<HashMap<String, FileMark>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT name, offset, mtime, tail FROM folder_files")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                FileMark {
-                    offset: r.get::<_, i64>(1)?.max(0) as u64,
-                    mtime: r.get(2)?,
-                    tail: r.get(3)?,
-                },
-            ))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Remembers how far each file has been read (files gone are forgotten).
-    pub fn folder_set_offsets(&mut self, offsets: &HashMap<String, FileMark>) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM folder_files", [])?;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO folder_files (name, offset, mtime, tail) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for (name, m) in offsets {
-                insert.execute(params![name, m.offset as i64, m.mtime, m.tail])?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
     }
 }
 

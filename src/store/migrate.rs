@@ -300,24 +300,33 @@ const MIGRATIONS: &[&str] = &[
         item_id INTEGER NOT NULL,
         kind TEXT NOT NULL,
         value INTEGER NOT NULL,
-        at_ms INTEGER NOT NULL
+        at_ms INTEGER NOT NULL,
+        feed TEXT,
+        item TEXT
     );
+    CREATE INDEX folder_queue_by_item ON folder_queue (item_id, kind);
     CREATE TABLE folder_applying (flag INTEGER);
     CREATE TRIGGER items_folder_read AFTER UPDATE OF is_read ON items
     WHEN OLD.is_read != NEW.is_read AND NEW.remote_id IS NULL
         AND EXISTS (SELECT 1 FROM meta WHERE key = 'sync.folder.device')
         AND NOT EXISTS (SELECT 1 FROM folder_applying) BEGIN
-        INSERT INTO folder_queue (item_id, kind, value, at_ms)
+        INSERT INTO folder_queue (item_id, kind, value, at_ms, feed, item)
         VALUES (NEW.id, 'read', NEW.is_read,
-                CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+                CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
+                (SELECT CASE WHEN mailbox IS NOT NULL THEN 'mail:' ELSE url END
+                 FROM feeds WHERE id = NEW.feed_id),
+                NEW.guid);
     END;
     CREATE TRIGGER items_folder_star AFTER UPDATE OF starred ON items
     WHEN OLD.starred != NEW.starred AND NEW.remote_id IS NULL
         AND EXISTS (SELECT 1 FROM meta WHERE key = 'sync.folder.device')
         AND NOT EXISTS (SELECT 1 FROM folder_applying) BEGIN
-        INSERT INTO folder_queue (item_id, kind, value, at_ms)
+        INSERT INTO folder_queue (item_id, kind, value, at_ms, feed, item)
         VALUES (NEW.id, 'star', NEW.starred,
-                CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+                CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
+                (SELECT CASE WHEN mailbox IS NOT NULL THEN 'mail:' ELSE url END
+                 FROM feeds WHERE id = NEW.feed_id),
+                NEW.guid);
     END;
     CREATE TABLE folder_marks (
         key INTEGER PRIMARY KEY,
@@ -341,14 +350,6 @@ const MIGRATIONS: &[&str] = &[
         tags TEXT NOT NULL,
         pending INTEGER NOT NULL
     ) WITHOUT ROWID;
-    CREATE TABLE folder_feed_queue (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        url TEXT NOT NULL,
-        present INTEGER NOT NULL,
-        name TEXT,
-        tags TEXT NOT NULL,
-        at_ms INTEGER NOT NULL
-    );
     CREATE TABLE folder_files (
         name TEXT PRIMARY KEY,
         offset INTEGER NOT NULL,

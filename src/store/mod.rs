@@ -9,6 +9,8 @@ mod checkpoint;
 mod downloads;
 mod folder;
 mod folder_feeds;
+mod folder_files;
+mod folder_locate;
 mod fulltext;
 mod mail;
 mod mail_queue;
@@ -30,8 +32,9 @@ use std::time::Duration;
 
 pub use checkpoint::Checkpointer;
 pub use downloads::Download;
-pub use folder::{folder_key, FileMark, FolderMark, LocalMark, Merged, MAIL_FEED};
+pub use folder::{folder_key, FolderMark, LocalMark, Merged, MAIL_FEED};
 pub use folder_feeds::FolderFeed;
+pub use folder_files::FileMark;
 pub use mail::{
     mail_feed_url, FlagChange, KnownMessage, MailApplied, MailFeed, MailFlag, MailFlags,
     MailboxState, NewMessage, QueuedFlag,

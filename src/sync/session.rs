@@ -167,9 +167,12 @@ fn failed(url: &str, error: SyncError, store: &Store) -> SyncFailure {
     ) {
         kept.push_str("; what came is kept, the rest comes at the next sync");
     }
-    let waiting = store
-        .queued_mark_count()
-        .and_then(|n| Ok(n + store.folder_queue_len()?));
+    // The queue of the way this session syncs: the server's, or the folder's.
+    let waiting = if url_is_folder(url, store) {
+        store.folder_queue_len()
+    } else {
+        store.queued_mark_count()
+    };
     match waiting {
         Ok(0) | Err(_) => {}
         Ok(1) => kept.push_str("; 1 mark made here stays queued"),
@@ -180,4 +183,9 @@ fn failed(url: &str, error: SyncError, store: &Store) -> SyncFailure {
         error,
         kept,
     }
+}
+
+/// Whether a failure's place is the sync folder (this cache syncs through one).
+fn url_is_folder(url: &str, store: &Store) -> bool {
+    !url.starts_with("http") && store.folder_device().ok().flatten().is_some()
 }

@@ -434,11 +434,10 @@ fn run_refresh(
     let since = crate::notify::mark(store);
     // The server's feeds first, then the mailboxes, when the refresh is theirs too.
     let failed = remote(store, session, config, request.feeds.as_deref(), tx)?;
-    let begun = chrono::Utc::now().timestamp();
     let run = refresh::run(store, fetcher, config, request, cancel, started, progress);
     // Marks other devices made on articles that only arrived now.
     if config.folder.is_some() {
-        if let Err(e) = crate::folder::apply_arrived(store, begun - 1) {
+        if let Err(e) = crate::folder::apply_arrived(store) {
             tracing::warn!("sync folder: {e}");
         }
     }
