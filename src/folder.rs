@@ -241,8 +241,13 @@ pub fn sync(
     // This device's own files first, put back if the folder lost them.
     own::restore(folder, store, &device)?;
     let joining = store.meta(PUBLISHED)?.is_none();
-    summary.pushed = write_out(folder, Some(config), store, &mut device, false)?;
-    summary.pulled = read_for(folder, config, store, &mut device)?;
+    // The config file as it is now, read once: it is what this device says, whatever
+    // config a long-running process holds (a TUI's may be older than an edit a command
+    // made since). None without a file, or one that does not load now (no feed change
+    // is written then).
+    let disk = config.path.as_deref().and_then(|p| Config::load(p).ok());
+    summary.pushed = write_out(folder, disk.as_ref(), store, &mut device, false)?;
+    summary.pulled = read_for(folder, disk.as_ref().unwrap_or(config), store, &mut device)?;
     summary.pulled += store.folder_apply_arrived()?;
     let (changed, feeds_applied) = feeds::apply(config, store)?;
     summary.pulled += feeds_applied;
@@ -252,8 +257,13 @@ pub fn sync(
     }
     if joining {
         // The folder's subscriptions are in the config: this device's own go out now.
-        let now = changed.as_ref().unwrap_or(config);
-        write_out(folder, Some(now), store, &mut device, true)?;
+        write_out(
+            folder,
+            changed.as_ref().or(disk.as_ref()),
+            store,
+            &mut device,
+            true,
+        )?;
     }
     let changed = changed.is_some();
     if store
@@ -277,7 +287,7 @@ pub fn sync(
     })
 }
 
-/// Reads the folder for the feeds `config` has. Marks of other feeds are skipped (a
+/// Reads the folder for the feeds `config` (the file's, as it is now) has. Marks of other feeds are skipped (a
 /// device following a few feeds pays nothing for the rest of a big folder); when feeds
 /// come that the marks read so far did not cover, the folder is read again from the
 /// start, once.
@@ -287,9 +297,7 @@ fn read_for(
     store: &mut Store,
     device: &mut Device,
 ) -> Result<usize, FolderError> {
-    // The config file as it is now (a long-running process may hold an older one).
-    let disk = config.path.as_deref().and_then(|p| Config::load(p).ok());
-    let source = disk.as_ref().unwrap_or(config);
+    let source = config;
     let mut relevant: std::collections::BTreeSet<&str> =
         source.feeds.iter().map(|f| f.url.as_str()).collect();
     if !source.mailboxes.is_empty() {
@@ -384,25 +392,11 @@ fn write_out(
         }
         return Ok(0);
     }
-    let mut lines: Vec<Line> = marks
+    let lines: Vec<Line> = marks
         .iter()
-        .map(|m| Line::Mark {
-            at: m.at,
-            device: m.device.clone(),
-            feed: m.feed.clone(),
-            item: m.item.clone(),
-            kind: m.kind,
-            value: m.value,
-        })
+        .map(Line::from)
+        .chain(feeds.iter().map(Line::from))
         .collect();
-    lines.extend(feeds.iter().map(|f| Line::Feed {
-        at: f.at,
-        device: f.device.clone(),
-        url: f.url.clone(),
-        present: f.present,
-        name: f.name.clone(),
-        tags: f.tags.clone(),
-    }));
     own::append(folder, store, device, &lines)?;
     // The stamps are out: the clock is kept at once, whatever happens after.
     store.set_meta(CLOCK, &device.clock.last().to_meta())?;

@@ -164,10 +164,10 @@ pub fn html_to_line(html: &str) -> String {
     crate::sanitize::clean_line(&text)
 }
 
-/// A CDATA section written inside escaped HTML (`&lt;![CDATA[...]]&gt;` in the feed) is
-/// its text, as in XML. An HTML parser reads it as a bogus comment that ends at the
+/// A CDATA section written inside HTML (`&lt;![CDATA[...]]&gt;` in a feed, or raw inside
+/// markup the parser escapes) is its text, as in XML. An HTML parser reads it as a bogus comment that ends at the
 /// first `>`, which dropped the words and left a `]]>` behind.
-fn cdata_as_text(html: &str) -> std::borrow::Cow<'_, str> {
+pub fn cdata_as_text(html: &str) -> std::borrow::Cow<'_, str> {
     if memchr::memmem::find(html.as_bytes(), b"<![CDATA[").is_none() {
         return html.into();
     }

@@ -48,34 +48,20 @@ pub(super) fn compact(
                 feed,
                 item,
                 kind,
-                value,
-            } = line
+                ..
+            } = &line
             {
-                let winner = store.folder_winner(&feed, &item, kind)?;
-                let wins = winner.is_some_and(|(stamp, d)| stamp == at && d == from);
-                if wins && kept.insert((feed.clone(), item.clone(), kind)) {
-                    lines.push(Line::Mark {
-                        at,
-                        device: from,
-                        feed,
-                        item,
-                        kind,
-                        value,
-                    });
+                let winner = store.folder_winner(feed, item, *kind)?;
+                let wins = winner.is_some_and(|(stamp, d)| stamp == *at && d == *from);
+                if wins && kept.insert((feed.clone(), item.clone(), *kind)) {
+                    lines.push(line);
                 }
             }
         }
     }
     let feeds = store.folder_own_feeds(&device.id)?;
     let next = device.generation + 1;
-    lines.extend(feeds.into_iter().map(|f| Line::Feed {
-        at: f.at,
-        device: f.device,
-        url: f.url,
-        present: f.present,
-        name: f.name,
-        tags: f.tags,
-    }));
+    lines.extend(feeds.iter().map(Line::from));
     let snapshot = device.file(next, "snapshot");
     super::own::write_whole(folder, store, device, &snapshot, &lines)?;
     store.set_meta(GENERATION, &next.to_string())?;

@@ -21,15 +21,8 @@ fn own_feeds(config: &Config) -> Published {
         .collect()
 }
 
-/// The config file's own feeds as they are on disk now: the file is what this device
-/// says, whatever config a long-running process holds (a TUI's may be older than an
-/// edit a command made since). None when there is no file, or it does not load now.
-fn on_disk(config: &Config) -> Option<Published> {
-    let path = config.path.as_deref()?;
-    Config::load(path).ok().map(|c| own_feeds(&c))
-}
-
-/// What changed in the config's feed list since it was last written: a line per
+/// What changed in the config's feed list (`config` is the file as it is now) since it
+/// was last written: a line per
 /// feed added, removed, renamed or retagged, and the list to remember once written.
 /// Nothing before the first sync: a device that joins takes the folder's state first
 /// (`first_join`).
@@ -42,9 +35,10 @@ pub(super) fn changes(
         return Ok((Vec::new(), None));
     };
     let before: Published = serde_json::from_str(&before).unwrap_or_default();
-    let Some(now) = on_disk(config) else {
+    if config.path.is_none() {
         return Ok((Vec::new(), None));
-    };
+    }
+    let now = own_feeds(config);
     if before == now {
         return Ok((Vec::new(), None));
     }
@@ -97,9 +91,10 @@ pub(super) fn first_join(
     if store.meta(PUBLISHED)?.is_some() {
         return Ok((Vec::new(), None));
     }
-    let Some(now) = on_disk(config) else {
+    if config.path.is_none() {
         return Ok((Vec::new(), None));
-    };
+    }
+    let now = own_feeds(config);
     let known = store.folder_feed_urls()?;
     let ms = clock::wall_ms();
     let out = now

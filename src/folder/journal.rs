@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 /// format are ignored.
 pub const FORMAT: u32 = 1;
 
-/// One line of a journal or snapshot.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One line of a journal or snapshot, as written (read by [`parse`] and [`parse_mark`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "t", rename_all = "lowercase")]
 pub enum Line {
     /// The first line of every file: its format, and who writes it.
@@ -47,8 +47,33 @@ pub enum Line {
         tags: Vec<String>,
     },
     /// A kind of line a later bulletin writes: skipped.
-    #[serde(other)]
     Other,
+}
+
+impl From<&crate::store::FolderMark> for Line {
+    fn from(m: &crate::store::FolderMark) -> Line {
+        Line::Mark {
+            at: m.at,
+            device: m.device.clone(),
+            feed: m.feed.clone(),
+            item: m.item.clone(),
+            kind: m.kind,
+            value: m.value,
+        }
+    }
+}
+
+impl From<&crate::store::FolderFeed> for Line {
+    fn from(f: &crate::store::FolderFeed) -> Line {
+        Line::Feed {
+            at: f.at,
+            device: f.device.clone(),
+            url: f.url.clone(),
+            present: f.present,
+            name: f.name.clone(),
+            tags: f.tags.clone(),
+        }
+    }
 }
 
 pub use crate::model::MarkKind as Kind;

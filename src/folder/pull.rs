@@ -148,9 +148,9 @@ fn merge_text(
         .into_iter()
         .filter_map(|(_, i)| slots[i].take())
         .collect();
-    let merged = store.folder_merge_marks(&winners, None)?;
+    let changed = store.folder_merge_marks(&winners, None)?;
     store.folder_merge_feeds(&feeds, &device.id)?;
-    Ok(merged.changed)
+    Ok(changed)
 }
 
 /// What one stretch of a file holds.
@@ -182,26 +182,9 @@ fn parse_part(text: &str, relevant: &HashSet<&str>) -> Parsed {
             }
             continue;
         }
+        // (Every mark line is `parse_mark`'s: only headers and subscriptions get here.)
         match journal::parse(raw) {
             Some(Line::Journal { format, .. }) if format > FORMAT => out.newer = Some(format),
-            Some(Line::Mark {
-                at,
-                device,
-                feed,
-                item,
-                kind,
-                value,
-            }) if relevant.contains(feed.as_str()) => {
-                out.latest = out.latest.max(at);
-                out.marks.push(FolderMark {
-                    feed,
-                    item,
-                    kind,
-                    at,
-                    device,
-                    value,
-                });
-            }
             Some(Line::Feed {
                 at,
                 device,

@@ -166,9 +166,7 @@ impl Open {
                     Some(text) if !self.has_child => {
                         if let Some(tag) = retyped(&self.start, "html", false) {
                             edits.push((self.tag, tag));
-                            let mut escaped_text = String::with_capacity(text.len());
-                            xml_escape(&text, &mut escaped_text);
-                            edits.push((inner, escaped_text));
+                            edits.push((inner, super::repair::xml_escape(&text)));
                         }
                     }
                     // Not base64 after all: the text as it is.
@@ -194,29 +192,14 @@ fn text_kind(e: &BytesStart, atom: bool) -> Option<Kind> {
     let name = e.name();
     let prefixed = name.as_ref().contains(':');
     let local = local(name.as_ref());
-    if atom && !prefixed {
-        let construct = matches!(
-            local,
-            "title"
-                | "subtitle"
-                | "summary"
-                | "content"
-                | "rights"
-                | "tagline"
-                | "info"
-                | "copyright"
-        );
-        return construct.then(|| Kind::Atom(atom_type(e, local == "content")));
+    if !super::tags::is_text_element(atom, prefixed, local) {
+        return None;
     }
-    let text = if prefixed {
-        matches!(
-            local,
-            "encoded" | "description" | "title" | "summary" | "subtitle"
-        )
+    Some(if atom && !prefixed {
+        Kind::Atom(atom_type(e, local == "content"))
     } else {
-        !atom && matches!(local, "title" | "description")
-    };
-    text.then_some(Kind::Rss)
+        Kind::Rss
+    })
 }
 
 /// How an Atom text construct's `type` is read (feedparser's mapping).
@@ -281,28 +264,7 @@ fn retyped(e: &BytesStart, name: &str, empty: bool) -> Option<String> {
 /// Markup as the text of an element: XML-escaped, CDATA sections inside it becoming the
 /// (HTML-escaped) text they hold.
 fn escaped(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len() + raw.len() / 4);
-    let mut rest = raw;
-    while let Some(at) = rest.find("<![CDATA[") {
-        xml_escape(&rest[..at], &mut out);
-        let inner = &rest[at + 9..];
-        let end = inner.find("]]>").unwrap_or(inner.len());
-        xml_escape(&html_escape::encode_text(&inner[..end]), &mut out);
-        rest = inner.get(end + 3..).unwrap_or("");
-    }
-    xml_escape(rest, &mut out);
-    out
-}
-
-fn xml_escape(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
+    super::repair::xml_escape(&crate::render::cdata_as_text(raw))
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 
 mod entities;
-pub(super) use entities::browser_char;
+pub(super) use entities::{browser_char, xml_escape};
 mod formats;
 #[cfg(test)]
 mod tests;

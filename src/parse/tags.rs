@@ -66,17 +66,7 @@ pub(super) fn look(body: &str) -> Look<'_> {
             }
         }
         let is_atom = *atom.get_or_insert(local == "feed");
-        let text = match (is_atom, prefix) {
-            (true, None) => matches!(
-                local,
-                "title" | "subtitle" | "summary" | "content" | "rights" | "tagline" | "info"
-            ),
-            (false, None) => matches!(local, "title" | "description"),
-            (_, Some(_)) => matches!(
-                local,
-                "encoded" | "description" | "title" | "summary" | "subtitle"
-            ),
-        };
+        let text = is_text_element(is_atom, prefix.is_some(), local);
         if !text {
             in_text = false;
             continue;
@@ -95,6 +85,30 @@ pub(super) fn look(body: &str) -> Look<'_> {
         in_text = !tag.ends_with('/') && !markup_expected;
     }
     found
+}
+
+/// Whether an element holds text (HTML or plain) rather than other elements: an Atom
+/// text construct, RSS's title and description, and the modules' text elements (the
+/// one list `constructs` escapes by, and this look finds markup in).
+pub(super) fn is_text_element(atom: bool, prefixed: bool, local: &str) -> bool {
+    match (atom, prefixed) {
+        (true, false) => matches!(
+            local,
+            "title"
+                | "subtitle"
+                | "summary"
+                | "content"
+                | "rights"
+                | "tagline"
+                | "info"
+                | "copyright"
+        ),
+        (false, false) => matches!(local, "title" | "description"),
+        (_, true) => matches!(
+            local,
+            "encoded" | "description" | "title" | "summary" | "subtitle"
+        ),
+    }
 }
 
 /// An attribute's value in a start tag, as written (quotes off).

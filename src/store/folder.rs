@@ -42,15 +42,6 @@ pub struct FolderMark {
 /// A stored mark of one kind: the check hash, its stamp and its device (None: none yet).
 type WinnerRow = (i64, Option<i64>, Option<i64>, Option<String>);
 
-/// What a merge did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Merged {
-    /// Marks that were later than the one kept.
-    pub won: usize,
-    /// Articles here whose state changed.
-    pub changed: usize,
-}
-
 /// An article's place in `folder_marks`: a hash of its feed and id, and a second one
 /// that tells two articles apart should the first ever collide.
 pub fn folder_key(feed: &str, item: &str) -> (i64, i64) {
@@ -185,14 +176,14 @@ impl Store {
     /// come in key order for the fastest writes (`folder::key`).
     /// `own`: the marks are this device's, queued up to that number (a mark made here
     /// since, later in the queue, is not undone by one of them losing).
-    pub fn folder_merge_marks(&mut self, marks: &[FolderMark], own: Option<i64>) -> Result<Merged> {
+    pub fn folder_merge_marks(&mut self, marks: &[FolderMark], own: Option<i64>) -> Result<usize> {
         let up_to = own;
         let own = own.is_some();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("INSERT INTO folder_applying (flag) VALUES (1)", [])?;
-        let mut merged = Merged::default();
+        let mut changed = 0;
         let empty = !own
             && tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM folder_marks)", [], |r| {
                 r.get::<_, bool>(0)
@@ -232,10 +223,9 @@ impl Store {
                     star.map(|m| m.value),
                 ])?;
                 for m in &marks[at..end] {
-                    merged.won += 1;
                     if let Some(id) = locate.item(&m.feed, &m.item)? {
                         if !locate.queued(id, m.kind)? {
-                            merged.changed += locate.set(id, m.kind, m.value)?;
+                            changed += locate.set(id, m.kind, m.value)?;
                         }
                     }
                 }
@@ -267,7 +257,6 @@ impl Store {
                 };
                 let won =
                     upsert.execute(params![key, check, m.at.0, m.at.1, m.device, m.value])? > 0;
-                merged.won += usize::from(won);
                 let value = match (won, own) {
                     (true, true) => continue,
                     (true, false) => m.value,
@@ -293,14 +282,14 @@ impl Store {
                         None => locate.queued(id, m.kind)?,
                     };
                     if !waits {
-                        merged.changed += locate.set(id, m.kind, value)?;
+                        changed += locate.set(id, m.kind, value)?;
                     }
                 }
             }
         }
         tx.execute("DELETE FROM folder_applying", [])?;
         tx.commit()?;
-        Ok(merged)
+        Ok(changed)
     }
 
     /// Applies the folder's marks to the articles that arrived since this was last done

@@ -32,7 +32,7 @@ use std::time::Duration;
 
 pub use checkpoint::Checkpointer;
 pub use downloads::Download;
-pub use folder::{folder_key, FolderMark, LocalMark, Merged, MAIL_FEED};
+pub use folder::{folder_key, FolderMark, LocalMark, MAIL_FEED};
 pub use folder_feeds::FolderFeed;
 pub use folder_files::FileMark;
 pub use mail::{

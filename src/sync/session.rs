@@ -1,8 +1,8 @@
-//! One sync session for a configured server: the one owner of the provider (its login
-//! and token, reused from one sync or push to the next, a new login only after the
-//! server refused the old one), the lock that keeps two processes from syncing one cache
-//! at once, and the time limit of each run. `bulletin sync`, `refresh`, and the TUI's
-//! syncs and pushes all go through it.
+//! One sync session for the configured server or sync folder: the one owner of the
+//! server's provider (its login and token, reused from one sync or push to the next, a
+//! new login only after the server refused the old one), the lock that keeps two
+//! processes from syncing one cache at once (a folder's too), and the time limit of each
+//! run. `bulletin sync`, `refresh`, and the TUI's syncs and pushes all go through it.
 
 use super::{Summary, SyncError, SyncFailure, SyncLock, SyncProvider};
 use crate::config::{Config, FolderConfig, SyncConfig};
@@ -15,55 +15,65 @@ use std::time::Duration;
 pub const SYNC_LIMIT: Duration = Duration::from_secs(55);
 
 pub struct Session {
-    sync: SyncConfig,
     fetcher: Fetcher,
-    provider: Option<Box<dyn SyncProvider + Send>>,
-    /// `provider = "folder"`: the folder, and no server at all.
-    folder: Option<FolderConfig>,
+    via: Via,
+}
+
+/// What a session syncs with.
+enum Via {
+    /// An aggregator server, and its logged-in provider once there is one.
+    Server {
+        sync: SyncConfig,
+        provider: Option<Box<dyn SyncProvider + Send>>,
+    },
+    /// `provider = "folder"`: a folder, and no server at all.
+    Folder(FolderConfig),
+}
+
+/// Which queue of marks a failure says waits.
+#[derive(Clone, Copy)]
+enum Queue {
+    Server,
+    Folder,
 }
 
 impl Session {
     /// A session with the server or the folder `config` names (None without `[sync]`).
     /// Nothing is sent until the first sync or push.
     pub fn of(config: &Config, fetcher: &Fetcher) -> Option<Session> {
-        if let Some(folder) = &config.folder {
-            return Some(Session {
-                sync: SyncConfig {
-                    provider: crate::config::Provider::Folder,
-                    url: folder.path.display().to_string(),
-                    username: String::new(),
-                    password: crate::config::Password::Plain(String::new()),
-                },
-                fetcher: fetcher.clone(),
+        let via = match (&config.folder, &config.sync) {
+            (Some(folder), _) => Via::Folder(folder.clone()),
+            (None, Some(sync)) => Via::Server {
+                sync: sync.clone(),
                 provider: None,
-                folder: Some(folder.clone()),
-            });
-        }
+            },
+            (None, None) => return None,
+        };
         Some(Session {
-            sync: config.sync.clone()?,
             fetcher: fetcher.clone(),
-            provider: None,
-            folder: None,
+            via,
         })
     }
 
     /// Syncs once: marks out, the server's feeds, articles and state in. One line of
     /// error naming the server, never holding the password.
     pub fn sync(&mut self, config: &Config, store: &mut Store) -> Result<Summary, SyncFailure> {
-        if let Some(folder) = &self.folder {
-            return self.with_folder(store, |store| {
-                let outcome = crate::folder::sync(folder, config, store)?;
-                Ok(Summary {
-                    provider: "folder",
-                    feeds: outcome.summary.feeds,
-                    new_items: 0,
-                    pushed: outcome.summary.pushed,
-                    pulled: outcome.summary.pulled,
-                    config_changed: outcome.config_changed,
-                })
-            });
-        }
-        let account = self.sync.account();
+        let account = match &self.via {
+            Via::Folder(folder) => {
+                return with_folder(folder, store, |store| {
+                    let outcome = crate::folder::sync(folder, config, store)?;
+                    Ok(Summary {
+                        provider: "folder",
+                        feeds: outcome.summary.feeds,
+                        new_items: 0,
+                        pushed: outcome.summary.pushed,
+                        pulled: outcome.summary.pulled,
+                        config_changed: outcome.config_changed,
+                    })
+                });
+            }
+            Via::Server { sync, .. } => sync.account(),
+        };
         let configured = config.own_feed_urls();
         let result = self.with_provider(store, |provider, store| {
             super::run(store, provider, &account, &configured)
@@ -81,37 +91,27 @@ impl Session {
     /// Sends the queued marks and nothing else (a few seconds after a mark, so that
     /// other devices see it soon). Returns how many were sent.
     pub fn push(&mut self, store: &mut Store) -> Result<usize, SyncFailure> {
-        if let Some(folder) = &self.folder {
-            if store.folder_queue_len().unwrap_or(0) == 0 {
-                return Ok(0);
+        let account = match &self.via {
+            Via::Folder(folder) => {
+                if store.folder_queue_len().unwrap_or(0) == 0 {
+                    return Ok(0);
+                }
+                return with_folder(folder, store, |store| {
+                    Ok(crate::folder::push_marks(folder, store)?)
+                });
             }
-            return self.with_folder(store, |store| Ok(crate::folder::push_marks(folder, store)?));
-        }
+            Via::Server { sync, .. } => sync.account(),
+        };
         if store.queued_mark_count().unwrap_or(0) == 0 {
             return Ok(0);
         }
         // Marks queued under another account are not this server's to take.
         let stored = store.sync_account().ok().flatten();
-        if !stored.is_some_and(|s| super::engine::same_account(&s, &self.sync.account())) {
+        if !stored.is_some_and(|s| super::engine::same_account(&s, &account)) {
             return Ok(0);
         }
         self.with_provider(store, |provider, store| {
             super::engine::push(store, provider)
-        })
-    }
-
-    /// Runs `f` on the folder under the cache's sync lock.
-    fn with_folder<T>(
-        &self,
-        store: &mut Store,
-        f: impl FnOnce(&mut Store) -> Result<T, SyncError>,
-    ) -> Result<T, SyncFailure> {
-        let _lock = SyncLock::acquire(store.path().as_deref(), super::lock::WAIT)
-            .map_err(|e| failed(&self.sync.url, e, store))?;
-        f(store).map_err(|e| {
-            let failure = failed(&self.sync.url, e, store);
-            tracing::warn!("{failure}");
-            failure
         })
     }
 
@@ -122,33 +122,37 @@ impl Session {
         store: &mut Store,
         mut f: impl FnMut(&mut dyn SyncProvider, &mut Store) -> Result<T, SyncError>,
     ) -> Result<T, SyncFailure> {
+        let Via::Server { sync, provider } = &mut self.via else {
+            unreachable!("only a server's session has a provider")
+        };
         let _lock = SyncLock::acquire(store.path().as_deref(), super::lock::WAIT)
-            .map_err(|e| failed(&self.sync.url, e, store))?;
+            .map_err(|e| failed(&sync.url, e, store, Queue::Server))?;
         let mut retried = false;
         loop {
-            let fresh = self.provider.is_none();
+            let fresh = provider.is_none();
             if fresh {
                 // A failure to log in says what waits here too.
-                let connected = super::connect(&self.sync, self.fetcher.clone());
-                self.provider = Some(connected.map_err(|f| failed(&f.server, f.error, store))?);
+                let connected = super::connect(sync, self.fetcher.clone());
+                *provider =
+                    Some(connected.map_err(|f| failed(&f.server, f.error, store, Queue::Server))?);
             }
-            let Some(provider) = self.provider.as_mut() else {
+            let Some(logged_in) = provider.as_mut() else {
                 continue;
             };
-            provider.set_deadline(SYNC_LIMIT);
-            match f(provider.as_mut(), store) {
+            logged_in.set_deadline(SYNC_LIMIT);
+            match f(logged_in.as_mut(), store) {
                 Ok(v) => return Ok(v),
                 // The token expired: log in again, once.
                 Err(SyncError::Auth) if !fresh && !retried => {
                     retried = true;
-                    self.provider = None;
+                    *provider = None;
                 }
                 Err(e) => {
                     if matches!(e, SyncError::Auth) {
-                        self.sync.password.forget();
-                        self.provider = None;
+                        sync.password.forget();
+                        *provider = None;
                     }
-                    let failure = failed(&self.sync.url, e, store);
+                    let failure = failed(&sync.url, e, store, Queue::Server);
                     tracing::warn!("{failure}");
                     return Err(failure);
                 }
@@ -157,9 +161,25 @@ impl Session {
     }
 }
 
+/// Runs `f` on the folder under the cache's sync lock.
+fn with_folder<T>(
+    folder: &FolderConfig,
+    store: &mut Store,
+    f: impl FnOnce(&mut Store) -> Result<T, SyncError>,
+) -> Result<T, SyncFailure> {
+    let place = folder.path.display().to_string();
+    let _lock = SyncLock::acquire(store.path().as_deref(), super::lock::WAIT)
+        .map_err(|e| failed(&place, e, store, Queue::Folder))?;
+    f(store).map_err(|e| {
+        let failure = failed(&place, e, store, Queue::Folder);
+        tracing::warn!("{failure}");
+        failure
+    })
+}
+
 /// A failed sync: the server, what went wrong, what was kept, and whether marks wait
 /// (only when some do).
-fn failed(url: &str, error: SyncError, store: &Store) -> SyncFailure {
+fn failed(url: &str, error: SyncError, store: &Store, queue: Queue) -> SyncFailure {
     let mut kept = String::new();
     if matches!(
         error,
@@ -168,10 +188,9 @@ fn failed(url: &str, error: SyncError, store: &Store) -> SyncFailure {
         kept.push_str("; what came is kept, the rest comes at the next sync");
     }
     // The queue of the way this session syncs: the server's, or the folder's.
-    let waiting = if url_is_folder(url, store) {
-        store.folder_queue_len()
-    } else {
-        store.queued_mark_count()
+    let waiting = match queue {
+        Queue::Server => store.queued_mark_count(),
+        Queue::Folder => store.folder_queue_len(),
     };
     match waiting {
         Ok(0) | Err(_) => {}
@@ -183,9 +202,4 @@ fn failed(url: &str, error: SyncError, store: &Store) -> SyncFailure {
         error,
         kept,
     }
-}
-
-/// Whether a failure's place is the sync folder (this cache syncs through one).
-fn url_is_folder(url: &str, store: &Store) -> bool {
-    !url.starts_with("http") && store.folder_device().ok().flatten().is_some()
 }

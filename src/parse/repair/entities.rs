@@ -210,7 +210,7 @@ pub(in crate::parse) fn browser_char(code: u32) -> char {
     }
 }
 
-pub(super) fn xml_escape(text: &str) -> String {
+pub(in crate::parse) fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {

@@ -167,16 +167,7 @@ impl Repairer<'_> {
                 self.out.push_str(&format!("<{name} type=\"{kind}\">"));
                 // A CDATA section inside is escaped text written plainly: escaped here,
                 // so that no `]]>` is left behind.
-                let mut plain = String::with_capacity(inner.len());
-                let mut rest = inner;
-                while let Some(at) = rest.find("<![CDATA[") {
-                    plain.push_str(&rest[..at]);
-                    let section = &rest[at + 9..];
-                    let end = section.find("]]>").unwrap_or(section.len());
-                    plain.push_str(&xml_escape(&section[..end]));
-                    rest = section.get(end + 3..).unwrap_or("");
-                }
-                plain.push_str(rest);
+                let plain = crate::render::cdata_as_text(inner);
                 let text = self.text_only(&plain, true);
                 self.out.push_str(&text);
                 self.out.push_str(&format!("</{name}>"));
