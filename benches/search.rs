@@ -118,6 +118,7 @@ fn query(store: &Store, config: &Config, text: &str) -> ItemQuery {
         starred_only: false,
         search: Some(compile(&parsed, &infos).unwrap()),
         order: Default::default(),
+        stories: false,
     }
 }
 

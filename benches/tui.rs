@@ -40,6 +40,8 @@ fn page(p: usize) -> Vec<ItemRow> {
             published: None,
             read: false,
             starred: false,
+            story: i as i64,
+            copies: 0,
         })
         .collect()
 }

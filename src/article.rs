@@ -23,6 +23,8 @@ pub struct Prepared {
     pub source: Source,
     /// A newsletter's List-Unsubscribe link.
     pub unsubscribe: Option<String>,
+    /// The story's other copies: their articles and their feeds' names.
+    pub also_in: Vec<(crate::model::ItemId, String)>,
 }
 
 /// The text the reader shows: the feed's, or the full text from the article's page.
@@ -110,6 +112,7 @@ impl Prepared {
             summary_only,
             source,
             unsubscribe: item.unsubscribe.clone(),
+            also_in: Vec::new(),
         }
     }
 
@@ -151,6 +154,7 @@ impl Prepared {
             summary_only: false,
             source: Source::Feed,
             unsubscribe: None,
+            also_in: Vec::new(),
         }
     }
 
@@ -190,6 +194,15 @@ impl Prepared {
         };
         let mut field = |name: &str, value: &str| linked(name, value, None);
         field("Feed", &self.feed);
+        if !self.also_in.is_empty() {
+            let mut names: Vec<&str> = Vec::new();
+            for (_, name) in &self.also_in {
+                if !names.contains(&name.as_str()) {
+                    names.push(name);
+                }
+            }
+            field("Also in", &names.join(", "));
+        }
         if let Some(a) = &self.author {
             field("Author", a);
         }

@@ -147,6 +147,7 @@ struct RawFeed {
     #[serde(default)]
     full_text: bool,
     notify: Option<bool>,
+    stories: Option<bool>,
 }
 
 impl Config {
@@ -253,6 +254,7 @@ impl Config {
                 password_command: feed.password_command,
                 full_text: feed.full_text,
                 notify: feed.notify,
+                stories: feed.stories,
             }
             .read(offset, &invalid)?;
             feeds.push(FeedSpec {

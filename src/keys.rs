@@ -39,6 +39,7 @@ pub enum Action {
     RenameFeed,
     EditTags,
     ToggleFullText,
+    OtherCopy,
     Enclosures,
     QueueDownload,
     Downloads,
@@ -278,6 +279,12 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
         "toggle_full_text",
         "Full text (fetched from the page) or the feed's",
         &["t"],
+    ),
+    (
+        Action::OtherCopy,
+        "other_copy",
+        "Another copy of the story (its other feeds)",
+        &["c"],
     ),
     (
         Action::Enclosures,

@@ -33,5 +33,6 @@ pub mod render;
 pub mod sanitize;
 pub mod search;
 pub mod store;
+pub mod story;
 pub mod sync;
 pub mod tui;

@@ -139,6 +139,10 @@ pub struct ItemRow {
     pub published: Option<DateTime<Utc>>,
     pub read: bool,
     pub starred: bool,
+    /// The number its story's copies share (its own id when it has none).
+    pub story: i64,
+    /// How many other copies its story has, in any feed.
+    pub copies: u32,
 }
 
 /// A whole article, as the reader pane and `show` need it.

@@ -92,6 +92,8 @@ pub struct Options {
     pub feeds: HashMap<FeedId, FeedContext>,
     /// The config file a feed that moved is rewritten in (None: moves are not followed).
     pub config_path: Option<std::path::PathBuf>,
+    /// `[general] stories`: how new articles are grouped with their copies.
+    pub stories: crate::story::Mode,
 }
 
 /// A feed as its refresh sees it: its configured name and tags (for the rules), its own
@@ -142,6 +144,7 @@ impl Options {
             rules: Default::default(),
             feeds: HashMap::new(),
             config_path: None,
+            stories: general.stories,
         }
     }
 
@@ -239,6 +242,7 @@ pub fn run(
     tracing::info!(feeds = targets.len(), "refresh started");
     on_start(targets.len());
     let opts = Options::new(&config.general, request.force).with_filters(config, &list);
+    store.keep_stories(opts.stories, Utc::now().timestamp())?;
     let summary = refresh(store, fetcher, targets, &opts, cancel, |done, summary| {
         if let FeedResult::Failed(e) = &done.result {
             tracing::warn!(url = %done.url, "feed failed: {e}");

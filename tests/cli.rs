@@ -106,7 +106,8 @@ fn feeds_and_items_json() {
             "link",
             "published",
             "read",
-            "starred"
+            "starred",
+            "story"
         ]
     );
     // Newest first.

@@ -152,6 +152,7 @@ pub(super) fn cmd_items(
             starred_only: filter.starred,
             search: None,
             order: Default::default(),
+            stories: false,
         },
     };
     let limit = filter.limit.unwrap_or(usize::MAX >> 1).min(usize::MAX >> 1);
@@ -218,7 +219,23 @@ pub(super) fn cmd_show(
         .find(|f| f.id == item.feed_id)
         .map(|f| f.name)
         .unwrap_or_else(|| item.feed_name());
-    let lines = Prepared::new(&item, &name).layout(width.max(10));
+    let summaries = summaries(config, &store)?;
+    let mut prepared = Prepared::new(&item, &name);
+    prepared.also_in = store
+        .copies(item.id)?
+        .into_iter()
+        .map(|c| {
+            let name = summaries
+                .iter()
+                .find(|f| f.id == c.feed_id)
+                .map(|f| f.name.clone())
+                .unwrap_or_else(|| {
+                    crate::model::feed_display_name(None, c.feed_title.as_deref(), &c.feed_url)
+                });
+            (c.id, name)
+        })
+        .collect();
+    let lines = prepared.layout(width.max(10));
     out.push_str(&crate::render::to_plain(&lines));
     out.push('\n');
     Ok(())

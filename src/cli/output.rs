@@ -54,6 +54,8 @@ pub struct ItemJson<'a> {
     published: Option<String>,
     read: bool,
     starred: bool,
+    /// Shared by every copy of one story (in other feeds); its own id when it has none.
+    story: i64,
 }
 
 impl<'a> ItemJson<'a> {
@@ -66,6 +68,7 @@ impl<'a> ItemJson<'a> {
             published: rfc3339(r.published),
             read: r.read,
             starred: r.starred,
+            story: r.story,
         }
     }
 }

@@ -78,6 +78,7 @@ pub(super) fn saved(
         starred_only: false,
         search: Some(compile(&q.query, feeds)?),
         order: Default::default(),
+        stories: false,
     }))
 }
 
@@ -98,6 +99,8 @@ pub(super) fn cmd_search(
         starred_only: false,
         search: Some(search),
         order: Default::default(),
+        // A story is found once, by its first copy.
+        stories: config.general.stories != crate::story::Mode::Off,
     };
     let limit = limit.unwrap_or(usize::MAX >> 1).min(usize::MAX >> 1);
     let rows = store.items(&query, 0, limit)?;

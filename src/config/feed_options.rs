@@ -22,6 +22,9 @@ pub struct FeedOptions {
     pub full_text: bool,
     /// New articles of this feed are announced (`notify_command`, `notify`).
     pub notify: bool,
+    /// Its articles are grouped with their copies in other feeds (`stories = false`:
+    /// never).
+    pub stories: bool,
 }
 
 impl Default for FeedOptions {
@@ -37,6 +40,7 @@ impl Default for FeedOptions {
             full_text: false,
             // A feed is announced unless it says otherwise.
             notify: true,
+            stories: true,
         }
     }
 }
@@ -57,6 +61,7 @@ pub(super) struct RawFeedOptions {
     #[serde(default)]
     pub full_text: bool,
     pub notify: Option<bool>,
+    pub stories: Option<bool>,
 }
 
 /// Headers the client sets itself, or that would change what a fetch means.
@@ -143,6 +148,7 @@ impl RawFeedOptions {
             password_command: self.password_command,
             full_text: self.full_text,
             notify: self.notify.unwrap_or(true),
+            stories: self.stories.unwrap_or(true),
         })
     }
 }

@@ -37,6 +37,9 @@ pub struct General {
     pub download_dir: Option<PathBuf>,
     /// The largest download, in MiB.
     pub max_download_mib: u32,
+    /// Copies of one story in several feeds: grouped by link, id and text (`on`), by
+    /// link and id only (`links`), or not at all (`off`).
+    pub stories: crate::story::Mode,
 }
 
 /// `notify`: off, or a desktop notification through the terminal (OSC 9 / OSC 777).
@@ -91,6 +94,7 @@ impl Default for General {
             enclosure_command: Vec::new(),
             download_dir: None,
             max_download_mib: 2048,
+            stories: crate::story::Mode::On,
         }
     }
 }

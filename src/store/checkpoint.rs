@@ -144,6 +144,7 @@ mod tests {
             starred_only: false,
             search: None,
             order: Default::default(),
+            stories: false,
         };
         assert_eq!(store.count_items(&all).unwrap(), 60 * 20);
     }

@@ -357,6 +357,41 @@ const MIGRATIONS: &[&str] = &[
         tail INTEGER NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 16: one story in many feeds. `story` is the id shared by an article's copies (NULL:
+    // no copy, its story is its own id; the index holds only grouped articles, so an
+    // article without copies costs nothing). Keys find copies by lookup: links and ids
+    // for good, text sketches for a month after arrival (`at`). A read or a star on one
+    // copy is given to every copy by trigger, so that no code path can mark one copy and
+    // leave the others (and the sync, mail and folder triggers queue each copy's mark);
+    // applying a server's own state sets `story_quiet`, since that state is per copy.
+    r#"
+    ALTER TABLE items ADD COLUMN story INTEGER;
+    CREATE INDEX items_by_story ON items (story, id) WHERE story IS NOT NULL;
+    CREATE TABLE story_links (
+        key INTEGER NOT NULL,
+        item INTEGER NOT NULL,
+        PRIMARY KEY (key, item)
+    ) WITHOUT ROWID;
+    CREATE TABLE story_bands (
+        key INTEGER NOT NULL,
+        item INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (key, item)
+    ) WITHOUT ROWID;
+    CREATE TABLE story_quiet (flag INTEGER);
+    CREATE TRIGGER items_story_read AFTER UPDATE OF is_read ON items
+    WHEN NEW.story IS NOT NULL AND OLD.is_read != NEW.is_read
+        AND NOT EXISTS (SELECT 1 FROM story_quiet) BEGIN
+        UPDATE items SET is_read = NEW.is_read
+        WHERE story = NEW.story AND id != NEW.id AND is_read != NEW.is_read;
+    END;
+    CREATE TRIGGER items_story_star AFTER UPDATE OF starred ON items
+    WHEN NEW.story IS NOT NULL AND OLD.starred != NEW.starred
+        AND NOT EXISTS (SELECT 1 FROM story_quiet) BEGIN
+        UPDATE items SET starred = NEW.starred
+        WHERE story = NEW.story AND id != NEW.id AND starred != NEW.starred;
+    END;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -432,6 +467,7 @@ mod tests {
             starred_only: false,
             search: Some(q),
             order: Default::default(),
+            stories: false,
         };
         assert_eq!(store.count_items(&query).unwrap(), 5);
     }

@@ -18,6 +18,8 @@ mod migrate;
 mod position;
 mod read;
 mod retention;
+mod story;
+pub use story::Copy as StoryCopy;
 pub mod search;
 mod sync;
 mod write;
@@ -115,6 +117,9 @@ pub struct ItemQuery {
     pub search: Option<crate::search::Compiled>,
     /// How the list is sorted (a search with few matches: by relevance when Newest).
     pub order: Order,
+    /// One row per story: of an article's copies in the list's feeds, the first
+    /// stands for the others (lists over several feeds).
+    pub stories: bool,
 }
 
 /// The orders an article list can take (`S` cycles them).
@@ -198,6 +203,7 @@ impl ItemQuery {
             starred_only: false,
             search: None,
             order: Order::Newest,
+            stories: false,
         }
     }
 }

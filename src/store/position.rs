@@ -140,6 +140,7 @@ mod tests {
         crate::store::test_write(&mut store, ids[0], items);
         let q = ItemQuery {
             order: Order::Title,
+            stories: false,
             ..ItemQuery::feed(ids[0])
         };
         let rows = store.items(&q, 0, 10).unwrap();
@@ -178,6 +179,7 @@ mod tests {
         for order in Order::ALL {
             let q = ItemQuery {
                 order,
+                stories: false,
                 ..ItemQuery {
                     scope: crate::store::Scope::Feeds(vec![ids[0], ids[1]]),
                     ..ItemQuery::feed(ids[0])
@@ -194,6 +196,7 @@ mod tests {
             }
             let one = ItemQuery {
                 order,
+                stories: false,
                 ..ItemQuery::feed(ids[0])
             };
             let other = store.items(&ItemQuery::feed(ids[1]), 0, 1).unwrap()[0].id;

@@ -142,6 +142,9 @@ impl Store {
             clauses.push("items.sort_time < ?".into());
             args.push(Value::Integer(before));
         }
+        if q.stories && matches!(q.scope, Scope::Feeds(_)) {
+            clauses.push(Store::first_copy(q, &search, &mut args));
+        }
         if let Some(excluding) = &search.excluding {
             clauses.push(
                 "items.id NOT IN (SELECT rowid & 2147483647 FROM search WHERE search MATCH ?)"
@@ -152,10 +155,40 @@ impl Store {
         (clauses.join(" AND "), args)
     }
 
+    /// The test that keeps one copy of a story in a list: no earlier copy (by id) is in
+    /// the list too. Articles without copies pass on the first test.
+    fn first_copy(
+        q: &ItemQuery,
+        search: &crate::search::Compiled,
+        args: &mut Vec<rusqlite::types::Value>,
+    ) -> String {
+        let mut also = vec!["c.hidden = items.hidden".to_string()];
+        if q.unread_only || search.read == Some(false) {
+            also.push("c.is_read = 0".into());
+        }
+        if q.starred_only || search.starred == Some(true) {
+            also.push("c.starred = 1".into());
+        }
+        if let Scope::Feeds(ids) = &q.scope {
+            if !q.starred_only {
+                args.extend(ids.iter().map(|i| rusqlite::types::Value::Integer(i.0)));
+                also.push(format!("c.feed_id IN ({})", vec!["?"; ids.len()].join(",")));
+            }
+        }
+        format!(
+            "(items.story IS NULL OR NOT EXISTS (SELECT 1 FROM items c
+                WHERE c.story = items.story AND c.id < items.id AND {}))",
+            also.join(" AND ")
+        )
+    }
+
     /// A page of a list: newest first, or for a search with few matches, most relevant
     /// first.
     pub fn items(&self, q: &ItemQuery, offset: usize, limit: usize) -> Result<Vec<ItemRow>> {
-        const COLUMNS: &str = "items.id, items.feed_id, items.title, items.link, items.published, items.updated, items.is_read, items.starred";
+        const COLUMNS: &str = "items.id, items.feed_id, items.title, items.link, items.published, items.updated, items.is_read, items.starred,
+            coalesce(items.story, items.id),
+            CASE WHEN items.story IS NULL THEN 0
+                 ELSE (SELECT count(*) - 1 FROM items c WHERE c.story = items.story) END";
         const ORDER: &str = "ORDER BY sort_time DESC, id DESC";
         let source = self.source(q)?;
         let mut args = source.args.clone();
@@ -205,6 +238,8 @@ impl Store {
                     .and_then(from_ts),
                 read: r.get(6)?,
                 starred: r.get(7)?,
+                story: r.get(8)?,
+                copies: r.get::<_, i64>(9)?.clamp(0, u32::MAX.into()) as u32,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -46,6 +46,7 @@ fn lists_over_many_feeds_page_in_time_order_across_read_states() {
         starred_only: false,
         search: None,
         order: Default::default(),
+        stories: false,
     };
     let expected: Vec<(i64, i64)> = {
         let mut stmt = store
@@ -108,6 +109,7 @@ fn marking_a_list_read_marks_only_what_it_lists() {
         starred_only: false,
         search: None,
         order: Default::default(),
+        stories: false,
     };
     let rows = store.items(&everything, 0, 1000).unwrap();
     let unread_before = rows.iter().filter(|r| !r.read).count();

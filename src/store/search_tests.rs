@@ -37,6 +37,7 @@ fn query(store: &Store, ids: &[FeedId], text: &str) -> ItemQuery {
         starred_only: false,
         search: Some(compile(&parse(text, Utc::now()).unwrap(), &feeds).unwrap()),
         order: Default::default(),
+        stories: false,
     }
 }
 
@@ -316,7 +317,7 @@ proptest::proptest! {
         store.index_all(&HashMap::new(), |_, _| {}).unwrap();
         if let Ok(parsed) = parse(&text, Utc::now()) {
             if let Ok(search) = compile(&parsed, &[]) {
-                let q = ItemQuery { scope: Scope::Feeds(ids.clone()), unread_only: false, starred_only: false, search: Some(search), order: Default::default()  };
+                let q = ItemQuery { scope: Scope::Feeds(ids.clone()), unread_only: false, starred_only: false, search: Some(search), order: Default::default(), stories: false };
                 let rows = store.items(&q, 0, 10);
                 proptest::prop_assert!(rows.is_ok(), "{text:?}: {rows:?}");
                 proptest::prop_assert!(store.count_items(&q).is_ok(), "{text:?}");
@@ -349,12 +350,14 @@ fn every_order_lists_and_marks_above_consistently() {
     for order in Order::ALL {
         let q = ItemQuery {
             order,
+            stories: false,
             ..ItemQuery {
                 scope: Scope::Feeds(ids.clone()),
                 unread_only: false,
                 starred_only: false,
                 search: None,
                 order,
+                stories: false,
             }
         };
         let rows = store.items(&q, 0, 100).unwrap();

@@ -288,6 +288,9 @@ impl Store {
             rows.collect::<rusqlite::Result<_>>()?
         };
         let mut changed = 0;
+        // The server's state is per copy: it is not given to the other copies of a story
+        // (they have their own state there, which this same loop applies).
+        tx.execute("INSERT INTO story_quiet VALUES (1)", [])?;
         {
             let mut set_read = tx.prepare_cached("UPDATE items SET is_read = ?2 WHERE id = ?1")?;
             let mut set_star = tx.prepare_cached("UPDATE items SET starred = ?2 WHERE id = ?1")?;
@@ -303,6 +306,7 @@ impl Store {
                 changed += usize::from(read != want_read || star != want_star);
             }
         }
+        tx.execute("DELETE FROM story_quiet", [])?;
         // What these writes queued is the server's own state: not to be sent back.
         tx.execute("DELETE FROM sync_queue WHERE seq > ?1", [before])?;
         tx.commit()?;

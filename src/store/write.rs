@@ -17,6 +17,8 @@ pub struct PreparedFeed {
     pub link: Option<String>,
     pub description: Option<String>,
     pub items: Vec<PreparedItem>,
+    /// Which copies in other feeds its new items are grouped with.
+    pub stories: crate::story::Mode,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +36,8 @@ pub struct PreparedItem {
     pub hash: i64,
     /// The state the item takes if it is new (the `[[filter]]` rules' verdict).
     pub arrival: crate::search::rules::Arrival,
+    /// What finds its copies in other feeds.
+    pub story: crate::story::Keys,
 }
 
 /// An article body as stored: short ones as text, longer ones LZ4-compressed. HTML
@@ -67,6 +71,21 @@ impl rusqlite::ToSql for Stored {
 
 impl PreparedFeed {
     pub fn new(feed: ParsedFeed) -> PreparedFeed {
+        PreparedFeed::grouped(feed, crate::story::Mode::On)
+    }
+
+    /// As `new`, its items' copies found as `stories` says.
+    pub fn grouped(feed: ParsedFeed, stories: crate::story::Mode) -> PreparedFeed {
+        let sources: Vec<crate::story::Source> = feed
+            .items
+            .iter()
+            .map(|i| crate::story::Source {
+                link: i.link.as_deref(),
+                guid: &i.guid,
+                html: crate::story::body(i.summary_html.as_deref(), i.content_html.as_deref()),
+            })
+            .collect();
+        let mut keys = crate::story::keys(&sources, stories).into_iter();
         let items = feed
             .items
             .into_iter()
@@ -74,6 +93,7 @@ impl PreparedFeed {
                 let hash = item_hash(&item);
                 PreparedItem {
                     hash,
+                    story: keys.next().unwrap_or_default(),
                     arrival: Default::default(),
                     published: item.published.map(|d| d.timestamp()),
                     updated: item.updated.map(|d| d.timestamp()),
@@ -94,6 +114,7 @@ impl PreparedFeed {
             link: feed.link,
             description: feed.description,
             items,
+            stories,
         }
     }
 }

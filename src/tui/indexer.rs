@@ -67,6 +67,7 @@ pub fn searches(
                     starred_only: false,
                     search: Some(search),
                     order: Default::default(),
+                    stories: false,
                 };
                 let (total, unread) = store.count_with_unread(&list)?;
                 Some((unread, total))

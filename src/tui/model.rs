@@ -92,6 +92,9 @@ pub struct ArticlesPane {
     pub search_error: Option<String>,
     /// The list's length is being counted; `total` is what the pages so far show.
     pub counting: bool,
+    /// The feed counts' sum for the list when it was loaded: a larger one means new
+    /// articles (the list itself may be shorter: one row per story).
+    pub sum: usize,
     /// Open the first (or last) unread row once the first page arrives (n/N across feeds).
     pub open_unread: Option<Direction>,
     /// Select this item once its page arrives (restored selection, reload after refresh).
@@ -255,6 +258,8 @@ pub struct Model {
     pub undo: Vec<Undo>,
     /// Lists show unread articles only (`H`), remembered between runs.
     pub hide_read: bool,
+    /// Lists over several feeds show one row per story (`[general] stories`).
+    pub stories: bool,
     /// Each list's order (`S`), by feed-list key, remembered between runs.
     pub sorts: std::collections::HashMap<String, crate::store::Order>,
     /// `[general] feed_list`: tag groups or one flat list.
@@ -322,6 +327,7 @@ impl Model {
             restore: None,
             undo: Vec::new(),
             hide_read: false,
+            stories: true,
             sorts: Default::default(),
             feed_layout: Default::default(),
             collapsed: Default::default(),
@@ -416,6 +422,7 @@ impl Model {
             FeedRow::Feed(_) if ids.len() == 1 => Scope::Feed(ids[0]),
             _ => Scope::Feeds(ids),
         };
+        let stories = self.stories && matches!(scope, Scope::Feeds(_));
         ItemQuery {
             scope,
             // A search and the hidden articles list what they find, read or not.
@@ -428,11 +435,21 @@ impl Model {
                 .get(&row.key(&self.feeds))
                 .copied()
                 .unwrap_or_default(),
+            stories,
         }
     }
 
-    /// The number of rows of a row's list, from the counts the feed list already has.
+    /// The number of rows of a row's list, from the counts the feed list already has;
+    /// None when the store must count them (a list over several feeds shows a story
+    /// once, and the counts have every copy).
     pub fn row_total(&self, row: &FeedRow) -> Option<usize> {
+        let total = self.row_sum(row)?;
+        let several = self.row_feeds(row).nth(1).is_some();
+        (!(self.stories && several)).then_some(total)
+    }
+
+    /// The feed counts' sum for a row's list: what it shows, a story once per copy.
+    pub fn row_sum(&self, row: &FeedRow) -> Option<usize> {
         let sum = |f: fn(&FeedSummary) -> u32| -> usize {
             self.row_feeds(row).map(|s| f(s) as usize).sum()
         };

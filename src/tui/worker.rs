@@ -367,6 +367,7 @@ fn load_feeds(
         starred_only: true,
         search: None,
         order: Default::default(),
+        stories: false,
     };
     let total = store.count_items(&starred)?;
     let unread = store.count_items(&ItemQuery {
@@ -447,6 +448,20 @@ fn handle(
                     .unwrap_or_else(|| item.feed_name());
                 // Parsing the HTML happens here, off the UI thread; the UI only wraps.
                 let mut prepared = Prepared::with_text(&item, &name, full);
+                prepared.also_in = store
+                    .copies(item.id)?
+                    .into_iter()
+                    .map(|c| {
+                        let name = names.get(&c.feed_id).cloned().unwrap_or_else(|| {
+                            crate::model::feed_display_name(
+                                None,
+                                c.feed_title.as_deref(),
+                                &c.feed_url,
+                            )
+                        });
+                        (c.id, name)
+                    })
+                    .collect();
                 if let Some(mailbox) = &item.mailbox {
                     prepared = prepared.mail_images(config.remote_images_allowed(mailbox));
                 }

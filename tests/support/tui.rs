@@ -58,6 +58,8 @@ pub fn row(id: i64, feed: i64, title: &str, day: u32, read: bool) -> ItemRow {
         published: Some(Utc.with_ymd_and_hms(2026, 11, day, 8, 0, 0).unwrap()),
         read,
         starred: false,
+        story: id,
+        copies: 0,
     }
 }
 

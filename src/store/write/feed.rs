@@ -77,6 +77,7 @@ pub(super) fn write_feed(
             ])?;
         }
     }
+    group_new(tx, id, feed, max_id_before, now.timestamp())?;
     // Items new to us that were read in newsboat arrive read. (Asked first, so that a
     // feed with no imported marks costs one index probe, not a scan.)
     let url = feed_url(tx, id)?;
@@ -137,4 +138,44 @@ pub(super) fn drop_old(
         }
     }
     Ok(dropped)
+}
+
+/// The feed's new items grouped with their copies in other feeds.
+fn group_new(
+    tx: &Connection,
+    id: FeedId,
+    feed: &PreparedFeed,
+    max_id_before: i64,
+    now: i64,
+) -> Result<()> {
+    if feed.stories == crate::story::Mode::Off {
+        return Ok(());
+    }
+    let new: Vec<(i64, String, i64)> = tx
+        .prepare_cached("SELECT id, guid, sort_time FROM items WHERE feed_id = ?1 AND id > ?2")?
+        .query_map(params![id.0, max_id_before], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if new.is_empty() {
+        return Ok(());
+    }
+    let by_guid: std::collections::HashMap<&str, &crate::story::Keys> = feed
+        .items
+        .iter()
+        .map(|i| (i.guid.as_str(), &i.story))
+        .collect();
+    let arrivals: Vec<crate::store::story::Arrival> = new
+        .iter()
+        .filter_map(|(item, guid, time)| {
+            by_guid
+                .get(guid.as_str())
+                .map(|keys| crate::store::story::Arrival {
+                    id: *item,
+                    time: *time,
+                    keys,
+                })
+        })
+        .collect();
+    crate::store::story::group(tx, id, &arrivals, feed.stories, now)
 }

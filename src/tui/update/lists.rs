@@ -34,6 +34,7 @@ pub(super) fn reload_articles(m: &mut Model, cmds: &mut Vec<Cmd>, reset_selectio
         m.articles.hold_selection();
     }
     let count = query.search.is_some() || m.row_total(&row).is_none();
+    m.articles.sum = m.row_sum(&row).unwrap_or(0);
     m.articles.req = m.req();
     m.articles.query = Some(query.clone());
     if count {

@@ -347,8 +347,8 @@ pub(super) fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd
             m.articles.want = restored;
         }
     } else if m.articles.filter.is_empty() {
-        if let Some(total) = m.selected_feed_row().and_then(|r| m.row_total(r)) {
-            if total > m.articles.total {
+        if let Some(sum) = m.selected_feed_row().and_then(|r| m.row_sum(r)) {
+            if sum > m.articles.sum {
                 // New rows may land above the cursor: it stays on its article.
                 m.articles.hold_selection();
                 reload_articles(m, &mut cmds, false);

@@ -274,6 +274,10 @@ fn article_item<'a>(
         let name = fit(m.feed_name(row.feed_id), cols.feed);
         text.push_str(&format!("{name:<w$}  ", w = cols.feed));
     }
+    // A story in several feeds: how many other copies ("Also in" in the reader).
+    if row.copies > 0 {
+        text.push_str(&format!("+{} ", row.copies));
+    }
     let title_at = text.len();
     text.push_str(&row.title);
     let style = if row.read { theme.read } else { theme.unread };
