@@ -253,6 +253,18 @@ impl super::Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Unread articles that are a second (third...) unread copy of a story.
+    pub fn unread_copies(&self) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) - count(DISTINCT story) FROM items
+             WHERE story IS NOT NULL AND is_read = 0 AND hidden = 0",
+            )?
+            .query_row([], |r| r.get(0))?;
+        Ok(n.max(0) as usize)
+    }
+
     /// Groups and sketches as `[general] stories` now says (see `maintain`).
     pub fn keep_stories(&mut self, mode: Mode, now: i64) -> Result<()> {
         let tx = self

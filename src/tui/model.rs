@@ -260,6 +260,8 @@ pub struct Model {
     pub hide_read: bool,
     /// Lists over several feeds show one row per story (`[general] stories`).
     pub stories: bool,
+    /// Unread copies of unread stories beyond the first: All unread counts less.
+    pub unread_copies: usize,
     /// Each list's order (`S`), by feed-list key, remembered between runs.
     pub sorts: std::collections::HashMap<String, crate::store::Order>,
     /// `[general] feed_list`: tag groups or one flat list.
@@ -328,6 +330,7 @@ impl Model {
             undo: Vec::new(),
             hide_read: false,
             stories: true,
+            unread_copies: 0,
             sorts: Default::default(),
             feed_layout: Default::default(),
             collapsed: Default::default(),
@@ -408,6 +411,7 @@ impl Model {
             FeedRow::Search => return None,
             FeedRow::Query(i) => return self.searches.get(*i).and_then(|s| s.counts),
             FeedRow::Hidden => return Some((0, self.hidden)),
+            FeedRow::AllUnread => return Some((self.unread_stories(), self.unread_stories())),
             _ => {}
         }
         Some(self.row_feeds(row).fold((0, 0), |(u, t), f| {
@@ -463,6 +467,12 @@ impl Model {
 
     pub fn total_unread(&self) -> usize {
         self.feeds.iter().map(|f| f.unread as usize).sum()
+    }
+
+    /// Unread stories: each story once, however many feeds have it.
+    pub fn unread_stories(&self) -> usize {
+        let copies = if self.stories { self.unread_copies } else { 0 };
+        self.total_unread().saturating_sub(copies)
     }
 
     pub fn failing_feeds(&self) -> Vec<&FeedSummary> {

@@ -27,6 +27,9 @@ pub enum Msg {
     /// A timer tick while something is animating (refresh progress).
     Tick,
     FeedsLoaded(Vec<FeedSummary>),
+    /// Unread articles that are another copy of an unread story (All unread counts
+    /// each story once).
+    CopiesCounted(usize),
     /// Starred articles over the listed feeds: unread and in all.
     StarredCounted {
         unread: usize,

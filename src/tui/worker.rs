@@ -382,6 +382,9 @@ fn load_feeds(
     }
     let _ = tx.send(Msg::FeedsLoaded(feeds));
     let _ = tx.send(Msg::StarredCounted { unread, total });
+    if config.general.stories != crate::story::Mode::Off {
+        let _ = tx.send(Msg::CopiesCounted(store.unread_copies()?));
+    }
     // Marks waiting for the server or the mailbox: ours, or a `bulletin mark-read`'s
     // from another shell (which the UI then sends).
     if config.sync.is_some() || config.folder.is_some() || !config.mailboxes.is_empty() {

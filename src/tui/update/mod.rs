@@ -56,6 +56,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             Outcome::redraw(Vec::new())
         }
         Msg::FeedsLoaded(feeds) => Outcome::redraw(on_feeds_loaded(m, feeds)),
+        Msg::CopiesCounted(n) => {
+            m.unread_copies = n;
+            Outcome::redraw(Vec::new())
+        }
         Msg::StarredCounted { unread, total } => {
             m.starred = (unread, total);
             Outcome::redraw(Vec::new())

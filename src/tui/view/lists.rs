@@ -51,7 +51,7 @@ pub(super) fn draw_feeds(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
 fn feed_item<'a>(m: &Model, theme: &Theme, row: &FeedRow, width: usize) -> ListItem<'a> {
     match row {
         FeedRow::AllUnread => {
-            let n = m.total_unread();
+            let n = m.unread_stories();
             let style = if n > 0 { theme.unread } else { theme.read };
             ListItem::new(Line::styled(
                 spread("All unread", &n.to_string(), width),
