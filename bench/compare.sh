@@ -7,6 +7,7 @@
 # It generates the corpora (N feeds x M items, and N x BIG_M for the big cache), serves
 # them with a private nginx on 127.0.0.1, and times, alternating the two readers:
 #   cold   refresh of N feeds into an empty cache
+#   stories  bulletin alone: that cold refresh with [general] stories = "on" and "off"
 #   warm   refresh when every feed answers 304
 #   load   `bulletin feeds --json` vs `newsboat -x print-unread` on the big cache
 #   ff     TUI first frame (feed list visible) on the big cache, and its peak RSS
@@ -80,6 +81,16 @@ if step cold; then
     bu "rm -rf '$D'" "'$BIN' --config '$C/bulletin.toml' --data-dir '$D' refresh"
     nb "rm -f '$NB' '$NB.lock'" "newsboat -u '$C/urls' -c '$NB' -C '$NBCONF' -x reload"
     measure --tag cold --runs "$RUNS"
+fi
+
+if step stories; then
+    # The cost of finding each new article's copies: the same cold refresh with
+    # `stories = "on"` (the default) and "off", alternating.
+    log "cold refresh, stories on and off"
+    sed 's/^\[general\]$/[general]\nstories = "off"/' "$C/bulletin.toml" >"$OUT/stories-off.toml"
+    contenders+=(--name stories-on --prep "rm -rf '$OUT/st-on'" --cmd "'$BIN' --config '$C/bulletin.toml' --data-dir '$OUT/st-on' refresh")
+    contenders+=(--name stories-off --prep "rm -rf '$OUT/st-off'" --cmd "'$BIN' --config '$OUT/stories-off.toml' --data-dir '$OUT/st-off' refresh")
+    measure --tag stories --runs "$RUNS"
 fi
 
 if step warm; then

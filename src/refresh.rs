@@ -365,8 +365,20 @@ pub fn refresh(
             });
         }
         drop(tx);
+        // New articles are grouped with their copies in batches (one transaction each,
+        // so that the keys' index pages are written once, not at every feed's commit).
+        let mut arrivals = Vec::new();
+        let group = |store: &mut Store, arrivals: &mut Vec<_>| {
+            if let Err(e) = store.group_stories(arrivals, Utc::now().timestamp()) {
+                tracing::warn!("grouping copies of stories: {e}");
+            }
+            arrivals.clear();
+        };
         for (target, work) in rx {
-            let result = write(store, &target, work, opts, &mut summary);
+            let result = write(store, &target, work, opts, &mut summary, &mut arrivals);
+            if arrivals.len() >= STORY_BATCH {
+                group(store, &mut arrivals);
+            }
             let done = FeedDone {
                 id: target.id,
                 url: target.url,
@@ -375,6 +387,11 @@ pub fn refresh(
             summary.add(&done.result);
             on_done(&done, &summary);
         }
+        group(store, &mut arrivals);
     });
     summary
 }
+
+/// New articles grouped with their copies at once, at most (their keys, some 150 bytes
+/// each, wait in memory until then).
+const STORY_BATCH: usize = 20_000;

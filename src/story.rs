@@ -39,9 +39,8 @@ pub struct Keys {
     pub link: Option<i64>,
     /// The id's hash, in the links' key space when the id is a web address.
     pub guid: Option<i64>,
-    /// The text's shingles, what the feed's items share removed.
-    pub text: Vec<u64>,
-    /// The text's index keys.
+    /// The text's sketch (empty: too short to compare) and its index keys.
+    pub sketch: Vec<u32>,
     pub bands: Vec<i64>,
 }
 
@@ -91,12 +90,12 @@ pub fn keys(items: &[Source], mode: Mode) -> Vec<Keys> {
         .zip(links.iter().zip(&texts))
         .map(|(item, (link, shingles))| {
             let guid = canon::guid_key(item.guid).filter(|k| !shared(k));
-            let text = text::without(shingles, &boilerplate);
+            let sketch = text::sketch(&text::without(shingles, &boilerplate));
             Keys {
                 link: link.as_deref().filter(|l| !shared(l)).map(key_hash),
                 guid: guid.as_deref().map(key_hash),
-                bands: text::bands(&text),
-                text,
+                bands: text::bands(&sketch),
+                sketch,
             }
         })
         .collect()

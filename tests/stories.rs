@@ -16,8 +16,17 @@ fn labels() -> HashMap<(String, String), (String, String)> {
     let mut pattern = String::new();
     let mut out = HashMap::new();
     for line in text.lines() {
+        // A pattern's comment starts "[a] Section feeds of one outlet: ..." (its other
+        // lines say more of the same group).
         if let Some(comment) = line.strip_prefix('#') {
-            pattern = comment.trim().to_string();
+            let comment = comment.trim();
+            if comment.starts_with('[') {
+                pattern = comment
+                    .split([':', ',', ';', '('])
+                    .next()
+                    .unwrap_or(comment)
+                    .to_string();
+            }
             continue;
         }
         let cols: Vec<&str> = line.split('\t').collect();

@@ -114,6 +114,7 @@ pub(super) fn write(
     work: Work,
     opts: &Options,
     summary: &mut Summary,
+    arrivals: &mut Vec<crate::store::StoryArrival>,
 ) -> FeedResult {
     let now = Utc::now();
     // Asked before the write, which would make every article one we have.
@@ -133,7 +134,7 @@ pub(super) fn write(
             .record_not_modified(target.id, now)
             .map(|_| FeedResult::NotModified),
         Work::Parsed(feed, validators, status, _) => store
-            .apply(
+            .apply_ungrouped(
                 target.id,
                 &feed,
                 &validators,
@@ -141,8 +142,11 @@ pub(super) fn write(
                 now,
                 keep_days(opts, target),
             )
-            .map(|s| FeedResult::Updated {
-                new_items: s.new_items,
+            .map(|s| {
+                arrivals.extend(s.arrivals);
+                FeedResult::Updated {
+                    new_items: s.new_items,
+                }
             }),
         Work::Failed(message, http_status, retry_after) => {
             let failure = Failure {

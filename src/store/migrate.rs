@@ -360,7 +360,7 @@ const MIGRATIONS: &[&str] = &[
     // 16: one story in many feeds. `story` is the id shared by an article's copies (NULL:
     // no copy, its story is its own id; the index holds only grouped articles, so an
     // article without copies costs nothing). Keys find copies by lookup: links and ids
-    // for good, text sketches for a month after arrival (`at`). A read or a star on one
+    // for good, text sketches (and their bands) for a month after arrival (`at`). A read or a star on one
     // copy is given to every copy by trigger, so that no code path can mark one copy and
     // leave the others (and the sync, mail and folder triggers queue each copy's mark);
     // applying a server's own state sets `story_quiet`, since that state is per copy.
@@ -378,6 +378,11 @@ const MIGRATIONS: &[&str] = &[
         at INTEGER NOT NULL,
         PRIMARY KEY (key, item)
     ) WITHOUT ROWID;
+    CREATE TABLE story_sketches (
+        item INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        sketch BLOB NOT NULL
+    );
     CREATE TABLE story_quiet (flag INTEGER);
     CREATE TRIGGER items_story_read AFTER UPDATE OF is_read ON items
     WHEN NEW.story IS NOT NULL AND OLD.is_read != NEW.is_read

@@ -19,7 +19,7 @@ mod position;
 mod read;
 mod retention;
 mod story;
-pub use story::Copy as StoryCopy;
+pub use story::{Arrival as StoryArrival, Copy as StoryCopy};
 pub mod search;
 mod sync;
 mod write;
@@ -209,10 +209,13 @@ impl ItemQuery {
 }
 
 /// The outcome of writing one parsed feed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ApplyStats {
     pub new_items: usize,
     pub dropped: usize,
+    /// The new articles, for grouping with their copies (`Store::group_stories`);
+    /// `apply` has grouped them already.
+    pub arrivals: Vec<story::Arrival>,
 }
 
 /// A read mark from another reader: feed URL, item guid, item link.

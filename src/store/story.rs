@@ -14,16 +14,24 @@ use std::collections::HashSet;
 const TEXT_WINDOW: i64 = 7 * 86_400;
 /// Text sketches are kept this long after an article arrives.
 const SKETCH_DAYS: i64 = 30;
-/// Candidates by text compared at most, per new article.
-const MAX_CANDIDATES: usize = 12;
+/// Candidates by text whose sketches are compared, at most, per new article.
+const MAX_CANDIDATES: usize = 32;
+/// Candidates whose texts are read and compared, at most (their sketches agree most).
+const MAX_COMPARED: usize = 3;
+/// Sketches agreeing on fewer bins than this share are not compared further: texts that
+/// pass `same_text` share half their shingles or more.
+const MIN_RESEMBLANCE: f64 = 0.3;
 /// Other articles of a candidate's feed read to learn that feed's boilerplate.
 const NEIGHBOURS: i64 = 6;
 
 /// A new article and what it offers for finding its copies.
-pub(super) struct Arrival<'a> {
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arrival {
+    pub feed: FeedId,
     pub id: i64,
     pub time: i64,
-    pub keys: &'a Keys,
+    pub mode: Mode,
+    pub keys: Keys,
 }
 
 struct Candidate {
@@ -33,21 +41,15 @@ struct Candidate {
     time: i64,
 }
 
-/// Groups each new article of `feed` with a copy in another feed, and files its keys.
-pub(super) fn group(
-    tx: &Connection,
-    feed: FeedId,
-    arrivals: &[Arrival],
-    mode: Mode,
-    now: i64,
-) -> Result<()> {
-    if mode == Mode::Off {
-        return Ok(());
-    }
+/// Groups each new article with a copy in another feed, and files its keys.
+pub(super) fn group(tx: &Connection, arrivals: &[Arrival], now: i64) -> Result<()> {
     let mut add_link = tx.prepare_cached("INSERT OR IGNORE INTO story_links VALUES (?1, ?2)")?;
     let mut add_band =
         tx.prepare_cached("INSERT OR IGNORE INTO story_bands VALUES (?1, ?2, ?3)")?;
-    for a in arrivals {
+    let mut add_sketch =
+        tx.prepare_cached("INSERT OR REPLACE INTO story_sketches VALUES (?1, ?2, ?3)")?;
+    for a in arrivals.iter().filter(|a| a.mode != Mode::Off) {
+        let (feed, mode) = (a.feed, a.mode);
         let mut found = None;
         for key in [a.keys.link, a.keys.guid].into_iter().flatten() {
             if found.is_none() {
@@ -62,6 +64,9 @@ pub(super) fn group(
         }
         for band in &a.keys.bands {
             add_band.execute(params![band, a.id, now])?;
+        }
+        if !a.keys.bands.is_empty() {
+            add_sketch.execute(params![a.id, now, text::sketch_bytes(&a.keys.sketch)])?;
         }
         if let Some(c) = found {
             join(tx, a.id, &c)?;
@@ -130,12 +135,29 @@ fn by_text(tx: &Connection, feed: FeedId, a: &Arrival) -> Result<Option<Candidat
         }
     }
     candidates.truncate(MAX_CANDIDATES);
+    // The sketches first: reading and comparing texts is for the few that agree.
+    let mut sketch = tx.prepare_cached("SELECT sketch FROM story_sketches WHERE item = ?1")?;
+    let mut likely = Vec::new();
     for c in candidates {
+        let theirs: Option<Vec<u8>> = sketch.query_row([c.id], |r| r.get(0)).optional()?;
+        let r = theirs.map_or(0.0, |t| {
+            text::resemblance(&a.keys.sketch, &text::sketch_from_bytes(&t))
+        });
+        if r >= MIN_RESEMBLANCE {
+            likely.push((r, c));
+        }
+    }
+    likely.sort_by(|x, y| y.0.total_cmp(&x.0));
+    if likely.is_empty() {
+        return Ok(None);
+    }
+    let ours = stored_shingles(tx, a.id, feed.0)?;
+    for (_, c) in likely.into_iter().take(MAX_COMPARED) {
         if story_has_feed(tx, c.story, feed)? {
             continue;
         }
         let theirs = stored_shingles(tx, c.id, c.feed)?;
-        if text::same_text(&a.keys.text, &theirs) {
+        if text::same_text(&ours, &theirs) {
             return Ok(Some(c));
         }
     }
@@ -212,10 +234,9 @@ pub(super) fn maintain(tx: &Connection, mode: Mode, now: i64) -> Result<()> {
         .optional()?
         .and_then(|v| v.parse().ok());
     if pruned.is_none_or(|p| now - p > 86_400) {
-        tx.execute(
-            "DELETE FROM story_bands WHERE at < ?1",
-            [now - SKETCH_DAYS * 86_400],
-        )?;
+        let cutoff = now - SKETCH_DAYS * 86_400;
+        tx.execute("DELETE FROM story_bands WHERE at < ?1", [cutoff])?;
+        tx.execute("DELETE FROM story_sketches WHERE at < ?1", [cutoff])?;
         tx.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('stories.pruned', ?1)",
             [now.to_string()],
@@ -263,6 +284,20 @@ impl super::Store {
             )?
             .query_row([], |r| r.get(0))?;
         Ok(n.max(0) as usize)
+    }
+
+    /// Groups articles that arrived in a refresh with their copies, in one transaction:
+    /// the keys' index pages are written once, not at every feed's commit.
+    pub fn group_stories(&mut self, arrivals: &[Arrival], now: i64) -> Result<()> {
+        if arrivals.is_empty() {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        group(&tx, arrivals, now)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Groups and sketches as `[general] stories` now says (see `maintain`).

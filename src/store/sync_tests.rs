@@ -302,3 +302,63 @@ fn a_push_unqueues_only_the_marks_it_sent_and_numbers_are_never_reused() {
     store.unqueue_marks(&first).unwrap();
     assert_eq!(store.queued_marks().unwrap(), newer);
 }
+
+/// Two synced articles of one story (grouped by hand here: the server's articles are
+/// grouped by the feeds' refresh): a mark here goes to the server for both; the server's
+/// own state, per article, is applied as it is, not spread to the other copy.
+#[test]
+fn a_story_mark_is_queued_for_every_copy_and_the_servers_state_is_not_spread() {
+    let (_dir, mut store) = open();
+    let ids = store
+        .apply_remote_feeds(
+            &[
+                feed("1", "https://a.example/feed", &[]),
+                feed("2", "https://b.example/feed", &[]),
+            ],
+            &[],
+        )
+        .unwrap();
+    store
+        .insert_remote_items(&[item("10", "1", false), item("20", "2", false)], &ids, 0)
+        .unwrap();
+    let (ten, twenty) = (local_id(&store, "10"), local_id(&store, "20"));
+    store
+        .conn
+        .execute(
+            "UPDATE items SET story = ?1 WHERE id IN (?1, ?2)",
+            [ten.0, twenty.0],
+        )
+        .unwrap();
+    store.set_read(&[ten], true).unwrap();
+    let mut marks: Vec<(String, Mark)> = store
+        .queued_marks()
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.remote_id, m.mark))
+        .collect();
+    marks.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        marks,
+        [
+            ("10".to_string(), Mark::Read),
+            ("20".to_string(), Mark::Read)
+        ]
+    );
+    let seqs: Vec<i64> = store
+        .queued_marks()
+        .unwrap()
+        .iter()
+        .map(|m| m.seq)
+        .collect();
+    store.unqueue_marks(&seqs).unwrap();
+    // The server says 10 unread, 20 read: so it stays.
+    store.apply_remote_state(&set(&["10"]), &set(&[])).unwrap();
+    assert!(!store.item(ten).unwrap().unwrap().read);
+    assert!(store.item(twenty).unwrap().unwrap().read);
+    assert_eq!(store.queued_mark_count().unwrap(), 0);
+    // Marks after the sync spread again.
+    store.set_read(&[twenty], false).unwrap();
+    assert!(!store.item(ten).unwrap().unwrap().read);
+    store.set_read(&[twenty], true).unwrap();
+    assert!(store.item(ten).unwrap().unwrap().read);
+}

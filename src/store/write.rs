@@ -158,6 +158,26 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut stats = write_feed(&tx, id, feed, validators, http_status, now, keep_days)?;
+        super::story::group(&tx, &std::mem::take(&mut stats.arrivals), now.timestamp())?;
+        tx.commit()?;
+        Ok(stats)
+    }
+
+    /// As `apply`, but the new articles are left for `group_stories` (a refresh groups
+    /// all of its arrivals in one transaction at its end).
+    pub fn apply_ungrouped(
+        &mut self,
+        id: FeedId,
+        feed: &PreparedFeed,
+        validators: &Validators,
+        http_status: Option<u16>,
+        now: DateTime<Utc>,
+        keep_days: u32,
+    ) -> Result<ApplyStats> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let stats = write_feed(&tx, id, feed, validators, http_status, now, keep_days)?;
         tx.commit()?;
         Ok(stats)

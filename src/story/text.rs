@@ -22,45 +22,74 @@ pub const MIN_SHINGLES: usize = 24;
 const BINS: usize = 24;
 
 /// An article's shingles in text order (hashes), boilerplate removed by the caller.
+/// Words are hashed as they are read, lower-cased, without a string each: this runs
+/// for every new article of a refresh.
 pub fn shingles(html: &str) -> Vec<u64> {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0100_0000_01b3;
     let text = crate::search::text::index_text(html);
-    let words: Vec<String> = crate::search::fold::words(&text)
-        .map(|(_, w)| w)
-        .take(MAX_WORDS)
-        .collect();
+    let mut words: Vec<u64> = Vec::new();
+    let mut h = OFFSET;
+    let mut in_word = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            for l in c.to_lowercase() {
+                h = (h ^ u64::from(l)).wrapping_mul(PRIME);
+            }
+            in_word = true;
+        } else if in_word {
+            words.push(h);
+            h = OFFSET;
+            in_word = false;
+            if words.len() >= MAX_WORDS {
+                break;
+            }
+        }
+    }
+    if in_word && words.len() < MAX_WORDS {
+        words.push(h);
+    }
     if words.len() < WORDS {
         return Vec::new();
     }
-    words
-        .windows(WORDS)
-        .map(|w| {
-            let mut h = xxhash_rust::xxh3::Xxh3::new();
-            for word in w {
-                h.update(word.as_bytes());
-                h.update(&[0]);
-            }
-            h.digest()
-        })
-        .collect()
+    words.windows(WORDS).map(shingle).collect()
 }
 
-/// The index keys of a text: one per band whose two bins are filled. Empty when the
-/// text is too short to compare.
-pub fn bands(shingles: &[u64]) -> Vec<i64> {
-    let distinct: HashSet<u64> = shingles.iter().copied().collect();
-    if distinct.len() < MIN_SHINGLES {
+/// One hash of a run of word hashes, its bits well mixed (splitmix64's finish): the
+/// sketch takes its bins from the high bits and its minima from the low ones.
+fn shingle(words: &[u64]) -> u64 {
+    let mut h = 0u64;
+    for w in words {
+        h = (h.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+/// The sketch of a text: the least hash in each of the bins (one-permutation MinHash);
+/// empty when the text is too short to compare (fewer than half the bins filled, about
+/// MIN_SHINGLES distinct shingles). Two texts agree on a bin about as often as they
+/// share shingles (their Jaccard resemblance).
+pub fn sketch(shingles: &[u64]) -> Vec<u32> {
+    let mut mins = vec![u32::MAX; BINS];
+    for h in shingles {
+        // The high bits choose the bin, the low ones compete for its minimum.
+        let bin = (((h >> 32) * BINS as u64) >> 32) as usize;
+        mins[bin] = mins[bin].min(*h as u32);
+    }
+    if mins.iter().filter(|m| **m != u32::MAX).count() < BINS / 2 {
         return Vec::new();
     }
-    let mut mins = [u64::MAX; BINS];
-    for h in distinct {
-        // The high bits choose the bin, the rest compete for its minimum.
-        let bin = (((h >> 32) * BINS as u64) >> 32) as usize;
-        let value = h & 0xffff_ffff;
-        mins[bin] = mins[bin].min(value);
-    }
-    mins.chunks(2)
+    mins
+}
+
+/// The index keys of a sketch: one per band (two bins) whose bins are filled.
+pub fn bands(sketch: &[u32]) -> Vec<i64> {
+    sketch
+        .chunks(2)
         .enumerate()
-        .filter(|(_, pair)| pair.iter().all(|m| *m != u64::MAX))
+        .filter(|(_, pair)| pair.len() == 2 && pair.iter().all(|m| *m != u32::MAX))
         .map(|(band, pair)| {
             let mut h = xxhash_rust::xxh3::Xxh3::new();
             h.update(b"band");
@@ -69,6 +98,35 @@ pub fn bands(shingles: &[u64]) -> Vec<i64> {
             h.update(&pair[1].to_le_bytes());
             h.digest() as i64
         })
+        .collect()
+}
+
+/// The share of bins two sketches agree on: an estimate of their resemblance, cheap
+/// enough to try on every candidate before the texts are read.
+pub fn resemblance(a: &[u32], b: &[u32]) -> f64 {
+    let (mut filled, mut same) = (0, 0);
+    for (x, y) in a.iter().zip(b) {
+        if *x != u32::MAX || *y != u32::MAX {
+            filled += 1;
+            same += usize::from(x == y);
+        }
+    }
+    if filled == 0 {
+        0.0
+    } else {
+        same as f64 / filled as f64
+    }
+}
+
+/// The sketch as stored (little-endian words).
+pub fn sketch_bytes(sketch: &[u32]) -> Vec<u8> {
+    sketch.iter().flat_map(|m| m.to_le_bytes()).collect()
+}
+
+pub fn sketch_from_bytes(bytes: &[u8]) -> Vec<u32> {
+    bytes
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
         .collect()
 }
 
@@ -98,30 +156,34 @@ pub fn same_text(a: &[u64], b: &[u64]) -> bool {
     })
 }
 
-/// The shingles several of `texts` share (a feed's footer, its opening lines): the
-/// boilerplate to remove before comparing any of them with another feed's.
-pub fn common(texts: &[&[u64]]) -> HashSet<u64> {
-    let mut seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+/// The shingles several of `texts` share (a feed's footer, its opening lines), sorted:
+/// the boilerplate to remove before comparing any of them with another feed's.
+pub fn common(texts: &[&[u64]]) -> Vec<u64> {
+    let mut all: Vec<u64> = Vec::new();
     for text in texts {
-        let distinct: HashSet<u64> = text.iter().copied().collect();
-        for h in distinct {
-            *seen.entry(h).or_default() += 1;
-        }
+        let mut distinct = text.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        all.extend(distinct);
     }
-    seen.into_iter()
-        .filter(|(_, n)| *n >= 2)
-        .map(|(h, _)| h)
-        .collect()
+    all.sort_unstable();
+    let mut out: Vec<u64> = all
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    out.dedup();
+    out
 }
 
-/// `text` without the shingles in `boilerplate`.
-pub fn without(text: &[u64], boilerplate: &HashSet<u64>) -> Vec<u64> {
+/// `text` without the shingles in `boilerplate` (sorted, as `common` gives it).
+pub fn without(text: &[u64], boilerplate: &[u64]) -> Vec<u64> {
     if boilerplate.is_empty() {
         return text.to_vec();
     }
     text.iter()
         .copied()
-        .filter(|h| !boilerplate.contains(h))
+        .filter(|h| boilerplate.binary_search(h).is_err())
         .collect()
 }
 
@@ -142,9 +204,12 @@ mod tests {
         ) + "<p>Reporting by our correspondent; editing by the desk.</p>";
         let (a, b) = (shingles(STORY), shingles(&copy));
         assert!(same_text(&a, &b));
-        assert!(!bands(&a).is_empty());
-        let shared = bands(&a).iter().filter(|k| bands(&b).contains(k)).count();
+        let (sa, sb) = (sketch(&a), sketch(&b));
+        assert!(!bands(&sa).is_empty());
+        let shared = bands(&sa).iter().filter(|k| bands(&sb).contains(k)).count();
         assert!(shared > 0, "the index finds the copy");
+        assert!(resemblance(&sa, &sb) >= 0.3, "{}", resemblance(&sa, &sb));
+        assert_eq!(sketch_from_bytes(&sketch_bytes(&sa)), sa);
     }
 
     #[test]
@@ -172,7 +237,7 @@ mod tests {
     fn short_texts_are_never_compared() {
         let a = shingles("<p>Weekly roundup of security news</p>");
         assert!(!same_text(&a, &a));
-        assert!(bands(&a).is_empty());
+        assert!(sketch(&a).is_empty());
     }
 
     #[test]
@@ -180,6 +245,7 @@ mod tests {
         let a = shingles("one two three four five six");
         let b = shingles("nine two three four five ten");
         let common = common(&[&a, &b]);
+        assert_eq!(common.len(), 1);
         assert_eq!(without(&a, &common).len(), 2);
     }
 }

@@ -77,7 +77,7 @@ pub(super) fn write_feed(
             ])?;
         }
     }
-    group_new(tx, id, feed, max_id_before, now.timestamp())?;
+    let arrivals = arrivals(tx, id, feed, max_id_before)?;
     // Items new to us that were read in newsboat arrive read. (Asked first, so that a
     // feed with no imported marks costs one index probe, not a scan.)
     let url = feed_url(tx, id)?;
@@ -106,6 +106,7 @@ pub(super) fn write_feed(
     Ok(ApplyStats {
         new_items: (total_after - total_before).max(0) as usize,
         dropped,
+        arrivals,
     })
 }
 
@@ -140,42 +141,43 @@ pub(super) fn drop_old(
     Ok(dropped)
 }
 
-/// The feed's new items grouped with their copies in other feeds.
-fn group_new(
+/// The feed's new items with what finds their copies in other feeds (none when the
+/// feed is never grouped).
+fn arrivals(
     tx: &Connection,
     id: FeedId,
     feed: &PreparedFeed,
     max_id_before: i64,
-    now: i64,
-) -> Result<()> {
+) -> Result<Vec<crate::store::story::Arrival>> {
     if feed.stories == crate::story::Mode::Off {
-        return Ok(());
-    }
-    let new: Vec<(i64, String, i64)> = tx
-        .prepare_cached("SELECT id, guid, sort_time FROM items WHERE feed_id = ?1 AND id > ?2")?
-        .query_map(params![id.0, max_id_before], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    if new.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let by_guid: std::collections::HashMap<&str, &crate::story::Keys> = feed
         .items
         .iter()
         .map(|i| (i.guid.as_str(), &i.story))
         .collect();
-    let arrivals: Vec<crate::store::story::Arrival> = new
-        .iter()
-        .filter_map(|(item, guid, time)| {
-            by_guid
-                .get(guid.as_str())
-                .map(|keys| crate::store::story::Arrival {
-                    id: *item,
-                    time: *time,
-                    keys,
-                })
-        })
-        .collect();
-    crate::store::story::group(tx, id, &arrivals, feed.stories, now)
+    let mut stmt =
+        tx.prepare_cached("SELECT id, guid, sort_time FROM items WHERE feed_id = ?1 AND id > ?2")?;
+    let rows = stmt.query_map(params![id.0, max_id_before], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (item, guid, time) = row?;
+        if let Some(keys) = by_guid.get(guid.as_str()) {
+            out.push(crate::store::story::Arrival {
+                feed: id,
+                id: item,
+                time,
+                mode: feed.stories,
+                keys: (*keys).clone(),
+            });
+        }
+    }
+    Ok(out)
 }
