@@ -85,7 +85,8 @@ fn search_answers_the_query_language() {
             "link",
             "published",
             "read",
-            "starred"
+            "starred",
+            "story"
         ]
     );
     assert_eq!(
