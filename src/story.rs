@@ -29,6 +29,12 @@ impl Mode {
             Mode::Off => "off",
         }
     }
+
+    pub fn from_name(name: &str) -> Option<Mode> {
+        [Mode::On, Mode::Links, Mode::Off]
+            .into_iter()
+            .find(|m| m.name() == name)
+    }
 }
 
 /// What one new article offers for finding its copies.

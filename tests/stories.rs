@@ -297,7 +297,8 @@ fn a_mark_on_one_copy_is_a_mark_on_the_story() {
         .find(|i| i["title"] == "Terminal approved" && i["feed"] == "europe")
         .unwrap()["id"]
         .to_string();
-    env.ok(&["mark-read", &europe]);
+    // Options after the ids, as people type them.
+    env.ok(&["mark-read", &europe, "--no-push"]);
     assert!(stories_of(&env, "Terminal approved").iter().all(|c| c.2));
     env.ok(&["mark-unread", &europe]);
     assert!(stories_of(&env, "Terminal approved").iter().all(|c| !c.2));
@@ -316,7 +317,7 @@ fn a_mark_on_one_copy_is_a_mark_on_the_story() {
         also.contains("world") && also.contains("business"),
         "{shown}"
     );
-    let found = env.json(&["search", "--json", "harbour terminal"]);
+    let found = env.json(&["search", "harbour terminal", "--json"]);
     assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
 }
 
@@ -444,4 +445,100 @@ fn the_tui_shows_a_story_once_and_reads_it_everywhere() {
         .filter(|i| i["read"] == false)
         .count();
     assert_eq!(unread, 6, "undo brought every copy back: {items}");
+}
+
+/// `bulletin add` writes the new feed's articles at once: grouped as `[general]
+/// stories` says, "off" included.
+#[test]
+fn add_groups_as_the_config_says() {
+    for (general, grouped) in [("", true), ("stories = \"off\"", false)] {
+        let server = Server::start();
+        let story = "<p>The harbour authority approved the new container terminal.</p>";
+        let body = |name: &str, link: &str| {
+            rss(
+                name,
+                &[("Terminal approved", link, &format!("{name}-1"), story)],
+            )
+        };
+        server.fixed(
+            "/world.xml",
+            "application/rss+xml",
+            body("world", "https://ledger.example/2026/terminal"),
+        );
+        server.fixed(
+            "/europe.xml",
+            "application/rss+xml",
+            body(
+                "europe",
+                "http://www.ledger.example/2026/terminal/?ref=europe",
+            ),
+        );
+        let env = Env::new(&format!(
+            "[general]\nrefresh_on_startup = false\n{general}\n\n[[feed]]\nurl = \"{}\"\nname = \"world\"\n",
+            server.url("/world.xml")
+        ));
+        env.ok(&["refresh"]);
+        env.ok(&["add", &server.url("/europe.xml"), "--name", "europe"]);
+        let copies = stories_of(&env, "Terminal approved");
+        assert_eq!(copies.len(), 2);
+        assert_eq!(copies[0].1 == copies[1].1, grouped, "{general}: {copies:?}");
+    }
+}
+
+/// The seam: the TUI is open when a cron `bulletin refresh` brings another feed's copy
+/// of a story it lists; the list catches up to one row, and a mark in the TUI reads
+/// both copies, as the CLI then sees.
+#[test]
+fn a_cron_refresh_brings_a_copy_under_the_open_tui() {
+    let server = Server::start();
+    let story = "<p>The harbour authority approved the new container terminal.</p>";
+    server.fixed(
+        "/world.xml",
+        "application/rss+xml",
+        rss(
+            "world",
+            &[(
+                "Terminal approved",
+                "https://ledger.example/2026/terminal",
+                "w-1",
+                story,
+            )],
+        ),
+    );
+    let env = Env::new(&format!(
+        "[general]\nrefresh_on_startup = false\n\n[[feed]]\nurl = \"{}\"\nname = \"world\"\n\n[[feed]]\nurl = \"{}\"\nname = \"europe\"\n",
+        server.url("/world.xml"),
+        server.url("/europe.xml")
+    ));
+    env.ok(&["refresh"]);
+    let tmux = support::tmux::Tmux::new(env.path());
+    tmux.start(&env);
+    tmux.wait_for("Terminal approved");
+    server.fixed(
+        "/europe.xml",
+        "application/rss+xml",
+        rss(
+            "europe",
+            &[(
+                "Terminal Approved",
+                "http://www.ledger.example/2026/terminal/",
+                "e-1",
+                story,
+            )],
+        ),
+    );
+    env.ok(&["refresh"]);
+    let screen = tmux.wait_for("+1 Terminal");
+    assert_eq!(screen.matches("Terminal").count(), 1, "one row: {screen}");
+    assert!(screen.contains("All unread           1"), "{screen}");
+    tmux.keys(&["Tab", "m"]);
+    tmux.wait_for("All unread           0");
+    tmux.keys(&["q", "q"]);
+    tmux.wait_exit();
+    let copies = stories_of(&env, "Terminal approved")
+        .into_iter()
+        .chain(stories_of(&env, "Terminal Approved"))
+        .collect::<Vec<_>>();
+    assert_eq!(copies.len(), 2);
+    assert!(copies.iter().all(|c| c.2), "both read: {copies:?}");
 }

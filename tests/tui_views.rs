@@ -382,3 +382,55 @@ fn overlays_scroll_and_say_what_is_hidden() {
     // Sorted by status, the healthy feeds come last; the selected one's name shows whole.
     assert!(end.contains("Harbour Notes"), "{end}");
 }
+
+/// A story in three feeds, at the smallest size and a common one: its row says "+2",
+/// the reader's header names the other feeds, and `c` asks for the next copy by id.
+#[test]
+fn a_story_row_and_its_copies_fit_at_every_size() {
+    use bulletin::model::ItemId;
+    use bulletin::tui::msg::Cmd;
+    for (w, h) in [(40, 10), (120, 30)] {
+        let mut m = fixture(w, h);
+        for rows in m.articles.pages.values_mut() {
+            rows[0].copies = 2;
+        }
+        let cmds = send(&mut m, code(KeyCode::Tab));
+        serve_article(&mut m, &cmds);
+        let list = support::tui::screen(&m);
+        assert!(list.contains("+2 "), "{w}x{h}: {list}");
+        let cmds = send(&mut m, code(KeyCode::Enter));
+        let Some(Cmd::LoadArticle { req, id, .. }) = cmds
+            .iter()
+            .find(|c| matches!(c, Cmd::LoadArticle { .. }))
+            .cloned()
+        else {
+            panic!("{w}x{h}: no article asked for: {cmds:?}");
+        };
+        let it = support::tui::item(id.0);
+        let mut prepared = bulletin::article::Prepared::new(&it, "Safe Harbour Weekly");
+        prepared.also_in = vec![
+            (ItemId(id.0 + 100), "World".into()),
+            (ItemId(id.0 + 200), "Europe".into()),
+        ];
+        send(
+            &mut m,
+            Msg::ArticleLoaded {
+                req,
+                item: Box::new(it),
+                prepared: Box::new(prepared),
+            },
+        );
+        let reader = support::tui::screen(&m);
+        if w >= 80 {
+            assert!(reader.contains("Also in: World, Europe"), "{reader}");
+        }
+        let cmds = send(&mut m, key('c'));
+        assert!(
+            cmds.iter()
+                .any(|c| matches!(c, Cmd::LoadArticle { id: next, .. } if next.0 == id.0 + 100)),
+            "{w}x{h}: {cmds:?}"
+        );
+        // Drawing it at this size must not panic, with the message on the status line.
+        support::tui::screen(&m);
+    }
+}

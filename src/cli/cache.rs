@@ -214,26 +214,16 @@ pub(super) fn cmd_show(
         .item(ItemId(id))?
         .with_context(|| format!("no item with id {id}"))?;
     // The configured name when the feed is in the config; else the feed's own.
-    let name = summaries(config, &store)?
-        .into_iter()
-        .find(|f| f.id == item.feed_id)
-        .map(|f| f.name)
+    let feeds = summaries(config, &store)?;
+    let configured = |id: FeedId| feeds.iter().find(|f| f.id == id).map(|f| f.name.as_str());
+    let name = configured(item.feed_id)
+        .map(str::to_string)
         .unwrap_or_else(|| item.feed_name());
-    let summaries = summaries(config, &store)?;
     let mut prepared = Prepared::new(&item, &name);
     prepared.also_in = store
         .copies(item.id)?
         .into_iter()
-        .map(|c| {
-            let name = summaries
-                .iter()
-                .find(|f| f.id == c.feed_id)
-                .map(|f| f.name.clone())
-                .unwrap_or_else(|| {
-                    crate::model::feed_display_name(None, c.feed_title.as_deref(), &c.feed_url)
-                });
-            (c.id, name)
-        })
+        .map(|c| (c.id, c.feed_name(configured(c.feed_id))))
         .collect();
     let lines = prepared.layout(width.max(10));
     out.push_str(&crate::render::to_plain(&lines));

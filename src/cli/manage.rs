@@ -124,7 +124,7 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
     if let Some(id) = added {
         store.apply(
             id,
-            &PreparedFeed::new(found.feed),
+            &PreparedFeed::grouped(found.feed, config.general.stories),
             &Default::default(),
             Some(200),
             chrono::Utc::now(),

@@ -27,6 +27,18 @@ pub struct FeedOptions {
     pub stories: bool,
 }
 
+impl FeedOptions {
+    /// How its new articles are grouped with copies in other feeds: as `[general]
+    /// stories` says, unless the feed says `stories = false`.
+    pub fn story_mode(&self, general: crate::story::Mode) -> crate::story::Mode {
+        if self.stories {
+            general
+        } else {
+            crate::story::Mode::Off
+        }
+    }
+}
+
 impl Default for FeedOptions {
     fn default() -> Self {
         FeedOptions {

@@ -31,11 +31,7 @@ pub(super) fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, opts: &Opt
         // Compression and fingerprints here, in parallel, not on the single writer.
         Ok(Ok(feed)) => {
             let arrivals = arrivals(opts, target, &feed);
-            // A feed with `stories = false` is never grouped.
-            let stories = match context {
-                Some(c) if !c.options.stories => crate::story::Mode::Off,
-                _ => opts.stories,
-            };
+            let stories = context.map_or(opts.stories, |c| c.options.story_mode(opts.stories));
             let mut prepared = PreparedFeed::grouped(feed, stories);
             for (item, arrival) in prepared.items.iter_mut().zip(arrivals) {
                 item.arrival = arrival;

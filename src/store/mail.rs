@@ -213,10 +213,14 @@ impl Store {
                                 id
                             }
                         };
-                        let prepared = PreparedFeed::new(ParsedFeed {
-                            items: vec![article.item],
-                            ..Default::default()
-                        });
+                        // Newsletters are not grouped (see README): no keys to work out.
+                        let prepared = PreparedFeed::grouped(
+                            ParsedFeed {
+                                items: vec![article.item],
+                                ..Default::default()
+                            },
+                            crate::story::Mode::Off,
+                        );
                         let Some(item) = prepared.items.first() else {
                             continue;
                         };

@@ -364,9 +364,20 @@ const MIGRATIONS: &[&str] = &[
     // copy is given to every copy by trigger, so that no code path can mark one copy and
     // leave the others (and the sync, mail and folder triggers queue each copy's mark);
     // applying a server's own state sets `story_quiet`, since that state is per copy.
+    // A refresh groups its new articles at its end: until then they wait in
+    // `story_pending`, written with them, so that a refresh killed before it grouped
+    // leaves them for the next one. All unread counts the unread copies beyond a
+    // story's first on their own small index.
     r#"
     ALTER TABLE items ADD COLUMN story INTEGER;
     CREATE INDEX items_by_story ON items (story, id) WHERE story IS NOT NULL;
+    CREATE INDEX items_unread_copies ON items (story)
+        WHERE story IS NOT NULL AND is_read = 0 AND hidden = 0;
+    CREATE TABLE story_pending (
+        item INTEGER PRIMARY KEY,
+        mode TEXT NOT NULL,
+        at INTEGER NOT NULL
+    );
     CREATE TABLE story_links (
         key INTEGER NOT NULL,
         item INTEGER NOT NULL,

@@ -142,9 +142,6 @@ impl Store {
             clauses.push("items.sort_time < ?".into());
             args.push(Value::Integer(before));
         }
-        if q.stories && matches!(q.scope, Scope::Feeds(_)) {
-            clauses.push(Store::first_copy(q, &search, &mut args));
-        }
         if let Some(excluding) = &search.excluding {
             clauses.push(
                 "items.id NOT IN (SELECT rowid & 2147483647 FROM search WHERE search MATCH ?)"
@@ -152,33 +149,37 @@ impl Store {
             );
             args.push(Value::Text(excluding.clone()));
         }
+        if q.stories && matches!(q.scope, Scope::Feeds(_)) {
+            clauses.push(Store::first_copy(q, &mut args));
+        }
         (clauses.join(" AND "), args)
     }
 
-    /// The test that keeps one copy of a story in a list: no earlier copy (by id) is in
-    /// the list too. Articles without copies pass on the first test.
-    fn first_copy(
-        q: &ItemQuery,
-        search: &crate::search::Compiled,
-        args: &mut Vec<rusqlite::types::Value>,
-    ) -> String {
-        let mut also = vec!["c.hidden = items.hidden".to_string()];
-        if q.unread_only || search.read == Some(false) {
-            also.push("c.is_read = 0".into());
-        }
-        if q.starred_only || search.starred == Some(true) {
-            also.push("c.starred = 1".into());
-        }
-        if let Scope::Feeds(ids) = &q.scope {
-            if !q.starred_only {
-                args.extend(ids.iter().map(|i| rusqlite::types::Value::Integer(i.0)));
-                also.push(format!("c.feed_id IN ({})", vec!["?"; ids.len()].join(",")));
-            }
+    /// The test that keeps one copy of a story in a list: no earlier copy (by id) that
+    /// the list shows too. The copies are held to the list's own test (its feeds, read
+    /// state, dates, hidden, and a search's words), so that a story is never left out
+    /// because its first copy is not in the list. Articles without copies pass on the
+    /// first test, and the rest cost an index probe each.
+    fn first_copy(q: &ItemQuery, args: &mut Vec<rusqlite::types::Value>) -> String {
+        let own = ItemQuery {
+            stories: false,
+            ..q.clone()
+        };
+        let (clause, own_args) = Store::where_clause(&own);
+        args.extend(own_args);
+        let mut test = clause.replace("items.", "c.");
+        if let Some(words) = q.search.as_ref().and_then(|s| s.matching.as_ref()) {
+            test.push_str(
+                " AND EXISTS (SELECT 1 FROM search s
+                     WHERE s.rowid = max(min(c.sort_time, 2147483647), -2147483648)
+                                     * 2147483648 + c.id
+                     AND s.search MATCH ?)",
+            );
+            args.push(rusqlite::types::Value::Text(format!("({words})")));
         }
         format!(
             "(items.story IS NULL OR NOT EXISTS (SELECT 1 FROM items c
-                WHERE c.story = items.story AND c.id < items.id AND {}))",
-            also.join(" AND ")
+                WHERE c.story = items.story AND c.id < items.id AND {test}))"
         )
     }
 

@@ -1,7 +1,9 @@
-//! Grouping a new article with its copies in other feeds, in the transaction that
-//! writes it: the certain keys first (the canonical link, the id), then the text's
-//! sketch, each an index lookup; a text match is confirmed by comparing the two texts.
-//! Also the copies of a story, for the reader and the CLI.
+//! Grouping new articles with their copies in other feeds: the certain keys first (the
+//! canonical link, the id), then the text's sketch, each an index lookup; a text match
+//! is confirmed by comparing the two texts. A refresh groups what it brought at its end
+//! (one transaction, see `Store::group_stories`); what waits is in `story_pending`, so
+//! that articles a killed refresh wrote are grouped by the next one. Also the copies of
+//! a story, for the reader and the CLI.
 
 use super::Result;
 use crate::model::{FeedId, ItemId};
@@ -23,6 +25,12 @@ const MAX_COMPARED: usize = 3;
 const MIN_RESEMBLANCE: f64 = 0.3;
 /// Other articles of a candidate's feed read to learn that feed's boilerplate.
 const NEIGHBOURS: i64 = 6;
+/// Articles waiting longer than this to be grouped were left by a refresh that ended
+/// before grouping them (killed): the next grouping works out their keys again. (A
+/// refresh running now groups its own within minutes.)
+const ORPHANED_AFTER: i64 = 600;
+/// Of those, at most this many at a time.
+const ORPHANS_AT_ONCE: i64 = 5_000;
 
 /// A new article and what it offers for finding its copies.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,10 +56,17 @@ pub(super) fn group(tx: &Connection, arrivals: &[Arrival], now: i64) -> Result<(
         tx.prepare_cached("INSERT OR IGNORE INTO story_bands VALUES (?1, ?2, ?3)")?;
     let mut add_sketch =
         tx.prepare_cached("INSERT OR REPLACE INTO story_sketches VALUES (?1, ?2, ?3)")?;
-    for a in arrivals.iter().filter(|a| a.mode != Mode::Off) {
+    let mut unqueue = tx.prepare_cached("DELETE FROM story_pending WHERE item = ?1")?;
+    for a in arrivals {
+        unqueue.execute([a.id])?;
+        if a.mode == Mode::Off {
+            continue;
+        }
         let (feed, mode) = (a.feed, a.mode);
         let mut found = None;
-        for key in [a.keys.link, a.keys.guid].into_iter().flatten() {
+        // An id that is the link is one key, not two.
+        let keys = [a.keys.link, a.keys.guid.filter(|g| Some(*g) != a.keys.link)];
+        for key in keys.into_iter().flatten() {
             if found.is_none() {
                 found = by_key(tx, feed, key)?;
             }
@@ -59,7 +74,7 @@ pub(super) fn group(tx: &Connection, arrivals: &[Arrival], now: i64) -> Result<(
         if found.is_none() && mode == Mode::On && !a.keys.bands.is_empty() {
             found = by_text(tx, feed, a)?;
         }
-        for key in [a.keys.link, a.keys.guid].into_iter().flatten() {
+        for key in keys.into_iter().flatten() {
             add_link.execute(params![key, a.id])?;
         }
         for band in &a.keys.bands {
@@ -73,6 +88,68 @@ pub(super) fn group(tx: &Connection, arrivals: &[Arrival], now: i64) -> Result<(
         }
     }
     Ok(())
+}
+
+/// Files new articles as waiting to be grouped, in the transaction that writes them.
+pub(super) fn queue(tx: &Connection, arrivals: &[Arrival], now: i64) -> Result<()> {
+    let mut add = tx.prepare_cached(
+        "INSERT OR REPLACE INTO story_pending (item, mode, at) VALUES (?1, ?2, ?3)",
+    )?;
+    for a in arrivals {
+        add.execute(params![a.id, a.mode.name(), now])?;
+    }
+    Ok(())
+}
+
+/// Articles left waiting by a refresh that ended before grouping them, with their keys
+/// worked out again from the cache (boilerplate: what they share with their feed's
+/// neighbours, as for any stored article).
+fn orphans(tx: &Connection, now: i64) -> Result<Vec<Arrival>> {
+    let waiting: Vec<(i64, String)> = tx
+        .prepare_cached("SELECT item, mode FROM story_pending WHERE at < ?1 LIMIT ?2")?
+        .query_map(params![now - ORPHANED_AFTER, ORPHANS_AT_ONCE], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut item =
+        tx.prepare_cached("SELECT feed_id, link, guid, sort_time FROM items WHERE id = ?1")?;
+    let mut out = Vec::new();
+    for (id, mode) in waiting {
+        let mode = Mode::from_name(&mode).unwrap_or(Mode::Off);
+        let row: Option<(i64, Option<String>, String, i64)> = item
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .optional()?;
+        // Gone (dropped, its feed removed): only its place in the queue is left.
+        let Some((feed, link, guid, time)) = row else {
+            out.push(Arrival {
+                feed: FeedId(0),
+                id,
+                time: 0,
+                mode: Mode::Off,
+                keys: Keys::default(),
+            });
+            continue;
+        };
+        let sketch = if mode == Mode::On {
+            text::sketch(&stored_shingles(tx, id, feed)?)
+        } else {
+            Vec::new()
+        };
+        let key = |k: Option<String>| k.as_deref().map(crate::story::key_hash);
+        out.push(Arrival {
+            feed: FeedId(feed),
+            id,
+            time,
+            mode,
+            keys: Keys {
+                link: key(link.as_deref().and_then(crate::story::canon::canonical)),
+                guid: key(crate::story::canon::guid_key(&guid)),
+                bands: text::bands(&sketch),
+                sketch,
+            },
+        });
+    }
+    Ok(out)
 }
 
 /// The copy a certain key finds: the key must name one article per feed (a link many
@@ -209,38 +286,18 @@ fn join(tx: &Connection, id: i64, copy: &Candidate) -> Result<()> {
 /// Forgets text sketches older than a month (at most once a day) and, when grouping
 /// was turned off, every group.
 pub(super) fn maintain(tx: &Connection, mode: Mode, now: i64) -> Result<()> {
-    let stored: Option<String> = tx
-        .query_row(
-            "SELECT value FROM meta WHERE key = 'stories.mode'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if stored.as_deref() != Some(mode.name()) {
+    if super::meta_get(tx, "stories.mode")?.as_deref() != Some(mode.name()) {
         if mode == Mode::Off {
             tx.execute("UPDATE items SET story = NULL WHERE story IS NOT NULL", [])?;
         }
-        tx.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('stories.mode', ?1)",
-            [mode.name()],
-        )?;
+        super::meta_set(tx, "stories.mode", mode.name())?;
     }
-    let pruned: Option<i64> = tx
-        .query_row(
-            "SELECT value FROM meta WHERE key = 'stories.pruned'",
-            [],
-            |r| r.get::<_, String>(0),
-        )
-        .optional()?
-        .and_then(|v| v.parse().ok());
+    let pruned: Option<i64> = super::meta_get(tx, "stories.pruned")?.and_then(|v| v.parse().ok());
     if pruned.is_none_or(|p| now - p > 86_400) {
         let cutoff = now - SKETCH_DAYS * 86_400;
         tx.execute("DELETE FROM story_bands WHERE at < ?1", [cutoff])?;
         tx.execute("DELETE FROM story_sketches WHERE at < ?1", [cutoff])?;
-        tx.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('stories.pruned', ?1)",
-            [now.to_string()],
-        )?;
+        super::meta_set(tx, "stories.pruned", &now.to_string())?;
     }
     Ok(())
 }
@@ -252,6 +309,14 @@ pub struct Copy {
     pub feed_id: FeedId,
     pub feed_url: String,
     pub feed_title: Option<String>,
+}
+
+impl Copy {
+    /// The copy's feed as the feed list names it: `configured` (the config's name),
+    /// else the feed's own title, else its address.
+    pub fn feed_name(&self, configured: Option<&str>) -> String {
+        crate::model::feed_display_name(configured, self.feed_title.as_deref(), &self.feed_url)
+    }
 }
 
 impl super::Store {
@@ -279,23 +344,25 @@ impl super::Store {
         let n: i64 = self
             .conn
             .prepare_cached(
+                // The planner would walk every unread article (items_by_unread).
                 "SELECT count(*) - count(DISTINCT story) FROM items
-             WHERE story IS NOT NULL AND is_read = 0 AND hidden = 0",
+                 INDEXED BY items_unread_copies
+                 WHERE story IS NOT NULL AND is_read = 0 AND hidden = 0",
             )?
             .query_row([], |r| r.get(0))?;
         Ok(n.max(0) as usize)
     }
 
-    /// Groups articles that arrived in a refresh with their copies, in one transaction:
-    /// the keys' index pages are written once, not at every feed's commit.
+    /// Groups articles that arrived in a refresh with their copies, in one transaction
+    /// (the keys' index pages are written once, not at every feed's commit), and those
+    /// an earlier refresh left waiting.
     pub fn group_stories(&mut self, arrivals: &[Arrival], now: i64) -> Result<()> {
-        if arrivals.is_empty() {
-            return Ok(());
-        }
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         group(&tx, arrivals, now)?;
+        let left = orphans(&tx, now)?;
+        group(&tx, &left, now)?;
         tx.commit()?;
         Ok(())
     }
@@ -310,3 +377,7 @@ impl super::Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "story_tests.rs"]
+mod tests;

@@ -143,9 +143,21 @@ fn item_hash(item: &crate::model::ParsedItem) -> i64 {
     h.digest() as i64
 }
 
+/// What `write_feed` is given: the feed, its parsed items, validators, the HTTP status,
+/// the time, and `keep_days`.
+type FeedWrite<'a> = (
+    FeedId,
+    &'a PreparedFeed,
+    &'a Validators,
+    Option<u16>,
+    DateTime<Utc>,
+    u32,
+);
+
 impl Store {
-    /// Writes a freshly parsed feed in one transaction. Items seen before keep their read
-    /// and starred state; unchanged items cost an index probe and no write.
+    /// Writes a freshly parsed feed in one transaction, its new items grouped with
+    /// their copies in other feeds. Items seen before keep their read and starred state;
+    /// unchanged items cost an index probe and no write.
     pub fn apply(
         &mut self,
         id: FeedId,
@@ -155,17 +167,13 @@ impl Store {
         now: DateTime<Utc>,
         keep_days: u32,
     ) -> Result<ApplyStats> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut stats = write_feed(&tx, id, feed, validators, http_status, now, keep_days)?;
-        super::story::group(&tx, &std::mem::take(&mut stats.arrivals), now.timestamp())?;
-        tx.commit()?;
-        Ok(stats)
+        let write = (id, feed, validators, http_status, now, keep_days);
+        self.write_feed(write, true)
     }
 
-    /// As `apply`, but the new articles are left for `group_stories` (a refresh groups
-    /// all of its arrivals in one transaction at its end).
+    /// As `apply`, but the new items wait to be grouped (`ApplyStats::arrivals`, and
+    /// `story_pending`) until `group_stories`: a refresh groups all of its arrivals in
+    /// one transaction at its end.
     pub fn apply_ungrouped(
         &mut self,
         id: FeedId,
@@ -175,10 +183,19 @@ impl Store {
         now: DateTime<Utc>,
         keep_days: u32,
     ) -> Result<ApplyStats> {
+        let write = (id, feed, validators, http_status, now, keep_days);
+        self.write_feed(write, false)
+    }
+
+    fn write_feed(&mut self, write: FeedWrite, group: bool) -> Result<ApplyStats> {
+        let (id, feed, validators, http_status, now, keep_days) = write;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let stats = write_feed(&tx, id, feed, validators, http_status, now, keep_days)?;
+        let mut stats = write_feed(&tx, id, feed, validators, http_status, now, keep_days)?;
+        if group {
+            super::story::group(&tx, &std::mem::take(&mut stats.arrivals), now.timestamp())?;
+        }
         tx.commit()?;
         Ok(stats)
     }

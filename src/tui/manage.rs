@@ -85,7 +85,7 @@ pub fn apply(
                 store
                     .apply(
                         id,
-                        &PreparedFeed::new(found.feed.clone()),
+                        &PreparedFeed::grouped(found.feed.clone(), config.general.stories),
                         &Default::default(),
                         Some(200),
                         chrono::Utc::now(),

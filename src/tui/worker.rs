@@ -454,16 +454,7 @@ fn handle(
                 prepared.also_in = store
                     .copies(item.id)?
                     .into_iter()
-                    .map(|c| {
-                        let name = names.get(&c.feed_id).cloned().unwrap_or_else(|| {
-                            crate::model::feed_display_name(
-                                None,
-                                c.feed_title.as_deref(),
-                                &c.feed_url,
-                            )
-                        });
-                        (c.id, name)
-                    })
+                    .map(|c| (c.id, c.feed_name(names.get(&c.feed_id).map(String::as_str))))
                     .collect();
                 if let Some(mailbox) = &item.mailbox {
                     prepared = prepared.mail_images(config.remote_images_allowed(mailbox));

@@ -78,6 +78,7 @@ pub(super) fn write_feed(
         }
     }
     let arrivals = arrivals(tx, id, feed, max_id_before)?;
+    crate::store::story::queue(tx, &arrivals, now.timestamp())?;
     // Items new to us that were read in newsboat arrive read. (Asked first, so that a
     // feed with no imported marks costs one index probe, not a scan.)
     let url = feed_url(tx, id)?;

@@ -1,6 +1,5 @@
 //! `t` in the reader: the article's full text from the cache, or fetched from its page
-//! (off the UI thread), and back to the feed's text; `c`: the same story's copy in
-//! another feed (another site's text, a longer one).
+//! (off the UI thread), and back to the feed's text.
 
 use super::super::model::Model;
 use super::super::msg::Cmd;
@@ -35,32 +34,6 @@ pub(super) fn toggle_full_text(m: &mut Model) -> Vec<Cmd> {
         id: item.id,
         url,
         origin: item.feed_url.clone(),
-    }]
-}
-
-/// `c`: the next copy of the story in the reader, by id, round to the first.
-pub(super) fn other_copy(m: &mut Model) -> Vec<Cmd> {
-    let Some(reader) = &m.reader else {
-        m.message = Some("Open an article first (Enter), then c".into());
-        return Vec::new();
-    };
-    let here = reader.item.id;
-    let copies = &reader.prepared.also_in;
-    let Some((next, name)) = copies
-        .iter()
-        .find(|(id, _)| *id > here)
-        .or_else(|| copies.first())
-        .cloned()
-    else {
-        m.message = Some("This story is in no other feed".into());
-        return Vec::new();
-    };
-    m.message = Some(format!("The copy in {name}"));
-    m.reader_req = m.req();
-    vec![Cmd::LoadArticle {
-        req: m.reader_req,
-        id: next,
-        full: true,
     }]
 }
 

@@ -242,7 +242,7 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
         Action::MarkAllRead => mark_all_read(m),
         Action::ToggleStar => toggle_star(m),
         Action::ToggleFullText => super::fulltext::toggle_full_text(m),
-        Action::OtherCopy => super::fulltext::other_copy(m),
+        Action::OtherCopy => super::copies::other_copy(m),
         Action::Undo => undo(m),
         Action::MarkAboveRead => mark_above_read(m),
         Action::SortArticles => {

@@ -5,6 +5,7 @@
 
 mod articles;
 mod background;
+mod copies;
 mod feedrows;
 mod fulltext;
 mod input;

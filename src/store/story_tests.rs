@@ -1,0 +1,179 @@
+//! Grouping in a real SQLite file: a refresh killed between writing its articles and
+//! grouping them, a story listed by the copy a search finds, and the list's own test
+//! held to the copies.
+
+use super::*;
+use crate::model::{ParsedFeed, ParsedItem};
+use crate::store::{ItemQuery, PreparedFeed, Scope, Store};
+use chrono::{TimeZone, Utc};
+
+const TEXT: &str = "<p>The harbour authority approved the new container terminal on Monday after a vote that took three hours.</p>";
+
+fn item(guid: &str, link: &str, body: &str) -> ParsedItem {
+    ParsedItem {
+        guid: guid.into(),
+        title: format!("Title {guid}"),
+        link: Some(link.into()),
+        published: Some(Utc.with_ymd_and_hms(2026, 11, 10, 8, 0, 0).unwrap()),
+        content_html: Some(body.into()),
+        ..ParsedItem::default()
+    }
+}
+
+fn feed(items: Vec<ParsedItem>) -> PreparedFeed {
+    PreparedFeed::new(ParsedFeed {
+        items,
+        ..Default::default()
+    })
+}
+
+fn open() -> (tempfile::TempDir, Store, Vec<FeedId>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let ids = store.sync_feeds(&crate::store::test_specs(2)).unwrap();
+    (dir, store, ids)
+}
+
+fn story_of(store: &Store, guid: &str) -> i64 {
+    store
+        .conn
+        .query_row(
+            "SELECT coalesce(story, id) FROM items WHERE guid = ?1",
+            [guid],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn articles_a_killed_refresh_left_ungrouped_are_grouped_by_the_next() {
+    let (_dir, mut store, ids) = open();
+    let now = Utc::now();
+    let page = "https://ledger.example/2026/terminal";
+    store
+        .apply(
+            ids[0],
+            &feed(vec![item("a-1", page, TEXT)]),
+            &Default::default(),
+            Some(200),
+            now,
+            0,
+        )
+        .unwrap();
+    // Written, and the process dies before grouping: the arrivals are dropped.
+    let stats = store
+        .apply_ungrouped(
+            ids[1],
+            &feed(vec![item("b-1", &format!("{page}?utm_source=rss"), TEXT)]),
+            &Default::default(),
+            Some(200),
+            now,
+            0,
+        )
+        .unwrap();
+    assert_eq!(stats.arrivals.len(), 1);
+    drop(stats);
+    assert_ne!(story_of(&store, "a-1"), story_of(&store, "b-1"));
+    // A refresh running now has not been away long enough to be taken for dead.
+    store.group_stories(&[], now.timestamp()).unwrap();
+    assert_ne!(story_of(&store, "a-1"), story_of(&store, "b-1"));
+    // Later, the next refresh's grouping finds it waiting and works its keys out again.
+    store
+        .group_stories(&[], now.timestamp() + ORPHANED_AFTER + 1)
+        .unwrap();
+    assert_eq!(story_of(&store, "a-1"), story_of(&store, "b-1"));
+    let waiting: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM story_pending", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(waiting, 0);
+}
+
+#[test]
+fn a_search_lists_a_story_by_a_copy_that_has_the_words() {
+    let (_dir, mut store, ids) = open();
+    let page = "https://ledger.example/2026/terminal";
+    let now = Utc::now();
+    store
+        .apply(
+            ids[0],
+            &feed(vec![item("a-1", page, "<p>Short summary.</p>")]),
+            &Default::default(),
+            Some(200),
+            now,
+            0,
+        )
+        .unwrap();
+    store
+        .apply(
+            ids[1],
+            &feed(vec![item("b-1", page, TEXT)]),
+            &Default::default(),
+            Some(200),
+            now,
+            0,
+        )
+        .unwrap();
+    assert_eq!(story_of(&store, "a-1"), story_of(&store, "b-1"));
+    store.index_all(&Default::default(), |_, _| {}).unwrap();
+    let search = |text: &str| {
+        let q = crate::search::compile(&crate::search::parse(text, now).unwrap(), &[]).unwrap();
+        let query = ItemQuery {
+            scope: Scope::Feeds(ids.clone()),
+            unread_only: false,
+            starred_only: false,
+            search: Some(q),
+            order: Default::default(),
+            stories: true,
+        };
+        let rows = store.items(&query, 0, 10).unwrap();
+        assert_eq!(store.count_items(&query).unwrap(), rows.len());
+        rows.iter().map(|r| r.title.clone()).collect::<Vec<_>>()
+    };
+    // Only the second copy has the words: the story is listed, by that copy.
+    assert_eq!(search("container terminal"), ["Title b-1"]);
+    // Both have these: listed once, by the first.
+    assert_eq!(search("summary OR terminal"), ["Title a-1"]);
+}
+
+#[test]
+fn all_unread_keeps_a_story_whose_first_copy_was_read_alone() {
+    let (_dir, mut store, ids) = open();
+    let page = "https://ledger.example/2026/terminal";
+    let now = Utc::now();
+    for (feed_id, guid) in [(ids[0], "a-1"), (ids[1], "b-1")] {
+        store
+            .apply(
+                feed_id,
+                &feed(vec![item(guid, page, TEXT)]),
+                &Default::default(),
+                Some(200),
+                now,
+                0,
+            )
+            .unwrap();
+    }
+    // A server's own state reads one copy only (see apply_remote_state).
+    store
+        .conn
+        .execute("INSERT INTO story_quiet VALUES (1)", [])
+        .unwrap();
+    store
+        .conn
+        .execute("UPDATE items SET is_read = 1 WHERE guid = 'a-1'", [])
+        .unwrap();
+    store.conn.execute("DELETE FROM story_quiet", []).unwrap();
+    let unread = ItemQuery {
+        scope: Scope::Feeds(ids.clone()),
+        unread_only: true,
+        starred_only: false,
+        search: None,
+        order: Default::default(),
+        stories: true,
+    };
+    let rows = store.items(&unread, 0, 10).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].title, "Title b-1");
+    assert_eq!(rows[0].copies, 1);
+    assert_eq!(store.unread_copies().unwrap(), 0);
+}

@@ -1,0 +1,31 @@
+//! `c` in the reader: the same story's copy in another feed (another site's text, a
+//! longer one), from the copies the reader's header names ("Also in").
+
+use super::super::model::Model;
+use super::super::msg::Cmd;
+
+/// `c`: the next copy of the story in the reader, by id, round to the first.
+pub(super) fn other_copy(m: &mut Model) -> Vec<Cmd> {
+    let Some(reader) = &m.reader else {
+        m.message = Some("Open an article first (Enter), then c".into());
+        return Vec::new();
+    };
+    let here = reader.item.id;
+    let copies = &reader.prepared.also_in;
+    let Some((next, name)) = copies
+        .iter()
+        .find(|(id, _)| *id > here)
+        .or_else(|| copies.first())
+        .cloned()
+    else {
+        m.message = Some("This story is in no other feed".into());
+        return Vec::new();
+    };
+    m.message = Some(format!("The copy in {name}"));
+    m.reader_req = m.req();
+    vec![Cmd::LoadArticle {
+        req: m.reader_req,
+        id: next,
+        full: true,
+    }]
+}
