@@ -81,6 +81,13 @@ impl Store {
     }
 
     pub(super) fn where_clause(q: &ItemQuery) -> (String, Vec<rusqlite::types::Value>) {
+        Store::clause_for(q, false)
+    }
+
+    /// The list's test; with `scope_in_one`, its feeds are one JSON argument, not one
+    /// argument each (the test of a story's copies repeats it, and thousands of feeds
+    /// twice over would pass SQLite's limit on arguments).
+    fn clause_for(q: &ItemQuery, scope_in_one: bool) -> (String, Vec<rusqlite::types::Value>) {
         use rusqlite::types::Value;
         let mut clauses = Vec::new();
         let mut args: Vec<Value> = Vec::new();
@@ -96,6 +103,11 @@ impl Store {
             // "Starred" lists every starred article, those of feeds since removed too
             // (removing a feed keeps its starred articles until they are unstarred).
             Scope::Feeds(_) if q.starred_only => {}
+            Scope::Feeds(ids) if scope_in_one => {
+                let list: Vec<String> = ids.iter().map(|i| i.0.to_string()).collect();
+                clauses.push("items.feed_id IN (SELECT value FROM json_each(?))".into());
+                args.push(Value::Text(format!("[{}]", list.join(","))));
+            }
             Scope::Feeds(ids) => {
                 // Over many feeds, walking a time-ordered index and filtering beats
                 // gathering every row of every feed and sorting: the unary + keeps
@@ -165,7 +177,7 @@ impl Store {
             stories: false,
             ..q.clone()
         };
-        let (clause, own_args) = Store::where_clause(&own);
+        let (clause, own_args) = Store::clause_for(&own, true);
         args.extend(own_args);
         let mut test = clause.replace("items.", "c.");
         if let Some(words) = q.search.as_ref().and_then(|s| s.matching.as_ref()) {

@@ -177,3 +177,38 @@ fn all_unread_keeps_a_story_whose_first_copy_was_read_alone() {
     assert_eq!(rows[0].copies, 1);
     assert_eq!(store.unread_copies().unwrap(), 0);
 }
+
+/// Thousands of feeds: the copies' test takes the list's feeds as one argument, so the
+/// list of all of them stays within SQLite's limit on arguments (the list of everything
+/// passes them twice over already).
+#[test]
+fn a_list_over_ten_thousand_feeds_shows_one_row_per_story() {
+    let (_dir, mut store, ids) = open();
+    let page = "https://ledger.example/2026/terminal";
+    let now = Utc::now();
+    for (feed_id, guid) in [(ids[0], "a-1"), (ids[1], "b-1")] {
+        store
+            .apply(
+                feed_id,
+                &feed(vec![item(guid, page, TEXT)]),
+                &Default::default(),
+                Some(200),
+                now,
+                0,
+            )
+            .unwrap();
+    }
+    let mut many = ids.clone();
+    many.extend((1_000..11_000).map(FeedId));
+    let all = ItemQuery {
+        scope: Scope::Feeds(many),
+        unread_only: false,
+        starred_only: false,
+        search: None,
+        order: Default::default(),
+        stories: true,
+    };
+    let rows = store.items(&all, 0, 10).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(store.count_items(&all).unwrap(), 1);
+}

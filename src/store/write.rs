@@ -143,21 +143,9 @@ fn item_hash(item: &crate::model::ParsedItem) -> i64 {
     h.digest() as i64
 }
 
-/// What `write_feed` is given: the feed, its parsed items, validators, the HTTP status,
-/// the time, and `keep_days`.
-type FeedWrite<'a> = (
-    FeedId,
-    &'a PreparedFeed,
-    &'a Validators,
-    Option<u16>,
-    DateTime<Utc>,
-    u32,
-);
-
 impl Store {
-    /// Writes a freshly parsed feed in one transaction, its new items grouped with
-    /// their copies in other feeds. Items seen before keep their read and starred state;
-    /// unchanged items cost an index probe and no write.
+    /// Writes a freshly parsed feed, then groups its new items with their copies in
+    /// other feeds (see `apply_ungrouped`, `group_stories`).
     pub fn apply(
         &mut self,
         id: FeedId,
@@ -167,13 +155,15 @@ impl Store {
         now: DateTime<Utc>,
         keep_days: u32,
     ) -> Result<ApplyStats> {
-        let write = (id, feed, validators, http_status, now, keep_days);
-        self.write_feed(write, true)
+        let mut stats = self.apply_ungrouped(id, feed, validators, http_status, now, keep_days)?;
+        self.group_stories(&std::mem::take(&mut stats.arrivals), now.timestamp())?;
+        Ok(stats)
     }
 
-    /// As `apply`, but the new items wait to be grouped (`ApplyStats::arrivals`, and
-    /// `story_pending`) until `group_stories`: a refresh groups all of its arrivals in
-    /// one transaction at its end.
+    /// Writes a freshly parsed feed in one transaction. Items seen before keep their read
+    /// and starred state; unchanged items cost an index probe and no write. The new
+    /// items wait to be grouped (`ApplyStats::arrivals`, and `story_pending` should the
+    /// process end first): a refresh groups all of its arrivals at its end.
     pub fn apply_ungrouped(
         &mut self,
         id: FeedId,
@@ -183,19 +173,10 @@ impl Store {
         now: DateTime<Utc>,
         keep_days: u32,
     ) -> Result<ApplyStats> {
-        let write = (id, feed, validators, http_status, now, keep_days);
-        self.write_feed(write, false)
-    }
-
-    fn write_feed(&mut self, write: FeedWrite, group: bool) -> Result<ApplyStats> {
-        let (id, feed, validators, http_status, now, keep_days) = write;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut stats = write_feed(&tx, id, feed, validators, http_status, now, keep_days)?;
-        if group {
-            super::story::group(&tx, &std::mem::take(&mut stats.arrivals), now.timestamp())?;
-        }
+        let stats = write_feed(&tx, id, feed, validators, http_status, now, keep_days)?;
         tx.commit()?;
         Ok(stats)
     }
