@@ -50,6 +50,14 @@ pub struct Keys {
     pub bands: Vec<i64>,
 }
 
+impl Keys {
+    /// The certain keys: the link's and the id's (an id that is the link is one key,
+    /// not two).
+    pub fn certain(&self) -> [Option<i64>; 2] {
+        [self.link, self.guid.filter(|g| Some(*g) != self.link)]
+    }
+}
+
 /// A key's hash (stable across builds: keys are stored).
 pub fn key_hash(key: &str) -> i64 {
     xxhash_rust::xxh3::xxh3_64(key.as_bytes()) as i64
@@ -90,13 +98,13 @@ pub fn keys(items: &[Source], mode: Mode) -> Vec<Keys> {
         vec![Vec::new(); items.len()]
     };
     let views: Vec<&[u64]> = texts.iter().map(Vec::as_slice).collect();
-    let boilerplate = text::common(&views);
+    let boilerplate = text::Boilerplate::of(&views);
     items
         .iter()
         .zip(links.iter().zip(&texts))
         .map(|(item, (link, shingles))| {
             let guid = canon::guid_key(item.guid).filter(|k| !shared(k));
-            let sketch = text::sketch(&text::without(shingles, &boilerplate));
+            let sketch = text::sketch(&boilerplate.remove(shingles));
             Keys {
                 link: link.as_deref().filter(|l| !shared(l)).map(key_hash),
                 guid: guid.as_deref().map(key_hash),

@@ -8,16 +8,19 @@
 use super::Result;
 use crate::model::{FeedId, ItemId};
 use crate::story::{text, Keys, Mode};
+use links::Links;
 use rusqlite::{params, Connection, OptionalExtension};
+use sketches::Sketches;
 use std::collections::HashSet;
+
+mod links;
+mod sketches;
 
 /// Copies by text are published within this many seconds of each other (days, not
 /// months: a recurring text a month apart is another issue).
 const TEXT_WINDOW: i64 = 7 * 86_400;
 /// Text sketches are kept this long after an article arrives.
 const SKETCH_DAYS: i64 = 30;
-/// Candidates by text whose sketches are compared, at most, per new article.
-const MAX_CANDIDATES: usize = 32;
 /// Candidates whose texts are read and compared, at most (their sketches agree most).
 const MAX_COMPARED: usize = 3;
 /// Sketches agreeing on fewer bins than this share are not compared further: texts that
@@ -44,19 +47,16 @@ pub struct Arrival {
 
 struct Candidate {
     id: i64,
-    feed: i64,
     story: i64,
-    time: i64,
 }
 
 /// Groups each new article with a copy in another feed, and files its keys.
 pub(super) fn group(tx: &Connection, arrivals: &[Arrival], now: i64) -> Result<()> {
-    let mut add_link = tx.prepare_cached("INSERT OR IGNORE INTO story_links VALUES (?1, ?2)")?;
-    let mut add_band =
-        tx.prepare_cached("INSERT OR IGNORE INTO story_bands VALUES (?1, ?2, ?3)")?;
     let mut add_sketch =
-        tx.prepare_cached("INSERT OR REPLACE INTO story_sketches VALUES (?1, ?2, ?3)")?;
+        tx.prepare_cached("INSERT OR IGNORE INTO story_sketches VALUES (?1, ?2, ?3, ?4, ?5)")?;
     let mut unqueue = tx.prepare_cached("DELETE FROM story_pending WHERE item = ?1")?;
+    let mut links = Links::around(tx, arrivals)?;
+    let mut texts = Sketches::around(tx, arrivals)?;
     for a in arrivals {
         unqueue.execute([a.id])?;
         if a.mode == Mode::Off {
@@ -64,30 +64,28 @@ pub(super) fn group(tx: &Connection, arrivals: &[Arrival], now: i64) -> Result<(
         }
         let (feed, mode) = (a.feed, a.mode);
         let mut found = None;
-        // An id that is the link is one key, not two.
-        let keys = [a.keys.link, a.keys.guid.filter(|g| Some(*g) != a.keys.link)];
+        let keys = a.keys.certain();
         for key in keys.into_iter().flatten() {
             if found.is_none() {
-                found = by_key(tx, feed, key)?;
+                found = by_key(tx, &links, feed, key)?;
             }
         }
         if found.is_none() && mode == Mode::On && !a.keys.bands.is_empty() {
-            found = by_text(tx, feed, a)?;
+            found = by_text(tx, &texts, a)?;
         }
         for key in keys.into_iter().flatten() {
-            add_link.execute(params![key, a.id])?;
-        }
-        for band in &a.keys.bands {
-            add_band.execute(params![band, a.id, now])?;
+            links.add(key, a.id, feed.0);
         }
         if !a.keys.bands.is_empty() {
-            add_sketch.execute(params![a.id, now, text::sketch_bytes(&a.keys.sketch)])?;
+            let bytes = text::sketch_bytes(&a.keys.sketch);
+            add_sketch.execute(params![a.time, a.id, feed.0, now, bytes])?;
+            texts.add(a.id, feed.0, a.time, &a.keys.sketch, &a.keys.bands);
         }
         if let Some(c) = found {
             join(tx, a.id, &c)?;
         }
     }
-    Ok(())
+    links.write(tx)
 }
 
 /// Files new articles as waiting to be grouped, in the transaction that writes them.
@@ -155,34 +153,37 @@ fn orphans(tx: &Connection, now: i64) -> Result<Vec<Arrival>> {
 /// The copy a certain key finds: the key must name one article per feed (a link many
 /// items of one feed share names none of them), and the copy's story must have no
 /// article of this feed yet.
-fn by_key(tx: &Connection, feed: FeedId, key: i64) -> Result<Option<Candidate>> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT i.id, i.feed_id, coalesce(i.story, i.id), i.sort_time
-         FROM story_links k JOIN items i ON i.id = k.item WHERE k.key = ?1 LIMIT 64",
-    )?;
-    let found: Vec<Candidate> = stmt
-        .query_map([key], candidate)?
-        .collect::<rusqlite::Result<_>>()?;
+fn by_key(tx: &Connection, links: &Links, feed: FeedId, key: i64) -> Result<Option<Candidate>> {
+    let found = links.get(key);
     let mut feeds = HashSet::new();
-    for c in &found {
-        if c.feed == feed.0 || !feeds.insert(c.feed) {
+    for (_, f) in found {
+        if *f == feed.0 || !feeds.insert(*f) {
             return Ok(None);
         }
     }
-    for c in found {
-        if !story_has_feed(tx, c.story, feed)? {
-            return Ok(Some(c));
+    for (id, _) in found {
+        if let Some(c) = article(tx, *id)? {
+            if !story_has_feed(tx, c.story, feed)? {
+                return Ok(Some(c));
+            }
         }
     }
     Ok(None)
 }
 
+/// A stored article as a candidate copy; None when it is gone since (purged, its feed
+/// removed): its keys wait for the pruning.
+fn article(tx: &Connection, id: i64) -> Result<Option<Candidate>> {
+    Ok(tx
+        .prepare_cached("SELECT id, coalesce(story, id) FROM items WHERE id = ?1")?
+        .query_row([id], candidate)
+        .optional()?)
+}
+
 fn candidate(r: &rusqlite::Row) -> rusqlite::Result<Candidate> {
     Ok(Candidate {
         id: r.get(0)?,
-        feed: r.get(1)?,
-        story: r.get(2)?,
-        time: r.get(3)?,
+        story: r.get(1)?,
     })
 }
 
@@ -196,44 +197,29 @@ fn story_has_feed(tx: &Connection, story: i64, feed: FeedId) -> Result<bool> {
 
 /// The copy whose text is this article's, among those sharing a band of its sketch
 /// and published within the window.
-fn by_text(tx: &Connection, feed: FeedId, a: &Arrival) -> Result<Option<Candidate>> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT i.id, i.feed_id, coalesce(i.story, i.id), i.sort_time
-         FROM story_bands b JOIN items i ON i.id = b.item WHERE b.key = ?1 LIMIT 32",
-    )?;
-    let mut seen = HashSet::new();
-    let mut candidates = Vec::new();
-    for band in &a.keys.bands {
-        for c in stmt.query_map([band], candidate)? {
-            let c = c?;
-            if c.feed != feed.0 && (c.time - a.time).abs() <= TEXT_WINDOW && seen.insert(c.id) {
-                candidates.push(c);
-            }
-        }
-    }
-    candidates.truncate(MAX_CANDIDATES);
+fn by_text(tx: &Connection, texts: &Sketches, a: &Arrival) -> Result<Option<Candidate>> {
     // The sketches first: reading and comparing texts is for the few that agree.
-    let mut sketch = tx.prepare_cached("SELECT sketch FROM story_sketches WHERE item = ?1")?;
-    let mut likely = Vec::new();
-    for c in candidates {
-        let theirs: Option<Vec<u8>> = sketch.query_row([c.id], |r| r.get(0)).optional()?;
-        let r = theirs.map_or(0.0, |t| {
-            text::resemblance(&a.keys.sketch, &text::sketch_from_bytes(&t))
-        });
-        if r >= MIN_RESEMBLANCE {
-            likely.push((r, c));
-        }
-    }
-    likely.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let mut likely: Vec<(f64, i64, i64)> = texts
+        .near(a)
+        .into_iter()
+        .filter_map(|(t, sketch)| {
+            let r = text::resemblance(&a.keys.sketch, sketch);
+            (r >= MIN_RESEMBLANCE).then_some((r, t.id, t.feed))
+        })
+        .collect();
     if likely.is_empty() {
         return Ok(None);
     }
-    let ours = stored_shingles(tx, a.id, feed.0)?;
-    for (_, c) in likely.into_iter().take(MAX_COMPARED) {
-        if story_has_feed(tx, c.story, feed)? {
+    likely.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let ours = stored_shingles(tx, a.id, a.feed.0)?;
+    for (_, id, feed) in likely.into_iter().take(MAX_COMPARED) {
+        let Some(c) = article(tx, id)? else {
+            continue;
+        };
+        if story_has_feed(tx, c.story, a.feed)? {
             continue;
         }
-        let theirs = stored_shingles(tx, c.id, c.feed)?;
+        let theirs = stored_shingles(tx, id, feed)?;
         if text::same_text(&ours, &theirs) {
             return Ok(Some(c));
         }
@@ -295,7 +281,6 @@ pub(super) fn maintain(tx: &Connection, mode: Mode, now: i64) -> Result<()> {
     let pruned: Option<i64> = super::meta_get(tx, "stories.pruned")?.and_then(|v| v.parse().ok());
     if pruned.is_none_or(|p| now - p > 86_400) {
         let cutoff = now - SKETCH_DAYS * 86_400;
-        tx.execute("DELETE FROM story_bands WHERE at < ?1", [cutoff])?;
         tx.execute("DELETE FROM story_sketches WHERE at < ?1", [cutoff])?;
         super::meta_set(tx, "stories.pruned", &now.to_string())?;
     }

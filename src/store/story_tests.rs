@@ -212,3 +212,82 @@ fn a_list_over_ten_thousand_feeds_shows_one_row_per_story() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(store.count_items(&all).unwrap(), 1);
 }
+
+const WIRE: [&str; 4] = [
+    "<p>Regulators in three countries opened an inquiry on Thursday into how the payments company handled a data breach that exposed the card details of several million customers over the summer months.</p>",
+    "<p>The company said it had notified every affected customer and replaced the compromised cards, and that it was cooperating fully with the authorities in each country where the inquiry was opened.</p>",
+    "<p>Analysts said fines could reach a tenth of annual revenue under the rules that came into force two years ago, though earlier cases had ended with far smaller penalties after lengthy appeals.</p>",
+    "<p>Shares in the company fell by four per cent in early trading before recovering some of the loss by the afternoon, as investors weighed the likely cost of the inquiry against strong quarterly results.</p>",
+];
+
+fn dated(guid: &str, link: &str, body: &str, day: u32) -> ParsedItem {
+    ParsedItem {
+        published: Some(Utc.with_ymd_and_hms(2026, 10, day, 8, 0, 0).unwrap()),
+        ..item(guid, link, body)
+    }
+}
+
+#[test]
+fn a_text_copy_is_found_among_the_sketches_an_earlier_refresh_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let ids = store.sync_feeds(&crate::store::test_specs(3)).unwrap();
+    let now = Utc::now();
+    let apply = |store: &mut Store, feed_id, items| {
+        store
+            .apply(
+                feed_id,
+                &feed(items),
+                &Default::default(),
+                Some(200),
+                now,
+                0,
+            )
+            .unwrap();
+    };
+    let whole = WIRE.concat();
+    // The first refresh brings the story to one feed, and one an unrelated text.
+    apply(
+        &mut store,
+        ids[0],
+        vec![
+            dated("w-1", "https://wire.example/a/1", &whole, 2),
+            dated("w-gone", "https://wire.example/a/2", &WIRE[1..].concat(), 2),
+        ],
+    );
+    // The story's text under another headline and link, a paragraph cut and a line
+    // added, a day later; and the same text a month later in a third feed (another
+    // issue, not a copy).
+    let copy = format!(
+        "{}{}<p>Reporting by the desk.</p>",
+        WIRE[0],
+        WIRE[2..].concat()
+    );
+    // Its near twin is purged before the next refresh: its sketch stays behind.
+    store
+        .conn
+        .execute("DELETE FROM items WHERE guid = 'w-gone'", [])
+        .unwrap();
+    apply(
+        &mut store,
+        ids[1],
+        vec![dated(
+            "r-1",
+            "https://relay.example/story/payments-inquiry",
+            &copy,
+            3,
+        )],
+    );
+    apply(
+        &mut store,
+        ids[2],
+        vec![dated(
+            "r-late",
+            "https://late.example/story/again",
+            &whole,
+            30,
+        )],
+    );
+    assert_eq!(story_of(&store, "w-1"), story_of(&store, "r-1"));
+    assert_ne!(story_of(&store, "w-1"), story_of(&store, "r-late"));
+}

@@ -8,7 +8,8 @@
 //! articles sharing only a long footer or an opening boilerplate never meet, and a
 //! digest that quotes a story's first lines is not that story.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Words per shingle: four keep a rewording's damage local, yet are rare enough that
 /// two unrelated texts share few.
@@ -19,7 +20,7 @@ const MAX_WORDS: usize = 4000;
 pub const MIN_SHINGLES: usize = 24;
 /// Bins of the sketch, banded in pairs: twelve bands find a pair sharing half their
 /// shingles 97 times in 100, and unrelated texts almost never.
-const BINS: usize = 24;
+pub const BINS: usize = 24;
 
 /// An article's shingles in text order (hashes), boilerplate removed by the caller.
 /// Words are hashed as they are read, lower-cased, without a string each: this runs
@@ -31,11 +32,25 @@ pub fn shingles(html: &str) -> Vec<u64> {
     let mut words: Vec<u64> = Vec::new();
     let mut h = OFFSET;
     let mut in_word = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            for l in c.to_lowercase() {
-                h = (h ^ u64::from(l)).wrapping_mul(PRIME);
+    let mut rest = text.as_str();
+    while let Some(&b) = rest.as_bytes().first() {
+        // ASCII by the byte (most words are), the rest by the character.
+        let (word, len) = if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(PRIME);
             }
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = rest.chars().next().unwrap_or(' ');
+            if c.is_alphanumeric() {
+                for l in c.to_lowercase() {
+                    h = (h ^ u64::from(l)).wrapping_mul(PRIME);
+                }
+            }
+            (c.is_alphanumeric(), c.len_utf8())
+        };
+        rest = &rest[len..];
+        if word {
             in_word = true;
         } else if in_word {
             words.push(h);
@@ -156,35 +171,99 @@ pub fn same_text(a: &[u64], b: &[u64]) -> bool {
     })
 }
 
-/// The shingles several of `texts` share (a feed's footer, its opening lines), sorted:
-/// the boilerplate to remove before comparing any of them with another feed's.
-pub fn common(texts: &[&[u64]]) -> Vec<u64> {
-    let mut all: Vec<u64> = Vec::new();
-    for text in texts {
-        let mut distinct = text.to_vec();
-        distinct.sort_unstable();
-        distinct.dedup();
-        all.extend(distinct);
-    }
-    all.sort_unstable();
-    let mut out: Vec<u64> = all
-        .windows(2)
-        .filter(|w| w[0] == w[1])
-        .map(|w| w[0])
-        .collect();
-    out.dedup();
-    out
+/// Shingles at each end of a text where boilerplate is looked for.
+const EDGE: usize = 64;
+
+/// The shingles several of `texts` share near their ends (a feed's footer, its opening
+/// lines): the boilerplate to leave out of the sketches before comparing any of them
+/// with another feed's. Only the ends are looked at: that is where feeds put what every
+/// item repeats, and hashing every shingle of every text again cost as much as
+/// shingling them. (The texts' own comparison, `same_text` after `Boilerplate` of the
+/// stored neighbours, looks at the whole.)
+pub struct Boilerplate(HashMap<u64, Seen, BuildHasherDefault<Mixed>>);
+
+/// Where a shingle was last seen, and whether two texts have it.
+#[derive(Clone, Copy)]
+struct Seen {
+    text: u32,
+    shared: bool,
 }
 
-/// `text` without the shingles in `boilerplate` (sorted, as `common` gives it).
-pub fn without(text: &[u64], boilerplate: &[u64]) -> Vec<u64> {
-    if boilerplate.is_empty() {
-        return text.to_vec();
+impl Boilerplate {
+    /// Counted in one hash map (this runs for every feed of a refresh: sorting every
+    /// text's shingles cost more than hashing them once).
+    pub fn of(texts: &[&[u64]]) -> Boilerplate {
+        let total = texts.iter().map(|t| t.len().min(2 * EDGE)).sum();
+        let mut seen: HashMap<u64, Seen, _> =
+            HashMap::with_capacity_and_hasher(total, BuildHasherDefault::<Mixed>::default());
+        for (i, text) in texts.iter().enumerate() {
+            let i = i as u32;
+            for h in ends(text) {
+                seen.entry(*h)
+                    .and_modify(|s| {
+                        s.shared |= s.text != i;
+                        s.text = i;
+                    })
+                    .or_insert(Seen {
+                        text: i,
+                        shared: false,
+                    });
+            }
+        }
+        Boilerplate(seen)
     }
-    text.iter()
-        .copied()
-        .filter(|h| boilerplate.binary_search(h).is_err())
-        .collect()
+
+    pub fn contains(&self, h: u64) -> bool {
+        self.0.get(&h).is_some_and(|s| s.shared)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.0.values().any(|s| s.shared)
+    }
+
+    /// `text` without the boilerplate.
+    pub fn remove(&self, text: &[u64]) -> Vec<u64> {
+        let n = text.len();
+        text.iter()
+            .enumerate()
+            .filter(|(at, h)| (*at >= EDGE && *at + EDGE < n) || !self.contains(**h))
+            .map(|(_, h)| *h)
+            .collect()
+    }
+}
+
+/// The shingles within EDGE of either end of `text`.
+fn ends(text: &[u64]) -> impl Iterator<Item = &u64> {
+    let head = text.len().min(EDGE);
+    let tail = text.len().saturating_sub(EDGE).max(head);
+    text[..head].iter().chain(&text[tail..])
+}
+
+/// The hasher of shingle hashes, which are mixed already (see `shingle`): hashing them
+/// again would be wasted work.
+#[derive(Default)]
+pub struct Mixed(u64);
+
+impl Hasher for Mixed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_u64(&mut self, h: u64) {
+        self.0 = h;
+    }
+
+    /// A 32-bit key is spread over the 64 bits: the map takes its control bits from
+    /// the top.
+    fn write_u32(&mut self, h: u32) {
+        self.0 = u64::from(h).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
 }
 
 #[cfg(test)]
@@ -244,8 +323,12 @@ mod tests {
     fn boilerplate_common_to_a_feed_goes() {
         let a = shingles("one two three four five six");
         let b = shingles("nine two three four five ten");
-        let common = common(&[&a, &b]);
-        assert_eq!(common.len(), 1);
-        assert_eq!(without(&a, &common).len(), 2);
+        let common = Boilerplate::of(&[&a, &b]);
+        assert!(common.0.values().filter(|s| s.shared).count() == 1);
+        assert_eq!(common.remove(&a).len(), 2);
+        assert!(
+            Boilerplate::of(&[&a]).is_empty(),
+            "one text has no boilerplate"
+        );
     }
 }
