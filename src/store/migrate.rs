@@ -412,7 +412,9 @@ const MIGRATIONS: &[&str] = &[
     // sketches): the band index, twelve rows per article written at random places,
     // cost more than the rest of a refresh. Sketches are keyed by their article's time,
     // so that those within a week of a batch's articles are one range of the table, and
-    // keep its feed, so that reading them needs no join.
+    // keep its feed, so that reading them needs no join; triggers keep the time and drop
+    // the sketch with its article (a dead sketch would take a live copy's place among
+    // the candidates).
     r#"
     CREATE TABLE story_sketches_17 (
         time INTEGER NOT NULL,
@@ -428,6 +430,14 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE story_sketches;
     DROP TABLE story_bands;
     ALTER TABLE story_sketches_17 RENAME TO story_sketches;
+    CREATE TRIGGER items_sketch_gone AFTER DELETE ON items BEGIN
+        DELETE FROM story_sketches WHERE time = OLD.sort_time AND item = OLD.id;
+    END;
+    CREATE TRIGGER items_sketch_time AFTER UPDATE OF sort_time ON items
+    WHEN OLD.sort_time != NEW.sort_time BEGIN
+        UPDATE story_sketches SET time = NEW.sort_time
+        WHERE time = OLD.sort_time AND item = NEW.id;
+    END;
     "#,
 ];
 

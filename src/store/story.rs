@@ -212,13 +212,18 @@ fn by_text(tx: &Connection, texts: &Sketches, a: &Arrival) -> Result<Option<Cand
     }
     likely.sort_by(|x, y| y.0.total_cmp(&x.0));
     let ours = stored_shingles(tx, a.id, a.feed.0)?;
-    for (_, id, feed) in likely.into_iter().take(MAX_COMPARED) {
+    let mut compared = 0;
+    for (_, id, feed) in likely {
+        if compared == MAX_COMPARED {
+            break;
+        }
         let Some(c) = article(tx, id)? else {
             continue;
         };
         if story_has_feed(tx, c.story, a.feed)? {
             continue;
         }
+        compared += 1;
         let theirs = stored_shingles(tx, id, feed)?;
         if text::same_text(&ours, &theirs) {
             return Ok(Some(c));

@@ -220,6 +220,8 @@ const WIRE: [&str; 4] = [
     "<p>Shares in the company fell by four per cent in early trading before recovering some of the loss by the afternoon, as investors weighed the likely cost of the inquiry against strong quarterly results.</p>",
 ];
 
+const OTHER: &str = "<p>The city library will stay open until midnight during the exam weeks, the council said, after students collected more than four thousand signatures asking for longer hours and quiet rooms on every floor of the old building by the river.</p>";
+
 fn dated(guid: &str, link: &str, body: &str, day: u32) -> ParsedItem {
     ParsedItem {
         published: Some(Utc.with_ymd_and_hms(2026, 10, day, 8, 0, 0).unwrap()),
@@ -252,7 +254,7 @@ fn a_text_copy_is_found_among_the_sketches_an_earlier_refresh_stored() {
         ids[0],
         vec![
             dated("w-1", "https://wire.example/a/1", &whole, 2),
-            dated("w-gone", "https://wire.example/a/2", &WIRE[1..].concat(), 2),
+            dated("w-gone", "https://wire.example/a/2", OTHER, 2),
         ],
     );
     // The story's text under another headline and link, a paragraph cut and a line
@@ -263,11 +265,38 @@ fn a_text_copy_is_found_among_the_sketches_an_earlier_refresh_stored() {
         WIRE[0],
         WIRE[2..].concat()
     );
-    // Its near twin is purged before the next refresh: its sketch stays behind.
+    // Its near twin is purged before the next refresh, and its sketch with it (a dead
+    // sketch would take a live copy's place among the candidates).
+    let sketches = |store: &Store| -> i64 {
+        store
+            .conn
+            .query_row("SELECT count(*) FROM story_sketches", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(sketches(&store), 2);
     store
         .conn
         .execute("DELETE FROM items WHERE guid = 'w-gone'", [])
         .unwrap();
+    assert_eq!(sketches(&store), 1);
+    // A redated article's sketch moves with it.
+    store
+        .conn
+        .execute(
+            "UPDATE items SET sort_time = sort_time + 60 WHERE guid = 'w-1'",
+            [],
+        )
+        .unwrap();
+    let moved: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM story_sketches s JOIN items i
+             ON i.id = s.item AND i.sort_time = s.time",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(moved, 1);
     apply(
         &mut store,
         ids[1],

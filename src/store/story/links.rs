@@ -57,7 +57,11 @@ impl Links {
 
     /// Files an article's key (later arrivals of the batch may be its copies).
     pub fn add(&mut self, key: i64, id: i64, feed: i64) {
-        self.known.entry(key).or_default().push((id, feed));
+        let have = self.known.entry(key).or_default();
+        // Filed already (an id reused after its article went): once is one article.
+        if !have.iter().any(|(i, _)| *i == id) {
+            have.push((id, feed));
+        }
         self.new.push((key, id));
     }
 
