@@ -408,37 +408,6 @@ const MIGRATIONS: &[&str] = &[
         WHERE story = NEW.story AND id != NEW.id AND starred != NEW.starred;
     END;
     "#,
-    // 17: text sketches are banded in memory when a batch is grouped (store::story::
-    // sketches): the band index, twelve rows per article written at random places,
-    // cost more than the rest of a refresh. Sketches are keyed by their article's time,
-    // so that those within a week of a batch's articles are one range of the table, and
-    // keep its feed, so that reading them needs no join; triggers keep the time and drop
-    // the sketch with its article (a dead sketch would take a live copy's place among
-    // the candidates).
-    r#"
-    CREATE TABLE story_sketches_17 (
-        time INTEGER NOT NULL,
-        item INTEGER NOT NULL,
-        feed INTEGER NOT NULL,
-        at INTEGER NOT NULL,
-        sketch BLOB NOT NULL,
-        PRIMARY KEY (time, item)
-    ) WITHOUT ROWID;
-    INSERT OR IGNORE INTO story_sketches_17
-        SELECT i.sort_time, s.item, i.feed_id, s.at, s.sketch
-        FROM story_sketches s JOIN items i ON i.id = s.item;
-    DROP TABLE story_sketches;
-    DROP TABLE story_bands;
-    ALTER TABLE story_sketches_17 RENAME TO story_sketches;
-    CREATE TRIGGER items_sketch_gone AFTER DELETE ON items BEGIN
-        DELETE FROM story_sketches WHERE time = OLD.sort_time AND item = OLD.id;
-    END;
-    CREATE TRIGGER items_sketch_time AFTER UPDATE OF sort_time ON items
-    WHEN OLD.sort_time != NEW.sort_time BEGIN
-        UPDATE story_sketches SET time = NEW.sort_time
-        WHERE time = OLD.sort_time AND item = NEW.id;
-    END;
-    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -517,41 +486,6 @@ mod tests {
             stories: false,
         };
         assert_eq!(store.count_items(&query).unwrap(), 5);
-    }
-
-    /// A cache from before the sketches were banded in memory (schema 16) keeps its
-    /// sketches, now keyed by their article's time, and loses the band index.
-    #[test]
-    fn a_cache_with_a_band_index_keeps_its_sketches() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        for (i, sql) in MIGRATIONS[..16].iter().enumerate() {
-            conn.execute_batch(sql).unwrap();
-            conn.pragma_update(None, "user_version", i as i64 + 1)
-                .unwrap();
-        }
-        conn.execute_batch(
-            "INSERT INTO feeds (url) VALUES ('http://127.0.0.1:1/f');
-             INSERT INTO items (feed_id, guid, title, sort_time, hash, first_seen)
-                 VALUES (1, 'a', 'A', 1700000000, 0, 0);
-             INSERT INTO story_sketches VALUES (1, 1750000000, x'01020304');
-             INSERT INTO story_bands VALUES (42, 1, 1750000000);",
-        )
-        .unwrap();
-        run(&mut conn).unwrap();
-        let row: (i64, i64, i64, i64, Vec<u8>) = conn
-            .query_row("SELECT * FROM story_sketches", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
-            .unwrap();
-        assert_eq!(row, (1700000000, 1, 1, 1750000000, vec![1, 2, 3, 4]));
-        let bands: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name = 'story_bands'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(bands, 0);
     }
 }
 

@@ -53,7 +53,7 @@ struct Candidate {
 /// Groups each new article with a copy in another feed, and files its keys.
 pub(super) fn group(tx: &Connection, arrivals: &[Arrival], now: i64) -> Result<()> {
     let mut add_sketch =
-        tx.prepare_cached("INSERT OR IGNORE INTO story_sketches VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        tx.prepare_cached("INSERT OR REPLACE INTO story_sketches VALUES (?1, ?2, ?3)")?;
     let mut unqueue = tx.prepare_cached("DELETE FROM story_pending WHERE item = ?1")?;
     let mut links = Links::around(tx, arrivals)?;
     let mut texts = Sketches::around(tx, arrivals)?;
@@ -77,15 +77,15 @@ pub(super) fn group(tx: &Connection, arrivals: &[Arrival], now: i64) -> Result<(
             links.add(key, a.id, feed.0);
         }
         if !a.keys.bands.is_empty() {
-            let bytes = text::sketch_bytes(&a.keys.sketch);
-            add_sketch.execute(params![a.time, a.id, feed.0, now, bytes])?;
-            texts.add(a.id, feed.0, a.time, &a.keys.sketch, &a.keys.bands);
+            add_sketch.execute(params![a.id, now, text::sketch_bytes(&a.keys.sketch)])?;
+            texts.add(a);
         }
         if let Some(c) = found {
             join(tx, a.id, &c)?;
         }
     }
-    links.write(tx)
+    links.write(tx)?;
+    texts.write(tx, now)
 }
 
 /// Files new articles as waiting to be grouped, in the transaction that writes them.
@@ -286,6 +286,7 @@ pub(super) fn maintain(tx: &Connection, mode: Mode, now: i64) -> Result<()> {
     let pruned: Option<i64> = super::meta_get(tx, "stories.pruned")?.and_then(|v| v.parse().ok());
     if pruned.is_none_or(|p| now - p > 86_400) {
         let cutoff = now - SKETCH_DAYS * 86_400;
+        tx.execute("DELETE FROM story_bands WHERE at < ?1", [cutoff])?;
         tx.execute("DELETE FROM story_sketches WHERE at < ?1", [cutoff])?;
         super::meta_set(tx, "stories.pruned", &now.to_string())?;
     }

@@ -1,11 +1,13 @@
-//! The text sketches a batch of new articles is compared with, banded in memory: the
-//! stored ones published within the window of the batch's times, read in one scan,
-//! and the batch's own as they are filed.
+//! The text sketches a batch of new articles is compared with: the stored ones that
+//! share a band with any of the batch's, read from the band index in key order before
+//! the batch is grouped, and the batch's own, filed in memory as they are grouped and
+//! their bands written in key order after.
 //!
-//! Why not an index in the cache: twelve band rows per article, written and looked up
-//! at random places of a B-tree, cost four times the rest of a cold refresh; one
-//! sketch row per article, appended, and a hash map cost next to nothing. The scan is
-//! bounded: sketches are kept a month after arrival (see `maintain`).
+//! Why in key order: twelve band rows per article, looked up and written one article
+//! at a time at random places of the index, missed the page cache and cost four times
+//! the rest of a cold refresh; in key order each page is read and written once per
+//! batch. And why an index at all rather than every recent sketch read into memory: a
+//! refresh that brings one article then reads a handful of rows, not a week of them.
 
 use super::{Arrival, Result, TEXT_WINDOW};
 use crate::story::{text, Mode};
@@ -13,7 +15,7 @@ use rusqlite::{params, Connection};
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 
-/// Candidates looked at per band of a new article, at most (the newest first).
+/// Articles looked at per band of a new article, at most.
 const PER_BAND: usize = 32;
 /// Candidates whose sketches are compared, at most, per new article.
 const MAX_CANDIDATES: usize = 32;
@@ -28,45 +30,65 @@ pub(super) struct Sketched {
 }
 
 /// Sketches (their bins one after another, `text::BINS` each), and for each band key
-/// the sketches that have it: a chain through `slots`, newest first. Band keys are cut
-/// to 32 bits, which keeps a month of a busy cache in a few megabytes; a collision
-/// only adds a candidate that the sketches' resemblance turns down.
+/// the sketches that have it: a chain through `slots`, in the order filed.
 pub(super) struct Sketches {
     all: Vec<Sketched>,
     bins: Vec<u32>,
-    heads: HashMap<u32, u32, BuildHasherDefault<text::Mixed>>,
+    heads: HashMap<u64, u32, BuildHasherDefault<text::Mixed>>,
     /// (sketch, the previous slot of the same band key).
     slots: Vec<(u32, u32)>,
+    /// (band key, article) rows to write.
+    new: Vec<(i64, i64)>,
 }
 
 impl Sketches {
-    /// The stored sketches within the text window of any of `arrivals` that are
-    /// compared by text; none when no arrival is.
+    /// The stored sketches sharing a band with any arrival compared by text (their
+    /// articles' feed and time as they are now; an article gone since has none).
     pub fn around(tx: &Connection, arrivals: &[Arrival]) -> Result<Sketches> {
         let mut out = Sketches {
             all: Vec::new(),
             bins: Vec::new(),
             heads: HashMap::default(),
             slots: Vec::new(),
+            new: Vec::new(),
         };
+        let mut keys: Vec<i64> = arrivals
+            .iter()
+            .filter(|a| a.mode == Mode::On)
+            .flat_map(|a| a.keys.bands.iter().copied())
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
         let mut stmt = tx.prepare_cached(
-            "SELECT item, feed, time, sketch FROM story_sketches WHERE time BETWEEN ?1 AND ?2",
+            "SELECT b.item, i.feed_id, i.sort_time, s.sketch FROM story_bands b
+             JOIN items i ON i.id = b.item JOIN story_sketches s ON s.item = b.item
+             WHERE b.key = ?1 LIMIT ?2",
         )?;
-        for (lo, hi) in windows(arrivals) {
-            let mut rows = stmt.query(params![lo, hi])?;
+        let mut loaded = HashSet::new();
+        for key in keys {
+            let mut rows = stmt.query(params![key, PER_BAND as i64])?;
             while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                if !loaded.insert(id) {
+                    continue;
+                }
                 let bytes: Vec<u8> = r.get(3)?;
                 let sketch = text::sketch_from_bytes(&bytes);
-                let bands = text::bands(&sketch);
-                out.add(r.get(0)?, r.get(1)?, r.get(2)?, &sketch, &bands);
+                out.file(id, r.get(1)?, r.get(2)?, &sketch, &text::bands(&sketch));
             }
         }
         Ok(out)
     }
 
-    /// Files one more sketch (an arrival's, once it is grouped: later arrivals of the
-    /// batch may be its copies).
-    pub fn add(&mut self, id: i64, feed: i64, time: i64, sketch: &[u32], bands: &[i64]) {
+    /// Files an arrival's sketch once it is grouped: later arrivals of the batch may
+    /// be its copies, and its bands are written with the batch's.
+    pub fn add(&mut self, a: &Arrival) {
+        self.file(a.id, a.feed.0, a.time, &a.keys.sketch, &a.keys.bands);
+        self.new
+            .extend(a.keys.bands.iter().map(|band| (*band, a.id)));
+    }
+
+    fn file(&mut self, id: i64, feed: i64, time: i64, sketch: &[u32], bands: &[i64]) {
         if sketch.len() != text::BINS {
             return;
         }
@@ -75,7 +97,7 @@ impl Sketches {
         self.bins.extend_from_slice(sketch);
         for band in bands {
             let slot = self.slots.len() as u32;
-            let previous = self.heads.insert(*band as u32, slot).unwrap_or(END);
+            let previous = self.heads.insert(*band as u64, slot).unwrap_or(END);
             self.slots.push((at, previous));
         }
     }
@@ -86,9 +108,11 @@ impl Sketches {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for band in &a.keys.bands {
-            let mut slot = self.heads.get(&(*band as u32)).copied().unwrap_or(END);
+            let mut slot = self.heads.get(&(*band as u64)).copied().unwrap_or(END);
+            // A band many of the batch's own articles share is walked only so far.
             let mut looked = 0;
-            while slot != END && looked < PER_BAND {
+            while slot != END && looked < 2 * PER_BAND {
+                looked += 1;
                 let (at, previous) = self.slots[slot as usize];
                 let s = self.all[at as usize];
                 if s.id != a.id
@@ -102,68 +126,19 @@ impl Sketches {
                         return out;
                     }
                 }
-                looked += 1;
                 slot = previous;
             }
         }
         out
     }
-}
 
-/// The times within the window of an arrival compared by text, as disjoint ranges in
-/// order (a refresh that brings one old article with the new ones reads two short
-/// ranges, not the years between them).
-fn windows(arrivals: &[Arrival]) -> Vec<(i64, i64)> {
-    let mut times: Vec<i64> = arrivals
-        .iter()
-        .filter(|a| a.mode == Mode::On && !a.keys.bands.is_empty())
-        .map(|a| a.time)
-        .collect();
-    times.sort_unstable();
-    let mut out: Vec<(i64, i64)> = Vec::new();
-    for t in times {
-        let (lo, hi) = (t.saturating_sub(TEXT_WINDOW), t.saturating_add(TEXT_WINDOW));
-        match out.last_mut() {
-            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
-            _ => out.push((lo, hi)),
+    /// Writes the bands filed, in key order.
+    pub fn write(mut self, tx: &Connection, now: i64) -> Result<()> {
+        self.new.sort_unstable();
+        let mut add = tx.prepare_cached("INSERT OR IGNORE INTO story_bands VALUES (?1, ?2, ?3)")?;
+        for (key, id) in self.new {
+            add.execute([key, id, now])?;
         }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::FeedId;
-    use crate::story::Keys;
-
-    fn at(time: i64, mode: Mode) -> Arrival {
-        Arrival {
-            feed: FeedId(1),
-            id: time,
-            time,
-            mode,
-            keys: Keys {
-                bands: vec![1],
-                ..Keys::default()
-            },
-        }
-    }
-
-    #[test]
-    fn windows_join_where_they_meet_and_skip_the_years_between() {
-        let w = TEXT_WINDOW;
-        let arrivals = [
-            at(100 * w, Mode::On),
-            at(10 * w, Mode::On),
-            at(101 * w, Mode::On),
-            at(50 * w, Mode::Links),
-        ];
-        assert_eq!(
-            windows(&arrivals),
-            vec![(9 * w, 11 * w), (99 * w, 102 * w)],
-            "a links-only arrival reads no sketch"
-        );
-        assert!(windows(&[]).is_empty());
+        Ok(())
     }
 }
