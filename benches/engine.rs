@@ -100,6 +100,7 @@ fn upsert(c: &mut Criterion) {
         options: Default::default(),
         url: "https://bench.example/feed".into(),
         name: None,
+        hidden: false,
         remote: None,
         mailbox: None,
         tags: vec![],

@@ -51,6 +51,7 @@ fn first_sync(c: &mut Criterion) {
             name: None,
             tags: Vec::new(),
             options: Default::default(),
+            hidden: false,
             remote: None,
             mailbox: None,
         })

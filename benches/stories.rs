@@ -55,6 +55,7 @@ fn one_new_article(c: &mut Criterion) {
             options: Default::default(),
             url: format!("https://f{f}.example/feed"),
             name: None,
+            hidden: false,
             remote: None,
             mailbox: None,
             tags: vec![],

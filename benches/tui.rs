@@ -26,6 +26,7 @@ fn feeds() -> Vec<FeedSummary> {
             total: (ITEMS / FEEDS) as u32,
             last_error: None,
             last_success: None,
+            hidden: false,
         })
         .collect()
 }

@@ -82,6 +82,9 @@ pub struct FeedSpec {
     /// What the feed sets for itself (interval, keep_days, user agent, timeout, headers,
     /// basic auth).
     pub options: FeedOptions,
+    /// `hidden = true` (newsboat's `!`): left out of the feed list; its articles are
+    /// still searched, filtered and shown in saved searches.
+    pub hidden: bool,
     /// Set when the sync server brings this feed (`[sync]`): then the server fetches
     /// it, not bulletin.
     pub remote: Option<Remote>,
@@ -105,7 +108,7 @@ struct RawConfig {
     #[serde(default)]
     general: General,
     #[serde(default, rename = "feed")]
-    feeds: Vec<RawFeed>,
+    feeds: Vec<Spanned<RawFeed>>,
     #[serde(default)]
     keys: std::collections::BTreeMap<String, Spanned<KeyList>>,
     #[serde(default)]
@@ -131,7 +134,13 @@ enum KeyList {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFeed {
-    url: Spanned<String>,
+    url: Option<Spanned<String>>,
+    /// A command feed: its standard output is the feed.
+    command: Option<Spanned<Vec<String>>>,
+    /// A command the fetched body is piped through before it is parsed.
+    filter: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    hidden: bool,
     name: Option<String>,
     #[serde(default)]
     tags: Vec<String>,
@@ -239,11 +248,44 @@ impl Config {
         let mut seen = HashSet::new();
         let mut feeds = Vec::with_capacity(raw.feeds.len());
         for feed in raw.feeds {
-            let offset = feed.url.span().start;
-            let url = canonical_url(feed.url.get_ref(), dir).map_err(|m| invalid(offset, m))?;
+            let table_at = feed.span().start;
+            let feed = feed.into_inner();
+            let (url, offset) = match (&feed.url, &feed.command) {
+                (Some(url), None) => (
+                    canonical_url(url.get_ref(), dir).map_err(|m| invalid(url.span().start, m))?,
+                    url.span().start,
+                ),
+                (None, Some(command)) => (
+                    command_identity(command.get_ref())
+                        .map_err(|m| invalid(command.span().start, m))?,
+                    command.span().start,
+                ),
+                (Some(_), Some(command)) => {
+                    return Err(invalid(
+                        command.span().start,
+                        "a [[feed]] has a url or a command, not both".into(),
+                    ))
+                }
+                (None, None) => {
+                    return Err(invalid(
+                        table_at,
+                        "a [[feed]] needs a url (or a command whose output is the feed)".into(),
+                    ))
+                }
+            };
             if !seen.insert(url.clone()) {
                 return Err(invalid(offset, format!("duplicate feed URL {url}")));
             }
+            let filter = match feed.filter {
+                Some(f) if f.get_ref().first().is_none_or(|p| p.trim().is_empty()) => {
+                    return Err(invalid(
+                        f.span().start,
+                        "filter is a command: [\"program\", \"argument\", ...]".into(),
+                    ))
+                }
+                Some(f) => f.into_inner(),
+                None => Vec::new(),
+            };
             let options = feed_options::RawFeedOptions {
                 refresh_interval_minutes: feed.refresh_interval_minutes,
                 keep_days: feed.keep_days,
@@ -255,6 +297,8 @@ impl Config {
                 full_text: feed.full_text,
                 notify: feed.notify,
                 stories: feed.stories,
+                command: feed.command.map(Spanned::into_inner).unwrap_or_default(),
+                filter,
             }
             .read(offset, &invalid)?;
             feeds.push(FeedSpec {
@@ -272,6 +316,7 @@ impl Config {
                     .filter(|t| !t.is_empty())
                     .collect(),
                 options,
+                hidden: feed.hidden,
                 remote: None,
                 mailbox: None,
             });
@@ -362,6 +407,35 @@ impl Config {
             _ => vec!["xdg-open".into()],
         }
     }
+}
+
+/// The prefix of a command feed's identity (newsboat's, whose `exec:` lines become them).
+pub const EXEC_PREFIX: &str = "exec:";
+
+/// A command feed's identity in the cache: `exec:` and its command line as written (`~`
+/// unexpanded, so the same on every machine), each word quoted as a shell would need.
+pub fn command_identity(argv: &[String]) -> Result<String, String> {
+    match argv.first() {
+        Some(program) if !program.trim().is_empty() => {}
+        _ => {
+            return Err(
+                "command is a program and its arguments: [\"program\", \"argument\", ...]".into(),
+            )
+        }
+    }
+    let words: Vec<String> = argv
+        .iter()
+        .map(|w| match w.strip_prefix('~') {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+                format!(
+                    "~{}",
+                    crate::paths::shell_word(rest).trim_start_matches("''")
+                )
+            }
+            _ => crate::paths::shell_word(w),
+        })
+        .collect();
+    Ok(format!("{EXEC_PREFIX}{}", words.join(" ")))
 }
 
 /// http/https URLs as parsed, `file://` URLs as given, plain paths made absolute.

@@ -50,6 +50,7 @@ pub fn config(dir: &Path) -> Result<Config, DemoError> {
             options: Default::default(),
             url,
             name: None,
+            hidden: false,
             remote: None,
             mailbox: None,
             tags: tags.iter().map(|t| t.to_string()).collect(),

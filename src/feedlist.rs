@@ -74,6 +74,7 @@ pub fn add_mail_feeds(config: &mut Config, feeds: Vec<MailFeed>) {
             name: None,
             tags: vec![feed.mailbox.clone()],
             options: Default::default(),
+            hidden: false,
             remote: None,
             mailbox: Some(feed.mailbox),
         });

@@ -13,6 +13,7 @@ use std::io::Read;
 use std::time::{Duration, Instant};
 
 mod calls;
+mod command;
 mod get;
 mod guard;
 mod tls;
@@ -65,6 +66,9 @@ pub enum FetchError {
     Network(String),
     #[error("cannot read {path}: {reason}")]
     File { path: String, reason: String },
+    /// A command feed or a filter failed (its exit, its time, its output).
+    #[error("{0}")]
+    Command(String),
     /// The whole run (a sync, say) has a limit of its own, and it ran out.
     #[error("stopped at the run's limit of {0} s")]
     Deadline(u64),
@@ -260,6 +264,29 @@ impl Fetcher {
             final_url,
             moved_to: None,
         }))
+    }
+
+    /// A command feed's output (`command = [...]`), run in `dir` (the config's).
+    pub fn run_command(
+        &self,
+        argv: &[String],
+        dir: Option<&std::path::Path>,
+        timeout: Option<Duration>,
+    ) -> Result<Vec<u8>, FetchError> {
+        let timeout = self.budget(timeout.unwrap_or(self.timeout))?;
+        command::run(argv, None, dir, timeout, self.max_body)
+    }
+
+    /// A fetched body piped through a feed's `filter` command.
+    pub fn filter(
+        &self,
+        argv: &[String],
+        body: Vec<u8>,
+        dir: Option<&std::path::Path>,
+        timeout: Option<Duration>,
+    ) -> Result<Vec<u8>, FetchError> {
+        let timeout = self.budget(timeout.unwrap_or(self.timeout))?;
+        command::run(argv, Some(body), dir, timeout, self.max_body)
     }
 
     fn too_large(&self) -> FetchError {

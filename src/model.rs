@@ -68,6 +68,8 @@ pub struct FeedSummary {
     pub last_error: Option<String>,
     pub last_success: Option<DateTime<Utc>>,
     pub health: Health,
+    /// `hidden = true`: not in the feed list (its articles are in searches and lists).
+    pub hidden: bool,
 }
 
 /// How a feed has been doing, for `feeds --json` and the health view.
@@ -341,6 +343,7 @@ mod tests {
             last_error: error.map(str::to_string),
             last_success: None,
             health,
+            hidden: false,
         };
         let failing_since = |days| Health {
             consecutive_failures: 3,

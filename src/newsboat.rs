@@ -5,6 +5,8 @@ use crate::opml::ImportedFeed;
 use crate::store::ReadMark;
 use std::path::Path;
 
+mod query;
+
 /// A line of the urls file that was not imported, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SkippedLine {
@@ -13,50 +15,114 @@ pub struct SkippedLine {
     pub why: String,
 }
 
-/// Parses a newsboat `urls` file: `URL "tag" tag "~Title"`, `#` comments, and the
-/// `query:`, `exec:` and `filter:` feeds, which bulletin does not have, reported as skipped.
-pub fn parse_urls(text: &str) -> (Vec<ImportedFeed>, Vec<SkippedLine>) {
-    let mut feeds = Vec::new();
-    let mut skipped = Vec::new();
+/// A newsboat `query:` line made a `[[query]]` in bulletin's query language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedQuery {
+    pub line: usize,
+    pub name: String,
+    pub query: String,
+}
+
+/// What a newsboat `urls` file holds for bulletin.
+#[derive(Debug, Default)]
+pub struct UrlsFile {
+    pub feeds: Vec<ImportedFeed>,
+    pub queries: Vec<ImportedQuery>,
+    pub skipped: Vec<SkippedLine>,
+}
+
+/// newsboat runs `exec:` and `filter:` commands through a shell; so do their imports.
+fn through_shell(command: &str) -> Vec<String> {
+    vec!["sh".into(), "-c".into(), command.to_string()]
+}
+
+/// Parses a newsboat `urls` file: `URL "tag" tag "~Title" !`, `#` comments; `exec:CMD`
+/// lines become command feeds, `filter:CMD:URL` filtered feeds, `query:NAME:EXPR` saved
+/// searches where the expression translates, and `!` hides a feed from the list.
+pub fn parse_urls(text: &str) -> UrlsFile {
+    let mut out = UrlsFile::default();
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
         let words = split_words(line);
-        let Some(url) = words.first() else { continue };
-        let kind = ["query:", "exec:", "filter:"]
-            .into_iter()
-            .find(|p| url.starts_with(p));
-        if let Some(kind) = kind {
-            skipped.push(SkippedLine {
-                line: i + 1,
-                text: line.to_string(),
-                why: format!(
-                    "{} feeds are a newsboat feature bulletin does not have",
-                    kind.trim_end_matches(':')
-                ),
-            });
+        let Some(first) = words.first() else { continue };
+        let skip = |why: String| SkippedLine {
+            line: i + 1,
+            text: crate::sanitize::clean_line(line),
+            why,
+        };
+        if let Some(rest) = first.strip_prefix("query:") {
+            let Some((name, expr)) = rest.split_once(':') else {
+                out.skipped
+                    .push(skip("a query: line is query:NAME:EXPRESSION".into()));
+                continue;
+            };
+            let name = crate::sanitize::clean_line(name);
+            match query::translate(expr) {
+                Ok(query) if !name.trim().is_empty() => out.queries.push(ImportedQuery {
+                    line: i + 1,
+                    name,
+                    query,
+                }),
+                Ok(_) => out.skipped.push(skip("the query has no name".into())),
+                Err(why) => out.skipped.push(skip(format!(
+                    "the query does not translate to bulletin's query language: {why}"
+                ))),
+            }
             continue;
         }
-        let mut name = None;
-        let mut tags = Vec::new();
+        let mut feed = ImportedFeed::default();
+        if let Some(command) = first.strip_prefix("exec:") {
+            if command.trim().is_empty() {
+                out.skipped.push(skip("exec: names no command".into()));
+                continue;
+            }
+            feed.command = through_shell(command);
+        } else if let Some(rest) = first.strip_prefix("filter:") {
+            // newsboat splits at the first colon: the filter's path has none.
+            match rest.split_once(':') {
+                Some((command, url)) if !command.trim().is_empty() && !url.trim().is_empty() => {
+                    feed.filter = through_shell(command);
+                    feed.url = url.to_string();
+                }
+                _ => {
+                    out.skipped
+                        .push(skip("a filter: line is filter:COMMAND:URL".into()));
+                    continue;
+                }
+            }
+        } else {
+            feed.url = first.clone();
+        }
         for word in &words[1..] {
             if let Some(title) = word.strip_prefix('~') {
-                name = Some(crate::sanitize::clean_line(title)).filter(|t| !t.is_empty());
-            } else if word.starts_with('!') {
-                // "!" hides a feed in newsboat's list; bulletin shows every feed.
-            } else if !word.is_empty() && !tags.contains(word) {
-                tags.push(word.clone());
+                feed.name = Some(crate::sanitize::clean_line(title)).filter(|t| !t.is_empty());
+            } else if word == "!" {
+                feed.hidden = true;
+            } else if !word.is_empty() && !feed.tags.contains(word) {
+                feed.tags.push(word.clone());
             }
         }
-        feeds.push(ImportedFeed {
-            url: url.clone(),
-            name,
-            tags,
-        });
+        out.feeds.push(feed);
     }
-    (feeds, skipped)
+    out
+}
+
+/// A feed's URL in a newsboat cache as bulletin knows the feed: `exec:CMD` is the command
+/// feed `sh -c CMD`, `filter:CMD:URL` is URL's feed.
+fn feed_identity(feedurl: &str) -> String {
+    if let Some(command) = feedurl.strip_prefix("exec:") {
+        if let Ok(identity) = crate::config::command_identity(&through_shell(command)) {
+            return identity;
+        }
+    }
+    let url = feedurl
+        .strip_prefix("filter:")
+        .and_then(|rest| rest.split_once(':'))
+        .map_or(feedurl, |(_, url)| url);
+    crate::config::canonical_url(url, Path::new("/")).unwrap_or(url.to_string())
 }
 
 /// Splits on whitespace, keeping "double quoted words" together.
@@ -125,7 +191,7 @@ pub fn read_marks(cache: &Path) -> Result<Vec<ReadMark>, NewsboatError> {
     let mut out = Vec::new();
     for row in rows {
         let (feed, guid, link) = row.map_err(not_newsboat)?;
-        let feed = crate::config::canonical_url(&feed, Path::new("/")).unwrap_or(feed);
+        let feed = feed_identity(&feed);
         let guid = guid.filter(|g| !g.is_empty());
         let link = link.filter(|l| !l.is_empty());
         out.push((feed, guid, link));
@@ -139,14 +205,53 @@ mod tests {
 
     #[test]
     fn urls_file() {
-        let text = "# my feeds\nhttps://a.example/rss \"tech news\" linux \"~Alpha\"\n\n  https://b.example/atom !\nquery:Unread:unread = \"yes\"\nexec:~/bin/feed.sh\nfilter:~/f.py:https://c.example/\n";
-        let (feeds, skipped) = parse_urls(text);
-        assert_eq!(feeds.len(), 2);
-        assert_eq!(feeds[0].url, "https://a.example/rss");
-        assert_eq!(feeds[0].name.as_deref(), Some("Alpha"));
-        assert_eq!(feeds[0].tags, vec!["tech news".to_string(), "linux".into()]);
-        assert!(feeds[1].tags.is_empty());
-        let lines: Vec<usize> = skipped.iter().map(|s| s.line).collect();
-        assert_eq!(lines, vec![5, 6, 7]);
+        let text = "# my feeds\nhttps://a.example/rss \"tech news\" linux \"~Alpha\"\n\n  https://b.example/atom !\n\"query:Unread:unread = \\\"yes\\\"\"\n\"exec:~/bin/feed.sh --all\" scripts\nfilter:~/f.py:https://c.example/\n\"query:Odd:link =~ \\\"x\\\"\"\n";
+        let file = parse_urls(text);
+        let urls: Vec<&str> = file.feeds.iter().map(|f| f.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://a.example/rss",
+                "https://b.example/atom",
+                "",
+                "https://c.example/"
+            ]
+        );
+        assert_eq!(file.feeds[0].name.as_deref(), Some("Alpha"));
+        assert_eq!(
+            file.feeds[0].tags,
+            vec!["tech news".to_string(), "linux".into()]
+        );
+        assert!(file.feeds[1].tags.is_empty() && file.feeds[1].hidden);
+        assert_eq!(file.feeds[2].command, ["sh", "-c", "~/bin/feed.sh --all"]);
+        assert_eq!(file.feeds[2].tags, ["scripts"]);
+        assert_eq!(file.feeds[3].filter, ["sh", "-c", "~/f.py"]);
+        assert_eq!(file.queries.len(), 1);
+        assert_eq!(
+            (
+                file.queries[0].name.as_str(),
+                file.queries[0].query.as_str()
+            ),
+            ("Unread", "is:unread")
+        );
+        let lines: Vec<usize> = file.skipped.iter().map(|s| s.line).collect();
+        assert_eq!(lines, vec![8]);
+        assert!(file.skipped[0].why.contains("link"), "{:?}", file.skipped);
+    }
+
+    #[test]
+    fn cache_urls_name_the_feeds_bulletin_imports() {
+        assert_eq!(
+            feed_identity("exec:~/bin/feed.sh --all"),
+            "exec:sh -c ~'/bin/feed.sh --all'"
+        );
+        assert_eq!(
+            feed_identity("filter:~/f.py:https://c.example/x"),
+            "https://c.example/x"
+        );
+        assert_eq!(
+            feed_identity("https://a.example/rss"),
+            "https://a.example/rss"
+        );
     }
 }

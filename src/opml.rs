@@ -5,11 +5,18 @@ use std::collections::HashSet;
 use std::path::Path;
 
 /// A feed found in an OPML or newsboat urls file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportedFeed {
+    /// Its URL; empty for a command feed.
     pub url: String,
     pub name: Option<String>,
     pub tags: Vec<String>,
+    /// A command feed's argv (newsboat's `exec:`).
+    pub command: Vec<String>,
+    /// The argv its body is piped through (newsboat's `filter:`).
+    pub filter: Vec<String>,
+    /// Left out of the feed list (newsboat's `!`).
+    pub hidden: bool,
 }
 
 /// An OPML file that cannot be read, or a config it cannot be added to.
@@ -73,6 +80,7 @@ fn collect(node: roxmltree::Node, folders: &mut Vec<String>, out: &mut Vec<Impor
                 url: url.trim().to_string(),
                 name: label,
                 tags,
+                ..ImportedFeed::default()
             });
         } else {
             let pushed = label.is_some();
@@ -119,7 +127,12 @@ pub fn append_to_config(
     let dir = config_path.parent().unwrap_or(Path::new("."));
     let mut report = ImportReport::default();
     for feed in feeds {
-        let url = match canonical_url(&feed.url, dir) {
+        let identity = if feed.command.is_empty() {
+            canonical_url(&feed.url, dir)
+        } else {
+            crate::config::command_identity(&feed.command)
+        };
+        let url = match identity {
             Ok(u) => u,
             Err(reason) => {
                 report.skipped.push((feed.url.clone(), reason));
@@ -131,7 +144,25 @@ pub fn append_to_config(
             continue;
         }
         let mut table = toml_edit::Table::new();
-        table.insert("url", toml_edit::value(url.clone()));
+        let argv = |words: &[String]| {
+            toml_edit::value(
+                words
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<toml_edit::Array>(),
+            )
+        };
+        if feed.command.is_empty() {
+            table.insert("url", toml_edit::value(url.clone()));
+        } else {
+            table.insert("command", argv(&feed.command));
+        }
+        if !feed.filter.is_empty() {
+            table.insert("filter", argv(&feed.filter));
+        }
+        if feed.hidden {
+            table.insert("hidden", toml_edit::value(true));
+        }
         if let Some(name) = &feed.name {
             table.insert("name", toml_edit::value(name.clone()));
         }

@@ -1,4 +1,6 @@
-//! Migration from newsboat, against a urls file and a cache written by the real newsboat.
+//! Migration from newsboat, against a urls file and a cache written by the real newsboat:
+//! tags, titles, hidden feeds, `exec:` and `filter:` feeds run as newsboat ran them, a
+//! `query:` that translates and one that does not, and the read marks of all of them.
 
 mod support;
 
@@ -15,15 +17,26 @@ fn urls_and_read_marks_come_over_from_newsboat() {
     let server = Server::start();
     server.fixed("/a.xml", "application/rss+xml", feeds::rss("nba", 4, 1));
     server.fixed("/b.xml", "application/rss+xml", feeds::rss("nbb", 2, 1));
+    server.fixed("/filtered", "application/rss+xml", feeds::rss("nbf", 2, 1));
     let env = Env::new("# my bulletin config\n");
     std::fs::remove_file(env.config_path()).unwrap();
     let home = env.path().join("home");
-    std::fs::create_dir_all(&home).unwrap();
+    std::fs::create_dir_all(home.join("bin")).unwrap();
+    let exec_feed = feeds::rss("nbexec", 3, 1);
+    for (name, body) in [
+        ("make-feed.sh", format!("cat <<'X'\n{exec_feed}\nX")),
+        ("f.sh", "sed 's/ item / filtered item /'".to_string()),
+    ] {
+        let path = home.join("bin").join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
     let urls = env.path().join("urls");
     std::fs::write(
         &urls,
         format!(
-            "# newsboat feeds\n{} \"security news\" weekly \"~Alpha bulletin\"\n{}\n\"query:Unread Articles:unread = \\\"yes\\\"\"\nexec:~/bin/make-feed.sh\nfilter:~/bin/f.py:{}\n",
+            "# newsboat feeds\n{} \"security news\" weekly \"~Alpha bulletin\"\n{} !\n\"query:Unread Articles:unread = \\\"yes\\\"\"\nexec:~/bin/make-feed.sh scripts\nfilter:~/bin/f.sh:{}\n\"query:Links:link =~ \\\"x\\\"\"\n",
             server.url("/a.xml"),
             server.url("/b.xml"),
             server.url("/filtered")
@@ -51,11 +64,11 @@ fn urls_and_read_marks_come_over_from_newsboat() {
     let conn = rusqlite::Connection::open(&cache).unwrap();
     let n = conn
         .execute(
-            "UPDATE rss_item SET unread = 0 WHERE guid IN ('nba-1', 'nba-3')",
+            "UPDATE rss_item SET unread = 0 WHERE guid IN ('nba-1', 'nba-3', 'nbexec-2', 'nbf-1')",
             [],
         )
         .unwrap();
-    assert_eq!(n, 2, "newsboat stored the guids");
+    assert_eq!(n, 4, "newsboat stored the guids");
     drop(conn);
 
     let out = env.run(&[
@@ -66,16 +79,27 @@ fn urls_and_read_marks_come_over_from_newsboat() {
     ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    for line in [
-        ":4: skipped \"query:",
-        ":5: skipped exec:",
-        ":6: skipped filter:",
-    ] {
-        assert!(stderr.contains(line), "{line} in {stderr}");
-    }
+    // The one query that does not translate is said, with its line and why.
+    assert!(stderr.contains(":7: skipped \"query:Links"), "{stderr}");
+    assert!(
+        stderr.contains("link =~ \"x\" has no equivalent"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("skipped").count(), 1, "{stderr}");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("Imported 2 feeds"), "{stdout}");
-    assert!(stdout.contains("Read marks: 2 from newsboat"), "{stdout}");
+    assert!(stdout.contains("Imported 4 feeds"), "{stdout}");
+    assert!(stdout.contains("Imported 1 queries"), "{stdout}");
+    assert!(stdout.contains("Read marks: 4 from newsboat"), "{stdout}");
+    let config = std::fs::read_to_string(env.config_path()).unwrap();
+    for line in [
+        "command = [\"sh\", \"-c\", \"~/bin/make-feed.sh\"]",
+        "filter = [\"sh\", \"-c\", \"~/bin/f.sh\"]",
+        "hidden = true",
+        "name = \"Unread Articles\"",
+        "query = \"is:unread\"",
+    ] {
+        assert!(config.contains(line), "{line} in {config}");
+    }
 
     let feeds = env.json(&["feeds", "--json"]);
     assert_eq!(feeds[0]["title"], "Alpha bulletin");
@@ -84,9 +108,23 @@ fn urls_and_read_marks_come_over_from_newsboat() {
         serde_json::json!(["security news", "weekly"])
     );
     assert_eq!(feeds[1]["tags"], serde_json::json!([]));
+    assert_eq!(feeds[1]["hidden"], true);
+    assert_eq!(feeds[2]["url"], "exec:sh -c ~/bin/make-feed.sh");
+    assert_eq!(feeds[2]["tags"], serde_json::json!(["scripts"]));
+    assert_eq!(feeds[3]["url"], server.url("/filtered"));
 
-    // The articles arrive with the first refresh, already read where they were in newsboat.
-    env.ok(&["refresh"]);
+    // The articles arrive with the first refresh, already read where they were in newsboat
+    // (the commands run as newsboat ran them, through a shell that finds ~ in HOME).
+    let refresh = |env: &Env| {
+        let out = env
+            .command(&["refresh", "--json"])
+            .env("HOME", &home)
+            .output()
+            .unwrap();
+        let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(summary["failed"], 0, "{summary}");
+    };
+    refresh(&env);
     let items = env.json(&["items", "--json"]);
     let mut read: Vec<String> = items
         .as_array()
@@ -96,7 +134,15 @@ fn urls_and_read_marks_come_over_from_newsboat() {
         .map(|i| i["title"].as_str().unwrap().to_string())
         .collect();
     read.sort();
-    assert_eq!(read, vec!["nba item 1", "nba item 3"]);
+    assert_eq!(
+        read,
+        vec![
+            "nba item 1",
+            "nba item 3",
+            "nbexec item 2",
+            "nbf filtered item 1"
+        ]
+    );
     // Marked unread here, they stay unread on the next refresh.
     let id = items
         .as_array()
@@ -106,9 +152,12 @@ fn urls_and_read_marks_come_over_from_newsboat() {
         .unwrap()["id"]
         .to_string();
     env.ok(&["mark-unread", &id]);
-    env.ok(&["refresh"]);
+    refresh(&env);
     let unread = env.json(&["items", "--unread", "--json"]);
-    assert_eq!(unread.as_array().unwrap().len(), 5);
+    assert_eq!(unread.as_array().unwrap().len(), 8);
+    // The saved search works on them.
+    let found = env.json(&["items", "--feed", "Unread Articles", "--json"]);
+    assert_eq!(found.as_array().unwrap().len(), 8);
 
     // Importing again skips what is there.
     let again = env.run(&[
@@ -123,5 +172,5 @@ fn urls_and_read_marks_come_over_from_newsboat() {
     let remembered: i64 = db
         .query_row("SELECT count(*) FROM imported_read", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(remembered, 2);
+    assert_eq!(remembered, 4);
 }

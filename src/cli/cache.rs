@@ -36,10 +36,13 @@ pub(super) fn cmd_feeds(
         } else {
             format!(" [{}]", f.tags.join(", "))
         };
-        let status = match f.status(now) {
+        let mut status = match f.status(now) {
             crate::model::Status::Ok => String::new(),
             other => format!(" ({})", other.as_str()),
         };
+        if f.hidden {
+            status.push_str(" (hidden)");
+        }
         out.push_str(&format!(
             "{:>5}/{:<5} {}{}{} <{}>\n",
             f.unread, f.total, f.name, tags, status, f.url

@@ -24,6 +24,9 @@ pub struct FeedJson<'a> {
     newest_item: Option<String>,
     moved_from: Option<&'a str>,
     status: crate::model::Status,
+    /// Left out of the TUI's feed list (`hidden = true`); said only when it is.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    hidden: bool,
 }
 
 impl<'a> FeedJson<'a> {
@@ -40,6 +43,7 @@ impl<'a> FeedJson<'a> {
             newest_item: rfc3339(f.health.newest_item),
             moved_from: f.health.moved_from.as_deref(),
             status: f.status(now),
+            hidden: f.hidden,
         }
     }
 }

@@ -88,10 +88,32 @@ pub(super) fn cmd_import_newsboat(
         .context("no newsboat urls file found: give its path")?;
     let text = std::fs::read_to_string(&urls)
         .with_context(|| format!("{}: cannot read", urls.display()))?;
-    let (feeds, skipped) = crate::newsboat::parse_urls(&text);
+    let crate::newsboat::UrlsFile {
+        feeds,
+        queries,
+        mut skipped,
+    } = crate::newsboat::parse_urls(&text);
     // The cache's marks are read before the config is touched: a wrong --cache path is
     // an error with nothing written.
     let marks = cache.map(crate::newsboat::read_marks).transpose()?;
+    add_feeds(paths, &feeds, 0, out)?;
+    if !queries.is_empty() {
+        let mut file = crate::config::ConfigFile::open(&paths.config_file)?;
+        let mut added = 0;
+        for q in &queries {
+            match file.add_query(&q.name, &q.query) {
+                Ok(()) => added += 1,
+                Err(why) => skipped.push(crate::newsboat::SkippedLine {
+                    line: q.line,
+                    text: format!("query:{}", q.name),
+                    why,
+                }),
+            }
+        }
+        file.save()?;
+        out.push_str(&format!("Imported {added} queries as saved searches\n"));
+    }
+    skipped.sort_by_key(|s| s.line);
     for s in &skipped {
         eprintln!(
             "bulletin: {}:{}: skipped {}: {}",
@@ -101,7 +123,9 @@ pub(super) fn cmd_import_newsboat(
             s.why
         );
     }
-    add_feeds(paths, &feeds, skipped.len(), out)?;
+    if !skipped.is_empty() {
+        out.push_str(&format!("{} lines skipped (see above)\n", skipped.len()));
+    }
     if let Some(marks) = marks {
         let mut store = open_store(paths)?;
         let config = Config::load(&paths.config_file)?;
@@ -136,11 +160,11 @@ pub(super) fn cmd_export_opml(
             .map(|t| t.name.clone())
             .unwrap_or_else(|| crate::model::feed_display_name(f.name.as_deref(), None, &f.url))
     };
-    // Newsletters have no feed address another reader could take.
+    // Newsletters and command feeds have no feed address another reader could take.
     let feeds: Vec<FeedSpec> = config
         .feeds
         .iter()
-        .filter(|f| f.mailbox.is_none())
+        .filter(|f| f.mailbox.is_none() && !f.url.starts_with(crate::config::EXEC_PREFIX))
         .cloned()
         .collect();
     out.push_str(&crate::opml::export(&feeds, &name));

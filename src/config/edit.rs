@@ -76,6 +76,39 @@ impl ConfigFile {
         Ok(())
     }
 
+    /// Appends a `[[query]]` (a saved search), unless the config would not load with it
+    /// (its name taken, say): then nothing changes and the reason is returned.
+    pub fn add_query(&mut self, name: &str, query: &str) -> Result<(), String> {
+        let mut table = toml_edit::Table::new();
+        table.insert("name", toml_edit::value(name));
+        table.insert("query", toml_edit::value(query));
+        let entry = self
+            .doc
+            .entry("query")
+            .or_insert_with(|| toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()));
+        let array = entry
+            .as_array_of_tables_mut()
+            .ok_or("`query` is not an array of tables")?;
+        array.push(table);
+        let loads = self.config().map(|_| ()).map_err(|e| match e {
+            ConfigError::Invalid { message, .. } => message,
+            other => other.to_string(),
+        });
+        if loads.is_err() {
+            if let Some(array) = self
+                .doc
+                .get_mut("query")
+                .and_then(|q| q.as_array_of_tables_mut())
+            {
+                array.remove(array.len() - 1);
+                if array.is_empty() {
+                    self.doc.remove("query");
+                }
+            }
+        }
+        loads
+    }
+
     /// Takes the feed with this (canonical) URL out.
     pub fn remove_feed(&mut self, url: &str) -> Result<(), EditError> {
         let index = self.position(url)?;
@@ -145,12 +178,9 @@ impl ConfigFile {
             .get("feed")
             .and_then(|f| f.as_array_of_tables())
             .and_then(|array| {
-                array.iter().position(|t| {
-                    t.get("url")
-                        .and_then(|u| u.as_str())
-                        .and_then(|u| canonical_url(u, dir).ok())
-                        .is_some_and(|u| u == url)
-                })
+                array
+                    .iter()
+                    .position(|t| table_identity(t, dir).is_some_and(|u| u == url))
             })
             .ok_or_else(|| EditError::NoSuchFeed {
                 path: self.path.display().to_string(),
@@ -168,6 +198,21 @@ impl ConfigFile {
                 url: url.to_string(),
             })
     }
+}
+
+/// The identity of a `[[feed]]` table as the config loads it: its canonical URL, or
+/// its command's.
+pub(crate) fn table_identity(table: &toml_edit::Table, dir: &Path) -> Option<String> {
+    if let Some(url) = table.get("url").and_then(|u| u.as_str()) {
+        return canonical_url(url, dir).ok();
+    }
+    let argv: Vec<String> = table
+        .get("command")?
+        .as_array()?
+        .iter()
+        .map(|w| w.as_str().map(str::to_string))
+        .collect::<Option<_>>()?;
+    super::command_identity(&argv).ok()
 }
 
 fn tags_array(tags: &[String]) -> toml_edit::Array {

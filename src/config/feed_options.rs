@@ -25,6 +25,10 @@ pub struct FeedOptions {
     /// Its articles are grouped with their copies in other feeds (`stories = false`:
     /// never).
     pub stories: bool,
+    /// A command feed's argv (no shell): its standard output is the feed.
+    pub command: Vec<String>,
+    /// argv the fetched body is piped through before it is parsed.
+    pub filter: Vec<String>,
 }
 
 impl FeedOptions {
@@ -53,6 +57,8 @@ impl Default for FeedOptions {
             // A feed is announced unless it says otherwise.
             notify: true,
             stories: true,
+            command: Vec::new(),
+            filter: Vec::new(),
         }
     }
 }
@@ -74,6 +80,10 @@ pub(super) struct RawFeedOptions {
     pub full_text: bool,
     pub notify: Option<bool>,
     pub stories: Option<bool>,
+    #[serde(default)]
+    pub command: Vec<String>,
+    #[serde(default)]
+    pub filter: Vec<String>,
 }
 
 /// Headers the client sets itself, or that would change what a fetch means.
@@ -161,6 +171,8 @@ impl RawFeedOptions {
             full_text: self.full_text,
             notify: self.notify.unwrap_or(true),
             stories: self.stories.unwrap_or(true),
+            command: self.command,
+            filter: self.filter,
         })
     }
 }

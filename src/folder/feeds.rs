@@ -16,7 +16,12 @@ fn own_feeds(config: &Config) -> Published {
     config
         .feeds
         .iter()
-        .filter(|f| f.remote.is_none() && f.mailbox.is_none())
+        // A command feed runs a program of this machine's: never another device's.
+        .filter(|f| {
+            f.remote.is_none()
+                && f.mailbox.is_none()
+                && !f.url.starts_with(crate::config::EXEC_PREFIX)
+        })
         .map(|f| (f.url.clone(), (f.name.clone(), f.tags.clone())))
         .collect()
 }

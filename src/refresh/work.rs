@@ -10,7 +10,31 @@ pub(super) fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, opts: &Opt
         return Work::Failed(why.clone(), None, None);
     }
     let request = context.map(FeedContext::request).unwrap_or_default();
-    let fetched = match fetcher.fetch_with(&target.url, &target.validators, &request) {
+    let options = context.map(|c| &c.options);
+    let dir = opts
+        .config_path
+        .as_deref()
+        .and_then(std::path::Path::parent);
+    let fetched = match options.map(|o| o.command.as_slice()) {
+        Some(command) if !command.is_empty() => fetcher
+            .run_command(command, dir, request.timeout)
+            .map(|body| {
+                FetchOutcome::Modified(crate::fetch::Fetched {
+                    body,
+                    content_type: None,
+                    validators: Default::default(),
+                    http_status: None,
+                    final_url: target.url.clone(),
+                    moved_to: None,
+                })
+            }),
+        // A command feed the config no longer has is not a URL to fetch.
+        _ if target.url.starts_with(crate::config::EXEC_PREFIX) => {
+            return Work::Failed("no longer a command feed of the config".into(), None, None)
+        }
+        _ => fetcher.fetch_with(&target.url, &target.validators, &request),
+    };
+    let mut fetched = match fetched {
         Ok(FetchOutcome::NotModified { moved_to }) => return Work::NotModified(moved_to),
         Ok(FetchOutcome::Modified(f)) => f,
         Err(e) => {
@@ -19,6 +43,14 @@ pub(super) fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, opts: &Opt
             return Work::Failed(e.to_string(), e.http_status(), wait);
         }
     };
+    // A 304 above ran no filter; what changed goes through it before it is parsed.
+    if let Some(filter) = options.map(|o| &o.filter).filter(|f| !f.is_empty()) {
+        let body = std::mem::take(&mut fetched.body);
+        match fetcher.filter(filter, body, dir, request.timeout) {
+            Ok(body) => fetched.body = body,
+            Err(e) => return Work::Failed(format!("filter: {e}"), fetched.http_status, None),
+        }
+    }
     // A panic in a parser must cost one feed, not the refresh.
     let parsed = std::panic::catch_unwind(|| {
         parse_feed(

@@ -449,6 +449,7 @@ pub(crate) fn test_specs(n: usize) -> Vec<FeedSpec> {
             options: Default::default(),
             url: format!("http://127.0.0.1:1/{f}"),
             name: None,
+            hidden: false,
             remote: None,
             mailbox: None,
             tags: vec![],

@@ -75,6 +75,7 @@ impl Store {
                 last_error,
                 last_success: last_success.and_then(from_ts),
                 health,
+                hidden: spec.hidden,
             });
         }
         Ok(out)

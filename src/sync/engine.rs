@@ -253,6 +253,7 @@ pub fn add_synced_feeds(config: &mut Config, synced: Vec<SyncedFeed>) {
             name: None,
             tags: feed.groups,
             options: Default::default(),
+            hidden: false,
             remote: Some(Remote {
                 id: feed.remote_id,
                 configured: false,

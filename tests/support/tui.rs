@@ -31,6 +31,7 @@ pub fn feed(
         total,
         last_error: error.map(str::to_string),
         last_success: None,
+        hidden: false,
     }
 }
 

@@ -51,7 +51,7 @@ impl Model {
     /// The tags of the feeds, in the order the feed list shows their groups.
     pub fn tags(&self) -> Vec<String> {
         let mut tags: Vec<String> = Vec::new();
-        for f in &self.feeds {
+        for f in self.feeds.iter().filter(|f| !f.hidden) {
             for t in &f.tags {
                 if !tags.contains(t) {
                     tags.push(t.clone());

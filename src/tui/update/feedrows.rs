@@ -17,6 +17,8 @@ pub fn feed_rows(m: &Model, keep: Option<&str>) -> Vec<FeedRow> {
     let mut sorted: Vec<(usize, &FeedSummary)> = feeds
         .iter()
         .enumerate()
+        // A hidden feed (newsboat's `!`) is reached through searches and lists only.
+        .filter(|(_, f)| !f.hidden)
         .filter(|(_, f)| !m.hide_read || f.unread > 0 || keep == Some(f.url.as_str()))
         .collect();
     match m.feed_order {
@@ -50,7 +52,7 @@ pub fn feed_rows(m: &Model, keep: Option<&str>) -> Vec<FeedRow> {
     }
     if tags.is_empty() {
         rows.extend(sorted.iter().map(|(i, _)| FeedRow::Feed(*i)));
-    } else if feeds.iter().any(|f| f.tags.is_empty()) {
+    } else if feeds.iter().any(|f| f.tags.is_empty() && !f.hidden) {
         group(&mut rows, "", &|f| f.tags.is_empty());
     }
     if m.hidden > 0 {

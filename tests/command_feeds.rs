@@ -1,0 +1,238 @@
+//! Feeds from commands and fetched feeds through filters, with the real binary: a
+//! script's output as a feed (run in the config's directory, `~` expanded, standard
+//! input closed), its exit status and standard error in the feed's error, a timeout that
+//! stops the whole process tree, the output cap; a filter rewriting a feed from a
+//! loopback HTTP server, a failing filter keeping what was stored, and a 304 that runs
+//! no filter.
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use support::{feeds, Env, Reply, Server};
+
+const GENERAL: &str = "[general]\nrefresh_on_startup = false\n";
+
+fn script(env: &Env, name: &str, body: &str) {
+    let path = env.path().join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+fn feed_errors(env: &Env) -> Vec<String> {
+    let feeds = env.json(&["feeds", "--json"]);
+    feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["last_error"].as_str().map(str::to_string))
+        .collect()
+}
+
+fn alive(pid: &str) -> bool {
+    std::path::Path::new(&format!("/proc/{}", pid.trim())).exists()
+        && !std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
+            .unwrap_or_default()
+            .contains(") Z ")
+}
+
+#[test]
+fn a_command_s_output_is_the_feed_and_its_failures_are_the_feed_s_error() {
+    let env = Env::new(&format!(
+        "{GENERAL}\n[[feed]]\ncommand = [\"./scrape.sh\", \"Site A\"]\n\n[[feed]]\ncommand = [\"~/bin/home.sh\"]\n\n[[feed]]\ncommand = [\"sh\", \"-c\", \"echo; echo 'no such page: /x' >&2; echo second >&2; exit 3\"]\n\n[[feed]]\ncommand = [\"./does-not-exist\"]\n"
+    ));
+    // Run from the config's directory with standard input closed: a read gets nothing.
+    script(
+        &env,
+        "scrape.sh",
+        &format!(
+            "if read line; then echo 'stdin was open' >&2; exit 9; fi\necho scraping >&2\ncat <<'X'\n{}\nX",
+            feeds::rss("Scraped", 3, 1)
+        ),
+    );
+    let home = env.path().join("home");
+    std::fs::create_dir_all(home.join("bin")).unwrap();
+    std::fs::write(
+        home.join("bin/home.sh"),
+        format!(
+            "#!/bin/sh\ncat <<'X'\n{}\nX\n",
+            feeds::rss("From home", 1, 1)
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        home.join("bin/home.sh"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let out = env
+        .command(&["refresh", "--json"])
+        .env("HOME", &home)
+        .current_dir("/")
+        .output()
+        .unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["ok"], 2, "{summary}");
+    assert_eq!(summary["failed"], 2, "{summary}");
+    assert_eq!(summary["new_items"], 4, "{summary}");
+    let titles = env.titles(&["items", "--json", "--feed", "Scraped"]);
+    assert_eq!(titles.len(), 3, "{titles:?}");
+    let errors = feed_errors(&env);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e == "sh exited with status 3: no such page: /x"),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("cannot run ./does-not-exist:")),
+        "{errors:?}"
+    );
+    // The command line is the feed's identity.
+    let listed = env.json(&["feeds", "--json"]);
+    let urls: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["url"].as_str().unwrap())
+        .collect();
+    assert!(urls.contains(&"exec:./scrape.sh 'Site A'"), "{urls:?}");
+    assert!(urls.contains(&"exec:~/bin/home.sh"), "{urls:?}");
+}
+
+#[test]
+fn a_timeout_stops_the_command_and_everything_it_started() {
+    let env = Env::new(&format!(
+        "{GENERAL}\n[[feed]]\ncommand = [\"./slow.sh\"]\ntimeout_seconds = 1\n"
+    ));
+    script(
+        &env,
+        "slow.sh",
+        "sleep 60 &\necho $! > child.pid\nsh -c 'sleep 60' &\necho $! > grandchild.pid\necho $$ > self.pid\nwait",
+    );
+    let started = std::time::Instant::now();
+    let out = env.run(&["refresh", "--json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["failed"], 1, "{summary}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(50),
+        "the refresh waited for the command's children"
+    );
+    let errors = feed_errors(&env);
+    assert!(errors[0].contains("timed out after 1 s"), "{errors:?}");
+    for file in ["self.pid", "child.pid", "grandchild.pid"] {
+        let pid = std::fs::read_to_string(env.path().join(file)).unwrap();
+        // A killed process may take a moment to be reaped by init.
+        let gone = (0..100).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            !alive(&pid)
+        });
+        assert!(gone, "{file} ({}) still runs", pid.trim());
+    }
+}
+
+#[test]
+fn output_past_the_cap_is_an_error_and_stops_the_command() {
+    let env = Env::new(
+        "[general]\nrefresh_on_startup = false\nmax_body_mib = 1\n\n[[feed]]\ncommand = [\"sh\", \"-c\", \"echo $$ > endless.pid; yes '<item><title>x</title></item>'\"]\n",
+    );
+    let out = env.run(&["refresh", "--json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["failed"], 1, "{summary}");
+    let errors = feed_errors(&env);
+    assert_eq!(errors, ["sh wrote more than 1 MiB (stopped)"]);
+    let pid = std::fs::read_to_string(env.path().join("endless.pid")).unwrap();
+    let gone = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        !alive(&pid)
+    });
+    assert!(gone, "the command still runs");
+}
+
+#[test]
+fn a_filter_rewrites_a_fetched_feed_and_a_304_runs_none() {
+    let server = Server::start();
+    let body = feeds::rss("Original", 2, 1);
+    server.route("/feed", move |r| {
+        if r.header("if-none-match") == Some("\"v1\"") {
+            Reply::status(304)
+        } else {
+            Reply::ok("application/rss+xml", body.clone()).with_header("ETag", "\"v1\"")
+        }
+    });
+    let env = Env::new(&format!(
+        "{GENERAL}\n[[feed]]\nurl = \"{}\"\nfilter = [\"./fix.sh\", \"Rewritten\"]\n",
+        server.url("/feed")
+    ));
+    // Counts its runs, and renames the feed through sed.
+    script(
+        &env,
+        "fix.sh",
+        "echo run >> runs.log\nsed \"s/<title>Original</<title>$1</\"",
+    );
+    let summary = env.json(&["refresh", "--json"]);
+    assert_eq!(summary["new_items"], 2, "{summary}");
+    assert_eq!(
+        env.titles(&["items", "--json", "--feed", "Rewritten"])
+            .len(),
+        2
+    );
+    let summary = env.json(&["refresh", "--json"]);
+    assert_eq!(summary["not_modified"], 1, "{summary}");
+    assert_eq!(server.requests_to("/feed").len(), 2);
+    let runs = std::fs::read_to_string(env.path().join("runs.log")).unwrap();
+    assert_eq!(runs.lines().count(), 1, "the filter ran on a 304");
+}
+
+#[test]
+fn a_failing_filter_is_the_feed_s_error_and_keeps_what_was_stored() {
+    let server = Server::start();
+    server.fixed(
+        "/feed",
+        "application/rss+xml",
+        feeds::rss("Kept", 2, 1).into_bytes(),
+    );
+    let config = |filter: &str| {
+        format!(
+            "{GENERAL}\n[[feed]]\nurl = \"{}\"\nname = \"Kept\"\n{filter}",
+            server.url("/feed")
+        )
+    };
+    let env = Env::new(&config(""));
+    env.json(&["refresh", "--json"]);
+    assert_eq!(env.titles(&["items", "--json", "--feed", "Kept"]).len(), 2);
+    env.write_config(&config(
+        "filter = [\"sh\", \"-c\", \"cat >/dev/null; echo 'cannot parse the page' >&2; exit 1\"]\n",
+    ));
+    let summary = env.json(&["refresh", "--json"]);
+    assert_eq!(summary["failed"], 1, "{summary}");
+    assert_eq!(
+        feed_errors(&env),
+        ["filter: sh exited with status 1: cannot parse the page"]
+    );
+    assert_eq!(env.titles(&["items", "--json", "--feed", "Kept"]).len(), 2);
+}
+
+#[test]
+fn a_feed_with_both_or_neither_of_url_and_command_is_refused_with_its_place() {
+    let env = Env::new(&format!(
+        "{GENERAL}\n[[feed]]\nurl = \"https://a.example/\"\ncommand = [\"x\"]\n"
+    ));
+    let out = env.run(&["feeds"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("config.toml:6:11: a [[feed]] has a url or a command, not both"),
+        "{err}"
+    );
+    env.write_config(&format!("{GENERAL}\n[[feed]]\nname = \"x\"\n"));
+    let out = env.run(&["feeds"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("config.toml:4:"), "{err}");
+    assert!(err.contains("needs a url"), "{err}");
+    env.write_config(&format!("{GENERAL}\n[[feed]]\ncommand = []\n"));
+    let out = env.run(&["feeds"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("command is a program"), "{err}");
+}
