@@ -18,6 +18,9 @@ WORDS = ("patch advisory release bulletin weekly update kernel browser network p
 EXTRA = ["Grüße", "smørrebrød", "日本語", "한국어", "🔒", "—", "naïve", "€"]
 
 
+# Loopback addresses the corpus's feeds are spread over (127.0.0.1 to 127.0.0.HOSTS).
+HOSTS = 16
+
 def sentence(rng, n):
     words = [rng.choice(WORDS) for _ in range(n)]
     if rng.random() < 0.3:
@@ -101,7 +104,10 @@ def main():
             f.write(data)
         with gzip.open(path + ".gz", "wb", compresslevel=6) as f:
             f.write(data)
-        url = f"http://127.0.0.1:{a.port}/feeds/{name}"
+        # Spread over HOSTS loopback addresses (serve.sh listens on each): bulletin sends
+        # at most max_per_host requests to one host at once, as a real reader of many
+        # sites would, and one host for the whole corpus would measure that limit only.
+        url = f"http://127.0.0.{1 + (i - 1) % HOSTS}:{a.port}/feeds/{name}"
         urls.append(url)
         toml.append(f'\n[[feed]]\nurl = "{url}"\nname = {json.dumps(title)}\n')
         titles.append(f"{i}\t{title}")

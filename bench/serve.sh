@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# serve.sh start DIR PORT | stop PORT  -  a private nginx on 127.0.0.1 serving DIR.
+# serve.sh start DIR PORT | stop PORT  -  a private nginx on 127.0.0.1-16 serving DIR
+# (gen_corpus.py spreads its feeds over those 16 loopback hosts).
 # Static files get ETag and Last-Modified (so 304s), and gzip_static serves the
 # pre-compressed siblings, so the server costs almost no CPU. State lives in
 # ${TMPDIR:-/tmp}/bulletin-bench-nginx-PORT; stop signals only that nginx.
@@ -24,7 +25,7 @@ http {
     types { application/rss+xml xml; application/feed+json json; }
     keepalive_requests 100000;
     server {
-        listen 127.0.0.1:$port;
+$(for h in $(seq 1 16); do echo "        listen 127.0.0.$h:$port;"; done)
         root $dir;
         gzip_static on;
         etag on;

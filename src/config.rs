@@ -210,6 +210,12 @@ impl Config {
                 "max_concurrent_fetches must be at least 1".into(),
             ));
         }
+        if raw.general.max_per_host == 0 {
+            return Err(invalid(
+                key_offset(text, "general", "max_per_host"),
+                "max_per_host must be at least 1".into(),
+            ));
+        }
         if raw.reader.max_width < 20 {
             return Err(invalid(
                 key_offset(text, "reader", "max_width"),

@@ -6,6 +6,7 @@
 //! failure or a kill mid-refresh loses nothing already committed.
 
 mod fulltext;
+mod hosts;
 mod moves;
 mod work;
 
@@ -16,9 +17,9 @@ use crate::model::FeedId;
 use crate::parse::parse_feed;
 use crate::store::{Failure, FeedTarget, PreparedFeed, Store};
 use chrono::{DateTime, Utc};
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::sync::mpsc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeedResult {
@@ -82,6 +83,8 @@ pub struct Request {
 
 pub struct Options {
     pub concurrency: usize,
+    /// Requests in flight to one host at most.
+    pub max_per_host: u32,
     pub keep_days: u32,
     /// Fetch even feeds whose server asked to wait (a refresh the user asked for).
     pub force: bool,
@@ -138,6 +141,7 @@ impl Options {
             .min(crate::config::RETRY_AFTER_LIMIT_MINUTES);
         Options {
             concurrency: general.max_concurrent_fetches as usize,
+            max_per_host: general.max_per_host,
             keep_days: general.keep_days,
             force,
             max_retry_after: chrono::Duration::minutes(i64::from(minutes)),
@@ -337,13 +341,13 @@ pub fn refresh(
         None
     });
     let threads = opts.concurrency.clamp(1, 256).min(due.len().max(1));
-    let queue = Mutex::new(due.into_iter().collect::<VecDeque<_>>());
+    let hosts = hosts::Hosts::new(due, opts.max_per_host);
     // Bounded: parsed feeds wait in memory only while the writer catches up.
     let (tx, rx) = mpsc::sync_channel::<(FeedTarget, Work)>(threads);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let queue = &queue;
+            let hosts = &hosts;
             scope.spawn(move || {
                 // Fetch-and-parse threads outnumber the cores; at the lowest priority they
                 // leave the single writer (and in the TUI, the UI thread) a core when it
@@ -351,13 +355,15 @@ pub fn refresh(
                 let _ = thread_priority::set_current_thread_priority(
                     thread_priority::ThreadPriority::Min,
                 );
-                loop {
-                    if cancel.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    let next = queue.lock().map(|mut q| q.pop_front()).unwrap_or(None);
-                    let Some(target) = next else { return };
-                    let work = fetch_and_parse(fetcher, &target, opts);
+                while let Some(next) = hosts.next(|| cancel.load(Ordering::Relaxed)) {
+                    let (target, work) = match next {
+                        hosts::Next::Fetch(target) => {
+                            let work = fetch_and_parse(fetcher, &target, opts);
+                            hosts.done(&target, &work);
+                            (target, work)
+                        }
+                        hosts::Next::Skip(target, work) => (target, work),
+                    };
                     if tx.send((target, work)).is_err() {
                         return;
                     }

@@ -12,6 +12,8 @@ pub struct General {
     pub refresh_on_startup: bool,
     pub refresh_interval_minutes: u32,
     pub max_concurrent_fetches: u32,
+    /// Requests in flight to one host at most (sites ban readers that send dozens).
+    pub max_per_host: u32,
     pub timeout_seconds: u32,
     pub user_agent: String,
     pub keep_days: u32,
@@ -80,6 +82,7 @@ impl Default for General {
             refresh_on_startup: true,
             refresh_interval_minutes: 60,
             max_concurrent_fetches: 16,
+            max_per_host: 2,
             timeout_seconds: 30,
             user_agent: DEFAULT_USER_AGENT.to_string(),
             keep_days: 0,
