@@ -71,6 +71,13 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
             json,
             width,
         } => fetching::cmd_probe(&config()?, &target, json, width, &mut out)?,
+        Command::Trust { host } => {
+            let timeout = std::time::Duration::from_secs(u64::from(
+                own_config()?.general.timeout_seconds.max(1),
+            ));
+            let trusted = crate::gemini::trust_host(&host, timeout).map_err(anyhow::Error::msg)?;
+            out.push_str(&format!("{trusted}\n"));
+        }
         Command::Feeds { json } => {
             cache::cmd_feeds(&listing_config(paths)?, paths, json, &mut out)?
         }

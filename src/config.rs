@@ -452,11 +452,11 @@ pub fn canonical_url(raw: &str, base_dir: &Path) -> Result<String, String> {
     }
     if let Ok(url) = Url::parse(raw) {
         return match url.scheme() {
-            "http" | "https" if url.host().is_some() => Ok(url.to_string()),
+            "http" | "https" | "gemini" if url.host().is_some() => Ok(url.to_string()),
             "file" => Ok(url.to_string()),
-            "http" | "https" => Err(format!("invalid URL {raw:?}: no host")),
+            "http" | "https" | "gemini" => Err(format!("invalid URL {raw:?}: no host")),
             other => Err(format!(
-                "unsupported URL scheme {other:?} in {raw:?} (expected http, https, file:// or a path)"
+                "unsupported URL scheme {other:?} in {raw:?} (expected http, https, gemini, file:// or a path)"
             )),
         };
     }

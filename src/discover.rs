@@ -51,7 +51,7 @@ pub enum Discovery {
 pub enum DiscoverError {
     #[error("{url}: {reason}")]
     Fetch { url: String, reason: String },
-    #[error("{0} is not an http(s) address, a file:// URL or a path")]
+    #[error("{0} is not an http(s) or gemini address, a file:// URL or a path")]
     BadUrl(String),
 }
 
@@ -86,6 +86,24 @@ pub fn discover(fetcher: &Fetcher, url: &str) -> Result<Discovery, DiscoverError
     // address that redirects to this machine gains nothing).
     let fetcher = &fetcher.for_content_of(&url);
     let html = String::from_utf8_lossy(&body);
+    // A Gemini page that is not a gemlog: its links that look like a feed or a gemlog.
+    let gemtext = content_type.as_deref().is_some_and(|c| {
+        c.trim_start()
+            .to_ascii_lowercase()
+            .starts_with("text/gemini")
+    });
+    if gemtext {
+        let mut found = Vec::new();
+        for link in crate::gemini::gemtext::feed_like_links(&html, &final_url)
+            .into_iter()
+            .take(MAX_LINK_GUESSES)
+        {
+            try_candidate(fetcher, &link, &mut found);
+        }
+        if !found.is_empty() {
+            return Ok(Discovery::Page(found));
+        }
+    }
     let alternates = alternates(&html, &page);
     if !alternates.is_empty() {
         return Ok(Discovery::Page(alternates));
@@ -177,7 +195,7 @@ pub fn normalise(url: &str) -> Result<String, DiscoverError> {
         return Err(DiscoverError::BadUrl(url.to_string()));
     }
     if let Ok(u) = Url::parse(url) {
-        if matches!(u.scheme(), "http" | "https" | "file") {
+        if matches!(u.scheme(), "http" | "https" | "file" | "gemini") {
             return Ok(u.to_string());
         }
         // "example.org:8080/x" parses with the scheme "example.org".

@@ -218,6 +218,8 @@ impl Fetcher {
         options: &RequestOptions,
     ) -> Result<FetchOutcome, FetchError> {
         match url::Url::parse(url) {
+            // Gemini checks the addresses it connects to itself.
+            Ok(u) if u.scheme() == "gemini" => self.gemini(url, options),
             Ok(u) if self.public_only && u.scheme() != "http" && u.scheme() != "https" => {
                 Err(guard::not_web(&u))
             }
@@ -262,6 +264,24 @@ impl Fetcher {
             validators: Validators::default(),
             http_status: None,
             final_url,
+            moved_to: None,
+        }))
+    }
+
+    /// A gemini:// URL, under this fetcher's caps.
+    fn gemini(&self, url: &str, options: &RequestOptions) -> Result<FetchOutcome, FetchError> {
+        let limits = crate::gemini::Limits {
+            timeout: self.budget(options.timeout.unwrap_or(self.timeout))?,
+            max_body: self.max_body,
+            public_only: self.public_only,
+        };
+        let got = crate::gemini::get(url, limits)?;
+        Ok(FetchOutcome::Modified(Fetched {
+            body: got.body,
+            content_type: Some(got.mime),
+            validators: Validators::default(),
+            http_status: None,
+            final_url: got.url,
             moved_to: None,
         }))
     }

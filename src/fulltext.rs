@@ -148,6 +148,24 @@ fn fetch_one(fetcher: &Fetcher, url: &str) -> Result<(Extracted, Option<String>)
         FetchOutcome::NotModified { .. } => return Err(ExtractError::NotModified(url.into())),
     };
     let content_type = fetched.content_type.as_deref();
+    // A Gemini page is its own article: gemtext has no clutter to take away.
+    if content_type.is_some_and(|c| {
+        c.trim_start()
+            .to_ascii_lowercase()
+            .starts_with("text/gemini")
+    }) {
+        let text = crate::parse::decode(&fetched.body, content_type);
+        let page_url = fetched.final_url.clone();
+        let article = Extracted {
+            title: crate::gemini::gemtext::title(&text).unwrap_or_default(),
+            byline: None,
+            site_name: None,
+            excerpt: None,
+            html: crate::gemini::gemtext::to_html(&text, &page_url),
+            url: page_url,
+        };
+        return Ok((article, None));
+    }
     if let Some(ct) = content_type {
         let mime = ct
             .split(';')

@@ -17,6 +17,7 @@ pub mod feedlist;
 pub mod fetch;
 pub mod folder;
 pub mod fulltext;
+pub mod gemini;
 pub mod html_depth;
 pub mod imagecache;
 pub mod keys;

@@ -15,14 +15,15 @@ pub fn resolve(href: &str, base: Option<&Url>) -> Option<Url> {
 }
 
 /// A link of a feed, an item or an enclosure: absolute, and only where a reader may go
-/// (http, https, mailto). `javascript:`, `data:`, `file:` and the like are dropped.
+/// (http, https, gemini, mailto). `javascript:`, `data:`, `file:` and the like are
+/// dropped.
 pub fn web_link(href: &str, base: Option<&Url>) -> Option<String> {
     let cleaned = clean_line(href);
     if cleaned.is_empty() {
         return None;
     }
     resolve(&cleaned, base)
-        .filter(|u| matches!(u.scheme(), "http" | "https" | "mailto"))
+        .filter(|u| matches!(u.scheme(), "http" | "https" | "gemini" | "mailto"))
         .map(|u| u.to_string())
 }
 

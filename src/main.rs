@@ -12,6 +12,7 @@ fn main() {
     let log_level = cli.log_level;
     let resolved = AppPaths::resolve(cli.config, cli.data_dir).map_err(anyhow::Error::from);
     let result = resolved.and_then(|paths| {
+        bulletin::gemini::trust::set_file(paths.data_dir.join("gemini_hosts"));
         let log = init_log(&paths, log_level);
         let is_tui = cli.command.is_none();
         let result = match cli.command {

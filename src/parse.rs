@@ -67,6 +67,17 @@ fn parse_unguarded(
     if body.trim().is_empty() {
         return Err(ParseError::Empty);
     }
+    // A Gemini page: a gemlog when its links are dated.
+    let mime = content_type
+        .and_then(|c| c.split(';').next())
+        .map(str::trim);
+    if mime.is_some_and(|m| m.eq_ignore_ascii_case("text/gemini")) {
+        return crate::gemini::gemtext::gemlog(&text, base_url).ok_or_else(|| {
+            ParseError::NotAFeed(
+                "a Gemini page with no dated links (=> URL YYYY-MM-DD title): not a gemlog".into(),
+            )
+        });
+    }
     if looks_like_html(body) {
         return Err(ParseError::HtmlPage);
     }

@@ -40,6 +40,23 @@ fn check_lines(html: &str, width: usize) {
     }
 }
 
+/// A Gemini page (gemtext) as the reader shows it: headings, a list, a quote, a
+/// preformatted block kept as it is, links numbered; nothing in it read as markup.
+#[test]
+fn gemtext() {
+    let base = "gemini://capsule.example/log/week.gmi";
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/gemtext/entry.gmi",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let html = bulletin::gemini::gemtext::to_html(&text, base);
+    for width in [40, 80] {
+        let rendered = html_to_text(&html, Some(base), width);
+        insta::assert_snapshot!(format!("gemtext_{width}"), rendered);
+    }
+}
+
 #[test]
 fn nested_lists() {
     golden("nested_lists");

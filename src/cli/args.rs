@@ -215,6 +215,12 @@ pub enum Command {
         #[arg(long, default_value_t = 80)]
         width: usize,
     },
+    /// Accept a Gemini host's current certificate (after it changed: Gemini trusts a
+    /// host's first certificate and refuses another until told)
+    Trust {
+        /// The host: HOST, HOST:PORT or a gemini:// URL
+        host: String,
+    },
     /// Add the feeds of an OPML file to the config
     ImportOpml {
         /// The OPML file (folders become tags)

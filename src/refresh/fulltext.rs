@@ -1,5 +1,6 @@
-//! After a refresh, the full text of the new articles of `full_text = true` feeds, so that
-//! they are there offline. Politely: one request per article and never again on its own
+//! After a refresh, the full text of the new articles of `full_text = true` feeds (and
+//! of Gemini feeds, whose entries' pages are their articles), so that they are there
+//! offline. Politely: one request per article and never again on its own
 //! (a page that fails is recorded as failed), one request at a time per site, the
 //! refresh's own client and user agent, at most a week back.
 
@@ -33,7 +34,9 @@ pub fn fetch_for(
 ) -> Result<usize, crate::store::StoreError> {
     let (private, public): (Vec<_>, Vec<_>) = list
         .iter()
-        .filter(|f| f.spec.options.full_text && requested.is_none_or(|r| r.contains(&f.id)))
+        // A gemlog's entries are links only: their pages are the articles.
+        .filter(|f| f.spec.options.full_text || f.spec.url.starts_with("gemini://"))
+        .filter(|f| requested.is_none_or(|r| r.contains(&f.id)))
         .partition(|f| crate::fetch::on_private_network(&f.spec.url));
     let ids = |feeds: Vec<crate::feedlist::Listed>| feeds.iter().map(|f| f.id).collect::<Vec<_>>();
     let pictures = config

@@ -199,6 +199,19 @@ impl Effects {
                 count,
             },
             Cmd::LoadArticle { req, id, full } => StoreReq::LoadArticle { req, id, full },
+            Cmd::TrustHost { feed, url } => {
+                let timeout =
+                    std::time::Duration::from_secs(u64::from(self.general.timeout_seconds.max(1)));
+                let job = move || Msg::Trusted {
+                    feed,
+                    result: crate::gemini::trust_host(&url, timeout).map(|t| t.to_string()),
+                };
+                super::jobs::run(&self.events, "trust", job, move |e| Msg::Trusted {
+                    feed,
+                    result: Err(e),
+                });
+                return Ok(false);
+            }
             Cmd::FetchFullText { id, url, origin } => {
                 self.fetch_full_text(id, url, origin);
                 return Ok(false);

@@ -89,7 +89,8 @@ pub fn content(m: &Model, sort: HealthSort, selected: usize, width: usize) -> (V
     // The name comes last and takes what the fixed columns leave.
     let name_w = width.saturating_sub(47).max(4);
     let mut lines: Vec<Row> = vec![vec![(
-        "s sorts, Enter goes to the feed, q closes".to_string(),
+        "s sorts, Enter goes to the feed, T trusts a Gemini host's new certificate, q closes"
+            .to_string(),
         Tone::Dim,
     )]];
     lines.push(vec![(

@@ -121,6 +121,11 @@ pub enum Msg {
     RefreshFailed(String),
     /// A subscription or removal that went to the sync server ended: what to say.
     ServerEdited(Result<String, String>),
+    /// A Gemini host's certificate accepted (`T` in the health view), or why not.
+    Trusted {
+        feed: crate::model::FeedId,
+        result: Result<String, String>,
+    },
     /// A picture of the article `req` is ready for the reader (None: it could not be had).
     ImageReady {
         req: u64,
@@ -195,6 +200,11 @@ pub enum Cmd {
         full: bool,
     },
     /// `t`: fetch the article's page and keep its full text (off the UI thread).
+    /// Accept the certificate a Gemini feed's host has now, then refresh the feed.
+    TrustHost {
+        feed: crate::model::FeedId,
+        url: String,
+    },
     FetchFullText {
         id: ItemId,
         url: String,

@@ -5,6 +5,7 @@ pub mod coldsweat;
 pub mod dovecot;
 pub mod feeds;
 pub mod fever;
+pub mod gemini;
 pub mod greader;
 pub mod hostile;
 pub mod mail;

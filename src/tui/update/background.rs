@@ -12,6 +12,19 @@ pub(super) fn on_message(m: &mut Model, msg: Msg) -> Outcome {
             m.message = Some(result.unwrap_or_else(|e| e));
             Outcome::redraw(vec![Cmd::ReloadSynced])
         }
+        Msg::Trusted { feed, result } => {
+            let ok = result.is_ok();
+            m.message = Some(result.unwrap_or_else(|e| e));
+            // The feed is fetched again at once with the certificate now trusted.
+            Outcome::redraw(if ok {
+                vec![Cmd::Refresh {
+                    feeds: Some(vec![feed]),
+                    force: true,
+                }]
+            } else {
+                Vec::new()
+            })
+        }
         Msg::FullTextFetched { id, result } => {
             Outcome::redraw(super::fulltext::full_text_fetched(m, id, result))
         }

@@ -235,6 +235,25 @@ fn on_health_key(
     let page = super::super::overlay::place(m).visible.max(2) - 1;
     let (sort, selected) = match (key.code, super::input::overlay_action(m, &key)) {
         (KeyCode::Char('s'), _) => (sort.next(), 0),
+        // A Gemini feed refused for a changed certificate: accept the host's new one.
+        (KeyCode::Char('T'), _) => {
+            let order = super::super::health::order(m, sort);
+            let feed = order.get(selected).and_then(|&i| m.feeds.get(i));
+            return match feed {
+                Some(f) if f.url.starts_with("gemini://") => {
+                    m.message = Some("Fetching the host's certificate…".into());
+                    vec![Cmd::TrustHost {
+                        feed: f.id,
+                        url: f.url.clone(),
+                    }]
+                }
+                _ => {
+                    m.message = Some("T trusts a Gemini feed's host: this is not one".into());
+                    m.overlay = Some(Overlay::Health { sort, selected });
+                    Vec::new()
+                }
+            };
+        }
         (_, Some(Action::Down)) => (sort, (selected + 1).min(last)),
         (_, Some(Action::Up)) => (sort, selected.saturating_sub(1)),
         (_, Some(Action::PageDown | Action::PageReader)) => (sort, (selected + page).min(last)),

@@ -217,6 +217,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             Outcome::redraw(Vec::new())
         }
         msg @ (Msg::ServerEdited(_)
+        | Msg::Trusted { .. }
         | Msg::FullTextFetched { .. }
         | Msg::ImageReady { .. }
         | Msg::Downloads(_)
