@@ -8,6 +8,7 @@
 # them with a private nginx on 127.0.0.1, and times, alternating the two readers:
 #   cold   refresh of N feeds into an empty cache
 #   stories  bulletin alone: that cold refresh with [general] stories = "on" and "off"
+#   hosts  bulletin alone: that cold refresh with [general] max_per_host = 2 and unlimited
 #   warm   refresh when every feed answers 304
 #   load   `bulletin feeds --json` vs `newsboat -x print-unread` on the big cache
 #   ff     TUI first frame (feed list visible) on the big cache, and its peak RSS
@@ -52,7 +53,7 @@ RES=$OUT/results.jsonl
 log() { printf '== %s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 corpus() { # DIR FEEDS ITEMS PORT
-    if [[ -f $1/manifest.json ]] && grep -q "\"feeds\": $2, \"items\": $3, \"port\": $4" "$1/manifest.json"; then return; fi
+    if [[ -f $1/manifest.json ]] && grep -q "\"feeds\": $2, \"items\": $3, \"port\": $4, \"hosts\": 16" "$1/manifest.json"; then return; fi
     log "generating $2 feeds x $3 items in $1"
     rm -rf "$1"; python3 "$HERE/gen_corpus.py" -n "$2" -m "$3" -p "$4" -s "$SEED" -o "$1"
 }
@@ -91,6 +92,17 @@ if step stories; then
     contenders+=(--name stories-on --prep "rm -rf '$OUT/st-on'" --cmd "'$BIN' --config '$C/bulletin.toml' --data-dir '$OUT/st-on' refresh")
     contenders+=(--name stories-off --prep "rm -rf '$OUT/st-off'" --cmd "'$BIN' --config '$OUT/stories-off.toml' --data-dir '$OUT/st-off' refresh")
     measure --tag stories --runs "$RUNS"
+fi
+
+if step hosts; then
+    # The cost of politeness: the same cold refresh with [general] max_per_host = 2 (the
+    # default) and with no limit to speak of, alternating. The corpus's feeds are spread
+    # over 16 loopback hosts (gen_corpus.py), as a reader's feeds are over many sites.
+    log "cold refresh, max_per_host 2 and unlimited"
+    sed 's/^\[general\]$/[general]\nmax_per_host = 100000/' "$C/bulletin.toml" >"$OUT/hosts-unlimited.toml"
+    contenders+=(--name per-host-2 --prep "rm -rf '$OUT/h-2'" --cmd "'$BIN' --config '$C/bulletin.toml' --data-dir '$OUT/h-2' refresh")
+    contenders+=(--name unlimited --prep "rm -rf '$OUT/h-u'" --cmd "'$BIN' --config '$OUT/hosts-unlimited.toml' --data-dir '$OUT/h-u' refresh")
+    measure --tag hosts --runs "$RUNS"
 fi
 
 if step warm; then

@@ -118,7 +118,7 @@ def main():
     with open(os.path.join(a.out, "titles.txt"), "w") as f:
         f.write("\n".join(titles) + "\n")
     with open(os.path.join(a.out, "manifest.json"), "w") as f:
-        json.dump({"seed": a.seed, "feeds": a.n, "items": a.m, "port": a.port}, f)
+        json.dump({"seed": a.seed, "feeds": a.n, "items": a.m, "port": a.port, "hosts": HOSTS}, f)
     print(f"wrote {a.n} feeds x {a.m} items to {a.out}", file=sys.stderr)
 
 

@@ -75,7 +75,8 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
             let timeout = std::time::Duration::from_secs(u64::from(
                 own_config()?.general.timeout_seconds.max(1),
             ));
-            let trusted = crate::gemini::trust_host(&host, timeout).map_err(anyhow::Error::msg)?;
+            let trusted =
+                crate::fetch::gemini::trust_host(&host, timeout).map_err(anyhow::Error::msg)?;
             out.push_str(&format!("{trusted}\n"));
         }
         Command::Feeds { json } => {

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 mod calls;
 mod command;
+pub mod gemini;
 mod get;
 mod guard;
 mod tls;
@@ -270,12 +271,12 @@ impl Fetcher {
 
     /// A gemini:// URL, under this fetcher's caps.
     fn gemini(&self, url: &str, options: &RequestOptions) -> Result<FetchOutcome, FetchError> {
-        let limits = crate::gemini::Limits {
+        let limits = gemini::Limits {
             timeout: self.budget(options.timeout.unwrap_or(self.timeout))?,
             max_body: self.max_body,
             public_only: self.public_only,
         };
-        let got = crate::gemini::get(url, limits)?;
+        let got = gemini::get(url, limits)?;
         Ok(FetchOutcome::Modified(Fetched {
             body: got.body,
             content_type: Some(got.mime),

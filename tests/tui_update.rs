@@ -797,3 +797,29 @@ fn saved_search_counts_stay_while_they_are_counted_again() {
     );
     assert_eq!(m.searches[0].counts, Some((0, 5)));
 }
+
+/// A hidden feed (newsboat's `!`) is not a row of the feed list, nor is a tag only it
+/// has; the others are listed as before.
+#[test]
+fn a_hidden_feed_is_left_out_of_the_feed_list() {
+    let mut m = fixture(120, 30);
+    let mut feeds = support::tui::feeds();
+    feeds[1].hidden = true;
+    send(&mut m, Msg::FeedsLoaded(feeds));
+    let rows = &m.feeds_pane.rows;
+    assert!(!rows.contains(&FeedRow::Feed(1)), "{rows:?}");
+    assert!(rows.contains(&FeedRow::Feed(0)) && rows.contains(&FeedRow::Feed(2)));
+    assert!(!rows.contains(&FeedRow::Tag("software".into())), "{rows:?}");
+    // Its articles are still in All unread (the right pane); the feed list has no row.
+    let text = support::tui::screen(&m);
+    let feed_pane: String = text
+        .lines()
+        .map(|l| l.chars().take(34).collect::<String>() + "\n")
+        .collect();
+    assert!(!feed_pane.contains("Lantern"), "{text}");
+    assert!(feed_pane.contains("Safe Harbour Weekly"), "{text}");
+    assert!(
+        text.contains("Lantern releases     Lantern 3.2.0"),
+        "{text}"
+    );
+}

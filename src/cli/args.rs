@@ -204,7 +204,7 @@ pub enum Command {
     },
     /// Fetch and parse one feed (or read one .eml message) without touching the cache
     Probe {
-        /// An http(s) URL, a file:// URL or a path; a .eml file reads as a newsletter with
+        /// An http(s) or gemini URL, a file:// URL or a path; a .eml file reads as a newsletter with
         /// one item
         #[arg(value_name = "URL_OR_PATH")]
         target: String,

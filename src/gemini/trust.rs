@@ -83,7 +83,7 @@ pub fn fingerprint(cert: &[u8]) -> String {
 /// Accepts any certificate (trust is decided after the handshake, against what is
 /// remembered) but checks the handshake's signatures with it.
 #[derive(Debug)]
-pub(super) struct AnyCertificate(pub Arc<rustls::crypto::CryptoProvider>);
+pub(crate) struct AnyCertificate(pub Arc<rustls::crypto::CryptoProvider>);
 
 impl ServerCertVerifier for AnyCertificate {
     fn verify_server_cert(

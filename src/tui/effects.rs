@@ -204,7 +204,7 @@ impl Effects {
                     std::time::Duration::from_secs(u64::from(self.general.timeout_seconds.max(1)));
                 let job = move || Msg::Trusted {
                     feed,
-                    result: crate::gemini::trust_host(&url, timeout).map(|t| t.to_string()),
+                    result: crate::fetch::gemini::trust_host(&url, timeout).map(|t| t.to_string()),
                 };
                 super::jobs::run(&self.events, "trust", job, move |e| Msg::Trusted {
                     feed,
