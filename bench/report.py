@@ -29,6 +29,16 @@ def main():
     print("| measure | newsboat | bulletin | bulletin / newsboat |")
     print("|---|---|---|---|")
     for tag in tags:
+        names = list(dict.fromkeys(r["name"] for r in rows if r["tag"] == tag))
+        if set(names) - {"newsboat", "bulletin"} and len(names) == 2:
+            # bulletin against itself (stories on and off, max_per_host 2 and unlimited).
+            a, b = names
+            xa = [r["wall"] for r in rows if r["tag"] == tag and r["name"] == a and r["ok"]]
+            xb = [r["wall"] for r in rows if r["tag"] == tag and r["name"] == b and r["ok"]]
+            (ca, ma), (cb, mb) = fmt(xa, "s"), fmt(xb, "s")
+            ratio = f"{ma / mb:.2f}" if ma and mb else "-"
+            print(f"| {tag}: {a} / {b} | {a} {ca} | {b} {cb} | {ratio} |")
+            continue
         for key, unit, label in (("wall", "s", ""), ("rss_kib", "KiB", " peak RSS")):
             if key == "rss_kib" and not tag.startswith(("ff", "cold", "huge-ff")):
                 continue

@@ -203,6 +203,9 @@ enum Work {
         Option<String>,
     ),
     Failed(String, Option<u16>, Option<DateTime<Utc>>),
+    /// Not fetched: its host asked to wait (a 429 or 503 to another of its feeds); why,
+    /// and until when. Not counted as the feed's failure.
+    Held(String, Option<DateTime<Utc>>),
 }
 
 /// A refresh from start to end, the one entry point of `bulletin refresh` and the TUI's
@@ -358,7 +361,15 @@ pub fn refresh(
                 while let Some(next) = hosts.next(|| cancel.load(Ordering::Relaxed)) {
                     let (target, work) = match next {
                         hosts::Next::Fetch(target) => {
-                            let work = fetch_and_parse(fetcher, &target, opts);
+                            // A panic costs this feed, never its host's place (the
+                            // other threads would wait for it for ever).
+                            let work =
+                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                    fetch_and_parse(fetcher, &target, opts)
+                                }))
+                                .unwrap_or_else(|_| {
+                                    Work::Failed("the fetch failed unexpectedly".into(), None, None)
+                                });
                             hosts.done(&target, &work);
                             (target, work)
                         }

@@ -99,6 +99,12 @@ fn a_command_s_output_is_the_feed_and_its_failures_are_the_feed_s_error() {
         .collect();
     assert!(urls.contains(&"exec:./scrape.sh 'Site A'"), "{urls:?}");
     assert!(urls.contains(&"exec:~/bin/home.sh"), "{urls:?}");
+    // A command has no address another reader could take.
+    let opml = env.ok(&["export-opml"]);
+    assert!(
+        !opml.contains("exec:") && !opml.contains("scrape"),
+        "{opml}"
+    );
 }
 
 #[test]
@@ -235,4 +241,23 @@ fn a_feed_with_both_or_neither_of_url_and_command_is_refused_with_its_place() {
     let out = env.run(&["feeds"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("command is a program"), "{err}");
+}
+
+/// No terminal: the command leads a session of its own (no controlling terminal to
+/// write to or read from), and so does everything it starts.
+#[test]
+fn a_command_runs_in_a_session_of_its_own() {
+    let env = Env::new(&format!(
+        "{GENERAL}\n[[feed]]\ncommand = [\"./session.sh\"]\n"
+    ));
+    script(
+        &env,
+        "session.sh",
+        &format!(
+            "read -r pid comm state ppid pgrp sid rest < /proc/$$/stat\nif [ \"$sid\" != \"$$\" ]; then echo \"session $sid, not $$\" >&2; exit 4; fi\ncat <<'X'\n{}\nX",
+            feeds::rss("Alone", 1, 1)
+        ),
+    );
+    let summary = env.json(&["refresh", "--json"]);
+    assert_eq!(summary["ok"], 1, "{summary} {:?}", feed_errors(&env));
 }

@@ -11,7 +11,9 @@ use support::Env;
 
 const GENERAL: &str = "[general]\nrefresh_on_startup = false\ntimeout_seconds = 10\n";
 
-const GEMLOG: &str = "# Relay notes\n## A gemlog about small protocols\n\nSome text that is not an entry.\n=> /about.gmi About this capsule\n=> /log/2026-11-30-outage.gmi 2026-11-30 - The relay outage\n=> /log/2026-11-02-keys.gmi 2026-11-02 Rotating keys\n";
+/// Two entries; a link that is not dated, and dated links a reader may not follow (a
+/// local file, a script), which are not entries either.
+const GEMLOG: &str = "# Relay notes\n## A gemlog about small protocols\n\nSome text that is not an entry.\n=> /about.gmi About this capsule\n=> /log/2026-11-30-outage.gmi 2026-11-30 - The relay outage\n=> /log/2026-11-02-keys.gmi 2026-11-02 Rotating keys\n=> file:///etc/passwd 2026-11-01 Local secrets\n=> javascript:alert(1) 2026-11-01 A script\n";
 
 const ENTRY: &str = "# The relay outage\n\nOn Monday the relay stopped answering.\n\n## What happened\n* the disk filled\n* the log grew\n> Always watch the disk.\n```text\n$ df -h /\n```\n=> gemini://elsewhere.example/df.gmi More on df\n";
 
@@ -147,14 +149,17 @@ fn gemini_statuses_are_one_line_errors() {
         "/web",
         "/page",
         "/none",
+        "/huge",
     ];
-    let mut config = GENERAL.to_string();
+    // Past max_body_mib, as over HTTP.
+    server.route("/huge", 20, "text/gemini", vec![b'x'; 1536 * 1024]);
+    let mut config = format!("{GENERAL}max_body_mib = 1\n");
     for p in paths {
         config.push_str(&format!("\n[[feed]]\nurl = \"{}\"\n", server.url(p)));
     }
     let env = Env::new(&config);
     let summary = env.json(&["refresh", "--json"]);
-    assert_eq!(summary["failed"], 8, "{summary}");
+    assert_eq!(summary["failed"], 9, "{summary}");
     let errors = errors(&env);
     for want in [
         "asks for input (10 Your name?)",
@@ -165,6 +170,7 @@ fn gemini_statuses_are_one_line_errors() {
         "redirects to https://example.org/feed, which is not Gemini",
         "no dated links",
         "Gemini 51 (permanent failure): Not found",
+        "the response is larger than 1 MiB",
     ] {
         assert!(
             errors.iter().any(|e| e.contains(want)),

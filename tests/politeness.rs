@@ -117,25 +117,30 @@ fn a_429_holds_the_host_s_other_feeds_and_not_other_hosts() {
     let mut urls: Vec<String> = (0..4).map(|i| server.url(&format!("/busy{i}"))).collect();
     urls.push(server.url("/other").replace("127.0.0.1", "localhost"));
     let env = Env::new(&config("max_per_host = 1", &urls));
-    let summary = env.json(&["refresh", "--json"]);
+    let out = env.run(&["refresh", "--json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["failed"], 4, "{summary}");
     assert_eq!(summary["ok"], 1, "{summary}");
     assert_eq!(*asked.lock().unwrap(), 1, "the held host was asked again");
+    // One line each on stderr, saying why; only the feed that was answered 429 counts
+    // a failure of its own.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr
+            .matches("answered HTTP 429 to another feed and asked to wait until")
+            .count(),
+        3,
+        "{stderr}"
+    );
     let feeds = env.json(&["feeds", "--json"]);
-    let errors: Vec<&str> = feeds
+    let failing: Vec<&serde_json::Value> = feeds
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|f| f["last_error"].as_str())
+        .filter(|f| f["consecutive_failures"] != 0)
         .collect();
-    assert_eq!(
-        errors
-            .iter()
-            .filter(|e| e.contains("answered HTTP 429 and asked to wait until"))
-            .count(),
-        3,
-        "{errors:?}"
-    );
+    assert_eq!(failing.len(), 1, "{feeds}");
+    assert_eq!(failing[0]["last_error"], "HTTP 429 Too Many Requests");
     // They keep the wait: the next refresh leaves the host alone too.
     let summary = env.json(&["refresh", "--json"]);
     assert_eq!(*asked.lock().unwrap(), 1, "{summary}");
@@ -167,4 +172,30 @@ fn a_short_retry_after_is_waited_out_within_the_refresh() {
     // The next request to the host came after the second it asked for.
     let gap = asked[1].1 - asked[0].1;
     assert!(gap >= Duration::from_millis(900), "{gap:?}");
+}
+
+#[test]
+fn a_503_without_retry_after_holds_the_host_a_few_seconds() {
+    let server = Server::start();
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    for i in 0..2 {
+        let asked = asked.clone();
+        server.route(&format!("/n{i}"), move |_| {
+            let mut a = asked.lock().unwrap();
+            a.push(std::time::Instant::now());
+            if a.len() == 1 {
+                Reply::status(503)
+            } else {
+                Reply::ok("application/rss+xml", feeds::rss(&format!("n{i}"), 1, 1))
+            }
+        });
+    }
+    let urls: Vec<String> = (0..2).map(|i| server.url(&format!("/n{i}"))).collect();
+    let env = Env::new(&config("max_per_host = 1", &urls));
+    let summary = env.json(&["refresh", "--json"]);
+    assert_eq!(summary["ok"], 1, "{summary}");
+    let asked = asked.lock().unwrap();
+    assert_eq!(asked.len(), 2);
+    let gap = asked[1] - asked[0];
+    assert!(gap >= Duration::from_millis(4500), "{gap:?}");
 }

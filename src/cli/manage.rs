@@ -107,7 +107,9 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
     if let Some(name) = already(&config, &found.url) {
         bail!("{} is already subscribed, as {name:?}", found.url);
     }
-    if let Some(sync) = &config.sync {
+    // A sync server fetches web feeds only: a Gemini or local feed stays in the config.
+    let web = found.url.starts_with("http://") || found.url.starts_with("https://");
+    if let Some(sync) = config.sync.as_ref().filter(|_| web) {
         if subscribe_on_server(paths, &own, sync, &fetcher, &found, args, out)? {
             return Ok(());
         }

@@ -1,6 +1,6 @@
 //! Feeds made by a command (`command = [...]`) and fetched feeds piped through one
 //! (`filter = [...]`). The argv runs with no shell, standard input closed (or the body,
-//! for a filter), in a process group of its own (not the terminal's), in the config's directory. Its
+//! for a filter), with no terminal (see `detached`), in the config's directory. Its
 //! standard output is capped like a download; a non-zero exit, a timeout (which kills
 //! the whole process group, so a script's children go too) or output over the cap is
 //! the feed's error, with the first line it wrote to standard error.
@@ -33,7 +33,18 @@ pub(super) fn run(
         return Err(FetchError::Command("no command to run".into()));
     };
     let shown = crate::sanitize::clean_line(program);
-    let mut cmd = Command::new(expand(program));
+    let dir = dir.filter(|d| d.is_dir());
+    let Some(found) = find_program(&expand(program), dir) else {
+        return Err(FetchError::Command(format!(
+            "cannot run {shown}: not found{}",
+            if program.contains('/') {
+                ""
+            } else {
+                " in PATH"
+            }
+        )));
+    };
+    let mut cmd = detached(found);
     cmd.args(args.iter().map(|a| expand(a)))
         .stdin(if input.is_some() {
             Stdio::piped()
@@ -42,10 +53,9 @@ pub(super) fn run(
         })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    if let Some(dir) = dir.filter(|d| d.is_dir()) {
+    if let Some(dir) = dir {
         cmd.current_dir(dir);
     }
-    own_session(&mut cmd);
     let mut child = cmd
         .spawn()
         .map_err(|e| FetchError::Command(format!("cannot run {shown}: {e}")))?;
@@ -100,6 +110,13 @@ pub(super) fn run(
         return Err(too_large_error(&shown, max_output));
     }
     if !status.success() {
+        // setsid(1) says so when the program itself could not be started.
+        if let (Some(126 | 127), Some(line)) = (status.code(), first_line(&errors)) {
+            if let Some(why) = line.strip_prefix("setsid: failed to execute ") {
+                let why = why.rsplit(": ").next().unwrap_or(why);
+                return Err(FetchError::Command(format!("cannot run {shown}: {why}")));
+            }
+        }
         let how = match status.code() {
             Some(code) => format!("exited with status {code}"),
             None => "was killed".into(),
@@ -166,28 +183,71 @@ fn first_line(bytes: &[u8]) -> Option<String> {
     })
 }
 
-/// `~` and `~/...` as the home directory (the shell would have done it).
+/// `~` and `~/...` as the home directory (the shell would have done it); not in a word
+/// with spaces, which is a script for a shell (`sh -c "~/bin/x arg"`) that expands it
+/// itself.
 fn expand(word: &str) -> std::ffi::OsString {
-    if word == "~" || word.starts_with("~/") {
+    if word == "~" || word.starts_with("~/") && !word.contains(char::is_whitespace) {
         crate::paths::expand_home(Path::new(word)).into_os_string()
     } else {
         word.into()
     }
 }
 
-/// The command's process group: one of its own (so it is not the terminal's foreground
-/// group: it cannot read from the terminal, and everything it starts can be stopped at
-/// once).
+/// The command's process group, which is its session's where it has one of its own.
 struct Group(u32);
 
-#[cfg(unix)]
-fn own_session(cmd: &mut Command) {
-    use std::os::unix::process::CommandExt;
-    cmd.process_group(0);
+/// The program as a path: as given when it names a file (relative to the command's
+/// directory), else found in PATH.
+fn find_program(program: &std::ffi::OsStr, dir: Option<&Path>) -> Option<std::path::PathBuf> {
+    let path = Path::new(program);
+    if path.is_absolute() || path.components().count() > 1 {
+        let full = match dir {
+            Some(d) if path.is_relative() => d.join(path),
+            _ => path.to_path_buf(),
+        };
+        return full.is_file().then_some(full);
+    }
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .map(|d| d.join(path))
+        .find(|f| f.is_file())
 }
 
-#[cfg(not(unix))]
-fn own_session(_cmd: &mut Command) {}
+/// A command for `program` with no terminal: run through setsid(1) where there is one
+/// (a session of its own: no controlling terminal, so nothing it runs can write to or
+/// read from the TUI's), else in a process group of its own (not the terminal's
+/// foreground group: it cannot read from it). Either way the group can be stopped at
+/// once. (A session needs setsid() between fork and exec, which std offers only as
+/// unsafe code, and this crate has none.)
+fn detached(program: std::path::PathBuf) -> Command {
+    static SETSID: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    let setsid = SETSID.get_or_init(|| {
+        if cfg!(target_os = "linux") {
+            find_program("setsid".as_ref(), None)
+        } else {
+            None
+        }
+    });
+    match setsid {
+        // The child is not a group leader, so setsid(1) makes the session in place (no
+        // fork): its pid is the program's, and the session's group.
+        Some(setsid) => {
+            let mut cmd = Command::new(setsid);
+            cmd.arg("--").arg(program);
+            cmd
+        }
+        None => {
+            let mut cmd = Command::new(program);
+            #[cfg(unix)]
+            {
+                use std::os::unix::process::CommandExt;
+                cmd.process_group(0);
+            }
+            cmd
+        }
+    }
+}
 
 impl Group {
     /// Stops the command and everything it started, and reaps it.

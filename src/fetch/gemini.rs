@@ -175,7 +175,7 @@ pub fn trust_host(host: &str, timeout: Duration) -> Result<Trusted, String> {
     let url = host_url(host)?;
     let key = host_key(&url).ok_or_else(|| format!("{host}: no host"))?;
     let fingerprint = certificate_of(&url, timeout).map_err(|e| e.to_string())?;
-    let was = trust::known(&key);
+    let was = trust::known(&key)?;
     trust::remember(&key, &fingerprint)?;
     Ok(Trusted {
         host: key,
@@ -298,7 +298,7 @@ fn request(
     }
     let (mut stream, fingerprint) = connect(url, limits.public_only, deadline)?;
     let key = host_key(url).unwrap_or_default();
-    match trust::known(&key) {
+    match trust::known(&key).map_err(FetchError::Network)? {
         None => trust::remember(&key, &fingerprint).map_err(FetchError::Network)?,
         Some(known) if known == fingerprint => {}
         Some(known) => {

@@ -28,49 +28,100 @@ pub fn set_file(path: PathBuf) {
 
 const HEADER: &str = "# bulletin: Gemini hosts and the certificate each was first seen with (trust on first use).\n# `bulletin trust HOST` accepts a host's new certificate.\n";
 
-fn read_all() -> BTreeMap<String, String> {
+/// The remembered hosts, and the file's other lines (comments, lines this version does
+/// not read) to keep as they are. A file that cannot be read is an error, never an empty
+/// list: that would trust any certificate anew.
+fn read_all() -> Result<(BTreeMap<String, String>, Vec<String>), String> {
     let Some(path) = FILE.get() else {
-        return MEMORY.lock().map(|m| m.clone()).unwrap_or_default();
+        let memory = MEMORY.lock().map_err(|_| "the trusted hosts' lock")?;
+        return Ok((memory.clone(), Vec::new()));
     };
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| {
-            let mut words = l.split_whitespace();
-            Some((words.next()?.to_string(), words.next()?.to_string()))
-        })
-        .collect()
+    let text = match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map_err(|_| format!("{}: not text; fix or remove it", path.display()))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let mut hosts = BTreeMap::new();
+    let mut other = Vec::new();
+    for line in text.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            [host, fingerprint] if !line.starts_with('#') && fingerprint.starts_with("sha256:") => {
+                hosts.insert(host.to_string(), fingerprint.to_string());
+            }
+            _ if line.starts_with("# bulletin:") || line.starts_with("# `bulletin trust") => {}
+            _ => other.push(line.to_string()),
+        }
+    }
+    Ok((hosts, other))
 }
 
 /// The fingerprint remembered for `host`.
-pub fn known(host: &str) -> Option<String> {
-    read_all().remove(host)
+pub fn known(host: &str) -> Result<Option<String>, String> {
+    Ok(read_all()?.0.remove(host))
 }
 
-/// Remembers `fingerprint` for `host`, in place of any other.
+/// Remembers `fingerprint` for `host`, in place of any other. One writer at a time, in
+/// this process and (where files can be locked) any other bulletin.
 pub fn remember(host: &str, fingerprint: &str) -> Result<(), String> {
-    let mut guard = MEMORY
+    let mut memory = MEMORY
         .lock()
         .map_err(|_| "the trusted hosts' lock".to_string())?;
     let Some(path) = FILE.get() else {
-        guard.insert(host.to_string(), fingerprint.to_string());
+        memory.insert(host.to_string(), fingerprint.to_string());
         return Ok(());
     };
-    let mut all = read_all();
-    all.insert(host.to_string(), fingerprint.to_string());
+    let failed = |e: std::io::Error| format!("{}: {e}", path.display());
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(failed)?;
+    }
+    let _lock = lock(&path.with_extension("lock")).map_err(failed)?;
+    let (mut hosts, other) = read_all()?;
+    hosts.insert(host.to_string(), fingerprint.to_string());
     let mut text = String::from(HEADER);
-    for (h, f) in &all {
+    for line in other {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    for (h, f) in &hosts {
         text.push_str(&format!("{h} {f}\n"));
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    // Written aside and moved over: a crash never leaves half the list.
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text)
+    // Written aside (a name of this process's own) and moved over: a crash or another
+    // writer never leaves half the list.
+    let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        use std::io::Write;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()
+    });
+    written
         .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| format!("{}: {e}", path.display()))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            failed(e)
+        })
+}
+
+/// An exclusive lock on `path`, held until the value is dropped.
+#[cfg(unix)]
+fn lock(path: &std::path::Path) -> std::io::Result<impl Drop> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
+    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
+        .map_err(|(_, e)| std::io::Error::from(e))
+}
+
+#[cfg(not(unix))]
+fn lock(_path: &std::path::Path) -> std::io::Result<impl Drop> {
+    struct Unlocked;
+    impl Drop for Unlocked {
+        fn drop(&mut self) {}
+    }
+    Ok(Unlocked)
 }
 
 /// The fingerprint bulletin shows and keeps for a certificate.

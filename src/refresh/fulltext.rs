@@ -32,13 +32,21 @@ pub fn fetch_for(
     opts: &super::Options,
     cancel: &AtomicBool,
 ) -> Result<usize, crate::store::StoreError> {
+    // A gemlog's entries are links only: their Gemini pages are the articles, fetched
+    // for every Gemini feed (its links elsewhere only when it asks for full text).
+    let gemini_only = |f: &crate::feedlist::Listed| !f.spec.options.full_text;
     let (private, public): (Vec<_>, Vec<_>) = list
         .iter()
-        // A gemlog's entries are links only: their pages are the articles.
         .filter(|f| f.spec.options.full_text || f.spec.url.starts_with("gemini://"))
         .filter(|f| requested.is_none_or(|r| r.contains(&f.id)))
         .partition(|f| crate::fetch::on_private_network(&f.spec.url));
-    let ids = |feeds: Vec<crate::feedlist::Listed>| feeds.iter().map(|f| f.id).collect::<Vec<_>>();
+    let ids = |feeds: &[crate::feedlist::Listed], gemini: bool| {
+        feeds
+            .iter()
+            .filter(|f| gemini_only(f) == gemini)
+            .map(|f| f.id)
+            .collect::<Vec<_>>()
+    };
     let pictures = config
         .reader
         .cache_images
@@ -46,23 +54,29 @@ pub fn fetch_for(
         .flatten()
         .and_then(|db| Some(db.parent()?.join("images")));
     let mut got = 0;
-    for (feeds, fetcher) in [
-        (ids(private), fetcher.clone()),
-        (ids(public), fetcher.public_only()),
-    ] {
-        if feeds.is_empty() || cancel.load(Ordering::Relaxed) {
-            continue;
+    for (feeds, fetcher) in [(private, fetcher.clone()), (public, fetcher.public_only())] {
+        for gemini in [false, true] {
+            let feeds = ids(&feeds, gemini);
+            if feeds.is_empty() || cancel.load(Ordering::Relaxed) {
+                continue;
+            }
+            let scope = Scope {
+                gemini_only: gemini,
+                pictures: pictures.as_deref(),
+            };
+            got += fetch_new(store, &fetcher, &feeds, opts.concurrency, cancel, scope)?;
         }
-        got += fetch_new(
-            store,
-            &fetcher,
-            &feeds,
-            opts.concurrency,
-            cancel,
-            pictures.as_deref(),
-        )?;
     }
     Ok(got)
+}
+
+/// Which of the new articles' pages are fetched, and where their pictures go.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scope<'a> {
+    /// Gemini pages only (a Gemini feed that does not ask for full text).
+    pub gemini_only: bool,
+    /// The picture cache, when pictures are cached ahead of reading.
+    pub pictures: Option<&'a std::path::Path>,
 }
 
 /// Fetches and stores the full text of the new articles of `feeds`; returns how many
@@ -73,10 +87,14 @@ pub fn fetch_new(
     feeds: &[FeedId],
     concurrency: usize,
     cancel: &AtomicBool,
-    pictures: Option<&std::path::Path>,
+    scope: Scope,
 ) -> Result<usize, crate::store::StoreError> {
+    let pictures = scope.pictures;
     let since = chrono::Utc::now().timestamp() - WINDOW_DAYS * 86_400;
-    let wanted = store.full_text_wanted(feeds, since, PER_FEED)?;
+    let mut wanted = store.full_text_wanted(feeds, since, PER_FEED)?;
+    if scope.gemini_only {
+        wanted.retain(|(_, link)| link.starts_with("gemini://"));
+    }
     if wanted.is_empty() {
         return Ok(0);
     }
@@ -186,7 +204,7 @@ mod tests {
             .unwrap();
         let fetcher = Fetcher::new(&crate::config::General::default()).unwrap();
         let cancel = AtomicBool::new(false);
-        let result = fetch_new(&mut store, &fetcher, &ids, 2, &cancel, None);
+        let result = fetch_new(&mut store, &fetcher, &ids, 2, &cancel, Scope::default());
         assert!(result.is_err());
         assert!(!cancel.load(Ordering::Relaxed), "the UI is not quitting");
     }

@@ -2,7 +2,8 @@
 //! requests are in flight to one host (sites ban readers that fetch dozens of feeds at
 //! once from them); one host's feeds queue while other hosts' go on. A host that
 //! answers 429 or 503 holds its other feeds: for a short Retry-After they wait in the
-//! queue, for a longer one (or none) they are not fetched in this refresh and say why.
+//! queue (and for none, a few seconds), for a longer one they are not fetched in this
+//! refresh and keep the wait, which is not counted as their failure.
 
 use super::{FeedTarget, Work};
 use chrono::{DateTime, Utc};
@@ -13,6 +14,8 @@ use std::time::{Duration, Instant};
 /// A Retry-After up to this long is waited out within the refresh; a longer one ends
 /// the host's turn in it.
 const WAIT_IN_REFRESH: Duration = Duration::from_secs(30);
+/// How long a host that answered 429 or 503 without a Retry-After is left alone.
+const HOLD_WITHOUT_RETRY_AFTER: Duration = Duration::from_secs(5);
 
 /// What a fetch thread does next.
 pub(super) enum Next {
@@ -29,7 +32,8 @@ pub(super) struct Hosts {
 
 #[derive(Default)]
 struct State {
-    queue: VecDeque<FeedTarget>,
+    /// The feeds to fetch, each with its host (worked out once).
+    queue: VecDeque<(FeedTarget, Option<String>)>,
     in_flight: HashMap<String, usize>,
     held: HashMap<String, Hold>,
 }
@@ -38,9 +42,9 @@ struct State {
 #[derive(Clone)]
 struct Hold {
     status: u16,
-    /// Its feeds wait in the queue until then.
+    /// Its feeds wait in the queue until then; None: they are not fetched in this
+    /// refresh, and keep `retry`.
     until: Option<Instant>,
-    /// None: its feeds are not fetched in this refresh; `retry` is what they keep.
     retry: Option<DateTime<Utc>>,
 }
 
@@ -59,7 +63,13 @@ impl Hosts {
     pub(super) fn new(targets: impl IntoIterator<Item = FeedTarget>, max_per_host: u32) -> Hosts {
         Hosts {
             state: Mutex::new(State {
-                queue: targets.into_iter().collect(),
+                queue: targets
+                    .into_iter()
+                    .map(|t| {
+                        let host = host_of(&t.url);
+                        (t, host)
+                    })
+                    .collect(),
                 ..State::default()
             }),
             changed: Condvar::new(),
@@ -78,14 +88,14 @@ impl Hosts {
             let now = Instant::now();
             let mut wake: Option<Instant> = None;
             let mut pick = None;
-            for (i, target) in state.queue.iter().enumerate() {
-                let Some(host) = host_of(&target.url) else {
+            for (i, (_, host)) in state.queue.iter().enumerate() {
+                let Some(host) = host else {
                     pick = Some((i, None));
                     break;
                 };
-                match state.held.get(&host) {
+                match state.held.get(host) {
                     Some(hold) if hold.until.is_none() => {
-                        pick = Some((i, Some((host, Some(hold.clone())))));
+                        pick = Some((i, Some((host.clone(), Some(hold.clone())))));
                         break;
                     }
                     Some(Hold { until: Some(t), .. }) if *t > now => {
@@ -94,17 +104,17 @@ impl Hosts {
                     }
                     _ => {}
                 }
-                if state.in_flight.get(&host).copied().unwrap_or(0) < self.max_per_host {
-                    pick = Some((i, Some((host, None))));
+                if state.in_flight.get(host).copied().unwrap_or(0) < self.max_per_host {
+                    pick = Some((i, Some((host.clone(), None))));
                     break;
                 }
             }
             match pick {
                 Some((i, host)) => {
-                    let target = state.queue.remove(i)?;
+                    let (target, _) = state.queue.remove(i)?;
                     return Some(match host {
                         Some((host, Some(hold))) => {
-                            let work = Work::Failed(skipped_why(&host, &hold), None, hold.retry);
+                            let work = Work::Held(skipped_why(&host, &hold), hold.retry);
                             Next::Skip(target, work)
                         }
                         Some((host, None)) => {
@@ -142,15 +152,15 @@ impl Hosts {
         if let Work::Failed(_, Some(status @ (429 | 503)), retry) = work {
             let wait = retry.map(|r| (r - Utc::now()).to_std().unwrap_or(Duration::ZERO));
             let hold = match wait {
-                Some(w) if w <= WAIT_IN_REFRESH => Hold {
-                    status: *status,
-                    until: Some(Instant::now() + w),
-                    retry: None,
-                },
-                _ => Hold {
+                Some(w) if w > WAIT_IN_REFRESH => Hold {
                     status: *status,
                     until: None,
                     retry: *retry,
+                },
+                short => Hold {
+                    status: *status,
+                    until: Some(Instant::now() + short.unwrap_or(HOLD_WITHOUT_RETRY_AFTER)),
+                    retry: None,
                 },
             };
             state.held.insert(host, hold);
@@ -160,17 +170,13 @@ impl Hosts {
 }
 
 fn skipped_why(host: &str, hold: &Hold) -> String {
-    match hold.retry {
-        Some(r) => format!(
-            "not fetched: {host} answered HTTP {} and asked to wait until {} (Retry-After)",
-            hold.status,
-            r.format("%Y-%m-%d %H:%M UTC")
-        ),
-        None => format!(
-            "not fetched: {host} answered HTTP {} to another feed in this refresh",
-            hold.status
-        ),
-    }
+    let until = hold.retry.map_or_else(String::new, |r| {
+        r.format(" until %Y-%m-%d %H:%M UTC").to_string()
+    });
+    format!(
+        "not fetched: {host} answered HTTP {} to another feed and asked to wait{until} (Retry-After)",
+        hold.status
+    )
 }
 
 #[cfg(test)]

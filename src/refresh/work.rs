@@ -47,7 +47,12 @@ pub(super) fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, opts: &Opt
     if let Some(filter) = options.map(|o| &o.filter).filter(|f| !f.is_empty()) {
         let body = std::mem::take(&mut fetched.body);
         match fetcher.filter(filter, body, dir, request.timeout) {
-            Ok(body) => fetched.body = body,
+            Ok(body) => {
+                fetched.body = body;
+                // What the server said of its body (a charset, text/gemini) is not
+                // said of what the filter made of it.
+                fetched.content_type = None;
+            }
             Err(e) => return Work::Failed(format!("filter: {e}"), fetched.http_status, None),
         }
     }
@@ -176,6 +181,9 @@ pub(super) fn write(
                     new_items: s.new_items,
                 }
             }),
+        Work::Held(message, retry_after) => store
+            .record_held(target.id, retry_after, now)
+            .map(|_| FeedResult::Failed(message.clone())),
         Work::Failed(message, http_status, retry_after) => {
             let failure = Failure {
                 message: &message,

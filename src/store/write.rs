@@ -215,6 +215,24 @@ impl Store {
         Ok(())
     }
 
+    /// A feed not fetched because its host asked to wait: the wait is kept (and the
+    /// attempt's time, which caps it), nothing is counted as its failure.
+    pub fn record_held(
+        &mut self,
+        id: FeedId,
+        retry_after: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if let Some(retry) = retry_after {
+            self.conn
+                .prepare_cached(
+                    "UPDATE feeds SET last_attempt = ?2, retry_after = ?3 WHERE id = ?1",
+                )?
+                .execute(params![id.0, now.timestamp(), retry.timestamp()])?;
+        }
+        Ok(())
+    }
+
     /// Remembers a permanent redirect to `to` (None: this refresh saw none); returns how
     /// many refreshes in a row have seen it.
     pub fn note_redirect(&mut self, id: FeedId, to: Option<&str>) -> Result<u32> {

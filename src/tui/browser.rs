@@ -33,9 +33,9 @@ pub fn is_terminal_browser(argv: &[String]) -> bool {
 /// Checks that a URL is one we agree to hand to a browser.
 pub fn check_url(url: &str) -> Result<(), String> {
     match url::Url::parse(url) {
-        Ok(u) if matches!(u.scheme(), "http" | "https" | "mailto") => Ok(()),
+        Ok(u) if matches!(u.scheme(), "http" | "https" | "gemini" | "mailto") => Ok(()),
         Ok(u) => Err(format!(
-            "Refusing to open a {}: link (only http, https and mailto)",
+            "Refusing to open a {}: link (only http, https, gemini and mailto)",
             u.scheme()
         )),
         Err(_) => Err("Refusing to open a link that is not a valid URL".into()),

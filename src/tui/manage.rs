@@ -141,6 +141,12 @@ fn on_server(
     let Some(sync) = config.sync.clone() else {
         return Ok(None);
     };
+    // A sync server fetches web feeds only: a Gemini or local feed stays in the config.
+    if let FeedEdit::Subscribe(found) = edit {
+        if !found.url.starts_with("http://") && !found.url.starts_with("https://") {
+            return Ok(None);
+        }
+    }
     let remote_of = |url: &str| {
         config
             .feeds
