@@ -201,6 +201,10 @@ struct Group(u32);
 /// directory), else found in PATH.
 fn find_program(program: &std::ffi::OsStr, dir: Option<&Path>) -> Option<std::path::PathBuf> {
     let path = Path::new(program);
+    // Windows finds `prog` as prog.exe, prog.cmd...: left to it.
+    if cfg!(not(unix)) {
+        return Some(path.to_path_buf());
+    }
     if path.is_absolute() || path.components().count() > 1 {
         let full = match dir {
             Some(d) if path.is_relative() => d.join(path),
