@@ -419,7 +419,8 @@ impl Config {
 pub const EXEC_PREFIX: &str = "exec:";
 
 /// A command feed's identity in the cache: `exec:` and its command line as written (`~`
-/// unexpanded, so the same on every machine), each word quoted as a shell would need.
+/// unexpanded, so the same on every machine), each word quoted as a shell would need;
+/// for `["sh", "-c", SCRIPT]`, `exec:SCRIPT`, as newsboat names its exec: feeds.
 pub fn command_identity(argv: &[String]) -> Result<String, String> {
     match argv.first() {
         Some(program) if !program.trim().is_empty() => {}
@@ -427,6 +428,11 @@ pub fn command_identity(argv: &[String]) -> Result<String, String> {
             return Err(
                 "command is a program and its arguments: [\"program\", \"argument\", ...]".into(),
             )
+        }
+    }
+    if let [sh, flag, script] = argv {
+        if sh == "sh" && flag == "-c" && !script.trim().is_empty() {
+            return Ok(format!("{EXEC_PREFIX}{script}"));
         }
     }
     let words: Vec<String> = argv

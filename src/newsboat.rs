@@ -243,7 +243,7 @@ mod tests {
     fn cache_urls_name_the_feeds_bulletin_imports() {
         assert_eq!(
             feed_identity("exec:~/bin/feed.sh --all"),
-            "exec:sh -c ~'/bin/feed.sh --all'"
+            "exec:~/bin/feed.sh --all"
         );
         assert_eq!(
             feed_identity("filter:~/f.py:https://c.example/x"),

@@ -261,3 +261,28 @@ fn a_command_runs_in_a_session_of_its_own() {
     let summary = env.json(&["refresh", "--json"]);
     assert_eq!(summary["ok"], 1, "{summary} {:?}", feed_errors(&env));
 }
+
+/// A relative --config: the command still runs in the config's folder, found there.
+#[test]
+fn a_relative_config_path_still_runs_the_command_in_its_folder() {
+    let env = Env::new(&format!(
+        "{GENERAL}\n[[feed]]\ncommand = [\"./here.sh\"]\nfilter = [\"./fix.sh\"]\n"
+    ));
+    script(
+        &env,
+        "here.sh",
+        &format!("cat <<'X'\n{}\nX", feeds::rss("Relative", 1, 1)),
+    );
+    script(&env, "fix.sh", "cat");
+    let parent = env.path().parent().unwrap();
+    let folder = env.path().file_name().unwrap().to_str().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .current_dir(parent)
+        .args(["--config", &format!("{folder}/config.toml"), "--data-dir"])
+        .arg(env.data_dir())
+        .args(["refresh", "--json"])
+        .output()
+        .unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["ok"], 1, "{summary} {:?}", feed_errors(&env));
+}

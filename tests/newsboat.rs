@@ -109,7 +109,7 @@ fn urls_and_read_marks_come_over_from_newsboat() {
     );
     assert_eq!(feeds[1]["tags"], serde_json::json!([]));
     assert_eq!(feeds[1]["hidden"], true);
-    assert_eq!(feeds[2]["url"], "exec:sh -c ~/bin/make-feed.sh");
+    assert_eq!(feeds[2]["url"], "exec:~/bin/make-feed.sh");
     assert_eq!(feeds[2]["tags"], serde_json::json!(["scripts"]));
     assert_eq!(feeds[3]["url"], server.url("/filtered"));
 

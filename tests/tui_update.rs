@@ -823,3 +823,37 @@ fn a_hidden_feed_is_left_out_of_the_feed_list() {
         "{text}"
     );
 }
+
+/// `T` in the health view on a Gemini feed asks for its host's certificate; once it is
+/// trusted, every feed of that host (not only the one selected) is fetched again.
+#[test]
+fn t_in_the_health_view_trusts_a_gemini_host_and_refreshes_its_feeds() {
+    let mut m = fixture(120, 30);
+    let mut feeds = support::tui::feeds();
+    feeds[0].url = "gemini://capsule.example:7000/log/".into();
+    feeds[1].url = "gemini://capsule.example:7000/atom.xml".into();
+    send(&mut m, Msg::FeedsLoaded(feeds));
+    send(&mut m, key('e'));
+    // The health view lists the failing feed first: Lantern releases, now on Gemini.
+    let cmds = send(&mut m, key('T'));
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::TrustHost { feed: FeedId(2), url } if url.starts_with("gemini://capsule.example:7000/"))),
+        "{cmds:?}"
+    );
+    let cmds = send(
+        &mut m,
+        Msg::Trusted {
+            feed: FeedId(2),
+            result: Ok("Trusted capsule.example:7000".into()),
+        },
+    );
+    let refreshed: Vec<FeedId> = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::Refresh { feeds: Some(f), .. } => Some(f.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    assert_eq!(refreshed, [FeedId(1), FeedId(2)]);
+    assert_eq!(m.message.as_deref(), Some("Trusted capsule.example:7000"));
+}

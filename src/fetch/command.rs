@@ -32,8 +32,13 @@ pub(super) fn run(
     let Some((program, args)) = argv.split_first() else {
         return Err(FetchError::Command("no command to run".into()));
     };
-    let shown = crate::sanitize::clean_line(program);
-    let dir = dir.filter(|d| d.is_dir());
+    let shown = crate::sanitize::clean_line(&shown_name(argv));
+    // Absolute: the program's path and the directory it runs in must not be read
+    // against each other (a relative --config).
+    let dir = dir
+        .filter(|d| d.is_dir())
+        .map(|d| std::path::absolute(d).unwrap_or_else(|_| d.to_path_buf()));
+    let dir = dir.as_deref();
     let Some(found) = find_program(&expand(program), dir) else {
         return Err(FetchError::Command(format!(
             "cannot run {shown}: not found{}",
@@ -181,6 +186,28 @@ fn first_line(bytes: &[u8]) -> Option<String> {
         Some((i, _)) => format!("{}…", &clean[..i]),
         None => clean,
     })
+}
+
+/// The name errors give the command: its program, or for `sh -c SCRIPT` (newsboat's
+/// exec: and filter: lines) the script's program when it runs one only.
+fn shown_name(argv: &[String]) -> String {
+    let program = argv.first().map(String::as_str).unwrap_or("");
+    let shell = matches!(
+        Path::new(program).file_name().and_then(|n| n.to_str()),
+        Some("sh" | "bash" | "dash" | "zsh" | "ksh")
+    );
+    match argv {
+        [_, flag, script, ..]
+            if shell && flag == "-c" && !script.contains(|c: char| ";|&\n`$(".contains(c)) =>
+        {
+            script
+                .split_whitespace()
+                .next()
+                .unwrap_or(program)
+                .to_string()
+        }
+        _ => program.to_string(),
+    }
 }
 
 /// `~` and `~/...` as the home directory (the shell would have done it); not in a word

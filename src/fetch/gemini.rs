@@ -65,9 +65,18 @@ pub fn host_url(host: &str) -> Result<url::Url, String> {
 /// Fetches `url`, following redirects; the body of a 2x answer.
 pub fn get(url: &str, limits: Limits) -> Result<Response, FetchError> {
     let deadline = Instant::now() + limits.timeout;
-    let mut current = parse(url)?;
+    let first = parse(url)?;
+    let mut current = first.clone();
+    // After a redirect, an error says where it happened.
+    let at = |current: &url::Url, e: FetchError| match e {
+        FetchError::Network(what) if *current != first => {
+            FetchError::Network(crate::sanitize::clean_line(&format!("{current}: {what}")))
+        }
+        other => other,
+    };
     for _ in 0..=MAX_REDIRECTS {
-        let (status, meta, body) = request(&current, limits, deadline)?;
+        let (status, meta, body) =
+            request(&current, limits, deadline).map_err(|e| at(&current, e))?;
         match status / 10 {
             2 => {
                 let mime = if meta.trim().is_empty() {
@@ -82,21 +91,30 @@ pub fn get(url: &str, limits: Limits) -> Result<Response, FetchError> {
                 });
             }
             3 => {
-                let next = current
-                    .join(meta.trim())
-                    .map_err(|_| failure(&current, &format!("a redirect to {meta:?}")))?;
-                if next.scheme() != "gemini" {
-                    return Err(failure(
+                let next = current.join(meta.trim()).map_err(|_| {
+                    at(
                         &current,
-                        &format!("redirects to {next}, which is not Gemini"),
+                        failure(&current, &format!("a redirect to {meta:?}")),
+                    )
+                })?;
+                if next.scheme() != "gemini" {
+                    return Err(at(
+                        &current,
+                        failure(
+                            &current,
+                            &format!("redirects to {next}, which is not Gemini"),
+                        ),
                     ));
                 }
                 current = next;
             }
             1 => {
-                return Err(failure(
+                return Err(at(
                     &current,
-                    &format!("asks for input ({status} {meta}), which a feed cannot give"),
+                    failure(
+                        &current,
+                        &format!("asks for input ({status} {meta}), which a feed cannot give"),
+                    ),
                 ))
             }
             4..=6 => {
@@ -110,17 +128,22 @@ pub fn get(url: &str, limits: Limits) -> Result<Response, FetchError> {
                 } else {
                     format!(": {}", meta.trim())
                 };
-                return Err(failure(
+                return Err(at(
                     &current,
-                    &format!("Gemini {status} ({what}){meta}"),
+                    failure(&current, &format!("Gemini {status} ({what}){meta}")),
                 ));
             }
-            _ => return Err(failure(&current, &format!("an unknown status {status}"))),
+            _ => {
+                return Err(at(
+                    &current,
+                    failure(&current, &format!("an unknown status {status}")),
+                ))
+            }
         }
     }
-    Err(failure(
+    Err(at(
         &current,
-        &format!("more than {MAX_REDIRECTS} redirects"),
+        failure(&current, &format!("more than {MAX_REDIRECTS} redirects")),
     ))
 }
 
@@ -136,8 +159,10 @@ fn parse(url: &str) -> Result<url::Url, FetchError> {
     Ok(u)
 }
 
-fn failure(url: &url::Url, what: &str) -> FetchError {
-    FetchError::Network(crate::sanitize::clean_line(&format!("{url}: {what}")))
+/// What went wrong with a request to `url`: said without the URL, which the feed's
+/// error line names already (`get` adds where a redirect led).
+fn failure(_url: &url::Url, what: &str) -> FetchError {
+    FetchError::Network(crate::sanitize::clean_line(what))
 }
 
 /// What accepting a host's certificate did.
@@ -278,7 +303,7 @@ fn io_failure(url: &url::Url, e: std::io::Error, deadline: Instant) -> FetchErro
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
         )
     {
-        return FetchError::Network(format!("{url}: timed out"));
+        return failure(url, "timed out");
     }
     failure(url, &e.to_string())
 }
@@ -350,7 +375,7 @@ fn request(
             });
         }
         if Instant::now() >= deadline {
-            return Err(FetchError::Network(format!("{url}: timed out")));
+            return Err(failure(url, "timed out"));
         }
     }
     let end = header_end

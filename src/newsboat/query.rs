@@ -15,7 +15,8 @@ pub fn translate(expr: &str) -> Result<String, String> {
     }
     let query = tree.write(true);
     // What bulletin cannot run (a tag under OR, say) is refused here, not in the config.
-    crate::search::query::parse(&query, chrono::Utc::now()).map_err(|e| e.to_string())?;
+    crate::search::query::parse(&query, chrono::Utc::now())
+        .map_err(|e| format!("its translation `{query}` is not a bulletin query ({e})"))?;
     Ok(query)
 }
 

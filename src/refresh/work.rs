@@ -32,6 +32,11 @@ pub(super) fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, opts: &Opt
         _ if target.url.starts_with(crate::config::EXEC_PREFIX) => {
             return Work::Failed("no longer a command feed of the config".into(), None, None)
         }
+        // A forced refresh of a filtered feed fetches it whole: the filter may have
+        // changed since the server's copy last did.
+        _ if opts.force && options.is_some_and(|o| !o.filter.is_empty()) => {
+            fetcher.fetch_with(&target.url, &Default::default(), &request)
+        }
         _ => fetcher.fetch_with(&target.url, &target.validators, &request),
     };
     let mut fetched = match fetched {

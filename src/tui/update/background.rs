@@ -15,10 +15,27 @@ pub(super) fn on_message(m: &mut Model, msg: Msg) -> Outcome {
         Msg::Trusted { feed, result } => {
             let ok = result.is_ok();
             m.message = Some(result.unwrap_or_else(|e| e));
-            // The feed is fetched again at once with the certificate now trusted.
+            // Every feed of that host is fetched again at once, the certificate trusted.
+            let host = |url: &str| {
+                url::Url::parse(url)
+                    .ok()
+                    .filter(|u| u.scheme() == "gemini")
+                    .and_then(|u| crate::fetch::gemini::host_key(&u))
+            };
+            let trusted = m
+                .feeds
+                .iter()
+                .find(|f| f.id == feed)
+                .and_then(|f| host(&f.url));
+            let feeds: Vec<_> = m
+                .feeds
+                .iter()
+                .filter(|f| f.id == feed || (trusted.is_some() && host(&f.url) == trusted))
+                .map(|f| f.id)
+                .collect();
             Outcome::redraw(if ok {
                 vec![Cmd::Refresh {
-                    feeds: Some(vec![feed]),
+                    feeds: Some(feeds),
                     force: true,
                 }]
             } else {
