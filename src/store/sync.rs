@@ -278,32 +278,78 @@ impl Store {
             tx.query_row("SELECT coalesce(max(seq), 0) FROM sync_queue", [], |r| {
                 r.get(0)
             })?;
-        let rows: Vec<(i64, String, bool, bool)> = {
-            let mut stmt = tx.prepare(
-                "SELECT id, remote_id, is_read, starred FROM items
-                 WHERE remote_id IS NOT NULL AND remote_id NOT LIKE 'carried:%'
-                 AND remote_id NOT IN (SELECT remote_id FROM sync_queue)",
-            )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        // Only what can differ is read (by the indexes of unread and starred articles:
+        // the planner would rather walk every synced one by its remote id): the synced articles unread or starred here,
+        // and those the server lists unread or starred. A sync with nothing changed
+        // costs as much as the account has unread and starred articles, not more (the
+        // account's read ones are never read from the disk).
+        let waiting: HashSet<String> = {
+            let mut stmt = tx.prepare("SELECT DISTINCT remote_id FROM sync_queue")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        let mut changed = 0;
+        // Articles marked here meanwhile keep their mark; carried ones belong to the
+        // account before.
+        let skip = |remote: &str| remote.starts_with("carried:") || waiting.contains(remote);
+        let local = |sql: &str| -> rusqlite::Result<Vec<(i64, String)>> {
+            let mut stmt = tx.prepare(sql)?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
+        };
+        let unread_here =
+            local("SELECT id, remote_id FROM items INDEXED BY items_by_unread WHERE is_read = 0 AND remote_id IS NOT NULL")?;
+        let starred_here =
+            local("SELECT id, remote_id FROM items INDEXED BY items_by_starred WHERE starred = 1 AND remote_id IS NOT NULL")?;
+        // (article, read, starred): what to set; None leaves it as it is.
+        let mut set: HashMap<i64, (Option<bool>, Option<bool>)> = HashMap::new();
+        for (id, remote) in &unread_here {
+            if !skip(remote) && !unread.contains(remote) {
+                set.entry(*id).or_default().0 = Some(true);
+            }
+        }
+        for (id, remote) in &starred_here {
+            if !skip(remote) && !starred.contains(remote) {
+                set.entry(*id).or_default().1 = Some(false);
+            }
+        }
+        {
+            let mut by_remote =
+                tx.prepare_cached("SELECT id, is_read, starred FROM items WHERE remote_id = ?1")?;
+            for (list, star) in [(unread, false), (starred, true)] {
+                for remote in list.iter().filter(|r| !skip(r)) {
+                    let row = by_remote
+                        .query_row([remote], |r| {
+                            Ok((
+                                r.get::<_, i64>(0)?,
+                                r.get::<_, bool>(1)?,
+                                r.get::<_, bool>(2)?,
+                            ))
+                        })
+                        .optional()?;
+                    match row {
+                        Some((id, true, _)) if !star => set.entry(id).or_default().0 = Some(false),
+                        Some((id, _, false)) if star => set.entry(id).or_default().1 = Some(true),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let changed = set.len();
         // The server's state is per copy: it is not given to the other copies of a story
-        // (they have their own state there, which this same loop applies).
+        // (they have their own state there, which this same pass applies).
         tx.execute("INSERT INTO story_quiet VALUES (1)", [])?;
         {
             let mut set_read = tx.prepare_cached("UPDATE items SET is_read = ?2 WHERE id = ?1")?;
             let mut set_star = tx.prepare_cached("UPDATE items SET starred = ?2 WHERE id = ?1")?;
-            for (id, remote, read, star) in rows {
-                let want_read = !unread.contains(&remote);
-                let want_star = starred.contains(&remote);
-                if read != want_read {
-                    set_read.execute(params![id, want_read])?;
+            let mut ids: Vec<_> = set.into_iter().collect();
+            ids.sort_unstable_by_key(|(id, _)| *id);
+            for (id, (read, star)) in ids {
+                if let Some(read) = read {
+                    set_read.execute(params![id, read])?;
                 }
-                if star != want_star {
-                    set_star.execute(params![id, want_star])?;
+                if let Some(star) = star {
+                    set_star.execute(params![id, star])?;
                 }
-                changed += usize::from(read != want_read || star != want_star);
             }
         }
         tx.execute("DELETE FROM story_quiet", [])?;
