@@ -258,8 +258,11 @@ fn plain(value: &str) -> bool {
 
 /// A value as one word of bulletin's query: as it is, or in double quotes.
 fn quoted(value: &str) -> Result<String, String> {
-    if value.contains('"') {
-        return Err(format!("the value {value:?} holds a double quote"));
+    if value.contains('"') || value.chars().any(char::is_control) {
+        return Err(format!(
+            "the value {:?} holds a double quote or a control character",
+            crate::sanitize::clean_line(value)
+        ));
     }
     Ok(
         if value
@@ -303,6 +306,33 @@ mod tests {
         ] {
             assert_eq!(translate(newsboat).as_deref(), Ok(bulletin), "{newsboat}");
         }
+    }
+
+    #[test]
+    fn odd_input_is_an_error_never_a_panic() {
+        for odd in [
+            "",
+            "(",
+            ")",
+            "\"",
+            "unread =",
+            "a = \"é",
+            "😀",
+            "title =~ \"x\" and",
+            "!",
+            "~",
+            "age < -1",
+            "tags # \"\u{1b}[31m\"",
+            "(((unread = \"yes\")))",
+            "a\u{3000}= b",
+        ] {
+            let _ = translate(odd);
+        }
+        assert_eq!(
+            translate("(((unread = \"yes\")))").as_deref(),
+            Ok("is:unread")
+        );
+        assert!(translate("tags # \"\u{1b}[31m\"").is_err());
     }
 
     #[test]
