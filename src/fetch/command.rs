@@ -222,7 +222,7 @@ fn expand(word: &str) -> std::ffi::OsString {
 }
 
 /// The command's process group, which is its session's where it has one of its own.
-struct Group(u32);
+struct Group(#[cfg_attr(not(unix), allow(dead_code))] u32);
 
 /// The program as a path: as given when it names a file (relative to the command's
 /// directory), else found in PATH.
@@ -268,15 +268,15 @@ fn detached(program: std::path::PathBuf) -> Command {
             cmd.arg("--").arg(program);
             cmd
         }
+        #[cfg(unix)]
         None => {
+            use std::os::unix::process::CommandExt;
             let mut cmd = Command::new(program);
-            #[cfg(unix)]
-            {
-                use std::os::unix::process::CommandExt;
-                cmd.process_group(0);
-            }
+            cmd.process_group(0);
             cmd
         }
+        #[cfg(not(unix))]
+        None => Command::new(program),
     }
 }
 

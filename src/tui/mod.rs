@@ -271,7 +271,12 @@ fn event_loop(
 }
 
 /// SIGHUP reloads the config, as daemons and newsboat users expect. (A real hang-up also
-/// closes the terminal, which the input thread sees and turns into a quit.)
+/// closes the terminal, which the input thread sees and turns into a quit.) Windows has
+/// no SIGHUP: Ctrl-r reloads there.
+#[cfg(not(unix))]
+fn watch_sighup(_tx: Sender<Msg>) {}
+
+#[cfg(unix)]
 fn watch_sighup(tx: Sender<Msg>) {
     let Ok(mut signals) = signal_hook::iterator::Signals::new([signal_hook::consts::SIGHUP]) else {
         return;
