@@ -21,7 +21,7 @@ mod sync;
 mod tests;
 mod theme;
 
-pub use edit::{ConfigFile, EditError};
+pub use edit::{push_table, ConfigFile, EditError};
 pub use feed_options::FeedOptions;
 pub use mailbox::{ImapAccount, MailSource, MailboxConfig};
 pub use replace::write as replace_file;

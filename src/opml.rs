@@ -170,13 +170,7 @@ pub fn append_to_config(
             let tags: toml_edit::Array = feed.tags.iter().map(String::as_str).collect();
             table.insert("tags", toml_edit::value(tags));
         }
-        let entry = doc
-            .entry("feed")
-            .or_insert_with(|| toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()));
-        let Some(array) = entry.as_array_of_tables_mut() else {
-            return Err(file_error("`feed` is not an array of tables".into()));
-        };
-        array.push(table);
+        crate::config::push_table(&mut doc, "feed", table).map_err(file_error)?;
         report.added.push(url);
     }
     if !report.added.is_empty() {

@@ -225,9 +225,47 @@ fn a_changed_certificate_is_refused_until_the_host_is_trusted_again() {
     let summary = env.json(&["refresh", "--json"]);
     assert_eq!(summary["failed"], 0, "{summary}");
     assert_eq!(env.titles(&["items", "--json"]).len(), 3);
-    // Asked again, it says so; a host that is not Gemini is one line.
-    assert!(env.ok(&["trust", &host]).contains("was trusted already"));
+    // Asked again, it says so (the global options after the host, as users type them
+    // too); a host that is not Gemini is one line.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["trust", &host, "--config"])
+        .arg(env.config_path())
+        .arg("--data-dir")
+        .arg(env.data_dir())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("was trusted already"),
+        "{again:?}"
+    );
     let out = env.run(&["trust", "https://example.org/"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a Gemini host"));
+}
+
+/// Two processes trusting hosts at once (a cron refresh and `bulletin trust`, say): the
+/// hosts' file is rewritten under a lock, so neither's host is lost.
+#[test]
+fn hosts_trusted_by_processes_at_once_are_all_kept() {
+    let servers: Vec<GeminiServer> = (0..6).map(|_| GeminiServer::start()).collect();
+    let env = Env::new(GENERAL);
+    let children: Vec<_> = servers
+        .iter()
+        .map(|s| {
+            env.command(&["trust", &format!("127.0.0.1:{}", s.port)])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let known = std::fs::read_to_string(env.data_dir().join("gemini_hosts")).unwrap();
+    for s in &servers {
+        assert!(
+            known.contains(&format!("127.0.0.1:{} sha256:", s.port)),
+            "{known}"
+        );
+    }
 }

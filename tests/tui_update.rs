@@ -857,3 +857,30 @@ fn t_in_the_health_view_trusts_a_gemini_host_and_refreshes_its_feeds() {
     assert_eq!(refreshed, [FeedId(1), FeedId(2)]);
     assert_eq!(m.message.as_deref(), Some("Trusted capsule.example:7000"));
 }
+
+/// The health view at 40x10 with a Gemini feed refused for its certificate: the long
+/// line wraps inside the frame, nothing spills, the keys' line is there.
+#[test]
+fn the_health_view_with_a_certificate_error_fits_at_40x10() {
+    let mut m = fixture(40, 10);
+    let mut feeds = support::tui::feeds();
+    feeds[1].url = "gemini://capsule.example:7000/log/".into();
+    feeds[1].last_error = Some("capsule.example:7000: its certificate changed since bulletin first trusted it (was sha256:0123456789abcdef…, now sha256:fedcba9876543210…); if the capsule renewed it, accept it with `bulletin trust capsule.example:7000` (or T in the feed health view)".into());
+    send(&mut m, Msg::FeedsLoaded(feeds));
+    send(&mut m, key('e'));
+    let text = support::tui::screen(&m);
+    assert_eq!(text.lines().count(), 10, "{text}");
+    for line in text.lines() {
+        assert!(
+            unicode_width::UnicodeWidthStr::width(line) <= 40,
+            "{line:?} in\n{text}"
+        );
+    }
+    assert!(text.contains("health"), "{text}");
+    // T still works from there.
+    let cmds = send(&mut m, key('T'));
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::TrustHost { .. })),
+        "{cmds:?}\n{text}"
+    );
+}

@@ -65,15 +65,7 @@ impl ConfigFile {
         if !tags.is_empty() {
             table.insert("tags", toml_edit::value(tags_array(tags)));
         }
-        let entry = self
-            .doc
-            .entry("feed")
-            .or_insert_with(|| toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()));
-        let array = entry
-            .as_array_of_tables_mut()
-            .ok_or_else(|| file_error(&self.path, "`feed` is not an array of tables".into()))?;
-        array.push(table);
-        Ok(())
+        push_table(&mut self.doc, "feed", table).map_err(|why| file_error(&self.path, why))
     }
 
     /// Appends a `[[query]]` (a saved search), unless the config would not load with it
@@ -82,29 +74,14 @@ impl ConfigFile {
         let mut table = toml_edit::Table::new();
         table.insert("name", toml_edit::value(name));
         table.insert("query", toml_edit::value(query));
-        let entry = self
-            .doc
-            .entry("query")
-            .or_insert_with(|| toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()));
-        let array = entry
-            .as_array_of_tables_mut()
-            .ok_or("`query` is not an array of tables")?;
-        array.push(table);
+        let before = self.doc.clone();
+        push_table(&mut self.doc, "query", table)?;
         let loads = self.config().map(|_| ()).map_err(|e| match e {
             ConfigError::Invalid { message, .. } => message,
             other => other.to_string(),
         });
         if loads.is_err() {
-            if let Some(array) = self
-                .doc
-                .get_mut("query")
-                .and_then(|q| q.as_array_of_tables_mut())
-            {
-                array.remove(array.len() - 1);
-                if array.is_empty() {
-                    self.doc.remove("query");
-                }
-            }
+            self.doc = before;
         }
         loads
     }
@@ -213,6 +190,21 @@ pub(crate) fn table_identity(table: &toml_edit::Table, dir: &Path) -> Option<Str
         .map(|w| w.as_str().map(str::to_string))
         .collect::<Option<_>>()?;
     super::command_identity(&argv).ok()
+}
+
+/// Appends `table` to the document's `[[name]]` tables, making the array if there is
+/// none yet.
+pub fn push_table(
+    doc: &mut toml_edit::DocumentMut,
+    name: &str,
+    table: toml_edit::Table,
+) -> Result<(), String> {
+    doc.entry(name)
+        .or_insert_with(|| toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()))
+        .as_array_of_tables_mut()
+        .ok_or_else(|| format!("`{name}` is not an array of tables"))?
+        .push(table);
+    Ok(())
 }
 
 fn tags_array(tags: &[String]) -> toml_edit::Array {

@@ -91,19 +91,13 @@ pub fn get(url: &str, limits: Limits) -> Result<Response, FetchError> {
                 });
             }
             3 => {
-                let next = current.join(meta.trim()).map_err(|_| {
-                    at(
-                        &current,
-                        failure(&current, &format!("a redirect to {meta:?}")),
-                    )
-                })?;
+                let next = current
+                    .join(meta.trim())
+                    .map_err(|_| at(&current, failure(&format!("a redirect to {meta:?}"))))?;
                 if next.scheme() != "gemini" {
                     return Err(at(
                         &current,
-                        failure(
-                            &current,
-                            &format!("redirects to {next}, which is not Gemini"),
-                        ),
+                        failure(&format!("redirects to {next}, which is not Gemini")),
                     ));
                 }
                 current = next;
@@ -111,10 +105,9 @@ pub fn get(url: &str, limits: Limits) -> Result<Response, FetchError> {
             1 => {
                 return Err(at(
                     &current,
-                    failure(
-                        &current,
-                        &format!("asks for input ({status} {meta}), which a feed cannot give"),
-                    ),
+                    failure(&format!(
+                        "asks for input ({status} {meta}), which a feed cannot give"
+                    )),
                 ))
             }
             4..=6 => {
@@ -130,20 +123,20 @@ pub fn get(url: &str, limits: Limits) -> Result<Response, FetchError> {
                 };
                 return Err(at(
                     &current,
-                    failure(&current, &format!("Gemini {status} ({what}){meta}")),
+                    failure(&format!("Gemini {status} ({what}){meta}")),
                 ));
             }
             _ => {
                 return Err(at(
                     &current,
-                    failure(&current, &format!("an unknown status {status}")),
+                    failure(&format!("an unknown status {status}")),
                 ))
             }
         }
     }
     Err(at(
         &current,
-        failure(&current, &format!("more than {MAX_REDIRECTS} redirects")),
+        failure(&format!("more than {MAX_REDIRECTS} redirects")),
     ))
 }
 
@@ -161,7 +154,7 @@ fn parse(url: &str) -> Result<url::Url, FetchError> {
 
 /// What went wrong with a request to `url`: said without the URL, which the feed's
 /// error line names already (`get` adds where a redirect led).
-fn failure(_url: &url::Url, what: &str) -> FetchError {
+fn failure(what: &str) -> FetchError {
     FetchError::Network(crate::sanitize::clean_line(what))
 }
 
@@ -233,13 +226,12 @@ fn connect(
     let left = || deadline.saturating_duration_since(Instant::now());
     let addrs: Vec<SocketAddr> = (host.trim_matches(['[', ']']), port)
         .to_socket_addrs()
-        .map_err(|e| failure(url, &format!("cannot resolve {host}: {e}")))?
+        .map_err(|e| failure(&format!("cannot resolve {host}: {e}")))?
         .collect();
     if public_only && addrs.iter().any(|a| crate::fetch::is_private(a.ip())) {
-        return Err(failure(
-            url,
-            &format!("{host} is on a private network, and this feed's links may not lead there"),
-        ));
+        return Err(failure(&format!(
+            "{host} is on a private network, and this feed's links may not lead there"
+        )));
     }
     let mut last = None;
     let mut sock = None;
@@ -253,13 +245,10 @@ fn connect(
         }
     }
     let sock = sock.ok_or_else(|| {
-        failure(
-            url,
-            &match last {
-                Some(e) => format!("cannot connect: {e}"),
-                None => format!("{host} has no address"),
-            },
-        )
+        failure(&match last {
+            Some(e) => format!("cannot connect: {e}"),
+            None => format!("{host} has no address"),
+        })
     })?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider.clone())
@@ -269,22 +258,22 @@ fn connect(
         .with_custom_certificate_verifier(Arc::new(trust::AnyCertificate(provider)))
         .with_no_client_auth();
     let name = rustls::pki_types::ServerName::try_from(host.trim_matches(['[', ']']).to_string())
-        .map_err(|e| failure(url, &format!("{host}: {e}")))?;
+        .map_err(|e| failure(&format!("{host}: {e}")))?;
     let conn = rustls::ClientConnection::new(Arc::new(config), name)
-        .map_err(|e| failure(url, &format!("TLS: {e}")))?;
+        .map_err(|e| failure(&format!("TLS: {e}")))?;
     let mut stream = rustls::StreamOwned::new(conn, sock);
     set_timeouts(&stream.sock, left())?;
     while stream.conn.is_handshaking() {
         stream
             .conn
             .complete_io(&mut stream.sock)
-            .map_err(|e| io_failure(url, e, deadline))?;
+            .map_err(|e| io_failure(e, deadline))?;
     }
     let cert = stream
         .conn
         .peer_certificates()
         .and_then(|c| c.first())
-        .ok_or_else(|| failure(url, "the server sent no certificate"))?;
+        .ok_or_else(|| failure("the server sent no certificate"))?;
     let fingerprint = trust::fingerprint(cert.as_ref());
     Ok((stream, fingerprint))
 }
@@ -296,16 +285,16 @@ fn set_timeouts(sock: &TcpStream, left: Duration) -> Result<(), FetchError> {
         .map_err(|e| FetchError::Network(e.to_string()))
 }
 
-fn io_failure(url: &url::Url, e: std::io::Error, deadline: Instant) -> FetchError {
+fn io_failure(e: std::io::Error, deadline: Instant) -> FetchError {
     if Instant::now() >= deadline
         || matches!(
             e.kind(),
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
         )
     {
-        return failure(url, "timed out");
+        return failure("timed out");
     }
-    failure(url, &e.to_string())
+    failure(&e.to_string())
 }
 
 /// One request: the status, the meta and (for 2x) the body.
@@ -316,10 +305,7 @@ fn request(
 ) -> Result<(u8, String, Vec<u8>), FetchError> {
     let line = format!("{url}\r\n");
     if line.len() - 2 > MAX_URL {
-        return Err(failure(
-            url,
-            "the URL is longer than Gemini allows (1024 bytes)",
-        ));
+        return Err(failure("the URL is longer than Gemini allows (1024 bytes)"));
     }
     let (mut stream, fingerprint) = connect(url, limits.public_only, deadline)?;
     let key = host_key(url).unwrap_or_default();
@@ -338,7 +324,7 @@ fn request(
     stream
         .write_all(line.as_bytes())
         .and_then(|_| stream.flush())
-        .map_err(|e| io_failure(url, e, deadline))?;
+        .map_err(|e| io_failure(e, deadline))?;
     // The status line, then the body: read to the end, under the caps.
     let mut received = Vec::new();
     let cap = limits.max_body + MAX_HEADER as u64 + 2;
@@ -354,12 +340,12 @@ fn request(
             Ok(n) => received.extend_from_slice(&buf[..n]),
             // Many servers close without TLS's goodbye: the end of the body all the same.
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
-            Err(e) => return Err(io_failure(url, e, deadline)),
+            Err(e) => return Err(io_failure(e, deadline)),
         }
         if header_end.is_none() {
             header_end = received.windows(2).position(|w| w == b"\r\n");
             if header_end.is_none() && received.len() > MAX_HEADER + 2 {
-                return Err(failure(url, "the status line is too long"));
+                return Err(failure("the status line is too long"));
             }
             // Only a success has a body worth waiting for.
             if let Some(end) = header_end {
@@ -375,18 +361,18 @@ fn request(
             });
         }
         if Instant::now() >= deadline {
-            return Err(failure(url, "timed out"));
+            return Err(failure("timed out"));
         }
     }
     let end = header_end
         .or_else(|| received.windows(2).position(|w| w == b"\r\n"))
-        .ok_or_else(|| failure(url, "no status line"))?;
+        .ok_or_else(|| failure("no status line"))?;
     let header = String::from_utf8_lossy(&received[..end]).into_owned();
     let status = header
         .get(..2)
         .and_then(|s| s.parse::<u8>().ok())
         .filter(|s| *s >= 10)
-        .ok_or_else(|| failure(url, &format!("not a Gemini status line: {header:?}")))?;
+        .ok_or_else(|| failure(&format!("not a Gemini status line: {header:?}")))?;
     let meta = header.get(2..).unwrap_or("").trim_start().to_string();
     let body = received.split_off(end + 2);
     Ok((status, crate::sanitize::clean_line(&meta), body))

@@ -139,26 +139,28 @@ impl Parser {
     }
 
     fn or(&mut self) -> Result<Tree, String> {
-        let mut parts = vec![self.and()?];
-        while self.keyword("or") {
-            parts.push(self.and()?);
-        }
-        Ok(if parts.len() == 1 {
-            parts.remove(0)
-        } else {
-            Tree::Or(parts)
-        })
+        self.joined("or", Parser::and, Tree::Or)
     }
 
     fn and(&mut self) -> Result<Tree, String> {
-        let mut parts = vec![self.condition()?];
-        while self.keyword("and") {
-            parts.push(self.condition()?);
+        self.joined("and", Parser::condition, Tree::And)
+    }
+
+    /// `part (word part)*`: one part as it is, several joined by `join`.
+    fn joined(
+        &mut self,
+        word: &str,
+        part: fn(&mut Parser) -> Result<Tree, String>,
+        join: fn(Vec<Tree>) -> Tree,
+    ) -> Result<Tree, String> {
+        let mut parts = vec![part(self)?];
+        while self.keyword(word) {
+            parts.push(part(self)?);
         }
         Ok(if parts.len() == 1 {
             parts.remove(0)
         } else {
-            Tree::And(parts)
+            join(parts)
         })
     }
 
