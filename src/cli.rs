@@ -60,7 +60,9 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
         Command::Refresh { json, force } => {
             fetching::cmd_refresh(&own_config()?, paths, json, force, &mut out)?
         }
-        Command::Sync { json } => fetching::cmd_sync(&own_config()?, paths, json, &mut out)?,
+        Command::Sync { json, all } => {
+            fetching::cmd_sync(&own_config()?, paths, json, all, &mut out)?
+        }
         Command::Extract {
             target,
             json,

@@ -5,6 +5,7 @@
 mod engine;
 pub mod fever;
 pub mod greader;
+mod history;
 mod json;
 mod lock;
 mod session;
@@ -68,6 +69,17 @@ impl SyncFailure {
     }
 }
 
+/// Where a run of pages stopped.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Paged {
+    /// Where the next call goes on: newer than it (`new_items`), older (`older_items`).
+    pub cursor: Option<String>,
+    /// It stopped before the end: the limit, or the sync's share of time.
+    pub more: bool,
+    /// `older_items` only: the cursor `new_items` goes on from, after the newest seen.
+    pub top: Option<String>,
+}
+
 /// What every sync protocol offers the core.
 pub trait SyncProvider {
     fn name(&self) -> &'static str;
@@ -76,20 +88,50 @@ pub trait SyncProvider {
     /// Checks the credentials (and takes whatever token the protocol hands out).
     fn login(&mut self) -> Result<(), SyncError>;
     fn feeds(&mut self) -> Result<Vec<RemoteFeed>, SyncError>;
-    /// Articles that arrived since `cursor` (None: the newest `limit` or so), a page at a
-    /// time to `page`; returns the cursor for the next sync.
+    /// Articles that arrived since `cursor` (None: from the account's start), a page at
+    /// a time to `page`, up to `limit`; `Paged::cursor` is where the next sync goes on.
     fn new_items(
         &mut self,
         cursor: Option<&str>,
         limit: usize,
         page: &mut dyn FnMut(&[RemoteItem]) -> Result<(), SyncError>,
-    ) -> Result<Option<String>, SyncError>;
+    ) -> Result<Paged, SyncError>;
+    /// The account's history: articles older than `before` (None: from the newest),
+    /// newest first, a page at a time, up to `limit`. A first sync starts here, so the
+    /// recent articles come first; later syncs go on from `Paged::cursor`.
+    /// `Unsupported` where the server cannot page backwards (its history then comes
+    /// oldest first, through `new_items`).
+    fn older_items(
+        &mut self,
+        before: Option<&str>,
+        limit: usize,
+        page: &mut dyn FnMut(&[RemoteItem]) -> Result<(), SyncError>,
+    ) -> Result<Paged, SyncError> {
+        let _ = (before, limit, page);
+        Err(SyncError::Unsupported(format!(
+            "the {} server cannot page backwards",
+            self.name()
+        )))
+    }
     /// These articles (ids as `unread_ids` gives them).
     fn items_by_id(&mut self, ids: &[String]) -> Result<Vec<RemoteItem>, SyncError>;
     fn unread_ids(&mut self) -> Result<Vec<String>, SyncError>;
     fn starred_ids(&mut self) -> Result<Vec<String>, SyncError>;
     /// Sets a state on these articles. An article the server no longer has is skipped.
     fn mark(&mut self, ids: &[String], mark: Mark) -> Result<(), SyncError>;
+    /// Whether the protocol marks a feed read in one request (`mark_feed_read`).
+    fn marks_feeds(&self) -> bool {
+        false
+    }
+    /// Marks read, in one request, a feed's articles published before `before` (a Unix
+    /// time), where `marks_feeds`.
+    fn mark_feed_read(&mut self, feed_id: &str, before: i64) -> Result<(), SyncError> {
+        let _ = (feed_id, before);
+        Err(SyncError::Unsupported(format!(
+            "the {} API marks articles one by one",
+            self.name()
+        )))
+    }
     /// Subscribes the account to a feed, in a group when given.
     fn subscribe(&mut self, url: &str, group: Option<&str>) -> Result<(), SyncError> {
         let _ = (url, group);

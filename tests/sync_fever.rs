@@ -44,7 +44,8 @@ fn feeds_groups_items_ids_and_marks() {
             Ok(())
         })
         .unwrap();
-    assert_eq!(cursor.as_deref(), Some("120"));
+    assert_eq!(cursor.cursor.as_deref(), Some("120"));
+    assert!(!cursor.more);
     // A limit stops the paging at a page's end; the next sync goes on from the cursor.
     let mut some = 0;
     let part = fever
@@ -53,7 +54,37 @@ fn feeds_groups_items_ids_and_marks() {
             Ok(())
         })
         .unwrap();
-    assert_eq!((some, part.as_deref()), (100, Some("120")));
+    assert_eq!(
+        (some, part.cursor.as_deref(), part.more),
+        (100, Some("120"), true)
+    );
+    // The history, newest first by max_id: a stretch, then where it goes on, to the end.
+    let mut old = Vec::new();
+    let stretch = fever
+        .older_items(None, 60, &mut |page| {
+            old.extend(page.iter().map(|i| i.id.parse::<u64>().unwrap()));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(old.len(), 100);
+    assert_eq!(old.iter().max(), Some(&120));
+    assert_eq!(
+        (
+            stretch.cursor.as_deref(),
+            stretch.more,
+            stretch.top.as_deref()
+        ),
+        (Some("21"), true, Some("120"))
+    );
+    let rest = fever
+        .older_items(Some("21"), 60, &mut |page| {
+            old.extend(page.iter().map(|i| i.id.parse::<u64>().unwrap()));
+            Ok(())
+        })
+        .unwrap();
+    assert!(!rest.more, "{rest:?}");
+    old.sort_unstable();
+    assert_eq!(old, (1..=120).collect::<Vec<u64>>());
     let by_id = fever.items_by_id(&["7".into(), "99".into()]).unwrap();
     assert_eq!(by_id.len(), 2);
     assert_eq!(all.len(), 120);
@@ -78,4 +109,76 @@ fn a_wrong_password_is_an_auth_error() {
     let server = fever_server(Arc::new(Mutex::new(State::default())), KEY.to_string());
     let mut fever = client(&server, "alice", "wrong");
     assert!(matches!(fever.login(), Err(SyncError::Auth)));
+}
+
+/// The marks calls the server had, as "item ID as" and "feed ID before".
+fn marks_sent(state: &Arc<Mutex<State>>) -> Vec<String> {
+    let s = state.lock().unwrap();
+    let mut out: Vec<String> = s
+        .calls
+        .iter()
+        .filter_map(|c| {
+            let form: std::collections::HashMap<&str, &str> = c
+                .split_once(' ')?
+                .1
+                .split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .collect();
+            Some(match *form.get("mark")? {
+                "item" => format!("item {} {}", form["id"], form["as"]),
+                what => format!("{what} {} {}", form["id"], form["before"]),
+            })
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_feed_marked_read_goes_in_one_request_and_what_the_server_left_one_by_one() {
+    std::env::set_var("BULLETIN_TEST_FEVER_BATCH_PW", "secret");
+    // 40 unread articles: the even ids in feed 1, the odd in feed 2.
+    let mut s = State::default();
+    for id in 1..=40u64 {
+        s.items.insert(id, (1 + id % 2, false, false));
+    }
+    // The server's `before` leaves article 4 unread.
+    s.feed_mark_skips = vec![4];
+    let state = Arc::new(Mutex::new(s));
+    let server = fever_server(state.clone(), KEY.to_string());
+    let env = support::Env::new(&config(&server, "BULLETIN_TEST_FEVER_BATCH_PW"));
+    let first = env.ok(&["sync"]);
+    assert!(first.contains("40 new items"), "{first}");
+    state.lock().unwrap().calls.clear();
+    // Marks go to the server as they are made (`--local` would leave them queued).
+    env.ok(&["mark-read", "--feed", "Security Weekly"]);
+    // Six of feed 2's twenty: the server has its other fourteen unread, so they go one
+    // by one (a mark of the feed would sweep the fourteen along).
+    let odd: Vec<String> = [1, 3, 5, 7, 9, 11]
+        .iter()
+        .map(|i| env.item_id(&format!("Item {i}")))
+        .collect();
+    let mut args = vec!["mark-read"];
+    args.extend(odd.iter().map(String::as_str));
+    env.ok(&args);
+    let mut expected: Vec<String> = [1, 3, 5, 7, 9, 11]
+        .iter()
+        .map(|i| format!("item {i} read"))
+        .collect();
+    // Feed 1 up to its newest article (40, published at 1780000040), then article 4
+    // again, which the server's list still had unread.
+    expected.push("feed 1 1780000041".into());
+    expected.push("item 4 read".into());
+    expected.sort();
+    assert_eq!(marks_sent(&state), expected);
+    let s = state.lock().unwrap();
+    for (id, (_, read, _)) in &s.items {
+        let want = id % 2 == 0 || *id <= 11;
+        assert_eq!(*read, want, "article {id}");
+    }
+    drop(s);
+    // Nothing is undone by the next sync, here or there.
+    env.ok(&["sync"]);
+    assert_eq!(env.item("Item 4")["read"], true);
+    assert_eq!(env.item("Item 13")["read"], false);
 }

@@ -443,3 +443,57 @@ fn a_password_command_that_hangs_ends_the_sync_in_one_line() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("did not answer"), "{err}");
 }
+
+#[test]
+fn a_big_account_comes_newest_first_and_all_of_it_over_the_syncs() {
+    std::env::set_var("BULLETIN_TEST_GREADER_PW", "secret");
+    // 12,500 articles, all read but the five oldest: more than one sync pages in.
+    let state = state_with(12_500);
+    for (k, item) in state.lock().unwrap().items.values_mut().enumerate() {
+        item.read = k >= 5;
+    }
+    let server = greader_server(state.clone());
+    let env = Env::new(&config(&server, "BULLETIN_TEST_GREADER_PW"));
+    let line = env.ok(&["sync"]);
+    // The newest 10,000, and the five unread by id however old.
+    assert_eq!(
+        line,
+        "Synced with greader: 2 feeds, 10005 new items, 0 marks sent, 0 changes received; \
+         older articles come at the next syncs (`bulletin sync --all` brings them now)\n"
+    );
+    assert_eq!(env.item("Article 12499")["read"], true);
+    assert_eq!(env.item("Article 0")["read"], false);
+    let here = env.json(&["items", "--json"]);
+    let here = here.as_array().unwrap();
+    assert_eq!(here.len(), 10_005);
+    assert!(!here.iter().any(|i| i["title"] == "Article 2000"));
+    // Articles that arrive meanwhile come as new, the history goes on, and --all ends
+    // when the account's oldest is here (options after the subcommand's own).
+    state.lock().unwrap().items.insert(
+        1_800_000_000_000_000,
+        Item {
+            feed: "feed/1".into(),
+            title: "Arrived later".into(),
+            crawl_ms: 1_800_000_000_000,
+            read: false,
+            starred: false,
+        },
+    );
+    let all = env.json(&["sync", "--all", "--json"]);
+    assert_eq!(
+        (all["new_items"].as_u64(), all["older_left"].as_bool()),
+        (Some(2_496), Some(false)),
+        "{all}"
+    );
+    let items = env.json(&["items", "--json"]);
+    assert_eq!(items.as_array().unwrap().len(), 12_501);
+    assert_eq!(env.item("Arrived later")["read"], false);
+    // Once done, a sync with nothing new pages nothing.
+    let sent = state.lock().unwrap().sent;
+    let s = sync(&env);
+    assert_eq!(
+        (s["new_items"].as_u64(), s["older_left"].as_bool()),
+        (Some(0), Some(false))
+    );
+    assert_eq!(state.lock().unwrap().sent, sent);
+}

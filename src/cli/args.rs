@@ -41,9 +41,13 @@ pub enum Command {
     /// password_env). With provider = "folder": write the marks and subscription changes
     /// made here to the sync folder, and take the other devices'
     Sync {
-        /// Print {"provider","feeds","new_items","pushed","pulled"} as JSON
+        /// Print {"provider","feeds","new_items","pushed","pulled","older_left","unread_left"} as JSON
         #[arg(long)]
         json: bool,
+        /// Go on until the account's every article is here: a sync brings the unread,
+        /// starred and newest articles, and older ones 10,000 a sync
+        #[arg(long)]
+        all: bool,
     },
     /// List feeds with their unread and total counts
     Feeds {

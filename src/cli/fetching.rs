@@ -155,8 +155,22 @@ fn sync_line(s: &crate::sync::Summary) -> String {
         return format!("Synced through the folder: {feeds}, {sent}, {received}\n");
     }
     let new = n(s.new_items, "new item", "new items");
+    let mut left = String::new();
+    if s.unread_left > 0 {
+        let articles = n(
+            s.unread_left,
+            "unread or starred article",
+            "unread or starred articles",
+        );
+        left.push_str(&format!("; {articles} come at the next syncs"));
+    }
+    if s.older_left {
+        left.push_str(
+            "; older articles come at the next syncs (`bulletin sync --all` brings them now)",
+        );
+    }
     format!(
-        "Synced with {}: {feeds}, {new}, {sent}, {received}\n",
+        "Synced with {}: {feeds}, {new}, {sent}, {received}{left}\n",
         s.provider
     )
 }
@@ -165,6 +179,7 @@ pub(super) fn cmd_sync(
     config: &Config,
     paths: &AppPaths,
     json: bool,
+    all: bool,
     out: &mut String,
 ) -> anyhow::Result<()> {
     if config.sync.is_none() && config.folder.is_none() {
@@ -175,7 +190,22 @@ pub(super) fn cmd_sync(
     }
     let mut store = open_store(paths)?;
     let fetcher = Fetcher::new(&config.general)?;
-    let summary = sync_once(config, &mut store, &fetcher)?;
+    let mut summary = sync_once(config, &mut store, &fetcher)?;
+    // --all: sync after sync while the server has more and each brings some; a line
+    // each as they end, and in JSON the whole.
+    while all && (summary.older_left || summary.unread_left > 0) && summary.new_items > 0 {
+        if !json {
+            super::print(&sync_line(&summary))?;
+        }
+        let next = sync_once(config, &mut store, &fetcher)?;
+        summary = crate::sync::Summary {
+            new_items: if json { summary.new_items } else { 0 } + next.new_items,
+            pushed: if json { summary.pushed } else { 0 } + next.pushed,
+            pulled: if json { summary.pulled } else { 0 } + next.pulled,
+            config_changed: summary.config_changed || next.config_changed,
+            ..next
+        };
+    }
     if summary.config_changed {
         eprintln!("bulletin: subscriptions from another device are in the config now; the next refresh fetches them");
     }

@@ -22,6 +22,7 @@ mod story;
 pub use story::{Arrival as StoryArrival, Copy as StoryCopy};
 pub mod search;
 mod sync;
+mod sync_batch;
 mod write;
 
 use crate::config::FeedSpec;
@@ -43,6 +44,7 @@ pub use mail::{
 };
 pub use retention::Brought;
 pub use sync::{QueuedMark, SyncedFeed};
+pub use sync_batch::ReadFeed;
 pub use write::{PreparedFeed, PreparedItem, Stored};
 
 #[derive(Debug, thiserror::Error)]

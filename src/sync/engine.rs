@@ -23,17 +23,16 @@ pub struct Summary {
     pub pushed: usize,
     /// Articles whose read or starred state changed to the server's (or the folder's).
     pub pulled: usize,
+    /// The account has older articles than this sync reached: the next syncs bring
+    /// them (`bulletin sync --all` now).
+    pub older_left: bool,
+    /// Unread or starred articles not here yet, beyond what one sync fetches by id.
+    pub unread_left: usize,
     /// The sync changed the config file (subscriptions from another device): whoever
     /// holds the config reads it again.
     #[serde(skip)]
     pub config_changed: bool,
 }
-
-/// The most articles one sync takes in by paging (unread and starred ones come by id
-/// beyond it); a first sync of a big account goes on at the next one.
-const ITEMS_PER_SYNC: usize = 10_000;
-
-const CURSOR: &str = "sync.cursor";
 
 /// The most unread (or starred) ids one sync takes: a list past it is a server's
 /// fault, refused before its state is applied to anything.
@@ -123,23 +122,10 @@ pub fn run(
     };
 
     let now = chrono::Utc::now().timestamp();
-    let cursor = store.meta(CURSOR)?;
-    let mut new_items = 0;
-    // New articles get a share of the sync's time, and stop there with the cursor kept,
-    // so that a slow server's first sync still reaches the id lists and the next one
-    // goes on where this one stopped.
-    let next = provider.new_items(cursor.as_deref(), ITEMS_PER_SYNC, &mut |page| {
-        new_items += store.insert_remote_items(page, &ids, now)?;
-        if started.elapsed() > super::SYNC_LIMIT * 2 / 5 {
-            tracing::warn!("new articles: this sync's share of time is spent; the rest next time");
-            return Err(SyncError::Enough);
-        }
-        Ok(())
-    })?;
-    if let Some(next) = next {
-        store.set_meta(CURSOR, &next)?;
-    }
-
+    let mut taker = Taker::new(store, &ids, now);
+    taker.started = started;
+    summary.older_left = super::history::fetch(provider, &mut taker)?;
+    let mut new_items = taker.new;
     let unread: HashSet<String> = provider.unread_ids()?.into_iter().collect();
     let starred: HashSet<String> = provider.starred_ids()?.into_iter().collect();
     for (list, ids) in [("unread", &unread), ("starred", &starred)] {
@@ -160,6 +146,7 @@ pub fn run(
             "{} unread or starred articles are not here yet; {MAX_BY_ID} come now, the rest at the next syncs",
             missing.len()
         );
+        summary.unread_left = missing.len() - MAX_BY_ID;
         // Newest first: ids grow with time (decimal, so the longer is the larger).
         missing.sort_unstable_by(|a, b| (b.len(), b).cmp(&(a.len(), a)));
         missing.truncate(MAX_BY_ID);
@@ -198,6 +185,42 @@ pub fn run(
     Ok(summary)
 }
 
+/// Keeps the articles the server pages in, and ends the paging when the sync's share of
+/// time for them is spent (so that a slow server's first sync still reaches the id
+/// lists, and the next one goes on where this one stopped).
+pub(super) struct Taker<'a> {
+    pub store: &'a mut Store,
+    feeds: &'a HashMap<String, crate::model::FeedId>,
+    now: i64,
+    started: std::time::Instant,
+    pub new: usize,
+}
+
+impl<'a> Taker<'a> {
+    pub fn new(
+        store: &'a mut Store,
+        feeds: &'a HashMap<String, crate::model::FeedId>,
+        now: i64,
+    ) -> Taker<'a> {
+        Taker {
+            store,
+            feeds,
+            now,
+            started: std::time::Instant::now(),
+            new: 0,
+        }
+    }
+
+    pub fn page(&mut self, page: &[crate::model::RemoteItem]) -> Result<(), SyncError> {
+        self.new += self.store.insert_remote_items(page, self.feeds, self.now)?;
+        if self.started.elapsed() > super::SYNC_LIMIT * 2 / 5 {
+            tracing::warn!("new articles: this sync's share of time is spent; the rest next time");
+            return Err(SyncError::Enough);
+        }
+        Ok(())
+    }
+}
+
 /// Sends the queued marks, each article's last state of each kind, and unqueues them
 /// once the server has them all. Returns how many were sent.
 pub(super) fn push(store: &mut Store, provider: &mut dyn SyncProvider) -> Result<usize, SyncError> {
@@ -217,6 +240,11 @@ pub(super) fn push(store: &mut Store, provider: &mut dyn SyncProvider) -> Result
     let mut sent = 0;
     for mark in [Mark::Read, Mark::Unread, Mark::Star, Mark::Unstar] {
         if let Some(mut ids) = by_mark.remove(&mark) {
+            if mark == Mark::Read {
+                let whole = read_whole_feeds(store, provider, &ids)?;
+                sent += whole.len();
+                ids.retain(|id| !whole.contains(id));
+            }
             ids.sort();
             provider.mark(&ids, mark)?;
             sent += ids.len();
@@ -227,6 +255,39 @@ pub(super) fn push(store: &mut Store, provider: &mut dyn SyncProvider) -> Result
     let seqs: Vec<i64> = queued.iter().map(|m| m.seq).collect();
     store.unqueue_marks(&seqs)?;
     Ok(sent)
+}
+
+/// A feed with at least this many read marks may go in one request (the key that marks
+/// a feed read, mostly).
+const WHOLE_FEED: usize = 5;
+
+/// Sends as whole feeds the read marks that cover every article of a synced feed the
+/// server has unread, where the protocol can; returns the articles the server then has
+/// read. The server's own lists decide, before and after: a feed with an article unread
+/// on the server that was not marked here (another device's unread mark) goes article
+/// by article; and a server that reads `before` as the time it took an article in
+/// (FreshRSS) rather than its publication (Miniflux, coldsweat) may leave some unread,
+/// which are then marked one by one with the rest.
+fn read_whole_feeds(
+    store: &Store,
+    provider: &mut dyn SyncProvider,
+    ids: &[String],
+) -> Result<HashSet<String>, SyncError> {
+    let mut done = HashSet::new();
+    if !provider.marks_feeds() || store.read_feeds(ids, WHOLE_FEED, &done)?.is_empty() {
+        return Ok(done);
+    }
+    let unread: HashSet<String> = provider.unread_ids()?.into_iter().collect();
+    for feed in store.read_feeds(ids, WHOLE_FEED, &unread)? {
+        provider.mark_feed_read(&feed.remote_id, feed.newest.saturating_add(1))?;
+        done.extend(feed.items);
+    }
+    if !done.is_empty() {
+        for still in provider.unread_ids()? {
+            done.remove(&still);
+        }
+    }
+    Ok(done)
 }
 
 /// The config's feeds and the server's together: the feed list, `items`, search and

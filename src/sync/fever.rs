@@ -4,7 +4,9 @@
 //! differ on numbers as numbers or strings, so ids are read as either.
 
 use super::json::{id, number, text};
-use super::{clean_link, clean_title, Mark, RemoteFeed, RemoteItem, SyncError, SyncProvider};
+use super::{
+    clean_link, clean_title, Mark, Paged, RemoteFeed, RemoteItem, SyncError, SyncProvider,
+};
 use crate::fetch::Fetcher;
 use md5::{Digest, Md5};
 use serde_json::Value;
@@ -58,7 +60,11 @@ impl Fever {
 
     /// One `items` call, in id order whatever order the server used.
     fn items(&self, what: &str) -> Result<Vec<RemoteItem>, SyncError> {
-        let answer = self.call(what, &[])?;
+        self.parse_items(&self.call(what, &[])?)
+    }
+
+    /// The articles of an `items` answer, in id order.
+    fn parse_items(&self, answer: &Value) -> Result<Vec<RemoteItem>, SyncError> {
         let items = answer["items"]
             .as_array()
             .ok_or_else(|| SyncError::Protocol("no \"items\" in the answer".into()))?;
@@ -161,13 +167,12 @@ impl SyncProvider for Fever {
         cursor: Option<&str>,
         limit: usize,
         page: &mut dyn FnMut(&[RemoteItem]) -> Result<(), SyncError>,
-    ) -> Result<Option<String>, SyncError> {
+    ) -> Result<Paged, SyncError> {
         // Fever pages forward from an id, 50 at a time; the highest id is the cursor.
-        // A first sync of a big account takes `limit` now and the rest at the next ones
-        // (unread and starred articles come by id in any case).
         let mut since = cursor.unwrap_or("0").to_string();
         let mut taken = 0;
-        while taken < limit {
+        let mut more = false;
+        loop {
             let items = self.items(&format!("items&since_id={since}"))?;
             let Some(last) = items.last() else { break };
             if last.id.parse::<u64>().ok() <= since.parse::<u64>().ok() {
@@ -177,11 +182,76 @@ impl SyncProvider for Fever {
             since = last.id.clone();
             taken += items.len();
             match page(&items) {
-                Err(SyncError::Enough) => break,
+                Err(SyncError::Enough) => {
+                    more = true;
+                    break;
+                }
                 other => other?,
             }
+            if taken >= limit {
+                more = true;
+                break;
+            }
         }
-        Ok(Some(since))
+        Ok(Paged {
+            cursor: Some(since),
+            more,
+            top: None,
+        })
+    }
+
+    fn older_items(
+        &mut self,
+        before: Option<&str>,
+        limit: usize,
+        page: &mut dyn FnMut(&[RemoteItem]) -> Result<(), SyncError>,
+    ) -> Result<Paged, SyncError> {
+        // `max_id` pages backwards, 50 at a time, newest first where the server sorts
+        // them so (FreshRSS, Miniflux); a server that answers `max_id` with its oldest
+        // articles instead (coldsweat) cannot page backwards, which the first page shows.
+        let mut below: u64 = match before {
+            Some(b) => b
+                .parse()
+                .map_err(|_| SyncError::Protocol(format!("history cursor {b:?}")))?,
+            // The largest id every server reads as a number (JavaScript's too).
+            None => (1 << 53) - 1,
+        };
+        let mut out = Paged::default();
+        let mut taken = 0;
+        loop {
+            let answer = self.call(&format!("items&max_id={below}"), &[])?;
+            let ids: Vec<u64> = answer["items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|i| id(&i["id"])?.parse().ok())
+                .collect();
+            if ids.iter().any(|&i| i >= below) || ids.windows(2).any(|w| w[0] <= w[1]) {
+                return Err(SyncError::Unsupported(
+                    "the Fever server does not page backwards (max_id)".into(),
+                ));
+            }
+            let Some(&lowest) = ids.last() else { break };
+            let items = self.parse_items(&answer)?;
+            if out.top.is_none() {
+                out.top = items.last().map(|i| i.id.clone());
+            }
+            below = lowest;
+            out.cursor = Some(lowest.to_string());
+            taken += items.len();
+            match page(&items) {
+                Err(SyncError::Enough) => {
+                    out.more = true;
+                    break;
+                }
+                other => other?,
+            }
+            if taken >= limit {
+                out.more = true;
+                break;
+            }
+        }
+        Ok(out)
     }
 
     fn items_by_id(&mut self, ids: &[String]) -> Result<Vec<RemoteItem>, SyncError> {
@@ -211,7 +281,7 @@ impl SyncProvider for Fever {
             Mark::Star => "saved",
             Mark::Unstar => "unsaved",
         };
-        // Fever marks one item per call.
+        // Fever marks one item per call (whole feeds go by `mark_feed_read`).
         for item in ids {
             self.call(
                 "",
@@ -219,5 +289,23 @@ impl SyncProvider for Fever {
             )?;
         }
         Ok(())
+    }
+
+    fn marks_feeds(&self) -> bool {
+        true
+    }
+
+    fn mark_feed_read(&mut self, feed_id: &str, before: i64) -> Result<(), SyncError> {
+        let before = before.to_string();
+        self.call(
+            "",
+            &[
+                ("mark", "feed"),
+                ("as", "read"),
+                ("id", feed_id),
+                ("before", &before),
+            ],
+        )
+        .map(|_| ())
     }
 }

@@ -6,7 +6,9 @@
 //! keeps the decimal form, and writes send the long one, which every server takes.
 
 use super::json::{id, number, text};
-use super::{clean_link, clean_title, Mark, RemoteFeed, RemoteItem, SyncError, SyncProvider};
+use super::{
+    clean_link, clean_title, Mark, Paged, RemoteFeed, RemoteItem, SyncError, SyncProvider,
+};
 use crate::fetch::Fetcher;
 use serde_json::Value;
 
@@ -19,6 +21,9 @@ const STARRED: &str = "user/-/state/com.google/starred";
 const MAX_ID_PAGES: usize = 200;
 /// Articles per page of a stream, and ids per write.
 const PAGE: usize = 250;
+
+mod stream;
+use stream::{item, label_name};
 
 pub struct GReader {
     fetcher: Fetcher,
@@ -160,78 +165,6 @@ pub fn long_id(short: &str) -> String {
     }
 }
 
-/// A label's name from its id (`user/-/label/Security`, `user/1005/label/Security`).
-fn label_name(category: &Value) -> Option<String> {
-    let from_id = id(&category["id"]).and_then(|i| {
-        let at = i.find("/label/")?;
-        Some(i[at + "/label/".len()..].to_string())
-    });
-    text(&category["label"])
-        .or(from_id)
-        .map(|l| clean_title(&l))
-        .filter(|l| !l.is_empty())
-}
-
-fn has_state(item: &Value, state: &str) -> bool {
-    item["categories"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .any(|c| c.ends_with(state))
-}
-
-/// An article of `stream/contents` or `stream/items/contents`.
-fn item(v: &Value) -> Option<RemoteItem> {
-    let first_href = |key: &str| {
-        v[key]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find_map(|l| text(&l["href"]).and_then(|h| clean_link(&h)))
-    };
-    let html = text(&v["content"]["content"])
-        .or_else(|| text(&v["summary"]["content"]))
-        .unwrap_or_default();
-    Some(RemoteItem {
-        id: short_id(&id(&v["id"])?),
-        feed_id: id(&v["origin"]["streamId"])?,
-        title: text(&v["title"])
-            .map(|t| clean_title(&t))
-            .unwrap_or_default(),
-        author: text(&v["author"])
-            .map(|a| clean_title(&a))
-            .filter(|a| !a.is_empty()),
-        html,
-        url: first_href("canonical").or_else(|| first_href("alternate")),
-        published: number(&v["published"])
-            .or_else(|| number(&v["updated"]))
-            .filter(|t| *t > 0),
-        read: has_state(v, "/state/com.google/read"),
-        starred: has_state(v, "/state/com.google/starred"),
-        enclosures: v["enclosure"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|e| {
-                Some(crate::model::Enclosure {
-                    url: text(&e["href"]).and_then(|h| clean_link(&h))?,
-                    mime: text(&e["type"]).map(|t| crate::sanitize::clean_line(&t)),
-                    length: number(&e["length"]).and_then(|n| u64::try_from(n).ok()),
-                })
-            })
-            .collect(),
-    })
-}
-
-/// When the server took an article in, in seconds: the cursor of the next sync.
-fn crawled(v: &Value) -> Option<i64> {
-    number(&v["crawlTimeMsec"])
-        .map(|ms| ms / 1000)
-        .or_else(|| number(&v["timestampUsec"]).map(|us| us / 1_000_000))
-        .or_else(|| number(&v["published"]))
-}
-
 impl SyncProvider for GReader {
     fn name(&self) -> &'static str {
         "greader"
@@ -305,46 +238,32 @@ impl SyncProvider for GReader {
         cursor: Option<&str>,
         limit: usize,
         page: &mut dyn FnMut(&[RemoteItem]) -> Result<(), SyncError>,
-    ) -> Result<Option<String>, SyncError> {
+    ) -> Result<Paged, SyncError> {
         let since: Option<i64> = cursor.and_then(|c| c.parse().ok());
-        let mut newest = since;
-        let mut continuation: Option<String> = None;
-        let mut seen = std::collections::HashSet::new();
-        let mut taken = 0;
-        while taken < limit {
-            let mut url = format!(
-                "{}/{READING_LIST}?output=json&n={PAGE}",
-                self.api("stream/contents")
-            );
-            if let Some(t) = since {
-                url.push_str(&format!("&ot={t}"));
-            }
-            if let Some(c) = &continuation {
-                url.push_str(&format!("&c={}", enc(c)));
-            }
-            let answer = self.json(&url, None)?;
-            let raw = answer["items"].as_array().cloned().unwrap_or_default();
-            newest = raw.iter().filter_map(crawled).chain(newest).max();
-            let items: Vec<RemoteItem> = raw.iter().filter_map(item).collect();
-            taken += raw.len();
-            match page(&items) {
-                Err(SyncError::Enough) => break,
-                other => other?,
-            }
-            continuation = text(&answer["continuation"]);
-            if continuation.is_none() || raw.is_empty() {
-                break;
-            }
-            // A server that hands back a continuation it gave before would loop.
-            if continuation
-                .as_ref()
-                .is_some_and(|c| !seen.insert(c.clone()))
-            {
-                tracing::warn!("the server repeated a continuation; paging ends");
-                break;
-            }
-        }
-        Ok(newest.map(|t| t.to_string()))
+        let run = self.pages(since.map(|t| format!("&ot={t}")), limit, page)?;
+        Ok(Paged {
+            cursor: run.newest.or(since).map(|t| t.to_string()),
+            more: run.more,
+            top: None,
+        })
+    }
+
+    fn older_items(
+        &mut self,
+        before: Option<&str>,
+        limit: usize,
+        page: &mut dyn FnMut(&[RemoteItem]) -> Result<(), SyncError>,
+    ) -> Result<Paged, SyncError> {
+        let before: Option<i64> = before.and_then(|c| c.parse().ok());
+        // `nt` leaves out what is newer than its second: the next run starts one second
+        // above the oldest seen, taking that second's articles again (kept once) rather
+        // than risking one left out.
+        let run = self.pages(before.map(|t| format!("&nt={t}")), limit, page)?;
+        Ok(Paged {
+            cursor: run.oldest.map(|t| (t + 1).to_string()),
+            more: run.more && run.oldest.is_some(),
+            top: run.newest.map(|t| t.to_string()),
+        })
     }
 
     fn items_by_id(&mut self, ids: &[String]) -> Result<Vec<RemoteItem>, SyncError> {

@@ -1,3 +1,4 @@
+use super::stream::crawled;
 use super::*;
 
 #[test]

@@ -69,6 +69,7 @@ impl Session {
                         pushed: outcome.summary.pushed,
                         pulled: outcome.summary.pulled,
                         config_changed: outcome.config_changed,
+                        ..Summary::default()
                     })
                 });
             }

@@ -1,8 +1,12 @@
 //! A Fever API server on loopback, written from the protocol's documentation (no Fever
 //! server installs from a package registry alone): every call a form POST to
 //! `?api&...` with `api_key = md5("user:password")`, answers with `auth`,
-//! `feeds`/`groups`/`feeds_groups`, `items` after `since_id` fifty at a time, id lists as
-//! comma-separated strings, and `mark=item&as=read|unread|saved|unsaved&id=N`.
+//! `feeds`/`groups`/`feeds_groups`, `items` after `since_id` fifty at a time (and before
+//! `max_id`, newest first, as FreshRSS and Miniflux page backwards), id lists as
+//! comma-separated strings, `mark=item&as=read|unread|saved|unsaved&id=N`, and
+//! `mark=feed&as=read&id=F&before=T` (the feed's articles published before T, as
+//! Miniflux and coldsweat read `before`). An article's `created_on_time` is
+//! 1780000000 + its id.
 
 use super::{Reply, Server};
 use std::collections::BTreeMap;
@@ -15,6 +19,11 @@ pub const KEY: &str = "6f622058968bb90757e6c6ed79e5df81";
 pub struct State {
     /// id -> (feed id, read, saved)
     pub items: BTreeMap<u64, (u64, bool, bool)>,
+    /// Every call, by its query and form (`api_key` left out), in order.
+    pub calls: Vec<String>,
+    /// Articles `mark=feed` leaves unread (as a server that reads `before` as the time
+    /// it took an article in may).
+    pub feed_mark_skips: Vec<u64>,
 }
 
 fn form(body: &str) -> BTreeMap<String, String> {
@@ -34,6 +43,18 @@ pub fn fever_server(state: Arc<Mutex<State>>, key: String) -> Server {
         }
         let mut s = state.lock().unwrap();
         let mut answer = serde_json::json!({"api_version": 3, "auth": 1, "last_refreshed_on_time": 1780000000});
+        let call: Vec<String> = r.body.split('&').filter(|kv| !kv.starts_with("api_key=")).map(str::to_string).collect();
+        s.calls.push(format!("{query} {}", call.join("&")));
+        if f.get("mark").map(String::as_str) == Some("feed") && f.get("as").map(String::as_str) == Some("read") {
+            let feed: u64 = f["id"].parse().unwrap();
+            let before: u64 = f["before"].parse().unwrap();
+            let skips = s.feed_mark_skips.clone();
+            for (id, item) in s.items.iter_mut() {
+                if item.0 == feed && 1780000000 + id < before && !skips.contains(id) {
+                    item.1 = true;
+                }
+            }
+        }
         if f.get("mark").map(String::as_str) == Some("item") {
             let id: u64 = f["id"].parse().unwrap();
             if let Some(item) = s.items.get_mut(&id) {
@@ -67,13 +88,17 @@ pub fn fever_server(state: Arc<Mutex<State>>, key: String) -> Server {
                     let ids: Vec<String> = s.items.iter().filter(|(_, v)| v.2).map(|(k, _)| k.to_string()).collect();
                     answer["saved_item_ids"] = ids.join(",").into();
                 }
-                p if p.starts_with("since_id=") || p.starts_with("with_ids=") => {
-                    let wanted: Vec<u64> = match p.strip_prefix("since_id=") {
-                        Some(since) => {
+                p if p.starts_with("since_id=") || p.starts_with("with_ids=") || p.starts_with("max_id=") => {
+                    let wanted: Vec<u64> = match (p.strip_prefix("since_id="), p.strip_prefix("max_id=")) {
+                        (Some(since), _) => {
                             let since: u64 = since.parse().unwrap();
                             s.items.range(since + 1..).take(50).map(|(k, _)| *k).collect()
                         }
-                        None => p["with_ids=".len()..]
+                        (_, Some(max)) => {
+                            let max: u64 = max.parse().unwrap();
+                            s.items.range(..max).rev().take(50).map(|(k, _)| *k).collect()
+                        }
+                        _ => p["with_ids=".len()..]
                             .split([',', '%'])
                             .filter_map(|i| i.trim_start_matches("2C").parse().ok())
                             .take(50)

@@ -169,12 +169,16 @@ pub fn greader_server(state: Arc<Mutex<State>>) -> Server {
             let q = query(r);
             let n: usize = get(&q, "n").and_then(|n| n.parse().ok()).unwrap_or(20);
             let ot: i64 = get(&q, "ot").and_then(|n| n.parse().ok()).unwrap_or(0);
+            // `nt`: nothing newer than this second (FreshRSS, Miniflux).
+            let nt: i64 = get(&q, "nt")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(i64::MAX);
             let offset: usize = get(&q, "c").and_then(|n| n.parse().ok()).unwrap_or(0);
             let matching: Vec<(i64, Item)> = s
                 .items
                 .iter()
                 .rev()
-                .filter(|(_, i)| i.crawl_ms / 1000 > ot)
+                .filter(|(_, i)| i.crawl_ms / 1000 > ot && i.crawl_ms / 1000 < nt)
                 .map(|(id, i)| (*id, i.clone()))
                 .collect();
             let page: Vec<Value> = matching

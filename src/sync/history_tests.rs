@@ -1,0 +1,192 @@
+//! The account's history over several syncs, with a server in memory that pages seven
+//! articles at a time, backwards or not: every article arrives once, the newest first
+//! where the server can, and the syncs say when the history is done.
+
+use super::fetch_up_to;
+use crate::model::{RemoteFeed, RemoteItem};
+use crate::store::Store;
+use crate::sync::engine::Taker;
+use crate::sync::{Mark, Paged, SyncError, SyncProvider};
+
+const PAGE: usize = 7;
+
+struct Account {
+    /// Ids 1..=newest, in one feed.
+    newest: u64,
+    backwards: bool,
+}
+
+fn item(id: u64) -> RemoteItem {
+    RemoteItem {
+        id: id.to_string(),
+        feed_id: "f".into(),
+        title: format!("Article {id}"),
+        author: None,
+        html: String::new(),
+        url: Some(format!("https://news.example/{id}")),
+        published: Some(1_790_000_000 + id as i64),
+        read: true,
+        starred: false,
+        enclosures: Vec::new(),
+    }
+}
+
+impl SyncProvider for Account {
+    fn name(&self) -> &'static str {
+        "memory"
+    }
+    fn set_deadline(&mut self, _: std::time::Duration) {}
+    fn login(&mut self) -> Result<(), SyncError> {
+        Ok(())
+    }
+    fn feeds(&mut self) -> Result<Vec<RemoteFeed>, SyncError> {
+        Ok(Vec::new())
+    }
+    fn new_items(
+        &mut self,
+        cursor: Option<&str>,
+        limit: usize,
+        page: &mut dyn FnMut(&[RemoteItem]) -> Result<(), SyncError>,
+    ) -> Result<Paged, SyncError> {
+        let mut since: u64 = cursor.map_or(0, |c| c.parse().unwrap());
+        let mut taken = 0;
+        while since < self.newest {
+            if taken >= limit {
+                return Ok(Paged {
+                    cursor: Some(since.to_string()),
+                    more: true,
+                    top: None,
+                });
+            }
+            let last = (since + PAGE as u64).min(self.newest);
+            page(&(since + 1..=last).map(item).collect::<Vec<_>>())?;
+            taken += (last - since) as usize;
+            since = last;
+        }
+        Ok(Paged {
+            cursor: Some(since.to_string()),
+            more: false,
+            top: None,
+        })
+    }
+    fn older_items(
+        &mut self,
+        before: Option<&str>,
+        limit: usize,
+        page: &mut dyn FnMut(&[RemoteItem]) -> Result<(), SyncError>,
+    ) -> Result<Paged, SyncError> {
+        if !self.backwards {
+            return Err(SyncError::Unsupported("no max_id".into()));
+        }
+        let mut below: u64 = before.map_or(self.newest + 1, |b| b.parse().unwrap());
+        let mut out = Paged::default();
+        let mut taken = 0;
+        while below > 1 {
+            if taken >= limit {
+                out.more = true;
+                break;
+            }
+            let low = below.saturating_sub(PAGE as u64).max(1);
+            page(&(low..below).rev().map(item).collect::<Vec<_>>())?;
+            out.top = out.top.or(Some((below - 1).to_string()));
+            out.cursor = Some(low.to_string());
+            taken += (below - low) as usize;
+            below = low;
+        }
+        Ok(out)
+    }
+    fn items_by_id(&mut self, _: &[String]) -> Result<Vec<RemoteItem>, SyncError> {
+        Ok(Vec::new())
+    }
+    fn unread_ids(&mut self) -> Result<Vec<String>, SyncError> {
+        Ok(Vec::new())
+    }
+    fn starred_ids(&mut self) -> Result<Vec<String>, SyncError> {
+        Ok(Vec::new())
+    }
+    fn mark(&mut self, _: &[String], _: Mark) -> Result<(), SyncError> {
+        Ok(())
+    }
+}
+
+/// Syncs until the history is done (at most 50 times); returns each sync's new
+/// article ids in the order they came, and checks every one came once.
+fn syncs(account: &mut Account, limit: usize, grow: u64) -> Vec<Vec<u64>> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let feed = RemoteFeed {
+        id: "f".into(),
+        title: "News".into(),
+        url: "https://news.example/feed".into(),
+        site_url: None,
+        groups: Vec::new(),
+    };
+    let feeds = store.apply_remote_feeds(&[feed], &[]).unwrap();
+    let mut rounds = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..50 {
+        let before: Vec<String> = (1..=account.newest).map(|i| i.to_string()).collect();
+        let missing_before = store.missing_remote_items(&before).unwrap();
+        let mut taker = Taker::new(&mut store, &feeds, 1_790_000_000);
+        let left = fetch_up_to(account, &mut taker, limit).unwrap();
+        let missing_after = store.missing_remote_items(&before).unwrap();
+        let came: Vec<u64> = missing_before
+            .iter()
+            .filter(|m| !missing_after.contains(m))
+            .map(|m| m.parse().unwrap())
+            .collect();
+        for id in &came {
+            assert!(seen.insert(*id), "{id} came twice");
+        }
+        rounds.push(came);
+        // Articles arrive on the server between syncs.
+        account.newest += grow;
+        if !left {
+            let all: Vec<String> = (1..=account.newest - grow).map(|i| i.to_string()).collect();
+            assert!(store.missing_remote_items(&all).unwrap().is_empty());
+            return rounds;
+        }
+    }
+    panic!("the history never ended: {rounds:?}");
+}
+
+#[test]
+fn a_first_sync_brings_the_newest_and_the_next_ones_the_rest() {
+    let mut account = Account {
+        newest: 100,
+        backwards: true,
+    };
+    let rounds = syncs(&mut account, 30, 3);
+    // The first sync: the newest 35 (five pages of seven).
+    let first = &rounds[0];
+    assert_eq!(first.len(), 35);
+    assert_eq!(first.iter().max(), Some(&100));
+    assert_eq!(first.iter().min(), Some(&66));
+    // The second: the three that arrived meanwhile, and the next stretch back.
+    let second = &rounds[1];
+    assert!((101..=103).all(|i| second.contains(&i)), "{second:?}");
+    assert!(second.contains(&65), "{second:?}");
+    assert!(rounds.len() >= 3 && rounds.len() <= 5, "{rounds:?}");
+}
+
+#[test]
+fn a_server_that_cannot_page_backwards_sends_its_history_oldest_first() {
+    let mut account = Account {
+        newest: 100,
+        backwards: false,
+    };
+    let rounds = syncs(&mut account, 30, 2);
+    assert_eq!(rounds[0].iter().min(), Some(&1));
+    assert_eq!(rounds[0].len(), 35);
+    assert!(rounds.len() >= 3 && rounds.len() <= 6, "{rounds:?}");
+}
+
+#[test]
+fn an_empty_account_is_done_at_once_and_its_first_articles_come_as_new() {
+    let mut account = Account {
+        newest: 0,
+        backwards: true,
+    };
+    let rounds = syncs(&mut account, 30, 0);
+    assert_eq!(rounds, vec![Vec::<u64>::new()]);
+}
