@@ -17,6 +17,13 @@
 #   fulltext  bulletin alone: cold refresh of FT_N summary feeds x FT_M items (50 x 10) with
 #          and without full_text = true (each article's page, about 60 KB, fetched and
 #          extracted); newsboat has no full text to compare with
+#   sync   bulletin alone against loopback Google Reader API and Fever servers
+#          (bench/sync_bench.py) holding SYNC_SIZES articles (10,000 and 100,000) in 1,000
+#          feeds, mostly read: a first sync, `sync --all`, a sync with nothing changed and
+#          one after 100 changes; wall, CPU and requests made
+#   jank   bulletin alone: key to frame in the TUI (bench/jank.py) while its first
+#          refresh does a cold refresh of the N feeds, a first sync of a 100,000-article
+#          account and an import of a 5,000-message mbox at once, and idle after
 #   huge   bulletin alone on N_HUGE x BIG_M (5,000 x 200 = 1,000,000 articles): feeds --json,
 #          first frame and peak RSS, search (newsboat is left out: on the 200,000-article
 #          cache it already needs minutes to start, and it holds every article in memory)
@@ -76,6 +83,17 @@ contenders=()
 bu() { contenders+=(--name bulletin); [[ -n $1 ]] && contenders+=(--prep "$1"); contenders+=(--cmd "$2"); }
 nb() { [[ $HAVE_NB == 1 ]] || return 0; contenders+=(--name newsboat); [[ -n $1 ]] && contenders+=(--prep "$1"); contenders+=(--cmd "$2"); }
 measure() { python3 "$HERE/measure.py" --out "$RES" "$@" "${contenders[@]}"; contenders=(); }
+
+SYNC_SIZES=${SYNC_SIZES:-10000,100000}
+if step sync; then
+    log "sync: loopback Google Reader and Fever accounts of $SYNC_SIZES articles"
+    python3 "$HERE/sync_bench.py" --bin "$BIN" --out "$RES" --sizes "$SYNC_SIZES" --runs "$RUNS"
+fi
+
+if step jank; then
+    log "key to frame during a cold refresh, a first sync and a mailbox import"
+    python3 "$HERE/jank.py" --bin "$BIN" --corpus "$C" --out "$RES" --runs "$RUNS"
+fi
 
 if step cold; then
     log "cold refresh"

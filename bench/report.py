@@ -23,8 +23,54 @@ def fmt(xs, unit):
     return f"{med / 1024:.0f} MiB", med
 
 
+def sync_table(rows):
+    """Syncs at each account size: wall, CPU and requests (medians), and the CPU ratio of
+    the largest size to the smallest."""
+    sizes = sorted({int(r["name"]) for r in rows})
+    head = " | ".join(f"{s:,} articles: wall / CPU / requests" for s in sizes)
+    print(f"| sync | {head} | CPU {sizes[-1]:,} / {sizes[0]:,} |")
+    print("|---|" + "---|" * len(sizes) + "---|")
+    for tag in dict.fromkeys(r["tag"] for r in rows):
+        cells, cpus = [], []
+        for size in sizes:
+            xs = [r for r in rows if r["tag"] == tag and int(r["name"]) == size and r["ok"]]
+            if not xs:
+                cells.append("-")
+                cpus.append(None)
+                continue
+            wall = statistics.median(r["wall"] for r in xs)
+            cpu = statistics.median(r["cpu"] for r in xs)
+            reqs = statistics.median(r["requests"] for r in xs)
+            cells.append(f"{wall:.3f} s / {cpu:.3f} s / {reqs:.0f}")
+            cpus.append(cpu)
+        ratio = f"{cpus[-1] / cpus[0]:.2f}" if cpus[0] and cpus[-1] else "-"
+        print(f"| {tag[len('sync-'):]} | " + " | ".join(cells) + f" | {ratio} |")
+
+
+def jank_table(rows):
+    """Key to frame in the TUI: percentiles of the samples while busy and idle."""
+    print("| key to frame | keys | median | p90 | p99 | max |")
+    print("|---|---|---|---|---|---|")
+    for tag in dict.fromkeys(r["tag"] for r in rows):
+        xs = sorted(r["wall"] * 1000 for r in rows if r["tag"] == tag)
+        p = lambda q: xs[min(len(xs) - 1, int(q * len(xs)))]
+        print(f"| {tag[len('jank-'):]} | {len(xs)} | {statistics.median(xs):.1f} ms | {p(0.9):.1f} ms "
+              f"| {p(0.99):.1f} ms | {xs[-1]:.1f} ms |")
+
+
 def main():
     rows = [json.loads(l) for l in open(sys.argv[1])]
+    sync_rows = [r for r in rows if r["tag"].startswith("sync-")]
+    jank_rows = [r for r in rows if r["tag"].startswith("jank-")]
+    rows = [r for r in rows if not r["tag"].startswith(("sync-", "jank-"))]
+    if sync_rows:
+        sync_table(sync_rows)
+        print()
+    if jank_rows:
+        jank_table(jank_rows)
+        print()
+    if not rows:
+        return
     tags = list(dict.fromkeys(r["tag"] for r in rows))
     print("| measure | newsboat | bulletin | bulletin / newsboat |")
     print("|---|---|---|---|")
