@@ -220,6 +220,12 @@ impl SyncProvider for Fever {
         let mut taken = 0;
         loop {
             let answer = self.call(&format!("items&max_id={below}"), &[])?;
+            if !answer["items"].is_array() {
+                // No list at all: the server does not know max_id.
+                return Err(SyncError::Unsupported(
+                    "the Fever server does not page backwards (max_id)".into(),
+                ));
+            }
             let ids: Vec<u64> = answer["items"]
                 .as_array()
                 .into_iter()
