@@ -190,20 +190,22 @@ pub(super) fn cmd_sync(
     }
     let mut store = open_store(paths)?;
     let fetcher = Fetcher::new(&config.general)?;
-    let mut summary = sync_once(config, &mut store, &fetcher)?;
-    // --all: sync after sync while the server has more and each brings some; a line
-    // each as they end, and in JSON the whole.
-    while all && (summary.older_left || summary.unread_left > 0) && summary.new_items > 0 {
+    let mut round = sync_once(config, &mut store, &fetcher)?;
+    let mut summary = round.clone();
+    // --all: sync after sync while the server has more and the last one brought some (a
+    // server that says "more" and sends nothing ends it); a line each, and in JSON the
+    // whole.
+    while all && (round.older_left || round.unread_left > 0) && round.new_items > 0 {
         if !json {
-            super::print(&sync_line(&summary))?;
+            super::print(&sync_line(&round))?;
         }
-        let next = sync_once(config, &mut store, &fetcher)?;
+        round = sync_once(config, &mut store, &fetcher)?;
         summary = crate::sync::Summary {
-            new_items: if json { summary.new_items } else { 0 } + next.new_items,
-            pushed: if json { summary.pushed } else { 0 } + next.pushed,
-            pulled: if json { summary.pulled } else { 0 } + next.pulled,
-            config_changed: summary.config_changed || next.config_changed,
-            ..next
+            new_items: summary.new_items + round.new_items,
+            pushed: summary.pushed + round.pushed,
+            pulled: summary.pulled + round.pulled,
+            config_changed: summary.config_changed || round.config_changed,
+            ..round.clone()
         };
     }
     if summary.config_changed {
@@ -213,7 +215,7 @@ pub(super) fn cmd_sync(
         out.push_str(&serde_json::to_string(&summary)?);
         out.push('\n');
     } else {
-        out.push_str(&sync_line(&summary));
+        out.push_str(&sync_line(&round));
     }
     Ok(())
 }
