@@ -4,9 +4,11 @@
 
 pub mod args;
 mod cache;
+pub mod complete;
 mod fetching;
 mod manage;
 mod output;
+pub mod progress;
 mod searching;
 mod setup;
 mod travel;
@@ -42,14 +44,23 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
     let config = || -> anyhow::Result<Config> { with_synced(own_config()?, paths) };
     match command {
         Command::Completions { shell } => {
-            let mut bytes = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "bulletin", &mut bytes);
-            out = String::from_utf8_lossy(&bytes).into_owned();
+            out = String::from_utf8_lossy(&complete::script(shell)).into_owned();
         }
-        Command::Man => {
+        Command::Man { dir: None } => {
             let mut bytes = Vec::new();
             clap_mangen::Man::new(Cli::command()).render(&mut bytes)?;
             out = String::from_utf8_lossy(&bytes).into_owned();
+        }
+        Command::Man { dir: Some(dir) } => {
+            std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+            clap_mangen::generate_to(Cli::command(), &dir)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+            let mut pages: Vec<_> = std::fs::read_dir(&dir)?
+                .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+                .filter(|n| n.starts_with("bulletin") && n.ends_with(".1"))
+                .collect();
+            pages.sort();
+            out = format!("{} man pages in {}\n", pages.len(), dir.display());
         }
         Command::Init => setup::cmd_init(paths, &mut out)?,
         Command::ImportOpml { file } => setup::cmd_import_opml(paths, &file, &mut out)?,
@@ -82,7 +93,8 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
             out.push_str(&format!("{trusted}\n"));
         }
         Command::Feeds { json } => {
-            cache::cmd_feeds(&listing_config(paths)?, paths, json, &mut out)?
+            let (config, paths) = listing(paths)?;
+            cache::cmd_feeds(&config, &paths, json, &mut out)?
         }
         Command::Items {
             feed,
@@ -97,14 +109,16 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
                 starred,
                 limit,
             };
-            cache::cmd_items(&listing_config(paths)?, paths, &filter, json, &mut out)?
+            let (config, paths) = listing(paths)?;
+            cache::cmd_items(&config, &paths, &filter, json, &mut out)?
         }
         Command::Search { query, limit, json } => {
             // `search passkeys --json --limit 5`: options after the query are options.
             let (query, more) = args::search_options(query)?;
+            let (config, paths) = listing(paths)?;
             searching::cmd_search(
-                &listing_config(paths)?,
-                paths,
+                &config,
+                &paths,
                 &query,
                 more.limit.or(limit),
                 json || more.json,
@@ -150,7 +164,10 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
             manage::cmd_tag(paths, &feed, &tags, edit, &mut out)?;
             travel::send_subscriptions(paths);
         }
-        Command::Show { id, width } => cache::cmd_show(&config()?, paths, id, width, &mut out)?,
+        Command::Show { id, width } => {
+            let (config, paths) = listing(paths)?;
+            cache::cmd_show(&config, &paths, id, width, &mut out)?
+        }
         Command::MarkRead(args) => cache::cmd_mark(&config()?, paths, &args, true, &mut out)?,
         Command::MarkUnread(args) => cache::cmd_mark(&config()?, paths, &args, false, &mut out)?,
         // Without an id, --pending (clap requires one or the other): every queued one.
@@ -166,17 +183,45 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
     print(&out)
 }
 
-/// The config for a listing; with none, the listing is empty and stderr says how to make
-/// one.
-fn listing_config(paths: &AppPaths) -> anyhow::Result<Config> {
-    let loaded = Config::load_for(paths)?;
-    if loaded.is_none() {
+/// The config and paths for a listing (`feeds`, `items`, `search`, `show`). With no
+/// config, or with `--demo`, the built-in demo as the TUI shows it: its feeds are files
+/// inside the data dir (no network), read into a cache of its own the first time.
+fn listing(paths: &AppPaths) -> anyhow::Result<(Config, AppPaths)> {
+    let loaded = if paths.demo {
+        None
+    } else {
+        Config::load_for(paths)?
+    };
+    if let Some(config) = loaded {
+        return Ok((with_synced(config, paths)?, paths.clone()));
+    }
+    if !paths.demo {
         eprintln!(
-            "bulletin: no config at {}; `bulletin init` writes a commented one",
+            "bulletin: no config at {}; this is the built-in demo (`bulletin init` writes a config)",
             paths.config_file.display()
         );
     }
-    with_synced(loaded.unwrap_or_default(), paths)
+    let demo = paths.for_demo();
+    let config = crate::demo::config(&demo.data_dir.join("feeds"))?;
+    if !demo.db_file().exists() {
+        let mut store = Store::open(&demo.db_file())?;
+        let fetcher = crate::fetch::Fetcher::new(&config.general)?;
+        let request = crate::refresh::Request {
+            feeds: None,
+            force: true,
+        };
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        crate::refresh::run(
+            &mut store,
+            &fetcher,
+            &config,
+            request,
+            &cancel,
+            |_| {},
+            |_, _| {},
+        )?;
+    }
+    Ok((config, demo))
 }
 
 /// The config with the sync server's feeds and the mailboxes' newsletters added (as the

@@ -403,15 +403,27 @@ impl Config {
             .any(|m| m.name == mailbox && m.remote_images)
     }
 
-    /// The browser argv: config, else `$BROWSER`, else xdg-open. `%u` marks the URL.
+    /// The browser argv: config, else `$BROWSER`, else the platform's opener. `%u` marks
+    /// the URL.
     pub fn browser_argv(&self) -> Vec<String> {
         if !self.general.browser.is_empty() {
             return self.general.browser.clone();
         }
         match std::env::var("BROWSER") {
             Ok(b) if !b.trim().is_empty() => b.split_whitespace().map(str::to_string).collect(),
-            _ => vec!["xdg-open".into()],
+            _ => vec![system_opener(std::env::consts::OS).into()],
         }
+    }
+}
+
+/// The program that opens a link in the default browser on `os` (`std::env::consts::OS`),
+/// given the URL as its own argument. On Windows that is explorer, not `cmd /c start`:
+/// cmd would read a link's `&` and `|` as its own.
+pub fn system_opener(os: &str) -> &'static str {
+    match os {
+        "macos" => "open",
+        "windows" => "explorer",
+        _ => "xdg-open",
     }
 }
 

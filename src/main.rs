@@ -8,9 +8,18 @@ use clap::Parser;
 use std::sync::Mutex;
 
 fn main() {
+    // `COMPLETE=bash bulletin -- WORDS`: the shell asking for completions (see `bulletin
+    // completions`); answers and exits before anything else runs.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
+        .var(bulletin::cli::complete::VAR)
+        .complete();
     let cli = Cli::parse();
+    bulletin::cli::progress::set_quiet(cli.quiet);
     let log_level = cli.log_level;
-    let resolved = AppPaths::resolve(cli.config, cli.data_dir).map_err(anyhow::Error::from);
+    let demo = cli.demo;
+    let resolved = AppPaths::resolve(cli.config, cli.data_dir)
+        .map(|paths| AppPaths { demo, ..paths })
+        .map_err(anyhow::Error::from);
     let result = resolved.and_then(|paths| {
         bulletin::gemini::trust::set_file(paths.data_dir.join("gemini_hosts"));
         let log = init_log(&paths, log_level);

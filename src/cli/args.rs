@@ -4,10 +4,15 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+/// Completes a feed's name (or a saved search's) from the config, as the shell asks.
+fn feed_names() -> clap_complete::ArgValueCompleter {
+    clap_complete::ArgValueCompleter::new(super::complete::feed_names)
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "bulletin",
-    version,
+    version = env!("BULLETIN_VERSION"),
     about = "A fast terminal reader for RSS, Atom and JSON Feed bulletins"
 )]
 pub struct Cli {
@@ -21,6 +26,14 @@ pub struct Cli {
     /// How much goes to the log file: error, warn, info, debug or trace
     #[arg(long, global = true, value_name = "LEVEL", default_value = "info")]
     pub log_level: tracing::Level,
+    /// No progress bars on standard error (they show only on a terminal anyway); errors
+    /// are still said
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+    /// Read the built-in demo (bulletins shipped in the binary, no network, a cache of
+    /// its own), whatever the config: the TUI, feeds, items, search and show
+    #[arg(long, global = true)]
+    pub demo: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -59,7 +72,7 @@ pub enum Command {
     Items {
         /// Only this feed (its name, a unique prefix of it in any case, its URL or path),
         /// or the articles of this saved search ([[query]] name)
-        #[arg(long, value_name = "NAME_OR_URL")]
+        #[arg(long, value_name = "NAME_OR_URL", add = feed_names())]
         feed: Option<String>,
         /// Only unread items
         #[arg(long)]
@@ -119,13 +132,13 @@ pub enum Command {
     /// Unsubscribe: the feed leaves the config, its articles the cache (starred ones stay)
     Remove {
         /// The feed: its name, a unique prefix of it (any case), its URL or path
-        #[arg(value_name = "NAME_OR_URL")]
+        #[arg(value_name = "NAME_OR_URL", add = feed_names())]
         feed: String,
     },
     /// List a feed under a name of your choosing (an empty name: the feed's own title)
     Rename {
         /// The feed: its name, a unique prefix of it (any case), its URL or path
-        #[arg(value_name = "NAME_OR_URL")]
+        #[arg(value_name = "NAME_OR_URL", add = feed_names())]
         feed: String,
         /// The new name
         name: String,
@@ -133,7 +146,7 @@ pub enum Command {
     /// Set a feed's tags (replacing them), or add or remove some
     Tag {
         /// The feed: its name, a unique prefix of it (any case), its URL or path
-        #[arg(value_name = "NAME_OR_URL")]
+        #[arg(value_name = "NAME_OR_URL", add = feed_names())]
         feed: String,
         /// The tags (none: the feed has no tags)
         tags: Vec<String>,
@@ -242,14 +255,19 @@ pub enum Command {
     },
     /// Write a commented config (every key, with its default) to the config path
     Init,
-    /// Print a shell completion script
+    /// Print the shell completion script to source (bash, zsh, fish, elvish, powershell):
+    /// it asks bulletin itself as you type, so feed and saved-search names complete too
     Completions {
         /// The shell to complete for
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff)
-    Man,
+    /// Print the man page (roff); with --dir, write one page per subcommand as well
+    Man {
+        /// Write bulletin.1 and bulletin-COMMAND.1 for every subcommand into this folder
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Which items `mark-read` and `mark-unread` act on.
@@ -260,7 +278,7 @@ pub struct MarkArgs {
     pub ids: Vec<i64>,
     /// Every item of this feed (its name, a unique prefix of it in any case, its URL or
     /// path), or of this saved search ([[query]] name)
-    #[arg(long, value_name = "NAME_OR_URL", conflicts_with = "all")]
+    #[arg(long, value_name = "NAME_OR_URL", add = feed_names(), conflicts_with = "all")]
     pub feed: Option<String>,
     /// Every item of every configured feed
     #[arg(long)]

@@ -2,6 +2,7 @@
 
 use super::open_store;
 use super::output::{to_json, ProbeJson};
+use super::progress::Progress;
 use crate::config::Config;
 use crate::fetch::{FetchOutcome, Fetcher};
 use crate::paths::AppPaths;
@@ -25,7 +26,10 @@ pub(super) fn cmd_refresh(
     let mut synced = None;
     let mut merged = config.clone();
     if config.sync.is_some() || config.folder.is_some() {
-        match sync_once(config, &mut store, &fetcher) {
+        let progress = Progress::spinner(json, "syncing with the server");
+        let result = sync_once(config, &mut store, &fetcher);
+        drop(progress);
+        match result {
             Ok(s) => {
                 // Another device's subscriptions came in: the feeds to fetch are the
                 // config's as it is now.
@@ -44,18 +48,26 @@ pub(super) fn cmd_refresh(
     }
     // Then the mailboxes: their marks sent, their new messages read. A mailbox that
     // fails is said like a feed that fails.
-    let mail = (!config.mailboxes.is_empty())
-        .then(|| crate::mail::read::read_all(&mut store, config, None));
+    let mail = (!config.mailboxes.is_empty()).then(|| {
+        let _progress = Progress::spinner(json, "reading the mailboxes");
+        crate::mail::read::read_all(&mut store, config, None)
+    });
     for e in mail.iter().flat_map(|m| &m.errors) {
         eprintln!("bulletin: {e}");
     }
     crate::feedlist::merge(&mut merged, &store)?;
     let config = &merged;
     let cancel = AtomicBool::new(false);
-    let on_done = |done: &refresh::FeedDone, _: &refresh::Summary| {
+    let progress = Progress::bar(json, 0, "feeds", "refreshing");
+    let on_done = |done: &refresh::FeedDone, summary: &refresh::Summary| {
         if let FeedResult::Failed(e) = &done.result {
-            eprintln!("bulletin: {}: {e}", done.url);
+            progress.say(&format!("bulletin: {}: {e}", done.url));
         }
+        progress.set_position((summary.ok + summary.failed) as u64);
+        progress.set_message(&format!(
+            "refreshing, {} new, {} failed",
+            summary.new_items, summary.failed
+        ));
     };
     let request = refresh::Request { feeds: None, force };
     let summary = refresh::run(
@@ -64,9 +76,10 @@ pub(super) fn cmd_refresh(
         config,
         request,
         &cancel,
-        |_| {},
+        |feeds| progress.set_length(feeds as u64),
         on_done,
     )?;
+    drop(progress);
     // Marks other devices made on articles that only arrived now.
     if config.folder.is_some() {
         crate::folder::apply_arrived(&mut store)?;
@@ -190,6 +203,11 @@ pub(super) fn cmd_sync(
     }
     let mut store = open_store(paths)?;
     let fetcher = Fetcher::new(&config.general)?;
+    let provider = config
+        .sync
+        .as_ref()
+        .map_or("the folder".to_string(), |s| s.provider.name().to_string());
+    let progress = Progress::spinner(json, &format!("syncing with {provider}"));
     let mut round = sync_once(config, &mut store, &fetcher)?;
     let mut summary = round.clone();
     // --all: sync after sync while the server has more and the last one brought some (a
@@ -197,8 +215,12 @@ pub(super) fn cmd_sync(
     // whole.
     while all && (round.older_left || round.unread_left > 0) && round.new_items > 0 {
         if !json {
-            super::print(&sync_line(&round))?;
+            progress.say(sync_line(&round).trim_end());
         }
+        progress.set_message(&format!(
+            "syncing with {provider}: {} new articles so far, older ones next",
+            summary.new_items
+        ));
         round = sync_once(config, &mut store, &fetcher)?;
         summary = crate::sync::Summary {
             new_items: summary.new_items + round.new_items,
@@ -208,6 +230,7 @@ pub(super) fn cmd_sync(
             ..round.clone()
         };
     }
+    drop(progress);
     if summary.config_changed {
         eprintln!("bulletin: subscriptions from another device are in the config now; the next refresh fetches them");
     }

@@ -2,39 +2,34 @@
 //! Each takes the index's backlog in first, so results include the last refresh.
 
 use super::cache::print_rows;
+use super::progress::Progress;
 use crate::config::Config;
 use crate::model::{FeedId, FeedSummary};
 use crate::search::Compiled;
 use crate::store::{ItemQuery, Scope, Store};
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
 
 /// Above this many waiting articles, indexing says what it is doing on stderr.
 const SAY_PROGRESS_ABOVE: usize = 2000;
 
-/// Indexes what the refreshes queued, with a progress line when it takes a while.
+/// Indexes what the refreshes queued; on a terminal, with a bar when it takes a while,
+/// elsewhere with one line.
 pub(super) fn catch_up(store: &mut Store, feeds: &[FeedSummary]) -> anyhow::Result<()> {
     let backlog = store.index_backlog()?;
     let names: HashMap<FeedId, String> = feeds.iter().map(|f| (f.id, f.name.clone())).collect();
     let verbose = backlog > SAY_PROGRESS_ABOVE;
-    let tty = std::io::stderr().is_terminal();
-    if verbose && !tty {
+    let progress = if verbose {
+        Progress::bar(false, backlog as u64, "articles", "indexing for search")
+    } else {
+        Progress::none()
+    };
+    if verbose && !super::progress::shown(false) {
         eprintln!("bulletin: indexing {backlog} articles for search");
     }
     store.index_all(&names, |done, total| {
-        if verbose && tty {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(
-                err,
-                "\rbulletin: indexing articles for search: {}%",
-                done * 100 / total.max(1)
-            );
-            let _ = err.flush();
-        }
+        progress.set_length(total as u64);
+        progress.set_position(done as u64);
     })?;
-    if verbose && tty {
-        eprintln!();
-    }
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! reads it back.
 
 use super::open_store;
+use super::progress::Progress;
 use crate::config::{Config, FeedSpec};
 use crate::model::FeedSummary;
 use crate::paths::AppPaths;
@@ -44,6 +45,7 @@ pub(super) fn cmd_import_opml(
     let text = std::fs::read_to_string(file)
         .with_context(|| format!("{}: cannot read", file.display()))?;
     let feeds = crate::opml::parse(&text, file)?;
+    let _progress = Progress::spinner(false, &format!("importing {} feeds", feeds.len()));
     add_feeds(paths, &feeds, 0, out)
 }
 
@@ -95,7 +97,9 @@ pub(super) fn cmd_import_newsboat(
     } = crate::newsboat::parse_urls(&text);
     // The cache's marks are read before the config is touched: a wrong --cache path is
     // an error with nothing written.
+    let progress = Progress::spinner(false, "reading newsboat's cache");
     let marks = cache.map(crate::newsboat::read_marks).transpose()?;
+    progress.set_message(&format!("importing {} feeds", feeds.len()));
     add_feeds(paths, &feeds, 0, out)?;
     if !queries.is_empty() {
         let mut file = crate::config::ConfigFile::open(&paths.config_file)?;
@@ -115,18 +119,22 @@ pub(super) fn cmd_import_newsboat(
     }
     skipped.sort_by_key(|s| s.line);
     for s in &skipped {
-        eprintln!(
+        progress.say(&format!(
             "bulletin: {}:{}: skipped {}: {}",
             urls.display(),
             s.line,
             s.text,
             s.why
-        );
+        ));
     }
     if !skipped.is_empty() {
         out.push_str(&format!("{} lines skipped (see above)\n", skipped.len()));
     }
     if let Some(marks) = marks {
+        progress.set_message(&format!(
+            "applying {} read marks from newsboat",
+            marks.len()
+        ));
         let mut store = open_store(paths)?;
         let config = Config::load(&paths.config_file)?;
         store.sync_feeds(&config.feeds)?;

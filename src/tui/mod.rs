@@ -69,18 +69,18 @@ struct Setup {
 }
 
 fn setup(paths: &AppPaths) -> Result<Setup, TuiError> {
-    if let Some(config) = Config::load_for(paths)? {
-        return Ok(Setup {
-            config,
-            paths: paths.clone(),
-            hint: None,
-        });
+    if !paths.demo {
+        if let Some(config) = Config::load_for(paths)? {
+            return Ok(Setup {
+                config,
+                paths: paths.clone(),
+                hint: None,
+            });
+        }
     }
-    // No config: the demo, with a cache of its own so the user's is never touched.
-    let demo_paths = AppPaths {
-        data_dir: paths.demo_dir(),
-        ..paths.clone()
-    };
+    // No config (or --demo): the demo, with a cache of its own so the user's is never
+    // touched.
+    let demo_paths = paths.for_demo();
     let config = crate::demo::config(&demo_paths.data_dir.join("feeds"))?;
     let hint = format!(
         "Demo: `bulletin init` writes a config to {}",
