@@ -42,25 +42,30 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
     let own_config =
         || -> anyhow::Result<Config> { Ok(Config::load_for(paths)?.unwrap_or_default()) };
     let config = || -> anyhow::Result<Config> { with_synced(own_config()?, paths) };
+    if paths.demo && !command.reads_the_demo() {
+        return Err(Usage(
+            "--demo: only the TUI, feeds, items, search and show read the demo; other commands act on your own config and cache, without --demo".into(),
+        )
+        .into());
+    }
     match command {
         Command::Completions { shell } => {
             out = String::from_utf8_lossy(&complete::script(shell)).into_owned();
         }
+        // No `help` subcommand in the pages: `--help` is on every one.
         Command::Man { dir: None } => {
             let mut bytes = Vec::new();
-            clap_mangen::Man::new(Cli::command()).render(&mut bytes)?;
+            clap_mangen::Man::new(Cli::command().disable_help_subcommand(true))
+                .render(&mut bytes)?;
             out = String::from_utf8_lossy(&bytes).into_owned();
         }
         Command::Man { dir: Some(dir) } => {
             std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
-            clap_mangen::generate_to(Cli::command(), &dir)
+            let cli = Cli::command();
+            let pages = 1 + cli.get_subcommands().count();
+            clap_mangen::generate_to(cli, &dir)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
-            let mut pages: Vec<_> = std::fs::read_dir(&dir)?
-                .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-                .filter(|n| n.starts_with("bulletin") && n.ends_with(".1"))
-                .collect();
-            pages.sort();
-            out = format!("{} man pages in {}\n", pages.len(), dir.display());
+            out = format!("{pages} man pages in {}\n", dir.display());
         }
         Command::Init => setup::cmd_init(paths, &mut out)?,
         Command::ImportOpml { file } => setup::cmd_import_opml(paths, &file, &mut out)?,
@@ -168,16 +173,22 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
             let (config, paths) = listing(paths)?;
             cache::cmd_show(&config, &paths, id, width, &mut out)?
         }
-        Command::MarkRead(args) => cache::cmd_mark(&config()?, paths, &args, true, &mut out)?,
-        Command::MarkUnread(args) => cache::cmd_mark(&config()?, paths, &args, false, &mut out)?,
+        Command::MarkRead(args) => {
+            cache::cmd_mark(&marking_config(paths)?, paths, &args, true, &mut out)?
+        }
+        Command::MarkUnread(args) => {
+            cache::cmd_mark(&marking_config(paths)?, paths, &args, false, &mut out)?
+        }
         // Without an id, --pending (clap requires one or the other): every queued one.
         Command::Download { id, enclosure, .. } => {
             cache::cmd_download(&config()?, paths, id, enclosure, &mut out)?
         }
         Command::Downloads { json } => cache::cmd_downloads(paths, json, &mut out)?,
-        Command::Star { ids, no_push } => cache::cmd_star(&config()?, paths, &ids, true, !no_push)?,
+        Command::Star { ids, no_push } => {
+            cache::cmd_star(&marking_config(paths)?, paths, &ids, true, !no_push)?
+        }
         Command::Unstar { ids, no_push } => {
-            cache::cmd_star(&config()?, paths, &ids, false, !no_push)?
+            cache::cmd_star(&marking_config(paths)?, paths, &ids, false, !no_push)?
         }
     }
     print(&out)
@@ -222,6 +233,19 @@ fn listing(paths: &AppPaths) -> anyhow::Result<(Config, AppPaths)> {
         )?;
     }
     Ok((config, demo))
+}
+
+/// The config for a mark or a star. With none, the listings show the demo, whose marks
+/// are not kept: say so rather than look for the ids in a cache that has none.
+fn marking_config(paths: &AppPaths) -> anyhow::Result<Config> {
+    match Config::load_for(paths)? {
+        Some(config) => with_synced(config, paths),
+        None => Err(Usage(format!(
+            "no config at {}: the listings show the built-in demo, which is not marked (`bulletin init` writes a config)",
+            paths.config_file.display()
+        ))
+        .into()),
+    }
 }
 
 /// The config with the sync server's feeds and the mailboxes' newsletters added (as the

@@ -2,7 +2,7 @@
 //! command or the TUI.
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
-use bulletin::cli::Cli;
+use bulletin::cli::{Cli, Command};
 use bulletin::paths::AppPaths;
 use clap::Parser;
 use std::sync::Mutex;
@@ -22,7 +22,17 @@ fn main() {
         .map_err(anyhow::Error::from);
     let result = resolved.and_then(|paths| {
         bulletin::gemini::trust::set_file(paths.data_dir.join("gemini_hosts"));
-        let log = init_log(&paths, log_level);
+        // The completion script and the man pages are printed, and leave no log behind
+        // (a shell sourcing the script at every start would make one).
+        let quiet_command = matches!(
+            cli.command,
+            Some(Command::Completions { .. } | Command::Man { .. })
+        );
+        let log = if quiet_command {
+            None
+        } else {
+            init_log(&paths, log_level)
+        };
         let is_tui = cli.command.is_none();
         let result = match cli.command {
             Some(command) => bulletin::cli::run(command, &paths),

@@ -115,6 +115,25 @@ fn the_first_index_build_shows_its_progress_on_a_terminal() {
     );
 }
 
+#[test]
+fn a_search_for_a_program_draws_no_bar() {
+    let server = Server::start();
+    let mut urls = Vec::new();
+    for i in 0..10 {
+        let path = format!("/f{i}.xml");
+        server.fixed(
+            &path,
+            "application/rss+xml",
+            feeds::rss(&format!("Feed {i}"), 300, 1),
+        );
+        urls.push(server.url(&path));
+    }
+    let env = Env::new(&support::feeds_config("", &urls));
+    env.ok(&["refresh"]);
+    let screen = on_a_terminal(&env, "search --json --limit 1 item");
+    assert!(!screen.contains("/3000 articles"), "{screen:?}");
+}
+
 /// What bash's completion offers for `words`, the last being completed, through the
 /// script `bulletin completions bash` prints (bulletin found on the PATH).
 fn bash_completes(env: &Env, words: &[&str]) -> Vec<String> {
@@ -178,27 +197,95 @@ query = "cve"
         server.url("/untitled.xml")
     ));
     env.ok(&["refresh"]);
-    // The feed's own title (from the cache), a configured name, in any case; escaped
-    // for bash, so that the name stays one word.
+    // The feed's own title (from the cache), a configured name, in any case, as they
+    // are (readline quotes them: see the next test).
     assert_eq!(
         bash_completes(&env, &["bulletin", "items", "--feed", "k"]),
-        ["Krebs\\ Weekly", "kernel\\ notes"]
+        ["Krebs Weekly", "kernel notes"]
     );
     assert_eq!(
         bash_completes(&env, &["bulletin", "mark-read", "--feed", "CV"]),
-        ["CVEs\\ this\\ week"]
+        ["CVEs this week"]
     );
+    // remove, rename and tag take feeds, not saved searches.
+    assert!(bash_completes(&env, &["bulletin", "remove", "CV"]).is_empty());
     assert_eq!(
         bash_completes(&env, &["bulletin", "rename", "Oth"]),
         ["Other"]
     );
     assert_eq!(
-        bash_completes(&env, &["bulletin", "remove", "\"Krebs W"]),
-        ["\"Krebs Weekly\""]
+        bash_completes(&env, &["bulletin", "tag", "Krebs\\ W"]),
+        ["Krebs Weekly"]
+    );
+    // A feed the config gained since the last refresh completes too.
+    let mut config = std::fs::read_to_string(env.config_path()).unwrap();
+    config.push_str("\n[[feed]]\nurl = \"http://127.0.0.1:9/new.xml\"\nname = \"Newly Added\"\n");
+    env.write_config(&config);
+    assert_eq!(
+        bash_completes(&env, &["bulletin", "items", "--feed", "new"]),
+        ["Newly Added"]
+    );
+    // The config the line being completed names wins over the environment's.
+    let other = env.path().join("other.toml");
+    std::fs::write(
+        &other,
+        "[[feed]]\nurl = \"http://127.0.0.1:9/x.xml\"\nname = \"Elsewhere\"\n",
+    )
+    .unwrap();
+    let other = other.to_str().unwrap();
+    assert_eq!(
+        bash_completes(
+            &env,
+            &["bulletin", "--config", other, "items", "--feed", ""]
+        ),
+        ["Elsewhere"]
     );
     // Subcommands and flags as before.
     assert!(bash_completes(&env, &["bulletin", "refr"]).contains(&"refresh".to_string()));
     assert!(bash_completes(&env, &["bulletin", "refresh", "--js"]).contains(&"--json".to_string()));
+}
+
+/// In a real interactive bash (in tmux): readline quotes a name as it quotes a file
+/// name, with backslashes, or inside the quote the user opened.
+#[test]
+fn bash_puts_a_name_with_spaces_on_the_line_as_one_word() {
+    let env =
+        Env::new("[[feed]]\nurl = \"http://127.0.0.1:9/k.xml\"\nname = \"Krebs on Security\"\n");
+    let tmux = support::tmux::Tmux::new(env.path());
+    let bin_dir = std::path::Path::new(BIN).parent().unwrap();
+    let path = format!(
+        "PATH={}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let config = format!("BULLETIN_CONFIG={}", env.config_path().display());
+    let data = format!("BULLETIN_DATA_DIR={}", env.data_dir().display());
+    let out = tmux.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "30",
+        "env",
+        "TERM=xterm",
+        "PS1=$ ",
+        &path,
+        &config,
+        &data,
+        "bash",
+        "--norc",
+        "--noprofile",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    tmux.keys(&["source <(bulletin completions bash)", "Enter"]);
+    tmux.keys(&["bulletin items --feed Kre", "Tab"]);
+    tmux.wait_for("bulletin items --feed Krebs\\ on\\ Security");
+    tmux.keys(&["C-u", "bulletin items --feed \"Kre", "Tab"]);
+    tmux.wait_for("bulletin items --feed \"Krebs on Security\"");
+    tmux.cmd(&["kill-server"]);
 }
 
 #[test]
@@ -264,9 +351,36 @@ fn with_no_config_the_listings_read_the_demo() {
     assert!(!home.path().join("data/bulletin/cache.db").exists());
     assert!(!home.path().join("config/bulletin/config.toml").exists());
 
+    // Marks have nothing to act on: said in one line, and no cache is made for them.
+    let out = Command::new(BIN)
+        .args(["mark-read", &id])
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env_remove("BULLETIN_CONFIG")
+        .env_remove("BULLETIN_DATA_DIR")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("demo"));
+    assert!(!home.path().join("data/bulletin/cache.db").exists());
+
     let env = Env::new("[[feed]]\nurl = \"http://127.0.0.1:9/none.xml\"\n");
     let mine = env.json(&["items", "--json"]);
     assert_eq!(mine.as_array().unwrap().len(), 0);
     let demo = env.json(&["--demo", "items", "--json"]);
     assert_eq!(demo.as_array().unwrap().len(), items.len());
+    // --demo never reaches the user's config or cache through a command that writes.
+    for args in [
+        vec!["--demo", "mark-read", "--all"],
+        vec!["--demo", "remove", "none"],
+        vec!["refresh", "--demo"],
+    ] {
+        let out = env.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--demo"));
+    }
+    assert!(std::fs::read_to_string(env.config_path())
+        .unwrap()
+        .contains("none.xml"));
 }

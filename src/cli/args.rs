@@ -1,12 +1,18 @@
 //! The command line as clap reads it: the global options, the subcommands and their
 //! arguments, each with its help text (a test checks that none lacks one).
 
+use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
-/// Completes a feed's name (or a saved search's) from the config, as the shell asks.
+/// Completes a feed's name from the config and the cache, as the shell asks.
 fn feed_names() -> clap_complete::ArgValueCompleter {
     clap_complete::ArgValueCompleter::new(super::complete::feed_names)
+}
+
+/// Completes a feed's name or a saved search's.
+fn feed_or_search_names() -> clap_complete::ArgValueCompleter {
+    clap_complete::ArgValueCompleter::new(super::complete::feed_or_search_names)
 }
 
 #[derive(Debug, Parser)]
@@ -24,14 +30,17 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = "BULLETIN_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// How much goes to the log file: error, warn, info, debug or trace
-    #[arg(long, global = true, value_name = "LEVEL", default_value = "info")]
+    #[arg(long, global = true, value_name = "LEVEL", default_value = "info",
+          value_parser = clap::builder::PossibleValuesParser::new(["error", "warn", "info", "debug", "trace"])
+              .try_map(|s| s.parse::<tracing::Level>()))]
     pub log_level: tracing::Level,
     /// No progress bars on standard error (they show only on a terminal anyway); errors
     /// are still said
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
     /// Read the built-in demo (bulletins shipped in the binary, no network, a cache of
-    /// its own), whatever the config: the TUI, feeds, items, search and show
+    /// its own), whatever the config: the TUI, feeds, items, search and show (other
+    /// commands refuse it)
     #[arg(long, global = true)]
     pub demo: bool,
     #[command(subcommand)]
@@ -52,7 +61,7 @@ pub enum Command {
     /// Sync with the [sync] server once: send the marks made here, take its feeds, new
     /// articles and read/starred state (the password comes from password_command or
     /// password_env). With provider = "folder": write the marks and subscription changes
-    /// made here to the sync folder, and take the other devices'
+    /// made here to the sync folder, and take the other devices' marks and changes
     Sync {
         /// Print {"provider","feeds","new_items","pushed","pulled","older_left","unread_left"} as JSON
         #[arg(long)]
@@ -72,7 +81,7 @@ pub enum Command {
     Items {
         /// Only this feed (its name, a unique prefix of it in any case, its URL or path),
         /// or the articles of this saved search ([[query]] name)
-        #[arg(long, value_name = "NAME_OR_URL", add = feed_names())]
+        #[arg(long, value_name = "NAME_OR_URL", add = feed_or_search_names())]
         feed: Option<String>,
         /// Only unread items
         #[arg(long)]
@@ -83,7 +92,7 @@ pub enum Command {
         /// At most this many items (the newest)
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
-        /// Print a JSON array: id, feed, title, link, published, read, starred
+        /// Print a JSON array: id, feed, title, link, published, read, starred, story
         #[arg(long)]
         json: bool,
     },
@@ -101,7 +110,7 @@ pub enum Command {
         /// At most this many results
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
-        /// Print a JSON array: id, feed, title, link, published, read, starred
+        /// Print a JSON array: id, feed, title, link, published, read, starred, story
         #[arg(long)]
         json: bool,
     },
@@ -270,6 +279,22 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Whether `--demo` means something to this command: those that read the demo (and
+    /// those that read nothing at all).
+    pub fn reads_the_demo(&self) -> bool {
+        matches!(
+            self,
+            Command::Feeds { .. }
+                | Command::Items { .. }
+                | Command::Search { .. }
+                | Command::Show { .. }
+                | Command::Completions { .. }
+                | Command::Man { .. }
+        )
+    }
+}
+
 /// Which items `mark-read` and `mark-unread` act on.
 #[derive(Debug, clap::Args)]
 pub struct MarkArgs {
@@ -278,7 +303,7 @@ pub struct MarkArgs {
     pub ids: Vec<i64>,
     /// Every item of this feed (its name, a unique prefix of it in any case, its URL or
     /// path), or of this saved search ([[query]] name)
-    #[arg(long, value_name = "NAME_OR_URL", add = feed_names(), conflicts_with = "all")]
+    #[arg(long, value_name = "NAME_OR_URL", add = feed_or_search_names(), conflicts_with = "all")]
     pub feed: Option<String>,
     /// Every item of every configured feed
     #[arg(long)]

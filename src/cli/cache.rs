@@ -139,7 +139,7 @@ pub(super) fn cmd_items(
     };
     let query = match saved {
         Some(q) => {
-            super::searching::catch_up(&mut store, &feeds)?;
+            super::searching::catch_up(&mut store, &feeds, json)?;
             ItemQuery {
                 unread_only: filter.unread,
                 starred_only: filter.starred,
@@ -274,7 +274,7 @@ pub(super) fn cmd_mark(
     let marked = if let Some(key) = &args.feed {
         let feeds = summaries(config, &store)?;
         if let Some(query) = super::searching::saved(config, &feeds, key)? {
-            super::searching::catch_up(&mut store, &feeds)?;
+            super::searching::catch_up(&mut store, &feeds, false)?;
             store.set_query_read(&query, read)?
         } else {
             let feed = find_feed(config, &feeds, key)?;

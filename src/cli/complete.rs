@@ -27,37 +27,54 @@ pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
     let mut out = Vec::new();
     // Writing to memory does not fail.
     let _ = completer.write_registration(VAR, "bulletin", "bulletin", "bulletin", &mut out);
-    out
+    if shell != clap_complete::Shell::Bash {
+        return out;
+    }
+    // Bash: names are handed back as they are, and readline quotes them as it quotes
+    // file names (`Krebs\ on\ Security`, or inside the quote the user opened: bash
+    // strips that quote before the completer sees the word, so only readline can). And
+    // a `bulletin` that fails (not on the PATH) must not write into the line.
+    String::from_utf8_lossy(&out)
+        .replacen(
+            "    local IFS=$'\\013'\n",
+            "    local IFS=$'\\013'\n    compopt -o filenames 2>/dev/null\n",
+            1,
+        )
+        .replacen(
+            "-- \"${words[@]}\" \\\n",
+            "-- \"${words[@]}\" 2>/dev/null \\\n",
+            1,
+        )
+        .into_bytes()
 }
 
-/// Feed names (as the lists show them) and saved-search names that start with what is
-/// typed, in any case. Nothing when there is no config: completion never fails loudly.
-pub fn feed_names(current: &OsStr) -> Vec<CompletionCandidate> {
-    let typed = current.to_string_lossy();
-    // Bash hands over the word as typed: a quote opened, spaces escaped.
-    let quote = typed.chars().next().filter(|c| *c == '\'' || *c == '"');
-    let bare: String = unescape(typed.trim_start_matches(['\'', '"']));
-    let bash = std::env::var_os("_CLAP_COMPLETE_COMP_TYPE").is_some();
-    let mut names = known_names();
-    names.retain(|n| n.to_lowercase().starts_with(&bare.to_lowercase()));
+/// Names of feeds (as the lists show them) and, with `searches`, of saved searches,
+/// that start with what is typed, in any case. Nothing when there is no config:
+/// completion never fails loudly.
+fn names(current: &OsStr, searches: bool) -> Vec<CompletionCandidate> {
+    let typed = unescape(&current.to_string_lossy()).to_lowercase();
+    let mut names = known_names(searches);
+    names.retain(|n| n.to_lowercase().starts_with(&typed));
     names.sort();
     names.dedup();
-    names
-        .into_iter()
-        .map(|name| {
-            let shown = match (bash, quote) {
-                (false, _) => name.clone(),
-                (true, Some(q)) => format!("{q}{name}{q}"),
-                (true, None) => escape(&name),
-            };
-            CompletionCandidate::new(shown)
-        })
-        .collect()
+    names.into_iter().map(CompletionCandidate::new).collect()
 }
 
-/// The names a `--feed` or a feed argument takes, from the config the command line
-/// being completed names (`--config FILE`, else $BULLETIN_CONFIG, else the default).
-fn known_names() -> Vec<String> {
+/// `--feed` of `items` and the marks: a feed, or a saved search's articles.
+pub fn feed_or_search_names(current: &OsStr) -> Vec<CompletionCandidate> {
+    names(current, true)
+}
+
+/// `remove`, `rename`, `tag`: feeds only.
+pub fn feed_names(current: &OsStr) -> Vec<CompletionCandidate> {
+    names(current, false)
+}
+
+/// The names a feed argument takes, from the config the command line being completed
+/// names (`--config FILE`, else $BULLETIN_CONFIG, else the default): each feed's as the
+/// lists show it (the cache knows the titles of feeds the config names by URL only),
+/// and with `searches` the saved searches'.
+fn known_names(searches: bool) -> Vec<String> {
     let (config, data_dir) = command_line_paths();
     let Ok(paths) = AppPaths::resolve(config, data_dir) else {
         return Vec::new();
@@ -65,17 +82,22 @@ fn known_names() -> Vec<String> {
     let Ok(Some(config)) = Config::load_for(&paths) else {
         return Vec::new();
     };
-    let mut names: Vec<String> = config.queries.iter().map(|q| q.name.clone()).collect();
-    // The cache knows the titles of feeds the config names by URL only; a cache that
-    // would first need migrating is left alone (completion must be quick and harmless).
+    let mut names: Vec<String> = Vec::new();
+    if searches {
+        names.extend(config.queries.iter().map(|q| q.name.clone()));
+    }
+    // Configured names always (a feed just added is not in the cache yet); the cache's
+    // titles for the rest. A cache that would first need migrating is left alone:
+    // completion must be quick and harmless.
+    names.extend(config.feeds.iter().filter_map(|f| f.name.clone()));
     let db = paths.db_file();
-    let from_cache = (db.exists() && !crate::store::Store::needs_migration(&db))
-        .then(|| crate::store::Store::open(&db).ok())
-        .flatten()
-        .and_then(|store| store.feed_summaries(&config.feeds).ok());
-    match from_cache {
-        Some(feeds) => names.extend(feeds.into_iter().map(|f| f.name)),
-        None => names.extend(config.feeds.iter().filter_map(|f| f.name.clone())),
+    if db.exists() && !crate::store::Store::needs_migration(&db) {
+        if let Some(feeds) = crate::store::Store::open(&db)
+            .ok()
+            .and_then(|store| store.feed_summaries(&config.feeds).ok())
+        {
+            names.extend(feeds.into_iter().map(|f| f.name));
+        }
     }
     names.retain(|n| !n.is_empty() && !n.chars().any(char::is_control));
     names
@@ -88,10 +110,12 @@ fn command_line_paths() -> (Option<PathBuf>, Option<PathBuf>) {
     let find = |flag: &str, var: &str| {
         let mut found = None;
         for (i, w) in words.iter().enumerate() {
+            // As the shell would read it: `~` is the home folder.
+            let path = |v: &str| crate::paths::expand_home(&PathBuf::from(unescape(v)));
             if w == flag {
-                found = words.get(i + 1).map(|v| PathBuf::from(unescape(v)));
+                found = words.get(i + 1).map(|v| path(v));
             } else if let Some(v) = w.strip_prefix(&format!("{flag}=")) {
-                found = Some(PathBuf::from(unescape(v)));
+                found = Some(path(v));
             }
         }
         found.or_else(|| std::env::var_os(var).map(PathBuf::from))
@@ -116,28 +140,24 @@ fn unescape(word: &str) -> String {
     out
 }
 
-/// A name as one bash word: what the shell would read specially gets a backslash.
-fn escape(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        if !(c.is_alphanumeric() || "-_./,:@%+=".contains(c)) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn names_with_spaces_are_one_bash_word_and_come_back_whole() {
-        let name = "Krebs on Security (daily)";
-        assert_eq!(escape(name), "Krebs\\ on\\ Security\\ \\(daily\\)");
-        assert_eq!(unescape(&escape(name)), name);
+    fn a_word_as_bash_typed_it_is_read_back_whole() {
+        assert_eq!(
+            unescape("Krebs\\ on\\ Security\\ \\(daily\\)"),
+            "Krebs on Security (daily)"
+        );
         assert_eq!(unescape("\"Krebs on"), "Krebs on");
+    }
+
+    #[test]
+    fn the_bash_script_lets_readline_quote_and_keeps_errors_out_of_the_line() {
+        let text = String::from_utf8(script(clap_complete::Shell::Bash)).unwrap();
+        assert!(text.contains("compopt -o filenames"), "{text}");
+        assert!(text.contains("\"${words[@]}\" 2>/dev/null"), "{text}");
     }
 
     #[test]

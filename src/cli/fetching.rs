@@ -26,7 +26,11 @@ pub(super) fn cmd_refresh(
     let mut synced = None;
     let mut merged = config.clone();
     if config.sync.is_some() || config.folder.is_some() {
-        let progress = Progress::spinner(json, "syncing with the server");
+        let what = match &config.sync {
+            Some(s) => format!("syncing with {}", s.provider.name()),
+            None => "syncing through the folder".to_string(),
+        };
+        let progress = Progress::spinner(json, &what);
         let result = sync_once(config, &mut store, &fetcher);
         drop(progress);
         match result {
@@ -57,11 +61,15 @@ pub(super) fn cmd_refresh(
     }
     crate::feedlist::merge(&mut merged, &store)?;
     let config = &merged;
-    let cancel = AtomicBool::new(false);
+    let cancel = stop_on_interrupt();
     let progress = Progress::bar(json, 0, "feeds", "refreshing");
     let on_done = |done: &refresh::FeedDone, summary: &refresh::Summary| {
         if let FeedResult::Failed(e) = &done.result {
             progress.say(&format!("bulletin: {}: {e}", done.url));
+        }
+        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            progress.set_message("stopping (Ctrl-C again to quit at once)");
+            return;
         }
         progress.set_position((summary.ok + summary.failed) as u64);
         progress.set_message(&format!(
@@ -142,7 +150,29 @@ pub(super) fn cmd_refresh(
         out.clear();
         return Err(super::Reported(e.to_string()).into());
     }
+    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        eprintln!(
+            "bulletin: refresh stopped (Ctrl-C): the feeds not fetched wait for the next one"
+        );
+        super::print(out)?;
+        out.clear();
+        return Err(super::Reported("interrupted".into()).into());
+    }
     Ok(())
+}
+
+/// A flag Ctrl-C sets: the refresh stops handing out feeds, writes those already
+/// fetched and says what it did (a second Ctrl-C ends the process at once, as usual).
+fn stop_on_interrupt() -> std::sync::Arc<AtomicBool> {
+    let flag = std::sync::Arc::new(AtomicBool::new(false));
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::SIGINT;
+        // The order matters: the exit is armed by the flag, which the second call sets.
+        let _ = signal_hook::flag::register_conditional_shutdown(SIGINT, 130, flag.clone());
+        let _ = signal_hook::flag::register(SIGINT, flag.clone());
+    }
+    flag
 }
 
 /// One sync with the configured server; the error is one line naming the server.

@@ -17,6 +17,11 @@ pub fn set_quiet(quiet: bool) {
     QUIET.store(quiet, Ordering::Relaxed);
 }
 
+/// `--quiet` was given.
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
 /// Whether progress is drawn for a command (`json`: its output is for a program).
 pub fn shown(json: bool) -> bool {
     !json && !QUIET.load(Ordering::Relaxed) && std::io::stderr().is_terminal()

@@ -12,18 +12,18 @@ use std::collections::HashMap;
 /// Above this many waiting articles, indexing says what it is doing on stderr.
 const SAY_PROGRESS_ABOVE: usize = 2000;
 
-/// Indexes what the refreshes queued; on a terminal, with a bar when it takes a while,
-/// elsewhere with one line.
-pub(super) fn catch_up(store: &mut Store, feeds: &[FeedSummary]) -> anyhow::Result<()> {
+/// Indexes what the refreshes queued; when it takes a while, with a bar on a terminal
+/// (not under `json`), else with one line (not with --quiet).
+pub(super) fn catch_up(store: &mut Store, feeds: &[FeedSummary], json: bool) -> anyhow::Result<()> {
     let backlog = store.index_backlog()?;
     let names: HashMap<FeedId, String> = feeds.iter().map(|f| (f.id, f.name.clone())).collect();
     let verbose = backlog > SAY_PROGRESS_ABOVE;
     let progress = if verbose {
-        Progress::bar(false, backlog as u64, "articles", "indexing for search")
+        Progress::bar(json, backlog as u64, "articles", "indexing for search")
     } else {
         Progress::none()
     };
-    if verbose && !super::progress::shown(false) {
+    if verbose && !super::progress::shown(false) && !super::progress::quiet() {
         eprintln!("bulletin: indexing {backlog} articles for search");
     }
     store.index_all(&names, |done, total| {
@@ -87,7 +87,7 @@ pub(super) fn cmd_search(
 ) -> anyhow::Result<()> {
     let (mut store, feeds) = super::listed(config, paths)?;
     let search = compile(text, &feeds)?;
-    catch_up(&mut store, &feeds)?;
+    catch_up(&mut store, &feeds, json)?;
     let query = ItemQuery {
         scope: Scope::Feeds(feeds.iter().map(|f| f.id).collect()),
         unread_only: false,
