@@ -30,7 +30,19 @@ pub fn shingles(html: &str) -> Vec<u64> {
     const PRIME: u64 = 0x0100_0000_01b3;
     let text = crate::search::text::index_text(html);
     let bytes = text.as_bytes();
-    let mut words: Vec<u64> = Vec::new();
+    // The last WORDS word hashes, oldest first once full: each word ends a shingle, so
+    // no list of words is kept (a long article's was 32 KB, grown by doubling).
+    let mut last = [0u64; WORDS];
+    let mut words = 0usize;
+    let mut out: Vec<u64> = Vec::with_capacity(bytes.len() / 6);
+    let mut end_word = |h: u64, words: &mut usize, out: &mut Vec<u64>| {
+        last.copy_within(1.., 0);
+        last[WORDS - 1] = h;
+        *words += 1;
+        if *words >= WORDS {
+            out.push(shingle(&last));
+        }
+    };
     let mut h = OFFSET;
     let mut in_word = false;
     let mut i = 0;
@@ -59,21 +71,18 @@ pub fn shingles(html: &str) -> Vec<u64> {
         if word {
             in_word = true;
         } else if in_word {
-            words.push(h);
+            end_word(h, &mut words, &mut out);
             h = OFFSET;
             in_word = false;
-            if words.len() >= MAX_WORDS {
+            if words >= MAX_WORDS {
                 break;
             }
         }
     }
-    if in_word && words.len() < MAX_WORDS {
-        words.push(h);
+    if in_word && words < MAX_WORDS {
+        end_word(h, &mut words, &mut out);
     }
-    if words.len() < WORDS {
-        return Vec::new();
-    }
-    words.windows(WORDS).map(shingle).collect()
+    out
 }
 
 /// Each ASCII byte as a word's hash takes it: a letter or digit lower-cased, anything

@@ -1,0 +1,158 @@
+//! What each part of a cold refresh costs alone (#33): the floors a refresh of the
+//! 1,000 x 50 corpus cannot go under, one core each, measured on the corpus's own files.
+//!
+//! - `gunzip`: the gzip bodies as the server sends them, decoded (zlib-rs, as reqwest's);
+//! - `parse`: the XML read into feeds (our reader: XML, entities, HTML cleaning, dates);
+//! - `prepare`: the parsed feeds made ready to store (bodies LZ4-compressed, text keys),
+//!   with stories off and on (the difference is the stories' shingles and sketches);
+//! - `write`: the prepared feeds written into a fresh cache, one transaction each as a
+//!   refresh does (SQLite, its indexes and triggers), stories off and on (the grouping in
+//!   batches of 5,000, as a refresh does).
+//!
+//! Their sum beside `bulletin refresh`'s CPU time (bench/compare.sh) says what the
+//! refresh costs beyond its parts: threads, HTTP, the kernel. The corpus is
+//! bench/gen_corpus.py's (FLOORS_CORPUS names one already generated, such as the one
+//! bench/compare.sh writes; otherwise it is generated into target/bench-floors-1000x50).
+
+use bulletin::model::{FeedId, ParsedFeed, Validators};
+use bulletin::store::{PreparedFeed, Store};
+use bulletin::story::Mode;
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The corpus's feed files: (the XML, its gzip), in the manifest's order.
+fn corpus() -> Vec<(Vec<u8>, Vec<u8>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::var_os("FLOORS_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target/bench-floors-1000x50"));
+    if !dir.join("manifest.json").exists() {
+        let status = std::process::Command::new("python3")
+            .arg(root.join("bench/gen_corpus.py"))
+            .args(["-n", "1000", "-m", "50", "-p", "8781", "--out"])
+            .arg(&dir)
+            .status()
+            .expect("python3 runs bench/gen_corpus.py");
+        assert!(status.success(), "gen_corpus.py failed");
+    }
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir.join("feeds"))
+        .expect("the corpus's feeds folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|p| {
+            let xml = std::fs::read(&p).unwrap();
+            let mut gz = p.clone().into_os_string();
+            gz.push(".gz");
+            (xml, std::fs::read(gz).unwrap_or_default())
+        })
+        .collect()
+}
+
+fn parse_all(files: &[(Vec<u8>, Vec<u8>)]) -> Vec<ParsedFeed> {
+    files
+        .iter()
+        .enumerate()
+        .map(|(i, (xml, _))| {
+            let url = format!("http://127.0.0.1/feeds/f{i:05}.xml");
+            bulletin::parse::parse_feed(xml, Some("application/rss+xml"), &url).unwrap()
+        })
+        .collect()
+}
+
+/// A fresh cache with a feed row for each file.
+fn fresh(n: usize) -> (tempfile::TempDir, Store, Vec<FeedId>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let specs: Vec<bulletin::config::FeedSpec> = (0..n)
+        .map(|i| bulletin::config::FeedSpec {
+            options: Default::default(),
+            url: format!("http://127.0.0.1/feeds/f{i:05}.xml"),
+            name: None,
+            hidden: false,
+            remote: None,
+            mailbox: None,
+            tags: vec![],
+        })
+        .collect();
+    let ids = store.sync_feeds(&specs).unwrap();
+    (dir, store, ids)
+}
+
+/// Writes every feed as a refresh does: one transaction each, arrivals grouped by 5,000.
+fn write_all(store: &mut Store, ids: &[FeedId], prepared: &[PreparedFeed]) {
+    let now = chrono::Utc::now();
+    let mut arrivals = Vec::new();
+    for (id, feed) in ids.iter().zip(prepared) {
+        let stats = store
+            .apply_ungrouped(*id, feed, &Validators::default(), Some(200), now, 0)
+            .unwrap();
+        arrivals.extend(stats.arrivals);
+        if arrivals.len() >= 5_000 {
+            store.group_stories(&arrivals, now.timestamp()).unwrap();
+            arrivals.clear();
+        }
+    }
+    store.group_stories(&arrivals, now.timestamp()).unwrap();
+}
+
+fn floors(c: &mut Criterion) {
+    let files = corpus();
+    let mut g = c.benchmark_group("floors_1000x50");
+    g.sample_size(10);
+    g.bench_function("gunzip", |b| {
+        b.iter(|| {
+            let mut out = Vec::new();
+            for (_, gz) in &files {
+                out.clear();
+                flate2::read::GzDecoder::new(gz.as_slice())
+                    .read_to_end(&mut out)
+                    .unwrap();
+            }
+            out.len()
+        })
+    });
+    g.bench_function("parse", |b| b.iter(|| parse_all(&files)));
+    let parsed = parse_all(&files);
+    for mode in [Mode::Off, Mode::On] {
+        let name = format!("prepare, stories {}", mode.name());
+        g.bench_function(&name, |b| {
+            b.iter_batched(
+                || parsed.clone(),
+                |feeds| {
+                    feeds
+                        .into_iter()
+                        .map(|f| PreparedFeed::grouped(f, mode))
+                        .collect::<Vec<_>>()
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    for mode in [Mode::Off, Mode::On] {
+        let prepared: Vec<PreparedFeed> = parsed
+            .iter()
+            .cloned()
+            .map(|f| PreparedFeed::grouped(f, mode))
+            .collect();
+        let name = format!("write, stories {}", mode.name());
+        g.bench_function(&name, |b| {
+            b.iter_batched(
+                || fresh(prepared.len()),
+                |(dir, mut store, ids)| {
+                    write_all(&mut store, &ids, &prepared);
+                    (dir, store)
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, floors);
+criterion_main!(benches);
