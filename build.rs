@@ -10,7 +10,8 @@ fn main() {
     println!("cargo:rerun-if-env-changed=BULLETIN_COMMIT");
     let commit = std::env::var("BULLETIN_COMMIT")
         .ok()
-        .filter(|c| !c.trim().is_empty())
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
         .or_else(from_git)
         .or_else(from_package)
         .unwrap_or_else(|| "unknown commit".to_string());
@@ -18,29 +19,34 @@ fn main() {
     println!("cargo:rustc-env=BULLETIN_VERSION={version} ({commit})");
 }
 
-/// The short hash of HEAD, when this is a git clone with git installed; rebuilt when
-/// HEAD moves (its file, and the branch file it points to).
+/// The short hash of HEAD, when this is a git checkout with git installed. Rebuilt when
+/// HEAD moves: git's files that change at a commit or a checkout are watched, those
+/// that exist only (cargo takes a watched file that is missing for one that changed,
+/// and would run this at every build).
 fn from_git() -> Option<String> {
-    let git = Path::new(".git");
-    if !git.is_dir() {
+    if !Path::new(".git").exists() {
         return None;
     }
-    println!("cargo:rerun-if-changed=.git/HEAD");
-    if let Ok(head) = std::fs::read_to_string(git.join("HEAD")) {
+    let git_dir = git(&["rev-parse", "--git-dir"]).unwrap_or_else(|| ".git".to_string());
+    let git_dir = Path::new(&git_dir);
+    let mut watched = vec![git_dir.join("HEAD"), git_dir.join("logs/HEAD")];
+    if let Ok(head) = std::fs::read_to_string(git_dir.join("HEAD")) {
         if let Some(branch) = head.trim().strip_prefix("ref: ") {
-            let file = git.join(branch);
-            if file.exists() {
-                println!("cargo:rerun-if-changed=.git/{branch}");
-            }
-            println!("cargo:rerun-if-changed=.git/packed-refs");
+            watched.push(git_dir.join(branch));
+            watched.push(git_dir.join("packed-refs"));
         }
     }
-    let out = Command::new("git")
-        .args(["rev-parse", "--short=12", "HEAD"])
-        .output()
-        .ok()?;
-    let hash = String::from_utf8(out.stdout).ok()?.trim().to_string();
-    (out.status.success() && !hash.is_empty()).then_some(hash)
+    for file in watched.iter().filter(|f| f.exists()) {
+        println!("cargo:rerun-if-changed={}", file.display());
+    }
+    git(&["rev-parse", "--short=12", "HEAD"])
+}
+
+/// What a git command prints, trimmed; None when it fails or prints nothing.
+fn git(args: &[&str]) -> Option<String> {
+    let out = Command::new("git").args(args).output().ok()?;
+    let text = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    (out.status.success() && !text.is_empty()).then_some(text)
 }
 
 /// The commit `cargo package` recorded: `{"git": {"sha1": "..."}, ...}`.

@@ -6,11 +6,13 @@ pub mod args;
 mod cache;
 pub mod complete;
 mod fetching;
+mod interrupt;
 mod manage;
 mod output;
 pub mod progress;
 mod searching;
 mod setup;
+mod syncing;
 mod travel;
 
 pub use args::{Cli, Command, MarkArgs};
@@ -77,7 +79,7 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
             fetching::cmd_refresh(&own_config()?, paths, json, force, &mut out)?
         }
         Command::Sync { json, all } => {
-            fetching::cmd_sync(&own_config()?, paths, json, all, &mut out)?
+            syncing::cmd_sync(&own_config()?, paths, json, all, &mut out)?
         }
         Command::Extract {
             target,
@@ -120,7 +122,14 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
         Command::Search { query, limit, json } => {
             // `search passkeys --json --limit 5`: options after the query are options.
             let (query, more) = args::search_options(query)?;
-            let (config, paths) = listing(paths)?;
+            if more.quiet {
+                progress::set_quiet(true);
+            }
+            let paths = AppPaths {
+                demo: paths.demo || more.demo,
+                ..paths.clone()
+            };
+            let (config, paths) = listing(&paths)?;
             searching::cmd_search(
                 &config,
                 &paths,
@@ -214,8 +223,10 @@ fn listing(paths: &AppPaths) -> anyhow::Result<(Config, AppPaths)> {
     }
     let demo = paths.for_demo();
     let config = crate::demo::config(&demo.data_dir.join("feeds"))?;
-    if !demo.db_file().exists() {
-        let mut store = Store::open(&demo.db_file())?;
+    // Read in when it holds nothing yet (also after a first try that was cut short).
+    let mut store = Store::open(&demo.db_file())?;
+    store.sync_feeds(&config.feeds)?;
+    if summaries(&config, &store)?.iter().all(|f| f.total == 0) {
         let fetcher = crate::fetch::Fetcher::new(&config.general)?;
         let request = crate::refresh::Request {
             feeds: None,

@@ -411,19 +411,23 @@ impl Config {
         }
         match std::env::var("BROWSER") {
             Ok(b) if !b.trim().is_empty() => b.split_whitespace().map(str::to_string).collect(),
-            _ => vec![system_opener(std::env::consts::OS).into()],
+            _ => system_opener(std::env::consts::OS)
+                .iter()
+                .map(|a| a.to_string())
+                .collect(),
         }
     }
 }
 
 /// The program that opens a link in the default browser on `os` (`std::env::consts::OS`),
-/// given the URL as its own argument. On Windows that is explorer, not `cmd /c start`:
-/// cmd would read a link's `&` and `|` as its own.
-pub fn system_opener(os: &str) -> &'static str {
+/// the URL then its own argument. On Windows, the URL handler rundll32 runs: not
+/// `cmd /c start`, which would read a link's `&` and `|` as its own, nor explorer, whose
+/// exit status is 1 even when the link opened.
+pub fn system_opener(os: &str) -> &'static [&'static str] {
     match os {
-        "macos" => "open",
-        "windows" => "explorer",
-        _ => "xdg-open",
+        "macos" => &["open"],
+        "windows" => &["rundll32", "url.dll,FileProtocolHandler"],
+        _ => &["xdg-open"],
     }
 }
 

@@ -5,6 +5,14 @@ use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+/// The log levels by name (completed, shown in --help), and 1 to 5 as before (hidden).
+fn log_levels() -> Vec<clap::builder::PossibleValue> {
+    let names = ["error", "warn", "info", "debug", "trace"].map(clap::builder::PossibleValue::new);
+    let numbers =
+        ["1", "2", "3", "4", "5"].map(|n| clap::builder::PossibleValue::new(n).hide(true));
+    names.into_iter().chain(numbers).collect()
+}
+
 /// Completes a feed's name from the config and the cache, as the shell asks.
 fn feed_names() -> clap_complete::ArgValueCompleter {
     clap_complete::ArgValueCompleter::new(super::complete::feed_names)
@@ -30,8 +38,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = "BULLETIN_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// How much goes to the log file: error, warn, info, debug or trace
-    #[arg(long, global = true, value_name = "LEVEL", default_value = "info",
-          value_parser = clap::builder::PossibleValuesParser::new(["error", "warn", "info", "debug", "trace"])
+    #[arg(long, global = true, value_name = "LEVEL", default_value = "info", ignore_case = true,
+          value_parser = clap::builder::PossibleValuesParser::new(log_levels())
               .try_map(|s| s.parse::<tracing::Level>()))]
     pub log_level: tracing::Level,
     /// No progress bars on standard error (they show only on a terminal anyway); errors
@@ -320,6 +328,10 @@ pub struct MarkArgs {
 pub struct SearchOptions {
     pub limit: Option<usize>,
     pub json: bool,
+    /// `--quiet` and `--demo` written after the query (the global options before it
+    /// are clap's).
+    pub quiet: bool,
+    pub demo: bool,
 }
 
 /// Splits a search's words into the query and the options written after it:
@@ -338,12 +350,14 @@ pub fn search_options(words: Vec<String>) -> anyhow::Result<(String, SearchOptio
         match word.as_str() {
             "--" => query.extend(words.by_ref()),
             "--json" => options.json = true,
+            "--quiet" => options.quiet = true,
+            "--demo" => options.demo = true,
             "--limit" => options.limit = Some(limit(words.next())?),
             w if w.starts_with("--limit=") => {
                 options.limit = Some(limit(Some(w["--limit=".len()..].to_string()))?)
             }
             w if w.starts_with("--") && w.len() > 2 => {
-                anyhow::bail!("search: unknown option {w} (the options are --json and --limit N; write -- before words that start with --)")
+                anyhow::bail!("search: unknown option {w} (after the query: --json, --limit N, --quiet, --demo; write -- before words that start with --)")
             }
             _ => query.push(word),
         }
@@ -370,7 +384,8 @@ mod tests {
             o,
             SearchOptions {
                 limit: Some(5),
-                json: true
+                json: true,
+                ..Default::default()
             }
         );
         let (q, o) = search_options(words("a -sponsored --limit=1 b")).unwrap();

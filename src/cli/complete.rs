@@ -10,8 +10,10 @@ use clap_complete::CompletionCandidate;
 use std::ffi::OsStr;
 use std::path::PathBuf;
 
-/// The environment variable that turns a run into a completion request.
-pub const VAR: &str = "COMPLETE";
+/// The environment variable that turns a run into a completion request: bulletin's own
+/// (clap's default, COMPLETE, is shared by every program that completes this way, and
+/// one left exported would turn every `bulletin refresh` into a completion).
+pub const VAR: &str = "BULLETIN_COMPLETE";
 
 /// The script to source for `shell`. It runs `bulletin` from the PATH (not this
 /// binary's path: a packager writes the script at build time, somewhere else).
@@ -99,14 +101,20 @@ fn known_names(searches: bool) -> Vec<String> {
             names.extend(feeds.into_iter().map(|f| f.name));
         }
     }
-    names.retain(|n| !n.is_empty() && !n.chars().any(char::is_control));
+    // A name that would reach the terminal changed (controls, bidirectional overrides)
+    // is not offered: the cleaned one would not name the feed.
+    names.retain(|n| {
+        !n.is_empty() && crate::sanitize::clean_text(n) == *n && !n.contains(['\n', '\t'])
+    });
     names
 }
 
 /// `--config` and `--data-dir` as the command line being completed gives them (the
 /// completion request carries it after `--`); the environment's otherwise.
 fn command_line_paths() -> (Option<PathBuf>, Option<PathBuf>) {
-    let words: Vec<String> = std::env::args().collect();
+    let words: Vec<String> = std::env::args_os()
+        .map(|w| w.to_string_lossy().into_owned())
+        .collect();
     let find = |flag: &str, var: &str| {
         let mut found = None;
         for (i, w) in words.iter().enumerate() {
@@ -126,14 +134,14 @@ fn command_line_paths() -> (Option<PathBuf>, Option<PathBuf>) {
     )
 }
 
-/// A word as bash typed it, backslashes taken out.
+/// A word as bash typed it: an opening quote and backslashes taken out.
 fn unescape(word: &str) -> String {
+    let word = word.strip_prefix(['\'', '"']).unwrap_or(word);
     let mut out = String::new();
     let mut chars = word.chars();
     while let Some(c) = chars.next() {
         match c {
             '\\' => out.extend(chars.next()),
-            '\'' | '"' => {}
             c => out.push(c),
         }
     }
@@ -151,6 +159,7 @@ mod tests {
             "Krebs on Security (daily)"
         );
         assert_eq!(unescape("\"Krebs on"), "Krebs on");
+        assert_eq!(unescape("\"Bob's notes"), "Bob's notes");
     }
 
     #[test]

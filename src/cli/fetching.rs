@@ -3,12 +3,12 @@
 use super::open_store;
 use super::output::{to_json, ProbeJson};
 use super::progress::Progress;
+use super::syncing::{sync_line, sync_once};
 use crate::config::Config;
 use crate::fetch::{FetchOutcome, Fetcher};
 use crate::paths::AppPaths;
 use crate::refresh::{self, FeedResult};
 use anyhow::bail;
-use std::sync::atomic::AtomicBool;
 
 pub(super) fn cmd_refresh(
     config: &Config,
@@ -61,7 +61,8 @@ pub(super) fn cmd_refresh(
     }
     crate::feedlist::merge(&mut merged, &store)?;
     let config = &merged;
-    let cancel = stop_on_interrupt();
+    let interrupt = super::interrupt::Interrupt::catch();
+    let cancel = interrupt.flag();
     let progress = Progress::bar(json, 0, "feeds", "refreshing");
     let on_done = |done: &refresh::FeedDone, summary: &refresh::Summary| {
         if let FeedResult::Failed(e) = &done.result {
@@ -88,12 +89,18 @@ pub(super) fn cmd_refresh(
         on_done,
     )?;
     drop(progress);
+    // Asked now: a Ctrl-C after the feeds (during a notify command, say) interrupted
+    // nothing of the refresh, and ends the process as usual.
+    let interrupted = interrupt.finish();
     // Marks other devices made on articles that only arrived now.
     if config.folder.is_some() {
         crate::folder::apply_arrived(&mut store)?;
     }
     if json {
         let mut value = serde_json::to_value(summary)?;
+        if interrupted {
+            value["interrupted"] = true.into();
+        }
         if let Some(s) = &synced {
             value["sync"] = serde_json::to_value(s)?;
         }
@@ -150,125 +157,14 @@ pub(super) fn cmd_refresh(
         out.clear();
         return Err(super::Reported(e.to_string()).into());
     }
-    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+    if interrupted {
         eprintln!(
             "bulletin: refresh stopped (Ctrl-C): the feeds not fetched wait for the next one"
         );
         super::print(out)?;
         out.clear();
-        return Err(super::Reported("interrupted".into()).into());
-    }
-    Ok(())
-}
-
-/// A flag Ctrl-C sets: the refresh stops handing out feeds, writes those already
-/// fetched and says what it did (a second Ctrl-C ends the process at once, as usual).
-fn stop_on_interrupt() -> std::sync::Arc<AtomicBool> {
-    let flag = std::sync::Arc::new(AtomicBool::new(false));
-    #[cfg(unix)]
-    {
-        use signal_hook::consts::SIGINT;
-        // The order matters: the exit is armed by the flag, which the second call sets.
-        let _ = signal_hook::flag::register_conditional_shutdown(SIGINT, 130, flag.clone());
-        let _ = signal_hook::flag::register(SIGINT, flag.clone());
-    }
-    flag
-}
-
-/// One sync with the configured server; the error is one line naming the server.
-fn sync_once(
-    config: &Config,
-    store: &mut crate::store::Store,
-    fetcher: &Fetcher,
-) -> anyhow::Result<crate::sync::Summary> {
-    match crate::sync::sync_configured(config, store, fetcher) {
-        Some(result) => result.map_err(|e| anyhow::anyhow!("{e}")),
-        None => bail!("no [sync] in the config: add provider, url, username and password_command, or provider = \"folder\" and path (see the comments in the config `bulletin init` writes)"),
-    }
-}
-
-fn sync_line(s: &crate::sync::Summary) -> String {
-    let n = |count: usize, one: &str, many: &str| {
-        format!("{count} {}", if count == 1 { one } else { many })
-    };
-    let feeds = n(s.feeds, "feed", "feeds");
-    let sent = n(s.pushed, "mark sent", "marks sent");
-    let received = n(s.pulled, "change received", "changes received");
-    if s.provider == "folder" {
-        return format!("Synced through the folder: {feeds}, {sent}, {received}\n");
-    }
-    let new = n(s.new_items, "new item", "new items");
-    let mut left = String::new();
-    if s.unread_left > 0 {
-        let articles = n(
-            s.unread_left,
-            "unread or starred article",
-            "unread or starred articles",
-        );
-        left.push_str(&format!("; {articles} come at the next syncs"));
-    }
-    if s.older_left {
-        left.push_str(
-            "; older articles come at the next syncs (`bulletin sync --all` brings them now)",
-        );
-    }
-    format!(
-        "Synced with {}: {feeds}, {new}, {sent}, {received}{left}\n",
-        s.provider
-    )
-}
-
-pub(super) fn cmd_sync(
-    config: &Config,
-    paths: &AppPaths,
-    json: bool,
-    all: bool,
-    out: &mut String,
-) -> anyhow::Result<()> {
-    if config.sync.is_none() && config.folder.is_none() {
-        bail!("no [sync] in the config: add provider, url, username and password_command, or provider = \"folder\" and path (see the comments in the config `bulletin init` writes)");
-    }
-    if config.sync.as_ref().is_some_and(|s| s.plain_password()) {
-        eprintln!("bulletin: {}", super::cache::PLAIN_PASSWORD);
-    }
-    let mut store = open_store(paths)?;
-    let fetcher = Fetcher::new(&config.general)?;
-    let provider = config
-        .sync
-        .as_ref()
-        .map_or("the folder".to_string(), |s| s.provider.name().to_string());
-    let progress = Progress::spinner(json, &format!("syncing with {provider}"));
-    let mut round = sync_once(config, &mut store, &fetcher)?;
-    let mut summary = round.clone();
-    // --all: sync after sync while the server has more and the last one brought some (a
-    // server that says "more" and sends nothing ends it); a line each, and in JSON the
-    // whole.
-    while all && (round.older_left || round.unread_left > 0) && round.new_items > 0 {
-        if !json {
-            progress.say(sync_line(&round).trim_end());
-        }
-        progress.set_message(&format!(
-            "syncing with {provider}: {} new articles so far, older ones next",
-            summary.new_items
-        ));
-        round = sync_once(config, &mut store, &fetcher)?;
-        summary = crate::sync::Summary {
-            new_items: summary.new_items + round.new_items,
-            pushed: summary.pushed + round.pushed,
-            pulled: summary.pulled + round.pulled,
-            config_changed: summary.config_changed || round.config_changed,
-            ..round.clone()
-        };
-    }
-    drop(progress);
-    if summary.config_changed {
-        eprintln!("bulletin: subscriptions from another device are in the config now; the next refresh fetches them");
-    }
-    if json {
-        out.push_str(&serde_json::to_string(&summary)?);
-        out.push('\n');
-    } else {
-        out.push_str(&sync_line(&round));
+        // Ends as a process Ctrl-C ends, so that a script running it stops too.
+        super::interrupt::die_as_interrupted();
     }
     Ok(())
 }

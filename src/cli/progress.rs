@@ -87,11 +87,22 @@ impl Progress {
         }
     }
 
-    /// A line on standard error, above the bar while one is drawn.
+    /// A line on standard error, above the bar while one is drawn. Cleaned: it may
+    /// quote a server's words.
     pub fn say(&self, line: &str) {
+        let line = crate::sanitize::clean_line(line);
         match &self.0 {
             Some(b) => b.suspend(|| eprintln!("{line}")),
             None => eprintln!("{line}"),
+        }
+    }
+
+    /// Text on standard output (a command's own output), above the bar while one is
+    /// drawn.
+    pub fn out(&self, text: &str) -> anyhow::Result<()> {
+        match &self.0 {
+            Some(b) => b.suspend(|| super::print(text)),
+            None => super::print(text),
         }
     }
 }

@@ -45,7 +45,6 @@ pub(super) fn cmd_import_opml(
     let text = std::fs::read_to_string(file)
         .with_context(|| format!("{}: cannot read", file.display()))?;
     let feeds = crate::opml::parse(&text, file)?;
-    let _progress = Progress::spinner(false, &format!("importing {} feeds", feeds.len()));
     add_feeds(paths, &feeds, 0, out)
 }
 
@@ -97,9 +96,10 @@ pub(super) fn cmd_import_newsboat(
     } = crate::newsboat::parse_urls(&text);
     // The cache's marks are read before the config is touched: a wrong --cache path is
     // an error with nothing written.
-    let progress = Progress::spinner(false, "reading newsboat's cache");
-    let marks = cache.map(crate::newsboat::read_marks).transpose()?;
-    progress.set_message(&format!("importing {} feeds", feeds.len()));
+    let marks = {
+        let _progress = Progress::spinner(false, "reading newsboat's cache");
+        cache.map(crate::newsboat::read_marks).transpose()?
+    };
     add_feeds(paths, &feeds, 0, out)?;
     if !queries.is_empty() {
         let mut file = crate::config::ConfigFile::open(&paths.config_file)?;
@@ -119,26 +119,27 @@ pub(super) fn cmd_import_newsboat(
     }
     skipped.sort_by_key(|s| s.line);
     for s in &skipped {
-        progress.say(&format!(
+        eprintln!(
             "bulletin: {}:{}: skipped {}: {}",
             urls.display(),
             s.line,
             s.text,
             s.why
-        ));
+        );
     }
     if !skipped.is_empty() {
         out.push_str(&format!("{} lines skipped (see above)\n", skipped.len()));
     }
     if let Some(marks) = marks {
-        progress.set_message(&format!(
-            "applying {} read marks from newsboat",
-            marks.len()
-        ));
         let mut store = open_store(paths)?;
         let config = Config::load(&paths.config_file)?;
         store.sync_feeds(&config.feeds)?;
+        let progress = Progress::spinner(
+            false,
+            &format!("applying {} read marks from newsboat", marks.len()),
+        );
         let now = store.import_read_marks(&marks)?;
+        drop(progress);
         out.push_str(&format!(
             "Read marks: {} from newsboat ({} on cached articles now, the rest as they arrive)\n",
             marks.len(),

@@ -132,8 +132,11 @@ fn theme_roles_and_presets_come_from_one_table() {
 
 #[test]
 fn each_platform_opens_links_with_its_own_opener_never_a_shell() {
-    assert_eq!(super::system_opener("linux"), "xdg-open");
-    assert_eq!(super::system_opener("freebsd"), "xdg-open");
-    assert_eq!(super::system_opener("macos"), "open");
-    assert_eq!(super::system_opener("windows"), "explorer");
+    assert_eq!(super::system_opener("linux"), ["xdg-open"]);
+    assert_eq!(super::system_opener("freebsd"), ["xdg-open"]);
+    assert_eq!(super::system_opener("macos"), ["open"]);
+    assert_eq!(
+        super::system_opener("windows"),
+        ["rundll32", "url.dll,FileProtocolHandler"]
+    );
 }
