@@ -55,7 +55,11 @@ fn add_feeds(
     skipped_before: usize,
     out: &mut String,
 ) -> anyhow::Result<()> {
-    let report = crate::opml::append_to_config(&paths.config_file, feeds)?;
+    // The spinner only while the config is written: what is said after comes below it.
+    let report = {
+        let _progress = Progress::spinner(false, &format!("importing {} feeds", feeds.len()));
+        crate::opml::append_to_config(&paths.config_file, feeds)?
+    };
     for (url, why) in &report.skipped {
         eprintln!("bulletin: skipped {url}: {why}");
     }
