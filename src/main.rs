@@ -12,6 +12,7 @@ fn main() {
     // completions`); answers and exits before anything else runs.
     clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
         .var(bulletin::cli::complete::VAR)
+        .shells(bulletin::cli::complete::SHELLS)
         .complete();
     let cli = Cli::parse();
     bulletin::cli::progress::set_quiet(cli.quiet);

@@ -385,3 +385,16 @@ fn with_no_config_the_listings_read_the_demo() {
         .unwrap()
         .contains("none.xml"));
 }
+
+/// clap's own way to ask for the script gives the same one.
+#[test]
+fn clap_s_complete_variable_prints_the_same_script() {
+    let env = Env::new("");
+    let ours = env.ok(&["completions", "bash"]);
+    let out = Command::new(BIN).env("COMPLETE", "bash").output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let clap_s = String::from_utf8(out.stdout).unwrap();
+    // clap's names the binary that printed it; ours, the bulletin on the PATH.
+    assert!(clap_s.contains("compopt -o filenames"), "{clap_s}");
+    assert_eq!(clap_s.replace(&format!("\"{BIN}\""), "\"bulletin\""), ours);
+}

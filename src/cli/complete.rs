@@ -10,44 +10,86 @@ use clap_complete::CompletionCandidate;
 use std::ffi::OsStr;
 use std::path::PathBuf;
 
-/// The environment variable that turns a run into a completion request: bulletin's own
-/// (clap's default, COMPLETE, is shared by every program that completes this way, and
-/// one left exported would turn every `bulletin refresh` into a completion).
-pub const VAR: &str = "BULLETIN_COMPLETE";
+/// The environment variable that turns a run into a completion request: clap's, so that
+/// its documented `source <(COMPLETE=bash bulletin)` works as `bulletin completions bash`
+/// does. (It is set by the script for each request only; never export it.)
+pub const VAR: &str = "COMPLETE";
 
-/// The script to source for `shell`. It runs `bulletin` from the PATH (not this
-/// binary's path: a packager writes the script at build time, somewhere else).
+/// The shells `COMPLETE=SHELL bulletin` answers for: clap's, bash through [`Bash`].
+pub const SHELLS: clap_complete::env::Shells<'static> = clap_complete::env::Shells(&[
+    &Bash,
+    &clap_complete::env::Elvish,
+    &clap_complete::env::Fish,
+    &clap_complete::env::Powershell,
+    &clap_complete::env::Zsh,
+]);
+
+/// The script to source for `shell` (the same `COMPLETE=SHELL bulletin` prints). It runs
+/// `bulletin` from the PATH (not this binary's path: a packager writes the script at
+/// build time, somewhere else).
 pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
     let completer: &dyn EnvCompleter = match shell {
-        clap_complete::Shell::Bash => &clap_complete::env::Bash,
         clap_complete::Shell::Zsh => &clap_complete::env::Zsh,
         clap_complete::Shell::Fish => &clap_complete::env::Fish,
         clap_complete::Shell::Elvish => &clap_complete::env::Elvish,
         clap_complete::Shell::PowerShell => &clap_complete::env::Powershell,
-        _ => &clap_complete::env::Bash,
+        _ => &Bash,
     };
     let mut out = Vec::new();
     // Writing to memory does not fail.
     let _ = completer.write_registration(VAR, "bulletin", "bulletin", "bulletin", &mut out);
-    if shell != clap_complete::Shell::Bash {
-        return out;
+    out
+}
+
+/// clap's bash completion, its script changed in two ways. Names are handed back as they
+/// are, and readline quotes them as it quotes file names (`Krebs\ on\ Security`, or
+/// inside the quote the user opened: bash strips that quote before the completer sees
+/// the word, so only readline can). And a `bulletin` that fails (not on the PATH) must
+/// not write into the line.
+pub struct Bash;
+
+impl EnvCompleter for Bash {
+    fn name(&self) -> &'static str {
+        clap_complete::env::Bash.name()
     }
-    // Bash: names are handed back as they are, and readline quotes them as it quotes
-    // file names (`Krebs\ on\ Security`, or inside the quote the user opened: bash
-    // strips that quote before the completer sees the word, so only readline can). And
-    // a `bulletin` that fails (not on the PATH) must not write into the line.
-    String::from_utf8_lossy(&out)
-        .replacen(
-            "    local IFS=$'\\013'\n",
-            "    local IFS=$'\\013'\n    compopt -o filenames 2>/dev/null\n",
-            1,
-        )
-        .replacen(
-            "-- \"${words[@]}\" \\\n",
-            "-- \"${words[@]}\" 2>/dev/null \\\n",
-            1,
-        )
-        .into_bytes()
+
+    fn is(&self, name: &str) -> bool {
+        clap_complete::env::Bash.is(name)
+    }
+
+    fn write_registration(
+        &self,
+        var: &str,
+        name: &str,
+        bin: &str,
+        completer: &str,
+        buf: &mut dyn std::io::Write,
+    ) -> Result<(), std::io::Error> {
+        let mut theirs = Vec::new();
+        clap_complete::env::Bash.write_registration(var, name, bin, completer, &mut theirs)?;
+        let ours = String::from_utf8_lossy(&theirs)
+            .replacen(
+                "    local IFS=$'\\013'\n",
+                "    local IFS=$'\\013'\n    compopt -o filenames 2>/dev/null\n",
+                1,
+            )
+            .replacen(
+                "-- \"${words[@]}\" \\\n",
+                "-- \"${words[@]}\" 2>/dev/null \\\n",
+                1,
+            );
+        buf.write_all(ours.as_bytes())
+    }
+
+    fn write_complete(
+        &self,
+        cmd: &mut clap::Command,
+        args: Vec<std::ffi::OsString>,
+        current_dir: Option<&std::path::Path>,
+        buf: &mut dyn std::io::Write,
+    ) -> Result<(), std::io::Error> {
+        clap_complete::env::Bash.write_complete(cmd, args, current_dir, buf)
+    }
 }
 
 /// Names of feeds (as the lists show them) and, with `searches`, of saved searches,
