@@ -497,3 +497,59 @@ fn a_big_account_comes_newest_first_and_all_of_it_over_the_syncs() {
     );
     assert_eq!(state.lock().unwrap().sent, sent);
 }
+
+/// `sync --all` goes on while the server says more is left and the last sync brought
+/// some: a server that lists unread articles it never sends ends it, after the sync that
+/// brought nothing (it looped for ever under --json once).
+#[test]
+fn sync_all_ends_when_the_server_lists_unread_articles_it_never_sends() {
+    std::env::set_var("BULLETIN_TEST_GREADER_PW", "secret");
+    // 10,150 articles: the 30 newest read and sent; the 10,120 older unread, listed by
+    // id, never sent (more than a sync asks for by id, so "more" stays true).
+    let state = state_with(10_150);
+    {
+        let mut s = state.lock().unwrap();
+        let ids: Vec<i64> = s.items.keys().copied().collect();
+        for (k, id) in ids.iter().enumerate() {
+            s.items.get_mut(id).unwrap().read = k >= 10_120;
+        }
+        s.never_sent = ids[..10_120].iter().copied().collect();
+    }
+    let server = greader_server(state.clone());
+    for json in [true, false] {
+        let env = Env::new(&config(&server, "BULLETIN_TEST_GREADER_PW"));
+        let mut args = vec!["sync", "--all"];
+        if json {
+            args.push("--json");
+        }
+        let mut child = env
+            .command(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("sync --all {json} did not end");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        if json {
+            let summary: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(summary["new_items"], 30, "{summary}");
+            assert!(summary["unread_left"].as_u64().unwrap() > 0, "{summary}");
+        } else {
+            // A line for each sync: the one that brought the 30, the one that brought none.
+            assert_eq!(text.lines().count(), 2, "{text}");
+            assert!(
+                text.lines().last().unwrap().contains("0 new items"),
+                "{text}"
+            );
+        }
+    }
+}

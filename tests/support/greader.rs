@@ -46,6 +46,9 @@ pub struct State {
     pub endless: bool,
     /// How many `stream/items/ids` pages were asked for.
     pub id_pages: usize,
+    /// Articles listed by id (unread, starred) whose contents are never sent: a server
+    /// that keeps saying there is more and brings none of it.
+    pub never_sent: std::collections::HashSet<i64>,
 }
 
 fn form(body: &str) -> Vec<(String, String)> {
@@ -179,6 +182,7 @@ pub fn greader_server(state: Arc<Mutex<State>>) -> Server {
                 .iter()
                 .rev()
                 .filter(|(_, i)| i.crawl_ms / 1000 > ot && i.crawl_ms / 1000 < nt)
+                .filter(|(id, _)| !s.never_sent.contains(id))
                 .map(|(id, i)| (*id, i.clone()))
                 .collect();
             let page: Vec<Value> = matching
@@ -243,6 +247,7 @@ pub fn greader_server(state: Arc<Mutex<State>>) -> Server {
                 .iter()
                 .filter(|(k, _)| k == "i")
                 .filter_map(|(_, v)| parse_id(v))
+                .filter(|id| !s.never_sent.contains(id))
                 .filter_map(|id| Some(item_json(s, id, s.items.get(&id)?)))
                 .collect();
             Reply::ok("application/json", json!({"items": items}).to_string())
