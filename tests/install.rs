@@ -52,20 +52,25 @@ fn on_a_terminal(env: &Env, args: &str) -> String {
     String::from_utf8_lossy(&std::fs::read(&log).unwrap()).into_owned()
 }
 
-fn twenty_feeds() -> (Server, Env) {
+/// `feeds` feeds of `items` articles each on a loopback server, and a config of them.
+fn served(feeds: usize, items: usize) -> (Server, Env) {
     let server = Server::start();
     let mut urls = Vec::new();
-    for i in 0..20 {
+    for i in 0..feeds {
         let path = format!("/f{i}.xml");
         server.fixed(
             &path,
             "application/rss+xml",
-            feeds::rss(&format!("Feed {i}"), 30, 1),
+            feeds::rss(&format!("Feed {i}"), items, 1),
         );
         urls.push(server.url(&path));
     }
     let env = Env::new(&support::feeds_config("", &urls));
     (server, env)
+}
+
+fn twenty_feeds() -> (Server, Env) {
+    served(20, 30)
 }
 
 #[test]
@@ -96,18 +101,7 @@ fn a_refresh_shows_its_progress_on_a_terminal_only() {
 
 #[test]
 fn the_first_index_build_shows_its_progress_on_a_terminal() {
-    let server = Server::start();
-    let mut urls = Vec::new();
-    for i in 0..10 {
-        let path = format!("/f{i}.xml");
-        server.fixed(
-            &path,
-            "application/rss+xml",
-            feeds::rss(&format!("Feed {i}"), 300, 1),
-        );
-        urls.push(server.url(&path));
-    }
-    let env = Env::new(&support::feeds_config("", &urls));
+    let (_server, env) = served(10, 300);
     env.ok(&["refresh"]);
     let screen = on_a_terminal(&env, "search --limit 1 item");
     assert!(
@@ -116,23 +110,21 @@ fn the_first_index_build_shows_its_progress_on_a_terminal() {
     );
 }
 
+/// Options of a search go before the query or after it (`search item --json`), and
+/// --json or --quiet, wherever they are, keep the bar away.
 #[test]
 fn a_search_for_a_program_draws_no_bar() {
-    let server = Server::start();
-    let mut urls = Vec::new();
-    for i in 0..10 {
-        let path = format!("/f{i}.xml");
-        server.fixed(
-            &path,
-            "application/rss+xml",
-            feeds::rss(&format!("Feed {i}"), 300, 1),
-        );
-        urls.push(server.url(&path));
+    for args in [
+        "search --json --limit 1 item",
+        "search item --json --limit 1",
+        "search item --limit=1 --quiet",
+    ] {
+        let (_server, env) = served(10, 300);
+        env.ok(&["refresh"]);
+        let screen = on_a_terminal(&env, args);
+        assert!(!screen.contains("/3000 articles"), "{args}: {screen:?}");
+        assert!(screen.contains("Feed "), "{args}: no result: {screen:?}");
     }
-    let env = Env::new(&support::feeds_config("", &urls));
-    env.ok(&["refresh"]);
-    let screen = on_a_terminal(&env, "search --json --limit 1 item");
-    assert!(!screen.contains("/3000 articles"), "{screen:?}");
 }
 
 /// What bash's completion offers for `words`, the last being completed, through the

@@ -391,6 +391,9 @@ mod tests {
         let (q, o) = search_options(words("a -sponsored --limit=1 b")).unwrap();
         assert_eq!(q, "a -sponsored b");
         assert_eq!(o.limit, Some(1));
+        let (q, o) = search_options(words("tls --quiet -legacy --demo")).unwrap();
+        assert_eq!(q, "tls -legacy");
+        assert!(o.quiet && o.demo && !o.json);
         let (q, _) = search_options(words("x -- --json")).unwrap();
         assert_eq!(q, "x --json");
         assert!(search_options(words("x --limit")).is_err());
