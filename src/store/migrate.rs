@@ -408,6 +408,17 @@ const MIGRATIONS: &[&str] = &[
         WHERE story = NEW.story AND id != NEW.id AND starred != NEW.starred;
     END;
     "#,
+    // 17: the text bands' index as bare integer keys, a band's top 32 bits over the
+    // article's id (see store::story::bands): a row is a rowid and nothing else, where
+    // it was a three-column record, and a cold refresh writes twelve of them an
+    // article. The bands of the sketches kept are worked out again from the sketches
+    // at the next grouping (`stories.reband`).
+    r#"
+    DROP TABLE story_bands;
+    CREATE TABLE story_band_keys (k INTEGER PRIMARY KEY);
+    INSERT INTO meta (key, value) VALUES ('stories.reband', '1')
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

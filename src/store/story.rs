@@ -13,6 +13,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use sketches::Sketches;
 use std::collections::HashSet;
 
+mod bands;
 mod links;
 mod sketches;
 
@@ -85,7 +86,7 @@ pub(super) fn group(tx: &Connection, arrivals: &[Arrival], now: i64) -> Result<(
         }
     }
     links.write(tx)?;
-    texts.write(tx, now)
+    texts.write(tx)
 }
 
 /// Files new articles as waiting to be grouped, in the transaction that writes them.
@@ -286,8 +287,7 @@ pub(super) fn maintain(tx: &Connection, mode: Mode, now: i64) -> Result<()> {
     let pruned: Option<i64> = super::meta_get(tx, "stories.pruned")?.and_then(|v| v.parse().ok());
     if pruned.is_none_or(|p| now - p > 86_400) {
         let cutoff = now - SKETCH_DAYS * 86_400;
-        tx.execute("DELETE FROM story_bands WHERE at < ?1", [cutoff])?;
-        tx.execute("DELETE FROM story_sketches WHERE at < ?1", [cutoff])?;
+        bands::prune(tx, cutoff)?;
         super::meta_set(tx, "stories.pruned", &now.to_string())?;
     }
     Ok(())
@@ -351,6 +351,7 @@ impl super::Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        bands::rebuild_if_asked(&tx)?;
         group(&tx, arrivals, now)?;
         let left = orphans(&tx, now)?;
         group(&tx, &left, now)?;

@@ -28,9 +28,13 @@ fn feed(items: Vec<ParsedItem>) -> PreparedFeed {
 }
 
 fn open() -> (tempfile::TempDir, Store, Vec<FeedId>) {
+    open_with(2)
+}
+
+fn open_with(feeds: usize) -> (tempfile::TempDir, Store, Vec<FeedId>) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
-    let ids = store.sync_feeds(&crate::store::test_specs(2)).unwrap();
+    let ids = store.sync_feeds(&crate::store::test_specs(feeds)).unwrap();
     (dir, store, ids)
 }
 
@@ -231,9 +235,7 @@ fn dated(guid: &str, link: &str, body: &str, day: u32) -> ParsedItem {
 
 #[test]
 fn a_text_copy_is_found_among_the_sketches_an_earlier_refresh_stored() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
-    let ids = store.sync_feeds(&crate::store::test_specs(3)).unwrap();
+    let (_dir, mut store, ids) = open_with(3);
     let now = Utc::now();
     let apply = |store: &mut Store, feed_id, items| {
         store
@@ -293,4 +295,125 @@ fn a_text_copy_is_found_among_the_sketches_an_earlier_refresh_stored() {
     );
     assert_eq!(story_of(&store, "w-1"), story_of(&store, "r-1"));
     assert_ne!(story_of(&store, "w-1"), story_of(&store, "r-late"));
+}
+
+fn band_rows(store: &Store) -> i64 {
+    store
+        .conn
+        .query_row("SELECT count(*) FROM story_band_keys", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// The band index changed form (migration 17): the sketches kept are banded again, so
+/// that a story filed before the upgrade still finds its copies by text after it.
+#[test]
+fn sketches_filed_before_the_band_index_changed_form_still_find_their_copies() {
+    let (_dir, mut store, ids) = open_with(3);
+    let now = Utc::now();
+    let whole = WIRE.concat();
+    let apply = |store: &mut Store, feed_id, items| {
+        store
+            .apply(
+                feed_id,
+                &feed(items),
+                &Default::default(),
+                Some(200),
+                now,
+                0,
+            )
+            .unwrap();
+    };
+    apply(
+        &mut store,
+        ids[0],
+        vec![dated("w-1", "https://wire.example/a/1", &whole, 2)],
+    );
+    assert!(band_rows(&store) > 0);
+    // The index as the migration leaves it: empty. Without its rebuilding, a copy
+    // arriving now finds nothing by text.
+    store
+        .conn
+        .execute_batch("DELETE FROM story_band_keys")
+        .unwrap();
+    apply(
+        &mut store,
+        ids[1],
+        vec![dated("r-1", "https://relay.example/s/1", &whole, 2)],
+    );
+    assert_ne!(story_of(&store, "w-1"), story_of(&store, "r-1"));
+    // With it (the migration asks for it), the next copy finds the first.
+    store
+        .conn
+        .execute_batch(
+            "DELETE FROM story_band_keys;
+             INSERT INTO meta (key, value) VALUES ('stories.reband', '1')",
+        )
+        .unwrap();
+    apply(
+        &mut store,
+        ids[2],
+        vec![dated("p-1", "https://proxy.example/x/1", &whole, 3)],
+    );
+    assert!(
+        [story_of(&store, "w-1"), story_of(&store, "r-1")].contains(&story_of(&store, "p-1")),
+        "the copy after the rebuild joined neither earlier copy"
+    );
+    let asked: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM meta WHERE key = 'stories.reband'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(asked, 0, "the rebuild is done once");
+}
+
+/// Sketches are kept a month after their article arrived; their rows of the band index
+/// go with them, and a newer article's stay.
+#[test]
+fn the_pruning_forgets_old_sketches_and_their_band_rows() {
+    let (_dir, mut store, ids) = open_with(2);
+    let now = Utc::now();
+    let old = now - chrono::Duration::days(SKETCH_DAYS + 1);
+    store
+        .apply(
+            ids[0],
+            &feed(vec![dated(
+                "w-1",
+                "https://wire.example/a/1",
+                &WIRE.concat(),
+                2,
+            )]),
+            &Default::default(),
+            Some(200),
+            old,
+            0,
+        )
+        .unwrap();
+    let first = band_rows(&store);
+    assert!(first > 0);
+    store
+        .apply(
+            ids[1],
+            &feed(vec![dated("o-1", "https://other.example/b/1", OTHER, 2)]),
+            &Default::default(),
+            Some(200),
+            now,
+            0,
+        )
+        .unwrap();
+    let both = band_rows(&store);
+    assert!(both > first);
+    store.keep_stories(Mode::On, now.timestamp()).unwrap();
+    assert_eq!(band_rows(&store), both - first);
+    let sketches: Vec<String> = store
+        .conn
+        .prepare("SELECT i.guid FROM story_sketches s JOIN items i ON i.id = s.item")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(sketches, ["o-1"]);
 }

@@ -9,7 +9,7 @@
 //! batch. And why an index at all rather than every recent sketch read into memory: a
 //! refresh that brings one article then reads a handful of rows, not a week of them.
 
-use super::{Arrival, Result, TEXT_WINDOW};
+use super::{bands, Arrival, Result, TEXT_WINDOW};
 use crate::story::{text, Mode};
 use rusqlite::{params, Connection};
 use std::collections::{HashMap, HashSet};
@@ -37,8 +37,8 @@ pub(super) struct Sketches {
     heads: HashMap<u64, u32, BuildHasherDefault<text::Mixed>>,
     /// (sketch, the previous slot of the same band key).
     slots: Vec<(u32, u32)>,
-    /// (band key, article) rows to write.
-    new: Vec<(i64, i64)>,
+    /// Rows of the band index to write (see `bands::row`).
+    new: Vec<i64>,
 }
 
 impl Sketches {
@@ -60,13 +60,14 @@ impl Sketches {
         keys.sort_unstable();
         keys.dedup();
         let mut stmt = tx.prepare_cached(
-            "SELECT b.item, i.feed_id, i.sort_time, s.sketch FROM story_bands b
-             JOIN items i ON i.id = b.item JOIN story_sketches s ON s.item = b.item
-             WHERE b.key = ?1 LIMIT ?2",
+            "SELECT i.id, i.feed_id, i.sort_time, s.sketch FROM story_band_keys b
+             JOIN items i ON i.id = b.k & 4294967295 JOIN story_sketches s ON s.item = i.id
+             WHERE b.k BETWEEN ?1 AND ?2 LIMIT ?3",
         )?;
         let mut loaded = HashSet::new();
         for key in keys {
-            let mut rows = stmt.query(params![key, PER_BAND as i64])?;
+            let (first, last) = bands::range(key);
+            let mut rows = stmt.query(params![first, last, PER_BAND as i64])?;
             while let Some(r) = rows.next()? {
                 let id: i64 = r.get(0)?;
                 if !loaded.insert(id) {
@@ -84,8 +85,12 @@ impl Sketches {
     /// be its copies, and its bands are written with the batch's.
     pub fn add(&mut self, a: &Arrival) {
         self.file(a.id, a.feed.0, a.time, &a.keys.sketch, &a.keys.bands);
-        self.new
-            .extend(a.keys.bands.iter().map(|band| (*band, a.id)));
+        self.new.extend(
+            a.keys
+                .bands
+                .iter()
+                .filter_map(|band| bands::row(*band, a.id)),
+        );
     }
 
     fn file(&mut self, id: i64, feed: i64, time: i64, sketch: &[u32], bands: &[i64]) {
@@ -133,12 +138,7 @@ impl Sketches {
     }
 
     /// Writes the bands filed, in key order.
-    pub fn write(mut self, tx: &Connection, now: i64) -> Result<()> {
-        self.new.sort_unstable();
-        let mut add = tx.prepare_cached("INSERT OR IGNORE INTO story_bands VALUES (?1, ?2, ?3)")?;
-        for (key, id) in self.new {
-            add.execute([key, id, now])?;
-        }
-        Ok(())
+    pub fn write(mut self, tx: &Connection) -> Result<()> {
+        bands::write(tx, &mut self.new)
     }
 }

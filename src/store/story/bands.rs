@@ -1,0 +1,123 @@
+//! The index of text bands: which articles have a band of their sketch. A row is one
+//! integer, the band's top 32 bits over the article's id, the table's rowid: all of a
+//! band's articles sit in one range of it, and a row costs SQLite no record to build,
+//! compare or store.
+//!
+//! Why so small: a cold refresh writes twelve rows an article, 600,000 for a thousand
+//! feeds; as (key, item, at) records in a WITHOUT ROWID table they were half of what
+//! grouping cost. 32 bits of a band are plenty: two different bands that agree on them
+//! only bring a candidate whose sketch is then compared, never a merge.
+
+use super::Result;
+use crate::story::text;
+use rusqlite::{params_from_iter, Connection};
+
+/// Rows given to one INSERT: one statement a row cost more than the row itself.
+const PER_INSERT: usize = 200;
+const LOW: u64 = 0xffff_ffff;
+
+/// The row of `band` for the article `item`; None for an id past 32 bits, which no
+/// cache reaches (such an article is found by its links only).
+pub fn row(band: i64, item: i64) -> Option<i64> {
+    let item = u64::try_from(item).ok().filter(|i| *i <= LOW)?;
+    Some((((band as u64) & !LOW) | item) as i64)
+}
+
+/// The rows of `band`, first and last.
+pub fn range(band: i64) -> (i64, i64) {
+    let first = (band as u64) & !LOW;
+    (first as i64, (first | LOW) as i64)
+}
+
+/// The article a row names (as `k & 4294967295` in SQL, see `Sketches::around`).
+#[cfg(test)]
+fn item(row: i64) -> i64 {
+    ((row as u64) & LOW) as i64
+}
+
+/// Writes rows (sorted here: in key order each page of the index is written once).
+pub fn write(tx: &Connection, rows: &mut Vec<i64>) -> Result<()> {
+    rows.sort_unstable();
+    rows.dedup();
+    let mut chunks = rows.chunks_exact(PER_INSERT);
+    let mut full = tx.prepare_cached(&insert(PER_INSERT))?;
+    for chunk in &mut chunks {
+        full.execute(params_from_iter(chunk))?;
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        tx.prepare(&insert(rest.len()))?
+            .execute(params_from_iter(rest))?;
+    }
+    Ok(())
+}
+
+fn insert(rows: usize) -> String {
+    let mut sql = String::from("INSERT OR IGNORE INTO story_band_keys (k) VALUES (?)");
+    for _ in 1..rows {
+        sql.push_str(",(?)");
+    }
+    sql
+}
+
+/// The rows of stored sketches (their bands worked out again): those filed before a
+/// time, or every one.
+fn rows_of_sketches(tx: &Connection, older_than: Option<i64>) -> Result<Vec<i64>> {
+    let mut stmt =
+        tx.prepare("SELECT item, sketch FROM story_sketches WHERE ?1 IS NULL OR at < ?1")?;
+    let mut rows = Vec::new();
+    let mut found = stmt.query([older_than])?;
+    while let Some(r) = found.next()? {
+        let id: i64 = r.get(0)?;
+        let sketch = text::sketch_from_bytes(r.get_ref(1)?.as_blob().unwrap_or_default());
+        rows.extend(text::bands(&sketch).into_iter().filter_map(|b| row(b, id)));
+    }
+    Ok(rows)
+}
+
+/// Forgets the sketches filed before `cutoff` and their bands.
+pub fn prune(tx: &Connection, cutoff: i64) -> Result<()> {
+    let mut rows = rows_of_sketches(tx, Some(cutoff))?;
+    rows.sort_unstable();
+    let mut delete = tx.prepare_cached("DELETE FROM story_band_keys WHERE k = ?1")?;
+    for k in rows {
+        delete.execute([k])?;
+    }
+    tx.execute("DELETE FROM story_sketches WHERE at < ?1", [cutoff])?;
+    Ok(())
+}
+
+/// Fills the index from the stored sketches, once, after the migration that changed
+/// its form (`stories.reband`).
+pub fn rebuild_if_asked(tx: &Connection) -> Result<()> {
+    if super::super::meta_get(tx, "stories.reband")?.is_none() {
+        return Ok(());
+    }
+    let mut rows = rows_of_sketches(tx, None)?;
+    write(tx, &mut rows)?;
+    tx.execute("DELETE FROM meta WHERE key = 'stories.reband'", [])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bands_rows_are_one_range_and_name_their_article() {
+        for band in [0i64, 1, -1, i64::MIN, i64::MAX, 0x1234_5678_9abc_def0] {
+            let (first, last) = range(band);
+            for id in [1i64, 2, 77, 0xffff_ffff] {
+                let k = row(band, id).unwrap();
+                assert!(first <= k && k <= last, "{band:x} {id}");
+                assert_eq!(item(k), id);
+            }
+            // Another band's rows are outside the range.
+            let other = band.wrapping_add(1 << 32);
+            let k = row(other, 5).unwrap();
+            assert!(k < first || k > last);
+        }
+        assert_eq!(row(1, 1 << 32), None);
+        assert_eq!(row(1, -1), None);
+    }
+}
