@@ -9,17 +9,17 @@ const MAX_TEXT: usize = 512 * 1024;
 
 /// The words of an HTML body, separated by spaces and line breaks.
 pub fn index_text(html: &str) -> String {
+    let bytes = html.as_bytes();
     let mut out = String::with_capacity(html.len().min(MAX_TEXT) / 2);
-    let mut rest = html;
-    while !rest.is_empty() && out.len() < MAX_TEXT {
-        let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) else {
-            push_text(&mut out, rest);
+    let mut at = 0;
+    while at < bytes.len() && out.len() < MAX_TEXT {
+        let Some(lt) = memchr::memchr(b'<', &bytes[at..]) else {
+            push_text(&mut out, &html[at..]);
             break;
         };
-        push_text(&mut out, &rest[..lt]);
+        push_text(&mut out, &html[at..at + lt]);
         out.push(' ');
-        rest = &rest[lt..];
-        rest = skip_markup(rest);
+        at = end_of_markup(bytes, at + lt);
     }
     out
 }
@@ -33,32 +33,41 @@ fn push_text(out: &mut String, text: &str) {
     }
 }
 
-/// `rest` starts with `<`: returns what follows the tag, comment, or script/style element.
-fn skip_markup(rest: &str) -> &str {
-    if let Some(after) = rest.strip_prefix("<!--") {
-        return after.find("-->").map_or("", |i| &after[i + 3..]);
+/// Elements whose content is no text of the article.
+const HIDDEN: [&[u8]; 4] = [b"script", b"style", b"template", b"noscript"];
+
+/// `html[at]` is `<`: where what follows the tag, comment, or script/style element
+/// starts (the end when it is not closed). Without a copy of the rest or of the tag's
+/// name: this runs for every tag of every new article (its text is indexed and its
+/// story's words are read, `story::text::shingles`).
+pub(crate) fn end_of_markup(html: &[u8], at: usize) -> usize {
+    let rest = &html[at..];
+    if rest.starts_with(b"<!--") {
+        return memchr::memmem::find(&rest[4..], b"-->").map_or(html.len(), |i| at + 4 + i + 3);
     }
-    let name: String = rest[1..]
-        .chars()
+    let name_len = rest[1..]
+        .iter()
         .take_while(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    let after_tag = match memchr::memchr(b'>', rest.as_bytes()) {
-        Some(gt) => &rest[gt + 1..],
-        None => return "",
+        .count();
+    let name = &rest[1..1 + name_len];
+    let after = match memchr::memchr(b'>', rest) {
+        Some(gt) => at + gt + 1,
+        None => return html.len(),
     };
-    if matches!(name.as_str(), "script" | "style" | "template" | "noscript") {
-        let close = format!("</{name}");
-        let lower = after_tag.to_ascii_lowercase();
-        return match lower.find(&close) {
-            Some(i) => {
-                let tail = &after_tag[i..];
-                memchr::memchr(b'>', tail.as_bytes()).map_or("", |gt| &tail[gt + 1..])
-            }
-            None => "",
-        };
+    if !HIDDEN.iter().any(|h| name.eq_ignore_ascii_case(h)) {
+        return after;
     }
-    after_tag
+    // The first `</name`, in any case.
+    let mut from = after;
+    while let Some(i) = memchr::memmem::find(&html[from..], b"</") {
+        let close = from + i;
+        let tail = &html[close + 2..];
+        if tail.len() >= name.len() && tail[..name.len()].eq_ignore_ascii_case(name) {
+            return memchr::memchr(b'>', &html[close..]).map_or(html.len(), |gt| close + gt + 1);
+        }
+        from = close + 2;
+    }
+    html.len()
 }
 
 #[cfg(test)]

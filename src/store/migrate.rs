@@ -411,12 +411,13 @@ const MIGRATIONS: &[&str] = &[
     // 17: the text bands' index as bare integer keys, a band's top 32 bits over the
     // article's id (see store::story::bands): a row is a rowid and nothing else, where
     // it was a three-column record, and a cold refresh writes twelve of them an
-    // article. The bands of the sketches kept are worked out again from the sketches
-    // at the next grouping (`stories.reband`).
+    // article. Words are hashed anew (story::text::shingles), so the articles whose
+    // sketches are kept are sketched again from their text, and banded, at the next
+    // grouping (`stories.resketch`).
     r#"
     DROP TABLE story_bands;
     CREATE TABLE story_band_keys (k INTEGER PRIMARY KEY);
-    INSERT INTO meta (key, value) VALUES ('stories.reband', '1')
+    INSERT INTO meta (key, value) VALUES ('stories.resketch', '1')
         ON CONFLICT (key) DO UPDATE SET value = excluded.value;
     "#,
 ];

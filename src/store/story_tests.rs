@@ -304,8 +304,9 @@ fn band_rows(store: &Store) -> i64 {
         .unwrap()
 }
 
-/// The band index changed form (migration 17): the sketches kept are banded again, so
-/// that a story filed before the upgrade still finds its copies by text after it.
+/// Words are hashed anew and the band index changed form (migration 17): the articles
+/// whose sketches are kept are sketched and banded again, so that a story filed before
+/// the upgrade still finds its copies by text after it.
 #[test]
 fn sketches_filed_before_the_band_index_changed_form_still_find_their_copies() {
     let (_dir, mut store, ids) = open_with(3);
@@ -341,12 +342,14 @@ fn sketches_filed_before_the_band_index_changed_form_still_find_their_copies() {
         vec![dated("r-1", "https://relay.example/s/1", &whole, 2)],
     );
     assert_ne!(story_of(&store, "w-1"), story_of(&store, "r-1"));
-    // With it (the migration asks for it), the next copy finds the first.
+    // With it (the migration asks for it), the next copy finds the first, whose sketch
+    // was made another way.
     store
         .conn
         .execute_batch(
             "DELETE FROM story_band_keys;
-             INSERT INTO meta (key, value) VALUES ('stories.reband', '1')",
+             UPDATE story_sketches SET sketch = zeroblob(length(sketch));
+             INSERT INTO meta (key, value) VALUES ('stories.resketch', '1')",
         )
         .unwrap();
     apply(
@@ -361,7 +364,7 @@ fn sketches_filed_before_the_band_index_changed_form_still_find_their_copies() {
     let asked: i64 = store
         .conn
         .query_row(
-            "SELECT count(*) FROM meta WHERE key = 'stories.reband'",
+            "SELECT count(*) FROM meta WHERE key = 'stories.resketch'",
             [],
             |r| r.get(0),
         )

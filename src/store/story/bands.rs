@@ -87,15 +87,36 @@ pub fn prune(tx: &Connection, cutoff: i64) -> Result<()> {
     Ok(())
 }
 
-/// Fills the index from the stored sketches, once, after the migration that changed
-/// its form (`stories.reband`).
+/// Sketches the articles whose sketches are kept again from their text, and fills the
+/// index from them, once, after a migration that changed how words are hashed or how
+/// the index is kept (`stories.resketch`).
 pub fn rebuild_if_asked(tx: &Connection) -> Result<()> {
-    if super::super::meta_get(tx, "stories.reband")?.is_none() {
+    if super::super::meta_get(tx, "stories.resketch")?.is_none() {
         return Ok(());
     }
+    let kept: Vec<(i64, Option<i64>)> = tx
+        .prepare(
+            "SELECT s.item, i.feed_id FROM story_sketches s LEFT JOIN items i ON i.id = s.item",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = tx.prepare("UPDATE story_sketches SET sketch = ?2 WHERE item = ?1")?;
+    let mut forget = tx.prepare("DELETE FROM story_sketches WHERE item = ?1")?;
+    for (id, feed) in kept {
+        let sketch = match feed {
+            Some(feed) => text::sketch(&super::stored_shingles(tx, id, feed)?),
+            None => Vec::new(),
+        };
+        if sketch.is_empty() {
+            forget.execute([id])?;
+        } else {
+            update.execute(rusqlite::params![id, text::sketch_bytes(&sketch)])?;
+        }
+    }
+    tx.execute("DELETE FROM story_band_keys", [])?;
     let mut rows = rows_of_sketches(tx, None)?;
     write(tx, &mut rows)?;
-    tx.execute("DELETE FROM meta WHERE key = 'stories.reband'", [])?;
+    tx.execute("DELETE FROM meta WHERE key = 'stories.resketch'", [])?;
     Ok(())
 }
 
