@@ -10,7 +10,7 @@
 
 use super::Result;
 use crate::story::text;
-use rusqlite::{params_from_iter, Connection};
+use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
 /// Rows given to one INSERT: one statement a row cost more than the row itself.
 const PER_INSERT: usize = 200;
@@ -94,23 +94,42 @@ pub fn rebuild_if_asked(tx: &Connection) -> Result<()> {
     if super::super::meta_get(tx, "stories.resketch")?.is_none() {
         return Ok(());
     }
+    // By feed, its kept articles' boilerplate left out as at their arrival (what they
+    // share near their ends): one reading of each text, where reading each with its
+    // neighbours (`stored_shingles`) read seven.
     let kept: Vec<(i64, Option<i64>)> = tx
         .prepare(
-            "SELECT s.item, i.feed_id FROM story_sketches s LEFT JOIN items i ON i.id = s.item",
+            "SELECT s.item, i.feed_id FROM story_sketches s LEFT JOIN items i ON i.id = s.item
+             ORDER BY i.feed_id, s.item",
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    let mut body = tx.prepare("SELECT summary, content FROM items WHERE id = ?1")?;
     let mut update = tx.prepare("UPDATE story_sketches SET sketch = ?2 WHERE item = ?1")?;
     let mut forget = tx.prepare("DELETE FROM story_sketches WHERE item = ?1")?;
-    for (id, feed) in kept {
-        let sketch = match feed {
-            Some(feed) => text::sketch(&super::stored_shingles(tx, id, feed)?),
-            None => Vec::new(),
-        };
-        if sketch.is_empty() {
-            forget.execute([id])?;
-        } else {
-            update.execute(rusqlite::params![id, text::sketch_bytes(&sketch)])?;
+    for feed in kept.chunk_by(|a, b| a.1 == b.1) {
+        let texts: Vec<Vec<u64>> = feed
+            .iter()
+            .map(|(id, _)| {
+                body.query_row([id], |r| {
+                    Ok(super::shingles_of(r.get_ref(0)?, r.get_ref(1)?))
+                })
+                .optional()
+                .map(Option::unwrap_or_default)
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        let views: Vec<&[u64]> = texts.iter().map(Vec::as_slice).collect();
+        let boilerplate = text::Boilerplate::of(&views);
+        for ((id, feed_id), shingles) in feed.iter().zip(&texts) {
+            let sketch = match feed_id {
+                Some(_) => text::sketch(&boilerplate.remove(shingles)),
+                None => Vec::new(),
+            };
+            if sketch.is_empty() {
+                forget.execute([id])?;
+            } else {
+                update.execute(rusqlite::params![id, text::sketch_bytes(&sketch)])?;
+            }
         }
     }
     tx.execute("DELETE FROM story_band_keys", [])?;
