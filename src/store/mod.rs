@@ -233,6 +233,8 @@ pub struct Failure<'a> {
 
 pub struct Store {
     conn: Connection,
+    /// The bands the text index may have (see store::story::filter).
+    story_bands: story::BandFilter,
 }
 
 impl Store {
@@ -296,7 +298,10 @@ impl Store {
             |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|t| fold(&t))),
         )?;
         migrate::run(&mut conn)?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            story_bands: Default::default(),
+        })
     }
 
     /// Whether the cache at `path` exists and predates this version's schema (opening it

@@ -14,8 +14,11 @@ use sketches::Sketches;
 use std::collections::HashSet;
 
 mod bands;
+mod filter;
 mod links;
 mod sketches;
+
+pub(super) use filter::BandFilter;
 
 /// Copies by text are published within this many seconds of each other (days, not
 /// months: a recurring text a month apart is another issue).
@@ -52,12 +55,17 @@ struct Candidate {
 }
 
 /// Groups each new article with a copy in another feed, and files its keys.
-pub(super) fn group(tx: &Connection, arrivals: &[Arrival], now: i64) -> Result<()> {
+pub(super) fn group(
+    tx: &Connection,
+    arrivals: &[Arrival],
+    now: i64,
+    filter: &mut BandFilter,
+) -> Result<()> {
     let mut add_sketch =
         tx.prepare_cached("INSERT OR REPLACE INTO story_sketches VALUES (?1, ?2, ?3)")?;
     let mut unqueue = tx.prepare_cached("DELETE FROM story_pending WHERE item = ?1")?;
     let mut links = Links::around(tx, arrivals)?;
-    let mut texts = Sketches::around(tx, arrivals)?;
+    let mut texts = Sketches::around(tx, arrivals, filter)?;
     for a in arrivals {
         unqueue.execute([a.id])?;
         if a.mode == Mode::Off {
@@ -86,7 +94,7 @@ pub(super) fn group(tx: &Connection, arrivals: &[Arrival], now: i64) -> Result<(
         }
     }
     links.write(tx)?;
-    texts.write(tx)
+    texts.write(tx, filter)
 }
 
 /// Files new articles as waiting to be grouped, in the transaction that writes them.
@@ -351,10 +359,13 @@ impl super::Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        bands::rebuild_if_asked(&tx)?;
-        group(&tx, arrivals, now)?;
+        if bands::rebuild_if_asked(&tx)? {
+            self.story_bands.forget();
+        }
+        self.story_bands.update(&tx)?;
+        group(&tx, arrivals, now, &mut self.story_bands)?;
         let left = orphans(&tx, now)?;
-        group(&tx, &left, now)?;
+        group(&tx, &left, now, &mut self.story_bands)?;
         tx.commit()?;
         Ok(())
     }

@@ -420,3 +420,44 @@ fn the_pruning_forgets_old_sketches_and_their_band_rows() {
         .unwrap();
     assert_eq!(sketches, ["o-1"]);
 }
+
+/// Each connection keeps in memory which bands the text index may have; a band another
+/// process filed meanwhile (a cron refresh beside the TUI) must still be looked up.
+#[test]
+fn a_text_copy_filed_by_another_connection_is_found() {
+    let (dir, mut tui, ids) = open_with(3);
+    let mut cron = Store::open(&dir.path().join("cache.db")).unwrap();
+    let now = Utc::now();
+    let whole = WIRE.concat();
+    let apply = |store: &mut Store, feed_id, items| {
+        store
+            .apply(
+                feed_id,
+                &feed(items),
+                &Default::default(),
+                Some(200),
+                now,
+                0,
+            )
+            .unwrap();
+    };
+    // The first connection groups once (its bands are known to it), then another
+    // connection files a story, and the first gets a copy of it.
+    apply(
+        &mut tui,
+        ids[0],
+        vec![dated("o-1", "https://other.example/b/1", OTHER, 2)],
+    );
+    apply(
+        &mut cron,
+        ids[1],
+        vec![dated("w-1", "https://wire.example/a/1", &whole, 2)],
+    );
+    apply(
+        &mut tui,
+        ids[2],
+        vec![dated("r-1", "https://relay.example/s/1", &whole, 2)],
+    );
+    assert_eq!(story_of(&tui, "w-1"), story_of(&tui, "r-1"));
+    assert_ne!(story_of(&tui, "o-1"), story_of(&tui, "r-1"));
+}

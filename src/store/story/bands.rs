@@ -90,9 +90,10 @@ pub fn prune(tx: &Connection, cutoff: i64) -> Result<()> {
 /// Sketches the articles whose sketches are kept again from their text, and fills the
 /// index from them, once, after a migration that changed how words are hashed or how
 /// the index is kept (`stories.resketch`).
-pub fn rebuild_if_asked(tx: &Connection) -> Result<()> {
+/// Whether it did.
+pub fn rebuild_if_asked(tx: &Connection) -> Result<bool> {
     if super::super::meta_get(tx, "stories.resketch")?.is_none() {
-        return Ok(());
+        return Ok(false);
     }
     // By feed, its kept articles' boilerplate left out as at their arrival (what they
     // share near their ends): one reading of each text, where reading each with its
@@ -136,7 +137,7 @@ pub fn rebuild_if_asked(tx: &Connection) -> Result<()> {
     let mut rows = rows_of_sketches(tx, None)?;
     write(tx, &mut rows)?;
     tx.execute("DELETE FROM meta WHERE key = 'stories.resketch'", [])?;
-    Ok(())
+    Ok(true)
 }
 
 #[cfg(test)]

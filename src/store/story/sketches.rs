@@ -9,7 +9,7 @@
 //! batch. And why an index at all rather than every recent sketch read into memory: a
 //! refresh that brings one article then reads a handful of rows, not a week of them.
 
-use super::{bands, Arrival, Result, TEXT_WINDOW};
+use super::{bands, Arrival, BandFilter, Result, TEXT_WINDOW};
 use crate::story::{text, Mode};
 use rusqlite::{params, Connection};
 use std::collections::{HashMap, HashSet};
@@ -44,7 +44,7 @@ pub(super) struct Sketches {
 impl Sketches {
     /// The stored sketches sharing a band with any arrival compared by text (their
     /// articles' feed and time as they are now; an article gone since has none).
-    pub fn around(tx: &Connection, arrivals: &[Arrival]) -> Result<Sketches> {
+    pub fn around(tx: &Connection, arrivals: &[Arrival], filter: &BandFilter) -> Result<Sketches> {
         let mut out = Sketches {
             all: Vec::new(),
             bins: Vec::new(),
@@ -67,6 +67,9 @@ impl Sketches {
         let mut loaded = HashSet::new();
         for key in keys {
             let (first, last) = bands::range(key);
+            if !filter.may_have(first) {
+                continue;
+            }
             let mut rows = stmt.query(params![first, last, PER_BAND as i64])?;
             while let Some(r) = rows.next()? {
                 let id: i64 = r.get(0)?;
@@ -138,7 +141,10 @@ impl Sketches {
     }
 
     /// Writes the bands filed, in key order.
-    pub fn write(mut self, tx: &Connection) -> Result<()> {
+    pub fn write(mut self, tx: &Connection, filter: &mut BandFilter) -> Result<()> {
+        for row in &self.new {
+            filter.add(*row);
+        }
         bands::write(tx, &mut self.new)
     }
 }
