@@ -5,6 +5,7 @@
 
 pub mod canon;
 pub mod text;
+mod words;
 
 use serde::Deserialize;
 
