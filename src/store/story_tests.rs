@@ -38,6 +38,13 @@ fn open_with(feeds: usize) -> (tempfile::TempDir, Store, Vec<FeedId>) {
     (dir, store, ids)
 }
 
+/// A refresh of one feed that brought `items` at `at`, grouped at once.
+fn put(store: &mut Store, feed_id: FeedId, items: Vec<ParsedItem>, at: chrono::DateTime<Utc>) {
+    store
+        .apply(feed_id, &feed(items), &Default::default(), Some(200), at, 0)
+        .unwrap();
+}
+
 fn story_of(store: &Store, guid: &str) -> i64 {
     store
         .conn
@@ -237,18 +244,7 @@ fn dated(guid: &str, link: &str, body: &str, day: u32) -> ParsedItem {
 fn a_text_copy_is_found_among_the_sketches_an_earlier_refresh_stored() {
     let (_dir, mut store, ids) = open_with(3);
     let now = Utc::now();
-    let apply = |store: &mut Store, feed_id, items| {
-        store
-            .apply(
-                feed_id,
-                &feed(items),
-                &Default::default(),
-                Some(200),
-                now,
-                0,
-            )
-            .unwrap();
-    };
+    let apply = |store: &mut Store, feed_id, items| put(store, feed_id, items, now);
     let whole = WIRE.concat();
     // The first refresh brings the story to one feed, and one an unrelated text.
     apply(
@@ -312,18 +308,7 @@ fn sketches_filed_before_the_band_index_changed_form_still_find_their_copies() {
     let (_dir, mut store, ids) = open_with(3);
     let now = Utc::now();
     let whole = WIRE.concat();
-    let apply = |store: &mut Store, feed_id, items| {
-        store
-            .apply(
-                feed_id,
-                &feed(items),
-                &Default::default(),
-                Some(200),
-                now,
-                0,
-            )
-            .unwrap();
-    };
+    let apply = |store: &mut Store, feed_id, items| put(store, feed_id, items, now);
     apply(
         &mut store,
         ids[0],
@@ -396,16 +381,12 @@ fn the_pruning_forgets_old_sketches_and_their_band_rows() {
         .unwrap();
     let first = band_rows(&store);
     assert!(first > 0);
-    store
-        .apply(
-            ids[1],
-            &feed(vec![dated("o-1", "https://other.example/b/1", OTHER, 2)]),
-            &Default::default(),
-            Some(200),
-            now,
-            0,
-        )
-        .unwrap();
+    put(
+        &mut store,
+        ids[1],
+        vec![dated("o-1", "https://other.example/b/1", OTHER, 2)],
+        now,
+    );
     let both = band_rows(&store);
     assert!(both > first);
     store.keep_stories(Mode::On, now.timestamp()).unwrap();
@@ -429,18 +410,7 @@ fn a_text_copy_filed_by_another_connection_is_found() {
     let mut cron = Store::open(&dir.path().join("cache.db")).unwrap();
     let now = Utc::now();
     let whole = WIRE.concat();
-    let apply = |store: &mut Store, feed_id, items| {
-        store
-            .apply(
-                feed_id,
-                &feed(items),
-                &Default::default(),
-                Some(200),
-                now,
-                0,
-            )
-            .unwrap();
-    };
+    let apply = |store: &mut Store, feed_id, items| put(store, feed_id, items, now);
     // The first connection groups once (its bands are known to it), then another
     // connection files a story, and the first gets a copy of it.
     apply(
