@@ -4,10 +4,13 @@
 //! - `gunzip`: the gzip bodies as the server sends them, decoded (zlib-rs, as reqwest's);
 //! - `parse`: the XML read into feeds (our reader: XML, entities, HTML cleaning, dates);
 //! - `prepare`: the parsed feeds made ready to store (bodies LZ4-compressed, text keys),
-//!   with stories off and on (the difference is the stories' shingles and sketches);
+//!   with stories off and on (the difference is the stories' link and id keys);
 //! - `write`: the prepared feeds written into a fresh cache, one transaction each as a
-//!   refresh does (SQLite, its indexes and triggers), stories off and on (the grouping in
-//!   batches of 5,000, as a refresh does).
+//!   refresh does (SQLite, its indexes and triggers), stories off and on (the grouping by
+//!   keys in batches of 5,000, as a refresh does);
+//! - `group texts`: after that refresh, the texts compared as the next reader does
+//!   (`Store::group_all_texts`: read back, shingled, sketched, looked up and filed); not
+//!   part of the refresh.
 //!
 //! Their sum beside `bulletin refresh`'s CPU time (bench/compare.sh) says what the
 //! refresh costs beyond its parts: threads, HTTP, the kernel. The corpus is
@@ -151,6 +154,26 @@ fn floors(c: &mut Criterion) {
             )
         });
     }
+    let prepared: Vec<PreparedFeed> = parsed
+        .iter()
+        .cloned()
+        .map(|f| PreparedFeed::grouped(f, Mode::On))
+        .collect();
+    g.bench_function("group texts, after the refresh", |b| {
+        b.iter_batched(
+            || {
+                let (dir, mut store, ids) = fresh(prepared.len());
+                write_all(&mut store, &ids, &prepared);
+                (dir, store)
+            },
+            |(dir, mut store)| {
+                let now = chrono::Utc::now().timestamp();
+                store.group_all_texts(now, |_, _| {}).unwrap();
+                (dir, store)
+            },
+            BatchSize::PerIteration,
+        )
+    });
     g.finish();
 }
 

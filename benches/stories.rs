@@ -1,7 +1,7 @@
 //! The cost of grouping a few new articles on a cache whose last week holds many: a
-//! busy account's warm refresh, or one feed added from the TUI. Grouping reads the
-//! sketches within a week of the new articles (store::story::sketches), so this is
-//! where that read shows.
+//! busy account's warm refresh, or one feed added from the TUI. The refresh groups by
+//! keys, the next reader by text (`Store::group_texts`), which reads the sketches that
+//! share a band with the new article's (store::story::sketches): both are measured.
 
 use bulletin::model::{ParsedFeed, ParsedItem, Validators};
 use bulletin::store::{PreparedFeed, Store};
@@ -79,6 +79,7 @@ fn one_new_article(c: &mut Criterion) {
         arrivals.extend(stats.arrivals);
     }
     store.group_stories(&arrivals, now.timestamp()).unwrap();
+    store.group_all_texts(now.timestamp(), |_, _| {}).unwrap();
     let mut next = ITEMS;
     let mut g = c.benchmark_group("one_new_article_on_50000_in_its_week");
     g.sample_size(20);
@@ -92,7 +93,8 @@ fn one_new_article(c: &mut Criterion) {
                 |f| {
                     store
                         .apply(ids[0], &f, &Validators::default(), Some(200), now, 0)
-                        .unwrap()
+                        .unwrap();
+                    store.group_texts(100, now.timestamp()).unwrap()
                 },
                 BatchSize::PerIteration,
             )

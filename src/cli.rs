@@ -6,6 +6,7 @@ pub mod args;
 mod cache;
 pub mod complete;
 mod fetching;
+mod grouping;
 mod interrupt;
 mod manage;
 mod output;

@@ -6,6 +6,7 @@
 mod support;
 
 use std::collections::{HashMap, HashSet};
+use support::feeds::rss_items as rss;
 use support::{Env, Server};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/stories");
@@ -194,20 +195,6 @@ fn links_only_groups_no_text_and_off_groups_nothing() {
     assert_eq!(off.found_pairs, 0);
 }
 
-fn rss(name: &str, items: &[(&str, &str, &str, &str)]) -> String {
-    let mut s = format!(
-        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{name}</title><link>https://{name}.example/</link>"
-    );
-    for (title, link, guid, body) in items {
-        s.push_str(&format!(
-            "<item><title>{title}</title><link>{link}</link><guid>{guid}</guid>\
-             <pubDate>Tue, 10 Nov 2026 08:00:00 +0000</pubDate>\
-             <description><![CDATA[{body}]]></description></item>"
-        ));
-    }
-    s + "</channel></rss>"
-}
-
 /// Three section feeds with one story (tracking parameters, another host form) and one
 /// story of their own.
 fn sections(server: &Server, general: &str, world_extra: &str) -> Env {
@@ -253,38 +240,18 @@ fn sections(server: &Server, general: &str, world_extra: &str) -> Env {
     env
 }
 
-fn stories_of(env: &Env, title: &str) -> Vec<(String, i64, bool, bool)> {
-    let items = env.json(&["items", "--json"]);
-    let mut out: Vec<_> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["title"] == title)
-        .map(|i| {
-            (
-                i["feed"].as_str().unwrap().to_string(),
-                i["story"].as_i64().unwrap(),
-                i["read"].as_bool().unwrap(),
-                i["starred"].as_bool().unwrap(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
-
 #[test]
 fn a_mark_on_one_copy_is_a_mark_on_the_story() {
     let server = Server::start();
     let env = sections(&server, "", "");
-    let copies = stories_of(&env, "Terminal approved");
+    let copies = env.stories_of("Terminal approved");
     assert_eq!(copies.len(), 3);
     let stories: HashSet<i64> = copies.iter().map(|c| c.1).collect();
     assert_eq!(stories.len(), 1, "one story: {copies:?}");
     // The other articles are stories of their own.
     let own: HashSet<i64> = ["world alone", "europe alone", "business alone"]
         .iter()
-        .map(|t| stories_of(&env, t)[0].1)
+        .map(|t| env.stories_of(t)[0].1)
         .collect();
     assert_eq!(own.len(), 3);
     assert!(own.is_disjoint(&stories));
@@ -299,13 +266,13 @@ fn a_mark_on_one_copy_is_a_mark_on_the_story() {
         .to_string();
     // Options after the ids, as people type them.
     env.ok(&["mark-read", &europe, "--no-push"]);
-    assert!(stories_of(&env, "Terminal approved").iter().all(|c| c.2));
+    assert!(env.stories_of("Terminal approved").iter().all(|c| c.2));
     env.ok(&["mark-unread", &europe]);
-    assert!(stories_of(&env, "Terminal approved").iter().all(|c| !c.2));
+    assert!(env.stories_of("Terminal approved").iter().all(|c| !c.2));
     env.ok(&["star", &europe]);
-    assert!(stories_of(&env, "Terminal approved").iter().all(|c| c.3));
+    assert!(env.stories_of("Terminal approved").iter().all(|c| c.3));
     // Other articles are untouched.
-    assert!(!stories_of(&env, "world alone")[0].2);
+    assert!(!env.stories_of("world alone")[0].2);
 
     // `show` names the other feeds; `search` finds the story once.
     let shown = env.ok(&["show", &europe]);
@@ -364,16 +331,16 @@ fn a_copy_arriving_after_the_story_was_read_arrives_read() {
         url("/second.xml")
     ));
     env.ok(&["refresh"]);
-    let late = stories_of(&env, "Lawmakers Pass Amendment");
+    let late = env.stories_of("Lawmakers Pass Amendment");
     assert!(late[0].2, "the story was read: its new copy is too");
-    assert_eq!(late[0].1, stories_of(&env, "Amendment passed")[0].1);
+    assert_eq!(late[0].1, env.stories_of("Amendment passed")[0].1);
 }
 
 #[test]
 fn a_feed_that_says_stories_false_is_never_grouped() {
     let server = Server::start();
     let env = sections(&server, "", "stories = false\n");
-    let copies = stories_of(&env, "Terminal approved");
+    let copies = env.stories_of("Terminal approved");
     let world = copies.iter().find(|c| c.0 == "world").unwrap().1;
     let others: HashSet<i64> = copies
         .iter()
@@ -479,66 +446,8 @@ fn add_groups_as_the_config_says() {
         ));
         env.ok(&["refresh"]);
         env.ok(&["add", &server.url("/europe.xml"), "--name", "europe"]);
-        let copies = stories_of(&env, "Terminal approved");
+        let copies = env.stories_of("Terminal approved");
         assert_eq!(copies.len(), 2);
         assert_eq!(copies[0].1 == copies[1].1, grouped, "{general}: {copies:?}");
     }
-}
-
-/// The seam: the TUI is open when a cron `bulletin refresh` brings another feed's copy
-/// of a story it lists; the list catches up to one row, and a mark in the TUI reads
-/// both copies, as the CLI then sees.
-#[test]
-fn a_cron_refresh_brings_a_copy_under_the_open_tui() {
-    let server = Server::start();
-    let story = "<p>The harbour authority approved the new container terminal.</p>";
-    server.fixed(
-        "/world.xml",
-        "application/rss+xml",
-        rss(
-            "world",
-            &[(
-                "Terminal approved",
-                "https://ledger.example/2026/terminal",
-                "w-1",
-                story,
-            )],
-        ),
-    );
-    let env = Env::new(&format!(
-        "[general]\nrefresh_on_startup = false\n\n[[feed]]\nurl = \"{}\"\nname = \"world\"\n\n[[feed]]\nurl = \"{}\"\nname = \"europe\"\n",
-        server.url("/world.xml"),
-        server.url("/europe.xml")
-    ));
-    env.ok(&["refresh"]);
-    let tmux = support::tmux::Tmux::new(env.path());
-    tmux.start(&env);
-    tmux.wait_for("Terminal approved");
-    server.fixed(
-        "/europe.xml",
-        "application/rss+xml",
-        rss(
-            "europe",
-            &[(
-                "Terminal Approved",
-                "http://www.ledger.example/2026/terminal/",
-                "e-1",
-                story,
-            )],
-        ),
-    );
-    env.ok(&["refresh"]);
-    let screen = tmux.wait_for("+1 Terminal");
-    assert_eq!(screen.matches("Terminal").count(), 1, "one row: {screen}");
-    assert!(screen.contains("All unread           1"), "{screen}");
-    tmux.keys(&["Tab", "m"]);
-    tmux.wait_for("All unread           0");
-    tmux.keys(&["q", "q"]);
-    tmux.wait_exit();
-    let copies = stories_of(&env, "Terminal approved")
-        .into_iter()
-        .chain(stories_of(&env, "Terminal Approved"))
-        .collect::<Vec<_>>();
-    assert_eq!(copies.len(), 2);
-    assert!(copies.iter().all(|c| c.2), "both read: {copies:?}");
 }

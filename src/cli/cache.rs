@@ -133,6 +133,7 @@ pub(super) fn cmd_items(
     out: &mut String,
 ) -> anyhow::Result<()> {
     let (mut store, feeds) = listed(config, paths)?;
+    super::grouping::catch_up(config, &mut store, json)?;
     let saved = match filter.feed {
         Some(key) => super::searching::saved(config, &feeds, key)?,
         None => None,
@@ -212,7 +213,8 @@ pub(super) fn cmd_show(
     width: usize,
     out: &mut String,
 ) -> anyhow::Result<()> {
-    let store = open_store(paths)?;
+    let mut store = open_store(paths)?;
+    super::grouping::catch_up(config, &mut store, false)?;
     let item = store
         .item(ItemId(id))?
         .with_context(|| format!("no item with id {id}"))?;
@@ -243,6 +245,7 @@ pub(super) fn cmd_star(
 ) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
     crate::folder::join(config, &mut store)?;
+    super::grouping::catch_up(config, &mut store, false)?;
     let ids: Vec<ItemId> = ids.iter().copied().map(ItemId).collect();
     let missing = store.missing_items(&ids)?;
     for id in &ids {
@@ -269,6 +272,7 @@ pub(super) fn cmd_mark(
     let mut store = open_store(paths)?;
     crate::folder::join(config, &mut store)?;
     store.sync_feeds(&config.feeds)?;
+    super::grouping::catch_up(config, &mut store, false)?;
     let mut missing = Vec::new();
     let mut marked_feed = None;
     let marked = if let Some(key) = &args.feed {

@@ -87,6 +87,7 @@ pub(super) fn cmd_search(
 ) -> anyhow::Result<()> {
     let (mut store, feeds) = super::listed(config, paths)?;
     let search = compile(text, &feeds)?;
+    super::grouping::catch_up(config, &mut store, json)?;
     catch_up(&mut store, &feeds, json)?;
     let query = ItemQuery {
         scope: Scope::Feeds(feeds.iter().map(|f| f.id).collect()),

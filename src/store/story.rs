@@ -1,9 +1,9 @@
 //! Grouping new articles with their copies in other feeds: the certain keys first (the
 //! canonical link, the id), then the text's sketch, each an index lookup; a text match
-//! is confirmed by comparing the two texts. A refresh groups what it brought at its end
-//! (one transaction, see `Store::group_stories`); what waits is in `story_pending`, so
-//! that articles a killed refresh wrote are grouped by the next one. Also the copies of
-//! a story, for the reader and the CLI.
+//! is confirmed by comparing the two texts. A refresh groups what it brought by the
+//! certain keys as it goes (`Store::group_stories`); the texts are compared after, by
+//! whoever reads stories next (`Store::group_texts`, see `waiting`). Also the copies
+//! of a story, for the reader and the CLI.
 
 use super::Result;
 use crate::model::{FeedId, ItemId};
@@ -17,8 +17,12 @@ mod bands;
 mod filter;
 mod links;
 mod sketches;
+mod waiting;
 
 pub(super) use filter::BandFilter;
+pub(super) use waiting::queue;
+#[cfg(test)]
+use waiting::ORPHANED_AFTER;
 
 /// Copies by text are published within this many seconds of each other (days, not
 /// months: a recurring text a month apart is another issue).
@@ -32,13 +36,18 @@ const MAX_COMPARED: usize = 3;
 const MIN_RESEMBLANCE: f64 = 0.3;
 /// Other articles of a candidate's feed read to learn that feed's boilerplate.
 const NEIGHBOURS: i64 = 6;
-/// Articles waiting longer than this to be grouped were left by a refresh that ended
-/// before grouping them (killed): the next grouping works out their keys again. (A
-/// refresh running now groups its own within minutes.)
-const ORPHANED_AFTER: i64 = 600;
-/// Of those, at most this many at a time.
-const ORPHANS_AT_ONCE: i64 = 5_000;
+/// Articles compared by their text in one transaction, at most, when a command waits
+/// for them all (the TUI takes smaller slices, between keys).
+pub const TEXT_SLICE: usize = 5_000;
 
+/// What a grouping looks at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// The certain keys; an article they find no copy for waits for its text.
+    Keys,
+    /// The text's sketch.
+    Text,
+}
 /// A new article and what it offers for finding its copies.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Arrival {
@@ -55,11 +64,12 @@ struct Candidate {
 }
 
 /// Groups each new article with a copy in another feed, and files its keys.
-pub(super) fn group(
+fn group(
     tx: &Connection,
     arrivals: &[Arrival],
     now: i64,
     filter: &mut BandFilter,
+    pass: Pass,
 ) -> Result<()> {
     let mut add_sketch =
         tx.prepare_cached("INSERT OR REPLACE INTO story_sketches VALUES (?1, ?2, ?3)")?;
@@ -89,74 +99,16 @@ pub(super) fn group(
             add_sketch.execute(params![a.id, now, text::sketch_bytes(&a.keys.sketch)])?;
             texts.add(a);
         }
-        if let Some(c) = found {
-            join(tx, a.id, &c)?;
+        match found {
+            Some(c) => join(tx, a.id, &c)?,
+            None if pass == Pass::Keys && mode == Mode::On => {
+                waiting::wait_for_text(tx, a.id, now)?;
+            }
+            None => {}
         }
     }
     links.write(tx)?;
     texts.write(tx, filter)
-}
-
-/// Files new articles as waiting to be grouped, in the transaction that writes them.
-pub(super) fn queue(tx: &Connection, arrivals: &[Arrival], now: i64) -> Result<()> {
-    let mut add = tx.prepare_cached(
-        "INSERT OR REPLACE INTO story_pending (item, mode, at) VALUES (?1, ?2, ?3)",
-    )?;
-    for a in arrivals {
-        add.execute(params![a.id, a.mode.name(), now])?;
-    }
-    Ok(())
-}
-
-/// Articles left waiting by a refresh that ended before grouping them, with their keys
-/// worked out again from the cache (boilerplate: what they share with their feed's
-/// neighbours, as for any stored article).
-fn orphans(tx: &Connection, now: i64) -> Result<Vec<Arrival>> {
-    let waiting: Vec<(i64, String)> = tx
-        .prepare_cached("SELECT item, mode FROM story_pending WHERE at < ?1 LIMIT ?2")?
-        .query_map(params![now - ORPHANED_AFTER, ORPHANS_AT_ONCE], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut item =
-        tx.prepare_cached("SELECT feed_id, link, guid, sort_time FROM items WHERE id = ?1")?;
-    let mut out = Vec::new();
-    for (id, mode) in waiting {
-        let mode = Mode::from_name(&mode).unwrap_or(Mode::Off);
-        let row: Option<(i64, Option<String>, String, i64)> = item
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .optional()?;
-        // Gone (dropped, its feed removed): only its place in the queue is left.
-        let Some((feed, link, guid, time)) = row else {
-            out.push(Arrival {
-                feed: FeedId(0),
-                id,
-                time: 0,
-                mode: Mode::Off,
-                keys: Keys::default(),
-            });
-            continue;
-        };
-        let sketch = if mode == Mode::On {
-            text::sketch(&stored_shingles(tx, id, feed)?)
-        } else {
-            Vec::new()
-        };
-        let key = |k: Option<String>| k.as_deref().map(crate::story::key_hash);
-        out.push(Arrival {
-            feed: FeedId(feed),
-            id,
-            time,
-            mode,
-            keys: Keys {
-                link: key(link.as_deref().and_then(crate::story::canon::canonical)),
-                guid: key(crate::story::canon::guid_key(&guid)),
-                bands: text::bands(&sketch),
-                sketch,
-            },
-        });
-    }
-    Ok(out)
 }
 
 /// The copy a certain key finds: the key must name one article per feed (a link many
@@ -290,6 +242,10 @@ pub(super) fn maintain(tx: &Connection, mode: Mode, now: i64) -> Result<()> {
         if mode == Mode::Off {
             tx.execute("UPDATE items SET story = NULL WHERE story IS NOT NULL", [])?;
         }
+        // What waits for its text is compared only with stories on.
+        if mode != Mode::On {
+            tx.execute("DELETE FROM story_pending WHERE mode = ?1", [waiting::TEXT])?;
+        }
         super::meta_set(tx, "stories.mode", mode.name())?;
     }
     let pruned: Option<i64> = super::meta_get(tx, "stories.pruned")?.and_then(|v| v.parse().ok());
@@ -352,10 +308,30 @@ impl super::Store {
         Ok(n.max(0) as usize)
     }
 
-    /// Groups articles that arrived in a refresh with their copies, in one transaction
-    /// (the keys' index pages are written once, not at every feed's commit), and those
-    /// an earlier refresh left waiting.
+    /// Groups articles that arrived in a refresh with their copies by their certain
+    /// keys, in one transaction (the keys' index pages are written once, not at every
+    /// feed's commit), and those an earlier refresh left waiting. Those found no copy
+    /// wait for their text (`group_texts`).
     pub fn group_stories(&mut self, arrivals: &[Arrival], now: i64) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        group(&tx, arrivals, now, &mut self.story_bands, Pass::Keys)?;
+        let left = waiting::orphans(&tx, now)?;
+        group(&tx, &left, now, &mut self.story_bands, Pass::Keys)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Articles waiting for their text to be compared with other feeds' articles.
+    pub fn story_backlog(&self) -> Result<usize> {
+        waiting::text_backlog(&self.conn)
+    }
+
+    /// Compares the text of up to `limit` waiting articles with the recent articles of
+    /// other feeds, oldest first, in one transaction; returns how many left the queue
+    /// (0: none waits).
+    pub fn group_texts(&mut self, limit: usize, now: i64) -> Result<usize> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -363,10 +339,30 @@ impl super::Store {
             self.story_bands.forget();
         }
         self.story_bands.update(&tx)?;
-        group(&tx, arrivals, now, &mut self.story_bands)?;
-        let left = orphans(&tx, now)?;
-        group(&tx, &left, now, &mut self.story_bands)?;
+        let texts = waiting::texts(&tx, limit)?;
+        group(&tx, &texts, now, &mut self.story_bands, Pass::Text)?;
         tx.commit()?;
+        Ok(texts.len())
+    }
+
+    /// Compares every waiting article's text (see `group_texts`), telling `progress`
+    /// how many are done of how many.
+    pub fn group_all_texts(
+        &mut self,
+        now: i64,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<()> {
+        let total = self.story_backlog()?;
+        let mut done = 0;
+        // Bounded: what others queue meanwhile waits for the next reader.
+        while done < total {
+            let n = self.group_texts(TEXT_SLICE, now)?;
+            if n == 0 {
+                break;
+            }
+            done += n;
+            progress(done.min(total), total);
+        }
         Ok(())
     }
 

@@ -82,7 +82,6 @@ impl PreparedFeed {
             .map(|i| crate::story::Source {
                 link: i.link.as_deref(),
                 guid: &i.guid,
-                html: crate::story::body(i.summary_html.as_deref(), i.content_html.as_deref()),
             })
             .collect();
         let mut keys = crate::story::keys(&sources, stories).into_iter();

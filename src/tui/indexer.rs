@@ -1,7 +1,8 @@
-//! The store thread's search chores: taking the index's backlog in while nothing else
-//! is asked (in small batches, so marks and pages never wait long), counting the saved
-//! searches for the feed list, and dropping list requests a newer one replaced (search
-//! as you type asks for a page at every key).
+//! The store thread's chores: taking in what refreshes left waiting while nothing else
+//! is asked (the stories' texts to compare, then the search index; in small slices, so
+//! marks and pages never wait long), counting the saved searches for the feed list,
+//! and dropping list requests a newer one replaced (search as you type asks for a page
+//! at every key).
 
 use super::msg::{Msg, SavedCount};
 use super::worker::StoreReq;
@@ -11,16 +12,47 @@ use crate::store::{ItemQuery, Scope, Store};
 use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc::{Receiver, Sender};
 
-/// Articles waiting for the index, as far as the store thread knows.
+/// Articles compared by their text between two requests: some 20 ms of work.
+const STORY_SLICE: usize = 500;
+
+/// Articles waiting for the index, and for their text to be compared with other
+/// feeds' (with stories on), as far as the store thread knows.
 #[derive(Debug, Default)]
 pub struct Backlog {
     pub left: usize,
+    pub stories: usize,
 }
 
 impl Backlog {
     /// Looks again (after another process wrote, say).
-    pub fn recount(&mut self, store: &Store) {
+    pub fn recount(&mut self, store: &Store, config: &Config) {
         self.left = store.index_backlog().unwrap_or(0);
+        self.stories = if config.general.stories == crate::story::Mode::On {
+            store.story_backlog().unwrap_or(0)
+        } else {
+            0
+        };
+    }
+
+    /// Whether any chore waits.
+    pub fn waiting(&self) -> bool {
+        self.left > 0 || self.stories > 0
+    }
+
+    /// Compares one slice of texts. Returns true when none is left, so that the lists
+    /// (where copies now share a row) can be asked again.
+    pub fn step_stories(&mut self, store: &mut Store) -> Result<bool, crate::store::StoreError> {
+        let done = store.group_texts(STORY_SLICE, chrono::Utc::now().timestamp())?;
+        self.stories = if done < STORY_SLICE {
+            store.story_backlog()?
+        } else {
+            self.stories.saturating_sub(done).max(1)
+        };
+        // Nothing taken although some wait: another process holds them; look later.
+        if done == 0 {
+            self.stories = 0;
+        }
+        Ok(self.stories == 0)
     }
 
     /// Indexes one batch. Returns true when the backlog just ran out, so that the lists

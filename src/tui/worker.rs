@@ -169,14 +169,14 @@ pub fn store_thread(
     }
     let mut seen_version = store.data_version().ok();
     let mut backlog = super::indexer::Backlog::default();
-    backlog.recount(&store);
+    backlog.recount(&store, &config);
     let mut queue = std::collections::VecDeque::new();
     // The saved searches and hidden articles want counting again.
     let mut counts_due = true;
     loop {
         // Waiting work (the index's backlog, counts) makes the wait for a request zero:
         // it is done only while no request waits.
-        let wait = if backlog.left > 0 || counts_due {
+        let wait = if backlog.waiting() || counts_due {
             Duration::ZERO
         } else {
             WATCH_EVERY
@@ -188,6 +188,23 @@ pub fn store_thread(
         let req = match next {
             Ok(req) => req,
             Err(RecvTimeoutError::Timeout) => {
+                if backlog.stories > 0 {
+                    match backlog.step_stories(&mut store) {
+                        // Copies found: the lists show them as one row.
+                        Ok(true) => {
+                            counts_due = true;
+                            if tx.send(Msg::CacheChanged).is_err() {
+                                return;
+                            }
+                        }
+                        Ok(false) => {}
+                        Err(e) => {
+                            backlog.stories = 0;
+                            let _ = tx.send(Msg::StoreFailed(format!("Stories: {e}")));
+                        }
+                    }
+                    continue;
+                }
                 if backlog.left > 0 {
                     match backlog.step(&mut store, &names, &tx) {
                         // The index caught up: lists and counts are asked again.
@@ -227,7 +244,7 @@ pub fn store_thread(
                 if version != seen_version {
                     seen_version = version;
                     counts_due = true;
-                    backlog.recount(&store);
+                    backlog.recount(&store, &config);
                     if tx.send(Msg::CacheChanged).is_err() {
                         return;
                     }

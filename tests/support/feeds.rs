@@ -49,3 +49,19 @@ pub const RSS091: &str = r#"<?xml version="1.0"?>
 <rss version="0.91"><channel><title>Old feed</title><link>https://old.example/</link><description>d</description>
 <item><title>Old item</title><link>https://old.example/1</link><description>old</description></item>
 </channel></rss>"#;
+
+/// An RSS 2.0 feed named `name` with these (title, link, guid, HTML body) items, all
+/// published at one time.
+pub fn rss_items(name: &str, items: &[(&str, &str, &str, &str)]) -> String {
+    let mut s = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{name}</title><link>https://{name}.example/</link>"
+    );
+    for (title, link, guid, body) in items {
+        s.push_str(&format!(
+            "<item><title>{title}</title><link>{link}</link><guid>{guid}</guid>\
+             <pubDate>Tue, 10 Nov 2026 08:00:00 +0000</pubDate>\
+             <description><![CDATA[{body}]]></description></item>"
+        ));
+    }
+    s + "</channel></rss>"
+}

@@ -370,6 +370,28 @@ impl Env {
     pub fn item_id(&self, title: &str) -> String {
         self.item(title)["id"].to_string()
     }
+
+    /// Every article with this title, as `items --json` gives it: (feed, story, read,
+    /// starred), sorted.
+    pub fn stories_of(&self, title: &str) -> Vec<(String, i64, bool, bool)> {
+        let items = self.json(&["items", "--json"]);
+        let mut out: Vec<_> = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["title"] == title)
+            .map(|i| {
+                (
+                    i["feed"].as_str().unwrap().to_string(),
+                    i["story"].as_i64().unwrap(),
+                    i["read"].as_bool().unwrap(),
+                    i["starred"].as_bool().unwrap(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
 }
 
 /// `[[feed]]` tables for these URLs.

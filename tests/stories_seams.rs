@@ -1,0 +1,183 @@
+//! Stories where features meet: a cron `bulletin refresh` under the open TUI, and a
+//! mark given from the CLI right after a refresh. A refresh groups copies by link and
+//! id as it writes; copies by text are found after it, by the next command that shows
+//! or marks stories, or by the TUI between keys: these tests hold both to that.
+
+mod support;
+
+use support::feeds::rss_items as rss;
+use support::{Env, Server};
+
+/// A wire story: three paragraphs of its own words.
+const WIRE: [&str; 3] = [
+    "<p>Councillors in the northern port voted late on Tuesday to widen the outer harbour, \
+     ending two years of argument over dredging, fishing grounds and the cost of a second \
+     breakwater that engineers say the larger ferries will need within a decade.</p>",
+    "<p>The plan moves the container quay four hundred metres seaward and keeps the old \
+     fish market where it stands, a change the trawler owners had asked for since the \
+     first drawings were shown at a packed meeting in the town library last spring.</p>",
+    "<p>Opponents said the vote came too fast and that the money would be better spent \
+     on the rail spur, while the harbour master told reporters that work on the seabed \
+     survey could begin in March if the regional government signs off on the loan.</p>",
+];
+
+/// The wire story as a feed relays it: its own headline and link, a line of its own
+/// added at the top, and the last paragraph cut.
+fn relayed() -> String {
+    format!(
+        "<p>From our partners at the coastal desk.</p>{}{}",
+        WIRE[0], WIRE[1]
+    )
+}
+
+fn two_feeds(server: &Server) -> Env {
+    Env::new(&format!(
+        "[general]\nrefresh_on_startup = false\n\n[[feed]]\nurl = \"{}\"\nname = \"wire\"\n\n[[feed]]\nurl = \"{}\"\nname = \"relay\"\n",
+        server.url("/wire.xml"),
+        server.url("/relay.xml")
+    ))
+}
+
+fn serve_wire(server: &Server) {
+    server.fixed(
+        "/wire.xml",
+        "application/rss+xml",
+        rss(
+            "wire",
+            &[(
+                "Port council backs harbour expansion",
+                "https://wire.example/2026/11/harbour",
+                "wire-1",
+                &WIRE.concat(),
+            )],
+        ),
+    );
+}
+
+fn serve_relay(server: &Server) {
+    server.fixed(
+        "/relay.xml",
+        "application/rss+xml",
+        rss(
+            "relay",
+            &[(
+                "Harbour to grow after late-night vote",
+                "https://relay.example/news/88213",
+                "relay-88213",
+                &relayed(),
+            )],
+        ),
+    );
+}
+
+/// Right after a refresh brings a copy that only its text joins, a mark given by feed
+/// (the first command to touch the cache) reads the other copy too: the command groups
+/// what waits before it marks.
+#[test]
+fn a_mark_right_after_a_refresh_reaches_a_copy_by_text() {
+    let server = Server::start();
+    serve_wire(&server);
+    server.fixed("/relay.xml", "application/rss+xml", rss("relay", &[]));
+    let env = two_feeds(&server);
+    env.ok(&["refresh"]);
+    // The copy comes later: grouped without the mark, it would join a story that is
+    // not read, and the mark would stay on it alone.
+    serve_relay(&server);
+    env.ok(&["refresh"]);
+    env.ok(&["mark-read", "--feed", "relay", "--no-push"]);
+    let wire = env.stories_of("Port council backs harbour expansion");
+    let relay = env.stories_of("Harbour to grow after late-night vote");
+    assert_eq!(wire.len(), 1);
+    assert_eq!(relay.len(), 1);
+    assert_eq!(wire[0].1, relay[0].1, "one story: {wire:?} {relay:?}");
+    assert!(wire[0].2 && relay[0].2, "both read: {wire:?} {relay:?}");
+}
+
+/// The TUI is open when a cron refresh brings another feed's copy that only its text
+/// joins: the TUI compares it between keys, and the list catches up to one row.
+#[test]
+fn a_cron_refresh_brings_a_copy_by_text_under_the_open_tui() {
+    let server = Server::start();
+    serve_wire(&server);
+    server.fixed("/relay.xml", "application/rss+xml", rss("relay", &[]));
+    let env = two_feeds(&server);
+    env.ok(&["refresh"]);
+    let tmux = support::tmux::Tmux::new(env.path());
+    tmux.start(&env);
+    tmux.wait_for("Port council backs");
+    serve_relay(&server);
+    env.ok(&["refresh"]);
+    let screen = tmux.wait_for("+1 Port council");
+    assert!(!screen.contains("Harbour to grow"), "one row: {screen}");
+    assert!(screen.contains("All unread           1"), "{screen}");
+    tmux.keys(&["Tab", "m"]);
+    tmux.wait_for("All unread           0");
+    tmux.keys(&["q", "q"]);
+    tmux.wait_exit();
+    let both: Vec<_> = env
+        .stories_of("Port council backs harbour expansion")
+        .into_iter()
+        .chain(env.stories_of("Harbour to grow after late-night vote"))
+        .collect();
+    assert_eq!(both.len(), 2);
+    assert!(both.iter().all(|c| c.2), "both read: {both:?}");
+}
+
+/// The seam: the TUI is open when a cron `bulletin refresh` brings another feed's copy
+/// of a story it lists; the list catches up to one row, and a mark in the TUI reads
+/// both copies, as the CLI then sees.
+#[test]
+fn a_cron_refresh_brings_a_copy_under_the_open_tui() {
+    let server = Server::start();
+    let story = "<p>The harbour authority approved the new container terminal.</p>";
+    server.fixed(
+        "/world.xml",
+        "application/rss+xml",
+        rss(
+            "world",
+            &[(
+                "Terminal approved",
+                "https://ledger.example/2026/terminal",
+                "w-1",
+                story,
+            )],
+        ),
+    );
+    let env = Env::new(&format!(
+        "[general]\nrefresh_on_startup = false\n\n[[feed]]\nurl = \"{}\"\nname = \"world\"\n\n[[feed]]\nurl = \"{}\"\nname = \"europe\"\n",
+        server.url("/world.xml"),
+        server.url("/europe.xml")
+    ));
+    env.ok(&["refresh"]);
+    let tmux = support::tmux::Tmux::new(env.path());
+    tmux.start(&env);
+    tmux.wait_for("Terminal approved");
+    server.fixed(
+        "/europe.xml",
+        "application/rss+xml",
+        rss(
+            "europe",
+            &[(
+                "Terminal Approved",
+                "http://www.ledger.example/2026/terminal/",
+                "e-1",
+                story,
+            )],
+        ),
+    );
+    env.ok(&["refresh"]);
+    let screen = tmux.wait_for("+1 Terminal");
+    assert_eq!(screen.matches("Terminal").count(), 1, "one row: {screen}");
+    assert!(screen.contains("All unread           1"), "{screen}");
+    tmux.keys(&["Tab", "m"]);
+    tmux.wait_for("All unread           0");
+    tmux.keys(&["q", "q"]);
+    tmux.wait_exit();
+    let copies = env
+        .stories_of("Terminal approved")
+        .into_iter()
+        .chain(env.stories_of("Terminal Approved"))
+        .collect::<Vec<_>>();
+    assert_eq!(copies.len(), 2);
+    assert!(copies.iter().all(|c| c.2), "both read: {copies:?}");
+}
