@@ -298,10 +298,17 @@ fn summaries(config: &Config, store: &Store) -> anyhow::Result<Vec<FeedSummary>>
     Ok(store.feed_summaries(&config.feeds)?)
 }
 
-/// The cache with every configured feed in it, and the feeds' summaries.
-fn listed(config: &Config, paths: &AppPaths) -> anyhow::Result<(Store, Vec<FeedSummary>)> {
+/// The cache with every configured feed in it, and the feeds' summaries, the texts
+/// the last refresh left waiting compared first (`grouping`: copies counted once; with
+/// `json`, no progress).
+fn listed(
+    config: &Config,
+    paths: &AppPaths,
+    json: bool,
+) -> anyhow::Result<(Store, Vec<FeedSummary>)> {
     let mut store = open_store(paths)?;
     store.sync_feeds(&config.feeds)?;
+    grouping::catch_up(config, &mut store, json);
     let feeds = summaries(config, &store)?;
     Ok((store, feeds))
 }

@@ -22,7 +22,7 @@ pub(super) fn cmd_feeds(
     if config.sync.as_ref().is_some_and(|s| s.plain_password()) {
         eprintln!("bulletin: {PLAIN_PASSWORD}");
     }
-    let (_, feeds) = listed(config, paths)?;
+    let (_, feeds) = listed(config, paths, json)?;
     if json {
         let now = chrono::Utc::now();
         let list: Vec<FeedJson> = feeds.iter().map(|f| FeedJson::new(f, now)).collect();
@@ -132,8 +132,7 @@ pub(super) fn cmd_items(
     json: bool,
     out: &mut String,
 ) -> anyhow::Result<()> {
-    let (mut store, feeds) = listed(config, paths)?;
-    super::grouping::catch_up(config, &mut store, json)?;
+    let (mut store, feeds) = listed(config, paths, json)?;
     let saved = match filter.feed {
         Some(key) => super::searching::saved(config, &feeds, key)?,
         None => None,
@@ -214,7 +213,7 @@ pub(super) fn cmd_show(
     out: &mut String,
 ) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
-    super::grouping::catch_up(config, &mut store, false)?;
+    super::grouping::catch_up(config, &mut store, false);
     let item = store
         .item(ItemId(id))?
         .with_context(|| format!("no item with id {id}"))?;
@@ -245,7 +244,7 @@ pub(super) fn cmd_star(
 ) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
     crate::folder::join(config, &mut store)?;
-    super::grouping::catch_up(config, &mut store, false)?;
+    super::grouping::catch_up(config, &mut store, false);
     let ids: Vec<ItemId> = ids.iter().copied().map(ItemId).collect();
     let missing = store.missing_items(&ids)?;
     for id in &ids {
@@ -272,7 +271,7 @@ pub(super) fn cmd_mark(
     let mut store = open_store(paths)?;
     crate::folder::join(config, &mut store)?;
     store.sync_feeds(&config.feeds)?;
-    super::grouping::catch_up(config, &mut store, false)?;
+    super::grouping::catch_up(config, &mut store, false);
     let mut missing = Vec::new();
     let mut marked_feed = None;
     let marked = if let Some(key) = &args.feed {

@@ -11,8 +11,15 @@ use crate::store::Store;
 const SAY_PROGRESS_ABOVE: usize = 5_000;
 
 /// Compares what waits; when it takes a while, with a bar on a terminal (not under
-/// `json`).
-pub(super) fn catch_up(config: &Config, store: &mut Store, json: bool) -> anyhow::Result<()> {
+/// `json`). Failing to (a cache another process keeps busy, a read-only one) costs the
+/// answer its latest copies, not the answer: one line says so.
+pub(super) fn catch_up(config: &Config, store: &mut Store, json: bool) {
+    if let Err(e) = compare(config, store, json) {
+        eprintln!("bulletin: copies of stories not looked for: {e}");
+    }
+}
+
+fn compare(config: &Config, store: &mut Store, json: bool) -> anyhow::Result<()> {
     // Turned off since: the next refresh forgets the queue.
     if config.general.stories != crate::story::Mode::On {
         return Ok(());

@@ -85,9 +85,8 @@ pub(super) fn cmd_search(
     json: bool,
     out: &mut String,
 ) -> anyhow::Result<()> {
-    let (mut store, feeds) = super::listed(config, paths)?;
+    let (mut store, feeds) = super::listed(config, paths, json)?;
     let search = compile(text, &feeds)?;
-    super::grouping::catch_up(config, &mut store, json)?;
     catch_up(&mut store, &feeds, json)?;
     let query = ItemQuery {
         scope: Scope::Feeds(feeds.iter().map(|f| f.id).collect()),

@@ -215,8 +215,8 @@ impl ItemQuery {
 pub struct ApplyStats {
     pub new_items: usize,
     pub dropped: usize,
-    /// The new articles, for grouping with their copies (`Store::group_stories`);
-    /// `apply` has grouped them already.
+    /// The new articles, for grouping with their copies by key (`Store::group_stories`;
+    /// `apply` has done so already; their texts wait for `Store::group_texts`).
     pub arrivals: Vec<story::Arrival>,
 }
 

@@ -99,12 +99,13 @@ fn group(
             add_sketch.execute(params![a.id, now, text::sketch_bytes(&a.keys.sketch)])?;
             texts.add(a);
         }
-        match found {
-            Some(c) => join(tx, a.id, &c)?,
-            None if pass == Pass::Keys && mode == Mode::On => {
-                waiting::wait_for_text(tx, a.id, now)?;
-            }
-            None => {}
+        if let Some(c) = found {
+            join(tx, a.id, &c)?;
+        }
+        // Its text is compared after (and sketched, so that a later copy by text finds
+        // it, found by a key or not).
+        if pass == Pass::Keys && mode == Mode::On {
+            waiting::wait_for_text(tx, a.id, now)?;
         }
     }
     links.write(tx)?;
@@ -220,18 +221,43 @@ fn shingles_of(summary: rusqlite::types::ValueRef, content: rusqlite::types::Val
     text::shingles(crate::story::body(summary.as_deref(), content.as_deref()))
 }
 
-/// Puts the new article in the copy's story; a story already read is read here too
-/// (the reader has seen it), through the same update any mark takes.
+/// Puts the new article in the copy's story, with the copies it has already (found by
+/// a key before its text was compared), unless a feed has an article in both stories;
+/// a story already read is read here too (the reader has seen it), through the same
+/// update any mark takes.
 fn join(tx: &Connection, id: i64, copy: &Candidate) -> Result<()> {
+    let own: Option<i64> = tx
+        .prepare_cached("SELECT coalesce(story, id) FROM items WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    let Some(own) = own.filter(|own| *own != copy.story) else {
+        return Ok(());
+    };
+    let clash: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM items x JOIN items y ON y.feed_id = x.feed_id
+             WHERE (x.story = ?1 OR x.id = ?1) AND (y.story = ?2 OR y.id = ?2))",
+        )?
+        .query_row(params![own, copy.story], |r| r.get(0))?;
+    if clash {
+        return Ok(());
+    }
+    let read: bool = tx
+        .prepare_cached(
+            "SELECT NOT EXISTS (SELECT 1 FROM items WHERE (story = ?1 OR id = ?1) AND is_read = 0)",
+        )?
+        .query_row([copy.story], |r| r.get(0))?;
     tx.execute(
-        "UPDATE items SET story = ?1 WHERE id IN (?1, ?2, ?3) AND story IS NULL",
-        params![copy.story, copy.id, id],
+        "UPDATE items SET story = ?1
+         WHERE (id IN (?1, ?2, ?3) AND story IS NULL) OR story = ?4",
+        params![copy.story, copy.id, id, own],
     )?;
-    tx.execute(
-        "UPDATE items SET is_read = 1 WHERE id = ?1 AND is_read = 0
-         AND NOT EXISTS (SELECT 1 FROM items WHERE story = ?2 AND id != ?1 AND is_read = 0)",
-        params![id, copy.story],
-    )?;
+    if read {
+        tx.execute(
+            "UPDATE items SET is_read = 1 WHERE id = ?1 AND is_read = 0 AND story = ?2",
+            params![id, copy.story],
+        )?;
+    }
     Ok(())
 }
 
@@ -328,6 +354,22 @@ impl super::Store {
         waiting::text_backlog(&self.conn)
     }
 
+    /// Compares every text waiting before a mark is given (see `Store::set_read`): a
+    /// mark on an article must reach the copies its text will join, and a copy joined
+    /// later takes the story's read state, never the other way.
+    pub(super) fn compare_before_marking(&mut self) -> Result<()> {
+        if self.stories_waiting()? {
+            self.group_all_texts(chrono::Utc::now().timestamp(), |_, _| {})?;
+        }
+        Ok(())
+    }
+
+    /// Whether any article waits for its text to be compared (at once, whatever the
+    /// number: the TUI asks at start).
+    pub fn stories_waiting(&self) -> Result<bool> {
+        waiting::any_text(&self.conn)
+    }
+
     /// Compares the text of up to `limit` waiting articles with the recent articles of
     /// other feeds, oldest first, in one transaction; returns how many left the queue
     /// (0: none waits).
@@ -338,7 +380,7 @@ impl super::Store {
         if bands::rebuild_if_asked(&tx)? {
             self.story_bands.forget();
         }
-        self.story_bands.update(&tx)?;
+        self.story_bands.update(&tx, limit)?;
         let texts = waiting::texts(&tx, limit)?;
         group(&tx, &texts, now, &mut self.story_bands, Pass::Text)?;
         tx.commit()?;
@@ -380,3 +422,6 @@ impl super::Store {
 #[cfg(test)]
 #[path = "story_tests.rs"]
 mod tests;
+#[cfg(test)]
+#[path = "story_waiting_tests.rs"]
+mod waiting_tests;

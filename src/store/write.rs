@@ -144,7 +144,7 @@ fn item_hash(item: &crate::model::ParsedItem) -> i64 {
 
 impl Store {
     /// Writes a freshly parsed feed, then groups its new items with their copies in
-    /// other feeds (see `apply_ungrouped`, `group_stories`).
+    /// other feeds by key (see `apply_ungrouped`, `group_stories`; their texts wait).
     pub fn apply(
         &mut self,
         id: FeedId,
@@ -162,7 +162,7 @@ impl Store {
     /// Writes a freshly parsed feed in one transaction. Items seen before keep their read
     /// and starred state; unchanged items cost an index probe and no write. The new
     /// items wait to be grouped (`ApplyStats::arrivals`, and `story_pending` should the
-    /// process end first): a refresh groups all of its arrivals at its end.
+    /// process end first): a refresh groups its arrivals by key in batches as it goes.
     pub fn apply_ungrouped(
         &mut self,
         id: FeedId,
@@ -280,8 +280,11 @@ impl Store {
         Ok(false)
     }
 
-    /// Sets the read flag of these items; returns how many changed.
+    /// Sets the read flag of these items; returns how many changed. Like every mark, it
+    /// first compares the texts waiting (`compare_before_marking`), so that it reaches
+    /// every copy.
     pub fn set_read(&mut self, ids: &[ItemId], read: bool) -> Result<usize> {
+        self.compare_before_marking()?;
         self.execute_each(
             "UPDATE items SET is_read = ?2 WHERE id = ?1 AND is_read != ?2",
             ids.iter().map(|id| (id.0, read)),
@@ -290,6 +293,7 @@ impl Store {
 
     /// Sets the read flag of every item of these feeds; returns how many changed.
     pub fn set_feeds_read(&mut self, feeds: &[FeedId], read: bool) -> Result<usize> {
+        self.compare_before_marking()?;
         self.execute_each(
             "UPDATE items SET is_read = ?2 WHERE feed_id = ?1 AND is_read != ?2",
             feeds.iter().map(|id| (id.0, read)),
@@ -304,6 +308,7 @@ impl Store {
         q: &super::ItemQuery,
         above: Option<ItemId>,
     ) -> Result<Vec<ItemId>> {
+        self.compare_before_marking()?;
         let ids = match above {
             Some(id) => self.unread_above(q, id)?.unwrap_or_default(),
             None => {
@@ -337,6 +342,7 @@ impl Store {
     /// Sets the read flag of every item a list holds (a saved search, say); returns how
     /// many changed.
     pub fn set_query_read(&mut self, q: &super::ItemQuery, read: bool) -> Result<usize> {
+        self.compare_before_marking()?;
         let source = self.source(q)?;
         let sql = format!(
             "UPDATE items SET is_read = {} WHERE is_read = {} AND id IN (SELECT items.id {})",
@@ -428,6 +434,7 @@ impl Store {
     }
 
     pub fn set_starred(&mut self, id: ItemId, starred: bool) -> Result<()> {
+        self.compare_before_marking()?;
         self.conn.execute(
             "UPDATE items SET starred = ?2 WHERE id = ?1",
             params![id.0, starred],

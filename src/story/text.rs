@@ -167,6 +167,17 @@ impl Boilerplate {
     }
 }
 
+/// The sketches of the first `own` of one feed's `texts`, each less the boilerplate it
+/// shares with the others (all of them: the feed's other articles tell what it repeats).
+pub fn sketches(texts: &[Vec<u64>], own: usize) -> Vec<Vec<u32>> {
+    let views: Vec<&[u64]> = texts.iter().map(Vec::as_slice).collect();
+    let boilerplate = Boilerplate::of(&views);
+    texts[..own.min(texts.len())]
+        .iter()
+        .map(|t| sketch(&boilerplate.remove(t)))
+        .collect()
+}
+
 /// The shingles within EDGE of either end of `text`.
 fn ends(text: &[u64]) -> impl Iterator<Item = &u64> {
     let head = text.len().min(EDGE);

@@ -12,47 +12,62 @@ use crate::store::{ItemQuery, Scope, Store};
 use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc::{Receiver, Sender};
 
-/// Articles compared by their text between two requests: some 20 ms of work.
-const STORY_SLICE: usize = 500;
+/// Texts compared between two requests: the slice grows or shrinks to take about this
+/// long, so that a request waits at most that for the store thread (the texts' length
+/// and the machine decide how many that is).
+const STORY_SLICE_TIME: std::time::Duration = std::time::Duration::from_millis(15);
+const STORY_SLICE_FIRST: usize = 100;
+const STORY_SLICE_MAX: usize = 2_000;
 
-/// Articles waiting for the index, and for their text to be compared with other
-/// feeds' (with stories on), as far as the store thread knows.
+/// The slice after one of `slice` texts that took `took`.
+fn next_slice(slice: usize, took: std::time::Duration) -> usize {
+    if took < STORY_SLICE_TIME / 2 {
+        (slice * 2).min(STORY_SLICE_MAX)
+    } else if took > STORY_SLICE_TIME * 2 {
+        (slice / 2).max(10)
+    } else {
+        slice
+    }
+}
+
+/// Articles waiting for the index (how many), and whether any wait for their text to
+/// be compared with other feeds' (with stories on), as far as the store thread knows.
 #[derive(Debug, Default)]
 pub struct Backlog {
     pub left: usize,
-    pub stories: usize,
+    pub stories: bool,
+    /// Texts to compare in the next slice (0: not started).
+    story_slice: usize,
 }
 
 impl Backlog {
     /// Looks again (after another process wrote, say).
     pub fn recount(&mut self, store: &Store, config: &Config) {
         self.left = store.index_backlog().unwrap_or(0);
-        self.stories = if config.general.stories == crate::story::Mode::On {
-            store.story_backlog().unwrap_or(0)
-        } else {
-            0
-        };
+        self.stories = config.general.stories == crate::story::Mode::On
+            && store.stories_waiting().unwrap_or(false);
     }
 
     /// Whether any chore waits.
     pub fn waiting(&self) -> bool {
-        self.left > 0 || self.stories > 0
+        self.left > 0 || self.stories
     }
 
     /// Compares one slice of texts. Returns true when none is left, so that the lists
     /// (where copies now share a row) can be asked again.
     pub fn step_stories(&mut self, store: &mut Store) -> Result<bool, crate::store::StoreError> {
-        let done = store.group_texts(STORY_SLICE, chrono::Utc::now().timestamp())?;
-        self.stories = if done < STORY_SLICE {
-            store.story_backlog()?
+        let slice = if self.story_slice == 0 {
+            STORY_SLICE_FIRST
         } else {
-            self.stories.saturating_sub(done).max(1)
+            self.story_slice
         };
-        // Nothing taken although some wait: another process holds them; look later.
-        if done == 0 {
-            self.stories = 0;
-        }
-        Ok(self.stories == 0)
+        let started = std::time::Instant::now();
+        let done = store.group_texts(slice, chrono::Utc::now().timestamp())?;
+        self.story_slice = next_slice(slice, started.elapsed());
+        // Nothing taken although some wait (another process holds them): look again
+        // when the cache changes.
+        self.stories = done > 0 && store.stories_waiting()?;
+        Ok(!self.stories)
     }
 
     /// Indexes one batch. Returns true when the backlog just ran out, so that the lists
@@ -152,6 +167,16 @@ mod tests {
             page: 0,
             count: true,
         }
+    }
+
+    #[test]
+    fn a_slice_of_texts_grows_while_quick_and_shrinks_when_slow() {
+        let ms = std::time::Duration::from_millis;
+        assert_eq!(next_slice(100, ms(2)), 200);
+        assert_eq!(next_slice(1_500, ms(2)), STORY_SLICE_MAX);
+        assert_eq!(next_slice(400, ms(15)), 400);
+        assert_eq!(next_slice(400, ms(90)), 200);
+        assert_eq!(next_slice(12, ms(500)), 10);
     }
 
     #[test]

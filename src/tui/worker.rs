@@ -188,7 +188,7 @@ pub fn store_thread(
         let req = match next {
             Ok(req) => req,
             Err(RecvTimeoutError::Timeout) => {
-                if backlog.stories > 0 {
+                if backlog.stories {
                     match backlog.step_stories(&mut store) {
                         // Copies found: the lists show them as one row.
                         Ok(true) => {
@@ -199,7 +199,7 @@ pub fn store_thread(
                         }
                         Ok(false) => {}
                         Err(e) => {
-                            backlog.stories = 0;
+                            backlog.stories = false;
                             let _ = tx.send(Msg::StoreFailed(format!("Stories: {e}")));
                         }
                     }
@@ -288,6 +288,12 @@ pub fn store_thread(
             StoreReq::MarkRead { .. } => Some(None),
             _ => None,
         };
+        // A feed added here, or stories turned on, leaves texts to compare that no other
+        // connection's commit will announce.
+        let recount = matches!(
+            req,
+            StoreReq::EditFeeds(_) | StoreReq::ReloadConfig | StoreReq::ReloadSynced
+        );
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             // These two change the config, which only this loop holds.
             let said = match &req {
@@ -315,6 +321,9 @@ pub fn store_thread(
             }
             Ok(())
         }));
+        if recount {
+            backlog.recount(&store, &config);
+        }
         let error = match result {
             Ok(Ok(())) => continue,
             Ok(Err(e)) => format!("Cache: {e}"),

@@ -119,11 +119,10 @@ pub fn rebuild_if_asked(tx: &Connection) -> Result<bool> {
                 .map(Option::unwrap_or_default)
             })
             .collect::<rusqlite::Result<_>>()?;
-        let views: Vec<&[u64]> = texts.iter().map(Vec::as_slice).collect();
-        let boilerplate = text::Boilerplate::of(&views);
-        for ((id, feed_id), shingles) in feed.iter().zip(&texts) {
+        let sketches = text::sketches(&texts, texts.len());
+        for ((id, feed_id), sketch) in feed.iter().zip(sketches) {
             let sketch = match feed_id {
-                Some(_) => text::sketch(&boilerplate.remove(shingles)),
+                Some(_) => sketch,
                 None => Vec::new(),
             };
             if sketch.is_empty() {

@@ -24,27 +24,25 @@ pub(super) const TEXT: &str = "text";
 pub(super) const ORPHANED_AFTER: i64 = 600;
 /// Of those, at most this many at a time.
 const ORPHANS_AT_ONCE: i64 = 5_000;
-/// A feed's stored articles read to learn its boilerplate, when a slice holds fewer of
-/// its new ones than this.
-const NEIGHBOURS: usize = 6;
 /// Below this many texts, one thread shingles them (threads cost more than they save).
 const PARALLEL_ABOVE: usize = 64;
 
 /// Files new articles as waiting to be grouped, in the transaction that writes them.
 pub(in crate::store) fn queue(tx: &Connection, arrivals: &[Arrival], now: i64) -> Result<()> {
-    let mut add = tx.prepare_cached(
-        "INSERT OR REPLACE INTO story_pending (item, mode, at) VALUES (?1, ?2, ?3)",
-    )?;
     for a in arrivals {
-        add.execute(params![a.id, a.mode.name(), now])?;
+        wait(tx, a.id, a.mode.name(), now)?;
     }
     Ok(())
 }
 
 /// Leaves an article grouped by its keys waiting for its text.
 pub(super) fn wait_for_text(tx: &Connection, id: i64, now: i64) -> Result<()> {
+    wait(tx, id, TEXT, now)
+}
+
+fn wait(tx: &Connection, id: i64, mode: &str, now: i64) -> Result<()> {
     tx.prepare_cached("INSERT OR REPLACE INTO story_pending (item, mode, at) VALUES (?1, ?2, ?3)")?
-        .execute(params![id, TEXT, now])?;
+        .execute(params![id, mode, now])?;
     Ok(())
 }
 
@@ -54,6 +52,13 @@ pub(super) fn text_backlog(conn: &Connection) -> Result<usize> {
         .prepare_cached("SELECT count(*) FROM story_pending WHERE mode = ?1")?
         .query_row([TEXT], |r| r.get(0))?;
     Ok(n as usize)
+}
+
+/// Whether any article waits for its text.
+pub(super) fn any_text(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM story_pending WHERE mode = ?1)")?
+        .query_row([TEXT], |r| r.get(0))?)
 }
 
 /// Articles left waiting by a refresh that ended before grouping them by their keys,
@@ -115,14 +120,19 @@ struct Body {
     content: Value,
 }
 
-/// The next `limit` articles waiting for their text, oldest first, each sketched less
-/// what it shares near its ends with its feed's other articles (those of the slice,
-/// and stored neighbours when the slice holds few): its boilerplate.
+/// The next `limit` articles waiting for their text, oldest first (see `texts_of`).
 pub(super) fn texts(tx: &Connection, limit: usize) -> Result<Vec<Arrival>> {
     let ids: Vec<i64> = tx
         .prepare_cached("SELECT item FROM story_pending WHERE mode = ?1 ORDER BY item LIMIT ?2")?
         .query_map(params![TEXT, limit as i64], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    texts_of(tx, ids)
+}
+
+/// These waiting articles, each sketched less what it shares near its ends with its
+/// feed's other articles (those of the slice, and stored neighbours when the slice
+/// holds few): its boilerplate.
+fn texts_of(tx: &Connection, ids: Vec<i64>) -> Result<Vec<Arrival>> {
     let mut read = tx.prepare_cached(
         "SELECT id, feed_id, sort_time, summary, content FROM items WHERE id = ?1",
     )?;
@@ -136,7 +146,7 @@ pub(super) fn texts(tx: &Connection, limit: usize) -> Result<Vec<Arrival>> {
     }
     let mut feeds: Vec<(Vec<Body>, Vec<Body>)> = Vec::with_capacity(by_feed.len());
     for (feed, bodies) in by_feed {
-        let neighbours = if bodies.len() <= NEIGHBOURS {
+        let neighbours = if bodies.len() as i64 <= super::NEIGHBOURS {
             neighbours(tx, feed, bodies[0].id)?
         } else {
             Vec::new()
@@ -177,14 +187,12 @@ fn neighbours(tx: &Connection, feed: i64, first: i64) -> Result<Vec<Body>> {
             "SELECT id, feed_id, sort_time, summary, content FROM items
              WHERE feed_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
         )?
-        .query_map(params![feed, first, NEIGHBOURS as i64], body)?
+        .query_map(params![feed, first, super::NEIGHBOURS], body)?
         .collect::<rusqlite::Result<_>>()?)
 }
 
 /// Each feed's sketches, its texts shingled on every core when there are many (the
-/// texts are read on this thread: a connection is one thread's). A feed whose
-/// shingling failed has no sketches: its articles leave the queue uncompared, rather
-/// than fail every pass after.
+/// texts are read on this thread: a connection is one thread's).
 fn sketch_all(feeds: &[(Vec<Body>, Vec<Body>)]) -> Vec<(&[Body], Vec<Vec<u32>>)> {
     let total: usize = feeds.iter().map(|(b, n)| b.len() + n.len()).sum();
     let threads = if total > PARALLEL_ABOVE {
@@ -196,37 +204,34 @@ fn sketch_all(feeds: &[(Vec<Body>, Vec<Body>)]) -> Vec<(&[Body], Vec<Vec<u32>>)>
     std::thread::scope(|scope| {
         let parts: Vec<_> = feeds
             .chunks(per_thread)
-            .map(|part| {
-                let handle = scope.spawn(move || part.iter().map(sketch_feed).collect());
-                (part, handle)
-            })
+            .map(|part| scope.spawn(move || part.iter().map(sketch_feed).collect::<Vec<_>>()))
             .collect();
-        let mut out = Vec::with_capacity(feeds.len());
-        for (part, handle) in parts {
-            let sketches: Vec<Vec<Vec<u32>>> = handle.join().unwrap_or_else(|_| {
-                part.iter()
-                    .map(|(bodies, _)| vec![Vec::new(); bodies.len()])
-                    .collect()
-            });
-            out.extend(part.iter().map(|(b, _)| b.as_slice()).zip(sketches));
-        }
-        out
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().unwrap_or_default())
+            .collect()
     })
 }
 
-/// One feed's new articles' sketches, less its boilerplate.
-fn sketch_feed((bodies, neighbours): &(Vec<Body>, Vec<Body>)) -> Vec<Vec<u32>> {
-    let texts: Vec<Vec<u64>> = bodies.iter().chain(neighbours).map(shingles).collect();
-    let views: Vec<&[u64]> = texts.iter().map(Vec::as_slice).collect();
-    let boilerplate = text::Boilerplate::of(&views);
-    texts[..bodies.len()]
-        .iter()
-        .map(|t| text::sketch(&boilerplate.remove(t)))
-        .collect()
-}
-
-fn shingles(b: &Body) -> Vec<u64> {
-    let summary = super::super::read::stored_text((&b.summary).into());
-    let content = super::super::read::stored_text((&b.content).into());
-    text::shingles(crate::story::body(summary.as_deref(), content.as_deref()))
+/// One feed's new articles' sketches, less its boilerplate. A text the reader cannot
+/// take (a panic) costs its feed's sketches, never the slice: the articles leave the
+/// queue uncompared rather than fail every pass after.
+fn sketch_feed(feed: &(Vec<Body>, Vec<Body>)) -> (&[Body], Vec<Vec<u32>>) {
+    let (bodies, neighbours) = feed;
+    let sketched = std::panic::catch_unwind(|| {
+        let texts: Vec<Vec<u64>> = bodies
+            .iter()
+            .chain(neighbours)
+            .map(|b| super::shingles_of((&b.summary).into(), (&b.content).into()))
+            .collect();
+        text::sketches(&texts, bodies.len())
+    });
+    let sketches = sketched.unwrap_or_else(|_| {
+        tracing::warn!(
+            "stories: the texts of feed {} could not be read",
+            bodies[0].feed
+        );
+        vec![Vec::new(); bodies.len()]
+    });
+    (bodies.as_slice(), sketches)
 }
