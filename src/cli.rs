@@ -308,7 +308,7 @@ fn listed(
 ) -> anyhow::Result<(Store, Vec<FeedSummary>)> {
     let mut store = open_store(paths)?;
     store.sync_feeds(&config.feeds)?;
-    grouping::catch_up(config, &mut store, json);
+    grouping::catch_up(config, &mut store, json, true);
     let feeds = summaries(config, &store)?;
     Ok((store, feeds))
 }

@@ -213,7 +213,7 @@ pub(super) fn cmd_show(
     out: &mut String,
 ) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
-    super::grouping::catch_up(config, &mut store, false);
+    super::grouping::catch_up(config, &mut store, false, true);
     let item = store
         .item(ItemId(id))?
         .with_context(|| format!("no item with id {id}"))?;
@@ -244,7 +244,7 @@ pub(super) fn cmd_star(
 ) -> anyhow::Result<()> {
     let mut store = open_store(paths)?;
     crate::folder::join(config, &mut store)?;
-    super::grouping::catch_up(config, &mut store, false);
+    super::grouping::catch_up(config, &mut store, false, false);
     let ids: Vec<ItemId> = ids.iter().copied().map(ItemId).collect();
     let missing = store.missing_items(&ids)?;
     for id in &ids {
@@ -271,7 +271,7 @@ pub(super) fn cmd_mark(
     let mut store = open_store(paths)?;
     crate::folder::join(config, &mut store)?;
     store.sync_feeds(&config.feeds)?;
-    super::grouping::catch_up(config, &mut store, false);
+    super::grouping::catch_up(config, &mut store, false, false);
     let mut missing = Vec::new();
     let mut marked_feed = None;
     let marked = if let Some(key) = &args.feed {

@@ -11,11 +11,28 @@ use crate::store::Store;
 const SAY_PROGRESS_ABOVE: usize = 5_000;
 
 /// Compares what waits; when it takes a while, with a bar on a terminal (not under
-/// `json`). Failing to (a cache another process keeps busy, a read-only one) costs the
-/// answer its latest copies, not the answer: one line says so.
-pub(super) fn catch_up(config: &Config, store: &mut Store, json: bool) {
-    if let Err(e) = compare(config, store, json) {
-        eprintln!("bulletin: copies of stories not looked for: {e}");
+/// `json`). A listing waits only briefly for another process's write lock (listing
+/// writes nothing else, and must not wait for a refresh); a mark waits as any write
+/// does. Failing to compare (a cache another process keeps busy, a read-only one)
+/// costs the answer its latest copies, not the answer: one line says so.
+pub(super) fn catch_up(config: &Config, store: &mut Store, json: bool, listing: bool) {
+    let done = if listing {
+        store.briefly(|store| Ok(compare(config, store, json)))
+    } else {
+        Ok(compare(config, store, json))
+    };
+    let failed = match done {
+        Ok(Ok(())) => return,
+        Ok(Err(e)) => e,
+        Err(e) => e.into(),
+    };
+    let busy = failed
+        .downcast_ref::<crate::store::StoreError>()
+        .is_some_and(|e| e.is_busy());
+    if busy {
+        eprintln!("bulletin: another process is writing the cache: copies of stories the last refresh brought are not looked for yet");
+    } else {
+        eprintln!("bulletin: copies of stories not looked for: {failed}");
     }
 }
 

@@ -69,6 +69,18 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+impl StoreError {
+    /// Another process held the write lock for longer than this one waited.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Sql(e)
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy))
+    }
+}
+
+/// How long a write waits for another process's lock (a refresh commits a feed at a
+/// time, so this is long only when something is wrong).
+const WRITE_WAIT: Duration = Duration::from_secs(10);
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         StoreError::Sql(e)
@@ -258,7 +270,7 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.busy_timeout(WRITE_WAIT)?;
         // Only "this is not a database" means the file is someone else's; any other
         // failure (read-only, disk full) is reported as what it is.
         let foreign = |e: rusqlite::Error| match e.sqlite_error_code() {

@@ -54,7 +54,9 @@ impl Backlog {
     }
 
     /// Compares one slice of texts. Returns true when none is left, so that the lists
-    /// (where copies now share a row) can be asked again.
+    /// (where copies now share a row) can be asked again. Waits only briefly for
+    /// another process's write lock (`Store::briefly`): requests must not wait behind
+    /// a chore that can be done later.
     pub fn step_stories(&mut self, store: &mut Store) -> Result<bool, crate::store::StoreError> {
         let slice = if self.story_slice == 0 {
             STORY_SLICE_FIRST
@@ -62,7 +64,8 @@ impl Backlog {
             self.story_slice
         };
         let started = std::time::Instant::now();
-        let done = store.group_texts(slice, chrono::Utc::now().timestamp())?;
+        let now = chrono::Utc::now().timestamp();
+        let done = store.briefly(|store| store.group_texts(slice, now))?;
         self.story_slice = next_slice(slice, started.elapsed());
         // Nothing taken although some wait (another process holds them): look again
         // when the cache changes.
@@ -70,7 +73,7 @@ impl Backlog {
         Ok(!self.stories)
     }
 
-    /// Indexes one batch. Returns true when the backlog just ran out, so that the lists
+    /// Indexes one batch (waiting briefly for the lock, as `step_stories`). Returns true when the backlog just ran out, so that the lists
     /// (and a search on screen) can be asked again.
     pub fn step(
         &mut self,
@@ -79,7 +82,7 @@ impl Backlog {
         tx: &Sender<Msg>,
     ) -> Result<bool, crate::store::StoreError> {
         let batch = crate::store::search::INDEX_BATCH;
-        let done = store.index_some(names, batch)?;
+        let done = store.briefly(|store| store.index_some(names, batch))?;
         // A short batch emptied the queue (or others wrote meanwhile): count again.
         self.left = if done < batch {
             store.index_backlog()?

@@ -198,6 +198,8 @@ pub fn store_thread(
                             }
                         }
                         Ok(false) => {}
+                        // Another process writes: again when it has committed.
+                        Err(e) if e.is_busy() => backlog.stories = false,
                         Err(e) => {
                             backlog.stories = false;
                             let _ = tx.send(Msg::StoreFailed(format!("Stories: {e}")));
@@ -216,6 +218,7 @@ pub fn store_thread(
                             }
                         }
                         Ok(false) => {}
+                        Err(e) if e.is_busy() => backlog.left = 0,
                         Err(e) => {
                             backlog.left = 0;
                             let _ = tx.send(Msg::StoreFailed(format!("Search index: {e}")));
