@@ -181,3 +181,32 @@ fn a_cron_refresh_brings_a_copy_under_the_open_tui() {
     assert_eq!(copies.len(), 2);
     assert!(copies.iter().all(|c| c.2), "both read: {copies:?}");
 }
+
+/// A feed added from the TUI brings a copy that only its text joins: the TUI's own
+/// write announces nothing to itself (no other process committed), and still the list
+/// shows one row for the two.
+#[test]
+fn a_feed_added_in_the_tui_brings_a_copy_by_text() {
+    let server = Server::start();
+    serve_wire(&server);
+    serve_relay(&server);
+    let env = Env::new(&format!(
+        "[general]\nrefresh_on_startup = false\nrefresh_interval_minutes = 0\n\n[[feed]]\nurl = \"{}\"\nname = \"wire\"\n",
+        server.url("/wire.xml")
+    ));
+    env.ok(&["refresh"]);
+    let tmux = support::tmux::Tmux::new(env.path());
+    tmux.start(&env);
+    tmux.wait_for("Port council backs");
+    tmux.keys(&["a"]);
+    tmux.wait_for("Add a feed");
+    tmux.cmd(&["send-keys", "-t", "e2e", "-l", &server.url("/relay.xml")]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Subscribe?");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Subscribed to relay");
+    let screen = tmux.wait_for("+1 Port council");
+    assert!(!screen.contains("Harbour to grow"), "one row: {screen}");
+    tmux.keys(&["q", "q"]);
+    tmux.wait_exit();
+}
