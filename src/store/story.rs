@@ -80,7 +80,14 @@ fn group(
     let mut links = Links::around(tx, arrivals)?;
     let mut texts = Sketches::around(tx, arrivals, filter)?;
     for a in arrivals {
-        unqueue.execute([a.id])?;
+        // Its text is compared after (and sketched, so that a later copy by text finds
+        // it, found by a key or not): its place in the queue changes in place.
+        let text_waits = pass == Pass::Keys && a.mode == Mode::On;
+        if text_waits {
+            waiting::wait_for_text(tx, a.id, now)?;
+        } else {
+            unqueue.execute([a.id])?;
+        }
         if a.mode == Mode::Off {
             continue;
         }
@@ -104,11 +111,6 @@ fn group(
         }
         if let Some(c) = found {
             join(tx, a.id, &c)?;
-        }
-        // Its text is compared after (and sketched, so that a later copy by text finds
-        // it, found by a key or not).
-        if pass == Pass::Keys && mode == Mode::On {
-            waiting::wait_for_text(tx, a.id, now)?;
         }
     }
     links.write(tx)?;

@@ -35,9 +35,16 @@ pub(in crate::store) fn queue(tx: &Connection, arrivals: &[Arrival], now: i64) -
     Ok(())
 }
 
-/// Leaves an article grouped by its keys waiting for its text.
+/// Leaves an article grouped by its keys waiting for its text: its row changed in
+/// place: one change to the queue's b-tree where a delete and an insert made two.
 pub(super) fn wait_for_text(tx: &Connection, id: i64, now: i64) -> Result<()> {
-    wait(tx, id, TEXT, now)
+    let changed = tx
+        .prepare_cached("UPDATE story_pending SET mode = ?2, at = ?3 WHERE item = ?1")?
+        .execute(params![id, TEXT, now])?;
+    if changed == 0 {
+        wait(tx, id, TEXT, now)?;
+    }
+    Ok(())
 }
 
 fn wait(tx: &Connection, id: i64, mode: &str, now: i64) -> Result<()> {
@@ -180,12 +187,17 @@ fn body(r: &rusqlite::Row) -> rusqlite::Result<Body> {
     })
 }
 
-/// The feed's stored articles just before `first`, for its boilerplate.
+/// The feed's stored articles just before `first`, for its boilerplate. (The ids are
+/// chosen first, from the feed's own rows (the `+`s keep the planner on them: by id it
+/// walked the table back from the newest article, 50,000 rows to find six of a feed
+/// written first), and only then the bodies read: sorted with the ids, every body of a
+/// feed of 2,000 articles was copied, 2.6 ms an article.)
 fn neighbours(tx: &Connection, feed: i64, first: i64) -> Result<Vec<Body>> {
     Ok(tx
         .prepare_cached(
-            "SELECT id, feed_id, sort_time, summary, content FROM items
-             WHERE feed_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
+            "SELECT id, feed_id, sort_time, summary, content FROM items WHERE id IN (
+                 SELECT id FROM items WHERE feed_id = ?1 AND +id < ?2
+                 ORDER BY +id DESC LIMIT ?3)",
         )?
         .query_map(params![feed, first, super::NEIGHBOURS], body)?
         .collect::<rusqlite::Result<_>>()?)
