@@ -216,7 +216,16 @@ fn sketch_all(feeds: &[(Vec<Body>, Vec<Body>)]) -> Vec<(&[Body], Vec<Vec<u32>>)>
     std::thread::scope(|scope| {
         let parts: Vec<_> = feeds
             .chunks(per_thread)
-            .map(|part| scope.spawn(move || part.iter().map(sketch_feed).collect::<Vec<_>>()))
+            .map(|part| {
+                scope.spawn(move || {
+                    // At the lowest priority, as the refresh's fetch threads: in the TUI
+                    // this runs beside the UI thread, which must get a core at once.
+                    let _ = thread_priority::set_current_thread_priority(
+                        thread_priority::ThreadPriority::Min,
+                    );
+                    part.iter().map(sketch_feed).collect::<Vec<_>>()
+                })
+            })
             .collect();
         parts
             .into_iter()
