@@ -37,8 +37,8 @@ pub(super) fn catch_up(config: &Config, store: &mut Store, json: bool, listing: 
 }
 
 fn compare(config: &Config, store: &mut Store, json: bool) -> anyhow::Result<()> {
-    // Turned off since: the next refresh forgets the queue.
-    if config.general.stories != crate::story::Mode::On {
+    // Turned off since: what waits is forgotten.
+    if !store.texts_waiting_for(config.general.stories)? {
         return Ok(());
     }
     let backlog = store.story_backlog()?;

@@ -77,6 +77,27 @@ impl StoreError {
     }
 }
 
+/// Takes a backlog of `total` in by `step`s (each returns how many it took; 0: none
+/// left), telling `progress` (done, total) after each. Bounded by `total`: what others
+/// queue meanwhile waits for the next taker.
+fn drain(
+    total: usize,
+    mut step: impl FnMut(&mut Store) -> Result<usize>,
+    store: &mut Store,
+    progress: &mut impl FnMut(usize, usize),
+) -> Result<usize> {
+    let mut done = 0;
+    while done < total {
+        let n = step(store)?;
+        if n == 0 {
+            break;
+        }
+        done += n;
+        progress(done.min(total), total);
+    }
+    Ok(done)
+}
+
 /// How long a write waits for another process's lock (a refresh commits a feed at a
 /// time, so this is long only when something is wrong).
 const WRITE_WAIT: Duration = Duration::from_secs(10);

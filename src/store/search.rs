@@ -151,16 +151,12 @@ impl Store {
         mut progress: impl FnMut(usize, usize),
     ) -> Result<usize> {
         let total = self.index_backlog()?;
-        let mut done = 0;
-        while done < total {
-            let n = self.index_some(names, INDEX_ALL_BATCH)?;
-            if n == 0 {
-                break;
-            }
-            done += n;
-            progress(done, total);
-        }
-        Ok(done)
+        super::drain(
+            total,
+            |store| store.index_some(names, INDEX_ALL_BATCH),
+            self,
+            &mut progress,
+        )
     }
 
     /// Where a list's rows come from: the items table, or the index joined to it when the

@@ -369,6 +369,21 @@ impl super::Store {
         Ok(())
     }
 
+    /// Whether texts wait to be compared under `mode` (the config as read now). With
+    /// stories no longer on, what waits is forgotten at once, as the next refresh would
+    /// (`maintain`), so that no mark (`compare_before_marking`) compares it after all.
+    pub fn texts_waiting_for(&mut self, mode: Mode) -> Result<bool> {
+        if !self.stories_waiting()? {
+            return Ok(false);
+        }
+        if mode != Mode::On {
+            self.conn
+                .execute("DELETE FROM story_pending WHERE mode = ?1", [waiting::TEXT])?;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
     /// Whether any article waits for its text to be compared (at once, whatever the
     /// number: the TUI asks at start).
     pub fn stories_waiting(&self) -> Result<bool> {
@@ -410,16 +425,12 @@ impl super::Store {
         mut progress: impl FnMut(usize, usize),
     ) -> Result<()> {
         let total = self.story_backlog()?;
-        let mut done = 0;
-        // Bounded: what others queue meanwhile waits for the next reader.
-        while done < total {
-            let n = self.group_texts(TEXT_SLICE, now)?;
-            if n == 0 {
-                break;
-            }
-            done += n;
-            progress(done.min(total), total);
-        }
+        super::drain(
+            total,
+            |store| store.group_texts(TEXT_SLICE, now),
+            self,
+            &mut progress,
+        )?;
         Ok(())
     }
 

@@ -115,3 +115,32 @@ fn a_mark_given_before_the_text_is_compared_reaches_the_copy() {
     assert!(is_read(&store, "c-1"), "the older copy is read too");
     assert_eq!(story_of(&store, "a-1"), story_of(&store, "c-1"));
 }
+
+/// Stories turned to "links" after a refresh queued texts: the texts are forgotten the
+/// first time the setting is read, and a mark then compares none of them.
+#[test]
+fn texts_queued_before_stories_were_turned_to_links_are_never_compared() {
+    let (_dir, mut store, ids) = open_with(2);
+    put(
+        &mut store,
+        ids[0],
+        vec![dated("c-1", "https://wire.example/a/1", &WIRE.concat(), 2)],
+        Utc::now(),
+    );
+    let copy = format!("{}<p>Reporting by the desk.</p>", WIRE[..3].concat());
+    refresh(
+        &mut store,
+        ids[1],
+        vec![dated("a-1", "https://relay.example/s/1", &copy, 3)],
+    );
+    assert!(store.texts_waiting_for(crate::story::Mode::On).unwrap());
+    assert!(!store.texts_waiting_for(crate::story::Mode::Links).unwrap());
+    assert_eq!(store.story_backlog().unwrap(), 0);
+    let a: i64 = store
+        .conn
+        .query_row("SELECT id FROM items WHERE guid = 'a-1'", [], |r| r.get(0))
+        .unwrap();
+    store.set_read(&[ItemId(a)], true).unwrap();
+    assert_ne!(story_of(&store, "a-1"), story_of(&store, "c-1"));
+    assert!(!is_read(&store, "c-1"));
+}

@@ -42,10 +42,11 @@ pub struct Backlog {
 
 impl Backlog {
     /// Looks again (after another process wrote, say).
-    pub fn recount(&mut self, store: &Store, config: &Config) {
+    pub fn recount(&mut self, store: &mut Store, config: &Config) {
         self.left = store.index_backlog().unwrap_or(0);
-        self.stories = config.general.stories == crate::story::Mode::On
-            && store.stories_waiting().unwrap_or(false);
+        self.stories = store
+            .texts_waiting_for(config.general.stories)
+            .unwrap_or(false);
     }
 
     /// Whether any chore waits.

@@ -169,7 +169,7 @@ pub fn store_thread(
     }
     let mut seen_version = store.data_version().ok();
     let mut backlog = super::indexer::Backlog::default();
-    backlog.recount(&store, &config);
+    backlog.recount(&mut store, &config);
     let mut queue = std::collections::VecDeque::new();
     // The saved searches and hidden articles want counting again.
     let mut counts_due = true;
@@ -247,7 +247,7 @@ pub fn store_thread(
                 if version != seen_version {
                     seen_version = version;
                     counts_due = true;
-                    backlog.recount(&store, &config);
+                    backlog.recount(&mut store, &config);
                     if tx.send(Msg::CacheChanged).is_err() {
                         return;
                     }
@@ -325,7 +325,7 @@ pub fn store_thread(
             Ok(())
         }));
         if recount {
-            backlog.recount(&store, &config);
+            backlog.recount(&mut store, &config);
         }
         let error = match result {
             Ok(Ok(())) => continue,
