@@ -1,5 +1,7 @@
 //! Key press to redrawn frame on a model over a 200k-item list: update + draw on a
-//! TestBackend, with pages answered as the store thread would.
+//! TestBackend, with pages answered as the store thread would; the same while a store
+//! and a parser work on the other threads, as the TUI's store and refresh threads do
+//! during a refresh.
 
 use bulletin::model::{FeedId, FeedSummary, ItemId, ItemRow};
 use bulletin::tui::model::{Model, PAGE_SIZE};
@@ -49,13 +51,21 @@ fn page(p: usize) -> Vec<ItemRow> {
 
 fn answer(m: &mut Model, cmds: Vec<Cmd>) {
     for cmd in cmds {
-        if let Cmd::LoadPage { req, page: p, .. } = cmd {
+        if let Cmd::LoadPage {
+            req,
+            page: p,
+            count,
+            ..
+        } = cmd
+        {
+            // A list over many feeds (with stories on, copies share a row) is counted
+            // by the store.
             let more = update(
                 m,
                 Msg::PageLoaded {
                     req,
                     page: p,
-                    total: None,
+                    total: count.then_some(ITEMS),
                     rows: page(p),
                 },
             )
@@ -65,7 +75,8 @@ fn answer(m: &mut Model, cmds: Vec<Cmd>) {
     }
 }
 
-fn key_to_frame(c: &mut Criterion) {
+/// A model on the article list of 1,000 feeds and 200,000 articles, its first pages in.
+fn listing() -> Model {
     let mut m = Model::new(Default::default(), chrono::Utc::now());
     m.size = (160, 48);
     let cmds = update(&mut m, Msg::FeedsLoaded(feeds())).cmds;
@@ -77,18 +88,30 @@ fn key_to_frame(c: &mut Criterion) {
     .cmds;
     answer(&mut m, cmds);
     assert_eq!(m.articles.total, ITEMS);
+    m
+}
+
+/// One key, `j` or `k` in turn, through `update` and `draw`.
+fn key_and_frame(m: &mut Model, term: &mut Terminal<TestBackend>, theme: &Theme, down: bool) {
+    let key = if down { 'j' } else { 'k' };
+    let out = update(
+        m,
+        Msg::Key(KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE)),
+    );
+    answer(m, out.cmds);
+    term.draw(|f| bulletin::tui::view::draw(f, m, theme))
+        .unwrap();
+}
+
+fn key_to_frame(c: &mut Criterion) {
+    let mut m = listing();
     let theme = Theme::new(false);
     let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
-    let down = Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
-    let up = Msg::Key(KeyEvent::new(KeyCode::Char('k'), KeyModifiers::NONE));
     let mut flip = false;
     c.bench_function("key press to frame (200k items, 1000 feeds)", |b| {
         b.iter(|| {
             flip = !flip;
-            let out = update(&mut m, if flip { down.clone() } else { up.clone() });
-            answer(&mut m, out.cmds);
-            term.draw(|f| bulletin::tui::view::draw(f, &m, &theme))
-                .unwrap();
+            key_and_frame(&mut m, &mut term, &theme, flip);
         })
     });
     let bottom = Msg::Key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::NONE));
@@ -103,6 +126,99 @@ fn key_to_frame(c: &mut Criterion) {
             }
         })
     });
+}
+
+/// A 200-item RSS feed whose items are new each time `round` changes.
+fn rss(round: usize) -> String {
+    let mut s = String::from("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Busy</title><link>http://127.0.0.1:1/</link>");
+    for i in 0..200 {
+        s.push_str(&format!(
+            "<item><title>Round {round} item {i}</title><link>http://127.0.0.1:1/{round}/{i}</link>\
+             <description><![CDATA[<p>Paragraph {i} of round {round}, with <a href=\"/x\">a link</a> and words enough \
+             to be indexed, compressed and compared, as a bulletin's are.</p>]]></description></item>"
+        ));
+    }
+    s.push_str("</channel></rss>");
+    s
+}
+
+/// The key press of `key_to_frame` while two threads work as a refresh makes the TUI's
+/// work: one writes new feeds of 200 items into a real cache (a transaction a feed, the
+/// triggers, the search index's batches), the other parses feeds. The UI thread shares
+/// no lock with them (it only sends and receives messages), so what this measures is
+/// what sharing the cores costs a key.
+fn key_to_frame_while_busy(c: &mut Criterion) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let stop = Arc::new(AtomicBool::new(false));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.db");
+    let writer = {
+        let (stop, path) = (stop.clone(), path.clone());
+        std::thread::spawn(move || {
+            let mut store = bulletin::store::Store::open(&path).unwrap();
+            let mut round = 0;
+            while !stop.load(Ordering::Relaxed) {
+                round += 1;
+                let url = format!("http://127.0.0.1:1/feed/{round}");
+                let parsed =
+                    bulletin::parse::parse_feed(rss(round).as_bytes(), None, &url).unwrap();
+                let spec = bulletin::config::FeedSpec {
+                    options: Default::default(),
+                    url,
+                    name: None,
+                    hidden: false,
+                    remote: None,
+                    mailbox: None,
+                    tags: vec![],
+                };
+                let id = store.sync_feeds(std::slice::from_ref(&spec)).unwrap()[0];
+                let prepared = bulletin::store::PreparedFeed::new(parsed);
+                store
+                    .apply(
+                        id,
+                        &prepared,
+                        &Default::default(),
+                        Some(200),
+                        chrono::Utc::now(),
+                        0,
+                    )
+                    .unwrap();
+                if round % 5 == 0 {
+                    store.index_some(&Default::default(), 500).unwrap();
+                }
+            }
+            round
+        })
+    };
+    let parser = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let body = rss(0);
+            let mut n = 0usize;
+            while !stop.load(Ordering::Relaxed) {
+                let parsed =
+                    bulletin::parse::parse_feed(body.as_bytes(), None, "http://127.0.0.1:1/p");
+                n += parsed.map(|p| p.items.len()).unwrap_or(0);
+            }
+            n
+        })
+    };
+    let mut m = listing();
+    let theme = Theme::new(false);
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let mut flip = false;
+    c.bench_function("key press to frame while a store and a parser work", |b| {
+        b.iter(|| {
+            flip = !flip;
+            key_and_frame(&mut m, &mut term, &theme, flip);
+        })
+    });
+    stop.store(true, Ordering::Relaxed);
+    let rounds = writer.join().unwrap();
+    parser.join().unwrap();
+    // The store really worked meanwhile.
+    assert!(rounds > 1, "the writer wrote {rounds} feeds");
 }
 
 /// Scrolling the reader, full screen, with three pictures on screen (half-blocks: every
@@ -212,5 +328,10 @@ fn scroll_with_pictures(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, key_to_frame, scroll_with_pictures);
+criterion_group!(
+    benches,
+    key_to_frame,
+    key_to_frame_while_busy,
+    scroll_with_pictures
+);
 criterion_main!(benches);

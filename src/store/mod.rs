@@ -12,6 +12,7 @@ mod folder_feeds;
 mod folder_files;
 mod folder_locate;
 mod fulltext;
+mod indexing;
 mod mail;
 mod mail_queue;
 mod migrate;

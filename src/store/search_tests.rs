@@ -6,6 +6,7 @@ use crate::model::{ItemId, ParsedFeed, ParsedItem, Validators};
 use crate::search::{compile, parse, FeedInfo};
 use crate::store::{PreparedFeed, Store};
 use chrono::{TimeZone, Utc};
+use std::collections::HashMap;
 
 fn item(guid: &str, title: &str, body: &str, day: i64) -> ParsedItem {
     ParsedItem {
@@ -395,4 +396,85 @@ fn every_order_lists_and_marks_above_consistently() {
         assert_eq!(got, want, "{order:?}");
         store.set_read(&marked, false).unwrap();
     }
+}
+
+/// The words indexed are those the reader shows: the full text once it came, else the
+/// content, else the summary, whichever is the first with any words; and many articles
+/// in one batch (their words unpacked on a second thread) each keep their own.
+#[test]
+fn the_index_takes_the_text_the_reader_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let ids = store.sync_feeds(&crate::store::test_specs(1)).unwrap();
+    let mut items: Vec<ParsedItem> = (0..300)
+        .map(|i| {
+            item(
+                &format!("g{i}"),
+                &format!("Issue {i}"),
+                &format!("<p>word{i} here</p>"),
+                i,
+            )
+        })
+        .collect();
+    // Blank content, or none: the summary is the text (as in the reader).
+    items[0].content_html = Some(" \n ".into());
+    items[0].summary_html = Some("<p>lighthouse keepers</p>".into());
+    items[1].content_html = None;
+    items[1].summary_html = Some("<p>tidal charts</p>".into());
+    let feed = PreparedFeed::new(ParsedFeed {
+        items,
+        ..ParsedFeed::default()
+    });
+    store
+        .apply(
+            ids[0],
+            &feed,
+            &Validators::default(),
+            Some(500),
+            Utc::now(),
+            0,
+        )
+        .unwrap();
+    store.index_all(&HashMap::new(), |_, _| {}).unwrap();
+    let found = |store: &Store, text: &str| titles(store, &query(store, &ids, text));
+    assert_eq!(found(&store, "lighthouse"), ["Issue 0"]);
+    assert_eq!(found(&store, "tidal"), ["Issue 1"]);
+    assert_eq!(found(&store, "word2"), ["Issue 2"]);
+    assert_eq!(found(&store, "word299"), ["Issue 299"]);
+    assert_eq!(
+        found(&store, "here").len(),
+        100,
+        "the first page of 298 matches"
+    );
+
+    // The full text, when it comes, replaces the content in the index.
+    let two = store.items(&query(&store, &ids, "word2"), 0, 1).unwrap()[0].id;
+    let page = crate::fulltext::Extracted {
+        title: "Issue 2".into(),
+        byline: None,
+        site_name: None,
+        excerpt: None,
+        html: "<p>the whole article about estuaries</p>".into(),
+        url: "http://127.0.0.1:1/2".into(),
+    };
+    store.set_full_text(two, Ok(&page)).unwrap();
+    store.index_all(&HashMap::new(), |_, _| {}).unwrap();
+    assert_eq!(found(&store, "estuaries"), ["Issue 2"]);
+    assert!(found(&store, "word2").is_empty());
+}
+
+/// The index writes its pending terms out at 16 MiB, not FTS5's 1 MiB (migration 18).
+#[test]
+fn the_index_keeps_a_big_hash_of_pending_terms() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let size: i64 = store
+        .conn
+        .query_row(
+            "SELECT v FROM search_config WHERE k = 'hashsize'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(size, 16 * 1024 * 1024);
 }
