@@ -7,9 +7,12 @@ an account of N articles in 1,000 feeds, mostly read (200 unread, 100 starred).
 The servers are written here from the protocols as FreshRSS and Miniflux document them
 (ClientLogin, subscription/list, stream/contents with ot/nt/c, stream/items/ids,
 stream/items/contents, edit-tag; Fever's feeds/groups, items with since_id/max_id/with_ids,
-unread_item_ids, saved_item_ids, mark), on 127.0.0.1 only, and count the requests. For
+unread_item_ids, saved_item_ids, mark; and as protocol fever-oldest, a Fever server that
+answers `max_id` as coldsweat does, the oldest first), on 127.0.0.1 only, and count the requests. For
 each protocol and size it times, as `bulletin sync` processes (wall and CPU, from wait4):
   first      a first sync into an empty cache (the unread, starred and newest articles)
+  after-first  a sync right after that first one, nothing changed (the history left on a
+             big account waits an hour between stretches, so this costs what changed)
   all        `sync --all` from an empty cache: the whole account (once)
   no-change  a sync with nothing changed on the server, the account whole here
   changes    a sync after 100 articles changed on the server (read or unread)
@@ -64,7 +67,7 @@ class Account:
                 "is_read": int(i not in self.unread), "created_on_time": BASE_TIME + i}
 
 
-def handler_for(acct, key):
+def handler_for(acct, key, oldest_first=False):
     class H(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -180,6 +183,9 @@ def handler_for(acct, key):
                 if "since_id" in qd:
                     s = int(qd["since_id"])
                     ids = range(s + 1, min(acct.n, s + 50) + 1)
+                elif "max_id" in qd and oldest_first:
+                    # coldsweat: the oldest fifty below max_id, oldest first.
+                    ids = range(1, min(int(qd["max_id"]) - 1, acct.n, 50) + 1)
                 elif "max_id" in qd:
                     m = min(int(qd["max_id"]), acct.n + 1)
                     ids = range(m - 1, max(0, m - 51), -1)
@@ -212,7 +218,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--protocols", default="greader,fever")
+    ap.add_argument("--protocols", default="greader,fever,fever-oldest")
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="bulletin-sync-bench-")
     env = dict(os.environ, BENCH_SYNC_PW="secret", NO_COLOR="1")
@@ -224,13 +230,13 @@ def main():
         for proto in a.protocols.split(","):
             for size in [int(s) for s in a.sizes.split(",")]:
                 acct = Account(size)
-                srv = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(acct, key))
+                srv = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(acct, key, proto == "fever-oldest"))
                 threading.Thread(target=srv.serve_forever, daemon=True).start()
                 port = srv.server_address[1]
                 url = f"http://127.0.0.1:{port}/api/greader.php" if proto == "greader" else f"http://127.0.0.1:{port}/fever/"
                 conf = os.path.join(work, f"{proto}-{size}.toml")
                 with open(conf, "w") as f:
-                    f.write(f'[general]\nrefresh_on_startup = false\n\n[sync]\nprovider = "{proto}"\nurl = "{url}"\n'
+                    f.write(f'[general]\nrefresh_on_startup = false\n\n[sync]\nprovider = "{proto.split("-")[0]}"\nurl = "{url}"\n'
                             f'username = "alice"\npassword_env = "BENCH_SYNC_PW"\n')
                 data = os.path.join(work, f"{proto}-{size}")
 
@@ -248,6 +254,10 @@ def main():
                 for i in range(a.runs):
                     shutil.rmtree(data, ignore_errors=True)
                     sync("first", i)
+                # Nothing changed since that first sync: the history left on a big
+                # account waits for its hour (or --all), so this costs what changed.
+                for i in range(a.runs):
+                    sync("after-first", i)
                 shutil.rmtree(data, ignore_errors=True)
                 sync("all", 0, "--all")
                 for i in range(a.runs):

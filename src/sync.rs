@@ -113,6 +113,16 @@ pub trait SyncProvider {
             self.name()
         )))
     }
+    /// The id of the account's newest article, where ids are numbers that grow and the
+    /// server cannot page backwards: a first sync then starts its new articles that far
+    /// below it, and takes the history below that in later stretches. `None` for an
+    /// empty account; `Unsupported` where it cannot be told.
+    fn newest_id(&mut self) -> Result<Option<u64>, SyncError> {
+        Err(SyncError::Unsupported(format!(
+            "the {} server cannot tell its newest article",
+            self.name()
+        )))
+    }
     /// These articles (ids as `unread_ids` gives them).
     fn items_by_id(&mut self, ids: &[String]) -> Result<Vec<RemoteItem>, SyncError>;
     fn unread_ids(&mut self) -> Result<Vec<String>, SyncError>;

@@ -182,3 +182,83 @@ fn a_feed_marked_read_goes_in_one_request_and_what_the_server_left_one_by_one() 
     assert_eq!(env.item("Item 4")["read"], true);
     assert_eq!(env.item("Item 13")["read"], false);
 }
+
+/// The newest article's id, by `since_id` alone: ids that are far apart and far from 0
+/// take a few requests, an account of one page one, an empty account one.
+#[test]
+fn the_newest_id_is_found_by_since_id_alone() {
+    for (ids, newest) in [
+        (
+            (1..=3_000u64)
+                .map(|i| i * 3)
+                .chain([70_001, 70_007])
+                .collect::<Vec<_>>(),
+            Some(70_007),
+        ),
+        ((1..=20).collect(), Some(20)),
+        (vec![], None),
+    ] {
+        let mut s = State::default();
+        for id in ids {
+            s.items.insert(id, (1, true, false));
+        }
+        s.max_id_oldest_first = true;
+        let state = Arc::new(Mutex::new(s));
+        let server = fever_server(state.clone(), KEY.to_string());
+        let mut fever = client(&server, "alice", "secret");
+        assert_eq!(fever.newest_id().unwrap(), newest);
+        let calls = state.lock().unwrap().calls.len();
+        assert!(calls <= 40, "{calls} requests for {newest:?}");
+    }
+}
+
+/// A big account on a server that cannot page backwards (as coldsweat): the first sync
+/// brings the newest stretch and every unread article, the next sync right after asks
+/// for what is new and the ids, nothing of the history; `sync --all` brings the rest.
+#[test]
+fn a_big_account_without_max_id_comes_newest_first_and_the_history_on_demand() {
+    std::env::set_var("BULLETIN_TEST_FEVER_BIG_PW", "secret");
+    let mut s = State::default();
+    // 12,000 articles, even ids up to 24,000; one in a thousand unread.
+    for i in 1..=12_000u64 {
+        s.items.insert(i * 2, (1 + i % 2, i % 1_000 != 0, false));
+    }
+    s.max_id_oldest_first = true;
+    let state = Arc::new(Mutex::new(s));
+    let server = fever_server(state.clone(), KEY.to_string());
+    let env = support::Env::new(&config(&server, "BULLETIN_TEST_FEVER_BIG_PW"));
+
+    let first = env.json(&["sync", "--json"]);
+    assert_eq!(first["older_left"], true, "{first}");
+    let calls = std::mem::take(&mut state.lock().unwrap().calls);
+    let newest_first = env.json(&["items", "--json", "--limit", "1"]);
+    assert!(
+        newest_first.to_string().contains("Item 24000"),
+        "{newest_first}"
+    );
+    // The stretch above 14,000 (5,000 articles) and the unread below it by id (7).
+    assert_eq!(
+        first["new_items"],
+        5_007,
+        "{first} after {} calls",
+        calls.len()
+    );
+
+    let second = env.json(&["sync", "--json"]);
+    assert_eq!(
+        (&second["new_items"], &second["older_left"]),
+        (&0.into(), &true.into()),
+        "{second}"
+    );
+    let calls = std::mem::take(&mut state.lock().unwrap().calls);
+    assert!(calls.len() <= 6, "{calls:?}");
+    assert_eq!(
+        calls.iter().filter(|c| c.contains("_id=")).count(),
+        1,
+        "only what is new: {calls:?}"
+    );
+
+    let all = env.json(&["sync", "--all", "--json"]);
+    assert_eq!(all["older_left"], false, "{all}");
+    assert_eq!(all["new_items"], 12_000 - 5_007, "{all}");
+}

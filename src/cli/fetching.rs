@@ -31,7 +31,7 @@ pub(super) fn cmd_refresh(
             None => "syncing through the folder".to_string(),
         };
         let progress = Progress::spinner(json, &what);
-        let result = sync_once(config, &mut store, &fetcher);
+        let result = sync_once(config, &mut store, &fetcher, false);
         drop(progress);
         match result {
             Ok(s) => {

@@ -173,8 +173,8 @@ fn subscribe_on_server(
     }
     let mut store = Store::open(&paths.db_file())?;
     let own = config.own_feed_urls();
-    let summary =
-        crate::sync::run(&mut store, provider.as_mut(), &sync.account(), &own).map_err(|e| {
+    let summary = crate::sync::run(&mut store, provider.as_mut(), &sync.account(), &own, false)
+        .map_err(|e| {
             anyhow::anyhow!("subscribed on {}, but the sync after failed: {e}", sync.url)
         })?;
     let title = found.feed.title.as_deref();

@@ -13,8 +13,9 @@ pub(super) fn sync_once(
     config: &Config,
     store: &mut crate::store::Store,
     fetcher: &Fetcher,
+    whole: bool,
 ) -> anyhow::Result<crate::sync::Summary> {
-    match crate::sync::sync_configured(config, store, fetcher) {
+    match crate::sync::sync_configured(config, store, fetcher, whole) {
         Some(result) => result.map_err(|e| anyhow::anyhow!("{e}")),
         None => bail!("no [sync] in the config: add provider, url, username and password_command, or provider = \"folder\" and path (see the comments in the config `bulletin init` writes)"),
     }
@@ -42,7 +43,7 @@ pub(super) fn sync_line(s: &crate::sync::Summary) -> String {
     }
     if s.older_left {
         left.push_str(
-            "; older articles come at the next syncs (`bulletin sync --all` brings them now)",
+            "; older articles come at the next syncs, 10,000 an hour at most (`bulletin sync --all` brings them now)",
         );
     }
     format!(
@@ -71,7 +72,7 @@ pub(super) fn cmd_sync(
         .as_ref()
         .map_or("the folder".to_string(), |s| s.provider.name().to_string());
     let progress = Progress::spinner(json, &format!("syncing with {provider}"));
-    let mut round = sync_once(config, &mut store, &fetcher)?;
+    let mut round = sync_once(config, &mut store, &fetcher, all)?;
     let mut summary = round.clone();
     // --all: sync after sync while the server has more and the last one brought some (a
     // server that says "more" and sends nothing ends it); a line each, and in JSON the
@@ -84,7 +85,7 @@ pub(super) fn cmd_sync(
             "syncing with {provider}: {} new articles so far, older ones next",
             summary.new_items
         ));
-        round = sync_once(config, &mut store, &fetcher)?;
+        round = sync_once(config, &mut store, &fetcher, true)?;
         summary = crate::sync::Summary {
             new_items: summary.new_items + round.new_items,
             pushed: summary.pushed + round.pushed,

@@ -81,21 +81,26 @@ pub fn connect(
 
 /// Syncs once with the server `config` names (when it names one), in a session of its
 /// own (`bulletin sync`, `refresh`).
+/// With `whole`, the sync takes a stretch of the account's history even when the last
+/// was less than an hour ago (`bulletin sync --all`).
 pub fn sync_configured(
     config: &Config,
     store: &mut Store,
     fetcher: &Fetcher,
+    whole: bool,
 ) -> Option<Result<Summary, SyncFailure>> {
-    Some(super::Session::of(config, fetcher)?.sync(config, store))
+    Some(super::Session::of(config, fetcher)?.sync_with(config, store, whole))
 }
 
 /// Syncs once. `configured` are the config's own feed URLs (a feed the server drops
-/// stays when the config lists it too).
+/// stays when the config lists it too). With `whole`, a stretch of history is taken
+/// whenever one is left (see history.rs).
 pub fn run(
     store: &mut Store,
     provider: &mut dyn SyncProvider,
     account: &str,
     configured: &[&str],
+    whole: bool,
 ) -> Result<Summary, SyncError> {
     let stored = store.sync_account()?;
     if !stored.as_deref().is_some_and(|s| same_account(s, account)) {
@@ -124,7 +129,7 @@ pub fn run(
     let now = chrono::Utc::now().timestamp();
     let mut taker = Taker::new(store, &ids, now);
     taker.started = started;
-    summary.older_left = super::history::fetch(provider, &mut taker)?;
+    summary.older_left = super::history::fetch(provider, &mut taker, whole)?;
     let mut new_items = taker.new;
     let unread: HashSet<String> = provider.unread_ids()?.into_iter().collect();
     let starred: HashSet<String> = provider.starred_ids()?.into_iter().collect();
@@ -209,6 +214,11 @@ impl<'a> Taker<'a> {
             started: std::time::Instant::now(),
             new: 0,
         }
+    }
+
+    /// The sync's time (Unix seconds).
+    pub fn now(&self) -> i64 {
+        self.now
     }
 
     pub fn page(&mut self, page: &[crate::model::RemoteItem]) -> Result<(), SyncError> {

@@ -63,6 +63,20 @@ impl Fever {
         self.parse_items(&self.call(what, &[])?)
     }
 
+    /// The highest id of the articles just above `since` (`items&since_id`), and how many
+    /// came; `None` when none is above it. Only the ids are read.
+    fn above(&self, since: u64) -> Result<Option<(u64, usize)>, SyncError> {
+        let answer = self.call(&format!("items&since_id={since}"), &[])?;
+        let items = answer["items"]
+            .as_array()
+            .ok_or_else(|| SyncError::Protocol("no \"items\" in the answer".into()))?;
+        let ids: Vec<u64> = items
+            .iter()
+            .filter_map(|i| id(&i["id"])?.parse().ok())
+            .collect();
+        Ok(ids.iter().max().map(|&top| (top, ids.len())))
+    }
+
     /// The articles of an `items` answer, in id order.
     fn parse_items(&self, answer: &Value) -> Result<Vec<RemoteItem>, SyncError> {
         let items = answer["items"]
@@ -92,6 +106,13 @@ impl Fever {
         out.sort_by_key(|i| i.id.parse::<u64>().unwrap_or(u64::MAX));
         Ok(out)
     }
+}
+
+/// Articles in a full page of `items`, as the protocol fixes it.
+const PAGE: usize = 50;
+
+fn ignores_since_id() -> SyncError {
+    SyncError::Unsupported("the Fever server does not page by since_id".into())
 }
 
 /// "1,2,3" (how Fever sends id lists), or a JSON array of ids.
@@ -258,6 +279,44 @@ impl SyncProvider for Fever {
             }
         }
         Ok(out)
+    }
+
+    fn newest_id(&mut self) -> Result<Option<u64>, SyncError> {
+        // `items&since_id=X` lists the (at most 50) articles just above X, and nothing
+        // when X is the newest: up from the oldest page by doubling steps until nothing
+        // is above, then halving the gap. A page of fewer than 50 holds the newest.
+        // About 15 requests on an account of 100,000.
+        let Some((mut low, n)) = self.above(0)? else {
+            return Ok(None);
+        };
+        if n < PAGE {
+            return Ok(Some(low));
+        }
+        let mut step: u64 = 1024;
+        let mut high = loop {
+            let at = low.saturating_add(step);
+            match self.above(at)? {
+                Some((top, _)) if top <= at => return Err(ignores_since_id()),
+                Some((top, n)) if n < PAGE => return Ok(Some(top)),
+                Some((top, _)) => low = top,
+                None => break at,
+            }
+            if step > 1 << 53 {
+                return Err(ignores_since_id());
+            }
+            step *= 2;
+        };
+        // An article at `low`, none above `high`.
+        while high > low + 1 {
+            let mid = low + (high - low) / 2;
+            match self.above(mid)? {
+                Some((top, _)) if top <= mid => return Err(ignores_since_id()),
+                Some((top, n)) if n < PAGE => return Ok(Some(top)),
+                Some((top, _)) => low = top,
+                None => high = mid,
+            }
+        }
+        Ok(Some(low))
     }
 
     fn items_by_id(&mut self, ids: &[String]) -> Result<Vec<RemoteItem>, SyncError> {

@@ -14,6 +14,8 @@ struct Account {
     /// Ids 1..=newest, in one feed.
     newest: u64,
     backwards: bool,
+    /// Whether the server tells its newest id (where it cannot page backwards).
+    tells_newest: bool,
 }
 
 fn item(id: u64) -> RemoteItem {
@@ -95,6 +97,12 @@ impl SyncProvider for Account {
         }
         Ok(out)
     }
+    fn newest_id(&mut self) -> Result<Option<u64>, SyncError> {
+        if !self.tells_newest {
+            return Err(SyncError::Unsupported("no newest id".into()));
+        }
+        Ok((self.newest > 0).then_some(self.newest))
+    }
     fn items_by_id(&mut self, _: &[String]) -> Result<Vec<RemoteItem>, SyncError> {
         Ok(Vec::new())
     }
@@ -128,7 +136,7 @@ fn syncs(account: &mut Account, limit: usize, grow: u64) -> Vec<Vec<u64>> {
         let before: Vec<String> = (1..=account.newest).map(|i| i.to_string()).collect();
         let missing_before = store.missing_remote_items(&before).unwrap();
         let mut taker = Taker::new(&mut store, &feeds, 1_790_000_000);
-        let left = fetch_up_to(account, &mut taker, limit).unwrap();
+        let left = fetch_up_to(account, &mut taker, limit, true).unwrap();
         let missing_after = store.missing_remote_items(&before).unwrap();
         let came: Vec<u64> = missing_before
             .iter()
@@ -155,6 +163,7 @@ fn a_first_sync_brings_the_newest_and_the_next_ones_the_rest() {
     let mut account = Account {
         newest: 100,
         backwards: true,
+        tells_newest: false,
     };
     let rounds = syncs(&mut account, 30, 3);
     // The first sync: the newest 35 (five pages of seven).
@@ -174,6 +183,7 @@ fn a_server_that_cannot_page_backwards_sends_its_history_oldest_first() {
     let mut account = Account {
         newest: 100,
         backwards: false,
+        tells_newest: false,
     };
     let rounds = syncs(&mut account, 30, 2);
     assert_eq!(rounds[0].iter().min(), Some(&1));
@@ -186,7 +196,89 @@ fn an_empty_account_is_done_at_once_and_its_first_articles_come_as_new() {
     let mut account = Account {
         newest: 0,
         backwards: true,
+        tells_newest: false,
     };
     let rounds = syncs(&mut account, 30, 0);
     assert_eq!(rounds, vec![Vec::<u64>::new()]);
+}
+
+#[test]
+fn a_server_that_tells_its_newest_id_sends_the_newest_first_then_the_history() {
+    let mut account = Account {
+        newest: 100,
+        backwards: false,
+        tells_newest: true,
+    };
+    let rounds = syncs(&mut account, 30, 2);
+    // The first sync: the 30 above 70, as new articles.
+    let mut first = rounds[0].clone();
+    first.sort_unstable();
+    assert_eq!(first, (71..=100).collect::<Vec<u64>>());
+    // Then what arrived meanwhile, and the history from the oldest up to 70.
+    assert!(
+        rounds[1].contains(&101) && rounds[1].contains(&1),
+        "{:?}",
+        rounds[1]
+    );
+    assert!(rounds.len() >= 3 && rounds.len() <= 5, "{rounds:?}");
+}
+
+/// Syncs at these times (Unix seconds; `whole` as `sync --all`): how many articles each
+/// brought, and whether it said older ones were left.
+fn syncs_at(account: &mut Account, times: &[(i64, bool)]) -> Vec<(usize, bool)> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let feed = RemoteFeed {
+        id: "f".into(),
+        title: "News".into(),
+        url: "https://news.example/feed".into(),
+        site_url: None,
+        groups: Vec::new(),
+    };
+    let feeds = store.apply_remote_feeds(&[feed], &[]).unwrap();
+    let mut out = Vec::new();
+    for &(now, whole) in times {
+        let mut taker = Taker::new(&mut store, &feeds, now);
+        let due = whole || super::due(&taker).unwrap();
+        let left = fetch_up_to(account, &mut taker, 100, due).unwrap();
+        out.push((taker.new, left));
+    }
+    out
+}
+
+/// Between two stretches of history an hour at least, so that a sync with nothing new
+/// costs nothing more on a big account; `sync --all` takes the next stretch at once.
+#[test]
+fn the_history_comes_a_stretch_an_hour_unless_all_is_asked() {
+    // Backwards, pages of seven: 105 (15 pages) a stretch. A window: the 100 above 150
+    // first, then the ids from 1 up to 150.
+    for (backwards, tells_newest, first, last) in [(true, false, 105, 40), (false, true, 100, 45)] {
+        let mut account = Account {
+            newest: 250,
+            backwards,
+            tells_newest,
+        };
+        let t = 1_790_000_000;
+        let rounds = syncs_at(
+            &mut account,
+            &[
+                (t, false),
+                (t + 60, false),
+                (t + 120, true),
+                (t + 180, false),
+                (t + 3_800, false),
+            ],
+        );
+        assert_eq!(
+            rounds,
+            [
+                (first, true),
+                (0, true),
+                (105, true),
+                (0, true),
+                (last, false)
+            ],
+            "backwards {backwards}"
+        );
+    }
 }

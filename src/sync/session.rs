@@ -58,6 +58,17 @@ impl Session {
     /// Syncs once: marks out, the server's feeds, articles and state in. One line of
     /// error naming the server, never holding the password.
     pub fn sync(&mut self, config: &Config, store: &mut Store) -> Result<Summary, SyncFailure> {
+        self.sync_with(config, store, false)
+    }
+
+    /// `sync`; with `whole`, a stretch of the account's history is taken even when the
+    /// last was less than an hour ago (`bulletin sync --all`).
+    pub fn sync_with(
+        &mut self,
+        config: &Config,
+        store: &mut Store,
+        whole: bool,
+    ) -> Result<Summary, SyncFailure> {
         let account = match &self.via {
             Via::Folder(folder) => {
                 return with_folder(folder, store, |store| {
@@ -77,7 +88,7 @@ impl Session {
         };
         let configured = config.own_feed_urls();
         let result = self.with_provider(store, |provider, store| {
-            super::run(store, provider, &account, &configured)
+            super::run(store, provider, &account, &configured, whole)
         });
         if result.is_ok() {
             // keep_days for the server's articles, as for a feed's (never the starred).

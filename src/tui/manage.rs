@@ -181,8 +181,9 @@ fn on_server(
                     .map_err(server)?;
                 provider.set_deadline(crate::sync::SYNC_LIMIT);
                 let own: Vec<&str> = own.iter().map(String::as_str).collect();
-                let s = crate::sync::run(&mut store, provider.as_mut(), &sync.account(), &own)
-                    .map_err(server)?;
+                let s =
+                    crate::sync::run(&mut store, provider.as_mut(), &sync.account(), &own, false)
+                        .map_err(server)?;
                 Ok(format!(
                     "Subscribed on the server to {url}: {} new articles",
                     s.new_items

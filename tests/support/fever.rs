@@ -24,6 +24,9 @@ pub struct State {
     /// Articles `mark=feed` leaves unread (as a server that reads `before` as the time
     /// it took an article in may).
     pub feed_mark_skips: Vec<u64>,
+    /// Answers `max_id` as coldsweat 0.10.2 does: the oldest fifty below it, oldest
+    /// first (it cannot page backwards).
+    pub max_id_oldest_first: bool,
 }
 
 fn form(body: &str) -> BTreeMap<String, String> {
@@ -96,7 +99,11 @@ pub fn fever_server(state: Arc<Mutex<State>>, key: String) -> Server {
                         }
                         (_, Some(max)) => {
                             let max: u64 = max.parse().unwrap();
-                            s.items.range(..max).rev().take(50).map(|(k, _)| *k).collect()
+                            if s.max_id_oldest_first {
+                                s.items.range(..max).take(50).map(|(k, _)| *k).collect()
+                            } else {
+                                s.items.range(..max).rev().take(50).map(|(k, _)| *k).collect()
+                            }
                         }
                         _ => p["with_ids=".len()..]
                             .split([',', '%'])
