@@ -21,6 +21,9 @@
 #          (bench/sync_bench.py) holding SYNC_SIZES articles (10,000 and 100,000) in 1,000
 #          feeds, mostly read: a first sync, `sync --all`, a sync with nothing changed and
 #          one after 100 changes; wall, CPU and requests made
+#   coldsweat  bulletin alone against a real Fever server, coldsweat (.ci/run installs it in
+#          target/coldsweat-venv; bench/coldsweat_bench.py): first syncs and syncs with
+#          nothing changed at 10,000 articles, and at 100,000 the first and the ones right after
 #   jank   bulletin alone: key to frame in the TUI (bench/jank.py) while its first
 #          refresh does a cold refresh of the N feeds, a first sync of a 100,000-article
 #          account and an import of a 5,000-message mbox at once, and idle after
@@ -88,6 +91,12 @@ SYNC_SIZES=${SYNC_SIZES:-10000,100000}
 if step sync; then
     log "sync: loopback Google Reader and Fever accounts of $SYNC_SIZES articles"
     python3 "$HERE/sync_bench.py" --bin "$BIN" --out "$RES" --sizes "$SYNC_SIZES" --runs "$RUNS"
+fi
+
+if step coldsweat; then
+    log "sync: a real coldsweat server at 10,000 and 100,000 articles"
+    python3 "$HERE/coldsweat_bench.py" --bin "$BIN" --out "$RES" --sizes 10000 --runs "$RUNS"
+    python3 "$HERE/coldsweat_bench.py" --bin "$BIN" --out "$RES" --sizes 100000 --runs "$RUNS" --steps first,after-first
 fi
 
 if step jank; then

@@ -8,7 +8,8 @@ The servers are written here from the protocols as FreshRSS and Miniflux documen
 (ClientLogin, subscription/list, stream/contents with ot/nt/c, stream/items/ids,
 stream/items/contents, edit-tag; Fever's feeds/groups, items with since_id/max_id/with_ids,
 unread_item_ids, saved_item_ids, mark; and as protocol fever-oldest, a Fever server that
-answers `max_id` as coldsweat does, the oldest first), on 127.0.0.1 only, and count the requests. For
+answers `since_id` and `max_id` as coldsweat does, with fifty of the articles above or
+below, by feed), on 127.0.0.1 only, and count the requests. For
 each protocol and size it times, as `bulletin sync` processes (wall and CPU, from wait4):
   first      a first sync into an empty cache (the unread, starred and newest articles)
   after-first  a sync right after that first one, nothing changed (the history left on a
@@ -46,6 +47,17 @@ class Account:
 
     def feed(self, i):
         return i % FEEDS
+
+    def by_feed(self, lo, hi):
+        """The first fifty ids in [lo, hi) in feed order, then id order (as coldsweat's
+        joins list them)."""
+        out = []
+        for f in range(FEEDS):
+            first = lo + (f - lo) % FEEDS
+            out.extend(range(first, hi, FEEDS)[:50 - len(out)])
+            if len(out) >= 50:
+                break
+        return out
 
     def greader_item(self, i):
         cats = ["user/-/state/com.google/reading-list"]
@@ -180,12 +192,15 @@ def handler_for(acct, key, oldest_first=False):
                 out["feeds_groups"] = [{"group_id": 1, "feed_ids": ",".join(str(f) for f in range(FEEDS))}]
             if "items" in names:
                 out["total_items"] = acct.n
-                if "since_id" in qd:
+                if "since_id" in qd and oldest_first:
+                    # coldsweat: fifty of the articles above since_id, by feed.
+                    ids = acct.by_feed(int(qd["since_id"]) + 1, acct.n + 1)
+                elif "since_id" in qd:
                     s = int(qd["since_id"])
                     ids = range(s + 1, min(acct.n, s + 50) + 1)
                 elif "max_id" in qd and oldest_first:
-                    # coldsweat: the oldest fifty below max_id, oldest first.
-                    ids = range(1, min(int(qd["max_id"]) - 1, acct.n, 50) + 1)
+                    # coldsweat: fifty of the articles below max_id, by feed.
+                    ids = acct.by_feed(1, min(int(qd["max_id"]), acct.n + 1))
                 elif "max_id" in qd:
                     m = min(int(qd["max_id"]), acct.n + 1)
                     ids = range(m - 1, max(0, m - 51), -1)

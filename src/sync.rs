@@ -113,13 +113,33 @@ pub trait SyncProvider {
             self.name()
         )))
     }
-    /// The id of the account's newest article, where ids are numbers that grow and the
-    /// server cannot page backwards: a first sync then starts its new articles that far
-    /// below it, and takes the history below that in later stretches. `None` for an
-    /// empty account; `Unsupported` where it cannot be told.
-    fn newest_id(&mut self) -> Result<Option<u64>, SyncError> {
+    /// The id of the account's newest article above `above`, where ids are numbers that
+    /// grow and the server cannot page backwards: a first sync then starts its new
+    /// articles that far below it, and takes the history below that in later stretches.
+    /// `None` when there is none above. `Unsupported` where it cannot be told.
+    fn newest_id(&mut self, above: u64) -> Result<Option<u64>, SyncError> {
+        let _ = above;
         Err(SyncError::Unsupported(format!(
             "the {} server cannot tell its newest article",
+            self.name()
+        )))
+    }
+    /// The articles with ids above `after` up to `upto`, whatever order the server lists
+    /// them in, up to `limit` (a page at a time), from the lowest ids or, with
+    /// `newest_first`, from the highest. The cursor says where the ids not asked for yet
+    /// start: above it from the lowest, at and below it from the highest. For servers
+    /// whose pages by `new_items` may leave articles out (see `newest_id`).
+    fn items_between(
+        &mut self,
+        after: u64,
+        upto: u64,
+        limit: usize,
+        newest_first: bool,
+        page: &mut dyn FnMut(&[RemoteItem]) -> Result<(), SyncError>,
+    ) -> Result<Paged, SyncError> {
+        let _ = (after, upto, limit, newest_first, page);
+        Err(SyncError::Unsupported(format!(
+            "the {} server cannot list articles by id",
             self.name()
         )))
     }

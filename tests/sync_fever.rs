@@ -202,19 +202,23 @@ fn the_newest_id_is_found_by_since_id_alone() {
         for id in ids {
             s.items.insert(id, (1, true, false));
         }
-        s.max_id_oldest_first = true;
+        s.by_feed = true;
         let state = Arc::new(Mutex::new(s));
         let server = fever_server(state.clone(), KEY.to_string());
         let mut fever = client(&server, "alice", "secret");
-        assert_eq!(fever.newest_id().unwrap(), newest);
+        assert_eq!(fever.newest_id(0).unwrap(), newest);
+        if let Some(top) = newest {
+            assert_eq!(fever.newest_id(top).unwrap(), None);
+        }
         let calls = state.lock().unwrap().calls.len();
         assert!(calls <= 40, "{calls} requests for {newest:?}");
     }
 }
 
-/// A big account on a server that cannot page backwards (as coldsweat): the first sync
-/// brings the newest stretch and every unread article, the next sync right after asks
-/// for what is new and the ids, nothing of the history; `sync --all` brings the rest.
+/// A big account on a server that cannot page backwards and lists any fifty articles
+/// above an id (as coldsweat): the first sync brings the newest stretch and every unread
+/// article, the next sync right after asks for what is new and the ids, nothing of the
+/// history; `sync --all` brings the rest, every article once; new articles come whole.
 #[test]
 fn a_big_account_without_max_id_comes_newest_first_and_the_history_on_demand() {
     std::env::set_var("BULLETIN_TEST_FEVER_BIG_PW", "secret");
@@ -223,7 +227,7 @@ fn a_big_account_without_max_id_comes_newest_first_and_the_history_on_demand() {
     for i in 1..=12_000u64 {
         s.items.insert(i * 2, (1 + i % 2, i % 1_000 != 0, false));
     }
-    s.max_id_oldest_first = true;
+    s.by_feed = true;
     let state = Arc::new(Mutex::new(s));
     let server = fever_server(state.clone(), KEY.to_string());
     let env = support::Env::new(&config(&server, "BULLETIN_TEST_FEVER_BIG_PW"));
@@ -236,10 +240,11 @@ fn a_big_account_without_max_id_comes_newest_first_and_the_history_on_demand() {
         newest_first.to_string().contains("Item 24000"),
         "{newest_first}"
     );
-    // The stretch above 14,000 (5,000 articles) and the unread below it by id (7).
+    // The newest 10,000 (ids 4,002 to 24,000), from the newest down, and the two unread
+    // below them, by id.
     assert_eq!(
         first["new_items"],
-        5_007,
+        10_002,
         "{first} after {} calls",
         calls.len()
     );
@@ -260,5 +265,16 @@ fn a_big_account_without_max_id_comes_newest_first_and_the_history_on_demand() {
 
     let all = env.json(&["sync", "--all", "--json"]);
     assert_eq!(all["older_left"], false, "{all}");
-    assert_eq!(all["new_items"], 12_000 - 5_007, "{all}");
+    assert_eq!(all["new_items"], 12_000 - 10_002, "{all}");
+
+    // 120 new articles on the server, in both feeds: all of them come.
+    for i in 12_001..=12_120u64 {
+        state
+            .lock()
+            .unwrap()
+            .items
+            .insert(i * 2, (1 + i % 2, false, false));
+    }
+    let next = env.json(&["sync", "--json"]);
+    assert_eq!(next["new_items"], 120, "{next}");
 }

@@ -7,9 +7,11 @@
 //! whatever the history has reached.
 //!
 //! A server that cannot page backwards (coldsweat's `max_id`) is asked for its newest id
-//! instead: new articles then start that far below it, and the history is the stretch of
-//! ids under that start, paged forwards. Where even that cannot be told, the history
-//! comes oldest first through the new-articles cursor, as new articles do.
+//! instead: new articles are those above it, and the history is every id below, taken
+//! by ranges of ids from the newest down (`items_between`). Such a server's pages by
+//! `since_id` are any fifty articles above the id (coldsweat lists them by feed), so new
+//! articles too are taken by ranges of ids, up to the newest. Where even that cannot be told, the
+//! history comes oldest first through the new-articles cursor, as new articles do.
 
 use super::engine::Taker;
 use super::{SyncError, SyncProvider};
@@ -32,8 +34,10 @@ const DONE: &str = "done";
 /// The server cannot page backwards: its history comes oldest first, through the
 /// new-articles cursor, and is done when that reaches the newest.
 const FORWARD: &str = "forward";
-/// The history is the ids up to a number, paged forwards: `window:END:FROM`.
-const WINDOW: &str = "window:";
+/// The history is the ids up to a number, taken by ranges from there down: `below:N`.
+const BELOW: &str = "below:";
+/// Set ("1") when new articles are taken by ranges of ids up to the newest.
+const BY_IDS: &str = "sync.by_ids";
 
 /// Fetches what this sync takes (with `whole`, a stretch of history whenever one is
 /// left, however recent the last); returns whether older articles are left.
@@ -74,7 +78,7 @@ fn fetch_up_to(
         Some(DONE) | Some(FORWARD) => None,
         // A first sync always takes its stretch.
         _ if !(first || due) => None,
-        Some(h) if h.starts_with(WINDOW) => Some(window(provider, taker, h, limit)?),
+        Some(h) if h.starts_with(BELOW) => Some(below(provider, taker, h, limit)?),
         _ => match provider.older_items(history.as_deref(), limit, &mut |p| taker.page(p)) {
             Ok(paged) => {
                 if cursor.is_none() {
@@ -122,7 +126,7 @@ fn forwards(
         // A cache from before the history: its cursor has gone on already.
         return Ok((FORWARD.to_string(), false));
     }
-    let newest = match provider.newest_id() {
+    let newest = match provider.newest_id(0) {
         Ok(newest) => newest,
         Err(SyncError::Unsupported(why)) => {
             tracing::info!("{why}: the account's history comes oldest first");
@@ -130,39 +134,52 @@ fn forwards(
         }
         Err(e) => return Err(e),
     };
-    let start = newest.unwrap_or(0).saturating_sub(limit as u64);
-    let more = forward(provider, taker, Some(&start.to_string()), limit)?;
-    let history = if start == 0 {
-        DONE.to_string()
-    } else {
-        format!("{WINDOW}{start}:0")
-    };
-    Ok((history, more))
+    // New articles are those above the newest now; the first stretch of history is
+    // taken at once, from the newest down.
+    let top = newest.unwrap_or(0);
+    taker.store.set_meta(BY_IDS, "1")?;
+    taker.store.set_meta(CURSOR, &top.to_string())?;
+    let history = below(provider, taker, &format!("{BELOW}{top}"), limit)?;
+    Ok((history, false))
 }
 
-/// The next stretch of a window's history (`window:END:FROM`): the articles above FROM,
-/// up to END (the first sync's start). Returns the history's next value.
-fn window(
+/// New articles by ranges of ids, from `from` up to `top`; the cursor follows. Returns
+/// whether more were left.
+fn by_ids(
+    provider: &mut dyn SyncProvider,
+    taker: &mut Taker<'_>,
+    from: u64,
+    top: u64,
+    limit: usize,
+) -> Result<bool, SyncError> {
+    if top <= from {
+        return Ok(false);
+    }
+    let paged = provider.items_between(from, top, limit, false, &mut |p| taker.page(p))?;
+    if let Some(next) = paged.cursor {
+        taker.store.set_meta(CURSOR, &next)?;
+    }
+    Ok(paged.more)
+}
+
+/// The next stretch of a history by ids (`below:N`): the articles at and below N, the
+/// newest first. Returns the history's next value.
+fn below(
     provider: &mut dyn SyncProvider,
     taker: &mut Taker<'_>,
     value: &str,
     limit: usize,
 ) -> Result<String, SyncError> {
-    let parsed = value
-        .strip_prefix(WINDOW)
-        .and_then(|v| v.split_once(':'))
-        .and_then(|(end, from)| Some((end.parse::<u64>().ok()?, from.parse::<u64>().ok()?)));
-    let Some((end, from)) = parsed else {
+    let Some(high) = value
+        .strip_prefix(BELOW)
+        .and_then(|v| v.parse::<u64>().ok())
+    else {
         return Err(SyncError::Protocol(format!("history cursor {value:?}")));
     };
-    // No more than the window holds: what lies above it is here already.
-    let span = usize::try_from(end.saturating_sub(from)).unwrap_or(usize::MAX);
-    let paged = provider.new_items(Some(&from.to_string()), limit.min(span), &mut |p| {
-        taker.page(p)
-    })?;
+    let paged = provider.items_between(0, high, limit, true, &mut |p| taker.page(p))?;
     let reached = paged.cursor.as_deref().and_then(|c| c.parse::<u64>().ok());
     Ok(match reached {
-        Some(at) if paged.more && at < end => format!("{WINDOW}{end}:{at}"),
+        Some(at) if paged.more && at > 0 => format!("{BELOW}{at}"),
         _ => DONE.to_string(),
     })
 }
@@ -174,6 +191,17 @@ fn forward(
     cursor: Option<&str>,
     limit: usize,
 ) -> Result<bool, SyncError> {
+    if taker.store.meta(BY_IDS)?.is_some() {
+        let from = cursor
+            .unwrap_or("0")
+            .parse::<u64>()
+            .map_err(|_| SyncError::Protocol(format!("new articles' cursor {cursor:?}")))?;
+        // One request when nothing is new.
+        return match provider.newest_id(from)? {
+            Some(top) => by_ids(provider, taker, from, top, limit),
+            None => Ok(false),
+        };
+    }
     let paged = provider.new_items(cursor, limit, &mut |p| taker.page(p))?;
     if let Some(next) = paged.cursor {
         taker.store.set_meta(CURSOR, &next)?;

@@ -97,11 +97,48 @@ impl SyncProvider for Account {
         }
         Ok(out)
     }
-    fn newest_id(&mut self) -> Result<Option<u64>, SyncError> {
+    fn newest_id(&mut self, above: u64) -> Result<Option<u64>, SyncError> {
         if !self.tells_newest {
             return Err(SyncError::Unsupported("no newest id".into()));
         }
-        Ok((self.newest > 0).then_some(self.newest))
+        Ok((self.newest > above).then_some(self.newest))
+    }
+    fn items_between(
+        &mut self,
+        after: u64,
+        upto: u64,
+        limit: usize,
+        newest_first: bool,
+        page: &mut dyn FnMut(&[RemoteItem]) -> Result<(), SyncError>,
+    ) -> Result<Paged, SyncError> {
+        // Pages of seven ids, each in a shuffled order, as a server that lists them by
+        // feed.
+        let mut out = Paged::default();
+        let (mut low, mut high) = (after, upto.min(self.newest));
+        let mut taken = 0;
+        while low < high {
+            if taken >= limit {
+                out.more = true;
+                break;
+            }
+            let (first, last) = if newest_first {
+                (high.saturating_sub(PAGE as u64).max(low) + 1, high)
+            } else {
+                (low + 1, (low + PAGE as u64).min(high))
+            };
+            let mut ids: Vec<u64> = (first..=last).collect();
+            let half = ids.len() / 2;
+            ids.rotate_left(half);
+            page(&ids.into_iter().map(item).collect::<Vec<_>>())?;
+            taken += (last + 1 - first) as usize;
+            if newest_first {
+                high = first - 1;
+            } else {
+                low = last;
+            }
+            out.cursor = Some(if newest_first { high } else { low }.to_string());
+        }
+        Ok(out)
     }
     fn items_by_id(&mut self, _: &[String]) -> Result<Vec<RemoteItem>, SyncError> {
         Ok(Vec::new())
@@ -210,16 +247,14 @@ fn a_server_that_tells_its_newest_id_sends_the_newest_first_then_the_history() {
         tells_newest: true,
     };
     let rounds = syncs(&mut account, 30, 2);
-    // The first sync: the 30 above 70, as new articles.
+    // The first sync: the newest 35 (five ranges of seven ids), from the newest down.
     let mut first = rounds[0].clone();
     first.sort_unstable();
-    assert_eq!(first, (71..=100).collect::<Vec<u64>>());
-    // Then what arrived meanwhile, and the history from the oldest up to 70.
-    assert!(
-        rounds[1].contains(&101) && rounds[1].contains(&1),
-        "{:?}",
-        rounds[1]
-    );
+    assert_eq!(first, (66..=100).collect::<Vec<u64>>());
+    // Then what arrived meanwhile, and the next stretch down.
+    let second = &rounds[1];
+    assert!(second.contains(&101) && second.contains(&65), "{second:?}");
+    assert!(!second.contains(&1), "{second:?}");
     assert!(rounds.len() >= 3 && rounds.len() <= 5, "{rounds:?}");
 }
 
@@ -250,9 +285,9 @@ fn syncs_at(account: &mut Account, times: &[(i64, bool)]) -> Vec<(usize, bool)> 
 /// costs nothing more on a big account; `sync --all` takes the next stretch at once.
 #[test]
 fn the_history_comes_a_stretch_an_hour_unless_all_is_asked() {
-    // Backwards, pages of seven: 105 (15 pages) a stretch. A window: the 100 above 150
-    // first, then the ids from 1 up to 150.
-    for (backwards, tells_newest, first, last) in [(true, false, 105, 40), (false, true, 100, 45)] {
+    // Pages of seven: 105 (15 pages) a stretch, from the newest down, by pages back or
+    // by ranges of ids.
+    for (backwards, tells_newest, first, last) in [(true, false, 105, 40), (false, true, 105, 40)] {
         let mut account = Account {
             newest: 250,
             backwards,

@@ -24,9 +24,10 @@ pub struct State {
     /// Articles `mark=feed` leaves unread (as a server that reads `before` as the time
     /// it took an article in may).
     pub feed_mark_skips: Vec<u64>,
-    /// Answers `max_id` as coldsweat 0.10.2 does: the oldest fifty below it, oldest
-    /// first (it cannot page backwards).
-    pub max_id_oldest_first: bool,
+    /// Lists articles as coldsweat 0.10.2 does: for `since_id` and `max_id`, fifty of
+    /// those above or below, by feed then id (its joins' order), so that it cannot page
+    /// backwards, nor forwards by the highest id of a page.
+    pub by_feed: bool,
 }
 
 fn form(body: &str) -> BTreeMap<String, String> {
@@ -34,6 +35,16 @@ fn form(body: &str) -> BTreeMap<String, String> {
         .filter_map(|kv| kv.split_once('='))
         .map(|(k, v)| (k.to_string(), v.replace("%2C", ",")))
         .collect()
+}
+
+/// The first fifty ids of `range`, by feed then id.
+fn by_feed(
+    items: &BTreeMap<u64, (u64, bool, bool)>,
+    range: impl std::ops::RangeBounds<u64>,
+) -> Vec<u64> {
+    let mut ids: Vec<(u64, u64)> = items.range(range).map(|(k, v)| (v.0, *k)).collect();
+    ids.sort_unstable();
+    ids.into_iter().take(50).map(|(_, k)| k).collect()
 }
 
 pub fn fever_server(state: Arc<Mutex<State>>, key: String) -> Server {
@@ -93,17 +104,21 @@ pub fn fever_server(state: Arc<Mutex<State>>, key: String) -> Server {
                 }
                 p if p.starts_with("since_id=") || p.starts_with("with_ids=") || p.starts_with("max_id=") => {
                     let wanted: Vec<u64> = match (p.strip_prefix("since_id="), p.strip_prefix("max_id=")) {
+                        (Some(since), _) if s.by_feed => {
+                            let since: u64 = since.parse().unwrap();
+                            by_feed(&s.items, since + 1..)
+                        }
+                        (_, Some(max)) if s.by_feed => {
+                            let max: u64 = max.parse().unwrap();
+                            by_feed(&s.items, ..max)
+                        }
                         (Some(since), _) => {
                             let since: u64 = since.parse().unwrap();
                             s.items.range(since + 1..).take(50).map(|(k, _)| *k).collect()
                         }
                         (_, Some(max)) => {
                             let max: u64 = max.parse().unwrap();
-                            if s.max_id_oldest_first {
-                                s.items.range(..max).take(50).map(|(k, _)| *k).collect()
-                            } else {
-                                s.items.range(..max).rev().take(50).map(|(k, _)| *k).collect()
-                            }
+                            s.items.range(..max).rev().take(50).map(|(k, _)| *k).collect()
                         }
                         _ => p["with_ids=".len()..]
                             .split([',', '%'])
