@@ -215,6 +215,23 @@ fn the_newest_id_is_found_by_since_id_alone() {
     }
 }
 
+/// The newest id exactly, on a server that lists by feed, whatever the account's size
+/// and its number of feeds.
+#[test]
+fn the_newest_id_is_exact_on_a_server_that_lists_by_feed() {
+    for (n, feeds) in [(51u64, 2u64), (137, 3), (400, 7), (1_999, 5), (4_321, 30)] {
+        let mut s = State::default();
+        for id in 1..=n {
+            s.items.insert(id, (1 + id % feeds, true, false));
+        }
+        s.by_feed = true;
+        let state = Arc::new(Mutex::new(s));
+        let server = fever_server(state.clone(), KEY.to_string());
+        let mut fever = client(&server, "alice", "secret");
+        assert_eq!(fever.newest_id(0).unwrap(), Some(n), "{n} in {feeds} feeds");
+    }
+}
+
 /// A big account on a server that cannot page backwards and lists any fifty articles
 /// above an id (as coldsweat): the first sync brings the newest stretch and every unread
 /// article, the next sync right after asks for what is new and the ids, nothing of the

@@ -74,10 +74,13 @@ pub(super) fn cmd_sync(
     let progress = Progress::spinner(json, &format!("syncing with {provider}"));
     let mut round = sync_once(config, &mut store, &fetcher, all)?;
     let mut summary = round.clone();
-    // --all: sync after sync while the server has more and the last one brought some (a
-    // server that says "more" and sends nothing ends it); a line each, and in JSON the
-    // whole.
-    while all && (round.older_left || round.unread_left > 0) && round.new_items > 0 {
+    // --all: sync after sync while the server has more and the last one brought some or
+    // went on through the history (a server that says "more" and sends nothing ends it);
+    // a line each, and in JSON the whole.
+    while all
+        && (round.older_left || round.unread_left > 0)
+        && (round.new_items > 0 || round.history_moved)
+    {
         if !json {
             progress.out(&sync_line(&round))?;
         }

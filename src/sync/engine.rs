@@ -32,6 +32,10 @@ pub struct Summary {
     /// holds the config reads it again.
     #[serde(skip)]
     pub config_changed: bool,
+    /// The sync went on through the account's history, though it may have found no
+    /// article there (a run of ids the server no longer has): `sync --all` goes on.
+    #[serde(skip)]
+    pub history_moved: bool,
 }
 
 /// The most unread (or starred) ids one sync takes: a list past it is a server's
@@ -129,7 +133,9 @@ pub fn run(
     let now = chrono::Utc::now().timestamp();
     let mut taker = Taker::new(store, &ids, now);
     taker.started = started;
-    summary.older_left = super::history::fetch(provider, &mut taker, whole)?;
+    let history = super::history::fetch(provider, &mut taker, whole)?;
+    summary.older_left = history.left;
+    summary.history_moved = history.moved;
     let mut new_items = taker.new;
     let unread: HashSet<String> = provider.unread_ids()?.into_iter().collect();
     let starred: HashSet<String> = provider.starred_ids()?.into_iter().collect();

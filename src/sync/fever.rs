@@ -307,7 +307,7 @@ impl SyncProvider for Fever {
             }
             step *= 2;
         };
-        // An article at `low`, none above `high`.
+        // An article at `low`, none above `high` (one may be at `high`).
         while high > low + 1 {
             let mid = low + (high - low) / 2;
             match self.above(mid)? {
@@ -317,7 +317,11 @@ impl SyncProvider for Fever {
                 None => high = mid,
             }
         }
-        Ok(Some(low))
+        // `high` itself, when it is an article.
+        Ok(Some(match self.above(low)? {
+            Some((top, _)) if top > low => top,
+            _ => low,
+        }))
     }
 
     fn items_between(
@@ -356,9 +360,8 @@ impl SyncProvider for Fever {
             }
             out.cursor = Some(if newest_first { high } else { low }.to_string());
             taken += items.len();
-            if items.is_empty() {
-                continue;
-            }
+            // Even an empty range goes to `page`, which says when the sync's share of
+            // time is spent: a long run of ids that are gone must not hold it up.
             match page(&items) {
                 Err(SyncError::Enough) => {
                     out.more = low < high;

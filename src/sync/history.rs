@@ -38,16 +38,29 @@ const FORWARD: &str = "forward";
 const BELOW: &str = "below:";
 /// Set ("1") when new articles are taken by ranges of ids up to the newest.
 const BY_IDS: &str = "sync.by_ids";
+/// Set ("1") when the server could not tell its newest id: not asked again.
+const NO_NEWEST: &str = "sync.no_newest";
+
+/// What a sync did with the account's history.
+pub(super) struct History {
+    /// Older articles are left for the next syncs.
+    pub left: bool,
+    /// The history went on (its cursor moved), whether or not articles came.
+    pub moved: bool,
+}
 
 /// Fetches what this sync takes (with `whole`, a stretch of history whenever one is
-/// left, however recent the last); returns whether older articles are left.
+/// left, however recent the last).
 pub(super) fn fetch(
     provider: &mut dyn SyncProvider,
     taker: &mut Taker<'_>,
     whole: bool,
-) -> Result<bool, SyncError> {
+) -> Result<History, SyncError> {
     let due = whole || due(taker)?;
-    fetch_up_to(provider, taker, ITEMS_PER_SYNC, due)
+    let before = taker.store.meta(HISTORY)?;
+    let left = fetch_up_to(provider, taker, ITEMS_PER_SYNC, due)?;
+    let moved = taker.store.meta(HISTORY)? != before;
+    Ok(History { left, moved })
 }
 
 /// Whether the next stretch of history is due (an hour since the last, or none yet).
@@ -69,6 +82,12 @@ fn fetch_up_to(
 ) -> Result<bool, SyncError> {
     let cursor = taker.store.meta(CURSOR)?;
     let mut history = taker.store.meta(HISTORY)?;
+    if history.as_deref() == Some(FORWARD)
+        && taker.store.meta(BY_IDS)?.is_none()
+        && taker.store.meta(NO_NEWEST)?.is_none()
+    {
+        history = by_ids_from_forward(provider, taker, cursor.as_deref())?.or(history);
+    }
     let mut forward_more = false;
     if cursor.is_some() || history.is_some() {
         forward_more = forward(provider, taker, cursor.as_deref(), limit)?;
@@ -130,17 +149,48 @@ fn forwards(
         Ok(newest) => newest,
         Err(SyncError::Unsupported(why)) => {
             tracing::info!("{why}: the account's history comes oldest first");
+            taker.store.set_meta(NO_NEWEST, "1")?;
             return Ok((FORWARD.to_string(), forward(provider, taker, None, limit)?));
         }
         Err(e) => return Err(e),
     };
     // New articles are those above the newest now; the first stretch of history is
-    // taken at once, from the newest down.
+    // taken at once, from the newest down. The history is kept before the stretch, so
+    // that a sync cut short goes on from there.
     let top = newest.unwrap_or(0);
+    let history = format!("{BELOW}{top}");
+    taker.store.set_meta(HISTORY, &history)?;
     taker.store.set_meta(BY_IDS, "1")?;
     taker.store.set_meta(CURSOR, &top.to_string())?;
-    let history = below(provider, taker, &format!("{BELOW}{top}"), limit)?;
-    Ok((history, false))
+    Ok((below(provider, taker, &history, limit)?, false))
+}
+
+/// A cache whose history came through the new-articles cursor (`forward`, before the
+/// server was asked for its newest id): where the server tells it, articles go by ranges
+/// of ids from now on, and everything below the cursor is looked over again as history,
+/// newest first (pages by `since_id` there may have left articles out). Returns the new
+/// history, if any.
+fn by_ids_from_forward(
+    provider: &mut dyn SyncProvider,
+    taker: &mut Taker<'_>,
+    cursor: Option<&str>,
+) -> Result<Option<String>, SyncError> {
+    let Some(at) = cursor.and_then(|c| c.parse::<u64>().ok()) else {
+        return Ok(None);
+    };
+    match provider.newest_id(at) {
+        Ok(_) => {
+            let history = format!("{BELOW}{at}");
+            taker.store.set_meta(HISTORY, &history)?;
+            taker.store.set_meta(BY_IDS, "1")?;
+            Ok(Some(history))
+        }
+        Err(SyncError::Unsupported(_)) => {
+            taker.store.set_meta(NO_NEWEST, "1")?;
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// New articles by ranges of ids, from `from` up to `top`; the cursor follows. Returns

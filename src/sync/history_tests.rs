@@ -16,6 +16,8 @@ struct Account {
     backwards: bool,
     /// Whether the server tells its newest id (where it cannot page backwards).
     tells_newest: bool,
+    /// Ranges of ids answered before the connection fails once.
+    fail_after: Option<usize>,
 }
 
 fn item(id: u64) -> RemoteItem {
@@ -126,6 +128,13 @@ impl SyncProvider for Account {
             } else {
                 (low + 1, (low + PAGE as u64).min(high))
             };
+            if let Some(left) = self.fail_after.as_mut() {
+                if *left == 0 {
+                    self.fail_after = None;
+                    return Err(SyncError::Protocol("the connection broke".into()));
+                }
+                *left -= 1;
+            }
             let mut ids: Vec<u64> = (first..=last).collect();
             let half = ids.len() / 2;
             ids.rotate_left(half);
@@ -201,6 +210,7 @@ fn a_first_sync_brings_the_newest_and_the_next_ones_the_rest() {
         newest: 100,
         backwards: true,
         tells_newest: false,
+        fail_after: None,
     };
     let rounds = syncs(&mut account, 30, 3);
     // The first sync: the newest 35 (five pages of seven).
@@ -221,6 +231,7 @@ fn a_server_that_cannot_page_backwards_sends_its_history_oldest_first() {
         newest: 100,
         backwards: false,
         tells_newest: false,
+        fail_after: None,
     };
     let rounds = syncs(&mut account, 30, 2);
     assert_eq!(rounds[0].iter().min(), Some(&1));
@@ -234,6 +245,7 @@ fn an_empty_account_is_done_at_once_and_its_first_articles_come_as_new() {
         newest: 0,
         backwards: true,
         tells_newest: false,
+        fail_after: None,
     };
     let rounds = syncs(&mut account, 30, 0);
     assert_eq!(rounds, vec![Vec::<u64>::new()]);
@@ -245,6 +257,7 @@ fn a_server_that_tells_its_newest_id_sends_the_newest_first_then_the_history() {
         newest: 100,
         backwards: false,
         tells_newest: true,
+        fail_after: None,
     };
     let rounds = syncs(&mut account, 30, 2);
     // The first sync: the newest 35 (five ranges of seven ids), from the newest down.
@@ -292,6 +305,7 @@ fn the_history_comes_a_stretch_an_hour_unless_all_is_asked() {
             newest: 250,
             backwards,
             tells_newest,
+            fail_after: None,
         };
         let t = 1_790_000_000;
         let rounds = syncs_at(
@@ -316,4 +330,60 @@ fn the_history_comes_a_stretch_an_hour_unless_all_is_asked() {
             "backwards {backwards}"
         );
     }
+}
+
+/// Syncs (each one due for history) until none is left, whatever fails on the way: true
+/// when every article of the account is here then.
+fn all_come(account: &mut Account, store: &mut Store, limit: usize) -> bool {
+    let feed = RemoteFeed {
+        id: "f".into(),
+        title: "News".into(),
+        url: "https://news.example/feed".into(),
+        site_url: None,
+        groups: Vec::new(),
+    };
+    let feeds = store.apply_remote_feeds(&[feed], &[]).unwrap();
+    for _ in 0..30 {
+        let mut taker = Taker::new(store, &feeds, 1_790_000_000);
+        if let Ok(false) = fetch_up_to(account, &mut taker, limit, true) {
+            let all: Vec<String> = (1..=account.newest).map(|i| i.to_string()).collect();
+            return store.missing_remote_items(&all).unwrap().is_empty();
+        }
+    }
+    false
+}
+
+/// A first sync cut short in its stretch of history: the next syncs go on from there,
+/// and every article comes.
+#[test]
+fn a_first_sync_cut_short_goes_on_at_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let mut account = Account {
+        newest: 100,
+        backwards: false,
+        tells_newest: true,
+        fail_after: Some(2),
+    };
+    assert!(all_come(&mut account, &mut store, 30));
+    assert!(account.fail_after.is_none(), "the failure happened");
+}
+
+/// A cache from the version that took such a server's history through its new-articles
+/// cursor (`forward`): its articles below the cursor are looked over again by ids, so
+/// that those pages by `since_id` left out come too.
+#[test]
+fn a_history_that_came_forward_is_looked_over_again_by_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    store.set_meta(super::HISTORY, super::FORWARD).unwrap();
+    store.set_meta(super::CURSOR, "60").unwrap();
+    let mut account = Account {
+        newest: 100,
+        backwards: false,
+        tells_newest: true,
+        fail_after: None,
+    };
+    assert!(all_come(&mut account, &mut store, 30));
+    assert_eq!(store.meta(super::BY_IDS).unwrap().as_deref(), Some("1"));
 }
