@@ -459,7 +459,8 @@ fn a_big_account_comes_newest_first_and_all_of_it_over_the_syncs() {
     assert_eq!(
         line,
         "Synced with greader: 2 feeds, 10005 new items, 0 marks sent, 0 changes received; \
-         older articles come at the next syncs (`bulletin sync --all` brings them now)\n"
+         older articles come at the next syncs, 10,000 an hour at most (`bulletin sync --all` \
+         brings them now)\n"
     );
     assert_eq!(env.item("Article 12499")["read"], true);
     assert_eq!(env.item("Article 0")["read"], false);
@@ -467,6 +468,15 @@ fn a_big_account_comes_newest_first_and_all_of_it_over_the_syncs() {
     let here = here.as_array().unwrap();
     assert_eq!(here.len(), 10_005);
     assert!(!here.iter().any(|i| i["title"] == "Article 2000"));
+    // A sync right after it takes no history (the next stretch waits an hour): it
+    // costs what changed, nothing here.
+    let sent = state.lock().unwrap().sent;
+    let s = sync(&env);
+    assert_eq!(
+        (s["new_items"].as_u64(), s["older_left"].as_bool()),
+        (Some(0), Some(true))
+    );
+    assert_eq!(state.lock().unwrap().sent, sent);
     // Articles that arrive meanwhile come as new, the history goes on, and --all ends
     // when the account's oldest is here (options after the subcommand's own).
     state.lock().unwrap().items.insert(
