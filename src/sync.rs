@@ -124,25 +124,6 @@ pub trait SyncProvider {
             self.name()
         )))
     }
-    /// The articles with ids above `after` up to `upto`, whatever order the server lists
-    /// them in, up to `limit` (a page at a time), from the lowest ids or, with
-    /// `newest_first`, from the highest. The cursor says where the ids not asked for yet
-    /// start: above it from the lowest, at and below it from the highest. For servers
-    /// whose pages by `new_items` may leave articles out (see `newest_id`).
-    fn items_between(
-        &mut self,
-        after: u64,
-        upto: u64,
-        limit: usize,
-        newest_first: bool,
-        page: &mut dyn FnMut(&[RemoteItem]) -> Result<(), SyncError>,
-    ) -> Result<Paged, SyncError> {
-        let _ = (after, upto, limit, newest_first, page);
-        Err(SyncError::Unsupported(format!(
-            "the {} server cannot list articles by id",
-            self.name()
-        )))
-    }
     /// These articles (ids as `unread_ids` gives them).
     fn items_by_id(&mut self, ids: &[String]) -> Result<Vec<RemoteItem>, SyncError>;
     fn unread_ids(&mut self) -> Result<Vec<String>, SyncError>;

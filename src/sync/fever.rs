@@ -324,55 +324,6 @@ impl SyncProvider for Fever {
         }))
     }
 
-    fn items_between(
-        &mut self,
-        after: u64,
-        upto: u64,
-        limit: usize,
-        newest_first: bool,
-        page: &mut dyn FnMut(&[RemoteItem]) -> Result<(), SyncError>,
-    ) -> Result<Paged, SyncError> {
-        // By `with_ids`, fifty ids in a row a request: a page by since_id is fifty of
-        // the articles above it, not the fifty next ones, where the server lists them
-        // by feed (coldsweat). Ids that are gone cost nothing but their place.
-        let mut out = Paged::default();
-        let (mut low, mut high) = (after, upto);
-        let (mut taken, mut asked) = (0, 0);
-        while low < high {
-            // Where many ids are gone, the requests stop at four times what `limit`
-            // articles need in full pages.
-            if taken >= limit || asked > limit / PAGE * 4 {
-                out.more = true;
-                break;
-            }
-            let (first, last) = if newest_first {
-                (high.saturating_sub(PAGE as u64).max(low) + 1, high)
-            } else {
-                (low + 1, low.saturating_add(PAGE as u64).min(high))
-            };
-            let ids: Vec<String> = (first..=last).map(|i| i.to_string()).collect();
-            let items = self.items(&format!("items&with_ids={}", ids.join(",")))?;
-            asked += 1;
-            if newest_first {
-                high = first - 1;
-            } else {
-                low = last;
-            }
-            out.cursor = Some(if newest_first { high } else { low }.to_string());
-            taken += items.len();
-            // Even an empty range goes to `page`, which says when the sync's share of
-            // time is spent: a long run of ids that are gone must not hold it up.
-            match page(&items) {
-                Err(SyncError::Enough) => {
-                    out.more = low < high;
-                    break;
-                }
-                other => other?,
-            }
-        }
-        Ok(out)
-    }
-
     fn items_by_id(&mut self, ids: &[String]) -> Result<Vec<RemoteItem>, SyncError> {
         let mut out = Vec::new();
         for chunk in ids.chunks(50) {

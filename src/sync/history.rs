@@ -8,10 +8,11 @@
 //!
 //! A server that cannot page backwards (coldsweat's `max_id`) is asked for its newest id
 //! instead: new articles are those above it, and the history is every id below, taken
-//! by ranges of ids from the newest down (`items_between`). Such a server's pages by
-//! `since_id` are any fifty articles above the id (coldsweat lists them by feed), so new
-//! articles too are taken by ranges of ids, up to the newest. Where even that cannot be told, the
-//! history comes oldest first through the new-articles cursor, as new articles do.
+//! by runs of ids from the newest down (`items_between`, through `items_by_id`). Such a
+//! server's pages by `since_id` are any fifty articles above the id (coldsweat lists
+//! them by feed), so new articles too are taken by runs of ids, up to the newest. Where
+//! even that cannot be told, the history comes oldest first through the new-articles
+//! cursor, as new articles do.
 
 use super::engine::Taker;
 use super::{SyncError, SyncProvider};
@@ -40,10 +41,13 @@ const BELOW: &str = "below:";
 const BY_IDS: &str = "sync.by_ids";
 /// Set ("1") when the server could not tell its newest id: not asked again.
 const NO_NEWEST: &str = "sync.no_newest";
+/// Ids asked for in one request by id (Fever's `with_ids` takes fifty).
+const IDS_A_REQUEST: u64 = 50;
 
 /// What a sync did with the account's history.
 pub(super) struct History {
-    /// Older articles are left for the next syncs.
+    /// Articles are left for the next syncs: older ones, or new ones past this sync's
+    /// share.
     pub left: bool,
     /// The history went on (its cursor moved), whether or not articles came.
     pub moved: bool,
@@ -125,11 +129,9 @@ fn fetch_up_to(
         taker.store.set_meta(HISTORY_AT, &taker.now().to_string())?;
         history = Some(next);
     }
-    Ok(match history.as_deref() {
-        Some(DONE) => false,
-        Some(FORWARD) => forward_more,
-        _ => true,
-    })
+    // New articles past this sync's share are left too, whatever the history: `--all`
+    // goes on for them as for older ones.
+    Ok(forward_more || !matches!(history.as_deref(), Some(DONE) | Some(FORWARD)))
 }
 
 /// A server that cannot page backwards: where the new articles start (just below its
@@ -205,11 +207,9 @@ fn by_ids(
     if top <= from {
         return Ok(false);
     }
-    let paged = provider.items_between(from, top, limit, false, &mut |p| taker.page(p))?;
-    if let Some(next) = paged.cursor {
-        taker.store.set_meta(CURSOR, &next)?;
-    }
-    Ok(paged.more)
+    let (next, more) = items_between(provider, taker, from, top, limit, false)?;
+    taker.store.set_meta(CURSOR, &next.to_string())?;
+    Ok(more)
 }
 
 /// The next stretch of a history by ids (`below:N`): the articles at and below N, the
@@ -226,12 +226,58 @@ fn below(
     else {
         return Err(SyncError::Protocol(format!("history cursor {value:?}")));
     };
-    let paged = provider.items_between(0, high, limit, true, &mut |p| taker.page(p))?;
-    let reached = paged.cursor.as_deref().and_then(|c| c.parse::<u64>().ok());
-    Ok(match reached {
-        Some(at) if paged.more && at > 0 => format!("{BELOW}{at}"),
-        _ => DONE.to_string(),
+    let (at, more) = items_between(provider, taker, 0, high, limit, true)?;
+    Ok(if more && at > 0 {
+        format!("{BELOW}{at}")
+    } else {
+        DONE.to_string()
     })
+}
+
+/// The articles with ids above `after` up to `upto`, by runs of ids (whatever order the
+/// server lists them in; ids that are gone cost nothing but their place), up to `limit`
+/// articles, from the lowest ids or with `newest_first` from the highest. Returns where
+/// the ids not asked for yet start (above it from the lowest, at and below it from the
+/// highest) and whether any are left.
+fn items_between(
+    provider: &mut dyn SyncProvider,
+    taker: &mut Taker<'_>,
+    after: u64,
+    upto: u64,
+    limit: usize,
+    newest_first: bool,
+) -> Result<(u64, bool), SyncError> {
+    let (mut low, mut high) = (after, upto);
+    let (mut taken, mut asked) = (0, 0);
+    // Where many ids are gone, the requests stop at four times what `limit` articles
+    // need in full runs.
+    let most_asked = limit as u64 / IDS_A_REQUEST * 4 + 1;
+    while low < high {
+        if taken >= limit || asked >= most_asked {
+            break;
+        }
+        let (first, last) = if newest_first {
+            (high.saturating_sub(IDS_A_REQUEST).max(low) + 1, high)
+        } else {
+            (low + 1, low.saturating_add(IDS_A_REQUEST).min(high))
+        };
+        let ids: Vec<String> = (first..=last).map(|i| i.to_string()).collect();
+        let items = provider.items_by_id(&ids)?;
+        asked += 1;
+        if newest_first {
+            high = first - 1;
+        } else {
+            low = last;
+        }
+        taken += items.len();
+        // Even an empty run goes to `page`, which says when the sync's share of time is
+        // spent: a long run of ids that are gone must not hold it up.
+        match taker.page(&items) {
+            Err(SyncError::Enough) => break,
+            other => other?,
+        }
+    }
+    Ok((if newest_first { high } else { low }, low < high))
 }
 
 /// New articles from `cursor`; returns whether more were left.

@@ -16,7 +16,7 @@ struct Account {
     backwards: bool,
     /// Whether the server tells its newest id (where it cannot page backwards).
     tells_newest: bool,
-    /// Ranges of ids answered before the connection fails once.
+    /// Requests by id answered before the connection fails once.
     fail_after: Option<usize>,
 }
 
@@ -105,52 +105,23 @@ impl SyncProvider for Account {
         }
         Ok((self.newest > above).then_some(self.newest))
     }
-    fn items_between(
-        &mut self,
-        after: u64,
-        upto: u64,
-        limit: usize,
-        newest_first: bool,
-        page: &mut dyn FnMut(&[RemoteItem]) -> Result<(), SyncError>,
-    ) -> Result<Paged, SyncError> {
-        // Pages of seven ids, each in a shuffled order, as a server that lists them by
-        // feed.
-        let mut out = Paged::default();
-        let (mut low, mut high) = (after, upto.min(self.newest));
-        let mut taken = 0;
-        while low < high {
-            if taken >= limit {
-                out.more = true;
-                break;
+    fn items_by_id(&mut self, ids: &[String]) -> Result<Vec<RemoteItem>, SyncError> {
+        if let Some(left) = self.fail_after.as_mut() {
+            if *left == 0 {
+                self.fail_after = None;
+                return Err(SyncError::Protocol("the connection broke".into()));
             }
-            let (first, last) = if newest_first {
-                (high.saturating_sub(PAGE as u64).max(low) + 1, high)
-            } else {
-                (low + 1, (low + PAGE as u64).min(high))
-            };
-            if let Some(left) = self.fail_after.as_mut() {
-                if *left == 0 {
-                    self.fail_after = None;
-                    return Err(SyncError::Protocol("the connection broke".into()));
-                }
-                *left -= 1;
-            }
-            let mut ids: Vec<u64> = (first..=last).collect();
-            let half = ids.len() / 2;
-            ids.rotate_left(half);
-            page(&ids.into_iter().map(item).collect::<Vec<_>>())?;
-            taken += (last + 1 - first) as usize;
-            if newest_first {
-                high = first - 1;
-            } else {
-                low = last;
-            }
-            out.cursor = Some(if newest_first { high } else { low }.to_string());
+            *left -= 1;
         }
-        Ok(out)
-    }
-    fn items_by_id(&mut self, _: &[String]) -> Result<Vec<RemoteItem>, SyncError> {
-        Ok(Vec::new())
+        // In an order of its own, as a server that lists them by feed.
+        let mut found: Vec<u64> = ids
+            .iter()
+            .filter_map(|i| i.parse().ok())
+            .filter(|&i| (1..=self.newest).contains(&i))
+            .collect();
+        let half = found.len() / 2;
+        found.rotate_left(half);
+        Ok(found.into_iter().map(item).collect())
     }
     fn unread_ids(&mut self) -> Result<Vec<String>, SyncError> {
         Ok(Vec::new())
@@ -254,21 +225,21 @@ fn an_empty_account_is_done_at_once_and_its_first_articles_come_as_new() {
 #[test]
 fn a_server_that_tells_its_newest_id_sends_the_newest_first_then_the_history() {
     let mut account = Account {
-        newest: 100,
+        newest: 300,
         backwards: false,
         tells_newest: true,
         fail_after: None,
     };
     let rounds = syncs(&mut account, 30, 2);
-    // The first sync: the newest 35 (five ranges of seven ids), from the newest down.
+    // The first sync: the newest run of fifty ids, from the newest down.
     let mut first = rounds[0].clone();
     first.sort_unstable();
-    assert_eq!(first, (66..=100).collect::<Vec<u64>>());
-    // Then what arrived meanwhile, and the next stretch down.
+    assert_eq!(first, (251..=300).collect::<Vec<u64>>());
+    // Then what arrived meanwhile, and the next run down.
     let second = &rounds[1];
-    assert!(second.contains(&101) && second.contains(&65), "{second:?}");
+    assert!(second.contains(&301) && second.contains(&250), "{second:?}");
     assert!(!second.contains(&1), "{second:?}");
-    assert!(rounds.len() >= 3 && rounds.len() <= 5, "{rounds:?}");
+    assert!(rounds.len() >= 6 && rounds.len() <= 8, "{rounds:?}");
 }
 
 /// Syncs at these times (Unix seconds; `whole` as `sync --all`): how many articles each
@@ -298,9 +269,9 @@ fn syncs_at(account: &mut Account, times: &[(i64, bool)]) -> Vec<(usize, bool)> 
 /// costs nothing more on a big account; `sync --all` takes the next stretch at once.
 #[test]
 fn the_history_comes_a_stretch_an_hour_unless_all_is_asked() {
-    // Pages of seven: 105 (15 pages) a stretch, from the newest down, by pages back or
-    // by ranges of ids.
-    for (backwards, tells_newest, first, last) in [(true, false, 105, 40), (false, true, 105, 40)] {
+    // From the newest down, by pages of seven back (105 a stretch, 15 pages) or by runs
+    // of fifty ids (100 a stretch).
+    for (backwards, tells_newest, first, last) in [(true, false, 105, 40), (false, true, 100, 50)] {
         let mut account = Account {
             newest: 250,
             backwards,
@@ -323,7 +294,7 @@ fn the_history_comes_a_stretch_an_hour_unless_all_is_asked() {
             [
                 (first, true),
                 (0, true),
-                (105, true),
+                (first, true),
                 (0, true),
                 (last, false)
             ],
@@ -359,13 +330,14 @@ fn all_come(account: &mut Account, store: &mut Store, limit: usize) -> bool {
 fn a_first_sync_cut_short_goes_on_at_the_next() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    // The first sync asks for three runs of fifty; the second fails.
     let mut account = Account {
-        newest: 100,
+        newest: 300,
         backwards: false,
         tells_newest: true,
-        fail_after: Some(2),
+        fail_after: Some(1),
     };
-    assert!(all_come(&mut account, &mut store, 30));
+    assert!(all_come(&mut account, &mut store, 120));
     assert!(account.fail_after.is_none(), "the failure happened");
 }
 
