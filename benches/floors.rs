@@ -5,9 +5,9 @@
 //! - `parse`: the XML read into feeds (our reader: XML, entities, HTML cleaning, dates);
 //! - `prepare`: the parsed feeds made ready to store (bodies LZ4-compressed, text keys),
 //!   with stories off and on (the difference is the stories' link and id keys);
-//! - `write`: the prepared feeds written into a fresh cache, one transaction each as a
-//!   refresh does (SQLite, its indexes and triggers), stories off and on (the grouping by
-//!   keys in batches of 5,000, as a refresh does);
+//! - `write`: the prepared feeds written into a fresh cache, sixteen a transaction as a
+//!   refresh's busy writer does (SQLite, its indexes and triggers), stories off and on
+//!   (the grouping by keys in batches of 5,000, as a refresh does);
 //! - `group texts`: after that refresh, the texts compared as the next reader does
 //!   (`Store::group_all_texts`: read back, shingled, sketched, looked up and filed); not
 //!   part of the refresh.
@@ -86,20 +86,28 @@ fn fresh(n: usize) -> (tempfile::TempDir, Store, Vec<FeedId>) {
     (dir, store, ids)
 }
 
-/// Writes every feed as a refresh does: one transaction each, arrivals grouped by 5,000.
+/// Writes every feed as a refresh does when its writer is the busy one: the sixteen
+/// feeds the fetch threads have waiting in one transaction (refresh::writer), arrivals
+/// grouped by 5,000.
 fn write_all(store: &mut Store, ids: &[FeedId], prepared: &[PreparedFeed]) {
     let now = chrono::Utc::now();
     let mut arrivals = Vec::new();
-    for (id, feed) in ids.iter().zip(prepared) {
-        let stats = store
-            .apply_ungrouped(*id, feed, &Validators::default(), Some(200), now, 0)
-            .unwrap();
-        arrivals.extend(stats.arrivals);
+    let feeds: Vec<_> = ids.iter().zip(prepared).collect();
+    for batch in feeds.chunks(16) {
+        store.begin_batch().unwrap();
+        for (id, feed) in batch {
+            let stats = store
+                .apply_ungrouped(**id, feed, &Validators::default(), Some(200), now, 0)
+                .unwrap();
+            arrivals.extend(stats.arrivals);
+        }
+        store.commit_batch().unwrap();
         if arrivals.len() >= 5_000 {
             store.group_stories(&arrivals, now.timestamp()).unwrap();
             arrivals.clear();
         }
     }
+    store.end_batches().unwrap();
     store.group_stories(&arrivals, now.timestamp()).unwrap();
 }
 

@@ -2,15 +2,18 @@
 //!
 //! One function serves `bulletin refresh`, the TUI's background worker and the tests.
 //! Fetching and parsing run in parallel (parsing is CPU work and uses every core); the
-//! writes go through the caller's single connection, one transaction per feed, so a
-//! failure or a kill mid-refresh loses nothing already committed.
+//! writes go through the caller's single connection, the feeds waiting written together
+//! in one transaction (see writer), each in a savepoint of its own: a feed that fails
+//! takes back only its own writes, and a kill mid-refresh loses at most the batch being
+//! written (its feeds are fetched again at the next refresh, their validators with them).
 
 mod fulltext;
 mod hosts;
 mod moves;
 mod work;
+mod writer;
 
-use work::{fetch_and_parse, write};
+use work::fetch_and_parse;
 
 use crate::fetch::{FetchOutcome, Fetcher};
 use crate::model::FeedId;
@@ -382,35 +385,7 @@ pub fn refresh(
             });
         }
         drop(tx);
-        // New articles are grouped with their copies by link and id in batches (one
-        // transaction each, so that the keys' index pages are written once, not at every
-        // feed's commit); their texts wait for the next reader (store::story::waiting).
-        let mut arrivals = Vec::new();
-        let group = |store: &mut Store, arrivals: &mut Vec<_>| {
-            if let Err(e) = store.group_stories(arrivals, Utc::now().timestamp()) {
-                tracing::warn!("grouping copies of stories: {e}");
-            }
-            arrivals.clear();
-        };
-        for (target, work) in rx {
-            let result = write(store, &target, work, opts, &mut summary, &mut arrivals);
-            if arrivals.len() >= STORY_BATCH {
-                group(store, &mut arrivals);
-            }
-            let done = FeedDone {
-                id: target.id,
-                url: target.url,
-                result,
-            };
-            summary.add(&done.result);
-            on_done(&done, &summary);
-        }
-        group(store, &mut arrivals);
+        writer::write_all(store, rx, opts, &mut summary, &mut on_done);
     });
     summary
 }
-
-/// New articles grouped with their copies at once, at most: their keys wait in memory
-/// until then (with sketches and bands, at 20,000 a cold refresh peaked at 90 MiB, at
-/// 5,000 at 68 MiB, in the same time).
-const STORY_BATCH: usize = 5_000;

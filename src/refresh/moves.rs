@@ -10,22 +10,25 @@ use std::path::Path;
 /// Permanent redirects to the same place on this many refreshes in a row move a feed.
 pub const MOVE_AFTER: u32 = 3;
 
-/// Notes what this refresh saw; returns the new URL when the feed moved.
+/// Notes what this refresh saw (in the writer's batch); returns how many refreshes in
+/// a row have seen this redirect, None when it could not be noted.
+pub(super) fn note(store: &mut Store, target: &FeedTarget, moved_to: Option<&str>) -> Option<u32> {
+    store
+        .note_redirect(target.id, moved_to)
+        .map_err(|e| tracing::warn!(url = %target.url, "cannot note a redirect: {e}"))
+        .ok()
+}
+
+/// Moves the feed when what `note` counted says so, after the batch is committed: the
+/// config is rewritten only for a feed whose refresh the cache kept. Returns the new URL.
 pub(super) fn follow(
     store: &mut Store,
     target: &FeedTarget,
     moved_to: Option<&str>,
     same_feed: bool,
+    streak: u32,
     config_path: Option<&Path>,
 ) -> Option<String> {
-    let noted = store.note_redirect(target.id, moved_to);
-    let streak = match noted {
-        Ok(n) => n,
-        Err(e) => {
-            tracing::warn!(url = %target.url, "cannot note a redirect: {e}");
-            return None;
-        }
-    };
     let to = moved_to?;
     if to == target.url || !(same_feed || streak >= MOVE_AFTER) {
         return None;

@@ -145,18 +145,43 @@ pub(super) fn keep_days(opts: &Options, target: &FeedTarget) -> u32 {
         .unwrap_or(opts.keep_days)
 }
 
-/// Writes one feed's outcome in its own transaction.
+/// One feed's outcome as written in the writer's batch, with what its move needs once
+/// the batch is committed.
+pub(super) struct Written {
+    pub target: FeedTarget,
+    pub result: FeedResult,
+    moved_to: Option<String>,
+    same_feed: bool,
+    /// How many refreshes in a row saw the redirect (None: not noted).
+    streak: Option<u32>,
+    /// The cache refused a write (not the feed's own failure).
+    pub cache_failed: bool,
+}
+
+impl Written {
+    /// After the commit: follows the feed's move if it is due; true when it moved.
+    pub fn settle(&self, store: &mut Store, opts: &Options) -> bool {
+        let (Some(streak), false) = (self.streak, matches!(self.result, FeedResult::Failed(_)))
+        else {
+            return false;
+        };
+        let config_path = opts.config_path.as_deref();
+        let to = self.moved_to.as_deref();
+        moves::follow(store, &self.target, to, self.same_feed, streak, config_path).is_some()
+    }
+}
+
+/// Writes one feed's outcome (in the writer's batch, or its own transaction).
 pub(super) fn write(
     store: &mut Store,
     target: &FeedTarget,
-    work: Work,
+    work: &Work,
     opts: &Options,
-    summary: &mut Summary,
     arrivals: &mut Vec<crate::store::StoryArrival>,
-) -> FeedResult {
+) -> Written {
     let now = Utc::now();
     // Asked before the write, which would make every article one we have.
-    let (moved_to, same_feed) = match &work {
+    let (moved_to, same_feed) = match work {
         Work::NotModified(to) => (to.clone(), true),
         Work::Parsed(feed, _, _, to) if to.is_some() => {
             let guids = feed.items.iter().map(|i| i.guid.as_str());
@@ -174,9 +199,9 @@ pub(super) fn write(
         Work::Parsed(feed, validators, status, _) => store
             .apply_ungrouped(
                 target.id,
-                &feed,
-                &validators,
-                status,
+                feed,
+                validators,
+                *status,
                 now,
                 keep_days(opts, target),
             )
@@ -187,25 +212,32 @@ pub(super) fn write(
                 }
             }),
         Work::Held(message, retry_after) => store
-            .record_held(target.id, retry_after, now)
+            .record_held(target.id, *retry_after, now)
             .map(|_| FeedResult::Failed(message.clone())),
         Work::Failed(message, http_status, retry_after) => {
             let failure = Failure {
-                message: &message,
-                http_status,
-                retry_after,
+                message,
+                http_status: *http_status,
+                retry_after: *retry_after,
             };
             store
                 .record_failure(target.id, &failure, now)
                 .map(|_| FeedResult::Failed(message.clone()))
         }
     };
+    let cache_failed = outcome.is_err();
     let result = outcome.unwrap_or_else(|e| FeedResult::Failed(e.to_string()));
-    if !matches!(result, FeedResult::Failed(_)) {
-        let config_path = opts.config_path.as_deref();
-        if moves::follow(store, target, moved_to.as_deref(), same_feed, config_path).is_some() {
-            summary.moved += 1;
-        }
+    let streak = if matches!(result, FeedResult::Failed(_)) {
+        None
+    } else {
+        moves::note(store, target, moved_to.as_deref())
+    };
+    Written {
+        target: target.clone(),
+        result,
+        moved_to,
+        same_feed,
+        streak,
+        cache_failed,
     }
-    result
 }

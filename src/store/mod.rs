@@ -482,6 +482,13 @@ pub(crate) fn test_write(store: &mut Store, feed: FeedId, items: Vec<crate::mode
         .expect("write the feed");
 }
 
+/// Runs SQL on the store's own connection (tests: a temporary trigger that refuses a
+/// write, say).
+#[cfg(test)]
+pub(crate) fn test_sql(store: &Store, sql: &str) {
+    store.conn.execute_batch(sql).expect("test SQL");
+}
+
 /// Feeds for the store's tests, at addresses nothing is fetched from.
 #[cfg(test)]
 pub(crate) fn test_specs(n: usize) -> Vec<FeedSpec> {
