@@ -90,18 +90,28 @@ fn fresh(n: usize) -> (tempfile::TempDir, Store, Vec<FeedId>) {
 /// feeds the fetch threads have waiting in one transaction (refresh::writer), arrivals
 /// grouped by 5,000.
 fn write_all(store: &mut Store, ids: &[FeedId], prepared: &[PreparedFeed]) {
+    write_batches(store, ids, prepared, 16)
+}
+
+/// As `write_all`, `size` feeds a batch; 0: a transaction a feed with SQLite's default
+/// page cache, as before refresh::writer.
+fn write_batches(store: &mut Store, ids: &[FeedId], prepared: &[PreparedFeed], size: usize) {
     let now = chrono::Utc::now();
     let mut arrivals = Vec::new();
     let feeds: Vec<_> = ids.iter().zip(prepared).collect();
-    for batch in feeds.chunks(16) {
-        store.begin_batch().unwrap();
+    for batch in feeds.chunks(size.max(1)) {
+        if size > 0 {
+            store.begin_batch().unwrap();
+        }
         for (id, feed) in batch {
             let stats = store
                 .apply_ungrouped(**id, feed, &Validators::default(), Some(200), now, 0)
                 .unwrap();
             arrivals.extend(stats.arrivals);
         }
-        store.commit_batch().unwrap();
+        if size > 0 {
+            store.commit_batch().unwrap();
+        }
         if arrivals.len() >= 5_000 {
             store.group_stories(&arrivals, now.timestamp()).unwrap();
             arrivals.clear();
@@ -156,6 +166,19 @@ fn floors(c: &mut Criterion) {
                 || fresh(prepared.len()),
                 |(dir, mut store, ids)| {
                     write_all(&mut store, &ids, &prepared);
+                    (dir, store)
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        // The same a transaction a feed, as the writer did before its batches, for the
+        // ratio in one run.
+        let name = format!("write, stories {}, a transaction a feed", mode.name());
+        g.bench_function(&name, |b| {
+            b.iter_batched(
+                || fresh(prepared.len()),
+                |(dir, mut store, ids)| {
+                    write_batches(&mut store, &ids, &prepared, 0);
                     (dir, store)
                 },
                 BatchSize::PerIteration,
