@@ -3,9 +3,9 @@
 //! One function serves `bulletin refresh`, the TUI's background worker and the tests.
 //! Fetching and parsing run in parallel (parsing is CPU work and uses every core); the
 //! writes go through the caller's single connection, the feeds waiting written together
-//! in one transaction (see writer), each in a savepoint of its own: a feed that fails
-//! takes back only its own writes, and a kill mid-refresh loses at most the batch being
-//! written (its feeds are fetched again at the next refresh, their validators with them).
+//! in one transaction (see writer; a feed the cache refuses costs only itself), and a
+//! kill mid-refresh loses at most the batch being written (its feeds are fetched again
+//! at the next refresh, their validators with them).
 
 mod fulltext;
 mod hosts;

@@ -32,8 +32,9 @@ fn reshape_root(body: &str) -> Option<String> {
 /// RSS 2.0 items written after `</channel>` (feedparser takes an item anywhere): the
 /// channel is closed after them instead. One search back from the end of the document.
 fn items_after_channel(body: &str) -> Option<String> {
-    // Only RSS has a channel. Without this forward look (fast, and near the start in
-    // RSS), the search back would go through every Atom and JSON document whole.
+    // Only RSS has a channel. The forward look (it ends near the start of an RSS
+    // document, and memchr's forward search is the fast one) spares Atom and JSON
+    // documents the slower search back through the whole of them.
     memchr::memmem::find(body.as_bytes(), b"<channel")?;
     let close = memchr::memmem::rfind(body.as_bytes(), b"</channel>")?;
     let after = &body[close + "</channel>".len()..];

@@ -159,6 +159,18 @@ pub(super) struct Written {
 }
 
 impl Written {
+    /// A feed not written at all.
+    pub fn failed(target: &FeedTarget, why: &str) -> Written {
+        Written {
+            target: target.clone(),
+            result: FeedResult::Failed(why.to_string()),
+            moved_to: None,
+            same_feed: false,
+            streak: None,
+            cache_failed: true,
+        }
+    }
+
     /// After the commit: follows the feed's move if it is due; true when it moved.
     pub fn settle(&self, store: &mut Store, opts: &Options) -> bool {
         let (Some(streak), false) = (self.streak, matches!(self.result, FeedResult::Failed(_)))
@@ -185,10 +197,15 @@ pub(super) fn write(
         Work::NotModified(to) => (to.clone(), true),
         Work::Parsed(feed, _, _, to) if to.is_some() => {
             let guids = feed.items.iter().map(|i| i.guid.as_str());
-            (
-                to.clone(),
-                store.has_any_guid(target.id, guids).unwrap_or(false),
-            )
+            match store.has_any_guid(target.id, guids) {
+                Ok(any) => (to.clone(), any),
+                // In a batch, a failed read may have ended its transaction: the batch
+                // is taken back and this feed written again on its own.
+                Err(e) if store.batch_open() => {
+                    return Written::failed(target, &e.to_string());
+                }
+                Err(_) => (to.clone(), false),
+            }
         }
         _ => (None, false),
     };

@@ -1,12 +1,16 @@
 //! The refresh's single writer: feeds as the fetch threads hand them over, written a
-//! batch at a time, each feed within it in a savepoint of its own.
+//! batch at a time in one transaction. Should the cache refuse any feed's write, the
+//! batch is taken back and its feeds are written one by one, each in a transaction of
+//! its own, so that one feed's failure costs only that feed.
 //!
 //! Why batches: every commit writes each page it touched to the log once more, and the
 //! index by time and the stories' index by key spread a feed's fifty new articles over
 //! as many pages. At a transaction a feed, the cold refresh of 1,000 feeds wrote about
 //! 94,000 log frames for a cache of 40,000 pages; the feeds that wait together share
-//! those pages. A batch takes what is waiting, never waits for more, and ends after
-//! `BATCH_TIME`, so that another writer (the TUI's mark) waits no longer than that.
+//! those pages. A batch takes what is waiting, never waits for more, and stops taking
+//! feeds after `BATCH_TIME`, so that it holds the write lock about as long as a few
+//! feeds' writes did. (Another connection's write, a mark from the TUI's worker, waits
+//! for the lock with SQLite's busy handler, as it did between the feeds' commits.)
 
 use super::work::{write, Written};
 use super::{FeedDone, FeedTarget, Options, Summary, Work};
@@ -87,9 +91,7 @@ fn write_batch(
         let w = write(store, target, work, opts, arrivals);
         // SQLite may also have ended the transaction itself (a full disk).
         if w.cache_failed || !store.in_batch() {
-            store.rollback_batch();
-            arrivals.clear();
-            return one_by_one(store, &works, opts, arrivals);
+            return taken_back(store, &works, opts, arrivals);
         }
         written.push(w);
         if started.elapsed() >= BATCH_TIME || works.len() >= BATCH_FEEDS {
@@ -105,10 +107,31 @@ fn write_batch(
             "a batch of {} feeds was not kept ({e}): written one by one",
             works.len()
         );
-        arrivals.clear();
-        return one_by_one(store, &works, opts, arrivals);
+        return taken_back(store, &works, opts, arrivals);
     }
     written
+}
+
+/// The batch rolled back, its feeds written one by one; all of them failed when the
+/// transaction cannot even be ended (nothing written after would be committed).
+fn taken_back(
+    store: &mut Store,
+    works: &[(FeedTarget, Work)],
+    opts: &Options,
+    arrivals: &mut Vec<crate::store::StoryArrival>,
+) -> Vec<Written> {
+    arrivals.clear();
+    match store.rollback_batch() {
+        Ok(()) => one_by_one(store, works, opts, arrivals),
+        Err(e) => {
+            let why = format!("the cache cannot end its transaction: {e}");
+            tracing::error!("{why}");
+            works
+                .iter()
+                .map(|(target, _)| Written::failed(target, &why))
+                .collect()
+        }
+    }
 }
 
 fn one_by_one(

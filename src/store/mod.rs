@@ -5,6 +5,7 @@
 //! file through WAL and a busy timeout.
 
 mod arrivals;
+mod batch;
 mod checkpoint;
 mod downloads;
 mod folder;
@@ -269,6 +270,8 @@ pub struct Store {
     conn: Connection,
     /// The bands the text index may have (see store::story::filter).
     story_bands: story::BandFilter,
+    /// A refresh's batch of writes, when one is open (see batch).
+    batch: batch::Batch,
 }
 
 impl Store {
@@ -335,6 +338,7 @@ impl Store {
         Ok(Store {
             conn,
             story_bands: Default::default(),
+            batch: Default::default(),
         })
     }
 

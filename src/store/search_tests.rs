@@ -302,6 +302,44 @@ fn items_changed_before_they_were_indexed_are_written() {
     assert!(titles(&store, &query(&store, &ids, "two")).is_empty());
 }
 
+/// An article still waiting for the index when its full text arrives (an update of an
+/// article whose id is already queued: the trigger of migration 19 must not refuse it)
+/// is queued once and indexed with the full text.
+#[test]
+fn a_full_text_for_an_article_still_waiting_is_indexed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let ids = store.sync_feeds(&crate::store::test_specs(1)).unwrap();
+    crate::store::test_write(
+        &mut store,
+        ids[0],
+        vec![item("1", "Advisory", "<p>short</p>", 1)],
+    );
+    let id: i64 = store
+        .conn
+        .query_row("SELECT id FROM items", [], |r| r.get(0))
+        .unwrap();
+    let page = crate::fulltext::Extracted {
+        title: "Advisory".into(),
+        byline: None,
+        site_name: None,
+        excerpt: None,
+        html: "<p>the whole page says quokka</p>".into(),
+        url: "https://example.com/a".into(),
+    };
+    store.set_full_text(ItemId(id), Ok(&page)).unwrap();
+    let queued: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM search_pending", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(queued, 1);
+    store.index_all(&HashMap::new(), |_, _| {}).unwrap();
+    assert_eq!(
+        titles(&store, &query(&store, &ids, "quokka")),
+        vec!["Advisory"]
+    );
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
     /// Whatever is typed, a query that parses runs: FTS5 never sees its own syntax.

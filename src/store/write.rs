@@ -50,14 +50,6 @@ pub enum Stored {
 
 const COMPRESS_ABOVE: usize = 256;
 
-/// The page cache during a refresh's batches, in KiB: the cold refresh of 1,000 feeds
-/// wrote 94,000 log frames at the default size and 46,000 at this one (no fewer at 32
-/// MiB, 20 MB more memory).
-const BATCH_CACHE_KIB: u32 = 8 * 1024;
-
-/// SQLite's own default.
-const DEFAULT_CACHE_KIB: u32 = 2000;
-
 impl Stored {
     pub(super) fn new(text: String) -> Stored {
         if text.len() > COMPRESS_ABOVE {
@@ -184,7 +176,8 @@ impl Store {
         // savepoint: that keeps a copy of every page the feed's fifty articles touch,
         // which spills to a temporary file (twice the cold refresh's system time); a
         // failure instead rolls the batch back, and its feeds are written one by one.
-        if !self.conn.is_autocommit() {
+        if self.batch.open {
+            self.batch_alive()?;
             return write_feed(
                 &self.conn,
                 id,
@@ -201,46 +194,6 @@ impl Store {
         let stats = write_feed(&tx, id, feed, validators, http_status, now, keep_days)?;
         tx.commit()?;
         Ok(stats)
-    }
-
-    /// Opens one transaction for the writes of several feeds (a refresh's batch, see
-    /// refresh::writer): each feed's `apply_ungrouped` then writes within it. The page
-    /// cache grows for it (`end_batches` gives it back): a batch's pages that no longer
-    /// fit in SQLite's default 2 MB go to the log before the commit, and again at it.
-    pub fn begin_batch(&mut self) -> Result<()> {
-        self.conn.execute_batch(&format!(
-            "PRAGMA cache_size = -{BATCH_CACHE_KIB}; BEGIN IMMEDIATE"
-        ))?;
-        Ok(())
-    }
-
-    /// The page cache back to its size outside batches.
-    pub fn end_batches(&mut self) -> Result<()> {
-        self.conn
-            .execute_batch(&format!("PRAGMA cache_size = -{DEFAULT_CACHE_KIB}"))?;
-        Ok(())
-    }
-
-    /// Commits the batch `begin_batch` opened; when that fails, nothing of it is kept.
-    pub fn commit_batch(&mut self) -> Result<()> {
-        if let Err(e) = self.conn.execute_batch("COMMIT") {
-            self.rollback_batch();
-            return Err(e.into());
-        }
-        Ok(())
-    }
-
-    /// Takes back everything the open batch wrote (if SQLite has not already).
-    pub fn rollback_batch(&mut self) {
-        if !self.conn.is_autocommit() {
-            let _ = self.conn.execute_batch("ROLLBACK");
-        }
-    }
-
-    /// Whether a batch is open. SQLite itself ends one on some errors (a full disk, an
-    /// I/O error), taking back everything written in it.
-    pub fn in_batch(&self) -> bool {
-        !self.conn.is_autocommit()
     }
 
     pub fn record_not_modified(&mut self, id: FeedId, now: DateTime<Utc>) -> Result<()> {
