@@ -9,8 +9,8 @@
 //! 94,000 log frames for a cache of 40,000 pages; the feeds that wait together share
 //! those pages. A batch takes what is waiting, never waits for more, and stops taking
 //! feeds after `BATCH_TIME`, so that it holds the write lock about as long as a few
-//! feeds' writes did. (Another connection's write, a mark from the TUI's worker, waits
-//! for the lock with SQLite's busy handler, as it did between the feeds' commits.)
+//! feeds' writes did; and before the next batch it gives way to a connection of its
+//! process that waits for the lock (a mark from the TUI's worker: store::lock_wait).
 
 use super::work::{write, Written};
 use super::{FeedDone, FeedTarget, Options, Summary, Work};
@@ -24,6 +24,11 @@ const BATCH_TIME: Duration = Duration::from_millis(50);
 
 /// At most this many feeds a batch.
 const BATCH_FEEDS: usize = 64;
+
+/// A wait for the lock this recent is given way to, for this long (three of the
+/// waiter's looks).
+const GIVE_WAY_WITHIN: Duration = Duration::from_millis(20);
+const GIVE_WAY: Duration = Duration::from_millis(3);
 
 /// New articles grouped with their copies at once, at most: their keys wait in memory
 /// until then (with sketches and bands, at 20,000 a cold refresh peaked at 90 MiB, at
@@ -44,6 +49,12 @@ pub(super) fn write_all(
     // (store::story::waiting).
     let mut arrivals = Vec::new();
     while let Ok(first) = rx.recv() {
+        // Another connection of this process waits for the lock (a mark from the TUI's
+        // worker, looking every millisecond: store::lock_wait): the lock stays free
+        // long enough for it before the next batch.
+        if crate::store::lock_wanted_within(GIVE_WAY_WITHIN) {
+            std::thread::sleep(GIVE_WAY);
+        }
         let mut batch_arrivals = Vec::new();
         let written = write_batch(store, first, &rx, opts, &mut batch_arrivals);
         arrivals.append(&mut batch_arrivals);
@@ -248,5 +259,94 @@ mod tests {
             );
         });
         assert_eq!(counts, vec![10; 5], "all five feeds were committed at once");
+    }
+}
+
+#[cfg(test)]
+mod seams {
+    use super::*;
+    use crate::model::{ParsedFeed, ParsedItem, Validators};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::mpsc;
+
+    /// A mark from another connection of the process (the TUI's worker) while the
+    /// writer is busy batch after batch, as in a cold refresh: it gets in between two
+    /// batches, while the writer still has feeds coming, instead of failing after the
+    /// ten seconds a write waits.
+    #[test]
+    fn a_mark_gets_in_between_the_batches_of_a_busy_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.db");
+        let mut store = Store::open(&path).unwrap();
+        let ids = store.sync_feeds(&crate::store::test_specs(2)).unwrap();
+        crate::store::test_write(
+            &mut store,
+            ids[1],
+            vec![ParsedItem {
+                guid: "mark me".into(),
+                title: "Mark me".into(),
+                ..ParsedItem::default()
+            }],
+        );
+        let mut marker = Store::open(&path).unwrap();
+        let target = store.feed_targets(&ids[..1]).unwrap().remove(0);
+        let (tx, rx) = mpsc::sync_channel(16);
+        let done = AtomicBool::new(false);
+        let mut marked = None;
+        let mut feeds_after = 0;
+        std::thread::scope(|s| {
+            let (done, target) = (&done, &target);
+            s.spawn(move || {
+                // Feeds of fifty new articles each, faster than the writer takes them
+                // (copies of one feed under new ids), until the mark is in or long
+                // after it would have given up.
+                let template = crate::store::PreparedFeed::new(ParsedFeed {
+                    items: (0..50)
+                        .map(|i| ParsedItem {
+                            guid: i.to_string(),
+                            title: format!("Article {i}"),
+                            content_html: Some("<p>words</p>".repeat(40)),
+                            ..ParsedItem::default()
+                        })
+                        .collect(),
+                    ..ParsedFeed::default()
+                });
+                for n in 0..20_000 {
+                    if done.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let mut feed = template.clone();
+                    for (i, item) in feed.items.iter_mut().enumerate() {
+                        item.guid = format!("{n}-{i}");
+                    }
+                    let work = Work::Parsed(feed, Validators::default(), Some(200), None);
+                    if tx.send((target.clone(), work)).is_err() {
+                        break;
+                    }
+                }
+            });
+            s.spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                let id: i64 = rusqlite::Connection::open(&path)
+                    .unwrap()
+                    .query_row("SELECT id FROM items WHERE guid = 'mark me'", [], |r| {
+                        r.get(0)
+                    })
+                    .unwrap();
+                marked = Some(marker.set_read(&[crate::model::ItemId(id)], true));
+                done.store(true, Ordering::Relaxed);
+            });
+            let opts = Options::new(&crate::config::General::default(), false);
+            write_all(&mut store, rx, &opts, &mut Summary::default(), |_, _| {
+                if done.load(Ordering::Relaxed) {
+                    feeds_after += 1;
+                }
+            });
+        });
+        assert_eq!(marked.map(|r| r.map_err(|e| e.to_string())), Some(Ok(1)));
+        assert!(
+            feeds_after > 0,
+            "the writer still had feeds to write when the mark got in"
+        );
     }
 }

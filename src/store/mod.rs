@@ -14,6 +14,7 @@ mod folder_files;
 mod folder_locate;
 mod fulltext;
 mod indexing;
+mod lock_wait;
 mod mail;
 mod mail_queue;
 mod migrate;
@@ -33,13 +34,13 @@ use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::path::Path;
-use std::time::Duration;
 
 pub use checkpoint::Checkpointer;
 pub use downloads::Download;
 pub use folder::{folder_key, FolderMark, LocalMark, MAIL_FEED};
 pub use folder_feeds::FolderFeed;
 pub use folder_files::FileMark;
+pub use lock_wait::lock_wanted_within;
 pub use mail::{
     mail_feed_url, FlagChange, KnownMessage, MailApplied, MailFeed, MailFlag, MailFlags,
     MailboxState, NewMessage, QueuedFlag,
@@ -99,10 +100,6 @@ fn drain(
     }
     Ok(done)
 }
-
-/// How long a write waits for another process's lock (a refresh commits a feed at a
-/// time, so this is long only when something is wrong).
-const WRITE_WAIT: Duration = Duration::from_secs(10);
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
@@ -295,7 +292,7 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        conn.busy_timeout(WRITE_WAIT)?;
+        conn.busy_handler(Some(lock_wait::wait_long))?;
         // Only "this is not a database" means the file is someone else's; any other
         // failure (read-only, disk full) is reported as what it is.
         let foreign = |e: rusqlite::Error| match e.sqlite_error_code() {

@@ -40,9 +40,6 @@ const NEIGHBOURS: i64 = 6;
 /// for them all (the TUI takes smaller slices, between keys).
 pub const TEXT_SLICE: usize = 5_000;
 
-/// How long comparing texts that can wait waits for another process's write lock.
-const BRIEF_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
-
 /// What a grouping looks at.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Pass {
@@ -411,9 +408,10 @@ impl super::Store {
     /// or the TUI's idle time compares texts when it can, and is never held up for
     /// them (`StoreError::is_busy` then says why it did not).
     pub fn briefly<T>(&mut self, chore: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
-        self.conn.busy_timeout(BRIEF_WAIT)?;
+        self.conn
+            .busy_handler(Some(super::lock_wait::wait_briefly))?;
         let done = chore(self);
-        self.conn.busy_timeout(super::WRITE_WAIT)?;
+        self.conn.busy_handler(Some(super::lock_wait::wait_long))?;
         done
     }
 
