@@ -17,6 +17,7 @@ mod indexing;
 mod lock_wait;
 mod mail;
 mod mail_queue;
+mod marks;
 mod migrate;
 mod position;
 mod read;
