@@ -173,8 +173,8 @@ impl Written {
 
     /// After the commit: follows the feed's move if it is due; true when it moved.
     pub fn settle(&self, store: &mut Store, opts: &Options) -> bool {
-        let (Some(streak), false) = (self.streak, matches!(self.result, FeedResult::Failed(_)))
-        else {
+        // Noted only for a feed that did not fail (`write`).
+        let Some(streak) = self.streak else {
             return false;
         };
         let config_path = opts.config_path.as_deref();

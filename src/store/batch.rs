@@ -67,7 +67,7 @@ impl Store {
     /// An error when a batch was opened and SQLite has since ended it: what would be
     /// written now would be committed alone, and then once more with the batch's feeds.
     pub(super) fn batch_alive(&self) -> Result<()> {
-        if self.batch.open && self.conn.is_autocommit() {
+        if self.batch_open() && !self.in_batch() {
             return Err(StoreError::Sql(rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ABORT),
                 Some("the refresh's batch of writes was taken back by the cache".into()),
