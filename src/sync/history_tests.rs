@@ -139,14 +139,7 @@ impl SyncProvider for Account {
 fn syncs(account: &mut Account, limit: usize, grow: u64) -> Vec<Vec<u64>> {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
-    let feed = RemoteFeed {
-        id: "f".into(),
-        title: "News".into(),
-        url: "https://news.example/feed".into(),
-        site_url: None,
-        groups: Vec::new(),
-    };
-    let feeds = store.apply_remote_feeds(&[feed], &[]).unwrap();
+    let feeds = news_feed(&mut store);
     let mut rounds = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for _ in 0..50 {
@@ -242,11 +235,8 @@ fn a_server_that_tells_its_newest_id_sends_the_newest_first_then_the_history() {
     assert!(rounds.len() >= 6 && rounds.len() <= 8, "{rounds:?}");
 }
 
-/// Syncs at these times (Unix seconds; `whole` as `sync --all`): how many articles each
-/// brought, and whether it said older ones were left.
-fn syncs_at(account: &mut Account, times: &[(i64, bool)]) -> Vec<(usize, bool)> {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+/// The account's one feed, as the server lists it, made a feed of the cache.
+fn news_feed(store: &mut Store) -> std::collections::HashMap<String, crate::model::FeedId> {
     let feed = RemoteFeed {
         id: "f".into(),
         title: "News".into(),
@@ -254,7 +244,15 @@ fn syncs_at(account: &mut Account, times: &[(i64, bool)]) -> Vec<(usize, bool)> 
         site_url: None,
         groups: Vec::new(),
     };
-    let feeds = store.apply_remote_feeds(&[feed], &[]).unwrap();
+    store.apply_remote_feeds(&[feed], &[]).unwrap()
+}
+
+/// Syncs at these times (Unix seconds; `whole` as `sync --all`): how many articles each
+/// brought, and whether it said older ones were left.
+fn syncs_at(account: &mut Account, times: &[(i64, bool)]) -> Vec<(usize, bool)> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let feeds = news_feed(&mut store);
     let mut out = Vec::new();
     for &(now, whole) in times {
         let mut taker = Taker::new(&mut store, &feeds, now);
@@ -306,14 +304,7 @@ fn the_history_comes_a_stretch_an_hour_unless_all_is_asked() {
 /// Syncs (each one due for history) until none is left, whatever fails on the way: true
 /// when every article of the account is here then.
 fn all_come(account: &mut Account, store: &mut Store, limit: usize) -> bool {
-    let feed = RemoteFeed {
-        id: "f".into(),
-        title: "News".into(),
-        url: "https://news.example/feed".into(),
-        site_url: None,
-        groups: Vec::new(),
-    };
-    let feeds = store.apply_remote_feeds(&[feed], &[]).unwrap();
+    let feeds = news_feed(store);
     for _ in 0..30 {
         let mut taker = Taker::new(store, &feeds, 1_790_000_000);
         if let Ok(false) = fetch_up_to(account, &mut taker, limit, true) {
