@@ -333,6 +333,9 @@ impl Store {
             |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|t| fold(&t))),
         )?;
         migrate::run(&mut conn)?;
+        // A feed's write alone runs a dozen cached statements and the story grouping as
+        // many again: at rusqlite's 16 they pushed each other out and were parsed anew.
+        conn.set_prepared_statement_cache_capacity(64);
         Ok(Store {
             conn,
             story_bands: Default::default(),

@@ -13,29 +13,32 @@ pub(super) fn write_feed(
     now: DateTime<Utc>,
     keep_days: u32,
 ) -> Result<ApplyStats> {
-    let total_before: i64 = tx.query_row("SELECT total FROM feeds WHERE id = ?1", [id.0], |r| {
-        r.get(0)
-    })?;
+    let total_before: i64 = tx
+        .prepare_cached("SELECT total FROM feeds WHERE id = ?1")?
+        .query_row([id.0], |r| r.get(0))?;
     // New rows get ids above this one: how the newsboat marks below find them.
-    let max_id_before: i64 =
-        tx.query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))?;
-    tx.execute(
+    let max_id_before: i64 = tx
+        .prepare_cached("SELECT coalesce(max(id), 0) FROM items")?
+        .query_row([], |r| r.get(0))?;
+    // Every statement a feed's write runs is cached: parsing them again for each of a
+    // thousand feeds was 3 % of the writer's time in a cold refresh.
+    tx.prepare_cached(
         "UPDATE feeds SET title = ?2, site_link = ?3, description = ?4, etag = ?5,
              last_modified = ?6, last_attempt = ?7, last_success = ?7, http_status = ?8,
              last_error = NULL, retry_after = NULL, consecutive_failures = 0,
              failing_since = NULL, gone = 0
          WHERE id = ?1",
-        params![
-            id.0,
-            feed.title,
-            feed.link,
-            feed.description,
-            validators.etag,
-            validators.last_modified,
-            now.timestamp(),
-            http_status
-        ],
-    )?;
+    )?
+    .execute(params![
+        id.0,
+        feed.title,
+        feed.link,
+        feed.description,
+        validators.etag,
+        validators.last_modified,
+        now.timestamp(),
+        http_status
+    ])?;
     {
         let mut upsert = tx.prepare_cached(
             "INSERT INTO items (feed_id, guid, title, link, author, published, updated,
@@ -94,9 +97,9 @@ pub(super) fn write_feed(
             params![id.0, max_id_before, url],
         )?;
     }
-    let total_after: i64 = tx.query_row("SELECT total FROM feeds WHERE id = ?1", [id.0], |r| {
-        r.get(0)
-    })?;
+    let total_after: i64 = tx
+        .prepare_cached("SELECT total FROM feeds WHERE id = ?1")?
+        .query_row([id.0], |r| r.get(0))?;
     let dropped = if keep_days > 0 {
         let cutoff = now - chrono::Duration::days(i64::from(keep_days));
         let current: HashSet<&str> = feed.items.iter().map(|i| i.guid.as_str()).collect();
@@ -112,7 +115,9 @@ pub(super) fn write_feed(
 }
 
 pub(super) fn feed_url(tx: &Connection, id: FeedId) -> Result<String> {
-    Ok(tx.query_row("SELECT url FROM feeds WHERE id = ?1", [id.0], |r| r.get(0))?)
+    Ok(tx
+        .prepare_cached("SELECT url FROM feeds WHERE id = ?1")?
+        .query_row([id.0], |r| r.get(0))?)
 }
 
 /// Read, unstarred items older than the cutoff that the feed no longer lists.
