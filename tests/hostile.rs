@@ -229,6 +229,142 @@ fn concurrent_processes_share_the_cache() {
     assert_eq!(read, ids.len(), "no mark lost");
 }
 
+/// A mark from a shell (or the TUI, another process) while a cron refresh writes a cold
+/// cache: the mark waits its turn for the lock and lands, with no "database is locked",
+/// while the refresh goes on, and the refresh writes every article around it. One feed's
+/// answer is held back until the marks are done, so they all come mid-refresh. (The
+/// in-process test `a_mark_gets_in_between_the_batches_of_a_busy_writer` shows the
+/// busy handler's part; this one the seam between two real processes.)
+#[test]
+fn marks_from_another_process_land_while_a_cold_refresh_writes() {
+    const FEEDS: usize = 300;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let server = Server::start();
+    let mut urls = Vec::new();
+    for i in 0..FEEDS {
+        let path = format!("/busy{i}");
+        server.fixed(&path, "application/rss+xml", distinct_feed(i));
+        urls.push(server.url(&path));
+    }
+    let released = Arc::new(AtomicBool::new(false));
+    {
+        let released = released.clone();
+        server.route("/held", move |_| {
+            for _ in 0..6000 {
+                if released.load(Ordering::SeqCst) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Reply::ok("application/rss+xml", feeds::rss("held", 5, 1))
+        });
+    }
+    urls.push(server.url("/held"));
+    let env = Env::new(&feeds_config("max_per_host = 8", &urls));
+    let mut refresh = env
+        .command(&["refresh"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The first articles the refresh committed, read beside it as the TUI would.
+    let cache = env.data_dir().join("cache.db");
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    let first: Vec<i64> = loop {
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
+        let ids = rusqlite::Connection::open_with_flags(&cache, flags).and_then(|c| {
+            c.prepare("SELECT id FROM items ORDER BY id LIMIT 20")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<i64>>>()
+        });
+        match ids {
+            Ok(ids) if ids.len() == 20 => break ids,
+            _ if std::time::Instant::now() > deadline => panic!("the refresh wrote nothing"),
+            _ => std::thread::sleep(Duration::from_millis(5)),
+        }
+    };
+    let count = || -> i64 {
+        let c = rusqlite::Connection::open_with_flags(
+            &cache,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .unwrap();
+        c.query_row("SELECT count(*) FROM items", [], |r| r.get(0))
+            .unwrap()
+    };
+    // The premise: the writer is still at its articles (a debug build writes 15,000 in
+    // seconds; the marks begin after its first twenty).
+    assert!(count() < (FEEDS * 50) as i64, "the marks begin mid-write");
+    let (read, starred): (Vec<i64>, Vec<i64>) = first.iter().partition(|id| *id % 2 == 0);
+    for id in &read {
+        let out = env.run(&["mark-read", &id.to_string()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && !stderr.contains("locked"),
+            "{stderr}"
+        );
+    }
+    for id in &starred {
+        env.ok(&["star", &id.to_string()]);
+    }
+    assert!(
+        refresh.try_wait().unwrap().is_none(),
+        "the held feed keeps the refresh running"
+    );
+    released.store(true, Ordering::SeqCst);
+    assert!(refresh.wait().unwrap().success());
+
+    let items = env.json(&["items", "--json"]);
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), FEEDS * 50 + 5, "every article written");
+    for i in items {
+        let id = i["id"].as_i64().unwrap();
+        assert_eq!(i["read"] == true, read.contains(&id), "read mark on {id}");
+        assert_eq!(i["starred"] == true, starred.contains(&id), "star on {id}");
+    }
+    // The counts the feed list shows agree with the articles.
+    let unread: i64 = env
+        .json(&["feeds", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["unread"].as_i64().unwrap())
+        .sum();
+    assert_eq!(unread as usize, items.len() - read.len());
+}
+
+/// Fifty articles with bodies of their own (no two alike, so that no story groups them
+/// and a mark stays on the one article it was made on).
+fn distinct_feed(feed: usize) -> String {
+    const WORDS: [&str; 16] = [
+        "patch", "kernel", "river", "budget", "vendor", "garden", "exploit", "ferry", "office",
+        "market", "backup", "privacy", "festival", "library", "network", "weekly",
+    ];
+    let mut x = (feed as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut items = Vec::new();
+    for i in 0..50 {
+        let body: Vec<&str> = (0..120)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                WORDS[(x % 16) as usize]
+            })
+            .collect();
+        items.push((
+            format!("busy{feed} item {i}"),
+            format!("https://busy{feed}.example/{i}"),
+            format!("busy{feed}-{i}"),
+            format!("<p>{}</p>", body.join(" ")),
+        ));
+    }
+    let items: Vec<(&str, &str, &str, &str)> = items
+        .iter()
+        .map(|(a, b, c, d)| (a.as_str(), b.as_str(), c.as_str(), d.as_str()))
+        .collect();
+    feeds::rss_items(&format!("busy{feed}"), &items)
+}
+
 #[test]
 fn dns_failure_is_plain_words() {
     // A 70-character label is refused by the resolver library itself, so the lookup fails
