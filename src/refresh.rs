@@ -13,8 +13,6 @@ mod moves;
 mod work;
 mod writer;
 
-use work::fetch_and_parse;
-
 use crate::fetch::{FetchOutcome, Fetcher};
 use crate::model::FeedId;
 use crate::parse::parse_feed;
@@ -364,16 +362,7 @@ pub fn refresh(
                 while let Some(next) = hosts.next(|| cancel.load(Ordering::Relaxed)) {
                     let (target, work) = match next {
                         hosts::Next::Fetch(target) => {
-                            // A panic costs this feed, never its host's place (the
-                            // other threads would wait for it for ever).
-                            let work =
-                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                    fetch_and_parse(fetcher, &target, opts)
-                                }))
-                                .unwrap_or_else(|_| {
-                                    Work::Failed("the fetch failed unexpectedly".into(), None, None)
-                                });
-                            hosts.done(&target, &work);
+                            let work = work::fetch_and_read(fetcher, hosts, &target, opts);
                             (target, work)
                         }
                         hosts::Next::Skip(target, work) => (target, work),

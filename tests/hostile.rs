@@ -1,5 +1,6 @@
 //! Hostile and broken feeds, and broken networks: each gives a clean result or one line of
-//! error for that feed; nothing panics or hangs, and the rest of the refresh goes on.
+//! error for that feed; nothing panics or hangs, and the rest of the refresh goes on. And
+//! processes sharing one cache: a cron refresh beside marks from a shell or the TUI.
 
 mod support;
 

@@ -199,3 +199,46 @@ fn a_503_without_retry_after_holds_the_host_a_few_seconds() {
     let gap = asked[1] - asked[0];
     assert!(gap >= Duration::from_millis(4500), "{gap:?}");
 }
+
+/// A host's place is the server's to count, not the reader's: it is free again once the
+/// server has answered, while that answer is still being read (here, through a filter
+/// that waits until the host's next feed has been asked for). Were the place held until
+/// the feed was read, the next request could not come before the filter gave up.
+#[test]
+fn a_host_s_place_is_free_again_while_its_answer_is_read() {
+    let server = Server::start();
+    let marks = tempfile::tempdir().unwrap();
+    let asked = marks.path().join("second-asked");
+    server.route("/first", |_| {
+        Reply::ok("application/rss+xml", feeds::rss("first", 2, 1))
+    });
+    {
+        let asked = asked.clone();
+        server.route("/second", move |_| {
+            std::fs::write(&asked, "").unwrap();
+            Reply::ok("application/rss+xml", feeds::rss("second", 2, 1))
+        });
+    }
+    let log = marks.path().join("filter.log");
+    let wait = format!(
+        "i=0; while [ ! -e '{a}' ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done; \
+         if [ -e '{a}' ]; then echo saw > '{l}'; else echo gave-up > '{l}'; fi; cat",
+        a = asked.display(),
+        l = log.display()
+    );
+    let env = Env::new(&format!(
+        "[general]\nrefresh_on_startup = false\nmax_per_host = 1\nmax_concurrent_fetches = 4\n\n\
+         [[feed]]\nurl = \"{}\"\nfilter = [\"sh\", \"-c\", {}]\n\n[[feed]]\nurl = \"{}\"\n",
+        server.url("/first"),
+        serde_json::to_string(&wait).unwrap(),
+        server.url("/second"),
+    ));
+    let summary = env.json(&["refresh", "--json"]);
+    assert_eq!(summary["ok"], 2, "{summary}");
+    let seen = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(
+        seen.trim(),
+        "saw",
+        "the second feed waited for the first's filter"
+    );
+}

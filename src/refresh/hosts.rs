@@ -137,9 +137,9 @@ impl Hosts {
         }
     }
 
-    /// A fetch of `target` ended with `work`: its host's place is free again, and a 429
-    /// or 503 holds the host.
-    pub(super) fn done(&self, target: &FeedTarget, work: &Work) {
+    /// The server answered the fetch of `target` (`outcome`: when that answer ended the
+    /// feed's turn): its host's place is free again, and a 429 or 503 holds the host.
+    pub(super) fn done(&self, target: &FeedTarget, outcome: Option<&Work>) {
         let Some(host) = host_of(&target.url) else {
             return;
         };
@@ -149,7 +149,7 @@ impl Hosts {
         if let Some(n) = state.in_flight.get_mut(&host) {
             *n = n.saturating_sub(1);
         }
-        if let Work::Failed(_, Some(status @ (429 | 503)), retry) = work {
+        if let Some(Work::Failed(_, Some(status @ (429 | 503)), retry)) = outcome {
             let wait = retry.map(|r| (r - Utc::now()).to_std().unwrap_or(Duration::ZERO));
             let hold = match wait {
                 Some(w) if w > WAIT_IN_REFRESH => Hold {

@@ -3,18 +3,78 @@
 
 use super::*;
 
-pub(super) fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, opts: &Options) -> Work {
-    let max_wait = opts.max_retry_after;
-    let context = opts.feeds.get(&target.id);
-    if let Some(Some(Err(why))) = context.map(|c| &c.auth) {
-        return Work::Failed(why.clone(), None, None);
+/// One feed fetched and read on a fetch thread. Its host's place is given back once the
+/// server has answered: reading the feed (a filter, parsing, compression) is this
+/// machine's work, not the server's, and a slow filter or a big feed would otherwise keep
+/// the host's other feeds waiting. A panic costs this feed, never its host's place (the
+/// other threads would wait for it for ever).
+pub(super) fn fetch_and_read(
+    fetcher: &Fetcher,
+    hosts: &super::hosts::Hosts,
+    target: &FeedTarget,
+    opts: &Options,
+) -> Work {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    let answer =
+        catch_unwind(AssertUnwindSafe(|| fetch(fetcher, target, opts))).unwrap_or_else(|_| {
+            let why = "the fetch failed unexpectedly".into();
+            Answer::Done(Work::Failed(why, None, None))
+        });
+    hosts.done(target, answer.outcome());
+    match answer {
+        Answer::Done(work) => work,
+        Answer::Body(body) => catch_unwind(AssertUnwindSafe(|| read(fetcher, target, opts, body)))
+            .unwrap_or_else(|_| {
+                let why = "reading the feed failed unexpectedly".into();
+                Work::Failed(why, None, None)
+            }),
     }
+}
+
+/// What a fetch brought: a body to read, or already the feed's outcome (not modified, or
+/// failed).
+enum Answer {
+    Body(crate::fetch::Fetched),
+    Done(Work),
+}
+
+impl Answer {
+    /// The outcome, when the fetch itself ended the feed's turn.
+    fn outcome(&self) -> Option<&Work> {
+        match self {
+            Answer::Body(_) => None,
+            Answer::Done(work) => Some(work),
+        }
+    }
+}
+
+/// What a fetch and a read of the feed both go by: its context in the config, its
+/// request's settings, and the folder its commands run in (the config's).
+fn settings<'a>(
+    opts: &'a Options,
+    target: &FeedTarget,
+) -> (
+    Option<&'a FeedContext>,
+    crate::fetch::RequestOptions,
+    Option<&'a std::path::Path>,
+) {
+    let context = opts.feeds.get(&target.id);
     let request = context.map(FeedContext::request).unwrap_or_default();
-    let options = context.map(|c| &c.options);
     let dir = opts
         .config_path
         .as_deref()
         .and_then(std::path::Path::parent);
+    (context, request, dir)
+}
+
+/// Asks the feed's server (or runs its command) for the feed.
+fn fetch(fetcher: &Fetcher, target: &FeedTarget, opts: &Options) -> Answer {
+    let max_wait = opts.max_retry_after;
+    let (context, request, dir) = settings(opts, target);
+    if let Some(Some(Err(why))) = context.map(|c| &c.auth) {
+        return Answer::Done(Work::Failed(why.clone(), None, None));
+    }
+    let options = context.map(|c| &c.options);
     let fetched = match options.map(|o| o.command.as_slice()) {
         Some(command) if !command.is_empty() => fetcher
             .run_command(command, dir, request.timeout)
@@ -30,7 +90,8 @@ pub(super) fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, opts: &Opt
             }),
         // A command feed the config no longer has is not a URL to fetch.
         _ if target.url.starts_with(crate::config::EXEC_PREFIX) => {
-            return Work::Failed("no longer a command feed of the config".into(), None, None)
+            let why = "no longer a command feed of the config".into();
+            return Answer::Done(Work::Failed(why, None, None));
         }
         // A forced refresh of a filtered feed fetches it whole: the filter may have
         // changed since the server's copy last did.
@@ -39,16 +100,27 @@ pub(super) fn fetch_and_parse(fetcher: &Fetcher, target: &FeedTarget, opts: &Opt
         }
         _ => fetcher.fetch_with(&target.url, &target.validators, &request),
     };
-    let mut fetched = match fetched {
-        Ok(FetchOutcome::NotModified { moved_to }) => return Work::NotModified(moved_to),
-        Ok(FetchOutcome::Modified(f)) => f,
+    match fetched {
+        Ok(FetchOutcome::NotModified { moved_to }) => Answer::Done(Work::NotModified(moved_to)),
+        Ok(FetchOutcome::Modified(f)) => Answer::Body(f),
         Err(e) => {
             let latest = Utc::now() + max_wait;
             let wait = e.retry_after().map(|r| r.min(latest));
-            return Work::Failed(e.to_string(), e.http_status(), wait);
+            Answer::Done(Work::Failed(e.to_string(), e.http_status(), wait))
         }
-    };
-    // A 304 above ran no filter; what changed goes through it before it is parsed.
+    }
+}
+
+/// Reads a fetched body into a feed ready to write: its filter run, parsed, compressed.
+fn read(
+    fetcher: &Fetcher,
+    target: &FeedTarget,
+    opts: &Options,
+    mut fetched: crate::fetch::Fetched,
+) -> Work {
+    let (context, request, dir) = settings(opts, target);
+    let options = context.map(|c| &c.options);
+    // A 304 ran no filter; what changed goes through it before it is parsed.
     if let Some(filter) = options.map(|o| &o.filter).filter(|f| !f.is_empty()) {
         let body = std::mem::take(&mut fetched.body);
         match fetcher.filter(filter, body, dir, request.timeout) {
