@@ -125,7 +125,7 @@ impl Hosts {
                     });
                 }
                 None => {
-                    // Woken by a fetch ending, or when the earliest hold ends (and now
+                    // Woken by a host's answer (its place free), or when the earliest hold ends (and now
                     // and then regardless, to see `stop`).
                     let wait = wake
                         .map(|w| w.saturating_duration_since(now))

@@ -253,11 +253,13 @@ impl Store {
     /// many refreshes in a row have seen it.
     pub fn note_redirect(&mut self, id: FeedId, to: Option<&str>) -> Result<u32> {
         let Some(to) = to else {
-            self.conn.execute(
-                "UPDATE feeds SET redirect_to = NULL, redirect_count = 0
-                 WHERE id = ?1 AND redirect_to IS NOT NULL",
-                [id.0],
-            )?;
+            // Cached: it runs for every feed a refresh writes.
+            self.conn
+                .prepare_cached(
+                    "UPDATE feeds SET redirect_to = NULL, redirect_count = 0
+                     WHERE id = ?1 AND redirect_to IS NOT NULL",
+                )?
+                .execute([id.0])?;
             return Ok(0);
         };
         let n: i64 = self.conn.query_row(

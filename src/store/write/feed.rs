@@ -20,8 +20,8 @@ pub(super) fn write_feed(
     let max_id_before: i64 = tx
         .prepare_cached("SELECT coalesce(max(id), 0) FROM items")?
         .query_row([], |r| r.get(0))?;
-    // Every statement a feed's write runs is cached: parsing them again for each of a
-    // thousand feeds was 3 % of the writer's time in a cold refresh.
+    // Every statement here is cached: five of them were parsed anew for each feed (the
+    // thousand of a cold refresh) on the single writer's thread.
     tx.prepare_cached(
         "UPDATE feeds SET title = ?2, site_link = ?3, description = ?4, etag = ?5,
              last_modified = ?6, last_attempt = ?7, last_success = ?7, http_status = ?8,
@@ -89,13 +89,13 @@ pub(super) fn write_feed(
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM imported_read WHERE feed_url = ?1)")?
         .query_row([&url], |r| r.get(0))?;
     if has_marks {
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE items SET is_read = 1
              WHERE feed_id = ?1 AND id > ?2 AND +is_read = 0 AND (
                  guid IN (SELECT guid FROM imported_read WHERE feed_url = ?3)
                  OR link IN (SELECT link FROM imported_read WHERE feed_url = ?3))",
-            params![id.0, max_id_before, url],
-        )?;
+        )?
+        .execute(params![id.0, max_id_before, url])?;
     }
     let total_after: i64 = tx
         .prepare_cached("SELECT total FROM feeds WHERE id = ?1")?
