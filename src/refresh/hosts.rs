@@ -125,8 +125,8 @@ impl Hosts {
                     });
                 }
                 None => {
-                    // Woken by a host's answer (its place free), or when the earliest hold ends (and now
-                    // and then regardless, to see `stop`).
+                    // Woken by a host's answer (its place free), or when the earliest
+                    // hold ends (and now and then regardless, to see `stop`).
                     let wait = wake
                         .map(|w| w.saturating_duration_since(now))
                         .unwrap_or(Duration::from_millis(500))

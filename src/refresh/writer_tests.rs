@@ -10,10 +10,8 @@ use std::sync::mpsc;
 
 /// A cache with `n` feeds, in a directory kept as long as the caller holds it.
 fn fresh(n: usize) -> (tempfile::TempDir, PathBuf, Store, Vec<FeedId>) {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, store, ids) = crate::store::test_store(n);
     let path = dir.path().join("cache.db");
-    let mut store = Store::open(&path).unwrap();
-    let ids = store.sync_feeds(&crate::store::test_specs(n)).unwrap();
     (dir, path, store, ids)
 }
 

@@ -97,9 +97,7 @@ mod tests {
     /// again with the batch's other feeds. The page cache goes back to what it was.
     #[test]
     fn a_batch_the_cache_ended_takes_no_more_writes() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
-        let ids = store.sync_feeds(&crate::store::test_specs(1)).unwrap();
+        let (_dir, mut store, ids) = crate::store::test_store(1);
         let cache = |store: &Store| -> i64 {
             store
                 .conn

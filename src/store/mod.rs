@@ -494,6 +494,16 @@ pub(crate) fn test_sql(store: &Store, sql: &str) {
     store.conn.execute_batch(sql).expect("test SQL");
 }
 
+/// A new cache in a temporary folder with `feeds` feeds of `test_specs` (tests); the
+/// folder goes when the first value is dropped.
+#[cfg(test)]
+pub(crate) fn test_store(feeds: usize) -> (tempfile::TempDir, Store, Vec<FeedId>) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut store = Store::open(&dir.path().join("cache.db")).expect("a new cache");
+    let ids = store.sync_feeds(&test_specs(feeds)).expect("the feeds");
+    (dir, store, ids)
+}
+
 /// Feeds for the store's tests, at addresses nothing is fetched from.
 #[cfg(test)]
 pub(crate) fn test_specs(n: usize) -> Vec<FeedSpec> {

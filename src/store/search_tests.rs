@@ -307,9 +307,7 @@ fn items_changed_before_they_were_indexed_are_written() {
 /// is queued once and indexed with the full text.
 #[test]
 fn a_full_text_for_an_article_still_waiting_is_indexed_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
-    let ids = store.sync_feeds(&crate::store::test_specs(1)).unwrap();
+    let (_dir, mut store, ids) = crate::store::test_store(1);
     crate::store::test_write(
         &mut store,
         ids[0],
