@@ -8,6 +8,7 @@
 //! at the next refresh, their validators with them).
 
 mod fulltext;
+mod handover;
 mod hosts;
 mod moves;
 mod work;
@@ -20,7 +21,6 @@ use crate::store::{Failure, FeedTarget, PreparedFeed, Store};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeedResult {
@@ -193,6 +193,11 @@ impl Options {
     }
 }
 
+/// How much the parsed feeds waiting for the writer may hold (see refresh::handover):
+/// the cold refresh's 1,000 feeds of fifty articles are about 100 KB each, so this is
+/// some 300 of them, a good half second of the writer's work.
+const HANDOVER_BYTES: usize = 32 << 20;
+
 /// What a fetch thread hands to the writer.
 enum Work {
     /// 304, and where the feed lives now if permanent redirects led there.
@@ -207,6 +212,15 @@ enum Work {
     /// Not fetched: its host asked to wait (a 429 or 503 to another of its feeds); why,
     /// and until when. Not counted as the feed's failure.
     Held(String, Option<DateTime<Utc>>),
+}
+
+impl handover::Weight for (FeedTarget, Work) {
+    fn weight(&self) -> usize {
+        match &self.1 {
+            Work::Parsed(feed, ..) => feed.bytes(),
+            _ => 256,
+        }
+    }
 }
 
 /// A refresh from start to end, the one entry point of `bulletin refresh` and the TUI's
@@ -347,10 +361,10 @@ pub fn refresh(
     let threads = opts.concurrency.clamp(1, 256).min(due.len().max(1));
     let hosts = hosts::Hosts::new(due, opts.max_per_host);
     // Bounded: parsed feeds wait in memory only while the writer catches up.
-    let (tx, rx) = mpsc::sync_channel::<(FeedTarget, Work)>(threads);
+    let handover = handover::Handover::<(FeedTarget, Work)>::new(HANDOVER_BYTES);
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            let tx = tx.clone();
+            let tx = handover.sender();
             let hosts = &hosts;
             scope.spawn(move || {
                 // Fetch-and-parse threads outnumber the cores; at the lowest priority they
@@ -373,8 +387,13 @@ pub fn refresh(
                 }
             });
         }
-        drop(tx);
-        writer::write_all(store, rx, opts, &mut summary, &mut on_done);
+        writer::write_all(
+            store,
+            &handover.receiver(),
+            opts,
+            &mut summary,
+            &mut on_done,
+        );
     });
     summary
 }

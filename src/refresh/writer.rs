@@ -12,11 +12,11 @@
 //! feeds' writes did; and before the next batch it gives way to a connection of its
 //! process that waits for the lock (a mark from the TUI's worker: store::lock_wait).
 
+use super::handover::Receiver;
 use super::work::{write, Written};
 use super::{FeedDone, FeedTarget, Options, Summary, Work};
 use crate::store::Store;
 use chrono::Utc;
-use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 /// How long one batch may go on writing.
@@ -39,7 +39,7 @@ const STORY_BATCH: usize = 5_000;
 /// each once its batch is committed.
 pub(super) fn write_all(
     store: &mut Store,
-    rx: Receiver<(FeedTarget, Work)>,
+    rx: &Receiver<'_, (FeedTarget, Work)>,
     opts: &Options,
     summary: &mut Summary,
     mut on_done: impl FnMut(&FeedDone, &Summary),
@@ -48,7 +48,7 @@ pub(super) fn write_all(
     // own (the keys' index pages written once); their texts wait for the next reader
     // (store::story::waiting).
     let mut arrivals = Vec::new();
-    while let Ok(first) = rx.recv() {
+    while let Some(first) = rx.recv() {
         // Another connection of this process waits for the lock (a mark from the TUI's
         // worker, looking every millisecond: store::lock_wait): the lock stays free
         // long enough for it before the next batch.
@@ -56,7 +56,7 @@ pub(super) fn write_all(
             std::thread::sleep(GIVE_WAY);
         }
         let mut batch_arrivals = Vec::new();
-        let written = write_batch(store, first, &rx, opts, &mut batch_arrivals);
+        let written = write_batch(store, first, rx, opts, &mut batch_arrivals);
         arrivals.append(&mut batch_arrivals);
         for w in written {
             if w.settle(store, opts) {
@@ -86,7 +86,7 @@ pub(super) fn write_all(
 fn write_batch(
     store: &mut Store,
     first: (FeedTarget, Work),
-    rx: &Receiver<(FeedTarget, Work)>,
+    rx: &Receiver<'_, (FeedTarget, Work)>,
     opts: &Options,
     arrivals: &mut Vec<crate::store::StoryArrival>,
 ) -> Vec<Written> {
@@ -109,8 +109,8 @@ fn write_batch(
             break;
         }
         match rx.try_recv() {
-            Ok(next) => works.push(next),
-            Err(_) => break,
+            Some(next) => works.push(next),
+            None => break,
         }
     }
     if let Err(e) = store.commit_batch() {

@@ -1,12 +1,12 @@
 //! The writer's batches, tested on a real cache file: what a refused feed costs, when a
 //! feed counts as done, and a mark from another connection while the writer is busy.
 
+use super::super::handover::Handover;
 use super::*;
 use crate::model::{FeedId, ParsedFeed, ParsedItem, Validators};
 use crate::refresh::FeedResult;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 
 /// A cache with `n` feeds, in a directory kept as long as the caller holds it.
 fn fresh(n: usize) -> (tempfile::TempDir, PathBuf, Store, Vec<FeedId>) {
@@ -44,25 +44,32 @@ fn a_feed_the_cache_refuses_costs_only_itself_and_done_means_committed() {
          BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;",
     );
     let targets = store.feed_targets(&ids).unwrap();
-    let (tx, rx) = mpsc::sync_channel(8);
+    let handover = Handover::new(usize::MAX);
+    let tx = handover.sender();
     for (f, target) in targets.into_iter().enumerate() {
-        tx.send((target, parsed(f, &["a", "b", "c"]))).unwrap();
+        assert!(tx.send((target, parsed(f, &["a", "b", "c"]))).is_ok());
     }
     drop(tx);
     let opts = Options::new(&crate::config::General::default(), false);
     let mut summary = Summary::default();
     let reader = rusqlite::Connection::open(&path).unwrap();
     let mut seen = Vec::new();
-    write_all(&mut store, rx, &opts, &mut summary, |done, _| {
-        let visible: i64 = reader
-            .query_row(
-                "SELECT count(*) FROM items WHERE feed_id = ?1",
-                [done.id.0],
-                |r| r.get(0),
-            )
-            .unwrap();
-        seen.push((done.id, done.result.clone(), visible));
-    });
+    write_all(
+        &mut store,
+        &handover.receiver(),
+        &opts,
+        &mut summary,
+        |done, _| {
+            let visible: i64 = reader
+                .query_row(
+                    "SELECT count(*) FROM items WHERE feed_id = ?1",
+                    [done.id.0],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            seen.push((done.id, done.result.clone(), visible));
+        },
+    );
     assert_eq!(seen.len(), 3);
     assert_eq!(seen[0], (ids[0], FeedResult::Updated { new_items: 3 }, 3));
     assert!(
@@ -81,21 +88,28 @@ fn a_feed_the_cache_refuses_costs_only_itself_and_done_means_committed() {
 fn feeds_that_wait_together_are_committed_together() {
     let (_dir, path, mut store, ids) = fresh(5);
     let targets = store.feed_targets(&ids).unwrap();
-    let (tx, rx) = mpsc::sync_channel(8);
+    let handover = Handover::new(usize::MAX);
+    let tx = handover.sender();
     for (f, target) in targets.into_iter().enumerate() {
-        tx.send((target, parsed(f, &["a", "b"]))).unwrap();
+        assert!(tx.send((target, parsed(f, &["a", "b"]))).is_ok());
     }
     drop(tx);
     let opts = Options::new(&crate::config::General::default(), false);
     let reader = rusqlite::Connection::open(&path).unwrap();
     let mut counts = Vec::new();
-    write_all(&mut store, rx, &opts, &mut Summary::default(), |_, _| {
-        counts.push(
-            reader
-                .query_row("SELECT count(*) FROM items", [], |r| r.get::<_, i64>(0))
-                .unwrap(),
-        );
-    });
+    write_all(
+        &mut store,
+        &handover.receiver(),
+        &opts,
+        &mut Summary::default(),
+        |_, _| {
+            counts.push(
+                reader
+                    .query_row("SELECT count(*) FROM items", [], |r| r.get::<_, i64>(0))
+                    .unwrap(),
+            );
+        },
+    );
     assert_eq!(counts, vec![10; 5], "all five feeds were committed at once");
 }
 
@@ -117,27 +131,28 @@ fn a_mark_gets_in_between_the_batches_of_a_busy_writer() {
     );
     let mut marker = Store::open(&path).unwrap();
     let target = store.feed_targets(&ids[..1]).unwrap().remove(0);
-    let (tx, rx) = mpsc::sync_channel(16);
+    // Feeds of fifty new articles each, faster than the writer takes them (copies of
+    // one feed under new ids), until the mark is in or long after it would have given
+    // up; room for sixteen of them.
+    let template = crate::store::PreparedFeed::new(ParsedFeed {
+        items: (0..50)
+            .map(|i| ParsedItem {
+                guid: i.to_string(),
+                title: format!("Article {i}"),
+                content_html: Some("<p>words</p>".repeat(40)),
+                ..ParsedItem::default()
+            })
+            .collect(),
+        ..ParsedFeed::default()
+    });
+    let handover = Handover::new(16 * template.bytes());
+    let tx = handover.sender();
     let done = AtomicBool::new(false);
     let mut marked = None;
     let mut feeds_after = 0;
     std::thread::scope(|s| {
-        let (done, target) = (&done, &target);
+        let (done, target, template) = (&done, &target, &template);
         s.spawn(move || {
-            // Feeds of fifty new articles each, faster than the writer takes them
-            // (copies of one feed under new ids), until the mark is in or long
-            // after it would have given up.
-            let template = crate::store::PreparedFeed::new(ParsedFeed {
-                items: (0..50)
-                    .map(|i| ParsedItem {
-                        guid: i.to_string(),
-                        title: format!("Article {i}"),
-                        content_html: Some("<p>words</p>".repeat(40)),
-                        ..ParsedItem::default()
-                    })
-                    .collect(),
-                ..ParsedFeed::default()
-            });
             for n in 0..20_000 {
                 if done.load(Ordering::Relaxed) {
                     break;
@@ -164,11 +179,17 @@ fn a_mark_gets_in_between_the_batches_of_a_busy_writer() {
             done.store(true, Ordering::Relaxed);
         });
         let opts = Options::new(&crate::config::General::default(), false);
-        write_all(&mut store, rx, &opts, &mut Summary::default(), |_, _| {
-            if done.load(Ordering::Relaxed) {
-                feeds_after += 1;
-            }
-        });
+        write_all(
+            &mut store,
+            &handover.receiver(),
+            &opts,
+            &mut Summary::default(),
+            |_, _| {
+                if done.load(Ordering::Relaxed) {
+                    feeds_after += 1;
+                }
+            },
+        );
     });
     assert_eq!(marked.map(|r| r.map_err(|e| e.to_string())), Some(Ok(1)));
     assert!(

@@ -8,10 +8,19 @@
 //! now finds the copying and syncing all but done, and only a checkpoint by the writer
 //! lets the log start over from its beginning instead of growing by the whole refresh.
 //! Durability is unchanged: a commit is durable in the log, as before.
+//!
+//! SQLite syncs the database file only in a checkpoint that reaches the log's end, which
+//! this one, behind a busy writer, never does: the pages it copied piled up unsynced
+//! until the writer's own checkpoint, whose sync then waited 0.1 to 0.16 s for all of
+//! them, with every other thread of the refresh waiting on the writer. So this thread
+//! also syncs the database file itself after each round, through a handle of its own.
 
 use super::{Result, Store};
 use rusqlite::{Connection, OpenFlags};
-use std::sync::mpsc;
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -21,8 +30,10 @@ use std::time::Duration;
 pub(super) const AUTOCHECKPOINT_PAGES: i64 = 10000;
 
 /// Time between passive checkpoints: often enough that the writer's checkpoint finds
-/// little left to copy, rarely enough that the syncs do not come one after another.
-const ROUND: Duration = Duration::from_millis(50);
+/// little left to copy and sync, rarely enough that the syncs do not come one after
+/// another. (25 ms rather than 50 once this thread synced the database file too: the
+/// cold refresh's median went from 2.61 s to 2.42 s, 6 runs each, alternating.)
+const ROUND: Duration = Duration::from_millis(25);
 
 /// Background checkpoints, running until this is dropped (which waits for the round in
 /// progress, if any, to finish).
@@ -54,7 +65,8 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         let (stop, stopped) = mpsc::channel();
-        let thread = std::thread::spawn(move || checkpoint_until(&conn, &stopped));
+        let path = PathBuf::from(path);
+        let thread = std::thread::spawn(move || checkpoint_until(&conn, &path, &stopped));
         Ok(Some(Checkpointer {
             stop: Some(stop),
             thread: Some(thread),
@@ -62,15 +74,50 @@ impl Store {
     }
 }
 
-fn checkpoint_until(conn: &Connection, stopped: &mpsc::Receiver<()>) {
+/// A log this long (in pages) has the database file synced after each round: below it,
+/// the writer's checkpoint has little to wait for, and a small refresh keeps no handle.
+const SYNC_FROM_PAGES: i64 = 2000;
+
+fn checkpoint_until(conn: &Connection, path: &Path, stopped: &mpsc::Receiver<()>) {
     loop {
-        // PASSIVE never waits for the writer: it copies what is committed and syncs.
-        let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        // PASSIVE never waits for the writer: it copies what is committed and syncs the
+        // log (the database file only when it reaches the log's end).
+        let log = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
+        if log.is_ok_and(|pages| pages >= SYNC_FROM_PAGES) {
+            if let Some(file) = sync_handle(path) {
+                // Only ever earlier than SQLite's own sync, never instead of it.
+                let _ = file.sync_data();
+            }
+        }
         match stopped.recv_timeout(ROUND) {
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             _ => return,
         }
     }
+}
+
+/// A handle on the database file for syncing it, opened once per file and never closed:
+/// closing any handle on a file drops every POSIX lock this process holds on it, and
+/// SQLite's connections hold theirs for as long as they are open (another process
+/// would then take this cache for unused and delete its log under them).
+fn sync_handle(path: &Path) -> Option<&'static File> {
+    static HANDLES: OnceLock<Mutex<HashMap<PathBuf, &'static File>>> = OnceLock::new();
+    let mut handles = HANDLES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(file) = handles.get(path) {
+        return Some(file);
+    }
+    // Write access: Windows syncs only a handle that may write (nothing is written).
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .ok()?;
+    let file: &'static File = Box::leak(Box::new(file));
+    handles.insert(path.to_path_buf(), file);
+    Some(file)
 }
 
 #[cfg(test)]

@@ -119,6 +119,37 @@ impl PreparedFeed {
     }
 }
 
+impl PreparedFeed {
+    /// About what it holds in memory: its texts and bodies, and each item's fixed part.
+    pub fn bytes(&self) -> usize {
+        fn len(s: &Option<String>) -> usize {
+            s.as_ref().map_or(0, String::len)
+        }
+        fn stored(s: &Option<Stored>) -> usize {
+            match s {
+                Some(Stored::Text(t)) => t.len(),
+                Some(Stored::Lz4(b)) => b.len(),
+                None => 0,
+            }
+        }
+        let items: usize = self
+            .items
+            .iter()
+            .map(|i| {
+                std::mem::size_of::<PreparedItem>()
+                    + i.guid.len()
+                    + i.title.len()
+                    + len(&i.link)
+                    + len(&i.author)
+                    + len(&i.enclosures)
+                    + stored(&i.summary)
+                    + stored(&i.content)
+            })
+            .sum();
+        items + len(&self.title) + len(&self.link) + len(&self.description)
+    }
+}
+
 /// A fingerprint of everything stored for an item (xxh3: fast, and stable across builds).
 /// The title counts as the feed wrote it, not as rendered.
 fn item_hash(item: &crate::model::ParsedItem) -> i64 {

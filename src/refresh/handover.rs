@@ -1,0 +1,209 @@
+//! The hand-over from the fetch threads to the single writer: a queue bounded by the
+//! bytes of the feeds waiting in it, not by their number.
+//!
+//! Why bytes: the writer stops now and then for the disk (its checkpoint's syncs, about
+//! 0.1 s). With room for sixteen feeds, one a fetch thread, the queue filled in some
+//! 40 ms, and then every fetch thread waited on it with both cores idle: four or five
+//! such stops a cold refresh of 1,000 feeds, each holding up all of it. Room for a few
+//! megabytes lets the fetch threads go on through the stop, and the writer takes what
+//! waits in bigger batches after it; a handful of huge feeds still cannot fill memory.
+
+use std::collections::VecDeque;
+use std::sync::{Condvar, Mutex, MutexGuard};
+
+/// What an item costs in memory while it waits, about.
+pub(super) trait Weight {
+    fn weight(&self) -> usize;
+}
+
+pub(super) struct Handover<T> {
+    state: Mutex<State<T>>,
+    /// Something arrived, or the last sender left.
+    arrived: Condvar,
+    /// Room was made, or the receiver left.
+    room: Condvar,
+    budget: usize,
+}
+
+struct State<T> {
+    queue: VecDeque<(T, usize)>,
+    bytes: usize,
+    senders: usize,
+    receiving: bool,
+}
+
+impl<T: Weight> Handover<T> {
+    pub(super) fn new(budget: usize) -> Handover<T> {
+        Handover {
+            state: Mutex::new(State {
+                queue: VecDeque::new(),
+                bytes: 0,
+                senders: 0,
+                receiving: true,
+            }),
+            arrived: Condvar::new(),
+            room: Condvar::new(),
+            budget,
+        }
+    }
+
+    /// A sender; the receiver hears the end once every sender is dropped. Make them all
+    /// before receiving: with none yet, the queue reads as ended.
+    pub(super) fn sender(&self) -> Sender<'_, T> {
+        self.lock().senders += 1;
+        Sender(self)
+    }
+
+    pub(super) fn receiver(&self) -> Receiver<'_, T> {
+        Receiver(self)
+    }
+
+    /// A panicking thread costs its own feed elsewhere; the queue's state is whole at
+    /// every unlock, so it goes on.
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+pub(super) struct Sender<'a, T>(&'a Handover<T>);
+
+impl<T: Weight> Sender<'_, T> {
+    /// Waits while the queue holds its budget (an item alone always goes in, however
+    /// big). Gives the item back when the receiver is gone.
+    pub(super) fn send(&self, item: T) -> Result<(), T> {
+        let weight = item.weight();
+        let h = self.0;
+        let mut state = h.lock();
+        while state.receiving && state.bytes > 0 && state.bytes + weight > h.budget {
+            state = h.room.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        if !state.receiving {
+            return Err(item);
+        }
+        state.bytes += weight;
+        state.queue.push_back((item, weight));
+        h.arrived.notify_one();
+        Ok(())
+    }
+}
+
+impl<T> Drop for Sender<'_, T> {
+    fn drop(&mut self) {
+        let h = self.0;
+        let mut state = h.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.senders -= 1;
+        h.arrived.notify_all();
+    }
+}
+
+pub(super) struct Receiver<'a, T>(&'a Handover<T>);
+
+impl<T: Weight> Receiver<'_, T> {
+    /// The next item, waiting for one; `None` once the queue is empty and every sender
+    /// gone.
+    pub(super) fn recv(&self) -> Option<T> {
+        let h = self.0;
+        let mut state = h.lock();
+        loop {
+            if let Some(item) = take(h, &mut state) {
+                return Some(item);
+            }
+            if state.senders == 0 {
+                return None;
+            }
+            state = h.arrived.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// The next item if one waits.
+    pub(super) fn try_recv(&self) -> Option<T> {
+        take(self.0, &mut self.0.lock())
+    }
+}
+
+fn take<T>(h: &Handover<T>, state: &mut State<T>) -> Option<T> {
+    let (item, weight) = state.queue.pop_front()?;
+    state.bytes -= weight;
+    h.room.notify_all();
+    Some(item)
+}
+
+impl<T> Drop for Receiver<'_, T> {
+    /// The senders stop waiting for room that would never come.
+    fn drop(&mut self) {
+        let h = self.0;
+        let mut state = h.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.receiving = false;
+        h.room.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Bytes(usize);
+    impl Weight for Bytes {
+        fn weight(&self) -> usize {
+            self.0
+        }
+    }
+
+    /// A sender waits while the budget is held, and goes on once the receiver takes.
+    #[test]
+    fn a_full_queue_holds_the_sender_until_the_receiver_takes() {
+        let h = Handover::new(100);
+        let sent = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            let tx = h.sender();
+            let sent = &sent;
+            s.spawn(move || {
+                for _ in 0..3 {
+                    tx.send(Bytes(60)).map_err(|_| ()).unwrap();
+                    sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+            });
+            let rx = h.receiver();
+            // The first fits; the second waits for room (60 + 60 > 100).
+            while sent.load(std::sync::atomic::Ordering::SeqCst) < 1 {
+                std::thread::yield_now();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            assert_eq!(sent.load(std::sync::atomic::Ordering::SeqCst), 1);
+            let mut got = 0;
+            while rx.recv().is_some() {
+                got += 1;
+            }
+            assert_eq!(got, 3);
+        });
+    }
+
+    /// An item over the whole budget still goes, alone; the end comes once every sender
+    /// is gone and the queue is empty.
+    #[test]
+    fn a_big_item_goes_alone_and_the_end_comes_after_the_last_item() {
+        let h = Handover::new(10);
+        let tx = h.sender();
+        tx.send(Bytes(1_000)).map_err(|_| ()).unwrap();
+        drop(tx);
+        let rx = h.receiver();
+        assert_eq!(rx.try_recv().map(|b| b.0), Some(1_000));
+        assert!(rx.try_recv().is_none());
+        assert!(rx.recv().is_none());
+    }
+
+    /// A sender waiting for room gets its item back when the receiver goes.
+    #[test]
+    fn a_waiting_sender_is_let_go_when_the_receiver_leaves() {
+        let h = Handover::new(10);
+        std::thread::scope(|s| {
+            let tx = h.sender();
+            let rx = h.receiver();
+            tx.send(Bytes(10)).map_err(|_| ()).unwrap();
+            let waiting = s.spawn(move || tx.send(Bytes(10)).is_err());
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            drop(rx);
+            assert!(waiting.join().unwrap(), "the item came back");
+        });
+    }
+}
