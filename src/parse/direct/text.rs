@@ -15,24 +15,65 @@ pub(super) fn unescape_text(raw: &str) -> Step<Option<String>> {
     if raw.is_empty() {
         return Ok(None);
     }
-    let Some(first) = memchr::memchr(b'&', raw.as_bytes()) else {
+    let bytes = raw.as_bytes();
+    let Some(mut amp) = memchr::memchr(b'&', bytes) else {
         return Ok(Some(raw.to_string()));
     };
     let mut out = String::with_capacity(raw.len());
-    out.push_str(&raw[..first]);
-    let mut rest = &raw[first..];
-    while let Some(after_amp) = rest.strip_prefix('&') {
-        let stop = memchr::memchr2(b';', b'&', after_amp.as_bytes()).or_give_up()?;
-        if after_amp.as_bytes()[stop] != b';' {
-            return Err(GiveUp);
+    out.push_str(&raw[..amp]);
+    loop {
+        // An escaped HTML body is mostly `&lt;` and `&gt;`, two to a tag: those and
+        // the other common ones are read here without a search for the `;`.
+        let after = &bytes[amp + 1..];
+        let used = match after {
+            [b'l', b't', b';', ..] => {
+                out.push('<');
+                3
+            }
+            [b'g', b't', b';', ..] => {
+                out.push('>');
+                3
+            }
+            [b'a', b'm', b'p', b';', ..] => {
+                out.push('&');
+                4
+            }
+            [b'q', b'u', b'o', b't', b';', ..] => {
+                out.push('"');
+                5
+            }
+            _ => {
+                let stop = memchr::memchr2(b';', b'&', after).or_give_up()?;
+                if after[stop] != b';' {
+                    return Err(GiveUp);
+                }
+                push_reference(&mut out, &BytesRef::new(&raw[amp + 1..amp + 1 + stop]))?;
+                stop + 1
+            }
+        };
+        let start = amp + 1 + used;
+        match next_amp(&bytes[start..]) {
+            Some(n) => {
+                out.push_str(&raw[start..start + n]);
+                amp = start + n;
+            }
+            None => {
+                out.push_str(&raw[start..]);
+                return Ok(Some(out));
+            }
         }
-        push_reference(&mut out, &BytesRef::new(&after_amp[..stop]))?;
-        let tail = &after_amp[stop + 1..];
-        let next = memchr::memchr(b'&', tail.as_bytes()).unwrap_or(tail.len());
-        out.push_str(&tail[..next]);
-        rest = &tail[next..];
     }
-    Ok(Some(out))
+}
+
+/// The next `&`: in escaped markup it is often a few bytes on (`&lt;p&gt;`), where
+/// looking byte by byte beats setting up a vector search.
+fn next_amp(bytes: &[u8]) -> Option<usize> {
+    const NEAR: usize = 8;
+    if let Some(n) = bytes.iter().take(NEAR).position(|&b| b == b'&') {
+        return Some(n);
+    }
+    let far = bytes.get(NEAR..)?;
+    memchr::memchr(b'&', far).map(|n| n + NEAR)
 }
 
 /// A character or entity reference as feed-rs resolves it: characters and the five XML
