@@ -193,11 +193,6 @@ impl Options {
     }
 }
 
-/// How much the parsed feeds waiting for the writer may hold (see refresh::handover):
-/// the cold refresh's 1,000 feeds of fifty articles are about 100 KB each, so this is
-/// some 300 of them, a good half second of the writer's work.
-const HANDOVER_BYTES: usize = 32 << 20;
-
 /// What a fetch thread hands to the writer.
 enum Work {
     /// 304, and where the feed lives now if permanent redirects led there.
@@ -212,15 +207,6 @@ enum Work {
     /// Not fetched: its host asked to wait (a 429 or 503 to another of its feeds); why,
     /// and until when. Not counted as the feed's failure.
     Held(String, Option<DateTime<Utc>>),
-}
-
-impl handover::Weight for (FeedTarget, Work) {
-    fn weight(&self) -> usize {
-        match &self.1 {
-            Work::Parsed(feed, ..) => feed.bytes(),
-            _ => 256,
-        }
-    }
 }
 
 /// A refresh from start to end, the one entry point of `bulletin refresh` and the TUI's
@@ -361,7 +347,7 @@ pub fn refresh(
     let threads = opts.concurrency.clamp(1, 256).min(due.len().max(1));
     let hosts = hosts::Hosts::new(due, opts.max_per_host);
     // Bounded: parsed feeds wait in memory only while the writer catches up.
-    let handover = handover::Handover::<(FeedTarget, Work)>::new(HANDOVER_BYTES);
+    let handover = handover::Handover::<(FeedTarget, Work)>::new(handover::FEEDS_BYTES);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = handover.sender();

@@ -4,16 +4,37 @@
 //! Why bytes: the writer stops now and then for the disk (its checkpoint's syncs, about
 //! 0.1 s). With room for sixteen feeds, one a fetch thread, the queue filled in some
 //! 40 ms, and then every fetch thread waited on it with both cores idle: four or five
-//! such stops a cold refresh of 1,000 feeds, each holding up all of it. Room for a few
-//! megabytes lets the fetch threads go on through the stop, and the writer takes what
-//! waits in bigger batches after it; a handful of huge feeds still cannot fill memory.
+//! such stops a cold refresh of 1,000 feeds, each holding up all of it. Room for 32 MiB
+//! (some 300 such feeds) lets the fetch threads go on through the stop, and the writer
+//! takes what waits in bigger batches after it; a handful of huge feeds still cannot fill
+//! memory. (What the writer has taken into its open batch, and the feed each fetch
+//! thread holds, are outside the bound.) Senders go in turn, first come first in, so a
+//! big feed waiting for room is not passed again and again by small ones.
+//!
+//! On a cancel the writer still writes what waits here (a Ctrl-C's "stopping"): fetched
+//! feeds are kept, up to about half a second of the writer's work.
 
+use super::{FeedTarget, Work};
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard};
+
+/// How much the parsed feeds waiting for the writer may hold: the cold refresh's 1,000
+/// feeds of fifty articles are about 100 KB each, so this is some 300 of them, a good
+/// half second of the writer's work.
+pub(super) const FEEDS_BYTES: usize = 32 << 20;
 
 /// What an item costs in memory while it waits, about.
 pub(super) trait Weight {
     fn weight(&self) -> usize;
+}
+
+impl Weight for (FeedTarget, Work) {
+    fn weight(&self) -> usize {
+        match &self.1 {
+            Work::Parsed(feed, ..) => feed.bytes(),
+            _ => 256,
+        }
+    }
 }
 
 pub(super) struct Handover<T> {
@@ -30,6 +51,11 @@ struct State<T> {
     bytes: usize,
     senders: usize,
     receiving: bool,
+    /// Turns: the next to hand out, and the one whose item goes in next.
+    next_turn: u64,
+    turn: u64,
+    /// Senders waiting for their turn or for room.
+    waiting: usize,
 }
 
 impl<T: Weight> Handover<T> {
@@ -40,6 +66,9 @@ impl<T: Weight> Handover<T> {
                 bytes: 0,
                 senders: 0,
                 receiving: true,
+                next_turn: 0,
+                turn: 0,
+                waiting: 0,
             }),
             arrived: Condvar::new(),
             room: Condvar::new(),
@@ -68,14 +97,25 @@ impl<T: Weight> Handover<T> {
 pub(super) struct Sender<'a, T>(&'a Handover<T>);
 
 impl<T: Weight> Sender<'_, T> {
-    /// Waits while the queue holds its budget (an item alone always goes in, however
-    /// big). Gives the item back when the receiver is gone.
+    /// Waits for its turn and for room (an item alone always goes in, however big).
+    /// Gives the item back when the receiver is gone.
     pub(super) fn send(&self, item: T) -> Result<(), T> {
         let weight = item.weight();
         let h = self.0;
         let mut state = h.lock();
-        while state.receiving && state.bytes > 0 && state.bytes + weight > h.budget {
+        let turn = state.next_turn;
+        state.next_turn += 1;
+        state.waiting += 1;
+        while state.receiving
+            && (state.turn != turn || (state.bytes > 0 && state.bytes + weight > h.budget))
+        {
             state = h.room.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        state.waiting -= 1;
+        // The next sender's turn, whether this item goes in or comes back.
+        state.turn += 1;
+        if state.waiting > 0 {
+            h.room.notify_all();
         }
         if !state.receiving {
             return Err(item);
@@ -124,7 +164,9 @@ impl<T: Weight> Receiver<'_, T> {
 fn take<T>(h: &Handover<T>, state: &mut State<T>) -> Option<T> {
     let (item, weight) = state.queue.pop_front()?;
     state.bytes -= weight;
-    h.room.notify_all();
+    if state.waiting > 0 {
+        h.room.notify_all();
+    }
     Some(item)
 }
 
@@ -192,6 +234,13 @@ mod tests {
         assert!(rx.recv().is_none());
     }
 
+    /// Waits until `n` senders wait.
+    fn until_waiting<T: Weight>(h: &Handover<T>, n: usize) {
+        while h.lock().waiting < n {
+            std::thread::yield_now();
+        }
+    }
+
     /// A sender waiting for room gets its item back when the receiver goes.
     #[test]
     fn a_waiting_sender_is_let_go_when_the_receiver_leaves() {
@@ -201,9 +250,32 @@ mod tests {
             let rx = h.receiver();
             tx.send(Bytes(10)).map_err(|_| ()).unwrap();
             let waiting = s.spawn(move || tx.send(Bytes(10)).is_err());
-            std::thread::sleep(std::time::Duration::from_millis(50));
+            until_waiting(&h, 1);
             drop(rx);
             assert!(waiting.join().unwrap(), "the item came back");
+        });
+    }
+
+    /// A big item waiting for room goes in before small ones sent after it, though they
+    /// would fit sooner.
+    #[test]
+    fn a_big_item_is_not_passed_by_small_ones_sent_after_it() {
+        let h = Handover::new(100);
+        std::thread::scope(|s| {
+            let rx = h.receiver();
+            let first = h.sender();
+            first.send(Bytes(60)).map_err(|_| ()).unwrap();
+            let (big, small) = (h.sender(), h.sender());
+            s.spawn(move || big.send(Bytes(90)).map_err(|_| ()).unwrap());
+            until_waiting(&h, 1);
+            s.spawn(move || small.send(Bytes(10)).map_err(|_| ()).unwrap());
+            until_waiting(&h, 2);
+            drop(first);
+            let mut got = Vec::new();
+            while let Some(b) = rx.recv() {
+                got.push(b.0);
+            }
+            assert_eq!(got, vec![60, 90, 10], "taken in the order sent");
         });
     }
 }

@@ -13,14 +13,12 @@
 //! this one, behind a busy writer, never does: the pages it copied piled up unsynced
 //! until the writer's own checkpoint, whose sync then waited 0.1 to 0.16 s for all of
 //! them, with every other thread of the refresh waiting on the writer. So this thread
-//! also syncs the database file itself after each round, through a handle of its own.
+//! also syncs the database file itself after a round that copied pages (file_sync.rs).
 
 use super::{Result, Store};
 use rusqlite::{Connection, OpenFlags};
-use std::collections::HashMap;
-use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Mutex, OnceLock};
+use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -79,45 +77,26 @@ impl Store {
 const SYNC_FROM_PAGES: i64 = 2000;
 
 fn checkpoint_until(conn: &Connection, path: &Path, stopped: &mpsc::Receiver<()>) {
+    let mut copied_before = None;
     loop {
         // PASSIVE never waits for the writer: it copies what is committed and syncs the
-        // log (the database file only when it reaches the log's end).
-        let log = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
-        if log.is_ok_and(|pages| pages >= SYNC_FROM_PAGES) {
-            if let Some(file) = sync_handle(path) {
+        // log (the database file only when it reaches the log's end). It says how long
+        // the log is and how much of it is in the database file now.
+        let round = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+            Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+        });
+        if let Ok((log, copied)) = round {
+            if log >= SYNC_FROM_PAGES && copied_before.is_some_and(|before| before != copied) {
                 // Only ever earlier than SQLite's own sync, never instead of it.
-                let _ = file.sync_data();
+                super::file_sync::sync_data(path);
             }
+            copied_before = Some(copied);
         }
         match stopped.recv_timeout(ROUND) {
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             _ => return,
         }
     }
-}
-
-/// A handle on the database file for syncing it, opened once per file and never closed:
-/// closing any handle on a file drops every POSIX lock this process holds on it, and
-/// SQLite's connections hold theirs for as long as they are open (another process
-/// would then take this cache for unused and delete its log under them).
-fn sync_handle(path: &Path) -> Option<&'static File> {
-    static HANDLES: OnceLock<Mutex<HashMap<PathBuf, &'static File>>> = OnceLock::new();
-    let mut handles = HANDLES
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    if let Some(file) = handles.get(path) {
-        return Some(file);
-    }
-    // Write access: Windows syncs only a handle that may write (nothing is written).
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(path)
-        .ok()?;
-    let file: &'static File = Box::leak(Box::new(file));
-    handles.insert(path.to_path_buf(), file);
-    Some(file)
 }
 
 #[cfg(test)]

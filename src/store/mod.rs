@@ -8,6 +8,7 @@ mod arrivals;
 mod batch;
 mod checkpoint;
 mod downloads;
+mod file_sync;
 mod folder;
 mod folder_feeds;
 mod folder_files;
