@@ -159,6 +159,44 @@ fn oversized_bodies_are_refused() {
     assert_eq!(stderr.matches("larger than 1 MiB").count(), 2, "{stderr}");
 }
 
+/// The cap is the decoded body's size to the byte: a feed of exactly 1 MiB is read, one
+/// byte more is refused. Both come gzipped, so no Content-Length says their size before
+/// the body is read (the option after the command, as people type it too).
+#[test]
+fn a_body_of_exactly_the_cap_is_read_and_one_byte_more_is_not() {
+    let gzipped = |title: &str, len: usize| {
+        let mut body = feeds::rss(title, 1, 1).into_bytes();
+        body.resize(len, b' ');
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(&body).unwrap();
+        enc.finish().unwrap()
+    };
+    let server = Server::start();
+    let mib = 1024 * 1024;
+    for (path, len) in [("/exact", mib), ("/over", mib + 1)] {
+        let body = gzipped(path, len);
+        server.route(path, move |_| {
+            Reply::ok("application/rss+xml", body.clone()).with_header("Content-Encoding", "gzip")
+        });
+    }
+    let env = Env::new(&feeds_config(
+        "max_body_mib = 1",
+        &[server.url("/exact"), server.url("/over")],
+    ));
+    let out = env.run(&["refresh", "--json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (summary["ok"].as_i64(), summary["failed"].as_i64()),
+        (Some(1), Some(1))
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("/over") && stderr.contains("larger than 1 MiB"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("/exact"), "{stderr}");
+}
+
 #[test]
 fn read_state_survives_refresh_and_edits() {
     let server = Server::start();

@@ -121,19 +121,15 @@ impl Fetcher {
         timeout: Duration,
     ) -> Result<Vec<u8>, FetchError> {
         let mut body = Vec::new();
-        let mut timed_out = false;
-        let mut reader = Deadline {
+        let read = Deadline {
             inner: response,
             started,
             timeout,
-            timed_out: &mut timed_out,
         }
-        .take(self.max_body.saturating_add(1));
-        let read = reader.read_to_end(&mut body);
-        drop(reader);
+        .take(self.max_body.saturating_add(1))
+        .read_to_end(&mut body);
         match read {
-            _ if timed_out => Err(FetchError::Timeout(timeout.as_secs())),
-            // reqwest's own timeout ends the read with an error of its own kind.
+            // The deadline's own error, or reqwest's timeout (an error of another kind).
             Err(e) if started.elapsed() >= timeout || e.kind() == std::io::ErrorKind::TimedOut => {
                 Err(FetchError::Timeout(timeout.as_secs()))
             }
@@ -188,17 +184,15 @@ impl Fetcher {
 
 /// A reader that stops once the request's whole time is spent: a server may send a
 /// byte at a time, each within the read timeout, for ever.
-struct Deadline<'a, R> {
+struct Deadline<R> {
     inner: R,
     started: Instant,
     timeout: Duration,
-    timed_out: &'a mut bool,
 }
 
-impl<R: Read> Read for Deadline<'_, R> {
+impl<R: Read> Read for Deadline<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if self.started.elapsed() >= self.timeout {
-            *self.timed_out = true;
             return Err(std::io::ErrorKind::TimedOut.into());
         }
         self.inner.read(buf)

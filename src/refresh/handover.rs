@@ -51,11 +51,16 @@ struct State<T> {
     bytes: usize,
     senders: usize,
     receiving: bool,
-    /// Turns: the next to hand out, and the one whose item goes in next.
+    /// Turns: the next to hand out, and the one whose item goes in next. The senders
+    /// between the two are waiting (for their turn, or for room).
     next_turn: u64,
     turn: u64,
-    /// Senders waiting for their turn or for room.
-    waiting: usize,
+}
+
+impl<T> State<T> {
+    fn waiting(&self) -> bool {
+        self.next_turn > self.turn
+    }
 }
 
 impl<T: Weight> Handover<T> {
@@ -68,7 +73,6 @@ impl<T: Weight> Handover<T> {
                 receiving: true,
                 next_turn: 0,
                 turn: 0,
-                waiting: 0,
             }),
             arrived: Condvar::new(),
             room: Condvar::new(),
@@ -105,16 +109,14 @@ impl<T: Weight> Sender<'_, T> {
         let mut state = h.lock();
         let turn = state.next_turn;
         state.next_turn += 1;
-        state.waiting += 1;
         while state.receiving
             && (state.turn != turn || (state.bytes > 0 && state.bytes + weight > h.budget))
         {
             state = h.room.wait(state).unwrap_or_else(|e| e.into_inner());
         }
-        state.waiting -= 1;
         // The next sender's turn, whether this item goes in or comes back.
         state.turn += 1;
-        if state.waiting > 0 {
+        if state.waiting() {
             h.room.notify_all();
         }
         if !state.receiving {
@@ -164,7 +166,7 @@ impl<T: Weight> Receiver<'_, T> {
 fn take<T>(h: &Handover<T>, state: &mut State<T>) -> Option<T> {
     let (item, weight) = state.queue.pop_front()?;
     state.bytes -= weight;
-    if state.waiting > 0 {
+    if state.waiting() {
         h.room.notify_all();
     }
     Some(item)
@@ -235,8 +237,11 @@ mod tests {
     }
 
     /// Waits until `n` senders wait.
-    fn until_waiting<T: Weight>(h: &Handover<T>, n: usize) {
-        while h.lock().waiting < n {
+    fn until_waiting<T: Weight>(h: &Handover<T>, n: u64) {
+        while {
+            let state = h.lock();
+            state.next_turn - state.turn < n
+        } {
             std::thread::yield_now();
         }
     }

@@ -31,6 +31,26 @@ fn parsed(feed: usize, guids: &[&str]) -> Work {
     Work::Parsed(feed, Validators::default(), Some(200), None)
 }
 
+/// Each feed with `guids` waiting for the writer at once, then written as the refresh
+/// writes them; `on_done` hears of each.
+fn write_waiting(
+    store: &mut Store,
+    ids: &[FeedId],
+    guids: &[&str],
+    summary: &mut Summary,
+    on_done: impl FnMut(&FeedDone, &Summary),
+) {
+    let targets = store.feed_targets(ids).unwrap();
+    let handover = Handover::new(usize::MAX);
+    let tx = handover.sender();
+    for (f, target) in targets.into_iter().enumerate() {
+        assert!(tx.send((target, parsed(f, guids))).is_ok());
+    }
+    drop(tx);
+    let opts = Options::new(&crate::config::General::default(), false);
+    write_all(store, &handover.receiver(), &opts, summary, on_done);
+}
+
 /// Three feeds wait together, so they go in one batch; the cache refuses one
 /// article of the second. The batch is taken back and written feed by feed: the
 /// other two keep everything, and each feed is announced only once it is committed
@@ -43,21 +63,13 @@ fn a_feed_the_cache_refuses_costs_only_itself_and_done_means_committed() {
         "CREATE TEMP TRIGGER refuse BEFORE INSERT ON items WHEN NEW.guid = '1-b'
          BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;",
     );
-    let targets = store.feed_targets(&ids).unwrap();
-    let handover = Handover::new(usize::MAX);
-    let tx = handover.sender();
-    for (f, target) in targets.into_iter().enumerate() {
-        assert!(tx.send((target, parsed(f, &["a", "b", "c"]))).is_ok());
-    }
-    drop(tx);
-    let opts = Options::new(&crate::config::General::default(), false);
     let mut summary = Summary::default();
     let reader = rusqlite::Connection::open(&path).unwrap();
     let mut seen = Vec::new();
-    write_all(
+    write_waiting(
         &mut store,
-        &handover.receiver(),
-        &opts,
+        &ids,
+        &["a", "b", "c"],
         &mut summary,
         |done, _| {
             let visible: i64 = reader
@@ -87,20 +99,12 @@ fn a_feed_the_cache_refuses_costs_only_itself_and_done_means_committed() {
 #[test]
 fn feeds_that_wait_together_are_committed_together() {
     let (_dir, path, mut store, ids) = fresh(5);
-    let targets = store.feed_targets(&ids).unwrap();
-    let handover = Handover::new(usize::MAX);
-    let tx = handover.sender();
-    for (f, target) in targets.into_iter().enumerate() {
-        assert!(tx.send((target, parsed(f, &["a", "b"]))).is_ok());
-    }
-    drop(tx);
-    let opts = Options::new(&crate::config::General::default(), false);
     let reader = rusqlite::Connection::open(&path).unwrap();
     let mut counts = Vec::new();
-    write_all(
+    write_waiting(
         &mut store,
-        &handover.receiver(),
-        &opts,
+        &ids,
+        &["a", "b"],
         &mut Summary::default(),
         |_, _| {
             counts.push(

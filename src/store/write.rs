@@ -117,9 +117,7 @@ impl PreparedFeed {
             stories,
         }
     }
-}
 
-impl PreparedFeed {
     /// About what it holds in memory: its texts and bodies, and each item's fixed part.
     pub fn bytes(&self) -> usize {
         fn len(s: &Option<String>) -> usize {
