@@ -127,6 +127,78 @@ fn gzip_bodies_are_decoded() {
     assert_eq!(refresh_json(&env)["new_items"], 4);
 }
 
+/// The shapes of gzip the web sends besides the plain one: a body labelled gzip that
+/// is not (some servers label a plain body so; browsers and feedparser read it), a body
+/// of two gzip members one after the other (files joined by `cat`), and `x-gzip`. A
+/// body that is gzip but broken fails in one line naming its feed, and the other
+/// feeds are kept.
+#[test]
+fn gzip_in_the_shapes_servers_send() {
+    let gz = |text: &str| {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(text.as_bytes()).unwrap();
+        enc.finish().unwrap()
+    };
+    let server = Server::start();
+    let plain = feeds::rss("labelled", 2, 1).into_bytes();
+    server.route("/labelled", move |_| {
+        Reply::ok("application/rss+xml", plain.clone()).with_header("Content-Encoding", "gzip")
+    });
+    // One feed cut in two, each half a gzip member of its own.
+    let whole = feeds::rss("members", 3, 1);
+    let (a, b) = whole.split_at(whole.len() / 2);
+    let mut members = gz(a);
+    members.extend(gz(b));
+    server.route("/members", move |_| {
+        Reply::ok("application/rss+xml", members.clone()).with_header("Content-Encoding", "gzip")
+    });
+    let x = gz(&feeds::rss("x-gzip", 1, 1));
+    server.route("/x", move |_| {
+        Reply::ok("application/rss+xml", x.clone()).with_header("Content-Encoding", "x-gzip")
+    });
+    let mut broken = gz(&feeds::rss("broken", 5, 1));
+    let middle = broken.len() / 2;
+    broken[middle..middle + 8].copy_from_slice(b"\xff\x00\xff\x00\xff\x00\xff\x00");
+    server.route("/broken", move |_| {
+        Reply::ok("application/rss+xml", broken.clone()).with_header("Content-Encoding", "gzip")
+    });
+    let env = Env::new(&feeds_config(
+        "",
+        &[
+            server.url("/labelled"),
+            server.url("/members"),
+            server.url("/x"),
+            server.url("/broken"),
+        ],
+    ));
+    let out = env.run(&["refresh", "--json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (summary["ok"].as_i64(), summary["failed"].as_i64()),
+        (Some(3), Some(1)),
+        "{summary}"
+    );
+    assert_eq!(summary["new_items"], 6, "{summary}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let said: Vec<&str> = stderr.lines().filter(|l| l.contains("/broken")).collect();
+    assert_eq!(said.len(), 1, "{stderr}");
+    assert!(said[0].contains("gzip"), "{stderr}");
+    let items = env.run(&["items", "--json"]);
+    let items: serde_json::Value = serde_json::from_slice(&items.stdout).unwrap();
+    let titles: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["title"].as_str())
+        .collect();
+    for feed in ["labelled", "members", "x-gzip"] {
+        assert!(
+            titles.iter().any(|t| t.contains(feed)),
+            "{feed}: {titles:?}"
+        );
+    }
+}
+
 #[test]
 fn a_server_that_never_answers_times_out() {
     let server = Server::start();

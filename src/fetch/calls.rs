@@ -28,7 +28,11 @@ impl Fetcher {
             Some(form) => self.client.post(url).form(form),
             None => self.client.get(url),
         }
-        .timeout(timeout);
+        .timeout(timeout)
+        .header(
+            reqwest::header::ACCEPT_ENCODING,
+            super::get::ACCEPTED_ENCODINGS,
+        );
         for (name, value) in headers {
             request = request.header(*name, *value);
         }

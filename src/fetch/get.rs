@@ -4,6 +4,9 @@
 
 use super::*;
 
+/// What a request says it can decode.
+pub(super) const ACCEPTED_ENCODINGS: &str = "gzip, deflate, br";
+
 impl Fetcher {
     pub(super) fn get(
         &self,
@@ -22,6 +25,15 @@ impl Fetcher {
             let mut request = self.client_for(&at)?.get(at.clone()).timeout(timeout);
             if let Some(ua) = &options.user_agent {
                 request = request.header(header::USER_AGENT, ua);
+            }
+            // gzip is decoded here (`read_body`), deflate and brotli by the client; a
+            // feed's own header of this name is sent instead.
+            if !options
+                .headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("accept-encoding"))
+            {
+                request = request.header(header::ACCEPT_ENCODING, ACCEPTED_ENCODINGS);
             }
             for (name, value) in &options.headers {
                 request = request.header(name.as_str(), value.as_str());
@@ -111,32 +123,44 @@ impl Fetcher {
         }))
     }
 
-    /// Reads the decoded body under the size cap and the total deadline, straight into
-    /// the body's buffer (through a chunk of our own it was copied once more: 0.05 s
-    /// of a cold refresh's CPU).
+    /// Reads the body under the size cap and the total deadline, straight into the
+    /// body's buffer, and decodes it when it came gzipped (see `gunzip`).
     pub(super) fn read_body(
         &self,
         response: reqwest::blocking::Response,
         started: Instant,
         timeout: Duration,
     ) -> Result<Vec<u8>, FetchError> {
-        let mut body = Vec::new();
+        let gzipped = response
+            .headers()
+            .get(header::CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "gzip" | "x-gzip"));
+        let cap = self.max_body.saturating_add(1);
+        // Sized once when the server says the size (a few of its bytes more, so that the
+        // end is seen without a grow); a body growing by doubling was copied again.
+        let expected = response.content_length().unwrap_or(0).min(cap);
+        let mut body = Vec::with_capacity(expected as usize + 64);
         let read = Deadline {
             inner: response,
             started,
             timeout,
         }
-        .take(self.max_body.saturating_add(1))
+        .take(cap)
         .read_to_end(&mut body);
         match read {
             // The deadline's own error, or reqwest's timeout (an error of another kind).
             Err(e) if started.elapsed() >= timeout || e.kind() == std::io::ErrorKind::TimedOut => {
-                Err(FetchError::Timeout(timeout.as_secs()))
+                return Err(FetchError::Timeout(timeout.as_secs()))
             }
-            Err(e) => Err(FetchError::Network(clean_error(&e.to_string()))),
-            Ok(_) if body.len() as u64 > self.max_body => Err(self.too_large()),
-            Ok(_) => Ok(body),
+            Err(e) => return Err(FetchError::Network(clean_error(&e.to_string()))),
+            Ok(_) => {}
         }
+        let body = if gzipped { gunzip(body, cap)? } else { body };
+        if body.len() as u64 > self.max_body {
+            return Err(self.too_large());
+        }
+        Ok(body)
     }
 
     pub(super) fn describe(&self, e: reqwest::Error, timeout: Duration) -> FetchError {
@@ -197,4 +221,34 @@ impl<R: Read> Read for Deadline<R> {
         }
         self.inner.read(buf)
     }
+}
+
+/// A gzipped body decoded in one go, at most `cap` bytes of it (a gzip bomb stops
+/// there). Done here, not by the HTTP client: its decoder ran in the transfer's small
+/// chunks, took 0.37 s of a cold refresh's CPU against 0.23 s for the same bodies
+/// decoded whole, and grew its buffer by copies. A body labelled gzip that is not
+/// (no gzip magic: some servers label a plain body so) is taken as it is, as browsers
+/// and feedparser read it.
+fn gunzip(raw: Vec<u8>, cap: u64) -> Result<Vec<u8>, FetchError> {
+    if !raw.starts_with(&[0x1f, 0x8b]) {
+        return Ok(raw);
+    }
+    // The last member's trailer says its size (modulo 4 GiB): a hint for the buffer,
+    // trusted no further than the cap.
+    let hint = raw
+        .len()
+        .checked_sub(4)
+        .and_then(|at| raw.get(at..))
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, u32::from_le_bytes);
+    let mut out = Vec::with_capacity((u64::from(hint) + 1).min(cap) as usize);
+    flate2::read::MultiGzDecoder::new(raw.as_slice())
+        .take(cap)
+        .read_to_end(&mut out)
+        .map_err(|e| {
+            FetchError::Network(clean_error(&format!(
+                "the gzipped body cannot be decoded: {e}"
+            )))
+        })?;
+    Ok(out)
 }

@@ -141,7 +141,12 @@ pub fn fever_server(state: Arc<Mutex<State>>, key: String) -> Server {
                 _ => {}
             }
         }
-        Reply::ok("application/json", answer.to_string())
+        let reply = Reply::ok("application/json", answer.to_string());
+        // As a server behind a web server that compresses its JSON.
+        match r.header("accept-encoding") {
+            Some(accepted) if accepted.contains("gzip") => reply.gzipped(),
+            _ => reply,
+        }
     });
     server
 }

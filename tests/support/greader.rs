@@ -119,7 +119,13 @@ pub fn greader_server(state: Arc<Mutex<State>>) -> Server {
             if write && get(&form(&r.body), "T") != Some(EDIT_TOKEN) {
                 return Reply::status(401);
             }
-            f(&mut s, r)
+            // As a server behind a web server that compresses its JSON: every answer to a
+            // client that accepts gzip comes gzipped.
+            let reply = f(&mut s, r);
+            match r.header("accept-encoding") {
+                Some(accepted) if accepted.contains("gzip") => reply.gzipped(),
+                _ => reply,
+            }
         }
     };
     {

@@ -78,6 +78,29 @@ impl Reply {
             body: Vec::new(),
         }
     }
+    /// The same answer, its body gzipped and labelled so.
+    pub fn gzipped(self) -> Reply {
+        match self {
+            Reply::Full {
+                status,
+                mut headers,
+                body,
+            } => {
+                use std::io::Write;
+                let mut enc =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                enc.write_all(&body).unwrap();
+                headers.push(("Content-Encoding".into(), "gzip".into()));
+                Reply::Full {
+                    status,
+                    headers,
+                    body: enc.finish().unwrap(),
+                }
+            }
+            other => other,
+        }
+    }
+
     pub fn with_header(mut self, name: &str, value: &str) -> Reply {
         if let Reply::Full { headers, .. } = &mut self {
             headers.push((name.into(), value.into()));
