@@ -14,8 +14,11 @@ mod constructs;
 mod dates;
 pub(crate) mod decode;
 mod direct;
+mod distinct_ids;
 mod fallbacks;
 mod finish;
+mod json_feed;
+mod looks_html;
 mod namespaces;
 #[doc(hidden)]
 pub mod repair;
@@ -63,7 +66,7 @@ fn parse_unguarded(
     base_url: &str,
 ) -> Result<ParsedFeed, ParseError> {
     let text = decode(bytes, content_type);
-    let body = strip_xml_declaration(&text);
+    let body = shapes::past_leading_markup(strip_xml_declaration(&text));
     if body.trim().is_empty() {
         return Err(ParseError::Empty);
     }
@@ -82,7 +85,8 @@ fn parse_unguarded(
         return Err(ParseError::HtmlPage);
     }
     if body.trim_start().starts_with('{') {
-        return read(body, base_url);
+        let source = json_feed::read(body).map_err(ParseError::NotAFeed)?;
+        return Ok(finish(source, base_url));
     }
     // Shapes both readers miss, made plain first (a look at the root for feeds that
     // have neither: they pay nothing more).
@@ -95,20 +99,39 @@ fn parse_unguarded(
     if repair::needed_first(body) {
         return read(&repair::repair(body), base_url);
     }
-    match read(body, base_url) {
+    match read_first(body, base_url) {
         Ok(feed) if !misread(&feed, body) => Ok(feed),
         Ok(feed) => Ok(read(&repair::repair(body), base_url).unwrap_or(feed)),
         Err(e) => read(&repair::repair(body), base_url).map_err(|_| e),
     }
 }
 
+/// `read`, for a document not repaired yet: one that the direct reader leaves to
+/// feed-rs and that names entities XML does not define (`&nbsp;`, `&eacute;` in XHTML
+/// content) is repaired first, since feed-rs took such a document but kept those
+/// entities as text, and the reader showed `&eacute;`.
+fn read_first(body: &str, base_url: &str) -> Result<ParsedFeed, ParseError> {
+    let (read, by_feed_rs) = read_how(body, base_url);
+    if by_feed_rs && repair::names_html_entities(body) {
+        if let Ok(feed) = self::read(&repair::repair(body), base_url) {
+            return Ok(feed);
+        }
+    }
+    read
+}
+
 fn read(body: &str, base_url: &str) -> Result<ParsedFeed, ParseError> {
+    read_how(body, base_url).0
+}
+
+/// The feed, and whether feed-rs read it (the direct reader left it).
+fn read_how(body: &str, base_url: &str) -> (Result<ParsedFeed, ParseError>, bool) {
     let body = without_declarations(body);
     let body = body.as_ref();
     match direct::read(body, base_url) {
         Some(mut source) => {
             fallbacks::fill(&mut source, body);
-            Ok(finish(source, base_url))
+            (Ok(finish(source, base_url)), false)
         }
         None => {
             // What the direct reader gives up on and feed-rs misreads, made plain (a
@@ -119,7 +142,10 @@ fn read(body: &str, base_url: &str) -> Result<ParsedFeed, ParseError> {
             let plain = (look.markup_in_text || look.odd_type)
                 .then(|| constructs::plain_text_elements(body))
                 .flatten();
-            read_with_feed_rs(plain.as_deref().unwrap_or(body), base_url)
+            (
+                read_with_feed_rs(plain.as_deref().unwrap_or(body), base_url),
+                true,
+            )
         }
     }
 }

@@ -79,13 +79,50 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
     if encoding == encoding_rs::UTF_8 {
         // One validation pass, and no copy when the bytes are UTF-8.
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        return match std::str::from_utf8(body) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => encoding_rs::WINDOWS_1252.decode(body).0,
-        };
+        return utf8_or_1252(body);
+    }
+    // Latin-1, ASCII and Windows-1252 (one encoding to the web) on bytes that are UTF-8
+    // with characters beyond ASCII: a template's or a server's label left from another
+    // time. Read as UTF-8, as feedparser reads them: Latin-1 text is almost never valid
+    // UTF-8 (an accented letter is followed by another byte of 0x80-0xBF in it).
+    if encoding == encoding_rs::WINDOWS_1252 && !bytes.is_ascii() {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return Cow::Borrowed(text);
+        }
     }
     let (text, _, _) = encoding.decode(bytes);
     text
+}
+
+/// UTF-8, with each byte that is not (a Windows-1252 quote or dash pasted into a UTF-8
+/// page, or a page in that code page unlabelled) read as Windows-1252: one stray byte no
+/// longer turns every accented letter of the feed into two.
+fn utf8_or_1252(mut body: &[u8]) -> Cow<'_, str> {
+    let first = match std::str::from_utf8(body) {
+        Ok(text) => return Cow::Borrowed(text),
+        Err(e) => e,
+    };
+    let mut out = String::with_capacity(body.len() + body.len() / 8);
+    let mut error = first;
+    loop {
+        let (valid, rest) = body.split_at(error.valid_up_to());
+        // Checked just above: the bytes before the error are UTF-8.
+        out.push_str(std::str::from_utf8(valid).unwrap_or_default());
+        let bad = error.error_len().unwrap_or(rest.len());
+        out.push_str(
+            &encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(&rest[..bad])
+                .0,
+        );
+        body = &rest[bad..];
+        match std::str::from_utf8(body) {
+            Ok(text) => {
+                out.push_str(text);
+                return Cow::Owned(out);
+            }
+            Err(e) => error = e,
+        }
+    }
 }
 
 /// UTF-32 (with or without BOM) and UTF-16 without BOM, recognised by the zero bytes

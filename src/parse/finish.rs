@@ -17,7 +17,7 @@ pub(super) fn finish(source: Source, base_url: &str) -> ParsedFeed {
         .base
         .as_deref()
         .and_then(|b| resolve(b, url.as_ref()))
-        .or(url);
+        .or_else(|| url.clone());
     let title = source
         .title
         .as_ref()
@@ -25,11 +25,13 @@ pub(super) fn finish(source: Source, base_url: &str) -> ParsedFeed {
         .filter(|t| !t.is_empty());
     let link = page_link(&source.links).and_then(|l| web_link(&l.href, base.as_ref()));
     let description = source.description.as_ref().map(text_to_line);
-    let items = source
-        .entries
-        .into_iter()
-        .map(|entry| finish_entry(entry, base.as_ref(), source.is_rss))
-        .collect();
+    let items = super::distinct_ids::distinct_ids(
+        source
+            .entries
+            .into_iter()
+            .map(|entry| finish_entry(entry, base.as_ref(), url.as_ref(), source.is_rss))
+            .collect(),
+    );
     ParsedFeed {
         title,
         link,
@@ -58,7 +60,12 @@ fn page_link(links: &[SourceLink]) -> Option<&SourceLink> {
     })
 }
 
-fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>, is_rss: bool) -> ParsedItem {
+fn finish_entry(
+    entry: SourceEntry,
+    feed_base: Option<&Url>,
+    feed_url: Option<&Url>,
+    is_rss: bool,
+) -> ParsedItem {
     let entry_base = entry
         .base
         .as_deref()
@@ -96,15 +103,18 @@ fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>, is_rss: bool) -> Pa
         .iter()
         .map(|n| author_name(n))
         .find(|n| !n.is_empty());
-    let enclosures = enclosures(&entry, entry_base.as_ref());
+    let enclosures = enclosures(&entry, entry_base.as_ref(), feed_url);
     // A relative Atom id resolves against the entry's base (its xml:base, the HTTP
     // Content-Location, the document's address), as feedparser reads Atom ids; an RSS
     // guid stays as written (feedparser's too).
     // (A relative reference has no scheme, so no colon: the test costs no URL parse for
     // the `urn:`, `tag:` and `https:` ids nearly every feed has.)
     let raw = entry.id.trim();
-    let relative =
-        !is_rss && !raw.is_empty() && !raw.contains(':') && !raw.contains(char::is_whitespace);
+    let relative = !is_rss
+        && !entry.id_not_link
+        && !raw.is_empty()
+        && !raw.contains(':')
+        && !raw.contains(char::is_whitespace);
     let id = match &entry_base {
         Some(base) if relative => base
             .join(raw)
@@ -124,10 +134,48 @@ fn finish_entry(entry: SourceEntry, feed_base: Option<&Url>, is_rss: bool) -> Pa
         content_html: entry.content.map(|t| as_html(t.body, t.html)),
         enclosures,
     };
+    empty_content_yields(&mut item);
     if item.guid.is_empty() {
         item.guid = stable_id(&item);
     }
     item
+}
+
+/// A content with no words (`<p></p>`, a lone picture) where the description has some:
+/// the description is the article, followed by the content's picture if any. The
+/// reader showed the content alone, an empty page.
+fn empty_content_yields(item: &mut ParsedItem) {
+    // Only a short content can be empty of words; a long one is not looked through.
+    let Some(content) = item.content_html.as_deref().filter(|c| c.len() < 4096) else {
+        return;
+    };
+    let Some(summary) = item.summary_html.as_deref() else {
+        return;
+    };
+    if has_words(content) || !has_words(summary) {
+        return;
+    }
+    let has_picture = content.to_ascii_lowercase().contains("<img");
+    item.content_html = has_picture.then(|| format!("{summary}\n{content}"));
+}
+
+/// Whether HTML has a word outside its tags (an entity that stands for one counts).
+fn has_words(html: &str) -> bool {
+    let mut in_tag = false;
+    let mut outside = String::new();
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if in_tag => {}
+            // The common case, answered at the first letter.
+            c if c.is_alphanumeric() => return true,
+            c => outside.push(c),
+        }
+    }
+    html_escape::decode_html_entities(&outside)
+        .chars()
+        .any(|c| !c.is_whitespace() && c != '\u{a0}')
 }
 
 /// Dates a calendar can print: years 1 to 9999 (RFC 3339 has no others).
@@ -160,10 +208,17 @@ fn stable_id(item: &ParsedItem) -> String {
     format!("sha256:{hex}")
 }
 
-fn enclosures(entry: &SourceEntry, base: Option<&Url>) -> Vec<Enclosure> {
+/// The files an entry carries. An empty address names no file: resolved, it was the
+/// feed's own address, which a download then fetched (feed-rs hands it over resolved,
+/// so the feed's address itself is no file either).
+fn enclosures(entry: &SourceEntry, base: Option<&Url>, feed: Option<&Url>) -> Vec<Enclosure> {
+    let file = |url: &str| {
+        web_link(Some(url).filter(|u| !u.trim().is_empty())?, base)
+            .filter(|u| feed.is_none_or(|f| f.as_str() != u))
+    };
     let from_media = entry.media.iter().filter_map(|(url, mime, size)| {
         Some(Enclosure {
-            url: web_link(url.as_deref()?, base)?,
+            url: file(url.as_deref()?)?,
             mime: mime.as_deref().map(clean_line),
             length: *size,
         })
@@ -174,7 +229,7 @@ fn enclosures(entry: &SourceEntry, base: Option<&Url>) -> Vec<Enclosure> {
         .filter(|l| l.rel.as_deref() == Some("enclosure"))
         .filter_map(|l| {
             Some(Enclosure {
-                url: web_link(&l.href, base)?,
+                url: file(&l.href)?,
                 mime: l.media_type.as_deref().map(clean_line),
                 length: l.length,
             })
@@ -200,26 +255,16 @@ fn author_name(raw: &str) -> String {
 }
 
 /// A title as one clean line. RSS says nothing of a title's type, and feeds put escaped
-/// HTML in them (`&lt;b&gt;New&lt;/b&gt;`): read as HTML when it has a tag, as feedparser
-/// and browsers do.
+/// HTML in them (`&lt;b&gt;New&lt;/b&gt;`): read as HTML when it looks like HTML (see
+/// `looks_html`), as feedparser does.
 fn title_line(text: &SourceText, is_rss: bool) -> String {
-    if is_rss && !text.html && has_tag(&text.body) {
+    if is_rss && !text.html && super::looks_html::looks_like_html(&text.body) {
         return text_to_line(&SourceText {
             body: text.body.clone(),
             html: true,
         });
     }
     text_to_line(text)
-}
-
-/// Whether text holds something that looks like an HTML tag: `<` then a letter, `/` or
-/// `!`, and a `>` after it.
-fn has_tag(text: &str) -> bool {
-    text.match_indices('<').any(|(at, _)| {
-        let rest = &text[at + 1..];
-        rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!')
-            && rest.contains('>')
-    })
 }
 
 /// C1 control characters (U+0080-U+009F) in a feed's text are Windows-1252 written as

@@ -65,6 +65,22 @@ pub fn needed_first(body: &str) -> bool {
     }
 }
 
+/// Whether the document names an entity that only HTML defines (`&nbsp;`; not one of
+/// XML's five, not a numeric reference). The look stops at the first.
+pub fn names_html_entities(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    memchr::memchr_iter(b'&', bytes).any(|at| {
+        let name: &[u8] = &bytes[at + 1..];
+        let len = name
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        len > 0
+            && name.get(len) == Some(&b';')
+            && !matches!(&name[..len], b"amp" | b"lt" | b"gt" | b"quot" | b"apos")
+    })
+}
+
 /// The text from the first element's name on, past the prolog.
 fn first_element(text: &str) -> Option<&str> {
     let mut rest = text;

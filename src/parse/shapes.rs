@@ -223,6 +223,65 @@ fn about_of(tag: &str) -> Option<&str> {
     Some(&value[..value.find(quote)?])
 }
 
+/// The document from its feed root on, when markup that is no feed's comes first: a
+/// script's warning printed before the feed (PHP's `<br />\n<b>Warning</b>: ...`). The
+/// readers took the `<br />` for the root and found no feed. A page (it names `html`,
+/// `head` or `body`, or a doctype) is left as it is, to be told apart as a page.
+pub(super) fn past_leading_markup(body: &str) -> &str {
+    let head = &body[..floor_char(body, 4096)];
+    let Some(first) = first_element_name(head) else {
+        return body;
+    };
+    if is_feed_root(first) {
+        return body;
+    }
+    let Some(at) = ["<rss", "<feed", "<rdf:RDF", "<RDF"]
+        .iter()
+        .filter_map(|root| {
+            head.match_indices(root)
+                .find(|(at, _)| {
+                    head[at + root.len()..].starts_with(|c: char| c.is_whitespace() || c == '>')
+                })
+                .map(|(at, _)| at)
+        })
+        .min()
+    else {
+        return body;
+    };
+    let before = head[..at].to_ascii_lowercase();
+    if ["<html", "<head", "<body", "<!doctype"]
+        .iter()
+        .any(|page| before.contains(page))
+    {
+        return body;
+    }
+    &body[at..]
+}
+
+fn first_element_name(text: &str) -> Option<&str> {
+    let mut rest = text;
+    loop {
+        let at = rest.find('<')?;
+        rest = &rest[at + 1..];
+        if rest.starts_with('?') || rest.starts_with('!') {
+            continue;
+        }
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .unwrap_or(rest.len());
+        return Some(&rest[..end]);
+    }
+}
+
+fn is_feed_root(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "rss" | "feed" | "rdf:rdf" | "rdf" | "channel"
+    ) || lower.ends_with(":rss")
+        || lower.ends_with(":feed")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -164,7 +164,9 @@ impl SourceEntry {
             },
             // A content type feed-rs left empty is taken for HTML. An episode with both a
             // description and an itunes:summary has the second as its content, as
-            // feedparser reads it.
+            // feedparser reads it; unless it is the shorter: then it is a picture's
+            // caption (a media:description, which feed-rs keeps in the same place),
+            // and the article is the description.
             content: entry
                 .content
                 .and_then(|c| {
@@ -176,11 +178,12 @@ impl SourceEntry {
                     })
                 })
                 .or_else(|| {
-                    entry.summary.as_ref()?;
+                    let summary = entry.summary.as_ref()?;
                     entry
                         .media
                         .iter()
                         .find_map(|m| m.description.clone())
+                        .filter(|d| d.content.trim().len() > summary.content.trim().len())
                         .map(SourceText::from_feed_rs)
                 }),
             // An episode's itunes:summary stands in for a missing description.

@@ -54,7 +54,9 @@ pub(super) fn write_feed(
                  enclosures = excluded.enclosures, hash = excluded.hash
              WHERE items.hash != excluded.hash",
         )?;
-        for item in &feed.items {
+        // Last to first: the feed's first item gets the highest id, and items of one
+        // time (undated ones, or a day's without an hour) list in the feed's own order.
+        for item in feed.items.iter().rev() {
             upsert.execute(params![
                 id.0,
                 item.guid,

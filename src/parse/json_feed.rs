@@ -1,0 +1,212 @@
+//! JSON Feed (1.0 and 1.1) read as the web writes it. The specification asks a reader
+//! to take an id that is not a string as its text; publishers also write numbers as
+//! strings, an author as a plain name, a date as a number, and leave fields out. A field
+//! of the wrong shape is skipped or coerced, never the whole feed refused (feed-rs's
+//! typed reading refused the feed for any of them, and dropped attachments).
+
+use super::source::{Source, SourceEntry, SourceLink, SourceText};
+use serde_json::{Map, Value};
+
+/// `Err` with a one-line reason when the text is not JSON or not a JSON Feed.
+pub(super) fn read(body: &str) -> Result<Source, String> {
+    let value: Value = serde_json::from_str(body.trim())
+        .or_else(|e| without_trailing_commas(body).ok_or(e))
+        .map_err(|e| format!("unable to parse JSON: {e}"))?;
+    let Value::Object(feed) = value else {
+        return Err("a JSON document that is not a JSON Feed (no object at its top)".into());
+    };
+    let version = text(feed.get("version")).unwrap_or_default();
+    if !version.contains("jsonfeed.org/version/") && !feed.contains_key("items") {
+        return Err("a JSON document that is not a JSON Feed (no version, no items)".into());
+    }
+    let feed_authors = authors(&feed);
+    let mut links = Vec::new();
+    links.extend(text(feed.get("home_page_url")).map(|href| link(href, None)));
+    // Where the feed itself lives: never the page the feed stands for.
+    links.extend(text(feed.get("feed_url")).map(|href| link(href, Some("self"))));
+    let entries = match feed.get("items") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_object)
+            .map(|item| entry(item, &feed_authors))
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(Source {
+        title: text(feed.get("title")).map(plain),
+        links,
+        description: text(feed.get("description")).map(plain),
+        entries,
+        is_rss: false,
+        base: None,
+    })
+}
+
+fn entry(item: &Map<String, Value>, feed_authors: &[String]) -> SourceEntry {
+    let mut links = Vec::new();
+    let own = text(item.get("url"));
+    // A link blog's item points elsewhere; its own page, when it names one, is `url`.
+    let elsewhere =
+        text(item.get("external_url")).map(|href| link(href, own.is_some().then_some("related")));
+    links.extend(own.map(|href| link(href, None)));
+    links.extend(elsewhere);
+    let mut media = Vec::new();
+    if let Some(Value::Array(attachments)) = item.get("attachments") {
+        for a in attachments.iter().filter_map(Value::as_object) {
+            let Some(url) = text(a.get("url")).filter(|u| !u.trim().is_empty()) else {
+                continue;
+            };
+            media.push((
+                Some(url),
+                text(a.get("mime_type")),
+                number(a.get("size_in_bytes")),
+            ));
+        }
+    }
+    let html = text(item.get("content_html")).map(|b| SourceText {
+        body: b.trim().to_string(),
+        html: true,
+    });
+    let plain_text = text(item.get("content_text")).map(|b| SourceText {
+        body: b.trim().to_string(),
+        html: false,
+    });
+    let mut summary = text(item.get("summary")).map(plain);
+    // Both bodies: the HTML one is the content, the text one the summary when there is
+    // none (feed-rs's reading, kept).
+    let content = match (html, plain_text) {
+        (Some(h), Some(t)) => {
+            summary = summary.or(Some(t));
+            Some(h)
+        }
+        (h, t) => h.or(t),
+    };
+    let mut author_names = authors(item);
+    if author_names.is_empty() {
+        author_names = feed_authors.to_vec();
+    }
+    SourceEntry {
+        id: id(item.get("id")),
+        // An id here is opaque (the specification's word): no address, not resolved.
+        id_not_link: true,
+        base: None,
+        title: text(item.get("title")).map(plain),
+        links,
+        author_names,
+        content,
+        summary,
+        media,
+        published: date(item.get("date_published")),
+        updated: date(item.get("date_modified")),
+    }
+}
+
+fn link(href: String, rel: Option<&str>) -> SourceLink {
+    SourceLink {
+        href,
+        rel: rel.map(str::to_string),
+        media_type: None,
+        length: None,
+    }
+}
+
+fn plain(body: String) -> SourceText {
+    SourceText { body, html: false }
+}
+
+/// A string, or a number or boolean written where a string belongs, as its text.
+fn text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The id as text, whatever JSON type it was written in ("must be coerced to a string").
+fn id(value: Option<&Value>) -> String {
+    text(value)
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// A size: a number, or a number written as a string (`"1000"`, `1000.0`).
+fn number(value: Option<&Value>) -> Option<u64> {
+    match value? {
+        Value::Number(n) => n
+            .as_u64()
+            .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
+        Value::String(s) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| *f >= 0.0)
+            .map(|f| f as u64),
+        _ => None,
+    }
+}
+
+/// RFC 3339 as the specification says, else what the date reader makes of the text,
+/// else a number of seconds since 1970.
+fn date(value: Option<&Value>) -> Option<chrono::DateTime<chrono::Utc>> {
+    match value? {
+        Value::String(s) => super::dates::parse(s.trim()),
+        Value::Number(n) => chrono::DateTime::from_timestamp(n.as_i64()?, 0),
+        _ => None,
+    }
+}
+
+/// The names in `authors` (1.1) and `author` (1.0), each an object with a name, or a
+/// plain string; one object where a list belongs is read too.
+fn authors(object: &Map<String, Value>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for key in ["authors", "author"] {
+        let people: Vec<&Value> = match object.get(key) {
+            Some(Value::Array(list)) => list.iter().collect(),
+            Some(one) => vec![one],
+            None => continue,
+        };
+        for person in people {
+            let name = match person {
+                Value::Object(p) => text(p.get("name")),
+                Value::String(s) => Some(s.clone()),
+                _ => None,
+            };
+            if let Some(name) = name.filter(|n| !n.trim().is_empty()) {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    names
+}
+
+/// The document again without the commas JavaScript allows before `]` and `}` (outside
+/// strings), for the feeds templates write by hand.
+fn without_trailing_commas(body: &str) -> Option<Value> {
+    let mut out = String::with_capacity(body.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    let chars: Vec<char> = body.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if in_string {
+            in_string = c != '"' || escaped;
+            escaped = c == '\\' && !escaped;
+            out.push(c);
+            continue;
+        }
+        if c == '"' {
+            in_string = true;
+        }
+        if c == ',' {
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            if matches!(next, Some(']') | Some('}')) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    serde_json::from_str(out.trim()).ok()
+}

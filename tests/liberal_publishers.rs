@@ -1,0 +1,167 @@
+//! Shapes publishers send that a trial against real feeds found read wrong: a picture's
+//! caption taken for the article, undated items listed backwards, items sharing an id
+//! lost, JSON Feeds refused for one odd field, an empty content hiding the description,
+//! an empty enclosure address turned into the feed's own. (Titles, encodings, a PHP
+//! warning before the root and XHTML entities are in `tests/liberal/cases`, held to
+//! feedparser by `tests/feedparser_diff.rs`.)
+
+mod support;
+
+use bulletin::parse::parse_feed;
+use support::{feeds_config, Env, Server};
+
+const BASE: &str = "https://example.org/feed.xml";
+
+fn parse(body: &str) -> bulletin::model::ParsedFeed {
+    parse_feed(body.as_bytes(), None, BASE).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+#[test]
+fn a_pictures_caption_is_not_the_article() {
+    // The New York Times' shape, and Mastodon's (the caption inside media:content).
+    for media in [
+        r#"<media:content url="https://n.example/p.jpg" medium="image"/><media:description>Senators leaving.</media:description>"#,
+        r#"<media:content url="https://n.example/p.jpg" medium="image"><media:description>Senators leaving.</media:description></media:content>"#,
+    ] {
+        let feed = parse(&format!(
+            r#"<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>N</title><link>https://n.example/</link>
+<item><title>Budget deal</title><link>https://n.example/1</link><description>Lawmakers agreed on a budget deal late on Sunday night.</description>{media}</item></channel></rss>"#
+        ));
+        let item = &feed.items[0];
+        let shown = item
+            .content_html
+            .as_deref()
+            .or(item.summary_html.as_deref());
+        assert!(shown.unwrap().contains("Lawmakers agreed"), "{item:?}");
+    }
+    // A podcast's itunes:summary, the longer show notes, is still the content.
+    let feed = parse(
+        r#"<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>P</title><link>https://p.example/</link>
+<item><title>Ep 1</title><link>https://p.example/1</link><description>Short.</description><itunes:summary>The long notes of the episode, with links.</itunes:summary></item></channel></rss>"#,
+    );
+    assert!(feed.items[0]
+        .content_html
+        .as_deref()
+        .unwrap()
+        .contains("long notes"));
+}
+
+#[test]
+fn json_feeds_with_odd_fields_are_read_not_refused() {
+    let feed = parse(
+        r#"{"version":"https://jsonfeed.org/version/1.1","title":"J","home_page_url":"https://j.example/","feed_url":"https://j.example/feed.json",
+"author":"Jane",
+"items":[
+ {"id":1,"url":"https://j.example/1","title":"Numeric id","content_text":"a","date_published":"2026-11-02T08:00:00Z",
+  "attachments":[{"url":"https://j.example/ep1.mp3","mime_type":"audio/mpeg","size_in_bytes":"1000"},{"url":"https://j.example/ep1.ogg","size_in_bytes":2000.0}]},
+ {"id":"2","url":"https://j.example/2","title":"Odd fields","content_html":"<p>b</p>","tags":"x","authors":{"name":"Max"},"date_published":1762070400},
+ {"id":"3","external_url":"https://elsewhere.example/x","title":"Link blog","content_text":"c"},
+],}"#,
+    );
+    assert_eq!(feed.link.as_deref(), Some("https://j.example/"));
+    assert_eq!(feed.items.len(), 3);
+    let one = &feed.items[0];
+    assert_eq!(one.guid, "1");
+    assert_eq!(one.author.as_deref(), Some("Jane"));
+    let files: Vec<(&str, Option<u64>)> = one
+        .enclosures
+        .iter()
+        .map(|e| (e.url.as_str(), e.length))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("https://j.example/ep1.mp3", Some(1000)),
+            ("https://j.example/ep1.ogg", Some(2000))
+        ]
+    );
+    let two = &feed.items[1];
+    assert_eq!(two.author.as_deref(), Some("Max"));
+    assert_eq!(two.published.unwrap().timestamp(), 1762070400);
+    assert_eq!(
+        feed.items[2].link.as_deref(),
+        Some("https://elsewhere.example/x")
+    );
+    // Not a feed at all: one line that says so.
+    let err = parse_feed(br#"{"hello": "world"}"#, None, BASE).unwrap_err();
+    assert!(err.to_string().contains("not a JSON Feed"), "{err}");
+}
+
+#[test]
+fn an_empty_content_gives_way_to_the_description() {
+    let feed = parse(
+        r#"<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>C</title><link>https://c.example/</link>
+<item><title>Empty</title><link>https://c.example/1</link><description>Real text here.</description><content:encoded><![CDATA[<p> </p>]]></content:encoded></item>
+<item><title>Picture</title><link>https://c.example/2</link><description>The words.</description><content:encoded><![CDATA[<p><img src="https://c.example/p.jpg"></p>]]></content:encoded></item>
+<item><title>Full</title><link>https://c.example/3</link><description>Teaser.</description><content:encoded><![CDATA[<p>The whole article.</p>]]></content:encoded></item>
+</channel></rss>"#,
+    );
+    assert_eq!(feed.items[0].content_html, None);
+    let picture = feed.items[1].content_html.as_deref().unwrap();
+    assert!(
+        picture.contains("The words.") && picture.contains("<img"),
+        "{picture}"
+    );
+    assert_eq!(
+        feed.items[2].content_html.as_deref(),
+        Some("<p>The whole article.</p>")
+    );
+}
+
+#[test]
+fn an_empty_enclosure_address_is_no_file() {
+    for enclosure in [
+        r#"<enclosure url="" length="0" type=""/>"#,
+        r#"<enclosure url=" " length="0" type="audio/mpeg"/>"#,
+        r#"<media:content url="" type="audio/mpeg"/>"#,
+    ] {
+        let feed = parse(&format!(
+            r#"<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>E</title><link>https://e.example/</link>
+<item><title>Text only</title><link>https://e.example/1</link>{enclosure}</item></channel></rss>"#
+        ));
+        assert_eq!(feed.items[0].enclosures, [], "{enclosure}");
+    }
+}
+
+/// Items with no date (or one date for all) list in the feed's order, and items that
+/// share an id are each kept: through a refresh into the cache, as `items` lists them.
+#[test]
+fn undated_items_keep_the_feeds_order_and_shared_ids_lose_no_item() {
+    let server = Server::start();
+    server.fixed(
+        "/undated",
+        "application/rss+xml",
+        r#"<rss version="2.0"><channel><title>U</title><link>https://u.example/</link>
+<item><title>Newest</title><link>https://u.example/3</link></item>
+<item><title>Middle</title><link>https://u.example/2</link></item>
+<item><title>Oldest</title><link>https://u.example/1</link></item></channel></rss>"#,
+    );
+    server.fixed(
+        "/shared",
+        "application/rss+xml",
+        r#"<rss version="2.0"><channel><title>D</title><link>https://d.example/</link>
+<item><title>One</title><link>https://d.example/</link><description>first</description><pubDate>Mon, 02 Nov 2026 08:00:00 GMT</pubDate></item>
+<item><title>Two</title><link>https://d.example/</link><description>second</description><pubDate>Mon, 02 Nov 2026 08:00:00 GMT</pubDate></item>
+<item><title>Two</title><link>https://d.example/</link><description>second</description><pubDate>Mon, 02 Nov 2026 08:00:00 GMT</pubDate></item>
+<item><title>Three</title><guid isPermaLink="false">same</guid><pubDate>Mon, 02 Nov 2026 08:00:00 GMT</pubDate></item>
+<item><title>Four</title><guid isPermaLink="false">same</guid><pubDate>Mon, 02 Nov 2026 08:00:00 GMT</pubDate></item></channel></rss>"#,
+    );
+    let env = Env::new(&feeds_config(
+        "",
+        &[server.url("/undated"), server.url("/shared")],
+    ));
+    for _ in 0..2 {
+        env.ok(&["refresh"]);
+        let titles = |feed: &str| -> Vec<String> {
+            env.json(&["items", "--json", "--feed", feed])
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["title"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(titles("U"), ["Newest", "Middle", "Oldest"]);
+        // The exact repeat of Two is one item; the second refresh adds nothing.
+        assert_eq!(titles("D"), ["One", "Two", "Three", "Four"]);
+    }
+}
