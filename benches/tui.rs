@@ -67,6 +67,7 @@ fn answer(m: &mut Model, cmds: Vec<Cmd>) {
                     page: p,
                     total: count.then_some(ITEMS),
                     rows: page(p),
+                    upto: Some(bulletin::model::ItemId(i64::MAX)),
                 },
             )
             .cmds;

@@ -14,7 +14,9 @@ fn main() {
         .var(bulletin::cli::complete::VAR)
         .shells(bulletin::cli::complete::SHELLS)
         .complete();
-    let cli = Cli::parse();
+    // `bulletin search WORDS --config FILE`: the globals a query ends with, where clap
+    // reads them.
+    let cli = Cli::parse_from(bulletin::cli::hoist_globals(std::env::args_os().collect()));
     bulletin::cli::progress::set_quiet(cli.quiet);
     let log_level = cli.log_level;
     let demo = cli.demo;

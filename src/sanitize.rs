@@ -23,7 +23,10 @@ pub fn clean_text(input: &str) -> String {
             '\n' | '\t' => out.push(c),
             // Vertical tab and form feed part words as white space does.
             '\u{b}' | '\u{c}' => out.push(' '),
-            '\r' => {}
+            // A line's end, as XML reads it: CR LF is one, a lone CR is one too (it
+            // was dropped, and joined the words on either side).
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' => out.push('\n'),
             c if is_forbidden(c) => {}
             c => out.push(c),
         }
@@ -182,7 +185,18 @@ mod tests {
             clean_text("a\u{0}b\u{7}c\u{202e}d\u{2066}e\u{85}f"),
             "abcdef"
         );
-        assert_eq!(clean_text("line1\nline2\tx\r"), "line1\nline2\tx");
+        assert_eq!(clean_text("line1\nline2\tx\r\n"), "line1\nline2\tx\n");
+    }
+
+    /// A lone CR ends a line (old Mac files, some CMSes): the words on either side stay
+    /// apart, in a title as in a body.
+    #[test]
+    fn a_carriage_return_parts_words() {
+        assert_eq!(clean_text("and\rCR\r\nreturn"), "and\nCR\nreturn");
+        assert_eq!(
+            clean_line("Tabs\tin\ttitle\rCR here"),
+            "Tabs in title CR here"
+        );
     }
 
     #[test]

@@ -326,3 +326,34 @@ fn a_big_backlog_is_indexed_with_a_progress_line_before_the_answer() {
     assert!(String::from_utf8_lossy(&again.stderr).is_empty());
     assert_eq!(String::from_utf8_lossy(&again.stdout).lines().count(), 2100);
 }
+
+/// The global options written after a search's words, as people type them: the config,
+/// the cache and the log level are those named, not refused as unknown options.
+#[test]
+fn global_options_after_the_query_name_the_config_and_cache() {
+    let server = Server::start();
+    let env = env(&server, "");
+    let config = env.config_path();
+    let data = env.data_dir();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["search", "passkeys", "--json", "--config"])
+        .arg(&config)
+        .arg(format!("--data-dir={}", data.display()))
+        .args(["--log-level", "debug", "--limit", "1"])
+        .env_remove("BULLETIN_CONFIG")
+        .env_remove("BULLETIN_DATA_DIR")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert!(found[0]["title"]
+        .as_str()
+        .unwrap()
+        .to_lowercase()
+        .contains("passkeys"));
+}

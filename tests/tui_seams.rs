@@ -40,6 +40,8 @@ fn page(m: &mut Model, req: bulletin::tui::msg::ReqId, ids: &[i64]) -> Vec<Cmd> 
             page: 0,
             total: Some(ids.len()),
             rows,
+            // As the store reads it: the newest article, which a full list shows.
+            upto: ids.iter().copied().max().map(ItemId),
         },
     )
     .cmds
@@ -100,6 +102,7 @@ fn an_article_that_left_the_list_stays_under_the_keys_until_the_cursor_moves() {
             req: lreq,
             id,
             position: None,
+            place: None,
         },
     );
     assert!(m.articles.detached());
@@ -141,6 +144,7 @@ fn an_article_moved_past_the_loaded_pages_is_found_by_the_store() {
             req: lreq,
             id,
             position: Some(301),
+            place: None,
         },
     );
     assert_eq!(m.articles.selected, 301);
@@ -287,4 +291,113 @@ fn a_reload_for_new_counts_keeps_the_cursor_on_its_article() {
     page(&mut m, req, &[90, 91, 92, 11, 21, 12]);
     assert_eq!(m.articles.selected_row().unwrap().id, ItemId(21));
     assert_eq!(m.articles.selected, 4);
+}
+
+/// `A` and `M` between a refresh's new articles landing and the list showing them: the
+/// mark stops at the newest article the list was read with, so what came after (never
+/// on screen) stays unread; once the reload shows them, a mark takes them too.
+#[test]
+fn a_mark_leaves_unread_what_came_after_the_list() {
+    let mut m = on_second_row();
+    let req = m.articles.req;
+    page(&mut m, req, &[11, 21, 12]);
+    let bound = |cmds: &[Cmd]| -> Vec<ItemId> {
+        cmds.iter()
+            .filter_map(|c| match c {
+                Cmd::MarkRead { upto, .. } | Cmd::MarkAboveRead { upto, .. } => Some(*upto),
+                _ => None,
+            })
+            .collect()
+    };
+    // The cron refresh wrote 30 and 31; the reload is asked but has not come.
+    let (req, _) = reload(&mut m);
+    assert_eq!(bound(&send(&mut m, key('A'))), [ItemId(21)]);
+    assert_eq!(bound(&send(&mut m, key('C'))), [ItemId(21)]);
+    // The reload shows them: now they are the list's, and a mark takes them.
+    page(&mut m, req, &[31, 30, 11, 21, 12]);
+    assert_eq!(bound(&send(&mut m, key('A'))), [ItemId(31)]);
+    send(&mut m, key('j'));
+    send(&mut m, key('j'));
+    assert_eq!(bound(&send(&mut m, key('M'))), [ItemId(31)]);
+}
+
+/// Another list opened: until its first page comes nothing of it is on screen, and `A`
+/// marks nothing (the bound of the list before is not this one's).
+#[test]
+fn a_on_a_list_not_come_yet_marks_nothing() {
+    let mut m = fixture(120, 30);
+    send(&mut m, code(KeyCode::Tab));
+    let req = m.articles.req;
+    page(&mut m, req, &[11, 21, 12]);
+    send(&mut m, code(KeyCode::BackTab));
+    let out = update(&mut m, key('j'));
+    assert!(
+        out.cmds.iter().any(|c| matches!(c, Cmd::LoadPage { .. })),
+        "{:?}",
+        out.cmds
+    );
+    assert!(send(&mut m, key('A')).is_empty());
+    assert_eq!(m.message.as_deref(), Some("Nothing to mark read"));
+}
+
+/// While the TUI's own refresh runs, a mark made by another process (`bulletin
+/// mark-read`) shows at the next tick, not when the refresh ends: the list is reloaded,
+/// its cursor kept on its article, at most once a tick.
+#[test]
+fn a_mark_from_another_process_shows_while_a_refresh_runs() {
+    let mut m = on_second_row();
+    update(&mut m, Msg::RefreshStarted { total: 5 });
+    assert!(m.is_busy());
+    let out = update(&mut m, Msg::CacheChanged);
+    assert!(out.cmds.is_empty(), "{:?}", out.cmds);
+    update(&mut m, Msg::CacheChanged);
+    let loads = |cmds: &[Cmd]| {
+        cmds.iter()
+            .filter(|c| matches!(c, Cmd::LoadPage { .. } | Cmd::LoadFeeds))
+            .count()
+    };
+    let out = update(&mut m, Msg::Tick);
+    assert!(out.cmds.iter().any(|c| matches!(c, Cmd::LoadFeeds)));
+    assert!(out.cmds.iter().any(|c| matches!(c, Cmd::LoadPage { .. })));
+    assert_eq!(m.articles.selected_row().map(|r| r.id), Some(ItemId(21)));
+    assert_eq!(
+        loads(&update(&mut m, Msg::Tick).cmds),
+        0,
+        "once, not every tick"
+    );
+}
+
+/// `H` with the cursor on a read article: it leaves the list, and so do the read rows
+/// above it. `j` lands on the row after where it was and `k` on the one before, not on
+/// whatever row now has its old row number.
+#[test]
+fn hiding_read_rows_keeps_j_and_k_next_to_the_article_that_left() {
+    for (key_pressed, expected) in [('j', 5), ('k', 9)] {
+        let mut m = fixture(120, 30);
+        send(&mut m, code(KeyCode::Tab));
+        let req = m.articles.req;
+        // Eight rows; the cursor on the seventh (6), read, after read rows 8 and 7.
+        page(&mut m, req, &[9, 8, 7, 6, 5, 4, 3, 2]);
+        m.articles.selected = 3;
+        let (req, _) = reload(&mut m);
+        // The unread rows: 9, 5, 4, 3, 2. The store says 6 is gone, and that one row
+        // (9; 8 and 7 were read) comes before where it stood.
+        page(&mut m, req, &[9, 5, 4, 3, 2]);
+        update(
+            &mut m,
+            Msg::Located {
+                req,
+                id: ItemId(6),
+                position: None,
+                place: Some(1),
+            },
+        );
+        assert!(m.articles.detached());
+        send(&mut m, key(key_pressed));
+        assert_eq!(
+            m.articles.selected_row().unwrap().id,
+            ItemId(expected),
+            "{key_pressed}"
+        );
+    }
 }

@@ -13,7 +13,7 @@ use support::tui::{code, fixture, key, send};
 
 fn mark_query(cmds: &[Cmd]) -> ItemQuery {
     match cmds {
-        [Cmd::MarkRead(q)] => q.clone(),
+        [Cmd::MarkRead { query, .. }] => query.clone(),
         other => panic!("expected one MarkRead, got {other:?}"),
     }
 }

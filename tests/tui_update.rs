@@ -81,6 +81,7 @@ fn stale_pages_are_ignored() {
             page: 0,
             total: Some(1),
             rows: vec![],
+            upto: Some(bulletin::model::ItemId(i64::MAX)),
         },
     );
     assert!(!out.redraw);
@@ -159,7 +160,10 @@ fn mark_feed_read() {
     let cmds = send(&mut m, key('A'));
     assert_eq!(
         cmds,
-        vec![Cmd::MarkRead(bulletin::store::ItemQuery::feed(FeedId(1)))]
+        vec![Cmd::MarkRead {
+            query: bulletin::store::ItemQuery::feed(FeedId(1)),
+            upto: ItemId(i64::MAX)
+        }]
     );
     assert!((0..3).all(|i| m.articles.row(i).unwrap().read));
 }
@@ -421,6 +425,7 @@ fn a_long_list_keeps_its_length_from_the_feed_counts() {
             page: 0,
             total: None,
             rows,
+            upto: Some(bulletin::model::ItemId(i64::MAX)),
         },
     );
     assert_eq!(m.articles.total, 5000);
@@ -670,6 +675,7 @@ fn a_long_search_shows_its_first_page_before_it_is_counted() {
             page: 0,
             total: None,
             rows,
+            upto: Some(bulletin::model::ItemId(i64::MAX)),
         },
     );
     assert_eq!(

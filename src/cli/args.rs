@@ -357,7 +357,7 @@ pub fn search_options(words: Vec<String>) -> anyhow::Result<(String, SearchOptio
                 options.limit = Some(limit(Some(w["--limit=".len()..].to_string()))?)
             }
             w if w.starts_with("--") && w.len() > 2 => {
-                anyhow::bail!("search: unknown option {w} (after the query: --json, --limit N, --quiet, --demo; write -- before words that start with --)")
+                anyhow::bail!("search: unknown option {w} (after the query: --json, --limit N, --quiet, --demo, --config FILE, --data-dir DIR, --log-level L; write -- before words that start with --)")
             }
             _ => query.push(word),
         }

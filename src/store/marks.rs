@@ -28,14 +28,16 @@ impl Store {
 
     /// Marks read every unread item of a list (its feeds, starred or text filter);
     /// returns the ids it changed, so that exactly this can be undone.
-    /// With `above`, only the items listed above that one, in the list's own order.
+    /// With `above`, only the items listed above that one, in the list's own order; never
+    /// one newer than `upto`, the newest article the list was loaded with.
     pub fn mark_query_read(
         &mut self,
         q: &super::ItemQuery,
         above: Option<ItemId>,
+        upto: ItemId,
     ) -> Result<Vec<ItemId>> {
         self.compare_before_marking()?;
-        let ids = match above {
+        let mut ids = match above {
             Some(id) => self.unread_above(q, id)?.unwrap_or_default(),
             None => {
                 let source = self.source(q)?;
@@ -47,6 +49,8 @@ impl Store {
                     .collect::<rusqlite::Result<Vec<_>>>()?
             }
         };
+        // What came after the list was read was never shown: not marked.
+        ids.retain(|id| id.0 <= upto.0);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;

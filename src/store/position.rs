@@ -58,6 +58,15 @@ impl Store {
         if !self.holds(q, id)? {
             return Ok(None);
         }
+        self.list_place(q, id)
+    }
+
+    /// Where `id` would be in the list were it in it: how many of the list's rows come
+    /// before it in the list's order. None for a list in relevance order (no keys).
+    pub fn list_place(&self, q: &ItemQuery, id: ItemId) -> Result<Option<usize>> {
+        if !self.keyed(q)? {
+            return Ok(None);
+        }
         let source = self.source(q)?;
         let mut args = source.args;
         args.push(rusqlite::types::Value::Integer(id.0));
@@ -147,11 +156,22 @@ mod tests {
         let shown: Vec<&str> = rows.iter().map(|r| r.title.as_str()).collect();
         assert_eq!(shown, ["Alpha", "Bravo", "Charlie", "Delta", "Echo"]);
         assert_eq!(store.list_position(&q, rows[3].id).unwrap(), Some(3));
-        let marked = store.mark_query_read(&q, Some(rows[3].id)).unwrap();
+        let marked = store
+            .mark_query_read(&q, Some(rows[3].id), crate::model::ItemId(i64::MAX))
+            .unwrap();
         assert_eq!(marked, vec![rows[0].id, rows[1].id, rows[2].id]);
         let after = store.items(&q, 0, 10).unwrap();
         let read: Vec<bool> = after.iter().map(|r| r.read).collect();
         assert_eq!(read, [true, true, true, false, false]);
+        // Read ones hidden: Charlie left the list, and would stand before Delta, the
+        // first row left; Echo is still on its row.
+        let unread = ItemQuery {
+            unread_only: true,
+            ..q
+        };
+        assert_eq!(store.list_position(&unread, rows[2].id).unwrap(), None);
+        assert_eq!(store.list_place(&unread, rows[2].id).unwrap(), Some(0));
+        assert_eq!(store.list_place(&unread, rows[4].id).unwrap(), Some(1));
     }
 
     /// The position the order's keys give is the row the list shows it on, in every

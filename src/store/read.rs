@@ -303,6 +303,16 @@ impl Store {
         Ok((total.max(0) as usize, unread.max(0) as usize))
     }
 
+    /// The newest article in the cache (new ones get higher ids): what a list loaded now
+    /// can show at most.
+    pub fn newest_item(&self) -> Result<Option<ItemId>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT max(id) FROM items")?
+            .query_row([], |r| r.get::<_, Option<i64>>(0))?
+            .map(ItemId))
+    }
+
     pub fn count_items(&self, q: &ItemQuery) -> Result<usize> {
         let source = self.source(q)?;
         let sql = format!("SELECT count(*) {}", source.sql);

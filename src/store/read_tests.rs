@@ -123,7 +123,9 @@ fn marking_a_list_read_marks_only_what_it_lists() {
         starred_only: true,
         ..everything.clone()
     };
-    let marked = store.mark_query_read(&starred, None).unwrap();
+    let marked = store
+        .mark_query_read(&starred, None, crate::model::ItemId(i64::MAX))
+        .unwrap();
     assert_eq!(marked, vec![unread_one], "only the unread starred item");
     let unread_after = store
         .items(&everything, 0, 1000)
@@ -150,13 +152,17 @@ fn marking_a_list_read_marks_only_what_it_lists() {
     };
     assert_eq!(store.count_items(&filtered).unwrap(), 1);
     assert_eq!(
-        store.mark_query_read(&filtered, None).unwrap(),
+        store
+            .mark_query_read(&filtered, None, crate::model::ItemId(i64::MAX))
+            .unwrap(),
         vec![first.id]
     );
     // Above an item: only the newer ones of the list.
     let list = store.items(&everything, 0, 1000).unwrap();
     let third = list[2].id;
-    let above = store.mark_query_read(&everything, Some(third)).unwrap();
+    let above = store
+        .mark_query_read(&everything, Some(third), crate::model::ItemId(i64::MAX))
+        .unwrap();
     let expected: Vec<ItemId> = list[..2].iter().filter(|r| !r.read).map(|r| r.id).collect();
     let mut above_sorted = above.clone();
     above_sorted.sort();
@@ -194,4 +200,52 @@ fn a_removed_feeds_starred_article_goes_when_unstarred() {
         None,
         "the feed went with it"
     );
+}
+
+/// A list's mark reaches no article that came after the list was read: a refresh that
+/// lands between the list on screen and `A` (or `M`) leaves its new articles unread,
+/// newer (listed above) as they are.
+#[test]
+fn a_lists_mark_stops_at_the_newest_article_it_was_read_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, ids) = cache(dir.path(), 1);
+    let list = ItemQuery::feed(ids[0]);
+    let shown = store.items(&list, 0, 1000).unwrap();
+    let upto = store.newest_item().unwrap().unwrap();
+    assert_eq!(shown.iter().map(|r| r.id).max(), Some(upto));
+    // The cron refresh: two new articles, newer than all the list showed.
+    let newer = (0..2)
+        .map(|i| ParsedItem {
+            guid: format!("new-{i}"),
+            title: format!("new {i}"),
+            published: Some(Utc.timestamp_opt(1_800_000_000 + i, 0).unwrap()),
+            ..ParsedItem::default()
+        })
+        .collect();
+    crate::store::test_write(&mut store, ids[0], newer);
+    assert!(store.newest_item().unwrap().unwrap() > upto);
+    let mut unread_shown: Vec<ItemId> = shown.iter().filter(|r| !r.read).map(|r| r.id).collect();
+    unread_shown.sort();
+    // `M` on the third row shown: the new ones are above it too, and stay unread.
+    let above = store
+        .mark_query_read(&list, Some(shown[2].id), upto)
+        .unwrap();
+    assert!(above.iter().all(|id| *id <= upto), "{above:?}");
+    // `A`: exactly the unread rows the list showed.
+    let mut all = store.mark_query_read(&list, None, upto).unwrap();
+    all.extend(above);
+    all.sort();
+    assert_eq!(all, unread_shown);
+    let unread_now = store
+        .items(
+            &ItemQuery {
+                unread_only: true,
+                ..list
+            },
+            0,
+            1000,
+        )
+        .unwrap();
+    let titles: Vec<&str> = unread_now.iter().map(|r| r.title.as_str()).collect();
+    assert_eq!(titles, ["new 0", "new 1"]);
 }

@@ -184,7 +184,11 @@ fn searches_words_phrases_fields_and_filters() {
     );
     // Marking a search read marks exactly its matches.
     let marked = store
-        .mark_query_read(&query(&store, &ids, "ferry"), None)
+        .mark_query_read(
+            &query(&store, &ids, "ferry"),
+            None,
+            crate::model::ItemId(i64::MAX),
+        )
         .unwrap();
     assert_eq!(marked.len(), 1);
 }
@@ -424,7 +428,9 @@ fn every_order_lists_and_marks_above_consistently() {
             "{order:?}"
         );
         // Above the 7th row: exactly the unread among the first six.
-        let marked = store.mark_query_read(&q, Some(rows[6].id)).unwrap();
+        let marked = store
+            .mark_query_read(&q, Some(rows[6].id), crate::model::ItemId(i64::MAX))
+            .unwrap();
         let mut want: Vec<ItemId> = rows[..6].iter().filter(|r| !r.read).map(|r| r.id).collect();
         let mut got = marked.clone();
         want.sort();

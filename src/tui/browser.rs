@@ -77,7 +77,15 @@ pub fn command(argv: &[String], url: &str) -> Result<Command, String> {
         }
         if SHELLS.contains(&shell) || fish {
             let script = args.get(c + 1).cloned().unwrap_or_default();
+            let after = args.get(c + 2..).unwrap_or_default();
             cmd.args(&args[..=c]);
+            // The POSIX form names the script's arguments itself (`sh -c '... "$1"' sh
+            // %u`): they are passed as written, %u the URL, each one argument.
+            if !after.is_empty() {
+                cmd.arg(script);
+                cmd.args(after.iter().map(|a| a.replace("%u", url)));
+                return Ok(cmd);
+            }
             cmd.arg(shell_script(
                 &script,
                 if fish { "$argv[1]" } else { "\"$1\"" },
@@ -106,10 +114,17 @@ pub fn command(argv: &[String], url: &str) -> Result<Command, String> {
     Ok(cmd)
 }
 
-/// A `-c` script with `%u` (quoted or not) made `arg`; without `%u`, `arg` is appended as
-/// the last word, as the URL is for any other command.
+/// A `-c` script with `%u` (quoted or not) made `arg`; a script that reads its first
+/// argument itself (`"$1"`, `$@`; fish: `$argv`) is left as it is; otherwise `arg` is
+/// appended as the last word, as the URL is for any other command.
 fn shell_script(script: &str, arg: &str) -> String {
+    let reads_it = ["$1", "${1", "$@", "$*", "$argv"]
+        .iter()
+        .any(|a| script.contains(a));
     if !script.contains("%u") {
+        if reads_it {
+            return script.to_string();
+        }
         return format!("{script} {arg}");
     }
     script
@@ -215,6 +230,26 @@ mod tests {
             assert!(status.success(), "{script}");
             assert!(!pwned.exists(), "the URL ran in the shell: {script}");
             assert_eq!(std::fs::read_to_string(&out).unwrap(), url, "{script}");
+        }
+        // A script that reads "$1" itself gets the URL once, not again at its end; the
+        // POSIX form with the script's own arguments gets them as written, %u the URL.
+        let forms: Vec<Vec<String>> = vec![
+            vec!["sh".into(), "-c".into(), format!("printf %s \"$1\" > {o}")],
+            vec!["sh".into(), "-c".into(), format!("printf %s \"$@\" > {o}")],
+            vec![
+                "sh".into(),
+                "-c".into(),
+                format!("printf %s \"$1\" > {o}"),
+                "sh".into(),
+                "%u".into(),
+            ],
+        ];
+        for argv in forms {
+            let _ = std::fs::remove_file(&out);
+            let status = command(&argv, &url).unwrap().status().unwrap();
+            assert!(status.success(), "{argv:?}");
+            assert!(!pwned.exists(), "the URL ran in the shell: {argv:?}");
+            assert_eq!(std::fs::read_to_string(&out).unwrap(), url, "{argv:?}");
         }
         // A shell whose scripts take arguments otherwise is refused, in one line.
         let csh = vec!["tcsh".to_string(), "-c".into(), "firefox %u".into()];

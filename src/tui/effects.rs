@@ -122,7 +122,7 @@ impl Effects {
         let marks = matches!(
             cmd,
             Cmd::SetRead { .. }
-                | Cmd::MarkRead(_)
+                | Cmd::MarkRead { .. }
                 | Cmd::MarkAboveRead { .. }
                 | Cmd::SetStarred { .. }
         );
@@ -217,10 +217,15 @@ impl Effects {
                 return Ok(false);
             }
             Cmd::SetRead { ids, read } => StoreReq::SetRead { ids, read },
-            Cmd::MarkRead(query) => StoreReq::MarkRead { query, above: None },
-            Cmd::MarkAboveRead { query, below } => StoreReq::MarkRead {
+            Cmd::MarkRead { query, upto } => StoreReq::MarkRead {
+                query,
+                above: None,
+                upto,
+            },
+            Cmd::MarkAboveRead { query, below, upto } => StoreReq::MarkRead {
                 query,
                 above: Some(below),
+                upto,
             },
             Cmd::Locate { req, query, id } => StoreReq::Locate { req, query, id },
             Cmd::StoreFullText { id, result } => StoreReq::SetFullText { id, result },

@@ -106,6 +106,9 @@ pub struct ArticlesPane {
     pub held: Option<ItemRow>,
     /// The store was asked where `want` is (it was on none of the pages loaded).
     pub locating: bool,
+    /// The newest article the cache held when the list's first page was read: a mark of
+    /// the whole list goes no further (None: no page of this list has come yet).
+    pub upto: Option<ItemId>,
 }
 
 impl ArticlesPane {
@@ -191,6 +194,9 @@ pub struct RefreshStatus {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub feeds: Vec<FeedSummary>,
+    /// The newest article the cache held when the feed list's counts were read: `C`
+    /// marks nothing newer.
+    pub feeds_upto: Option<ItemId>,
     /// Starred articles: unread and in all, as the store last counted them.
     pub starred: (usize, usize),
     /// The widest feed name, so the feed list can be wide enough for it.
@@ -225,6 +231,9 @@ pub struct Model {
     pub refresh: RefreshStatus,
     /// Feed counts changed during a refresh; reload them on the next tick.
     pub feeds_dirty: bool,
+    /// The cache changed while a refresh ran: the article list is reloaded at the next
+    /// tick.
+    pub articles_dirty: bool,
     pub message: Option<String>,
     /// `[general] enclosure_command` is set: Enter on an enclosure opens it with that.
     pub enclosure_command: bool,
@@ -287,6 +296,7 @@ pub struct Model {
 impl Model {
     pub fn new(keymap: Keymap, now: DateTime<Utc>) -> Model {
         Model {
+            feeds_upto: None,
             feeds: Vec::new(),
             starred: (0, 0),
             feed_name_width: 0,
@@ -310,6 +320,7 @@ impl Model {
             prompt: None,
             refresh: RefreshStatus::default(),
             feeds_dirty: false,
+            articles_dirty: false,
             message: None,
             full_text_fetching: None,
             discovering: None,

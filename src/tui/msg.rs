@@ -51,7 +51,13 @@ pub enum Msg {
         /// The row count, when the store was asked to count.
         total: Option<usize>,
         rows: Vec<ItemRow>,
+        /// With a list's first page: the newest article the cache held as it was read
+        /// (None: it held none). What the list shows is bounded by it, and so is a
+        /// mark of the whole list: an article that came after was never on screen.
+        upto: Option<ItemId>,
     },
+    /// The newest article the cache held as the feed list's counts were read.
+    FeedsUpto(Option<ItemId>),
     /// Each feed's articles of the last four weeks.
     RecentCounted(std::collections::HashMap<FeedId, u32>),
     /// Where the held article is in the list asked for (None: the list no longer holds it).
@@ -59,6 +65,10 @@ pub enum Msg {
         req: ReqId,
         id: ItemId,
         position: Option<usize>,
+        /// When the list no longer holds it: the row it would be on, the first of those
+        /// after it (None where the list's order has no keys to tell, a search's
+        /// relevance).
+        place: Option<usize>,
     },
     /// What an address given to `a` turned out to be, or why it failed.
     Discovered(Result<crate::discover::Discovery, String>),
@@ -215,12 +225,17 @@ pub enum Cmd {
         ids: Vec<ItemId>,
         read: bool,
     },
-    /// Mark read every item of this list (as filtered); answered with `MarkedRead`.
-    MarkRead(ItemQuery),
-    /// Mark read the items of this list above this one; answered with `MarkedRead`.
+    /// Mark read every item of this list (as filtered) up to the newest article it was
+    /// loaded with; answered with `MarkedRead`.
+    MarkRead {
+        query: ItemQuery,
+        upto: ItemId,
+    },
+    /// Mark read the items of this list above this one, as `MarkRead`.
     MarkAboveRead {
         query: ItemQuery,
         below: ItemId,
+        upto: ItemId,
     },
     /// Keep an article's full text (HTML and where it came from), or why it has none.
     StoreFullText {

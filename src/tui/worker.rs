@@ -56,6 +56,8 @@ pub enum StoreReq {
     MarkRead {
         query: ItemQuery,
         above: Option<ItemId>,
+        /// The newest article the list was loaded with: none after it is marked.
+        upto: ItemId,
     },
     /// Where an article is in a list; answered with `Msg::Located`.
     Locate {
@@ -387,6 +389,7 @@ fn load_feeds(
     tx: &Sender<Msg>,
     names: &mut HashMap<FeedId, String>,
 ) -> Result<(), crate::store::StoreError> {
+    let upto = store.newest_item()?;
     let feeds = store.feed_summaries(&config.feeds)?;
     *names = feeds.iter().map(|f| (f.id, f.name.clone())).collect();
     // The Starred row's counts, over the feeds listed (the partial index makes it cheap).
@@ -409,6 +412,7 @@ fn load_feeds(
     if !config.queries.is_empty() {
         let _ = tx.send(super::indexer::searches(store, config, &feeds, false)?);
     }
+    let _ = tx.send(Msg::FeedsUpto(upto));
     let _ = tx.send(Msg::FeedsLoaded(feeds));
     let _ = tx.send(Msg::StarredCounted { unread, total });
     if config.general.stories != crate::story::Mode::Off {
@@ -444,6 +448,13 @@ fn handle(
             page,
             count,
         } => {
+            // Read before the rows: an article written between the two is then past the
+            // bound (never marked unseen), not within it.
+            let upto = if page == 0 {
+                store.newest_item()?
+            } else {
+                None
+            };
             let rows = store.items(
                 &query,
                 page * super::model::PAGE_SIZE,
@@ -458,6 +469,7 @@ fn handle(
                 page,
                 total,
                 rows,
+                upto,
             });
             if count && !exact {
                 later.push_front(StoreReq::Count { req, query });
@@ -508,10 +520,22 @@ fn handle(
                 tracing::warn!("locating an article: {e}");
                 None
             });
-            let _ = tx.send(Msg::Located { req, id, position });
+            let place = match position {
+                Some(_) => None,
+                None => store.list_place(&query, id).unwrap_or_else(|e| {
+                    tracing::warn!("placing an article: {e}");
+                    None
+                }),
+            };
+            let _ = tx.send(Msg::Located {
+                req,
+                id,
+                position,
+                place,
+            });
         }
-        StoreReq::MarkRead { query, above } => {
-            let ids = store.mark_query_read(&query, above)?;
+        StoreReq::MarkRead { query, above, upto } => {
+            let ids = store.mark_query_read(&query, above, upto)?;
             let _ = tx.send(Msg::MarkedRead { ids });
             counts_after_mark(store, config, tx, names);
         }

@@ -131,6 +131,7 @@ pub fn serve_pages(m: &mut Model, out: &Outcome) -> Vec<Cmd> {
                     page: *page,
                     total: count.then_some(total),
                     rows: if *page == 0 { rows } else { vec![] },
+                    upto: Some(bulletin::model::ItemId(i64::MAX)),
                 },
             );
             more.extend(o.cmds.clone());

@@ -220,47 +220,56 @@ pub(super) fn toggle_read(m: &mut Model) -> Vec<Cmd> {
     }]
 }
 
-/// `A`: marks read exactly what the list shows (its feeds, starred or not, its filter).
-/// The store answers with the ids it changed, which become one undo step.
+/// `A`: marks read exactly what the list shows (its feeds, starred or not, its filter),
+/// and nothing that came after the list was read. The store answers with the ids it
+/// changed, which become one undo step.
 pub(super) fn mark_all_read(m: &mut Model) -> Vec<Cmd> {
-    let Some(query) = m.articles.query.clone() else {
+    let (Some(query), Some(upto)) = (m.articles.query.clone(), m.articles.upto) else {
         m.message = Some("Nothing to mark read".into());
         return Vec::new();
     };
     for page in m.articles.pages.values_mut() {
-        for r in page.iter_mut() {
+        for r in page.iter_mut().filter(|r| r.id <= upto) {
             r.read = true;
         }
     }
     if let Some(r) = m.reader.as_mut() {
-        if m.articles.position_of(r.item.id).is_some() {
+        if r.item.id <= upto && m.articles.position_of(r.item.id).is_some() {
             r.item.read = true;
         }
     }
     m.message = Some("Marking read…".into());
-    vec![Cmd::MarkRead(query)]
+    vec![Cmd::MarkRead { query, upto }]
 }
 
-/// `C`: marks every feed read (newsboat's mark-all-feeds-read), whatever list is open;
-/// one undo step like `A`.
+/// `C`: marks every feed read (newsboat's mark-all-feeds-read), whatever list is open,
+/// up to the newest article the feed list's counts knew of; one undo step like `A`.
 pub(super) fn mark_everything_read(m: &mut Model) -> Vec<Cmd> {
+    let Some(upto) = m.feeds_upto.or(m.articles.upto) else {
+        m.message = Some("Nothing to mark read".into());
+        return Vec::new();
+    };
     let all = m.row_query(&FeedRow::AllUnread);
     for page in m.articles.pages.values_mut() {
-        for r in page.iter_mut() {
+        for r in page.iter_mut().filter(|r| r.id <= upto) {
             r.read = true;
         }
     }
-    if let Some(r) = m.reader.as_mut() {
+    if let Some(r) = m.reader.as_mut().filter(|r| r.item.id <= upto) {
         r.item.read = true;
     }
     m.message = Some("Marking every feed read…".into());
-    vec![Cmd::MarkRead(all)]
+    vec![Cmd::MarkRead { query: all, upto }]
 }
 
 /// `M`: marks read the articles above the cursor in this list (newsboat's "mark all
-/// above as read"), one undo step like `A`.
+/// above as read"), one undo step like `A`; none that came after the list was read.
 pub(super) fn mark_above_read(m: &mut Model) -> Vec<Cmd> {
-    let (Some(query), Some(row)) = (m.articles.query.clone(), m.articles.selected_row()) else {
+    let (Some(query), Some(row), Some(upto)) = (
+        m.articles.query.clone(),
+        m.articles.selected_row(),
+        m.articles.upto,
+    ) else {
         m.message = Some("Nothing to mark read".into());
         return Vec::new();
     };
@@ -271,12 +280,12 @@ pub(super) fn mark_above_read(m: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     }
     for i in 0..m.articles.selected {
-        if let Some(r) = m.articles.row_mut(i) {
+        if let Some(r) = m.articles.row_mut(i).filter(|r| r.id <= upto) {
             r.read = true;
         }
     }
     m.message = Some("Marking read…".into());
-    vec![Cmd::MarkAboveRead { query, below }]
+    vec![Cmd::MarkAboveRead { query, below, upto }]
 }
 
 /// The open article as the reader shows it, with its title; None (and a message) when

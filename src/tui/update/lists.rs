@@ -50,6 +50,9 @@ pub(super) fn reload_articles(m: &mut Model, cmds: &mut Vec<Cmd>, reset_selectio
         m.articles.release();
         m.articles.selected = 0;
         m.articles.offset = 0;
+        // Another list: nothing of it is on screen until its first page comes. (A
+        // reload keeps the bound it had: the rows shown are still those.)
+        m.articles.upto = None;
     }
     if !count {
         m.articles.total = m.row_total(&row).unwrap_or(0);

@@ -50,11 +50,17 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             Outcome::redraw(cmds)
         }
         Msg::Tick => {
+            let mut cmds = Vec::new();
             if m.feeds_dirty {
                 m.feeds_dirty = false;
-                return Outcome::redraw(vec![Cmd::LoadFeeds]);
+                cmds.push(Cmd::LoadFeeds);
             }
-            Outcome::redraw(Vec::new())
+            if m.articles_dirty {
+                m.articles_dirty = false;
+                m.articles.hold_selection();
+                reload_articles(m, &mut cmds, false);
+            }
+            Outcome::redraw(cmds)
         }
         Msg::FeedsLoaded(feeds) => Outcome::redraw(on_feeds_loaded(m, feeds)),
         Msg::CopiesCounted(n) => {
@@ -100,17 +106,30 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             page,
             total,
             rows,
+            upto,
         } => {
             if req != m.articles.req {
                 return Outcome::default();
             }
+            if page == 0 {
+                m.articles.upto = upto;
+            }
             Outcome::redraw(on_page_loaded(m, page, total, rows))
         }
-        Msg::Located { req, id, position } => {
+        Msg::FeedsUpto(upto) => {
+            m.feeds_upto = upto;
+            Outcome::default()
+        }
+        Msg::Located {
+            req,
+            id,
+            position,
+            place,
+        } => {
             if req != m.articles.req || m.articles.want != Some(id) {
                 return Outcome::default();
             }
-            Outcome::redraw(on_located(m, position))
+            Outcome::redraw(on_located(m, position, place))
         }
         Msg::RecentCounted(counts) => {
             m.recent = counts;
@@ -200,8 +219,11 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
         }
         Msg::CacheChanged => {
             if m.is_busy() {
-                // The refresh's own progress reloads the counts on the next tick.
+                // During a refresh (which writes many times a second) the counts and
+                // the list are reloaded at the next tick, at most five times a second:
+                // a mark from another process shows then, not when the refresh ends.
                 m.feeds_dirty = true;
+                m.articles_dirty = true;
                 return Outcome::default();
             }
             // Counts and read marks may have changed under the list: reload both,
@@ -293,6 +315,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             m.refresh.last = Some(at);
             m.refresh.last_new = summary.new_items + std::mem::take(&mut m.refresh.synced_new);
             m.feeds_dirty = false;
+            m.articles_dirty = false;
             let mut cmds = vec![Cmd::LoadFeeds];
             // A feed followed its permanent redirect: config.toml has its new URL, which
             // this session's config must learn before anything refreshes it again.
@@ -368,7 +391,7 @@ pub(super) fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd
 /// The store said where the held article went: its page is loaded and the cursor lands
 /// on it; or it left the list, and the cursor stays held on it (keys act on it, the
 /// reader keeps it) until the user moves.
-fn on_located(m: &mut Model, position: Option<usize>) -> Vec<Cmd> {
+fn on_located(m: &mut Model, position: Option<usize>, place: Option<usize>) -> Vec<Cmd> {
     let a = &mut m.articles;
     a.locating = false;
     let mut cmds = Vec::new();
@@ -379,7 +402,17 @@ fn on_located(m: &mut Model, position: Option<usize>) -> Vec<Cmd> {
             keep_visible(m);
             ensure_pages(m, &mut cmds);
         }
-        None => a.want = None,
+        None => {
+            // It left the list (read, and read ones hidden): the cursor stays held on
+            // it, at the place it had among the rows left, so that `j` lands on the row
+            // after it and `k` on the one before, however many rows above it left too.
+            a.want = None;
+            if let Some(place) = place {
+                a.selected = place.min(a.total);
+                keep_visible(m);
+                ensure_pages(m, &mut cmds);
+            }
+        }
     }
     cmds
 }
