@@ -18,6 +18,8 @@ pub enum Action {
     PageReader,
     NextUnread,
     PrevUnread,
+    NextFeed,
+    PrevFeed,
     ToggleRead,
     MarkAllRead,
     ToggleStar,
@@ -150,6 +152,18 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
         "prev_unread",
         "Previous unread article",
         &["N"],
+    ),
+    (
+        Action::NextFeed,
+        "next_feed",
+        "Next row of the feed list, its articles listed (from any pane)",
+        &["J"],
+    ),
+    (
+        Action::PrevFeed,
+        "prev_feed",
+        "Previous row of the feed list, its articles listed",
+        &["K"],
     ),
     (Action::ToggleRead, "toggle_read", "Toggle read", &["m"]),
     (

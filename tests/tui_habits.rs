@@ -132,6 +132,8 @@ fn the_newsboat_preset_gives_newsboat_keys_and_the_config_goes_over_it() {
         (c('N'), Action::ToggleRead),
         (c('A'), Action::MarkAllRead),
         (c('C'), Action::MarkEverythingRead),
+        (c('J'), Action::NextFeed),
+        (c('K'), Action::PrevFeed),
         (c('s'), Action::SaveArticle),
         (c('t'), Action::SelectTag),
         (c('u'), Action::ShowLinks),

@@ -35,6 +35,35 @@ fn moving_in_the_feed_list_loads_that_feed() {
     assert_eq!(m.feeds_pane.selected, 0, "no wrap past the top");
 }
 
+/// `J`/`K` (newsboat's next-feed / prev-feed) from the article list and the reader: the
+/// feed list moves a row, that row's articles are listed, and the focus stays on the
+/// list (the reader gives it to the list).
+#[test]
+fn j_and_k_upper_case_step_through_the_feed_list_from_any_pane() {
+    let mut m = fixture(120, 30);
+    send(&mut m, code(KeyCode::Tab));
+    assert_eq!(m.focus, Pane::Articles);
+    let cmds = send(&mut m, key('J'));
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::LoadPage { .. })));
+    assert_eq!(m.selected_feed_row(), Some(&FeedRow::Starred));
+    assert_eq!(m.focus, Pane::Articles);
+    send(&mut m, key('J'));
+    send(&mut m, key('J'));
+    assert_eq!(m.selected_feed_row(), Some(&FeedRow::Feed(0)));
+    assert_eq!(m.articles.total, 3);
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    serve_article(&mut m, &cmds);
+    assert!(m.reader.is_some());
+    send(&mut m, code(KeyCode::Tab));
+    assert_eq!(m.focus, Pane::Reader);
+    send(&mut m, key('K'));
+    assert_eq!(
+        m.selected_feed_row(),
+        Some(&FeedRow::Tag("security".into()))
+    );
+    assert_eq!(m.focus, Pane::Articles);
+}
+
 #[test]
 fn opening_an_article_marks_it_read_at_once() {
     let mut m = fixture(120, 30);

@@ -117,6 +117,8 @@ fn rfc822(t: &str) -> Option<DateTime<Utc>> {
     let date = NaiveDate::from_ymd_opt(year, month, day)?;
     let mut time = NaiveTime::MIN;
     let mut offset = 0;
+    // `08:00 PM`: a 12-hour clock's half of the day, applied once the time is read.
+    let mut half: Option<bool> = None;
     for token in &tokens[year_at..] {
         // A zone glued to its name: `GMT+02:00`, `UTC-5`.
         let zone = ["GMT", "UTC", "UT"]
@@ -132,14 +134,39 @@ fn rfc822(t: &str) -> Option<DateTime<Utc>> {
         } else if zone.starts_with(['+', '-']) {
             offset = zone_offset(zone)?;
         } else if token.contains(':') {
-            time = ["%H:%M:%S", "%H:%M"]
+            time = ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M"]
                 .iter()
                 .find_map(|f| NaiveTime::parse_from_str(token, f).ok())?;
+        } else if token.contains('.') && token.split('.').all(digits) {
+            // `08.00.00`, a time written with dots (read, not dropped for midnight).
+            time = ["%H.%M.%S", "%H.%M"]
+                .iter()
+                .find_map(|f| NaiveTime::parse_from_str(token, f).ok())?;
+        } else if let Some(pm) = meridiem(token) {
+            half = Some(pm);
         } else if let Some(o) = zone_offset(token) {
             offset = o;
         }
     }
+    if let Some(pm) = half {
+        use chrono::Timelike;
+        let hour = match (time.hour(), pm) {
+            (12, false) => 0,
+            (h, true) if h < 12 => h + 12,
+            (h, _) => h,
+        };
+        time = time.with_hour(hour)?;
+    }
     local(date.and_time(time), offset)
+}
+
+/// `AM`/`PM` (`a.m.`, `pm`): Some(true) for the afternoon.
+fn meridiem(token: &str) -> Option<bool> {
+    match token.to_ascii_lowercase().replace('.', "").as_str() {
+        "am" => Some(false),
+        "pm" => Some(true),
+        _ => None,
+    }
 }
 
 fn local(dt: NaiveDateTime, offset_seconds: i32) -> Option<DateTime<Utc>> {
@@ -199,6 +226,18 @@ fn zone_offset(zone: &str) -> Option<i32> {
         "MST" | "PDT" | "MT" => -420,
         "PST" | "PT" => -480,
         "JST" | "KST" => 540,
+        "MSK" | "EAT" => 180,
+        "SAST" | "CAT" => 120,
+        "HKT" | "SGT" | "AWST" | "PHT" => 480,
+        "ACST" => 570,
+        "AEST" => 600,
+        "ACDT" => 630,
+        "AEDT" => 660,
+        "NZST" => 720,
+        "NZDT" => 780,
+        "HST" => -600,
+        "AKST" => -540,
+        "AKDT" => -480,
         // India's, the IST feeds mean by far the most.
         "IST" => 330,
         _ => return None,
@@ -218,6 +257,24 @@ mod tests {
     fn the_forms_feeds_use() {
         let cases = [
             ("Mon, 02 Nov 2026 08:00:00 GMT", "2026-11-02T08:00:00+00:00"),
+            // A 12-hour clock, fractions of a second, dotted times, zones of the Pacific.
+            ("Mon, 02 Nov 2026 08:00 PM EST", "2026-11-03T01:00:00+00:00"),
+            ("2 Nov 2026 12:30:00 AM GMT", "2026-11-02T00:30:00+00:00"),
+            ("2 Nov 2026 12:05 pm GMT", "2026-11-02T12:05:00+00:00"),
+            ("02 Nov 2026 08:00:00.000 GMT", "2026-11-02T08:00:00+00:00"),
+            (
+                "Mon, 02 Nov 2026 08.00.00 +0000",
+                "2026-11-02T08:00:00+00:00",
+            ),
+            (
+                "Mon, 02 Nov 2026 08:00:00 AEDT",
+                "2026-11-01T21:00:00+00:00",
+            ),
+            (
+                "Mon, 02 Nov 2026 08:00:00 NZDT",
+                "2026-11-01T19:00:00+00:00",
+            ),
+            ("Mon, 02 Nov 2026 08:00:00 HST", "2026-11-02T18:00:00+00:00"),
             ("Mon, 02 Nov 2026 08:00:00 EST", "2026-11-02T13:00:00+00:00"),
             (
                 "Fri, 02 Nov 2026 08:00:00 +0000",

@@ -8,7 +8,7 @@ use super::articles::{
     article_text, current_link, follow_link, mark_above_read, mark_all_read, next_unread, open,
     page_reader, start_refresh, toggle_read, toggle_star, undo,
 };
-use super::lists::{move_by, next_pane, page_step, reload_articles, rewrap_reader};
+use super::lists::{move_by, next_pane, page_step, reload_articles, rewrap_reader, step_feed};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEventKind};
 
 pub(super) fn on_key(m: &mut Model, key: KeyEvent) -> Vec<Cmd> {
@@ -201,6 +201,8 @@ fn jump_to(m: &mut Model, row: usize) -> Vec<Cmd> {
 pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
     match action {
         Action::Down => move_by(m, 1),
+        Action::NextFeed => step_feed(m, 1),
+        Action::PrevFeed => step_feed(m, -1),
         Action::Up => move_by(m, -1),
         Action::Top => move_by(m, isize::MIN / 2),
         Action::Bottom => move_by(m, isize::MAX / 2),

@@ -253,6 +253,21 @@ pub(super) fn clamp_add(value: usize, delta: isize, len: usize) -> usize {
     v.clamp(0, len as isize - 1) as usize
 }
 
+/// `J`/`K` (newsboat's next-feed and prev-feed): the feed list's selection moves a row
+/// and its articles are listed, whatever pane has the focus; from the reader, the list
+/// takes it.
+pub(super) fn step_feed(m: &mut Model, delta: isize) -> Vec<Cmd> {
+    let focus = m.focus;
+    m.focus = Pane::Feeds;
+    let cmds = move_by(m, delta);
+    m.focus = match focus {
+        Pane::Reader => Pane::Articles,
+        other => other,
+    };
+    keep_visible(m);
+    cmds
+}
+
 pub(super) fn move_by(m: &mut Model, delta: isize) -> Vec<Cmd> {
     let mut cmds = Vec::new();
     match m.focus {
