@@ -401,3 +401,22 @@ fn hiding_read_rows_keeps_j_and_k_next_to_the_article_that_left() {
         );
     }
 }
+
+/// `j` pressed while a reload is on its way (a cron refresh put new rows above): the
+/// move waits for where the cursor's article lands and goes on from there, instead of
+/// moving from its old row number onto an article the user never passed.
+#[test]
+fn a_move_during_a_reload_goes_from_the_article_not_its_old_row() {
+    let mut m = on_second_row();
+    let (req, _) = reload(&mut m);
+    send(&mut m, key('j'));
+    send(&mut m, key('j'));
+    send(&mut m, key('k'));
+    // Still on its article until the page says where it is.
+    assert_eq!(m.articles.selected_row().unwrap().id, ItemId(21));
+    page(&mut m, req, &[90, 91, 92, 11, 21, 12, 13]);
+    assert_eq!(m.articles.selected_row().unwrap().id, ItemId(12));
+    // Then keys move as ever.
+    send(&mut m, key('j'));
+    assert_eq!(m.articles.selected_row().unwrap().id, ItemId(13));
+}

@@ -106,6 +106,9 @@ pub struct ArticlesPane {
     pub held: Option<ItemRow>,
     /// The store was asked where `want` is (it was on none of the pages loaded).
     pub locating: bool,
+    /// `j`/`k` pressed while a reload was placing the held row: applied from where it
+    /// lands, not from the row number it had (new rows above moved it).
+    pub moved: isize,
     /// The newest article the cache held when the list's first page was read: a mark of
     /// the whole list goes no further (None: no page of this list has come yet).
     pub upto: Option<ItemId>,
@@ -143,6 +146,7 @@ impl ArticlesPane {
         self.held = None;
         self.want = None;
         self.locating = false;
+        self.moved = 0;
     }
     pub fn position_of(&self, id: ItemId) -> Option<usize> {
         self.pages.iter().find_map(|(page, rows)| {

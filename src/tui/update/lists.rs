@@ -284,6 +284,12 @@ pub(super) fn move_by(m: &mut Model, delta: isize) -> Vec<Cmd> {
                 reload_articles(m, &mut cmds, true);
             }
         }
+        Pane::Articles if m.articles.want.is_some() => {
+            // A reload is placing the held row: the move waits for where it lands (the
+            // rows under the old row number are others now).
+            m.articles.moved += delta;
+            return cmds;
+        }
         Pane::Articles => {
             // A cursor held on an article that left the list lets go: down lands on the
             // row that took its place, up on the one before.

@@ -20,7 +20,7 @@ use crate::model::FeedSummary;
 use articles::open_selected;
 use crossterm::event::KeyEventKind;
 use input::{on_key, on_mouse, quit};
-use lists::{ensure_pages, keep_visible, reader_width, reload_articles, rewrap_reader};
+use lists::{clamp_add, ensure_pages, keep_visible, reader_width, reload_articles, rewrap_reader};
 
 /// Pages kept on each side of the selected one.
 const KEEP_PAGES: usize = 3;
@@ -397,8 +397,12 @@ fn on_located(m: &mut Model, position: Option<usize>, place: Option<usize>) -> V
     let mut cmds = Vec::new();
     match position {
         Some(pos) => {
-            a.selected = pos;
             a.total = a.total.max(pos + 1);
+            a.selected = pos;
+            if a.moved != 0 {
+                a.selected = clamp_add(pos, a.moved, a.total);
+                a.release();
+            }
             keep_visible(m);
             ensure_pages(m, &mut cmds);
         }
@@ -409,6 +413,14 @@ fn on_located(m: &mut Model, position: Option<usize>, place: Option<usize>) -> V
             a.want = None;
             if let Some(place) = place {
                 a.selected = place.min(a.total);
+                // Moves made while it was looked for: down from the row after it, up
+                // from the one before, as `j`/`k` on a detached cursor do.
+                let moved = std::mem::take(&mut a.moved);
+                if moved != 0 {
+                    let moved = if moved > 0 { moved - 1 } else { moved };
+                    a.selected = clamp_add(a.selected, moved, a.total);
+                    a.release();
+                }
                 keep_visible(m);
                 ensure_pages(m, &mut cmds);
             }
@@ -450,7 +462,7 @@ fn on_page_loaded(
     let mut cmds = Vec::new();
     if let Some(want) = a.want {
         if let Some(pos) = a.position_of(want) {
-            a.selected = pos;
+            a.selected = clamp_add(pos, a.moved, a.total.max(pos + 1));
             a.release();
         } else if a.pending.is_empty() && !a.locating {
             // Not on the pages around where it was: the store walks the list for it.
