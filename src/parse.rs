@@ -65,6 +65,20 @@ fn parse_unguarded(
     content_type: Option<&str>,
     base_url: &str,
 ) -> Result<ParsedFeed, ParseError> {
+    parse_decoded(bytes, content_type, base_url).map_err(|e| match e {
+        // feed-rs's words for a root it does not know; the root says more.
+        ParseError::NotAFeed(why) if why.contains("no root element") => {
+            shapes::what_instead(bytes).unwrap_or(ParseError::NotAFeed(why))
+        }
+        e => e,
+    })
+}
+
+fn parse_decoded(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    base_url: &str,
+) -> Result<ParsedFeed, ParseError> {
     let text = decode(bytes, content_type);
     let body = shapes::past_leading_markup(strip_xml_declaration(&text));
     if body.trim().is_empty() {

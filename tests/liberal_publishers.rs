@@ -165,3 +165,36 @@ fn undated_items_keep_the_feeds_order_and_shared_ids_lose_no_item() {
         assert_eq!(titles("D"), ["One", "Two", "Three", "Four"]);
     }
 }
+
+/// A URL that answers with something else than a feed says what it answered with, in
+/// one line: a page (a comment before its doctype too), a list of feeds, a sitemap, an
+/// image, an error document, an empty feed.
+#[test]
+fn what_is_not_a_feed_is_named() {
+    let cases: [(&[u8], &str); 7] = [
+        (
+            b"<!-- cached <b>page</b> -->\n<!DOCTYPE html><html><head><title>x</title></head><body>hi</body></html>",
+            "HTML page",
+        ),
+        (
+            b"<?xml version=\"1.0\"?><opml version=\"2.0\"><body><outline xmlUrl=\"https://a.example/f\"/></body></opml>",
+            "OPML",
+        ),
+        (
+            b"<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>https://a.example/</loc></url></urlset>",
+            "sitemap",
+        ),
+        (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10", "PNG image"),
+        (
+            b"<?xml version=\"1.0\"?><error><code>404</code><message>No such feed</message></error>",
+            "<error>",
+        ),
+        (b"<rss version=\"2.0\"/>", "no channel"),
+        (b"\0\x01\x02\x03binary\xff\xfe", "binary"),
+    ];
+    for (body, said) in cases {
+        let err = parse_feed(body, None, BASE).unwrap_err().to_string();
+        assert!(err.contains(said), "{said}: {err}");
+        assert!(!err.contains('\n') && err.len() < 200, "{err}");
+    }
+}

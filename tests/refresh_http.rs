@@ -199,6 +199,36 @@ fn gzip_in_the_shapes_servers_send() {
     }
 }
 
+/// `Content-Encoding: deflate` as servers send it: zlib's format, as HTTP says, or the
+/// raw deflate stream many send under that name. Both are read.
+#[test]
+fn deflate_bodies_in_zlib_or_raw() {
+    let server = Server::start();
+    let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    zlib.write_all(feeds::rss("zlib", 2, 1).as_bytes()).unwrap();
+    let zlib = zlib.finish().unwrap();
+    let mut raw = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    raw.write_all(feeds::rss("raw", 3, 1).as_bytes()).unwrap();
+    let raw = raw.finish().unwrap();
+    for (path, body) in [("/zlib", zlib), ("/raw", raw)] {
+        server.route(path, move |req| {
+            assert!(req
+                .header("accept-encoding")
+                .unwrap_or("")
+                .contains("deflate"));
+            Reply::ok("application/rss+xml", body.clone())
+                .with_header("Content-Encoding", "deflate")
+        });
+    }
+    let env = Env::new(&feeds_config(
+        "",
+        &[server.url("/zlib"), server.url("/raw")],
+    ));
+    let summary = refresh_json(&env);
+    assert_eq!(summary["ok"], 2, "{summary}");
+    assert_eq!(summary["new_items"], 5, "{summary}");
+}
+
 #[test]
 fn a_server_that_never_answers_times_out() {
     let server = Server::start();

@@ -26,7 +26,7 @@ impl Fetcher {
             if let Some(ua) = &options.user_agent {
                 request = request.header(header::USER_AGENT, ua);
             }
-            // gzip is decoded here (`read_body`), deflate and brotli by the client; a
+            // gzip and deflate are decoded here (`read_body`), brotli by the client; a
             // feed's own header of this name is sent instead.
             if !options
                 .headers
@@ -124,18 +124,19 @@ impl Fetcher {
     }
 
     /// Reads the body under the size cap and the total deadline, straight into the
-    /// body's buffer, and decodes it when it came gzipped (see `gunzip`).
+    /// body's buffer, and decodes it when it came gzipped or deflated (see `gunzip`,
+    /// `inflate`).
     pub(super) fn read_body(
         &self,
         response: reqwest::blocking::Response,
         started: Instant,
         timeout: Duration,
     ) -> Result<Vec<u8>, FetchError> {
-        let gzipped = response
+        let encoding = response
             .headers()
             .get(header::CONTENT_ENCODING)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "gzip" | "x-gzip"));
+            .map(|v| v.trim().to_ascii_lowercase());
         let cap = self.max_body.saturating_add(1);
         // Sized once when the server says the size (a few of its bytes more, so that the
         // end is seen without a grow); a body growing by doubling was copied again.
@@ -156,7 +157,11 @@ impl Fetcher {
             Err(e) => return Err(FetchError::Network(clean_error(&e.to_string()))),
             Ok(_) => {}
         }
-        let body = if gzipped { gunzip(body, cap)? } else { body };
+        let body = match encoding.as_deref() {
+            Some("gzip" | "x-gzip") => gunzip(body, cap)?,
+            Some("deflate") => inflate(body, cap)?,
+            _ => body,
+        };
         if body.len() as u64 > self.max_body {
             return Err(self.too_large());
         }
@@ -250,5 +255,31 @@ fn gunzip(raw: Vec<u8>, cap: u64) -> Result<Vec<u8>, FetchError> {
                 "the gzipped body cannot be decoded: {e}"
             )))
         })?;
+    Ok(out)
+}
+
+/// A body labelled deflate: zlib's format as HTTP says, or the raw deflate stream many
+/// servers send under that name (browsers and feedparser read both), at most `cap`
+/// bytes of it.
+fn inflate(raw: Vec<u8>, cap: u64) -> Result<Vec<u8>, FetchError> {
+    // zlib's two header bytes: a deflate method and a check that divides by 31.
+    let zlib = raw.len() >= 2
+        && raw[0] & 0x0f == 8
+        && (u16::from(raw[0]) << 8 | u16::from(raw[1])) % 31 == 0;
+    let mut out = Vec::new();
+    let read = if zlib {
+        flate2::read::ZlibDecoder::new(raw.as_slice())
+            .take(cap)
+            .read_to_end(&mut out)
+    } else {
+        flate2::read::DeflateDecoder::new(raw.as_slice())
+            .take(cap)
+            .read_to_end(&mut out)
+    };
+    read.map_err(|e| {
+        FetchError::Network(clean_error(&format!(
+            "the deflated body cannot be decoded: {e}"
+        )))
+    })?;
     Ok(out)
 }

@@ -258,11 +258,53 @@ pub(super) fn past_leading_markup(body: &str) -> &str {
     &body[at..]
 }
 
+/// What a document that is no feed is, said in a line: a page, a list of feeds, a
+/// sitemap, an image, or the root it has. None when nothing better than the reader's
+/// own words can be said.
+pub(super) fn what_instead(bytes: &[u8]) -> Option<super::ParseError> {
+    use super::ParseError;
+    let head = &bytes[..bytes.len().min(4096)];
+    if head.contains(&0) || std::str::from_utf8(head).is_err() && !head.is_ascii() {
+        let kind = match head {
+            [0x89, b'P', b'N', b'G', ..] => "a PNG image",
+            [0xff, 0xd8, 0xff, ..] => "a JPEG image",
+            [b'G', b'I', b'F', b'8', ..] => "a GIF image",
+            [b'%', b'P', b'D', b'F', ..] => "a PDF document",
+            [0x1f, 0x8b, ..] => "gzip data",
+            _ => "binary data",
+        };
+        return Some(ParseError::NotAFeed(format!("the document is {kind}")));
+    }
+    let text = String::from_utf8_lossy(head);
+    let name = first_element_name(&text)?.to_ascii_lowercase();
+    Some(match name.as_str() {
+        "" => return None,
+        "html" | "head" | "body" => ParseError::HtmlPage,
+        "opml" => ParseError::NotAFeed(
+            "the document is an OPML list of feeds (bulletin import-opml takes it)".into(),
+        ),
+        "urlset" | "sitemapindex" => {
+            ParseError::NotAFeed("the document is a sitemap, not a feed".into())
+        }
+        root if is_feed_root(root) => ParseError::NotAFeed(format!(
+            "the <{root}> holds no feed: no channel, no entries"
+        )),
+        other => ParseError::NotAFeed(format!(
+            "the document's root is <{}>, not rss, feed or rdf:RDF",
+            crate::sanitize::clean_line(&other.chars().take(40).collect::<String>())
+        )),
+    })
+}
+
 fn first_element_name(text: &str) -> Option<&str> {
     let mut rest = text;
     loop {
         let at = rest.find('<')?;
         rest = &rest[at + 1..];
+        if let Some(comment) = rest.strip_prefix("!--") {
+            rest = &comment[comment.find("-->")? + 3..];
+            continue;
+        }
         if rest.starts_with('?') || rest.starts_with('!') {
             continue;
         }
