@@ -156,7 +156,7 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
     (
         Action::NextFeed,
         "next_feed",
-        "Next row of the feed list, its articles listed (from any pane)",
+        "Next row of the feed list, its articles listed",
         &["J"],
     ),
     (

@@ -80,7 +80,13 @@ fn parse_decoded(
     base_url: &str,
 ) -> Result<ParsedFeed, ParseError> {
     let text = decode(bytes, content_type);
-    let body = shapes::past_leading_markup(strip_xml_declaration(&text));
+    let body = strip_xml_declaration(&text);
+    // (JSON is left as it is: a post about RSS may hold `<rss ` in its first lines.)
+    let body = if body.trim_start().starts_with('{') {
+        body
+    } else {
+        shapes::past_leading_markup(body)
+    };
     if body.trim().is_empty() {
         return Err(ParseError::Empty);
     }

@@ -61,7 +61,8 @@ fn json_feeds_with_odd_fields_are_read_not_refused() {
     assert_eq!(feed.link.as_deref(), Some("https://j.example/"));
     assert_eq!(feed.items.len(), 3);
     let one = &feed.items[0];
-    assert_eq!(one.guid, "1");
+    // A number as an id is its text, resolved as string ids always were here.
+    assert_eq!(one.guid, "https://example.org/1");
     assert_eq!(one.author.as_deref(), Some("Jane"));
     let files: Vec<(&str, Option<u64>)> = one
         .enclosures
@@ -91,20 +92,26 @@ fn json_feeds_with_odd_fields_are_read_not_refused() {
 fn an_empty_content_gives_way_to_the_description() {
     let feed = parse(
         r#"<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>C</title><link>https://c.example/</link>
-<item><title>Empty</title><link>https://c.example/1</link><description>Real text here.</description><content:encoded><![CDATA[<p> </p>]]></content:encoded></item>
+<item><title>Empty</title><link>https://c.example/1</link><description>Real text here.</description><content:encoded><![CDATA[<p>&nbsp;</p> <p> </p>]]></content:encoded></item>
+<item><title>Video</title><link>https://c.example/4</link><description>Watch.</description><content:encoded><![CDATA[<iframe src="https://v.example/e/1"></iframe>]]></content:encoded></item>
 <item><title>Picture</title><link>https://c.example/2</link><description>The words.</description><content:encoded><![CDATA[<p><img src="https://c.example/p.jpg"></p>]]></content:encoded></item>
 <item><title>Full</title><link>https://c.example/3</link><description>Teaser.</description><content:encoded><![CDATA[<p>The whole article.</p>]]></content:encoded></item>
 </channel></rss>"#,
     );
     assert_eq!(feed.items[0].content_html, None);
-    let picture = feed.items[1].content_html.as_deref().unwrap();
+    let picture = feed.items[2].content_html.as_deref().unwrap();
     assert!(
         picture.contains("The words.") && picture.contains("<img"),
         "{picture}"
     );
     assert_eq!(
-        feed.items[2].content_html.as_deref(),
+        feed.items[3].content_html.as_deref(),
         Some("<p>The whole article.</p>")
+    );
+    let video = feed.items[1].content_html.as_deref().unwrap();
+    assert!(
+        video.contains("Watch.") && video.contains("<iframe"),
+        "{video}"
     );
 }
 
@@ -196,5 +203,19 @@ fn what_is_not_a_feed_is_named() {
         let err = parse_feed(body, None, BASE).unwrap_err().to_string();
         assert!(err.contains(said), "{said}: {err}");
         assert!(!err.contains('\n') && err.len() < 200, "{err}");
+    }
+}
+
+/// The root's name, which a message about a document that is no feed repeats, is the
+/// feed's text: no escape sequence in it reaches the terminal.
+#[test]
+fn a_hostile_root_name_is_cleaned_in_the_message() {
+    let body = b"<\x1b]52;c;cHduZWQ=\x07x:rss version=\"9\"><y/></\x1b]52;c;cHduZWQ=\x07x:rss>";
+    if let Err(e) = parse_feed(body, None, BASE) {
+        let said = e.to_string();
+        assert!(
+            !said.chars().any(|c| c.is_control()),
+            "a control character in {said:?}"
+        );
     }
 }

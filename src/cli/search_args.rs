@@ -27,8 +27,14 @@ pub fn hoist_globals(args: Vec<OsString>) -> Vec<OsString> {
             break;
         }
         if WITH_VALUE.contains(&text.as_ref()) {
-            hoisted.push(word);
-            hoisted.extend(words.next());
+            // With no value after it, it stays: the search then says what is wrong.
+            match words.next() {
+                Some(value) => {
+                    hoisted.push(word);
+                    hoisted.push(value);
+                }
+                None => kept.push(word),
+            }
         } else if WITH_VALUE
             .iter()
             .any(|o| text.starts_with(&format!("{o}=")))
@@ -85,6 +91,10 @@ mod tests {
         assert_eq!(
             hoist_globals(line("bulletin search x -- --config")),
             line("bulletin search x -- --config")
+        );
+        assert_eq!(
+            hoist_globals(line("bulletin search x --config")),
+            line("bulletin search x --config")
         );
         assert_eq!(
             hoist_globals(line("bulletin --config search items --config c")),

@@ -157,6 +157,11 @@ impl Fetcher {
             Err(e) => return Err(FetchError::Network(clean_error(&e.to_string()))),
             Ok(_) => {}
         }
+        // Compressed bytes past the cap: too large, whatever they decode to (a cut
+        // stream would say it cannot be decoded instead).
+        if body.len() as u64 > self.max_body {
+            return Err(self.too_large());
+        }
         let body = match encoding.as_deref() {
             Some("gzip" | "x-gzip") => gunzip(body, cap)?,
             Some("deflate") => inflate(body, cap)?,
@@ -239,14 +244,15 @@ fn gunzip(raw: Vec<u8>, cap: u64) -> Result<Vec<u8>, FetchError> {
         return Ok(raw);
     }
     // The last member's trailer says its size (modulo 4 GiB): a hint for the buffer,
-    // trusted no further than the cap.
+    // trusted no further than the cap nor than deflate's largest ratio (1032 to 1).
     let hint = raw
         .len()
         .checked_sub(4)
         .and_then(|at| raw.get(at..))
         .and_then(|b| b.try_into().ok())
         .map_or(0, u32::from_le_bytes);
-    let mut out = Vec::with_capacity((u64::from(hint) + 1).min(cap) as usize);
+    let most = (raw.len() as u64).saturating_mul(1032);
+    let mut out = Vec::with_capacity((u64::from(hint) + 1).min(cap).min(most) as usize);
     flate2::read::MultiGzDecoder::new(raw.as_slice())
         .take(cap)
         .read_to_end(&mut out)

@@ -162,10 +162,13 @@ fn rfc822(t: &str) -> Option<DateTime<Utc>> {
 
 /// `AM`/`PM` (`a.m.`, `pm`): Some(true) for the afternoon.
 fn meridiem(token: &str) -> Option<bool> {
-    match token.to_ascii_lowercase().replace('.', "").as_str() {
-        "am" => Some(false),
-        "pm" => Some(true),
-        _ => None,
+    let is = |a: &str, b: &str| token.eq_ignore_ascii_case(a) || token.eq_ignore_ascii_case(b);
+    if is("am", "a.m.") {
+        Some(false)
+    } else if is("pm", "p.m.") {
+        Some(true)
+    } else {
+        None
     }
 }
 

@@ -3,35 +3,31 @@
 //! id: the cache keeps one row per id, so all but one were lost at the write.
 
 use crate::model::ParsedItem;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use xxhash_rust::xxh3::xxh3_64;
 
-/// Drops an item that repeats an earlier one exactly; gives an item that shares an
-/// earlier one's id but says something else an id of its own, derived from its title
-/// and link (else its bodies), so that it keeps that id from one refresh to the next.
+/// Drops an item that repeats an earlier one exactly; gives every item of a group that
+/// shares an id (the first too) an id of its own, the shared one and a hash of its
+/// title and link (with its bodies when those are shared too). Each id so depends on
+/// the item alone: a new item on top of such a feed does not take an older one's id
+/// (and its read mark) next refresh.
 pub(super) fn distinct_ids(items: Vec<ParsedItem>) -> Vec<ParsedItem> {
-    let mut seen: HashSet<u64> = HashSet::with_capacity(items.len());
-    if items
-        .iter()
-        .all(|i| seen.insert(xxh3_64(i.guid.as_bytes())))
-    {
+    let mut count: HashMap<u64, u32> = HashMap::with_capacity(items.len());
+    for item in &items {
+        *count.entry(xxh3_64(item.guid.as_bytes())).or_default() += 1;
+    }
+    if count.values().all(|n| *n == 1) {
         return items;
     }
+    let mut repeats: HashSet<u64> = HashSet::new();
     let mut ids: HashSet<String> = HashSet::with_capacity(items.len());
-    // Each kept item with the id the feed gave it.
-    let mut out: Vec<(String, ParsedItem)> = Vec::with_capacity(items.len());
+    let mut out = Vec::with_capacity(items.len());
     for mut item in items {
-        if ids.insert(item.guid.clone()) {
-            out.push((item.guid.clone(), item));
+        if count[&xxh3_64(item.guid.as_bytes())] == 1 {
+            ids.insert(item.guid.clone());
+            out.push(item);
             continue;
         }
-        if out
-            .iter()
-            .any(|(given, o)| *given == item.guid && says_the_same(o, &item))
-        {
-            continue;
-        }
-        let shared = item.guid.clone();
         let by_title = xxh3_64(
             format!(
                 "{}\0{}",
@@ -42,12 +38,20 @@ pub(super) fn distinct_ids(items: Vec<ParsedItem>) -> Vec<ParsedItem> {
         );
         let by_body = xxh3_64(
             format!(
-                "{}\0{}",
+                "{}\0{}\0{:?}",
                 item.summary_html.as_deref().unwrap_or_default(),
-                item.content_html.as_deref().unwrap_or_default()
+                item.content_html.as_deref().unwrap_or_default(),
+                item.enclosures
             )
             .as_bytes(),
         );
+        // An exact repeat (same id, title, link, bodies, files) is one item.
+        if !repeats.insert(xxh3_64(
+            format!("{}\0{by_title}\0{by_body}", item.guid).as_bytes(),
+        )) {
+            continue;
+        }
+        let shared = &item.guid;
         let candidates = [
             format!("{shared}#{by_title:016x}"),
             format!("{shared}#{by_title:016x}{by_body:016x}"),
@@ -57,17 +61,9 @@ pub(super) fn distinct_ids(items: Vec<ParsedItem>) -> Vec<ParsedItem> {
         };
         ids.insert(id.clone());
         item.guid = id;
-        out.push((shared, item));
+        out.push(item);
     }
-    out.into_iter().map(|(_, item)| item).collect()
-}
-
-fn says_the_same(a: &ParsedItem, b: &ParsedItem) -> bool {
-    a.title == b.title
-        && a.link == b.link
-        && a.summary_html == b.summary_html
-        && a.content_html == b.content_html
-        && a.enclosures == b.enclosures
+    out
 }
 
 #[cfg(test)]
@@ -89,6 +85,10 @@ mod tests {
         }
     }
 
+    fn ids(items: Vec<ParsedItem>) -> Vec<String> {
+        distinct_ids(items).into_iter().map(|i| i.guid).collect()
+    }
+
     #[test]
     fn items_sharing_an_id_each_keep_one_of_their_own() {
         let items = vec![
@@ -98,15 +98,27 @@ mod tests {
             item("home", "One", "edited"),
             item("other", "Three", "third"),
         ];
-        let out = distinct_ids(items.clone());
-        let ids: Vec<&str> = out.iter().map(|i| i.guid.as_str()).collect();
-        assert_eq!(out.len(), 4, "the exact repeat goes: {ids:?}");
-        assert_eq!(ids[0], "home");
-        assert_eq!(ids[3], "other");
-        let unique: HashSet<&str> = ids.iter().copied().collect();
+        let first = ids(items.clone());
+        assert_eq!(first.len(), 4, "the exact repeat goes: {first:?}");
+        assert_eq!(first[3], "other");
+        let unique: HashSet<&String> = first.iter().collect();
         assert_eq!(unique.len(), 4);
+        assert!(first[..3].iter().all(|id| id.starts_with("home#")));
         // The same ids at the next parse.
-        let again: Vec<String> = distinct_ids(items).into_iter().map(|i| i.guid).collect();
-        assert_eq!(again, ids);
+        assert_eq!(ids(items), first);
+    }
+
+    /// A new item on top of a feed whose items share an id takes no older one's id:
+    /// each id depends on its item, not on where it stands.
+    #[test]
+    fn a_new_item_on_top_takes_no_older_items_id() {
+        let before = ids(vec![item("home", "One", "1"), item("home", "Two", "2")]);
+        let after = ids(vec![
+            item("home", "Zero", "0"),
+            item("home", "One", "1"),
+            item("home", "Two", "2"),
+        ]);
+        assert_eq!(after[1..], before[..]);
+        assert!(!before.contains(&after[0]));
     }
 }

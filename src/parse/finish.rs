@@ -134,10 +134,12 @@ fn finish_entry(
         content_html: entry.content.map(|t| as_html(t.body, t.html)),
         enclosures,
     };
-    empty_content_yields(&mut item);
     if item.guid.is_empty() {
         item.guid = stable_id(&item);
     }
+    // After the id, which hashes the content as the feed gave it: ids already in the
+    // cache stay the same.
+    empty_content_yields(&mut item);
     item
 }
 
@@ -155,27 +157,44 @@ fn empty_content_yields(item: &mut ParsedItem) {
     if has_words(content) || !has_words(summary) {
         return;
     }
-    let has_picture = content.to_ascii_lowercase().contains("<img");
-    item.content_html = has_picture.then(|| format!("{summary}\n{content}"));
+    // A picture, a video or a frame in it is kept after the words.
+    let lower = content.to_ascii_lowercase();
+    let shows_something = [
+        "<img", "<picture", "<svg", "<video", "<audio", "<iframe", "<object", "<embed",
+    ]
+    .iter()
+    .any(|tag| lower.contains(tag));
+    item.content_html = shows_something.then(|| format!("{summary}\n{content}"));
 }
 
-/// Whether HTML has a word outside its tags (an entity that stands for one counts).
+/// Whether HTML has a word outside its tags: a letter, or an entity that stands for
+/// something other than a space (`&nbsp;` does not).
 fn has_words(html: &str) -> bool {
     let mut in_tag = false;
-    let mut outside = String::new();
-    for c in html.chars() {
+    let mut chars = html.char_indices();
+    while let Some((at, c)) = chars.next() {
         match c {
             '<' => in_tag = true,
             '>' if in_tag => in_tag = false,
             _ if in_tag => {}
+            '&' => {
+                let rest = &html[at..];
+                let end = rest.find(';').filter(|e| *e <= 32).map_or(1, |e| e + 1);
+                let decoded = html_escape::decode_html_entities(&rest[..end]);
+                if decoded.chars().any(|c| !c.is_whitespace() && c != '\u{a0}') {
+                    return true;
+                }
+                // Past the entity (its letters are no words).
+                for _ in 1..rest[..end].chars().count() {
+                    chars.next();
+                }
+            }
             // The common case, answered at the first letter.
-            c if c.is_alphanumeric() => return true,
-            c => outside.push(c),
+            c if !c.is_whitespace() && c != '\u{a0}' => return true,
+            _ => {}
         }
     }
-    html_escape::decode_html_entities(&outside)
-        .chars()
-        .any(|c| !c.is_whitespace() && c != '\u{a0}')
+    false
 }
 
 /// Dates a calendar can print: years 1 to 9999 (RFC 3339 has no others).

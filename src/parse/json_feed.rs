@@ -87,8 +87,9 @@ fn entry(item: &Map<String, Value>, feed_authors: &[String]) -> SourceEntry {
     }
     SourceEntry {
         id: id(item.get("id")),
-        // An id here is opaque (the specification's word): no address, not resolved.
-        id_not_link: true,
+        // Resolved against the feed's address when relative, as feed-rs's reading had
+        // it: the ids already in people's caches stay the same.
+        id_not_link: false,
         base: None,
         title: text(item.get("title")).map(plain),
         links,

@@ -65,10 +65,52 @@ pub fn needed_first(body: &str) -> bool {
     }
 }
 
-/// Whether the document names an entity that only HTML defines (`&nbsp;`; not one of
-/// XML's five, not a numeric reference). The look stops at the first.
+/// Whether the document's markup names an entity that only HTML defines (`&nbsp;`; not
+/// one of XML's five, not a numeric reference). Text in CDATA sections and comments
+/// is not markup (`&nbsp;` in a CDATA body is the common, well-formed case) and is
+/// passed over. The look stops at the first.
 pub fn names_html_entities(body: &str) -> bool {
     let bytes = body.as_bytes();
+    let mut from = 0;
+    // Where the next of each starts (absolute), looked for again only once passed: a
+    // document of many CDATA sections and no comment is not searched to its end for a
+    // comment at every section.
+    let next = |marker: &[u8], from: usize| {
+        memchr::memmem::find(&bytes[from..], marker).map(|at| from + at)
+    };
+    let mut cdata_at = next(b"<![CDATA[", 0);
+    let mut comment_at = next(b"<!--", 0);
+    while from < bytes.len() {
+        if cdata_at.is_some_and(|at| at < from) {
+            cdata_at = next(b"<![CDATA[", from);
+        }
+        if comment_at.is_some_and(|at| at < from) {
+            comment_at = next(b"<!--", from);
+        }
+        let rest = &bytes[from..];
+        let cdata = cdata_at.map(|at| at - from);
+        let comment = comment_at.map(|at| at - from);
+        let (until, skip_to): (usize, Option<(usize, &[u8])>) = match (cdata, comment) {
+            (Some(c), Some(m)) if m < c => (m, Some((m, b"-->"))),
+            (Some(c), _) => (c, Some((c, b"]]>"))),
+            (None, Some(m)) => (m, Some((m, b"-->"))),
+            (None, None) => (rest.len(), None),
+        };
+        if html_entity_in(&rest[..until]) {
+            return true;
+        }
+        match skip_to {
+            Some((at, end)) => match memchr::memmem::find(&rest[at..], end) {
+                Some(e) => from += at + e + end.len(),
+                None => return false,
+            },
+            None => return false,
+        }
+    }
+    false
+}
+
+fn html_entity_in(bytes: &[u8]) -> bool {
     memchr::memchr_iter(b'&', bytes).any(|at| {
         let name: &[u8] = &bytes[at + 1..];
         let len = name

@@ -264,19 +264,28 @@ pub(super) fn past_leading_markup(body: &str) -> &str {
 pub(super) fn what_instead(bytes: &[u8]) -> Option<super::ParseError> {
     use super::ParseError;
     let head = &bytes[..bytes.len().min(4096)];
-    if head.contains(&0) || std::str::from_utf8(head).is_err() && !head.is_ascii() {
-        let kind = match head {
-            [0x89, b'P', b'N', b'G', ..] => "a PNG image",
-            [0xff, 0xd8, 0xff, ..] => "a JPEG image",
-            [b'G', b'I', b'F', b'8', ..] => "a GIF image",
-            [b'%', b'P', b'D', b'F', ..] => "a PDF document",
-            [0x1f, 0x8b, ..] => "gzip data",
-            _ => "binary data",
-        };
+    let kind = match head {
+        [0x89, b'P', b'N', b'G', ..] => Some("a PNG image"),
+        [0xff, 0xd8, 0xff, ..] => Some("a JPEG image"),
+        [b'G', b'I', b'F', b'8', ..] => Some("a GIF image"),
+        [b'%', b'P', b'D', b'F', ..] => Some("a PDF document"),
+        [0x1f, 0x8b, ..] => Some("gzip data"),
+        // Text has no NUL (UTF-16 and UTF-32, which do, were decoded before: a page
+        // in them that is no feed has its root read below).
+        _ if head.contains(&0) && super::decode::decode_wide(head).is_none() => Some("binary data"),
+        _ => None,
+    };
+    if let Some(kind) = kind {
         return Some(ParseError::NotAFeed(format!("the document is {kind}")));
     }
+    // Only its names are read: any encoding that keeps ASCII as it is will do.
     let text = String::from_utf8_lossy(head);
-    let name = first_element_name(&text)?.to_ascii_lowercase();
+    // A name from the document goes into a message: no control may reach a terminal.
+    let name = crate::sanitize::clean_line(first_element_name(&text)?)
+        .chars()
+        .take(40)
+        .collect::<String>()
+        .to_ascii_lowercase();
     Some(match name.as_str() {
         "" => return None,
         "html" | "head" | "body" => ParseError::HtmlPage,
@@ -290,8 +299,7 @@ pub(super) fn what_instead(bytes: &[u8]) -> Option<super::ParseError> {
             "the <{root}> holds no feed: no channel, no entries"
         )),
         other => ParseError::NotAFeed(format!(
-            "the document's root is <{}>, not rss, feed or rdf:RDF",
-            crate::sanitize::clean_line(&other.chars().take(40).collect::<String>())
+            "the document's root is <{other}>, not rss, feed or rdf:RDF"
         )),
     })
 }

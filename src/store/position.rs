@@ -64,7 +64,12 @@ impl Store {
     /// Where `id` would be in the list were it in it: how many of the list's rows come
     /// before it in the list's order. None for a list in relevance order (no keys).
     pub fn list_place(&self, q: &ItemQuery, id: ItemId) -> Result<Option<usize>> {
-        if !self.keyed(q)? {
+        let exists: bool = self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1)")?
+            .query_row([id.0], |r| r.get(0))?;
+        // A deleted article has no keys to place it by.
+        if !exists || !self.keyed(q)? {
             return Ok(None);
         }
         let source = self.source(q)?;
@@ -172,6 +177,11 @@ mod tests {
         assert_eq!(store.list_position(&unread, rows[2].id).unwrap(), None);
         assert_eq!(store.list_place(&unread, rows[2].id).unwrap(), Some(0));
         assert_eq!(store.list_place(&unread, rows[4].id).unwrap(), Some(1));
+        store
+            .conn
+            .execute("DELETE FROM items WHERE id = ?1", [rows[2].id.0])
+            .unwrap();
+        assert_eq!(store.list_place(&unread, rows[2].id).unwrap(), None);
     }
 
     /// The position the order's keys give is the row the list shows it on, in every

@@ -84,6 +84,10 @@ pub fn command(argv: &[String], url: &str) -> Result<Command, String> {
             if !after.is_empty() {
                 cmd.arg(script);
                 cmd.args(after.iter().map(|a| a.replace("%u", url)));
+                // Without %u among them the URL comes last, as for any command.
+                if !after.iter().any(|a| a.contains("%u")) {
+                    cmd.arg(url);
+                }
                 return Ok(cmd);
             }
             cmd.arg(shell_script(
@@ -118,9 +122,14 @@ pub fn command(argv: &[String], url: &str) -> Result<Command, String> {
 /// argument itself (`"$1"`, `$@`; fish: `$argv`) is left as it is; otherwise `arg` is
 /// appended as the last word, as the URL is for any other command.
 fn shell_script(script: &str, arg: &str) -> String {
-    let reads_it = ["$1", "${1", "$@", "$*", "$argv"]
-        .iter()
-        .any(|a| script.contains(a));
+    // `$1` but not `$10`; `${1}`, `"$@"`, `$*`; fish's `$argv`.
+    let first = script
+        .match_indices("$1")
+        .any(|(at, _)| !script[at + 2..].starts_with(|c: char| c.is_ascii_digit()));
+    let reads_it = first
+        || ["${1}", "$@", "$*", "$argv"]
+            .iter()
+            .any(|a| script.contains(a));
     if !script.contains("%u") {
         if reads_it {
             return script.to_string();
@@ -242,6 +251,13 @@ mod tests {
                 format!("printf %s \"$1\" > {o}"),
                 "sh".into(),
                 "%u".into(),
+            ],
+            // Its own arguments but no %u: the URL comes after them.
+            vec![
+                "sh".into(),
+                "-c".into(),
+                format!("printf %s \"$1\" > {o}"),
+                "sh".into(),
             ],
         ];
         for argv in forms {

@@ -238,6 +238,8 @@ pub struct Model {
     /// The cache changed while a refresh ran: the article list is reloaded at the next
     /// tick.
     pub articles_dirty: bool,
+    /// Ticks seen (wrapping): how the list's reloads during a refresh are spaced.
+    pub ticks: u32,
     pub message: Option<String>,
     /// `[general] enclosure_command` is set: Enter on an enclosure opens it with that.
     pub enclosure_command: bool,
@@ -325,6 +327,7 @@ impl Model {
             refresh: RefreshStatus::default(),
             feeds_dirty: false,
             articles_dirty: false,
+            ticks: 0,
             message: None,
             full_text_fetching: None,
             discovering: None,

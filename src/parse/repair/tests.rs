@@ -67,3 +67,21 @@ fn needed_first_spots_what_readers_misread() {
         "<!-- c --><feed xmlns=\"http://www.w3.org/2005/Atom\">"
     ));
 }
+
+/// `&nbsp;` in CDATA or a comment is text, not markup: no repair is asked for; in
+/// markup it is.
+#[test]
+fn html_entities_are_looked_for_in_markup_only() {
+    use super::names_html_entities as names;
+    assert!(!names(
+        "<rss><item><description><![CDATA[a&nbsp;b]]></description></item></rss>"
+    ));
+    assert!(!names(
+        "<rss><!-- &copy; 2026 --><item>&amp; &lt; &#160;</item></rss>"
+    ));
+    assert!(names(
+        "<feed><content type=\"xhtml\"><div>&eacute;t&eacute;</div></content></feed>"
+    ));
+    assert!(names("<rss><![CDATA[x]]><t>&nbsp;</t><!-- c --></rss>"));
+    assert!(!names("<rss><![CDATA[never closed &nbsp;"));
+}

@@ -51,7 +51,7 @@ pub(super) fn reload_articles(m: &mut Model, cmds: &mut Vec<Cmd>, reset_selectio
         m.articles.selected = 0;
         m.articles.offset = 0;
         // Another list: nothing of it is on screen until its first page comes. (A
-        // reload keeps the bound it had: the rows shown are still those.)
+        // reload keeps the bound it had until its own first page replaces it.)
         m.articles.upto = None;
     }
     if !count {
@@ -287,7 +287,12 @@ pub(super) fn move_by(m: &mut Model, delta: isize) -> Vec<Cmd> {
         Pane::Articles if m.articles.want.is_some() => {
             // A reload is placing the held row: the move waits for where it lands (the
             // rows under the old row number are others now).
-            m.articles.moved += delta;
+            // A jump to the top or bottom (a huge step) replaces what came before it.
+            m.articles.moved = if delta.unsigned_abs() >= (isize::MAX / 4) as usize {
+                delta
+            } else {
+                m.articles.moved.saturating_add(delta)
+            };
             return cmds;
         }
         Pane::Articles => {

@@ -20,6 +20,9 @@ use crate::model::FeedSummary;
 use articles::open_selected;
 use crossterm::event::KeyEventKind;
 use input::{on_key, on_mouse, quit};
+/// Ticks (200 ms) between reloads of the list while a refresh runs.
+const RELOAD_TICKS: u32 = 5;
+
 use lists::{clamp_add, ensure_pages, keep_visible, reader_width, reload_articles, rewrap_reader};
 
 /// Pages kept on each side of the selected one.
@@ -55,9 +58,11 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
                 m.feeds_dirty = false;
                 cmds.push(Cmd::LoadFeeds);
             }
-            if m.articles_dirty {
+            // Once a second at most: the refresh's own writes change the cache many
+            // times a second, and each reload redraws the list's rows.
+            m.ticks = m.ticks.wrapping_add(1);
+            if m.articles_dirty && m.ticks.is_multiple_of(RELOAD_TICKS) {
                 m.articles_dirty = false;
-                m.articles.hold_selection();
                 reload_articles(m, &mut cmds, false);
             }
             Outcome::redraw(cmds)
@@ -219,9 +224,9 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
         }
         Msg::CacheChanged => {
             if m.is_busy() {
-                // During a refresh (which writes many times a second) the counts and
-                // the list are reloaded at the next tick, at most five times a second:
-                // a mark from another process shows then, not when the refresh ends.
+                // During a refresh (which writes many times a second) the counts are
+                // reloaded at the next tick and the list within a second: a mark from
+                // another process shows then, not when the refresh ends.
                 m.feeds_dirty = true;
                 m.articles_dirty = true;
                 return Outcome::default();
@@ -411,6 +416,11 @@ fn on_located(m: &mut Model, position: Option<usize>, place: Option<usize>) -> V
             // it, at the place it had among the rows left, so that `j` lands on the row
             // after it and `k` on the one before, however many rows above it left too.
             a.want = None;
+            if place.is_none() {
+                // Nowhere to go on from (a search's relevance order): the moves made
+                // while it was looked for are dropped, not kept for a later reload.
+                a.moved = 0;
+            }
             if let Some(place) = place {
                 a.selected = place.min(a.total);
                 // Moves made while it was looked for: down from the row after it, up
