@@ -329,6 +329,12 @@ fn overlays_scroll_and_say_what_is_hidden() {
     let first = support::tui::screen(&m);
     assert!(first.contains("Move down"), "{first}");
     assert!(first.contains("1-7/"), "a position shows: {first}");
+    // A box as tall as the screen stops above the status line.
+    let last = first.lines().last().unwrap();
+    assert!(
+        !last.contains('┘') && !last.contains('└'),
+        "the status line is left to itself: {first}"
+    );
     send(&mut m, key('j'));
     send(&mut m, key('j'));
     let moved = support::tui::screen(&m);

@@ -248,8 +248,13 @@ pub fn place(m: &Model) -> Placed {
 
 /// A box of at most `width` x `height` in the middle of `area`, leaving the status line.
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    // Centred in what is above the status line, so a tall box never covers it.
+    let area = Rect {
+        height: area.height.saturating_sub(1),
+        ..area
+    };
     let w = width.min(area.width);
-    let h = height.min(area.height.saturating_sub(1));
+    let h = height.min(area.height);
     let [_, mid, _] = Layout::vertical([
         Constraint::Fill(1),
         Constraint::Length(h),
