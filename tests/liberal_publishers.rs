@@ -219,3 +219,24 @@ fn a_hostile_root_name_is_cleaned_in_the_message() {
         );
     }
 }
+
+/// An item with no title (Mastodon's RSS, micro.blog) is listed by the first words of its
+/// text; its id does not change with them.
+#[test]
+fn an_item_without_a_title_is_listed_by_its_first_words() {
+    let body = r#"<rss version="2.0"><channel><title>M</title><link>https://masto.example/@jane</link>
+<item><link>https://masto.example/@jane/111</link><description>&lt;p&gt;Just shipped a release!&lt;/p&gt;</description></item>
+<item><guid isPermaLink="false">n-2</guid><description>&lt;p&gt;A much longer note that goes on and on about the weather, the harbour, the ferry and the market until it is far too long for a row&lt;/p&gt;</description></item>
+<item><title></title><guid isPermaLink="false">n-3</guid></item>
+</channel></rss>"#;
+    let feed = parse(body);
+    assert_eq!(feed.items[0].title, "Just shipped a release!");
+    assert_eq!(
+        feed.items[0].guid, "https://masto.example/@jane/111",
+        "the id is the item's own"
+    );
+    let long = &feed.items[1].title;
+    assert!(long.ends_with('…') && long.chars().count() <= 81, "{long}");
+    assert!(long.starts_with("A much longer note"), "{long}");
+    assert_eq!(feed.items[2].title, "", "nothing to take a title from");
+}

@@ -137,9 +137,10 @@ fn finish_entry(
     if item.guid.is_empty() {
         item.guid = stable_id(&item);
     }
-    // After the id, which hashes the content as the feed gave it: ids already in the
-    // cache stay the same.
+    // After the id, which hashes the content and title as the feed gave them: ids
+    // already in the cache stay the same.
     empty_content_yields(&mut item);
+    title_from_text(&mut item);
     item
 }
 
@@ -165,6 +166,41 @@ fn empty_content_yields(item: &mut ParsedItem) {
     .iter()
     .any(|tag| lower.contains(tag));
     item.content_html = shows_something.then(|| format!("{summary}\n{content}"));
+}
+
+/// An item with no title (a Mastodon post, a micro.blog note) is listed by the first
+/// words of its text, as Mastodon's own clients show such posts; a list of blank rows
+/// said nothing. `title_source`, which ids hash, stays the feed's own (empty).
+fn title_from_text(item: &mut ParsedItem) {
+    if !item.title.is_empty() {
+        return;
+    }
+    let Some(html) = item
+        .summary_html
+        .as_deref()
+        .or(item.content_html.as_deref())
+    else {
+        return;
+    };
+    let mut end = html.len().min(2048);
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    let line = clean_line(&crate::render::html_to_line(&html[..end]));
+    item.title = first_words(&line, 80);
+}
+
+/// At most `max` characters of `line`, cut after a word, with an ellipsis when cut.
+fn first_words(line: &str, max: usize) -> String {
+    if line.chars().count() <= max {
+        return line.to_string();
+    }
+    let cut: String = line.chars().take(max).collect();
+    let at = cut
+        .rfind(' ')
+        .filter(|&at| at > cut.len() / 2)
+        .unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end())
 }
 
 /// Whether HTML has a word outside its tags: a letter, or an entity that stands for
