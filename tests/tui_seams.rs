@@ -442,3 +442,23 @@ fn a_jump_during_a_reload_stays_a_jump() {
     page(&mut m, req, &[90, 91, 92, 11, 21, 12, 13]);
     assert_eq!(m.articles.selected_row().unwrap().id, ItemId(13));
 }
+
+/// `C` is bounded by the feed counts it was shown with (`FeedsUpto`, read with them),
+/// and the rows shown read at once are those under that bound only.
+#[test]
+fn c_stops_at_the_newest_article_the_feed_counts_knew() {
+    let mut m = on_second_row();
+    let req = m.articles.req;
+    page(&mut m, req, &[30, 11, 21, 12]);
+    update(&mut m, Msg::FeedsUpto(Some(ItemId(21))));
+    let cmds = send(&mut m, key('C'));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::MarkRead { upto, .. } if *upto == ItemId(21))),
+        "{cmds:?}"
+    );
+    let read: Vec<(i64, bool)> = (0..4)
+        .map(|i| m.articles.row(i).map(|r| (r.id.0, r.read)).unwrap())
+        .collect();
+    assert_eq!(read, [(30, false), (11, true), (21, true), (12, true)]);
+}

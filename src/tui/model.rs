@@ -132,6 +132,13 @@ impl ArticlesPane {
     pub fn detached(&self) -> bool {
         self.held.is_some() && self.want.is_none()
     }
+    /// Shows every loaded row up to `upto` read, as a mark of the whole list writes it
+    /// (`A`, `C`): rows newer than the bound stay as they are.
+    pub fn show_read_upto(&mut self, upto: ItemId) {
+        for r in self.pages.values_mut().flatten().filter(|r| r.id <= upto) {
+            r.read = true;
+        }
+    }
     /// Keeps the cursor on its article through a reload: the row is held by id until the
     /// new pages say where it went.
     pub fn hold_selection(&mut self) {

@@ -228,11 +228,7 @@ pub(super) fn mark_all_read(m: &mut Model) -> Vec<Cmd> {
         m.message = Some("Nothing to mark read".into());
         return Vec::new();
     };
-    for page in m.articles.pages.values_mut() {
-        for r in page.iter_mut().filter(|r| r.id <= upto) {
-            r.read = true;
-        }
-    }
+    m.articles.show_read_upto(upto);
     if let Some(r) = m.reader.as_mut() {
         if r.item.id <= upto && m.articles.position_of(r.item.id).is_some() {
             r.item.read = true;
@@ -250,11 +246,7 @@ pub(super) fn mark_everything_read(m: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     };
     let all = m.row_query(&FeedRow::AllUnread);
-    for page in m.articles.pages.values_mut() {
-        for r in page.iter_mut().filter(|r| r.id <= upto) {
-            r.read = true;
-        }
-    }
+    m.articles.show_read_upto(upto);
     if let Some(r) = m.reader.as_mut().filter(|r| r.item.id <= upto) {
         r.item.read = true;
     }
