@@ -250,7 +250,7 @@ fn find_program(program: &std::ffi::OsStr, dir: Option<&Path>) -> Option<std::pa
 /// read from the TUI's), else in a process group of its own (not the terminal's
 /// foreground group: it cannot read from it). Either way the group can be stopped at
 /// once. (A session needs setsid() between fork and exec, which std offers only as
-/// unsafe code, and this crate has none.)
+/// unsafe code, and this crate keeps its unsafe code to SQLite's file layer.)
 fn detached(program: std::path::PathBuf) -> Command {
     static SETSID: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
     let setsid = SETSID.get_or_init(|| {

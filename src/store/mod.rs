@@ -14,6 +14,8 @@ mod folder_feeds;
 mod folder_files;
 mod folder_locate;
 mod fulltext;
+#[cfg(unix)]
+mod gather;
 mod indexing;
 mod lock_wait;
 mod mail;
@@ -288,6 +290,8 @@ impl Store {
             path: shown.clone(),
             reason,
         };
+        #[cfg(unix)]
+        gather::install();
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
