@@ -1,6 +1,7 @@
 //! The terminal UI: one UI thread owning the `Model`, an input thread, a store thread and
 //! a refresh worker, all funnelled into one channel of `Msg`s.
 
+mod answers;
 mod backoff;
 pub mod browser;
 mod commands;
