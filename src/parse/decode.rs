@@ -98,6 +98,10 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
 /// page, or a page in that code page unlabelled) read as Windows-1252: one stray byte no
 /// longer turns every accented letter of the feed into two.
 fn utf8_or_1252(mut body: &[u8]) -> Cow<'_, str> {
+    // The common case checked with SIMD; the standard check then says where an error is.
+    if let Ok(text) = simdutf8::basic::from_utf8(body) {
+        return Cow::Borrowed(text);
+    }
     let first = match std::str::from_utf8(body) {
         Ok(text) => return Cow::Borrowed(text),
         Err(e) => e,
