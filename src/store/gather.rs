@@ -11,10 +11,12 @@
 //! pass-through.
 //!
 //! What keeps it as safe as SQLite alone:
-//! - A transaction's last frame (the one whose header names the database size) is
-//!   written out before its `xWrite` returns, and that call returns the error if the
-//!   system refuses it: SQLite then abandons the commit as it would have. So every
-//!   frame a commit makes visible to other connections is in the system's hands first.
+//! - A transaction's last frame (the one whose header names the database size), and
+//!   whatever the log is given after it until the next transaction's first frame (a
+//!   commit header written again alone, padding), is written out before its `xWrite`
+//!   returns, and that call returns the error if the system refuses it: SQLite then
+//!   abandons the commit as it would have. So every frame a commit makes visible to
+//!   other connections is in the system's hands first.
 //!   Every other call on the log or its database (locks, syncs, reads, size, the shared
 //!   memory's barrier) also writes out what is gathered first.
 //! - A write that fails drops what was gathered with it, as a failed `pwrite` would;
@@ -84,7 +86,8 @@ struct State {
     /// Writes gathered and not yet given to the system, starting at `at`.
     pending: Vec<u8>,
     at: i64,
-    /// The last frame header written closes a transaction.
+    /// The last frame header written closes a transaction: writes go straight out
+    /// until the next transaction's first header.
     commit: bool,
     /// The log: a checkpoint's copy is running; what was read ahead, starting at `ahead_at`.
     checkpoint: bool,
@@ -310,11 +313,15 @@ unsafe extern "C" fn write(
     state.pending.extend_from_slice(bytes);
     if len == FRAME_HEADER {
         // Bytes 4-7: the database's size in pages after a commit, 0 for any other frame.
+        // A transaction's first frame ends the last one's commit.
         state.commit = bytes[4..8] != [0, 0, 0, 0];
-        return ffi::SQLITE_OK;
     }
-    if std::mem::take(&mut state.commit) {
-        // The commit's own page: out before SQLite makes the transaction visible.
+    if state.commit {
+        // From a commit frame's header until the next transaction's first frame, every
+        // write goes out before it returns: the commit's page, and the headers SQLite
+        // writes again alone (`walRewriteChecksums`, after a transaction rewrote pages it
+        // had spilled), whose commit header no page follows. So a failure reaches SQLite
+        // while it can still abandon the commit.
         return write_out(state, real);
     }
     ffi::SQLITE_OK
@@ -453,8 +460,9 @@ unsafe extern "C" fn shm_lock(
 }
 
 unsafe extern "C" fn shm_barrier(f: *mut ffi::sqlite3_file) {
-    // Nothing should be left by now (a commit's last frame is written at once); this
-    // only makes sure of it before the shared header is written.
+    // Nothing of a commit can be left by now (its writes go out at once, with their
+    // errors); what may be is frames no commit names (a transaction rolled back after
+    // spilling pages), whose loss on a failure here costs nothing.
     let _ = settle(f);
     let (_, real) = parts(f);
     if let Some(b) = methods(real).xShmBarrier {

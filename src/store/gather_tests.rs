@@ -99,7 +99,7 @@ fn length(path: &Path) -> u64 {
 }
 
 #[test]
-fn frames_are_gathered_and_a_commits_last_is_written_before_its_write_returns() {
+fn frames_are_gathered_and_a_commits_writes_go_out_before_they_return() {
     install();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("log");
@@ -160,7 +160,45 @@ fn frames_are_gathered_and_a_commits_last_is_written_before_its_write_returns() 
         );
         assert_eq!(rc, ffi::SQLITE_OK);
         assert_eq!(back, page);
+        // SQLite writes the headers again alone after a transaction that spilled pages
+        // (walRewriteChecksums): the commit's, with no page after it, goes out at once.
+        let rewritten = {
+            let mut h = header(3);
+            h[8..16].copy_from_slice(b"newsalt!");
+            h
+        };
+        let commit_at = 32 + 2 * frame;
+        let rc = write(
+            file,
+            rewritten.as_ptr().cast(),
+            FRAME_HEADER as c_int,
+            commit_at,
+        );
+        assert_eq!(rc, ffi::SQLITE_OK);
+        let on_file = std::fs::read(&path).unwrap();
+        let at = commit_at as usize;
+        assert_eq!(
+            &on_file[at..at + FRAME_HEADER],
+            &rewritten[..],
+            "the rewritten commit header"
+        );
+        // The next transaction's first frame is gathered again.
+        let h = header(0);
+        assert_eq!(
+            write(file, h.as_ptr().cast(), h.len() as c_int, at as i64 + frame),
+            ffi::SQLITE_OK
+        );
+        assert_eq!(
+            length(&path),
+            32 + 3 * frame as u64,
+            "a new transaction's frame waits"
+        );
         assert_eq!(close(file), ffi::SQLITE_OK);
+        assert_eq!(
+            length(&path),
+            32 + 3 * frame as u64 + FRAME_HEADER as u64,
+            "out at close"
+        );
     }
 }
 
