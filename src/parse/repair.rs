@@ -124,11 +124,17 @@ fn html_entity_in(bytes: &[u8]) -> bool {
 }
 
 /// The text from the first element's name on, past the prolog.
-fn first_element(text: &str) -> Option<&str> {
+/// The text from the first element's name on: past the declaration, processing
+/// instructions, a DOCTYPE and comments (whose text may hold a `<` of its own).
+pub(super) fn first_element(text: &str) -> Option<&str> {
     let mut rest = text;
     loop {
         let at = rest.find('<')?;
         rest = &rest[at + 1..];
+        if let Some(comment) = rest.strip_prefix("!--") {
+            rest = &comment[comment.find("-->")? + 3..];
+            continue;
+        }
         if rest.starts_with('?') || rest.starts_with('!') {
             continue;
         }

@@ -305,22 +305,11 @@ pub(super) fn what_instead(bytes: &[u8]) -> Option<super::ParseError> {
 }
 
 fn first_element_name(text: &str) -> Option<&str> {
-    let mut rest = text;
-    loop {
-        let at = rest.find('<')?;
-        rest = &rest[at + 1..];
-        if let Some(comment) = rest.strip_prefix("!--") {
-            rest = &comment[comment.find("-->")? + 3..];
-            continue;
-        }
-        if rest.starts_with('?') || rest.starts_with('!') {
-            continue;
-        }
-        let end = rest
-            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-            .unwrap_or(rest.len());
-        return Some(&rest[..end]);
-    }
+    let rest = super::repair::first_element(text)?;
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .unwrap_or(rest.len());
+    Some(&rest[..end])
 }
 
 fn is_feed_root(name: &str) -> bool {

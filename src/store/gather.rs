@@ -34,6 +34,8 @@ use std::ffi::{c_int, c_void, CStr};
 use std::ptr;
 use std::sync::OnceLock;
 
+mod forward;
+
 /// The most gathered before it is written out. SQLite's Unix layer writes at most
 /// 128 KiB in one call (it masks the length to 17 bits), so no more than that.
 const GATHER: usize = 124 << 10;
@@ -102,21 +104,21 @@ static METHODS: ffi::sqlite3_io_methods = ffi::sqlite3_io_methods {
     xClose: Some(close),
     xRead: Some(read),
     xWrite: Some(write),
-    xTruncate: Some(truncate),
-    xSync: Some(sync),
-    xFileSize: Some(file_size),
-    xLock: Some(lock),
-    xUnlock: Some(unlock),
-    xCheckReservedLock: Some(check_reserved_lock),
-    xFileControl: Some(file_control),
-    xSectorSize: Some(sector_size),
-    xDeviceCharacteristics: Some(device_characteristics),
-    xShmMap: Some(shm_map),
-    xShmLock: Some(shm_lock),
-    xShmBarrier: Some(shm_barrier),
-    xShmUnmap: Some(shm_unmap),
-    xFetch: Some(fetch),
-    xUnfetch: Some(unfetch),
+    xTruncate: Some(forward::truncate),
+    xSync: Some(forward::sync),
+    xFileSize: Some(forward::file_size),
+    xLock: Some(forward::lock),
+    xUnlock: Some(forward::unlock),
+    xCheckReservedLock: Some(forward::check_reserved_lock),
+    xFileControl: Some(forward::file_control),
+    xSectorSize: Some(forward::sector_size),
+    xDeviceCharacteristics: Some(forward::device_characteristics),
+    xShmMap: Some(forward::shm_map),
+    xShmLock: Some(forward::shm_lock),
+    xShmBarrier: Some(forward::shm_barrier),
+    xShmUnmap: Some(forward::shm_unmap),
+    xFetch: Some(forward::fetch),
+    xUnfetch: Some(forward::unfetch),
 };
 
 unsafe extern "C" fn open(
@@ -325,184 +327,6 @@ unsafe extern "C" fn write(
         return write_out(state, real);
     }
     ffi::SQLITE_OK
-}
-
-unsafe extern "C" fn truncate(f: *mut ffi::sqlite3_file, size: i64) -> c_int {
-    let rc = settle(f);
-    let (state, real) = parts(f);
-    state.ahead.clear();
-    if rc != ffi::SQLITE_OK {
-        return rc;
-    }
-    methods(real)
-        .xTruncate
-        .map_or(ffi::SQLITE_IOERR_TRUNCATE, |t| t(real, size))
-}
-
-unsafe extern "C" fn sync(f: *mut ffi::sqlite3_file, flags: c_int) -> c_int {
-    let rc = settle(f);
-    if rc != ffi::SQLITE_OK {
-        return rc;
-    }
-    let (_, real) = parts(f);
-    methods(real)
-        .xSync
-        .map_or(ffi::SQLITE_IOERR_FSYNC, |s| s(real, flags))
-}
-
-unsafe extern "C" fn file_size(f: *mut ffi::sqlite3_file, size: *mut i64) -> c_int {
-    let rc = settle(f);
-    if rc != ffi::SQLITE_OK {
-        return rc;
-    }
-    let (_, real) = parts(f);
-    methods(real)
-        .xFileSize
-        .map_or(ffi::SQLITE_IOERR_FSTAT, |s| s(real, size))
-}
-
-unsafe extern "C" fn lock(f: *mut ffi::sqlite3_file, level: c_int) -> c_int {
-    let rc = settle(f);
-    if rc != ffi::SQLITE_OK {
-        return rc;
-    }
-    let (_, real) = parts(f);
-    methods(real)
-        .xLock
-        .map_or(ffi::SQLITE_IOERR_LOCK, |l| l(real, level))
-}
-
-unsafe extern "C" fn unlock(f: *mut ffi::sqlite3_file, level: c_int) -> c_int {
-    let rc = settle(f);
-    let (_, real) = parts(f);
-    let unlocked = methods(real)
-        .xUnlock
-        .map_or(ffi::SQLITE_IOERR_UNLOCK, |u| u(real, level));
-    if rc == ffi::SQLITE_OK {
-        unlocked
-    } else {
-        rc
-    }
-}
-
-unsafe extern "C" fn check_reserved_lock(f: *mut ffi::sqlite3_file, out: *mut c_int) -> c_int {
-    let (_, real) = parts(f);
-    methods(real)
-        .xCheckReservedLock
-        .map_or(ffi::SQLITE_IOERR_CHECKRESERVEDLOCK, |c| c(real, out))
-}
-
-unsafe extern "C" fn file_control(f: *mut ffi::sqlite3_file, op: c_int, arg: *mut c_void) -> c_int {
-    let rc = settle(f);
-    let (state, real) = parts(f);
-    if !state.log && !state.partner.is_null() {
-        let log = &mut *(*state.partner).state;
-        match op {
-            ffi::SQLITE_FCNTL_CKPT_START => log.checkpoint = true,
-            ffi::SQLITE_FCNTL_CKPT_DONE => {
-                log.checkpoint = false;
-                log.ahead.clear();
-            }
-            _ => {}
-        }
-    }
-    if rc != ffi::SQLITE_OK {
-        return rc;
-    }
-    methods(real)
-        .xFileControl
-        .map_or(ffi::SQLITE_NOTFOUND, |c| c(real, op, arg))
-}
-
-unsafe extern "C" fn sector_size(f: *mut ffi::sqlite3_file) -> c_int {
-    let (_, real) = parts(f);
-    methods(real).xSectorSize.map_or(4096, |s| s(real))
-}
-
-unsafe extern "C" fn device_characteristics(f: *mut ffi::sqlite3_file) -> c_int {
-    let (_, real) = parts(f);
-    methods(real).xDeviceCharacteristics.map_or(0, |d| d(real))
-}
-
-unsafe extern "C" fn shm_map(
-    f: *mut ffi::sqlite3_file,
-    page: c_int,
-    size: c_int,
-    extend: c_int,
-    out: *mut *mut c_void,
-) -> c_int {
-    let rc = settle(f);
-    if rc != ffi::SQLITE_OK {
-        return rc;
-    }
-    let (_, real) = parts(f);
-    methods(real).xShmMap.map_or(ffi::SQLITE_IOERR_SHMMAP, |m| {
-        m(real, page, size, extend, out)
-    })
-}
-
-unsafe extern "C" fn shm_lock(
-    f: *mut ffi::sqlite3_file,
-    offset: c_int,
-    n: c_int,
-    flags: c_int,
-) -> c_int {
-    let rc = settle(f);
-    let (_, real) = parts(f);
-    let locked = methods(real)
-        .xShmLock
-        .map_or(ffi::SQLITE_IOERR_SHMLOCK, |l| l(real, offset, n, flags));
-    if rc == ffi::SQLITE_OK || flags & ffi::SQLITE_SHM_UNLOCK != 0 {
-        locked
-    } else {
-        rc
-    }
-}
-
-unsafe extern "C" fn shm_barrier(f: *mut ffi::sqlite3_file) {
-    // Nothing of a commit can be left by now (its writes go out at once, with their
-    // errors); what may be is frames no commit names (a transaction rolled back after
-    // spilling pages), whose loss on a failure here costs nothing.
-    let _ = settle(f);
-    let (_, real) = parts(f);
-    if let Some(b) = methods(real).xShmBarrier {
-        b(real);
-    }
-}
-
-unsafe extern "C" fn shm_unmap(f: *mut ffi::sqlite3_file, delete: c_int) -> c_int {
-    let _ = settle(f);
-    let (_, real) = parts(f);
-    methods(real)
-        .xShmUnmap
-        .map_or(ffi::SQLITE_OK, |u| u(real, delete))
-}
-
-unsafe extern "C" fn fetch(
-    f: *mut ffi::sqlite3_file,
-    off: i64,
-    amt: c_int,
-    out: *mut *mut c_void,
-) -> c_int {
-    let rc = settle(f);
-    if rc != ffi::SQLITE_OK {
-        return rc;
-    }
-    let (_, real) = parts(f);
-    match methods(real).xFetch {
-        Some(x) => x(real, off, amt, out),
-        None => {
-            *out = ptr::null_mut();
-            ffi::SQLITE_OK
-        }
-    }
-}
-
-unsafe extern "C" fn unfetch(f: *mut ffi::sqlite3_file, off: i64, p: *mut c_void) -> c_int {
-    let (_, real) = parts(f);
-    methods(real)
-        .xUnfetch
-        .map_or(ffi::SQLITE_OK, |u| u(real, off, p))
 }
 
 #[cfg(test)]
