@@ -9,17 +9,21 @@ use rusqlite::{params_from_iter, OptionalExtension};
 /// rather than gathered per feed and sorted.
 const MANY_FEEDS: usize = 16;
 
-/// Reads a body written as text or as LZ4 bytes.
+/// Reads a body written as text, as Snappy bytes or (before Snappy) as LZ4 bytes.
 pub(super) fn stored_text(value: rusqlite::types::ValueRef) -> Option<String> {
     use rusqlite::types::ValueRef;
-    match value {
-        ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
-        ValueRef::Blob(b) => lz4_flex::decompress_size_prepended(b).ok().map(|v| {
-            String::from_utf8(v)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-        }),
-        _ => None,
-    }
+    let bytes = match value {
+        ValueRef::Text(t) => return Some(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => match b.strip_prefix(&super::write::SNAPPY_TAG) {
+            Some(packed) => snap::raw::Decoder::new().decompress_vec(packed).ok()?,
+            None => lz4_flex::decompress_size_prepended(b).ok()?,
+        },
+        _ => return None,
+    };
+    Some(
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 impl Store {

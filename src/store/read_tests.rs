@@ -249,3 +249,55 @@ fn a_lists_mark_stops_at_the_newest_article_it_was_read_with() {
     let titles: Vec<&str> = unread_now.iter().map(|r| r.title.as_str()).collect();
     assert_eq!(titles, ["new 0", "new 1"]);
 }
+
+/// Bodies go in as Snappy; a cache written before that holds LZ4 blobs, read all the
+/// same. Short bodies stay text.
+#[test]
+fn bodies_read_back_in_every_stored_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let ids = store.sync_feeds(&crate::store::test_specs(1)).unwrap();
+    let long = "<p>Patch Tuesday: ünïcode, 日本語 and 🔒.</p>".repeat(40);
+    let items = ["short", long.as_str()]
+        .iter()
+        .enumerate()
+        .map(|(i, body)| ParsedItem {
+            guid: format!("g{i}"),
+            title: format!("t{i}"),
+            content_html: Some(body.to_string()),
+            summary_html: Some(format!("<p>{body}</p>")),
+            ..ParsedItem::default()
+        })
+        .collect();
+    crate::store::test_write(&mut store, ids[0], items);
+    let kinds: Vec<(String, Vec<u8>)> = store
+        .conn
+        .prepare("SELECT typeof(content), CAST(content AS BLOB) FROM items ORDER BY guid")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(kinds[0].0, "text");
+    assert_eq!(kinds[1].0, "blob");
+    assert!(kinds[1].1.starts_with(&crate::store::write::SNAPPY_TAG));
+    assert!(kinds[1].1.len() < long.len() / 2);
+    let body = |guid: &str| {
+        let id: i64 = store
+            .conn
+            .query_row("SELECT id FROM items WHERE guid = ?1", [guid], |r| r.get(0))
+            .unwrap();
+        store.item(ItemId(id)).unwrap().unwrap()
+    };
+    assert_eq!(body("g0").content_html.as_deref(), Some("short"));
+    let whole = body("g1");
+    assert_eq!(whole.content_html.as_deref(), Some(long.as_str()));
+    assert_eq!(whole.summary_html, Some(format!("<p>{long}</p>")));
+    // As an earlier version wrote it.
+    let lz4 = lz4_flex::compress_prepend_size(long.as_bytes());
+    store
+        .conn
+        .execute("UPDATE items SET content = ?1 WHERE guid = 'g1'", [&lz4])
+        .unwrap();
+    assert_eq!(body("g1").content_html.as_deref(), Some(long.as_str()));
+}

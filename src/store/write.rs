@@ -41,20 +41,36 @@ pub struct PreparedItem {
     pub story: crate::story::Keys,
 }
 
-/// An article body as stored: short ones as text, longer ones LZ4-compressed. HTML
+/// An article body as stored: short ones as text, longer ones compressed. HTML
 /// compresses about threefold, which keeps the cache small and its writes few.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stored {
     Text(String),
-    Lz4(Vec<u8>),
+    /// Snappy's raw format behind [`SNAPPY_TAG`] (caches written before it hold LZ4
+    /// blobs, which `read::stored_text` still reads).
+    Packed(Vec<u8>),
 }
 
 const COMPRESS_ABOVE: usize = 256;
 
+/// What a Snappy blob starts with. An LZ4 blob starts with the body's length as four
+/// little-endian bytes, and no body is 4 GiB long, so the two never meet.
+pub(super) const SNAPPY_TAG: [u8; 4] = [0xFF; 4];
+
 impl Stored {
     pub(super) fn new(text: String) -> Stored {
         if text.len() > COMPRESS_ABOVE {
-            Stored::Lz4(lz4_flex::compress_prepend_size(text.as_bytes()))
+            let bytes = text.as_bytes();
+            let mut out = vec![0; SNAPPY_TAG.len() + snap::raw::max_compress_len(bytes.len())];
+            out[..SNAPPY_TAG.len()].copy_from_slice(&SNAPPY_TAG);
+            match snap::raw::Encoder::new().compress(bytes, &mut out[SNAPPY_TAG.len()..]) {
+                Ok(n) => {
+                    out.truncate(SNAPPY_TAG.len() + n);
+                    Stored::Packed(out)
+                }
+                // Only a body over Snappy's 4 GiB limit fails, and no fetch brings one.
+                Err(_) => Stored::Text(text),
+            }
         } else {
             Stored::Text(text)
         }
@@ -65,7 +81,7 @@ impl rusqlite::ToSql for Stored {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
         Ok(match self {
             Stored::Text(t) => t.as_str().into(),
-            Stored::Lz4(b) => b.as_slice().into(),
+            Stored::Packed(b) => b.as_slice().into(),
         })
     }
 }
@@ -126,7 +142,7 @@ impl PreparedFeed {
         fn stored(s: &Option<Stored>) -> usize {
             match s {
                 Some(Stored::Text(t)) => t.len(),
-                Some(Stored::Lz4(b)) => b.len(),
+                Some(Stored::Packed(b)) => b.len(),
                 None => 0,
             }
         }
