@@ -305,28 +305,41 @@ impl Store {
     }
 
     pub fn feed_targets(&self, ids: &[FeedId]) -> Result<Vec<FeedTarget>> {
+        // One pass over the feeds table, not a query per feed: each query outside a
+        // transaction takes and drops the log's read lock, and a thousand of them held
+        // back the first request by a few milliseconds with both cores idle.
+        let wanted: std::collections::HashSet<i64> = ids.iter().map(|id| id.0).collect();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT url, etag, last_modified, retry_after, last_attempt, gone FROM feeds
-             WHERE id = ?1",
+            "SELECT id, url, etag, last_modified, retry_after, last_attempt, gone FROM feeds",
         )?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let target = stmt.query_row([id.0], |r| {
-                Ok(FeedTarget {
-                    id: *id,
-                    url: r.get(0)?,
-                    validators: Validators {
-                        etag: r.get(1)?,
-                        last_modified: r.get(2)?,
-                    },
-                    retry_after: r.get::<_, Option<i64>>(3)?.and_then(from_ts),
-                    last_attempt: r.get::<_, Option<i64>>(4)?.and_then(from_ts),
-                    gone: r.get(5)?,
-                })
-            })?;
-            out.push(target);
+        let mut found = std::collections::HashMap::with_capacity(ids.len());
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            if !wanted.contains(&id) {
+                continue;
+            }
+            let target = FeedTarget {
+                id: FeedId(id),
+                url: r.get(1)?,
+                validators: Validators {
+                    etag: r.get(2)?,
+                    last_modified: r.get(3)?,
+                },
+                retry_after: r.get::<_, Option<i64>>(4)?.and_then(from_ts),
+                last_attempt: r.get::<_, Option<i64>>(5)?.and_then(from_ts),
+                gone: r.get(6)?,
+            };
+            found.insert(id, target);
         }
-        Ok(out)
+        ids.iter()
+            .map(|id| {
+                found
+                    .get(&id.0)
+                    .cloned()
+                    .ok_or_else(|| rusqlite::Error::QueryReturnedNoRows.into())
+            })
+            .collect()
     }
 
     /// Changes whenever another connection commits to the cache (SQLite's
