@@ -53,27 +53,47 @@ pub enum Stored {
 
 const COMPRESS_ABOVE: usize = 256;
 
+/// The largest compression buffer a thread keeps between bodies.
+const SCRATCH_KEPT: usize = 1 << 20;
+
 /// What a Snappy blob starts with. An LZ4 blob starts with the body's length as four
 /// little-endian bytes, and no body is 4 GiB long, so the two never meet.
 pub(super) const SNAPPY_TAG: [u8; 4] = [0xFF; 4];
 
 impl Stored {
     pub(super) fn new(text: String) -> Stored {
-        if text.len() > COMPRESS_ABOVE {
-            let bytes = text.as_bytes();
-            let mut out = vec![0; SNAPPY_TAG.len() + snap::raw::max_compress_len(bytes.len())];
-            out[..SNAPPY_TAG.len()].copy_from_slice(&SNAPPY_TAG);
-            match snap::raw::Encoder::new().compress(bytes, &mut out[SNAPPY_TAG.len()..]) {
-                Ok(n) => {
-                    out.truncate(SNAPPY_TAG.len() + n);
-                    Stored::Packed(out)
-                }
-                // Only a body over Snappy's 4 GiB limit fails, and no fetch brings one.
-                Err(_) => Stored::Text(text),
-            }
-        } else {
-            Stored::Text(text)
+        if text.len() <= COMPRESS_ABOVE {
+            return Stored::Text(text);
         }
+        // Compressed into a buffer each thread keeps, then copied out at its size: a
+        // buffer of Snappy's worst case for each body was zeroed for nothing and, held
+        // in the queue to the writer, made the refresh's peak memory 77 MiB against 64.
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        SCRATCH.with_borrow_mut(|scratch| {
+            let bytes = text.as_bytes();
+            let most = snap::raw::max_compress_len(bytes.len());
+            if scratch.len() < most {
+                scratch.resize(most, 0);
+            }
+            let stored = match snap::raw::Encoder::new().compress(bytes, scratch) {
+                Ok(n) => {
+                    let mut packed = Vec::with_capacity(SNAPPY_TAG.len() + n);
+                    packed.extend_from_slice(&SNAPPY_TAG);
+                    packed.extend_from_slice(&scratch[..n]);
+                    Stored::Packed(packed)
+                }
+                // Only a body over Snappy's 4 GiB limit fails (max_compress_len is then
+                // 0), and no fetch brings one.
+                Err(_) => Stored::Text(text),
+            };
+            // A rare huge body's buffer is not kept by every thread.
+            if scratch.len() > SCRATCH_KEPT {
+                *scratch = Vec::new();
+            }
+            stored
+        })
     }
 }
 
