@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 mod calls;
 mod command;
+mod decode;
 pub mod gemini;
 mod get;
 mod guard;

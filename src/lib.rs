@@ -2,7 +2,8 @@
 //!
 //! The core (`config`, `fetch`, `parse`, `store`, `refresh`, `render`) knows nothing of the
 //! terminal; `tui` builds the interactive program on top of it, `cli` the headless one.
-// Unsafe code only where SQLite is reached through its C interface (store::gather).
+// Unsafe code only where a C library is reached through its interface: SQLite
+// (store::gather) and libdeflate (fetch::decode::libdeflate).
 #![deny(unsafe_code)]
 // Outside tests, a failure is an error value with a message, never a panic.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]

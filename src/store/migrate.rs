@@ -443,6 +443,14 @@ const MIGRATIONS: &[&str] = &[
         INSERT INTO search_pending (item_id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
     END;
     "#,
+    // 20: bodies are stored as Snappy (store::write::Stored), which a version before
+    // reads as no body at all: the version number keeps that version off the cache
+    // instead ("the cache was written by a newer bulletin"). LZ4 bodies already stored
+    // are read as ever.
+    r#"
+    INSERT INTO meta (key, value) VALUES ('bodies', 'snappy')
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

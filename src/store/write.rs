@@ -53,12 +53,16 @@ pub enum Stored {
 
 const COMPRESS_ABOVE: usize = 256;
 
-/// The largest compression buffer a thread keeps between bodies.
-const SCRATCH_KEPT: usize = 1 << 20;
+/// The largest compression buffer a thread keeps between bodies (there are as many
+/// fetch threads as `max_concurrent_fetches` says, up to 256): a body of about 220 KB.
+const SCRATCH_KEPT: usize = 256 << 10;
 
 /// What a Snappy blob starts with. An LZ4 blob starts with the body's length as four
-/// little-endian bytes, and no body is 4 GiB long, so the two never meet.
-pub(super) const SNAPPY_TAG: [u8; 4] = [0xFF; 4];
+/// little-endian bytes, and only bodies over `COMPRESS_ABOVE` bytes were ever compressed,
+/// so no LZ4 blob starts with a length of 0. (And a version before Snappy, were it to
+/// read one, would see an empty body, not a 4 GiB one; migration 20 keeps it off such a
+/// cache anyway.)
+pub(super) const SNAPPY_TAG: [u8; 4] = [0; 4];
 
 impl Stored {
     pub(super) fn new(text: String) -> Stored {
