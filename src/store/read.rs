@@ -14,7 +14,7 @@ pub(super) fn stored_text(value: rusqlite::types::ValueRef) -> Option<String> {
     use rusqlite::types::ValueRef;
     let bytes = match value {
         ValueRef::Text(t) => return Some(String::from_utf8_lossy(t).into_owned()),
-        ValueRef::Blob(b) => match b.strip_prefix(&super::write::SNAPPY_TAG) {
+        ValueRef::Blob(b) => match super::write::snappy_part(b) {
             Some(packed) => snap::raw::Decoder::new().decompress_vec(packed).ok()?,
             None => lz4_flex::decompress_size_prepended(b).ok()?,
         },

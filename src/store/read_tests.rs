@@ -251,7 +251,7 @@ fn a_lists_mark_stops_at_the_newest_article_it_was_read_with() {
 }
 
 /// Bodies go in as Snappy; a cache written before that holds LZ4 blobs, read all the
-/// same. Short bodies stay text.
+/// same, as are the first Snappy blobs' other tag. Short bodies stay text.
 #[test]
 fn bodies_read_back_in_every_stored_form() {
     let dir = tempfile::tempdir().unwrap();
@@ -293,6 +293,18 @@ fn bodies_read_back_in_every_stored_form() {
     let whole = body("g1");
     assert_eq!(whole.content_html.as_deref(), Some(long.as_str()));
     assert_eq!(whole.summary_html, Some(format!("<p>{long}</p>")));
+    // As the first commits with Snappy tagged it.
+    let mut early = vec![0xFF; 4];
+    early.extend(
+        snap::raw::Encoder::new()
+            .compress_vec(long.as_bytes())
+            .unwrap(),
+    );
+    store
+        .conn
+        .execute("UPDATE items SET content = ?1 WHERE guid = 'g1'", [&early])
+        .unwrap();
+    assert_eq!(body("g1").content_html.as_deref(), Some(long.as_str()));
     // As an earlier version wrote it.
     let lz4 = lz4_flex::compress_prepend_size(long.as_bytes());
     store

@@ -64,6 +64,15 @@ const SCRATCH_KEPT: usize = 256 << 10;
 /// cache anyway.)
 pub(super) const SNAPPY_TAG: [u8; 4] = [0; 4];
 
+/// The Snappy bytes of a stored blob, if it is one. The first commits with Snappy
+/// tagged it `FF FF FF FF` (an LZ4 length of 4 GiB, which no body has either): read
+/// all the same, so that a cache one of them wrote never reaches the LZ4 reader, which
+/// would make a buffer of that length.
+pub(super) fn snappy_part(blob: &[u8]) -> Option<&[u8]> {
+    blob.strip_prefix(&SNAPPY_TAG)
+        .or_else(|| blob.strip_prefix(&[0xFF; 4]))
+}
+
 impl Stored {
     pub(super) fn new(text: String) -> Stored {
         if text.len() <= COMPRESS_ABOVE {
