@@ -20,6 +20,7 @@ mod get;
 mod guard;
 mod tls;
 
+pub use decode::gunzip;
 pub use tls::retry_after;
 pub(crate) use tls::tls_config;
 

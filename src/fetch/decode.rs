@@ -12,7 +12,7 @@ mod libdeflate;
 /// decoded whole, and grew its buffer by copies. A body labelled gzip that is not
 /// (no gzip magic: some servers label a plain body so) is taken as it is, as browsers
 /// and feedparser read it.
-pub(super) fn gunzip(raw: Vec<u8>, cap: u64) -> Result<Vec<u8>, FetchError> {
+pub fn gunzip(raw: Vec<u8>, cap: u64) -> Result<Vec<u8>, FetchError> {
     if !raw.starts_with(&[0x1f, 0x8b]) {
         return Ok(raw);
     }

@@ -31,10 +31,11 @@ pub use story::{Arrival as StoryArrival, Copy as StoryCopy};
 pub mod search;
 mod sync;
 mod sync_batch;
+mod targets;
 mod write;
 
 use crate::config::FeedSpec;
-use crate::model::{FeedId, Validators};
+use crate::model::FeedId;
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
@@ -54,6 +55,7 @@ pub use query::{ItemQuery, Order, Scope};
 pub use retention::Brought;
 pub use sync::{QueuedMark, SyncedFeed};
 pub use sync_batch::ReadFeed;
+pub use targets::FeedTarget;
 pub use write::{PreparedFeed, PreparedItem, Stored};
 
 #[derive(Debug, thiserror::Error)]
@@ -125,19 +127,6 @@ fn explain(e: &rusqlite::Error) -> String {
         Some(ErrorCode::PermissionDenied) => format!("permission denied ({e})"),
         _ => e.to_string(),
     }
-}
-
-/// What a refresh needs to know about one feed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FeedTarget {
-    pub id: FeedId,
-    pub url: String,
-    pub validators: Validators,
-    pub retry_after: Option<DateTime<Utc>>,
-    /// When it was last fetched (or tried), which a Retry-After counts from.
-    pub last_attempt: Option<DateTime<Utc>>,
-    /// It answered 410 Gone: left alone until a refresh is forced.
-    pub gone: bool,
 }
 
 /// The outcome of writing one parsed feed.
@@ -304,44 +293,6 @@ impl Store {
             .collect())
     }
 
-    pub fn feed_targets(&self, ids: &[FeedId]) -> Result<Vec<FeedTarget>> {
-        // One pass over the feeds table, not a query per feed: each query outside a
-        // transaction takes and drops the log's read lock, and a thousand of them held
-        // back the first request by a few milliseconds with both cores idle.
-        let wanted: std::collections::HashSet<i64> = ids.iter().map(|id| id.0).collect();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, url, etag, last_modified, retry_after, last_attempt, gone FROM feeds",
-        )?;
-        let mut found = std::collections::HashMap::with_capacity(ids.len());
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            if !wanted.contains(&id) {
-                continue;
-            }
-            let target = FeedTarget {
-                id: FeedId(id),
-                url: r.get(1)?,
-                validators: Validators {
-                    etag: r.get(2)?,
-                    last_modified: r.get(3)?,
-                },
-                retry_after: r.get::<_, Option<i64>>(4)?.and_then(from_ts),
-                last_attempt: r.get::<_, Option<i64>>(5)?.and_then(from_ts),
-                gone: r.get(6)?,
-            };
-            found.insert(id, target);
-        }
-        ids.iter()
-            .map(|id| {
-                found
-                    .get(&id.0)
-                    .cloned()
-                    .ok_or_else(|| rusqlite::Error::QueryReturnedNoRows.into())
-            })
-            .collect()
-    }
-
     /// Changes whenever another connection commits to the cache (SQLite's
     /// `data_version`); this connection's own writes leave it as it is.
     pub fn data_version(&self) -> Result<i64> {
@@ -391,7 +342,7 @@ pub(crate) fn test_write(store: &mut Store, feed: FeedId, items: Vec<crate::mode
         .apply(
             feed,
             &feed_data,
-            &Validators::default(),
+            &crate::model::Validators::default(),
             Some(200),
             Utc::now(),
             0,
