@@ -152,10 +152,11 @@ impl Store {
             let mut new_feed = tx.prepare_cached(
                 "INSERT INTO feeds (url, title, mailbox) VALUES (?1, ?2, ?3) RETURNING id",
             )?;
+            let mut ids = super::item_ids::ItemIds::start(&tx)?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO items (feed_id, guid, title, link, author, published, sort_time,
-                     content, enclosures, hash, first_seen, is_read, starred)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                     content, enclosures, hash, first_seen, is_read, starred, id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
                  ON CONFLICT (feed_id, guid) DO NOTHING",
             )?;
             let mut item_of =
@@ -226,7 +227,7 @@ impl Store {
                         };
                         // A date in the future sorts as the time it arrived, as for feeds.
                         let sort_time = item.published.map_or(now, |p| p.min(now));
-                        applied.new_items += insert.execute(params![
+                        let inserted = insert.execute(params![
                             feed,
                             item.guid,
                             item.title,
@@ -240,7 +241,12 @@ impl Store {
                             now,
                             message.flags.seen,
                             message.flags.flagged,
+                            ids.next(),
                         ])?;
+                        if inserted > 0 {
+                            ids.taken();
+                        }
+                        applied.new_items += inserted;
                         item_of.query_row(params![feed, item.guid], |r| r.get(0))?
                     }
                 };

@@ -17,6 +17,7 @@ mod fulltext;
 #[cfg(unix)]
 mod gather;
 mod indexing;
+mod item_ids;
 mod lock_wait;
 mod mail;
 mod mail_queue;

@@ -156,10 +156,11 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut added = 0;
         {
+            let mut ids = super::item_ids::ItemIds::start(&tx)?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO items (feed_id, guid, remote_id, title, link, author, published,
-                     sort_time, content, hash, first_seen, is_read, starred, enclosures)
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?11, ?12, ?13
+                     sort_time, content, hash, first_seen, is_read, starred, enclosures, id)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?11, ?12, ?13, ?14
                  WHERE NOT EXISTS (SELECT 1 FROM items WHERE remote_id = ?3)
                  ON CONFLICT (feed_id, guid) DO NOTHING",
             )?;
@@ -197,7 +198,7 @@ impl Store {
                 }
                 // A date in the future sorts as the time it arrived, as for local feeds.
                 let sort_time = item.published.map_or(now, |p| p.min(now));
-                added += insert.execute(params![
+                let inserted = insert.execute(params![
                     feed.0,
                     format!("sync:{}", item.id),
                     item.id,
@@ -213,7 +214,12 @@ impl Store {
                     (!item.enclosures.is_empty())
                         .then(|| serde_json::to_string(&item.enclosures).ok())
                         .flatten(),
+                    ids.next(),
                 ])?;
+                if inserted > 0 {
+                    ids.taken();
+                }
+                added += inserted;
             }
         }
         tx.commit()?;

@@ -1,5 +1,5 @@
 //! Schema steps 13 on: the sync queue's numbers, folder sync, stories, the search
-//! index's queue, Snappy bodies.
+//! index's queue, Snappy bodies, ids never reused.
 
 /// Entry `i` brings the schema from version `12 + i` to `13 + i`.
 pub(super) const STEPS: &[&str] = &[
@@ -203,5 +203,19 @@ pub(super) const STEPS: &[&str] = &[
     r#"
     INSERT INTO meta (key, value) VALUES ('bodies', 'snappy')
         ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+    "#,
+    // 21: an article's id is never given to another. SQLite gives a new row the
+    // highest id plus one, so deleting the newest articles (a feed removed, old ones
+    // let go) handed their ids to the next ones, and whatever still held such an id (a
+    // list's bound for `A`, a cursor, a story) meant another article. The highest id
+    // ever deleted is kept here, and every writer of articles numbers them above it
+    // (store::item_ids); AUTOINCREMENT would have meant rebuilding the table.
+    r#"
+    CREATE TRIGGER items_high_water AFTER DELETE ON items
+    WHEN OLD.id > coalesce((SELECT max(id) FROM items), 0) BEGIN
+        INSERT INTO meta (key, value) VALUES ('items.high', OLD.id)
+            ON CONFLICT (key) DO UPDATE
+            SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER));
+    END;
     "#,
 ];

@@ -2,6 +2,7 @@
 //! carried over from an import, and the old read items `keep_days` lets go.
 
 use super::*;
+use crate::store::item_ids::ItemIds;
 
 /// One feed's items upserted, its metadata and validators updated; the caller commits.
 pub(super) fn write_feed(
@@ -40,11 +41,13 @@ pub(super) fn write_feed(
         http_status
     ])?;
     {
+        let mut ids = ItemIds::start(tx)?;
         let mut upsert = tx.prepare_cached(
             "INSERT INTO items (feed_id, guid, title, link, author, published, updated,
                  sort_time, summary, content, enclosures, hash, first_seen,
-                 is_read, starred, hidden)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                 is_read, starred, hidden, id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                     ?17)
              ON CONFLICT (feed_id, guid) DO UPDATE SET
                  title = excluded.title, link = excluded.link, author = excluded.author,
                  published = excluded.published, updated = excluded.updated,
@@ -79,7 +82,12 @@ pub(super) fn write_feed(
                 item.arrival.read,
                 item.arrival.starred,
                 item.arrival.hidden,
+                ids.next(),
             ])?;
+            // An article already there is updated (or left) and keeps its own id.
+            if tx.last_insert_rowid() == ids.next() {
+                ids.taken();
+            }
         }
     }
     let arrivals = arrivals(tx, id, feed, max_id_before)?;
