@@ -8,6 +8,7 @@ use rusqlite::{params, Connection, TransactionBehavior};
 use std::collections::HashSet;
 
 mod feed;
+mod shared_ids;
 use feed::write_feed;
 
 /// A parsed feed made ready for the cache: bodies compressed, fingerprints taken. Built

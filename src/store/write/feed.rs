@@ -40,6 +40,9 @@ pub(super) fn write_feed(
         now.timestamp(),
         http_status
     ])?;
+    if total_before > 0 {
+        super::shared_ids::carry(tx, id, &feed.items)?;
+    }
     {
         let mut ids = ItemIds::start(tx)?;
         let mut upsert = tx.prepare_cached(

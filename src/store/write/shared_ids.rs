@@ -1,0 +1,168 @@
+//! An article keeps its row when its id changes form because another item came to
+//! share (or stopped sharing) its id. parse::distinct_ids gives each item of a group
+//! sharing an id the shared id and `#` and a hash of its own (16 or 32 hex digits),
+//! and a lone item the id as it is: so a status page's one item linking to the page
+//! was `…/status` until a second such item appeared, then `…/status#…`, and came back
+//! as new and unread beside its read self.
+
+use super::*;
+
+/// Before a feed's items are upserted: each item new to the feed by its id whose other
+/// form names a row of the feed with the same title and link (exactly one) has that
+/// row's id changed to its own, so the upsert finds it with its marks. Only for a feed
+/// that had articles: a first fetch (every feed of a cold refresh) has nothing to carry.
+pub(super) fn carry(tx: &Connection, feed: FeedId, items: &[PreparedItem]) -> Result<usize> {
+    let mut known = tx.prepare_cached("SELECT 1 FROM items WHERE feed_id = ?1 AND guid = ?2")?;
+    let mut same_bare = tx.prepare_cached(
+        "SELECT id, guid FROM items WHERE feed_id = ?1 AND guid = ?2
+             AND title = ?3 AND link IS ?4",
+    )?;
+    // '$' follows '#': the range is every id that starts with the bare one and '#'.
+    let mut same_hashed = tx.prepare_cached(
+        "SELECT id, guid FROM items WHERE feed_id = ?1
+             AND guid > ?2 || '#' AND guid < ?2 || '$' AND title = ?3 AND link IS ?4",
+    )?;
+    let mut rename = tx.prepare_cached("UPDATE items SET guid = ?2 WHERE id = ?1")?;
+    let mut carried = 0;
+    for item in items {
+        if known.exists(params![feed.0, item.guid])? {
+            continue;
+        }
+        let like = params![
+            feed.0,
+            bare_of(&item.guid).unwrap_or(&item.guid),
+            item.title,
+            item.link
+        ];
+        let rows: Vec<(i64, String)> = match bare_of(&item.guid) {
+            // It shares its id now: the row of when it did not.
+            Some(_) => same_bare
+                .query_map(like, row)?
+                .collect::<rusqlite::Result<_>>()?,
+            // It no longer shares its id: the row of when it did.
+            None => same_hashed
+                .query_map(like, row)?
+                .filter(|r| {
+                    r.as_ref()
+                        .map_or(true, |(_, guid)| bare_of(guid) == Some(item.guid.as_str()))
+                })
+                .collect::<rusqlite::Result<_>>()?,
+        };
+        if let [(id, _)] = rows.as_slice() {
+            rename.execute(params![id, item.guid])?;
+            carried += 1;
+        }
+    }
+    Ok(carried)
+}
+
+fn row(r: &rusqlite::Row) -> rusqlite::Result<(i64, String)> {
+    Ok((r.get(0)?, r.get(1)?))
+}
+
+/// The shared id of an id distinct_ids made: what comes before `#` and 16 or 32
+/// lowercase hex digits at its end.
+fn bare_of(guid: &str) -> Option<&str> {
+    let (bare, hash) = guid.rsplit_once('#')?;
+    let hex = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    };
+    (matches!(hash.len(), 16 | 32) && hex(hash)).then_some(bare)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{ItemId, Validators};
+    use crate::store::{PreparedFeed, Store};
+
+    const PAGE: &str = "https://status.example.org/";
+
+    fn rss(titles: &[&str]) -> String {
+        let items: String = titles
+            .iter()
+            .map(|t| format!("<item><title>{t}</title><link>{PAGE}</link></item>"))
+            .collect();
+        format!("<rss version=\"2.0\"><channel><title>S</title>{items}</channel></rss>")
+    }
+
+    fn refresh(store: &mut Store, feed: crate::model::FeedId, titles: &[&str]) {
+        let parsed = crate::parse::parse_feed(rss(titles).as_bytes(), None, PAGE).unwrap();
+        store
+            .apply(
+                feed,
+                &PreparedFeed::new(parsed),
+                &Validators::default(),
+                Some(200),
+                chrono::Utc::now(),
+                0,
+            )
+            .unwrap();
+    }
+
+    /// (title, read) of the feed's rows, by title.
+    fn rows(store: &Store) -> Vec<(String, bool)> {
+        let mut stmt = store
+            .conn
+            .prepare("SELECT title, is_read FROM items ORDER BY title")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    /// An item alone with its link, read; a second item with the same link comes on
+    /// top (both ids change form), then goes: the first is one row, read, throughout.
+    #[test]
+    fn an_item_keeps_its_row_and_mark_when_another_comes_to_share_its_id() {
+        let (_dir, mut store, feeds) = crate::store::test_store(1);
+        refresh(&mut store, feeds[0], &["Maintenance"]);
+        let first: i64 = store
+            .conn
+            .query_row("SELECT id FROM items", [], |r| r.get(0))
+            .unwrap();
+        store.set_read(&[ItemId(first)], true).unwrap();
+        refresh(&mut store, feeds[0], &["Outage", "Maintenance"]);
+        assert_eq!(
+            rows(&store),
+            [("Maintenance".into(), true), ("Outage".into(), false)]
+        );
+        let guid: String = store
+            .conn
+            .query_row("SELECT guid FROM items WHERE id = ?1", [first], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(guid.starts_with(&format!("{PAGE}#")), "{guid}");
+        refresh(&mut store, feeds[0], &["Maintenance"]);
+        assert_eq!(
+            rows(&store),
+            [("Maintenance".into(), true), ("Outage".into(), false)]
+        );
+        let guid: String = store
+            .conn
+            .query_row("SELECT guid FROM items WHERE id = ?1", [first], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(guid, PAGE);
+    }
+
+    /// Only an id of distinct_ids' form is taken for another's: a publisher's own
+    /// fragment, or a row of another title, is left alone.
+    #[test]
+    fn only_hashes_of_the_same_item_are_carried() {
+        assert_eq!(super::bare_of("a#0123456789abcdef"), Some("a"));
+        assert_eq!(
+            super::bare_of("a#0123456789abcdef0123456789abcdef"),
+            Some("a")
+        );
+        assert_eq!(super::bare_of("a#section"), None);
+        assert_eq!(super::bare_of("a#0123456789ABCDEF"), None);
+        let (_dir, mut store, feeds) = crate::store::test_store(1);
+        refresh(&mut store, feeds[0], &["One"]);
+        refresh(&mut store, feeds[0], &["Two", "Three"]);
+        assert_eq!(rows(&store).len(), 3, "{:?}", rows(&store));
+    }
+}
