@@ -240,3 +240,45 @@ fn an_item_without_a_title_is_listed_by_its_first_words() {
     assert!(long.starts_with("A much longer note"), "{long}");
     assert_eq!(feed.items[2].title, "", "nothing to take a title from");
 }
+
+/// A file named by both `<enclosure>` and `<media:content>` (podcast hosts send both) is
+/// one file, with the size and type whichever of the two gave them, in either order.
+#[test]
+fn a_file_named_twice_keeps_what_either_says_of_it() {
+    for (first, second) in [
+        (
+            r#"<enclosure url="https://p.example/1.mp3" length="5000000" type="audio/mpeg"/>"#,
+            r#"<media:content url="https://p.example/1.mp3" type="audio/mpeg"/>"#,
+        ),
+        (
+            r#"<media:content url="https://p.example/1.mp3"/>"#,
+            r#"<enclosure url="https://p.example/1.mp3" length="5000000" type="audio/mpeg"/>"#,
+        ),
+    ] {
+        let feed = parse(&format!(
+            r#"<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>P</title><link>https://p.example/</link>
+<item><title>Ep 1</title><link>https://p.example/1</link>{first}{second}</item></channel></rss>"#
+        ));
+        let files = &feed.items[0].enclosures;
+        assert_eq!(files.len(), 1, "{files:?}");
+        assert_eq!(files[0].length, Some(5_000_000), "{first} {second}");
+        assert_eq!(files[0].mime.as_deref(), Some("audio/mpeg"));
+    }
+}
+
+/// An author escaped inside CDATA (`Bob &amp; Alice`) reads as a title would; a bare
+/// ampersand naming no entity stays.
+#[test]
+fn an_escaped_author_reads_as_its_name() {
+    for (creator, name) in [
+        ("<![CDATA[ Bob &amp; Alice ]]>", "Bob & Alice"),
+        ("<![CDATA[AT&T Research]]>", "AT&T Research"),
+        ("Bob &amp;amp; Alice", "Bob & Alice"),
+    ] {
+        let feed = parse(&format!(
+            r#"<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>A</title><link>https://a.example/</link>
+<item><title>T</title><link>https://a.example/1</link><dc:creator>{creator}</dc:creator></item></channel></rss>"#
+        ));
+        assert_eq!(feed.items[0].author.as_deref(), Some(name), "{creator}");
+    }
+}

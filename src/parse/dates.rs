@@ -33,7 +33,8 @@ pub(super) fn past_leap_second(d: DateTime<Utc>) -> DateTime<Utc> {
     }
 }
 
-/// `2026-11-02`, `2026-11-02 08:00`, `2026-11-02T08:00:00.5+0200`, `20261102`, `2026-11`.
+/// `2026-11-02`, `2026-11-02 08:00`, `2026-11-02T08:00:00.5+0200`, `20261102`, `2026-11`,
+/// `20261102T080000Z`.
 fn iso8601(t: &str) -> Option<DateTime<Utc>> {
     let (date_part, rest) = match t.find(['T', 't', ' ']) {
         Some(at) => (&t[..at], t[at + 1..].trim()),
@@ -58,14 +59,22 @@ fn iso8601(t: &str) -> Option<DateTime<Utc>> {
         .find(|(_, c)| matches!(c, 'Z' | 'z' | '+' | '-' | ' '))
         .map_or(rest.len(), |(at, _)| at);
     let (time_part, zone) = (&rest[..zone_at], rest[zone_at..].trim());
-    let time = ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M"]
-        .iter()
-        .find_map(|f| NaiveTime::parse_from_str(time_part, f).ok())
-        // An hour alone (`2025-03-04T09`, W3C-DTF's coarsest time).
-        .or_else(|| match time_part.len() {
-            2 => NaiveTime::from_hms_opt(time_part.parse().ok()?, 0, 0),
-            _ => None,
-        })?;
+    // ISO 8601's basic form too (`20210906T164500Z`), which some generators write.
+    let time = [
+        "%H:%M:%S%.f",
+        "%H:%M:%S",
+        "%H:%M",
+        "%H%M%S%.f",
+        "%H%M%S",
+        "%H%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveTime::parse_from_str(time_part, f).ok())
+    // An hour alone (`2025-03-04T09`, W3C-DTF's coarsest time).
+    .or_else(|| match time_part.len() {
+        2 => NaiveTime::from_hms_opt(time_part.parse().ok()?, 0, 0),
+        _ => None,
+    })?;
     let offset = if zone.is_empty() {
         0
     } else {
@@ -291,6 +300,8 @@ mod tests {
             ("2 Nov 1999", "1999-11-02T00:00:00+00:00"),
             ("Nov 2 2026 08:00:00 GMT", "2026-11-02T08:00:00+00:00"),
             ("2026-11-02", "2026-11-02T00:00:00+00:00"),
+            ("20210906T164500Z", "2021-09-06T16:45:00+00:00"),
+            ("20210906T1645+0200", "2021-09-06T14:45:00+00:00"),
             ("2026-11-02 08:00:00", "2026-11-02T08:00:00+00:00"),
             (
                 "2026-11-02T08:00:00.250+02:00",

@@ -289,10 +289,17 @@ fn enclosures(entry: &SourceEntry, base: Option<&Url>, feed: Option<&Url>) -> Ve
                 length: l.length,
             })
         });
+    // One file named twice (podcast hosts send `<enclosure>` and `<media:content>` for
+    // the same address, often with the size in one only): one entry, with what either
+    // said of its type and size.
     let mut out: Vec<Enclosure> = Vec::new();
     for enc in from_media.chain(from_links) {
-        if !out.iter().any(|e| e.url == enc.url) {
-            out.push(enc);
+        match out.iter_mut().find(|e| e.url == enc.url) {
+            Some(known) => {
+                known.mime = known.mime.take().or(enc.mime);
+                known.length = known.length.filter(|n| *n > 0).or(enc.length);
+            }
+            None => out.push(enc),
         }
     }
     out
@@ -300,7 +307,14 @@ fn enclosures(entry: &SourceEntry, base: Option<&Url>, feed: Option<&Url>) -> Ve
 
 /// RSS writes authors as `mail@example.org (Name)`: keep the name.
 fn author_name(raw: &str) -> String {
-    let cleaned = clean_line(&windows_1252_controls(raw));
+    // An escaped name (`Bob &amp; Alice` inside CDATA, as WordPress themes write it)
+    // is read as HTML text, as a title is; `AT&T` names no entity and stays.
+    let raw = if raw.contains('&') && super::looks_html::looks_like_html(raw) {
+        html_escape::decode_html_entities(raw)
+    } else {
+        raw.into()
+    };
+    let cleaned = clean_line(&windows_1252_controls(&raw));
     match (cleaned.find('('), cleaned.ends_with(')')) {
         (Some(open), true) if open + 1 < cleaned.len() - 1 => {
             cleaned[open + 1..cleaned.len() - 1].trim().to_string()
