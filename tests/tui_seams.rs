@@ -11,7 +11,7 @@ use bulletin::tui::model::{Model, Pane};
 use bulletin::tui::msg::{Cmd, Msg};
 use bulletin::tui::update::update;
 use crossterm::event::KeyCode;
-use support::tui::{code, fixture, key, row, send, serve_article};
+use support::tui::{code, fixture, key, row, screen, send, serve_article};
 
 /// The list reload a CacheChanged starts: its request and the page it asked for.
 fn reload(m: &mut Model) -> (bulletin::tui::msg::ReqId, Vec<usize>) {
@@ -106,6 +106,18 @@ fn an_article_that_left_the_list_stays_under_the_keys_until_the_cursor_moves() {
         },
     );
     assert!(m.articles.detached());
+    // It is still shown, at the cursor between the rows that were around it, so that
+    // the keys act on a row the user sees (it went blank and Enter opened it unseen).
+    let ghost = m.articles.held.clone().unwrap();
+    assert_eq!(m.articles.shown_row(m.articles.selected), Some(&ghost));
+    assert_eq!(m.articles.shown_len(), 3);
+    let shown = screen(&m);
+    let at = |t: &str| {
+        shown
+            .find(t)
+            .unwrap_or_else(|| panic!("{t} not shown:\n{shown}"))
+    };
+    assert!(at("Article 11") < at(&ghost.title) && at(&ghost.title) < at("Article 12"));
     // Star, read and unread act on the article the reader shows, not on Issue 47
     // which now sits at its row number.
     assert_eq!(starred(&send(&mut m, key('s'))), Some(ItemId(21)));
@@ -118,10 +130,28 @@ fn an_article_that_left_the_list_stays_under_the_keys_until_the_cursor_moves() {
     assert_eq!(m.reader.as_ref().unwrap().item.id, ItemId(21));
     // M would mark rows above an article that is not in the list: it says so instead.
     assert!(send(&mut m, key('M')).is_empty());
-    // j lets go: the cursor lands on the row that took its place.
+    // j lets go: the cursor lands on the row that took its place, and the article
+    // gone from the list is no longer shown.
     send(&mut m, key('j'));
     assert!(!m.articles.detached());
     assert_eq!(m.articles.selected_row().unwrap().id, ItemId(12));
+    assert!(!screen(&m).contains(&ghost.title));
+}
+
+/// A window shrunk and grown back shows the list from its top again when it all fits
+/// (it began at the cursor's row, with blank lines under it).
+#[test]
+fn a_window_grown_back_shows_the_rows_above_the_cursor() {
+    let mut m = on_second_row();
+    send(&mut m, key('j'));
+    assert_eq!(m.articles.selected, 2);
+    update(&mut m, Msg::Resize(20, 5));
+    assert!(
+        m.articles.offset > 0,
+        "the cursor's row kept in a tiny window"
+    );
+    update(&mut m, Msg::Resize(120, 30));
+    assert_eq!(m.articles.offset, 0);
 }
 
 #[test]

@@ -58,9 +58,26 @@ impl ArticlesPane {
     pub fn selected_row(&self) -> Option<&ItemRow> {
         self.held.as_ref().or_else(|| self.row(self.selected))
     }
-    /// The cursor's article is no longer in the list: no row is highlighted.
+    /// The cursor's article is no longer in the list (read elsewhere, and read ones
+    /// hidden): it is still shown, at the cursor, until the cursor moves.
     pub fn detached(&self) -> bool {
         self.held.is_some() && self.want.is_none()
+    }
+    /// The article gone from the list that is still shown at the cursor, if any.
+    pub fn ghost(&self) -> Option<&ItemRow> {
+        self.held.as_ref().filter(|_| self.want.is_none())
+    }
+    /// How many rows the list shows: the query's, and the ghost's.
+    pub fn shown_len(&self) -> usize {
+        self.total + usize::from(self.ghost().is_some())
+    }
+    /// The row shown at `index`: the ghost at the cursor, the query's rows around it.
+    pub fn shown_row(&self, index: usize) -> Option<&ItemRow> {
+        match self.ghost() {
+            Some(ghost) if index == self.selected => Some(ghost),
+            Some(_) if index > self.selected => self.row(index - 1),
+            _ => self.row(index),
+        }
     }
     /// Shows every loaded row up to `upto` read, as a mark of the whole list writes it
     /// (`A`, `C`): rows newer than the bound stay as they are.

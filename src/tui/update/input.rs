@@ -442,13 +442,24 @@ pub(super) fn on_mouse(m: &mut Model, ev: crossterm::event::MouseEvent) -> Vec<C
             } else {
                 m.articles.offset
             };
-            let target = offset + (ev.row - area.y - 1) as usize;
+            let mut target = offset + (ev.row - area.y - 1) as usize;
             let current = if pane == Pane::Feeds {
                 m.feeds_pane.selected
             } else {
+                let a = &mut m.articles;
+                if a.ghost().is_some() {
+                    // The article gone from the list, clicked: it stays the cursor's.
+                    if target == a.selected {
+                        return Vec::new();
+                    }
+                    // Below it, the rows are one further down than their places.
+                    if target > a.selected {
+                        target -= 1;
+                    }
+                }
                 // A click picks the row clicked, whatever the cursor was held on.
-                m.articles.release();
-                m.articles.selected
+                a.release();
+                a.selected
             };
             move_by(m, target as isize - current as isize)
         }

@@ -200,12 +200,18 @@ pub(super) fn refit_pictures(m: &mut Model) {
 pub(super) fn keep_visible(m: &mut Model) {
     let areas = m.areas();
     let fh = areas.feeds.map(inner_height).unwrap_or(20);
-    m.feeds_pane.offset = follow(m.feeds_pane.offset, m.feeds_pane.selected, fh);
+    let feeds = m.feeds_pane.rows.len();
+    m.feeds_pane.offset = follow(m.feeds_pane.offset, m.feeds_pane.selected, fh, feeds);
     let ah = areas.articles.map(inner_height).unwrap_or(20);
-    m.articles.offset = follow(m.articles.offset, m.articles.selected, ah);
+    let a = &mut m.articles;
+    a.offset = follow(a.offset, a.selected, ah, a.shown_len());
 }
 
-pub(super) fn follow(offset: usize, selected: usize, height: usize) -> usize {
+/// The first row shown: the selected one kept in view, and no rows hidden above while
+/// there is room below (a window grown back after a shrink showed the list from the
+/// cursor's row on, with blank lines under it).
+pub(super) fn follow(offset: usize, selected: usize, height: usize, len: usize) -> usize {
+    let offset = offset.min(len.saturating_sub(height));
     if selected < offset {
         selected
     } else if selected >= offset + height {

@@ -187,8 +187,8 @@ pub(super) fn draw_articles(f: &mut Frame, m: &Model, theme: &Theme, area: Rect)
     let width = area.width.saturating_sub(2) as usize;
     let height = inner_height(area);
     let aggregated = !matches!(m.selected_feed_row(), Some(FeedRow::Feed(_)));
-    let end = (a.offset + height).min(a.total);
-    let rows: Vec<Option<&ItemRow>> = (a.offset..end).map(|i| a.row(i)).collect();
+    let end = (a.offset + height).min(a.shown_len());
+    let rows: Vec<Option<&ItemRow>> = (a.offset..end).map(|i| a.shown_row(i)).collect();
     let this_year = m.now.with_timezone(&Local).year();
     let older = rows.iter().flatten().any(|r| {
         r.published
@@ -213,9 +213,10 @@ pub(super) fn draw_articles(f: &mut Frame, m: &Model, theme: &Theme, area: Rect)
         })
         .collect();
     let mut state = ListState::default();
-    // A cursor held on its article (being placed, or gone from the list) highlights no
-    // other row: keys act on the held one.
-    if a.total > 0 && a.held.is_none() {
+    // A cursor held on its article while a reload places it highlights no other row:
+    // keys act on the held one. One gone from the list is shown where it was, and
+    // highlighted: keys act on the row the user sees.
+    if (a.total > 0 && a.held.is_none()) || a.ghost().is_some() {
         state.select(Some(a.selected.saturating_sub(a.offset)));
     }
     f.render_stateful_widget(
@@ -225,7 +226,7 @@ pub(super) fn draw_articles(f: &mut Frame, m: &Model, theme: &Theme, area: Rect)
         area,
         &mut state,
     );
-    if a.total == 0 && !a.pending.contains(&0) {
+    if a.shown_len() == 0 && !a.pending.contains(&0) {
         let msg = if a.filter.is_empty() {
             "Nothing here yet."
         } else {
