@@ -148,7 +148,7 @@ fn read(body: &str, base_url: &str) -> Result<ParsedFeed, ParseError> {
 fn read_how(body: &str, base_url: &str) -> (Result<ParsedFeed, ParseError>, bool) {
     let body = without_declarations(body);
     let body = body.as_ref();
-    match direct::read(body, base_url) {
+    match direct::read(body, links_base(base_url)) {
         Some(mut source) => {
             fallbacks::fill(&mut source, body);
             (Ok(finish(source, base_url)), false)
@@ -194,15 +194,29 @@ pub fn read_both_ways(
     base_url: &str,
 ) -> (Option<ParsedFeed>, Result<ParsedFeed, ParseError>) {
     let body = strip_xml_declaration(body);
-    let direct = direct::read(body, base_url).map(|s| finish(s, base_url));
+    let direct = direct::read(body, links_base(base_url)).map(|s| finish(s, base_url));
     (direct, read_with_feed_rs(body, base_url))
+}
+
+/// What the readers resolve a document's relative links against: its address, but for
+/// a local file's, against which a link could only name another file (never kept): such
+/// links stay as written for `finish` to resolve against the feed's site.
+fn links_base(base_url: &str) -> &str {
+    let file = base_url
+        .get(..5)
+        .is_some_and(|s| s.eq_ignore_ascii_case("file:"));
+    if file {
+        "about:blank"
+    } else {
+        base_url
+    }
 }
 
 fn read_with_feed_rs(body: &str, base_url: &str) -> Result<ParsedFeed, ParseError> {
     // feed-rs would give entries without guid or link a random id on every parse; an
     // empty id here lets `stable_id` below derive one from the content instead.
     let parser = feed_rs::parser::Builder::new()
-        .base_uri(Some(base_url))
+        .base_uri(Some(links_base(base_url)))
         .id_generator(|_, _, _| String::new())
         .timestamp_parser(dates::parse)
         .build();

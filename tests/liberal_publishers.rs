@@ -282,3 +282,38 @@ fn an_escaped_author_reads_as_its_name() {
         assert_eq!(feed.items[0].author.as_deref(), Some(name), "{creator}");
     }
 }
+
+/// A feed read from a file or a command has no web address: its items' relative links
+/// resolve against its site's address (the channel's link, a JSON Feed's home page), as
+/// the same file served over HTTP gives them; they were dropped.
+#[test]
+fn relative_links_in_a_local_or_command_feed_resolve_against_its_site() {
+    let rss = r#"<rss version="2.0"><channel><title>L</title><link>https://l.example/blog/</link>
+<item><title>One</title><link>/posts/1</link></item>
+<item><title>Two</title><link>posts/2</link></item></channel></rss>"#;
+    let json = r#"{"version": "https://jsonfeed.org/version/1.1", "title": "J",
+        "home_page_url": "https://j.example/", "items": [
+        {"id": "1", "url": "/posts/1", "title": "One"}]}"#;
+    // The same through feed-rs (which a DOCTYPE sends it to).
+    let doctype = format!("<!DOCTYPE rss>\n{rss}");
+    for base in ["file:///home/me/feeds/local.xml", "exec:cat local.xml"] {
+        for doc in [rss, doctype.as_str()] {
+            let feed = parse_feed(doc.as_bytes(), None, base).unwrap();
+            let links: Vec<_> = feed.items.iter().map(|i| i.link.as_deref()).collect();
+            assert_eq!(
+                links,
+                [
+                    Some("https://l.example/posts/1"),
+                    Some("https://l.example/blog/posts/2")
+                ],
+                "{base} {doc}"
+            );
+        }
+        let feed = parse_feed(json.as_bytes(), None, base).unwrap();
+        assert_eq!(
+            feed.items[0].link.as_deref(),
+            Some("https://j.example/posts/1"),
+            "{base}"
+        );
+    }
+}

@@ -24,6 +24,13 @@ pub(super) fn finish(source: Source, base_url: &str) -> ParsedFeed {
         .map(|t| title_line(t, source.is_rss))
         .filter(|t| !t.is_empty());
     let link = page_link(&source.links).and_then(|l| web_link(&l.href, base.as_ref()));
+    // A local file's or a command's feed has no web address of its own to resolve its
+    // items' relative links against: its site's address (the channel's link, a JSON
+    // Feed's home page) stands in for it, as the page the feed speaks for.
+    let base = match base {
+        Some(b) if matches!(b.scheme(), "http" | "https") => Some(b),
+        other => link.as_deref().and_then(|l| Url::parse(l).ok()).or(other),
+    };
     let description = source.description.as_ref().map(text_to_line);
     let items = super::distinct_ids::distinct_ids(
         source
