@@ -309,6 +309,19 @@ fn relative_links_in_a_local_or_command_feed_resolve_against_its_site() {
                 "{base} {doc}"
             );
         }
+        // A relative Atom id resolves as it always did (against the document's own
+        // address): an id that changed would bring its article back as new.
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+<link href="https://a.example/"/><entry><id>7</id><title>Seven</title>
+<link href="/posts/7"/></entry></feed>"#;
+        let feed = parse_feed(atom.as_bytes(), None, base).unwrap();
+        assert_eq!(
+            feed.items[0].link.as_deref(),
+            Some("https://a.example/posts/7")
+        );
+        if base.starts_with("file:") {
+            assert_eq!(feed.items[0].guid, "file:///home/me/feeds/7");
+        }
         let feed = parse_feed(json.as_bytes(), None, base).unwrap();
         assert_eq!(
             feed.items[0].link.as_deref(),

@@ -27,6 +27,9 @@ pub(super) fn finish(source: Source, base_url: &str) -> ParsedFeed {
     // A local file's or a command's feed has no web address of its own to resolve its
     // items' relative links against: its site's address (the channel's link, a JSON
     // Feed's home page) stands in for it, as the page the feed speaks for.
+    // (Ids are resolved against the document's own address still, as they always were:
+    // an id that changed would bring its article back as new.)
+    let id_base = base.clone();
     let base = match base {
         Some(b) if matches!(b.scheme(), "http" | "https") => Some(b),
         other => link.as_deref().and_then(|l| Url::parse(l).ok()).or(other),
@@ -36,7 +39,13 @@ pub(super) fn finish(source: Source, base_url: &str) -> ParsedFeed {
         source
             .entries
             .into_iter()
-            .map(|entry| finish_entry(entry, base.as_ref(), url.as_ref(), source.is_rss))
+            .map(|entry| {
+                let bases = Bases {
+                    links: base.as_ref(),
+                    ids: id_base.as_ref(),
+                };
+                finish_entry(entry, bases, url.as_ref(), source.is_rss)
+            })
             .collect(),
     );
     ParsedFeed {
@@ -67,17 +76,29 @@ fn page_link(links: &[SourceLink]) -> Option<&SourceLink> {
     })
 }
 
+/// What a feed's items resolve against: their links (the document's address, or its
+/// site's for a local file or a command) and their relative Atom ids (the document's).
+#[derive(Clone, Copy)]
+struct Bases<'a> {
+    links: Option<&'a Url>,
+    ids: Option<&'a Url>,
+}
+
 fn finish_entry(
     entry: SourceEntry,
-    feed_base: Option<&Url>,
+    feed_base: Bases,
     feed_url: Option<&Url>,
     is_rss: bool,
 ) -> ParsedItem {
-    let entry_base = entry
-        .base
-        .as_deref()
-        .and_then(|b| resolve(b, feed_base))
-        .or_else(|| feed_base.cloned());
+    let in_entry = |feed_base: Option<&Url>| {
+        entry
+            .base
+            .as_deref()
+            .and_then(|b| resolve(b, feed_base))
+            .or_else(|| feed_base.cloned())
+    };
+    let entry_base = in_entry(feed_base.links);
+    let id_base = in_entry(feed_base.ids);
     let link = page_link(&entry.links)
         .and_then(|l| web_link(&l.href, entry_base.as_ref()))
         // An item with no link but a web address for an id: the id is its permalink
@@ -122,7 +143,7 @@ fn finish_entry(
         && !raw.is_empty()
         && !raw.contains(':')
         && !raw.contains(char::is_whitespace);
-    let id = match &entry_base {
+    let id = match &id_base {
         Some(base) if relative => base
             .join(raw)
             .map(|u| u.to_string())
