@@ -1,5 +1,6 @@
 use super::*;
-use crate::model::ParsedItem;
+use crate::model::{ParsedFeed, ParsedItem, Validators};
+use crate::store::PreparedFeed;
 use chrono::{TimeZone, Utc};
 
 /// A cache of `feeds` feeds whose items' times interleave, every third item read.
@@ -247,7 +248,8 @@ fn a_lists_mark_stops_at_the_newest_article_it_was_read_with() {
         )
         .unwrap();
     let titles: Vec<&str> = unread_now.iter().map(|r| r.title.as_str()).collect();
-    assert_eq!(titles, ["new 0", "new 1"]);
+    // (Dated in the future, both sort as their arrival; the later date first.)
+    assert_eq!(titles, ["new 1", "new 0"]);
 }
 
 /// Bodies go in as Snappy; a cache written before that holds LZ4 blobs, read all the
@@ -312,4 +314,62 @@ fn bodies_read_back_in_every_stored_form() {
         .execute("UPDATE items SET content = ?1 WHERE guid = 'g1'", [&lz4])
         .unwrap();
     assert_eq!(body("g1").content_html.as_deref(), Some(long.as_str()));
+}
+
+/// Items dated in the future sort as the time they arrived, and among themselves by
+/// their dates, newest first (they listed in the feed's order: oldest first from a feed
+/// written in date order); undated ones of that refresh list below them, in the feed's
+/// order, and dated ones by their dates.
+#[test]
+fn future_dated_items_list_newest_first_above_the_undated() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let ids = store.sync_feeds(&crate::store::test_specs(1)).unwrap();
+    let now = Utc::now();
+    let item = |guid: &str, days: Option<i64>| ParsedItem {
+        guid: guid.into(),
+        title: guid.into(),
+        published: days.map(|d| now + chrono::Duration::days(d)),
+        ..Default::default()
+    };
+    let feed = ParsedFeed {
+        items: vec![
+            item("old", Some(-3)),
+            item("undated-a", None),
+            item("in-1-day", Some(1)),
+            item("undated-b", None),
+            item("in-2-days", Some(2)),
+            item("in-7-days", Some(7)),
+            item("older", Some(-4)),
+        ],
+        ..Default::default()
+    };
+    store
+        .apply(
+            ids[0],
+            &PreparedFeed::new(feed),
+            &Validators::default(),
+            Some(200),
+            now,
+            0,
+        )
+        .unwrap();
+    let titles: Vec<String> = store
+        .items(&ItemQuery::feed(ids[0]), 0, 100)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.title)
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "in-7-days",
+            "in-2-days",
+            "in-1-day",
+            "undated-a",
+            "undated-b",
+            "old",
+            "older"
+        ]
+    );
 }

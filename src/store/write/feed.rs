@@ -62,7 +62,16 @@ pub(super) fn write_feed(
         )?;
         // Last to first: the feed's first item gets the highest id, and items of one
         // time (undated ones, or a day's without an hour) list in the feed's own order.
-        for item in feed.items.iter().rev() {
+        // Items dated in the future all sort as now (below): among them the later date
+        // gets the higher id and lists first (they listed in the feed's order, so
+        // oldest first from a feed written in date order).
+        let now_ts = now.timestamp();
+        let mut order: Vec<&PreparedItem> = feed.items.iter().rev().collect();
+        order.sort_by_key(|item| {
+            let time = item.published.or(item.updated).unwrap_or(now_ts);
+            (time.min(now_ts), time.max(now_ts))
+        });
+        for item in order {
             upsert.execute(params![
                 id.0,
                 item.guid,
