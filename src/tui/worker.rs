@@ -311,10 +311,22 @@ fn reload(
     let loaded = loaded.and_then(|mut c| {
         crate::feedlist::merge(&mut c, store).map_err(|e| e.to_string())?;
         let list = crate::feedlist::FeedList::of(&c, store).map_err(|e| e.to_string())?;
-        // Feeds the old config did not have are fetched at once.
+        // Feeds the old config did not have are fetched at once, and so are feeds never
+        // fetched: one removed by `bulletin remove` while this ran (this config still
+        // had it) and put back in the file is a new row with nothing in it.
+        let ids: Vec<FeedId> = list.iter().map(|f| f.id).collect();
+        let never: std::collections::HashSet<FeedId> = store
+            .feed_targets(&ids)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .filter(|t| t.last_attempt.is_none())
+            .map(|t| t.id)
+            .collect();
         added = list
             .iter()
-            .filter(|f| !config.feeds.iter().any(|old| old.url == f.spec.url))
+            .filter(|f| {
+                never.contains(&f.id) || !config.feeds.iter().any(|old| old.url == f.spec.url)
+            })
             .map(|f| f.id)
             .collect();
         Ok(c)
@@ -381,3 +393,7 @@ pub(super) fn load_feeds(
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "worker_tests.rs"]
+mod tests;
