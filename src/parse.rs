@@ -9,6 +9,7 @@
 use crate::model::ParsedFeed;
 use crate::sanitize::clean_line;
 
+mod bases;
 mod codepages;
 mod constructs;
 mod dates;
@@ -225,6 +226,7 @@ fn read_with_feed_rs(body: &str, base_url: &str) -> Result<ParsedFeed, ParseErro
         .map_err(|e| ParseError::NotAFeed(clean_line(&e.to_string())))?;
     let mut source = Source::from_feed_rs(feed);
     source.base = root_base(body);
+    bases::content_bases(&mut source, body, base_url);
     xhtml::keep_as_written(&mut source, body);
     // `isPermaLink="false"`, which feed-rs does not keep: such a guid is no link.
     if memchr::memmem::find(body.as_bytes(), b"isPermaLink").is_some() {

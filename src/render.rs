@@ -97,8 +97,29 @@ const MAX_DEPTH: usize = 64;
 /// text nobody scrolls to. What is kept is a long read still (a novel's chapters).
 pub const MAX_RENDERED: usize = 4 * 1024 * 1024;
 
-/// Parses article HTML. `base` resolves relative links and image/video sources.
+/// How a body whose feed said its base (xml:base, see parse::bases) starts: the
+/// address its relative links resolve against, which wins over the one the caller has.
+pub const BASE_START: &str = "<base href=\"";
+
+/// The base a body names at its start (`BASE_START`), and the body after it.
+fn own_base(html: &str) -> (Option<String>, &str) {
+    let Some(rest) = html.strip_prefix(BASE_START) else {
+        return (None, html);
+    };
+    match rest.split_once("\">") {
+        Some((href, body)) => (
+            Some(html_escape::decode_html_entities(href).into_owned()),
+            body,
+        ),
+        None => (None, html),
+    }
+}
+
+/// Parses article HTML. `base` resolves relative links and image/video sources (unless
+/// the body names its own, from its feed's xml:base).
 pub fn blocks(html: &str, base: Option<&str>) -> Document {
+    let (own, html) = own_base(html);
+    let base = own.as_deref().or(base);
     let (html, cut) = cut_long(html);
     // Bounded depth before parsing: html5ever's time grows with the square of it.
     let html = cdata_as_text(html);

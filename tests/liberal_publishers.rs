@@ -330,3 +330,44 @@ fn relative_links_in_a_local_or_command_feed_resolve_against_its_site() {
         );
     }
 }
+
+/// Relative links in an article resolve against what xml:base says of its content (the
+/// root's, the entry's, the content element's own), as RFC 4287 and feedparser read it:
+/// a FeedBurner entry's link is on another host. Without an xml:base they resolve
+/// against the article's own link, as before.
+#[test]
+fn xml_base_decides_what_an_articles_relative_links_mean() {
+    let links = |doc: &str| -> String {
+        let feed = parse(doc);
+        let item = &feed.items[0];
+        let html = item
+            .content_html
+            .as_deref()
+            .or(item.summary_html.as_deref())
+            .unwrap();
+        bulletin::render::html_to_text(html, item.link.as_deref(), 200)
+    };
+    let atom = |root: &str, content: &str| {
+        format!(
+            r#"<feed xmlns="http://www.w3.org/2005/Atom" {root}><title>B</title>
+<entry><id>tag:b,1</id><title>Post</title><link href="http://feedproxy.example/~r/b/1/"/>
+<content type="html" {content}>&lt;p&gt;See &lt;a href="/2020/other-post"&gt;this&lt;/a&gt; and &lt;a href="rel.html"&gt;that&lt;/a&gt;.&lt;/p&gt;</content></entry></feed>"#
+        )
+    };
+    let text = links(&atom(r#"xml:base="https://blog.example.com/posts/""#, ""));
+    assert!(text.contains("https://blog.example.com/2020/other-post"), "{text}");
+    assert!(text.contains("https://blog.example.com/posts/rel.html"), "{text}");
+    let text = links(&atom(
+        r#"xml:base="https://blog.example.com/posts/""#,
+        r#"xml:base="/other/""#,
+    ));
+    assert!(text.contains("https://blog.example.com/other/rel.html"), "{text}");
+    let text = links(&atom("", ""));
+    assert!(text.contains("http://feedproxy.example/2020/other-post"), "{text}");
+    assert!(text.contains("http://feedproxy.example/~r/b/1/rel.html"), "{text}");
+    let rss = r#"<rss version="2.0" xml:base="http://example.com/blog/"><channel><title>R</title>
+<item><title>T</title><link>http://example.com/posts/1</link>
+<description>&lt;a href="foo"&gt;foo&lt;/a&gt; &lt;img src="pic.png"&gt;</description></item></channel></rss>"#;
+    let text = links(rss);
+    assert!(text.contains("http://example.com/blog/foo"), "{text}");
+}

@@ -85,7 +85,7 @@ struct Bases<'a> {
 }
 
 fn finish_entry(
-    entry: SourceEntry,
+    mut entry: SourceEntry,
     feed_base: Bases,
     feed_url: Option<&Url>,
     is_rss: bool,
@@ -98,6 +98,8 @@ fn finish_entry(
             .or_else(|| feed_base.cloned())
     };
     let entry_base = in_entry(feed_base.links);
+    let content_base = entry.content_base.take();
+    let summary_base = entry.summary_base.take();
     let id_base = in_entry(feed_base.ids);
     let link = page_link(&entry.links)
         .and_then(|l| web_link(&l.href, entry_base.as_ref()))
@@ -169,7 +171,36 @@ fn finish_entry(
     // already in the cache stay the same.
     empty_content_yields(&mut item);
     title_from_text(&mut item);
+    for (html, base) in [
+        (&mut item.content_html, content_base),
+        (&mut item.summary_html, summary_base),
+    ] {
+        if let (Some(h), Some(b)) = (html.as_mut(), base) {
+            with_base(h, &b);
+        }
+    }
     item
+}
+
+/// Puts `<base href>` before HTML that has links or sources to resolve: what xml:base
+/// made of its address, which the reader (render::blocks) resolves them against
+/// instead of the article's link.
+fn with_base(html: &mut String, base: &str) {
+    let has = |attr: &[u8]| {
+        memchr::memmem::find_iter(html.as_bytes(), attr)
+            .next()
+            .is_some()
+    };
+    if has(b"href=") || has(b"src=") || has(b"HREF=") || has(b"SRC=") {
+        html.insert_str(
+            0,
+            &format!(
+                "{}{}\">",
+                crate::render::BASE_START,
+                html_escape::encode_double_quoted_attribute(base)
+            ),
+        );
+    }
 }
 
 /// A content with no words (`<p></p>`, a lone picture) where the description has some:

@@ -91,6 +91,8 @@ fn entry(item: &Map<String, Value>, feed_authors: &[String]) -> SourceEntry {
         // it: the ids already in people's caches stay the same.
         id_not_link: false,
         base: None,
+        content_base: None,
+        summary_base: None,
         title: text(item.get("title")).map(plain),
         links,
         author_names,

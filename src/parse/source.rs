@@ -40,6 +40,10 @@ pub(super) struct SourceEntry {
     pub(super) id_not_link: bool,
     /// xml:base of the entry, which wins over the feed URL for its relative links.
     pub(super) base: Option<String>,
+    /// What xml:base makes of the content's and summary's addresses, when one is in
+    /// scope (parse::bases): their relative links resolve against it.
+    pub(super) content_base: Option<String>,
+    pub(super) summary_base: Option<String>,
     pub(super) title: Option<SourceText>,
     pub(super) links: Vec<SourceLink>,
     pub(super) author_names: Vec<String>,
@@ -136,6 +140,8 @@ impl SourceEntry {
             id_not_link: false,
             id: entry.id,
             base: entry.base,
+            content_base: None,
+            summary_base: None,
             title: entry.title.map(SourceText::from_feed_rs),
             links: entry
                 .links
