@@ -351,7 +351,9 @@ fn xml_base_decides_what_an_articles_relative_links_mean() {
         format!(
             r#"<feed xmlns="http://www.w3.org/2005/Atom" {root}><title>B</title>
 <entry><id>tag:b,1</id><title>Post</title><link href="http://feedproxy.example/~r/b/1/"/>
-<content type="html" {content}>&lt;p&gt;See &lt;a href="/2020/other-post"&gt;this&lt;/a&gt; and &lt;a href="rel.html"&gt;that&lt;/a&gt;.&lt;/p&gt;</content></entry></feed>"#
+<content type="html" {content}>&lt;p&gt;See &lt;a href="/2020/other-post"&gt;this&lt;/a&gt; and &lt;a href="rel.html"&gt;that&lt;/a&gt;.&lt;/p&gt;</content></entry>
+<entry><id>tag:b,0</id><title>Older</title><link href="http://feedproxy.example/~r/b/0/"/>
+<content type="html">&lt;a href="/0"&gt;0&lt;/a&gt;</content></entry></feed>"#
         )
     };
     let text = links(&atom(r#"xml:base="https://blog.example.com/posts/""#, ""));

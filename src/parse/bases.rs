@@ -31,13 +31,17 @@ pub(super) fn content_bases(source: &mut Source, body: &str, doc_url: &str) {
         .children()
         .find(|n| n.has_tag_name("channel"))
         .unwrap_or(root);
-    let items: Vec<roxmltree::Node> = [channel, root]
+    // Items are the channel's (RSS 2.0) or the root's (Atom, RSS 1.0) children.
+    let parents = if channel == root {
+        vec![root]
+    } else {
+        vec![channel, root]
+    };
+    let items: Vec<roxmltree::Node> = parents
         .iter()
         .flat_map(|parent| parent.children())
         .filter(|n| n.is_element() && matches!(n.tag_name().name(), "item" | "entry"))
-        .collect::<Vec<_>>();
-    let mut items = items;
-    items.dedup_by_key(|n| n.id());
+        .collect();
     if items.len() != source.entries.len() {
         return;
     }
