@@ -183,8 +183,8 @@ fn show_renders_the_article() {
     assert!(text.contains("Author: Ada"));
     assert!(text.contains("See the other post[1]."), "{text}");
     assert!(
-        text.contains("[1] https://atom.example/blog/posts/other"),
-        "relative link resolved: {text}"
+        text.contains("[1] https://atom.example/blog/other"),
+        "relative link resolved against the root's xml:base: {text}"
     );
     assert!(
         text.contains("Enclosure: https://atom.example/a.mp3 (audio/mpeg, 1.2 KiB)"),
@@ -229,9 +229,11 @@ fn probe_json_has_the_exact_shape() {
     assert_eq!(item["updated"], "2026-11-01T10:00:00Z");
     assert_eq!(item["published"], serde_json::Value::Null);
     assert_eq!(item["summary"], serde_json::Value::Null);
+    // The content's relative link resolves against the xml:base in scope (the root's),
+    // as RFC 4287 has it, not against the entry's link (blog/posts/1).
     assert_eq!(
         item["content"],
-        "See the other post[1].\n\nLinks\n[1] https://atom.example/blog/posts/other"
+        "See the other post[1].\n\nLinks\n[1] https://atom.example/blog/other"
     );
     assert_eq!(
         item["enclosures"],
@@ -266,6 +268,13 @@ fn probe_reads_paths_and_fails_in_one_line() {
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
         assert!(err.contains("bad.xml"), "{err}");
     }
+    // An address without a scheme is a web address, as `add` reads it (https), not a
+    // file that is not there.
+    let out = env.run(&["probe", "127.0.0.1:9/feed.xml"]);
+    let err = stderr_of(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("https://127.0.0.1:9/feed.xml"), "{err}");
+    assert!(!err.contains("No such file"), "{err}");
 }
 
 #[test]

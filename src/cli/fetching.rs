@@ -240,6 +240,16 @@ pub(super) fn cmd_probe(
             .unwrap_or_default();
         return print_probe(&feed, &base, json, width, out);
     }
+    // An address typed as `add` takes it (`example.org/feed`, `host:8080/feed`) is a web
+    // address, not a file (unless there is such a file).
+    let typed = target;
+    let normalised;
+    let target = if std::path::Path::new(typed).exists() {
+        typed
+    } else {
+        normalised = crate::discover::normalise(typed).unwrap_or_else(|_| typed.to_string());
+        normalised.as_str()
+    };
     let fetcher = Fetcher::new(&config.general)?;
     let fetched = match fetcher
         .fetch(target, &Default::default())
