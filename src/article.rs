@@ -167,7 +167,18 @@ impl Prepared {
         &self.doc.links
     }
 
+    /// The article laid out for the reader pane at `width`.
     pub fn layout(&self, width: usize) -> Vec<Line> {
+        self.layout_with(width, render::LinkUrls::Wrapped)
+    }
+
+    /// The article as `show` prints it: its Links list has each address whole on its
+    /// line, however long, so that it can be copied.
+    pub fn layout_for_text(&self, width: usize) -> Vec<Line> {
+        self.layout_with(width, render::LinkUrls::Whole)
+    }
+
+    fn layout_with(&self, width: usize, urls: render::LinkUrls) -> Vec<Line> {
         let width = width.max(1);
         let mut lines = render::layout::wrap(
             &[render::Inline::Text(self.title.clone(), Style::PLAIN)],
@@ -249,7 +260,7 @@ impl Prepared {
                 Style::DIM,
             ));
         }
-        append_links(&mut lines, &self.doc.links, width);
+        append_links(&mut lines, &self.doc.links, width, urls);
         lines
     }
 }

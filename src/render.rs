@@ -209,7 +209,7 @@ pub fn cdata_as_text(html: &str) -> std::borrow::Cow<'_, str> {
 pub fn html_to_text(html: &str, base: Option<&str>, width: usize) -> String {
     let doc = blocks(html, base);
     let mut lines = layout(&doc.blocks, width);
-    append_links(&mut lines, &doc.links, width);
+    append_links(&mut lines, &doc.links, width, LinkUrls::Whole);
     to_plain(&lines)
 }
 
@@ -233,7 +233,15 @@ pub fn to_plain(lines: &[Line]) -> String {
 }
 
 /// Appends the "Links" section: `[n] url`, URLs broken to the width when too long.
-pub fn append_links(lines: &mut Vec<Line>, links: &[String], width: usize) {
+/// How a Links list writes an address longer than the width: cut over lines (a pane),
+/// or whole on its line (text for a terminal's copy or a script).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkUrls {
+    Wrapped,
+    Whole,
+}
+
+pub fn append_links(lines: &mut Vec<Line>, links: &[String], width: usize, urls: LinkUrls) {
     if links.is_empty() {
         return;
     }
@@ -243,7 +251,11 @@ pub fn append_links(lines: &mut Vec<Line>, links: &[String], width: usize) {
         let label = format!("[{}] ", i + 1);
         let indent = label.width();
         let avail = width.saturating_sub(indent).max(1);
-        for (j, chunk) in chunk_by_width(url, avail).into_iter().enumerate() {
+        let chunks = match urls {
+            LinkUrls::Wrapped => chunk_by_width(url, avail),
+            LinkUrls::Whole => vec![url.clone()],
+        };
+        for (j, chunk) in chunks.into_iter().enumerate() {
             let prefix = if j == 0 {
                 label.clone()
             } else {

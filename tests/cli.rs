@@ -186,6 +186,12 @@ fn show_renders_the_article() {
         text.contains("[1] https://atom.example/blog/other"),
         "relative link resolved against the root's xml:base: {text}"
     );
+    // Narrower than the address: it is printed whole, to be copied, not cut over lines.
+    let narrow = env.ok(&["show", &id, "--width", "20"]);
+    assert!(
+        narrow.contains("[1] https://atom.example/blog/other\n"),
+        "{narrow}"
+    );
     assert!(
         text.contains("Enclosure: https://atom.example/a.mp3 (audio/mpeg, 1.2 KiB)"),
         "{text}"

@@ -229,7 +229,7 @@ pub(super) fn cmd_show(
         .into_iter()
         .map(|c| (c.id, c.feed_name(configured(c.feed_id))))
         .collect();
-    let lines = prepared.layout(width.max(10));
+    let lines = prepared.layout_for_text(width.max(10));
     out.push_str(&crate::render::to_plain(&lines));
     out.push('\n');
     Ok(())

@@ -221,7 +221,7 @@ pub(super) fn cmd_extract(
         return Ok(());
     }
     let prepared = crate::article::Prepared::extracted(&article);
-    out.push_str(&crate::render::to_plain(&prepared.layout(width)));
+    out.push_str(&crate::render::to_plain(&prepared.layout_for_text(width)));
     out.push('\n');
     Ok(())
 }
