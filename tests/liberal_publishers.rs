@@ -357,16 +357,31 @@ fn xml_base_decides_what_an_articles_relative_links_mean() {
         )
     };
     let text = links(&atom(r#"xml:base="https://blog.example.com/posts/""#, ""));
-    assert!(text.contains("https://blog.example.com/2020/other-post"), "{text}");
-    assert!(text.contains("https://blog.example.com/posts/rel.html"), "{text}");
+    assert!(
+        text.contains("https://blog.example.com/2020/other-post"),
+        "{text}"
+    );
+    assert!(
+        text.contains("https://blog.example.com/posts/rel.html"),
+        "{text}"
+    );
     let text = links(&atom(
         r#"xml:base="https://blog.example.com/posts/""#,
         r#"xml:base="/other/""#,
     ));
-    assert!(text.contains("https://blog.example.com/other/rel.html"), "{text}");
+    assert!(
+        text.contains("https://blog.example.com/other/rel.html"),
+        "{text}"
+    );
     let text = links(&atom("", ""));
-    assert!(text.contains("http://feedproxy.example/2020/other-post"), "{text}");
-    assert!(text.contains("http://feedproxy.example/~r/b/1/rel.html"), "{text}");
+    assert!(
+        text.contains("http://feedproxy.example/2020/other-post"),
+        "{text}"
+    );
+    assert!(
+        text.contains("http://feedproxy.example/~r/b/1/rel.html"),
+        "{text}"
+    );
     let rss = r#"<rss version="2.0" xml:base="http://example.com/blog/"><channel><title>R</title>
 <item><title>T</title><link>http://example.com/posts/1</link>
 <description>&lt;a href="foo"&gt;foo&lt;/a&gt; &lt;img src="pic.png"&gt;</description></item></channel></rss>"#;

@@ -492,3 +492,63 @@ fn c_stops_at_the_newest_article_the_feed_counts_knew() {
         .collect();
     assert_eq!(read, [(30, false), (11, true), (21, true), (12, true)]);
 }
+
+/// The article open in the reader follows a refresh that rewrote it (its title, its
+/// text), at the place read to; it kept the old text until opened again. An article the
+/// user opens while such a reload is on its way is the one shown.
+#[test]
+fn the_open_article_follows_a_refresh_that_rewrote_it() {
+    use bulletin::article::Prepared;
+    let mut m = on_second_row();
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    serve_article(&mut m, &cmds);
+    assert_eq!(m.reader.as_ref().unwrap().item.id, ItemId(21));
+    m.reader.as_mut().unwrap().scroll = 1;
+    let load = |cmds: &[Cmd]| {
+        cmds.iter().find_map(|c| match c {
+            Cmd::LoadArticle { req, id, .. } => Some((*req, *id)),
+            _ => None,
+        })
+    };
+    let answer = |m: &mut Model, req, title: &str| {
+        let id = m.reader.as_ref().map_or(21, |r| r.item.id.0);
+        let mut it = support::tui::item(if title == "Opened" { 12 } else { id });
+        it.title = title.into();
+        let prepared = Prepared::new(&it, "Safe Harbour Weekly");
+        update(
+            m,
+            Msg::ArticleLoaded {
+                req,
+                item: Box::new(it),
+                prepared: Box::new(prepared),
+            },
+        )
+    };
+    let (req, id) = load(&update(&mut m, Msg::CacheChanged).cmds).expect("read again");
+    assert_eq!(id, ItemId(21));
+    // Unchanged: nothing to redraw, the place kept.
+    let same = m.reader.as_ref().unwrap().item.title.clone();
+    assert!(!answer(&mut m, req, &same).redraw);
+    // Rewritten: the new title shows, at the place read to.
+    let (req, _) = load(&update(&mut m, Msg::CacheChanged).cmds).unwrap();
+    answer(&mut m, req, "Lantern 3.2.1 (rewritten)");
+    let r = m.reader.as_ref().unwrap();
+    assert_eq!(r.item.title, "Lantern 3.2.1 (rewritten)");
+    assert_eq!(r.scroll, 1);
+    assert!(bulletin::render::to_plain(&r.lines).starts_with("Lantern 3.2.1 (rewritten)"));
+    // A reload on its way, then the user opens another article: that one is shown,
+    // from its start, and the reload's answer is dropped.
+    let (stale, _) = load(&update(&mut m, Msg::CacheChanged).cmds).unwrap();
+    let list = m.articles.req;
+    page(&mut m, list, &[11, 21, 12]);
+    send(&mut m, key('j'));
+    let (req, id) = load(&send(&mut m, code(KeyCode::Enter))).expect("opened");
+    assert_eq!(id, ItemId(12));
+    assert_ne!(req, stale);
+    answer(&mut m, stale, "stale");
+    assert_ne!(m.reader.as_ref().unwrap().item.title, "stale");
+    answer(&mut m, req, "Opened");
+    let r = m.reader.as_ref().unwrap();
+    assert_eq!((r.item.id, r.item.title.as_str()), (ItemId(12), "Opened"));
+    assert_eq!(r.scroll, 0, "opened from its start");
+}

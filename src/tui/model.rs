@@ -141,6 +141,9 @@ pub struct Model {
     pub articles: ArticlesPane,
     pub reader: Option<ReaderPane>,
     pub reader_req: ReqId,
+    /// The request whose answer the reader shows: another `reader_req` is an article
+    /// on its way (a reload of the shown one then waits).
+    pub reader_shown_req: ReqId,
     /// `[reader] max_width`: the widest the article text gets.
     pub reader_max_width: usize,
     /// `[reader] hyperlinks`: links are drawn as terminal hyperlinks (OSC 8).
@@ -237,6 +240,7 @@ impl Model {
             articles: ArticlesPane::default(),
             reader: None,
             reader_req: 0,
+            reader_shown_req: 0,
             reader_max_width: 100,
             hyperlinks: true,
             feed_order: Default::default(),

@@ -5,6 +5,9 @@ use super::super::msg::Cmd;
 
 /// Starts loading the list for the selected feed row from its first page.
 pub(super) fn reload_articles(m: &mut Model, cmds: &mut Vec<Cmd>, reset_selection: bool) {
+    if !reset_selection {
+        super::reader::reload_shown(m, cmds);
+    }
     let Some(row) = m.selected_feed_row().cloned() else {
         m.articles = Default::default();
         return;

@@ -13,9 +13,10 @@ mod links;
 mod lists;
 mod manage;
 mod pages;
+mod reader;
 mod search;
 
-use super::model::{FeedRow, Model, Overlay, Pane, ReaderPane};
+use super::model::{FeedRow, Model, Overlay, Pane};
 use super::msg::{Cmd, Msg};
 use crate::model::FeedSummary;
 use crossterm::event::KeyEventKind;
@@ -23,7 +24,7 @@ use input::{on_key, on_mouse, quit};
 /// Ticks (200 ms) between reloads of the list while a refresh runs.
 const RELOAD_TICKS: u32 = 5;
 
-use lists::{ensure_pages, keep_visible, reader_width, reload_articles, rewrap_reader};
+use lists::{ensure_pages, keep_visible, reload_articles, rewrap_reader};
 
 #[derive(Debug, Default, PartialEq)]
 pub struct Outcome {
@@ -155,21 +156,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             req,
             item,
             prepared,
-        } => {
-            if req != m.reader_req {
-                return Outcome::default();
-            }
-            let width = reader_width(m);
-            m.reader = Some(ReaderPane {
-                item: *item,
-                prepared: *prepared,
-                lines: Vec::new(),
-                width,
-                scroll: 0,
-                slots: Vec::new(),
-            });
-            Outcome::redraw(lists::lay_out_reader(m))
-        }
+        } => reader::article_loaded(m, req, *item, *prepared),
         Msg::Restored {
             feed_key,
             item,

@@ -1,0 +1,69 @@
+//! The reader's article as it arrives from the store: one the user opened, or the one
+//! shown, read again after the cache changed (a refresh rewrote its title or text: the
+//! reader kept the old one until the article was opened again).
+
+use super::lists;
+use crate::article::{Prepared, Source};
+use crate::model::Item;
+use crate::tui::model::{Model, ReaderPane};
+use crate::tui::msg::{Cmd, ReqId};
+use crate::tui::update::Outcome;
+
+/// An article for the reader. Only the answer to the latest request counts; the shown
+/// article's reload replaces it only where it changed, at the place read to.
+pub(super) fn article_loaded(m: &mut Model, req: ReqId, item: Item, prepared: Prepared) -> Outcome {
+    if req != m.reader_req {
+        return Outcome::default();
+    }
+    let reload = req == m.reader_shown_req;
+    m.reader_shown_req = req;
+    if let Some(r) = m.reader.as_mut().filter(|r| reload && r.item.id == item.id) {
+        // Read and starred marks are the list's to show (and change at every mark):
+        // only what the reader lays out counts.
+        if same_text(&r.item, &item) {
+            r.item.read = item.read;
+            r.item.starred = item.starred;
+            return Outcome::default();
+        }
+        r.item = item;
+        r.prepared = prepared;
+        return Outcome::redraw(lists::lay_out_reader(m));
+    }
+    let width = lists::reader_width(m);
+    m.reader = Some(ReaderPane {
+        item,
+        prepared,
+        lines: Vec::new(),
+        width,
+        scroll: 0,
+        slots: Vec::new(),
+    });
+    Outcome::redraw(lists::lay_out_reader(m))
+}
+
+/// Asks for the reader's article again (a list reload after the cache changed), unless
+/// another article is on its way to the reader.
+pub(super) fn reload_shown(m: &Model, cmds: &mut Vec<Cmd>) {
+    let Some(r) = &m.reader else { return };
+    if m.reader_req != m.reader_shown_req {
+        return;
+    }
+    cmds.push(Cmd::LoadArticle {
+        req: m.reader_req,
+        id: r.item.id,
+        full: matches!(r.prepared.source, Source::FullText(_)),
+    });
+}
+
+/// Whether two reads of an article lay out the same (their marks aside).
+fn same_text(a: &Item, b: &Item) -> bool {
+    a.title == b.title
+        && a.link == b.link
+        && a.author == b.author
+        && a.published == b.published
+        && a.updated == b.updated
+        && a.summary_html == b.summary_html
+        && a.content_html == b.content_html
+        && a.enclosures == b.enclosures
+        && a.full_text == b.full_text
+}
