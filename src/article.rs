@@ -185,8 +185,20 @@ impl Prepared {
             width,
             Style::HEADING.with(Style::BOLD),
         );
-        // A header field; with `link`, its value is a hyperlink to it.
+        // A header field; with `link`, its value is a hyperlink to it. An address in
+        // text for `show` is kept whole on its line, to be copied.
+        let whole = urls == render::LinkUrls::Whole;
         let mut linked = |name: &str, value: &str, link: Option<String>| {
+            if whole && matches!(name, "Link" | "Enclosure" | "Unsubscribe") {
+                let span = |text: String, style, link| render::Span { text, style, link };
+                lines.push(Line {
+                    spans: vec![
+                        span(format!("{name}: "), Style::DIM, None),
+                        span(value.to_string(), Style::PLAIN, link),
+                    ],
+                });
+                return;
+            }
             let runs = [
                 render::Inline::Text(format!("{name}: "), Style::DIM),
                 render::Inline::Text(value.to_string(), Style::PLAIN),

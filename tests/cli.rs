@@ -193,6 +193,10 @@ fn show_renders_the_article() {
         "{narrow}"
     );
     assert!(
+        narrow.contains("Link: https://atom.example/blog/posts/1\n"),
+        "{narrow}"
+    );
+    assert!(
         text.contains("Enclosure: https://atom.example/a.mp3 (audio/mpeg, 1.2 KiB)"),
         "{text}"
     );
