@@ -140,7 +140,18 @@ pub fn append_to_config(
             }
         };
         if !known.insert(url.clone()) {
-            report.skipped.push((url, "already subscribed".into()));
+            // newsboat can hold one address twice, once through a filter; bulletin keeps
+            // one feed per address, and says what was not brought over.
+            let why = if feed.filter.is_empty() {
+                "already subscribed".to_string()
+            } else {
+                format!(
+                    "already subscribed: bulletin keeps one feed per address, so its filter \
+                     ({}) is not brought over; add `filter` to that feed to use it",
+                    crate::sanitize::clean_line(&feed.filter.join(" "))
+                )
+            };
+            report.skipped.push((url, why));
             continue;
         }
         let mut table = toml_edit::Table::new();
@@ -232,4 +243,33 @@ pub fn export(feeds: &[FeedSpec], names: &dyn Fn(&FeedSpec) -> String) -> String
 
 fn attr(s: &str) -> String {
     html_escape::encode_double_quoted_attribute(&crate::sanitize::clean_line(s)).into_owned()
+}
+
+#[cfg(test)]
+mod import_tests {
+    use super::*;
+
+    /// newsboat's one address twice, plain and through a filter: one feed, and the skip
+    /// says the filter was not brought over (it said only "already subscribed").
+    #[test]
+    fn a_second_filtered_copy_of_an_address_is_skipped_saying_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("bulletin.toml");
+        let feed = |filter: &[&str]| ImportedFeed {
+            url: "https://a.example/rss".into(),
+            name: None,
+            tags: Vec::new(),
+            command: Vec::new(),
+            filter: filter.iter().map(|s| s.to_string()).collect(),
+            hidden: false,
+        };
+        let report =
+            append_to_config(&config, &[feed(&[]), feed(&["sh", "-c", "sed s/a/b/"])]).unwrap();
+        assert_eq!(report.added.len(), 1);
+        let (_, why) = &report.skipped[0];
+        assert!(
+            why.contains("filter") && why.contains("sed s/a/b/"),
+            "{why}"
+        );
+    }
 }
