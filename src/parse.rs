@@ -16,6 +16,7 @@ mod dates;
 pub(crate) mod decode;
 mod direct;
 mod distinct_ids;
+mod enclosures;
 mod fallbacks;
 mod finish;
 mod json_feed;

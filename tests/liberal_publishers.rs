@@ -308,6 +308,13 @@ fn relative_links_in_a_local_or_command_feed_resolve_against_its_site() {
                 ],
                 "{base} {doc}"
             );
+            // Their ids are made as they were before the links resolved (from the
+            // title, date and text): an id that changed would bring the article back.
+            assert!(
+                feed.items.iter().all(|i| i.guid.starts_with("sha256:")),
+                "{:?}",
+                feed.items.iter().map(|i| &i.guid).collect::<Vec<_>>()
+            );
         }
         // A relative Atom id resolves as it always did (against the document's own
         // address): an id that changed would bring its article back as new.

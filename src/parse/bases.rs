@@ -80,3 +80,24 @@ fn in_scope(node: roxmltree::Node, doc_url: Option<&Url>) -> Option<String> {
     base.filter(|b| matches!(b.scheme(), "http" | "https"))
         .map(String::from)
 }
+
+/// Puts `<base href>` before HTML that has links or sources to resolve: what xml:base
+/// made of its address, which the reader (render::blocks) resolves them against
+/// instead of the article's link.
+pub(super) fn with_base(html: &mut String, base: &str) {
+    let has = |attr: &[u8]| {
+        memchr::memmem::find_iter(html.as_bytes(), attr)
+            .next()
+            .is_some()
+    };
+    if has(b"href=") || has(b"src=") || has(b"HREF=") || has(b"SRC=") {
+        html.insert_str(
+            0,
+            &format!(
+                "{}{}\">",
+                crate::render::BASE_START,
+                html_escape::encode_double_quoted_attribute(base)
+            ),
+        );
+    }
+}

@@ -148,7 +148,7 @@ fn fill_entry(entry: &mut SourceEntry, item: Node, input: &str) {
             }
         }
     }
-    enclosures(entry, item);
+    super::enclosures::fill_from_rss(entry, item);
     if entry.summary.is_none() && entry.content.is_none() {
         // feedparser's reading: an item's summary, not its subtitle.
         let said = [
@@ -158,50 +158,6 @@ fn fill_entry(entry: &mut SourceEntry, item: Node, input: &str) {
             (DC, "description"),
         ];
         entry.summary = in_item_or_group(&said).map(plain);
-    }
-}
-
-/// An RSS `<enclosure>` beside Media RSS: feed-rs keeps the `media:content` alone, so
-/// the enclosure's size (podcast hosts give it there only) or a file named only there
-/// was lost. Its size and type fill the media object of the same address; a file of
-/// its own is added.
-fn enclosures(entry: &mut SourceEntry, item: Node) {
-    let same = |a: &str, b: &str| {
-        let norm =
-            |u: &str| url::Url::parse(u.trim()).map_or_else(|_| u.trim().to_string(), String::from);
-        norm(a) == norm(b)
-    };
-    for enclosure in item
-        .children()
-        .filter(|n| n.tag_name().namespace().is_none() && n.tag_name().name() == "enclosure")
-    {
-        let Some(url) = enclosure.attribute("url").filter(|u| !u.trim().is_empty()) else {
-            continue;
-        };
-        let length = enclosure
-            .attribute("length")
-            .and_then(|l| l.trim().parse::<u64>().ok())
-            .filter(|l| *l > 0);
-        let mime = enclosure
-            .attribute("type")
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(String::from);
-        match entry
-            .media
-            .iter_mut()
-            .find(|(u, _, _)| u.as_deref().is_some_and(|u| same(u, url)))
-        {
-            Some((_, known_mime, known_length)) => {
-                *known_length = known_length.filter(|l| *l > 0).or(length);
-                if known_mime.is_none() {
-                    *known_mime = mime;
-                }
-            }
-            None => entry
-                .media
-                .push((Some(url.trim().to_string()), mime, length)),
-        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::source::{Source, SourceEntry, SourceLink, SourceText};
 use crate::links::{resolve, web_link};
-use crate::model::{Enclosure, ParsedFeed, ParsedItem};
+use crate::model::{ParsedFeed, ParsedItem};
 use crate::sanitize::clean_line;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -26,25 +26,25 @@ pub(super) fn finish(source: Source, base_url: &str) -> ParsedFeed {
     let link = page_link(&source.links).and_then(|l| web_link(&l.href, base.as_ref()));
     // A local file's or a command's feed has no web address of its own to resolve its
     // items' relative links against: its site's address (the channel's link, a JSON
-    // Feed's home page) stands in for it, as the page the feed speaks for.
-    // (Ids are resolved against the document's own address still, as they always were:
-    // an id that changed would bring its article back as new.)
-    let id_base = base.clone();
-    let base = match base {
-        Some(b) if matches!(b.scheme(), "http" | "https") => Some(b),
-        other => link.as_deref().and_then(|l| Url::parse(l).ok()).or(other),
-    };
+    // Feed's home page) stands in for it, as the page the feed speaks for. Only for the
+    // links left empty, after the ids are made: those stay as they always were.
+    let site = base
+        .as_ref()
+        .filter(|b| b.scheme() == "file" || b.cannot_be_a_base())
+        .and_then(|_| Url::parse(link.as_deref()?).ok());
     let description = source.description.as_ref().map(text_to_line);
     let items = super::distinct_ids::distinct_ids(
         source
             .entries
             .into_iter()
             .map(|entry| {
-                let bases = Bases {
-                    links: base.as_ref(),
-                    ids: id_base.as_ref(),
-                };
-                finish_entry(entry, bases, url.as_ref(), source.is_rss)
+                finish_entry(
+                    entry,
+                    base.as_ref(),
+                    site.as_ref(),
+                    url.as_ref(),
+                    source.is_rss,
+                )
             })
             .collect(),
     );
@@ -76,48 +76,30 @@ fn page_link(links: &[SourceLink]) -> Option<&SourceLink> {
     })
 }
 
-/// What a feed's items resolve against: their links (the document's address, or its
-/// site's for a local file or a command) and their relative Atom ids (the document's).
-#[derive(Clone, Copy)]
-struct Bases<'a> {
-    links: Option<&'a Url>,
-    ids: Option<&'a Url>,
-}
-
 fn finish_entry(
     mut entry: SourceEntry,
-    feed_base: Bases,
+    feed_base: Option<&Url>,
+    site: Option<&Url>,
     feed_url: Option<&Url>,
     is_rss: bool,
 ) -> ParsedItem {
-    let in_entry = |feed_base: Option<&Url>| {
-        entry
-            .base
-            .as_deref()
-            .and_then(|b| resolve(b, feed_base))
-            .or_else(|| feed_base.cloned())
-    };
-    let entry_base = in_entry(feed_base.links);
+    let entry_base = entry
+        .base
+        .as_deref()
+        .and_then(|b| resolve(b, feed_base))
+        .or_else(|| feed_base.cloned());
     let content_base = entry.content_base.take();
     let summary_base = entry.summary_base.take();
-    let id_base = in_entry(feed_base.ids);
-    let link = page_link(&entry.links)
-        .and_then(|l| web_link(&l.href, entry_base.as_ref()))
-        // An item with no link but a web address for an id: the id is its permalink
-        // (RSS 2.0's isPermaLink default; feedparser reads Atom ids so too).
-        .or_else(|| {
-            let guid = entry.id.trim();
-            if entry.id_not_link {
-                return None;
-            }
-            // A web address, or a path on the feed's site ("/items/7").
-            let address = guid.starts_with("http://")
-                || guid.starts_with("https://")
-                || (is_rss && guid.starts_with('/') && !guid.starts_with("//"));
-            address
-                .then(|| web_link(guid, entry_base.as_ref()))
-                .flatten()
-        });
+    let link = item_link(&entry, is_rss, entry_base.as_ref());
+    // A local or command feed's relative link, against its site: set after the id,
+    // which is made without it, as it always was.
+    let site_link = match (&link, site) {
+        (None, Some(site)) => {
+            let base = entry.base.as_deref().and_then(|b| resolve(b, Some(site)));
+            item_link(&entry, is_rss, base.as_ref().or(Some(site)))
+        }
+        _ => None,
+    };
     let title = entry
         .title
         .as_ref()
@@ -133,7 +115,7 @@ fn finish_entry(
         .iter()
         .map(|n| author_name(n))
         .find(|n| !n.is_empty());
-    let enclosures = enclosures(&entry, entry_base.as_ref(), feed_url);
+    let enclosures = super::enclosures::of_entry(&entry, entry_base.as_ref(), feed_url);
     // A relative Atom id resolves against the entry's base (its xml:base, the HTTP
     // Content-Location, the document's address), as feedparser reads Atom ids; an RSS
     // guid stays as written (feedparser's too).
@@ -145,7 +127,7 @@ fn finish_entry(
         && !raw.is_empty()
         && !raw.contains(':')
         && !raw.contains(char::is_whitespace);
-    let id = match &id_base {
+    let id = match &entry_base {
         Some(base) if relative => base
             .join(raw)
             .map(|u| u.to_string())
@@ -167,6 +149,9 @@ fn finish_entry(
     if item.guid.is_empty() {
         item.guid = stable_id(&item);
     }
+    if item.link.is_none() {
+        item.link = site_link;
+    }
     // After the id, which hashes the content and title as the feed gave them: ids
     // already in the cache stay the same.
     empty_content_yields(&mut item);
@@ -176,31 +161,28 @@ fn finish_entry(
         (&mut item.summary_html, summary_base),
     ] {
         if let (Some(h), Some(b)) = (html.as_mut(), base) {
-            with_base(h, &b);
+            super::bases::with_base(h, &b);
         }
     }
     item
 }
 
-/// Puts `<base href>` before HTML that has links or sources to resolve: what xml:base
-/// made of its address, which the reader (render::blocks) resolves them against
-/// instead of the article's link.
-fn with_base(html: &mut String, base: &str) {
-    let has = |attr: &[u8]| {
-        memchr::memmem::find_iter(html.as_bytes(), attr)
-            .next()
-            .is_some()
-    };
-    if has(b"href=") || has(b"src=") || has(b"HREF=") || has(b"SRC=") {
-        html.insert_str(
-            0,
-            &format!(
-                "{}{}\">",
-                crate::render::BASE_START,
-                html_escape::encode_double_quoted_attribute(base)
-            ),
-        );
-    }
+/// An entry's address: its page link, else (RSS 2.0's isPermaLink default, feedparser's
+/// reading of Atom ids too) an id that is a web address or a path on the feed's site.
+fn item_link(entry: &SourceEntry, is_rss: bool, base: Option<&Url>) -> Option<String> {
+    page_link(&entry.links)
+        .and_then(|l| web_link(&l.href, base))
+        .or_else(|| {
+            let guid = entry.id.trim();
+            if entry.id_not_link {
+                return None;
+            }
+            // A web address, or a path on the feed's site ("/items/7").
+            let address = guid.starts_with("http://")
+                || guid.starts_with("https://")
+                || (is_rss && guid.starts_with('/') && !guid.starts_with("//"));
+            address.then(|| web_link(guid, base)).flatten()
+        })
 }
 
 /// A content with no words (`<p></p>`, a lone picture) where the description has some:
@@ -320,48 +302,6 @@ fn stable_id(item: &ParsedItem) -> String {
     let digest = hasher.finalize();
     let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")
-}
-
-/// The files an entry carries. An empty address names no file: resolved, it was the
-/// feed's own address, which a download then fetched (feed-rs hands it over resolved,
-/// so the feed's address itself is no file either).
-fn enclosures(entry: &SourceEntry, base: Option<&Url>, feed: Option<&Url>) -> Vec<Enclosure> {
-    let file = |url: &str| {
-        web_link(Some(url).filter(|u| !u.trim().is_empty())?, base)
-            .filter(|u| feed.is_none_or(|f| f.as_str() != u))
-    };
-    let from_media = entry.media.iter().filter_map(|(url, mime, size)| {
-        Some(Enclosure {
-            url: file(url.as_deref()?)?,
-            mime: mime.as_deref().map(clean_line),
-            length: *size,
-        })
-    });
-    let from_links = entry
-        .links
-        .iter()
-        .filter(|l| l.rel.as_deref() == Some("enclosure"))
-        .filter_map(|l| {
-            Some(Enclosure {
-                url: file(&l.href)?,
-                mime: l.media_type.as_deref().map(clean_line),
-                length: l.length,
-            })
-        });
-    // One file named twice (podcast hosts send `<enclosure>` and `<media:content>` for
-    // the same address, often with the size in one only): one entry, with what either
-    // said of its type and size.
-    let mut out: Vec<Enclosure> = Vec::new();
-    for enc in from_media.chain(from_links) {
-        match out.iter_mut().find(|e| e.url == enc.url) {
-            Some(known) => {
-                known.mime = known.mime.take().or(enc.mime);
-                known.length = known.length.filter(|n| *n > 0).or(enc.length);
-            }
-            None => out.push(enc),
-        }
-    }
-    out
 }
 
 /// RSS writes authors as `mail@example.org (Name)`: keep the name.
