@@ -311,23 +311,14 @@ fn reload(
     let loaded = loaded.and_then(|mut c| {
         crate::feedlist::merge(&mut c, store).map_err(|e| e.to_string())?;
         let list = crate::feedlist::FeedList::of(&c, store).map_err(|e| e.to_string())?;
-        // Feeds the old config did not have are fetched at once, and so are feeds never
-        // fetched: one removed by `bulletin remove` while this ran (this config still
-        // had it) and put back in the file is a new row with nothing in it.
-        let ids: Vec<FeedId> = list.iter().map(|f| f.id).collect();
-        let never: std::collections::HashSet<FeedId> = store
-            .feed_targets(&ids)
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .filter(|t| t.last_attempt.is_none())
-            .map(|t| t.id)
-            .collect();
+        // Feeds the list did not have are fetched at once: new in the file, or put back
+        // after `bulletin remove` from another shell took them out of the cache (a new
+        // row, though the config held here still named them). By id, as last listed:
+        // a server's or a mailbox's feeds, or feeds not fetched yet, are not new.
         added = list
             .iter()
-            .filter(|f| {
-                never.contains(&f.id) || !config.feeds.iter().any(|old| old.url == f.spec.url)
-            })
             .map(|f| f.id)
+            .filter(|id| !names.contains_key(id))
             .collect();
         Ok(c)
     });
