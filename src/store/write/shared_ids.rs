@@ -14,27 +14,37 @@ use super::*;
 pub(super) fn carry(tx: &Connection, feed: FeedId, items: &[PreparedItem]) -> Result<usize> {
     let mut known = tx.prepare_cached("SELECT 1 FROM items WHERE feed_id = ?1 AND guid = ?2")?;
     let mut same_bare = tx.prepare_cached(
-        "SELECT id, guid FROM items WHERE feed_id = ?1 AND guid = ?2
+        "SELECT id, guid, hash FROM items WHERE feed_id = ?1 AND guid = ?2
              AND title = ?3 AND link IS ?4",
     )?;
     // '$' follows '#': the range is every id that starts with the bare one and '#'.
     let mut same_hashed = tx.prepare_cached(
-        "SELECT id, guid FROM items WHERE feed_id = ?1
+        "SELECT id, guid, hash FROM items WHERE feed_id = ?1
              AND guid > ?2 || '#' AND guid < ?2 || '$' AND title = ?3 AND link IS ?4",
     )?;
     let mut rename = tx.prepare_cached("UPDATE items SET guid = ?2 WHERE id = ?1")?;
+    // Items alike in title and link (a daily digest of one title and one address)
+    // cannot be told apart by them: one of those takes a row only if it is that row
+    // word for word (the same hash), never another's read mark.
+    let mut alike: std::collections::HashMap<(&str, Option<&str>), u32> = Default::default();
+    for item in items {
+        *alike
+            .entry((item.title.as_str(), item.link.as_deref()))
+            .or_default() += 1;
+    }
     let mut carried = 0;
     for item in items {
         if known.exists(params![feed.0, item.guid])? {
             continue;
         }
+        let one_alike = alike[&(item.title.as_str(), item.link.as_deref())] == 1;
         let like = params![
             feed.0,
             bare_of(&item.guid).unwrap_or(&item.guid),
             item.title,
             item.link
         ];
-        let rows: Vec<(i64, String)> = match bare_of(&item.guid) {
+        let rows: Vec<(i64, String, i64)> = match bare_of(&item.guid) {
             // It shares its id now: the row of when it did not.
             Some(_) => same_bare
                 .query_map(like, row)?
@@ -43,21 +53,24 @@ pub(super) fn carry(tx: &Connection, feed: FeedId, items: &[PreparedItem]) -> Re
             None => same_hashed
                 .query_map(like, row)?
                 .filter(|r| {
-                    r.as_ref()
-                        .map_or(true, |(_, guid)| bare_of(guid) == Some(item.guid.as_str()))
+                    r.as_ref().map_or(true, |(_, guid, _)| {
+                        bare_of(guid) == Some(item.guid.as_str())
+                    })
                 })
                 .collect::<rusqlite::Result<_>>()?,
         };
-        if let [(id, _)] = rows.as_slice() {
-            rename.execute(params![id, item.guid])?;
-            carried += 1;
+        if let [(id, _, hash)] = rows.as_slice() {
+            if one_alike || *hash == item.hash {
+                rename.execute(params![id, item.guid])?;
+                carried += 1;
+            }
         }
     }
     Ok(carried)
 }
 
-fn row(r: &rusqlite::Row) -> rusqlite::Result<(i64, String)> {
-    Ok((r.get(0)?, r.get(1)?))
+fn row(r: &rusqlite::Row) -> rusqlite::Result<(i64, String, i64)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
 }
 
 /// The shared id of an id distinct_ids made: what comes before `#` and 16 or 32
@@ -147,6 +160,62 @@ mod tests {
             })
             .unwrap();
         assert_eq!(guid, PAGE);
+    }
+
+    /// Two items of one title and link (a daily digest): only the one that is the row
+    /// word for word takes it, so the new one never reads as read.
+    #[test]
+    fn items_alike_in_title_and_link_are_not_carried() {
+        let (_dir, mut store, feeds) = crate::store::test_store(1);
+        let item = |body: &str| {
+            format!(
+                "<item><title>Digest</title><link>{PAGE}</link>\
+                 <description>{body}</description></item>"
+            )
+        };
+        let write = |store: &mut Store, items: String| {
+            let doc =
+                format!("<rss version=\"2.0\"><channel><title>S</title>{items}</channel></rss>");
+            let parsed = crate::parse::parse_feed(doc.as_bytes(), None, PAGE).unwrap();
+            store
+                .apply(
+                    feeds[0],
+                    &PreparedFeed::new(parsed),
+                    &Validators::default(),
+                    Some(200),
+                    chrono::Utc::now(),
+                    0,
+                )
+                .unwrap();
+        };
+        write(&mut store, item("day one"));
+        let first: i64 = store
+            .conn
+            .query_row("SELECT id FROM items", [], |r| r.get(0))
+            .unwrap();
+        store.set_read(&[ItemId(first)], true).unwrap();
+        write(
+            &mut store,
+            format!("{}{}", item("day two"), item("day one")),
+        );
+        let all = rows(&store);
+        assert_eq!(
+            all.len(),
+            2,
+            "day one is its row again, word for word: {all:?}"
+        );
+        // The read row is day one's still; day two comes as new and unread.
+        let read: Vec<i64> = {
+            let mut stmt = store
+                .conn
+                .prepare("SELECT id FROM items WHERE is_read = 1")
+                .unwrap();
+            stmt.query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        assert_eq!(read, [first]);
     }
 
     /// Only an id of distinct_ids' form is taken for another's: a publisher's own
