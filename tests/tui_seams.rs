@@ -118,6 +118,28 @@ fn an_article_that_left_the_list_stays_under_the_keys_until_the_cursor_moves() {
             .unwrap_or_else(|| panic!("{t} not shown:\n{shown}"))
     };
     assert!(at("Article 11") < at(&ghost.title) && at(&ghost.title) < at("Article 12"));
+    // Another reload (a refresh's, every second) looks for it again: it stays shown
+    // the while, where it was, instead of vanishing for the round trip.
+    let (req, _) = reload(&mut m);
+    assert_eq!(m.articles.shown_row(m.articles.selected), Some(&ghost));
+    let cmds = page(&mut m, req, &[11, 12]);
+    assert_eq!(m.articles.shown_row(m.articles.selected), Some(&ghost));
+    if let Some((lreq, id)) = cmds.iter().find_map(|c| match c {
+        Cmd::Locate { req, id, .. } => Some((*req, *id)),
+        _ => None,
+    }) {
+        update(
+            &mut m,
+            Msg::Located {
+                req: lreq,
+                id,
+                position: None,
+                place: Some(1),
+            },
+        );
+    }
+    assert_eq!(m.articles.shown_row(m.articles.selected), Some(&ghost));
+    assert_eq!(m.articles.shown_len(), 3);
     // Star, read and unread act on the article the reader shows, not on Issue 47
     // which now sits at its row number.
     assert_eq!(starred(&send(&mut m, key('s'))), Some(ItemId(21)));

@@ -42,6 +42,9 @@ pub struct ArticlesPane {
     /// The newest article the cache held when the list's first page was read: a mark of
     /// the whole list goes no further (None: no page of this list has come yet).
     pub upto: Option<ItemId>,
+    /// The held article had left the list when a reload began: it stays shown (the
+    /// ghost) while the reload looks for it, instead of vanishing for the round trip.
+    pub ghost_kept: bool,
 }
 
 impl ArticlesPane {
@@ -65,7 +68,9 @@ impl ArticlesPane {
     }
     /// The article gone from the list that is still shown at the cursor, if any.
     pub fn ghost(&self) -> Option<&ItemRow> {
-        self.held.as_ref().filter(|_| self.want.is_none())
+        self.held
+            .as_ref()
+            .filter(|_| self.want.is_none() || self.ghost_kept)
     }
     /// How many rows the list shows: the query's, and the ghost's.
     pub fn shown_len(&self) -> usize {
@@ -89,6 +94,7 @@ impl ArticlesPane {
     /// Keeps the cursor on its article through a reload: the row is held by id until the
     /// new pages say where it went.
     pub fn hold_selection(&mut self) {
+        self.ghost_kept = self.ghost().is_some();
         if let Some(row) = self.selected_row().cloned() {
             self.want = Some(row.id);
             self.held = Some(row);
@@ -101,6 +107,7 @@ impl ArticlesPane {
         self.want = None;
         self.locating = false;
         self.moved = 0;
+        self.ghost_kept = false;
     }
     pub fn position_of(&self, id: ItemId) -> Option<usize> {
         self.pages.iter().find_map(|(page, rows)| {

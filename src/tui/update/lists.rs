@@ -5,9 +5,6 @@ use super::super::msg::Cmd;
 
 /// Starts loading the list for the selected feed row from its first page.
 pub(super) fn reload_articles(m: &mut Model, cmds: &mut Vec<Cmd>, reset_selection: bool) {
-    if !reset_selection {
-        super::reader::reload_shown(m, cmds);
-    }
     let Some(row) = m.selected_feed_row().cloned() else {
         m.articles = Default::default();
         return;
@@ -207,7 +204,13 @@ pub(super) fn keep_visible(m: &mut Model) {
     m.feeds_pane.offset = follow(m.feeds_pane.offset, m.feeds_pane.selected, fh, feeds);
     let ah = areas.articles.map(inner_height).unwrap_or(20);
     let a = &mut m.articles;
-    a.offset = follow(a.offset, a.selected, ah, a.shown_len());
+    // While the list is counted, its length is what has come so far: no pulling back.
+    let len = if a.counting {
+        usize::MAX
+    } else {
+        a.shown_len()
+    };
+    a.offset = follow(a.offset, a.selected, ah, len);
 }
 
 /// The first row shown: the selected one kept in view, and no rows hidden above while

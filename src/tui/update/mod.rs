@@ -220,6 +220,8 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             let mut cmds = vec![Cmd::LoadFeeds];
             m.articles.hold_selection();
             reload_articles(m, &mut cmds, false);
+            // Another process may have rewritten the open article (a cron refresh).
+            reader::reload_shown(m, &mut cmds);
             Outcome::redraw(cmds)
         }
         Msg::MarkFailed { error, mark } => Outcome::redraw(articles::mark_failed(m, error, mark)),
@@ -319,6 +321,8 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             // New items may have arrived in the list on screen: reload it, keeping the row.
             m.articles.hold_selection();
             reload_articles(m, &mut cmds, false);
+            // And the open article may have been rewritten.
+            reader::reload_shown(m, &mut cmds);
             Outcome::redraw(cmds)
         }
     }

@@ -18,6 +18,8 @@ pub(super) fn on_located(m: &mut Model, position: Option<usize>, place: Option<u
     let mut cmds = Vec::new();
     match position {
         Some(pos) => {
+            // In the list again: no ghost stands for it.
+            a.ghost_kept = false;
             a.total = a.total.max(pos + 1);
             a.selected = pos;
             if a.moved != 0 {
@@ -97,7 +99,8 @@ pub(super) fn on_page_loaded(
             }
         }
     }
-    a.selected = a.selected.min(a.total.saturating_sub(1));
+    // (An article gone from the list may stand after its last row.)
+    a.selected = a.selected.min(a.shown_len().saturating_sub(1));
     if let Some(dir) = a.open_unread.take() {
         let found = match dir {
             Direction::Forward => (0..a.total).find(|&i| a.row(i).is_some_and(|r| !r.read)),

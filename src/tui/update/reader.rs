@@ -41,8 +41,10 @@ pub(super) fn article_loaded(m: &mut Model, req: ReqId, item: Item, prepared: Pr
     Outcome::redraw(lists::lay_out_reader(m))
 }
 
-/// Asks for the reader's article again (a list reload after the cache changed), unless
-/// another article is on its way to the reader.
+/// Asks for the reader's article again after the cache changed (another process wrote
+/// it, or a refresh ended), unless another article is on its way to the reader. Not at
+/// every list reload (a sort, a tick during a refresh): each read lays the article out
+/// again on the store thread.
 pub(super) fn reload_shown(m: &Model, cmds: &mut Vec<Cmd>) {
     let Some(r) = &m.reader else { return };
     if m.reader_req != m.reader_shown_req {
