@@ -32,6 +32,15 @@ impl ItemIds {
     pub(super) fn taken(&mut self) {
         self.next += 1;
     }
+
+    /// After an insert that may have found its row there instead (`DO NOTHING`): how
+    /// many rows it inserted, passed on, and `next` moved past the id if it took it.
+    pub(super) fn counted(&mut self, inserted: usize) -> usize {
+        if inserted > 0 {
+            self.taken();
+        }
+        inserted
+    }
 }
 
 #[cfg(test)]

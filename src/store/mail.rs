@@ -243,10 +243,7 @@ impl Store {
                             message.flags.flagged,
                             ids.next(),
                         ])?;
-                        if inserted > 0 {
-                            ids.taken();
-                        }
-                        applied.new_items += inserted;
+                        applied.new_items += ids.counted(inserted);
                         item_of.query_row(params![feed, item.guid], |r| r.get(0))?
                     }
                 };

@@ -216,10 +216,7 @@ impl Store {
                         .flatten(),
                     ids.next(),
                 ])?;
-                if inserted > 0 {
-                    ids.taken();
-                }
-                added += inserted;
+                added += ids.counted(inserted);
             }
         }
         tx.commit()?;

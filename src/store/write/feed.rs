@@ -66,11 +66,11 @@ pub(super) fn write_feed(
         // gets the higher id and lists first (they listed in the feed's order, so
         // oldest first from a feed written in date order).
         let now_ts = now.timestamp();
+        // A date in the future sorts as the time it arrived: it keeps its place among
+        // the news of that day instead of topping every list for years.
+        let time = |item: &PreparedItem| item.published.or(item.updated).unwrap_or(now_ts);
         let mut order: Vec<&PreparedItem> = feed.items.iter().rev().collect();
-        order.sort_by_key(|item| {
-            let time = item.published.or(item.updated).unwrap_or(now_ts);
-            (time.min(now_ts), time.max(now_ts))
-        });
+        order.sort_by_key(|item| (time(item).min(now_ts), time(item).max(now_ts)));
         for item in order {
             upsert.execute(params![
                 id.0,
@@ -80,12 +80,7 @@ pub(super) fn write_feed(
                 item.author,
                 item.published,
                 item.updated,
-                // A date in the future sorts as the time it arrived: it keeps its place
-                // among the news of that day instead of topping every list for years.
-                item.published
-                    .or(item.updated)
-                    .unwrap_or(now.timestamp())
-                    .min(now.timestamp()),
+                time(item).min(now_ts),
                 item.summary,
                 item.content,
                 item.enclosures,
