@@ -109,6 +109,8 @@ fn an_article_that_left_the_list_stays_under_the_keys_until_the_cursor_moves() {
     // It is still shown, at the cursor between the rows that were around it, so that
     // the keys act on a row the user sees (it went blank and Enter opened it unseen).
     let ghost = m.articles.held.clone().unwrap();
+    // Gone from a list of unread articles: shown (and toggled) as read.
+    assert!(ghost.read);
     assert_eq!(m.articles.shown_row(m.articles.selected), Some(&ghost));
     assert_eq!(m.articles.shown_len(), 3);
     let shown = screen(&m);
@@ -573,4 +575,40 @@ fn the_open_article_follows_a_refresh_that_rewrote_it() {
     let r = m.reader.as_ref().unwrap();
     assert_eq!((r.item.id, r.item.title.as_str()), (ItemId(12), "Opened"));
     assert_eq!(r.scroll, 0, "opened from its start");
+}
+
+/// An unread article read from another shell leaves the unread list: the row kept
+/// under the cursor shows it read, so `m` makes it unread in one press (it showed the
+/// stale unread mark, and `m` first marked it read again).
+#[test]
+fn an_article_read_elsewhere_is_shown_read_where_it_stays() {
+    let mut m = on_second_row();
+    assert!(!m.articles.selected_row().unwrap().read);
+    let (req, _) = reload(&mut m);
+    let cmds = page(&mut m, req, &[11, 12]);
+    let (lreq, id) = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::Locate { req, id, .. } => Some((*req, *id)),
+            _ => None,
+        })
+        .expect("looked for");
+    update(
+        &mut m,
+        Msg::Located {
+            req: lreq,
+            id,
+            position: None,
+            place: Some(1),
+        },
+    );
+    assert!(m.articles.ghost().unwrap().read);
+    let cmds = send(&mut m, key('m'));
+    assert!(
+        cmds.iter().any(|c| matches!(
+            c,
+            Cmd::SetRead { ids, read: false } if ids == &vec![ItemId(21)]
+        )),
+        "{cmds:?}"
+    );
 }

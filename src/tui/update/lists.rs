@@ -37,10 +37,12 @@ pub(super) fn reload_articles(m: &mut Model, cmds: &mut Vec<Cmd>, reset_selectio
     m.articles.sum = m.row_sum(&row).unwrap_or(0);
     m.articles.req = m.req();
     m.articles.query = Some(query.clone());
+    // (Set either way: a count left over from the list before kept the window from
+    // following a shorter list.)
+    m.articles.counting = count;
     if count {
         // Until the store counts, the list is as long as the pages that came.
         m.articles.total = 0;
-        m.articles.counting = true;
     }
     m.articles.pages.clear();
     m.articles.pending.clear();

@@ -34,6 +34,13 @@ pub(super) fn on_located(m: &mut Model, position: Option<usize>, place: Option<u
             // it, at the place it had among the rows left, so that `j` lands on the row
             // after it and `k` on the one before, however many rows above it left too.
             a.want = None;
+            // Gone from a list of unread articles: read now (elsewhere), so shown and
+            // toggled as read, not as it was when the list last had it.
+            if a.query.as_ref().is_some_and(|q| q.unread_only) {
+                if let Some(held) = a.held.as_mut() {
+                    held.read = true;
+                }
+            }
             if place.is_none() {
                 // Nowhere to go on from (a search's relevance order): the moves made
                 // while it was looked for are dropped, not kept for a later reload.

@@ -183,7 +183,7 @@ pub(super) fn draw_articles(f: &mut Frame, m: &Model, theme: &Theme, area: Rect)
     if !a.filter.is_empty() {
         title.push_str(&format!(" /{}", a.filter));
     }
-    let block = with_position(pane_block(title, focused, theme), a.selected, a.total);
+    let block = with_position(pane_block(title, focused, theme), a.selected, a.shown_len());
     let width = area.width.saturating_sub(2) as usize;
     let height = inner_height(area);
     let aggregated = !matches!(m.selected_feed_row(), Some(FeedRow::Feed(_)));
