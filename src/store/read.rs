@@ -26,6 +26,29 @@ pub(super) fn stored_text(value: rusqlite::types::ValueRef) -> Option<String> {
     )
 }
 
+/// A list row's columns, as `item_row` reads them.
+const COLUMNS: &str = "items.id, items.feed_id, items.title, items.link, items.published,
+    items.updated, items.is_read, items.starred, coalesce(items.story, items.id),
+    CASE WHEN items.story IS NULL THEN 0
+         ELSE (SELECT count(*) - 1 FROM items c WHERE c.story = items.story) END";
+
+fn item_row(r: &rusqlite::Row) -> rusqlite::Result<ItemRow> {
+    Ok(ItemRow {
+        id: ItemId(r.get(0)?),
+        feed_id: FeedId(r.get(1)?),
+        title: r.get(2)?,
+        link: r.get(3)?,
+        published: r
+            .get::<_, Option<i64>>(4)?
+            .or(r.get::<_, Option<i64>>(5)?)
+            .and_then(from_ts),
+        read: r.get(6)?,
+        starred: r.get(7)?,
+        story: r.get(8)?,
+        copies: r.get::<_, i64>(9)?.clamp(0, u32::MAX.into()) as u32,
+    })
+}
+
 impl Store {
     /// The configured feeds with their counts, in config order. Feeds never refreshed
     /// show with zero counts.
@@ -203,10 +226,6 @@ impl Store {
     /// A page of a list: newest first, or for a search with few matches, most relevant
     /// first.
     pub fn items(&self, q: &ItemQuery, offset: usize, limit: usize) -> Result<Vec<ItemRow>> {
-        const COLUMNS: &str = "items.id, items.feed_id, items.title, items.link, items.published, items.updated, items.is_read, items.starred,
-            coalesce(items.story, items.id),
-            CASE WHEN items.story IS NULL THEN 0
-                 ELSE (SELECT count(*) - 1 FROM items c WHERE c.story = items.story) END";
         const ORDER: &str = "ORDER BY sort_time DESC, id DESC";
         let source = self.source(q)?;
         let mut args = source.args.clone();
@@ -244,23 +263,17 @@ impl Store {
         args.push((limit as i64).into());
         args.push((offset as i64).into());
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(args), |r| {
-            Ok(ItemRow {
-                id: ItemId(r.get(0)?),
-                feed_id: FeedId(r.get(1)?),
-                title: r.get(2)?,
-                link: r.get(3)?,
-                published: r
-                    .get::<_, Option<i64>>(4)?
-                    .or(r.get::<_, Option<i64>>(5)?)
-                    .and_then(from_ts),
-                read: r.get(6)?,
-                starred: r.get(7)?,
-                story: r.get(8)?,
-                copies: r.get::<_, i64>(9)?.clamp(0, u32::MAX.into()) as u32,
-            })
-        })?;
+        let rows = stmt.query_map(params_from_iter(args), item_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// One article's list row, wherever it is listed (None: there is no such article).
+    pub fn item_row(&self, id: ItemId) -> Result<Option<ItemRow>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM items WHERE items.id = ?1"))?
+            .query_row([id.0], item_row)
+            .optional()?)
     }
 
     /// Each feed's articles since `since` (a Unix time).

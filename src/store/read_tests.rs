@@ -373,3 +373,15 @@ fn future_dated_items_list_newest_first_above_the_undated() {
         ]
     );
 }
+
+/// One article's row, as a list shows it, by id; none for an id the cache lacks.
+#[test]
+fn an_articles_row_is_read_by_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, ids) = cache(dir.path(), 2);
+    let listed = store.items(&ItemQuery::feed(ids[1]), 0, 3).unwrap();
+    for row in &listed {
+        assert_eq!(store.item_row(row.id).unwrap().as_ref(), Some(row));
+    }
+    assert_eq!(store.item_row(ItemId(999_999)).unwrap(), None);
+}

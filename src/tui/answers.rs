@@ -165,11 +165,16 @@ pub(super) fn handle(
                     None
                 }),
             };
+            let row = match position {
+                Some(_) => None,
+                None => store.item_row(id).ok().flatten().map(Box::new),
+            };
             let _ = tx.send(Msg::Located {
                 req,
                 id,
                 position,
                 place,
+                row,
             });
         }
         StoreReq::MarkRead { query, above, upto } => {

@@ -69,6 +69,9 @@ pub enum Msg {
         /// after it (None where the list's order has no keys to tell, a search's
         /// relevance).
         place: Option<usize>,
+        /// When the list no longer holds it: the article's row as the cache has it now
+        /// (read elsewhere, retitled by a refresh), for the row kept under the cursor.
+        row: Option<Box<crate::model::ItemRow>>,
     },
     /// What an address given to `a` turned out to be, or why it failed.
     Discovered(Result<crate::discover::Discovery, String>),

@@ -128,11 +128,12 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             id,
             position,
             place,
+            row,
         } => {
             if req != m.articles.req || m.articles.want != Some(id) {
                 return Outcome::default();
             }
-            Outcome::redraw(pages::on_located(m, position, place))
+            Outcome::redraw(pages::on_located(m, position, place, row.map(|r| *r)))
         }
         Msg::RecentCounted(counts) => {
             m.recent = counts;

@@ -12,7 +12,12 @@ const KEEP_PAGES: usize = 3;
 /// The store said where the held article went: its page is loaded and the cursor lands
 /// on it; or it left the list, and the cursor stays held on it (keys act on it, the
 /// reader keeps it) until the user moves.
-pub(super) fn on_located(m: &mut Model, position: Option<usize>, place: Option<usize>) -> Vec<Cmd> {
+pub(super) fn on_located(
+    m: &mut Model,
+    position: Option<usize>,
+    place: Option<usize>,
+    row: Option<crate::model::ItemRow>,
+) -> Vec<Cmd> {
     let a = &mut m.articles;
     a.locating = false;
     let mut cmds = Vec::new();
@@ -34,12 +39,15 @@ pub(super) fn on_located(m: &mut Model, position: Option<usize>, place: Option<u
             // it, at the place it had among the rows left, so that `j` lands on the row
             // after it and `k` on the one before, however many rows above it left too.
             a.want = None;
-            // Gone from a list of unread articles: read now (elsewhere), so shown and
-            // toggled as read, not as it was when the list last had it.
-            if a.query.as_ref().is_some_and(|q| q.unread_only) {
-                if let Some(held) = a.held.as_mut() {
+            // Shown (and toggled) as the cache has it now, not as the list last had it:
+            // read elsewhere, retitled by a refresh. Without the row (the cache could not
+            // say), gone from a list of unread articles means read.
+            match (row, a.held.as_mut()) {
+                (Some(row), Some(held)) if row.id == held.id => *held = row,
+                (_, Some(held)) if a.query.as_ref().is_some_and(|q| q.unread_only) => {
                     held.read = true;
                 }
+                _ => {}
             }
             if place.is_none() {
                 // Nowhere to go on from (a search's relevance order): the moves made
