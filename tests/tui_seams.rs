@@ -47,6 +47,36 @@ fn page(m: &mut Model, req: bulletin::tui::msg::ReqId, ids: &[i64]) -> Vec<Cmd> 
     .cmds
 }
 
+/// The store's answer to the `Locate` in `cmds` (there must be one): the held article
+/// is at `position`, or gone from the list, with the row it would be on (`place`) and
+/// its row as the cache has it now. The article asked for, and what the update said.
+fn locate(
+    m: &mut Model,
+    cmds: &[Cmd],
+    position: Option<usize>,
+    place: Option<usize>,
+    row: Option<bulletin::model::ItemRow>,
+) -> (ItemId, bulletin::tui::update::Outcome) {
+    let (req, id) = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::Locate { req, id, .. } => Some((*req, *id)),
+            _ => None,
+        })
+        .expect("the store is asked where the article went");
+    let out = update(
+        m,
+        Msg::Located {
+            req,
+            id,
+            position,
+            place,
+            row: row.map(Box::new),
+        },
+    );
+    (id, out)
+}
+
 fn starred(cmds: &[Cmd]) -> Option<ItemId> {
     cmds.iter().find_map(|c| match c {
         Cmd::SetStarred { id, .. } => Some(*id),
@@ -90,22 +120,8 @@ fn an_article_that_left_the_list_stays_under_the_keys_until_the_cursor_moves() {
     let (req, _) = reload(&mut m);
     let cmds = page(&mut m, req, &[11, 12]);
     // Not on the page: the store is asked where it went.
-    let located = cmds.iter().find_map(|c| match c {
-        Cmd::Locate { req, id, .. } => Some((*req, *id)),
-        _ => None,
-    });
-    let (lreq, id) = located.expect("the store is asked where the article went");
+    let (id, _) = locate(&mut m, &cmds, None, None, None);
     assert_eq!(id, ItemId(21));
-    update(
-        &mut m,
-        Msg::Located {
-            req: lreq,
-            id,
-            position: None,
-            place: None,
-            row: None,
-        },
-    );
     assert!(m.articles.detached());
     // It is still shown, at the cursor between the rows that were around it, so that
     // the keys act on a row the user sees (it went blank and Enter opened it unseen).
@@ -127,21 +143,7 @@ fn an_article_that_left_the_list_stays_under_the_keys_until_the_cursor_moves() {
     assert_eq!(m.articles.shown_row(m.articles.selected), Some(&ghost));
     let cmds = page(&mut m, req, &[11, 12]);
     assert_eq!(m.articles.shown_row(m.articles.selected), Some(&ghost));
-    if let Some((lreq, id)) = cmds.iter().find_map(|c| match c {
-        Cmd::Locate { req, id, .. } => Some((*req, *id)),
-        _ => None,
-    }) {
-        update(
-            &mut m,
-            Msg::Located {
-                req: lreq,
-                id,
-                position: None,
-                place: Some(1),
-                row: None,
-            },
-        );
-    }
+    locate(&mut m, &cmds, None, Some(1), None);
     assert_eq!(m.articles.shown_row(m.articles.selected), Some(&ghost));
     assert_eq!(m.articles.shown_len(), 3);
     // Star, read and unread act on the article the reader shows, not on Issue 47
@@ -187,23 +189,7 @@ fn an_article_moved_past_the_loaded_pages_is_found_by_the_store() {
     // 300 new articles above it: page 0 does not hold it.
     let newer: Vec<i64> = (1000..1200).collect();
     let cmds = page(&mut m, req, &newer);
-    let (lreq, id) = cmds
-        .iter()
-        .find_map(|c| match c {
-            Cmd::Locate { req, id, .. } => Some((*req, *id)),
-            _ => None,
-        })
-        .expect("located by the store");
-    let out = update(
-        &mut m,
-        Msg::Located {
-            req: lreq,
-            id,
-            position: Some(301),
-            place: None,
-            row: None,
-        },
-    );
+    let (_, out) = locate(&mut m, &cmds, Some(301), None, None);
     assert_eq!(m.articles.selected, 301);
     assert!(
         out.cmds
@@ -591,28 +577,19 @@ fn an_article_read_elsewhere_is_shown_read_where_it_stays() {
     assert!(!m.articles.selected_row().unwrap().read);
     let (req, _) = reload(&mut m);
     let cmds = page(&mut m, req, &[11, 12]);
-    let (lreq, id) = cmds
-        .iter()
-        .find_map(|c| match c {
-            Cmd::Locate { req, id, .. } => Some((*req, *id)),
-            _ => None,
-        })
-        .expect("looked for");
-    update(
-        &mut m,
-        Msg::Located {
-            req: lreq,
-            id,
-            position: None,
-            place: Some(1),
-            // As the cache has it now: read, and retitled by a refresh.
-            row: Some(Box::new(row(21, 2, "Lantern 3.2.0 (retitled)", 20, true))),
-        },
-    );
+    // As the cache has it now: read, and retitled by a refresh.
+    let now = row(21, 2, "Lantern 3.2.0 (retitled)", 20, true);
+    locate(&mut m, &cmds, None, Some(1), Some(now));
     let ghost = m.articles.ghost().unwrap();
     assert!(ghost.read);
     assert_eq!(ghost.title, "Lantern 3.2.0 (retitled)");
     assert!(screen(&m).contains("Lantern 3.2.0 (retitled)"));
+    // At 40x10 too (one pane at a time): the kept row is drawn, between its neighbours.
+    m.size = (40, 10);
+    update(&mut m, Msg::Resize(40, 10));
+    let small = screen(&m);
+    let at = |t: &str| small.find(t).unwrap_or_else(|| panic!("{t}:\n{small}"));
+    assert!(at("Article 11") < at("Lantern 3.2.0") && at("Lantern 3.2.0") < at("Article 12"));
     let cmds = send(&mut m, key('m'));
     assert!(
         cmds.iter().any(|c| matches!(

@@ -26,22 +26,7 @@ pub(super) fn content_bases(source: &mut Source, body: &str, doc_url: &str) {
     let Some(doc) = super::fallbacks::tree(body) else {
         return;
     };
-    let root = doc.root_element();
-    let channel = root
-        .children()
-        .find(|n| n.has_tag_name("channel"))
-        .unwrap_or(root);
-    // Items are the channel's (RSS 2.0) or the root's (Atom, RSS 1.0) children.
-    let parents = if channel == root {
-        vec![root]
-    } else {
-        vec![channel, root]
-    };
-    let items: Vec<roxmltree::Node> = parents
-        .iter()
-        .flat_map(|parent| parent.children())
-        .filter(|n| n.is_element() && matches!(n.tag_name().name(), "item" | "entry"))
-        .collect();
+    let items = super::fallbacks::entry_nodes(doc.root_element());
     if items.len() != source.entries.len() {
         return;
     }

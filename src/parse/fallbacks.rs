@@ -28,11 +28,7 @@ pub(super) fn fill(source: &mut Source, body: &str) {
         return;
     };
     let root = doc.root_element();
-    let channel = root
-        .children()
-        .find(|n| n.has_tag_name("channel"))
-        .filter(|_| root.tag_name().name() == "rss")
-        .unwrap_or(root);
+    let channel = channel_of(root);
     if empty(&source.title) {
         source.title = first_text(channel, &[(DC, "title")]).map(plain);
     }
@@ -41,23 +37,39 @@ pub(super) fn fill(source: &mut Source, body: &str) {
         let said = [(DC, "description"), (ITUNES, "subtitle")];
         source.description = first_text(channel, &said).map(plain);
     }
-    // Items are the channel's (RSS 2.0, Atom) or the root's (RSS 1.0) children.
-    let parents = if channel == root {
-        vec![root]
-    } else {
-        vec![channel, root]
-    };
-    let items: Vec<Node> = parents
-        .iter()
-        .flat_map(|parent| parent.children())
-        .filter(|n| n.is_element() && matches!(n.tag_name().name(), "item" | "entry"))
-        .collect();
+    let items = entry_nodes(root);
     if items.len() != source.entries.len() {
         return;
     }
     for (entry, item) in source.entries.iter_mut().zip(items) {
         fill_entry(entry, item, doc.input_text());
     }
+}
+
+/// Where an RSS 2.0 document keeps the feed's own fields: its channel (the root, for
+/// Atom and RSS 1.0).
+fn channel_of<'a, 'i>(root: Node<'a, 'i>) -> Node<'a, 'i> {
+    root.children()
+        .find(|n| n.has_tag_name("channel"))
+        .filter(|_| root.tag_name().name() == "rss")
+        .unwrap_or(root)
+}
+
+/// The document's items, in the order the readers give its entries: the channel's
+/// children (RSS 2.0) or the root's (Atom, RSS 1.0). The passes that read the tree
+/// after a reader pair them with its entries only when the counts agree.
+pub(super) fn entry_nodes<'a, 'i>(root: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
+    let channel = channel_of(root);
+    let parents = if channel == root {
+        vec![root]
+    } else {
+        vec![channel, root]
+    };
+    parents
+        .iter()
+        .flat_map(|parent| parent.children())
+        .filter(|n| n.is_element() && matches!(n.tag_name().name(), "item" | "entry"))
+        .collect()
 }
 
 /// The document as a tree for the passes that read it after a reader (this one and

@@ -45,9 +45,8 @@ impl ItemIds {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{FeedId, ParsedFeed, ParsedItem, Validators};
-    use crate::store::{PreparedFeed, Store};
-    use chrono::Utc;
+    use crate::model::{FeedId, ParsedItem};
+    use crate::store::Store;
 
     fn write(store: &mut Store, feed: FeedId, guids: &[&str]) {
         let items = guids
@@ -58,20 +57,7 @@ mod tests {
                 ..Default::default()
             })
             .collect();
-        let feed_data = PreparedFeed::new(ParsedFeed {
-            items,
-            ..Default::default()
-        });
-        store
-            .apply(
-                feed,
-                &feed_data,
-                &Validators::default(),
-                Some(200),
-                Utc::now(),
-                0,
-            )
-            .unwrap();
+        crate::store::test_write(store, feed, items);
     }
 
     fn ids(store: &Store) -> Vec<i64> {

@@ -91,16 +91,14 @@ mod tests {
 
     const PAGE: &str = "https://status.example.org/";
 
-    fn rss(titles: &[&str]) -> String {
-        let items: String = titles
-            .iter()
-            .map(|t| format!("<item><title>{t}</title><link>{PAGE}</link></item>"))
-            .collect();
-        format!("<rss version=\"2.0\"><channel><title>S</title>{items}</channel></rss>")
+    fn item(title: &str, body: &str) -> String {
+        format!("<item><title>{title}</title><link>{PAGE}</link>{body}</item>")
     }
 
-    fn refresh(store: &mut Store, feed: crate::model::FeedId, titles: &[&str]) {
-        let parsed = crate::parse::parse_feed(rss(titles).as_bytes(), None, PAGE).unwrap();
+    /// One fetch of `feed` serving a document of these `<item>`s.
+    fn refresh_with(store: &mut Store, feed: crate::model::FeedId, items: &str) {
+        let doc = format!("<rss version=\"2.0\"><channel><title>S</title>{items}</channel></rss>");
+        let parsed = crate::parse::parse_feed(doc.as_bytes(), None, PAGE).unwrap();
         store
             .apply(
                 feed,
@@ -111,6 +109,26 @@ mod tests {
                 0,
             )
             .unwrap();
+    }
+
+    /// One fetch serving items of these titles, all linking to the page.
+    fn refresh(store: &mut Store, feed: crate::model::FeedId, titles: &[&str]) {
+        let items: String = titles.iter().map(|t| item(t, "")).collect();
+        refresh_with(store, feed, &items);
+    }
+
+    fn only_id(store: &Store) -> i64 {
+        store
+            .conn
+            .query_row("SELECT id FROM items", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn guid_of(store: &Store, id: i64) -> String {
+        store
+            .conn
+            .query_row("SELECT guid FROM items WHERE id = ?1", [id], |r| r.get(0))
+            .unwrap()
     }
 
     /// (title, read) of the feed's rows, by title.
@@ -131,72 +149,37 @@ mod tests {
     fn an_item_keeps_its_row_and_mark_when_another_comes_to_share_its_id() {
         let (_dir, mut store, feeds) = crate::store::test_store(1);
         refresh(&mut store, feeds[0], &["Maintenance"]);
-        let first: i64 = store
-            .conn
-            .query_row("SELECT id FROM items", [], |r| r.get(0))
-            .unwrap();
+        let first = only_id(&store);
         store.set_read(&[ItemId(first)], true).unwrap();
         refresh(&mut store, feeds[0], &["Outage", "Maintenance"]);
         assert_eq!(
             rows(&store),
             [("Maintenance".into(), true), ("Outage".into(), false)]
         );
-        let guid: String = store
-            .conn
-            .query_row("SELECT guid FROM items WHERE id = ?1", [first], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        let guid = guid_of(&store, first);
         assert!(guid.starts_with(&format!("{PAGE}#")), "{guid}");
         refresh(&mut store, feeds[0], &["Maintenance"]);
         assert_eq!(
             rows(&store),
             [("Maintenance".into(), true), ("Outage".into(), false)]
         );
-        let guid: String = store
-            .conn
-            .query_row("SELECT guid FROM items WHERE id = ?1", [first], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        let guid = guid_of(&store, first);
         assert_eq!(guid, PAGE);
     }
 
     /// Two items of one title and link (a daily digest): only the one that is the row
     /// word for word takes it, so the new one never reads as read.
     #[test]
-    fn items_alike_in_title_and_link_are_not_carried() {
+    fn items_alike_in_title_and_link_are_carried_only_word_for_word() {
         let (_dir, mut store, feeds) = crate::store::test_store(1);
-        let item = |body: &str| {
-            format!(
-                "<item><title>Digest</title><link>{PAGE}</link>\
-                 <description>{body}</description></item>"
-            )
-        };
-        let write = |store: &mut Store, items: String| {
-            let doc =
-                format!("<rss version=\"2.0\"><channel><title>S</title>{items}</channel></rss>");
-            let parsed = crate::parse::parse_feed(doc.as_bytes(), None, PAGE).unwrap();
-            store
-                .apply(
-                    feeds[0],
-                    &PreparedFeed::new(parsed),
-                    &Validators::default(),
-                    Some(200),
-                    chrono::Utc::now(),
-                    0,
-                )
-                .unwrap();
-        };
-        write(&mut store, item("day one"));
-        let first: i64 = store
-            .conn
-            .query_row("SELECT id FROM items", [], |r| r.get(0))
-            .unwrap();
+        let day = |body: &str| item("Digest", &format!("<description>{body}</description>"));
+        refresh_with(&mut store, feeds[0], &day("day one"));
+        let first = only_id(&store);
         store.set_read(&[ItemId(first)], true).unwrap();
-        write(
+        refresh_with(
             &mut store,
-            format!("{}{}", item("day two"), item("day one")),
+            feeds[0],
+            &format!("{}{}", day("day two"), day("day one")),
         );
         let all = rows(&store);
         assert_eq!(
