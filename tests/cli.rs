@@ -280,7 +280,8 @@ fn probe_reads_paths_and_fails_in_one_line() {
     }
     // An address without a scheme is a web address, as `add` reads it (https), not a
     // file that is not there.
-    let out = env.run(&["probe", "127.0.0.1:9/feed.xml"]);
+    // (The option after the address, as people type it.)
+    let out = env.run(&["probe", "127.0.0.1:9/feed.xml", "--json"]);
     let err = stderr_of(&out);
     assert!(!out.status.success());
     assert!(err.contains("https://127.0.0.1:9/feed.xml"), "{err}");

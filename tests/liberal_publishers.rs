@@ -380,6 +380,18 @@ fn xml_base_decides_what_an_articles_relative_links_mean() {
         text.contains("https://blog.example.com/other/rel.html"),
         "{text}"
     );
+    // An entry's own xml:base, relative to the root's.
+    let text = links(
+        &atom(r#"xml:base="https://blog.example.com/posts/""#, "").replacen(
+            "<entry>",
+            r#"<entry xml:base="/archive/2020/">"#,
+            1,
+        ),
+    );
+    assert!(
+        text.contains("https://blog.example.com/archive/2020/rel.html"),
+        "{text}"
+    );
     let text = links(&atom("", ""));
     assert!(
         text.contains("http://feedproxy.example/2020/other-post"),
