@@ -180,14 +180,21 @@ impl Prepared {
 
     fn layout_with(&self, width: usize, urls: render::LinkUrls) -> Vec<Line> {
         let width = width.max(1);
-        let mut lines = render::layout::wrap(
+        // Text for `show` keeps a word wider than the line whole (an address, to be
+        // copied); the pane cuts it.
+        let whole = urls == render::LinkUrls::Whole;
+        let long = match whole {
+            true => render::layout::Overlong::Whole,
+            false => render::layout::Overlong::Cut,
+        };
+        let mut lines = render::layout::wrap_as(
             &[render::Inline::Text(self.title.clone(), Style::PLAIN)],
             width,
             Style::HEADING.with(Style::BOLD),
+            long,
         );
         // A header field; with `link`, its value is a hyperlink to it. An address in
         // text for `show` is kept whole on its line, to be copied.
-        let whole = urls == render::LinkUrls::Whole;
         let mut linked = |name: &str, value: &str, link: Option<String>| {
             if whole && matches!(name, "Link" | "Enclosure" | "Unsubscribe") {
                 let span = |text: String, style, link| render::Span { text, style, link };
@@ -204,7 +211,7 @@ impl Prepared {
                 render::Inline::Text(value.to_string(), Style::PLAIN),
             ];
             let start = lines.len();
-            lines.extend(render::layout::wrap(&runs, width, Style::PLAIN));
+            lines.extend(render::layout::wrap_as(&runs, width, Style::PLAIN, long));
             for line in &mut lines[start..] {
                 for span in line
                     .spans
@@ -256,7 +263,7 @@ impl Prepared {
         }
         lines.push(Line::plain("─".repeat(width.min(72)), Style::DIM));
         lines.push(Line::default());
-        lines.extend(render::layout(&self.doc.blocks, width));
+        lines.extend(render::layout::layout_as(&self.doc.blocks, width, long));
         if self.summary_only {
             lines.push(Line::default());
             let note = match &self.link {

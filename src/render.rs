@@ -206,9 +206,10 @@ pub fn cdata_as_text(html: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// HTML to plain text at `width`, with a Links list: the text fields of `probe --json`.
+/// A word wider than the line stays whole (an address cut in two is no address).
 pub fn html_to_text(html: &str, base: Option<&str>, width: usize) -> String {
     let doc = blocks(html, base);
-    let mut lines = layout(&doc.blocks, width);
+    let mut lines = layout::layout_as(&doc.blocks, width, layout::Overlong::Whole);
     append_links(&mut lines, &doc.links, width, LinkUrls::Whole);
     to_plain(&lines)
 }
@@ -216,7 +217,8 @@ pub fn html_to_text(html: &str, base: Option<&str>, width: usize) -> String {
 /// HTML to plain text at `width`, without the Links list: the article's own words, as
 /// `extract --json` gives them (the reader shows the list after them).
 pub fn html_to_body_text(html: &str, base: Option<&str>, width: usize) -> String {
-    to_plain(&layout(&blocks(html, base).blocks, width))
+    let blocks = blocks(html, base).blocks;
+    to_plain(&layout::layout_as(&blocks, width, layout::Overlong::Whole))
 }
 
 /// Joins lines as plain text with trailing spaces trimmed.

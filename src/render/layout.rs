@@ -61,14 +61,29 @@ pub fn inline_text(runs: &[Inline]) -> String {
 /// The narrowest text nesting may leave: past it, lists and quotes stop indenting.
 const MIN_TEXT: usize = 24;
 
+/// What becomes of an address wider than the whole line: cut by columns (a pane, which
+/// must not overflow), or kept whole on a line of its own (text printed for a terminal
+/// to copy from or a script to read: an address cut in two is no address). Any other
+/// word wider than the line is cut either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlong {
+    Cut,
+    Whole,
+}
+
 /// Lays the blocks out at `width` columns, a blank line between blocks.
 pub fn layout(blocks: &[Block], width: usize) -> Vec<Line> {
-    layout_spaced(blocks, width, |_, _| true)
+    layout_as(blocks, width, Overlong::Cut)
+}
+
+/// As `layout`, an address wider than a line as `long` says.
+pub fn layout_as(blocks: &[Block], width: usize, long: Overlong) -> Vec<Line> {
+    layout_spaced(blocks, width, long, |_, _| true)
 }
 
 /// Inside list items a nested list follows its text without a blank line, as browsers do.
-fn layout_tight(blocks: &[Block], width: usize) -> Vec<Line> {
-    layout_spaced(blocks, width, |a, b| {
+fn layout_tight(blocks: &[Block], width: usize, long: Overlong) -> Vec<Line> {
+    layout_spaced(blocks, width, long, |a, b| {
         !matches!(a, Block::List { .. }) && !matches!(b, Block::List { .. })
     })
 }
@@ -76,6 +91,7 @@ fn layout_tight(blocks: &[Block], width: usize) -> Vec<Line> {
 fn layout_spaced(
     blocks: &[Block],
     width: usize,
+    long: Overlong,
     blank_between: impl Fn(&Block, &Block) -> bool,
 ) -> Vec<Line> {
     let width = width.max(1);
@@ -84,25 +100,25 @@ fn layout_spaced(
         if i > 0 && blank_between(&blocks[i - 1], block) {
             lines.push(Line::default());
         }
-        lines.extend(layout_block(block, width));
+        lines.extend(layout_block(block, width, long));
     }
     lines
 }
 
-fn layout_block(block: &Block, width: usize) -> Vec<Line> {
+fn layout_block(block: &Block, width: usize, long: Overlong) -> Vec<Line> {
     match block {
-        Block::Para(runs) => wrap(runs, width, Style::PLAIN),
-        Block::Heading(level, runs) => heading(*level, runs, width),
+        Block::Para(runs) => wrap_as(runs, width, Style::PLAIN, long),
+        Block::Heading(level, runs) => heading(*level, runs, width, long),
         Block::List {
             ordered,
             start,
             items,
-        } => list(*ordered, *start, items, width),
+        } => list(*ordered, *start, items, width, long),
         // Too deep to indent further: the text keeps its width (else a hostile nesting
         // shrinks it to a column, and each word becomes a line per letter).
-        Block::Quote(inner) if width < 2 + MIN_TEXT => layout(inner, width),
+        Block::Quote(inner) if width < 2 + MIN_TEXT => layout_as(inner, width, long),
         Block::Quote(inner) => prefixed(
-            layout(inner, width.saturating_sub(2)),
+            layout_as(inner, width.saturating_sub(2), long),
             "│ ",
             "│ ",
             width,
@@ -117,14 +133,14 @@ fn layout_block(block: &Block, width: usize) -> Vec<Line> {
         })
         .collect(),
         Block::Pre(text) => pre(text),
-        Block::Table(rows) => table(rows, width),
+        Block::Table(rows) => table(rows, width, long),
         Block::Rule => vec![Line::plain("─".repeat(width.min(72)), Style::DIM)],
     }
 }
 
-fn heading(level: u8, runs: &[Inline], width: usize) -> Vec<Line> {
+fn heading(level: u8, runs: &[Inline], width: usize, long: Overlong) -> Vec<Line> {
     let style = Style::HEADING.with(Style::BOLD);
-    let mut lines = wrap(runs, width, style);
+    let mut lines = wrap_as(runs, width, style, long);
     if level <= 2 {
         let w = lines.iter().map(Line::width).max().unwrap_or(0).min(width);
         let ch = if level == 1 { "═" } else { "─" };
@@ -133,7 +149,13 @@ fn heading(level: u8, runs: &[Inline], width: usize) -> Vec<Line> {
     lines
 }
 
-fn list(ordered: bool, start: u32, items: &[Vec<Block>], width: usize) -> Vec<Line> {
+fn list(
+    ordered: bool,
+    start: u32,
+    items: &[Vec<Block>],
+    width: usize,
+    long: Overlong,
+) -> Vec<Line> {
     let last = start as usize + items.len().saturating_sub(1);
     let number_width = last.to_string().len();
     let mut lines = Vec::new();
@@ -145,11 +167,11 @@ fn list(ordered: bool, start: u32, items: &[Vec<Block>], width: usize) -> Vec<Li
         };
         if width < marker.width() + MIN_TEXT {
             // Too deep to indent further: the items keep the width there is.
-            lines.extend(layout_tight(item, width));
+            lines.extend(layout_tight(item, width, long));
             continue;
         }
         let indent = " ".repeat(marker.width());
-        let inner = layout_tight(item, width - marker.width());
+        let inner = layout_tight(item, width - marker.width(), long);
         lines.extend(prefixed(inner, &marker, &indent, width, Style::PLAIN));
     }
     lines
@@ -190,7 +212,7 @@ fn pre(text: &str) -> Vec<Line> {
         .collect()
 }
 
-fn table(rows: &[Vec<(String, bool)>], width: usize) -> Vec<Line> {
+fn table(rows: &[Vec<(String, bool)>], width: usize, long: Overlong) -> Vec<Line> {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0usize; cols];
     for row in rows {
@@ -203,7 +225,7 @@ fn table(rows: &[Vec<(String, bool)>], width: usize) -> Vec<Line> {
     if total <= width {
         aligned_table(rows, &widths, has_header, total)
     } else {
-        stacked_table(rows, has_header, width)
+        stacked_table(rows, has_header, width, long)
     }
 }
 
@@ -244,7 +266,12 @@ fn aligned_table(
 }
 
 /// Too wide to align: each row becomes "Header: value" lines, rows apart by a blank line.
-fn stacked_table(rows: &[Vec<(String, bool)>], has_header: bool, width: usize) -> Vec<Line> {
+fn stacked_table(
+    rows: &[Vec<(String, bool)>],
+    has_header: bool,
+    width: usize,
+    long: Overlong,
+) -> Vec<Line> {
     let (header, body) = if has_header {
         (
             rows[0].iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(),
@@ -264,7 +291,7 @@ fn stacked_table(rows: &[Vec<(String, bool)>], has_header: bool, width: usize) -
                 runs.push(Inline::Text(format!("{h}: "), Style::BOLD));
             }
             runs.push(Inline::Text(cell.clone(), Style::PLAIN));
-            lines.extend(wrap(&runs, width, Style::PLAIN));
+            lines.extend(wrap_as(&runs, width, Style::PLAIN, long));
         }
     }
     lines
@@ -355,6 +382,11 @@ fn push_char(word: &mut Word, c: char, style: Style) {
 
 /// Greedy word wrap; a word wider than the line is broken by columns.
 pub fn wrap(runs: &[Inline], width: usize, base: Style) -> Vec<Line> {
+    wrap_as(runs, width, base, Overlong::Cut)
+}
+
+/// Greedy word wrap; an address wider than the line as `long` says.
+pub fn wrap_as(runs: &[Inline], width: usize, base: Style, long: Overlong) -> Vec<Line> {
     let width = width.max(1);
     let mut lines = Vec::new();
     let mut cur = Line::default();
@@ -380,7 +412,7 @@ pub fn wrap(runs: &[Inline], width: usize, base: Style) -> Vec<Line> {
             });
             cur_w += 1;
         }
-        if word.width <= width - cur_w {
+        if word.width <= width - cur_w || (long == Overlong::Whole && is_address(&word)) {
             cur_w += word.width;
             cur.spans.extend(word.spans);
             continue;
@@ -394,6 +426,15 @@ pub fn wrap(runs: &[Inline], width: usize, base: Style) -> Vec<Line> {
         lines.push(cur);
     }
     lines
+}
+
+/// A word that holds an address (`https://…`, `[video: https://…]`, `www.…`,
+/// `mailto:…`): text keeps it whole. Other long words are cut as in a pane: text with no
+/// spaces (Chinese, Japanese) wraps between its characters.
+fn is_address(word: &Word) -> bool {
+    let text: String = word.spans.iter().map(|s| s.text.as_str()).collect();
+    let text = text.trim_start_matches(|c: char| !c.is_alphanumeric());
+    text.contains("://") || text.starts_with("www.") || text.starts_with("mailto:")
 }
 
 /// Puts a piece too long for one line on as many lines as it needs, pushing full lines.
@@ -425,6 +466,60 @@ fn split_to_fit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Text printed for a terminal or a script keeps an address in a paragraph whole on
+    /// its own line, however narrow (cut, it could not be copied); a pane cuts it.
+    #[test]
+    fn a_word_wider_than_the_line_is_whole_in_text_and_cut_in_a_pane() {
+        let url = "https://example.org/2026/12/a-long-address-to-copy";
+        let para = || {
+            vec![Block::Para(vec![Inline::Text(
+                format!("See {url} for the rest of it."),
+                Style::PLAIN,
+            )])]
+        };
+        let text = |long| {
+            layout_as(&para(), 20, long)
+                .iter()
+                .map(Line::text)
+                .collect::<Vec<_>>()
+        };
+        let whole = text(Overlong::Whole);
+        assert_eq!(whole, ["See", url, "for the rest of it."]);
+        let cut = text(Overlong::Cut);
+        assert!(cut.iter().all(|l| l.width() <= 20), "{cut:?}");
+        assert!(!cut.iter().any(|l| l.contains(url)), "{cut:?}");
+        // In a list and a quote too, and the rest still wraps at the width.
+        let nested = vec![Block::Quote(vec![Block::List {
+            ordered: false,
+            start: 1,
+            items: vec![para()],
+        }])];
+        let lines: Vec<String> = layout_as(&nested, 40, Overlong::Whole)
+            .iter()
+            .map(Line::text)
+            .collect();
+        assert!(lines.iter().any(|l| l.ends_with(url)), "{lines:?}");
+        assert!(
+            lines
+                .iter()
+                .filter(|l| !l.contains(url))
+                .all(|l| l.width() <= 40),
+            "{lines:?}"
+        );
+        // Text with no spaces is no address: it still wraps between its characters.
+        let cjk = vec![Block::Para(vec![Inline::Text(
+            "日本語のテキストは全角文字で、各文字が二列を占めます。".into(),
+            Style::PLAIN,
+        )])];
+        let lines = layout_as(&cjk, 20, Overlong::Whole);
+        assert!(lines.len() > 1 && lines.iter().all(|l| l.width() <= 20));
+        assert!(
+            crate::render::html_to_text(&format!("<p>at {url} now</p>"), None, 20)
+                .lines()
+                .any(|l| l == url)
+        );
+    }
 
     /// Issue 27 (the attack): `<ol><li>` or `<blockquote>` nested deep indented the text
     /// down to a column, one letter a line: 100,000 of them took 1.5 GB. Past a depth the
