@@ -322,17 +322,23 @@ impl super::Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Unread articles that are a second (third...) unread copy of a story.
-    pub fn unread_copies(&self) -> Result<usize> {
+    /// Unread articles of `feeds` that are a second (third...) unread copy of a story
+    /// in them: what All unread, one row per story over those feeds, does not list.
+    /// (Copies in feeds the list leaves out, such as feeds a cache still holds but the
+    /// config no longer lists, are none of its business: counted, they took its count
+    /// below its rows.)
+    pub fn unread_copies(&self, feeds: &[FeedId]) -> Result<usize> {
+        let list: Vec<String> = feeds.iter().map(|f| f.0.to_string()).collect();
         let n: i64 = self
             .conn
             .prepare_cached(
                 // The planner would walk every unread article (items_by_unread).
                 "SELECT count(*) - count(DISTINCT story) FROM items
                  INDEXED BY items_unread_copies
-                 WHERE story IS NOT NULL AND is_read = 0 AND hidden = 0",
+                 WHERE story IS NOT NULL AND is_read = 0 AND hidden = 0
+                     AND feed_id IN (SELECT value FROM json_each(?1))",
             )?
-            .query_row([], |r| r.get(0))?;
+            .query_row([format!("[{}]", list.join(","))], |r| r.get(0))?;
         Ok(n.max(0) as usize)
     }
 

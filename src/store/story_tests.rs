@@ -196,7 +196,38 @@ fn all_unread_keeps_a_story_whose_first_copy_was_read_alone() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0].title, "Title b-1");
     assert_eq!(rows[0].copies, 1);
-    assert_eq!(store.unread_copies().unwrap(), 0);
+    assert_eq!(store.unread_copies(&ids).unwrap(), 0);
+}
+
+/// All unread's count over the listed feeds: a copy in a feed the cache holds but the
+/// list leaves out (a config that no longer has it) takes nothing off the count. It took
+/// one off for each such copy, down to `All unread (1)` over a dozen unread rows.
+#[test]
+fn copies_in_feeds_not_listed_do_not_lower_all_unread() {
+    let (_dir, mut store, ids) = open();
+    let page = "https://ledger.example/2026/harbour";
+    let now = Utc::now();
+    for (feed_id, guid) in [(ids[0], "a-1"), (ids[1], "b-1")] {
+        store
+            .apply(
+                feed_id,
+                &feed(vec![item(guid, page, TEXT)]),
+                &Default::default(),
+                Some(200),
+                now,
+                0,
+            )
+            .unwrap();
+    }
+    store.group_stories(&[], now.timestamp()).unwrap();
+    assert_eq!(
+        store.unread_copies(&ids).unwrap(),
+        1,
+        "one story, two copies"
+    );
+    assert_eq!(store.unread_copies(&ids[..1]).unwrap(), 0);
+    assert_eq!(store.unread_copies(&ids[1..2]).unwrap(), 0);
+    assert_eq!(store.unread_copies(&[]).unwrap(), 0);
 }
 
 /// Thousands of feeds: the copies' test takes the list's feeds as one argument, so the

@@ -345,9 +345,10 @@ pub(super) fn load_feeds(
     let upto = store.newest_item()?;
     let feeds = store.feed_summaries(&config.feeds)?;
     *names = feeds.iter().map(|f| (f.id, f.name.clone())).collect();
+    let listed: Vec<FeedId> = feeds.iter().map(|f| f.id).collect();
     // The Starred row's counts, over the feeds listed (the partial index makes it cheap).
     let starred = ItemQuery {
-        scope: crate::store::Scope::Feeds(feeds.iter().map(|f| f.id).collect()),
+        scope: crate::store::Scope::Feeds(listed.clone()),
         unread_only: false,
         starred_only: true,
         search: None,
@@ -369,7 +370,7 @@ pub(super) fn load_feeds(
     let _ = tx.send(Msg::FeedsLoaded(feeds));
     let _ = tx.send(Msg::StarredCounted { unread, total });
     if config.general.stories != crate::story::Mode::Off {
-        let _ = tx.send(Msg::CopiesCounted(store.unread_copies()?));
+        let _ = tx.send(Msg::CopiesCounted(store.unread_copies(&listed)?));
     }
     // Marks waiting for the server or the mailbox: ours, or a `bulletin mark-read`'s
     // from another shell (which the UI then sends).
