@@ -74,6 +74,17 @@ pub struct Config {
     pub mailboxes: Vec<MailboxConfig>,
     /// Where it was read from; None for the built-in defaults.
     pub path: Option<PathBuf>,
+    /// The file's time and length as it was read: a running TUI tells by them that the
+    /// file changed since (tui/config_watch.rs).
+    pub stamp: FileStamp,
+}
+
+/// A file's modification time and length; None when it cannot be had.
+pub type FileStamp = Option<(std::time::SystemTime, u64)>;
+
+pub fn file_stamp(path: &Path) -> FileStamp {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
 }
 
 /// One subscription, with its URL in canonical form (plain paths become `file://` URLs).
@@ -164,11 +175,16 @@ struct RawFeed {
 
 impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        // Taken before the read: a change made while reading shows as a change.
+        let stamp = file_stamp(path);
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
             path: path.display().to_string(),
             reason: e.to_string(),
         })?;
-        Config::parse(&text, path)
+        Ok(Config {
+            stamp,
+            ..Config::parse(&text, path)?
+        })
     }
 
     /// The config for these paths: a missing file at the default location means no
@@ -385,6 +401,7 @@ impl Config {
             theme,
             reader: raw.reader,
             path: Some(path.to_path_buf()),
+            stamp: None,
         })
     }
 

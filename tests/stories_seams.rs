@@ -210,3 +210,83 @@ fn a_feed_added_in_the_tui_brings_a_copy_by_text() {
     tmux.keys(&["q", "q"]);
     tmux.wait_exit();
 }
+
+/// A trial's seams: copies in a feed the open TUI does not list yet (`bulletin add` in a
+/// shell) took All unread below its rows; a tag's counts counted every copy over its
+/// list of one row per story; and after `bulletin remove` in a shell, R fetched the
+/// removed feed back into the cache from the config the TUI had read before.
+#[test]
+fn counts_follow_stories_and_feeds_changed_from_a_shell() {
+    let server = Server::start();
+    let items = |name: &str, tracking: &str| {
+        rss(
+            name,
+            &[
+                (
+                    "Harbour vote passes",
+                    &format!("https://ledger.example/2026/harbour{tracking}"),
+                    &format!("{name}-1"),
+                    "<p>The council voted to widen the outer harbour.</p>",
+                ),
+                (
+                    "Rail spur funded",
+                    &format!("https://ledger.example/2026/rail{tracking}"),
+                    &format!("{name}-2"),
+                    "<p>The regional government will pay for the rail spur.</p>",
+                ),
+            ],
+        )
+    };
+    server.fixed("/world.xml", "application/rss+xml", items("world", ""));
+    server.fixed(
+        "/europe.xml",
+        "application/rss+xml",
+        items("europe", "?utm_source=rss"),
+    );
+    server.fixed(
+        "/wire.xml",
+        "application/rss+xml",
+        items("wire", "?fbclid=x1"),
+    );
+    let env = Env::new(&format!(
+        "[general]\nrefresh_on_startup = false\n\n\
+         [[feed]]\nurl = \"{}\"\nname = \"World\"\ntags = [\"news\"]\n\n\
+         [[feed]]\nurl = \"{}\"\nname = \"Europe\"\ntags = [\"news\"]\n",
+        server.url("/world.xml"),
+        server.url("/europe.xml")
+    ));
+    env.ok(&["refresh"]);
+    let tmux = support::tmux::Tmux::new(env.path());
+    tmux.start(&env);
+    let screen = tmux.wait_for("+1 Harbour vote");
+    assert!(screen.contains("All unread           2"), "{screen}");
+    // The tag's row and its list's title count each story once.
+    tmux.keys(&["j", "j"]);
+    let screen = tmux.wait_for("Tag: news (2/2)");
+    assert!(screen.contains("▾ news               2│"), "{screen}");
+    // A third copy's feed subscribed from a shell, and refreshed there.
+    env.ok(&["add", &server.url("/wire.xml"), "--name", "Wire"]);
+    env.ok(&["refresh"]);
+    let screen = tmux.wait_for("Wire");
+    tmux.wait_for("+2 Harbour vote");
+    assert!(screen.contains("All unread           2"), "{screen}");
+    // Europe removed from a shell; R in the TUI fetches the rest, not Europe.
+    env.ok(&["remove", "Europe"]);
+    tmux.wait_gone("Europe");
+    let before = server.requests_to("/europe.xml").len();
+    tmux.keys(&["R"]);
+    tmux.wait_for("Refreshed");
+    let screen = tmux.screen();
+    assert!(!screen.contains("Europe"), "{screen}");
+    tmux.keys(&["q", "q"]);
+    tmux.wait_exit();
+    assert_eq!(server.requests_to("/europe.xml").len(), before, "fetched");
+    let feeds = env.json(&["feeds", "--json"]);
+    let names: Vec<&str> = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["World", "Wire"]);
+}

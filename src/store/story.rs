@@ -342,6 +342,24 @@ impl super::Store {
         Ok(n.max(0) as usize)
     }
 
+    /// Of `feeds`' articles a list shows (not hidden), how many are a further copy of a
+    /// story in them, unread and in all: a tag's list shows each story once, and its
+    /// counts take these off the feeds' sums.
+    pub fn copies_in(&self, feeds: &[FeedId]) -> Result<(usize, usize)> {
+        let list: Vec<String> = feeds.iter().map(|f| f.0.to_string()).collect();
+        let all: i64 = self
+            .conn
+            .prepare_cached(
+                // Only grouped articles are on this index: the rest cost nothing.
+                "SELECT count(*) - count(DISTINCT story) FROM items
+                 INDEXED BY items_by_story
+                 WHERE story IS NOT NULL AND hidden = 0
+                     AND feed_id IN (SELECT value FROM json_each(?1))",
+            )?
+            .query_row([format!("[{}]", list.join(","))], |r| r.get(0))?;
+        Ok((self.unread_copies(feeds)?, all.max(0) as usize))
+    }
+
     /// Groups articles that arrived in a refresh with their copies by their certain
     /// keys, in one transaction (the keys' index pages are written once, not at every
     /// feed's commit), and those an earlier refresh left waiting. Those found no copy

@@ -95,6 +95,36 @@ impl Backlog {
     }
 }
 
+/// Each tag's further copies of stories ("" is Untagged), for its counts: None when
+/// lists do not group stories. Asked when idle: the count of all copies reads every
+/// grouped article of the tag's feeds.
+pub fn tag_copies(
+    store: &Store,
+    config: &Config,
+    feeds: &[FeedSummary],
+) -> crate::store::Result<Option<Msg>> {
+    if config.general.stories == crate::story::Mode::Off {
+        return Ok(None);
+    }
+    let mut members: HashMap<String, Vec<FeedId>> = HashMap::new();
+    for feed in feeds {
+        if feed.tags.is_empty() {
+            members.entry(String::new()).or_default().push(feed.id);
+        }
+        for tag in &feed.tags {
+            members.entry(tag.clone()).or_default().push(feed.id);
+        }
+    }
+    let mut copies = HashMap::with_capacity(members.len());
+    for (tag, ids) in members {
+        // One feed's articles are never copies of each other.
+        if ids.len() > 1 {
+            copies.insert(tag, store.copies_in(&ids)?);
+        }
+    }
+    Ok(Some(Msg::TagCopiesCounted(copies)))
+}
+
 /// The saved searches for the feed list; with `count`, their unread and total articles
 /// and the number of hidden ones.
 pub fn searches(

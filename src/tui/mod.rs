@@ -5,6 +5,7 @@ mod answers;
 mod backoff;
 pub mod browser;
 mod commands;
+mod config_watch;
 mod effects;
 pub mod enclosures;
 pub mod health;

@@ -202,6 +202,8 @@ pub struct Model {
     pub stories: bool,
     /// Unread copies of unread stories beyond the first: All unread counts less.
     pub unread_copies: usize,
+    /// The same for each tag ("" is Untagged): its unread copies and copies in all.
+    pub tag_copies: std::collections::HashMap<String, (usize, usize)>,
     /// Each list's order (`S`), by feed-list key, remembered between runs.
     pub sorts: std::collections::HashMap<String, crate::store::Order>,
     /// `[general] feed_list`: tag groups or one flat list.
@@ -275,6 +277,7 @@ impl Model {
             hide_read: false,
             stories: true,
             unread_copies: 0,
+            tag_copies: Default::default(),
             sorts: Default::default(),
             feed_layout: Default::default(),
             collapsed: Default::default(),
@@ -358,9 +361,18 @@ impl Model {
             FeedRow::AllUnread => return Some((self.unread_stories(), self.unread_stories())),
             _ => {}
         }
-        Some(self.row_feeds(row).fold((0, 0), |(u, t), f| {
+        let (unread, total) = self.row_feeds(row).fold((0, 0), |(u, t), f| {
             (u + f.unread as usize, t + f.total as usize)
-        }))
+        });
+        // A tag's list shows a story once: its further copies are not rows.
+        let (unread_copies, copies) = match row {
+            FeedRow::Tag(t) if self.stories => self.tag_copies.get(t).copied().unwrap_or_default(),
+            _ => (0, 0),
+        };
+        Some((
+            unread.saturating_sub(unread_copies),
+            total.saturating_sub(copies),
+        ))
     }
 
     /// The query behind a feed-list row.

@@ -30,6 +30,8 @@ pub enum Msg {
     /// Unread articles that are another copy of an unread story (All unread counts
     /// each story once).
     CopiesCounted(usize),
+    /// The same for each tag's list ("" is Untagged): unread copies and copies in all.
+    TagCopiesCounted(std::collections::HashMap<String, (usize, usize)>),
     /// Starred articles over the listed feeds: unread and in all.
     StarredCounted {
         unread: usize,

@@ -130,6 +130,9 @@ pub fn refresh_thread(
     // (a `stat` per file when nothing is new), so they arrive without a key.
     let mut poll_at: Option<Instant> = None;
     let mut poll_failing: Option<String> = None;
+    // The config file as this thread's config was read from it: changed since, it is
+    // read again before a refresh (config_watch).
+    let mut config_seen = config.stamp;
     // Everything this thread does is background work (the refresh's writes, syncs,
     // mailbox imports): at the lowest priority, as its fetch threads are, it leaves the
     // cores to the UI thread and the terminal the moment a key arrives. At normal
@@ -158,6 +161,7 @@ pub fn refresh_thread(
             Ok(RefreshReq::Run { feeds, force }) => (feeds, force),
             Ok(RefreshReq::Config(new)) => {
                 config = *new;
+                config_seen = config.stamp;
                 fetcher = None;
                 session = None;
                 next_refresh = None;
@@ -230,6 +234,7 @@ pub fn refresh_thread(
                 }
                 RefreshReq::Config(new) => {
                     config = *new;
+                    config_seen = config.stamp;
                     fetcher = None;
                     session = None;
                 }
@@ -245,6 +250,12 @@ pub fn refresh_thread(
             }
             continue;
         };
+        // Changed since this thread last had it (`bulletin remove` a moment ago, and R
+        // before the store thread looked): this refresh goes by the file.
+        if let Some(fresh) = super::config_watch::fresher(&config, &mut config_seen, store_ref) {
+            tracing::info!("config changed: read again for this refresh");
+            config = fresh;
+        }
         let session_ref = session_of(&mut session, &config, fetcher_ref);
         let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
             run_refresh(

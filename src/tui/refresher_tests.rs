@@ -57,3 +57,54 @@ fn a_dead_worker_is_started_again() {
         other => panic!("expected RefreshFinished, got {other:?}"),
     }
 }
+
+/// `bulletin remove` in a shell, then R before the TUI looked at the config file again:
+/// the refresh goes by the file, so the feed removed is not fetched back into the cache.
+#[test]
+fn a_refresh_goes_by_a_config_file_changed_since_it_was_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bulletin.toml");
+    // Port 9 on loopback: nothing listens, each fetch fails at once.
+    let (a, b) = ("http://127.0.0.1:9/a.xml", "http://127.0.0.1:9/b.xml");
+    std::fs::write(
+        &path,
+        format!("[[feed]]\nurl = \"{a}\"\n[[feed]]\nurl = \"{b}\"\n"),
+    )
+    .unwrap();
+    let config = Config::load(&path).unwrap();
+    let db = dir.path().join("cache.db");
+    let mut store = Store::open(&db).unwrap();
+    let ids: Vec<_> = crate::feedlist::FeedList::of(&config, &mut store)
+        .unwrap()
+        .iter()
+        .map(|f| f.id)
+        .collect();
+    let (tx, rx) = mpsc::channel();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let mut worker = RefreshWorker::spawn(db, config, tx, cancel.clone());
+    // What `bulletin remove` does: the file loses the feed, the cache its row.
+    std::fs::write(&path, format!("[[feed]]\nurl = \"{a}\"\n")).unwrap();
+    store.remove_feed(ids[1]).unwrap();
+    worker.send(RefreshReq::Run {
+        feeds: None,
+        force: true,
+    });
+    match rx.recv_timeout(Duration::from_secs(20)) {
+        Ok(Msg::RefreshStarted { total }) => assert_eq!(total, 1),
+        other => panic!("expected RefreshStarted, got {other:?}"),
+    }
+    loop {
+        match rx.recv_timeout(Duration::from_secs(20)) {
+            Ok(Msg::RefreshFinished { .. }) => break,
+            Ok(_) => {}
+            other => panic!("expected RefreshFinished, got {other:?}"),
+        }
+    }
+    assert_eq!(
+        store.feed_id(b).unwrap(),
+        None,
+        "the removed feed came back"
+    );
+    assert!(store.feed_id(a).unwrap().is_some());
+    cancel.store(true, Ordering::Relaxed);
+}

@@ -116,6 +116,8 @@ pub fn store_thread(
         return;
     }
     let mut seen_version = store.data_version().ok();
+    // The file as the config was read from it (not as it is now: a change since is one).
+    let mut config_seen = config.stamp;
     let mut backlog = super::indexer::Backlog::default();
     backlog.recount(&mut store, &config);
     let mut queue = std::collections::VecDeque::new();
@@ -176,9 +178,12 @@ pub fn store_thread(
                 }
                 if counts_due {
                     counts_due = false;
-                    let counted = store
-                        .feed_summaries(&config.feeds)
-                        .and_then(|feeds| super::indexer::searches(&store, &config, &feeds, true));
+                    let counted = store.feed_summaries(&config.feeds).and_then(|feeds| {
+                        if let Some(msg) = super::indexer::tag_copies(&store, &config, &feeds)? {
+                            let _ = tx.send(msg);
+                        }
+                        super::indexer::searches(&store, &config, &feeds, true)
+                    });
                     match counted {
                         Ok(msg) => {
                             let _ = tx.send(msg);
@@ -191,6 +196,29 @@ pub fn store_thread(
                 }
                 // Another process (a cron refresh, `bulletin mark-read`, the refresh
                 // worker) committed: say so, so the lists catch up without a key press.
+                // The config file changed (`bulletin add`/`remove` from another shell, an
+                // editor): read again, so that the feed list, and what R fetches, follow.
+                let stamp = super::config_watch::stamp(config_path.as_deref());
+                if stamp != config_seen {
+                    config_seen = stamp;
+                    counts_due = true;
+                    let path = config_path.as_deref();
+                    let reloaded = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        reload(
+                            &mut store,
+                            &mut config,
+                            path,
+                            &tx,
+                            &mut names,
+                            Reload::Noticed,
+                        )
+                    }));
+                    if reloaded.is_err() {
+                        let _ = tx.send(Msg::StoreFailed("Config: internal error".into()));
+                    }
+                    backlog.recount(&mut store, &config);
+                    continue;
+                }
                 let version = store.data_version().ok();
                 if version != seen_version {
                     seen_version = version;
@@ -269,7 +297,16 @@ pub fn store_thread(
             };
             if said.as_ref().is_none_or(Result::is_ok) {
                 let path = config_path.as_deref();
-                reload(&mut store, &mut config, path, &tx, &mut names);
+                // (Taken before the read: a change during it is read at the next look.)
+                config_seen = super::config_watch::stamp(path);
+                reload(
+                    &mut store,
+                    &mut config,
+                    path,
+                    &tx,
+                    &mut names,
+                    Reload::Asked,
+                );
             }
             if let Some(said) = said {
                 let _ = tx.send(Msg::Notice(said.unwrap_or_else(|e| e)));
@@ -295,6 +332,15 @@ pub fn store_thread(
     }
 }
 
+/// Why the config is read again: asked for (Ctrl-r, an edit made here), or its file
+/// was seen to change. An error in a file seen to change (an editor's save half-way) is
+/// said on the status line, not in a box over the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reload {
+    Asked,
+    Noticed,
+}
+
 /// Reads the config again; on success the feed list follows it, read state untouched.
 fn reload(
     store: &mut Store,
@@ -302,6 +348,7 @@ fn reload(
     path: Option<&std::path::Path>,
     tx: &Sender<Msg>,
     names: &mut HashMap<FeedId, String>,
+    why: Reload,
 ) {
     let loaded = match path {
         None => Err("the demo has no config file: create one and restart".to_string()),
@@ -329,6 +376,13 @@ fn reload(
     }
     if let Err(e) = &loaded {
         tracing::warn!("config not reloaded: {e}");
+        if why == Reload::Noticed {
+            let _ = tx.send(Msg::Notice(
+                "The config file changed and has an error: not read (reload it to see where)"
+                    .into(),
+            ));
+            return;
+        }
     }
     let _ = tx.send(Msg::ConfigReloaded(loaded.map(Box::new)));
     if !added.is_empty() {

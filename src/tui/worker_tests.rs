@@ -44,14 +44,72 @@ fn a_feed_put_back_after_a_remove_elsewhere_is_fetched_on_reload() {
     let (tx, rx) = std::sync::mpsc::channel();
     let mut names = HashMap::new();
     load_feeds(&store, &config, &tx, &mut names).unwrap();
-    reload(&mut store, &mut config, Some(&path), &tx, &mut names);
+    reload(
+        &mut store,
+        &mut config,
+        Some(&path),
+        &tx,
+        &mut names,
+        Reload::Asked,
+    );
     assert_eq!(added(&rx), [], "nothing new");
     // Removed elsewhere: its row goes, and the list the TUI shows loses it (the cache
     // changed); the file keeps it, or gets it back.
     store.remove_feed(ids[1]).unwrap();
     load_feeds(&store, &config, &tx, &mut names).unwrap();
-    reload(&mut store, &mut config, Some(&path), &tx, &mut names);
+    reload(
+        &mut store,
+        &mut config,
+        Some(&path),
+        &tx,
+        &mut names,
+        Reload::Asked,
+    );
     let back = added(&rx);
     assert_eq!(back.len(), 1, "{back:?}");
     assert_ne!(back[0], ids[0]);
+}
+
+/// The config file changed under the running TUI (`bulletin remove` from a shell): the
+/// store thread, when idle, reads it again on its own, as Ctrl-r would. A file changed
+/// into one with an error is said on the status line and leaves the config as it was.
+#[test]
+fn the_store_thread_reads_a_config_file_changed_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = ("http://127.0.0.1:9/a.xml", "http://127.0.0.1:9/b.xml");
+    let path = config_with(dir.path(), &[a, b]);
+    let store = Store::open(&dir.path().join("cache.db")).unwrap();
+    let config = Config::load(&path).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (req_tx, req_rx) = std::sync::mpsc::channel();
+    let thread_path = path.clone();
+    let thread = std::thread::spawn(move || {
+        store_thread(store, config, Some(thread_path), req_rx, tx);
+    });
+    let wait_for = |what: &str, test: &dyn Fn(&Msg) -> bool| {
+        let until = std::time::Instant::now() + Duration::from_secs(20);
+        while std::time::Instant::now() < until {
+            match rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(m) if test(&m) => return m,
+                Ok(Msg::ConfigReloaded(Err(e))) => panic!("an error in a box: {e}"),
+                _ => {}
+            }
+        }
+        panic!("no {what} within 20 s");
+    };
+    config_with(dir.path(), &[a]);
+    let reloaded = wait_for("reload", &|m| matches!(m, Msg::ConfigReloaded(Ok(_))));
+    let Msg::ConfigReloaded(Ok(config)) = reloaded else {
+        unreachable!()
+    };
+    assert_eq!(config.feeds.len(), 1);
+    assert_eq!(config.feeds[0].url, a);
+    std::fs::write(&path, "[[feed]]\nurl = \n").unwrap();
+    let said = wait_for("notice", &|m| matches!(m, Msg::Notice(_)));
+    let Msg::Notice(text) = said else {
+        unreachable!()
+    };
+    assert!(text.contains("has an error"), "{text}");
+    drop(req_tx);
+    thread.join().unwrap();
 }

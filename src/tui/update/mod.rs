@@ -70,6 +70,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             m.unread_copies = n;
             Outcome::redraw(Vec::new())
         }
+        Msg::TagCopiesCounted(copies) => {
+            m.tag_copies = copies;
+            Outcome::redraw(Vec::new())
+        }
         Msg::StarredCounted { unread, total } => {
             m.starred = (unread, total);
             Outcome::redraw(Vec::new())
