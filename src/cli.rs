@@ -124,6 +124,9 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
         }
         Command::Search { query, limit, json } => {
             // `search passkeys --json --limit 5`: options after the query are options.
+            // `search -- --words`: clap took that `--` for its own; it is the query's.
+            let raw: Vec<String> = std::env::args().collect();
+            let query = args::keep_escape(&raw, query);
             let (query, more) = args::search_options(query)?;
             if more.quiet {
                 progress::set_quiet(true);

@@ -334,6 +334,20 @@ pub struct SearchOptions {
     pub demo: bool,
 }
 
+/// The query's words with the `--` that came before them, when the command line had one
+/// there: clap takes a `--` before the first word as its own, and the words after it
+/// (`search -- --alpha`) would then be read as options. `raw` is the whole command line;
+/// its words after the first `--` being the query's words, that `--` stood before them.
+pub fn keep_escape(raw: &[String], query: Vec<String>) -> Vec<String> {
+    let after = raw.iter().position(|w| w == "--").map(|at| &raw[at + 1..]);
+    match after {
+        Some(tail) if tail == query.as_slice() => {
+            std::iter::once("--".to_string()).chain(query).collect()
+        }
+        _ => query,
+    }
+}
+
 /// Splits a search's words into the query and the options written after it:
 /// `--json`, `--limit N`, `--limit=N`. After `--`, every word is the query's.
 pub fn search_options(words: Vec<String>) -> anyhow::Result<(String, SearchOptions)> {
@@ -396,6 +410,16 @@ mod tests {
         assert!(o.quiet && o.demo && !o.json);
         let (q, _) = search_options(words("x -- --json")).unwrap();
         assert_eq!(q, "x --json");
+        // `search -- --alpha`: clap hands over ["--alpha"]; the `--` is put back.
+        let raw = words("bulletin search --json -- --alpha beta");
+        let (q, o) = search_options(keep_escape(&raw, words("--alpha beta"))).unwrap();
+        assert_eq!(q, "--alpha beta");
+        assert!(!o.json, "the options before -- are clap's");
+        let raw = words("bulletin search x -- --json");
+        assert_eq!(
+            keep_escape(&raw, words("x -- --json")),
+            words("x -- --json")
+        );
         assert!(search_options(words("x --limit")).is_err());
         assert!(search_options(words("x --limt 3")).is_err());
     }
