@@ -13,6 +13,7 @@ mod edit;
 mod example;
 mod feed_options;
 mod mailbox;
+mod messages;
 mod replace;
 mod searches;
 mod secret;
@@ -77,6 +78,26 @@ pub struct Config {
     /// The file's time and length as it was read: a running TUI tells by them that the
     /// file changed since (tui/config_watch.rs).
     pub stamp: FileStamp,
+}
+
+/// Where a config stops being UTF-8 (a file saved in Latin-1, say): its line and column.
+fn not_utf8(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> ConfigError {
+    let good = &bytes[..e.valid_up_to()];
+    let line_start = good
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |at| at + 1);
+    // Both counted from the valid part: the columns are characters.
+    let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+    ConfigError::Invalid {
+        path: path.display().to_string(),
+        line: good.iter().filter(|&&b| b == b'\n').count() + 1,
+        column,
+        message: format!(
+            "not UTF-8 text (byte 0x{:02X}): save the file as UTF-8",
+            bytes[e.valid_up_to()]
+        ),
+    }
 }
 
 /// A file's modification time and length; None when it cannot be had.
@@ -177,10 +198,12 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         // Taken before the read: a change made while reading shows as a change.
         let stamp = file_stamp(path);
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+        let bytes = std::fs::read(path).map_err(|e| ConfigError::Read {
             path: path.display().to_string(),
             reason: e.to_string(),
         })?;
+        let text =
+            String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error()))?;
         Ok(Config {
             stamp,
             ..Config::parse(&text, path)?
@@ -221,7 +244,7 @@ impl Config {
         };
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let offset = e.span().map(|s| s.start).unwrap_or(0);
-            invalid(offset, e.message().trim().to_string())
+            invalid(offset, messages::plain(e.message().trim()))
         })?;
         if raw.general.max_concurrent_fetches == 0 {
             return Err(invalid(

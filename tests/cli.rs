@@ -38,6 +38,12 @@ fn config_errors_name_file_line_and_column() {
         );
         assert!(err.contains(word), "{text:?}: {err}");
     }
+    // Saved in Latin-1: the line and column where it stops being UTF-8.
+    let env = Env::new("");
+    std::fs::write(env.config_path(), b"[general]\nuser_agent = \"caf\xe9\"\n").unwrap();
+    let err = stderr_of(&env.run(&["feeds"]));
+    assert!(err.contains("config.toml:2:18: not UTF-8"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
 
 #[test]

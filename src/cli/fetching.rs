@@ -126,22 +126,28 @@ pub(super) fn cmd_refresh(
             out.push_str(&sync_line(s));
         }
         if let Some(m) = &mail {
+            let n_of = super::syncing::counted;
             out.push_str(&format!(
-                "Read {} {}: {} new messages, {} marks sent, {} failed\n",
+                "Read {} {}: {}, {}, {} failed\n",
                 m.mailboxes,
                 if m.mailboxes == 1 {
                     "mailbox"
                 } else {
                     "mailboxes"
                 },
-                m.new_items,
-                m.pushed,
+                n_of(m.new_items, "new message", "new messages"),
+                n_of(m.pushed, "mark sent", "marks sent"),
                 m.errors.len()
             ));
         }
+        let n = super::syncing::counted;
         out.push_str(&format!(
-            "Refreshed {} feeds: {} ok ({} not modified), {} failed, {} new items\n",
-            summary.feeds, summary.ok, summary.not_modified, summary.failed, summary.new_items
+            "Refreshed {}: {} ok ({} not modified), {} failed, {}\n",
+            n(summary.feeds, "feed", "feeds"),
+            summary.ok,
+            summary.not_modified,
+            summary.failed,
+            n(summary.new_items, "new item", "new items"),
         ));
     }
     // A cron refresh can tell the desktop too (the command only: no terminal here).

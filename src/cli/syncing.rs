@@ -21,10 +21,13 @@ pub(super) fn sync_once(
     }
 }
 
+/// "1 feed", "2 feeds": a count with its noun, one of it said in the singular.
+pub(super) fn counted(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
 pub(super) fn sync_line(s: &crate::sync::Summary) -> String {
-    let n = |count: usize, one: &str, many: &str| {
-        format!("{count} {}", if count == 1 { one } else { many })
-    };
+    let n = counted;
     let feeds = n(s.feeds, "feed", "feeds");
     let sent = n(s.pushed, "mark sent", "marks sent");
     let received = n(s.pulled, "change received", "changes received");
