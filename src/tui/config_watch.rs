@@ -1,12 +1,16 @@
-//! The config file changed under a running TUI: `bulletin add`, `remove` or `rename`
-//! from another shell, or an editor's save. The store thread reads it again when idle
-//! (as Ctrl-r would), and the refresh thread, asked to refresh before that, reads it
-//! itself: a feed `bulletin remove` took out is never fetched back into the cache by a
-//! config this process read before.
+//! Reading the config again in a running TUI: on Ctrl-r, and when its file changed under
+//! it (`bulletin add`, `remove` or `rename` from another shell, an editor's save). The
+//! store thread reads a changed file when idle, and the refresh thread, asked to refresh
+//! before that, reads it itself: a feed `bulletin remove` took out is never fetched back
+//! into the cache by a config this process read before.
 
+use super::msg::Msg;
 use crate::config::Config;
+use crate::model::FeedId;
 use crate::store::Store;
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::mpsc::Sender;
 
 /// What tells one version of the file from the next: its time and length (an editor
 /// that saves within the file system's time resolution and keeps the length is missed
@@ -31,4 +35,62 @@ pub fn fresher(config: &Config, seen: &mut Stamp, store: &Store) -> Option<Confi
     let mut fresh = Config::load(path).ok()?;
     crate::feedlist::merge(&mut fresh, store).ok()?;
     Some(fresh)
+}
+
+/// Why the config is read again: asked for (Ctrl-r, an edit made here), or its file
+/// was seen to change. An error in a file seen to change (an editor's save half-way) is
+/// said on the status line, not in a box over the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reload {
+    Asked,
+    Noticed,
+}
+
+/// Reads the config again; on success the feed list follows it, read state untouched.
+pub(super) fn reload(
+    store: &mut Store,
+    config: &mut Config,
+    path: Option<&std::path::Path>,
+    tx: &Sender<Msg>,
+    names: &mut HashMap<FeedId, String>,
+    why: Reload,
+) {
+    let loaded = match path {
+        None => Err("the demo has no config file: create one and restart".to_string()),
+        Some(p) => Config::load(p).map_err(|e| e.to_string()),
+    };
+    let mut added = Vec::new();
+    let loaded = loaded.and_then(|mut c| {
+        crate::feedlist::merge(&mut c, store).map_err(|e| e.to_string())?;
+        let list = crate::feedlist::FeedList::of(&c, store).map_err(|e| e.to_string())?;
+        // Feeds the list did not have are fetched at once: new in the file, or put back
+        // after `bulletin remove` from another shell took them out of the cache (a new
+        // row, though the config held here still named them). By id, as last listed:
+        // a server's or a mailbox's feeds, or feeds not fetched yet, are not new.
+        added = list
+            .iter()
+            .map(|f| f.id)
+            .filter(|id| !names.contains_key(id))
+            .collect();
+        Ok(c)
+    });
+    if let Ok(new) = &loaded {
+        *config = new.clone();
+        tracing::info!(feeds = new.feeds.len(), "config reloaded");
+        let _ = super::worker::load_feeds(store, config, tx, names);
+    }
+    if let Err(e) = &loaded {
+        tracing::warn!("config not reloaded: {e}");
+        if why == super::config_watch::Reload::Noticed {
+            let _ = tx.send(Msg::Notice(
+                "The config file changed and has an error: not read (reload it to see where)"
+                    .into(),
+            ));
+            return;
+        }
+    }
+    let _ = tx.send(Msg::ConfigReloaded(loaded.map(Box::new)));
+    if !added.is_empty() {
+        let _ = tx.send(Msg::FeedsAdded(added));
+    }
 }

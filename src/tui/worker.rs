@@ -194,8 +194,6 @@ pub fn store_thread(
                     }
                     continue;
                 }
-                // Another process (a cron refresh, `bulletin mark-read`, the refresh
-                // worker) committed: say so, so the lists catch up without a key press.
                 // The config file changed (`bulletin add`/`remove` from another shell, an
                 // editor): read again, so that the feed list, and what R fetches, follow.
                 let stamp = super::config_watch::stamp(config_path.as_deref());
@@ -204,13 +202,13 @@ pub fn store_thread(
                     counts_due = true;
                     let path = config_path.as_deref();
                     let reloaded = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        reload(
+                        super::config_watch::reload(
                             &mut store,
                             &mut config,
                             path,
                             &tx,
                             &mut names,
-                            Reload::Noticed,
+                            super::config_watch::Reload::Noticed,
                         )
                     }));
                     if reloaded.is_err() {
@@ -219,6 +217,8 @@ pub fn store_thread(
                     backlog.recount(&mut store, &config);
                     continue;
                 }
+                // Another process (a cron refresh, `bulletin mark-read`, the refresh
+                // worker) committed: say so, so the lists catch up without a key press.
                 let version = store.data_version().ok();
                 if version != seen_version {
                     seen_version = version;
@@ -299,13 +299,13 @@ pub fn store_thread(
                 let path = config_path.as_deref();
                 // (Taken before the read: a change during it is read at the next look.)
                 config_seen = super::config_watch::stamp(path);
-                reload(
+                super::config_watch::reload(
                     &mut store,
                     &mut config,
                     path,
                     &tx,
                     &mut names,
-                    Reload::Asked,
+                    super::config_watch::Reload::Asked,
                 );
             }
             if let Some(said) = said {
@@ -329,64 +329,6 @@ pub fn store_thread(
         if tx.send(msg).is_err() {
             return;
         }
-    }
-}
-
-/// Why the config is read again: asked for (Ctrl-r, an edit made here), or its file
-/// was seen to change. An error in a file seen to change (an editor's save half-way) is
-/// said on the status line, not in a box over the screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Reload {
-    Asked,
-    Noticed,
-}
-
-/// Reads the config again; on success the feed list follows it, read state untouched.
-fn reload(
-    store: &mut Store,
-    config: &mut Config,
-    path: Option<&std::path::Path>,
-    tx: &Sender<Msg>,
-    names: &mut HashMap<FeedId, String>,
-    why: Reload,
-) {
-    let loaded = match path {
-        None => Err("the demo has no config file: create one and restart".to_string()),
-        Some(p) => Config::load(p).map_err(|e| e.to_string()),
-    };
-    let mut added = Vec::new();
-    let loaded = loaded.and_then(|mut c| {
-        crate::feedlist::merge(&mut c, store).map_err(|e| e.to_string())?;
-        let list = crate::feedlist::FeedList::of(&c, store).map_err(|e| e.to_string())?;
-        // Feeds the list did not have are fetched at once: new in the file, or put back
-        // after `bulletin remove` from another shell took them out of the cache (a new
-        // row, though the config held here still named them). By id, as last listed:
-        // a server's or a mailbox's feeds, or feeds not fetched yet, are not new.
-        added = list
-            .iter()
-            .map(|f| f.id)
-            .filter(|id| !names.contains_key(id))
-            .collect();
-        Ok(c)
-    });
-    if let Ok(new) = &loaded {
-        *config = new.clone();
-        tracing::info!(feeds = new.feeds.len(), "config reloaded");
-        let _ = load_feeds(store, config, tx, names);
-    }
-    if let Err(e) = &loaded {
-        tracing::warn!("config not reloaded: {e}");
-        if why == Reload::Noticed {
-            let _ = tx.send(Msg::Notice(
-                "The config file changed and has an error: not read (reload it to see where)"
-                    .into(),
-            ));
-            return;
-        }
-    }
-    let _ = tx.send(Msg::ConfigReloaded(loaded.map(Box::new)));
-    if !added.is_empty() {
-        let _ = tx.send(Msg::FeedsAdded(added));
     }
 }
 

@@ -1,6 +1,7 @@
 //! The worker's config reload, on a real cache and config file.
 
 use super::*;
+use crate::tui::config_watch::{reload, Reload};
 
 fn config_with(dir: &std::path::Path, urls: &[&str]) -> std::path::PathBuf {
     let path = dir.join("bulletin.toml");
