@@ -251,7 +251,8 @@ fn counts_follow_stories_and_feeds_changed_from_a_shell() {
     let env = Env::new(&format!(
         "[general]\nrefresh_on_startup = false\n\n\
          [[feed]]\nurl = \"{}\"\nname = \"World\"\ntags = [\"news\"]\n\n\
-         [[feed]]\nurl = \"{}\"\nname = \"Europe\"\ntags = [\"news\"]\n",
+         [[feed]]\nurl = \"{}\"\nname = \"Europe\"\ntags = [\"news\"]\n\n\
+         [[query]]\nname = \"Harbour\"\nquery = \"harbour\"\n",
         server.url("/world.xml"),
         server.url("/europe.xml")
     ));
@@ -260,10 +261,17 @@ fn counts_follow_stories_and_feeds_changed_from_a_shell() {
     tmux.start(&env);
     let screen = tmux.wait_for("+1 Harbour vote");
     assert!(screen.contains("All unread           2"), "{screen}");
-    // The tag's row and its list's title count each story once.
-    tmux.keys(&["j", "j"]);
+    // The tag's row and its list's title count each story once (below All unread,
+    // Starred and the saved search).
+    tmux.keys(&["j", "j", "j"]);
     let screen = tmux.wait_for("Tag: news (2/2)");
     assert!(screen.contains("▾ news               2│"), "{screen}");
+    // A saved search and Starred count a story once too, as their lists show it.
+    assert!(screen.contains("⌕ Harbour          1/1│"), "{screen}");
+    tmux.keys(&["Tab", "s"]);
+    let screen = tmux.wait_for("★ Starred          1/1");
+    assert!(screen.contains("★ Starred          1/1│"), "{screen}");
+    tmux.keys(&["Tab"]);
     // A third copy's feed subscribed from a shell, and refreshed there.
     env.ok(&["add", &server.url("/wire.xml"), "--name", "Wire"]);
     env.ok(&["refresh"]);

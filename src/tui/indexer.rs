@@ -142,13 +142,14 @@ pub fn searches(
             .and_then(|parsed| crate::search::compile(&parsed, &infos).ok());
         let counts = match (count, compiled) {
             (true, Some(search)) => {
+                // Counted as its list shows them: a story once (every copy matched).
                 let list = ItemQuery {
                     scope: all.clone(),
                     unread_only: false,
                     starred_only: false,
                     search: Some(search),
                     order: Default::default(),
-                    stories: false,
+                    stories: config.general.stories != crate::story::Mode::Off,
                 };
                 let (total, unread) = store.count_with_unread(&list)?;
                 Some((unread, total))

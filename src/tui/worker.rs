@@ -342,14 +342,15 @@ pub(super) fn load_feeds(
     let feeds = store.feed_summaries(&config.feeds)?;
     *names = feeds.iter().map(|f| (f.id, f.name.clone())).collect();
     let listed: Vec<FeedId> = feeds.iter().map(|f| f.id).collect();
-    // The Starred row's counts, over the feeds listed (the partial index makes it cheap).
+    // The Starred row's counts, over the feeds listed (the partial index makes it cheap),
+    // a story once as its list shows it (a star given to a story stars every copy).
     let starred = ItemQuery {
         scope: crate::store::Scope::Feeds(listed.clone()),
         unread_only: false,
         starred_only: true,
         search: None,
         order: Default::default(),
-        stories: false,
+        stories: config.general.stories != crate::story::Mode::Off,
     };
     let total = store.count_items(&starred)?;
     let unread = store.count_items(&ItemQuery {
