@@ -235,25 +235,61 @@ impl Fetcher {
                     path: url.to_string(),
                     reason: "not a local path".into(),
                 })?;
-                self.read_file(&path, url)
+                self.read_file(&path, url, options)
             }
             Ok(_) => self.get(url, validators, options),
             // A plain path (probe takes these too).
-            Err(_) => self.read_file(std::path::Path::new(url), url),
+            Err(_) => self.read_file(std::path::Path::new(url), url, options),
         }
     }
 
-    /// A form POST (an API call): the status and the body, under the same caps as a fetch.
-    fn read_file(&self, path: &std::path::Path, url: &str) -> Result<FetchOutcome, FetchError> {
+    /// A local file (a path or a file: URL), under the same cap as a fetch.
+    fn read_file(
+        &self,
+        path: &std::path::Path,
+        url: &str,
+        options: &RequestOptions,
+    ) -> Result<FetchOutcome, FetchError> {
         let file_err = |e: std::io::Error| FetchError::File {
             path: path.display().to_string(),
             reason: e.to_string(),
         };
-        let file = std::fs::File::open(path).map_err(file_err)?;
-        let mut body = Vec::new();
-        file.take(self.max_body + 1)
-            .read_to_end(&mut body)
-            .map_err(file_err)?;
+        let limit = self.max_body + 1;
+        let read = move |path: &std::path::Path| -> std::io::Result<Vec<u8>> {
+            let mut body = Vec::new();
+            std::fs::File::open(path)?
+                .take(limit)
+                .read_to_end(&mut body)?;
+            Ok(body)
+        };
+        let regular = std::fs::metadata(path).map_err(file_err)?.is_file();
+        let body = if regular {
+            read(path).map_err(file_err)?
+        } else {
+            // A pipe (`probe /dev/stdin`), a FIFO or a device: its open or read may wait
+            // for a writer that never comes. Read on a thread of its own within the
+            // timeout; past it the refresh goes on (the thread ends when the writer
+            // comes, or with the process).
+            let timeout = self.budget(options.timeout.unwrap_or(self.timeout))?;
+            let (tx, rx) = std::sync::mpsc::channel();
+            let owned = path.to_path_buf();
+            std::thread::Builder::new()
+                .name("local-read".into())
+                .spawn(move || {
+                    let _ = tx.send(read(&owned));
+                })
+                .map_err(file_err)?;
+            match rx.recv_timeout(timeout) {
+                Ok(read) => read.map_err(file_err)?,
+                Err(_) => return Err(FetchError::File {
+                    path: path.display().to_string(),
+                    reason: format!(
+                        "nothing to read within {} s (not a regular file: a pipe with no writer?)",
+                        timeout.as_secs()
+                    ),
+                }),
+            }
+        };
         if body.len() as u64 > self.max_body {
             return Err(self.too_large());
         }

@@ -286,3 +286,37 @@ fn a_relative_config_path_still_runs_the_command_in_its_folder() {
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["ok"], 1, "{summary} {:?}", feed_errors(&env));
 }
+
+/// A local feed that is a FIFO nobody writes to (a trial's find): its open waited
+/// forever, so the refresh never ended and the TUI's stayed "running". It now fails
+/// at the feed's timeout with one line, and the other feed is stored; a pipe that
+/// does get written (`probe /dev/stdin`-style) is still read.
+#[test]
+fn a_local_feed_that_never_gives_data_fails_at_the_timeout() {
+    let env = Env::new("");
+    let fifo = env.path().join("fifo.xml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    std::fs::write(env.path().join("plain.xml"), feeds::ATOM).unwrap();
+    env.write_config(&format!(
+        "{GENERAL}timeout_seconds = 1\n\n[[feed]]\nurl = \"{}\"\n\n[[feed]]\nurl = \"{}\"\n",
+        fifo.display(),
+        env.path().join("plain.xml").display()
+    ));
+    let out = env.run(&["refresh"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("1 failed"), "{text}");
+    let errors = feed_errors(&env);
+    assert!(
+        errors.iter().any(|e| e.contains("not a regular file")),
+        "{errors:?}"
+    );
+    // Written to: read like a file.
+    let writer = std::thread::spawn({
+        let fifo = fifo.clone();
+        move || std::fs::write(fifo, feeds::ATOM)
+    });
+    let probed = env.ok(&["probe", fifo.to_str().unwrap()]);
+    writer.join().unwrap().unwrap();
+    assert!(!probed.trim().is_empty(), "{probed}");
+}
