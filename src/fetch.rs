@@ -281,13 +281,15 @@ impl Fetcher {
                 .map_err(file_err)?;
             match rx.recv_timeout(timeout) {
                 Ok(read) => read.map_err(file_err)?,
-                Err(_) => return Err(FetchError::File {
-                    path: path.display().to_string(),
-                    reason: format!(
+                Err(_) => {
+                    return Err(FetchError::File {
+                        path: path.display().to_string(),
+                        reason: format!(
                         "nothing to read within {} s (not a regular file: a pipe with no writer?)",
                         timeout.as_secs()
                     ),
-                }),
+                    })
+                }
             }
         };
         if body.len() as u64 > self.max_body {

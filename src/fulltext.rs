@@ -177,17 +177,35 @@ fn fetch_one(fetcher: &Fetcher, url: &str) -> Result<(Extracted, Option<String>)
             || mime.contains("html")
             || mime.starts_with("text/")
             || mime == "application/octet-stream";
-        if !html_like {
+        // Taken as a page too: servers label pages application/octet-stream. But bytes
+        // no text has (a file, a picture) are no page, whatever the label says.
+        let binary =
+            (mime.is_empty() || mime == "application/octet-stream") && looks_binary(&fetched.body);
+        if !html_like || binary {
             return Err(ExtractError::NotHtml {
                 url: url.to_string(),
                 content_type: crate::sanitize::clean_line(ct),
             });
         }
+    } else if looks_binary(&fetched.body) {
+        return Err(ExtractError::NotHtml {
+            url: url.to_string(),
+            content_type: "binary data".into(),
+        });
     }
     let page_url = fetched.final_url.clone();
     let article = extract(&fetched.body, content_type, &page_url)?;
     let next = next_page(&fetched.body, content_type, &page_url);
     Ok((article, next))
+}
+
+/// Whether a body is binary as browsers sniff it (WHATWG MIME sniffing): a byte among
+/// the first 1445 that no text holds (the C0 controls but tab, newline, form feed,
+/// carriage return and escape).
+fn looks_binary(body: &[u8]) -> bool {
+    body.iter()
+        .take(1445)
+        .any(|&b| matches!(b, 0x00..=0x08 | 0x0B | 0x0E..=0x1A | 0x1C..=0x1F))
 }
 
 /// The site an article's full text came from, for the reader's header.

@@ -37,6 +37,32 @@ fn site() -> Server {
     server
 }
 
+/// A file served as application/octet-stream (a trial's find: its bytes were printed
+/// as an article, and stored as a feed's full text) is no page; a page a server labels
+/// so is still one.
+#[test]
+fn binary_bodies_are_not_pages_whatever_their_label() {
+    let server = site();
+    let mut bytes = b"PK\x03\x04\x14\x00\x00\x00".to_vec();
+    bytes.extend((0..4000u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8));
+    server.fixed("/file", "application/octet-stream", bytes);
+    server.fixed(
+        "/labelled",
+        "application/octet-stream",
+        page("article.html"),
+    );
+    let env = Env::new("[general]\nrefresh_on_startup = false\n");
+    let out = env.run(&["extract", &server.url("/file")]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("not a web page (application/octet-stream)"),
+        "{err}"
+    );
+    let text = env.ok(&["extract", &server.url("/labelled")]);
+    assert!(text.contains("debugging port"), "{text}");
+}
+
 #[test]
 fn extract_prints_the_article_as_the_reader_shows_it() {
     let server = site();
