@@ -33,6 +33,9 @@ pub enum DownloadError {
     NotWeb(String),
     #[error("{0}")]
     Cache(#[from] crate::store::StoreError),
+    /// Another bulletin (the TUI, a `download --pending`) holds its partial file.
+    #[error("{0}: being downloaded by another bulletin; left to it")]
+    Busy(String),
 }
 
 /// The longest file name written (bytes), extension included.
@@ -170,30 +173,72 @@ pub fn run(
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| file_err(dir, e))?;
     }
-    let have = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
+    // The partial file, locked for as long as this download runs: two bulletins (the
+    // TUI and a `download --pending` in a shell) took the same download at once, wrote
+    // one file from two places, and the second to finish failed to rename it. The
+    // lock goes with the process, so a download cut short by a crash is free again.
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&part)
+        .map_err(|e| file_err(&part, e))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(DownloadError::Busy(path.display().to_string()))
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(file_err(&part, e)),
+    }
+    let have = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let result = fill(fetcher, url, (&mut file, &part), have, cap, &mut progress);
+    let result = result.and_then(|done| {
+        file.flush().map_err(|e| file_err(&part, e))?;
+        std::fs::rename(&part, path).map_err(|e| file_err(path, e))?;
+        Ok(done)
+    });
+    // Nothing came (refused, too large, not found): no empty partial file left behind.
+    if result.is_err() && file.metadata().is_ok_and(|m| m.len() == 0) {
+        let _ = std::fs::remove_file(&part);
+    }
+    result
+}
+
+/// Writes the body into the locked partial file (at `part`), which holds `have` bytes:
+/// after them (206), or over them (a whole body; a 416 to the rest asked for says the
+/// file is whole already). Returns the bytes the file then holds.
+fn fill(
+    fetcher: &Fetcher,
+    url: &str,
+    (file, part): (&mut std::fs::File, &Path),
+    have: u64,
+    cap: u64,
+    progress: &mut impl FnMut(u64, Option<u64>),
+) -> Result<u64, DownloadError> {
+    use std::io::{Seek, SeekFrom};
+    let file_err = |e: std::io::Error| DownloadError::File {
+        path: part.display().to_string(),
+        reason: e.to_string(),
+    };
     let body = stream::Body::open(fetcher, url, have, fetcher.timeout());
     let stream::Event::Opened { status, length } = body.next()? else {
         return Err(DownloadError::Fetch(crate::fetch::FetchError::Network(
             "no answer".into(),
         )));
     };
-    let (mut file, mut done) = match status {
+    let mut done = match status {
         206 if have > 0 => {
-            let f = std::fs::OpenOptions::new()
-                .append(true)
-                .open(&part)
-                .map_err(|e| file_err(&part, e))?;
-            (f, have)
+            file.seek(SeekFrom::End(0)).map_err(file_err)?;
+            have
         }
-        200..=299 => (
-            std::fs::File::create(&part).map_err(|e| file_err(&part, e))?,
-            0,
-        ),
+        200..=299 => {
+            file.set_len(0).map_err(file_err)?;
+            file.seek(SeekFrom::Start(0)).map_err(file_err)?;
+            0
+        }
         // Asked for the rest of a file that is whole already.
-        416 if have > 0 => {
-            std::fs::rename(&part, path).map_err(|e| file_err(path, e))?;
-            return Ok(have);
-        }
+        416 if have > 0 => return Ok(have),
         s => return Err(DownloadError::Status(s)),
     };
     let total = length.map(|len| len + done);
@@ -207,12 +252,9 @@ pub fn run(
         if done > cap {
             return Err(DownloadError::TooLarge(cap_mib));
         }
-        file.write_all(&chunk).map_err(|e| file_err(&part, e))?;
+        file.write_all(&chunk).map_err(file_err)?;
         progress(done, total);
     }
-    file.flush().map_err(|e| file_err(&part, e))?;
-    drop(file);
-    std::fs::rename(&part, path).map_err(|e| file_err(path, e))?;
     Ok(done)
 }
 
@@ -280,6 +322,8 @@ pub fn perform(
     let (bytes, total) = last;
     match &result {
         Ok(n) => store.set_download(d.id, "done", *n, Some(*n), None),
+        // The other bulletin records how it goes.
+        Err(DownloadError::Busy(_)) => Ok(()),
         Err(e) => store.set_download(d.id, "failed", bytes, total, Some(&e.to_string())),
     }?;
     result

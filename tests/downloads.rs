@@ -105,6 +105,8 @@ fn downloads_resume_are_capped_and_stay_in_their_folder() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("1 MiB limit"), "{err}");
     assert!(!dir.join("big.mp3").exists());
+    // Refused before a byte was kept: no empty partial file left behind either.
+    assert!(!dir.join("big.mp3.part").exists());
 
     // A name made to climb out of the folder lands inside it, harmless.
     env.ok(&["download", &env.item_id("Episode 3")]);
@@ -236,4 +238,66 @@ fn a_stalled_download_fails_with_why_and_can_be_resumed() {
     for d in list.as_array().unwrap() {
         assert_eq!(d["state"], "failed", "{list}");
     }
+}
+
+/// Two bulletins asking for one download at once (the TUI's `D`, then `download
+/// --pending` in a shell: a trial's find): the second leaves it to the first, which
+/// finishes it; one request, one file, and no failure recorded.
+#[test]
+fn a_download_another_bulletin_runs_is_left_to_it() {
+    let server = Server::start();
+    server.fixed(
+        "/feed",
+        "application/rss+xml",
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pod</title>\
+             <item><title>Slow</title><guid>slow</guid><enclosure url=\"{}\" type=\"audio/mpeg\" length=\"8\"/></item>\
+             </channel></rss>",
+            server.url("/media/slow.mp3")
+        ),
+    );
+    server.route("/media/slow.mp3", |_| Reply::Drip {
+        interval: std::time::Duration::from_millis(400),
+        count: 8,
+    });
+    let env = Env::new("");
+    let dir = env.path().join("downloads");
+    env.write_config(&format!(
+        "[general]\nrefresh_on_startup = false\ntimeout_seconds = 10\ndownload_dir = \"{}\"\n\n[[feed]]\nurl = \"{}\"\n",
+        dir.display(),
+        server.url("/feed")
+    ));
+    env.ok(&["refresh"]);
+    let id = env.item_id("Slow");
+    let first = env
+        .command(&["download", &id])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Under way: its first bytes are in the partial file.
+    let part = dir.join("slow.mp3.part");
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::metadata(&part).map_or(true, |m| m.len() == 0) {
+        assert!(std::time::Instant::now() < until, "the first never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let second = env.run(&["download", "--pending"]);
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(second.status.success(), "{err}");
+    assert!(
+        err.contains("being downloaded by another bulletin"),
+        "{err}"
+    );
+    let first = first.wait_with_output().unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert_eq!(std::fs::read(dir.join("slow.mp3")).unwrap(), b"        ");
+    assert!(!part.exists());
+    assert_eq!(server.requests_to("/media/slow.mp3").len(), 1);
+    let list = env.json(&["downloads", "--json"]);
+    assert_eq!(list[0]["state"], "done", "{list}");
 }

@@ -369,6 +369,8 @@ pub(super) fn cmd_download(
         }
         match result {
             Ok(n) => out.push_str(&format!("{} ({})\n", d.path, crate::article::human_size(n))),
+            // Not a failure: the other bulletin is on it.
+            Err(e @ crate::download::DownloadError::Busy(_)) => eprintln!("bulletin: {e}"),
             Err(e) => {
                 eprintln!("bulletin: {}: {e}", d.url);
                 failed = Some(e);

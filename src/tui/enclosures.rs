@@ -217,12 +217,15 @@ impl Downloader {
             self.tell(&store);
             let fetcher = crate::fetch::Fetcher::new(&self.general);
             let cap = u64::from(self.general.max_download_mib.max(1)) * 1024 * 1024;
+            // Downloads another bulletin holds (a `download --pending` in a shell) are
+            // left to it, not taken again and again.
+            let mut theirs = std::collections::HashSet::new();
             while let (Ok(fetcher), Some(d)) = (
                 fetcher.as_ref(),
                 store
                     .pending_downloads()
                     .ok()
-                    .and_then(|p| p.into_iter().next()),
+                    .and_then(|p| p.into_iter().find(|d| !theirs.contains(&d.id))),
             ) {
                 let mut said = Instant::now();
                 let events = self.events.clone();
@@ -246,6 +249,10 @@ impl Downloader {
                 }
                 let done = match result {
                     Ok(_) => format!("Downloaded {}", d.path),
+                    Err(e @ crate::download::DownloadError::Busy(_)) => {
+                        theirs.insert(d.id);
+                        format!("Not downloaded here: {e}")
+                    }
                     Err(e) => format!("Download failed: {e}"),
                 };
                 let _ = self.events.send(Msg::Notice(done));
