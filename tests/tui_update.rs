@@ -919,3 +919,27 @@ fn the_health_view_with_a_certificate_error_fits_at_40x10() {
         "{cmds:?}\n{text}"
     );
 }
+
+/// The downloads list (`L`) asks the cache for them when it opens, and again when
+/// another process wrote while it is open: downloads a `bulletin download` in a shell
+/// made were missing until the TUI itself downloaded something (a trial's find).
+#[test]
+fn the_downloads_list_is_read_from_the_cache_when_shown() {
+    let mut m = fixture(120, 30);
+    let cmds = send(&mut m, key('L'));
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::LoadDownloads)),
+        "{cmds:?}"
+    );
+    let cmds = send_raw(&mut m, Msg::CacheChanged);
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::LoadDownloads)),
+        "{cmds:?}"
+    );
+    send(&mut m, code(KeyCode::Esc));
+    let cmds = send_raw(&mut m, Msg::CacheChanged);
+    assert!(
+        !cmds.iter().any(|c| matches!(c, Cmd::LoadDownloads)),
+        "{cmds:?}"
+    );
+}

@@ -80,6 +80,9 @@ pub(super) fn handle(
 ) -> Result<(), crate::store::StoreError> {
     match req {
         StoreReq::LoadFeeds => load_feeds(store, config, tx, names)?,
+        StoreReq::LoadDownloads => {
+            let _ = tx.send(Msg::Downloads(store.downloads()?));
+        }
         StoreReq::LoadPage {
             req,
             query,

@@ -150,6 +150,7 @@ impl Effects {
                 return Ok(false);
             }
             Cmd::LoadFeeds => StoreReq::LoadFeeds,
+            Cmd::LoadDownloads => StoreReq::LoadDownloads,
             Cmd::ReloadSynced => StoreReq::ReloadSynced,
             Cmd::LoadImages {
                 req,

@@ -181,6 +181,8 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     LoadFeeds,
+    /// The downloads as the cache has them (another bulletin's too).
+    LoadDownloads,
     /// Load the open article's pictures (index, address) for a reader this wide.
     LoadImages {
         req: u64,

@@ -22,6 +22,7 @@ const WATCH_EVERY: Duration = Duration::from_secs(1);
 #[derive(Debug, Clone, PartialEq)]
 pub enum StoreReq {
     LoadFeeds,
+    LoadDownloads,
     LoadPage {
         req: ReqId,
         query: ItemQuery,

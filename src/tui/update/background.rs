@@ -160,7 +160,8 @@ pub(super) fn on_media_key(m: &mut Model, action: crate::tui::keymap::Action) ->
         Action::Downloads => {
             m.overlay = Some(Overlay::Downloads);
             m.overlay_scroll = 0;
-            Vec::new()
+            // As the cache has them now: a `bulletin download` in a shell too.
+            vec![Cmd::LoadDownloads]
         }
         _ => Vec::new(),
     }

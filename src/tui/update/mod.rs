@@ -227,6 +227,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             reload_articles(m, &mut cmds, false);
             // Another process may have rewritten the open article (a cron refresh).
             reader::reload_shown(m, &mut cmds);
+            // Or downloaded something while the list of downloads is open.
+            if matches!(m.overlay, Some(Overlay::Downloads)) {
+                cmds.push(Cmd::LoadDownloads);
+            }
             Outcome::redraw(cmds)
         }
         Msg::MarkFailed { error, mark } => Outcome::redraw(articles::mark_failed(m, error, mark)),
