@@ -18,7 +18,7 @@ pub fn resolve(href: &str, base: Option<&Url>) -> Option<Url> {
 /// (http, https, gemini, mailto). `javascript:`, `data:`, `file:` and the like are
 /// dropped.
 pub fn web_link(href: &str, base: Option<&Url>) -> Option<String> {
-    let cleaned = clean_line(href);
+    let cleaned = clean_line(&unwrapped(href));
     if cleaned.is_empty() {
         return None;
     }
@@ -27,9 +27,19 @@ pub fn web_link(href: &str, base: Option<&Url>) -> Option<String> {
         .map(|u| u.to_string())
 }
 
+/// `href` without the tabs and line breaks an HTML source wraps a long address with:
+/// browsers drop them (WHATWG's URL parser), where cleaning would make each a space
+/// (`%20`) in the middle of the address.
+fn unwrapped(href: &str) -> std::borrow::Cow<'_, str> {
+    match href.contains(['\t', '\n', '\r']) {
+        true => href.replace(['\t', '\n', '\r'], "").into(),
+        false => href.into(),
+    }
+}
+
 /// An absolute, clean URL string for a link from the feed, or None when it cannot be made one.
 pub fn absolute(href: &str, base: Option<&Url>) -> Option<String> {
-    let cleaned = clean_line(href);
+    let cleaned = clean_line(&unwrapped(href));
     if cleaned.is_empty() {
         return None;
     }
@@ -54,6 +64,19 @@ pub fn hyperlink_target(url: &str) -> Option<String> {
 #[cfg(test)]
 mod hyperlink_tests {
     use super::hyperlink_target;
+
+    #[test]
+    fn tabs_and_line_breaks_inside_an_address_are_dropped_as_browsers_do() {
+        let base = url::Url::parse("http://127.0.0.1:9450/").unwrap();
+        assert_eq!(
+            super::web_link("http://127.0.0.1:9450/new\nline", None).as_deref(),
+            Some("http://127.0.0.1:9450/newline")
+        );
+        assert_eq!(
+            super::absolute("/a/\r\n\tlong/path", Some(&base)).as_deref(),
+            Some("http://127.0.0.1:9450/a/long/path")
+        );
+    }
 
     #[test]
     fn only_web_links_in_printable_ascii_become_hyperlinks() {

@@ -167,10 +167,12 @@ impl<'a> Converter<'a> {
         self.children(el, depth);
         self.style = saved;
         let href = el.value().attr("href").unwrap_or("").trim();
-        if href.is_empty() || href.starts_with('#') || href.starts_with("javascript:") {
+        if href.is_empty() || href.starts_with('#') {
             return;
         }
-        if let Some(url) = crate::links::absolute(href, self.base) {
+        // Numbered only where a reader may go (what `1`-`9` and the links list open):
+        // a `file:`, `javascript:` or `data:` link keeps its text and gets no number.
+        if let Some(url) = crate::links::web_link(href, self.base) {
             let n = match self.links.iter().position(|l| *l == url) {
                 Some(i) => i + 1,
                 None => {

@@ -467,6 +467,23 @@ fn split_to_fit(
 mod tests {
     use super::*;
 
+    /// Only links a reader may open are numbered (a trial found `file:///etc/passwd` as
+    /// `[9]`, which then refused to open); their text stays either way.
+    #[test]
+    fn only_links_that_open_are_numbered() {
+        let doc = crate::render::blocks(
+            "<p><a href=\"file:///etc/passwd\">local</a> <a href=\"data:text/html,x\">data</a> \
+             <a href=\"/next\">next</a> <a href=\"mailto:a@b.example\">mail</a></p>",
+            Some("http://127.0.0.1:9450/post"),
+        );
+        assert_eq!(
+            doc.links,
+            ["http://127.0.0.1:9450/next", "mailto:a@b.example"]
+        );
+        let text = crate::render::to_plain(&layout(&doc.blocks, 80));
+        assert_eq!(text, "local data next[1] mail[2]");
+    }
+
     /// Text printed for a terminal or a script keeps an address in a paragraph whole on
     /// its own line, however narrow (cut, it could not be copied); a pane cuts it.
     #[test]
