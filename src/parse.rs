@@ -229,6 +229,13 @@ fn read_with_feed_rs(body: &str, base_url: &str) -> Result<ParsedFeed, ParseErro
     source.base = root_base(body);
     bases::content_bases(&mut source, body, base_url);
     xhtml::keep_as_written(&mut source, body);
+    // A local file's or a command's enclosures as written: feed-rs drops those it
+    // cannot resolve (all relative ones, against no address), and `finish` resolves
+    // them on the site.
+    let no_address = url::Url::parse(links_base(base_url)).map_or(true, |u| u.cannot_be_a_base());
+    if no_address && memchr::memmem::find(body.as_bytes(), b"<enclosure").is_some() {
+        fallbacks::raw_enclosures(&mut source, body);
+    }
     // `isPermaLink="false"`, which feed-rs does not keep: such a guid is no link.
     if memchr::memmem::find(body.as_bytes(), b"isPermaLink").is_some() {
         let marks = shapes::guids_not_links(body);

@@ -283,6 +283,36 @@ fn an_escaped_author_reads_as_its_name() {
     }
 }
 
+/// The same for their enclosures (a trial's find: `ep/1.mp3` in a local podcast feed
+/// was dropped, so `download` found none), in the document's order.
+#[test]
+fn relative_enclosures_in_a_local_or_command_feed_resolve_against_its_site() {
+    let rss = r#"<rss version="2.0"><channel><title>P</title><link>http://127.0.0.1:9450/</link>
+<item><title>Ep</title><guid>e1</guid><enclosure url="ep/full/rel.mp3" type="audio/mpeg" length="3"/>
+<enclosure url="https://cdn.example/abs.mp3" type="audio/mpeg" length="4"/></item></channel></rss>"#;
+    for base in [
+        "file:///home/me/feeds/pod.xml",
+        "exec:cat pod.xml",
+        "http://127.0.0.1:9450/feed.xml",
+    ] {
+        let feed = parse_feed(rss.as_bytes(), None, base).unwrap();
+        let found: Vec<_> = feed.items[0]
+            .enclosures
+            .iter()
+            .map(|e| (e.url.as_str(), e.length))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("http://127.0.0.1:9450/ep/full/rel.mp3", Some(3)),
+                ("https://cdn.example/abs.mp3", Some(4))
+            ],
+            "{base}"
+        );
+        assert_eq!(feed.items[0].guid, "e1");
+    }
+}
+
 /// A feed read from a file or a command has no web address: its items' relative links
 /// resolve against its site's address (the channel's link, a JSON Feed's home page), as
 /// the same file served over HTTP gives them; they were dropped.

@@ -46,6 +46,33 @@ pub(super) fn fill(source: &mut Source, body: &str) {
     }
 }
 
+/// Each RSS item's `<enclosure>` addresses as written, beside those the reader kept
+/// (for a local file's feed, whose relative ones no reader could resolve).
+pub(super) fn raw_enclosures(source: &mut Source, body: &str) {
+    let Some(doc) = tree(body) else {
+        return;
+    };
+    let items = entry_nodes(doc.root_element());
+    if items.len() != source.entries.len() {
+        return;
+    }
+    let norm = |u: &Option<String>| {
+        let u = u.as_deref().unwrap_or("").trim();
+        url::Url::parse(u).map_or_else(|_| u.to_string(), String::from)
+    };
+    for (entry, item) in source.entries.iter_mut().zip(items) {
+        // In the document's order (`download -e 2` counts them so), then the reader's
+        // others (media:content).
+        let kept = std::mem::take(&mut entry.media);
+        super::enclosures::fill_from_rss(entry, item);
+        for media in kept {
+            if !entry.media.iter().any(|m| norm(&m.0) == norm(&media.0)) {
+                entry.media.push(media);
+            }
+        }
+    }
+}
+
 /// Where an RSS 2.0 document keeps the feed's own fields: its channel (the root, for
 /// Atom and RSS 1.0).
 fn channel_of<'a, 'i>(root: Node<'a, 'i>) -> Node<'a, 'i> {

@@ -116,6 +116,11 @@ fn finish_entry(
         .map(|n| author_name(n))
         .find(|n| !n.is_empty());
     let enclosures = super::enclosures::of_entry(&entry, entry_base.as_ref(), feed_url);
+    // The same for its enclosures ("ep/1.mp3" on the site), also set after the id.
+    let site_enclosures = site.map(|site| {
+        let base = entry.base.as_deref().and_then(|b| resolve(b, Some(site)));
+        super::enclosures::of_entry(&entry, base.as_ref().or(Some(site)), feed_url)
+    });
     // A relative Atom id resolves against the entry's base (its xml:base, the HTTP
     // Content-Location, the document's address), as feedparser reads Atom ids; an RSS
     // guid stays as written (feedparser's too).
@@ -151,6 +156,9 @@ fn finish_entry(
     }
     if item.link.is_none() {
         item.link = site_link;
+    }
+    if let Some(found) = site_enclosures.filter(|e| e.len() > item.enclosures.len()) {
+        item.enclosures = found;
     }
     // After the id, which hashes the content and title as the feed gave them: ids
     // already in the cache stay the same.
