@@ -329,6 +329,34 @@ pub fn perform(
     result
 }
 
+/// Downloads as they stand: one the cache says is downloading that no bulletin runs
+/// (cut short by a quit or a crash, whose lock went with it) is `interrupted`, and
+/// each running or interrupted one counts the bytes its partial file holds (the cache
+/// is told only every few hundred KiB, and not at all by a process killed).
+pub fn as_they_stand(list: Vec<crate::store::Download>) -> Vec<crate::store::Download> {
+    list.into_iter()
+        .map(|mut d| {
+            if d.state != "downloading" {
+                return d;
+            }
+            let Ok(file) = std::fs::File::open(part_of(Path::new(&d.path))) else {
+                return d;
+            };
+            let held = matches!(
+                file.try_lock_shared(),
+                Err(std::fs::TryLockError::WouldBlock)
+            );
+            if !held {
+                d.state = "interrupted".into();
+            }
+            if let Ok(meta) = file.metadata() {
+                d.bytes = d.bytes.max(meta.len());
+            }
+            d
+        })
+        .collect()
+}
+
 /// The folder downloads go to: `[general] download_dir` (`~` is home), else
 /// `default_dir`.
 pub fn dir(configured: Option<&Path>) -> PathBuf {

@@ -282,6 +282,10 @@ fn a_download_another_bulletin_runs_is_left_to_it() {
         assert!(std::time::Instant::now() < until, "the first never started");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+    // Listed as running, with what its partial file holds.
+    let list = env.json(&["downloads", "--json"]);
+    assert_eq!(list[0]["state"], "downloading", "{list}");
+    assert!(list[0]["bytes"].as_u64().unwrap() > 0, "{list}");
     let second = env.run(&["download", "--pending"]);
     let err = String::from_utf8_lossy(&second.stderr);
     assert!(second.status.success(), "{err}");
@@ -298,6 +302,57 @@ fn a_download_another_bulletin_runs_is_left_to_it() {
     assert_eq!(std::fs::read(dir.join("slow.mp3")).unwrap(), b"        ");
     assert!(!part.exists());
     assert_eq!(server.requests_to("/media/slow.mp3").len(), 1);
+    let list = env.json(&["downloads", "--json"]);
+    assert_eq!(list[0]["state"], "done", "{list}");
+}
+
+/// A download whose process was killed is listed as interrupted, with the bytes its
+/// partial file holds (it said "downloading 0 B" until something resumed it), and the
+/// next `download --pending` finishes it.
+#[test]
+fn a_download_cut_short_by_a_kill_is_listed_as_interrupted() {
+    let server = Server::start();
+    server.fixed(
+        "/feed",
+        "application/rss+xml",
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pod</title>\
+             <item><title>Slow</title><guid>slow</guid><enclosure url=\"{}\" type=\"audio/mpeg\" length=\"6\"/></item>\
+             </channel></rss>",
+            server.url("/media/slow.mp3")
+        ),
+    );
+    server.route("/media/slow.mp3", |_| Reply::Drip {
+        interval: std::time::Duration::from_millis(300),
+        count: 6,
+    });
+    let env = Env::new("");
+    let dir = env.path().join("downloads");
+    env.write_config(&format!(
+        "[general]\nrefresh_on_startup = false\ntimeout_seconds = 10\ndownload_dir = \"{}\"\n\n[[feed]]\nurl = \"{}\"\n",
+        dir.display(),
+        server.url("/feed")
+    ));
+    env.ok(&["refresh"]);
+    let mut first = env
+        .command(&["download", &env.item_id("Slow")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let part = dir.join("slow.mp3.part");
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::metadata(&part).map_or(true, |m| m.len() == 0) {
+        assert!(std::time::Instant::now() < until, "it never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let list = env.json(&["downloads", "--json"]);
+    assert_eq!(list[0]["state"], "interrupted", "{list}");
+    assert!(list[0]["bytes"].as_u64().unwrap() > 0, "{list}");
+    env.ok(&["download", "--pending"]);
+    assert_eq!(std::fs::read(dir.join("slow.mp3")).unwrap(), b"      ");
     let list = env.json(&["downloads", "--json"]);
     assert_eq!(list[0]["state"], "done", "{list}");
 }

@@ -199,7 +199,7 @@ pub enum Command {
         #[arg(long)]
         pending: bool,
     },
-    /// List downloads: id, state (queued, downloading, done, failed), bytes, total, path
+    /// List downloads: id, state (queued, downloading, interrupted, done, failed), bytes, total, path
     Downloads {
         /// Print a JSON array: id, title, url, path, state, bytes, total, error
         #[arg(long)]

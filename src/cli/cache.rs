@@ -388,7 +388,7 @@ pub(super) fn cmd_download(
 
 pub(super) fn cmd_downloads(paths: &AppPaths, json: bool, out: &mut String) -> anyhow::Result<()> {
     let store = open_store(paths)?;
-    let list = store.downloads()?;
+    let list = crate::download::as_they_stand(store.downloads()?);
     if json {
         out.push_str(&super::output::to_json(&list)?);
         return Ok(());

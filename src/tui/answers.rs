@@ -81,7 +81,8 @@ pub(super) fn handle(
     match req {
         StoreReq::LoadFeeds => load_feeds(store, config, tx, names)?,
         StoreReq::LoadDownloads => {
-            let _ = tx.send(Msg::Downloads(store.downloads()?));
+            let list = crate::download::as_they_stand(store.downloads()?);
+            let _ = tx.send(Msg::Downloads(list));
         }
         StoreReq::LoadPage {
             req,
