@@ -33,6 +33,9 @@ pub enum DownloadError {
     NotWeb(String),
     #[error("{0}")]
     Cache(#[from] crate::store::StoreError),
+    /// A web page came for a file (a login or an error page answered with 200).
+    #[error("the server sent a web page (a login or error page?), not the file")]
+    WebPage,
     /// Another bulletin (the TUI, a `download --pending`) holds its partial file.
     #[error("{0}: being downloaded by another bulletin; left to it")]
     Busy(String),
@@ -222,7 +225,12 @@ fn fill(
         reason: e.to_string(),
     };
     let body = stream::Body::open(fetcher, url, have, fetcher.timeout());
-    let stream::Event::Opened { status, length } = body.next()? else {
+    let stream::Event::Opened {
+        status,
+        length,
+        page,
+    } = body.next()?
+    else {
         return Err(DownloadError::Fetch(crate::fetch::FetchError::Network(
             "no answer".into(),
         )));
@@ -241,6 +249,15 @@ fn fill(
         416 if have > 0 => return Ok(have),
         s => return Err(DownloadError::Status(s)),
     };
+    // An enclosure is a file (audio, video, a PDF): a page in its place is not saved as
+    // `episode.mp3` and called done. (Unless the address names a page.)
+    let named_page = url::Url::parse(url).is_ok_and(|u| {
+        let path = u.path().to_ascii_lowercase();
+        path.ends_with(".html") || path.ends_with(".htm") || path.ends_with(".xhtml")
+    });
+    if page && !named_page {
+        return Err(DownloadError::WebPage);
+    }
     let total = length.map(|len| len + done);
     let cap_mib = cap / (1024 * 1024);
     if total.is_some_and(|t| t > cap) {

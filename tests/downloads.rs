@@ -356,3 +356,41 @@ fn a_download_cut_short_by_a_kill_is_listed_as_interrupted() {
     let list = env.json(&["downloads", "--json"]);
     assert_eq!(list[0]["state"], "done", "{list}");
 }
+
+/// A web page answered for an enclosure (a login or paywall page with 200: a trial's
+/// find) is not saved as `login.mp3` and called done.
+#[test]
+fn a_web_page_in_place_of_the_file_is_refused() {
+    let server = Server::start();
+    server.fixed(
+        "/feed",
+        "application/rss+xml",
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pod</title>\
+             <item><title>Paywalled</title><guid>p</guid><enclosure url=\"{}\" type=\"audio/mpeg\" length=\"9\"/></item>\
+             </channel></rss>",
+            server.url("/media/login.mp3")
+        ),
+    );
+    server.fixed(
+        "/media/login.mp3",
+        "text/html; charset=utf-8",
+        "<html><body><form>Sign in</form></body></html>",
+    );
+    let env = Env::new("");
+    let dir = env.path().join("downloads");
+    env.write_config(&format!(
+        "[general]\nrefresh_on_startup = false\ndownload_dir = \"{}\"\n\n[[feed]]\nurl = \"{}\"\n",
+        dir.display(),
+        server.url("/feed")
+    ));
+    env.ok(&["refresh"]);
+    let out = env.run(&["download", &env.item_id("Paywalled")]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sent a web page"), "{err}");
+    assert!(!dir.join("login.mp3").exists());
+    assert!(!dir.join("login.mp3.part").exists());
+    let list = env.json(&["downloads", "--json"]);
+    assert_eq!(list[0]["state"], "failed", "{list}");
+}

@@ -13,10 +13,11 @@ use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 pub(super) enum Event {
-    /// The answer's status and length.
+    /// The answer's status and length, and whether it says it is a web page.
     Opened {
         status: u16,
         length: Option<u64>,
+        page: bool,
     },
     Chunk(Vec<u8>),
     End,
@@ -42,9 +43,18 @@ impl Body {
                         return;
                     }
                 };
+                let page = response
+                    .headers()
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| {
+                        let v = v.trim_start().to_ascii_lowercase();
+                        v.starts_with("text/html") || v.starts_with("application/xhtml")
+                    });
                 let opened = Event::Opened {
                     status: response.status().as_u16(),
                     length: response.content_length(),
+                    page,
                 };
                 if tx.send(Ok(opened)).is_err() {
                     return;
