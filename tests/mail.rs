@@ -80,6 +80,8 @@ fn a_maildir_of_newsletters_reads_like_feeds_with_the_s_flag_both_ways() {
         .unwrap_or_else(|| panic!("no Harbour Brief feed: {feeds}"));
     assert_eq!(brief["tags"][0], "Newsletters", "{brief}");
     assert_eq!(brief["total"], 2, "{brief}");
+    // Read now: the health view and `feeds` say when (it said never).
+    assert!(brief["last_success"].is_string(), "{brief}");
     assert_eq!(
         brief["unread"], 1,
         "the one seen in mutt arrives read: {brief}"

@@ -59,6 +59,9 @@ pub fn read_all(store: &mut Store, config: &Config, only: Option<&[FeedId]>) -> 
         summary.mailboxes += 1;
         match read_one(store, mailbox, parts.as_deref()) {
             Ok(done) => {
+                if let Err(e) = store.mailbox_read_ok(&mailbox.name, now()) {
+                    tracing::warn!(mailbox = %mailbox.name, "{e}");
+                }
                 summary.new_items += done.new_items;
                 summary.new_feeds += done.new_feeds;
                 summary.pushed += done.pushed;

@@ -382,6 +382,16 @@ impl Store {
         Ok(())
     }
 
+    /// A read of `mailbox` went through: its newsletters' feeds were read now (the
+    /// health view said "last ok: never" of them).
+    pub fn mailbox_read_ok(&mut self, mailbox: &str, now: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE feeds SET last_attempt = ?2, last_success = ?2 WHERE mailbox = ?1",
+            params![mailbox, now],
+        )?;
+        Ok(())
+    }
+
     /// The articles of `mailbox` that no message there names any more (after a folder
     /// was made anew and read again), unless starred: they are gone there.
     pub fn drop_unlisted_mail_items(&mut self, mailbox: &str) -> Result<usize> {
