@@ -125,7 +125,10 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
         Command::Search { query, limit, json } => {
             // `search passkeys --json --limit 5`: options after the query are options.
             // `search -- --words`: clap took that `--` for its own; it is the query's.
-            let raw: Vec<String> = std::env::args().collect();
+            // (Lossy: a word that is not Unicode is no `--`, and must not panic here.)
+            let raw: Vec<String> = std::env::args_os()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
             let query = args::keep_escape(&raw, query);
             let (query, more) = args::search_options(query)?;
             if more.quiet {

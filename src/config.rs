@@ -82,16 +82,12 @@ pub struct Config {
 
 /// Where a config stops being UTF-8 (a file saved in Latin-1, say): its line and column.
 fn not_utf8(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> ConfigError {
-    let good = &bytes[..e.valid_up_to()];
-    let line_start = good
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |at| at + 1);
-    // Both counted from the valid part: the columns are characters.
-    let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+    // Counted in the valid part, as a parse error's place is.
+    let good = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+    let (line, column) = line_column(good, good.len());
     ConfigError::Invalid {
         path: path.display().to_string(),
-        line: good.iter().filter(|&&b| b == b'\n').count() + 1,
+        line,
         column,
         message: format!(
             "not UTF-8 text (byte 0x{:02X}): save the file as UTF-8",

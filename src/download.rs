@@ -7,6 +7,7 @@ use crate::fetch::Fetcher;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+mod claim;
 mod stream;
 
 #[derive(Debug, thiserror::Error)]
@@ -176,26 +177,12 @@ pub fn run(
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| file_err(dir, e))?;
     }
-    // The partial file, locked for as long as this download runs: two bulletins (the
-    // TUI and a `download --pending` in a shell) took the same download at once, wrote
-    // one file from two places, and the second to finish failed to rename it. The
-    // lock goes with the process, so a download cut short by a crash is free again.
-    let mut file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&part)
-        .map_err(|e| file_err(&part, e))?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            return Err(DownloadError::Busy(path.display().to_string()))
-        }
-        Err(std::fs::TryLockError::Error(e)) => return Err(file_err(&part, e)),
-    }
-    let have = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let result = fill(fetcher, url, (&mut file, &part), have, cap, &mut progress);
+    let (mut file, have) = match claim::take(path, &part)? {
+        claim::Taken::Part(file, have) => (file, have),
+        // Done by another bulletin since this one read the queue.
+        claim::Taken::Done(len) => return Ok(len),
+    };
+    let result = claim::fill(fetcher, url, (&mut file, &part), have, cap, &mut progress);
     let result = result.and_then(|done| {
         file.flush().map_err(|e| file_err(&part, e))?;
         std::fs::rename(&part, path).map_err(|e| file_err(path, e))?;
@@ -206,73 +193,6 @@ pub fn run(
         let _ = std::fs::remove_file(&part);
     }
     result
-}
-
-/// Writes the body into the locked partial file (at `part`), which holds `have` bytes:
-/// after them (206), or over them (a whole body; a 416 to the rest asked for says the
-/// file is whole already). Returns the bytes the file then holds.
-fn fill(
-    fetcher: &Fetcher,
-    url: &str,
-    (file, part): (&mut std::fs::File, &Path),
-    have: u64,
-    cap: u64,
-    progress: &mut impl FnMut(u64, Option<u64>),
-) -> Result<u64, DownloadError> {
-    use std::io::{Seek, SeekFrom};
-    let file_err = |e: std::io::Error| DownloadError::File {
-        path: part.display().to_string(),
-        reason: e.to_string(),
-    };
-    let body = stream::Body::open(fetcher, url, have, fetcher.timeout());
-    let stream::Event::Opened {
-        status,
-        length,
-        page,
-    } = body.next()?
-    else {
-        return Err(DownloadError::Fetch(crate::fetch::FetchError::Network(
-            "no answer".into(),
-        )));
-    };
-    let mut done = match status {
-        206 if have > 0 => {
-            file.seek(SeekFrom::End(0)).map_err(file_err)?;
-            have
-        }
-        200..=299 => {
-            file.set_len(0).map_err(file_err)?;
-            file.seek(SeekFrom::Start(0)).map_err(file_err)?;
-            0
-        }
-        // Asked for the rest of a file that is whole already.
-        416 if have > 0 => return Ok(have),
-        s => return Err(DownloadError::Status(s)),
-    };
-    // An enclosure is a file (audio, video, a PDF): a page in its place is not saved as
-    // `episode.mp3` and called done. (Unless the address names a page.)
-    let named_page = url::Url::parse(url).is_ok_and(|u| {
-        let path = u.path().to_ascii_lowercase();
-        path.ends_with(".html") || path.ends_with(".htm") || path.ends_with(".xhtml")
-    });
-    if page && !named_page {
-        return Err(DownloadError::WebPage);
-    }
-    let total = length.map(|len| len + done);
-    let cap_mib = cap / (1024 * 1024);
-    if total.is_some_and(|t| t > cap) {
-        return Err(DownloadError::TooLarge(cap_mib));
-    }
-    progress(done, total);
-    while let stream::Event::Chunk(chunk) = body.next()? {
-        done += chunk.len() as u64;
-        if done > cap {
-            return Err(DownloadError::TooLarge(cap_mib));
-        }
-        file.write_all(&chunk).map_err(file_err)?;
-        progress(done, total);
-    }
-    Ok(done)
 }
 
 /// Queues enclosure `index` (from 0) of `item` for download into `dir`; returns the
@@ -324,8 +244,8 @@ pub fn perform(
     cap: u64,
     mut progress: impl FnMut(u64, Option<u64>),
 ) -> Result<u64, DownloadError> {
-    let _ = store.set_download(d.id, "downloading", d.bytes, d.total, None);
     let mut last = (0u64, None);
+    let mut started = false;
     // An enclosure goes where its feed's content may go: a public feed's, to public
     // addresses only.
     let fetcher = &match &d.origin {
@@ -333,6 +253,11 @@ pub fn perform(
         None => fetcher.public_only(),
     };
     let result = run(fetcher, &d.url, Path::new(&d.path), cap, |bytes, total| {
+        // Said once its partial file is this process's (not over another's progress).
+        if !started {
+            started = true;
+            let _ = store.set_download(d.id, "downloading", bytes, total, None);
+        }
         last = (bytes, total);
         progress(bytes, total);
     });
@@ -346,33 +271,7 @@ pub fn perform(
     result
 }
 
-/// Downloads as they stand: one the cache says is downloading that no bulletin runs
-/// (cut short by a quit or a crash, whose lock went with it) is `interrupted`, and
-/// each running or interrupted one counts the bytes its partial file holds (the cache
-/// is told only every few hundred KiB, and not at all by a process killed).
-pub fn as_they_stand(list: Vec<crate::store::Download>) -> Vec<crate::store::Download> {
-    list.into_iter()
-        .map(|mut d| {
-            if d.state != "downloading" {
-                return d;
-            }
-            let Ok(file) = std::fs::File::open(part_of(Path::new(&d.path))) else {
-                return d;
-            };
-            let held = matches!(
-                file.try_lock_shared(),
-                Err(std::fs::TryLockError::WouldBlock)
-            );
-            if !held {
-                d.state = "interrupted".into();
-            }
-            if let Ok(meta) = file.metadata() {
-                d.bytes = d.bytes.max(meta.len());
-            }
-            d
-        })
-        .collect()
-}
+pub use claim::as_they_stand;
 
 /// The folder downloads go to: `[general] download_dir` (`~` is home), else
 /// `default_dir`.

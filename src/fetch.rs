@@ -18,6 +18,7 @@ mod decode;
 pub mod gemini;
 mod get;
 mod guard;
+mod local;
 mod tls;
 
 pub use decode::gunzip;
@@ -241,72 +242,6 @@ impl Fetcher {
             // A plain path (probe takes these too).
             Err(_) => self.read_file(std::path::Path::new(url), url, options),
         }
-    }
-
-    /// A local file (a path or a file: URL), under the same cap as a fetch.
-    fn read_file(
-        &self,
-        path: &std::path::Path,
-        url: &str,
-        options: &RequestOptions,
-    ) -> Result<FetchOutcome, FetchError> {
-        let file_err = |e: std::io::Error| FetchError::File {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        };
-        let limit = self.max_body + 1;
-        let read = move |path: &std::path::Path| -> std::io::Result<Vec<u8>> {
-            let mut body = Vec::new();
-            std::fs::File::open(path)?
-                .take(limit)
-                .read_to_end(&mut body)?;
-            Ok(body)
-        };
-        let regular = std::fs::metadata(path).map_err(file_err)?.is_file();
-        let body = if regular {
-            read(path).map_err(file_err)?
-        } else {
-            // A pipe (`probe /dev/stdin`), a FIFO or a device: its open or read may wait
-            // for a writer that never comes. Read on a thread of its own within the
-            // timeout; past it the refresh goes on (the thread ends when the writer
-            // comes, or with the process).
-            let timeout = self.budget(options.timeout.unwrap_or(self.timeout))?;
-            let (tx, rx) = std::sync::mpsc::channel();
-            let owned = path.to_path_buf();
-            std::thread::Builder::new()
-                .name("local-read".into())
-                .spawn(move || {
-                    let _ = tx.send(read(&owned));
-                })
-                .map_err(file_err)?;
-            match rx.recv_timeout(timeout) {
-                Ok(read) => read.map_err(file_err)?,
-                Err(_) => {
-                    return Err(FetchError::File {
-                        path: path.display().to_string(),
-                        reason: format!(
-                        "nothing to read within {} s (not a regular file: a pipe with no writer?)",
-                        timeout.as_secs()
-                    ),
-                    })
-                }
-            }
-        };
-        if body.len() as u64 > self.max_body {
-            return Err(self.too_large());
-        }
-        let final_url =
-            url::Url::from_file_path(std::path::absolute(path).unwrap_or(path.to_path_buf()))
-                .map(|u| u.to_string())
-                .unwrap_or_else(|_| url.to_string());
-        Ok(FetchOutcome::Modified(Fetched {
-            body,
-            content_type: None,
-            validators: Validators::default(),
-            http_status: None,
-            final_url,
-            moved_to: None,
-        }))
     }
 
     /// A gemini:// URL, under this fetcher's caps.

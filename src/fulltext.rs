@@ -199,10 +199,17 @@ fn fetch_one(fetcher: &Fetcher, url: &str) -> Result<(Extracted, Option<String>)
     Ok((article, next))
 }
 
-/// Whether a body is binary as browsers sniff it (WHATWG MIME sniffing): a byte among
-/// the first 1445 that no text holds (the C0 controls but tab, newline, form feed,
-/// carriage return and escape).
+/// Whether a body is binary as browsers sniff it (WHATWG MIME sniffing): no byte-order
+/// mark, and a byte among the first 1445 that no text holds (the C0 controls but tab,
+/// newline, form feed, carriage return and escape).
 fn looks_binary(body: &[u8]) -> bool {
+    // A byte-order mark says text (UTF-16 is full of zero bytes).
+    if [&b"\xFE\xFF"[..], b"\xFF\xFE", b"\xEF\xBB\xBF"]
+        .iter()
+        .any(|bom| body.starts_with(bom))
+    {
+        return false;
+    }
     body.iter()
         .take(1445)
         .any(|&b| matches!(b, 0x00..=0x08 | 0x0B | 0x0E..=0x1A | 0x1C..=0x1F))

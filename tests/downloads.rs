@@ -394,3 +394,50 @@ fn a_web_page_in_place_of_the_file_is_refused() {
     let list = env.json(&["downloads", "--json"]);
     assert_eq!(list[0]["state"], "failed", "{list}");
 }
+
+/// A resume answered with a web page (an expired link's login page) is refused before
+/// the partial file is touched: its bytes stay for the next try, which resumes them.
+#[test]
+fn a_web_page_on_resume_keeps_the_partial_file() {
+    let server = Server::start();
+    server.fixed(
+        "/feed",
+        "application/rss+xml",
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pod</title>\
+             <item><title>Long</title><guid>l</guid><enclosure url=\"{}\" type=\"audio/mpeg\" length=\"300000\"/></item>\
+             </channel></rss>",
+            server.url("/media/long.mp3")
+        ),
+    );
+    let body = episode();
+    let calls = Arc::new(AtomicUsize::new(0));
+    {
+        let (body, calls) = (body.clone(), calls.clone());
+        server.route("/media/long.mp3", move |_| {
+            match calls.fetch_add(1, Ordering::SeqCst) {
+                0 => Reply::Truncated {
+                    total: body.len(),
+                    body: body[..100_000].to_vec(),
+                },
+                _ => Reply::ok("text/html", "<html><body>Sign in again</body></html>"),
+            }
+        });
+    }
+    let env = Env::new("");
+    let dir = env.path().join("downloads");
+    env.write_config(&format!(
+        "[general]\nrefresh_on_startup = false\ndownload_dir = \"{}\"\n\n[[feed]]\nurl = \"{}\"\n",
+        dir.display(),
+        server.url("/feed")
+    ));
+    env.ok(&["refresh"]);
+    let id = env.item_id("Long");
+    assert!(!env.run(&["download", &id]).status.success(), "cut short");
+    let part = dir.join("long.mp3.part");
+    assert_eq!(std::fs::metadata(&part).unwrap().len(), 100_000);
+    let out = env.run(&["download", &id]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sent a web page"));
+    assert_eq!(std::fs::metadata(&part).unwrap().len(), 100_000, "kept");
+}

@@ -202,6 +202,9 @@ impl Downloader {
     }
 
     fn run_queue(&self) {
+        // Downloads another bulletin holds (a `download --pending` in a shell) are left
+        // to it for as long as this runs, not taken again and again.
+        let mut theirs = std::collections::HashSet::new();
         loop {
             if self
                 .running
@@ -217,9 +220,6 @@ impl Downloader {
             self.tell(&store);
             let fetcher = crate::fetch::Fetcher::new(&self.general);
             let cap = u64::from(self.general.max_download_mib.max(1)) * 1024 * 1024;
-            // Downloads another bulletin holds (a `download --pending` in a shell) are
-            // left to it, not taken again and again.
-            let mut theirs = std::collections::HashSet::new();
             while let (Ok(fetcher), Some(d)) = (
                 fetcher.as_ref(),
                 store
@@ -229,7 +229,8 @@ impl Downloader {
             ) {
                 let mut said = Instant::now();
                 let events = self.events.clone();
-                let mut list = store.downloads().unwrap_or_default();
+                let mut list =
+                    crate::download::as_they_stand(store.downloads().unwrap_or_default());
                 let id = d.id;
                 let result =
                     crate::download::perform(&mut store, fetcher, &d, cap, |bytes, total| {
@@ -259,12 +260,12 @@ impl Downloader {
                 self.tell(&store);
             }
             self.running.store(false, Ordering::SeqCst);
-            // Something queued while this one was finishing: go on with it.
-            if store
+            // Something queued while this one was finishing: go on with it (not with
+            // what another bulletin holds).
+            let more = store
                 .pending_downloads()
-                .map(|p| p.is_empty())
-                .unwrap_or(true)
-            {
+                .is_ok_and(|p| p.iter().any(|d| !theirs.contains(&d.id)));
+            if !more {
                 return;
             }
         }
@@ -272,6 +273,7 @@ impl Downloader {
 
     fn tell(&self, store: &Store) {
         if let Ok(list) = store.downloads() {
+            let list = crate::download::as_they_stand(list);
             let _ = self.events.send(Msg::Downloads(list));
         }
     }

@@ -241,7 +241,19 @@ pub fn refresh_thread(
                 RefreshReq::PushMarks => {}
             }
         }
-        let parts = open_parts(&db, &config, &mut store, &mut fetcher);
+        let mut parts = open_parts(&db, &config, &mut store, &mut fetcher);
+        // Changed since this thread last had it (`bulletin remove` a moment ago, and R
+        // before the store thread looked): this refresh goes by the file, with a client
+        // and a server session made from it.
+        if let Some(s) = store.as_ref() {
+            if let Some(fresh) = super::config_watch::fresher(&config, &mut config_seen, s) {
+                tracing::info!("config changed: read again for this refresh");
+                config = fresh;
+                fetcher = None;
+                session = None;
+                parts = open_parts(&db, &config, &mut store, &mut fetcher);
+            }
+        }
         let (Some(store_ref), Some(fetcher_ref)) = (store.as_mut(), fetcher.as_ref()) else {
             let error = parts.err().unwrap_or_else(|| "cannot start".into());
             tracing::error!("refresh: {error}");
@@ -250,12 +262,6 @@ pub fn refresh_thread(
             }
             continue;
         };
-        // Changed since this thread last had it (`bulletin remove` a moment ago, and R
-        // before the store thread looked): this refresh goes by the file.
-        if let Some(fresh) = super::config_watch::fresher(&config, &mut config_seen, store_ref) {
-            tracing::info!("config changed: read again for this refresh");
-            config = fresh;
-        }
         let session_ref = session_of(&mut session, &config, fetcher_ref);
         let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
             run_refresh(
