@@ -228,6 +228,11 @@ fn copies_in_feeds_not_listed_do_not_lower_all_unread() {
     assert_eq!(store.unread_copies(&ids[..1]).unwrap(), 0);
     assert_eq!(store.unread_copies(&ids[1..2]).unwrap(), 0);
     assert_eq!(store.unread_copies(&[]).unwrap(), 0);
+    // What the tags' counts are made of: both copies, one story, unread.
+    let grouped = store.grouped_articles().unwrap();
+    assert_eq!(grouped.len(), 2, "{grouped:?}");
+    assert_eq!(grouped[0].1, grouped[1].1);
+    assert!(grouped.iter().all(|g| g.2));
 }
 
 /// Thousands of feeds: the copies' test takes the list's feeds as one argument, so the

@@ -95,33 +95,43 @@ impl Backlog {
     }
 }
 
-/// Each tag's further copies of stories ("" is Untagged), for its counts: None when
-/// lists do not group stories. Asked when idle: the count of all copies reads every
-/// grouped article of the tag's feeds.
+/// Each tag's further copies of stories ("" is Untagged), unread and in all, for its
+/// counts: None when lists do not group stories or the feed list shows no tags. One
+/// pass over the grouped articles, asked when idle.
 pub fn tag_copies(
     store: &Store,
     config: &Config,
     feeds: &[FeedSummary],
 ) -> crate::store::Result<Option<Msg>> {
-    if config.general.stories == crate::story::Mode::Off {
+    if config.general.stories == crate::story::Mode::Off
+        || config.general.feed_list == crate::config::FeedListLayout::Flat
+    {
         return Ok(None);
     }
-    let mut members: HashMap<String, Vec<FeedId>> = HashMap::new();
-    for feed in feeds {
-        if feed.tags.is_empty() {
-            members.entry(String::new()).or_default().push(feed.id);
-        }
-        for tag in &feed.tags {
-            members.entry(tag.clone()).or_default().push(feed.id);
+    let tags_of: HashMap<FeedId, &[String]> =
+        feeds.iter().map(|f| (f.id, f.tags.as_slice())).collect();
+    const UNTAGGED: &[String] = &[String::new()];
+    // Per tag, per story: its articles there, and the unread ones.
+    let mut seen: HashMap<&str, HashMap<i64, (usize, usize)>> = HashMap::new();
+    for (feed, story, unread) in store.grouped_articles()? {
+        let Some(tags) = tags_of.get(&feed) else {
+            continue;
+        };
+        let tags = if tags.is_empty() { UNTAGGED } else { tags };
+        for tag in tags {
+            let counts = seen.entry(tag).or_default().entry(story).or_default();
+            counts.0 += 1;
+            counts.1 += usize::from(unread);
         }
     }
-    let mut copies = HashMap::with_capacity(members.len());
-    for (tag, ids) in members {
-        // One feed's articles are never copies of each other.
-        if ids.len() > 1 {
-            copies.insert(tag, store.copies_in(&ids)?);
-        }
-    }
+    let copies = seen
+        .into_iter()
+        .map(|(tag, stories)| {
+            let all = stories.values().map(|c| c.0 - 1).sum();
+            let unread = stories.values().map(|c| c.1.saturating_sub(1)).sum();
+            (tag.to_string(), (unread, all))
+        })
+        .collect();
     Ok(Some(Msg::TagCopiesCounted(copies)))
 }
 
