@@ -34,6 +34,9 @@ pub enum DownloadError {
     NotWeb(String),
     #[error("{0}")]
     Cache(#[from] crate::store::StoreError),
+    /// Downloaded before, and the file is still there.
+    #[error("already downloaded: {0}")]
+    Already(String),
     /// A web page came for a file (a login or an error page answered with 200).
     #[error("the server sent a web page (a login or error page?), not the file")]
     WebPage,
@@ -218,10 +221,18 @@ pub fn queue(
             None => DownloadError::NotWeb(url),
         }
     })?;
+    // Downloaded before and still there: said, not fetched into a second copy (its
+    // file gone, it is downloaded again).
+    let downloads = store.downloads()?;
+    if let Some(d) = downloads
+        .iter()
+        .find(|d| d.url == url && d.state == "done" && Path::new(&d.path).exists())
+    {
+        return Err(DownloadError::Already(d.path.clone()));
+    }
     // The same URL asked for before and not done keeps its place and its partial file,
     // so that asking again resumes it.
-    if let Some(d) = store
-        .downloads()?
+    if let Some(d) = downloads
         .into_iter()
         .find(|d| d.url == url && d.state != "done")
     {

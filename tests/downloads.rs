@@ -98,6 +98,10 @@ fn downloads_resume_are_capped_and_stay_in_their_folder() {
         .filter_map(|r| r.header("range").map(str::to_string))
         .collect();
     assert_eq!(ranged, ["bytes=100000-"]);
+    // Asked again: said, not fetched into a second copy.
+    let again = env.ok(&["download", &env.item_id("Episode 1")]);
+    assert!(again.starts_with("Already downloaded: "), "{again}");
+    assert_eq!(server.requests_to("/media/episode-1.mp3").len(), 2);
 
     // Over the cap: refused, nothing complete written.
     let out = env.run(&["download", &env.item_id("Episode 2")]);

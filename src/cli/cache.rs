@@ -336,9 +336,14 @@ pub(super) fn cmd_download(
             out.push_str(&format!("Saved {}\n", path.display()));
             return Ok(());
         }
-        let (queued, _) =
-            crate::download::queue(&mut store, &item, enclosure.saturating_sub(1), &dir)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let queued = crate::download::queue(&mut store, &item, enclosure.saturating_sub(1), &dir);
+        let (queued, _) = match queued {
+            Err(crate::download::DownloadError::Already(path)) => {
+                out.push_str(&format!("Already downloaded: {path}\n"));
+                return Ok(());
+            }
+            other => other.map_err(|e| anyhow::anyhow!("{e}"))?,
+        };
         asked = Some(queued);
     }
     let mut wanted = store.pending_downloads()?;

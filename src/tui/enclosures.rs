@@ -57,17 +57,21 @@ pub fn downloads(list: &[Download]) -> Vec<Row> {
             Tone::Dim,
         )]];
     }
+    // A done one says its size; the others how far they are.
+    let size_of = |d: &Download| match d.total {
+        Some(t) if t > 0 && d.state != "done" => format!(
+            "{} of {} ({}%)",
+            crate::article::human_size(d.bytes),
+            crate::article::human_size(t),
+            d.bytes * 100 / t
+        ),
+        _ => crate::article::human_size(d.bytes),
+    };
+    // As wide as the widest, so that the titles line up.
+    let width = list.iter().map(|d| size_of(d).len()).max().unwrap_or(0);
     let mut rows = Vec::new();
     for d in list {
-        let size = match d.total {
-            Some(t) if t > 0 => format!(
-                "{} of {} ({}%)",
-                crate::article::human_size(d.bytes),
-                crate::article::human_size(t),
-                d.bytes * 100 / t
-            ),
-            _ => crate::article::human_size(d.bytes),
-        };
+        let size = size_of(d);
         let tone = if d.state == "failed" {
             Tone::Error
         } else {
@@ -75,7 +79,7 @@ pub fn downloads(list: &[Download]) -> Vec<Row> {
         };
         rows.push(vec![
             (format!("{:<11} ", d.state), tone),
-            (format!("{size:<26} "), Tone::Dim),
+            (format!("{size:<width$} "), Tone::Dim),
             (d.title.clone(), Tone::Plain),
         ]);
         rows.push(vec![(format!("            {}", d.path), Tone::Dim)]);
