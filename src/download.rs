@@ -236,7 +236,10 @@ pub fn queue(
         .into_iter()
         .find(|d| d.url == url && d.state != "done")
     {
-        store.set_download(d.id, "queued", d.bytes, d.total, None)?;
+        // (Running in another bulletin: its row is left as that one keeps it.)
+        if !claim::held(Path::new(&d.path)) {
+            store.set_download(d.id, "queued", d.bytes, d.total, None)?;
+        }
         return Ok((d.id, PathBuf::from(d.path)));
     }
     let name = file_name(&url, &item.title, enclosure.mime.as_deref());

@@ -297,6 +297,12 @@ fn a_download_another_bulletin_runs_is_left_to_it() {
         err.contains("being downloaded by another bulletin"),
         "{err}"
     );
+    // Asked for by id too: it stays listed as running (it said queued, 0 B).
+    let third = env.run(&["download", &id]);
+    assert!(third.status.success());
+    let list = env.json(&["downloads", "--json"]);
+    assert_eq!(list[0]["state"], "downloading", "{list}");
+    assert!(list[0]["bytes"].as_u64().unwrap() > 0, "{list}");
     let first = first.wait_with_output().unwrap();
     assert!(
         first.status.success(),
@@ -372,9 +378,17 @@ fn a_web_page_in_place_of_the_file_is_refused() {
         format!(
             "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pod</title>\
              <item><title>Paywalled</title><guid>p</guid><enclosure url=\"{}\" type=\"audio/mpeg\" length=\"9\"/></item>\
+             <item><title>Mislabelled</title><guid>m</guid><enclosure url=\"{}\" type=\"audio/mpeg\" length=\"9\"/></item>\
              </channel></rss>",
-            server.url("/media/login.mp3")
+            server.url("/media/login.mp3"),
+            server.url("/media/labelled.mp3")
         ),
+    );
+    // The same page sent as the file's type: its first bytes give it away.
+    server.fixed(
+        "/media/labelled.mp3",
+        "audio/mpeg",
+        "\n  <!DOCTYPE html><html><body>Please log in</body></html>",
     );
     server.fixed(
         "/media/login.mp3",
@@ -397,6 +411,10 @@ fn a_web_page_in_place_of_the_file_is_refused() {
     assert!(!dir.join("login.mp3.part").exists());
     let list = env.json(&["downloads", "--json"]);
     assert_eq!(list[0]["state"], "failed", "{list}");
+    let out = env.run(&["download", &env.item_id("Mislabelled")]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sent a web page"));
+    assert!(!dir.join("labelled.mp3").exists());
 }
 
 /// A resume answered with a web page (an expired link's login page) is refused before

@@ -17,6 +17,32 @@ pub(super) enum Taken {
     Done(u64),
 }
 
+/// Whether a body starts as an HTML document does (`<!DOCTYPE html`, `<html`), after
+/// any byte-order mark and white space.
+fn starts_like_a_page(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let head: Vec<u8> = bytes[start..]
+        .iter()
+        .take(14)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    head.starts_with(b"<!doctype html") || head.starts_with(b"<html")
+}
+
+/// Whether another bulletin downloads into `path` now (holds its partial file).
+pub(super) fn held(path: &Path) -> bool {
+    std::fs::File::open(super::part_of(path)).is_ok_and(|file| {
+        matches!(
+            file.try_lock_shared(),
+            Err(std::fs::TryLockError::WouldBlock)
+        )
+    })
+}
+
 /// Takes the partial file `part` of `path` for this process. A lock held elsewhere is
 /// waited for a moment (a listing takes it shared for an instant) before the download
 /// is left to whoever holds it.
@@ -114,7 +140,13 @@ pub(super) fn fill(
         file.seek(SeekFrom::Start(0)).map_err(file_err)?;
     }
     progress(done, total);
+    let mut first = !resume;
     while let stream::Event::Chunk(chunk) = body.next()? {
+        // A page labelled as the file (a login page sent as audio/mpeg): its first
+        // bytes say so.
+        if std::mem::take(&mut first) && !named_page && starts_like_a_page(&chunk) {
+            return Err(DownloadError::WebPage);
+        }
         done += chunk.len() as u64;
         if done > cap {
             return Err(DownloadError::TooLarge(cap_mib));
@@ -132,7 +164,7 @@ pub(super) fn fill(
 pub fn as_they_stand(list: Vec<crate::store::Download>) -> Vec<crate::store::Download> {
     list.into_iter()
         .map(|mut d| {
-            if d.state != "downloading" {
+            if d.state != "downloading" && d.state != "queued" {
                 return d;
             }
             let Ok(file) = std::fs::File::open(super::part_of(Path::new(&d.path))) else {
@@ -142,8 +174,11 @@ pub fn as_they_stand(list: Vec<crate::store::Download>) -> Vec<crate::store::Dow
                 file.try_lock_shared(),
                 Err(std::fs::TryLockError::WouldBlock)
             );
-            if !held {
-                d.state = "interrupted".into();
+            match (d.state.as_str(), held) {
+                // Queued again while it runs elsewhere: it runs.
+                ("queued", true) => d.state = "downloading".into(),
+                ("downloading", false) => d.state = "interrupted".into(),
+                _ => {}
             }
             if let Ok(meta) = file.metadata() {
                 d.bytes = d.bytes.max(meta.len());

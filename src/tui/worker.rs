@@ -119,6 +119,10 @@ pub fn store_thread(
     let mut seen_version = store.data_version().ok();
     // The file as the config was read from it (not as it is now: a change since is one).
     let mut config_seen = config.stamp;
+    // A change is read once the file has stayed the same for a look (a second): a file
+    // rewritten in place was read half-written, or empty, and every feed went for a
+    // moment.
+    let mut config_settling = None;
     let mut backlog = super::indexer::Backlog::default();
     backlog.recount(&mut store, &config);
     let mut queue = std::collections::VecDeque::new();
@@ -198,7 +202,10 @@ pub fn store_thread(
                 // The config file changed (`bulletin add`/`remove` from another shell, an
                 // editor): read again, so that the feed list, and what R fetches, follow.
                 let stamp = super::config_watch::stamp(config_path.as_deref());
-                if stamp != config_seen {
+                if stamp != config_seen && config_settling != Some(stamp) {
+                    config_settling = Some(stamp);
+                } else if stamp != config_seen {
+                    config_settling = None;
                     config_seen = stamp;
                     counts_due = true;
                     let path = config_path.as_deref();

@@ -191,7 +191,9 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             }
             let mut cmds = rewrap_reader(m);
             cmds.extend(rows_cmds);
-            m.message = Some(format!("Config reloaded: {} feeds", config.feeds.len()));
+            let n = config.feeds.len();
+            let s = if n == 1 { "" } else { "s" };
+            m.message = Some(format!("Config reloaded: {n} feed{s}"));
             cmds.push(Cmd::UseConfig(config));
             Outcome::redraw(cmds)
         }
