@@ -5,6 +5,7 @@
 
 mod support;
 
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use support::{Env, Reply, Server};
@@ -28,6 +29,47 @@ fn feed(server: &Server) -> String {
         item(2, &server.url("/media/big.mp3"), 3 << 20),
         item(3, &server.url("/media/..%2F..%2F.bashrc"), 10),
     )
+}
+
+/// A podcast feed of these episodes (title, path on `server`, declared length),
+/// subscribed and refreshed, downloading into the env's `downloads` folder; `general`
+/// adds lines to `[general]`.
+fn podcast(server: &Server, episodes: &[(&str, &str, usize)], general: &str) -> (Env, PathBuf) {
+    let items: String = episodes
+        .iter()
+        .map(|(title, path, len)| {
+            format!(
+                "<item><title>{title}</title><guid>{path}</guid><enclosure url=\"{}\" type=\"audio/mpeg\" length=\"{len}\"/></item>",
+                server.url(path)
+            )
+        })
+        .collect();
+    server.fixed(
+        "/feed",
+        "application/rss+xml",
+        format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pod</title>{items}</channel></rss>"),
+    );
+    let env = Env::new("");
+    let dir = env.path().join("downloads");
+    env.write_config(&format!(
+        "[general]\nrefresh_on_startup = false\n{general}download_dir = \"{}\"\n\n[[feed]]\nurl = \"{}\"\n",
+        dir.display(),
+        server.url("/feed")
+    ));
+    env.ok(&["refresh"]);
+    (env, dir)
+}
+
+/// Waits until a download under way has put its first bytes in its partial file.
+fn under_way(part: &Path) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::metadata(part).map_or(true, |m| m.len() == 0) {
+        assert!(
+            std::time::Instant::now() < until,
+            "the download never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 #[test]
@@ -250,28 +292,15 @@ fn a_stalled_download_fails_with_why_and_can_be_resumed() {
 #[test]
 fn a_download_another_bulletin_runs_is_left_to_it() {
     let server = Server::start();
-    server.fixed(
-        "/feed",
-        "application/rss+xml",
-        format!(
-            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pod</title>\
-             <item><title>Slow</title><guid>slow</guid><enclosure url=\"{}\" type=\"audio/mpeg\" length=\"8\"/></item>\
-             </channel></rss>",
-            server.url("/media/slow.mp3")
-        ),
-    );
     server.route("/media/slow.mp3", |_| Reply::Drip {
         interval: std::time::Duration::from_millis(400),
         count: 8,
     });
-    let env = Env::new("");
-    let dir = env.path().join("downloads");
-    env.write_config(&format!(
-        "[general]\nrefresh_on_startup = false\ntimeout_seconds = 10\ndownload_dir = \"{}\"\n\n[[feed]]\nurl = \"{}\"\n",
-        dir.display(),
-        server.url("/feed")
-    ));
-    env.ok(&["refresh"]);
+    let (env, dir) = podcast(
+        &server,
+        &[("Slow", "/media/slow.mp3", 8)],
+        "timeout_seconds = 10\n",
+    );
     let id = env.item_id("Slow");
     let first = env
         .command(&["download", &id])
@@ -281,11 +310,7 @@ fn a_download_another_bulletin_runs_is_left_to_it() {
         .unwrap();
     // Under way: its first bytes are in the partial file.
     let part = dir.join("slow.mp3.part");
-    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::fs::metadata(&part).map_or(true, |m| m.len() == 0) {
-        assert!(std::time::Instant::now() < until, "the first never started");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    under_way(&part);
     // Listed as running, with what its partial file holds.
     let list = env.json(&["downloads", "--json"]);
     assert_eq!(list[0]["state"], "downloading", "{list}");
@@ -322,28 +347,15 @@ fn a_download_another_bulletin_runs_is_left_to_it() {
 #[test]
 fn a_download_cut_short_by_a_kill_is_listed_as_interrupted() {
     let server = Server::start();
-    server.fixed(
-        "/feed",
-        "application/rss+xml",
-        format!(
-            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pod</title>\
-             <item><title>Slow</title><guid>slow</guid><enclosure url=\"{}\" type=\"audio/mpeg\" length=\"6\"/></item>\
-             </channel></rss>",
-            server.url("/media/slow.mp3")
-        ),
-    );
     server.route("/media/slow.mp3", |_| Reply::Drip {
         interval: std::time::Duration::from_millis(300),
         count: 6,
     });
-    let env = Env::new("");
-    let dir = env.path().join("downloads");
-    env.write_config(&format!(
-        "[general]\nrefresh_on_startup = false\ntimeout_seconds = 10\ndownload_dir = \"{}\"\n\n[[feed]]\nurl = \"{}\"\n",
-        dir.display(),
-        server.url("/feed")
-    ));
-    env.ok(&["refresh"]);
+    let (env, dir) = podcast(
+        &server,
+        &[("Slow", "/media/slow.mp3", 6)],
+        "timeout_seconds = 10\n",
+    );
     let mut first = env
         .command(&["download", &env.item_id("Slow")])
         .stdout(std::process::Stdio::null())
@@ -351,11 +363,7 @@ fn a_download_cut_short_by_a_kill_is_listed_as_interrupted() {
         .spawn()
         .unwrap();
     let part = dir.join("slow.mp3.part");
-    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::fs::metadata(&part).map_or(true, |m| m.len() == 0) {
-        assert!(std::time::Instant::now() < until, "it never started");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    under_way(&part);
     first.kill().unwrap();
     first.wait().unwrap();
     let list = env.json(&["downloads", "--json"]);
@@ -372,18 +380,6 @@ fn a_download_cut_short_by_a_kill_is_listed_as_interrupted() {
 #[test]
 fn a_web_page_in_place_of_the_file_is_refused() {
     let server = Server::start();
-    server.fixed(
-        "/feed",
-        "application/rss+xml",
-        format!(
-            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pod</title>\
-             <item><title>Paywalled</title><guid>p</guid><enclosure url=\"{}\" type=\"audio/mpeg\" length=\"9\"/></item>\
-             <item><title>Mislabelled</title><guid>m</guid><enclosure url=\"{}\" type=\"audio/mpeg\" length=\"9\"/></item>\
-             </channel></rss>",
-            server.url("/media/login.mp3"),
-            server.url("/media/labelled.mp3")
-        ),
-    );
     // The same page sent as the file's type: its first bytes give it away.
     server.fixed(
         "/media/labelled.mp3",
@@ -395,14 +391,14 @@ fn a_web_page_in_place_of_the_file_is_refused() {
         "text/html; charset=utf-8",
         "<html><body><form>Sign in</form></body></html>",
     );
-    let env = Env::new("");
-    let dir = env.path().join("downloads");
-    env.write_config(&format!(
-        "[general]\nrefresh_on_startup = false\ndownload_dir = \"{}\"\n\n[[feed]]\nurl = \"{}\"\n",
-        dir.display(),
-        server.url("/feed")
-    ));
-    env.ok(&["refresh"]);
+    let (env, dir) = podcast(
+        &server,
+        &[
+            ("Paywalled", "/media/login.mp3", 9),
+            ("Mislabelled", "/media/labelled.mp3", 9),
+        ],
+        "",
+    );
     let out = env.run(&["download", &env.item_id("Paywalled")]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
@@ -422,16 +418,6 @@ fn a_web_page_in_place_of_the_file_is_refused() {
 #[test]
 fn a_web_page_on_resume_keeps_the_partial_file() {
     let server = Server::start();
-    server.fixed(
-        "/feed",
-        "application/rss+xml",
-        format!(
-            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pod</title>\
-             <item><title>Long</title><guid>l</guid><enclosure url=\"{}\" type=\"audio/mpeg\" length=\"300000\"/></item>\
-             </channel></rss>",
-            server.url("/media/long.mp3")
-        ),
-    );
     let body = episode();
     let calls = Arc::new(AtomicUsize::new(0));
     {
@@ -446,14 +432,7 @@ fn a_web_page_on_resume_keeps_the_partial_file() {
             }
         });
     }
-    let env = Env::new("");
-    let dir = env.path().join("downloads");
-    env.write_config(&format!(
-        "[general]\nrefresh_on_startup = false\ndownload_dir = \"{}\"\n\n[[feed]]\nurl = \"{}\"\n",
-        dir.display(),
-        server.url("/feed")
-    ));
-    env.ok(&["refresh"]);
+    let (env, dir) = podcast(&server, &[("Long", "/media/long.mp3", 300_000)], "");
     let id = env.item_id("Long");
     assert!(!env.run(&["download", &id]).status.success(), "cut short");
     let part = dir.join("long.mp3.part");

@@ -424,6 +424,21 @@ fn search_takes_its_options_after_the_query() {
     assert_eq!(found.as_array().unwrap().len(), 2, "{found}");
     let found = env.json(&["search", "--limit=1", "Article", "--json"]);
     assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    // After `--`, every word is the query's, the first too (clap took that `--` for its
+    // own): `--json` is a word looked for, not an option, so the answer is no JSON.
+    let literal = env.run(&["search", "--", "--json", "Article", "--limit", "1"]);
+    assert!(literal.status.success());
+    assert!(
+        serde_json::from_slice::<serde_json::Value>(&literal.stdout).is_err(),
+        "{}",
+        String::from_utf8_lossy(&literal.stdout)
+    );
+    // Options before `--`, the words after it, one of them looking like an option.
+    let found = env.json(&["search", "--json", "--", "Article", "--data-dir"]);
+    assert!(found.is_array(), "{found}");
+    let unknown = env.run(&["search", "Article", "--jsn"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("--jsn"));
 }
 
 /// Issue 26, item 8: a `password_command` that waits for ever hung `bulletin sync` for

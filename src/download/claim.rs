@@ -35,12 +35,15 @@ fn starts_like_a_page(bytes: &[u8]) -> bool {
 
 /// Whether another bulletin downloads into `path` now (holds its partial file).
 pub(super) fn held(path: &Path) -> bool {
-    std::fs::File::open(super::part_of(path)).is_ok_and(|file| {
-        matches!(
-            file.try_lock_shared(),
-            Err(std::fs::TryLockError::WouldBlock)
-        )
-    })
+    std::fs::File::open(super::part_of(path)).is_ok_and(|file| held_file(&file))
+}
+
+/// Whether a download holds this open partial file (a shared lock cannot be had).
+fn held_file(file: &std::fs::File) -> bool {
+    matches!(
+        file.try_lock_shared(),
+        Err(std::fs::TryLockError::WouldBlock)
+    )
 }
 
 /// Takes the partial file `part` of `path` for this process. A lock held elsewhere is
@@ -170,11 +173,7 @@ pub fn as_they_stand(list: Vec<crate::store::Download>) -> Vec<crate::store::Dow
             let Ok(file) = std::fs::File::open(super::part_of(Path::new(&d.path))) else {
                 return d;
             };
-            let held = matches!(
-                file.try_lock_shared(),
-                Err(std::fs::TryLockError::WouldBlock)
-            );
-            match (d.state.as_str(), held) {
+            match (d.state.as_str(), held_file(&file)) {
                 // Queued again while it runs elsewhere: it runs.
                 ("queued", true) => d.state = "downloading".into(),
                 ("downloading", false) => d.state = "interrupted".into(),

@@ -157,11 +157,8 @@ fn a_search_lists_a_story_by_a_copy_that_has_the_words() {
     assert_eq!(search("summary OR terminal"), ["Title a-1"]);
 }
 
-#[test]
-fn all_unread_keeps_a_story_whose_first_copy_was_read_alone() {
-    let (_dir, mut store, ids) = open();
-    let page = "https://ledger.example/2026/terminal";
-    let now = Utc::now();
+/// One story by its link, in the first two feeds: `a-1` and `b-1`.
+fn copies_of(store: &mut Store, ids: &[FeedId], page: &str, now: chrono::DateTime<Utc>) {
     for (feed_id, guid) in [(ids[0], "a-1"), (ids[1], "b-1")] {
         store
             .apply(
@@ -174,6 +171,14 @@ fn all_unread_keeps_a_story_whose_first_copy_was_read_alone() {
             )
             .unwrap();
     }
+}
+
+#[test]
+fn all_unread_keeps_a_story_whose_first_copy_was_read_alone() {
+    let (_dir, mut store, ids) = open();
+    let page = "https://ledger.example/2026/terminal";
+    let now = Utc::now();
+    copies_of(&mut store, &ids, page, now);
     // A server's own state reads one copy only (see apply_remote_state).
     store
         .conn
@@ -207,18 +212,7 @@ fn copies_in_feeds_not_listed_do_not_lower_all_unread() {
     let (_dir, mut store, ids) = open();
     let page = "https://ledger.example/2026/harbour";
     let now = Utc::now();
-    for (feed_id, guid) in [(ids[0], "a-1"), (ids[1], "b-1")] {
-        store
-            .apply(
-                feed_id,
-                &feed(vec![item(guid, page, TEXT)]),
-                &Default::default(),
-                Some(200),
-                now,
-                0,
-            )
-            .unwrap();
-    }
+    copies_of(&mut store, &ids, page, now);
     store.group_stories(&[], now.timestamp()).unwrap();
     assert_eq!(
         store.unread_copies(&ids).unwrap(),
@@ -243,18 +237,7 @@ fn a_list_over_ten_thousand_feeds_shows_one_row_per_story() {
     let (_dir, mut store, ids) = open();
     let page = "https://ledger.example/2026/terminal";
     let now = Utc::now();
-    for (feed_id, guid) in [(ids[0], "a-1"), (ids[1], "b-1")] {
-        store
-            .apply(
-                feed_id,
-                &feed(vec![item(guid, page, TEXT)]),
-                &Default::default(),
-                Some(200),
-                now,
-                0,
-            )
-            .unwrap();
-    }
+    copies_of(&mut store, &ids, page, now);
     let mut many = ids.clone();
     many.extend((1_000..11_000).map(FeedId));
     let all = ItemQuery {

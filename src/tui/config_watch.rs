@@ -21,6 +21,49 @@ pub fn stamp(path: Option<&Path>) -> Stamp {
     crate::config::file_stamp(path?)
 }
 
+/// The store thread's look at the config file: a change is read once the file has
+/// stayed the same for a look (a second), so that a file rewritten in place is not read
+/// half-written, or empty, with every feed gone for a moment.
+pub(super) struct Watch {
+    /// The file as the config in force was read from it.
+    seen: Stamp,
+    /// A change seen at the last look, not yet read.
+    settling: Option<Stamp>,
+}
+
+impl Watch {
+    pub(super) fn new(config: &Config) -> Watch {
+        Watch {
+            seen: config.stamp,
+            settling: None,
+        }
+    }
+
+    /// Whether the file changed and has since stayed the same for a look: then it is
+    /// taken as seen, to be read.
+    pub(super) fn settled_change(&mut self, path: Option<&Path>) -> bool {
+        let now = stamp(path);
+        if now == self.seen {
+            self.settling = None;
+            return false;
+        }
+        if self.settling != Some(now) {
+            self.settling = Some(now);
+            return false;
+        }
+        self.settling = None;
+        self.seen = now;
+        true
+    }
+
+    /// The file is about to be read on request (Ctrl-r, an edit made here): as it is
+    /// now, it is seen (taken before the read: a change during it shows at the next look).
+    pub(super) fn reading(&mut self, path: Option<&Path>) {
+        self.seen = stamp(path);
+        self.settling = None;
+    }
+}
+
 /// For the refresh thread: the config as the file now has it (with the server's and the
 /// mailboxes' feeds, as the store thread merges them) when the file changed since
 /// `seen`, which then moves on. None when it did not change, or reads with an error (the
@@ -92,5 +135,35 @@ pub(super) fn reload(
     let _ = tx.send(Msg::ConfigReloaded(loaded.map(Box::new)));
     if !added.is_empty() {
         let _ = tx.send(Msg::FeedsAdded(added));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A change is read at the second look that finds the file the same, once; one
+    /// still being written (it changed again in between) waits another look.
+    #[test]
+    fn a_change_is_read_once_the_file_has_settled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bulletin.toml");
+        std::fs::write(&path, "[[feed]]\nurl = \"http://127.0.0.1:9/a.xml\"\n").unwrap();
+        let config = Config::load(&path).unwrap();
+        let mut watch = Watch::new(&config);
+        let at = Some(path.as_path());
+        assert!(!watch.settled_change(at), "unchanged");
+        std::fs::write(&path, "").unwrap();
+        assert!(
+            !watch.settled_change(at),
+            "first seen: it may be half-written"
+        );
+        std::fs::write(&path, "[general]\n").unwrap();
+        assert!(!watch.settled_change(at), "changed again: another look");
+        assert!(watch.settled_change(at), "the same twice: read");
+        assert!(!watch.settled_change(at), "read once");
+        std::fs::write(&path, "[general]\n\n").unwrap();
+        watch.reading(at);
+        assert!(!watch.settled_change(at), "read on request: seen");
     }
 }

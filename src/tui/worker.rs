@@ -117,12 +117,7 @@ pub fn store_thread(
         return;
     }
     let mut seen_version = store.data_version().ok();
-    // The file as the config was read from it (not as it is now: a change since is one).
-    let mut config_seen = config.stamp;
-    // A change is read once the file has stayed the same for a look (a second): a file
-    // rewritten in place was read half-written, or empty, and every feed went for a
-    // moment.
-    let mut config_settling = None;
+    let mut watch = super::config_watch::Watch::new(&config);
     let mut backlog = super::indexer::Backlog::default();
     backlog.recount(&mut store, &config);
     let mut queue = std::collections::VecDeque::new();
@@ -201,12 +196,7 @@ pub fn store_thread(
                 }
                 // The config file changed (`bulletin add`/`remove` from another shell, an
                 // editor): read again, so that the feed list, and what R fetches, follow.
-                let stamp = super::config_watch::stamp(config_path.as_deref());
-                if stamp != config_seen && config_settling != Some(stamp) {
-                    config_settling = Some(stamp);
-                } else if stamp != config_seen {
-                    config_settling = None;
-                    config_seen = stamp;
+                if watch.settled_change(config_path.as_deref()) {
                     counts_due = true;
                     let path = config_path.as_deref();
                     let reloaded = std::panic::catch_unwind(AssertUnwindSafe(|| {
@@ -305,8 +295,7 @@ pub fn store_thread(
             };
             if said.as_ref().is_none_or(Result::is_ok) {
                 let path = config_path.as_deref();
-                // (Taken before the read: a change during it is read at the next look.)
-                config_seen = super::config_watch::stamp(path);
+                watch.reading(path);
                 super::config_watch::reload(
                     &mut store,
                     &mut config,
