@@ -96,12 +96,24 @@ fn not_utf8(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> ConfigError {
     }
 }
 
-/// A file's modification time and length; None when it cannot be had.
-pub type FileStamp = Option<(std::time::SystemTime, u64)>;
+/// What tells one version of a file from the next: its modification time, its length
+/// and, where the system has them, its inode and change time. A save by rename (an
+/// editor's, `bulletin add`'s) makes a new inode, and the change time moves on every
+/// write, so a save that keeps the length within the modification time's resolution
+/// (or sets the time back, as `touch -r` or a restore does) is still told apart.
+/// None when the file cannot be read.
+pub type FileStamp = Option<(std::time::SystemTime, u64, u64, i64, i64)>;
 
 pub fn file_stamp(path: &Path) -> FileStamp {
     let meta = std::fs::metadata(path).ok()?;
-    Some((meta.modified().ok()?, meta.len()))
+    #[cfg(unix)]
+    let (inode, ctime, ctime_ns) = {
+        use std::os::unix::fs::MetadataExt;
+        (meta.ino(), meta.ctime(), meta.ctime_nsec())
+    };
+    #[cfg(not(unix))]
+    let (inode, ctime, ctime_ns) = (0, 0, 0);
+    Some((meta.modified().ok()?, meta.len(), inode, ctime, ctime_ns))
 }
 
 /// One subscription, with its URL in canonical form (plain paths become `file://` URLs).

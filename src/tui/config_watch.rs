@@ -12,9 +12,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::mpsc::Sender;
 
-/// What tells one version of the file from the next: its time and length (an editor
-/// that saves within the file system's time resolution and keeps the length is missed
-/// until the next save; Ctrl-r reads it in any case).
+/// What tells one version of the file from the next (see `config::FileStamp`).
 pub use crate::config::FileStamp as Stamp;
 
 pub fn stamp(path: Option<&Path>) -> Stamp {
@@ -165,5 +163,25 @@ mod tests {
         std::fs::write(&path, "[general]\n\n").unwrap();
         watch.reading(at);
         assert!(!watch.settled_change(at), "read on request: seen");
+    }
+
+    /// A rewrite in place that keeps the length and puts the modification time back
+    /// (a restore, `touch -r`, a save within the time's resolution) is still a change.
+    #[cfg(unix)]
+    #[test]
+    fn a_rewrite_keeping_time_and_length_is_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bulletin.toml");
+        std::fs::write(&path, "[[feed]]\nurl = \"http://127.0.0.1:9/a.xml\"\n").unwrap();
+        let before = stamp(Some(&path));
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&path, "[[feed]]\nurl = \"http://127.0.0.1:9/b.xml\"\n").unwrap();
+        let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        file.set_modified(modified).unwrap();
+        drop(file);
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!(meta.modified().unwrap(), modified, "time put back");
+        assert_ne!(stamp(Some(&path)), before);
     }
 }
