@@ -88,7 +88,10 @@ fn urls_and_read_marks_come_over_from_newsboat() {
     assert_eq!(stderr.matches("skipped").count(), 1, "{stderr}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("Imported 4 feeds"), "{stdout}");
-    assert!(stdout.contains("Imported 1 queries"), "{stdout}");
+    assert!(
+        stdout.contains("Imported 1 query as saved searches"),
+        "{stdout}"
+    );
     assert!(stdout.contains("Read marks: 4 from newsboat"), "{stdout}");
     let config = std::fs::read_to_string(env.config_path()).unwrap();
     for line in [

@@ -64,8 +64,8 @@ fn add_feeds(
         eprintln!("bulletin: skipped {url}: {why}");
     }
     out.push_str(&format!(
-        "Imported {} feeds into {} ({} skipped)\n",
-        report.added.len(),
+        "Imported {} into {} ({} skipped)\n",
+        super::syncing::counted(report.added.len(), "feed", "feeds"),
         paths.config_file.display(),
         report.skipped.len() + skipped_before
     ));
@@ -119,7 +119,10 @@ pub(super) fn cmd_import_newsboat(
             }
         }
         file.save()?;
-        out.push_str(&format!("Imported {added} queries as saved searches\n"));
+        out.push_str(&format!(
+            "Imported {} as saved searches\n",
+            super::syncing::counted(added, "query", "queries")
+        ));
     }
     skipped.sort_by_key(|s| s.line);
     for s in &skipped {
