@@ -9,6 +9,7 @@
 use crate::model::ParsedFeed;
 use crate::sanitize::clean_line;
 
+mod atom_in_rss;
 mod bases;
 mod codepages;
 mod constructs;
@@ -22,6 +23,7 @@ mod finish;
 mod json_feed;
 mod looks_html;
 mod namespaces;
+mod rdf_shapes;
 #[doc(hidden)]
 pub mod repair;
 mod shapes;
@@ -131,10 +133,16 @@ fn parse_decoded(
 /// `read`, for a document not repaired yet: one that the direct reader leaves to
 /// feed-rs and that names entities XML does not define (`&nbsp;`, `&eacute;` in XHTML
 /// content) is repaired first, since feed-rs took such a document but kept those
-/// entities as text, and the reader showed `&eacute;`.
+/// entities as text, and the reader showed `&eacute;`; so is one that names RSS's
+/// elements in another case (`<PubDate>`), which both readers pass by.
 fn read_first(body: &str, base_url: &str) -> Result<ParsedFeed, ParseError> {
-    let (read, by_feed_rs) = read_how(body, base_url);
-    if by_feed_rs && repair::names_html_entities(body) {
+    let (read, how) = read_how(body, base_url);
+    let repair_first = match how {
+        How::Direct => false,
+        How::FeedRs => repair::names_html_entities(body),
+        How::ToRepair => true,
+    };
+    if repair_first {
         if let Ok(feed) = self::read(&repair::repair(body), base_url) {
             return Ok(feed);
         }
@@ -146,16 +154,26 @@ fn read(body: &str, base_url: &str) -> Result<ParsedFeed, ParseError> {
     read_how(body, base_url).0
 }
 
-/// The feed, and whether feed-rs read it (the direct reader left it).
-fn read_how(body: &str, base_url: &str) -> (Result<ParsedFeed, ParseError>, bool) {
+/// Which reader read a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum How {
+    Direct,
+    FeedRs,
+    /// feed-rs, after the direct reader found what the repair mends (see
+    /// `direct::Left::ToRepair`).
+    ToRepair,
+}
+
+/// The feed, and which reader read it.
+fn read_how(body: &str, base_url: &str) -> (Result<ParsedFeed, ParseError>, How) {
     let body = without_declarations(body);
     let body = body.as_ref();
     match direct::read(body, links_base(base_url)) {
-        Some(mut source) => {
+        Ok(mut source) => {
             fallbacks::fill(&mut source, body);
-            (Ok(finish(source, base_url)), false)
+            (Ok(finish(source, base_url)), How::Direct)
         }
-        None => {
+        Err(left) => {
             // What the direct reader gives up on and feed-rs misreads, made plain (a
             // look at the tags first: most such documents need neither pass).
             let look = tags::look(body);
@@ -164,9 +182,13 @@ fn read_how(body: &str, base_url: &str) -> (Result<ParsedFeed, ParseError>, bool
             let plain = (look.markup_in_text || look.odd_type)
                 .then(|| constructs::plain_text_elements(body))
                 .flatten();
+            let how = match left {
+                direct::Left::ToFeedRs => How::FeedRs,
+                direct::Left::ToRepair => How::ToRepair,
+            };
             (
                 read_with_feed_rs(plain.as_deref().unwrap_or(body), base_url),
-                true,
+                how,
             )
         }
     }
@@ -196,7 +218,9 @@ pub fn read_both_ways(
     base_url: &str,
 ) -> (Option<ParsedFeed>, Result<ParsedFeed, ParseError>) {
     let body = strip_xml_declaration(body);
-    let direct = direct::read(body, links_base(base_url)).map(|s| finish(s, base_url));
+    let direct = direct::read(body, links_base(base_url))
+        .ok()
+        .map(|s| finish(s, base_url));
     (direct, read_with_feed_rs(body, base_url))
 }
 
@@ -357,6 +381,31 @@ mod tests {
         let body = b"<rss version=\"2.0\"><channel><title>Caf\xe9</title></channel></rss>";
         let feed = parse_feed(body, Some("text/xml; charset=ISO-8859-1"), "http://x/").unwrap();
         assert_eq!(feed.title.as_deref(), Some("Café"));
+    }
+
+    /// A byte-order mark beats the header: a server-wide `charset=utf-8` (or Latin-1)
+    /// on a feed written in UTF-16.
+    #[test]
+    fn a_byte_order_mark_beats_the_header() {
+        let text = "<rss version=\"2.0\"><channel><title>Caf\u{e9} \u{2014} w</title>\
+                    <item><title>One</title></item></channel></rss>";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        for (bytes, header) in [
+            (&le, "application/rss+xml; charset=utf-8"),
+            (&be, "application/rss+xml; charset=utf-8"),
+            (&le, "text/xml; charset=ISO-8859-1"),
+        ] {
+            let feed = parse_feed(bytes, Some(header), "http://x/").unwrap();
+            assert_eq!(feed.title.as_deref(), Some("Caf\u{e9} \u{2014} w"));
+            assert_eq!(feed.items.len(), 1);
+        }
     }
 
     #[test]

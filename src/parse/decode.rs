@@ -51,7 +51,10 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
     if let Some(text) = decode_wide(bytes) {
         return Cow::Owned(text);
     }
+    // A byte-order mark wins over the header, as in browsers: a server-wide
+    // `charset=utf-8` on a feed written in UTF-16 was read as binary data.
     let from_header = content_type
+        .filter(|_| Encoding::for_bom(bytes).is_none())
         .and_then(charset_param)
         .and_then(|label| Charset::for_label(&label));
     let from_document = || {

@@ -28,14 +28,33 @@ mod text;
 
 use text::{attr, local_name, push_reference, qname, resolve, unescape, unescape_text};
 
-/// Reads `body` (UTF-8, without its XML declaration), or `None` to leave it to feed-rs.
-pub(super) fn read(body: &str, base_url: &str) -> Option<Source> {
-    read_subset(body, base_url).ok()
+/// Why the direct reader left a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Left {
+    /// Outside its subset: feed-rs reads it.
+    ToFeedRs,
+    /// RSS elements named in another case than RSS's (`<PubDate>` in an `<item>`), or
+    /// an item inside an item: both readers would pass them by, and the repair gives
+    /// them their case, or makes the items two.
+    ToRepair,
 }
 
-fn read_subset(body: &str, base_url: &str) -> Step<Source> {
-    let base = Url::parse(base_url).map_err(|_| GiveUp)?;
+/// Reads `body` (UTF-8, without its XML declaration), or says why it leaves it.
+pub(super) fn read(body: &str, base_url: &str) -> Result<Source, Left> {
+    let Ok(base) = Url::parse(base_url) else {
+        return Err(Left::ToFeedRs);
+    };
     let mut doc = Doc::new(body, base);
+    read_subset(&mut doc).map_err(|_| {
+        if doc.needs_repair {
+            Left::ToRepair
+        } else {
+            Left::ToFeedRs
+        }
+    })
+}
+
+fn read_subset(doc: &mut Doc) -> Step<Source> {
     let root = doc.root()?;
     let local = local_name(&root)?;
     doc.declare(&root)?;
@@ -93,6 +112,8 @@ struct Doc<'a> {
     base: Url,
     default_ns: Option<String>,
     prefixes: Vec<(String, Ns)>,
+    /// The document is one for the repair (see `Left::ToRepair`).
+    needs_repair: bool,
 }
 
 /// The document is outside the direct reader's subset: feed-rs reads it instead. Kept
@@ -127,7 +148,25 @@ impl<'a> Doc<'a> {
             base,
             default_ns: None,
             prefixes: Vec::new(),
+            needs_repair: false,
         }
+    }
+
+    /// Skips an element this reader does not read; one that RSS names in another case
+    /// (`<PubDate>`, `<Description>`) gives the document up to the repair.
+    fn skip_unread(&mut self, ns: Ns, local: &str) -> Step<()> {
+        if ns == Ns::Plain {
+            let lower = if local.bytes().any(|b| b.is_ascii_uppercase()) {
+                std::borrow::Cow::Owned(local.to_ascii_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(local)
+            };
+            if super::repair::canonical_name(&lower).is_some_and(|c| c != local) {
+                self.needs_repair = true;
+                return Err(GiveUp);
+            }
+        }
+        self.skip()
     }
 
     fn next(&mut self) -> Step<Event<'a>> {

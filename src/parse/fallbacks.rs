@@ -21,7 +21,7 @@ type Node<'a, 'i> = roxmltree::Node<'a, 'i>;
 
 /// Fills what `source` lacks from the other namespaces of `body`.
 pub(super) fn fill(source: &mut Source, body: &str) {
-    if !has_gap(source, body) {
+    if !has_gap(source, body) && !super::atom_in_rss::worth_a_look(source, body) {
         return;
     }
     let Some(doc) = tree(body) else {
@@ -29,20 +29,29 @@ pub(super) fn fill(source: &mut Source, body: &str) {
     };
     let root = doc.root_element();
     let channel = channel_of(root);
+    // Atom says a text without a type is text; RSS says nothing (see `text_or_html`).
+    let untyped = if root.tag_name().name() == "feed" {
+        plain
+    } else {
+        text_or_html
+    };
     if empty(&source.title) {
         source.title = first_text(channel, &[(DC, "title")]).map(plain);
     }
     if empty(&source.description) {
         // feedparser's reading: the feed's subtitle, not its summary.
         let said = [(DC, "description"), (ITUNES, "subtitle")];
-        source.description = first_text(channel, &said).map(plain);
+        source.description = first_text(channel, &said).map(untyped);
     }
     let items = entry_nodes(root);
     if items.len() != source.entries.len() {
         return;
     }
     for (entry, item) in source.entries.iter_mut().zip(items) {
-        fill_entry(entry, item, doc.input_text());
+        fill_entry(entry, item, doc.input_text(), untyped);
+        if root.tag_name().name() != "feed" {
+            super::atom_in_rss::fill(entry, item, doc.input_text());
+        }
     }
 }
 
@@ -109,7 +118,7 @@ pub(super) fn tree(body: &str) -> Option<roxmltree::Document<'_>> {
     roxmltree::Document::parse_with_options(body, options).ok()
 }
 
-fn fill_entry(entry: &mut SourceEntry, item: Node, input: &str) {
+fn fill_entry(entry: &mut SourceEntry, item: Node, input: &str, untyped: fn(String) -> SourceText) {
     let group = item
         .children()
         .find(|n| n.tag_name().namespace() == Some(MEDIA) && n.tag_name().name() == "group");
@@ -196,7 +205,7 @@ fn fill_entry(entry: &mut SourceEntry, item: Node, input: &str) {
             (MEDIA, "description"),
             (DC, "description"),
         ];
-        entry.summary = in_item_or_group(&said).map(plain);
+        entry.summary = in_item_or_group(&said).map(untyped);
     }
 }
 
@@ -215,6 +224,14 @@ fn empty(text: &Option<SourceText>) -> bool {
 
 fn plain(body: String) -> SourceText {
     SourceText { body, html: false }
+}
+
+/// A text whose element has no type (`itunes:summary`, `media:description`): HTML when
+/// it looks like HTML, by feedparser's rule for such text outside Atom (a podcast's show
+/// notes are HTML in CDATA, and were shown with their tags).
+fn text_or_html(body: String) -> SourceText {
+    let html = super::looks_html::looks_like_html(&body);
+    SourceText { body, html }
 }
 
 /// Whether a field is empty that an element the document has could fill: a podcast

@@ -1,6 +1,7 @@
 //! The extension namespaces as feeds declare them, which is not always as their specs
 //! spell them: Dublin Core 1.0's address for 1.1's elements, iTunes's in capitals, Media
-//! RSS without its last slash, or a well-known prefix (`dc:`, `itunes:`) used and never
+//! RSS without its last slash, a well-known prefix bound to an address of its own
+//! (`https://purl.org/...`), or a well-known prefix (`dc:`, `itunes:`) used and never
 //! declared. Both readers match namespaces by their exact address, so such elements were
 //! dropped; feedparser compares addresses in lower case against a list of known
 //! variants, and goes by the prefix when it is undeclared. Both are read that way here.
@@ -23,7 +24,12 @@ const KNOWN: &[(&str, &str, &[&str])] = &[
     (
         "http://search.yahoo.com/mrss/",
         "media",
-        &["https://search.yahoo.com/mrss"],
+        &[
+            "https://search.yahoo.com/mrss",
+            "http://www.rssboard.org/media-rss",
+            "http://tools.search.yahoo.com/mrss",
+            "http://video.search.yahoo.com/mrss",
+        ],
     ),
     ("http://www.w3.org/2005/Atom", "atom", &[]),
     ("http://www.w3.org/1999/xhtml", "xhtml", &[]),
@@ -59,15 +65,40 @@ fn root_tag(body: &str) -> Option<std::ops::Range<usize>> {
     }
 }
 
-/// The document with the root's namespace declarations spelt as the readers know them,
-/// or None when they are (nearly every feed: one look at the root's start tag).
+/// The known address for a declaration of `prefix` to `uri`, when the readers would
+/// not take `uri` for it: a variant of a known address, or, for a well-known prefix
+/// (`content:`, `dc:`, `media:`...), an address no list knows (`https://` where the
+/// spec says `http://`, Yahoo's other hosts for Media RSS). feedparser goes by the
+/// prefix then, and so do we. (Not for `atom:` and `xhtml:`, which have one address.)
+fn replacement(prefix: &str, uri: &str) -> Option<&'static str> {
+    if let Some(known) = canonical(uri) {
+        return Some(known);
+    }
+    let k = key(uri);
+    let listed = KNOWN
+        .iter()
+        .any(|(known, _, variants)| key(known) == k || variants.iter().any(|v| key(v) == k));
+    if listed {
+        return None;
+    }
+    KNOWN
+        .iter()
+        .find(|(_, p, _)| *p == prefix && !matches!(*p, "atom" | "xhtml"))
+        .map(|(known, _, _)| *known)
+}
+
+/// The document with its namespace declarations spelt as the readers know them, or
+/// None when they are (nearly every feed). Declarations anywhere count (an item may
+/// declare Dublin Core for itself): one fast search through the document.
 pub(super) fn canonical_declarations(body: &str) -> Option<String> {
-    let tag = root_tag(body)?;
-    let start = &body[tag.clone()];
     let mut edits = Vec::new();
-    for (at, _) in start.match_indices("xmlns:") {
-        let value = &start[at..];
+    for at in memchr::memmem::find_iter(body.as_bytes(), b"xmlns:") {
+        let value = &body[at + "xmlns:".len()..];
         let Some(eq) = value.find('=') else { continue };
+        let prefix = value[..eq].trim_end();
+        if prefix.is_empty() || prefix.len() > 32 || prefix.contains(|c: char| c.is_whitespace()) {
+            continue;
+        }
         let quoted = value[eq + 1..].trim_start();
         let Some(quote) = quoted.chars().next().filter(|c| *c == '"' || *c == '\'') else {
             continue;
@@ -76,8 +107,8 @@ pub(super) fn canonical_declarations(body: &str) -> Option<String> {
             continue;
         };
         let uri = &quoted[1..1 + len];
-        if let Some(known) = canonical(uri) {
-            let from = tag.start + at + (value.len() - quoted.len()) + 1;
+        if let Some(known) = replacement(prefix, uri) {
+            let from = body.len() - quoted.len() + 1;
             edits.push((from..from + len, known));
         }
     }
@@ -146,6 +177,21 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("xmlns:x=\"urn:x\""), "{out}");
+        // A well-known prefix bound to an address no list knows: by the prefix. An
+        // item's own declaration too.
+        let body = "<rss xmlns:content=\"https://purl.org/rss/1.0/modules/content/\" \
+                    xmlns:atom=\"urn:not-atom\"><channel><item \
+                    xmlns:dc = \"http://purl.org/dc/elements/1.0/\"/></channel></rss>";
+        let out = canonical_declarations(body).unwrap();
+        assert!(
+            out.contains("xmlns:content=\"http://purl.org/rss/1.0/modules/content/\""),
+            "{out}"
+        );
+        assert!(out.contains("xmlns:atom=\"urn:not-atom\""), "{out}");
+        assert!(
+            out.contains("<item xmlns:dc = \"http://purl.org/dc/elements/1.1/\"/>"),
+            "{out}"
+        );
         let plain = "<rss xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel/></rss>";
         assert_eq!(canonical_declarations(plain), None);
     }

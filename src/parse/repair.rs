@@ -22,6 +22,7 @@ use std::collections::HashMap;
 mod entities;
 pub(super) use entities::{browser_char, xml_escape};
 mod formats;
+pub(super) use formats::canonical_name;
 #[cfg(test)]
 mod tests;
 
@@ -163,6 +164,7 @@ pub fn repair(body: &str) -> String {
         atom03: body[..floor_char_boundary(body, 4096)].contains(ATOM03_NS),
         item_fields: Vec::new(),
         after_tag: 0,
+        open_items: Vec::new(),
     };
     r.run();
     r.out
@@ -181,6 +183,9 @@ struct Repairer<'a> {
     item_fields: Vec<Vec<&'static str>>,
     /// Where the output stood after the last tag written.
     after_tag: usize,
+    /// Each open item or entry: its depth in `stack`, and where its start tag begins
+    /// in the output.
+    open_items: Vec<(usize, usize)>,
 }
 
 impl<'a> Repairer<'a> {
@@ -244,8 +249,16 @@ impl<'a> Repairer<'a> {
         }
         if !self.stack.is_empty() {
             // Cut off: the text of the element the cut fell in is incomplete, and goes
-            // (as feedparser drops it); the elements before it stay.
-            self.out.truncate(self.after_tag);
+            // (as feedparser drops it); the elements before it stay. An item the cut
+            // fell in goes whole: stored, it would stand for good as an article with
+            // half its text, no enclosure, or no title at all.
+            match self.open_items.first() {
+                Some(&(depth, at)) => {
+                    self.out.truncate(at);
+                    self.stack.truncate(depth);
+                }
+                None => self.out.truncate(self.after_tag),
+            }
         }
         while let Some((name, _)) = self.stack.pop() {
             self.out.push_str(&format!("</{name}>"));
@@ -376,7 +389,13 @@ impl<'a> Repairer<'a> {
                 }
             }
         }
+        // An item inside an item (one left open, or written nested): the open one ends
+        // where the next begins, as feedparser reads it, so that neither is lost.
+        if name == "item" && !self_closing && self.stack.iter().any(|(open, _)| open == "item") {
+            self.close_tag("item");
+        }
         self.note_item_field(&name);
+        let item_at = self.out.len();
         self.out.push('<');
         self.out.push_str(&name);
         for (n, v) in &attrs {
@@ -394,6 +413,9 @@ impl<'a> Repairer<'a> {
             self.after_tag = self.out.len();
             if name == "item" {
                 self.item_fields.push(Vec::new());
+            }
+            if name == "item" || name == "entry" {
+                self.open_items.push((self.stack.len(), item_at));
             }
             self.stack.push((name, raw_name.to_ascii_lowercase()));
         }
@@ -415,6 +437,13 @@ impl<'a> Repairer<'a> {
             if let Some((open, _)) = self.stack.pop() {
                 if open == "item" {
                     self.item_fields.pop();
+                }
+                if self
+                    .open_items
+                    .last()
+                    .is_some_and(|(d, _)| *d == self.stack.len())
+                {
+                    self.open_items.pop();
                 }
                 self.out.push_str(&format!("</{open}>"));
                 self.after_tag = self.out.len();

@@ -24,7 +24,7 @@ fn reshape_root(body: &str) -> Option<String> {
         return Some(out);
     }
     if head.contains("rdf:RDF") {
-        return rdf_links(body);
+        return super::rdf_shapes::reshape(body, head);
     }
     None
 }
@@ -50,7 +50,7 @@ fn items_after_channel(body: &str) -> Option<String> {
     Some(out)
 }
 
-fn floor_char(s: &str, at: usize) -> usize {
+pub(super) fn floor_char(s: &str, at: usize) -> usize {
     let mut at = at.min(s.len());
     while !s.is_char_boundary(at) {
         at -= 1;
@@ -98,7 +98,8 @@ fn atom_namespace(body: &str, head: &str) -> Option<String> {
     // Atom 0.3's own namespace is the repair's to read; its forerunner's (`pie`) is
     // read as 0.3, and any other namespace on a `<feed>` as Atom 1.0 (feedparser goes
     // by the element names).
-    let atom = if uri == ATOM || lower.starts_with("http://purl.org/atom/ns#") {
+    // (The drafts of 1.0 had `ns#draft-ietf-atompub-format-NN`: 1.0's elements.)
+    let atom = if uri == ATOM || lower == "http://purl.org/atom/ns#" {
         return None;
     } else if lower.contains("purl.org/pie") {
         "http://purl.org/atom/ns#"
@@ -179,48 +180,6 @@ pub(super) fn guids_not_links(body: &str) -> Vec<bool> {
         out.push(not_link);
     }
     out
-}
-
-/// RSS 1.0 items with an `rdf:about` and no `<link>` get one (feed-rs drops such items).
-fn rdf_links(body: &str) -> Option<String> {
-    let mut out = String::with_capacity(body.len() + 256);
-    let mut from = 0;
-    let mut changed = false;
-    while let Some(found) = body[from..].find("<item") {
-        let at = from + found;
-        let Some(tag_len) = body[at..].find('>') else {
-            break;
-        };
-        let tag_end = at + tag_len + 1;
-        let tag = &body[at..tag_end];
-        let item_end = body[tag_end..]
-            .find("</item>")
-            .map_or(body.len(), |e| tag_end + e);
-        let inner = &body[tag_end..item_end];
-        out.push_str(&body[from..tag_end]);
-        from = tag_end;
-        let boundary = tag[5..].starts_with(|c: char| c.is_whitespace());
-        if !boundary || tag.ends_with("/>") || inner.contains("<link") {
-            continue;
-        }
-        if let Some(about) = about_of(tag) {
-            out.push_str("<link>");
-            out.push_str(about);
-            out.push_str("</link>");
-            changed = true;
-        }
-    }
-    out.push_str(&body[from..]);
-    changed.then_some(out)
-}
-
-/// The value of `rdf:about="..."` in a start tag (already escaped as XML text needs).
-fn about_of(tag: &str) -> Option<&str> {
-    let at = tag.find("rdf:about=")? + "rdf:about=".len();
-    let rest = &tag[at..];
-    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let value = &rest[1..];
-    Some(&value[..value.find(quote)?])
 }
 
 /// The document from its feed root on, when markup that is no feed's comes first: a

@@ -89,6 +89,21 @@ impl Source {
                 summary.html = true;
             }
         }
+        if source.is_rss {
+            // Texts feed-rs took for plain (an episode's itunes:summary, a
+            // media:description) are HTML when they look it: feedparser's rule for
+            // untyped text outside Atom (show notes in CDATA were shown with their tags).
+            for entry in &mut source.entries {
+                for text in [&mut entry.summary, &mut entry.content]
+                    .into_iter()
+                    .flatten()
+                {
+                    if !text.html {
+                        text.html = super::looks_html::looks_like_html(&text.body);
+                    }
+                }
+            }
+        }
         source
     }
 }

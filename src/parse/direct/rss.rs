@@ -10,10 +10,11 @@ impl Doc<'_> {
     pub(super) fn rss(&mut self) -> Step<Source> {
         // The first <channel> under the root; feed-rs reads nothing after it.
         while let Some(e) = self.child()? {
-            if self.name(&e)?.1 == "channel" {
+            let (ns, local) = self.name(&e)?;
+            if local == "channel" {
                 return self.channel();
             }
-            self.skip()?;
+            self.skip_unread(ns, local)?;
         }
         Err(GiveUp)
     }
@@ -35,7 +36,7 @@ impl Doc<'_> {
                 (Ns::Plain, "description") => feed.description = self.text()?.map(plain),
                 (Ns::Plain, "item") => feed.entries.push(self.item()?),
                 (Ns::Unsupported, _) => return Err(GiveUp),
-                _ => self.skip()?,
+                (ns, local) => self.skip_unread(ns, local)?,
             }
         }
         Ok(feed)
@@ -83,6 +84,32 @@ impl Doc<'_> {
                     entry.published = self.date()?;
                 }
                 (Ns::Plain, "updated") | (Ns::Atom, "updated") => entry.updated = self.date()?,
+                // Atom's elements in an RSS item (.NET's SyndicationFeed writes `a10:`):
+                // what RSS's own do not say, as feedparser reads them.
+                (Ns::Atom, "published") => {
+                    let date = self.date()?;
+                    entry.published = entry.published.or(date);
+                }
+                (Ns::Atom, "author") => {
+                    if let Some(name) = self.atom_person()? {
+                        entry.author_names.push(name);
+                    }
+                }
+                (Ns::Atom, "summary") => {
+                    let text = self.text_construct(&e)?;
+                    if entry.summary.is_none() && !text.body.is_empty() {
+                        entry.summary = Some(text);
+                    }
+                }
+                (Ns::Atom, "content") => {
+                    if super::text::attr(&e, "src")?.is_some() {
+                        return Err(GiveUp);
+                    }
+                    let text = self.text_construct(&e)?;
+                    if entry.content.is_none() && !text.body.is_empty() {
+                        entry.content = Some(text);
+                    }
+                }
                 (Ns::Content, "encoded") => {
                     // Unlike the other fields, an empty body here means no content.
                     entry.content = self
@@ -91,7 +118,12 @@ impl Doc<'_> {
                         .map(|body| SourceText { body, html: true });
                 }
                 (Ns::Plain, "enclosure") | (Ns::Unsupported, _) => return Err(GiveUp),
-                _ => self.skip()?,
+                // An item in an item: the repair makes them two.
+                (Ns::Plain, "item") => {
+                    self.needs_repair = true;
+                    return Err(GiveUp);
+                }
+                (ns, local) => self.skip_unread(ns, local)?,
             }
         }
         if entry.updated.is_none() {

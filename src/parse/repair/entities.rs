@@ -22,6 +22,7 @@ impl Repairer<'_> {
             atom03: false,
             item_fields: Vec::new(),
             after_tag: 0,
+            open_items: Vec::new(),
         };
         sub.run_text();
         self.expanded = sub.expanded;

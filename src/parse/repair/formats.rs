@@ -7,7 +7,7 @@ use super::{Repairer, ATOM03_NS, ATOM10_NS, KNOWN_RSS, RSS090_NS, RSS10_NS};
 use base64::Engine;
 
 /// Element names of RSS and Atom in their proper case, by their lower-case form.
-fn canonical_name(lower: &str) -> Option<&'static str> {
+pub(in crate::parse) fn canonical_name(lower: &str) -> Option<&'static str> {
     Some(match lower {
         "rss" => "rss",
         "channel" => "channel",

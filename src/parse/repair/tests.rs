@@ -16,7 +16,20 @@ fn truncated_and_unbalanced() {
     let out = repair("<rss version=\"2.0\"><channel><item><title>One</title><description>x <b>y</description></item><item><title>Tw");
     assert_eq!(
         out,
-        "<rss version=\"2.0\"><channel><item><title>One</title><description>x <b>y</b></description></item><item><title></title></item></channel></rss>"
+        "<rss version=\"2.0\"><channel><item><title>One</title><description>x <b>y</b></description></item></channel></rss>"
+    );
+    // The item the cut fell in goes whole, however far it came.
+    let out = repair("<rss version=\"2.0\"><channel><title>C</title><item><title>Ep 3</title><enclosure url=\"http://x/3.mp3\"/><description>Sh");
+    assert_eq!(
+        out,
+        "<rss version=\"2.0\"><channel><title>C</title></channel></rss>"
+    );
+    let out = repair(
+        "<feed><title>t</title><entry><title>a</title></entry><entry><title>b</title><content>c",
+    );
+    assert_eq!(
+        out,
+        "<feed><title>t</title><entry><title>a</title></entry></feed>"
     );
     let out = repair("<feed></entry><title>t</title></feed>junk<more/>");
     assert_eq!(out, "<feed><title>t</title></feed>");
