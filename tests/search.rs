@@ -245,8 +245,17 @@ fn filters_act_on_arrival_and_hidden_articles_stay_findable() {
         feeds[0]["unread"], 2,
         "hidden articles arrive read: {feeds}"
     );
-    // A second refresh changes nothing: rules act on new articles only.
+    assert_eq!(feeds[0]["total"], 2, "counted as listed: {feeds}");
+    // Made unread with the rest, the hidden one is still counted nowhere a list does
+    // not show it (it made 4 unread over 3 rows).
     env.ok(&["mark-unread", "--all"]);
+    let feeds = env.json(&["feeds", "--json"]);
+    assert_eq!(
+        (&feeds[0]["unread"], &feeds[0]["total"]),
+        (&2.into(), &2.into()),
+        "{feeds}"
+    );
+    // A second refresh changes nothing: rules act on new articles only.
     env.ok(&["refresh"]);
     assert_eq!(
         env.json(&["items", "--unread", "--json"])

@@ -218,4 +218,34 @@ pub(super) const STEPS: &[&str] = &[
             SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER));
     END;
     "#,
+    // 22: a feed's counts leave out the articles a filter hid, as its list does. Hidden
+    // ones arrive read, but a mark made later (`mark-unread --feed`, a sync, the Hidden
+    // view) made them unread and counted where no list shows them: "1/8" over 7 rows,
+    // and All unread (1) over an empty list, with `n` leading nowhere. (An article's
+    // `hidden` and `feed_id` never change once written.)
+    r#"
+    DROP TRIGGER items_count_insert;
+    CREATE TRIGGER items_count_insert AFTER INSERT ON items BEGIN
+        UPDATE feeds SET total = total + (NEW.hidden = 0),
+            unread = unread + (NEW.is_read = 0 AND NEW.hidden = 0),
+            newest = max(coalesce(newest, NEW.sort_time), NEW.sort_time)
+        WHERE id = NEW.feed_id;
+    END;
+    DROP TRIGGER items_count_delete;
+    CREATE TRIGGER items_count_delete AFTER DELETE ON items BEGIN
+        UPDATE feeds SET total = total - (OLD.hidden = 0),
+            unread = unread - (OLD.is_read = 0 AND OLD.hidden = 0)
+        WHERE id = OLD.feed_id;
+    END;
+    DROP TRIGGER items_count_read;
+    CREATE TRIGGER items_count_read AFTER UPDATE OF is_read ON items
+    WHEN OLD.is_read != NEW.is_read AND NEW.hidden = 0 BEGIN
+        UPDATE feeds SET unread = unread + (NEW.is_read = 0) - (OLD.is_read = 0)
+        WHERE id = NEW.feed_id;
+    END;
+    UPDATE feeds SET
+        total = (SELECT count(*) FROM items WHERE feed_id = feeds.id AND hidden = 0),
+        unread = (SELECT count(*) FROM items
+                  WHERE feed_id = feeds.id AND hidden = 0 AND is_read = 0);
+    "#,
 ];
