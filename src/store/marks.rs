@@ -107,6 +107,14 @@ impl Store {
         )?;
         if kept == 0 {
             tx.execute("DELETE FROM feeds WHERE id = ?1", [id.0])?;
+        } else {
+            // Kept for its starred articles, the row must not carry the validators of a
+            // feed whose articles are gone: subscribed again, the feed was asked for
+            // with them, answered 304, and its articles never came back.
+            tx.execute(
+                "UPDATE feeds SET etag = NULL, last_modified = NULL WHERE id = ?1",
+                [id.0],
+            )?;
         }
         tx.commit()?;
         Ok((dropped, kept.max(0) as usize))

@@ -182,7 +182,19 @@ fn a_removed_feeds_starred_article_goes_when_unstarred() {
     let kept = store.items(&ItemQuery::feed(ids[1]), 0, 1).unwrap()[0].id;
     let other = store.items(&ItemQuery::feed(ids[0]), 0, 1).unwrap()[0].id;
     store.set_starred(kept, true).unwrap();
+    store
+        .conn
+        .execute(
+            "UPDATE feeds SET etag = '\"v1\"', last_modified = 'Mon, 02 Nov 2026 08:00:00 GMT'",
+            [],
+        )
+        .unwrap();
     assert_eq!(store.remove_feed(ids[1]).unwrap(), (11, 1));
+    // The row kept for the starred article forgets its validators: subscribed again,
+    // the feed is fetched whole (it was answered 304, its articles never back).
+    let target = &store.feed_targets(&[ids[1]]).unwrap()[0];
+    let v = &target.validators;
+    assert_eq!((&v.etag, &v.last_modified), (&None, &None));
     let subscribed = ["http://127.0.0.1:1/0"];
     store.set_starred(other, false).unwrap();
     assert!(
