@@ -134,6 +134,9 @@ fn split_words(line: &str) -> Vec<String> {
     while let Some(c) = chars.next() {
         match c {
             '"' => quoted = !quoted,
+            // A `#` starting a word outside quotes starts a comment, to the line's end
+            // (newsboat's reading; one inside a URL, `feed#top`, is the URL's).
+            '#' if !quoted && cur.is_empty() => break,
             '\\' if quoted => {
                 if let Some(next) = chars.next() {
                     cur.push(next);
@@ -205,7 +208,7 @@ mod tests {
 
     #[test]
     fn urls_file() {
-        let text = "# my feeds\nhttps://a.example/rss \"tech news\" linux \"~Alpha\"\n\n  https://b.example/atom !\n\"query:Unread:unread = \\\"yes\\\"\"\n\"exec:~/bin/feed.sh --all\" scripts\nfilter:~/f.py:https://c.example/\n\"query:Odd:link =~ \\\"x\\\"\"\n";
+        let text = "# my feeds\nhttps://a.example/rss \"tech news\" linux \"~Alpha\" # old tag: x\n\n  https://b.example/atom !\n\"query:Unread:unread = \\\"yes\\\"\"\n\"exec:~/bin/feed.sh --all\" scripts\nfilter:~/f.py:https://c.example/\n\"query:Odd:link =~ \\\"x\\\"\"\n";
         let file = parse_urls(text);
         let urls: Vec<&str> = file.feeds.iter().map(|f| f.url.as_str()).collect();
         assert_eq!(
@@ -223,6 +226,10 @@ mod tests {
             vec!["tech news".to_string(), "linux".into()]
         );
         assert!(file.feeds[1].tags.is_empty() && file.feeds[1].hidden);
+        assert_eq!(
+            split_words("https://d.example/feed#top \"a # b\" c#d #e"),
+            ["https://d.example/feed#top", "a # b", "c#d"]
+        );
         assert_eq!(file.feeds[2].command, ["sh", "-c", "~/bin/feed.sh --all"]);
         assert_eq!(file.feeds[2].tags, ["scripts"]);
         assert_eq!(file.feeds[3].filter, ["sh", "-c", "~/f.py"]);

@@ -32,18 +32,23 @@ fn urls_and_read_marks_come_over_from_newsboat() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let urls = env.path().join("urls");
+    // Where newsboat keeps them without ~/.newsboat: found there with no arguments.
+    let xdg_config = home.join("xdg-config");
+    let xdg_data = home.join("xdg-data");
+    std::fs::create_dir_all(xdg_config.join("newsboat")).unwrap();
+    std::fs::create_dir_all(xdg_data.join("newsboat")).unwrap();
+    let urls = xdg_config.join("newsboat/urls");
     std::fs::write(
         &urls,
         format!(
-            "# newsboat feeds\n{} \"security news\" weekly \"~Alpha bulletin\"\n{} !\n\"query:Unread Articles:unread = \\\"yes\\\"\"\nexec:~/bin/make-feed.sh scripts\nfilter:~/bin/f.sh:{}\n\"query:Links:link =~ \\\"x\\\"\"\n",
+            "# newsboat feeds\n{} \"security news\" weekly \"~Alpha bulletin\" # was: \"old\"\n{} !\n\"query:Unread Articles:unread = \\\"yes\\\"\"\nexec:~/bin/make-feed.sh scripts\nfilter:~/bin/f.sh:{}\n\"query:Links:link =~ \\\"x\\\"\"\n",
             server.url("/a.xml"),
             server.url("/b.xml"),
             server.url("/filtered")
         ),
     )
     .unwrap();
-    let cache = env.path().join("cache.db");
+    let cache = xdg_data.join("newsboat/cache.db");
     let done = Command::new("newsboat")
         .args(["-x", "reload", "-C", "/dev/null"])
         .arg("-u")
@@ -71,12 +76,13 @@ fn urls_and_read_marks_come_over_from_newsboat() {
     assert_eq!(n, 4, "newsboat stored the guids");
     drop(conn);
 
-    let out = env.run(&[
-        "import-newsboat",
-        urls.to_str().unwrap(),
-        "--cache",
-        cache.to_str().unwrap(),
-    ]);
+    let out = env
+        .command(&["import-newsboat"])
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", &xdg_config)
+        .env("XDG_DATA_HOME", &xdg_data)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     // The one query that does not translate is said, with its line and why.
@@ -92,7 +98,13 @@ fn urls_and_read_marks_come_over_from_newsboat() {
         stdout.contains("Imported 1 query as saved searches"),
         "{stdout}"
     );
-    assert!(stdout.contains("Read marks: 4 from newsboat"), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "Read marks: 4 from newsboat's {}",
+            cache.display()
+        )),
+        "{stdout}"
+    );
     let config = std::fs::read_to_string(env.config_path()).unwrap();
     for line in [
         "command = [\"sh\", \"-c\", \"~/bin/make-feed.sh\"]",

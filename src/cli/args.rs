@@ -264,9 +264,12 @@ pub enum Command {
     ExportOpml,
     /// Import newsboat's urls file, and the read marks of its cache
     ImportNewsboat {
-        /// newsboat's urls file [default: ~/.newsboat/urls, else ~/.config/newsboat/urls]
+        /// newsboat's urls file [default: ~/.newsboat/urls, else
+        /// $XDG_CONFIG_HOME/newsboat/urls]
         urls: Option<PathBuf>,
-        /// newsboat's cache.db, whose read articles become read here too
+        /// newsboat's cache.db, whose read articles become read here too [default: the
+        /// cache.db beside the urls file given, else ~/.newsboat/cache.db, else
+        /// $XDG_DATA_HOME/newsboat/cache.db]
         #[arg(long, value_name = "CACHE_DB")]
         cache: Option<PathBuf>,
     },

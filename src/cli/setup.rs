@@ -72,14 +72,20 @@ fn add_feeds(
     Ok(())
 }
 
-fn newsboat_urls_default() -> Option<PathBuf> {
-    let home = directories::BaseDirs::new()?.home_dir().to_path_buf();
+/// One of newsboat's files where newsboat looks for it: in `~/.newsboat` when that
+/// exists, else in the XDG directories (`urls` with the config, `cache.db` with the data).
+fn newsboat_default(file: &str) -> Option<PathBuf> {
+    let dirs = directories::BaseDirs::new()?;
+    let xdg = match file {
+        "urls" => dirs.config_dir(),
+        _ => dirs.data_dir(),
+    };
     [
-        home.join(".newsboat/urls"),
-        home.join(".config/newsboat/urls"),
+        dirs.home_dir().join(".newsboat").join(file),
+        xdg.join("newsboat").join(file),
     ]
     .into_iter()
-    .find(|p| p.exists())
+    .find(|p| p.is_file())
 }
 
 pub(super) fn cmd_import_newsboat(
@@ -88,9 +94,20 @@ pub(super) fn cmd_import_newsboat(
     cache: Option<&std::path::Path>,
     out: &mut String,
 ) -> anyhow::Result<()> {
-    let urls = urls
-        .or_else(newsboat_urls_default)
-        .context("no newsboat urls file found: give its path")?;
+    // The cache newsboat keeps beside a urls file given, else where it keeps it; read
+    // marks were dropped without a word when --cache was not given.
+    let cache_found = match (&urls, cache) {
+        (_, Some(_)) => None,
+        (Some(u), None) => u
+            .parent()
+            .map(|dir| dir.join("cache.db"))
+            .filter(|p| p.is_file()),
+        (None, None) => newsboat_default("cache.db"),
+    };
+    let cache = cache.or(cache_found.as_deref());
+    let urls = urls.or_else(|| newsboat_default("urls")).context(
+        "no newsboat urls file found in ~/.newsboat or $XDG_CONFIG_HOME/newsboat: give its path",
+    )?;
     let text = std::fs::read_to_string(&urls)
         .with_context(|| format!("{}: cannot read", urls.display()))?;
     let crate::newsboat::UrlsFile {
@@ -135,7 +152,13 @@ pub(super) fn cmd_import_newsboat(
         );
     }
     if !skipped.is_empty() {
-        out.push_str(&format!("{} lines skipped (see above)\n", skipped.len()));
+        out.push_str(&format!(
+            "{} skipped (see above)\n",
+            super::syncing::counted(skipped.len(), "line", "lines")
+        ));
+    }
+    if cache.is_none() {
+        out.push_str("No newsboat cache.db found: give --cache PATH to bring its read marks\n");
     }
     if let Some(marks) = marks {
         let mut store = open_store(paths)?;
@@ -148,11 +171,13 @@ pub(super) fn cmd_import_newsboat(
         let now = store.import_read_marks(&marks)?;
         drop(progress);
         out.push_str(&format!(
-            "Read marks: {} from newsboat ({} on cached articles now, the rest as they arrive)\n",
+            "Read marks: {} from newsboat's {} ({} on cached articles now, the rest as they arrive)\n",
             marks.len(),
+            cache.map(|c| c.display().to_string()).unwrap_or_default(),
             now
         ));
     }
+    out.push_str("newsboat's keys: put `[keys]` `preset = \"newsboat\"` in the config\n");
     Ok(())
 }
 
