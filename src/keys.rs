@@ -224,7 +224,7 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
     (
         Action::OpenInBrowser,
         "open_in_browser",
-        "Open the article in the browser",
+        "Open the article in the browser (on a feed: its web site)",
         &["o"],
     ),
     (

@@ -70,6 +70,8 @@ pub struct FeedSummary {
     pub health: Health,
     /// `hidden = true`: not in the feed list (its articles are in searches and lists).
     pub hidden: bool,
+    /// The web site the feed names as its own (its `<link>`), for `o` in the feed list.
+    pub site: Option<String>,
 }
 
 /// How a feed has been doing, for `feeds --json` and the health view.
@@ -344,6 +346,7 @@ mod tests {
             last_success: None,
             health,
             hidden: false,
+            site: None,
         };
         let failing_since = |days| Health {
             consecutive_failures: 3,

@@ -943,3 +943,31 @@ fn the_downloads_list_is_read_from_the_cache_when_shown() {
         "{cmds:?}"
     );
 }
+
+/// newsboat's `o` on a feed: the feed's web site, not an article of it.
+#[test]
+fn o_on_a_feed_opens_its_web_site() {
+    use bulletin::tui::model::FeedRow;
+    let mut m = fixture(120, 30);
+    let mut feeds = support::tui::feeds();
+    feeds[0].site = Some("https://harbour.example/".into());
+    send(&mut m, Msg::FeedsLoaded(feeds));
+    assert_eq!(m.focus, Pane::Feeds);
+    let mut moves = 0;
+    while !matches!(m.selected_feed_row(), Some(FeedRow::Feed(0))) {
+        send(&mut m, key('j'));
+        moves += 1;
+        assert!(moves < 20, "no row for the first feed");
+    }
+    assert_eq!(
+        send(&mut m, key('o')),
+        vec![Cmd::OpenUrl("https://harbour.example/".into())]
+    );
+    while !matches!(m.selected_feed_row(), Some(FeedRow::Feed(1))) {
+        send(&mut m, key('j'));
+        moves += 1;
+        assert!(moves < 40, "no row for the second feed");
+    }
+    assert!(send(&mut m, key('o')).is_empty());
+    assert_eq!(m.message.as_deref(), Some("This feed names no web site"));
+}

@@ -57,7 +57,7 @@ impl Store {
         // feeds that is a few milliseconds less before the first frame than a lookup each.
         let mut stmt = self.conn.prepare_cached(
             "SELECT url, id, title, unread, total, last_error, last_success,
-                    consecutive_failures, failing_since, gone, moved_from, newest
+                    consecutive_failures, failing_since, gone, moved_from, newest, site_link
              FROM feeds",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -77,6 +77,7 @@ impl Store {
                         moved_from: r.get(10)?,
                         newest_item: r.get::<_, Option<i64>>(11)?.and_then(from_ts),
                     },
+                    r.get::<_, Option<String>>(12)?,
                 ),
             ))
         })?;
@@ -85,7 +86,8 @@ impl Store {
         let mut out = Vec::with_capacity(specs.len());
         for spec in specs {
             let row = by_url.remove(&spec.url);
-            let Some((id, title, unread, total, last_error, last_success, health)) = row else {
+            let Some((id, title, unread, total, last_error, last_success, health, site)) = row
+            else {
                 continue;
             };
             out.push(FeedSummary {
@@ -103,6 +105,7 @@ impl Store {
                 last_success: last_success.and_then(from_ts),
                 health,
                 hidden: spec.hidden,
+                site,
             });
         }
         Ok(out)

@@ -32,6 +32,7 @@ pub fn feed(
         last_error: error.map(str::to_string),
         last_success: None,
         hidden: false,
+        site: None,
     }
 }
 

@@ -307,6 +307,18 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
             start_refresh(m, Some(ids))
         }
         Action::RefreshAll => start_refresh(m, None),
+        // On a feed in the feed list: the feed's web site, as newsboat's `o` there.
+        Action::OpenInBrowser
+            if m.focus == Pane::Feeds && super::manage::selected_feed_site(m).is_some() =>
+        {
+            match super::manage::selected_feed_site(m).flatten() {
+                Some(url) => vec![Cmd::OpenUrl(url)],
+                None => {
+                    m.message = Some("This feed names no web site".into());
+                    Vec::new()
+                }
+            }
+        }
         Action::OpenInBrowser => match current_link(m) {
             Some(url) => vec![Cmd::OpenUrl(url)],
             None => {

@@ -19,6 +19,15 @@ fn selected_feed(m: &Model) -> Option<(String, String, Vec<String>)> {
     }
 }
 
+/// The web site of the selected feed-list row's feed (inside: None when it names none),
+/// or None when the row is not one feed.
+pub(super) fn selected_feed_site(m: &Model) -> Option<Option<String>> {
+    match m.selected_feed_row()? {
+        FeedRow::Feed(i) => m.feeds.get(*i).map(|f| f.site.clone()),
+        _ => None,
+    }
+}
+
 pub(super) fn add(m: &mut Model) -> Vec<Cmd> {
     // Said before the address is typed: where the feed will go.
     if let Some(server) = m.server.as_ref().filter(|s| !s.edits_feeds) {
