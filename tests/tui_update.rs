@@ -611,9 +611,12 @@ fn hide_read_mark_above_save_and_pipe() {
     }
     assert!(m.articles.row(0).unwrap().read && m.articles.row(1).unwrap().read);
 
-    // w and | need an open article.
+    // w and | need an open article: from the feed list, with none open, they say so.
+    send(&mut m, code(KeyCode::BackTab));
+    assert_eq!(m.focus, Pane::Feeds);
     assert!(send(&mut m, key('w')).is_empty());
     assert_eq!(m.message.as_deref(), Some("Open an article first"));
+    send(&mut m, code(KeyCode::Tab));
     let cmds = send(&mut m, code(KeyCode::Enter));
     serve_article(&mut m, &cmds);
     // w asks where, offering a name made from the title in the save folder.
@@ -970,4 +973,56 @@ fn o_on_a_feed_opens_its_web_site() {
     }
     assert!(send(&mut m, key('o')).is_empty());
     assert_eq!(m.message.as_deref(), Some("This feed names no web site"));
+}
+
+/// w (save), | (pipe) and U (links) in the list act on the row under the cursor, as in
+/// newsboat: one not open is opened first (not marked read), and the key acts once it
+/// is shown; they acted on the article opened before, or said "Open an article first".
+#[test]
+fn article_keys_in_the_list_act_on_the_row_under_the_cursor() {
+    use bulletin::tui::model::{Ask, Prompt};
+    let mut m = fixture(120, 30);
+    send(&mut m, code(KeyCode::Tab));
+    assert_eq!(m.focus, Pane::Articles);
+    // Nothing open: the row under the cursor is opened, then saved.
+    let first = m.articles.selected_row().unwrap().clone();
+    let cmds = send(&mut m, key('w'));
+    assert!(
+        !cmds.iter().any(|c| matches!(c, Cmd::SetRead { .. })),
+        "not marked read: {cmds:?}"
+    );
+    assert!(m.prompt.is_none(), "no prompt before the article is shown");
+    serve_article(&mut m, &cmds);
+    assert_eq!(m.reader.as_ref().unwrap().item.id, first.id);
+    assert!(matches!(
+        &m.prompt,
+        Some(Prompt::Line {
+            ask: Ask::SaveTo { .. },
+            ..
+        })
+    ));
+    send(&mut m, code(KeyCode::Esc));
+    // Another row: U shows its links, not those of the open one.
+    send(&mut m, key('j'));
+    let second = m.articles.selected_row().unwrap().id;
+    assert_ne!(second, first.id);
+    let cmds = send(&mut m, key('U'));
+    assert!(
+        m.overlay.is_none(),
+        "the open article's links are not shown"
+    );
+    serve_article(&mut m, &cmds);
+    assert_eq!(m.reader.as_ref().unwrap().item.id, second);
+    assert!(matches!(
+        m.overlay,
+        Some(bulletin::tui::model::Overlay::Links { .. })
+    ));
+    // On the row already open it acts at once.
+    send(&mut m, code(KeyCode::Esc));
+    let cmds = send(&mut m, key('|'));
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert!(matches!(
+        &m.prompt,
+        Some(Prompt::Line { ask: Ask::Pipe, .. })
+    ));
 }

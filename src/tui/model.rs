@@ -144,6 +144,10 @@ pub struct Model {
     /// The request whose answer the reader shows: another `reader_req` is an article
     /// on its way (a reload of the shown one then waits).
     pub reader_shown_req: ReqId,
+    /// A key that acts on the open article (save, pipe, links), pressed in the list on
+    /// a row that was not the open one: that row is being opened (this request), and
+    /// the key acts on it once it is shown, never on the article shown before.
+    pub after_open: Option<(ReqId, crate::tui::keymap::Action)>,
     /// `[reader] max_width`: the widest the article text gets.
     pub reader_max_width: usize,
     /// `[reader] hyperlinks`: links are drawn as terminal hyperlinks (OSC 8).
@@ -243,6 +247,7 @@ impl Model {
             reader: None,
             reader_req: 0,
             reader_shown_req: 0,
+            after_open: None,
             reader_max_width: 100,
             hyperlinks: true,
             feed_order: Default::default(),

@@ -280,6 +280,30 @@ pub(super) fn mark_above_read(m: &mut Model) -> Vec<Cmd> {
     vec![Cmd::MarkAboveRead { query, below, upto }]
 }
 
+/// A key that acts on the open article (save, pipe, the links), pressed in the list on
+/// a row that is not the one open (or with none open): that row is opened, not marked
+/// read, and the key kept for when it is shown (`Model::after_open`). None when the key
+/// acts at once: the reader shows the row under the cursor, or the list has no focus.
+/// (The key acted on the open article, which after a reload or a few moves was not
+/// the one under the cursor; in newsboat it acts on the highlighted one.)
+pub(super) fn open_first(m: &mut Model, action: Action) -> Option<Vec<Cmd>> {
+    if m.focus != Pane::Articles {
+        return None;
+    }
+    let id = m.articles.selected_row()?.id;
+    let shown = m.reader.as_ref().is_some_and(|r| r.item.id == id);
+    if shown && m.reader_req == m.reader_shown_req {
+        return None;
+    }
+    m.reader_req = m.req();
+    m.after_open = Some((m.reader_req, action));
+    Some(vec![Cmd::LoadArticle {
+        req: m.reader_req,
+        id,
+        full: true,
+    }])
+}
+
 /// The open article as the reader shows it, with its title; None (and a message) when
 /// no article is open.
 pub(super) fn article_text(m: &mut Model) -> Option<(String, String)> {

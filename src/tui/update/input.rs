@@ -199,6 +199,20 @@ fn jump_to(m: &mut Model, row: usize) -> Vec<Cmd> {
 }
 
 pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
+    // Keys on the open article, pressed in the list on another row: that row first.
+    if matches!(
+        action,
+        Action::SaveArticle | Action::PipeArticle | Action::ShowLinks
+    ) {
+        if let Some(cmds) = super::articles::open_first(m, action) {
+            return cmds;
+        }
+    }
+    act(m, action)
+}
+
+/// An action on what is shown now (`on_action`, past its look at the cursor).
+pub(super) fn act(m: &mut Model, action: Action) -> Vec<Cmd> {
     match action {
         Action::Down => move_by(m, 1),
         Action::NextFeed => step_feed(m, 1),

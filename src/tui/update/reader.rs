@@ -12,6 +12,22 @@ use crate::tui::update::Outcome;
 /// An article for the reader. Only the answer to the latest request counts; the shown
 /// article's reload replaces it only where it changed, at the place read to.
 pub(super) fn article_loaded(m: &mut Model, req: ReqId, item: Item, prepared: Prepared) -> Outcome {
+    let mut out = shown(m, req, item, prepared);
+    // A key kept for this article (`Model::after_open`) acts now that it is shown; one
+    // kept for another request is gone (another article was opened since).
+    if let Some((for_req, action)) = m.after_open {
+        if for_req == req {
+            m.after_open = None;
+            out.cmds.extend(super::input::act(m, action));
+            out.redraw = true;
+        } else if for_req != m.reader_req {
+            m.after_open = None;
+        }
+    }
+    out
+}
+
+fn shown(m: &mut Model, req: ReqId, item: Item, prepared: Prepared) -> Outcome {
     if req != m.reader_req {
         return Outcome::default();
     }
