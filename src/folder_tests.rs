@@ -393,3 +393,46 @@ fn a_big_journal_of_non_ascii_ids_is_read_whole() {
     a.sync();
     assert!(a.state().iter().any(|(g, _, s)| g == "c" && *s));
 }
+
+/// Another device names a feed as a saved search is named here: the feed keeps its name
+/// here, and the sync goes on (the config it wrote would not load, and every sync and
+/// refresh here failed on it until the file was edited by hand).
+#[test]
+fn a_name_a_saved_search_has_here_is_not_taken() {
+    let folder = tempfile::tempdir().unwrap();
+    let url = "http://127.0.0.1:1/0";
+    let config_at = |dir: &Path, extra: &str| {
+        let path = dir.join("config.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "[general]\nrefresh_on_startup = false\n\n[sync]\nprovider = \"folder\"\npath = \"{}\"\n\n[[feed]]\nurl = \"{url}\"\nname = \"Security\"\n{extra}",
+                folder.path().display()
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let (here, there) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut a = dev("laptop", folder.path());
+    let mut b = dev("desk", folder.path());
+    let path_a = config_at(there.path(), "");
+    let path_b = config_at(
+        here.path(),
+        "\n[[query]]\nname = \"Foo\"\nquery = \"foo\"\n",
+    );
+    a.config = Config::load(&path_a).unwrap();
+    b.config = Config::load(&path_b).unwrap();
+    a.sync();
+    b.sync();
+    let mut file = crate::config::ConfigFile::open(&path_a).unwrap();
+    file.set_name(url, Some("Foo")).unwrap();
+    a.config = file.save().unwrap();
+    a.sync();
+    b.sync();
+    let loaded = Config::load(&path_b).unwrap();
+    assert_eq!(loaded.feeds[0].name.as_deref(), Some("Security"));
+    assert_eq!(loaded.queries[0].name, "Foo");
+    b.config = loaded;
+    b.sync();
+}

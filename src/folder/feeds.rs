@@ -130,22 +130,41 @@ pub(super) fn apply(
     let mut done = Vec::new();
     for feed in &pending {
         let here = current.feeds.iter().find(|f| f.url == feed.url);
+        // A name one of this config's saved searches has (another device named a feed
+        // as a search is named here) is not taken: the file would not load, and every
+        // sync and refresh here failed on it. The feed keeps its name here.
+        let taken = feed
+            .name
+            .as_deref()
+            .is_some_and(|n| current.queries.iter().any(|q| q.name == n));
+        if taken {
+            tracing::warn!(
+                "sync folder: {}: not named {:?} here: a saved search has that name",
+                feed.url,
+                feed.name.as_deref().unwrap_or_default()
+            );
+        }
+        let name = if taken {
+            here.and_then(|spec| spec.name.clone())
+        } else {
+            feed.name.clone()
+        };
         // One feed this config cannot take (a URL or tag this version refuses) is said
         // and left waiting; the others are made.
         let made: Result<usize, crate::config::EditError> = (|| {
             Ok(match (feed.present, here) {
                 (true, None) => {
-                    file.add_feed(&feed.url, feed.name.as_deref(), &feed.tags)?;
+                    file.add_feed(&feed.url, name.as_deref(), &feed.tags)?;
                     1
                 }
                 (true, Some(spec)) => {
-                    if spec.name != feed.name {
-                        file.set_name(&feed.url, feed.name.as_deref())?;
+                    if spec.name != name {
+                        file.set_name(&feed.url, name.as_deref())?;
                     }
                     if spec.tags != feed.tags {
                         file.set_tags(&feed.url, &feed.tags)?;
                     }
-                    usize::from(spec.name != feed.name || spec.tags != feed.tags)
+                    usize::from(spec.name != name || spec.tags != feed.tags)
                 }
                 (false, Some(_)) => {
                     file.remove_feed(&feed.url)?;
