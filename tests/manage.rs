@@ -237,4 +237,8 @@ fn config_edits_keep_the_symlink_and_the_files_mode() {
     );
     let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
+    // An empty name gives the feed its own title back, and says so.
+    let said = env.ok(&["rename", "News", ""]);
+    assert!(said.contains("listed under its own title again"), "{said}");
+    assert!(!std::fs::read_to_string(&real).unwrap().contains("name = "));
 }

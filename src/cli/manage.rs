@@ -33,12 +33,19 @@ struct CandidateJson<'a> {
 }
 
 /// The name a feed is listed under in messages: its configured name, else its URL.
-fn already(config: &Config, url: &str) -> Option<String> {
-    config
-        .feeds
-        .iter()
-        .find(|f| f.url == url)
-        .map(|f| f.name.clone().unwrap_or_else(|| f.url.clone()))
+/// How a subscribed feed at `url` is listed (its configured name, else its own title
+/// from the cache), or None when no feed is there.
+fn already(config: &Config, paths: &AppPaths, url: &str) -> Option<String> {
+    let spec = config.feeds.iter().find(|f| f.url == url)?;
+    let listed = paths
+        .db_file()
+        .exists()
+        .then(|| Store::open(&paths.db_file()).ok())
+        .flatten()
+        .and_then(|s| s.feed_summaries(std::slice::from_ref(spec)).ok())
+        .and_then(|mut found| found.pop())
+        .map(|f| f.name);
+    Some(listed.unwrap_or_else(|| spec.name.clone().unwrap_or_else(|| spec.url.clone())))
 }
 
 pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> anyhow::Result<()> {
@@ -56,7 +63,7 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
         .unwrap_or(std::path::Path::new("."));
     let typed = crate::discover::normalise(args.url)?;
     let canonical = crate::config::canonical_url(&typed, dir).unwrap_or(typed.clone());
-    if let Some(name) = already(&config, &canonical) {
+    if let Some(name) = already(&config, paths, &canonical) {
         bail!("{canonical} is already subscribed, as {name:?}");
     }
     let fetcher = crate::fetch::Fetcher::new(&config.general)?;
@@ -104,7 +111,7 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
         },
     };
     // The feed may live elsewhere than asked (a redirect, the page's link).
-    if let Some(name) = already(&config, &found.url) {
+    if let Some(name) = already(&config, paths, &found.url) {
         bail!("{} is already subscribed, as {name:?}", found.url);
     }
     // A sync server fetches web feeds only: a Gemini or local feed stays in the config.
@@ -287,7 +294,11 @@ pub(super) fn cmd_rename(
     let name = name.trim();
     file.set_name(&url, (!name.is_empty()).then_some(name))?;
     file.save()?;
-    out.push_str(&format!("Renamed {url} to {name:?}\n"));
+    if name.is_empty() {
+        out.push_str(&format!("{url} is listed under its own title again\n"));
+    } else {
+        out.push_str(&format!("Renamed {url} to {name:?}\n"));
+    }
     Ok(())
 }
 
