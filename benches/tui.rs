@@ -29,6 +29,7 @@ fn feeds() -> Vec<FeedSummary> {
             last_error: None,
             last_success: None,
             hidden: false,
+            site: None,
         })
         .collect()
 }

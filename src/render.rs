@@ -170,6 +170,29 @@ pub fn html_to_line(html: &str) -> String {
     let fragment = Html::parse_fragment(&crate::html_depth::limited(&html));
     let mut text = String::new();
     for node in fragment.root_element().descendants() {
+        // A line break or a block's start parts words (`Line<br>two`, `<p>a</p><p>b`),
+        // which ran together.
+        if let Some(e) = node.value().as_element() {
+            if matches!(
+                e.name(),
+                "br" | "p"
+                    | "div"
+                    | "li"
+                    | "tr"
+                    | "td"
+                    | "th"
+                    | "blockquote"
+                    | "h1"
+                    | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+            ) {
+                text.push(' ');
+            }
+            continue;
+        }
         let Some(t) = node.value().as_text() else {
             continue;
         };

@@ -42,6 +42,13 @@ fn iso8601(t: &str) -> Option<DateTime<Utc>> {
     };
     let date = match date_part.len() {
         10 => NaiveDate::parse_from_str(date_part, "%Y-%m-%d").ok()?,
+        // A two-digit year (`26-11-02`), feedparser's reading of it.
+        8 if date_part.contains('-') => {
+            let (year, month_day) = date_part.split_once('-')?;
+            let mut year: i32 = year.parse().ok()?;
+            year += if year < 90 { 2000 } else { 1900 };
+            NaiveDate::parse_from_str(&format!("{year}-{month_day}"), "%Y-%m-%d").ok()?
+        }
         8 => NaiveDate::parse_from_str(date_part, "%Y%m%d").ok()?,
         7 => NaiveDate::parse_from_str(&format!("{date_part}-01"), "%Y-%m-%d").ok()?,
         4 if date_part.bytes().all(|b| b.is_ascii_digit()) => {
@@ -53,12 +60,24 @@ fn iso8601(t: &str) -> Option<DateTime<Utc>> {
         return Some(Utc.from_utc_datetime(&date.and_time(NaiveTime::MIN)));
     }
     // The time runs to the zone: Z, +hh:mm, +hhmm, +hh, or a zone name after a space.
+    // (Or a name written against it: `08:00:00GMT`.)
     let zone_at = rest
         .char_indices()
         .skip(1)
-        .find(|(_, c)| matches!(c, 'Z' | 'z' | '+' | '-' | ' '))
+        .find(|(_, c)| matches!(c, '+' | '-' | ' ') || c.is_ascii_alphabetic())
         .map_or(rest.len(), |(at, _)| at);
     let (time_part, zone) = (&rest[..zone_at], rest[zone_at..].trim());
+    // A decimal comma (`08:00:00,5`), as ISO 8601 allows.
+    let time_part = &time_part.replace(',', ".");
+    // 24:00, the end of the day: the next day's start.
+    if matches!(time_part.as_str(), "24:00" | "24:00:00") || time_part.starts_with("24:00:00.") {
+        let offset = if zone.is_empty() {
+            0
+        } else {
+            zone_offset(zone)?
+        };
+        return local(date.succ_opt()?.and_time(NaiveTime::MIN), offset);
+    }
     // ISO 8601's basic form too (`20210906T164500Z`), which some generators write.
     let time = [
         "%H:%M:%S%.f",

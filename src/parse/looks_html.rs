@@ -32,6 +32,11 @@ pub(super) fn looks_like_html(text: &str) -> bool {
                 if closing && rest[name_len..].starts_with('>') {
                     closes = true;
                 }
+                // A line break, which has no end tag (`Line<br/>break`): HTML too.
+                let after = rest[name_len..].trim_start();
+                if name == "br" && (after.starts_with('>') || after.starts_with("/>")) {
+                    closes = true;
+                }
             }
             b'&' => match entity_at(&text[at..]) {
                 Some(true) => entity = true,

@@ -165,6 +165,7 @@ pub fn repair(body: &str) -> String {
         item_fields: Vec::new(),
         after_tag: 0,
         open_items: Vec::new(),
+        cut: Cut::None,
     };
     r.run();
     r.out
@@ -186,6 +187,19 @@ struct Repairer<'a> {
     /// Each open item or entry: its depth in `stack`, and where its start tag begins
     /// in the output.
     open_items: Vec<(usize, usize)>,
+    /// Where the document ended early, if it did.
+    cut: Cut,
+}
+
+/// Where a document that ends early was cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    /// In text, or not at all.
+    None,
+    /// Inside a start tag.
+    InTag,
+    /// Inside a CDATA section.
+    InCdata,
 }
 
 impl<'a> Repairer<'a> {
@@ -213,9 +227,12 @@ impl<'a> Repairer<'a> {
                                 i += end + 3;
                             }
                             None => {
-                                // Cut off inside a CDATA section: keep what came.
+                                // Cut off inside a CDATA section (or one never
+                                // closed): its text goes with the rest (below), as
+                                // feedparser drops it, but not its item.
                                 self.out.push_str(rest);
                                 self.out.push_str("]]>");
+                                self.cut = Cut::InCdata;
                                 break;
                             }
                         }
@@ -236,7 +253,10 @@ impl<'a> Repairer<'a> {
                                 i += used;
                             }
                             // A tag cut off by the end of the document.
-                            None => break,
+                            None => {
+                                self.cut = Cut::InTag;
+                                break;
+                            }
                         }
                     } else {
                         self.out.push_str("&lt;");
@@ -250,9 +270,16 @@ impl<'a> Repairer<'a> {
         if !self.stack.is_empty() {
             // Cut off: the text of the element the cut fell in is incomplete, and goes
             // (as feedparser drops it); the elements before it stay. An item the cut
-            // fell in goes whole: stored, it would stand for good as an article with
-            // half its text, no enclosure, or no title at all.
-            match self.open_items.first() {
+            // fell in (inside one of its fields, or a tag) goes whole: stored, it would
+            // stand for good as an article with half its text, no enclosure, or no title
+            // at all. One whose fields all ended stays, as does one whose CDATA never
+            // closed (a mistake, not a cut: its text runs to the end, as feedparser has it).
+            let inside = |depth: usize| match self.cut {
+                Cut::InCdata => false,
+                Cut::InTag => true,
+                Cut::None => self.stack.len() > depth + 1,
+            };
+            match self.open_items.first().filter(|(depth, _)| inside(*depth)) {
                 Some(&(depth, at)) => {
                     self.out.truncate(at);
                     self.stack.truncate(depth);

@@ -14,6 +14,11 @@ impl Doc<'_> {
             match self.atom_name(&e)? {
                 (Ns::Atom, "title") => feed.title = Some(self.text_construct(&e)?),
                 (Ns::Atom, "subtitle") => feed.description = Some(self.text_construct(&e)?),
+                // Atom 0.3's name for it, left in 1.0 documents (feedparser reads it).
+                (Ns::Atom, "tagline") => {
+                    let text = self.text_construct(&e)?;
+                    feed.description = feed.description.take().or(Some(text));
+                }
                 (Ns::Atom, "link") => feed.links.extend(self.atom_link(&e)?),
                 (Ns::Atom, "rights") => {
                     self.text_construct(&e)?;
@@ -51,6 +56,15 @@ impl Doc<'_> {
                     if let Some(date) = self.date()? {
                         entry.published = Some(date);
                     }
+                }
+                // Atom 0.3's names, left in 1.0 documents: what 1.0's own do not say.
+                (Ns::Atom, "issued") => {
+                    let date = self.date()?;
+                    entry.published = entry.published.or(date);
+                }
+                (Ns::Atom, "modified") => {
+                    let date = self.date()?;
+                    entry.updated = entry.updated.or(date);
                 }
                 (Ns::Atom, "author") => {
                     if let Some(name) = self.atom_person()? {

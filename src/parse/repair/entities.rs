@@ -23,6 +23,7 @@ impl Repairer<'_> {
             item_fields: Vec::new(),
             after_tag: 0,
             open_items: Vec::new(),
+            cut: super::Cut::None,
         };
         sub.run_text();
         self.expanded = sub.expanded;

@@ -31,6 +31,19 @@ fn truncated_and_unbalanced() {
         out,
         "<feed><title>t</title><entry><title>a</title></entry></feed>"
     );
+    // An item whose fields all ended stays; so does one whose CDATA never closed (its
+    // text goes, as feedparser drops it).
+    let out = repair("<rss version=\"2.0\"><channel><item><title>a</title><link>http://x/a</link>");
+    assert!(
+        out.ends_with("<link>http://x/a</link></item></channel></rss>"),
+        "{out}"
+    );
+    let out =
+        repair("<rss version=\"2.0\"><channel><item><title>a</title><description><![CDATA[<p>b");
+    assert!(
+        out.contains("<item><title>a</title><description></description></item>"),
+        "{out}"
+    );
     let out = repair("<feed></entry><title>t</title></feed>junk<more/>");
     assert_eq!(out, "<feed><title>t</title></feed>");
 }
