@@ -5,7 +5,9 @@ use crate::opml::ImportedFeed;
 use crate::store::ReadMark;
 use std::path::Path;
 
+mod config;
 mod query;
+pub use config::{parse_config, NewsboatConfig};
 
 /// A line of the urls file that was not imported, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -189,3 +189,58 @@ fn urls_and_read_marks_come_over_from_newsboat() {
         .unwrap();
     assert_eq!(remembered, 4);
 }
+
+/// newsboat's config beside its urls file: its browser (as an argv, never a shell line)
+/// and its ignore-article rules (filters that hide) come over; the rest is counted.
+#[test]
+fn browser_and_ignore_rules_come_over_from_newsboats_config() {
+    let server = Server::start();
+    server.fixed(
+        "/sec.xml",
+        "application/rss+xml",
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Sec</title>\
+         <item><title>Passkeys, rotated</title><guid>s-1</guid></item>\
+         <item><title>Sponsored: a vault</title><guid>s-2</guid></item>\
+         </channel></rss>"
+            .to_string(),
+    );
+    let env = Env::new("# mine\n");
+    let dir = env.path().join("nb");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("urls"), format!("{}\n", server.url("/sec.xml"))).unwrap();
+    std::fs::write(
+        dir.join("config"),
+        "color listfocus black yellow\nbrowser \"firefox --new-tab %u\"\n\
+         ignore-article \"*\" \"title =~ \\\"Sponsored\\\"\"\n\
+         ignore-article \"*\" \"title =~ \\\"^Ad[0-9]+\\\"\"\n",
+    )
+    .unwrap();
+    let out = env.run(&["import-newsboat", dir.join("urls").to_str().unwrap()]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("Browser: firefox --new-tab %u"), "{stdout}");
+    assert!(
+        stdout.contains("Imported 1 ignore-article rule as filters"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 line with no equivalent"), "{stdout}");
+    // The rule with a regular expression is said, with its line.
+    assert!(stderr.contains("config:4: skipped"), "{stderr}");
+    let config = std::fs::read_to_string(env.config_path()).unwrap();
+    assert!(
+        config.contains("browser = [\"firefox\", \"--new-tab\", \"%u\"]"),
+        "{config}"
+    );
+    env.ok(&["refresh"]);
+    let items = env.json(&["items", "--json"]);
+    let titles: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Passkeys, rotated"]);
+}

@@ -160,6 +160,14 @@ pub(super) fn cmd_import_newsboat(
     if cache.is_none() {
         out.push_str("No newsboat cache.db found: give --cache PATH to bring its read marks\n");
     }
+    // newsboat's config, beside its urls file in both of its layouts.
+    if let Some(config) = urls
+        .parent()
+        .map(|d| d.join("config"))
+        .filter(|p| p.is_file())
+    {
+        import_newsboat_config(paths, &config, out)?;
+    }
     if let Some(marks) = marks {
         let mut store = open_store(paths)?;
         let config = Config::load(&paths.config_file)?;
@@ -178,6 +186,60 @@ pub(super) fn cmd_import_newsboat(
         ));
     }
     out.push_str("newsboat's keys: put `[keys]` `preset = \"newsboat\"` in the config\n");
+    Ok(())
+}
+
+/// newsboat's `config`: its browser (unless the config here names one) and its
+/// `ignore-article` rules, as filters that hide.
+fn import_newsboat_config(
+    paths: &AppPaths,
+    path: &std::path::Path,
+    out: &mut String,
+) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    let found = crate::newsboat::parse_config(&text);
+    let mut skipped = found.skipped;
+    let mut file = crate::config::ConfigFile::open(&paths.config_file)?;
+    if let Some(argv) = &found.browser {
+        if file.set_browser_if_unset(argv) {
+            out.push_str(&format!("Browser: {} (newsboat's)\n", argv.join(" ")));
+        }
+    }
+    let mut hidden = 0;
+    for (line, query) in &found.hide {
+        match file.add_filter(query, "hide") {
+            Ok(()) => hidden += 1,
+            Err(why) => skipped.push(crate::newsboat::SkippedLine {
+                line: *line,
+                text: format!("ignore-article ({query})"),
+                why,
+            }),
+        }
+    }
+    file.save()?;
+    if hidden > 0 {
+        out.push_str(&format!(
+            "Imported {} as filters that hide what they match\n",
+            super::syncing::counted(hidden, "ignore-article rule", "ignore-article rules")
+        ));
+    }
+    skipped.sort_by_key(|s| s.line);
+    for s in &skipped {
+        eprintln!(
+            "bulletin: {}:{}: skipped {}: {}",
+            path.display(),
+            s.line,
+            s.text,
+            s.why
+        );
+    }
+    if found.other > 0 {
+        out.push_str(&format!(
+            "newsboat's config: {} with no equivalent here (colours, bindings, formats) left as they are\n",
+            super::syncing::counted(found.other, "line", "lines")
+        ));
+    }
     Ok(())
 }
 

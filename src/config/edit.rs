@@ -86,6 +86,43 @@ impl ConfigFile {
         loads
     }
 
+    /// Appends a `[[filter]]` with this query and action, unless the config would not
+    /// load with it: then nothing changes and the reason is returned.
+    pub fn add_filter(&mut self, query: &str, action: &str) -> Result<(), String> {
+        let mut table = toml_edit::Table::new();
+        table.insert("query", toml_edit::value(query));
+        table.insert("action", toml_edit::value(action));
+        let before = self.doc.clone();
+        push_table(&mut self.doc, "filter", table)?;
+        let loads = self.config().map(|_| ()).map_err(|e| match e {
+            ConfigError::Invalid { message, .. } => message,
+            other => other.to_string(),
+        });
+        if loads.is_err() {
+            self.doc = before;
+        }
+        loads
+    }
+
+    /// Sets `[general] browser` to this argv, unless it is set already: says whether it
+    /// did.
+    pub fn set_browser_if_unset(&mut self, argv: &[String]) -> bool {
+        let general = self
+            .doc
+            .entry("general")
+            .or_insert_with(toml_edit::table)
+            .as_table_like_mut();
+        let Some(general) = general else {
+            return false;
+        };
+        if general.contains_key("browser") {
+            return false;
+        }
+        let list: toml_edit::Array = argv.iter().map(String::as_str).collect();
+        general.insert("browser", toml_edit::value(list));
+        true
+    }
+
     /// Takes the feed with this (canonical) URL out.
     pub fn remove_feed(&mut self, url: &str) -> Result<(), EditError> {
         let index = self.position(url)?;

@@ -1,0 +1,110 @@
+//! newsboat's `config` file, for what has an equivalent here: `browser` (made an argv,
+//! never a shell line: a feed's URL never passes through a shell here) and
+//! `ignore-article` rules (filters that hide, their expressions translated as `query:`
+//! feeds' are). The rest (colours, bindings, formats) has none and is only counted.
+
+use super::{split_words, SkippedLine};
+
+/// What newsboat's config brings over.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct NewsboatConfig {
+    /// `browser`, as the argv `[general] browser` takes (`%u` for the address).
+    pub browser: Option<Vec<String>>,
+    /// `ignore-article` rules as queries for `[[filter]]`s that hide, with their line.
+    pub hide: Vec<(usize, String)>,
+    /// Lines of those two commands that could not be brought over, and why.
+    pub skipped: Vec<SkippedLine>,
+    /// Lines of other commands, which have no equivalent here.
+    pub other: usize,
+}
+
+pub fn parse_config(text: &str) -> NewsboatConfig {
+    let mut out = NewsboatConfig::default();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let words = split_words(line);
+        let skip = |why: &str| SkippedLine {
+            line: i + 1,
+            text: crate::sanitize::clean_line(line),
+            why: why.to_string(),
+        };
+        match words.first().map(String::as_str) {
+            Some("browser") => match browser(&words[1..]) {
+                Ok(argv) => out.browser = Some(argv),
+                Err(why) => out.skipped.push(skip(&why)),
+            },
+            Some("ignore-article") => match ignore_article(&words[1..]) {
+                Ok(query) => out.hide.push((i + 1, query)),
+                Err(why) => out.skipped.push(skip(&why)),
+            },
+            _ => out.other += 1,
+        }
+    }
+    out
+}
+
+/// `browser "firefox --new-tab %u"` → `["firefox", "--new-tab", "%u"]`.
+fn browser(args: &[String]) -> Result<Vec<String>, String> {
+    let line = args.join(" ");
+    if line.contains(['|', ';', '&', '$', '`', '<', '>', '(', ')']) {
+        return Err("it is a shell line, and bulletin never passes an address through a shell: set [general] browser to the program and its arguments".into());
+    }
+    let mut argv = split_words(&line);
+    if argv.is_empty() {
+        return Err("no program named".into());
+    }
+    // newsboat adds the address at the end when the line does not place it.
+    if !argv.iter().any(|a| a.contains("%u")) {
+        argv.push("%u".into());
+    }
+    Ok(argv)
+}
+
+/// `ignore-article "*" "title =~ \"Sponsored\""`: the articles of every feed (or of
+/// the feed at that address) that the expression matches.
+fn ignore_article(args: &[String]) -> Result<String, String> {
+    let [feed, expr] = args else {
+        return Err("it takes a feed (or *) and an expression".into());
+    };
+    let query = super::query::translate(expr)?;
+    Ok(match feed.as_str() {
+        "*" => query,
+        url if url.contains('"') => return Err(format!("the feed {url:?} has a quote")),
+        url => format!("feed:\"{url}\" ({query})"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn browser_and_ignore_rules_come_over_the_rest_is_counted() {
+        let text = "# colours\ncolor listfocus black yellow\nbrowser \"firefox --new-tab\"\n\
+                    ignore-article \"*\" \"title =~ \\\"Sponsored\\\"\"\n\
+                    ignore-article \"https://a.example/rss\" \"author =~ \\\"Bot\\\"\"\n\
+                    ignore-article \"*\" \"title =~ \\\"^Ad[0-9]\\\"\"\n\
+                    ignore-mode \"display\"\n";
+        let c = parse_config(text);
+        assert_eq!(
+            c.browser,
+            Some(vec!["firefox".into(), "--new-tab".into(), "%u".into()])
+        );
+        assert_eq!(c.hide.len(), 2, "{:?}", c.hide);
+        assert_eq!(c.hide[0], (4, "title:Sponsored".to_string()));
+        assert_eq!(c.hide[1].1, "feed:\"https://a.example/rss\" (author:Bot)");
+        assert_eq!(c.skipped.len(), 1);
+        assert_eq!(c.skipped[0].line, 6);
+        assert_eq!(c.other, 2);
+        let shell = parse_config("browser \"open %u &\"\n");
+        assert!(shell.browser.is_none());
+        assert!(shell.skipped[0].why.contains("shell"));
+        assert_eq!(
+            parse_config("browser lynx\n").browser,
+            Some(vec!["lynx".into(), "%u".into()])
+        );
+    }
+}
