@@ -1026,3 +1026,23 @@ fn article_keys_in_the_list_act_on_the_row_under_the_cursor() {
         Some(Prompt::Line { ask: Ask::Pipe, .. })
     ));
 }
+
+/// The shown article gone from the cache (its feed removed from another device): the
+/// reader lets it go and says so, rather than keep it for marks that change nothing.
+#[test]
+fn an_article_gone_from_the_cache_leaves_the_reader() {
+    let mut m = fixture(120, 30);
+    send(&mut m, code(KeyCode::Tab));
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    serve_article(&mut m, &cmds);
+    assert!(m.reader.is_some());
+    let req = m.reader_req;
+    send(&mut m, Msg::ArticleGone { req: req + 1 });
+    assert!(m.reader.is_some(), "an answer to another request");
+    send(&mut m, Msg::ArticleGone { req });
+    assert!(m.reader.is_none());
+    assert_eq!(
+        m.message.as_deref(),
+        Some("That article is no longer in the cache")
+    );
+}

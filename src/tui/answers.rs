@@ -147,6 +147,8 @@ pub(super) fn handle(
                     item: Box::new(item),
                     prepared: Box::new(prepared),
                 });
+            } else {
+                let _ = tx.send(Msg::ArticleGone { req });
             }
         }
         StoreReq::SetRead { ids, read } => {

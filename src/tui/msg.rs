@@ -87,6 +87,11 @@ pub enum Msg {
         item: Box<Item>,
         prepared: Box<Prepared>,
     },
+    /// The article asked for is no longer in the cache (its feed removed, here or from
+    /// another device, or let go by retention).
+    ArticleGone {
+        req: ReqId,
+    },
     /// An article's page was fetched and its full text kept, or why not (one line).
     FullTextFetched {
         id: ItemId,

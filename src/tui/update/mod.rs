@@ -162,6 +162,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             item,
             prepared,
         } => reader::article_loaded(m, req, *item, *prepared),
+        Msg::ArticleGone { req } => reader::article_gone(m, req),
         Msg::Restored {
             feed_key,
             item,

@@ -57,6 +57,24 @@ fn shown(m: &mut Model, req: ReqId, item: Item, prepared: Prepared) -> Outcome {
     Outcome::redraw(lists::lay_out_reader(m))
 }
 
+/// The article asked for is gone from the cache: the reader stops showing it (a mark
+/// there changed nothing and said nothing, and undo then claimed to undo it).
+pub(super) fn article_gone(m: &mut Model, req: ReqId) -> Outcome {
+    if req != m.reader_req {
+        return Outcome::default();
+    }
+    m.after_open = None;
+    m.reader_shown_req = req;
+    if m.reader.take().is_some() || m.focus == crate::tui::model::Pane::Reader {
+        m.message = Some("That article is no longer in the cache".into());
+    }
+    if m.focus == crate::tui::model::Pane::Reader {
+        m.focus = crate::tui::model::Pane::Articles;
+        m.fullscreen = false;
+    }
+    Outcome::redraw(Vec::new())
+}
+
 /// Asks for the reader's article again after the cache changed (another process wrote
 /// it, or a refresh ended), unless another article is on its way to the reader. Not at
 /// every list reload (a sort, a tick during a refresh): each read lays the article out
