@@ -190,6 +190,14 @@ fn remove_rename_and_tag_edit_the_config_in_place() {
     // The starred article of the removed feed is still listed among the starred.
     let starred = env.json(&["items", "--starred", "--json"]);
     assert_eq!(starred.as_array().unwrap().len(), 1, "{starred}");
+    // Under its feed's own title (it said none).
+    let title: String = db
+        .query_row("SELECT title FROM feeds WHERE url LIKE '%/two'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(!title.is_empty());
+    assert_eq!(starred[0]["feed"], title.as_str(), "{starred}");
     let out = env.run(&["remove", "nothing-like-this"]);
     assert!(!out.status.success());
 }

@@ -1046,3 +1046,20 @@ fn an_article_gone_from_the_cache_leaves_the_reader() {
         Some("That article is no longer in the cache")
     );
 }
+
+/// A starred article of a feed no longer subscribed is shown under that feed's own name
+/// (its feed column was empty).
+#[test]
+fn an_unlisted_feeds_articles_keep_its_name() {
+    let mut m = fixture(120, 30);
+    assert_eq!(m.feed_name(bulletin::model::FeedId(99)), "");
+    send(
+        &mut m,
+        Msg::UnlistedFeeds(vec![(bulletin::model::FeedId(99), "Old wire".into())]),
+    );
+    assert_eq!(m.feed_name(bulletin::model::FeedId(99)), "Old wire");
+    assert_eq!(
+        m.feed_name(bulletin::model::FeedId(1)),
+        "Safe Harbour Weekly"
+    );
+}

@@ -160,23 +160,27 @@ pub(super) fn cmd_items(
     };
     let limit = filter.limit.unwrap_or(usize::MAX >> 1).min(usize::MAX >> 1);
     let rows = store.items(&query, 0, limit)?;
-    print_rows(&rows, &feeds, json, out)
+    print_rows(&rows, &feeds, &store, json, out)
 }
 
 /// Prints a list of items as `items` does, as text or JSON.
 pub(super) fn print_rows(
     rows: &[crate::model::ItemRow],
     feeds: &[FeedSummary],
+    store: &crate::store::Store,
     json: bool,
     out: &mut String,
 ) -> anyhow::Result<()> {
-    let name_of = |id: FeedId| {
-        feeds
-            .iter()
-            .find(|f| f.id == id)
-            .map(|f| f.name.as_str())
-            .unwrap_or("")
+    // A starred article of a feed no longer subscribed goes by that feed's own title.
+    let mut names: std::collections::HashMap<FeedId, &str> =
+        feeds.iter().map(|f| (f.id, f.name.as_str())).collect();
+    let unlisted = if rows.iter().any(|r| !names.contains_key(&r.feed_id)) {
+        store.unlisted_feed_names(&feeds.iter().map(|f| f.id).collect::<Vec<_>>())?
+    } else {
+        Vec::new()
     };
+    names.extend(unlisted.iter().map(|(id, n)| (*id, n.as_str())));
+    let name_of = |id: FeedId| names.get(&id).copied().unwrap_or("");
     if json {
         let list: Vec<ItemJson> = rows
             .iter()

@@ -99,5 +99,5 @@ pub(super) fn cmd_search(
     };
     let limit = limit.unwrap_or(usize::MAX >> 1).min(usize::MAX >> 1);
     let rows = store.items(&query, 0, limit)?;
-    print_rows(&rows, &feeds, json, out)
+    print_rows(&rows, &feeds, &store, json, out)
 }

@@ -111,6 +111,25 @@ impl Store {
         Ok(out)
     }
 
+    /// The feeds the cache holds that `listed` leaves out (unsubscribed, kept for their
+    /// starred articles), by their own title (else their address): the name their
+    /// articles are shown under in Starred and `items`, which showed none.
+    pub fn unlisted_feed_names(&self, listed: &[FeedId]) -> Result<Vec<(FeedId, String)>> {
+        let listed: std::collections::HashSet<i64> = listed.iter().map(|f| f.0).collect();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, coalesce(nullif(trim(title), ''), url) FROM feeds")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, name) = row?;
+            if !listed.contains(&id) {
+                out.push((FeedId(id), crate::sanitize::clean_line(&name)));
+            }
+        }
+        Ok(out)
+    }
+
     pub(super) fn where_clause(q: &ItemQuery) -> (String, Vec<rusqlite::types::Value>) {
         Store::clause_for(q, false)
     }

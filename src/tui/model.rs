@@ -9,7 +9,7 @@ use crate::render::Line;
 use crate::store::{ItemQuery, Scope};
 use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Layout, Rect};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 mod areas;
 mod articles;
@@ -120,6 +120,9 @@ pub struct RefreshStatus {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub feeds: Vec<FeedSummary>,
+    /// Names of feeds the list leaves out whose articles a list may still show (kept
+    /// for their stars after `remove`).
+    pub unlisted_feeds: HashMap<FeedId, String>,
     /// The newest article the cache held when the feed list's counts were read: `C`
     /// marks nothing newer.
     pub feeds_upto: Option<ItemId>,
@@ -235,6 +238,7 @@ impl Model {
         Model {
             feeds_upto: None,
             feeds: Vec::new(),
+            unlisted_feeds: HashMap::new(),
             starred: (0, 0),
             feed_name_width: 0,
             feeds_pane: FeedsPane::default(),
@@ -327,6 +331,7 @@ impl Model {
             .iter()
             .find(|f| f.id == id)
             .map(|f| f.name.as_str())
+            .or_else(|| self.unlisted_feeds.get(&id).map(String::as_str))
             .unwrap_or("")
     }
 

@@ -27,6 +27,9 @@ pub enum Msg {
     /// A timer tick while something is animating (refresh progress).
     Tick,
     FeedsLoaded(Vec<FeedSummary>),
+    /// Feeds the cache holds that the list leaves out (unsubscribed, kept for their
+    /// starred articles), by name: what their articles in Starred are shown under.
+    UnlistedFeeds(Vec<(crate::model::FeedId, String)>),
     /// Unread articles that are another copy of an unread story (All unread counts
     /// each story once).
     CopiesCounted(usize),

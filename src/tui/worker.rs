@@ -339,6 +339,9 @@ pub(super) fn load_feeds(
     let feeds = store.feed_summaries(&config.feeds)?;
     *names = feeds.iter().map(|f| (f.id, f.name.clone())).collect();
     let listed: Vec<FeedId> = feeds.iter().map(|f| f.id).collect();
+    let unlisted = store.unlisted_feed_names(&listed)?;
+    names.extend(unlisted.iter().cloned());
+    let _ = tx.send(Msg::UnlistedFeeds(unlisted));
     // The Starred row's counts, over the feeds listed (the partial index makes it cheap),
     // a story once as its list shows it (a star given to a story stars every copy).
     let starred = ItemQuery {

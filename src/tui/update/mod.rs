@@ -66,6 +66,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             Outcome::redraw(cmds)
         }
         Msg::FeedsLoaded(feeds) => Outcome::redraw(on_feeds_loaded(m, feeds)),
+        Msg::UnlistedFeeds(names) => {
+            m.unlisted_feeds = names.into_iter().collect();
+            Outcome::redraw(Vec::new())
+        }
         Msg::CopiesCounted(n) => {
             m.unread_copies = n;
             Outcome::redraw(Vec::new())
