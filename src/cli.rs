@@ -108,6 +108,7 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
         }
         Command::Items {
             feed,
+            tag,
             unread,
             starred,
             limit,
@@ -115,6 +116,7 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
         } => {
             let filter = cache::ItemFilter {
                 feed: feed.as_deref(),
+                tag: tag.as_deref(),
                 unread,
                 starred,
                 limit,

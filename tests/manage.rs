@@ -160,6 +160,13 @@ fn remove_rename_and_tag_edit_the_config_in_place() {
     let feeds = env.json(&["feeds", "--json"]);
     assert_eq!(feeds[0]["title"], "Number one");
     assert_eq!(feeds[0]["tags"], serde_json::json!(["b", "d"]));
+    // A tag's articles, options before or after.
+    let tagged = env.json(&["items", "--tag", "D", "--json"]);
+    assert_eq!(tagged.as_array().unwrap().len(), 3, "{tagged}");
+    assert_eq!(env.json(&["items", "--json", "--tag", "d"]), tagged);
+    let out = env.run(&["items", "--tag", "nope"]);
+    assert!(!out.status.success());
+    assert!(stderr_of(&out).contains("no configured feed has the tag \"nope\""));
     // Star one article of the second feed, then remove it: the starred one stays cached.
     let id = env.json(&["items", "--feed", "two", "--json"])[0]["id"]
         .as_i64()

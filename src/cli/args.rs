@@ -91,6 +91,9 @@ pub enum Command {
         /// or the articles of this saved search ([[query]] name)
         #[arg(long, value_name = "NAME_OR_URL", add = feed_or_search_names())]
         feed: Option<String>,
+        /// Only the feeds with this tag
+        #[arg(long, value_name = "TAG", conflicts_with = "feed")]
+        tag: Option<String>,
         /// Only unread items
         #[arg(long)]
         unread: bool,

@@ -120,6 +120,7 @@ pub(super) fn find_feed<'a>(
 /// Which items `items` lists.
 pub(super) struct ItemFilter<'a> {
     pub feed: Option<&'a str>,
+    pub tag: Option<&'a str>,
     pub unread: bool,
     pub starred: bool,
     pub limit: Option<usize>,
@@ -147,9 +148,20 @@ pub(super) fn cmd_items(
             }
         }
         None => ItemQuery {
-            scope: match filter.feed {
-                Some(key) => Scope::Feed(find_feed(config, &feeds, key)?.id),
-                None => Scope::Feeds(feeds.iter().map(|f| f.id).collect()),
+            scope: match (filter.feed, filter.tag) {
+                (Some(key), _) => Scope::Feed(find_feed(config, &feeds, key)?.id),
+                (None, Some(tag)) => {
+                    let tagged: Vec<FeedId> = feeds
+                        .iter()
+                        .filter(|f| f.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)))
+                        .map(|f| f.id)
+                        .collect();
+                    if tagged.is_empty() {
+                        bail!("no configured feed has the tag {tag:?}");
+                    }
+                    Scope::Feeds(tagged)
+                }
+                (None, None) => Scope::Feeds(feeds.iter().map(|f| f.id).collect()),
             },
             unread_only: filter.unread,
             starred_only: filter.starred,
