@@ -132,13 +132,20 @@ fn split_words(line: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;
+    // Right after a closing quote (`"~Title"# note`).
+    let mut closed = false;
     let mut chars = line.chars();
     while let Some(c) = chars.next() {
+        let after_quote = std::mem::take(&mut closed);
         match c {
-            '"' => quoted = !quoted,
-            // A `#` starting a word outside quotes starts a comment, to the line's end
-            // (newsboat's reading; one inside a URL, `feed#top`, is the URL's).
-            '#' if !quoted && cur.is_empty() => break,
+            '"' => {
+                closed = quoted;
+                quoted = !quoted;
+            }
+            // A `#` starting a word outside quotes, or right after one, starts a
+            // comment, to the line's end (newsboat's reading; one inside a URL,
+            // `feed#top`, is the URL's).
+            '#' if !quoted && (cur.is_empty() || after_quote) => break,
             '\\' if quoted => {
                 if let Some(next) = chars.next() {
                     cur.push(next);
@@ -229,8 +236,8 @@ mod tests {
         );
         assert!(file.feeds[1].tags.is_empty() && file.feeds[1].hidden);
         assert_eq!(
-            split_words("https://d.example/feed#top \"a # b\" c#d #e"),
-            ["https://d.example/feed#top", "a # b", "c#d"]
+            split_words("https://d.example/feed#top \"a # b\" c#d \"~T\"#e"),
+            ["https://d.example/feed#top", "a # b", "c#d", "~T"]
         );
         assert_eq!(file.feeds[2].command, ["sh", "-c", "~/bin/feed.sh --all"]);
         assert_eq!(file.feeds[2].tags, ["scripts"]);

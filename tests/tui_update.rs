@@ -1025,6 +1025,28 @@ fn article_keys_in_the_list_act_on_the_row_under_the_cursor() {
         &m.prompt,
         Some(Prompt::Line { ask: Ask::Pipe, .. })
     ));
+    send(&mut m, code(KeyCode::Esc));
+    // So do D, v, t, c and f: each first opens the row under the cursor.
+    for k in ['D', 'v', 't', 'c', 'f'] {
+        let open = m.reader.as_ref().unwrap().item.id;
+        for step in ['j', 'k', 'k'] {
+            if m.articles.selected_row().unwrap().id != open {
+                break;
+            }
+            send(&mut m, key(step));
+        }
+        let row = m.articles.selected_row().unwrap().id;
+        assert_ne!(m.reader.as_ref().unwrap().item.id, row, "{k}");
+        let cmds = send(&mut m, key(k));
+        assert!(
+            matches!(cmds.as_slice(), [Cmd::LoadArticle { id, .. }] if *id == row),
+            "{k}: {cmds:?}"
+        );
+        serve_article(&mut m, &cmds);
+        assert_eq!(m.reader.as_ref().unwrap().item.id, row, "{k}");
+        m.prompt = None;
+        m.overlay = None;
+    }
 }
 
 /// The shown article gone from the cache (its feed removed from another device): the

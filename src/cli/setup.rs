@@ -101,7 +101,8 @@ pub(super) fn cmd_import_newsboat(
         (Some(u), None) => u
             .parent()
             .map(|dir| dir.join("cache.db"))
-            .filter(|p| p.is_file()),
+            .filter(|p| p.is_file())
+            .or_else(|| newsboat_default("cache.db")),
         (None, None) => newsboat_default("cache.db"),
     };
     let cache = cache.or(cache_found.as_deref());

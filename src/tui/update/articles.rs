@@ -280,7 +280,8 @@ pub(super) fn mark_above_read(m: &mut Model) -> Vec<Cmd> {
     vec![Cmd::MarkAboveRead { query, below, upto }]
 }
 
-/// A key that acts on the open article (save, pipe, the links), pressed in the list on
+/// A key that acts on the open article (save, pipe, the links, a link by number, full
+/// text, another copy, the enclosures, a download), pressed in the list on
 /// a row that is not the one open (or with none open): that row is opened, not marked
 /// read, and the key kept for when it is shown (`Model::after_open`). None when the key
 /// acts at once: the reader shows the row under the cursor, or the list has no focus.

@@ -202,7 +202,14 @@ pub(super) fn on_action(m: &mut Model, action: Action) -> Vec<Cmd> {
     // Keys on the open article, pressed in the list on another row: that row first.
     if matches!(
         action,
-        Action::SaveArticle | Action::PipeArticle | Action::ShowLinks
+        Action::SaveArticle
+            | Action::PipeArticle
+            | Action::ShowLinks
+            | Action::FollowLink
+            | Action::ToggleFullText
+            | Action::OtherCopy
+            | Action::Enclosures
+            | Action::QueueDownload
     ) {
         if let Some(cmds) = super::articles::open_first(m, action) {
             return cmds;
