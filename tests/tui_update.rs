@@ -813,6 +813,7 @@ fn saved_search_counts_stay_while_they_are_counted_again() {
         Msg::SearchesCounted {
             searches: vec![saved(Some((2, 5)))],
             hidden: 1,
+            hidden_unread: 0,
         },
     );
     assert_eq!(m.feeds_pane.rows[2], FeedRow::Query(0));
@@ -823,6 +824,7 @@ fn saved_search_counts_stay_while_they_are_counted_again() {
         Msg::SearchesCounted {
             searches: vec![saved(None)],
             hidden: 1,
+            hidden_unread: 0,
         },
     );
     assert_eq!(m.searches[0].counts, Some((2, 5)));
@@ -831,9 +833,12 @@ fn saved_search_counts_stay_while_they_are_counted_again() {
         Msg::SearchesCounted {
             searches: vec![saved(Some((0, 5)))],
             hidden: 1,
+            hidden_unread: 1,
         },
     );
     assert_eq!(m.searches[0].counts, Some((0, 5)));
+    // The Hidden row counts its unread ones (marked so after the filter hid them).
+    assert_eq!(m.row_counts(&FeedRow::Hidden), Some((1, 1)));
 }
 
 /// A hidden feed (newsboat's `!`) is not a row of the feed list, nor is a tag only it

@@ -42,14 +42,14 @@ pub(super) struct Source {
 }
 
 impl Store {
-    /// How many articles filters hid.
-    pub fn hidden_count(&self) -> Result<usize> {
-        let n: i64 =
-            self.conn
-                .query_row("SELECT count(*) FROM items WHERE hidden = 1", [], |r| {
-                    r.get(0)
-                })?;
-        Ok(n.max(0) as usize)
+    /// How many articles filters hid, and how many of those are unread (marked so after).
+    pub fn hidden_count(&self) -> Result<(usize, usize)> {
+        let (n, unread): (i64, i64) = self.conn.query_row(
+            "SELECT count(*), coalesce(sum(is_read = 0), 0) FROM items WHERE hidden = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((n.max(0) as usize, unread.max(0) as usize))
     }
 
     /// Where a list's rows come from: the items table, or the index joined to it when the

@@ -173,8 +173,9 @@ pub fn searches(
         });
     }
     // Cheap (a partial index), so always: the Hidden row must not come and go.
-    let hidden = store.hidden_count()?;
+    let (hidden, hidden_unread) = store.hidden_count()?;
     Ok(Msg::SearchesCounted {
+        hidden_unread,
         searches: out,
         hidden,
     })

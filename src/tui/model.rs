@@ -135,6 +135,8 @@ pub struct Model {
     pub searches: Vec<super::msg::SavedCount>,
     /// How many articles filters hid (the Hidden row shows when there are any).
     pub hidden: usize,
+    /// Of those, how many are unread.
+    pub hidden_unread: usize,
     /// Articles still waiting for the search index.
     pub indexing: usize,
     /// Articles of the last four weeks per feed, for the health view.
@@ -244,6 +246,7 @@ impl Model {
             feeds_pane: FeedsPane::default(),
             searches: Vec::new(),
             hidden: 0,
+            hidden_unread: 0,
             indexing: 0,
             recent: Default::default(),
             recent_counted: false,
@@ -367,7 +370,7 @@ impl Model {
             FeedRow::Starred => return Some(self.starred),
             FeedRow::Search => return None,
             FeedRow::Query(i) => return self.searches.get(*i).and_then(|s| s.counts),
-            FeedRow::Hidden => return Some((0, self.hidden)),
+            FeedRow::Hidden => return Some((self.hidden_unread, self.hidden)),
             FeedRow::AllUnread => return Some((self.unread_stories(), self.unread_stories())),
             _ => {}
         }

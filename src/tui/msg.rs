@@ -45,6 +45,8 @@ pub enum Msg {
     SearchesCounted {
         searches: Vec<SavedCount>,
         hidden: usize,
+        /// Of those, how many are unread (a mark made after the filter hid them).
+        hidden_unread: usize,
     },
     /// The search index took in a batch; this many articles still wait.
     Indexing {

@@ -85,6 +85,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
         Msg::SearchesCounted {
             mut searches,
             hidden,
+            hidden_unread,
         } => {
             // A list of names only keeps the counts already known until new ones come.
             for s in searches.iter_mut().filter(|s| s.counts.is_none()) {
@@ -102,6 +103,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
                     .any(|(a, b)| a.name != b.name || a.query != b.query);
             m.searches = searches;
             m.hidden = hidden;
+            m.hidden_unread = hidden_unread;
             if shape_changed {
                 let feeds = m.feeds.clone();
                 return Outcome::redraw(on_feeds_loaded(m, feeds));
