@@ -307,7 +307,7 @@ impl super::Store {
     pub fn copies(&self, id: ItemId) -> Result<Vec<Copy>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.id, c.feed_id, f.url, f.title FROM items i
-             JOIN items c ON c.story = i.story AND c.id != i.id
+             JOIN items c ON c.story = i.story AND c.id != i.id AND c.hidden = 0
              JOIN feeds f ON f.id = c.feed_id
              WHERE i.id = ?1 AND i.story IS NOT NULL ORDER BY c.id",
         )?;

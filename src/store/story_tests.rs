@@ -451,3 +451,40 @@ fn a_text_copy_filed_by_another_connection_is_found() {
     assert_eq!(story_of(&tui, "w-1"), story_of(&tui, "r-1"));
     assert_ne!(story_of(&tui, "o-1"), story_of(&tui, "r-1"));
 }
+
+/// An article a filter hid joins no story: its copy in another feed, arriving after it,
+/// arrives unread (it took the hidden copy's read mark, and was never seen), and lists
+/// no hidden copy as another of its story.
+#[test]
+fn a_hidden_article_joins_no_story() {
+    let (_dir, mut store, ids) = open();
+    let page = "https://ledger.example/2026/terminal";
+    let now = Utc::now();
+    let mut sponsored = feed(vec![item("a-1", page, TEXT)]);
+    sponsored.items[0].arrival.hidden = true;
+    sponsored.items[0].arrival.read = true;
+    store
+        .apply(ids[0], &sponsored, &Default::default(), Some(200), now, 0)
+        .unwrap();
+    store.group_all_texts(now.timestamp(), |_, _| {}).unwrap();
+    put(&mut store, ids[1], vec![item("b-1", page, TEXT)], now);
+    let (read, story): (bool, Option<i64>) = store
+        .conn
+        .query_row(
+            "SELECT is_read, story FROM items WHERE guid = 'b-1'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(!read, "the real article arrives unread");
+    assert_ne!(
+        story_of(&store, "a-1"),
+        story_of(&store, "b-1"),
+        "{story:?}"
+    );
+    let b = store
+        .items(&ItemQuery::feed(ids[1]), 0, 1)
+        .unwrap()
+        .remove(0);
+    assert!(store.copies(b.id).unwrap().is_empty());
+}

@@ -180,8 +180,12 @@ fn arrivals(
         .iter()
         .map(|i| (i.guid.as_str(), &i.story))
         .collect();
-    let mut stmt =
-        tx.prepare_cached("SELECT id, guid, sort_time FROM items WHERE feed_id = ?1 AND id > ?2")?;
+    // An article a filter hid joins no story: its read mark (the filter's) would reach
+    // the story's other copies, and a later copy would arrive read, never seen; and it
+    // would stand in the story's rows and "Also in" where no list shows it.
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, guid, sort_time FROM items WHERE feed_id = ?1 AND id > ?2 AND hidden = 0",
+    )?;
     let rows = stmt.query_map(params![id.0, max_id_before], |r| {
         Ok((
             r.get::<_, i64>(0)?,
