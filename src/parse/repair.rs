@@ -270,16 +270,25 @@ impl<'a> Repairer<'a> {
         if !self.stack.is_empty() {
             // Cut off: the text of the element the cut fell in is incomplete, and goes
             // (as feedparser drops it); the elements before it stay. An item the cut
-            // fell in (inside one of its fields, or a tag) goes whole: stored, it would
-            // stand for good as an article with half its text, no enclosure, or no title
-            // at all. One whose fields all ended stays, as does one whose CDATA never
-            // closed (a mistake, not a cut: its text runs to the end, as feedparser has it).
-            let inside = |depth: usize| match self.cut {
-                Cut::InCdata => false,
-                Cut::InTag => true,
-                Cut::None => self.stack.len() > depth + 1,
+            // fell in goes whole: stored, it would stand for good as an article with
+            // half its text, no enclosure, or no title, and under another id than the
+            // whole item's (its guid not reached yet), beside it once the feed came back
+            // whole. One whose guid came stays (the whole item, later, is the same
+            // article), unless the cut fell in a tag or one of its fields; so does one
+            // whose CDATA never closed (a mistake or a cut, its text going either way).
+            let out = &self.out;
+            let cut = self.cut;
+            let depth_now = self.stack.len();
+            let goes = |&&(depth, at): &&(usize, usize)| {
+                let item = &out[at..];
+                let has_id = item.contains("</guid>") || item.contains("</id>");
+                match cut {
+                    Cut::InTag => true,
+                    Cut::InCdata => !has_id,
+                    Cut::None => depth_now > depth + 1 || !has_id,
+                }
             };
-            match self.open_items.first().filter(|(depth, _)| inside(*depth)) {
+            match self.open_items.first().filter(goes) {
                 Some(&(depth, at)) => {
                     self.out.truncate(at);
                     self.stack.truncate(depth);

@@ -31,17 +31,21 @@ fn truncated_and_unbalanced() {
         out,
         "<feed><title>t</title><entry><title>a</title></entry></feed>"
     );
-    // An item whose fields all ended stays; so does one whose CDATA never closed (its
-    // text goes, as feedparser drops it).
-    let out = repair("<rss version=\"2.0\"><channel><item><title>a</title><link>http://x/a</link>");
+    // An item whose fields all ended and whose guid came stays (the whole item, later,
+    // is the same article); without its guid it goes, as does one cut inside a field.
+    let out = repair("<rss version=\"2.0\"><channel><item><title>a</title><guid>g-a</guid><link>http://x/a</link>");
     assert!(
-        out.ends_with("<link>http://x/a</link></item></channel></rss>"),
+        out.ends_with("<guid>g-a</guid><link>http://x/a</link></item></channel></rss>"),
         "{out}"
     );
-    let out =
-        repair("<rss version=\"2.0\"><channel><item><title>a</title><description><![CDATA[<p>b");
+    let out = repair("<rss version=\"2.0\"><channel><item><title>a</title><link>http://x/a</link>");
+    assert_eq!(out, "<rss version=\"2.0\"><channel></channel></rss>");
+    // A CDATA never closed: its text goes, its item stays when its guid came.
+    let out = repair(
+        "<rss version=\"2.0\"><channel><item><guid>g-a</guid><title>a</title><description><![CDATA[<p>b",
+    );
     assert!(
-        out.contains("<item><title>a</title><description></description></item>"),
+        out.contains("<title>a</title><description></description></item>"),
         "{out}"
     );
     let out = repair("<feed></entry><title>t</title></feed>junk<more/>");
