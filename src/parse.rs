@@ -183,8 +183,9 @@ fn read_how(body: &str, base_url: &str) -> (Result<ParsedFeed, ParseError>, How)
                 .then(|| constructs::plain_text_elements(body))
                 .flatten();
             let how = match left {
-                direct::Left::ToFeedRs => How::FeedRs,
                 direct::Left::ToRepair => How::ToRepair,
+                _ if look.needs_repair => How::ToRepair,
+                direct::Left::ToFeedRs => How::FeedRs,
             };
             (
                 read_with_feed_rs(plain.as_deref().unwrap_or(body), base_url),

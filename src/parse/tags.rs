@@ -13,6 +13,10 @@ pub(super) struct Look<'a> {
     pub odd_type: bool,
     /// The prefixes element names use, each once.
     pub prefixes: Vec<&'a str>,
+    /// What the repair mends and both readers pass by: an RSS or Atom element named in
+    /// another case than its format's (`<PubDate>`, `<pubdate>`), or an item inside an
+    /// item. (The direct reader finds these itself in the documents it reads.)
+    pub needs_repair: bool,
 }
 
 pub(super) fn look(body: &str) -> Look<'_> {
@@ -20,6 +24,7 @@ pub(super) fn look(body: &str) -> Look<'_> {
     let b = body.as_bytes();
     let mut atom: Option<bool> = None;
     let mut in_text = false;
+    let mut items_open = 0usize;
     let mut at = 0;
     while let Some(lt) = memchr::memchr(b'<', &b[at..]) {
         at += lt + 1;
@@ -27,6 +32,9 @@ pub(super) fn look(body: &str) -> Look<'_> {
         match rest.as_bytes().first() {
             Some(b'/') => {
                 in_text = false;
+                if rest[1..].starts_with("item") && !rest[5..].starts_with(is_name_char) {
+                    items_open = items_open.saturating_sub(1);
+                }
                 continue;
             }
             Some(b'!') => {
@@ -63,6 +71,21 @@ pub(super) fn look(body: &str) -> Look<'_> {
         if let Some(p) = prefix {
             if !found.prefixes.contains(&p) {
                 found.prefixes.push(p);
+            }
+        } else if !found.needs_repair {
+            let empty = rest[..rest.find('>').unwrap_or(rest.len())].ends_with('/');
+            if local == "item" && !empty {
+                found.needs_repair = items_open > 0;
+                items_open += 1;
+            } else if local.bytes().any(|c| c.is_ascii_uppercase())
+                || matches!(
+                    local,
+                    "pubdate" | "lastbuilddate" | "managingeditor" | "webmaster"
+                )
+            {
+                let lower = local.to_ascii_lowercase();
+                found.needs_repair =
+                    super::repair::canonical_name(&lower).is_some_and(|c| c != local);
             }
         }
         let is_atom = *atom.get_or_insert(local == "feed");
@@ -109,6 +132,10 @@ pub(super) fn is_text_element(atom: bool, prefixed: bool, local: &str) -> bool {
             "encoded" | "description" | "title" | "summary" | "subtitle"
         ),
     }
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')
 }
 
 /// An attribute's value in a start tag, as written (quotes off).
