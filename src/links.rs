@@ -19,10 +19,20 @@ pub fn resolve(href: &str, base: Option<&Url>) -> Option<Url> {
 /// dropped.
 pub fn web_link(href: &str, base: Option<&Url>) -> Option<String> {
     let cleaned = clean_line(&unwrapped(href));
+    // White space at its end that a reader percent-encoded before it came here (a
+    // no-break space after the address, `&#160;`) is the feed's spacing, not the address's.
+    let mut cleaned = cleaned.as_str();
+    while let Some(rest) = cleaned
+        .strip_suffix("%C2%A0")
+        .or_else(|| cleaned.strip_suffix("%c2%a0"))
+        .or_else(|| cleaned.strip_suffix("%20"))
+    {
+        cleaned = rest.trim_end();
+    }
     if cleaned.is_empty() {
         return None;
     }
-    resolve(&cleaned, base)
+    resolve(cleaned, base)
         .filter(|u| matches!(u.scheme(), "http" | "https" | "gemini" | "mailto"))
         .map(|u| u.to_string())
 }
@@ -63,7 +73,7 @@ pub fn hyperlink_target(url: &str) -> Option<String> {
 
 #[cfg(test)]
 mod hyperlink_tests {
-    use super::hyperlink_target;
+    use super::{hyperlink_target, web_link};
 
     #[test]
     fn tabs_and_line_breaks_inside_an_address_are_dropped_as_browsers_do() {
@@ -76,6 +86,21 @@ mod hyperlink_tests {
             super::absolute("/a/\r\n\tlong/path", Some(&base)).as_deref(),
             Some("http://127.0.0.1:9450/a/long/path")
         );
+    }
+
+    #[test]
+    fn spacing_after_an_address_is_not_part_of_it() {
+        for href in [
+            "http://e.example/1\u{a0}",
+            "http://e.example/1%C2%A0",
+            "http://e.example/1%20%c2%a0",
+        ] {
+            assert_eq!(
+                web_link(href, None).as_deref(),
+                Some("http://e.example/1"),
+                "{href}"
+            );
+        }
     }
 
     #[test]

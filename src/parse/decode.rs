@@ -24,6 +24,25 @@ impl Charset {
             .filter(char::is_ascii_alphanumeric)
             .map(|c| c.to_ascii_lowercase())
             .collect();
+        // Names Python (and so feedparser) knows and the web's list does not: Windows'
+        // code pages by number, underscores for dashes (`euc_kr`, `iso8859_2`).
+        let known = match key.as_str() {
+            "cp949" | "ms949" | "uhc" | "euckr" => Some("euc-kr"),
+            "cp932" | "ms932" | "mskanji" | "sjis" => Some("shift_jis"),
+            "cp936" | "ms936" | "euccn" | "gb2312" => Some("gbk"),
+            "cp950" | "ms950" | "big5hkscs" => Some("big5"),
+            "tis620" | "cp874" | "iso885911" => Some("windows-874"),
+            k if k.starts_with("iso8859") && k.len() > 7 => None.or_else(|| {
+                Encoding::for_label(format!("iso-8859-{}", &k[7..]).as_bytes()).map(|e| e.name())
+            }),
+            k if k.starts_with("cp125") && k.len() == 6 => {
+                Encoding::for_label(format!("windows-{}", &k[2..]).as_bytes()).map(|e| e.name())
+            }
+            _ => None,
+        };
+        if let Some(e) = known.and_then(|l| Encoding::for_label(l.as_bytes())) {
+            return Some(Charset::Whatwg(e));
+        }
         LABELS
             .iter()
             .find(|(l, _)| *l == key)
@@ -304,6 +323,22 @@ mod codepage_tests {
             })
             .collect();
         assert_eq!(super::decode(&ebcdic, None), text);
+        // Python's names for the web's encodings, as feedparser reads them.
+        for label in ["cp949", "ms949", "uhc", "euc_kr"] {
+            let doc = format!(
+                "<?xml version=\"1.0\" encoding=\"{label}\"?><a>\u{d55c}\u{ad6d}\u{c5b4}</a>"
+            );
+            let (bytes, _, _) = encoding_rs::EUC_KR.encode(&doc);
+            assert!(
+                super::decode(&bytes, None).contains("\u{d55c}\u{ad6d}\u{c5b4}"),
+                "{label}"
+            );
+        }
+        let latin2 = b"<a>\xb1</a>";
+        assert_eq!(
+            super::decode(latin2, Some("text/xml; charset=iso8859_2")),
+            "<a>\u{105}</a>"
+        );
         // A label nobody knows: as before (UTF-8, else Windows-1252).
         assert_eq!(
             super::decode(b"caf\xe9", Some("text/xml; charset=x-nothing")),

@@ -175,7 +175,11 @@ pub(super) fn guids_not_links(body: &str) -> Vec<bool> {
                 continue;
             }
             let tag = tag.to_ascii_lowercase().replace(' ', "");
-            not_link = tag.contains("ispermalink=\"false\"") || tag.contains("ispermalink='false'");
+            // Anything but "true" says so, as feedparser reads it ("false", "0", "no").
+            not_link = tag.find("ispermalink=").is_some_and(|at| {
+                let value = tag[at + "ispermalink=".len()..].trim_start_matches(['"', '\'']);
+                !value.starts_with("true")
+            });
         }
         out.push(not_link);
     }

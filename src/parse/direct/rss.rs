@@ -73,11 +73,15 @@ impl Doc<'_> {
                 }
                 (Ns::Plain, "guid") => {
                     // isPermaLink="false": an id only, never the item's address.
-                    let permalink = super::text::attr(&e, "isPermaLink")?;
+                    // (Anything but "true" says so, as feedparser reads it: "0", "no".)
+                    let permalink = match super::text::attr(&e, "isPermaLink")? {
+                        Some(p) => Some(p),
+                        None => super::text::attr(&e, "ispermalink")?,
+                    };
                     if let Some(guid) = self.text()? {
                         entry.id = guid.trim().to_string();
                         entry.id_not_link =
-                            permalink.is_some_and(|p| p.trim().eq_ignore_ascii_case("false"));
+                            permalink.is_some_and(|p| !p.trim().eq_ignore_ascii_case("true"));
                     }
                 }
                 (Ns::Plain, "pubDate") | (Ns::DublinCore, "date") => {
