@@ -255,9 +255,10 @@ impl Prepared {
         let mut field = |name: &str, value: &str| linked(name, value, None);
         match &self.source {
             Source::Feed => {}
-            Source::FullText(host) => {
-                field("Full text", &format!("from {host} (t: the feed's text)"))
-            }
+            Source::FullText(host) => field(
+                "Full text",
+                &format!("from {host} (the full-text key again: the feed's text)"),
+            ),
             Source::FeedWithFullText => field("Full text", "at hand (t shows it)"),
             Source::FullTextFailed(why) => field("Full text", &format!("none: {why}")),
         }

@@ -176,7 +176,7 @@ fn remove_rename_and_tag_edit_the_config_in_place() {
         .unwrap();
     let said = env.ok(&["remove", "two"]);
     assert!(
-        said.contains("1 cached articles dropped") && said.contains("1 starred kept"),
+        said.contains("1 cached article dropped") && said.contains("1 starred kept"),
         "{said}"
     );
     let left: i64 = db

@@ -148,9 +148,10 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
         })?);
     } else {
         out.push_str(&format!(
-            "Subscribed to {} <{}>: {items} articles\n",
+            "Subscribed to {} <{}>: {}\n",
             args.name.or(title.as_deref()).unwrap_or(&found.url),
-            found.url
+            found.url,
+            super::syncing::counted(items, "article", "articles")
         ));
     }
     Ok(())
@@ -193,11 +194,11 @@ fn subscribe_on_server(
         })?);
     } else {
         out.push_str(&format!(
-            "Subscribed on {} to {} <{}>: {} articles\n",
+            "Subscribed on {} to {} <{}>: {}\n",
             sync.url,
             args.name.or(title).unwrap_or(&found.url),
             found.url,
-            summary.new_items
+            super::syncing::counted(summary.new_items, "article", "articles")
         ));
     }
     Ok(true)
@@ -276,7 +277,10 @@ pub(super) fn cmd_remove(paths: &AppPaths, key: &str, out: &mut String) -> anyho
     let (dropped, kept) = store
         .remove_feed(id)
         .with_context(|| format!("{url} left the config, but its articles are still cached"))?;
-    out.push_str(&format!("Removed {url}: {dropped} cached articles dropped"));
+    out.push_str(&format!(
+        "Removed {url}: {} dropped",
+        super::syncing::counted(dropped, "cached article", "cached articles")
+    ));
     if kept > 0 {
         out.push_str(&format!(", {kept} starred kept until unstarred"));
     }

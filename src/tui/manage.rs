@@ -98,7 +98,11 @@ pub fn apply(
                 .title
                 .clone()
                 .unwrap_or_else(|| found.url.clone());
-            format!("Subscribed to {title}: {} articles", found.feed.items.len())
+            format!(
+                "Subscribed to {title}: {} article{}",
+                found.feed.items.len(),
+                if found.feed.items.len() == 1 { "" } else { "s" }
+            )
         }
         FeedEdit::Remove { url } => {
             file.remove_feed(url).map_err(|e| e.to_string())?;
@@ -109,7 +113,10 @@ pub fn apply(
                 None => 0,
             };
             if kept > 0 {
-                format!("Removed {url}; its {kept} starred articles stay under Starred")
+                format!(
+                    "Removed {url}; its {kept} starred article{} under Starred",
+                    if kept == 1 { " stays" } else { "s stay" }
+                )
             } else {
                 format!("Removed {url}")
             }

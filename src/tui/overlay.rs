@@ -187,7 +187,11 @@ fn preview(found: &crate::discover::Found, width: usize) -> Vec<Row> {
         lines.push(vec![(piece, Tone::Dim)]);
     }
     lines.push(vec![(
-        format!("{} articles; the newest:", found.feed.items.len()),
+        format!(
+            "{} article{}; the newest:",
+            found.feed.items.len(),
+            if found.feed.items.len() == 1 { "" } else { "s" }
+        ),
         Tone::Plain,
     )]);
     // Newest first, whatever order the feed lists them in (undated ones last).
