@@ -156,3 +156,15 @@ proptest! {
         prop_assert!(!line.contains('\n') && !line.contains('\t'));
     }
 }
+
+/// An old Flash embed gives its address (from its embed or movie param); a frame or a
+/// video with no address shows nothing (it was `[video: ]`).
+#[test]
+fn embeds_show_their_address_or_nothing() {
+    let flash = "<p>Watch:</p><object width=\"425\"><param name=\"movie\" value=\"http://video.example/v/abc\"></param><embed src=\"http://video.example/v/abc\" type=\"application/x-shockwave-flash\"></embed></object><p>end</p>";
+    let text = html_to_text(flash, Some(BASE), 80);
+    assert!(text.contains("http://video.example/v/abc]"), "{text}");
+    let empty = "<p>Watch:</p><iframe></iframe><video></video><p>end</p>";
+    let text = html_to_text(empty, Some(BASE), 80);
+    assert!(!text.contains("[video"), "{text}");
+}

@@ -130,8 +130,12 @@ impl<'a> Converter<'a> {
             }
             "iframe" | "video" | "embed" | "object" | "audio" => {
                 let kind = if name == "audio" { "audio" } else { "video" };
-                let src = media_source(el).and_then(|s| crate::links::absolute(&s, self.base));
-                self.inline_marker(&format!("[{kind}:\u{a0}{}]", src.unwrap_or_default()));
+                // One with no address shows nothing (it was `[video: ]`).
+                if let Some(src) =
+                    media_source(el).and_then(|s| crate::links::absolute(&s, self.base))
+                {
+                    self.inline_marker(&format!("[{kind}:\u{a0}{src}]"));
+                }
             }
             "a" => self.anchor(el, depth),
             "p" | "div" | "section" | "article" | "header" | "footer" | "main" | "aside"
@@ -318,13 +322,30 @@ fn is_layout_table(table: ElementRef, cells: &[Vec<ElementRef>]) -> bool {
 }
 
 fn media_source(el: ElementRef) -> Option<String> {
-    if let Some(src) = el.value().attr("src").or_else(|| el.value().attr("data")) {
+    let given = |s: &&str| !s.trim().is_empty();
+    if let Some(src) = el
+        .value()
+        .attr("src")
+        .or_else(|| el.value().attr("data"))
+        .filter(given)
+    {
         return Some(src.to_string());
     }
+    // A `<source>`, or, in an old Flash embed, the `<embed>` or the movie `<param>`.
     el.descendants()
         .filter_map(ElementRef::wrap)
-        .find(|e| e.value().name() == "source")
-        .and_then(|e| e.value().attr("src"))
+        .find_map(|e| {
+            let v = e.value();
+            match v.name() {
+                "source" | "embed" => v.attr("src"),
+                "param" => v
+                    .attr("name")
+                    .filter(|n| matches!(n.to_ascii_lowercase().as_str(), "movie" | "src"))
+                    .and(v.attr("value")),
+                _ => None,
+            }
+            .filter(given)
+        })
         .map(str::to_string)
 }
 
