@@ -326,6 +326,9 @@ fn author_name(raw: &str) -> String {
         (Some(open), true) if open + 1 < cleaned.len() - 1 => {
             cleaned[open + 1..cleaned.len() - 1].trim().to_string()
         }
+        // `mail@example.org(Name)` with no space: a reader took the address and the
+        // opening bracket off, and left the closing one.
+        (None, true) if cleaned.len() > 1 => cleaned[..cleaned.len() - 1].trim().to_string(),
         _ => cleaned,
     }
 }
