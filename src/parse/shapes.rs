@@ -189,7 +189,7 @@ pub(super) fn guids_not_links(body: &str) -> Vec<bool> {
 /// The document from its feed root on, when markup that is no feed's comes first: a
 /// script's warning printed before the feed (PHP's `<br />\n<b>Warning</b>: ...`). The
 /// readers took the `<br />` for the root and found no feed. A page (it names `html`,
-/// `head` or `body`, or a doctype) is left as it is, to be told apart as a page.
+/// `head` or `body`, or HTML's doctype) is left as it is, to be told apart as a page.
 pub(super) fn past_leading_markup(body: &str) -> &str {
     let head = &body[..floor_char(body, 4096)];
     let Some(first) = first_element_name(head) else {
@@ -212,7 +212,8 @@ pub(super) fn past_leading_markup(body: &str) -> &str {
         return body;
     };
     let before = head[..at].to_ascii_lowercase();
-    if ["<html", "<head", "<body", "<!doctype"]
+    // (A feed's own DOCTYPE, `<!DOCTYPE rss ...>`, after the warning is no page's.)
+    if ["<html", "<head", "<body", "<!doctype html"]
         .iter()
         .any(|page| before.contains(page))
     {

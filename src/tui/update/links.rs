@@ -11,7 +11,12 @@ pub(super) fn show(m: &mut Model) -> Vec<Cmd> {
     match &m.reader {
         None => m.message = Some("Open an article first".into()),
         Some(r) if r.prepared.links().is_empty() => {
-            m.message = Some("This article has no links".into())
+            m.message = Some(if r.item.link.is_some() {
+                let open = m.keymap.key_for(Action::OpenInBrowser);
+                format!("No links in this article's text ({open} opens its page)")
+            } else {
+                "This article has no links".into()
+            })
         }
         Some(_) => {
             m.overlay = Some(Overlay::Links { selected: 0 });
