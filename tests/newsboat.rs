@@ -234,6 +234,11 @@ fn browser_and_ignore_rules_come_over_from_newsboats_config() {
         config.contains("browser = [\"firefox\", \"--new-tab\", \"%u\"]"),
         "{config}"
     );
+    // Run again: nothing is added twice.
+    let again = env.ok(&["import-newsboat", dir.join("urls").to_str().unwrap()]);
+    assert!(!again.contains("ignore-article"), "{again}");
+    let config = std::fs::read_to_string(env.config_path()).unwrap();
+    assert_eq!(config.matches("[[filter]]").count(), 1, "{config}");
     env.ok(&["refresh"]);
     let items = env.json(&["items", "--json"]);
     let titles: Vec<&str> = items

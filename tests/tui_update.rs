@@ -1090,3 +1090,26 @@ fn an_unlisted_feeds_articles_keep_its_name() {
         "Safe Harbour Weekly"
     );
 }
+
+/// A row opened by a key that acts on it (U here) is not marked read; Enter on it then
+/// opens it as any article, marked read (it only went full-screen, and stayed unread).
+#[test]
+fn enter_on_a_row_a_key_opened_marks_it_read() {
+    let mut m = fixture(120, 30);
+    send(&mut m, code(KeyCode::Tab));
+    let row = m.articles.selected_row().unwrap().clone();
+    assert!(!row.read);
+    let cmds = send(&mut m, key('U'));
+    serve_article(&mut m, &cmds);
+    send(&mut m, code(KeyCode::Esc));
+    assert!(!m.articles.selected_row().unwrap().read);
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    assert!(
+        cmds.contains(&Cmd::SetRead {
+            ids: vec![row.id],
+            read: true
+        }),
+        "{cmds:?}"
+    );
+    assert!(m.articles.selected_row().unwrap().read);
+}

@@ -208,7 +208,15 @@ fn import_newsboat_config(
         }
     }
     let mut hidden = 0;
-    for (line, query) in &found.hide {
+    // A rule brought over before (an import run again) is not added twice.
+    let had: Vec<String> = file
+        .config()?
+        .filters
+        .iter()
+        .filter(|f| f.action == crate::config::FilterAction::Hide)
+        .map(|f| f.query.clone())
+        .collect();
+    for (line, query) in found.hide.iter().filter(|(_, q)| !had.contains(q)) {
         match file.add_filter(query, "hide") {
             Ok(()) => hidden += 1,
             Err(why) => skipped.push(crate::newsboat::SkippedLine {

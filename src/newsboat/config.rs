@@ -52,7 +52,16 @@ fn browser(args: &[String]) -> Result<Vec<String>, String> {
     if line.contains(['|', ';', '&', '$', '`', '<', '>', '(', ')']) {
         return Err("it is a shell line, and bulletin never passes an address through a shell: set [general] browser to the program and its arguments".into());
     }
-    let mut argv = split_words(&line);
+    // Single quotes, which newsboat's shell takes off (`firefox '%u'`).
+    let mut argv: Vec<String> = split_words(&line)
+        .into_iter()
+        .map(
+            |w| match w.strip_prefix('\'').and_then(|w| w.strip_suffix('\'')) {
+                Some(inner) => inner.to_string(),
+                None => w,
+            },
+        )
+        .collect();
     if argv.is_empty() {
         return Err("no program named".into());
     }
@@ -105,6 +114,10 @@ mod tests {
         assert_eq!(
             parse_config("browser lynx\n").browser,
             Some(vec!["lynx".into(), "%u".into()])
+        );
+        assert_eq!(
+            parse_config("browser \"firefox '%u'\"\n").browser,
+            Some(vec!["firefox".into(), "%u".into()])
         );
     }
 }

@@ -20,10 +20,20 @@ pub(super) fn open(m: &mut Model) -> Vec<Cmd> {
         Pane::Articles => {
             let selected = m.articles.selected_row().map(|r| r.id);
             let open_id = m.reader.as_ref().map(|r| r.item.id);
-            if selected.is_some() && selected == open_id {
+            if let Some(id) = selected.filter(|_| selected == open_id) {
                 m.fullscreen = true;
                 m.focus = Pane::Reader;
-                rewrap_reader(m)
+                let mut cmds = rewrap_reader(m);
+                // Shown by a key that acts on it (`open_first`), it was not marked read:
+                // opened now, it is, as any article opened.
+                if m.articles.selected_row().is_some_and(|r| !r.read) {
+                    set_read(m, id, true);
+                    cmds.push(Cmd::SetRead {
+                        ids: vec![id],
+                        read: true,
+                    });
+                }
+                cmds
             } else {
                 open_selected(m)
             }
