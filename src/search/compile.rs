@@ -101,6 +101,9 @@ pub fn compile(query: &Query, feeds: &[FeedInfo]) -> Result<Compiled, QueryError
                     .filter(|f| {
                         if is_tag {
                             f.tags.iter().any(|t| super::fold(t) == wanted)
+                        } else if name.contains("://") {
+                            // A whole address names that feed alone (as in `matcher`).
+                            f.url == name.as_str()
                         } else {
                             super::fold(f.name).contains(&wanted) || f.url.contains(name.as_str())
                         }

@@ -45,6 +45,9 @@ pub fn matches(q: &Query, a: &Article, words: &Words) -> bool {
 
 fn filter(f: &Filter, a: &Article) -> bool {
     match f {
+        // A whole address (`feed:"https://a.example/rss"`) names that feed alone: it
+        // also ended `…/rss?page=2` and `…/rss/comments`.
+        Filter::Feed(name) if name.contains("://") => a.feed_url == name.as_str(),
         Filter::Feed(name) => {
             fold(a.feed_name).contains(&fold(name)) || a.feed_url.contains(name.as_str())
         }
@@ -135,5 +138,14 @@ mod tests {
         assert!(!check("sponsored -guide", &a));
         assert!(!check("is:starred", &a));
         assert!(!check("before:-1d", &a));
+        // A whole address names that feed alone; a part of one, any feed it is in.
+        assert!(check("feed:\"https://sec.example/feed\"", &a));
+        assert!(check("feed:sec.example", &a));
+        let longer = Article {
+            feed_url: "https://sec.example/feed/comments",
+            ..a
+        };
+        assert!(!check("feed:\"https://sec.example/feed\"", &longer));
+        assert!(check("feed:sec.example/feed", &longer));
     }
 }
