@@ -1043,8 +1043,10 @@ fn article_keys_in_the_list_act_on_the_row_under_the_cursor() {
         let row = m.articles.selected_row().unwrap().id;
         assert_ne!(m.reader.as_ref().unwrap().item.id, row, "{k}");
         let cmds = send(&mut m, key(k));
+        // (t loads the feed's text, to show the full text after.)
         assert!(
-            matches!(cmds.as_slice(), [Cmd::LoadArticle { id, .. }] if *id == row),
+            matches!(cmds.as_slice(), [Cmd::LoadArticle { id, full, .. }]
+                if *id == row && *full == (k != 't')),
             "{k}: {cmds:?}"
         );
         serve_article(&mut m, &cmds);
@@ -1112,4 +1114,25 @@ fn enter_on_a_row_a_key_opened_marks_it_read() {
         "{cmds:?}"
     );
     assert!(m.articles.selected_row().unwrap().read);
+}
+
+/// w on a row, then Enter on another before the first answer came: the first answer is
+/// not shown, and the key acts on nothing (it acted on whatever the reader showed).
+#[test]
+fn a_key_overtaken_by_another_open_acts_on_nothing() {
+    let mut m = fixture(120, 30);
+    send(&mut m, code(KeyCode::Tab));
+    let opened = send(&mut m, code(KeyCode::Enter));
+    serve_article(&mut m, &opened);
+    send(&mut m, key('j'));
+    let first = send(&mut m, key('w'));
+    send(&mut m, key('j'));
+    let second = send(&mut m, code(KeyCode::Enter));
+    let other = m.articles.selected_row().unwrap().id;
+    serve_article(&mut m, &first);
+    assert!(m.prompt.is_none(), "{:?}", m.prompt);
+    serve_article(&mut m, &second);
+    assert_eq!(m.reader.as_ref().unwrap().item.id, other);
+    assert!(m.prompt.is_none(), "{:?}", m.prompt);
+    assert!(m.after_open.is_none());
 }

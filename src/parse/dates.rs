@@ -42,8 +42,10 @@ fn iso8601(t: &str) -> Option<DateTime<Utc>> {
     };
     let date = match date_part.len() {
         10 => NaiveDate::parse_from_str(date_part, "%Y-%m-%d").ok()?,
-        // A two-digit year (`26-11-02`), feedparser's reading of it.
-        8 if date_part.contains('-') => {
+        // A two-digit year (`26-11-02`), read as the RFC 822 reader below reads one.
+        8 if date_part.as_bytes().get(2) == Some(&b'-')
+            && date_part[..2].bytes().all(|b| b.is_ascii_digit()) =>
+        {
             let (year, month_day) = date_part.split_once('-')?;
             let mut year: i32 = year.parse().ok()?;
             year += if year < 90 { 2000 } else { 1900 };
@@ -288,6 +290,15 @@ mod tests {
     fn the_forms_feeds_use() {
         let cases = [
             ("Mon, 02 Nov 2026 08:00:00 GMT", "2026-11-02T08:00:00+00:00"),
+            // ISO 8601 as written in the wild: a decimal comma, a two-digit year, a zone
+            // name against the time, the day's end.
+            (
+                "2026-11-02T08:00:00,5+01:00",
+                "2026-11-02T07:00:00.500+00:00",
+            ),
+            ("26-11-02T08:00:00Z", "2026-11-02T08:00:00+00:00"),
+            ("2026-11-02T08:00:00GMT", "2026-11-02T08:00:00+00:00"),
+            ("2026-11-02T24:00:00Z", "2026-11-03T00:00:00+00:00"),
             // A 12-hour clock, fractions of a second, dotted times, zones of the Pacific.
             ("Mon, 02 Nov 2026 08:00 PM EST", "2026-11-03T01:00:00+00:00"),
             ("2 Nov 2026 12:30:00 AM GMT", "2026-11-02T00:30:00+00:00"),
@@ -359,6 +370,11 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(at(text).as_deref(), Some(want), "{text}");
         }
+        // A four-digit year with a one-digit month is no two-digit year (it was 3926).
+        assert_ne!(
+            at("2026-1-2T08:00:00Z").as_deref().map(|d| &d[..4]),
+            Some("3926")
+        );
     }
 
     #[test]

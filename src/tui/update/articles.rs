@@ -311,7 +311,8 @@ pub(super) fn open_first(m: &mut Model, action: Action) -> Option<Vec<Cmd>> {
     Some(vec![Cmd::LoadArticle {
         req: m.reader_req,
         id,
-        full: true,
+        // `t` then shows the full text: loaded with it, `t` went back to the feed's.
+        full: action != Action::ToggleFullText,
     }])
 }
 

@@ -16,7 +16,9 @@ pub(super) fn article_loaded(m: &mut Model, req: ReqId, item: Item, prepared: Pr
     // A key kept for this article (`Model::after_open`) acts now that it is shown; one
     // kept for another request is gone (another article was opened since).
     if let Some((for_req, action)) = m.after_open {
-        if for_req == req {
+        // Only once this answer is the one shown: one another request (Enter on another
+        // row) overtook is not, and the key would act on whatever the reader shows.
+        if for_req == req && req == m.reader_req {
             m.after_open = None;
             out.cmds.extend(super::input::act(m, action));
             out.redraw = true;
