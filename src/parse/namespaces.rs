@@ -37,18 +37,25 @@ const KNOWN: &[(&str, &str, &[&str])] = &[
     ("http://purl.org/rss/1.0/modules/slash/", "slash", &[]),
 ];
 
-fn key(uri: &str) -> String {
-    uri.trim().trim_end_matches('/').to_ascii_lowercase()
+/// Two addresses alike but for case and a trailing slash (no allocation: this runs for
+/// each declaration of each feed).
+fn same(a: &str, b: &str) -> bool {
+    a.trim()
+        .trim_end_matches('/')
+        .eq_ignore_ascii_case(b.trim().trim_end_matches('/'))
+}
+
+/// Whether `uri` is a known address or a variant of one.
+fn listed(uri: &str) -> Option<&'static str> {
+    KNOWN
+        .iter()
+        .find(|(known, _, variants)| same(known, uri) || variants.iter().any(|v| same(v, uri)))
+        .map(|(known, _, _)| *known)
 }
 
 /// The known address `uri` is a variant of, when it is one but not spelt so.
 fn canonical(uri: &str) -> Option<&'static str> {
-    let k = key(uri);
-    KNOWN
-        .iter()
-        .find(|(known, _, variants)| key(known) == k || variants.iter().any(|v| key(v) == k))
-        .map(|(known, _, _)| *known)
-        .filter(|known| *known != uri)
+    listed(uri).filter(|known| *known != uri)
 }
 
 /// The root element's start tag: where feeds declare their namespaces.
@@ -74,11 +81,8 @@ fn replacement(prefix: &str, uri: &str) -> Option<&'static str> {
     if let Some(known) = canonical(uri) {
         return Some(known);
     }
-    let k = key(uri);
-    let listed = KNOWN
-        .iter()
-        .any(|(known, _, variants)| key(known) == k || variants.iter().any(|v| key(v) == k));
-    if listed {
+    // An address, not any text: the prefix rule is for a namespace spelt otherwise.
+    if listed(uri).is_some() || !uri.contains("://") {
         return None;
     }
     KNOWN
@@ -87,12 +91,34 @@ fn replacement(prefix: &str, uri: &str) -> Option<&'static str> {
         .map(|(known, _, _)| *known)
 }
 
+/// Whether the `xmlns:` at `at` is an attribute of a start tag: after white space, in
+/// a tag that opened (`<name`) and has not closed before it. (Text that quotes a
+/// declaration, in a CDATA section or escaped, mostly is not; a look back of a
+/// kilobyte at most.)
+fn in_start_tag(body: &str, at: usize) -> bool {
+    let bytes = body.as_bytes();
+    if !bytes[..at].last().is_some_and(u8::is_ascii_whitespace) {
+        return false;
+    }
+    let from = at.saturating_sub(1024);
+    let window = &bytes[from..at];
+    let Some(lt) = memchr::memrchr(b'<', window) else {
+        return false;
+    };
+    memchr::memchr(b'>', &window[lt..]).is_none()
+        && window.get(lt + 1).is_some_and(u8::is_ascii_alphabetic)
+}
+
 /// The document with its namespace declarations spelt as the readers know them, or
 /// None when they are (nearly every feed). Declarations anywhere count (an item may
 /// declare Dublin Core for itself): one fast search through the document.
 pub(super) fn canonical_declarations(body: &str) -> Option<String> {
-    let mut edits = Vec::new();
+    let mut edits: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
     for at in memchr::memmem::find_iter(body.as_bytes(), b"xmlns:") {
+        // Never inside the value of one edited already.
+        if edits.last().is_some_and(|(r, _)| at < r.end) || !in_start_tag(body, at) {
+            continue;
+        }
         let value = &body[at + "xmlns:".len()..];
         let Some(eq) = value.find('=') else { continue };
         let prefix = value[..eq].trim_end();
@@ -107,6 +133,9 @@ pub(super) fn canonical_declarations(body: &str) -> Option<String> {
             continue;
         };
         let uri = &quoted[1..1 + len];
+        if uri.len() > 512 || uri.contains(|c: char| c.is_whitespace() || c == '<' || c == '>') {
+            continue;
+        }
         if let Some(known) = replacement(prefix, uri) {
             let from = body.len() - quoted.len() + 1;
             edits.push((from..from + len, known));
@@ -194,6 +223,18 @@ mod tests {
         );
         let plain = "<rss xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel/></rss>";
         assert_eq!(canonical_declarations(plain), None);
+    }
+
+    /// Declarations quoted in an article's text are its words: never rewritten, and a
+    /// stray quote there (values that would run across each other) is no panic.
+    #[test]
+    fn declarations_in_text_are_left_alone() {
+        let body = "<rss version=\"2.0\"><channel><item><description><![CDATA[ quoting \
+                    xmlns:dc=\"http://purl.org/dc/elements/1.0/\" and xmlns:dc=\"http://example.org/ \
+                    and also xmlns:media='x' then \" ]]></description></item></channel></rss>";
+        assert_eq!(canonical_declarations(body), None);
+        let escaped = "<rss><channel><description>&lt;rss xmlns:dc=\"http://purl.org/dc/elements/1.0/\"&gt;</description></channel></rss>";
+        assert_eq!(canonical_declarations(escaped), None);
     }
 
     #[test]
