@@ -93,6 +93,54 @@ mod tests {
 }
 
 #[cfg(test)]
+mod hidden_counts {
+    use super::*;
+
+    /// A cache from before hidden articles were left out of counts and stories (schema
+    /// 21), holding a hidden article made unread and one in a story: the counts are those
+    /// of the rows listed, and the hidden one leaves its story.
+    #[test]
+    fn a_cache_with_hidden_articles_counts_as_it_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            for (i, sql) in migrations().take(21).enumerate() {
+                let tx = conn.transaction().unwrap();
+                tx.execute_batch(sql).unwrap();
+                tx.pragma_update(None, "user_version", i as i64 + 1)
+                    .unwrap();
+                tx.commit().unwrap();
+            }
+            conn.execute_batch(
+                "INSERT INTO feeds (url) VALUES ('http://127.0.0.1:1/a'), ('http://127.0.0.1:1/b');
+                 INSERT INTO items (feed_id, guid, title, sort_time, hash, first_seen, is_read, hidden)
+                 VALUES (1, 'shown', 'Shown', 0, 0, 0, 0, 0),
+                        (1, 'hid', 'Sponsored', 0, 0, 0, 0, 1),
+                        (2, 'copy', 'Copy', 0, 0, 0, 1, 0);
+                 UPDATE items SET story = 2 WHERE guid IN ('hid', 'copy');",
+            )
+            .unwrap();
+        }
+        let store = crate::store::Store::open(&path).unwrap();
+        let (total, unread): (i64, i64) = store
+            .conn
+            .query_row("SELECT total, unread FROM feeds WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((total, unread), (1, 1));
+        let story: Option<i64> = store
+            .conn
+            .query_row("SELECT story FROM items WHERE guid = 'hid'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(story, None);
+    }
+}
+
+#[cfg(test)]
 mod outdated {
     #[test]
     fn an_older_cache_says_it_needs_migrating_and_a_current_one_does_not() {

@@ -136,10 +136,11 @@ fn by_key(tx: &Connection, links: &Links, feed: FeedId, key: i64) -> Result<Opti
 }
 
 /// A stored article as a candidate copy; None when it is gone since (purged, its feed
-/// removed): its keys wait for the pruning.
+/// removed), or a filter hid it (one filed before hidden articles were kept out of
+/// stories): its keys wait for the pruning.
 fn article(tx: &Connection, id: i64) -> Result<Option<Candidate>> {
     Ok(tx
-        .prepare_cached("SELECT id, coalesce(story, id) FROM items WHERE id = ?1")?
+        .prepare_cached("SELECT id, coalesce(story, id) FROM items WHERE id = ?1 AND hidden = 0")?
         .query_row([id], candidate)
         .optional()?)
 }

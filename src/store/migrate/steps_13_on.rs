@@ -248,4 +248,10 @@ pub(super) const STEPS: &[&str] = &[
         unread = (SELECT count(*) FROM items
                   WHERE feed_id = feeds.id AND hidden = 0 AND is_read = 0);
     "#,
+    // 23: an article a filter hid leaves the story it joined (hidden articles now join
+    // none: store::write::feed): it made the story's other copies read with its
+    // filter's mark, and stood as a copy where no list shows it.
+    r#"
+    UPDATE items SET story = NULL WHERE hidden = 1 AND story IS NOT NULL;
+    "#,
 ];

@@ -14,9 +14,14 @@ pub(super) fn write_feed(
     now: DateTime<Utc>,
     keep_days: u32,
 ) -> Result<ApplyStats> {
-    let total_before: i64 = tx
-        .prepare_cached("SELECT total FROM feeds WHERE id = ?1")?
-        .query_row([id.0], |r| r.get(0))?;
+    // (`total` leaves out what filters hid: whether the feed has articles at all is
+    // asked apart, for `carry`. New items are counted as listed, hidden ones not.)
+    let (total_before, has_items): (i64, bool) = tx
+        .prepare_cached(
+            "SELECT total, EXISTS (SELECT 1 FROM items WHERE feed_id = ?1)
+             FROM feeds WHERE id = ?1",
+        )?
+        .query_row([id.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
     // New rows get ids above this one: how the newsboat marks below find them.
     let max_id_before: i64 = tx
         .prepare_cached("SELECT coalesce(max(id), 0) FROM items")?
@@ -40,7 +45,7 @@ pub(super) fn write_feed(
         now.timestamp(),
         http_status
     ])?;
-    if total_before > 0 {
+    if has_items {
         super::shared_ids::carry(tx, id, &feed.items)?;
     }
     {
