@@ -198,8 +198,8 @@ enum Cut {
     None,
     /// Inside a start tag.
     InTag,
-    /// Inside a CDATA section.
-    InCdata,
+    /// Inside a CDATA section, which starts there in the output.
+    InCdata(usize),
 }
 
 impl<'a> Repairer<'a> {
@@ -230,9 +230,9 @@ impl<'a> Repairer<'a> {
                                 // Cut off inside a CDATA section (or one never
                                 // closed): its text goes with the rest (below), as
                                 // feedparser drops it, but not its item.
+                                self.cut = Cut::InCdata(self.out.len());
                                 self.out.push_str(rest);
                                 self.out.push_str("]]>");
-                                self.cut = Cut::InCdata;
                                 break;
                             }
                         }
@@ -273,18 +273,27 @@ impl<'a> Repairer<'a> {
             // fell in goes whole: stored, it would stand for good as an article with
             // half its text, no enclosure, or no title, and under another id than the
             // whole item's (its guid not reached yet), beside it once the feed came back
-            // whole. One whose guid came stays (the whole item, later, is the same
+            // whole. One whose id came stays (the whole item, later, is the same
             // article), unless the cut fell in a tag or one of its fields; so does one
             // whose CDATA never closed (a mistake or a cut, its text going either way).
+            // Its id: its guid, or, in a feed whose items came without one, its link.
             let out = &self.out;
             let cut = self.cut;
             let depth_now = self.stack.len();
             let goes = |&&(depth, at): &&(usize, usize)| {
-                let item = &out[at..];
-                let has_id = item.contains("</guid>") || item.contains("</id>");
+                // (What a CDATA section swallowed is no part of the item.)
+                let end = match cut {
+                    Cut::InCdata(from) if from >= at => from,
+                    _ => out.len(),
+                };
+                let item = &out[at..end];
+                let no_guids = !out[..at].contains("<guid");
+                let has_id = item.contains("</guid>")
+                    || item.contains("</id>")
+                    || (no_guids && item.contains("</link>"));
                 match cut {
                     Cut::InTag => true,
-                    Cut::InCdata => !has_id,
+                    Cut::InCdata(_) => !has_id,
                     Cut::None => depth_now > depth + 1 || !has_id,
                 }
             };
