@@ -153,7 +153,10 @@ pub(super) fn cmd_items(
                 (None, Some(tag)) => {
                     let tagged: Vec<FeedId> = feeds
                         .iter()
-                        .filter(|f| f.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)))
+                        .filter(|f| {
+                            let tag = crate::search::fold(tag);
+                            f.tags.iter().any(|t| crate::search::fold(t) == tag)
+                        })
                         .map(|f| f.id)
                         .collect();
                     if tagged.is_empty() {

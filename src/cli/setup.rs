@@ -167,7 +167,11 @@ pub(super) fn cmd_import_newsboat(
         .map(|d| d.join("config"))
         .filter(|p| p.is_file())
     {
-        import_newsboat_config(paths, &config, out)?;
+        // Its feeds are in already: a config that cannot be read is said, and the read
+        // marks still come over.
+        if let Err(e) = import_newsboat_config(paths, &config, out) {
+            eprintln!("bulletin: {}: not brought over: {e:#}", config.display());
+        }
     }
     if let Some(marks) = marks {
         let mut store = open_store(paths)?;

@@ -133,10 +133,11 @@ pub(super) fn apply(
         // A name one of this config's saved searches has (another device named a feed
         // as a search is named here) is not taken: the file would not load, and every
         // sync and refresh here failed on it. The feed keeps its name here.
-        let taken = feed
-            .name
-            .as_deref()
-            .is_some_and(|n| current.queries.iter().any(|q| q.name == n));
+        // (Compared as the config reads names: cleaned.)
+        let taken = feed.name.as_deref().is_some_and(|n| {
+            let n = crate::sanitize::clean_line(n);
+            current.queries.iter().any(|q| q.name == n)
+        });
         if taken {
             tracing::warn!(
                 "sync folder: {}: not named {:?} here: a saved search has that name",

@@ -31,7 +31,8 @@ pub(super) fn worth_a_look(source: &Source, body: &str) -> bool {
     };
     let gap = |f: fn(&SourceEntry) -> bool| source.entries.iter().any(f);
     (gap(|e| e.author_names.is_empty()) && has("author"))
-        || (gap(|e| e.content.is_none()) && (has("content") || has("summary")))
+        || (gap(|e| e.content.is_none()) && has("content"))
+        || (gap(|e| e.summary.is_none()) && has("summary"))
         || (gap(|e| e.published.is_none()) && has("published"))
 }
 

@@ -328,7 +328,15 @@ fn author_name(raw: &str) -> String {
         }
         // `mail@example.org(Name)` with no space: a reader took the address and the
         // opening bracket off, and left the closing one.
-        (None, true) if cleaned.len() > 1 => cleaned[..cleaned.len() - 1].trim().to_string(),
+        // (Only after a letter: "Smiley :)" keeps its smile.)
+        (None, true)
+            if cleaned[..cleaned.len() - 1]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '.') =>
+        {
+            cleaned[..cleaned.len() - 1].trim().to_string()
+        }
         _ => cleaned,
     }
 }

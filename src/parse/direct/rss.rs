@@ -95,8 +95,11 @@ impl Doc<'_> {
                     entry.published = entry.published.or(date);
                 }
                 (Ns::Atom, "author") => {
+                    // Only where the item names no one (as feed-rs's path fills it).
                     if let Some(name) = self.atom_person()? {
-                        entry.author_names.push(name);
+                        if entry.author_names.is_empty() {
+                            entry.author_names.push(name);
+                        }
                     }
                 }
                 (Ns::Atom, "summary") => {
