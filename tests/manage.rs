@@ -205,6 +205,10 @@ fn remove_rename_and_tag_edit_the_config_in_place() {
         .unwrap();
     assert!(!title.is_empty());
     assert_eq!(starred[0]["feed"], title.as_str(), "{starred}");
+    // And found by a search, which covers every cached article.
+    let found = env.json(&["search", "is:starred", "--json"]);
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["feed"], title.as_str(), "{found}");
     let out = env.run(&["remove", "nothing-like-this"]);
     assert!(!out.status.success());
 }

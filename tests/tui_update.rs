@@ -1136,3 +1136,20 @@ fn a_key_overtaken_by_another_open_acts_on_nothing() {
     assert!(m.prompt.is_none(), "{:?}", m.prompt);
     assert!(m.after_open.is_none());
 }
+
+/// `/` in the feed list searches every cached article: the starred ones kept from a
+/// feed no longer subscribed too.
+#[test]
+fn a_search_covers_the_feeds_kept_for_their_stars() {
+    use bulletin::store::Scope;
+    use bulletin::tui::model::FeedRow;
+    let mut m = fixture(120, 30);
+    send(
+        &mut m,
+        Msg::UnlistedFeeds(vec![(bulletin::model::FeedId(99), "Old wire".into())]),
+    );
+    let q = m.row_query(&FeedRow::Search);
+    assert!(matches!(&q.scope, Scope::Feeds(ids) if ids.contains(&bulletin::model::FeedId(99))));
+    let all = m.row_query(&FeedRow::AllUnread);
+    assert!(!matches!(&all.scope, Scope::Feeds(ids) if ids.contains(&bulletin::model::FeedId(99))));
+}

@@ -88,8 +88,12 @@ pub(super) fn cmd_search(
     let (mut store, feeds) = super::listed(config, paths, json)?;
     let search = compile(text, &feeds)?;
     catch_up(&mut store, &feeds, json)?;
+    // Every cached article: the starred ones kept from feeds no longer subscribed too.
+    let mut scope: Vec<crate::model::FeedId> = feeds.iter().map(|f| f.id).collect();
+    let unlisted = store.unlisted_feed_names(&scope)?;
+    scope.extend(unlisted.into_iter().map(|(id, _)| id));
     let query = ItemQuery {
-        scope: Scope::Feeds(feeds.iter().map(|f| f.id).collect()),
+        scope: Scope::Feeds(scope),
         unread_only: false,
         starred_only: false,
         search: Some(search),

@@ -390,7 +390,12 @@ impl Model {
 
     /// The query behind a feed-list row.
     pub fn row_query(&self, row: &FeedRow) -> ItemQuery {
-        let ids = self.row_feed_ids(row);
+        let mut ids = self.row_feed_ids(row);
+        // A search covers every cached article: the starred ones kept from feeds no
+        // longer subscribed too.
+        if matches!(row, FeedRow::Search) {
+            ids.extend(self.unlisted_feeds.keys().copied());
+        }
         let scope = match row {
             FeedRow::Feed(_) if ids.len() == 1 => Scope::Feed(ids[0]),
             _ => Scope::Feeds(ids),
