@@ -251,7 +251,7 @@ fn zone_offset(zone: &str) -> Option<i32> {
         "BST" | "CET" | "MET" | "WEST" => 60,
         "CEST" | "MEST" | "EET" => 120,
         "EEST" => 180,
-        "AST" => -240,
+        "AST" | "AT" => -240,
         "ADT" | "EDT" => -240,
         // The US zones named without their season (feedparser reads them as standard).
         "EST" | "CDT" | "ET" => -300,
