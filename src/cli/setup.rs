@@ -142,16 +142,7 @@ pub(super) fn cmd_import_newsboat(
             super::syncing::counted(added, "query", "queries")
         ));
     }
-    skipped.sort_by_key(|s| s.line);
-    for s in &skipped {
-        eprintln!(
-            "bulletin: {}:{}: skipped {}: {}",
-            urls.display(),
-            s.line,
-            s.text,
-            s.why
-        );
-    }
+    say_skipped(&urls, &mut skipped);
     if !skipped.is_empty() {
         out.push_str(&format!(
             "{} skipped (see above)\n",
@@ -192,6 +183,20 @@ pub(super) fn cmd_import_newsboat(
     }
     out.push_str("newsboat's keys: put `[keys]` `preset = \"newsboat\"` in the config\n");
     Ok(())
+}
+
+/// The lines of a newsboat file not brought over, in order, each with why.
+fn say_skipped(path: &std::path::Path, skipped: &mut [crate::newsboat::SkippedLine]) {
+    skipped.sort_by_key(|s| s.line);
+    for s in skipped.iter() {
+        eprintln!(
+            "bulletin: {}:{}: skipped {}: {}",
+            path.display(),
+            s.line,
+            s.text,
+            s.why
+        );
+    }
 }
 
 /// newsboat's `config`: its browser (unless the config here names one) and its
@@ -237,16 +242,7 @@ fn import_newsboat_config(
             super::syncing::counted(hidden, "ignore-article rule", "ignore-article rules")
         ));
     }
-    skipped.sort_by_key(|s| s.line);
-    for s in &skipped {
-        eprintln!(
-            "bulletin: {}:{}: skipped {}: {}",
-            path.display(),
-            s.line,
-            s.text,
-            s.why
-        );
-    }
+    say_skipped(path, &mut skipped);
     if found.other > 0 {
         out.push_str(&format!(
             "newsboat's config: {} with no equivalent here (colours, bindings, formats) left as they are\n",

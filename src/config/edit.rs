@@ -74,8 +74,14 @@ impl ConfigFile {
         let mut table = toml_edit::Table::new();
         table.insert("name", toml_edit::value(name));
         table.insert("query", toml_edit::value(query));
+        self.push_if_it_loads("query", table)
+    }
+
+    /// Appends `table` to the `[[name]]` tables if the config still loads with it;
+    /// else leaves the document as it was and returns why.
+    fn push_if_it_loads(&mut self, name: &str, table: toml_edit::Table) -> Result<(), String> {
         let before = self.doc.clone();
-        push_table(&mut self.doc, "query", table)?;
+        push_table(&mut self.doc, name, table)?;
         let loads = self.config().map(|_| ()).map_err(|e| match e {
             ConfigError::Invalid { message, .. } => message,
             other => other.to_string(),
@@ -92,16 +98,7 @@ impl ConfigFile {
         let mut table = toml_edit::Table::new();
         table.insert("query", toml_edit::value(query));
         table.insert("action", toml_edit::value(action));
-        let before = self.doc.clone();
-        push_table(&mut self.doc, "filter", table)?;
-        let loads = self.config().map(|_| ()).map_err(|e| match e {
-            ConfigError::Invalid { message, .. } => message,
-            other => other.to_string(),
-        });
-        if loads.is_err() {
-            self.doc = before;
-        }
-        loads
+        self.push_if_it_loads("filter", table)
     }
 
     /// Sets `[general] browser` to this argv, unless it is set already: says whether it

@@ -35,6 +35,20 @@ pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// A cache file brought to schema `version` only, as an older bulletin left it.
+#[cfg(test)]
+fn cache_at(path: &std::path::Path, version: usize) -> Connection {
+    let mut conn = Connection::open(path).unwrap();
+    for (i, sql) in migrations().take(version).enumerate() {
+        let tx = conn.transaction().unwrap();
+        tx.execute_batch(sql).unwrap();
+        tx.pragma_update(None, "user_version", i as i64 + 1)
+            .unwrap();
+        tx.commit().unwrap();
+    }
+    conn
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,14 +60,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache.db");
         {
-            let mut conn = Connection::open(&path).unwrap();
-            for (i, sql) in migrations().take(6).enumerate() {
-                let tx = conn.transaction().unwrap();
-                tx.execute_batch(sql).unwrap();
-                tx.pragma_update(None, "user_version", i as i64 + 1)
-                    .unwrap();
-                tx.commit().unwrap();
-            }
+            let conn = cache_at(&path, 6);
             conn.execute(
                 "INSERT INTO feeds (url) VALUES ('http://127.0.0.1:1/f')",
                 [],
@@ -104,14 +111,7 @@ mod hidden_counts {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache.db");
         {
-            let mut conn = Connection::open(&path).unwrap();
-            for (i, sql) in migrations().take(21).enumerate() {
-                let tx = conn.transaction().unwrap();
-                tx.execute_batch(sql).unwrap();
-                tx.pragma_update(None, "user_version", i as i64 + 1)
-                    .unwrap();
-                tx.commit().unwrap();
-            }
+            let conn = cache_at(&path, 21);
             conn.execute_batch(
                 "INSERT INTO feeds (url) VALUES ('http://127.0.0.1:1/a'), ('http://127.0.0.1:1/b');
                  INSERT INTO items (feed_id, guid, title, sort_time, hash, first_seen, is_read, hidden)
