@@ -334,6 +334,41 @@ mod codepage_tests {
                 "{label}"
             );
         }
+        // Japanese, Chinese and Thai under Python's names, declared or in the header.
+        for (labels, encoding, text) in [
+            (
+                &["cp932", "ms932", "sjis"][..],
+                encoding_rs::SHIFT_JIS,
+                "\u{65e5}\u{672c}\u{8a9e}",
+            ),
+            (
+                &["cp936", "ms936", "euc-cn"][..],
+                encoding_rs::GBK,
+                "\u{4e2d}\u{6587}",
+            ),
+            (
+                &["tis620", "cp874"][..],
+                encoding_rs::WINDOWS_874,
+                "\u{e44}\u{e17}\u{e22}",
+            ),
+        ] {
+            for label in labels {
+                let body = format!("<a>{text}</a>");
+                let (bytes, _, _) = encoding.encode(&body);
+                let header = format!("text/xml; charset={label}");
+                assert_eq!(
+                    super::decode(&bytes, Some(&header)),
+                    format!("<a>{text}</a>"),
+                    "{label}"
+                );
+                let doc = format!("<?xml version=\"1.0\" encoding=\"{label}\"?><a>{text}</a>");
+                let (bytes, _, _) = encoding.encode(&doc);
+                assert!(
+                    super::decode(&bytes, None).ends_with(&format!("<a>{text}</a>")),
+                    "{label}"
+                );
+            }
+        }
         let latin2 = b"<a>\xb1</a>";
         assert_eq!(
             super::decode(latin2, Some("text/xml; charset=iso8859_2")),
