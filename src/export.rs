@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 /// The longest file name made from a title, before the extension.
 const NAME_MAX: usize = 80;
 
-/// The folder articles are saved to: `[reader] save_dir`, else the user's download
-/// folder, else the home folder.
-pub fn save_dir(configured: Option<&Path>) -> Option<PathBuf> {
-    if let Some(dir) = configured {
+/// The folder articles are saved to: `[reader] save_dir`, else `[general] download_dir`
+/// (where the user said files of this reader go), else the user's download folder, else
+/// the home folder.
+pub fn save_dir(configured: Option<&Path>, downloads: Option<&Path>) -> Option<PathBuf> {
+    if let Some(dir) = configured.or(downloads) {
         return Some(crate::paths::expand_home(dir));
     }
     let user = directories::UserDirs::new()?;

@@ -404,9 +404,12 @@ fn the_tui_shows_a_story_once_and_reads_it_everywhere() {
     let now = names(&copy, "Feed: ");
     assert_ne!(now, first, "another feed's copy: {copy}");
     assert!(names(&copy, "Also in: ").contains(&first[0]), "{copy}");
-    tmux.keys(&["Escape"]);
+    // Back in the feed list, `m` is no article's: the row beside it was never chosen.
+    tmux.keys(&["Escape", "m"]);
+    tmux.wait_for("In the feed list: Enter goes to its articles");
+    assert!(tmux.screen().contains("All unread (3)"));
     // Unread and read again on the row: every copy follows; `u` undoes it as one.
-    tmux.keys(&["m"]);
+    tmux.keys(&["Tab", "m"]);
     tmux.wait_for("All unread (4)");
     tmux.keys(&["m"]);
     tmux.wait_for("All unread (3)");

@@ -207,7 +207,7 @@ fn in_the_reader_keys_act_on_the_open_article() {
     let mut m = on_second_row();
     let cmds = send(&mut m, code(KeyCode::Enter));
     serve_article(&mut m, &cmds);
-    send(&mut m, key('l'));
+    send(&mut m, code(KeyCode::Tab));
     assert_eq!(m.focus, Pane::Reader);
     // The list moved on under the reader (a reload put another row at the cursor).
     let (req, _) = reload(&mut m);
@@ -598,4 +598,64 @@ fn an_article_read_elsewhere_is_shown_read_where_it_stays() {
         )),
         "{cmds:?}"
     );
+}
+
+/// The cursor on a feed's row, by id: the feed list's row of feed `id`.
+fn select_feed(m: &mut Model, id: i64) {
+    let at = m
+        .feeds_pane
+        .rows
+        .iter()
+        .position(|r| matches!(r, bulletin::tui::model::FeedRow::Feed(i) if m.feeds[*i].id.0 == id))
+        .expect("the feed has a row");
+    m.feeds_pane.selected = at;
+}
+
+fn selected_feed(m: &Model) -> Option<i64> {
+    match m.selected_feed_row() {
+        Some(bulletin::tui::model::FeedRow::Feed(i)) => Some(m.feeds[*i].id.0),
+        _ => None,
+    }
+}
+
+/// A permanent redirect gives the feed under the cursor another address (and, written
+/// into the config, can put it elsewhere in the list): the cursor stays on the feed. It
+/// stayed on the row's place, another feed, whose article the next key marked.
+#[test]
+fn a_feed_moved_by_a_redirect_keeps_the_cursor() {
+    let mut m = fixture(120, 30);
+    select_feed(&mut m, 1);
+    send(&mut m, code(KeyCode::Tab));
+    let mut feeds = support::tui::feeds();
+    let mut moved = feeds.remove(0);
+    moved.url = "https://moved.example/1".into();
+    feeds.push(moved);
+    update(&mut m, Msg::FeedsLoaded(feeds));
+    assert_eq!(selected_feed(&m), Some(1));
+    assert_eq!(m.focus, Pane::Articles);
+}
+
+/// The feed being read is removed from another shell: the cursor goes back to the feed
+/// list, where `m` and `s` touch no article (the list beside it is another row's).
+#[test]
+fn a_feed_removed_elsewhere_sends_the_cursor_back_to_the_feed_list() {
+    let mut m = fixture(120, 30);
+    select_feed(&mut m, 1);
+    send(&mut m, code(KeyCode::Tab));
+    assert_eq!(m.focus, Pane::Articles);
+    let mut feeds = support::tui::feeds();
+    feeds.remove(0);
+    update(&mut m, Msg::FeedsLoaded(feeds));
+    assert_eq!(m.focus, Pane::Feeds);
+    assert_ne!(selected_feed(&m), Some(1));
+    for k in ['m', 's'] {
+        let cmds = send(&mut m, key(k));
+        assert!(
+            !cmds
+                .iter()
+                .any(|c| matches!(c, Cmd::SetRead { .. } | Cmd::SetStarred { .. })),
+            "{k}: {cmds:?}"
+        );
+        assert!(m.message.as_deref().unwrap_or("").contains("feed list"));
+    }
 }

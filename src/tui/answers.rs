@@ -226,7 +226,10 @@ pub(super) fn handle(
         StoreReq::SaveArticle { path, title, text } => {
             // Only the save folder is made when missing: a folder typed wrong is said,
             // not made.
-            let home = crate::export::save_dir(config.reader.save_dir.as_deref());
+            let home = crate::export::save_dir(
+                config.reader.save_dir.as_deref(),
+                config.general.download_dir.as_deref(),
+            );
             let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
             let missing = parent.filter(|p| !p.exists() && Some(*p) != home.as_deref());
             let saved = match missing {

@@ -123,10 +123,11 @@ pub(super) fn reload(
     if let Err(e) = &loaded {
         tracing::warn!("config not reloaded: {e}");
         if why == super::config_watch::Reload::Noticed {
-            let _ = tx.send(Msg::Notice(
-                "The config file changed and has an error: not read (reload it to see where)"
-                    .into(),
-            ));
+            // Where first (the status line cuts a long line at the screen's width).
+            let first = e.lines().next().unwrap_or_default();
+            let _ = tx.send(Msg::Notice(format!(
+                "Config changed, not read: {first} (Ctrl-r shows it whole)"
+            )));
             return;
         }
     }

@@ -110,7 +110,12 @@ fn the_store_thread_reads_a_config_file_changed_elsewhere() {
     let Msg::Notice(text) = said else {
         unreachable!()
     };
-    assert!(text.contains("has an error"), "{text}");
+    // Where first, for the status line: the file and its line.
+    assert!(text.starts_with("Config changed, not read: "), "{text}");
+    assert!(
+        text.contains("bulletin.toml") && text.contains(":2"),
+        "{text}"
+    );
     drop(req_tx);
     thread.join().unwrap();
 }

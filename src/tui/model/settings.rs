@@ -36,7 +36,10 @@ impl Model {
         self.feed_order = config.general.feed_list_order;
         self.feed_layout = config.general.feed_list;
         self.stories = config.general.stories != crate::story::Mode::Off;
-        self.save_dir = crate::export::save_dir(config.reader.save_dir.as_deref());
+        self.save_dir = crate::export::save_dir(
+            config.reader.save_dir.as_deref(),
+            config.general.download_dir.as_deref(),
+        );
         self.sync_folder = config.folder.is_some();
         self.server = config.sync.as_ref().map(|s| {
             let fever = s.provider == crate::config::Provider::Fever;

@@ -98,9 +98,16 @@ pub(super) fn set_read(m: &mut Model, id: ItemId, read: bool) {
 
 /// The article a marking key acts on: the open one when the reader has the focus, else
 /// the cursor's (held by id through reloads). Its id, read and starred flags.
-pub(super) fn target(m: &Model) -> Option<(ItemId, bool, bool)> {
+pub(super) fn target(m: &mut Model) -> Option<(ItemId, bool, bool)> {
     match (&m.reader, m.focus) {
         (Some(r), Pane::Reader) => Some((r.item.id, r.item.read, r.item.starred)),
+        // In the feed list the cursor is on a feed: the article list's row beside it was
+        // never chosen (and after a feed left, it is another list's), so `m` and `s`
+        // there touch no article.
+        (_, Pane::Feeds) => {
+            m.message = Some("In the feed list: Enter goes to its articles, then m or s".into());
+            None
+        }
         _ => m.articles.selected_row().map(|r| (r.id, r.read, r.starred)),
     }
 }

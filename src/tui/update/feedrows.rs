@@ -11,7 +11,7 @@ use crate::model::FeedSummary;
 /// The rows for the model's feeds as its settings say. `keep` is the URL of a feed
 /// that stays listed though read (the one under the cursor: it must not vanish
 /// from under the user while `H` hides read feeds).
-pub fn feed_rows(m: &Model, keep: Option<&str>) -> Vec<FeedRow> {
+pub fn feed_rows(m: &Model, keep: Option<crate::model::FeedId>) -> Vec<FeedRow> {
     let feeds = &m.feeds;
     // The feeds in the order asked for; each group below keeps it.
     let mut sorted: Vec<(usize, &FeedSummary)> = feeds
@@ -19,7 +19,7 @@ pub fn feed_rows(m: &Model, keep: Option<&str>) -> Vec<FeedRow> {
         .enumerate()
         // A hidden feed (newsboat's `!`) is reached through searches and lists only.
         .filter(|(_, f)| !f.hidden)
-        .filter(|(_, f)| !m.hide_read || f.unread > 0 || keep == Some(f.url.as_str()))
+        .filter(|(_, f)| !m.hide_read || f.unread > 0 || keep == Some(f.id))
         .collect();
     match m.feed_order {
         FeedListOrder::Config => {}

@@ -349,6 +349,12 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
 pub(super) fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd> {
     let old_key = m.selected_feed_row().map(|r| r.key(&m.feeds));
     let old_query = m.selected_feed_row().map(|r| m.row_query(r));
+    // The feed's row is found by its id too: a permanent redirect changes its address
+    // (the key) under the cursor, and the cursor stayed on the row's place, another feed.
+    let old_feed = match m.selected_feed_row() {
+        Some(FeedRow::Feed(i)) => m.feeds.get(*i).map(|f| f.id),
+        _ => None,
+    };
     m.feeds = feeds;
     m.feed_name_width = m
         .feeds
@@ -357,8 +363,7 @@ pub(super) fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd
         .max()
         .unwrap_or(0);
     let searching = m.feeds_pane.rows.first() == Some(&FeedRow::Search);
-    let keep = old_key.as_deref().and_then(|k| k.strip_prefix("feed:"));
-    m.feeds_pane.rows = feedrows::feed_rows(m, keep);
+    m.feeds_pane.rows = feedrows::feed_rows(m, old_feed);
     if searching {
         m.feeds_pane.rows.insert(0, FeedRow::Search);
     }
@@ -366,11 +371,24 @@ pub(super) fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd
     let wanted_key = restore.as_ref().and_then(|(k, _)| k.clone()).or(old_key);
     if let Some(key) = wanted_key {
         let visible = m.visible_feed_rows();
-        if let Some(pos) = visible
+        let by_id = |i: &usize| match &m.feeds_pane.rows[*i] {
+            FeedRow::Feed(f) => old_feed.is_some() && m.feeds.get(*f).map(|f| f.id) == old_feed,
+            _ => false,
+        };
+        let by_key = visible
             .iter()
-            .position(|&i| m.feeds_pane.rows[i].key(&m.feeds) == key)
-        {
-            m.feeds_pane.selected = pos;
+            .position(|&i| m.feeds_pane.rows[i].key(&m.feeds) == key);
+        match by_key.or_else(|| visible.iter().position(by_id)) {
+            Some(pos) => m.feeds_pane.selected = pos,
+            // The feed under the cursor left the list (removed from another shell): the
+            // cursor goes back to the feed list, on the row that took its place. The
+            // article list beside it is another row's, which the user never chose.
+            None if old_feed.is_some() && m.focus != Pane::Feeds => {
+                m.focus = Pane::Feeds;
+                m.fullscreen = false;
+                m.message = Some("The feed you were in is no longer in the list".into());
+            }
+            None => {}
         }
     }
     clamp_feed_selection(m);
