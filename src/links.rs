@@ -39,12 +39,18 @@ pub fn web_link(href: &str, base: Option<&Url>) -> Option<String> {
 
 /// `href` without the tabs and line breaks an HTML source wraps a long address with:
 /// browsers drop them (WHATWG's URL parser), where cleaning would make each a space
-/// (`%20`) in the middle of the address.
+/// (`%20`) in the middle of the address. An address escaped twice (`?a=1&amp;amp;b=2` in
+/// the feed, `&amp;` once read) has its `&` back, as feedparser reads it: the server
+/// would see a parameter named `amp;b`.
 fn unwrapped(href: &str) -> std::borrow::Cow<'_, str> {
-    match href.contains(['\t', '\n', '\r']) {
-        true => href.replace(['\t', '\n', '\r'], "").into(),
-        false => href.into(),
+    let mut out = std::borrow::Cow::Borrowed(href);
+    if out.contains(['\t', '\n', '\r']) {
+        out = out.replace(['\t', '\n', '\r'], "").into();
     }
+    if out.contains("&amp;") {
+        out = out.replace("&amp;", "&").into();
+    }
+    out
 }
 
 /// An absolute, clean URL string for a link from the feed, or None when it cannot be made one.
@@ -85,6 +91,14 @@ mod hyperlink_tests {
         assert_eq!(
             super::absolute("/a/\r\n\tlong/path", Some(&base)).as_deref(),
             Some("http://127.0.0.1:9450/a/long/path")
+        );
+    }
+
+    #[test]
+    fn an_address_escaped_twice_has_its_ampersands_back() {
+        assert_eq!(
+            web_link("https://e.example/p?x=1&amp;y=2&amp;amp;z=3", None).as_deref(),
+            Some("https://e.example/p?x=1&y=2&amp;z=3")
         );
     }
 

@@ -9,6 +9,7 @@
 use crate::model::ParsedFeed;
 use crate::sanitize::clean_line;
 
+mod atom03_names;
 mod atom_in_rss;
 mod bases;
 mod codepages;
@@ -262,7 +263,9 @@ fn read_with_feed_rs(body: &str, base_url: &str) -> Result<ParsedFeed, ParseErro
         fallbacks::raw_enclosures(&mut source, body);
     }
     // `isPermaLink="false"`, which feed-rs does not keep: such a guid is no link.
-    if memchr::memmem::find(body.as_bytes(), b"isPermaLink").is_some() {
+    // (In any case: `ispermalink` is written too, and read as such.)
+    let has = |n: &[u8]| memchr::memmem::find(body.as_bytes(), n).is_some();
+    if has(b"ermaLink") || has(b"ermalink") || has(b"ERMALINK") {
         let marks = shapes::guids_not_links(body);
         if marks.len() == source.entries.len() {
             for (entry, not_link) in source.entries.iter_mut().zip(marks) {

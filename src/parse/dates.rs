@@ -51,8 +51,15 @@ fn iso8601(t: &str) -> Option<DateTime<Utc>> {
             year += if year < 90 { 2000 } else { 1900 };
             NaiveDate::parse_from_str(&format!("{year}-{month_day}"), "%Y-%m-%d").ok()?
         }
+        // An ordinal date, the year's day (`2003-335`, `2003335`).
+        8 | 7 if ordinal(date_part).is_some() => ordinal(date_part)?,
         8 => NaiveDate::parse_from_str(date_part, "%Y%m%d").ok()?,
         7 => NaiveDate::parse_from_str(&format!("{date_part}-01"), "%Y-%m-%d").ok()?,
+        // A month written with three digits (`2003-012-31`), as feedparser reads it.
+        11 if date_part.as_bytes()[5] == b'0' && date_part.as_bytes()[8] == b'-' => {
+            let fixed = format!("{}{}", &date_part[..5], &date_part[6..]);
+            NaiveDate::parse_from_str(&fixed, "%Y-%m-%d").ok()?
+        }
         4 if date_part.bytes().all(|b| b.is_ascii_digit()) => {
             NaiveDate::from_ymd_opt(date_part.parse().ok()?, 1, 1)?
         }
@@ -102,6 +109,19 @@ fn iso8601(t: &str) -> Option<DateTime<Utc>> {
         zone_offset(zone)?
     };
     local(date.and_time(time), offset)
+}
+
+/// `YYYY-DDD` or `YYYYDDD`: the year and its day, 1 to 365 (366 in a leap year).
+fn ordinal(date: &str) -> Option<NaiveDate> {
+    let (year, day) = match date.split_once('-') {
+        Some((y, d)) if y.len() == 4 && d.len() == 3 => (y, d),
+        None if date.len() == 7 => date.split_at(4),
+        _ => return None,
+    };
+    if !(year.bytes().chain(day.bytes())).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    NaiveDate::from_yo_opt(year.parse().ok()?, day.parse().ok()?)
 }
 
 /// RFC 822 as written in the wild: `Mon, 2 Nov 2026 08:00 EST`, `02 November 26`,
@@ -299,6 +319,13 @@ mod tests {
             ("26-11-02T08:00:00Z", "2026-11-02T08:00:00+00:00"),
             ("2026-11-02T08:00:00GMT", "2026-11-02T08:00:00+00:00"),
             ("2026-11-02T24:00:00Z", "2026-11-03T00:00:00+00:00"),
+            // An ordinal date (the year's day), a month in three digits.
+            ("2003-335T10:14:55Z", "2003-12-01T10:14:55+00:00"),
+            ("2024-366T23:59:59+01:00", "2024-12-31T22:59:59+00:00"),
+            ("2025-060", "2025-03-01T00:00:00+00:00"),
+            ("2003335", "2003-12-01T00:00:00+00:00"),
+            ("2003-012-31", "2003-12-31T00:00:00+00:00"),
+            ("2003-012-31T10:00:00Z", "2003-12-31T10:00:00+00:00"),
             // A 12-hour clock, fractions of a second, dotted times, zones of the Pacific.
             ("Mon, 02 Nov 2026 08:00 PM EST", "2026-11-03T01:00:00+00:00"),
             ("2 Nov 2026 12:30:00 AM GMT", "2026-11-02T00:30:00+00:00"),
@@ -384,6 +411,9 @@ mod tests {
             "soon",
             "32 Nov 2026",
             "2026-13-01",
+            "2023-366",
+            "2025-000",
+            "2003-112-31",
             "Mon, 02 Foo 2026",
             "12:00",
         ] {

@@ -21,7 +21,10 @@ type Node<'a, 'i> = roxmltree::Node<'a, 'i>;
 
 /// Fills what `source` lacks from the other namespaces of `body`.
 pub(super) fn fill(source: &mut Source, body: &str) {
-    if !has_gap(source, body) && !super::atom_in_rss::worth_a_look(source, body) {
+    if !has_gap(source, body)
+        && !super::atom_in_rss::worth_a_look(source, body)
+        && !super::atom03_names::worth_a_look(source, body)
+    {
         return;
     }
     let Some(doc) = tree(body) else {
@@ -43,13 +46,19 @@ pub(super) fn fill(source: &mut Source, body: &str) {
         let said = [(DC, "description"), (ITUNES, "subtitle")];
         source.description = first_text(channel, &said).map(untyped);
     }
+    let atom = root.tag_name().namespace() == Some(ATOM);
+    if atom {
+        super::atom03_names::fill_feed(source, root);
+    }
     let items = entry_nodes(root);
     if items.len() != source.entries.len() {
         return;
     }
     for (entry, item) in source.entries.iter_mut().zip(items) {
         fill_entry(entry, item, doc.input_text(), untyped);
-        if root.tag_name().name() != "feed" {
+        if atom {
+            super::atom03_names::fill_entry(entry, item);
+        } else if root.tag_name().name() != "feed" {
             super::atom_in_rss::fill(entry, item, doc.input_text());
         }
     }

@@ -185,10 +185,11 @@ fn item_link(entry: &SourceEntry, is_rss: bool, base: Option<&Url>) -> Option<St
             if entry.id_not_link {
                 return None;
             }
-            // A web address, or a path on the feed's site ("/items/7").
+            // A web address, or a path on the feed's site ("/items/7", or
+            // "//host/items/7" in the site's scheme).
             let address = guid.starts_with("http://")
                 || guid.starts_with("https://")
-                || (is_rss && guid.starts_with('/') && !guid.starts_with("//"));
+                || (is_rss && guid.starts_with('/'));
             address.then(|| web_link(guid, base)).flatten()
         })
 }
@@ -322,6 +323,15 @@ fn author_name(raw: &str) -> String {
         raw.into()
     };
     let cleaned = clean_line(&windows_1252_controls(&raw));
+    // `Name <mail@example.org>`, as mail writes it: the name (feedparser's reading).
+    if let Some(name) = cleaned
+        .strip_suffix('>')
+        .and_then(|c| c.rsplit_once('<'))
+        .filter(|(name, mail)| mail.contains('@') && !name.trim().is_empty())
+        .map(|(name, _)| name.trim().trim_matches('"').trim())
+    {
+        return name.to_string();
+    }
     match (cleaned.find('('), cleaned.ends_with(')')) {
         (Some(open), true) if open + 1 < cleaned.len() - 1 => {
             cleaned[open + 1..cleaned.len() - 1].trim().to_string()

@@ -369,9 +369,25 @@ impl<'a> Repairer<'a> {
                 }
                 match bytes.get(i) {
                     Some(&q) if q == b'"' || q == b'\'' => {
-                        let close = rest[i + 1..].find(q as char)? + i + 1;
-                        value = rest[i + 1..close].to_string();
-                        i = close + 1;
+                        let close = rest[i + 1..].find(q as char).map(|c| c + i + 1);
+                        // No `<` is in a value: a quote that reaches past one was left
+                        // open (`href="http://x/a>`), and the value ends with its tag,
+                        // as browsers and feedparser read it, not at a quote in a
+                        // later tag, which swallowed the document or refused it.
+                        let open = close.is_none_or(|c| rest[i + 1..c].contains('<'));
+                        match rest[i + 1..].find('>').map(|e| e + i + 1) {
+                            Some(end) if open => {
+                                value = rest[i + 1..end].to_string();
+                                // (`type="text/html/>`: an empty element, as meant.)
+                                slash_before_end = value.ends_with('/');
+                                i = end;
+                            }
+                            _ => {
+                                let close = close?;
+                                value = rest[i + 1..close].to_string();
+                                i = close + 1;
+                            }
+                        }
                     }
                     Some(_) => {
                         // An unquoted value, as HTML allows.
@@ -389,6 +405,13 @@ impl<'a> Repairer<'a> {
             }
             if attr_name.is_empty() {
                 i += rest[i..].chars().next().map_or(1, char::len_utf8);
+                continue;
+            }
+            // What is left of a value after a quote left open (`url="a.mp3 length="1"`
+            // leaves `1"`) is no attribute: dropped, as an HTML parser drops it.
+            if !attr_name.chars().all(super::tags::is_name_char)
+                || attr_name.starts_with(['-', '.'])
+            {
                 continue;
             }
             if !attrs.iter().any(|(n, _)| n == attr_name) {

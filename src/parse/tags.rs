@@ -134,7 +134,7 @@ pub(super) fn is_text_element(atom: bool, prefixed: bool, local: &str) -> bool {
     }
 }
 
-fn is_name_char(c: char) -> bool {
+pub(super) fn is_name_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')
 }
 

@@ -45,12 +45,17 @@ pub(super) fn keep_as_written(source: &mut Source, body: &str) {
     }
 }
 
-/// The inner markup of the construct's `div` (or of the construct, without one), its
-/// `xhtml:` prefixes dropped.
+/// The inner markup of the construct's `div` (or of the construct, without one, or
+/// when words stand beside the div: they are the author's too, as feedparser keeps
+/// them), its `xhtml:` prefixes dropped.
 fn as_written(node: roxmltree::Node, input: &str) -> Option<String> {
+    let words_beside = node
+        .children()
+        .any(|n| n.is_text() && n.text().is_some_and(|t| !t.trim().is_empty()));
     let div = node
         .children()
         .find(|n| n.is_element() && n.tag_name().name() == "div")
+        .filter(|_| !words_beside)
         .unwrap_or(node);
     let markup = super::fallbacks::inner_markup(div, input);
     let markup = markup.trim();
@@ -73,5 +78,22 @@ mod tests {
         let content = source.entries[0].content.as_ref().unwrap();
         assert_eq!(content.body, "&lt;b&gt;bold&lt;/b&gt; <i>text</i>");
         assert!(content.html);
+    }
+
+    #[test]
+    fn words_beside_the_div_are_kept() {
+        let body = r#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="xhtml">Before <div xmlns="http://www.w3.org/1999/xhtml"><p>Inside</p></div> after</content></entry></feed>"#;
+        let mut source = Source {
+            entries: vec![SourceEntry::default()],
+            ..Default::default()
+        };
+        keep_as_written(&mut source, body);
+        let content = source.entries[0].content.as_ref().unwrap();
+        assert!(content.body.starts_with("Before <div"), "{}", content.body);
+        assert!(
+            content.body.contains("<p>Inside</p></div> after"),
+            "{}",
+            content.body
+        );
     }
 }

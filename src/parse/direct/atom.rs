@@ -1,11 +1,11 @@
 //! The Atom 1.0 half of the direct reader: `<feed>`, its entries, links, text constructs
 //! and people.
 
-use super::text::{attr, trim_owned};
+use super::text::{attr, push_reference, trim_owned};
 use super::GiveUp;
 use super::{Doc, Ns, Step};
 use crate::parse::{Source, SourceEntry, SourceLink, SourceText};
-use quick_xml::events::BytesStart;
+use quick_xml::events::{BytesStart, Event};
 
 impl Doc<'_> {
     pub(super) fn atom(&mut self) -> Step<Source> {
@@ -136,7 +136,24 @@ impl Doc<'_> {
     pub(super) fn atom_person(&mut self) -> Step<Option<String>> {
         let mut name = None;
         let mut email = None;
-        while let Some(e) = self.child()? {
+        // `<author>A. Name</author>`, a name with no element of its own (feedparser's
+        // reading; the white space between elements is all there is otherwise).
+        let mut bare = String::new();
+        loop {
+            let e = match self.next()? {
+                Event::Start(e) => e,
+                Event::Text(t) => {
+                    bare.push_str(&t);
+                    continue;
+                }
+                Event::GeneralRef(r) => {
+                    push_reference(&mut bare, &r)?;
+                    continue;
+                }
+                Event::End(_) => break,
+                Event::Eof => return Err(GiveUp),
+                _ => continue,
+            };
             let (_, local) = self.name(&e)?;
             match local {
                 "name" => {
@@ -156,6 +173,7 @@ impl Doc<'_> {
             }
         }
         // No name: the address stands for the person, as it does in the feed-rs reader.
-        Ok(name.filter(|n| !n.trim().is_empty()).or(email))
+        let bare = Some(bare.trim().to_string()).filter(|b| !b.is_empty());
+        Ok(name.filter(|n| !n.trim().is_empty()).or(email).or(bare))
     }
 }

@@ -125,3 +125,20 @@ fn html_entities_are_looked_for_in_markup_only() {
     assert!(names("<rss><![CDATA[x]]><t>&nbsp;</t><!-- c --></rss>"));
     assert!(!names("<rss><![CDATA[never closed &nbsp;"));
 }
+
+#[test]
+fn a_quote_left_open_ends_with_its_tag() {
+    // The quote would have closed in the next tag: the rest of the document was one
+    // attribute, and the feed was refused.
+    let out = repair("<rss version=\"2.0\"><channel><item><enclosure url=\"http://x/1.mp3 length=\"12\" type=\"audio/mpeg\"/><title>A</title></item><item><link>http://x/2</link><atom:link href=\"http://x/f type=\"a/b/><title>B</title></item></channel></rss>");
+    assert_eq!(
+        out,
+        "<rss version=\"2.0\"><channel><item><enclosure url=\"http://x/1.mp3 length=\" type=\"audio/mpeg\"/><title>A</title></item><item><link>http://x/2</link><atom:link href=\"http://x/f type=\" a=\"\" b=\"\"/><title>B</title></item></channel></rss>"
+    );
+    // No closing quote before the next tag: the value ends with its own tag.
+    let out = repair("<rss version=\"2.0\"><channel><item><link href=\"http://x/3/><title>C</title></item></channel></rss>");
+    assert_eq!(
+        out,
+        "<rss version=\"2.0\"><channel><item><link href=\"http://x/3/\"/><title>C</title></item></channel></rss>"
+    );
+}
