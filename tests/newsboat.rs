@@ -212,7 +212,8 @@ fn browser_and_ignore_rules_come_over_from_newsboats_config() {
         dir.join("config"),
         "color listfocus black yellow\nbrowser \"firefox --new-tab %u\"\n\
          ignore-article \"*\" \"title =~ \\\"Sponsored\\\"\"\n\
-         ignore-article \"*\" \"title =~ \\\"^Ad[0-9]+\\\"\"\n",
+         ignore-article \"*\" \"title =~ \\\"^Ad[0-9]+\\\"\"\n\
+         auto-reload yes\nreload-time 30\n",
     )
     .unwrap();
     let out = env.run(&["import-newsboat", dir.join("urls").to_str().unwrap()]);
@@ -226,7 +227,11 @@ fn browser_and_ignore_rules_come_over_from_newsboats_config() {
         stdout.contains("Imported 1 ignore-article rule as filters"),
         "{stdout}"
     );
-    assert!(stdout.contains("1 line with no equivalent"), "{stdout}");
+    assert!(
+        stdout.contains("1 line with no equivalent here left as they are (color)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Refresh: every 30 minutes"), "{stdout}");
     // The rule with a regular expression is said, with its line.
     assert!(stderr.contains("config:4: skipped"), "{stderr}");
     let config = std::fs::read_to_string(env.config_path()).unwrap();
@@ -234,6 +239,7 @@ fn browser_and_ignore_rules_come_over_from_newsboats_config() {
         config.contains("browser = [\"firefox\", \"--new-tab\", \"%u\"]"),
         "{config}"
     );
+    assert!(config.contains("refresh_interval_minutes = 30"), "{config}");
     // Run again: nothing is added twice.
     let again = env.ok(&["import-newsboat", dir.join("urls").to_str().unwrap()]);
     assert!(!again.contains("ignore-article"), "{again}");

@@ -216,6 +216,19 @@ fn import_newsboat_config(
             out.push_str(&format!("Browser: {} (newsboat's)\n", argv.join(" ")));
         }
     }
+    if let Some(minutes) = found.refresh_minutes {
+        let value = toml_edit::Value::from(i64::from(minutes));
+        if file.set_general_if_unset("refresh_interval_minutes", value) {
+            out.push_str(&format!(
+                "Refresh: every {minutes} minutes (newsboat's auto-reload)\n"
+            ));
+        }
+    }
+    if let Some(on) = found.refresh_on_startup {
+        if file.set_general_if_unset("refresh_on_startup", on.into()) {
+            out.push_str(&format!("Refresh on start-up: {on} (newsboat's)\n"));
+        }
+    }
     let mut hidden = 0;
     // A rule brought over before (an import run again) is not added twice.
     let had: Vec<String> = file
@@ -245,8 +258,9 @@ fn import_newsboat_config(
     say_skipped(path, &mut skipped);
     if found.other > 0 {
         out.push_str(&format!(
-            "newsboat's config: {} with no equivalent here (colours, bindings, formats) left as they are\n",
-            super::syncing::counted(found.other, "line", "lines")
+            "newsboat's config: {} with no equivalent here left as they are ({})\n",
+            super::syncing::counted(found.other, "line", "lines"),
+            found.other_names.join(", ")
         ));
     }
     Ok(())

@@ -104,6 +104,12 @@ impl ConfigFile {
     /// Sets `[general] browser` to this argv, unless it is set already: says whether it
     /// did.
     pub fn set_browser_if_unset(&mut self, argv: &[String]) -> bool {
+        let list: toml_edit::Array = argv.iter().map(String::as_str).collect();
+        self.set_general_if_unset("browser", list.into())
+    }
+
+    /// Sets `[general] KEY`, unless it is set already: says whether it did.
+    pub fn set_general_if_unset(&mut self, key: &str, value: toml_edit::Value) -> bool {
         let general = self
             .doc
             .entry("general")
@@ -112,11 +118,10 @@ impl ConfigFile {
         let Some(general) = general else {
             return false;
         };
-        if general.contains_key("browser") {
+        if general.contains_key(key) {
             return false;
         }
-        let list: toml_edit::Array = argv.iter().map(String::as_str).collect();
-        general.insert("browser", toml_edit::value(list));
+        general.insert(key, toml_edit::value(value));
         true
     }
 

@@ -1,7 +1,9 @@
 //! newsboat's `config` file, for what has an equivalent here: `browser` (made an argv,
 //! never a shell line: a feed's URL never passes through a shell here) and
 //! `ignore-article` rules (filters that hide, their expressions translated as `query:`
-//! feeds' are). The rest (colours, bindings, formats) has none and is only counted.
+//! feeds' are), `auto-reload` with `reload-time` (the refresh interval) and
+//! `refresh-on-startup`. The rest (colours, bindings, formats) has none: counted, and
+//! the commands named.
 
 use super::{split_words, SkippedLine};
 
@@ -14,12 +16,20 @@ pub struct NewsboatConfig {
     pub hide: Vec<(usize, String)>,
     /// Lines of those two commands that could not be brought over, and why.
     pub skipped: Vec<SkippedLine>,
+    /// `auto-reload yes`: every `reload-time` minutes (newsboat's default, 60).
+    pub refresh_minutes: Option<u32>,
+    /// `refresh-on-startup`.
+    pub refresh_on_startup: Option<bool>,
     /// Lines of other commands, which have no equivalent here.
     pub other: usize,
+    /// Those commands' names, each once, in the order they first came.
+    pub other_names: Vec<String>,
 }
 
 pub fn parse_config(text: &str) -> NewsboatConfig {
     let mut out = NewsboatConfig::default();
+    let mut auto_reload = false;
+    let mut reload_time = None;
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -40,10 +50,40 @@ pub fn parse_config(text: &str) -> NewsboatConfig {
                 Ok(query) => out.hide.push((i + 1, query)),
                 Err(why) => out.skipped.push(skip(&why)),
             },
-            _ => out.other += 1,
+            Some("auto-reload") => match yes_no(words.get(1)) {
+                Some(on) => auto_reload = on,
+                None => out.skipped.push(skip("it takes yes or no")),
+            },
+            Some("reload-time") => match words.get(1).and_then(|w| w.parse::<u32>().ok()) {
+                Some(minutes) if minutes > 0 => reload_time = Some(minutes),
+                _ => out.skipped.push(skip("it takes a number of minutes")),
+            },
+            Some("refresh-on-startup") => match yes_no(words.get(1)) {
+                Some(on) => out.refresh_on_startup = Some(on),
+                None => out.skipped.push(skip("it takes yes or no")),
+            },
+            Some(other) => {
+                out.other += 1;
+                if !out.other_names.iter().any(|n| n == other) {
+                    out.other_names.push(crate::sanitize::clean_line(other));
+                }
+            }
+            None => {}
         }
     }
+    if auto_reload {
+        out.refresh_minutes = Some(reload_time.unwrap_or(60));
+    }
     out
+}
+
+/// newsboat's booleans: `yes`/`no`, also `true`/`false`.
+fn yes_no(word: Option<&String>) -> Option<bool> {
+    match word?.to_ascii_lowercase().as_str() {
+        "yes" | "true" => Some(true),
+        "no" | "false" => Some(false),
+        _ => None,
+    }
 }
 
 /// `browser "firefox --new-tab %u"` → `["firefox", "--new-tab", "%u"]`.
@@ -108,6 +148,8 @@ mod tests {
         assert_eq!(c.skipped.len(), 1);
         assert_eq!(c.skipped[0].line, 6);
         assert_eq!(c.other, 2);
+        assert_eq!(c.other_names, ["color", "ignore-mode"]);
+        assert_eq!(c.refresh_minutes, None);
         let shell = parse_config("browser \"open %u &\"\n");
         assert!(shell.browser.is_none());
         assert!(shell.skipped[0].why.contains("shell"));
@@ -119,5 +161,17 @@ mod tests {
             parse_config("browser \"firefox '%u'\"\n").browser,
             Some(vec!["firefox".into(), "%u".into()])
         );
+    }
+
+    #[test]
+    fn auto_reload_comes_over_as_the_refresh_interval() {
+        let c = parse_config("auto-reload yes\nreload-time 30\nrefresh-on-startup yes\n");
+        assert_eq!(c.refresh_minutes, Some(30));
+        assert_eq!(c.refresh_on_startup, Some(true));
+        assert_eq!(c.other, 0);
+        // newsboat's own default time; no auto-reload, no interval.
+        assert_eq!(parse_config("auto-reload yes\n").refresh_minutes, Some(60));
+        assert_eq!(parse_config("reload-time 5\n").refresh_minutes, None);
+        assert_eq!(parse_config("auto-reload maybe\n").skipped.len(), 1);
     }
 }
