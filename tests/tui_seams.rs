@@ -659,3 +659,77 @@ fn a_feed_removed_elsewhere_sends_the_cursor_back_to_the_feed_list() {
         assert!(m.message.as_deref().unwrap_or("").contains("feed list"));
     }
 }
+
+/// Rows marked read in a list of unread articles leave the cache's list, so a page
+/// counted from the cache past them starts as many rows further on: a tester's cursor
+/// passed over the five rows after row 200 once five above were read. The list is read
+/// again from the cursor's article before the cursor or the window goes there.
+#[test]
+fn rows_read_above_do_not_shift_the_next_page() {
+    let mut m = fixture(120, 30);
+    assert!(m.articles.query.as_ref().unwrap().unread_only);
+    let ids: Vec<i64> = (0..400).map(|i| 10_000 - i).collect();
+    let rows = |ids: &[i64]| -> Vec<bulletin::model::ItemRow> {
+        ids.iter()
+            .map(|&id| row(id, 1, &format!("Article {id}"), 20, false))
+            .collect()
+    };
+    let req = m.articles.req;
+    update(
+        &mut m,
+        Msg::PageLoaded {
+            req,
+            page: 0,
+            total: Some(400),
+            rows: rows(&ids[..200]),
+            upto: Some(ItemId(10_000)),
+        },
+    );
+    update(&mut m, code(KeyCode::Tab));
+    for _ in 0..5 {
+        update(&mut m, key('m'));
+        update(&mut m, key('j'));
+    }
+    // Down until the window reaches the second page: the list is read again first.
+    let mut before = None;
+    let mut asked = Vec::new();
+    for _ in 0..200 {
+        before = m.articles.selected_row().map(|r| r.id);
+        let out = update(&mut m, key('j'));
+        asked = out
+            .cmds
+            .iter()
+            .filter_map(|c| match c {
+                Cmd::LoadPage { req, page, .. } => Some((*req, *page)),
+                _ => None,
+            })
+            .collect();
+        if !asked.is_empty() {
+            break;
+        }
+    }
+    let before = before.unwrap();
+    assert!(
+        asked.iter().all(|(r, _)| *r != req),
+        "no page of the old count: {asked:?}"
+    );
+    assert_eq!(m.articles.want, Some(before));
+    let at = ids.iter().position(|&id| ItemId(id) == before).unwrap();
+    // The cache's list, the five read rows gone.
+    let (new_req, _) = asked[0];
+    update(
+        &mut m,
+        Msg::PageLoaded {
+            req: new_req,
+            page: 0,
+            total: Some(395),
+            rows: rows(&ids[5..205]),
+            upto: Some(ItemId(10_000)),
+        },
+    );
+    assert_eq!(
+        m.articles.selected_row().map(|r| r.id),
+        Some(ItemId(ids[at + 1])),
+        "the row after the cursor's, none passed over"
+    );
+}

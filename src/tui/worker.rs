@@ -123,13 +123,17 @@ pub fn store_thread(
     let mut queue = std::collections::VecDeque::new();
     // The saved searches and hidden articles want counting again.
     let mut counts_due = true;
+    // When another connection's writes were last looked for: keys pressed faster than
+    // WATCH_EVERY kept the store thread from ever idling that long, and a cron refresh's
+    // articles did not show until the user stopped.
+    let mut looked = std::time::Instant::now();
     loop {
         // Waiting work (the index's backlog, counts) makes the wait for a request zero:
         // it is done only while no request waits.
         let wait = if backlog.waiting() || counts_due {
             Duration::ZERO
         } else {
-            WATCH_EVERY
+            WATCH_EVERY.saturating_sub(looked.elapsed())
         };
         let next = match queue.pop_front() {
             Some(req) => Ok(req),
@@ -217,6 +221,7 @@ pub fn store_thread(
                 }
                 // Another process (a cron refresh, `bulletin mark-read`, the refresh
                 // worker) committed: say so, so the lists catch up without a key press.
+                looked = std::time::Instant::now();
                 let version = store.data_version().ok();
                 if version != seen_version {
                     seen_version = version;

@@ -86,7 +86,35 @@ pub(super) fn reload_articles(m: &mut Model, cmds: &mut Vec<Cmd>, reset_selectio
     }
 }
 
+/// Whether the loaded pages hold rows the list's query no longer takes (marked read in
+/// a list of unread articles, unstarred in Starred): the cache's list has lost them, so
+/// a page counted from it now starts that many rows further on than the rows on screen
+/// say, and the rows between would be passed over unseen.
+pub(super) fn pages_stale(m: &Model) -> bool {
+    let Some(q) = &m.articles.query else {
+        return false;
+    };
+    (q.unread_only || q.starred_only)
+        && m.articles
+            .pages
+            .values()
+            .flatten()
+            .any(|r| (q.unread_only && r.read) || (q.starred_only && !r.starred))
+}
+
+/// Whether a window from `first` to `last` needs a page that is neither loaded nor on
+/// its way.
+fn missing_page(m: &Model, first: usize, last: usize) -> bool {
+    (first / PAGE_SIZE..=last / PAGE_SIZE).any(|page| {
+        let past_the_end = page * PAGE_SIZE >= m.articles.total.max(1) && page > 0;
+        let there = m.articles.pages.contains_key(&page) || m.articles.pending.contains(&page);
+        !past_the_end && !there
+    })
+}
+
 /// Asks for the pages around the selection that are neither loaded nor on their way.
+/// Over stale pages (see `pages_stale`) the list is read again instead, from the
+/// cursor's article, when the cursor is on a loaded row; otherwise the page waits.
 pub(super) fn ensure_pages(m: &mut Model, cmds: &mut Vec<Cmd>) {
     let Some(query) = m.articles.query.clone() else {
         return;
@@ -94,6 +122,13 @@ pub(super) fn ensure_pages(m: &mut Model, cmds: &mut Vec<Cmd>) {
     let height = m.areas().articles.map(inner_height).unwrap_or(20);
     let first = m.articles.offset.min(m.articles.selected);
     let last = (m.articles.offset + height).max(m.articles.selected);
+    if missing_page(m, first, last) && pages_stale(m) {
+        if m.articles.want.is_none() && m.articles.selected_row().is_some() {
+            m.articles.hold_selection();
+            reload_articles(m, cmds, false);
+        }
+        return;
+    }
     for page in first / PAGE_SIZE..=last / PAGE_SIZE {
         if page * PAGE_SIZE >= m.articles.total.max(1) && page > 0 {
             break;
@@ -308,6 +343,25 @@ pub(super) fn move_by(m: &mut Model, delta: isize) -> Vec<Cmd> {
                 m.articles.moved.saturating_add(delta)
             };
             return cmds;
+        }
+        Pane::Articles
+            if pages_stale(m) && {
+                let to = clamp_add(m.articles.selected, delta, m.articles.total);
+                let height = m.areas().articles.map(inner_height).unwrap_or(20);
+                missing_page(m, to.saturating_sub(height), to + height)
+            } =>
+        {
+            // Into rows not loaded, past rows read since the pages came: the list is
+            // read again first, from the cursor's article, and the move goes on from
+            // where it lands (the rows under the row numbers are others now).
+            m.articles.hold_selection();
+            if m.articles.want.is_some() {
+                m.articles.moved = delta;
+                reload_articles(m, &mut cmds, false);
+                return cmds;
+            }
+            m.articles.release();
+            m.articles.selected = clamp_add(m.articles.selected, delta, m.articles.total);
         }
         Pane::Articles => {
             // A cursor held on an article that left the list lets go: down lands on the
