@@ -340,6 +340,19 @@ mod tests {
 <item><title>Second</title><link>/posts/2</link></item>
 </channel></rss>"#;
 
+    /// A link escaped twice gets its `&` back, and the id made from it (no guid) stays
+    /// as it was: the articles already in caches are not new ones.
+    #[test]
+    fn a_link_escaped_twice_is_mended_after_the_id() {
+        let doc = r#"<rss version="2.0"><channel><title>T</title><item><title>A</title><link>http://x.example/p?a=1&amp;amp;b=2</link></item></channel></rss>"#;
+        let feed = parse_feed(doc.as_bytes(), None, "https://x.example/feed").unwrap();
+        assert_eq!(feed.items[0].guid, "http://x.example/p?a=1&amp;b=2");
+        assert_eq!(
+            feed.items[0].link.as_deref(),
+            Some("http://x.example/p?a=1&b=2")
+        );
+    }
+
     #[test]
     fn ids_are_stable_without_guid_or_link() {
         let a = parse_feed(RSS_NO_GUID.as_bytes(), None, "https://example.org/feed").unwrap();

@@ -199,8 +199,8 @@ fn say_skipped(path: &std::path::Path, skipped: &mut [crate::newsboat::SkippedLi
     }
 }
 
-/// newsboat's `config`: its browser (unless the config here names one) and its
-/// `ignore-article` rules, as filters that hide.
+/// newsboat's `config`: its browser, auto-reload and refresh-on-startup (unless the
+/// config here chose its own) and its `ignore-article` rules, as filters that hide.
 fn import_newsboat_config(
     paths: &AppPaths,
     path: &std::path::Path,
@@ -216,16 +216,25 @@ fn import_newsboat_config(
             out.push_str(&format!("Browser: {} (newsboat's)\n", argv.join(" ")));
         }
     }
+    // (Unless the config here chose otherwise: the defaults `init` writes are no choice.)
+    let defaults = crate::config::General::default();
     if let Some(minutes) = found.refresh_minutes {
         let value = toml_edit::Value::from(i64::from(minutes));
-        if file.set_general_if_unset("refresh_interval_minutes", value) {
-            out.push_str(&format!(
-                "Refresh: every {minutes} minutes (newsboat's auto-reload)\n"
-            ));
+        let default = i64::from(defaults.refresh_interval_minutes).into();
+        if file.set_general_if_unset("refresh_interval_minutes", value, default) {
+            out.push_str(&match minutes {
+                0 => "Refresh: only when asked (newsboat's auto-reload no)\n".to_string(),
+                m => format!("Refresh: every {m} minutes (newsboat's auto-reload)\n"),
+            });
+        } else {
+            out.push_str(
+                "Refresh interval: yours kept (newsboat's auto-reload not brought over)\n",
+            );
         }
     }
     if let Some(on) = found.refresh_on_startup {
-        if file.set_general_if_unset("refresh_on_startup", on.into()) {
+        let default = defaults.refresh_on_startup.into();
+        if file.set_general_if_unset("refresh_on_startup", on.into(), default) {
             out.push_str(&format!("Refresh on start-up: {on} (newsboat's)\n"));
         }
     }
@@ -260,7 +269,7 @@ fn import_newsboat_config(
         out.push_str(&format!(
             "newsboat's config: {} with no equivalent here left as they are ({})\n",
             super::syncing::counted(found.other, "line", "lines"),
-            found.other_names.join(", ")
+            named(&found.other_names)
         ));
     }
     Ok(())
@@ -295,4 +304,12 @@ pub(super) fn cmd_export_opml(
         .collect();
     out.push_str(&crate::opml::export(&feeds, &name));
     Ok(())
+}
+
+/// The names of newsboat's commands left behind, ten at most.
+fn named(names: &[String]) -> String {
+    match names.len() {
+        0..=10 => names.join(", "),
+        n => format!("{}, and {} more", names[..10].join(", "), n - 10),
+    }
 }

@@ -101,15 +101,22 @@ impl ConfigFile {
         self.push_if_it_loads("filter", table)
     }
 
-    /// Sets `[general] browser` to this argv, unless it is set already: says whether it
-    /// did.
+    /// Sets `[general] browser` to this argv, unless another is chosen already: says
+    /// whether it did.
     pub fn set_browser_if_unset(&mut self, argv: &[String]) -> bool {
         let list: toml_edit::Array = argv.iter().map(String::as_str).collect();
-        self.set_general_if_unset("browser", list.into())
+        self.set_general_if_unset("browser", list.into(), toml_edit::Array::new().into())
     }
 
-    /// Sets `[general] KEY`, unless it is set already: says whether it did.
-    pub fn set_general_if_unset(&mut self, key: &str, value: toml_edit::Value) -> bool {
+    /// Sets `[general] KEY`, unless the file chose a value of its own: absent, or the
+    /// default as written (what `bulletin init` writes, `browser = []`) is no choice.
+    /// Says whether it did.
+    pub fn set_general_if_unset(
+        &mut self,
+        key: &str,
+        value: toml_edit::Value,
+        default: toml_edit::Value,
+    ) -> bool {
         let general = self
             .doc
             .entry("general")
@@ -118,10 +125,25 @@ impl ConfigFile {
         let Some(general) = general else {
             return false;
         };
-        if general.contains_key(key) {
+        let written = |v: &toml_edit::Value| v.to_string().trim().to_string();
+        let chosen = general.get(key).is_some_and(|item| {
+            item.as_value()
+                .is_none_or(|v| written(v) != written(&default))
+        });
+        if chosen {
             return false;
         }
-        general.insert(key, toml_edit::value(value));
+        match general.get_mut(key).and_then(|item| item.as_value_mut()) {
+            // In place: the line keeps its comment.
+            Some(old) => {
+                let decor = old.decor().clone();
+                *old = value;
+                *old.decor_mut() = decor;
+            }
+            None => {
+                general.insert(key, toml_edit::value(value));
+            }
+        }
         true
     }
 

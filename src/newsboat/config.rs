@@ -14,9 +14,10 @@ pub struct NewsboatConfig {
     pub browser: Option<Vec<String>>,
     /// `ignore-article` rules as queries for `[[filter]]`s that hide, with their line.
     pub hide: Vec<(usize, String)>,
-    /// Lines of those two commands that could not be brought over, and why.
+    /// Lines of these commands that could not be brought over, and why.
     pub skipped: Vec<SkippedLine>,
-    /// `auto-reload yes`: every `reload-time` minutes (newsboat's default, 60).
+    /// `auto-reload yes`: every `reload-time` minutes (newsboat's default, 60);
+    /// `auto-reload no`: 0, only when asked.
     pub refresh_minutes: Option<u32>,
     /// `refresh-on-startup`.
     pub refresh_on_startup: Option<bool>,
@@ -28,7 +29,7 @@ pub struct NewsboatConfig {
 
 pub fn parse_config(text: &str) -> NewsboatConfig {
     let mut out = NewsboatConfig::default();
-    let mut auto_reload = false;
+    let mut auto_reload = None;
     let mut reload_time = None;
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
@@ -51,7 +52,7 @@ pub fn parse_config(text: &str) -> NewsboatConfig {
                 Err(why) => out.skipped.push(skip(&why)),
             },
             Some("auto-reload") => match yes_no(words.get(1)) {
-                Some(on) => auto_reload = on,
+                Some(on) => auto_reload = Some(on),
                 None => out.skipped.push(skip("it takes yes or no")),
             },
             Some("reload-time") => match words.get(1).and_then(|w| w.parse::<u32>().ok()) {
@@ -64,16 +65,19 @@ pub fn parse_config(text: &str) -> NewsboatConfig {
             },
             Some(other) => {
                 out.other += 1;
-                if !out.other_names.iter().any(|n| n == other) {
-                    out.other_names.push(crate::sanitize::clean_line(other));
+                let name = crate::sanitize::clean_line(other);
+                if !out.other_names.contains(&name) {
+                    out.other_names.push(name);
                 }
             }
             None => {}
         }
     }
-    if auto_reload {
-        out.refresh_minutes = Some(reload_time.unwrap_or(60));
-    }
+    out.refresh_minutes = match auto_reload {
+        Some(true) => Some(reload_time.unwrap_or(60)),
+        Some(false) => Some(0),
+        None => None,
+    };
     out
 }
 
@@ -172,6 +176,7 @@ mod tests {
         // newsboat's own default time; no auto-reload, no interval.
         assert_eq!(parse_config("auto-reload yes\n").refresh_minutes, Some(60));
         assert_eq!(parse_config("reload-time 5\n").refresh_minutes, None);
+        assert_eq!(parse_config("auto-reload no\n").refresh_minutes, Some(0));
         assert_eq!(parse_config("auto-reload maybe\n").skipped.len(), 1);
     }
 }

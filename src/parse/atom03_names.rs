@@ -9,8 +9,8 @@ use super::source::{Source, SourceEntry, SourceText};
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 
 /// Whether an Atom document could fill a gap from an old name: a search of the first
-/// entries only for `base64` (which leaves no gap to see), of the document only where a
-/// gap is.
+/// entries only for `mode="base64"` (which leaves no gap to see; a `data:` picture's
+/// `;base64,` is not it), of the document only where a gap is.
 pub(super) fn worth_a_look(source: &Source, body: &str) -> bool {
     if source.is_rss {
         return false;
@@ -26,10 +26,13 @@ pub(super) fn worth_a_look(source: &Source, body: &str) -> bool {
         let at = memchr::memmem::find(bytes, b"<entry").unwrap_or(0);
         &bytes[at..bytes.len().min(at + 16 * 1024)]
     };
-    (empty && has("tagline>"))
+    let early = |n: &[u8]| memchr::memmem::find(first_entries, n).is_some();
+    (empty && has("tagline"))
         || (gap(|e| e.published.is_none()) && has("issued>"))
         || (gap(|e| e.updated.is_none()) && has("modified>"))
-        || memchr::memmem::find(first_entries, b"base64").is_some()
+        || (gap(|e| e.author_names.is_empty()) && has("author>"))
+        || early(b"base64\"")
+        || early(b"base64'")
 }
 
 /// The feed's description from its tagline, when it has none.
@@ -39,11 +42,15 @@ pub(super) fn fill_feed(source: &mut Source, root: roxmltree::Node) {
         .as_ref()
         .is_none_or(|d| d.body.trim().is_empty());
     if empty {
-        if let Some(tagline) = child(root, "tagline").and_then(|n| text_of(n)) {
-            source.description = Some(SourceText {
-                body: tagline,
-                html: false,
-            });
+        if let Some(node) = child(root, "tagline") {
+            // HTML by its type (1.0's names) or its mode (0.3's), as the direct reader
+            // reads a text construct.
+            let kind = node.attribute("type").unwrap_or("text").trim();
+            let html = matches!(kind, "html" | "text/html" | "xhtml")
+                || node
+                    .attribute("mode")
+                    .is_some_and(|m| m.trim() == "escaped");
+            source.description = text_of(node).map(|body| SourceText { body, html });
         }
     }
 }
@@ -61,6 +68,12 @@ pub(super) fn fill_entry(entry: &mut SourceEntry, node: roxmltree::Node) {
     }
     if entry.updated.is_none() {
         entry.updated = date("modified");
+    }
+    // `<author>A. Name</author>`: a name with no element of its own (feedparser's
+    // reading), which feed-rs left out.
+    if entry.author_names.is_empty() {
+        let bare = child(node, "author").filter(|a| !a.children().any(|c| c.is_element()));
+        entry.author_names.extend(bare.and_then(|a| text_of(a)));
     }
     for (name, text) in [
         ("content", &mut entry.content),

@@ -154,6 +154,7 @@ fn finish_entry(
     if item.guid.is_empty() {
         item.guid = stable_id(&item);
     }
+    item.link = item.link.map(crate::links::unescaped_twice);
     if item.link.is_none() {
         item.link = site_link;
     }

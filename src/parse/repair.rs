@@ -370,11 +370,19 @@ impl<'a> Repairer<'a> {
                 match bytes.get(i) {
                     Some(&q) if q == b'"' || q == b'\'' => {
                         let close = rest[i + 1..].find(q as char).map(|c| c + i + 1);
-                        // No `<` is in a value: a quote that reaches past one was left
-                        // open (`href="http://x/a>`), and the value ends with its tag,
-                        // as browsers and feedparser read it, not at a quote in a
-                        // later tag, which swallowed the document or refused it.
-                        let open = close.is_none_or(|c| rest[i + 1..c].contains('<'));
+                        // A quote left open (`href="http://x/a>` then the next tag):
+                        // no closing quote, or the tag ends (`>`) and another begins
+                        // (`<`) before it. The value ends with its tag, as browsers and
+                        // feedparser read it, not at a quote in a later tag, which
+                        // swallowed the document or refused it. (`title="<b>x</b>"` and
+                        // `alt="I <3 it"` are closed values.)
+                        let open = close.is_none_or(|c| {
+                            let between = &rest[i + 1..c];
+                            match (between.find('>'), between.find('<')) {
+                                (Some(gt), Some(lt)) => gt < lt,
+                                _ => false,
+                            }
+                        });
                         match rest[i + 1..].find('>').map(|e| e + i + 1) {
                             Some(end) if open => {
                                 value = rest[i + 1..end].to_string();

@@ -126,7 +126,7 @@ pub(super) fn reload(
             // Where first (the status line cuts a long line at the screen's width).
             let first = e.lines().next().unwrap_or_default();
             let _ = tx.send(Msg::Notice(format!(
-                "Config changed, not read: {first} (Ctrl-r shows it whole)"
+                "Config changed, not read: {first} (reload it to see it whole)"
             )));
             return;
         }

@@ -146,6 +146,10 @@ impl Doc<'_> {
                     bare.push_str(&t);
                     continue;
                 }
+                Event::CData(t) => {
+                    bare.push_str(&t);
+                    continue;
+                }
                 Event::GeneralRef(r) => {
                     push_reference(&mut bare, &r)?;
                     continue;

@@ -135,6 +135,12 @@ fn a_quote_left_open_ends_with_its_tag() {
         out,
         "<rss version=\"2.0\"><channel><item><enclosure url=\"http://x/1.mp3 length=\" type=\"audio/mpeg\"/><title>A</title></item><item><link>http://x/2</link><atom:link href=\"http://x/f type=\" a=\"\" b=\"\"/><title>B</title></item></channel></rss>"
     );
+    // A `<` inside a value that closes is the value's.
+    let out = repair("<rss version=\"2.0\"><channel><item><media:content url=\"http://x/p.jpg\" title=\"<b>Bold</b> I <3 it\"/><enclosure url=\"http://x/e.mp3\"/><title>D</title></item></channel></rss>");
+    assert!(
+        out.contains("title=\"&lt;b>Bold&lt;/b> I &lt;3 it\"/><enclosure url=\"http://x/e.mp3\"/>"),
+        "{out}"
+    );
     // No closing quote before the next tag: the value ends with its own tag.
     let out = repair("<rss version=\"2.0\"><channel><item><link href=\"http://x/3/><title>C</title></item></channel></rss>");
     assert_eq!(

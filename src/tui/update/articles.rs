@@ -97,7 +97,8 @@ pub(super) fn set_read(m: &mut Model, id: ItemId, read: bool) {
 }
 
 /// The article a marking key acts on: the open one when the reader has the focus, else
-/// the cursor's (held by id through reloads). Its id, read and starred flags.
+/// the cursor's (held by id through reloads), none in the feed list (said on the status
+/// line). Its id, read and starred flags.
 pub(super) fn target(m: &mut Model) -> Option<(ItemId, bool, bool)> {
     match (&m.reader, m.focus) {
         (Some(r), Pane::Reader) => Some((r.item.id, r.item.read, r.item.starred)),

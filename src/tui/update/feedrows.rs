@@ -8,7 +8,7 @@ use super::super::msg::Cmd;
 use crate::config::{FeedListLayout, FeedListOrder};
 use crate::model::FeedSummary;
 
-/// The rows for the model's feeds as its settings say. `keep` is the URL of a feed
+/// The rows for the model's feeds as its settings say. `keep` is the id of a feed
 /// that stays listed though read (the one under the cursor: it must not vanish
 /// from under the user while `H` hides read feeds).
 pub fn feed_rows(m: &Model, keep: Option<crate::model::FeedId>) -> Vec<FeedRow> {

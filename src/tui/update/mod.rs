@@ -383,7 +383,10 @@ pub(super) fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd
             // The feed under the cursor left the list (removed from another shell): the
             // cursor goes back to the feed list, on the row that took its place. The
             // article list beside it is another row's, which the user never chose.
-            None if old_feed.is_some() && m.focus != Pane::Feeds => {
+            None if old_feed.is_some()
+                && m.focus != Pane::Feeds
+                && !m.feeds.iter().any(|f| Some(f.id) == old_feed) =>
+            {
                 m.focus = Pane::Feeds;
                 m.fullscreen = false;
                 m.message = Some("The feed you were in is no longer in the list".into());
