@@ -255,3 +255,32 @@ fn browser_and_ignore_rules_come_over_from_newsboats_config() {
         .collect();
     assert_eq!(titles, ["Passkeys, rotated"]);
 }
+
+/// After `bulletin init` (README's first step), the values it writes are defaults, not
+/// choices: newsboat's browser and auto-reload still come over, in place.
+#[test]
+fn newsboats_settings_come_over_after_init() {
+    let env = Env::new(&bulletin::config::init_text());
+    let dir = env.path().join("nb");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("urls"), "file:///nowhere/feed.xml\n").unwrap();
+    std::fs::write(
+        dir.join("config"),
+        "browser \"lynx %u\"\nauto-reload yes\nreload-time 15\nrefresh-on-startup no\n",
+    )
+    .unwrap();
+    let stdout = env.ok(&["import-newsboat", dir.join("urls").to_str().unwrap()]);
+    assert!(stdout.contains("Browser: lynx %u"), "{stdout}");
+    assert!(stdout.contains("Refresh: every 15 minutes"), "{stdout}");
+    let config = std::fs::read_to_string(env.config_path()).unwrap();
+    assert!(config.contains("browser = [\"lynx\", \"%u\"]"), "{config}");
+    assert!(config.contains("refresh_interval_minutes = 15"), "{config}");
+    assert!(config.contains("refresh_on_startup = false"), "{config}");
+    // Once each: the file still loads.
+    assert_eq!(
+        config.matches("refresh_interval_minutes =").count(),
+        1,
+        "{config}"
+    );
+    env.ok(&["feeds"]);
+}
