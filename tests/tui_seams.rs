@@ -72,6 +72,7 @@ fn locate(
             position,
             place,
             row: row.map(Box::new),
+            next: None,
         },
     );
     (id, out)
@@ -443,6 +444,7 @@ fn hiding_read_rows_keeps_j_and_k_next_to_the_article_that_left() {
                 position: None,
                 place: Some(1),
                 row: None,
+                next: None,
             },
         );
         assert!(m.articles.detached());
@@ -732,4 +734,53 @@ fn rows_read_above_do_not_shift_the_next_page() {
         Some(ItemId(ids[at + 1])),
         "the row after the cursor's, none passed over"
     );
+}
+
+/// A refresh commits new rows above between the reload's pages and the store's answer
+/// of where the cursor's article went: the answer is in the new list, the pages in the
+/// old, and the cursor landed as many rows too far on. Now the list is read again.
+#[test]
+fn an_answer_from_a_list_that_changed_since_its_pages_reads_it_again() {
+    let mut m = on_second_row();
+    let (req, _) = reload(&mut m);
+    // 21 was read elsewhere: the pages hold 11, 12, 13.
+    let cmds = page(&mut m, req, &[11, 12, 13]);
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::Locate { .. })));
+    // Meanwhile 95 arrived where 21 stood: the store's list is 11, 95, 12, 13.
+    let out = update(
+        &mut m,
+        Msg::Located {
+            req,
+            id: ItemId(21),
+            position: None,
+            place: Some(1),
+            row: None,
+            next: Some(ItemId(95)),
+        },
+    );
+    let again = out
+        .cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::LoadPage { req, .. } => Some(*req),
+            _ => None,
+        })
+        .expect("the list is read again");
+    assert_ne!(again, req);
+    assert_eq!(m.articles.want, Some(ItemId(21)));
+    // The new list: 21 would stand at 1, where 95 is now, in the pages too.
+    page(&mut m, again, &[11, 95, 12, 13]);
+    update(
+        &mut m,
+        Msg::Located {
+            req: again,
+            id: ItemId(21),
+            position: None,
+            place: Some(1),
+            row: None,
+            next: Some(ItemId(95)),
+        },
+    );
+    send(&mut m, key('j'));
+    assert_eq!(m.articles.selected_row().map(|r| r.id), Some(ItemId(95)));
 }

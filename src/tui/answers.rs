@@ -175,12 +175,16 @@ pub(super) fn handle(
                 Some(_) => None,
                 None => store.item_row(id).ok().flatten().map(Box::new),
             };
+            let next = place
+                .and_then(|at| store.items(&query, at, 1).ok())
+                .and_then(|rows| rows.first().map(|r| r.id));
             let _ = tx.send(Msg::Located {
                 req,
                 id,
                 position,
                 place,
                 row,
+                next,
             });
         }
         StoreReq::MarkRead { query, above, upto } => {

@@ -79,6 +79,10 @@ pub enum Msg {
         /// When the list no longer holds it: the article's row as the cache has it now
         /// (read elsewhere, retitled by a refresh), for the row kept under the cursor.
         row: Option<Box<crate::model::ItemRow>>,
+        /// The article the list has at `place` now (None: the list ends there, or not
+        /// looked). The pages read before must have it there too; else the list changed
+        /// in between (a refresh committed above) and is read again.
+        next: Option<ItemId>,
     },
     /// What an address given to `a` turned out to be, or why it failed.
     Discovered(Result<crate::discover::Discovery, String>),

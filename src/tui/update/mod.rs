@@ -139,9 +139,17 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
             position,
             place,
             row,
+            next,
         } => {
             if req != m.articles.req || m.articles.want != Some(id) {
                 return Outcome::default();
+            }
+            if pages::shifted(m, id, position, place, next) {
+                // Rows came or went above between the pages and this answer: read again
+                // from the article, rather than land where the pages do not say.
+                let mut cmds = Vec::new();
+                reload_articles(m, &mut cmds, false);
+                return Outcome::redraw(cmds);
             }
             Outcome::redraw(pages::on_located(m, position, place, row.map(|r| *r)))
         }

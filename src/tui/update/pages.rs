@@ -72,6 +72,24 @@ pub(super) fn on_located(
     cmds
 }
 
+/// Whether the store's answer disagrees with the pages the cursor moves over: the
+/// article is not at its `position` there, or another row than `next` is at its
+/// `place` (pages not loaded say nothing).
+pub(super) fn shifted(
+    m: &Model,
+    id: crate::model::ItemId,
+    position: Option<usize>,
+    place: Option<usize>,
+    next: Option<crate::model::ItemId>,
+) -> bool {
+    let a = &m.articles;
+    match (position, place, next) {
+        (Some(pos), _, _) => a.row(pos).is_some_and(|r| r.id != id),
+        (None, Some(at), Some(next)) => a.row(at).is_some_and(|r| r.id != next),
+        _ => false,
+    }
+}
+
 pub(super) fn on_page_loaded(
     m: &mut Model,
     page: usize,
