@@ -246,14 +246,7 @@ fn browser_and_ignore_rules_come_over_from_newsboats_config() {
     let config = std::fs::read_to_string(env.config_path()).unwrap();
     assert_eq!(config.matches("[[filter]]").count(), 1, "{config}");
     env.ok(&["refresh"]);
-    let items = env.json(&["items", "--json"]);
-    let titles: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["title"].as_str().unwrap())
-        .collect();
-    assert_eq!(titles, ["Passkeys, rotated"]);
+    assert_eq!(env.titles(&["items", "--json"]), ["Passkeys, rotated"]);
 }
 
 /// After `bulletin init` (README's first step), the values it writes are defaults, not

@@ -30,9 +30,20 @@ pub(super) fn worth_a_look(source: &Source, body: &str) -> bool {
     (empty && has("tagline"))
         || (gap(|e| e.published.is_none()) && has("issued>"))
         || (gap(|e| e.updated.is_none()) && has("modified>"))
-        || (gap(|e| e.author_names.is_empty()) && has("author>"))
+        || (gap(|e| e.author_names.is_empty()) && has_bare_author(bytes))
         || early(b"base64\"")
         || early(b"base64'")
+}
+
+/// Whether an `<author>` holds text rather than elements (`<author>A. Name</author>`).
+/// Most Atom feeds name their author once, for the feed, with a `<name>`: they must not
+/// cost a tree of the document at every refresh for their entries' empty authors.
+fn has_bare_author(bytes: &[u8]) -> bool {
+    memchr::memmem::find_iter(bytes, b"<author>").any(|at| {
+        let inside = &bytes[at + b"<author>".len()..];
+        let start = inside.iter().position(|b| !b.is_ascii_whitespace());
+        start.is_some_and(|i| inside[i] != b'<' || inside[i..].starts_with(b"<![CDATA["))
+    })
 }
 
 /// The feed's description from its tagline, when it has none.
@@ -161,6 +172,12 @@ mod tests {
             ..Default::default()
         };
         assert!(worth_a_look(&source, body));
+        assert!(has_bare_author(
+            b"<entry><author>\n A. Name</author></entry>"
+        ));
+        assert!(!has_bare_author(
+            b"<feed><author>\n <name>A</name></author></feed>"
+        ));
         fill_feed(&mut source, root);
         let nodes: Vec<_> = root
             .children()
