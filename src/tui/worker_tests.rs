@@ -1,4 +1,4 @@
-//! The worker's config reload, on a real cache and config file.
+//! The worker on a real cache and config file: the config read again, other writers seen.
 
 use super::*;
 use crate::tui::config_watch::{reload, Reload};
@@ -116,6 +116,44 @@ fn the_store_thread_reads_a_config_file_changed_elsewhere() {
         text.contains("bulletin.toml") && text.contains(":2"),
         "{text}"
     );
+    drop(req_tx);
+    thread.join().unwrap();
+}
+
+/// Another process writes while keys keep the store thread busy (a request every
+/// 100 ms, as a user going down a list makes): the write is still seen. The thread
+/// looked for other writers only after a second without any request, so a cron
+/// refresh's articles waited until the user stopped.
+#[test]
+fn another_writer_is_seen_while_requests_keep_coming() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = config_with(dir.path(), &["http://127.0.0.1:9/a.xml"]);
+    let db = dir.path().join("cache.db");
+    let store = Store::open(&db).unwrap();
+    let config = Config::load(&path).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (req_tx, req_rx) = std::sync::mpsc::channel();
+    let thread = std::thread::spawn(move || {
+        store_thread(store, config, Some(path), req_rx, tx);
+    });
+    // Its first looks, done while idle.
+    std::thread::sleep(Duration::from_millis(1500));
+    while rx.try_recv().is_ok() {}
+    let other = rusqlite::Connection::open(&db).unwrap();
+    other
+        .execute(
+            "INSERT INTO meta (key, value) VALUES ('elsewhere', '1')",
+            [],
+        )
+        .unwrap();
+    let until = std::time::Instant::now() + Duration::from_secs(20);
+    let mut seen = false;
+    while !seen && std::time::Instant::now() < until {
+        req_tx.send(StoreReq::LoadFeeds).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        seen = rx.try_iter().any(|m| matches!(m, Msg::CacheChanged));
+    }
+    assert!(seen, "no CacheChanged while requests kept coming");
     drop(req_tx);
     thread.join().unwrap();
 }
