@@ -17,8 +17,8 @@ const ATOM: &str = "http://www.w3.org/2005/Atom";
 const ATOM03: &str = "http://purl.org/atom/ns#";
 const CONTENT: &str = "http://purl.org/rss/1.0/modules/content/";
 
-/// Sets each entry's `content_base` and `summary_base`: the address xml:base makes
-/// for its content and summary elements, when one is in scope.
+/// Sets each entry's `content_base`, `summary_base` and `guid_base`: the address
+/// xml:base makes for its content, summary and RSS guid elements, when one is in scope.
 pub(super) fn content_bases(source: &mut Source, body: &str, doc_url: &str) {
     if memchr::memmem::find(body.as_bytes(), b"xml:base").is_none() {
         return;
@@ -42,6 +42,10 @@ pub(super) fn content_bases(source: &mut Source, body: &str, doc_url: &str) {
             (name == "summary" && matches!(ns, Some(ATOM | ATOM03)))
                 || (name == "description" && ns.is_none())
         });
+        let guid = item
+            .children()
+            .find(|n| n.tag_name().name() == "guid" && n.tag_name().namespace().is_none());
+        entry.guid_base = guid.and_then(|n| in_scope(n, doc_url.as_ref()));
         entry.content_base = content.and_then(|n| in_scope(n, doc_url.as_ref()));
         entry.summary_base = summary.and_then(|n| in_scope(n, doc_url.as_ref()));
     }

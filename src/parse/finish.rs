@@ -186,13 +186,29 @@ fn item_link(entry: &SourceEntry, is_rss: bool, base: Option<&Url>) -> Option<St
             if entry.id_not_link {
                 return None;
             }
+            // An xml:base in scope of an RSS guid: what its relative permalink is
+            // relative to ("posts/2", "?p=101" as well as "/posts/2"), as feedparser
+            // resolves it.
+            let guid_base = is_rss
+                .then(|| entry.guid_base.as_deref().and_then(|b| Url::parse(b).ok()))
+                .flatten();
             // A web address, or a path on the feed's site ("/items/7", or
             // "//host/items/7" in the site's scheme).
             let address = guid.starts_with("http://")
                 || guid.starts_with("https://")
-                || (is_rss && guid.starts_with('/'));
-            address.then(|| web_link(guid, base)).flatten()
+                || (is_rss && guid.starts_with('/'))
+                || (guid_base.is_some() && relative_reference(guid));
+            address
+                .then(|| web_link(guid, guid_base.as_ref().or(base)))
+                .flatten()
         })
+}
+
+/// A relative reference, not an opaque id: no scheme (no colon before its path), no
+/// white space.
+fn relative_reference(s: &str) -> bool {
+    let head = s.split(['/', '?', '#']).next().unwrap_or("");
+    !s.is_empty() && !head.contains(':') && !s.contains(char::is_whitespace)
 }
 
 /// A content with no words (`<p></p>`, a lone picture) where the description has some:

@@ -93,6 +93,7 @@ fn entry(item: &Map<String, Value>, feed_authors: &[String]) -> SourceEntry {
         base: None,
         content_base: None,
         summary_base: None,
+        guid_base: None,
         title: text(item.get("title")).map(plain),
         links,
         author_names,

@@ -13,7 +13,9 @@ pub(super) fn reshape(body: &str, head: &str) -> Option<String> {
     let body_now = named.as_deref().unwrap_or(body);
     let moved = items_out_of_channel(body_now);
     let body_now = moved.as_deref().unwrap_or(body_now);
-    links(body_now).or(moved).or(named)
+    let linked = links(body_now);
+    let body_now = linked.as_deref().unwrap_or(body_now);
+    rss2_names(body_now).or(linked).or(moved).or(named)
 }
 
 /// The root's default namespace made RSS 1.0's (added when it has none).
@@ -102,6 +104,55 @@ fn links(body: &str) -> Option<String> {
     changed.then_some(out)
 }
 
+/// RSS 2.0's `<pubDate>` and `<author>` in RSS 1.0 items (generators that write both
+/// formats mix them) as Dublin Core's `dc:date` and `dc:creator`, which feed-rs reads
+/// in RSS 1.0; feedparser reads them by name. An item's own Dublin Core wins. (A `dc`
+/// prefix left undeclared is declared with the others before feed-rs reads.)
+fn rss2_names(body: &str) -> Option<String> {
+    const RENAMES: [(&str, &str, &str, &str); 2] = [
+        ("<pubDate>", "</pubDate>", "<dc:date>", "</dc:date>"),
+        ("<author>", "</author>", "<dc:creator>", "</dc:creator>"),
+    ];
+    let bytes = body.as_bytes();
+    if !RENAMES
+        .iter()
+        .any(|(open, ..)| memchr::memmem::find(bytes, open.as_bytes()).is_some())
+    {
+        return None;
+    }
+    let mut out = String::with_capacity(body.len() + 256);
+    let mut from = 0;
+    let mut changed = false;
+    while let Some(found) = body[from..].find("<item") {
+        let at = from + found;
+        let Some(tag_len) = body[at..].find('>') else {
+            break;
+        };
+        let tag_end = at + tag_len + 1;
+        let boundary = body[at + 5..].starts_with(|c: char| c.is_whitespace() || c == '>');
+        let item_end = body[tag_end..]
+            .find("</item>")
+            .map_or(body.len(), |e| tag_end + e);
+        out.push_str(&body[from..tag_end]);
+        from = tag_end;
+        if !boundary {
+            continue;
+        }
+        let mut inner = body[tag_end..item_end].to_string();
+        for (open, close, new_open, new_close) in RENAMES {
+            let dc = &new_open[..new_open.len() - 1];
+            if inner.contains(open) && !inner.contains(dc) {
+                inner = inner.replace(open, new_open).replace(close, new_close);
+                changed = true;
+            }
+        }
+        out.push_str(&inner);
+        from = item_end;
+    }
+    out.push_str(&body[from..]);
+    changed.then_some(out)
+}
+
 /// The value of `rdf:about="..."` in a start tag (already escaped as XML text needs).
 fn about_of(tag: &str) -> Option<&str> {
     let at = tag.find("rdf:about=")? + "rdf:about=".len();
@@ -139,6 +190,36 @@ mod tests {
         }
         let right = format!("{rdf} xmlns=\"{RSS1}\"><channel/></rdf:RDF>");
         assert_eq!(reshape(&right, &right), None);
+    }
+
+    #[test]
+    fn rss_2_dates_and_authors_in_items_become_dublin_cores() {
+        let body = format!(
+            "<rdf:RDF xmlns=\"{RSS1}\"><channel><title>C</title><pubDate>x</pubDate></channel>\
+             <item rdf:about=\"http://e.example/1\"><link>http://e.example/1</link>\
+             <pubDate>Tue, 04 Mar 2025 09:15:00 GMT</pubDate><author>a@e.example (Ann)</author></item>\
+             <item rdf:about=\"http://e.example/2\"><link>http://e.example/2</link>\
+             <pubDate>Wed, 05 Mar 2025 09:15:00 GMT</pubDate><dc:date>2025-03-06</dc:date></item>\
+             </rdf:RDF>"
+        );
+        let out = reshaped(&body);
+        assert!(
+            out.contains("<channel><title>C</title><pubDate>x</pubDate>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<dc:date>Tue, 04 Mar 2025 09:15:00 GMT</dc:date><dc:creator>a@e.example (Ann)</dc:creator>"),
+            "{out}"
+        );
+        // The item's own dc:date stays the one read.
+        assert!(
+            out.contains(
+                "<pubDate>Wed, 05 Mar 2025 09:15:00 GMT</pubDate><dc:date>2025-03-06</dc:date>"
+            ),
+            "{out}"
+        );
+        let plain = format!("<rdf:RDF xmlns=\"{RSS1}\"><item><link>l</link></item></rdf:RDF>");
+        assert_eq!(rss2_names(&plain), None);
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub(super) struct SourceEntry {
     /// scope (parse::bases): their relative links resolve against it.
     pub(super) content_base: Option<String>,
     pub(super) summary_base: Option<String>,
+    /// What xml:base makes of an RSS guid's address, when one is in scope: a relative
+    /// permalink resolves against it.
+    pub(super) guid_base: Option<String>,
     pub(super) title: Option<SourceText>,
     pub(super) links: Vec<SourceLink>,
     pub(super) author_names: Vec<String>,
@@ -157,6 +160,7 @@ impl SourceEntry {
             base: entry.base,
             content_base: None,
             summary_base: None,
+            guid_base: None,
             title: entry.title.map(SourceText::from_feed_rs),
             links: entry
                 .links
