@@ -12,6 +12,7 @@ use crate::sanitize::clean_line;
 mod atom03_names;
 mod atom_in_rss;
 mod bases;
+mod channels;
 mod codepages;
 mod constructs;
 mod dates;
@@ -177,6 +178,8 @@ fn read_how(body: &str, base_url: &str) -> (Result<ParsedFeed, ParseError>, How)
         Err(left) => {
             // What the direct reader gives up on and feed-rs misreads, made plain (a
             // look at the tags first: most such documents need neither pass).
+            let gathered = channels::gather(body);
+            let body = gathered.as_deref().unwrap_or(body);
             let look = tags::look(body);
             let declared = namespaces::declare_used_prefixes(body, &look.prefixes);
             let body = declared.as_deref().unwrap_or(body);

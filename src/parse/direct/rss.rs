@@ -5,18 +5,43 @@ use super::GiveUp;
 use super::{Doc, LinkKind, Ns, Step};
 use crate::parse::{Source, SourceEntry, SourceLink, SourceText};
 use chrono::{DateTime, Utc};
+use quick_xml::events::Event;
 
 impl Doc<'_> {
     pub(super) fn rss(&mut self) -> Step<Source> {
-        // The first <channel> under the root; feed-rs reads nothing after it.
+        // The first <channel> under the root. Items outside it (before it, in a
+        // second channel) are parse::channels' to move into it, before feed-rs reads.
         while let Some(e) = self.child()? {
             let (ns, local) = self.name(&e)?;
             if local == "channel" {
-                return self.channel();
+                let feed = self.channel()?;
+                self.after_channel()?;
+                return Ok(feed);
+            }
+            if local == "item" {
+                return Err(GiveUp);
             }
             self.skip_unread(ns, local)?;
         }
         Err(GiveUp)
+    }
+
+    /// The rest of the root after its channel: another channel or an item there gives
+    /// up; anything else, the root's end or the document's (cut off there) ends it.
+    fn after_channel(&mut self) -> Step<()> {
+        loop {
+            match self.next()? {
+                Event::Start(e) => {
+                    let (ns, local) = self.name(&e)?;
+                    if matches!(local, "channel" | "item") {
+                        return Err(GiveUp);
+                    }
+                    self.skip_unread(ns, local)?;
+                }
+                Event::End(_) | Event::Eof => return Ok(()),
+                _ => {}
+            }
+        }
     }
 
     pub(super) fn channel(&mut self) -> Step<Source> {
@@ -35,7 +60,8 @@ impl Doc<'_> {
                 (Ns::Atom, "link") => feed.links.extend(self.atom_link(&e)?),
                 (Ns::Plain, "description") => feed.description = self.text()?.map(plain),
                 (Ns::Plain, "item") => feed.entries.push(self.item()?),
-                (Ns::Unsupported, _) => return Err(GiveUp),
+                // Items in a wrapper (parse::channels).
+                (Ns::Plain, "items") | (Ns::Unsupported, _) => return Err(GiveUp),
                 (ns, local) => self.skip_unread(ns, local)?,
             }
         }
