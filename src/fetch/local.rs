@@ -16,7 +16,10 @@ impl Fetcher {
     ) -> Result<FetchOutcome, FetchError> {
         let file_err = |e: std::io::Error| FetchError::File {
             path: path.display().to_string(),
-            reason: e.to_string(),
+            reason: match web_address_meant(path, &e) {
+                Some(url) => format!("{e}; a web address needs its scheme: {url}"),
+                None => e.to_string(),
+            },
         };
         let limit = self.max_body + 1;
         let read = move |path: &std::path::Path| -> std::io::Result<Vec<u8>> {
@@ -91,5 +94,62 @@ impl Fetcher {
             final_url,
             moved_to: None,
         }))
+    }
+}
+
+/// The web address a missing path was likely meant to be: `url = "example.com/feed.xml"`
+/// in the config is a path relative to it, read from the disk. When the first of its
+/// directories that does not exist is named like a host (`example.com`,
+/// `www.site.org`), the error says what to write instead.
+fn web_address_meant(path: &std::path::Path, e: &std::io::Error) -> Option<String> {
+    if e.kind() != std::io::ErrorKind::NotFound {
+        return None;
+    }
+    let missing = path.ancestors().filter(|a| !a.exists()).last()?;
+    let host = missing.file_name()?.to_str()?;
+    let labels: Vec<&str> = host.split('.').collect();
+    let host_like = labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()));
+    // A file name alone ("news.xml") is a file that is not there yet, not a host.
+    let rest = path.strip_prefix(missing).ok()?;
+    if !host_like || rest.as_os_str().is_empty() {
+        return None;
+    }
+    let rest: Vec<&str> = rest.iter().filter_map(|c| c.to_str()).collect();
+    Some(format!("https://{host}/{}", rest.join("/")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::web_address_meant;
+    use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn a_missing_path_named_like_a_host_is_said_to_be_a_web_address() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = Error::from(ErrorKind::NotFound);
+        let meant = |p: &str| web_address_meant(&dir.path().join(p), &missing);
+        assert_eq!(
+            meant("example.com/feed.xml").as_deref(),
+            Some("https://example.com/feed.xml")
+        );
+        assert_eq!(
+            meant("www.some-site.org/blog/rss").as_deref(),
+            Some("https://www.some-site.org/blog/rss")
+        );
+        // A file not there yet, a directory of other names, another error: no guess.
+        assert_eq!(meant("news.xml"), None);
+        assert_eq!(meant("feeds/news.xml"), None);
+        assert_eq!(meant("v1.2/news.xml"), None);
+        let denied = Error::from(ErrorKind::PermissionDenied);
+        assert_eq!(
+            web_address_meant(&dir.path().join("example.com/feed.xml"), &denied),
+            None
+        );
     }
 }
