@@ -54,7 +54,7 @@ pub(super) fn content_bases(source: &mut Source, body: &str, doc_url: &str) {
 /// The base xml:base gives `node` (its own, its ancestors', resolved outermost first
 /// against the document's address); None when no xml:base is in scope, or it names no
 /// web address.
-fn in_scope(node: roxmltree::Node, doc_url: Option<&Url>) -> Option<String> {
+pub(super) fn in_scope(node: roxmltree::Node, doc_url: Option<&Url>) -> Option<String> {
     let said: Vec<&str> = node
         .ancestors()
         .filter_map(|n| n.attribute((XML, "base")))

@@ -15,8 +15,10 @@ pub(super) fn of_entry(
     base: Option<&Url>,
     feed: Option<&Url>,
 ) -> Vec<Enclosure> {
+    // A file is fetched: a web or Gemini address (a `mailto:` one is a link, no file).
     let file = |url: &str| {
         web_link(Some(url).filter(|u| !u.trim().is_empty())?, base)
+            .filter(|u| !u.starts_with("mailto:"))
             .filter(|u| feed.is_none_or(|f| f.as_str() != u))
     };
     let from_media = entry.media.iter().filter_map(|(url, mime, size)| {
@@ -29,7 +31,11 @@ pub(super) fn of_entry(
     let from_links = entry
         .links
         .iter()
-        .filter(|l| l.rel.as_deref() == Some("enclosure"))
+        .filter(|l| {
+            l.rel
+                .as_deref()
+                .is_some_and(|r| r.trim().eq_ignore_ascii_case("enclosure"))
+        })
         .filter_map(|l| {
             Some(Enclosure {
                 url: file(&l.href)?,
@@ -53,36 +59,59 @@ pub(super) fn of_entry(
     out
 }
 
-/// An RSS `<enclosure>` beside Media RSS: feed-rs keeps the `media:content` alone, so
-/// the enclosure's size (podcast hosts give it there only) was lost. Its size and type
-/// fill the media object of the same address, and an enclosure of another address is
-/// added. (The fallbacks pass calls this when a media object lacks a size.)
+/// An RSS `<enclosure>` beside Media RSS: feed-rs keeps the `media:content` alone when
+/// it has a size of its own (the episode's file was lost), and its size and type
+/// otherwise (podcast hosts give the size in the enclosure only). Each enclosure fills
+/// the media object of the same address, or is added. Read as feedparser reads it:
+/// attribute names in any case, values trimmed, the address under the xml:base in
+/// scope, RSS 1.0's enclosures too. Then Media RSS's own files, which feed-rs misses in
+/// RSS 1.0, and none that is a `media:player` (feed-rs gives a player's page as the
+/// object's address, in place of its file). (The fallbacks pass calls this.)
 pub(super) fn fill_from_rss(entry: &mut SourceEntry, item: roxmltree::Node) {
-    let same = |a: &str, b: &str| {
-        let norm =
-            |u: &str| url::Url::parse(u.trim()).map_or_else(|_| u.trim().to_string(), String::from);
-        norm(a) == norm(b)
+    const RSS1: &str = "http://purl.org/rss/1.0/";
+    const MEDIA: &str = "http://search.yahoo.com/mrss/";
+    let norm = |u: &str| Url::parse(u.trim()).map_or_else(|_| u.trim().to_string(), String::from);
+    let attr = |n: roxmltree::Node, name: &str| {
+        n.attributes()
+            .find(|a| a.namespace().is_none() && a.name().eq_ignore_ascii_case(name))
+            .map(|a| a.value().trim().to_string())
+            .filter(|v| !v.is_empty())
     };
-    for enclosure in item
-        .children()
-        .filter(|n| n.tag_name().namespace().is_none() && n.tag_name().name() == "enclosure")
-    {
-        let Some(url) = enclosure.attribute("url").filter(|u| !u.trim().is_empty()) else {
+    let address = |n: roxmltree::Node, url: String| match super::bases::in_scope(n, None) {
+        Some(base) => Url::parse(&base)
+            .and_then(|b| b.join(&url))
+            .map_or(url, String::from),
+        None => url,
+    };
+    let players: Vec<String> = item
+        .descendants()
+        .filter(|n| n.tag_name().namespace() == Some(MEDIA) && n.tag_name().name() == "player")
+        .filter_map(|n| attr(n, "url").map(|u| norm(&address(n, u))))
+        .collect();
+    // In the document's order (`download -e 2` counts them so), then the reader's
+    // others.
+    let kept = std::mem::take(&mut entry.media);
+    let files = item.descendants().filter(|n| {
+        let (ns, name) = (n.tag_name().namespace(), n.tag_name().name());
+        (name.eq_ignore_ascii_case("enclosure") && matches!(ns, None | Some(RSS1)))
+            || (name == "content" && ns == Some(MEDIA))
+    });
+    for file in files {
+        let media = file.tag_name().namespace() == Some(MEDIA);
+        let Some(url) = attr(file, "url").map(|u| address(file, u)) else {
             continue;
         };
-        let length = enclosure
-            .attribute("length")
-            .and_then(|l| l.trim().parse::<u64>().ok())
+        if players.contains(&norm(&url)) {
+            continue;
+        }
+        let length = attr(file, if media { "fileSize" } else { "length" })
+            .and_then(|l| l.parse::<u64>().ok())
             .filter(|l| *l > 0);
-        let mime = enclosure
-            .attribute("type")
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(String::from);
+        let mime = attr(file, "type");
         match entry
             .media
             .iter_mut()
-            .find(|(u, _, _)| u.as_deref().is_some_and(|u| same(u, url)))
+            .find(|(u, _, _)| u.as_deref().is_some_and(|u| norm(u) == norm(&url)))
         {
             Some((_, known_mime, known_length)) => {
                 *known_length = known_length.filter(|l| *l > 0).or(length);
@@ -90,9 +119,27 @@ pub(super) fn fill_from_rss(entry: &mut SourceEntry, item: roxmltree::Node) {
                     *known_mime = mime;
                 }
             }
-            None => entry
-                .media
-                .push((Some(url.trim().to_string()), mime, length)),
+            None => entry.media.push((Some(url), mime, length)),
+        }
+    }
+    for (url, mime, length) in kept {
+        let key = url.as_deref().map(norm);
+        if key.as_ref().is_some_and(|k| players.contains(k)) {
+            continue;
+        }
+        match entry
+            .media
+            .iter_mut()
+            .find(|(u, _, _)| u.as_deref().map(norm) == key)
+        {
+            // The same file: what the reader said of its size and type too.
+            Some((_, known_mime, known_length)) => {
+                *known_length = known_length.filter(|l| *l > 0).or(length);
+                if known_mime.is_none() {
+                    *known_mime = mime;
+                }
+            }
+            None => entry.media.push((url, mime, length)),
         }
     }
 }

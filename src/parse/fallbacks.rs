@@ -74,20 +74,8 @@ pub(super) fn raw_enclosures(source: &mut Source, body: &str) {
     if items.len() != source.entries.len() {
         return;
     }
-    let norm = |u: &Option<String>| {
-        let u = u.as_deref().unwrap_or("").trim();
-        url::Url::parse(u).map_or_else(|_| u.to_string(), String::from)
-    };
     for (entry, item) in source.entries.iter_mut().zip(items) {
-        // In the document's order (`download -e 2` counts them so), then the reader's
-        // others (media:content).
-        let kept = std::mem::take(&mut entry.media);
         super::enclosures::fill_from_rss(entry, item);
-        for media in kept {
-            if !entry.media.iter().any(|m| norm(&m.0) == norm(&media.0)) {
-                entry.media.push(media);
-            }
-        }
     }
 }
 
@@ -135,7 +123,8 @@ fn fill_entry(entry: &mut SourceEntry, item: Node, input: &str, untyped: fn(Stri
         first_text(item, names).or_else(|| group.and_then(|g| first_text(g, names)))
     };
     if empty(&entry.title) {
-        entry.title = in_item_or_group(&[(DC, "title"), (MEDIA, "title")]).map(plain);
+        entry.title =
+            in_item_or_group(&[(DC, "title"), (MEDIA, "title"), (ITUNES, "title")]).map(plain);
     }
     if entry.author_names.is_empty() {
         let names = [(DC, "creator"), (DC, "author"), (ITUNES, "author")];
@@ -175,6 +164,33 @@ fn fill_entry(entry: &mut SourceEntry, item: Node, input: &str, untyped: fn(Stri
                 rel: None,
                 media_type: None,
                 length: None,
+            });
+        }
+    }
+    // An Atom enclosure link in an RSS item is a file, as in Atom (feed-rs reads
+    // none there).
+    let rss_item = item.tag_name().name() == "item";
+    let atom_files = item.children().filter(|n| {
+        rss_item
+            && n.tag_name().namespace() == Some(ATOM)
+            && n.tag_name().name() == "link"
+            && n.attribute("rel")
+                .is_some_and(|r| r.trim().eq_ignore_ascii_case("enclosure"))
+    });
+    for link in atom_files {
+        let Some(href) = link
+            .attribute("href")
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+        else {
+            continue;
+        };
+        if entry.links.iter().all(|l| l.href != href) {
+            entry.links.push(SourceLink {
+                href: href.to_string(),
+                rel: Some("enclosure".into()),
+                media_type: link.attribute("type").map(|t| t.trim().to_string()),
+                length: link.attribute("length").and_then(|l| l.trim().parse().ok()),
             });
         }
     }
@@ -279,7 +295,7 @@ fn has_gap(source: &Source, body: &str) -> bool {
     let gap = |f: fn(&SourceEntry) -> bool| entries.iter().any(f);
     (empty(&source.title) && has(&["dc:title"]))
         || (empty(&source.description) && has(&["dc:description", "itunes:subtitle"]))
-        || (gap(|e| empty(&e.title)) && has(&["dc:title", "media:title"]))
+        || (gap(|e| empty(&e.title)) && has(&["dc:title", "media:title", "itunes:title"]))
         || (gap(|e| e.author_names.is_empty())
             && has(&["dc:creator", "dc:author", "itunes:author"]))
         || (gap(|e| e.published.is_none()) && has(&["dcterms:issued"]))
@@ -294,9 +310,14 @@ fn has_gap(source: &Source, body: &str) -> bool {
             ]))
         || (gap(|e| e.content.is_none()) && early(&["body>", "fullitem>"]))
         || (gap(|e| !has_page_link(e)) && has(&["atom:link"]))
-        || (gap(|e| e.media.iter().any(|m| m.2.is_none()))
-            && has(&["media:"])
-            && early(&["<enclosure"]))
+        || (early(&["<enclosure"])
+            && (has(&["media:"])
+                || gap(|e| e.media.is_empty() || e.media.iter().any(|m| m.2.is_none()))))
+        || (declared && early(&["media:player"]))
+        || (declared && gap(|e| e.media.is_empty()) && early(&["media:content"]))
+        || (source.is_rss
+            && gap(|e| e.media.is_empty())
+            && early(&["rel=\"enclosure\"", "rel='enclosure'", "rel=\"Enclosure\""]))
 }
 
 /// The text of the first child of `node` with one of these (namespace, name), not blank.
