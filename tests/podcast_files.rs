@@ -11,9 +11,12 @@ const WEB: &str = "https://feeds.example.org/show.xml";
 const LOCAL: &str = "file:///srv/feeds/show.xml";
 const MEDIA: &str = r#"xmlns:media="http://search.yahoo.com/mrss/""#;
 
-/// Each item's files as (url, type, length), read with both bases.
-fn files(body: &str) -> Vec<Vec<(String, Option<String>, Option<u64>)>> {
-    let read = |base: &str| -> Vec<Vec<(String, Option<String>, Option<u64>)>> {
+/// A file as (url, type, length).
+type File = (String, Option<String>, Option<u64>);
+
+/// Each item's files, read with both bases.
+fn files(body: &str) -> Vec<Vec<File>> {
+    let read = |base: &str| -> Vec<Vec<File>> {
         parse_feed(body.as_bytes(), None, base)
             .unwrap_or_else(|e| panic!("{e}: {body}"))
             .items
@@ -219,10 +222,7 @@ fn an_address_that_is_no_file_is_dropped() {
         "",
         r#"<item><title>Mail</title><guid>m1</guid><enclosure url="mailto:show@example.com" length="10" type="audio/mpeg"/></item>"#,
     );
-    assert_eq!(
-        files(&body),
-        [Vec::<(String, Option<String>, Option<u64>)>::new()]
-    );
+    assert_eq!(files(&body), [Vec::<File>::new()]);
 }
 
 #[test]
