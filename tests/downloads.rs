@@ -442,3 +442,33 @@ fn a_web_page_on_resume_keeps_the_partial_file() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("sent a web page"));
     assert_eq!(std::fs::metadata(&part).unwrap().len(), 100_000, "kept");
 }
+
+/// A Gemini file (a gemlog's enclosure) is listed but is no download: one line says so,
+/// and nothing is asked of any server.
+#[test]
+fn a_gemini_file_is_refused_with_why() {
+    let server = Server::start();
+    server.fixed(
+        "/feed",
+        "application/rss+xml",
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pod</title>\
+         <item><title>Capsule episode</title><guid>g1</guid>\
+         <enclosure url=\"gemini://127.0.0.1:1/show.mp3\" type=\"audio/mpeg\" length=\"10\"/></item>\
+         </channel></rss>",
+    );
+    let env = Env::new("");
+    let dir = env.path().join("downloads");
+    env.write_config(&format!(
+        "[general]\nrefresh_on_startup = false\ndownload_dir = \"{}\"\n\n[[feed]]\nurl = \"{}\"\n",
+        dir.display(),
+        server.url("/feed")
+    ));
+    env.ok(&["refresh"]);
+    let out = env.run(&["download", &env.item_id("Capsule episode")]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("only http and https files can be downloaded") && err.lines().count() == 1,
+        "{err}"
+    );
+}

@@ -65,6 +65,13 @@ impl Fetcher {
         for _ in 0..=MAX_REDIRECTS {
             let at = url::Url::parse(&current)
                 .map_err(|e| FetchError::Network(format!("{current}: {e}")))?;
+            // Gemini pages are read (src/gemini), but a Gemini file is no download yet.
+            if !matches!(at.scheme(), "http" | "https") {
+                return Err(FetchError::Network(format!(
+                    "only http and https files can be downloaded (open a {}: one with a client for it)",
+                    at.scheme()
+                )));
+            }
             let mut request = self
                 .client_for(&at)?
                 .get(at)
