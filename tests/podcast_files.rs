@@ -236,3 +236,35 @@ fn an_itunes_title_names_an_episode_without_a_title() {
     let feed = parse_feed(body.as_bytes(), None, WEB).unwrap();
     assert_eq!(feed.items[0].title, "Hiking Treks Trailer");
 }
+
+#[test]
+fn a_player_at_a_files_own_address_leaves_the_file() {
+    let body = rss(
+        MEDIA,
+        r#"<item><title>A</title><guid>a</guid>
+<enclosure url="https://cdn.example/a.mp3" length="100" type="audio/mpeg"/>
+<media:player url="https://cdn.example/a.mp3"/></item>"#,
+    );
+    assert_eq!(
+        files(&body),
+        [[file(
+            "https://cdn.example/a.mp3",
+            Some("audio/mpeg"),
+            Some(100)
+        )]]
+    );
+}
+
+#[test]
+fn a_relative_xml_base_resolves_against_the_feeds_address_once() {
+    let body = r#"<rss version="2.0"><channel><title>P</title><link>https://show.example/</link>
+<item xml:base="/media/"><title>E1</title><guid>e1</guid><enclosure url="ep1.mp3" type="audio/mpeg"/></item>
+</channel></rss>"#;
+    let feed = parse_feed(body.as_bytes(), None, WEB).unwrap();
+    let urls: Vec<&str> = feed.items[0]
+        .enclosures
+        .iter()
+        .map(|e| e.url.as_str())
+        .collect();
+    assert_eq!(urls, ["https://feeds.example.org/media/ep1.mp3"]);
+}

@@ -28,7 +28,16 @@ pub(super) fn gather(body: &str) -> Option<String> {
     }
     let after = &body[close + "</channel>".len()..];
     let (before_rest, before_items) = take_items(&body[root..open]);
-    let (after_rest, after_items) = take_items(after);
+    let (after_rest, mut after_items) = take_items(after);
+    // A second channel that repeats the first one's items word for word (one document
+    // served twice over) adds none of them again.
+    if !after_items.is_empty() {
+        let (_, own) = take_items(inside);
+        let own: std::collections::HashSet<&str> = split_items(&own).collect();
+        after_items = split_items(&after_items)
+            .filter(|i| !own.contains(i))
+            .collect();
+    }
     let unwrapped = unwrap_items(inside);
     if before_items.is_empty() && after_items.is_empty() && unwrapped.is_none() {
         return None;
@@ -46,11 +55,33 @@ pub(super) fn gather(body: &str) -> Option<String> {
 }
 
 /// Where a start tag named `name` (with its `<`) first stands: followed by white space,
-/// `>` or `/`, so that `<item` does not find `<items>`.
+/// `>` or `/`, so that `<item` does not find `<items>`; never inside a comment or a
+/// CDATA section (a draft item commented out is no item).
 fn find_tag(s: &str, name: &str) -> Option<usize> {
-    s.match_indices(name).map(|(at, _)| at).find(|&at| {
-        s[at + name.len()..].starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/')
-    })
+    let mut from = 0;
+    loop {
+        let at = from + s[from..].find(name)?;
+        let hidden = [("<!--", "-->"), ("<![CDATA[", "]]>")]
+            .iter()
+            .filter_map(|(open, close)| {
+                let start = from + s[from..at].find(open)?;
+                Some((start, *close))
+            })
+            .min();
+        if let Some((start, close)) = hidden {
+            // Past the comment or section the first one found opens (to the end, if
+            // it never closes).
+            from = s[start..]
+                .find(close)
+                .map_or(s.len(), |e| start + e + close.len());
+            continue;
+        }
+        let after = &s[at + name.len()..];
+        if after.starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/') {
+            return Some(at);
+        }
+        from = at + name.len();
+    }
 }
 
 /// `s` without its whole `<item>` elements, and those elements in their order.
@@ -80,6 +111,13 @@ fn take_items(s: &str) -> (String, String) {
     }
     rest.push_str(&s[from..]);
     (rest, items)
+}
+
+/// Whole items, as `take_items` put them one after another, one by one.
+fn split_items(items: &str) -> impl Iterator<Item = &str> {
+    items
+        .split_inclusive("</item>")
+        .filter(|i| !i.trim().is_empty())
 }
 
 /// The channel's content without the `<items>` and `</items>` tags around items.
@@ -129,6 +167,25 @@ mod tests {
                  <item><title>1</title></item></channel></rss>"
             )
         );
+    }
+
+    #[test]
+    fn items_in_comments_stay_there_and_repeated_items_come_once() {
+        let body = format!(
+            "{HEAD}<!-- <item><title>Draft</title></item> --><channel><title>A</title>\
+             <item><title>1</title></item></channel><!-- <channel><item><title>Old</title></item></channel> -->\
+             <channel><title>B</title><item><title>1</title></item><item><title>2</title></item></channel></rss>"
+        );
+        let out = gather(&body).unwrap();
+        assert!(
+            out.contains("<!-- <item><title>Draft</title></item> --><channel>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<item><title>1</title></item><item><title>2</title></item></channel><!-- <channel><item><title>Old"),
+            "{out}"
+        );
+        assert_eq!(out.matches("<title>1</title>").count(), 1, "{out}");
     }
 
     #[test]

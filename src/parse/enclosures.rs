@@ -65,8 +65,9 @@ pub(super) fn of_entry(
 /// the media object of the same address, or is added. Read as feedparser reads it:
 /// attribute names in any case, values trimmed, the address under the xml:base in
 /// scope, RSS 1.0's enclosures too. Then Media RSS's own files, which feed-rs misses in
-/// RSS 1.0, and none that is a `media:player` (feed-rs gives a player's page as the
-/// object's address, in place of its file). (The fallbacks pass calls this.)
+/// RSS 1.0; and of the reader's objects, none that only a `media:player` names
+/// (feed-rs gives a player's page as the object's address, in place of its file).
+/// (The fallbacks pass calls this.)
 pub(super) fn fill_from_rss(entry: &mut SourceEntry, item: roxmltree::Node) {
     const RSS1: &str = "http://purl.org/rss/1.0/";
     const MEDIA: &str = "http://search.yahoo.com/mrss/";
@@ -77,69 +78,86 @@ pub(super) fn fill_from_rss(entry: &mut SourceEntry, item: roxmltree::Node) {
             .map(|a| a.value().trim().to_string())
             .filter(|v| !v.is_empty())
     };
-    let address = |n: roxmltree::Node, url: String| match super::bases::in_scope(n, None) {
-        Some(base) => Url::parse(&base)
-            .and_then(|b| b.join(&url))
-            .map_or(url, String::from),
-        None => url,
+    // A relative address under an xml:base that is itself relative (`/media/`) needs
+    // the document's address, which this pass has not: the reader's copy, resolved,
+    // stands for it.
+    let address = |n: roxmltree::Node, url: String| -> Option<String> {
+        if Url::parse(&url).is_ok() {
+            return Some(url);
+        }
+        let based = n.ancestors().any(|a| {
+            a.attribute(("http://www.w3.org/XML/1998/namespace", "base"))
+                .is_some()
+        });
+        match super::bases::in_scope(n, None) {
+            Some(base) => Some(
+                Url::parse(&base)
+                    .and_then(|b| b.join(&url))
+                    .map_or(url, String::from),
+            ),
+            None if based => None,
+            None => Some(url),
+        }
     };
-    let players: Vec<String> = item
+    let players: std::collections::HashSet<String> = item
         .descendants()
         .filter(|n| n.tag_name().namespace() == Some(MEDIA) && n.tag_name().name() == "player")
-        .filter_map(|n| attr(n, "url").map(|u| norm(&address(n, u))))
+        .filter_map(|n| attr(n, "url").and_then(|u| address(n, u)))
+        .map(|u| norm(&u))
         .collect();
     // In the document's order (`download -e 2` counts them so), then the reader's
-    // others.
+    // others. Found by address through a map: an item of thousands of files costs no
+    // more than thousands of items.
     let kept = std::mem::take(&mut entry.media);
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut add = |media: &mut Vec<Media>, url: Option<String>, mime, length| {
+        let key = url.as_deref().map(norm);
+        match key.as_ref().and_then(|k| at.get(k)) {
+            // The same file: what either said of its size and type.
+            Some(&i) => {
+                let (_, known_mime, known_length) = &mut media[i];
+                *known_length = known_length.filter(|l| *l > 0).or(length);
+                if known_mime.is_none() {
+                    *known_mime = mime;
+                }
+            }
+            None => {
+                if let Some(k) = key {
+                    at.insert(k, media.len());
+                }
+                media.push((url, mime, length));
+            }
+        }
+    };
     let files = item.descendants().filter(|n| {
         let (ns, name) = (n.tag_name().namespace(), n.tag_name().name());
         (name.eq_ignore_ascii_case("enclosure") && matches!(ns, None | Some(RSS1)))
             || (name == "content" && ns == Some(MEDIA))
     });
+    let mut named = std::collections::HashSet::new();
     for file in files {
         let media = file.tag_name().namespace() == Some(MEDIA);
-        let Some(url) = attr(file, "url").map(|u| address(file, u)) else {
+        let Some(url) = attr(file, "url").and_then(|u| address(file, u)) else {
             continue;
         };
-        if players.contains(&norm(&url)) {
-            continue;
-        }
         let length = attr(file, if media { "fileSize" } else { "length" })
             .and_then(|l| l.parse::<u64>().ok())
             .filter(|l| *l > 0);
         let mime = attr(file, "type");
-        match entry
-            .media
-            .iter_mut()
-            .find(|(u, _, _)| u.as_deref().is_some_and(|u| norm(u) == norm(&url)))
-        {
-            Some((_, known_mime, known_length)) => {
-                *known_length = known_length.filter(|l| *l > 0).or(length);
-                if known_mime.is_none() {
-                    *known_mime = mime;
-                }
-            }
-            None => entry.media.push((Some(url), mime, length)),
-        }
+        named.insert(norm(&url));
+        add(&mut entry.media, Some(url), mime, length);
     }
     for (url, mime, length) in kept {
         let key = url.as_deref().map(norm);
-        if key.as_ref().is_some_and(|k| players.contains(k)) {
+        if key
+            .as_ref()
+            .is_some_and(|k| players.contains(k) && !named.contains(k))
+        {
             continue;
         }
-        match entry
-            .media
-            .iter_mut()
-            .find(|(u, _, _)| u.as_deref().map(norm) == key)
-        {
-            // The same file: what the reader said of its size and type too.
-            Some((_, known_mime, known_length)) => {
-                *known_length = known_length.filter(|l| *l > 0).or(length);
-                if known_mime.is_none() {
-                    *known_mime = mime;
-                }
-            }
-            None => entry.media.push((url, mime, length)),
-        }
+        add(&mut entry.media, url, mime, length);
     }
 }
+
+/// A media object as the readers give it: address, type, size.
+type Media = (Option<String>, Option<String>, Option<u64>);

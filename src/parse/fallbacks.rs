@@ -123,8 +123,15 @@ fn fill_entry(entry: &mut SourceEntry, item: Node, input: &str, untyped: fn(Stri
         first_text(item, names).or_else(|| group.and_then(|g| first_text(g, names)))
     };
     if empty(&entry.title) {
-        entry.title =
-            in_item_or_group(&[(DC, "title"), (MEDIA, "title"), (ITUNES, "title")]).map(plain);
+        // itunes:title only where the item's id is not made from its title (it has a
+        // guid or a link): an item named by neither keeps the id it always had.
+        let named = !entry.id.trim().is_empty() || !entry.links.is_empty();
+        let names: &[(&str, &str)] = if named {
+            &[(DC, "title"), (MEDIA, "title"), (ITUNES, "title")]
+        } else {
+            &[(DC, "title"), (MEDIA, "title")]
+        };
+        entry.title = in_item_or_group(names).map(plain);
     }
     if entry.author_names.is_empty() {
         let names = [(DC, "creator"), (DC, "author"), (ITUNES, "author")];

@@ -162,14 +162,8 @@ impl Repairer<'_> {
                 String::from_utf8_lossy(&bytes).into_owned()
             }
             // Escaped text: the readers undo the XML escaping themselves.
-            // With no type, escaped text is the HTML it escapes: how Blogger and the
-            // other Atom 0.3 writers meant it, and feedparser reads it.
             "escaped" => {
-                let kind = if html || get("type").is_none() {
-                    "html"
-                } else {
-                    "text"
-                };
+                let kind = if html { "html" } else { "text" };
                 self.out.push_str(&format!("<{name} type=\"{kind}\">"));
                 // A CDATA section inside is escaped text written plainly: escaped here,
                 // so that no `]]>` is left behind.
