@@ -1153,3 +1153,48 @@ fn a_search_covers_the_feeds_kept_for_their_stars() {
     let all = m.row_query(&FeedRow::AllUnread);
     assert!(!matches!(&all.scope, Scope::Feeds(ids) if ids.contains(&bulletin::model::FeedId(99))));
 }
+
+/// A feed a permanent redirect moved between two sessions keeps its list's order and the
+/// last session's cursor, both kept under its old address (the rows' keys).
+#[test]
+fn a_moved_feed_keeps_its_order_and_the_restored_cursor() {
+    let mut m = bulletin::tui::model::Model::new(Default::default(), support::tui::now());
+    m.size = (120, 30);
+    send(
+        &mut m,
+        Msg::Restored {
+            hide_read: false,
+            collapsed: Default::default(),
+            feed_key: Some("feed:https://feeds.example/2".into()),
+            item: Some(ItemId(22)),
+            sorts: [(
+                "feed:https://feeds.example/2".to_string(),
+                bulletin::store::Order::Title,
+            )]
+            .into(),
+        },
+    );
+    let mut feeds = support::tui::feeds();
+    let moved = feeds
+        .iter_mut()
+        .find(|f| f.url == "https://feeds.example/2")
+        .expect("the fixture's second feed");
+    moved.health.moved_from = Some(moved.url.clone());
+    moved.url = "https://moved.example/2".into();
+    let cmds = send(&mut m, Msg::FeedsLoaded(feeds));
+    assert_eq!(m.selected_feed_row(), Some(&FeedRow::Feed(1)));
+    assert_eq!(
+        m.articles.query.as_ref().map(|q| q.order),
+        Some(bulletin::store::Order::Title),
+        "the order kept under the old address"
+    );
+    let saved = cmds.iter().find_map(|c| match c {
+        Cmd::SaveSorts(s) => Some(s.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        saved.and_then(|s| s.get("feed:https://moved.example/2").copied()),
+        Some(bulletin::store::Order::Title),
+        "{cmds:?}"
+    );
+}

@@ -364,6 +364,7 @@ pub(super) fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd
         _ => None,
     };
     m.feeds = feeds;
+    let rekeyed = rekey_moved(m);
     m.feed_name_width = m
         .feeds
         .iter()
@@ -425,7 +426,38 @@ pub(super) fn on_feeds_loaded(m: &mut Model, feeds: Vec<FeedSummary>) -> Vec<Cmd
         }
     }
     keep_visible(m);
+    if rekeyed {
+        cmds.push(Cmd::SaveSorts(m.sorts.clone()));
+    }
     cmds
+}
+
+/// A feed a permanent redirect moved keeps what was kept under its old address (the
+/// rows' keys are addresses): its sort order, and the last session's cursor on it.
+/// True when a sort order moved (it is saved again).
+fn rekey_moved(m: &mut Model) -> bool {
+    let mut rekeyed = false;
+    for f in &m.feeds {
+        let Some(from) = &f.health.moved_from else {
+            continue;
+        };
+        let (old, new) = (format!("feed:{from}"), format!("feed:{}", f.url));
+        if !m.sorts.contains_key(&new) {
+            if let Some(order) = m.sorts.remove(&old) {
+                m.sorts.insert(new.clone(), order);
+                rekeyed = true;
+            }
+        }
+        if let Some((key @ Some(_), _)) = &mut m.restore {
+            if key.as_deref() == Some(old.as_str()) {
+                *key = Some(new.clone());
+            }
+        }
+        if m.feeds_pane.before_search.as_deref() == Some(old.as_str()) {
+            m.feeds_pane.before_search = Some(new);
+        }
+    }
+    rekeyed
 }
 
 fn clamp_feed_selection(m: &mut Model) {
