@@ -211,6 +211,7 @@ fn parse_unguarded(raw: &[u8], parts: Option<&std::path::Path>) -> Option<MailAr
             summary_html: None,
             content_html: Some(content),
             enclosures,
+            guid_local: false,
         },
     })
 }

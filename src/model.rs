@@ -38,6 +38,10 @@ pub struct ParsedItem {
     pub summary_html: Option<String>,
     pub content_html: Option<String>,
     pub enclosures: Vec<Enclosure>,
+    /// The id is a relative one the feed gave (a JSON Feed's `"id": "1"`, an Atom
+    /// `<id>1</id>`), resolved against the feed's address: unique within the feed only,
+    /// never a sign that another feed's article is the same story.
+    pub guid_local: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -463,3 +463,40 @@ fn add_groups_as_the_config_says() {
         assert_eq!(copies[0].1 == copies[1].1, grouped, "{general}: {copies:?}");
     }
 }
+
+/// Two JSON Feeds in one folder, each numbering its posts 1, 2: the ids, made absolute
+/// against the feeds' folder, are the same addresses, yet the posts are no copies of one
+/// another (a trial saw one's post read with the other's).
+#[test]
+fn feeds_numbering_their_posts_alike_are_not_one_story() {
+    let server = Server::start();
+    let feed = |who: &str| {
+        format!(
+            r#"{{"version":"https://jsonfeed.org/version/1.1","title":"{who}'s notes","items":[
+{{"id":"1","content_text":"{who} writes about gardens and the weather this week."}},
+{{"id":"2","content_text":"{who} went sailing on the lake with friends on Sunday."}}]}}"#
+        )
+    };
+    for who in ["alice", "bob"] {
+        server.fixed(
+            &format!("/users/{who}.json"),
+            "application/feed+json",
+            feed(who),
+        );
+    }
+    let env = Env::new("");
+    env.write_config(&format!(
+        "[general]\nrefresh_on_startup = false\n\n[[feed]]\nurl = \"{}\"\n\n[[feed]]\nurl = \"{}\"\n",
+        server.url("/users/alice.json"),
+        server.url("/users/bob.json")
+    ));
+    env.ok(&["refresh"]);
+    let items = env.json(&["items", "--json"]);
+    let stories: HashSet<i64> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["story"].as_i64().unwrap())
+        .collect();
+    assert_eq!(stories.len(), 4, "{items}");
+}

@@ -82,6 +82,7 @@ mod tests {
             summary_html: Some(body.into()),
             content_html: None,
             enclosures: Vec::new(),
+            guid_local: false,
         }
     }
 

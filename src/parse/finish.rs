@@ -150,6 +150,7 @@ fn finish_entry(
         summary_html: entry.summary.map(|t| as_html(t.body, t.html)),
         content_html: entry.content.map(|t| as_html(t.body, t.html)),
         enclosures,
+        guid_local: relative,
     };
     if item.guid.is_empty() {
         item.guid = stable_id(&item);

@@ -135,7 +135,9 @@ impl PreparedFeed {
             .iter()
             .map(|i| crate::story::Source {
                 link: i.link.as_deref(),
-                guid: &i.guid,
+                // A feed's own relative id, made absolute, is no key across feeds: two
+                // feeds in one folder both have an article "1".
+                guid: if i.guid_local { "" } else { &i.guid },
             })
             .collect();
         let mut keys = crate::story::keys(&sources, stories).into_iter();
