@@ -90,6 +90,8 @@ fn parse_decoded(
     // (JSON is left as it is: a post about RSS may hold `<rss ` in its first lines.)
     let body = if body.trim_start().starts_with('{') {
         body
+    } else if let Some(json) = json_feed::after_warning(body) {
+        json
     } else {
         shapes::past_leading_markup(body)
     };
@@ -113,6 +115,11 @@ fn parse_decoded(
     if body.trim_start().starts_with('{') {
         let source = json_feed::read(body).map_err(ParseError::NotAFeed)?;
         return Ok(finish(source, base_url));
+    }
+    if json_feed::other_json(body) {
+        return Err(ParseError::NotAFeed(
+            "a JSON document that is not a JSON Feed (no object at its top)".into(),
+        ));
     }
     // Shapes both readers miss, made plain first (a look at the root for feeds that
     // have neither: they pay nothing more).

@@ -90,6 +90,14 @@ fn finish_entry(
         .or_else(|| feed_base.cloned());
     let content_base = entry.content_base.take();
     let summary_base = entry.summary_base.take();
+    // Plain texts whose line breaks are kept: made HTML after the id, which hashes them
+    // as they always were made.
+    let plain = |t: &Option<SourceText>| {
+        t.as_ref()
+            .filter(|t| entry.text_lines && !t.html && t.body.contains('\n'))
+            .map(|t| t.body.clone())
+    };
+    let (lines_summary, lines_content) = (plain(&entry.summary), plain(&entry.content));
     let link = item_link(&entry, is_rss, entry_base.as_ref());
     // A local or command feed's relative link, against its site: set after the id,
     // which is made without it, as it always was.
@@ -156,6 +164,12 @@ fn finish_entry(
         item.guid = stable_id(&item);
     }
     item.link = item.link.map(crate::links::unescaped_twice);
+    if let Some(body) = lines_summary {
+        item.summary_html = Some(as_html_with(body, false, true));
+    }
+    if let Some(body) = lines_content {
+        item.content_html = Some(as_html_with(body, false, true));
+    }
     if item.link.is_none() {
         item.link = site_link;
     }
@@ -351,7 +365,12 @@ fn author_name(raw: &str) -> String {
         return name.to_string();
     }
     match (cleaned.find('('), cleaned.ends_with(')')) {
-        (Some(open), true) if open + 1 < cleaned.len() - 1 => {
+        // `mail@example.org (Name)`, RSS's form: the name. Words before the brackets
+        // are a name with a note ("Jane Doe (Guest)"), kept whole.
+        (Some(open), true)
+            if open + 1 < cleaned.len() - 1
+                && (cleaned[..open].contains('@') || cleaned[..open].trim().is_empty()) =>
+        {
             cleaned[open + 1..cleaned.len() - 1].trim().to_string()
         }
         // `mail@example.org(Name)` with no space: a reader took the address and the
@@ -416,6 +435,11 @@ fn text_to_line(text: &SourceText) -> String {
 /// Content as HTML: text/plain bodies are escaped and split into paragraphs. Takes the
 /// body by value: clean HTML, the common case, is passed on without a copy.
 fn as_html(body: String, is_html: bool) -> String {
+    as_html_with(body, is_html, false)
+}
+
+/// `as_html`; with `breaks`, plain text's single line breaks stay breaks (`<br>`).
+fn as_html_with(body: String, is_html: bool, breaks: bool) -> String {
     let body = match windows_1252_controls(&body) {
         std::borrow::Cow::Owned(mapped) => mapped,
         std::borrow::Cow::Borrowed(_) => body,
@@ -429,7 +453,15 @@ fn as_html(body: String, is_html: bool) -> String {
     let body = html_escape::decode_html_entities(&body);
     body.split("\n\n")
         .filter(|p| !p.trim().is_empty())
-        .map(|p| format!("<p>{}</p>", html_escape::encode_text(p.trim())))
+        .map(|p| {
+            let text = html_escape::encode_text(p.trim());
+            if breaks {
+                let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+                format!("<p>{}</p>", lines.join("<br>\n"))
+            } else {
+                format!("<p>{text}</p>")
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

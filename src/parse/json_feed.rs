@@ -11,12 +11,31 @@ use serde_json::{Map, Value};
 pub(super) fn read(body: &str) -> Result<Source, String> {
     let value: Value = serde_json::from_str(body.trim())
         .or_else(|e| without_trailing_commas(body).ok_or(e))
+        .or_else(|e| {
+            let mended = lone_surrogates_replaced(body).ok_or(e)?;
+            serde_json::from_str(mended.trim())
+                .or_else(|e| without_trailing_commas(&mended).ok_or(e))
+        })
         .map_err(|e| format!("unable to parse JSON: {e}"))?;
     let Value::Object(feed) = value else {
         return Err("a JSON document that is not a JSON Feed (no object at its top)".into());
     };
     let version = text(feed.get("version")).unwrap_or_default();
-    if !version.contains("jsonfeed.org/version/") && !feed.contains_key("items") {
+    // Without the version, items that look like a feed's (an API's answer with an
+    // `items` list of its own is no feed).
+    let like_items = list(feed.get("items")).iter().any(|i| {
+        [
+            "content_html",
+            "content_text",
+            "url",
+            "title",
+            "summary",
+            "external_url",
+        ]
+        .iter()
+        .any(|k| i.get(k).is_some_and(|v| v.is_string()))
+    });
+    if !version.contains("jsonfeed.org/version/") && !like_items {
         return Err("a JSON document that is not a JSON Feed (no version, no items)".into());
     }
     let feed_authors = authors(&feed);
@@ -24,14 +43,11 @@ pub(super) fn read(body: &str) -> Result<Source, String> {
     links.extend(text(feed.get("home_page_url")).map(|href| link(href, None)));
     // Where the feed itself lives: never the page the feed stands for.
     links.extend(text(feed.get("feed_url")).map(|href| link(href, Some("self"))));
-    let entries = match feed.get("items") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_object)
-            .map(|item| entry(item, &feed_authors))
-            .collect(),
-        _ => Vec::new(),
-    };
+    let entries = list(feed.get("items"))
+        .into_iter()
+        .filter_map(Value::as_object)
+        .map(|item| entry(item, &feed_authors))
+        .collect();
     Ok(Source {
         title: text(feed.get("title")).map(plain),
         links,
@@ -44,15 +60,19 @@ pub(super) fn read(body: &str) -> Result<Source, String> {
 
 fn entry(item: &Map<String, Value>, feed_authors: &[String]) -> SourceEntry {
     let mut links = Vec::new();
-    let own = text(item.get("url"));
+    // A blank `url` names no page (an `external_url` beside it is then the link).
+    let own = text(item.get("url")).filter(|u| !u.trim().is_empty());
     // A link blog's item points elsewhere; its own page, when it names one, is `url`.
     let elsewhere =
         text(item.get("external_url")).map(|href| link(href, own.is_some().then_some("related")));
     links.extend(own.map(|href| link(href, None)));
     links.extend(elsewhere);
     let mut media = Vec::new();
-    if let Some(Value::Array(attachments)) = item.get("attachments") {
-        for a in attachments.iter().filter_map(Value::as_object) {
+    {
+        for a in list(item.get("attachments"))
+            .into_iter()
+            .filter_map(Value::as_object)
+        {
             let Some(url) = text(a.get("url")).filter(|u| !u.trim().is_empty()) else {
                 continue;
             };
@@ -81,11 +101,15 @@ fn entry(item: &Map<String, Value>, feed_authors: &[String]) -> SourceEntry {
         }
         (h, t) => h.or(t),
     };
+    // The feed's authors stand in only where the item names none of its own: an item
+    // author given by address or picture alone is no one the feed names.
     let mut author_names = authors(item);
-    if author_names.is_empty() {
+    if author_names.is_empty() && !item.contains_key("authors") && !item.contains_key("author") {
         author_names = feed_authors.to_vec();
     }
     SourceEntry {
+        // content_text is plain text whose line breaks are the author's.
+        text_lines: true,
         id: id(item.get("id")),
         // Resolved against the feed's address when relative, as feed-rs's reading had
         // it: the ids already in people's caches stay the same.
@@ -116,6 +140,40 @@ fn link(href: String, rel: Option<&str>) -> SourceLink {
 
 fn plain(body: String) -> SourceText {
     SourceText { body, html: false }
+}
+
+/// A JSON Feed after the warning a PHP site printed before it (`<br />\n<b>Deprecated</b>:
+/// ... on line <b>12</b><br />`), as the same warning before an RSS document is passed
+/// over: from its first `{`, when it ends as an object does and nothing before it is a
+/// feed's own markup.
+pub(super) fn after_warning(body: &str) -> Option<&str> {
+    let t = body.trim_start();
+    if !t.starts_with('<') || !t.trim_end().ends_with('}') {
+        return None;
+    }
+    let brace = t.find('{')?;
+    let before = t[..brace].to_ascii_lowercase();
+    let warning = before.contains("<br") || before.contains("<b>");
+    let feed_markup = ["<rss", "<feed", "<rdf", "<?xml", "<html", "<channel"]
+        .iter()
+        .any(|m| before.contains(m));
+    (warning && !feed_markup).then(|| &t[brace..])
+}
+
+/// JSON that is no object at its top (`[...]`, `null`): said as such, not as XML.
+pub(super) fn other_json(body: &str) -> bool {
+    let t = body.trim();
+    (t.starts_with('[') && t.ends_with(']') && serde_json::from_str::<Value>(t).is_ok())
+        || t == "null"
+}
+
+/// A list's values; one object written where the list belongs is a list of one.
+fn list(value: Option<&Value>) -> Vec<&Value> {
+    match value {
+        Some(Value::Array(values)) => values.iter().collect(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => Vec::new(),
+    }
 }
 
 /// A string, or a number or boolean written where a string belongs, as its text.
@@ -213,4 +271,52 @@ fn without_trailing_commas(body: &str) -> Option<Value> {
         out.push(c);
     }
     serde_json::from_str(out.trim()).ok()
+}
+
+/// The document with each `\uD800`-`\uDFFF` escape that is not half of a pair made
+/// U+FFFD, as browsers and Python read it (JavaScript's `JSON.stringify` writes one for a
+/// string cut in the middle of an emoji, and serde refuses the whole document for it).
+/// None when there is none.
+fn lone_surrogates_replaced(body: &str) -> Option<String> {
+    let surrogate = |hex: &str| {
+        u16::from_str_radix(hex, 16)
+            .ok()
+            .filter(|u| (0xD800..=0xDFFF).contains(u))
+    };
+    let bytes = body.as_bytes();
+    let mut out = String::with_capacity(body.len());
+    let (mut from, mut at, mut changed) = (0, 0, false);
+    while let Some(found) = memchr::memchr(b'\\', &bytes[at..]) {
+        let i = at + found;
+        // An escaped backslash is passed whole (its second half is no escape).
+        if bytes.get(i + 1) == Some(&b'\\') {
+            at = i + 2;
+            continue;
+        }
+        let unit = |j: usize| {
+            (bytes.get(j + 1) == Some(&b'u'))
+                .then(|| body.get(j + 2..j + 6))
+                .flatten()
+                .and_then(surrogate)
+        };
+        match unit(i) {
+            Some(high) if (0xD800..0xDC00).contains(&high) => {
+                if unit(i + 6).is_some_and(|low| low >= 0xDC00) {
+                    at = i + 12;
+                    continue;
+                }
+                out.push_str(&body[from..i]);
+                out.push_str("\\uFFFD");
+                (from, at, changed) = (i + 6, i + 6, true);
+            }
+            Some(_) => {
+                out.push_str(&body[from..i]);
+                out.push_str("\\uFFFD");
+                (from, at, changed) = (i + 6, i + 6, true);
+            }
+            None => at = i + 1,
+        }
+    }
+    out.push_str(&body[from..]);
+    changed.then_some(out)
 }

@@ -47,6 +47,9 @@ pub(super) struct SourceEntry {
     /// What xml:base makes of an RSS guid's address, when one is in scope: a relative
     /// permalink resolves against it.
     pub(super) guid_base: Option<String>,
+    /// Its plain texts' single line breaks are the author's (a JSON Feed's
+    /// `content_text`: a list, a poem), kept as breaks; elsewhere they are wrapping.
+    pub(super) text_lines: bool,
     pub(super) title: Option<SourceText>,
     pub(super) links: Vec<SourceLink>,
     pub(super) author_names: Vec<String>,
@@ -161,6 +164,7 @@ impl SourceEntry {
             content_base: None,
             summary_base: None,
             guid_base: None,
+            text_lines: false,
             title: entry.title.map(SourceText::from_feed_rs),
             links: entry
                 .links
