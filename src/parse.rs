@@ -24,6 +24,7 @@ mod fallbacks;
 mod finish;
 mod json_feed;
 mod looks_html;
+mod media_texts;
 mod namespaces;
 mod rdf_shapes;
 #[doc(hidden)]
@@ -253,14 +254,27 @@ fn links_base(base_url: &str) -> &str {
 fn read_with_feed_rs(body: &str, base_url: &str) -> Result<ParsedFeed, ParseError> {
     // feed-rs would give entries without guid or link a random id on every parse; an
     // empty id here lets `stable_id` below derive one from the content instead.
-    let parser = feed_rs::parser::Builder::new()
-        .base_uri(Some(links_base(base_url)))
-        .id_generator(|_, _, _| String::new())
-        .timestamp_parser(dates::parse)
-        .build();
-    let feed = parser
-        .parse(body.as_bytes())
-        .map_err(|e| ParseError::NotAFeed(clean_line(&e.to_string())))?;
+    // A parser for each reading: one that refused a document keeps state of it.
+    let parser = || {
+        feed_rs::parser::Builder::new()
+            .base_uri(Some(links_base(base_url)))
+            .id_generator(|_, _, _| String::new())
+            .timestamp_parser(dates::parse)
+            .build()
+    };
+    // Refused for an empty or oddly typed Media RSS text: read again with those mended.
+    let mended;
+    let (feed, body) = match parser().parse(body.as_bytes()) {
+        Ok(feed) => (feed, body),
+        Err(e) => {
+            let refused = ParseError::NotAFeed(clean_line(&e.to_string()));
+            mended = media_texts::mended(body).ok_or(refused)?;
+            let feed = parser()
+                .parse(mended.as_bytes())
+                .map_err(|e| ParseError::NotAFeed(clean_line(&e.to_string())))?;
+            (feed, mended.as_str())
+        }
+    };
     let mut source = Source::from_feed_rs(feed);
     source.base = root_base(body);
     bases::content_bases(&mut source, body, base_url);

@@ -437,3 +437,73 @@ fn xml_base_decides_what_an_articles_relative_links_mean() {
     let text = links(rss);
     assert!(text.contains("http://example.com/blog/foo"), "{text}");
 }
+
+/// A YouTube channel's feed with a video that has no description (an empty
+/// `media:description`), and a Flickr feed with an untitled photo: feed-rs refused the
+/// whole feed ("missing text"), as it did for a Media RSS text typed `text`.
+#[test]
+fn an_empty_media_text_costs_nothing() {
+    let youtube = r#"<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns:media="http://search.yahoo.com/mrss/" xmlns="http://www.w3.org/2005/Atom">
+ <title>Workshop</title><link rel="alternate" href="https://www.youtube.com/channel/UC1"/>
+ <entry><id>yt:video:a1</id><yt:videoId>a1</yt:videoId><title>Sharpening</title>
+  <link rel="alternate" href="https://www.youtube.com/watch?v=a1"/><published>2024-03-18T16:00:06+00:00</published>
+  <media:group><media:title>Sharpening</media:title>
+   <media:description>00:00 Intro
+01:12 Flattening the back</media:description></media:group></entry>
+ <entry><id>yt:video:b2</id><yt:videoId>b2</yt:videoId><title>Short</title>
+  <link rel="alternate" href="https://www.youtube.com/shorts/b2"/><published>2024-03-15T11:30:00+00:00</published>
+  <media:group><media:title>Short</media:title><media:description></media:description>
+   <media:description type="text">again</media:description></media:group></entry>
+</feed>"#;
+    let feed = parse(youtube);
+    assert_eq!(feed.items.len(), 2);
+    // The description's lines stay lines (Atom's plain text, as a video's chapters).
+    assert_eq!(
+        feed.items[0].summary_html.as_deref(),
+        Some("<p>00:00 Intro<br>\n01:12 Flattening the back</p>")
+    );
+    let flickr = r#"<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Uploads</title>
+<item><title>Fog</title><link>https://www.flickr.com/photos/h/1/</link><author>nobody@flickr.com ("harbourphotos")</author>
+<media:title></media:title><media:content url="https://live.example/1.jpg" type="image/jpeg"/></item></channel></rss>"#;
+    let feed = parse(flickr);
+    assert_eq!(feed.items.len(), 1);
+    assert_eq!(feed.items[0].author.as_deref(), Some("harbourphotos"));
+}
+
+/// arXiv's RSS 1.0 links each author to a search (`dc:creator` holds escaped HTML), and
+/// Hugo writes Go's zero time for a page with no date.
+#[test]
+fn linked_authors_read_as_names_and_gos_zero_time_is_no_date() {
+    let arxiv = r#"<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="http://arxiv.org/"><title>cs.CL</title><link>http://arxiv.org/</link><description>d</description></channel>
+<item rdf:about="http://arxiv.org/abs/1"><title>Paper</title><link>http://arxiv.org/abs/1</link>
+<dc:creator>&lt;a href="http://arxiv.org/find/cs/1/au:+Smith_A"&gt;Alice Smith&lt;/a&gt;, &lt;a href="http://arxiv.org/find/cs/1/au:+Jones_B"&gt;Bob Jones&lt;/a&gt;</dc:creator></item></rdf:RDF>"#;
+    assert_eq!(
+        parse(arxiv).items[0].author.as_deref(),
+        Some("Alice Smith, Bob Jones")
+    );
+    let hugo = r#"<rss version="2.0"><channel><title>Site</title><link>https://site.example/</link>
+<item><title>About</title><link>https://site.example/about/</link><pubDate>Mon, 01 Jan 0001 00:00:00 +0000</pubDate></item>
+<item><title>Post</title><link>https://site.example/post/</link><pubDate>Sat, 16 Mar 2024 10:00:00 +0000</pubDate></item></channel></rss>"#;
+    let feed = parse(hugo);
+    assert_eq!(feed.items[0].published, None);
+    assert!(feed.items[1].published.is_some());
+}
+
+/// Lines of a code block or a poem written with `<br>` (Medium, WordPress's verse
+/// block) stay lines; an empty item of a bulleted list is no bullet alone.
+#[test]
+fn breaks_in_a_code_block_and_empty_list_items() {
+    let text = bulletin::render::html_to_text(
+        "<pre>SELECT *<br>FROM orders<br/>WHERE id = $1;</pre>\
+         <ul><li>Twitter</li><li class=\"share-end\"></li></ul>",
+        None,
+        80,
+    );
+    assert!(
+        text.contains("SELECT *\nFROM orders\nWHERE id = $1;"),
+        "{text}"
+    );
+    assert_eq!(text.matches('•').count(), 1, "{text}");
+}

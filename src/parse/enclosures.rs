@@ -21,13 +21,24 @@ pub(super) fn of_entry(
             .filter(|u| !u.starts_with("mailto:"))
             .filter(|u| feed.is_none_or(|f| f.as_str() != u))
     };
-    let from_media = entry.media.iter().filter_map(|(url, mime, size)| {
-        Some(Enclosure {
-            url: file(url.as_deref()?)?,
-            mime: mime.as_deref().map(clean_line),
-            length: *size,
+    // A Flash player (YouTube's old `/v/` address) plays nothing any more.
+    let flash = |mime: &Option<String>| {
+        mime.as_deref().is_some_and(|m| {
+            m.trim()
+                .eq_ignore_ascii_case("application/x-shockwave-flash")
         })
-    });
+    };
+    let from_media = entry
+        .media
+        .iter()
+        .filter(|m| !flash(&m.1))
+        .filter_map(|(url, mime, size)| {
+            Some(Enclosure {
+                url: file(url.as_deref()?)?,
+                mime: mime.as_deref().map(clean_line),
+                length: *size,
+            })
+        });
     let from_links = entry
         .links
         .iter()

@@ -90,11 +90,12 @@ fn finish_entry(
         .or_else(|| feed_base.cloned());
     let content_base = entry.content_base.take();
     let summary_base = entry.summary_base.take();
-    // Plain texts whose line breaks are kept: made HTML after the id, which hashes them
-    // as they always were made.
+    // Plain texts whose line breaks are kept (JSON Feed's, Atom's `type="text"`, a
+    // YouTube description): made HTML after the id, which hashes them as they always
+    // were made. (RSS's plain descriptions are often wrapped by hand: their breaks go.)
     let plain = |t: &Option<SourceText>| {
         t.as_ref()
-            .filter(|t| entry.text_lines && !t.html && t.body.contains('\n'))
+            .filter(|t| (entry.text_lines || !is_rss) && !t.html && t.body.contains('\n'))
             .map(|t| t.body.clone())
     };
     let (lines_summary, lines_content) = (plain(&entry.summary), plain(&entry.content));
@@ -318,8 +319,13 @@ fn has_words(html: &str) -> bool {
 /// Dates a calendar can print: years 1 to 9999 (RFC 3339 has no others).
 fn in_range(d: &DateTime<Utc>) -> bool {
     use chrono::Datelike;
-    (1..=9999).contains(&d.year())
+    // 0001-01-01T00:00:00Z is Go's zero time: Hugo and other Go programs write it for a
+    // page with no date.
+    (1..=9999).contains(&d.year()) && d.timestamp() != GO_ZERO_TIME
 }
+
+/// 0001-01-01T00:00:00Z in seconds since 1970.
+const GO_ZERO_TIME: i64 = -62_135_596_800;
 
 /// The id of an entry that has none of its own: its link, else a hash of what it says,
 /// as the feed says it (the title before rendering), so ids outlive renderer changes.
@@ -354,6 +360,12 @@ fn author_name(raw: &str) -> String {
     } else {
         raw.into()
     };
+    // Markup in a name (arXiv's RDF links each author to a search): its text.
+    let raw = if raw.contains('<') && super::looks_html::looks_like_html(&raw) {
+        crate::render::html_to_line(&raw).into()
+    } else {
+        raw
+    };
     let cleaned = clean_line(&windows_1252_controls(&raw));
     // `Name <mail@example.org>`, as mail writes it: the name (feedparser's reading).
     if let Some(name) = cleaned
@@ -371,7 +383,13 @@ fn author_name(raw: &str) -> String {
             if open + 1 < cleaned.len() - 1
                 && (cleaned[..open].contains('@') || cleaned[..open].trim().is_empty()) =>
         {
-            cleaned[open + 1..cleaned.len() - 1].trim().to_string()
+            // Flickr writes `nobody@flickr.com ("name")`.
+            let name = cleaned[open + 1..cleaned.len() - 1].trim();
+            name.strip_prefix('"')
+                .and_then(|n| n.strip_suffix('"'))
+                .unwrap_or(name)
+                .trim()
+                .to_string()
         }
         // `mail@example.org(Name)` with no space: a reader took the address and the
         // opening bracket off, and left the closing one.

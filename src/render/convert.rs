@@ -107,7 +107,16 @@ impl<'a> Converter<'a> {
             }
             "pre" => {
                 self.flush();
-                let text: String = el.text().collect();
+                // A `<br>` in a code block is its line's end (Medium and WordPress's
+                // verse and preformatted blocks write lines so).
+                let text: String = el
+                    .descendants()
+                    .filter_map(|n| match n.value() {
+                        Node::Text(t) => Some(t.to_string()),
+                        Node::Element(e) if e.name() == "br" => Some("\n".to_string()),
+                        _ => None,
+                    })
+                    .collect();
                 self.out.push(Block::Pre(clean_text(&text)));
             }
             "table" => self.table(el, depth),
@@ -207,7 +216,11 @@ impl<'a> Converter<'a> {
                                 c.element(child_el, depth + 1)
                             }
                         });
-                        items.push(inner);
+                        // An empty item of a bulleted list (WordPress's `share-end`)
+                        // would be a bullet alone; a numbered list keeps its count.
+                        if ordered || !inner.is_empty() {
+                            items.push(inner);
+                        }
                     }
                 }
                 Node::Text(t) if !t.trim().is_empty() => {
