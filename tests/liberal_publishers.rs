@@ -507,3 +507,16 @@ fn breaks_in_a_code_block_and_empty_list_items() {
     );
     assert_eq!(text.matches('•').count(), 1, "{text}");
 }
+
+/// A pin that is one picture and no words, with no title: listed by its address, not as
+/// a blank row.
+#[test]
+fn an_item_of_no_words_and_no_title_is_listed_by_its_address() {
+    let feed = parse(
+        r#"<rss version="2.0"><channel><title>Pins</title><link>https://pins.example/</link>
+<item><link>https://pins.example/pin/12345/</link><guid>https://pins.example/pin/12345/</guid>
+<description>&lt;a href="https://pins.example/pin/12345/"&gt;&lt;img src="https://i.pins.example/1.jpg"&gt;&lt;/a&gt;</description></item>
+</channel></rss>"#,
+    );
+    assert_eq!(feed.items[0].title, "pins.example/pin/12345");
+}

@@ -258,19 +258,28 @@ fn title_from_text(item: &mut ParsedItem) {
     if !item.title.is_empty() {
         return;
     }
-    let Some(html) = item
+    if let Some(html) = item
         .summary_html
         .as_deref()
         .or(item.content_html.as_deref())
-    else {
-        return;
-    };
-    let mut end = html.len().min(2048);
-    while !html.is_char_boundary(end) {
-        end -= 1;
+    {
+        let mut end = html.len().min(2048);
+        while !html.is_char_boundary(end) {
+            end -= 1;
+        }
+        let line = clean_line(&crate::render::html_to_line(&html[..end]));
+        item.title = first_words(&line, 80);
     }
-    let line = clean_line(&crate::render::html_to_line(&html[..end]));
-    item.title = first_words(&line, 80);
+    // No words at all (a pin that is one picture): its address, rather than a blank row.
+    if item.title.is_empty() {
+        if let Some(link) = &item.link {
+            let bare = link
+                .split_once("://")
+                .map_or(link.as_str(), |(_, rest)| rest)
+                .trim_end_matches('/');
+            item.title = first_words(bare, 80);
+        }
+    }
 }
 
 /// At most `max` characters of `line`, cut after a word, with an ellipsis when cut.
