@@ -73,35 +73,12 @@ fn items_out_of_channel(body: &str) -> Option<String> {
 
 /// RSS 1.0 items with an `rdf:about` and no `<link>` get one (feed-rs drops such items).
 fn links(body: &str) -> Option<String> {
-    let mut out = String::with_capacity(body.len() + 256);
-    let mut from = 0;
-    let mut changed = false;
-    while let Some(found) = body[from..].find("<item") {
-        let at = from + found;
-        let Some(tag_len) = body[at..].find('>') else {
-            break;
-        };
-        let tag_end = at + tag_len + 1;
-        let tag = &body[at..tag_end];
-        let item_end = body[tag_end..]
-            .find("</item>")
-            .map_or(body.len(), |e| tag_end + e);
-        let inner = &body[tag_end..item_end];
-        out.push_str(&body[from..tag_end]);
-        from = tag_end;
-        let boundary = tag[5..].starts_with(|c: char| c.is_whitespace());
-        if !boundary || tag.ends_with("/>") || inner.contains("<link") {
-            continue;
+    rewrite_items(body, |tag, inner| {
+        if inner.contains("<link") {
+            return None;
         }
-        if let Some(about) = about_of(tag) {
-            out.push_str("<link>");
-            out.push_str(about);
-            out.push_str("</link>");
-            changed = true;
-        }
-    }
-    out.push_str(&body[from..]);
-    changed.then_some(out)
+        about_of(tag).map(|about| format!("<link>{about}</link>{inner}"))
+    })
 }
 
 /// RSS 2.0's `<pubDate>` and `<author>` in RSS 1.0 items (generators that write both
@@ -120,6 +97,26 @@ fn rss2_names(body: &str) -> Option<String> {
     {
         return None;
     }
+    rewrite_items(body, |_, inner| {
+        let mut out: Option<String> = None;
+        for (open, close, new_open, new_close) in RENAMES {
+            let now = out.as_deref().unwrap_or(inner);
+            let dc = &new_open[..new_open.len() - 1];
+            if now.contains(open) && !now.contains(dc) {
+                out = Some(now.replace(open, new_open).replace(close, new_close));
+            }
+        }
+        out
+    })
+}
+
+/// The document with each item's content (between `<item ...>` and `</item>`) replaced
+/// by what `rewrite` makes of the start tag and the content, where it makes something;
+/// None when it made nothing. Self-closing items and `<items>` are passed by.
+fn rewrite_items(
+    body: &str,
+    mut rewrite: impl FnMut(&str, &str) -> Option<String>,
+) -> Option<String> {
     let mut out = String::with_capacity(body.len() + 256);
     let mut from = 0;
     let mut changed = false;
@@ -129,24 +126,24 @@ fn rss2_names(body: &str) -> Option<String> {
             break;
         };
         let tag_end = at + tag_len + 1;
-        let boundary = body[at + 5..].starts_with(|c: char| c.is_whitespace() || c == '>');
+        let tag = &body[at..tag_end];
+        out.push_str(&body[from..tag_end]);
+        from = tag_end;
+        let boundary = tag[5..].starts_with(|c: char| c.is_whitespace() || c == '>');
+        if !boundary || tag.ends_with("/>") {
+            continue;
+        }
         let item_end = body[tag_end..]
             .find("</item>")
             .map_or(body.len(), |e| tag_end + e);
-        out.push_str(&body[from..tag_end]);
-        from = tag_end;
-        if !boundary {
-            continue;
-        }
-        let mut inner = body[tag_end..item_end].to_string();
-        for (open, close, new_open, new_close) in RENAMES {
-            let dc = &new_open[..new_open.len() - 1];
-            if inner.contains(open) && !inner.contains(dc) {
-                inner = inner.replace(open, new_open).replace(close, new_close);
+        let inner = &body[tag_end..item_end];
+        match rewrite(tag, inner) {
+            Some(new) => {
+                out.push_str(&new);
                 changed = true;
             }
+            None => out.push_str(inner),
         }
-        out.push_str(&inner);
         from = item_end;
     }
     out.push_str(&body[from..]);
