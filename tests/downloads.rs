@@ -464,11 +464,18 @@ fn a_gemini_file_is_refused_with_why() {
         server.url("/feed")
     ));
     env.ok(&["refresh"]);
-    let out = env.run(&["download", &env.item_id("Capsule episode")]);
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("only http and https files can be downloaded") && err.lines().count() == 1,
-        "{err}"
-    );
+    // The enclosure's number after the article's, as people type it, and before.
+    let id = env.item_id("Capsule episode");
+    for args in [
+        ["download", id.as_str(), "--enclosure", "1"],
+        ["download", "-e", "1", id.as_str()],
+    ] {
+        let out = env.run(&args);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("only http and https files can be downloaded") && err.lines().count() == 1,
+            "{args:?}: {err}"
+        );
+    }
 }

@@ -308,22 +308,7 @@ fn quit_from_the_top_saves_the_selection() {
 
 #[test]
 fn restored_selection_is_applied() {
-    let mut m = bulletin::tui::model::Model::new(Default::default(), support::tui::now());
-    m.size = (120, 30);
-    send(
-        &mut m,
-        Msg::Restored {
-            hide_read: false,
-            collapsed: Default::default(),
-            feed_key: Some("feed:https://feeds.example/2".into()),
-            item: Some(ItemId(22)),
-            sorts: [(
-                "feed:https://feeds.example/2".to_string(),
-                bulletin::store::Order::Title,
-            )]
-            .into(),
-        },
-    );
+    let mut m = restored_on_feed_2();
     send(&mut m, Msg::FeedsLoaded(support::tui::feeds()));
     assert_eq!(m.selected_feed_row(), Some(&FeedRow::Feed(1)));
     assert_eq!(m.articles.selected_row().map(|r| r.id), Some(ItemId(22)));
@@ -1158,22 +1143,7 @@ fn a_search_covers_the_feeds_kept_for_their_stars() {
 /// last session's cursor, both kept under its old address (the rows' keys).
 #[test]
 fn a_moved_feed_keeps_its_order_and_the_restored_cursor() {
-    let mut m = bulletin::tui::model::Model::new(Default::default(), support::tui::now());
-    m.size = (120, 30);
-    send(
-        &mut m,
-        Msg::Restored {
-            hide_read: false,
-            collapsed: Default::default(),
-            feed_key: Some("feed:https://feeds.example/2".into()),
-            item: Some(ItemId(22)),
-            sorts: [(
-                "feed:https://feeds.example/2".to_string(),
-                bulletin::store::Order::Title,
-            )]
-            .into(),
-        },
-    );
+    let mut m = restored_on_feed_2();
     let mut feeds = support::tui::feeds();
     let moved = feeds
         .iter_mut()
@@ -1197,4 +1167,25 @@ fn a_moved_feed_keeps_its_order_and_the_restored_cursor() {
         Some(bulletin::store::Order::Title),
         "{cmds:?}"
     );
+}
+
+/// A new model that the last session left on feed 2's article 22, its list by title.
+fn restored_on_feed_2() -> bulletin::tui::model::Model {
+    let mut m = bulletin::tui::model::Model::new(Default::default(), support::tui::now());
+    m.size = (120, 30);
+    send(
+        &mut m,
+        Msg::Restored {
+            hide_read: false,
+            collapsed: Default::default(),
+            feed_key: Some("feed:https://feeds.example/2".into()),
+            item: Some(ItemId(22)),
+            sorts: [(
+                "feed:https://feeds.example/2".to_string(),
+                bulletin::store::Order::Title,
+            )]
+            .into(),
+        },
+    );
+    m
 }
