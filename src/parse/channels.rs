@@ -1,14 +1,12 @@
-//! RSS items where neither reader looks for them: before the `<channel>`, in a wrapper
-//! element inside it (`<items><item>…</item></items>`), or in a second channel (two
-//! documents served as one). feedparser takes an `<item>` wherever it stands; both
-//! readers read only the items that are children of the first channel, so these are
-//! moved there.
+//! RSS items where neither reader looks for them: before the `<channel>`, after its
+//! end, in a wrapper element inside it (`<items><item>…</item></items>`), or in a
+//! second channel (two documents served as one). feedparser takes an `<item>` wherever
+//! it stands; both readers read only the items that are children of the first channel,
+//! so these are moved there.
 //!
-//! Items after the channel's end, the commonest of these shapes, are moved by
-//! `shapes::items_after_channel` for every document. This pass looks through the whole
-//! document, so it runs only for documents the direct reader leaves: it gives up on
-//! the shapes above, and the rest of what it reads (nearly every RSS 2.0 feed) pays
-//! nothing.
+//! This pass looks through the whole document, so it runs only for documents the
+//! direct reader leaves: it gives up on the shapes above (it reads the root to its
+//! end), and the rest of what it reads (nearly every RSS 2.0 feed) pays nothing.
 
 /// The document with its stray items moved into the first channel, or None when it
 /// has none (or is no RSS 2.0 document, or has a channel inside a channel: left as
@@ -150,6 +148,21 @@ mod tests {
             format!(
                 "{HEAD}<channel><title>A</title><item><title>1</title></item>\
                  <item><title>2</title></item></channel><channel><title>B</title></channel></rss>"
+            )
+        );
+    }
+
+    #[test]
+    fn items_after_the_channels_end_are_the_channels() {
+        let body = format!(
+            "{HEAD}<channel><title>A</title><item><title>1</title></item></channel>\
+             <item><title>2</title></item>\n</rss>"
+        );
+        assert_eq!(
+            gather(&body).unwrap(),
+            format!(
+                "{HEAD}<channel><title>A</title><item><title>1</title></item>\
+                 <item><title>2</title></item></channel>\n</rss>"
             )
         );
     }

@@ -2,17 +2,12 @@
 //! RSS under a default namespace (`<rss xmlns="http://backend.userland.com/rss">`, the
 //! RSS 0.9x/2.0 namespaces some generators add), Atom under a misspelt namespace, an
 //! Atom feed of RSS `<item>`s, RSS 1.0 items without a `<link>`, whose `rdf:about`
-//! is their address as well as their id, and RSS items after the channel's end.
+//! is their address as well as their id. (RSS items outside the channel are
+//! `channels`' to move.)
 
 /// The document reshaped, or None when it needs nothing (the common case: a look at its
 /// first kilobyte).
 pub(super) fn reshape(body: &str) -> Option<String> {
-    let out = reshape_root(body);
-    let last = out.as_deref().unwrap_or(body);
-    items_after_channel(last).or(out)
-}
-
-fn reshape_root(body: &str) -> Option<String> {
     let head = &body[..floor_char(body, 1024)];
     if let Some(out) = rss_default_namespace(body, head) {
         return Some(out);
@@ -27,27 +22,6 @@ fn reshape_root(body: &str) -> Option<String> {
         return super::rdf_shapes::reshape(body, head);
     }
     None
-}
-
-/// RSS 2.0 items written after `</channel>` (feedparser takes an item anywhere): the
-/// channel is closed after them instead. One search back from the end of the document.
-fn items_after_channel(body: &str) -> Option<String> {
-    // Only RSS has a channel. The forward look (it ends near the start of an RSS
-    // document, and memchr's forward search is the fast one) spares Atom and JSON
-    // documents the slower search back through the whole of them.
-    memchr::memmem::find(body.as_bytes(), b"<channel")?;
-    let close = memchr::memmem::rfind(body.as_bytes(), b"</channel>")?;
-    let after = &body[close + "</channel>".len()..];
-    let end = after.rfind("</rss>")?;
-    if !after[..end].contains("<item") {
-        return None;
-    }
-    let mut out = String::with_capacity(body.len());
-    out.push_str(&body[..close]);
-    out.push_str(&after[..end]);
-    out.push_str("</channel>");
-    out.push_str(&after[end..]);
-    Some(out)
 }
 
 pub(super) fn floor_char(s: &str, at: usize) -> usize {
