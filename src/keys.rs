@@ -175,7 +175,7 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
     (
         Action::MarkEverythingRead,
         "mark_everything_read",
-        "Mark every feed read",
+        "Mark every feed read (asks y/n)",
         &["C"],
     ),
     (Action::ToggleStar, "toggle_star", "Star or unstar", &["s"]),

@@ -68,6 +68,11 @@ pub enum Prompt {
         name: String,
         server: Option<String>,
     },
+    /// `C`: y marks every feed read (newsboat asks too: its
+    /// confirm-mark-all-feeds-read is on by default), the marks reaching a sync server.
+    /// Up to the newest article shown when `C` was pressed: what a reload brings while
+    /// the question is open was never seen.
+    ConfirmMarkEverything { upto: crate::model::ItemId },
 }
 
 /// What a typed line is for.

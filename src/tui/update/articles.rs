@@ -1,7 +1,9 @@
 //! What is done to articles: opening, marking, starring, next unread, links, refreshing.
 
 use super::super::keymap::Action;
-use super::super::model::{inner_height, Direction, FeedRow, Model, Pane, Undo, UNDO_LEVELS};
+use super::super::model::{
+    inner_height, Direction, FeedRow, Model, Pane, Prompt, Undo, UNDO_LEVELS,
+};
 use super::super::msg::Cmd;
 use super::lists::{keep_visible, reader_height, reload_articles, rewrap_reader, scroll_reader};
 use crate::model::ItemId;
@@ -256,13 +258,19 @@ pub(super) fn mark_all_read(m: &mut Model) -> Vec<Cmd> {
     vec![Cmd::MarkRead { query, upto }]
 }
 
-/// `C`: marks every feed read (newsboat's mark-all-feeds-read), whatever list is open,
-/// up to the newest article the feed list's counts knew of; one undo step like `A`.
-pub(super) fn mark_everything_read(m: &mut Model) -> Vec<Cmd> {
-    let Some(upto) = m.feeds_upto.or(m.articles.upto) else {
-        m.message = Some("Nothing to mark read".into());
-        return Vec::new();
-    };
+/// `C`: asks first (see `Prompt::ConfirmMarkEverything`), bound to the newest article
+/// the feed list's counts knew of (or the list's) as the key is pressed.
+pub(super) fn ask_mark_everything_read(m: &mut Model) -> Vec<Cmd> {
+    match m.feeds_upto.or(m.articles.upto) {
+        Some(upto) => m.prompt = Some(Prompt::ConfirmMarkEverything { upto }),
+        None => m.message = Some("Nothing to mark read".into()),
+    }
+    Vec::new()
+}
+
+/// Marks every feed read (newsboat's mark-all-feeds-read), whatever list is open, up to
+/// `upto`; one undo step like `A`.
+pub(super) fn mark_everything_read(m: &mut Model, upto: ItemId) -> Vec<Cmd> {
     let all = m.row_query(&FeedRow::AllUnread);
     m.articles.show_read_upto(upto);
     if let Some(r) = m.reader.as_mut().filter(|r| r.item.id <= upto) {

@@ -387,7 +387,7 @@ pub(super) fn act(m: &mut Model, action: Action) -> Vec<Cmd> {
         Action::Back => back(m, false),
         Action::BackOrQuit => back(m, true),
         Action::Quit => quit(m),
-        Action::MarkEverythingRead => super::articles::mark_everything_read(m),
+        Action::MarkEverythingRead => super::articles::ask_mark_everything_read(m),
         Action::ShowLinks => super::links::show(m),
         Action::SelectTag => super::links::select_tag(m),
         Action::EditConfig => vec![Cmd::EditConfig],

@@ -113,6 +113,13 @@ pub(super) fn on_confirm_key(m: &mut Model, prompt: Prompt, key: KeyEvent) -> Ve
             m.message = Some("Not removed".into());
             Vec::new()
         }
+        Prompt::ConfirmMarkEverything { upto } if yes => {
+            super::articles::mark_everything_read(m, upto)
+        }
+        Prompt::ConfirmMarkEverything { .. } => {
+            m.message = Some("Nothing marked".into());
+            Vec::new()
+        }
         Prompt::Line { .. } => Vec::new(),
     }
 }

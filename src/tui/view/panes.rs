@@ -102,6 +102,9 @@ fn status_text(m: &Model) -> String {
             None => format!("Remove {name} and its cached articles (starred ones stay)? y/n"),
         };
     }
+    if let Some(Prompt::ConfirmMarkEverything { .. }) = &m.prompt {
+        return "Mark every article of every feed read? y/n".into();
+    }
     let mut parts = Vec::new();
     if m.refresh.syncing {
         parts.push("Syncing with the server…".into());
