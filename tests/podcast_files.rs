@@ -268,3 +268,32 @@ fn a_relative_xml_base_resolves_against_the_feeds_address_once() {
         .collect();
     assert_eq!(urls, ["https://feeds.example.org/media/ep1.mp3"]);
 }
+
+/// WordPress gives each post its author's Gravatar as a Media RSS picture: no file of the
+/// post's. The post's own pictures and its enclosure stay.
+#[test]
+fn an_authors_gravatar_is_no_attachment() {
+    let body = rss(
+        MEDIA,
+        r#"<item><title>Yoke</title><guid>p1</guid>
+<media:content url="https://blog.example/yoke.jpg" medium="image"><media:title type="html">yoke</media:title></media:content>
+<media:content url="https://2.gravatar.com/avatar/0a1b2c?s=96&amp;d=identicon&amp;r=G" medium="image"><media:title type="html">knitter</media:title></media:content>
+<enclosure url="https://blog.example/talk.mp3" length="10" type="audio/mpeg"/></item>
+<item><title>Swap</title><guid>p2</guid>
+<media:content url="https://secure.gravatar.com/avatar/9f8e?s=96" medium="image"/></item>"#,
+    );
+    assert_eq!(
+        files(&body),
+        [
+            vec![
+                file("https://blog.example/yoke.jpg", None, None),
+                file(
+                    "https://blog.example/talk.mp3",
+                    Some("audio/mpeg"),
+                    Some(10)
+                ),
+            ],
+            vec![],
+        ]
+    );
+}

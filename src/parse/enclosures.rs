@@ -32,6 +32,7 @@ pub(super) fn of_entry(
         .media
         .iter()
         .filter(|m| !flash(&m.1))
+        .filter(|m| !m.0.as_deref().is_some_and(avatar))
         .filter_map(|(url, mime, size)| {
             Some(Enclosure {
                 url: file(url.as_deref()?)?,
@@ -68,6 +69,18 @@ pub(super) fn of_entry(
         }
     }
     out
+}
+
+/// A Gravatar picture: WordPress gives every post its author's as a Media RSS object
+/// (`media:content medium="image"` titled with the author's name). It is nobody's
+/// attachment, and listed it made every post of a blog look as if it carried a file.
+fn avatar(url: &str) -> bool {
+    let Ok(url) = Url::parse(url.trim()) else {
+        return false;
+    };
+    let host = url.host_str().unwrap_or("").to_ascii_lowercase();
+    (host == "gravatar.com" || host.ends_with(".gravatar.com"))
+        && url.path().starts_with("/avatar/")
 }
 
 /// An RSS `<enclosure>` beside Media RSS: feed-rs keeps the `media:content` alone when
