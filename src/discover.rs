@@ -1,12 +1,16 @@
 //! Finding the feeds of a web page, for `bulletin add` and the TUI's `a`: the page's
-//! `<link rel="alternate">` feeds (resolved against `<base>` and the page's URL), else the
-//! places sites usually put one (`/feed`, `/rss.xml`, ...), else links on the page that
-//! look like feeds. Every candidate but the page's own alternates is fetched and parsed
-//! before it is offered, so nothing that is not a feed is.
+//! `<link rel="alternate">` feeds, else where its `<meta http-equiv="refresh">` goes,
+//! else its own links that look like feeds and the places sites usually put one (the
+//! page's folder first: a blog under `/blog/`), else links to other sites' feeds. Every
+//! candidate is fetched and parsed before it is offered (several at once), so nothing
+//! that is not a feed is, and the same feed is offered once, the site's own before its
+//! comments (`rank`).
+
+mod page;
+mod rank;
 
 use crate::fetch::{FetchOutcome, Fetcher};
 use crate::model::{ParsedFeed, Validators};
-use scraper::{Html, Selector};
 use url::Url;
 
 /// Where sites put their feed when the page does not say.
@@ -23,17 +27,29 @@ pub const COMMON_PATHS: [&str; 7] = [
 /// At most this many `<a>` links are tried.
 const MAX_LINK_GUESSES: usize = 8;
 
+/// At most this many of a page's declared feeds are fetched (and offered).
+const MAX_ALTERNATES: usize = 16;
+
+/// Candidates fetched at once: a site that never answers costs one timeout, not one
+/// for each place tried.
+const AT_ONCE: usize = 8;
+
 /// A feed found for a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub url: String,
     /// The `title` of the link, or the feed's own title when it was fetched.
     pub title: Option<String>,
+    /// A feed of the site's comments, offered after the site's own.
+    pub comments: bool,
 }
 
-/// A feed fetched and parsed: where it ended up (after redirects) and what it holds.
+/// A feed fetched and parsed: its address to subscribe to and what it holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Found {
+    /// Where it was asked for, or where every redirect on the way said it moved for
+    /// good (301, 308): a temporary redirect's target (a signed CDN link, a counter's
+    /// hop) is no address to keep.
     pub url: String,
     pub feed: ParsedFeed,
 }
@@ -43,7 +59,8 @@ pub struct Found {
 pub enum Discovery {
     /// A feed itself.
     Feed(Found),
-    /// A page, with the feeds found for it (none, one or several).
+    /// A page, with the feeds found for it (one or several; none is `NoFeed`), the
+    /// site's own first.
     Page(Vec<Candidate>),
 }
 
@@ -53,99 +70,207 @@ pub enum DiscoverError {
     Fetch { url: String, reason: String },
     #[error("{0} is not an http(s) or gemini address, a file:// URL or a path")]
     BadUrl(String),
+    #[error("no feed found for {page}: {why}")]
+    NoFeed { page: String, why: String },
 }
 
 /// Fetches `url` and, when it is a feed, parses it.
 pub fn fetch_feed(fetcher: &Fetcher, url: &str) -> Result<Found, DiscoverError> {
-    match fetch_any(fetcher, url)? {
-        (final_url, Ok(feed)) => Ok(Found {
-            url: final_url,
+    let raw = fetch_raw(fetcher, url)?;
+    match crate::parse::parse_feed(&raw.body, raw.content_type.as_deref(), &raw.final_url) {
+        Ok(feed) => Ok(Found {
+            url: raw.address,
             feed,
         }),
-        (final_url, Err(reason)) => Err(DiscoverError::Fetch {
-            url: final_url,
-            reason: format!("not a feed ({reason})"),
+        Err(e) => Err(DiscoverError::Fetch {
+            url: raw.final_url,
+            reason: not_a_feed(&e.to_string()),
         }),
+    }
+}
+
+/// A parser's refusal as "not a feed (why)", said once.
+fn not_a_feed(reason: &str) -> String {
+    if reason.starts_with("not a feed") {
+        reason.to_string()
+    } else {
+        format!("not a feed ({reason})")
     }
 }
 
 /// What `url` is: a feed, or a page and its feeds.
 pub fn discover(fetcher: &Fetcher, url: &str) -> Result<Discovery, DiscoverError> {
+    discover_at(fetcher, url, true)
+}
+
+/// `discover`; `follow` says whether a `<meta http-equiv="refresh">` is followed (once).
+fn discover_at(fetcher: &Fetcher, url: &str, follow: bool) -> Result<Discovery, DiscoverError> {
     let url = normalise(url)?;
-    let fetched = fetch_raw(fetcher, &url)?;
-    let (body, content_type, final_url) = fetched;
-    if let Ok(feed) = crate::parse::parse_feed(&body, content_type.as_deref(), &final_url) {
+    let raw = fetch_raw(fetcher, &url)?;
+    if let Ok(feed) =
+        crate::parse::parse_feed(&raw.body, raw.content_type.as_deref(), &raw.final_url)
+    {
         return Ok(Discovery::Feed(Found {
-            url: final_url,
+            url: raw.address,
             feed,
         }));
     }
-    let page = Url::parse(&final_url).map_err(|_| DiscoverError::BadUrl(final_url.clone()))?;
+    let final_url = raw.final_url;
+    let page_url = Url::parse(&final_url).map_err(|_| DiscoverError::BadUrl(final_url.clone()))?;
     // What the page links to is fetched as the page's content: public addresses only,
     // unless the address typed is a private one (not where a redirect went: a public
     // address that redirects to this machine gains nothing).
     let fetcher = &fetcher.for_content_of(&url);
-    let html = String::from_utf8_lossy(&body);
+    let html = page::text(&raw.body, raw.content_type.as_deref());
+    let no_feed = |why: String| DiscoverError::NoFeed {
+        page: url.clone(),
+        why,
+    };
     // A Gemini page that is not a gemlog: its links that look like a feed or a gemlog.
-    let gemtext = content_type.as_deref().is_some_and(|c| {
+    let gemtext = raw.content_type.as_deref().is_some_and(|c| {
         c.trim_start()
             .to_ascii_lowercase()
             .starts_with("text/gemini")
     });
     if gemtext {
-        let mut found = Vec::new();
-        for link in crate::gemini::gemtext::feed_like_links(&html, &final_url)
+        let links: Vec<String> = crate::gemini::gemtext::feed_like_links(&html, &final_url)
             .into_iter()
             .take(MAX_LINK_GUESSES)
-        {
-            try_candidate(fetcher, &link, &mut found);
-        }
-        if !found.is_empty() {
-            return Ok(Discovery::Page(found));
+            .collect();
+        let (found, _) = try_all(fetcher, &links, &[]);
+        return match found.is_empty() {
+            false => Ok(Discovery::Page(rank::rank(found))),
+            true => Err(no_feed("the page links no feed or gemlog".into())),
+        };
+    }
+    // The page's own declarations, each fetched: one that is gone is not offered.
+    let declared: Vec<Candidate> = page::alternates(&html, &page_url)
+        .into_iter()
+        .take(MAX_ALTERNATES)
+        .collect();
+    let urls: Vec<String> = declared.iter().map(|c| c.url.clone()).collect();
+    let (found, failed) = try_all(fetcher, &urls, &declared);
+    if !found.is_empty() {
+        return Ok(Discovery::Page(rank::rank(found)));
+    }
+    // A page that sends the reader elsewhere: that page's feeds.
+    if follow {
+        if let Some(target) = page::refresh_target(&html, &page_url) {
+            return discover_at(fetcher, target.as_str(), false);
         }
     }
-    let alternates = alternates(&html, &page);
-    if !alternates.is_empty() {
-        return Ok(Discovery::Page(alternates));
-    }
-    // Nothing declared: the usual places, then links that look like feeds, each tried.
-    let mut found = Vec::new();
-    for path in COMMON_PATHS {
-        // From the site's root, then from the page's folder (a blog under /blog/).
-        let mut tried: Vec<Url> = Vec::new();
-        for u in [page.join(path), page.join(path.trim_start_matches('/'))]
-            .into_iter()
-            .flatten()
-        {
-            if !tried.contains(&u) {
-                try_candidate(fetcher, u.as_str(), &mut found);
-                tried.push(u);
+    // Nothing declared (or nothing declared answers): the page's links that look like
+    // feeds and the usual places, the page's folder before the site's root, all at once.
+    let (same_site, other_sites) = page::feed_like_links(&html, &page_url);
+    let mut guesses: Vec<String> = same_site.into_iter().take(MAX_LINK_GUESSES).collect();
+    let linked = guesses.len();
+    for root in [false, true] {
+        for path in COMMON_PATHS {
+            let at = match root {
+                false => page_url.join(path.trim_start_matches('/')),
+                true => page_url.join(path),
+            };
+            if let Ok(at) = at {
+                if !guesses.contains(&at.to_string()) {
+                    guesses.push(at.to_string());
+                }
             }
         }
-        // One is enough: sites answer several of these with the same feed.
-        if !found.is_empty() {
-            return Ok(Discovery::Page(found));
+    }
+    let (mut found, guessed) = try_all(fetcher, &guesses, &[]);
+    // The page's own links that are feeds, else the first place that answers with one
+    // (sites answer several of them with the same feed; a blog's folder comes before
+    // its site's root, which may hold another site's feed).
+    let from_links = found
+        .iter()
+        .take_while(|c| guesses[..linked].contains(&c.asked))
+        .count();
+    if from_links > 0 {
+        found.truncate(from_links);
+    } else {
+        found.truncate(1);
+    }
+    if !found.is_empty() {
+        return Ok(Discovery::Page(rank::rank(found)));
+    }
+    let others: Vec<String> = other_sites.into_iter().take(MAX_LINK_GUESSES).collect();
+    let (found, _) = try_all(fetcher, &others, &[]);
+    if !found.is_empty() {
+        return Ok(Discovery::Page(rank::rank(found)));
+    }
+    let usual = COMMON_PATHS.join(" ");
+    Err(no_feed(match failed.first() {
+        Some((link, why)) => {
+            format!("it links {link}, which {why}; none of {usual} answers with one either")
         }
-    }
-    for link in feed_like_links(&html, &page)
-        .into_iter()
-        .take(MAX_LINK_GUESSES)
-    {
-        try_candidate(fetcher, &link, &mut found);
-    }
-    Ok(Discovery::Page(found))
+        None if !guessed.is_empty() && guessed.iter().all(|(_, why)| why.contains("timed out")) => {
+            format!("the page links none, and {usual} all timed out")
+        }
+        None => format!("the page links none, and none of {usual} answers with one"),
+    }))
 }
 
-/// Adds `url` to `found` when it fetches as a feed (under its final URL, once).
-fn try_candidate(fetcher: &Fetcher, url: &str, found: &mut Vec<Candidate>) {
-    if let Ok((final_url, Ok(feed))) = fetch_any(fetcher, url) {
-        if !found.iter().any(|c| c.url == final_url) {
-            found.push(Candidate {
-                url: final_url,
-                title: feed.title,
+/// Fetches each of `urls` (several at once) and keeps, in their order, those that are
+/// feeds, titled by the matching `declared` link's title, else their own; the others
+/// with why, as "answered ..." or "is not a feed".
+fn try_all(
+    fetcher: &Fetcher,
+    urls: &[String],
+    declared: &[Candidate],
+) -> (Vec<rank::Checked>, Vec<(String, String)>) {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<Option<Result<rank::Checked, String>>>> =
+        std::sync::Mutex::new((0..urls.len()).map(|_| None).collect());
+    std::thread::scope(|s| {
+        for _ in 0..AT_ONCE.min(urls.len()) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(url) = urls.get(i) else { break };
+                let result = check(fetcher, url, declared);
+                if let Ok(mut r) = results.lock() {
+                    r[i] = Some(result);
+                }
             });
         }
+    });
+    let mut found = Vec::new();
+    let mut failed = Vec::new();
+    let results = results.into_inner().unwrap_or_default();
+    for (url, result) in urls.iter().zip(results) {
+        match result {
+            Some(Ok(checked)) => found.push(checked),
+            Some(Err(why)) => failed.push((url.clone(), why)),
+            None => {}
+        }
     }
+    (found, failed)
+}
+
+/// One candidate fetched and parsed.
+fn check(fetcher: &Fetcher, url: &str, declared: &[Candidate]) -> Result<rank::Checked, String> {
+    let raw = fetch_raw(fetcher, url).map_err(|e| match e {
+        DiscoverError::Fetch { reason, .. } => format!("answered: {reason}"),
+        other => other.to_string(),
+    })?;
+    let feed = crate::parse::parse_feed(&raw.body, raw.content_type.as_deref(), &raw.final_url)
+        .map_err(|_| "is not a feed".to_string())?;
+    let first = feed
+        .items
+        .first()
+        .map(|i| i.link.clone().unwrap_or_else(|| i.guid.clone()));
+    let said = declared
+        .iter()
+        .find(|c| c.url == url)
+        .and_then(|c| c.title.clone());
+    Ok(rank::Checked {
+        asked: url.to_string(),
+        candidate: Candidate {
+            url: raw.address,
+            title: said.or_else(|| feed.title.clone()),
+            comments: false,
+        },
+        same: (feed.title, feed.link, first),
+    })
 }
 
 /// `feed://host/path` and `feed:https://host/path`, the old feed-reader schemes, as the
@@ -216,11 +341,24 @@ pub fn normalise(url: &str) -> Result<String, DiscoverError> {
         .map_err(|_| DiscoverError::BadUrl(url.to_string()))
 }
 
-type Raw = (Vec<u8>, Option<String>, String);
+/// A fetched body, with where it came from and what address it goes by.
+struct Raw {
+    body: Vec<u8>,
+    content_type: Option<String>,
+    /// The base of its relative links (after redirects, or its Content-Location).
+    final_url: String,
+    /// What to subscribe to: as asked, or where permanent redirects said it moved.
+    address: String,
+}
 
 fn fetch_raw(fetcher: &Fetcher, url: &str) -> Result<Raw, DiscoverError> {
     match fetcher.fetch(url, &Validators::default()) {
-        Ok(FetchOutcome::Modified(f)) => Ok((f.body, f.content_type, f.final_url)),
+        Ok(FetchOutcome::Modified(f)) => Ok(Raw {
+            address: f.moved_to.unwrap_or_else(|| url.to_string()),
+            body: f.body,
+            content_type: f.content_type,
+            final_url: f.final_url,
+        }),
         Ok(FetchOutcome::NotModified { .. }) => Err(DiscoverError::Fetch {
             url: url.to_string(),
             reason: "the server answered 304 to a plain GET".into(),
@@ -232,189 +370,9 @@ fn fetch_raw(fetcher: &Fetcher, url: &str) -> Result<Raw, DiscoverError> {
     }
 }
 
-fn fetch_any(
-    fetcher: &Fetcher,
-    url: &str,
-) -> Result<(String, Result<ParsedFeed, String>), DiscoverError> {
-    let (body, content_type, final_url) = fetch_raw(fetcher, url)?;
-    let parsed = crate::parse::parse_feed(&body, content_type.as_deref(), &final_url)
-        .map_err(|e| e.to_string());
-    Ok((final_url, parsed))
-}
-
-/// The base of a page's relative links: its `<base href>` (itself resolved against the
-/// page), else the page's URL.
-fn base_of(doc: &Html, page: &Url) -> Url {
-    Selector::parse("base[href]")
-        .ok()
-        .and_then(|s| doc.select(&s).next())
-        .and_then(|b| b.value().attr("href"))
-        .and_then(|href| page.join(href.trim()).ok())
-        .unwrap_or_else(|| page.clone())
-}
-
-/// The feeds a page declares with `<link rel="alternate">`, in page order, once each.
-pub fn alternates(html: &str, page: &Url) -> Vec<Candidate> {
-    let doc = Html::parse_document(&crate::html_depth::limited(html));
-    let base = base_of(&doc, page);
-    let Ok(links) = Selector::parse("link[href]") else {
-        return Vec::new();
-    };
-    let mut out: Vec<Candidate> = Vec::new();
-    for link in doc.select(&links) {
-        let v = link.value();
-        let rel = v.attr("rel").unwrap_or("").to_ascii_lowercase();
-        if !rel
-            .split_ascii_whitespace()
-            .any(|r| r == "alternate" || r == "feed")
-        {
-            continue;
-        }
-        let kind = v.attr("type").unwrap_or("").trim().to_ascii_lowercase();
-        let href = v.attr("href").unwrap_or("");
-        let title_attr = v.attr("title").unwrap_or("");
-        let feed_type = match kind.split(';').next().unwrap_or("").trim() {
-            "application/rss+xml"
-            | "application/atom+xml"
-            | "application/feed+json"
-            | "application/rdf+xml"
-            | "application/x.atom+xml"
-            | "application/x-atom+xml"
-            | "text/xml"
-            | "application/xml" => true,
-            // JSON Feed's old type, which WordPress also gives its REST API links: only
-            // when the link says it is a feed.
-            "application/json" => {
-                let said = format!("{href} {title_attr}").to_ascii_lowercase();
-                said.contains("feed")
-            }
-            _ => false,
-        };
-        // rel="feed" with no type is a feed too (the HTML spec's own keyword).
-        let bare_feed = kind.is_empty() && rel.split_ascii_whitespace().any(|r| r == "feed");
-        if !(feed_type || bare_feed) {
-            continue;
-        }
-        let Some(url) = base.join(&unfeed(href.trim())).ok() else {
-            continue;
-        };
-        // A web page's links lead to the web only: a `file:` link on it would have us
-        // read this machine's files (or hang on a FIFO). A local page may name its
-        // neighbours.
-        let local_page = page.scheme() == "file";
-        let web = matches!(url.scheme(), "http" | "https");
-        if !(web || local_page && url.scheme() == "file") {
-            continue;
-        }
-        let url = url.to_string();
-        if out.iter().any(|c| c.url == url) {
-            continue;
-        }
-        let title = v
-            .attr("title")
-            .map(crate::sanitize::clean_line)
-            .filter(|t| !t.is_empty());
-        out.push(Candidate { url, title });
-    }
-    out
-}
-
-/// `<a>` links whose address looks like a feed's, same site first.
-pub fn feed_like_links(html: &str, page: &Url) -> Vec<String> {
-    let doc = Html::parse_document(&crate::html_depth::limited(html));
-    let base = base_of(&doc, page);
-    let Ok(anchors) = Selector::parse("a[href]") else {
-        return Vec::new();
-    };
-    let mut same = Vec::new();
-    let mut other = Vec::new();
-    for a in doc.select(&anchors) {
-        let Some(url) = a
-            .value()
-            .attr("href")
-            .and_then(|h| base.join(h.trim()).ok())
-        else {
-            continue;
-        };
-        if !matches!(url.scheme(), "http" | "https") {
-            continue;
-        }
-        // The path and the query: WordPress's feeds are "/?feed=rss2".
-        let path = format!("{}?{}", url.path(), url.query().unwrap_or("")).to_ascii_lowercase();
-        let looks = ["rss", "atom", "feed", ".xml", "json"]
-            .iter()
-            .any(|w| path.contains(w));
-        if !looks {
-            continue;
-        }
-        let s = url.to_string();
-        let list = if url.host() == page.host() {
-            &mut same
-        } else {
-            &mut other
-        };
-        if !list.contains(&s) {
-            list.push(s);
-        }
-    }
-    same.extend(other);
-    same
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn alternates_resolve_against_base_and_page() {
-        let page = Url::parse("https://site.example/blog/post.html").unwrap();
-        let html = r#"<html><head><base href="/news/">
-            <link rel="alternate" type="application/rss+xml" title="All posts" href="rss.xml">
-            <link rel="ALTERNATE" type="application/atom+xml; charset=utf-8" href="https://other.example/atom">
-            <link rel="alternate" type="text/html" href="/fr/">
-            <link rel="stylesheet" href="/style.css">
-            <link rel="alternate" type="application/feed+json" href="feed.json">
-            <link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">
-            <link rel="alternate" type="application/rss+xml" href="rss.xml">
-            <link rel="alternate" type="application/json" href="https://site.example/wp-json/wp/v2/pages/12">
-            <link rel="alternate" type="application/json+oembed" href="/oembed?url=x">
-            <link rel="alternate" type="application/rss+xml" href="feed://podcasts.example/show">
-            </head></html>"#;
-        let got = alternates(html, &page);
-        let urls: Vec<&str> = got.iter().map(|c| c.url.as_str()).collect();
-        assert_eq!(
-            urls,
-            [
-                "https://site.example/news/rss.xml",
-                "https://other.example/atom",
-                "https://site.example/news/feed.json",
-                "http://podcasts.example/show"
-            ]
-        );
-        assert_eq!(got[0].title.as_deref(), Some("All posts"));
-        // Without <base>, the page's own URL.
-        let plain = alternates(
-            r#"<link rel="alternate" type="application/atom+xml" href="../atom.xml">"#,
-            &page,
-        );
-        assert_eq!(plain[0].url, "https://site.example/atom.xml");
-    }
-
-    #[test]
-    fn feed_like_links_same_site_first() {
-        let page = Url::parse("https://site.example/").unwrap();
-        let html = r#"<a href="https://elsewhere.example/feed">x</a> <a href="/about">a</a>
-            <a href="/subscribe/rss">r</a> <a href="mailto:x@y">m</a> <a href="/subscribe/rss">again</a>
-            <a href="/?feed=rss2">wp</a>"#;
-        assert_eq!(
-            feed_like_links(html, &page),
-            [
-                "https://site.example/subscribe/rss",
-                "https://site.example/?feed=rss2",
-                "https://elsewhere.example/feed"
-            ]
-        );
-    }
 
     #[test]
     fn typed_addresses_become_urls() {

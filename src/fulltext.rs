@@ -8,7 +8,7 @@
 //! arc90 heuristics. Around it, what Readability leaves to the browser: the page's
 //! charset, lazy-loaded images, and pages split in several (a `rel="next"` link).
 
-mod charset;
+pub(crate) mod charset;
 mod lazy;
 
 use crate::fetch::{FetchOutcome, Fetcher};

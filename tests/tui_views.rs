@@ -150,6 +150,7 @@ fn every_view_draws_at_every_size() {
                 .map(|i| bulletin::discover::Candidate {
                     url: format!("https://site.example/a-rather-long-path/{i}/feed.xml"),
                     title: Some(format!("Candidate feed number {i} with a long title")),
+                    comments: false,
                 })
                 .collect();
             send(

@@ -257,10 +257,23 @@ pub(super) fn cmd_probe(
         normalised.as_str()
     };
     let fetcher = Fetcher::new(&config.general)?;
-    let fetched = match fetcher
-        .fetch(target, &Default::default())
-        .map_err(|e| anyhow::anyhow!("{target}: {e}"))?
-    {
+    // Typed without a scheme: https, else http, said on stderr (as `add` does).
+    let unschemed = target != typed && !typed.contains("://") && target.starts_with("https://");
+    let plain;
+    let (target, outcome) = match fetcher.fetch(target, &Default::default()) {
+        Err(e) if unschemed => {
+            plain = format!("http://{}", &target["https://".len()..]);
+            match fetcher.fetch(&plain, &Default::default()) {
+                Ok(outcome) => {
+                    eprintln!("bulletin: {target} failed ({e}); {plain} answered");
+                    (plain.as_str(), Ok(outcome))
+                }
+                Err(_) => (target, Err(e)),
+            }
+        }
+        other => (target, other),
+    };
+    let fetched = match outcome.map_err(|e| anyhow::anyhow!("{target}: {e}"))? {
         FetchOutcome::Modified(f) => f,
         FetchOutcome::NotModified { .. } => {
             bail!("{target}: the server answered 304 to an unconditional request")
@@ -281,7 +294,13 @@ pub(super) fn cmd_probe(
             fetched.content_type.as_deref(),
             &fetched.final_url,
         )
-        .map_err(|e| e.to_string())
+        .map_err(|e| match e {
+            // A page: `add` is what finds the feeds it links.
+            crate::parse::ParseError::HtmlPage => {
+                format!("{e}; `bulletin add {target}` finds the feeds it links")
+            }
+            e => e.to_string(),
+        })
     }
     .map_err(|e| anyhow::anyhow!("{target}: {e}"))?;
     print_probe(&feed, &fetched.final_url, json, width, out)
@@ -335,6 +354,7 @@ fn print_probe(
         out.push_str(&to_json(&ProbeJson::new(feed, text))?);
         return Ok(());
     }
+    // "(1 items)" as ever: scripts read this line.
     out.push_str(&format!(
         "{} ({} items)\n",
         feed.title.as_deref().unwrap_or("(untitled feed)"),

@@ -79,36 +79,45 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
     }
     let found: Found = match discovered {
         Discovery::Feed(found) => found,
-        Discovery::Page(candidates) => match candidates.as_slice() {
-            [] => bail!(
-                "no feed found for {canonical}: the page links none, and none of {} answers with one",
-                crate::discover::COMMON_PATHS.join(" ")
-            ),
-            [one] => fetch_feed(&fetcher.for_content_of(&canonical), &one.url)?,
-            [first, ..] if args.first => {
-                fetch_feed(&fetcher.for_content_of(&canonical), &first.url)?
-            }
-            many => {
-                if args.json {
-                    let list: Vec<CandidateJson> = many
-                        .iter()
-                        .map(|c| CandidateJson {
-                            url: &c.url,
-                            title: c.title.as_deref(),
-                        })
-                        .collect();
-                    println!("{}", to_json(&list)?);
-                } else {
-                    for c in many {
-                        println!("{}\t{}", c.url, c.title.as_deref().unwrap_or(""));
-                    }
+        Discovery::Page(candidates) => {
+            let fetcher = fetcher.for_content_of(&canonical);
+            let own: Vec<&crate::discover::Candidate> =
+                candidates.iter().filter(|c| !c.comments).collect();
+            match (candidates.as_slice(), own.as_slice()) {
+                ([], _) => bail!("no feed found for {canonical}"),
+                ([one], _) => fetch_feed(&fetcher, &one.url)?,
+                ([first, ..], _) if args.first => fetch_feed(&fetcher, &first.url)?,
+                // The site's feed beside its comments': the site's, said so.
+                (all, [one]) => {
+                    eprintln!(
+                        "bulletin: {canonical} offers {} feeds; adding the site's own, {} (the others are of its comments)",
+                        all.len(),
+                        one.url
+                    );
+                    fetch_feed(&fetcher, &one.url)?
                 }
-                bail!(
-                    "{canonical} offers {} feeds (listed above): add one of them, or use --first",
-                    many.len()
-                );
+                (many, _) => {
+                    if args.json {
+                        let list: Vec<CandidateJson> = many
+                            .iter()
+                            .map(|c| CandidateJson {
+                                url: &c.url,
+                                title: c.title.as_deref(),
+                            })
+                            .collect();
+                        println!("{}", to_json(&list)?);
+                    } else {
+                        for c in many {
+                            println!("{}\t{}", c.url, c.title.as_deref().unwrap_or(""));
+                        }
+                    }
+                    bail!(
+                        "{canonical} offers {} feeds (listed above): add one of them, or use --first for the first",
+                        many.len()
+                    );
+                }
             }
-        },
+        }
     };
     // The feed may live elsewhere than asked (a redirect, the page's link).
     if let Some(name) = already(&config, paths, &found.url) {

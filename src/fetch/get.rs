@@ -62,13 +62,24 @@ impl Fetcher {
                 .headers()
                 .get(header::LOCATION)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|loc| at.join(loc.trim()).ok())
-                .filter(|u| matches!(u.scheme(), "http" | "https"));
-            let Some(next) = next else {
-                return Err(FetchError::Status {
-                    status: status.as_u16(),
-                    retry_after: None,
-                });
+                .and_then(|loc| at.join(loc.trim()).ok());
+            let next = match next {
+                Some(u) if matches!(u.scheme(), "http" | "https") => u,
+                // Never followed (a `file:` one would read this machine's files), and
+                // said as such: "HTTP 302" alone reads like a server fault.
+                Some(u) => {
+                    return Err(FetchError::Network(format!(
+                        "HTTP {} redirects to a {}: address, which is not fetched",
+                        status.as_u16(),
+                        crate::sanitize::clean_line(u.scheme())
+                    )))
+                }
+                None => {
+                    return Err(FetchError::Status {
+                        status: status.as_u16(),
+                        retry_after: None,
+                    })
+                }
             };
             hops += 1;
             if hops > MAX_REDIRECTS {
