@@ -158,7 +158,10 @@ fn a_temporary_redirect_keeps_the_address_asked_for_and_a_permanent_one_moves_it
     let out = env.run(&["add", &server.url("/to-file")]);
     assert!(!out.status.success());
     let said = stderr_of(&out);
-    assert!(said.contains("HTTP 302 redirects to a file: address"), "{said}");
+    assert!(
+        said.contains("HTTP 302 redirects to a file: address"),
+        "{said}"
+    );
 }
 
 #[test]
@@ -288,4 +291,37 @@ fn probe_falls_back_to_http_and_points_a_page_to_add() {
         said.contains("`bulletin add ") && said.trim().lines().count() == 1,
         "{said}"
     );
+}
+
+/// `add` with no config yet writes the one `init` writes, with the feed in it.
+#[test]
+fn the_first_add_writes_inits_config_with_the_feed() {
+    let server = Server::start();
+    server.fixed(
+        "/feed.xml",
+        "application/rss+xml",
+        feeds::rss("first", 2, 1),
+    );
+    let env = Env::new(CONFIG);
+    std::fs::remove_file(env.config_path()).unwrap();
+    let out = env.run(&["add", &server.url("/feed.xml")]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("bulletin init"),
+        "{}",
+        stderr_of(&out)
+    );
+    let text = std::fs::read_to_string(env.config_path()).unwrap();
+    let first_line = bulletin::config::init_text()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        text.starts_with(&first_line) && text.contains("[keys]"),
+        "{text}"
+    );
+    let listed = env.json(&["feeds", "--json"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed[0]["url"], server.url("/feed.xml"));
 }

@@ -130,8 +130,15 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
             return Ok(());
         }
     }
+    let new_config = !paths.config_file.exists();
     file.add_feed(&found.url, args.name, args.tags)?;
     let config = file.save()?;
+    if new_config {
+        eprintln!(
+            "bulletin: wrote {} (every other key commented, as `bulletin init` writes it)",
+            paths.config_file.display()
+        );
+    }
     // The articles are in hand: into the cache at once, so they show without a refresh.
     let items = found.feed.items.len();
     let title = found.feed.title.clone();

@@ -33,7 +33,9 @@ impl ConfigFile {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(file_error(path, format!("cannot read: {e}"))),
         };
-        let text = read.clone().unwrap_or_default();
+        // None yet: the one `init` writes (every key, commented), which the first
+        // subscription then lands in, rather than a file of that one table.
+        let text = read.clone().unwrap_or_else(super::example::init_text);
         Config::parse(&text, path)?;
         let doc = text
             .parse()
