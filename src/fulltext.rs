@@ -8,6 +8,7 @@
 //! arc90 heuristics. Around it, what Readability leaves to the browser: the page's
 //! charset, lazy-loaded images, and pages split in several (a `rel="next"` link).
 
+mod byline;
 pub(crate) mod charset;
 mod lazy;
 
@@ -39,8 +40,12 @@ pub enum ExtractError {
 }
 
 /// Less text than this, on a page Readability does not find readable, is no article: a
-/// login wall, an index of links, a paywall's teaser.
-const MIN_TEXT: usize = 400;
+/// login wall, a page not found, a paywall's teaser. A character of a wide script
+/// (Chinese, Japanese, Korean) counts three: it says about what a word does, and a
+/// whole news story in one may be 300 of them. 140 is Readability's own least length of
+/// a paragraph that counts towards "probably readable". (At 400, a three-sentence
+/// announcement was refused.)
+const MIN_TEXT: usize = 140;
 
 /// Pages of one article followed by `rel="next"`, at most.
 pub const MAX_PAGES: usize = 5;
@@ -52,17 +57,36 @@ pub fn extract(
     content_type: Option<&str>,
     url: &str,
 ) -> Result<Extracted, ExtractError> {
+    extract_with(body, content_type, url, MIN_TEXT)
+}
+
+/// `extract`, with less text than `min_text` on a page Readability does not find
+/// readable taken as no article (a later page of an article may be its short ending).
+fn extract_with(
+    body: &[u8],
+    content_type: Option<&str>,
+    url: &str,
+    min_text: usize,
+) -> Result<Extracted, ExtractError> {
     let html = charset::decode(body, content_type);
     // Bounded depth before the readability crate, which recurses over the tree.
     let doc = dom_query::Document::from(crate::html_depth::limited(&html).as_ref());
     lazy::fix_images(&doc);
+    byline::keep_to_article(&doc);
     let not_article = || ExtractError::NotAnArticle(url.to_string());
     let mut reader = dom_smoothie::Readability::with_document(doc, Some(url), None)
         .map_err(|_| not_article())?;
     let readable = reader.is_probably_readable();
     let article = reader.parse().map_err(|_| not_article())?;
-    let text_len = article.text_content.trim().chars().count();
-    if text_len == 0 || (!readable && text_len < MIN_TEXT) {
+    let text = article.text_content.trim();
+    let weight: usize = text
+        .chars()
+        .map(|c| match unicode_width::UnicodeWidthChar::width(c) {
+            Some(2) => 3,
+            _ => 1,
+        })
+        .sum();
+    if text.is_empty() || (!readable && weight < min_text) {
         return Err(not_article());
     }
     let line = |s: &str| Some(crate::sanitize::clean_line(s)).filter(|s| !s.is_empty());
@@ -82,12 +106,55 @@ fn next_page(body: &[u8], content_type: Option<&str>, url: &str) -> Option<Strin
     let html = charset::decode(body, content_type);
     let doc = dom_query::Document::from(crate::html_depth::limited(&html).as_ref());
     let base = url::Url::parse(url).ok()?;
+    // Not a theme's link to the next post (WordPress marks its post navigation
+    // `rel="next"` too, and its `<link rel="next">` to the next post has the post's
+    // title).
     let href = doc
         .select(r#"link[rel~="next"], a[rel~="next"]"#)
+        .nodes()
         .iter()
-        .find_map(|s| s.attr("href"))?;
+        .filter(|n| !to_next_post(n))
+        .find_map(|n| n.attr("href"))?;
     let next = base.join(href.trim()).ok()?;
     (next.host_str() == base.host_str() && is_continuation(&base, &next)).then(|| next.to_string())
+}
+
+/// Whether a `rel="next"` link goes to the next post rather than the next page: in a
+/// post navigation (`nav-links`, `post-navigation`, ...), reading "next post" or "newer
+/// article", or a `<link>` titled (WordPress titles its head link with the next post's
+/// title).
+fn to_next_post(node: &dom_query::NodeRef) -> bool {
+    let is_link = node
+        .node_name()
+        .is_some_and(|n| n.eq_ignore_ascii_case("link"));
+    if is_link {
+        return node.attr("title").is_some_and(|t| !t.trim().is_empty());
+    }
+    let text = node.text().to_lowercase();
+    let says_post = ["post", "article", "story", "entry", "newer", "older"]
+        .iter()
+        .any(|w| text.contains(w));
+    let in_navigation = std::iter::once(node.clone())
+        .chain(node.ancestors(Some(6)))
+        .any(|a| {
+            let marks = format!(
+                "{} {}",
+                a.attr("class").unwrap_or_default(),
+                a.attr("id").unwrap_or_default()
+            )
+            .to_ascii_lowercase();
+            [
+                "post-nav",
+                "nav-next",
+                "nav-links",
+                "post-navigation",
+                "entry-navigation",
+                "next-post",
+            ]
+            .iter()
+            .any(|w| marks.contains(w))
+        });
+    says_post || in_navigation
 }
 
 /// Whether `next` reads as the next page of the same article rather than the next
@@ -100,8 +167,21 @@ fn is_continuation(current: &url::Url, next: &url::Url) -> bool {
     }
     let number = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
     if next.path() == current.path() {
+        // A page number: the first page has none, or one less. (WordPress's `?p=1190`
+        // to `?p=1191` is the next post's id.)
         return next.query_pairs().any(|(k, v)| {
-            matches!(k.as_ref(), "page" | "p" | "pg" | "pagina" | "seite") && number(&v)
+            let key = matches!(k.as_ref(), "page" | "p" | "pg" | "pagina" | "seite");
+            let now = current
+                .query_pairs()
+                .find(|(ck, _)| *ck == k)
+                .and_then(|(_, cv)| cv.parse::<u64>().ok());
+            let then = v.parse::<u64>().ok();
+            key && number(&v)
+                && match (now, then) {
+                    (None, Some(n)) => n <= 2,
+                    (Some(a), Some(b)) => b == a + 1 && b <= 100,
+                    _ => false,
+                }
         });
     }
     let stem = current.path().trim_end_matches('/');
@@ -124,14 +204,14 @@ fn is_continuation(current: &url::Url, next: &url::Url) -> bool {
 /// too (`rel="next"`, same site), their text appended. One request a page.
 pub fn fetch(fetcher: &Fetcher, url: &str, max_pages: usize) -> Result<Extracted, ExtractError> {
     let mut seen = vec![url.to_string()];
-    let (mut article, mut next) = fetch_one(fetcher, url)?;
+    let (mut article, mut next) = fetch_one(fetcher, url, MIN_TEXT)?;
     while let Some(page) = next.take() {
         if seen.len() >= max_pages || seen.contains(&page) {
             break;
         }
         seen.push(page.clone());
         // A later page that fails ends the article where it is.
-        match fetch_one(fetcher, &page) {
+        match fetch_one(fetcher, &page, 1) {
             Ok((more, after)) => {
                 article.html.push_str(&more.html);
                 next = after;
@@ -142,7 +222,12 @@ pub fn fetch(fetcher: &Fetcher, url: &str, max_pages: usize) -> Result<Extracted
     Ok(article)
 }
 
-fn fetch_one(fetcher: &Fetcher, url: &str) -> Result<(Extracted, Option<String>), ExtractError> {
+/// One page's article, and the page after it; `min_text` as `extract_with` takes it.
+fn fetch_one(
+    fetcher: &Fetcher,
+    url: &str,
+    min_text: usize,
+) -> Result<(Extracted, Option<String>), ExtractError> {
     let fetched = match fetcher.fetch(url, &Default::default())? {
         FetchOutcome::Modified(f) => f,
         FetchOutcome::NotModified { .. } => return Err(ExtractError::NotModified(url.into())),
@@ -194,9 +279,48 @@ fn fetch_one(fetcher: &Fetcher, url: &str) -> Result<(Extracted, Option<String>)
         });
     }
     let page_url = fetched.final_url.clone();
-    let article = extract(&fetched.body, content_type, &page_url)?;
+    // Plain text is its own article, as a browser shows it: not read as markup (an
+    // address in angle brackets is no tag).
+    if content_type.is_some_and(|c| {
+        c.split(';')
+            .next()
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/plain"))
+    }) {
+        let text = crate::parse::decode(&fetched.body, content_type);
+        let article = Extracted {
+            title: String::new(),
+            byline: None,
+            site_name: None,
+            excerpt: None,
+            html: plain_to_html(&text),
+            url: page_url,
+        };
+        return Ok((article, None));
+    }
+    let article = extract_with(&fetched.body, content_type, &page_url, min_text)?;
     let next = next_page(&fetched.body, content_type, &page_url);
     Ok((article, next))
+}
+
+/// Plain text as HTML that shows it as written: paragraphs at blank lines, its lines
+/// kept, everything escaped.
+fn plain_to_html(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + text.len() / 8);
+    for para in text.replace("\r\n", "\n").split("\n\n") {
+        let para = para.trim_matches('\n');
+        if para.trim().is_empty() {
+            continue;
+        }
+        html.push_str("<p>");
+        for (i, line) in para.lines().enumerate() {
+            if i > 0 {
+                html.push_str("<br>");
+            }
+            html.push_str(&html_escape::encode_text(line));
+        }
+        html.push_str("</p>\n");
+    }
+    html
 }
 
 /// Whether a body is binary as browsers sniff it (WHATWG MIME sniffing): no byte-order

@@ -220,3 +220,26 @@ fn t_in_the_reader_fetches_the_full_text_and_toggles_back() {
     tmux.keys(&["q", "q", "q"]);
     tmux.wait_exit();
 }
+
+/// A split article's last page may be a short ending: it is kept (a page on its own
+/// that short is no article, but a later page is the article's).
+#[test]
+fn a_short_last_page_of_a_split_article_is_kept() {
+    let server = site();
+    let first = String::from_utf8(page("article.html"))
+        .unwrap()
+        .replace("</head>", "<link rel=\"next\" href=\"/story/long?page=2\"></head>");
+    server.fixed("/story/long", "text/html; charset=utf-8", first);
+    server.fixed(
+        "/story/long?page=2",
+        "text/html; charset=utf-8",
+        "<html><body><article><p>And that was the last window of the year.</p></article></body></html>",
+    );
+    let env = Env::new("[general]\nrefresh_on_startup = false\n");
+    let json = env.json(&["extract", "--json", &server.url("/story/long")]);
+    let content = json["content"].as_str().unwrap();
+    assert!(
+        content.contains("debugging port") && content.contains("last window of the year"),
+        "{content}"
+    );
+}

@@ -31,7 +31,16 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
 fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
     let text = String::from_utf8_lossy(head).to_ascii_lowercase();
     let mut rest = text.as_str();
-    while let Some(at) = rest.find("<meta") {
+    loop {
+        let at = rest.find("<meta")?;
+        // A meta in a comment (an old template's, commented out) declares nothing.
+        if let Some(open) = rest[..at].find("<!--") {
+            let close = rest[open + 4..]
+                .find("-->")
+                .map_or(rest.len(), |c| open + 4 + c + 3);
+            rest = &rest[close..];
+            continue;
+        }
         let tag_end = rest[at..].find('>').map_or(rest.len(), |e| at + e);
         let tag = &rest[at..tag_end];
         if let Some(label) = attribute(tag, "charset") {
@@ -51,7 +60,6 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
         }
         rest = &rest[tag_end..];
     }
-    None
 }
 
 /// An attribute's value in a lower-cased tag: `name="v"`, `name='v'` or `name=v`.
@@ -101,5 +109,14 @@ mod tests {
             attribute("<meta data-charset=\"x\" charset=utf-8>", "charset").as_deref(),
             Some("utf-8")
         );
+        // A meta in a comment declares nothing.
+        let commented =
+            "<!-- <meta charset=\"iso-8859-1\"> --><meta charset=\"utf-8\"><p>Wärme</p>";
+        assert!(decode(commented.as_bytes(), None).contains("Wärme"));
+        assert!(decode(
+            "<!-- <meta charset=\"iso-8859-1\"> --><p>Wärme</p>".as_bytes(),
+            None
+        )
+        .contains("Wärme"));
     }
 }

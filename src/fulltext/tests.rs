@@ -147,3 +147,56 @@ fn the_next_page_is_found_on_the_same_site_only() {
         );
     }
 }
+
+#[test]
+fn a_themes_link_to_the_next_post_is_no_next_page() {
+    let nav = br#"<nav class="navigation post-navigation"><div class="nav-links"><div class="nav-next"><a href="/open-thread-2.html" rel="next">Next post</a></div></div></nav><p>x</p>"#;
+    assert_eq!(
+        next_page(nav, None, "https://h.example/open-thread.html"),
+        None
+    );
+    let said = br#"<a href="/story/x/2" rel="next">Newer article</a>"#;
+    assert_eq!(next_page(said, None, "https://h.example/story/x"), None);
+    let titled = br#"<link rel="next" title="Another post" href="/story/x/2">"#;
+    assert_eq!(next_page(titled, None, "https://h.example/story/x"), None);
+    // WordPress's post ids: ?p=1190 to ?p=1191 is the next post.
+    let ids = br#"<a href="/?p=1191" rel="next">Next</a>"#;
+    assert_eq!(next_page(ids, None, "https://h.example/?p=1190"), None);
+    for (from, to) in [
+        ("https://h.example/a", "https://h.example/a?page=2"),
+        ("https://h.example/a?page=2", "https://h.example/a?page=3"),
+    ] {
+        let body = format!("<a rel=\"next\" href=\"{to}\">Next page</a>");
+        assert_eq!(next_page(body.as_bytes(), None, from).as_deref(), Some(to));
+    }
+}
+
+#[test]
+fn a_short_announcement_and_a_short_story_in_chinese_are_articles() {
+    let short = "<html><head><title>Office closed on Friday</title></head><body><article><h1>Office closed on Friday</h1><p>The office will be closed on Friday 12 December for the staff outing. Urgent requests go to the on-call line as usual, and normal hours resume on Monday morning.</p></article></body></html>";
+    let a = extract(
+        short.as_bytes(),
+        Some("text/html"),
+        "https://h.example/closed",
+    )
+    .unwrap();
+    assert!(text(&a).contains("staff outing"), "{}", text(&a));
+    let chinese = "<html><head><meta charset=\"utf-8\"><title>港口新闻</title></head><body><article><p>本市港口今天宣布，从下个月起，夜间渡轮将增加两个班次，以满足通勤者的需求。港口管理局表示，新的时间表已经在网站上公布，乘客可以提前查询。</p></article></body></html>";
+    let a = extract(chinese.as_bytes(), None, "https://h.example/zh").unwrap();
+    assert!(text(&a).contains("夜间渡轮"), "{}", text(&a));
+}
+
+#[test]
+fn plain_text_is_shown_as_written() {
+    let html = plain_to_html("Notes\nfrom Ruth <ruth@h.example>\n\n<Directory /srv>\n  Require all granted\n</Directory>\n");
+    let t = crate::render::html_to_text(&html, None, 80);
+    for kept in [
+        "<ruth@h.example>",
+        "<Directory /srv>",
+        "Require all granted",
+        "</Directory>",
+    ] {
+        assert!(t.contains(kept), "{kept} missing:\n{t}");
+    }
+    assert!(t.contains("Notes\nfrom Ruth"), "{t}");
+}
