@@ -134,7 +134,7 @@ fn to_next_post(node: &dom_query::NodeRef) -> bool {
     let says_post = ["post", "article", "story", "entry", "newer", "older"]
         .iter()
         .any(|w| text.contains(w));
-    let in_navigation = std::iter::once(node.clone())
+    let in_navigation = std::iter::once(*node)
         .chain(node.ancestors(Some(6)))
         .any(|a| {
             let marks = format!(

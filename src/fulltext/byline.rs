@@ -61,7 +61,7 @@ pub fn keep_to_article(doc: &Document) {
 /// (not an article's own `<header>`), a nav, footer or aside, comments, a sidebar, the
 /// site's title, or something hidden.
 fn outside_article(node: &NodeRef) -> bool {
-    let mut chain = vec![node.clone()];
+    let mut chain = vec![*node];
     chain.extend(node.ancestors(None));
     let in_article = chain
         .iter()
