@@ -36,7 +36,8 @@ pub fn clean_text(input: &str) -> String {
 
 /// Bytes that may start something to remove: C0 controls but `\n` and `\t`, DEL, and the
 /// lead bytes of the multi-byte characters [`is_forbidden`] rejects (C1 controls C2 80-9F,
-/// D8 9C, and the marks and bidi controls E2 80 8E/8F/AA-AE and E2 81 A6-A9).
+/// the soft hyphen C2 AD, D8 9C, and the marks and bidi controls E2 80 8E/8F/AA-AE and
+/// E2 81 A6-A9).
 /// Branch-free, so that the compiler checks many bytes at once with vector instructions.
 #[inline(always)]
 fn suspect(c: u8) -> bool {
@@ -65,7 +66,7 @@ fn has_forbidden(b: &[u8], from: usize, to: usize) -> bool {
     (from..to)
         .filter(|&at| suspect(b[at]))
         .any(|at| match b[at] {
-            0xc2 => matches!(b.get(at + 1), Some(0x80..=0x9f)),
+            0xc2 => matches!(b.get(at + 1), Some(0x80..=0x9f | 0xad)),
             0xd8 => b.get(at + 1) == Some(&0x9c),
             0xe2 => matches!(
                 (b.get(at + 1), b.get(at + 2)),
@@ -103,6 +104,9 @@ pub fn is_forbidden(c: char) -> bool {
     let u = c as u32;
     (u < 0x20 && c != '\n' && c != '\t')
         || (0x7f..=0x9f).contains(&u)
+        // The soft hyphen: a browser shows it only where it breaks a word, a terminal
+        // as a hyphen (one column that the layout, counting it as none, did not give).
+        || u == 0xad
         || matches!(u, 0x202a..=0x202e | 0x2066..=0x2069 | 0x200e | 0x200f | 0x061c)
 }
 
@@ -186,6 +190,11 @@ mod tests {
             "abcdef"
         );
         assert_eq!(clean_text("line1\nline2\tx\r\n"), "line1\nline2\tx\n");
+        // Soft hyphens go (German and Dutch sites write long words with them).
+        assert_eq!(
+            clean_line("in\u{ad}com\u{ad}pre\u{ad}hen\u{ad}si\u{ad}ble"),
+            "incomprehensible"
+        );
     }
 
     /// A lone CR ends a line (old Mac files, some CMSes): the words on either side stay
@@ -220,7 +229,7 @@ mod tests {
     #[test]
     fn the_fast_path_sees_a_character_at_any_offset_of_its_block() {
         // Multi-byte characters straddle the 64-byte blocks at some of these offsets.
-        for bad in ['\u{1b}', '\u{85}', '\u{202e}', '\u{61c}'] {
+        for bad in ['\u{1b}', '\u{85}', '\u{ad}', '\u{202e}', '\u{61c}'] {
             for at in 0..200 {
                 let s = format!("{}{bad}{}", "x".repeat(at), "—€".repeat(20));
                 assert!(needs_cleaning(s.as_bytes()), "{bad:?} at {at}");

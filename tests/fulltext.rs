@@ -226,9 +226,10 @@ fn t_in_the_reader_fetches_the_full_text_and_toggles_back() {
 #[test]
 fn a_short_last_page_of_a_split_article_is_kept() {
     let server = site();
-    let first = String::from_utf8(page("article.html"))
-        .unwrap()
-        .replace("</head>", "<link rel=\"next\" href=\"/story/long?page=2\"></head>");
+    let first = String::from_utf8(page("article.html")).unwrap().replace(
+        "</head>",
+        "<link rel=\"next\" href=\"/story/long?page=2\"></head>",
+    );
     server.fixed("/story/long", "text/html; charset=utf-8", first);
     server.fixed(
         "/story/long?page=2",

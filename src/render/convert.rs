@@ -1,6 +1,6 @@
 //! HTML to blocks: the walk over the parsed document that makes blocks and styled inline
 //! runs, numbers links and collects pictures; and what it asks of an element (hidden, a
-//! tracking pixel, a table laid out for the eye rather than holding data).
+//! tracking pixel); tables are in tables.rs.
 
 use super::*;
 
@@ -59,7 +59,7 @@ impl<'a> Converter<'a> {
     }
 
     /// Runs `f` on a fresh converter that shares the link numbering, returning its blocks.
-    fn nested(&mut self, f: impl FnOnce(&mut Self)) -> Vec<Block> {
+    pub(super) fn nested(&mut self, f: impl FnOnce(&mut Self)) -> Vec<Block> {
         let saved_out = std::mem::take(&mut self.out);
         let saved_inline = std::mem::take(&mut self.inline);
         f(self);
@@ -238,35 +238,6 @@ impl<'a> Converter<'a> {
             });
         }
     }
-
-    /// A data table as a grid; a table used for layout (email templates nest them, cells
-    /// hold paragraphs, headings and pictures) as the flow of its cells, in order.
-    fn table(&mut self, el: ElementRef, depth: usize) {
-        self.flush();
-        let cells = own_cells(el);
-        if is_layout_table(el, &cells) {
-            for cell in cells.iter().flatten() {
-                self.flush();
-                self.children(*cell, depth + 1);
-                self.flush();
-            }
-            return;
-        }
-        let mut rows: Vec<Vec<(String, bool)>> = Vec::new();
-        for row in cells {
-            let mut out = Vec::new();
-            for cell in row {
-                let runs = self.inline_of(cell, depth + 1);
-                out.push((layout::inline_text(&runs), cell.value().name() == "th"));
-            }
-            if !out.is_empty() {
-                rows.push(out);
-            }
-        }
-        if !rows.is_empty() {
-            self.out.push(Block::Table(rows));
-        }
-    }
 }
 
 fn is_pixel(img: ElementRef) -> bool {
@@ -276,62 +247,6 @@ fn is_pixel(img: ElementRef) -> bool {
             .and_then(|v| v.trim().trim_end_matches("px").parse::<u32>().ok())
     };
     matches!((side("width"), side("height")), (Some(w), Some(h)) if w <= 1 && h <= 1)
-}
-
-/// The cells of a table's own rows (not those of tables inside it), row by row.
-fn own_cells(table: ElementRef<'_>) -> Vec<Vec<ElementRef<'_>>> {
-    let own = |e: &ElementRef| {
-        e.ancestors()
-            .filter_map(ElementRef::wrap)
-            .find(|a| a.value().name() == "table")
-            .is_some_and(|t| t.id() == table.id())
-    };
-    table
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .filter(|tr| tr.value().name() == "tr" && own(tr))
-        .map(|tr| {
-            tr.children()
-                .filter_map(ElementRef::wrap)
-                .filter(|c| matches!(c.value().name(), "td" | "th"))
-                .collect::<Vec<_>>()
-        })
-        .filter(|row| !row.is_empty())
-        .collect()
-}
-
-/// A table that lays a page out rather than holding data: it says so
-/// (role="presentation"), has one column, or its cells hold blocks or pictures.
-fn is_layout_table(table: ElementRef, cells: &[Vec<ElementRef>]) -> bool {
-    const BLOCKS: [&str; 16] = [
-        "table",
-        "p",
-        "div",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "ul",
-        "ol",
-        "blockquote",
-        "img",
-        "center",
-        "section",
-        "pre",
-    ];
-    table
-        .value()
-        .attr("role")
-        .is_some_and(|r| r.eq_ignore_ascii_case("presentation"))
-        || cells.iter().all(|row| row.len() <= 1)
-        || cells.iter().flatten().any(|cell| {
-            cell.descendants()
-                .filter_map(ElementRef::wrap)
-                .skip(1)
-                .any(|e| BLOCKS.contains(&e.value().name()))
-        })
 }
 
 fn media_source(el: ElementRef) -> Option<String> {
