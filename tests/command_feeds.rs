@@ -320,3 +320,40 @@ fn a_local_feed_that_never_gives_data_fails_at_the_timeout() {
     writer.join().unwrap().unwrap();
     assert!(!probed.trim().is_empty(), "{probed}");
 }
+
+/// A refresh killed with `kill -9` (no chance to stop its commands) takes its command
+/// with it: the command's parent-death signal, set by util-linux's setpriv(1) (`.ci/run`
+/// installs it where it is missing).
+#[test]
+fn a_killed_refresh_leaves_no_command_running() {
+    let env = Env::new(&format!(
+        "{GENERAL}\n[[feed]]\ncommand = [\"./forever.sh\"]\ntimeout_seconds = 600\n"
+    ));
+    // exec: the script's process is the long-running one.
+    script(&env, "forever.sh", "echo $$ > self.pid\nexec sleep 600");
+    let mut refresh = env
+        .command(&["refresh"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid_file = env.path().join("self.pid");
+    let started = (0..500).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::read_to_string(&pid_file).is_ok_and(|p| !p.trim().is_empty())
+    });
+    assert!(started, "the command never started");
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    assert!(alive(&pid));
+    refresh.kill().unwrap();
+    refresh.wait().unwrap();
+    let gone = (0..250).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        !alive(&pid)
+    });
+    assert!(
+        gone,
+        "the command ({}) runs on after its refresh was killed",
+        pid.trim()
+    );
+}

@@ -117,7 +117,10 @@ pub(super) fn run(
     if !status.success() {
         // setsid(1) says so when the program itself could not be started.
         if let (Some(126 | 127), Some(line)) = (status.code(), first_line(&errors)) {
-            if let Some(why) = line.strip_prefix("setsid: failed to execute ") {
+            if let Some(why) = line
+                .strip_prefix("setsid: failed to execute ")
+                .or_else(|| line.strip_prefix("setpriv: failed to execute "))
+            {
                 let why = why.rsplit(": ").next().unwrap_or(why);
                 return Err(FetchError::Command(format!("cannot run {shown}: {why}")));
             }
@@ -252,20 +255,28 @@ fn find_program(program: &std::ffi::OsStr, dir: Option<&Path>) -> Option<std::pa
 /// once. (A session needs setsid() between fork and exec, which std offers only as
 /// unsafe code, and this crate keeps its unsafe code to SQLite's file layer.)
 fn detached(program: std::path::PathBuf) -> Command {
-    static SETSID: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
-    let setsid = SETSID.get_or_init(|| {
+    type Tools = Option<(std::path::PathBuf, Option<std::path::PathBuf>)>;
+    static TOOLS: std::sync::OnceLock<Tools> = std::sync::OnceLock::new();
+    let tools = TOOLS.get_or_init(|| {
         if cfg!(target_os = "linux") {
-            find_program("setsid".as_ref(), None)
+            let setsid = find_program("setsid".as_ref(), None)?;
+            Some((setsid, find_program("setpriv".as_ref(), None)))
         } else {
             None
         }
     });
-    match setsid {
+    match tools {
         // The child is not a group leader, so setsid(1) makes the session in place (no
-        // fork): its pid is the program's, and the session's group.
-        Some(setsid) => {
+        // fork): its pid is the program's, and the session's group. setpriv(1), where
+        // there is one, has the program killed should bulletin itself be killed (its
+        // parent-death signal): a `kill -9` of a refresh left a command running on.
+        Some((setsid, setpriv)) => {
             let mut cmd = Command::new(setsid);
-            cmd.arg("--").arg(program);
+            cmd.arg("--");
+            if let Some(setpriv) = setpriv {
+                cmd.arg(setpriv).args(["--pdeathsig", "KILL", "--"]);
+            }
+            cmd.arg(program);
             cmd
         }
         #[cfg(unix)]
