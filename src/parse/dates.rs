@@ -41,7 +41,9 @@ fn iso8601(t: &str) -> Option<DateTime<Utc>> {
         None => (t, ""),
     };
     let date = match date_part.len() {
-        10 => NaiveDate::parse_from_str(date_part, "%Y-%m-%d").ok()?,
+        10 => NaiveDate::parse_from_str(date_part, "%Y-%m-%d")
+            .or_else(|_| NaiveDate::parse_from_str(date_part, "%Y/%m/%d"))
+            .ok()?,
         // A two-digit year (`26-11-02`), read as the RFC 822 reader below reads one.
         8 if date_part.as_bytes().get(2) == Some(&b'-')
             && date_part[..2].bytes().all(|b| b.is_ascii_digit()) =>
@@ -127,6 +129,17 @@ fn ordinal(date: &str) -> Option<NaiveDate> {
 /// RFC 822 as written in the wild: `Mon, 2 Nov 2026 08:00 EST`, `02 November 26`,
 /// `Monday, 02-Nov-2026 08:00:00 UTC`, `Nov 2 2026 08:00:00 GMT`.
 fn rfc822(t: &str) -> Option<DateTime<Utc>> {
+    // A word and a comma before the day is a weekday in some language (`Di,`, `mar,`,
+    // `jeu.,`): it was read as a month (`mar` is March) or made the date unreadable.
+    let t = match t.split_once(',') {
+        Some((word, rest))
+            if word.chars().all(|c| c.is_alphabetic() || c == '.')
+                && rest.trim_start().starts_with(|c: char| c.is_ascii_digit()) =>
+        {
+            rest
+        }
+        _ => t,
+    };
     let cleaned = t.replace(',', " ");
     // `02-Nov-2026` is three tokens; `-0500` and `GMT-05:30` are one, a zone.
     let glued = |tok: &str| {
@@ -310,6 +323,20 @@ mod tests {
     fn the_forms_feeds_use() {
         let cases = [
             ("Mon, 02 Nov 2026 08:00:00 GMT", "2026-11-02T08:00:00+00:00"),
+            // A weekday in another language: `mar` (mardi, martes) is no March.
+            (
+                "mar, 10 jun 2003 04:00:00 +0200",
+                "2003-06-10T02:00:00+00:00",
+            ),
+            (
+                "Di, 10 Jun 2003 04:00:00 +0200",
+                "2003-06-10T02:00:00+00:00",
+            ),
+            (
+                "jeu., 12 Jun 2003 04:00:00 GMT",
+                "2003-06-12T04:00:00+00:00",
+            ),
+            ("2003/06/10 04:00:00", "2003-06-10T04:00:00+00:00"),
             // ISO 8601 as written in the wild: a decimal comma, a two-digit year, a zone
             // name against the time, the day's end.
             (
