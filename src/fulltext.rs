@@ -10,6 +10,7 @@
 
 mod byline;
 pub(crate) mod charset;
+mod clutter;
 mod lazy;
 
 use crate::fetch::{FetchOutcome, Fetcher};
@@ -40,12 +41,16 @@ pub enum ExtractError {
 }
 
 /// Less text than this, on a page Readability does not find readable, is no article: a
-/// login wall, a page not found, a paywall's teaser. A character of a wide script
-/// (Chinese, Japanese, Korean) counts three: it says about what a word does, and a
-/// whole news story in one may be 300 of them. 140 is Readability's own least length of
-/// a paragraph that counts towards "probably readable". (At 400, a three-sentence
-/// announcement was refused.)
-const MIN_TEXT: usize = 140;
+/// login wall, a page not found, a cookie wall, a paywall's teaser. A character of a
+/// wide script (Chinese, Japanese, Korean) counts three: it says about what a word does,
+/// and a whole news story in one may be 300 of them.
+const MIN_TEXT: usize = 400;
+
+/// Down to this much, on a page that says it is an article (`<article>`, `og:type`
+/// article, schema.org's Article or BlogPosting, hAtom's `hentry`): a three-sentence
+/// announcement. (140 is Readability's least length of a paragraph that counts towards
+/// "probably readable"; at 140 on any page, login walls and soft 404s read as articles.)
+const MIN_ARTICLE_TEXT: usize = 140;
 
 /// Pages of one article followed by `rel="next"`, at most.
 pub const MAX_PAGES: usize = 5;
@@ -73,6 +78,12 @@ fn extract_with(
     let doc = dom_query::Document::from(crate::html_depth::limited(&html).as_ref());
     lazy::fix_images(&doc);
     byline::keep_to_article(&doc);
+    clutter::remove(&doc);
+    let min_text = if says_article(&doc) {
+        min_text.min(MIN_ARTICLE_TEXT)
+    } else {
+        min_text
+    };
     let not_article = || ExtractError::NotAnArticle(url.to_string());
     let mut reader = dom_smoothie::Readability::with_document(doc, Some(url), None)
         .map_err(|_| not_article())?;
@@ -98,6 +109,24 @@ fn extract_with(
         html: article.content.to_string(),
         url: url.to_string(),
     })
+}
+
+/// Whether a page says it holds an article: an `<article>`, schema.org's Article or
+/// BlogPosting (microdata or JSON-LD), hAtom or microformats' entry, Open Graph's
+/// article type or published time.
+fn says_article(doc: &dom_query::Document) -> bool {
+    const MARKS: &str = r#"article, [itemtype*="Article"], [itemtype*="BlogPosting"], .hentry,
+        .h-entry, meta[property="article:published_time"], meta[property="og:type"][content="article"]"#;
+    doc.select(MARKS).exists()
+        || doc
+            .select(r#"script[type="application/ld+json"]"#)
+            .iter()
+            .any(|s| {
+                let text = s.text();
+                ["Article\"", "BlogPosting\"", "\"Report\""]
+                    .iter()
+                    .any(|k| text.contains(k))
+            })
 }
 
 /// The page of the article that comes after this one, if the page links one on the
@@ -186,6 +215,9 @@ fn is_continuation(current: &url::Url, next: &url::Url) -> bool {
     }
     let stem = current.path().trim_end_matches('/');
     let stem = stem.strip_suffix(".html").unwrap_or(stem);
+    // On the second page already (`/story/x/2/`): the third follows the article's own
+    // address, not this page's.
+    let stem = page_number_off(stem);
     let Some(rest) = next.path().strip_prefix(stem) else {
         return false;
     };
@@ -198,6 +230,18 @@ fn is_continuation(current: &url::Url, next: &url::Url) -> bool {
         .or_else(|| rest.strip_prefix('_'))
         .unwrap_or(rest);
     number(rest)
+}
+
+/// A path without the page number at its end (`/x/2`, `/x/page/2`, `/x-2`), as is.
+fn page_number_off(path: &str) -> &str {
+    let Some(at) = path.rfind(['/', '-', '_']) else {
+        return path;
+    };
+    let (head, number) = (&path[..at], &path[at + 1..]);
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) || at == 0 {
+        return path;
+    }
+    head.strip_suffix("/page").unwrap_or(head)
 }
 
 /// Fetches a page and extracts its article; with `max_pages` above 1, the pages after it
@@ -302,13 +346,23 @@ fn fetch_one(
     Ok((article, next))
 }
 
-/// Plain text as HTML that shows it as written: paragraphs at blank lines, its lines
-/// kept, everything escaped.
+/// Plain text as HTML that shows it as written: paragraphs at blank lines, their lines
+/// kept, everything escaped; a paragraph laid out with spaces (an indented block, columns)
+/// kept verbatim.
 fn plain_to_html(text: &str) -> String {
     let mut html = String::with_capacity(text.len() + text.len() / 8);
     for para in text.replace("\r\n", "\n").split("\n\n") {
         let para = para.trim_matches('\n');
         if para.trim().is_empty() {
+            continue;
+        }
+        let laid_out = para
+            .lines()
+            .any(|l| l.starts_with([' ', '\t']) || l.trim().contains("  "));
+        if laid_out {
+            html.push_str("<pre>");
+            html.push_str(&html_escape::encode_text(para));
+            html.push_str("</pre>\n");
             continue;
         }
         html.push_str("<p>");

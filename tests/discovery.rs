@@ -159,7 +159,7 @@ fn a_temporary_redirect_keeps_the_address_asked_for_and_a_permanent_one_moves_it
     assert!(!out.status.success());
     let said = stderr_of(&out);
     assert!(
-        said.contains("HTTP 302 redirects to a file: address"),
+        said.contains("HTTP 302 redirects off the web (to file:)"),
         "{said}"
     );
 }

@@ -68,11 +68,12 @@ impl Fetcher {
                 // Never followed (a `file:` one would read this machine's files), and
                 // said as such: "HTTP 302" alone reads like a server fault.
                 Some(u) => {
+                    let scheme: String = u.scheme().chars().take(16).collect();
                     return Err(FetchError::Network(format!(
-                        "HTTP {} redirects to a {}: address, which is not fetched",
+                        "HTTP {} redirects off the web (to {}:), which is not followed",
                         status.as_u16(),
-                        crate::sanitize::clean_line(u.scheme())
-                    )))
+                        crate::sanitize::clean_line(&scheme)
+                    )));
                 }
                 None => {
                     return Err(FetchError::Status {

@@ -10,22 +10,23 @@ use dom_query::{Document, NodeRef};
 /// What Readability reads as a byline in a class or id.
 const BYLINE_WORDS: [&str; 5] = ["byline", "author", "dateline", "writtenby", "p-author"];
 
-/// Where a page keeps what is not its article: a class or id with one of these.
-const ELSEWHERE: [&str; 14] = [
+/// Where a page keeps what is not its article: a class or id word that starts with one
+/// of these (whole words: a body's `showing-comments` or Genesis's
+/// `content-sidebar-wrap` hold the article too).
+const ELSEWHERE: [&str; 13] = [
     "comment",
     "respond",
     "reply",
     "replies",
     "sidebar",
-    "widget",
+    "widget-area",
     "site-title",
     "site-name",
     "site-header",
     "site-footer",
+    "site-branding",
     "masthead",
     "navbar",
-    "related",
-    "logo",
 ];
 
 pub fn keep_to_article(doc: &Document) {
@@ -57,34 +58,41 @@ pub fn keep_to_article(doc: &Document) {
     }
 }
 
-/// Whether a node sits where a page keeps what is not its article: the site's header
-/// (not an article's own `<header>`), a nav, footer or aside, comments, a sidebar, the
-/// site's title, or something hidden.
+/// Whether a node sits where a page keeps what is not its article: comments, a sidebar,
+/// the site's title, something hidden, between it and its article; or, outside any
+/// article, the site's header, a nav, footer or aside.
 fn outside_article(node: &NodeRef) -> bool {
     let mut chain = vec![*node];
     chain.extend(node.ancestors(None));
     let in_article = chain
         .iter()
         .any(|n| matches!(name(n).as_str(), "article" | "main"));
-    chain.iter().any(|n| {
+    for n in &chain {
         let tag = name(n);
-        let marks = format!(
+        if matches!(tag.as_str(), "article" | "main" | "body" | "html") {
+            return false;
+        }
+        let words = format!(
             "{} {}",
             n.attr("class").unwrap_or_default(),
             n.attr("id").unwrap_or_default()
         )
         .to_ascii_lowercase();
+        let marked = words
+            .split_ascii_whitespace()
+            .any(|w| ELSEWHERE.iter().any(|e| w.starts_with(e)));
         let hidden = n.attr("hidden").is_some()
             || n.attr("aria-hidden").is_some_and(|v| v.trim() == "true")
             || n.attr("style").is_some_and(|s| {
                 let s = s.to_ascii_lowercase().replace(' ', "");
                 s.contains("display:none") || s.contains("visibility:hidden")
             });
-        matches!(tag.as_str(), "nav" | "footer" | "aside")
-            || (tag == "header" && !in_article)
-            || hidden
-            || ELSEWHERE.iter().any(|w| marks.contains(w))
-    })
+        let around = !in_article && matches!(tag.as_str(), "nav" | "footer" | "aside" | "header");
+        if marked || hidden || around {
+            return true;
+        }
+    }
+    false
 }
 
 fn name(n: &NodeRef) -> String {
@@ -126,5 +134,11 @@ mod tests {
             r#"<html><body><article><header><span class="author">Ana Ruiz</span></header>{BODY}</article></body></html>"#
         );
         assert_eq!(byline(&page).as_deref(), Some("Ana Ruiz"));
+        // The page's own classes around the article (WordPress's body class when a
+        // post has comments, Genesis's wrapper, Blogger's widget) take nothing away.
+        let page = format!(
+            r#"<html><body class="single showing-comments"><div class="content-sidebar-wrap"><div class="widget Blog"><article><p class="byline">By Nell Price</p>{BODY}</article></div></div></body></html>"#
+        );
+        assert_eq!(byline(&page).as_deref(), Some("By Nell Price"));
     }
 }

@@ -200,3 +200,45 @@ fn plain_text_is_shown_as_written() {
     }
     assert!(t.contains("Notes\nfrom Ruth"), "{t}");
 }
+
+#[test]
+fn short_pages_that_do_not_say_they_are_articles_are_not() {
+    for page in [
+        "<html><head><title>Sign in</title></head><body><main><h1>Sign in to your account</h1><p>Please sign in with the email address and password you registered with. Your session keeps you signed in for thirty days on this device unless you sign out.</p><form><input name=e><input name=p type=password></form></main></body></html>",
+        "<html><head><title>Page not found</title></head><body><section class=\"error-404 not-found\"><h1>Oops! That page can't be found.</h1><p>It looks like nothing was found at this location. Maybe try one of the links below or a search? The page may have moved.</p></section></body></html>",
+    ] {
+        let e = extract(page.as_bytes(), Some("text/html"), "https://h.example/x").unwrap_err();
+        assert!(matches!(e, ExtractError::NotAnArticle(_)), "{e}");
+    }
+}
+
+#[test]
+fn the_third_page_follows_the_second() {
+    for (from, to) in [
+        (
+            "https://h.example/story/x/2/",
+            "https://h.example/story/x/3/",
+        ),
+        (
+            "https://h.example/story/x/page/2",
+            "https://h.example/story/x/page/3",
+        ),
+    ] {
+        let body = format!("<link rel=\"next\" href=\"{to}\"><p>x</p>");
+        assert_eq!(
+            next_page(body.as_bytes(), None, from).as_deref(),
+            Some(to),
+            "{from}"
+        );
+    }
+}
+
+#[test]
+fn plain_text_laid_out_with_spaces_keeps_them() {
+    let html = plain_to_html(
+        "Install it:\n\n    make\n    make install\n\nname  qty  price\npen   2    1.50\n",
+    );
+    let t = crate::render::html_to_text(&html, None, 80);
+    assert!(t.contains("    make install"), "{t}");
+    assert!(t.contains("pen   2    1.50"), "{t}");
+}
