@@ -27,21 +27,25 @@ pub const COMMON_PATHS: [&str; 7] = [
 /// At most this many `<a>` links are tried.
 const MAX_LINK_GUESSES: usize = 8;
 
-/// At most this many of a page's declared feeds are fetched (and offered).
-const MAX_ALTERNATES: usize = 16;
+/// A page's declared feeds are fetched this many at a time, until one is a feed (a page
+/// may declare thousands, the first of them gone), up to `MAX_ALTERNATES`.
+const ALTERNATES_AT_ONCE: usize = 16;
+const MAX_ALTERNATES: usize = 64;
 
 /// Candidates fetched at once: a site that never answers costs one timeout, not one
 /// for each place tried.
 const AT_ONCE: usize = 8;
 
 /// A feed found for a page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
     pub url: String,
     /// The `title` of the link, or the feed's own title when it was fetched.
     pub title: Option<String>,
     /// A feed of the site's comments, offered after the site's own.
     pub comments: bool,
+    /// The feed as fetched to check it: what `add` takes, so that it is not fetched twice.
+    pub found: Option<Box<Found>>,
 }
 
 /// A feed fetched and parsed: its address to subscribe to and what it holds.
@@ -107,9 +111,8 @@ pub fn discover(fetcher: &Fetcher, url: &str) -> Result<Discovery, DiscoverError
 fn discover_at(fetcher: &Fetcher, url: &str, follow: bool) -> Result<Discovery, DiscoverError> {
     let url = normalise(url)?;
     let raw = fetch_raw(fetcher, &url)?;
-    if let Ok(feed) =
-        crate::parse::parse_feed(&raw.body, raw.content_type.as_deref(), &raw.final_url)
-    {
+    let parsed = crate::parse::parse_feed(&raw.body, raw.content_type.as_deref(), &raw.final_url);
+    if let Ok(feed) = parsed {
         return Ok(Discovery::Feed(Found {
             url: raw.address,
             feed,
@@ -126,6 +129,7 @@ fn discover_at(fetcher: &Fetcher, url: &str, follow: bool) -> Result<Discovery, 
         page: url.clone(),
         why,
     };
+    let mut tried = Tried::default();
     // A Gemini page that is not a gemlog: its links that look like a feed or a gemlog.
     let gemtext = raw.content_type.as_deref().is_some_and(|c| {
         c.trim_start()
@@ -137,7 +141,7 @@ fn discover_at(fetcher: &Fetcher, url: &str, follow: bool) -> Result<Discovery, 
             .into_iter()
             .take(MAX_LINK_GUESSES)
             .collect();
-        let (found, _) = try_all(fetcher, &links, &[]);
+        let found = tried.all(fetcher, &links, &[]);
         return match found.is_empty() {
             false => Ok(Discovery::Page(rank::rank(found))),
             true => Err(no_feed("the page links no feed or gemlog".into())),
@@ -148,102 +152,140 @@ fn discover_at(fetcher: &Fetcher, url: &str, follow: bool) -> Result<Discovery, 
         .into_iter()
         .take(MAX_ALTERNATES)
         .collect();
-    let urls: Vec<String> = declared.iter().map(|c| c.url.clone()).collect();
-    let (found, failed) = try_all(fetcher, &urls, &declared);
-    if !found.is_empty() {
+    let mut found = Vec::new();
+    for batch in declared.chunks(ALTERNATES_AT_ONCE) {
+        let urls: Vec<String> = batch.iter().map(|c| c.url.clone()).collect();
+        found.extend(tried.all(fetcher, &urls, batch));
+        if !found.is_empty() {
+            break;
+        }
+    }
+    let declared_failed = tried.failed.first().cloned();
+    // A comments feed alone (the site's own is gone): the site's is looked for as if
+    // the page declared none, and the comments feed offered after it.
+    if found.iter().any(|c| !c.is_comments()) {
         return Ok(Discovery::Page(rank::rank(found)));
     }
     // A page that sends the reader elsewhere: that page's feeds.
-    if follow {
+    if follow && found.is_empty() {
         if let Some(target) = page::refresh_target(&html, &page_url) {
             return discover_at(fetcher, target.as_str(), false);
         }
     }
-    // Nothing declared (or nothing declared answers): the page's links that look like
-    // feeds and the usual places, the page's folder before the site's root, all at once.
-    let (same_site, other_sites) = page::feed_like_links(&html, &page_url);
-    let mut guesses: Vec<String> = same_site.into_iter().take(MAX_LINK_GUESSES).collect();
-    let linked = guesses.len();
-    for root in [false, true] {
-        for path in COMMON_PATHS {
-            let at = match root {
-                false => page_url.join(path.trim_start_matches('/')),
-                true => page_url.join(path),
-            };
-            if let Ok(at) = at {
-                if !guesses.contains(&at.to_string()) {
-                    guesses.push(at.to_string());
-                }
-            }
+    // Then, in this order, each place asked at once and the first that answers taken:
+    // the page's links that say they are its feed, the usual places in its folder (a
+    // blog under /blog/), its links that look like feeds, the usual places at the
+    // site's root (which may be another site's, the company's under the blog), and
+    // links to other sites (a blogroll's) last.
+    let links = page::feed_like_links(&html, &page_url);
+    let places = |root: bool| -> Vec<String> {
+        COMMON_PATHS
+            .iter()
+            .filter_map(|p| match root {
+                true => page_url.join(p).ok(),
+                false => page_url.join(p.trim_start_matches('/')).ok(),
+            })
+            .map(String::from)
+            .collect()
+    };
+    let take = |l: &[String]| l.iter().take(MAX_LINK_GUESSES).cloned().collect::<Vec<_>>();
+    // (places, whether each that answers is offered, or the first one only)
+    let tiers = [
+        (take(&links.said), true),
+        (places(false), false),
+        (take(&links.addressed), true),
+        (places(true), false),
+        (take(&links.elsewhere), true),
+    ];
+    for (urls, every) in tiers {
+        let mut more = tried.all(fetcher, &urls, &[]);
+        if !every {
+            more.truncate(1);
         }
-    }
-    let (mut found, guessed) = try_all(fetcher, &guesses, &[]);
-    // The page's own links that are feeds, else the first place that answers with one
-    // (sites answer several of them with the same feed; a blog's folder comes before
-    // its site's root, which may hold another site's feed).
-    let from_links = found
-        .iter()
-        .take_while(|c| guesses[..linked].contains(&c.asked))
-        .count();
-    if from_links > 0 {
-        found.truncate(from_links);
-    } else {
-        found.truncate(1);
+        let own = more.iter().any(|c| !c.is_comments());
+        found.extend(more);
+        if own {
+            return Ok(Discovery::Page(rank::rank(found)));
+        }
     }
     if !found.is_empty() {
         return Ok(Discovery::Page(rank::rank(found)));
     }
-    let others: Vec<String> = other_sites.into_iter().take(MAX_LINK_GUESSES).collect();
-    let (found, _) = try_all(fetcher, &others, &[]);
-    if !found.is_empty() {
-        return Ok(Discovery::Page(rank::rank(found)));
-    }
-    let usual = COMMON_PATHS.join(" ");
-    Err(no_feed(match failed.first() {
-        Some((link, why)) => {
-            format!("it links {link}, which {why}; none of {usual} answers with one either")
-        }
-        None if !guessed.is_empty() && guessed.iter().all(|(_, why)| why.contains("timed out")) => {
-            format!("the page links none, and {usual} all timed out")
-        }
-        None => format!("the page links none, and none of {usual} answers with one"),
-    }))
+    Err(no_feed(tried.why(declared_failed)))
 }
 
-/// Fetches each of `urls` (several at once) and keeps, in their order, those that are
-/// feeds, titled by the matching `declared` link's title, else their own; the others
-/// with why, as "answered ..." or "is not a feed".
-fn try_all(
-    fetcher: &Fetcher,
-    urls: &[String],
-    declared: &[Candidate],
-) -> (Vec<rank::Checked>, Vec<(String, String)>) {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: std::sync::Mutex<Vec<Option<Result<rank::Checked, String>>>> =
-        std::sync::Mutex::new((0..urls.len()).map(|_| None).collect());
-    std::thread::scope(|s| {
-        for _ in 0..AT_ONCE.min(urls.len()) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(url) = urls.get(i) else { break };
-                let result = check(fetcher, url, declared);
-                if let Ok(mut r) = results.lock() {
-                    r[i] = Some(result);
-                }
-            });
+/// The places a discovery asked, and what went wrong with those that were no feed.
+#[derive(Default)]
+struct Tried {
+    asked: std::collections::HashSet<String>,
+    /// (address, why), in order.
+    failed: Vec<(String, String)>,
+}
+
+impl Tried {
+    /// Fetches each of `urls` not asked before (several at once) and keeps, in their
+    /// order, those that are feeds, titled by the matching `declared` link's title, else
+    /// their own.
+    fn all(
+        &mut self,
+        fetcher: &Fetcher,
+        urls: &[String],
+        declared: &[Candidate],
+    ) -> Vec<rank::Checked> {
+        let urls: Vec<String> = urls
+            .iter()
+            .filter(|u| self.asked.insert(u.to_string()))
+            .cloned()
+            .collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let results: std::sync::Mutex<Vec<Option<Result<rank::Checked, String>>>> =
+            std::sync::Mutex::new((0..urls.len()).map(|_| None).collect());
+        std::thread::scope(|s| {
+            for _ in 0..AT_ONCE.min(urls.len()) {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(url) = urls.get(i) else { break };
+                    let result = check(fetcher, url, declared);
+                    if let Ok(mut r) = results.lock() {
+                        r[i] = Some(result);
+                    }
+                });
+            }
+        });
+        let mut found = Vec::new();
+        let results = results.into_inner().unwrap_or_default();
+        for (url, result) in urls.iter().zip(results) {
+            match result {
+                Some(Ok(checked)) => found.push(checked),
+                Some(Err(why)) => self.failed.push((url.clone(), why)),
+                None => {}
+            }
         }
-    });
-    let mut found = Vec::new();
-    let mut failed = Vec::new();
-    let results = results.into_inner().unwrap_or_default();
-    for (url, result) in urls.iter().zip(results) {
-        match result {
-            Some(Ok(checked)) => found.push(checked),
-            Some(Err(why)) => failed.push((url.clone(), why)),
-            None => {}
+        found
+    }
+
+    /// Why nothing was found, in a line: the declared feed that failed, else how many
+    /// places were asked and how many of them did not answer in time.
+    fn why(&self, declared: Option<(String, String)>) -> String {
+        let others = self.failed.len() - usize::from(declared.is_some());
+        let late = self
+            .failed
+            .iter()
+            .filter(|(_, why)| why.contains("timed out"))
+            .count();
+        let asked = match (others, late) {
+            (0, _) => String::new(),
+            (n, 0) => format!("none of the {n} places tried answers with one"),
+            (n, l) if l == n => format!("the {n} places tried all timed out"),
+            (n, l) => format!("none of the {n} places tried answers with one ({l} timed out)"),
+        };
+        match (declared, asked.is_empty()) {
+            (Some((link, why)), true) => format!("it links {link}, which {why}"),
+            (Some((link, why)), false) => format!("it links {link}, which {why}; {asked}"),
+            (None, true) => "the page links none".into(),
+            (None, false) => format!("the page links none, and {asked}"),
         }
     }
-    (found, failed)
 }
 
 /// One candidate fetched and parsed.
@@ -254,22 +296,28 @@ fn check(fetcher: &Fetcher, url: &str, declared: &[Candidate]) -> Result<rank::C
     })?;
     let feed = crate::parse::parse_feed(&raw.body, raw.content_type.as_deref(), &raw.final_url)
         .map_err(|_| "is not a feed".to_string())?;
-    let first = feed
-        .items
-        .first()
-        .map(|i| i.link.clone().unwrap_or_else(|| i.guid.clone()));
+    let first = feed.items.first();
+    let same = (
+        feed.title.clone(),
+        feed.link.clone(),
+        first.map(|i| i.link.clone().unwrap_or_else(|| i.guid.clone())),
+        first.and_then(|i| i.content_html.clone().or_else(|| i.summary_html.clone())),
+    );
     let said = declared
         .iter()
         .find(|c| c.url == url)
         .and_then(|c| c.title.clone());
     Ok(rank::Checked {
-        asked: url.to_string(),
         candidate: Candidate {
-            url: raw.address,
+            url: raw.address.clone(),
             title: said.or_else(|| feed.title.clone()),
             comments: false,
+            found: Some(Box::new(Found {
+                url: raw.address,
+                feed,
+            })),
         },
-        same: (feed.title, feed.link, first),
+        same,
     })
 }
 
@@ -304,7 +352,9 @@ pub fn discover_typed(
                     found,
                     Some(format!("{url} failed ({reason}); {plain} answered")),
                 )),
-                // Both failed: the https error is the one to read.
+                // Both failed: the https error is the one to read, unless the server
+                // spoke no TLS and answered over http (a 404 says more than "no TLS").
+                Err(e) if reason.contains("(http:// may work)") => Err(e),
                 Err(_) => Err(DiscoverError::Fetch { url, reason }),
             }
         }

@@ -51,6 +51,8 @@ fn the_sites_feed_is_taken_over_its_comments_and_the_same_feed_is_offered_once()
     assert!(out.status.success(), "{}", stderr_of(&out));
     let added: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(added["url"], server.url("/feed/"));
+    // Fetched once: the copy fetched to check it is the one added.
+    assert_eq!(server.requests_to("/feed/").len(), 1);
     assert!(
         stderr_of(&out).contains("adding the site's own"),
         "{}",
@@ -324,4 +326,47 @@ fn the_first_add_writes_inits_config_with_the_feed() {
     let listed = env.json(&["feeds", "--json"]);
     assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
     assert_eq!(listed[0]["url"], server.url("/feed.xml"));
+}
+
+/// A blogroll's links to other sites' feeds come after the site's own feed, wherever it
+/// is found; and a comments feed alone (the site's own link is gone) does not stop the
+/// search for the site's feed.
+#[test]
+fn a_blogrolls_feeds_and_a_lone_comments_feed_come_after_the_sites_own() {
+    let friend = Server::start();
+    friend.fixed("/feed", "application/rss+xml", feeds::rss("friend", 2, 1));
+    let server = Server::start();
+    server.fixed("/feed", "application/rss+xml", feeds::rss("own", 2, 1));
+    server.fixed(
+        "/blogroll/",
+        "text/html",
+        page(
+            "",
+            &format!(
+                r#"<h2>Friends</h2><a href="{}">Friend's RSS</a>"#,
+                friend.url("/feed")
+            ),
+        ),
+    );
+    let env = Env::new(CONFIG);
+    let added = env.json(&["add", &server.url("/blogroll/"), "--json"]);
+    assert_eq!(added["url"], server.url("/feed"));
+
+    let broken = Server::start();
+    broken.fixed("/rss.xml", "application/rss+xml", feeds::rss("main", 2, 1));
+    broken.fixed(
+        "/comments/feed/",
+        "application/rss+xml",
+        feeds::rss("Comments for main", 1, 1),
+    );
+    let head = [
+        alternate("/feed/", "Main » Feed"),
+        alternate("/comments/feed/", "Main » Comments Feed"),
+    ]
+    .concat();
+    broken.fixed("/", "text/html", page(&head, ""));
+    let out = env.run(&["add", &broken.url("/"), "--json"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let added: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(added["url"], broken.url("/rss.xml"));
 }

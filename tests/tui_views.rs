@@ -151,6 +151,7 @@ fn every_view_draws_at_every_size() {
                     url: format!("https://site.example/a-rather-long-path/{i}/feed.xml"),
                     title: Some(format!("Candidate feed number {i} with a long title")),
                     comments: false,
+                    found: None,
                 })
                 .collect();
             send(

@@ -128,10 +128,13 @@ pub enum Command {
     /// Subscribe: to a feed by its address, or to the feed a web page links to
     ///
     /// URL may be a feed or a page (example.org is https://example.org/). For a page, its
-    /// <link rel="alternate"> feeds are taken, else /feed, /rss, /rss.xml, /atom.xml,
-    /// /index.xml, /feed.json, else links on the page that look like feeds. With several,
-    /// they are listed and nothing is added (choose one, or use --first). The feed is
-    /// fetched and parsed before the config is written, and its articles cached at once.
+    /// <link rel="alternate"> feeds are taken; else where a meta refresh sends; else its
+    /// links that say RSS or feed, /feed, /rss, /rss.xml, /atom.xml, /index.xml and
+    /// /feed.json in its folder, its links that look like feeds, the same places at the
+    /// site's root, and links to other sites' feeds, in that order. The same feed is
+    /// offered once; beside its comments' feed the site's own is taken. With several
+    /// others, they are listed and nothing is added (choose one, or use --first). The feed
+    /// is fetched and parsed before the config is written, and its articles cached at once.
     #[command(verbatim_doc_comment)]
     Add {
         /// A feed's or a web page's address

@@ -268,6 +268,10 @@ pub(super) fn cmd_probe(
                     eprintln!("bulletin: {target} failed ({e}); {plain} answered");
                     (plain.as_str(), Ok(outcome))
                 }
+                // The server spoke no TLS: what it said over http is the one to read.
+                Err(plain_err) if e.to_string().contains("(http:// may work)") => {
+                    (plain.as_str(), Err(plain_err))
+                }
                 Err(_) => (target, Err(e)),
             }
         }

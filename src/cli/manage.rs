@@ -81,12 +81,24 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
         Discovery::Feed(found) => found,
         Discovery::Page(candidates) => {
             let fetcher = fetcher.for_content_of(&canonical);
+            // Fetched already to check it: taken as it is.
+            let take = |c: &crate::discover::Candidate| match &c.found {
+                Some(found) => Ok((**found).clone()),
+                None => fetch_feed(&fetcher, &c.url),
+            };
             let own: Vec<&crate::discover::Candidate> =
                 candidates.iter().filter(|c| !c.comments).collect();
             match (candidates.as_slice(), own.as_slice()) {
                 ([], _) => bail!("no feed found for {canonical}"),
-                ([one], _) => fetch_feed(&fetcher, &one.url)?,
-                ([first, ..], _) if args.first => fetch_feed(&fetcher, &first.url)?,
+                ([one], []) => {
+                    eprintln!(
+                        "bulletin: the one feed found for {canonical} is of its comments: {}",
+                        one.title.as_deref().unwrap_or(&one.url)
+                    );
+                    take(one)?
+                }
+                ([one], _) => take(one)?,
+                ([first, ..], _) if args.first => take(first)?,
                 // The site's feed beside its comments': the site's, said so.
                 (all, [one]) => {
                     eprintln!(
@@ -94,7 +106,7 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
                         all.len(),
                         one.url
                     );
-                    fetch_feed(&fetcher, &one.url)?
+                    take(one)?
                 }
                 (many, _) => {
                     if args.json {

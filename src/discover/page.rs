@@ -96,22 +96,29 @@ pub fn alternates(html: &str, page: &Url) -> Vec<Candidate> {
             url,
             title,
             comments: false,
+            found: None,
         });
     }
     out
 }
 
-/// `<a>` links that look like a feed's: by their address (`/feed`, `rss.xml`,
-/// `?feed=rss2`), or by what they say (a link reading "RSS" to `/subscribe`, a feed
-/// icon). Same site first, then other sites.
-pub fn feed_like_links(html: &str, page: &Url) -> (Vec<String>, Vec<String>) {
+/// A page's `<a>` links that may be feeds: on the page's own site, those that say so
+/// (reading "RSS", a feed icon) and those whose address looks like a feed's (`/feed`,
+/// `rss.xml`, `?feed=rss2`); then links to other sites (a blogroll's).
+#[derive(Debug, Default, PartialEq)]
+pub struct FeedLinks {
+    pub said: Vec<String>,
+    pub addressed: Vec<String>,
+    pub elsewhere: Vec<String>,
+}
+
+pub fn feed_like_links(html: &str, page: &Url) -> FeedLinks {
     let doc = Html::parse_document(&crate::html_depth::limited(html));
     let base = base_of(&doc, page);
+    let mut out = FeedLinks::default();
     let Ok(anchors) = Selector::parse("a[href]") else {
-        return Default::default();
+        return out;
     };
-    let mut same = Vec::new();
-    let mut other = Vec::new();
     for a in doc.select(&anchors).filter(|a| !in_template(a)) {
         let Some(url) = a
             .value()
@@ -128,20 +135,23 @@ pub fn feed_like_links(html: &str, page: &Url) -> (Vec<String>, Vec<String>) {
         let looks = ["rss", "atom", "feed", ".xml", "json"]
             .iter()
             .any(|w| path.contains(w));
-        if !looks && !says_feed(&a) {
+        let said = says_feed(&a);
+        if !looks && !said {
             continue;
         }
-        let s = url.to_string();
-        let list = if url.host() == page.host() {
-            &mut same
-        } else {
-            &mut other
+        // The same site: the same host and port (a port is another server).
+        let own = url.host_str() == page.host_str() && url.port() == page.port();
+        let list = match (own, said) {
+            (true, true) => &mut out.said,
+            (true, false) => &mut out.addressed,
+            (false, _) => &mut out.elsewhere,
         };
+        let s = url.to_string();
         if !list.contains(&s) {
             list.push(s);
         }
     }
-    (same, other)
+    out
 }
 
 /// Whether a link says it leads to a feed: its text, title or class has the word RSS
@@ -245,25 +255,31 @@ mod tests {
     }
 
     #[test]
-    fn feed_like_links_same_site_first() {
+    fn feed_like_links_by_what_they_say_then_by_address_then_elsewhere() {
         let page = Url::parse("https://site.example/").unwrap();
         let html = r#"<a href="https://elsewhere.example/feed">x</a> <a href="/about">a</a>
             <a href="/subscribe/rss">r</a> <a href="mailto:x@y">m</a> <a href="/subscribe/rss">again</a>
             <a href="/?feed=rss2">wp</a> <a href="/subscribe">RSS</a>
             <a href="/follow"><img src="/icons/feed-icon.png" alt=""></a>
             <a href="/news">Feedback</a> <a href="/x">Our feed of thoughts</a>
+            <a href="https://site.example:8443/feed">other port</a>
             <template><a href="/t/rss.xml">t</a></template>"#;
         assert_eq!(
             feed_like_links(html, &page),
-            (
-                vec![
-                    "https://site.example/subscribe/rss".to_string(),
-                    "https://site.example/?feed=rss2".into(),
-                    "https://site.example/subscribe".into(),
+            FeedLinks {
+                said: vec![
+                    "https://site.example/subscribe".to_string(),
                     "https://site.example/follow".into(),
                 ],
-                vec!["https://elsewhere.example/feed".to_string()]
-            )
+                addressed: vec![
+                    "https://site.example/subscribe/rss".to_string(),
+                    "https://site.example/?feed=rss2".into(),
+                ],
+                elsewhere: vec![
+                    "https://elsewhere.example/feed".to_string(),
+                    "https://site.example:8443/feed".into(),
+                ],
+            }
         );
     }
 

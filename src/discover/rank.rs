@@ -8,21 +8,34 @@ use super::Candidate;
 
 /// A candidate that was fetched and parsed, with what tells one feed from another.
 pub(super) struct Checked {
-    /// The address fetched (the candidate's may be where it moved).
-    pub asked: String,
     pub candidate: Candidate,
-    /// The feed's own title, site link and first article's address or id.
-    pub same: (Option<String>, Option<String>, Option<String>),
+    /// The feed's own title, site link, and first article's address (or id) and body.
+    pub same: Same,
 }
 
-/// The feeds in order, the same feed once (its first offer), comments feeds last.
+pub(super) type Same = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+impl Checked {
+    pub fn is_comments(&self) -> bool {
+        is_comments(&self.candidate.url, self.candidate.title.as_deref())
+            || is_comments("", self.same.0.as_deref())
+    }
+}
+
+/// The feeds in order, the same feed once (its first offer), comments feeds last. The
+/// same feed: the same title, site and first article with the same text (Atom and RSS
+/// of one blog); two feeds of one paper, full text and summaries, are two.
 pub(super) fn rank(checked: Vec<Checked>) -> Vec<Candidate> {
     let mut kept: Vec<Checked> = Vec::new();
     for c in checked {
-        let twin = kept.iter().any(|k| {
-            k.candidate.url == c.candidate.url
-                || k.same == c.same && (c.same.0.is_some() || c.same.2.is_some())
-        });
+        let twin = kept
+            .iter()
+            .any(|k| k.candidate.url == c.candidate.url || k.same == c.same && c.same.2.is_some());
         if !twin {
             kept.push(c);
         }
@@ -30,8 +43,7 @@ pub(super) fn rank(checked: Vec<Checked>) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = kept
         .into_iter()
         .map(|c| {
-            let comments = is_comments(&c.candidate.url, c.candidate.title.as_deref())
-                || is_comments("", c.same.0.as_deref());
+            let comments = c.is_comments();
             Candidate {
                 comments,
                 ..c.candidate
@@ -44,31 +56,38 @@ pub(super) fn rank(checked: Vec<Checked>) -> Vec<Candidate> {
 }
 
 /// Whether a feed is of a site's comments: by its address (WordPress's
-/// `/comments/feed/`, `?feed=comments-rss2`, in any language) or its title ("Comments
-/// for ...", "... » Comments Feed", and the words WordPress's translations use).
+/// `/comments/feed/`, `?feed=comments-rss2`, in any language) or its title as WordPress
+/// and its translations give it ("Comments for ...", "... » Comments Feed",
+/// "Kommentar-Feed", "Flux des commentaires"). A word alone says too little: a paper's
+/// "Kommentare" are its opinion pieces.
 fn is_comments(url: &str, title: Option<&str>) -> bool {
     let url = url.to_ascii_lowercase();
-    let by_url =
-        url.contains("/comments/") || url.contains("comments-") || url.contains("feed=comments");
+    let by_url = url.contains("/comments/")
+        || url.contains("comments-rss")
+        || url.contains("comments-atom")
+        || url.contains("feed=comments");
     let by_title = title.is_some_and(|t| {
         let t = t.to_lowercase();
-        t.split(|c: char| !c.is_alphanumeric()).any(|w| {
-            matches!(
-                w,
-                "comments"
-                    | "comment"
-                    | "kommentar"
-                    | "kommentare"
-                    | "commentaires"
-                    | "comentarios"
-                    | "comentários"
-                    | "commenti"
-                    | "reacties"
-                    | "kommentarer"
-                    | "komentarze"
-                    | "kommentit"
-            )
-        })
+        t.starts_with("comments for ")
+            || t.starts_with("comments on ")
+            || t.starts_with("comment on ")
+            || [
+                "comments feed",
+                "comment feed",
+                "kommentar-feed",
+                "kommentare-feed",
+                "kommentarfeed",
+                "flux des commentaires",
+                "feed de los comentarios",
+                "feed de comentarios",
+                "feed dei commenti",
+                "reacties-feed",
+                "reacties feed",
+                "kommentarer-feed",
+                "feed de comentários",
+            ]
+            .iter()
+            .any(|p| t.contains(p))
     });
     by_url || by_title
 }
@@ -80,13 +99,18 @@ mod tests {
     fn checked(url: &str, title: &str, same: (&str, &str, &str)) -> Checked {
         let some = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
         Checked {
-            asked: url.into(),
             candidate: Candidate {
                 url: url.into(),
                 title: some(title),
                 comments: false,
+                found: None,
             },
-            same: (some(same.0), some(same.1), some(same.2)),
+            same: (
+                some(same.0),
+                some(same.1),
+                some(same.2),
+                Some("body".into()),
+            ),
         }
     }
 
@@ -117,11 +141,18 @@ mod tests {
                 "Blog » Kommentar-Feed",
                 ("Blog", "https://b.example", "c2"),
             ),
+            // A paper's opinion pieces are no comments.
+            checked(
+                "https://p.example/meinung.xml",
+                "Tagblatt – Kommentare",
+                ("Tagblatt – Kommentare", "https://p.example", "m1"),
+            ),
         ]);
         assert_eq!(
             urls(&got),
             [
                 ("https://b.example/feed/", false),
+                ("https://p.example/meinung.xml", false),
                 ("https://b.example/comments/feed/", true),
                 ("https://b.example/?feed=comments-rss2", true),
                 ("https://b.example/kommentare.xml", true),
@@ -155,6 +186,20 @@ mod tests {
                 ("https://x.example/feeds/other", false)
             ]
         );
+        // Full text and summaries of one paper are two feeds.
+        let mut full = checked(
+            "https://n.example/full",
+            "",
+            ("N", "https://n.example/", "https://n.example/1"),
+        );
+        let mut short = checked(
+            "https://n.example/short",
+            "",
+            ("N", "https://n.example/", "https://n.example/1"),
+        );
+        full.same.3 = Some("the whole story".into());
+        short.same.3 = Some("the first line".into());
+        assert_eq!(rank(vec![full, short]).len(), 2);
         // Two untitled feeds without items are not taken for one.
         let got = rank(vec![
             checked("https://a.example/1", "", ("", "", "")),
