@@ -793,3 +793,35 @@ fn an_answer_from_a_list_that_changed_since_its_pages_reads_it_again() {
     send(&mut m, key('j'));
     assert_eq!(m.articles.selected_row().map(|r| r.id), Some(ItemId(95)));
 }
+
+/// Opened, an article is marked read as the store is asked for it: the store's answer
+/// may carry the unread mark it read first. The reader shows the list's mark, so the
+/// first `m` there makes it unread (it marked it read again, and a second `m` was
+/// needed: a trial's find).
+#[test]
+fn the_first_m_in_the_reader_makes_an_article_just_opened_unread() {
+    let mut m = on_second_row();
+    assert!(!m.articles.selected_row().unwrap().read);
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    let order: Vec<&str> = cmds
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::SetRead { .. } => Some("mark"),
+            Cmd::LoadArticle { .. } => Some("load"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(order, ["mark", "load"], "the mark goes to the store first");
+    serve_article(&mut m, &cmds);
+    assert!(m.reader.as_ref().unwrap().item.read);
+    send(&mut m, code(KeyCode::Tab));
+    assert_eq!(m.focus, Pane::Reader);
+    let marks: Vec<(Vec<ItemId>, bool)> = send(&mut m, key('m'))
+        .into_iter()
+        .filter_map(|c| match c {
+            Cmd::SetRead { ids, read } => Some((ids, read)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(marks, [(vec![ItemId(21)], false)]);
+}

@@ -53,11 +53,8 @@ pub(super) fn open_selected(m: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     };
     m.reader_req = m.req();
-    let mut cmds = vec![Cmd::LoadArticle {
-        req: m.reader_req,
-        id: row.id,
-        full: true,
-    }];
+    let mut cmds = Vec::new();
+    // The mark first: the store then reads the article as read.
     if !row.read {
         set_read(m, row.id, true);
         cmds.push(Cmd::SetRead {
@@ -65,6 +62,11 @@ pub(super) fn open_selected(m: &mut Model) -> Vec<Cmd> {
             read: true,
         });
     }
+    cmds.push(Cmd::LoadArticle {
+        req: m.reader_req,
+        id: row.id,
+        full: true,
+    });
     if m.is_narrow() {
         m.focus = Pane::Reader;
     }

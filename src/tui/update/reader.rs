@@ -47,6 +47,17 @@ fn shown(m: &mut Model, req: ReqId, item: Item, prepared: Prepared) -> Outcome {
         r.prepared = prepared;
         return Outcome::redraw(lists::lay_out_reader(m));
     }
+    // Opened from the list, it was marked read there as the store was asked for it: the
+    // row's marks are the ones to show (the store may have read the article first).
+    let mut item = item;
+    if let Some(row) = m
+        .articles
+        .position_of(item.id)
+        .and_then(|i| m.articles.row(i))
+    {
+        item.read = row.read;
+        item.starred = row.starred;
+    }
     let width = lists::reader_width(m);
     m.reader = Some(ReaderPane {
         item,
