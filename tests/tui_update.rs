@@ -1189,3 +1189,51 @@ fn restored_on_feed_2() -> bulletin::tui::model::Model {
     );
     m
 }
+
+/// A page's feed that discovery fetched to check it is previewed as it is (the page's
+/// only one, or the one picked): not fetched again, by an address typed without its
+/// scheme that the second fetch took for a public one.
+#[test]
+fn a_feed_discovery_fetched_is_previewed_without_a_second_fetch() {
+    use bulletin::discover::{Candidate, Discovery, Found};
+    use bulletin::tui::model::Overlay;
+    let found = |n: u32| Found {
+        url: format!("http://127.0.0.1:18350/feed{n}"),
+        feed: bulletin::model::ParsedFeed {
+            title: Some(format!("Feed {n}")),
+            link: None,
+            description: None,
+            items: Vec::new(),
+        },
+    };
+    let candidate = |n: u32| Candidate {
+        url: format!("http://127.0.0.1:18350/feed{n}"),
+        title: Some(format!("Feed {n}")),
+        comments: n == 2,
+        found: Some(Box::new(found(n))),
+    };
+    let mut m = fixture(120, 30);
+    let out = update(
+        &mut m,
+        Msg::Discovered(Ok(Discovery::Page(vec![candidate(1)]))),
+    );
+    assert!(
+        !out.cmds.iter().any(|c| matches!(c, Cmd::Discover { .. })),
+        "{:?}",
+        out.cmds
+    );
+    assert!(matches!(&m.overlay, Some(Overlay::Preview(f)) if f.url.ends_with("/feed1")));
+    m.overlay = None;
+    update(
+        &mut m,
+        Msg::Discovered(Ok(Discovery::Page(vec![candidate(1), candidate(2)]))),
+    );
+    assert!(matches!(&m.overlay, Some(Overlay::Picker { .. })));
+    send(&mut m, key('j'));
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    assert!(
+        !cmds.iter().any(|c| matches!(c, Cmd::Discover { .. })),
+        "{cmds:?}"
+    );
+    assert!(matches!(&m.overlay, Some(Overlay::Preview(f)) if f.url.ends_with("/feed2")));
+}

@@ -16,7 +16,10 @@ pub fn discover(general: &General, url: String, origin: Option<String>, events: 
         let found = crate::fetch::Fetcher::new(&general)
             .map_err(|e| e.to_string())
             .map(|f| match &origin {
-                Some(page) => f.for_content_of(page),
+                // As typed (`host:port/page`): the page's own address, which may be private.
+                Some(page) => {
+                    f.for_content_of(&crate::discover::normalise(page).unwrap_or(page.clone()))
+                }
                 None => f,
             })
             .and_then(|f| match origin {

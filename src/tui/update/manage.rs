@@ -135,14 +135,7 @@ pub(super) fn on_discovered(m: &mut Model, found: Result<Discovery, String>) -> 
         }
         Ok(Discovery::Page(candidates)) => match candidates.len() {
             0 => m.message = Some("Not added: no feed found at that address".into()),
-            1 => {
-                let url = candidates[0].url.clone();
-                m.message = Some(format!("Fetching {url}…"));
-                return vec![Cmd::Discover {
-                    url,
-                    origin: m.discovering.clone(),
-                }];
-            }
+            1 => return preview_candidate(m, candidates.into_iter().next()),
             _ => {
                 m.overlay = Some(Overlay::Picker {
                     candidates,
@@ -153,6 +146,24 @@ pub(super) fn on_discovered(m: &mut Model, found: Result<Discovery, String>) -> 
         },
     }
     Vec::new()
+}
+
+/// A page's feed chosen (or its only one): previewed as discovery fetched it, else
+/// fetched now.
+fn preview_candidate(m: &mut Model, chosen: Option<crate::discover::Candidate>) -> Vec<Cmd> {
+    let Some(chosen) = chosen else {
+        return Vec::new();
+    };
+    if let Some(found) = chosen.found {
+        m.overlay = Some(Overlay::Preview(found));
+        m.overlay_scroll = 0;
+        return Vec::new();
+    }
+    m.message = Some(format!("Fetching {}…", chosen.url));
+    vec![Cmd::Discover {
+        url: chosen.url,
+        origin: m.discovering.clone(),
+    }]
 }
 
 /// Keys on the picker and the preview; None when the overlay is not one of them.
@@ -169,12 +180,8 @@ pub(super) fn on_overlay_key(m: &mut Model, key: KeyEvent) -> Option<Vec<Cmd>> {
                 Some(Action::Down) => (selected + 1).min(last),
                 Some(Action::Up) => selected.saturating_sub(1),
                 Some(Action::Open) => {
-                    let url = candidates[selected.min(last)].url.clone();
-                    m.message = Some(format!("Fetching {url}…"));
-                    return Some(vec![Cmd::Discover {
-                        url,
-                        origin: m.discovering.clone(),
-                    }]);
+                    let chosen = candidates.into_iter().nth(selected.min(last));
+                    return Some(preview_candidate(m, chosen));
                 }
                 Some(Action::Back) => return Some(Vec::new()),
                 _ => selected,
