@@ -442,3 +442,35 @@ fn a_story_row_and_its_copies_fit_at_every_size() {
         support::tui::screen(&m);
     }
 }
+
+/// A feed named in a wide script takes two columns a character: the titles of a list
+/// over several feeds still start in one column (they were pushed right by as many
+/// columns as the name had characters: a trial's find).
+#[test]
+fn titles_start_in_one_column_beside_a_feed_name_in_a_wide_script() {
+    std::env::set_var("TZ", "UTC");
+    let mut m = bulletin::tui::model::Model::new(
+        bulletin::tui::keymap::Keymap::default(),
+        support::tui::now(),
+    );
+    m.size = (120, 30);
+    let mut feeds = support::tui::feeds();
+    feeds[1].name = "技術ブログ・テックノート".into();
+    send(&mut m, Msg::FeedsLoaded(feeds));
+    let screen = support::tui::screen(&m);
+    let starts: Vec<usize> = (0..m.articles.shown_len())
+        .filter_map(|i| m.articles.shown_row(i))
+        .map(|r| {
+            let line = screen
+                .lines()
+                .find(|l| l.contains(&r.title))
+                .expect("row shown");
+            // A cell a character: the second cell of a wide one is a space here.
+            line[..line.find(&r.title).unwrap()].chars().count()
+        })
+        .collect();
+    assert!(
+        starts.len() >= 2 && starts.windows(2).all(|w| w[0] == w[1]),
+        "{starts:?}\n{screen}"
+    );
+}

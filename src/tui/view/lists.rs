@@ -273,7 +273,12 @@ fn article_item<'a>(
     let mut text = format!("{unread}{star}{date:<w$} ", w = cols.date);
     if cols.feed > 0 {
         let name = fit(m.feed_name(row.feed_id), cols.feed);
-        text.push_str(&format!("{name:<w$}  ", w = cols.feed));
+        // Padded to the column's width on screen: a name in a wide script takes two
+        // columns a character (`{:<w$}` counts characters, and the titles after it
+        // stood out of line).
+        let shown = unicode_width::UnicodeWidthStr::width(name.as_str());
+        text.push_str(&name);
+        text.push_str(&" ".repeat(cols.feed.saturating_sub(shown) + 2));
     }
     // A story in several feeds: how many other copies ("Also in" in the reader).
     if row.copies > 0 {
