@@ -474,3 +474,21 @@ fn titles_start_in_one_column_beside_a_feed_name_in_a_wide_script() {
         "{starts:?}\n{screen}"
     );
 }
+
+/// At 60 columns the `d` question still ends with its keys (it was cut before "y/n"),
+/// and the key hints are the question's (n answers it).
+#[test]
+fn a_question_keeps_its_keys_on_a_narrow_screen() {
+    let mut m = fixture(60, 15);
+    let mut feeds = support::tui::feeds();
+    feeds[0].name = "A feed with a rather long name for a narrow screen".into();
+    send(&mut m, Msg::FeedsLoaded(feeds));
+    for _ in 0..3 {
+        send(&mut m, key('j'));
+    }
+    send(&mut m, key('d'));
+    let screen = support::tui::screen(&m);
+    let status = screen.lines().last().unwrap_or("");
+    assert!(status.contains("? y/n"), "{screen}");
+    assert!(!status.contains("next unread"), "{status}");
+}

@@ -95,11 +95,23 @@ pub(super) fn draw_reader(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
     }
 }
 
+/// A yes-or-no question about a feed, its name cut to what the line leaves room for:
+/// the question's end and its keys must show.
+fn question(m: &Model, before: &str, name: &str, after: &str) -> String {
+    let room = (m.size.0 as usize).saturating_sub(before.width() + after.width());
+    format!("{before}{}{after}", fit(name, room.max(6)))
+}
+
 fn status_text(m: &Model) -> String {
     if let Some(Prompt::ConfirmRemove { name, server, .. }) = &m.prompt {
         return match server {
-            Some(_) => format!("Unsubscribe from {name} on the server (every device)? y/n"),
-            None => format!("Remove {name} and its cached articles (starred ones stay)? y/n"),
+            Some(_) => question(
+                m,
+                "Unsubscribe from ",
+                name,
+                " on the server (every device)? y/n",
+            ),
+            None => question(m, "Remove ", name, " and its articles (starred stay)? y/n"),
         };
     }
     if let Some(Prompt::ConfirmMarkEverything { .. }) = &m.prompt {
@@ -210,6 +222,25 @@ pub(super) fn draw_status(f: &mut Frame, m: &Model, area: Rect) {
         return draw_prompt(f, m, ask, line, area);
     }
     let k = |a| m.keymap.key_for(a);
+    // At a question, its keys (n answers it: it is no next-unread then).
+    if matches!(
+        m.prompt,
+        Some(Prompt::ConfirmRemove { .. } | Prompt::ConfirmMarkEverything { .. })
+    ) {
+        let left = status_text(m);
+        let keys = "y yes  n/Esc no";
+        let width = area.width as usize;
+        let line = if left.width() + keys.width() + 2 <= width {
+            spread(&left, keys, width)
+        } else {
+            fit(&left, width)
+        };
+        f.render_widget(
+            Paragraph::new(line).style(Style::new().add_modifier(Modifier::REVERSED)),
+            area,
+        );
+        return;
+    }
     let hints = format!(
         "{} help  {} open  {} next unread  {} refresh  {} quit",
         k(Action::Help),
