@@ -257,7 +257,7 @@ impl Prepared {
             Source::Feed => {}
             Source::FullText(host) => field(
                 "Full text",
-                &format!("from {host} (the full-text key again: the feed's text)"),
+                &format!("from {host} (toggle full text again for the feed's text)"),
             ),
             Source::FeedWithFullText => field("Full text", "at hand (t shows it)"),
             Source::FullTextFailed(why) => field("Full text", &format!("none: {why}")),

@@ -182,7 +182,7 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
     (
         Action::Undo,
         "undo",
-        "Undo the last mark (marks only: read, unread, star)",
+        "Undo the last mark (read, unread, star, A, M, C)",
         &["u"],
     ),
     (

@@ -100,7 +100,7 @@ fn a_big_mark_all_says_how_many_and_u_undoes_it() {
     send(&mut m, key('u'));
     assert_eq!(
         m.message.as_deref(),
-        Some("Nothing to undo (undo takes back marks: read, unread, star)")
+        Some("Nothing to undo (undo takes back marks: read, unread, star, mark-all)")
     );
 }
 

@@ -368,7 +368,8 @@ pub(super) fn marked_read(m: &mut Model, ids: Vec<crate::model::ItemId>) {
 /// `u`: undoes the newest marking action of this session.
 pub(super) fn undo(m: &mut Model) -> Vec<Cmd> {
     let Some(last) = m.undo.pop() else {
-        m.message = Some("Nothing to undo (undo takes back marks: read, unread, star)".into());
+        m.message =
+            Some("Nothing to undo (undo takes back marks: read, unread, star, mark-all)".into());
         return Vec::new();
     };
     m.message = Some(format!("Undone: {}", last.describe()));
