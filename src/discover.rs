@@ -30,8 +30,9 @@ pub const COMMON_PATHS: [&str; 7] = [
 /// At most this many `<a>` links are tried.
 const MAX_LINK_GUESSES: usize = 8;
 
-/// A page's declared feeds are fetched this many at a time, until one is a feed (a page
-/// may declare thousands, the first of them gone), up to `MAX_ALTERNATES`.
+/// A page's declared feeds are checked in groups of this many (`AT_ONCE` of them
+/// fetched at a time), until one is a feed (a page may declare thousands, the first of
+/// them gone), up to `MAX_ALTERNATES`.
 const ALTERNATES_AT_ONCE: usize = 16;
 const MAX_ALTERNATES: usize = 64;
 
@@ -107,8 +108,12 @@ fn not_a_feed(reason: &str) -> String {
 
 /// What `url` is: a feed, or a page and its feeds.
 pub fn discover(fetcher: &Fetcher, url: &str) -> Result<Discovery, DiscoverError> {
-    discover_at(fetcher, url, true)
+    // However many places a page sends it to, a discovery ends.
+    discover_at(&fetcher.with_deadline(DISCOVERY_LIMIT), url, true)
 }
+
+/// How long one discovery may take in all (a request waits at most what is left).
+const DISCOVERY_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// `discover`; `follow` says whether a `<meta http-equiv="refresh">` is followed (once).
 fn discover_at(fetcher: &Fetcher, url: &str, follow: bool) -> Result<Discovery, DiscoverError> {
@@ -300,7 +305,14 @@ struct Raw {
 fn fetch_raw(fetcher: &Fetcher, url: &str) -> Result<Raw, DiscoverError> {
     match fetcher.fetch(url, &Validators::default()) {
         Ok(FetchOutcome::Modified(f)) => Ok(Raw {
-            address: f.moved_to.unwrap_or_else(|| url.to_string()),
+            // A path or file:// address is the file's absolute address, as before.
+            address: match f.moved_to {
+                Some(moved) => moved,
+                None if url.starts_with("http://") || url.starts_with("https://") => {
+                    url.to_string()
+                }
+                None => f.final_url.clone(),
+            },
             body: f.body,
             content_type: f.content_type,
             final_url: f.final_url,

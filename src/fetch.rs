@@ -152,7 +152,9 @@ impl Fetcher {
     /// feed itself is on a private address or a local file.
     pub fn for_content_of(&self, origin: &str) -> Fetcher {
         Fetcher {
-            public_only: !guard::on_private_network(origin),
+            // Only ever tighter: content of content (a page a public page sent to) is
+            // no more trusted than its first page.
+            public_only: self.public_only || !guard::on_private_network(origin),
             ..self.clone()
         }
     }

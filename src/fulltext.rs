@@ -12,6 +12,9 @@ mod byline;
 pub(crate) mod charset;
 mod clutter;
 mod lazy;
+mod pages;
+
+use pages::next_page;
 
 use crate::fetch::{FetchOutcome, Fetcher};
 
@@ -113,135 +116,29 @@ fn extract_with(
 
 /// Whether a page says it holds an article: an `<article>`, schema.org's Article or
 /// BlogPosting (microdata or JSON-LD), hAtom or microformats' entry, Open Graph's
-/// article type or published time.
+/// article type or published time. Not one its JSON-LD says is behind a paywall
+/// (`isAccessibleForFree: false`): what shows of it is the teaser.
 fn says_article(doc: &dom_query::Document) -> bool {
     const MARKS: &str = r#"article, [itemtype*="Article"], [itemtype*="BlogPosting"], .hentry,
         .h-entry, meta[property="article:published_time"], meta[property="og:type"][content="article"]"#;
-    doc.select(MARKS).exists()
-        || doc
-            .select(r#"script[type="application/ld+json"]"#)
-            .iter()
-            .any(|s| {
-                let text = s.text();
-                ["Article\"", "BlogPosting\"", "\"Report\""]
-                    .iter()
-                    .any(|k| text.contains(k))
-            })
-}
-
-/// The page of the article that comes after this one, if the page links one on the
-/// same site.
-fn next_page(body: &[u8], content_type: Option<&str>, url: &str) -> Option<String> {
-    let html = charset::decode(body, content_type);
-    let doc = dom_query::Document::from(crate::html_depth::limited(&html).as_ref());
-    let base = url::Url::parse(url).ok()?;
-    // Not a theme's link to the next post (WordPress marks its post navigation
-    // `rel="next"` too, and its `<link rel="next">` to the next post has the post's
-    // title).
-    let href = doc
-        .select(r#"link[rel~="next"], a[rel~="next"]"#)
-        .nodes()
+    let ld: Vec<String> = doc
+        .select(r#"script[type="application/ld+json"]"#)
         .iter()
-        .filter(|n| !to_next_post(n))
-        .find_map(|n| n.attr("href"))?;
-    let next = base.join(href.trim()).ok()?;
-    (next.host_str() == base.host_str() && is_continuation(&base, &next)).then(|| next.to_string())
-}
-
-/// Whether a `rel="next"` link goes to the next post rather than the next page: in a
-/// post navigation (`nav-links`, `post-navigation`, ...), reading "next post" or "newer
-/// article", or a `<link>` titled (WordPress titles its head link with the next post's
-/// title).
-fn to_next_post(node: &dom_query::NodeRef) -> bool {
-    let is_link = node
-        .node_name()
-        .is_some_and(|n| n.eq_ignore_ascii_case("link"));
-    if is_link {
-        return node.attr("title").is_some_and(|t| !t.trim().is_empty());
-    }
-    let text = node.text().to_lowercase();
-    let says_post = ["post", "article", "story", "entry", "newer", "older"]
-        .iter()
-        .any(|w| text.contains(w));
-    let in_navigation = std::iter::once(*node)
-        .chain(node.ancestors(Some(6)))
-        .any(|a| {
-            let marks = format!(
-                "{} {}",
-                a.attr("class").unwrap_or_default(),
-                a.attr("id").unwrap_or_default()
-            )
-            .to_ascii_lowercase();
-            [
-                "post-nav",
-                "nav-next",
-                "nav-links",
-                "post-navigation",
-                "entry-navigation",
-                "next-post",
-            ]
-            .iter()
-            .any(|w| marks.contains(w))
+        .map(|s| s.text().to_string())
+        .collect();
+    let paywalled = ld.iter().any(|t| {
+        let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+        let compact = compact.to_ascii_lowercase();
+        compact.contains("\"isaccessibleforfree\":false")
+            || compact.contains("\"isaccessibleforfree\":\"false\"")
+    });
+    let said = doc.select(MARKS).exists()
+        || ld.iter().any(|t| {
+            ["Article\"", "BlogPosting\"", "\"Report\""]
+                .iter()
+                .any(|k| t.contains(k))
         });
-    says_post || in_navigation
-}
-
-/// Whether `next` reads as the next page of the same article rather than the next
-/// article (blogs put `rel="next"` on both): the same path with a page number in the
-/// query (`?page=2`, `?p=2`), or the path with a page number after it (`/2`, `/page/2`,
-/// `-2`, `.../2.html`).
-fn is_continuation(current: &url::Url, next: &url::Url) -> bool {
-    if next == current {
-        return false;
-    }
-    let number = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    if next.path() == current.path() {
-        // A page number: the first page has none, or one less. (WordPress's `?p=1190`
-        // to `?p=1191` is the next post's id.)
-        return next.query_pairs().any(|(k, v)| {
-            let key = matches!(k.as_ref(), "page" | "p" | "pg" | "pagina" | "seite");
-            let now = current
-                .query_pairs()
-                .find(|(ck, _)| *ck == k)
-                .and_then(|(_, cv)| cv.parse::<u64>().ok());
-            let then = v.parse::<u64>().ok();
-            key && number(&v)
-                && match (now, then) {
-                    (None, Some(n)) => n <= 2,
-                    (Some(a), Some(b)) => b == a + 1 && b <= 100,
-                    _ => false,
-                }
-        });
-    }
-    let stem = current.path().trim_end_matches('/');
-    let stem = stem.strip_suffix(".html").unwrap_or(stem);
-    // On the second page already (`/story/x/2/`): the third follows the article's own
-    // address, not this page's.
-    let stem = page_number_off(stem);
-    let Some(rest) = next.path().strip_prefix(stem) else {
-        return false;
-    };
-    let rest = rest.trim_end_matches('/');
-    let rest = rest.strip_suffix(".html").unwrap_or(rest);
-    let rest = rest
-        .strip_prefix("/page/")
-        .or_else(|| rest.strip_prefix('/'))
-        .or_else(|| rest.strip_prefix('-'))
-        .or_else(|| rest.strip_prefix('_'))
-        .unwrap_or(rest);
-    number(rest)
-}
-
-/// A path without the page number at its end (`/x/2`, `/x/page/2`, `/x-2`), as is.
-fn page_number_off(path: &str) -> &str {
-    let Some(at) = path.rfind(['/', '-', '_']) else {
-        return path;
-    };
-    let (head, number) = (&path[..at], &path[at + 1..]);
-    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) || at == 0 {
-        return path;
-    }
-    head.strip_suffix("/page").unwrap_or(head)
+    said && !paywalled
 }
 
 /// Fetches a page and extracts its article; with `max_pages` above 1, the pages after it
@@ -255,7 +152,8 @@ pub fn fetch(fetcher: &Fetcher, url: &str, max_pages: usize) -> Result<Extracted
         }
         seen.push(page.clone());
         // A later page that fails ends the article where it is.
-        match fetch_one(fetcher, &page, 1) {
+        // A later page may be the article's short ending; a login wall is still none.
+        match fetch_one(fetcher, &page, MIN_ARTICLE_TEXT) {
             Ok((more, after)) => {
                 article.html.push_str(&more.html);
                 next = after;
@@ -331,6 +229,10 @@ fn fetch_one(
             .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/plain"))
     }) {
         let text = crate::parse::decode(&fetched.body, content_type);
+        // Not an empty body or a blocker's one line ("Access denied").
+        if text.trim().chars().count() < min_text.min(MIN_ARTICLE_TEXT) {
+            return Err(ExtractError::NotAnArticle(url.to_string()));
+        }
         let article = Extracted {
             title: String::new(),
             byline: None,
@@ -347,8 +249,9 @@ fn fetch_one(
 }
 
 /// Plain text as HTML that shows it as written: paragraphs at blank lines, their lines
-/// kept, everything escaped; a paragraph laid out with spaces (an indented block, columns)
-/// kept verbatim.
+/// kept, everything escaped; a paragraph laid out with spaces (an indented block, columns
+/// three spaces apart or more, tabs) kept verbatim. (Two spaces after a full stop are
+/// prose, which wraps.)
 fn plain_to_html(text: &str) -> String {
     let mut html = String::with_capacity(text.len() + text.len() / 8);
     for para in text.replace("\r\n", "\n").split("\n\n") {
@@ -358,7 +261,7 @@ fn plain_to_html(text: &str) -> String {
         }
         let laid_out = para
             .lines()
-            .any(|l| l.starts_with([' ', '\t']) || l.trim().contains("  "));
+            .any(|l| l.starts_with([' ', '\t']) || l.trim().contains("   ") || l.contains('\t'));
         if laid_out {
             html.push_str("<pre>");
             html.push_str(&html_escape::encode_text(para));

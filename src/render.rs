@@ -12,7 +12,7 @@ use url::Url;
 
 mod convert;
 pub mod layout;
-mod tables;
+pub(crate) mod tables;
 use convert::Converter;
 pub use layout::{layout, Block, Inline};
 

@@ -370,3 +370,19 @@ fn a_blogrolls_feeds_and_a_lone_comments_feed_come_after_the_sites_own() {
     let added: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(added["url"], broken.url("/rss.xml"));
 }
+
+/// A feed given by its path (the TUI's `a`, `add ./x.xml`) keeps the file's absolute
+/// address: the path as typed, read later against the config's folder, was another file.
+#[test]
+fn a_feed_given_by_its_path_goes_by_its_file_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("local.xml");
+    std::fs::write(&path, feeds::rss("local", 2, 1)).unwrap();
+    let fetcher = bulletin::fetch::Fetcher::new(&Default::default()).unwrap();
+    let found = match bulletin::discover::discover(&fetcher, path.to_str().unwrap()).unwrap() {
+        bulletin::discover::Discovery::Feed(found) => found,
+        other => panic!("{other:?}"),
+    };
+    assert!(found.url.starts_with("file:///"), "{}", found.url);
+    assert!(found.url.ends_with("/local.xml"), "{}", found.url);
+}

@@ -203,8 +203,13 @@ pub fn refresh_target(html: &str, page: &Url) -> Option<Url> {
                 .is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh"))
     })?;
     let content = meta.value().attr("content")?;
-    // "5; URL='https://...'": after the delay, `url=` in any case, quotes optional.
-    let (_, rest) = content.split_once([';', ','])?;
+    // "5; URL='https://...'": after the delay, `url=` in any case, quotes optional. A
+    // page that sends its reader on only after a while (a 404's "back to the home page
+    // in 30 s") is read, not left.
+    let (delay, rest) = content.split_once([';', ','])?;
+    if delay.trim().parse::<f64>().map_or(true, |d| d > 5.0) {
+        return None;
+    }
     let rest = rest.trim_start();
     let rest = rest
         .get(..4)
@@ -296,6 +301,10 @@ mod tests {
             Some("https://b.example/")
         );
         assert_eq!(target(r#"<meta http-equiv="refresh" content="30">"#), None);
+        assert_eq!(
+            target(r#"<meta http-equiv="refresh" content="30; url=/">"#),
+            None
+        );
         assert_eq!(
             target(r#"<meta http-equiv="refresh" content="0; url=file:///etc/passwd">"#),
             None

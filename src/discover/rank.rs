@@ -52,8 +52,16 @@ pub(super) fn rank(checked: Vec<Checked>) -> Vec<Candidate> {
         .collect();
     // Stable: page order within each part.
     out.sort_by_key(|c| c.comments);
+    // The feeds as fetched are kept for the first few only, which `add` may take: a
+    // page declaring many large feeds holds no more than these.
+    for c in out.iter_mut().skip(KEPT) {
+        c.found = None;
+    }
     out
 }
+
+/// How many candidates keep the feed they were checked with.
+const KEPT: usize = 4;
 
 /// Whether a feed is of a site's comments: by its address (WordPress's
 /// `/comments/feed/`, `?feed=comments-rss2`, in any language) or its title as WordPress

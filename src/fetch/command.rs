@@ -260,7 +260,18 @@ fn detached(program: std::path::PathBuf) -> Command {
     let tools = TOOLS.get_or_init(|| {
         if cfg!(target_os = "linux") {
             let setsid = find_program("setsid".as_ref(), None)?;
-            Some((setsid, find_program("setpriv".as_ref(), None)))
+            // util-linux's setpriv has --pdeathsig from 2.33 on; an older one (or
+            // another's) would fail every command: tried once, and left out if it does.
+            let setpriv = find_program("setpriv".as_ref(), None).filter(|setpriv| {
+                Command::new(setpriv)
+                    .args(["--pdeathsig", "KILL", "--", "true"])
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .is_ok_and(|s| s.success())
+            });
+            Some((setsid, setpriv))
         } else {
             None
         }
@@ -269,7 +280,9 @@ fn detached(program: std::path::PathBuf) -> Command {
         // The child is not a group leader, so setsid(1) makes the session in place (no
         // fork): its pid is the program's, and the session's group. setpriv(1), where
         // there is one, has the program killed should bulletin itself be killed (its
-        // parent-death signal): a `kill -9` of a refresh left a command running on.
+        // parent-death signal): a `kill -9` of a refresh left a command running on. The
+        // program's own children do not inherit the signal: a script's `sleep` (not
+        // exec'd) ends when it ends or writes to the closed pipe.
         Some((setsid, setpriv)) => {
             let mut cmd = Command::new(setsid);
             cmd.arg("--");

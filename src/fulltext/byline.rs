@@ -78,8 +78,10 @@ fn outside_article(node: &NodeRef) -> bool {
             n.attr("id").unwrap_or_default()
         )
         .to_ascii_lowercase();
+        // `commentary` wraps an opinion piece, which is an article.
         let marked = words
             .split_ascii_whitespace()
+            .filter(|w| !w.starts_with("commentar"))
             .any(|w| ELSEWHERE.iter().any(|e| w.starts_with(e)));
         let hidden = n.attr("hidden").is_some()
             || n.attr("aria-hidden").is_some_and(|v| v.trim() == "true")

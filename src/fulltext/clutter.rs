@@ -5,12 +5,17 @@
 
 use dom_query::Document;
 
-/// Line-number gutters and the numbers before each line of code.
-const LINE_NUMBERS: &str = "td.linenos, td.lineno, td.gutter, td.rouge-gutter, td.blob-num, \
-    td.code-gutter, span.linenos, span.lineno, .line-numbers-rows";
-
+/// Line-number gutters (a table's cell) and the numbers before each line of code (a
+/// span), by the classes the reader's tables know them by.
 pub fn remove(doc: &Document) {
-    doc.select(LINE_NUMBERS).remove();
+    for node in doc.select("td[class], span[class]").nodes() {
+        if node
+            .attr("class")
+            .is_some_and(|c| crate::render::tables::is_gutter_class(&c))
+        {
+            node.remove_from_parent();
+        }
+    }
 }
 
 #[cfg(test)]

@@ -159,9 +159,21 @@ fn a_themes_link_to_the_next_post_is_no_next_page() {
     assert_eq!(next_page(said, None, "https://h.example/story/x"), None);
     let titled = br#"<link rel="next" title="Another post" href="/story/x/2">"#;
     assert_eq!(next_page(titled, None, "https://h.example/story/x"), None);
-    // WordPress's post ids: ?p=1190 to ?p=1191 is the next post.
+    // WordPress's post ids: ?p=1190 to ?p=1191 is the next post, and so is
+    // /archives/1191 after /archives/1190 (its numeric permalinks).
     let ids = br#"<a href="/?p=1191" rel="next">Next</a>"#;
     assert_eq!(next_page(ids, None, "https://h.example/?p=1190"), None);
+    let ids = br#"<a href="/archives/1191" rel="next">Next</a>"#;
+    assert_eq!(
+        next_page(ids, None, "https://h.example/archives/1190"),
+        None
+    );
+    // "Next page of this story" is the story's next page.
+    let paged = br#"<a href="/story/x/2" rel="next">Next page of this story</a>"#;
+    assert_eq!(
+        next_page(paged, None, "https://h.example/story/x").as_deref(),
+        Some("https://h.example/story/x/2")
+    );
     for (from, to) in [
         ("https://h.example/a", "https://h.example/a?page=2"),
         ("https://h.example/a?page=2", "https://h.example/a?page=3"),
@@ -241,4 +253,11 @@ fn plain_text_laid_out_with_spaces_keeps_them() {
     let t = crate::render::html_to_text(&html, None, 80);
     assert!(t.contains("    make install"), "{t}");
     assert!(t.contains("pen   2    1.50"), "{t}");
+}
+
+#[test]
+fn a_paywalled_articles_teaser_is_no_article() {
+    let teaser = r#"<html><head><script type="application/ld+json">{"@type": "NewsArticle", "isAccessibleForFree": false}</script></head><body><article><h1>Inside the race</h1><p>In a converted aircraft hangar outside the city, forty engineers are building a machine that, if it works, will change how the grid is run. Subscribe to read more.</p></article></body></html>"#;
+    let e = extract(teaser.as_bytes(), Some("text/html"), "https://h.example/t").unwrap_err();
+    assert!(matches!(e, ExtractError::NotAnArticle(_)), "{e}");
 }

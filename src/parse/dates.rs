@@ -134,7 +134,13 @@ fn rfc822(t: &str) -> Option<DateTime<Utc>> {
     let t = match t.split_once(',') {
         Some((word, rest))
             if word.chars().all(|c| c.is_alphabetic() || c == '.')
-                && rest.trim_start().starts_with(|c: char| c.is_ascii_digit()) =>
+                && rest.trim_start().starts_with(|c: char| c.is_ascii_digit())
+                // `June, 10 2003`: a month before the comma is the month, unless the
+                // rest names one (`mar, 10 jun`: mardi).
+                && (month(word).is_none()
+                    || rest
+                        .split(|c: char| !c.is_alphabetic())
+                        .any(|w| month(w).is_some())) =>
         {
             rest
         }
@@ -337,6 +343,8 @@ mod tests {
                 "2003-06-12T04:00:00+00:00",
             ),
             ("2003/06/10 04:00:00", "2003-06-10T04:00:00+00:00"),
+            // A month before the comma is the month.
+            ("June, 10 2003", "2003-06-10T00:00:00+00:00"),
             // ISO 8601 as written in the wild: a decimal comma, a two-digit year, a zone
             // name against the time, the day's end.
             (

@@ -64,16 +64,29 @@ impl Converter<'_> {
 
 /// A cell of line numbers beside code.
 fn is_gutter(cell: &ElementRef) -> bool {
-    let v = cell.value();
-    let marks = format!(
-        "{} {}",
-        v.attr("class").unwrap_or(""),
-        v.attr("id").unwrap_or("")
-    )
-    .to_ascii_lowercase();
-    ["linenos", "lineno", "gutter", "line-numbers", "blob-num"]
-        .iter()
-        .any(|w| marks.contains(w))
+    let classes = cell.value().attr("class").unwrap_or("");
+    is_gutter_class(classes)
+        || classes
+            .split_ascii_whitespace()
+            .any(|c| c.eq_ignore_ascii_case("line-numbers"))
+}
+
+/// Whether an element's classes mark the line numbers beside code, as Pygments, Rouge,
+/// GitHub and Prism name them (full text takes them away before extraction too).
+pub(crate) fn is_gutter_class(classes: &str) -> bool {
+    classes.split_ascii_whitespace().any(|c| {
+        matches!(
+            c.to_ascii_lowercase().as_str(),
+            "linenos"
+                | "lineno"
+                | "linenodiv"
+                | "gutter"
+                | "rouge-gutter"
+                | "code-gutter"
+                | "blob-num"
+                | "line-numbers-rows"
+        )
+    })
 }
 
 /// The cells of a table's own rows (not those of tables inside it), row by row.
