@@ -255,7 +255,7 @@ pub fn discover_typed(
                 )),
                 // Both failed: the https error is the one to read, unless the server
                 // spoke no TLS and answered over http (a 404 says more than "no TLS").
-                Err(e) if reason.contains("(http:// may work)") => Err(e),
+                Err(e) if crate::fetch::speaks_no_tls(&reason) => Err(e),
                 Err(_) => Err(DiscoverError::Fetch { url, reason }),
             }
         }

@@ -52,6 +52,15 @@ pub struct Fetched {
     pub moved_to: Option<String>,
 }
 
+/// What an https failure says when the server speaks plain HTTP on that port.
+pub(crate) const NO_TLS_HINT: &str = "(http:// may work)";
+
+/// Whether a failure (as said) is a server that speaks no TLS: for an address typed
+/// without a scheme, what that server said over http is then the one to read.
+pub fn speaks_no_tls(said: &str) -> bool {
+    said.contains(NO_TLS_HINT)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     /// The HTTP client could not be set up (a bad user agent, no TLS).

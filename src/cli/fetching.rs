@@ -269,7 +269,7 @@ pub(super) fn cmd_probe(
                     (plain.as_str(), Ok(outcome))
                 }
                 // The server spoke no TLS: what it said over http is the one to read.
-                Err(plain_err) if e.to_string().contains("(http:// may work)") => {
+                Err(plain_err) if crate::fetch::speaks_no_tls(&e.to_string()) => {
                     (plain.as_str(), Err(plain_err))
                 }
                 Err(_) => (target, Err(e)),

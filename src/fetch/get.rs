@@ -209,13 +209,13 @@ impl Fetcher {
             let port = url.port_or_known_default().unwrap_or(443);
             if message.contains("InvalidContentType") || message.contains("corrupt message") {
                 return FetchError::Network(clean_error(&format!(
-                    "the server at {host} does not speak TLS on port {port} (http:// may work)"
+                    "the server at {host} does not speak TLS on port {port} {NO_TLS_HINT}"
                 )));
             }
             // A server that hangs up on the TLS greeting is most often a plain one too.
             if message.contains("handshake eof") {
                 return FetchError::Network(clean_error(&format!(
-                    "the server at {host} does not speak TLS on port {port}: it hung up at the TLS greeting (http:// may work)"
+                    "the server at {host} does not speak TLS on port {port}: it hung up at the TLS greeting {NO_TLS_HINT}"
                 )));
             }
         }
