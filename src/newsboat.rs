@@ -96,6 +96,18 @@ pub fn parse_urls(text: &str) -> UrlsFile {
                 }
             }
         } else {
+            // newsboat reads web and file addresses; a word that is none (a line of some
+            // other file) is no feed.
+            let lower = first.to_ascii_lowercase();
+            if !["http://", "https://", "file://"]
+                .iter()
+                .any(|s| lower.starts_with(s))
+            {
+                out.skipped.push(skip(
+                    "not a feed address (http://, https:// or file://)".into(),
+                ));
+                continue;
+            }
             feed.url = first.clone();
         }
         for word in &words[1..] {

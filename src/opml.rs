@@ -37,63 +37,8 @@ pub enum OpmlError {
     Config(#[from] crate::config::ConfigError),
 }
 
-/// Reads the feeds of an OPML document; nested outlines (folders) become tags.
-pub fn parse(text: &str, path: &Path) -> Result<Vec<ImportedFeed>, OpmlError> {
-    let doc = roxmltree::Document::parse(text).map_err(|e| {
-        let pos = e.pos();
-        OpmlError::Invalid {
-            path: path.display().to_string(),
-            line: pos.row,
-            column: pos.col,
-            reason: e.to_string(),
-        }
-    })?;
-    let body = doc
-        .root_element()
-        .children()
-        .find(|n| n.has_tag_name("body"))
-        .ok_or_else(|| OpmlError::NoBody(path.display().to_string()))?;
-    let mut feeds = Vec::new();
-    collect(body, &mut Vec::new(), &mut feeds);
-    Ok(feeds)
-}
-
-fn collect(node: roxmltree::Node, folders: &mut Vec<String>, out: &mut Vec<ImportedFeed>) {
-    for outline in node.children().filter(|n| n.has_tag_name("outline")) {
-        let label = outline
-            .attribute("title")
-            .or_else(|| outline.attribute("text"))
-            .map(crate::sanitize::clean_line)
-            .filter(|s| !s.is_empty());
-        if let Some(url) = outline
-            .attribute("xmlUrl")
-            .or_else(|| outline.attribute("xmlurl"))
-        {
-            let mut tags = folders.clone();
-            for cat in outline.attribute("category").unwrap_or("").split(',') {
-                let cat = cat.trim().trim_start_matches('/');
-                if !cat.is_empty() && !tags.iter().any(|t| t == cat) {
-                    tags.push(cat.to_string());
-                }
-            }
-            out.push(ImportedFeed {
-                url: url.trim().to_string(),
-                name: label,
-                tags,
-                ..ImportedFeed::default()
-            });
-        } else {
-            let pushed = label.is_some();
-            if let Some(l) = label {
-                folders.push(l);
-            }
-            collect(outline, folders, out);
-            if pushed {
-                folders.pop();
-            }
-        }
-    }
-}
+mod read;
+pub use read::{parse, parse_bytes, Read};
 
 /// What an import did.
 #[derive(Debug, Default)]

@@ -304,14 +304,23 @@ fn opml_import_export_round_trip() {
         <outline text="Security"><outline text="Weekly" type="rss" xmlUrl="https://sec.example/feed"/>
           <outline text="Deep"><outline text="Nested" xmlUrl="https://deep.example/rss"/></outline></outline>
         <outline text="Loose" xmlUrl="https://loose.example/atom"/>
-        <outline text="Again" xmlUrl="https://loose.example/atom"/>
+        <outline text="News"><outline text="Again" xmlUrl="https://loose.example/atom"/></outline>
         </body></opml>"#,
     )
     .unwrap();
     let out = env.run(&["import-opml", opml.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Imported 3 feeds"));
-    assert!(stderr_of(&out).contains("already subscribed"));
+    // One feed in two places of the file (Feedly's two folders): one feed, both tags.
+    let loose = env.json(&["feeds", "--json"]);
+    let loose = loose
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["url"] == "https://loose.example/atom")
+        .unwrap()
+        .clone();
+    assert_eq!(loose["tags"], serde_json::json!(["News"]), "{loose}");
     let text = std::fs::read_to_string(env.config_path()).unwrap();
     assert!(text.starts_with("# my feeds\n"), "comments kept: {text}");
     assert!(text.contains("# keep"));

@@ -42,10 +42,12 @@ pub(super) fn cmd_import_opml(
     file: &std::path::Path,
     out: &mut String,
 ) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("{}: cannot read", file.display()))?;
-    let feeds = crate::opml::parse(&text, file)?;
-    add_feeds(paths, &feeds, 0, out)
+    let bytes = std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
+    let read = crate::opml::parse_bytes(&bytes, file)?;
+    for (what, why) in &read.skipped {
+        eprintln!("bulletin: {}: skipped {what}: {why}", file.display());
+    }
+    add_feeds(paths, &read.feeds, read.skipped.len(), out)
 }
 
 /// Appends imported feeds to the config and reports what was added and skipped.
@@ -61,7 +63,9 @@ fn add_feeds(
         crate::opml::append_to_config(&paths.config_file, feeds)?
     };
     for (url, why) in &report.skipped {
-        eprintln!("bulletin: skipped {url}: {why}");
+        // Feeds' addresses from a file: cleaned for the terminal.
+        let clean = crate::sanitize::clean_line;
+        eprintln!("bulletin: skipped {}: {}", clean(url), clean(why));
     }
     out.push_str(&format!(
         "Imported {} into {} ({} skipped)\n",
@@ -109,8 +113,20 @@ pub(super) fn cmd_import_newsboat(
     let urls = urls.or_else(|| newsboat_default("urls")).context(
         "no newsboat urls file found in ~/.newsboat or $XDG_CONFIG_HOME/newsboat: give its path",
     )?;
-    let text = std::fs::read_to_string(&urls)
-        .with_context(|| format!("{}: cannot read", urls.display()))?;
+    let bytes = std::fs::read(&urls).with_context(|| format!("{}: cannot read", urls.display()))?;
+    // UTF-8 (its byte-order mark dropped), else Latin-1 as an old file has it.
+    let text = crate::fulltext::charset::decode(&bytes, Some("text/plain"));
+    let head = text
+        .trim_start()
+        .get(..5)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if head.starts_with("<?xml") || head.starts_with("<opml") {
+        bail!(
+            "{}: this is OPML, not a newsboat urls file: `bulletin import-opml` reads it",
+            urls.display()
+        );
+    }
     let crate::newsboat::UrlsFile {
         feeds,
         queries,
