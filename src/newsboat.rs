@@ -115,8 +115,12 @@ pub fn parse_urls(text: &str) -> UrlsFile {
                 feed.name = Some(crate::sanitize::clean_line(title)).filter(|t| !t.is_empty());
             } else if word == "!" {
                 feed.hidden = true;
-            } else if !word.is_empty() && !feed.tags.contains(word) {
-                feed.tags.push(word.clone());
+            } else {
+                // Cleaned as OPML's folders are: the config holds no escape sequence.
+                let tag = crate::sanitize::clean_line(word);
+                if !tag.is_empty() && !feed.tags.contains(&tag) {
+                    feed.tags.push(tag);
+                }
             }
         }
         out.feeds.push(feed);
