@@ -113,7 +113,7 @@ pub fn discover(fetcher: &Fetcher, url: &str) -> Result<Discovery, DiscoverError
 }
 
 /// How long one discovery may take in all (a request waits at most what is left).
-const DISCOVERY_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+pub(super) const DISCOVERY_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// `discover`; `follow` says whether a `<meta http-equiv="refresh">` is followed (once).
 fn discover_at(fetcher: &Fetcher, url: &str, follow: bool) -> Result<Discovery, DiscoverError> {

@@ -132,13 +132,18 @@ fn says_article(doc: &dom_query::Document) -> bool {
         compact.contains("\"isaccessibleforfree\":false")
             || compact.contains("\"isaccessibleforfree\":\"false\"")
     });
+    // What a page says of itself when it is a wall or an error: a password to type, a
+    // theme's error page (WordPress's `error404`).
+    let wall = doc
+        .select(r#"input[type="password"], .error404, .error-404, .not-found, .page-not-found"#)
+        .exists();
     let said = doc.select(MARKS).exists()
         || ld.iter().any(|t| {
             ["Article\"", "BlogPosting\"", "\"Report\""]
                 .iter()
                 .any(|k| t.contains(k))
         });
-    said && !paywalled
+    said && !paywalled && !wall
 }
 
 /// Fetches a page and extracts its article; with `max_pages` above 1, the pages after it

@@ -386,3 +386,25 @@ fn a_feed_given_by_its_path_goes_by_its_file_address() {
     assert!(found.url.starts_with("file:///"), "{}", found.url);
     assert!(found.url.ends_with("/local.xml"), "{}", found.url);
 }
+
+/// `add ./x.xml` is the shell's path: relative to where the user is, not to the config's
+/// folder.
+#[test]
+fn a_relative_path_is_read_from_where_the_user_is() {
+    let env = Env::new(CONFIG);
+    let here = tempfile::tempdir().unwrap();
+    std::fs::write(here.path().join("rel.xml"), feeds::rss("rel", 1, 1)).unwrap();
+    let out = env
+        .command(&["add", "./rel.xml", "--json"])
+        .current_dir(here.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let added: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let url = added["url"].as_str().unwrap();
+    let folder = here.path().file_name().unwrap().to_str().unwrap();
+    assert!(
+        url.starts_with("file:///") && url.ends_with(&format!("/{folder}/rel.xml")),
+        "{url}"
+    );
+}

@@ -62,7 +62,10 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
         .parent()
         .unwrap_or(std::path::Path::new("."));
     let typed = crate::discover::normalise(args.url)?;
-    let canonical = crate::config::canonical_url(&typed, dir).unwrap_or(typed.clone());
+    // A path typed here is the shell's: relative to where the user is, not to the
+    // config's folder (where `./x.xml` in the config itself is read).
+    let here = std::env::current_dir().unwrap_or_else(|_| dir.to_path_buf());
+    let canonical = crate::config::canonical_url(&typed, &here).unwrap_or(typed.clone());
     if let Some(name) = already(&config, paths, &canonical) {
         bail!("{canonical} is already subscribed, as {name:?}");
     }

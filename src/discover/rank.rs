@@ -9,7 +9,8 @@ use super::Candidate;
 /// A candidate that was fetched and parsed, with what tells one feed from another.
 pub(super) struct Checked {
     pub candidate: Candidate,
-    /// The feed's own title, site link, and first article's address (or id) and body.
+    /// The feed's own title, site link, and first article's address (or id) and the
+    /// length of its text (its words, markup and entities aside).
     pub same: Same,
 }
 
@@ -17,8 +18,28 @@ pub(super) type Same = (
     Option<String>,
     Option<String>,
     Option<String>,
-    Option<String>,
+    Option<usize>,
 );
+
+/// The length of an article body's text: its words joined by single spaces, as markup,
+/// entities and white space leave them (Atom's XHTML and RSS's escaped HTML of one post
+/// differ in all three).
+pub(super) fn text_length(html: &str) -> usize {
+    // Wide enough that nothing wraps, narrow enough that no layout pads to it.
+    let text = crate::render::html_to_text(html, None, 4096);
+    text.split_whitespace().map(|w| w.chars().count() + 1).sum()
+}
+
+/// Whether two feeds are one: the same title, site and first article, and texts of
+/// about one length (a paper's full-text feed and its summaries are two).
+fn twins(a: &Same, b: &Same) -> bool {
+    let alike = match (a.3, b.3) {
+        (Some(x), Some(y)) => x.min(y) * 2 >= x.max(y),
+        (None, None) => true,
+        _ => false,
+    };
+    a.0 == b.0 && a.1 == b.1 && a.2 == b.2 && a.2.is_some() && alike
+}
 
 impl Checked {
     pub fn is_comments(&self) -> bool {
@@ -35,7 +56,7 @@ pub(super) fn rank(checked: Vec<Checked>) -> Vec<Candidate> {
     for c in checked {
         let twin = kept
             .iter()
-            .any(|k| k.candidate.url == c.candidate.url || k.same == c.same && c.same.2.is_some());
+            .any(|k| k.candidate.url == c.candidate.url || twins(&k.same, &c.same));
         if !twin {
             kept.push(c);
         }
@@ -113,12 +134,7 @@ mod tests {
                 comments: false,
                 found: None,
             },
-            same: (
-                some(same.0),
-                some(same.1),
-                some(same.2),
-                Some("body".into()),
-            ),
+            same: (some(same.0), some(same.1), some(same.2), Some(4)),
         }
     }
 
@@ -169,6 +185,13 @@ mod tests {
     }
 
     #[test]
+    fn one_posts_text_in_markup_or_entities_or_plain_is_one_length() {
+        let a = text_length("<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Caf&eacute; opens\n  at nine.</p></div>");
+        let b = text_length("Café opens at nine.");
+        assert_eq!(a, b);
+    }
+
+    #[test]
     fn the_same_feed_in_two_formats_or_at_two_places_is_offered_once() {
         let got = rank(vec![
             checked(
@@ -205,8 +228,10 @@ mod tests {
             "",
             ("N", "https://n.example/", "https://n.example/1"),
         );
-        full.same.3 = Some("the whole story".into());
-        short.same.3 = Some("the first line".into());
+        full.same.3 = Some(text_length(
+            "<p>The whole story, told at length over paragraphs.</p>",
+        ));
+        short.same.3 = Some(text_length("The whole story […]"));
         assert_eq!(rank(vec![full, short]).len(), 2);
         // Two untitled feeds without items are not taken for one.
         let got = rank(vec![

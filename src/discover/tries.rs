@@ -55,20 +55,31 @@ impl Tried {
     }
 
     /// Why nothing was found, in a line: the declared feed that failed, else how many
-    /// places were asked and how many of them did not answer in time.
+    /// places were asked and how many of them did not answer in time, and how many the
+    /// discovery's time ran out before.
     pub fn why(&self, declared: Option<(String, String)>) -> String {
-        let others = self.failed.len() - usize::from(declared.is_some());
-        let late = self
-            .failed
+        let rest = &self.failed[usize::from(declared.is_some()).min(self.failed.len())..];
+        let cut = |why: &str| why.contains("run's limit");
+        let left = rest.iter().filter(|(_, why)| cut(why)).count();
+        let tried: Vec<&String> = rest
             .iter()
-            .filter(|(_, why)| why.contains("timed out"))
-            .count();
-        let asked = match (others, late) {
+            .filter(|(_, why)| !cut(why))
+            .map(|(_, why)| why)
+            .collect();
+        let late = tried.iter().filter(|why| why.contains("timed out")).count();
+        let mut asked = match (tried.len(), late) {
             (0, _) => String::new(),
             (n, 0) => format!("none of the {n} places tried answers with one"),
             (n, l) if l == n => format!("the {n} places tried all timed out"),
             (n, l) => format!("none of the {n} places tried answers with one ({l} timed out)"),
         };
+        if left > 0 {
+            let sep = if asked.is_empty() { "" } else { "; " };
+            asked.push_str(&format!(
+                "{sep}its time ({} s) ran out before {left} more",
+                super::DISCOVERY_LIMIT.as_secs()
+            ));
+        }
         match (declared, asked.is_empty()) {
             (Some((link, why)), true) => format!("it links {link}, which {why}"),
             (Some((link, why)), false) => format!("it links {link}, which {why}; {asked}"),
@@ -91,7 +102,9 @@ fn check(fetcher: &Fetcher, url: &str, declared: &[Candidate]) -> Result<rank::C
         feed.title.clone(),
         feed.link.clone(),
         first.map(|i| i.link.clone().unwrap_or_else(|| i.guid.clone())),
-        first.and_then(|i| i.content_html.clone().or_else(|| i.summary_html.clone())),
+        first
+            .and_then(|i| i.content_html.as_deref().or(i.summary_html.as_deref()))
+            .map(rank::text_length),
     );
     let said = declared
         .iter()

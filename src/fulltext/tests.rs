@@ -261,3 +261,14 @@ fn a_paywalled_articles_teaser_is_no_article() {
     let e = extract(teaser.as_bytes(), Some("text/html"), "https://h.example/t").unwrap_err();
     assert!(matches!(e, ExtractError::NotAnArticle(_)), "{e}");
 }
+
+#[test]
+fn a_short_error_or_login_page_marked_as_an_article_is_no_article() {
+    for page in [
+        "<html><body class=\"error404\"><article class=\"hentry error-404\"><h1>Not found</h1><p>Sorry, we could not find the page you were looking for. It may have been moved, renamed or deleted.</p></article></body></html>",
+        "<html><body><article class=\"hentry\"><h1>Members only</h1><p>This story is for members. Sign in with your email address and password to read the rest of it today.</p><form><input type=\"password\"></form></article></body></html>",
+    ] {
+        let e = extract(page.as_bytes(), Some("text/html"), "https://h.example/x").unwrap_err();
+        assert!(matches!(e, ExtractError::NotAnArticle(_)), "{e}");
+    }
+}
