@@ -408,3 +408,32 @@ fn a_relative_path_is_read_from_where_the_user_is() {
         "{url}"
     );
 }
+
+/// Blogger's two alternates, Atom and RSS of one blog: one feed, though Atom writes the
+/// post as XHTML and RSS as escaped HTML with an entity.
+#[test]
+fn one_blog_in_atom_and_rss_is_offered_once() {
+    let server = Server::start();
+    server.fixed(
+        "/feeds/posts/default",
+        "application/atom+xml",
+        r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Sam's Workshop</title><link rel="alternate" href="https://sam.example/"/><id>tag:sam</id><updated>2026-11-02T08:00:00Z</updated>
+<entry><title>Lathe</title><id>tag:sam:1</id><link rel="alternate" href="https://sam.example/2026/11/lathe.html"/><updated>2026-11-02T08:00:00Z</updated>
+<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>The café's old lathe runs again.</p></div></content></entry></feed>"#,
+    );
+    server.fixed(
+        "/feeds/posts/default?alt=rss",
+        "application/rss+xml",
+        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Sam's Workshop</title><link>https://sam.example/</link>
+<item><title>Lathe</title><guid>tag:sam:1</guid><link>https://sam.example/2026/11/lathe.html</link><description>The caf&amp;eacute;'s old lathe runs again.</description></item></channel></rss>"#,
+    );
+    let head = [
+        r#"<link rel="alternate" type="application/atom+xml" title="Sam's Workshop - Atom" href="/feeds/posts/default">"#,
+        r#"<link rel="alternate" type="application/rss+xml" title="Sam's Workshop - RSS" href="/feeds/posts/default?alt=rss">"#,
+    ]
+    .concat();
+    server.fixed("/", "text/html", page(&head, ""));
+    let env = Env::new(CONFIG);
+    let added = env.json(&["add", &server.url("/"), "--json"]);
+    assert_eq!(added["url"], server.url("/feeds/posts/default"));
+}
