@@ -198,3 +198,25 @@ fn import_newsboat_refuses_other_files_and_words_that_are_no_address() {
         stderr_of(&out)
     );
 }
+
+#[test]
+fn an_opml_file_can_come_on_standard_input() {
+    use std::io::Write;
+    let env = Env::new(CONFIG);
+    let mut child = env
+        .command(&["import-opml", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"<opml version=\"2.0\"><body><outline text=\"Piped\" xmlUrl=\"https://piped.example/rss\"/></body></opml>")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(feeds(&env)[0].0, "https://piped.example/rss");
+}

@@ -263,7 +263,7 @@ pub enum Command {
     },
     /// Add the feeds of an OPML file to the config
     ImportOpml {
-        /// The OPML file (folders become tags)
+        /// The OPML file (folders become tags); `-` reads standard input
         file: PathBuf,
     },
     /// Print the configured feeds as OPML 2.0

@@ -42,7 +42,15 @@ pub(super) fn cmd_import_opml(
     file: &std::path::Path,
     out: &mut String,
 ) -> anyhow::Result<()> {
-    let bytes = std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
+    // `-`: standard input (`curl ... | bulletin import-opml -`).
+    let bytes = if file.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .context("standard input: cannot read")?;
+        bytes
+    } else {
+        std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?
+    };
     let read = crate::opml::parse_bytes(&bytes, file)?;
     for (what, why) in &read.skipped {
         eprintln!("bulletin: {}: skipped {what}: {why}", file.display());
