@@ -351,6 +351,23 @@ fn a_blogrolls_feeds_and_a_lone_comments_feed_come_after_the_sites_own() {
     let env = Env::new(CONFIG);
     let added = env.json(&["add", &server.url("/blogroll/"), "--json"]);
     assert_eq!(added["url"], server.url("/feed"));
+    // A page whose only feed is another site's: taken, and said whose it is.
+    let only = Server::start();
+    only.fixed(
+        "/",
+        "text/html",
+        page(
+            "",
+            &format!(r#"<a href="{}">Friend's RSS</a>"#, friend.url("/feed")),
+        ),
+    );
+    let out = env.run(&["add", &only.url("/"), "--json"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("is on another site"),
+        "{}",
+        stderr_of(&out)
+    );
 
     let broken = Server::start();
     broken.fixed("/rss.xml", "application/rss+xml", feeds::rss("main", 2, 1));

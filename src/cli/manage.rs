@@ -32,6 +32,16 @@ struct CandidateJson<'a> {
     title: Option<&'a str>,
 }
 
+/// Whether two web addresses are on different sites (host or port).
+fn other_site(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(a), Ok(b)) if a.scheme().starts_with("http") && b.scheme().starts_with("http") => {
+            a.host_str() != b.host_str() || a.port() != b.port()
+        }
+        _ => false,
+    }
+}
+
 /// The name a feed is listed under in messages: its configured name, else its URL.
 /// How a subscribed feed at `url` is listed (its configured name, else its own title
 /// from the cache), or None when no feed is there.
@@ -80,6 +90,7 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
     if let Some(note) = note {
         eprintln!("bulletin: {note}");
     }
+    let from_page = matches!(discovered, Discovery::Page(_));
     let found: Found = match discovered {
         Discovery::Feed(found) => found,
         Discovery::Page(candidates) => {
@@ -134,6 +145,14 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
             }
         }
     };
+    // A page's feed on another site (a blogroll's link, a feed service): said, for the
+    // user to know whose feed it is.
+    if from_page && other_site(&canonical, &found.url) {
+        eprintln!(
+            "bulletin: the feed found for {canonical} is on another site: {}",
+            found.url
+        );
+    }
     // The feed may live elsewhere than asked (a redirect, the page's link).
     if let Some(name) = already(&config, paths, &found.url) {
         bail!("{} is already subscribed, as {name:?}", found.url);
