@@ -225,15 +225,8 @@ fn a_meta_refresh_is_followed_once() {
 fn the_usual_places_are_asked_at_once_and_a_silent_site_is_said_to_time_out() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
-    const PLACES: [&str; 7] = [
-        "/feed",
-        "/feed/",
-        "/rss",
-        "/rss.xml",
-        "/atom.xml",
-        "/index.xml",
-        "/feed.json",
-    ];
+    // The places discovery tries, as it names them.
+    const PLACES: [&str; 7] = bulletin::discover::COMMON_PATHS;
     let server = Server::start();
     server.fixed("/", "text/html", page("", "<p>no links</p>"));
     let asked = Arc::new(AtomicUsize::new(0));

@@ -237,7 +237,8 @@ fn a_short_last_page_of_a_split_article_is_kept() {
         "<html><body><article><p>And that was the last window of the year. The vendor says January's will be smaller, and the print server's team has promised a firmware image that closes the port for good.</p></article></body></html>",
     );
     let env = Env::new("[general]\nrefresh_on_startup = false\n");
-    let json = env.json(&["extract", "--json", &server.url("/story/long")]);
+    // Options after the address, as users type them too.
+    let json = env.json(&["extract", &server.url("/story/long"), "--json"]);
     let content = json["content"].as_str().unwrap();
     let words = content.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(

@@ -475,11 +475,17 @@ fn titles_start_in_one_column_beside_a_feed_name_in_a_wide_script() {
     );
 }
 
-/// At 60 columns the `d` question still ends with its keys (it was cut before "y/n"),
-/// and the key hints are the question's (n answers it).
+/// At 60 and at 40 columns the `d` question still ends with its keys (it was cut before
+/// "y/n"), and the key hints are the question's (n answers it).
 #[test]
 fn a_question_keeps_its_keys_on_a_narrow_screen() {
-    let mut m = fixture(60, 15);
+    for (w, h) in [(60, 15), (40, 10)] {
+        question_at(w, h);
+    }
+}
+
+fn question_at(w: u16, h: u16) {
+    let mut m = fixture(w, h);
     let mut feeds = support::tui::feeds();
     feeds[0].name = "A feed with a rather long name for a narrow screen".into();
     send(&mut m, Msg::FeedsLoaded(feeds));

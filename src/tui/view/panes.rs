@@ -98,8 +98,15 @@ pub(super) fn draw_reader(f: &mut Frame, m: &Model, theme: &Theme, area: Rect) {
 /// A yes-or-no question about a feed, its name cut to what the line leaves room for:
 /// the question's end and its keys must show.
 fn question(m: &Model, before: &str, name: &str, after: &str) -> String {
-    let room = (m.size.0 as usize).saturating_sub(before.width() + after.width());
-    format!("{before}{}{after}", fit(name, room.max(6)))
+    let width = m.size.0 as usize;
+    // Too narrow for the whole question (40 columns): its short form.
+    let after = if before.width() + after.width() + 8 > width {
+        "? y/n"
+    } else {
+        after
+    };
+    let room = width.saturating_sub(before.width() + after.width());
+    format!("{before}{}{after}", fit(name, room.max(4)))
 }
 
 fn status_text(m: &Model) -> String {
