@@ -222,7 +222,8 @@ fn discover_at(fetcher: &Fetcher, url: &str, follow: bool) -> Result<Discovery, 
     Err(no_feed(tried.why(declared_failed)))
 }
 
-/// `feed://host/path` and `feed:https://host/path`, the old feed-reader schemes, as the
+/// `feed://host/path`, `feed:https://host/path` (the old feed-reader schemes) and podcast
+/// apps' `itpc://` and `pcast://`, as the
 /// http(s) URL they stand for.
 fn unfeed(url: &str) -> String {
     let lower = url.to_ascii_lowercase();
@@ -230,6 +231,12 @@ fn unfeed(url: &str) -> String {
         url[5..].to_string()
     } else if lower.starts_with("feed://") {
         format!("http://{}", &url[7..])
+    } else if let Some(scheme) = ["itpc://", "pcast://"]
+        .iter()
+        .find(|s| lower.starts_with(**s))
+    {
+        // Podcast apps' subscribe links: the feed over https.
+        format!("https://{}", &url[scheme.len()..])
     } else {
         url.to_string()
     }
@@ -351,6 +358,10 @@ mod tests {
         assert_eq!(
             normalise("feed:https://site.example/rss").unwrap(),
             "https://site.example/rss"
+        );
+        assert_eq!(
+            normalise("itpc://show.example/podcast.xml").unwrap(),
+            "https://show.example/podcast.xml"
         );
         assert!(normalise("javascript:alert(1)").is_err());
         assert!(normalise("  ").is_err());

@@ -166,12 +166,7 @@ fn feed_of(outline: roxmltree::Node, folders: &[String], read: &mut Read) -> boo
 /// https one, and a relative one (`/feeds/all.xml`) is under the outline's web page, or
 /// skipped (with the address, and why) when it has none: it is no file on this machine.
 fn address(url: &str, page: Option<&str>) -> Result<String, (String, String)> {
-    let lower = url.to_ascii_lowercase();
-    for podcast in ["itpc://", "pcast://"] {
-        if lower.starts_with(podcast) {
-            return Ok(format!("https://{}", &url[podcast.len()..]));
-        }
-    }
+    // `itpc://`, `pcast://` and `feed://` are the discovery's to read (`normalise`).
     if url.starts_with("//") {
         return Ok(format!("https:{url}"));
     }
