@@ -223,8 +223,7 @@ fn discover_at(fetcher: &Fetcher, url: &str, follow: bool) -> Result<Discovery, 
 }
 
 /// `feed://host/path`, `feed:https://host/path` (the old feed-reader schemes) and podcast
-/// apps' `itpc://` and `pcast://`, as the
-/// http(s) URL they stand for.
+/// apps' `itpc://` and `pcast://`, as the http(s) URL they stand for.
 fn unfeed(url: &str) -> String {
     let lower = url.to_ascii_lowercase();
     if lower.starts_with("feed:http") {
