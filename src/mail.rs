@@ -282,10 +282,12 @@ fn sender_of(msg: &mail_parser::Message<'_>) -> Sender {
     // List-Id: "Weekly Brief <brief.example.org>", read as text or as an address.
     let list_id = msg.list_id();
     let from_text = list_id.as_text().map(|id| {
+        // The key names the list's feed (`mail:BOX/KEY`), which `feeds` prints: it is the
+        // sender's text, so cleaned like every other.
         let key = id
             .rsplit_once('<')
-            .map(|(_, k)| k.trim_end_matches('>').trim().to_ascii_lowercase())
-            .unwrap_or_else(|| id.trim().to_ascii_lowercase());
+            .map(|(_, k)| clean(k.trim_end_matches('>').trim()).to_ascii_lowercase())
+            .unwrap_or_else(|| clean(id.trim()).to_ascii_lowercase());
         let phrase = id
             .split('<')
             .next()
@@ -294,7 +296,7 @@ fn sender_of(msg: &mail_parser::Message<'_>) -> Sender {
         (key, phrase)
     });
     let from_address = list_id.as_address().and_then(|a| a.first()).and_then(|a| {
-        let key = a.address()?.trim().to_ascii_lowercase();
+        let key = clean(a.address()?.trim()).to_ascii_lowercase();
         Some((key, a.name().map(clean).unwrap_or_default()))
     });
     let (list, list_name) = match from_text.or(from_address) {

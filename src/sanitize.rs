@@ -36,12 +36,17 @@ pub fn clean_text(input: &str) -> String {
 
 /// Bytes that may start something to remove: C0 controls but `\n` and `\t`, DEL, and the
 /// lead bytes of the multi-byte characters [`is_forbidden`] rejects (C1 controls C2 80-9F,
-/// the soft hyphen C2 AD, D8 9C, and the marks and bidi controls E2 80 8E/8F/AA-AE and
-/// E2 81 A6-A9).
+/// the soft hyphen C2 AD, D8 9C, the marks, bidi controls and invisibles E2 80 8B/8E/8F/
+/// AA-AE and E2 81 A0-A4/A6-A9, and EF BB BF).
 /// Branch-free, so that the compiler checks many bytes at once with vector instructions.
 #[inline(always)]
 fn suspect(c: u8) -> bool {
-    (c < 0x20) & (c != b'\n') & (c != b'\t') | (c == 0x7f) | (c == 0xc2) | (c == 0xd8) | (c == 0xe2)
+    (c < 0x20) & (c != b'\n') & (c != b'\t')
+        | (c == 0x7f)
+        | (c == 0xc2)
+        | (c == 0xd8)
+        | (c == 0xe2)
+        | (c == 0xef)
 }
 
 /// True when `b` holds a character [`is_forbidden`] rejects (other than `\n` and `\t`), or
@@ -70,8 +75,10 @@ fn has_forbidden(b: &[u8], from: usize, to: usize) -> bool {
             0xd8 => b.get(at + 1) == Some(&0x9c),
             0xe2 => matches!(
                 (b.get(at + 1), b.get(at + 2)),
-                (Some(0x80), Some(0x8e | 0x8f | 0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
+                (Some(0x80), Some(0x8b | 0x8e | 0x8f | 0xaa..=0xae))
+                    | (Some(0x81), Some(0xa0..=0xa4 | 0xa6..=0xa9))
             ),
+            0xef => b.get(at + 1) == Some(&0xbb) && b.get(at + 2) == Some(&0xbf),
             _ => true,
         })
 }
@@ -108,6 +115,12 @@ pub fn is_forbidden(c: char) -> bool {
         // as a hyphen (one column that the layout, counting it as none, did not give).
         || u == 0xad
         || matches!(u, 0x202a..=0x202e | 0x2066..=0x2069 | 0x200e | 0x200f | 0x061c)
+        // Invisible characters with no part in any script's shaping (the zero-width
+        // space, word joiner, invisible operators, a byte-order mark inside text):
+        // terminals give some of them a column the layout does not count, and they hide
+        // words from the eye. The joiners (U+200C, U+200D) stay: emoji sequences and
+        // Persian and Indic text need them.
+        || matches!(u, 0x200b | 0x2060..=0x2064 | 0xfeff)
 }
 
 type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
@@ -195,6 +208,11 @@ mod tests {
             clean_line("in\u{ad}com\u{ad}pre\u{ad}hen\u{ad}si\u{ad}ble"),
             "incomprehensible"
         );
+        // Invisible characters go; the joiners emoji and Persian need stay.
+        assert_eq!(
+            clean_line("a\u{200b}b\u{2060}c\u{feff}d 👩\u{200d}💻 می\u{200c}خواهم"),
+            "abcd 👩\u{200d}💻 می\u{200c}خواهم"
+        );
     }
 
     /// A lone CR ends a line (old Mac files, some CMSes): the words on either side stay
@@ -215,7 +233,7 @@ mod tests {
 
     #[test]
     fn the_fast_path_agrees_with_the_slow_one() {
-        for c in (0u32..0x3000).filter_map(char::from_u32) {
+        for c in (0u32..0x10000).filter_map(char::from_u32) {
             let s = format!("a{c}b");
             let slow: String = s
                 .chars()
@@ -229,7 +247,9 @@ mod tests {
     #[test]
     fn the_fast_path_sees_a_character_at_any_offset_of_its_block() {
         // Multi-byte characters straddle the 64-byte blocks at some of these offsets.
-        for bad in ['\u{1b}', '\u{85}', '\u{ad}', '\u{202e}', '\u{61c}'] {
+        for bad in [
+            '\u{1b}', '\u{85}', '\u{ad}', '\u{202e}', '\u{61c}', '\u{200b}', '\u{feff}',
+        ] {
             for at in 0..200 {
                 let s = format!("{}{bad}{}", "x".repeat(at), "—€".repeat(20));
                 assert!(needs_cleaning(s.as_bytes()), "{bad:?} at {at}");

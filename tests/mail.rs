@@ -529,3 +529,30 @@ fn the_same_message_in_two_mailboxes_is_one_article() {
         names(&other)
     );
 }
+
+/// A List-Id is the sender's text: escape sequences in it (a clipboard write, a window
+/// title, a link) never reach `feeds`, whose plain output prints the list's key.
+#[test]
+fn escape_sequences_in_a_list_id_never_reach_the_feed_list() {
+    let env = Env::new("");
+    let path = env.path().join("hostile.mbox");
+    std::fs::write(
+        &path,
+        "From x@y Mon Jan  1 00:00:00 2024\nFrom: News <news@example.com>\nSubject: hello\n\
+         Date: Mon, 1 Jan 2024 00:00:00 +0000\nMessage-ID: <poc1@x>\n\
+         List-Id: Weekly <\x1b]52;c;cHduZWQ=\x07\x1b]0;pwned\x07\x1b[?25l.example.org>\n\
+         Content-Type: text/plain\n\nhi\n\n",
+    )
+    .unwrap();
+    env.write_config(&config(&format!(
+        "[[mailbox]]\nname = \"M\"\nmbox = \"{}\"\n",
+        path.display()
+    )));
+    env.ok(&["refresh"]);
+    let plain = env.ok(&["feeds"]);
+    assert!(plain.contains("Weekly"), "{plain}");
+    assert!(
+        !plain.chars().any(|c| c.is_control() && c != '\n'),
+        "{plain:?}"
+    );
+}
