@@ -12,7 +12,9 @@
 /// has none (or is no RSS 2.0 document, or has a channel inside a channel: left as
 /// it is).
 pub(super) fn gather(body: &str) -> Option<String> {
-    let open = find_tag(body, "<channel")?;
+    let Some(open) = find_tag(body, "<channel") else {
+        return channel_for(body);
+    };
     // RSS 0.9x and 2.0 only: RSS 1.0's channel has an `<items>` of its own.
     let root = find_tag(&body[..open], "<rss")?;
     let open_end = open + body[open..].find('>')? + 1;
@@ -49,6 +51,28 @@ pub(super) fn gather(body: &str) -> Option<String> {
     out.push_str(&after_items);
     out.push_str("</channel>");
     out.push_str(&after_rest);
+    Some(out)
+}
+
+/// An `<rss>` whose title, link and items stand in it with no `<channel>` around them
+/// (hand-made feeds, a template's slip), given one: feedparser reads such items.
+fn channel_for(body: &str) -> Option<String> {
+    let root = find_tag(body, "<rss")?;
+    let open_end = root + body[root..].find('>')? + 1;
+    if body[root..open_end].ends_with("/>") || find_tag(&body[open_end..], "<item").is_none() {
+        return None;
+    }
+    let close = body.rfind("</rss>").filter(|&c| c >= open_end);
+    let (inside, after) = match close {
+        Some(c) => (&body[open_end..c], &body[c..]),
+        None => (&body[open_end..], ""),
+    };
+    let mut out = String::with_capacity(body.len() + 24);
+    out.push_str(&body[..open_end]);
+    out.push_str("<channel>");
+    out.push_str(inside);
+    out.push_str("</channel>");
+    out.push_str(after);
     Some(out)
 }
 
@@ -199,6 +223,19 @@ mod tests {
             "{out}"
         );
         assert_eq!(out.matches("<title>1</title>").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn items_with_no_channel_get_one() {
+        let doc = "<rss version=\"2.0\"><title>Loose</title><item><title>A</title></item></rss>";
+        assert_eq!(
+            gather(doc).unwrap(),
+            "<rss version=\"2.0\"><channel><title>Loose</title><item><title>A</title></item></channel></rss>"
+        );
+        assert_eq!(
+            gather("<rss version=\"2.0\"><title>No items</title></rss>"),
+            None
+        );
     }
 
     #[test]

@@ -118,7 +118,7 @@ enum AtomType {
     /// Any other media type: base64, as Atom says (decoded here; left as it is when it
     /// is not).
     Base64,
-    /// A `src` or a `mode`: left as it is.
+    /// A `src` or base64 text: left as it is.
     Other,
 }
 
@@ -210,9 +210,13 @@ fn atom_type(e: &BytesStart, content: bool) -> AtomType {
             .find(|a| a.key.as_ref() == key)
             .map(|a| a.value.to_string())
     };
-    if attr("src").is_some() || attr("mode").is_some() {
+    // Atom 0.3's `mode` (written into 1.0 documents too): base64 is decoded elsewhere;
+    // "escaped" says the text is escaped markup, "xml" that it is inline.
+    let mode = attr("mode").map(|m| m.trim().to_ascii_lowercase());
+    if attr("src").is_some() || mode.as_deref() == Some("base64") {
         return AtomType::Other;
     }
+    let escaped = mode.as_deref() == Some("escaped");
     let Some(raw) = attr("type") else {
         return AtomType::Text("text", false);
     };
@@ -227,6 +231,7 @@ fn atom_type(e: &BytesStart, content: bool) -> AtomType {
     match kind.as_str() {
         "text" | "" | "text/plain" => AtomType::Text("text", !as_is("text")),
         "html" | "text/html" => AtomType::Text("html", !as_is("html") && !as_is("text/html")),
+        "xhtml" | "application/xhtml+xml" if escaped => AtomType::Text("html", true),
         "xhtml" | "application/xhtml+xml" => AtomType::Xhtml(!as_is("xhtml")),
         t if content && (t.ends_with("+xml") || t.ends_with("/xml")) => AtomType::Xml,
         t if t.starts_with("text/") => AtomType::Text("text", true),

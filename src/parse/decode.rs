@@ -19,6 +19,10 @@ impl Charset {
         if let Some(e) = Encoding::for_label(label.trim().as_bytes()) {
             return Some(Charset::Whatwg(e));
         }
+        // Python writes its names with underscores (`windows_1251`, `euc_jp`, `utf_8`).
+        if let Some(e) = Encoding::for_label(label.trim().replace('_', "-").as_bytes()) {
+            return Some(Charset::Whatwg(e));
+        }
         let key: String = label
             .chars()
             .filter(char::is_ascii_alphanumeric)
@@ -29,7 +33,12 @@ impl Charset {
         let known = match key.as_str() {
             "cp949" | "ms949" | "uhc" | "euckr" => Some("euc-kr"),
             "cp932" | "ms932" | "mskanji" | "sjis" => Some("shift_jis"),
-            "cp936" | "ms936" | "euccn" | "gb2312" => Some("gbk"),
+            "cp936" | "ms936" | "euccn" | "gb2312" | "gb231280" => Some("gbk"),
+            "macroman" | "xmacroman" => Some("macintosh"),
+            "utf8" => Some("utf-8"),
+            "eucjp" => Some("euc-jp"),
+            "shiftjis" => Some("shift_jis"),
+            "iso2022jp" => Some("iso-2022-jp"),
             "cp950" | "ms950" | "big5hkscs" => Some("big5"),
             "tis620" | "cp874" | "iso885911" => Some("windows-874"),
             k if k.starts_with("iso8859") && k.len() > 7 => None.or_else(|| {
@@ -37,6 +46,9 @@ impl Charset {
             }),
             k if k.starts_with("cp125") && k.len() == 6 => {
                 Encoding::for_label(format!("windows-{}", &k[2..]).as_bytes()).map(|e| e.name())
+            }
+            k if k.starts_with("windows") && k.len() > 7 => {
+                Encoding::for_label(format!("windows-{}", &k[7..]).as_bytes()).map(|e| e.name())
             }
             _ => None,
         };
@@ -351,6 +363,22 @@ mod codepage_tests {
                 encoding_rs::WINDOWS_874,
                 "\u{e44}\u{e17}\u{e22}",
             ),
+            (
+                &["windows_1251", "Windows1251", "cp1251"][..],
+                encoding_rs::WINDOWS_1251,
+                "\u{416}\u{434}",
+            ),
+            (
+                &["macroman", "mac_roman"][..],
+                encoding_rs::MACINTOSH,
+                "caf\u{e9}",
+            ),
+            (
+                &["GB2312-80", "gb2312"][..],
+                encoding_rs::GBK,
+                "\u{4e2d}\u{6587}",
+            ),
+            (&["euc_jp"][..], encoding_rs::EUC_JP, "\u{65e5}\u{672c}"),
         ] {
             for label in labels {
                 let body = format!("<a>{text}</a>");

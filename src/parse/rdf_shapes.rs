@@ -72,14 +72,23 @@ fn items_out_of_channel(body: &str) -> Option<String> {
 }
 
 /// RSS 1.0 items with an `rdf:about` and no `<link>` get one (feed-rs drops such items).
+/// An item with neither (RSS 0.90's, a hand-made one) gets an address that is none:
+/// not being a web address it is no link, and the item's id is made from its text, as
+/// an RSS 2.0 item's with neither guid nor link (feedparser reads such items).
 fn links(body: &str) -> Option<String> {
     rewrite_items(body, |tag, inner| {
         if inner.contains("<link") {
             return None;
         }
-        about_of(tag).map(|about| format!("<link>{about}</link>{inner}"))
+        Some(match about_of(tag).filter(|a| !a.trim().is_empty()) {
+            Some(about) => format!("<link>{about}</link>{inner}"),
+            None => format!("<link>{NO_LINK}</link>{inner}"),
+        })
     })
 }
+
+/// The address an item with none is given for feed-rs (see `links`).
+const NO_LINK: &str = "urn:x-bulletin:no-link";
 
 /// RSS 2.0's `<pubDate>` and `<author>` in RSS 1.0 items (generators that write both
 /// formats mix them) as Dublin Core's `dc:date` and `dc:creator`, which feed-rs reads

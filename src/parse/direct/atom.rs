@@ -78,6 +78,14 @@ impl Doc<'_> {
                     entry.content = Some(self.text_construct(&e)?);
                 }
                 (Ns::Atom, "summary") => entry.summary = Some(self.text_construct(&e)?),
+                // RSS's full text in an Atom entry (podcast generators write both
+                // formats' names): where Atom's own content says nothing.
+                (Ns::Content, "encoded") => {
+                    let body = self.text()?.filter(|s| !s.is_empty());
+                    if entry.content.is_none() {
+                        entry.content = body.map(|body| SourceText { body, html: true });
+                    }
+                }
                 (Ns::Atom, "link") => entry.links.extend(self.atom_link(&e)?),
                 (Ns::Atom, "rights") => {
                     self.text_construct(&e)?;

@@ -53,12 +53,22 @@ impl Doc<'_> {
             match self.name(&e)? {
                 (Ns::Plain, "title") => feed.title = self.text()?.map(plain),
                 (Ns::Plain, "link") => {
-                    if let Some(s) = self.text()? {
+                    if let Some(s) = self.link_text(&e)? {
                         feed.links.push(self.link(&s, None));
                     }
                 }
                 (Ns::Atom, "link") => feed.links.extend(self.atom_link(&e)?),
                 (Ns::Plain, "description") => feed.description = self.text()?.map(plain),
+                // Dublin Core's, under whatever prefix (`dc:` is also looked for by
+                // `fallbacks`): where RSS's own say nothing.
+                (Ns::DublinCore, "title") => {
+                    let text = self.text()?.map(plain);
+                    feed.title = feed.title.take().or(text);
+                }
+                (Ns::DublinCore, "description") => {
+                    let text = self.text()?.map(plain);
+                    feed.description = feed.description.take().or(text);
+                }
                 (Ns::Plain, "item") => feed.entries.push(self.item()?),
                 // Items in a wrapper (parse::channels).
                 (Ns::Plain, "items") | (Ns::Unsupported, _) => return Err(GiveUp),
@@ -68,6 +78,17 @@ impl Doc<'_> {
         Ok(feed)
     }
 
+    /// An RSS `<link>`'s address: its text, else an `href` as Atom writes it (a
+    /// template's slip feedparser reads).
+    fn link_text(&mut self, e: &quick_xml::events::BytesStart) -> Step<Option<String>> {
+        let href = super::text::attr(e, "href")?;
+        let text = self.text()?;
+        Ok(match href {
+            Some(href) if text.as_ref().is_none_or(|t| t.trim().is_empty()) => Some(href),
+            _ => text,
+        })
+    }
+
     pub(super) fn item(&mut self) -> Step<SourceEntry> {
         let mut entry = SourceEntry::default();
         let mut links: Vec<(SourceLink, LinkKind)> = Vec::new();
@@ -75,7 +96,7 @@ impl Doc<'_> {
             match self.name(&e)? {
                 (Ns::Plain, "title") => entry.title = self.text()?.map(plain),
                 (Ns::Plain, "link") => {
-                    if let Some(s) = self.text()? {
+                    if let Some(s) = self.link_text(&e)? {
                         links.push((self.link(&s, None), LinkKind::Plain));
                     }
                 }
@@ -92,6 +113,14 @@ impl Doc<'_> {
                     }
                 }
                 (Ns::Plain, "description") => entry.summary = self.text()?.map(html),
+                (Ns::DublinCore, "title") => {
+                    let text = self.text()?.map(plain);
+                    entry.title = entry.title.take().or(text);
+                }
+                (Ns::DublinCore, "description") => {
+                    let text = self.text()?.map(html);
+                    entry.summary = entry.summary.take().or(text);
+                }
                 (Ns::Plain, "author") | (Ns::DublinCore, "creator") => {
                     if let Some(raw) = self.text()? {
                         entry.author_names.extend(person_name(&raw)?);
