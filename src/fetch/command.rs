@@ -203,15 +203,25 @@ fn shown_name(argv: &[String]) -> String {
         [_, flag, script, ..]
             if shell && flag == "-c" && !script.contains(|c: char| ";|&\n`$(".contains(c)) =>
         {
-            script
-                .split_whitespace()
-                .next()
-                .unwrap_or(program)
-                .to_string()
+            let mut words = script.split_whitespace();
+            match words.next() {
+                // `exec prog ...` runs prog.
+                Some("exec") => words.next().unwrap_or(program).to_string(),
+                // The shell's own words are no program of their own: the shell failed.
+                Some(word) if !SHELL_WORDS.contains(&word) => word.to_string(),
+                _ => program.to_string(),
+            }
         }
         _ => program.to_string(),
     }
 }
+
+/// Builtins and keywords a `sh -c` script may start with.
+const SHELL_WORDS: &[&str] = &[
+    "exit", "true", "false", ":", "echo", "printf", "test", "[", "cd", "set", "export", "read",
+    "eval", "if", "for", "while", "until", "case", "{", "(", "!", "return", "shift", "wait",
+    "trap", "umask", "ulimit", "unset", "alias", "command", "type", ".", "source",
+];
 
 /// `~` and `~/...` as the home directory (the shell would have done it); not in a word
 /// with spaces, which is a script for a shell (`sh -c "~/bin/x arg"`) that expands it
@@ -322,5 +332,25 @@ impl Group {
                 nix::sys::signal::Signal::SIGKILL,
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_name;
+
+    fn shown(argv: &[&str]) -> String {
+        shown_name(&argv.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn a_failure_names_the_program_that_ran() {
+        assert_eq!(shown(&["sh", "-c", "curl -s https://x.example/"]), "curl");
+        assert_eq!(shown(&["sh", "-c", "exec curl -s https://x"]), "curl");
+        // The shell's own words: the shell is what failed.
+        assert_eq!(shown(&["sh", "-c", "exit 1"]), "sh");
+        assert_eq!(shown(&["/bin/bash", "-c", "test -f x"]), "/bin/bash");
+        assert_eq!(shown(&["sh", "-c", "a | b"]), "sh");
+        assert_eq!(shown(&["./scrape.py", "--all"]), "./scrape.py");
     }
 }
