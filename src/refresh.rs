@@ -281,6 +281,21 @@ pub fn run(
     Ok(summary)
 }
 
+/// The pages of a feed's articles where they are the articles (a gemlog's entries are
+/// links only), for a feed `add` just wrote from what it had fetched: without them the
+/// articles would read empty until the next refresh. Returns how many came.
+pub fn pages_of_added(
+    store: &mut Store,
+    fetcher: &Fetcher,
+    config: &crate::config::Config,
+    id: FeedId,
+) -> Result<usize, crate::store::StoreError> {
+    let list = crate::feedlist::FeedList::of(config, store)?;
+    let opts = Options::new(&config.general, false);
+    let never = AtomicBool::new(false);
+    fulltext::fetch_for(store, fetcher, config, &list, Some(&[id]), &opts, &never)
+}
+
 /// Refreshes `targets`, calling `on_done` after each feed is written. Stops handing out
 /// new feeds once `cancel` is set; feeds already written stay written.
 pub fn refresh(

@@ -58,6 +58,13 @@ fn a_gemlog_s_dated_links_are_its_entries_and_their_pages_its_articles() {
     let added = env.json(&["add", &server.url("/"), "--json"]);
     assert_eq!(added["url"], server.url("/log/"), "{added}");
     assert_eq!(added["items"], 2, "{added}");
+    // The entries' pages come with the add: the articles read at once.
+    assert_eq!(server.requests_to("/log/2026-11-30-outage.gmi"), 1);
+    let text = show(&env, "The relay outage");
+    assert!(
+        text.contains("On Monday the relay stopped answering."),
+        "{text}"
+    );
     let summary = env.json(&["refresh", "--json"]);
     assert_eq!(summary["failed"], 0, "{summary}");
     let feeds = env.json(&["feeds", "--json"]);
@@ -72,7 +79,7 @@ fn a_gemlog_s_dated_links_are_its_entries_and_their_pages_its_articles() {
             .starts_with("2026-11-30"),
         "{outage}"
     );
-    // The entry's own page is the article, fetched with the refresh and rendered.
+    // The entry's own page is the article, rendered; the refresh did not fetch it again.
     assert_eq!(server.requests_to("/log/2026-11-30-outage.gmi"), 1);
     let text = show(&env, "The relay outage");
     for part in [

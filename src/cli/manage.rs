@@ -189,6 +189,10 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
             chrono::Utc::now(),
             config.general.keep_days,
         )?;
+        // A gemlog's entries are links: their pages are the articles.
+        if found.url.starts_with("gemini://") {
+            crate::refresh::pages_of_added(&mut store, &fetcher, &config, id)?;
+        }
     }
     if args.json {
         out.push_str(&to_json(&Added {
