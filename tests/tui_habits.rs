@@ -413,3 +413,30 @@ fn a_number_prompt_gives_way_to_other_keys() {
     send(&mut m, code(KeyCode::Backspace));
     assert!(m.prompt.is_none(), "emptied: closed");
 }
+
+/// newsboat's three levels in a wide terminal: Enter goes into the article, q comes back
+/// to the list, q to the feed list, q quits (q went from the article to the feed list).
+#[test]
+fn newsboat_enter_goes_into_the_article_and_q_comes_back_a_level() {
+    let mut m = fixture(120, 30);
+    m.keymap = config_keymap("[keys]\npreset = \"newsboat\"\n");
+    send(&mut m, code(KeyCode::Tab));
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    serve_article(&mut m, &cmds);
+    assert_eq!(m.focus, Pane::Reader);
+    assert!(!m.fullscreen, "beside the list, as before");
+    send(&mut m, key('q'));
+    assert_eq!(m.focus, Pane::Articles);
+    send(&mut m, key('q'));
+    assert_eq!((m.focus, m.quit), (Pane::Feeds, false));
+    send(&mut m, key('q'));
+    assert!(m.quit);
+    // bulletin's own keys: Enter leaves the cursor in the list, q quits from anywhere.
+    let mut m = fixture(120, 30);
+    send(&mut m, code(KeyCode::Tab));
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    serve_article(&mut m, &cmds);
+    assert_eq!(m.focus, Pane::Articles);
+    send(&mut m, key('q'));
+    assert!(m.quit);
+}

@@ -825,3 +825,76 @@ fn the_first_m_in_the_reader_makes_an_article_just_opened_unread() {
         .collect();
     assert_eq!(marks, [(vec![ItemId(21)], false)]);
 }
+
+/// Answers a LoadArticle as a story in three feeds: 11 (Alpha), 111 (Beta), 211 (Epsilon),
+/// each copy with a link of its own.
+fn serve_copy(m: &mut Model, cmds: &[Cmd]) {
+    let copies = [
+        (ItemId(11), "Alpha"),
+        (ItemId(111), "Beta"),
+        (ItemId(211), "Epsilon"),
+    ];
+    for cmd in cmds {
+        if let Cmd::LoadArticle { req, id, .. } = cmd {
+            let mut it = support::tui::item(id.0);
+            it.link = Some(format!("https://copy.example/{}", id.0));
+            let mut prepared = bulletin::article::Prepared::new(&it, "Alpha");
+            prepared.also_in = copies
+                .iter()
+                .filter(|(c, _)| c != id)
+                .map(|(c, n)| (*c, n.to_string()))
+                .collect();
+            update(
+                m,
+                Msg::ArticleLoaded {
+                    req: *req,
+                    item: Box::new(it),
+                    prepared: Box::new(prepared),
+                },
+            );
+        }
+    }
+}
+
+/// `c` pressed in the list on a story's row goes round its copies from the one on screen,
+/// and every key there acts on that copy (a trial: `c` always showed Beta's copy, then
+/// `o` opened Alpha's link, Enter opened Alpha again).
+#[test]
+fn keys_on_a_storys_row_act_on_the_copy_on_screen() {
+    let mut m = fixture(120, 30);
+    send(&mut m, code(KeyCode::Tab));
+    let cmds = send(&mut m, code(KeyCode::Enter)); // row 11; the cursor stays in the list
+    serve_copy(&mut m, &cmds);
+    for next in [111, 211, 11, 111, 211] {
+        let cmds = send(&mut m, key('c'));
+        assert!(
+            matches!(cmds.as_slice(), [Cmd::LoadArticle { id, .. }] if id.0 == next),
+            "{cmds:?}"
+        );
+        serve_copy(&mut m, &cmds);
+    }
+    assert_eq!(m.reader.as_ref().unwrap().item.id, ItemId(211));
+    let url = "https://copy.example/211".to_string();
+    assert_eq!(send(&mut m, key('o')), vec![Cmd::OpenUrl(url.clone())]);
+    assert_eq!(send(&mut m, key('y')), vec![Cmd::CopyToClipboard(url)]);
+    assert_eq!(
+        send(&mut m, key('s')),
+        vec![Cmd::SetStarred {
+            id: ItemId(211),
+            starred: true
+        }]
+    );
+    assert!(
+        m.articles.row(0).unwrap().starred,
+        "the row shows the story's star"
+    );
+    assert!(m.reader.as_ref().unwrap().item.starred);
+    // Enter on the row: the copy full screen, nothing loaded again.
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    assert!(
+        !cmds.iter().any(|c| matches!(c, Cmd::LoadArticle { .. })),
+        "{cmds:?}"
+    );
+    assert!(m.fullscreen);
+    assert_eq!(m.reader.as_ref().unwrap().item.id, ItemId(211));
+}

@@ -9,7 +9,7 @@ use bulletin::tui::model::FeedRow;
 use bulletin::tui::msg::{Cmd, Msg};
 use bulletin::tui::update::update;
 use crossterm::event::KeyCode;
-use support::tui::{code, fixture, key, send};
+use support::tui::{code, fixture, key, send, serve_article};
 
 fn mark_query(cmds: &[Cmd]) -> ItemQuery {
     match cmds {
@@ -241,4 +241,34 @@ fn the_browser_result_comes_back_as_a_message() {
     let mut m = fixture(120, 30);
     update(&mut m, Msg::Notice("Opened https://news.example/48".into()));
     assert_eq!(m.message.as_deref(), Some("Opened https://news.example/48"));
+}
+
+/// Opening an article reads it, and `u` takes that read back first (a trial: `u` skipped it
+/// and unread the article marked before); the push that follows leaves "Undone" shown.
+#[test]
+fn u_takes_back_the_read_an_open_made() {
+    let mut m = fixture(120, 30);
+    send(&mut m, code(KeyCode::Tab)); // All unread: 11, 21, 12
+    send(&mut m, key('m')); // 11 read by hand
+    send(&mut m, key('j'));
+    let cmds = send(&mut m, code(KeyCode::Enter)); // 21 read by opening it
+    serve_article(&mut m, &cmds);
+    let cmds = send(&mut m, key('u'));
+    assert_eq!(
+        cmds,
+        vec![Cmd::SetRead {
+            ids: vec![ItemId(21)],
+            read: false
+        }]
+    );
+    assert!(!m.articles.row(1).unwrap().read);
+    assert!(
+        !m.reader.as_ref().unwrap().item.read,
+        "the reader says so too"
+    );
+    assert!(m.articles.row(0).unwrap().read, "the hand mark stays");
+    update(&mut m, Msg::Pushed(3));
+    assert_eq!(m.message.as_deref(), Some("Undone: marked 1 article read"));
+    send(&mut m, key('u'));
+    assert!(!m.articles.row(0).unwrap().read, "then the hand mark");
 }

@@ -411,10 +411,19 @@ fn links_open_by_number_and_refuse_missing_ones() {
         send(&mut m, code(KeyCode::Enter)),
         vec![Cmd::OpenUrl("https://news.example/guide".into())]
     );
+    // Back in the list, on the row the reader shows: the article shown (the fixture's
+    // article has a link of its own, as a story's other copy on screen has).
     send(&mut m, key('h'));
     assert_eq!(
         send(&mut m, key('o')),
-        vec![Cmd::OpenUrl("https://news.example/11".into())]
+        vec![Cmd::OpenUrl("https://news.example/48".into())]
+    );
+    // Another row: its own.
+    send(&mut m, key('j'));
+    let cmds = send(&mut m, key('o'));
+    assert!(
+        matches!(cmds.as_slice(), [Cmd::OpenUrl(u)] if u != "https://news.example/48"),
+        "{cmds:?}"
     );
 }
 

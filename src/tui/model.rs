@@ -83,6 +83,10 @@ pub struct FeedsPane {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReaderPane {
     pub item: Item,
+    /// The list's article the reader stands for: `item` itself, or the row whose story's
+    /// other copy `c` shows. Keys pressed in the list on that row act on the copy on
+    /// screen; they never open the row again over it.
+    pub row: ItemId,
     pub prepared: Prepared,
     pub lines: Vec<Line>,
     pub width: usize,
@@ -153,6 +157,9 @@ pub struct Model {
     /// a row that was not the open one: that row is being opened (this request), and
     /// the key acts on it once it is shown, never on the article shown before.
     pub after_open: Option<(ReqId, crate::tui::keymap::Action)>,
+    /// An article the reader asked for itself (`c`'s other copy, `t`'s text): the request
+    /// and the list row the reader stands for, which the article shown for it stands for.
+    pub reader_for: Option<(ReqId, ItemId)>,
     /// `[reader] max_width`: the widest the article text gets.
     pub reader_max_width: usize,
     /// `[reader] hyperlinks`: links are drawn as terminal hyperlinks (OSC 8).
@@ -255,6 +262,7 @@ impl Model {
             reader_req: 0,
             reader_shown_req: 0,
             after_open: None,
+            reader_for: None,
             reader_max_width: 100,
             hyperlinks: true,
             feed_order: Default::default(),

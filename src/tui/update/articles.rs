@@ -21,7 +21,8 @@ pub(super) fn open(m: &mut Model) -> Vec<Cmd> {
         },
         Pane::Articles => {
             let selected = m.articles.selected_row().map(|r| r.id);
-            let open_id = m.reader.as_ref().map(|r| r.item.id);
+            // The row the reader stands for (its article, or the copy `c` shows).
+            let open_id = m.reader.as_ref().map(|r| r.row);
             if let Some(id) = selected.filter(|_| selected == open_id) {
                 m.fullscreen = true;
                 m.focus = Pane::Reader;
@@ -29,11 +30,7 @@ pub(super) fn open(m: &mut Model) -> Vec<Cmd> {
                 // Shown by a key that acts on it (`open_first`), it was not marked read:
                 // opened now, it is, as any article opened.
                 if m.articles.selected_row().is_some_and(|r| !r.read) {
-                    set_read(m, id, true);
-                    cmds.push(Cmd::SetRead {
-                        ids: vec![id],
-                        read: true,
-                    });
+                    cmds.push(read_on_open(m, id));
                 }
                 cmds
             } else {
@@ -56,36 +53,56 @@ pub(super) fn open_selected(m: &mut Model) -> Vec<Cmd> {
     let mut cmds = Vec::new();
     // The mark first: the store then reads the article as read.
     if !row.read {
-        set_read(m, row.id, true);
-        cmds.push(Cmd::SetRead {
-            ids: vec![row.id],
-            read: true,
-        });
+        cmds.push(read_on_open(m, row.id));
     }
     cmds.push(Cmd::LoadArticle {
         req: m.reader_req,
         id: row.id,
         full: true,
     });
-    if m.is_narrow() {
+    // Narrow, the reader takes the screen. Where q goes back a level (newsboat's q), the
+    // article opened is a level, as newsboat's article view: the keys go into it, and q
+    // comes back to the list (beside the list it went past the article, to the feeds).
+    if m.is_narrow() || m.keymap.keys_of(Action::BackOrQuit).is_some() {
         m.focus = Pane::Reader;
     }
     cmds
+}
+
+/// An article opened is read: marked as `m` marks it, and one step for `u` like any mark
+/// (an article opened by mistake is the read most often taken back).
+fn read_on_open(m: &mut Model, id: ItemId) -> Cmd {
+    set_read(m, id, true);
+    remember(
+        m,
+        Undo::Read {
+            ids: vec![id],
+            read: true,
+        },
+    );
+    Cmd::SetRead {
+        ids: vec![id],
+        read: true,
+    }
 }
 
 /// Flips an article's read flag wherever the UI shows it (its row, the held row, the
 /// reader) and its feed's unread count, as the store will. By id: a reload may have moved
 /// the rows since the key was pressed.
 pub(super) fn set_read(m: &mut Model, id: ItemId, read: bool) {
+    let ids = shown_as(m, id);
     let mut feed = None;
     let rows = m.articles.pages.values_mut().flatten();
-    for row in rows.chain(m.articles.held.as_mut()).filter(|r| r.id == id) {
+    for row in rows
+        .chain(m.articles.held.as_mut())
+        .filter(|r| ids.contains(&r.id))
+    {
         if row.read != read {
             feed = Some(row.feed_id);
         }
         row.read = read;
     }
-    if let Some(r) = m.reader.as_mut().filter(|r| r.item.id == id) {
+    if let Some(r) = m.reader.as_mut().filter(|r| ids.contains(&r.item.id)) {
         if r.item.read != read {
             feed = Some(r.item.feed_id);
         }
@@ -100,12 +117,26 @@ pub(super) fn set_read(m: &mut Model, id: ItemId, read: bool) {
     }
 }
 
-/// The article a marking key acts on: the open one when the reader has the focus, else
-/// the cursor's (held by id through reloads), none in the feed list (said on the status
-/// line). Its id, read and starred flags.
+/// The ids an article is shown under: its own; where the reader shows another copy of a
+/// row's story (`c`), the row's and the copy's both (the store marks a story's copies
+/// together).
+fn shown_as(m: &Model, id: ItemId) -> Vec<ItemId> {
+    match &m.reader {
+        Some(r) if r.item.id == id || r.row == id => vec![r.item.id, r.row],
+        _ => vec![id],
+    }
+}
+
+/// The article a marking key acts on: the open one when the reader has the focus or
+/// stands for the cursor's row (the copy `c` shows), else the cursor's (held by id
+/// through reloads), none in the feed list (said on the status line). Its id, read and
+/// starred flags.
 pub(super) fn target(m: &mut Model) -> Option<(ItemId, bool, bool)> {
     match (&m.reader, m.focus) {
         (Some(r), Pane::Reader) => Some((r.item.id, r.item.read, r.item.starred)),
+        (Some(r), Pane::Articles) if m.articles.selected_row().is_some_and(|s| s.id == r.row) => {
+            Some((r.item.id, r.item.read, r.item.starred))
+        }
         // In the feed list the cursor is on a feed: the article list's row beside it was
         // never chosen (and after a feed left, it is another list's), so `m` and `s`
         // there touch no article.
@@ -205,7 +236,7 @@ fn wrap_in_list(m: &mut Model, dir: Direction) -> Vec<Cmd> {
 /// `wrapped` on the other side. The open article at the cursor does not count.
 fn unread_in_list(m: &Model, dir: Direction, wrapped: bool) -> Option<usize> {
     let a = &m.articles;
-    let open = m.reader.as_ref().map(|r| r.item.id);
+    let open = m.reader.as_ref().map(|r| r.row);
     let cursor = a.selected.min(a.total);
     let is_open = |i: usize, id| i == cursor && Some(id) == open;
     let is_unread = |i: &usize| a.row(*i).is_some_and(|r| !r.read && !is_open(*i, r.id));
@@ -252,7 +283,7 @@ pub(super) fn mark_all_read(m: &mut Model) -> Vec<Cmd> {
     };
     m.articles.show_read_upto(upto);
     if let Some(r) = m.reader.as_mut() {
-        if r.item.id <= upto && m.articles.position_of(r.item.id).is_some() {
+        if r.row <= upto && m.articles.position_of(r.row).is_some() {
             r.item.read = true;
         }
     }
@@ -320,7 +351,8 @@ pub(super) fn open_first(m: &mut Model, action: Action) -> Option<Vec<Cmd>> {
         return None;
     }
     let id = m.articles.selected_row()?.id;
-    let shown = m.reader.as_ref().is_some_and(|r| r.item.id == id);
+    // The copy `c` shows stands for its row: the key acts on it.
+    let shown = m.reader.as_ref().is_some_and(|r| r.row == id);
     if shown && m.reader_req == m.reader_shown_req {
         return None;
     }
@@ -375,7 +407,7 @@ pub(super) fn undo(m: &mut Model) -> Vec<Cmd> {
     m.message = Some(format!("Undone: {}", last.describe()));
     match last {
         Undo::Read { ids, read } => {
-            let wanted: HashSet<ItemId> = ids.iter().copied().collect();
+            let wanted: HashSet<ItemId> = ids.iter().flat_map(|id| shown_as(m, *id)).collect();
             let rows = m.articles.pages.values_mut().flatten();
             for r in rows.chain(m.articles.held.as_mut()) {
                 if wanted.contains(&r.id) {
@@ -429,11 +461,15 @@ pub(super) fn mark_failed(m: &mut Model, error: String, mark: Option<Undo>) -> V
 }
 
 fn set_starred(m: &mut Model, id: ItemId, starred: bool) {
+    let ids = shown_as(m, id);
     let rows = m.articles.pages.values_mut().flatten();
-    for r in rows.chain(m.articles.held.as_mut()).filter(|r| r.id == id) {
+    for r in rows
+        .chain(m.articles.held.as_mut())
+        .filter(|r| ids.contains(&r.id))
+    {
         r.starred = starred;
     }
-    if let Some(r) = m.reader.as_mut().filter(|r| r.item.id == id) {
+    if let Some(r) = m.reader.as_mut().filter(|r| ids.contains(&r.item.id)) {
         r.item.starred = starred;
     }
 }
@@ -464,9 +500,17 @@ pub(super) fn start_refresh(m: &mut Model, feeds: Option<Vec<crate::model::FeedI
 
 pub(super) fn current_link(m: &Model) -> Option<String> {
     let reader_link = m.reader.as_ref().and_then(|r| r.item.link.clone());
-    let row_link = m.articles.selected_row().and_then(|r| r.link.clone());
+    let row = m.articles.selected_row();
+    let row_link = row.and_then(|r| r.link.clone());
+    // On the row the reader stands for, the copy on screen (`c`) is the article.
+    let on_row = m
+        .reader
+        .as_ref()
+        .zip(row)
+        .is_some_and(|(r, s)| r.row == s.id);
     match m.focus {
         Pane::Reader => reader_link.or(row_link),
+        Pane::Articles if on_row => reader_link.or(row_link),
         _ => row_link.or(reader_link),
     }
 }

@@ -84,7 +84,9 @@ pub(super) fn on_message(m: &mut Model, msg: Msg) -> Outcome {
         }
         Msg::Pushed(sent) => {
             m.refresh.sync_error = None;
-            if sent > 0 {
+            // Not over what a key just said ("Undone: ...", until the next key): the count
+            // of marks to send going from the status line says they went.
+            if sent > 0 && m.message.is_none() {
                 let s = if sent == 1 { "" } else { "s" };
                 let to = if m.sync_folder {
                     "the sync folder"

@@ -22,10 +22,6 @@ pub(super) fn other_copy(m: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     };
     m.message = Some(format!("The copy in {name}"));
-    m.reader_req = m.req();
-    vec![Cmd::LoadArticle {
-        req: m.reader_req,
-        id: next,
-        full: true,
-    }]
+    // Shown as the row's: `c` again in the list goes on from this copy, not from the row.
+    super::reader::load_for_row(m, next, true)
 }

@@ -15,12 +15,7 @@ pub(super) fn toggle_full_text(m: &mut Model) -> Vec<Cmd> {
     let showing_full = matches!(reader.prepared.source, crate::article::Source::FullText(_));
     if showing_full || item.full_text.html.is_some() {
         let id = item.id;
-        m.reader_req = m.req();
-        return vec![Cmd::LoadArticle {
-            req: m.reader_req,
-            id,
-            full: !showing_full,
-        }];
+        return super::reader::load_for_row(m, id, !showing_full);
     }
     let Some(url) = item.link.clone() else {
         m.message = Some("This article has no link to fetch its full text from".into());
@@ -50,12 +45,7 @@ pub(super) fn full_text_fetched(
     // Kept by the store thread first; the reload after it reads it back.
     let mut cmds = vec![Cmd::StoreFullText { id, result }];
     if m.reader.as_ref().is_some_and(|r| r.item.id == id) {
-        m.reader_req = m.req();
-        cmds.push(Cmd::LoadArticle {
-            req: m.reader_req,
-            id,
-            full: true,
-        });
+        cmds.extend(super::reader::load_for_row(m, id, true));
     }
     cmds
 }

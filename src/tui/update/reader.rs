@@ -4,7 +4,7 @@
 
 use super::lists;
 use crate::article::{Prepared, Source};
-use crate::model::Item;
+use crate::model::{Item, ItemId};
 use crate::tui::model::{Model, ReaderPane};
 use crate::tui::msg::{Cmd, ReqId};
 use crate::tui::update::Outcome;
@@ -47,6 +47,12 @@ fn shown(m: &mut Model, req: ReqId, item: Item, prepared: Prepared) -> Outcome {
         r.prepared = prepared;
         return Outcome::redraw(lists::lay_out_reader(m));
     }
+    // Asked for by the reader (another copy, the text again), it stands for the reader's
+    // row; opened from the list, for itself.
+    let for_row = match m.reader_for.take() {
+        Some((for_req, row)) if for_req == req => row,
+        _ => item.id,
+    };
     // Opened from the list, it was marked read there as the store was asked for it: the
     // row's marks are the ones to show (the store may have read the article first).
     let mut item = item;
@@ -61,6 +67,7 @@ fn shown(m: &mut Model, req: ReqId, item: Item, prepared: Prepared) -> Outcome {
     let width = lists::reader_width(m);
     m.reader = Some(ReaderPane {
         item,
+        row: for_row,
         prepared,
         lines: Vec::new(),
         width,
@@ -68,6 +75,15 @@ fn shown(m: &mut Model, req: ReqId, item: Item, prepared: Prepared) -> Outcome {
         slots: Vec::new(),
     });
     Outcome::redraw(lists::lay_out_reader(m))
+}
+
+/// Asks for an article in the reader's place as the same list row's: another copy of its
+/// story (`c`), its text again (`t`).
+pub(super) fn load_for_row(m: &mut Model, id: ItemId, full: bool) -> Vec<Cmd> {
+    let req = m.req();
+    m.reader_req = req;
+    m.reader_for = m.reader.as_ref().map(|r| (req, r.row));
+    vec![Cmd::LoadArticle { req, id, full }]
 }
 
 /// The article asked for is gone from the cache: the reader stops showing it (a mark
