@@ -30,6 +30,10 @@ struct Added<'a> {
 struct CandidateJson<'a> {
     url: &'a str,
     title: Option<&'a str>,
+    /// Its articles, as `add --json` says of the feed it adds (each candidate was
+    /// fetched to be offered).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<usize>,
 }
 
 /// Whether two web addresses are on different sites (host or port).
@@ -129,6 +133,7 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
                             .map(|c| CandidateJson {
                                 url: &c.url,
                                 title: c.title.as_deref(),
+                                items: c.found.as_ref().map(|f| f.feed.items.len()),
                             })
                             .collect();
                         println!("{}", to_json(&list)?);
