@@ -220,3 +220,39 @@ fn an_opml_file_can_come_on_standard_input() {
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert_eq!(feeds(&env)[0].0, "https://piped.example/rss");
 }
+
+/// A file broken past an entity (a tag left open, a file cut short) is read as far as
+/// it can be, and said, with where: the feeds after that point may be missing.
+#[test]
+fn a_broken_file_is_read_as_far_as_it_goes_and_said() {
+    let env = Env::new(CONFIG);
+    let out = import(
+        &env,
+        "broken.opml",
+        b"<?xml version=\"1.0\"?>\n<opml version=\"2.0\"><head/><body>\n\
+          <outline text=\"a\" xmlUrl=\"http://a.example/f\"/>\n\
+          <outline text=\"b\" xmlUrl=\"http://b.example/f\">\n</body>\n\
+          <outline text=\"c\" xmlUrl=\"http://c.example/f\"/>\n</opml>\n",
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("broken.opml:5:1") && err.contains("may be missing"),
+        "{err}"
+    );
+    let urls: Vec<String> = feeds(&env).into_iter().map(|f| f.0).collect();
+    assert!(urls.contains(&"http://a.example/f".to_string()), "{urls:?}");
+    // An entity is repaired whole: nothing said.
+    let env = Env::new(CONFIG);
+    let out = import(
+        &env,
+        "nbsp.opml",
+        b"<opml version=\"2.0\"><body><outline text=\"A&nbsp;B\" xmlUrl=\"http://a.example/f\"/></body></opml>",
+    );
+    assert!(out.status.success());
+    assert!(
+        !stderr_of(&out).contains("may be missing"),
+        "{}",
+        stderr_of(&out)
+    );
+}

@@ -52,6 +52,9 @@ pub(super) fn cmd_import_opml(
         std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?
     };
     let read = crate::opml::parse_bytes(&bytes, file)?;
+    if let Some(broken) = &read.broken {
+        eprintln!("bulletin: {broken}");
+    }
     for (what, why) in &read.skipped {
         eprintln!("bulletin: {}: skipped {what}: {why}", file.display());
     }

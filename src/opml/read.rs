@@ -9,6 +9,9 @@ use std::path::Path;
 pub struct Read {
     pub feeds: Vec<ImportedFeed>,
     pub skipped: Vec<(String, String)>,
+    /// Where the document stopped being well-formed, when that was more than an entity
+    /// or a DOCTYPE: it was read as repaired, and outlines past there may be missing.
+    pub broken: Option<String>,
 }
 
 /// Folders deeper than this become no more tags (a hand-made file nested thousands
@@ -36,6 +39,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Read, OpmlError> {
         }
     };
     let repaired;
+    let mut broken = None;
     let doc = match roxmltree::Document::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
@@ -44,7 +48,23 @@ pub fn parse(text: &str, path: &Path) -> Result<Read, OpmlError> {
                 None => text,
             };
             repaired = crate::parse::repair::repair(body);
-            roxmltree::Document::parse(&repaired).map_err(|_| invalid(e))?
+            let doc = roxmltree::Document::parse(&repaired).map_err(|_| invalid(e.clone()))?;
+            // An HTML entity or a DOCTYPE is repaired whole; a tag left open or a cut
+            // file is repaired as well as can be, and said.
+            use roxmltree::Error as E;
+            if !matches!(
+                e,
+                E::UnknownEntityReference(..)
+                    | E::MalformedEntityReference(..)
+                    | E::DtdDetected
+                    | E::EntityReferenceLoop(..)
+            ) {
+                let invalid = invalid(e).to_string();
+                broken = Some(format!(
+                    "{invalid}; read as far as it could be: outlines after there may be missing"
+                ));
+            }
+            doc
         }
     };
     let body = doc
@@ -52,7 +72,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Read, OpmlError> {
         .children()
         .find(|n| n.tag_name().name().eq_ignore_ascii_case("body"))
         .ok_or_else(|| OpmlError::NoBody(path.display().to_string()))?;
-    let mut read = Read::default();
+    let mut read = Read {
+        broken,
+        ..Read::default()
+    };
     collect(body, &mut Vec::new(), 0, &mut read);
     Ok(read)
 }
