@@ -83,6 +83,8 @@ impl Hosts {
         let mut state = self.state.lock().ok()?;
         loop {
             if stop() || state.queue.is_empty() {
+                // Those waiting are done too.
+                self.changed.notify_all();
                 return None;
             }
             let now = Instant::now();
@@ -112,6 +114,9 @@ impl Hosts {
             match pick {
                 Some((i, host)) => {
                     let (target, _) = state.queue.remove(i)?;
+                    if state.queue.is_empty() {
+                        self.changed.notify_all();
+                    }
                     return Some(match host {
                         Some((host, Some(hold))) => {
                             let work = Work::Held(skipped_why(&host, &hold), hold.retry);
@@ -164,8 +169,14 @@ impl Hosts {
                 },
             };
             state.held.insert(host, hold);
+            // Every feed of the host is now to be skipped or to wait: all threads look.
+            self.changed.notify_all();
+            return;
         }
-        self.changed.notify_all();
+        // One place is free: one waiting thread is enough (every thread would take the
+        // same feed), and waking all sixteen for it cost each request of a refresh
+        // their sixteen wake-ups on a busy host.
+        self.changed.notify_one();
     }
 }
 
