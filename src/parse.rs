@@ -29,6 +29,7 @@ mod namespaces;
 mod rdf_shapes;
 #[doc(hidden)]
 pub mod repair;
+mod rss_links;
 mod shapes;
 mod source;
 mod tags;
@@ -188,6 +189,8 @@ fn read_how(body: &str, base_url: &str) -> (Result<ParsedFeed, ParseError>, How)
             // look at the tags first: most such documents need neither pass).
             let gathered = channels::gather(body);
             let body = gathered.as_deref().unwrap_or(body);
+            let linked = rss_links::plain(body);
+            let body = linked.as_deref().unwrap_or(body);
             let look = tags::look(body);
             let declared = namespaces::declare_used_prefixes(body, &look.prefixes);
             let body = declared.as_deref().unwrap_or(body);

@@ -35,15 +35,32 @@ impl Charset {
             "cp932" | "ms932" | "mskanji" | "sjis" => Some("shift_jis"),
             "cp936" | "ms936" | "euccn" | "gb2312" | "gb231280" => Some("gbk"),
             "macroman" | "xmacroman" => Some("macintosh"),
+            "maccyrillic" | "xmaccyrillic" | "macukraine" => Some("x-mac-cyrillic"),
+            "latin7" | "l7" => Some("iso-8859-13"),
+            "latin8" | "l8" | "isoceltic" | "isoir199" => Some("iso-8859-14"),
+            "latin9" => Some("iso-8859-15"),
+            "latin10" | "l10" | "isoir226" => Some("iso-8859-16"),
+            "thai" | "tis6200" | "tis62025291" | "tis62025290" | "isoir166" => Some("windows-874"),
+            "elot928" | "greek8" | "ecma118" => Some("iso-8859-7"),
             "utf8" => Some("utf-8"),
             "eucjp" => Some("euc-jp"),
             "shiftjis" => Some("shift_jis"),
             "iso2022jp" => Some("iso-2022-jp"),
             "cp950" | "ms950" | "big5hkscs" => Some("big5"),
             "tis620" | "cp874" | "iso885911" => Some("windows-874"),
-            k if k.starts_with("iso8859") && k.len() > 7 => None.or_else(|| {
-                Encoding::for_label(format!("iso-8859-{}", &k[7..]).as_bytes()).map(|e| e.name())
-            }),
+            // With its year too (`iso-8859-5-1988`, `iso_8859_2_1987`).
+            k if k.starts_with("iso8859") && k.len() > 7 => {
+                let part = &k[7..];
+                let part = match part.len() {
+                    5.. if part[part.len() - 4..].starts_with("19") => &part[..part.len() - 4],
+                    _ => part,
+                };
+                Encoding::for_label(format!("iso-8859-{part}").as_bytes()).map(|e| e.name())
+            }
+            // Windows' code pages by their number alone.
+            k if k.len() == 4 && k.starts_with("125") => {
+                Encoding::for_label(format!("windows-{k}").as_bytes()).map(|e| e.name())
+            }
             k if k.starts_with("cp125") && k.len() == 6 => {
                 Encoding::for_label(format!("windows-{}", &k[2..]).as_bytes()).map(|e| e.name())
             }
@@ -99,7 +116,7 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
             return Cow::Owned(decode_page(page, bytes));
         }
         Some(Charset::Whatwg(e)) => e,
-        None => encoding_rs::UTF_8,
+        None => return undeclared(bytes),
     };
     let wide = encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE;
     // A label of UTF-16 on bytes with no BOM and no zero bytes (sniffed above) lies;
@@ -125,6 +142,27 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
         }
     }
     let (text, _, _) = encoding.decode(bytes);
+    text
+}
+
+/// Bytes that say nothing of their encoding: UTF-8 when they are (nearly every feed);
+/// else the legacy encoding they look like (Firefox's detector, as feedparser asks
+/// chardet: an EUC-JP or EUC-KR feed read byte by byte as Windows-1252 was mojibake,
+/// with stray characters where its bytes happened to be UTF-8); a feed that is UTF-8
+/// but for a few bytes stays so (see `utf8_or_1252`).
+fn undeclared(bytes: &[u8]) -> Cow<'_, str> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(text) = simdutf8::basic::from_utf8(body) {
+        return Cow::Borrowed(text);
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
+    detector.feed(body, true);
+    let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
+    if guess == encoding_rs::UTF_8 || guess == encoding_rs::WINDOWS_1252 {
+        return utf8_or_1252(body);
+    }
+    tracing::debug!("decoding an undeclared feed as {}", guess.name());
+    let (text, _, _) = guess.decode(body);
     text
 }
 
@@ -379,6 +417,24 @@ mod codepage_tests {
                 "\u{4e2d}\u{6587}",
             ),
             (&["euc_jp"][..], encoding_rs::EUC_JP, "\u{65e5}\u{672c}"),
+            (
+                &["mac-cyrillic", "maccyrillic"][..],
+                encoding_rs::X_MAC_CYRILLIC,
+                "\u{41c}\u{43e}\u{441}\u{43a}\u{432}\u{430}",
+            ),
+            (
+                &["latin7", "l7"][..],
+                encoding_rs::ISO_8859_13,
+                "Vilni\u{173}s",
+            ),
+            (&["iso-8859-5-1988"][..], encoding_rs::ISO_8859_5, "\u{416}"),
+            (&["iso_8859_2_1987"][..], encoding_rs::ISO_8859_2, "\u{105}"),
+            (&["1250"][..], encoding_rs::WINDOWS_1250, "\u{105}"),
+            (
+                &["thai", "iso-ir-166"][..],
+                encoding_rs::WINDOWS_874,
+                "\u{e44}",
+            ),
         ] {
             for label in labels {
                 let body = format!("<a>{text}</a>");
@@ -406,6 +462,30 @@ mod codepage_tests {
         assert_eq!(
             super::decode(b"caf\xe9", Some("text/xml; charset=x-nothing")),
             "café"
+        );
+    }
+
+    /// A feed that names no encoding and is not UTF-8: the legacy encoding it looks like,
+    /// as feedparser finds it with chardet (Windows-1252 byte by byte was mojibake); UTF-8
+    /// with a stray Windows-1252 byte stays UTF-8.
+    #[test]
+    fn an_undeclared_legacy_encoding_is_recognised() {
+        for (encoding, title) in [
+            (encoding_rs::EUC_JP, "ゲーム三昧な正月を過ごしました"),
+            (encoding_rs::EUC_KR, "한글 닉네임 표시하기 위한 방법"),
+            (encoding_rs::SHIFT_JIS, "記事投稿が反映されない問題について"),
+            (encoding_rs::GBK, "不归移民漫画系列：专业工作者的故事"),
+        ] {
+            let doc =
+                format!("<rss version=\"2.0\"><channel><title>{title}</title></channel></rss>");
+            let (bytes, _, _) = encoding.encode(&doc);
+            assert_eq!(super::decode(&bytes, None), doc, "{}", encoding.name());
+        }
+        let mut mixed = "<a>caf\u{e9} na\u{ef}ve \u{2014} ".as_bytes().to_vec();
+        mixed.extend_from_slice(b"it\x92s</a>");
+        assert_eq!(
+            super::decode(&mixed, None),
+            "<a>caf\u{e9} na\u{ef}ve \u{2014} it\u{2019}s</a>"
         );
     }
 }

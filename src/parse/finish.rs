@@ -400,6 +400,15 @@ fn author_name(raw: &str) -> String {
                 .trim()
                 .to_string()
         }
+        // `Name (mail@example.org)`: the name (feedparser's reading).
+        (Some(open), true)
+            if !cleaned[..open].trim().is_empty() && {
+                let inside = &cleaned[open + 1..cleaned.len() - 1];
+                inside.contains('@') && !inside.contains(char::is_whitespace)
+            } =>
+        {
+            cleaned[..open].trim().to_string()
+        }
         // `mail@example.org(Name)` with no space: a reader took the address and the
         // opening bracket off, and left the closing one.
         // (Only after a letter: "Smiley :)" keeps its smile.)

@@ -82,6 +82,12 @@ impl Doc<'_> {
     /// template's slip feedparser reads).
     fn link_text(&mut self, e: &quick_xml::events::BytesStart) -> Step<Option<String>> {
         let href = super::text::attr(e, "href")?;
+        // Another relation (an enclosure written so): `rss_links` makes it plain RSS.
+        if href.is_some()
+            && super::text::attr(e, "rel")?.is_some_and(|r| !r.eq_ignore_ascii_case("alternate"))
+        {
+            return Err(GiveUp);
+        }
         let text = self.text()?;
         Ok(match href {
             Some(href) if text.as_ref().is_none_or(|t| t.trim().is_empty()) => Some(href),
