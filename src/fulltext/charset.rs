@@ -22,7 +22,12 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
         }
         _ => match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) {
             Ok(text) => text.to_string(),
-            Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+            // Undeclared and not UTF-8: the legacy encoding it looks like, as a browser
+            // guesses it (a Shift_JIS or GBK page was Windows-1252 mojibake).
+            Err(_) => crate::parse::decode::guess_legacy(bytes)
+                .decode(bytes)
+                .0
+                .into_owned(),
         },
     }
 }
@@ -102,8 +107,10 @@ mod tests {
         // The header wins over the page.
         let sjis = b"<meta charset=\"utf-8\"><p>\x93\xfa\x96\x7b</p>";
         assert!(decode(sjis, Some("text/html; charset=Shift_JIS")).contains("日本"));
-        // No label and not UTF-8: Windows-1252, as browsers do.
+        // No label and not UTF-8: the encoding it looks like, as browsers guess it.
         assert!(decode(b"<p>na\xefve</p>", None).contains("naïve"));
+        let (gbk, _, _) = encoding_rs::GBK.encode("<p>不归移民漫画系列：专业工作者的故事</p>");
+        assert!(decode(&gbk, None).contains("专业工作者"));
         assert!(decode("<p>plain ü</p>".as_bytes(), None).contains('ü'));
         assert_eq!(
             attribute("<meta data-charset=\"x\" charset=utf-8>", "charset").as_deref(),

@@ -155,15 +155,54 @@ fn undeclared(bytes: &[u8]) -> Cow<'_, str> {
     if let Ok(text) = simdutf8::basic::from_utf8(body) {
         return Cow::Borrowed(text);
     }
-    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
-    detector.feed(body, true);
-    let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
+    // UTF-8 with a few stray bytes (a Windows-1252 quote pasted in) stays UTF-8: more of
+    // its characters beyond ASCII are UTF-8 than not.
+    let (utf8_chars, stray) = utf8_share(body);
+    if utf8_chars >= stray {
+        return utf8_or_1252(body);
+    }
+    let guess = guess_legacy(body);
     if guess == encoding_rs::UTF_8 || guess == encoding_rs::WINDOWS_1252 {
         return utf8_or_1252(body);
     }
     tracing::debug!("decoding an undeclared feed as {}", guess.name());
     let (text, _, _) = guess.decode(body);
     text
+}
+
+/// The encoding bytes that are not UTF-8 and name none look like, as Firefox guesses it
+/// for such a page (chardetng).
+pub(crate) fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
+    // A word or two beyond ASCII is too little to tell: Windows-1252, the web's default
+    // (the detector took "na\xefve" for a Baltic code page).
+    if bytes.iter().filter(|b| **b >= 0x80).count() < 8 {
+        return encoding_rs::WINDOWS_1252;
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
+    detector.feed(bytes, true);
+    detector.guess(None, chardetng::Utf8Detection::Allow)
+}
+
+/// How many characters beyond ASCII in `body` are UTF-8, and how many byte sequences are
+/// not.
+fn utf8_share(mut body: &[u8]) -> (usize, usize) {
+    let (mut chars, mut stray) = (0, 0);
+    loop {
+        match std::str::from_utf8(body) {
+            Ok(text) => return (chars + count_lead_bytes(text.as_bytes()), stray),
+            Err(e) => {
+                let (valid, rest) = body.split_at(e.valid_up_to());
+                chars += count_lead_bytes(valid);
+                stray += 1;
+                body = &rest[e.error_len().unwrap_or(rest.len())..];
+            }
+        }
+    }
+}
+
+/// The multi-byte characters of valid UTF-8 (their first bytes).
+fn count_lead_bytes(utf8: &[u8]) -> usize {
+    utf8.iter().filter(|b| **b >= 0xC0).count()
 }
 
 /// UTF-8, with each byte that is not (a Windows-1252 quote or dash pasted into a UTF-8
