@@ -346,7 +346,7 @@ pub const ACTIONS: &[(Action, &str, &str, &[&str])] = &[
     (
         Action::BackOrQuit,
         "back_or_quit",
-        "Back a level (Enter goes into the article); quit from the feed list (newsboat's q)",
+        "Back; quit from the feed list (newsboat's q)",
         &[],
     ),
     (Action::Quit, "quit", "Quit", &["q", "Ctrl-c"]),

@@ -5,7 +5,6 @@
 //! [`layout`] wraps that tree to a width. The TUI keeps the blocks and re-runs only the
 //! layout on resize; `bulletin show` and `probe --json` use the same code as plain text.
 
-use crate::sanitize::clean_text;
 use scraper::{ElementRef, Html, Node};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use url::Url;

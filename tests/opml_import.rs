@@ -237,7 +237,7 @@ fn a_broken_file_is_read_as_far_as_it_goes_and_said() {
     assert!(out.status.success(), "{}", stderr_of(&out));
     let err = stderr_of(&out);
     assert!(
-        err.contains("broken.opml:5:1") && err.contains("may be missing"),
+        err.contains("broken.opml:5:1: the file is broken") && err.contains("may be missing"),
         "{err}"
     );
     let urls: Vec<String> = feeds(&env).into_iter().map(|f| f.0).collect();

@@ -195,8 +195,11 @@ pub(super) fn cmd_add(paths: &AppPaths, args: &AddArgs, out: &mut String) -> any
             config.general.keep_days,
         )?;
         // A gemlog's entries are links: their pages are the articles.
+        // Subscribed already: a failure here is said, and the next refresh tries again.
         if found.url.starts_with("gemini://") {
-            crate::refresh::pages_of_added(&mut store, &fetcher, &config, id)?;
+            if let Err(e) = crate::refresh::pages_of_added(&mut store, &fetcher, &config, id) {
+                eprintln!("bulletin: the entries' pages: {e} (the next refresh fetches them)");
+            }
         }
     }
     if args.json {

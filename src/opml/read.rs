@@ -59,9 +59,16 @@ pub fn parse(text: &str, path: &Path) -> Result<Read, OpmlError> {
                     | E::DtdDetected
                     | E::EntityReferenceLoop(..)
             ) {
-                let invalid = invalid(e).to_string();
+                // roxmltree places a root never closed (a file cut short) at its start.
+                let pos = e.pos();
+                let at = if (pos.row, pos.col) == (1, 1) {
+                    String::new()
+                } else {
+                    format!(":{}:{}", pos.row, pos.col)
+                };
                 broken = Some(format!(
-                    "{invalid}; read as far as it could be: outlines after there may be missing"
+                    "{}{at}: the file is broken ({e}); read as far as it goes: outlines after there may be missing",
+                    path.display()
                 ));
             }
             doc

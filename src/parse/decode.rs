@@ -180,7 +180,51 @@ pub(crate) fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
     detector.feed(bytes, true);
-    detector.guess(None, chardetng::Utf8Detection::Allow)
+    let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
+    // A code page of one byte a character is taken only for text mostly beyond ASCII
+    // (Cyrillic, Greek, Hebrew, Arabic, Thai): Latin text with a few signs (£, °, ½, §)
+    // was guessed as Central European or Baltic and lost them. Latin text in another
+    // code page than Windows-1252 reads as it did before (and as feedparser does
+    // without chardet).
+    let multi_byte = [
+        encoding_rs::SHIFT_JIS,
+        encoding_rs::EUC_JP,
+        encoding_rs::ISO_2022_JP,
+        encoding_rs::EUC_KR,
+        encoding_rs::GBK,
+        encoding_rs::GB18030,
+        encoding_rs::BIG5,
+    ];
+    if multi_byte.contains(&guess) || mostly_beyond_ascii(bytes) {
+        guess
+    } else {
+        encoding_rs::WINDOWS_1252
+    }
+}
+
+/// Whether most letters of a text are beyond ASCII, markup left out: in a code page of
+/// one byte a character, a word of such letters is a run of bytes beyond ASCII, where a
+/// sign (°, £, ½) stands alone.
+fn mostly_beyond_ascii(bytes: &[u8]) -> bool {
+    let mut in_tag = false;
+    let (mut ascii, mut in_words) = (0usize, 0usize);
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'<' => in_tag = true,
+            b'>' => in_tag = false,
+            _ if in_tag => {}
+            b if b.is_ascii_alphabetic() => ascii += 1,
+            0x80.. => {
+                let beside =
+                    |j: Option<usize>| j.and_then(|j| bytes.get(j)).is_some_and(|b| *b >= 0x80);
+                if beside(i.checked_sub(1)) || beside(Some(i + 1)) {
+                    in_words += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    in_words > ascii
 }
 
 /// How many characters beyond ASCII in `body` are UTF-8, and how many byte sequences are
@@ -519,6 +563,22 @@ mod codepage_tests {
                 format!("<rss version=\"2.0\"><channel><title>{title}</title></channel></rss>");
             let (bytes, _, _) = encoding.encode(&doc);
             assert_eq!(super::decode(&bytes, None), doc, "{}", encoding.name());
+        }
+        // Cyrillic in KOI8-R: a code page of one byte a character, for text mostly
+        // beyond ASCII.
+        let doc =
+            "<rss><channel><title>Как пережить новогоднюю ночь без забот</title></channel></rss>";
+        let (bytes, _, _) = encoding_rs::KOI8_R.encode(doc);
+        assert_eq!(super::decode(&bytes, None), doc);
+        // Latin text with signs stays Windows-1252 (it was guessed Central European).
+        for text in [
+            "<t>£5 deal</t>".repeat(8),
+            "<t>20°C ± 2°</t>".repeat(8),
+            "<t>½ cup flour, ¼ tsp salt</t>".repeat(6),
+            "<t>§ 1 BGB</t>".repeat(9),
+        ] {
+            let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+            assert_eq!(super::decode(&bytes, None), text);
         }
         let mut mixed = "<a>caf\u{e9} na\u{ef}ve \u{2014} ".as_bytes().to_vec();
         mixed.extend_from_slice(b"it\x92s</a>");

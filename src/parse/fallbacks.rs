@@ -173,6 +173,24 @@ fn fill_entry(entry: &mut SourceEntry, item: Node, input: &str, untyped: fn(Stri
                 length: None,
             });
         }
+        // RSS's own link written as Atom writes one (`<link href="..."/>`): its address,
+        // read after the id (see `SourceEntry::late_links`).
+        let written_as_atom = item.children().find(|n| {
+            n.tag_name().namespace().is_none_or(str::is_empty)
+                && n.tag_name().name() == "link"
+                && n.text().is_none_or(|t| t.trim().is_empty())
+                && n.attribute("rel").is_none_or(|r| r.trim() == "alternate")
+        });
+        if let Some(href) = written_as_atom.and_then(|l| l.attribute("href")) {
+            if entry.late_links.is_empty() && alternate.is_none() {
+                entry.late_links.push(SourceLink {
+                    href: href.trim().to_string(),
+                    rel: None,
+                    media_type: None,
+                    length: None,
+                });
+            }
+        }
     }
     // An Atom enclosure link in an RSS item is a file, as in Atom (feed-rs reads
     // none there).
@@ -334,6 +352,8 @@ fn has_gap(source: &Source, body: &str) -> bool {
             ]))
         || (gap(|e| e.content.is_none()) && early(&["body>", "fullitem>"]))
         || (gap(|e| !has_page_link(e)) && has(&["atom:link"]))
+        || (gap(|e| !has_page_link(e) && e.late_links.is_empty())
+            && early(&["<link href", "<link rel"]))
         || (early(&["<enclosure"])
             && (has(&["media:"])
                 || gap(|e| e.media.is_empty() || e.media.iter().any(|m| m.2.is_none()))))

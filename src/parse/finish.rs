@@ -109,6 +109,8 @@ fn finish_entry(
         }
         _ => None,
     };
+    let late_link =
+        page_link(&entry.late_links).and_then(|l| web_link(&l.href, entry_base.as_ref()));
     let title = entry
         .title
         .as_ref()
@@ -149,7 +151,8 @@ fn finish_entry(
         _ => entry.id.clone(),
     };
     let mut item = ParsedItem {
-        guid: clean_line(&id),
+        // As ids were always cleaned (see `sanitize::clean_id`).
+        guid: crate::sanitize::clean_id(&id),
         title,
         title_source: Some(title_source),
         link,
@@ -172,7 +175,7 @@ fn finish_entry(
         item.content_html = Some(as_html_with(body, false, true));
     }
     if item.link.is_none() {
-        item.link = site_link;
+        item.link = late_link.or(site_link);
     }
     if let Some(found) = site_enclosures.filter(|e| e.len() > item.enclosures.len()) {
         item.enclosures = found;

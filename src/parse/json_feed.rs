@@ -120,6 +120,7 @@ fn entry(item: &Map<String, Value>, feed_authors: &[String]) -> SourceEntry {
         guid_base: None,
         title: text(item.get("title")).map(plain),
         links,
+        late_links: Vec::new(),
         author_names,
         content,
         summary,

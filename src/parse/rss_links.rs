@@ -1,33 +1,46 @@
-//! Links written into RSS as Atom writes them (`<link href="..."/>`, a template's slip,
-//! and podcast tools' `<link rel="enclosure" href=... type=... length=.../>`), made
-//! plain RSS for feed-rs, which reads a link's text only: the page link as `<link>`'s
-//! text, an enclosure as `<enclosure>`. feedparser reads both. Prefixed links
-//! (`atom:link`) are Atom's own and left alone.
+//! Enclosures written into RSS as Atom writes them (`<link rel="enclosure" href=...
+//! type=... length=.../>`, podcast tools), made plain RSS `<enclosure>`s for feed-rs,
+//! which reads a link's text only; feedparser reads them. (An item's own link written
+//! so, `<link href="..."/>`, is read by `fallbacks`, after the id.) Prefixed links
+//! (`atom:link`) are Atom's own and left alone; so is what comments and CDATA hold.
 
-/// The document with such links made plain, or None when it has none (or is no RSS).
+/// The document with such enclosures made plain, or None when it has none (or is no RSS).
 pub(super) fn plain(body: &str) -> Option<String> {
     let head = &body[..super::shapes::floor_char(body, 4096)];
-    if !head.contains("<rss") || !body.contains("<link ") {
+    if !head.contains("<rss") || !body.contains("enclosure") {
         return None;
     }
     let mut out = String::with_capacity(body.len() + 64);
     let mut from = 0;
     let mut changed = false;
-    while let Some(found) = body[from..].find("<link ") {
+    while let Some(found) = body[from..].find('<') {
         let at = from + found;
-        let Some(len) = body[at..].find('>') else {
-            break;
-        };
-        let tag = &body[at..at + len + 1];
-        out.push_str(&body[from..at]);
-        from = at + tag.len();
-        // `<link href="..."/>`, or `<link href="..."></link>` with nothing inside.
-        let empty = tag.ends_with("/>");
-        if !empty && !body[from..].starts_with("</link>") {
-            out.push_str(tag);
+        let rest = &body[at..];
+        // Past what a comment or a CDATA section holds, as it is.
+        let hidden = [("<!--", "-->"), ("<![CDATA[", "]]>")]
+            .into_iter()
+            .find(|(open, _)| rest.starts_with(open));
+        if let Some((_, close)) = hidden {
+            let end = rest
+                .find(close)
+                .map_or(body.len(), |e| at + e + close.len());
+            out.push_str(&body[from..end]);
+            from = end;
             continue;
         }
-        match rewritten(tag) {
+        let is_link =
+            rest.starts_with("<link") && rest[5..].starts_with(|c: char| c.is_ascii_whitespace());
+        let Some(len) = rest.find('>').filter(|_| is_link) else {
+            out.push_str(&body[from..at + 1]);
+            from = at + 1;
+            continue;
+        };
+        let tag = &rest[..len + 1];
+        out.push_str(&body[from..at]);
+        from = at + tag.len();
+        // `<link .../>`, or `<link ...></link>` with nothing inside.
+        let empty = tag.ends_with("/>");
+        match enclosure(tag).filter(|_| empty || body[from..].starts_with("</link>")) {
             Some(new) => {
                 out.push_str(&new);
                 changed = true;
@@ -42,24 +55,20 @@ pub(super) fn plain(body: &str) -> Option<String> {
     changed.then_some(out)
 }
 
-/// A `<link ...>` start tag with an `href`, as plain RSS; None to leave it.
-fn rewritten(tag: &str) -> Option<String> {
+/// A `<link rel="enclosure" href=...>` start tag as an `<enclosure>`; None to leave it.
+fn enclosure(tag: &str) -> Option<String> {
     let href = attribute(tag, "href")?;
-    let rel = attribute(tag, "rel").map(|r| r.to_ascii_lowercase());
-    match rel.as_deref() {
-        None | Some("alternate") => Some(format!("<link>{href}</link>")),
-        Some("enclosure") => {
-            let mut enclosure = format!("<enclosure url=\"{href}\"");
-            for name in ["type", "length"] {
-                if let Some(v) = attribute(tag, name) {
-                    enclosure.push_str(&format!(" {name}=\"{v}\""));
-                }
-            }
-            enclosure.push_str("/>");
-            Some(enclosure)
-        }
-        _ => None,
+    if !attribute(tag, "rel")?.eq_ignore_ascii_case("enclosure") {
+        return None;
     }
+    let mut enclosure = format!("<enclosure url=\"{href}\"");
+    for name in ["type", "length"] {
+        if let Some(v) = attribute(tag, name) {
+            enclosure.push_str(&format!(" {name}=\"{v}\""));
+        }
+    }
+    enclosure.push_str("/>");
+    Some(enclosure)
 }
 
 /// An attribute's raw value (as escaped in the document) in a start tag.
@@ -88,21 +97,50 @@ mod tests {
     use super::plain;
 
     #[test]
-    fn atom_style_links_in_rss_are_plain_rss() {
+    fn enclosures_written_as_atom_links_are_rss_enclosures() {
         let doc = "<rss version=\"2.0\"><channel><item><link href=\"http://e.example/1\"/>\
-                   <link rel=\"enclosure\" type=\"audio/mpeg\" length=\"9\" href=\"http://e.example/a.mp3\"/>\
-                   <atom:link rel=\"self\" href=\"http://e.example/feed\"/></item></channel></rss>";
+                   <link\trel=\"enclosure\" type=\"audio/mpeg\" length=\"9\" href=\"http://e.example/a.mp3\"/>\
+                   <description><![CDATA[<link rel=\"enclosure\" href=\"x\"/>]]></description>\
+                   <atom:link rel=\"enclosure\" href=\"http://e.example/b.mp3\"/></item></channel></rss>";
         assert_eq!(
             plain(doc).unwrap(),
-            "<rss version=\"2.0\"><channel><item><link>http://e.example/1</link>\
+            "<rss version=\"2.0\"><channel><item><link href=\"http://e.example/1\"/>\
              <enclosure url=\"http://e.example/a.mp3\" type=\"audio/mpeg\" length=\"9\"/>\
-             <atom:link rel=\"self\" href=\"http://e.example/feed\"/></item></channel></rss>"
-        );
-        let open = "<rss><channel><link href='http://e.example/'></link></channel></rss>";
-        assert_eq!(
-            plain(open).unwrap(),
-            "<rss><channel><link>http://e.example/</link></channel></rss>"
+             <description><![CDATA[<link rel=\"enclosure\" href=\"x\"/>]]></description>\
+             <atom:link rel=\"enclosure\" href=\"http://e.example/b.mp3\"/></item></channel></rss>"
         );
         assert_eq!(plain("<rss><channel><link>x</link></channel></rss>"), None);
+    }
+
+    /// A link read by a later version than an item's id (`<link href>`, on either
+    /// reader's path) is its link and no part of its id: the items already stored keep
+    /// theirs (they came back as new). An id keeps the invisible characters lines lose.
+    #[test]
+    fn links_read_later_leave_ids_as_they_were() {
+        let parse = |doc: &str| {
+            crate::parse::parse_feed(doc.as_bytes(), None, "http://e.example/feed").unwrap()
+        };
+        let direct = "<rss version=\"2.0\"><channel><title>T</title><item><title>A</title>\
+                      <link href=\"http://e.example/1\"/><description>x</description></item></channel></rss>";
+        // A prefix declared on a child element sends the document to feed-rs.
+        let feed_rs = direct.replace(
+            "<description>",
+            "<p:c xmlns:p=\"http://podlove.org/simple-chapters\"/><description>",
+        );
+        for doc in [direct.to_string(), feed_rs] {
+            let with = parse(&doc);
+            let without = parse(&doc.replace("<link href=\"http://e.example/1\"/>", ""));
+            assert_eq!(
+                with.items[0].link.as_deref(),
+                Some("http://e.example/1"),
+                "{doc}"
+            );
+            assert_eq!(with.items[0].guid, without.items[0].guid, "{doc}");
+        }
+        let zw = "<rss version=\"2.0\"><channel><title>T</title><item><title>A\u{200b}B</title>\
+                  <guid>post-1\u{200b}</guid></item></channel></rss>";
+        let item = &parse(zw).items[0];
+        assert_eq!(item.guid, "post-1\u{200b}");
+        assert_eq!(item.title, "AB");
     }
 }

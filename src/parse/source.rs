@@ -52,6 +52,10 @@ pub(super) struct SourceEntry {
     pub(super) text_lines: bool,
     pub(super) title: Option<SourceText>,
     pub(super) links: Vec<SourceLink>,
+    /// Its address written as Atom writes one in RSS (`<link href="..."/>`), read by a
+    /// later version than the item's id: the link, but no part of the id, which stays
+    /// the one made without it (else such items came back as new after an upgrade).
+    pub(super) late_links: Vec<SourceLink>,
     pub(super) author_names: Vec<String>,
     pub(super) content: Option<SourceText>,
     pub(super) summary: Option<SourceText>,
@@ -171,6 +175,7 @@ impl SourceEntry {
                 .into_iter()
                 .map(SourceLink::from_feed_rs)
                 .collect(),
+            late_links: Vec::new(),
             // A person written as an e-mail address alone is named by it (as feedparser
             // does).
             author_names: {

@@ -38,7 +38,7 @@ impl<'a> Converter<'a> {
     }
 
     fn text(&mut self, text: &str) {
-        let cleaned = clean_text(text);
+        let cleaned = crate::sanitize::clean_display(text);
         if !cleaned.is_empty() {
             self.inline.push(Inline::Text(cleaned, self.style));
         }
@@ -117,7 +117,8 @@ impl<'a> Converter<'a> {
                         _ => None,
                     })
                     .collect();
-                self.out.push(Block::Pre(clean_text(&text)));
+                self.out
+                    .push(Block::Pre(crate::sanitize::clean_display(&text)));
             }
             "table" => self.table(el, depth),
             // A 1x1 picture is a tracking pixel, which a browser shows as nothing.

@@ -53,22 +53,12 @@ impl Doc<'_> {
             match self.name(&e)? {
                 (Ns::Plain, "title") => feed.title = self.text()?.map(plain),
                 (Ns::Plain, "link") => {
-                    if let Some(s) = self.link_text(&e)? {
+                    if let Some((s, _)) = self.link_text(&e)? {
                         feed.links.push(self.link(&s, None));
                     }
                 }
                 (Ns::Atom, "link") => feed.links.extend(self.atom_link(&e)?),
                 (Ns::Plain, "description") => feed.description = self.text()?.map(plain),
-                // Dublin Core's, under whatever prefix (`dc:` is also looked for by
-                // `fallbacks`): where RSS's own say nothing.
-                (Ns::DublinCore, "title") => {
-                    let text = self.text()?.map(plain);
-                    feed.title = feed.title.take().or(text);
-                }
-                (Ns::DublinCore, "description") => {
-                    let text = self.text()?.map(plain);
-                    feed.description = feed.description.take().or(text);
-                }
                 (Ns::Plain, "item") => feed.entries.push(self.item()?),
                 // Items in a wrapper (parse::channels).
                 (Ns::Plain, "items") | (Ns::Unsupported, _) => return Err(GiveUp),
@@ -78,9 +68,9 @@ impl Doc<'_> {
         Ok(feed)
     }
 
-    /// An RSS `<link>`'s address: its text, else an `href` as Atom writes it (a
-    /// template's slip feedparser reads).
-    fn link_text(&mut self, e: &quick_xml::events::BytesStart) -> Step<Option<String>> {
+    /// An RSS `<link>`'s address: its text, else (with `true`) an `href` as Atom writes
+    /// it (a template's slip feedparser reads).
+    fn link_text(&mut self, e: &quick_xml::events::BytesStart) -> Step<Option<(String, bool)>> {
         let href = super::text::attr(e, "href")?;
         // Another relation (an enclosure written so): `rss_links` makes it plain RSS.
         if href.is_some()
@@ -90,8 +80,8 @@ impl Doc<'_> {
         }
         let text = self.text()?;
         Ok(match href {
-            Some(href) if text.as_ref().is_none_or(|t| t.trim().is_empty()) => Some(href),
-            _ => text,
+            Some(href) if text.as_ref().is_none_or(|t| t.trim().is_empty()) => Some((href, true)),
+            _ => text.map(|t| (t, false)),
         })
     }
 
@@ -101,11 +91,12 @@ impl Doc<'_> {
         while let Some(e) = self.child()? {
             match self.name(&e)? {
                 (Ns::Plain, "title") => entry.title = self.text()?.map(plain),
-                (Ns::Plain, "link") => {
-                    if let Some(s) = self.link_text(&e)? {
-                        links.push((self.link(&s, None), LinkKind::Plain));
-                    }
-                }
+                (Ns::Plain, "link") => match self.link_text(&e)? {
+                    // Read by a later version than the id: no part of it.
+                    Some((s, true)) => entry.late_links.push(self.link(&s, None)),
+                    Some((s, false)) => links.push((self.link(&s, None), LinkKind::Plain)),
+                    None => {}
+                },
                 (Ns::WellFormedWeb, "commentRss" | "commentRSS") => {
                     if let Some(s) = self.text()? {
                         let rel = Some("comments-feed".to_string());
@@ -119,14 +110,6 @@ impl Doc<'_> {
                     }
                 }
                 (Ns::Plain, "description") => entry.summary = self.text()?.map(html),
-                (Ns::DublinCore, "title") => {
-                    let text = self.text()?.map(plain);
-                    entry.title = entry.title.take().or(text);
-                }
-                (Ns::DublinCore, "description") => {
-                    let text = self.text()?.map(html);
-                    entry.summary = entry.summary.take().or(text);
-                }
                 (Ns::Plain, "author") | (Ns::DublinCore, "creator") => {
                     if let Some(raw) = self.text()? {
                         entry.author_names.extend(person_name(&raw)?);
