@@ -77,6 +77,11 @@ impl Store {
 const SYNC_FROM_PAGES: i64 = 2000;
 
 fn checkpoint_until(conn: &Connection, path: &Path, stopped: &mpsc::Receiver<()>) {
+    // What another process left unwritten in the database file (a refresh just before,
+    // a copy of the cache) is written now, while the fetches wait on the network: at the
+    // end, the writer's checkpoint waited for it (78 ms of a 0.13 s refresh of 304s on a
+    // cache copied just before). Nothing to write costs one sync call.
+    super::file_sync::sync_data(path);
     let mut copied_before = None;
     loop {
         // PASSIVE never waits for the writer: it copies what is committed and syncs the
