@@ -898,3 +898,30 @@ fn keys_on_a_storys_row_act_on_the_copy_on_screen() {
     assert!(m.fullscreen);
     assert_eq!(m.reader.as_ref().unwrap().item.id, ItemId(211));
 }
+
+/// `J` in the full-screen reader shows the next feed-list row's articles, and the keys
+/// act on what is shown: the reader hid the new list, and `m` marked its cursor's
+/// article, not the one on screen (a trial). On All unread, `o` and `y` in the feed list
+/// act on no article.
+#[test]
+fn j_in_the_full_screen_reader_shows_the_list_it_moved_to() {
+    let mut m = fixture(120, 30);
+    send(&mut m, code(KeyCode::Tab));
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    serve_article(&mut m, &cmds);
+    send(&mut m, key('z'));
+    assert!(m.fullscreen);
+    send(&mut m, key('J'));
+    assert!(!m.fullscreen, "the list moved to is shown");
+    assert_eq!(m.focus, Pane::Articles);
+    // The feed list on All unread: no site, and no article chosen there.
+    let mut m = fixture(120, 30);
+    assert_eq!(m.focus, Pane::Feeds);
+    assert!(send(&mut m, key('o')).is_empty());
+    assert!(send(&mut m, key('y')).is_empty());
+    assert!(
+        m.message.as_deref().unwrap_or("").contains("Not a feed"),
+        "{:?}",
+        m.message
+    );
+}

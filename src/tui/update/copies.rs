@@ -6,7 +6,9 @@ use super::super::msg::Cmd;
 
 /// `c`: the next copy of the story in the reader, by id, round to the first.
 pub(super) fn other_copy(m: &mut Model) -> Vec<Cmd> {
-    let Some(reader) = &m.reader else {
+    // In the feed list of a narrow window the reader is not on screen.
+    let hidden = m.focus == super::super::model::Pane::Feeds && m.is_narrow();
+    let Some(reader) = m.reader.as_ref().filter(|_| !hidden) else {
         m.message = Some("Open an article first (Enter), then c".into());
         return Vec::new();
     };

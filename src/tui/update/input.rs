@@ -329,16 +329,29 @@ pub(super) fn act(m: &mut Model, action: Action) -> Vec<Cmd> {
         }
         Action::RefreshAll => start_refresh(m, None),
         // On a feed in the feed list: the feed's web site, as newsboat's `o` there.
-        Action::OpenInBrowser
+        Action::OpenInBrowser | Action::CopyUrl
             if m.focus == Pane::Feeds && super::manage::selected_feed_site(m).is_some() =>
         {
             match super::manage::selected_feed_site(m).flatten() {
+                Some(url) if action == Action::CopyUrl => {
+                    m.message = Some(format!("Copied {url}"));
+                    vec![Cmd::CopyToClipboard(url)]
+                }
                 Some(url) => vec![Cmd::OpenUrl(url)],
                 None => {
                     m.message = Some("This feed names no web site".into());
                     Vec::new()
                 }
             }
+        }
+        // On All unread, Starred, a tag: no site, and the article list's cursor is not
+        // what the key was pressed on (at 70 columns it is not even on screen).
+        Action::OpenInBrowser | Action::CopyUrl if m.focus == Pane::Feeds => {
+            m.message = Some(
+                "Not a feed: o and y act on a feed here, or on an article in the list or the reader"
+                    .into(),
+            );
+            Vec::new()
         }
         Action::OpenInBrowser => match current_link(m) {
             Some(url) => vec![Cmd::OpenUrl(url)],

@@ -313,6 +313,9 @@ pub(super) fn step_feed(m: &mut Model, delta: isize) -> Vec<Cmd> {
         Pane::Reader => Pane::Articles,
         other => other,
     };
+    // The list the step shows is the one the keys now act on: a full-screen reader
+    // over it hid it, and `m` then marked its cursor's article, not the one on screen.
+    m.fullscreen = false;
     keep_visible(m);
     cmds
 }
