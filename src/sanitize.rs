@@ -89,18 +89,19 @@ pub fn clean_owned(input: String) -> String {
 /// trims, and drops the invisible characters (see [`is_invisible`]): for titles, authors,
 /// feed names and URLs.
 pub fn clean_line(input: &str) -> String {
-    let line = clean_id(input);
-    if line.contains(is_invisible) {
-        line.chars().filter(|c| !is_invisible(*c)).collect()
-    } else {
-        line
-    }
+    without_invisibles(clean_id(input))
 }
 
 /// [`clean_text`] and the invisible characters dropped: for text that is shown.
 pub fn clean_display(input: &str) -> String {
-    let text = clean_text(input);
-    if text.contains(is_invisible) {
+    without_invisibles(clean_text(input))
+}
+
+/// `text` without [`is_invisible`] characters; as it is (no decoding) when it has no
+/// byte they start with (E2, EF), as nearly all text.
+fn without_invisibles(text: String) -> String {
+    let maybe = memchr::memchr2(0xE2, 0xEF, text.as_bytes()).is_some();
+    if maybe && text.contains(is_invisible) {
         text.chars().filter(|c| !is_invisible(*c)).collect()
     } else {
         text

@@ -447,3 +447,53 @@ fn one_blog_in_atom_and_rss_is_offered_once() {
     let added = env.json(&["add", &server.url("/"), "--json"]);
     assert_eq!(added["url"], server.url("/feeds/posts/default"));
 }
+
+/// A page with two feeds of its own (news and events): listed, exit 1, and with
+/// `--json` (before or after the page, as people type it) each with its title and
+/// article count, as the feed added is said.
+#[test]
+fn two_feeds_of_a_page_are_listed_with_their_articles() {
+    let server = Server::start();
+    server.fixed("/news.xml", "application/rss+xml", feeds::rss("news", 3, 1));
+    server.fixed(
+        "/events.xml",
+        "application/rss+xml",
+        feeds::rss("events", 2, 1),
+    );
+    let head = [
+        alternate("/news.xml", "News"),
+        alternate("/events.xml", "Events"),
+    ]
+    .concat();
+    server.fixed("/", "text/html", page(&head, ""));
+    for args in [
+        vec!["add", "--json", &server.url("/")],
+        vec!["add", &server.url("/"), "--json"],
+    ] {
+        let env = Env::new(CONFIG);
+        let out = env.run(&args.iter().map(|s| s.as_ref()).collect::<Vec<&str>>());
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            stderr_of(&out).contains("offers 2 feeds"),
+            "{}",
+            stderr_of(&out)
+        );
+        let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let counts: Vec<(String, u64)> = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["url"].as_str().unwrap().to_string(),
+                    c["items"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert!(counts.contains(&(server.url("/news.xml"), 3)), "{counts:?}");
+        assert!(
+            counts.contains(&(server.url("/events.xml"), 2)),
+            "{counts:?}"
+        );
+    }
+}

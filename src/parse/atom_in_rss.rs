@@ -9,11 +9,7 @@ const ATOM: &str = "http://www.w3.org/2005/Atom";
 
 /// The prefix the root binds to Atom's namespace (`a10`, `atom`), if it does.
 fn prefix(head: &str) -> Option<&str> {
-    let at = head.find(ATOM)?;
-    let before = head[..at].trim_end_matches(['"', '\'']).trim_end();
-    let before = before.strip_suffix('=')?.trim_end();
-    let at = before.rfind("xmlns:")?;
-    Some(&before[at + "xmlns:".len()..])
+    super::namespaces::bound_prefix(head, ATOM)
 }
 
 /// Whether an RSS document has Atom elements that could fill an item's gap: no tree is

@@ -284,17 +284,6 @@ fn text_or_html(body: String) -> SourceText {
     SourceText { body, html }
 }
 
-/// The prefix the start of a document binds to Dublin Core (`xmlns:PREFIX="...dc..."`).
-fn dc_prefix(head: &[u8]) -> Option<&[u8]> {
-    let at = memchr::memmem::find(head, DC.as_bytes())?;
-    let before = head[..at]
-        .strip_suffix(b"\"")
-        .or(head[..at].strip_suffix(b"'"))?;
-    let before = before.trim_ascii_end().strip_suffix(b"=")?.trim_ascii_end();
-    let start = memchr::memmem::rfind(before, b"xmlns:")? + b"xmlns:".len();
-    Some(&before[start..]).filter(|p| !p.is_empty() && !p.contains(&b' '))
-}
-
 /// Whether a field is empty that an element the document has could fill: a podcast
 /// whose items have no author but no `itunes:author` either makes no tree. (By the
 /// prefixes these namespaces are written with everywhere.)
@@ -306,7 +295,10 @@ fn has_gap(source: &Source, body: &str) -> bool {
         .iter()
         .any(|ns| memchr::memmem::find(head, ns.as_bytes()).is_some());
     // Dublin Core under another prefix (`dcx:title`) is looked for by that one too.
-    let dc_other = dc_prefix(head).filter(|p| *p != b"dc");
+    let dc_other =
+        super::namespaces::bound_prefix(&body[..super::shapes::floor_char(body, 4096)], DC)
+            .filter(|p| *p != "dc")
+            .map(str::as_bytes);
     let found = |n: &[u8]| memchr::memmem::find(body.as_bytes(), n).is_some();
     let has = |names: &[&str]| {
         names.iter().any(|n| {

@@ -91,6 +91,20 @@ fn replacement(prefix: &str, uri: &str) -> Option<&'static str> {
         .map(|(known, _, _)| *known)
 }
 
+/// The prefix a document's start (`head`) binds to the namespace `uri` (`xmlns:a10=`,
+/// `xmlns:dcx=`), if it does.
+pub(super) fn bound_prefix<'h>(head: &'h str, uri: &str) -> Option<&'h str> {
+    let at = head.find(uri)?;
+    let before = head[..at]
+        .strip_suffix(['"', '\''])?
+        .trim_end()
+        .strip_suffix('=')?
+        .trim_end();
+    let at = before.rfind("xmlns:")?;
+    Some(&before[at + "xmlns:".len()..])
+        .filter(|p| !p.is_empty() && !p.contains(char::is_whitespace))
+}
+
 /// Whether the `xmlns:` at `at` is an attribute of a start tag: after white space, in
 /// a tag that opened (`<name`) and has not closed before it. (Text that quotes a
 /// declaration, in a CDATA section or escaped, mostly is not; a look back of a

@@ -57,6 +57,7 @@ pub(super) fn plain(body: &str) -> Option<String> {
 
 /// A `<link rel="enclosure" href=...>` start tag as an `<enclosure>`; None to leave it.
 fn enclosure(tag: &str) -> Option<String> {
+    use super::tags::attribute;
     let href = attribute(tag, "href")?;
     if !attribute(tag, "rel")?.eq_ignore_ascii_case("enclosure") {
         return None;
@@ -69,27 +70,6 @@ fn enclosure(tag: &str) -> Option<String> {
     }
     enclosure.push_str("/>");
     Some(enclosure)
-}
-
-/// An attribute's raw value (as escaped in the document) in a start tag.
-fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let mut rest = tag;
-    loop {
-        let at = rest.find(name)?;
-        let before = rest[..at].chars().next_back();
-        let after = rest[at + name.len()..].trim_start();
-        rest = &rest[at + name.len()..];
-        if !before.is_some_and(char::is_whitespace) {
-            continue;
-        }
-        let Some(value) = after.strip_prefix('=') else {
-            continue;
-        };
-        let value = value.trim_start();
-        let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-        let end = value[1..].find(quote)?;
-        return Some(&value[1..1 + end]);
-    }
 }
 
 #[cfg(test)]

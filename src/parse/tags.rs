@@ -139,7 +139,7 @@ pub(super) fn is_name_char(c: char) -> bool {
 }
 
 /// An attribute's value in a start tag, as written (quotes off).
-fn attribute<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
+pub(super) fn attribute<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
     let mut rest = tag;
     while let Some(at) = rest.find(name) {
         let before = rest[..at].chars().next_back();
