@@ -161,6 +161,24 @@ impl<T: Weight> Receiver<'_, T> {
     pub(super) fn try_recv(&self) -> Option<T> {
         take(self.0, &mut self.0.lock())
     }
+
+    /// Waits until `count` items wait, or `until`, whichever is first; at once when the
+    /// senders are all gone or one of them waits for room or its turn (then waiting
+    /// would hold it up).
+    pub(super) fn wait_for(&self, count: usize, until: std::time::Instant) {
+        let h = self.0;
+        let mut state = h.lock();
+        while state.queue.len() < count && state.senders > 0 && !state.waiting() {
+            let Some(left) = until.checked_duration_since(std::time::Instant::now()) else {
+                return;
+            };
+            state = h
+                .arrived
+                .wait_timeout(state, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
 }
 
 fn take<T>(h: &Handover<T>, state: &mut State<T>) -> Option<T> {
@@ -234,6 +252,52 @@ mod tests {
         assert_eq!(rx.try_recv().map(|b| b.0), Some(1_000));
         assert!(rx.try_recv().is_none());
         assert!(rx.recv().is_none());
+    }
+
+    /// The writer's gathering: it ends as soon as enough wait, or the senders are gone,
+    /// or one waits for room; otherwise at its deadline, never before.
+    #[test]
+    fn waiting_for_more_ends_on_the_count_the_end_a_full_queue_or_the_deadline() {
+        use std::time::{Duration, Instant};
+        let far = || Instant::now() + Duration::from_secs(30);
+        let h = Handover::new(100);
+        let tx = h.sender();
+        let rx = h.receiver();
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                for _ in 0..3 {
+                    std::thread::sleep(Duration::from_millis(5));
+                    tx.send(Bytes(1)).map_err(|_| ()).unwrap();
+                }
+            });
+            let started = Instant::now();
+            rx.wait_for(3, far());
+            assert_eq!(h.lock().queue.len(), 3);
+            assert!(started.elapsed() < Duration::from_secs(10));
+        });
+        let started = Instant::now();
+        rx.wait_for(10, Instant::now() + Duration::from_millis(30));
+        assert!(
+            started.elapsed() >= Duration::from_millis(30),
+            "the deadline"
+        );
+        // Full: a sender waits for room, so the writer takes what is there.
+        let mut got = 0;
+        std::thread::scope(|s| {
+            s.spawn(|| tx.send(Bytes(99)).map_err(|_| ()).unwrap());
+            until_waiting(&h, 1);
+            rx.wait_for(10, far());
+            // Room for the waiting sender, which then ends.
+            while rx.try_recv().is_some() {
+                got += 1;
+            }
+        });
+        drop(tx);
+        rx.wait_for(10, far());
+        while rx.try_recv().is_some() {
+            got += 1;
+        }
+        assert_eq!(got, 4);
     }
 
     /// Waits until `n` senders wait.

@@ -25,6 +25,14 @@ const BATCH_TIME: Duration = Duration::from_millis(50);
 /// At most this many feeds a batch.
 const BATCH_FEEDS: usize = 64;
 
+/// How long the writer lets feeds gather before a batch, when fewer than a batch wait
+/// (outside any transaction: nothing waits on the lock meanwhile). Feeds answering 304
+/// come every 50 microseconds from a server nearby, and each was written alone the moment
+/// it came: a refresh of 1,000 such feeds made some 800 commits and 3.4 MB of log for 25
+/// pages of feeds (0.3 MB now; 57 ms against 62 ms for the refresh, 11 alternating runs).
+/// A writer behind the fetches never waits here: its feeds are waiting already.
+const GATHER: Duration = Duration::from_millis(3);
+
 /// A wait for the lock this recent is given way to, for this long (three of the
 /// waiter's looks).
 const GIVE_WAY_WITHIN: Duration = Duration::from_millis(20);
@@ -55,6 +63,7 @@ pub(super) fn write_all(
         if crate::store::lock_wanted_within(GIVE_WAY_WITHIN) {
             std::thread::sleep(GIVE_WAY);
         }
+        rx.wait_for(BATCH_FEEDS - 1, Instant::now() + GATHER);
         let mut batch_arrivals = Vec::new();
         let written = write_batch(store, first, rx, opts, &mut batch_arrivals);
         arrivals.append(&mut batch_arrivals);

@@ -84,6 +84,15 @@ fn checkpoint_until(conn: &Connection, path: &Path, stopped: &mpsc::Receiver<()>
     super::file_sync::sync_data(path);
     let mut copied_before = None;
     loop {
+        // A short log is left to the close's checkpoint: a refresh of 304s writes a few
+        // hundred kilobytes, and copying them here too only wrote the same pages twice.
+        // A refresh that writes much passes the length within its first batches.
+        if !log_is_long(path) {
+            match stopped.recv_timeout(ROUND) {
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                _ => return,
+            }
+        }
         // PASSIVE never waits for the writer: it copies what is committed and syncs the
         // log (the database file only when it reaches the log's end). It says how long
         // the log is and how much of it is in the database file now.
@@ -102,6 +111,18 @@ fn checkpoint_until(conn: &Connection, path: &Path, stopped: &mpsc::Receiver<()>
             _ => return,
         }
     }
+}
+
+/// A log this long is checkpointed during the refresh (SQLite's own automatic checkpoint
+/// starts at 1,000 pages, about this size).
+const CHECKPOINT_FROM_BYTES: u64 = 4 << 20;
+
+/// Whether the log beside the database at `db` is past `CHECKPOINT_FROM_BYTES` (its
+/// file's length: the most it held since it last started over, an upper bound).
+fn log_is_long(db: &Path) -> bool {
+    let mut log = db.as_os_str().to_owned();
+    log.push("-wal");
+    std::fs::metadata(log).is_ok_and(|m| m.len() > CHECKPOINT_FROM_BYTES)
 }
 
 #[cfg(test)]
