@@ -17,17 +17,10 @@ pub(super) fn cmd_refresh(
     force: bool,
     out: &mut String,
 ) -> anyhow::Result<()> {
-    // The HTTP client reads the system's certificates while the cache opens (each takes
-    // about 10 ms before the first request, with both cores otherwise idle).
-    let (store, fetcher) = std::thread::scope(|s| {
-        let fetcher = s.spawn(|| Fetcher::new(&config.general));
-        let store = open_store(paths);
-        let fetcher = fetcher
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (store, fetcher)
-    });
-    let (mut store, fetcher) = (store?, fetcher?);
+    // (The HTTP client reads the system's certificates at its first TLS handshake:
+    // fetch::tls.)
+    let fetcher = Fetcher::new(&config.general)?;
+    let mut store = open_store(paths)?;
     let since = crate::notify::mark(&store);
     // With [sync], the server's feeds come first; a failed sync still lets the local
     // feeds refresh, and the command fails at the end. `config` is the file's own.
