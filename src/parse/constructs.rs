@@ -36,7 +36,7 @@ pub(super) fn plain_text_elements(body: &str) -> Option<String> {
                 depth += 1;
                 let is_atom = *atom.get_or_insert_with(|| local(e.name().as_ref()) == "feed");
                 match &mut open {
-                    Some(o) => o.has_child = true,
+                    Some(o) => o.child(depth, &e, after),
                     None => {
                         if let Some(kind) = text_kind(&e, is_atom) {
                             open = Some(Open {
@@ -45,6 +45,7 @@ pub(super) fn plain_text_elements(body: &str) -> Option<String> {
                                 inner_start: after,
                                 kind,
                                 has_child: false,
+                                wrapper: Wrapper::None,
                                 start: e.into_owned(),
                             });
                         }
@@ -52,7 +53,10 @@ pub(super) fn plain_text_elements(body: &str) -> Option<String> {
                 }
             }
             Event::Empty(e) => match &mut open {
-                Some(o) => o.has_child = true,
+                Some(o) => {
+                    o.has_child = true;
+                    o.wrapper = Wrapper::Not;
+                }
                 None => {
                     let retype = match atom.and_then(|a| text_kind(&e, a)) {
                         Some(Kind::Atom(AtomType::Text(name, true))) => Some(name),
@@ -68,8 +72,24 @@ pub(super) fn plain_text_elements(body: &str) -> Option<String> {
             Event::End(_) => {
                 if let Some(o) = open.take_if(|o| o.depth == depth) {
                     o.edit(body, before, &mut edits);
+                } else if let Some(o) = open.as_mut().filter(|o| o.depth + 1 == depth) {
+                    if let Wrapper::Open(start) = o.wrapper {
+                        o.wrapper = Wrapper::Closed(start..before);
+                    }
                 }
                 depth = depth.saturating_sub(1);
+            }
+            Event::Text(t) => {
+                if let Some(o) = open.as_mut().filter(|o| o.depth == depth) {
+                    if !t.into_inner().trim_ascii().is_empty() {
+                        o.wrapper = Wrapper::Not;
+                    }
+                }
+            }
+            Event::CData(_) | Event::GeneralRef(_) => {
+                if let Some(o) = open.as_mut().filter(|o| o.depth == depth) {
+                    o.wrapper = Wrapper::Not;
+                }
             }
             Event::Eof => break,
             _ => {}
@@ -96,7 +116,23 @@ struct Open {
     inner_start: usize,
     kind: Kind,
     has_child: bool,
+    /// Whether all inside is one `div` holding only text (feedparser reads such a `div`
+    /// in a text or HTML construct as no markup: TypePad wrapped escaped HTML so).
+    wrapper: Wrapper,
     start: BytesStart<'static>,
+}
+
+/// What the elements inside a text element are, as far as read.
+#[derive(Clone, PartialEq, Eq, Debug)]
+enum Wrapper {
+    /// None yet.
+    None,
+    /// A `div` whose text starts here, still open.
+    Open(usize),
+    /// One `div` with only text inside, this range.
+    Closed(Range<usize>),
+    /// Anything else.
+    Not,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -123,6 +159,20 @@ enum AtomType {
 }
 
 impl Open {
+    /// An element starts inside, at `depth`; its content starts at `after`.
+    fn child(&mut self, depth: usize, e: &BytesStart, after: usize) {
+        let first = !self.has_child;
+        self.has_child = true;
+        self.wrapper = match self.wrapper {
+            Wrapper::None
+                if first && depth == self.depth + 1 && local(e.name().as_ref()) == "div" =>
+            {
+                Wrapper::Open(after)
+            }
+            _ => Wrapper::Not,
+        };
+    }
+
     fn edit(self, body: &str, inner_end: usize, edits: &mut Vec<(Range<usize>, String)>) {
         let inner = self.inner_start..inner_end;
         match self.kind {
@@ -130,6 +180,22 @@ impl Open {
                 if self.has_child {
                     edits.push((inner.clone(), escaped(&body[inner])));
                 }
+            }
+            Kind::Atom(AtomType::Text(name, retype))
+                if matches!(self.wrapper, Wrapper::Closed(_)) =>
+            {
+                // `<content type="html"><div>&lt;p&gt;…</div></content>`: the text inside
+                // the `div` is the construct's, as it is written (escaped HTML for
+                // `html`); the `div` would otherwise make it markup, and show its tags.
+                let Wrapper::Closed(text) = self.wrapper else {
+                    return;
+                };
+                if retype {
+                    if let Some(tag) = retyped(&self.start, name, false) {
+                        edits.push((self.tag, tag));
+                    }
+                }
+                edits.push((inner, body[text].to_string()));
             }
             Kind::Atom(AtomType::Text(name, retype)) => {
                 // Elements inside a text construct are markup, whatever it says it is
@@ -295,6 +361,37 @@ mod tests {
             ),
             "{out}"
         );
+    }
+
+    /// feedparser drops a `div` wrapped round the text of a text or HTML construct
+    /// (TypePad's): the escaped HTML inside is the construct's; a `div` round markup, or
+    /// beside other text, stays markup.
+    #[test]
+    fn a_div_round_escaped_html_is_no_markup() {
+        let wrapped = "<feed><entry><content type=\"html\">\n <div>&lt;p&gt;Hi &amp;amp; \
+                       &lt;b&gt;you&lt;/b&gt;&lt;/p&gt;</div>\n</content></entry></feed>";
+        assert_eq!(
+            plain(wrapped).unwrap(),
+            "<feed><entry><content type=\"html\">&lt;p&gt;Hi &amp;amp; &lt;b&gt;you&lt;/b&gt;&lt;/p&gt;</content></entry></feed>"
+        );
+        let namespaced = "<feed><entry><summary type=\"text/html\"><div xmlns=\"http://www.w3.org/1999/xhtml\">&lt;i&gt;x&lt;/i&gt;</div></summary></entry></feed>";
+        assert_eq!(
+            plain(namespaced).unwrap(),
+            "<feed><entry><summary type=\"text/html\">&lt;i&gt;x&lt;/i&gt;</summary></entry></feed>"
+        );
+        for markup in [
+            "<div><p>a</p></div>",
+            "<div>a<br/>b</div>",
+            "t <div>a</div>",
+            "<div>a</div> t",
+            "<div>a</div><div>b</div>",
+            "<p>a</p>",
+        ] {
+            let doc =
+                format!("<feed><entry><content type=\"html\">{markup}</content></entry></feed>");
+            let out = plain(&doc).unwrap();
+            assert!(out.contains("&lt;/"), "{markup}: {out}");
+        }
     }
 
     #[test]
