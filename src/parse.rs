@@ -20,6 +20,7 @@ pub(crate) mod decode;
 mod direct;
 mod distinct_ids;
 mod enclosures;
+mod ends_early;
 mod fallbacks;
 mod finish;
 mod json_feed;
@@ -37,6 +38,7 @@ mod xhtml;
 
 pub use decode::decode;
 use decode::{looks_like_html, strip_xml_declaration, without_declarations};
+pub use ends_early::ends_early;
 use finish::finish;
 use source::{Source, SourceEntry, SourceLink, SourceText};
 

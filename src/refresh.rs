@@ -29,6 +29,9 @@ pub enum FeedResult {
     NotModified,
     Updated {
         new_items: usize,
+        /// The document stopped before its end (parse::ends_early): what was read of it
+        /// is kept, and its validators are not, so the next refresh fetches it whole.
+        cut_short: bool,
     },
     Failed(String),
 }
@@ -49,12 +52,24 @@ pub struct Summary {
     pub failed: usize,
     pub not_modified: usize,
     pub new_items: usize,
+    /// Feeds whose document stopped before its end (what was read is kept); in `refresh
+    /// --json` when there are any.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub cut_short: usize,
     /// Feeds that moved (a permanent redirect followed); not in `refresh --json`.
     #[serde(skip)]
     pub moved: usize,
     /// Articles of `full_text` feeds whose page was fetched and extracted.
     #[serde(skip)]
     pub full_texts: usize,
+}
+
+/// What is said of a feed whose document stopped before its end.
+pub const CUT_SHORT: &str = "the document stops before its end (cut short?): what could be \
+    read of it is kept, and it is fetched whole at the next refresh";
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -64,9 +79,13 @@ impl Summary {
                 self.ok += 1;
                 self.not_modified += 1;
             }
-            FeedResult::Updated { new_items } => {
+            FeedResult::Updated {
+                new_items,
+                cut_short,
+            } => {
                 self.ok += 1;
                 self.new_items += new_items;
+                self.cut_short += usize::from(*cut_short);
             }
             FeedResult::Failed(_) => self.failed += 1,
             FeedResult::Skipped => {}
@@ -197,11 +216,14 @@ impl Options {
 enum Work {
     /// 304, and where the feed lives now if permanent redirects led there.
     NotModified(Option<String>),
+    /// The feed, its validators, the HTTP status, where it moved to, and whether the
+    /// document was cut short.
     Parsed(
         PreparedFeed,
         crate::model::Validators,
         Option<u16>,
         Option<String>,
+        bool,
     ),
     Failed(String, Option<u16>, Option<DateTime<Utc>>),
     /// Not fetched: its host asked to wait (a 429 or 503 to another of its feeds); why,
@@ -252,8 +274,12 @@ pub fn run(
     let opts = Options::new(&config.general, request.force).with_filters(config, &list);
     store.keep_stories(opts.stories, Utc::now().timestamp())?;
     let summary = refresh(store, fetcher, targets, &opts, cancel, |done, summary| {
-        if let FeedResult::Failed(e) = &done.result {
-            tracing::warn!(url = %done.url, "feed failed: {e}");
+        match &done.result {
+            FeedResult::Failed(e) => tracing::warn!(url = %done.url, "feed failed: {e}"),
+            FeedResult::Updated {
+                cut_short: true, ..
+            } => tracing::warn!(url = %done.url, "{}", CUT_SHORT),
+            _ => {}
         }
         on_done(done, summary);
     });

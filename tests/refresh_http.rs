@@ -440,3 +440,40 @@ fn a_cap_over_a_day_and_a_bad_user_agent_are_refused_at_their_line() {
     assert!(stderr.contains("user_agent"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+/// A document that stops before its end (the connection cut mid-body, as the server's
+/// own validators stay the whole document's): the whole items read are kept, the refresh
+/// says so in one line and succeeds, and the validators are not kept, so the next refresh
+/// fetches the document whole instead of being told it has not changed.
+#[test]
+fn a_document_cut_short_is_said_kept_and_fetched_whole_next_time() {
+    let server = Server::start();
+    let whole = feeds::rss("cut", 3, 1);
+    let second_end = whole.match_indices("</item>").nth(1).unwrap().0 + "</item>".len();
+    let cut = format!("{}<item><title>half", &whole[..second_end]);
+    let served = std::sync::atomic::AtomicUsize::new(0);
+    server.route("/feed", move |req| {
+        if req.header("if-none-match") == Some("\"v1\"") {
+            return Reply::status(304);
+        }
+        let first = served.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0;
+        let body = if first { cut.clone() } else { whole.clone() };
+        Reply::ok("application/rss+xml", body).with_header("ETag", "\"v1\"")
+    });
+    let env = Env::new(&feeds_config("", &[server.url("/feed")]));
+    let out = env.run(&["refresh"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&server.url("/feed")) && err.contains("stops before its end"),
+        "{err}"
+    );
+    assert_eq!(env.titles(&["items", "--json"]).len(), 2);
+    let second = refresh_json(&env);
+    assert_eq!(second["new_items"], 1, "{second}");
+    assert!(second.get("cut_short").is_none(), "{second}");
+    let reqs = server.requests_to("/feed");
+    assert_eq!(reqs[1].header("if-none-match"), None);
+    assert_eq!(refresh_json(&env)["not_modified"], 1);
+}

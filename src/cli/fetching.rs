@@ -67,8 +67,12 @@ pub(super) fn cmd_refresh(
     let cancel = interrupt.flag();
     let progress = Progress::bar(json, 0, "feeds", "refreshing");
     let on_done = |done: &refresh::FeedDone, summary: &refresh::Summary| {
-        if let FeedResult::Failed(e) = &done.result {
-            progress.say(&format!("bulletin: {}: {e}", done.url));
+        match &done.result {
+            FeedResult::Failed(e) => progress.say(&format!("bulletin: {}: {e}", done.url)),
+            FeedResult::Updated {
+                cut_short: true, ..
+            } => progress.say(&format!("bulletin: {}: {}", done.url, refresh::CUT_SHORT)),
+            _ => {}
         }
         if cancel.load(std::sync::atomic::Ordering::Relaxed) {
             progress.set_message("stopping (Ctrl-C again to quit at once)");

@@ -144,6 +144,12 @@ fn read(
     match parsed {
         // Compression and fingerprints here, in parallel, not on the single writer.
         Ok(Ok(feed)) => {
+            let cut_short = crate::parse::ends_early(&fetched.body);
+            if cut_short {
+                // Kept, the validators would have the next refreshes told "not
+                // modified" of the whole document this copy is the start of.
+                fetched.validators = Default::default();
+            }
             let arrivals = arrivals(opts, target, &feed);
             let stories = context.map_or(opts.stories, |c| c.options.story_mode(opts.stories));
             let mut prepared = PreparedFeed::grouped(feed, stories);
@@ -155,6 +161,7 @@ fn read(
                 fetched.validators,
                 fetched.http_status,
                 fetched.moved_to,
+                cut_short,
             )
         }
         Ok(Err(e)) => Work::Failed(e.to_string(), fetched.http_status, None),
@@ -267,7 +274,7 @@ pub(super) fn write(
     // Asked before the write, which would make every article one we have.
     let (moved_to, same_feed) = match work {
         Work::NotModified(to) => (to.clone(), true),
-        Work::Parsed(feed, _, _, to) if to.is_some() => {
+        Work::Parsed(feed, _, _, to, _) if to.is_some() => {
             let guids = feed.items.iter().map(|i| i.guid.as_str());
             match store.has_any_guid(target.id, guids) {
                 Ok(any) => (to.clone(), any),
@@ -285,7 +292,7 @@ pub(super) fn write(
         Work::NotModified(_) => store
             .record_not_modified(target.id, now)
             .map(|_| FeedResult::NotModified),
-        Work::Parsed(feed, validators, status, _) => store
+        Work::Parsed(feed, validators, status, _, cut_short) => store
             .apply_ungrouped(
                 target.id,
                 feed,
@@ -298,6 +305,7 @@ pub(super) fn write(
                 arrivals.extend(s.arrivals);
                 FeedResult::Updated {
                     new_items: s.new_items,
+                    cut_short: *cut_short,
                 }
             }),
         Work::Held(message, retry_after) => store

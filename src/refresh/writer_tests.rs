@@ -28,7 +28,7 @@ fn parsed(feed: usize, guids: &[&str]) -> Work {
         items,
         ..ParsedFeed::default()
     });
-    Work::Parsed(feed, Validators::default(), Some(200), None)
+    Work::Parsed(feed, Validators::default(), Some(200), None, false)
 }
 
 /// Each feed with `guids` waiting for the writer at once, then written as the refresh
@@ -83,13 +83,33 @@ fn a_feed_the_cache_refuses_costs_only_itself_and_done_means_committed() {
         },
     );
     assert_eq!(seen.len(), 3);
-    assert_eq!(seen[0], (ids[0], FeedResult::Updated { new_items: 3 }, 3));
+    assert_eq!(
+        seen[0],
+        (
+            ids[0],
+            FeedResult::Updated {
+                new_items: 3,
+                cut_short: false
+            },
+            3
+        )
+    );
     assert!(
         matches!(&seen[1], (id, FeedResult::Failed(e), 0) if *id == ids[1] && e.contains("refused by the test")),
         "{:?}",
         seen[1]
     );
-    assert_eq!(seen[2], (ids[2], FeedResult::Updated { new_items: 3 }, 3));
+    assert_eq!(
+        seen[2],
+        (
+            ids[2],
+            FeedResult::Updated {
+                new_items: 3,
+                cut_short: false
+            },
+            3
+        )
+    );
     assert_eq!((summary.ok, summary.failed, summary.new_items), (2, 1, 6));
     assert!(!store.in_batch(), "no transaction is left open");
 }
@@ -165,7 +185,7 @@ fn a_mark_gets_in_between_the_batches_of_a_busy_writer() {
                 for (i, item) in feed.items.iter_mut().enumerate() {
                     item.guid = format!("{n}-{i}");
                 }
-                let work = Work::Parsed(feed, Validators::default(), Some(200), None);
+                let work = Work::Parsed(feed, Validators::default(), Some(200), None, false);
                 if tx.send((target.clone(), work)).is_err() {
                     break;
                 }
