@@ -38,15 +38,17 @@ struct AtFirstHandshake {
 }
 
 impl AtFirstHandshake {
-    fn verifier(&self) -> Result<&Arc<dyn ServerCertVerifier>, rustls::Error> {
+    fn verifier(&self) -> Result<Arc<dyn ServerCertVerifier>, rustls::Error> {
         // One a process (the provider is always ring's defaults): the platform's store
-        // is read once, as it was when each client read it while being made.
-        static VERIFIER: OnceLock<Result<Arc<dyn ServerCertVerifier>, rustls::Error>> =
-            OnceLock::new();
-        VERIFIER
-            .get_or_init(|| roots_verifier(&self.provider))
-            .as_ref()
-            .map_err(Clone::clone)
+        // is read once, as it was when each client read it while being made. A failed
+        // read is not kept: the next handshake reads the store again (a store being
+        // rewritten would otherwise fail every HTTPS feed of a long TUI session).
+        static VERIFIER: OnceLock<Arc<dyn ServerCertVerifier>> = OnceLock::new();
+        if let Some(verifier) = VERIFIER.get() {
+            return Ok(verifier.clone());
+        }
+        let made = roots_verifier(&self.provider)?;
+        Ok(VERIFIER.get_or_init(|| made).clone())
     }
 }
 

@@ -112,6 +112,8 @@ impl<T: Weight> Sender<'_, T> {
         while state.receiving
             && (state.turn != turn || (state.bytes > 0 && state.bytes + weight > h.budget))
         {
+            // A writer gathering feeds (`wait_for`) stops at a sender that waits.
+            h.arrived.notify_one();
             state = h.room.wait(state).unwrap_or_else(|e| e.into_inner());
         }
         // The next sender's turn, whether this item goes in or comes back.
@@ -283,15 +285,31 @@ mod tests {
         );
         // Full: a sender waits for room, so the writer takes what is there.
         let mut got = 0;
+        let (mut took, mut waiting) = (Duration::ZERO, 0);
         std::thread::scope(|s| {
-            s.spawn(|| tx.send(Bytes(99)).map_err(|_| ()).unwrap());
-            until_waiting(&h, 1);
-            rx.wait_for(10, far());
-            // Room for the waiting sender, which then ends.
+            // The writer is gathering already when the sender starts to wait for room.
+            s.spawn(|| {
+                std::thread::sleep(Duration::from_millis(20));
+                tx.send(Bytes(99)).map_err(|_| ()).unwrap()
+            });
+            let started = Instant::now();
+            rx.wait_for(10, Instant::now() + Duration::from_secs(20));
+            took = started.elapsed();
+            waiting = {
+                let state = h.lock();
+                state.next_turn - state.turn
+            };
+            // Room for the waiting sender, which then ends (asserted after, so that a
+            // failure does not leave it waiting).
             while rx.try_recv().is_some() {
                 got += 1;
             }
         });
+        assert!(
+            took < Duration::from_secs(10),
+            "woken by the waiting sender"
+        );
+        assert_eq!(waiting, 1, "a sender waits");
         drop(tx);
         rx.wait_for(10, far());
         while rx.try_recv().is_some() {
