@@ -7,7 +7,7 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex};
 
 /// TLS on rustls with ring, verifying against the platform's certificate store (so the
 /// CAs a distribution or a company installs are trusted), or against Mozilla's roots
@@ -39,25 +39,30 @@ struct AtFirstHandshake {
 
 impl AtFirstHandshake {
     fn verifier(&self) -> Result<Arc<dyn ServerCertVerifier>, rustls::Error> {
-        // One a process (the provider is always ring's defaults): the platform's store
-        // is read once, as it was when each client read it while being made. A failed
-        // read is not kept: the next handshake reads the store again (a store being
-        // rewritten would otherwise fail every HTTPS feed of a long TUI session).
-        static VERIFIER: OnceLock<Arc<dyn ServerCertVerifier>> = OnceLock::new();
-        if let Some(verifier) = VERIFIER.get() {
+        // One a process (the provider is always ring's defaults), made by the first
+        // handshake while the others of a refresh's threads wait for it: each reading
+        // the store at once cost as much again on two cores. A failed read is not kept:
+        // the next handshake reads the store again (kept, it would fail every HTTPS feed
+        // of a long TUI session).
+        static VERIFIER: Mutex<Option<Arc<dyn ServerCertVerifier>>> = Mutex::new(None);
+        let mut made = VERIFIER.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(verifier) = made.as_ref() {
             return Ok(verifier.clone());
         }
-        let made = roots_verifier(&self.provider)?;
-        Ok(VERIFIER.get_or_init(|| made).clone())
+        let verifier = roots_verifier(&self.provider)?;
+        *made = Some(verifier.clone());
+        Ok(verifier)
     }
 }
 
+/// The platform's verifier (it reads the store once), or Mozilla's roots where the
+/// platform gives none (a bare container: the platform verifier then refuses to be made).
 fn roots_verifier(
     provider: &Arc<CryptoProvider>,
 ) -> Result<Arc<dyn ServerCertVerifier>, rustls::Error> {
-    if !rustls_native_certs::load_native_certs().certs.is_empty() {
-        let platform = rustls_platform_verifier::Verifier::new(provider.clone())?;
-        return Ok(Arc::new(platform));
+    match rustls_platform_verifier::Verifier::new(provider.clone()) {
+        Ok(platform) => return Ok(Arc::new(platform)),
+        Err(e) => tracing::info!("no platform certificate store ({e}): Mozilla's roots"),
     }
     let roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),

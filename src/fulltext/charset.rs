@@ -1,6 +1,6 @@
 //! A web page's bytes to text, as browsers decide its charset: the HTTP header, then a
 //! byte-order mark, then `<meta charset>` or `<meta http-equiv="Content-Type">` near the
-//! top, then UTF-8 (read as Windows-1252 when the bytes are not UTF-8).
+//! top, then as a feed that declares nothing is read (parse::decode::undeclared).
 
 use encoding_rs::Encoding;
 
@@ -20,15 +20,10 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
         Some(enc) if enc != encoding_rs::UTF_16LE && enc != encoding_rs::UTF_16BE => {
             enc.decode(bytes).0.into_owned()
         }
-        _ => match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) {
-            Ok(text) => text.to_string(),
-            // Undeclared and not UTF-8: the legacy encoding it looks like, as a browser
-            // guesses it (a Shift_JIS or GBK page was Windows-1252 mojibake).
-            Err(_) => crate::parse::decode::guess_legacy(bytes)
-                .decode(bytes)
-                .0
-                .into_owned(),
-        },
+        // Undeclared: as a feed that declares nothing is read (UTF-8, UTF-8 with a stray
+        // byte, else the legacy encoding it looks like: a Shift_JIS or GBK page was
+        // Windows-1252 mojibake).
+        _ => crate::parse::decode::undeclared(bytes).into_owned(),
     }
 }
 

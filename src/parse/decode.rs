@@ -150,7 +150,7 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
 /// chardet: an EUC-JP or EUC-KR feed read byte by byte as Windows-1252 was mojibake,
 /// with stray characters where its bytes happened to be UTF-8); a feed that is UTF-8
 /// but for a few bytes stays so (see `utf8_or_1252`).
-fn undeclared(bytes: &[u8]) -> Cow<'_, str> {
+pub(crate) fn undeclared(bytes: &[u8]) -> Cow<'_, str> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(text) = simdutf8::basic::from_utf8(body) {
         return Cow::Borrowed(text);
@@ -172,7 +172,7 @@ fn undeclared(bytes: &[u8]) -> Cow<'_, str> {
 
 /// The encoding bytes that are not UTF-8 and name none look like, as Firefox guesses it
 /// for such a page (chardetng).
-pub(crate) fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
+fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
     // A word or two beyond ASCII is too little to tell: Windows-1252, the web's default
     // (the detector took "na\xefve" for a Baltic code page).
     if bytes.iter().filter(|b| **b >= 0x80).count() < 8 {
@@ -202,29 +202,38 @@ pub(crate) fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
     }
 }
 
-/// Whether most letters of a text are beyond ASCII, markup left out: in a code page of
-/// one byte a character, a word of such letters is a run of bytes beyond ASCII, where a
-/// sign (°, £, ½) stands alone.
+/// Whether the text's bytes beyond ASCII mostly make words of their own, markup left
+/// out: in a code page of one byte a character (Cyrillic, Greek, Hebrew, Thai) a word
+/// is a run of such bytes, where in Latin text an accented letter or a sign (é, °, £, ½)
+/// stands alone or in twos (ção). Counted against the bytes beyond ASCII, not against
+/// the ASCII letters: a real feed's links, ids, dates and categories outnumbered the
+/// letters of its Cyrillic titles, and it stayed mojibake.
 fn mostly_beyond_ascii(bytes: &[u8]) -> bool {
+    /// Runs of this many bytes beyond ASCII are words of such letters.
+    const WORD: usize = 3;
     let mut in_tag = false;
-    let (mut ascii, mut in_words) = (0usize, 0usize);
-    for (i, &b) in bytes.iter().enumerate() {
+    let (mut beyond, mut in_words, mut run) = (0usize, 0usize, 0usize);
+    for &b in bytes {
         match b {
             b'<' => in_tag = true,
             b'>' => in_tag = false,
             _ if in_tag => {}
-            b if b.is_ascii_alphabetic() => ascii += 1,
             0x80.. => {
-                let beside =
-                    |j: Option<usize>| j.and_then(|j| bytes.get(j)).is_some_and(|b| *b >= 0x80);
-                if beside(i.checked_sub(1)) || beside(Some(i + 1)) {
-                    in_words += 1;
-                }
+                beyond += 1;
+                run += 1;
+                continue;
             }
             _ => {}
         }
+        if run >= WORD {
+            in_words += run;
+        }
+        run = 0;
     }
-    in_words > ascii
+    if run >= WORD {
+        in_words += run;
+    }
+    in_words >= 8 && in_words * 2 > beyond
 }
 
 /// How many characters beyond ASCII in `body` are UTF-8, and how many byte sequences are
@@ -570,12 +579,53 @@ mod codepage_tests {
             "<rss><channel><title>Как пережить новогоднюю ночь без забот</title></channel></rss>";
         let (bytes, _, _) = encoding_rs::KOI8_R.encode(doc);
         assert_eq!(super::decode(&bytes, None), doc);
+        // Real feeds' shape: links, ids, dates and categories in ASCII outnumber the
+        // letters of short titles in Windows-1251 (Russian), 1253 (Greek), 1255 (Hebrew).
+        for (encoding, titles) in [
+            (
+                encoding_rs::WINDOWS_1251,
+                [
+                    "Обновление безопасности",
+                    "Итоги недели",
+                    "Новый релиз ядра",
+                ],
+            ),
+            (
+                encoding_rs::WINDOWS_1253,
+                ["Ενημέρωση ασφαλείας", "Νέα έκδοση", "Εβδομαδιαία νέα"],
+            ),
+            (
+                encoding_rs::WINDOWS_1255,
+                ["עדכון אבטחה", "סיכום השבוע", "גרסה חדשה"],
+            ),
+        ] {
+            let items: String = (0..10)
+                .map(|i| {
+                    format!(
+                        "<item><title>{}</title><link>https://news.example.org/2024/05/{i}/post-{i}.html</link>\
+                         <guid isPermaLink=\"false\">urn:news.example.org:posts:2024-05-{i:02}</guid>\
+                         <pubDate>Tue, 14 May 2024 0{}:30:00 +0300</pubDate><category>security</category></item>",
+                        titles[i % 3],
+                        i % 10
+                    )
+                })
+                .collect();
+            let doc = format!(
+                "<rss version=\"2.0\"><channel><title>{}</title>{items}</channel></rss>",
+                titles[0]
+            );
+            let (bytes, _, _) = encoding.encode(&doc);
+            assert_eq!(super::decode(&bytes, None), doc, "{}", encoding.name());
+        }
         // Latin text with signs stays Windows-1252 (it was guessed Central European).
         for text in [
             "<t>£5 deal</t>".repeat(8),
             "<t>20°C ± 2°</t>".repeat(8),
             "<t>½ cup flour, ¼ tsp salt</t>".repeat(6),
             "<t>§ 1 BGB</t>".repeat(9),
+            // Accented letters in twos (Portuguese) and alone (French, German).
+            "<t>Informações da situação: não há alterações; café à côté; Größe, Übersicht</t>"
+                .repeat(4),
         ] {
             let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
             assert_eq!(super::decode(&bytes, None), text);

@@ -7,7 +7,9 @@
 /// The document with such enclosures made plain, or None when it has none (or is no RSS).
 pub(super) fn plain(body: &str) -> Option<String> {
     let head = &body[..super::shapes::floor_char(body, 4096)];
-    if !head.contains("<rss") || !body.contains("enclosure") {
+    // Every podcast has `<enclosure>`s; only a quoted "enclosure" (a rel's value, in
+    // any case) can be this shape, and a document without one is not copied.
+    if !head.contains("<rss") || !quoted_enclosure(body) {
         return None;
     }
     let mut out = String::with_capacity(body.len() + 64);
@@ -55,6 +57,17 @@ pub(super) fn plain(body: &str) -> Option<String> {
     changed.then_some(out)
 }
 
+/// Whether `enclosure` stands quoted somewhere in `body` (`"enclosure"`, `'Enclosure'`).
+fn quoted_enclosure(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    memchr::memchr2_iter(b'"', b'\'', bytes).any(|at| {
+        bytes
+            .get(at + 1..at + 10)
+            .is_some_and(|word| word.eq_ignore_ascii_case(b"enclosure"))
+            && bytes.get(at + 10) == Some(&bytes[at])
+    })
+}
+
 /// A `<link rel="enclosure" href=...>` start tag as an `<enclosure>`; None to leave it.
 fn enclosure(tag: &str) -> Option<String> {
     use super::tags::attribute;
@@ -75,6 +88,21 @@ fn enclosure(tag: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::plain;
+
+    /// Only a quoted "enclosure" makes the document worth a pass: a podcast's own
+    /// `<enclosure>`s do not.
+    #[test]
+    fn only_a_quoted_enclosure_is_looked_for() {
+        assert!(super::quoted_enclosure(
+            "<link rel=\"enclosure\" href=\"a\"/>"
+        ));
+        assert!(super::quoted_enclosure("<link REL='Enclosure' href='a'/>"));
+        assert!(!super::quoted_enclosure(
+            "<enclosure url=\"a.mp3\" type=\"audio/mpeg\"/><p>\"enclosures\"</p>"
+        ));
+        let podcast = "<rss><channel><item><enclosure url=\"http://e.example/a.mp3\"/></item></channel></rss>";
+        assert_eq!(plain(podcast), None);
+    }
 
     #[test]
     fn enclosures_written_as_atom_links_are_rss_enclosures() {

@@ -6,8 +6,8 @@ use super::super::msg::Cmd;
 
 /// `c`: the next copy of the story in the reader, by id, round to the first.
 pub(super) fn other_copy(m: &mut Model) -> Vec<Cmd> {
-    // In the feed list of a narrow window the reader is not on screen.
-    let hidden = m.focus == super::super::model::Pane::Feeds && m.is_narrow();
+    // Not on screen (a narrow window's feed or article list): nothing to go round.
+    let hidden = m.areas().reader.is_none();
     let Some(reader) = m.reader.as_ref().filter(|_| !hidden) else {
         m.message = Some("Open an article first (Enter), then c".into());
         return Vec::new();

@@ -347,10 +347,14 @@ pub(super) fn act(m: &mut Model, action: Action) -> Vec<Cmd> {
         // On All unread, Starred, a tag: no site, and the article list's cursor is not
         // what the key was pressed on (at 70 columns it is not even on screen).
         Action::OpenInBrowser | Action::CopyUrl if m.focus == Pane::Feeds => {
-            m.message = Some(
-                "Not a feed: o and y act on a feed here, or on an article in the list or the reader"
-                    .into(),
+            // The keys as bound (the keymap may move them).
+            let (open, copy) = (
+                m.keymap.key_for(Action::OpenInBrowser),
+                m.keymap.key_for(Action::CopyUrl),
             );
+            m.message = Some(format!(
+                "Not a feed: {open} and {copy} act on a feed here, or on an article in the list or the reader"
+            ));
             Vec::new()
         }
         Action::OpenInBrowser => match current_link(m) {
