@@ -290,7 +290,7 @@ pub(super) fn write(
     };
     let outcome = match work {
         Work::NotModified(_) => store
-            .record_not_modified(target.id, now)
+            .record_not_modified(target, now)
             .map(|_| FeedResult::NotModified),
         Work::Parsed(feed, validators, status, _, cut_short) => store
             .apply_ungrouped(

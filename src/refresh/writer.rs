@@ -87,6 +87,7 @@ pub(super) fn write_all(
     if let Err(e) = store.end_batches() {
         tracing::warn!("cannot give the page cache back: {e}");
     }
+    store.flush_checks();
 }
 
 /// Writes `first` and whatever else waits, in one transaction. Should the cache refuse

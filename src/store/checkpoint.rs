@@ -77,13 +77,20 @@ impl Store {
 const SYNC_FROM_PAGES: i64 = 2000;
 
 fn checkpoint_until(conn: &Connection, path: &Path, stopped: &mpsc::Receiver<()>) {
-    // What another process left unwritten in the database file (a refresh just before,
-    // a copy of the cache) is written now, while the fetches wait on the network: at the
-    // end, the writer's checkpoint waited for it (78 ms of a 0.13 s refresh of 304s on a
-    // cache copied just before). Nothing to write costs one sync call.
-    super::file_sync::sync_data(path);
     let mut copied_before = None;
+    let mut synced_first = false;
     loop {
+        // What another process left unwritten in the database file (a refresh just
+        // before, a copy of the cache) is written now, while the fetches wait on the
+        // network: at the end, the writer's checkpoint waited for it (78 ms of a 0.13 s
+        // refresh of 304s on a cache copied just before). Only once this refresh has
+        // written to the log, though: a refresh that writes nothing (all 304s, their
+        // times kept beside the cache: store::checks) never syncs the database file, and
+        // should not wait for it at the end either.
+        if !synced_first && log_has_frames(path) {
+            super::file_sync::sync_data(path);
+            synced_first = true;
+        }
         // A short log is left to the close's checkpoint: a refresh of 304s writes a few
         // hundred kilobytes, and copying them here too only wrote the same pages twice.
         // A refresh that writes much passes the length within its first batches.
@@ -117,12 +124,21 @@ fn checkpoint_until(conn: &Connection, path: &Path, stopped: &mpsc::Receiver<()>
 /// starts at 1,000 pages, about this size).
 const CHECKPOINT_FROM_BYTES: u64 = 4 << 20;
 
+/// Whether the log beside the database at `db` holds anything past its header (32 bytes).
+fn log_has_frames(db: &Path) -> bool {
+    std::fs::metadata(log_of(db)).is_ok_and(|m| m.len() > 32)
+}
+
+fn log_of(db: &Path) -> PathBuf {
+    let mut log = db.as_os_str().to_owned();
+    log.push("-wal");
+    PathBuf::from(log)
+}
+
 /// Whether the log beside the database at `db` is past `CHECKPOINT_FROM_BYTES` (its
 /// file's length: the most it held since it last started over, an upper bound).
 fn log_is_long(db: &Path) -> bool {
-    let mut log = db.as_os_str().to_owned();
-    log.push("-wal");
-    std::fs::metadata(log).is_ok_and(|m| m.len() > CHECKPOINT_FROM_BYTES)
+    std::fs::metadata(log_of(db)).is_ok_and(|m| m.len() > CHECKPOINT_FROM_BYTES)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 mod arrivals;
 mod batch;
 mod checkpoint;
+mod checks;
 mod downloads;
 mod file_sync;
 mod folder;
@@ -157,6 +158,8 @@ pub struct Store {
     story_bands: story::BandFilter,
     /// A refresh's batch of writes, when one is open (see batch).
     batch: batch::Batch,
+    /// Healthy feeds' 304s not yet written beside the cache (see checks).
+    checks: checks::Pending,
 }
 
 impl Store {
@@ -229,6 +232,7 @@ impl Store {
             conn,
             story_bands: Default::default(),
             batch: Default::default(),
+            checks: Default::default(),
         })
     }
 

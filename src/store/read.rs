@@ -83,6 +83,7 @@ impl Store {
         })?;
         let mut by_url: std::collections::HashMap<String, _> =
             rows.collect::<rusqlite::Result<_>>()?;
+        let checks = self.read_checks();
         let mut out = Vec::with_capacity(specs.len());
         for spec in specs {
             let row = by_url.remove(&spec.url);
@@ -102,7 +103,7 @@ impl Store {
                 unread: unread.max(0) as u32,
                 total: total.max(0) as u32,
                 last_error,
-                last_success: last_success.and_then(from_ts),
+                last_success: checks.last_checked_at(id, &spec.url, last_success),
                 health,
                 hidden: spec.hidden,
                 site,

@@ -1,6 +1,7 @@
 //! What a refresh needs to know about each feed it fetches: its address, validators
 //! and the server's last word on when to come back.
 
+use super::checks::Checks;
 use super::{from_ts, Result, Store};
 use crate::model::{FeedId, Validators};
 use chrono::{DateTime, Utc};
@@ -14,8 +15,11 @@ pub struct FeedTarget {
     pub url: String,
     pub validators: Validators,
     pub retry_after: Option<DateTime<Utc>>,
-    /// When it was last fetched (or tried), which a Retry-After counts from.
+    /// When it was last fetched (or tried), which a Retry-After counts from: the later
+    /// of the cache's time and a 304 kept beside it (store::checks).
     pub last_attempt: Option<DateTime<Utc>>,
+    /// The cache's own time of it (Unix seconds), which a check beside it is made for.
+    pub cached_attempt: Option<i64>,
     /// It answered 410 Gone: left alone until a refresh is forced.
     pub gone: bool,
 }
@@ -29,13 +33,17 @@ impl Store {
         // instead: a pass over a big account's feeds for one of them is the slower way.
         const BY_ID_UP_TO: usize = 16;
         let mut found = HashMap::with_capacity(ids.len());
+        let checks = self.read_checks();
         if ids.len() <= BY_ID_UP_TO {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT id, url, etag, last_modified, retry_after, last_attempt, gone
                  FROM feeds WHERE id = ?1",
             )?;
             for id in ids {
-                if let Some(target) = stmt.query_row([id.0], target_of).optional()? {
+                if let Some(target) = stmt
+                    .query_row([id.0], |r| target_of(r, &checks))
+                    .optional()?
+                {
                     found.insert(id.0, target);
                 }
             }
@@ -48,7 +56,7 @@ impl Store {
             while let Some(r) = rows.next()? {
                 let id: i64 = r.get(0)?;
                 if wanted.contains(&id) {
-                    found.insert(id, target_of(r)?);
+                    found.insert(id, target_of(r, &checks)?);
                 }
             }
         }
@@ -64,16 +72,20 @@ impl Store {
 }
 
 /// One row of the queries above.
-fn target_of(r: &rusqlite::Row) -> rusqlite::Result<FeedTarget> {
+fn target_of(r: &rusqlite::Row, checks: &Checks) -> rusqlite::Result<FeedTarget> {
+    let id = r.get(0)?;
+    let url: String = r.get(1)?;
+    let cached_attempt = r.get::<_, Option<i64>>(5)?;
     Ok(FeedTarget {
-        id: FeedId(r.get(0)?),
-        url: r.get(1)?,
+        id: FeedId(id),
+        last_attempt: checks.last_checked_at(id, &url, cached_attempt),
+        cached_attempt,
+        url,
         validators: Validators {
             etag: r.get(2)?,
             last_modified: r.get(3)?,
         },
         retry_after: r.get::<_, Option<i64>>(4)?.and_then(from_ts),
-        last_attempt: r.get::<_, Option<i64>>(5)?.and_then(from_ts),
         gone: r.get(6)?,
     })
 }

@@ -1,7 +1,7 @@
 //! Writing the cache: feeds as they are refreshed, their failures, waits and moves (marks
 //! are in marks.rs).
 
-use super::{ApplyStats, Failure, Result, Store};
+use super::{ApplyStats, Failure, FeedTarget, Result, Store};
 use crate::model::{FeedId, ParsedFeed, Validators};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, TransactionBehavior};
@@ -281,14 +281,37 @@ impl Store {
         Ok(stats)
     }
 
-    pub fn record_not_modified(&mut self, id: FeedId, now: DateTime<Utc>) -> Result<()> {
-        self.conn
+    /// A 304. For a feed whose last attempt was a success (nothing to clear) only the
+    /// time changes, and it goes beside the cache (store::checks) instead: a refresh of
+    /// 304s then leaves the cache file as it was. Asked in the UPDATE itself, so that a
+    /// failure another process recorded since the refresh began is still cleared.
+    pub fn record_not_modified(&mut self, target: &FeedTarget, now: DateTime<Utc>) -> Result<()> {
+        let base = self
+            .has_checks_file()
+            .then_some(target.cached_attempt)
+            .flatten();
+        let changed = self
+            .conn
             .prepare_cached(
                 "UPDATE feeds SET last_attempt = ?2, last_success = ?2, http_status = 304,
                      last_error = NULL, retry_after = NULL, consecutive_failures = 0,
-                     failing_since = NULL, gone = 0 WHERE id = ?1",
+                     failing_since = NULL, gone = 0
+                 WHERE id = ?1 AND (?3 IS NULL OR last_attempt IS NOT ?3
+                     OR last_success IS NOT ?3 OR last_error IS NOT NULL
+                     OR retry_after IS NOT NULL OR consecutive_failures != 0
+                     OR failing_since IS NOT NULL OR gone != 0)",
             )?
-            .execute(params![id.0, now.timestamp()])?;
+            .execute(params![target.id.0, now.timestamp(), base])?;
+        if let (0, Some(base)) = (changed, base) {
+            self.checks.add(
+                target.id.0,
+                super::checks::Check {
+                    url: target.url.clone(),
+                    base,
+                    checked: now.timestamp(),
+                },
+            );
+        }
         Ok(())
     }
 

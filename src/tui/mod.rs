@@ -222,7 +222,7 @@ fn open_store(path: &std::path::Path) -> Result<Store, TuiError> {
             std::fs::rename(path, &aside).map_err(|err| {
                 TuiError::DataDir(format!("cannot move {} aside: {err}", path.display()))
             })?;
-            for suffix in ["-wal", "-shm"] {
+            for suffix in ["-wal", "-shm", "-checks"] {
                 let side = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
                 let _ = std::fs::rename(&side, format!("{}{suffix}", aside.display()));
             }

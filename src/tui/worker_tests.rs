@@ -39,8 +39,9 @@ fn a_feed_put_back_after_a_remove_elsewhere_is_fetched_on_reload() {
         .map(|f| f.id)
         .collect::<Vec<_>>();
     // One was fetched, one not yet (a first refresh still going on).
+    let target = store.feed_targets(&ids[..1]).unwrap().remove(0);
     store
-        .record_not_modified(ids[0], chrono::Utc::now())
+        .record_not_modified(&target, chrono::Utc::now())
         .unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     let mut names = HashMap::new();
