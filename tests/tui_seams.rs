@@ -911,9 +911,24 @@ fn j_in_the_full_screen_reader_shows_the_list_it_moved_to() {
     serve_article(&mut m, &cmds);
     send(&mut m, key('z'));
     assert!(m.fullscreen);
+    let open = m.reader.as_ref().unwrap().item.id;
     send(&mut m, key('J'));
     assert!(!m.fullscreen, "the list moved to is shown");
     assert_eq!(m.focus, Pane::Articles);
+    // `m` marks the row under the cursor in the list shown, not the article that was
+    // on screen.
+    let row = m.articles.selected_row().map(|r| r.id);
+    assert!(row.is_some_and(|r| r != open), "{row:?}");
+    let cmds = send(&mut m, key('m'));
+    let marked: Vec<ItemId> = cmds
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::SetRead { ids, .. } => Some(ids.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(marked, vec![row.unwrap()], "the open article was {open:?}");
     // The feed list on All unread: no site, and no article chosen there.
     let mut m = fixture(120, 30);
     assert_eq!(m.focus, Pane::Feeds);

@@ -22,9 +22,9 @@ pub fn ends_early(body: &[u8]) -> bool {
     // is not read again; then anywhere (junk after the root); then in another case
     // (`<RSS>` … `</rss>`), which XML forbids and feeds still do.
     let tail = &body[body.len().saturating_sub(TAIL)..];
-    let closed = ends_at(tail, &end)
-        || ends_at(body, &end)
-        || ends_at(&tail.to_ascii_lowercase(), &end.to_ascii_lowercase());
+    let closed = ends_at(tail, tail, &end)
+        || ends_at(body, body, &end)
+        || ends_at(tail, &tail.to_ascii_lowercase(), &end.to_ascii_lowercase());
     !closed && !self_closed_root(body, name)
 }
 
@@ -32,14 +32,34 @@ pub fn ends_early(body: &[u8]) -> bool {
 const TAIL: usize = 64 * 1024;
 
 /// Whether `end` (`</name`) is in `text` as an end tag: `</rss>` or `</rss >`, not
-/// `</rssx>`.
-fn ends_at(text: &[u8], end: &[u8]) -> bool {
-    memmem::rfind_iter(text, end).any(|at| {
-        matches!(
-            text.get(at + end.len()),
+/// `</rssx>`, nor one written inside a CDATA section or a comment (an article about
+/// feeds quoting one, in a document cut after it). `end` is looked for in `search`,
+/// which is `text` or `text` in lower case.
+fn ends_at(text: &[u8], search: &[u8], end: &[u8]) -> bool {
+    memmem::rfind_iter(search, end).any(|at| {
+        let after = &text[at + end.len()..];
+        if !matches!(
+            after.first(),
             Some(b'>' | b' ' | b'\t' | b'\r' | b'\n') | None
-        )
+        ) {
+            return false;
+        }
+        // The last thing in the document but white space: its end, as nearly always
+        // (and no need to look back through the whole of it).
+        let last = after
+            .iter()
+            .position(|&b| b == b'>')
+            .is_some_and(|gt| after[gt + 1..].trim_ascii().is_empty());
+        let before = &text[..at];
+        last || !(inside(before, b"<![CDATA[", b"]]>") || inside(before, b"<!--", b"-->"))
     })
+}
+
+/// Whether `before` ends inside a section opened by `open` and not yet closed by `close`.
+/// (Only the last opening counts: these sections do not nest.)
+fn inside(before: &[u8], open: &[u8], close: &[u8]) -> bool {
+    memmem::rfind(before, open)
+        .is_some_and(|o| memmem::find(&before[o + open.len()..], close).is_none())
 }
 
 /// The root element's name as written, after a byte-order mark, white space, the XML
@@ -116,6 +136,16 @@ mod tests {
         assert!(!ends_early(b"<rdf:RDF xmlns:rdf=\"x\"><item/></rdf:RDF>"));
         assert!(!ends_early(b"\xEF\xBB\xBF<rss></rss>"));
         assert!(!ends_early(b"<RSS><channel/></rss>"));
+        // An end tag quoted in a CDATA section or a comment does not end the root; one
+        // after the section closed does.
+        let quoting =
+            "<rss><channel><item><description><![CDATA[<pre></rss></pre>]]></description></item>";
+        assert!(ends_early(quoting.as_bytes()));
+        assert!(!ends_early(format!("{quoting}</channel></rss>").as_bytes()));
+        assert!(ends_early(
+            b"<rss><channel><!-- was </rss> --><item><title>x"
+        ));
+        assert!(!ends_early(b"<rss><!-- a --><channel/></rss>"));
         // Another element whose name starts as the root's does not end it.
         assert!(ends_early(b"<rss><channel><rssx/></rssx></channel>"));
         // A root with nothing in it, and what is not XML at all.
