@@ -82,6 +82,7 @@ pub(super) fn write_all(
         if arrivals.len() >= STORY_BATCH {
             group(store, &mut arrivals);
         }
+        store.flush_checks_now_and_then();
     }
     group(store, &mut arrivals);
     if let Err(e) = store.end_batches() {

@@ -83,10 +83,11 @@ fn checkpoint_until(conn: &Connection, path: &Path, stopped: &mpsc::Receiver<()>
         // What another process left unwritten in the database file (a refresh just
         // before, a copy of the cache) is written now, while the fetches wait on the
         // network: at the end, the writer's checkpoint waited for it (78 ms of a 0.13 s
-        // refresh of 304s on a cache copied just before). Only once this refresh has
-        // written to the log, though: a refresh that writes nothing (all 304s, their
-        // times kept beside the cache: store::checks) never syncs the database file, and
-        // should not wait for it at the end either.
+        // refresh of 304s on a cache copied just before). Only once the log has frames,
+        // though: a refresh that writes nothing (all 304s, their times kept beside the
+        // cache: store::checks) has nothing to sync, and should not wait for a copy's
+        // pages at its end. (A log another connection filled, as a TUI open on the
+        // cache, has frames from the start: then the sync is made at once, as before.)
         if !synced_first && log_has_frames(path) {
             super::file_sync::sync_data(path);
             synced_first = true;

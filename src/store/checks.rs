@@ -10,31 +10,40 @@
 //!
 //! This is bookkeeping only, never the sole copy of anything: a missing, unreadable or
 //! corrupt file reads as empty, and the cache's own times count again. An entry counts
-//! only while its feed's row is as the entry found it (same id, address and last attempt
-//! in the cache), so a feed removed and added again, a failure or an update recorded
-//! since, or another cache put in this one's place all make it void by themselves.
+//! only for the row it was made for: same id and address, and the row's own time still
+//! the one the check came after. For the refresh's intervals that is the last attempt,
+//! so a failure or an update since voids it; for the feed list's last success it is
+//! the last success, so an update since voids it and a failure does not (the check is
+//! still the last success). A feed removed and added again, or another cache put in this
+//! one's place, void it too.
 //!
-//! The file is replaced whole (written aside, then renamed), never synced: losing it
-//! costs at most a feed fetched again before its interval.
+//! The file is replaced whole (written aside, then renamed), never synced, during a
+//! refresh at most once a second and at its end; where it cannot be written, the times
+//! go into the cache as before. Each write drops the entries of rows gone or changed.
 
 use super::Store;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// The first line, so that a file of another shape is read as empty.
 const HEADER: &str = "bulletin feed checks 1";
 
-/// Entries checked this long ago are dropped when the file is written again (a feed
-/// removed from the cache leaves its entry behind).
-const KEEP_SECS: i64 = 90 * 24 * 3600;
+/// A file larger than this is not ours to read (a line is about 70 bytes a feed).
+const READ_AT_MOST: u64 = 128 << 20;
+
+/// How long a refresh keeps checks in memory before putting them in the file: a refresh
+/// killed or quit before its end loses at most this much of them.
+const FLUSH_AFTER: Duration = Duration::from_secs(1);
 
 /// One feed's check: the row it applies to and when the feed answered 304.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Check {
     pub url: String,
-    /// The row's `last_attempt` when the check was made (what the cache still says).
+    /// The row's `last_attempt` when the check was made, which was also its
+    /// `last_success` (only a healthy feed's check comes here).
     pub base: i64,
     pub checked: i64,
 }
@@ -46,13 +55,18 @@ pub(super) struct Checks(HashMap<i64, Check>);
 impl Checks {
     /// The checks beside the cache at `db`; empty when there is no file or it is not ours.
     pub fn read(db: &Path) -> Checks {
-        std::fs::read_to_string(file_of(db)).map_or_else(|_| Checks::default(), |t| parse(&t))
+        let path = file_of(db);
+        if std::fs::metadata(&path).map_or(true, |m| m.len() > READ_AT_MOST) {
+            return Checks::default();
+        }
+        std::fs::read_to_string(path).map_or_else(|_| Checks::default(), |t| parse(&t))
     }
 
-    /// The feed's last check, given what its row says: the later of the row's own time
-    /// and the file's, when the file's entry is for this very row.
-    pub fn last_checked(&self, id: i64, url: &str, last_attempt: Option<i64>) -> Option<i64> {
-        let row = last_attempt?;
+    /// The feed's last check, given the row's own time of it (`row_time`: its last
+    /// attempt, or its last success): the file's when its entry is for this very row and
+    /// later, else the row's.
+    pub fn last_checked(&self, id: i64, url: &str, row_time: Option<i64>) -> Option<i64> {
+        let row = row_time?;
         match self.0.get(&id) {
             Some(c) if c.base == row && c.url == url => Some(c.checked.max(row)),
             _ => Some(row),
@@ -64,38 +78,36 @@ impl Checks {
         &self,
         id: i64,
         url: &str,
-        last_attempt: Option<i64>,
+        row_time: Option<i64>,
     ) -> Option<DateTime<Utc>> {
-        self.last_checked(id, url, last_attempt)
+        self.last_checked(id, url, row_time)
             .and_then(|t| DateTime::from_timestamp(t, 0))
     }
 }
 
-/// Checks made by this connection and not yet in the file.
+/// Checks made by this connection and not yet in the file, and since when they wait.
 #[derive(Debug, Default)]
-pub(super) struct Pending(Vec<(i64, Check)>);
+pub(super) struct Pending {
+    checks: Vec<(i64, Check)>,
+    since: Option<Instant>,
+}
 
 impl Pending {
     pub fn add(&mut self, id: i64, check: Check) {
-        self.0.push((id, check));
+        self.since.get_or_insert_with(Instant::now);
+        self.checks.push((id, check));
     }
 
-    /// Adds the pending checks to the file beside the cache at `db` (later ones win),
-    /// dropping entries too old to matter. Errors are only logged: see the module's note.
-    pub fn flush(&mut self, db: &Path, now: i64) {
-        if self.0.is_empty() {
-            return;
-        }
-        let mut all = Checks::read(db).0;
-        all.retain(|_, c| now - c.checked < KEEP_SECS);
-        for (id, check) in self.0.drain(..) {
-            all.insert(id, check);
-        }
-        if let Err(e) = replace(&file_of(db), &render(&all)) {
-            tracing::warn!("cannot keep the feeds' check times beside the cache: {e}");
+    /// A feed moved to `url` keeps the checks it waits with.
+    pub fn moved(&mut self, id: i64, url: &str) {
+        for (_, c) in self.checks.iter_mut().filter(|(i, _)| *i == id) {
+            c.url = url.to_string();
         }
     }
 }
+
+/// A row as the entries are matched to it: its address, last attempt and last success.
+type Row = (String, Option<i64>, Option<i64>);
 
 impl Store {
     /// The cache's file, when it has one (an in-memory cache keeps its checks in itself).
@@ -103,8 +115,18 @@ impl Store {
         self.path().filter(|p| !p.as_os_str().is_empty())
     }
 
-    pub(super) fn has_checks_file(&self) -> bool {
-        self.file_path().is_some()
+    /// Whether a 304 for a feed at `url` may be kept beside the cache.
+    pub(super) fn can_keep_check(&self, url: &str) -> bool {
+        // An address with a line break cannot be written as a line.
+        self.file_path().is_some() && !url.contains(['\n', '\r'])
+    }
+
+    pub(super) fn add_check(&mut self, id: i64, check: Check) {
+        self.checks.add(id, check);
+    }
+
+    pub(super) fn check_moved(&mut self, id: i64, url: &str) {
+        self.checks.moved(id, url);
     }
 
     /// The checks beside this cache, as the file says now (another process may have
@@ -114,12 +136,66 @@ impl Store {
             .map_or_else(Checks::default, |db| Checks::read(&db))
     }
 
-    /// Puts this connection's checks beside the cache: at the end of each refresh, for
-    /// the feed list and the next refresh to see.
-    pub fn flush_checks(&mut self) {
-        if let Some(db) = self.file_path() {
-            self.checks.flush(&db, Utc::now().timestamp());
+    /// `flush_checks` once checks have waited `FLUSH_AFTER`: between a refresh's batches.
+    pub fn flush_checks_now_and_then(&mut self) {
+        if self
+            .checks
+            .since
+            .is_some_and(|t| t.elapsed() >= FLUSH_AFTER)
+        {
+            self.flush_checks();
         }
+    }
+
+    /// Puts this connection's checks beside the cache (at the end of each refresh, for the
+    /// feed list and the next refresh to see), or into it when the file cannot be written.
+    pub fn flush_checks(&mut self) {
+        let pending = std::mem::take(&mut self.checks).checks;
+        let Some(db) = self.file_path().filter(|_| !pending.is_empty()) else {
+            return;
+        };
+        let rows = self.check_rows().ok();
+        let mut all = Checks::read(&db).0;
+        all.extend(pending.iter().cloned());
+        if let Some(rows) = rows {
+            all.retain(|id, c| {
+                rows.get(id).is_some_and(|(url, attempt, success)| {
+                    *url == c.url && (*attempt == Some(c.base) || *success == Some(c.base))
+                })
+            });
+        }
+        if let Err(e) = replace(&file_of(&db), &render(&all)) {
+            tracing::warn!("cannot keep the feeds' check times beside the cache ({e}): kept in it");
+            if let Err(e) = self.checks_into_cache(&pending) {
+                tracing::warn!("the feeds' check times are not kept: {e}");
+            }
+        }
+    }
+
+    /// Every row's address and times, by id.
+    fn check_rows(&self) -> super::Result<HashMap<i64, Row>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, url, last_attempt, last_success FROM feeds")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The checks written into the cache, as before there was a file beside it: a row
+    /// changed since its check keeps its own times.
+    fn checks_into_cache(&mut self, pending: &[(i64, Check)]) -> super::Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE feeds SET last_attempt = ?2, last_success = ?2
+                 WHERE id = ?1 AND url = ?3 AND last_attempt IS ?4",
+            )?;
+            for (id, c) in pending {
+                stmt.execute(rusqlite::params![id, c.checked, c.url, c.base])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
     }
 }
 
@@ -138,7 +214,8 @@ fn file_of(db: &Path) -> PathBuf {
 }
 
 /// Lines of `id TAB base TAB checked TAB url` under the header; any other line is
-/// skipped (the address comes last: nothing after it to be cut by a tab in it).
+/// skipped (the address comes last: nothing after it to be cut by a tab in it), and so
+/// is a time no clock can say.
 fn parse(text: &str) -> Checks {
     let mut lines = text.lines();
     if lines.next() != Some(HEADER) {
@@ -150,6 +227,7 @@ fn parse(text: &str) -> Checks {
         let base = f.next()?.parse().ok()?;
         let checked = f.next()?.parse().ok()?;
         let url = f.next()?.to_string();
+        DateTime::from_timestamp(checked, 0)?;
         Some((id, Check { url, base, checked }))
     });
     Checks(entries.collect())
@@ -163,11 +241,6 @@ fn render(all: &HashMap<i64, Check>) -> String {
     out.push('\n');
     for id in ids {
         let c = &all[id];
-        // An address with a line break cannot be written as a line (and was never
-        // fetched: the client refuses it); its check is left to the cache.
-        if c.url.contains(['\n', '\r']) {
-            continue;
-        }
         out.push_str(&format!("{id}\t{}\t{}\t{}\n", c.base, c.checked, c.url));
     }
     out
@@ -190,79 +263,5 @@ fn replace(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn check(url: &str, base: i64, checked: i64) -> Check {
-        Check {
-            url: url.into(),
-            base,
-            checked,
-        }
-    }
-
-    #[test]
-    fn checks_round_trip_and_later_ones_win() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("cache.db");
-        let mut pending = Pending::default();
-        pending.add(1, check("http://a/feed", 100, 200));
-        pending.add(2, check("http://b/f\tx", 100, 300));
-        pending.flush(&db, 1_000);
-        let mut more = Pending::default();
-        more.add(1, check("http://a/feed", 100, 250));
-        more.flush(&db, 1_000);
-        let read = Checks::read(&db);
-        assert_eq!(read.last_checked(1, "http://a/feed", Some(100)), Some(250));
-        assert_eq!(read.last_checked(2, "http://b/f\tx", Some(100)), Some(300));
-        // Nothing aside is left behind.
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    /// An entry counts only for the row it was made for: another address under the
-    /// same id (a feed removed and another added), a row attempted since (a failure or
-    /// an update), a row never attempted (added again).
-    #[test]
-    fn an_entry_for_another_row_is_void() {
-        let checks = parse(&format!("{HEADER}\n7\t100\t500\thttp://a/feed\n"));
-        assert_eq!(
-            checks.last_checked(7, "http://a/feed", Some(100)),
-            Some(500)
-        );
-        assert_eq!(
-            checks.last_checked(7, "http://other/feed", Some(100)),
-            Some(100)
-        );
-        assert_eq!(
-            checks.last_checked(7, "http://a/feed", Some(600)),
-            Some(600)
-        );
-        assert_eq!(checks.last_checked(7, "http://a/feed", None), None);
-        assert_eq!(
-            checks.last_checked(8, "http://a/feed", Some(100)),
-            Some(100)
-        );
-    }
-
-    /// A file of another shape, or with broken lines, costs only what it cannot say.
-    #[test]
-    fn a_foreign_or_broken_file_reads_as_empty() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("cache.db");
-        std::fs::write(file_of(&db), b"\xff\xfe not ours").unwrap();
-        assert!(Checks::read(&db).0.is_empty());
-        std::fs::write(file_of(&db), "7\t100\t500\thttp://a\n").unwrap();
-        assert!(Checks::read(&db).0.is_empty());
-        let text = format!("{HEADER}\nx\t1\t2\thttp://a\n3\t1\n4\t1\t2\thttp://b\n");
-        std::fs::write(file_of(&db), text).unwrap();
-        let read = Checks::read(&db);
-        assert_eq!(read.0.len(), 1);
-        assert_eq!(read.last_checked(4, "http://b", Some(1)), Some(2));
-        // Written again, the file is whole once more, and old entries are dropped.
-        let mut pending = Pending::default();
-        pending.add(5, check("http://c", 1, KEEP_SECS + 10));
-        pending.flush(&db, KEEP_SECS + 10);
-        let read = Checks::read(&db);
-        assert_eq!(read.0.len(), 1, "{:?}", read.0);
-    }
-}
+#[path = "checks_tests.rs"]
+mod tests;

@@ -287,7 +287,7 @@ impl Store {
     /// failure another process recorded since the refresh began is still cleared.
     pub fn record_not_modified(&mut self, target: &FeedTarget, now: DateTime<Utc>) -> Result<()> {
         let base = self
-            .has_checks_file()
+            .can_keep_check(&target.url)
             .then_some(target.cached_attempt)
             .flatten();
         let changed = self
@@ -303,7 +303,7 @@ impl Store {
             )?
             .execute(params![target.id.0, now.timestamp(), base])?;
         if let (0, Some(base)) = (changed, base) {
-            self.checks.add(
+            self.add_check(
                 target.id.0,
                 super::checks::Check {
                     url: target.url.clone(),
@@ -386,6 +386,7 @@ impl Store {
              WHERE id = ?1",
             params![id.0, to],
         )?;
+        self.check_moved(id.0, to);
         Ok(())
     }
 
