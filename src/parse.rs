@@ -12,6 +12,7 @@ use crate::sanitize::clean_line;
 mod atom03_names;
 mod atom_in_rss;
 mod bases;
+mod cdf;
 mod channels;
 mod codepages;
 mod constructs;

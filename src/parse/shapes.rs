@@ -2,8 +2,8 @@
 //! RSS under a default namespace (`<rss xmlns="http://backend.userland.com/rss">`, the
 //! RSS 0.9x/2.0 namespaces some generators add), Atom under a misspelt namespace, an
 //! Atom feed of RSS `<item>`s, RSS 1.0 items without a `<link>`, whose `rdf:about`
-//! is their address as well as their id. (RSS items outside the channel are
-//! `channels`' to move.)
+//! is their address as well as their id, and Microsoft's CDF (`cdf`). (RSS items
+//! outside the channel are `channels`' to move.)
 
 /// The document reshaped, or None when it needs nothing (the common case: a look at its
 /// first kilobyte).
@@ -21,7 +21,7 @@ pub(super) fn reshape(body: &str) -> Option<String> {
     if head.contains("rdf:RDF") {
         return super::rdf_shapes::reshape(body, head);
     }
-    None
+    super::cdf::as_rss(body, head)
 }
 
 pub(super) fn floor_char(s: &str, at: usize) -> usize {
