@@ -152,10 +152,11 @@ impl<'a> Doc<'a> {
         }
     }
 
-    /// Skips an element this reader does not read; one that RSS names in another case
-    /// (`<PubDate>`, `<Description>`) gives the document up to the repair.
+    /// Skips an element this reader does not read; one that RSS or Atom names in another
+    /// case (`<PubDate>`, `<Description>`, Atom's `<Entry>`) gives the document up to the
+    /// repair.
     fn skip_unread(&mut self, ns: Ns, local: &str) -> Step<()> {
-        if ns == Ns::Plain {
+        if matches!(ns, Ns::Plain | Ns::Atom) {
             let lower = if local.bytes().any(|b| b.is_ascii_uppercase()) {
                 std::borrow::Cow::Owned(local.to_ascii_lowercase())
             } else {

@@ -25,7 +25,8 @@ impl Doc<'_> {
                 }
                 (Ns::Atom, "entry") => feed.entries.push(self.entry()?),
                 (Ns::Unsupported, _) => return Err(GiveUp),
-                _ => self.skip()?,
+                // `<Entry>`, `<Title>`: the repair's, which gives them Atom's case.
+                (ns, local) => self.skip_unread(ns, local)?,
             }
         }
         Ok(feed)
@@ -99,7 +100,7 @@ impl Doc<'_> {
                     }
                 }
                 (Ns::Unsupported, _) => return Err(GiveUp),
-                _ => self.skip()?,
+                (ns, local) => self.skip_unread(ns, local)?,
             }
         }
         Ok(entry)
