@@ -109,9 +109,18 @@ impl Doc<'_> {
     /// `<link href=.. rel=.. type=.. length=..>`, read to its end; no href, no link. rel
     /// defaults to alternate.
     pub(super) fn atom_link(&mut self, e: &BytesStart) -> Step<Option<SourceLink>> {
-        self.skip()?;
-        let Some(href) = attr(e, "href")? else {
-            return Ok(None);
+        // `url=` for `href=`, a slip feedparser forgives.
+        let href = match attr(e, "href")?.or(attr(e, "url")?) {
+            Some(href) => {
+                self.skip()?;
+                href
+            }
+            // `<link>https://…</link>`, the address written as RSS writes it (early Atom
+            // drafts, hand-made feeds): feedparser takes the text.
+            None => match self.text()?.map(trim_owned).filter(|t| !t.is_empty()) {
+                Some(text) => text,
+                None => return Ok(None),
+            },
         };
         let mut link = self.link(&href, None);
         link.rel = Some(attr(e, "rel")?.unwrap_or_else(|| "alternate".to_string()));
