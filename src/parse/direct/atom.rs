@@ -24,6 +24,14 @@ impl Doc<'_> {
                     self.text_construct(&e)?;
                 }
                 (Ns::Atom, "entry") => feed.entries.push(self.entry()?),
+                // RSS's name in an Atom feed (templates that mix the two): what Atom's
+                // own subtitle does not say, as feedparser reads it.
+                (Ns::Atom, "description") => {
+                    let text = self.text_construct(&e)?;
+                    if feed.description.is_none() && !text.body.is_empty() {
+                        feed.description = Some(text);
+                    }
+                }
                 (Ns::Unsupported, _) => return Err(GiveUp),
                 // `<Entry>`, `<Title>`: the repair's, which gives them Atom's case.
                 (ns, local) => self.skip_unread(ns, local)?,
@@ -88,6 +96,21 @@ impl Doc<'_> {
                     }
                 }
                 (Ns::Atom, "link") => entry.links.extend(self.atom_link(&e)?),
+                // RSS's names in an Atom entry: its HTML description where no summary
+                // is, its guid where no id is.
+                (Ns::Atom, "description") => {
+                    let body = self.text()?.map(trim_owned).filter(|s| !s.is_empty());
+                    if entry.summary.is_none() {
+                        entry.summary = body.map(|body| SourceText { body, html: true });
+                    }
+                }
+                (Ns::Atom, "guid") => {
+                    if let Some(guid) = self.text()?.map(trim_owned) {
+                        if entry.id.trim().is_empty() {
+                            entry.id = guid;
+                        }
+                    }
+                }
                 (Ns::Atom, "rights") => {
                     self.text_construct(&e)?;
                 }
