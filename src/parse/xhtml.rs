@@ -46,16 +46,16 @@ pub(super) fn keep_as_written(source: &mut Source, body: &str) {
 }
 
 /// The inner markup of the construct's `div` (or of the construct, without one, or
-/// when words stand beside the div: they are the author's too, as feedparser keeps
-/// them), its `xhtml:` prefixes dropped.
+/// when words or other elements stand beside the div: they are the author's too, as
+/// feedparser keeps them), its `xhtml:` prefixes dropped.
 fn as_written(node: roxmltree::Node, input: &str) -> Option<String> {
     let words_beside = node
         .children()
         .any(|n| n.is_text() && n.text().is_some_and(|t| !t.trim().is_empty()));
-    let div = node
-        .children()
-        .find(|n| n.is_element() && n.tag_name().name() == "div")
-        .filter(|_| !words_beside)
+    let mut elements = node.children().filter(|n| n.is_element());
+    let only = elements.next().filter(|_| elements.next().is_none());
+    let div = only
+        .filter(|n| n.tag_name().name() == "div" && !words_beside)
         .unwrap_or(node);
     let markup = super::fallbacks::inner_markup(div, input);
     let markup = markup.trim();
@@ -95,5 +95,19 @@ mod tests {
             "{}",
             content.body
         );
+    }
+
+    /// Two divs (the spec asks for one): both are the content, not the first alone.
+    #[test]
+    fn a_second_div_is_kept() {
+        let body = r#"<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">first</div><div xmlns="http://www.w3.org/1999/xhtml">second</div></content></entry></feed>"#;
+        let mut source = Source {
+            entries: vec![SourceEntry::default()],
+            ..Default::default()
+        };
+        keep_as_written(&mut source, body);
+        let content = source.entries[0].content.as_ref().unwrap();
+        assert!(content.body.contains("first"), "{}", content.body);
+        assert!(content.body.contains("second"), "{}", content.body);
     }
 }
