@@ -14,9 +14,32 @@ pub(super) struct Look<'a> {
     /// The prefixes element names use, each once.
     pub prefixes: Vec<&'a str>,
     /// What the repair mends and both readers pass by: an RSS or Atom element named in
-    /// another case than its format's (`<PubDate>`, `<pubdate>`), or an item inside an
-    /// item. (The direct reader finds these itself in the documents it reads.)
+    /// another case than its format's (`<PubDate>`, `<pubdate>`), an item inside an
+    /// item, an attribute value without quotes. (The direct reader finds the first two
+    /// itself in the documents it reads, and gives up on the third.)
     pub needs_repair: bool,
+}
+
+/// Whether a tag's attributes have a value without quotes (`href=https://…`, as HTML
+/// allows): the readers drop such an attribute, the repair quotes it.
+fn unquoted_value(attributes: &str) -> bool {
+    let b = attributes.as_bytes();
+    let mut quote = None;
+    for (i, &c) in b.iter().enumerate() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(c),
+            (None, b'=') => {
+                let value = b[i + 1..].trim_ascii_start();
+                if value.first().is_some_and(|c| !matches!(c, b'"' | b'\'')) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 pub(super) fn look(body: &str) -> Look<'_> {
@@ -63,6 +86,10 @@ pub(super) fn look(body: &str) -> Look<'_> {
         }
         if in_text {
             found.markup_in_text = true;
+        }
+        if !found.needs_repair {
+            let tag = &rest[name_end..rest.find('>').unwrap_or(rest.len())];
+            found.needs_repair = unquoted_value(tag);
         }
         let (prefix, local) = match name.split_once(':') {
             Some((p, l)) => (Some(p), l),
@@ -187,5 +214,15 @@ mod tests {
             look("<feed><entry><content type=\"text/plain\">x</content></entry></feed>").odd_type
         );
         assert!(look("<feed><title>A <b>b</b></title></feed>").markup_in_text);
+    }
+
+    /// An unquoted attribute value is the repair's; `=` inside a quoted one is not.
+    #[test]
+    fn an_unquoted_attribute_value_needs_the_repair() {
+        let atom = |link: &str| format!("<feed><entry>{link}</entry></feed>");
+        assert!(look(&atom("<link rel=\"alternate\" href=https://a.example/1/>")).needs_repair);
+        assert!(look(&atom("<link href = /relative/>")).needs_repair);
+        assert!(!look(&atom("<link href=\"https://a.example/?a=b&amp;c=d\"/>")).needs_repair);
+        assert!(!look(&atom("<link title='x = y' href = 'https://a.example/'/>")).needs_repair);
     }
 }
