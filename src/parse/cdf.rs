@@ -16,14 +16,7 @@ pub(super) fn as_rss(body: &str, head: &str) -> Option<String> {
     if !lower.contains("<channel") || lower.contains("<rss") || lower.contains("rdf:rdf") {
         return None;
     }
-    let doc = roxmltree::Document::parse_with_options(
-        body,
-        roxmltree::ParsingOptions {
-            allow_dtd: true,
-            ..Default::default()
-        },
-    )
-    .ok()?;
+    let doc = super::fallbacks::tree(body)?;
     let root = doc.root_element();
     if !is(root, "channel") {
         return None;
