@@ -64,8 +64,11 @@ fn fields(out: &mut String, node: roxmltree::Node) {
     }
 }
 
+/// An element of CDF's: no namespace (`dcterms:abstract` in an RSS channel is not one).
 fn is(node: roxmltree::Node, name: &str) -> bool {
-    node.is_element() && node.tag_name().name().eq_ignore_ascii_case(name)
+    node.is_element()
+        && node.tag_name().namespace().is_none()
+        && node.tag_name().name().eq_ignore_ascii_case(name)
 }
 
 fn attr<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> Option<&'a str> {
@@ -132,5 +135,7 @@ mod tests {
             rss("<CHANNEL HREF=\"http://a/\"><ITEM>").is_none(),
             "not XML"
         );
+        let dcterms = "<channel xmlns:dcterms=\"http://purl.org/dc/terms/\"><title>R</title><dcterms:abstract>x</dcterms:abstract><item><title>A</title><link>https://r/a</link></item></channel>";
+        assert!(rss(dcterms).is_none());
     }
 }

@@ -117,7 +117,7 @@ fn iso8601(t: &str) -> Option<DateTime<Utc>> {
 fn ordinal(date: &str) -> Option<NaiveDate> {
     let (year, day) = match date.split_once('-') {
         Some((y, d)) if y.len() == 4 && d.len() == 3 => (y, d),
-        None if date.len() == 7 => date.split_at(4),
+        None if date.len() == 7 && date.is_ascii() => date.split_at(4),
         _ => return None,
     };
     if !(year.bytes().chain(day.bytes())).all(|b| b.is_ascii_digit()) {
@@ -169,9 +169,10 @@ fn rfc822(t: &str) -> Option<DateTime<Utc>> {
     let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     // Perforce's `Fri, 2006/09/15 08:19:53 EDT`: the date in one token, year first.
     let slashed = tokens.first().and_then(|t| {
-        NaiveDate::parse_from_str(t, "%Y/%m/%d")
-            .ok()
-            .filter(|_| t.len() >= 8)
+        // Four digits of year first: `06/10/24` is no year 6.
+        (t.len() == 10 && t.as_bytes()[4] == b'/')
+            .then(|| NaiveDate::parse_from_str(t, "%Y/%m/%d").ok())
+            .flatten()
     });
     let (date, year_at, year_text) = match slashed {
         Some(date) => (date, 1, ""),

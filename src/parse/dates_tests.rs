@@ -25,6 +25,10 @@ fn greek_and_perforce_dates_as_feedparser_reads_them() {
         Some("2006-09-15T12:19:53+00:00")
     );
     assert_eq!(at("Fri, 2006/13/15 08:19:53 EDT"), None);
+    // Two-digit years with slashes are no Perforce date (nor year 6), and a character
+    // cut by a fixed-width reading is no panic.
+    assert!(at("Mon, 06/10/24 12:00:00 GMT").is_none_or(|d| d.starts_with("20")));
+    assert_eq!(at("1Ιαν"), None);
     assert_eq!(at("Κυρ, 11 Ιξξ 2004 12:00:00 EST"), None);
 }
 

@@ -20,10 +20,12 @@ pub(super) struct Look<'a> {
     pub needs_repair: bool,
 }
 
+/// How far a tag's `>` is looked for, for `unquoted_value`.
+const TAG_AT_MOST: usize = 4096;
+
 /// Whether a tag's attributes have a value without quotes (`href=https://…`, as HTML
 /// allows): the readers drop such an attribute, the repair quotes it.
-fn unquoted_value(attributes: &str) -> bool {
-    let b = attributes.as_bytes();
+fn unquoted_value(b: &[u8]) -> bool {
     let mut quote = None;
     for (i, &c) in b.iter().enumerate() {
         match (quote, c) {
@@ -88,8 +90,12 @@ pub(super) fn look(body: &str) -> Look<'_> {
             found.markup_in_text = true;
         }
         if !found.needs_repair {
-            let tag = &rest[name_end..rest.find('>').unwrap_or(rest.len())];
-            found.needs_repair = unquoted_value(tag);
+            // Within a tag's likely length: a `<` that starts no tag (`if a<b`) must not
+            // send the look to the end of the text each time (quadratic in `<`s).
+            let near = &rest.as_bytes()[name_end..rest.len().min(name_end + TAG_AT_MOST)];
+            if let Some(end) = memchr::memchr(b'>', near) {
+                found.needs_repair = unquoted_value(&near[..end]);
+            }
         }
         let (prefix, local) = match name.split_once(':') {
             Some((p, l)) => (Some(p), l),

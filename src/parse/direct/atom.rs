@@ -140,7 +140,8 @@ impl Doc<'_> {
             }
             // `<link>https://…</link>`, the address written as RSS writes it (early Atom
             // drafts, hand-made feeds): feedparser takes the text.
-            None => match self.text()?.map(trim_owned).filter(|t| !t.is_empty()) {
+            // Only a web address: `<link>Read more</link>` is no link.
+            None => match self.text()?.map(trim_owned).filter(|t| web_address(t)) {
                 Some(text) => text,
                 None => return Ok(None),
             },
@@ -221,4 +222,11 @@ impl Doc<'_> {
         let bare = Some(bare.trim().to_string()).filter(|b| !b.is_empty());
         Ok(name.filter(|n| !n.trim().is_empty()).or(email).or(bare))
     }
+}
+
+/// Whether `text` is an absolute http(s) address (what a link written as text may be).
+fn web_address(text: &str) -> bool {
+    let head = text.get(..8).unwrap_or(text).to_ascii_lowercase();
+    (head.starts_with("http://") || head.starts_with("https://"))
+        && !text.contains(char::is_whitespace)
 }

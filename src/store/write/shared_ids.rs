@@ -1,5 +1,7 @@
 //! An article keeps its row when its id changes form because another item came to
-//! share (or stopped sharing) its id. parse::distinct_ids gives each item of a group
+//! share (or stopped sharing) its id, or because it is read otherwise now (a parser's
+//! fix gives it another id): a row of the same title and address whose id the document
+//! no longer has is its row. parse::distinct_ids gives each item of a group
 //! sharing an id the shared id and `#` and a hash of its own (16 or 32 hex digits),
 //! and a lone item the id as it is: so a status page's one item linking to the page
 //! was `…/status` until a second such item appeared, then `…/status#…`, and came back
@@ -22,6 +24,12 @@ pub(super) fn carry(tx: &Connection, feed: FeedId, items: &[PreparedItem]) -> Re
         "SELECT id, guid, hash FROM items WHERE feed_id = ?1
              AND guid > ?2 || '#' AND guid < ?2 || '$' AND title = ?3 AND link IS ?4",
     )?;
+    // An id another reading gave it (a parser's fix: Atom's `<guid>` read as the id where
+    // the link stood, a link written as text): the row of the same title and address.
+    let mut same_page = tx.prepare_cached(
+        "SELECT id, guid, hash FROM items WHERE feed_id = ?1 AND link = ?2 AND title = ?3",
+    )?;
+    let current: std::collections::HashSet<&str> = items.iter().map(|i| i.guid.as_str()).collect();
     let mut rename = tx.prepare_cached("UPDATE items SET guid = ?2 WHERE id = ?1")?;
     // Items alike in title and link (a daily digest of one title and one address)
     // cannot be told apart by them: one of those takes a row only if it is that row
@@ -58,6 +66,16 @@ pub(super) fn carry(tx: &Connection, feed: FeedId, items: &[PreparedItem]) -> Re
                     })
                 })
                 .collect::<rusqlite::Result<_>>()?,
+        };
+        let rows = match (rows.is_empty(), item.link.as_deref()) {
+            (true, Some(link)) if one_alike => same_page
+                .query_map(params![feed.0, link, item.title], row)?
+                .filter(|r| {
+                    r.as_ref()
+                        .map_or(true, |(_, guid, _)| !current.contains(guid.as_str()))
+                })
+                .collect::<rusqlite::Result<_>>()?,
+            _ => rows,
         };
         if let [(id, _, hash)] = rows.as_slice() {
             if one_alike || *hash == item.hash {
@@ -145,6 +163,34 @@ mod tests {
 
     /// An item alone with its link, read; a second item with the same link comes on
     /// top (both ids change form), then goes: the first is one row, read, throughout.
+    /// An article the parser now gives another id (its guid where its link was the id)
+    /// keeps its row and read mark; a second article at the same page does not take it.
+    #[test]
+    fn an_article_read_with_another_id_keeps_its_row() {
+        let (_dir, mut store, feeds) = crate::store::test_store(1);
+        let a = format!("<item><title>A</title><link>{PAGE}a</link></item>");
+        let b = format!("<item><title>B</title><link>{PAGE}b</link></item>");
+        refresh_with(&mut store, feeds[0], &format!("{a}{b}"));
+        store
+            .conn
+            .execute("UPDATE items SET is_read = 1", [])
+            .unwrap();
+        let a2 = format!("<item><title>A</title><link>{PAGE}a</link><guid>tag:x,1</guid></item>");
+        refresh_with(&mut store, feeds[0], &format!("{a2}{b}"));
+        assert_eq!(rows(&store), [("A".into(), true), ("B".into(), true)]);
+        // The same title and page under a new id while the old one is still listed: a
+        // second article, new and unread.
+        let a3 = format!("<item><title>A</title><link>{PAGE}a</link><guid>tag:x,2</guid></item>");
+        refresh_with(&mut store, feeds[0], &format!("{a2}{a3}{b}"));
+        let unread: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM items WHERE is_read = 0", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(unread, 1);
+    }
+
     #[test]
     fn an_item_keeps_its_row_and_mark_when_another_comes_to_share_its_id() {
         let (_dir, mut store, feeds) = crate::store::test_store(1);
