@@ -18,6 +18,9 @@ pub(super) fn reshape(body: &str) -> Option<String> {
     if let Some(out) = rss_items_in_atom(body, head) {
         return Some(out);
     }
+    if let Some(out) = rss_prefixed(body, head) {
+        return Some(out);
+    }
     if head.contains("rdf:RDF") {
         return super::rdf_shapes::reshape(body, head);
     }
@@ -123,6 +126,76 @@ fn rss_items_in_atom(body: &str, head: &str) -> Option<String> {
         out.replace_range(start..start + len + 7, &link);
         from = start + link.len();
     }
+    Some(out)
+}
+
+/// RSS whose every element carries a prefix bound to an RSS namespace (`<r:rss
+/// xmlns:r="http://backend.userland.com/rss2">`, `<r:item>`): the prefix goes, so that
+/// RSS's elements are in no namespace, where both readers look for them (feedparser
+/// reads them so). Comments and CDATA sections are left as they are.
+fn rss_prefixed(body: &str, head: &str) -> Option<String> {
+    let mut root = head;
+    while let Some(at) = root.find('<') {
+        root = &root[at..];
+        if root.starts_with("<!") || root.starts_with("<?") {
+            root = &root[1..];
+            continue;
+        }
+        break;
+    }
+    let colon = root.find(':')?;
+    let prefix = &root[1..colon];
+    let named = !prefix.is_empty()
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    let after = root[colon + 1..].strip_prefix("rss")?;
+    if !named || !after.starts_with(|c: char| c.is_whitespace() || c == '>') {
+        return None;
+    }
+    let tag = &root[..root.find('>')?];
+    let declared = &tag[tag.find(&format!("xmlns:{prefix}="))? + prefix.len() + 7..];
+    let quote = declared
+        .chars()
+        .next()
+        .filter(|c| *c == '"' || *c == '\'')?;
+    let uri = declared[1..1 + declared[1..].find(quote)?].to_ascii_lowercase();
+    let rss_ns = [
+        "backend.userland.com/rss",
+        "purl.org/rss/2.0",
+        "blogs.law.harvard.edu/tech/rss",
+    ];
+    if !rss_ns.iter().any(|ns| uri.contains(ns)) {
+        return None;
+    }
+    let open = format!("<{prefix}:");
+    let close = format!("</{prefix}:");
+    let mut out = String::with_capacity(body.len());
+    let mut from = 0;
+    while let Some(found) = body[from..].find('<') {
+        let at = from + found;
+        let rest = &body[at..];
+        let hidden = [("<!--", "-->"), ("<![CDATA[", "]]>")]
+            .into_iter()
+            .find(|(o, _)| rest.starts_with(o));
+        if let Some((_, end)) = hidden {
+            let stop = rest.find(end).map_or(body.len(), |e| at + e + end.len());
+            out.push_str(&body[from..stop]);
+            from = stop;
+        } else if rest.starts_with(&open) {
+            out.push_str(&body[from..at]);
+            out.push('<');
+            from = at + open.len();
+        } else if rest.starts_with(&close) {
+            out.push_str(&body[from..at]);
+            out.push_str("</");
+            from = at + close.len();
+        } else {
+            out.push_str(&body[from..at + 1]);
+            from = at + 1;
+        }
+    }
+    out.push_str(&body[from..]);
     Some(out)
 }
 
@@ -261,6 +334,23 @@ fn is_feed_root(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// RSS with every element prefixed: the prefix of an RSS namespace goes (not in
+    /// CDATA), another namespace's elements stay as they are.
+    #[test]
+    fn rss_written_with_a_prefix_is_plain_rss() {
+        let body = r#"<?xml version="1.0"?><r:rss version="2.0" xmlns:r="http://backend.userland.com/rss2" xmlns:x="urn:x"><r:channel><r:title>T</r:title><r:item><r:title>A</r:title><x:title>no</x:title><r:description><![CDATA[<r:b>kept</r:b>]]></r:description></r:item></r:channel></r:rss>"#;
+        let out = super::reshape(body).unwrap();
+        assert!(out.contains("<rss version"), "{out}");
+        assert!(
+            out.contains("<item><title>A</title><x:title>no</x:title>"),
+            "{out}"
+        );
+        assert!(out.contains("<![CDATA[<r:b>kept</r:b>]]>"), "{out}");
+        assert!(out.ends_with("</channel></rss>"), "{out}");
+        // A prefix bound to something else is left alone.
+        assert!(super::reshape(r#"<r:rss xmlns:r="urn:other"><r:channel/></r:rss>"#).is_none());
+    }
+
     #[test]
     fn rss_loses_its_default_namespace() {
         let body = r#"<rss version="2.0" xmlns="http://backend.userland.com/rss" xmlns:dc="x"><channel/></rss>"#;
