@@ -145,3 +145,59 @@ fn a_broken_or_foreign_checks_file_costs_only_the_times() {
     let t = last_successes(&env)[0];
     assert!((now() - t).abs() < 600, "{t}");
 }
+
+/// Two refreshes at once (cron's and the TUI's, say) both keep their 304s beside one
+/// cache: each ends well, the file stays whole (one writer's rename wins, never half of
+/// each), nothing written aside is left, and every feed's last success is a 304's.
+#[test]
+fn two_refreshes_at_once_keep_the_checks_file_whole() {
+    let server = Server::start();
+    let urls: Vec<String> = (0..40)
+        .map(|i| {
+            let path = format!("/f{i}");
+            etag_route(&server, &path, Default::default());
+            server.url(&path)
+        })
+        .collect();
+    let env = Env::new(&support::feeds_config("", &urls));
+    env.ok(&["refresh"]);
+    let old = now() - 7200;
+    rusqlite::Connection::open(env.data_dir().join("cache.db"))
+        .unwrap()
+        .execute(
+            "UPDATE feeds SET last_attempt = ?1, last_success = ?1",
+            [old],
+        )
+        .unwrap();
+    // Options after the subcommand, as scripts write them.
+    let both: Vec<_> = (0..2)
+        .map(|_| {
+            env.command(&["refresh", "--json"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in both {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let checks = std::fs::read_to_string(env.data_dir().join("cache.db-checks")).unwrap();
+    assert!(checks.starts_with("bulletin feed checks 1\n"), "{checks}");
+    assert!(checks.ends_with('\n'));
+    let names: Vec<String> = std::fs::read_dir(env.data_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("cache.db-checks"))
+        .collect();
+    assert_eq!(names, ["cache.db-checks"]);
+    // One refresh's checks may lose to the other's rename; none is older than them both.
+    let times = last_successes(&env);
+    assert_eq!(times.len(), 40);
+    assert!(times.iter().all(|t| now() - t < 600), "{times:?}");
+}

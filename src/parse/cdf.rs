@@ -8,6 +8,7 @@
 //! A `<channel>` root in RSS's own words (a feed that lost its `<rss>`) is no CDF: only
 //! a root or item with an `HREF`, or an `ABSTRACT`, makes one.
 
+use super::repair::xml_escape as escape;
 use std::fmt::Write;
 
 /// The document as RSS 2.0, or None when it is not CDF (a look at its first kilobyte).
@@ -79,12 +80,6 @@ fn attr<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> Option<&'a str> {
 
 fn href<'a>(node: roxmltree::Node<'a, '_>) -> Option<&'a str> {
     attr(node, "href").filter(|h| !h.trim().is_empty())
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -19,13 +19,7 @@ pub(super) fn plain(body: &str) -> Option<String> {
         let at = from + found;
         let rest = &body[at..];
         // Past what a comment or a CDATA section holds, as it is.
-        let hidden = [("<!--", "-->"), ("<![CDATA[", "]]>")]
-            .into_iter()
-            .find(|(open, _)| rest.starts_with(open));
-        if let Some((_, close)) = hidden {
-            let end = rest
-                .find(close)
-                .map_or(body.len(), |e| at + e + close.len());
+        if let Some(end) = super::shapes::past_hidden(body, at) {
             out.push_str(&body[from..end]);
             from = end;
             continue;

@@ -92,15 +92,7 @@ fn atom_namespace(body: &str, head: &str) -> Option<String> {
 fn rss_items_in_atom(body: &str, head: &str) -> Option<String> {
     // The root is `<feed` (past comments); then the cheap test first: an Atom feed's
     // first entry is near its start.
-    let mut root = head;
-    while let Some(at) = root.find('<') {
-        root = &root[at..];
-        if root.starts_with("<!") || root.starts_with("<?") {
-            root = &root[1..];
-            continue;
-        }
-        break;
-    }
+    let root = root_tag(head);
     let is_feed = root.starts_with("<feed")
         && memchr::memmem::find(body.as_bytes(), b"<entry").is_none()
         && memchr::memmem::find(body.as_bytes(), b"<item>").is_some();
@@ -129,11 +121,9 @@ fn rss_items_in_atom(body: &str, head: &str) -> Option<String> {
     Some(out)
 }
 
-/// RSS whose every element carries a prefix bound to an RSS namespace (`<r:rss
-/// xmlns:r="http://backend.userland.com/rss2">`, `<r:item>`): the prefix goes, so that
-/// RSS's elements are in no namespace, where both readers look for them (feedparser
-/// reads them so). Comments and CDATA sections are left as they are.
-fn rss_prefixed(body: &str, head: &str) -> Option<String> {
+/// The document from its root element's `<` on (past comments, processing
+/// instructions and a doctype; those as far as `head` goes).
+fn root_tag(head: &str) -> &str {
     let mut root = head;
     while let Some(at) = root.find('<') {
         root = &root[at..];
@@ -143,6 +133,29 @@ fn rss_prefixed(body: &str, head: &str) -> Option<String> {
         }
         break;
     }
+    root
+}
+
+/// Where a comment or CDATA section starting at `at` ends (past its close, or the
+/// document's end when it has none); None when none starts there. For the rewrites
+/// that must leave what those hold as it is.
+pub(super) fn past_hidden(body: &str, at: usize) -> Option<usize> {
+    let rest = &body[at..];
+    let (_, close) = [("<!--", "-->"), ("<![CDATA[", "]]>")]
+        .into_iter()
+        .find(|(open, _)| rest.starts_with(open))?;
+    Some(
+        rest.find(close)
+            .map_or(body.len(), |e| at + e + close.len()),
+    )
+}
+
+/// RSS whose every element carries a prefix bound to an RSS namespace (`<r:rss
+/// xmlns:r="http://backend.userland.com/rss2">`, `<r:item>`): the prefix goes, so that
+/// RSS's elements are in no namespace, where both readers look for them (feedparser
+/// reads them so). Comments and CDATA sections are left as they are.
+fn rss_prefixed(body: &str, head: &str) -> Option<String> {
+    let root = root_tag(head);
     let colon = root.find(':')?;
     let prefix = &root[1..colon];
     let named = !prefix.is_empty()
@@ -175,11 +188,7 @@ fn rss_prefixed(body: &str, head: &str) -> Option<String> {
     while let Some(found) = body[from..].find('<') {
         let at = from + found;
         let rest = &body[at..];
-        let hidden = [("<!--", "-->"), ("<![CDATA[", "]]>")]
-            .into_iter()
-            .find(|(o, _)| rest.starts_with(o));
-        if let Some((_, end)) = hidden {
-            let stop = rest.find(end).map_or(body.len(), |e| at + e + end.len());
+        if let Some(stop) = past_hidden(body, at) {
             out.push_str(&body[from..stop]);
             from = stop;
         } else if rest.starts_with(&open) {
