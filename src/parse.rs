@@ -17,6 +17,7 @@ mod channels;
 mod codepages;
 mod constructs;
 mod dates;
+mod dates_regional;
 pub(crate) mod decode;
 mod direct;
 mod distinct_ids;

@@ -1,7 +1,8 @@
 //! Dates as feeds write them, which is often not as their formats say: RFC 3339 and
 //! RFC 2822 first (strict), then the liberal readings feedparser and browsers allow —
 //! ISO 8601 with a space or no zone, dates alone, a missing or wrong weekday, two-digit
-//! years, long month names, North American and military zone names, `UTC`. A date that
+//! years, long month names, North American and military zone names, `UTC`, and the
+//! Korean and Hungarian forms of `dates_regional`. A date that
 //! fits none of them is no date (None), never an error for the feed.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
@@ -18,6 +19,7 @@ pub fn parse(text: &str) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
         .or_else(|| iso8601(t))
         .or_else(|| rfc822(t))
+        .or_else(|| super::dates_regional::parse(t))
         .map(past_leap_second)
 }
 
@@ -258,7 +260,7 @@ fn meridiem(token: &str) -> Option<bool> {
     }
 }
 
-fn local(dt: NaiveDateTime, offset_seconds: i32) -> Option<DateTime<Utc>> {
+pub(super) fn local(dt: NaiveDateTime, offset_seconds: i32) -> Option<DateTime<Utc>> {
     FixedOffset::east_opt(offset_seconds)?
         .from_local_datetime(&dt)
         .single()
@@ -328,7 +330,7 @@ fn greek_month(word: &str) -> Option<u32> {
 }
 
 /// A zone as seconds east of UTC: numeric (`+0200`, `-03:00`, `+05`) or a name.
-fn zone_offset(zone: &str) -> Option<i32> {
+pub(super) fn zone_offset(zone: &str) -> Option<i32> {
     let z = zone.trim();
     if let Some(sign) = z.chars().next().filter(|c| *c == '+' || *c == '-') {
         let digits: String = z[1..].chars().filter(|c| c.is_ascii_digit()).collect();
