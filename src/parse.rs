@@ -36,6 +36,7 @@ mod rss_links;
 mod shapes;
 mod source;
 mod tags;
+mod twice_utf8;
 mod xhtml;
 
 pub use decode::decode;
@@ -92,7 +93,21 @@ fn parse_decoded(
     base_url: &str,
 ) -> Result<ParsedFeed, ParseError> {
     let text = decode(bytes, content_type);
-    let body = strip_xml_declaration(&text);
+    let mut feed = parse_text(&text, content_type, base_url)?;
+    // Read as UTF-8 as they were (the one case where nothing is copied), as feedparser
+    // reads the documents whose texts it mends.
+    if matches!(text, std::borrow::Cow::Borrowed(_)) {
+        twice_utf8::mend(&mut feed);
+    }
+    Ok(feed)
+}
+
+fn parse_text(
+    text: &str,
+    content_type: Option<&str>,
+    base_url: &str,
+) -> Result<ParsedFeed, ParseError> {
+    let body = strip_xml_declaration(text);
     // (JSON is left as it is: a post about RSS may hold `<rss ` in its first lines.)
     let body = if body.trim_start().starts_with('{') {
         body
@@ -109,7 +124,7 @@ fn parse_decoded(
         .and_then(|c| c.split(';').next())
         .map(str::trim);
     if mime.is_some_and(|m| m.eq_ignore_ascii_case("text/gemini")) {
-        return crate::gemini::gemtext::gemlog(&text, base_url).ok_or_else(|| {
+        return crate::gemini::gemtext::gemlog(text, base_url).ok_or_else(|| {
             ParseError::NotAFeed(
                 "a Gemini page with no dated links (=> URL YYYY-MM-DD title): not a gemlog".into(),
             )

@@ -181,15 +181,13 @@ fn declared_encodings_that_lie_are_survived() {
             .as_deref(),
         Some("Déjà")
     );
-    // Double-encoded UTF-8 stays as the bytes say.
-    let doc = "<rss version=\"2.0\"><channel><title>CafÃ©</title></channel></rss>";
-    assert_eq!(
-        parse_feed(doc.as_bytes(), None, BASE)
-            .unwrap()
-            .title
-            .as_deref(),
-        Some("CafÃ©")
-    );
+    // UTF-8 encoded twice is mended, as feedparser mends it; a text with a real accent
+    // beside the look-alike is left as the bytes say.
+    let doc = "<rss version=\"2.0\"><channel><title>CafÃ©</title><description>CafÃ© \
+               and café</description></channel></rss>";
+    let feed = parse_feed(doc.as_bytes(), None, BASE).unwrap();
+    assert_eq!(feed.title.as_deref(), Some("Café"));
+    assert_eq!(feed.description.as_deref(), Some("CafÃ© and café"));
 }
 
 #[test]
