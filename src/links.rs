@@ -37,6 +37,25 @@ pub fn web_link(href: &str, base: Option<&Url>) -> Option<String> {
         .map(|u| u.to_string())
 }
 
+/// A page a feed or item links to: as `web_link`, but an address written without its
+/// scheme from `www.` on (`<link>www.example.com/post/5</link>`, which some generators
+/// write) is the site it names, as a browser's address bar takes it, not a path under
+/// the feed's own address.
+pub fn page_link(href: &str, base: Option<&Url>) -> Option<String> {
+    let trimmed = href.trim();
+    let host = trimmed.split(['/', '?', '#']).next().unwrap_or("");
+    let schemeless_site = trimmed
+        .get(..4)
+        .is_some_and(|w| w.eq_ignore_ascii_case("www."))
+        && host.len() > 4
+        && host[4..].contains('.')
+        && !host.contains([':', ' ']);
+    if schemeless_site {
+        return web_link(&format!("http://{trimmed}"), None);
+    }
+    web_link(href, base)
+}
+
 /// `href` without the tabs and line breaks an HTML source wraps a long address with:
 /// browsers drop them (WHATWG's URL parser), where cleaning would make each a space
 /// (`%20`) in the middle of the address.
@@ -148,5 +167,37 @@ mod hyperlink_tests {
                 assert!(t.bytes().all(|b| (0x21..=0x7e).contains(&b)), "{t:?}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod page_link_tests {
+    use super::*;
+
+    #[test]
+    fn an_address_from_www_without_its_scheme_is_that_site() {
+        let base = Url::parse("https://links.example/feed.xml").unwrap();
+        let link = |href: &str| page_link(href, Some(&base));
+        assert_eq!(
+            link("www.links.example/post/5").as_deref(),
+            Some("http://www.links.example/post/5")
+        );
+        assert_eq!(
+            link("WWW.Other.example").as_deref(),
+            Some("http://www.other.example/")
+        );
+        // Paths stay paths: a file named www.html, a folder `www`, a bare `www.`.
+        assert_eq!(
+            link("www.html").as_deref(),
+            Some("https://links.example/www.html")
+        );
+        assert_eq!(
+            link("www/post/5").as_deref(),
+            Some("https://links.example/www/post/5")
+        );
+        assert_eq!(
+            link("https://www.links.example/a").as_deref(),
+            Some("https://www.links.example/a")
+        );
     }
 }

@@ -38,11 +38,22 @@ pub(super) fn past_leap_second(d: DateTime<Utc>) -> DateTime<Utc> {
 /// `2026-11-02`, `2026-11-02 08:00`, `2026-11-02T08:00:00.5+0200`, `20261102`, `2026-11`,
 /// `20261102T080000Z`.
 fn iso8601(t: &str) -> Option<DateTime<Utc>> {
+    // Java's `ZonedDateTime` names its zone after the offset: `10:00Z[UTC]`,
+    // `10:00+01:00[Europe/Paris]`; the offset says it all.
+    let t = match t.strip_suffix(']').and_then(|s| s.rfind('[')) {
+        Some(at) => t[..at].trim_end(),
+        None => t,
+    };
     let (date_part, rest) = match t.find(['T', 't', ' ']) {
         Some(at) => (&t[..at], t[at + 1..].trim()),
         None => (t, ""),
     };
     let date = match date_part.len() {
+        // Unpadded (`2024-3-2`), or dotted (`2024.03.12`, and `12.03.2024` as Germany
+        // and its neighbours write it).
+        _ if super::dates_regional::loose_date(date_part).is_some() => {
+            super::dates_regional::loose_date(date_part)?
+        }
         10 => NaiveDate::parse_from_str(date_part, "%Y-%m-%d")
             .or_else(|_| NaiveDate::parse_from_str(date_part, "%Y/%m/%d"))
             .ok()?,
@@ -80,10 +91,17 @@ fn iso8601(t: &str) -> Option<DateTime<Utc>> {
         .find(|(_, c)| matches!(c, '+' | '-' | ' ') || c.is_ascii_alphabetic())
         .map_or(rest.len(), |(at, _)| at);
     let (time_part, zone) = (&rest[..zone_at], rest[zone_at..].trim());
-    // A decimal comma (`08:00:00,5`), as ISO 8601 allows.
+    // `Z+00:00`: a `Z` and the offset it is.
+    let zone = match zone.strip_prefix(['Z', 'z']) {
+        Some(offset) if offset.starts_with(['+', '-']) => offset,
+        _ => zone,
+    };
+    // A decimal comma (`08:00:00,5`), as ISO 8601 allows, and a point with no
+    // fraction after it (`10:00:00.Z`).
     let time_part = &time_part.replace(',', ".");
+    let time_part = time_part.strip_suffix('.').unwrap_or(time_part);
     // 24:00, the end of the day: the next day's start.
-    if matches!(time_part.as_str(), "24:00" | "24:00:00") || time_part.starts_with("24:00:00.") {
+    if matches!(time_part, "24:00" | "24:00:00") || time_part.starts_with("24:00:00.") {
         let offset = if zone.is_empty() {
             0
         } else {
@@ -164,11 +182,23 @@ fn rfc822(t: &str) -> Option<DateTime<Utc>> {
             tokens.extend(tok.split('-').filter(|s| !s.is_empty()));
         }
     }
-    // A weekday, right or wrong, says nothing the date does not.
-    if tokens.first().is_some_and(|w| weekday(w)) {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    // A weekday, right or wrong, says nothing the date does not; nor does a word in
+    // another language before a day and a month (`Di 05 Dez`, `mar 05 dic`: Tuesday,
+    // not March).
+    let foreign_weekday = tokens.len() >= 4
+        && tokens[0].chars().all(|c| c.is_alphabetic() || c == '.')
+        && digits(tokens[1].trim_end_matches('.'))
+        && month(tokens[2]).is_some();
+    if tokens.first().is_some_and(|w| weekday(w)) || foreign_weekday {
         tokens.remove(0);
     }
-    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    // `3/5/2024 9:07:03 AM` (.NET's default): month first when a 12-hour clock says
+    // the writer is American, else only a date no other reading fits.
+    let twelve_hour = tokens.iter().any(|t| meridiem(t).is_some());
+    let us_slashed = tokens
+        .first()
+        .and_then(|t| super::dates_regional::slashed_date(t, twelve_hour));
     // Perforce's `Fri, 2006/09/15 08:19:53 EDT`: the date in one token, year first.
     let slashed = tokens.first().and_then(|t| {
         // Four digits of year first: `06/10/24` is no year 6.
@@ -176,13 +206,15 @@ fn rfc822(t: &str) -> Option<DateTime<Utc>> {
             .then(|| NaiveDate::parse_from_str(t, "%Y/%m/%d").ok())
             .flatten()
     });
-    let (date, year_at, year_text) = match slashed {
+    let (date, year_at, year_text) = match slashed.or(us_slashed) {
         Some(date) => (date, 1, ""),
         None => {
             if tokens.len() < 3 {
                 return None;
             }
-            let (day, month, year_at) = match (tokens[0].parse::<u32>(), month(tokens[0])) {
+            // (`05.` as German writes a day.)
+            let day = tokens[0].trim_end_matches('.');
+            let (day, month, year_at) = match (day.parse::<u32>(), month(tokens[0])) {
                 (Ok(day), _) => (day, month(tokens[1])?, 2),
                 (_, Some(m)) => (tokens[1].parse().ok()?, m, 2),
                 _ => return None,
@@ -230,6 +262,9 @@ fn rfc822(t: &str) -> Option<DateTime<Utc>> {
             time = ["%H.%M.%S", "%H.%M"]
                 .iter()
                 .find_map(|f| NaiveTime::parse_from_str(token, f).ok())?;
+        } else if let Some(t) = super::dates_regional::hour_h_minutes(token) {
+            // `18h30`, as French writes a time.
+            time = t;
         } else if let Some(pm) = meridiem(token) {
             half = Some(pm);
         } else if let Some(o) = zone_offset(token) {
@@ -287,6 +322,7 @@ fn month(word: &str) -> Option<u32> {
     .position(|m| w.starts_with(m))
     .map(|i| i as u32 + 1)
     .or_else(|| greek_month(word))
+    .or_else(|| super::dates_regional::month_word(word))
 }
 
 /// Greek month names as Greek sites write them in RSS dates (`Κυρ, 11 Ιούλ 2004`), with
@@ -340,6 +376,8 @@ pub(super) fn zone_offset(zone: &str) -> Option<i32> {
                 let (h, m) = digits.split_at(digits.len() - 2);
                 (h.parse::<i32>().ok()?, m.parse::<i32>().ok()?)
             }
+            // `+05:30:00`: seconds no zone has.
+            6 => (digits[..2].parse().ok()?, digits[2..4].parse().ok()?),
             _ => return None,
         };
         let seconds = h * 3600 + m * 60;
@@ -360,7 +398,12 @@ pub(super) fn zone_offset(zone: &str) -> Option<i32> {
         "JST" | "KST" => 540,
         "MSK" | "EAT" => 180,
         "SAST" | "CAT" => 120,
-        "HKT" | "SGT" | "AWST" | "PHT" => 480,
+        "HKT" | "SGT" | "AWST" | "PHT" | "WITA" => 480,
+        // Indonesia's western and eastern time, Indochina's, Pakistan's, Brazil's.
+        "WIB" | "ICT" => 420,
+        "WIT" => 540,
+        "PKT" => 300,
+        "BRT" | "ART" => -180,
         "ACST" => 570,
         "AEST" => 600,
         "ACDT" => 630,

@@ -1,8 +1,10 @@
-//! Dates in the forms some Korean and Hungarian blog hosts wrote into their feeds, which
-//! feedparser reads and readers of those feeds therefore expect: Korean ones with their
+//! Dates as sites in other languages than English write them: Korean ones with their
 //! year, month and day words (`2004년 05월 28일 01:31:15`) or a Korean morning/afternoon
 //! word (`2004-05-25 오후 11:23:17`), both in Korea's time (+09:00) since they name no
-//! zone, and Hungarian ones with the month's name (`2004-július-13T9:15-05:00`).
+//! zone; Hungarian ones with the month's name (`2004-július-13T9:15-05:00`), both as
+//! feedparser reads them; month names of other European languages (`05 dic 2023`,
+//! `05. März 2024`), day-first dates with points (`12.03.2024`), times as French writes
+//! them (`18h30`), and dates with slashes where only one reading fits.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
@@ -114,6 +116,83 @@ fn hungarian_month(word: &str) -> Option<u32> {
         .iter()
         .position(|names| names.contains(&w.as_str()))
         .map(|i| i as u32 + 1)
+}
+
+/// A month named in another language than English (or Greek, read apart), as sites
+/// in those languages write their feeds' dates: Spanish, Italian, French, German,
+/// Dutch, Portuguese, Polish and Russian names, whole, cut short or with a point
+/// (`dic`, `déc.`, `März`, `mrt`, `out`, `мар`). English's are read before this.
+pub(super) fn month_word(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.').to_lowercase();
+    if w.chars().count() < 3 {
+        return None;
+    }
+    let months: [&[&str]; 12] = [
+        &["ene", "gen", "jän", "sty", "янв"],
+        &["fév", "fev", "lut", "фев"],
+        &["mär", "mrz", "mrt", "maa", "мар"],
+        &["avr", "abr", "kwi", "апр"],
+        &["mai", "mag", "mei", "maj", "мая", "май"],
+        &["juin", "giu", "cze", "июн"],
+        &["juil", "lug", "lip", "июл"],
+        &["aoû", "aou", "ago", "sie", "авг"],
+        &["set", "wrz", "сен"],
+        &["okt", "ott", "out", "paź", "paz", "окт"],
+        &["lis", "ноя"],
+        &["déc", "dic", "dez", "gru", "дек"],
+    ];
+    months
+        .iter()
+        .position(|names| names.iter().any(|n| w.starts_with(n)))
+        .map(|i| i as u32 + 1)
+}
+
+/// A date of numbers alone that only one way reads: year first with `-`, `/` or `.`
+/// between, padded or not (`2024-3-2`, `2024.03.12`), or day first with points
+/// (`12.03.2024`, as German, Russian and Polish sites write it).
+pub(super) fn loose_date(text: &str) -> Option<NaiveDate> {
+    let sep = ['-', '/', '.'].into_iter().find(|c| text.contains(*c))?;
+    let mut parts = text.split(sep);
+    let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    if a.len() == 4 && b.len() <= 2 && c.len() <= 2 {
+        ymd(a, b, c)
+    } else if sep == '.' && c.len() == 4 && a.len() <= 2 && b.len() <= 2 {
+        ymd(c, b, a)
+    } else {
+        None
+    }
+}
+
+/// `3/5/2024`: month first when the time has AM or PM (the American way, and .NET's
+/// default), else day or month first only where the other reading is no date
+/// (`25/03/2024`, `3/25/2024`); `05/03/2024` alone says neither, and is no date.
+pub(super) fn slashed_date(text: &str, twelve_hour: bool) -> Option<NaiveDate> {
+    let mut parts = text.split('/');
+    let (a, b, year) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || year.len() != 4 || a.len() > 2 || b.len() > 2 {
+        return None;
+    }
+    let month_first = ymd(year, a, b);
+    let day_first = ymd(year, b, a);
+    match (month_first, day_first) {
+        (Some(m), _) if twelve_hour => Some(m),
+        (Some(m), Some(d)) => (m == d).then_some(m),
+        (m, d) => m.or(d),
+    }
+}
+
+/// `18h30` (`18h`, `18h30m`), a time as French writes it.
+pub(super) fn hour_h_minutes(token: &str) -> Option<NaiveTime> {
+    let (hour, minutes) = token.split_once(['h', 'H'])?;
+    let minutes = minutes.trim_end_matches(['m', 'n', 'i']);
+    let minutes = if minutes.is_empty() { "0" } else { minutes };
+    if hour.len() > 2 || minutes.len() > 2 {
+        return None;
+    }
+    NaiveTime::from_hms_opt(number(hour)?, number(minutes)?, 0)
 }
 
 fn ymd(year: &str, month: &str, day: &str) -> Option<NaiveDate> {

@@ -148,6 +148,15 @@ fn fill_entry(entry: &mut SourceEntry, item: Node, input: &str, untyped: fn(Stri
             entry.updated = Some(updated);
         }
     }
+    // dcterms:issued beside a dc:date, with no pubDate (JVN's RSS 1.0 writes the last
+    // change in dc:date): issued is when it was published, as feedparser reads it; the
+    // readers took dc:date for that.
+    if pub_date.is_none() {
+        let issued = first_text(item, &[(DCTERMS, "issued")]).and_then(|d| super::dates::parse(&d));
+        if issued.is_some() && first_text(item, &[(DC, "date")]).is_some() {
+            entry.published = issued;
+        }
+    }
     if entry.published.is_none() {
         // Issued (feedparser's `published`; it takes no date from `created`).
         entry.published =
@@ -334,7 +343,7 @@ fn has_gap(source: &Source, body: &str) -> bool {
             && has(&["dc:creator", "dc:author", "itunes:author"]))
         || (gap(|e| e.published.is_none()) && has(&["dcterms:issued"]))
         || (gap(|e| e.updated.is_none()) && has(&["dcterms:modified", "dc:date"]))
-        || (declared && early(&["dc:date>"]) && early(&["<pubDate"]))
+        || (declared && early(&["dc:date>"]) && early(&["<pubDate", "dcterms:issued>"]))
         || (gap(|e| e.summary.is_none() && e.content.is_none())
             && has(&[
                 "itunes:summary",

@@ -3,7 +3,7 @@
 //! parse to the next.
 
 use super::source::{Source, SourceEntry, SourceLink, SourceText};
-use crate::links::{resolve, web_link};
+use crate::links::{self, resolve, web_link};
 use crate::model::{ParsedFeed, ParsedItem};
 use crate::sanitize::clean_line;
 use chrono::{DateTime, Utc};
@@ -23,7 +23,7 @@ pub(super) fn finish(source: Source, base_url: &str) -> ParsedFeed {
         .as_ref()
         .map(|t| title_line(t, source.is_rss))
         .filter(|t| !t.is_empty());
-    let link = page_link(&source.links).and_then(|l| web_link(&l.href, base.as_ref()));
+    let link = page_link(&source.links).and_then(|l| links::page_link(&l.href, base.as_ref()));
     // A local file's or a command's feed has no web address of its own to resolve its
     // items' relative links against: its site's address (the channel's link, a JSON
     // Feed's home page) stands in for it, as the page the feed speaks for. Only for the
@@ -110,7 +110,7 @@ fn finish_entry(
         _ => None,
     };
     let late_link =
-        page_link(&entry.late_links).and_then(|l| web_link(&l.href, entry_base.as_ref()));
+        page_link(&entry.late_links).and_then(|l| links::page_link(&l.href, entry_base.as_ref()));
     let title = entry
         .title
         .as_ref()
@@ -199,7 +199,7 @@ fn finish_entry(
 /// reading of Atom ids too) an id that is a web address or a path on the feed's site.
 fn item_link(entry: &SourceEntry, is_rss: bool, base: Option<&Url>) -> Option<String> {
     page_link(&entry.links)
-        .and_then(|l| web_link(&l.href, base))
+        .and_then(|l| links::page_link(&l.href, base))
         .or_else(|| {
             let guid = entry.id.trim();
             if entry.id_not_link {
