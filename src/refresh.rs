@@ -34,6 +34,9 @@ pub enum FeedResult {
         cut_short: bool,
     },
     Failed(String),
+    /// Not fetched: its host answered another of its feeds 429 or 503 and asked to
+    /// wait. Said, and counted apart: the feed itself did not fail.
+    Held(String),
 }
 
 /// One feed finished.
@@ -56,6 +59,10 @@ pub struct Summary {
     /// --json` when there are any.
     #[serde(skip_serializing_if = "is_zero")]
     pub cut_short: usize,
+    /// Feeds not fetched because their host asked to wait (a 429 or 503 to another of
+    /// its feeds): neither ok nor failed; in `refresh --json` when there are any.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub held: usize,
     /// Feeds that moved (a permanent redirect followed); not in `refresh --json`.
     #[serde(skip)]
     pub moved: usize,
@@ -88,6 +95,7 @@ impl Summary {
                 self.cut_short += usize::from(*cut_short);
             }
             FeedResult::Failed(_) => self.failed += 1,
+            FeedResult::Held(_) => self.held += 1,
             FeedResult::Skipped => {}
         }
     }
@@ -276,6 +284,7 @@ pub fn run(
     let summary = refresh(store, fetcher, targets, &opts, cancel, |done, summary| {
         match &done.result {
             FeedResult::Failed(e) => tracing::warn!(url = %done.url, "feed failed: {e}"),
+            FeedResult::Held(why) => tracing::info!(url = %done.url, "{why}"),
             FeedResult::Updated {
                 cut_short: true, ..
             } => tracing::warn!(url = %done.url, "{}", CUT_SHORT),
@@ -366,15 +375,24 @@ pub fn refresh(
             .wait_until(&t)
             .unwrap_or(now)
             .format("%Y-%m-%d %H:%M UTC");
-        let why = if t.gone {
-            "gone (HTTP 410): not fetched again until asked (r, or refresh --force)".to_string()
+        let result = if t.gone {
+            FeedResult::Failed(
+                "gone (HTTP 410): not fetched again until asked (r, or refresh --force)".into(),
+            )
+        } else if t.failing {
+            FeedResult::Failed(format!(
+                "not retried before {when}, as the server asked (Retry-After)"
+            ))
         } else {
-            format!("not retried before {when}, as the server asked (Retry-After)")
+            // Held by its host's answer to another feed, as in the refresh that held it.
+            FeedResult::Held(format!(
+                "not fetched before {when}: its host asked to wait (Retry-After)"
+            ))
         };
         let done = FeedDone {
             id: t.id,
             url: t.url,
-            result: FeedResult::Failed(why),
+            result,
         };
         summary.add(&done.result);
         on_done(&done, &summary);

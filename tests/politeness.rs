@@ -119,7 +119,9 @@ fn a_429_holds_the_host_s_other_feeds_and_not_other_hosts() {
     let env = Env::new(&config("max_per_host = 1", &urls));
     let out = env.run(&["refresh", "--json"]);
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(summary["failed"], 4, "{summary}");
+    // The feed answered 429 failed; the three its host held did not.
+    assert_eq!(summary["failed"], 1, "{summary}");
+    assert_eq!(summary["held"], 3, "{summary}");
     assert_eq!(summary["ok"], 1, "{summary}");
     assert_eq!(*asked.lock().unwrap(), 1, "the held host was asked again");
     // One line each on stderr, saying why; only the feed that was answered 429 counts
@@ -141,9 +143,21 @@ fn a_429_holds_the_host_s_other_feeds_and_not_other_hosts() {
         .collect();
     assert_eq!(failing.len(), 1, "{feeds}");
     assert_eq!(failing[0]["last_error"], "HTTP 429 Too Many Requests");
-    // They keep the wait: the next refresh leaves the host alone too.
+    // They keep the wait: the next refresh leaves the host alone too, and counts them
+    // as it did (a cron script reading `failed` sees the one failing feed).
     let summary = env.json(&["refresh", "--json"]);
     assert_eq!(*asked.lock().unwrap(), 1, "{summary}");
+    assert_eq!(
+        (&summary["failed"], &summary["held"], &summary["ok"]),
+        (&1.into(), &3.into(), &1.into()),
+        "{summary}"
+    );
+    let out = env.run(&["refresh"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("1 failed, 3 waiting for their host"),
+        "{said}"
+    );
 }
 
 #[test]

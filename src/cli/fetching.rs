@@ -68,7 +68,9 @@ pub(super) fn cmd_refresh(
     let progress = Progress::bar(json, 0, "feeds", "refreshing");
     let on_done = |done: &refresh::FeedDone, summary: &refresh::Summary| {
         match &done.result {
-            FeedResult::Failed(e) => progress.say(&format!("bulletin: {}: {e}", done.url)),
+            FeedResult::Failed(e) | FeedResult::Held(e) => {
+                progress.say(&format!("bulletin: {}: {e}", done.url))
+            }
             FeedResult::Updated {
                 cut_short: true, ..
             } => progress.say(&format!("bulletin: {}: {}", done.url, refresh::CUT_SHORT)),
@@ -78,7 +80,7 @@ pub(super) fn cmd_refresh(
             progress.set_message("stopping (Ctrl-C again to quit at once)");
             return;
         }
-        progress.set_position((summary.ok + summary.failed) as u64);
+        progress.set_position((summary.ok + summary.failed + summary.held) as u64);
         progress.set_message(&format!(
             "refreshing, {} new, {} failed",
             summary.new_items, summary.failed
@@ -138,8 +140,13 @@ pub(super) fn cmd_refresh(
             ));
         }
         let n = super::syncing::counted;
+        // (Held feeds only when there are any: the line is read by scripts.)
+        let held = match summary.held {
+            0 => String::new(),
+            h => format!(", {h} waiting for their host"),
+        };
         out.push_str(&format!(
-            "Refreshed {}: {} ok ({} not modified), {} failed, {}\n",
+            "Refreshed {}: {} ok ({} not modified), {} failed{held}, {}\n",
             n(summary.feeds, "feed", "feeds"),
             summary.ok,
             summary.not_modified,

@@ -310,7 +310,7 @@ pub(super) fn write(
             }),
         Work::Held(message, retry_after) => store
             .record_held(target.id, *retry_after, now)
-            .map(|_| FeedResult::Failed(message.clone())),
+            .map(|_| FeedResult::Held(message.clone())),
         Work::Failed(message, http_status, retry_after) => {
             let failure = Failure {
                 message,
@@ -324,7 +324,7 @@ pub(super) fn write(
     };
     let cache_failed = outcome.is_err();
     let result = outcome.unwrap_or_else(|e| FeedResult::Failed(e.to_string()));
-    let streak = if matches!(result, FeedResult::Failed(_)) {
+    let streak = if matches!(result, FeedResult::Failed(_) | FeedResult::Held(_)) {
         None
     } else {
         moves::note(store, target, moved_to.as_deref())

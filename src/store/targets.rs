@@ -22,6 +22,9 @@ pub struct FeedTarget {
     pub cached_attempt: Option<i64>,
     /// It answered 410 Gone: left alone until a refresh is forced.
     pub gone: bool,
+    /// Its last fetch failed (a wait it keeps is its own server's answer to it, not its
+    /// host's answer to another feed).
+    pub failing: bool,
 }
 
 impl Store {
@@ -36,7 +39,8 @@ impl Store {
         let checks = self.read_checks();
         if ids.len() <= BY_ID_UP_TO {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT id, url, etag, last_modified, retry_after, last_attempt, gone
+                "SELECT id, url, etag, last_modified, retry_after, last_attempt, gone,
+                     consecutive_failures
                  FROM feeds WHERE id = ?1",
             )?;
             for id in ids {
@@ -50,7 +54,9 @@ impl Store {
         } else {
             let wanted: HashSet<i64> = ids.iter().map(|id| id.0).collect();
             let mut stmt = self.conn.prepare_cached(
-                "SELECT id, url, etag, last_modified, retry_after, last_attempt, gone FROM feeds",
+                "SELECT id, url, etag, last_modified, retry_after, last_attempt, gone,
+                     consecutive_failures
+                 FROM feeds",
             )?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
@@ -87,6 +93,7 @@ fn target_of(r: &rusqlite::Row, checks: &Checks) -> rusqlite::Result<FeedTarget>
         },
         retry_after: r.get::<_, Option<i64>>(4)?.and_then(from_ts),
         gone: r.get(6)?,
+        failing: r.get::<_, i64>(7)? > 0,
     })
 }
 

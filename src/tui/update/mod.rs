@@ -322,7 +322,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Outcome {
         }
         Msg::RefreshProgress { summary, .. } => {
             let total = m.refresh.running.map(|r| r.1).unwrap_or(summary.feeds);
-            m.refresh.running = Some((summary.ok + summary.failed, total));
+            m.refresh.running = Some((summary.ok + summary.failed + summary.held, total));
             m.feeds_dirty = true;
             Outcome::redraw(Vec::new())
         }
