@@ -440,3 +440,20 @@ fn newsboat_enter_goes_into_the_article_and_q_comes_back_a_level() {
     send(&mut m, key('q'));
     assert!(m.quit);
 }
+
+/// Hints that name keys name this keymap's: with newsboat's preset, full text is `x`
+/// and star `*` (the hints said `t` and `s`, which there select a tag and save).
+#[test]
+fn hints_name_the_keys_of_the_keymap_in_use() {
+    let mut m = fixture(120, 30);
+    m.keymap = config_keymap("[keys]\npreset = \"newsboat\"\n");
+    let hint = |m: &mut bulletin::tui::model::Model, ch: char| {
+        m.message = None;
+        send(m, key(ch));
+        m.message.clone().unwrap_or_default()
+    };
+    assert_eq!(hint(&mut m, 'x'), "Open an article first (Enter), then x");
+    let marks = hint(&mut m, 'N');
+    assert!(marks.ends_with("then N or *"), "{marks}");
+    assert_eq!(hint(&mut m, 'D'), "Open an article first (Enter), then D");
+}

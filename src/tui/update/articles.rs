@@ -141,7 +141,13 @@ pub(super) fn target(m: &mut Model) -> Option<(ItemId, bool, bool)> {
         // never chosen (and after a feed left, it is another list's), so `m` and `s`
         // there touch no article.
         (_, Pane::Feeds) => {
-            m.message = Some("In the feed list: Enter goes to its articles, then m or s".into());
+            use crate::tui::keymap::Action;
+            m.message = Some(format!(
+                "In the feed list: {} goes to its articles, then {} or {}",
+                m.keymap.key_for(Action::Open),
+                m.keymap.key_for(Action::ToggleRead),
+                m.keymap.key_for(Action::ToggleStar)
+            ));
             None
         }
         _ => m.articles.selected_row().map(|r| (r.id, r.read, r.starred)),
@@ -327,7 +333,10 @@ pub(super) fn mark_above_read(m: &mut Model) -> Vec<Cmd> {
     let below = row.id;
     if m.articles.held.is_some() {
         // Which rows are above it is known once the reload places it (or it left).
-        m.message = Some("The list is changing under the cursor: move it, then M".into());
+        m.message = Some(format!(
+            "The list is changing under the cursor: move it, then {}",
+            m.keymap.key_for(crate::tui::keymap::Action::MarkAboveRead)
+        ));
         return Vec::new();
     }
     for i in 0..m.articles.selected {

@@ -139,7 +139,7 @@ pub(super) fn on_media_key(m: &mut Model, action: crate::tui::keymap::Action) ->
     match action {
         Action::Enclosures => {
             if m.reader.is_none() {
-                m.message = Some("Open an article first (Enter), then v".into());
+                m.message = Some(super::hints::open_first(m, Action::Enclosures));
                 return Vec::new();
             }
             m.overlay = Some(Overlay::Enclosures { selected: 0 });
@@ -148,14 +148,18 @@ pub(super) fn on_media_key(m: &mut Model, action: crate::tui::keymap::Action) ->
         }
         Action::QueueDownload => match &m.reader {
             Some(r) if !r.item.enclosures.is_empty() => {
-                m.message = Some("Downloading in the background (L shows downloads)".into());
+                m.message = Some(super::hints::downloading(m));
                 vec![Cmd::QueueDownload {
                     item: r.item.id,
                     index: 0,
                 }]
             }
-            _ => {
+            Some(_) => {
                 m.message = Some("The open article has no enclosure to download".into());
+                Vec::new()
+            }
+            None => {
+                m.message = Some(super::hints::open_first(m, Action::QueueDownload));
                 Vec::new()
             }
         },

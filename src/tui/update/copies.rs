@@ -9,7 +9,10 @@ pub(super) fn other_copy(m: &mut Model) -> Vec<Cmd> {
     // Not on screen (a narrow window's feed or article list): nothing to go round.
     let hidden = m.areas().reader.is_none();
     let Some(reader) = m.reader.as_ref().filter(|_| !hidden) else {
-        m.message = Some("Open an article first (Enter), then c".into());
+        m.message = Some(super::hints::open_first(
+            m,
+            crate::tui::keymap::Action::OtherCopy,
+        ));
         return Vec::new();
     };
     let here = reader.item.id;

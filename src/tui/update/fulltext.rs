@@ -8,7 +8,10 @@ use super::super::msg::Cmd;
 /// back to the feed's text.
 pub(super) fn toggle_full_text(m: &mut Model) -> Vec<Cmd> {
     let Some(reader) = &m.reader else {
-        m.message = Some("Open an article first (Enter), then t".into());
+        m.message = Some(super::hints::open_first(
+            m,
+            crate::tui::keymap::Action::ToggleFullText,
+        ));
         return Vec::new();
     };
     let item = &reader.item;

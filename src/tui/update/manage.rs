@@ -223,7 +223,7 @@ pub(super) fn on_overlay_key(m: &mut Model, key: KeyEvent) -> Option<Vec<Cmd>> {
                     ));
                 }
                 Some(Action::QueueDownload) => {
-                    m.message = Some("Downloading in the background (L shows downloads)".into());
+                    m.message = Some(super::hints::downloading(m));
                     let item = m.reader.as_ref().map(|r| r.item.id);
                     return Some(item.map_or_else(Vec::new, |item| {
                         vec![Cmd::QueueDownload {

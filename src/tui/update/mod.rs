@@ -8,6 +8,7 @@ mod background;
 mod copies;
 mod feedrows;
 mod fulltext;
+mod hints;
 mod input;
 mod links;
 mod lists;
