@@ -457,3 +457,59 @@ fn hints_name_the_keys_of_the_keymap_in_use() {
     assert!(marks.ends_with("then N or *"), "{marks}");
     assert_eq!(hint(&mut m, 'D'), "Open an article first (Enter), then D");
 }
+
+/// `a` with an address already in the list says so at once, as `bulletin add` does (it
+/// showed the preview and refused only after Enter); a page whose feeds are all
+/// subscribed says that, and one with a new feed beside them offers only the new one.
+#[test]
+fn adding_a_feed_already_subscribed_is_refused_before_any_fetch() {
+    let mut m = fixture(120, 30);
+    let known = m.feeds[0].url.clone();
+    send(&mut m, key('a'));
+    for ch in known.chars() {
+        send(&mut m, key(ch));
+    }
+    let cmds = send(&mut m, code(KeyCode::Enter));
+    assert!(
+        !cmds.iter().any(|c| matches!(c, Cmd::Discover { .. })),
+        "{cmds:?}"
+    );
+    let said = m.message.clone().unwrap_or_default();
+    assert!(said.contains("already subscribed"), "{said}");
+    // Discovery that ends at a subscribed feed (a redirect, a page's only feed).
+    let found = |url: &str| bulletin::discover::Found {
+        url: url.to_string(),
+        feed: Default::default(),
+    };
+    update(
+        &mut m,
+        Msg::Discovered(Ok(bulletin::discover::Discovery::Feed(found(&known)))),
+    );
+    assert!(m.overlay.is_none());
+    assert!(m.message.as_deref().unwrap().contains("already subscribed"));
+    let candidate = |url: &str| bulletin::discover::Candidate {
+        url: url.to_string(),
+        title: None,
+        comments: false,
+        found: Some(Box::new(found(url))),
+    };
+    update(
+        &mut m,
+        Msg::Discovered(Ok(bulletin::discover::Discovery::Page(vec![candidate(
+            &known,
+        )]))),
+    );
+    assert!(m.overlay.is_none());
+    assert!(m.message.as_deref().unwrap().contains("subscribed already"));
+    update(
+        &mut m,
+        Msg::Discovered(Ok(bulletin::discover::Discovery::Page(vec![
+            candidate(&known),
+            candidate("https://new.example/feed.xml"),
+        ]))),
+    );
+    match &m.overlay {
+        Some(Overlay::Preview(found)) => assert_eq!(found.url, "https://new.example/feed.xml"),
+        other => panic!("{other:?}"),
+    }
+}

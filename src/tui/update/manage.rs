@@ -86,6 +86,11 @@ pub(super) fn submit(m: &mut Model, ask: Ask, text: String) -> Vec<Cmd> {
         Ask::AddFeed if text.trim().is_empty() => Vec::new(),
         Ask::AddFeed => {
             let url = text.trim().to_string();
+            // Said at once, as `bulletin add` says it: no fetch, no preview to refuse.
+            if let Some(said) = already_subscribed(m, &url) {
+                m.message = Some(said);
+                return Vec::new();
+            }
             m.message = Some(format!("Looking for feeds at {url}…"));
             m.discovering = Some(url.clone());
             vec![Cmd::Discover { url, origin: None }]
@@ -129,23 +134,48 @@ pub(super) fn on_discovered(m: &mut Model, found: Result<Discovery, String>) -> 
     m.message = None;
     match found {
         Err(e) => m.message = Some(format!("Not added: {e}")),
-        Ok(Discovery::Feed(found)) => {
-            m.overlay = Some(Overlay::Preview(Box::new(found)));
-            m.overlay_scroll = 0;
-        }
-        Ok(Discovery::Page(candidates)) => match candidates.len() {
-            0 => m.message = Some("Not added: no feed found at that address".into()),
-            1 => return preview_candidate(m, candidates.into_iter().next()),
-            _ => {
-                m.overlay = Some(Overlay::Picker {
-                    candidates,
-                    selected: 0,
-                });
+        Ok(Discovery::Feed(found)) => match already_subscribed(m, &found.url) {
+            Some(said) => m.message = Some(format!("Not added: {said}")),
+            None => {
+                m.overlay = Some(Overlay::Preview(Box::new(found)));
                 m.overlay_scroll = 0;
             }
         },
+        // A page's feeds that are subscribed already are not offered again.
+        Ok(Discovery::Page(mut candidates)) => {
+            let found = candidates.len();
+            candidates.retain(|c| already_subscribed(m, &c.url).is_none());
+            return offer(m, candidates, found);
+        }
     }
     Vec::new()
+}
+
+/// A page's feeds not subscribed yet (of `found` there): a preview of the one, a picker
+/// of several, or why none.
+fn offer(m: &mut Model, candidates: Vec<crate::discover::Candidate>, found: usize) -> Vec<Cmd> {
+    match (candidates.len(), found) {
+        (0, 0) => m.message = Some("Not added: no feed found at that address".into()),
+        (0, 1) => m.message = Some("Not added: its feed is subscribed already".into()),
+        (0, n) => m.message = Some(format!("Not added: its {n} feeds are subscribed already")),
+        (1, _) => return preview_candidate(m, candidates.into_iter().next()),
+        _ => {
+            m.overlay = Some(Overlay::Picker {
+                candidates,
+                selected: 0,
+            });
+            m.overlay_scroll = 0;
+        }
+    }
+    Vec::new()
+}
+
+/// "URL is already subscribed, as NAME" when the address (as typed, made canonical as
+/// discovery makes it) is a feed of the list.
+fn already_subscribed(m: &Model, url: &str) -> Option<String> {
+    let url = crate::discover::normalise(url).ok()?;
+    let feed = m.feeds.iter().find(|f| f.url == url)?;
+    Some(format!("{url} is already subscribed, as {:?}", feed.name))
 }
 
 /// A page's feed chosen (or its only one): previewed as discovery fetched it, else
