@@ -19,6 +19,7 @@ pub mod gemini;
 mod get;
 mod guard;
 mod local;
+mod proxy_env;
 mod tls;
 
 pub use decode::gunzip;

@@ -774,3 +774,35 @@ fn two_feeds_of_one_name_are_asked_about_and_options_go_anywhere() {
         .unwrap();
     assert!(String::from_utf8_lossy(&listed.stdout).contains("Alpha News"));
 }
+
+/// A proxy variable the connection went through is named when it fails (a stale
+/// `http_proxy` read as the feed's server being down), without its password; a host
+/// `no_proxy` lists is reached directly.
+#[test]
+fn a_failed_connection_through_a_proxy_names_the_proxy() {
+    let server = Server::start();
+    server.fixed("/feed", "application/rss+xml", feeds::rss("proxied", 1, 1));
+    let probe = |proxy: &str, no_proxy: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .env_remove("HTTP_PROXY")
+            .env_remove("ALL_PROXY")
+            .env_remove("all_proxy")
+            .env_remove("NO_PROXY")
+            .env("http_proxy", proxy)
+            .env("no_proxy", no_proxy)
+            .args(["probe", &server.url("/feed")])
+            .output()
+            .unwrap();
+        (out.status.success(), stderr_of(&out))
+    };
+    // Port 9 on loopback: nothing listens (discard is not run here).
+    let (ok, err) = probe("http://user:secret@127.0.0.1:9", "");
+    assert!(!ok);
+    assert!(
+        err.contains("through the proxy http://127.0.0.1:9 that http_proxy names"),
+        "{err}"
+    );
+    assert!(!err.contains("secret"), "{err}");
+    let (ok, err) = probe("http://127.0.0.1:9", "localhost,127.0.0.1");
+    assert!(ok, "{err}");
+}

@@ -220,9 +220,15 @@ impl Fetcher {
             }
         }
         let kind = if e.is_connect() {
-            "cannot connect: "
+            // Through a proxy the environment names, the refusal may be the proxy's.
+            match e.url().and_then(super::proxy_env::proxy_for) {
+                Some((proxy, var)) => {
+                    format!("cannot connect (through the proxy {proxy} that {var} names): ")
+                }
+                None => "cannot connect: ".to_string(),
+            }
         } else {
-            ""
+            String::new()
         };
         FetchError::Network(clean_error(&format!("{kind}{message}")))
     }
