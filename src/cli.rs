@@ -180,10 +180,18 @@ pub fn run(command: Command, paths: &AppPaths) -> anyhow::Result<()> {
             tags,
             add,
             remove,
+            clear,
         } => {
-            let edit = match (add, remove) {
-                (true, _) => manage::TagEdit::Add,
-                (_, true) => manage::TagEdit::Remove,
+            let edit = match (add, remove, clear) {
+                (_, _, true) => manage::TagEdit::Replace,
+                // Tags to add or remove, and none named: a mistake, not a no-op.
+                (true, _, _) | (_, true, _) if tags.is_empty() => {
+                    anyhow::bail!("name the tags to {}", if add { "add" } else { "remove" })
+                }
+                (true, _, _) => manage::TagEdit::Add,
+                (_, true, _) => manage::TagEdit::Remove,
+                // `tag FEED` alone asks what its tags are: it cleared them (`--clear` does).
+                _ if tags.is_empty() => manage::TagEdit::Show,
                 _ => manage::TagEdit::Replace,
             };
             manage::cmd_tag(paths, &feed, &tags, edit, &mut out)?;

@@ -160,6 +160,22 @@ fn remove_rename_and_tag_edit_the_config_in_place() {
     let feeds = env.json(&["feeds", "--json"]);
     assert_eq!(feeds[0]["title"], "Number one");
     assert_eq!(feeds[0]["tags"], serde_json::json!(["b", "d"]));
+    // No tags named: the feed's tags are said, not cleared; --add or --remove with none
+    // is an error; --clear clears (on the second feed, kept for what follows).
+    let said = String::from_utf8(env.run(&["tag", "number"]).stdout).unwrap();
+    assert!(said.ends_with(": b, d\n"), "{said}");
+    for flag in ["--add", "--remove"] {
+        let out = env.run(&["tag", "number", flag]);
+        assert!(!out.status.success());
+        assert!(stderr_of(&out).contains("name the tags to"), "{flag}");
+    }
+    env.ok(&["tag", &server.url("/two"), "x"]);
+    let cleared =
+        String::from_utf8(env.run(&["tag", &server.url("/two"), "--clear"]).stdout).unwrap();
+    assert!(cleared.ends_with(": (none)\n"), "{cleared}");
+    let feeds = env.json(&["feeds", "--json"]);
+    assert_eq!(feeds[0]["tags"], serde_json::json!(["b", "d"]));
+    assert_eq!(feeds[1]["tags"], serde_json::json!([]));
     // A tag's articles, options before or after.
     let tagged = env.json(&["items", "--tag", "D", "--json"]);
     assert_eq!(tagged.as_array().unwrap().len(), 3, "{tagged}");

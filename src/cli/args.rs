@@ -166,12 +166,13 @@ pub enum Command {
         /// The new name
         name: String,
     },
-    /// Set a feed's tags (replacing them), or add or remove some
+    /// Set a feed's tags (replacing them), add or remove some, or clear them; with no
+    /// tags, print them
     Tag {
         /// The feed: its name, a unique prefix of it (any case), its URL or path
         #[arg(value_name = "NAME_OR_URL", add = feed_names())]
         feed: String,
-        /// The tags (none: the feed has no tags)
+        /// The tags (none: print the feed's tags, changing nothing)
         tags: Vec<String>,
         /// Add these tags to the feed's
         #[arg(long, conflicts_with = "remove")]
@@ -179,6 +180,9 @@ pub enum Command {
         /// Remove these tags from the feed's
         #[arg(long)]
         remove: bool,
+        /// Remove every tag of the feed
+        #[arg(long, conflicts_with_all = ["add", "remove", "tags"])]
+        clear: bool,
     },
     /// Print an article as the reader pane renders it
     Show {

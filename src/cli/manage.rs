@@ -374,6 +374,8 @@ pub(super) enum TagEdit {
     Replace,
     Add,
     Remove,
+    /// Only said: the feed's tags as they are.
+    Show,
 }
 
 pub(super) fn cmd_tag(
@@ -397,6 +399,14 @@ pub(super) fn cmd_tag(
         .filter(|t| !t.is_empty())
         .collect();
     let new: Vec<String> = match edit {
+        TagEdit::Show => {
+            let listed = match current.is_empty() {
+                true => "(none)".to_string(),
+                false => current.join(", "),
+            };
+            out.push_str(&format!("Tags of {url}: {listed}\n"));
+            return Ok(());
+        }
         TagEdit::Replace => wanted,
         TagEdit::Add => {
             let mut all = current;
@@ -414,6 +424,10 @@ pub(super) fn cmd_tag(
     };
     file.set_tags(&url, &new)?;
     file.save()?;
-    out.push_str(&format!("Tags of {url}: {}\n", new.join(", ")));
+    let listed = match new.is_empty() {
+        true => "(none)".to_string(),
+        false => new.join(", "),
+    };
+    out.push_str(&format!("Tags of {url}: {listed}\n"));
     Ok(())
 }
