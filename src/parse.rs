@@ -79,12 +79,38 @@ fn parse_unguarded(
     base_url: &str,
 ) -> Result<ParsedFeed, ParseError> {
     parse_decoded(bytes, content_type, base_url).map_err(|e| match e {
-        // feed-rs's words for a root it does not know; the root says more.
-        ParseError::NotAFeed(why) if why.contains("no root element") => {
-            shapes::what_instead(bytes).unwrap_or(ParseError::NotAFeed(why))
+        // feed-rs's words for a root it does not know, or for text with a `{` in it
+        // that is no JSON either ("unable to parse JSON" for `garbage{{{`): the root,
+        // or the document's first words, say more.
+        ParseError::NotAFeed(why)
+            if why.contains("no root element")
+                || (why.contains("unable to parse JSON") && !starts_as_json(bytes)) =>
+        {
+            shapes::what_instead(bytes).unwrap_or_else(|| neither_xml_nor_json(bytes))
         }
         e => e,
     })
+}
+
+/// Whether a document's first character (past white space and a BOM) opens JSON.
+fn starts_as_json(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| matches!(b, b'{' | b'['))
+}
+
+/// Text that is neither: said with its first words, cleaned for the terminal.
+fn neither_xml_nor_json(bytes: &[u8]) -> ParseError {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]);
+    let words: String = crate::sanitize::clean_line(&head)
+        .chars()
+        .take(40)
+        .collect();
+    ParseError::NotAFeed(format!(
+        "the document is neither XML nor JSON (it starts {words:?})"
+    ))
 }
 
 fn parse_decoded(

@@ -178,7 +178,7 @@ fn undated_items_keep_the_feeds_order_and_shared_ids_lose_no_item() {
 /// image, an error document, an empty feed.
 #[test]
 fn what_is_not_a_feed_is_named() {
-    let cases: [(&[u8], &str); 7] = [
+    let cases: [(&[u8], &str); 9] = [
         (
             b"<!-- cached <b>page</b> -->\n<!DOCTYPE html><html><head><title>x</title></head><body>hi</body></html>",
             "HTML page",
@@ -198,6 +198,9 @@ fn what_is_not_a_feed_is_named() {
         ),
         (b"<rss version=\"2.0\"/>", "no channel"),
         (b"\0\x01\x02\x03binary\xff\xfe", "binary"),
+        // Text with a brace in it was "unable to parse JSON"; `<<<` was a root `<<`.
+        (b"garbage{{{ <<<", "neither XML nor JSON (it starts \"garbage{{{ <<<\")"),
+        (b"hello world", "neither XML nor JSON"),
     ];
     for (body, said) in cases {
         let err = parse_feed(body, None, BASE).unwrap_err().to_string();

@@ -329,7 +329,10 @@ fn first_element_name(text: &str) -> Option<&str> {
     let end = rest
         .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
         .unwrap_or(rest.len());
-    Some(&rest[..end])
+    // A name starts as XML's do: `<<<` or `< 3` in text is no element.
+    let name = &rest[..end];
+    name.starts_with(|c: char| c.is_alphabetic() || c == '_' || c == ':')
+        .then_some(name)
 }
 
 fn is_feed_root(name: &str) -> bool {
