@@ -71,7 +71,11 @@ pub(super) fn saved(
         scope: Scope::Feeds(feeds.iter().map(|f| f.id).collect()),
         unread_only: false,
         starred_only: false,
-        search: Some(compile(&q.query, feeds)?),
+        // A saved search lists as a feed does: newest first.
+        search: Some(crate::search::Compiled {
+            by_time: true,
+            ..compile(&q.query, feeds)?
+        }),
         order: Default::default(),
         stories: false,
     }))

@@ -50,6 +50,9 @@ pub struct Compiled {
     pub never: bool,
     /// The words to highlight in lists and the reader.
     pub terms: Vec<Term>,
+    /// Listed newest first, never by relevance: a saved search's own list, which reads
+    /// as a feed of its matches (relevance is for what is typed after `/` and `search`).
+    pub by_time: bool,
 }
 
 /// Resolves a parsed query against the feeds it may name.

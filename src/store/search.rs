@@ -39,6 +39,8 @@ pub(super) struct Source {
     pub args: Vec<Value>,
     /// Whether rows come from the index (and so can be ranked).
     pub indexed: bool,
+    /// Whether the query asks for relevance where it can have it.
+    pub ranked: bool,
 }
 
 impl Store {
@@ -61,6 +63,7 @@ impl Store {
                 sql: format!("FROM items WHERE {clause}"),
                 args,
                 indexed: false,
+                ranked: false,
             });
         };
         let search = q.search.as_ref();
@@ -90,6 +93,7 @@ impl Store {
             sql,
             args: front,
             indexed: true,
+            ranked: search.is_some_and(|s| !s.by_time),
         })
     }
 
@@ -98,6 +102,9 @@ impl Store {
     pub(super) fn order(&self, source: &Source) -> Result<&'static str> {
         if !source.indexed {
             return Ok("ORDER BY items.sort_time DESC, items.id DESC");
+        }
+        if !source.ranked {
+            return Ok("ORDER BY search.rowid DESC");
         }
         let expr = &source.args[0];
         let n: i64 = self

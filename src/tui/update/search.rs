@@ -110,6 +110,9 @@ pub(super) fn row_search(m: &Model, row: &FeedRow) -> Result<Option<Compiled>, S
     if m.articles.filter.ends_with(|c: char| c.is_alphanumeric()) && plain_word {
         typed.push('*');
     }
+    // A saved search's row lists as a feed does, newest first; words typed after `/`
+    // in it are ranked.
+    let by_time = typed.trim().is_empty();
     let text = match base {
         Some(b) => format!("{b} {typed}"),
         None => typed,
@@ -119,6 +122,6 @@ pub(super) fn row_search(m: &Model, row: &FeedRow) -> Result<Option<Compiled>, S
         return Ok(None);
     }
     crate::search::compile(&query, &crate::search::FeedInfo::of(&m.feeds))
-        .map(Some)
+        .map(|c| Some(crate::search::Compiled { by_time, ..c }))
         .map_err(|e| e.message)
 }
