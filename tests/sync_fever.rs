@@ -183,6 +183,36 @@ fn a_feed_marked_read_goes_in_one_request_and_what_the_server_left_one_by_one() 
     assert_eq!(env.item("Item 13")["read"], false);
 }
 
+/// An article the server has unread and this cache has not seen yet (it came after the
+/// last sync, dated before the feed's newest) keeps its feed from being marked read
+/// whole: `before` would have read it on the server, unseen. The marks go one by one,
+/// and the next sync brings it unread.
+#[test]
+fn an_unseen_unread_article_keeps_its_feed_from_a_whole_feed_mark() {
+    std::env::set_var("BULLETIN_TEST_FEVER_UNSEEN_PW", "secret");
+    let mut s = State::default();
+    for id in 10..=29u64 {
+        s.items.insert(id, (1, false, false));
+    }
+    let state = Arc::new(Mutex::new(s));
+    let server = fever_server(state.clone(), KEY.to_string());
+    let env = support::Env::new(&config(&server, "BULLETIN_TEST_FEVER_UNSEEN_PW"));
+    env.ok(&["sync"]);
+    // Arrives on the server after the sync, published before the feed's newest.
+    state.lock().unwrap().items.insert(5, (1, false, false));
+    state.lock().unwrap().calls.clear();
+    env.ok(&["mark-read", "--feed", "Security Weekly"]);
+    let sent = marks_sent(&state);
+    assert!(!sent.iter().any(|m| m.starts_with("feed ")), "{sent:?}");
+    assert_eq!(sent.len(), 20, "{sent:?}");
+    assert!(
+        !state.lock().unwrap().items[&5].1,
+        "read on the server unseen"
+    );
+    env.ok(&["sync"]);
+    assert_eq!(env.item("Item 5")["read"], false);
+}
+
 /// The newest article's id, by `since_id` alone: ids that are far apart and far from 0
 /// take a few requests, an account of one page one, an empty account one.
 #[test]

@@ -25,11 +25,15 @@ impl Store {
     /// of them and no other article in `server_unread` (the server's unread list, so
     /// that another device's unread mark is not swept along), by feed. An article
     /// without a publication time keeps its feed out: no time would bound it.
+    ///
+    /// `held_back` are feeds (server ids) that hold an unread article the cache does not
+    /// have: a mark of the whole feed would read it on the server, unseen.
     pub fn read_feeds(
         &self,
         ids: &[String],
         min: usize,
         server_unread: &HashSet<String>,
+        held_back: &HashSet<String>,
     ) -> Result<Vec<ReadFeed>> {
         let mut of_item = self.conn.prepare_cached(
             "SELECT f.id, f.remote_id, i.published FROM items i JOIN feeds f ON f.id = i.feed_id
@@ -55,7 +59,9 @@ impl Store {
             // No time: i64::MAX, which no `before` passes, leaves the feed out below.
             entry.newest = entry.newest.max(published.unwrap_or(i64::MAX));
         }
-        feeds.retain(|_, f| f.items.len() >= min && f.newest < i64::MAX);
+        feeds.retain(|_, f| {
+            f.items.len() >= min && f.newest < i64::MAX && !held_back.contains(&f.remote_id)
+        });
         let ours: HashSet<&String> = ids.iter().collect();
         for id in server_unread.iter().filter(|id| !ours.contains(id)) {
             if feeds.is_empty() {

@@ -290,11 +290,17 @@ fn read_whole_feeds(
     ids: &[String],
 ) -> Result<HashSet<String>, SyncError> {
     let mut done = HashSet::new();
-    if !provider.marks_feeds() || store.read_feeds(ids, WHOLE_FEED, &done)?.is_empty() {
+    let none = HashSet::new();
+    if !provider.marks_feeds() || store.read_feeds(ids, WHOLE_FEED, &done, &none)?.is_empty() {
         return Ok(done);
     }
     let unread: HashSet<String> = provider.unread_ids()?.into_iter().collect();
-    for feed in store.read_feeds(ids, WHOLE_FEED, &unread)? {
+    let held_back = match feeds_of_unseen(store, provider, &unread)? {
+        Some(feeds) => feeds,
+        // Too many to look up: every mark goes article by article.
+        None => return Ok(done),
+    };
+    for feed in store.read_feeds(ids, WHOLE_FEED, &unread, &held_back)? {
         provider.mark_feed_read(&feed.remote_id, feed.newest.saturating_add(1))?;
         done.extend(feed.items);
     }
@@ -304,6 +310,36 @@ fn read_whole_feeds(
         }
     }
     Ok(done)
+}
+
+/// At most this many unread articles the cache has not seen are looked up for their
+/// feeds before whole feeds are marked; past it the marks go one by one.
+const UNSEEN_LOOKED_UP: usize = 500;
+
+/// The feeds (server ids) of the articles the server has unread and the cache lacks
+/// (they came after the last sync): such a feed cannot be marked read whole, which would
+/// read them unseen (a `before` bounds by time, and an older article can arrive late).
+/// None when there are too many to ask about.
+fn feeds_of_unseen(
+    store: &Store,
+    provider: &mut dyn SyncProvider,
+    unread: &HashSet<String>,
+) -> Result<Option<HashSet<String>>, SyncError> {
+    let mut ids: Vec<String> = unread.iter().cloned().collect();
+    ids.sort();
+    let unseen = store.missing_remote_items(&ids)?;
+    if unseen.is_empty() {
+        return Ok(Some(HashSet::new()));
+    }
+    if unseen.len() > UNSEEN_LOOKED_UP {
+        return Ok(None);
+    }
+    let found = provider.items_by_id(&unseen)?;
+    // One the server would not describe could be in any feed.
+    if found.len() < unseen.len() {
+        return Ok(None);
+    }
+    Ok(Some(found.into_iter().map(|i| i.feed_id).collect()))
 }
 
 /// The config's feeds and the server's together: the feed list, `items`, search and
