@@ -258,6 +258,60 @@ fn another_account_takes_over_the_articles_by_feed_url_and_link() {
     assert_eq!(store.carried_mark_count().unwrap(), 0);
 }
 
+/// Articles that share a link (a comic's every strip; a post and its follow-up) are
+/// taken over by their titles, never by the link alone: marks went to another strip.
+#[test]
+fn articles_sharing_a_link_are_taken_over_by_title() {
+    let (_dir, mut store) = open();
+    store
+        .start_sync_account("greader https://one.example alice")
+        .unwrap();
+    let ids = store
+        .apply_remote_feeds(&[feed("feed/1", "https://a.example/feed", &[])], &[])
+        .unwrap();
+    let strip = |id: &str, title: &str, feed: &str| RemoteItem {
+        url: Some("https://a.example/".into()),
+        title: title.into(),
+        ..item(id, feed, false)
+    };
+    let old: Vec<RemoteItem> = (0..4)
+        .map(|n| strip(&format!("tag:{n}"), &format!("Strip {n}"), "feed/1"))
+        .chain([strip("tag:9", "Article 28", "feed/1")])
+        .collect();
+    store.insert_remote_items(&old, &ids, 0).unwrap();
+    let two = local_id(&store, "tag:2");
+    let post = local_id(&store, "tag:9");
+    store.set_read(&[two, post], true).unwrap();
+
+    store
+        .start_sync_account("fever https://two.example alice")
+        .unwrap();
+    let ids = store
+        .apply_remote_feeds(&[feed("7", "https://a.example/feed", &[])], &[])
+        .unwrap();
+    // The new server lists them in another order, and a follow-up with the same link.
+    let new: Vec<RemoteItem> = [3, 2, 1, 0]
+        .iter()
+        .map(|n| strip(&format!("5{n}"), &format!("Strip {n}"), "7"))
+        .chain([
+            strip("60", "Article 28 follow-up", "7"),
+            strip("61", "Article 28", "7"),
+        ])
+        .collect();
+    let added = store.insert_remote_items(&new, &ids, 0).unwrap();
+    assert_eq!(added, 1, "only the follow-up is new");
+    assert_eq!(local_id(&store, "52"), two);
+    assert_eq!(local_id(&store, "61"), post);
+    let mut marks: Vec<String> = store
+        .queued_marks()
+        .unwrap()
+        .into_iter()
+        .map(|m| m.remote_id)
+        .collect();
+    marks.sort();
+    assert_eq!(marks, ["52", "61"]);
+}
+
 /// Issue 26, item 2: a push read marks 1 and 2 while another push emptied the queue and
 /// the user marked again. The new mark must get a new number and survive the first
 /// push's unqueue (before: seq reused as 1, and `DELETE seq <= 2` took it unsent).
