@@ -196,6 +196,19 @@ impl Store {
             )?;
             let mut carry_marks =
                 tx.prepare_cached("UPDATE sync_queue SET remote_id = ?2 WHERE remote_id = ?1")?;
+            // (A mark already queued on it says the latest; none is added beside it.)
+            let mut carry_state = tx.prepare_cached(
+                "INSERT INTO sync_queue (remote_id, mark, at)
+                 SELECT ?1, 'read', unixepoch() FROM items
+                 WHERE remote_id = ?1 AND is_read = 1 AND NOT ?2
+                 AND NOT EXISTS (SELECT 1 FROM sync_queue
+                                 WHERE remote_id = ?1 AND mark IN ('read', 'unread'))
+                 UNION ALL
+                 SELECT ?1, 'star', unixepoch() FROM items
+                 WHERE remote_id = ?1 AND starred = 1 AND NOT ?3
+                 AND NOT EXISTS (SELECT 1 FROM sync_queue
+                                 WHERE remote_id = ?1 AND mark IN ('star', 'unstar'))",
+            )?;
             // The carried articles of the feed with this link (or, without one, this title
             // and date), with their titles and dates.
             let mut carried_ids = tx.prepare_cached(
@@ -230,6 +243,10 @@ impl Store {
                 if let Some(old) = old {
                     if relink.execute(params![old, item.id])? > 0 {
                         carry_marks.execute(params![old, item.id])?;
+                        // What was read or starred here under the account before, and
+                        // the new one has not, goes to it: the new account's state
+                        // would otherwise undo it at the next sync.
+                        carry_state.execute(params![item.id, item.read, item.starred])?;
                         continue;
                     }
                 }

@@ -312,6 +312,60 @@ fn articles_sharing_a_link_are_taken_over_by_title() {
     assert_eq!(marks, ["52", "61"]);
 }
 
+/// Stars and read marks the account before already had (none queued) go to the new
+/// account when their articles are taken over: its state said unstarred and unread, and
+/// the next sync undid them here.
+#[test]
+fn what_the_account_before_had_read_and_starred_goes_to_the_new_one() {
+    let (_dir, mut store) = open();
+    store
+        .start_sync_account("greader https://one.example alice")
+        .unwrap();
+    let ids = store
+        .apply_remote_feeds(&[feed("feed/1", "https://a.example/feed", &[])], &[])
+        .unwrap();
+    let linked = |id: &str, n: u32, read: bool, starred: bool, feed: &str| RemoteItem {
+        url: Some(format!("https://a.example/{n}")),
+        title: format!("Post {n}"),
+        starred,
+        ..item(id, feed, read)
+    };
+    let old = [
+        linked("tag:1", 1, false, true, "feed/1"),
+        linked("tag:2", 2, true, false, "feed/1"),
+        linked("tag:3", 3, false, false, "feed/1"),
+    ];
+    store.insert_remote_items(&old, &ids, 0).unwrap();
+    assert!(store.queued_marks().unwrap().is_empty());
+    store
+        .start_sync_account("greader https://two.example alice")
+        .unwrap();
+    let ids = store
+        .apply_remote_feeds(&[feed("feed/9", "https://a.example/feed", &[])], &[])
+        .unwrap();
+    // The new account has 3 read on its own, which stays so.
+    let new = [
+        linked("b1", 1, false, false, "feed/9"),
+        linked("b2", 2, false, false, "feed/9"),
+        linked("b3", 3, true, false, "feed/9"),
+    ];
+    assert_eq!(store.insert_remote_items(&new, &ids, 0).unwrap(), 0);
+    let mut marks: Vec<(String, Mark)> = store
+        .queued_marks()
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.remote_id, m.mark))
+        .collect();
+    marks.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        marks,
+        [
+            ("b1".to_string(), Mark::Star),
+            ("b2".to_string(), Mark::Read)
+        ]
+    );
+}
+
 /// Issue 26, item 2: a push read marks 1 and 2 while another push emptied the queue and
 /// the user marked again. The new mark must get a new number and survive the first
 /// push's unqueue (before: seq reused as 1, and `DELETE seq <= 2` took it unsent).
