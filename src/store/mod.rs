@@ -33,6 +33,7 @@ pub use story::{Arrival as StoryArrival, Copy as StoryCopy};
 pub mod search;
 mod sync;
 mod sync_batch;
+mod take_over;
 mod targets;
 mod write;
 

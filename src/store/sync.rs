@@ -47,29 +47,6 @@ fn split_groups(text: Option<String>) -> Vec<String> {
     .unwrap_or_default()
 }
 
-/// Which carried article (of those with an incoming article's link) is that article:
-/// the one with its title and date, else the one with its title, else, when the link is
-/// the only one with it on both sides, that one; never a guess among several, which
-/// would put marks on another article.
-fn carried_match(
-    candidates: &[(String, String, Option<i64>)],
-    title: &str,
-    published: Option<i64>,
-    link_alone: bool,
-) -> Option<String> {
-    let only = |found: Vec<&(String, String, Option<i64>)>| match found.as_slice() {
-        [one] => Some(one.0.clone()),
-        _ => None,
-    };
-    let titled: Vec<_> = candidates.iter().filter(|c| c.1 == title).collect();
-    match titled.len() {
-        0 if link_alone && candidates.len() == 1 => Some(candidates[0].0.clone()),
-        0 => None,
-        1 => only(titled),
-        _ => only(titled.into_iter().filter(|c| c.2 == published).collect()),
-    }
-}
-
 impl Store {
     /// The feeds the server sent at the last sync, in the order they were first seen.
     pub fn synced_feeds(&self) -> Result<Vec<SyncedFeed>> {
@@ -187,68 +164,16 @@ impl Store {
                  WHERE NOT EXISTS (SELECT 1 FROM items WHERE remote_id = ?3)
                  ON CONFLICT (feed_id, guid) DO NOTHING",
             )?;
-            // An article carried from the account before (same feed, same link, or
-            // same title and date without one) takes the new id instead of coming
-            // again as new; a mark queued on it follows.
-            let mut relink = tx.prepare_cached(
-                "UPDATE items SET remote_id = ?2 WHERE remote_id = ?1
-                 AND NOT EXISTS (SELECT 1 FROM items WHERE remote_id = ?2)",
-            )?;
-            let mut carry_marks =
-                tx.prepare_cached("UPDATE sync_queue SET remote_id = ?2 WHERE remote_id = ?1")?;
-            // (A mark already queued on it says the latest; none is added beside it.)
-            let mut carry_state = tx.prepare_cached(
-                "INSERT INTO sync_queue (remote_id, mark, at)
-                 SELECT ?1, 'read', unixepoch() FROM items
-                 WHERE remote_id = ?1 AND is_read = 1 AND NOT ?2
-                 AND NOT EXISTS (SELECT 1 FROM sync_queue
-                                 WHERE remote_id = ?1 AND mark IN ('read', 'unread'))
-                 UNION ALL
-                 SELECT ?1, 'star', unixepoch() FROM items
-                 WHERE remote_id = ?1 AND starred = 1 AND NOT ?3
-                 AND NOT EXISTS (SELECT 1 FROM sync_queue
-                                 WHERE remote_id = ?1 AND mark IN ('star', 'unstar'))",
-            )?;
-            // The carried articles of the feed with this link (or, without one, this title
-            // and date), with their titles and dates.
-            let mut carried_ids = tx.prepare_cached(
-                "SELECT remote_id, title, published FROM items
-                 WHERE feed_id = ?1 AND remote_id LIKE 'carried:%'
-                 AND (link = ?2 OR (?2 IS NULL AND link IS NULL AND title = ?3
-                                    AND published IS ?4))",
-            )?;
-            // How many of this batch's articles each feed's link has: a link several
-            // articles share (a comic's every strip, a post and its follow-up) says
-            // nothing alone.
-            let mut sharing: HashMap<(&str, &str), usize> = HashMap::new();
-            for item in items {
-                if let Some(url) = &item.url {
-                    *sharing.entry((&item.feed_id, url)).or_default() += 1;
-                }
-            }
+            // An article this cache has under no id of this server (carried from the
+            // account before, or fetched from the feed before it was synced) takes the
+            // server's id instead of coming again as new.
+            let mut take_over = super::take_over::TakeOver::new(&tx, items)?;
             for item in items {
                 let Some(feed) = feeds.get(&item.feed_id) else {
                     continue;
                 };
-                let candidates: Vec<(String, String, Option<i64>)> = carried_ids
-                    .query_map(params![feed.0, item.url, item.title, item.published], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                    })?
-                    .collect::<rusqlite::Result<_>>()?;
-                let link_alone = item
-                    .url
-                    .as_deref()
-                    .is_some_and(|u| sharing.get(&(item.feed_id.as_str(), u)) == Some(&1));
-                let old = carried_match(&candidates, &item.title, item.published, link_alone);
-                if let Some(old) = old {
-                    if relink.execute(params![old, item.id])? > 0 {
-                        carry_marks.execute(params![old, item.id])?;
-                        // What was read or starred here under the account before, and
-                        // the new one has not, goes to it: the new account's state
-                        // would otherwise undo it at the next sync.
-                        carry_state.execute(params![item.id, item.read, item.starred])?;
-                        continue;
-                    }
+                if take_over.take(*feed, item)? {
+                    continue;
                 }
                 // A date in the future sorts as the time it arrived, as for local feeds.
                 let sort_time = item.published.map_or(now, |p| p.min(now));

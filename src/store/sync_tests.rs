@@ -366,6 +366,73 @@ fn what_the_account_before_had_read_and_starred_goes_to_the_new_one() {
     );
 }
 
+/// A config feed fetched here before the server synced it: the server's copies of its
+/// articles take the rows it has (by link and title), not come again beside them, and
+/// what was read here goes to the server.
+#[test]
+fn a_config_feed_the_server_also_has_keeps_its_rows() {
+    let (_dir, mut store) = open();
+    let specs = crate::store::test_specs(1);
+    let ids = store.sync_feeds(&specs).unwrap();
+    let local = |n: u32| crate::model::ParsedItem {
+        guid: format!("https://a.example/{n}"),
+        title: format!("Post {n}"),
+        link: Some(format!("https://a.example/{n}")),
+        ..Default::default()
+    };
+    let parsed = crate::model::ParsedFeed {
+        items: (1..=3).map(local).collect(),
+        ..Default::default()
+    };
+    let now = chrono::Utc::now();
+    store
+        .apply(
+            ids[0],
+            &crate::store::PreparedFeed::new(parsed),
+            &Default::default(),
+            Some(200),
+            now,
+            0,
+        )
+        .unwrap();
+    let two = store
+        .items(&crate::store::ItemQuery::feed(ids[0]), 0, 10)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.title == "Post 2")
+        .unwrap()
+        .id;
+    store.set_read(&[two], true).unwrap();
+    store
+        .start_sync_account("greader https://one.example alice")
+        .unwrap();
+    let remote_ids = store
+        .apply_remote_feeds(&[feed("feed/1", &specs[0].url, &[])], &[])
+        .unwrap();
+    assert_eq!(remote_ids["feed/1"], ids[0], "the config's feed row");
+    let server = |n: u32| RemoteItem {
+        url: Some(format!("https://a.example/{n}")),
+        title: format!("Post {n}"),
+        ..item(&format!("r{n}"), "feed/1", false)
+    };
+    let added = store
+        .insert_remote_items(
+            &[server(1), server(2), server(3), server(4)],
+            &remote_ids,
+            0,
+        )
+        .unwrap();
+    assert_eq!(added, 1, "only Post 4 is new");
+    assert_eq!(local_id(&store, "r2"), two);
+    let marks: Vec<(String, Mark)> = store
+        .queued_marks()
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.remote_id, m.mark))
+        .collect();
+    assert_eq!(marks, [("r2".to_string(), Mark::Read)]);
+}
+
 /// Issue 26, item 2: a push read marks 1 and 2 while another push emptied the queue and
 /// the user marked again. The new mark must get a new number and survive the first
 /// push's unqueue (before: seq reused as 1, and `DELETE seq <= 2` took it unsent).
