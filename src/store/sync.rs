@@ -316,6 +316,25 @@ impl Store {
                 }
             }
         }
+        // An article kept for its star after its feed was unsubscribed is no longer the
+        // server's (which deletes a feed's articles with it): the server's lists say
+        // nothing of it, and its star stays as promised.
+        {
+            let mut synced = tx.prepare_cached(
+                "SELECT f.remote_id IS NOT NULL FROM items i JOIN feeds f ON f.id = i.feed_id
+                 WHERE i.id = ?1",
+            )?;
+            let mut kept = Vec::new();
+            for id in set.keys() {
+                let of_server: Option<bool> = synced.query_row([id], |r| r.get(0)).optional()?;
+                if of_server != Some(true) {
+                    kept.push(*id);
+                }
+            }
+            for id in kept {
+                set.remove(&id);
+            }
+        }
         let changed = set.len();
         // The server's state is per copy: it is not given to the other copies of a story
         // (they have their own state there, which this same pass applies).

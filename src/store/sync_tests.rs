@@ -433,6 +433,41 @@ fn a_config_feed_the_server_also_has_keeps_its_rows() {
     assert_eq!(marks, [("r2".to_string(), Mark::Read)]);
 }
 
+/// A server's feed removed here keeps its starred article, as `remove` says; the next
+/// sync's lists (the server deleted the feed's articles with it) leave its star and
+/// read state alone.
+#[test]
+fn an_article_kept_for_its_star_is_not_the_servers_any_more() {
+    let (_dir, mut store) = open();
+    store
+        .start_sync_account("greader https://one.example alice")
+        .unwrap();
+    let ids = store
+        .apply_remote_feeds(&[feed("feed/1", "https://a.example/feed", &[])], &[])
+        .unwrap();
+    let starred = RemoteItem {
+        starred: true,
+        ..item("r1", "feed/1", false)
+    };
+    store
+        .insert_remote_items(&[starred, item("r2", "feed/1", false)], &ids, 0)
+        .unwrap();
+    let kept = local_id(&store, "r1");
+    let (_, left) = store.remove_feed(ids["feed/1"]).unwrap();
+    assert_eq!(left, 1);
+    let changed = store.apply_remote_state(&set(&[]), &set(&[])).unwrap();
+    assert_eq!(changed, 0);
+    let (read, starred): (bool, bool) = store
+        .conn
+        .query_row(
+            "SELECT is_read, starred FROM items WHERE id = ?1",
+            [kept.0],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((read, starred), (false, true));
+}
+
 /// Issue 26, item 2: a push read marks 1 and 2 while another push emptied the queue and
 /// the user marked again. The new mark must get a new number and survive the first
 /// push's unqueue (before: seq reused as 1, and `DELETE seq <= 2` took it unsent).
