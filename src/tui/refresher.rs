@@ -160,11 +160,18 @@ pub fn refresh_thread(
         let (mut feeds, mut force) = match request {
             Ok(RefreshReq::Run { feeds, force }) => (feeds, force),
             Ok(RefreshReq::Config(new)) => {
+                // Another server (or account): the marks queued for the one before wait
+                // for their articles to be linked on this one, which a sync does; a push
+                // alone sends none of them. So a sync now, as the retry makes one.
+                let other_server = new.sync.is_some() && new.sync != config.sync;
                 config = *new;
                 config_seen = config.stamp;
                 fetcher = None;
                 session = None;
                 next_refresh = None;
+                if other_server {
+                    retry.at = Some(Instant::now());
+                }
                 continue;
             }
             Ok(RefreshReq::PushMarks) => {

@@ -108,3 +108,35 @@ fn a_refresh_goes_by_a_config_file_changed_since_it_was_read() {
     assert!(store.feed_id(a).unwrap().is_some());
     cancel.store(true, Ordering::Relaxed);
 }
+
+/// The config reloaded with another sync server: a sync starts at once (its marks
+/// wait for their articles to be linked on the new server, which only a sync does; a
+/// push sent nothing and the status line counted them for ever).
+#[test]
+fn another_sync_server_in_a_reloaded_config_is_synced_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, rx) = mpsc::channel();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let mut worker = RefreshWorker::spawn(
+        dir.path().join("cache.db"),
+        Config::default(),
+        tx,
+        cancel.clone(),
+    );
+    // Nothing listens on port 9 here: the sync is tried, and fails.
+    let config = Config::parse(
+        "[sync]\nprovider = \"greader\"\nurl = \"http://127.0.0.1:9/api/greader.php\"\nusername = \"alice\"\npassword = \"pw\"\n",
+        std::path::Path::new("/c/config.toml"),
+    )
+    .unwrap();
+    worker.send(RefreshReq::Config(Box::new(config)));
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        match rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
+            Ok(Msg::SyncFinished(Err(_))) => break,
+            Ok(_) => continue,
+            Err(e) => panic!("no sync after the server changed: {e:?}"),
+        }
+    }
+    cancel.store(true, Ordering::Relaxed);
+}
