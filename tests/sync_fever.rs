@@ -213,6 +213,35 @@ fn an_unseen_unread_article_keeps_its_feed_from_a_whole_feed_mark() {
     assert_eq!(env.item("Item 5")["read"], false);
 }
 
+/// Another server whose articles are not the ones a queued mark was made on: the mark
+/// waits, and `sync` says so (the TUI counted it as a mark to send, and nothing said why
+/// it never went).
+#[test]
+fn marks_waiting_for_their_articles_on_another_server_are_said() {
+    std::env::set_var("BULLETIN_TEST_FEVER_MOVE_PW", "secret");
+    let server = |first: u64| {
+        let mut s = State::default();
+        for id in first..first + 5 {
+            s.items.insert(id, (1, false, false));
+        }
+        let state = Arc::new(Mutex::new(s));
+        (fever_server(state.clone(), KEY.to_string()), state)
+    };
+    let (a, _) = server(1);
+    let (b, _) = server(100);
+    let env = support::Env::new(&config(&a, "BULLETIN_TEST_FEVER_MOVE_PW"));
+    env.ok(&["sync"]);
+    env.ok(&["mark-read", "--no-push", &env.item_id("Item 2")]);
+    env.write_config(&config(&b, "BULLETIN_TEST_FEVER_MOVE_PW"));
+    let said = env.ok(&["sync"]);
+    assert!(
+        said.contains("1 mark made under the account before wait for their articles"),
+        "{said}"
+    );
+    let summary = env.json(&["sync", "--json"]);
+    assert_eq!(summary["carried_waiting"], 1, "{summary}");
+}
+
 /// The newest article's id, by `since_id` alone: ids that are far apart and far from 0
 /// take a few requests, an account of one page one, an empty account one.
 #[test]

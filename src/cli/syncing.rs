@@ -44,6 +44,12 @@ pub(super) fn sync_line(s: &crate::sync::Summary) -> String {
         );
         left.push_str(&format!("; {articles} come at the next syncs"));
     }
+    if s.carried_waiting > 0 {
+        let marks = n(s.carried_waiting, "mark", "marks");
+        left.push_str(&format!(
+            "; {marks} made under the account before wait for their articles on this server"
+        ));
+    }
     if s.older_left {
         left.push_str(
             "; older articles come at the next syncs, 10,000 an hour at most (`bulletin sync --all` brings them now)",

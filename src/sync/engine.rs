@@ -28,6 +28,10 @@ pub struct Summary {
     pub older_left: bool,
     /// Unread or starred articles not here yet, beyond what one sync fetches by id.
     pub unread_left: usize,
+    /// Marks made under the account before whose articles this server has not listed
+    /// (yet): they wait, said at every sync, and go once their article is linked.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub carried_waiting: usize,
     /// The sync changed the config file (subscriptions from another device): whoever
     /// holds the config reads it again.
     #[serde(skip)]
@@ -36,6 +40,10 @@ pub struct Summary {
     /// article there (a run of ids the server no longer has): `sync --all` goes on.
     #[serde(skip)]
     pub history_moved: bool,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The most unread (or starred) ids one sync takes: a list past it is a server's
@@ -184,6 +192,7 @@ pub fn run(
             "{carried} marks made under the account before wait for their articles on this server"
         );
     }
+    summary.carried_waiting = carried;
     store.set_meta("sync.last", &now.to_string())?;
     tracing::info!(
         provider = summary.provider,

@@ -114,6 +114,15 @@ pub(super) fn on_message(m: &mut Model, msg: Msg) -> Outcome {
                         let s = if summary.pulled == 1 { "" } else { "s" };
                         m.message = Some(format!("Synced: {} change{s}", summary.pulled));
                     }
+                    // Counted on the status line as marks to send, and never sent until
+                    // their articles show up on this server: said why.
+                    if summary.carried_waiting > 0 {
+                        let n = summary.carried_waiting;
+                        let s = if n == 1 { "" } else { "s" };
+                        m.message = Some(format!(
+                            "{n} mark{s} made under the account before wait for their articles on this server"
+                        ));
+                    }
                     // Its feeds may have changed, and its articles and marks arrived;
                     // another device's subscriptions changed the config file.
                     let mut cmds = vec![Cmd::ReloadSynced];
