@@ -30,7 +30,7 @@ pub use feed_options::FeedOptions;
 pub use mailbox::{ImapAccount, MailSource, MailboxConfig};
 pub use replace::write as replace_file;
 pub use searches::{FilterAction, FilterRule, SavedQuery};
-pub use secret::{forget_password, run_password_command};
+pub use secret::{detach_password_commands, forget_password, run_password_command};
 pub use sections::{
     FeedListLayout, FeedListOrder, General, ImagesSetting, NotifyMode, ReaderConfig,
     RETRY_AFTER_LIMIT_MINUTES,

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -13,6 +14,17 @@ use std::time::{Duration, Instant};
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 
 static CACHE: Mutex<Option<HashMap<Vec<String>, String>>> = Mutex::new(None);
+
+/// Set while the TUI has the terminal: a command run then has none (a session of its
+/// own), so what it writes to `/dev/tty` cannot draw over the screen.
+static DETACHED: AtomicBool = AtomicBool::new(false);
+
+/// From now on, password commands run without the terminal (the TUI took it). A
+/// pinentry that needs the terminal then fails with a line saying so, where it drew
+/// over the TUI; a graphical one, or an agent that has the passphrase, is not touched.
+pub fn detach_password_commands() {
+    DETACHED.store(true, Ordering::Relaxed);
+}
 
 /// Runs a password command (argv, no shell) and returns the first line it prints, or
 /// what it printed before in this session. The error names the command, never its
@@ -52,7 +64,11 @@ fn run(argv: &[String], timeout: Duration) -> Result<String, String> {
     let Some((program, args)) = argv.split_first() else {
         return Err("password_command is empty".into());
     };
-    let mut child = std::process::Command::new(program)
+    let mut command = match DETACHED.load(Ordering::Relaxed) {
+        true => crate::fetch::detached(program.into()),
+        false => std::process::Command::new(program),
+    };
+    let mut child = command
         .args(args)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
@@ -130,5 +146,19 @@ mod tests {
         forget_password(&cmd);
         run_password_command(&cmd).unwrap();
         assert_eq!(runs(), 2);
+    }
+
+    /// With the TUI on the terminal, the command runs in a session of its own (so it
+    /// has no terminal to write to): its session id is its own pid.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn with_the_tui_on_the_terminal_a_command_has_none() {
+        let script = "read -r stat < /proc/$$/stat; set -- $stat; \
+                      if [ \"$6\" = \"$$\" ]; then echo own-session; else echo shared; fi";
+        detach_password_commands();
+        assert_eq!(
+            run_with_timeout(&argv(script), Duration::from_secs(10)).unwrap(),
+            "own-session"
+        );
     }
 }

@@ -264,7 +264,7 @@ fn find_program(program: &std::ffi::OsStr, dir: Option<&Path>) -> Option<std::pa
 /// foreground group: it cannot read from it). Either way the group can be stopped at
 /// once. (A session needs setsid() between fork and exec, which std offers only as
 /// unsafe code, and this crate keeps its unsafe code to SQLite's file layer.)
-fn detached(program: std::path::PathBuf) -> Command {
+pub(crate) fn detached(program: std::path::PathBuf) -> Command {
     type Tools = Option<(std::path::PathBuf, Option<std::path::PathBuf>)>;
     static TOOLS: std::sync::OnceLock<Tools> = std::sync::OnceLock::new();
     let tools = TOOLS.get_or_init(|| {

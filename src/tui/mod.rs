@@ -115,6 +115,7 @@ pub fn run(paths: &AppPaths, log: Option<&std::path::Path>) -> Result<(), TuiErr
     crate::feedlist::merge(&mut config, &store)?;
     store.sync_feeds(&config.feeds)?;
     let mut terminal = terminal::enter()?;
+    crate::config::detach_password_commands();
 
     let (tx, rx) = mpsc::channel::<Msg>();
     let (store_tx, store_rx) = mpsc::channel::<StoreReq>();
