@@ -10,7 +10,15 @@ mod json;
 mod lock;
 mod session;
 
-pub use engine::{add_synced_feeds, connect, run, sync_configured, Summary};
+pub use engine::{add_synced_feeds, connect, run, run_with, sync_configured, Summary};
+
+/// The config's `[[filter]]` rules, for the articles a sync brings.
+pub fn filter_rules(config: &crate::config::Config) -> crate::search::rules::Rules {
+    crate::search::rules::Rules::new(
+        config.filters.iter().map(|f| (f.query.as_str(), f.action)),
+        chrono::Utc::now(),
+    )
+}
 
 pub use lock::{SyncLock, WAIT as LOCK_WAIT};
 pub use session::{Session, SYNC_LIMIT};

@@ -242,6 +242,39 @@ fn marks_waiting_for_their_articles_on_another_server_are_said() {
     assert_eq!(summary["carried_waiting"], 1, "{summary}");
 }
 
+/// `[[filter]]` rules act on the articles a sync brings as on a refresh's: a matching
+/// article arrives read (and the server is told, or its own state would undo it),
+/// starred, or hidden.
+#[test]
+fn filters_act_on_the_articles_a_sync_brings() {
+    std::env::set_var("BULLETIN_TEST_FEVER_FILTER_PW", "secret");
+    let mut s = State::default();
+    for id in 1..=6u64 {
+        s.items.insert(id, (1, false, false));
+    }
+    let state = Arc::new(Mutex::new(s));
+    let server = fever_server(state.clone(), KEY.to_string());
+    let config = format!(
+        "{}\n[[filter]]\nquery = \"title:\\\"Item 3\\\"\"\naction = \"mark_read\"\n\n[[filter]]\nquery = \"title:\\\"Item 4\\\"\"\naction = \"star\"\n\n[[filter]]\nquery = \"title:\\\"Item 5\\\"\"\naction = \"hide\"\n",
+        config(&server, "BULLETIN_TEST_FEVER_FILTER_PW")
+    );
+    let env = support::Env::new(&config);
+    env.ok(&["sync"]);
+    assert_eq!(env.item("Item 3")["read"], true);
+    assert_eq!(env.item("Item 4")["starred"], true);
+    assert_eq!(env.item("Item 2")["read"], false);
+    let listed = env.json(&["items", "--json"]);
+    assert!(!listed.to_string().contains("Item 5"), "hidden: {listed}");
+    let s = state.lock().unwrap();
+    assert!(s.items[&3].1, "the server has Item 3 read");
+    assert!(s.items[&4].2, "and Item 4 saved");
+    drop(s);
+    // The next sync keeps them so.
+    env.ok(&["sync"]);
+    assert_eq!(env.item("Item 3")["read"], true);
+    assert_eq!(env.item("Item 4")["starred"], true);
+}
+
 /// The newest article's id, by `since_id` alone: ids that are far apart and far from 0
 /// take a few requests, an account of one page one, an empty account one.
 #[test]

@@ -243,10 +243,16 @@ fn subscribe_on_server(
     }
     let mut store = Store::open(&paths.db_file())?;
     let own = config.own_feed_urls();
-    let summary = crate::sync::run(&mut store, provider.as_mut(), &sync.account(), &own, false)
-        .map_err(|e| {
-            anyhow::anyhow!("subscribed on {}, but the sync after failed: {e}", sync.url)
-        })?;
+    let rules = crate::sync::filter_rules(config);
+    let summary = crate::sync::run_with(
+        &mut store,
+        provider.as_mut(),
+        &sync.account(),
+        &own,
+        false,
+        &rules,
+    )
+    .map_err(|e| anyhow::anyhow!("subscribed on {}, but the sync after failed: {e}", sync.url))?;
     let title = found.feed.title.as_deref();
     if args.json {
         out.push_str(&to_json(&Added {

@@ -1,5 +1,6 @@
 //! `[[filter]]` rules at work: each new article of a refresh is tried against every rule
-//! on the fetch threads, and arrives marked read, starred or hidden accordingly.
+//! on the fetch threads, and arrives marked read, starred or hidden accordingly; so is
+//! each new article a sync server brings (`ServerFeeds`).
 
 use super::matcher::{matches, Article, Words};
 use super::query::Query;
@@ -72,5 +73,51 @@ impl Rules {
             }
         }
         arrival
+    }
+}
+
+/// The rules and what they need to know of a sync server's feeds (its names, addresses
+/// and groups), for the articles it brings.
+pub struct ServerFeeds<'a> {
+    rules: &'a Rules,
+    /// By the server's feed id: name, address, tags.
+    feeds: std::collections::HashMap<String, (String, String, Vec<String>)>,
+    now: i64,
+}
+
+impl<'a> ServerFeeds<'a> {
+    pub fn new(rules: &'a Rules, feeds: &[crate::model::RemoteFeed], now: i64) -> Self {
+        let feeds = feeds
+            .iter()
+            .map(|f| {
+                let facts = (f.title.clone(), f.url.clone(), f.groups.clone());
+                (f.id.clone(), facts)
+            })
+            .collect();
+        ServerFeeds { rules, feeds, now }
+    }
+
+    /// Whether any rule is there to try (most configs have none).
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The state this article of the server arrives in, by the rules.
+    pub fn arrival(&self, item: &crate::model::RemoteItem) -> Arrival {
+        if self.rules.is_empty() {
+            return Arrival::default();
+        }
+        let none = (String::new(), String::new(), Vec::new());
+        let (name, url, tags) = self.feeds.get(&item.feed_id).unwrap_or(&none);
+        let body = super::text::index_text(&item.html);
+        self.rules.arrival(&Article {
+            title: &item.title,
+            author: item.author.as_deref().unwrap_or(""),
+            feed_name: name,
+            feed_url: url,
+            tags,
+            body: &body,
+            time: item.published.map_or(self.now, |t| t.min(self.now)),
+        })
     }
 }

@@ -151,6 +151,20 @@ impl Store {
         feeds: &HashMap<String, FeedId>,
         now: i64,
     ) -> Result<usize> {
+        self.insert_filtered(items, feeds, now, None)
+    }
+
+    /// `insert_remote_items`, with `[[filter]]` rules deciding the state a new article
+    /// arrives in; what a rule marked read or starred is queued for the server too (its
+    /// own state would otherwise undo it at the next sync).
+    pub fn insert_filtered(
+        &mut self,
+        items: &[RemoteItem],
+        feeds: &HashMap<String, FeedId>,
+        now: i64,
+        filters: Option<&crate::search::rules::ServerFeeds>,
+    ) -> Result<usize> {
+        let filters = filters.filter(|f| !f.is_empty());
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -159,10 +173,14 @@ impl Store {
             let mut ids = super::item_ids::ItemIds::start(&tx)?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO items (feed_id, guid, remote_id, title, link, author, published,
-                     sort_time, content, hash, first_seen, is_read, starred, enclosures, id)
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?11, ?12, ?13, ?14
+                     sort_time, content, hash, first_seen, is_read, starred, enclosures, id,
+                     hidden)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?11, ?12, ?13, ?14, ?15
                  WHERE NOT EXISTS (SELECT 1 FROM items WHERE remote_id = ?3)
                  ON CONFLICT (feed_id, guid) DO NOTHING",
+            )?;
+            let mut queue = tx.prepare_cached(
+                "INSERT INTO sync_queue (remote_id, mark, at) VALUES (?1, ?2, unixepoch())",
             )?;
             // An article this cache has under no id of this server (carried from the
             // account before, or fetched from the feed before it was synced) takes the
@@ -177,6 +195,7 @@ impl Store {
                 }
                 // A date in the future sorts as the time it arrived, as for local feeds.
                 let sort_time = item.published.map_or(now, |p| p.min(now));
+                let arrival = filters.map(|f| f.arrival(item)).unwrap_or_default();
                 let inserted = insert.execute(params![
                     feed.0,
                     format!("sync:{}", item.id),
@@ -188,14 +207,23 @@ impl Store {
                     sort_time,
                     (!item.html.is_empty()).then(|| Stored::new(item.html.clone())),
                     now,
-                    item.read,
-                    item.starred,
+                    item.read || arrival.read,
+                    item.starred || arrival.starred,
                     (!item.enclosures.is_empty())
                         .then(|| serde_json::to_string(&item.enclosures).ok())
                         .flatten(),
                     ids.next(),
+                    arrival.hidden,
                 ])?;
                 added += ids.counted(inserted);
+                if inserted > 0 {
+                    if arrival.read && !item.read {
+                        queue.execute(params![item.id, "read"])?;
+                    }
+                    if arrival.starred && !item.starred {
+                        queue.execute(params![item.id, "star"])?;
+                    }
+                }
             }
         }
         tx.commit()?;

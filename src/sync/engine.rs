@@ -114,6 +114,26 @@ pub fn run(
     configured: &[&str],
     whole: bool,
 ) -> Result<Summary, SyncError> {
+    run_with(
+        store,
+        provider,
+        account,
+        configured,
+        whole,
+        &Default::default(),
+    )
+}
+
+/// `run`, with the config's `[[filter]]` rules deciding the state new articles arrive in
+/// (as a refresh's do).
+pub fn run_with(
+    store: &mut Store,
+    provider: &mut dyn SyncProvider,
+    account: &str,
+    configured: &[&str],
+    whole: bool,
+    rules: &crate::search::rules::Rules,
+) -> Result<Summary, SyncError> {
     let stored = store.sync_account()?;
     if !stored.as_deref().is_some_and(|s| same_account(s, account)) {
         store.start_sync_account(account)?;
@@ -139,8 +159,10 @@ pub fn run(
     };
 
     let now = chrono::Utc::now().timestamp();
+    let filters = crate::search::rules::ServerFeeds::new(rules, &feeds, now);
     let mut taker = Taker::new(store, &ids, now);
     taker.started = started;
+    taker.filters = Some(&filters);
     let history = super::history::fetch(provider, &mut taker, whole)?;
     summary.older_left = history.left;
     summary.history_moved = history.moved;
@@ -180,7 +202,7 @@ pub fn run(
             break;
         }
         let items = provider.items_by_id(chunk)?;
-        new_items += store.insert_remote_items(&items, &ids, now)?;
+        new_items += store.insert_filtered(&items, &ids, now, Some(&filters))?;
     }
     summary.new_items = new_items;
     summary.pulled = store.apply_remote_state(&unread, &starred)?;
@@ -211,6 +233,8 @@ pub fn run(
 pub(super) struct Taker<'a> {
     pub store: &'a mut Store,
     feeds: &'a HashMap<String, crate::model::FeedId>,
+    /// The `[[filter]]` rules new articles meet.
+    filters: Option<&'a crate::search::rules::ServerFeeds<'a>>,
     now: i64,
     started: std::time::Instant,
     pub new: usize,
@@ -225,6 +249,7 @@ impl<'a> Taker<'a> {
         Taker {
             store,
             feeds,
+            filters: None,
             now,
             started: std::time::Instant::now(),
             new: 0,
@@ -237,7 +262,9 @@ impl<'a> Taker<'a> {
     }
 
     pub fn page(&mut self, page: &[crate::model::RemoteItem]) -> Result<(), SyncError> {
-        self.new += self.store.insert_remote_items(page, self.feeds, self.now)?;
+        self.new += self
+            .store
+            .insert_filtered(page, self.feeds, self.now, self.filters)?;
         if self.started.elapsed() > super::SYNC_LIMIT * 2 / 5 {
             tracing::warn!("new articles: this sync's share of time is spent; the rest next time");
             return Err(SyncError::Enough);

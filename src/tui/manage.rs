@@ -166,6 +166,7 @@ fn on_server(
     };
     let db = store.path().ok_or("the cache has no file")?;
     let general = config.general.clone();
+    let rules = crate::sync::filter_rules(config);
     let own = config
         .own_feed_urls()
         .into_iter()
@@ -191,9 +192,15 @@ fn on_server(
                     .map_err(server)?;
                 provider.set_deadline(crate::sync::SYNC_LIMIT);
                 let own: Vec<&str> = own.iter().map(String::as_str).collect();
-                let s =
-                    crate::sync::run(&mut store, provider.as_mut(), &sync.account(), &own, false)
-                        .map_err(server)?;
+                let s = crate::sync::run_with(
+                    &mut store,
+                    provider.as_mut(),
+                    &sync.account(),
+                    &own,
+                    false,
+                    &rules,
+                )
+                .map_err(server)?;
                 Ok(format!(
                     "Subscribed on the server to {url}: {} new articles",
                     s.new_items
