@@ -312,6 +312,50 @@ fn articles_sharing_a_link_are_taken_over_by_title() {
     assert_eq!(marks, ["52", "61"]);
 }
 
+/// A daily digest: one link and one title for every day's issue. The cache's
+/// yesterday is taken by the server's yesterday (by its date), never by today's, which
+/// comes new and unread (it was marked read on the server unseen).
+#[test]
+fn issues_sharing_a_link_and_a_title_are_told_apart_by_date() {
+    let (_dir, mut store) = open();
+    store
+        .start_sync_account("greader https://one.example alice")
+        .unwrap();
+    let ids = store
+        .apply_remote_feeds(&[feed("feed/1", "https://a.example/feed", &[])], &[])
+        .unwrap();
+    let digest = |id: &str, day: i64, feed: &str| RemoteItem {
+        url: Some("https://a.example/digest".into()),
+        title: "Daily digest".into(),
+        published: Some(1_764_000_000 + day * 86_400),
+        ..item(id, feed, false)
+    };
+    store
+        .insert_remote_items(&[digest("old:1", 1, "feed/1")], &ids, 0)
+        .unwrap();
+    let yesterday = local_id(&store, "old:1");
+    store.set_read(&[yesterday], true).unwrap();
+    store
+        .start_sync_account("fever https://two.example alice")
+        .unwrap();
+    let ids = store
+        .apply_remote_feeds(&[feed("7", "https://a.example/feed", &[])], &[])
+        .unwrap();
+    // Newest first, as the Google Reader API lists them.
+    let added = store
+        .insert_remote_items(&[digest("92", 2, "7"), digest("91", 1, "7")], &ids, 0)
+        .unwrap();
+    assert_eq!(added, 1, "today's is new");
+    assert_eq!(local_id(&store, "91"), yesterday);
+    let marks: Vec<String> = store
+        .queued_marks()
+        .unwrap()
+        .into_iter()
+        .map(|m| m.remote_id)
+        .collect();
+    assert_eq!(marks, ["91"], "no mark for today's");
+}
+
 /// Stars and read marks the account before already had (none queued) go to the new
 /// account when their articles are taken over: its state said unstarred and unread, and
 /// the next sync undid them here.

@@ -10,46 +10,51 @@ use crate::model::{FeedId, RemoteItem};
 use rusqlite::{params, CachedStatement, Transaction};
 use std::collections::HashMap;
 
-/// The statements of one batch of the server's articles, and which of its links are
-/// shared.
+/// A row that may take an incoming article.
+#[derive(Debug, Clone)]
+struct Candidate {
+    id: i64,
+    /// Its carried server id; None for one fetched from the feed.
+    carried: Option<String>,
+    title: String,
+    published: Option<i64>,
+}
+
+/// The statements of one batch of the server's articles, the rows that may take them
+/// (read once a feed, by link), and which links and titles the batch shares.
 pub(super) struct TakeOver<'tx> {
-    candidates: CachedStatement<'tx>,
-    any_in_feed: CachedStatement<'tx>,
+    rows_of_feed: CachedStatement<'tx>,
     relink: CachedStatement<'tx>,
     carry_marks: CachedStatement<'tx>,
     carry_state: CachedStatement<'tx>,
-    /// Feeds with rows to take (most synced feeds have none: asked once a batch).
-    feeds: HashMap<FeedId, bool>,
-    /// How many of the batch's articles each feed's link has: a link several articles
-    /// share (a comic's every strip, a post and its follow-up) says nothing alone.
+    /// A feed's rows that may take articles, by link (None: no link), read at its first
+    /// article in the batch: one pass over the feed, not one an article.
+    feeds: HashMap<FeedId, HashMap<Option<String>, Vec<Candidate>>>,
+    /// How many of the batch's articles each feed's link has, and each link and title:
+    /// a link several articles share (a comic's every strip, a post and its follow-up)
+    /// says nothing alone, and a title they share (a daily digest) needs the date too.
     sharing: HashMap<(String, String), usize>,
+    sharing_titled: HashMap<(String, String, String), usize>,
 }
-
-/// A row that may take an incoming article: its id, its carried server id (None for
-/// one fetched from the feed), its title and date.
-type Candidate = (i64, Option<String>, String, Option<i64>);
 
 impl<'tx> TakeOver<'tx> {
     pub(super) fn new(tx: &'tx Transaction, items: &[RemoteItem]) -> Result<TakeOver<'tx>> {
         let mut sharing: HashMap<(String, String), usize> = HashMap::new();
+        let mut sharing_titled: HashMap<(String, String, String), usize> = HashMap::new();
         for item in items {
             if let Some(url) = &item.url {
                 *sharing
                     .entry((item.feed_id.clone(), url.clone()))
                     .or_default() += 1;
+                *sharing_titled
+                    .entry((item.feed_id.clone(), url.clone(), item.title.clone()))
+                    .or_default() += 1;
             }
         }
         Ok(TakeOver {
-            // The feed's rows with this link (or, without one, this title and date).
-            candidates: tx.prepare_cached(
-                "SELECT id, remote_id, title, published FROM items
-                 WHERE feed_id = ?1 AND (remote_id IS NULL OR remote_id LIKE 'carried:%')
-                 AND (link = ?2 OR (?2 IS NULL AND link IS NULL AND title = ?3
-                                    AND published IS ?4))",
-            )?,
-            any_in_feed: tx.prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM items WHERE feed_id = ?1
-                     AND (remote_id IS NULL OR remote_id LIKE 'carried:%'))",
+            rows_of_feed: tx.prepare_cached(
+                "SELECT id, remote_id, title, published, link FROM items
+                 WHERE feed_id = ?1 AND (remote_id IS NULL OR remote_id LIKE 'carried:%')",
             )?,
             relink: tx.prepare_cached(
                 "UPDATE items SET remote_id = ?2 WHERE id = ?1
@@ -72,40 +77,73 @@ impl<'tx> TakeOver<'tx> {
             )?,
             feeds: HashMap::new(),
             sharing,
+            sharing_titled,
         })
     }
 
     /// Whether a row of the cache took this article (then it is not inserted).
     pub(super) fn take(&mut self, feed: FeedId, item: &RemoteItem) -> Result<bool> {
-        let any = match self.feeds.get(&feed) {
-            Some(any) => *any,
-            None => {
-                let any: bool = self.any_in_feed.query_row([feed.0], |r| r.get(0))?;
-                self.feeds.insert(feed, any);
-                any
+        if !self.feeds.contains_key(&feed) {
+            let mut by_link: HashMap<Option<String>, Vec<Candidate>> = HashMap::new();
+            let rows = self.rows_of_feed.query_map([feed.0], |r| {
+                Ok((
+                    r.get::<_, Option<String>>(4)?,
+                    Candidate {
+                        id: r.get(0)?,
+                        carried: r.get(1)?,
+                        title: r.get(2)?,
+                        published: r.get(3)?,
+                    },
+                ))
+            })?;
+            for row in rows {
+                let (link, candidate) = row?;
+                by_link.entry(link).or_default().push(candidate);
             }
-        };
-        if !any {
-            return Ok(false);
+            self.feeds.insert(feed, by_link);
         }
-        let candidates: Vec<Candidate> = self
-            .candidates
-            .query_map(params![feed.0, item.url, item.title, item.published], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let link_alone = item
-            .url
-            .as_ref()
-            .is_some_and(|u| self.sharing.get(&(item.feed_id.clone(), u.clone())) == Some(&1));
-        let Some((row, old)) = matching(&candidates, &item.title, item.published, link_alone)
-        else {
+        let Some(candidates) = self.feeds.get_mut(&feed).and_then(|f| f.get_mut(&item.url)) else {
             return Ok(false);
         };
-        if self.relink.execute(params![row, item.id])? == 0 {
+        // Without a link, only the same title and date.
+        let no_link: Vec<Candidate>;
+        let candidates_here: &[Candidate] = if item.url.is_none() {
+            no_link = candidates
+                .iter()
+                .filter(|c| c.title == item.title && c.published == item.published)
+                .cloned()
+                .collect();
+            &no_link
+        } else {
+            candidates
+        };
+        let (link_alone, title_shared) = match &item.url {
+            Some(url) => {
+                let feed_id = item.feed_id.clone();
+                (
+                    self.sharing.get(&(feed_id.clone(), url.clone())) == Some(&1),
+                    self.sharing_titled
+                        .get(&(feed_id, url.clone(), item.title.clone()))
+                        .is_some_and(|n| *n > 1),
+                )
+            }
+            None => (false, true),
+        };
+        let Some(chosen) = matching(
+            candidates_here,
+            &item.title,
+            item.published,
+            link_alone,
+            title_shared,
+        ) else {
+            return Ok(false);
+        };
+        if self.relink.execute(params![chosen.id, item.id])? == 0 {
             return Ok(false);
         }
-        if let Some(old) = old {
+        // Taken: no other article of the batch takes it again.
+        candidates.retain(|c| c.id != chosen.id);
+        if let Some(old) = &chosen.carried {
             self.carry_marks.execute(params![old, item.id])?;
         }
         // What was read or starred here, and the server has not, goes to it: its state
@@ -117,24 +155,31 @@ impl<'tx> TakeOver<'tx> {
 }
 
 /// Which row (of those with an incoming article's link) is that article: the one with
-/// its title and date, else the one with its title, else, when the link is the only one
-/// with it on both sides, that one; never a guess among several, which would put marks
-/// on another article.
+/// its title (and its date too when the batch has several articles of that link and
+/// title, a daily digest's), else, when the link is the only one with it on both
+/// sides, that one; never a guess among several, which would put marks on another
+/// article.
 fn matching(
     candidates: &[Candidate],
     title: &str,
     published: Option<i64>,
     link_alone: bool,
-) -> Option<(i64, Option<String>)> {
+    title_shared: bool,
+) -> Option<Candidate> {
     let only = |found: Vec<&Candidate>| match found.as_slice() {
-        [one] => Some((one.0, one.1.clone())),
+        [one] => Some((*one).clone()),
         _ => None,
     };
-    let titled: Vec<&Candidate> = candidates.iter().filter(|c| c.2 == title).collect();
+    let titled: Vec<&Candidate> = candidates.iter().filter(|c| c.title == title).collect();
     match titled.len() {
         0 if link_alone && candidates.len() == 1 => only(candidates.iter().collect()),
         0 => None,
-        1 => only(titled),
-        _ => only(titled.into_iter().filter(|c| c.3 == published).collect()),
+        1 if !title_shared => only(titled),
+        _ => only(
+            titled
+                .into_iter()
+                .filter(|c| c.published == published)
+                .collect(),
+        ),
     }
 }
