@@ -42,18 +42,24 @@ pub fn web_link(href: &str, base: Option<&Url>) -> Option<String> {
 /// write) is the site it names, as a browser's address bar takes it, not a path under
 /// the feed's own address.
 pub fn page_link(href: &str, base: Option<&Url>) -> Option<String> {
+    match schemeless_site(href) {
+        Some(site) => web_link(&site, None),
+        None => web_link(href, base),
+    }
+}
+
+/// `www.example.com/post/5` as the address it names (`http://www.example.com/post/5`);
+/// None for anything else (a path, a full address, `www.html`).
+pub fn schemeless_site(href: &str) -> Option<String> {
     let trimmed = href.trim();
     let host = trimmed.split(['/', '?', '#']).next().unwrap_or("");
-    let schemeless_site = trimmed
+    let site = trimmed
         .get(..4)
         .is_some_and(|w| w.eq_ignore_ascii_case("www."))
         && host.len() > 4
         && host[4..].contains('.')
         && !host.contains([':', ' ']);
-    if schemeless_site {
-        return web_link(&format!("http://{trimmed}"), None);
-    }
-    web_link(href, base)
+    site.then(|| format!("http://{trimmed}"))
 }
 
 /// `href` without the tabs and line breaks an HTML source wraps a long address with:

@@ -336,3 +336,18 @@ fn nothing_from_a_feed_panics() {
     let _ = std::panic::take_hook();
     assert_eq!(PANICS.load(std::sync::atomic::Ordering::SeqCst), 0);
 }
+
+/// A link written from `www.` is that site; an item without a guid keeps the id its
+/// link always gave it (a path under the feed's address), so it does not come again.
+#[test]
+fn a_link_from_www_is_the_site_and_the_id_stays() {
+    let doc = b"<rss version=\"2.0\"><channel><title>T</title><item><title>X</title><link>www.site.example/p/5</link></item></channel></rss>";
+    let feed = parse_feed(doc, None, BASE).unwrap();
+    let item = &feed.items[0];
+    assert_eq!(item.link.as_deref(), Some("http://www.site.example/p/5"));
+    let old = url::Url::parse(BASE)
+        .unwrap()
+        .join("www.site.example/p/5")
+        .unwrap();
+    assert_eq!(item.guid, old.to_string());
+}

@@ -331,6 +331,7 @@ impl<'a> Doc<'a> {
             rel,
             media_type: None,
             length: None,
+            site: crate::links::schemeless_site(raw),
         }
     }
 

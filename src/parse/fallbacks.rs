@@ -180,6 +180,7 @@ fn fill_entry(entry: &mut SourceEntry, item: Node, input: &str, untyped: fn(Stri
                 rel: None,
                 media_type: None,
                 length: None,
+                site: None,
             });
         }
         // RSS's own link written as Atom writes one (`<link href="..."/>`): its address,
@@ -197,6 +198,7 @@ fn fill_entry(entry: &mut SourceEntry, item: Node, input: &str, untyped: fn(Stri
                     rel: None,
                     media_type: None,
                     length: None,
+                    site: None,
                 });
             }
         }
@@ -225,6 +227,7 @@ fn fill_entry(entry: &mut SourceEntry, item: Node, input: &str, untyped: fn(Stri
                 rel: Some("enclosure".into()),
                 media_type: link.attribute("type").map(|t| t.trim().to_string()),
                 length: link.attribute("length").and_then(|l| l.trim().parse().ok()),
+                site: None,
             });
         }
     }

@@ -23,7 +23,7 @@ pub(super) fn finish(source: Source, base_url: &str) -> ParsedFeed {
         .as_ref()
         .map(|t| title_line(t, source.is_rss))
         .filter(|t| !t.is_empty());
-    let link = page_link(&source.links).and_then(|l| links::page_link(&l.href, base.as_ref()));
+    let link = page_link(&source.links).and_then(|l| shown_link(l, base.as_ref()));
     // A local file's or a command's feed has no web address of its own to resolve its
     // items' relative links against: its site's address (the channel's link, a JSON
     // Feed's home page) stands in for it, as the page the feed speaks for. Only for the
@@ -53,6 +53,16 @@ pub(super) fn finish(source: Source, base_url: &str) -> ParsedFeed {
         link,
         description,
         items,
+    }
+}
+
+/// A link as shown and followed: a `www.` address written without its scheme is that
+/// site (the direct reader keeps it apart; feed-rs's reading, and a local file's, has
+/// it as written).
+fn shown_link(link: &SourceLink, base: Option<&Url>) -> Option<String> {
+    match &link.site {
+        Some(site) => web_link(site, None),
+        None => links::page_link(&link.href, base),
     }
 }
 
@@ -109,8 +119,7 @@ fn finish_entry(
         }
         _ => None,
     };
-    let late_link =
-        page_link(&entry.late_links).and_then(|l| links::page_link(&l.href, entry_base.as_ref()));
+    let late_link = page_link(&entry.late_links).and_then(|l| shown_link(l, entry_base.as_ref()));
     let title = entry
         .title
         .as_ref()
@@ -165,7 +174,11 @@ fn finish_entry(
         guid_local: relative,
     };
     if item.guid.is_empty() {
-        item.guid = stable_id(&item);
+        // Known by its link as links were always read: a link written from `www.` (now
+        // that site) was a path under the feed's address, and an id made from it stays
+        // so (else the article came again, unread).
+        let id_link = page_link(&entry.links).and_then(|l| web_link(&l.href, entry_base.as_ref()));
+        item.guid = stable_id(&item, id_link.as_deref());
     }
     item.link = item.link.map(crate::links::unescaped_twice);
     if let Some(body) = lines_summary {
@@ -199,7 +212,7 @@ fn finish_entry(
 /// reading of Atom ids too) an id that is a web address or a path on the feed's site.
 fn item_link(entry: &SourceEntry, is_rss: bool, base: Option<&Url>) -> Option<String> {
     page_link(&entry.links)
-        .and_then(|l| links::page_link(&l.href, base))
+        .and_then(|l| shown_link(l, base))
         .or_else(|| {
             let guid = entry.id.trim();
             if entry.id_not_link {
@@ -341,9 +354,9 @@ const GO_ZERO_TIME: i64 = -62_135_596_800;
 
 /// The id of an entry that has none of its own: its link, else a hash of what it says,
 /// as the feed says it (the title before rendering), so ids outlive renderer changes.
-fn stable_id(item: &ParsedItem) -> String {
-    if let Some(link) = &item.link {
-        return link.clone();
+fn stable_id(item: &ParsedItem, link: Option<&str>) -> String {
+    if let Some(link) = link {
+        return link.to_string();
     }
     let mut hasher = Sha256::new();
     hasher.update(

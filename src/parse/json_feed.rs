@@ -136,6 +136,7 @@ fn link(href: String, rel: Option<&str>) -> SourceLink {
         rel: rel.map(str::to_string),
         media_type: None,
         length: None,
+        site: None,
     }
 }
 

@@ -31,6 +31,10 @@ pub(super) struct SourceLink {
     pub(super) rel: Option<String>,
     pub(super) media_type: Option<String>,
     pub(super) length: Option<u64>,
+    /// An address written without its scheme from `www.` (`www.example.com/post`),
+    /// as that site: `href` keeps feed-rs's reading of it (a path under the feed's
+    /// address), from which an item without an id of its own was always known.
+    pub(super) site: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -141,6 +145,7 @@ impl SourceLink {
             rel,
             media_type: link.media_type,
             length: link.length,
+            site: None,
         }
     }
 }
