@@ -22,8 +22,9 @@ pub struct FeedTarget {
     pub cached_attempt: Option<i64>,
     /// It answered 410 Gone: left alone until a refresh is forced.
     pub gone: bool,
-    /// Its last fetch failed (a wait it keeps is its own server's answer to it, not its
-    /// host's answer to another feed).
+    /// Its last fetch was answered 429 or 503: a wait it keeps is its own server's
+    /// answer to it, not its host's answer to another feed (which leaves its own
+    /// status as it was).
     pub failing: bool,
 }
 
@@ -40,7 +41,7 @@ impl Store {
         if ids.len() <= BY_ID_UP_TO {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT id, url, etag, last_modified, retry_after, last_attempt, gone,
-                     consecutive_failures
+                     coalesce(consecutive_failures > 0 AND http_status IN (429, 503), 0)
                  FROM feeds WHERE id = ?1",
             )?;
             for id in ids {
@@ -55,7 +56,7 @@ impl Store {
             let wanted: HashSet<i64> = ids.iter().map(|id| id.0).collect();
             let mut stmt = self.conn.prepare_cached(
                 "SELECT id, url, etag, last_modified, retry_after, last_attempt, gone,
-                     consecutive_failures
+                     coalesce(consecutive_failures > 0 AND http_status IN (429, 503), 0)
                  FROM feeds",
             )?;
             let mut rows = stmt.query([])?;
@@ -93,7 +94,7 @@ fn target_of(r: &rusqlite::Row, checks: &Checks) -> rusqlite::Result<FeedTarget>
         },
         retry_after: r.get::<_, Option<i64>>(4)?.and_then(from_ts),
         gone: r.get(6)?,
-        failing: r.get::<_, i64>(7)? > 0,
+        failing: r.get(7)?,
     })
 }
 
