@@ -76,8 +76,17 @@ impl Rules {
     }
 }
 
+/// The config's rules, and its own names and tags of the feeds it lists (by address):
+/// a feed both in the config and on the sync server goes by the config's.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub rules: Rules,
+    pub named: std::collections::HashMap<String, (Option<String>, Vec<String>)>,
+}
+
 /// The rules and what they need to know of a sync server's feeds (its names, addresses
-/// and groups), for the articles it brings.
+/// and groups, or the config's name and tags of a feed it lists too), for the articles
+/// it brings.
 pub struct ServerFeeds<'a> {
     rules: &'a Rules,
     /// By the server's feed id: name, address, tags.
@@ -86,15 +95,25 @@ pub struct ServerFeeds<'a> {
 }
 
 impl<'a> ServerFeeds<'a> {
-    pub fn new(rules: &'a Rules, feeds: &[crate::model::RemoteFeed], now: i64) -> Self {
+    pub fn new(filters: &'a Filters, feeds: &[crate::model::RemoteFeed], now: i64) -> Self {
         let feeds = feeds
             .iter()
             .map(|f| {
-                let facts = (f.title.clone(), f.url.clone(), f.groups.clone());
-                (f.id.clone(), facts)
+                let (name, tags) = match filters.named.get(&f.url) {
+                    Some((name, tags)) => (
+                        name.clone().unwrap_or_else(|| f.title.clone()),
+                        tags.clone(),
+                    ),
+                    None => (f.title.clone(), f.groups.clone()),
+                };
+                (f.id.clone(), (name, f.url.clone(), tags))
             })
             .collect();
-        ServerFeeds { rules, feeds, now }
+        ServerFeeds {
+            rules: &filters.rules,
+            feeds,
+            now,
+        }
     }
 
     /// Whether any rule is there to try (most configs have none).

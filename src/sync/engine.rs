@@ -132,7 +132,7 @@ pub fn run_with(
     account: &str,
     configured: &[&str],
     whole: bool,
-    rules: &crate::search::rules::Rules,
+    filters: &crate::search::rules::Filters,
 ) -> Result<Summary, SyncError> {
     let stored = store.sync_account()?;
     if !stored.as_deref().is_some_and(|s| same_account(s, account)) {
@@ -159,7 +159,7 @@ pub fn run_with(
     };
 
     let now = chrono::Utc::now().timestamp();
-    let filters = crate::search::rules::ServerFeeds::new(rules, &feeds, now);
+    let filters = crate::search::rules::ServerFeeds::new(filters, &feeds, now);
     let mut taker = Taker::new(store, &ids, now);
     taker.started = started;
     taker.filters = Some(&filters);
@@ -349,8 +349,10 @@ fn read_whole_feeds(
 }
 
 /// At most this many unread articles the cache has not seen are looked up for their
-/// feeds before whole feeds are marked; past it the marks go one by one.
-const UNSEEN_LOOKED_UP: usize = 500;
+/// feeds before whole feeds are marked (Fever: a request per 50, so 100 requests at
+/// most, where marking a big feed one article at a time takes one a mark); past it the
+/// marks go one by one.
+const UNSEEN_LOOKED_UP: usize = 5000;
 
 /// The feeds (server ids) of the articles the server has unread and the cache lacks
 /// (they came after the last sync): such a feed cannot be marked read whole, which would

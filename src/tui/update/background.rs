@@ -116,7 +116,7 @@ pub(super) fn on_message(m: &mut Model, msg: Msg) -> Outcome {
                     }
                     // Counted on the status line as marks to send, and never sent until
                     // their articles show up on this server: said why.
-                    if summary.carried_waiting > 0 {
+                    if summary.carried_waiting > 0 && m.message.is_none() {
                         let n = summary.carried_waiting;
                         let s = if n == 1 { "" } else { "s" };
                         m.message = Some(format!(
