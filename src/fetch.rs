@@ -22,7 +22,6 @@ mod local;
 mod proxy_env;
 mod tls;
 
-pub(crate) use command::detached;
 pub use decode::gunzip;
 pub use tls::retry_after;
 pub(crate) use tls::tls_config;

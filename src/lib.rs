@@ -31,6 +31,7 @@ pub mod notify;
 pub mod opml;
 pub mod parse;
 pub mod paths;
+pub mod process;
 pub mod refresh;
 pub mod render;
 pub mod sanitize;

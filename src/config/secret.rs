@@ -65,7 +65,15 @@ fn run(argv: &[String], timeout: Duration) -> Result<String, String> {
         return Err("password_command is empty".into());
     };
     let mut command = match DETACHED.load(Ordering::Relaxed) {
-        true => crate::fetch::detached(program.into()),
+        // (Looked for first: through setsid(1) a missing program is only its failure.)
+        true => match crate::process::find_program(program.as_ref(), None) {
+            Some(found) => crate::process::detached(found),
+            None => {
+                return Err(format!(
+                    "password_command {program:?} cannot run: no such program"
+                ))
+            }
+        },
         false => std::process::Command::new(program),
     };
     let mut child = command
