@@ -118,4 +118,33 @@ mod tests {
         let many: Vec<FeedId> = ids.iter().copied().chain([FeedId(9999)]).collect();
         assert!(store.feed_targets(&many).is_err());
     }
+
+    /// A wait of a feed's own (its server answered it 429) and one its host put on it
+    /// (another feed's 429), after a timeout of its own, are told apart.
+    #[test]
+    fn a_wait_of_its_own_is_told_from_its_hosts() {
+        let (_dir, mut store, ids) = crate::store::test_store(2);
+        let now = chrono::Utc::now();
+        let later = now + chrono::Duration::hours(1);
+        let failure = |status| crate::store::Failure {
+            message: "failed",
+            http_status: status,
+            retry_after: Some(later),
+        };
+        store
+            .record_failure(ids[0], &failure(Some(429)), now)
+            .unwrap();
+        // The second timed out once, then was held by its host.
+        let timeout = crate::store::Failure {
+            message: "timed out",
+            http_status: None,
+            retry_after: None,
+        };
+        store.record_failure(ids[1], &timeout, now).unwrap();
+        store.record_held(ids[1], Some(later), now).unwrap();
+        let targets = store.feed_targets(&ids).unwrap();
+        assert!(targets[0].failing);
+        assert!(!targets[1].failing);
+        assert!(targets.iter().all(|t| t.retry_after.is_some()));
+    }
 }
