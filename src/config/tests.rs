@@ -140,3 +140,19 @@ fn each_platform_opens_links_with_its_own_opener_never_a_shell() {
         ["rundll32", "url.dll,FileProtocolHandler"]
     );
 }
+
+/// Of several unknown keys, the error names the first in the file (it named the first
+/// in alphabetical order, on another line than the one to mend first).
+#[test]
+fn the_first_unknown_key_in_the_file_is_named() {
+    let err = Config::parse(
+        "[general]\nzzz = 5\naaa = 1\n",
+        std::path::Path::new("/c/config.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("config.toml:2:1") && err.contains("`zzz`"),
+        "{err}"
+    );
+}
