@@ -235,7 +235,7 @@ fn marks_waiting_for_their_articles_on_another_server_are_said() {
     env.write_config(&config(&b, "BULLETIN_TEST_FEVER_MOVE_PW"));
     let said = env.ok(&["sync"]);
     assert!(
-        said.contains("1 mark made under the account before wait for their articles"),
+        said.contains("1 mark on articles of the account before waits for them on this server"),
         "{said}"
     );
     let summary = env.json(&["sync", "--json"]);

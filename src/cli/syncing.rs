@@ -46,8 +46,13 @@ pub(super) fn sync_line(s: &crate::sync::Summary) -> String {
     }
     if s.carried_waiting > 0 {
         let marks = n(s.carried_waiting, "mark", "marks");
+        let wait = if s.carried_waiting == 1 {
+            "waits"
+        } else {
+            "wait"
+        };
         left.push_str(&format!(
-            "; {marks} made under the account before wait for their articles on this server"
+            "; {marks} on articles of the account before {wait} for them on this server"
         ));
     }
     if s.older_left {

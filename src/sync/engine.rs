@@ -211,7 +211,7 @@ pub fn run_with(
     let carried = store.carried_mark_count()?;
     if carried > 0 {
         tracing::warn!(
-            "{carried} marks made under the account before wait for their articles on this server"
+            "{carried} marks on articles of the account before wait for them on this server"
         );
     }
     summary.carried_waiting = carried;

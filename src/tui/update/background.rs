@@ -118,9 +118,9 @@ pub(super) fn on_message(m: &mut Model, msg: Msg) -> Outcome {
                     // their articles show up on this server: said why.
                     if summary.carried_waiting > 0 && m.message.is_none() {
                         let n = summary.carried_waiting;
-                        let s = if n == 1 { "" } else { "s" };
+                        let (s, wait) = if n == 1 { ("", "waits") } else { ("s", "wait") };
                         m.message = Some(format!(
-                            "{n} mark{s} made under the account before wait for their articles on this server"
+                            "{n} mark{s} on articles of the account before {wait} for them on this server"
                         ));
                     }
                     // Its feeds may have changed, and its articles and marks arrived;
