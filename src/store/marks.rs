@@ -100,7 +100,21 @@ impl Store {
             [id.0],
             |r| r.get(0),
         )?;
-        // No longer one of the sync server's feeds either.
+        // No longer one of the sync server's feeds either. The articles kept for their
+        // stars are no longer the server's (it deletes a feed's articles with it): their
+        // ids are kept as carried ones, which the server's lists do not touch, and which
+        // its articles take again, star and all, should the feed come back (subscribed
+        // again on another device). A mark still queued for them goes nowhere now.
+        tx.execute(
+            "DELETE FROM sync_queue WHERE remote_id IN
+                 (SELECT remote_id FROM items WHERE feed_id = ?1 AND remote_id IS NOT NULL)",
+            [id.0],
+        )?;
+        tx.execute(
+            "UPDATE items SET remote_id = 'carried:' || remote_id
+             WHERE feed_id = ?1 AND remote_id IS NOT NULL AND remote_id NOT LIKE 'carried:%'",
+            [id.0],
+        )?;
         tx.execute(
             "UPDATE feeds SET remote_id = NULL, remote_groups = NULL WHERE id = ?1",
             [id.0],

@@ -426,9 +426,14 @@ impl Store {
     /// new one has not (yet) sent. Marks of carried articles that are gone (their feed
     /// left, or keep_days) go with them first.
     pub fn carried_mark_count(&mut self) -> Result<usize> {
+        // Gone, or kept after their feed left the server (`remove`): no server will take
+        // them, and the feed's return takes the article's state from its row.
         self.conn.execute(
             "DELETE FROM sync_queue WHERE remote_id LIKE 'carried:%'
-             AND remote_id NOT IN (SELECT remote_id FROM items WHERE remote_id LIKE 'carried:%')",
+             AND remote_id NOT IN (SELECT i.remote_id FROM items i JOIN feeds f
+                                   ON f.id = i.feed_id
+                                   WHERE i.remote_id LIKE 'carried:%'
+                                   AND f.remote_id IS NOT NULL)",
             [],
         )?;
         let n: i64 = self.conn.query_row(

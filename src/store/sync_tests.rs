@@ -510,6 +510,32 @@ fn an_article_kept_for_its_star_is_not_the_servers_any_more() {
         )
         .unwrap();
     assert_eq!((read, starred), (false, true));
+    // Subscribed again on another device, the feed comes back with the article under a
+    // new id: the kept row takes it, star and all, and the star goes to the server.
+    let ids = store
+        .apply_remote_feeds(&[feed("feed/1", "https://a.example/feed", &[])], &[])
+        .unwrap();
+    let again = RemoteItem {
+        title: "Item r1".into(),
+        ..item("r9", "feed/1", false)
+    };
+    assert_eq!(store.insert_remote_items(&[again], &ids, 0).unwrap(), 0);
+    assert_eq!(local_id(&store, "r9"), kept);
+    let marks: Vec<(String, Mark)> = store
+        .queued_marks()
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.remote_id, m.mark))
+        .collect();
+    assert_eq!(marks, [("r9".to_string(), Mark::Star)]);
+    store.apply_remote_state(&set(&["r9"]), &set(&[])).unwrap();
+    let starred: bool = store
+        .conn
+        .query_row("SELECT starred FROM items WHERE id = ?1", [kept.0], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(starred, "the queued star keeps it until it is sent");
 }
 
 /// Issue 26, item 2: a push read marks 1 and 2 while another push emptied the queue and
