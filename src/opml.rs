@@ -138,11 +138,22 @@ pub fn append_to_config(
     Ok(report)
 }
 
+/// The namespace of the attributes OPML has no word for (`bulletin:hidden`); other
+/// readers pass them by.
+const OWN_NAMESPACE: &str = "urn:bulletin:opml";
+
 /// OPML 2.0 of the configured feeds. Feeds sit in a folder named after their first tag;
-/// every tag is also in `category`, so an import gives back the same tags.
+/// every tag is also in `category` (a comma in a tag written `%2C`, as the list is
+/// comma-separated), so an import gives back the same tags; a hidden feed says so in
+/// an attribute of bulletin's own.
 pub fn export(feeds: &[FeedSpec], names: &dyn Fn(&FeedSpec) -> String) -> String {
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n    <title>bulletin subscriptions</title>\n  </head>\n  <body>\n",
+    // The namespace only when it is used: most exports read as they always did.
+    let root = match feeds.iter().any(|f| f.hidden) {
+        true => format!("<opml version=\"2.0\" xmlns:bulletin=\"{OWN_NAMESPACE}\">"),
+        false => "<opml version=\"2.0\">".to_string(),
+    };
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{root}\n  <head>\n    <title>bulletin subscriptions</title>\n  </head>\n  <body>\n",
     );
     let outline = |f: &FeedSpec, indent: &str| {
         let name = names(f);
@@ -152,8 +163,15 @@ pub fn export(feeds: &[FeedSpec], names: &dyn Fn(&FeedSpec) -> String) -> String
             u = attr(&f.url)
         );
         if !f.tags.is_empty() {
-            let cats: Vec<String> = f.tags.iter().map(|t| format!("/{t}")).collect();
+            let cats: Vec<String> = f
+                .tags
+                .iter()
+                .map(|t| format!("/{}", t.replace('%', "%25").replace(',', "%2C")))
+                .collect();
             line.push_str(&format!(" category=\"{}\"", attr(&cats.join(","))));
+        }
+        if f.hidden {
+            line.push_str(" bulletin:hidden=\"true\"");
         }
         line.push_str("/>\n");
         line

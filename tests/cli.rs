@@ -806,3 +806,40 @@ fn a_failed_connection_through_a_proxy_names_the_proxy() {
     let (ok, err) = probe("http://127.0.0.1:9", "localhost,127.0.0.1");
     assert!(ok, "{err}");
 }
+
+/// What OPML has no word for comes back from bulletin's own export: a hidden feed (an
+/// attribute of bulletin's namespace, declared only then) and a tag with a comma in it
+/// (`category` is a comma-separated list).
+#[test]
+fn an_opml_export_gives_back_hidden_feeds_and_tags_with_commas() {
+    let env = Env::new(
+        "[[feed]]\nurl = \"https://a.example/feed\"\nhidden = true\ntags = [\"news, daily\", \"100%\"]\n\n[[feed]]\nurl = \"https://b.example/feed\"\n",
+    );
+    let exported = env.ok(&["export-opml"]);
+    assert!(exported.contains("xmlns:bulletin="), "{exported}");
+    let again = Env::new("");
+    let file = again.path().join("out.opml");
+    std::fs::write(&file, &exported).unwrap();
+    again.ok(&["import-opml", file.to_str().unwrap()]);
+    let config = std::fs::read_to_string(again.config_path()).unwrap();
+    let parsed =
+        bulletin::config::Config::parse(&config, std::path::Path::new("/c/config.toml")).unwrap();
+    let a = parsed
+        .feeds
+        .iter()
+        .find(|f| f.url == "https://a.example/feed")
+        .unwrap();
+    assert!(a.hidden, "{config}");
+    assert_eq!(a.tags, ["news, daily", "100%"], "{config}");
+    let b = parsed
+        .feeds
+        .iter()
+        .find(|f| f.url == "https://b.example/feed")
+        .unwrap();
+    assert!(!b.hidden);
+    // Without a hidden feed the file reads as it always did.
+    let plain = Env::new("[[feed]]\nurl = \"https://b.example/feed\"\n");
+    assert!(plain
+        .ok(&["export-opml"])
+        .contains("<opml version=\"2.0\">"));
+}

@@ -166,6 +166,11 @@ fn feed_of(outline: roxmltree::Node, folders: &[String], read: &mut Read) -> boo
     };
     let mut tags: Vec<String> = folders.to_vec();
     for cat in attribute(outline, "category").unwrap_or("").split(',') {
+        // A comma inside a tag, as bulletin's export writes it.
+        let cat = cat
+            .replace("%2C", ",")
+            .replace("%2c", ",")
+            .replace("%25", "%");
         let cat = crate::sanitize::clean_line(cat.trim().trim_start_matches('/'));
         if !cat.is_empty() && !tags.contains(&cat) {
             tags.push(cat);
@@ -185,6 +190,8 @@ fn feed_of(outline: roxmltree::Node, folders: &[String], read: &mut Read) -> boo
             url,
             name,
             tags,
+            // bulletin's own `bulletin:hidden` (by its local name, as every attribute).
+            hidden: attribute(outline, "hidden").is_some_and(|h| h.trim() == "true"),
             ..ImportedFeed::default()
         }),
     }
