@@ -10,24 +10,7 @@ mod json;
 mod lock;
 mod session;
 
-pub use engine::{add_synced_feeds, connect, run, run_with, sync_configured, Summary};
-
-/// The config's `[[filter]]` rules, and its names and tags of its feeds, for the
-/// articles a sync brings.
-pub fn filter_rules(config: &crate::config::Config) -> crate::search::rules::Filters {
-    crate::search::rules::Filters {
-        rules: crate::search::rules::Rules::new(
-            config.filters.iter().map(|f| (f.query.as_str(), f.action)),
-            chrono::Utc::now(),
-        ),
-        named: config
-            .feeds
-            .iter()
-            .filter(|f| f.remote.as_ref().is_none_or(|r| r.configured))
-            .map(|f| (f.url.clone(), (f.name.clone(), f.tags.clone())))
-            .collect(),
-    }
-}
+pub use engine::{add_synced_feeds, connect, run, sync_configured, Scope, Summary};
 
 pub use lock::{SyncLock, WAIT as LOCK_WAIT};
 pub use session::{Session, SYNC_LIMIT};

@@ -231,7 +231,7 @@ fn marks_waiting_for_their_articles_on_another_server_are_said() {
     let (b, _) = server(100);
     let env = support::Env::new(&config(&a, "BULLETIN_TEST_FEVER_MOVE_PW"));
     env.ok(&["sync"]);
-    env.ok(&["mark-read", "--no-push", &env.item_id("Item 2")]);
+    env.ok(&["mark-read", &env.item_id("Item 2"), "--no-push"]);
     env.write_config(&config(&b, "BULLETIN_TEST_FEVER_MOVE_PW"));
     let said = env.ok(&["sync"]);
     assert!(

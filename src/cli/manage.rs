@@ -242,15 +242,13 @@ fn subscribe_on_server(
         Err(e) => bail!("sync with {}: {e}", sync.url),
     }
     let mut store = Store::open(&paths.db_file())?;
-    let own = config.own_feed_urls();
-    let rules = crate::sync::filter_rules(config);
-    let summary = crate::sync::run_with(
+    let scope = crate::sync::Scope::of(config);
+    let summary = crate::sync::run(
         &mut store,
         provider.as_mut(),
         &sync.account(),
-        &own,
+        &scope,
         false,
-        &rules,
     )
     .map_err(|e| anyhow::anyhow!("subscribed on {}, but the sync after failed: {e}", sync.url))?;
     let title = found.feed.title.as_deref();

@@ -68,7 +68,8 @@ fn once_decoded(text: &str) -> Option<String> {
 }
 
 /// The byte a character is in Latin-1, or in Windows-1252 for the signs it puts at
-/// 0x80-0x9F.
+/// 0x80-0x9F. (By hand: encoding_rs encodes a whole text before it says a character
+/// did not fit, and most texts are given up at their first accented letter.)
 fn single_byte(c: char) -> Option<u8> {
     if let Ok(b) = u8::try_from(u32::from(c)) {
         return Some(b);

@@ -346,7 +346,8 @@ impl Store {
         }
         // An article kept for its star after its feed was unsubscribed is no longer the
         // server's (which deletes a feed's articles with it): the server's lists say
-        // nothing of it, and its star stays as promised.
+        // nothing of it, and its star stays as promised. (`remove_feed` now carries such
+        // an article's id, which `skip` passes by; this is for the ones kept before.)
         {
             let mut synced = tx.prepare_cached(
                 "SELECT f.remote_id IS NOT NULL FROM items i JOIN feeds f ON f.id = i.feed_id

@@ -29,6 +29,18 @@ fn item(id: &str, feed: &str, read: bool) -> RemoteItem {
     }
 }
 
+/// The queued marks as (server id, mark), by server id.
+fn queued(store: &Store) -> Vec<(String, Mark)> {
+    let mut marks: Vec<(String, Mark)> = store
+        .queued_marks()
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.remote_id, m.mark))
+        .collect();
+    marks.sort_by(|a, b| a.0.cmp(&b.0));
+    marks
+}
+
 fn set(ids: &[&str]) -> HashSet<String> {
     ids.iter().map(|s| s.to_string()).collect()
 }
@@ -248,12 +260,7 @@ fn another_account_takes_over_the_articles_by_feed_url_and_link() {
         .unwrap();
     assert_eq!(added, 0, "no article is new");
     assert_eq!(local_id(&store, "501"), one, "same row, new id");
-    let marks: Vec<(String, Mark)> = store
-        .queued_marks()
-        .unwrap()
-        .into_iter()
-        .map(|m| (m.remote_id, m.mark))
-        .collect();
+    let marks = queued(&store);
     assert_eq!(marks, [("501".to_string(), Mark::Unstar)]);
     assert_eq!(store.carried_mark_count().unwrap(), 0);
 }
@@ -302,13 +309,7 @@ fn articles_sharing_a_link_are_taken_over_by_title() {
     assert_eq!(added, 1, "only the follow-up is new");
     assert_eq!(local_id(&store, "52"), two);
     assert_eq!(local_id(&store, "61"), post);
-    let mut marks: Vec<String> = store
-        .queued_marks()
-        .unwrap()
-        .into_iter()
-        .map(|m| m.remote_id)
-        .collect();
-    marks.sort();
+    let marks: Vec<String> = queued(&store).into_iter().map(|m| m.0).collect();
     assert_eq!(marks, ["52", "61"]);
 }
 
@@ -347,12 +348,7 @@ fn issues_sharing_a_link_and_a_title_are_told_apart_by_date() {
         .unwrap();
     assert_eq!(added, 1, "today's is new");
     assert_eq!(local_id(&store, "91"), yesterday);
-    let marks: Vec<String> = store
-        .queued_marks()
-        .unwrap()
-        .into_iter()
-        .map(|m| m.remote_id)
-        .collect();
+    let marks: Vec<String> = queued(&store).into_iter().map(|m| m.0).collect();
     assert_eq!(marks, ["91"], "no mark for today's");
 }
 
@@ -394,13 +390,7 @@ fn what_the_account_before_had_read_and_starred_goes_to_the_new_one() {
         linked("b3", 3, true, false, "feed/9"),
     ];
     assert_eq!(store.insert_remote_items(&new, &ids, 0).unwrap(), 0);
-    let mut marks: Vec<(String, Mark)> = store
-        .queued_marks()
-        .unwrap()
-        .into_iter()
-        .map(|m| (m.remote_id, m.mark))
-        .collect();
-    marks.sort_by(|a, b| a.0.cmp(&b.0));
+    let marks = queued(&store);
     assert_eq!(
         marks,
         [
@@ -468,12 +458,7 @@ fn a_config_feed_the_server_also_has_keeps_its_rows() {
         .unwrap();
     assert_eq!(added, 1, "only Post 4 is new");
     assert_eq!(local_id(&store, "r2"), two);
-    let marks: Vec<(String, Mark)> = store
-        .queued_marks()
-        .unwrap()
-        .into_iter()
-        .map(|m| (m.remote_id, m.mark))
-        .collect();
+    let marks = queued(&store);
     assert_eq!(marks, [("r2".to_string(), Mark::Read)]);
 }
 
@@ -521,12 +506,7 @@ fn an_article_kept_for_its_star_is_not_the_servers_any_more() {
     };
     assert_eq!(store.insert_remote_items(&[again], &ids, 0).unwrap(), 0);
     assert_eq!(local_id(&store, "r9"), kept);
-    let marks: Vec<(String, Mark)> = store
-        .queued_marks()
-        .unwrap()
-        .into_iter()
-        .map(|m| (m.remote_id, m.mark))
-        .collect();
+    let marks = queued(&store);
     assert_eq!(marks, [("r9".to_string(), Mark::Star)]);
     store.apply_remote_state(&set(&["r9"]), &set(&[])).unwrap();
     let starred: bool = store
@@ -610,13 +590,7 @@ fn a_story_mark_is_queued_for_every_copy_and_the_servers_state_is_not_spread() {
         )
         .unwrap();
     store.set_read(&[ten], true).unwrap();
-    let mut marks: Vec<(String, Mark)> = store
-        .queued_marks()
-        .unwrap()
-        .into_iter()
-        .map(|m| (m.remote_id, m.mark))
-        .collect();
-    marks.sort_by(|a, b| a.0.cmp(&b.0));
+    let marks = queued(&store);
     assert_eq!(
         marks,
         [

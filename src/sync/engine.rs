@@ -104,36 +104,52 @@ pub fn sync_configured(
     Some(super::Session::of(config, fetcher)?.sync_with(config, store, whole))
 }
 
-/// Syncs once. `configured` are the config's own feed URLs (a feed the server drops
-/// stays when the config lists it too). With `whole`, a stretch of history is taken
-/// whenever one is left (see history.rs).
+/// What of the config a sync goes by: its own feeds' addresses (a feed the server drops
+/// stays when the config lists it too), and its `[[filter]]` rules with its names and
+/// tags of those feeds (new articles arrive as a refresh's do). Owned, so that a job
+/// off the UI thread carries it.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    own: Vec<String>,
+    filters: crate::search::rules::Filters,
+}
+
+impl Scope {
+    pub fn of(config: &crate::config::Config) -> Scope {
+        Scope {
+            own: config
+                .own_feed_urls()
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            filters: crate::search::rules::Filters {
+                rules: crate::search::rules::Rules::new(
+                    config.filters.iter().map(|f| (f.query.as_str(), f.action)),
+                    chrono::Utc::now(),
+                ),
+                named: config
+                    .feeds
+                    .iter()
+                    .filter(|f| f.remote.as_ref().is_none_or(|r| r.configured))
+                    .map(|f| (f.url.clone(), (f.name.clone(), f.tags.clone())))
+                    .collect(),
+            },
+        }
+    }
+}
+
+/// Syncs once, within `scope`. With `whole`, a stretch of history is taken whenever one
+/// is left (see history.rs).
 pub fn run(
     store: &mut Store,
     provider: &mut dyn SyncProvider,
     account: &str,
-    configured: &[&str],
+    scope: &Scope,
     whole: bool,
 ) -> Result<Summary, SyncError> {
-    run_with(
-        store,
-        provider,
-        account,
-        configured,
-        whole,
-        &Default::default(),
-    )
-}
-
-/// `run`, with the config's `[[filter]]` rules deciding the state new articles arrive in
-/// (as a refresh's do).
-pub fn run_with(
-    store: &mut Store,
-    provider: &mut dyn SyncProvider,
-    account: &str,
-    configured: &[&str],
-    whole: bool,
-    filters: &crate::search::rules::Filters,
-) -> Result<Summary, SyncError> {
+    let configured: Vec<&str> = scope.own.iter().map(String::as_str).collect();
+    let configured = configured.as_slice();
+    let filters = &scope.filters;
     let stored = store.sync_account()?;
     if !stored.as_deref().is_some_and(|s| same_account(s, account)) {
         store.start_sync_account(account)?;

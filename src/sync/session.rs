@@ -86,10 +86,9 @@ impl Session {
             }
             Via::Server { sync, .. } => sync.account(),
         };
-        let configured = config.own_feed_urls();
-        let rules = super::filter_rules(config);
+        let scope = super::Scope::of(config);
         let result = self.with_provider(store, |provider, store| {
-            super::run_with(store, provider, &account, &configured, whole, &rules)
+            super::run(store, provider, &account, &scope, whole)
         });
         if result.is_ok() {
             // keep_days for the server's articles, as for a feed's (never the starred).

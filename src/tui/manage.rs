@@ -166,12 +166,7 @@ fn on_server(
     };
     let db = store.path().ok_or("the cache has no file")?;
     let general = config.general.clone();
-    let rules = crate::sync::filter_rules(config);
-    let own = config
-        .own_feed_urls()
-        .into_iter()
-        .map(str::to_string)
-        .collect::<Vec<_>>();
+    let scope = crate::sync::Scope::of(config);
     let job: Box<dyn FnOnce() -> Result<String, String> + Send> = match edit {
         FeedEdit::Subscribe(found) if sync.provider == Provider::Greader => {
             if remote_of(&found.url).is_some() {
@@ -191,14 +186,12 @@ fn on_server(
                 let _lock = crate::sync::SyncLock::acquire(Some(&db), crate::sync::LOCK_WAIT)
                     .map_err(server)?;
                 provider.set_deadline(crate::sync::SYNC_LIMIT);
-                let own: Vec<&str> = own.iter().map(String::as_str).collect();
-                let s = crate::sync::run_with(
+                let s = crate::sync::run(
                     &mut store,
                     provider.as_mut(),
                     &sync.account(),
-                    &own,
+                    &scope,
                     false,
-                    &rules,
                 )
                 .map_err(server)?;
                 Ok(format!(
